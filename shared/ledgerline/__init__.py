@@ -1,0 +1,1 @@
+"""Ledgerline: multi-tenant invoicing and double-entry accounting on AWS serverless."""

@@ -1,0 +1,39 @@
+"""The one app factory: every function and the local server serve routers through it."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, FastAPI, Request
+
+from ledgerline.api import errors
+from ledgerline.observability import logger
+
+DESCRIPTION = """
+Invoicing and double-entry accounting over HTTPS.
+
+Authenticate with `Authorization: Bearer <api key>`. Money is exchanged as decimal strings,
+lists are paginated with `limit` and `cursor`, and errors share one envelope:
+`{"error": {"type", "code", "message", "param", "details", "request_id"}}`.
+"""
+
+
+def create_app(*routers: APIRouter, title: str = "Ledgerline API") -> FastAPI:
+    app = FastAPI(title=title, version="1.0.0", description=DESCRIPTION)
+    for router in routers:
+        app.include_router(router)
+    errors.install(app)
+
+    @app.middleware("http")
+    async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
+        event = request.scope.get("aws.event") or {}
+        rid = (request.headers.get("x-request-id")
+               or (event.get("requestContext") or {}).get("requestId")
+               or str(uuid.uuid4()))
+        request.state.request_id = rid
+        logger.append_keys(request_id=rid)
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = rid
+        return response
+
+    return app

@@ -1,0 +1,53 @@
+"""The routes every master-data resource shares: create, read, change (PATCH) and archive (DELETE).
+
+Annotations here are evaluated at definition time (no `from __future__ import annotations`)
+because FastAPI reads the closures' parameter types to build validation and the OpenAPI schema.
+"""
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Path, Response
+from pydantic import BaseModel
+
+from ledgerline.api.auth import require
+from ledgerline.api.versioning import expected_version, set_etag
+from ledgerline.domain.api_keys import Principal
+from ledgerline.services import master_data
+from ledgerline.store.records import TenantRecord
+
+
+def add_record_routes(router: APIRouter, *, model: type[TenantRecord], resource: str, noun: str,
+                      create_schema: type[BaseModel], update_schema: type[BaseModel],
+                      out_schema: type[BaseModel]) -> None:
+    read = require(f"{resource}:read")
+    write = require(f"{resource}:write")
+    record_id = Path(description=f"The {noun.replace('_', ' ')}'s id")
+
+    def respond(response: Response, record: TenantRecord) -> Any:
+        set_etag(response, record.version)
+        return record
+
+    @router.post("", status_code=201, response_model=out_schema, operation_id=f"create_{noun}",
+                 summary=f"Create a {noun.replace('_', ' ')}")
+    def create(response: Response, body: create_schema = Body(),  # type: ignore[valid-type]
+               principal: Principal = Depends(write)) -> Any:
+        return respond(response, master_data.create(model, principal.tenant_id, body.model_dump()))
+
+    @router.get("/{id}", response_model=out_schema, operation_id=f"get_{noun}",
+                summary=f"Retrieve a {noun.replace('_', ' ')}")
+    def get(response: Response, id: str = record_id, principal: Principal = Depends(read)) -> Any:
+        return respond(response, master_data.get(model, principal.tenant_id, id))
+
+    @router.patch("/{id}", response_model=out_schema, operation_id=f"update_{noun}",
+                  summary=f"Update a {noun.replace('_', ' ')}; send If-Match to make it conditional")
+    def update(response: Response, body: update_schema = Body(),  # type: ignore[valid-type]
+               id: str = record_id, version: int | None = Depends(expected_version),
+               principal: Principal = Depends(write)) -> Any:
+        changes = body.model_dump(exclude_unset=True)
+        return respond(response, master_data.update(model, principal.tenant_id, id, changes, version))
+
+    @router.delete("/{id}", response_model=out_schema, operation_id=f"archive_{noun}",
+                   summary=f"Archive a {noun.replace('_', ' ')}; history that references it stays readable")
+    def archive(response: Response, id: str = record_id, version: int | None = Depends(expected_version),
+                principal: Principal = Depends(write)) -> Any:
+        return respond(response, master_data.archive(model, principal.tenant_id, id, version))

@@ -1,0 +1,1 @@
+"""One router per resource; a Lambda function serves exactly one of them."""

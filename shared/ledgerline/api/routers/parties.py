@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+
+from ledgerline.api.auth import require
+from ledgerline.api.crud import add_record_routes
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.schemas.parties import PartyCreate, PartyKind, PartyOut, PartyUpdate
+from ledgerline.domain.api_keys import Principal
+from ledgerline.store.parties import Party, list_parties
+
+router = APIRouter(prefix="/v1/parties", tags=["parties"])
+add_record_routes(router, model=Party, resource="parties", noun="party",
+                  create_schema=PartyCreate, update_schema=PartyUpdate, out_schema=PartyOut)
+
+
+@router.get("", response_model=ListResponse[PartyOut], operation_id="list_parties", summary="List parties")
+def list_(page: PageRequest = Depends(),
+          kind: PartyKind | None = Query(None, description="customer or supplier (parties of kind both match either)"),
+          email: str | None = Query(None),
+          archived: bool = Query(False, description="List archived parties instead of active ones"),
+          principal: Principal = Depends(require("parties:read"))) -> Any:
+    result = list_parties(principal.tenant_id, kind=kind, email=email, archived=archived,
+                          limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    return page.respond(result.items, result.next_key, principal.tenant_id)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+
+from ledgerline.api.auth import require
+from ledgerline.api.crud import add_record_routes
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.schemas.tax_codes import TaxCodeCreate, TaxCodeOut, TaxCodeUpdate
+from ledgerline.domain.api_keys import Principal
+from ledgerline.store.tax_codes import TaxCode, list_tax_codes
+
+router = APIRouter(prefix="/v1/tax-codes", tags=["tax codes"])
+add_record_routes(router, model=TaxCode, resource="tax-codes", noun="tax_code",
+                  create_schema=TaxCodeCreate, update_schema=TaxCodeUpdate, out_schema=TaxCodeOut)
+
+
+@router.get("", response_model=ListResponse[TaxCodeOut], operation_id="list_tax_codes", summary="List tax codes")
+def list_(page: PageRequest = Depends(),
+          active: bool | None = Query(None),
+          archived: bool = Query(False, description="List archived tax codes instead of active ones"),
+          principal: Principal = Depends(require("tax-codes:read"))) -> Any:
+    result = list_tax_codes(principal.tenant_id, active=active, archived=archived, limit=page.limit,
+                            start_key=page.start_key(principal.tenant_id))
+    return page.respond(result.items, result.next_key, principal.tenant_id)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response
+
+from ledgerline.api.auth import require
+from ledgerline.api.schemas.tenant import TenantOut, TenantUpdate
+from ledgerline.api.versioning import expected_version, set_etag
+from ledgerline.domain.api_keys import Principal
+from ledgerline.services import tenants
+
+router = APIRouter(prefix="/v1/tenant", tags=["tenant"])
+
+
+@router.get("", response_model=TenantOut, operation_id="get_tenant", summary="Retrieve the tenant's settings")
+def get(response: Response, principal: Principal = Depends(require("tenant:read"))) -> Any:
+    tenant = tenants.get_tenant(principal.tenant_id)
+    set_etag(response, tenant.version)
+    return tenant
+
+
+@router.patch("", response_model=TenantOut, operation_id="update_tenant",
+              summary="Update the tenant's settings; base currency and country are fixed at creation")
+def update(body: TenantUpdate, response: Response, version: int | None = Depends(expected_version),
+           principal: Principal = Depends(require("tenant:write"))) -> Any:
+    tenant = tenants.update_tenant(principal.tenant_id, body.model_dump(exclude_unset=True), version)
+    set_etag(response, tenant.version)
+    return tenant

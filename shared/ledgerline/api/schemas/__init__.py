@@ -1,0 +1,1 @@
+"""Request and response models: the API contract. `XCreate`, `XUpdate` and `XOut` per resource."""

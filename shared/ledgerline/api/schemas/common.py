@@ -1,0 +1,62 @@
+"""Building blocks shared by the request and response models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from ledgerline.domain.money import SUPPORTED_CURRENCIES
+
+
+class Input(BaseModel):
+    """Request bodies: unknown fields are an error, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+def _currency(value: str) -> str:
+    code = value.upper()
+    if code not in SUPPORTED_CURRENCIES:
+        raise ValueError(f"unsupported currency {value!r}; use an ISO 4217 code such as USD, EUR, IDR")
+    return code
+
+
+def _country(value: str) -> str:
+    if not (len(value) == 2 and value.isalpha() and value.isascii()):
+        raise ValueError("use an ISO 3166-1 alpha-2 country code such as AU, CH, ID")
+    return value.upper()
+
+
+Currency = Annotated[str, AfterValidator(_currency)]
+Country = Annotated[str, AfterValidator(_country)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=2000)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+UnitPrice = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
+Rate = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4, description="Percent: 10 means 10 %")]
+TermsDays = Annotated[int, Field(ge=0, le=365)]
+
+
+class Address(BaseModel):
+    model_config = ConfigDict(extra="forbid", from_attributes=True, str_strip_whitespace=True)
+
+    line1: Annotated[str, StringConstraints(max_length=200)] | None = None
+    line2: Annotated[str, StringConstraints(max_length=200)] | None = None
+    city: Annotated[str, StringConstraints(max_length=100)] | None = None
+    region: Annotated[str, StringConstraints(max_length=100)] | None = None
+    postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
+    country: Country | None = None
+
+
+class Timestamps(Output):
+    created_at: datetime
+    updated_at: datetime
+    version: int

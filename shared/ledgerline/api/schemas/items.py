@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from ledgerline.api.schemas.common import Code, Input, Name, Output, Text, Timestamps, UnitPrice
+
+
+class ItemCreate(Input):
+    code: Code
+    name: Name
+    description: Text | None = None
+    unit_price: UnitPrice | None = Field(None, description="Default price per unit, before tax")
+    unit: str | None = Field(None, max_length=20, description="e.g. hour, piece, kg")
+    tax_code_id: str | None = None
+    revenue_account_id: str | None = None
+
+
+class ItemUpdate(Input):
+    code: Code = None  # type: ignore[assignment]
+    name: Name = None  # type: ignore[assignment]
+    description: Text | None = None
+    unit_price: UnitPrice | None = None
+    unit: str | None = Field(None, max_length=20)
+    tax_code_id: str | None = None
+    revenue_account_id: str | None = None
+
+
+class ItemOut(Timestamps):
+    object: Literal["item"] = "item"
+    id: str
+    code: str
+    name: str
+    description: str | None
+    unit_price: Decimal | None
+    unit: str | None
+    tax_code_id: str | None
+    revenue_account_id: str | None
+    archived: bool

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ledgerline.api.schemas.common import Address, Currency, Email, Input, Name, Output, TermsDays, Timestamps
+
+PartyKind = Literal["customer", "supplier", "both"]
+
+
+class PartyCreate(Input):
+    name: Name
+    kind: PartyKind = "customer"
+    email: Email | None = None
+    tax_id: str | None = Field(None, max_length=50)
+    address: Address | None = None
+    currency: Currency | None = Field(None, description="Default currency of documents for this party")
+    payment_terms_days: TermsDays | None = Field(None, description="Overrides the tenant's default terms")
+
+
+class PartyUpdate(Input):
+    name: Name = None  # type: ignore[assignment]
+    kind: PartyKind = None  # type: ignore[assignment]
+    email: Email | None = None
+    tax_id: str | None = Field(None, max_length=50)
+    address: Address | None = None
+    currency: Currency | None = None
+    payment_terms_days: TermsDays | None = None
+
+
+class PartyOut(Timestamps):
+    object: Literal["party"] = "party"
+    id: str
+    name: str
+    kind: PartyKind
+    email: str | None
+    tax_id: str | None
+    address: Address | None
+    currency: str | None
+    payment_terms_days: int | None
+    archived: bool

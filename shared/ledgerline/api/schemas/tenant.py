@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from zoneinfo import available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ledgerline.api.schemas.common import Address, Email, Input, Name, TermsDays, Timestamps
+from ledgerline.domain.tenants import Plan
+
+
+def _timezone(value: str) -> str:
+    if value not in available_timezones():
+        raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Australia/Sydney")
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+
+
+class BankDetails(BaseModel):
+    model_config = ConfigDict(extra="forbid", from_attributes=True, str_strip_whitespace=True)
+
+    account_name: str | None = Field(None, max_length=200)
+    bank_name: str | None = Field(None, max_length=200)
+    iban: str | None = Field(None, max_length=34)
+    bic: str | None = Field(None, max_length=11)
+    account_number: str | None = Field(None, max_length=34)
+    routing_code: str | None = Field(None, max_length=20)
+
+
+class TenantUpdate(Input):
+    name: Name = None  # type: ignore[assignment]
+    timezone: TimeZone = None  # type: ignore[assignment]
+    email: Email | None = None
+    tax_id: str | None = Field(None, max_length=50)
+    address: Address | None = None
+    bank_details: BankDetails | None = None
+    lock_date: date | None = Field(None, description="Nothing can be posted on or before this date")
+    fiscal_year_start_month: int = Field(None, ge=1, le=12)  # type: ignore[assignment]
+    payment_terms_days: TermsDays = None  # type: ignore[assignment]
+    invoice_number_format: str = Field(None, max_length=40,  # type: ignore[assignment]
+                                       description="Placeholders {YYYY}, {YY}, {SEQ:n}; e.g. INV-{YYYY}-{SEQ:4}")
+    credit_note_number_format: str = Field(None, max_length=40)  # type: ignore[assignment]
+    prices_include_tax: bool = None  # type: ignore[assignment]
+    cash_rounding: bool = None  # type: ignore[assignment]
+
+
+class TenantOut(Timestamps):
+    object: Literal["tenant"] = "tenant"
+    id: str
+    name: str
+    base_currency: str
+    country: str
+    timezone: str
+    plan: Plan
+    status: str
+    email: str | None
+    tax_id: str | None
+    address: Address | None
+    bank_details: BankDetails | None
+    lock_date: date | None
+    fiscal_year_start_month: int
+    payment_terms_days: int
+    invoice_number_format: str
+    credit_note_number_format: str
+    prices_include_tax: bool
+    cash_rounding: bool

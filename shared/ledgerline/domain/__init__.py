@@ -1,0 +1,1 @@
+"""Pure business rules: no boto3, no HTTP, no clock reads."""

@@ -1,0 +1,35 @@
+"""Chart-of-accounts rules: account types, their subtypes and their normal balance side."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AccountType(StrEnum):
+    ASSET = "asset"
+    LIABILITY = "liability"
+    EQUITY = "equity"
+    REVENUE = "revenue"
+    EXPENSE = "expense"
+
+
+SUBTYPES: dict[AccountType, frozenset[str]] = {
+    AccountType.ASSET: frozenset({"bank", "cash", "receivable", "tax", "current", "fixed", "inventory", "other"}),
+    AccountType.LIABILITY: frozenset({"payable", "tax", "customer_credit", "current", "long_term", "other"}),
+    AccountType.EQUITY: frozenset({"equity", "retained_earnings", "other"}),
+    AccountType.REVENUE: frozenset({"sales", "other_income", "other"}),
+    AccountType.EXPENSE: frozenset({"cost_of_sales", "operating", "rounding", "fx", "other"}),
+}
+
+
+def subtype_error(account_type: AccountType, subtype: str | None) -> str | None:
+    """Why `subtype` is not valid for `account_type`, or None when it is."""
+    if subtype is None or subtype in SUBTYPES[account_type]:
+        return None
+    allowed = ", ".join(sorted(SUBTYPES[account_type]))
+    return f"subtype {subtype!r} is not valid for a {account_type} account; use one of: {allowed}"
+
+
+def debit_normal(account_type: AccountType) -> bool:
+    """Assets and expenses grow with debits; the rest grow with credits."""
+    return account_type in (AccountType.ASSET, AccountType.EXPENSE)

@@ -1,0 +1,52 @@
+"""API key scopes: `<resource>:read` / `<resource>:write`, plus `admin` which grants all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+ADMIN = "admin"
+
+RESOURCES: tuple[str, ...] = (
+    "tenant",
+    "api-keys",
+    "parties",
+    "items",
+    "accounts",
+    "tax-codes",
+    "invoices",
+    "receipts",
+    "credit-notes",
+    "journal-entries",
+    "reports",
+    "webhooks",
+    "events",
+)
+
+ALL_SCOPES: frozenset[str] = frozenset(
+    {ADMIN} | {f"{resource}:{access}" for resource in RESOURCES for access in ("read", "write")}
+)
+
+
+def grants(granted: Iterable[str], required: str) -> bool:
+    """True when the granted scopes allow `required`; write access implies read access."""
+    held = set(granted)
+    if ADMIN in held or required in held:
+        return True
+    resource, _, access = required.partition(":")
+    return access == "read" and f"{resource}:write" in held
+
+
+def unknown_scopes(requested: Iterable[str]) -> list[str]:
+    return sorted(set(requested) - ALL_SCOPES)
+
+
+def exceeding(requested: Iterable[str], granted: Iterable[str]) -> list[str]:
+    """Scopes in `requested` that the holder of `granted` may not hand out."""
+    held = list(granted)
+    return sorted(scope for scope in set(requested) if not _covers(held, scope))
+
+
+def _covers(held: list[str], scope: str) -> bool:
+    if scope == ADMIN:
+        return ADMIN in held
+    return grants(held, scope)

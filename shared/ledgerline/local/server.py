@@ -1,0 +1,25 @@
+"""One local server for every router, with the same app factory and auth as the Lambda functions."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from ledgerline.api.app import create_app
+from ledgerline.api.routers import accounts, api_keys, items, parties, tax_codes, tenant
+
+ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router)
+
+
+def create_local_app() -> FastAPI:
+    app = create_app(*ROUTERS)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,83 @@
+"""Parties, items, accounts and tax codes: create, read, list, change and archive."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from ledgerline.clock import utc_now
+from ledgerline.domain.accounts import AccountType, subtype_error
+from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.ids import new_id
+from ledgerline.store.accounts import Account
+from ledgerline.store.codes import CodedRecord, create_coded, update_coded
+from ledgerline.store.items import Item
+from ledgerline.store.parties import Party
+from ledgerline.store.records import TenantRecord, assign, check_version, load, save_versioned
+from ledgerline.store.tax_codes import TaxCode
+
+R = TypeVar("R", bound=TenantRecord)
+
+ID_PREFIX: dict[type[TenantRecord], str] = {Party: "pty", Item: "itm", Account: "acc", TaxCode: "txc"}
+
+# Fields that name another record of the tenant, and which kind of record they must name.
+REFERENCES: dict[type[TenantRecord], dict[str, type[TenantRecord]]] = {
+    Item: {"tax_code_id": TaxCode, "revenue_account_id": Account},
+    TaxCode: {"account_id": Account},
+}
+
+
+def create(model: type[R], tenant_id: str, fields: dict[str, Any]) -> R:
+    now = utc_now()
+    record = model(id=new_id(ID_PREFIX[model]), tenant_id=tenant_id, created_at=now, updated_at=now)
+    assign(record, fields)
+    _validate(record, fields)
+    record.assign_keys()
+    if isinstance(record, CodedRecord):
+        create_coded(record)
+    else:
+        save_versioned(record)
+    return record
+
+
+def get(model: type[R], tenant_id: str, record_id: str) -> R:
+    return load(model, tenant_id, record_id)
+
+
+def update(model: type[R], tenant_id: str, record_id: str, changes: dict[str, Any],
+           expected_version: int | None) -> R:
+    record = load(model, tenant_id, record_id)
+    check_version(record, expected_version)
+    previous_code = getattr(record, "code", None)
+    assign(record, changes)
+    _validate(record, changes)
+    record.updated_at = utc_now()
+    if isinstance(record, CodedRecord):
+        update_coded(record, previous_code)
+    else:
+        save_versioned(record)
+    return record
+
+
+def archive(model: type[R], tenant_id: str, record_id: str, expected_version: int | None) -> R:
+    """Archive rather than delete: documents may reference the record and history must stay readable."""
+    return update(model, tenant_id, record_id, {"archived": True}, expected_version)
+
+
+def _validate(record: TenantRecord, changes: dict[str, Any]) -> None:
+    issues: list[FieldIssue] = []
+    for field, target in REFERENCES.get(type(record), {}).items():
+        value = changes.get(field)
+        if value is not None and not _exists(target, record.tenant_id, value):
+            issues.append(FieldIssue(field, f"no {target.NOUN} with id '{value}'"))
+    if isinstance(record, Account) and (reason := subtype_error(AccountType(record.type), record.subtype)):
+        issues.append(FieldIssue("subtype", reason))
+    if issues:
+        raise ValidationFailed(issues[0].message, param=issues[0].field, details=issues)
+
+
+def _exists(model: type[TenantRecord], tenant_id: str, record_id: str) -> bool:
+    try:
+        load(model, tenant_id, record_id)
+    except NotFound:
+        return False
+    return True

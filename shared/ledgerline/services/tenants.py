@@ -1,0 +1,68 @@
+"""Creating tenants with their starting books, and changing their settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledgerline.clock import utc_now
+from ledgerline.domain import chart, tenants as rules
+from ledgerline.domain.errors import FieldIssue, ValidationFailed
+from ledgerline.domain.scopes import ADMIN
+from ledgerline.ids import new_id
+from ledgerline.services.api_keys import new_key
+from ledgerline.store.accounts import Account
+from ledgerline.store.records import assign, check_version, save_versioned
+from ledgerline.store.tax_codes import TaxCode
+from ledgerline.store.tenant_setup import insert_tenant
+from ledgerline.store.tenants import Tenant, load_tenant
+
+
+def create_tenant(*, name: str, base_currency: str, country: str, plan: str = rules.Plan.STARTER,
+                  timezone: str = "UTC", **settings: Any) -> tuple[Tenant, str]:
+    """Create a tenant, its default chart and tax codes, and an admin key whose secret is returned once."""
+    now = utc_now()
+    tenant = Tenant(
+        id=new_id("ten"), name=name, base_currency=base_currency, country=country.upper(), plan=plan,
+        timezone=timezone, status="active", fiscal_year_start_month=1,
+        payment_terms_days=rules.DEFAULT_PAYMENT_TERMS_DAYS,
+        invoice_number_format=rules.DEFAULT_INVOICE_FORMAT,
+        credit_note_number_format=rules.DEFAULT_CREDIT_NOTE_FORMAT,
+        prices_include_tax=False, cash_rounding=False, created_at=now, updated_at=now,
+    )
+    _apply(tenant, settings)
+    accounts = [
+        Account(id=new_id("acc"), tenant_id=tenant.id, code=t.code, name=t.name, type=t.type,
+                subtype=t.subtype, archived=False, created_at=now, updated_at=now)
+        for t in chart.DEFAULT_CHART
+    ]
+    account_ids = {account.code: account.id for account in accounts}
+    tax_codes = [
+        TaxCode(id=new_id("txc"), tenant_id=tenant.id, code=t.code, name=t.name, rate=t.rate,
+                account_id=account_ids[t.account_code], active=True, archived=False,
+                created_at=now, updated_at=now)
+        for t in chart.tax_codes_for(tenant.country)
+    ]
+    admin_key, secret = new_key(tenant.id, "Admin key", [ADMIN], None)
+    insert_tenant(tenant, accounts, tax_codes, admin_key)
+    return tenant, secret
+
+
+def get_tenant(tenant_id: str) -> Tenant:
+    return load_tenant(tenant_id)
+
+
+def update_tenant(tenant_id: str, changes: dict[str, Any], expected_version: int | None) -> Tenant:
+    tenant = load_tenant(tenant_id)
+    check_version(tenant, expected_version)
+    _apply(tenant, changes)
+    tenant.updated_at = utc_now()
+    save_versioned(tenant)
+    return tenant
+
+
+def _apply(tenant: Tenant, changes: dict[str, Any]) -> None:
+    for field in ("invoice_number_format", "credit_note_number_format"):
+        template = changes.get(field)
+        if template is not None and (reason := rules.number_format_error(template)):
+            raise ValidationFailed(f"{field} {reason}", param=field, details=[FieldIssue(field, reason)])
+    assign(tenant, changes)

@@ -1,0 +1,31 @@
+"""Ledger accounts (the chart of accounts): `T#<tid>` / `ACCOUNT#<id>`, code unique per tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+
+from ledgerline.store.codes import CodedRecord
+from ledgerline.store.records import Page, list_records
+
+
+class Account(CodedRecord):
+    PREFIX = "ACCOUNT"
+    NOUN = "account"
+
+    name = UnicodeAttribute()
+    type = UnicodeAttribute()
+    subtype = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    archived = BooleanAttribute(default=False)
+
+
+def list_accounts(tenant_id: str, *, type: str | None, subtype: str | None, archived: bool,
+                  limit: int, start_key: dict[str, Any] | None) -> Page[Account]:
+    condition = Account.archived == archived
+    if type is not None:
+        condition &= Account.type == type
+    if subtype is not None:
+        condition &= Account.subtype == subtype
+    return list_records(Account, tenant_id, limit=limit, start_key=start_key, filter_condition=condition)

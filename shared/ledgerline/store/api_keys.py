@@ -1,0 +1,82 @@
+"""API keys: `KEY#<sha256>` / `KEY`, found by the hash of the secret the client sends.
+
+GSI1 (`T#<tid>#APIKEYS` / `<key id>`) lists a tenant's keys and finds one by id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from ledgerline.domain.errors import NotFound
+from ledgerline.store.records import Page, page_of, tenant_partition
+from ledgerline.store.table import TableModel, connection, is_condition_failure, raise_if_retryable
+
+
+def _tenant_keys(tenant_id: str) -> str:
+    return f"{tenant_partition(tenant_id)}#APIKEYS"
+
+
+class ApiKey(TableModel):
+    NOUN = "API key"
+
+    id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    scopes = ListAttribute(of=UnicodeAttribute)
+    last4 = UnicodeAttribute()
+    expires_at = UTCDateTimeAttribute(null=True)
+    revoked_at = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(secret_digest: str) -> tuple[str, str]:
+        return f"KEY#{secret_digest}", "KEY"
+
+    def assign_keys(self, secret_digest: str) -> None:
+        self.pk, self.sk = self.key(secret_digest)
+        self.gsi1pk, self.gsi1sk = _tenant_keys(self.tenant_id), self.id
+
+
+def find_by_digest(secret_digest: str) -> ApiKey | None:
+    connection()
+    try:
+        return ApiKey.get(*ApiKey.key(secret_digest))
+    except DoesNotExist:
+        return None
+
+
+def find_by_id(tenant_id: str, key_id: str) -> ApiKey:
+    connection()
+    for key in ApiKey.gsi1.query(_tenant_keys(tenant_id), ApiKey.gsi1sk == key_id):
+        return key
+    raise NotFound(f"No such API key: '{key_id}'", param="id")
+
+
+def list_api_keys(tenant_id: str, *, limit: int, start_key: dict[str, Any] | None) -> Page[ApiKey]:
+    connection()
+    if start_key is not None and start_key.get("GSI1PK", {}).get("S") != _tenant_keys(tenant_id):
+        raise NotFound("cursor does not belong to this list", param="cursor")
+    results = ApiKey.gsi1.query(_tenant_keys(tenant_id), limit=limit + 1, last_evaluated_key=start_key)
+    return page_of(results, limit, index=ApiKey.gsi1)
+
+
+def mark_revoked(key: ApiKey, moment: datetime) -> None:
+    """Revoke once; revoking again keeps the first revocation time."""
+    connection()
+    try:
+        key.update(actions=[ApiKey.revoked_at.set(moment)],
+                   condition=ApiKey.pk.exists() & ApiKey.revoked_at.does_not_exist())
+    except UpdateError as exc:
+        raise_if_retryable(exc)
+        if not is_condition_failure(exc):
+            raise
+        key.refresh(consistent_read=True)
+
+
+def insert(key: ApiKey) -> None:
+    connection()
+    key.save(condition=ApiKey.pk.does_not_exist())

@@ -1,0 +1,29 @@
+"""Items (products and services sold): `T#<tid>` / `ITEM#<id>`, code unique per tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+
+from ledgerline.store.attributes import DecimalAttribute
+from ledgerline.store.codes import CodedRecord
+from ledgerline.store.records import Page, list_records
+
+
+class Item(CodedRecord):
+    PREFIX = "ITEM"
+    NOUN = "item"
+
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    unit_price = DecimalAttribute(null=True)
+    unit = UnicodeAttribute(null=True)
+    tax_code_id = UnicodeAttribute(null=True)
+    revenue_account_id = UnicodeAttribute(null=True)
+    archived = BooleanAttribute(default=False)
+
+
+def list_items(tenant_id: str, *, archived: bool, limit: int, start_key: dict[str, Any] | None) -> Page[Item]:
+    return list_records(Item, tenant_id, limit=limit, start_key=start_key,
+                        filter_condition=Item.archived == archived)

@@ -1,0 +1,127 @@
+"""Mechanics every tenant-owned record shares: load by key, pages of a query, versioned saves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pynamodb.attributes import MapAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.expressions.condition import Condition
+
+from ledgerline.domain.errors import NotFound, PreconditionFailed
+from ledgerline.store.table import (
+    TableModel,
+    connection,
+    is_condition_failure,
+    key_of,
+    raise_if_retryable,
+)
+
+R = TypeVar("R", bound="TenantRecord")
+
+
+def tenant_partition(tenant_id: str) -> str:
+    """The partition that holds a tenant's settings and master data; every key starts with it."""
+    return f"T#{tenant_id}"
+
+
+class TenantRecord(TableModel):
+    """A versioned record owned by one tenant, stored under `T#<tid>` / `<PREFIX>#<id>`."""
+
+    PREFIX = ""
+    NOUN = "record"
+
+    id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, record_id: str) -> tuple[str, str]:
+        return tenant_partition(tenant_id), f"{cls.PREFIX}#{record_id}"
+
+    def assign_keys(self) -> None:
+        self.pk, self.sk = self.key(self.tenant_id, self.id)
+
+
+@dataclass
+class Page(Generic[R]):
+    items: list[R]
+    next_key: dict[str, Any] | None
+
+
+def load(model: type[R], tenant_id: str, record_id: str) -> R:
+    """The record, or NotFound; another tenant's id is simply absent from this partition."""
+    connection()
+    pk, sk = model.key(tenant_id, record_id)
+    try:
+        return model.get(pk, sk, consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound(f"No such {model.NOUN}: '{record_id}'", param="id") from exc
+
+
+def page_of(results: Iterable[R], limit: int, index: Any = None) -> Page[R]:
+    """Take `limit` items from a query asked for `limit + 1`; the extra one tells if more exist."""
+    items: list[R] = []
+    for item in results:
+        if len(items) == limit:
+            return Page(items, key_of(items[-1], index))
+        items.append(item)
+    return Page(items, None)
+
+
+def list_records(model: type[R], tenant_id: str, *, limit: int, start_key: dict[str, Any] | None,
+                 filter_condition: Condition | None = None) -> Page[R]:
+    connection()
+    _check_start_key(start_key, tenant_partition(tenant_id))
+    results = model.query(
+        tenant_partition(tenant_id),
+        model.sk.startswith(f"{model.PREFIX}#"),
+        filter_condition=filter_condition,
+        limit=limit + 1,
+        last_evaluated_key=start_key,
+        consistent_read=True,
+    )
+    return page_of(results, limit)
+
+
+def _check_start_key(start_key: dict[str, Any] | None, partition: str) -> None:
+    # Cursors are signed, so this only guards against a bug handing one tenant another's key.
+    if start_key is not None and start_key.get("PK", {}).get("S") != partition:
+        raise NotFound("cursor does not belong to this list", param="cursor")
+
+
+def save_versioned(record: TenantRecord) -> None:
+    """Save a record whose version the caller loaded; a concurrent change makes it fail."""
+    connection()
+    try:
+        record.save()
+    except PutError as exc:
+        raise_if_retryable(exc)
+        if is_condition_failure(exc):
+            raise PreconditionFailed(
+                f"The {record.NOUN} was changed by another request; read it again and retry"
+            ) from exc
+        raise
+
+
+def check_version(record: TenantRecord, expected: int | None) -> None:
+    """Enforce `If-Match`: the client must hold the version that is stored now."""
+    if expected is not None and expected != record.version:
+        raise PreconditionFailed(
+            f"If-Match version {expected} is stale; the {record.NOUN} is at version {record.version}",
+            param="If-Match",
+        )
+
+
+def assign(record: TableModel, changes: dict[str, Any]) -> None:
+    """Set fields from plain values, turning nested dicts into their map attribute types."""
+    attributes = record.get_attributes()
+    for name, value in changes.items():
+        attribute = attributes[name]
+        if isinstance(value, dict) and isinstance(attribute, MapAttribute):
+            value = type(attribute)(**value)
+        setattr(record, name, value)

@@ -1,0 +1,126 @@
+"""The single table: the base model every entity extends, its indexes, and its connection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.connection import TableConnection
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from ledgerline.domain.errors import ServiceUnavailable
+from ledgerline.settings import Settings, get_settings
+
+# Errors DynamoDB returns when the request was fine but the moment was not: retrying may succeed.
+RETRYABLE_CODES = frozenset(
+    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+     "TransactionConflictException", "TransactionInProgressException", "InternalServerError"}
+)
+
+
+class Gsi1(GlobalSecondaryIndex["TableModel"]):
+    """Generic secondary index: entities put what they need to be found by in GSI1PK/GSI1SK."""
+
+    class Meta:
+        index_name = "GSI1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(range_key=True, attr_name="GSI1SK")
+
+
+class TableModel(Model):
+    """Base of every entity. Generic key names in the table; meaning lives in each entity."""
+
+    class Meta:
+        table_name = "ledgerline"
+        region = "us-east-1"
+        host: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
+    gsi1 = Gsi1()
+
+
+@cache
+def connection() -> TableConnection:
+    """Bind every model to the configured table and return the one connection they share.
+
+    Subclasses find `_connection` on the base class, so the whole process uses one botocore
+    client. Called lazily by every access pattern, never at import time.
+    """
+    settings = get_settings()
+    _configure_meta(settings)
+    TableModel._connection = None
+    return TableModel._get_connection()
+
+
+def _configure_meta(settings: Settings) -> None:
+    meta = TableModel.Meta
+    meta.table_name = settings.table_name
+    meta.region = settings.region
+    meta.host = settings.dynamodb_endpoint
+    meta.max_retry_attempts = 3
+    if settings.dynamodb_endpoint:
+        # DynamoDB Local accepts any credentials but botocore insists on having some.
+        meta.aws_access_key_id = "local"
+        meta.aws_secret_access_key = "local"
+
+
+def reset_connection() -> None:
+    """Forget the bound connection (tests that point the process at another table)."""
+    connection.cache_clear()
+    TableModel._connection = None
+    for model in _subclasses(TableModel):
+        if "_connection" in vars(model):
+            model._connection = None
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+@contextmanager
+def transaction() -> Iterator[TransactWrite]:
+    """A write transaction on the shared connection: all of it happens, or none of it."""
+    with TransactWrite(connection=connection().connection) as tx:
+        yield tx
+
+
+def cancellation_codes(exc: TransactWriteError) -> list[str | None]:
+    """The per-item reasons DynamoDB gave for cancelling a transaction, in request order."""
+    return [reason.code if reason else None for reason in (exc.cancellation_reasons or [])]
+
+
+def is_condition_failure(exc: PutError | UpdateError | TransactWriteError) -> bool:
+    """True when a condition of the write (or of any item of a transaction) did not hold."""
+    if isinstance(exc, TransactWriteError):
+        return "ConditionalCheckFailed" in cancellation_codes(exc)
+    return exc.cause_response_code == "ConditionalCheckFailedException"
+
+
+def raise_if_retryable(exc: Exception) -> None:
+    code = getattr(exc, "cause_response_code", None)
+    codes: set[str | None] = {code}
+    if isinstance(exc, TransactWriteError):
+        codes |= set(cancellation_codes(exc))
+    if codes & RETRYABLE_CODES:
+        raise ServiceUnavailable("the database is busy; retry the request shortly") from exc
+
+
+def key_of(item: TableModel, index: Any = None) -> dict[str, dict[str, str]]:
+    """The exclusive start key that resumes a query right after `item`."""
+    key = {"PK": {"S": item.pk}, "SK": {"S": item.sk}}
+    if index is not None:
+        key |= {"GSI1PK": {"S": item.gsi1pk}, "GSI1SK": {"S": item.gsi1sk}}
+    return key

@@ -1,0 +1,69 @@
+"""Tenants and their settings: `T#<tid>` / `TENANT`."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.exceptions import DoesNotExist
+
+from ledgerline.domain.errors import NotFound
+from ledgerline.store.attributes import DateAttribute
+from ledgerline.store.parties import Address
+from ledgerline.store.records import tenant_partition
+from ledgerline.store.table import TableModel, connection
+
+
+class BankDetails(MapAttribute):
+    account_name = UnicodeAttribute(null=True)
+    bank_name = UnicodeAttribute(null=True)
+    iban = UnicodeAttribute(null=True)
+    bic = UnicodeAttribute(null=True)
+    account_number = UnicodeAttribute(null=True)
+    routing_code = UnicodeAttribute(null=True)
+
+
+class Tenant(TableModel):
+    NOUN = "tenant"
+
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    base_currency = UnicodeAttribute()
+    country = UnicodeAttribute()
+    timezone = UnicodeAttribute()
+    plan = UnicodeAttribute()
+    status = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    tax_id = UnicodeAttribute(null=True)
+    address = Address(null=True)
+    bank_details = BankDetails(null=True)
+    lock_date = DateAttribute(null=True)
+    fiscal_year_start_month = NumberAttribute()
+    payment_terms_days = NumberAttribute()
+    invoice_number_format = UnicodeAttribute()
+    credit_note_number_format = UnicodeAttribute()
+    prices_include_tax = BooleanAttribute()
+    cash_rounding = BooleanAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    @staticmethod
+    def key(tenant_id: str) -> tuple[str, str]:
+        return tenant_partition(tenant_id), "TENANT"
+
+    def assign_keys(self) -> None:
+        self.pk, self.sk = self.key(self.id)
+
+
+def load_tenant(tenant_id: str) -> Tenant:
+    connection()
+    try:
+        return Tenant.get(*Tenant.key(tenant_id), consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound(f"No such tenant: '{tenant_id}'", param="tenant_id") from exc
