@@ -1,0 +1,56 @@
+"""Integration tier: the real store against DynamoDB Local, with a table built from template.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ledgerline.local.dynamodb_local import DynamoDBLocal
+from ledgerline.local.server import create_local_app
+from ledgerline.local.table_setup import ensure_table
+from ledgerline.services.tenants import create_tenant
+from ledgerline.settings import configure
+from ledgerline.store.table import reset_connection
+
+
+@pytest.fixture(scope="session", autouse=True)
+def table(dynamodb_local: DynamoDBLocal) -> Iterator[None]:
+    configure(environment="local", dynamodb_endpoint=dynamodb_local.endpoint, table_name="ledgerline-it")
+    reset_connection()
+    ensure_table()
+    yield
+
+
+@dataclass
+class TenantKey:
+    tenant_id: str
+    secret: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.secret}"}
+
+
+@pytest.fixture
+def make_tenant() -> Callable[..., TenantKey]:
+    """A new tenant (own chart, tax codes and admin key) per call: tests never share books."""
+
+    def make(country: str = "AU", currency: str = "AUD", name: str = "Test Pty Ltd") -> TenantKey:
+        tenant, secret = create_tenant(name=name, base_currency=currency, country=country)
+        return TenantKey(tenant.id, secret)
+
+    return make
+
+
+@pytest.fixture
+def tenant(make_tenant: Callable[..., TenantKey]) -> TenantKey:
+    return make_tenant()
+
+
+@pytest.fixture(scope="session")
+def api() -> TestClient:
+    """The local app in process: same routers, auth and error mapping as the Lambda functions."""
+    return TestClient(create_local_app(), raise_server_exceptions=False)
