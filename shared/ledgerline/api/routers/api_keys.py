@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path
 
 from ledgerline.api.auth import require
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
+from ledgerline.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 from ledgerline.domain.api_keys import Principal
 from ledgerline.services import api_keys
 

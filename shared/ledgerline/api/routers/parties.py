@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 from ledgerline.api.auth import require
 from ledgerline.api.crud import add_record_routes
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.schemas.parties import PartyCreate, PartyKind, PartyOut, PartyUpdate
+from ledgerline.schemas.parties import PartyCreate, PartyKind, PartyOut, PartyUpdate
 from ledgerline.domain.api_keys import Principal
 from ledgerline.store.parties import Party, list_parties
 

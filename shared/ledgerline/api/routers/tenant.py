@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 
 from ledgerline.api.auth import require
-from ledgerline.api.schemas.tenant import TenantOut, TenantUpdate
+from ledgerline.schemas.tenant import TenantOut, TenantUpdate
 from ledgerline.api.versioning import expected_version, set_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.services import tenants

@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from ledgerline.api.schemas.common import Code, Input, Name, Rate, Timestamps
+from ledgerline.schemas.common import Code, Input, Name, Rate, Timestamps
 
 
 class TaxCodeCreate(Input):

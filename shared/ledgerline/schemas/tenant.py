@@ -6,7 +6,7 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ledgerline.api.schemas.common import Address, Email, Input, Name, TermsDays, Timestamps
+from ledgerline.schemas.common import Address, Email, Input, Name, TermsDays, Timestamps
 from ledgerline.domain.tenants import Plan
 
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field, computed_field, field_validator
 
-from ledgerline.api.schemas.common import Input, Name, Output
+from ledgerline.schemas.common import Input, Name, Output
 
 
 class ApiKeyCreate(Input):

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ledgerline.api.schemas.common import Code, Input, Name, Text, Timestamps
+from ledgerline.schemas.common import Code, Input, Name, Text, Timestamps
 from ledgerline.domain.accounts import AccountType
 
 

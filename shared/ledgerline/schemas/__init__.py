@@ -1,0 +1,1 @@
+"""Representations of resources: request models and the objects the API returns and events carry."""
