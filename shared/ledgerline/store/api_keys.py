@@ -12,7 +12,7 @@ from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttr
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from ledgerline.domain.errors import NotFound
-from ledgerline.store.records import Page, page_of, tenant_partition
+from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection, is_condition_failure, raise_if_retryable
 
 
@@ -58,8 +58,7 @@ def find_by_id(tenant_id: str, key_id: str) -> ApiKey:
 
 def list_api_keys(tenant_id: str, *, limit: int, start_key: dict[str, Any] | None) -> Page[ApiKey]:
     connection()
-    if start_key is not None and start_key.get("GSI1PK", {}).get("S") != _tenant_keys(tenant_id):
-        raise NotFound("cursor does not belong to this list", param="cursor")
+    check_start_key(start_key, "GSI1PK", _tenant_keys(tenant_id))
     results = ApiKey.gsi1.query(_tenant_keys(tenant_id), limit=limit + 1, last_evaluated_key=start_key)
     return page_of(results, limit, index=ApiKey.gsi1)
 

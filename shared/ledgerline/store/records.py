@@ -76,7 +76,7 @@ def page_of(results: Iterable[R], limit: int, index: Any = None) -> Page[R]:
 def list_records(model: type[R], tenant_id: str, *, limit: int, start_key: dict[str, Any] | None,
                  filter_condition: Condition | None = None) -> Page[R]:
     connection()
-    _check_start_key(start_key, tenant_partition(tenant_id))
+    check_start_key(start_key, "PK", tenant_partition(tenant_id))
     results = model.query(
         tenant_partition(tenant_id),
         model.sk.startswith(f"{model.PREFIX}#"),
@@ -88,9 +88,9 @@ def list_records(model: type[R], tenant_id: str, *, limit: int, start_key: dict[
     return page_of(results, limit)
 
 
-def _check_start_key(start_key: dict[str, Any] | None, partition: str) -> None:
+def check_start_key(start_key: dict[str, Any] | None, attribute: str, partition: str) -> None:
     # Cursors are signed, so this only guards against a bug handing one tenant another's key.
-    if start_key is not None and start_key.get("PK", {}).get("S") != partition:
+    if start_key is not None and start_key.get(attribute, {}).get("S") != partition:
         raise NotFound("cursor does not belong to this list", param="cursor")
 
 

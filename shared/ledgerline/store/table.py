@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import TableConnection
@@ -17,10 +17,13 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.domain.errors import ServiceUnavailable
 from ledgerline.settings import Settings, get_settings
 
+T = TypeVar("T")
+
 # Errors DynamoDB returns when the request was fine but the moment was not: retrying may succeed.
 RETRYABLE_CODES = frozenset(
     {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-     "TransactionConflictException", "TransactionInProgressException", "InternalServerError"}
+     "TransactionConflictException", "TransactionInProgressException", "InternalServerError",
+     "TransactionConflict", "ThrottlingError"}
 )
 
 
@@ -33,6 +36,17 @@ class Gsi1(GlobalSecondaryIndex["TableModel"]):
 
     gsi1pk = UnicodeAttribute(hash_key=True, attr_name="GSI1PK")
     gsi1sk = UnicodeAttribute(range_key=True, attr_name="GSI1SK")
+
+
+class Gsi2(GlobalSecondaryIndex["TableModel"]):
+    """Sparse index: only items that set GSI2PK appear (e.g. open invoices by due date)."""
+
+    class Meta:
+        index_name = "GSI2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True, attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(range_key=True, attr_name="GSI2SK")
 
 
 class TableModel(Model):
@@ -48,6 +62,9 @@ class TableModel(Model):
     gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
     gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
     gsi1 = Gsi1()
+    gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
+    gsi2 = Gsi2()
 
 
 @cache
@@ -121,6 +138,27 @@ def raise_if_retryable(exc: Exception) -> None:
 def key_of(item: TableModel, index: Any = None) -> dict[str, dict[str, str]]:
     """The exclusive start key that resumes a query right after `item`."""
     key = {"PK": {"S": item.pk}, "SK": {"S": item.sk}}
-    if index is not None:
+    if isinstance(index, Gsi1):
         key |= {"GSI1PK": {"S": item.gsi1pk}, "GSI1SK": {"S": item.gsi1sk}}
+    elif isinstance(index, Gsi2):
+        key |= {"GSI2PK": {"S": item.gsi2pk}, "GSI2SK": {"S": item.gsi2sk}}
     return key
+
+
+class Contention(Exception):
+    """Another writer changed what this write was conditioned on; re-read and try again."""
+
+
+def commit(build: Callable[[TransactWrite], T]) -> T:
+    """Run one write transaction; conditions that did not hold, or a conflicting writer, become
+    Contention so the use case can re-read and retry."""
+    connection()
+    try:
+        with transaction() as tx:
+            result = build(tx)
+    except TransactWriteError as exc:
+        if {"ConditionalCheckFailed", "TransactionConflict"} & set(cancellation_codes(exc)):
+            raise Contention(str(exc)) from exc
+        raise_if_retryable(exc)
+        raise
+    return result

@@ -1,0 +1,108 @@
+"""Posting rules: which accounts a document moves, and by how much."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ledgerline.domain.journal import JournalLine, Leg, lines_from_legs
+from ledgerline.domain.money import round_money
+
+
+@dataclass(frozen=True)
+class SystemAccounts:
+    """The accounts posting rules use without being told: set per tenant at creation."""
+
+    receivable: str
+    customer_credit: str
+    rounding: str
+    fx: str
+    retained_earnings: str
+
+
+@dataclass(frozen=True)
+class Conversion:
+    currency: str
+    base_currency: str
+    rate: Decimal
+
+    def base(self, amount: Decimal) -> Decimal:
+        return round_money(amount * self.rate, self.base_currency)
+
+
+def invoice_lines(*, total: Decimal, nets_by_account: Mapping[str, Decimal], tax_by_account: Mapping[str, Decimal],
+                  rounding_adjustment: Decimal, accounts: SystemAccounts, conversion: Conversion,
+                  description: str) -> list[JournalLine]:
+    """Debit receivable for the total; credit revenue per account, tax per tax account, and rounding."""
+    legs = [Leg(account, -net, description=description) for account, net in nets_by_account.items()]
+    legs += [Leg(account, -tax, description=description) for account, tax in tax_by_account.items()]
+    if rounding_adjustment:
+        legs.append(Leg(accounts.rounding, -rounding_adjustment, description=description))
+    return lines_from_legs(legs, balancing=Leg(accounts.receivable, total, description=description),
+                           currency=conversion.currency, base_currency=conversion.base_currency,
+                           rate=conversion.rate)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """Part of an invoice's receivable cleared by a receipt, credit or credit note."""
+
+    amount: Decimal
+    base_amount: Decimal
+
+
+def settlement_base(*, amount: Decimal, amount_due: Decimal, base_total: Decimal, base_settled: Decimal,
+                    conversion: Conversion) -> Decimal:
+    """Receivable is cleared at the invoice's own rate; the final settlement clears whatever is left,
+    so a fully settled invoice leaves exactly zero in the base currency."""
+    if amount == amount_due:
+        return base_total - base_settled
+    return conversion.base(amount)
+
+
+def receipt_lines(*, amount: Decimal, bank_account: str, settlements: Sequence[Settlement], credit: Decimal,
+                  accounts: SystemAccounts, conversion: Conversion, description: str) -> list[JournalLine]:
+    """Debit the bank; credit receivable for what settles invoices and customer credit for the rest.
+    A difference in the base currency (rates moved since invoicing) is an exchange gain or loss."""
+    legs = [Leg(bank_account, amount, description=description)]
+    if settlements:
+        legs.append(Leg(accounts.receivable, -sum((s.amount for s in settlements), Decimal(0)),
+                        base_amount=-sum((s.base_amount for s in settlements), Decimal(0)),
+                        description=description))
+    if credit:
+        legs.append(Leg(accounts.customer_credit, -credit, description=description))
+    return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
+                           currency=conversion.currency, base_currency=conversion.base_currency,
+                           rate=conversion.rate)
+
+
+def credit_application_lines(*, settlements: Sequence[Settlement], accounts: SystemAccounts,
+                             conversion: Conversion, description: str) -> list[JournalLine]:
+    """Use customer credit (held at the receipt's rate) to settle invoices."""
+    amount = sum((s.amount for s in settlements), Decimal(0))
+    legs = [Leg(accounts.customer_credit, amount, description=description),
+            Leg(accounts.receivable, -amount, base_amount=-sum((s.base_amount for s in settlements), Decimal(0)),
+                description=description)]
+    return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
+                           currency=conversion.currency, base_currency=conversion.base_currency,
+                           rate=conversion.rate)
+
+
+def credit_note_lines(*, nets_by_account: Mapping[str, Decimal], tax_by_account: Mapping[str, Decimal],
+                      rounding_adjustment: Decimal, settlement: Settlement | None, credit: Decimal,
+                      accounts: SystemAccounts, conversion: Conversion, description: str) -> list[JournalLine]:
+    """The mirror of an invoice: debit revenue and tax; credit receivable for what was due, and
+    customer credit for any excess."""
+    legs = [Leg(account, net, description=description) for account, net in nets_by_account.items()]
+    legs += [Leg(account, tax, description=description) for account, tax in tax_by_account.items()]
+    if rounding_adjustment:
+        legs.append(Leg(accounts.rounding, rounding_adjustment, description=description))
+    if settlement is not None and settlement.amount:
+        legs.append(Leg(accounts.receivable, -settlement.amount, base_amount=-settlement.base_amount,
+                        description=description))
+    if credit:
+        legs.append(Leg(accounts.customer_credit, -credit, description=description))
+    return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
+                           currency=conversion.currency, base_currency=conversion.base_currency,
+                           rate=conversion.rate)

@@ -1,0 +1,167 @@
+"""The journal and what posting maintains beside it.
+
+- journal entry  `T#<tid>#JE#<id>` / `DOC`: lines embedded; GSI1 lists entries by date.
+- ledger line    `T#<tid>#LEDGER#<account>` / `<date>#<entry>#<nn>`: an account's lines in date order.
+- balance        `T#<tid>#BAL` / `<account>#M#<yyyy-mm>#<shard>` and `…#D#<yyyy-mm-dd>#<shard>`:
+                 debit and credit totals ADDed in the posting transaction; reports read these.
+- number series  `T#<tid>` / `SEQ#<series>#<year>`: the last number given, moved in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
+
+from ledgerline.domain.journal import JournalLine
+from ledgerline.store.attributes import DateAttribute, DecimalAttribute
+from ledgerline.store.documents import DocumentRecord
+from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
+from ledgerline.store.table import TableModel, connection
+
+# Postings of one tenant spread their balance updates over this many items per bucket, so
+# concurrent postings to the same account rarely touch the same item (fewer conflicts).
+BALANCE_SHARDS = 4
+
+
+class EntryLine(MapAttribute):
+    account_id = UnicodeAttribute()
+    debit = DecimalAttribute()
+    credit = DecimalAttribute()
+    currency = UnicodeAttribute()
+    amount = DecimalAttribute()
+    description = UnicodeAttribute(null=True)
+
+
+class JournalEntry(DocumentRecord):
+    PREFIX = "JE"
+    LIST = "JOURNAL"
+    NOUN = "journal entry"
+
+    status = UnicodeAttribute()
+    date = DateAttribute()
+    description = UnicodeAttribute(null=True)
+    reference = UnicodeAttribute(null=True)
+    source_type = UnicodeAttribute()
+    source_id = UnicodeAttribute(null=True)
+    currency = UnicodeAttribute()
+    exchange_rate = DecimalAttribute()
+    lines = ListAttribute(of=EntryLine)
+    total = DecimalAttribute()
+    reverses_id = UnicodeAttribute(null=True)
+    reversed_by_id = UnicodeAttribute(null=True)
+
+    def list_date(self) -> date:
+        return self.date
+
+    def journal_lines(self) -> list[JournalLine]:
+        return [JournalLine(line.account_id, line.debit, line.credit, line.currency, line.amount, line.description)
+                for line in self.lines]
+
+
+class LedgerLine(TableModel):
+    account_id = UnicodeAttribute()
+    date = DateAttribute()
+    entry_id = UnicodeAttribute()
+    source_type = UnicodeAttribute()
+    source_id = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    debit = DecimalAttribute()
+    credit = DecimalAttribute()
+    currency = UnicodeAttribute()
+    amount = DecimalAttribute()
+
+    @staticmethod
+    def partition(tenant_id: str, account_id: str) -> str:
+        return f"{tenant_partition(tenant_id)}#LEDGER#{account_id}"
+
+
+class Balance(TableModel):
+    account_id = UnicodeAttribute()
+    period = UnicodeAttribute()
+    debit = DecimalAttribute(null=True)
+    credit = DecimalAttribute(null=True)
+
+    @staticmethod
+    def partition(tenant_id: str) -> str:
+        return f"{tenant_partition(tenant_id)}#BAL"
+
+    @classmethod
+    def bucket(cls, tenant_id: str, account_id: str, period: str, shard: int) -> Balance:
+        kind = "M" if len(period) == 7 else "D"
+        return cls(cls.partition(tenant_id), f"{account_id}#{kind}#{period}#{shard}", account_id=account_id,
+                   period=period)
+
+
+class NumberSeries(TableModel):
+    last = NumberAttribute()
+
+    @staticmethod
+    def key(tenant_id: str, series: str, year: int) -> tuple[str, str]:
+        return tenant_partition(tenant_id), f"SEQ#{series}#{year}"
+
+
+def last_number(tenant_id: str, series: str, year: int) -> int:
+    connection()
+    try:
+        return NumberSeries.get(*NumberSeries.key(tenant_id, series, year), consistent_read=True).last
+    except DoesNotExist:
+        return 0
+
+
+def take_number(tx: TransactWrite, tenant_id: str, series: str, year: int, last: int) -> int:
+    """Claim number `last + 1`; the transaction fails if anyone moved the series since it was read."""
+    pk, sk = NumberSeries.key(tenant_id, series, year)
+    condition = NumberSeries.last == last if last else NumberSeries.pk.does_not_exist()
+    tx.save(NumberSeries(pk, sk, last=last + 1), condition=condition)
+    return last + 1
+
+
+def add_journal_entry(tx: TransactWrite, entry: JournalEntry, lines: list[JournalLine]) -> None:
+    """Write the entry, one ledger line per line, and ADD its amounts to the account balances."""
+    entry.lines = [EntryLine(account_id=line.account_id, debit=line.debit, credit=line.credit,
+                             currency=line.currency, amount=line.amount, description=line.description)
+                   for line in lines]
+    entry.total = sum((line.debit for line in lines), Decimal(0))
+    entry.assign_keys()
+    tx.save(entry, condition=TableModel.pk.does_not_exist())
+    for number, line in enumerate(lines):
+        tx.save(LedgerLine(LedgerLine.partition(entry.tenant_id, line.account_id),
+                           f"{entry.date.isoformat()}#{entry.id}#{number:02d}", account_id=line.account_id,
+                           date=entry.date, entry_id=entry.id, source_type=entry.source_type,
+                           source_id=entry.source_id, description=line.description or entry.description,
+                           debit=line.debit, credit=line.credit, currency=line.currency, amount=line.amount))
+    shard = int(entry.id[-1], 36) % BALANCE_SHARDS
+    totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for line in lines:
+        totals[line.account_id][0] += line.debit
+        totals[line.account_id][1] += line.credit
+    for account_id, (debit, credit) in totals.items():
+        for period in (entry.date.isoformat()[:7], entry.date.isoformat()):
+            bucket = Balance.bucket(entry.tenant_id, account_id, period, shard)
+            tx.update(bucket, actions=[Balance.debit.add(debit), Balance.credit.add(credit),
+                                       Balance.account_id.set(account_id), Balance.period.set(period)])
+
+
+def account_lines(tenant_id: str, account_id: str, *, from_date: date | None, to_date: date | None, limit: int,
+                  start_key: dict[str, Any] | None) -> Page[LedgerLine]:
+    """An account's ledger lines in date order (the general ledger of one account)."""
+    connection()
+    partition = LedgerLine.partition(tenant_id, account_id)
+    check_start_key(start_key, "PK", partition)
+    low = (from_date or date.min).isoformat()
+    high = (to_date or date.max).isoformat() + "#~"
+    results = LedgerLine.query(partition, LedgerLine.sk.between(low, high), limit=limit + 1,
+                               last_evaluated_key=start_key, consistent_read=True)
+    return page_of(results, limit)
+
+
+def all_balances(tenant_id: str) -> list[Balance]:
+    """Every balance bucket of the tenant (bounded by accounts × periods, not by entries)."""
+    connection()
+    return list(Balance.query(Balance.partition(tenant_id), consistent_read=True))
