@@ -34,6 +34,13 @@ def _country(value: str) -> str:
     return value.upper()
 
 
+def _plain_rate(value: Decimal) -> Decimal:
+    # DynamoDB stores numbers without trailing zeros, so "10.00" would be read back as "10":
+    # drop them on the way in and the create response matches every later read. (abs: "-0" is 0.)
+    normal = abs(value).normalize()
+    return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
+
+
 Currency = Annotated[str, AfterValidator(_currency)]
 Country = Annotated[str, AfterValidator(_country)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -41,7 +48,8 @@ Text = Annotated[str, StringConstraints(max_length=2000)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 UnitPrice = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
-Rate = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4, description="Percent: 10 means 10 %")]
+Rate = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4, description="Percent: 10 means 10 %"),
+                 AfterValidator(_plain_rate)]
 TermsDays = Annotated[int, Field(ge=0, le=365)]
 
 
