@@ -34,6 +34,12 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
 
 
+def with_minor_units(amount: Decimal, currency: str) -> Decimal:
+    """`amount` with at least the currency's minor units and every digit it has (prices may be finer)."""
+    exponent = min(amount.as_tuple().exponent, -minor_units(currency))
+    return amount.quantize(Decimal(1).scaleb(exponent))
+
+
 def to_decimal(value: Decimal | int | str) -> Decimal:
     """Parse an amount from JSON (string or number) without ever passing through float."""
     if isinstance(value, float):

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from ledgerline.clock import utc_now
 from ledgerline.domain.accounts import AccountType, subtype_error
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.money import with_minor_units
 from ledgerline.ids import new_id
 from ledgerline.store.accounts import Account
 from ledgerline.store.codes import CodedRecord, create_coded, update_coded
@@ -14,6 +15,7 @@ from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.records import TenantRecord, assign, check_version, load, save_versioned
 from ledgerline.store.tax_codes import TaxCode
+from ledgerline.store.tenants import load_tenant
 
 R = TypeVar("R", bound=TenantRecord)
 
@@ -36,11 +38,11 @@ def create(model: type[R], tenant_id: str, fields: dict[str, Any]) -> R:
         create_coded(record)
     else:
         save_versioned(record)
-    return record
+    return _presented(record)
 
 
 def get(model: type[R], tenant_id: str, record_id: str) -> R:
-    return load(model, tenant_id, record_id)
+    return _presented(load(model, tenant_id, record_id))
 
 
 def update(model: type[R], tenant_id: str, record_id: str, changes: dict[str, Any],
@@ -55,12 +57,29 @@ def update(model: type[R], tenant_id: str, record_id: str, changes: dict[str, An
         update_coded(record, previous_code)
     else:
         save_versioned(record)
-    return record
+    return _presented(record)
 
 
 def archive(model: type[R], tenant_id: str, record_id: str, expected_version: int | None) -> R:
     """Archive rather than delete: documents may reference the record and history must stay readable."""
     return update(model, tenant_id, record_id, {"archived": True}, expected_version)
+
+
+def present(tenant_id: str, records: list[R]) -> list[R]:
+    """Prices as the tenant's currency writes them ("150.00", IDR "555000") for the API to show.
+
+    DynamoDB hands numbers back without trailing zeros, so a stored 150.00 reads as 150.
+    """
+    priced = [r for r in records if isinstance(r, Item) and r.unit_price is not None]
+    if priced:
+        currency = load_tenant(tenant_id).base_currency
+        for item in priced:
+            item.unit_price = with_minor_units(item.unit_price, currency)
+    return records
+
+
+def _presented(record: R) -> R:
+    return present(record.tenant_id, [record])[0]
 
 
 def _validate(record: TenantRecord, changes: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from ledgerline.api.crud import add_record_routes
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.schemas.items import ItemCreate, ItemOut, ItemUpdate
 from ledgerline.domain.api_keys import Principal
+from ledgerline.services.master_data import present
 from ledgerline.store.items import Item, list_items
 
 router = APIRouter(prefix="/v1/items", tags=["items"])
@@ -22,4 +23,4 @@ def list_(page: PageRequest = Depends(),
           principal: Principal = Depends(require("items:read"))) -> Any:
     result = list_items(principal.tenant_id, archived=archived, limit=page.limit,
                         start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+    return page.respond(present(principal.tenant_id, result.items), result.next_key, principal.tenant_id)
