@@ -26,6 +26,16 @@ class TaxCodeTemplate:
 
 SALES_TAX_ACCOUNT = "2200"
 
+# Codes in DEFAULT_CHART of the accounts posting rules use by default.
+SYSTEM_ACCOUNT_CODES: dict[str, str] = {
+    "receivable": "1100",
+    "customer_credit": "2100",
+    "sales": "4000",
+    "rounding": "7900",
+    "fx": "7950",
+    "retained_earnings": "3100",
+}
+
 DEFAULT_CHART: tuple[AccountTemplate, ...] = (
     AccountTemplate("1000", "Cash", AccountType.ASSET, "cash"),
     AccountTemplate("1010", "Bank", AccountType.ASSET, "bank"),

@@ -6,9 +6,22 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from ledgerline.api.app import create_app
-from ledgerline.api.routers import accounts, api_keys, items, parties, tax_codes, tenant
+from ledgerline.api.routers import (
+    accounts,
+    api_keys,
+    credit_notes,
+    invoices,
+    items,
+    journal_entries,
+    parties,
+    receipts,
+    reports,
+    tax_codes,
+    tenant,
+)
 
-ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router)
+ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
+           invoices.router, receipts.router, credit_notes.router, journal_entries.router, reports.router)
 
 
 def create_local_app() -> FastAPI:

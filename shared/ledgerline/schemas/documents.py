@@ -18,7 +18,7 @@ Quantity = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
 LinePrice = Annotated[Decimal, Field(ge=-(10**15), le=10**15, max_digits=18, decimal_places=6)]
 ExchangeRate = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=10,
                                         description="Base currency units per unit of the document's currency")]
-IdempotencyKey = Annotated[str, Field(min_length=1, max_length=255)]
+InvoiceStatusValue = Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]
 
 
 class LineIn(Input):
@@ -82,7 +82,7 @@ class InvoiceOut(Timestamps):
     object: Literal["invoice"] = "invoice"
     id: str
     number: str | None
-    status: Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]
+    status: InvoiceStatusValue
     customer_id: str
     customer_name: str
     issue_date: Date

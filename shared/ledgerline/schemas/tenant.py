@@ -47,6 +47,17 @@ class TenantUpdate(Input):
     cash_rounding: bool = None  # type: ignore[assignment]
 
 
+class SystemAccountsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    receivable: str
+    customer_credit: str
+    sales: str
+    rounding: str
+    fx: str
+    retained_earnings: str
+
+
 class TenantOut(Timestamps):
     object: Literal["tenant"] = "tenant"
     id: str
@@ -67,3 +78,5 @@ class TenantOut(Timestamps):
     credit_note_number_format: str
     prices_include_tax: bool
     cash_rounding: bool
+    system_accounts: SystemAccountsOut | None = Field(
+        None, description="Accounts posting uses by default: receivable, customer credit, sales, rounding, FX")

@@ -14,7 +14,7 @@ from ledgerline.store.accounts import Account
 from ledgerline.store.records import assign, check_version, save_versioned
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenant_setup import insert_tenant
-from ledgerline.store.tenants import Tenant, load_tenant
+from ledgerline.store.tenants import SystemAccounts, Tenant, load_tenant
 
 
 def create_tenant(*, name: str, base_currency: str, country: str, plan: str = rules.Plan.STARTER,
@@ -36,6 +36,7 @@ def create_tenant(*, name: str, base_currency: str, country: str, plan: str = ru
         for t in chart.DEFAULT_CHART
     ]
     account_ids = {account.code: account.id for account in accounts}
+    tenant.system_accounts = SystemAccounts(**{role: account_ids[code] for role, code in chart.SYSTEM_ACCOUNT_CODES.items()})
     tax_codes = [
         TaxCode(id=new_id("txc"), tenant_id=tenant.id, code=t.code, name=t.name, rate=t.rate,
                 account_id=account_ids[t.account_code], active=True, archived=False,

@@ -7,7 +7,8 @@ from typing import Any
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 
 from ledgerline.store.codes import CodedRecord
-from ledgerline.store.records import Page, list_records
+from ledgerline.store.records import Page, list_records, tenant_partition
+from ledgerline.store.table import connection
 
 
 class Account(CodedRecord):
@@ -29,3 +30,10 @@ def list_accounts(tenant_id: str, *, type: str | None, subtype: str | None, arch
     if subtype is not None:
         condition &= Account.subtype == subtype
     return list_records(Account, tenant_id, limit=limit, start_key=start_key, filter_condition=condition)
+
+
+def all_accounts(tenant_id: str) -> list[Account]:
+    """The whole chart (archived too): reports need names of accounts that once had activity."""
+    connection()
+    return list(Account.query(tenant_partition(tenant_id), Account.sk.startswith(f"{Account.PREFIX}#"),
+                              consistent_read=True))

@@ -2,8 +2,9 @@
 
 - journal entry  `T#<tid>#JE#<id>` / `DOC`: lines embedded; GSI1 lists entries by date.
 - ledger line    `T#<tid>#LEDGER#<account>` / `<date>#<entry>#<nn>`: an account's lines in date order.
-- balance        `T#<tid>#BAL` / `<account>#M#<yyyy-mm>#<shard>` and `…#D#<yyyy-mm-dd>#<shard>`:
-                 debit and credit totals ADDed in the posting transaction; reports read these.
+- balance        `T#<tid>#BAL` / `M#<yyyy-mm>#<account>#<shard>` and `D#<yyyy-mm-dd>#<account>#<shard>`:
+                 debit and credit totals ADDed in the posting transaction; reports read these, so a
+                 balance at any date costs one range of months plus the days of one month.
 - number series  `T#<tid>` / `SEQ#<series>#<year>`: the last number given, moved in the same transaction.
 """
 
@@ -94,7 +95,7 @@ class Balance(TableModel):
     @classmethod
     def bucket(cls, tenant_id: str, account_id: str, period: str, shard: int) -> Balance:
         kind = "M" if len(period) == 7 else "D"
-        return cls(cls.partition(tenant_id), f"{account_id}#{kind}#{period}#{shard}", account_id=account_id,
+        return cls(cls.partition(tenant_id), f"{kind}#{period}#{account_id}#{shard}", account_id=account_id,
                    period=period)
 
 
@@ -161,7 +162,13 @@ def account_lines(tenant_id: str, account_id: str, *, from_date: date | None, to
     return page_of(results, limit)
 
 
-def all_balances(tenant_id: str) -> list[Balance]:
-    """Every balance bucket of the tenant (bounded by accounts × periods, not by entries)."""
+def balances_as_of(tenant_id: str, as_of: date) -> list[Balance]:
+    """The buckets whose sum is every account's balance at the end of `as_of`: whole months before
+    its month, then its month's days up to it. Cost depends on months and accounts, not entries."""
     connection()
-    return list(Balance.query(Balance.partition(tenant_id), consistent_read=True))
+    month = as_of.isoformat()[:7]
+    partition = Balance.partition(tenant_id)
+    months = Balance.query(partition, Balance.sk.between("M#", f"M#{month}"), consistent_read=True)
+    days = Balance.query(partition, Balance.sk.between(f"D#{month}-01", f"D#{as_of.isoformat()}#~"),
+                         consistent_read=True)
+    return [b for b in months if b.period < month] + list(days)

@@ -28,6 +28,17 @@ class BankDetails(MapAttribute):
     routing_code = UnicodeAttribute(null=True)
 
 
+class SystemAccounts(MapAttribute):
+    """Accounts posting uses without being told, chosen from the default chart at creation."""
+
+    receivable = UnicodeAttribute()
+    customer_credit = UnicodeAttribute()
+    sales = UnicodeAttribute()
+    rounding = UnicodeAttribute()
+    fx = UnicodeAttribute()
+    retained_earnings = UnicodeAttribute()
+
+
 class Tenant(TableModel):
     NOUN = "tenant"
 
@@ -49,6 +60,7 @@ class Tenant(TableModel):
     credit_note_number_format = UnicodeAttribute()
     prices_include_tax = BooleanAttribute()
     cash_rounding = BooleanAttribute()
+    system_accounts = SystemAccounts(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from ledgerline.api.auth import require
 from ledgerline.api.crud import add_record_routes
@@ -10,7 +11,10 @@ from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.schemas.accounts import AccountCreate, AccountOut, AccountUpdate
 from ledgerline.domain.accounts import AccountType
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.documents import LedgerLineOut
 from ledgerline.store.accounts import Account, list_accounts
+from ledgerline.store.ledger import account_lines
+from ledgerline.store.records import load
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 add_record_routes(router, model=Account, resource="accounts", noun="account",
@@ -26,4 +30,15 @@ def list_(page: PageRequest = Depends(),
           principal: Principal = Depends(require("accounts:read"))) -> Any:
     result = list_accounts(principal.tenant_id, type=type, subtype=subtype, archived=archived,
                            limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    return page.respond(result.items, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}/ledger", response_model=ListResponse[LedgerLineOut], operation_id="account_ledger",
+            summary="The account's ledger lines in date order")
+def ledger(page: PageRequest = Depends(), id: str = Path(description="The account's id"),
+           from_date: date | None = Query(None), to_date: date | None = Query(None),
+           principal: Principal = Depends(require("journal-entries:read"))) -> Any:
+    load(Account, principal.tenant_id, id)
+    result = account_lines(principal.tenant_id, id, from_date=from_date, to_date=to_date, limit=page.limit,
+                           start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)

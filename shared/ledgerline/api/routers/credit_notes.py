@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.versioning import set_etag
+from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.documents import CreditNoteCreate, CreditNoteOut
+from ledgerline.services import credit_notes
+from ledgerline.store.documents import CreditNote, list_documents
+from ledgerline.store.records import load
+
+router = APIRouter(prefix="/v1/credit-notes", tags=["credit notes"])
+READ, WRITE = require("credit-notes:read"), require("credit-notes:write")
+
+
+@router.post("", status_code=201, response_model=CreditNoteOut, operation_id="create_credit_note",
+             summary="Credit a posted invoice by lines or by amount; it is numbered and posted at once")
+def create(body: CreditNoteCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(WRITE)) -> Any:
+    note = credit_notes.create(principal.tenant_id, body.model_dump(exclude_none=True), idempotency_key)
+    set_etag(response, note["version"])
+    return note
+
+
+@router.get("", response_model=ListResponse[CreditNoteOut], operation_id="list_credit_notes",
+            summary="List credit notes")
+def list_(page: PageRequest = Depends(), invoice_id: str | None = Query(None),
+          from_date: date | None = Query(None), to_date: date | None = Query(None),
+          principal: Principal = Depends(READ)) -> Any:
+    condition = CreditNote.invoice_id == invoice_id if invoice_id else None
+    result = list_documents(CreditNote, principal.tenant_id, from_date=from_date, to_date=to_date,
+                            filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    return page.respond(result.items, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}", response_model=CreditNoteOut, operation_id="get_credit_note", summary="Retrieve a credit note")
+def get(response: Response, id: str = Path(description="The credit note's id"),
+        principal: Principal = Depends(READ)) -> Any:
+    note = load(CreditNote, principal.tenant_id, id)
+    set_etag(response, note.version)
+    return note

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.versioning import expected_version, set_etag
+from ledgerline.clock import today
+from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceStatusValue, InvoiceUpdate, VoidRequest
+from ledgerline.services import invoices
+from ledgerline.store.documents import Invoice, list_invoices
+from ledgerline.store.records import load
+
+router = APIRouter(prefix="/v1/invoices", tags=["invoices"])
+INVOICE_ID = Path(description="The invoice's id")
+READ, WRITE = require("invoices:read"), require("invoices:write")
+
+
+def _respond(response: Response, body: dict[str, Any]) -> dict[str, Any]:
+    set_etag(response, body["version"])
+    return body
+
+
+@router.post("", status_code=201, response_model=InvoiceOut, operation_id="create_invoice",
+             summary="Create a draft invoice")
+def create(body: InvoiceCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(WRITE)) -> Any:
+    return _respond(response, invoices.create_draft(principal.tenant_id, body.model_dump(), idempotency_key))
+
+
+@router.get("", response_model=ListResponse[InvoiceOut], operation_id="list_invoices", summary="List invoices")
+def list_(page: PageRequest = Depends(),
+          status: InvoiceStatusValue | None = Query(None, description="overdue: open and past its due date"),
+          customer_id: str | None = Query(None),
+          from_date: date | None = Query(None, description="Issued on or after"),
+          to_date: date | None = Query(None, description="Issued on or before"),
+          principal: Principal = Depends(READ)) -> Any:
+    result = list_invoices(principal.tenant_id, status=status, customer_id=customer_id, from_date=from_date,
+                           to_date=to_date, today=today(), limit=page.limit,
+                           start_key=page.start_key(principal.tenant_id))
+    return page.respond(result.items, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}", response_model=InvoiceOut, operation_id="get_invoice", summary="Retrieve an invoice")
+def get(response: Response, id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Any:
+    return _respond(response, invoices.represent(load(Invoice, principal.tenant_id, id)))
+
+
+@router.patch("/{id}", response_model=InvoiceOut, operation_id="update_invoice",
+              summary="Change a draft invoice; posted invoices are immutable")
+def update(body: InvoiceUpdate, response: Response, id: str = INVOICE_ID,
+           version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
+    invoice = invoices.update_draft(principal.tenant_id, id, body.model_dump(exclude_unset=True), version)
+    return _respond(response, invoices.represent(invoice))
+
+
+@router.delete("/{id}", operation_id="delete_invoice", summary="Delete a draft invoice")
+def delete(id: str = INVOICE_ID, version: int | None = Depends(expected_version),
+           principal: Principal = Depends(WRITE)) -> dict[str, Any]:
+    invoice = invoices.delete_draft(principal.tenant_id, id, version)
+    return {"id": invoice.id, "object": "invoice", "deleted": True}
+
+
+@router.post("/{id}/post", response_model=InvoiceOut, operation_id="post_invoice",
+             summary="Post a draft: number it, write its journal entry; it becomes immutable")
+def post(response: Response, id: str = INVOICE_ID, idempotency_key: str | None = IdempotencyKeyHeader,
+         principal: Principal = Depends(WRITE)) -> Any:
+    return _respond(response, invoices.post(principal.tenant_id, id, idempotency_key))
+
+
+@router.post("/{id}/void", response_model=InvoiceOut, operation_id="void_invoice",
+             summary="Void a posted invoice with nothing paid: a reversing entry; the number stays used")
+def void(response: Response, body: VoidRequest | None = None, id: str = INVOICE_ID,
+         idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    day = body.date if body else None
+    return _respond(response, invoices.void(principal.tenant_id, id, day, idempotency_key))
+
+
+@router.post("/{id}/send", response_model=InvoiceOut, operation_id="send_invoice",
+             summary="Mark a posted invoice as sent to the customer")
+def send(response: Response, id: str = INVOICE_ID, principal: Principal = Depends(WRITE)) -> Any:
+    return _respond(response, invoices.send(principal.tenant_id, id))

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.versioning import set_etag
+from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, ReverseRequest
+from ledgerline.services import journal_entries
+from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.documents import list_documents
+from ledgerline.store.records import load
+
+router = APIRouter(prefix="/v1/journal-entries", tags=["journal entries"])
+ENTRY_ID = Path(description="The journal entry's id")
+READ, WRITE = require("journal-entries:read"), require("journal-entries:write")
+SourceType = Literal["manual", "invoice", "invoice_void", "receipt", "receipt_allocation", "receipt_reversal",
+                     "credit_note"]
+
+
+def _respond(response: Response, body: dict[str, Any]) -> dict[str, Any]:
+    set_etag(response, body["version"])
+    return body
+
+
+@router.post("", status_code=201, response_model=JournalEntryOut, operation_id="create_journal_entry",
+             summary="Post a manual journal entry; it must balance")
+def create(body: JournalEntryCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(WRITE)) -> Any:
+    return _respond(response, journal_entries.create(principal.tenant_id, body.model_dump(), idempotency_key))
+
+
+@router.get("", response_model=ListResponse[JournalEntryOut], operation_id="list_journal_entries",
+            summary="List journal entries, manual and posted by documents")
+def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(None),
+          from_date: date | None = Query(None), to_date: date | None = Query(None),
+          principal: Principal = Depends(READ)) -> Any:
+    condition = JournalEntry.source_type == source_type if source_type else None
+    result = list_documents(JournalEntry, principal.tenant_id, from_date=from_date, to_date=to_date,
+                            filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    return page.respond(result.items, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}", response_model=JournalEntryOut, operation_id="get_journal_entry",
+            summary="Retrieve a journal entry")
+def get(response: Response, id: str = ENTRY_ID, principal: Principal = Depends(READ)) -> Any:
+    return _respond(response, journal_entries.represent(load(JournalEntry, principal.tenant_id, id)))
+
+
+@router.post("/{id}/reverse", status_code=201, response_model=JournalEntryOut, operation_id="reverse_journal_entry",
+             summary="Reverse a manual entry with a new, mirrored entry")
+def reverse(response: Response, body: ReverseRequest | None = None, id: str = ENTRY_ID,
+            idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    return _respond(response, journal_entries.reverse(principal.tenant_id, id, body.date if body else None,
+                                                      idempotency_key))

@@ -1,0 +1,56 @@
+"""Checks every document shares: its customer, its currency and rate, its date against the lock date."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ledgerline.domain.documents import check_open_period
+from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.posting import Conversion, SystemAccounts
+from ledgerline.store.parties import Party
+from ledgerline.store.records import load
+from ledgerline.store.tenants import Tenant
+
+
+def invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(f"{field}: {message}", param=field, details=[FieldIssue(field, message)])
+
+
+def customer(tenant_id: str, party_id: str, field: str = "customer_id") -> Party:
+    try:
+        party = load(Party, tenant_id, party_id)
+    except NotFound as exc:
+        raise invalid(field, f"no customer with id '{party_id}'") from exc
+    if party.archived or party.kind not in ("customer", "both"):
+        raise invalid(field, f"party '{party_id}' is archived or not a customer")
+    return party
+
+
+def conversion(tenant: Tenant, currency: str, rate: Decimal | None) -> Conversion:
+    """A document in the base currency has rate 1; any other currency needs its rate."""
+    if currency == tenant.base_currency:
+        if rate is not None and rate != 1:
+            raise invalid("exchange_rate", f"must be 1 (or absent) for the base currency {currency}")
+        return Conversion(currency, tenant.base_currency, Decimal(1))
+    if rate is None:
+        raise invalid("exchange_rate", f"required for {currency}: base currency {tenant.base_currency} per unit")
+    return Conversion(currency, tenant.base_currency, rate)
+
+
+def open_period(tenant: Tenant, day: date, field: str = "date") -> None:
+    check_open_period(day, tenant.lock_date, param=field)
+
+
+def system_accounts(tenant: Tenant) -> SystemAccounts:
+    accounts = tenant.system_accounts
+    return SystemAccounts(receivable=accounts.receivable, customer_credit=accounts.customer_credit,
+                          rounding=accounts.rounding, fx=accounts.fx, retained_earnings=accounts.retained_earnings)
+
+
+def snapshot(schema: Any, record: Any) -> dict[str, Any]:
+    """The representation an event carries: the record as it will read once the write commits."""
+    data = schema.model_validate(record).model_dump(mode="json")
+    data["version"] = (record.version or 0) + 1
+    return data

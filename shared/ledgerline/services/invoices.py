@@ -1,0 +1,236 @@
+"""Invoices: drafts that can change, posting that numbers them and writes the ledger, voids."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from ledgerline.clock import today, utc_now
+from ledgerline.domain import posting
+from ledgerline.domain.documents import InvalidState, InvoiceStatus, require_status
+from ledgerline.domain.errors import PreconditionFailed
+from ledgerline.domain.journal import reversed_lines
+from ledgerline.domain.money import round_money
+from ledgerline.domain.tenants import format_number
+from ledgerline.ids import new_id
+from ledgerline.schemas.documents import InvoiceOut
+from ledgerline.services.document_rules import conversion, customer, invalid, open_period, snapshot, system_accounts
+from ledgerline.services.idempotency import once
+from ledgerline.services.pricing import price_lines
+from ledgerline.services.retry import retrying
+from ledgerline.store.documents import Invoice
+from ledgerline.store.events import add_event
+from ledgerline.store.ledger import JournalEntry, add_journal_entry, last_number, take_number
+from ledgerline.store.records import check_version, load
+from ledgerline.store.table import Contention, commit
+from ledgerline.store.tenants import Tenant, load_tenant
+
+OPEN = (InvoiceStatus.AWAITING_PAYMENT, InvoiceStatus.OVERDUE)
+
+
+def represent(invoice: Invoice) -> dict[str, Any]:
+    return InvoiceOut.model_validate(invoice).model_dump(mode="json")
+
+
+def record_event(tx: TransactWrite, invoice: Invoice, type: str) -> None:
+    add_event(tx, tenant_id=invoice.tenant_id, type=type, object_type="invoice", object_id=invoice.id,
+              sequence=(invoice.version or 0) + 1, data=snapshot(InvoiceOut, invoice), at=invoice.updated_at)
+
+
+def _save_with_event(invoice: Invoice, event_type: str) -> None:
+    def write(tx: TransactWrite) -> None:
+        invoice.assign_keys()
+        tx.save(invoice)
+        record_event(tx, invoice, event_type)
+
+    commit(write)
+
+
+# ---------------------------------------------------------------------------------------- drafts
+
+def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    def run() -> dict[str, Any]:
+        tenant = load_tenant(tenant_id)
+        now = utc_now()
+        invoice = Invoice(id=new_id("inv"), tenant_id=tenant_id, status=InvoiceStatus.DRAFT, created_at=now,
+                          updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
+        _fill(invoice, tenant, fields)
+        _save_with_event(invoice, "invoice.created")
+        return represent(invoice)
+
+    return once(tenant_id, idempotency_key, "create_invoice", fields, run)
+
+
+def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expected_version: int | None) -> Invoice:
+    invoice = load(Invoice, tenant_id, invoice_id)
+    check_version(invoice, expected_version)
+    require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "edit")
+    current = {
+        "customer_id": invoice.customer_id, "issue_date": invoice.issue_date, "currency": invoice.currency,
+        "exchange_rate": invoice.exchange_rate if invoice.exchange_rate != 1 else None,
+        "reference": invoice.reference, "notes": invoice.notes, "prices_include_tax": invoice.prices_include_tax,
+        "due_date": invoice.due_date,
+        "lines": [{"item_id": line.item_id, "description": line.description, "quantity": line.quantity,
+                   "unit_price": line.unit_price, "account_id": line.account_id, "tax_code_id": line.tax_code_id}
+                  for line in invoice.lines],
+    }
+    if "issue_date" in changes or "payment_terms_days" in changes or "customer_id" in changes:
+        current.pop("due_date")  # recomputed from terms unless given again
+    _fill(invoice, load_tenant(tenant_id), current | changes)
+    invoice.updated_at = utc_now()
+    try:
+        _save_with_event(invoice, "invoice.updated")
+    except Contention as exc:
+        raise PreconditionFailed("The invoice was changed by another request; read it again and retry") from exc
+    return invoice
+
+
+def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) -> Invoice:
+    """Drafts have no number and no ledger effect, so they may really be deleted."""
+    invoice = load(Invoice, tenant_id, invoice_id)
+    check_version(invoice, expected_version)
+    require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "delete")
+
+    def write(tx: TransactWrite) -> None:
+        tx.delete(invoice)
+        record_event(tx, invoice, "invoice.deleted")
+
+    commit(write)
+    return invoice
+
+
+def _fill(invoice: Invoice, tenant: Tenant, fields: dict[str, Any]) -> None:
+    party = customer(tenant.id, fields["customer_id"])
+    issue_date: date = fields.get("issue_date") or today()
+    currency = fields.get("currency") or party.currency or tenant.base_currency
+    rate = conversion(tenant, currency, fields.get("exchange_rate")).rate
+    include_tax = fields.get("prices_include_tax")
+    include_tax = tenant.prices_include_tax if include_tax is None else include_tax
+    priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax)
+    due_date = fields.get("due_date")
+    if due_date is None:
+        terms = next(t for t in (fields.get("payment_terms_days"), party.payment_terms_days,
+                                 tenant.payment_terms_days) if t is not None)
+        due_date = issue_date + timedelta(days=int(terms))
+    if due_date < issue_date:
+        raise invalid("due_date", "must not be before issue_date")
+    totals = priced.totals
+    invoice.customer_id, invoice.customer_name = party.id, party.name
+    invoice.issue_date, invoice.due_date = issue_date, due_date
+    invoice.currency, invoice.exchange_rate = currency, rate
+    invoice.reference, invoice.notes = fields.get("reference"), fields.get("notes")
+    invoice.prices_include_tax = include_tax
+    invoice.lines, invoice.tax_breakdown = priced.lines, priced.tax_breakdown
+    invoice.subtotal, invoice.tax_total = totals.subtotal, totals.tax_total
+    invoice.rounding_adjustment, invoice.total = totals.rounding_adjustment, totals.total
+    invoice.amount_due = totals.total
+
+
+# ------------------------------------------------------------------------------------- posting
+
+def post(tenant_id: str, invoice_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    """Draft → awaiting payment, in ONE transaction: the next gapless number, the journal entry,
+    the balances and the `invoice.posted` event. If any part fails, none of it happened."""
+    return once(tenant_id, idempotency_key, "post_invoice", {"id": invoice_id},
+                lambda: retrying(lambda: _post(tenant_id, invoice_id)))
+
+
+def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
+    tenant = load_tenant(tenant_id)
+    invoice = load(Invoice, tenant_id, invoice_id)
+    require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "post")
+    open_period(tenant, invoice.issue_date, "issue_date")
+    year = invoice.issue_date.year
+    last = last_number(tenant_id, "INV", year)
+    rate = conversion(tenant, invoice.currency, invoice.exchange_rate if invoice.exchange_rate != 1 else None)
+    number = format_number(tenant.invoice_number_format, year, last + 1)
+    priced_nets, priced_taxes = _by_account(invoice)
+    lines = posting.invoice_lines(total=invoice.total, nets_by_account=priced_nets, tax_by_account=priced_taxes,
+                                  rounding_adjustment=invoice.rounding_adjustment, accounts=system_accounts(tenant),
+                                  conversion=rate, description=f"Invoice {number}")
+    now = utc_now()
+    entry = JournalEntry(id=new_id("je"), tenant_id=tenant_id, status="posted", date=invoice.issue_date,
+                         description=f"Invoice {number} to {invoice.customer_name}", source_type="invoice",
+                         source_id=invoice.id, currency=invoice.currency, exchange_rate=invoice.exchange_rate,
+                         created_at=now, updated_at=now)
+
+    def write(tx: TransactWrite) -> None:
+        take_number(tx, tenant_id, "INV", year, last)
+        invoice.number, invoice.status = number, InvoiceStatus.AWAITING_PAYMENT
+        invoice.posted_at = invoice.updated_at = now
+        invoice.journal_entry_id = entry.id
+        invoice.base_total = sum((line.debit for line in lines if line.account_id == tenant.system_accounts.receivable),
+                                 Decimal(0))
+        invoice.base_settled = round_money(Decimal(0), tenant.base_currency)
+        if invoice.amount_due == 0:
+            invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
+        invoice.assign_keys()
+        tx.save(invoice)
+        add_journal_entry(tx, entry, lines)
+        record_event(tx, invoice, "invoice.posted")
+
+    commit(write)
+    return represent(invoice)
+
+
+def _by_account(invoice: Invoice) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    nets: dict[str, Decimal] = {}
+    taxes: dict[str, Decimal] = {}
+    for line in invoice.lines:
+        nets[line.account_id] = nets.get(line.account_id, Decimal(0)) + line.net_amount
+        if line.tax_account_id:
+            taxes[line.tax_account_id] = taxes.get(line.tax_account_id, Decimal(0)) + line.tax_amount
+    return nets, taxes
+
+
+# -------------------------------------------------------------------------------- after posting
+
+def void(tenant_id: str, invoice_id: str, void_date: date | None, idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "void_invoice", {"id": invoice_id, "date": str(void_date)},
+                lambda: retrying(lambda: _void(tenant_id, invoice_id, void_date)))
+
+
+def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, Any]:
+    """Post the mirror of the invoice's entry; the number stays used and the invoice reads `voided`."""
+    tenant = load_tenant(tenant_id)
+    invoice = load(Invoice, tenant_id, invoice_id)
+    require_status("invoice", invoice.status, OPEN, "void")
+    if invoice.amount_paid or invoice.amount_credited:
+        raise InvalidState("Cannot void an invoice with payments or credit notes; reverse those first",
+                           param="status")
+    day = void_date or today()
+    if day < invoice.issue_date:
+        raise invalid("date", "a void cannot be dated before the invoice's issue date")
+    open_period(tenant, day)
+    original = load(JournalEntry, tenant_id, invoice.journal_entry_id)
+    now = utc_now()
+    entry = JournalEntry(id=new_id("je"), tenant_id=tenant_id, status="posted", date=day,
+                         description=f"Void of invoice {invoice.number}", source_type="invoice_void",
+                         source_id=invoice.id, currency=invoice.currency, exchange_rate=invoice.exchange_rate,
+                         reverses_id=original.id, created_at=now, updated_at=now)
+
+    def write(tx: TransactWrite) -> None:
+        invoice.status, invoice.voided_at, invoice.updated_at = InvoiceStatus.VOIDED, now, now
+        invoice.void_journal_entry_id, invoice.amount_due = entry.id, Decimal(0) * invoice.total
+        invoice.assign_keys()
+        tx.save(invoice)
+        add_journal_entry(tx, entry, reversed_lines(original.journal_lines()))
+        record_event(tx, invoice, "invoice.voided")
+
+    commit(write)
+    return represent(invoice)
+
+
+def send(tenant_id: str, invoice_id: str) -> dict[str, Any]:
+    return retrying(lambda: _send(tenant_id, invoice_id))
+
+
+def _send(tenant_id: str, invoice_id: str) -> dict[str, Any]:
+    invoice = load(Invoice, tenant_id, invoice_id)
+    require_status("invoice", invoice.status, (*OPEN, InvoiceStatus.PAID), "send")
+    invoice.sent_at = invoice.updated_at = utc_now()
+    _save_with_event(invoice, "invoice.sent")
+    return represent(invoice)

@@ -1,0 +1,118 @@
+"""Manual journal entries: balanced or rejected; corrected by reversal, never by editing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from ledgerline.clock import today, utc_now
+from ledgerline.domain.documents import InvalidState
+from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.journal import JournalLine, assert_balanced, reversed_lines
+from ledgerline.domain.money import round_money
+from ledgerline.ids import new_id
+from ledgerline.schemas.documents import JournalEntryOut
+from ledgerline.services.document_rules import invalid, open_period, snapshot
+from ledgerline.services.idempotency import once
+from ledgerline.services.retry import retrying
+from ledgerline.store.accounts import Account
+from ledgerline.store.events import add_event
+from ledgerline.store.ledger import JournalEntry, add_journal_entry
+from ledgerline.store.records import load
+from ledgerline.store.table import commit
+from ledgerline.store.tenants import load_tenant
+
+
+def represent(entry: JournalEntry) -> dict[str, Any]:
+    return JournalEntryOut.model_validate(entry).model_dump(mode="json")
+
+
+def _record(tx: TransactWrite, entry: JournalEntry, type: str) -> None:
+    add_event(tx, tenant_id=entry.tenant_id, type=type, object_type="journal_entry", object_id=entry.id,
+              sequence=(entry.version or 0) + 1, data=snapshot(JournalEntryOut, entry), at=entry.updated_at)
+
+
+def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "create_journal_entry", fields, lambda: _create(tenant_id, fields))
+
+
+def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    tenant = load_tenant(tenant_id)
+    day: date = fields.get("date") or today()
+    open_period(tenant, day)
+    currency = tenant.base_currency
+    issues: list[FieldIssue] = []
+    lines: list[JournalLine] = []
+    for index, line in enumerate(fields["lines"]):
+        debit, credit = Decimal(line.get("debit") or 0), Decimal(line.get("credit") or 0)
+        where = f"lines.{index}"
+        if (debit > 0) == (credit > 0):
+            issues.append(FieldIssue(where, "give either a debit or a credit, greater than zero"))
+        elif round_money(debit + credit, currency) != debit + credit:
+            issues.append(FieldIssue(where, f"has more decimals than {currency} allows"))
+        if not _account_usable(tenant_id, line["account_id"]):
+            issues.append(FieldIssue(f"{where}.account_id", f"no account with id '{line['account_id']}'"))
+        lines.append(JournalLine(line["account_id"], round_money(debit, currency), round_money(credit, currency),
+                                 currency, round_money(debit + credit, currency), line.get("description")))
+    if issues:
+        raise ValidationFailed(f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues)
+    assert_balanced(lines)
+    now = utc_now()
+    entry = JournalEntry(id=new_id("je"), tenant_id=tenant_id, status="posted", date=day,
+                         description=fields.get("description"), reference=fields.get("reference"),
+                         source_type="manual", currency=currency, exchange_rate=Decimal(1), created_at=now,
+                         updated_at=now)
+
+    def write(tx: TransactWrite) -> None:
+        add_journal_entry(tx, entry, lines)
+        _record(tx, entry, "journal_entry.posted")
+
+    commit(write)
+    return represent(entry)
+
+
+def reverse(tenant_id: str, entry_id: str, reverse_date: date | None,
+            idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "reverse_journal_entry", {"id": entry_id, "date": str(reverse_date)},
+                lambda: retrying(lambda: _reverse(tenant_id, entry_id, reverse_date)))
+
+
+def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[str, Any]:
+    tenant = load_tenant(tenant_id)
+    original = load(JournalEntry, tenant_id, entry_id)
+    if original.source_type != "manual":
+        raise InvalidState("Only manual entries are reversed here; void or reverse the document that posted it",
+                           param="id")
+    if original.status != "posted":
+        raise InvalidState("The journal entry is already reversed", param="status")
+    day = reverse_date or today()
+    if day < original.date:
+        raise invalid("date", "a reversal cannot be dated before the entry it reverses")
+    open_period(tenant, day)
+    now = utc_now()
+    reversal = JournalEntry(id=new_id("je"), tenant_id=tenant_id, status="posted", date=day,
+                            description=f"Reversal of {original.description or original.id}",
+                            reference=original.reference, source_type="manual", currency=original.currency,
+                            exchange_rate=original.exchange_rate, reverses_id=original.id, created_at=now,
+                            updated_at=now)
+    original.status, original.reversed_by_id, original.updated_at = "reversed", reversal.id, now
+
+    def write(tx: TransactWrite) -> None:
+        original.assign_keys()
+        tx.save(original)
+        add_journal_entry(tx, reversal, reversed_lines(original.journal_lines()))
+        _record(tx, original, "journal_entry.reversed")
+        _record(tx, reversal, "journal_entry.posted")
+
+    commit(write)
+    return represent(reversal)
+
+
+def _account_usable(tenant_id: str, account_id: str) -> bool:
+    try:
+        return not load(Account, tenant_id, account_id).archived
+    except NotFound:
+        return False

@@ -1,0 +1,272 @@
+"""Receipts: customer money into a bank account, allocated to invoices; the rest is customer credit."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from ledgerline.clock import today, utc_now
+from ledgerline.domain import posting
+from ledgerline.domain.documents import InvalidState, InvoiceStatus
+from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.journal import JournalLine, reversed_lines
+from ledgerline.domain.money import round_money
+from ledgerline.ids import new_id
+from ledgerline.schemas.documents import ReceiptOut
+from ledgerline.services.document_rules import conversion, customer, invalid, open_period, snapshot, system_accounts
+from ledgerline.services.idempotency import once
+from ledgerline.services.invoices import OPEN, record_event
+from ledgerline.services.retry import retrying
+from ledgerline.store.accounts import Account
+from ledgerline.store.documents import Allocation, Invoice, Receipt
+from ledgerline.store.events import add_event
+from ledgerline.store.ledger import JournalEntry, add_journal_entry
+from ledgerline.store.records import load
+from ledgerline.store.table import commit
+from ledgerline.store.tenants import load_tenant
+
+MONEY_ACCOUNT_SUBTYPES = ("bank", "cash")
+
+
+def represent(receipt: Receipt) -> dict[str, Any]:
+    return ReceiptOut.model_validate(receipt).model_dump(mode="json")
+
+
+def _record(tx: TransactWrite, receipt: Receipt, type: str) -> None:
+    add_event(tx, tenant_id=receipt.tenant_id, type=type, object_type="receipt", object_id=receipt.id,
+              sequence=(receipt.version or 0) + 1, data=snapshot(ReceiptOut, receipt), at=receipt.updated_at)
+
+
+def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "create_receipt", fields,
+                lambda: retrying(lambda: _create(tenant_id, fields)))
+
+
+def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    tenant = load_tenant(tenant_id)
+    party = customer(tenant_id, fields["customer_id"])
+    day: date = fields.get("date") or today()
+    open_period(tenant, day)
+    currency = fields.get("currency") or party.currency or tenant.base_currency
+    rate = conversion(tenant, currency, fields.get("exchange_rate"))
+    amount = Decimal(fields["amount"])
+    if round_money(amount, currency) != amount:
+        raise invalid("amount", f"has more decimals than {currency} allows")
+    bank = _money_account(tenant_id, fields["account_id"])
+    invoices = _allocatable(tenant_id, party.id, currency, fields.get("allocations") or [], "allocations")
+    allocated = sum((a for _, a in invoices), Decimal(0))
+    if allocated > amount:
+        raise invalid("allocations", f"allocations total {allocated}, more than the receipt's {amount}")
+    now = utc_now()
+    receipt = Receipt(id=new_id("rct"), tenant_id=tenant_id, status="posted", customer_id=party.id,
+                      customer_name=party.name, date=day, amount=amount, currency=currency, exchange_rate=rate.rate,
+                      account_id=bank.id, reference=fields.get("reference"), allocations=[],
+                      allocated_amount=allocated, unallocated_amount=amount - allocated, journal_entry_ids=[],
+                      created_at=now, updated_at=now)
+    entry = _entry(tenant_id, day, f"Receipt from {party.name}", "receipt", receipt.id, rate, now)
+    settlements = _settle(invoices, receipt, entry, day, now, tenant.base_currency)
+    lines = posting.receipt_lines(amount=amount, bank_account=bank.id, settlements=settlements,
+                                  credit=receipt.unallocated_amount, accounts=system_accounts(tenant),
+                                  conversion=rate, description=f"Receipt from {party.name}")
+    receipt.journal_entry_ids = [entry.id]
+
+    def write(tx: TransactWrite) -> None:
+        receipt.assign_keys()
+        tx.save(receipt, condition=Receipt.pk.does_not_exist())
+        _save_invoices(tx, invoices)
+        add_journal_entry(tx, entry, lines)
+        _record(tx, receipt, "receipt.posted")
+
+    commit(write)
+    return represent(receipt)
+
+
+def allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any],
+             idempotency_key: str | None = None) -> dict[str, Any]:
+    """Apply a receipt's unallocated credit to invoices."""
+    return once(tenant_id, idempotency_key, "allocate_receipt", {"id": receipt_id, **fields},
+                lambda: retrying(lambda: _allocate(tenant_id, receipt_id, fields)))
+
+
+def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    tenant = load_tenant(tenant_id)
+    receipt = load(Receipt, tenant_id, receipt_id)
+    if receipt.status != "posted":
+        raise InvalidState("Cannot allocate a reversed receipt", param="status")
+    day: date = fields.get("date") or today()
+    if day < receipt.date:
+        raise invalid("date", "an allocation cannot be dated before the receipt")
+    open_period(tenant, day)
+    invoices = _allocatable(tenant_id, receipt.customer_id, receipt.currency, fields["allocations"], "allocations")
+    amount = sum((a for _, a in invoices), Decimal(0))
+    if amount > receipt.unallocated_amount:
+        raise invalid("allocations", f"allocations total {amount}, more than the receipt's unallocated "
+                                     f"{receipt.unallocated_amount}")
+    rate = conversion(tenant, receipt.currency, receipt.exchange_rate if receipt.exchange_rate != 1 else None)
+    now = utc_now()
+    entry = _entry(tenant_id, day, f"Credit from receipt {receipt.id} applied", "receipt_allocation", receipt.id,
+                   rate, now)
+    settlements = _settle(invoices, receipt, entry, day, now, tenant.base_currency)
+    lines = posting.credit_application_lines(settlements=settlements, accounts=system_accounts(tenant),
+                                             conversion=rate, description=entry.description)
+    receipt.allocated_amount += amount
+    receipt.unallocated_amount -= amount
+    receipt.journal_entry_ids = [*receipt.journal_entry_ids, entry.id]
+    receipt.updated_at = now
+
+    def write(tx: TransactWrite) -> None:
+        receipt.assign_keys()
+        tx.save(receipt)
+        _save_invoices(tx, invoices)
+        add_journal_entry(tx, entry, lines)
+        _record(tx, receipt, "receipt.allocated")
+
+    commit(write)
+    return represent(receipt)
+
+
+def reverse(tenant_id: str, receipt_id: str, reverse_date: date | None,
+            idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "reverse_receipt", {"id": receipt_id, "date": str(reverse_date)},
+                lambda: retrying(lambda: _reverse(tenant_id, receipt_id, reverse_date)))
+
+
+def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict[str, Any]:
+    """Undo a receipt without deleting it: mirror its entries and reopen what it paid."""
+    tenant = load_tenant(tenant_id)
+    receipt = load(Receipt, tenant_id, receipt_id)
+    if receipt.status != "posted":
+        raise InvalidState("The receipt is already reversed", param="status")
+    day = reverse_date or today()
+    if day < receipt.date:
+        raise invalid("date", "a reversal cannot be dated before the receipt")
+    open_period(tenant, day)
+    lines: list[JournalLine] = []
+    for entry_id in receipt.journal_entry_ids:
+        lines += reversed_lines(load(JournalEntry, tenant_id, entry_id).journal_lines())
+    now = utc_now()
+    rate = conversion(tenant, receipt.currency, receipt.exchange_rate if receipt.exchange_rate != 1 else None)
+    entry = _entry(tenant_id, day, f"Reversal of receipt from {receipt.customer_name}", "receipt_reversal",
+                   receipt.id, rate, now)
+    reopened: dict[str, Invoice] = {}
+    for allocation in receipt.allocations:
+        invoice = reopened.get(allocation.invoice_id) or load(Invoice, tenant_id, allocation.invoice_id)
+        invoice.amount_paid -= allocation.amount
+        invoice.amount_due += allocation.amount
+        invoice.base_settled -= allocation.base_amount
+        if invoice.status == InvoiceStatus.PAID:
+            invoice.status, invoice.paid_at = InvoiceStatus.AWAITING_PAYMENT, None
+        invoice.updated_at = now
+        reopened[invoice.id] = invoice
+    receipt.status, receipt.reversed_at, receipt.updated_at = "reversed", now, now
+    receipt.reversal_journal_entry_id = entry.id
+
+    def write(tx: TransactWrite) -> None:
+        receipt.assign_keys()
+        tx.save(receipt)
+        for invoice in reopened.values():
+            invoice.assign_keys()
+            tx.save(invoice)
+            record_event(tx, invoice, "invoice.updated")
+        add_journal_entry(tx, entry, _merged(lines))
+        _record(tx, receipt, "receipt.reversed")
+
+    commit(write)
+    return represent(receipt)
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+def _money_account(tenant_id: str, account_id: str) -> Account:
+    try:
+        account = load(Account, tenant_id, account_id)
+    except NotFound as exc:
+        raise invalid("account_id", f"no account with id '{account_id}'") from exc
+    if account.archived or account.subtype not in MONEY_ACCOUNT_SUBTYPES:
+        raise invalid("account_id", "must be an active bank or cash account")
+    return account
+
+
+def _allocatable(tenant_id: str, customer_id: str, currency: str, allocations: list[dict[str, Any]],
+                 field: str) -> list[tuple[Invoice, Decimal]]:
+    """Load and check each invoice to be paid; another tenant's invoice is simply not found (404)."""
+    result: list[tuple[Invoice, Decimal]] = []
+    issues: list[FieldIssue] = []
+    seen: set[str] = set()
+    for index, allocation in enumerate(allocations):
+        where = f"{field}.{index}"
+        invoice = load(Invoice, tenant_id, allocation["invoice_id"])
+        amount = Decimal(allocation["amount"])
+        if invoice.id in seen:
+            issues.append(FieldIssue(f"{where}.invoice_id", "each invoice may appear once"))
+        elif invoice.customer_id != customer_id:
+            issues.append(FieldIssue(f"{where}.invoice_id", "belongs to another customer"))
+        elif invoice.currency != currency:
+            issues.append(FieldIssue(f"{where}.invoice_id", f"is in {invoice.currency}, not {currency}"))
+        elif invoice.status not in OPEN:
+            issues.append(FieldIssue(f"{where}.invoice_id", f"is {invoice.status.replace('_', ' ')}, not open"))
+        elif round_money(amount, currency) != amount:
+            issues.append(FieldIssue(f"{where}.amount", f"has more decimals than {currency} allows"))
+        elif amount > invoice.amount_due:
+            issues.append(FieldIssue(f"{where}.amount", f"{amount} is more than the {invoice.amount_due} due"))
+        seen.add(invoice.id)
+        result.append((invoice, amount))
+    if issues:
+        raise ValidationFailed(f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues,
+                               code="invalid_allocation")
+    return result
+
+
+def _entry(tenant_id: str, day: date, description: str, source_type: str, source_id: str,
+           rate: posting.Conversion, now: Any) -> JournalEntry:
+    return JournalEntry(id=new_id("je"), tenant_id=tenant_id, status="posted", date=day, description=description,
+                        source_type=source_type, source_id=source_id, currency=rate.currency,
+                        exchange_rate=rate.rate, created_at=now, updated_at=now)
+
+
+def _settle(invoices: list[tuple[Invoice, Decimal]], receipt: Receipt, entry: JournalEntry, day: date,
+            now: Any, base_currency: str) -> list[posting.Settlement]:
+    """Apply amounts to the loaded invoices and record the allocations on the receipt."""
+    settlements = []
+    for invoice, amount in invoices:
+        base = posting.settlement_base(amount=amount, amount_due=invoice.amount_due, base_total=invoice.base_total,
+                                       base_settled=invoice.base_settled,
+                                       conversion=posting.Conversion(invoice.currency, base_currency,
+                                                                     invoice.exchange_rate))
+        invoice.amount_paid += amount
+        invoice.amount_due -= amount
+        invoice.base_settled += base
+        invoice.updated_at = now
+        if invoice.amount_due == 0:
+            invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
+        receipt.allocations = [*receipt.allocations, Allocation(
+            invoice_id=invoice.id, invoice_number=invoice.number, amount=amount, base_amount=base, date=day,
+            journal_entry_id=entry.id)]
+        settlements.append(posting.Settlement(amount, base))
+    return settlements
+
+
+def _save_invoices(tx: TransactWrite, invoices: list[tuple[Invoice, Decimal]]) -> None:
+    for invoice, _ in invoices:
+        invoice.assign_keys()
+        tx.save(invoice)
+        if invoice.status == InvoiceStatus.PAID:
+            record_event(tx, invoice, "invoice.paid")
+        else:
+            record_event(tx, invoice, "invoice.updated")
+
+
+def _merged(lines: list[JournalLine]) -> list[JournalLine]:
+    """Combine reversed lines per account and side, so the reversing entry stays small."""
+    combined: dict[tuple[str, bool], JournalLine] = {}
+    for line in lines:
+        key = (line.account_id, line.debit > 0)
+        if key in combined:
+            prior = combined[key]
+            line = JournalLine(line.account_id, prior.debit + line.debit, prior.credit + line.credit,
+                               line.currency, prior.amount + line.amount, prior.description)
+        combined[key] = line
+    return list(combined.values())
