@@ -28,10 +28,23 @@ STATUS: dict[type[errors.LedgerlineError], tuple[int, str]] = {
 HTTP_CODES = {404: "route_not_found", 405: "method_not_allowed", 400: "invalid_request"}
 
 
-def envelope(request: Request, status: int, *, type: str, code: str, message: str, param: str | None = None,
-             details: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+def envelope(
+    request: Request,
+    status: int,
+    *,
+    type: str,
+    code: str,
+    message: str,
+    param: str | None = None,
+    details: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     body: dict[str, Any] = {
-        "type": type, "code": code, "message": message, "param": param, "details": details or [],
+        "type": type,
+        "code": code,
+        "message": message,
+        "param": param,
+        "details": details or [],
         "request_id": getattr(request.state, "request_id", None),
     }
     return JSONResponse({"error": body}, status_code=status, headers=headers)
@@ -41,39 +54,71 @@ async def _domain_error(request: Request, exc: errors.LedgerlineError) -> JSONRe
     status, kind = next(v for k, v in STATUS.items() if isinstance(exc, k))
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.RateLimited) else None
     details = [{"field": d.field, "message": d.message} for d in exc.details]
-    return envelope(request, status, type=kind, code=exc.code, message=exc.message, param=exc.param,
-                    details=details, headers=headers)
+    return envelope(
+        request,
+        status,
+        type=kind,
+        code=exc.code,
+        message=exc.message,
+        param=exc.param,
+        details=details,
+        headers=headers,
+    )
 
 
 def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else [str(p) for p in loc]
+    parts = (
+        [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else [str(p) for p in loc]
+    )
     return ".".join(parts) or str(loc[0] if loc else "body")
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     problems = exc.errors()
     if any(p.get("type") == "json_invalid" for p in problems):
-        return envelope(request, 400, type="invalid_request_error", code="invalid_json",
-                        message="The request body is not valid JSON")
+        return envelope(
+            request,
+            400,
+            type="invalid_request_error",
+            code="invalid_json",
+            message="The request body is not valid JSON",
+        )
     details = []
     for problem in problems:
         message = "unknown field" if problem.get("type") == "extra_forbidden" else problem.get("msg", "invalid")
         details.append({"field": _field(tuple(problem.get("loc", ()))), "message": message})
     first = details[0] if details else {"field": None, "message": "invalid request"}
-    return envelope(request, 422, type="invalid_request_error", code="validation_error",
-                    message=f"{first['field']}: {first['message']}", param=first["field"], details=details)
+    return envelope(
+        request,
+        422,
+        type="invalid_request_error",
+        code="validation_error",
+        message=f"{first['field']}: {first['message']}",
+        param=first["field"],
+        details=details,
+    )
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    return envelope(request, exc.status_code, type="invalid_request_error",
-                    code=HTTP_CODES.get(exc.status_code, "http_error"), message=str(exc.detail),
-                    headers=getattr(exc, "headers", None))
+    return envelope(
+        request,
+        exc.status_code,
+        type="invalid_request_error",
+        code=HTTP_CODES.get(exc.status_code, "http_error"),
+        message=str(exc.detail),
+        headers=getattr(exc, "headers", None),
+    )
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error")
-    return envelope(request, 500, type="api_error", code="internal_error",
-                    message="An unexpected error occurred; it was logged with this request_id")
+    return envelope(
+        request,
+        500,
+        type="api_error",
+        code="internal_error",
+        message="An unexpected error occurred; it was logged with this request_id",
+    )
 
 
 def install(app: FastAPI) -> None:

@@ -4,8 +4,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from ledgerline.schemas.common import Code, Input, Name, Text, Timestamps
 from ledgerline.domain.accounts import AccountType
+from ledgerline.schemas.common import Code, Input, Name, Text, Timestamps
 
 
 class AccountCreate(Input):

@@ -11,13 +11,35 @@ from pydantic import Field, model_validator
 
 from ledgerline.clock import today
 from ledgerline.domain.documents import effective_status
+from ledgerline.domain.money import round_money
 from ledgerline.schemas.common import Currency, Input, Output, Text, Timestamps, UnitPrice
 
-Amount = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=4, description="Decimal string, e.g. \"110.00\"")]
+
+def scale(target: object, currency: str, *fields: str) -> None:
+    """DynamoDB drops trailing zeros; show amounts with the currency's minor units again ("1375.00")."""
+    for name in fields:
+        value = getattr(target, name)
+        if value is not None:
+            setattr(target, name, round_money(value, currency))
+
+
+def scale_priced(document: InvoiceOut | CreditNoteOut) -> None:
+    scale(document, document.currency, "subtotal", "tax_total", "rounding_adjustment", "total")
+    for line in document.lines:
+        scale(line, document.currency, "net_amount", "tax_amount", "amount")
+    for tax in document.tax_breakdown:
+        scale(tax, document.currency, "taxable_amount", "tax_amount")
+
+
+Amount = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=4, description='Decimal string, e.g. "110.00"')]
 Quantity = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
 LinePrice = Annotated[Decimal, Field(ge=-(10**15), le=10**15, max_digits=18, decimal_places=6)]
-ExchangeRate = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=10,
-                                        description="Base currency units per unit of the document's currency")]
+ExchangeRate = Annotated[
+    Decimal,
+    Field(
+        gt=0, max_digits=18, decimal_places=10, description="Base currency units per unit of the document's currency"
+    ),
+]
 InvoiceStatusValue = Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]
 
 
@@ -34,8 +56,9 @@ class InvoiceCreate(Input):
     customer_id: str
     issue_date: Date | None = Field(None, description="Defaults to today")
     due_date: Date | None = None
-    payment_terms_days: int | None = Field(None, ge=0, le=365,
-                                           description="Used when due_date is absent; then the customer's, then the tenant's")
+    payment_terms_days: int | None = Field(
+        None, ge=0, le=365, description="Used when due_date is absent; then the customer's, then the tenant's"
+    )
     currency: Currency | None = Field(None, description="Defaults to the customer's, then the tenant's base currency")
     exchange_rate: ExchangeRate | None = Field(None, description="Required for a currency other than the base currency")
     reference: str | None = Field(None, max_length=100)
@@ -108,8 +131,10 @@ class InvoiceOut(Timestamps):
     paid_at: datetime | None
 
     @model_validator(mode="after")
-    def _overdue(self) -> InvoiceOut:
+    def _derived(self) -> InvoiceOut:
         self.status = effective_status(self.status, self.due_date, self.amount_due > 0, today()).value
+        scale_priced(self)
+        scale(self, self.currency, "amount_paid", "amount_credited", "amount_due")
         return self
 
 
@@ -165,15 +190,24 @@ class ReceiptOut(Timestamps):
     reversal_journal_entry_id: str | None
     reversed_at: datetime | None
 
+    @model_validator(mode="after")
+    def _scaled(self) -> ReceiptOut:
+        scale(self, self.currency, "amount", "allocated_amount", "unallocated_amount")
+        for allocation in self.allocations:
+            scale(allocation, self.currency, "amount")
+        return self
+
 
 class CreditNoteCreate(Input):
     invoice_id: str
     date: Date | None = Field(None, description="Defaults to today")
     reason: Text | None = None
-    lines: list[LineIn] | None = Field(None, min_length=1, max_length=100,
-                                       description="Credit these lines; or send `amount` instead")
-    amount: Amount | None = Field(None, description="Credit this net amount on the invoice's first line's "
-                                                    "account and tax code")
+    lines: list[LineIn] | None = Field(
+        None, min_length=1, max_length=100, description="Credit these lines; or send `amount` instead"
+    )
+    amount: Amount | None = Field(
+        None, description="Credit this net amount on the invoice's first line's account and tax code"
+    )
 
     @model_validator(mode="after")
     def _lines_or_amount(self) -> CreditNoteCreate:
@@ -204,6 +238,12 @@ class CreditNoteOut(Timestamps):
     amount_applied: Decimal = Field(description="Part of the total that reduced what the invoice still owed")
     unallocated_amount: Decimal = Field(description="Excess that became customer credit")
     journal_entry_id: str
+
+    @model_validator(mode="after")
+    def _scaled(self) -> CreditNoteOut:
+        scale_priced(self)
+        scale(self, self.currency, "amount_applied", "unallocated_amount")
+        return self
 
 
 class EntryLineIn(Input):
@@ -244,6 +284,15 @@ class JournalEntryOut(Timestamps):
     total: Decimal
     reverses_id: str | None
     reversed_by_id: str | None
+    base_currency: str
+
+    @model_validator(mode="after")
+    def _scaled(self) -> JournalEntryOut:
+        scale(self, self.base_currency, "total")
+        for line in self.lines:
+            scale(line, self.base_currency, "debit", "credit")
+            scale(line, line.currency, "amount")
+        return self
 
 
 class ReverseRequest(Input):
@@ -260,5 +309,12 @@ class LedgerLineOut(Output):
     description: str | None
     debit: Decimal
     credit: Decimal
+    base_currency: str
     currency: str
     amount: Decimal
+
+    @model_validator(mode="after")
+    def _scaled(self) -> LedgerLineOut:
+        scale(self, self.base_currency, "debit", "credit")
+        scale(self, self.currency, "amount")
+        return self

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ledgerline.schemas.common import Code, Input, Name, Output, Text, Timestamps, UnitPrice
+from ledgerline.schemas.common import Code, Input, Name, Text, Timestamps, UnitPrice
 
 
 class ItemCreate(Input):

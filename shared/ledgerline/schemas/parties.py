@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ledgerline.schemas.common import Address, Currency, Email, Input, Name, Output, TermsDays, Timestamps
+from ledgerline.schemas.common import Address, Currency, Email, Input, Name, TermsDays, Timestamps
 
 PartyKind = Literal["customer", "supplier", "both"]
 

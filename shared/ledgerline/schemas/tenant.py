@@ -6,8 +6,8 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ledgerline.schemas.common import Address, Email, Input, Name, TermsDays, Timestamps
 from ledgerline.domain.tenants import Plan
+from ledgerline.schemas.common import Address, Email, Input, Name, TermsDays, Timestamps
 
 
 def _timezone(value: str) -> str:

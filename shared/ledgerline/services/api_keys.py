@@ -36,8 +36,15 @@ def new_key(tenant_id: str, name: str, key_scopes: list[str], expires_at: dateti
     """Build a key and its one-time secret; the caller persists it (alone or in a transaction)."""
     secret = rules.generate_secret(get_settings().api_key_prefix)
     now = utc_now()
-    key = ApiKey(id=new_id("key"), tenant_id=tenant_id, name=name, scopes=sorted(set(key_scopes)),
-                 last4=rules.last4(secret), expires_at=expires_at, created_at=now)
+    key = ApiKey(
+        id=new_id("key"),
+        tenant_id=tenant_id,
+        name=name,
+        scopes=sorted(set(key_scopes)),
+        last4=rules.last4(secret),
+        expires_at=expires_at,
+        created_at=now,
+    )
     key.assign_keys(rules.digest(secret))
     return key, secret
 
@@ -45,14 +52,18 @@ def new_key(tenant_id: str, name: str, key_scopes: list[str], expires_at: dateti
 def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: datetime | None) -> tuple[ApiKey, str]:
     unknown = scopes.unknown_scopes(key_scopes)
     if unknown:
-        raise ValidationFailed("Unknown scopes", param="scopes",
-                               details=[FieldIssue("scopes", f"unknown scope {s!r}") for s in unknown])
+        raise ValidationFailed(
+            "Unknown scopes", param="scopes", details=[FieldIssue("scopes", f"unknown scope {s!r}") for s in unknown]
+        )
     beyond = scopes.exceeding(key_scopes, principal.scopes)
     if beyond:
         raise Forbidden(f"A key cannot grant scopes its creator lacks: {', '.join(beyond)}", param="scopes")
     if expires_at is not None and expires_at <= utc_now():
-        raise ValidationFailed("expires_at must be in the future", param="expires_at",
-                               details=[FieldIssue("expires_at", "must be in the future")])
+        raise ValidationFailed(
+            "expires_at must be in the future",
+            param="expires_at",
+            details=[FieldIssue("expires_at", "must be in the future")],
+        )
     key, secret = new_key(principal.tenant_id, name, key_scopes, expires_at)
     store.insert(key)
     return key, secret

@@ -32,8 +32,9 @@ def represent(note: CreditNote) -> dict[str, Any]:
 
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
-    return once(tenant_id, idempotency_key, "create_credit_note", fields,
-                lambda: retrying(lambda: _create(tenant_id, fields)))
+    return once(
+        tenant_id, idempotency_key, "create_credit_note", fields, lambda: retrying(lambda: _create(tenant_id, fields))
+    )
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -47,37 +48,80 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     requested = fields.get("lines")
     if requested is None:
         first = invoice.lines[0]
-        requested = [{"description": fields.get("reason") or f"Credit for invoice {invoice.number}",
-                      "quantity": Decimal(1), "unit_price": fields["amount"], "account_id": first.account_id,
-                      "tax_code_id": first.tax_code_id}]
+        requested = [
+            {
+                "description": fields.get("reason") or f"Credit for invoice {invoice.number}",
+                "quantity": Decimal(1),
+                "unit_price": fields["amount"],
+                "account_id": first.account_id,
+                "tax_code_id": first.tax_code_id,
+            }
+        ]
     priced = price_lines(tenant, requested, currency=invoice.currency, prices_include_tax=invoice.prices_include_tax)
     total = priced.totals.total
     if total <= 0:
         raise invalid("lines", "a credit note must credit a positive amount")
     applied = min(total, invoice.amount_due)
     conversion = posting.Conversion(invoice.currency, tenant.base_currency, invoice.exchange_rate)
-    base = posting.settlement_base(amount=applied, amount_due=invoice.amount_due, base_total=invoice.base_total,
-                                   base_settled=invoice.base_settled, conversion=conversion)
+    base = posting.settlement_base(
+        amount=applied,
+        amount_due=invoice.amount_due,
+        base_total=invoice.base_total,
+        base_settled=invoice.base_settled,
+        conversion=conversion,
+    )
     year = day.year
     last = last_number(tenant_id, "CN", year)
     number = format_number(tenant.credit_note_number_format, year, last + 1)
     lines = posting.credit_note_lines(
-        nets_by_account=priced.nets_by_account(), tax_by_account=priced.tax_by_account(),
-        rounding_adjustment=priced.totals.rounding_adjustment, settlement=posting.Settlement(applied, base),
-        credit=total - applied, accounts=system_accounts(tenant), conversion=conversion,
-        description=f"Credit note {number}")
+        nets_by_account=priced.nets_by_account(),
+        tax_by_account=priced.tax_by_account(),
+        rounding_adjustment=priced.totals.rounding_adjustment,
+        settlement=posting.Settlement(applied, base),
+        credit=total - applied,
+        accounts=system_accounts(tenant),
+        conversion=conversion,
+        description=f"Credit note {number}",
+    )
     now = utc_now()
-    entry = JournalEntry(id=new_id("je"), tenant_id=tenant_id, status="posted", date=day,
-                         description=f"Credit note {number} for invoice {invoice.number}", source_type="credit_note",
-                         currency=invoice.currency, exchange_rate=invoice.exchange_rate, created_at=now, updated_at=now)
-    note = CreditNote(id=new_id("cn"), tenant_id=tenant_id, status="posted", number=number, invoice_id=invoice.id,
-                      invoice_number=invoice.number, customer_id=invoice.customer_id,
-                      customer_name=invoice.customer_name, date=day, currency=invoice.currency,
-                      exchange_rate=invoice.exchange_rate, reason=fields.get("reason"), lines=priced.lines,
-                      tax_breakdown=priced.tax_breakdown, subtotal=priced.totals.subtotal,
-                      tax_total=priced.totals.tax_total, rounding_adjustment=priced.totals.rounding_adjustment,
-                      total=total, amount_applied=applied, unallocated_amount=total - applied,
-                      journal_entry_id=entry.id, created_at=now, updated_at=now)
+    entry = JournalEntry(
+        id=new_id("je"),
+        tenant_id=tenant_id,
+        status="posted",
+        base_currency=tenant.base_currency,
+        date=day,
+        description=f"Credit note {number} for invoice {invoice.number}",
+        source_type="credit_note",
+        currency=invoice.currency,
+        exchange_rate=invoice.exchange_rate,
+        created_at=now,
+        updated_at=now,
+    )
+    note = CreditNote(
+        id=new_id("cn"),
+        tenant_id=tenant_id,
+        status="posted",
+        number=number,
+        invoice_id=invoice.id,
+        invoice_number=invoice.number,
+        customer_id=invoice.customer_id,
+        customer_name=invoice.customer_name,
+        date=day,
+        currency=invoice.currency,
+        exchange_rate=invoice.exchange_rate,
+        reason=fields.get("reason"),
+        lines=priced.lines,
+        tax_breakdown=priced.tax_breakdown,
+        subtotal=priced.totals.subtotal,
+        tax_total=priced.totals.tax_total,
+        rounding_adjustment=priced.totals.rounding_adjustment,
+        total=total,
+        amount_applied=applied,
+        unallocated_amount=total - applied,
+        journal_entry_id=entry.id,
+        created_at=now,
+        updated_at=now,
+    )
     entry.source_id = note.id
     invoice.amount_credited += applied
     invoice.amount_due -= applied
@@ -94,8 +138,16 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, lines)
-        add_event(tx, tenant_id=tenant_id, type="credit_note.posted", object_type="credit_note", object_id=note.id,
-                  sequence=1, data=snapshot(CreditNoteOut, note), at=now)
+        add_event(
+            tx,
+            tenant_id=tenant_id,
+            type="credit_note.posted",
+            object_type="credit_note",
+            object_id=note.id,
+            sequence=1,
+            data=snapshot(CreditNoteOut, note),
+            at=now,
+        )
         record_event(tx, invoice, "invoice.paid" if became_paid else "invoice.updated")
 
     commit(write)

@@ -45,12 +45,20 @@ def open_period(tenant: Tenant, day: date, field: str = "date") -> None:
 
 def system_accounts(tenant: Tenant) -> SystemAccounts:
     accounts = tenant.system_accounts
-    return SystemAccounts(receivable=accounts.receivable, customer_credit=accounts.customer_credit,
-                          rounding=accounts.rounding, fx=accounts.fx, retained_earnings=accounts.retained_earnings)
+    return SystemAccounts(
+        receivable=accounts.receivable,
+        customer_credit=accounts.customer_credit,
+        rounding=accounts.rounding,
+        fx=accounts.fx,
+        retained_earnings=accounts.retained_earnings,
+    )
 
 
 def snapshot(schema: Any, record: Any) -> dict[str, Any]:
-    """The representation an event carries: the record as it will read once the write commits."""
-    data = schema.model_validate(record).model_dump(mode="json")
-    data["version"] = (record.version or 0) + 1
-    return data
+    """The representation an event carries: the record as it will read once the write commits.
+
+    Call it after the record was added to the transaction (which has serialized it already).
+    """
+    values = {name: getattr(record, name, None) for name in schema.model_fields if hasattr(record, name)}
+    values["version"] = (record.version or 0) + 1
+    return schema.model_validate(values).model_dump(mode="json")

@@ -36,8 +36,16 @@ def represent(invoice: Invoice) -> dict[str, Any]:
 
 
 def record_event(tx: TransactWrite, invoice: Invoice, type: str) -> None:
-    add_event(tx, tenant_id=invoice.tenant_id, type=type, object_type="invoice", object_id=invoice.id,
-              sequence=(invoice.version or 0) + 1, data=snapshot(InvoiceOut, invoice), at=invoice.updated_at)
+    add_event(
+        tx,
+        tenant_id=invoice.tenant_id,
+        type=type,
+        object_type="invoice",
+        object_id=invoice.id,
+        sequence=(invoice.version or 0) + 1,
+        data=snapshot(InvoiceOut, invoice),
+        at=invoice.updated_at,
+    )
 
 
 def _save_with_event(invoice: Invoice, event_type: str) -> None:
@@ -51,12 +59,20 @@ def _save_with_event(invoice: Invoice, event_type: str) -> None:
 
 # ---------------------------------------------------------------------------------------- drafts
 
+
 def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
     def run() -> dict[str, Any]:
         tenant = load_tenant(tenant_id)
         now = utc_now()
-        invoice = Invoice(id=new_id("inv"), tenant_id=tenant_id, status=InvoiceStatus.DRAFT, created_at=now,
-                          updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
+        invoice = Invoice(
+            id=new_id("inv"),
+            tenant_id=tenant_id,
+            status=InvoiceStatus.DRAFT,
+            created_at=now,
+            updated_at=now,
+            amount_paid=Decimal(0),
+            amount_credited=Decimal(0),
+        )
         _fill(invoice, tenant, fields)
         _save_with_event(invoice, "invoice.created")
         return represent(invoice)
@@ -69,13 +85,25 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
     check_version(invoice, expected_version)
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "edit")
     current = {
-        "customer_id": invoice.customer_id, "issue_date": invoice.issue_date, "currency": invoice.currency,
+        "customer_id": invoice.customer_id,
+        "issue_date": invoice.issue_date,
+        "currency": invoice.currency,
         "exchange_rate": invoice.exchange_rate if invoice.exchange_rate != 1 else None,
-        "reference": invoice.reference, "notes": invoice.notes, "prices_include_tax": invoice.prices_include_tax,
+        "reference": invoice.reference,
+        "notes": invoice.notes,
+        "prices_include_tax": invoice.prices_include_tax,
         "due_date": invoice.due_date,
-        "lines": [{"item_id": line.item_id, "description": line.description, "quantity": line.quantity,
-                   "unit_price": line.unit_price, "account_id": line.account_id, "tax_code_id": line.tax_code_id}
-                  for line in invoice.lines],
+        "lines": [
+            {
+                "item_id": line.item_id,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "account_id": line.account_id,
+                "tax_code_id": line.tax_code_id,
+            }
+            for line in invoice.lines
+        ],
     }
     if "issue_date" in changes or "payment_terms_days" in changes or "customer_id" in changes:
         current.pop("due_date")  # recomputed from terms unless given again
@@ -112,8 +140,11 @@ def _fill(invoice: Invoice, tenant: Tenant, fields: dict[str, Any]) -> None:
     priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax)
     due_date = fields.get("due_date")
     if due_date is None:
-        terms = next(t for t in (fields.get("payment_terms_days"), party.payment_terms_days,
-                                 tenant.payment_terms_days) if t is not None)
+        terms = next(
+            t
+            for t in (fields.get("payment_terms_days"), party.payment_terms_days, tenant.payment_terms_days)
+            if t is not None
+        )
         due_date = issue_date + timedelta(days=int(terms))
     if due_date < issue_date:
         raise invalid("due_date", "must not be before issue_date")
@@ -131,11 +162,17 @@ def _fill(invoice: Invoice, tenant: Tenant, fields: dict[str, Any]) -> None:
 
 # ------------------------------------------------------------------------------------- posting
 
+
 def post(tenant_id: str, invoice_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
     """Draft → awaiting payment, in ONE transaction: the next gapless number, the journal entry,
     the balances and the `invoice.posted` event. If any part fails, none of it happened."""
-    return once(tenant_id, idempotency_key, "post_invoice", {"id": invoice_id},
-                lambda: retrying(lambda: _post(tenant_id, invoice_id)))
+    return once(
+        tenant_id,
+        idempotency_key,
+        "post_invoice",
+        {"id": invoice_id},
+        lambda: retrying(lambda: _post(tenant_id, invoice_id)),
+    )
 
 
 def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
@@ -148,22 +185,39 @@ def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
     rate = conversion(tenant, invoice.currency, invoice.exchange_rate if invoice.exchange_rate != 1 else None)
     number = format_number(tenant.invoice_number_format, year, last + 1)
     priced_nets, priced_taxes = _by_account(invoice)
-    lines = posting.invoice_lines(total=invoice.total, nets_by_account=priced_nets, tax_by_account=priced_taxes,
-                                  rounding_adjustment=invoice.rounding_adjustment, accounts=system_accounts(tenant),
-                                  conversion=rate, description=f"Invoice {number}")
+    lines = posting.invoice_lines(
+        total=invoice.total,
+        nets_by_account=priced_nets,
+        tax_by_account=priced_taxes,
+        rounding_adjustment=invoice.rounding_adjustment,
+        accounts=system_accounts(tenant),
+        conversion=rate,
+        description=f"Invoice {number}",
+    )
     now = utc_now()
-    entry = JournalEntry(id=new_id("je"), tenant_id=tenant_id, status="posted", date=invoice.issue_date,
-                         description=f"Invoice {number} to {invoice.customer_name}", source_type="invoice",
-                         source_id=invoice.id, currency=invoice.currency, exchange_rate=invoice.exchange_rate,
-                         created_at=now, updated_at=now)
+    entry = JournalEntry(
+        id=new_id("je"),
+        tenant_id=tenant_id,
+        status="posted",
+        base_currency=tenant.base_currency,
+        date=invoice.issue_date,
+        description=f"Invoice {number} to {invoice.customer_name}",
+        source_type="invoice",
+        source_id=invoice.id,
+        currency=invoice.currency,
+        exchange_rate=invoice.exchange_rate,
+        created_at=now,
+        updated_at=now,
+    )
 
     def write(tx: TransactWrite) -> None:
         take_number(tx, tenant_id, "INV", year, last)
         invoice.number, invoice.status = number, InvoiceStatus.AWAITING_PAYMENT
         invoice.posted_at = invoice.updated_at = now
         invoice.journal_entry_id = entry.id
-        invoice.base_total = sum((line.debit for line in lines if line.account_id == tenant.system_accounts.receivable),
-                                 Decimal(0))
+        invoice.base_total = sum(
+            (line.debit for line in lines if line.account_id == tenant.system_accounts.receivable), Decimal(0)
+        )
         invoice.base_settled = round_money(Decimal(0), tenant.base_currency)
         if invoice.amount_due == 0:
             invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
@@ -188,9 +242,15 @@ def _by_account(invoice: Invoice) -> tuple[dict[str, Decimal], dict[str, Decimal
 
 # -------------------------------------------------------------------------------- after posting
 
+
 def void(tenant_id: str, invoice_id: str, void_date: date | None, idempotency_key: str | None = None) -> dict[str, Any]:
-    return once(tenant_id, idempotency_key, "void_invoice", {"id": invoice_id, "date": str(void_date)},
-                lambda: retrying(lambda: _void(tenant_id, invoice_id, void_date)))
+    return once(
+        tenant_id,
+        idempotency_key,
+        "void_invoice",
+        {"id": invoice_id, "date": str(void_date)},
+        lambda: retrying(lambda: _void(tenant_id, invoice_id, void_date)),
+    )
 
 
 def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, Any]:
@@ -199,18 +259,28 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
     invoice = load(Invoice, tenant_id, invoice_id)
     require_status("invoice", invoice.status, OPEN, "void")
     if invoice.amount_paid or invoice.amount_credited:
-        raise InvalidState("Cannot void an invoice with payments or credit notes; reverse those first",
-                           param="status")
+        raise InvalidState("Cannot void an invoice with payments or credit notes; reverse those first", param="status")
     day = void_date or today()
     if day < invoice.issue_date:
         raise invalid("date", "a void cannot be dated before the invoice's issue date")
     open_period(tenant, day)
     original = load(JournalEntry, tenant_id, invoice.journal_entry_id)
     now = utc_now()
-    entry = JournalEntry(id=new_id("je"), tenant_id=tenant_id, status="posted", date=day,
-                         description=f"Void of invoice {invoice.number}", source_type="invoice_void",
-                         source_id=invoice.id, currency=invoice.currency, exchange_rate=invoice.exchange_rate,
-                         reverses_id=original.id, created_at=now, updated_at=now)
+    entry = JournalEntry(
+        id=new_id("je"),
+        tenant_id=tenant_id,
+        status="posted",
+        base_currency=tenant.base_currency,
+        date=day,
+        description=f"Void of invoice {invoice.number}",
+        source_type="invoice_void",
+        source_id=invoice.id,
+        currency=invoice.currency,
+        exchange_rate=invoice.exchange_rate,
+        reverses_id=original.id,
+        created_at=now,
+        updated_at=now,
+    )
 
     def write(tx: TransactWrite) -> None:
         invoice.status, invoice.voided_at, invoice.updated_at = InvoiceStatus.VOIDED, now, now

@@ -31,8 +31,16 @@ def represent(entry: JournalEntry) -> dict[str, Any]:
 
 
 def _record(tx: TransactWrite, entry: JournalEntry, type: str) -> None:
-    add_event(tx, tenant_id=entry.tenant_id, type=type, object_type="journal_entry", object_id=entry.id,
-              sequence=(entry.version or 0) + 1, data=snapshot(JournalEntryOut, entry), at=entry.updated_at)
+    add_event(
+        tx,
+        tenant_id=entry.tenant_id,
+        type=type,
+        object_type="journal_entry",
+        object_id=entry.id,
+        sequence=(entry.version or 0) + 1,
+        data=snapshot(JournalEntryOut, entry),
+        at=entry.updated_at,
+    )
 
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
@@ -55,16 +63,34 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
             issues.append(FieldIssue(where, f"has more decimals than {currency} allows"))
         if not _account_usable(tenant_id, line["account_id"]):
             issues.append(FieldIssue(f"{where}.account_id", f"no account with id '{line['account_id']}'"))
-        lines.append(JournalLine(line["account_id"], round_money(debit, currency), round_money(credit, currency),
-                                 currency, round_money(debit + credit, currency), line.get("description")))
+        lines.append(
+            JournalLine(
+                line["account_id"],
+                round_money(debit, currency),
+                round_money(credit, currency),
+                currency,
+                round_money(debit + credit, currency),
+                line.get("description"),
+            )
+        )
     if issues:
         raise ValidationFailed(f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues)
     assert_balanced(lines)
     now = utc_now()
-    entry = JournalEntry(id=new_id("je"), tenant_id=tenant_id, status="posted", date=day,
-                         description=fields.get("description"), reference=fields.get("reference"),
-                         source_type="manual", currency=currency, exchange_rate=Decimal(1), created_at=now,
-                         updated_at=now)
+    entry = JournalEntry(
+        id=new_id("je"),
+        tenant_id=tenant_id,
+        status="posted",
+        base_currency=tenant.base_currency,
+        date=day,
+        description=fields.get("description"),
+        reference=fields.get("reference"),
+        source_type="manual",
+        currency=currency,
+        exchange_rate=Decimal(1),
+        created_at=now,
+        updated_at=now,
+    )
 
     def write(tx: TransactWrite) -> None:
         add_journal_entry(tx, entry, lines)
@@ -74,18 +100,25 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return represent(entry)
 
 
-def reverse(tenant_id: str, entry_id: str, reverse_date: date | None,
-            idempotency_key: str | None = None) -> dict[str, Any]:
-    return once(tenant_id, idempotency_key, "reverse_journal_entry", {"id": entry_id, "date": str(reverse_date)},
-                lambda: retrying(lambda: _reverse(tenant_id, entry_id, reverse_date)))
+def reverse(
+    tenant_id: str, entry_id: str, reverse_date: date | None, idempotency_key: str | None = None
+) -> dict[str, Any]:
+    return once(
+        tenant_id,
+        idempotency_key,
+        "reverse_journal_entry",
+        {"id": entry_id, "date": str(reverse_date)},
+        lambda: retrying(lambda: _reverse(tenant_id, entry_id, reverse_date)),
+    )
 
 
 def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[str, Any]:
     tenant = load_tenant(tenant_id)
     original = load(JournalEntry, tenant_id, entry_id)
     if original.source_type != "manual":
-        raise InvalidState("Only manual entries are reversed here; void or reverse the document that posted it",
-                           param="id")
+        raise InvalidState(
+            "Only manual entries are reversed here; void or reverse the document that posted it", param="id"
+        )
     if original.status != "posted":
         raise InvalidState("The journal entry is already reversed", param="status")
     day = reverse_date or today()
@@ -93,11 +126,21 @@ def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[s
         raise invalid("date", "a reversal cannot be dated before the entry it reverses")
     open_period(tenant, day)
     now = utc_now()
-    reversal = JournalEntry(id=new_id("je"), tenant_id=tenant_id, status="posted", date=day,
-                            description=f"Reversal of {original.description or original.id}",
-                            reference=original.reference, source_type="manual", currency=original.currency,
-                            exchange_rate=original.exchange_rate, reverses_id=original.id, created_at=now,
-                            updated_at=now)
+    reversal = JournalEntry(
+        id=new_id("je"),
+        tenant_id=tenant_id,
+        status="posted",
+        base_currency=tenant.base_currency,
+        date=day,
+        description=f"Reversal of {original.description or original.id}",
+        reference=original.reference,
+        source_type="manual",
+        currency=original.currency,
+        exchange_rate=original.exchange_rate,
+        reverses_id=original.id,
+        created_at=now,
+        updated_at=now,
+    )
     original.status, original.reversed_by_id, original.updated_at = "reversed", reversal.id, now
 
     def write(tx: TransactWrite) -> None:

@@ -45,8 +45,7 @@ def get(model: type[R], tenant_id: str, record_id: str) -> R:
     return _presented(load(model, tenant_id, record_id))
 
 
-def update(model: type[R], tenant_id: str, record_id: str, changes: dict[str, Any],
-           expected_version: int | None) -> R:
+def update(model: type[R], tenant_id: str, record_id: str, changes: dict[str, Any], expected_version: int | None) -> R:
     record = load(model, tenant_id, record_id)
     check_version(record, expected_version)
     previous_code = getattr(record, "code", None)

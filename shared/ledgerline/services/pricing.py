@@ -59,8 +59,9 @@ class _Lookup:
         return self.cache[key]
 
 
-def price_lines(tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool,
-                field: str = "lines") -> PricedDocument:
+def price_lines(
+    tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool, field: str = "lines"
+) -> PricedDocument:
     lookup = _Lookup(tenant.id)
     issues: list[FieldIssue] = []
     resolved: list[dict[str, Any]] = []
@@ -86,29 +87,57 @@ def price_lines(tenant: Tenant, requested: list[dict[str, Any]], *, currency: st
         if values.get("tax_code_id"):
             tax_code = lookup.get(TaxCode, values["tax_code_id"])
             if tax_code is None or tax_code.archived or not tax_code.active:
-                issues.append(FieldIssue(f"{where}.tax_code_id", f"no active tax code with id '{values['tax_code_id']}'"))
+                issues.append(
+                    FieldIssue(f"{where}.tax_code_id", f"no active tax code with id '{values['tax_code_id']}'")
+                )
             else:
                 values["tax_rate"], values["tax_account_id"] = tax_code.rate, tax_code.account_id
         resolved.append(values)
     if issues:
         raise ValidationFailed(f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues)
 
-    totals = compute_totals([PricedLine(Decimal(v["quantity"]), Decimal(v["unit_price"]), v.get("tax_code_id") or None,
-                                        v["tax_rate"]) for v in resolved],
-                            currency, prices_include_tax=prices_include_tax, cash_rounding=tenant.cash_rounding)
-    lines = [DocumentLine(item_id=v.get("item_id"), description=v.get("description"), quantity=Decimal(v["quantity"]),
-                          unit_price=Decimal(v["unit_price"]), account_id=v["account_id"],
-                          tax_code_id=v.get("tax_code_id") or None, tax_rate=v["tax_rate"],
-                          tax_account_id=v["tax_account_id"], net_amount=amounts.net_amount,
-                          tax_amount=amounts.tax_amount, amount=amounts.amount)
-             for v, amounts in zip(resolved, totals.lines, strict=True)]
-    breakdown = [TaxSubtotal(tax_code_id=t.tax_code_id, tax_code=lookup.get(TaxCode, t.tax_code_id).code, rate=t.rate,
-                             taxable_amount=t.taxable_amount, tax_amount=t.tax_amount) for t in totals.tax_breakdown]
+    totals = compute_totals(
+        [
+            PricedLine(Decimal(v["quantity"]), Decimal(v["unit_price"]), v.get("tax_code_id") or None, v["tax_rate"])
+            for v in resolved
+        ],
+        currency,
+        prices_include_tax=prices_include_tax,
+        cash_rounding=tenant.cash_rounding,
+    )
+    lines = [
+        DocumentLine(
+            item_id=v.get("item_id"),
+            description=v.get("description"),
+            quantity=Decimal(v["quantity"]),
+            unit_price=Decimal(v["unit_price"]),
+            account_id=v["account_id"],
+            tax_code_id=v.get("tax_code_id") or None,
+            tax_rate=v["tax_rate"],
+            tax_account_id=v["tax_account_id"],
+            net_amount=amounts.net_amount,
+            tax_amount=amounts.tax_amount,
+            amount=amounts.amount,
+        )
+        for v, amounts in zip(resolved, totals.lines, strict=True)
+    ]
+    breakdown = [
+        TaxSubtotal(
+            tax_code_id=t.tax_code_id,
+            tax_code=lookup.get(TaxCode, t.tax_code_id).code,
+            rate=t.rate,
+            taxable_amount=t.taxable_amount,
+            tax_amount=t.tax_amount,
+        )
+        for t in totals.tax_breakdown
+    ]
     document = PricedDocument(lines, breakdown, totals)
     if len(set(document.nets_by_account()) | set(document.tax_by_account())) > MAX_ACCOUNTS_PER_DOCUMENT:
-        raise ValidationFailed(f"A document may use at most {MAX_ACCOUNTS_PER_DOCUMENT} distinct accounts",
-                               param=field)
+        raise ValidationFailed(f"A document may use at most {MAX_ACCOUNTS_PER_DOCUMENT} distinct accounts", param=field)
     if totals.total < 0:
-        raise ValidationFailed("The total must not be negative", param=field,
-                               details=[FieldIssue(field, f"total is {round_money(totals.total, currency)}")])
+        raise ValidationFailed(
+            "The total must not be negative",
+            param=field,
+            details=[FieldIssue(field, f"total is {round_money(totals.total, currency)}")],
+        )
     return document

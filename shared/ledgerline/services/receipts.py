@@ -36,13 +36,22 @@ def represent(receipt: Receipt) -> dict[str, Any]:
 
 
 def _record(tx: TransactWrite, receipt: Receipt, type: str) -> None:
-    add_event(tx, tenant_id=receipt.tenant_id, type=type, object_type="receipt", object_id=receipt.id,
-              sequence=(receipt.version or 0) + 1, data=snapshot(ReceiptOut, receipt), at=receipt.updated_at)
+    add_event(
+        tx,
+        tenant_id=receipt.tenant_id,
+        type=type,
+        object_type="receipt",
+        object_id=receipt.id,
+        sequence=(receipt.version or 0) + 1,
+        data=snapshot(ReceiptOut, receipt),
+        at=receipt.updated_at,
+    )
 
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
-    return once(tenant_id, idempotency_key, "create_receipt", fields,
-                lambda: retrying(lambda: _create(tenant_id, fields)))
+    return once(
+        tenant_id, idempotency_key, "create_receipt", fields, lambda: retrying(lambda: _create(tenant_id, fields))
+    )
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -61,16 +70,36 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     if allocated > amount:
         raise invalid("allocations", f"allocations total {allocated}, more than the receipt's {amount}")
     now = utc_now()
-    receipt = Receipt(id=new_id("rct"), tenant_id=tenant_id, status="posted", customer_id=party.id,
-                      customer_name=party.name, date=day, amount=amount, currency=currency, exchange_rate=rate.rate,
-                      account_id=bank.id, reference=fields.get("reference"), allocations=[],
-                      allocated_amount=allocated, unallocated_amount=amount - allocated, journal_entry_ids=[],
-                      created_at=now, updated_at=now)
+    receipt = Receipt(
+        id=new_id("rct"),
+        tenant_id=tenant_id,
+        status="posted",
+        customer_id=party.id,
+        customer_name=party.name,
+        date=day,
+        amount=amount,
+        currency=currency,
+        exchange_rate=rate.rate,
+        account_id=bank.id,
+        reference=fields.get("reference"),
+        allocations=[],
+        allocated_amount=allocated,
+        unallocated_amount=amount - allocated,
+        journal_entry_ids=[],
+        created_at=now,
+        updated_at=now,
+    )
     entry = _entry(tenant_id, day, f"Receipt from {party.name}", "receipt", receipt.id, rate, now)
     settlements = _settle(invoices, receipt, entry, day, now, tenant.base_currency)
-    lines = posting.receipt_lines(amount=amount, bank_account=bank.id, settlements=settlements,
-                                  credit=receipt.unallocated_amount, accounts=system_accounts(tenant),
-                                  conversion=rate, description=f"Receipt from {party.name}")
+    lines = posting.receipt_lines(
+        amount=amount,
+        bank_account=bank.id,
+        settlements=settlements,
+        credit=receipt.unallocated_amount,
+        accounts=system_accounts(tenant),
+        conversion=rate,
+        description=f"Receipt from {party.name}",
+    )
     receipt.journal_entry_ids = [entry.id]
 
     def write(tx: TransactWrite) -> None:
@@ -84,11 +113,17 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return represent(receipt)
 
 
-def allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any],
-             idempotency_key: str | None = None) -> dict[str, Any]:
+def allocate(
+    tenant_id: str, receipt_id: str, fields: dict[str, Any], idempotency_key: str | None = None
+) -> dict[str, Any]:
     """Apply a receipt's unallocated credit to invoices."""
-    return once(tenant_id, idempotency_key, "allocate_receipt", {"id": receipt_id, **fields},
-                lambda: retrying(lambda: _allocate(tenant_id, receipt_id, fields)))
+    return once(
+        tenant_id,
+        idempotency_key,
+        "allocate_receipt",
+        {"id": receipt_id, **fields},
+        lambda: retrying(lambda: _allocate(tenant_id, receipt_id, fields)),
+    )
 
 
 def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -103,15 +138,19 @@ def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[s
     invoices = _allocatable(tenant_id, receipt.customer_id, receipt.currency, fields["allocations"], "allocations")
     amount = sum((a for _, a in invoices), Decimal(0))
     if amount > receipt.unallocated_amount:
-        raise invalid("allocations", f"allocations total {amount}, more than the receipt's unallocated "
-                                     f"{receipt.unallocated_amount}")
+        raise invalid(
+            "allocations",
+            f"allocations total {amount}, more than the receipt's unallocated {receipt.unallocated_amount}",
+        )
     rate = conversion(tenant, receipt.currency, receipt.exchange_rate if receipt.exchange_rate != 1 else None)
     now = utc_now()
-    entry = _entry(tenant_id, day, f"Credit from receipt {receipt.id} applied", "receipt_allocation", receipt.id,
-                   rate, now)
+    entry = _entry(
+        tenant_id, day, f"Credit from receipt {receipt.id} applied", "receipt_allocation", receipt.id, rate, now
+    )
     settlements = _settle(invoices, receipt, entry, day, now, tenant.base_currency)
-    lines = posting.credit_application_lines(settlements=settlements, accounts=system_accounts(tenant),
-                                             conversion=rate, description=entry.description)
+    lines = posting.credit_application_lines(
+        settlements=settlements, accounts=system_accounts(tenant), conversion=rate, description=entry.description
+    )
     receipt.allocated_amount += amount
     receipt.unallocated_amount -= amount
     receipt.journal_entry_ids = [*receipt.journal_entry_ids, entry.id]
@@ -128,10 +167,16 @@ def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[s
     return represent(receipt)
 
 
-def reverse(tenant_id: str, receipt_id: str, reverse_date: date | None,
-            idempotency_key: str | None = None) -> dict[str, Any]:
-    return once(tenant_id, idempotency_key, "reverse_receipt", {"id": receipt_id, "date": str(reverse_date)},
-                lambda: retrying(lambda: _reverse(tenant_id, receipt_id, reverse_date)))
+def reverse(
+    tenant_id: str, receipt_id: str, reverse_date: date | None, idempotency_key: str | None = None
+) -> dict[str, Any]:
+    return once(
+        tenant_id,
+        idempotency_key,
+        "reverse_receipt",
+        {"id": receipt_id, "date": str(reverse_date)},
+        lambda: retrying(lambda: _reverse(tenant_id, receipt_id, reverse_date)),
+    )
 
 
 def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict[str, Any]:
@@ -149,8 +194,9 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
         lines += reversed_lines(load(JournalEntry, tenant_id, entry_id).journal_lines())
     now = utc_now()
     rate = conversion(tenant, receipt.currency, receipt.exchange_rate if receipt.exchange_rate != 1 else None)
-    entry = _entry(tenant_id, day, f"Reversal of receipt from {receipt.customer_name}", "receipt_reversal",
-                   receipt.id, rate, now)
+    entry = _entry(
+        tenant_id, day, f"Reversal of receipt from {receipt.customer_name}", "receipt_reversal", receipt.id, rate, now
+    )
     reopened: dict[str, Invoice] = {}
     for allocation in receipt.allocations:
         invoice = reopened.get(allocation.invoice_id) or load(Invoice, tenant_id, allocation.invoice_id)
@@ -180,6 +226,7 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
 
 # ------------------------------------------------------------------------------------ helpers
 
+
 def _money_account(tenant_id: str, account_id: str) -> Account:
     try:
         account = load(Account, tenant_id, account_id)
@@ -190,8 +237,9 @@ def _money_account(tenant_id: str, account_id: str) -> Account:
     return account
 
 
-def _allocatable(tenant_id: str, customer_id: str, currency: str, allocations: list[dict[str, Any]],
-                 field: str) -> list[tuple[Invoice, Decimal]]:
+def _allocatable(
+    tenant_id: str, customer_id: str, currency: str, allocations: list[dict[str, Any]], field: str
+) -> list[tuple[Invoice, Decimal]]:
     """Load and check each invoice to be paid; another tenant's invoice is simply not found (404)."""
     result: list[tuple[Invoice, Decimal]] = []
     issues: list[FieldIssue] = []
@@ -215,36 +263,66 @@ def _allocatable(tenant_id: str, customer_id: str, currency: str, allocations: l
         seen.add(invoice.id)
         result.append((invoice, amount))
     if issues:
-        raise ValidationFailed(f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues,
-                               code="invalid_allocation")
+        raise ValidationFailed(
+            f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues, code="invalid_allocation"
+        )
     return result
 
 
-def _entry(tenant_id: str, day: date, description: str, source_type: str, source_id: str,
-           rate: posting.Conversion, now: Any) -> JournalEntry:
-    return JournalEntry(id=new_id("je"), tenant_id=tenant_id, status="posted", date=day, description=description,
-                        source_type=source_type, source_id=source_id, currency=rate.currency,
-                        exchange_rate=rate.rate, created_at=now, updated_at=now)
+def _entry(
+    tenant_id: str, day: date, description: str, source_type: str, source_id: str, rate: posting.Conversion, now: Any
+) -> JournalEntry:
+    return JournalEntry(
+        id=new_id("je"),
+        tenant_id=tenant_id,
+        status="posted",
+        base_currency=rate.base_currency,
+        date=day,
+        description=description,
+        source_type=source_type,
+        source_id=source_id,
+        currency=rate.currency,
+        exchange_rate=rate.rate,
+        created_at=now,
+        updated_at=now,
+    )
 
 
-def _settle(invoices: list[tuple[Invoice, Decimal]], receipt: Receipt, entry: JournalEntry, day: date,
-            now: Any, base_currency: str) -> list[posting.Settlement]:
+def _settle(
+    invoices: list[tuple[Invoice, Decimal]],
+    receipt: Receipt,
+    entry: JournalEntry,
+    day: date,
+    now: Any,
+    base_currency: str,
+) -> list[posting.Settlement]:
     """Apply amounts to the loaded invoices and record the allocations on the receipt."""
     settlements = []
     for invoice, amount in invoices:
-        base = posting.settlement_base(amount=amount, amount_due=invoice.amount_due, base_total=invoice.base_total,
-                                       base_settled=invoice.base_settled,
-                                       conversion=posting.Conversion(invoice.currency, base_currency,
-                                                                     invoice.exchange_rate))
+        base = posting.settlement_base(
+            amount=amount,
+            amount_due=invoice.amount_due,
+            base_total=invoice.base_total,
+            base_settled=invoice.base_settled,
+            conversion=posting.Conversion(invoice.currency, base_currency, invoice.exchange_rate),
+        )
         invoice.amount_paid += amount
         invoice.amount_due -= amount
         invoice.base_settled += base
         invoice.updated_at = now
         if invoice.amount_due == 0:
             invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
-        receipt.allocations = [*receipt.allocations, Allocation(
-            invoice_id=invoice.id, invoice_number=invoice.number, amount=amount, base_amount=base, date=day,
-            journal_entry_id=entry.id)]
+        receipt.allocations = [
+            *receipt.allocations,
+            Allocation(
+                invoice_id=invoice.id,
+                invoice_number=invoice.number,
+                amount=amount,
+                base_amount=base,
+                date=day,
+                journal_entry_id=entry.id,
+            ),
+        ]
         settlements.append(posting.Settlement(amount, base))
     return settlements
 
@@ -266,7 +344,13 @@ def _merged(lines: list[JournalLine]) -> list[JournalLine]:
         key = (line.account_id, line.debit > 0)
         if key in combined:
             prior = combined[key]
-            line = JournalLine(line.account_id, prior.debit + line.debit, prior.credit + line.credit,
-                               line.currency, prior.amount + line.amount, prior.description)
+            line = JournalLine(
+                line.account_id,
+                prior.debit + line.debit,
+                prior.credit + line.credit,
+                line.currency,
+                prior.amount + line.amount,
+                prior.description,
+            )
         combined[key] = line
     return list(combined.values())

@@ -24,11 +24,25 @@ def trial_balance(tenant_id: str, as_of: date) -> dict[str, Any]:
     rows = []
     for account_id, (debit, credit) in totals.items():
         account = accounts[account_id]
-        rows.append({"account_id": account_id, "code": account.code, "name": account.name, "type": account.type,
-                     "debit": round_money(debit, currency), "credit": round_money(credit, currency),
-                     "balance": round_money(debit - credit, currency)})
+        rows.append(
+            {
+                "account_id": account_id,
+                "code": account.code,
+                "name": account.name,
+                "type": account.type,
+                "debit": round_money(debit, currency),
+                "credit": round_money(credit, currency),
+                "balance": round_money(debit - credit, currency),
+            }
+        )
     rows.sort(key=lambda row: row["code"])
     total_debit = round_money(sum((r["debit"] for r in rows), Decimal(0)), currency)
     total_credit = round_money(sum((r["credit"] for r in rows), Decimal(0)), currency)
-    return {"object": "trial_balance", "as_of": as_of, "currency": currency, "accounts": rows,
-            "total_debit": total_debit, "total_credit": total_credit}
+    return {
+        "object": "trial_balance",
+        "as_of": as_of,
+        "currency": currency,
+        "accounts": rows,
+        "total_debit": total_debit,
+        "total_credit": total_credit,
+    }

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ledgerline.clock import utc_now
-from ledgerline.domain import chart, tenants as rules
+from ledgerline.domain import chart
+from ledgerline.domain import tenants as rules
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.scopes import ADMIN
 from ledgerline.ids import new_id
@@ -17,30 +18,66 @@ from ledgerline.store.tenant_setup import insert_tenant
 from ledgerline.store.tenants import SystemAccounts, Tenant, load_tenant
 
 
-def create_tenant(*, name: str, base_currency: str, country: str, plan: str = rules.Plan.STARTER,
-                  timezone: str = "UTC", **settings: Any) -> tuple[Tenant, str]:
+def create_tenant(
+    *,
+    name: str,
+    base_currency: str,
+    country: str,
+    plan: str = rules.Plan.STARTER,
+    timezone: str = "UTC",
+    **settings: Any,
+) -> tuple[Tenant, str]:
     """Create a tenant, its default chart and tax codes, and an admin key whose secret is returned once."""
     now = utc_now()
     tenant = Tenant(
-        id=new_id("ten"), name=name, base_currency=base_currency, country=country.upper(), plan=plan,
-        timezone=timezone, status="active", fiscal_year_start_month=1,
+        id=new_id("ten"),
+        name=name,
+        base_currency=base_currency,
+        country=country.upper(),
+        plan=plan,
+        timezone=timezone,
+        status="active",
+        fiscal_year_start_month=1,
         payment_terms_days=rules.DEFAULT_PAYMENT_TERMS_DAYS,
         invoice_number_format=rules.DEFAULT_INVOICE_FORMAT,
         credit_note_number_format=rules.DEFAULT_CREDIT_NOTE_FORMAT,
-        prices_include_tax=False, cash_rounding=False, created_at=now, updated_at=now,
+        prices_include_tax=False,
+        cash_rounding=False,
+        created_at=now,
+        updated_at=now,
     )
     _apply(tenant, settings)
     accounts = [
-        Account(id=new_id("acc"), tenant_id=tenant.id, code=t.code, name=t.name, type=t.type,
-                subtype=t.subtype, archived=False, created_at=now, updated_at=now)
+        Account(
+            id=new_id("acc"),
+            tenant_id=tenant.id,
+            code=t.code,
+            name=t.name,
+            type=t.type,
+            subtype=t.subtype,
+            archived=False,
+            created_at=now,
+            updated_at=now,
+        )
         for t in chart.DEFAULT_CHART
     ]
     account_ids = {account.code: account.id for account in accounts}
-    tenant.system_accounts = SystemAccounts(**{role: account_ids[code] for role, code in chart.SYSTEM_ACCOUNT_CODES.items()})
+    tenant.system_accounts = SystemAccounts(
+        **{role: account_ids[code] for role, code in chart.SYSTEM_ACCOUNT_CODES.items()}
+    )
     tax_codes = [
-        TaxCode(id=new_id("txc"), tenant_id=tenant.id, code=t.code, name=t.name, rate=t.rate,
-                account_id=account_ids[t.account_code], active=True, archived=False,
-                created_at=now, updated_at=now)
+        TaxCode(
+            id=new_id("txc"),
+            tenant_id=tenant.id,
+            code=t.code,
+            name=t.name,
+            rate=t.rate,
+            account_id=account_ids[t.account_code],
+            active=True,
+            archived=False,
+            created_at=now,
+            updated_at=now,
+        )
         for t in chart.tax_codes_for(tenant.country)
     ]
     admin_key, secret = new_key(tenant.id, "Admin key", [ADMIN], None)

@@ -22,8 +22,15 @@ class Account(CodedRecord):
     archived = BooleanAttribute(default=False)
 
 
-def list_accounts(tenant_id: str, *, type: str | None, subtype: str | None, archived: bool,
-                  limit: int, start_key: dict[str, Any] | None) -> Page[Account]:
+def list_accounts(
+    tenant_id: str,
+    *,
+    type: str | None,
+    subtype: str | None,
+    archived: bool,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page[Account]:
     condition = Account.archived == archived
     if type is not None:
         condition &= Account.type == type
@@ -35,5 +42,6 @@ def list_accounts(tenant_id: str, *, type: str | None, subtype: str | None, arch
 def all_accounts(tenant_id: str) -> list[Account]:
     """The whole chart (archived too): reports need names of accounts that once had activity."""
     connection()
-    return list(Account.query(tenant_partition(tenant_id), Account.sk.startswith(f"{Account.PREFIX}#"),
-                              consistent_read=True))
+    return list(
+        Account.query(tenant_partition(tenant_id), Account.sk.startswith(f"{Account.PREFIX}#"), consistent_read=True)
+    )

@@ -67,8 +67,9 @@ def mark_revoked(key: ApiKey, moment: datetime) -> None:
     """Revoke once; revoking again keeps the first revocation time."""
     connection()
     try:
-        key.update(actions=[ApiKey.revoked_at.set(moment)],
-                   condition=ApiKey.pk.exists() & ApiKey.revoked_at.does_not_exist())
+        key.update(
+            actions=[ApiKey.revoked_at.set(moment)], condition=ApiKey.pk.exists() & ApiKey.revoked_at.does_not_exist()
+        )
     except UpdateError as exc:
         raise_if_retryable(exc)
         if not is_condition_failure(exc):

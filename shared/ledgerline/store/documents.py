@@ -177,46 +177,83 @@ class Receipt(DocumentRecord):
         return self.date
 
 
-def list_documents(model: type[DocumentRecord], tenant_id: str, *, from_date: date | None, to_date: date | None,
-                   filter_condition: Condition | None, limit: int, start_key: dict[str, Any] | None) -> Page[Any]:
+def list_documents(
+    model: type[DocumentRecord],
+    tenant_id: str,
+    *,
+    from_date: date | None,
+    to_date: date | None,
+    filter_condition: Condition | None,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page[Any]:
     """A tenant's documents of one kind, oldest first, optionally within a date range."""
     connection()
     partition = model.list_partition(tenant_id)
     check_start_key(start_key, "GSI1PK", partition)
     low = (from_date or date.min).isoformat()
     high = (to_date or date.max).isoformat() + "#~"
-    results = model.gsi1.query(partition, model.gsi1sk.between(low, high), filter_condition=filter_condition,
-                               limit=limit + 1, last_evaluated_key=start_key)
+    results = model.gsi1.query(
+        partition,
+        model.gsi1sk.between(low, high),
+        filter_condition=filter_condition,
+        limit=limit + 1,
+        last_evaluated_key=start_key,
+    )
     return page_of(results, limit, index=model.gsi1)
 
 
-def open_invoices_due_before(tenant_id: str, day: date, *, limit: int,
-                             start_key: dict[str, Any] | None) -> Page[Invoice]:
+def open_invoices_due_before(
+    tenant_id: str, day: date, *, limit: int, start_key: dict[str, Any] | None
+) -> Page[Invoice]:
     """Open invoices whose due date is before `day`, from the sparse open-invoice index."""
     connection()
     check_start_key(start_key, "GSI2PK", f"{tenant_partition(tenant_id)}#OPEN")
-    results = Invoice.gsi2.query(f"{tenant_partition(tenant_id)}#OPEN", Invoice.gsi2sk < day.isoformat(),
-                                 limit=limit + 1, last_evaluated_key=start_key)
+    results = Invoice.gsi2.query(
+        f"{tenant_partition(tenant_id)}#OPEN",
+        Invoice.gsi2sk < day.isoformat(),
+        limit=limit + 1,
+        last_evaluated_key=start_key,
+    )
     return page_of(results, limit, index=Invoice.gsi2)
 
 
-def list_invoices(tenant_id: str, *, status: str | None, customer_id: str | None, from_date: date | None,
-                  to_date: date | None, today: date, limit: int, start_key: dict[str, Any] | None) -> Page[Invoice]:
+def list_invoices(
+    tenant_id: str,
+    *,
+    status: str | None,
+    customer_id: str | None,
+    from_date: date | None,
+    to_date: date | None,
+    today: date,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page[Invoice]:
     """Invoices by issue date. `overdue` is read from the due date, so the two open statuses are
     told apart here: overdue means open with a due date before today."""
     condition: Condition | None = None
     if customer_id is not None:
         condition = Invoice.customer_id == customer_id
     if status == "overdue":
-        condition = _and(condition, Invoice.status.is_in(*Invoice.OPEN_STATUSES) & (Invoice.due_date < today)
-                         & (Invoice.amount_due > 0))
+        condition = _and(
+            condition,
+            Invoice.status.is_in(*Invoice.OPEN_STATUSES) & (Invoice.due_date < today) & (Invoice.amount_due > 0),
+        )
     elif status == "awaiting_payment":
-        condition = _and(condition, (Invoice.status == status) & ((Invoice.due_date >= today)
-                                                                  | (Invoice.amount_due <= 0)))
+        condition = _and(
+            condition, (Invoice.status == status) & ((Invoice.due_date >= today) | (Invoice.amount_due <= 0))
+        )
     elif status is not None:
         condition = _and(condition, Invoice.status == status)
-    return list_documents(Invoice, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
-                          limit=limit, start_key=start_key)
+    return list_documents(
+        Invoice,
+        tenant_id,
+        from_date=from_date,
+        to_date=to_date,
+        filter_condition=condition,
+        limit=limit,
+        start_key=start_key,
+    )
 
 
 def _and(left: Condition | None, right: Condition) -> Condition:

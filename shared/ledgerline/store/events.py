@@ -35,14 +35,32 @@ class Event(TableModel):
         return json.loads(self.data)
 
 
-def add_event(tx: TransactWrite, *, tenant_id: str, type: str, object_type: str, object_id: str, sequence: int,
-              data: dict[str, Any], at: datetime) -> Event:
+def add_event(
+    tx: TransactWrite,
+    *,
+    tenant_id: str,
+    type: str,
+    object_type: str,
+    object_id: str,
+    sequence: int,
+    data: dict[str, Any],
+    at: datetime,
+) -> Event:
     """Record that something happened; the stream relays it to the bus after the transaction commits."""
     event_id = new_id("evt")
-    event = Event(Event.partition(tenant_id), event_id.removeprefix("evt_"), id=event_id, tenant_id=tenant_id,
-                  type=type, object_type=object_type, object_id=object_id, sequence=sequence,
-                  data=json.dumps(data, separators=(",", ":"), default=str), created_at=at,
-                  expires_at=at + RETENTION)
+    event = Event(
+        Event.partition(tenant_id),
+        event_id.removeprefix("evt_"),
+        id=event_id,
+        tenant_id=tenant_id,
+        type=type,
+        object_type=object_type,
+        object_id=object_id,
+        sequence=sequence,
+        data=json.dumps(data, separators=(",", ":"), default=str),
+        created_at=at,
+        expires_at=at + RETENTION,
+    )
     tx.save(event, condition=TableModel.pk.does_not_exist())
     return event
 

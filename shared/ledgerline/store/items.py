@@ -25,5 +25,4 @@ class Item(CodedRecord):
 
 
 def list_items(tenant_id: str, *, archived: bool, limit: int, start_key: dict[str, Any] | None) -> Page[Item]:
-    return list_records(Item, tenant_id, limit=limit, start_key=start_key,
-                        filter_condition=Item.archived == archived)
+    return list_records(Item, tenant_id, limit=limit, start_key=start_key, filter_condition=Item.archived == archived)

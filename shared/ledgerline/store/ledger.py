@@ -51,6 +51,7 @@ class JournalEntry(DocumentRecord):
     source_type = UnicodeAttribute()
     source_id = UnicodeAttribute(null=True)
     currency = UnicodeAttribute()
+    base_currency = UnicodeAttribute()
     exchange_rate = DecimalAttribute()
     lines = ListAttribute(of=EntryLine)
     total = DecimalAttribute()
@@ -61,8 +62,10 @@ class JournalEntry(DocumentRecord):
         return self.date
 
     def journal_lines(self) -> list[JournalLine]:
-        return [JournalLine(line.account_id, line.debit, line.credit, line.currency, line.amount, line.description)
-                for line in self.lines]
+        return [
+            JournalLine(line.account_id, line.debit, line.credit, line.currency, line.amount, line.description)
+            for line in self.lines
+        ]
 
 
 class LedgerLine(TableModel):
@@ -74,6 +77,7 @@ class LedgerLine(TableModel):
     description = UnicodeAttribute(null=True)
     debit = DecimalAttribute()
     credit = DecimalAttribute()
+    base_currency = UnicodeAttribute()
     currency = UnicodeAttribute()
     amount = DecimalAttribute()
 
@@ -95,8 +99,9 @@ class Balance(TableModel):
     @classmethod
     def bucket(cls, tenant_id: str, account_id: str, period: str, shard: int) -> Balance:
         kind = "M" if len(period) == 7 else "D"
-        return cls(cls.partition(tenant_id), f"{kind}#{period}#{account_id}#{shard}", account_id=account_id,
-                   period=period)
+        return cls(
+            cls.partition(tenant_id), f"{kind}#{period}#{account_id}#{shard}", account_id=account_id, period=period
+        )
 
 
 class NumberSeries(TableModel):
@@ -125,18 +130,38 @@ def take_number(tx: TransactWrite, tenant_id: str, series: str, year: int, last:
 
 def add_journal_entry(tx: TransactWrite, entry: JournalEntry, lines: list[JournalLine]) -> None:
     """Write the entry, one ledger line per line, and ADD its amounts to the account balances."""
-    entry.lines = [EntryLine(account_id=line.account_id, debit=line.debit, credit=line.credit,
-                             currency=line.currency, amount=line.amount, description=line.description)
-                   for line in lines]
+    entry.lines = [
+        EntryLine(
+            account_id=line.account_id,
+            debit=line.debit,
+            credit=line.credit,
+            currency=line.currency,
+            amount=line.amount,
+            description=line.description,
+        )
+        for line in lines
+    ]
     entry.total = sum((line.debit for line in lines), Decimal(0))
     entry.assign_keys()
     tx.save(entry, condition=TableModel.pk.does_not_exist())
     for number, line in enumerate(lines):
-        tx.save(LedgerLine(LedgerLine.partition(entry.tenant_id, line.account_id),
-                           f"{entry.date.isoformat()}#{entry.id}#{number:02d}", account_id=line.account_id,
-                           date=entry.date, entry_id=entry.id, source_type=entry.source_type,
-                           source_id=entry.source_id, description=line.description or entry.description,
-                           debit=line.debit, credit=line.credit, currency=line.currency, amount=line.amount))
+        tx.save(
+            LedgerLine(
+                LedgerLine.partition(entry.tenant_id, line.account_id),
+                f"{entry.date.isoformat()}#{entry.id}#{number:02d}",
+                account_id=line.account_id,
+                date=entry.date,
+                entry_id=entry.id,
+                source_type=entry.source_type,
+                source_id=entry.source_id,
+                description=line.description or entry.description,
+                debit=line.debit,
+                credit=line.credit,
+                base_currency=entry.base_currency,
+                currency=line.currency,
+                amount=line.amount,
+            )
+        )
     shard = int(entry.id[-1], 36) % BALANCE_SHARDS
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for line in lines:
@@ -145,20 +170,35 @@ def add_journal_entry(tx: TransactWrite, entry: JournalEntry, lines: list[Journa
     for account_id, (debit, credit) in totals.items():
         for period in (entry.date.isoformat()[:7], entry.date.isoformat()):
             bucket = Balance.bucket(entry.tenant_id, account_id, period, shard)
-            tx.update(bucket, actions=[Balance.debit.add(debit), Balance.credit.add(credit),
-                                       Balance.account_id.set(account_id), Balance.period.set(period)])
+            tx.update(
+                bucket,
+                actions=[
+                    Balance.debit.add(debit),
+                    Balance.credit.add(credit),
+                    Balance.account_id.set(account_id),
+                    Balance.period.set(period),
+                ],
+            )
 
 
-def account_lines(tenant_id: str, account_id: str, *, from_date: date | None, to_date: date | None, limit: int,
-                  start_key: dict[str, Any] | None) -> Page[LedgerLine]:
+def account_lines(
+    tenant_id: str,
+    account_id: str,
+    *,
+    from_date: date | None,
+    to_date: date | None,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page[LedgerLine]:
     """An account's ledger lines in date order (the general ledger of one account)."""
     connection()
     partition = LedgerLine.partition(tenant_id, account_id)
     check_start_key(start_key, "PK", partition)
     low = (from_date or date.min).isoformat()
     high = (to_date or date.max).isoformat() + "#~"
-    results = LedgerLine.query(partition, LedgerLine.sk.between(low, high), limit=limit + 1,
-                               last_evaluated_key=start_key, consistent_read=True)
+    results = LedgerLine.query(
+        partition, LedgerLine.sk.between(low, high), limit=limit + 1, last_evaluated_key=start_key, consistent_read=True
+    )
     return page_of(results, limit)
 
 
@@ -169,6 +209,7 @@ def balances_as_of(tenant_id: str, as_of: date) -> list[Balance]:
     month = as_of.isoformat()[:7]
     partition = Balance.partition(tenant_id)
     months = Balance.query(partition, Balance.sk.between("M#", f"M#{month}"), consistent_read=True)
-    days = Balance.query(partition, Balance.sk.between(f"D#{month}-01", f"D#{as_of.isoformat()}#~"),
-                         consistent_read=True)
+    days = Balance.query(
+        partition, Balance.sk.between(f"D#{month}-01", f"D#{as_of.isoformat()}#~"), consistent_read=True
+    )
     return [b for b in months if b.period < month] + list(days)

@@ -32,8 +32,9 @@ class Party(TenantRecord):
     archived = BooleanAttribute(default=False)
 
 
-def list_parties(tenant_id: str, *, kind: str | None, email: str | None, archived: bool,
-                 limit: int, start_key: dict[str, Any] | None) -> Page[Party]:
+def list_parties(
+    tenant_id: str, *, kind: str | None, email: str | None, archived: bool, limit: int, start_key: dict[str, Any] | None
+) -> Page[Party]:
     condition = Party.archived == archived
     if kind is not None:
         # A party of kind "both" is a customer and a supplier.

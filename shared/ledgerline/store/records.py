@@ -73,8 +73,14 @@ def page_of(results: Iterable[R], limit: int, index: Any = None) -> Page[R]:
     return Page(items, None)
 
 
-def list_records(model: type[R], tenant_id: str, *, limit: int, start_key: dict[str, Any] | None,
-                 filter_condition: Condition | None = None) -> Page[R]:
+def list_records(
+    model: type[R],
+    tenant_id: str,
+    *,
+    limit: int,
+    start_key: dict[str, Any] | None,
+    filter_condition: Condition | None = None,
+) -> Page[R]:
     connection()
     check_start_key(start_key, "PK", tenant_partition(tenant_id))
     results = model.query(

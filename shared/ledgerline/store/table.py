@@ -21,9 +21,16 @@ T = TypeVar("T")
 
 # Errors DynamoDB returns when the request was fine but the moment was not: retrying may succeed.
 RETRYABLE_CODES = frozenset(
-    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-     "TransactionConflictException", "TransactionInProgressException", "InternalServerError",
-     "TransactionConflict", "ThrottlingError"}
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "TransactionConflictException",
+        "TransactionInProgressException",
+        "InternalServerError",
+        "TransactionConflict",
+        "ThrottlingError",
+    }
 )
 
 

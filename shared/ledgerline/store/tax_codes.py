@@ -22,8 +22,9 @@ class TaxCode(CodedRecord):
     archived = BooleanAttribute(default=False)
 
 
-def list_tax_codes(tenant_id: str, *, active: bool | None, archived: bool, limit: int,
-                   start_key: dict[str, Any] | None) -> Page[TaxCode]:
+def list_tax_codes(
+    tenant_id: str, *, active: bool | None, archived: bool, limit: int, start_key: dict[str, Any] | None
+) -> Page[TaxCode]:
     condition = TaxCode.archived == archived
     if active is not None:
         condition &= TaxCode.active == active

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Path, Query
 from ledgerline.api.auth import require
 from ledgerline.api.crud import add_record_routes
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.schemas.accounts import AccountCreate, AccountOut, AccountUpdate
 from ledgerline.domain.accounts import AccountType
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.accounts import AccountCreate, AccountOut, AccountUpdate
 from ledgerline.schemas.documents import LedgerLineOut
 from ledgerline.store.accounts import Account, list_accounts
 from ledgerline.store.ledger import account_lines

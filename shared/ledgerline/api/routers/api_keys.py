@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Path
 
 from ledgerline.api.auth import require
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 from ledgerline.services import api_keys
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Query
 from ledgerline.api.auth import require
 from ledgerline.api.crud import add_record_routes
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.schemas.items import ItemCreate, ItemOut, ItemUpdate
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.items import ItemCreate, ItemOut, ItemUpdate
 from ledgerline.services.master_data import present
 from ledgerline.store.items import Item, list_items
 

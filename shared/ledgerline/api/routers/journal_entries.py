@@ -12,8 +12,8 @@ from ledgerline.api.versioning import set_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, ReverseRequest
 from ledgerline.services import journal_entries
-from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.documents import list_documents
+from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.records import load
 
 router = APIRouter(prefix="/v1/journal-entries", tags=["journal entries"])

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Query
 from ledgerline.api.auth import require
 from ledgerline.api.crud import add_record_routes
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.schemas.parties import PartyCreate, PartyKind, PartyOut, PartyUpdate
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.parties import PartyCreate, PartyKind, PartyOut, PartyUpdate
 from ledgerline.store.parties import Party, list_parties
 
 router = APIRouter(prefix="/v1/parties", tags=["parties"])

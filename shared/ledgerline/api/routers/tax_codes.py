@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Query
 from ledgerline.api.auth import require
 from ledgerline.api.crud import add_record_routes
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.schemas.tax_codes import TaxCodeCreate, TaxCodeOut, TaxCodeUpdate
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.tax_codes import TaxCodeCreate, TaxCodeOut, TaxCodeUpdate
 from ledgerline.store.tax_codes import TaxCode, list_tax_codes
 
 router = APIRouter(prefix="/v1/tax-codes", tags=["tax codes"])

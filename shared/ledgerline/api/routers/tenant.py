@@ -5,9 +5,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 
 from ledgerline.api.auth import require
-from ledgerline.schemas.tenant import TenantOut, TenantUpdate
 from ledgerline.api.versioning import expected_version, set_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.tenant import TenantOut, TenantUpdate
 from ledgerline.services import tenants
 
 router = APIRouter(prefix="/v1/tenant", tags=["tenant"])
