@@ -8,6 +8,7 @@ from ledgerline.clock import utc_now
 from ledgerline.domain import chart
 from ledgerline.domain import tenants as rules
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
+from ledgerline.domain.money import SUPPORTED_CURRENCIES
 from ledgerline.domain.scopes import ADMIN
 from ledgerline.ids import new_id
 from ledgerline.services.api_keys import new_key
@@ -28,6 +29,7 @@ def create_tenant(
     **settings: Any,
 ) -> tuple[Tenant, str]:
     """Create a tenant, its default chart and tax codes, and an admin key whose secret is returned once."""
+    _check_fixed_settings(base_currency, country)
     now = utc_now()
     tenant = Tenant(
         id=new_id("ten"),
@@ -83,6 +85,17 @@ def create_tenant(
     admin_key, secret = new_key(tenant.id, "Admin key", [ADMIN], None)
     insert_tenant(tenant, accounts, tax_codes, admin_key)
     return tenant, secret
+
+
+def _check_fixed_settings(base_currency: str, country: str) -> None:
+    # Both are fixed at creation and every amount the tenant books depends on them.
+    issues = []
+    if base_currency not in SUPPORTED_CURRENCIES:
+        issues.append(FieldIssue("base_currency", f"unsupported currency {base_currency!r}; use an ISO 4217 code"))
+    if not (len(country) == 2 and country.isascii() and country.isalpha()):
+        issues.append(FieldIssue("country", "use an ISO 3166-1 alpha-2 country code such as AU, CH, ID"))
+    if issues:
+        raise ValidationFailed(issues[0].message, param=issues[0].field, details=issues)
 
 
 def get_tenant(tenant_id: str) -> Tenant:
