@@ -14,6 +14,7 @@ from ledgerline.local.table_setup import ensure_table
 from ledgerline.services.tenants import create_tenant
 from ledgerline.settings import configure
 from ledgerline.store.table import reset_connection
+from tests.integration.books import Books
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -54,3 +55,8 @@ def tenant(make_tenant: Callable[..., TenantKey]) -> TenantKey:
 def api() -> TestClient:
     """The local app in process: same routers, auth and error mapping as the Lambda functions."""
     return TestClient(create_local_app(), raise_server_exceptions=False)
+
+
+@pytest.fixture
+def books(api: TestClient, tenant: TenantKey) -> Books:
+    return Books(api, tenant.tenant_id, tenant.headers)

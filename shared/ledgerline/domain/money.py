@@ -52,3 +52,11 @@ def to_decimal(value: Decimal | int | str) -> Decimal:
 
 def format_money(amount: Decimal, currency: str) -> str:
     return str(round_money(amount, currency))
+
+
+def with_min_places(amount: Decimal, places: int) -> Decimal:
+    """Show at least `places` decimals without dropping any precision the value has (unit prices)."""
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent >= places:
+        return amount
+    return amount.quantize(Decimal(1).scaleb(-places))

@@ -55,7 +55,10 @@ def get(response: Response, id: str = INVOICE_ID, principal: Principal = Depends
               summary="Change a draft invoice; posted invoices are immutable")
 def update(body: InvoiceUpdate, response: Response, id: str = INVOICE_ID,
            version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
-    invoice = invoices.update_draft(principal.tenant_id, id, body.model_dump(exclude_unset=True), version)
+    changes = body.model_dump(exclude_unset=True)
+    if body.lines is not None:  # a line's unset fields take their defaults, like on create
+        changes["lines"] = [line.model_dump() for line in body.lines]
+    invoice = invoices.update_draft(principal.tenant_id, id, changes, version)
     return _respond(response, invoices.represent(invoice))
 
 
