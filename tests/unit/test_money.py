@@ -1,0 +1,119 @@
+"""Money rounding: commercial (half away from zero) to each currency's minor unit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ledgerline.domain.money import (
+    SUPPORTED_CURRENCIES,
+    format_money,
+    minor_units,
+    quantum,
+    round_money,
+    to_decimal,
+    with_minor_units,
+)
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("2.675", "USD", "2.68"),
+        ("2.665", "USD", "2.67"),  # half-up, not banker's rounding (which gives 2.66)
+        ("2.674999", "USD", "2.67"),
+        ("-2.675", "USD", "-2.68"),  # half away from zero for negatives too
+        ("0.005", "EUR", "0.01"),
+        ("1375", "AUD", "1375.00"),
+        ("555000.5", "IDR", "555001"),
+        ("555000.4999", "IDR", "555000"),
+        ("555000", "IDR", "555000"),
+        ("-0.5", "JPY", "-1"),
+        ("1.2345", "KWD", "1.235"),
+        ("1.2344", "KWD", "1.234"),
+        ("10", "KWD", "10.000"),
+    ],
+)
+def test_round_money_rounds_half_up_to_the_currency_minor_unit(amount, currency, expected):
+    # Given an amount with more digits than the currency has
+    # When it is rounded
+    rounded = round_money(Decimal(amount), currency)
+    # Then it has exactly the currency's minor units, rounded half away from zero
+    assert str(rounded) == expected
+
+
+def test_minor_units_per_currency():
+    assert (minor_units("AUD"), minor_units("IDR"), minor_units("KWD")) == (2, 0, 3)
+    assert quantum("USD") == Decimal("0.01")
+    assert quantum("IDR") == Decimal("1")
+    assert quantum("KWD") == Decimal("0.001")
+
+
+@pytest.mark.parametrize("currency", ["XXX", "usd", "", "BTC"])
+def test_unsupported_currency_is_refused(currency):
+    with pytest.raises(ValueError, match="unsupported currency"):
+        round_money(Decimal("1"), currency)
+
+
+def test_format_money_gives_the_json_decimal_string():
+    assert format_money(Decimal("1375"), "AUD") == "1375.00"
+    assert format_money(Decimal("555000"), "IDR") == "555000"
+    assert format_money(Decimal("0.1"), "KWD") == "0.100"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [("150", "AUD", "150.00"), ("7.1", "USD", "7.10"), ("0.125", "AUD", "0.125"), ("555000", "IDR", "555000"),
+     ("0.5", "IDR", "0.5"), ("1.5E+3", "EUR", "1500.00"), ("2", "KWD", "2.000")],
+)
+def test_with_minor_units_pads_to_the_currency_and_never_drops_a_digit(amount, currency, expected):
+    assert str(with_minor_units(Decimal(amount), currency)) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [("12.30", Decimal("12.30")), (7, Decimal(7)),
+                                                  (Decimal("0.001"), Decimal("0.001"))])
+def test_to_decimal_accepts_strings_ints_and_decimals_exactly(value, expected):
+    result = to_decimal(value)
+    assert result == expected and str(result) == str(expected)
+
+
+def test_to_decimal_refuses_floats_and_non_finite_values():
+    with pytest.raises(TypeError):
+        to_decimal(0.1)  # type: ignore[arg-type]
+    for value in ("NaN", "Infinity", "-Infinity"):
+        with pytest.raises(ValueError):
+            to_decimal(value)
+
+
+amounts = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), allow_nan=False,
+                      allow_infinity=False, places=6)
+currencies = st.sampled_from(sorted(SUPPORTED_CURRENCIES))
+
+
+@given(amounts, currencies)
+def test_round_money_is_idempotent(amount, currency):
+    once = round_money(amount, currency)
+    assert round_money(once, currency) == once
+    assert str(round_money(once, currency)) == str(once)
+
+
+@given(amounts, currencies)
+def test_round_money_moves_the_amount_by_at_most_half_a_minor_unit(amount, currency):
+    rounded = round_money(amount, currency)
+    assert abs(rounded - amount) <= quantum(currency) / 2
+    assert rounded.as_tuple().exponent == -minor_units(currency)
+
+
+@given(amounts, currencies)
+def test_round_money_is_symmetric_around_zero(amount, currency):
+    assert round_money(-amount, currency) == -round_money(amount, currency)
+
+
+@given(amounts, currencies)
+def test_with_minor_units_keeps_the_value(amount, currency):
+    padded = with_minor_units(amount, currency)
+    assert padded == amount
+    assert padded.as_tuple().exponent <= -minor_units(currency)
