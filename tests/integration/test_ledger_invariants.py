@@ -1,0 +1,126 @@
+"""Random sequences of invoices, receipts, credit notes, voids and manual entries keep the books whole.
+
+After every step: debits equal credits; receivable equals what open invoices still owe; customer
+credit equals the unallocated money on receipts and credit notes; nothing owes a negative amount.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
+
+from ledgerline.clock import today
+from ledgerline.domain.errors import LedgerlineError
+from ledgerline.services import credit_notes, invoices, journal_entries, master_data, receipts, reports
+from ledgerline.services.tenants import create_tenant
+from ledgerline.store.accounts import all_accounts
+from ledgerline.store.documents import CreditNote, Invoice, Receipt, list_documents
+from ledgerline.store.parties import Party
+from ledgerline.store.records import load
+from ledgerline.store.tax_codes import list_tax_codes
+
+prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000"), places=2, allow_nan=False,
+                     allow_infinity=False)
+fractions = st.sampled_from([Decimal("0.25"), Decimal("0.5"), Decimal("1"), Decimal("1.2")])
+
+
+def _all(model, tenant_id):
+    return list_documents(model, tenant_id, from_date=None, to_date=None, filter_condition=None, limit=1000,
+                          start_key=None).items
+
+
+class Books(RuleBasedStateMachine):
+    invoices = Bundle("invoices")
+    paid_by = Bundle("receipts")
+    manual = Bundle("manual")
+
+    @initialize()
+    def open_books(self) -> None:
+        tenant, _ = create_tenant(name="Invariant Ltd", base_currency="AUD", country="AU")
+        self.tenant = tenant.id
+        self.accounts = {account.code: account.id for account in all_accounts(tenant.id)}
+        self.customer = master_data.create(Party, tenant.id, {"name": "Customer", "kind": "customer"}).id
+        self.gst = next(t.id for t in list_tax_codes(tenant.id, active=None, archived=False, limit=10,
+                                                     start_key=None).items if t.code == "GST10")
+
+    @rule(target=invoices, price=prices, taxed=st.booleans(), quantity=st.integers(1, 5))
+    def post_invoice(self, price, taxed, quantity):
+        draft = invoices.create_draft(self.tenant, {"customer_id": self.customer, "lines": [
+            {"description": "Work", "quantity": Decimal(quantity), "unit_price": price,
+             "tax_code_id": self.gst if taxed else None}]})
+        return invoices.post(self.tenant, draft["id"])["id"]
+
+    @rule(target=paid_by, invoice=invoices, fraction=fractions)
+    def pay(self, invoice, fraction):
+        due = self._invoice(invoice).amount_due
+        amount = (due * fraction).quantize(Decimal("0.01"))
+        allocation = min(amount, due)
+        if amount <= 0:
+            return None
+        body = {"customer_id": self.customer, "amount": amount, "account_id": self.accounts["1010"],
+                "allocations": [{"invoice_id": invoice, "amount": allocation}] if allocation > 0 else []}
+        try:
+            return receipts.create(self.tenant, body)["id"]
+        except LedgerlineError:  # the invoice was voided or is paid: refused, nothing written
+            return None
+
+    @rule(invoice=invoices, amount=prices)
+    def credit(self, invoice, amount):
+        try:
+            credit_notes.create(self.tenant, {"invoice_id": invoice, "amount": amount})
+        except LedgerlineError:
+            pass
+
+    @rule(invoice=invoices)
+    def void(self, invoice):
+        try:
+            invoices.void(self.tenant, invoice, None)
+        except LedgerlineError:
+            pass
+
+    @rule(receipt=paid_by)
+    def reverse_receipt(self, receipt):
+        if receipt is None:
+            return
+        try:
+            receipts.reverse(self.tenant, receipt, None)
+        except LedgerlineError:
+            pass
+
+    @rule(target=manual, amount=prices)
+    def manual_entry(self, amount):
+        return journal_entries.create(self.tenant, {"description": "Capital", "lines": [
+            {"account_id": self.accounts["1010"], "debit": amount},
+            {"account_id": self.accounts["3000"], "credit": amount}]})["id"]
+
+    @rule(entry=manual)
+    def reverse_manual(self, entry):
+        try:
+            journal_entries.reverse(self.tenant, entry, None)
+        except LedgerlineError:
+            pass
+
+    def _invoice(self, invoice_id):
+        return load(Invoice, self.tenant, invoice_id)
+
+    @invariant()
+    def books_balance(self) -> None:
+        if not hasattr(self, "tenant"):
+            return
+        trial = reports.trial_balance(self.tenant, today())
+        assert trial["total_debit"] == trial["total_credit"]
+        balance = {row["code"]: row["balance"] for row in trial["accounts"]}
+        open_due = sum((i.amount_due for i in _all(Invoice, self.tenant) if i.status != "draft"), Decimal(0))
+        assert all(i.amount_due >= 0 for i in _all(Invoice, self.tenant))
+        assert balance.get("1100", Decimal(0)) == open_due
+        credit = sum((r.unallocated_amount for r in _all(Receipt, self.tenant) if r.status == "posted"), Decimal(0))
+        credit += sum((n.unallocated_amount for n in _all(CreditNote, self.tenant)), Decimal(0))
+        assert -balance.get("2100", Decimal(0)) == credit
+
+
+Books.TestCase.settings = settings(max_examples=10, stateful_step_count=12, deadline=None,
+                                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+test_ledger_invariants = Books.TestCase
