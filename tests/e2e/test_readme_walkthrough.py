@@ -1,0 +1,51 @@
+"""The README's walk-through works exactly as written, against a running local server."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+README = ROOT / "README.md"
+BLOCK = re.compile(r"<!-- walkthrough:start -->\s*```bash\n(?P<script>.*?)```\s*<!-- walkthrough:end -->", re.S)
+
+
+def walkthrough() -> str:
+    match = BLOCK.search(README.read_text())
+    assert match, "README.md has no ```bash block between <!-- walkthrough:start --> and <!-- walkthrough:end -->"
+    return match["script"]
+
+
+def test_the_walkthrough_starts_where_a_reader_starts():
+    script = walkthrough()
+    assert script.startswith("API=${LEDGERLINE_URL:-http://127.0.0.1:3000}\n")
+    assert ".venv/bin/ledgerline tenant create" in script
+
+
+@pytest.mark.skipif(not (shutil.which("curl") and shutil.which("jq")), reason="the walk-through needs curl and jq")
+def test_the_walkthrough_invoices_gets_paid_and_balances(server, tmp_path):
+    # Given the block exactly as the README shows it
+    script = tmp_path / "walkthrough.sh"
+    script.write_text(walkthrough())
+
+    # When it runs against the server (its CLI call uses the server's database)
+    run = subprocess.run(["bash", "-euo", "pipefail", str(script)], cwd=ROOT,
+                         env=server.env | {"LEDGERLINE_URL": server.url},
+                         capture_output=True, text=True, timeout=120, check=False)
+
+    # Then it succeeds and shows the invoice numbered, paid and booked
+    assert run.returncode == 0, f"exit {run.returncode}\nstdout:\n{run.stdout}\nstderr:\n{run.stderr}"
+    out = run.stdout
+    assert re.search(r'"number": "INV-\d{4}-0001"', out), out
+    assert re.search(r'"status": "awaiting_payment"', out), out
+    assert re.search(r'"status": "paid"', out), out
+    for field, amount in (("subtotal", "1250.00"), ("tax_total", "125.00"), ("total", "1375.00"),
+                          ("amount_paid", "1375.00"), ("amount_due", "0.00")):
+        assert f'"{field}": "{amount}"' in out, (field, out)
+    assert '"total_debit": "2750.00"' in out and '"total_credit": "2750.00"' in out, out
