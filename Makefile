@@ -37,3 +37,7 @@ test-unit: install
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .hypothesis
+
+## Benchmarks on DynamoDB Local; writes docs/benchmarks.md and docs/benchmarks.json
+bench: install
+	$(BIN)/python -m bench.run

@@ -275,6 +275,18 @@ def test_a_key_cannot_hand_out_more_than_it_holds(api, tenant):
     assert allowed.status_code == 201, allowed.text
 
 
+def test_a_key_cannot_revoke_a_key_that_holds_more(api, tenant):
+    # Given a key manager without admin, and the tenant's admin key
+    manager = bearer(issue_key(api, tenant.headers, ["api-keys:write", "parties:read"])["secret"])
+    # When it tries to revoke the admin key, it is forbidden and the admin key keeps working
+    response = api.delete(f"/v1/api-keys/{admin_key_id(api, tenant)}", headers=manager)
+    assert_error(response, 403, "missing_scope", type="permission_error")
+    assert api.get("/v1/tenant", headers=tenant.headers).status_code == 200
+    # While a key within its own scopes can be revoked
+    reader = issue_key(api, tenant.headers, ["parties:read"])
+    assert api.delete(f"/v1/api-keys/{reader['id']}", headers=manager).json()["status"] == "revoked"
+
+
 def test_api_key_bodies_are_validated(api, tenant):
     for body, fields in (({"name": "x", "scopes": []}, {"scopes"}), ({"scopes": ["parties:read"]}, {"name"}),
                          ({"name": "x", "scopes": ["parties:read"], "secret": "mine"}, {"secret"}),

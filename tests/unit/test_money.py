@@ -10,11 +10,9 @@ from hypothesis import strategies as st
 
 from ledgerline.domain.money import (
     SUPPORTED_CURRENCIES,
-    format_money,
     minor_units,
     quantum,
     round_money,
-    to_decimal,
     with_minor_units,
 )
 
@@ -58,12 +56,6 @@ def test_unsupported_currency_is_refused(currency):
         round_money(Decimal("1"), currency)
 
 
-def test_format_money_gives_the_json_decimal_string():
-    assert format_money(Decimal("1375"), "AUD") == "1375.00"
-    assert format_money(Decimal("555000"), "IDR") == "555000"
-    assert format_money(Decimal("0.1"), "KWD") == "0.100"
-
-
 @pytest.mark.parametrize(
     ("amount", "currency", "expected"),
     [("150", "AUD", "150.00"), ("7.1", "USD", "7.10"), ("0.125", "AUD", "0.125"), ("555000", "IDR", "555000"),
@@ -71,21 +63,6 @@ def test_format_money_gives_the_json_decimal_string():
 )
 def test_with_minor_units_pads_to_the_currency_and_never_drops_a_digit(amount, currency, expected):
     assert str(with_minor_units(Decimal(amount), currency)) == expected
-
-
-@pytest.mark.parametrize(("value", "expected"), [("12.30", Decimal("12.30")), (7, Decimal(7)),
-                                                  (Decimal("0.001"), Decimal("0.001"))])
-def test_to_decimal_accepts_strings_ints_and_decimals_exactly(value, expected):
-    result = to_decimal(value)
-    assert result == expected and str(result) == str(expected)
-
-
-def test_to_decimal_refuses_floats_and_non_finite_values():
-    with pytest.raises(TypeError):
-        to_decimal(0.1)  # type: ignore[arg-type]
-    for value in ("NaN", "Infinity", "-Infinity"):
-        with pytest.raises(ValueError):
-            to_decimal(value)
 
 
 amounts = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), allow_nan=False,

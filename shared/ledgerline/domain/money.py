@@ -38,25 +38,3 @@ def with_minor_units(amount: Decimal, currency: str) -> Decimal:
     """`amount` with at least the currency's minor units and every digit it has (prices may be finer)."""
     exponent = min(amount.as_tuple().exponent, -minor_units(currency))
     return amount.quantize(Decimal(1).scaleb(exponent))
-
-
-def to_decimal(value: Decimal | int | str) -> Decimal:
-    """Parse an amount from JSON (string or number) without ever passing through float."""
-    if isinstance(value, float):
-        raise TypeError("floats are not accepted for money; send a decimal string")
-    result = Decimal(value)
-    if not result.is_finite():
-        raise ValueError("amount must be a finite number")
-    return result
-
-
-def format_money(amount: Decimal, currency: str) -> str:
-    return str(round_money(amount, currency))
-
-
-def with_min_places(amount: Decimal, places: int) -> Decimal:
-    """Show at least `places` decimals without dropping any precision the value has (unit prices)."""
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent >= places:
-        return amount
-    return amount.quantize(Decimal(1).scaleb(-places))

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ledgerline.domain.errors import LedgerlineError
 from ledgerline.domain.tenants import Plan
 from ledgerline.local.dynamodb_local import DynamoDBLocal, DynamoDBLocalError, port_open
 from ledgerline.local.table_setup import ensure_table
@@ -90,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except DynamoDBLocalError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except LedgerlineError as exc:
+        print(f"error: {exc.param + ': ' if exc.param else ''}{exc.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

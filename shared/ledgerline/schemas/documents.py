@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 
 from ledgerline.clock import today
 from ledgerline.domain.documents import effective_status
-from ledgerline.domain.money import minor_units, round_money, with_min_places
+from ledgerline.domain.money import round_money, with_minor_units
 from ledgerline.schemas.common import Currency, Input, Output, Text, Timestamps, UnitPrice
 
 
@@ -27,7 +27,7 @@ def scale_priced(document: InvoiceOut | CreditNoteOut) -> None:
     scale(document, document.currency, "subtotal", "tax_total", "rounding_adjustment", "total")
     for line in document.lines:
         scale(line, document.currency, "net_amount", "tax_amount", "amount")
-        line.unit_price = with_min_places(line.unit_price, minor_units(document.currency))
+        line.unit_price = with_minor_units(line.unit_price, document.currency)
     for tax in document.tax_breakdown:
         scale(tax, document.currency, "taxable_amount", "tax_amount")
 

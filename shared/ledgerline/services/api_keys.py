@@ -77,7 +77,10 @@ def get(tenant_id: str, key_id: str) -> ApiKey:
     return store.find_by_id(tenant_id, key_id)
 
 
-def revoke(tenant_id: str, key_id: str) -> ApiKey:
-    key = store.find_by_id(tenant_id, key_id)
+def revoke(principal: Principal, key_id: str) -> ApiKey:
+    key = store.find_by_id(principal.tenant_id, key_id)
+    beyond = scopes.exceeding(key.scopes, principal.scopes)
+    if beyond:
+        raise Forbidden(f"A key cannot revoke a key with scopes it lacks: {', '.join(beyond)}", param="id")
     store.mark_revoked(key, utc_now())
     return key

@@ -28,7 +28,8 @@ class ApiKey(TableModel):
     name = UnicodeAttribute()
     scopes = ListAttribute(of=UnicodeAttribute)
     last4 = UnicodeAttribute()
-    expires_at = UTCDateTimeAttribute(null=True)
+    # Not named `expires_at`: that is the table's TTL attribute, and keys must never vanish by TTL.
+    expires_at = UTCDateTimeAttribute(null=True, attr_name="valid_until")
     revoked_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 

@@ -35,4 +35,4 @@ def get(id: str = KEY_ID, principal: Principal = Depends(require("api-keys:read"
 @router.delete("/{id}", response_model=ApiKeyOut, operation_id="revoke_api_key",
                summary="Revoke an API key; it stops working at once and cannot be restored")
 def revoke(id: str = KEY_ID, principal: Principal = Depends(require("api-keys:write"))) -> Any:
-    return api_keys.revoke(principal.tenant_id, id)
+    return api_keys.revoke(principal, id)
