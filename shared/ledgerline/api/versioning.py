@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi import Header, Response
 
@@ -25,3 +26,9 @@ def expected_version(
 
 def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = f'"{version}"'
+
+
+def with_etag(response: Response, body: dict[str, Any]) -> dict[str, Any]:
+    """Send a representation's `version` as its ETag and return the representation."""
+    set_etag(response, body["version"])
+    return body

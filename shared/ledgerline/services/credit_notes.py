@@ -13,14 +13,13 @@ from ledgerline.domain import posting
 from ledgerline.domain.documents import InvoiceStatus, require_status
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
-from ledgerline.schemas.documents import CreditNoteOut
-from ledgerline.services.document_rules import invalid, open_period, snapshot, system_accounts
+from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
+from ledgerline.services.document_rules import invalid, open_period, record_event, system_accounts
 from ledgerline.services.idempotency import once
-from ledgerline.services.invoices import OPEN, record_event
+from ledgerline.services.invoices import OPEN
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
 from ledgerline.store.documents import CreditNote, Invoice
-from ledgerline.store.events import add_event
 from ledgerline.store.ledger import JournalEntry, add_journal_entry, last_number, take_number
 from ledgerline.store.records import load
 from ledgerline.store.table import commit
@@ -84,19 +83,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         description=f"Credit note {number}",
     )
     now = utc_now()
-    entry = JournalEntry(
-        id=new_id("je"),
-        tenant_id=tenant_id,
-        status="posted",
-        base_currency=tenant.base_currency,
-        date=day,
-        description=f"Credit note {number} for invoice {invoice.number}",
-        source_type="credit_note",
-        currency=invoice.currency,
-        exchange_rate=invoice.exchange_rate,
-        created_at=now,
-        updated_at=now,
-    )
+    entry = JournalEntry.new(tenant_id, day, conversion, source_type="credit_note", source_id=None, at=now,
+                             description=f"Credit note {number} for invoice {invoice.number}")
     note = CreditNote(
         id=new_id("cn"),
         tenant_id=tenant_id,
@@ -138,17 +126,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, lines)
-        add_event(
-            tx,
-            tenant_id=tenant_id,
-            type="credit_note.posted",
-            object_type="credit_note",
-            object_id=note.id,
-            sequence=1,
-            data=snapshot(CreditNoteOut, note),
-            at=now,
-        )
-        record_event(tx, invoice, "invoice.paid" if became_paid else "invoice.updated")
+        record_event(tx, note, "credit_note.posted", CreditNoteOut)
+        record_event(tx, invoice, "invoice.paid" if became_paid else "invoice.updated", InvoiceOut)
 
     commit(write)
     return represent(note)

@@ -6,9 +6,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pynamodb.transactions import TransactWrite
+
 from ledgerline.domain.documents import check_open_period
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.posting import Conversion, SystemAccounts
+from ledgerline.store.events import add_event
 from ledgerline.store.parties import Party
 from ledgerline.store.records import load
 from ledgerline.store.tenants import Tenant
@@ -62,3 +65,20 @@ def snapshot(schema: Any, record: Any) -> dict[str, Any]:
     values = {name: getattr(record, name, None) for name in schema.model_fields if hasattr(record, name)}
     values["version"] = (record.version or 0) + 1
     return schema.model_validate(values).model_dump(mode="json")
+
+
+def record_event(tx: TransactWrite, record: Any, type: str, schema: Any) -> None:
+    """Add the outbox event of a change to the transaction that makes it; call after saving the record.
+
+    `sequence` is the record's version after the write, so subscribers can order one object's events.
+    """
+    add_event(
+        tx,
+        tenant_id=record.tenant_id,
+        type=type,
+        object_type=schema.model_fields["object"].default,
+        object_id=record.id,
+        sequence=(record.version or 0) + 1,
+        data=snapshot(schema, record),
+        at=record.updated_at,
+    )

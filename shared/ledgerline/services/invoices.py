@@ -17,12 +17,11 @@ from ledgerline.domain.money import round_money
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
-from ledgerline.services.document_rules import conversion, customer, invalid, open_period, snapshot, system_accounts
+from ledgerline.services.document_rules import conversion, customer, invalid, open_period, record_event, system_accounts
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
 from ledgerline.store.documents import Invoice
-from ledgerline.store.events import add_event
 from ledgerline.store.ledger import JournalEntry, add_journal_entry, last_number, take_number
 from ledgerline.store.records import check_version, load
 from ledgerline.store.table import Contention, commit
@@ -35,24 +34,11 @@ def represent(invoice: Invoice) -> dict[str, Any]:
     return InvoiceOut.model_validate(invoice).model_dump(mode="json")
 
 
-def record_event(tx: TransactWrite, invoice: Invoice, type: str) -> None:
-    add_event(
-        tx,
-        tenant_id=invoice.tenant_id,
-        type=type,
-        object_type="invoice",
-        object_id=invoice.id,
-        sequence=(invoice.version or 0) + 1,
-        data=snapshot(InvoiceOut, invoice),
-        at=invoice.updated_at,
-    )
-
-
 def _save_with_event(invoice: Invoice, event_type: str) -> None:
     def write(tx: TransactWrite) -> None:
         invoice.assign_keys()
         tx.save(invoice)
-        record_event(tx, invoice, event_type)
+        record_event(tx, invoice, event_type, InvoiceOut)
 
     commit(write)
 
@@ -124,7 +110,7 @@ def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) 
 
     def write(tx: TransactWrite) -> None:
         tx.delete(invoice)
-        record_event(tx, invoice, "invoice.deleted")
+        record_event(tx, invoice, "invoice.deleted", InvoiceOut)
 
     commit(write)
     return invoice
@@ -195,19 +181,14 @@ def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
         description=f"Invoice {number}",
     )
     now = utc_now()
-    entry = JournalEntry(
-        id=new_id("je"),
-        tenant_id=tenant_id,
-        status="posted",
-        base_currency=tenant.base_currency,
-        date=invoice.issue_date,
-        description=f"Invoice {number} to {invoice.customer_name}",
+    entry = JournalEntry.new(
+        tenant_id,
+        invoice.issue_date,
+        rate,
         source_type="invoice",
         source_id=invoice.id,
-        currency=invoice.currency,
-        exchange_rate=invoice.exchange_rate,
-        created_at=now,
-        updated_at=now,
+        description=f"Invoice {number} to {invoice.customer_name}",
+        at=now,
     )
 
     def write(tx: TransactWrite) -> None:
@@ -224,7 +205,7 @@ def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, lines)
-        record_event(tx, invoice, "invoice.posted")
+        record_event(tx, invoice, "invoice.posted", InvoiceOut)
 
     commit(write)
     return represent(invoice)
@@ -266,20 +247,16 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
     open_period(tenant, day)
     original = load(JournalEntry, tenant_id, invoice.journal_entry_id)
     now = utc_now()
-    entry = JournalEntry(
-        id=new_id("je"),
-        tenant_id=tenant_id,
-        status="posted",
-        base_currency=tenant.base_currency,
-        date=day,
-        description=f"Void of invoice {invoice.number}",
+    rate = posting.Conversion(invoice.currency, tenant.base_currency, invoice.exchange_rate)
+    entry = JournalEntry.new(
+        tenant_id,
+        day,
+        rate,
         source_type="invoice_void",
         source_id=invoice.id,
-        currency=invoice.currency,
-        exchange_rate=invoice.exchange_rate,
+        description=f"Void of invoice {invoice.number}",
         reverses_id=original.id,
-        created_at=now,
-        updated_at=now,
+        at=now,
     )
 
     def write(tx: TransactWrite) -> None:
@@ -288,7 +265,7 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, reversed_lines(original.journal_lines()))
-        record_event(tx, invoice, "invoice.voided")
+        record_event(tx, invoice, "invoice.voided", InvoiceOut)
 
     commit(write)
     return represent(invoice)

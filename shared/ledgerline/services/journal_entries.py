@@ -13,13 +13,12 @@ from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.journal import JournalLine, assert_balanced, reversed_lines
 from ledgerline.domain.money import round_money
-from ledgerline.ids import new_id
+from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.documents import JournalEntryOut
-from ledgerline.services.document_rules import invalid, open_period, snapshot
+from ledgerline.services.document_rules import invalid, open_period, record_event
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
-from ledgerline.store.events import add_event
 from ledgerline.store.ledger import JournalEntry, add_journal_entry
 from ledgerline.store.records import load
 from ledgerline.store.table import commit
@@ -28,19 +27,6 @@ from ledgerline.store.tenants import load_tenant
 
 def represent(entry: JournalEntry) -> dict[str, Any]:
     return JournalEntryOut.model_validate(entry).model_dump(mode="json")
-
-
-def _record(tx: TransactWrite, entry: JournalEntry, type: str) -> None:
-    add_event(
-        tx,
-        tenant_id=entry.tenant_id,
-        type=type,
-        object_type="journal_entry",
-        object_id=entry.id,
-        sequence=(entry.version or 0) + 1,
-        data=snapshot(JournalEntryOut, entry),
-        at=entry.updated_at,
-    )
 
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
@@ -77,24 +63,13 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         raise ValidationFailed(f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues)
     assert_balanced(lines)
     now = utc_now()
-    entry = JournalEntry(
-        id=new_id("je"),
-        tenant_id=tenant_id,
-        status="posted",
-        base_currency=tenant.base_currency,
-        date=day,
-        description=fields.get("description"),
-        reference=fields.get("reference"),
-        source_type="manual",
-        currency=currency,
-        exchange_rate=Decimal(1),
-        created_at=now,
-        updated_at=now,
-    )
+    entry = JournalEntry.new(tenant_id, day, Conversion(currency, currency, Decimal(1)), source_type="manual",
+                             source_id=None, description=fields.get("description"),
+                             reference=fields.get("reference"), at=now)
 
     def write(tx: TransactWrite) -> None:
         add_journal_entry(tx, entry, lines)
-        _record(tx, entry, "journal_entry.posted")
+        record_event(tx, entry, "journal_entry.posted", JournalEntryOut)
 
     commit(write)
     return represent(entry)
@@ -126,29 +101,18 @@ def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[s
         raise invalid("date", "a reversal cannot be dated before the entry it reverses")
     open_period(tenant, day)
     now = utc_now()
-    reversal = JournalEntry(
-        id=new_id("je"),
-        tenant_id=tenant_id,
-        status="posted",
-        base_currency=tenant.base_currency,
-        date=day,
-        description=f"Reversal of {original.description or original.id}",
-        reference=original.reference,
-        source_type="manual",
-        currency=original.currency,
-        exchange_rate=original.exchange_rate,
-        reverses_id=original.id,
-        created_at=now,
-        updated_at=now,
-    )
+    conversion = Conversion(original.currency, original.base_currency, original.exchange_rate)
+    reversal = JournalEntry.new(tenant_id, day, conversion, source_type="manual", source_id=None,
+                                description=f"Reversal of {original.description or original.id}",
+                                reference=original.reference, reverses_id=original.id, at=now)
     original.status, original.reversed_by_id, original.updated_at = "reversed", reversal.id, now
 
     def write(tx: TransactWrite) -> None:
         original.assign_keys()
         tx.save(original)
         add_journal_entry(tx, reversal, reversed_lines(original.journal_lines()))
-        _record(tx, original, "journal_entry.reversed")
-        _record(tx, reversal, "journal_entry.posted")
+        record_event(tx, original, "journal_entry.reversed", JournalEntryOut)
+        record_event(tx, reversal, "journal_entry.posted", JournalEntryOut)
 
     commit(write)
     return represent(reversal)

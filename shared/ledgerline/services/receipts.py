@@ -15,14 +15,20 @@ from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.journal import JournalLine, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.ids import new_id
-from ledgerline.schemas.documents import ReceiptOut
-from ledgerline.services.document_rules import conversion, customer, invalid, open_period, snapshot, system_accounts
+from ledgerline.schemas.documents import InvoiceOut, ReceiptOut
+from ledgerline.services.document_rules import (
+    conversion,
+    customer,
+    invalid,
+    open_period,
+    record_event,
+    system_accounts,
+)
 from ledgerline.services.idempotency import once
-from ledgerline.services.invoices import OPEN, record_event
+from ledgerline.services.invoices import OPEN
 from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
 from ledgerline.store.documents import Allocation, Invoice, Receipt
-from ledgerline.store.events import add_event
 from ledgerline.store.ledger import JournalEntry, add_journal_entry
 from ledgerline.store.records import load
 from ledgerline.store.table import commit
@@ -33,19 +39,6 @@ MONEY_ACCOUNT_SUBTYPES = ("bank", "cash")
 
 def represent(receipt: Receipt) -> dict[str, Any]:
     return ReceiptOut.model_validate(receipt).model_dump(mode="json")
-
-
-def _record(tx: TransactWrite, receipt: Receipt, type: str) -> None:
-    add_event(
-        tx,
-        tenant_id=receipt.tenant_id,
-        type=type,
-        object_type="receipt",
-        object_id=receipt.id,
-        sequence=(receipt.version or 0) + 1,
-        data=snapshot(ReceiptOut, receipt),
-        at=receipt.updated_at,
-    )
 
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
@@ -107,7 +100,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         tx.save(receipt, condition=Receipt.pk.does_not_exist())
         _save_invoices(tx, invoices)
         add_journal_entry(tx, entry, lines)
-        _record(tx, receipt, "receipt.posted")
+        record_event(tx, receipt, "receipt.posted", ReceiptOut)
 
     commit(write)
     return represent(receipt)
@@ -161,7 +154,7 @@ def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[s
         tx.save(receipt)
         _save_invoices(tx, invoices)
         add_journal_entry(tx, entry, lines)
-        _record(tx, receipt, "receipt.allocated")
+        record_event(tx, receipt, "receipt.allocated", ReceiptOut)
 
     commit(write)
     return represent(receipt)
@@ -216,9 +209,9 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
         for invoice in reopened.values():
             invoice.assign_keys()
             tx.save(invoice)
-            record_event(tx, invoice, "invoice.updated")
+            record_event(tx, invoice, "invoice.updated", InvoiceOut)
         add_journal_entry(tx, entry, _merged(lines))
-        _record(tx, receipt, "receipt.reversed")
+        record_event(tx, receipt, "receipt.reversed", ReceiptOut)
 
     commit(write)
     return represent(receipt)
@@ -272,20 +265,8 @@ def _allocatable(
 def _entry(
     tenant_id: str, day: date, description: str, source_type: str, source_id: str, rate: posting.Conversion, now: Any
 ) -> JournalEntry:
-    return JournalEntry(
-        id=new_id("je"),
-        tenant_id=tenant_id,
-        status="posted",
-        base_currency=rate.base_currency,
-        date=day,
-        description=description,
-        source_type=source_type,
-        source_id=source_id,
-        currency=rate.currency,
-        exchange_rate=rate.rate,
-        created_at=now,
-        updated_at=now,
-    )
+    return JournalEntry.new(tenant_id, day, rate, source_type=source_type, source_id=source_id,
+                            description=description, at=now)
 
 
 def _settle(
@@ -332,9 +313,9 @@ def _save_invoices(tx: TransactWrite, invoices: list[tuple[Invoice, Decimal]]) -
         invoice.assign_keys()
         tx.save(invoice)
         if invoice.status == InvoiceStatus.PAID:
-            record_event(tx, invoice, "invoice.paid")
+            record_event(tx, invoice, "invoice.paid", InvoiceOut)
         else:
-            record_event(tx, invoice, "invoice.updated")
+            record_event(tx, invoice, "invoice.updated", InvoiceOut)
 
 
 def _merged(lines: list[JournalLine]) -> list[JournalLine]:

@@ -66,28 +66,33 @@ class DocumentRecord(TenantRecord):
         self.gsi1sk = f"{self.list_date().isoformat()}#{self.id}"
 
 
-class Invoice(DocumentRecord):
-    PREFIX = "INV"
-    LIST = "INVOICES"
-    NOUN = "invoice"
+class PricedDocument(DocumentRecord):
+    """What invoices and credit notes share: a customer, priced lines and their totals."""
 
     status = UnicodeAttribute()
     number = UnicodeAttribute(null=True)
     customer_id = UnicodeAttribute()
     customer_name = UnicodeAttribute()
-    issue_date = DateAttribute()
-    due_date = DateAttribute()
     currency = UnicodeAttribute()
     exchange_rate = DecimalAttribute()
-    reference = UnicodeAttribute(null=True)
-    notes = UnicodeAttribute(null=True)
-    prices_include_tax = BooleanAttribute()
     lines = ListAttribute(of=DocumentLine)
     tax_breakdown = ListAttribute(of=TaxSubtotal)
     subtotal = DecimalAttribute()
     tax_total = DecimalAttribute()
     rounding_adjustment = DecimalAttribute()
     total = DecimalAttribute()
+
+
+class Invoice(PricedDocument):
+    PREFIX = "INV"
+    LIST = "INVOICES"
+    NOUN = "invoice"
+
+    issue_date = DateAttribute()
+    due_date = DateAttribute()
+    reference = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+    prices_include_tax = BooleanAttribute()
     amount_paid = DecimalAttribute()
     amount_credited = DecimalAttribute()
     amount_due = DecimalAttribute()
@@ -114,27 +119,15 @@ class Invoice(DocumentRecord):
             self.gsi2pk = self.gsi2sk = None
 
 
-class CreditNote(DocumentRecord):
+class CreditNote(PricedDocument):
     PREFIX = "CN"
     LIST = "CREDITNOTES"
     NOUN = "credit note"
 
-    status = UnicodeAttribute()
-    number = UnicodeAttribute()
     invoice_id = UnicodeAttribute()
     invoice_number = UnicodeAttribute()
-    customer_id = UnicodeAttribute()
-    customer_name = UnicodeAttribute()
     date = DateAttribute()
-    currency = UnicodeAttribute()
-    exchange_rate = DecimalAttribute()
     reason = UnicodeAttribute(null=True)
-    lines = ListAttribute(of=DocumentLine)
-    tax_breakdown = ListAttribute(of=TaxSubtotal)
-    subtotal = DecimalAttribute()
-    tax_total = DecimalAttribute()
-    rounding_adjustment = DecimalAttribute()
-    total = DecimalAttribute()
     amount_applied = DecimalAttribute()
     unallocated_amount = DecimalAttribute()
     journal_entry_id = UnicodeAttribute()

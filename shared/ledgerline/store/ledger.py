@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,8 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.journal import JournalLine
+from ledgerline.domain.posting import Conversion
+from ledgerline.ids import new_id
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.documents import DocumentRecord
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
@@ -57,6 +59,15 @@ class JournalEntry(DocumentRecord):
     total = DecimalAttribute()
     reverses_id = UnicodeAttribute(null=True)
     reversed_by_id = UnicodeAttribute(null=True)
+
+    @classmethod
+    def new(cls, tenant_id: str, day: date, conversion: Conversion, *, source_type: str, source_id: str | None,
+            description: str | None, at: datetime, **extra: Any) -> JournalEntry:
+        """A posted entry in the document's currency, converted to the base at the document's rate."""
+        return cls(id=new_id("je"), tenant_id=tenant_id, status="posted", date=day, description=description,
+                   source_type=source_type, source_id=source_id, currency=conversion.currency,
+                   base_currency=conversion.base_currency, exchange_rate=conversion.rate, created_at=at,
+                   updated_at=at, **extra)
 
     def list_date(self) -> date:
         return self.date

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.versioning import set_etag
+from ledgerline.api.versioning import set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.documents import CreditNoteCreate, CreditNoteOut
 from ledgerline.services import credit_notes
@@ -23,9 +23,8 @@ READ, WRITE = require("credit-notes:read"), require("credit-notes:write")
              summary="Credit a posted invoice by lines or by amount; it is numbered and posted at once")
 def create(body: CreditNoteCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
-    note = credit_notes.create(principal.tenant_id, body.model_dump(exclude_none=True), idempotency_key)
-    set_etag(response, note["version"])
-    return note
+    return with_etag(response, credit_notes.create(principal.tenant_id, body.model_dump(exclude_none=True),
+                                                   idempotency_key))
 
 
 @router.get("", response_model=ListResponse[CreditNoteOut], operation_id="list_credit_notes",

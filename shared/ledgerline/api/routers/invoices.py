@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.versioning import expected_version, set_etag
+from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import today
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceStatusValue, InvoiceUpdate, VoidRequest
@@ -21,16 +21,11 @@ INVOICE_ID = Path(description="The invoice's id")
 READ, WRITE = require("invoices:read"), require("invoices:write")
 
 
-def _respond(response: Response, body: dict[str, Any]) -> dict[str, Any]:
-    set_etag(response, body["version"])
-    return body
-
-
 @router.post("", status_code=201, response_model=InvoiceOut, operation_id="create_invoice",
              summary="Create a draft invoice")
 def create(body: InvoiceCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
-    return _respond(response, invoices.create_draft(principal.tenant_id, body.model_dump(), idempotency_key))
+    return with_etag(response, invoices.create_draft(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
 @router.get("", response_model=ListResponse[InvoiceOut], operation_id="list_invoices", summary="List invoices")
@@ -48,7 +43,7 @@ def list_(page: PageRequest = Depends(),
 
 @router.get("/{id}", response_model=InvoiceOut, operation_id="get_invoice", summary="Retrieve an invoice")
 def get(response: Response, id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Any:
-    return _respond(response, invoices.represent(load(Invoice, principal.tenant_id, id)))
+    return with_etag(response, invoices.represent(load(Invoice, principal.tenant_id, id)))
 
 
 @router.patch("/{id}", response_model=InvoiceOut, operation_id="update_invoice",
@@ -59,7 +54,7 @@ def update(body: InvoiceUpdate, response: Response, id: str = INVOICE_ID,
     if body.lines is not None:  # a line's unset fields take their defaults, like on create
         changes["lines"] = [line.model_dump() for line in body.lines]
     invoice = invoices.update_draft(principal.tenant_id, id, changes, version)
-    return _respond(response, invoices.represent(invoice))
+    return with_etag(response, invoices.represent(invoice))
 
 
 @router.delete("/{id}", operation_id="delete_invoice", summary="Delete a draft invoice")
@@ -73,7 +68,7 @@ def delete(id: str = INVOICE_ID, version: int | None = Depends(expected_version)
              summary="Post a draft: number it, write its journal entry; it becomes immutable")
 def post(response: Response, id: str = INVOICE_ID, idempotency_key: str | None = IdempotencyKeyHeader,
          principal: Principal = Depends(WRITE)) -> Any:
-    return _respond(response, invoices.post(principal.tenant_id, id, idempotency_key))
+    return with_etag(response, invoices.post(principal.tenant_id, id, idempotency_key))
 
 
 @router.post("/{id}/void", response_model=InvoiceOut, operation_id="void_invoice",
@@ -81,10 +76,10 @@ def post(response: Response, id: str = INVOICE_ID, idempotency_key: str | None =
 def void(response: Response, body: VoidRequest | None = None, id: str = INVOICE_ID,
          idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
     day = body.date if body else None
-    return _respond(response, invoices.void(principal.tenant_id, id, day, idempotency_key))
+    return with_etag(response, invoices.void(principal.tenant_id, id, day, idempotency_key))
 
 
 @router.post("/{id}/send", response_model=InvoiceOut, operation_id="send_invoice",
              summary="Mark a posted invoice as sent to the customer")
 def send(response: Response, id: str = INVOICE_ID, principal: Principal = Depends(WRITE)) -> Any:
-    return _respond(response, invoices.send(principal.tenant_id, id))
+    return with_etag(response, invoices.send(principal.tenant_id, id))

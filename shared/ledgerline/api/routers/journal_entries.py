@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.versioning import set_etag
+from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, ReverseRequest
 from ledgerline.services import journal_entries
@@ -23,16 +23,11 @@ SourceType = Literal["manual", "invoice", "invoice_void", "receipt", "receipt_al
                      "credit_note"]
 
 
-def _respond(response: Response, body: dict[str, Any]) -> dict[str, Any]:
-    set_etag(response, body["version"])
-    return body
-
-
 @router.post("", status_code=201, response_model=JournalEntryOut, operation_id="create_journal_entry",
              summary="Post a manual journal entry; it must balance")
 def create(body: JournalEntryCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
-    return _respond(response, journal_entries.create(principal.tenant_id, body.model_dump(), idempotency_key))
+    return with_etag(response, journal_entries.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
 @router.get("", response_model=ListResponse[JournalEntryOut], operation_id="list_journal_entries",
@@ -49,12 +44,12 @@ def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(
 @router.get("/{id}", response_model=JournalEntryOut, operation_id="get_journal_entry",
             summary="Retrieve a journal entry")
 def get(response: Response, id: str = ENTRY_ID, principal: Principal = Depends(READ)) -> Any:
-    return _respond(response, journal_entries.represent(load(JournalEntry, principal.tenant_id, id)))
+    return with_etag(response, journal_entries.represent(load(JournalEntry, principal.tenant_id, id)))
 
 
 @router.post("/{id}/reverse", status_code=201, response_model=JournalEntryOut, operation_id="reverse_journal_entry",
              summary="Reverse a manual entry with a new, mirrored entry")
 def reverse(response: Response, body: ReverseRequest | None = None, id: str = ENTRY_ID,
             idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
-    return _respond(response, journal_entries.reverse(principal.tenant_id, id, body.date if body else None,
+    return with_etag(response, journal_entries.reverse(principal.tenant_id, id, body.date if body else None,
                                                       idempotency_key))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.versioning import set_etag
+from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.documents import AllocateRequest, ReceiptCreate, ReceiptOut, ReverseRequest
 from ledgerline.services import receipts
@@ -20,16 +20,11 @@ RECEIPT_ID = Path(description="The receipt's id")
 READ, WRITE = require("receipts:read"), require("receipts:write")
 
 
-def _respond(response: Response, body: dict[str, Any]) -> dict[str, Any]:
-    set_etag(response, body["version"])
-    return body
-
-
 @router.post("", status_code=201, response_model=ReceiptOut, operation_id="create_receipt",
              summary="Record a customer payment, allocated to invoices; the rest becomes customer credit")
 def create(body: ReceiptCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
-    return _respond(response, receipts.create(principal.tenant_id, body.model_dump(), idempotency_key))
+    return with_etag(response, receipts.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
 @router.get("", response_model=ListResponse[ReceiptOut], operation_id="list_receipts", summary="List receipts")
@@ -44,18 +39,18 @@ def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
 
 @router.get("/{id}", response_model=ReceiptOut, operation_id="get_receipt", summary="Retrieve a receipt")
 def get(response: Response, id: str = RECEIPT_ID, principal: Principal = Depends(READ)) -> Any:
-    return _respond(response, receipts.represent(load(Receipt, principal.tenant_id, id)))
+    return with_etag(response, receipts.represent(load(Receipt, principal.tenant_id, id)))
 
 
 @router.post("/{id}/allocations", response_model=ReceiptOut, operation_id="allocate_receipt",
              summary="Apply the receipt's unallocated credit to invoices")
 def allocate(body: AllocateRequest, response: Response, id: str = RECEIPT_ID,
              idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
-    return _respond(response, receipts.allocate(principal.tenant_id, id, body.model_dump(), idempotency_key))
+    return with_etag(response, receipts.allocate(principal.tenant_id, id, body.model_dump(), idempotency_key))
 
 
 @router.post("/{id}/reverse", response_model=ReceiptOut, operation_id="reverse_receipt",
              summary="Reverse a receipt: mirror entries, reopen the invoices it paid")
 def reverse(response: Response, body: ReverseRequest | None = None, id: str = RECEIPT_ID,
             idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
-    return _respond(response, receipts.reverse(principal.tenant_id, id, body.date if body else None, idempotency_key))
+    return with_etag(response, receipts.reverse(principal.tenant_id, id, body.date if body else None, idempotency_key))
