@@ -32,7 +32,10 @@ def create_app(*routers: APIRouter, title: str = "Ledgerline API") -> FastAPI:
                or str(uuid.uuid4()))
         request.state.request_id = rid
         logger.append_keys(request_id=rid)
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become a 500 envelope
+            response = errors.unexpected(request, exc)
         response.headers["X-Request-ID"] = rid
         return response
 

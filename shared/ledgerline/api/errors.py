@@ -83,6 +83,16 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
             code="invalid_json",
             message="The request body is not valid JSON",
         )
+    if "json" not in request.headers.get("content-type", "") and any(
+        tuple(p.get("loc", ())) == ("body",) for p in problems
+    ):
+        return envelope(
+            request,
+            400,
+            type="invalid_request_error",
+            code="unsupported_content_type",
+            message="Send the request body as JSON with 'Content-Type: application/json'",
+        )
     details = []
     for problem in problems:
         message = "unknown field" if problem.get("type") == "extra_forbidden" else problem.get("msg", "invalid")
@@ -110,8 +120,8 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     )
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error")
+def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", exc_info=exc)
     return envelope(
         request,
         500,
@@ -126,3 +136,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    return unexpected(request, exc)

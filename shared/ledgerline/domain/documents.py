@@ -33,7 +33,8 @@ def effective_status(status: str, due_date: date | None, amount_due_positive: bo
 
 def require_status(noun: str, status: str, allowed: tuple[str, ...], action: str) -> None:
     if status not in allowed:
-        raise InvalidState(f"Cannot {action} a {noun} that is {status.replace('_', ' ')}", param="status")
+        article = "an" if noun[0] in "aeiou" else "a"
+        raise InvalidState(f"Cannot {action} {article} {noun} that is {status.replace('_', ' ')}", param="status")
 
 
 def check_open_period(day: date, lock_date: date | None, *, param: str = "date") -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
               "Create a tenant and its admin API key in another terminal:\n"
               '  .venv/bin/ledgerline tenant create --name "Acme Pty Ltd" --base-currency AUD --country AU\n',
               file=sys.stderr, flush=True)
+        # uvicorn re-raises SIGTERM after its shutdown; exiting through SystemExit lets cleanup run.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         uvicorn.run(create_local_app(), host=settings.host, port=settings.port, log_level="warning")
     return 0
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -37,6 +40,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _die_with_parent() -> None:
+    """Linux: the JVM gets SIGTERM when the Python process that started it exits, however it exits."""
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @dataclass
 class DynamoDBLocal:
     """A DynamoDB Local process: in memory when `data_dir` is None, else persisted there."""
@@ -63,7 +72,7 @@ class DynamoDBLocal:
         self.process = subprocess.Popen(
             [java, f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
              "-sharedDb", "-port", str(self.port), *storage],
-            cwd=jar.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=jar.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + timeout
         while not port_open(self.port):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -95,10 +96,7 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
         current.pop("due_date")  # recomputed from terms unless given again
     _fill(invoice, load_tenant(tenant_id), current | changes)
     invoice.updated_at = utc_now()
-    try:
-        _save_with_event(invoice, "invoice.updated")
-    except Contention as exc:
-        raise PreconditionFailed("The invoice was changed by another request; read it again and retry") from exc
+    _commit_draft_change(lambda: _save_with_event(invoice, "invoice.updated"))
     return invoice
 
 
@@ -112,8 +110,16 @@ def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) 
         tx.delete(invoice)
         record_event(tx, invoice, "invoice.deleted", InvoiceOut)
 
-    commit(write)
+    _commit_draft_change(lambda: commit(write))
     return invoice
+
+
+def _commit_draft_change(write: Callable[[], None]) -> None:
+    """A draft edited or deleted by a concurrent request: the caller's copy is stale (412)."""
+    try:
+        write()
+    except Contention as exc:
+        raise PreconditionFailed("The invoice was changed by another request; read it again and retry") from exc
 
 
 def _fill(invoice: Invoice, tenant: Tenant, fields: dict[str, Any]) -> None:

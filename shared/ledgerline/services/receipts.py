@@ -252,7 +252,8 @@ def _allocatable(
         elif round_money(amount, currency) != amount:
             issues.append(FieldIssue(f"{where}.amount", f"has more decimals than {currency} allows"))
         elif amount > invoice.amount_due:
-            issues.append(FieldIssue(f"{where}.amount", f"{amount} is more than the {invoice.amount_due} due"))
+            due = round_money(invoice.amount_due, currency)
+            issues.append(FieldIssue(f"{where}.amount", f"{amount} is more than the {due} due"))
         seen.add(invoice.id)
         result.append((invoice, amount))
     if issues:

@@ -2,9 +2,10 @@
 
 - journal entry  `T#<tid>#JE#<id>` / `DOC`: lines embedded; GSI1 lists entries by date.
 - ledger line    `T#<tid>#LEDGER#<account>` / `<date>#<entry>#<nn>`: an account's lines in date order.
-- balance        `T#<tid>#BAL` / `M#<yyyy-mm>#<account>#<shard>` and `D#<yyyy-mm-dd>#<account>#<shard>`:
-                 debit and credit totals ADDed in the posting transaction; reports read these, so a
-                 balance at any date costs one range of months plus the days of one month.
+- balance        `T#<tid>#BAL` / `<Y|M|D>#<period>#<account>#<shard>` (see buckets.py): debit and
+                 credit totals ADDed in the posting transaction; reports read these, never the journal.
+- tax total      `T#<tid>#TAX` / `<Y|M|D>#<period>#<tax code>#<shard>`: taxable amount and tax, in the
+                 base currency, for the tax summary.
 - number series  `T#<tid>` / `SEQ#<series>#<year>`: the last number given, moved in the same transaction.
 """
 
@@ -22,14 +23,11 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.domain.journal import JournalLine
 from ledgerline.domain.posting import Conversion
 from ledgerline.ids import new_id
+from ledgerline.store import buckets
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.documents import DocumentRecord
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection
-
-# Postings of one tenant spread their balance updates over this many items per bucket, so
-# concurrent postings to the same account rarely touch the same item (fewer conflicts).
-BALANCE_SHARDS = 4
 
 
 class EntryLine(MapAttribute):
@@ -107,12 +105,16 @@ class Balance(TableModel):
     def partition(tenant_id: str) -> str:
         return f"{tenant_partition(tenant_id)}#BAL"
 
-    @classmethod
-    def bucket(cls, tenant_id: str, account_id: str, period: str, shard: int) -> Balance:
-        kind = "M" if len(period) == 7 else "D"
-        return cls(
-            cls.partition(tenant_id), f"{kind}#{period}#{account_id}#{shard}", account_id=account_id, period=period
-        )
+
+class TaxTotal(TableModel):
+    tax_code_id = UnicodeAttribute()
+    period = UnicodeAttribute()
+    taxable = DecimalAttribute(null=True)
+    tax = DecimalAttribute(null=True)
+
+    @staticmethod
+    def partition(tenant_id: str) -> str:
+        return f"{tenant_partition(tenant_id)}#TAX"
 
 
 class NumberSeries(TableModel):
@@ -173,23 +175,28 @@ def add_journal_entry(tx: TransactWrite, entry: JournalEntry, lines: list[Journa
                 amount=line.amount,
             )
         )
-    shard = int(entry.id[-1], 36) % BALANCE_SHARDS
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for line in lines:
         totals[line.account_id][0] += line.debit
         totals[line.account_id][1] += line.credit
+    shard = buckets.shard_of(entry.id)
+    partition = Balance.partition(entry.tenant_id)
     for account_id, (debit, credit) in totals.items():
-        for period in (entry.date.isoformat()[:7], entry.date.isoformat()):
-            bucket = Balance.bucket(entry.tenant_id, account_id, period, shard)
-            tx.update(
-                bucket,
-                actions=[
-                    Balance.debit.add(debit),
-                    Balance.credit.add(credit),
-                    Balance.account_id.set(account_id),
-                    Balance.period.set(period),
-                ],
-            )
+        for period in buckets.periods(entry.date):
+            tx.update(Balance(partition, buckets.sort_key(period, account_id, shard)),
+                      actions=[Balance.debit.add(debit), Balance.credit.add(credit),
+                               Balance.account_id.set(account_id), Balance.period.set(period)])
+
+
+def add_tax_totals(tx: TransactWrite, entry: JournalEntry, totals: dict[str, tuple[Decimal, Decimal]]) -> None:
+    """ADD taxable amounts and tax per tax code (base currency, negative for credits and voids)."""
+    shard = buckets.shard_of(entry.id)
+    partition = TaxTotal.partition(entry.tenant_id)
+    for tax_code_id, (taxable, tax) in totals.items():
+        for period in buckets.periods(entry.date):
+            tx.update(TaxTotal(partition, buckets.sort_key(period, tax_code_id, shard)),
+                      actions=[TaxTotal.taxable.add(taxable), TaxTotal.tax.add(tax),
+                               TaxTotal.tax_code_id.set(tax_code_id), TaxTotal.period.set(period)])
 
 
 def account_lines(
@@ -213,14 +220,12 @@ def account_lines(
     return page_of(results, limit)
 
 
-def balances_as_of(tenant_id: str, as_of: date) -> list[Balance]:
-    """The buckets whose sum is every account's balance at the end of `as_of`: whole months before
-    its month, then its month's days up to it. Cost depends on months and accounts, not entries."""
+def balances_as_of(tenant_id: str, day: date) -> list[Balance]:
+    """Buckets whose sum is every account's balance at the end of `day`."""
     connection()
-    month = as_of.isoformat()[:7]
-    partition = Balance.partition(tenant_id)
-    months = Balance.query(partition, Balance.sk.between("M#", f"M#{month}"), consistent_read=True)
-    days = Balance.query(
-        partition, Balance.sk.between(f"D#{month}-01", f"D#{as_of.isoformat()}#~"), consistent_read=True
-    )
-    return [b for b in months if b.period < month] + list(days)
+    return list(buckets.as_of(Balance, Balance.partition(tenant_id), day))
+
+
+def tax_totals_as_of(tenant_id: str, day: date) -> list[TaxTotal]:
+    connection()
+    return list(buckets.as_of(TaxTotal, TaxTotal.partition(tenant_id), day))
