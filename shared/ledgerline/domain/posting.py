@@ -106,3 +106,10 @@ def credit_note_lines(*, nets_by_account: Mapping[str, Decimal], tax_by_account:
     return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
                            currency=conversion.currency, base_currency=conversion.base_currency,
                            rate=conversion.rate)
+
+
+def tax_totals(breakdown: Sequence[tuple[str, Decimal, Decimal]], conversion: Conversion,
+               sign: int = 1) -> dict[str, tuple[Decimal, Decimal]]:
+    """Taxable amount and tax per tax code in the base currency, for the tax summary.
+    Sales documents add (`sign` 1); credit notes and voids subtract (`sign` -1)."""
+    return {code: (sign * conversion.base(taxable), sign * conversion.base(tax)) for code, taxable, tax in breakdown}

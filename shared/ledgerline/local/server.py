@@ -14,6 +14,7 @@ from ledgerline.api.routers import (
     items,
     journal_entries,
     parties,
+    periods,
     receipts,
     reports,
     tax_codes,
@@ -21,7 +22,8 @@ from ledgerline.api.routers import (
 )
 
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
-           invoices.router, receipts.router, credit_notes.router, journal_entries.router, reports.router)
+           invoices.router, receipts.router, credit_notes.router, journal_entries.router, reports.router,
+           periods.router)
 
 
 def create_local_app() -> FastAPI:

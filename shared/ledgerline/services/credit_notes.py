@@ -20,7 +20,7 @@ from ledgerline.services.invoices import OPEN
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
 from ledgerline.store.documents import CreditNote, Invoice
-from ledgerline.store.ledger import JournalEntry, add_journal_entry, last_number, take_number
+from ledgerline.store.ledger import JournalEntry, add_journal_entry, add_tax_totals, last_number, take_number
 from ledgerline.store.records import load
 from ledgerline.store.table import commit
 from ledgerline.store.tenants import load_tenant
@@ -126,6 +126,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, lines)
+        breakdown = [(tax.tax_code_id, tax.taxable_amount, tax.tax_amount) for tax in note.tax_breakdown]
+        add_tax_totals(tx, entry, posting.tax_totals(breakdown, conversion, sign=-1))
         record_event(tx, note, "credit_note.posted", CreditNoteOut)
         record_event(tx, invoice, "invoice.paid" if became_paid else "invoice.updated", InvoiceOut)
 

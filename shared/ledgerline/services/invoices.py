@@ -23,7 +23,7 @@ from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
 from ledgerline.store.documents import Invoice
-from ledgerline.store.ledger import JournalEntry, add_journal_entry, last_number, take_number
+from ledgerline.store.ledger import JournalEntry, add_journal_entry, add_tax_totals, last_number, take_number
 from ledgerline.store.records import check_version, load
 from ledgerline.store.table import Contention, commit
 from ledgerline.store.tenants import Tenant, load_tenant
@@ -211,10 +211,15 @@ def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, lines)
+        add_tax_totals(tx, entry, posting.tax_totals(_breakdown(invoice), rate))
         record_event(tx, invoice, "invoice.posted", InvoiceOut)
 
     commit(write)
     return represent(invoice)
+
+
+def _breakdown(document: Invoice) -> list[tuple[str, Decimal, Decimal]]:
+    return [(tax.tax_code_id, tax.taxable_amount, tax.tax_amount) for tax in document.tax_breakdown]
 
 
 def _by_account(invoice: Invoice) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
@@ -271,6 +276,7 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, reversed_lines(original.journal_lines()))
+        add_tax_totals(tx, entry, posting.tax_totals(_breakdown(invoice), rate, sign=-1))
         record_event(tx, invoice, "invoice.voided", InvoiceOut)
 
     commit(write)

@@ -17,9 +17,10 @@ from ledgerline.store.records import TenantRecord, load
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenants import Tenant
 
-# A posting writes a balance item per account and period, so a document may touch only so
-# many distinct accounts before its transaction would pass DynamoDB's 100-item limit.
-MAX_ACCOUNTS_PER_DOCUMENT = 20
+# Posting writes a ledger line and three balance buckets per account, and three tax buckets per
+# tax code, in one transaction; these caps keep it well inside DynamoDB's 100 items.
+MAX_ACCOUNTS_PER_DOCUMENT = 12
+MAX_TAX_CODES_PER_DOCUMENT = 5
 
 
 @dataclass
@@ -134,6 +135,8 @@ def price_lines(
     document = PricedDocument(lines, breakdown, totals)
     if len(set(document.nets_by_account()) | set(document.tax_by_account())) > MAX_ACCOUNTS_PER_DOCUMENT:
         raise ValidationFailed(f"A document may use at most {MAX_ACCOUNTS_PER_DOCUMENT} distinct accounts", param=field)
+    if len(breakdown) > MAX_TAX_CODES_PER_DOCUMENT:
+        raise ValidationFailed(f"A document may use at most {MAX_TAX_CODES_PER_DOCUMENT} tax codes", param=field)
     if totals.total < 0:
         raise ValidationFailed(
             "The total must not be negative",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    ListAttribute,
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -61,6 +62,7 @@ class Tenant(TableModel):
     prices_include_tax = BooleanAttribute()
     cash_rounding = BooleanAttribute()
     system_accounts = SystemAccounts(null=True)
+    closed_years = ListAttribute(of=NumberAttribute, null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()

@@ -1,0 +1,26 @@
+"""`format=csv` for reports: the same figures as the JSON, one table per report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from fastapi import Query
+from fastapi.responses import Response
+
+Format = Literal["json", "csv"]
+FormatQuery = Query("json", description="json, or csv for a spreadsheet")
+
+
+def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["" if value is None else str(value) for value in row] for row in rows])
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )

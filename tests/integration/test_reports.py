@@ -1,0 +1,183 @@
+"""Reports on a fixture ledger spanning two years, against figures computed by hand.
+
+2025: capital 10000; invoice A 1250 + 125 GST (paid); B 2000 + 200 GST, credited 200 + 20;
+      C 300 without tax, voided; rent 500.        Sales 3050, expenses 500, profit 2550.
+2026: invoice D 1000 + 100 GST; 1000 received against B; bank fees 50.   Profit to March 950.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal as D
+
+import pytest
+
+from tests.integration.books import Books
+
+
+def build_ledger(books: Books) -> dict[str, str]:
+    alpha, beta = books.customer("Alpha"), books.customer("Beta")
+    gst = books.tax_codes["GST10"]
+
+    def entry(day: str, debit: str, credit: str, amount: str) -> None:
+        books.post("/v1/journal-entries", {"date": day, "lines": [
+            {"account_id": books.accounts[debit], "debit": amount},
+            {"account_id": books.accounts[credit], "credit": amount}]})
+
+    entry("2025-01-02", "1010", "3000", "10000.00")
+    a = books.posted(alpha, issue_date="2025-03-10")
+    b = books.posted(beta, [{"description": "Project", "unit_price": "2000.00", "tax_code_id": gst}],
+                     issue_date="2025-06-01")
+    books.receipt(alpha, "1375.00", [(a["id"], "1375.00")], date="2025-04-01")
+    books.post("/v1/credit-notes", {"invoice_id": b["id"], "amount": "200.00", "date": "2025-06-15"})
+    entry("2025-07-01", "6000", "1010", "500.00")
+    c = books.posted(alpha, [{"description": "Extra", "unit_price": "300.00"}], issue_date="2025-08-01")
+    books.post(f"/v1/invoices/{c['id']}/void", {"date": "2025-08-05"}, expect=200)
+    d = books.posted(beta, [{"description": "Support", "unit_price": "1000.00", "tax_code_id": gst}],
+                     issue_date="2026-02-01")
+    books.receipt(beta, "1000.00", [(b["id"], "1000.00")], date="2026-02-10")
+    entry("2026-03-01", "6900", "1010", "50.00")
+    return {"alpha": alpha, "beta": beta, "a": a["id"], "b": b["id"], "c": c["id"], "d": d["id"]}
+
+
+@pytest.fixture(scope="module")
+def ledger(api, request):
+    from ledgerline.services.tenants import create_tenant
+
+    tenant, secret = create_tenant(name="Reports Pty Ltd", base_currency="AUD", country="AU")
+    books = Books(api, tenant.id, {"Authorization": f"Bearer {secret}"})
+    return books, build_ledger(books)
+
+
+def rows_by_code(report, key="accounts"):
+    return {row["code"]: row for row in report[key]}
+
+
+def test_trial_balance_at_year_end_and_later(ledger):
+    books, _ = ledger
+    end_2025 = books.get("/v1/reports/trial-balance?as_of=2025-12-31")
+    assert end_2025["total_debit"] == end_2025["total_credit"]
+    balances = {code: row["balance"] for code, row in rows_by_code(end_2025).items()}
+    assert balances == {"1010": "10875.00", "1100": "1980.00", "2200": "-305.00", "3000": "-10000.00",
+                        "4000": "-3050.00", "6000": "500.00"}
+    march = {code: row["balance"] for code, row in rows_by_code(
+        books.get("/v1/reports/trial-balance?as_of=2026-03-31")).items()}
+    assert (march["1010"], march["1100"], march["2200"], march["4000"], march["6900"]) == (
+        "11825.00", "2080.00", "-405.00", "-4050.00", "50.00")
+    # Mid-month dates read day buckets: before the receipt of 2026-02-10, AR also holds D
+    assert rows_by_code(books.get("/v1/reports/trial-balance?as_of=2026-02-09"))["1100"]["balance"] == "3080.00"
+    assert books.get("/v1/reports/trial-balance?as_of=2024-12-31")["accounts"] == []
+
+
+def test_profit_and_loss_by_year_with_comparison_and_months(ledger):
+    books, _ = ledger
+    year = books.get("/v1/reports/profit-and-loss?from=2025-01-01&to=2025-12-31")
+    revenue, expenses = year["sections"]
+    assert revenue["totals"] == ["3050.00"] and expenses["totals"] == ["500.00"] and year["net_profit"] == ["2550.00"]
+    assert revenue["subtypes"][0]["subtype"] == "sales"
+    compared = books.get("/v1/reports/profit-and-loss?from=2026-01-01&to=2026-03-31&compare_to=previous_period")
+    assert compared["net_profit"] == ["950.00", "0.00"]
+    assert [c["from"] for c in compared["columns"]] == ["2026-01-01", "2025-10-03"]
+    monthly = books.get("/v1/reports/profit-and-loss?from=2026-01-01&to=2026-03-31&periods=3")
+    assert monthly["net_profit"] == ["0.00", "1000.00", "-50.00"]
+    assert books.call("GET", "/v1/reports/profit-and-loss?from=2026-03-01&to=2026-01-01", expect=400).json()[
+        "error"]["param"] == "to"
+
+
+def test_balance_sheet_balances_with_current_year_earnings(ledger):
+    books, _ = ledger
+    sheet = books.get("/v1/reports/balance-sheet?as_of=2025-12-31")
+    assert (sheet["total_assets"], sheet["total_liabilities"], sheet["total_equity"]) == ("12855.00", "305.00",
+                                                                                           "12550.00")
+    assert sheet["total_assets"] == sheet["total_liabilities_and_equity"]
+    assert {row["name"]: row["balance"] for row in sheet["equity"]}["Current year earnings"] == "2550.00"
+    later = books.get("/v1/reports/balance-sheet?as_of=2026-03-31")
+    equity = {row["name"]: row["balance"] for row in later["equity"]}
+    assert equity["Earnings of earlier years not yet closed"] == "2550.00"
+    assert equity["Current year earnings"] == "950.00"
+    assert later["total_assets"] == later["total_liabilities_and_equity"] == "13905.00"
+
+
+def test_aged_receivables_total_equals_the_receivable_balance(ledger):
+    books, ids = ledger
+    aged = books.get("/v1/reports/aged-receivables?as_of=2026-03-31")
+    assert aged["totals"]["total"] == aged["receivable_balance"] == "2080.00"
+    beta = aged["customers"][0]
+    assert (beta["customer_name"], beta["over_90"], beta["1_30"], beta["invoices"]) == ("Beta", "980.00", "1100.00", 2)
+
+
+def test_general_ledger_pages_keep_the_running_balance(ledger):
+    books, _ = ledger
+    receivable = books.accounts["1100"]
+    path = f"/v1/reports/general-ledger?account_id={receivable}&from=2025-06-01&to=2025-12-31&limit=2"
+    first = books.get(path)
+    assert first["opening_balance"] == "0.00" and first["closing_balance"] == "1980.00"
+    assert [line["running_balance"] for line in first["lines"]] == ["2200.00", "1980.00"]
+    second = books.get(f"{path}&cursor={first['next_cursor']}")
+    assert [line["running_balance"] for line in second["lines"]] == ["2280.00", "1980.00"]
+    assert second["has_more"] is False
+    bank = books.get(f"/v1/reports/general-ledger?account_id={books.accounts['1010']}&limit=1")
+    other_account = books.call(
+        "GET", f"/v1/reports/general-ledger?account_id={books.accounts['1010']}&cursor={first['next_cursor']}",
+        expect=400)
+    assert other_account.json()["error"]["code"] == "invalid_cursor" and bank["lines"]
+    books.call("GET", "/v1/reports/general-ledger?account_id=acc_missing", expect=404)
+
+
+def test_tax_summary_per_period(ledger):
+    books, _ = ledger
+    year = rows_by_code(books.get("/v1/reports/tax-summary?from=2025-01-01&to=2025-12-31"), "tax_codes")
+    assert (year["GST10"]["sales_taxable"], year["GST10"]["sales_tax"]) == ("3050.00", "305.00")
+    quarter = books.get("/v1/reports/tax-summary?from=2026-01-01&to=2026-03-31")
+    assert rows_by_code(quarter, "tax_codes")["GST10"]["sales_tax"] == "100.00"
+    assert quarter["total_sales_tax"] == "100.00" and quarter["total_purchases_tax"] == "0.00"
+
+
+@pytest.mark.parametrize("path", ["trial-balance?as_of=2025-12-31", "profit-and-loss?from=2025-01-01&to=2025-12-31",
+                                  "balance-sheet?as_of=2025-12-31", "aged-receivables?as_of=2026-03-31",
+                                  "tax-summary?from=2025-01-01&to=2025-12-31"])
+def test_every_report_has_a_csv_form(ledger, path):
+    books, _ = ledger
+    response = books.call("GET", f"/v1/reports/{path}&format=csv", expect=200)
+    assert response.headers["content-type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(response.text)))
+    assert len(table) >= 2 and all(len(row) == len(table[0]) for row in table)
+
+
+def test_reports_need_the_reports_scope_and_stay_within_the_tenant(ledger, api, make_tenant):
+    books, _ = ledger
+    key = books.post("/v1/api-keys", {"name": "parties only", "scopes": ["parties:read"]})["secret"]
+    denied = api.get("/v1/reports/trial-balance", headers={"Authorization": f"Bearer {key}"})
+    assert denied.status_code == 403
+    other = make_tenant()
+    assert api.get(f"/v1/reports/general-ledger?account_id={books.accounts['1100']}",
+                   headers=other.headers).status_code == 404
+    assert api.get("/v1/reports/trial-balance?as_of=2026-03-31", headers=other.headers).json()["accounts"] == []
+
+
+def test_closing_a_year_moves_profit_to_retained_earnings_and_locks_it(api, make_tenant):
+    tenant = make_tenant()
+    books = Books(api, tenant.tenant_id, tenant.headers)
+    build_ledger(books)
+    before = rows_by_code(books.get("/v1/reports/trial-balance?as_of=2026-03-31")).get("3100")
+    closed = books.post("/v1/periods/2025/close", expect=200)
+    assert closed["lock_date"] == "2025-12-31" and len(closed["entry_ids"]) == 1
+    retained = rows_by_code(books.get("/v1/reports/trial-balance?as_of=2025-12-31"))["3100"]["balance"]
+    assert before is None and D(retained) == D("-2550.00")  # P&L net profit of 2025, now in equity
+    # The closed year still reports its profit; its revenue and expense accounts read zero at year end
+    assert books.get("/v1/reports/profit-and-loss?from=2025-01-01&to=2025-12-31")["net_profit"] == ["2550.00"]
+    year_end = rows_by_code(books.get("/v1/reports/trial-balance?as_of=2025-12-31"))
+    assert year_end["4000"]["balance"] == "0.00" and year_end["6000"]["balance"] == "0.00"
+    sheet = books.get("/v1/reports/balance-sheet?as_of=2026-03-31")
+    equity = {row["name"]: row["balance"] for row in sheet["equity"]}
+    assert equity["Retained earnings"] == "2550.00" and equity["Current year earnings"] == "950.00"
+    assert sheet["total_assets"] == sheet["total_liabilities_and_equity"]
+    # Locked and closed: nothing more in 2025, no second close, no closing a year still running
+    assert books.get("/v1/tenant")["lock_date"] == "2025-12-31"
+    draft = books.draft(books.customer(), issue_date="2025-12-31")
+    assert books.call("POST", f"/v1/invoices/{draft['id']}/post", expect=409).json()["error"]["code"] == \
+        "period_locked"
+    assert books.call("POST", "/v1/periods/2025/close", expect=409).json()["error"]["code"] == "period_closed"
+    books.call("POST", "/v1/periods/2026/close", expect=409)
+    assert "period.closed" in books.events()
