@@ -11,6 +11,8 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LOCAL_WEBHOOK_SECRETS_KEY = "local-development-webhook-secrets-key"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LEDGERLINE_", extra="ignore", frozen=True)
@@ -27,11 +29,30 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 3000
     data_dir: str = ".ledgerline"
+    # Webhooks. The key that encrypts signing secrets at rest (any long random string; in AWS from
+    # Secrets Manager). The SQS queue of deliveries: unset locally, where an in-process queue stands in.
+    webhook_secrets_key: SecretStr = SecretStr(LOCAL_WEBHOOK_SECRETS_KEY)
+    webhook_queue_url: str | None = None
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=30)
+    # Plain http to loopback addresses (a receiver on your laptop). Defaults to true locally, and is
+    # refused in AWS, where every destination must be https and resolve to public addresses only.
+    webhooks_allow_loopback: bool | None = None
+    # The local runtime: relay the table's stream to the consumers template.yaml wires, and run deliveries.
+    local_events: bool = True
+    local_relay_poll_seconds: float = Field(default=0.1, gt=0, le=10)
 
     @model_validator(mode="after")
     def _local_database(self) -> Settings:
         if self.environment == "local" and self.dynamodb_endpoint is None:
             object.__setattr__(self, "dynamodb_endpoint", f"http://127.0.0.1:{self.dynamodb_port}")
+        return self
+
+    @model_validator(mode="after")
+    def _loopback_webhooks(self) -> Settings:
+        if self.webhooks_allow_loopback is None:
+            object.__setattr__(self, "webhooks_allow_loopback", self.is_local)
+        elif self.webhooks_allow_loopback and not self.is_local:
+            raise ValueError("webhooks_allow_loopback is for the local runtime only")
         return self
 
     @property

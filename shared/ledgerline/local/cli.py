@@ -6,8 +6,10 @@ import argparse
 import json
 import signal
 import sys
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from datetime import datetime
 from pathlib import Path
 
 from ledgerline.domain.errors import LedgerlineError
@@ -40,15 +42,31 @@ def local_database() -> Iterator[None]:
             process.stop()
 
 
+def _data_dir() -> Path:
+    data = Path(get_settings().data_dir)
+    return data if data.is_absolute() else PROJECT_ROOT / data
+
+
+def event_pipeline():  # type: ignore[no-untyped-def]
+    """The outbox relay and the webhook delivery worker, unless LEDGERLINE_LOCAL_EVENTS=false."""
+    settings = get_settings()
+    if not settings.local_events:
+        return nullcontext()
+    from ledgerline.local import event_pipeline
+
+    return event_pipeline.running(checkpoint=_data_dir() / f"relay-{settings.table_name}.json")
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ledgerline.local.server import create_local_app
 
     settings = configure(port=args.port) if args.port else get_settings()
-    with local_database():
+    with local_database(), event_pipeline():
         base = f"http://{settings.host}:{settings.port}"
-        print(f"\nLedgerline is serving {base}  (OpenAPI docs: {base}/docs)\n"
+        events = "relaying outbox events to webhooks" if settings.local_events else "events not relayed"
+        print(f"\nLedgerline is serving {base}  (OpenAPI docs: {base}/docs; {events})\n"
               "Create a tenant and its admin API key in another terminal:\n"
               '  .venv/bin/ledgerline tenant create --name "Acme Pty Ltd" --base-currency AUD --country AU\n',
               file=sys.stderr, flush=True)
@@ -69,6 +87,31 @@ def cmd_tenant_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_events_replay(args: argparse.Namespace) -> int:
+    """Queue the events since a moment to one endpoint and make the first attempts in this process."""
+    from ledgerline.local.event_pipeline import delivery_worker
+    from ledgerline.services import webhooks
+    from ledgerline.webhooks.runtime import outbound
+
+    since, until = _moment(args.since), _moment(args.until) if args.until else None
+    with local_database():
+        result = webhooks.replay(args.tenant, args.webhook, since, until, outbound())
+        worker = delivery_worker()
+        while not worker.queue.idle():
+            worker.run_due() or time.sleep(0.05)
+    # Each delivery records its attempts (GET /v1/webhooks/{id}/deliveries); retries of failed ones
+    # happen in `ledgerline dev` only if it is this process, so retry those from the API.
+    print(json.dumps({k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in result.items()}, indent=2))
+    return 0
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise SystemExit(f"error: {text!r} needs a time zone, e.g. 2026-11-21T10:00:00Z")
+    return moment
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="ledgerline", description="Ledgerline local runtime and operator tasks")
     commands = root.add_subparsers(dest="command", required=True)
@@ -85,6 +128,14 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--plan", default=Plan.STARTER.value, choices=[p.value for p in Plan])
     create.add_argument("--timezone", default="UTC")
     create.set_defaults(run=cmd_tenant_create)
+
+    events = commands.add_parser("events", help="event operations").add_subparsers(dest="action", required=True)
+    replay = events.add_parser("replay", help="send a webhook endpoint every event it subscribes to since a moment")
+    replay.add_argument("--tenant", required=True, help="the tenant id (ten_…)")
+    replay.add_argument("--webhook", required=True, help="the webhook endpoint id (whe_…)")
+    replay.add_argument("--since", required=True, help="ISO 8601 with a time zone, e.g. 2026-11-21T00:00:00Z")
+    replay.add_argument("--until", help="ISO 8601 with a time zone; default now")
+    replay.set_defaults(run=cmd_events_replay)
     return root
 
 

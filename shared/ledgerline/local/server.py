@@ -10,6 +10,7 @@ from ledgerline.api.routers import (
     accounts,
     api_keys,
     credit_notes,
+    events,
     invoices,
     items,
     journal_entries,
@@ -19,11 +20,12 @@ from ledgerline.api.routers import (
     reports,
     tax_codes,
     tenant,
+    webhooks,
 )
 
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
            invoices.router, receipts.router, credit_notes.router, journal_entries.router, reports.router,
-           periods.router)
+           periods.router, events.router, webhooks.router)
 
 
 def create_local_app() -> FastAPI:

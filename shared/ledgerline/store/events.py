@@ -1,22 +1,36 @@
-"""The outbox: `T#<tid>#EVT` / `<event id>`, written in the same transaction as the change it reports."""
+"""The outbox: `T#<tid>#EVT` / `<ULID of the event id>`, written in the same transaction as the change it reports.
+
+The same items are the event log behind `/v1/events` (kept 90 days by TTL) and what the table's
+stream relays to the bus. `item_type = "outbox_event"` marks them for the stream filter.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
+from ulid import ULID
 
+from ledgerline.domain.errors import NotFound
 from ledgerline.ids import new_id
-from ledgerline.store.records import tenant_partition
+from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection
 
 RETENTION = timedelta(days=90)
+OUTBOX_ITEM_TYPE = "outbox_event"
+ID_PREFIX = "evt_"
 
 
 class Event(TableModel):
+    NOUN = "event"
+
+    item_type = UnicodeAttribute(default=OUTBOX_ITEM_TYPE)
     id = UnicodeAttribute()
     tenant_id = UnicodeAttribute()
     type = UnicodeAttribute()
@@ -30,6 +44,10 @@ class Event(TableModel):
     @staticmethod
     def partition(tenant_id: str) -> str:
         return f"{tenant_partition(tenant_id)}#EVT"
+
+    @classmethod
+    def key(cls, tenant_id: str, event_id: str) -> tuple[str, str]:
+        return cls.partition(tenant_id), event_id.removeprefix(ID_PREFIX)
 
     def payload(self) -> dict[str, Any]:
         return json.loads(self.data)
@@ -47,10 +65,9 @@ def add_event(
     at: datetime,
 ) -> Event:
     """Record that something happened; the stream relays it to the bus after the transaction commits."""
-    event_id = new_id("evt")
+    event_id = new_id(ID_PREFIX.rstrip("_"))
     event = Event(
-        Event.partition(tenant_id),
-        event_id.removeprefix("evt_"),
+        *Event.key(tenant_id, event_id),
         id=event_id,
         tenant_id=tenant_id,
         type=type,
@@ -68,3 +85,81 @@ def add_event(
 def list_events(tenant_id: str, *, limit: int = 100) -> list[Event]:
     connection()
     return list(Event.query(Event.partition(tenant_id), limit=limit, consistent_read=True))
+
+
+def find_event(tenant_id: str, event_id: str) -> Event:
+    """The event, or NotFound (also for another tenant's id: it is not in this tenant's partition)."""
+    connection()
+    if not event_id.startswith(ID_PREFIX) or len(event_id) != len(ID_PREFIX) + 26:
+        raise NotFound(f"No such event: '{event_id}'", param="id")
+    try:
+        return Event.get(*Event.key(tenant_id, event_id), consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound(f"No such event: '{event_id}'", param="id") from exc
+
+
+def _ulid_bound(moment: datetime, *, upper: bool) -> str:
+    """The smallest (or largest) ULID of a millisecond: event ids sort by the time they were made."""
+    millis = int(moment.timestamp() * 1000)
+    return str(ULID(millis.to_bytes(6, "big") + (b"\xff" if upper else b"\x00") * 10))
+
+
+def _day_bounds(from_date: date | None, to_date: date | None) -> tuple[datetime | None, datetime | None]:
+    start = datetime.combine(from_date, time.min, UTC) if from_date else None
+    end = datetime.combine(to_date, time.max, UTC) if to_date else None
+    return start, end
+
+
+def _sort_key_condition(start: datetime | None, end: datetime | None) -> Condition | None:
+    low = _ulid_bound(start, upper=False) if start else None
+    high = _ulid_bound(end, upper=True) if end else None
+    if low and high:
+        return Event.sk.between(low, high)
+    if low:
+        return Event.sk >= low
+    if high:
+        return Event.sk <= high
+    return None
+
+
+def page_events(
+    tenant_id: str,
+    *,
+    types: Iterable[str] = (),
+    object_id: str | None = None,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page[Event]:
+    """A tenant's events, newest first, filtered by type, object and creation date (UTC)."""
+    connection()
+    check_start_key(start_key, "PK", Event.partition(tenant_id))
+    condition: Condition | None = None
+    types = list(types)
+    if types:
+        condition = Event.type.is_in(*types)
+    if object_id:
+        by_object = Event.object_id == object_id
+        condition = by_object if condition is None else condition & by_object
+    results = Event.query(
+        Event.partition(tenant_id),
+        _sort_key_condition(*_day_bounds(from_date, to_date)),
+        filter_condition=condition,
+        scan_index_forward=False,
+        limit=limit + 1,
+        last_evaluated_key=start_key,
+        consistent_read=True,
+    )
+    return page_of(results, limit)
+
+
+def events_since(tenant_id: str, since: datetime, *, until: datetime | None = None, limit: int) -> list[Event]:
+    """Events created at or after `since` (and up to `until`), oldest first: what a replay resends."""
+    connection()
+    return list(Event.query(
+        Event.partition(tenant_id),
+        _sort_key_condition(since, until),
+        limit=limit,
+        consistent_read=True,
+    ))

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from ledgerline.api.auth import require
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.events import EventOut
+from ledgerline.store.events import find_event, page_events
+
+router = APIRouter(prefix="/v1/events", tags=["events"])
+READ = require("events:read")
+
+
+@router.get("", response_model=ListResponse[EventOut], operation_id="list_events",
+            summary="List events, newest first (kept 90 days)")
+def list_(page: PageRequest = Depends(),
+          type: list[str] = Query([], description="Only these event types (repeat the parameter for several)",
+                                  max_length=20),
+          object_id: str | None = Query(None, description="Only events about this object, e.g. an invoice id"),
+          from_date: date | None = Query(None, description="Created on or after this day (UTC)"),
+          to_date: date | None = Query(None, description="Created on or before this day (UTC)"),
+          principal: Principal = Depends(READ)) -> Any:
+    result = page_events(principal.tenant_id, types=type, object_id=object_id, from_date=from_date,
+                         to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    return page.respond(result.items, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}", response_model=EventOut, operation_id="get_event", summary="Retrieve an event")
+def get(id: str = Path(description="The event's id (evt_…), also the webhook-id of its deliveries"),
+        principal: Principal = Depends(READ)) -> Any:
+    return find_event(principal.tenant_id, id)

@@ -1,0 +1,1 @@
+"""Webhooks: the consumers of bus events and delivery messages, and the ports they send through."""
