@@ -1,0 +1,154 @@
+"""One object of every kind for a tenant, made through the API, keyed by the path prefix that serves it.
+
+A route whose path has an id parameter is swept with the ids its prefix's factory made. A new resource
+in template.yaml has no factory yet: `ids_for` then fails, naming the prefix, so the sweep cannot
+silently skip it. Add a factory to FACTORIES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.breakit.conftest import TenantKey
+
+# Path parameters that are not ids of a stored object (nothing of another tenant to find).
+NOT_OBJECT_IDS = {("/v1/periods", "year"): "a calendar year, not an object id"}
+
+
+@dataclass
+class TenantObjects:
+    api: TestClient
+    tenant: TenantKey
+    label: str
+    made: dict[str, list[str]] = field(default_factory=dict)
+    accounts: dict[str, str] = field(default_factory=dict)
+    tax_codes: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.accounts = {a["code"]: a["id"] for a in self.get("/v1/accounts?limit=100")["data"]}
+        self.tax_codes = {t["code"]: t["id"] for t in self.get("/v1/tax-codes?limit=100")["data"]}
+
+    # -- calls ------------------------------------------------------------------------------------
+    def call(self, method: str, path: str, body: Any = None, expect: tuple[int, ...] = (200, 201, 202)) -> Any:
+        response = self.api.request(method, path, json=body, headers=self.tenant.headers)
+        assert response.status_code in expect, f"{method} {path}: {response.status_code} {response.text}"
+        return response.json()
+
+    def get(self, path: str) -> Any:
+        return self.call("GET", path)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self.call("POST", path, body)
+
+    # -- objects ----------------------------------------------------------------------------------
+    def ids_for(self, prefix: str) -> list[str]:
+        if prefix not in self.made:
+            factory = FACTORIES.get(prefix)
+            if factory is None:
+                pytest.fail(f"No factory makes objects for {prefix}: add one to FACTORIES in tests/breakit/objects.py "
+                            "so the isolation sweep covers its routes")
+            self.made[prefix] = factory(self)
+        return self.made[prefix]
+
+    def names(self) -> set[str]:
+        """Names this tenant's objects carry: none may show up in another tenant's responses."""
+        return {f"{kind} of {self.label}" for kind in ("Secret Customer", "Item", "Revenue", "Tax", "Key", "Entry")}
+
+    def all_ids(self) -> set[str]:
+        """Every id of this tenant the sweep knows: what the factories made, the chart, the tenant."""
+        return ({self.tenant.tenant_id} | set(self.accounts.values()) | set(self.tax_codes.values())
+                | {i for ids in self.made.values() for i in ids})
+
+    def customer(self) -> str:
+        return self.ids_for("/v1/parties")[0]
+
+    def draft(self) -> dict[str, Any]:
+        return self.post("/v1/invoices", {"customer_id": self.customer(), "lines": [
+            {"description": "Consulting", "quantity": "10", "unit_price": "100.00",
+             "tax_code_id": self.tax_codes["GST10"]}]})
+
+    def posted(self) -> dict[str, Any]:
+        return self.post(f"/v1/invoices/{self.draft()['id']}/post")
+
+
+def _parties(t: TenantObjects) -> list[str]:
+    return [t.post("/v1/parties", {"name": f"Secret Customer of {t.label}", "email": "a@example.com"})["id"]]
+
+
+def _items(t: TenantObjects) -> list[str]:
+    return [t.post("/v1/items", {"code": "A-ITEM", "name": f"Item of {t.label}", "unit_price": "10.00"})["id"]]
+
+
+def _accounts(t: TenantObjects) -> list[str]:
+    made = t.post("/v1/accounts", {"code": "4999", "name": f"Revenue of {t.label}", "type": "revenue"})["id"]
+    return [made, t.accounts["1100"], t.accounts["1010"]]
+
+
+def _tax_codes(t: TenantObjects) -> list[str]:
+    made = t.post("/v1/tax-codes", {"code": "ATAX", "name": f"Tax of {t.label}", "rate": "7", "account_id": t.accounts["2200"]})
+    return [made["id"], t.tax_codes["GST10"]]
+
+
+def _api_keys(t: TenantObjects) -> list[str]:
+    made = t.post("/v1/api-keys", {"name": f"Key of {t.label}", "scopes": ["parties:read"]})["id"]
+    return [made, *(k["id"] for k in t.get("/v1/api-keys")["data"] if k["id"] != made)]
+
+
+def _invoices(t: TenantObjects) -> list[str]:
+    return [t.draft()["id"], t.posted()["id"]]
+
+
+def _receipts(t: TenantObjects) -> list[str]:
+    invoice = t.posted()
+    return [t.post("/v1/receipts", {"customer_id": t.customer(), "amount": "500.00", "account_id": t.accounts["1010"],
+                                    "allocations": [{"invoice_id": invoice["id"], "amount": "500.00"}]})["id"]]
+
+
+def _credit_notes(t: TenantObjects) -> list[str]:
+    return [t.post("/v1/credit-notes", {"invoice_id": t.posted()["id"], "amount": "10.00"})["id"]]
+
+
+def _journal_entries(t: TenantObjects) -> list[str]:
+    manual = t.post("/v1/journal-entries", {"description": f"Entry of {t.label}", "lines": [
+        {"account_id": t.accounts["1010"], "debit": "50.00"},
+        {"account_id": t.accounts["1000"], "credit": "50.00"}]})
+    return [manual["id"], t.posted()["journal_entry_id"]]
+
+
+def _webhooks(t: TenantObjects) -> list[str]:
+    return [t.post("/v1/webhooks", {"url": f"http://127.0.0.1:9/hook-of-{t.label}", "events": ["invoice.posted"]})["id"]]
+
+
+def _webhook_deliveries(t: TenantObjects) -> list[str]:
+    return [t.post(f"/v1/webhooks/{t.ids_for('/v1/webhooks')[0]}/test")["id"]]
+
+
+def _events(t: TenantObjects) -> list[str]:
+    t.ids_for("/v1/invoices")
+    return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
+
+
+FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
+    "/v1/parties": _parties,
+    "/v1/items": _items,
+    "/v1/accounts": _accounts,
+    "/v1/tax-codes": _tax_codes,
+    "/v1/api-keys": _api_keys,
+    "/v1/invoices": _invoices,
+    "/v1/receipts": _receipts,
+    "/v1/credit-notes": _credit_notes,
+    "/v1/journal-entries": _journal_entries,
+    "/v1/webhooks": _webhooks,
+    "/v1/webhook-deliveries": _webhook_deliveries,
+    "/v1/events": _events,
+}
+
+# Query parameters that take an object id, and the prefix whose factory makes one.
+ID_QUERY_PARAMETERS = {"customer_id": "/v1/parties", "invoice_id": "/v1/invoices", "account_id": "/v1/accounts",
+                       "tax_code_id": "/v1/tax-codes", "item_id": "/v1/items", "webhook_id": "/v1/webhooks",
+                       "party_id": "/v1/parties", "receipt_id": "/v1/receipts"}

@@ -1,0 +1,140 @@
+"""Isolation sweep: tenant B tries every route of template.yaml with tenant A's real ids.
+
+Every route with an object id answers B exactly as it answers an id that never existed (404
+`resource_missing`), shows nothing of A beyond the id B itself sent, and changes nothing of A.
+Every route without an id (lists, reports, settings) shows B nothing of A, also when B filters by
+A's ids.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.breakit.conftest import new_tenant
+from tests.breakit.objects import FACTORIES, ID_QUERY_PARAMETERS, NOT_OBJECT_IDS, TenantObjects
+from tests.breakit.routes import (
+    minimal_body,
+    path_params,
+    query_parameters,
+    resource_prefix,
+    route_id,
+    template_routes,
+)
+
+ROUTES = template_routes()
+ID_ROUTES = [r for r in ROUTES if any((resource_prefix(r.path), p) not in NOT_OBJECT_IDS for p in path_params(r.path))]
+OPEN_ROUTES = [r for r in ROUTES if r.method == "GET" and not path_params(r.path)]
+
+
+@pytest.fixture(scope="module")
+def spec(app) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return app.openapi()
+
+
+@pytest.fixture(scope="module")
+def world(api) -> tuple[TenantObjects, TenantObjects]:  # type: ignore[no-untyped-def]
+    """Tenants A and B, each with one object of every kind the template's routes serve."""
+    a, b = TenantObjects(api, new_tenant("Tenant A"), "A"), TenantObjects(api, new_tenant("Tenant B"), "B")
+    prefixes = sorted({resource_prefix(r.path) for r in ID_ROUTES})
+    for tenant in (a, b):
+        for prefix in prefixes:
+            tenant.ids_for(prefix)
+    return a, b
+
+
+def leaked(text: str, a: TenantObjects, allowed: str | None = None) -> set[str]:
+    """A's ids (and A's names) found in a response, apart from the one id the caller sent."""
+    found = {i for i in a.all_ids() if i in text and i != allowed}
+    return found | {name for name in a.names() if name in text}
+
+
+def never_existed(object_id: str) -> str:
+    return f"{object_id.split('_', 1)[0]}_01AAAAAAAAAAAAAAAAAAAAAAAA"
+
+
+def comparable(response: Any, object_id: str) -> tuple[int, Any]:
+    body = response.json()
+    body.get("error", {}).pop("request_id", None)
+    return response.status_code, re.sub(re.escape(object_id), "<id>", str(body))
+
+
+def test_every_factory_and_exemption_is_still_needed():
+    # Keeps FACTORIES and NOT_OBJECT_IDS honest as routes come and go.
+    prefixes = {resource_prefix(r.path) for r in ROUTES}
+    assert {p for p, _ in NOT_OBJECT_IDS} <= prefixes
+    assert set(FACTORIES) >= {resource_prefix(r.path) for r in ID_ROUTES}
+
+
+@pytest.mark.parametrize("route", ID_ROUTES, ids=route_id)
+def test_tenant_b_cannot_reach_tenant_a_objects_by_id(api, spec, world, route):
+    a, b = world
+    prefix = resource_prefix(route.path)
+    params = path_params(route.path)
+    assert len(params) == 1, f"{route_id(route)}: teach the sweep which factory makes each of {params}"
+    readable = any(r.method == "GET" and r.path == f"{prefix}/{{{params[0]}}}" for r in ROUTES)
+    body = minimal_body(spec, route)
+    for object_id in a.ids_for(prefix):
+        before = a.get(f"{prefix}/{object_id}") if readable else None
+        # When B calls the route with A's id, and with an id that never existed
+        theirs = api.request(route.method, route.path.replace(f"{{{params[0]}}}", object_id), json=body,
+                             headers=b.tenant.headers)
+        missing_id = never_existed(object_id)
+        nothing = api.request(route.method, route.path.replace(f"{{{params[0]}}}", missing_id), json=body,
+                              headers=b.tenant.headers)
+        # Then B gets 404 resource_missing, the very answer it gets for the id that never existed
+        assert theirs.status_code == 404, f"{route_id(route)} with A's {object_id}: {theirs.status_code} {theirs.text}"
+        assert theirs.json()["error"]["code"] == "resource_missing", theirs.text
+        assert comparable(theirs, object_id) == comparable(nothing, missing_id)
+        # And nothing of A beyond the id B sent
+        assert not leaked(theirs.text, a, allowed=object_id), theirs.text
+        # And A's object is as it was
+        if readable:
+            assert a.get(f"{prefix}/{object_id}") == before, f"{route_id(route)} by B changed A's {object_id}"
+
+
+def _query_variants(spec, route, a: TenantObjects, b: TenantObjects) -> list[dict[str, str]]:
+    """B's own required parameters, then the same with each id filter set to one of A's ids."""
+    base: dict[str, str] = {}
+    for parameter in query_parameters(spec, route):
+        if not parameter.get("required"):
+            continue
+        name = parameter["name"]
+        if name in ID_QUERY_PARAMETERS:
+            base[name] = b.ids_for(ID_QUERY_PARAMETERS[name])[0]
+        elif name in ("from", "from_date", "to", "to_date", "as_of", "since", "until"):
+            base[name] = "2020-01-01" if name.startswith(("from", "since")) else "2099-12-31"
+        else:
+            pytest.fail(f"{route_id(route)}: the sweep does not know how to fill the required parameter {name!r}")
+    variants = [base]
+    for parameter in query_parameters(spec, route):
+        if parameter["name"] in ID_QUERY_PARAMETERS:
+            for foreign in a.ids_for(ID_QUERY_PARAMETERS[parameter["name"]]):
+                variants.append({**base, parameter["name"]: foreign})
+    return variants
+
+
+@pytest.mark.parametrize("route", OPEN_ROUTES, ids=route_id)
+def test_what_tenant_b_lists_and_reports_holds_nothing_of_tenant_a(api, spec, world, route):
+    a, b = world
+    for params in _query_variants(spec, route, a, b):
+        response = api.get(route.path, params={**params, "limit": 100} if _paginated(spec, route) else params,
+                           headers=b.tenant.headers)
+        foreign = next((v for v in params.values() if v in a.all_ids()), None)
+        if foreign is None:
+            assert response.status_code == 200, f"{route_id(route)} {params}: {response.text}"
+        else:  # filtering by A's id finds nothing, or says the id does not exist
+            assert response.status_code in (200, 404), f"{route_id(route)} {params}: {response.text}"
+            if response.status_code == 404:
+                assert response.json()["error"]["code"] == "resource_missing"
+        assert not leaked(response.text, a, allowed=foreign), f"{route_id(route)} {params}: {response.text}"
+    # And B does see its own objects there (the sweep is not vacuous)
+    if _paginated(spec, route) and route.path in FACTORIES:
+        own = api.get(route.path, params={"limit": 100}, headers=b.tenant.headers).json()["data"]
+        assert {o["id"] for o in own} & set(b.ids_for(route.path)), route_id(route)
+
+
+def _paginated(spec, route) -> bool:
+    return any(p["name"] == "limit" for p in query_parameters(spec, route))
