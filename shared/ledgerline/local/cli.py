@@ -77,13 +77,47 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 
 def cmd_tenant_create(args: argparse.Namespace) -> int:
-    from ledgerline.services.tenants import create_tenant
+    # The same provisioning as the Custom::LedgerlineTenant resource, without Secrets Manager: the key is printed.
+    from ledgerline.provisioning import tenants
+    from ledgerline.provisioning.aws import usage_plan_keys
+
+    spec = tenants.spec(name=args.name, base_currency=args.base_currency, country=args.country, plan=args.plan,
+                        settings={"timezone": args.timezone})
+    try:
+        with local_database():
+            provisioned = tenants.provision(spec, usage_plans=usage_plan_keys())
+    except tenants.PartiallyProvisioned as exc:  # only where there are usage plans (LEDGERLINE_ENVIRONMENT=aws)
+        print(f"error: {exc}; the tenant was deactivated again", file=sys.stderr)
+        return 2
+    tenant = provisioned.tenant
+    print(json.dumps({"tenant_id": tenant.id, "name": tenant.name, "base_currency": tenant.base_currency,
+                      "country": tenant.country, "plan": tenant.plan, "api_key": provisioned.api_key}, indent=2))
+    return 0
+
+
+def cmd_tenant_update(args: argparse.Namespace) -> int:
+    from ledgerline.provisioning import tenants
+    from ledgerline.provisioning.aws import usage_plan_keys
+
+    settings = {"timezone": args.timezone} if args.timezone else {}
+    with local_database():
+        tenant = tenants.update(args.tenant_id, name=args.name, plan=args.plan, settings=settings,
+                                usage_plans=usage_plan_keys())
+    print(json.dumps({"tenant_id": tenant.id, "name": tenant.name, "plan": tenant.plan, "status": tenant.status},
+                     indent=2))
+    return 0
+
+
+def cmd_tenant_deactivate(args: argparse.Namespace) -> int:
+    from ledgerline.provisioning import tenants
+    from ledgerline.provisioning.aws import usage_plan_keys
 
     with local_database():
-        tenant, secret = create_tenant(name=args.name, base_currency=args.base_currency.upper(),
-                                       country=args.country, plan=args.plan, timezone=args.timezone)
-    print(json.dumps({"tenant_id": tenant.id, "name": tenant.name, "base_currency": tenant.base_currency,
-                      "country": tenant.country, "plan": tenant.plan, "api_key": secret}, indent=2))
+        found = tenants.deprovision(args.tenant_id, usage_plans=usage_plan_keys())
+    if not found:
+        print(f"error: no tenant {args.tenant_id}", file=sys.stderr)
+        return 2
+    print(json.dumps({"tenant_id": args.tenant_id, "status": "deactivated"}, indent=2))
     return 0
 
 
@@ -102,6 +136,13 @@ def cmd_events_replay(args: argparse.Namespace) -> int:
     # Each delivery records its attempts (GET /v1/webhooks/{id}/deliveries); retries of failed ones
     # happen in `ledgerline dev` only if it is this process, so retry those from the API.
     print(json.dumps({k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in result.items()}, indent=2))
+    return 0
+
+
+def cmd_webhooks_listen(args: argparse.Namespace) -> int:
+    from ledgerline.local.listen import serve
+
+    serve(args.port, args.secret)
     return 0
 
 
@@ -128,6 +169,16 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--plan", default=Plan.STARTER.value, choices=[p.value for p in Plan])
     create.add_argument("--timezone", default="UTC")
     create.set_defaults(run=cmd_tenant_create)
+    update = tenant.add_parser("update", help="change a tenant's name, plan or time zone (as its stack's Update does)")
+    update.add_argument("tenant_id", help="the tenant id (ten_…)")
+    update.add_argument("--name")
+    update.add_argument("--plan", choices=[p.value for p in Plan])
+    update.add_argument("--timezone")
+    update.set_defaults(run=cmd_tenant_update)
+    deactivate = tenant.add_parser("deactivate", help="refuse a tenant's keys from now on and revoke them; "
+                                                      "its books are kept (as deleting its stack does)")
+    deactivate.add_argument("tenant_id", help="the tenant id (ten_…)")
+    deactivate.set_defaults(run=cmd_tenant_deactivate)
 
     events = commands.add_parser("events", help="event operations").add_subparsers(dest="action", required=True)
     replay = events.add_parser("replay", help="send a webhook endpoint every event it subscribes to since a moment")
@@ -136,6 +187,12 @@ def parser() -> argparse.ArgumentParser:
     replay.add_argument("--since", required=True, help="ISO 8601 with a time zone, e.g. 2026-11-21T00:00:00Z")
     replay.add_argument("--until", help="ISO 8601 with a time zone; default now")
     replay.set_defaults(run=cmd_events_replay)
+
+    hooks = commands.add_parser("webhooks", help="webhook tools").add_subparsers(dest="action", required=True)
+    listen = hooks.add_parser("listen", help="receive webhooks on loopback and check their signatures")
+    listen.add_argument("--port", type=int, default=4000)
+    listen.add_argument("--secret", help="the endpoint's signing secret (whsec_…) to verify signatures with")
+    listen.set_defaults(run=cmd_webhooks_listen)
     return root
 
 
