@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import subprocess
@@ -41,10 +42,8 @@ def test_a_local_endpoint_receives_signed_events_as_an_invoice_is_created_and_po
         assert http.post(f"/v1/invoices/{invoice}/post", headers=auth).status_code == 200
         seen: list[str] = []
         while time.monotonic() < deadline and not any(line.startswith("invoice.posted") for line in seen):
-            try:
+            with contextlib.suppress(queue.Empty):
                 seen.append(lines.get(timeout=0.5))
-            except queue.Empty:
-                pass
         assert [line.split()[0] for line in seen] == ["invoice.created", "invoice.posted"], seen
         assert all(line.rstrip().endswith("signature ok") and invoice in line for line in seen), seen
     finally:

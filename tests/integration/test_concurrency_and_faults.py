@@ -18,7 +18,7 @@ def test_fifty_concurrent_posts_take_fifty_consecutive_numbers(books):
     # Given 50 drafts of one tenant
     customer = books.customer()
     drafts = [books.draft(customer, [{"description": f"Job {n}", "unit_price": "10.00"}])["id"] for n in range(50)]
-    connection().connection.client  # build the shared client before the threads use it
+    connection().connection.client  # noqa: B018 - build the shared client before the threads use it
     # When they are all posted at once from 8 threads (each retries on conflicts with jitter)
     with ThreadPoolExecutor(max_workers=8) as pool:
         posted = list(pool.map(lambda invoice_id: invoices.post(books.tenant_id, invoice_id), drafts))
@@ -33,7 +33,7 @@ def test_fifty_concurrent_posts_take_fifty_consecutive_numbers(books):
 def test_twenty_concurrent_receipts_never_over_allocate(books):
     customer = books.customer()
     invoice = books.posted(customer)  # 1375.00 due
-    connection().connection.client
+    connection().connection.client  # noqa: B018 - built before the threads use it
     body = {"customer_id": customer, "amount": Decimal("100.00"), "account_id": books.accounts["1010"],
             "allocations": [{"invoice_id": invoice["id"], "amount": Decimal("100.00")}]}
 

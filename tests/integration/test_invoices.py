@@ -77,7 +77,8 @@ def test_due_date_from_terms_customer_then_tenant(books):
 
 def test_item_fills_line_defaults(books):
     item = books.post("/v1/items", {"code": "HOUR", "name": "Consulting hour", "unit_price": "150.00",
-                                    "tax_code_id": books.tax_codes["GST10"], "revenue_account_id": books.accounts["4100"]})
+                                    "tax_code_id": books.tax_codes["GST10"],
+                                    "revenue_account_id": books.accounts["4100"]})
     draft = books.draft(books.customer(), [{"item_id": item["id"], "quantity": "2"}])
     line = draft["lines"][0]
     assert (line["description"], line["unit_price"], line["account_id"]) == ("Consulting hour", "150.00",

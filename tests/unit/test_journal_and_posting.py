@@ -29,8 +29,9 @@ def totals(lines):
 
 
 def test_invoice_entry_debits_receivable_and_credits_revenue_and_tax():
-    lines = invoice_lines(total=D("1375.00"), nets_by_account={"SALES": D("1250.00")}, tax_by_account={"TAX": D("125.00")},
-                          rounding_adjustment=D(0), accounts=ACCOUNTS, conversion=AUD, description="INV-1")
+    lines = invoice_lines(total=D("1375.00"), nets_by_account={"SALES": D("1250.00")},
+                          tax_by_account={"TAX": D("125.00")}, rounding_adjustment=D(0), accounts=ACCOUNTS,
+                          conversion=AUD, description="INV-1")
     by_account = {line.account_id: (line.debit, line.credit) for line in lines}
     assert by_account == {"AR": (D("1375.00"), D("0.00")), "SALES": (D("0.00"), D("1250.00")),
                           "TAX": (D("0.00"), D("125.00"))}
@@ -46,8 +47,9 @@ def test_cash_rounding_goes_to_the_rounding_account():
 
 def test_foreign_receipt_books_exchange_difference():
     # Invoiced 100.00 USD at 1.5 (150.00 AUD); paid at 1.4 (140.00 AUD): a 10.00 loss.
-    lines = receipt_lines(amount=D("100.00"), bank_account="BANK", settlements=[Settlement(D("100.00"), D("150.00"))],
-                          credit=D(0), accounts=ACCOUNTS, conversion=Conversion("USD", "AUD", D("1.4")), description="r")
+    lines = receipt_lines(amount=D("100.00"), bank_account="BANK",
+                          settlements=[Settlement(D("100.00"), D("150.00"))], credit=D(0), accounts=ACCOUNTS,
+                          conversion=Conversion("USD", "AUD", D("1.4")), description="r")
     by_account = {line.account_id: (line.debit, line.credit) for line in lines}
     assert by_account == {"BANK": (D("140.00"), D("0.00")), "AR": (D("0.00"), D("150.00")),
                           "FX": (D("10.00"), D("0.00"))}
