@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     # The local runtime: relay the table's stream to the consumers template.yaml wires, and run deliveries.
     local_events: bool = True
     local_relay_poll_seconds: float = Field(default=0.1, gt=0, le=10)
+    # Documents (PDFs): the private S3 bucket in AWS; unset locally, where they go to <data_dir>/documents.
+    documents_bucket: str | None = None
+    document_link_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600)  # presigned URL lifetime
+    # The local runtime runs the reminders job for today when `ledgerline dev` starts.
+    local_reminders_on_start: bool = True
 
     @model_validator(mode="after")
     def _local_database(self) -> Settings:

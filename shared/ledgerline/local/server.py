@@ -17,6 +17,7 @@ from ledgerline.api.routers import (
     parties,
     periods,
     receipts,
+    reminders,
     reports,
     tax_codes,
     tenant,
@@ -25,7 +26,7 @@ from ledgerline.api.routers import (
 
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
            invoices.router, receipts.router, credit_notes.router, journal_entries.router, reports.router,
-           periods.router, events.router, webhooks.router)
+           periods.router, events.router, webhooks.router, reminders.router)
 
 
 def create_local_app() -> FastAPI:

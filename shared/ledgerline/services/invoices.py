@@ -171,6 +171,14 @@ def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
     tenant = load_tenant(tenant_id)
     invoice = load(Invoice, tenant_id, invoice_id)
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "post")
+    commit(posting_write(tenant, invoice))
+    return represent(invoice)
+
+
+def posting_write(tenant: Tenant, invoice: Invoice) -> Callable[[TransactWrite], None]:
+    """What posting a draft writes, for one transaction; a caller may add its own items to it (a
+    reminder's fee invoice is posted in the reminder's transaction)."""
+    tenant_id = tenant.id
     open_period(tenant, invoice.issue_date, "issue_date")
     year = invoice.issue_date.year
     last = last_number(tenant_id, "INV", year)
@@ -214,8 +222,7 @@ def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
         add_tax_totals(tx, entry, posting.tax_totals(_breakdown(invoice), rate))
         record_event(tx, invoice, "invoice.posted", InvoiceOut)
 
-    commit(write)
-    return represent(invoice)
+    return write
 
 
 def _breakdown(document: Invoice) -> list[tuple[str, Decimal, Decimal]]:

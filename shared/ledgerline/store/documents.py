@@ -104,6 +104,8 @@ class Invoice(PricedDocument):
     sent_at = UTCDateTimeAttribute(null=True)
     voided_at = UTCDateTimeAttribute(null=True)
     paid_at = UTCDateTimeAttribute(null=True)
+    # Set on the invoice that charges a reminder's fee: the id of the reminded invoice. It is not dunned.
+    reminder_fee_for = UnicodeAttribute(null=True)
 
     OPEN_STATUSES = ("awaiting_payment", "overdue")
 
@@ -222,15 +224,16 @@ def list_invoices(
     limit: int,
     start_key: dict[str, Any] | None,
 ) -> Page[Invoice]:
-    """Invoices by issue date. `overdue` is read from the due date, so the two open statuses are
-    told apart here: overdue means open with a due date before today."""
+    """Invoices by issue date. `overdue` is stored by the reminders job and also read from the due date
+    (an open invoice past its due date with money due is overdue before the job has run)."""
     condition: Condition | None = None
     if customer_id is not None:
         condition = Invoice.customer_id == customer_id
     if status == "overdue":
         condition = _and(
             condition,
-            Invoice.status.is_in(*Invoice.OPEN_STATUSES) & (Invoice.due_date < today) & (Invoice.amount_due > 0),
+            (Invoice.status == "overdue")
+            | ((Invoice.status == "awaiting_payment") & (Invoice.due_date < today) & (Invoice.amount_due > 0)),
         )
     elif status == "awaiting_payment":
         condition = _and(

@@ -7,6 +7,7 @@ from ledgerline.store.api_keys import ApiKey
 from ledgerline.store.codes import add_coded
 from ledgerline.store.table import TableModel, connection, transaction
 from ledgerline.store.tax_codes import TaxCode
+from ledgerline.store.tenant_directory import add_listing
 from ledgerline.store.tenants import Tenant
 
 
@@ -19,3 +20,4 @@ def insert_tenant(tenant: Tenant, accounts: list[Account], tax_codes: list[TaxCo
         for record in (*accounts, *tax_codes):
             add_coded(tx, record)
         tx.save(admin_key, condition=TableModel.pk.does_not_exist())
+        add_listing(tx, tenant.id, tenant.created_at)  # the directory daily jobs walk

@@ -6,12 +6,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.downloads import PDF_RESPONSES, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.documents import CreditNoteCreate, CreditNoteOut
-from ledgerline.services import credit_notes
+from ledgerline.services import credit_notes, pdfs
 from ledgerline.store.documents import CreditNote, list_documents
 from ledgerline.store.records import load
 
@@ -44,3 +45,9 @@ def get(response: Response, id: str = Path(description="The credit note's id"),
     note = load(CreditNote, principal.tenant_id, id)
     set_etag(response, note.version)
     return note
+
+
+@router.get("/{id}/pdf", response_model=None, responses=PDF_RESPONSES, operation_id="get_credit_note_pdf",
+            summary="The credit note as PDF: a presigned URL in AWS, the file itself locally")
+def pdf(id: str = Path(description="The credit note's id"), principal: Principal = Depends(READ)) -> Response:
+    return pdf_response(pdfs.download(pdfs.credit_note_pdf(principal.tenant_id, id)))

@@ -6,13 +6,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.downloads import PDF_RESPONSES, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import today
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceStatusValue, InvoiceUpdate, VoidRequest
-from ledgerline.services import invoices
+from ledgerline.services import invoices, pdfs
 from ledgerline.store.documents import Invoice, list_invoices
 from ledgerline.store.records import load
 
@@ -44,6 +45,12 @@ def list_(page: PageRequest = Depends(),
 @router.get("/{id}", response_model=InvoiceOut, operation_id="get_invoice", summary="Retrieve an invoice")
 def get(response: Response, id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Any:
     return with_etag(response, invoices.represent(load(Invoice, principal.tenant_id, id)))
+
+
+@router.get("/{id}/pdf", response_model=None, responses=PDF_RESPONSES, operation_id="get_invoice_pdf",
+            summary="The posted invoice as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft")
+def pdf(id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Response:
+    return pdf_response(pdfs.download(pdfs.invoice_pdf(principal.tenant_id, id)))
 
 
 @router.patch("/{id}", response_model=InvoiceOut, operation_id="update_invoice",

@@ -1,0 +1,30 @@
+"""How routers hand out a document's PDF: a presigned URL as JSON in AWS, the bytes locally."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Response
+from fastapi.responses import JSONResponse
+
+from ledgerline.schemas.files import DocumentPdfOut
+from ledgerline.services.pdfs import Download
+
+PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "In AWS, where to download the PDF (a presigned URL); in the local runtime, the PDF itself",
+        "content": {"application/json": {"schema": DocumentPdfOut.model_json_schema()},
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    },
+}
+
+
+def pdf_response(download: Download) -> Response:
+    file = download.file
+    headers = {"ETag": f'"{file.sha256}"', "X-Content-SHA256": file.sha256}
+    if download.content is not None:
+        headers["Content-Disposition"] = f'inline; filename="{file.filename}"'
+        return Response(download.content, media_type="application/pdf", headers=headers)
+    body = DocumentPdfOut(document_type=file.document_type, document_id=file.document_id, filename=file.filename,
+                          url=download.url, expires_at=download.expires_at, sha256=file.sha256, size=file.size)
+    return JSONResponse(body.model_dump(mode="json"), headers=headers)

@@ -1,0 +1,95 @@
+"""Payment reminders of invoices (as bexio's kb_reminder) and the tenant's dunning policy."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from ledgerline.api.auth import require
+from ledgerline.api.downloads import PDF_RESPONSES, pdf_response
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.versioning import expected_version, set_etag, with_etag
+from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.reminders import DunningPolicyOut, DunningPolicyUpdate, ReminderOut, ReminderRequest
+from ledgerline.services import pdfs, reminders
+from ledgerline.store.reminders import find_reminder, list_reminders
+
+router = APIRouter(tags=["reminders"])
+INVOICE_ID = Path(description="The invoice's id")
+REMINDER_ID = Path(description="The reminder's id")
+READ, WRITE = require("invoices:read"), require("invoices:write")
+POLICY_READ, POLICY_WRITE = require("tenant:read"), require("tenant:write")
+ONE = "/v1/invoices/{id}/reminders/{reminder_id}"
+
+
+@router.get("/v1/dunning-policy", response_model=DunningPolicyOut, operation_id="get_dunning_policy",
+            summary="The tenant's dunning policy (the defaults until it is set)")
+def get_policy(response: Response, principal: Principal = Depends(POLICY_READ)) -> Any:
+    return with_etag(response, reminders.get_policy(principal.tenant_id))
+
+
+@router.put("/v1/dunning-policy", response_model=DunningPolicyOut, operation_id="put_dunning_policy",
+            summary="Replace the dunning policy: its levels (days after the due date, fee, message)")
+def put_policy(body: DunningPolicyUpdate, response: Response, version: int | None = Depends(expected_version),
+               principal: Principal = Depends(POLICY_WRITE)) -> Any:
+    fields = body.model_dump()
+    return with_etag(response, reminders.put_policy(principal.tenant_id, fields, version))
+
+
+@router.get("/v1/reminders", response_model=ListResponse[ReminderOut], operation_id="list_reminders",
+            summary="Every reminder of the tenant by date; is_sent=false lists the ones still to send")
+def list_all(page: PageRequest = Depends(), is_sent: bool | None = Query(None),
+             from_date: date | None = Query(None), to_date: date | None = Query(None),
+             principal: Principal = Depends(READ)) -> Any:
+    result = list_reminders(principal.tenant_id, is_sent=is_sent, from_date=from_date, to_date=to_date,
+                            limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    return page.respond(result.items, result.next_key, principal.tenant_id)
+
+
+@router.get("/v1/invoices/{id}/reminders", response_model=ListResponse[ReminderOut],
+            operation_id="list_invoice_reminders", summary="The invoice's reminders, by level")
+def list_(id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Any:
+    return {"data": reminders.invoice_reminders(principal.tenant_id, id), "has_more": False, "next_cursor": None}
+
+
+@router.post("/v1/invoices/{id}/reminders", status_code=201, response_model=ReminderOut,
+             operation_id="create_reminder",
+             summary="Remind now: the next level of the dunning policy, for an overdue invoice")
+def create(response: Response, body: ReminderRequest | None = None, id: str = INVOICE_ID,
+           idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    day = body.date if body else None
+    return with_etag(response, reminders.create_next(principal.tenant_id, id, day, idempotency_key))
+
+
+@router.get(ONE, response_model=ReminderOut, operation_id="get_reminder", summary="Retrieve a reminder")
+def get(response: Response, id: str = INVOICE_ID, reminder_id: str = REMINDER_ID,
+        principal: Principal = Depends(READ)) -> Any:
+    reminder = find_reminder(principal.tenant_id, id, reminder_id)
+    set_etag(response, reminder.version)
+    return reminder
+
+
+@router.post(f"{ONE}/send", response_model=ReminderOut, operation_id="send_reminder",
+             summary="Mark a reminder as sent to the customer")
+def send(response: Response, id: str = INVOICE_ID, reminder_id: str = REMINDER_ID,
+         principal: Principal = Depends(WRITE)) -> Any:
+    reminder = reminders.mark_sent(principal.tenant_id, id, reminder_id)
+    set_etag(response, reminder.version)
+    return reminder
+
+
+@router.delete(ONE, operation_id="delete_reminder",
+               summary="Delete the most recent reminder if it was not sent (its fee invoice is voided)")
+def delete(id: str = INVOICE_ID, reminder_id: str = REMINDER_ID, version: int | None = Depends(expected_version),
+           principal: Principal = Depends(WRITE)) -> dict[str, Any]:
+    reminder = reminders.delete(principal.tenant_id, id, reminder_id, version)
+    return {"id": reminder.id, "object": "reminder", "deleted": True}
+
+
+@router.get(f"{ONE}/pdf", response_model=None, responses=PDF_RESPONSES, operation_id="get_reminder_pdf",
+            summary="The reminder as PDF: a presigned URL in AWS, the file itself locally")
+def pdf(id: str = INVOICE_ID, reminder_id: str = REMINDER_ID, principal: Principal = Depends(READ)) -> Response:
+    return pdf_response(pdfs.download(pdfs.reminder_pdf(principal.tenant_id, id, reminder_id)))

@@ -1,0 +1,43 @@
+"""What a PDF shows, as plain text already formatted: the renderer only lays it out.
+
+`pdf/views.py` builds these from invoices, credit notes and reminders; `pdf/render.py` turns one into
+bytes. Keeping formatting and layout apart lets both be tested without a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Addressee:
+    name: str
+    lines: tuple[str, ...] = ()  # address, tax id, email: one line each
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    width: float  # share of the text width
+    numeric: bool = False  # right-aligned
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    title: str  # "Invoice", "Credit note", "Payment reminder"
+    number: str
+    issuer: Addressee
+    recipient_label: str  # "Bill to"
+    recipient: Addressee
+    facts: tuple[tuple[str, str], ...]  # (label, value) beside the recipient: dates, reference, ...
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    tax_rows: tuple[tuple[str, str, str, str], ...] = ()  # code, rate, taxable amount, tax
+    totals: tuple[tuple[str, str], ...] = ()  # (label, amount) under the lines
+    amount_due: tuple[str, str] | None = None  # the highlighted last line: ("Amount due", "AUD 1,375.00")
+    headline: str | None = None  # a letter's heading above its text, in the text font (reminders)
+    intro: str | None = None  # a letter's text above the table (reminders)
+    notes: str | None = None
+    payment_heading: str = "How to pay"
+    payment: tuple[str, ...] = field(default=())  # payment instructions, one line each
+    subject: str = ""  # PDF metadata

@@ -1,0 +1,264 @@
+"""Lays out a `PdfDocument` on A4 pages with ReportLab (pure Python, no system libraries).
+
+- The first page opens with the issuer, the document's title and number, the recipient and the facts
+  (dates, reference); later pages repeat a short header and the line table's column headings.
+- Every page ends with "Page n of m" (the pages are counted before any is written out).
+- Rendering is deterministic: ReportLab's invariant mode fixes the creation date and the document id,
+  so the same document always yields the same bytes (and the same SHA-256).
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ledgerline.pdf import fonts
+from ledgerline.pdf.model import Addressee, PdfDocument
+
+PRODUCER = "Ledgerline"
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+LATER_TOP = 30 * mm  # room for the short header on pages after the first
+BOTTOM = 20 * mm  # room for the footer
+WIDTH = PAGE_WIDTH - 2 * MARGIN
+
+INK = colors.HexColor("#1F2933")
+MUTED = colors.HexColor("#616E7C")
+RULE = colors.HexColor("#CBD2D9")
+BAND = colors.HexColor("#E4E7EB")
+STRIPE = colors.HexColor("#F5F7FA")
+ACCENT = colors.HexColor("#0B4F6C")
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    text, label = fonts.register()
+
+    def style(name: str, **values: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, **{"fontName": text, "fontSize": 9, "leading": 12, "textColor": INK, **values})
+
+    return {
+        "issuer": style("issuer", fontSize=15, leading=19),
+        "small": style("small", fontSize=8.5, leading=11, textColor=MUTED),
+        "title": style("title", fontName=label, fontSize=18, leading=22, alignment=TA_RIGHT, textColor=ACCENT),
+        "number": style("number", fontSize=10.5, leading=14, alignment=TA_RIGHT),
+        "label": style("label", fontName=label, fontSize=7.5, leading=10, textColor=MUTED),
+        "name": style("name", fontSize=11, leading=14),
+        "body": style("body"),
+        "cell": style("cell", fontSize=8.5, leading=11),
+        "cell_right": style("cell_right", fontSize=8.5, leading=11, alignment=TA_RIGHT),
+        "heading": style("heading", fontName=label, fontSize=7.5, leading=10, textColor=INK),
+        "heading_right": style("heading_right", fontName=label, fontSize=7.5, leading=10, alignment=TA_RIGHT),
+        "fact": style("fact", fontSize=9, leading=12, alignment=TA_RIGHT),
+        "fact_label": style("fact_label", fontName=label, fontSize=7.5, leading=12, textColor=MUTED),
+        "total_label": style("total_label", fontSize=9, leading=12, alignment=TA_LEFT),
+        "total": style("total", fontSize=9, leading=12, alignment=TA_RIGHT),
+        "due_label": style("due_label", fontName=label, fontSize=10, leading=13, textColor=colors.white),
+        "due": style("due", fontSize=11, leading=13, alignment=TA_RIGHT, textColor=colors.white),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    # Everything a user typed is escaped: it is text, never markup.
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+# ---------------------------------------------------------------------------------------- story
+
+
+def _addressee(who: Addressee, s: dict[str, ParagraphStyle], name_style: str) -> list[Flowable]:
+    return [_p(who.name, s[name_style]), *(_p(line, s["small"]) for line in who.lines)]
+
+
+def _opening(doc: PdfDocument, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Issuer and title; then recipient and facts. Only on the first page."""
+    top = Table(
+        [[_addressee(doc.issuer, s, "issuer"), [_p(doc.title.upper(), s["title"]), _p(doc.number, s["number"])]]],
+        colWidths=[WIDTH * 0.55, WIDTH * 0.45],
+    )
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                             ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
+    facts = Table([[_p(label.upper(), s["fact_label"]), _p(value, s["fact"])] for label, value in doc.facts],
+                  colWidths=[WIDTH * 0.17, WIDTH * 0.25])
+    facts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    recipient = [_p(doc.recipient_label.upper(), s["label"]), Spacer(1, 2), *_addressee(doc.recipient, s, "name")]
+    middle = Table([[recipient, facts]], colWidths=[WIDTH * 0.58, WIDTH * 0.42])
+    middle.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 10)]))
+    return [top, middle, Spacer(1, 8 * mm)]
+
+
+def _line_table(doc: PdfDocument, s: dict[str, ParagraphStyle]) -> Table:
+    header = [_p(c.heading.upper(), s["heading_right" if c.numeric else "heading"]) for c in doc.columns]
+    body = [[_p(value, s["cell_right" if column.numeric else "cell"]) for column, value in zip(doc.columns, row,
+                                                                                            strict=True)]
+            for row in doc.rows]
+    table = Table([header, *body], colWidths=[WIDTH * c.width for c in doc.columns], repeatRows=1)
+    commands: list[tuple[Any, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), BAND),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    commands += [("BACKGROUND", (0, i), (-1, i), STRIPE) for i in range(2, len(body) + 1, 2)]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _summary(doc: PdfDocument, s: dict[str, ParagraphStyle]) -> Flowable:
+    """Tax breakdown on the left, totals and the amount due on the right; kept on one page."""
+    left: list[Flowable] = []
+    if doc.tax_rows:
+        rows = [[_p(h, s["heading" if i == 0 else "heading_right"]) for i, h in
+                 enumerate(("TAX CODE", "RATE", "NET", "TAX"))]]
+        rows += [[_p(code, s["cell"]), _p(rate, s["cell_right"]), _p(taxable, s["cell_right"]),
+                  _p(tax, s["cell_right"])] for code, rate, taxable, tax in doc.tax_rows]
+        taxes = Table(rows, colWidths=[WIDTH * w for w in (0.14, 0.09, 0.13, 0.13)])
+        taxes.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE), ("LEFTPADDING", (0, 0), (0, -1), 0),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+        left = [taxes]
+    right_rows = [[_p(label, s["total_label"]), _p(value, s["total"])] for label, value in doc.totals]
+    commands: list[tuple[Any, ...]] = [("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    if doc.amount_due:
+        label, value = doc.amount_due
+        right_rows.append([_p(label.upper(), s["due_label"]), _p(value, s["due"])])
+        last = len(right_rows) - 1
+        commands += [("BACKGROUND", (0, last), (-1, last), ACCENT), ("TOPPADDING", (0, last), (-1, last), 5),
+                     ("BOTTOMPADDING", (0, last), (-1, last), 5)]
+    if right_rows and doc.totals:
+        commands.append(("LINEABOVE", (0, len(doc.totals) - 1), (-1, len(doc.totals) - 1), 0.8, INK))
+    totals = Table(right_rows, colWidths=[WIDTH * 0.26, WIDTH * 0.2]) if right_rows else Spacer(1, 1)
+    if right_rows:
+        totals.setStyle(TableStyle(commands))
+    block = Table([[left or "", totals]], colWidths=[WIDTH * 0.54, WIDTH * 0.46])
+    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 8)]))
+    return block
+
+
+def _payment(doc: PdfDocument, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    if not doc.payment:
+        return []
+    box = Table([[[_p(doc.payment_heading.upper(), s["label"]), Spacer(1, 3),
+                   *(_p(line, s["body"]) for line in doc.payment)]]], colWidths=[WIDTH])
+    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, RULE), ("BACKGROUND", (0, 0), (-1, -1), STRIPE),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
+    return [Spacer(1, 8 * mm), KeepTogether([box])]
+
+
+def _story(doc: PdfDocument) -> list[Flowable]:
+    s = _styles()
+    story: list[Flowable] = [NextPageTemplate("later"), *_opening(doc, s)]
+    if doc.headline:
+        story += [_p(doc.headline, s["name"]), Spacer(1, 2 * mm)]
+    if doc.intro:
+        story += [_p(doc.intro, s["body"]), Spacer(1, 6 * mm)]
+    story.append(_line_table(doc, s))
+    story.append(KeepTogether([_summary(doc, s)]))
+    if doc.notes:
+        story += [Spacer(1, 6 * mm), _p("NOTES", s["label"]), _p(doc.notes, s["body"])]
+    story += _payment(doc, s)
+    return story
+
+
+# ------------------------------------------------------------------------------- pages and canvas
+
+
+def _numbered_canvas(doc: PdfDocument) -> type[Canvas]:
+    """A canvas that holds its pages until the end, then writes each with "Page n of m" and the
+    short header (on pages after the first)."""
+    text, label = fonts.register()
+    footer = f"{doc.title} {doc.number} · {doc.issuer.name}"
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._decorate(number, total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, number: int, total: int) -> None:
+            self.saveState()
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.6)
+            self.line(MARGIN, BOTTOM - 6 * mm, PAGE_WIDTH - MARGIN, BOTTOM - 6 * mm)
+            self.setFillColor(MUTED)
+            self.setFont(text, 7.5)
+            self.drawString(MARGIN, BOTTOM - 10 * mm, footer)
+            self.drawRightString(PAGE_WIDTH - MARGIN, BOTTOM - 10 * mm, f"Page {number} of {total}")
+            if number > 1:
+                top = PAGE_HEIGHT - MARGIN
+                self.setFillColor(INK)
+                self.setFont(text, 10)
+                self.drawString(MARGIN, top - 10, doc.issuer.name)
+                self.setFont(label, 9)
+                self.setFillColor(ACCENT)
+                self.drawRightString(PAGE_WIDTH - MARGIN, top - 10, f"{doc.title.upper()} {doc.number}")
+                self.setFont(text, 7.5)
+                self.setFillColor(MUTED)
+                self.drawRightString(PAGE_WIDTH - MARGIN, top - 21, "continued")
+                self.line(MARGIN, top - 26, PAGE_WIDTH - MARGIN, top - 26)
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def render(doc: PdfDocument) -> bytes:
+    """The document as PDF bytes; the same document always gives the same bytes."""
+    buffer = BytesIO()
+    first = Frame(MARGIN, BOTTOM, WIDTH, PAGE_HEIGHT - MARGIN - BOTTOM, id="first", leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0)
+    later = Frame(MARGIN, BOTTOM, WIDTH, PAGE_HEIGHT - LATER_TOP - BOTTOM, id="later", leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0)
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        pageTemplates=[PageTemplate("first", [first]), PageTemplate("later", [later])],
+        title=f"{doc.title} {doc.number}",
+        author=doc.issuer.name,
+        subject=doc.subject or f"{doc.title} {doc.number}",
+        creator=PRODUCER,
+        producer=PRODUCER,
+        invariant=1,
+        pageCompression=1,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=BOTTOM,
+    )
+    template.build(_story(doc), canvasmaker=_numbered_canvas(doc))
+    return buffer.getvalue()

@@ -1,0 +1,216 @@
+"""What each kind of document shows on paper: records in, a formatted `PdfDocument` out.
+
+An invoice's PDF is the invoice as issued: its lines, taxes and total, with the total as the amount
+to pay. Payments and credits that come later are not printed on it (reminders show what is still due).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ledgerline.domain.money import round_money, with_minor_units
+from ledgerline.pdf.model import Addressee, Column, PdfDocument
+from ledgerline.store.documents import CreditNote, Invoice, PricedDocument
+from ledgerline.store.parties import Party
+from ledgerline.store.reminders import Reminder
+from ledgerline.store.tenants import Tenant
+
+LINE_COLUMNS = (
+    Column("#", 0.05, numeric=True),
+    Column("Description", 0.43),
+    Column("Qty", 0.09, numeric=True),
+    Column("Unit price", 0.14, numeric=True),
+    Column("Tax", 0.11, numeric=True),
+    Column("Amount", 0.18, numeric=True),
+)
+
+
+# ------------------------------------------------------------------------------------ formatting
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """`1,375.00` at the currency's minor units (IDR: `555,000`)."""
+    return f"{round_money(amount, currency):,}"
+
+
+def price(amount: Decimal, currency: str) -> str:
+    return f"{with_minor_units(amount, currency):,}"
+
+
+def plain(number: Decimal) -> str:
+    """A quantity or rate without trailing zeros and never in exponent form: 10, 1.5, 8.1."""
+    text = format(number.normalize(), "f")
+    return text
+
+
+def percent(rate: Decimal) -> str:
+    return f"{plain(rate)}%"
+
+
+def day(value: date) -> str:
+    return value.isoformat()
+
+
+def address_lines(address: Any) -> list[str]:
+    if address is None:
+        return []
+    city = " ".join(part for part in (address.postal_code, address.city) if part)
+    return [part for part in (address.line1, address.line2, city, address.region, address.country) if part]
+
+
+def issuer(tenant: Tenant) -> Addressee:
+    lines = address_lines(tenant.address)
+    if tenant.tax_id:
+        lines.append(f"Tax ID {tenant.tax_id}")
+    if tenant.email:
+        lines.append(tenant.email)
+    return Addressee(tenant.name, tuple(lines))
+
+
+def recipient(name: str, party: Party | None) -> Addressee:
+    lines = address_lines(party.address) if party else []
+    if party and party.tax_id:
+        lines.append(f"Tax ID {party.tax_id}")
+    return Addressee(name, tuple(lines))
+
+
+def bank_lines(tenant: Tenant) -> list[str]:
+    bank = tenant.bank_details
+    if bank is None:
+        return []
+    labelled = (("Account name", bank.account_name), ("Bank", bank.bank_name), ("IBAN", bank.iban),
+                ("BIC / SWIFT", bank.bic), ("Account number", bank.account_number), ("Routing code", bank.routing_code))
+    return [f"{label}: {value}" for label, value in labelled if value]
+
+
+def _lines(document: PricedDocument) -> tuple[tuple[str, ...], ...]:
+    currency = document.currency
+    return tuple(
+        (str(index), line.description or "", plain(line.quantity), price(line.unit_price, currency),
+         percent(line.tax_rate) if line.tax_code_id else "–", money(line.net_amount, currency))
+        for index, line in enumerate(document.lines, start=1)
+    )
+
+
+def _taxes(document: PricedDocument) -> tuple[tuple[str, str, str, str], ...]:
+    return tuple((tax.tax_code, percent(tax.rate), money(tax.taxable_amount, document.currency),
+                  money(tax.tax_amount, document.currency)) for tax in document.tax_breakdown)
+
+
+def _totals(document: PricedDocument) -> tuple[tuple[str, str], ...]:
+    currency = document.currency
+    rows = [("Subtotal", money(document.subtotal, currency)), ("Tax", money(document.tax_total, currency))]
+    if document.rounding_adjustment:
+        rows.append(("Rounding", money(document.rounding_adjustment, currency)))
+    rows.append((f"Total {currency}", money(document.total, currency)))
+    return tuple(rows)
+
+
+# ------------------------------------------------------------------------------------- documents
+
+
+def invoice_document(tenant: Tenant, invoice: Invoice, customer: Party | None) -> PdfDocument:
+    currency, number = invoice.currency, invoice.number or ""
+    due = f"{currency} {money(invoice.total, currency)}"
+    facts = [("Invoice number", number), ("Issue date", day(invoice.issue_date)), ("Due date", day(invoice.due_date))]
+    if invoice.reference:
+        facts.append(("Reference", invoice.reference))
+    facts.append(("Currency", currency))
+    payment = [f"Please pay {due} by {day(invoice.due_date)}, quoting {number}.", *bank_lines(tenant)]
+    return PdfDocument(
+        title="Invoice",
+        number=number,
+        issuer=issuer(tenant),
+        recipient_label="Bill to",
+        recipient=recipient(invoice.customer_name, customer),
+        facts=tuple(facts),
+        columns=LINE_COLUMNS,
+        rows=_lines(invoice),
+        tax_rows=_taxes(invoice),
+        totals=_totals(invoice),
+        amount_due=("Amount due", due),
+        notes=invoice.notes,
+        payment=tuple(payment),
+        subject=f"Invoice {number} to {invoice.customer_name}",
+    )
+
+
+def credit_note_document(tenant: Tenant, note: CreditNote, customer: Party | None) -> PdfDocument:
+    currency = note.currency
+    facts = [("Credit note", note.number or ""), ("Date", day(note.date)), ("Invoice", note.invoice_number),
+             ("Currency", currency)]
+    settlement = [f"This credit note corrects invoice {note.invoice_number}."]
+    if note.amount_applied:
+        settlement.append(f"{currency} {money(note.amount_applied, currency)} reduces what that invoice still owes.")
+    if note.unallocated_amount:
+        settlement.append(f"{currency} {money(note.unallocated_amount, currency)} is held as credit in your favour.")
+    return PdfDocument(
+        title="Credit note",
+        number=note.number or "",
+        issuer=issuer(tenant),
+        recipient_label="Credit to",
+        recipient=recipient(note.customer_name, customer),
+        facts=tuple(facts),
+        columns=LINE_COLUMNS,
+        rows=_lines(note),
+        tax_rows=_taxes(note),
+        totals=_totals(note),
+        amount_due=("Total credited", f"{currency} {money(note.total, currency)}"),
+        notes=f"Reason: {note.reason}" if note.reason else None,
+        payment_heading="Settlement",
+        payment=tuple(settlement),
+        subject=f"Credit note {note.number} to {note.customer_name}",
+    )
+
+
+REMINDER_COLUMNS = (
+    Column("Document", 0.28),
+    Column("Date", 0.13, numeric=True),
+    Column("Due date", 0.13, numeric=True),
+    Column("Total", 0.15, numeric=True),
+    Column("Paid", 0.13, numeric=True),
+    Column("Outstanding", 0.18, numeric=True),
+)
+
+
+def reminder_document(tenant: Tenant, reminder: Reminder, customer: Party | None) -> PdfDocument:
+    currency = reminder.currency
+    overdue_days = (reminder.date - reminder.invoice_due_date).days
+    rows = [(f"Invoice {reminder.invoice_number}", day(reminder.invoice_date), day(reminder.invoice_due_date),
+             money(reminder.invoice_total, currency), money(reminder.amount_paid, currency),
+             money(reminder.amount_due, currency))]
+    totals: list[tuple[str, str]] = []
+    to_pay = reminder.amount_due
+    if reminder.fee and reminder.fee_currency:
+        fee = money(reminder.fee, reminder.fee_currency)
+        rows.append((f"Reminder fee {reminder.fee_invoice_number or ''}".strip(), day(reminder.date),
+                     day(reminder.pay_by), fee, money(Decimal(0), reminder.fee_currency), fee))
+        if reminder.fee_currency == currency:
+            to_pay += reminder.fee
+        else:
+            totals = [(f"Invoice {reminder.invoice_number}", f"{currency} {money(reminder.amount_due, currency)}"),
+                      ("Reminder fee", f"{reminder.fee_currency} {fee}")]
+    due = f"{currency} {money(to_pay, currency)}"
+    instruction = (f"Please pay {due} by {day(reminder.pay_by)}, quoting {reminder.invoice_number}."
+                   if not totals else
+                   f"Please pay both amounts by {day(reminder.pay_by)}, quoting {reminder.invoice_number}.")
+    return PdfDocument(
+        title="Payment reminder",
+        number=f"{reminder.invoice_number} · level {reminder.level}",
+        issuer=issuer(tenant),
+        recipient_label="To",
+        recipient=recipient(reminder.customer_name, customer),
+        facts=(("Reminder date", day(reminder.date)), ("Invoice", reminder.invoice_number),
+               ("Invoice due", day(reminder.invoice_due_date)), ("Days overdue", str(overdue_days)),
+               ("Pay by", day(reminder.pay_by))),
+        headline=reminder.title,
+        intro=reminder.message,
+        columns=REMINDER_COLUMNS,
+        rows=tuple(rows),
+        totals=tuple(totals),
+        amount_due=None if totals else ("Amount to pay", due),
+        payment=(instruction, *bank_lines(tenant)),
+        subject=f"{reminder.title}: invoice {reminder.invoice_number} to {reminder.customer_name}",
+    )

@@ -1,0 +1,1 @@
+"""The daily reminders (dunning) job: a consumer of the EventBridge Scheduler schedule."""

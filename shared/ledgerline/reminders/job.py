@@ -1,0 +1,92 @@
+"""The daily reminders job: every tenant, every open invoice due before the day, one at a time.
+
+It never scans: tenants come from the tenant directory (`TENANTS` partition) and each tenant's overdue
+invoices from the sparse open-invoice index (GSI2, `T#<tid>#OPEN` by due date), which holds only
+invoices that are awaiting payment or overdue. Running it twice for a day, or two runs at once, is
+safe: every write it makes is conditional (see services/reminders.py).
+
+EventBridge Scheduler invokes it once a day (template.yaml, `RemindersJobFunction`) with
+`{"scheduled_time": "<aws.scheduler.scheduled-time>"}`; the day is the scheduled time's UTC date, so a
+retry later on keeps the day it was meant for. `date` (YYYY-MM-DD) and `tenant_id` may be given to run
+another day or one tenant (the CLI does: `ledgerline reminders run --date`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from ledgerline.clock import today
+from ledgerline.domain.errors import LedgerlineError
+from ledgerline.observability import logger
+from ledgerline.services import reminders
+from ledgerline.store.documents import open_invoices_due_before
+from ledgerline.store.tenant_directory import all_tenant_ids
+
+PAGE = 100
+
+
+@dataclass
+class RunReport:
+    date: date
+    tenants: int = 0
+    overdue_invoices: int = 0
+    marked_overdue: int = 0
+    reminders_created: int = 0
+    failures: int = 0
+    reminder_ids: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "date": self.date.isoformat()}
+
+
+def run(day: date, tenant_ids: Iterable[str] | None = None) -> RunReport:
+    report = RunReport(day)
+    for tenant_id in tenant_ids if tenant_ids is not None else all_tenant_ids():
+        report.tenants += 1
+        run_tenant(tenant_id, day, report)
+    logger.info("reminders job done", extra=report.as_dict() | {"reminder_ids": len(report.reminder_ids)})
+    return report
+
+
+def run_tenant(tenant_id: str, day: date, report: RunReport) -> None:
+    policy: reminders.Policy | None = None
+    start_key = None
+    while True:
+        page = open_invoices_due_before(tenant_id, day, limit=PAGE, start_key=start_key)
+        for invoice in page.items:
+            policy = policy or reminders.load_policy(tenant_id)
+            report.overdue_invoices += 1
+            try:
+                outcome = reminders.process_invoice(tenant_id, invoice.id, day, policy)
+            except LedgerlineError as exc:
+                # One invoice that cannot be handled (a locked period for the fee, contention that outlasted
+                # the retries) must not stop the run for everybody; the next run tries again.
+                report.failures += 1
+                logger.warning("reminders job skipped an invoice", extra={
+                    "tenant_id": tenant_id, "invoice_id": invoice.id, "error": exc.code, "message": exc.message})
+                continue
+            report.marked_overdue += outcome.marked_overdue
+            if outcome.reminder is not None:
+                report.reminders_created += 1
+                report.reminder_ids.append(outcome.reminder.id)
+        if page.next_key is None:
+            return
+        start_key = page.next_key
+
+
+def day_of(event: dict[str, Any]) -> date:
+    """The day to run for: `date`, else the scheduled time's UTC date, else an EventBridge `time`, else today."""
+    if event.get("date"):
+        return date.fromisoformat(event["date"])
+    moment = event.get("scheduled_time") or event.get("time")
+    if moment:
+        return datetime.fromisoformat(moment.replace("Z", "+00:00")).date()
+    return today()
+
+
+def on_schedule(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    tenant = event.get("tenant_id")
+    return run(day_of(event), [tenant] if tenant else None).as_dict()

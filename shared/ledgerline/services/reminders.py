@@ -1,0 +1,335 @@
+"""Dunning: the tenant's policy, what the daily job does to one overdue invoice, reminders by hand.
+
+For each open invoice past its due date, in one transaction:
+- an invoice still `awaiting_payment` becomes `overdue` (event `invoice.overdue`, once per transition);
+- when the policy's next level is due, its reminder is created in the invoice's slot for that level
+  (event `reminder.created`), on condition that the slot is free, so two runs never create it twice;
+- a level with a fee posts a fee invoice in the same transaction (see `_fee_invoice`).
+The transaction is also conditional on the invoice's version, so a payment or void that lands while the
+job works makes it re-read and stop: paid and voided invoices are never reminded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from ledgerline.clock import today, utc_now
+from ledgerline.domain import dunning
+from ledgerline.domain.documents import InvalidState, InvoiceStatus
+from ledgerline.domain.dunning import DunningLevel, ExistingReminder
+from ledgerline.domain.errors import NotFound, PreconditionFailed
+from ledgerline.ids import new_id
+from ledgerline.schemas.documents import InvoiceOut
+from ledgerline.schemas.reminders import DunningPolicyOut, ReminderOut
+from ledgerline.services import invoices
+from ledgerline.services.document_rules import invalid, record_event
+from ledgerline.services.idempotency import once
+from ledgerline.services.pricing import price_lines
+from ledgerline.services.retry import retrying
+from ledgerline.store.accounts import Account
+from ledgerline.store.codes import find_by_code
+from ledgerline.store.documents import Invoice
+from ledgerline.store.dunning import DunningPolicy, StoredLevel, find_policy, save_policy
+from ledgerline.store.records import check_version, load
+from ledgerline.store.reminders import Reminder, add_reminder, find_reminder, reminders_of_invoice
+from ledgerline.store.table import commit
+from ledgerline.store.tenants import Tenant, load_tenant
+
+OPEN = (InvoiceStatus.AWAITING_PAYMENT, InvoiceStatus.OVERDUE)
+FEE_ACCOUNT_CODE = "4900"  # Other income, in the default chart
+
+
+# ------------------------------------------------------------------------------------- the policy
+
+
+@dataclass(frozen=True)
+class Policy:
+    enabled: bool
+    levels: tuple[DunningLevel, ...]
+    fee_account_id: str | None
+    stored: DunningPolicy | None = None
+
+
+def load_policy(tenant_id: str) -> Policy:
+    stored = find_policy(tenant_id)
+    if stored is None:
+        return Policy(True, dunning.DEFAULT_LEVELS, None)
+    levels = tuple(DunningLevel(int(s.level), int(s.days_after_due), s.title, s.message,
+                                s.fee if s.fee else None, int(s.payment_days)) for s in stored.levels)
+    return Policy(stored.enabled, levels, stored.fee_account_id, stored)
+
+
+def represent_policy(tenant: Tenant, policy: Policy) -> dict[str, Any]:
+    stored = policy.stored
+    return DunningPolicyOut(
+        enabled=policy.enabled,
+        is_default=stored is None,
+        levels=[asdict(level) for level in policy.levels],
+        fee_account_id=policy.fee_account_id,
+        fee_currency=tenant.base_currency,
+        updated_at=stored.updated_at if stored else None,
+        version=stored.version if stored else 0,
+    ).model_dump(mode="json")
+
+
+def get_policy(tenant_id: str) -> dict[str, Any]:
+    return represent_policy(load_tenant(tenant_id), load_policy(tenant_id))
+
+
+def put_policy(tenant_id: str, body: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+    """Replace the policy (PUT). `If-Match: "0"` asks that the tenant still has the default policy."""
+    tenant = load_tenant(tenant_id)
+    current = load_policy(tenant_id)
+    version = current.stored.version if current.stored else 0
+    if expected_version is not None and expected_version != version:
+        raise PreconditionFailed(f"If-Match version {expected_version} is stale; the dunning policy is at "
+                                 f"version {version}", param="If-Match")
+    levels = tuple(DunningLevel(index, level["days_after_due"], level["title"], level["message"],
+                                level.get("fee") or None, level.get("payment_days", dunning.DEFAULT_PAYMENT_DAYS))
+                   for index, level in enumerate(body["levels"], start=1))
+    dunning.check_levels(levels)
+    fee_account_id = body.get("fee_account_id")
+    if fee_account_id is not None:
+        account = _account(tenant_id, fee_account_id)
+        if account is None or account.archived or account.type != "revenue":
+            raise invalid("fee_account_id", f"no revenue account with id '{fee_account_id}'")
+    now = utc_now()
+    stored = current.stored or DunningPolicy(tenant_id=tenant_id, created_at=now)
+    stored.enabled = body.get("enabled", True)
+    stored.fee_account_id = fee_account_id
+    stored.levels = [StoredLevel(level=lv.level, days_after_due=lv.days_after_due, title=lv.title, message=lv.message,
+                                 fee=lv.fee, payment_days=lv.payment_days) for lv in levels]
+    stored.updated_at = now
+    save_policy(stored)
+    return represent_policy(tenant, load_policy(tenant_id))
+
+
+def _account(tenant_id: str, account_id: str) -> Account | None:
+    try:
+        return load(Account, tenant_id, account_id)
+    except NotFound:
+        return None
+
+
+# ------------------------------------------------------------------------------ one invoice, one day
+
+
+@dataclass
+class Outcome:
+    invoice_id: str
+    marked_overdue: bool = False
+    reminder: Reminder | None = None
+
+
+def process_invoice(tenant_id: str, invoice_id: str, day: date, policy: Policy) -> Outcome:
+    """The job's work on one invoice for `day`; safe to repeat and to run concurrently."""
+    return retrying(lambda: _process(tenant_id, invoice_id, day, policy))
+
+
+def _process(tenant_id: str, invoice_id: str, day: date, policy: Policy) -> Outcome:
+    invoice = load(Invoice, tenant_id, invoice_id)
+    outcome = Outcome(invoice_id)
+    if invoice.status not in OPEN or not dunning.is_overdue(invoice.due_date, invoice.amount_due, day):
+        return outcome
+    mark = invoice.status == InvoiceStatus.AWAITING_PAYMENT
+    level = None
+    if policy.enabled and invoice.reminder_fee_for is None:  # fee invoices are not dunned themselves
+        level = dunning.due_level(policy.levels, _existing(tenant_id, invoice_id), invoice.due_date, day)
+    if not mark and level is None:
+        return outcome
+    tenant = load_tenant(tenant_id) if level is not None else None
+    outcome.marked_overdue = mark
+    outcome.reminder = _write(tenant, invoice, level, day, policy, mark=mark)
+    return outcome
+
+
+def _existing(tenant_id: str, invoice_id: str) -> list[ExistingReminder]:
+    return [ExistingReminder(int(r.level), r.date) for r in reminders_of_invoice(tenant_id, invoice_id)]
+
+
+def _write(tenant: Tenant | None, invoice: Invoice, level: DunningLevel | None, day: date, policy: Policy, *,
+           mark: bool) -> Reminder | None:
+    """One transaction: the overdue mark and/or the reminder (and its fee invoice), conditional on the
+    invoice being exactly as read."""
+    now = utc_now()
+    reminder = _reminder(invoice, level, day, now) if level else None
+    fee_write = None
+    if reminder is not None and level is not None and level.fee and tenant is not None:
+        fee_invoice, fee_write = _fee_invoice(tenant, invoice, reminder, level, day, policy)
+        reminder.fee, reminder.fee_currency = level.fee, tenant.base_currency
+        reminder.fee_invoice_id = fee_invoice.id
+
+    def write(tx: TransactWrite) -> None:
+        if mark:
+            invoice.status, invoice.updated_at = InvoiceStatus.OVERDUE, now
+            invoice.assign_keys()
+            tx.save(invoice)  # conditional on the version read
+            record_event(tx, invoice, "invoice.overdue", InvoiceOut)
+        else:
+            tx.condition_check(Invoice, invoice.pk, invoice.sk, condition=Invoice.version == invoice.version)
+        if reminder is not None:
+            if fee_write is not None:
+                fee_write(tx)
+            add_reminder(tx, reminder)
+            record_event(tx, reminder, "reminder.created", ReminderOut)
+
+    commit(write)
+    return reminder
+
+
+def _reminder(invoice: Invoice, level: DunningLevel, day: date, now: Any) -> Reminder:
+    return Reminder(
+        id=new_id("rem"),
+        tenant_id=invoice.tenant_id,
+        invoice_id=invoice.id,
+        invoice_number=invoice.number,
+        customer_id=invoice.customer_id,
+        customer_name=invoice.customer_name,
+        level=level.level,
+        title=level.title,
+        message=level.message,
+        date=day,
+        pay_by=dunning.pay_by(day, level),
+        currency=invoice.currency,
+        invoice_date=invoice.issue_date,
+        invoice_due_date=invoice.due_date,
+        invoice_total=invoice.total,
+        amount_paid=invoice.amount_paid + invoice.amount_credited,
+        amount_due=invoice.amount_due,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _fee_invoice(tenant: Tenant, invoice: Invoice, reminder: Reminder, level: DunningLevel, day: date,
+                 policy: Policy) -> tuple[Invoice, Any]:
+    """The fee as its own invoice to the same customer, in the base currency, without tax, posted in the
+    reminder's transaction. It is an ordinary receivable: payable, allocatable, voidable (to waive it),
+    and it shows in aged receivables, which a bare journal entry would not."""
+    account_id = policy.fee_account_id or _default_fee_account(tenant)
+    priced = price_lines(
+        tenant,
+        [{"description": f"Reminder fee: {level.title} for invoice {invoice.number}", "quantity": Decimal(1),
+          "unit_price": level.fee, "account_id": account_id}],
+        currency=tenant.base_currency,
+        prices_include_tax=False,
+    )
+    now = reminder.created_at
+    fee_invoice = Invoice(
+        id=new_id("inv"), tenant_id=tenant.id, status=InvoiceStatus.DRAFT, created_at=now, updated_at=now,
+        customer_id=invoice.customer_id, customer_name=invoice.customer_name, issue_date=day,
+        due_date=reminder.pay_by, currency=tenant.base_currency, exchange_rate=Decimal(1),
+        reference=f"Reminder {level.level} for {invoice.number}", notes=None, prices_include_tax=False,
+        lines=priced.lines, tax_breakdown=priced.tax_breakdown, subtotal=priced.totals.subtotal,
+        tax_total=priced.totals.tax_total, rounding_adjustment=priced.totals.rounding_adjustment,
+        total=priced.totals.total, amount_paid=Decimal(0), amount_credited=Decimal(0),
+        amount_due=priced.totals.total, reminder_fee_for=invoice.id,
+    )
+    post = invoices.posting_write(tenant, fee_invoice)
+
+    def write(tx: TransactWrite) -> None:
+        post(tx)
+        reminder.fee_invoice_number = fee_invoice.number
+
+    return fee_invoice, write
+
+
+def _default_fee_account(tenant: Tenant) -> str:
+    try:
+        return find_by_code(Account, tenant.id, FEE_ACCOUNT_CODE).id
+    except NotFound:
+        return tenant.system_accounts.sales
+
+
+# ----------------------------------------------------------------------------------- the API's use
+
+
+def invoice_reminders(tenant_id: str, invoice_id: str) -> list[Reminder]:
+    """The invoice's reminders by level (withdrawn ones left out); 404 for an unknown invoice."""
+    load(Invoice, tenant_id, invoice_id)
+    return [r for r in reminders_of_invoice(tenant_id, invoice_id) if not r.withdrawn]
+
+
+def create_next(tenant_id: str, invoice_id: str, day: date | None,
+                idempotency_key: str | None = None) -> dict[str, Any]:
+    """A reminder by hand: the level after the last one, now, if the invoice is overdue on `day`."""
+    return once(tenant_id, idempotency_key, "create_reminder", {"invoice_id": invoice_id, "date": str(day)},
+                lambda: represent(_create_next(tenant_id, invoice_id, day or today())))
+
+
+def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
+    policy = load_policy(tenant_id)
+
+    def run() -> Reminder:
+        invoice = load(Invoice, tenant_id, invoice_id)
+        if invoice.status not in OPEN:
+            raise InvalidState(f"Cannot remind a customer of an invoice that is {invoice.status.replace('_', ' ')}",
+                               param="status")
+        if invoice.reminder_fee_for is not None:
+            raise InvalidState("This invoice charges a reminder fee; fee invoices are not reminded", param="id")
+        if not dunning.is_overdue(invoice.due_date, invoice.amount_due, day):
+            raise InvalidState(f"The invoice is not overdue on {day.isoformat()} (due {invoice.due_date.isoformat()})",
+                               param="date", code="not_overdue")
+        level = dunning.next_level(policy.levels, _existing(tenant_id, invoice_id))
+        if level is None:
+            raise InvalidState(f"Every level of the dunning policy ({len(policy.levels)}) was already used for "
+                               "this invoice", param="level", code="dunning_exhausted")
+        tenant = load_tenant(tenant_id)
+        reminder = _write(tenant, invoice, level, day, policy, mark=invoice.status == InvoiceStatus.AWAITING_PAYMENT)
+        assert reminder is not None
+        return reminder
+
+    return retrying(run)
+
+
+def mark_sent(tenant_id: str, invoice_id: str, reminder_id: str) -> Reminder:
+    def run() -> Reminder:
+        reminder = find_reminder(tenant_id, invoice_id, reminder_id)
+        if reminder.sent_at is None:
+            reminder.sent_at = reminder.updated_at = utc_now()
+            _save_with_event(reminder, "reminder.sent")
+        return reminder
+
+    return retrying(run)
+
+
+def delete(tenant_id: str, invoice_id: str, reminder_id: str, expected_version: int | None) -> Reminder:
+    """Withdraw the most recent reminder, if it was not sent. Its fee invoice is voided first; the
+    level stays used, so the job moves on to the next level when that one is due."""
+    reminder = find_reminder(tenant_id, invoice_id, reminder_id)
+    check_version(reminder, expected_version)
+    if reminder.sent_at is not None:
+        raise InvalidState("A reminder that was sent cannot be deleted", param="id", code="reminder_sent")
+    latest = max((r for r in invoice_reminders(tenant_id, invoice_id)), key=lambda r: int(r.level))
+    if latest.id != reminder.id:
+        raise InvalidState(f"Only the most recent reminder (level {latest.level}) can be deleted", param="id",
+                           code="not_latest_reminder")
+    if reminder.fee_invoice_id:
+        fee_invoice = load(Invoice, tenant_id, reminder.fee_invoice_id)
+        if fee_invoice.status != InvoiceStatus.VOIDED:
+            try:
+                invoices.void(tenant_id, fee_invoice.id, max(today(), fee_invoice.issue_date))
+            except InvalidState as exc:
+                raise InvalidState(f"The reminder's fee invoice {fee_invoice.number} cannot be voided: {exc.message}",
+                                   param="id") from exc
+    reminder.deleted_at = reminder.updated_at = utc_now()
+    _save_with_event(reminder, "reminder.deleted")
+    return reminder
+
+
+def _save_with_event(reminder: Reminder, event_type: str) -> None:
+    def write(tx: TransactWrite) -> None:
+        reminder.assign_keys()
+        tx.save(reminder)
+        record_event(tx, reminder, event_type, ReminderOut)
+
+    commit(write)
+
+
+def represent(reminder: Reminder) -> dict[str, Any]:
+    return ReminderOut.model_validate(reminder).model_dump(mode="json")

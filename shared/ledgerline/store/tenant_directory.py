@@ -1,0 +1,38 @@
+"""The directory of tenants: `TENANTS` / `<tid>`, one item per tenant, written with the tenant.
+
+Jobs that visit every tenant (the daily reminders run) page through this one partition instead of
+scanning the table. It holds nothing but the id and when the tenant was created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.transactions import TransactWrite
+
+from ledgerline.store.table import TableModel, connection
+
+PARTITION = "TENANTS"
+
+
+class TenantListing(TableModel):
+    tenant_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(tenant_id: str) -> tuple[str, str]:
+        return PARTITION, tenant_id
+
+
+def add_listing(tx: TransactWrite, tenant_id: str, created_at: datetime) -> None:
+    tx.save(TenantListing(*TenantListing.key(tenant_id), tenant_id=tenant_id, created_at=created_at),
+            condition=TableModel.pk.does_not_exist())
+
+
+def all_tenant_ids(page_size: int = 500) -> Iterator[str]:
+    """Every tenant id, in id order (ids are ULIDs, so oldest first), a page at a time."""
+    connection()
+    for listing in TenantListing.query(PARTITION, page_size=page_size):
+        yield listing.sk

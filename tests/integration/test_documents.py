@@ -1,0 +1,157 @@
+"""PDFs of invoices and credit notes: on demand through the API, by the bus consumer, and in S3 (moto)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Iterator
+from io import BytesIO
+
+import boto3
+import pytest
+from botocore.config import Config
+from moto.server import ThreadedMotoServer
+from pypdf import PdfReader
+
+from ledgerline.domain.api_keys import digest
+from ledgerline.local.dynamodb_local import free_port
+from ledgerline.pdf import blobs
+from ledgerline.pdf.blobs import MemoryBlobStore, S3BlobStore
+from ledgerline.store.api_keys import find_by_digest
+from ledgerline.store.events import list_events
+from tests.conftest import load_event
+from tests.integration.books import Books
+from tests.lambda_context import LambdaContext
+
+
+@pytest.fixture
+def store() -> Iterator[MemoryBlobStore]:
+    memory = MemoryBlobStore()
+    blobs.use(memory)
+    yield memory
+    blobs.use(None)
+
+
+def text_of(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def handler(function: str, module: str = "app"):
+    return importlib.import_module(f"functions.{function}.{module}").handler
+
+
+def test_a_posted_invoice_downloads_as_a_pdf_with_its_number_total_and_customer(books: Books, store):
+    # Given a posted invoice to a customer whose name is not Latin-1
+    customer = books.customer("Łódź 東京 Zürich GmbH", address={"line1": "ul. Piotrkowska 10", "city": "Łódź",
+                                                                  "country": "PL"})
+    invoice = books.posted(customer, reference="PO-77")
+    # When its PDF is asked for (locally: the bytes)
+    response = books.call("GET", f"/v1/invoices/{invoice['id']}/pdf", expect=200)
+    # Then it is a PDF a person can read: number, total, customer, reference
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == f'inline; filename="{invoice["number"]}.pdf"'
+    pages, text = text_of(response.content)
+    assert pages == 1 and "Page 1 of 1" in text
+    assert invoice["number"] in text and "1,375.00" in text and "AUD 1,375.00" in text
+    assert "Łódź 東京 Zürich GmbH" in text and "PO-77" in text and "Test Pty Ltd" in text
+    # And the file is recorded once, with its SHA-256, under the tenant's prefix
+    (key, (data, content_type)), = store.objects.items()
+    assert key.startswith(f"{books.tenant_id}/invoice/{invoice['id']}/") and content_type == "application/pdf"
+    assert response.headers["x-content-sha256"] in key and data == response.content
+    assert books.events().count("document.rendered") == 1
+
+
+def test_asking_again_or_rendering_on_the_event_gives_the_same_file(books: Books, store):
+    invoice = books.posted(books.customer())
+    first = books.call("GET", f"/v1/invoices/{invoice['id']}/pdf", expect=200)
+    # The bus event arrives after the on-demand render: nothing new is written
+    event = load_event("eventbridge/invoice_posted.json", tenant_id=books.tenant_id, invoice_id=invoice["id"])
+    result = handler("pdf_renderer")(event, LambdaContext())
+    second = books.call("GET", f"/v1/invoices/{invoice['id']}/pdf", expect=200)
+    assert result["rendered"] and result["sha256"] == first.headers["x-content-sha256"]
+    assert first.content == second.content and len(store.objects) == 1
+    assert books.events().count("document.rendered") == 1
+
+
+def test_the_bus_consumer_renders_before_anyone_asks(books: Books, store):
+    invoice = books.posted(books.customer())
+    event = load_event("eventbridge/invoice_posted.json", tenant_id=books.tenant_id, invoice_id=invoice["id"])
+    result = handler("pdf_renderer")(event, LambdaContext())
+    assert result["rendered"] and result["key"] in store.objects
+    rendered = [e for e in list_events(books.tenant_id, limit=100) if e.type == "document.rendered"]
+    assert rendered[0].payload()["document_id"] == invoice["id"]
+    assert rendered[0].payload()["sha256"] == result["sha256"]
+
+
+def test_a_draft_has_no_pdf_and_another_tenants_invoice_is_not_found(books: Books, make_tenant, api, store):
+    draft = books.draft(books.customer())
+    refused = books.call("GET", f"/v1/invoices/{draft['id']}/pdf", expect=409).json()["error"]
+    assert refused["code"] == "document_not_posted" and "post it first" in refused["message"]
+    posted = books.posted(books.customer())
+    other = make_tenant()
+    response = api.get(f"/v1/invoices/{posted['id']}/pdf", headers=other.headers)
+    assert response.status_code == 404 and response.json()["error"]["code"] == "resource_missing"
+    assert not store.objects
+
+
+def test_a_long_invoice_has_numbered_pages(books: Books, store):
+    lines = [{"description": f"Line {n}", "unit_price": "10.00", "tax_code_id": books.tax_codes["GST10"]}
+             for n in range(1, 101)]
+    invoice = books.posted(books.customer(), lines)
+    pages, text = text_of(books.call("GET", f"/v1/invoices/{invoice['id']}/pdf", expect=200).content)
+    assert pages > 1 and "Page 1 of" in text and f"Page {pages} of {pages}" in text
+    assert "Line 100" in text and "1,100.00" in text
+
+
+def test_a_credit_note_pdf(books: Books, store):
+    invoice = books.posted(books.customer())
+    note = books.post("/v1/credit-notes", {"invoice_id": invoice["id"], "amount": "100.00", "reason": "Discount"})
+    response = books.call("GET", f"/v1/credit-notes/{note['id']}/pdf", expect=200)
+    _, text = text_of(response.content)
+    assert note["number"] in text and invoice["number"] in text and "110.00" in text
+    event = load_event("eventbridge/invoice_posted.json", tenant_id=books.tenant_id, invoice_id=note["id"])
+    event["detail-type"] = "credit_note.posted"
+    assert handler("pdf_renderer")(event, LambdaContext())["sha256"] == response.headers["x-content-sha256"]
+
+
+# --------------------------------------------------------------------------------------- S3 (moto)
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_store(s3_endpoint) -> Iterator[S3BlobStore]:
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id="test",
+                          aws_secret_access_key="test", config=Config(signature_version="s3v4"))
+    client.create_bucket(Bucket="ledgerline-documents")
+    store = S3BlobStore("ledgerline-documents", client)
+    blobs.use(store)
+    yield store
+    blobs.use(None)
+
+
+def test_in_aws_the_pdf_is_kept_in_s3_and_handed_out_as_a_presigned_url(books: Books, s3_store):
+    invoice = books.posted(books.customer())
+    # The invoices function, as API Gateway invokes it, with the bucket configured
+    key_id = find_by_digest(digest(books.headers["Authorization"].split()[1])).id
+    event = load_event("api/get_invoice_pdf.json", tenant_id=books.tenant_id, key_id=key_id,
+                       invoice_id=invoice["id"])
+    response = handler("invoices")(event, LambdaContext())
+    assert response["statusCode"] == 200, response["body"]
+    body = json.loads(response["body"])
+    assert body["object"] == "document_pdf" and body["document_id"] == invoice["id"]
+    assert set(body) >= {"url", "expires_at", "sha256", "size"}
+    key = f"{books.tenant_id}/invoice/{invoice['id']}/{body['sha256']}.pdf"
+    assert key in body["url"] and "X-Amz-Signature" in body["url"] and "X-Amz-Expires=900" in body["url"]
+    # The object is private in the bucket, under the tenant's prefix, and is the PDF
+    stored = s3_store.client.get_object(Bucket="ledgerline-documents", Key=key)
+    assert stored["ContentType"] == "application/pdf"
+    assert invoice["number"] in text_of(stored["Body"].read())[1]

@@ -1,0 +1,133 @@
+"""PDF rendering without a database: records in memory → views → ReportLab → pypdf reads it back."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from ledgerline.pdf import views
+from ledgerline.pdf.blobs import MemoryBlobStore, blob_key
+from ledgerline.pdf.render import render
+from ledgerline.store.documents import CreditNote, DocumentLine, Invoice, TaxSubtotal
+from ledgerline.store.parties import Address, Party
+from ledgerline.store.reminders import Reminder
+from ledgerline.store.tenants import BankDetails, Tenant
+
+NOW = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
+
+
+def tenant(**fields) -> Tenant:
+    return Tenant(id="ten_1", name="Acme Zürich AG", base_currency="CHF", country="CH", timezone="UTC",
+                  tax_id="CHE-123.456.789 MWST", email="billing@acme.example",
+                  address=Address(line1="Bahnhofstrasse 1", postal_code="8001", city="Zürich", country="CH"),
+                  bank_details=BankDetails(account_name="Acme Zürich AG", bank_name="Zürcher Kantonalbank",
+                                           iban="CH93 0076 2011 6238 5295 7", bic="ZKBKCHZZ80A"),
+                  **fields)
+
+
+def customer() -> Party:
+    return Party(id="pty_1", tenant_id="ten_1", name="Łódź 東京 Trading", kind="customer",
+                 address=Address(line1="ul. Piotrkowska 10", postal_code="90-001", city="Łódź", country="PL"),
+                 tax_id="PL1234567890")
+
+
+def invoice(lines: int = 2, currency: str = "CHF") -> Invoice:
+    price = Decimal("100") if currency == "CHF" else Decimal("100000")
+    document_lines = [DocumentLine(description=f"Beratung {n} — Zürich 東京", quantity=Decimal("10"),
+                                   unit_price=price, account_id="acc_1", tax_code_id="txc_1",
+                                   tax_rate=Decimal("8.1"), net_amount=price * 10, tax_amount=price * Decimal("0.81"),
+                                   amount=price * Decimal("10.81")) for n in range(1, lines + 1)]
+    subtotal = price * 10 * lines
+    tax = (subtotal * Decimal("0.081")).quantize(Decimal("0.01"))
+    return Invoice(id="inv_1", tenant_id="ten_1", status="awaiting_payment", number="INV-2030-0001",
+                   customer_id="pty_1", customer_name="Łódź 東京 Trading", currency=currency,
+                   exchange_rate=Decimal(1), lines=document_lines,
+                   tax_breakdown=[TaxSubtotal(tax_code_id="txc_1", tax_code="VAT81", rate=Decimal("8.1"),
+                                              taxable_amount=subtotal, tax_amount=tax)],
+                   subtotal=subtotal, tax_total=tax, rounding_adjustment=Decimal(0), total=subtotal + tax,
+                   issue_date=date(2030, 1, 10), due_date=date(2030, 2, 9), reference="PO-4711",
+                   notes="Danke für Ihren Auftrag.", prices_include_tax=False, amount_paid=Decimal(0),
+                   amount_credited=Decimal(0), amount_due=subtotal + tax, created_at=NOW, updated_at=NOW)
+
+
+def pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(BytesIO(data)).pages]
+
+
+def test_an_invoice_shows_its_number_customer_total_and_payment_details():
+    text = "\n".join(pages(render(views.invoice_document(tenant(), invoice(), customer()))))
+    assert "INV-2030-0001" in text
+    assert "Łódź 東京 Trading" in text and "Acme Zürich AG" in text
+    assert "2,162.00" in text  # total of 2 x 1,000.00 plus 8.1 % VAT
+    assert "CH93 0076 2011 6238 5295 7" in text and "PO-4711" in text
+    assert "Page 1 of 1" in text
+
+
+def test_a_long_invoice_runs_over_pages_with_page_numbers_and_repeated_headings():
+    data = render(views.invoice_document(tenant(), invoice(lines=120), customer()))
+    text = pages(data)
+    assert len(text) > 1
+    assert "Page 1 of" in text[0] and f"Page {len(text)} of {len(text)}" in text[-1]
+    for later in text[1:]:
+        assert "INVOICE INV-2030-0001" in later and "DESCRIPTION" in later  # short header and column headings
+    assert "Beratung 120 — Zürich 東京" in "".join(text)
+    assert "AMOUNT DUE" in text[-1]
+
+
+def test_rendering_is_deterministic():
+    document = views.invoice_document(tenant(), invoice(lines=3), customer())
+    first, second = render(document), render(document)
+    assert first == second
+    assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest()
+
+
+def test_amounts_follow_the_currencys_minor_units():
+    text = "".join(pages(render(views.invoice_document(tenant(), invoice(currency="IDR"), customer()))))
+    assert "IDR 2,162,000" in text and "2,162,000.00" not in text
+
+
+def test_a_reminder_shows_what_is_due_with_its_fee():
+    reminder = Reminder(id="rem_1", tenant_id="ten_1", invoice_id="inv_1", invoice_number="INV-2030-0001",
+                        customer_id="pty_1", customer_name="Łódź 東京 Trading", level=2, title="Zweite Mahnung",
+                        message="Bitte bezahlen Sie den offenen Betrag.", date=date(2030, 3, 2),
+                        pay_by=date(2030, 3, 12), currency="CHF", invoice_date=date(2030, 1, 10),
+                        invoice_due_date=date(2030, 2, 9), invoice_total=Decimal("2162"), amount_paid=Decimal("162"),
+                        amount_due=Decimal("2000"), fee=Decimal("20"), fee_currency="CHF",
+                        fee_invoice_number="INV-2030-0002", created_at=NOW, updated_at=NOW)
+    text = "".join(pages(render(views.reminder_document(tenant(), reminder, customer()))))
+    assert "Zweite Mahnung" in text and "PAYMENT REMINDER" in text
+    assert "CHF 2,020.00" in text and "2030-03-12" in text and "INV-2030-0002" in text
+    assert "Days overdue" in text.replace("DAYS OVERDUE", "Days overdue")
+
+
+def test_a_credit_note_shows_how_it_settles():
+    note = CreditNote(id="cn_1", tenant_id="ten_1", number="CN-2030-0001", customer_id="pty_1",
+                      customer_name="Łódź 東京 Trading", currency="CHF", exchange_rate=Decimal(1),
+                      lines=invoice().lines[:1], tax_breakdown=[], subtotal=Decimal(1000), tax_total=Decimal(0),
+                      rounding_adjustment=Decimal(0), total=Decimal(1000), invoice_id="inv_1",
+                      invoice_number="INV-2030-0001", date=date(2030, 1, 20), reason="Rabatt",
+                      amount_applied=Decimal(1000), unallocated_amount=Decimal(0), journal_entry_id="je_1",
+                      status="posted", created_at=NOW, updated_at=NOW)
+    text = "".join(pages(render(views.credit_note_document(tenant(), note, customer()))))
+    assert "CREDIT NOTE" in text and "CN-2030-0001" in text and "INV-2030-0001" in text
+    assert "Reason: Rabatt" in text
+
+
+def test_the_memory_blob_store_keeps_bytes_under_the_tenant_prefix():
+    store = MemoryBlobStore()
+    key = blob_key("ten_1", "invoice", "inv_1", "ab" * 32)
+    store.put(key, b"%PDF", "application/pdf")
+    assert key.startswith("ten_1/invoice/inv_1/") and store.get(key) == b"%PDF"
+    assert store.link(key, "x.pdf", 60) is None
+    assert MemoryBlobStore(presign=True).link(key, "x.pdf", 60).startswith("memory://ten_1/")
+
+
+@pytest.mark.parametrize(("value", "text"), [(Decimal("10.000000"), "10"), (Decimal("1.50"), "1.5"),
+                                             (Decimal("1E+2"), "100")])
+def test_quantities_print_plainly(value, text):
+    assert views.plain(value) == text
