@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     document_link_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600)  # presigned URL lifetime
     # The local runtime runs the reminders job for today when `ledgerline dev` starts.
     local_reminders_on_start: bool = True
+    # Documents (PDFs): the private S3 bucket in AWS; unset locally, where they go to <data_dir>/documents.
+    documents_bucket: str | None = None
+    document_link_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600)  # presigned URL lifetime
+    # The local runtime runs the reminders job for today when `ledgerline dev` starts.
+    local_reminders_on_start: bool = True
 
     @model_validator(mode="after")
     def _local_database(self) -> Settings:

@@ -6,10 +6,11 @@ import argparse
 import json
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from ledgerline.domain.errors import LedgerlineError
@@ -57,6 +58,27 @@ def event_pipeline():  # type: ignore[no-untyped-def]
     return event_pipeline.running(checkpoint=_data_dir() / f"relay-{settings.table_name}.json")
 
 
+def reminders_at_start() -> None:
+    """Run today's reminders job in a background thread, so the server is up at once and a user sees
+    invoices turn overdue and reminders appear without waiting for a schedule."""
+    if not get_settings().local_reminders_on_start:
+        return
+
+    def work() -> None:
+        from ledgerline.clock import today
+        from ledgerline.reminders import job
+
+        try:
+            report = job.run(today())
+        except LedgerlineError as exc:
+            print(f"Reminders job for today failed: {exc.message}", file=sys.stderr)
+            return
+        print(f"Reminders job for {report.date}: {report.marked_overdue} invoice(s) marked overdue, "
+              f"{report.reminders_created} reminder(s) created", file=sys.stderr, flush=True)
+
+    threading.Thread(target=work, name="reminders-at-start", daemon=True).start()
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -70,6 +92,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
               "Create a tenant and its admin API key in another terminal:\n"
               '  .venv/bin/ledgerline tenant create --name "Acme Pty Ltd" --base-currency AUD --country AU\n',
               file=sys.stderr, flush=True)
+        reminders_at_start()
         # uvicorn re-raises SIGTERM after its shutdown; exiting through SystemExit lets cleanup run.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         uvicorn.run(create_local_app(), host=settings.host, port=settings.port, log_level="warning")
@@ -146,6 +169,18 @@ def cmd_webhooks_listen(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reminders_run(args: argparse.Namespace) -> int:
+    """The daily dunning job for a date (default today), for every tenant or one."""
+    from ledgerline.clock import today
+    from ledgerline.reminders import job
+
+    day = date.fromisoformat(args.date) if args.date else today()
+    with local_database():
+        report = job.run(day, [args.tenant] if args.tenant else None)
+    print(json.dumps(report.as_dict(), indent=2))
+    return 1 if report.failures else 0
+
+
 def _moment(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
@@ -187,6 +222,13 @@ def parser() -> argparse.ArgumentParser:
     replay.add_argument("--since", required=True, help="ISO 8601 with a time zone, e.g. 2026-11-21T00:00:00Z")
     replay.add_argument("--until", help="ISO 8601 with a time zone; default now")
     replay.set_defaults(run=cmd_events_replay)
+
+    dunning = commands.add_parser("reminders", help="payment reminders (dunning)").add_subparsers(
+        dest="action", required=True)
+    run = dunning.add_parser("run", help="run the daily reminders job: mark overdue invoices, create due reminders")
+    run.add_argument("--date", help="YYYY-MM-DD; default today (UTC). Later dates show what will happen")
+    run.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
+    run.set_defaults(run=cmd_reminders_run)
 
     hooks = commands.add_parser("webhooks", help="webhook tools").add_subparsers(dest="action", required=True)
     listen = hooks.add_parser("listen", help="receive webhooks on loopback and check their signatures")
