@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI, Request
 
 from ledgerline.api import errors
 from ledgerline.observability import logger
+from ledgerline.schemas.errors import ERROR_RESPONSES
 
 DESCRIPTION = """
 Invoicing and double-entry accounting over HTTPS.
@@ -21,7 +22,7 @@ lists are paginated with `limit` and `cursor`, and errors share one envelope:
 def create_app(*routers: APIRouter, title: str = "Ledgerline API") -> FastAPI:
     app = FastAPI(title=title, version="1.0.0", description=DESCRIPTION)
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
     errors.install(app)
 
     @app.middleware("http")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -13,6 +12,7 @@ from ledgerline.clock import today
 from ledgerline.domain.documents import effective_status
 from ledgerline.domain.money import round_money, with_minor_units
 from ledgerline.schemas.common import Currency, Input, Output, Text, Timestamps, UnitPrice
+from ledgerline.schemas.common import Day as Date
 
 
 def scale(target: object, currency: str, *fields: str) -> None:

@@ -12,13 +12,14 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
 
 from ledgerline.domain.errors import Conflict, ValidationFailed
 from ledgerline.settings import get_settings
 from ledgerline.store.records import tenant_partition
-from ledgerline.store.table import connection
+from ledgerline.store.table import as_domain_error, connection
 
 # The client's key is the idempotency key; the operation and body must match on a replay.
 CONFIG = IdempotencyConfig(
@@ -72,3 +73,9 @@ def once(
             param="Idempotency-Key",
             code="idempotency_in_progress",
         ) from exc
+    except IdempotencyPersistenceLayerError as exc:
+        # The idempotency record could not be read or written (e.g. throttled): busy, not broken.
+        unavailable = as_domain_error(exc)
+        if unavailable is None:
+            raise
+        raise unavailable from exc

@@ -58,13 +58,14 @@ def _close(tenant_id: str, year: int) -> dict[str, Any]:
         chunk = to_close[offset : offset + CLOSING_ACCOUNTS_PER_ENTRY]
         entry_ids.append(_post_closing(tenant, year, end, chunk, currency))
     retrying(lambda: _lock(tenant_id, year, start, end, entry_ids))
+    # JSON-ready: with an Idempotency-Key this result is stored as the replayed response
     return {
         "object": "fiscal_year_close",
         "year": year,
-        "start": start,
-        "end": end,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
         "entry_ids": entry_ids,
-        "lock_date": end,
+        "lock_date": end.isoformat(),
     }
 
 

@@ -212,6 +212,8 @@ def account_lines(
     connection()
     partition = LedgerLine.partition(tenant_id, account_id)
     check_start_key(start_key, "PK", partition)
+    if from_date and to_date and from_date > to_date:
+        return Page([], None)  # an empty range (DynamoDB refuses a BETWEEN whose bounds are reversed)
     low = (from_date or date.min).isoformat()
     high = (to_date or date.max).isoformat() + "#~"
     results = LedgerLine.query(

@@ -142,6 +142,27 @@ def raise_if_retryable(exc: Exception) -> None:
         raise ServiceUnavailable("the database is busy; retry the request shortly") from exc
 
 
+def as_domain_error(exc: BaseException) -> ServiceUnavailable | None:
+    """What an SDK failure means to a client, when it means something: DynamoDB refusing the work for
+    now (throttling, a conflicting transaction, its own 500) anywhere in the cause chain is a
+    ServiceUnavailable (503, safe to retry). Reads and Powertools' idempotency records end up here."""
+    pending: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        code = getattr(current, "cause_response_code", None)
+        response = getattr(current, "response", None)
+        if code is None and isinstance(response, dict):
+            code = response.get("Error", {}).get("Code")
+        if code in RETRYABLE_CODES:
+            return ServiceUnavailable("the database is busy; retry the request shortly")
+        pending += [e for e in (current.__cause__, current.__context__, *current.args) if isinstance(e, BaseException)]
+    return None
+
+
 def key_of(item: TableModel, index: Any = None) -> dict[str, dict[str, str]]:
     """The exclusive start key that resumes a query right after `item`."""
     key = {"PK": {"S": item.pk}, "SK": {"S": item.sk}}

@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1/periods", tags=["periods"])
 
 @router.post("/{year}/close", response_model=FiscalYearClose, operation_id="close_fiscal_year",
              summary="Close a fiscal year: move its profit to retained earnings and lock it")
-def close(year: int = Path(ge=1900, le=9999, description="Calendar year in which the fiscal year ends"),
+def close(year: int = Path(ge=1900, le=9998, description="Calendar year in which the fiscal year ends"),
           idempotency_key: str | None = IdempotencyKeyHeader,
           principal: Principal = Depends(require("journal-entries:write"))) -> Any:
     return periods.close_year(principal.tenant_id, year, idempotency_key)

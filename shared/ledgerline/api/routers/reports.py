@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -11,6 +10,7 @@ from ledgerline.api.pagination import PageRequest
 from ledgerline.clock import today
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.periods import AGEING_BUCKETS
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.reports import (
     AgedReceivables,
     BalanceSheet,
@@ -34,7 +34,7 @@ CSV_EXAMPLE = {"text/csv": {"schema": {"type": "string"}}}
     responses={200: {"content": CSV_EXAMPLE}},
 )
 def trial_balance(
-    as_of: date | None = Query(None, description="Defaults to today"),
+    as_of: Day | None = Query(None, description="Defaults to today"),
     format: Format = FormatQuery,
     principal: Principal = Depends(READ),
 ) -> Any:
@@ -57,8 +57,8 @@ def trial_balance(
     responses={200: {"content": CSV_EXAMPLE}},
 )
 def profit_and_loss(
-    from_: date = Query(alias="from"),
-    to: date = Query(),
+    from_: Annotated[Day, Query(alias="from")],
+    to: Annotated[Day, Query()],
     compare_to: str | None = Query(
         None, pattern="^previous_period$", description="previous_period adds a column for the period before"
     ),
@@ -91,7 +91,7 @@ def profit_and_loss(
     responses={200: {"content": CSV_EXAMPLE}},
 )
 def balance_sheet(
-    as_of: date | None = Query(None, description="Defaults to today"),
+    as_of: Day | None = Query(None, description="Defaults to today"),
     format: Format = FormatQuery,
     principal: Principal = Depends(READ),
 ) -> Any:
@@ -118,7 +118,7 @@ def balance_sheet(
     responses={200: {"content": CSV_EXAMPLE}},
 )
 def aged_receivables(
-    as_of: date | None = Query(None, description="Defaults to today"),
+    as_of: Day | None = Query(None, description="Defaults to today"),
     format: Format = FormatQuery,
     principal: Principal = Depends(READ),
 ) -> Any:
@@ -142,8 +142,8 @@ def general_ledger(
     request: Request,
     page: PageRequest = Depends(),
     account_id: str = Query(),
-    from_: date | None = Query(None, alias="from"),
-    to: date | None = Query(None),
+    from_: Day | None = Query(None, alias="from"),
+    to: Day | None = Query(None),
     format: Format = FormatQuery,
     principal: Principal = Depends(READ),
 ) -> Any:
@@ -169,8 +169,8 @@ def general_ledger(
     responses={200: {"content": CSV_EXAMPLE}},
 )
 def tax_summary(
-    from_: date = Query(alias="from"),
-    to: date = Query(),
+    from_: Annotated[Day, Query(alias="from")],
+    to: Annotated[Day, Query()],
     format: Format = FormatQuery,
     principal: Principal = Depends(READ),
 ) -> Any:

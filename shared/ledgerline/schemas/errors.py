@@ -1,0 +1,44 @@
+"""The error envelope, as the OpenAPI description documents it (api/errors.py builds it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    type: str = Field(description="invalid_request_error, authentication_error, permission_error, "
+                                  "rate_limit_error or api_error")
+    code: str = Field(description="Machine-readable reason, e.g. validation_error, resource_missing, missing_scope")
+    message: str
+    param: str | None = Field(description="The field, parameter or header the error is about, if any")
+    details: list[ErrorDetail] = Field(description="One entry per invalid field (validation errors)")
+    request_id: str | None = Field(description="Also sent as the X-Request-ID header and written to the logs")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+_WHEN = {
+    400: "Malformed JSON, cursor or header",
+    401: "No, unknown, revoked or expired API key",
+    403: "The API key lacks the route's scope",
+    404: "No such object (also another tenant's), or no such route",
+    409: "Wrong state, taken code, locked period, or the same Idempotency-Key still in progress",
+    412: "If-Match names a version that is no longer current",
+    422: "Validation failed; `details` names each field",
+    429: "Rate limit exceeded; retry after the Retry-After header's seconds",
+    503: "Too many concurrent writers or the database is busy; retry",
+}
+
+# Declared on every route (api/app.py), replacing FastAPI's default 422 body, which this API never sends.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": when} for status, when in _WHEN.items()
+}
