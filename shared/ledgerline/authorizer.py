@@ -14,8 +14,10 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 
 from ledgerline.domain.errors import Unauthenticated
+from ledgerline.domain.rate_limits import usage_key
 from ledgerline.observability import logger
 from ledgerline.services.api_keys import authenticate
+from ledgerline.settings import get_settings
 
 
 def bearer_token(event: APIGatewayAuthorizerRequestEvent) -> str | None:
@@ -38,7 +40,10 @@ def authorize(raw_event: dict[str, Any]) -> dict[str, Any]:
     policy = APIGatewayAuthorizerResponse(
         principal_id=principal.key_id, region=arn.region, aws_account_id=arn.aws_account_id,
         api_id=arn.api_id, stage=arn.stage,
-        context={"tenant_id": principal.tenant_id, "key_id": principal.key_id, "scopes": " ".join(principal.scopes)},
+        context={"tenant_id": principal.tenant_id, "key_id": principal.key_id, "scopes": " ".join(principal.scopes),
+                 "plan": principal.plan},
+        # Puts the request in its tenant's usage plan (the backstop behind the per-plan rate limits).
+        usage_identifier_key=usage_key(get_settings().stack_name, principal.tenant_id),
     )
     policy.allow_all_routes()
     return policy.asdict()

@@ -36,8 +36,11 @@ class LocalServer:
         return subprocess.run([CLI, *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
                               timeout=timeout, check=False)
 
-    def create_tenant(self, name: str = "E2E Pty Ltd", currency: str = "AUD", country: str = "AU") -> dict[str, str]:
-        run = self.cli("tenant", "create", "--name", name, "--base-currency", currency, "--country", country)
+    def create_tenant(self, name: str = "E2E Pty Ltd", currency: str = "AUD", country: str = "AU",
+                      plan: str = "enterprise") -> dict[str, str]:
+        # Enterprise (no rate limit) unless a test asks otherwise: tests make many requests per tenant.
+        run = self.cli("tenant", "create", "--name", name, "--base-currency", currency, "--country", country,
+                       "--plan", plan)
         assert run.returncode == 0, run.stderr
         return json.loads(run.stdout)
 

@@ -37,10 +37,14 @@ class TenantKey:
 
 @pytest.fixture
 def make_tenant() -> Callable[..., TenantKey]:
-    """A new tenant (own chart, tax codes and admin key) per call: tests never share books."""
+    """A new tenant (own chart, tax codes and admin key) per call: tests never share books.
 
-    def make(country: str = "AU", currency: str = "AUD", name: str = "Test Pty Ltd") -> TenantKey:
-        tenant, secret = create_tenant(name=name, base_currency=currency, country=country)
+    Tenants are on the enterprise plan (no rate limit) unless a test asks for another plan.
+    """
+
+    def make(country: str = "AU", currency: str = "AUD", name: str = "Test Pty Ltd",
+             plan: str = "enterprise") -> TenantKey:
+        tenant, secret = create_tenant(name=name, base_currency=currency, country=country, plan=plan)
         return TenantKey(tenant.id, secret)
 
     return make

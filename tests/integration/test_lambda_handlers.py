@@ -26,9 +26,10 @@ def test_authorizer_allows_a_valid_key_and_passes_tenant_and_scopes(tenant):
     event = load_event("authorizer/request.json", api_key=tenant.secret)
     # When the authorizer runs
     policy = handler("authorizer")(event, LambdaContext())
-    # Then it allows the call and hands the tenant and scopes to the function
+    # Then it allows the call and hands the tenant, scopes and plan (for rate limits) to the function
     assert policy["policyDocument"]["Statement"][0]["Effect"] == "Allow"
-    assert policy["context"] == {"tenant_id": tenant.tenant_id, "key_id": key_id(tenant), "scopes": "admin"}
+    assert policy["context"] == {"tenant_id": tenant.tenant_id, "key_id": key_id(tenant), "scopes": "admin",
+                                 "plan": "enterprise"}
 
 
 @pytest.mark.parametrize("secret", ["ll_live_" + "x" * 43, "not-a-key", ""])

@@ -7,10 +7,12 @@ result in the request context; locally the same `authenticate` runs here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ledgerline.api import rate_limit
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.errors import Forbidden
 from ledgerline.domain.scopes import grants
@@ -26,15 +28,18 @@ def principal_from_authorizer(request: Request) -> Principal | None:
     if "tenant_id" not in context:
         return None
     return Principal(tenant_id=context["tenant_id"], key_id=context["key_id"],
-                     scopes=tuple(context.get("scopes", "").split()))
+                     scopes=tuple(context.get("scopes", "").split()), plan=context.get("plan") or None)
 
 
 def current_principal(request: Request,
-                      credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+                      credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+                      now: datetime = Depends(rate_limit.request_time)) -> Principal:
+    """The caller, authenticated, and counted against their tenant's rate limit (429 when over it)."""
     principal = principal_from_authorizer(request)
     if principal is None:
         principal = authenticate(credentials.credentials if credentials else None)
     logger.append_keys(tenant_id=principal.tenant_id, key_id=principal.key_id)
+    rate_limit.enforce(request, principal, now)
     return principal
 
 

@@ -32,6 +32,7 @@ class Principal:
     tenant_id: str
     key_id: str
     scopes: tuple[str, ...]
+    plan: str | None = None  # the tenant's plan, for rate limits; None when the caller did not say
 
 
 def usable(*, revoked: bool, expires_at: datetime | None, now: datetime) -> bool:

@@ -12,6 +12,12 @@ class Plan(StrEnum):
     ENTERPRISE = "enterprise"
 
 
+class TenantStatus(StrEnum):
+    ACTIVE = "active"
+    # Deprovisioned (its CloudFormation resource was deleted): keys refused, books kept.
+    DEACTIVATED = "deactivated"
+
+
 DEFAULT_INVOICE_FORMAT = "INV-{YYYY}-{SEQ:4}"
 DEFAULT_CREDIT_NOTE_FORMAT = "CN-{YYYY}-{SEQ:4}"
 DEFAULT_PAYMENT_TERMS_DAYS = 30

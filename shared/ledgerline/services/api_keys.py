@@ -9,11 +9,13 @@ from ledgerline.domain import api_keys as rules
 from ledgerline.domain import scopes
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.errors import FieldIssue, Forbidden, Unauthenticated, ValidationFailed
+from ledgerline.domain.tenants import TenantStatus
 from ledgerline.ids import new_id
 from ledgerline.settings import get_settings
 from ledgerline.store import api_keys as store
 from ledgerline.store.api_keys import ApiKey
 from ledgerline.store.records import Page
+from ledgerline.store.tenants import find_tenant
 
 
 def authenticate(secret: str | None) -> Principal:
@@ -29,7 +31,11 @@ def authenticate(secret: str | None) -> Principal:
         raise Unauthenticated("This API key has been revoked", code="api_key_revoked")
     if key.expires_at is not None and key.expires_at <= utc_now():
         raise Unauthenticated("This API key has expired", code="api_key_expired")
-    return Principal(tenant_id=key.tenant_id, key_id=key.id, scopes=tuple(key.scopes))
+    # The tenant's status and plan: the authorizer's cache (60 s) makes this read rare in AWS.
+    tenant = find_tenant(key.tenant_id)
+    if tenant is None or tenant.status != TenantStatus.ACTIVE:
+        raise Unauthenticated("This API key's tenant has been deactivated", code="tenant_deactivated")
+    return Principal(tenant_id=key.tenant_id, key_id=key.id, scopes=tuple(key.scopes), plan=tenant.plan)
 
 
 def new_key(tenant_id: str, name: str, key_scopes: list[str], expires_at: datetime | None) -> tuple[ApiKey, str]:
@@ -84,3 +90,17 @@ def revoke(principal: Principal, key_id: str) -> ApiKey:
         raise Forbidden(f"A key cannot revoke a key with scopes it lacks: {', '.join(beyond)}", param="id")
     store.mark_revoked(key, utc_now())
     return key
+
+
+def revoke_all(tenant_id: str) -> int:
+    """Revoke every key of a tenant (when it is deprovisioned); returns how many were still usable."""
+    now, revoked, start_key = utc_now(), 0, None
+    while True:
+        page = store.list_api_keys(tenant_id, limit=100, start_key=start_key)
+        for key in page.items:
+            if key.revoked_at is None:
+                store.mark_revoked(key, now)
+                revoked += 1
+        if page.next_key is None:
+            return revoked
+        start_key = page.next_key

@@ -7,11 +7,11 @@ from typing import Any
 from ledgerline.clock import utc_now
 from ledgerline.domain import chart
 from ledgerline.domain import tenants as rules
-from ledgerline.domain.errors import FieldIssue, ValidationFailed
+from ledgerline.domain.errors import FieldIssue, PreconditionFailed, ValidationFailed
 from ledgerline.domain.money import SUPPORTED_CURRENCIES
 from ledgerline.domain.scopes import ADMIN
 from ledgerline.ids import new_id
-from ledgerline.services.api_keys import new_key
+from ledgerline.services.api_keys import new_key, revoke_all
 from ledgerline.store.accounts import Account
 from ledgerline.store.records import assign, check_version, save_versioned
 from ledgerline.store.tax_codes import TaxCode
@@ -117,3 +117,23 @@ def _apply(tenant: Tenant, changes: dict[str, Any]) -> None:
         if template is not None and (reason := rules.number_format_error(template)):
             raise ValidationFailed(f"{field} {reason}", param=field, details=[FieldIssue(field, reason)])
     assign(tenant, changes)
+
+
+def deactivate_tenant(tenant_id: str) -> Tenant:
+    """Deprovision a tenant: from now on its keys are refused (status, and every key revoked).
+
+    Its books stay: accounting records must be retained, and an auditor may need them.
+    """
+    for attempt in range(3):
+        tenant = load_tenant(tenant_id)
+        if tenant.status == rules.TenantStatus.DEACTIVATED:
+            break
+        tenant.status, tenant.updated_at = rules.TenantStatus.DEACTIVATED, utc_now()
+        try:
+            save_versioned(tenant)
+            break
+        except PreconditionFailed:
+            if attempt == 2:
+                raise
+    revoke_all(tenant_id)
+    return tenant

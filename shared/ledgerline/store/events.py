@@ -100,7 +100,8 @@ def find_event(tenant_id: str, event_id: str) -> Event:
 
 def _ulid_bound(moment: datetime, *, upper: bool) -> str:
     """The smallest (or largest) ULID of a millisecond: event ids sort by the time they were made."""
-    millis = int(moment.timestamp() * 1000)
+    # Clamped to what a ULID can hold (1970 to year 10889): dates outside simply match nothing, or all.
+    millis = min(max(int(moment.timestamp() * 1000), 0), 2**48 - 1)
     return str(ULID(millis.to_bytes(6, "big") + (b"\xff" if upper else b"\x00") * 10))
 
 

@@ -81,3 +81,12 @@ def load_tenant(tenant_id: str) -> Tenant:
         return Tenant.get(*Tenant.key(tenant_id), consistent_read=True)
     except DoesNotExist as exc:
         raise NotFound(f"No such tenant: '{tenant_id}'", param="tenant_id") from exc
+
+
+def find_tenant(tenant_id: str) -> Tenant | None:
+    """The tenant or None, read eventually consistent (authentication reads it on every key check)."""
+    connection()
+    try:
+        return Tenant.get(*Tenant.key(tenant_id))
+    except DoesNotExist:
+        return None

@@ -1,0 +1,50 @@
+"""Bulk creation: many parties, invoices, receipts or journal entries in one request, each on its own.
+
+Each route needs the scope of its single-item POST. The response is 200 with one result per item;
+a batch over its cap (or with a repeated idempotency key) is a 422 before anything is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from ledgerline.api.auth import require
+from ledgerline.api.bulk import run_items
+from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.bulk import BulkInvoices, BulkJournalEntries, BulkParties, BulkReceipts, BulkResult
+from ledgerline.schemas.documents import InvoiceCreate, JournalEntryCreate, ReceiptCreate
+from ledgerline.schemas.parties import PartyCreate
+from ledgerline.services import bulk
+
+router = APIRouter(prefix="/v1/bulk", tags=["bulk"])
+
+
+@router.post("/parties", response_model=BulkResult, operation_id="bulk_create_parties",
+             summary="Create up to 100 parties; one result per item")
+def parties(body: BulkParties, request: Request, principal: Principal = Depends(require("parties:write"))) -> Any:
+    return run_items(request, body.items, PartyCreate,
+                     lambda fields, key: bulk.create_party(principal.tenant_id, fields, key))
+
+
+@router.post("/invoices", response_model=BulkResult, operation_id="bulk_create_invoices",
+             summary="Create up to 50 draft invoices, and post them with \"post\": true; one result per item")
+def invoices(body: BulkInvoices, request: Request, principal: Principal = Depends(require("invoices:write"))) -> Any:
+    return run_items(request, body.items, InvoiceCreate,
+                     lambda fields, key: bulk.create_invoice(principal.tenant_id, fields, key, post=body.post))
+
+
+@router.post("/receipts", response_model=BulkResult, operation_id="bulk_create_receipts",
+             summary="Record up to 100 receipts; one result per item")
+def receipts(body: BulkReceipts, request: Request, principal: Principal = Depends(require("receipts:write"))) -> Any:
+    return run_items(request, body.items, ReceiptCreate,
+                     lambda fields, key: bulk.create_receipt(principal.tenant_id, fields, key))
+
+
+@router.post("/journal-entries", response_model=BulkResult, operation_id="bulk_create_journal_entries",
+             summary="Post up to 100 manual journal entries; one result per item")
+def journal_entries(body: BulkJournalEntries, request: Request,
+                    principal: Principal = Depends(require("journal-entries:write"))) -> Any:
+    return run_items(request, body.items, JournalEntryCreate,
+                     lambda fields, key: bulk.create_journal_entry(principal.tenant_id, fields, key))

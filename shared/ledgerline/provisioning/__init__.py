@@ -1,0 +1,1 @@
+"""Tenants as infrastructure: the `Custom::LedgerlineTenant` CloudFormation resource and the CLI share it."""

@@ -1,0 +1,54 @@
+"""The use cases behind bulk requests, one item at a time.
+
+Each item is the single-item use case (the same validation, transaction and events), wrapped in
+the same idempotency as the single-item POST, so a retried batch replays what already happened
+instead of doing it again. Items are independent: one failing never undoes another.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledgerline.domain.errors import LedgerlineError
+from ledgerline.schemas.parties import PartyOut
+from ledgerline.services import invoices, journal_entries, master_data, receipts
+from ledgerline.services.idempotency import once
+from ledgerline.store.parties import Party
+
+
+class DraftNotPosted(Exception):
+    """The invoice's draft was created but posting it failed: the draft stays, and says so."""
+
+    def __init__(self, draft: dict[str, Any], cause: LedgerlineError) -> None:
+        super().__init__(cause.message)
+        self.draft = draft
+        self.cause = cause
+
+
+def create_party(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    def run() -> dict[str, Any]:
+        return PartyOut.model_validate(master_data.create(Party, tenant_id, fields)).model_dump(mode="json")
+
+    return once(tenant_id, idempotency_key, "create_party", fields, run)
+
+
+def create_invoice(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None, *,
+                   post: bool) -> dict[str, Any]:
+    """Create a draft and, when asked, post it. Creating and posting are two steps with their own
+    idempotency records (`<key>` and `<key>:post`), so a retry finishes what a failed attempt began."""
+    draft = invoices.create_draft(tenant_id, fields, idempotency_key)
+    if not post:
+        return draft
+    post_key = f"{idempotency_key}:post" if idempotency_key is not None else None
+    try:
+        return invoices.post(tenant_id, draft["id"], post_key)
+    except LedgerlineError as exc:
+        raise DraftNotPosted(draft, exc) from exc
+
+
+def create_receipt(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    return receipts.create(tenant_id, fields, idempotency_key)
+
+
+def create_journal_entry(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    return journal_entries.create(tenant_id, fields, idempotency_key)
