@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     # The local runtime: relay the table's stream to the consumers template.yaml wires, and run deliveries.
     local_events: bool = True
     local_relay_poll_seconds: float = Field(default=0.1, gt=0, le=10)
+    # Tenant provisioning. The stack's name prefixes what it creates per tenant: the admin key's secret
+    # (`<stack>/tenants/<tenant id>/admin-api-key`) and the tenant's API Gateway usage plan key.
+    stack_name: str = "ledgerline"
+    # API Gateway usage plan id per tenant plan, as JSON ({"starter": "a1b2c3", ...}): the backstop behind
+    # the application's rate limits. Empty locally, where there is no API Gateway.
+    usage_plans: dict[str, str] = Field(default_factory=dict)
     # Documents (PDFs): the private S3 bucket in AWS; unset locally, where they go to <data_dir>/documents.
     documents_bucket: str | None = None
     document_link_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600)  # presigned URL lifetime

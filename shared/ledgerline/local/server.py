@@ -9,6 +9,7 @@ from ledgerline.api.app import create_app
 from ledgerline.api.routers import (
     accounts,
     api_keys,
+    bulk,
     credit_notes,
     events,
     invoices,
@@ -26,7 +27,7 @@ from ledgerline.api.routers import (
 
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
            invoices.router, receipts.router, credit_notes.router, journal_entries.router, reports.router,
-           periods.router, events.router, webhooks.router, reminders.router)
+           periods.router, events.router, webhooks.router, bulk.router, reminders.router)
 
 
 def create_local_app() -> FastAPI:

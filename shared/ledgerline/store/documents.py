@@ -186,6 +186,8 @@ def list_documents(
     connection()
     partition = model.list_partition(tenant_id)
     check_start_key(start_key, "GSI1PK", partition)
+    if from_date and to_date and from_date > to_date:
+        return Page([], None)  # an empty range (DynamoDB refuses a BETWEEN whose bounds are reversed)
     low = (from_date or date.min).isoformat()
     high = (to_date or date.max).isoformat() + "#~"
     results = model.gsi1.query(
