@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, FastAPI, Request
 
 from ledgerline.api import errors
+from ledgerline.api.rate_limit import rate_limit_headers
 from ledgerline.observability import logger
 from ledgerline.schemas.errors import ERROR_RESPONSES
 
@@ -38,6 +39,8 @@ def create_app(*routers: APIRouter, title: str = "Ledgerline API") -> FastAPI:
         except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become a 500 envelope
             response = errors.unexpected(request, exc)
         response.headers["X-Request-ID"] = rid
+        # Set when the request was authenticated and counted against its tenant's rate limit (api/rate_limit.py).
+        response.headers.update(rate_limit_headers(request))
         return response
 
     return app

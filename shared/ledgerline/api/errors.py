@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -41,7 +42,21 @@ def envelope(
     details: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body: dict[str, Any] = {
+    body = error_body(request, type=type, code=code, message=message, param=param, details=details)
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+def error_body(
+    request: Request,
+    *,
+    type: str,
+    code: str,
+    message: str,
+    param: str | None = None,
+    details: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """What goes inside the envelope's `error` (also one failed item of a bulk request)."""
+    return {
         "type": type,
         "code": code,
         "message": message,
@@ -49,23 +64,20 @@ def envelope(
         "details": details or [],
         "request_id": getattr(request.state, "request_id", None),
     }
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+def describe_domain_error(request: Request, exc: errors.LedgerlineError) -> tuple[int, dict[str, Any]]:
+    """The status and `error` body a domain error answers with."""
+    status, kind = next(v for k, v in STATUS.items() if isinstance(exc, k))
+    details = [{"field": d.field, "message": d.message} for d in exc.details]
+    return status, error_body(request, type=kind, code=exc.code, message=exc.message, param=exc.param,
+                              details=details)
 
 
 async def _domain_error(request: Request, exc: errors.LedgerlineError) -> JSONResponse:
-    status, kind = next(v for k, v in STATUS.items() if isinstance(exc, k))
+    status, body = describe_domain_error(request, exc)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.RateLimited) else None
-    details = [{"field": d.field, "message": d.message} for d in exc.details]
-    return envelope(
-        request,
-        status,
-        type=kind,
-        code=exc.code,
-        message=exc.message,
-        param=exc.param,
-        details=details,
-        headers=headers,
-    )
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -95,14 +107,18 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
             code="unsupported_content_type",
             message="Send the request body as JSON with 'Content-Type: application/json'",
         )
+    return JSONResponse({"error": describe_validation(request, problems)}, status_code=422)
+
+
+def describe_validation(request: Request, problems: Sequence[Any]) -> dict[str, Any]:
+    """The 422 `error` body for pydantic's validation problems (of a request, or of one bulk item)."""
     details = []
     for problem in problems:
         message = "unknown field" if problem.get("type") == "extra_forbidden" else problem.get("msg", "invalid")
         details.append({"field": _field(tuple(problem.get("loc", ()))), "message": message})
     first = details[0] if details else {"field": None, "message": "invalid request"}
-    return envelope(
+    return error_body(
         request,
-        422,
         type="invalid_request_error",
         code="validation_error",
         message=f"{first['field']}: {first['message']}",
@@ -123,10 +139,14 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 
 
 def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"error": describe_unexpected(request, exc)}, status_code=500)
+
+
+def describe_unexpected(request: Request, exc: Exception) -> dict[str, Any]:
+    """Log an error nobody meant to raise; the client sees only a 500 `error` body with the request id."""
     logger.exception("unhandled error", exc_info=exc)
-    return envelope(
+    return error_body(
         request,
-        500,
         type="api_error",
         code="internal_error",
         message="An unexpected error occurred; it was logged with this request_id",
