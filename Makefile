@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test test-unit install bench clean
+.PHONY: dev test test-unit install bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,7 @@ clean:
 ## Benchmarks on DynamoDB Local; writes docs/benchmarks.md and docs/benchmarks.json
 bench: install
 	$(BIN)/python -m bench.run
+
+## Long fuzzing run against the served OpenAPI (make test runs 10 examples per operation)
+fuzz: install
+	LEDGERLINE_FUZZ_EXAMPLES=$(or $(EXAMPLES),200) $(BIN)/pytest -p no:cacheprovider -o timeout=0 tests/breakit/test_fuzz_openapi.py

@@ -1,0 +1,37 @@
+"""Fuzzing: schemathesis generates requests from the served OpenAPI description, for every operation.
+
+Checks: no response is a 5xx, and every documented response matches its schema (the error envelope
+included). Examples per operation are bounded so the suite fits CI (LEDGERLINE_FUZZ_EXAMPLES, 10 by
+default); `make fuzz` runs many more.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from ledgerline.local.server import create_local_app
+from tests.breakit.conftest import TenantKey, new_tenant
+
+EXAMPLES = int(os.environ.get("LEDGERLINE_FUZZ_EXAMPLES", "10"))
+
+
+@pytest.fixture(scope="module")
+def fuzz_tenant() -> TenantKey:
+    return new_tenant("Fuzz Pty Ltd")
+
+
+# The in-process app, the same one the other break-it tests use (routes, auth, error mapping).
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_local_app())
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_no_5xx_and_responses_match_the_schema(case, fuzz_tenant):
+    case.call_and_validate(headers={**fuzz_tenant.headers}, checks=[not_a_server_error, response_schema_conformance])
