@@ -67,7 +67,8 @@ class Responder:
         for attempt in range(1, self.attempts + 1):
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - CloudFormation's URL
-                    logger.info("answered CloudFormation", extra={"status": outcome.status,
+                    logger.info("answered CloudFormation", extra={"status": outcome.status, "reason": outcome.reason,
+                                                                 "physical_id": outcome.physical_id,
                                                                  "http_status": response.status})
                     return True
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:

@@ -3,7 +3,7 @@
 One code path for the CloudFormation custom resource (custom_resource.py) and for the CLI's
 `ledgerline tenant create|update|deactivate`. What differs is the ports: in AWS the admin key goes
 to Secrets Manager and the tenant gets an API Gateway usage plan key; locally the key is printed
-and there is no API Gateway.
+and there is no API Gateway. Nothing here logs on success: the CLI's stdout is JSON.
 """
 
 from __future__ import annotations
@@ -92,7 +92,6 @@ def provision(tenant: TenantSpec, *, vault: AdminKeyVault | None = None,
         logger.exception("provisioning failed after the tenant was created", extra={"tenant_id": created.id})
         _undo(created.id, vault, usage_plans)
         raise PartiallyProvisioned(created.id, exc) from exc
-    logger.info("tenant provisioned", extra={"tenant_id": created.id, "plan": created.plan})
     return Provisioned(created, api_key, secret_arn)
 
 
@@ -119,7 +118,6 @@ def update(tenant_id: str, *, name: str | None = None, plan: str | None = None,
     tenant = update_tenant(tenant_id, changes, None)
     if usage_plans is not None:
         usage_plans.assign(tenant_id, tenant.plan)
-    logger.info("tenant updated", extra={"tenant_id": tenant_id, "plan": tenant.plan})
     return tenant
 
 
@@ -134,7 +132,6 @@ def deprovision(tenant_id: str, *, vault: AdminKeyVault | None = None,
         vault.discard(tenant_id)
     if usage_plans is not None:
         usage_plans.discard(tenant_id)
-    logger.info("tenant deprovisioned", extra={"tenant_id": tenant_id})
     return True
 
 
