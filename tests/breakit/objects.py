@@ -90,7 +90,8 @@ def _accounts(t: TenantObjects) -> list[str]:
 
 
 def _tax_codes(t: TenantObjects) -> list[str]:
-    made = t.post("/v1/tax-codes", {"code": "ATAX", "name": f"Tax of {t.label}", "rate": "7", "account_id": t.accounts["2200"]})
+    made = t.post("/v1/tax-codes", {"code": "ATAX", "name": f"Tax of {t.label}", "rate": "7",
+                                    "account_id": t.accounts["2200"]})
     return [made["id"], t.tax_codes["GST10"]]
 
 
@@ -121,7 +122,8 @@ def _journal_entries(t: TenantObjects) -> list[str]:
 
 
 def _webhooks(t: TenantObjects) -> list[str]:
-    return [t.post("/v1/webhooks", {"url": f"http://127.0.0.1:9/hook-of-{t.label}", "events": ["invoice.posted"]})["id"]]
+    body = {"url": f"http://127.0.0.1:9/hook-of-{t.label}", "events": ["invoice.posted"]}
+    return [t.post("/v1/webhooks", body)["id"]]
 
 
 def _webhook_deliveries(t: TenantObjects) -> list[str]:

@@ -16,10 +16,13 @@ from urllib.parse import urlsplit
 # a family (`invoice.*`) or everything (`*`).
 EVENT_TYPES: frozenset[str] = frozenset({
     "invoice.created", "invoice.updated", "invoice.deleted", "invoice.posted", "invoice.sent",
-    "invoice.paid", "invoice.voided",
+    "invoice.paid", "invoice.voided", "invoice.overdue",
+    "reminder.created", "reminder.sent", "reminder.deleted",
+    "document.rendered",
     "receipt.posted", "receipt.allocated", "receipt.reversed",
     "credit_note.posted",
     "journal_entry.posted", "journal_entry.reversed",
+    "period.closed",
     "webhook_endpoint.disabled",
 })
 WILDCARD = "*"
