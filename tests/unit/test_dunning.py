@@ -85,3 +85,11 @@ def test_policies_that_cannot_work_are_refused(levels, field):
     with pytest.raises(ValidationFailed) as error:
         check_levels(levels)
     assert error.value.param == field
+
+
+def test_webhooks_can_subscribe_to_the_dunning_and_document_events():
+    from ledgerline.domain.webhooks import unknown_event_types
+
+    written = ["invoice.overdue", "reminder.created", "reminder.sent", "reminder.deleted", "document.rendered",
+               "reminder.*", "document.*"]
+    assert unknown_event_types(written) == []

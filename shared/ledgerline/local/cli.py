@@ -172,8 +172,10 @@ def cmd_webhooks_listen(args: argparse.Namespace) -> int:
 def cmd_reminders_run(args: argparse.Namespace) -> int:
     """The daily dunning job for a date (default today), for every tenant or one."""
     from ledgerline.clock import today
+    from ledgerline.observability import logger
     from ledgerline.reminders import job
 
+    logger.setLevel("WARNING")  # the report below is the output; Lambda keeps the INFO log lines
     day = date.fromisoformat(args.date) if args.date else today()
     with local_database():
         report = job.run(day, [args.tenant] if args.tenant else None)
