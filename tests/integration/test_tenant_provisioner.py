@@ -333,6 +333,16 @@ def test_an_unexpected_error_is_answered_as_failed(cloud, receiver, monkeypatch)
                                                     "Unexpected error (RuntimeError): disk on fire")
 
 
+def test_a_failure_before_the_request_is_handled_is_answered_too(cloud, receiver, monkeypatch):
+    def no_vault():
+        raise RuntimeError("no region configured")
+
+    monkeypatch.setattr(custom_resource, "admin_key_vault", no_vault)
+    request = event("delete", receiver)
+    assert answer_to(request, receiver) == expected(request, "FAILED", request["PhysicalResourceId"],
+                                                    "Unexpected error (RuntimeError): no region configured")
+
+
 def test_the_responder_retries_a_refused_answer_and_gives_up_without_raising(receiver):
     request = event("delete", receiver)
     outcome = Outcome("SUCCESS", "ten_x", "done")

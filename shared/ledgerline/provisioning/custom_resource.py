@@ -49,6 +49,9 @@ def respond(event: dict[str, Any], context: Any) -> None:
                               context.get_remaining_time_in_millis() / 1000 - DEADLINE_MARGIN_SECONDS)
     try:
         outcome = handle(event, vault=admin_key_vault(), usage_plans=usage_plan_keys())
+    except Exception as exc:  # noqa: BLE001 - building the ports (settings, clients) failed: still answer
+        logger.exception("custom resource request failed before it was handled")
+        outcome = Outcome("FAILED", _physical_id(event), f"Unexpected error ({type(exc).__name__}): {exc}")
     finally:
         deadline.cancel()
     responder.send(outcome)
