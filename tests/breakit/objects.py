@@ -130,6 +130,11 @@ def _webhook_deliveries(t: TenantObjects) -> list[str]:
     return [t.post(f"/v1/webhooks/{t.ids_for('/v1/webhooks')[0]}/test")["id"]]
 
 
+def _reminders(t: TenantObjects) -> list[str]:
+    # A posted invoice is due in 30 days: reminding it as of a later date makes its first reminder.
+    return [t.post(f"/v1/invoices/{t.posted()['id']}/reminders", {"date": "2099-01-01"})["id"]]
+
+
 def _events(t: TenantObjects) -> list[str]:
     t.ids_for("/v1/invoices")
     return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
@@ -148,6 +153,7 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/webhooks": _webhooks,
     "/v1/webhook-deliveries": _webhook_deliveries,
     "/v1/events": _events,
+    "/v1/reminders": _reminders,
 }
 
 # Query parameters that take an object id, and the prefix whose factory makes one.

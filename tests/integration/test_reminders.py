@@ -148,8 +148,8 @@ def test_reminders_api_read_send_delete_and_pdf(books: Books, make_tenant, api, 
     invoice = overdue_invoice(books)
     run(books, 7)
     first, = reminders_of(books, invoice)
-    path = f"/v1/invoices/{invoice['id']}/reminders/{first['id']}"
-    assert books.get(path)["level"] == 1
+    path = f"/v1/reminders/{first['id']}"
+    assert books.get(path)["level"] == 1 and books.get(path)["invoice_id"] == invoice["id"]
     # The PDF: a letter with what is due
     pdf = books.call("GET", f"{path}/pdf", expect=200)
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages)
@@ -164,7 +164,7 @@ def test_reminders_api_read_send_delete_and_pdf(books: Books, make_tenant, api, 
     assert first_sent["is_sent"] is True and first_sent["sent_at"] and first_sent["version"] == 2
     assert books.call("DELETE", path, expect=409).json()["error"]["code"] == "reminder_sent"
     second = reminders_of(books, invoice)[1]
-    second_path = f"/v1/invoices/{invoice['id']}/reminders/{second['id']}"
+    second_path = f"/v1/reminders/{second['id']}"
     assert books.call("DELETE", second_path, expect=200).json() == {"id": second["id"], "object": "reminder",
                                                                      "deleted": True}
     books.call("GET", second_path, expect=404)
@@ -185,7 +185,7 @@ def test_deleting_a_reminder_voids_its_fee_invoice(books: Books):
     invoice = overdue_invoice(books)
     run(books, 7)
     reminder, = reminders_of(books, invoice)
-    books.call("DELETE", f"/v1/invoices/{invoice['id']}/reminders/{reminder['id']}", expect=200)
+    books.call("DELETE", f"/v1/reminders/{reminder['id']}", expect=200)
     assert books.invoice(reminder["fee_invoice_id"])["status"] == "voided"
     assert balance_2030(books, "4900") == 0
 
@@ -240,6 +240,7 @@ def test_the_scheduled_job_and_the_renderer_run_from_their_sample_events(books: 
     reminder_id = result["reminder_ids"][0]
     created = load_event("eventbridge/reminder_created.json", tenant_id=books.tenant_id, reminder_id=reminder_id,
                          invoice_id=invoice["id"])
+    assert created["detail"]["object_id"] == reminder_id
     rendered = importlib.import_module("functions.pdf_renderer.app").handler(created, LambdaContext())
     assert rendered["rendered"] and rendered["key"].startswith(f"{books.tenant_id}/reminder/{reminder_id}/")
 
@@ -251,3 +252,14 @@ def test_the_cli_runs_the_job_for_a_date(books: Books, capsys):
     report = json.loads(out[out.index("{\n"):])
     assert (report["date"], report["marked_overdue"], report["reminders_created"]) == ("2030-02-07", 1, 1)
     assert [r["level"] for r in reminders_of(books, invoice)] == [1]
+
+
+def test_a_deactivated_tenant_reminds_nobody(books: Books):
+    from ledgerline.services.tenants import deactivate_tenant
+    from ledgerline.store.reminders import reminders_of_invoice
+
+    invoice = overdue_invoice(books)
+    deactivate_tenant(books.tenant_id)
+    report = run(books, 10)
+    assert (report.overdue_invoices, report.reminders_created) == (0, 0)
+    assert reminders_of_invoice(books.tenant_id, invoice["id"]) == []

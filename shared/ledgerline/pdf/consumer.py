@@ -7,7 +7,6 @@ recorded and does nothing.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ledgerline.domain.errors import NotFound
@@ -23,7 +22,7 @@ def on_bus_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     kind = event.get("detail-type") or detail.get("type")
     tenant_id, object_id = detail["tenant_id"], detail["object_id"]
     try:
-        file = _render(kind, tenant_id, object_id, detail)
+        file = _render(kind, tenant_id, object_id)
     except NotFound:
         # A reminder withdrawn before its PDF was made: nothing to render, and retrying will not help.
         logger.info("document gone before rendering", extra={"type": kind, "object_id": object_id})
@@ -33,13 +32,11 @@ def on_bus_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     return {"rendered": True, "document_id": file.document_id, "sha256": file.sha256, "key": file.blob_key}
 
 
-def _render(kind: str, tenant_id: str, object_id: str, detail: dict[str, Any]) -> DocumentFile | None:
+def _render(kind: str, tenant_id: str, object_id: str) -> DocumentFile | None:
     if kind == "invoice.posted":
         return pdfs.invoice_pdf(tenant_id, object_id)
     if kind == "credit_note.posted":
         return pdfs.credit_note_pdf(tenant_id, object_id)
     if kind == "reminder.created":
-        data = detail["data"]
-        data = json.loads(data) if isinstance(data, str) else data
-        return pdfs.reminder_pdf(tenant_id, data["invoice_id"], object_id)
+        return pdfs.reminder_pdf(tenant_id, object_id)
     return None

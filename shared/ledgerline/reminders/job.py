@@ -20,10 +20,12 @@ from typing import Any
 
 from ledgerline.clock import today
 from ledgerline.domain.errors import LedgerlineError
+from ledgerline.domain.tenants import TenantStatus
 from ledgerline.observability import logger
 from ledgerline.services import reminders
 from ledgerline.store.documents import open_invoices_due_before
 from ledgerline.store.tenant_directory import all_tenant_ids
+from ledgerline.store.tenants import load_tenant
 
 PAGE = 100
 
@@ -56,8 +58,11 @@ def run_tenant(tenant_id: str, day: date, report: RunReport) -> None:
     start_key = None
     while True:
         page = open_invoices_due_before(tenant_id, day, limit=PAGE, start_key=start_key)
+        if page.items and policy is None:
+            if load_tenant(tenant_id).status == TenantStatus.DEACTIVATED:
+                return  # its books are kept, but nobody is reminded on its behalf any more
+            policy = reminders.load_policy(tenant_id)
         for invoice in page.items:
-            policy = policy or reminders.load_policy(tenant_id)
             report.overdue_invoices += 1
             try:
                 outcome = reminders.process_invoice(tenant_id, invoice.id, day, policy)

@@ -63,8 +63,8 @@ def credit_note_pdf(tenant_id: str, note_id: str) -> DocumentFile:
                    lambda tenant, party: views.credit_note_document(tenant, note, party))
 
 
-def reminder_pdf(tenant_id: str, invoice_id: str, reminder_id: str) -> DocumentFile:
-    reminder = find_reminder(tenant_id, invoice_id, reminder_id)
+def reminder_pdf(tenant_id: str, reminder_id: str) -> DocumentFile:
+    reminder = find_reminder(tenant_id, reminder_id)
     number = f"{reminder.invoice_number}-reminder-{reminder.level}"
     return _ensure(tenant_id, reminder, "reminder", number, reminder.customer_id,
                    lambda tenant, party: views.reminder_document(tenant, reminder, party))

@@ -287,9 +287,9 @@ def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
     return retrying(run)
 
 
-def mark_sent(tenant_id: str, invoice_id: str, reminder_id: str) -> Reminder:
+def mark_sent(tenant_id: str, reminder_id: str) -> Reminder:
     def run() -> Reminder:
-        reminder = find_reminder(tenant_id, invoice_id, reminder_id)
+        reminder = find_reminder(tenant_id, reminder_id)
         if reminder.sent_at is None:
             reminder.sent_at = reminder.updated_at = utc_now()
             _save_with_event(reminder, "reminder.sent")
@@ -298,14 +298,14 @@ def mark_sent(tenant_id: str, invoice_id: str, reminder_id: str) -> Reminder:
     return retrying(run)
 
 
-def delete(tenant_id: str, invoice_id: str, reminder_id: str, expected_version: int | None) -> Reminder:
+def delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Reminder:
     """Withdraw the most recent reminder, if it was not sent. Its fee invoice is voided first; the
     level stays used, so the job moves on to the next level when that one is due."""
-    reminder = find_reminder(tenant_id, invoice_id, reminder_id)
+    reminder = find_reminder(tenant_id, reminder_id)
     check_version(reminder, expected_version)
     if reminder.sent_at is not None:
         raise InvalidState("A reminder that was sent cannot be deleted", param="id", code="reminder_sent")
-    latest = max((r for r in invoice_reminders(tenant_id, invoice_id)), key=lambda r: int(r.level))
+    latest = max(invoice_reminders(tenant_id, reminder.invoice_id), key=lambda r: int(r.level))
     if latest.id != reminder.id:
         raise InvalidState(f"Only the most recent reminder (level {latest.level}) can be deleted", param="id",
                            code="not_latest_reminder")

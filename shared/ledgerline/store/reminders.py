@@ -2,6 +2,8 @@
 
 - reminder  `T#<tid>#INV#<invoice id>` / `REMINDER#<level, 2 digits>`; GSI1 `T#<tid>#REMINDERS` /
             `<date>#<id>` lists a tenant's reminders by date (withdrawn ones leave the index).
+- pointer   `T#<tid>` / `REMINDER#<reminder id>`: which invoice and level a reminder id is, written in the
+            same transaction, so `/v1/reminders/{id}` is two consistent reads.
 
 The slot key makes "at most one reminder per level" a condition of the write: two runs of the job
 (or a run and a user) racing for the same level cannot both create it. A withdrawn (deleted) reminder
@@ -14,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
@@ -79,10 +82,24 @@ class Reminder(TenantRecord):
             self.gsi1sk = f"{self.date.isoformat()}#{self.id}"
 
 
+class ReminderPointer(TableModel):
+    """Finds a reminder by its id alone."""
+
+    invoice_id = UnicodeAttribute()
+    level = NumberAttribute()
+
+    @staticmethod
+    def key(tenant_id: str, reminder_id: str) -> tuple[str, str]:
+        return tenant_partition(tenant_id), f"{Reminder.PREFIX}#{reminder_id}"
+
+
 def add_reminder(tx: TransactWrite, reminder: Reminder) -> None:
     """Claim the reminder's level for its invoice; the transaction fails if the level is taken."""
     reminder.assign_keys()
     tx.save(reminder, condition=TableModel.pk.does_not_exist())
+    pointer = ReminderPointer(*ReminderPointer.key(reminder.tenant_id, reminder.id), invoice_id=reminder.invoice_id,
+                              level=reminder.level)
+    tx.save(pointer, condition=TableModel.pk.does_not_exist())
 
 
 def reminders_of_invoice(tenant_id: str, invoice_id: str) -> list[Reminder]:
@@ -95,12 +112,20 @@ def reminders_of_invoice(tenant_id: str, invoice_id: str) -> list[Reminder]:
     ))
 
 
-def find_reminder(tenant_id: str, invoice_id: str, reminder_id: str) -> Reminder:
-    """The reminder of this invoice with this id, or NotFound (also when withdrawn or another tenant's)."""
-    for reminder in reminders_of_invoice(tenant_id, invoice_id):
-        if reminder.id == reminder_id and not reminder.withdrawn:
-            return reminder
-    raise NotFound(f"No such reminder: '{reminder_id}'", param="reminder_id")
+def find_reminder(tenant_id: str, reminder_id: str) -> Reminder:
+    """The reminder with this id, or NotFound (also when withdrawn, or another tenant's: the pointer is
+    looked up in this tenant's partition)."""
+    connection()
+    missing = NotFound(f"No such reminder: '{reminder_id}'", param="id")
+    try:
+        pointer = ReminderPointer.get(*ReminderPointer.key(tenant_id, reminder_id), consistent_read=True)
+        reminder = Reminder.get(*Reminder.slot(tenant_id, pointer.invoice_id, int(pointer.level)),
+                                consistent_read=True)
+    except DoesNotExist as exc:
+        raise missing from exc
+    if reminder.id != reminder_id or reminder.withdrawn:
+        raise missing
+    return reminder
 
 
 def list_reminders(

@@ -1,4 +1,8 @@
-"""Payment reminders of invoices (as bexio's kb_reminder) and the tenant's dunning policy."""
+"""Payment reminders of invoices (as bexio's kb_reminder) and the tenant's dunning policy.
+
+An invoice's reminders are listed and created under the invoice; a reminder itself is addressed by its
+own id (`/v1/reminders/{id}`), like every other object, and events carry that id.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,6 @@ INVOICE_ID = Path(description="The invoice's id")
 REMINDER_ID = Path(description="The reminder's id")
 READ, WRITE = require("invoices:read"), require("invoices:write")
 POLICY_READ, POLICY_WRITE = require("tenant:read"), require("tenant:write")
-ONE = "/v1/invoices/{id}/reminders/{reminder_id}"
 
 
 @router.get("/v1/dunning-policy", response_model=DunningPolicyOut, operation_id="get_dunning_policy",
@@ -64,32 +67,31 @@ def create(response: Response, body: ReminderRequest | None = None, id: str = IN
     return with_etag(response, reminders.create_next(principal.tenant_id, id, day, idempotency_key))
 
 
-@router.get(ONE, response_model=ReminderOut, operation_id="get_reminder", summary="Retrieve a reminder")
-def get(response: Response, id: str = INVOICE_ID, reminder_id: str = REMINDER_ID,
-        principal: Principal = Depends(READ)) -> Any:
-    reminder = find_reminder(principal.tenant_id, id, reminder_id)
+@router.get("/v1/reminders/{id}", response_model=ReminderOut, operation_id="get_reminder",
+            summary="Retrieve a reminder")
+def get(response: Response, id: str = REMINDER_ID, principal: Principal = Depends(READ)) -> Any:
+    reminder = find_reminder(principal.tenant_id, id)
     set_etag(response, reminder.version)
     return reminder
 
 
-@router.post(f"{ONE}/send", response_model=ReminderOut, operation_id="send_reminder",
+@router.post("/v1/reminders/{id}/send", response_model=ReminderOut, operation_id="send_reminder",
              summary="Mark a reminder as sent to the customer")
-def send(response: Response, id: str = INVOICE_ID, reminder_id: str = REMINDER_ID,
-         principal: Principal = Depends(WRITE)) -> Any:
-    reminder = reminders.mark_sent(principal.tenant_id, id, reminder_id)
+def send(response: Response, id: str = REMINDER_ID, principal: Principal = Depends(WRITE)) -> Any:
+    reminder = reminders.mark_sent(principal.tenant_id, id)
     set_etag(response, reminder.version)
     return reminder
 
 
-@router.delete(ONE, operation_id="delete_reminder",
-               summary="Delete the most recent reminder if it was not sent (its fee invoice is voided)")
-def delete(id: str = INVOICE_ID, reminder_id: str = REMINDER_ID, version: int | None = Depends(expected_version),
+@router.delete("/v1/reminders/{id}", operation_id="delete_reminder",
+               summary="Delete the most recent reminder of its invoice if it was not sent (its fee invoice is voided)")
+def delete(id: str = REMINDER_ID, version: int | None = Depends(expected_version),
            principal: Principal = Depends(WRITE)) -> dict[str, Any]:
-    reminder = reminders.delete(principal.tenant_id, id, reminder_id, version)
+    reminder = reminders.delete(principal.tenant_id, id, version)
     return {"id": reminder.id, "object": "reminder", "deleted": True}
 
 
-@router.get(f"{ONE}/pdf", response_model=None, responses=PDF_RESPONSES, operation_id="get_reminder_pdf",
+@router.get("/v1/reminders/{id}/pdf", response_model=None, responses=PDF_RESPONSES, operation_id="get_reminder_pdf",
             summary="The reminder as PDF: a presigned URL in AWS, the file itself locally")
-def pdf(id: str = INVOICE_ID, reminder_id: str = REMINDER_ID, principal: Principal = Depends(READ)) -> Response:
-    return pdf_response(pdfs.download(pdfs.reminder_pdf(principal.tenant_id, id, reminder_id)))
+def pdf(id: str = REMINDER_ID, principal: Principal = Depends(READ)) -> Response:
+    return pdf_response(pdfs.download(pdfs.reminder_pdf(principal.tenant_id, id)))
