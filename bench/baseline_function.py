@@ -1,5 +1,7 @@
 """The cold-start baseline: a minimal FastAPI + Mangum + PynamoDB function with one GetItem route."""
 
+from contextlib import suppress
+
 from fastapi import FastAPI
 from mangum import Mangum
 from pynamodb.attributes import UnicodeAttribute
@@ -26,10 +28,8 @@ app = FastAPI()
 
 @app.get("/v1/parties/{id}")
 def get(id: str) -> dict[str, str]:
-    try:
+    with suppress(DoesNotExist):
         Thing.get("T#bench", f"PARTY#{id}")
-    except DoesNotExist:
-        pass
     return {"id": id}
 
 

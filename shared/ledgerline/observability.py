@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -12,7 +13,16 @@ SERVICE = "ledgerline"
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace="Ledgerline", service=SERVICE)
-tracer = Tracer(service=SERVICE)
+
+
+@cache
+def tracer() -> Tracer | None:
+    """The Powertools Tracer where it traces (in Lambda, unless POWERTOOLS_TRACE_DISABLED), else None.
+
+    Built on first use and only then: constructing a Tracer imports the X-Ray SDK (100+ ms of every
+    cold start) even when tracing is disabled. Powertools itself decides whether tracing is on.
+    """
+    return None if Tracer._is_tracer_disabled() else Tracer(service=SERVICE)
 
 
 def instrument(handler: Callable[..., Any],
@@ -27,7 +37,8 @@ def instrument(handler: Callable[..., Any],
     def invoke(event: dict[str, Any], context: Any) -> Any:
         return handler(event, context)
 
-    traced = tracer.capture_lambda_handler(invoke)
+    active = tracer()
+    traced = active.capture_lambda_handler(invoke) if active else invoke
     with_metrics = metrics.log_metrics(traced)
     return logger.inject_lambda_context(
         with_metrics, correlation_id_path=correlation_id_path, clear_state=True

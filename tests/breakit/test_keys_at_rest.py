@@ -23,7 +23,10 @@ def raw_items() -> list[str]:
 
 def forms(secret: str) -> set[str]:
     """The secret and its random part (without the `ll_live_` / `whsec_` prefix)."""
-    return {secret, secret.split("_")[-1]}
+    for prefix in (get_settings().api_key_prefix, "whsec_"):
+        if secret.startswith(prefix):
+            return {secret, secret[len(prefix):]}
+    return {secret}
 
 
 def test_no_secret_is_stored_in_plain_text(api):

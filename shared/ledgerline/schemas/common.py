@@ -12,13 +12,16 @@ from ledgerline.domain.money import SUPPORTED_CURRENCIES
 
 
 class Input(BaseModel):
-    """Request bodies: unknown fields are an error, never silently dropped."""
+    """Request bodies: unknown fields are an error, never silently dropped.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    Models are built on first use (`defer_build`): a function builds the validators of its own
+    routes' models at cold start, not those of every model its imports happen to define."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Output(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, defer_build=True)
 
 
 def _currency(value: str) -> str:

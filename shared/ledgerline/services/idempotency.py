@@ -3,34 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from ledgerline.domain.errors import Conflict, ValidationFailed
 from ledgerline.settings import get_settings
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.table import as_domain_error, connection
 
-# The client's key is the idempotency key; the operation and body must match on a replay.
-CONFIG = IdempotencyConfig(
-    event_key_jmespath="key",
-    payload_validation_jmespath="[operation, payload]",
-    expires_after_seconds=24 * 3600,
-    raise_on_no_idempotency_key=True,
-)
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
+
+# Powertools' idempotency utility (and boto3 with it) is imported by the first request that sends an
+# Idempotency-Key, not at import time: requests without one, and cold starts, do not pay for it.
+
+
+@cache
+def config() -> IdempotencyConfig:
+    """The client's key is the idempotency key; the operation and body must match on a replay."""
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+    return IdempotencyConfig(
+        event_key_jmespath="key",
+        payload_validation_jmespath="[operation, payload]",
+        expires_after_seconds=24 * 3600,
+        raise_on_no_idempotency_key=True,
+    )
 
 
 def _persistence(tenant_id: str) -> DynamoDBPersistenceLayer:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
     # Records live under the tenant's own partition prefix, on the process's one DynamoDB client.
     return DynamoDBPersistenceLayer(
         table_name=get_settings().table_name,
@@ -49,11 +52,17 @@ def once(
     result; the same key with another body is refused. Without a key, just run."""
     if key is None:
         return run()
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyPersistenceLayerError,
+        IdempotencyValidationError,
+    )
 
     @idempotent_function(
         data_keyword_argument="request",
         persistence_store=_persistence(tenant_id),
-        config=CONFIG,
+        config=config(),
         key_prefix="ledgerline",
     )
     def execute(request: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,163 @@
+"""DynamoDB calls and capacity per operation, against the least the data model allows.
+
+The minimum counts, for the same operation on the same table design: one BatchGetItem for every
+item read by key (all of them, when each key is known from the request or from one earlier read),
+each item read once, every query the design needs, and one transaction for the write. Writes are
+already minimal by design: every item a transaction writes is one the model requires (document,
+journal entry, ledger lines, balance and tax buckets, event, number series), and transactional
+writes cost twice a plain write in exchange for all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from bench.ledger import Ledger
+from bench.meter import Meter, metered
+from ledgerline.clock import today
+from ledgerline.services import credit_notes, invoices, reports
+from ledgerline.store.documents import list_invoices
+
+# Rounds of keyed reads that cannot be batched into one, because a key is only known after a read.
+READ_ROUNDS = {
+    "create draft": (1, "tenant, customer and tax codes are all named by the request"),
+    "post invoice": (2, "the number series' key needs the invoice's issue year"),
+    "receipt (pays one invoice)": (1, "tenant, customer, bank account and invoices are named by the request"),
+    "credit note": (1, "tenant, invoice and the series of the credit note's year are known from the request"),
+    "list page (50 invoices)": (0, "one query"),
+    "trial balance": (1, "the tenant; the chart and the year, month and day buckets are queries"),
+}
+
+
+def kind_of(key: str) -> str:
+    pk, sk = key.split("|", 1)
+    for marker, kind in (("#BAL", "balance bucket"), ("#TAX", "tax total"), ("#EVT", "event"),
+                         ("#LEDGER#", "ledger line"), ("#IDEMPOTENCY", "idempotency record"),
+                         ("#INV#", "invoice"), ("#JE#", "journal entry"), ("#RCT#", "receipt"),
+                         ("#CN#", "credit note")):
+        if marker in pk:
+            return kind
+    return "number series" if sk.startswith("SEQ#") else sk.split("#", 1)[0].lower()
+
+
+def item_size(value: Any, name: str = "") -> int:
+    """DynamoDB's size of an attribute (DynamoDB JSON): its name plus its value, as AWS counts it."""
+    (kind, inner), = value.items() if isinstance(value, dict) and len(value) == 1 else (("M", value),)
+    size = len(name.encode())
+    if kind == "S":
+        return size + len(inner.encode())
+    if kind == "N":
+        return size + len(inner.lstrip("-").replace(".", "").lstrip("0")) // 2 + 2
+    if kind in ("BOOL", "NULL"):
+        return size + 1
+    if kind == "M":
+        return size + 3 + sum(item_size(v, k) for k, v in inner.items())
+    if kind == "L":
+        return size + 3 + sum(item_size(v) + 1 for v in inner)
+    return size + len(str(inner))
+
+
+def aws_write_units(meter: Meter) -> float:
+    """WCU AWS would bill for the committed transactions: 2 per started KB of each item written, plus one
+    standard write per KB for each index the item is in. (DynamoDB Local under-reports transactions.)"""
+    units = 0.0
+    for call in meter.log:
+        if call.operation != "TransactWriteItems" or call.error:
+            continue
+        for operation in call.request["TransactItems"]:
+            (kind, body), = operation.items()
+            if kind == "Put":
+                kb = -(-item_size({"M": body["Item"]}) // 1024)
+                indexes = sum(1 for key in ("GSI1PK", "GSI2PK") if key in body["Item"])
+                units += 2 * kb + indexes * kb
+            elif kind in ("Update", "Delete"):
+                units += 2  # balance buckets, tax totals: small items
+    return units
+
+
+def minimum(name: str, meter: Meter) -> dict[str, Any]:
+    reads = [c for c in meter.log if c.operation == "GetItem"]
+    first_read: dict[str, float] = {}
+    for call in reads:
+        first_read.setdefault(f"{call.request['Key']['PK']['S']}|{call.request['Key']['SK']['S']}", call.read_units)
+    queries = [c for c in meter.log if c.operation == "Query"]
+    transactions = [c for c in meter.log if c.operation == "TransactWriteItems" and c.error is None]
+    rounds, why = READ_ROUNDS[name]
+    batches = min(rounds, len(first_read))
+    return {"round_trips": batches + len(queries) + len(transactions), "batched_reads": batches,
+            "read_units": round(sum(first_read.values()) + sum(c.read_units for c in queries), 2),
+            "write_units": round(meter.write_units, 2), "distinct_items_read": len(first_read),
+            "items_read": len(reads), "read_rounds_reason": why,
+            "items_written": dict(sorted(Counter(kind_of(key) for _, key in meter.items_written()).items()))}
+
+
+def combined(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The minimum of a sequence of separate requests is the sum of theirs."""
+    total: dict[str, Any] = {"items_written": Counter(),
+                             "read_rounds_reason": "one per round of reads of each of its three requests"}
+    for part in parts:
+        for key in ("round_trips", "batched_reads", "read_units", "write_units", "distinct_items_read", "items_read"):
+            total[key] = round(total.get(key, 0) + part[key], 2)
+        total["items_written"].update(part["items_written"])
+    total["items_written"] = dict(sorted(total["items_written"].items()))
+    return total
+
+
+def explain(actual: dict[str, Any], least: dict[str, Any]) -> str:
+    parts = []
+    extra = actual["round_trips"] - least["round_trips"]
+    if extra > 0:
+        parts.append(f"{extra} round trip{'s' if extra > 1 else ''}: {least['items_read']} GetItems one at a time "
+                     f"where {least['batched_reads']} BatchGetItem{'s' if least['batched_reads'] > 1 else ''} would "
+                     f"do ({least['read_rounds_reason']})")
+    duplicates = least["items_read"] - least["distinct_items_read"]
+    if duplicates > 0 and actual["read_units"] > least["read_units"]:
+        parts.append(f"{duplicates} item{'s' if duplicates > 1 else ''} read twice "
+                     f"(+{round(actual['read_units'] - least['read_units'], 2)} RCU)")
+    return "; ".join(parts) or "none"
+
+
+def measure(ledger: Ledger) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+
+    def run(name: str, operation: Callable[[], Any]) -> Any:
+        with metered() as meter:
+            value = operation()
+        actual = meter.as_dict()
+        actual["aws_write_units"] = aws_write_units(meter)
+        actual["minimum"] = minimum(name, meter)
+        actual["excess"] = explain(actual, actual["minimum"])
+        results[name] = actual
+        return value
+
+    draft = run("create draft", ledger.draft)
+    posted = run("post invoice", lambda: invoices.post(ledger.tenant, draft["id"]))
+    run("receipt (pays one invoice)", lambda: ledger.pay([posted]))
+    other = invoices.post(ledger.tenant, ledger.draft()["id"])
+    run("credit note", lambda: credit_notes.create(ledger.tenant, {"invoice_id": other["id"],
+                                                                    "amount": Decimal("100.00")}))
+    for _ in range(50):
+        invoices.post(ledger.tenant, ledger.draft()["id"])
+    run("list page (50 invoices)", lambda: list_invoices(ledger.tenant, status=None, customer_id=None, from_date=None,
+                                                         to_date=None, today=today(), limit=50, start_key=None))
+    run("trial balance", lambda: reports.trial_balance(ledger.tenant, today()))
+    with metered() as whole:
+        parts = []
+        for step in ("create draft", "post invoice", "receipt (pays one invoice)"):
+            with metered() as meter:
+                if step == "create draft":
+                    life = ledger.draft()
+                elif step == "post invoice":
+                    life = invoices.post(ledger.tenant, life["id"])
+                else:
+                    ledger.pay([life])
+            parts.append(minimum(step, meter))
+    actual = whole.as_dict()
+    actual["aws_write_units"] = aws_write_units(whole)
+    actual["minimum"] = combined(parts)
+    actual["excess"] = explain(actual, actual["minimum"])
+    results["whole invoice life (create, post, pay in full)"] = actual
+    return results

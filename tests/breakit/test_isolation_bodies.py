@@ -1,0 +1,176 @@
+"""Isolation sweep, request bodies: tenant B sends a body that is valid with its own ids, with one of them
+swapped for tenant A's id of the same kind (A's customer, invoice, account with the same code, …).
+
+Every swap is refused (4xx; in a bulk request every item fails), shows nothing of A beyond the id B
+sent, and changes nothing of A; the unswapped body, sent last, succeeds, so the refusals are about
+the ids. Every write route whose request schema takes an `…_id` field must have a body here: a new one
+fails `test_every_write_route_with_ids_has_a_body` until it gets one.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from ledgerline.local.template import Route
+from tests.breakit.conftest import new_tenant
+from tests.breakit.objects import TenantObjects
+from tests.breakit.routes import _resolve, operation, route_id, template_routes
+
+_serial = itertools.count(1)
+ROUTES = template_routes()
+WRITE_ROUTES = [r for r in ROUTES if r.method in ("POST", "PUT", "PATCH")]
+
+
+def _invoice_body(b: TenantObjects) -> dict[str, Any]:
+    return {"customer_id": b.customer(), "lines": [{"description": "Work", "unit_price": "10.00",
+                                                     "tax_code_id": b.tax_codes["GST10"],
+                                                     "account_id": b.accounts["4000"]}]}
+
+
+def _receipt_body(b: TenantObjects) -> dict[str, Any]:
+    return {"customer_id": b.customer(), "amount": "10.00", "account_id": b.accounts["1010"],
+            "allocations": [{"invoice_id": b.posted()["id"], "amount": "10.00"}]}
+
+
+def _journal_body(b: TenantObjects) -> dict[str, Any]:
+    return {"lines": [{"account_id": b.accounts["1010"], "debit": "1.00"},
+                      {"account_id": b.accounts["1000"], "credit": "1.00"}]}
+
+
+def _credit_receipt(b: TenantObjects) -> str:
+    return b.post("/v1/receipts", {"customer_id": b.customer(), "amount": "100.00",
+                                   "account_id": b.accounts["1010"]})["id"]
+
+
+# (method, path) → B's object for the path parameter (or None) and a body valid for B
+BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[str, Any]]]] = {
+    ("POST", "/v1/items"): lambda b: (None, {"code": f"B{next(_serial)}", "name": "x", "unit_price": "1.00",
+                                             "tax_code_id": b.tax_codes["GST10"],
+                                             "revenue_account_id": b.accounts["4000"]}),
+    ("PATCH", "/v1/items/{id}"): lambda b: (b.ids_for("/v1/items")[0], {"tax_code_id": b.tax_codes["GST10"],
+                                                                        "revenue_account_id": b.accounts["4000"]}),
+    ("POST", "/v1/tax-codes"): lambda b: (None, {"code": f"B{next(_serial)}", "name": "x", "rate": "5",
+                                                 "account_id": b.accounts["2200"]}),
+    ("PATCH", "/v1/tax-codes/{id}"): lambda b: (b.ids_for("/v1/tax-codes")[0], {"account_id": b.accounts["2200"]}),
+    ("POST", "/v1/invoices"): lambda b: (None, _invoice_body(b)),
+    ("PATCH", "/v1/invoices/{id}"): lambda b: (b.draft()["id"], _invoice_body(b)),
+    ("POST", "/v1/receipts"): lambda b: (None, _receipt_body(b)),
+    ("POST", "/v1/receipts/{id}/allocations"): lambda b: (
+        _credit_receipt(b), {"allocations": [{"invoice_id": b.posted()["id"], "amount": "10.00"}]}),
+    ("POST", "/v1/credit-notes"): lambda b: (None, {"invoice_id": b.posted()["id"], "amount": "1.00"}),
+    ("POST", "/v1/journal-entries"): lambda b: (None, _journal_body(b)),
+    ("PUT", "/v1/dunning-policy"): lambda b: (None, {"levels": [{"days_after_due": 7, "title": "Reminder",
+                                                                 "message": "Please pay", "fee": "5"}],
+                                                     "fee_account_id": b.accounts["4000"]}),
+    ("POST", "/v1/bulk/invoices"): lambda b: (None, {"items": [{"data": _invoice_body(b)}]}),
+    ("POST", "/v1/bulk/receipts"): lambda b: (None, {"items": [{"data": _receipt_body(b)}]}),
+    ("POST", "/v1/bulk/journal-entries"): lambda b: (None, {"items": [{"data": _journal_body(b)}]}),
+}
+
+
+def _takes_ids(spec: dict[str, Any], schema: dict[str, Any], seen: frozenset[str] = frozenset(),
+               depth: int = 0) -> bool:
+    """True when the schema (or any schema inside it) has a property named like an object id."""
+    if depth > 12:
+        return False
+    if "$ref" in schema:
+        if schema["$ref"] in seen:
+            return False
+        seen = seen | {schema["$ref"]}
+    schema = _resolve(spec, schema)
+    properties = schema.get("properties", {})
+    if any(name.endswith("_id") and name != "tax_id" for name in properties):
+        return True
+    children = [*properties.values(), schema.get("items") or {}, schema.get("additionalProperties") or {},
+                *schema.get("anyOf", []), *schema.get("oneOf", []), *schema.get("allOf", [])]
+    return any(isinstance(c, dict) and _takes_ids(spec, c, seen, depth + 1) for c in children)
+
+
+def test_every_write_route_with_ids_has_a_body(app):
+    spec = app.openapi()
+    missing = []
+    for route in WRITE_ROUTES:
+        # A bulk item's `data` is the body of the single-item POST: /v1/bulk/x takes what POST /v1/x takes
+        single = Route(route.function, "POST", route.path.replace("/bulk/", "/")) if "/bulk/" in route.path else route
+        body = operation(spec, single).get("requestBody")
+        schema = body["content"]["application/json"]["schema"] if body else {}
+        if _takes_ids(spec, schema) and (route.method, route.path) not in BODIES:
+            missing.append(route_id(route))
+    assert not missing, f"add a body valid for tenant B to BODIES in {__name__}: {missing}"
+
+
+@pytest.fixture(scope="module")
+def tenants(api) -> tuple[TenantObjects, TenantObjects]:  # type: ignore[no-untyped-def]
+    a, b = TenantObjects(api, new_tenant("Tenant A"), "A"), TenantObjects(api, new_tenant("Tenant B"), "B")
+    for prefix in ("/v1/parties", "/v1/items", "/v1/accounts", "/v1/tax-codes", "/v1/invoices", "/v1/receipts"):
+        a.ids_for(prefix)
+    return a, b
+
+
+def _swaps(body: Any, a: TenantObjects, b: TenantObjects) -> Iterator[tuple[str, str, Any]]:
+    """(B's id, A's id, body with that one occurrence swapped) for every B id in the body."""
+    codes_b = {**{v: ("acc", k) for k, v in b.accounts.items()}, **{v: ("txc", k) for k, v in b.tax_codes.items()}}
+
+    def foreign(value: str) -> str | None:
+        if value in codes_b:
+            kind, code = codes_b[value]
+            return (a.accounts if kind == "acc" else a.tax_codes)[code]
+        prefix = value.split("_", 1)[0]
+        return {"pty": a.customer(), "inv": a.ids_for("/v1/invoices")[1], "itm": a.ids_for("/v1/items")[0],
+                "rct": a.ids_for("/v1/receipts")[0]}.get(prefix)
+
+    def paths(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from paths(value, (*at, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from paths(value, (*at, index))
+        elif isinstance(node, str) and foreign(node):
+            yield at, node
+
+    for at, value in paths(body):
+        swapped = copy.deepcopy(body)
+        target = swapped
+        for step in at[:-1]:
+            target = target[step]
+        target[at[-1]] = foreign(value)
+        yield value, foreign(value), swapped  # type: ignore[misc]
+
+
+def _refused(response: Any) -> bool:
+    if 400 <= response.status_code < 500:
+        return True
+    body = response.json()
+    return response.status_code < 300 and body.get("object") == "bulk_result" and body["succeeded"] == 0
+
+
+@pytest.mark.parametrize("key", sorted(BODIES), ids=lambda k: f"{k[0]} {k[1]}")
+def test_tenant_b_cannot_use_tenant_a_ids_in_a_body(api, tenants, key):
+    method, path = key
+    if not any((r.method, r.path) == key for r in ROUTES):
+        pytest.skip(f"{method} {path} is not in template.yaml in this build")
+    a, b = tenants
+    own, body = BODIES[key](b)
+    url = path.replace("{id}", own) if own else path
+    swaps = list(_swaps(body, a, b))
+    assert swaps, f"{method} {path}: the body holds no id to swap"
+    before = {i: a.get(f"/v1/{kind}/{i}") for kind, i in (("parties", a.customer()),
+                                                         ("invoices", a.ids_for("/v1/invoices")[1]))}
+    for mine, theirs, swapped in swaps:
+        response = api.request(method, url, json=swapped, headers=b.tenant.headers)
+        assert _refused(response), f"{method} {path} with A's {theirs} for {mine}: {response.status_code} " \
+                                   f"{response.text}"
+        leaked = {i for i in a.all_ids() - {theirs} if i in response.text}
+        leaked |= {n for n in a.names() if n in response.text}
+        assert not leaked, f"{method} {path} shows A's {leaked}: {response.text}"
+    assert {i: a.get(f"/v1/{kind}/{i}") for kind, i in (("parties", a.customer()),
+                                                       ("invoices", a.ids_for("/v1/invoices")[1]))} == before
+    # And the same body with B's own ids goes through: the refusals were about A's ids
+    control = api.request(method, url, json=body, headers=b.tenant.headers)
+    assert 200 <= control.status_code < 300 and not (control.json().get("failed")), control.text
