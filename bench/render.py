@@ -19,7 +19,7 @@ def render(report: dict[str, Any]) -> str:
     lines = ["# Benchmarks", "",
              f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, {m['memory_gb']} GB), Python {m['python']}, "
              f"against DynamoDB Local 3.3.1 in memory, load average {m['load_average_at_start']} at the start. "
-             "Re-run with `make bench` (about a quarter of an hour); every figure below comes from that one run, "
+             "Re-run with `make bench` (about ten minutes here); every figure below comes from that one run, "
              "and every ratio compares figures measured side by side in it. Medians unless a column says "
              "otherwise; docs/benchmarks.json has every sample.", ""]
     if report.get("quick"):
@@ -147,8 +147,10 @@ def _throughput(results: dict[str, Any]) -> list[str]:
             "invoices over wall time (median of the runs listed), retries are posting transactions DynamoDB "
             "cancelled and the use case re-ran, by reason: `ConditionalCheckFailed` when another posting took the "
             "tenant's next number first, `TransactionConflict` when another transaction held one of its items. One "
-            "tenant's postings serialize on its gapless number series, so eight writers of one tenant mostly retry; "
-            "eight tenants do not share a hot item and scale with the cores DynamoDB Local gets.", "",
+            "tenant's postings serialize on its gapless number series, so eight writers of one tenant mostly retry, "
+            "and each retry costs a re-read, a cancelled transaction and a jittered backoff: they can post fewer "
+            "invoices per second than one writer. Eight tenants share no hot item and scale with the cores "
+            "DynamoDB Local gets.", "",
             *_table(["scenario", "postings/s", "runs", "postings", "retries", "conflicts", "gave up (503)"], rows)]
 
 
