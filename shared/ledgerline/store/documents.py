@@ -18,7 +18,7 @@ from pynamodb.attributes import (
 from pynamodb.expressions.condition import Condition
 
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.records import Page, TenantRecord, check_start_key, page_of, tenant_partition
+from ledgerline.store.records import Page, TenantRecord, check_start_key, dated_between, page_of, tenant_partition
 from ledgerline.store.table import connection
 
 
@@ -186,13 +186,12 @@ def list_documents(
     connection()
     partition = model.list_partition(tenant_id)
     check_start_key(start_key, "GSI1PK", partition)
-    if from_date and to_date and from_date > to_date:
-        return Page([], None)  # an empty range (DynamoDB refuses a BETWEEN whose bounds are reversed)
-    low = (from_date or date.min).isoformat()
-    high = (to_date or date.max).isoformat() + "#~"
+    dates = dated_between(model.gsi1sk, from_date, to_date)
+    if dates is None:
+        return Page([], None)
     results = model.gsi1.query(
         partition,
-        model.gsi1sk.between(low, high),
+        dates,
         filter_condition=filter_condition,
         limit=limit + 1,
         last_evaluated_key=start_key,

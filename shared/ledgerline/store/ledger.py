@@ -26,7 +26,7 @@ from ledgerline.ids import new_id
 from ledgerline.store import buckets
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.documents import DocumentRecord
-from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
+from ledgerline.store.records import Page, check_start_key, dated_between, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection
 
 
@@ -212,13 +212,10 @@ def account_lines(
     connection()
     partition = LedgerLine.partition(tenant_id, account_id)
     check_start_key(start_key, "PK", partition)
-    if from_date and to_date and from_date > to_date:
-        return Page([], None)  # an empty range (DynamoDB refuses a BETWEEN whose bounds are reversed)
-    low = (from_date or date.min).isoformat()
-    high = (to_date or date.max).isoformat() + "#~"
-    results = LedgerLine.query(
-        partition, LedgerLine.sk.between(low, high), limit=limit + 1, last_evaluated_key=start_key, consistent_read=True
-    )
+    dates = dated_between(LedgerLine.sk, from_date, to_date)
+    if dates is None:
+        return Page([], None)
+    results = LedgerLine.query(partition, dates, limit=limit + 1, last_evaluated_key=start_key, consistent_read=True)
     return page_of(results, limit)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from pynamodb.attributes import MapAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
@@ -131,3 +132,11 @@ def assign(record: TableModel, changes: dict[str, Any]) -> None:
         if isinstance(value, dict) and isinstance(attribute, MapAttribute):
             value = type(attribute)(**value)
         setattr(record, name, value)
+
+
+def dated_between(sort_key: Any, from_date: date | None, to_date: date | None) -> Condition | None:
+    """Sort keys that start with a date in [from_date, to_date], or None when the range is empty
+    (DynamoDB refuses a BETWEEN whose bounds are reversed)."""
+    if from_date and to_date and from_date > to_date:
+        return None
+    return sort_key.between((from_date or date.min).isoformat(), (to_date or date.max).isoformat() + "#~")

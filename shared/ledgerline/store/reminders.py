@@ -23,7 +23,7 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.domain.errors import NotFound
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.documents import Invoice
-from ledgerline.store.records import Page, TenantRecord, check_start_key, page_of, tenant_partition
+from ledgerline.store.records import Page, TenantRecord, check_start_key, dated_between, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection
 
 
@@ -144,11 +144,12 @@ def list_reminders(
     condition: Condition | None = None
     if is_sent is not None:
         condition = Reminder.sent_at.exists() if is_sent else Reminder.sent_at.does_not_exist()
-    low = (from_date or date.min).isoformat()
-    high = (to_date or date.max).isoformat() + "#~"
+    dates = dated_between(Reminder.gsi1sk, from_date, to_date)
+    if dates is None:
+        return Page([], None)
     results = Reminder.gsi1.query(
         partition,
-        Reminder.gsi1sk.between(low, high),
+        dates,
         filter_condition=condition,
         limit=limit + 1,
         last_evaluated_key=start_key,
