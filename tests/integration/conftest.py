@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
 
 from ledgerline.local.dynamodb_local import DynamoDBLocal
 from ledgerline.local.server import create_local_app
-from ledgerline.local.table_setup import ensure_table
 from ledgerline.services.tenants import create_tenant
-from ledgerline.settings import configure
-from ledgerline.store.table import reset_connection
+from tests.conftest import TenantKey, use_table
 from tests.integration.books import Books
 
 
 @pytest.fixture(scope="session", autouse=True)
 def table(dynamodb_local: DynamoDBLocal) -> Iterator[None]:
-    configure(environment="local", dynamodb_endpoint=dynamodb_local.endpoint, table_name="ledgerline-it")
-    reset_connection()
-    ensure_table()
+    use_table(dynamodb_local, "ledgerline-it")
     yield
-
-
-@dataclass
-class TenantKey:
-    tenant_id: str
-    secret: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.secret}"}
 
 
 @pytest.fixture
