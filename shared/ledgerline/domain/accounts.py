@@ -21,6 +21,17 @@ SUBTYPES: dict[AccountType, frozenset[str]] = {
     AccountType.EXPENSE: frozenset({"cost_of_sales", "operating", "rounding", "fx", "other"}),
 }
 
+# Control accounts are posted only by their documents (invoices, receipts, credit notes, bills, tax and
+# stock documents), so that the sub-ledgers (aged receivables, customer credit, tax totals) always agree
+# with the ledger: a manual journal entry to one is refused.
+CONTROL_SUBTYPES: frozenset[str] = frozenset(
+    {"receivable", "payable", "customer_credit", "supplier_prepayment", "tax", "inventory"}
+)
+
+
+def is_control(subtype: str | None) -> bool:
+    return subtype in CONTROL_SUBTYPES
+
 
 def subtype_error(account_type: AccountType, subtype: str | None) -> str | None:
     """Why `subtype` is not valid for `account_type`, or None when it is."""

@@ -20,6 +20,10 @@ class PeriodLocked(Conflict):
     code = "period_locked"
 
 
+class PeriodClosed(Conflict):
+    code = "period_closed"
+
+
 class InvalidState(Conflict):
     code = "invalid_state"
 
@@ -41,3 +45,12 @@ def check_open_period(day: date, lock_date: date | None, *, param: str = "date")
     if lock_date is not None and day <= lock_date:
         raise PeriodLocked(f"The books are locked up to {lock_date.isoformat()}; {param} {day.isoformat()} "
                            "falls in a locked period", param=param)
+
+
+def settlement_date_error(day: date, issue_date: date) -> str | None:
+    """Why money dated `day` cannot settle an invoice issued on `issue_date`, or None when it can.
+
+    Settling an invoice before its issue date would leave the receivable negative in between."""
+    if day < issue_date:
+        return f"is issued {issue_date.isoformat()}, after {day.isoformat()}; it cannot be settled before it is issued"
+    return None

@@ -5,9 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from enum import StrEnum
 
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.money import round_money
+
+
+class SourceType(StrEnum):
+    """What posted a journal entry. `GET /v1/journal-entries?source_type=` takes every one of them, so a
+    new kind of posting document adds its source type here (JournalEntry.new refuses any other)."""
+
+    MANUAL = "manual"
+    INVOICE = "invoice"
+    INVOICE_VOID = "invoice_void"
+    RECEIPT = "receipt"
+    RECEIPT_ALLOCATION = "receipt_allocation"
+    RECEIPT_REVERSAL = "receipt_reversal"
+    CREDIT_NOTE = "credit_note"
+    YEAR_END_CLOSE = "year_end_close"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
-"""Calendar arithmetic for reports: fiscal years, report columns and ageing buckets."""
+"""Calendar arithmetic for reports: fiscal years, report columns and ageing buckets; closing years in order."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+
+from ledgerline.domain.documents import InvalidState, PeriodClosed, PeriodLocked
 
 
 def fiscal_year_start(day: date, start_month: int) -> date:
@@ -16,6 +19,79 @@ def fiscal_year(year: int, start_month: int) -> tuple[date, date]:
     end = date(year + (1 if start_month == 1 else 0), start_month, 1) - timedelta(days=1)
     start = date(end.year - (0 if start_month == 1 else 1), start_month, 1)
     return start, end
+
+
+def fiscal_year_of(day: date, start_month: int) -> int:
+    """The fiscal year (named by the calendar year it ends in) that contains `day`."""
+    return fiscal_year_start(day, start_month).year + (0 if start_month == 1 else 1)
+
+
+def closed_through(closed_years: Iterable[int] | None, start_month: int) -> date | None:
+    """The last day of the last closed fiscal year: every day up to it is closed, or None."""
+    years = list(closed_years or [])
+    return fiscal_year(max(years), start_month)[1] if years else None
+
+
+def check_lock_date(lock_date: date | None, closed_years: Iterable[int] | None, start_month: int) -> None:
+    """A lock date may move freely, but never back before the end of the last closed year."""
+    years = list(closed_years or [])
+    closed = closed_through(years, start_month)
+    if closed is not None and (lock_date is None or lock_date < closed):
+        raise PeriodClosed(
+            f"Fiscal year {max(years)} is closed: the lock date cannot move before {closed.isoformat()}",
+            param="lock_date",
+        )
+
+
+def check_fiscal_year_start_change(current: int, new: int, closed_years: Iterable[int] | None) -> None:
+    """Moving the fiscal year start after a close would move closed years' boundaries."""
+    years = list(closed_years or [])
+    if years and new != current:
+        raise PeriodClosed(
+            f"Fiscal year {max(years)} is closed: the fiscal year start month can no longer change",
+            param="fiscal_year_start_month",
+        )
+
+
+def unclosed_before(year: int, closed_years: Iterable[int] | None, start_month: int) -> tuple[date | None, date]:
+    """The days before fiscal year `year` that belong to no closed year: (first day or None, last day)."""
+    closed = closed_through(closed_years, start_month)
+    start, _ = fiscal_year(year, start_month)
+    return (closed + timedelta(days=1) if closed else None), start - timedelta(days=1)
+
+
+def check_closable(
+    year: int,
+    *,
+    closed_years: Iterable[int] | None,
+    start_month: int,
+    lock_date: date | None,
+    first_unclosed_posting: date | None,
+    today: date,
+) -> None:
+    """Years close in order, after they end, and their closing entries (dated the year end) are not locked.
+
+    `first_unclosed_posting` is the date of the earliest posting in `unclosed_before(year, …)`."""
+    years = list(closed_years or [])
+    _, end = fiscal_year(year, start_month)
+    if years and year <= max(years):
+        raise PeriodClosed(f"Fiscal year {year} is already closed (years are closed up to {max(years)})",
+                           param="year")
+    if end >= today:
+        raise InvalidState(f"Fiscal year {year} ends {end.isoformat()}; close it after it has ended", param="year")
+    if first_unclosed_posting is not None:
+        earlier = fiscal_year_of(first_unclosed_posting, start_month)
+        raise InvalidState(
+            f"Fiscal year {earlier} has postings and is still open; close it before fiscal year {year}",
+            param="year",
+            code="earlier_year_open",
+        )
+    if lock_date is not None and end <= lock_date:
+        raise PeriodLocked(
+            f"The books are locked up to {lock_date.isoformat()}, and closing fiscal year {year} posts on "
+            f"{end.isoformat()}; move the lock date before {end.isoformat()} to close it (closing locks the year)",
+            param="year",
+        )
 
 
 def month_start(day: date) -> date:

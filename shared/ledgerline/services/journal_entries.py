@@ -9,6 +9,7 @@ from typing import Any
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import today, utc_now
+from ledgerline.domain.accounts import is_control
 from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.journal import JournalLine, assert_balanced, reversed_lines
@@ -22,7 +23,7 @@ from ledgerline.store.accounts import Account
 from ledgerline.store.ledger import JournalEntry, add_journal_entry
 from ledgerline.store.records import load
 from ledgerline.store.table import commit
-from ledgerline.store.tenants import load_tenant
+from ledgerline.store.tenants import Tenant, load_tenant
 
 
 def represent(entry: JournalEntry) -> dict[str, Any]:
@@ -47,8 +48,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
             issues.append(FieldIssue(where, "give either a debit or a credit, greater than zero"))
         elif round_money(debit + credit, currency) != debit + credit:
             issues.append(FieldIssue(where, f"has more decimals than {currency} allows"))
-        if not _account_usable(tenant_id, line["account_id"]):
-            issues.append(FieldIssue(f"{where}.account_id", f"no account with id '{line['account_id']}'"))
+        if reason := _account_error(tenant, line["account_id"]):
+            issues.append(FieldIssue(f"{where}.account_id", reason))
         lines.append(
             JournalLine(
                 line["account_id"],
@@ -118,8 +119,19 @@ def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[s
     return represent(reversal)
 
 
-def _account_usable(tenant_id: str, account_id: str) -> bool:
+def _account_error(tenant: Tenant, account_id: str) -> str | None:
+    """Why a manual entry cannot post to the account, or None when it can."""
     try:
-        return not load(Account, tenant_id, account_id).archived
+        account = load(Account, tenant.id, account_id)
     except NotFound:
-        return False
+        account = None
+    if account is None or account.archived:
+        return f"no account with id '{account_id}'"
+    # The tenant's receivable and customer credit accounts stay control accounts whatever their subtype says
+    accounts = tenant.system_accounts
+    system = {accounts.receivable: "receivable", accounts.customer_credit: "customer_credit"}
+    kind = account.subtype if is_control(account.subtype) else system.get(account_id)
+    if kind:
+        return (f"account {account.code} is a control account ({kind}): only its documents post to it, "
+                "never a manual journal entry")
+    return None

@@ -11,7 +11,6 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import periods
 from ledgerline.domain.accounts import AccountType
-from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.journal import JournalLine
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion
@@ -23,7 +22,7 @@ from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import all_accounts
 from ledgerline.store.closings import add_closing
 from ledgerline.store.events import add_event
-from ledgerline.store.ledger import JournalEntry, add_journal_entry
+from ledgerline.store.ledger import JournalEntry, add_journal_entry, first_entry_date
 from ledgerline.store.table import commit
 from ledgerline.store.tenants import Tenant, load_tenant
 
@@ -41,11 +40,19 @@ def _close(tenant_id: str, year: int) -> dict[str, Any]:
     Each closing entry commits on its own; if closing stops half way, closing again picks up
     what is left, because closed accounts then read zero."""
     tenant = load_tenant(tenant_id)
-    if year in (tenant.closed_years or []):
-        raise InvalidState(f"Fiscal year {year} is already closed", param="year", code="period_closed")
-    start, end = periods.fiscal_year(year, tenant.fiscal_year_start_month)
-    if end >= today():
-        raise InvalidState(f"Fiscal year {year} ends {end.isoformat()}; close it after it has ended", param="year")
+    start_month = tenant.fiscal_year_start_month
+    start, end = periods.fiscal_year(year, start_month)
+    # Balances at the year end are cumulative, so they are this year's profit only if every earlier year
+    # with postings is closed: years close in order.
+    after, before = periods.unclosed_before(year, tenant.closed_years, start_month)
+    periods.check_closable(
+        year,
+        closed_years=tenant.closed_years,
+        start_month=start_month,
+        lock_date=tenant.lock_date,
+        first_unclosed_posting=first_entry_date(tenant_id, after, before),
+        today=today(),
+    )
     currency = tenant.base_currency
     chart = {account.id: account for account in all_accounts(tenant_id)}
     to_close = [

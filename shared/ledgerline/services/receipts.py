@@ -10,7 +10,7 @@ from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
-from ledgerline.domain.documents import InvalidState, InvoiceStatus
+from ledgerline.domain.documents import InvalidState, InvoiceStatus, settlement_date_error
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.journal import JournalLine, reversed_lines
 from ledgerline.domain.money import round_money
@@ -58,7 +58,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     if round_money(amount, currency) != amount:
         raise invalid("amount", f"has more decimals than {currency} allows")
     bank = _money_account(tenant_id, fields["account_id"])
-    invoices = _allocatable(tenant_id, party.id, currency, fields.get("allocations") or [], "allocations")
+    invoices = _allocatable(tenant_id, party.id, currency, fields.get("allocations") or [], "allocations", day)
     allocated = sum((a for _, a in invoices), Decimal(0))
     if allocated > amount:
         raise invalid("allocations", f"allocations total {allocated}, more than the receipt's {amount}")
@@ -128,7 +128,9 @@ def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[s
     if day < receipt.date:
         raise invalid("date", "an allocation cannot be dated before the receipt")
     open_period(tenant, day)
-    invoices = _allocatable(tenant_id, receipt.customer_id, receipt.currency, fields["allocations"], "allocations")
+    invoices = _allocatable(
+        tenant_id, receipt.customer_id, receipt.currency, fields["allocations"], "allocations", day
+    )
     amount = sum((a for _, a in invoices), Decimal(0))
     if amount > receipt.unallocated_amount:
         raise invalid(
@@ -231,9 +233,9 @@ def _money_account(tenant_id: str, account_id: str) -> Account:
 
 
 def _allocatable(
-    tenant_id: str, customer_id: str, currency: str, allocations: list[dict[str, Any]], field: str
+    tenant_id: str, customer_id: str, currency: str, allocations: list[dict[str, Any]], field: str, day: date
 ) -> list[tuple[Invoice, Decimal]]:
-    """Load and check each invoice to be paid; another tenant's invoice is simply not found (404)."""
+    """Load and check each invoice to be paid on `day`; another tenant's invoice is simply not found (404)."""
     result: list[tuple[Invoice, Decimal]] = []
     issues: list[FieldIssue] = []
     seen: set[str] = set()
@@ -249,6 +251,8 @@ def _allocatable(
             issues.append(FieldIssue(f"{where}.invoice_id", f"is in {invoice.currency}, not {currency}"))
         elif invoice.status not in OPEN:
             issues.append(FieldIssue(f"{where}.invoice_id", f"is {invoice.status.replace('_', ' ')}, not open"))
+        elif reason := settlement_date_error(day, invoice.issue_date):
+            issues.append(FieldIssue(f"{where}.invoice_id", reason))
         elif round_money(amount, currency) != amount:
             issues.append(FieldIssue(f"{where}.amount", f"has more decimals than {currency} allows"))
         elif amount > invoice.amount_due:

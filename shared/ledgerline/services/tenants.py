@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledgerline.clock import utc_now
-from ledgerline.domain import chart
+from ledgerline.domain import chart, periods
 from ledgerline.domain import tenants as rules
 from ledgerline.domain.errors import FieldIssue, PreconditionFailed, ValidationFailed
 from ledgerline.domain.money import SUPPORTED_CURRENCIES
@@ -105,6 +105,13 @@ def get_tenant(tenant_id: str) -> Tenant:
 def update_tenant(tenant_id: str, changes: dict[str, Any], expected_version: int | None) -> Tenant:
     tenant = load_tenant(tenant_id)
     check_version(tenant, expected_version)
+    # A closed year stays closed: the lock date never moves back before it, and its boundaries stay put.
+    if "lock_date" in changes:
+        periods.check_lock_date(changes["lock_date"], tenant.closed_years, tenant.fiscal_year_start_month)
+    if changes.get("fiscal_year_start_month") is not None:
+        periods.check_fiscal_year_start_change(
+            tenant.fiscal_year_start_month, changes["fiscal_year_start_month"], tenant.closed_years
+        )
     _apply(tenant, changes)
     tenant.updated_at = utc_now()
     save_versioned(tenant)

@@ -20,7 +20,7 @@ from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, Un
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
-from ledgerline.domain.journal import JournalLine
+from ledgerline.domain.journal import JournalLine, SourceType
 from ledgerline.domain.posting import Conversion
 from ledgerline.ids import new_id
 from ledgerline.store import buckets
@@ -62,6 +62,7 @@ class JournalEntry(DocumentRecord):
     def new(cls, tenant_id: str, day: date, conversion: Conversion, *, source_type: str, source_id: str | None,
             description: str | None, at: datetime, **extra: Any) -> JournalEntry:
         """A posted entry in the document's currency, converted to the base at the document's rate."""
+        SourceType(source_type)  # every source type is listed, so that every one can be filtered on
         return cls(id=new_id("je"), tenant_id=tenant_id, status="posted", date=day, description=description,
                    source_type=source_type, source_id=source_id, currency=conversion.currency,
                    base_currency=conversion.base_currency, exchange_rate=conversion.rate, created_at=at,
@@ -217,6 +218,17 @@ def account_lines(
         return Page([], None)
     results = LedgerLine.query(partition, dates, limit=limit + 1, last_evaluated_key=start_key, consistent_read=True)
     return page_of(results, limit)
+
+
+def first_entry_date(tenant_id: str, from_date: date | None, to_date: date | None) -> date | None:
+    """The date of the earliest journal entry dated in [from_date, to_date], or None (one GSI1 query)."""
+    connection()
+    dates = dated_between(JournalEntry.gsi1sk, from_date, to_date)
+    if dates is None:
+        return None
+    for entry in JournalEntry.gsi1.query(JournalEntry.list_partition(tenant_id), dates, limit=1):
+        return entry.date
+    return None
 
 
 def balances_as_of(tenant_id: str, day: date) -> list[Balance]:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
@@ -10,6 +10,7 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.journal import SourceType
 from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, ReverseRequest
 from ledgerline.services import journal_entries
 from ledgerline.store.documents import list_documents
@@ -19,8 +20,6 @@ from ledgerline.store.records import load
 router = APIRouter(prefix="/v1/journal-entries", tags=["journal entries"])
 ENTRY_ID = Path(description="The journal entry's id")
 READ, WRITE = require("journal-entries:read"), require("journal-entries:write")
-SourceType = Literal["manual", "invoice", "invoice_void", "receipt", "receipt_allocation", "receipt_reversal",
-                     "credit_note"]
 
 
 @router.post("", status_code=201, response_model=JournalEntryOut, operation_id="create_journal_entry",
@@ -35,7 +34,7 @@ def create(body: JournalEntryCreate, response: Response, idempotency_key: str | 
 def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(None),
           from_date: date | None = Query(None), to_date: date | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
-    condition = JournalEntry.source_type == source_type if source_type else None
+    condition = JournalEntry.source_type == source_type.value if source_type else None
     result = list_documents(JournalEntry, principal.tenant_id, from_date=from_date, to_date=to_date,
                             filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
