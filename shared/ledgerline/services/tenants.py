@@ -93,8 +93,7 @@ def _check_fixed_settings(base_currency: str, country: str) -> None:
     if base_currency not in SUPPORTED_CURRENCIES:
         issues.append(FieldIssue("base_currency", f"unsupported currency {base_currency!r}; use an ISO 4217 code"))
     if not countries.is_country(country):
-        issues.append(FieldIssue("country", f"unknown country {country!r}; use an ISO 3166-1 alpha-2 code "
-                                            "such as AU, CH, ID"))
+        issues.append(FieldIssue("country", "use an ISO 3166-1 alpha-2 country code such as AU, CH, ID"))
     if issues:
         raise ValidationFailed(issues[0].message, param=issues[0].field, details=issues)
 
