@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from ledgerline.local.dynamodb_local import free_port
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -49,3 +50,35 @@ def test_the_walkthrough_invoices_gets_paid_and_balances(server, tmp_path):
                           ("amount_paid", "1375.00"), ("amount_due", "0.00")):
         assert f'"{field}": "{amount}"' in out, (field, out)
     assert '"total_debit": "2750.00"' in out and '"total_credit": "2750.00"' in out, out
+
+
+needs_curl_and_jq = pytest.mark.skipif(not (shutil.which("curl") and shutil.which("jq")),
+                                       reason="the walk-through needs curl and jq")
+
+
+def run_walkthrough(tmp_path, env: dict[str, str], *shell: str) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "walkthrough.sh"
+    script.write_text(walkthrough())
+    return subprocess.run([*shell, str(script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+@needs_curl_and_jq
+@pytest.mark.parametrize("shell", [("bash",), ("bash", "-euo", "pipefail")], ids=["plain", "strict"])
+def test_the_walkthrough_stops_with_a_message_when_the_server_does_not_know_the_key(server, tmp_path, shell):
+    # Given a terminal whose CLI writes to another table than the server reads (another LEDGERLINE_TABLE_NAME)
+    env = server.env | {"LEDGERLINE_URL": server.url, "LEDGERLINE_TABLE_NAME": "ledgerline-e2e-elsewhere"}
+    # When the block runs, even in a shell that does not stop on errors by itself
+    run = run_walkthrough(tmp_path, env, *shell)
+    # Then it stops at once, saying why, and prints nothing of the later steps
+    assert run.returncode == 1, f"exit {run.returncode}\nstdout:\n{run.stdout}\nstderr:\n{run.stderr}"
+    assert f"The API at {server.url} does not accept this key: Invalid API key provided" in run.stderr, run.stderr
+    assert "LEDGERLINE_* settings" in run.stderr and run.stdout == ""
+
+
+@needs_curl_and_jq
+def test_the_walkthrough_stops_with_a_message_when_no_server_answers(server, tmp_path):
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    run = run_walkthrough(tmp_path, server.env | {"LEDGERLINE_URL": url}, "bash")
+    assert run.returncode == 1, run.stderr
+    assert f"No API answers at {url}" in run.stderr and run.stdout == ""

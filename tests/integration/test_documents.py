@@ -155,3 +155,36 @@ def test_in_aws_the_pdf_is_kept_in_s3_and_handed_out_as_a_presigned_url(books: B
     stored = s3_store.client.get_object(Bucket="ledgerline-documents", Key=key)
     assert stored["ContentType"] == "application/pdf"
     assert invoice["number"] in text_of(stored["Body"].read())[1]
+
+
+def test_an_australian_tenant_that_filled_in_its_details_issues_a_tax_invoice(books: Books, store):
+    # Given the tenant's address, ABN and bank details, as README "Before your first invoice" fills them
+    books.call("PATCH", "/v1/tenant", {
+        "tax_id": "51 824 753 556", "email": "accounts@acme.example",
+        "address": {"line1": "1 George St", "city": "Sydney", "region": "NSW", "postal_code": "2000",
+                    "country": "AU"},
+        "bank_details": {"account_name": "Test Pty Ltd", "bank_name": "Westpac", "routing_code": "032-000",
+                         "account_number": "123456"}}, expect=200)
+    # And an invoice that says when the work was done
+    customer = books.customer("Globex", address={"line1": "5 Collins St", "city": "Melbourne", "region": "VIC",
+                                                 "postal_code": "3000", "country": "AU"})
+    draft = books.draft(customer, supply_date="2026-01-15")
+    assert draft["supply_date"] == "2026-01-15"
+    invoice = books.post(f"/v1/invoices/{draft['id']}/post", expect=200)
+    assert invoice["supply_date"] == "2026-01-15"
+    # Then its PDF is an Australian tax invoice
+    _, text = text_of(books.call("GET", f"/v1/invoices/{invoice['id']}/pdf", expect=200).content)
+    assert "TAX INVOICE" in text and "ABN 51 824 753 556" in text
+    assert "Sydney NSW 2000" in text and "Melbourne VIC 3000" in text
+    assert "GST" in text and "BSB: 032-000" in text and "2026-01-15" in text
+
+
+def test_an_invoice_without_a_supply_date_shows_null_and_keeps_it_through_edits(books: Books):
+    draft = books.draft(books.customer())
+    assert draft["supply_date"] is None
+    dated = books.call("PATCH", f"/v1/invoices/{draft['id']}", {"supply_date": "2026-02-01"}, expect=200).json()
+    assert dated["supply_date"] == "2026-02-01"
+    kept = books.call("PATCH", f"/v1/invoices/{draft['id']}", {"notes": "x"}, expect=200).json()
+    assert kept["supply_date"] == "2026-02-01"
+    bad = books.call("PATCH", f"/v1/invoices/{draft['id']}", {"supply_date": "2026-13-01"}, expect=422).json()
+    assert bad["error"]["param"] == "supply_date"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -131,3 +132,66 @@ def test_the_memory_blob_store_keeps_bytes_under_the_tenant_prefix():
                                              (Decimal("1E+2"), "100")])
 def test_quantities_print_plainly(value, text):
     assert views.plain(value) == text
+
+
+# ------------------------------------------------------ what each country asks of an invoice (issue 11.31)
+
+
+def au_tenant() -> Tenant:
+    return Tenant(id="ten_1", name="Acme Pty Ltd", base_currency="AUD", country="AU", timezone="UTC",
+                  tax_id="51 824 753 556", address=Address(line1="1 George St", city="Sydney", region="NSW",
+                                                           postal_code="2000", country="AU"),
+                  bank_details=BankDetails(account_name="Acme Pty Ltd", bank_name="Westpac",
+                                           routing_code="032-000", account_number="123456"))
+
+
+def de_tenant() -> Tenant:
+    return Tenant(id="ten_1", name="Muster GmbH", base_currency="EUR", country="DE", timezone="UTC",
+                  tax_id="DE123456789", address=Address(line1="Unter den Linden 1", city="Berlin",
+                                                        postal_code="10117", country="DE"))
+
+
+def local_customer(country: str, **address) -> Party:
+    return Party(id="pty_1", tenant_id="ten_1", name="Globex", kind="customer",
+                 address=Address(country=country, **address))
+
+
+def text_of(tenant_: Tenant, invoice_: Invoice, customer_: Party | None) -> str:
+    return "\n".join(pages(render(views.invoice_document(tenant_, invoice_, customer_))))
+
+
+def test_an_australian_invoice_is_a_tax_invoice_with_the_abn_gst_and_an_australian_address():
+    text = text_of(au_tenant(), invoice(currency="AUD"),
+                   local_customer("AU", line1="5 Collins St", city="Melbourne", region="VIC", postal_code="3000"))
+    assert "TAX INVOICE" in text
+    assert "ABN 51 824 753 556" in text and "Tax ID" not in text
+    assert re.search(r"Subtotal\n.*\nGST\n", text) and "GST CODE" in text  # totals and headings name the tax
+    assert "\nTax\n" not in text and "TAX CODE" not in text
+    assert "Sydney NSW 2000" in text and "Melbourne VIC 3000" in text
+    assert "2000 Sydney" not in text and "Australia" not in text  # a domestic letter has no country line
+    assert "Westpac" in text and "BSB: 032-000" in text
+
+
+def test_a_german_invoice_always_shows_the_date_of_supply():
+    # No supply date given: it is the issue date
+    text = text_of(de_tenant(), invoice(currency="EUR"), local_customer("DE", city="München", postal_code="80331"))
+    assert "Date of supply" in text.replace("DATE OF SUPPLY", "Date of supply")
+    assert text.count("2030-01-10") >= 2  # issue date and date of supply
+    assert "10117 Berlin" in text and "80331 München" in text and "VAT ID DE123456789" in text
+    assert "INVOICE" in text and "TAX INVOICE" not in text
+
+
+def test_a_given_supply_date_is_printed_in_any_country():
+    supplied = invoice(currency="AUD")
+    supplied.supply_date = date(2029, 12, 20)
+    text = text_of(au_tenant(), supplied, None)
+    assert "2029-12-20" in text and "Date of supply" in text.replace("DATE OF SUPPLY", "Date of supply")
+    # and an Australian invoice without one does not print the line
+    assert "DATE OF SUPPLY" not in text_of(au_tenant(), invoice(currency="AUD"), None).upper()
+
+
+def test_a_swiss_invoice_shows_the_vat_numbers_and_a_foreign_customers_country():
+    text = text_of(tenant(), invoice(), customer())
+    assert "VAT no. CHE-123.456.789 MWST" in text
+    assert "VAT ID PL1234567890" in text  # the Polish customer's EU VAT number
+    assert "90-001 Łódź" in text and "Poland" in text and "8001 Zürich" in text and "Switzerland" in text

@@ -5,21 +5,46 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import socket
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
+from importlib import metadata
 from pathlib import Path
+from typing import NoReturn
+from urllib.parse import urlsplit
 
-from ledgerline.domain.errors import LedgerlineError
+from ledgerline.domain.countries import is_country
+from ledgerline.domain.errors import LedgerlineError, ValidationFailed
 from ledgerline.domain.tenants import Plan
 from ledgerline.local.dynamodb_local import DynamoDBLocal, DynamoDBLocalError, port_open
 from ledgerline.local.table_setup import ensure_table
 from ledgerline.local.template import PROJECT_ROOT
 from ledgerline.settings import configure, get_settings
 from ledgerline.store.table import reset_connection
+
+
+class CliError(Exception):
+    """A command that cannot do what it was asked: one line on stderr, exit 1."""
+
+
+CONNECT_TIMEOUT = 3.0  # seconds to wait for DynamoDB to accept a connection before giving up
+
+
+def _check_reachable(endpoint: str) -> None:
+    """Fail at once, in one line, when nothing answers at the DynamoDB endpoint (botocore would retry
+    for a minute and end in a traceback)."""
+    parts = urlsplit(endpoint)
+    host, port = parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        reason = "timed out" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc)).lower()
+        raise CliError(f"cannot reach DynamoDB at {endpoint} ({reason}); start it (make dev) or point "
+                       "LEDGERLINE_DYNAMODB_ENDPOINT at a running one") from exc
 
 
 @contextmanager
@@ -33,6 +58,8 @@ def local_database() -> Iterator[None]:
         data = data if data.is_absolute() else PROJECT_ROOT / data
         process = DynamoDBLocal(settings.dynamodb_port, data / "dynamodb").start()
         print(f"DynamoDB Local started on {own} (data in {data / 'dynamodb'})", file=sys.stderr)
+    elif settings.dynamodb_endpoint:
+        _check_reachable(settings.dynamodb_endpoint)
     try:
         reset_connection()
         if ensure_table():
@@ -79,13 +106,28 @@ def reminders_at_start() -> None:
     threading.Thread(target=work, name="reminders-at-start", daemon=True).start()
 
 
+def _bind(host: str, port: int) -> socket.socket:
+    """The server's listening socket, bound before anything else starts: a busy port stops `dev` before it
+    starts DynamoDB Local, the event pipeline or the reminders job."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no obstacle
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise CliError(f"cannot serve on {host}:{port}: {(exc.strerror or str(exc)).lower()}; stop what uses "
+                       f"it or pick another port (ledgerline dev --port N, or LEDGERLINE_PORT)") from exc
+    return sock
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ledgerline.local.server import create_local_app
 
     settings = configure(port=args.port) if args.port else get_settings()
-    with local_database(), event_pipeline():
+    listening = _bind(settings.host, settings.port)
+    with listening, local_database(), event_pipeline():
         base = f"http://{settings.host}:{settings.port}"
         events = "relaying outbox events to webhooks" if settings.local_events else "events not relayed"
         print(f"\nLedgerline is serving {base}  (OpenAPI docs: {base}/docs; {events})\n"
@@ -95,7 +137,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         reminders_at_start()
         # uvicorn re-raises SIGTERM after its shutdown; exiting through SystemExit lets cleanup run.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        uvicorn.run(create_local_app(), host=settings.host, port=settings.port, log_level="warning")
+        config = uvicorn.Config(create_local_app(), host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.Server(config).run(sockets=[listening])
     return 0
 
 
@@ -110,8 +153,7 @@ def cmd_tenant_create(args: argparse.Namespace) -> int:
         with local_database():
             provisioned = tenants.provision(spec, usage_plans=usage_plan_keys())
     except tenants.PartiallyProvisioned as exc:  # only where there are usage plans (LEDGERLINE_ENVIRONMENT=aws)
-        print(f"error: {exc}; the tenant was deactivated again", file=sys.stderr)
-        return 2
+        raise CliError(f"{exc}; the tenant was deactivated again") from exc
     tenant = provisioned.tenant
     print(json.dumps({"tenant_id": tenant.id, "name": tenant.name, "base_currency": tenant.base_currency,
                       "country": tenant.country, "plan": tenant.plan, "api_key": provisioned.api_key}, indent=2))
@@ -138,9 +180,35 @@ def cmd_tenant_deactivate(args: argparse.Namespace) -> int:
     with local_database():
         found = tenants.deprovision(args.tenant_id, usage_plans=usage_plan_keys())
     if not found:
-        print(f"error: no tenant {args.tenant_id}", file=sys.stderr)
-        return 2
+        raise CliError(f"no tenant {args.tenant_id}")
     print(json.dumps({"tenant_id": args.tenant_id, "status": "deactivated"}, indent=2))
+    return 0
+
+
+def cmd_tenant_list(args: argparse.Namespace) -> int:
+    """Every tenant in the table's tenant directory, oldest first, as a JSON array."""
+    from ledgerline.provisioning import tenants
+
+    with local_database():
+        listed = [{"tenant_id": t.id, "name": t.name, "base_currency": t.base_currency, "country": t.country,
+                   "plan": t.plan, "status": t.status, "created_at": t.created_at.isoformat()}
+                  for t in tenants.list_tenants()]
+    print(json.dumps(listed, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_tenant_rotate_admin_key(args: argparse.Namespace) -> int:
+    """A new admin key for a tenant whose admin key was lost or leaked; the admin keys made by provisioning
+    (and earlier rotations) are revoked. Keys the tenant made itself through the API are kept."""
+    from ledgerline.provisioning import tenants
+
+    tenant_id = args.tenant_id or args.tenant
+    if not tenant_id:
+        raise _usage(args, "give the tenant id (ten_…)")
+    with local_database():
+        rotated = tenants.rotate_admin_key(tenant_id)
+    print(json.dumps({"tenant_id": tenant_id, "api_key": rotated.api_key, "key_id": rotated.key_id,
+                      "revoked_key_ids": rotated.revoked_key_ids}, indent=2))
     return 0
 
 
@@ -150,7 +218,7 @@ def cmd_events_replay(args: argparse.Namespace) -> int:
     from ledgerline.services import webhooks
     from ledgerline.webhooks.runtime import outbound
 
-    since, until = _moment(args.since), _moment(args.until) if args.until else None
+    since, until = args.since, args.until
     with local_database():
         result = webhooks.replay(args.tenant, args.webhook, since, until, outbound())
         worker = delivery_worker()
@@ -174,35 +242,90 @@ def cmd_reminders_run(args: argparse.Namespace) -> int:
     from ledgerline.clock import today
     from ledgerline.observability import logger
     from ledgerline.reminders import job
+    from ledgerline.store.tenants import find_tenant
 
     logger.setLevel("WARNING")  # the report below is the output; Lambda keeps the INFO log lines
-    day = date.fromisoformat(args.date) if args.date else today()
+    day = args.date or today()
     with local_database():
+        if args.tenant and find_tenant(args.tenant) is None:
+            raise CliError(f"no tenant {args.tenant}")
         report = job.run(day, [args.tenant] if args.tenant else None)
     print(json.dumps(report.as_dict(), indent=2))
     return 1 if report.failures else 0
 
 
+# ------------------------------------------------------------------------------- arguments
+
+
 def _moment(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a moment: {text!r}; use ISO 8601, e.g. 2026-11-21T10:00:00Z") from None
     if moment.tzinfo is None:
-        raise SystemExit(f"error: {text!r} needs a time zone, e.g. 2026-11-21T10:00:00Z")
+        raise argparse.ArgumentTypeError(f"{text!r} needs a time zone, e.g. 2026-11-21T10:00:00Z")
     return moment
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r}; use YYYY-MM-DD, e.g. 2026-12-31") from None
+
+
+def _country(text: str) -> str:
+    if not is_country(text):
+        raise argparse.ArgumentTypeError(f"unknown country {text!r}; use an ISO 3166-1 alpha-2 code such as AU, "
+                                         "NZ, DE, CH, GB, US")
+    return text.upper()
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port: {text!r}; use a number from 1 to 65535")
+    return port
+
+
+def _version() -> str:
+    try:
+        return metadata.version("ledgerline")
+    except metadata.PackageNotFoundError:  # run from a source tree without installing
+        return "unknown"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (`ledgerline: error: …`, with where to find help), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"ledgerline: error: {message} (see '{self.prog} --help')\n")
+
+
+def _usage(args: argparse.Namespace, message: str) -> SystemExit:
+    print(f"ledgerline: error: {message} (see 'ledgerline {args.command} {args.action} --help')", file=sys.stderr)
+    return SystemExit(2)
+
+
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="ledgerline", description="Ledgerline local runtime and operator tasks")
-    commands = root.add_subparsers(dest="command", required=True)
+    root = Parser(prog="ledgerline", description="Ledgerline local runtime and operator tasks")
+    root.add_argument("--version", action="version", version=f"ledgerline {_version()}")
+    commands = root.add_subparsers(dest="command", required=True, metavar="command")
 
     dev = commands.add_parser("dev", help="start DynamoDB Local (data on disk) and serve the API")
-    dev.add_argument("--port", type=int, help="HTTP port (default 3000, or LEDGERLINE_PORT)")
+    dev.add_argument("--port", type=_port, help="HTTP port (default 3000, or LEDGERLINE_PORT)")
     dev.set_defaults(run=cmd_dev)
 
-    tenant = commands.add_parser("tenant", help="tenant operations").add_subparsers(dest="action", required=True)
+    tenant = commands.add_parser("tenant", help="tenant operations").add_subparsers(dest="action", required=True,
+                                                                                  metavar="action")
     create = tenant.add_parser("create", help="create a tenant with a default chart, tax codes and an admin key")
     create.add_argument("--name", required=True)
     create.add_argument("--base-currency", required=True)
-    create.add_argument("--country", required=True, help="ISO 3166-1 alpha-2, e.g. AU; picks the default tax codes")
+    create.add_argument("--country", required=True, type=_country,
+                        help="ISO 3166-1 alpha-2, e.g. AU; picks the default tax codes and what invoices print")
     create.add_argument("--plan", default=Plan.STARTER.value, choices=[p.value for p in Plan])
     create.add_argument("--timezone", default="UTC")
     create.set_defaults(run=cmd_tenant_create)
@@ -216,42 +339,82 @@ def parser() -> argparse.ArgumentParser:
                                                       "its books are kept (as deleting its stack does)")
     deactivate.add_argument("tenant_id", help="the tenant id (ten_…)")
     deactivate.set_defaults(run=cmd_tenant_deactivate)
+    listing = tenant.add_parser("list", help="every tenant (id, name, country, plan, status) as JSON")
+    listing.set_defaults(run=cmd_tenant_list)
+    rotate = tenant.add_parser("rotate-admin-key", help="print a new admin key and revoke the admin key(s) made "
+                                                        "by provisioning; keys made through the API are kept")
+    rotate.add_argument("tenant_id", nargs="?", help="the tenant id (ten_…)")
+    rotate.add_argument("--tenant", help="the tenant id, as an option")
+    rotate.set_defaults(run=cmd_tenant_rotate_admin_key)
 
-    events = commands.add_parser("events", help="event operations").add_subparsers(dest="action", required=True)
+    events = commands.add_parser("events", help="event operations").add_subparsers(dest="action", required=True,
+                                                                                  metavar="action")
     replay = events.add_parser("replay", help="send a webhook endpoint every event it subscribes to since a moment")
     replay.add_argument("--tenant", required=True, help="the tenant id (ten_…)")
     replay.add_argument("--webhook", required=True, help="the webhook endpoint id (whe_…)")
-    replay.add_argument("--since", required=True, help="ISO 8601 with a time zone, e.g. 2026-11-21T00:00:00Z")
-    replay.add_argument("--until", help="ISO 8601 with a time zone; default now")
+    replay.add_argument("--since", required=True, type=_moment,
+                        help="ISO 8601 with a time zone, e.g. 2026-11-21T00:00:00Z")
+    replay.add_argument("--until", type=_moment, help="ISO 8601 with a time zone; default now")
     replay.set_defaults(run=cmd_events_replay)
 
     dunning = commands.add_parser("reminders", help="payment reminders (dunning)").add_subparsers(
-        dest="action", required=True)
+        dest="action", required=True, metavar="action")
     run = dunning.add_parser("run", help="run the daily reminders job: mark overdue invoices, create due reminders")
-    run.add_argument("--date", help="YYYY-MM-DD; default today (UTC). Later dates show what will happen")
+    run.add_argument("--date", type=_day, help="YYYY-MM-DD; default today (UTC). Later dates show what will happen")
     run.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
     run.set_defaults(run=cmd_reminders_run)
 
-    hooks = commands.add_parser("webhooks", help="webhook tools").add_subparsers(dest="action", required=True)
+    hooks = commands.add_parser("webhooks", help="webhook tools").add_subparsers(dest="action", required=True,
+                                                                               metavar="action")
     listen = hooks.add_parser("listen", help="receive webhooks on loopback and check their signatures")
-    listen.add_argument("--port", type=int, default=4000)
+    listen.add_argument("--port", type=_port, default=4000)
     listen.add_argument("--secret", help="the endpoint's signing secret (whsec_…) to verify signatures with")
     listen.set_defaults(run=cmd_webhooks_listen)
     return root
 
 
+def describe(exc: LedgerlineError) -> str:
+    """A domain error in one line: each field once ("name: must not be empty", not "name: name: …")."""
+    if exc.details:
+        return "; ".join(detail.message if detail.message.startswith(f"{detail.field}") else
+                         f"{detail.field}: {detail.message}" for detail in exc.details)
+    if exc.param and not exc.message.startswith(exc.param):
+        return f"{exc.param}: {exc.message}"
+    return exc.message
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"ledgerline: error: {message}", file=sys.stderr)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Runs a command. Every failure is one line on stderr, `ledgerline: error: …`, and a non-zero exit:
+    2 when the command line or a value in it is wrong, 1 when the command could not do its work."""
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except CliError as exc:
+        return _fail(str(exc), 1)
     except DynamoDBLocalError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc), 1)
+    except ValidationFailed as exc:
+        return _fail(describe(exc), 2)
     except LedgerlineError as exc:
-        print(f"error: {exc.param + ': ' if exc.param else ''}{exc.message}", file=sys.stderr)
-        return 2
+        return _fail(describe(exc), 1)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, not a traceback
+        return _fail(_unexpected(exc), 1)
+
+
+def _unexpected(exc: Exception) -> str:
+    # botocore's and PynamoDB's errors say what went wrong (no credentials, unreachable endpoint, no table)
+    cause = exc.__cause__ or exc.__context__
+    text = str(exc) or type(exc).__name__
+    if cause is not None and str(cause) and str(cause) not in text:
+        text = f"{text}: {cause}"
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":

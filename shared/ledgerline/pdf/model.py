@@ -24,7 +24,7 @@ class Column:
 
 @dataclass(frozen=True)
 class PdfDocument:
-    title: str  # "Invoice", "Credit note", "Payment reminder"
+    title: str  # "Invoice" ("Tax invoice" in AU), "Credit note", "Payment reminder"
     number: str
     issuer: Addressee
     recipient_label: str  # "Bill to"
@@ -33,6 +33,7 @@ class PdfDocument:
     columns: tuple[Column, ...]
     rows: tuple[tuple[str, ...], ...]
     tax_rows: tuple[tuple[str, str, str, str], ...] = ()  # code, rate, taxable amount, tax
+    tax_label: str = "Tax"  # the tax's name in the issuer's country: GST, VAT
     totals: tuple[tuple[str, str], ...] = ()  # (label, amount) under the lines
     amount_due: tuple[str, str] | None = None  # the highlighted last line: ("Amount due", "AUD 1,375.00")
     headline: str | None = None  # a letter's heading above its text, in the text font (reminders)

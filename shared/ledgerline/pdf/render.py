@@ -133,7 +133,7 @@ def _summary(doc: PdfDocument, s: dict[str, ParagraphStyle]) -> Flowable:
     left: list[Flowable] = []
     if doc.tax_rows:
         rows = [[_p(h, s["heading" if i == 0 else "heading_right"]) for i, h in
-                 enumerate(("TAX CODE", "RATE", "NET", "TAX"))]]
+                 enumerate((f"{doc.tax_label} code".upper(), "RATE", "NET", doc.tax_label.upper()))]]
         rows += [[_p(code, s["cell"]), _p(rate, s["cell_right"]), _p(taxable, s["cell_right"]),
                   _p(tax, s["cell_right"])] for code, rate, taxable, tax in doc.tax_rows]
         taxes = Table(rows, colWidths=[WIDTH * w for w in (0.14, 0.09, 0.13, 0.13)])

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ledgerline.domain import country_rules
 from ledgerline.domain.money import round_money, with_minor_units
 from ledgerline.pdf.model import Addressee, Column, PdfDocument
 from ledgerline.store.documents import CreditNote, Invoice, PricedDocument
@@ -17,14 +18,16 @@ from ledgerline.store.parties import Party
 from ledgerline.store.reminders import Reminder
 from ledgerline.store.tenants import Tenant
 
-LINE_COLUMNS = (
-    Column("#", 0.05, numeric=True),
-    Column("Description", 0.43),
-    Column("Qty", 0.09, numeric=True),
-    Column("Unit price", 0.14, numeric=True),
-    Column("Tax", 0.11, numeric=True),
-    Column("Amount", 0.18, numeric=True),
-)
+
+def line_columns(tax_label: str = "Tax") -> tuple[Column, ...]:
+    return (
+        Column("#", 0.05, numeric=True),
+        Column("Description", 0.43),
+        Column("Qty", 0.09, numeric=True),
+        Column("Unit price", 0.14, numeric=True),
+        Column(tax_label, 0.11, numeric=True),
+        Column("Amount", 0.18, numeric=True),
+    )
 
 
 # ------------------------------------------------------------------------------------ formatting
@@ -53,26 +56,38 @@ def day(value: date) -> str:
     return value.isoformat()
 
 
-def address_lines(address: Any) -> list[str]:
+def address_lines(address: Any, home_country: str | None = None) -> list[str]:
+    """As the address's country writes it; its country's name only when it is not `home_country`."""
     if address is None:
         return []
-    city = " ".join(part for part in (address.postal_code, address.city) if part)
-    return [part for part in (address.line1, address.line2, city, address.region, address.country) if part]
+    return country_rules.address_lines(line1=address.line1, line2=address.line2, city=address.city,
+                                       region=address.region, postal_code=address.postal_code,
+                                       country=address.country, home_country=home_country)
 
 
-def issuer(tenant: Tenant) -> Addressee:
-    lines = address_lines(tenant.address)
+def party_country(party: Party | None, tenant: Tenant) -> str:
+    """Where the customer is: its address's country, else (no address) the tenant's."""
+    address = party.address if party else None
+    return (address.country if address is not None and address.country else tenant.country) or ""
+
+
+def issuer(tenant: Tenant, party: Party | None = None) -> Addressee:
+    """The seller: its address (with its country when the customer is abroad), its tax id under the name
+    its country gives it (ABN, VAT no., ...), its email."""
+    lines = address_lines(tenant.address, home_country=party_country(party, tenant))
     if tenant.tax_id:
-        lines.append(f"Tax ID {tenant.tax_id}")
+        lines.append(f"{country_rules.rules_for(tenant.country).tax_id_label} {tenant.tax_id}")
     if tenant.email:
         lines.append(tenant.email)
     return Addressee(tenant.name, tuple(lines))
 
 
-def recipient(name: str, party: Party | None) -> Addressee:
-    lines = address_lines(party.address) if party else []
+def recipient(name: str, party: Party | None, tenant: Tenant | None = None) -> Addressee:
+    home = tenant.country if tenant is not None else None
+    lines = address_lines(party.address, home_country=home) if party else []
     if party and party.tax_id:
-        lines.append(f"Tax ID {party.tax_id}")
+        label = country_rules.rules_for(party_country(party, tenant) if tenant is not None else None).tax_id_label
+        lines.append(f"{label} {party.tax_id}")
     return Addressee(name, tuple(lines))
 
 
@@ -81,7 +96,8 @@ def bank_lines(tenant: Tenant) -> list[str]:
     if bank is None:
         return []
     labelled = (("Account name", bank.account_name), ("Bank", bank.bank_name), ("IBAN", bank.iban),
-                ("BIC / SWIFT", bank.bic), ("Account number", bank.account_number), ("Routing code", bank.routing_code))
+                ("BIC / SWIFT", bank.bic), ("Account number", bank.account_number),
+                (country_rules.rules_for(tenant.country).routing_code_label, bank.routing_code))
     return [f"{label}: {value}" for label, value in labelled if value]
 
 
@@ -99,9 +115,9 @@ def _taxes(document: PricedDocument) -> tuple[tuple[str, str, str, str], ...]:
                   money(tax.tax_amount, document.currency)) for tax in document.tax_breakdown)
 
 
-def _totals(document: PricedDocument) -> tuple[tuple[str, str], ...]:
+def _totals(document: PricedDocument, tax_label: str = "Tax") -> tuple[tuple[str, str], ...]:
     currency = document.currency
-    rows = [("Subtotal", money(document.subtotal, currency)), ("Tax", money(document.tax_total, currency))]
+    rows = [("Subtotal", money(document.subtotal, currency)), (tax_label, money(document.tax_total, currency))]
     if document.rounding_adjustment:
         rows.append(("Rounding", money(document.rounding_adjustment, currency)))
     rows.append((f"Total {currency}", money(document.total, currency)))
@@ -112,32 +128,42 @@ def _totals(document: PricedDocument) -> tuple[tuple[str, str], ...]:
 
 
 def invoice_document(tenant: Tenant, invoice: Invoice, customer: Party | None) -> PdfDocument:
+    """The invoice as the tenant's country asks for it: the title ("Tax invoice" in AU, NZ, SG), the tax's
+    name (GST, VAT), the seller's tax id under its local name, and the date of supply where it is required
+    (DE, AT: the issue date unless the invoice says otherwise) or given."""
+    rules = country_rules.rules_for(tenant.country)
     currency, number = invoice.currency, invoice.number or ""
     due = f"{currency} {money(invoice.total, currency)}"
-    facts = [("Invoice number", number), ("Issue date", day(invoice.issue_date)), ("Due date", day(invoice.due_date))]
+    facts = [("Invoice number", number), ("Issue date", day(invoice.issue_date))]
+    supplied = invoice.supply_date
+    if supplied is not None or rules.supply_date_always:
+        facts.append(("Date of supply", day(supplied or invoice.issue_date)))
+    facts.append(("Due date", day(invoice.due_date)))
     if invoice.reference:
         facts.append(("Reference", invoice.reference))
     facts.append(("Currency", currency))
     payment = [f"Please pay {due} by {day(invoice.due_date)}, quoting {number}.", *bank_lines(tenant)]
     return PdfDocument(
-        title="Invoice",
+        title=rules.invoice_title,
         number=number,
-        issuer=issuer(tenant),
+        issuer=issuer(tenant, customer),
         recipient_label="Bill to",
-        recipient=recipient(invoice.customer_name, customer),
+        recipient=recipient(invoice.customer_name, customer, tenant),
         facts=tuple(facts),
-        columns=LINE_COLUMNS,
+        columns=line_columns(rules.tax_label),
         rows=_lines(invoice),
         tax_rows=_taxes(invoice),
-        totals=_totals(invoice),
+        tax_label=rules.tax_label,
+        totals=_totals(invoice, rules.tax_label),
         amount_due=("Amount due", due),
         notes=invoice.notes,
         payment=tuple(payment),
-        subject=f"Invoice {number} to {invoice.customer_name}",
+        subject=f"{rules.invoice_title} {number} to {invoice.customer_name}",
     )
 
 
 def credit_note_document(tenant: Tenant, note: CreditNote, customer: Party | None) -> PdfDocument:
+    rules = country_rules.rules_for(tenant.country)
     currency = note.currency
     facts = [("Credit note", note.number or ""), ("Date", day(note.date)), ("Invoice", note.invoice_number),
              ("Currency", currency)]
@@ -149,14 +175,15 @@ def credit_note_document(tenant: Tenant, note: CreditNote, customer: Party | Non
     return PdfDocument(
         title="Credit note",
         number=note.number or "",
-        issuer=issuer(tenant),
+        issuer=issuer(tenant, customer),
         recipient_label="Credit to",
-        recipient=recipient(note.customer_name, customer),
+        recipient=recipient(note.customer_name, customer, tenant),
         facts=tuple(facts),
-        columns=LINE_COLUMNS,
+        columns=line_columns(rules.tax_label),
         rows=_lines(note),
         tax_rows=_taxes(note),
-        totals=_totals(note),
+        tax_label=rules.tax_label,
+        totals=_totals(note, rules.tax_label),
         amount_due=("Total credited", f"{currency} {money(note.total, currency)}"),
         notes=f"Reason: {note.reason}" if note.reason else None,
         payment_heading="Settlement",
@@ -199,9 +226,9 @@ def reminder_document(tenant: Tenant, reminder: Reminder, customer: Party | None
     return PdfDocument(
         title="Payment reminder",
         number=f"{reminder.invoice_number} · level {reminder.level}",
-        issuer=issuer(tenant),
+        issuer=issuer(tenant, customer),
         recipient_label="To",
-        recipient=recipient(reminder.customer_name, customer),
+        recipient=recipient(reminder.customer_name, customer, tenant),
         facts=(("Reminder date", day(reminder.date)), ("Invoice", reminder.invoice_number),
                ("Invoice due", day(reminder.invoice_due_date)), ("Days overdue", str(overdue_days)),
                ("Pay by", day(reminder.pay_by))),

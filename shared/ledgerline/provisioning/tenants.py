@@ -8,6 +8,7 @@ and there is no API Gateway. Nothing here logs on success: the CLI's stdout is J
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,7 +19,9 @@ from ledgerline.domain.tenants import Plan, TenantStatus
 from ledgerline.observability import logger
 from ledgerline.schemas.common import Name
 from ledgerline.schemas.tenant import TenantUpdate
+from ledgerline.services import api_keys
 from ledgerline.services.tenants import create_tenant, deactivate_tenant, update_tenant
+from ledgerline.store.tenant_directory import all_tenant_ids
 from ledgerline.store.tenants import Tenant, find_tenant, load_tenant
 
 
@@ -133,6 +136,29 @@ def deprovision(tenant_id: str, *, vault: AdminKeyVault | None = None,
     if usage_plans is not None:
         usage_plans.discard(tenant_id)
     return True
+
+
+def list_tenants() -> Iterator[Tenant]:
+    """Every tenant in the tenant directory, oldest first."""
+    for tenant_id in all_tenant_ids():
+        tenant = find_tenant(tenant_id)
+        if tenant is not None:
+            yield tenant
+
+
+@dataclass(frozen=True)
+class RotatedKey:
+    key_id: str
+    api_key: str  # the new admin key's secret: printed by the CLI
+    revoked_key_ids: list[str]
+
+
+def rotate_admin_key(tenant_id: str) -> RotatedKey:
+    """A new admin key for the tenant; the admin keys that provisioning (and earlier rotations) made are
+    revoked, keys the tenant made through the API are not. The key is returned (the CLI prints it, as
+    `tenant create` does); no vault is updated, so a tenant stack's Secrets Manager secret keeps the old key."""
+    key, secret, revoked = api_keys.rotate_admin_key(tenant_id)
+    return RotatedKey(key.id, secret, revoked)
 
 
 def _settings(settings: dict[str, Any]) -> dict[str, Any]:

@@ -56,6 +56,8 @@ class LineIn(Input):
 class InvoiceCreate(Input):
     customer_id: str
     issue_date: Date | None = Field(None, description="Defaults to today")
+    supply_date: Date | None = Field(
+        None, description="When the goods or services were supplied, if not on the issue date (printed on the PDF)")
     due_date: Date | None = None
     payment_terms_days: int | None = Field(
         None, ge=0, le=365, description="Used when due_date is absent; then the customer's, then the tenant's"
@@ -71,6 +73,7 @@ class InvoiceCreate(Input):
 class InvoiceUpdate(Input):
     customer_id: str = None  # type: ignore[assignment]
     issue_date: Date = None  # type: ignore[assignment]
+    supply_date: Date | None = None
     due_date: Date | None = None
     payment_terms_days: int | None = Field(None, ge=0, le=365)
     currency: Currency = None  # type: ignore[assignment]
@@ -110,6 +113,7 @@ class InvoiceOut(Timestamps):
     customer_id: str
     customer_name: str
     issue_date: Date
+    supply_date: Date | None = None
     due_date: Date
     currency: str
     exchange_rate: Decimal

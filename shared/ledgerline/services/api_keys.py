@@ -8,7 +8,7 @@ from ledgerline.clock import utc_now
 from ledgerline.domain import api_keys as rules
 from ledgerline.domain import scopes
 from ledgerline.domain.api_keys import Principal
-from ledgerline.domain.errors import FieldIssue, Forbidden, Unauthenticated, ValidationFailed
+from ledgerline.domain.errors import Conflict, FieldIssue, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.ids import new_id
 from ledgerline.settings import get_settings
@@ -16,6 +16,8 @@ from ledgerline.store import api_keys as store
 from ledgerline.store.api_keys import ApiKey
 from ledgerline.store.records import Page
 from ledgerline.store.tenants import find_tenant
+
+ADMIN_KEY_NAME = "Admin key"  # the key provisioning makes (and `ledgerline tenant rotate-admin-key` replaces)
 
 
 def authenticate(secret: str | None) -> Principal:
@@ -103,4 +105,28 @@ def revoke_all(tenant_id: str) -> int:
                 revoked += 1
         if page.next_key is None:
             return revoked
+        start_key = page.next_key
+
+
+def rotate_admin_key(tenant_id: str) -> tuple[ApiKey, str, list[str]]:
+    """Issue a new admin key, then revoke the admin keys that provisioning and earlier rotations made (named
+    ADMIN_KEY_NAME, scope admin). Keys the tenant issued itself are kept. The new key is written first, so the
+    tenant is never without one. Returns the new key, its secret (shown once) and the revoked keys' ids."""
+    tenant = find_tenant(tenant_id)
+    if tenant is None:
+        raise NotFound(f"No such tenant: '{tenant_id}'", param="tenant_id")
+    if tenant.status != TenantStatus.ACTIVE:
+        raise Conflict(f"Tenant {tenant_id} is deactivated", param="tenant_id", code="tenant_deactivated")
+    key, secret = new_key(tenant_id, ADMIN_KEY_NAME, [scopes.ADMIN], None)
+    store.insert(key)
+    now, revoked, start_key = utc_now(), [], None
+    while True:
+        page = store.list_api_keys(tenant_id, limit=100, start_key=start_key)
+        for old in page.items:
+            if (old.id != key.id and old.revoked_at is None and old.name == ADMIN_KEY_NAME
+                    and list(old.scopes) == [scopes.ADMIN]):
+                store.mark_revoked(old, now)
+                revoked.append(old.id)
+        if page.next_key is None:
+            return key, secret, revoked
         start_key = page.next_key

@@ -74,6 +74,7 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
     current = {
         "customer_id": invoice.customer_id,
         "issue_date": invoice.issue_date,
+        "supply_date": invoice.supply_date,
         "currency": invoice.currency,
         "exchange_rate": invoice.exchange_rate if invoice.exchange_rate != 1 else None,
         "reference": invoice.reference,
@@ -143,6 +144,7 @@ def _fill(invoice: Invoice, tenant: Tenant, fields: dict[str, Any]) -> None:
     totals = priced.totals
     invoice.customer_id, invoice.customer_name = party.id, party.name
     invoice.issue_date, invoice.due_date = issue_date, due_date
+    invoice.supply_date = fields.get("supply_date")
     invoice.currency, invoice.exchange_rate = currency, rate
     invoice.reference, invoice.notes = fields.get("reference"), fields.get("notes")
     invoice.prices_include_tax = include_tax

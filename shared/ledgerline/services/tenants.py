@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from ledgerline.clock import utc_now
-from ledgerline.domain import chart, periods
+from ledgerline.domain import chart, countries, periods
 from ledgerline.domain import tenants as rules
 from ledgerline.domain.errors import FieldIssue, PreconditionFailed, ValidationFailed
 from ledgerline.domain.money import SUPPORTED_CURRENCIES
 from ledgerline.domain.scopes import ADMIN
 from ledgerline.ids import new_id
-from ledgerline.services.api_keys import new_key, revoke_all
+from ledgerline.services.api_keys import ADMIN_KEY_NAME, new_key, revoke_all
 from ledgerline.store.accounts import Account
 from ledgerline.store.records import assign, check_version, save_versioned
 from ledgerline.store.tax_codes import TaxCode
@@ -82,7 +82,7 @@ def create_tenant(
         )
         for t in chart.tax_codes_for(tenant.country)
     ]
-    admin_key, secret = new_key(tenant.id, "Admin key", [ADMIN], None)
+    admin_key, secret = new_key(tenant.id, ADMIN_KEY_NAME, [ADMIN], None)
     insert_tenant(tenant, accounts, tax_codes, admin_key)
     return tenant, secret
 
@@ -92,7 +92,7 @@ def _check_fixed_settings(base_currency: str, country: str) -> None:
     issues = []
     if base_currency not in SUPPORTED_CURRENCIES:
         issues.append(FieldIssue("base_currency", f"unsupported currency {base_currency!r}; use an ISO 4217 code"))
-    if not (len(country) == 2 and country.isascii() and country.isalpha()):
+    if not countries.is_country(country):
         issues.append(FieldIssue("country", "use an ISO 3166-1 alpha-2 country code such as AU, CH, ID"))
     if issues:
         raise ValidationFailed(issues[0].message, param=issues[0].field, details=issues)

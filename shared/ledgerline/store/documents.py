@@ -89,6 +89,7 @@ class Invoice(PricedDocument):
     NOUN = "invoice"
 
     issue_date = DateAttribute()
+    supply_date = DateAttribute(null=True)  # when supplied, if not on the issue date (printed on the PDF)
     due_date = DateAttribute()
     reference = UnicodeAttribute(null=True)
     notes = UnicodeAttribute(null=True)
