@@ -187,13 +187,15 @@ class ReceiptOut(Timestamps):
     allocations: list[AllocationOut]
     allocated_amount: Decimal
     unallocated_amount: Decimal
+    refunded_amount: Decimal | None = Field(None, description="Credit paid back out by refunds")
     journal_entry_ids: list[str]
     reversal_journal_entry_id: str | None
     reversed_at: datetime | None
 
     @model_validator(mode="after")
     def _scaled(self) -> ReceiptOut:
-        scale(self, self.currency, "amount", "allocated_amount", "unallocated_amount")
+        self.refunded_amount = self.refunded_amount or Decimal(0)
+        scale(self, self.currency, "amount", "allocated_amount", "unallocated_amount", "refunded_amount")
         for allocation in self.allocations:
             scale(allocation, self.currency, "amount")
         return self
@@ -238,12 +240,14 @@ class CreditNoteOut(Timestamps):
     total: Decimal
     amount_applied: Decimal = Field(description="Part of the total that reduced what the invoice still owed")
     unallocated_amount: Decimal = Field(description="Excess that became customer credit")
+    refunded_amount: Decimal | None = Field(None, description="Credit paid back out by refunds")
     journal_entry_id: str
 
     @model_validator(mode="after")
     def _scaled(self) -> CreditNoteOut:
+        self.refunded_amount = self.refunded_amount or Decimal(0)
         scale_priced(self)
-        scale(self, self.currency, "amount_applied", "unallocated_amount")
+        scale(self, self.currency, "amount_applied", "unallocated_amount", "refunded_amount")
         return self
 
 

@@ -1,6 +1,8 @@
 """Invoices, credit notes and receipts: one partition per document, `T#<tid>#<KIND>#<id>` / `DOC`.
 
 GSI1 lists a tenant's documents of one kind by date; GSI2 holds only open invoices, by due date.
+GSI3 holds a customer's open items (`customer_items`): `T#<tid>#CUST#<party>` / `INV#<due date>#<id>` for
+each open invoice, `CREDIT#<date>#<id>` for each posted receipt or credit note with unallocated credit.
 """
 
 from __future__ import annotations
@@ -119,6 +121,8 @@ class Invoice(PricedDocument):
             self.gsi2sk = f"{self.due_date.isoformat()}#{self.id}"
         else:
             self.gsi2pk = self.gsi2sk = None
+        is_open = self.status in self.OPEN_STATUSES
+        _customer_item(self, f"{INVOICE_ITEM}#{self.due_date.isoformat()}#{self.id}" if is_open else None)
 
 
 class CreditNote(PricedDocument):
@@ -132,10 +136,15 @@ class CreditNote(PricedDocument):
     reason = UnicodeAttribute(null=True)
     amount_applied = DecimalAttribute()
     unallocated_amount = DecimalAttribute()
+    refunded_amount = DecimalAttribute(null=True)
     journal_entry_id = UnicodeAttribute()
 
     def list_date(self) -> date:
         return self.date
+
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        _customer_item(self, _credit_sort_key(self) if self.unallocated_amount > 0 else None)
 
 
 class Allocation(MapAttribute):
@@ -164,12 +173,72 @@ class Receipt(DocumentRecord):
     allocations = ListAttribute(of=Allocation)
     allocated_amount = DecimalAttribute()
     unallocated_amount = DecimalAttribute()
+    refunded_amount = DecimalAttribute(null=True)
     journal_entry_ids = ListAttribute(of=UnicodeAttribute)
     reversal_journal_entry_id = UnicodeAttribute(null=True)
     reversed_at = UTCDateTimeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
+
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        holds_credit = self.status == "posted" and self.unallocated_amount > 0
+        _customer_item(self, _credit_sort_key(self) if holds_credit else None)
+
+
+# ------------------------------------------------------------------ a customer's open items (GSI3)
+
+INVOICE_ITEM, CREDIT_ITEM = "INV", "CREDIT"
+
+
+def customer_items_partition(tenant_id: str, customer_id: str) -> str:
+    return f"{tenant_partition(tenant_id)}#CUST#{customer_id}"
+
+
+def _customer_item(document: Invoice | CreditNote | Receipt, sort_key: str | None) -> None:
+    """Put the document in (or take it out of) its customer's open items."""
+    if sort_key is None:
+        document.gsi3pk = document.gsi3sk = None
+    else:
+        document.gsi3pk = customer_items_partition(document.tenant_id, document.customer_id)
+        document.gsi3sk = sort_key
+
+
+def _credit_sort_key(document: CreditNote | Receipt) -> str:
+    return f"{CREDIT_ITEM}#{document.date.isoformat()}#{document.id}"
+
+
+class CustomerItem(DocumentRecord):
+    """What a customer's open items show, read from GSI3 (open invoices and credit-holding documents share
+    these attributes; the rest of each document is ignored)."""
+
+    status = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    exchange_rate = DecimalAttribute()
+    date = DateAttribute(null=True)
+    due_date = DateAttribute(null=True)
+    amount_due = DecimalAttribute(null=True)
+    base_total = DecimalAttribute(null=True)
+    base_settled = DecimalAttribute(null=True)
+    unallocated_amount = DecimalAttribute(null=True)
+
+    @property
+    def is_invoice(self) -> bool:
+        return bool(self.gsi3sk and self.gsi3sk.startswith(f"{INVOICE_ITEM}#"))
+
+
+def customer_items(tenant_id: str, customer_id: str, *, credit_only: bool = False) -> list[CustomerItem]:
+    """A customer's open invoices (by due date) and credit-holding receipts and credit notes (by date).
+
+    Cost follows the customer's open items, never the tenant's history. The index is eventually
+    consistent: callers that move money re-read each document they use with a consistent read.
+    """
+    connection()
+    partition = customer_items_partition(tenant_id, customer_id)
+    condition = CustomerItem.gsi3sk.startswith(f"{CREDIT_ITEM}#") if credit_only else None
+    return list(CustomerItem.gsi3.query(partition, condition))
 
 
 def list_documents(
