@@ -106,6 +106,15 @@ def test_refund_refusals_name_the_field_and_change_nothing(books):
     assert books.get(f"/v1/receipts/{receipt['id']}")["unallocated_amount"] == "100.00"
 
 
+def test_an_archived_customers_credit_can_still_be_paid_back(books):
+    customer = books.customer()
+    books.receipt(customer, "60.00")
+    books.call("DELETE", f"/v1/parties/{customer}", expect=200)
+    assert refund(books, customer, "60.00")["status"] == "posted"
+    supplier = books.customer("Supplies Ltd", kind="supplier")
+    assert refund(books, supplier, "1.00", expect=422)["error"]["param"] == "customer_id"
+
+
 def test_reversing_a_refund_gives_the_credit_back(books):
     customer = books.customer()
     receipt = books.receipt(customer, "200.00")
@@ -271,3 +280,19 @@ def test_many_refunds_racing_never_take_more_than_the_credit(books):
     assert outcomes.count(True) == 7  # 7 x 20.00 fit in 150.00
     assert party_balance(books, customer)["credit"] == "10.00"
     assert books.balance("2100") == Decimal("-10.00")
+
+
+def test_refund_entries_are_listed_by_source_type_and_events_carry_the_refund(books):
+    customer = books.customer()
+    books.receipt(customer, "80.00")
+    made = refund(books, customer, "80.00")
+    books.post(f"/v1/refunds/{made['id']}/reverse", {}, expect=200)
+    for source_type in ("refund", "refund_reversal"):
+        (entry,) = books.get(f"/v1/journal-entries?source_type={source_type}")["data"]
+        assert entry["source_id"] == made["id"]
+    # Journal entries of a refund are reversed through the refund, not by hand
+    books.call("POST", f"/v1/journal-entries/{made['journal_entry_id']}/reverse", {}, expect=409)
+    events = {e["type"]: e for e in books.get(f"/v1/events?object_id={made['id']}")["data"]}
+    assert events["refund.posted"]["data"]["sources"][0]["amount"] == "80.00"
+    assert events["refund.reversed"]["data"]["status"] == "reversed"
+    assert events["refund.reversed"]["sequence"] > events["refund.posted"]["sequence"]

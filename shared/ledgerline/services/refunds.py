@@ -24,13 +24,14 @@ from ledgerline.domain.money import round_money
 from ledgerline.domain.refunds import Credit, Take, take_credit
 from ledgerline.ids import new_id
 from ledgerline.schemas.refunds import RefundOut
-from ledgerline.services.document_rules import conversion, customer, invalid, open_period, record_event, system_accounts
+from ledgerline.services.document_rules import conversion, invalid, open_period, record_event, system_accounts
 from ledgerline.services.idempotency import once
 from ledgerline.services.receipts import MONEY_ACCOUNT_SUBTYPES
 from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
 from ledgerline.store.documents import CreditNote, Receipt, customer_items
 from ledgerline.store.ledger import JournalEntry, add_journal_entry
+from ledgerline.store.parties import Party
 from ledgerline.store.records import load
 from ledgerline.store.refunds import Refund, RefundSource
 from ledgerline.store.table import commit
@@ -51,7 +52,7 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     tenant = load_tenant(tenant_id)
-    party = customer(tenant_id, fields["customer_id"])
+    party = _customer(tenant_id, fields["customer_id"])
     day: date = fields.get("date") or today()
     open_period(tenant, day)
     named = _named_source(tenant_id, party.id, fields)
@@ -153,6 +154,17 @@ def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[
 
 
 # ------------------------------------------------------------------------------------ helpers
+
+
+def _customer(tenant_id: str, party_id: str) -> Party:
+    """Like every document's customer, except that an archived customer's credit can still be paid back."""
+    try:
+        party = load(Party, tenant_id, party_id)
+    except NotFound as exc:
+        raise invalid("customer_id", f"no customer with id '{party_id}'") from exc
+    if party.kind not in ("customer", "both"):
+        raise invalid("customer_id", f"party '{party_id}' is not a customer")
+    return party
 
 
 def _named_source(tenant_id: str, customer_id: str, fields: dict[str, Any]) -> Receipt | CreditNote | None:

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/journal-entries", tags=["journal entries"])
 ENTRY_ID = Path(description="The journal entry's id")
 READ, WRITE = require("journal-entries:read"), require("journal-entries:write")
 SourceType = Literal["manual", "invoice", "invoice_void", "receipt", "receipt_allocation", "receipt_reversal",
-                     "credit_note"]
+                     "credit_note", "refund", "refund_reversal"]
 
 
 @router.post("", status_code=201, response_model=JournalEntryOut, operation_id="create_journal_entry",
