@@ -296,3 +296,31 @@ def test_refund_entries_are_listed_by_source_type_and_events_carry_the_refund(bo
     assert events["refund.posted"]["data"]["sources"][0]["amount"] == "80.00"
     assert events["refund.reversed"]["data"]["status"] == "reversed"
     assert events["refund.reversed"]["sequence"] > events["refund.posted"]["sequence"]
+
+
+def test_documents_saved_before_the_open_items_index_are_indexed_by_the_cli(books, capsys):
+    from ledgerline.local.cli import main
+    from ledgerline.store.documents import CreditNote, Invoice, Receipt
+
+    customer = books.customer()
+    invoice = books.posted(customer)
+    receipt = books.receipt(customer, "100.00")
+    note = credit_note_with_excess(books, customer)
+    expected = party_balance(books, customer)
+    assert (expected["receivable"], expected["credit"]) == ("1375.00", "650.00")
+    # Given documents as they were written before GSI3 existed (no GSI3 keys)
+    for model, document_id in ((Invoice, invoice["id"]), (Receipt, receipt["id"]), (CreditNote, note["id"])):
+        key = model.key(books.tenant_id, document_id)
+        model._get_connection().update_item(*key, actions=[model.gsi3pk.remove(), model.gsi3sk.remove()])
+    assert party_balance(books, customer)["receivable"] == "0.00"
+    versions = {i: books.get(f"/v1/{kind}/{i}")["version"] for kind, i in (
+        ("invoices", invoice["id"]), ("receipts", receipt["id"]), ("credit-notes", note["id"]))}
+    # When the operator runs the backfill for the tenant
+    assert main(["customers", "reindex", "--tenant", books.tenant_id]) == 0
+    assert '"documents_indexed": 3' in capsys.readouterr().out
+    # Then the balance is whole again, versions are untouched, and a second run changes nothing
+    assert party_balance(books, customer) == expected
+    assert versions == {i: books.get(f"/v1/{kind}/{i}")["version"] for kind, i in (
+        ("invoices", invoice["id"]), ("receipts", receipt["id"]), ("credit-notes", note["id"]))}
+    assert main(["customers", "reindex", "--tenant", books.tenant_id]) == 0
+    assert '"documents_indexed": 0' in capsys.readouterr().out

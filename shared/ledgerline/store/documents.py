@@ -17,11 +17,12 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.records import Page, TenantRecord, check_start_key, dated_between, page_of, tenant_partition
-from ledgerline.store.table import connection
+from ledgerline.store.table import connection, is_condition_failure
 
 
 class DocumentLine(MapAttribute):
@@ -324,3 +325,31 @@ def list_invoices(
 
 def _and(left: Condition | None, right: Condition) -> Condition:
     return right if left is None else left & right
+
+
+def index_customer_items(tenant_id: str) -> int:
+    """Put a tenant's invoices, receipts and credit notes saved before GSI3 existed into (or out of) their
+    customers' open items: one conditional UpdateItem per document whose GSI3 keys are not what its
+    `assign_keys` says, versions untouched. A document changed meanwhile is skipped (its own save set
+    its keys). Returns how many documents it changed; running it again changes none."""
+    connection()
+    changed = 0
+    for model in (Invoice, Receipt, CreditNote):
+        for document in model.gsi1.query(model.list_partition(tenant_id)):
+            before = (document.gsi3pk, document.gsi3sk)
+            document.assign_keys()
+            if (document.gsi3pk, document.gsi3sk) == before:
+                continue
+            if document.gsi3pk is None:
+                actions = [model.gsi3pk.remove(), model.gsi3sk.remove()]
+            else:
+                actions = [model.gsi3pk.set(document.gsi3pk), model.gsi3sk.set(document.gsi3sk)]
+            try:
+                model._get_connection().update_item(document.pk, document.sk, actions=actions,
+                                                     condition=model.version == document.version)
+            except UpdateError as exc:
+                if not is_condition_failure(exc):
+                    raise
+                continue
+            changed += 1
+    return changed
