@@ -71,7 +71,7 @@ def aws_write_units(meter: Meter) -> float:
             (kind, body), = operation.items()
             if kind == "Put":
                 kb = -(-item_size({"M": body["Item"]}) // 1024)
-                indexes = sum(1 for key in ("GSI1PK", "GSI2PK") if key in body["Item"])
+                indexes = sum(1 for key in ("GSI1PK", "GSI2PK", "GSI3PK") if key in body["Item"])
                 units += 2 * kb + indexes * kb
             elif kind in ("Update", "Delete"):
                 units += 2  # balance buckets, tax totals: small items

@@ -110,6 +110,12 @@ def _receipts(t: TenantObjects) -> list[str]:
                                     "allocations": [{"invoice_id": invoice["id"], "amount": "500.00"}]})["id"]]
 
 
+def _refunds(t: TenantObjects) -> list[str]:
+    receipt = t.post("/v1/receipts", {"customer_id": t.customer(), "amount": "50.00", "account_id": t.accounts["1010"]})
+    return [t.post("/v1/refunds", {"customer_id": t.customer(), "amount": "20.00", "account_id": t.accounts["1010"],
+                                   "receipt_id": receipt["id"]})["id"]]
+
+
 def _credit_notes(t: TenantObjects) -> list[str]:
     return [t.post("/v1/credit-notes", {"invoice_id": t.posted()["id"], "amount": "10.00"})["id"]]
 
@@ -148,6 +154,7 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/api-keys": _api_keys,
     "/v1/invoices": _invoices,
     "/v1/receipts": _receipts,
+    "/v1/refunds": _refunds,
     "/v1/credit-notes": _credit_notes,
     "/v1/journal-entries": _journal_entries,
     "/v1/webhooks": _webhooks,

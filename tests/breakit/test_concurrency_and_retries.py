@@ -111,6 +111,47 @@ def test_parallel_receipts_with_one_idempotency_key_pay_once(api, books):
     assert balance(books, "1010") == Decimal(invoice["total"]) and balance(books, "1100") == 0
 
 
+def test_parallel_refunds_with_one_idempotency_key_pay_out_once(api, books):
+    receipt = books.post("/v1/receipts", {"customer_id": books.customer(), "amount": "90.00",
+                                          "account_id": books.accounts["1010"]})
+    body = {"customer_id": books.customer(), "amount": "90.00", "account_id": books.accounts["1010"]}
+    headers = {**books.tenant.headers, "Idempotency-Key": "refund-once"}
+    responses = at_once(lambda: api.post("/v1/refunds", json=body, headers=headers))
+    made = assert_committed_once(responses, 201)
+    assert [r["id"] for r in books.get("/v1/refunds")["data"]] == [made["id"]]
+    assert books.get(f"/v1/receipts/{receipt['id']}")["unallocated_amount"] == "0.00"
+    assert balance(books, "1010") == 0 and balance(books, "2100") == 0
+
+
+def test_parallel_refunds_and_allocations_never_take_more_credit_than_there_is(api, books):
+    # 8 writers race for one receipt's 100.00 of credit: 30.00 refunds and 30.00 allocations
+    receipt = books.post("/v1/receipts", {"customer_id": books.customer(), "amount": "100.00",
+                                          "account_id": books.accounts["1010"]})
+    invoice = books.posted()  # 1100.00 due
+    refund = {"customer_id": books.customer(), "amount": "30.00", "account_id": books.accounts["1010"],
+              "receipt_id": receipt["id"]}
+    allocation = {"allocations": [{"invoice_id": invoice["id"], "amount": "30.00"}]}
+    calls = [lambda: api.post("/v1/refunds", json=refund, headers=books.tenant.headers),
+             lambda: api.post(f"/v1/receipts/{receipt['id']}/allocations", json=allocation,
+                              headers=books.tenant.headers)] * (WRITERS // 2)
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], Any]) -> Any:
+        barrier.wait()
+        return call()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        responses = list(pool.map(run, calls))
+    assert all(r.status_code in (200, 201, 422, 503) for r in responses), [outcome(r) for r in responses]
+    won = sum(1 for r in responses if r.status_code in (200, 201))
+    assert won == 3, [outcome(r) for r in responses]  # 3 x 30.00 fit in 100.00, a 4th would not
+    after = books.get(f"/v1/receipts/{receipt['id']}")
+    assert after["unallocated_amount"] == "10.00"
+    assert Decimal(after["allocated_amount"]) + Decimal(after["refunded_amount"]) == Decimal("90.00")
+    assert balance(books, "2100") == Decimal("-10.00")
+    assert trial_balance(books)["total_debit"] == trial_balance(books)["total_credit"]
+
+
 def test_parallel_receipts_and_a_void_never_both_win(api, books):
     # A void needs nothing paid; a receipt needs the invoice open: exactly one kind may commit
     invoice = books.posted()

@@ -72,3 +72,20 @@ def test_tenant_function_reads_settings(tenant):
     body = json.loads(response["body"])
     assert body["id"] == tenant.tenant_id and body["base_currency"] == "AUD"
     assert response["headers"]["x-request-id"] == "7f1d4c1e-0000-4000-8000-000000000001"
+
+
+def test_refunds_function_pays_credit_back_once_per_idempotency_key(api, tenant):
+    headers = tenant.headers
+    customer = api.post("/v1/parties", json={"name": "Refund Co"}, headers=headers).json()["id"]
+    bank = api.get("/v1/accounts", params={"subtype": "bank"}, headers=headers).json()["data"][0]["id"]
+    receipt = api.post("/v1/receipts", json={"customer_id": customer, "amount": "40.00", "account_id": bank},
+                       headers=headers).json()["id"]
+    event = load_event("api/create_refund.json", tenant_id=tenant.tenant_id, key_id=key_id(tenant),
+                       customer_id=customer, amount="25.00", bank_account_id=bank, receipt_id=receipt,
+                       idempotency_key="lambda-refund-1")
+    first = handler("refunds")(event, LambdaContext())
+    assert first["statusCode"] == 201, first["body"]
+    again = handler("refunds")(event, LambdaContext())
+    assert json.loads(again["body"]) == json.loads(first["body"])
+    assert json.loads(first["body"])["sources"][0]["source_id"] == receipt
+    assert api.get(f"/v1/receipts/{receipt}", headers=headers).json()["unallocated_amount"] == "15.00"

@@ -1,7 +1,8 @@
-"""Random sequences of invoices, receipts, credit notes, voids and manual entries keep the books whole.
+"""Random sequences of invoices, receipts, credit notes, refunds, voids and manual entries keep the books whole.
 
 After every step: debits equal credits; receivable equals what open invoices still owe; customer
-credit equals the unallocated money on receipts and credit notes; nothing owes a negative amount.
+credit equals the unallocated money on receipts and credit notes (never negative) and what the customer's
+balance shows; nothing owes a negative amount.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 from ledgerline.clock import today
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.services import credit_notes, invoices, journal_entries, master_data, receipts, reports
+from ledgerline.services.party_balances import balance as party_balance
+from ledgerline.services.refunds import create as create_refund
+from ledgerline.services.refunds import reverse as reverse_refund
 from ledgerline.services.tenants import create_tenant
 from ledgerline.store.accounts import all_accounts
 from ledgerline.store.documents import CreditNote, Invoice, Receipt, list_documents
@@ -36,6 +40,7 @@ class Books(RuleBasedStateMachine):
     invoices = Bundle("invoices")
     paid_by = Bundle("receipts")
     manual = Bundle("manual")
+    refunded = Bundle("refunds")
 
     @initialize()
     def open_books(self) -> None:
@@ -90,6 +95,23 @@ class Books(RuleBasedStateMachine):
         except LedgerlineError:
             pass
 
+    @rule(target=refunded, amount=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("800"), places=2))
+    def pay_back_credit(self, amount):
+        try:  # the customer may not hold that much credit: refused, nothing written
+            return create_refund(self.tenant, {"customer_id": self.customer, "amount": amount,
+                                               "account_id": self.accounts["1010"]})["id"]
+        except LedgerlineError:
+            return None
+
+    @rule(refund=refunded)
+    def reverse_a_refund(self, refund):
+        if refund is None:
+            return
+        try:  # noqa: SIM105 - the rule may be refused; the invariants must hold either way
+            reverse_refund(self.tenant, refund, None)
+        except LedgerlineError:
+            pass
+
     @rule(target=manual, amount=prices)
     def manual_entry(self, amount):
         return journal_entries.create(self.tenant, {"description": "Capital", "lines": [
@@ -119,6 +141,10 @@ class Books(RuleBasedStateMachine):
         credit = sum((r.unallocated_amount for r in _all(Receipt, self.tenant) if r.status == "posted"), Decimal(0))
         credit += sum((n.unallocated_amount for n in _all(CreditNote, self.tenant)), Decimal(0))
         assert -balance.get("2100", Decimal(0)) == credit
+        assert all(r.unallocated_amount >= 0 for r in _all(Receipt, self.tenant))
+        assert all(n.unallocated_amount >= 0 for n in _all(CreditNote, self.tenant))
+        party = party_balance(self.tenant, self.customer)
+        assert (Decimal(party["credit"]), Decimal(party["receivable"])) == (credit, open_due)
 
 
 Books.TestCase.settings = settings(max_examples=10, stateful_step_count=12, deadline=None,

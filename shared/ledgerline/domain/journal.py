@@ -23,6 +23,8 @@ class SourceType(StrEnum):
     RECEIPT_REVERSAL = "receipt_reversal"
     CREDIT_NOTE = "credit_note"
     YEAR_END_CLOSE = "year_end_close"
+    REFUND = "refund"
+    REFUND_REVERSAL = "refund_reversal"
 
 
 @dataclass(frozen=True)

@@ -113,3 +113,14 @@ def tax_totals(breakdown: Sequence[tuple[str, Decimal, Decimal]], conversion: Co
     """Taxable amount and tax per tax code in the base currency, for the tax summary.
     Sales documents add (`sign` 1); credit notes and voids subtract (`sign` -1)."""
     return {code: (sign * conversion.base(taxable), sign * conversion.base(tax)) for code, taxable, tax in breakdown}
+
+
+def refund_lines(*, amount: Decimal, bank_account: str, credit_base: Decimal, accounts: SystemAccounts,
+                 conversion: Conversion, description: str) -> list[JournalLine]:
+    """Pay customer credit back out: debit customer credit at the base value it was booked at
+    (`credit_base`), credit the bank at the refund's rate; a difference is an exchange gain or loss."""
+    legs = [Leg(accounts.customer_credit, amount, base_amount=credit_base, description=description),
+            Leg(bank_account, -amount, description=description)]
+    return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
+                           currency=conversion.currency, base_currency=conversion.base_currency,
+                           rate=conversion.rate)

@@ -15,6 +15,7 @@ RESOURCES: tuple[str, ...] = (
     "tax-codes",
     "invoices",
     "receipts",
+    "refunds",
     "credit-notes",
     "journal-entries",
     "reports",

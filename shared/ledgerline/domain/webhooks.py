@@ -20,6 +20,7 @@ EVENT_TYPES: frozenset[str] = frozenset({
     "reminder.created", "reminder.sent", "reminder.deleted",
     "document.rendered",
     "receipt.posted", "receipt.allocated", "receipt.reversed",
+    "refund.posted", "refund.reversed",
     "credit_note.posted",
     "journal_entry.posted", "journal_entry.reversed",
     "period.closed",

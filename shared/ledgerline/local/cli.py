@@ -254,6 +254,18 @@ def cmd_reminders_run(args: argparse.Namespace) -> int:
     return 1 if report.failures else 0
 
 
+def cmd_customers_reindex(args: argparse.Namespace) -> int:
+    """Index documents saved before the customer open-items index (GSI3) existed, for one tenant or all."""
+    from ledgerline.store.documents import index_customer_items
+    from ledgerline.store.tenant_directory import all_tenant_ids
+
+    with local_database():
+        tenant_ids = [args.tenant] if args.tenant else list(all_tenant_ids())
+        changed = sum(index_customer_items(tenant_id) for tenant_id in tenant_ids)
+    print(json.dumps({"tenants": len(tenant_ids), "documents_indexed": changed}))
+    return 0
+
+
 # ------------------------------------------------------------------------------- arguments
 
 
@@ -363,6 +375,13 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--date", type=_day, help="YYYY-MM-DD; default today (UTC). Later dates show what will happen")
     run.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
     run.set_defaults(run=cmd_reminders_run)
+
+    customers = commands.add_parser("customers", help="customer balances").add_subparsers(
+        dest="action", required=True, metavar="action")
+    reindex = customers.add_parser("reindex", help="put documents saved before the customer open-items index "
+                                                   "(GSI3) into it; safe to run again")
+    reindex.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
+    reindex.set_defaults(run=cmd_customers_reindex)
 
     hooks = commands.add_parser("webhooks", help="webhook tools").add_subparsers(dest="action", required=True,
                                                                                metavar="action")

@@ -18,6 +18,7 @@ from ledgerline.api.routers import (
     parties,
     periods,
     receipts,
+    refunds,
     reminders,
     reports,
     tax_codes,
@@ -27,7 +28,7 @@ from ledgerline.api.routers import (
 
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
            invoices.router, receipts.router, credit_notes.router, journal_entries.router, reports.router,
-           periods.router, events.router, webhooks.router, bulk.router, reminders.router)
+           periods.router, events.router, webhooks.router, bulk.router, reminders.router, refunds.router)
 
 
 def create_local_app() -> FastAPI:

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from ledgerline.clock import today
 from ledgerline.domain.documents import effective_status
@@ -41,6 +41,8 @@ ExchangeRate = Annotated[
         gt=0, max_digits=18, decimal_places=10, description="Base currency units per unit of the document's currency"
     ),
 ]
+# An amount added to stored documents later: records written before it have none, which reads as zero.
+NoneAsZero = Annotated[Decimal, BeforeValidator(lambda value: Decimal(0) if value is None else value)]
 InvoiceStatusValue = Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]
 
 
@@ -191,13 +193,14 @@ class ReceiptOut(Timestamps):
     allocations: list[AllocationOut]
     allocated_amount: Decimal
     unallocated_amount: Decimal
+    refunded_amount: NoneAsZero = Field(Decimal(0), description="Credit paid back out by refunds")
     journal_entry_ids: list[str]
     reversal_journal_entry_id: str | None
     reversed_at: datetime | None
 
     @model_validator(mode="after")
     def _scaled(self) -> ReceiptOut:
-        scale(self, self.currency, "amount", "allocated_amount", "unallocated_amount")
+        scale(self, self.currency, "amount", "allocated_amount", "unallocated_amount", "refunded_amount")
         for allocation in self.allocations:
             scale(allocation, self.currency, "amount")
         return self
@@ -242,12 +245,13 @@ class CreditNoteOut(Timestamps):
     total: Decimal
     amount_applied: Decimal = Field(description="Part of the total that reduced what the invoice still owed")
     unallocated_amount: Decimal = Field(description="Excess that became customer credit")
+    refunded_amount: NoneAsZero = Field(Decimal(0), description="Credit paid back out by refunds")
     journal_entry_id: str
 
     @model_validator(mode="after")
     def _scaled(self) -> CreditNoteOut:
         scale_priced(self)
-        scale(self, self.currency, "amount_applied", "unallocated_amount")
+        scale(self, self.currency, "amount_applied", "unallocated_amount", "refunded_amount")
         return self
 
 

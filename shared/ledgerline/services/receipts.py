@@ -180,6 +180,8 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
     receipt = load(Receipt, tenant_id, receipt_id)
     if receipt.status != "posted":
         raise InvalidState("The receipt is already reversed", param="status")
+    if receipt.refunded_amount:
+        raise InvalidState("Part of this receipt's credit was refunded; reverse those refunds first", param="status")
     day = reverse_date or today()
     if day < receipt.date:
         raise invalid("date", "a reversal cannot be dated before the receipt")

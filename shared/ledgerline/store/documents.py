@@ -1,6 +1,8 @@
 """Invoices, credit notes and receipts: one partition per document, `T#<tid>#<KIND>#<id>` / `DOC`.
 
 GSI1 lists a tenant's documents of one kind by date; GSI2 holds only open invoices, by due date.
+GSI3 holds a customer's open items (`customer_items`): `T#<tid>#CUST#<party>` / `INV#<due date>#<id>` for
+each open invoice, `CREDIT#<date>#<id>` for each posted receipt or credit note with unallocated credit.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.records import Page, TenantRecord, check_start_key, dated_between, page_of, tenant_partition
-from ledgerline.store.table import connection
+from ledgerline.store.table import connection, is_condition_failure
 
 
 class DocumentLine(MapAttribute):
@@ -120,6 +123,8 @@ class Invoice(PricedDocument):
             self.gsi2sk = f"{self.due_date.isoformat()}#{self.id}"
         else:
             self.gsi2pk = self.gsi2sk = None
+        is_open = self.status in self.OPEN_STATUSES
+        _customer_item(self, f"{INVOICE_ITEM}#{self.due_date.isoformat()}#{self.id}" if is_open else None)
 
 
 class CreditNote(PricedDocument):
@@ -133,10 +138,15 @@ class CreditNote(PricedDocument):
     reason = UnicodeAttribute(null=True)
     amount_applied = DecimalAttribute()
     unallocated_amount = DecimalAttribute()
+    refunded_amount = DecimalAttribute(null=True)
     journal_entry_id = UnicodeAttribute()
 
     def list_date(self) -> date:
         return self.date
+
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        _customer_item(self, _credit_sort_key(self) if self.unallocated_amount > 0 else None)
 
 
 class Allocation(MapAttribute):
@@ -165,12 +175,72 @@ class Receipt(DocumentRecord):
     allocations = ListAttribute(of=Allocation)
     allocated_amount = DecimalAttribute()
     unallocated_amount = DecimalAttribute()
+    refunded_amount = DecimalAttribute(null=True)
     journal_entry_ids = ListAttribute(of=UnicodeAttribute)
     reversal_journal_entry_id = UnicodeAttribute(null=True)
     reversed_at = UTCDateTimeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
+
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        holds_credit = self.status == "posted" and self.unallocated_amount > 0
+        _customer_item(self, _credit_sort_key(self) if holds_credit else None)
+
+
+# ------------------------------------------------------------------ a customer's open items (GSI3)
+
+INVOICE_ITEM, CREDIT_ITEM = "INV", "CREDIT"
+
+
+def customer_items_partition(tenant_id: str, customer_id: str) -> str:
+    return f"{tenant_partition(tenant_id)}#CUST#{customer_id}"
+
+
+def _customer_item(document: Invoice | CreditNote | Receipt, sort_key: str | None) -> None:
+    """Put the document in (or take it out of) its customer's open items."""
+    if sort_key is None:
+        document.gsi3pk = document.gsi3sk = None
+    else:
+        document.gsi3pk = customer_items_partition(document.tenant_id, document.customer_id)
+        document.gsi3sk = sort_key
+
+
+def _credit_sort_key(document: CreditNote | Receipt) -> str:
+    return f"{CREDIT_ITEM}#{document.date.isoformat()}#{document.id}"
+
+
+class CustomerItem(DocumentRecord):
+    """What a customer's open items show, read from GSI3 (open invoices and credit-holding documents share
+    these attributes; the rest of each document is ignored)."""
+
+    status = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    exchange_rate = DecimalAttribute()
+    date = DateAttribute(null=True)
+    due_date = DateAttribute(null=True)
+    amount_due = DecimalAttribute(null=True)
+    base_total = DecimalAttribute(null=True)
+    base_settled = DecimalAttribute(null=True)
+    unallocated_amount = DecimalAttribute(null=True)
+
+    @property
+    def is_invoice(self) -> bool:
+        return bool(self.gsi3sk and self.gsi3sk.startswith(f"{INVOICE_ITEM}#"))
+
+
+def customer_items(tenant_id: str, customer_id: str, *, credit_only: bool = False) -> list[CustomerItem]:
+    """A customer's open invoices (by due date) and credit-holding receipts and credit notes (by date).
+
+    Cost follows the customer's open items, never the tenant's history. The index is eventually
+    consistent: callers that move money re-read each document they use with a consistent read.
+    """
+    connection()
+    partition = customer_items_partition(tenant_id, customer_id)
+    condition = CustomerItem.gsi3sk.startswith(f"{CREDIT_ITEM}#") if credit_only else None
+    return list(CustomerItem.gsi3.query(partition, condition))
 
 
 def list_documents(
@@ -256,3 +326,31 @@ def list_invoices(
 
 def _and(left: Condition | None, right: Condition) -> Condition:
     return right if left is None else left & right
+
+
+def index_customer_items(tenant_id: str) -> int:
+    """Put a tenant's invoices, receipts and credit notes saved before GSI3 existed into (or out of) their
+    customers' open items: one conditional UpdateItem per document whose GSI3 keys are not what its
+    `assign_keys` says, versions untouched. A document changed meanwhile is skipped (its own save set
+    its keys). Returns how many documents it changed; running it again changes none."""
+    connection()
+    changed = 0
+    for model in (Invoice, Receipt, CreditNote):
+        for document in model.gsi1.query(model.list_partition(tenant_id)):
+            before = (document.gsi3pk, document.gsi3sk)
+            document.assign_keys()
+            if (document.gsi3pk, document.gsi3sk) == before:
+                continue
+            if document.gsi3pk is None:
+                actions = [model.gsi3pk.remove(), model.gsi3sk.remove()]
+            else:
+                actions = [model.gsi3pk.set(document.gsi3pk), model.gsi3sk.set(document.gsi3sk)]
+            try:
+                model._get_connection().update_item(document.pk, document.sk, actions=actions,
+                                                     condition=model.version == document.version)
+            except UpdateError as exc:
+                if not is_condition_failure(exc):
+                    raise
+                continue
+            changed += 1
+    return changed

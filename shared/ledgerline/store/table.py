@@ -56,6 +56,17 @@ class Gsi2(GlobalSecondaryIndex["TableModel"]):
     gsi2sk = UnicodeAttribute(range_key=True, attr_name="GSI2SK")
 
 
+class Gsi3(GlobalSecondaryIndex["TableModel"]):
+    """Sparse index of a customer's open items: open invoices and documents holding customer credit."""
+
+    class Meta:
+        index_name = "GSI3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True, attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(range_key=True, attr_name="GSI3SK")
+
+
 class TableModel(Model):
     """Base of every entity. Generic key names in the table; meaning lives in each entity."""
 
@@ -72,6 +83,9 @@ class TableModel(Model):
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
     gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
     gsi2 = Gsi2()
+    gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(null=True, attr_name="GSI3SK")
+    gsi3 = Gsi3()
 
 
 @cache
@@ -170,6 +184,8 @@ def key_of(item: TableModel, index: Any = None) -> dict[str, dict[str, str]]:
         key |= {"GSI1PK": {"S": item.gsi1pk}, "GSI1SK": {"S": item.gsi1sk}}
     elif isinstance(index, Gsi2):
         key |= {"GSI2PK": {"S": item.gsi2pk}, "GSI2SK": {"S": item.gsi2sk}}
+    elif isinstance(index, Gsi3):
+        key |= {"GSI3PK": {"S": item.gsi3pk}, "GSI3SK": {"S": item.gsi3sk}}
     return key
 
 

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from ledgerline.api.auth import require
 from ledgerline.api.crud import add_record_routes
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.parties import PartyCreate, PartyKind, PartyOut, PartyUpdate
+from ledgerline.schemas.refunds import PartyBalanceOut
+from ledgerline.services import party_balances
 from ledgerline.store.parties import Party, list_parties
 
 router = APIRouter(prefix="/v1/parties", tags=["parties"])
@@ -25,3 +27,10 @@ def list_(page: PageRequest = Depends(),
     result = list_parties(principal.tenant_id, kind=kind, email=email, archived=archived,
                           limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}/balance", response_model=PartyBalanceOut, operation_id="get_party_balance",
+            summary="What the customer owes (receivable, overdue) and holds (unallocated credit)")
+def balance(id: str = Path(description="The party's id"),
+            principal: Principal = Depends(require("parties:read"))) -> Any:
+    return party_balances.balance(principal.tenant_id, id)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.versioning import with_etag
+from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.documents import ReverseRequest
+from ledgerline.schemas.refunds import RefundCreate, RefundOut
+from ledgerline.services import refunds
+from ledgerline.store.documents import list_documents
+from ledgerline.store.records import load
+from ledgerline.store.refunds import Refund, refund_filter
+
+router = APIRouter(prefix="/v1/refunds", tags=["refunds"])
+REFUND_ID = Path(description="The refund's id")
+READ, WRITE = require("refunds:read"), require("refunds:write")
+
+
+@router.post("", status_code=201, response_model=RefundOut, operation_id="create_refund",
+             summary="Pay a customer's credit back out of a bank or cash account")
+def create(body: RefundCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(WRITE)) -> Any:
+    return with_etag(response, refunds.create(principal.tenant_id, body.model_dump(), idempotency_key))
+
+
+@router.get("", response_model=ListResponse[RefundOut], operation_id="list_refunds", summary="List refunds")
+def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
+          from_date: date | None = Query(None), to_date: date | None = Query(None),
+          status: Literal["posted", "reversed"] | None = Query(None),
+          principal: Principal = Depends(READ)) -> Any:
+    result = list_documents(Refund, principal.tenant_id, from_date=from_date, to_date=to_date,
+                            filter_condition=refund_filter(customer_id=customer_id, status=status),
+                            limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    return page.respond(result.items, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}", response_model=RefundOut, operation_id="get_refund", summary="Retrieve a refund")
+def get(response: Response, id: str = REFUND_ID, principal: Principal = Depends(READ)) -> Any:
+    return with_etag(response, refunds.represent(load(Refund, principal.tenant_id, id)))
+
+
+@router.post("/{id}/reverse", response_model=RefundOut, operation_id="reverse_refund",
+             summary="Reverse a refund (the money came back): mirror its entry, give the credit back")
+def reverse(response: Response, body: ReverseRequest | None = None, id: str = REFUND_ID,
+            idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    return with_etag(response, refunds.reverse(principal.tenant_id, id, body.date if body else None, idempotency_key))

@@ -1,0 +1,231 @@
+"""Refunds: customer credit (unallocated receipts and credit-note excess) paid back out of a bank account.
+
+A refund draws on named credit (`receipt_id` or `credit_note_id`) or, without one, on the customer's
+credit-holding documents oldest first (found through the customer's open items, GSI3, then each read
+consistently). Every document it draws on is saved in the posting transaction on condition of the
+version that was read, so two refunds (or a refund and an allocation) racing for the same credit
+cannot both take it: the loser re-reads and is refused if the credit is gone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from ledgerline.clock import today, utc_now
+from ledgerline.domain import posting
+from ledgerline.domain.documents import InvalidState
+from ledgerline.domain.errors import NotFound
+from ledgerline.domain.journal import reversed_lines
+from ledgerline.domain.money import round_money
+from ledgerline.domain.refunds import Credit, Take, take_credit
+from ledgerline.ids import new_id
+from ledgerline.schemas.refunds import RefundOut
+from ledgerline.services.document_rules import conversion, invalid, open_period, record_event, system_accounts
+from ledgerline.services.idempotency import once
+from ledgerline.services.receipts import MONEY_ACCOUNT_SUBTYPES
+from ledgerline.services.retry import retrying
+from ledgerline.store.accounts import Account
+from ledgerline.store.documents import CreditNote, Receipt, customer_items
+from ledgerline.store.ledger import JournalEntry, add_journal_entry
+from ledgerline.store.parties import Party
+from ledgerline.store.records import load
+from ledgerline.store.refunds import Refund, RefundSource
+from ledgerline.store.table import commit
+from ledgerline.store.tenants import load_tenant
+
+SOURCE_MODELS: dict[str, type[Receipt] | type[CreditNote]] = {"receipt": Receipt, "credit_note": CreditNote}
+ID_PREFIXES = {"rct": "receipt", "cn": "credit_note"}
+
+
+def represent(refund: Refund) -> dict[str, Any]:
+    return RefundOut.model_validate(refund).model_dump(mode="json")
+
+
+def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "create_refund", fields,
+                lambda: retrying(lambda: _create(tenant_id, fields)))
+
+
+def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    tenant = load_tenant(tenant_id)
+    party = _customer(tenant_id, fields["customer_id"])
+    day: date = fields.get("date") or today()
+    open_period(tenant, day)
+    named = _named_source(tenant_id, party.id, fields)
+    currency = fields.get("currency") or (named.currency if named else None) or party.currency or tenant.base_currency
+    rate = conversion(tenant, currency, fields.get("exchange_rate"))
+    amount = Decimal(fields["amount"])
+    if round_money(amount, currency) != amount:
+        raise invalid("amount", f"has more decimals than {currency} allows")
+    bank = _money_account(tenant_id, fields["account_id"])
+    documents = [named] if named else _credit_documents(tenant_id, party.id, currency, day)
+    takes = take_credit([_credit(d) for d in documents], amount=amount, currency=currency, day=day,
+                        base_currency=tenant.base_currency, named_source=named is not None)
+    now = utc_now()
+    refund = Refund(
+        id=new_id("rfd"),
+        tenant_id=tenant_id,
+        status="posted",
+        customer_id=party.id,
+        customer_name=party.name,
+        date=day,
+        amount=amount,
+        currency=currency,
+        exchange_rate=rate.rate,
+        account_id=bank.id,
+        reference=fields.get("reference"),
+        receipt_id=fields.get("receipt_id"),
+        credit_note_id=fields.get("credit_note_id"),
+        sources=[RefundSource(source_type=t.credit.source_type, source_id=t.credit.source_id, amount=t.amount,
+                              base_amount=t.base_amount) for t in takes],
+        journal_entry_id="",
+        created_at=now,
+        updated_at=now,
+    )
+    description = f"Refund to {party.name}"
+    entry = JournalEntry.new(tenant_id, day, rate, source_type="refund", source_id=refund.id,
+                             description=description, at=now)
+    refund.journal_entry_id = entry.id
+    lines = posting.refund_lines(amount=amount, bank_account=bank.id,
+                                 credit_base=sum((t.base_amount for t in takes), Decimal(0)),
+                                 accounts=system_accounts(tenant), conversion=rate, description=description)
+    changed = _draw(documents, takes, now)
+
+    def write(tx: TransactWrite) -> None:
+        refund.assign_keys()
+        tx.save(refund, condition=Refund.pk.does_not_exist())
+        for document in changed:
+            document.assign_keys()
+            tx.save(document)  # conditional on the version read: a concurrent use of the credit retries
+        add_journal_entry(tx, entry, lines)
+        record_event(tx, refund, "refund.posted", RefundOut)
+
+    commit(write)
+    return represent(refund)
+
+
+def reverse(tenant_id: str, refund_id: str, reverse_date: date | None,
+            idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "reverse_refund", {"id": refund_id, "date": str(reverse_date)},
+                lambda: retrying(lambda: _reverse(tenant_id, refund_id, reverse_date)))
+
+
+def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[str, Any]:
+    """Undo a refund (the money came back): mirror its entry and give the credit back to its sources."""
+    tenant = load_tenant(tenant_id)
+    refund = load(Refund, tenant_id, refund_id)
+    if refund.status != "posted":
+        raise InvalidState("The refund is already reversed", param="status")
+    day = reverse_date or today()
+    if day < refund.date:
+        raise invalid("date", "a reversal cannot be dated before the refund")
+    open_period(tenant, day)
+    original = load(JournalEntry, tenant_id, refund.journal_entry_id)
+    now = utc_now()
+    rate = posting.Conversion(refund.currency, tenant.base_currency, refund.exchange_rate)
+    entry = JournalEntry.new(tenant_id, day, rate, source_type="refund_reversal", source_id=refund.id,
+                             description=f"Reversal of refund to {refund.customer_name}", at=now)
+    restored: dict[str, Receipt | CreditNote] = {}
+    for source in refund.sources:
+        document = restored.get(source.source_id) or load(SOURCE_MODELS[source.source_type], tenant_id,
+                                                           source.source_id)
+        document.unallocated_amount += source.amount
+        document.refunded_amount = (document.refunded_amount or Decimal(0)) - source.amount
+        document.updated_at = now
+        restored[document.id] = document
+    refund.status, refund.reversed_at, refund.updated_at = "reversed", now, now
+    refund.reversal_journal_entry_id = entry.id
+
+    def write(tx: TransactWrite) -> None:
+        refund.assign_keys()
+        tx.save(refund)
+        for document in restored.values():
+            document.assign_keys()
+            tx.save(document)
+        add_journal_entry(tx, entry, reversed_lines(original.journal_lines()))
+        record_event(tx, refund, "refund.reversed", RefundOut)
+
+    commit(write)
+    return represent(refund)
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def _customer(tenant_id: str, party_id: str) -> Party:
+    """Like every document's customer, except that an archived customer's credit can still be paid back."""
+    try:
+        party = load(Party, tenant_id, party_id)
+    except NotFound as exc:
+        raise invalid("customer_id", f"no customer with id '{party_id}'") from exc
+    if party.kind not in ("customer", "both"):
+        raise invalid("customer_id", f"party '{party_id}' is not a customer")
+    return party
+
+
+def _named_source(tenant_id: str, customer_id: str, fields: dict[str, Any]) -> Receipt | CreditNote | None:
+    receipt_id, note_id = fields.get("receipt_id"), fields.get("credit_note_id")
+    if receipt_id and note_id:
+        raise invalid("credit_note_id", "send receipt_id or credit_note_id, not both")
+    if not (receipt_id or note_id):
+        return None
+    field, model, source_id = ("receipt_id", Receipt, receipt_id) if receipt_id else \
+        ("credit_note_id", CreditNote, note_id)
+    try:
+        document = load(model, tenant_id, source_id)  # type: ignore[arg-type]
+    except NotFound as exc:
+        raise invalid(field, f"no {model.NOUN} with id '{source_id}'") from exc
+    if document.customer_id != customer_id:
+        raise invalid(field, "belongs to another customer")
+    if document.status != "posted":
+        raise invalid(field, f"the {model.NOUN} is {document.status}")
+    return document
+
+
+def _credit_documents(tenant_id: str, customer_id: str, currency: str, day: date) -> list[Receipt | CreditNote]:
+    """The customer's credit-holding documents; those the refund may draw on are read again consistently
+    (the index may lag), the others are only needed to name the currencies the customer holds."""
+    documents: list[Any] = []
+    for item in customer_items(tenant_id, customer_id, credit_only=True):
+        source_type = ID_PREFIXES.get(item.id.split("_", 1)[0])
+        if source_type is None:
+            continue
+        if item.currency == currency and item.date is not None and item.date <= day:
+            document = load(SOURCE_MODELS[source_type], tenant_id, item.id)
+            if document.status == "posted" and document.customer_id == customer_id:
+                documents.append(document)
+        else:
+            documents.append(item)
+    return documents
+
+
+def _credit(document: Any) -> Credit:
+    source_type = ID_PREFIXES[document.id.split("_", 1)[0]]
+    return Credit(source_type, document.id, document.date, document.currency, document.unallocated_amount,
+                  document.exchange_rate)
+
+
+def _draw(documents: list[Any], takes: list[Take], now: Any) -> list[Receipt | CreditNote]:
+    by_id = {document.id: document for document in documents}
+    changed = []
+    for take in takes:
+        document = by_id[take.credit.source_id]
+        document.unallocated_amount -= take.amount
+        document.refunded_amount = (document.refunded_amount or Decimal(0)) + take.amount
+        document.updated_at = now
+        changed.append(document)
+    return changed
+
+
+def _money_account(tenant_id: str, account_id: str) -> Account:
+    try:
+        account = load(Account, tenant_id, account_id)
+    except NotFound as exc:
+        raise invalid("account_id", f"no account with id '{account_id}'") from exc
+    if account.archived or account.subtype not in MONEY_ACCOUNT_SUBTYPES:
+        raise invalid("account_id", "must be an active bank or cash account")
+    return account

@@ -1,0 +1,59 @@
+"""Refunds: customer credit paid back out, one partition per refund, `T#<tid>#RFD#<id>` / `DOC`.
+
+GSI1 lists a tenant's refunds by date (`T#<tid>#REFUNDS` / `<date>#<id>`), like the other documents.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.expressions.condition import Condition
+
+from ledgerline.store.attributes import DateAttribute, DecimalAttribute
+from ledgerline.store.documents import DocumentRecord
+
+
+class RefundSource(MapAttribute):
+    """Credit a refund took from one receipt or credit note, in the credit's currency and in the base
+    currency at the rate the credit was booked at."""
+
+    source_type = UnicodeAttribute()
+    source_id = UnicodeAttribute()
+    amount = DecimalAttribute()
+    base_amount = DecimalAttribute()
+
+
+class Refund(DocumentRecord):
+    PREFIX = "RFD"
+    LIST = "REFUNDS"
+    NOUN = "refund"
+
+    status = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    customer_name = UnicodeAttribute()
+    date = DateAttribute()
+    amount = DecimalAttribute()
+    currency = UnicodeAttribute()
+    exchange_rate = DecimalAttribute()
+    account_id = UnicodeAttribute()
+    reference = UnicodeAttribute(null=True)
+    receipt_id = UnicodeAttribute(null=True)
+    credit_note_id = UnicodeAttribute(null=True)
+    sources = ListAttribute(of=RefundSource)
+    journal_entry_id = UnicodeAttribute()
+    reversal_journal_entry_id = UnicodeAttribute(null=True)
+    reversed_at = UTCDateTimeAttribute(null=True)
+
+    def list_date(self) -> date:
+        return self.date
+
+
+def refund_filter(*, customer_id: str | None, status: str | None) -> Condition | None:
+    """The list's filters (applied to the date range GSI1 reads)."""
+    condition: Condition | None = None
+    if customer_id is not None:
+        condition = Refund.customer_id == customer_id
+    if status is not None:
+        condition = Refund.status == status if condition is None else condition & (Refund.status == status)
+    return condition
