@@ -200,3 +200,17 @@ def test_credit_note_amount_is_net_on_every_invoice(books, inclusive):
     assert books.invoice(invoice["id"])["amount_due"] == "55.00"
     full = books.post("/v1/credit-notes", {"invoice_id": invoice["id"], "amount": "50.00"})
     assert full["total"] == "55.00" and books.invoice(invoice["id"])["status"] == "paid"
+
+
+def test_a_posted_invoice_keeps_an_empty_history_and_its_movements(books):
+    from ledgerline.store.documents import Invoice
+    from ledgerline.store.records import load
+
+    customer = books.customer("History")
+    invoice = books.posted(customer, [{"description": "Work", "unit_price": "100.00"}], issue_date="2026-01-05")
+    assert load(Invoice, books.tenant_id, invoice["id"]).movements == []
+    books.receipt(customer, "40.00", [(invoice["id"], "40.00")], date="2026-01-20")
+    stored = load(Invoice, books.tenant_id, invoice["id"])
+    assert [(m.date.isoformat(), m.amount, m.source_type) for m in stored.movements] == [
+        ("2026-01-20", D("40"), "receipt")]
+    assert stored.closed_on is None

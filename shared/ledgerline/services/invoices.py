@@ -245,8 +245,8 @@ def _nets_by_account(invoice: Invoice) -> dict[str, Decimal]:
 def record_movement(invoice: Invoice, day: date, amount: Decimal, base_amount: Decimal, source_type: str,
                     journal_entry_id: str) -> None:
     """Keep a dated change to what the invoice owes (the caller has changed its amounts and status)."""
-    if invoice.movements is None:  # posted before movements were kept: start from what is settled now
-        invoice.movements = []
+    if invoice.movements is None:  # posted before movements were kept: its history is unknown, so none is begun
+        return
     invoice.movements = [*invoice.movements, Movement(date=day, amount=amount, base_amount=base_amount,
                                                       source_type=source_type, journal_entry_id=journal_entry_id)]
     update_closed_on(invoice)
