@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
 from ledgerline.domain.errors import LedgerlineError
+from ledgerline.domain.money import round_money
 from ledgerline.services import credit_notes, invoices, master_data, receipts, reports
 from ledgerline.services.tenants import create_tenant
 from ledgerline.store.accounts import all_accounts
-from ledgerline.store.documents import Invoice
+from ledgerline.store.documents import CreditNote, Invoice, Receipt, list_documents
 from ledgerline.store.parties import Party
 from ledgerline.store.records import load
 
@@ -36,6 +37,7 @@ class AgedBooks(RuleBasedStateMachine):
         tenant, _ = create_tenant(name="Aged Ltd", base_currency="AUD", country="AU")
         self.tenant = tenant.id
         self.receivable = tenant.system_accounts.receivable
+        self.customer_credit = tenant.system_accounts.customer_credit
         self.bank = {account.code: account.id for account in all_accounts(tenant.id)}["1010"]
         self.customers = {
             currency: master_data.create(Party, tenant.id, {"name": currency, "kind": "customer",
@@ -106,6 +108,27 @@ class AgedBooks(RuleBasedStateMachine):
             report = reports.aged_receivables(self.tenant, day)
             debit, credit = reports.balances(self.tenant, day).get(self.receivable, (Decimal(0), Decimal(0)))
             assert report["totals"]["total"] == report["receivable_balance"] == debit - credit, day
+
+    @invariant()
+    def customer_credit_is_what_receipts_and_credit_notes_hold(self) -> None:
+        """Foreign credit used in pieces leaves no residue: a receipt with nothing unallocated holds 0.00."""
+        if not hasattr(self, "tenant"):
+            return
+        held = Decimal(0)
+        for receipt in _all(Receipt, self.tenant):
+            if receipt.status == "posted":
+                assert receipt.unallocated_amount or not receipt.unallocated_base
+                held += receipt.unallocated_base
+        for note in _all(CreditNote, self.tenant):
+            held += round_money(note.unallocated_amount * note.exchange_rate, "AUD")
+        debit, credit = reports.balances(self.tenant, date(2099, 1, 1)).get(self.customer_credit,
+                                                                            (Decimal(0), Decimal(0)))
+        assert credit - debit == held
+
+
+def _all(model, tenant_id):
+    return list_documents(model, tenant_id, from_date=None, to_date=None, filter_condition=None, limit=1000,
+                          start_key=None).items
 
 
 AgedBooks.TestCase.settings = settings(max_examples=8, stateful_step_count=12, deadline=None,

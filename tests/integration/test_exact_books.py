@@ -155,6 +155,14 @@ def test_documents_whose_base_amount_rounds_to_zero_post(books):
     paid = books.posted(customer, [{"description": "Cent", "unit_price": "0.01"}], exchange_rate="0.4")
     books.receipt(customer, "0.01", [(paid["id"], "0.01")], exchange_rate="0.4")
     assert books.invoice(paid["id"])["status"] == "paid"
+    # credit worth nothing in AUD, applied later, then the receipt reversed
+    held = books.receipt(customer, "0.01", exchange_rate="0.4")
+    later = books.posted(customer, [{"description": "Cent", "unit_price": "0.01"}], exchange_rate="0.4")
+    books.post(f"/v1/receipts/{held['id']}/allocations",
+               {"allocations": [{"invoice_id": later["id"], "amount": "0.01"}]}, expect=200)
+    assert books.invoice(later["id"])["status"] == "paid"
+    books.post(f"/v1/receipts/{held['id']}/reverse", {}, expect=200)
+    assert books.invoice(later["id"])["status"] == "awaiting_payment"
     trial = books.trial_balance()
     assert trial["total_debit"] == trial["total_credit"]
 
