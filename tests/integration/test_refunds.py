@@ -164,6 +164,22 @@ def test_foreign_currency_refund_clears_credit_at_its_booked_rate(books):
     assert missing_rate["error"]["param"] in ("exchange_rate", "amount")
 
 
+def test_foreign_credit_refunded_and_allocated_in_pieces_leaves_no_residue(books):
+    # USD 10.00 of credit at 1.5 is AUD 15.00; pieces of 3.33 convert to 5.00 each (rounded), so only
+    # the piece that takes the last of the credit may take what is left of the base amount (5.00, not 5.01).
+    customer = books.customer("Yankee Corp", currency="USD")
+    receipt = books.receipt(customer, "10.00", currency="USD", exchange_rate="1.5")
+    invoice = books.posted(customer, currency="USD", exchange_rate="1.5",
+                           lines=[{"description": "Work", "quantity": "1", "unit_price": "3.33"}])
+    refund(books, customer, "3.33", receipt_id=receipt["id"], exchange_rate="1.5")
+    books.post(f"/v1/receipts/{receipt['id']}/allocations",
+               {"allocations": [{"invoice_id": invoice["id"], "amount": "3.33"}]}, expect=200)
+    refund(books, customer, "3.34", receipt_id=receipt["id"], exchange_rate="1.5")
+    assert books.balance("2100") == 0
+    trial = books.trial_balance()
+    assert trial["total_debit"] == trial["total_credit"]
+
+
 def test_party_balance_shows_receivable_credit_and_overdue(books):
     customer = books.customer()
     late = books.posted(customer, issue_date=(today() - timedelta(days=60)).isoformat(),

@@ -73,7 +73,11 @@ def assert_balanced(lines: Sequence[JournalLine]) -> None:
 
 def lines_from_legs(legs: Sequence[Leg], *, balancing: Leg, currency: str, base_currency: str,
                     rate: Decimal) -> list[JournalLine]:
-    """Turn legs into balanced lines; `balancing` takes whatever base amount makes the entry balance."""
+    """Turn legs into balanced lines; `balancing` takes whatever base amount makes the entry balance.
+
+    A line whose base amount is zero is left out. A document whose every base amount is zero (a total
+    of zero, or USD 0.01 worth nothing once rounded to the base currency) gets an entry of no lines:
+    it still posts, and moves nothing. (Manual entries keep needing two lines: `assert_balanced`.)"""
     converted = [replace(leg, base_amount=leg.base_amount if leg.base_amount is not None
                          else round_money(leg.amount * rate, base_currency)) for leg in legs]
     rest = -sum((leg.base_amount for leg in converted), Decimal(0))  # type: ignore[misc]
@@ -85,7 +89,8 @@ def lines_from_legs(legs: Sequence[Leg], *, balancing: Leg, currency: str, base_
         slot[1] += leg.base_amount  # type: ignore[operator]
     lines = [_line(account, description, amount, base, currency, base_currency)
              for (account, description), (amount, base) in merged.items() if base != 0]
-    assert_balanced(lines)
+    if lines:
+        assert_balanced(lines)
     return lines
 
 

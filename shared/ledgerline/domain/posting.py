@@ -31,12 +31,44 @@ class Conversion:
         return round_money(amount * self.rate, self.base_currency)
 
 
-def invoice_lines(*, total: Decimal, nets_by_account: Mapping[str, Decimal], tax_by_account: Mapping[str, Decimal],
+@dataclass(frozen=True)
+class TaxAmount:
+    """One tax code's part of a document, in the document's currency and converted to the base currency.
+
+    The base amounts are computed here once (`convert_taxes`) and both the journal (tax per account:
+    the sum of its codes' base amounts) and the tax summary (per code) use them, so the two agree by
+    construction, whatever the rate and however many codes share one tax account."""
+
+    tax_code_id: str
+    account_id: str
+    taxable: Decimal
+    tax: Decimal
+    base_taxable: Decimal
+    base_tax: Decimal
+
+
+def convert_taxes(breakdown: Sequence[tuple[str, str, Decimal, Decimal]], conversion: Conversion) -> list[TaxAmount]:
+    """(tax code, tax account, taxable, tax) in the document's currency → the same with base amounts."""
+    return [TaxAmount(code, account, taxable, tax, conversion.base(taxable), conversion.base(tax))
+            for code, account, taxable, tax in breakdown]
+
+
+def _tax_legs(taxes: Sequence[TaxAmount], sign: int, description: str) -> list[Leg]:
+    by_account: dict[str, list[Decimal]] = {}
+    for tax in taxes:
+        slot = by_account.setdefault(tax.account_id, [Decimal(0), Decimal(0)])
+        slot[0] += tax.tax
+        slot[1] += tax.base_tax
+    return [Leg(account, sign * amount, base_amount=sign * base, description=description)
+            for account, (amount, base) in by_account.items()]
+
+
+def invoice_lines(*, total: Decimal, nets_by_account: Mapping[str, Decimal], taxes: Sequence[TaxAmount],
                   rounding_adjustment: Decimal, accounts: SystemAccounts, conversion: Conversion,
                   description: str) -> list[JournalLine]:
     """Debit receivable for the total; credit revenue per account, tax per tax account, and rounding."""
     legs = [Leg(account, -net, description=description) for account, net in nets_by_account.items()]
-    legs += [Leg(account, -tax, description=description) for account, tax in tax_by_account.items()]
+    legs += _tax_legs(taxes, -1, description)
     if rounding_adjustment:
         legs.append(Leg(accounts.rounding, -rounding_adjustment, description=description))
     return lines_from_legs(legs, balancing=Leg(accounts.receivable, total, description=description),
@@ -56,8 +88,16 @@ def settlement_base(*, amount: Decimal, amount_due: Decimal, base_total: Decimal
                     conversion: Conversion) -> Decimal:
     """Receivable is cleared at the invoice's own rate; the final settlement clears whatever is left,
     so a fully settled invoice leaves exactly zero in the base currency."""
-    if amount == amount_due:
-        return base_total - base_settled
+    return part_base(amount=amount, remaining=amount_due, remaining_base=base_total - base_settled,
+                     conversion=conversion)
+
+
+def part_base(*, amount: Decimal, remaining: Decimal, remaining_base: Decimal, conversion: Conversion) -> Decimal:
+    """The base value of taking `amount` out of something held at a fixed rate (an invoice's receivable,
+    a receipt's customer credit): converted at that rate, except that the piece that takes all that is
+    left takes all the base amount that is left, so nothing stays behind in the base currency."""
+    if amount == remaining:
+        return remaining_base
     return conversion.base(amount)
 
 
@@ -77,11 +117,11 @@ def receipt_lines(*, amount: Decimal, bank_account: str, settlements: Sequence[S
                            rate=conversion.rate)
 
 
-def credit_application_lines(*, settlements: Sequence[Settlement], accounts: SystemAccounts,
+def credit_application_lines(*, settlements: Sequence[Settlement], credit_base: Decimal, accounts: SystemAccounts,
                              conversion: Conversion, description: str) -> list[JournalLine]:
-    """Use customer credit (held at the receipt's rate) to settle invoices."""
+    """Use customer credit (held at the receipt's rate, `credit_base` from `part_base`) to settle invoices."""
     amount = sum((s.amount for s in settlements), Decimal(0))
-    legs = [Leg(accounts.customer_credit, amount, description=description),
+    legs = [Leg(accounts.customer_credit, amount, base_amount=credit_base, description=description),
             Leg(accounts.receivable, -amount, base_amount=-sum((s.base_amount for s in settlements), Decimal(0)),
                 description=description)]
     return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
@@ -89,13 +129,13 @@ def credit_application_lines(*, settlements: Sequence[Settlement], accounts: Sys
                            rate=conversion.rate)
 
 
-def credit_note_lines(*, nets_by_account: Mapping[str, Decimal], tax_by_account: Mapping[str, Decimal],
+def credit_note_lines(*, nets_by_account: Mapping[str, Decimal], taxes: Sequence[TaxAmount],
                       rounding_adjustment: Decimal, settlement: Settlement | None, credit: Decimal,
                       accounts: SystemAccounts, conversion: Conversion, description: str) -> list[JournalLine]:
     """The mirror of an invoice: debit revenue and tax; credit receivable for what was due, and
     customer credit for any excess."""
     legs = [Leg(account, net, description=description) for account, net in nets_by_account.items()]
-    legs += [Leg(account, tax, description=description) for account, tax in tax_by_account.items()]
+    legs += _tax_legs(taxes, 1, description)
     if rounding_adjustment:
         legs.append(Leg(accounts.rounding, rounding_adjustment, description=description))
     if settlement is not None and settlement.amount:
@@ -108,11 +148,11 @@ def credit_note_lines(*, nets_by_account: Mapping[str, Decimal], tax_by_account:
                            rate=conversion.rate)
 
 
-def tax_totals(breakdown: Sequence[tuple[str, Decimal, Decimal]], conversion: Conversion,
-               sign: int = 1) -> dict[str, tuple[Decimal, Decimal]]:
-    """Taxable amount and tax per tax code in the base currency, for the tax summary.
-    Sales documents add (`sign` 1); credit notes and voids subtract (`sign` -1)."""
-    return {code: (sign * conversion.base(taxable), sign * conversion.base(tax)) for code, taxable, tax in breakdown}
+def tax_totals(taxes: Sequence[TaxAmount], sign: int = 1) -> dict[str, tuple[Decimal, Decimal]]:
+    """Taxable amount and tax per tax code in the base currency, for the tax summary: the same base
+    amounts the journal's tax lines are made of. Sales documents add (`sign` 1); credit notes and
+    voids subtract (`sign` -1)."""
+    return {tax.tax_code_id: (sign * tax.base_taxable, sign * tax.base_tax) for tax in taxes}
 
 
 def refund_lines(*, amount: Decimal, bank_account: str, credit_base: Decimal, accounts: SystemAccounts,

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.money import round_money
+from ledgerline.domain.posting import Conversion, part_base
 
 MAX_SOURCES = 25  # credit documents one refund may draw on (one transaction stays far below 100 items)
 
@@ -30,6 +31,14 @@ class Credit:
     currency: str
     unallocated: Decimal
     rate: Decimal
+    # What the unallocated credit is worth in the base currency as booked (receipts keep it); the take
+    # that uses the last of it takes all of it, so no residue stays in customer credit. None: convert.
+    held_base: Decimal | None = None
+
+    def base_held(self, base_currency: str) -> Decimal:
+        if self.held_base is not None:
+            return self.held_base
+        return round_money(self.unallocated * self.rate, base_currency)
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,9 @@ def take_credit(credits: Sequence[Credit], *, amount: Decimal, currency: str, da
         if credit.currency != currency or credit.date > day or credit.unallocated <= 0:
             continue
         part = min(rest, credit.unallocated)
-        takes.append(Take(credit, part, round_money(part * credit.rate, base_currency)))
+        base = part_base(amount=part, remaining=credit.unallocated, remaining_base=credit.base_held(base_currency),
+                         conversion=Conversion(credit.currency, base_currency, credit.rate))
+        takes.append(Take(credit, part, base))
         rest -= part
     if len(takes) > MAX_SOURCES:
         raise _invalid("amount", f"would draw on more than {MAX_SOURCES} credit documents; refund in parts or "
@@ -124,7 +135,7 @@ def party_totals(invoices: Sequence[OpenInvoice], credits: Sequence[Credit], *, 
         if credit.unallocated <= 0:
             continue
         per.setdefault(credit.currency, [zero, zero, zero])[1] += credit.unallocated
-        base[1] += round_money(credit.unallocated * credit.rate, base_currency)
+        base[1] += credit.base_held(base_currency)
 
     def totals(currency: str, values: list[Decimal]) -> Totals:
         receivable, credit, overdue = (round_money(v, currency) for v in values)

@@ -16,7 +16,7 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
 from ledgerline.services.document_rules import invalid, open_period, record_event, system_accounts
 from ledgerline.services.idempotency import once
-from ledgerline.services.invoices import OPEN
+from ledgerline.services.invoices import OPEN, record_movement, tax_amounts
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
 from ledgerline.store.documents import CreditNote, Invoice
@@ -45,6 +45,9 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         raise invalid("date", "a credit note cannot be dated before its invoice")
     open_period(tenant, day)
     requested = fields.get("lines")
+    # `lines` are priced like the invoice's lines; `amount` is always net (before tax), so it is priced
+    # without tax included whatever the invoice does (the line's net is then exactly `amount`).
+    include_tax = invoice.prices_include_tax and requested is not None
     if requested is None:
         first = invoice.lines[0]
         requested = [
@@ -56,7 +59,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
                 "tax_code_id": first.tax_code_id,
             }
         ]
-    priced = price_lines(tenant, requested, currency=invoice.currency, prices_include_tax=invoice.prices_include_tax)
+    priced = price_lines(tenant, requested, currency=invoice.currency, prices_include_tax=include_tax)
     total = priced.totals.total
     if total <= 0:
         raise invalid("lines", "a credit note must credit a positive amount")
@@ -72,9 +75,10 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     year = day.year
     last = last_number(tenant_id, "CN", year)
     number = format_number(tenant.credit_note_number_format, year, last + 1)
+    taxes = posting.convert_taxes(tax_amounts(priced), conversion)
     lines = posting.credit_note_lines(
         nets_by_account=priced.nets_by_account(),
-        tax_by_account=priced.tax_by_account(),
+        taxes=taxes,
         rounding_adjustment=priced.totals.rounding_adjustment,
         settlement=posting.Settlement(applied, base),
         credit=total - applied,
@@ -118,6 +122,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     became_paid = applied > 0 and invoice.amount_due == 0
     if became_paid:
         invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
+    if applied:
+        record_movement(invoice, day, applied, base, "credit_note", entry.id)
 
     def write(tx: TransactWrite) -> None:
         take_number(tx, tenant_id, "CN", year, last)
@@ -126,8 +132,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, lines)
-        breakdown = [(tax.tax_code_id, tax.taxable_amount, tax.tax_amount) for tax in note.tax_breakdown]
-        add_tax_totals(tx, entry, posting.tax_totals(breakdown, conversion, sign=-1))
+        add_tax_totals(tx, entry, posting.tax_totals(taxes, sign=-1))
         record_event(tx, note, "credit_note.posted", CreditNoteOut)
         record_event(tx, invoice, "invoice.paid" if became_paid else "invoice.updated", InvoiceOut)
 

@@ -10,7 +10,7 @@ from typing import Any
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import today, utc_now
-from ledgerline.domain import posting
+from ledgerline.domain import posting, receivables
 from ledgerline.domain.documents import InvalidState, InvoiceStatus, require_status
 from ledgerline.domain.errors import PreconditionFailed
 from ledgerline.domain.journal import reversed_lines
@@ -22,7 +22,7 @@ from ledgerline.services.document_rules import conversion, customer, invalid, op
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
-from ledgerline.store.documents import Invoice
+from ledgerline.store.documents import Invoice, Movement
 from ledgerline.store.ledger import JournalEntry, add_journal_entry, add_tax_totals, last_number, take_number
 from ledgerline.store.records import check_version, load
 from ledgerline.store.table import Contention, commit
@@ -186,11 +186,11 @@ def posting_write(tenant: Tenant, invoice: Invoice) -> Callable[[TransactWrite],
     last = last_number(tenant_id, "INV", year)
     rate = conversion(tenant, invoice.currency, invoice.exchange_rate if invoice.exchange_rate != 1 else None)
     number = format_number(tenant.invoice_number_format, year, last + 1)
-    priced_nets, priced_taxes = _by_account(invoice)
+    taxes = posting.convert_taxes(tax_amounts(invoice), rate)
     lines = posting.invoice_lines(
         total=invoice.total,
-        nets_by_account=priced_nets,
-        tax_by_account=priced_taxes,
+        nets_by_account=_nets_by_account(invoice),
+        taxes=taxes,
         rounding_adjustment=invoice.rounding_adjustment,
         accounts=system_accounts(tenant),
         conversion=rate,
@@ -216,29 +216,53 @@ def posting_write(tenant: Tenant, invoice: Invoice) -> Callable[[TransactWrite],
             (line.debit for line in lines if line.account_id == tenant.system_accounts.receivable), Decimal(0)
         )
         invoice.base_settled = round_money(Decimal(0), tenant.base_currency)
+        invoice.movements = []
         if invoice.amount_due == 0:
             invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
+        update_closed_on(invoice)
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, lines)
-        add_tax_totals(tx, entry, posting.tax_totals(_breakdown(invoice), rate))
+        add_tax_totals(tx, entry, posting.tax_totals(taxes))
         record_event(tx, invoice, "invoice.posted", InvoiceOut)
 
     return write
 
 
-def _breakdown(document: Invoice) -> list[tuple[str, Decimal, Decimal]]:
-    return [(tax.tax_code_id, tax.taxable_amount, tax.tax_amount) for tax in document.tax_breakdown]
+def tax_amounts(document: Any) -> list[tuple[str, str, Decimal, Decimal]]:
+    """(tax code, tax account, taxable, tax) of an invoice or credit note, from its tax breakdown; the
+    account is the one its lines of that code were priced with."""
+    accounts = {line.tax_code_id: line.tax_account_id for line in document.lines if line.tax_account_id}
+    return [(tax.tax_code_id, accounts[tax.tax_code_id], tax.taxable_amount, tax.tax_amount)
+            for tax in document.tax_breakdown if tax.tax_code_id in accounts]
 
 
-def _by_account(invoice: Invoice) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+def _nets_by_account(invoice: Invoice) -> dict[str, Decimal]:
     nets: dict[str, Decimal] = {}
-    taxes: dict[str, Decimal] = {}
     for line in invoice.lines:
         nets[line.account_id] = nets.get(line.account_id, Decimal(0)) + line.net_amount
-        if line.tax_account_id:
-            taxes[line.tax_account_id] = taxes.get(line.tax_account_id, Decimal(0)) + line.tax_amount
-    return nets, taxes
+    return nets
+
+
+def record_movement(invoice: Invoice, day: date, amount: Decimal, base_amount: Decimal, source_type: str,
+                    journal_entry_id: str) -> None:
+    """Keep a dated change to what the invoice owes (the caller has changed its amounts and status)."""
+    if invoice.movements is None:  # posted before movements were kept: its history is unknown, so none is begun
+        return
+    invoice.movements = [*invoice.movements, Movement(date=day, amount=amount, base_amount=base_amount,
+                                                      source_type=source_type, journal_entry_id=journal_entry_id)]
+    update_closed_on(invoice)
+
+
+def update_closed_on(invoice: Invoice) -> None:
+    invoice.closed_on = None
+    if invoice.status in Invoice.CLOSED_STATUSES:
+        invoice.closed_on = receivables.closed_on(issue_date=invoice.issue_date, total=invoice.total,
+                                                  base_total=invoice.base_total, movements=invoice_movements(invoice))
+
+
+def invoice_movements(invoice: Invoice) -> list[receivables.Movement]:
+    return [receivables.Movement(m.date, m.amount, m.base_amount) for m in invoice.movements or []]
 
 
 # -------------------------------------------------------------------------------- after posting
@@ -280,12 +304,14 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
     )
 
     def write(tx: TransactWrite) -> None:
+        owed, owed_base = invoice.amount_due, (invoice.base_total or Decimal(0)) - (invoice.base_settled or Decimal(0))
         invoice.status, invoice.voided_at, invoice.updated_at = InvoiceStatus.VOIDED, now, now
         invoice.void_journal_entry_id, invoice.amount_due = entry.id, Decimal(0) * invoice.total
+        record_movement(invoice, day, owed, owed_base, "invoice_void", entry.id)
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, reversed_lines(original.journal_lines()))
-        add_tax_totals(tx, entry, posting.tax_totals(_breakdown(invoice), rate, sign=-1))
+        add_tax_totals(tx, entry, posting.tax_totals(posting.convert_taxes(tax_amounts(invoice), rate), sign=-1))
         record_event(tx, invoice, "invoice.voided", InvoiceOut)
 
     commit(write)

@@ -25,7 +25,7 @@ from ledgerline.services.document_rules import (
     system_accounts,
 )
 from ledgerline.services.idempotency import once
-from ledgerline.services.invoices import OPEN
+from ledgerline.services.invoices import OPEN, record_movement
 from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
 from ledgerline.store.documents import Allocation, Invoice, Receipt
@@ -94,6 +94,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         description=f"Receipt from {party.name}",
     )
     receipt.journal_entry_ids = [entry.id]
+    receipt.unallocated_base = _credit_booked(lines, tenant.system_accounts.customer_credit)
 
     def write(tx: TransactWrite) -> None:
         receipt.assign_keys()
@@ -142,12 +143,23 @@ def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[s
     entry = _entry(
         tenant_id, day, f"Credit from receipt {receipt.id} applied", "receipt_allocation", receipt.id, rate, now
     )
+    held_base = receipt.unallocated_base
+    if held_base is None:  # a receipt from before the base amount was kept
+        held_base = rate.base(receipt.unallocated_amount)
+    credit_base = posting.part_base(
+        amount=amount, remaining=receipt.unallocated_amount, remaining_base=held_base, conversion=rate
+    )
     settlements = _settle(invoices, receipt, entry, day, now, tenant.base_currency)
     lines = posting.credit_application_lines(
-        settlements=settlements, accounts=system_accounts(tenant), conversion=rate, description=entry.description
+        settlements=settlements,
+        credit_base=credit_base,
+        accounts=system_accounts(tenant),
+        conversion=rate,
+        description=entry.description,
     )
     receipt.allocated_amount += amount
     receipt.unallocated_amount -= amount
+    receipt.unallocated_base = held_base - credit_base
     receipt.journal_entry_ids = [*receipt.journal_entry_ids, entry.id]
     receipt.updated_at = now
 
@@ -202,6 +214,7 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
         invoice.base_settled -= allocation.base_amount
         if invoice.status == InvoiceStatus.PAID:
             invoice.status, invoice.paid_at = InvoiceStatus.AWAITING_PAYMENT, None
+        record_movement(invoice, day, -allocation.amount, -allocation.base_amount, "receipt_reversal", entry.id)
         invoice.updated_at = now
         reopened[invoice.id] = invoice
     receipt.status, receipt.reversed_at, receipt.updated_at = "reversed", now, now
@@ -300,6 +313,7 @@ def _settle(
         invoice.updated_at = now
         if invoice.amount_due == 0:
             invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
+        record_movement(invoice, day, amount, base, entry.source_type, entry.id)
         receipt.allocations = [
             *receipt.allocations,
             Allocation(
@@ -313,6 +327,11 @@ def _settle(
         ]
         settlements.append(posting.Settlement(amount, base))
     return settlements
+
+
+def _credit_booked(lines: list[JournalLine], customer_credit: str) -> Decimal:
+    """The customer credit a receipt's entry booked, in the base currency."""
+    return sum((line.credit - line.debit for line in lines if line.account_id == customer_credit), Decimal(0))
 
 
 def _save_invoices(tx: TransactWrite, invoices: list[tuple[Invoice, Decimal]]) -> None:

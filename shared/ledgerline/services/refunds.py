@@ -134,6 +134,8 @@ def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[
         document = restored.get(source.source_id) or load(SOURCE_MODELS[source.source_type], tenant_id,
                                                            source.source_id)
         document.unallocated_amount += source.amount
+        if getattr(document, "unallocated_base", None) is not None:
+            document.unallocated_base += source.base_amount
         document.refunded_amount = (document.refunded_amount or Decimal(0)) - source.amount
         document.updated_at = now
         restored[document.id] = document
@@ -206,7 +208,7 @@ def _credit_documents(tenant_id: str, customer_id: str, currency: str, day: date
 def _credit(document: Any) -> Credit:
     source_type = ID_PREFIXES[document.id.split("_", 1)[0]]
     return Credit(source_type, document.id, document.date, document.currency, document.unallocated_amount,
-                  document.exchange_rate)
+                  document.exchange_rate, held_base=getattr(document, "unallocated_base", None))
 
 
 def _draw(documents: list[Any], takes: list[Take], now: Any) -> list[Receipt | CreditNote]:
@@ -215,6 +217,8 @@ def _draw(documents: list[Any], takes: list[Take], now: Any) -> list[Receipt | C
     for take in takes:
         document = by_id[take.credit.source_id]
         document.unallocated_amount -= take.amount
+        if getattr(document, "unallocated_base", None) is not None:  # receipts keep their credit's base value
+            document.unallocated_base -= take.base_amount
         document.refunded_amount = (document.refunded_amount or Decimal(0)) + take.amount
         document.updated_at = now
         changed.append(document)

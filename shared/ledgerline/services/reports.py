@@ -1,6 +1,6 @@
-"""Financial reports. They read the balance and tax buckets that posting maintains, the open-invoice
-index and the closings partition; none of them scans the journal, so their cost does not grow with
-the number of entries."""
+"""Financial reports. They read the balance and tax buckets that posting maintains, the invoice index
+(open invoices, and those closed after a date) and the closings partition; none of them scans the
+journal, so their cost does not grow with the number of entries."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ledgerline.domain import periods
+from ledgerline.domain import periods, receivables
 from ledgerline.domain.accounts import AccountType
 from ledgerline.domain.errors import InvalidRequest
 from ledgerline.domain.money import round_money
+from ledgerline.services.invoices import invoice_movements
 from ledgerline.store.accounts import Account, all_accounts
 from ledgerline.store.closings import closings_between
-from ledgerline.store.documents import open_invoices_due_before
+from ledgerline.store.documents import Invoice, invoices_open_at
 from ledgerline.store.ledger import account_lines, balances_as_of, tax_totals_as_of
 from ledgerline.store.records import load
 from ledgerline.store.tax_codes import TaxCode, list_tax_codes
@@ -235,35 +236,29 @@ def _net_income(chart: dict[str, Account], totals: Totals) -> Decimal:
 
 
 def aged_receivables(tenant_id: str, as_of: date) -> dict[str, Any]:
-    """Open invoices by customer and days past due, in the base currency, from the open-invoice index.
-
-    The index holds invoices open now; invoices issued after `as_of` are left out."""
+    """What each invoice owed at the end of `as_of`, by customer and days past due at that date, in the
+    base currency. It reads the invoices open now and those closed after `as_of` (GSI2), and takes each
+    one's dated movements up to `as_of`, so the total is the receivable account's balance at that date."""
     tenant = load_tenant(tenant_id)
     names = [name for name, _, _ in periods.AGEING_BUCKETS]
     customers: dict[str, dict[str, Any]] = {}
-    start_key = None
-    while True:
-        page = open_invoices_due_before(tenant_id, date.max, limit=100, start_key=start_key)
-        for invoice in page.items:
-            if invoice.issue_date > as_of:
-                continue
-            outstanding = (invoice.base_total or ZERO) - (invoice.base_settled or ZERO)
-            row = customers.setdefault(
-                invoice.customer_id,
-                {
-                    "customer_id": invoice.customer_id,
-                    "customer_name": invoice.customer_name,
-                    **{name: ZERO for name in names},
-                    "total": ZERO,
-                    "invoices": 0,
-                },
-            )
-            row[periods.ageing_bucket(invoice.due_date, as_of)] += outstanding
-            row["total"] += outstanding
-            row["invoices"] += 1
-        if page.next_key is None:
-            break
-        start_key = page.next_key
+    for invoice in invoices_open_at(tenant_id, as_of):
+        outstanding = _owed_at(invoice, as_of)
+        if not outstanding:
+            continue
+        row = customers.setdefault(
+            invoice.customer_id,
+            {
+                "customer_id": invoice.customer_id,
+                "customer_name": invoice.customer_name,
+                **{name: ZERO for name in names},
+                "total": ZERO,
+                "invoices": 0,
+            },
+        )
+        row[periods.ageing_bucket(invoice.due_date, as_of)] += outstanding
+        row["total"] += outstanding
+        row["invoices"] += 1
     rows = sorted(customers.values(), key=lambda r: r["customer_name"])
     for row in rows:
         for key in (*names, "total"):
@@ -278,6 +273,15 @@ def aged_receivables(tenant_id: str, as_of: date) -> dict[str, Any]:
         "totals": totals,
         "receivable_balance": _money(tenant, receivable[0] - receivable[1]),
     }
+
+
+def _owed_at(invoice: Invoice, as_of: date) -> Decimal:
+    """The invoice's part of the receivable account at the end of `as_of`, in the base currency."""
+    if invoice.movements is None:  # posted before movements were kept: what it owes now
+        return (invoice.base_total or ZERO) - (invoice.base_settled or ZERO)
+    return receivables.outstanding_at(issue_date=invoice.issue_date, total=invoice.total,
+                                      base_total=invoice.base_total or ZERO, movements=invoice_movements(invoice),
+                                      day=as_of).base_amount
 
 
 # ------------------------------------------------------------------------------ general ledger

@@ -1,12 +1,16 @@
 """Invoices, credit notes and receipts: one partition per document, `T#<tid>#<KIND>#<id>` / `DOC`.
 
-GSI1 lists a tenant's documents of one kind by date; GSI2 holds only open invoices, by due date.
+GSI1 lists a tenant's documents of one kind by date. GSI2 holds posted invoices in two partitions: the
+open ones by due date (`T#<tid>#OPEN` / `<due date>#<id>`) and the closed ones, paid or voided, by the
+day they closed for good (`T#<tid>#CLOSED` / `<closed on>#<id>`), so aged receivables at a past date read
+what is open now plus what closed after that date, never every invoice.
 GSI3 holds a customer's open items (`customer_items`): `T#<tid>#CUST#<party>` / `INV#<due date>#<id>` for
 each open invoice, `CREDIT#<date>#<id>` for each posted receipt or credit note with unallocated credit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -86,6 +90,16 @@ class PricedDocument(DocumentRecord):
     total = DecimalAttribute()
 
 
+class Movement(MapAttribute):
+    """A dated change to what an invoice owes (see domain/receivables.py): positive settles, negative reopens."""
+
+    date = DateAttribute()
+    amount = DecimalAttribute()
+    base_amount = DecimalAttribute()
+    source_type = UnicodeAttribute()
+    journal_entry_id = UnicodeAttribute()
+
+
 class Invoice(PricedDocument):
     PREFIX = "INV"
     LIST = "INVOICES"
@@ -110,8 +124,13 @@ class Invoice(PricedDocument):
     paid_at = UTCDateTimeAttribute(null=True)
     # Set on the invoice that charges a reminder's fee: the id of the reminded invoice. It is not dunned.
     reminder_fee_for = UnicodeAttribute(null=True)
+    # Every settlement, reversal and void, dated (None on invoices posted before they were kept), and the
+    # first day from which the invoice owes nothing for good (set once it is paid or voided).
+    movements = ListAttribute(of=Movement, null=True)
+    closed_on = DateAttribute(null=True)
 
     OPEN_STATUSES = ("awaiting_payment", "overdue")
+    CLOSED_STATUSES = ("paid", "voided")
 
     def list_date(self) -> date:
         return self.issue_date
@@ -121,6 +140,9 @@ class Invoice(PricedDocument):
         if self.status in self.OPEN_STATUSES:
             self.gsi2pk = f"{tenant_partition(self.tenant_id)}#OPEN"
             self.gsi2sk = f"{self.due_date.isoformat()}#{self.id}"
+        elif self.status in self.CLOSED_STATUSES and self.closed_on is not None:
+            self.gsi2pk = f"{tenant_partition(self.tenant_id)}#CLOSED"
+            self.gsi2sk = f"{self.closed_on.isoformat()}#{self.id}"
         else:
             self.gsi2pk = self.gsi2sk = None
         is_open = self.status in self.OPEN_STATUSES
@@ -176,6 +198,9 @@ class Receipt(DocumentRecord):
     allocated_amount = DecimalAttribute()
     unallocated_amount = DecimalAttribute()
     refunded_amount = DecimalAttribute(null=True)
+    # What the unallocated amount is worth in customer credit, in the base currency (as booked at the
+    # receipt's rate); the piece of credit that uses the last of it takes all of this. None on old receipts.
+    unallocated_base = DecimalAttribute(null=True)
     journal_entry_ids = ListAttribute(of=UnicodeAttribute)
     reversal_journal_entry_id = UnicodeAttribute(null=True)
     reversed_at = UTCDateTimeAttribute(null=True)
@@ -283,6 +308,17 @@ def open_invoices_due_before(
         last_evaluated_key=start_key,
     )
     return page_of(results, limit, index=Invoice.gsi2)
+
+
+def invoices_open_at(tenant_id: str, day: date) -> Iterator[Invoice]:
+    """Every invoice that may have owed something at the end of `day`: those open now and those closed
+    after `day`, issued on or before it. Two GSI2 queries; for today the second one finds nothing but
+    invoices settled by documents dated in the future, so today's report costs what it did."""
+    connection()
+    issued = Invoice.issue_date <= day
+    yield from Invoice.gsi2.query(f"{tenant_partition(tenant_id)}#OPEN", filter_condition=issued)
+    yield from Invoice.gsi2.query(f"{tenant_partition(tenant_id)}#CLOSED", Invoice.gsi2sk > f"{day.isoformat()}#~",
+                                  filter_condition=issued)
 
 
 def list_invoices(
