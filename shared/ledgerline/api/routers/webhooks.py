@@ -7,8 +7,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.versioning import expected_version, set_etag
+from ledgerline.api.versioning import expected_version, set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.webhooks import (
     DeliveryOut,
@@ -35,10 +36,11 @@ def _with_etag(response: Response, endpoint: Any, secret: str | None = None) -> 
 
 @router.post("/v1/webhooks", status_code=201, response_model=WebhookWithSecret, operation_id="create_webhook",
              summary="Subscribe an endpoint to events; the signing secret is in this response only")
-def create(body: WebhookCreate, response: Response, principal: Principal = Depends(WRITE)) -> Any:
+def create(body: WebhookCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(WRITE)) -> Any:
     ports = outbound()
-    endpoint, secret = webhooks.create(principal.tenant_id, body.model_dump(), ports.resolve, ports.now())
-    return _with_etag(response, endpoint, secret)
+    return with_etag(response, webhooks.create_once(principal.tenant_id, body.model_dump(), ports.resolve, ports.now(),
+                                                    idempotency_key))
 
 
 @router.get("/v1/webhooks", response_model=ListResponse[WebhookOut], operation_id="list_webhooks",
