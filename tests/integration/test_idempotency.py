@@ -182,3 +182,25 @@ def test_a_lambda_invocation_killed_in_flight_blocks_its_key_only_for_its_remain
     assert before + 700 <= int(record["in_progress_expiration"]["N"]) <= int(time.time() * 1000) + 800
     time.sleep(1.0)
     assert idempotency.once(tenant.tenant_id, "crash-lambda", "op", {}, _made) == _made()
+
+
+def test_the_lambda_function_registers_its_invocation_and_marks_replays(tenant):
+    import importlib
+
+    from ledgerline.domain.api_keys import digest
+    from ledgerline.store.api_keys import find_by_digest
+    from tests.conftest import load_event
+
+    handler = importlib.import_module("functions.parties.app").handler
+    event = load_event("api/create_party.json", tenant_id=tenant.tenant_id,
+                       key_id=find_by_digest(digest(tenant.secret)).id)
+    event["headers"]["Idempotency-Key"] = "lambda-party"
+    before = int(time.time() * 1000)
+    first = handler(event, EndingSoon(remaining=20_000))
+    assert first["statusCode"] == 201, first["body"]
+    (record,) = records(tenant.tenant_id)
+    # in progress, the record would have expired with the invocation: 20 s after it began
+    assert before + 19_000 <= int(record["in_progress_expiration"]["N"]) <= int(time.time() * 1000) + 20_000
+    again = handler(event, EndingSoon(remaining=20_000))
+    headers = {k.lower(): v for k, v in {**again["headers"], **again.get("multiValueHeaders", {})}.items()}
+    assert again["body"] == first["body"] and headers["idempotent-replayed"] in ("true", ["true"])
