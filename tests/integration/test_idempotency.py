@@ -204,3 +204,12 @@ def test_the_lambda_function_registers_its_invocation_and_marks_replays(tenant):
     again = handler(event, EndingSoon(remaining=20_000))
     headers = {k.lower(): v for k, v in {**again["headers"], **again.get("multiValueHeaders", {})}.items()}
     assert again["body"] == first["body"] and headers["idempotent-replayed"] in ("true", ["true"])
+
+
+def test_a_rotated_webhook_secret_is_replayed_from_its_sealed_record(books):
+    hook = books.post("/v1/webhooks", {"url": "http://127.0.0.1:9/hook", "events": ["*"]})
+    first, again = twice(books, f"/v1/webhooks/{hook['id']}/rotate-secret", None, "rotate-1", expect=200)
+    assert again.status_code == 200 and again.headers[REPLAYED] == "true"
+    assert again.json()["secret"] == first.json()["secret"] != hook["secret"]
+    assert books.get(f"/v1/webhooks/{hook['id']}")["version"] == first.json()["version"]  # rotated once
+    assert first.json()["secret"] not in str(records(books.tenant_id))

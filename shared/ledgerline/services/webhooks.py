@@ -93,6 +93,18 @@ def create_once(tenant_id: str, fields: dict[str, Any], resolve: Resolver, now: 
     return once(tenant_id, idempotency_key, "create_webhook", fields, run, keep=_sealed, replay=_unsealed)
 
 
+def rotate_secret_once(tenant_id: str, endpoint_id: str, expected_version: int | None, now: datetime,
+                       idempotency_key: str | None) -> dict[str, Any]:
+    """Rotate under an Idempotency-Key: a retry answers the secret the first request made (kept sealed)."""
+
+    def run() -> dict[str, Any]:
+        endpoint, secret = rotate_secret(tenant_id, endpoint_id, expected_version, now)
+        return {**represent(endpoint), "secret": secret}
+
+    return once(tenant_id, idempotency_key, "rotate_webhook_secret", {"id": endpoint_id, "version": expected_version},
+                run, keep=_sealed, replay=_unsealed)
+
+
 def _sealed(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "secret": None, "sealed_secret": seal(body["secret"])}
 
