@@ -213,3 +213,11 @@ def test_a_rotated_webhook_secret_is_replayed_from_its_sealed_record(books):
     assert again.json()["secret"] == first.json()["secret"] != hook["secret"]
     assert books.get(f"/v1/webhooks/{hook['id']}")["version"] == first.json()["version"]  # rotated once
     assert first.json()["secret"] not in str(records(books.tenant_id))
+
+
+def test_a_bulk_request_whose_items_replay_is_not_marked_as_a_replay(books):
+    batch = {"items": [{"idempotency_key": "bulk-1", "data": {"name": "Bulk Co"}}]}
+    books.post("/v1/bulk/parties", batch, expect=200)
+    again = books.call("POST", "/v1/bulk/parties", batch, expect=200, **{"Idempotency-Key": "whole-batch"})
+    assert REPLAYED not in again.headers and again.json()["succeeded"] == 1
+    assert len(books.get("/v1/parties")["data"]) == 1

@@ -35,12 +35,12 @@ def create_app(*routers: APIRouter, title: str = "Ledgerline API") -> FastAPI:
                or str(uuid.uuid4()))
         request.state.request_id = rid
         logger.append_keys(request_id=rid)
-        with idempotency.tracking() as replays:
+        with idempotency.tracking(request.headers.get("idempotency-key")) as replays:
             try:
                 response = await call_next(request)
             except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become a 500 envelope
                 response = errors.unexpected(request, exc)
-        if replays.replayed and request.headers.get("idempotency-key") is not None:
+        if replays.replayed:
             # The response is the first request's, answered again from its Idempotency-Key (as Stripe says it)
             response.headers["Idempotent-Replayed"] = "true"
         response.headers["X-Request-ID"] = rid

@@ -46,8 +46,10 @@ REFERENCE = "idempotent_reference"
 
 @dataclass
 class Replays:
-    """Whether any idempotent call of the current request answered from a stored record."""
+    """Whether the current request's own Idempotency-Key (`key`) was answered from a stored record.
+    Keys of bulk items are not the request's key, so a bulk request is never marked as a whole."""
 
+    key: str | None
     replayed: bool = False
 
 
@@ -55,9 +57,9 @@ _replays: ContextVar[Replays | None] = ContextVar("ledgerline_idempotency_replay
 
 
 @contextmanager
-def tracking() -> Iterator[Replays]:
-    """Track replays for the duration of one request (the app factory sets the response header)."""
-    replays = Replays()
+def tracking(key: str | None) -> Iterator[Replays]:
+    """Track replays of the request's `Idempotency-Key` while it runs (the app factory sets the header)."""
+    replays = Replays(key)
     token = _replays.set(replays)
     try:
         yield replays
@@ -65,9 +67,9 @@ def tracking() -> Iterator[Replays]:
         _replays.reset(token)
 
 
-def _mark_replayed() -> None:
+def _mark_replayed(key: str) -> None:
     replays = _replays.get()
-    if replays is not None:
+    if replays is not None and replays.key == key:
         replays.replayed = True
 
 
@@ -181,7 +183,7 @@ def once(
         raise unavailable from exc
     if first:
         return first[0]
-    _mark_replayed()
+    _mark_replayed(key)
     if isinstance(stored, dict) and REFERENCE in stored:
         return _current(tenant_id, stored[REFERENCE])
     return replay(stored) if replay else stored
