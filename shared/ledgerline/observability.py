@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
@@ -25,6 +26,15 @@ def tracer() -> Tracer | None:
     return None if Tracer._is_tracer_disabled() else Tracer(service=SERVICE)
 
 
+_lambda_context: ContextVar[Any] = ContextVar("ledgerline_lambda_context", default=None)
+
+
+def current_lambda_context() -> Any:
+    """The Lambda context of the invocation being handled (None outside Lambda): what is left of its
+    time bounds how long an idempotency record may stay in progress (services/idempotency.py)."""
+    return _lambda_context.get()
+
+
 def instrument(handler: Callable[..., Any],
                correlation_id_path: str | None = correlation_paths.API_GATEWAY_REST) -> Callable[..., Any]:
     """Wrap a Lambda handler in the one decorator stack every function uses.
@@ -35,7 +45,11 @@ def instrument(handler: Callable[..., Any],
     """
 
     def invoke(event: dict[str, Any], context: Any) -> Any:
-        return handler(event, context)
+        token = _lambda_context.set(context)
+        try:
+            return handler(event, context)
+        finally:
+            _lambda_context.reset(token)
 
     active = tracer()
     traced = active.capture_lambda_handler(invoke) if active else invoke

@@ -10,6 +10,7 @@ from ledgerline.api import errors
 from ledgerline.api.rate_limit import rate_limit_headers
 from ledgerline.observability import logger
 from ledgerline.schemas.errors import ERROR_RESPONSES
+from ledgerline.services import idempotency
 
 DESCRIPTION = """
 Invoicing and double-entry accounting over HTTPS.
@@ -34,10 +35,14 @@ def create_app(*routers: APIRouter, title: str = "Ledgerline API") -> FastAPI:
                or str(uuid.uuid4()))
         request.state.request_id = rid
         logger.append_keys(request_id=rid)
-        try:
-            response = await call_next(request)
-        except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become a 500 envelope
-            response = errors.unexpected(request, exc)
+        with idempotency.tracking(request.headers.get("idempotency-key")) as replays:
+            try:
+                response = await call_next(request)
+            except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become a 500 envelope
+                response = errors.unexpected(request, exc)
+        if replays.replayed:
+            # The response is the first request's, answered again from its Idempotency-Key (as Stripe says it)
+            response.headers["Idempotent-Replayed"] = "true"
         response.headers["X-Request-ID"] = rid
         # Set when the request was authenticated and counted against its tenant's rate limit (api/rate_limit.py).
         response.headers.update(rate_limit_headers(request))

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Body, Depends, Path, Response
 from pydantic import BaseModel
 
 from ledgerline.api.auth import require
-from ledgerline.api.versioning import expected_version, set_etag
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.versioning import expected_version, set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.services import master_data
 from ledgerline.store.records import TenantRecord
@@ -30,8 +31,9 @@ def add_record_routes(router: APIRouter, *, model: type[TenantRecord], resource:
     @router.post("", status_code=201, response_model=out_schema, operation_id=f"create_{noun}",
                  summary=f"Create a {noun.replace('_', ' ')}")
     def create(response: Response, body: create_schema = Body(),  # type: ignore[valid-type]
-               principal: Principal = Depends(write)) -> Any:
-        return respond(response, master_data.create(model, principal.tenant_id, body.model_dump()))
+               idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(write)) -> Any:
+        return with_etag(response, master_data.create_once(model, out_schema, principal.tenant_id, body.model_dump(),
+                                                           idempotency_key))
 
     @router.get("/{id}", response_model=out_schema, operation_id=f"get_{noun}",
                 summary=f"Retrieve a {noun.replace('_', ' ')}")

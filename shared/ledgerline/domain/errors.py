@@ -74,3 +74,9 @@ class ServiceUnavailable(LedgerlineError):
     """A dependency refused the work for now (throttling, contention); retrying is safe."""
 
     code = "service_unavailable"
+
+
+class DocumentTooLarge(ValidationFailed):
+    """A document (or the event that carries it) would not fit in what the table or the event bus accepts."""
+
+    code = "document_too_large"

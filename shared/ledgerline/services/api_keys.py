@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ledgerline.clock import utc_now
 from ledgerline.domain import api_keys as rules
@@ -11,6 +12,8 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.errors import Conflict, FieldIssue, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.ids import new_id
+from ledgerline.schemas.api_keys import ApiKeyOut
+from ledgerline.services.idempotency import once
 from ledgerline.settings import get_settings
 from ledgerline.store import api_keys as store
 from ledgerline.store.api_keys import ApiKey
@@ -75,6 +78,33 @@ def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: da
     key, secret = new_key(principal.tenant_id, name, key_scopes, expires_at)
     store.insert(key)
     return key, secret
+
+
+def create(principal: Principal, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    """Issue a key under an Idempotency-Key. Its secret is never stored, not even in the idempotency
+    record (which keeps the key without it): a replay cannot show the secret again and is a 409 naming
+    the key, so the client can revoke it and create another instead of holding a second unknown key."""
+
+    def run() -> dict[str, Any]:
+        key, secret = issue(principal, fields["name"], fields["scopes"], fields.get("expires_at"))
+        return {**ApiKeyOut.model_validate(key).model_dump(mode="json"), "secret": secret}
+
+    return once(principal.tenant_id, idempotency_key, "create_api_key", fields, run,
+                keep=_without_secret, replay=_secret_shown_once)
+
+
+def _without_secret(body: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in body.items() if name != "secret"}
+
+
+def _secret_shown_once(stored: dict[str, Any]) -> dict[str, Any]:
+    raise Conflict(
+        f"This Idempotency-Key already created API key {stored['id']} (…{stored['last4']}). Its secret was shown "
+        f"once and is not kept, so it cannot be shown again: if you did not receive it, revoke that key "
+        f"(DELETE /v1/api-keys/{stored['id']}) and create another with a new Idempotency-Key",
+        param="Idempotency-Key",
+        code="secret_shown_once",
+    )
 
 
 def list_keys(tenant_id: str, *, limit: int, start_key: dict | None) -> Page[ApiKey]:

@@ -12,7 +12,6 @@ from typing import Any
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.schemas.parties import PartyOut
 from ledgerline.services import invoices, journal_entries, master_data, receipts
-from ledgerline.services.idempotency import once
 from ledgerline.store.parties import Party
 
 
@@ -26,10 +25,7 @@ class DraftNotPosted(Exception):
 
 
 def create_party(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
-    def run() -> dict[str, Any]:
-        return PartyOut.model_validate(master_data.create(Party, tenant_id, fields)).model_dump(mode="json")
-
-    return once(tenant_id, idempotency_key, "create_party", fields, run)
+    return master_data.create_once(Party, PartyOut, tenant_id, fields, idempotency_key)
 
 
 def create_invoice(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None, *,

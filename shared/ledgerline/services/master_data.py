@@ -9,6 +9,7 @@ from ledgerline.domain.accounts import AccountType, subtype_error
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.money import with_minor_units
 from ledgerline.ids import new_id
+from ledgerline.services.idempotency import once
 from ledgerline.store.accounts import Account
 from ledgerline.store.codes import CodedRecord, create_coded, update_coded
 from ledgerline.store.items import Item
@@ -39,6 +40,17 @@ def create(model: type[R], tenant_id: str, fields: dict[str, Any]) -> R:
     else:
         save_versioned(record)
     return _presented(record)
+
+
+def create_once(model: type[R], schema: Any, tenant_id: str, fields: dict[str, Any],
+                idempotency_key: str | None) -> dict[str, Any]:
+    """`create` under an Idempotency-Key (operation `create_<object>`, as bulk uses): a retry with the
+    key answers the record the first request made, as `schema` shows it."""
+
+    def run() -> dict[str, Any]:
+        return schema.model_validate(create(model, tenant_id, fields)).model_dump(mode="json")
+
+    return once(tenant_id, idempotency_key, f"create_{schema.model_fields['object'].default}", fields, run)
 
 
 def get(model: type[R], tenant_id: str, record_id: str) -> R:

@@ -20,6 +20,7 @@ from ledgerline.schemas.events import EventOut, event_body
 from ledgerline.schemas.webhooks import WebhookOut
 from ledgerline.secret_box import seal, unseal
 from ledgerline.services.document_rules import invalid
+from ledgerline.services.idempotency import once
 from ledgerline.settings import get_settings
 from ledgerline.store import webhooks as store
 from ledgerline.store.events import events_since
@@ -78,6 +79,39 @@ def create(tenant_id: str, fields: dict[str, Any], resolve: Resolver, now: datet
     endpoint.assign_keys()
     save_versioned(endpoint)
     return endpoint, secret
+
+
+def create_once(tenant_id: str, fields: dict[str, Any], resolve: Resolver, now: datetime,
+                idempotency_key: str | None) -> dict[str, Any]:
+    """Subscribe under an Idempotency-Key: a retry answers the first response, signing secret included.
+    The idempotency record holds the secret sealed (as the endpoint does), never in plain text."""
+
+    def run() -> dict[str, Any]:
+        endpoint, secret = create(tenant_id, fields, resolve, now)
+        return {**represent(endpoint), "secret": secret}
+
+    return once(tenant_id, idempotency_key, "create_webhook", fields, run, keep=_sealed, replay=_unsealed)
+
+
+def rotate_secret_once(tenant_id: str, endpoint_id: str, expected_version: int | None, now: datetime,
+                       idempotency_key: str | None) -> dict[str, Any]:
+    """Rotate under an Idempotency-Key: a retry answers the secret the first request made (kept sealed)."""
+
+    def run() -> dict[str, Any]:
+        endpoint, secret = rotate_secret(tenant_id, endpoint_id, expected_version, now)
+        return {**represent(endpoint), "secret": secret}
+
+    return once(tenant_id, idempotency_key, "rotate_webhook_secret", {"id": endpoint_id, "version": expected_version},
+                run, keep=_sealed, replay=_unsealed)
+
+
+def _sealed(body: dict[str, Any]) -> dict[str, Any]:
+    return {**body, "secret": None, "sealed_secret": seal(body["secret"])}
+
+
+def _unsealed(stored: dict[str, Any]) -> dict[str, Any]:
+    body = {name: value for name, value in stored.items() if name != "sealed_secret"}
+    return {**body, "secret": unseal(stored["sealed_secret"])}
 
 
 def get(tenant_id: str, endpoint_id: str) -> WebhookEndpoint:

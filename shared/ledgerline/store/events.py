@@ -19,6 +19,7 @@ from ulid import ULID
 
 from ledgerline.domain.errors import NotFound
 from ledgerline.ids import new_id
+from ledgerline.store.item_size import check_event_data
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection
 
@@ -65,6 +66,9 @@ def add_event(
     at: datetime,
 ) -> Event:
     """Record that something happened; the stream relays it to the bus after the transaction commits."""
+    # UTF-8 as is (not \u-escaped): the event then takes about the bytes its document does.
+    text = json.dumps(data, separators=(",", ":"), default=str, ensure_ascii=False)
+    check_event_data(data, text, object_type.replace("_", " "))
     event_id = new_id(ID_PREFIX.rstrip("_"))
     event = Event(
         *Event.key(tenant_id, event_id),
@@ -74,7 +78,7 @@ def add_event(
         object_type=object_type,
         object_id=object_id,
         sequence=sequence,
-        data=json.dumps(data, separators=(",", ":"), default=str),
+        data=text,
         created_at=at,
         expires_at=at + RETENTION,
     )
@@ -136,6 +140,8 @@ def page_events(
     """A tenant's events, newest first, filtered by type, object and creation date (UTC)."""
     connection()
     check_start_key(start_key, "PK", Event.partition(tenant_id))
+    if from_date and to_date and from_date > to_date:
+        return Page([], None)  # an empty range (DynamoDB refuses a BETWEEN whose bounds are reversed)
     condition: Condition | None = None
     types = list(types)
     if types:
@@ -158,6 +164,8 @@ def page_events(
 def events_since(tenant_id: str, since: datetime, *, until: datetime | None = None, limit: int) -> list[Event]:
     """Events created at or after `since` (and up to `until`), oldest first: what a replay resends."""
     connection()
+    if until is not None and until < since:
+        return []
     return list(Event.query(
         Event.partition(tenant_id),
         _sort_key_condition(since, until),

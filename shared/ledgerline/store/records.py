@@ -12,6 +12,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.expressions.condition import Condition
 
 from ledgerline.domain.errors import NotFound, PreconditionFailed
+from ledgerline.store.item_size import check_item
 from ledgerline.store.table import (
     TableModel,
     connection,
@@ -104,6 +105,7 @@ def check_start_key(start_key: dict[str, Any] | None, attribute: str, partition:
 def save_versioned(record: TenantRecord) -> None:
     """Save a record whose version the caller loaded; a concurrent change makes it fail."""
     connection()
+    check_item(record.serialize(), record.NOUN)
     try:
         record.save()
     except PutError as exc:

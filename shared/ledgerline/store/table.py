@@ -16,6 +16,7 @@ from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.errors import ServiceUnavailable
 from ledgerline.settings import Settings, get_settings
+from ledgerline.store.item_size import check_item
 
 T = TypeVar("T")
 
@@ -128,10 +129,24 @@ def _subclasses(cls: type) -> Iterator[type]:
         yield from _subclasses(sub)
 
 
+class SizedTransactWrite(TransactWrite):
+    """A transaction that refuses, before anything is written, an item too large for the table."""
+
+    def save(self, model: Any, condition: Any = None, return_values: str | None = None) -> None:
+        super().save(model, condition=condition, return_values=return_values)
+        check_item(self._put_items[-1]["Item"], _noun(model))
+
+
+def _noun(model: Any) -> str:
+    # An event carries its document: name the document, which is what the client can change.
+    return (getattr(model, "object_type", None) or getattr(model, "NOUN", None) or "item").replace("_", " ")
+
+
 @contextmanager
 def transaction() -> Iterator[TransactWrite]:
-    """A write transaction on the shared connection: all of it happens, or none of it."""
-    with TransactWrite(connection=connection().connection) as tx:
+    """A write transaction on the shared connection: all of it happens, or none of it. Every item put
+    into it must fit the table (`item_size.check_item`), or nothing is written (422)."""
+    with SizedTransactWrite(connection=connection().connection) as tx:
         yield tx
 
 

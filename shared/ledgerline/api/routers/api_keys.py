@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path
 
 from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
@@ -16,9 +17,9 @@ KEY_ID = Path(description="The API key's id (not its secret)")
 
 @router.post("", status_code=201, response_model=ApiKeyCreated, operation_id="create_api_key",
              summary="Create an API key; its secret is in this response only")
-def create(body: ApiKeyCreate, principal: Principal = Depends(require("api-keys:write"))) -> Any:
-    key, secret = api_keys.issue(principal, body.name, body.scopes, body.expires_at)
-    return {**ApiKeyOut.model_validate(key).model_dump(), "secret": secret}
+def create(body: ApiKeyCreate, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(require("api-keys:write"))) -> Any:
+    return api_keys.create(principal, body.model_dump(), idempotency_key)
 
 
 @router.get("", response_model=ListResponse[ApiKeyOut], operation_id="list_api_keys", summary="List API keys")

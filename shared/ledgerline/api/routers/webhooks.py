@@ -7,8 +7,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.versioning import expected_version, set_etag
+from ledgerline.api.versioning import expected_version, set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.webhooks import (
     DeliveryOut,
@@ -27,18 +28,18 @@ READ, WRITE = require("webhooks:read"), require("webhooks:write")
 WEBHOOK_ID = Path(description="The webhook endpoint's id (whe_…)")
 
 
-def _with_etag(response: Response, endpoint: Any, secret: str | None = None) -> dict[str, Any]:
+def _with_etag(response: Response, endpoint: Any) -> dict[str, Any]:
     set_etag(response, endpoint.version)
-    body = webhooks.represent(endpoint)
-    return body if secret is None else {**body, "secret": secret}
+    return webhooks.represent(endpoint)
 
 
 @router.post("/v1/webhooks", status_code=201, response_model=WebhookWithSecret, operation_id="create_webhook",
              summary="Subscribe an endpoint to events; the signing secret is in this response only")
-def create(body: WebhookCreate, response: Response, principal: Principal = Depends(WRITE)) -> Any:
+def create(body: WebhookCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(WRITE)) -> Any:
     ports = outbound()
-    endpoint, secret = webhooks.create(principal.tenant_id, body.model_dump(), ports.resolve, ports.now())
-    return _with_etag(response, endpoint, secret)
+    return with_etag(response, webhooks.create_once(principal.tenant_id, body.model_dump(), ports.resolve, ports.now(),
+                                                    idempotency_key))
 
 
 @router.get("/v1/webhooks", response_model=ListResponse[WebhookOut], operation_id="list_webhooks",
@@ -76,9 +77,9 @@ def delete(id: str = WEBHOOK_ID, version: int | None = Depends(expected_version)
 @router.post("/v1/webhooks/{id}/rotate-secret", response_model=WebhookWithSecret, operation_id="rotate_webhook_secret",
              summary="Issue a new signing secret; the old one keeps signing too for 24 hours")
 def rotate_secret(response: Response, id: str = WEBHOOK_ID, version: int | None = Depends(expected_version),
-                  principal: Principal = Depends(WRITE)) -> Any:
-    endpoint, secret = webhooks.rotate_secret(principal.tenant_id, id, version, outbound().now())
-    return _with_etag(response, endpoint, secret)
+                  idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    return with_etag(response, webhooks.rotate_secret_once(principal.tenant_id, id, version, outbound().now(),
+                                                           idempotency_key))
 
 
 @router.get("/v1/webhooks/{id}/deliveries", response_model=ListResponse[DeliveryOut],
