@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from ledgerline.schemas.common import Code, Input, Name, Text, Timestamps, UnitPrice
+from ledgerline.schemas.common import Code, DecimalOut, Input, Name, Text, Timestamps, UnitPrice
 
 
 class ItemCreate(Input):
@@ -34,7 +33,7 @@ class ItemOut(Timestamps):
     code: str
     name: str
     description: str | None
-    unit_price: Decimal | None
+    unit_price: DecimalOut | None
     unit: str | None
     tax_code_id: str | None
     revenue_account_id: str | None

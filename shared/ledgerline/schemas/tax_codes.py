@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
-from ledgerline.schemas.common import Code, Input, Name, Rate, Timestamps
+from pydantic import StrictBool
+
+from ledgerline.schemas.common import Code, DecimalOut, Input, Name, Rate, Timestamps
 
 
 class TaxCodeCreate(Input):
@@ -11,7 +12,7 @@ class TaxCodeCreate(Input):
     name: Name
     rate: Rate
     account_id: str
-    active: bool = True
+    active: StrictBool = True
 
 
 class TaxCodeUpdate(Input):
@@ -19,7 +20,7 @@ class TaxCodeUpdate(Input):
     name: Name = None  # type: ignore[assignment]
     rate: Rate = None  # type: ignore[assignment]
     account_id: str = None  # type: ignore[assignment]
-    active: bool = None  # type: ignore[assignment]
+    active: StrictBool = None  # type: ignore[assignment]
 
 
 class TaxCodeOut(Timestamps):
@@ -27,7 +28,7 @@ class TaxCodeOut(Timestamps):
     id: str
     code: str
     name: str
-    rate: Decimal
+    rate: DecimalOut
     account_id: str
     active: bool
     archived: bool

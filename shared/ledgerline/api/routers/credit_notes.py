@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -11,6 +10,7 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import CreditNoteCreate, CreditNoteOut
 from ledgerline.services import credit_notes, pdfs
 from ledgerline.store.documents import CreditNote, list_documents
@@ -31,7 +31,7 @@ def create(body: CreditNoteCreate, response: Response, idempotency_key: str | No
 @router.get("", response_model=ListResponse[CreditNoteOut], operation_id="list_credit_notes",
             summary="List credit notes")
 def list_(page: PageRequest = Depends(), invoice_id: str | None = Query(None),
-          from_date: date | None = Query(None), to_date: date | None = Query(None),
+          from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
     condition = CreditNote.invoice_id == invoice_id if invoice_id else None
     result = list_documents(CreditNote, principal.tenant_id, from_date=from_date, to_date=to_date,

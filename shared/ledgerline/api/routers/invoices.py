@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -12,6 +11,7 @@ from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import today
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceStatusValue, InvoiceUpdate, VoidRequest
 from ledgerline.services import invoices, pdfs
 from ledgerline.store.documents import Invoice, list_invoices
@@ -33,8 +33,8 @@ def create(body: InvoiceCreate, response: Response, idempotency_key: str | None 
 def list_(page: PageRequest = Depends(),
           status: InvoiceStatusValue | None = Query(None, description="overdue: open and past its due date"),
           customer_id: str | None = Query(None),
-          from_date: date | None = Query(None, description="Issued on or after"),
-          to_date: date | None = Query(None, description="Issued on or before"),
+          from_date: Day | None = Query(None, description="Issued on or after"),
+          to_date: Day | None = Query(None, description="Issued on or before"),
           principal: Principal = Depends(READ)) -> Any:
     result = list_invoices(principal.tenant_id, status=status, customer_id=customer_id, from_date=from_date,
                            to_date=to_date, today=today(), limit=page.limit,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -10,6 +9,7 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, ReverseRequest
 from ledgerline.services import journal_entries
 from ledgerline.store.documents import list_documents
@@ -33,7 +33,7 @@ def create(body: JournalEntryCreate, response: Response, idempotency_key: str | 
 @router.get("", response_model=ListResponse[JournalEntryOut], operation_id="list_journal_entries",
             summary="List journal entries, manual and posted by documents")
 def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(None),
-          from_date: date | None = Query(None), to_date: date | None = Query(None),
+          from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
     condition = JournalEntry.source_type == source_type if source_type else None
     result = list_documents(JournalEntry, principal.tenant_id, from_date=from_date, to_date=to_date,

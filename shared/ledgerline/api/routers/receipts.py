@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -10,6 +9,7 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import AllocateRequest, ReceiptCreate, ReceiptOut, ReverseRequest
 from ledgerline.services import receipts
 from ledgerline.store.documents import Receipt, list_documents
@@ -29,7 +29,7 @@ def create(body: ReceiptCreate, response: Response, idempotency_key: str | None 
 
 @router.get("", response_model=ListResponse[ReceiptOut], operation_id="list_receipts", summary="List receipts")
 def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
-          from_date: date | None = Query(None), to_date: date | None = Query(None),
+          from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
     condition = Receipt.customer_id == customer_id if customer_id else None
     result = list_documents(Receipt, principal.tenant_id, from_date=from_date, to_date=to_date,

@@ -6,7 +6,6 @@ own id (`/v1/reminders/{id}`), like every other object, and events carry that id
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -17,6 +16,7 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.reminders import DunningPolicyOut, DunningPolicyUpdate, ReminderOut, ReminderRequest
 from ledgerline.services import pdfs, reminders
 from ledgerline.store.reminders import find_reminder, list_reminders
@@ -45,7 +45,7 @@ def put_policy(body: DunningPolicyUpdate, response: Response, version: int | Non
 @router.get("/v1/reminders", response_model=ListResponse[ReminderOut], operation_id="list_reminders",
             summary="Every reminder of the tenant by date; is_sent=false lists the ones still to send")
 def list_all(page: PageRequest = Depends(), is_sent: bool | None = Query(None),
-             from_date: date | None = Query(None), to_date: date | None = Query(None),
+             from_date: Day | None = Query(None), to_date: Day | None = Query(None),
              principal: Principal = Depends(READ)) -> Any:
     result = list_reminders(principal.tenant_id, is_sent=is_sent, from_date=from_date, to_date=to_date,
                             limit=page.limit, start_key=page.start_key(principal.tenant_id))
