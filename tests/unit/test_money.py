@@ -112,10 +112,12 @@ def test_every_thread_computes_in_the_one_38_digit_context():
 
 
 def test_the_largest_amounts_round_without_invalid_operation():
-    from ledgerline.domain.money import MAX_AMOUNT
+    from ledgerline.domain.money import MAX_AMOUNT, within_limit
 
-    # 100 lines of 10^15 with 100 % tax, times an exchange rate below 10^8, rounded to cents: 28 digits
-    assert round_money(MAX_AMOUNT * 200 * Decimal("99999999.9999999999"), "USD") > MAX_AMOUNT
+    # The largest quantity times the largest price (a line the API then refuses): 30 digits in cents,
+    # which Python's default 28-digit context cannot round (InvalidOperation, a 500 before issue 11.14)
+    product = Decimal("999999999999.999999") * MAX_AMOUNT
+    assert round_money(product, "USD") > MAX_AMOUNT and not within_limit(product)
 
 
 def test_plain_never_has_an_exponent_or_a_negative_zero():
