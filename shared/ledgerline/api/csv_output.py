@@ -17,6 +17,12 @@ Format = Literal["json", "csv"]
 FormatQuery = Query("json", description="json, or csv for a spreadsheet")
 
 
+class CSVResponse(Response):
+    """A CSV body: declares text/csv in the OpenAPI document, so clients read it as text."""
+
+    media_type = "text/csv"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -30,7 +36,7 @@ def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows([[_cell(value) for value in row] for row in rows])
-    return Response(
+    return CSVResponse(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},

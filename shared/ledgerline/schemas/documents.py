@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, model_validator
+from pydantic import ConfigDict, Field, StrictBool, model_validator
 
 from ledgerline.clock import today
 from ledgerline.domain.documents import effective_status
@@ -66,6 +66,12 @@ class LineIn(Input):
 
 
 class InvoiceCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "customer_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "issue_date": "2026-02-01", "payment_terms_days": 30,
+        "lines": [{"description": "Consulting", "quantity": "10", "unit_price": "100.00",
+                   "tax_code_id": "tax_01K2X3Y4Z5A6B7C8D9E0F1G2H4"},
+                  {"description": "Setup", "unit_price": "250.00", "tax_code_id": "tax_01K2X3Y4Z5A6B7C8D9E0F1G2H4"}]}]})
+
     customer_id: str
     issue_date: Date | None = Field(None, description="Defaults to today")
     due_date: Date | None = None
@@ -161,6 +167,11 @@ class AllocationIn(Input):
 
 
 class ReceiptCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "customer_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "date": "2026-02-20", "amount": "1375.00",
+        "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H5",
+        "allocations": [{"invoice_id": "inv_01K2X3Y4Z5A6B7C8D9E0F1G2H6", "amount": "1375.00"}]}]})
+
     customer_id: str
     date: Date | None = Field(None, description="Defaults to today")
     amount: Amount
@@ -212,6 +223,10 @@ class ReceiptOut(Timestamps):
 
 
 class CreditNoteCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "invoice_id": "inv_01K2X3Y4Z5A6B7C8D9E0F1G2H6", "date": "2026-02-10", "reason": "Discount agreed",
+        "amount": "100.00"}]})
+
     invoice_id: str
     date: Date | None = Field(None, description="Defaults to today")
     reason: Text | None = None
@@ -267,6 +282,11 @@ class EntryLineIn(Input):
 
 
 class JournalEntryCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "date": "2026-02-28", "description": "Accrued rent",
+        "lines": [{"account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H7", "debit": "1375.00"},
+                  {"account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H8", "credit": "1375.00"}]}]})
+
     date: Date | None = Field(None, description="Defaults to today")
     description: Text | None = None
     reference: str | None = Field(None, max_length=100)

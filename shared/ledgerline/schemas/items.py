@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from ledgerline.schemas.common import Code, DecimalOut, Input, Name, Text, Timestamps, UnitPrice
 
 
 class ItemCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "CONSULT", "name": "Consulting", "unit_price": "150.00", "unit": "hour",
+        "tax_code_id": "tax_01K2X3Y4Z5A6B7C8D9E0F1G2H4"}]})
+
     code: Code
     name: Name
     description: Text | None = None

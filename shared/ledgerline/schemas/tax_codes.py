@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import StrictBool
+from pydantic import ConfigDict, StrictBool
 
 from ledgerline.schemas.common import Code, DecimalOut, Input, Name, Rate, Timestamps
 
 
 class TaxCodeCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "GST10", "name": "GST 10 %", "rate": "10", "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2HB"}]})
+
     code: Code
     name: Name
     rate: Rate

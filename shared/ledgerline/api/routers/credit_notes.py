@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
-from ledgerline.api.downloads import PDF_RESPONSES, pdf_response
+from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import set_etag, with_etag
@@ -47,7 +47,8 @@ def get(response: Response, id: str = Path(description="The credit note's id"),
     return note
 
 
-@router.get("/{id}/pdf", response_model=None, responses=PDF_RESPONSES, operation_id="get_credit_note_pdf",
+@router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
+            operation_id="get_credit_note_pdf",
             summary="The credit note as PDF: a presigned URL in AWS, the file itself locally")
 def pdf(id: str = Path(description="The credit note's id"), principal: Principal = Depends(READ)) -> Response:
     return pdf_response(pdfs.download(pdfs.credit_note_pdf(principal.tenant_id, id)))

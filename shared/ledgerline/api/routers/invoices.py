@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
-from ledgerline.api.downloads import PDF_RESPONSES, pdf_response
+from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
@@ -47,7 +47,8 @@ def get(response: Response, id: str = INVOICE_ID, principal: Principal = Depends
     return with_etag(response, invoices.represent(load(Invoice, principal.tenant_id, id)))
 
 
-@router.get("/{id}/pdf", response_model=None, responses=PDF_RESPONSES, operation_id="get_invoice_pdf",
+@router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
+            operation_id="get_invoice_pdf",
             summary="The posted invoice as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft")
 def pdf(id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Response:
     return pdf_response(pdfs.download(pdfs.invoice_pdf(principal.tenant_id, id)))

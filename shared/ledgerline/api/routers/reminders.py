@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
-from ledgerline.api.downloads import PDF_RESPONSES, pdf_response
+from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, set_etag, with_etag
@@ -91,7 +91,8 @@ def delete(id: str = REMINDER_ID, version: int | None = Depends(expected_version
     return {"id": reminder.id, "object": "reminder", "deleted": True}
 
 
-@router.get("/v1/reminders/{id}/pdf", response_model=None, responses=PDF_RESPONSES, operation_id="get_reminder_pdf",
+@router.get("/v1/reminders/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
+            operation_id="get_reminder_pdf",
             summary="The reminder as PDF: a presigned URL in AWS, the file itself locally")
 def pdf(id: str = REMINDER_ID, principal: Principal = Depends(READ)) -> Response:
     return pdf_response(pdfs.download(pdfs.reminder_pdf(principal.tenant_id, id)))
