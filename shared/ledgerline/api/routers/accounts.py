@@ -28,6 +28,8 @@ def list_(page: PageRequest = Depends(),
           subtype: str | None = Query(None, max_length=40),
           archived: bool = Query(False, description="List archived accounts instead of active ones"),
           principal: Principal = Depends(require("accounts:read"))) -> Any:
+    """The chart of accounts (a new tenant starts with a default chart), filtered by `type`, `subtype` or
+    `archived`."""
     result = list_accounts(principal.tenant_id, type=type, subtype=subtype, archived=archived,
                            limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
@@ -38,6 +40,8 @@ def list_(page: PageRequest = Depends(),
 def ledger(page: PageRequest = Depends(), id: str = Path(description="The account's id"),
            from_date: Day | None = Query(None), to_date: Day | None = Query(None),
            principal: Principal = Depends(require("journal-entries:read"))) -> Any:
+    """Every ledger line posted to the account, in date order, with debit, credit and the amount in the
+    document's currency. Filter by `from_date` and `to_date` (YYYY-MM-DD)."""
     load(Account, principal.tenant_id, id)
     result = account_lines(principal.tenant_id, id, from_date=from_date, to_date=to_date, limit=page.limit,
                            start_key=page.start_key(principal.tenant_id))

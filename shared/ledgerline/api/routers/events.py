@@ -24,6 +24,8 @@ def list_(page: PageRequest = Depends(),
           from_date: Day | None = Query(None, description="Created on or after this day (UTC)"),
           to_date: Day | None = Query(None, description="Created on or before this day (UTC)"),
           principal: Principal = Depends(READ)) -> Any:
+    """The event log: one event per change to a document, as webhooks deliver them, newest first, kept 90
+    days. Filter by `type`, `object_id`, `from_date` and `to_date` (YYYY-MM-DD)."""
     result = page_events(principal.tenant_id, types=type, object_id=object_id, from_date=from_date,
                          to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
@@ -32,4 +34,6 @@ def list_(page: PageRequest = Depends(),
 @router.get("/{id}", response_model=EventOut, operation_id="get_event", summary="Retrieve an event")
 def get(id: str = Path(description="The event's id (evt_…), also the webhook-id of its deliveries"),
         principal: Principal = Depends(READ)) -> Any:
+    """One event: its type, the object it is about, the object's `sequence` (its version after the change) and
+    the object as the API showed it then."""
     return find_event(principal.tenant_id, id)
