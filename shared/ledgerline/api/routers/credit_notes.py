@@ -56,6 +56,6 @@ def get(response: Response, id: str = Path(description="The credit note's id"),
             operation_id="get_credit_note_pdf",
             summary="The credit note as PDF: a presigned URL in AWS, the file itself locally")
 def pdf(id: str = Path(description="The credit note's id"), principal: Principal = Depends(READ)) -> Response:
-    """Rendered once when the credit note is posted and kept. Locally the response is the PDF
+    """Rendered once (after posting, or on the first request) and kept. Locally the response is the PDF
     (`application/pdf`); in AWS it is JSON with a presigned URL that expires."""
     return pdf_response(pdfs.download(pdfs.credit_note_pdf(principal.tenant_id, id)))

@@ -58,7 +58,7 @@ def get(response: Response, id: str = INVOICE_ID, principal: Principal = Depends
             operation_id="get_invoice_pdf",
             summary="The posted invoice as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft")
 def pdf(id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Response:
-    """Rendered once when the invoice is posted and kept: the same bytes every time (its SHA-256 is the
+    """Rendered once (after posting, or on the first request) and kept: the same bytes every time (its SHA-256 is the
     `ETag`). Locally the response is the PDF (`application/pdf`); in AWS it is JSON with a presigned URL that
     expires. A draft has no PDF (409)."""
     return pdf_response(pdfs.download(pdfs.invoice_pdf(principal.tenant_id, id)))
