@@ -94,3 +94,37 @@ def test_with_minor_units_keeps_the_value(amount, currency):
     padded = with_minor_units(amount, currency)
     assert padded == amount
     assert padded.as_tuple().exponent <= -minor_units(currency)
+
+
+# -- issue 11, item 14: one decimal context, stated limits ---------------------------------------------
+
+def test_every_thread_computes_in_the_one_38_digit_context():
+    import decimal
+    import threading
+
+    from ledgerline.domain import money
+
+    seen: list[int] = []
+    thread = threading.Thread(target=lambda: seen.append(decimal.getcontext().prec))
+    thread.start()
+    thread.join()
+    assert seen == [money.PRECISION] == [decimal.getcontext().prec] == [38]
+
+
+def test_the_largest_amounts_round_without_invalid_operation():
+    from ledgerline.domain.money import MAX_AMOUNT, within_limit
+
+    # The largest quantity times the largest price (a line the API then refuses): 30 digits in cents,
+    # which Python's default 28-digit context cannot round (InvalidOperation, a 500 before issue 11.14)
+    product = Decimal("999999999999.999999") * MAX_AMOUNT
+    assert round_money(product, "USD") > MAX_AMOUNT and not within_limit(product)
+
+
+def test_plain_never_has_an_exponent_or_a_negative_zero():
+    from ledgerline.domain.money import plain, within_limit
+
+    assert str(plain(Decimal("1E+1"))) == "10"
+    assert str(plain(Decimal("1E+300"))) == "1" + "0" * 300
+    assert str(plain(Decimal("-0.00"))) == "0.00"
+    assert str(plain(Decimal("12.50"))) == "12.50"
+    assert within_limit(Decimal("-1000000000000000")) and not within_limit(Decimal("1000000000000000.01"))

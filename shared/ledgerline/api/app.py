@@ -18,11 +18,53 @@ Invoicing and double-entry accounting over HTTPS.
 Authenticate with `Authorization: Bearer <api key>`. Money is exchanged as decimal strings,
 lists are paginated with `limit` and `cursor`, and errors share one envelope:
 `{"error": {"type", "code", "message", "param", "details", "request_id"}}`.
+
+Money, quantities and rates are answered as plain decimal strings (`"1375.00"`, never exponent form)
+and accepted as such or as JSON numbers; dates are `YYYY-MM-DD`.
 """
+
+# Where the API runs: the local server (`make dev`), and a deployed stage (the stack output `ApiUrl`).
+SERVERS = [
+    {"url": "http://127.0.0.1:3000", "description": "Local server (`make dev`)"},
+    {
+        "url": "https://{api_id}.execute-api.{region}.amazonaws.com/{stage}",
+        "description": "A deployed stage: the stack output ApiUrl",
+        "variables": {
+            "api_id": {"default": "your-api-id", "description": "The REST API's id"},
+            "region": {"default": "eu-central-1", "description": "The stack's AWS region"},
+            "stage": {"default": "dev", "enum": ["dev", "prod"], "description": "The Stage parameter"},
+        },
+    },
+]
+
+# One entry per router tag, in the order a reader meets them.
+TAGS = [
+    {"name": "tenant", "description": "The tenant's settings: base currency, numbering, terms, lock date, bank "
+                                      "details"},
+    {"name": "api keys", "description": "Keys with scopes and expiry; a secret is shown once, when created"},
+    {"name": "parties", "description": "Customers and suppliers"},
+    {"name": "items", "description": "Products and services with a default price, tax code and revenue account"},
+    {"name": "accounts", "description": "The chart of accounts, and each account's ledger lines"},
+    {"name": "tax codes", "description": "Tax rates (VAT, GST) and the accounts their tax is posted to"},
+    {"name": "invoices", "description": "Drafts, posting (number and journal entry), voids, sending, PDFs"},
+    {"name": "receipts", "description": "Money received, allocated to invoices; the rest is customer credit"},
+    {"name": "refunds", "description": "Customer credit paid back out of a bank or cash account"},
+    {"name": "credit notes", "description": "Credits against a posted invoice"},
+    {"name": "journal entries", "description": "Manual entries, balanced or refused, and reversals"},
+    {"name": "reports", "description": "Trial balance, profit and loss, balance sheet, aged receivables, general "
+                                       "ledger and tax summary, as JSON or CSV"},
+    {"name": "periods", "description": "Closing a fiscal year"},
+    {"name": "reminders", "description": "The dunning policy and payment reminders for overdue invoices"},
+    {"name": "events", "description": "The event log: every change to a document"},
+    {"name": "webhooks", "description": "Endpoints that receive events, signed; deliveries and replays"},
+    {"name": "bulk", "description": "Many invoices or parties in one request"},
+]
 
 
 def create_app(*routers: APIRouter, title: str = "Ledgerline API") -> FastAPI:
-    app = FastAPI(title=title, version="1.0.0", description=DESCRIPTION)
+    # /docs and /redoc: the local server serves them from packaged assets (api/docs.py), never from a CDN
+    app = FastAPI(title=title, version="1.0.0", description=DESCRIPTION, servers=SERVERS, openapi_tags=TAGS,
+                  docs_url=None, redoc_url=None)
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
     errors.install(app)

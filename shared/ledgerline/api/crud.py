@@ -22,26 +22,33 @@ def add_record_routes(router: APIRouter, *, model: type[TenantRecord], resource:
                       out_schema: type[BaseModel]) -> None:
     read = require(f"{resource}:read")
     write = require(f"{resource}:write")
-    record_id = Path(description=f"The {noun.replace('_', ' ')}'s id")
+    name = noun.replace("_", " ")
+    article = "an" if name[0] in "aeiou" else "a"
+    record_id = Path(description=f"The {name}'s id")
 
     def respond(response: Response, record: TenantRecord) -> Any:
         set_etag(response, record.version)
         return record
 
     @router.post("", status_code=201, response_model=out_schema, operation_id=f"create_{noun}",
-                 summary=f"Create a {noun.replace('_', ' ')}")
+                 summary=f"Create {article} {name}",
+                 description=f"Unknown fields are refused (422 naming the field). The `ETag` is the new {name}'s "
+                             "version.")
     def create(response: Response, body: create_schema = Body(),  # type: ignore[valid-type]
                idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(write)) -> Any:
         return with_etag(response, master_data.create_once(model, out_schema, principal.tenant_id, body.model_dump(),
                                                            idempotency_key))
 
     @router.get("/{id}", response_model=out_schema, operation_id=f"get_{noun}",
-                summary=f"Retrieve a {noun.replace('_', ' ')}")
+                summary=f"Retrieve {article} {name}",
+                description=f"The {name}, archived or not. The `ETag` is its version, to send as `If-Match`.")
     def get(response: Response, id: str = record_id, principal: Principal = Depends(read)) -> Any:
         return respond(response, master_data.get(model, principal.tenant_id, id))
 
     @router.patch("/{id}", response_model=out_schema, operation_id=f"update_{noun}",
-                  summary=f"Update a {noun.replace('_', ' ')}; send If-Match to make it conditional")
+                  summary=f"Update {article} {name}; send If-Match to make it conditional",
+                  description="Only the fields sent change; `null` clears an optional field. With `If-Match`, "
+                              "a version that is no longer current is a 412.")
     def update(response: Response, body: update_schema = Body(),  # type: ignore[valid-type]
                id: str = record_id, version: int | None = Depends(expected_version),
                principal: Principal = Depends(write)) -> Any:
@@ -49,7 +56,9 @@ def add_record_routes(router: APIRouter, *, model: type[TenantRecord], resource:
         return respond(response, master_data.update(model, principal.tenant_id, id, changes, version))
 
     @router.delete("/{id}", response_model=out_schema, operation_id=f"archive_{noun}",
-                   summary=f"Archive a {noun.replace('_', ' ')}; history that references it stays readable")
+                   summary=f"Archive {article} {name}; history that references it stays readable",
+                   description=f"An archived {name} is left out of lists (unless `archived=true`) and cannot be used "
+                               "on new documents; documents that already use it keep it.")
     def archive(response: Response, id: str = record_id, version: int | None = Depends(expected_version),
                 principal: Principal = Depends(write)) -> Any:
         return respond(response, master_data.archive(model, principal.tenant_id, id, version))

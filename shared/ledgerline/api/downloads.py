@@ -7,14 +7,24 @@ from typing import Any
 from fastapi import Response
 from fastapi.responses import JSONResponse
 
+from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 from ledgerline.schemas.files import DocumentPdfOut
 from ledgerline.services.pdfs import Download
 
+
+class PDFResponse(Response):
+    """Declares application/pdf first in the OpenAPI document (the routes' `response_class`), so that a
+    generated client reads the bytes; the presigned-URL JSON of AWS is the second content type."""
+
+    media_type = "application/pdf"
+
+
 PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **NON_JSON_ROUTE_ERRORS,
     200: {
-        "description": "In AWS, where to download the PDF (a presigned URL); in the local runtime, the PDF itself",
-        "content": {"application/json": {"schema": DocumentPdfOut.model_json_schema()},
-                    "application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "In the local runtime, the PDF itself; in AWS, where to download it (a presigned URL)",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    "application/json": {"schema": DocumentPdfOut.model_json_schema()}},
     },
 }
 

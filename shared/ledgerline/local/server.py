@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from ledgerline.api.app import create_app
+from ledgerline.api.docs import install_docs
 from ledgerline.api.routers import (
     accounts,
     api_keys,
@@ -33,6 +34,7 @@ ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, account
 
 def create_local_app() -> FastAPI:
     app = create_app(*ROUTERS)
+    install_docs(app)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -162,12 +162,13 @@ def rotate_admin_key(tenant_id: str) -> RotatedKey:
 
 
 def _settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """Settings as PATCH /v1/tenant validates them (strings such as "14" or "true" are converted)."""
+    """Settings as PATCH /v1/tenant validates them, except that strings such as "14" or "true" are converted:
+    CloudFormation passes every property of a custom resource as a string (the API is strict, issue 11.15)."""
     if "name" in settings:
         raise ValidationFailed("settings.name: give the name as the tenant's name, not as a setting",
                                param="settings.name", details=[FieldIssue("settings.name", "not a setting")])
     try:
-        return TenantUpdate.model_validate(settings).model_dump(exclude_unset=True)
+        return TenantUpdate.model_validate(settings, strict=False).model_dump(exclude_unset=True)
     except ValidationError as exc:
         raise _invalid(exc, prefix="settings.") from exc
 

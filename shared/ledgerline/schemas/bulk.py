@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from ledgerline.schemas.common import Input, Output
 
@@ -46,7 +46,7 @@ class BulkParties(_Batch):
 
 
 class BulkInvoices(_Batch):
-    post: bool = Field(False, description="Also post each invoice once its draft is created")
+    post: StrictBool = Field(False, description="Also post each invoice once its draft is created")
     items: list[BulkItem] = Field(min_length=1, max_length=MAX_INVOICES,
                                   description=f"At most {MAX_INVOICES}; each `data` is an InvoiceCreate body")
 

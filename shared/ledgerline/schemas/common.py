@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictInt,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
-from ledgerline.domain.money import SUPPORTED_CURRENCIES
+from ledgerline.domain.money import MAX_AMOUNT, SUPPORTED_CURRENCIES, plain
 
 
 class Input(BaseModel):
@@ -44,6 +57,85 @@ def _plain_rate(value: Decimal) -> Decimal:
     return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
 
 
+# -- Numbers and dates at the edge -----------------------------------------------------------------
+# Money, quantities and rates come in as a JSON number or a plain decimal string and go out as a plain
+# decimal string (never exponent form). Dates come in as YYYY-MM-DD only. The OpenAPI schema types them as
+# strings with a pattern that states the limits, and the validators below enforce the same limits.
+
+PLAIN_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
+_PLAIN_DECIMAL = re.compile(PLAIN_DECIMAL)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A JSON number with a fraction or an exponent reaches the app as a float, exact to 15 significant digits.
+FLOAT_DIGITS = 15
+
+
+def _decimal_error(message: str) -> PydanticCustomError:
+    return PydanticCustomError("decimal_string", message)
+
+
+def strict_decimal(value: Any) -> Any:
+    """A JSON number or a plain decimal string (ASCII digits, optional "-" and "."), as a Decimal."""
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, bool):
+        raise _decimal_error('must be a decimal string such as "1375.00" or a number, not a boolean')
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise _decimal_error("must be a finite number")
+        number = Decimal(repr(value)).normalize()
+        if len(number.as_tuple().digits) > FLOAT_DIGITS:
+            raise _decimal_error(f"has more than {FLOAT_DIGITS} significant digits, more than a JSON number "
+                                 'carries exactly: send it as a decimal string such as "1234567.891234567"')
+    elif isinstance(value, str) and len(value) <= 64 and _PLAIN_DECIMAL.fullmatch(value):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        raise _decimal_error('must be a plain decimal string such as "1375.00": digits 0-9 with an optional '
+                             'leading "-" and one "."; no exponent, spaces, "+" or separators')
+    else:
+        raise _decimal_error('must be a decimal string such as "1375.00" or a number')
+    return plain(number)
+
+
+def decimal_pattern(whole: int, decimals: int, *, negative: bool = False) -> str:
+    sign = "-?" if negative else ""
+    return rf"^{sign}[0-9]{{1,{whole}}}(\.[0-9]{{1,{decimals}}})?$"
+
+
+def _plain_json(value: Decimal) -> str:
+    return format(plain(value), "f")
+
+
+PLAIN_OUTPUT = PlainSerializer(_plain_json, return_type=str, when_used="json")
+
+
+def decimal_input(*, whole: int, decimals: int, example: str, negative: bool = False, **limits: Any) -> Any:
+    """A Decimal request field: JSON number or plain decimal string with at most `whole` digits before the
+    point and `decimals` after it, within `limits` (ge, gt, le). Documented as a string with that pattern."""
+    schema = {"type": "string", "pattern": decimal_pattern(whole, decimals, negative=negative), "examples": [example]}
+    return Annotated[
+        Decimal,
+        BeforeValidator(strict_decimal),
+        Field(max_digits=whole + decimals, decimal_places=decimals, **limits),
+        PLAIN_OUTPUT,
+        WithJsonSchema(schema),
+    ]
+
+
+# Amounts, quantities and rates in responses: always a plain decimal string ("1375.00", "1000000", "0.5").
+DecimalOut = Annotated[
+    Decimal, PLAIN_OUTPUT,
+    WithJsonSchema({"type": "string", "pattern": PLAIN_DECIMAL, "examples": ["1375.00"]}, mode="serialization"),
+]
+
+
+def _iso_day(value: Any) -> Any:
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_format", "must be a date as YYYY-MM-DD, e.g. 2026-02-01")
+
+
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
@@ -55,16 +147,17 @@ def _day(value: date) -> date:
 
 
 Currency = Annotated[str, AfterValidator(_currency)]
-Day = Annotated[date, AfterValidator(_day)]
+Day = Annotated[date, BeforeValidator(_iso_day), AfterValidator(_day)]
 Country = Annotated[str, AfterValidator(_country)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-UnitPrice = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
-Rate = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4, description="Percent: 10 means 10 %"),
-                 AfterValidator(_plain_rate)]
-TermsDays = Annotated[int, Field(ge=0, le=365)]
+# Prices and amounts: at most MAX_AMOUNT (10^15), with up to 6 decimals (prices may be finer than cents).
+UnitPrice = decimal_input(whole=16, decimals=6, example="1375.00", ge=0, le=MAX_AMOUNT)
+Rate = Annotated[decimal_input(whole=3, decimals=4, example="10", ge=0, le=100),
+                 Field(description="Percent: 10 means 10 %"), AfterValidator(_plain_rate)]
+TermsDays = Annotated[StrictInt, Field(ge=0, le=365)]
 
 
 class Address(BaseModel):

@@ -6,12 +6,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 from ledgerline.clock import today
 from ledgerline.domain.documents import effective_status
-from ledgerline.domain.money import round_money, with_minor_units
-from ledgerline.schemas.common import Currency, Input, Output, Text, Timestamps, UnitPrice
+from ledgerline.domain.money import MAX_AMOUNT, round_money, with_minor_units
+from ledgerline.schemas.common import (
+    Currency,
+    DecimalOut,
+    Input,
+    Output,
+    TermsDays,
+    Text,
+    Timestamps,
+    UnitPrice,
+    decimal_input,
+)
 from ledgerline.schemas.common import Day as Date
 
 
@@ -32,17 +42,19 @@ def scale_priced(document: InvoiceOut | CreditNoteOut) -> None:
         scale(tax, document.currency, "taxable_amount", "tax_amount")
 
 
-Amount = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=4, description='Decimal string, e.g. "110.00"')]
-Quantity = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
-LinePrice = Annotated[Decimal, Field(ge=-(10**15), le=10**15, max_digits=18, decimal_places=6)]
+Amount = Annotated[decimal_input(whole=16, decimals=4, example="110.00", gt=0, le=MAX_AMOUNT),
+                   Field(description='Decimal string, e.g. "110.00"; more than 0, at most 1000000000000000')]
+Quantity = Annotated[decimal_input(whole=12, decimals=6, example="10", gt=0),
+                     Field(description='Decimal string, e.g. "2.5"; more than 0, below 10^12, up to 6 decimals')]
+LinePrice = Annotated[decimal_input(whole=16, decimals=6, example="100.00", negative=True, ge=-MAX_AMOUNT,
+                                    le=MAX_AMOUNT),
+                      Field(description="Decimal string from -1000000000000000 to 1000000000000000, up to 6 decimals")]
 ExchangeRate = Annotated[
-    Decimal,
-    Field(
-        gt=0, max_digits=18, decimal_places=10, description="Base currency units per unit of the document's currency"
-    ),
+    decimal_input(whole=8, decimals=10, example="1.0856", gt=0),
+    Field(description="Base currency units per unit of the document's currency"),
 ]
 # An amount added to stored documents later: records written before it have none, which reads as zero.
-NoneAsZero = Annotated[Decimal, BeforeValidator(lambda value: Decimal(0) if value is None else value)]
+NoneAsZero = Annotated[DecimalOut, BeforeValidator(lambda value: Decimal(0) if value is None else value)]
 InvoiceStatusValue = Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]
 
 
@@ -56,19 +68,25 @@ class LineIn(Input):
 
 
 class InvoiceCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "customer_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "issue_date": "2026-02-01", "payment_terms_days": 30,
+        "lines": [{"description": "Consulting", "quantity": "10", "unit_price": "100.00",
+                   "tax_code_id": "tax_01K2X3Y4Z5A6B7C8D9E0F1G2H4"},
+                  {"description": "Setup", "unit_price": "250.00", "tax_code_id": "tax_01K2X3Y4Z5A6B7C8D9E0F1G2H4"}]}]})
+
     customer_id: str
     issue_date: Date | None = Field(None, description="Defaults to today")
     supply_date: Date | None = Field(
         None, description="When the goods or services were supplied, if not on the issue date (printed on the PDF)")
     due_date: Date | None = None
-    payment_terms_days: int | None = Field(
-        None, ge=0, le=365, description="Used when due_date is absent; then the customer's, then the tenant's"
+    payment_terms_days: TermsDays | None = Field(
+        None, description="Used when due_date is absent; then the customer's, then the tenant's"
     )
     currency: Currency | None = Field(None, description="Defaults to the customer's, then the tenant's base currency")
     exchange_rate: ExchangeRate | None = Field(None, description="Required for a currency other than the base currency")
     reference: str | None = Field(None, max_length=100)
     notes: Text | None = None
-    prices_include_tax: bool | None = Field(None, description="Defaults to the tenant setting")
+    prices_include_tax: StrictBool | None = Field(None, description="Defaults to the tenant setting")
     lines: list[LineIn] = Field(min_length=1, max_length=100)
 
 
@@ -77,34 +95,34 @@ class InvoiceUpdate(Input):
     issue_date: Date = None  # type: ignore[assignment]
     supply_date: Date | None = None
     due_date: Date | None = None
-    payment_terms_days: int | None = Field(None, ge=0, le=365)
+    payment_terms_days: TermsDays | None = None
     currency: Currency = None  # type: ignore[assignment]
     exchange_rate: ExchangeRate | None = None
     reference: str | None = Field(None, max_length=100)
     notes: Text | None = None
-    prices_include_tax: bool = None  # type: ignore[assignment]
+    prices_include_tax: StrictBool = None  # type: ignore[assignment]
     lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
 
 
 class LineOut(Output):
     item_id: str | None
     description: str | None
-    quantity: Decimal
-    unit_price: Decimal
+    quantity: DecimalOut
+    unit_price: DecimalOut
     account_id: str
     tax_code_id: str | None
-    tax_rate: Decimal
-    net_amount: Decimal
-    tax_amount: Decimal
-    amount: Decimal
+    tax_rate: DecimalOut
+    net_amount: DecimalOut
+    tax_amount: DecimalOut
+    amount: DecimalOut
 
 
 class TaxSubtotalOut(Output):
     tax_code_id: str
     tax_code: str
-    rate: Decimal
-    taxable_amount: Decimal
-    tax_amount: Decimal
+    rate: DecimalOut
+    taxable_amount: DecimalOut
+    tax_amount: DecimalOut
 
 
 class InvoiceOut(Timestamps):
@@ -118,19 +136,19 @@ class InvoiceOut(Timestamps):
     supply_date: Date | None = None
     due_date: Date
     currency: str
-    exchange_rate: Decimal
+    exchange_rate: DecimalOut
     reference: str | None
     notes: str | None
     prices_include_tax: bool
     lines: list[LineOut]
     tax_breakdown: list[TaxSubtotalOut]
-    subtotal: Decimal
-    tax_total: Decimal
-    rounding_adjustment: Decimal
-    total: Decimal
-    amount_paid: Decimal
-    amount_credited: Decimal
-    amount_due: Decimal
+    subtotal: DecimalOut
+    tax_total: DecimalOut
+    rounding_adjustment: DecimalOut
+    total: DecimalOut
+    amount_paid: DecimalOut
+    amount_credited: DecimalOut
+    amount_due: DecimalOut
     journal_entry_id: str | None
     posted_at: datetime | None
     sent_at: datetime | None
@@ -155,6 +173,11 @@ class AllocationIn(Input):
 
 
 class ReceiptCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "customer_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "date": "2026-02-20", "amount": "1375.00",
+        "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H5",
+        "allocations": [{"invoice_id": "inv_01K2X3Y4Z5A6B7C8D9E0F1G2H6", "amount": "1375.00"}]}]})
+
     customer_id: str
     date: Date | None = Field(None, description="Defaults to today")
     amount: Amount
@@ -173,7 +196,7 @@ class AllocateRequest(Input):
 class AllocationOut(Output):
     invoice_id: str
     invoice_number: str
-    amount: Decimal
+    amount: DecimalOut
     date: Date
     journal_entry_id: str
 
@@ -185,14 +208,14 @@ class ReceiptOut(Timestamps):
     customer_id: str
     customer_name: str
     date: Date
-    amount: Decimal
+    amount: DecimalOut
     currency: str
-    exchange_rate: Decimal
+    exchange_rate: DecimalOut
     account_id: str
     reference: str | None
     allocations: list[AllocationOut]
-    allocated_amount: Decimal
-    unallocated_amount: Decimal
+    allocated_amount: DecimalOut
+    unallocated_amount: DecimalOut
     refunded_amount: NoneAsZero = Field(Decimal(0), description="Credit paid back out by refunds")
     journal_entry_ids: list[str]
     reversal_journal_entry_id: str | None
@@ -207,6 +230,10 @@ class ReceiptOut(Timestamps):
 
 
 class CreditNoteCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "invoice_id": "inv_01K2X3Y4Z5A6B7C8D9E0F1G2H6", "date": "2026-02-10", "reason": "Discount agreed",
+        "amount": "100.00"}]})
+
     invoice_id: str
     date: Date | None = Field(None, description="Defaults to today")
     reason: Text | None = None
@@ -235,16 +262,16 @@ class CreditNoteOut(Timestamps):
     customer_name: str
     date: Date
     currency: str
-    exchange_rate: Decimal
+    exchange_rate: DecimalOut
     reason: str | None
     lines: list[LineOut]
     tax_breakdown: list[TaxSubtotalOut]
-    subtotal: Decimal
-    tax_total: Decimal
-    rounding_adjustment: Decimal
-    total: Decimal
-    amount_applied: Decimal = Field(description="Part of the total that reduced what the invoice still owed")
-    unallocated_amount: Decimal = Field(description="Excess that became customer credit")
+    subtotal: DecimalOut
+    tax_total: DecimalOut
+    rounding_adjustment: DecimalOut
+    total: DecimalOut
+    amount_applied: DecimalOut = Field(description="Part of the total that reduced what the invoice still owed")
+    unallocated_amount: DecimalOut = Field(description="Excess that became customer credit")
     refunded_amount: NoneAsZero = Field(Decimal(0), description="Credit paid back out by refunds")
     journal_entry_id: str
 
@@ -263,6 +290,11 @@ class EntryLineIn(Input):
 
 
 class JournalEntryCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "date": "2026-02-28", "description": "Accrued rent",
+        "lines": [{"account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H7", "debit": "1375.00"},
+                  {"account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H8", "credit": "1375.00"}]}]})
+
     date: Date | None = Field(None, description="Defaults to today")
     description: Text | None = None
     reference: str | None = Field(None, max_length=100)
@@ -271,10 +303,10 @@ class JournalEntryCreate(Input):
 
 class EntryLineOut(Output):
     account_id: str
-    debit: Decimal
-    credit: Decimal
+    debit: DecimalOut
+    credit: DecimalOut
     currency: str
-    amount: Decimal
+    amount: DecimalOut
     description: str | None
 
 
@@ -288,9 +320,9 @@ class JournalEntryOut(Timestamps):
     source_type: str
     source_id: str | None
     currency: str
-    exchange_rate: Decimal
+    exchange_rate: DecimalOut
     lines: list[EntryLineOut]
-    total: Decimal
+    total: DecimalOut
     reverses_id: str | None
     reversed_by_id: str | None
     base_currency: str
@@ -316,11 +348,11 @@ class LedgerLineOut(Output):
     source_type: str
     source_id: str | None
     description: str | None
-    debit: Decimal
-    credit: Decimal
+    debit: DecimalOut
+    credit: DecimalOut
     base_currency: str
     currency: str
-    amount: Decimal
+    amount: DecimalOut
 
     @model_validator(mode="after")
     def _scaled(self) -> LedgerLineOut:

@@ -42,3 +42,11 @@ _WHEN = {
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": when} for status, when in _WHEN.items()
 }
+
+# For routes whose success body is not JSON (CSV, PDF): FastAPI files a `model` under the route's own media
+# type, but errors are always JSON, so these name the content type and reference the envelope's schema.
+NON_JSON_ROUTE_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"description": when,
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}
+    for status, when in _WHEN.items()
+}

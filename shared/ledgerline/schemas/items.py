@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from ledgerline.schemas.common import Code, Input, Name, Text, Timestamps, UnitPrice
+from ledgerline.schemas.common import Code, DecimalOut, Input, Name, Text, Timestamps, UnitPrice
 
 
 class ItemCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "CONSULT", "name": "Consulting", "unit_price": "150.00", "unit": "hour",
+        "tax_code_id": "tax_01K2X3Y4Z5A6B7C8D9E0F1G2H4"}]})
+
     code: Code
     name: Name
     description: Text | None = None
@@ -34,7 +37,7 @@ class ItemOut(Timestamps):
     code: str
     name: str
     description: str | None
-    unit_price: Decimal | None
+    unit_price: DecimalOut | None
     unit: str | None
     tax_code_id: str | None
     revenue_account_id: str | None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from ledgerline.schemas.common import Address, Currency, Email, Input, Name, TermsDays, Timestamps
 
@@ -10,6 +10,10 @@ PartyKind = Literal["customer", "supplier", "both"]
 
 
 class PartyCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "Globex Pty Ltd", "kind": "customer", "email": "accounts@globex.example", "currency": "AUD",
+        "payment_terms_days": 14, "address": {"line1": "1 George St", "city": "Sydney", "country": "AU"}}]})
+
     name: Name
     kind: PartyKind = "customer"
     email: Email | None = None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ledgerline.schemas.common import Currency, Input, Output, Timestamps
+from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, Timestamps
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.documents import Amount, ExchangeRate, scale
 
@@ -32,7 +31,7 @@ class RefundCreate(Input):
 class RefundSourceOut(Output):
     source_type: Literal["receipt", "credit_note"]
     source_id: str
-    amount: Decimal
+    amount: DecimalOut
 
 
 class RefundOut(Timestamps):
@@ -42,9 +41,9 @@ class RefundOut(Timestamps):
     customer_id: str
     customer_name: str
     date: Date
-    amount: Decimal
+    amount: DecimalOut
     currency: str
-    exchange_rate: Decimal
+    exchange_rate: DecimalOut
     account_id: str
     reference: str | None
     receipt_id: str | None
@@ -64,13 +63,13 @@ class RefundOut(Timestamps):
 
 class BalanceTotals(Output):
     currency: str
-    receivable: Decimal = Field(description="Amount due on the customer's open invoices")
-    credit: Decimal = Field(description="Unallocated customer credit (receipts and credit notes)")
-    overdue: Decimal = Field(description="Amount due on open invoices past their due date")
+    receivable: DecimalOut = Field(description="Amount due on the customer's open invoices")
+    credit: DecimalOut = Field(description="Unallocated customer credit (receipts and credit notes)")
+    overdue: DecimalOut = Field(description="Amount due on open invoices past their due date")
 
 
 class PartyBalanceOut(BalanceTotals):
     object: Literal["party_balance"] = "party_balance"
     party_id: str
-    as_of: date
+    as_of: Date
     by_currency: list[BalanceTotals] = Field(description="The same, per document currency")

@@ -4,30 +4,30 @@ from __future__ import annotations
 
 from datetime import date as Date
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
 
-from ledgerline.domain.money import round_money
-from ledgerline.schemas.common import Input, Output, Text, Timestamps
+from ledgerline.domain.money import MAX_AMOUNT, round_money
+from ledgerline.schemas.common import Day, DecimalOut, Input, Output, Text, Timestamps, decimal_input
 from ledgerline.schemas.documents import scale
 
-Fee = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4,
-                                description="Charged in the tenant's base currency; absent or 0 for none")]
+Fee = Annotated[decimal_input(whole=16, decimals=4, example="10.00", ge=0, le=MAX_AMOUNT),
+                Field(description="Charged in the tenant's base currency; absent or 0 for none")]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
 class DunningLevelIn(Input):
-    days_after_due: int = Field(ge=1, le=365, description="The reminder is due this many days after the due date")
+    days_after_due: StrictInt = Field(ge=1, le=365, description="The reminder is due this many days after the due date")
     title: Title = Field(description='e.g. "Second reminder"')
     message: Text = Field(description="The reminder's text, shown above the amounts")
     fee: Fee | None = None
-    payment_days: int = Field(10, ge=0, le=90, description="The reminder asks for payment within this many days")
+    payment_days: StrictInt = Field(10, ge=0, le=90, description="The reminder asks for payment within this many days")
 
 
 class DunningPolicyUpdate(Input):
-    enabled: bool = Field(True, description="false: the daily job creates no reminders (invoices still turn overdue)")
+    enabled: StrictBool = Field(True, description="false: the daily job creates no reminders (invoices still "
+                                                  "turn overdue)")
     levels: list[DunningLevelIn] = Field(min_length=1, max_length=10, description="In order; level numbers follow")
     fee_account_id: str | None = Field(None, description="Revenue account fees are booked to; default: 4900 Other "
                                                          "income, else the sales account")
@@ -38,7 +38,7 @@ class DunningLevelOut(Output):
     days_after_due: int
     title: str
     message: str
-    fee: Decimal | None
+    fee: DecimalOut | None
     payment_days: int
 
 
@@ -75,10 +75,10 @@ class ReminderOut(Timestamps):
     currency: str
     invoice_date: Date
     invoice_due_date: Date
-    invoice_total: Decimal
-    amount_paid: Decimal = Field(description="Paid and credited on the invoice when the reminder was created")
-    amount_due: Decimal = Field(description="What the invoice still owed when the reminder was created")
-    fee: Decimal | None
+    invoice_total: DecimalOut
+    amount_paid: DecimalOut = Field(description="Paid and credited on the invoice when the reminder was created")
+    amount_due: DecimalOut = Field(description="What the invoice still owed when the reminder was created")
+    fee: DecimalOut | None
     fee_currency: str | None
     fee_invoice_id: str | None = Field(description="The invoice that charges the fee")
     fee_invoice_number: str | None
@@ -94,4 +94,4 @@ class ReminderOut(Timestamps):
 
 
 class ReminderRequest(Input):
-    date: Date | None = Field(None, description="Date of the reminder; defaults to today")
+    date: Day | None = Field(None, description="Date of the reminder; defaults to today")

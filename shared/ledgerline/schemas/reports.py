@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date as Date
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from ledgerline.schemas.common import DecimalOut
 
 
 class TrialBalanceRow(BaseModel):
@@ -14,9 +15,9 @@ class TrialBalanceRow(BaseModel):
     code: str
     name: str
     type: str
-    debit: Decimal
-    credit: Decimal
-    balance: Decimal = Field(description="Debit minus credit")
+    debit: DecimalOut
+    credit: DecimalOut
+    balance: DecimalOut = Field(description="Debit minus credit")
 
 
 class TrialBalance(BaseModel):
@@ -24,8 +25,8 @@ class TrialBalance(BaseModel):
     as_of: Date
     currency: str
     accounts: list[TrialBalanceRow]
-    total_debit: Decimal
-    total_credit: Decimal
+    total_debit: DecimalOut
+    total_credit: DecimalOut
 
 
 class Column(BaseModel):
@@ -37,19 +38,19 @@ class ProfitAndLossRow(BaseModel):
     account_id: str
     code: str
     name: str
-    amounts: list[Decimal] = Field(description="One amount per column")
+    amounts: list[DecimalOut] = Field(description="One amount per column")
 
 
 class ProfitAndLossGroup(BaseModel):
     subtype: str
     accounts: list[ProfitAndLossRow]
-    totals: list[Decimal]
+    totals: list[DecimalOut]
 
 
 class ProfitAndLossSection(BaseModel):
     type: Literal["revenue", "expense"]
     subtypes: list[ProfitAndLossGroup]
-    totals: list[Decimal]
+    totals: list[DecimalOut]
 
 
 class ProfitAndLoss(BaseModel):
@@ -57,7 +58,7 @@ class ProfitAndLoss(BaseModel):
     currency: str
     columns: list[Column]
     sections: list[ProfitAndLossSection]
-    net_profit: list[Decimal]
+    net_profit: list[DecimalOut]
 
 
 class BalanceSheetRow(BaseModel):
@@ -65,7 +66,7 @@ class BalanceSheetRow(BaseModel):
     code: str | None
     name: str
     subtype: str | None
-    balance: Decimal
+    balance: DecimalOut
 
 
 class BalanceSheet(BaseModel):
@@ -76,19 +77,19 @@ class BalanceSheet(BaseModel):
     assets: list[BalanceSheetRow]
     liabilities: list[BalanceSheetRow]
     equity: list[BalanceSheetRow]
-    total_assets: Decimal
-    total_liabilities: Decimal
-    total_equity: Decimal
-    total_liabilities_and_equity: Decimal
+    total_assets: DecimalOut
+    total_liabilities: DecimalOut
+    total_equity: DecimalOut
+    total_liabilities_and_equity: DecimalOut
 
 
 class AgeingRow(BaseModel):
-    current: Decimal
-    days_1_30: Decimal = Field(alias="1_30")
-    days_31_60: Decimal = Field(alias="31_60")
-    days_61_90: Decimal = Field(alias="61_90")
-    over_90: Decimal
-    total: Decimal
+    current: DecimalOut
+    days_1_30: DecimalOut = Field(alias="1_30")
+    days_31_60: DecimalOut = Field(alias="31_60")
+    days_61_90: DecimalOut = Field(alias="61_90")
+    over_90: DecimalOut
+    total: DecimalOut
 
 
 class AgedCustomer(AgeingRow):
@@ -103,7 +104,7 @@ class AgedReceivables(BaseModel):
     currency: str
     customers: list[AgedCustomer]
     totals: AgeingRow
-    receivable_balance: Decimal = Field(description="The receivable account's balance, for reconciliation")
+    receivable_balance: DecimalOut = Field(description="The receivable account's balance, for reconciliation")
 
 
 class GeneralLedgerLine(BaseModel):
@@ -112,9 +113,9 @@ class GeneralLedgerLine(BaseModel):
     source_type: str
     source_id: str | None
     description: str | None
-    debit: Decimal
-    credit: Decimal
-    running_balance: Decimal
+    debit: DecimalOut
+    credit: DecimalOut
+    running_balance: DecimalOut
 
 
 class GeneralLedger(BaseModel):
@@ -125,9 +126,9 @@ class GeneralLedger(BaseModel):
     currency: str
     from_: Date | None = Field(alias="from")
     to: Date | None
-    opening_balance: Decimal
+    opening_balance: DecimalOut
     lines: list[GeneralLedgerLine]
-    closing_balance: Decimal
+    closing_balance: DecimalOut
     has_more: bool
     next_cursor: str | None
 
@@ -136,11 +137,11 @@ class TaxSummaryRow(BaseModel):
     tax_code_id: str
     code: str
     name: str
-    rate: Decimal
-    sales_taxable: Decimal
-    sales_tax: Decimal
-    purchases_taxable: Decimal
-    purchases_tax: Decimal
+    rate: DecimalOut
+    sales_taxable: DecimalOut
+    sales_tax: DecimalOut
+    purchases_taxable: DecimalOut
+    purchases_tax: DecimalOut
 
 
 class TaxSummary(BaseModel):
@@ -149,8 +150,8 @@ class TaxSummary(BaseModel):
     to: Date
     currency: str
     tax_codes: list[TaxSummaryRow]
-    total_sales_tax: Decimal
-    total_purchases_tax: Decimal
+    total_sales_tax: DecimalOut
+    total_purchases_tax: DecimalOut
 
 
 class FiscalYearClose(BaseModel):

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
-from ledgerline.schemas.common import Code, Input, Name, Rate, Timestamps
+from pydantic import ConfigDict, StrictBool
+
+from ledgerline.schemas.common import Code, DecimalOut, Input, Name, Rate, Timestamps
 
 
 class TaxCodeCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "GST10", "name": "GST 10 %", "rate": "10", "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2HB"}]})
+
     code: Code
     name: Name
     rate: Rate
     account_id: str
-    active: bool = True
+    active: StrictBool = True
 
 
 class TaxCodeUpdate(Input):
@@ -19,7 +23,7 @@ class TaxCodeUpdate(Input):
     name: Name = None  # type: ignore[assignment]
     rate: Rate = None  # type: ignore[assignment]
     account_id: str = None  # type: ignore[assignment]
-    active: bool = None  # type: ignore[assignment]
+    active: StrictBool = None  # type: ignore[assignment]
 
 
 class TaxCodeOut(Timestamps):
@@ -27,7 +31,7 @@ class TaxCodeOut(Timestamps):
     id: str
     code: str
     name: str
-    rate: Decimal
+    rate: DecimalOut
     account_id: str
     active: bool
     archived: bool

@@ -4,10 +4,10 @@ from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from ledgerline.domain.tenants import Plan
-from ledgerline.schemas.common import Address, Email, Input, Name, TermsDays, Timestamps
+from ledgerline.schemas.common import Address, Day, Email, Input, Name, TermsDays, Timestamps
 
 
 def _timezone(value: str) -> str:
@@ -37,14 +37,14 @@ class TenantUpdate(Input):
     tax_id: str | None = Field(None, max_length=50)
     address: Address | None = None
     bank_details: BankDetails | None = None
-    lock_date: date | None = Field(None, description="Nothing can be posted on or before this date")
-    fiscal_year_start_month: int = Field(None, ge=1, le=12)  # type: ignore[assignment]
+    lock_date: Day | None = Field(None, description="Nothing can be posted on or before this date")
+    fiscal_year_start_month: StrictInt = Field(None, ge=1, le=12)  # type: ignore[assignment]
     payment_terms_days: TermsDays = None  # type: ignore[assignment]
     invoice_number_format: str = Field(None, max_length=40,  # type: ignore[assignment]
                                        description="Placeholders {YYYY}, {YY}, {SEQ:n}; e.g. INV-{YYYY}-{SEQ:4}")
     credit_note_number_format: str = Field(None, max_length=40)  # type: ignore[assignment]
-    prices_include_tax: bool = None  # type: ignore[assignment]
-    cash_rounding: bool = None  # type: ignore[assignment]
+    prices_include_tax: StrictBool = None  # type: ignore[assignment]
+    cash_rounding: StrictBool = None  # type: ignore[assignment]
 
 
 class SystemAccountsOut(BaseModel):

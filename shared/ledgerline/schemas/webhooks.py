@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StrictBool, StringConstraints, field_validator
 
 from ledgerline.schemas.common import Input, Output, Text
 
@@ -19,14 +19,14 @@ class WebhookCreate(Input):
     url: Url = Field(description="https:// URL the events are POSTed to")
     events: list[EventName] = EVENTS_FIELD
     description: Text | None = None
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
 class WebhookUpdate(Input):
     url: Url = None  # type: ignore[assignment]
     events: list[EventName] = Field(None, min_length=1, max_length=50)  # type: ignore[assignment]
     description: Text | None = None
-    enabled: bool = None  # type: ignore[assignment]
+    enabled: StrictBool = None  # type: ignore[assignment]
 
 
 class WebhookOut(Output):

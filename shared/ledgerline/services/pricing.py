@@ -9,7 +9,7 @@ from typing import Any
 
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.invoice_totals import PricedLine, Totals, compute_totals
-from ledgerline.domain.money import round_money
+from ledgerline.domain.money import MAX_AMOUNT, round_money, within_limit
 from ledgerline.store.accounts import Account
 from ledgerline.store.documents import DocumentLine, TaxSubtotal
 from ledgerline.store.items import Item
@@ -80,6 +80,8 @@ def price_lines(
             values["tax_code_id"] = values.get("tax_code_id") or item.tax_code_id
         if values.get("unit_price") is None:
             issues.append(FieldIssue(f"{where}.unit_price", "required when the line has no item with a price"))
+        elif not within_limit(Decimal(values["quantity"]) * Decimal(values["unit_price"])):
+            issues.append(FieldIssue(where, f"quantity × unit price is more than {MAX_AMOUNT}"))
         values["account_id"] = values.get("account_id") or tenant.system_accounts.sales
         account = lookup.get(Account, values["account_id"])
         if account is None or account.archived:

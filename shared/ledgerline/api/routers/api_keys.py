@@ -19,21 +19,26 @@ KEY_ID = Path(description="The API key's id (not its secret)")
              summary="Create an API key; its secret is in this response only")
 def create(body: ApiKeyCreate, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(require("api-keys:write"))) -> Any:
+    """A new key for this tenant with the scopes given (`<resource>:read`, `<resource>:write`, `admin`) and an
+    optional expiry. Only the key's SHA-256 digest is stored: keep the `secret` from this response."""
     return api_keys.create(principal, body.model_dump(), idempotency_key)
 
 
 @router.get("", response_model=ListResponse[ApiKeyOut], operation_id="list_api_keys", summary="List API keys")
 def list_(page: PageRequest = Depends(), principal: Principal = Depends(require("api-keys:read"))) -> Any:
+    """The tenant's API keys, revoked ones included, without their secrets."""
     result = api_keys.list_keys(principal.tenant_id, limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 
 @router.get("/{id}", response_model=ApiKeyOut, operation_id="get_api_key", summary="Retrieve an API key")
 def get(id: str = KEY_ID, principal: Principal = Depends(require("api-keys:read"))) -> Any:
+    """One API key: name, scopes, last four characters, expiry and status; never the secret."""
     return api_keys.get(principal.tenant_id, id)
 
 
 @router.delete("/{id}", response_model=ApiKeyOut, operation_id="revoke_api_key",
                summary="Revoke an API key; it stops working at once and cannot be restored")
 def revoke(id: str = KEY_ID, principal: Principal = Depends(require("api-keys:write"))) -> Any:
+    """The key is refused from the next request on. A key cannot revoke a key with scopes it lacks (403)."""
     return api_keys.revoke(principal, id)

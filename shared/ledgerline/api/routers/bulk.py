@@ -24,6 +24,8 @@ router = APIRouter(prefix="/v1/bulk", tags=["bulk"])
 @router.post("/parties", response_model=BulkResult, operation_id="bulk_create_parties",
              summary="Create up to 100 parties; one result per item")
 def parties(body: BulkParties, request: Request, principal: Principal = Depends(require("parties:write"))) -> Any:
+    """Each item is created as `POST /v1/parties` would; one failing item does not stop the others. The result
+    lists each item's status and object or error."""
     return run_items(request, body.items, PartyCreate,
                      lambda fields, key: bulk.create_party(principal.tenant_id, fields, key))
 
@@ -31,6 +33,8 @@ def parties(body: BulkParties, request: Request, principal: Principal = Depends(
 @router.post("/invoices", response_model=BulkResult, operation_id="bulk_create_invoices",
              summary="Create up to 50 draft invoices, and post them with \"post\": true; one result per item")
 def invoices(body: BulkInvoices, request: Request, principal: Principal = Depends(require("invoices:write"))) -> Any:
+    """Each item is created (and posted, with `post`) as the single-item routes would; one failing item does
+    not stop the others."""
     return run_items(request, body.items, InvoiceCreate,
                      lambda fields, key: bulk.create_invoice(principal.tenant_id, fields, key, post=body.post))
 
@@ -38,6 +42,7 @@ def invoices(body: BulkInvoices, request: Request, principal: Principal = Depend
 @router.post("/receipts", response_model=BulkResult, operation_id="bulk_create_receipts",
              summary="Record up to 100 receipts; one result per item")
 def receipts(body: BulkReceipts, request: Request, principal: Principal = Depends(require("receipts:write"))) -> Any:
+    """Each item is recorded as `POST /v1/receipts` would; one failing item does not stop the others."""
     return run_items(request, body.items, ReceiptCreate,
                      lambda fields, key: bulk.create_receipt(principal.tenant_id, fields, key))
 
@@ -46,5 +51,6 @@ def receipts(body: BulkReceipts, request: Request, principal: Principal = Depend
              summary="Post up to 100 manual journal entries; one result per item")
 def journal_entries(body: BulkJournalEntries, request: Request,
                     principal: Principal = Depends(require("journal-entries:write"))) -> Any:
+    """Each item is posted as `POST /v1/journal-entries` would; one failing item does not stop the others."""
     return run_items(request, body.items, JournalEntryCreate,
                      lambda fields, key: bulk.create_journal_entry(principal.tenant_id, fields, key))

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
-from ledgerline.api.downloads import PDF_RESPONSES, pdf_response
+from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import CreditNoteCreate, CreditNoteOut
 from ledgerline.services import credit_notes, pdfs
 from ledgerline.store.documents import CreditNote, list_documents
@@ -24,6 +24,9 @@ READ, WRITE = require("credit-notes:read"), require("credit-notes:write")
              summary="Credit a posted invoice by lines or by amount; it is numbered and posted at once")
 def create(body: CreditNoteCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
+    """Against a posted invoice: credit some of its lines or a net amount. It takes the next credit note
+    number, posts its journal entry, reduces what the invoice still owes, and any excess becomes the
+    customer's credit."""
     return with_etag(response, credit_notes.create(principal.tenant_id, body.model_dump(exclude_none=True),
                                                    idempotency_key))
 
@@ -31,8 +34,9 @@ def create(body: CreditNoteCreate, response: Response, idempotency_key: str | No
 @router.get("", response_model=ListResponse[CreditNoteOut], operation_id="list_credit_notes",
             summary="List credit notes")
 def list_(page: PageRequest = Depends(), invoice_id: str | None = Query(None),
-          from_date: date | None = Query(None), to_date: date | None = Query(None),
+          from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
+    """Credit notes by date, oldest first. Filter by `from_date` and `to_date` (YYYY-MM-DD)."""
     condition = CreditNote.invoice_id == invoice_id if invoice_id else None
     result = list_documents(CreditNote, principal.tenant_id, from_date=from_date, to_date=to_date,
                             filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
@@ -42,12 +46,16 @@ def list_(page: PageRequest = Depends(), invoice_id: str | None = Query(None),
 @router.get("/{id}", response_model=CreditNoteOut, operation_id="get_credit_note", summary="Retrieve a credit note")
 def get(response: Response, id: str = Path(description="The credit note's id"),
         principal: Principal = Depends(READ)) -> Any:
+    """One credit note with its lines, tax breakdown and how much of it reduced the invoice."""
     note = load(CreditNote, principal.tenant_id, id)
     set_etag(response, note.version)
     return note
 
 
-@router.get("/{id}/pdf", response_model=None, responses=PDF_RESPONSES, operation_id="get_credit_note_pdf",
+@router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
+            operation_id="get_credit_note_pdf",
             summary="The credit note as PDF: a presigned URL in AWS, the file itself locally")
 def pdf(id: str = Path(description="The credit note's id"), principal: Principal = Depends(READ)) -> Response:
+    """Rendered once (after posting, or on the first request) and kept. Locally the response is the PDF
+    (`application/pdf`); in AWS it is JSON with a presigned URL that expires."""
     return pdf_response(pdfs.download(pdfs.credit_note_pdf(principal.tenant_id, id)))

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
-from ledgerline.api.downloads import PDF_RESPONSES, pdf_response
+from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import today
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceStatusValue, InvoiceUpdate, VoidRequest
 from ledgerline.services import invoices, pdfs
 from ledgerline.store.documents import Invoice, list_invoices
@@ -26,6 +26,9 @@ READ, WRITE = require("invoices:read"), require("invoices:write")
              summary="Create a draft invoice")
 def create(body: InvoiceCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
+    """A draft with lines (an item fills description, price, account and tax code), priced at once: line
+    amounts, tax per tax code rounded once, totals. The draft has no number until it is posted. Send
+    `Idempotency-Key` to make retries safe."""
     return with_etag(response, invoices.create_draft(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
@@ -33,9 +36,11 @@ def create(body: InvoiceCreate, response: Response, idempotency_key: str | None 
 def list_(page: PageRequest = Depends(),
           status: InvoiceStatusValue | None = Query(None, description="overdue: open and past its due date"),
           customer_id: str | None = Query(None),
-          from_date: date | None = Query(None, description="Issued on or after"),
-          to_date: date | None = Query(None, description="Issued on or before"),
+          from_date: Day | None = Query(None, description="Issued on or after"),
+          to_date: Day | None = Query(None, description="Issued on or before"),
           principal: Principal = Depends(READ)) -> Any:
+    """Invoices by issue date, oldest first. Filter by `status` (`overdue` means open and past its due date),
+    `customer_id`, `from_date` and `to_date` (YYYY-MM-DD)."""
     result = list_invoices(principal.tenant_id, status=status, customer_id=customer_id, from_date=from_date,
                            to_date=to_date, today=today(), limit=page.limit,
                            start_key=page.start_key(principal.tenant_id))
@@ -44,12 +49,18 @@ def list_(page: PageRequest = Depends(),
 
 @router.get("/{id}", response_model=InvoiceOut, operation_id="get_invoice", summary="Retrieve an invoice")
 def get(response: Response, id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Any:
+    """One invoice with its lines, tax breakdown, totals and what is paid, credited and still due. The `ETag`
+    is its version."""
     return with_etag(response, invoices.represent(load(Invoice, principal.tenant_id, id)))
 
 
-@router.get("/{id}/pdf", response_model=None, responses=PDF_RESPONSES, operation_id="get_invoice_pdf",
+@router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
+            operation_id="get_invoice_pdf",
             summary="The posted invoice as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft")
 def pdf(id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Response:
+    """Rendered once (after posting, or on the first request) and kept: the same bytes every time (its SHA-256 is the
+    `ETag`). Locally the response is the PDF (`application/pdf`); in AWS it is JSON with a presigned URL that
+    expires. A draft has no PDF (409)."""
     return pdf_response(pdfs.download(pdfs.invoice_pdf(principal.tenant_id, id)))
 
 
@@ -57,6 +68,8 @@ def pdf(id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Response:
               summary="Change a draft invoice; posted invoices are immutable")
 def update(body: InvoiceUpdate, response: Response, id: str = INVOICE_ID,
            version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
+    """Change a draft: the fields sent replace the draft's; sending `lines` replaces every line and prices the
+    invoice again. Posted invoices are immutable (409): void them or credit them instead."""
     changes = body.model_dump(exclude_unset=True)
     if body.lines is not None:  # a line's unset fields take their defaults, like on create
         changes["lines"] = [line.model_dump() for line in body.lines]
@@ -67,6 +80,8 @@ def update(body: InvoiceUpdate, response: Response, id: str = INVOICE_ID,
 @router.delete("/{id}", operation_id="delete_invoice", summary="Delete a draft invoice")
 def delete(id: str = INVOICE_ID, version: int | None = Depends(expected_version),
            principal: Principal = Depends(WRITE)) -> dict[str, Any]:
+    """Deletes a draft for good; it never had a number, so no number is lost. Posted invoices cannot be
+    deleted (409)."""
     invoice = invoices.delete_draft(principal.tenant_id, id, version)
     return {"id": invoice.id, "object": "invoice", "deleted": True}
 
@@ -75,6 +90,9 @@ def delete(id: str = INVOICE_ID, version: int | None = Depends(expected_version)
              summary="Post a draft: number it, write its journal entry; it becomes immutable")
 def post(response: Response, id: str = INVOICE_ID, idempotency_key: str | None = IdempotencyKeyHeader,
          principal: Principal = Depends(WRITE)) -> Any:
+    """Takes the next number of the year's series, writes the balanced journal entry (receivable against
+    revenue and tax) and the `invoice.posted` event in one transaction. Nothing dated on or before the lock
+    date can be posted. Send `Idempotency-Key` to make retries safe."""
     return with_etag(response, invoices.post(principal.tenant_id, id, idempotency_key))
 
 
@@ -82,6 +100,8 @@ def post(response: Response, id: str = INVOICE_ID, idempotency_key: str | None =
              summary="Void a posted invoice with nothing paid: a reversing entry; the number stays used")
 def void(response: Response, body: VoidRequest | None = None, id: str = INVOICE_ID,
          idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Posts the reversing entry (dated today or `date`) and marks the invoice voided. Only while nothing has
+    been paid or credited on it."""
     day = body.date if body else None
     return with_etag(response, invoices.void(principal.tenant_id, id, day, idempotency_key))
 
@@ -89,4 +109,6 @@ def void(response: Response, body: VoidRequest | None = None, id: str = INVOICE_
 @router.post("/{id}/send", response_model=InvoiceOut, operation_id="send_invoice",
              summary="Mark a posted invoice as sent to the customer")
 def send(response: Response, id: str = INVOICE_ID, principal: Principal = Depends(WRITE)) -> Any:
+    """Records that the invoice went to the customer (`sent_at`) and writes an `invoice.sent` event;
+    Ledgerline does not send email itself."""
     return with_etag(response, invoices.send(principal.tenant_id, id))

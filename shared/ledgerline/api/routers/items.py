@@ -21,6 +21,7 @@ add_record_routes(router, model=Item, resource="items", noun="item",
 def list_(page: PageRequest = Depends(),
           archived: bool = Query(False, description="List archived items instead of active ones"),
           principal: Principal = Depends(require("items:read"))) -> Any:
+    """Active items, oldest first; `archived=true` lists the archived ones."""
     result = list_items(principal.tenant_id, archived=archived, limit=page.limit,
                         start_key=page.start_key(principal.tenant_id))
     return page.respond(present(principal.tenant_id, result.items), result.next_key, principal.tenant_id)

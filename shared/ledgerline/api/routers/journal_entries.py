@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -11,6 +10,7 @@ from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.journal import SourceType
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, ReverseRequest
 from ledgerline.services import journal_entries
 from ledgerline.store.documents import list_documents
@@ -26,14 +26,19 @@ READ, WRITE = require("journal-entries:read"), require("journal-entries:write")
              summary="Post a manual journal entry; it must balance")
 def create(body: JournalEntryCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
+    """A manual entry with at least two lines, each a debit or a credit; debits must equal credits (422
+    `unbalanced_entry` otherwise). Control accounts are posted only by their documents. Send `Idempotency-Key`
+    to make retries safe."""
     return with_etag(response, journal_entries.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
 @router.get("", response_model=ListResponse[JournalEntryOut], operation_id="list_journal_entries",
             summary="List journal entries, manual and posted by documents")
 def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(None),
-          from_date: date | None = Query(None), to_date: date | None = Query(None),
+          from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
+    """Journal entries by date, oldest first: manual ones and those documents posted. Filter by `source_type`,
+    `from_date` and `to_date` (YYYY-MM-DD)."""
     condition = JournalEntry.source_type == source_type.value if source_type else None
     result = list_documents(JournalEntry, principal.tenant_id, from_date=from_date, to_date=to_date,
                             filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
@@ -43,6 +48,7 @@ def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(
 @router.get("/{id}", response_model=JournalEntryOut, operation_id="get_journal_entry",
             summary="Retrieve a journal entry")
 def get(response: Response, id: str = ENTRY_ID, principal: Principal = Depends(READ)) -> Any:
+    """One journal entry with its lines in the base currency and in the document's currency."""
     return with_etag(response, journal_entries.represent(load(JournalEntry, principal.tenant_id, id)))
 
 
@@ -50,5 +56,8 @@ def get(response: Response, id: str = ENTRY_ID, principal: Principal = Depends(R
              summary="Reverse a manual entry with a new, mirrored entry")
 def reverse(response: Response, body: ReverseRequest | None = None, id: str = ENTRY_ID,
             idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Posts a new entry with every debit and credit swapped (dated today or `date`); the original stays,
+    marked reversed. Only manual entries: documents are corrected by voids, credit notes and receipt
+    reversals."""
     return with_etag(response, journal_entries.reverse(principal.tenant_id, id, body.date if body else None,
                                                       idempotency_key))

@@ -24,6 +24,8 @@ def list_(page: PageRequest = Depends(),
           email: str | None = Query(None),
           archived: bool = Query(False, description="List archived parties instead of active ones"),
           principal: Principal = Depends(require("parties:read"))) -> Any:
+    """Active customers and suppliers, oldest first. Filter by `kind` or `email`; `archived=true` lists the
+    archived ones."""
     result = list_parties(principal.tenant_id, kind=kind, email=email, archived=archived,
                           limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
@@ -33,4 +35,5 @@ def list_(page: PageRequest = Depends(),
             summary="What the customer owes (receivable, overdue) and holds (unallocated credit)")
 def balance(id: str = Path(description="The party's id"),
             principal: Principal = Depends(require("parties:read"))) -> Any:
+    """Receivable, overdue and unallocated credit in the base currency, and per document currency."""
     return party_balances.balance(principal.tenant_id, id)

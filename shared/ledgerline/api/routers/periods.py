@@ -18,4 +18,6 @@ router = APIRouter(prefix="/v1/periods", tags=["periods"])
 def close(year: int = Path(ge=1900, le=9998, description="Calendar year in which the fiscal year ends"),
           idempotency_key: str | None = IdempotencyKeyHeader,
           principal: Principal = Depends(require("journal-entries:write"))) -> Any:
+    """Posts closing entries that move the year's revenue and expense balances to retained earnings, then
+    moves the lock date to the year's last day. Closing again picks up anything left."""
     return periods.close_year(principal.tenant_id, year, idempotency_key)

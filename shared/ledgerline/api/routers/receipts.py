@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -10,6 +9,7 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import AllocateRequest, ReceiptCreate, ReceiptOut, ReverseRequest
 from ledgerline.services import receipts
 from ledgerline.store.documents import Receipt, list_documents
@@ -24,13 +24,17 @@ READ, WRITE = require("receipts:read"), require("receipts:write")
              summary="Record a customer payment, allocated to invoices; the rest becomes customer credit")
 def create(body: ReceiptCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
+    """Money received from a customer into a bank or cash account. Allocations pay invoices (each at most what
+    it still owes); the rest becomes the customer's credit. Posts the journal entries and events at once. Send
+    `Idempotency-Key` to make retries safe."""
     return with_etag(response, receipts.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
 @router.get("", response_model=ListResponse[ReceiptOut], operation_id="list_receipts", summary="List receipts")
 def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
-          from_date: date | None = Query(None), to_date: date | None = Query(None),
+          from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
+    """Receipts by date, oldest first. Filter by `customer_id`, `from_date` and `to_date` (YYYY-MM-DD)."""
     condition = Receipt.customer_id == customer_id if customer_id else None
     result = list_documents(Receipt, principal.tenant_id, from_date=from_date, to_date=to_date,
                             filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
@@ -39,6 +43,7 @@ def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
 
 @router.get("/{id}", response_model=ReceiptOut, operation_id="get_receipt", summary="Retrieve a receipt")
 def get(response: Response, id: str = RECEIPT_ID, principal: Principal = Depends(READ)) -> Any:
+    """One receipt with its allocations, what is allocated and what is still the customer's credit."""
     return with_etag(response, receipts.represent(load(Receipt, principal.tenant_id, id)))
 
 
@@ -46,6 +51,8 @@ def get(response: Response, id: str = RECEIPT_ID, principal: Principal = Depends
              summary="Apply the receipt's unallocated credit to invoices")
 def allocate(body: AllocateRequest, response: Response, id: str = RECEIPT_ID,
              idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Pays invoices of the same customer from what the receipt left unallocated, with a journal entry per
+    allocation."""
     return with_etag(response, receipts.allocate(principal.tenant_id, id, body.model_dump(), idempotency_key))
 
 
@@ -53,4 +60,6 @@ def allocate(body: AllocateRequest, response: Response, id: str = RECEIPT_ID,
              summary="Reverse a receipt: mirror entries, reopen the invoices it paid")
 def reverse(response: Response, body: ReverseRequest | None = None, id: str = RECEIPT_ID,
             idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """For a receipt recorded in error (a bounced payment): posts mirror entries, so the invoices it paid are
+    open again and its credit is gone."""
     return with_etag(response, receipts.reverse(principal.tenant_id, id, body.date if body else None, idempotency_key))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -10,6 +9,7 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import ReverseRequest
 from ledgerline.schemas.refunds import RefundCreate, RefundOut
 from ledgerline.services import refunds
@@ -26,14 +26,17 @@ READ, WRITE = require("refunds:read"), require("refunds:write")
              summary="Pay a customer's credit back out of a bank or cash account")
 def create(body: RefundCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
+    """Pays unallocated customer credit back (debit customer credit, credit the bank). Without `receipt_id` or
+    `credit_note_id` it draws on the customer's oldest credit in the refund's currency first."""
     return with_etag(response, refunds.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
 @router.get("", response_model=ListResponse[RefundOut], operation_id="list_refunds", summary="List refunds")
 def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
-          from_date: date | None = Query(None), to_date: date | None = Query(None),
+          from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           status: Literal["posted", "reversed"] | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
+    """Refunds by date, oldest first; filter by `customer_id`, `status`, `from_date` and `to_date`."""
     result = list_documents(Refund, principal.tenant_id, from_date=from_date, to_date=to_date,
                             filter_condition=refund_filter(customer_id=customer_id, status=status),
                             limit=page.limit, start_key=page.start_key(principal.tenant_id))
@@ -42,6 +45,7 @@ def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
 
 @router.get("/{id}", response_model=RefundOut, operation_id="get_refund", summary="Retrieve a refund")
 def get(response: Response, id: str = REFUND_ID, principal: Principal = Depends(READ)) -> Any:
+    """One refund with the credit documents it drew on."""
     return with_etag(response, refunds.represent(load(Refund, principal.tenant_id, id)))
 
 
@@ -49,4 +53,5 @@ def get(response: Response, id: str = REFUND_ID, principal: Principal = Depends(
              summary="Reverse a refund (the money came back): mirror its entry, give the credit back")
 def reverse(response: Response, body: ReverseRequest | None = None, id: str = REFUND_ID,
             idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Posts the mirror entry (dated today or `date`) and gives the credit back to the documents it came from."""
     return with_etag(response, refunds.reverse(principal.tenant_id, id, body.date if body else None, idempotency_key))

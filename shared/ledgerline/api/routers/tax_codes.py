@@ -21,6 +21,7 @@ def list_(page: PageRequest = Depends(),
           active: bool | None = Query(None),
           archived: bool = Query(False, description="List archived tax codes instead of active ones"),
           principal: Principal = Depends(require("tax-codes:read"))) -> Any:
+    """Tax codes with their rates and tax accounts; `active` and `archived` filter them."""
     result = list_tax_codes(principal.tenant_id, active=active, archived=archived, limit=page.limit,
                             start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)

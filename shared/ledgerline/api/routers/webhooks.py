@@ -37,6 +37,8 @@ def _with_etag(response: Response, endpoint: Any) -> dict[str, Any]:
              summary="Subscribe an endpoint to events; the signing secret is in this response only")
 def create(body: WebhookCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
+    """An https endpoint that receives the events it subscribes to, signed with Standard Webhooks headers.
+    Keep the `secret` from this response: it is not shown again."""
     ports = outbound()
     return with_etag(response, webhooks.create_once(principal.tenant_id, body.model_dump(), ports.resolve, ports.now(),
                                                     idempotency_key))
@@ -45,6 +47,7 @@ def create(body: WebhookCreate, response: Response, idempotency_key: str | None 
 @router.get("/v1/webhooks", response_model=ListResponse[WebhookOut], operation_id="list_webhooks",
             summary="List webhook endpoints")
 def list_(page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
+    """The tenant's webhook endpoints, without their secrets."""
     result = webhooks.list_endpoints(principal.tenant_id, limit=page.limit,
                                      start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
@@ -53,6 +56,7 @@ def list_(page: PageRequest = Depends(), principal: Principal = Depends(READ)) -
 @router.get("/v1/webhooks/{id}", response_model=WebhookOut, operation_id="get_webhook",
             summary="Retrieve a webhook endpoint (never its secret)")
 def get(response: Response, id: str = WEBHOOK_ID, principal: Principal = Depends(READ)) -> Any:
+    """One endpoint: URL, events, whether it is enabled and why it was disabled, if it was."""
     return _with_etag(response, webhooks.get(principal.tenant_id, id))
 
 
@@ -60,6 +64,8 @@ def get(response: Response, id: str = WEBHOOK_ID, principal: Principal = Depends
               summary="Change the URL, events, description or enabled; enabling clears a disabled endpoint")
 def update(body: WebhookUpdate, response: Response, id: str = WEBHOOK_ID,
            version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
+    """Change only the fields sent. Enabling an endpoint that was disabled after failures clears its failure
+    count."""
     ports = outbound()
     endpoint = webhooks.update(principal.tenant_id, id, body.model_dump(exclude_unset=True), version,
                                ports.resolve, ports.now())
@@ -70,6 +76,7 @@ def update(body: WebhookUpdate, response: Response, id: str = WEBHOOK_ID,
                summary="Delete a webhook endpoint; nothing more is sent to it")
 def delete(id: str = WEBHOOK_ID, version: int | None = Depends(expected_version),
            principal: Principal = Depends(WRITE)) -> dict[str, Any]:
+    """Removes the endpoint: no more events are sent to it."""
     endpoint = webhooks.delete(principal.tenant_id, id, version)
     return {"id": endpoint.id, "object": "webhook_endpoint", "deleted": True}
 
@@ -78,6 +85,8 @@ def delete(id: str = WEBHOOK_ID, version: int | None = Depends(expected_version)
              summary="Issue a new signing secret; the old one keeps signing too for 24 hours")
 def rotate_secret(response: Response, id: str = WEBHOOK_ID, version: int | None = Depends(expected_version),
                   idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """The new secret is in this response only. Deliveries carry a signature with each secret for 24 hours, so
+    receivers can switch without losing events."""
     return with_etag(response, webhooks.rotate_secret_once(principal.tenant_id, id, version, outbound().now(),
                                                            idempotency_key))
 
@@ -87,6 +96,8 @@ def rotate_secret(response: Response, id: str = WEBHOOK_ID, version: int | None 
 def deliveries(page: PageRequest = Depends(), id: str = WEBHOOK_ID,
                status: Literal["pending", "succeeded", "dead"] | None = Query(None),
                principal: Principal = Depends(READ)) -> Any:
+    """Deliveries to this endpoint, newest first, with each attempt's status code, latency and error. Filter
+    by `status`."""
     result = webhooks.deliveries(principal.tenant_id, id, status=status, limit=page.limit,
                                  start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
@@ -95,16 +106,21 @@ def deliveries(page: PageRequest = Depends(), id: str = WEBHOOK_ID,
 @router.post("/v1/webhooks/{id}/test", status_code=202, response_model=DeliveryOut, operation_id="test_webhook",
              summary="Send a signed `ping` event to this endpoint")
 def test(id: str = WEBHOOK_ID, principal: Principal = Depends(WRITE)) -> Any:
+    """Queues a delivery of a `ping` event to the endpoint, signed like any other, to check the receiver."""
     return webhooks.send_test(principal.tenant_id, id, outbound())
 
 
 @router.post("/v1/webhooks/{id}/replay", status_code=202, response_model=ReplayOut, operation_id="replay_webhook",
              summary="Send this endpoint again every event it subscribes to, created since a moment")
 def replay(body: ReplayRequest, id: str = WEBHOOK_ID, principal: Principal = Depends(WRITE)) -> Any:
+    """Queues a new delivery of every stored event the endpoint subscribes to between `since` and `until`;
+    replay again from `next_since` when `has_more` is true."""
     return webhooks.replay(principal.tenant_id, id, body.since, body.until, outbound())
 
 
 @router.post("/v1/webhook-deliveries/{id}/retry", status_code=202, response_model=DeliveryOut,
              operation_id="retry_webhook_delivery", summary="Attempt a delivery again now")
 def retry(id: str = Path(description="The delivery's id (whd_…)"), principal: Principal = Depends(WRITE)) -> Any:
+    """Queues the delivery for an attempt now, whatever its status (a succeeded one is sent again). The
+    endpoint must be enabled."""
     return webhooks.retry_delivery(principal.tenant_id, id, outbound())
