@@ -165,6 +165,35 @@ def test_overdue_is_read_from_the_due_date_and_filters(books):
     assert books.get("/v1/invoices?status=overdue")["data"] == []
 
 
+def test_status_takes_several_values_and_open(books):
+    # Issue 11.23: awaiting_payment leaves overdue invoices out; several statuses, or `open`, take both
+    customer = books.customer()
+    past = today() - timedelta(days=40)
+    overdue = books.posted(customer, issue_date=str(past), due_date=str(past + timedelta(days=10)))
+    current = books.posted(customer)
+    draft = books.draft(customer)
+    paid = books.posted(customer)
+    books.receipt(customer, paid["total"], [(paid["id"], paid["total"])])
+
+    def listed(query: str) -> set[str]:
+        return {i["id"] for i in books.get(f"/v1/invoices?{query}")["data"]}
+
+    both = {overdue["id"], current["id"]}
+    assert listed("status=awaiting_payment,overdue") == both
+    assert listed("status=awaiting_payment&status=overdue") == both
+    assert listed("status=open") == both
+    assert listed("status=open,draft") == both | {draft["id"]}
+    assert listed("status=paid&status=draft") == {paid["id"], draft["id"]}
+    assert listed("status=overdue") == {overdue["id"]}
+    error = books.call("GET", "/v1/invoices?status=open,unpaid", expect=422).json()["error"]
+    assert error["param"] == "status" and "unpaid" in error["message"]
+    # Receipts and journal entries take their statuses the same way
+    assert len(books.get("/v1/receipts?status=posted,reversed")["data"]) == 1
+    assert books.get("/v1/receipts?status=reversed")["data"] == []
+    assert books.get("/v1/journal-entries?status=reversed")["data"] == []
+    books.call("GET", "/v1/journal-entries?status=open", expect=422)
+
+
 def test_list_filters_and_pages(books):
     first, second = books.customer("First"), books.customer("Second")
     ids = [books.draft(first, issue_date=f"2026-0{m}-10")["id"] for m in (1, 2, 3)]

@@ -170,15 +170,20 @@ def cmd_webhooks_listen(args: argparse.Namespace) -> int:
 
 
 def cmd_reminders_run(args: argparse.Namespace) -> int:
-    """The daily dunning job for a date (default today), for every tenant or one."""
+    """The daily dunning job for a date (default today), for every tenant or one; a later date only
+    with --dry-run, which writes nothing."""
     from ledgerline.clock import today
     from ledgerline.observability import logger
     from ledgerline.reminders import job
 
     logger.setLevel("WARNING")  # the report below is the output; Lambda keeps the INFO log lines
     day = date.fromisoformat(args.date) if args.date else today()
-    with local_database():
-        report = job.run(day, [args.tenant] if args.tenant else None)
+    try:
+        with local_database():
+            report = job.run(day, [args.tenant] if args.tenant else None, dry_run=args.dry_run)
+    except job.FutureRunRefused as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
     print(json.dumps(report.as_dict(), indent=2))
     return 1 if report.failures else 0
 
@@ -227,8 +232,11 @@ def parser() -> argparse.ArgumentParser:
 
     dunning = commands.add_parser("reminders", help="payment reminders (dunning)").add_subparsers(
         dest="action", required=True)
-    run = dunning.add_parser("run", help="run the daily reminders job: mark overdue invoices, create due reminders")
-    run.add_argument("--date", help="YYYY-MM-DD; default today (UTC). Later dates show what will happen")
+    run = dunning.add_parser("run", help="run the daily reminders job for a day: mark the invoices overdue on that "
+                                         "day, create the reminders due on it (writes, with events)")
+    run.add_argument("--date", help="YYYY-MM-DD, today (UTC) or earlier; default today. A later date needs --dry-run")
+    run.add_argument("--dry-run", action="store_true",
+                     help="print what the run would do (any date, also a future one) and write nothing")
     run.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
     run.set_defaults(run=cmd_reminders_run)
 

@@ -12,7 +12,8 @@ from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import today
 from ledgerline.domain.api_keys import Principal
-from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceStatusValue, InvoiceUpdate, VoidRequest
+from ledgerline.domain.documents import INVOICE_STATUS_FILTERS, status_filter
+from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceUpdate, VoidRequest
 from ledgerline.services import invoices, pdfs
 from ledgerline.store.documents import Invoice, list_invoices
 from ledgerline.store.records import load
@@ -31,12 +32,16 @@ def create(body: InvoiceCreate, response: Response, idempotency_key: str | None 
 
 @router.get("", response_model=ListResponse[InvoiceOut], operation_id="list_invoices", summary="List invoices")
 def list_(page: PageRequest = Depends(),
-          status: InvoiceStatusValue | None = Query(None, description="overdue: open and past its due date"),
+          status: list[str] = Query([], description=(
+              "One or more of draft, awaiting_payment, overdue, paid, voided, and open (awaiting payment or "
+              "overdue), repeated or comma-separated: `status=awaiting_payment,overdue`. overdue: open and past "
+              "its due date")),
           customer_id: str | None = Query(None),
           from_date: date | None = Query(None, description="Issued on or after"),
           to_date: date | None = Query(None, description="Issued on or before"),
           principal: Principal = Depends(READ)) -> Any:
-    result = list_invoices(principal.tenant_id, status=status, customer_id=customer_id, from_date=from_date,
+    result = list_invoices(principal.tenant_id, statuses=status_filter(status, INVOICE_STATUS_FILTERS),
+                           customer_id=customer_id, from_date=from_date,
                            to_date=to_date, today=today(), limit=page.limit,
                            start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)

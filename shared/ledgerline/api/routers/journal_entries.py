@@ -10,6 +10,7 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
 from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, ReverseRequest
 from ledgerline.services import journal_entries
 from ledgerline.store.documents import list_documents
@@ -33,9 +34,13 @@ def create(body: JournalEntryCreate, response: Response, idempotency_key: str | 
 @router.get("", response_model=ListResponse[JournalEntryOut], operation_id="list_journal_entries",
             summary="List journal entries, manual and posted by documents")
 def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(None),
+          status: list[str] = Query([], description="posted or reversed; repeated or comma-separated"),
           from_date: date | None = Query(None), to_date: date | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
     condition = JournalEntry.source_type == source_type if source_type else None
+    if (statuses := status_filter(status, POSTED_STATUS_FILTERS)) is not None:
+        by_status = JournalEntry.status.is_in(*sorted(statuses))
+        condition = by_status if condition is None else condition & by_status
     result = list_documents(JournalEntry, principal.tenant_id, from_date=from_date, to_date=to_date,
                             filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
