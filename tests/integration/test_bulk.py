@@ -58,6 +58,7 @@ def test_a_batch_over_its_cap_is_refused_whole_before_anything_is_written(books,
             "receipts": {"customer_id": customer, "amount": "10.00", "account_id": books.accounts["1010"]},
             "journal-entries": {"lines": [{"account_id": books.accounts["6000"], "debit": "1"},
                                           {"account_id": books.accounts["1010"], "credit": "1"}]}}[resource]
+    before = books.events()
     response = books.call("POST", f"/v1/bulk/{resource}", {"items": items(*[data] * (cap + 1))})
     assert response.status_code == 422
     error = response.json()["error"]
@@ -67,7 +68,7 @@ def test_a_batch_over_its_cap_is_refused_whole_before_anything_is_written(books,
               "journal-entries": "/v1/journal-entries"}[resource]
     expected = 1 if resource == "parties" else 0  # the customer made above
     assert len(list_all(books.api, listed, books.headers)) == expected
-    assert books.events() == []
+    assert books.events() == before
 
 
 def test_empty_batches_and_repeated_keys_are_refused(books):

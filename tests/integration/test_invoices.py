@@ -28,7 +28,7 @@ def test_worked_example_totals_and_posting_entry(books):
     assert books.balance("1100") == Decimal("1375.00")
     assert books.balance("4000") == Decimal("-1250.00")
     assert books.balance("2200") == Decimal("-125.00")
-    assert books.events() == ["invoice.created", "invoice.posted"]
+    assert [e for e in books.events() if e.startswith("invoice.")] == ["invoice.created", "invoice.posted"]
 
 
 def test_idr_has_no_minor_units(make_tenant, api):

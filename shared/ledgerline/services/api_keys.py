@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+
+from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import utc_now
 from ledgerline.domain import api_keys as rules
@@ -11,9 +14,11 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.errors import FieldIssue, Forbidden, Unauthenticated, ValidationFailed
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.ids import new_id
+from ledgerline.schemas.api_keys import ApiKeyOut
 from ledgerline.settings import get_settings
 from ledgerline.store import api_keys as store
 from ledgerline.store.api_keys import ApiKey
+from ledgerline.store.events import add_event
 from ledgerline.store.records import Page
 from ledgerline.store.tenants import find_tenant
 
@@ -71,8 +76,24 @@ def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: da
             details=[FieldIssue("expires_at", "must be in the future")],
         )
     key, secret = new_key(principal.tenant_id, name, key_scopes, expires_at)
-    store.insert(key)
+    store.insert(key, key_event(key, "api_key.created", key.created_at))
     return key, secret
+
+
+def key_event(key: ApiKey, type: str, at: datetime, *, revoked_at: datetime | None = None
+              ) -> Callable[[TransactWrite], None]:
+    """The key's outbox event: the key as `GET /v1/api-keys/{id}` shows it, never its secret or digest.
+    A key has no version; its events are sequence 1 (created) and 2 (revoked)."""
+    shown = ApiKeyOut.model_validate(key)
+    if revoked_at is not None:
+        shown = shown.model_copy(update={"revoked_at": revoked_at})
+    data = shown.model_dump(mode="json")
+
+    def write(tx: TransactWrite) -> None:
+        add_event(tx, tenant_id=key.tenant_id, type=type, object_type="api_key", object_id=key.id,
+                  sequence=1 if revoked_at is None else 2, data=data, at=at)
+
+    return write
 
 
 def list_keys(tenant_id: str, *, limit: int, start_key: dict | None) -> Page[ApiKey]:
@@ -88,7 +109,8 @@ def revoke(principal: Principal, key_id: str) -> ApiKey:
     beyond = scopes.exceeding(key.scopes, principal.scopes)
     if beyond:
         raise Forbidden(f"A key cannot revoke a key with scopes it lacks: {', '.join(beyond)}", param="id")
-    store.mark_revoked(key, utc_now())
+    now = utc_now()
+    store.mark_revoked(key, now, key_event(key, "api_key.revoked", now, revoked_at=now))
     return key
 
 
@@ -99,7 +121,7 @@ def revoke_all(tenant_id: str) -> int:
         page = store.list_api_keys(tenant_id, limit=100, start_key=start_key)
         for key in page.items:
             if key.revoked_at is None:
-                store.mark_revoked(key, now)
+                store.mark_revoked(key, now, key_event(key, "api_key.revoked", now, revoked_at=now))
                 revoked += 1
         if page.next_key is None:
             return revoked

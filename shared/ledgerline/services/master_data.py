@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
+
+from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import utc_now
 from ledgerline.domain.accounts import AccountType, subtype_error
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.money import with_minor_units
 from ledgerline.ids import new_id
+from ledgerline.schemas.accounts import AccountOut
+from ledgerline.schemas.items import ItemOut
+from ledgerline.schemas.parties import PartyOut
+from ledgerline.schemas.tax_codes import TaxCodeOut
+from ledgerline.services.document_rules import record_event
 from ledgerline.store.accounts import Account
 from ledgerline.store.codes import CodedRecord, create_coded, update_coded
 from ledgerline.store.items import Item
@@ -20,6 +28,9 @@ from ledgerline.store.tenants import load_tenant
 R = TypeVar("R", bound=TenantRecord)
 
 ID_PREFIX: dict[type[TenantRecord], str] = {Party: "pty", Item: "itm", Account: "acc", TaxCode: "txc"}
+
+# The representation each kind's events carry (`<object>.created`, `.updated`, `.archived`), as the API shows it.
+OUT_SCHEMA: dict[type[TenantRecord], Any] = {Party: PartyOut, Item: ItemOut, Account: AccountOut, TaxCode: TaxCodeOut}
 
 # Fields that name another record of the tenant, and which kind of record they must name.
 REFERENCES: dict[type[TenantRecord], dict[str, type[TenantRecord]]] = {
@@ -34,10 +45,11 @@ def create(model: type[R], tenant_id: str, fields: dict[str, Any]) -> R:
     assign(record, fields)
     _validate(record, fields)
     record.assign_keys()
+    event = _event(record, "created")
     if isinstance(record, CodedRecord):
-        create_coded(record)
+        create_coded(record, event)
     else:
-        save_versioned(record)
+        save_versioned(record, event)
     return _presented(record)
 
 
@@ -49,13 +61,15 @@ def update(model: type[R], tenant_id: str, record_id: str, changes: dict[str, An
     record = load(model, tenant_id, record_id)
     check_version(record, expected_version)
     previous_code = getattr(record, "code", None)
+    was_archived = bool(getattr(record, "archived", False))
     assign(record, changes)
     _validate(record, changes)
     record.updated_at = utc_now()
+    event = _event(record, "archived" if getattr(record, "archived", False) and not was_archived else "updated")
     if isinstance(record, CodedRecord):
-        update_coded(record, previous_code)
+        update_coded(record, previous_code, event)
     else:
-        save_versioned(record)
+        save_versioned(record, event)
     return _presented(record)
 
 
@@ -75,6 +89,17 @@ def present(tenant_id: str, records: list[R]) -> list[R]:
         for item in priced:
             item.unit_price = with_minor_units(item.unit_price, currency)
     return records
+
+
+def _event(record: TenantRecord, action: str) -> Callable[[TransactWrite], None]:
+    """The change's outbox event (`party.created`, `tax_code.archived`, …) for the transaction that makes it."""
+    schema = OUT_SCHEMA[type(record)]
+
+    def write(tx: TransactWrite) -> None:
+        _presented(record)  # prices at the currency's minor units, as the response shows them
+        record_event(tx, record, f"{schema.model_fields['object'].default}.{action}", schema)
+
+    return write
 
 
 def _presented(record: R) -> R:
