@@ -62,10 +62,7 @@ def pdf(id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Response:
               summary="Change a draft invoice; posted invoices are immutable")
 def update(body: InvoiceUpdate, response: Response, id: str = INVOICE_ID,
            version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
-    changes = body.model_dump(exclude_unset=True)
-    if body.lines is not None:  # a line's unset fields take their defaults, like on create
-        changes["lines"] = [line.model_dump() for line in body.lines]
-    invoice = invoices.update_draft(principal.tenant_id, id, changes, version)
+    invoice = invoices.update_draft(principal.tenant_id, id, body.changes(), version)
     return with_etag(response, invoices.represent(invoice))
 
 
