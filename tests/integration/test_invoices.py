@@ -86,6 +86,42 @@ def test_item_fills_line_defaults(books):
     assert draft["total"] == "330.00"
 
 
+def test_the_tenant_default_tax_code_taxes_lines_that_name_none(books):
+    # Issue 11.28: a GST-registered tenant sets GST10 as default; lines without a code (and whose item has
+    # none) are taxed with it, and the line says which code was applied
+    gst, free = books.tax_codes["GST10"], books.tax_codes["GSTFREE"]
+    plain = books.post("/v1/items", {"code": "PLAIN", "name": "Plain", "unit_price": "20.00"})
+    exempt = books.post("/v1/items", {"code": "EXEMPT", "name": "Exempt", "unit_price": "30.00", "tax_code_id": free})
+    assert books.draft(books.customer(), [{"description": "x", "unit_price": "100.00"}])["tax_total"] == "0.00"
+    tenant = books.call("PATCH", "/v1/tenant", {"default_tax_code_id": gst}, expect=200).json()
+    assert tenant["default_tax_code_id"] == gst
+    draft = books.draft(books.customer(), [
+        {"description": "No code", "unit_price": "100.00"},
+        {"item_id": plain["id"]},
+        {"item_id": exempt["id"]},
+        {"description": "Named", "unit_price": "10.00", "tax_code_id": free},
+    ])
+    assert [line["tax_code_id"] for line in draft["lines"]] == [gst, gst, free, free]
+    assert [line["tax_amount"] for line in draft["lines"]] == ["10.00", "2.00", "0.00", "0.00"]
+    assert draft["tax_total"] == "12.00"
+    assert {t["tax_code"] for t in draft["tax_breakdown"]} == {"GST10", "GSTFREE"}
+    # The default must be an active tax code of the tenant; null removes it
+    for bad in ("txc_01AAAAAAAAAAAAAAAAAAAAAAAA", books.accounts["1010"]):
+        error = books.call("PATCH", "/v1/tenant", {"default_tax_code_id": bad}, expect=422).json()["error"]
+        assert error["param"] == "default_tax_code_id"
+    books.call("PATCH", f"/v1/tax-codes/{free}", {"active": False}, expect=200)
+    books.call("PATCH", "/v1/tenant", {"default_tax_code_id": free}, expect=422)
+    # A default that was deactivated later is named in the line's error, not silently skipped
+    books.call("PATCH", f"/v1/tax-codes/{gst}", {"active": False}, expect=200)
+    error = books.call("POST", "/v1/invoices", {"customer_id": books.customer(), "lines": [
+        {"description": "x", "unit_price": "1.00"}]}, expect=422).json()["error"]
+    assert error["param"] == "lines.0.tax_code_id" and "default tax code" in error["message"]
+    books.call("PATCH", f"/v1/tax-codes/{gst}", {"active": True}, expect=200)
+    assert books.call("PATCH", "/v1/tenant", {"default_tax_code_id": None}, expect=200).json()[
+        "default_tax_code_id"] is None
+    assert books.draft(books.customer(), [{"description": "x", "unit_price": "100.00"}])["tax_total"] == "0.00"
+
+
 def test_bad_lines_name_the_field(books):
     customer = books.customer()
     response = books.call("POST", "/v1/invoices", {"customer_id": customer, "lines": [

@@ -3,6 +3,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
+from pydantic import Field
+
 from ledgerline.schemas.common import Code, Input, Name, Rate, Timestamps
 
 
@@ -10,7 +12,7 @@ class TaxCodeCreate(Input):
     code: Code
     name: Name
     rate: Rate
-    account_id: str
+    account_id: str | None = Field(None, description="The tax account; default the tenant's sales tax account (2200)")
     active: bool = True
 
 

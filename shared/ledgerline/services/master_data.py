@@ -9,6 +9,7 @@ from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import utc_now
 from ledgerline.domain.accounts import AccountType, subtype_error
+from ledgerline.domain.chart import SALES_TAX_ACCOUNT
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.money import with_minor_units
 from ledgerline.ids import new_id
@@ -18,7 +19,7 @@ from ledgerline.schemas.parties import PartyOut
 from ledgerline.schemas.tax_codes import TaxCodeOut
 from ledgerline.services.document_rules import record_event
 from ledgerline.store.accounts import Account
-from ledgerline.store.codes import CodedRecord, create_coded, update_coded
+from ledgerline.store.codes import CodedRecord, create_coded, find_by_code, update_coded
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.records import TenantRecord, assign, check_version, load, save_versioned
@@ -42,6 +43,8 @@ REFERENCES: dict[type[TenantRecord], dict[str, type[TenantRecord]]] = {
 def create(model: type[R], tenant_id: str, fields: dict[str, Any]) -> R:
     now = utc_now()
     record = model(id=new_id(ID_PREFIX[model]), tenant_id=tenant_id, created_at=now, updated_at=now)
+    if model is TaxCode and fields.get("account_id") is None:
+        fields = {**fields, "account_id": sales_tax_account(tenant_id)}
     assign(record, fields)
     _validate(record, fields)
     record.assign_keys()
@@ -51,6 +54,19 @@ def create(model: type[R], tenant_id: str, fields: dict[str, Any]) -> R:
     else:
         save_versioned(record, event)
     return _presented(record)
+
+
+def sales_tax_account(tenant_id: str) -> str:
+    """Where a new tax code books its tax unless told: the tenant's sales tax account (2200 of the default
+    chart; tenants made before it was a system account find it by that code)."""
+    accounts = load_tenant(tenant_id).system_accounts
+    if accounts is not None and accounts.sales_tax:
+        return accounts.sales_tax
+    try:
+        return find_by_code(Account, tenant_id, SALES_TAX_ACCOUNT).id
+    except NotFound as exc:
+        raise ValidationFailed("account_id: required; the tenant has no sales tax account", param="account_id",
+                               details=[FieldIssue("account_id", "required")]) from exc
 
 
 def get(model: type[R], tenant_id: str, record_id: str) -> R:

@@ -10,7 +10,7 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.clock import utc_now
 from ledgerline.domain import chart
 from ledgerline.domain import tenants as rules
-from ledgerline.domain.errors import FieldIssue, PreconditionFailed, ValidationFailed
+from ledgerline.domain.errors import FieldIssue, NotFound, PreconditionFailed, ValidationFailed
 from ledgerline.domain.money import SUPPORTED_CURRENCIES
 from ledgerline.domain.scopes import ADMIN
 from ledgerline.ids import new_id
@@ -19,7 +19,7 @@ from ledgerline.services.api_keys import key_event, new_key, revoke_all
 from ledgerline.services.document_rules import snapshot
 from ledgerline.store.accounts import Account
 from ledgerline.store.events import add_event
-from ledgerline.store.records import assign, check_version, save_versioned
+from ledgerline.store.records import assign, check_version, load, save_versioned
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenant_setup import insert_tenant
 from ledgerline.store.tenants import SystemAccounts, Tenant, load_tenant
@@ -140,7 +140,20 @@ def _apply(tenant: Tenant, changes: dict[str, Any]) -> None:
         template = changes.get(field)
         if template is not None and (reason := rules.number_format_error(template)):
             raise ValidationFailed(f"{field} {reason}", param=field, details=[FieldIssue(field, reason)])
+    default_tax = changes.get("default_tax_code_id")
+    if default_tax is not None and not _is_active_tax_code(tenant.id, default_tax):
+        reason = f"no active tax code with id '{default_tax}'"
+        raise ValidationFailed(f"default_tax_code_id: {reason}", param="default_tax_code_id",
+                               details=[FieldIssue("default_tax_code_id", reason)])
     assign(tenant, changes)
+
+
+def _is_active_tax_code(tenant_id: str, tax_code_id: str) -> bool:
+    try:
+        tax_code = load(TaxCode, tenant_id, tax_code_id)
+    except NotFound:
+        return False
+    return bool(tax_code.active and not tax_code.archived)
 
 
 def deactivate_tenant(tenant_id: str) -> Tenant:
