@@ -238,3 +238,17 @@ def test_operations_are_checked_as_a_batch(books):
     receipt_update = {"operations": [{"operation": "update", "id": "rct_x", "data": {}}]}
     assert bulk(books, "receipts", receipt_update, expect=422)["error"]["param"].startswith("operations.0")
     assert list_all(books.api, "/v1/parties", books.headers) == []
+
+
+def test_an_update_of_another_tenants_record_is_a_404_and_changes_nothing(books, make_tenant, api):
+    other = Books(api, *(lambda t: (t.tenant_id, t.headers))(make_tenant()))
+    foreign_party = other.customer("Theirs")
+    foreign_draft = other.draft(foreign_party)
+    parties = bulk(books, "parties", {"operations": [
+        {"operation": "update", "id": foreign_party, "data": {"name": "Mine now"}}]})
+    invoices = bulk(books, "invoices", {"post": True, "operations": [
+        {"operation": "update", "id": foreign_draft["id"], "data": {"reference": "x"}}]})
+    for result in (parties, invoices):
+        assert (result["results"][0]["status"], result["results"][0]["error"]["code"]) == (404, "resource_missing")
+    assert other.get(f"/v1/parties/{foreign_party}")["name"] == "Theirs"
+    assert other.invoice(foreign_draft["id"])["status"] == "draft"

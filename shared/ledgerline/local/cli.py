@@ -232,8 +232,15 @@ def parser() -> argparse.ArgumentParser:
 
     dunning = commands.add_parser("reminders", help="payment reminders (dunning)").add_subparsers(
         dest="action", required=True)
-    run = dunning.add_parser("run", help="run the daily reminders job for a day: mark the invoices overdue on that "
-                                         "day, create the reminders due on it (writes, with events)")
+    run = dunning.add_parser(
+        "run", help="run the daily reminders job for a day: mark the invoices overdue on that day, create the "
+                    "reminders due on it (writes, with events)",
+        description="Run the daily reminders job for one day (default today, UTC), as the schedule does: every open "
+                    "invoice past its due date on that day is marked overdue (event invoice.overdue) and gets the "
+                    "reminder of the dunning level due that day (event reminder.created, dated that day, with its "
+                    "fee invoice if the level has a fee). This writes. The day may be today or earlier (to catch "
+                    "up a missed run); a later day is refused unless --dry-run, which prints what the run would do "
+                    "and writes nothing. Prints a JSON report; exit 1 if an invoice failed, 2 if refused.")
     run.add_argument("--date", help="YYYY-MM-DD, today (UTC) or earlier; default today. A later date needs --dry-run")
     run.add_argument("--dry-run", action="store_true",
                      help="print what the run would do (any date, also a future one) and write nothing")
