@@ -14,11 +14,9 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.errors import FieldIssue, Forbidden, Unauthenticated, ValidationFailed
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.ids import new_id
-from ledgerline.schemas.api_keys import ApiKeyOut
 from ledgerline.settings import get_settings
 from ledgerline.store import api_keys as store
 from ledgerline.store.api_keys import ApiKey
-from ledgerline.store.events import add_event
 from ledgerline.store.records import Page
 from ledgerline.store.tenants import find_tenant
 
@@ -84,6 +82,10 @@ def key_event(key: ApiKey, type: str, at: datetime, *, revoked_at: datetime | No
               ) -> Callable[[TransactWrite], None]:
     """The key's outbox event: the key as `GET /v1/api-keys/{id}` shows it, never its secret or digest.
     A key has no version; its events are sequence 1 (created) and 2 (revoked)."""
+    # Imported here: the authorizer imports this module for `authenticate` and needs neither at cold start
+    from ledgerline.schemas.api_keys import ApiKeyOut
+    from ledgerline.store.events import add_event
+
     shown = ApiKeyOut.model_validate(key)
     if revoked_at is not None:
         shown = shown.model_copy(update={"revoked_at": revoked_at})
