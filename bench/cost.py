@@ -141,7 +141,7 @@ def measure(ledger: Ledger) -> dict[str, Any]:
                                                                     "amount": Decimal("100.00")}))
     for _ in range(50):
         invoices.post(ledger.tenant, ledger.draft()["id"])
-    run("list page (50 invoices)", lambda: list_invoices(ledger.tenant, status=None, customer_id=None, from_date=None,
+    run("list page (50 invoices)", lambda: list_invoices(ledger.tenant, statuses=None, customer_id=None, from_date=None,
                                                          to_date=None, today=today(), limit=50, start_key=None))
     run("trial balance", lambda: reports.trial_balance(ledger.tenant, today()))
     with metered() as whole:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -137,8 +138,14 @@ def _webhook_deliveries(t: TenantObjects) -> list[str]:
 
 
 def _reminders(t: TenantObjects) -> list[str]:
-    # A posted invoice is due in 30 days: reminding it as of a later date makes its first reminder.
-    return [t.post(f"/v1/invoices/{t.posted()['id']}/reminders", {"date": "2099-01-01"})["id"]]
+    # An invoice that fell due a month ago: reminding it today makes its first reminder (a reminder may not
+    # be dated after today, issue 11.27).
+    past = date.today() - timedelta(days=60)
+    draft = t.post("/v1/invoices", {"customer_id": t.customer(), "issue_date": str(past),
+                                    "due_date": str(past + timedelta(days=30)),
+                                    "lines": [{"description": "Consulting", "unit_price": "100.00"}]})
+    invoice = t.post(f"/v1/invoices/{draft['id']}/post")
+    return [t.post(f"/v1/invoices/{invoice['id']}/reminders")["id"]]
 
 
 def _events(t: TenantObjects) -> list[str]:

@@ -69,6 +69,7 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("PUT", "/v1/dunning-policy"): lambda b: (None, {"levels": [{"days_after_due": 7, "title": "Reminder",
                                                                  "message": "Please pay", "fee": "5"}],
                                                      "fee_account_id": b.accounts["4000"]}),
+    ("PATCH", "/v1/tenant"): lambda b: (None, {"default_tax_code_id": b.tax_codes["GST10"]}),
     ("POST", "/v1/bulk/invoices"): lambda b: (None, {"items": [{"data": _invoice_body(b)}]}),
     ("POST", "/v1/bulk/receipts"): lambda b: (None, {"items": [{"data": _receipt_body(b)}]}),
     ("POST", "/v1/bulk/journal-entries"): lambda b: (None, {"items": [{"data": _journal_body(b)}]}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 import httpx
@@ -29,8 +30,10 @@ def test_posting_renders_the_pdf_and_the_cli_reminds(server, http):
     tenant = server.create_tenant(name="Zürich Trading AG", currency="CHF", country="CH")
     headers = {"Authorization": f"Bearer {tenant['api_key']}"}
     customer = http.post("/v1/parties", json={"name": "Łódź 東京 GmbH"}, headers=headers).json()["id"]
+    today = datetime.now(UTC).date()
     draft = http.post("/v1/invoices", headers=headers, json={
-        "customer_id": customer, "issue_date": "2030-01-10", "due_date": "2030-01-31",
+        "customer_id": customer, "issue_date": str(today - timedelta(days=40)),
+        "due_date": str(today - timedelta(days=30)),
         "lines": [{"description": "Beratung", "quantity": "2", "unit_price": "500.00"}]}).json()
     invoice = http.post(f"/v1/invoices/{draft['id']}/post", headers=headers).json()
 
@@ -42,8 +45,16 @@ def test_posting_renders_the_pdf_and_the_cli_reminds(server, http):
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages)
     assert invoice["number"] in text and "Łódź 東京 GmbH" in text and "CHF 1,000.00" in text
 
-    # Days later, as an operator: the job marks the invoice overdue and creates the first reminder
-    run = server.cli("reminders", "run", "--date", "2030-02-08", "--tenant", tenant["tenant_id"])
+    # As an operator: a dry run for a later day says what will happen and writes nothing; a later day
+    # without --dry-run is refused
+    ahead = str(today + timedelta(days=30))
+    dry = server.cli("reminders", "run", "--date", ahead, "--tenant", tenant["tenant_id"], "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout)["dry_run"] is True and json.loads(dry.stdout)["reminders_created"] == 1
+    assert server.cli("reminders", "run", "--date", ahead, "--tenant", tenant["tenant_id"]).returncode == 2
+    assert http.get(f"/v1/invoices/{invoice['id']}/reminders", headers=headers).json()["data"] == []
+    # Today's run marks the invoice overdue and creates the first reminder
+    run = server.cli("reminders", "run", "--tenant", tenant["tenant_id"])
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
     assert (report["marked_overdue"], report["reminders_created"]) == (1, 1)

@@ -58,6 +58,7 @@ def test_a_batch_over_its_cap_is_refused_whole_before_anything_is_written(books,
             "receipts": {"customer_id": customer, "amount": "10.00", "account_id": books.accounts["1010"]},
             "journal-entries": {"lines": [{"account_id": books.accounts["6000"], "debit": "1"},
                                           {"account_id": books.accounts["1010"], "credit": "1"}]}}[resource]
+    before = books.events()
     response = books.call("POST", f"/v1/bulk/{resource}", {"items": items(*[data] * (cap + 1))})
     assert response.status_code == 422
     error = response.json()["error"]
@@ -67,7 +68,7 @@ def test_a_batch_over_its_cap_is_refused_whole_before_anything_is_written(books,
               "journal-entries": "/v1/journal-entries"}[resource]
     expected = 1 if resource == "parties" else 0  # the customer made above
     assert len(list_all(books.api, listed, books.headers)) == expected
-    assert books.events() == []
+    assert books.events() == before
 
 
 def test_empty_batches_and_repeated_keys_are_refused(books):
@@ -175,3 +176,79 @@ def test_bulk_routes_need_the_scopes_of_their_single_item_posts(books):
         response = books.api.post(f"/v1/bulk/{resource}", json={"items": items({})}, headers=headers)
         assert response.status_code == 403 and response.json()["error"]["code"] == "missing_scope"
     assert books.api.post("/v1/bulk/parties", json={"items": items({"name": "x"})}).status_code == 401
+
+
+# ---------------------------------------------------------------------- operations (issue 11.26)
+
+
+def test_bulk_parties_takes_operations_that_create_and_update(books):
+    existing = books.customer("Globex")
+    result = bulk(books, "parties", {"operations": [
+        {"operation": "create", "data": {"name": "Initech"}},
+        {"operation": "update", "id": existing, "data": {"email": "ap@globex.example"}},
+        {"data": {"name": "Hooli"}},  # create is the default
+        {"operation": "update", "id": "pty_01AAAAAAAAAAAAAAAAAAAAAAAA", "data": {"name": "Nobody"}},
+        {"operation": "update", "id": existing, "version": 1, "data": {"name": "Stale"}},
+        {"operation": "update", "id": existing, "data": {"colour": "red"}},
+    ]})
+    assert [(r["index"], r["operation"], r["success"], r["status"]) for r in result["results"]] == [
+        (0, "create", True, 201), (1, "update", True, 200), (2, "create", True, 201), (3, "update", False, 404),
+        (4, "update", False, 412), (5, "update", False, 422)]
+    updated = result["results"][1]["data"]
+    assert (updated["id"], updated["name"], updated["email"], updated["version"]) == (
+        existing, "Globex", "ap@globex.example", 2)
+    assert result["results"][4]["error"]["code"] == "version_mismatch"
+    assert books.get(f"/v1/parties/{existing}")["name"] == "Globex"
+    assert "party.updated" in books.events()
+
+
+def test_bulk_invoices_update_drafts_and_post_them(books):
+    customer = books.customer()
+    draft = books.draft(customer)
+    result = bulk(books, "invoices", {"post": True, "operations": [
+        {"operation": "update", "id": draft["id"], "idempotency_key": "fix-1",
+         "data": {"reference": "PO-9", "lines": [line(books, "50.00")]}},
+        {"operation": "create", "data": {"customer_id": customer, "lines": [line(books)]}},
+    ]})
+    assert [(r["operation"], r["success"], r["status"]) for r in result["results"]] == [
+        ("update", True, 200), ("create", True, 201)]
+    posted = result["results"][0]["data"]
+    assert (posted["id"], posted["reference"], posted["status"], posted["total"]) == (
+        draft["id"], "PO-9", "awaiting_payment", "55.00")
+    assert posted["lines"][0]["quantity"] == "1"  # an unset field of a line takes its default, as in PATCH
+    # Retrying the batch's update with its key replays; updating the posted invoice is refused
+    again = bulk(books, "invoices", {"post": True, "operations": [
+        {"operation": "update", "id": draft["id"], "idempotency_key": "fix-1",
+         "data": {"reference": "PO-9", "lines": [line(books, "50.00")]}}]})
+    assert again["results"][0]["success"] and again["results"][0]["data"]["number"] == posted["number"]
+    late = bulk(books, "invoices", {"operations": [{"operation": "update", "id": draft["id"], "data": {"notes": "x"}}]})
+    assert (late["results"][0]["status"], late["results"][0]["error"]["code"]) == (409, "invalid_state")
+
+
+def test_operations_are_checked_as_a_batch(books):
+    # update without an id, create with one, both lists, neither, an update of receipts: refused whole (422)
+    for body in ({"operations": [{"operation": "update", "data": {"name": "A"}}]},
+                 {"operations": [{"operation": "create", "id": "pty_x", "data": {"name": "A"}}]},
+                 {"operations": [{"data": {"name": "A"}}], "items": [{"data": {"name": "B"}}]},
+                 {},
+                 {"operations": [{"operation": "delete", "id": "pty_x", "data": {}}]}):
+        assert bulk(books, "parties", body, expect=422)["error"]["code"] == "validation_error"
+    assert bulk(books, "parties", {"operations": [{"data": {"name": "A"}}] * 101}, expect=422)["error"][
+        "param"] == "operations"
+    receipt_update = {"operations": [{"operation": "update", "id": "rct_x", "data": {}}]}
+    assert bulk(books, "receipts", receipt_update, expect=422)["error"]["param"].startswith("operations.0")
+    assert list_all(books.api, "/v1/parties", books.headers) == []
+
+
+def test_an_update_of_another_tenants_record_is_a_404_and_changes_nothing(books, make_tenant, api):
+    other = Books(api, *(lambda t: (t.tenant_id, t.headers))(make_tenant()))
+    foreign_party = other.customer("Theirs")
+    foreign_draft = other.draft(foreign_party)
+    parties = bulk(books, "parties", {"operations": [
+        {"operation": "update", "id": foreign_party, "data": {"name": "Mine now"}}]})
+    invoices = bulk(books, "invoices", {"post": True, "operations": [
+        {"operation": "update", "id": foreign_draft["id"], "data": {"reference": "x"}}]})
+    for result in (parties, invoices):
+        assert (result["results"][0]["status"], result["results"][0]["error"]["code"]) == (404, "resource_missing")
+    assert other.get(f"/v1/parties/{foreign_party}")["name"] == "Theirs"
+    assert other.invoice(foreign_draft["id"])["status"] == "draft"

@@ -65,6 +65,18 @@ def test_function_checks_the_scope_the_authorizer_passed(tenant):
     assert json.loads(response["body"])["error"]["code"] == "missing_scope"
 
 
+def test_function_refuses_an_unknown_query_parameter(tenant):
+    # Issue 11.22: through Mangum too, `?customer=` (a typo of customer_id) is a 400, not every invoice
+    ids = {"tenant_id": tenant.tenant_id, "key_id": key_id(tenant)}
+    event = load_event("api/list_invoices.json", **ids)
+    event["queryStringParameters"] = {"limit": "10", "customer": "pty_x"}
+    event["multiValueQueryStringParameters"] = {"limit": ["10"], "customer": ["pty_x"]}
+    response = handler("invoices")(event, LambdaContext())
+    assert response["statusCode"] == 400, response["body"]
+    error = json.loads(response["body"])["error"]
+    assert (error["code"], error["param"]) == ("unknown_parameter", "customer")
+
+
 def test_tenant_function_reads_settings(tenant):
     ids = {"tenant_id": tenant.tenant_id, "key_id": key_id(tenant)}
     response = handler("tenant")(load_event("api/get_tenant.json", **ids), LambdaContext())

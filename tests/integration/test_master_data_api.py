@@ -104,6 +104,16 @@ def test_create_and_get_a_tax_code_with_the_rate_as_a_percentage_string(api, ten
     assert read.status_code == 200 and read.json() == tax_code
 
 
+def test_a_tax_code_without_account_books_to_the_sales_tax_account(api, tenant):
+    # Issue 11.28: account_id defaults to the tenant's sales tax account (2200), named in the tenant's settings
+    created = api.post("/v1/tax-codes", json={"code": unique("GST"), "name": "GST", "rate": "10"},
+                       headers=tenant.headers)
+    assert created.status_code == 201, created.text
+    accounts = api.get("/v1/tenant", headers=tenant.headers).json()["system_accounts"]
+    sales_tax = api.get(f"/v1/accounts/{accounts['sales_tax']}", headers=tenant.headers).json()
+    assert created.json()["account_id"] == sales_tax["id"] and sales_tax["code"] == "2200"
+
+
 def test_trailing_zeros_of_a_rate_do_not_change_what_is_read_back(api, tenant):
     tax_code = create(api, tenant.headers, "tax-codes", rate="10.00")
     assert tax_code["rate"] == api.get(f"/v1/tax-codes/{tax_code['id']}", headers=tenant.headers).json()["rate"]
@@ -337,7 +347,7 @@ BAD_CREATES = [
     ("tax-codes", {"rate": "-1"}, {"rate"}),
     ("tax-codes", {"rate": "ten"}, {"rate"}),
     ("tax-codes", {"rate": None}, {"rate"}),
-    ("tax-codes", {"account_id": None}, {"account_id"}),
+    ("tax-codes", {"account_id": 42}, {"account_id"}),  # was None, which now means the sales tax account (11.28)
     ("tax-codes", {"account_id": "acc_doesnotexist"}, {"account_id"}),
     ("tax-codes", {"active": "maybe"}, {"active"}),
 ]

@@ -6,13 +6,14 @@ import importlib
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
 
+from ledgerline import clock
 from ledgerline.local import cli
 from ledgerline.pdf import blobs
 from ledgerline.pdf.blobs import MemoryBlobStore
@@ -23,7 +24,20 @@ from tests.conftest import load_event
 from tests.integration.books import Books
 from tests.lambda_context import LambdaContext
 
-ISSUE, DUE = date(2030, 1, 10), date(2030, 1, 31)  # in the future, so only the job makes the invoice overdue
+ISSUE, DUE = date(2030, 1, 10), date(2030, 1, 31)  # in the future: the tests travel there with the clock
+REAL_UTC_NOW = clock.utc_now
+
+
+@pytest.fixture(autouse=True)
+def real_clock() -> Iterator[None]:
+    yield
+    clock.utc_now = REAL_UTC_NOW
+
+
+def travel_to(day: date) -> None:
+    """Make `day` today for everything that reads the clock's day (the job, reads of invoice statuses).
+    The job only writes for today or earlier (issue 11.27), so time travel is how the tests run it later."""
+    clock.utc_now = lambda: datetime.combine(day, time(9), UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +49,9 @@ def store() -> Iterator[MemoryBlobStore]:
 
 
 def run(books: Books, days_after_due: int) -> job.RunReport:
-    return job.run(DUE + timedelta(days=days_after_due), [books.tenant_id])
+    day = DUE + timedelta(days=days_after_due)
+    travel_to(day)
+    return job.run(day, [books.tenant_id])
 
 
 def overdue_invoice(books: Books, customer: str | None = None, **fields) -> dict:
@@ -60,7 +76,7 @@ def test_time_travel_across_the_levels(books: Books):
     assert (first.overdue_invoices, first.marked_overdue, first.reminders_created) == (1, 1, 0)
     assert books.invoice(invoice["id"])["status"] == "overdue"
     assert run(books, 1).marked_overdue == 0
-    # The stored status answers the overdue filter, though the due date is later than today
+    # The stored status answers the overdue filter
     listed = books.get("/v1/invoices?status=overdue")["data"]
     assert [i["id"] for i in listed] == [invoice["id"]]
     assert run(books, 6).reminders_created == 0
@@ -193,6 +209,10 @@ def test_deleting_a_reminder_voids_its_fee_invoice(books: Books):
 def test_reminding_by_hand(books: Books):
     invoice = overdue_invoice(books)
     path = f"/v1/invoices/{invoice['id']}/reminders"
+    # Not for a day after today: it would mark the invoice overdue and date the reminder ahead of time
+    ahead = books.call("POST", path, {"date": str(DUE + timedelta(days=2))}, expect=422).json()["error"]
+    assert ahead["param"] == "date"
+    travel_to(DUE + timedelta(days=2))
     early = books.call("POST", path, {"date": str(DUE)}, expect=409).json()["error"]
     assert early["code"] == "not_overdue"
     levels = [books.post(path, {"date": str(DUE + timedelta(days=2))})["level"] for _ in range(3)]
@@ -229,6 +249,7 @@ def test_the_dunning_policy_api(books: Books):
 
 def test_the_scheduled_job_and_the_renderer_run_from_their_sample_events(books: Books, store):
     invoice = overdue_invoice(books)
+    travel_to(date(2030, 2, 8))  # the day the sample event is scheduled for
     assert books.tenant_id in set(all_tenant_ids())  # the directory the daily run walks
     # The Scheduler's event (scheduled 8 days after the due date), for this tenant only
     event = load_event("scheduler/daily.json") | {"tenant_id": books.tenant_id}
@@ -247,6 +268,7 @@ def test_the_scheduled_job_and_the_renderer_run_from_their_sample_events(books: 
 
 def test_the_cli_runs_the_job_for_a_date(books: Books, capsys):
     invoice = overdue_invoice(books)
+    travel_to(date(2030, 2, 7))
     assert cli.main(["reminders", "run", "--date", "2030-02-07", "--tenant", books.tenant_id]) == 0
     out = capsys.readouterr().out
     report = json.loads(out[out.index("{\n"):])
@@ -263,3 +285,49 @@ def test_a_deactivated_tenant_reminds_nobody(books: Books):
     report = run(books, 10)
     assert (report.overdue_invoices, report.reminders_created) == (0, 0)
     assert reminders_of_invoice(books.tenant_id, invoice["id"]) == []
+
+
+def test_a_run_for_a_future_day_is_refused_and_a_dry_run_writes_nothing(books: Books, capsys):
+    # Issue 11.27: `reminders run --date <future day>` wrote: the invoice stayed overdue and a reminder was
+    # dated in the future. Given an invoice due on DUE, today before it
+    invoice = overdue_invoice(books)
+    travel_to(DUE - timedelta(days=5))
+    later = str(DUE + timedelta(days=7))
+    # A real run for a later day is refused, by the CLI and by the job
+    assert cli.main(["reminders", "run", "--date", later, "--tenant", books.tenant_id]) == 2
+    assert "after today" in capsys.readouterr().err
+    with pytest.raises(job.FutureRunRefused):
+        job.run(DUE + timedelta(days=7), [books.tenant_id])
+    # A dry run says what that day's run will do, and writes nothing
+    events_before = books.events()
+    assert cli.main(["reminders", "run", "--date", later, "--tenant", books.tenant_id, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    report = json.loads(out[out.index("{\n"):])
+    assert (report["dry_run"], report["marked_overdue"], report["reminders_created"]) == (True, 1, 1)
+    assert report["reminder_ids"] == []
+    assert report["actions"] == [{"tenant_id": books.tenant_id, "invoice_id": invoice["id"],
+                                  "invoice_number": invoice["number"], "marked_overdue": True,
+                                  "reminder_level": 1, "reminder_fee": None}]
+    assert books.events() == events_before and reminders_of(books, invoice) == []
+    assert books.invoice(invoice["id"])["status"] == "awaiting_payment"
+    assert books.get("/v1/invoices?status=overdue")["data"] == []
+    # When the day comes, the real run does what the dry run said
+    travel_to(DUE + timedelta(days=7))
+    done = job.run(DUE + timedelta(days=7), [books.tenant_id])
+    assert (done.marked_overdue, done.reminders_created, done.actions) == (1, 1, report["actions"])
+
+
+def test_an_invoice_stored_overdue_ahead_of_time_reads_as_not_overdue_today(books: Books):
+    # Data an earlier version wrote with a future run: stored `overdue`, but not due yet today
+    from ledgerline.services.reminders import load_policy, process_invoice
+
+    invoice = overdue_invoice(books)
+    travel_to(DUE - timedelta(days=5))
+    process_invoice(books.tenant_id, invoice["id"], DUE + timedelta(days=1), load_policy(books.tenant_id))
+    assert books.invoice(invoice["id"])["status"] == "awaiting_payment"
+    assert books.get("/v1/invoices?status=overdue")["data"] == []
+    assert [i["id"] for i in books.get("/v1/invoices?status=awaiting_payment")["data"]] == [invoice["id"]]
+    # and once it is past due, it is overdue
+    travel_to(DUE + timedelta(days=1))
+    assert books.invoice(invoice["id"])["status"] == "overdue"
+    assert [i["id"] for i in books.get("/v1/invoices?status=overdue")["data"]] == [invoice["id"]]

@@ -69,7 +69,9 @@ def test_the_event_log_lists_filters_and_pages_newest_first(books):
     second = books.draft(customer)
     books.post(f"/v1/invoices/{first['id']}/post", expect=200)
     everything = books.get("/v1/events?limit=100")["data"]
-    assert [e["type"] for e in everything] == ["invoice.posted", "invoice.created", "invoice.created"]
+    # newest first; before the invoices, the tenant's own creation, its admin key and the customer (issue 11.24)
+    assert [e["type"] for e in everything] == ["invoice.posted", "invoice.created", "invoice.created",
+                                               "party.created", "api_key.created", "tenant.created"]
     event = everything[0]
     assert set(event) == {"object", "id", "type", "created_at", "tenant_id", "object_type", "object_id", "sequence",
                           "data"}
@@ -81,12 +83,12 @@ def test_the_event_log_lists_filters_and_pages_newest_first(books):
     assert len(books.get("/v1/events?type=invoice.created&type=invoice.posted")["data"]) == 3
     assert {e["object_id"] for e in books.get(f"/v1/events?object_id={second['id']}")["data"]} == {second["id"]}
     today = event["created_at"][:10]
-    assert len(books.get(f"/v1/events?from_date={today}&to_date={today}")["data"]) == 3
+    assert len(books.get(f"/v1/events?from_date={today}&to_date={today}")["data"]) == 6
     assert books.get("/v1/events?to_date=2020-01-01")["data"] == []
     # pages
-    page = books.get("/v1/events?limit=2")
-    assert page["has_more"] and len(page["data"]) == 2
-    rest = books.get(f"/v1/events?limit=2&cursor={page['next_cursor']}")
+    page = books.get("/v1/events?limit=3")
+    assert page["has_more"] and len(page["data"]) == 3
+    rest = books.get(f"/v1/events?limit=3&cursor={page['next_cursor']}")
     assert [e["id"] for e in page["data"] + rest["data"]] == [e["id"] for e in everything]
     assert not rest["has_more"]
 
@@ -228,7 +230,7 @@ def test_another_tenants_events_endpoints_and_deliveries_are_404(api, books, mak
     endpoint = subscribe(books)
     books.draft(books.customer())
     delivery = books.post(f"/v1/webhooks/{endpoint['id']}/test", expect=202)
-    (event,) = books.get("/v1/events")["data"]
+    (event,) = books.get("/v1/events?type=invoice.created")["data"]
     other = make_tenant()
     for method, path, body in [
         ("GET", f"/v1/events/{event['id']}", None),
@@ -242,7 +244,9 @@ def test_another_tenants_events_endpoints_and_deliveries_are_404(api, books, mak
         ("POST", f"/v1/webhook-deliveries/{delivery['id']}/retry", None),
     ]:
         assert_error(api.request(method, path, json=body, headers=other.headers), 404, "resource_missing")
-    assert api.get("/v1/events", headers=other.headers).json()["data"] == []
+    # the other tenant's log holds only its own creation (tenant.created, api_key.created)
+    assert {e["object_id"] for e in api.get("/v1/events", headers=other.headers).json()["data"]} <= {
+        other.tenant_id, *(k["id"] for k in api.get("/v1/api-keys", headers=other.headers).json()["data"])}
     assert api.get("/v1/webhooks", headers=other.headers).json()["data"] == []
     assert books.get(f"/v1/webhooks/{endpoint['id']}")["enabled"] is True
 

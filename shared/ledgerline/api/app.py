@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 
 from ledgerline.api import errors
+from ledgerline.api.query_parameters import check_query_parameters
 from ledgerline.api.rate_limit import rate_limit_headers
 from ledgerline.observability import logger
 from ledgerline.schemas.errors import ERROR_RESPONSES
@@ -66,7 +67,8 @@ def create_app(*routers: APIRouter, title: str = "Ledgerline API") -> FastAPI:
     app = FastAPI(title=title, version="1.0.0", description=DESCRIPTION, servers=SERVERS, openapi_tags=TAGS,
                   docs_url=None, redoc_url=None)
     for router in routers:
-        app.include_router(router, responses=ERROR_RESPONSES)
+        # Unknown query parameters are a 400 on every route (api/query_parameters.py)
+        app.include_router(router, responses=ERROR_RESPONSES, dependencies=[Depends(check_query_parameters)])
     errors.install(app)
 
     @app.middleware("http")

@@ -7,6 +7,7 @@ same `error` body, through api/errors.py), so a client handles both the same way
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
@@ -14,36 +15,59 @@ from pydantic import BaseModel, ValidationError
 
 from ledgerline.api import errors
 from ledgerline.domain.errors import LedgerlineError
-from ledgerline.schemas.bulk import BulkItem, BulkItemResult, BulkResult
+from ledgerline.schemas.bulk import BulkItemResult, BulkOperation, BulkResult
 from ledgerline.services.bulk import DraftNotPosted
 
 # (fields, idempotency key) -> the created object as the API shows it
 UseCase = Callable[[dict[str, Any], str | None], dict[str, Any]]
+# (id, changes, expected version, idempotency key) -> the updated object as the API shows it
+UpdateUseCase = Callable[[str, dict[str, Any], int | None, str | None], dict[str, Any]]
 
 
-def run_items(request: Request, items: list[BulkItem], schema: type[BaseModel], use_case: UseCase) -> BulkResult:
-    """Process the items in order, each on its own: one failing does not stop or undo the others."""
-    results = [_run_item(request, index, item, schema, use_case) for index, item in enumerate(items)]
+@dataclass(frozen=True)
+class Kind:
+    """What a bulk route does with each operation: the schemas that validate `data`, and the use cases."""
+
+    create_schema: type[BaseModel]
+    create: UseCase
+    update_schema: type[BaseModel] | None = None
+    update: UpdateUseCase | None = None
+    # The changes a validated PATCH body makes (default: the fields it sets)
+    changes: Callable[[Any], dict[str, Any]] = lambda body: body.model_dump(exclude_unset=True)
+
+
+def run_items(request: Request, operations: list[BulkOperation], kind: Kind) -> BulkResult:
+    """Process the operations in order, each on its own: one failing does not stop or undo the others."""
+    results = [_run_item(request, index, operation, kind) for index, operation in enumerate(operations)]
     succeeded = sum(result.success for result in results)
     return BulkResult(processed=len(results), succeeded=succeeded, failed=len(results) - succeeded, results=results)
 
 
-def _run_item(request: Request, index: int, item: BulkItem, schema: type[BaseModel],
-              use_case: UseCase) -> BulkItemResult:
+def _run_item(request: Request, index: int, item: BulkOperation, kind: Kind) -> BulkItemResult:
     def failed(status: int, error: dict[str, Any], data: dict[str, Any] | None = None) -> BulkItemResult:
-        return BulkItemResult(index=index, success=False, status=status, idempotency_key=item.idempotency_key,
-                              data=data, error=error)
+        return BulkItemResult(index=index, operation=item.operation, success=False, status=status,
+                              idempotency_key=item.idempotency_key, data=data, error=error)
 
+    updating = item.operation == "update"
+    schema = kind.update_schema if updating else kind.create_schema
+    if schema is None or (updating and kind.update is None):  # the batch schema already refuses these
+        return failed(422, errors.describe_validation(request, [{"loc": ("operation",), "msg": "not supported"}]))
     try:
-        fields = schema.model_validate(item.data).model_dump()
+        validated = schema.model_validate(item.data)
+        fields = kind.changes(validated) if updating else validated.model_dump()
     except ValidationError as exc:
         return failed(422, errors.describe_validation(request, exc.errors()))
     try:
-        created = use_case(fields, item.idempotency_key)
+        if updating:
+            assert kind.update is not None and item.id is not None
+            done = kind.update(item.id, fields, item.version, item.idempotency_key)
+        else:
+            done = kind.create(fields, item.idempotency_key)
     except DraftNotPosted as exc:
         return failed(*errors.describe_domain_error(request, exc.cause), data=exc.draft)
     except LedgerlineError as exc:
         return failed(*errors.describe_domain_error(request, exc))
     except Exception as exc:  # noqa: BLE001 - logged with the request id; the other items' results must still reach the client
         return failed(500, errors.describe_unexpected(request, exc))
-    return BulkItemResult(index=index, success=True, status=201, idempotency_key=item.idempotency_key, data=created)
+    return BulkItemResult(index=index, operation=item.operation, success=True, status=200 if updating else 201,
+                          idempotency_key=item.idempotency_key, data=done)

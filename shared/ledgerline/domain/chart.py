@@ -34,6 +34,7 @@ SYSTEM_ACCOUNT_CODES: dict[str, str] = {
     "rounding": "7900",
     "fx": "7950",
     "retained_earnings": "3100",
+    "sales_tax": SALES_TAX_ACCOUNT,
 }
 
 DEFAULT_CHART: tuple[AccountTemplate, ...] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from ledgerline.domain.errors import Conflict
+from ledgerline.domain.errors import Conflict, FieldIssue, ValidationFailed
 
 
 class InvoiceStatus(StrEnum):
@@ -28,11 +28,41 @@ class InvalidState(Conflict):
     code = "invalid_state"
 
 
+# `status=open` in a list: an invoice that still waits for money, whether or not it is past its due date.
+OPEN_STATUS_FILTER = "open"
+INVOICE_OPEN_STATUSES = (InvoiceStatus.AWAITING_PAYMENT.value, InvoiceStatus.OVERDUE.value)
+INVOICE_STATUS_FILTERS: dict[str, tuple[str, ...]] = {
+    **{status.value: (status.value,) for status in InvoiceStatus},
+    OPEN_STATUS_FILTER: INVOICE_OPEN_STATUSES,
+}
+
+# Receipts and journal entries are posted, and may be reversed.
+POSTED_STATUS_FILTERS: dict[str, tuple[str, ...]] = {"posted": ("posted",), "reversed": ("reversed",)}
+
+
 def effective_status(status: str, due_date: date | None, amount_due_positive: bool, today: date) -> InvoiceStatus:
-    """`overdue` is read, not stored by writes: an open invoice past its due date with money due."""
-    if status == InvoiceStatus.AWAITING_PAYMENT and due_date is not None and due_date < today and amount_due_positive:
+    """`overdue` is read from the due date, whatever is stored: an open invoice past its due date with
+    money due. The reminders job stores `overdue` for the day it runs; an invoice stored `overdue` that is
+    not past its due date today (a run for a later day marked it) still reads as awaiting payment."""
+    if status not in INVOICE_OPEN_STATUSES:
+        return InvoiceStatus(status)
+    if due_date is not None and due_date < today and amount_due_positive:
         return InvoiceStatus.OVERDUE
-    return InvoiceStatus(status)
+    return InvoiceStatus.AWAITING_PAYMENT
+
+
+def status_filter(values: list[str], filters: dict[str, tuple[str, ...]], *,
+                  param: str = "status") -> frozenset[str] | None:
+    """The statuses a list's `status` parameter asks for: repeated (`status=a&status=b`) or comma-separated
+    (`status=a,b`), each a status or a group such as `open`. None when not given (no filter)."""
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    if not names:
+        return None
+    unknown = [name for name in names if name not in filters]
+    if unknown:
+        message = f"unknown status '{unknown[0]}'; use one or more of {', '.join(filters)}"
+        raise ValidationFailed(f"{param}: {message}", param=param, details=[FieldIssue(param, message)])
+    return frozenset(status for name in names for status in filters[name])
 
 
 def require_status(noun: str, status: str, allowed: tuple[str, ...], action: str) -> None:

@@ -25,6 +25,13 @@ EVENT_TYPES: frozenset[str] = frozenset({
     "journal_entry.posted", "journal_entry.reversed",
     "period.closed",
     "webhook_endpoint.disabled",
+    # Master data, keys and the tenant (issue 11.24): the object as the API shows it, never a secret
+    "party.created", "party.updated", "party.archived",
+    "item.created", "item.updated", "item.archived",
+    "account.created", "account.updated", "account.archived",
+    "tax_code.created", "tax_code.updated", "tax_code.archived",
+    "api_key.created", "api_key.revoked",
+    "tenant.created", "tenant.updated", "tenant.deactivated",
 })
 WILDCARD = "*"
 PING = "ping"  # sent by POST /v1/webhooks/{id}/test to that endpoint only, never logged as an event

@@ -238,7 +238,8 @@ def cmd_webhooks_listen(args: argparse.Namespace) -> int:
 
 
 def cmd_reminders_run(args: argparse.Namespace) -> int:
-    """The daily dunning job for a date (default today), for every tenant or one."""
+    """The daily dunning job for a date (default today), for every tenant or one; a later date only
+    with --dry-run, which writes nothing."""
     from ledgerline.clock import today
     from ledgerline.observability import logger
     from ledgerline.reminders import job
@@ -249,7 +250,10 @@ def cmd_reminders_run(args: argparse.Namespace) -> int:
     with local_database():
         if args.tenant and find_tenant(args.tenant) is None:
             raise CliError(f"no tenant {args.tenant}")
-        report = job.run(day, [args.tenant] if args.tenant else None)
+        try:
+            report = job.run(day, [args.tenant] if args.tenant else None, dry_run=args.dry_run)
+        except job.FutureRunRefused as exc:
+            return _fail(exc.message, 2)
     print(json.dumps(report.as_dict(), indent=2))
     return 1 if report.failures else 0
 
@@ -371,8 +375,19 @@ def parser() -> argparse.ArgumentParser:
 
     dunning = commands.add_parser("reminders", help="payment reminders (dunning)").add_subparsers(
         dest="action", required=True, metavar="action")
-    run = dunning.add_parser("run", help="run the daily reminders job: mark overdue invoices, create due reminders")
-    run.add_argument("--date", type=_day, help="YYYY-MM-DD; default today (UTC). Later dates show what will happen")
+    run = dunning.add_parser(
+        "run", help="run the daily reminders job for a day: mark the invoices overdue on that day, create the "
+                    "reminders due on it (writes, with events)",
+        description="Run the daily reminders job for one day (default today, UTC), as the schedule does: every open "
+                    "invoice past its due date on that day is marked overdue (event invoice.overdue) and gets the "
+                    "reminder of the dunning level due that day (event reminder.created, dated that day, with its "
+                    "fee invoice if the level has a fee). This writes. The day may be today or earlier (to catch "
+                    "up a missed run); a later day is refused unless --dry-run, which prints what the run would do "
+                    "and writes nothing. Prints a JSON report; exit 1 if an invoice failed, 2 if refused.")
+    run.add_argument("--date", type=_day,
+                     help="YYYY-MM-DD, today (UTC) or earlier; default today. A later date needs --dry-run")
+    run.add_argument("--dry-run", action="store_true",
+                     help="print what the run would do (any date, also a future one) and write nothing")
     run.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
     run.set_defaults(run=cmd_reminders_run)
 

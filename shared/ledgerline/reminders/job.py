@@ -9,6 +9,10 @@ EventBridge Scheduler invokes it once a day (template.yaml, `RemindersJobFunctio
 `{"scheduled_time": "<aws.scheduler.scheduled-time>"}`; the day is the scheduled time's UTC date, so a
 retry later on keeps the day it was meant for. `date` (YYYY-MM-DD) and `tenant_id` may be given to run
 another day or one tenant (the CLI does: `ledgerline reminders run --date`).
+
+A run writes for its day: it stores `overdue` and dates reminders on it. So a day after today is refused
+(it would mark invoices that are not due yet and date reminders in the future); `dry_run` runs any day and
+reports what the run would do, writing nothing. Days before today are allowed (a missed run caught up).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ledgerline.clock import today
-from ledgerline.domain.errors import LedgerlineError
+from ledgerline.domain.errors import InvalidRequest, LedgerlineError
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.observability import logger
 from ledgerline.services import reminders
@@ -38,14 +42,25 @@ class RunReport:
     marked_overdue: int = 0
     reminders_created: int = 0
     failures: int = 0
+    dry_run: bool = False
     reminder_ids: list[str] = field(default_factory=list)
+    # What was done (or, in a dry run, would be done), per invoice that needed something
+    actions: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "date": self.date.isoformat()}
 
 
-def run(day: date, tenant_ids: Iterable[str] | None = None) -> RunReport:
-    report = RunReport(day)
+class FutureRunRefused(InvalidRequest):
+    code = "future_date"
+
+
+def run(day: date, tenant_ids: Iterable[str] | None = None, *, dry_run: bool = False) -> RunReport:
+    if day > today() and not dry_run:
+        raise FutureRunRefused(f"Cannot run the reminders job for {day.isoformat()}, after today "
+                               f"({today().isoformat()}): it would mark invoices overdue and date reminders ahead "
+                               "of time. Use a dry run to see what it will do.", param="date")
+    report = RunReport(day, dry_run=dry_run)
     for tenant_id in tenant_ids if tenant_ids is not None else all_tenant_ids():
         report.tenants += 1
         run_tenant(tenant_id, day, report)
@@ -65,7 +80,7 @@ def run_tenant(tenant_id: str, day: date, report: RunReport) -> None:
         for invoice in page.items:
             report.overdue_invoices += 1
             try:
-                outcome = reminders.process_invoice(tenant_id, invoice.id, day, policy)
+                outcome = reminders.process_invoice(tenant_id, invoice.id, day, policy, dry_run=report.dry_run)
             except LedgerlineError as exc:
                 # One invoice that cannot be handled (a locked period for the fee, contention that outlasted
                 # the retries) must not stop the run for everybody; the next run tries again.
@@ -76,10 +91,25 @@ def run_tenant(tenant_id: str, day: date, report: RunReport) -> None:
             report.marked_overdue += outcome.marked_overdue
             if outcome.reminder is not None:
                 report.reminders_created += 1
-                report.reminder_ids.append(outcome.reminder.id)
+                if not report.dry_run:
+                    report.reminder_ids.append(outcome.reminder.id)
+            if outcome.marked_overdue or outcome.reminder is not None:
+                report.actions.append(_action(tenant_id, invoice.number, outcome))
         if page.next_key is None:
             return
         start_key = page.next_key
+
+
+def _action(tenant_id: str, invoice_number: str | None, outcome: reminders.Outcome) -> dict[str, Any]:
+    reminder = outcome.reminder
+    return {
+        "tenant_id": tenant_id,
+        "invoice_id": outcome.invoice_id,
+        "invoice_number": invoice_number,
+        "marked_overdue": outcome.marked_overdue,
+        "reminder_level": int(reminder.level) if reminder is not None else None,
+        "reminder_fee": str(reminder.fee) if reminder is not None and reminder.fee else None,
+    }
 
 
 def day_of(event: dict[str, Any]) -> date:
@@ -94,4 +124,4 @@ def day_of(event: dict[str, Any]) -> date:
 
 def on_schedule(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     tenant = event.get("tenant_id")
-    return run(day_of(event), [tenant] if tenant else None).as_dict()
+    return run(day_of(event), [tenant] if tenant else None, dry_run=bool(event.get("dry_run"))).as_dict()

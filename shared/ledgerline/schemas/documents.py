@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
@@ -102,6 +102,13 @@ class InvoiceUpdate(Input):
     notes: Text | None = None
     prices_include_tax: StrictBool = None  # type: ignore[assignment]
     lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+
+    def changes(self) -> dict[str, Any]:
+        """What the PATCH changes: the fields it sets; a line's unset fields take their defaults, as on create."""
+        changes = self.model_dump(exclude_unset=True)
+        if self.lines is not None:
+            changes["lines"] = [line.model_dump() for line in self.lines]
+        return changes
 
 
 class LineOut(Output):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, StrictBool
+from pydantic import ConfigDict, Field, StrictBool
 
 from ledgerline.schemas.common import Code, DecimalOut, Input, Name, Rate, Timestamps
 
@@ -14,7 +14,7 @@ class TaxCodeCreate(Input):
     code: Code
     name: Name
     rate: Rate
-    account_id: str
+    account_id: str | None = Field(None, description="The tax account; default the tenant's sales tax account (2200)")
     active: StrictBool = True
 
 

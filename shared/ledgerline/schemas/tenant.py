@@ -45,6 +45,9 @@ class TenantUpdate(Input):
     credit_note_number_format: str = Field(None, max_length=40)  # type: ignore[assignment]
     prices_include_tax: StrictBool = None  # type: ignore[assignment]
     cash_rounding: StrictBool = None  # type: ignore[assignment]
+    default_tax_code_id: str | None = Field(
+        None, max_length=64,
+        description="An active tax code applied to invoice lines that name none (nor does their item); null: none")
 
 
 class SystemAccountsOut(BaseModel):
@@ -56,6 +59,7 @@ class SystemAccountsOut(BaseModel):
     rounding: str
     fx: str
     retained_earnings: str
+    sales_tax: str | None = None
 
 
 class TenantOut(Timestamps):
@@ -78,5 +82,7 @@ class TenantOut(Timestamps):
     credit_note_number_format: str
     prices_include_tax: bool
     cash_rounding: bool
+    default_tax_code_id: str | None = Field(
+        None, description="Applied to invoice lines that name no tax code, nor does their item")
     system_accounts: SystemAccountsOut | None = Field(
         None, description="Accounts posting uses by default: receivable, customer credit, sales, rounding, FX")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+
+from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import utc_now
 from ledgerline.domain import api_keys as rules
@@ -76,7 +79,7 @@ def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: da
             details=[FieldIssue("expires_at", "must be in the future")],
         )
     key, secret = new_key(principal.tenant_id, name, key_scopes, expires_at)
-    store.insert(key)
+    store.insert(key, key_event(key, "api_key.created", key.created_at))
     return key, secret
 
 
@@ -107,6 +110,26 @@ def _secret_shown_once(stored: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def key_event(key: ApiKey, type: str, at: datetime, *, revoked_at: datetime | None = None
+              ) -> Callable[[TransactWrite], None]:
+    """The key's outbox event: the key as `GET /v1/api-keys/{id}` shows it, never its secret or digest.
+    A key has no version; its events are sequence 1 (created) and 2 (revoked)."""
+    # Imported here: the authorizer imports this module for `authenticate` and needs neither at cold start
+    from ledgerline.schemas.api_keys import ApiKeyOut
+    from ledgerline.store.events import add_event
+
+    shown = ApiKeyOut.model_validate(key)
+    if revoked_at is not None:
+        shown = shown.model_copy(update={"revoked_at": revoked_at})
+    data = shown.model_dump(mode="json")
+
+    def write(tx: TransactWrite) -> None:
+        add_event(tx, tenant_id=key.tenant_id, type=type, object_type="api_key", object_id=key.id,
+                  sequence=1 if revoked_at is None else 2, data=data, at=at)
+
+    return write
+
+
 def list_keys(tenant_id: str, *, limit: int, start_key: dict | None) -> Page[ApiKey]:
     return store.list_api_keys(tenant_id, limit=limit, start_key=start_key)
 
@@ -120,7 +143,8 @@ def revoke(principal: Principal, key_id: str) -> ApiKey:
     beyond = scopes.exceeding(key.scopes, principal.scopes)
     if beyond:
         raise Forbidden(f"A key cannot revoke a key with scopes it lacks: {', '.join(beyond)}", param="id")
-    store.mark_revoked(key, utc_now())
+    now = utc_now()
+    store.mark_revoked(key, now, key_event(key, "api_key.revoked", now, revoked_at=now))
     return key
 
 
@@ -131,7 +155,7 @@ def revoke_all(tenant_id: str) -> int:
         page = store.list_api_keys(tenant_id, limit=100, start_key=start_key)
         for key in page.items:
             if key.revoked_at is None:
-                store.mark_revoked(key, now)
+                store.mark_revoked(key, now, key_event(key, "api_key.revoked", now, revoked_at=now))
                 revoked += 1
         if page.next_key is None:
             return revoked
@@ -148,14 +172,14 @@ def rotate_admin_key(tenant_id: str) -> tuple[ApiKey, str, list[str]]:
     if tenant.status != TenantStatus.ACTIVE:
         raise Conflict(f"Tenant {tenant_id} is deactivated", param="tenant_id", code="tenant_deactivated")
     key, secret = new_key(tenant_id, ADMIN_KEY_NAME, [scopes.ADMIN], None)
-    store.insert(key)
+    store.insert(key, key_event(key, "api_key.created", key.created_at))
     now, revoked, start_key = utc_now(), [], None
     while True:
         page = store.list_api_keys(tenant_id, limit=100, start_key=start_key)
         for old in page.items:
             if (old.id != key.id and old.revoked_at is None and old.name == ADMIN_KEY_NAME
                     and list(old.scopes) == [scopes.ADMIN]):
-                store.mark_revoked(old, now)
+                store.mark_revoked(old, now, key_event(old, "api_key.revoked", now, revoked_at=now))
                 revoked.append(old.id)
         if page.next_key is None:
             return key, secret, revoked

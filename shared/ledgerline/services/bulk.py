@@ -12,6 +12,7 @@ from typing import Any
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.schemas.parties import PartyOut
 from ledgerline.services import invoices, journal_entries, master_data, receipts
+from ledgerline.services.idempotency import once
 from ledgerline.store.parties import Party
 
 
@@ -28,11 +29,39 @@ def create_party(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
     return master_data.create_once(Party, PartyOut, tenant_id, fields, idempotency_key)
 
 
+def update_party(tenant_id: str, party_id: str, changes: dict[str, Any], expected_version: int | None,
+                 idempotency_key: str | None) -> dict[str, Any]:
+    """PATCH /v1/parties/{id}, one operation of a bulk request."""
+    def run() -> dict[str, Any]:
+        updated = master_data.update(Party, tenant_id, party_id, changes, expected_version)
+        return PartyOut.model_validate(updated).model_dump(mode="json")
+
+    payload = {"id": party_id, "version": expected_version, "data": changes}
+    return once(tenant_id, idempotency_key, "update_party", payload, run)
+
+
 def create_invoice(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None, *,
                    post: bool) -> dict[str, Any]:
     """Create a draft and, when asked, post it. Creating and posting are two steps with their own
     idempotency records (`<key>` and `<key>:post`), so a retry finishes what a failed attempt began."""
     draft = invoices.create_draft(tenant_id, fields, idempotency_key)
+    if not post:
+        return draft
+    post_key = f"{idempotency_key}:post" if idempotency_key is not None else None
+    try:
+        return invoices.post(tenant_id, draft["id"], post_key)
+    except LedgerlineError as exc:
+        raise DraftNotPosted(draft, exc) from exc
+
+
+def update_invoice(tenant_id: str, invoice_id: str, changes: dict[str, Any], expected_version: int | None,
+                   idempotency_key: str | None, *, post: bool) -> dict[str, Any]:
+    """PATCH a draft and, when asked, post it (`<key>` and `<key>:post`, as for a create)."""
+    def run() -> dict[str, Any]:
+        return invoices.represent(invoices.update_draft(tenant_id, invoice_id, changes, expected_version))
+
+    payload = {"id": invoice_id, "version": expected_version, "data": changes}
+    draft = once(tenant_id, idempotency_key, "update_invoice", payload, run)
     if not post:
         return draft
     post_key = f"{idempotency_key}:post" if idempotency_key is not None else None

@@ -59,7 +59,10 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
                 "tax_code_id": first.tax_code_id,
             }
         ]
-    priced = price_lines(tenant, requested, currency=invoice.currency, prices_include_tax=include_tax)
+    # Lines given here are sales lines (the tenant's default tax code applies); an amount takes the invoice's code
+    default_tax = tenant.default_tax_code_id if fields.get("lines") is not None else None
+    priced = price_lines(tenant, requested, currency=invoice.currency, prices_include_tax=include_tax,
+                         default_tax_code_id=default_tax)
     total = priced.totals.total
     if total <= 0:
         raise invalid("lines", "a credit note must credit a positive amount")

@@ -130,7 +130,8 @@ def _fill(invoice: Invoice, tenant: Tenant, fields: dict[str, Any]) -> None:
     rate = conversion(tenant, currency, fields.get("exchange_rate")).rate
     include_tax = fields.get("prices_include_tax")
     include_tax = tenant.prices_include_tax if include_tax is None else include_tax
-    priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax)
+    priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax,
+                         default_tax_code_id=tenant.default_tax_code_id)
     due_date = fields.get("due_date")
     if due_date is None:
         terms = next(

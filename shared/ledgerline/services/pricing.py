@@ -61,8 +61,11 @@ class _Lookup:
 
 
 def price_lines(
-    tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool, field: str = "lines"
+    tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool, field: str = "lines",
+    default_tax_code_id: str | None = None,
 ) -> PricedDocument:
+    """Priced lines. A line's tax code is its own, else its item's, else `default_tax_code_id` (the tenant's
+    default, for sales lines); the line then names the code that was applied."""
     lookup = _Lookup(tenant.id)
     issues: list[FieldIssue] = []
     resolved: list[dict[str, Any]] = []
@@ -87,12 +90,15 @@ def price_lines(
         if account is None or account.archived:
             issues.append(FieldIssue(f"{where}.account_id", f"no account with id '{values['account_id']}'"))
         values["tax_rate"], values["tax_account_id"] = Decimal(0), None
+        by_default = not values.get("tax_code_id") and default_tax_code_id is not None
+        values["tax_code_id"] = values.get("tax_code_id") or default_tax_code_id
         if values.get("tax_code_id"):
             tax_code = lookup.get(TaxCode, values["tax_code_id"])
             if tax_code is None or tax_code.archived or not tax_code.active:
-                issues.append(
-                    FieldIssue(f"{where}.tax_code_id", f"no active tax code with id '{values['tax_code_id']}'")
-                )
+                issues.append(FieldIssue(f"{where}.tax_code_id", (
+                    f"the tenant's default tax code '{values['tax_code_id']}' is not active; name a tax code or "
+                    "change default_tax_code_id" if by_default
+                    else f"no active tax code with id '{values['tax_code_id']}'")))
             else:
                 values["tax_rate"], values["tax_account_id"] = tax_code.rate, tax_code.account_id
         resolved.append(values)

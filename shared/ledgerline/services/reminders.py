@@ -126,12 +126,14 @@ class Outcome:
     reminder: Reminder | None = None
 
 
-def process_invoice(tenant_id: str, invoice_id: str, day: date, policy: Policy) -> Outcome:
-    """The job's work on one invoice for `day`; safe to repeat and to run concurrently."""
-    return retrying(lambda: _process(tenant_id, invoice_id, day, policy))
+def process_invoice(tenant_id: str, invoice_id: str, day: date, policy: Policy, *, dry_run: bool = False) -> Outcome:
+    """The job's work on one invoice for `day`; safe to repeat and to run concurrently. With `dry_run`
+    the outcome says what it would do (the overdue mark, the reminder it would create) and nothing is
+    written."""
+    return retrying(lambda: _process(tenant_id, invoice_id, day, policy, dry_run))
 
 
-def _process(tenant_id: str, invoice_id: str, day: date, policy: Policy) -> Outcome:
+def _process(tenant_id: str, invoice_id: str, day: date, policy: Policy, dry_run: bool = False) -> Outcome:
     invoice = load(Invoice, tenant_id, invoice_id)
     outcome = Outcome(invoice_id)
     if invoice.status not in OPEN or not dunning.is_overdue(invoice.due_date, invoice.amount_due, day):
@@ -144,7 +146,7 @@ def _process(tenant_id: str, invoice_id: str, day: date, policy: Policy) -> Outc
         return outcome
     tenant = load_tenant(tenant_id) if level is not None else None
     outcome.marked_overdue = mark
-    outcome.reminder = _write(tenant, invoice, level, day, policy, mark=mark)
+    outcome.reminder = _write(tenant, invoice, level, day, policy, mark=mark, dry_run=dry_run)
     return outcome
 
 
@@ -153,11 +155,15 @@ def _existing(tenant_id: str, invoice_id: str) -> list[ExistingReminder]:
 
 
 def _write(tenant: Tenant | None, invoice: Invoice, level: DunningLevel | None, day: date, policy: Policy, *,
-           mark: bool) -> Reminder | None:
+           mark: bool, dry_run: bool = False) -> Reminder | None:
     """One transaction: the overdue mark and/or the reminder (and its fee invoice), conditional on the
-    invoice being exactly as read."""
+    invoice being exactly as read. A dry run returns the reminder it would create and writes nothing."""
     now = utc_now()
     reminder = _reminder(invoice, level, day, now) if level else None
+    if dry_run:
+        if reminder is not None and level is not None and level.fee and tenant is not None:
+            reminder.fee, reminder.fee_currency = level.fee, tenant.base_currency
+        return reminder
     fee_write = None
     if reminder is not None and level is not None and level.fee and tenant is not None:
         fee_invoice, fee_write = _fee_invoice(tenant, invoice, reminder, level, day, policy)
@@ -263,6 +269,8 @@ def create_next(tenant_id: str, invoice_id: str, day: date | None,
 
 
 def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
+    if day > today():  # it would mark the invoice overdue, and date the reminder, ahead of time
+        raise invalid("date", f"must not be after today ({today().isoformat()})")
     policy = load_policy(tenant_id)
 
     def run() -> Reminder:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import utc_now
 from ledgerline.domain import chart, countries, periods
 from ledgerline.domain import tenants as rules
-from ledgerline.domain.errors import FieldIssue, PreconditionFailed, ValidationFailed
+from ledgerline.domain.errors import FieldIssue, NotFound, PreconditionFailed, ValidationFailed
 from ledgerline.domain.money import SUPPORTED_CURRENCIES
 from ledgerline.domain.scopes import ADMIN
 from ledgerline.ids import new_id
-from ledgerline.services.api_keys import ADMIN_KEY_NAME, new_key, revoke_all
+from ledgerline.schemas.tenant import TenantOut
+from ledgerline.services.api_keys import ADMIN_KEY_NAME, key_event, new_key, revoke_all
+from ledgerline.services.document_rules import snapshot
 from ledgerline.store.accounts import Account
-from ledgerline.store.records import assign, check_version, save_versioned
+from ledgerline.store.events import add_event
+from ledgerline.store.records import assign, check_version, load, save_versioned
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenant_setup import insert_tenant
 from ledgerline.store.tenants import SystemAccounts, Tenant, load_tenant
@@ -83,8 +89,26 @@ def create_tenant(
         for t in chart.tax_codes_for(tenant.country)
     ]
     admin_key, secret = new_key(tenant.id, ADMIN_KEY_NAME, [ADMIN], None)
-    insert_tenant(tenant, accounts, tax_codes, admin_key)
+    created = tenant_event(tenant, "tenant.created")
+    key_created = key_event(admin_key, "api_key.created", now)
+
+    def events(tx: TransactWrite) -> None:
+        created(tx)
+        key_created(tx)
+
+    insert_tenant(tenant, accounts, tax_codes, admin_key, events)
     return tenant, secret
+
+
+def tenant_event(tenant: Tenant, type: str) -> Callable[[TransactWrite], None]:
+    """The tenant's outbox event (`tenant.created`, `.updated`, `.deactivated`): the tenant as `GET /v1/tenant`
+    shows it after the change; call it for the transaction that saves the tenant."""
+
+    def write(tx: TransactWrite) -> None:
+        add_event(tx, tenant_id=tenant.id, type=type, object_type="tenant", object_id=tenant.id,
+                  sequence=(tenant.version or 0) + 1, data=snapshot(TenantOut, tenant), at=tenant.updated_at)
+
+    return write
 
 
 def _check_fixed_settings(base_currency: str, country: str) -> None:
@@ -114,7 +138,7 @@ def update_tenant(tenant_id: str, changes: dict[str, Any], expected_version: int
         )
     _apply(tenant, changes)
     tenant.updated_at = utc_now()
-    save_versioned(tenant)
+    save_versioned(tenant, tenant_event(tenant, "tenant.updated"))
     return tenant
 
 
@@ -123,7 +147,20 @@ def _apply(tenant: Tenant, changes: dict[str, Any]) -> None:
         template = changes.get(field)
         if template is not None and (reason := rules.number_format_error(template)):
             raise ValidationFailed(f"{field} {reason}", param=field, details=[FieldIssue(field, reason)])
+    default_tax = changes.get("default_tax_code_id")
+    if default_tax is not None and not _is_active_tax_code(tenant.id, default_tax):
+        reason = f"no active tax code with id '{default_tax}'"
+        raise ValidationFailed(f"default_tax_code_id: {reason}", param="default_tax_code_id",
+                               details=[FieldIssue("default_tax_code_id", reason)])
     assign(tenant, changes)
+
+
+def _is_active_tax_code(tenant_id: str, tax_code_id: str) -> bool:
+    try:
+        tax_code = load(TaxCode, tenant_id, tax_code_id)
+    except NotFound:
+        return False
+    return bool(tax_code.active and not tax_code.archived)
 
 
 def deactivate_tenant(tenant_id: str) -> Tenant:
@@ -137,7 +174,7 @@ def deactivate_tenant(tenant_id: str) -> Tenant:
             break
         tenant.status, tenant.updated_at = rules.TenantStatus.DEACTIVATED, utc_now()
         try:
-            save_versioned(tenant)
+            save_versioned(tenant, tenant_event(tenant, "tenant.deactivated"))
             break
         except PreconditionFailed:
             if attempt == 2:

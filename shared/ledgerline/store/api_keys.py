@@ -5,15 +5,19 @@ GSI1 (`T#<tid>#APIKEYS` / `<key id>`) lists a tenant's keys and finds one by id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.errors import NotFound
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
-from ledgerline.store.table import TableModel, connection, is_condition_failure, raise_if_retryable
+from ledgerline.store.table import TableModel, connection, is_condition_failure, raise_if_retryable, transaction
+
+Also = Callable[[TransactWrite], None] | None  # more items for the same transaction (the outbox event)
 
 
 def _tenant_keys(tenant_id: str) -> str:
@@ -64,20 +68,33 @@ def list_api_keys(tenant_id: str, *, limit: int, start_key: dict[str, Any] | Non
     return page_of(results, limit, index=ApiKey.gsi1)
 
 
-def mark_revoked(key: ApiKey, moment: datetime) -> None:
-    """Revoke once; revoking again keeps the first revocation time."""
+def mark_revoked(key: ApiKey, moment: datetime, also: Also = None) -> bool:
+    """Revoke once; revoking again keeps the first revocation time (and writes nothing, `also` included).
+    True when this call revoked the key."""
     connection()
+    condition = ApiKey.pk.exists() & ApiKey.revoked_at.does_not_exist()
     try:
-        key.update(
-            actions=[ApiKey.revoked_at.set(moment)], condition=ApiKey.pk.exists() & ApiKey.revoked_at.does_not_exist()
-        )
-    except UpdateError as exc:
+        if also is None:
+            key.update(actions=[ApiKey.revoked_at.set(moment)], condition=condition)
+        else:
+            with transaction() as tx:
+                tx.update(key, actions=[ApiKey.revoked_at.set(moment)], condition=condition)
+                also(tx)
+            key.revoked_at = moment
+    except (UpdateError, TransactWriteError) as exc:
         raise_if_retryable(exc)
         if not is_condition_failure(exc):
             raise
         key.refresh(consistent_read=True)
+        return False
+    return True
 
 
-def insert(key: ApiKey) -> None:
+def insert(key: ApiKey, also: Also = None) -> None:
     connection()
-    key.save(condition=ApiKey.pk.does_not_exist())
+    if also is None:
+        key.save(condition=ApiKey.pk.does_not_exist())
+        return
+    with transaction() as tx:
+        tx.save(key, condition=ApiKey.pk.does_not_exist())
+        also(tx)

@@ -44,11 +44,19 @@ def add_coded(tx: TransactWrite, record: CodedRecord) -> None:
     tx.save(record.guard(), condition=TableModel.pk.does_not_exist())
 
 
-def create_coded(record: CodedRecord) -> None:
-    _commit(lambda tx: add_coded(tx, record), record)
+Also = Callable[[TransactWrite], None] | None  # more items for the same transaction (the outbox event)
 
 
-def update_coded(record: CodedRecord, previous_code: str) -> None:
+def create_coded(record: CodedRecord, also: Also = None) -> None:
+    def write(tx: TransactWrite) -> None:
+        add_coded(tx, record)
+        if also is not None:
+            also(tx)
+
+    _commit(write, record)
+
+
+def update_coded(record: CodedRecord, previous_code: str, also: Also = None) -> None:
     """Save changes; when the code changed, move its reservation in the same transaction."""
 
     def write(tx: TransactWrite) -> None:
@@ -56,6 +64,8 @@ def update_coded(record: CodedRecord, previous_code: str) -> None:
         if record.code != previous_code:
             tx.delete(CodeGuard.for_code(record.tenant_id, record.PREFIX, previous_code))
             tx.save(record.guard(), condition=TableModel.pk.does_not_exist())
+        if also is not None:
+            also(tx)
 
     _commit(write, record)
 

@@ -10,7 +10,7 @@ each open invoice, `CREDIT#<date>#<id>` for each posted receipt or credit note w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -324,7 +324,7 @@ def invoices_open_at(tenant_id: str, day: date) -> Iterator[Invoice]:
 def list_invoices(
     tenant_id: str,
     *,
-    status: str | None,
+    statuses: Iterable[str] | None,
     customer_id: str | None,
     from_date: date | None,
     to_date: date | None,
@@ -332,23 +332,29 @@ def list_invoices(
     limit: int,
     start_key: dict[str, Any] | None,
 ) -> Page[Invoice]:
-    """Invoices by issue date. `overdue` is stored by the reminders job and also read from the due date
-    (an open invoice past its due date with money due is overdue before the job has run)."""
+    """Invoices by issue date, of any of `statuses` (as the API shows them). `overdue` is read from the due
+    date, as `InvoiceOut` does: an open invoice past its due date with money due is overdue before the
+    reminders job has run, and one the job stored `overdue` that is not past due today is awaiting payment."""
     condition: Condition | None = None
     if customer_id is not None:
         condition = Invoice.customer_id == customer_id
-    if status == "overdue":
-        condition = _and(
-            condition,
-            (Invoice.status == "overdue")
-            | ((Invoice.status == "awaiting_payment") & (Invoice.due_date < today) & (Invoice.amount_due > 0)),
-        )
-    elif status == "awaiting_payment":
-        condition = _and(
-            condition, (Invoice.status == status) & ((Invoice.due_date >= today) | (Invoice.amount_due <= 0))
-        )
-    elif status is not None:
-        condition = _and(condition, Invoice.status == status)
+    if statuses is not None:
+        past_due = (Invoice.due_date < today) & (Invoice.amount_due > 0)
+        is_open = Invoice.status.is_in(*Invoice.OPEN_STATUSES)
+        wanted = set(statuses)
+        if {"awaiting_payment", "overdue"} <= wanted:
+            by_status: list[Condition] = [is_open]
+        else:
+            by_status = [is_open & past_due] if "overdue" in wanted else []
+            if "awaiting_payment" in wanted:
+                by_status.append(is_open & ((Invoice.due_date >= today) | (Invoice.amount_due <= 0)))
+        closed = sorted(wanted - {"awaiting_payment", "overdue"})
+        if closed:
+            by_status.append(Invoice.status.is_in(*closed))
+        either = by_status[0]
+        for other in by_status[1:]:
+            either = either | other
+        condition = _and(condition, either)
     return list_documents(
         Invoice,
         tenant_id,

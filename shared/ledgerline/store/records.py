@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
 from pynamodb.attributes import MapAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.errors import NotFound, PreconditionFailed
 from ledgerline.store.item_size import check_item
@@ -19,6 +20,7 @@ from ledgerline.store.table import (
     is_condition_failure,
     key_of,
     raise_if_retryable,
+    transaction,
 )
 
 R = TypeVar("R", bound="TenantRecord")
@@ -102,13 +104,19 @@ def check_start_key(start_key: dict[str, Any] | None, attribute: str, partition:
         raise NotFound("cursor does not belong to this list", param="cursor")
 
 
-def save_versioned(record: TenantRecord) -> None:
-    """Save a record whose version the caller loaded; a concurrent change makes it fail."""
+def save_versioned(record: TableModel, also: Callable[[TransactWrite], None] | None = None) -> None:
+    """Save a record whose version the caller loaded; a concurrent change makes it fail. `also` adds
+    items to the same transaction (the change's outbox event)."""
     connection()
     check_item(record.serialize(), record.NOUN)
     try:
-        record.save()
-    except PutError as exc:
+        if also is None:
+            record.save()
+        else:
+            with transaction() as tx:
+                tx.save(record)
+                also(tx)
+    except (PutError, TransactWriteError) as exc:
         raise_if_retryable(exc)
         if is_condition_failure(exc):
             raise PreconditionFailed(

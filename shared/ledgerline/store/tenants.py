@@ -38,6 +38,7 @@ class SystemAccounts(MapAttribute):
     rounding = UnicodeAttribute()
     fx = UnicodeAttribute()
     retained_earnings = UnicodeAttribute()
+    sales_tax = UnicodeAttribute(null=True)  # the default account of new tax codes; absent on tenants made before
 
 
 class Tenant(TableModel):
@@ -61,6 +62,7 @@ class Tenant(TableModel):
     credit_note_number_format = UnicodeAttribute()
     prices_include_tax = BooleanAttribute()
     cash_rounding = BooleanAttribute()
+    default_tax_code_id = UnicodeAttribute(null=True)  # taxes a line that names no tax code, nor does its item
     system_accounts = SystemAccounts(null=True)
     closed_years = ListAttribute(of=NumberAttribute, null=True)
     created_at = UTCDateTimeAttribute()

@@ -1,4 +1,5 @@
-"""Bulk creation: many parties, invoices, receipts or journal entries in one request, each on its own.
+"""Bulk: many parties, invoices, receipts or journal entries in one request, each operation on its own
+(`create`, and `update` for parties and draft invoices).
 
 Each route needs the scope of its single-item POST. The response is 200 with one result per item;
 a batch over its cap (or with a repeated idempotency key) is a 422 before anything is written.
@@ -11,46 +12,53 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 
 from ledgerline.api.auth import require
-from ledgerline.api.bulk import run_items
+from ledgerline.api.bulk import Kind, run_items
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.bulk import BulkInvoices, BulkJournalEntries, BulkParties, BulkReceipts, BulkResult
-from ledgerline.schemas.documents import InvoiceCreate, JournalEntryCreate, ReceiptCreate
-from ledgerline.schemas.parties import PartyCreate
+from ledgerline.schemas.documents import InvoiceCreate, InvoiceUpdate, JournalEntryCreate, ReceiptCreate
+from ledgerline.schemas.parties import PartyCreate, PartyUpdate
 from ledgerline.services import bulk
 
 router = APIRouter(prefix="/v1/bulk", tags=["bulk"])
 
 
 @router.post("/parties", response_model=BulkResult, operation_id="bulk_create_parties",
-             summary="Create up to 100 parties; one result per item")
+             summary="Create or update up to 100 parties; one result per operation")
 def parties(body: BulkParties, request: Request, principal: Principal = Depends(require("parties:write"))) -> Any:
     """Each item is created as `POST /v1/parties` would; one failing item does not stop the others. The result
     lists each item's status and object or error."""
-    return run_items(request, body.items, PartyCreate,
-                     lambda fields, key: bulk.create_party(principal.tenant_id, fields, key))
+    tenant_id = principal.tenant_id
+    return run_items(request, body.as_operations(), Kind(
+        PartyCreate, lambda fields, key: bulk.create_party(tenant_id, fields, key),
+        PartyUpdate, lambda id, changes, version, key: bulk.update_party(tenant_id, id, changes, version, key)))
 
 
 @router.post("/invoices", response_model=BulkResult, operation_id="bulk_create_invoices",
-             summary="Create up to 50 draft invoices, and post them with \"post\": true; one result per item")
+             summary="Create or update up to 50 draft invoices, and post them with \"post\": true; one result per "
+                     "operation")
 def invoices(body: BulkInvoices, request: Request, principal: Principal = Depends(require("invoices:write"))) -> Any:
     """Each item is created (and posted, with `post`) as the single-item routes would; one failing item does
     not stop the others."""
-    return run_items(request, body.items, InvoiceCreate,
-                     lambda fields, key: bulk.create_invoice(principal.tenant_id, fields, key, post=body.post))
+    tenant_id = principal.tenant_id
+    return run_items(request, body.as_operations(), Kind(
+        InvoiceCreate, lambda fields, key: bulk.create_invoice(tenant_id, fields, key, post=body.post),
+        InvoiceUpdate, lambda id, changes, version, key: bulk.update_invoice(tenant_id, id, changes, version, key,
+                                                                             post=body.post),
+        changes=InvoiceUpdate.changes))
 
 
 @router.post("/receipts", response_model=BulkResult, operation_id="bulk_create_receipts",
-             summary="Record up to 100 receipts; one result per item")
+             summary="Record up to 100 receipts; one result per operation")
 def receipts(body: BulkReceipts, request: Request, principal: Principal = Depends(require("receipts:write"))) -> Any:
     """Each item is recorded as `POST /v1/receipts` would; one failing item does not stop the others."""
-    return run_items(request, body.items, ReceiptCreate,
-                     lambda fields, key: bulk.create_receipt(principal.tenant_id, fields, key))
+    return run_items(request, body.as_operations(), Kind(
+        ReceiptCreate, lambda fields, key: bulk.create_receipt(principal.tenant_id, fields, key)))
 
 
 @router.post("/journal-entries", response_model=BulkResult, operation_id="bulk_create_journal_entries",
-             summary="Post up to 100 manual journal entries; one result per item")
+             summary="Post up to 100 manual journal entries; one result per operation")
 def journal_entries(body: BulkJournalEntries, request: Request,
                     principal: Principal = Depends(require("journal-entries:write"))) -> Any:
     """Each item is posted as `POST /v1/journal-entries` would; one failing item does not stop the others."""
-    return run_items(request, body.items, JournalEntryCreate,
-                     lambda fields, key: bulk.create_journal_entry(principal.tenant_id, fields, key))
+    return run_items(request, body.as_operations(), Kind(
+        JournalEntryCreate, lambda fields, key: bulk.create_journal_entry(principal.tenant_id, fields, key)))

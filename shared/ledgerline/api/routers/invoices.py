@@ -11,8 +11,9 @@ from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import today
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.documents import INVOICE_STATUS_FILTERS, status_filter
 from ledgerline.schemas.common import Day
-from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceStatusValue, InvoiceUpdate, VoidRequest
+from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceUpdate, VoidRequest
 from ledgerline.services import invoices, pdfs
 from ledgerline.store.documents import Invoice, list_invoices
 from ledgerline.store.records import load
@@ -34,14 +35,19 @@ def create(body: InvoiceCreate, response: Response, idempotency_key: str | None 
 
 @router.get("", response_model=ListResponse[InvoiceOut], operation_id="list_invoices", summary="List invoices")
 def list_(page: PageRequest = Depends(),
-          status: InvoiceStatusValue | None = Query(None, description="overdue: open and past its due date"),
+          status: list[str] = Query([], description=(
+              "One or more of draft, awaiting_payment, overdue, paid, voided, and open (awaiting payment or "
+              "overdue), repeated or comma-separated: `status=awaiting_payment,overdue`. overdue: open and past "
+              "its due date")),
           customer_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Issued on or after"),
           to_date: Day | None = Query(None, description="Issued on or before"),
           principal: Principal = Depends(READ)) -> Any:
-    """Invoices by issue date, oldest first. Filter by `status` (`overdue` means open and past its due date),
-    `customer_id`, `from_date` and `to_date` (YYYY-MM-DD)."""
-    result = list_invoices(principal.tenant_id, status=status, customer_id=customer_id, from_date=from_date,
+    """Invoices by issue date, oldest first. Filter by `status` (repeated or comma-separated; `open` is
+    awaiting payment or overdue, `overdue` means open and past its due date), `customer_id`, `from_date` and
+    `to_date` (YYYY-MM-DD)."""
+    result = list_invoices(principal.tenant_id, statuses=status_filter(status, INVOICE_STATUS_FILTERS),
+                           customer_id=customer_id, from_date=from_date,
                            to_date=to_date, today=today(), limit=page.limit,
                            start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
@@ -70,10 +76,7 @@ def update(body: InvoiceUpdate, response: Response, id: str = INVOICE_ID,
            version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
     """Change a draft: the fields sent replace the draft's; sending `lines` replaces every line and prices the
     invoice again. Posted invoices are immutable (409): void them or credit them instead."""
-    changes = body.model_dump(exclude_unset=True)
-    if body.lines is not None:  # a line's unset fields take their defaults, like on create
-        changes["lines"] = [line.model_dump() for line in body.lines]
-    invoice = invoices.update_draft(principal.tenant_id, id, changes, version)
+    invoice = invoices.update_draft(principal.tenant_id, id, body.changes(), version)
     return with_etag(response, invoices.represent(invoice))
 
 

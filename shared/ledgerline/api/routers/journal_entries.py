@@ -9,6 +9,7 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
 from ledgerline.domain.journal import SourceType
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, ReverseRequest
@@ -35,11 +36,15 @@ def create(body: JournalEntryCreate, response: Response, idempotency_key: str | 
 @router.get("", response_model=ListResponse[JournalEntryOut], operation_id="list_journal_entries",
             summary="List journal entries, manual and posted by documents")
 def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(None),
+          status: list[str] = Query([], description="posted or reversed; repeated or comma-separated"),
           from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
     """Journal entries by date, oldest first: manual ones and those documents posted. Filter by `source_type`,
-    `from_date` and `to_date` (YYYY-MM-DD)."""
+    `status` (posted, reversed), `from_date` and `to_date` (YYYY-MM-DD)."""
     condition = JournalEntry.source_type == source_type.value if source_type else None
+    if (statuses := status_filter(status, POSTED_STATUS_FILTERS)) is not None:
+        by_status = JournalEntry.status.is_in(*sorted(statuses))
+        condition = by_status if condition is None else condition & by_status
     result = list_documents(JournalEntry, principal.tenant_id, from_date=from_date, to_date=to_date,
                             filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)

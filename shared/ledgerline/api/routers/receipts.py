@@ -9,6 +9,7 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import AllocateRequest, ReceiptCreate, ReceiptOut, ReverseRequest
 from ledgerline.services import receipts
@@ -32,10 +33,15 @@ def create(body: ReceiptCreate, response: Response, idempotency_key: str | None 
 
 @router.get("", response_model=ListResponse[ReceiptOut], operation_id="list_receipts", summary="List receipts")
 def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
+          status: list[str] = Query([], description="posted or reversed; repeated or comma-separated"),
           from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
-    """Receipts by date, oldest first. Filter by `customer_id`, `from_date` and `to_date` (YYYY-MM-DD)."""
+    """Receipts by date, oldest first. Filter by `customer_id`, `status` (posted, reversed),
+    `from_date` and `to_date` (YYYY-MM-DD)."""
     condition = Receipt.customer_id == customer_id if customer_id else None
+    if (statuses := status_filter(status, POSTED_STATUS_FILTERS)) is not None:
+        by_status = Receipt.status.is_in(*sorted(statuses))
+        condition = by_status if condition is None else condition & by_status
     result = list_documents(Receipt, principal.tenant_id, from_date=from_date, to_date=to_date,
                             filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
