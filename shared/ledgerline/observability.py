@@ -9,6 +9,8 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 
+from ledgerline.settings import get_settings
+
 SERVICE = "ledgerline"
 
 logger = Logger(service=SERVICE)
@@ -37,6 +39,7 @@ def instrument(handler: Callable[..., Any],
     def invoke(event: dict[str, Any], context: Any) -> Any:
         return handler(event, context)
 
+    get_settings()  # settings are validated at init: a misconfigured function refuses to start
     active = tracer()
     traced = active.capture_lambda_handler(invoke) if active else invoke
     with_metrics = metrics.log_metrics(traced)

@@ -35,6 +35,7 @@ from ledgerline.schemas.events import EventOut
 from ledgerline.settings import configure, get_settings
 from tests.conftest import load_event
 
+AWS_CURSOR = "a-cursor-secret-as-long-as-a-real-one-0123456789"
 T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 
@@ -222,13 +223,13 @@ def test_secrets_are_sealed_with_the_configured_key(restore_settings):
     with pytest.raises(SecretBoxError):
         unseal(token)
     configure(environment="aws", webhook_secrets_key=settings_module.LOCAL_WEBHOOK_SECRETS_KEY,
-              dynamodb_endpoint="http://127.0.0.1:1")
+              cursor_secret=AWS_CURSOR, dynamodb_endpoint="http://127.0.0.1:1")
     with pytest.raises(SecretBoxError):
         seal(secret)
 
 
 def test_loopback_webhooks_default_to_the_local_runtime_and_are_refused_in_aws():
     assert settings_module.Settings(environment="local").webhooks_allow_loopback is True
-    assert settings_module.Settings(environment="aws").webhooks_allow_loopback is False
+    assert settings_module.Settings(environment="aws", cursor_secret=AWS_CURSOR).webhooks_allow_loopback is False
     with pytest.raises(ValueError):
-        settings_module.Settings(environment="aws", webhooks_allow_loopback=True)
+        settings_module.Settings(environment="aws", cursor_secret=AWS_CURSOR, webhooks_allow_loopback=True)
