@@ -134,3 +134,120 @@ def test_in_lambda_two_authorization_headers_are_refused_by_the_function_and_the
     authorizer_event["multiValueHeaders"] = {"Authorization": twice}
     with pytest.raises(PermissionError, match="^Unauthorized$"):
         importlib.import_module("functions.authorizer.app").handler(authorizer_event, LambdaContext())
+
+
+# ------------------------------------------------------------------------- 19: URLs and text
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/hook\r\nX-Injected: 1", "http://127.0.0.1:9/ho ok",
+                                 "http://127.0.0.1:9/hook\x00", "http://127.0.0.1:0/hook", "http://127.0.0.1:/hook",
+                                 "http://127.1:9/hook", "http://127.0.0.1:9/hook#frag"])
+def test_webhook_urls_are_validated_strictly(api, tenant, url):
+    response = api.post("/v1/webhooks", json={"url": url, "events": ["*"]}, headers=tenant.headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["param"] == "url"
+
+
+def test_a_webhook_url_is_stored_normalised(api, tenant):
+    response = api.post("/v1/webhooks", json={"url": "HTTP://LocalHost:9", "events": ["*"]}, headers=tenant.headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["url"] == "http://localhost:9/"
+
+
+@pytest.mark.parametrize("path, body, field", [
+    ("/v1/parties", {"name": "Acme\x00"}, "name"),
+    ("/v1/items", {"code": "X1", "name": "Widget", "description": "ok\u0007"}, "description"),
+    ("/v1/api-keys", {"name": "k\x1b[2J", "scopes": ["admin"]}, "name"),
+])
+def test_control_characters_in_any_text_field_are_a_422_naming_it(api, tenant, path, body, field):
+    response = api.post(path, json=body, headers=tenant.headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["param"] == field
+
+
+def test_line_breaks_are_kept_in_multi_line_text(api, tenant):
+    response = api.post("/v1/items", json={"code": "X2", "name": "Widget", "description": "Line 1\nLine 2\tend"},
+                        headers=tenant.headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["description"] == "Line 1\nLine 2\tend"
+
+
+# ------------------------------------------------------------------------- 21: log lines
+
+
+def test_each_log_line_carries_its_own_request_and_tenant_ids_under_concurrency(make_tenant):
+    """Concurrent requests of different tenants, and a relay thread invoking a function meanwhile (as
+    `ledgerline dev` does): every line names its own request id and tenant, or its own invocation."""
+    import logging
+    import threading
+    import time
+
+    from fastapi import APIRouter, Depends
+    from fastapi.testclient import TestClient
+
+    from ledgerline.api.app import create_app
+    from ledgerline.api.auth import require
+    from ledgerline.observability import instrument, logger
+    from tests.lambda_context import LambdaContext
+
+    router = APIRouter()
+
+    @router.get("/v1/log-probe")
+    def probe(principal=Depends(require("tenant:read"))):  # noqa: ANN001, ANN202
+        logger.info("probe: before")
+        time.sleep(0.005)  # let the other requests and the relay interleave
+        logger.info("probe: after")
+        return {"tenant_id": principal.tenant_id}
+
+    def relay_target(event, context):  # noqa: ANN001, ANN202
+        logger.info("relay: before")
+        time.sleep(0.003)
+        logger.info("relay: after")
+
+    class Capture(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lines: list[dict] = []
+            self.setFormatter(logger.registered_formatter)
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.lines.append(json.loads(self.format(record)))
+
+    client = TestClient(create_app(router), raise_server_exceptions=False)
+    tenants = [make_tenant(name=f"Log Tenant {n}") for n in range(3)]
+    target = instrument(relay_target, correlation_id_path="id")
+    capture = Capture()
+    logger.addHandler(capture)
+    failures: list[str] = []
+
+    def requests(tenant) -> None:  # noqa: ANN001
+        for n in range(8):
+            response = client.get("/v1/log-probe", headers={**tenant.headers,
+                                                            "X-Request-ID": f"req-{tenant.tenant_id}-{n}"})
+            if response.status_code != 200:
+                failures.append(response.text)
+
+    def relay() -> None:
+        for n in range(20):
+            target({"id": f"evt-{n}"}, LambdaContext(aws_request_id=f"lambda-{n}"))
+
+    try:
+        threads = [threading.Thread(target=requests, args=(t,)) for t in tenants]
+        threads.append(threading.Thread(target=relay))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        logger._logger.removeHandler(capture)
+    assert not failures
+
+    probes = [line for line in capture.lines if line["message"].startswith("probe")]
+    relays = [line for line in capture.lines if line["message"].startswith("relay")]
+    assert len(probes) == 2 * 3 * 8 and len(relays) == 2 * 20
+    for line in probes:
+        assert line["request_id"].startswith(f"req-{line['tenant_id']}-"), line
+        assert "correlation_id" not in line and "function_request_id" not in line, line
+    for line in relays:
+        assert line["correlation_id"] == "evt-" + line["function_request_id"].removeprefix("lambda-"), line
+        assert "request_id" not in line and "tenant_id" not in line, line
