@@ -262,3 +262,12 @@ def test_a_valid_url_is_stored_normalised(url, normal):
     from ledgerline.domain.webhooks import normalised_url
 
     assert normalised_url(url) == normal
+
+
+def test_a_stored_url_that_is_no_longer_valid_fails_the_attempt_instead_of_crashing_the_sender():
+    from types import SimpleNamespace
+
+    from ledgerline.services.webhook_delivery import _send
+
+    response = _send(SimpleNamespace(url="https://hooks.example.com/a b"), None, T0, None)  # type: ignore[arg-type]
+    assert response.status_code is None and "destination refused" in response.error
