@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -17,15 +17,15 @@ class MultiLine:
     """Marks a text type whose values may hold line breaks and tabs (notes, descriptions, messages)."""
 
 
-_LINE_CHARACTERS = frozenset("\t\n\r")
+# Unicode category Cc (C0 controls, DEL, C1 controls); the multi-line set spares tab, LF and CR.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROLS_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _control_character(text: str, *, multi_line: bool) -> str | None:
-    """The first control character (Unicode category Cc: C0, DEL, C1) the text may not hold, if any."""
-    for char in text:
-        if unicodedata.category(char) == "Cc" and not (multi_line and char in _LINE_CHARACTERS):
-            return char
-    return None
+    """The first control character the text may not hold, if any."""
+    found = (_CONTROLS_BUT_LINES if multi_line else _CONTROLS).search(text)
+    return found.group() if found else None
 
 
 def _is_multi_line(annotation: Any) -> bool:
