@@ -52,6 +52,11 @@ def test_nested_lists_and_plain_models_are_checked_and_named():
     assert loc == ("bank_details",) and "iban:" in message
     levels = [{"days_after_due": 7, "title": "First\nreminder", "message": "Please pay"}]
     assert refusal(DunningPolicyUpdate, {"levels": levels})[0] == ("levels", 0, "title")
+    # a required Text field (pydantic keeps its marker on the field, not in the annotation) is multi-line too
+    levels = [{"days_after_due": 7, "title": "First reminder", "message": "Dear customer,\n\nplease pay."}]
+    assert DunningPolicyUpdate.model_validate({"levels": levels}).levels[0].message == "Dear customer,\n\nplease pay."
+    levels[0]["message"] = "Please pay\x00"
+    assert refusal(DunningPolicyUpdate, {"levels": levels})[0] == ("levels", 0, "message")
     assert refusal(WebhookCreate, {"url": "https://x.example/\r\nHost: evil", "events": ["*"]})[0] == ("url",)
 
 

@@ -46,8 +46,8 @@ def _check_text(value: Any, *, multi_line: bool, path: str = "") -> None:
         for index, item in enumerate(value):
             _check_text(item, multi_line=multi_line, path=f"{path}.{index}" if path else str(index))
     elif isinstance(value, BaseModel) and not isinstance(value, Input):  # Address, BankDetails; Inputs check
-        for name, field in type(value).model_fields.items():             # themselves
-            _check_text(getattr(value, name), multi_line=_is_multi_line(field.annotation),
+        for name in type(value).model_fields:                            # themselves
+            _check_text(getattr(value, name), multi_line=_multi_line_field(type(value), name),
                         path=f"{path}.{name}" if path else name)
 
 
@@ -74,7 +74,9 @@ class Input(BaseModel):
 @cache
 def _multi_line_field(model: type[BaseModel], name: str) -> bool:
     field = model.model_fields.get(name)
-    return field is not None and _is_multi_line(field.annotation)
+    # pydantic moves a bare `Text`'s metadata to the field; `Text | None` keeps it in the annotation.
+    return field is not None and (any(isinstance(meta, MultiLine) for meta in field.metadata)
+                                  or _is_multi_line(field.annotation))
 
 
 class Output(BaseModel):
