@@ -3,9 +3,9 @@
 from typing import Any
 
 from ledgerline.authorizer import authorize
-from ledgerline.observability import logger
+from ledgerline.observability import with_log_keys
 
 
-@logger.inject_lambda_context(clear_state=True)
+@with_log_keys
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return authorize(event)

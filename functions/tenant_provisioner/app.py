@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from ledgerline.observability import logger
+from ledgerline.observability import with_log_keys
 from ledgerline.provisioning.custom_resource import respond
 
 
-@logger.inject_lambda_context(clear_state=True)
+@with_log_keys
 def handler(event: dict[str, Any], context: Any) -> None:
     respond(event, context)

@@ -21,6 +21,12 @@ from ledgerline.settings import get_settings
 
 
 def bearer_token(event: APIGatewayAuthorizerRequestEvent) -> str | None:
+    """The key of the one `Authorization: Bearer` header; None (refused) for none, or for two or more:
+    which one is meant is ambiguous. (An authorizer can only answer 401; the functions answer 400
+    `duplicate_authorization` when a cached policy lets such a request through.)"""
+    multi = event.raw_event.get("multiValueHeaders") or {}
+    if any(k.lower() == "authorization" and isinstance(v, list) and len(v) > 1 for k, v in multi.items()):
+        return None
     header = next((v for k, v in (event.headers or {}).items() if k.lower() == "authorization"), None)
     if not header:
         return None

@@ -12,6 +12,8 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_WEBHOOK_SECRETS_KEY = "local-development-webhook-secrets-key"
+LOCAL_CURSOR_SECRET = "local-development-cursor-secret"
+MIN_CURSOR_SECRET_LENGTH = 32  # outside the local runtime; Secrets Manager generates 48 characters
 
 
 class Settings(BaseSettings):
@@ -24,7 +26,8 @@ class Settings(BaseSettings):
     dynamodb_port: int = 8000
     region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
     # Signs list cursors so a client cannot forge or tamper with one.
-    cursor_secret: SecretStr = SecretStr("local-development-cursor-secret")
+    # The development default is refused outside the local runtime (see _real_cursor_secret).
+    cursor_secret: SecretStr = SecretStr(LOCAL_CURSOR_SECRET)
     api_key_prefix: str = "ll_live_"
     host: str = "127.0.0.1"
     port: int = 3000
@@ -64,6 +67,16 @@ class Settings(BaseSettings):
             object.__setattr__(self, "webhooks_allow_loopback", self.is_local)
         elif self.webhooks_allow_loopback and not self.is_local:
             raise ValueError("webhooks_allow_loopback is for the local runtime only")
+        return self
+
+    @model_validator(mode="after")
+    def _real_cursor_secret(self) -> Settings:
+        # Anyone who knows the signing secret can forge cursors, so a deployment never runs on the
+        # development value (or on anything short enough to guess).
+        secret = self.cursor_secret.get_secret_value()
+        if not self.is_local and (secret == LOCAL_CURSOR_SECRET or len(secret) < MIN_CURSOR_SECRET_LENGTH):
+            raise ValueError(f"LEDGERLINE_CURSOR_SECRET must be set outside the local runtime, to a random string of "
+                             f"at least {MIN_CURSOR_SECRET_LENGTH} characters (not the development default)")
         return self
 
     @property

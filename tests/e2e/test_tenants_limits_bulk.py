@@ -61,7 +61,7 @@ def test_the_rate_limit_shows_in_the_headers_and_follows_the_cli_plan_changes(se
     run = server.cli("tenant", "deactivate", tenant["tenant_id"])
     assert run.returncode == 0, run.stderr
     refused = http.get("/v1/tenant", headers=auth)
-    assert refused.status_code == 401 and refused.json()["error"]["code"] == "api_key_revoked"
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "tenant_deactivated"  # issue 11.18
     # (exit 1: the command line was right, the command could not do it; issue 11.32)
     assert server.cli("tenant", "update", tenant["tenant_id"], "--plan", "starter").returncode == 1
     assert server.cli("tenant", "deactivate", "ten_00000000000000000000000000").returncode == 1

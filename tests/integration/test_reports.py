@@ -181,3 +181,27 @@ def test_closing_a_year_moves_profit_to_retained_earnings_and_locks_it(api, make
     assert books.call("POST", "/v1/periods/2025/close", expect=409).json()["error"]["code"] == "period_closed"
     books.call("POST", "/v1/periods/2026/close", expect=409)
     assert "period.closed" in books.events()
+
+
+def test_csv_exports_neutralise_formulas_in_names_and_descriptions_but_keep_numbers(api, make_tenant):
+    # Issue 11.17: a customer or a description that starts like a formula is text in the spreadsheet.
+    tenant = make_tenant()
+    books = Books(api, tenant.tenant_id, tenant.headers)
+    evil = books.customer('=HYPERLINK("http://evil.example","Pay here")')
+    books.posted(evil, [{"description": "Work", "unit_price": "100.00"}], issue_date="2026-01-05",
+                 due_date="2026-01-10")
+    books.post("/v1/journal-entries", {"date": "2026-01-06", "description": "@SUM(1+1)*cmd|' /C calc'!A0", "lines": [
+        {"account_id": books.accounts["6000"], "debit": "125.00"},
+        {"account_id": books.accounts["1010"], "credit": "125.00"}]})
+
+    aged = books.call("GET", "/v1/reports/aged-receivables?as_of=2026-03-31&format=csv", expect=200)
+    rows = list(csv.reader(io.StringIO(aged.text)))
+    assert rows[1][0] == "'" + '=HYPERLINK("http://evil.example","Pay here")'
+    assert rows[1][-1] == "100.00"
+
+    ledger = books.call("GET", f"/v1/reports/general-ledger?account_id={books.accounts['1010']}"
+                               "&from=2026-01-01&to=2026-12-31&format=csv", expect=200)
+    lines = list(csv.DictReader(io.StringIO(ledger.text)))
+    line = next(row for row in lines if row["entry_id"])
+    assert line["description"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert (line["credit"], line["running_balance"]) == ("125.00", "-125.00")

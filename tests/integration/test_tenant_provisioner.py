@@ -269,7 +269,7 @@ def test_delete_deactivates_the_tenant_revokes_its_keys_and_keeps_its_books(clou
                             f"Deactivated tenant {tenant_id} and revoked its keys; its books are kept")
     # And the admin key is refused (401), the tenant is deactivated, and its books are still there
     refused = api.get("/v1/tenant", headers=headers)
-    assert refused.status_code == 401 and refused.json()["error"]["code"] == "api_key_revoked"
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "tenant_deactivated"  # issue 11.18
     assert load_tenant(tenant_id).status == "deactivated"
     assert len(all_accounts(tenant_id)) == accounts
     from ledgerline.store.parties import Party

@@ -40,3 +40,21 @@ def test_a_key_is_usable_until_revoked_or_expired():
     assert not usable(revoked=False, expires_at=NOW - timedelta(days=1), now=NOW)
     assert not usable(revoked=True, expires_at=None, now=NOW)
     assert not usable(revoked=True, expires_at=NOW + timedelta(days=1), now=NOW)
+
+
+def test_a_child_key_never_outlives_its_parent():
+    # Issue 11.18: a key created by a short-lived key expires with it, at the latest.
+    import pytest
+
+    from ledgerline.domain.api_keys import child_expiry
+    from ledgerline.domain.errors import ValidationFailed
+
+    parent = NOW + timedelta(hours=1)
+    assert child_expiry(None, None) is None
+    assert child_expiry(NOW + timedelta(days=400), None) == NOW + timedelta(days=400)
+    assert child_expiry(None, parent) == parent  # no expiry of its own: the parent's
+    assert child_expiry(NOW + timedelta(minutes=5), parent) == NOW + timedelta(minutes=5)
+    assert child_expiry(parent, parent) == parent
+    with pytest.raises(ValidationFailed) as caught:
+        child_expiry(parent + timedelta(seconds=1), parent)
+    assert caught.value.param == "expires_at" and caught.value.details[0].field == "expires_at"

@@ -77,3 +77,43 @@ def test_garbage_is_refused_as_an_invalid_request(garbage):
 @given(st.text(max_size=200))
 def test_any_text_is_refused_with_invalid_cursor_and_never_crashes(text):
     assert_invalid(text)
+
+
+def _signed(payload: bytes) -> str:
+    """A cursor signed with the right secret around any payload (what a holder of the secret could forge)."""
+    from ledgerline.api.pagination import _signature
+
+    return _b64(payload) + "." + _signature(payload)
+
+
+@pytest.mark.parametrize("payload", [
+    b"not json", b"\xff\xfe", b"[]", b"null", b"42", b'"text"', b"{}", b'{"t":"ten_A","p":"/v1/parties"}',
+    b'{"k":[],"t":"ten_A","p":"/v1/parties"}', b'{"k":"PK","t":"ten_A","p":"/v1/parties"}',
+    b'{"k":{},"t":"ten_A","p":"/v1/parties"}', b'{"k":{"PK":{"S":"T#ten_A"}},"t":5,"p":"/v1/parties"}',
+])
+def test_a_malformed_payload_signed_with_the_right_secret_is_an_invalid_cursor(payload):
+    # Issue 11.20: the signature only proves who made the cursor; its contents are still checked.
+    assert_invalid(_signed(payload))
+
+
+@pytest.mark.parametrize("key", [
+    {"PK": {"S": "T#ten_A"}}, {"PK": "T#ten_A", "SK": "PARTY#1"}, {"PK": {"S": "T#ten_A"}, "SK": {"N": "1"}},
+    {"PK": {"S": "T#ten_A"}, "SK": {"S": ""}}, {"PK": {"S": "T#ten_A"}, "SK": {"S": "x"}, "X": {"S": "y"}},
+    {"PK": {"S": "T#ten_A"}, "SK": {"S": "x", "N": "1"}}, {"PK": {"S": ["T#ten_A"]}, "SK": {"S": "x"}},
+])
+def test_a_start_key_of_the_wrong_shape_is_an_invalid_cursor_not_a_database_error(key):
+    from ledgerline.store.records import check_start_key
+
+    with pytest.raises(InvalidRequest) as caught:
+        check_start_key(key, "PK", "T#ten_A")
+    assert caught.value.code == "invalid_cursor"
+
+
+def test_a_start_key_of_an_index_needs_the_index_keys_too():
+    from ledgerline.store.records import check_start_key
+
+    table_key = {"PK": {"S": "T#ten_A#INV#1"}, "SK": {"S": "DOC"}}
+    with pytest.raises(InvalidRequest):
+        check_start_key(table_key, "GSI1PK", "T#ten_A#INVOICES")
+    check_start_key(table_key | {"GSI1PK": {"S": "T#ten_A#INVOICES"}, "GSI1SK": {"S": "2026-01-01#inv_1"}},
+                    "GSI1PK", "T#ten_A#INVOICES")

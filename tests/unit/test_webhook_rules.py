@@ -35,6 +35,7 @@ from ledgerline.schemas.events import EventOut
 from ledgerline.settings import configure, get_settings
 from tests.conftest import load_event
 
+AWS_CURSOR = "a-cursor-secret-as-long-as-a-real-one-0123456789"
 T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 
@@ -222,13 +223,51 @@ def test_secrets_are_sealed_with_the_configured_key(restore_settings):
     with pytest.raises(SecretBoxError):
         unseal(token)
     configure(environment="aws", webhook_secrets_key=settings_module.LOCAL_WEBHOOK_SECRETS_KEY,
-              dynamodb_endpoint="http://127.0.0.1:1")
+              cursor_secret=AWS_CURSOR, dynamodb_endpoint="http://127.0.0.1:1")
     with pytest.raises(SecretBoxError):
         seal(secret)
 
 
 def test_loopback_webhooks_default_to_the_local_runtime_and_are_refused_in_aws():
     assert settings_module.Settings(environment="local").webhooks_allow_loopback is True
-    assert settings_module.Settings(environment="aws").webhooks_allow_loopback is False
+    assert settings_module.Settings(environment="aws", cursor_secret=AWS_CURSOR).webhooks_allow_loopback is False
     with pytest.raises(ValueError):
-        settings_module.Settings(environment="aws", webhooks_allow_loopback=True)
+        settings_module.Settings(environment="aws", cursor_secret=AWS_CURSOR, webhooks_allow_loopback=True)
+
+
+@pytest.mark.parametrize("url", [
+    "https://x.example/a\r\nX-Injected: 1", "https://x.example/a\nb", "https://x.example/a b", "https://x.example/\x00",
+    "https://x.example\x00.evil/", "https://x.example:0/", "https://x.example:00/", "https://x.example:+443/",
+    "https://x.example:443x/", "https://x.example:-1/", "https://x.example:/", "https:x.example/", "https:/x.example/",
+    "https://x.example\\@evil.example/", "https://exa mple.com/", "https://ex%61mple.com/", "https://-x.example/",
+    "https://x_y.example/", "https://x..example/", "https://0x7f.1/", "https://127.1/", "https://2130706433/",
+    "https://[::1%25eth0]/", "https://[1.2.3.4]/", "https://x.example/é", "https://x.example/\t", "\thttps://x.example/",
+    "https://@x.example/", "HTTPS://x.example/#", "https://x.example:65536/",
+])
+def test_urls_are_validated_strictly(url):
+    # Issue 11.19: controls, spaces, odd ports and hosts are refused rather than passed to the HTTP client.
+    with pytest.raises(ValueError):
+        parse_destination(url)
+
+
+@pytest.mark.parametrize("url, normal", [
+    ("HTTPS://Hooks.Example.COM:443/In?x=1", "https://hooks.example.com/In?x=1"),
+    ("https://hooks.example.com", "https://hooks.example.com/"),
+    ("https://hooks.example.com:8443/a%20b", "https://hooks.example.com:8443/a%20b"),
+    ("https://[2606:4700::1]:443/x", "https://[2606:4700::1]/x"),
+    ("https://93.184.215.14/x", "https://93.184.215.14/x"),
+    ("http://localhost:4000/x", "http://localhost:4000/x"),
+])
+def test_a_valid_url_is_stored_normalised(url, normal):
+    from ledgerline.domain.webhooks import normalised_url
+
+    assert normalised_url(url) == normal
+
+
+def test_a_stored_url_that_is_no_longer_valid_fails_the_attempt_instead_of_crashing_the_sender():
+    from types import SimpleNamespace
+
+    from ledgerline.services.webhook_delivery import _send
+
+    response = _send(SimpleNamespace(url="https://hooks.example.com/a b"), None, T0, None)  # type: ignore[arg-type]
+    assert response.status_code is None and "destination refused" in response.error

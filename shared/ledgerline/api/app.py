@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Depends, FastAPI, Request
 
 from ledgerline.api import errors
+from ledgerline.api.auth import authenticate_first
 from ledgerline.api.query_parameters import check_query_parameters
 from ledgerline.api.rate_limit import rate_limit_headers
 from ledgerline.observability import logger
@@ -78,12 +79,17 @@ def create_app(*routers: APIRouter, title: str = "Ledgerline API") -> FastAPI:
                or (event.get("requestContext") or {}).get("requestId")
                or str(uuid.uuid4()))
         request.state.request_id = rid
-        logger.append_keys(request_id=rid)
+        # Context-local log keys: this request's task and the threads it runs in see them, no other request.
+        logger.thread_safe_append_keys(request_id=rid)
         with idempotency.tracking(request.headers.get("idempotency-key")) as replays:
             try:
+                # Authentication first, before the body or any other parameter is read (api/auth.py).
+                principal = await authenticate_first(request)
+                if principal is not None:
+                    logger.thread_safe_append_keys(tenant_id=principal.tenant_id, key_id=principal.key_id)
                 response = await call_next(request)
-            except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become a 500 envelope
-                response = errors.unexpected(request, exc)
+            except Exception as exc:  # noqa: BLE001 - the one place errors outside the routes become an envelope
+                response = await errors.respond(request, exc)
         if replays.replayed:
             # The response is the first request's, answered again from its Idempotency-Key (as Stripe says it)
             response.headers["Idempotent-Replayed"] = "true"

@@ -169,3 +169,12 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return unexpected(request, exc)
+
+
+async def respond(request: Request, exc: Exception) -> JSONResponse:
+    """The response for an error raised outside the routes (the app's middleware): as the handlers map it."""
+    if isinstance(exc, errors.LedgerlineError):
+        return await _domain_error(request, exc)
+    if isinstance(exc, PynamoDBException):
+        return await _database_error(request, exc)
+    return unexpected(request, exc)

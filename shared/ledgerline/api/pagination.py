@@ -57,6 +57,8 @@ def encode_cursor(key: dict[str, Any], tenant_id: str, path: str) -> str:
 
 
 def decode_cursor(cursor: str, tenant_id: str, path: str) -> dict[str, Any]:
+    """The key a cursor resumes from; anything else (forged, tampered, another list's, or a well-signed
+    payload of the wrong shape) is a 400 `invalid_cursor`, never a 500."""
     invalid = InvalidRequest("The cursor is malformed or was not issued for this list", param="cursor",
                              code="invalid_cursor")
     body, _, signature = cursor.partition(".")
@@ -66,7 +68,12 @@ def decode_cursor(cursor: str, tenant_id: str, path: str) -> dict[str, Any]:
         raise invalid from exc
     if not hmac.compare_digest(signature.encode(), _signature(payload).encode()):
         raise invalid
-    decoded = json.loads(payload)
+    try:
+        decoded = json.loads(payload)
+    except ValueError as exc:  # not UTF-8, or not JSON
+        raise invalid from exc
+    if not (isinstance(decoded, dict) and isinstance(decoded.get("k"), dict) and decoded["k"]):
+        raise invalid
     if decoded.get("t") != tenant_id or decoded.get("p") != path:
         raise invalid
     return decoded["k"]

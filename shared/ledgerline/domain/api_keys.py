@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from ledgerline.domain.errors import FieldIssue, ValidationFailed
+
 
 def generate_secret(prefix: str) -> str:
     return prefix + secrets.token_urlsafe(32)
@@ -37,3 +39,17 @@ class Principal:
 
 def usable(*, revoked: bool, expires_at: datetime | None, now: datetime) -> bool:
     return not revoked and (expires_at is None or expires_at > now)
+
+
+def child_expiry(requested: datetime | None, parent: datetime | None) -> datetime | None:
+    """When a key created by a key expires: never after its parent. Without an expiry of its own it
+    takes the parent's; a later one than the parent's is a 422 on `expires_at`."""
+    if parent is None:
+        return requested
+    if requested is None:
+        return parent
+    if requested > parent:
+        message = f"must not be later than the creating key's expiry ({parent.isoformat()})"
+        raise ValidationFailed(f"expires_at: {message}", param="expires_at",
+                               details=[FieldIssue("expires_at", message)])
+    return requested

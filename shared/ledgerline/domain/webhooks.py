@@ -7,6 +7,7 @@ Pure: callers pass the clock's reading, random numbers and resolved addresses in
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -129,25 +130,77 @@ class Destination:
         return host if self.port == default else f"{host}:{self.port}"
 
 
+# RFC 3986's characters: anything else (spaces, CR/LF, NUL, other controls, non-ASCII) must be percent-encoded.
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+_NUMERIC_LABEL = re.compile(r"[0-9]+|0x[0-9a-f]*")  # never a top-level domain: an IP address in disguise
+
+
+def _host(hostname: str, bracketed: bool) -> str:
+    """A DNS name (letters, digits, hyphens; labels of 1-63) or an IP address literal, lowercased."""
+    host = hostname.lower()
+    if bracketed:
+        address = literal_address(host)
+        if not isinstance(address, ipaddress.IPv6Address) or "%" in host:
+            raise ValueError("has an invalid IPv6 address")
+        return host
+    labels = host.split(".")
+    if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise ValueError("has an invalid host name")
+    if _NUMERIC_LABEL.fullmatch(labels[-1]) and not isinstance(literal_address(host), ipaddress.IPv4Address):
+        raise ValueError("has an invalid host: write an IPv4 address as four decimal numbers")
+    return host
+
+
+def _port(netloc: str, scheme: str) -> int:
+    """The port after the host (`host:8443`, `[::1]:8443`); the scheme's default when none is given."""
+    if netloc.startswith("["):
+        rest = netloc[netloc.index("]") + 1:]
+    else:
+        rest = netloc[netloc.index(":"):] if ":" in netloc else ""
+    if rest and not rest.startswith(":"):
+        raise ValueError("is not a valid URL")
+    if not rest:
+        return 443 if scheme == "https" else 80
+    text = rest[1:]
+    if not (text.isascii() and text.isdigit() and len(text) <= 5 and 1 <= int(text) <= 65535):
+        raise ValueError("has an invalid port: use 1 to 65535")
+    return int(text)
+
+
 def parse_destination(url: str) -> Destination:
-    """The parts of a webhook URL; ValueError says what is wrong with it."""
+    """The parts of a webhook URL, strictly: an absolute http(s) URL of RFC 3986 characters with a valid host
+    and port, no credentials and no fragment. ValueError says what is wrong with it."""
     if len(url) > MAX_URL_LENGTH:
         raise ValueError(f"must be at most {MAX_URL_LENGTH} characters")
+    if not _URL_CHARACTERS.fullmatch(url):
+        raise ValueError("must be a URL without spaces or control characters (percent-encode anything else)")
     try:
         parts = urlsplit(url)
-        port = parts.port
     except ValueError as exc:
         raise ValueError("is not a valid URL") from exc
     if parts.scheme not in ("https", "http"):
         raise ValueError("must be an https:// URL")
-    if not parts.hostname:
-        raise ValueError("has no host")
-    if parts.username is not None or parts.password is not None:
+    if not url[len(parts.scheme):].startswith("://"):
+        raise ValueError("is not a valid URL")
+    if "@" in parts.netloc:
         raise ValueError("must not carry credentials; authenticate by verifying the signature")
-    if parts.fragment:
+    if not parts.netloc or not parts.hostname:
+        raise ValueError("has no host")
+    if parts.fragment or "#" in url:
         raise ValueError("must not have a #fragment")
+    host = _host(parts.hostname, bracketed=parts.netloc.startswith("["))
+    port = _port(parts.netloc, parts.scheme)
+    if parts.path and not parts.path.startswith("/"):
+        raise ValueError("is not a valid URL")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Destination(parts.scheme, parts.hostname.lower(), port or (443 if parts.scheme == "https" else 80), target)
+    return Destination(parts.scheme, host, port, target)
+
+
+def normalised_url(url: str) -> str:
+    """The URL as it is stored and called: lowercase scheme and host, no default port, a path."""
+    destination = parse_destination(url)
+    return f"{destination.scheme}://{destination.host_header}{destination.target}"
 
 
 def literal_address(host: str) -> IPAddress | None:

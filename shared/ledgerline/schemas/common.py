@@ -6,7 +6,8 @@ import math
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from functools import cache
+from typing import Annotated, Any, get_args
 
 from pydantic import (
     AfterValidator,
@@ -17,20 +18,79 @@ from pydantic import (
     PlainSerializer,
     StrictInt,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from ledgerline.domain.money import MAX_AMOUNT, SUPPORTED_CURRENCIES, plain
 
 
+class MultiLine:
+    """Marks a text type whose values may hold line breaks and tabs (notes, descriptions, messages)."""
+
+
+# Unicode category Cc (C0 controls, DEL, C1 controls); the multi-line set spares tab, LF and CR.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROLS_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _control_character(text: str, *, multi_line: bool) -> str | None:
+    """The first control character the text may not hold, if any."""
+    found = (_CONTROLS_BUT_LINES if multi_line else _CONTROLS).search(text)
+    return found.group() if found else None
+
+
+def _is_multi_line(annotation: Any) -> bool:
+    """Whether a field's annotation (`Text`, `Text | None`, `list[Text]`, ...) carries the MultiLine marker."""
+    if any(isinstance(meta, MultiLine) or meta is MultiLine for meta in getattr(annotation, "__metadata__", ())):
+        return True
+    return any(_is_multi_line(arg) for arg in get_args(annotation))
+
+
+def _check_text(value: Any, *, multi_line: bool, path: str = "") -> None:
+    if isinstance(value, str):
+        char = _control_character(value, multi_line=multi_line)
+        if char is not None:
+            allowed = " (tabs and line breaks are allowed)" if multi_line else ""
+            where = f"{path}: " if path else ""
+            raise ValueError(f"{where}must not contain control characters such as U+{ord(char):04X}{allowed}")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for index, item in enumerate(value):
+            _check_text(item, multi_line=multi_line, path=f"{path}.{index}" if path else str(index))
+    elif isinstance(value, BaseModel) and not isinstance(value, Input):  # Address, BankDetails; Inputs check
+        for name in type(value).model_fields:                            # themselves
+            _check_text(getattr(value, name), multi_line=_multi_line_field(type(value), name),
+                        path=f"{path}.{name}" if path else name)
+
+
 class Input(BaseModel):
     """Request bodies: unknown fields are an error, never silently dropped.
+
+    No text field holds NUL or another control character (Unicode Cc): a 422 names the field. Fields
+    typed `Text` (notes, descriptions, messages: marked `MultiLine`) may hold tabs and line breaks;
+    every other text is one line. Free-form `dict` fields (a bulk item's `data`) are checked by the
+    model that validates them.
 
     Models are built on first use (`defer_build`): a function builds the validators of its own
     routes' models at cold start, not those of every model its imports happen to define."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        _check_text(value, multi_line=_multi_line_field(cls, info.field_name or ""))
+        return value
+
+
+@cache
+def _multi_line_field(model: type[BaseModel], name: str) -> bool:
+    field = model.model_fields.get(name)
+    # pydantic moves a bare `Text`'s metadata to the field; `Text | None` keeps it in the annotation.
+    return field is not None and (any(isinstance(meta, MultiLine) for meta in field.metadata)
+                                  or _is_multi_line(field.annotation))
 
 
 class Output(BaseModel):
@@ -150,7 +210,7 @@ Currency = Annotated[str, AfterValidator(_currency)]
 Day = Annotated[date, BeforeValidator(_iso_day), AfterValidator(_day)]
 Country = Annotated[str, AfterValidator(_country)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(max_length=2000)]
+Text = Annotated[str, StringConstraints(max_length=2000), MultiLine()]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 # Prices and amounts: at most MAX_AMOUNT (10^15), with up to 6 decimals (prices may be finer than cents).

@@ -35,14 +35,16 @@ def authenticate(secret: str | None) -> Principal:
     key = store.find_by_digest(rules.digest(secret))
     if key is None:
         raise Unauthenticated("Invalid API key provided")
+    # The tenant's status and plan: the authorizer's cache (60 s) makes this read rare in AWS. It comes
+    # before the key's own state: deactivating a tenant also revokes its keys, and the caller should
+    # learn the reason that holds for every key (`tenant_deactivated`), not `api_key_revoked`.
+    tenant = find_tenant(key.tenant_id)
+    if tenant is None or tenant.status != TenantStatus.ACTIVE:
+        raise Unauthenticated("This API key's tenant has been deactivated", code="tenant_deactivated")
     if key.revoked_at is not None:
         raise Unauthenticated("This API key has been revoked", code="api_key_revoked")
     if key.expires_at is not None and key.expires_at <= utc_now():
         raise Unauthenticated("This API key has expired", code="api_key_expired")
-    # The tenant's status and plan: the authorizer's cache (60 s) makes this read rare in AWS.
-    tenant = find_tenant(key.tenant_id)
-    if tenant is None or tenant.status != TenantStatus.ACTIVE:
-        raise Unauthenticated("This API key's tenant has been deactivated", code="tenant_deactivated")
     return Principal(tenant_id=key.tenant_id, key_id=key.id, scopes=tuple(key.scopes), plan=tenant.plan)
 
 
@@ -78,6 +80,7 @@ def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: da
             param="expires_at",
             details=[FieldIssue("expires_at", "must be in the future")],
         )
+    expires_at = rules.child_expiry(expires_at, store.find_by_id(principal.tenant_id, principal.key_id).expires_at)
     key, secret = new_key(principal.tenant_id, name, key_scopes, expires_at)
     store.insert(key, key_event(key, "api_key.created", key.created_at))
     return key, secret

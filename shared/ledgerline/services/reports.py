@@ -287,6 +287,17 @@ def _owed_at(invoice: Invoice, as_of: date) -> Decimal:
 # ------------------------------------------------------------------------------ general ledger
 
 
+def _ledger_state_ok(state: dict[str, Any]) -> bool:
+    """A general ledger cursor's state as `general_ledger` hands it on: a start key and a decimal balance."""
+    running = state.get("running")
+    if not (isinstance(state.get("key"), dict) and isinstance(running, str) and len(running) <= 40):
+        return False
+    try:
+        return Decimal(running).is_finite()
+    except ArithmeticError:
+        return False
+
+
 def general_ledger(
     tenant_id: str, account_id: str, start: date | None, end: date | None, *, limit: int, state: dict[str, Any] | None
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -295,6 +306,9 @@ def general_ledger(
     account = load(Account, tenant_id, account_id)
     if state is not None and state.get("account_id") != account_id:
         raise InvalidRequest("The cursor was issued for another account", param="cursor", code="invalid_cursor")
+    if state is not None and not _ledger_state_ok(state):
+        raise InvalidRequest("The cursor is malformed or was not issued for this list", param="cursor",
+                             code="invalid_cursor")
     opening_day = (start or date.min + timedelta(days=1)) - timedelta(days=1)
     debit, credit = balances(tenant_id, opening_day).get(account_id, (ZERO, ZERO)) if start else (ZERO, ZERO)
     opening = debit - credit

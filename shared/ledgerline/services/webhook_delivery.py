@@ -132,7 +132,10 @@ def attempt(msg: dict[str, Any], out: Outbound) -> str:
 
 def _send(endpoint: WebhookEndpoint, delivery: Delivery, now: datetime, out: Outbound) -> Response:
     """Resolve and vet the destination again (DNS may have changed since subscription), sign, POST."""
-    destination = parse_destination(endpoint.url)
+    try:
+        destination = parse_destination(endpoint.url)
+    except ValueError as exc:  # stored before URLs were checked strictly: a failed attempt, not a crash
+        return Response(None, 0, f"destination refused: url {exc}")
     addresses = out.resolve(destination.host, destination.port)
     refusal = destination_refusal(destination, addresses, allow_loopback=bool(get_settings().webhooks_allow_loopback))
     if refusal:

@@ -11,6 +11,7 @@ from ledgerline.domain.errors import Conflict, FieldIssue, ValidationFailed
 from ledgerline.domain.webhooks import (
     PING,
     destination_refusal,
+    normalised_url,
     parse_destination,
     subscribes_to,
     unknown_event_types,
@@ -41,8 +42,9 @@ def represent(endpoint: WebhookEndpoint) -> dict[str, Any]:
 
 
 def check_url(url: str, resolve: Resolver) -> str:
-    """Refuse destinations the sender would refuse: not https, or resolving to a non-public address
-    (loopback is allowed only when the local runtime says so)."""
+    """Refuse destinations the sender would refuse: not a strictly valid URL (domain/webhooks.parse_destination),
+    not https, or resolving to a non-public address (loopback only when the local runtime says so).
+    Returns the URL normalised, as it is stored."""
     try:
         destination = parse_destination(url)
     except ValueError as exc:
@@ -51,7 +53,7 @@ def check_url(url: str, resolve: Resolver) -> str:
                                  allow_loopback=bool(get_settings().webhooks_allow_loopback))
     if reason:
         raise invalid("url", reason)
-    return url
+    return normalised_url(url)
 
 
 def _check_events(events: list[str]) -> list[str]:

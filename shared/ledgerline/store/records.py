@@ -12,7 +12,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from ledgerline.domain.errors import NotFound, PreconditionFailed
+from ledgerline.domain.errors import InvalidRequest, NotFound, PreconditionFailed
 from ledgerline.store.item_size import check_item
 from ledgerline.store.table import (
     TableModel,
@@ -99,8 +99,21 @@ def list_records(
 
 
 def check_start_key(start_key: dict[str, Any] | None, attribute: str, partition: str) -> None:
-    # Cursors are signed, so this only guards against a bug handing one tenant another's key.
-    if start_key is not None and start_key.get(attribute, {}).get("S") != partition:
+    """A cursor's key must be a key of the index that `attribute` partitions (every attribute a string) and
+    lie in `partition`. Cursors are signed, so this guards against a bug, or against anyone holding the
+    signing secret: a key of the wrong shape is a 400, never a database error."""
+    if start_key is None:
+        return
+    index = attribute.removesuffix("PK")  # "" for the table, "GSI1" or "GSI2"
+    expected = {"PK", "SK"} | ({f"{index}PK", f"{index}SK"} if index else set())
+    well_formed = set(start_key) == expected and all(
+        isinstance(value, dict) and list(value) == ["S"] and isinstance(value["S"], str) and value["S"]
+        for value in start_key.values()
+    )
+    if not well_formed:
+        raise InvalidRequest("The cursor is malformed or was not issued for this list", param="cursor",
+                             code="invalid_cursor")
+    if start_key[attribute]["S"] != partition:
         raise NotFound("cursor does not belong to this list", param="cursor")
 
 

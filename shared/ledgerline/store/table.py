@@ -14,7 +14,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from ledgerline.domain.errors import ServiceUnavailable
+from ledgerline.domain.errors import InvalidRequest, ServiceUnavailable
 from ledgerline.settings import Settings, get_settings
 from ledgerline.store.item_size import check_item
 
@@ -171,10 +171,11 @@ def raise_if_retryable(exc: Exception) -> None:
         raise ServiceUnavailable("the database is busy; retry the request shortly") from exc
 
 
-def as_domain_error(exc: BaseException) -> ServiceUnavailable | None:
+def as_domain_error(exc: BaseException) -> ServiceUnavailable | InvalidRequest | None:
     """What an SDK failure means to a client, when it means something: DynamoDB refusing the work for
     now (throttling, a conflicting transaction, its own 500) anywhere in the cause chain is a
-    ServiceUnavailable (503, safe to retry). Reads and Powertools' idempotency records end up here."""
+    ServiceUnavailable (503, safe to retry). Reads and Powertools' idempotency records end up here.
+    DynamoDB refusing a list's start key (a cursor that is signed but does not fit the query) is a 400."""
     pending: list[BaseException] = [exc]
     seen: set[int] = set()
     while pending:
@@ -188,6 +189,12 @@ def as_domain_error(exc: BaseException) -> ServiceUnavailable | None:
             code = response.get("Error", {}).get("Code")
         if code in RETRYABLE_CODES:
             return ServiceUnavailable("the database is busy; retry the request shortly")
+        message = getattr(current, "cause_response_message", None)
+        if message is None and isinstance(response, dict):
+            message = response.get("Error", {}).get("Message")
+        if code == "ValidationException" and "starting key" in str(message or "").lower():
+            return InvalidRequest("The cursor is malformed or was not issued for this list", param="cursor",
+                                  code="invalid_cursor")
         pending += [e for e in (current.__cause__, current.__context__, *current.args) if isinstance(e, BaseException)]
     return None
 
