@@ -245,15 +245,18 @@ def cmd_reminders_run(args: argparse.Namespace) -> int:
     from ledgerline.reminders import job
     from ledgerline.store.tenants import find_tenant
 
-    logger.setLevel("WARNING")  # the report below is the output; Lambda keeps the INFO log lines
     day = args.date or today()
-    with local_database():
-        if args.tenant and find_tenant(args.tenant) is None:
-            raise CliError(f"no tenant {args.tenant}")
-        try:
+    level = logger.log_level
+    logger.setLevel("WARNING")  # the report below is the output; Lambda keeps the INFO log lines
+    try:
+        with local_database():
+            if args.tenant and find_tenant(args.tenant) is None:
+                raise CliError(f"no tenant {args.tenant}")
             report = job.run(day, [args.tenant] if args.tenant else None, dry_run=args.dry_run)
-        except job.FutureRunRefused as exc:
-            return _fail(exc.message, 2)
+    except job.FutureRunRefused as exc:
+        return _fail(exc.message, 2)
+    finally:
+        logger.setLevel(level)  # main() may run in a process that goes on logging (tests, tools)
     print(json.dumps(report.as_dict(), indent=2))
     return 1 if report.failures else 0
 
