@@ -11,7 +11,7 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
 from ledgerline.domain.documents import InvalidState, InvoiceStatus, settlement_date_error
-from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.journal import JournalLine, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.ids import new_id
@@ -20,6 +20,7 @@ from ledgerline.services.document_rules import (
     conversion,
     customer,
     invalid,
+    money_account,
     open_period,
     record_event,
     system_accounts,
@@ -27,14 +28,11 @@ from ledgerline.services.document_rules import (
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoices import OPEN, record_movement
 from ledgerline.services.retry import retrying
-from ledgerline.store.accounts import Account
 from ledgerline.store.documents import Allocation, Invoice, Receipt
 from ledgerline.store.ledger import JournalEntry, add_journal_entry
 from ledgerline.store.records import load
 from ledgerline.store.table import commit
 from ledgerline.store.tenants import load_tenant
-
-MONEY_ACCOUNT_SUBTYPES = ("bank", "cash")
 
 
 def represent(receipt: Receipt) -> dict[str, Any]:
@@ -57,7 +55,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     amount = Decimal(fields["amount"])
     if round_money(amount, currency) != amount:
         raise invalid("amount", f"has more decimals than {currency} allows")
-    bank = _money_account(tenant_id, fields["account_id"])
+    bank = money_account(tenant_id, fields["account_id"])
     invoices = _allocatable(tenant_id, party.id, currency, fields.get("allocations") or [], "allocations", day)
     allocated = sum((a for _, a in invoices), Decimal(0))
     if allocated > amount:
@@ -236,15 +234,6 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
 
 # ------------------------------------------------------------------------------------ helpers
 
-
-def _money_account(tenant_id: str, account_id: str) -> Account:
-    try:
-        account = load(Account, tenant_id, account_id)
-    except NotFound as exc:
-        raise invalid("account_id", f"no account with id '{account_id}'") from exc
-    if account.archived or account.subtype not in MONEY_ACCOUNT_SUBTYPES:
-        raise invalid("account_id", "must be an active bank or cash account")
-    return account
 
 
 def _allocatable(

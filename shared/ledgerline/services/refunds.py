@@ -24,11 +24,16 @@ from ledgerline.domain.money import round_money
 from ledgerline.domain.refunds import Credit, Take, take_credit
 from ledgerline.ids import new_id
 from ledgerline.schemas.refunds import RefundOut
-from ledgerline.services.document_rules import conversion, invalid, open_period, record_event, system_accounts
+from ledgerline.services.document_rules import (
+    conversion,
+    invalid,
+    money_account,
+    open_period,
+    record_event,
+    system_accounts,
+)
 from ledgerline.services.idempotency import once
-from ledgerline.services.receipts import MONEY_ACCOUNT_SUBTYPES
 from ledgerline.services.retry import retrying
-from ledgerline.store.accounts import Account
 from ledgerline.store.documents import CreditNote, Receipt, customer_items
 from ledgerline.store.ledger import JournalEntry, add_journal_entry
 from ledgerline.store.parties import Party
@@ -61,7 +66,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     amount = Decimal(fields["amount"])
     if round_money(amount, currency) != amount:
         raise invalid("amount", f"has more decimals than {currency} allows")
-    bank = _money_account(tenant_id, fields["account_id"])
+    bank = money_account(tenant_id, fields["account_id"])
     documents = [named] if named else _credit_documents(tenant_id, party.id, currency, day)
     takes = take_credit([_credit(d) for d in documents], amount=amount, currency=currency, day=day,
                         base_currency=tenant.base_currency, named_source=named is not None)
@@ -224,12 +229,3 @@ def _draw(documents: list[Any], takes: list[Take], now: Any) -> list[Receipt | C
         changed.append(document)
     return changed
 
-
-def _money_account(tenant_id: str, account_id: str) -> Account:
-    try:
-        account = load(Account, tenant_id, account_id)
-    except NotFound as exc:
-        raise invalid("account_id", f"no account with id '{account_id}'") from exc
-    if account.archived or account.subtype not in MONEY_ACCOUNT_SUBTYPES:
-        raise invalid("account_id", "must be an active bank or cash account")
-    return account
