@@ -173,6 +173,45 @@ class ReceiptMachine(RuleBasedStateMachine):
             assert self.held.refunded == 0
 
 
+class PostedMachine(RuleBasedStateMachine):
+    """Refunds, credit notes and journal entries: posted once, reversed at most once (credit notes never),
+    never dated before the document."""
+
+    kind = posted.REFUND
+
+    @initialize(day=days)
+    def create(self, day: date) -> None:
+        created = posted.post(self.kind, day)
+        assert created.event == f"{self.kind.event_prefix}.posted"
+        self.state, self.reversals = created.state, 0
+
+    @rule(day=days)
+    def reverse(self, day: date) -> None:
+        before = self.state
+        try:
+            result = posted.reverse(self.kind, self.state, day)
+        except LedgerlineError:
+            assert self.state == before
+            return
+        assert self.kind.reversible and before.status == posted.PostedStatus.POSTED and day >= before.date
+        assert result.event == f"{self.kind.event_prefix}.reversed"
+        self.state, self.reversals = result.state, self.reversals + 1
+
+    @invariant()
+    def consistent(self) -> None:
+        assert self.state.status in set(posted.PostedStatus)
+        assert self.reversals == (self.state.status == posted.PostedStatus.REVERSED)
+        assert self.kind.reversible or self.reversals == 0
+
+
+class JournalEntryMachine(PostedMachine):
+    kind = posted.JOURNAL_ENTRY
+
+
+class CreditNoteMachine(PostedMachine):
+    kind = posted.CREDIT_NOTE
+
+
 class ReminderMachine(RuleBasedStateMachine):
     """Reminders of one invoice: created level by level, sent, the latest withdrawn while unsent."""
 
@@ -207,9 +246,13 @@ class ReminderMachine(RuleBasedStateMachine):
             assert not (state.sent and state.deleted)  # a sent reminder is never withdrawn
 
 
-for machine in (InvoiceMachine, ReceiptMachine, ReminderMachine):
+for machine in (InvoiceMachine, ReceiptMachine, PostedMachine, JournalEntryMachine, CreditNoteMachine,
+                ReminderMachine):
     machine.TestCase.settings = SETTINGS
 
 TestInvoiceLifecycle = InvoiceMachine.TestCase
 TestReceiptLifecycle = ReceiptMachine.TestCase
+TestRefundLifecycle = PostedMachine.TestCase
+TestJournalEntryLifecycle = JournalEntryMachine.TestCase
+TestCreditNoteLifecycle = CreditNoteMachine.TestCase
 TestReminderLifecycle = ReminderMachine.TestCase
