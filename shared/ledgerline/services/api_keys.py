@@ -41,9 +41,9 @@ def authenticate(secret: str | None) -> Principal:
     tenant = find_tenant(key.tenant_id)
     if tenant is None or tenant.status != TenantStatus.ACTIVE:
         raise Unauthenticated("This API key's tenant has been deactivated", code="tenant_deactivated")
-    if key.revoked_at is not None:
-        raise Unauthenticated("This API key has been revoked", code="api_key_revoked")
-    if key.expires_at is not None and key.expires_at <= utc_now():
+    if not rules.usable(revoked=key.revoked_at is not None, expires_at=key.expires_at, now=utc_now()):
+        if key.revoked_at is not None:
+            raise Unauthenticated("This API key has been revoked", code="api_key_revoked")
         raise Unauthenticated("This API key has expired", code="api_key_expired")
     return Principal(tenant_id=key.tenant_id, key_id=key.id, scopes=tuple(key.scopes), plan=tenant.plan)
 

@@ -11,7 +11,8 @@ from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting, receivables
-from ledgerline.domain.documents import InvalidState, InvoiceStatus, require_status
+from ledgerline.domain.documents import InvoiceStatus, require_status
+from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.domain.errors import PreconditionFailed
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.money import round_money
@@ -20,6 +21,7 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.services.document_rules import conversion, customer, invalid, open_period, record_event, system_accounts
 from ledgerline.services.idempotency import once
+from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
 from ledgerline.store.documents import Invoice, Movement
@@ -28,7 +30,7 @@ from ledgerline.store.records import check_version, load
 from ledgerline.store.table import Contention, commit
 from ledgerline.store.tenants import Tenant, load_tenant
 
-OPEN = (InvoiceStatus.AWAITING_PAYMENT, InvoiceStatus.OVERDUE)
+OPEN = invoice_rules.OPEN_STATUSES
 
 
 def represent(invoice: Invoice) -> dict[str, Any]:
@@ -182,6 +184,7 @@ def posting_write(tenant: Tenant, invoice: Invoice) -> Callable[[TransactWrite],
     """What posting a draft writes, for one transaction; a caller may add its own items to it (a
     reminder's fee invoice is posted in the reminder's transaction)."""
     tenant_id = tenant.id
+    posted = invoice_rules.post(state_of(invoice))
     open_period(tenant, invoice.issue_date, "issue_date")
     year = invoice.issue_date.year
     last = last_number(tenant_id, "INV", year)
@@ -210,22 +213,20 @@ def posting_write(tenant: Tenant, invoice: Invoice) -> Callable[[TransactWrite],
 
     def write(tx: TransactWrite) -> None:
         take_number(tx, tenant_id, "INV", year, last)
-        invoice.number, invoice.status = number, InvoiceStatus.AWAITING_PAYMENT
-        invoice.posted_at = invoice.updated_at = now
+        invoice.number, invoice.posted_at = number, now
+        event = adopt(invoice, posted, now)
         invoice.journal_entry_id = entry.id
         invoice.base_total = sum(
             (line.debit for line in lines if line.account_id == tenant.system_accounts.receivable), Decimal(0)
         )
         invoice.base_settled = round_money(Decimal(0), tenant.base_currency)
         invoice.movements = []
-        if invoice.amount_due == 0:
-            invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
         update_closed_on(invoice)
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, lines)
         add_tax_totals(tx, entry, posting.tax_totals(taxes))
-        record_event(tx, invoice, "invoice.posted", InvoiceOut)
+        record_event(tx, invoice, event, InvoiceOut)
 
     return write
 
@@ -283,12 +284,8 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
     """Post the mirror of the invoice's entry; the number stays used and the invoice reads `voided`."""
     tenant = load_tenant(tenant_id)
     invoice = load(Invoice, tenant_id, invoice_id)
-    require_status("invoice", invoice.status, OPEN, "void")
-    if invoice.amount_paid or invoice.amount_credited:
-        raise InvalidState("Cannot void an invoice with payments or credit notes; reverse those first", param="status")
     day = void_date or today()
-    if day < invoice.issue_date:
-        raise invalid("date", "a void cannot be dated before the invoice's issue date")
+    voided = invoice_rules.void(state_of(invoice), day)
     open_period(tenant, day)
     original = load(JournalEntry, tenant_id, invoice.journal_entry_id)
     now = utc_now()
@@ -306,14 +303,14 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
 
     def write(tx: TransactWrite) -> None:
         owed, owed_base = invoice.amount_due, (invoice.base_total or Decimal(0)) - (invoice.base_settled or Decimal(0))
-        invoice.status, invoice.voided_at, invoice.updated_at = InvoiceStatus.VOIDED, now, now
-        invoice.void_journal_entry_id, invoice.amount_due = entry.id, Decimal(0) * invoice.total
+        event = adopt(invoice, voided, now)
+        invoice.voided_at, invoice.void_journal_entry_id = now, entry.id
         record_movement(invoice, day, owed, owed_base, "invoice_void", entry.id)
         invoice.assign_keys()
         tx.save(invoice)
         add_journal_entry(tx, entry, reversed_lines(original.journal_lines()))
         add_tax_totals(tx, entry, posting.tax_totals(posting.convert_taxes(tax_amounts(invoice), rate), sign=-1))
-        record_event(tx, invoice, "invoice.voided", InvoiceOut)
+        record_event(tx, invoice, event, InvoiceOut)
 
     commit(write)
     return represent(invoice)
@@ -325,7 +322,7 @@ def send(tenant_id: str, invoice_id: str) -> dict[str, Any]:
 
 def _send(tenant_id: str, invoice_id: str) -> dict[str, Any]:
     invoice = load(Invoice, tenant_id, invoice_id)
-    require_status("invoice", invoice.status, (*OPEN, InvoiceStatus.PAID), "send")
+    sent = invoice_rules.send(state_of(invoice))
     invoice.sent_at = invoice.updated_at = utc_now()
-    _save_with_event(invoice, "invoice.sent")
+    _save_with_event(invoice, sent.event)
     return represent(invoice)
