@@ -45,7 +45,7 @@ def csv_route(path: str, operation_id: str, summary: str):  # type: ignore[no-un
 # -- Reports --------------------------------------------------------------------------------------------
 
 def _trial_balance(principal: Principal, as_of: date | None) -> TrialBalance:
-    return reports.trial_balance(principal.tenant_id, as_of or today())
+    return reports.trial_balance.report(principal.tenant_id, as_of or today())
 
 
 @router.get(
@@ -75,7 +75,7 @@ def trial_balance_as_csv(as_of: Day | None = Query(None, description="Defaults t
 
 def _profit_and_loss(principal: Principal, from_: date, to: date, compare_to: str | None,
                      periods: int | None) -> ProfitAndLoss:
-    return reports.profit_and_loss(
+    return reports.profit_and_loss.report(
         principal.tenant_id, from_, to, compare_to_previous=compare_to is not None, monthly_periods=periods
     )
 
@@ -129,7 +129,7 @@ def balance_sheet(
 ) -> Any:
     """Assets, liabilities and equity at the end of `as_of`, with the current year's profit shown in
     equity; total assets equal total liabilities and equity."""
-    report = reports.balance_sheet(principal.tenant_id, as_of or today())
+    report = reports.balance_sheet.report(principal.tenant_id, as_of or today())
     return respond(report, format)
 
 
@@ -137,7 +137,7 @@ def balance_sheet(
 def balance_sheet_as_csv(as_of: Day | None = Query(None, description="Defaults to today"),
                          principal: Principal = Depends(READ)) -> Response:
     """The balance sheet as a CSV table: section, code, name, balance, and the two totals."""
-    return report_csv(reports.balance_sheet(principal.tenant_id, as_of or today()))
+    return report_csv(reports.balance_sheet.report(principal.tenant_id, as_of or today()))
 
 
 @router.get(
@@ -154,7 +154,7 @@ def aged_receivables(
 ) -> Any:
     """Open invoices per customer in buckets of days past due (current, 1-30, 31-60, 61-90, over 90),
     with the receivable account's balance to reconcile against."""
-    report = reports.aged_receivables(principal.tenant_id, as_of or today())
+    report = reports.aged_receivables.report(principal.tenant_id, as_of or today())
     return respond(report, format)
 
 
@@ -162,13 +162,13 @@ def aged_receivables(
 def aged_receivables_as_csv(as_of: Day | None = Query(None, description="Defaults to today"),
                             principal: Principal = Depends(READ)) -> Response:
     """Aged receivables as a CSV table: one row per customer and a totals row."""
-    return report_csv(reports.aged_receivables(principal.tenant_id, as_of or today()))
+    return report_csv(reports.aged_receivables.report(principal.tenant_id, as_of or today()))
 
 
 def _general_ledger(page: PageRequest, principal: Principal, account_id: str, from_: date | None,
                     to: date | None) -> GeneralLedger:
     state = page.start_key(principal.tenant_id)
-    report, next_state = reports.general_ledger(
+    report, next_state = reports.general_ledger.report(
         principal.tenant_id, account_id, from_, to, limit=page.limit, state=state
     )
     listing = page.respond(report.lines, next_state, principal.tenant_id)
@@ -222,7 +222,7 @@ def tax_summary(
 ) -> Any:
     """Per tax code: taxable amounts and tax on sales and on purchases in the period, in the base
     currency, read from the tax buckets."""
-    report = reports.tax_summary(principal.tenant_id, from_, to)
+    report = reports.tax_summary.report(principal.tenant_id, from_, to)
     return respond(report, format)
 
 
@@ -230,4 +230,4 @@ def tax_summary(
 def tax_summary_as_csv(from_: Annotated[Day, Query(alias="from")], to: Annotated[Day, Query()],
                        principal: Principal = Depends(READ)) -> Response:
     """The tax summary as a CSV table: one row per tax code."""
-    return report_csv(reports.tax_summary(principal.tenant_id, from_, to))
+    return report_csv(reports.tax_summary.report(principal.tenant_id, from_, to))

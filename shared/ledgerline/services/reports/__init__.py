@@ -4,7 +4,8 @@ none of them scans the journal, so their cost does not grow with the number of e
 
 A report module has three parts:
 
-- the use case (`trial_balance(tenant_id, as_of)`, …): reads what the report needs from the store;
+- `report(...)`, the use case (`reports.trial_balance.report(tenant_id, as_of)`, …): reads what the
+  report needs from the store;
 - a pure `build(...)` that turns those figures into the report's typed result (a model of
   `schemas/reports.py`, which is also the JSON the API answers), unit-tested without DynamoDB;
 - its CSV table, declared once with `@csv_table.register`: `api/csv_output.report_csv` renders every
@@ -16,16 +17,22 @@ The accounting sign rules (debit-normal accounts, how a balance shows on each st
 
 from __future__ import annotations
 
-from ledgerline.services.reports.aged_receivables import aged_receivables
-from ledgerline.services.reports.balance_sheet import balance_sheet
+from ledgerline.services.reports import (
+    aged_receivables,
+    balance_sheet,
+    general_ledger,
+    profit_and_loss,
+    tax_summary,
+    trial_balance,
+)
 from ledgerline.services.reports.common import balances, movements
-from ledgerline.services.reports.general_ledger import general_ledger
-from ledgerline.services.reports.profit_and_loss import profit_and_loss
 from ledgerline.services.reports.table import Table, csv_table
-from ledgerline.services.reports.tax_summary import tax_summary
-from ledgerline.services.reports.trial_balance import trial_balance
+
+# Every report module, so that each one's CSV table is registered once the package is imported
+MODULES = (trial_balance, profit_and_loss, balance_sheet, aged_receivables, general_ledger, tax_summary)
 
 __all__ = [
+    "MODULES",
     "Table",
     "aged_receivables",
     "balance_sheet",

@@ -34,7 +34,7 @@ class Owed:
     amount: Decimal
 
 
-def aged_receivables(tenant_id: str, as_of: date) -> AgedReceivables:
+def report(tenant_id: str, as_of: date) -> AgedReceivables:
     tenant = load_tenant(tenant_id)
     owed = (
         Owed(invoice.customer_id, invoice.customer_name, invoice.due_date, _owed_at(invoice, as_of))

@@ -17,7 +17,7 @@ EARLIER_YEARS = "Earnings of earlier years not yet closed"
 CURRENT_YEAR = "Current year earnings"
 
 
-def balance_sheet(tenant_id: str, as_of: date) -> BalanceSheet:
+def report(tenant_id: str, as_of: date) -> BalanceSheet:
     tenant = load_tenant(tenant_id)
     year_start = periods.fiscal_year_start(as_of, tenant.fiscal_year_start_month)
     return build(

@@ -35,7 +35,7 @@ COLUMNS = ["date", "entry_id", "source_type", "source_id", "description", "debit
 
 
 def _ledger_state_ok(state: dict[str, Any]) -> bool:
-    """A general ledger cursor's state as `general_ledger` hands it on: a start key and a decimal balance."""
+    """A general ledger cursor's state as `report` hands it on: a start key and a decimal balance."""
     running = state.get("running")
     if not (isinstance(state.get("key"), dict) and isinstance(running, str) and len(running) <= 40):
         return False
@@ -45,7 +45,7 @@ def _ledger_state_ok(state: dict[str, Any]) -> bool:
         return False
 
 
-def general_ledger(
+def report(
     tenant_id: str, account_id: str, start: date | None, end: date | None, *, limit: int, state: dict[str, Any] | None
 ) -> tuple[GeneralLedger, dict[str, Any] | None]:
     """One page of the account's lines. `state` is what the previous page handed on; the result's

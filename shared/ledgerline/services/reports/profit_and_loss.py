@@ -27,7 +27,7 @@ from ledgerline.store.tenants import load_tenant
 Period = tuple[date, date]
 
 
-def profit_and_loss(
+def report(
     tenant_id: str, start: date, end: date, *, compare_to_previous: bool = False, monthly_periods: int | None = None
 ) -> ProfitAndLoss:
     if end < start:

@@ -30,7 +30,7 @@ class TaxCodeInfo:
     rate: Decimal
 
 
-def tax_summary(tenant_id: str, start: date, end: date) -> TaxSummary:
+def report(tenant_id: str, start: date, end: date) -> TaxSummary:
     if end < start:
         raise InvalidRequest("'to' must not be before 'from'", param="to")
     tenant = load_tenant(tenant_id)

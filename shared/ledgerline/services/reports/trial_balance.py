@@ -12,7 +12,7 @@ from ledgerline.services.reports.table import Table, csv_table
 from ledgerline.store.tenants import load_tenant
 
 
-def trial_balance(tenant_id: str, as_of: date) -> TrialBalance:
+def report(tenant_id: str, as_of: date) -> TrialBalance:
     tenant = load_tenant(tenant_id)
     return build(as_of, tenant.base_currency, chart(tenant_id), balances(tenant_id, as_of))
 
