@@ -11,6 +11,7 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
 from ledgerline.domain.documents import InvoiceStatus, require_status
+from ledgerline.domain.events import EventType
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
@@ -136,8 +137,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         tx.save(invoice)
         add_journal_entry(tx, entry, lines)
         add_tax_totals(tx, entry, posting.tax_totals(taxes, sign=-1))
-        record_event(tx, note, "credit_note.posted", CreditNoteOut)
-        record_event(tx, invoice, "invoice.paid" if became_paid else "invoice.updated", InvoiceOut)
+        record_event(tx, note, EventType.CREDIT_NOTE_POSTED, CreditNoteOut)
+        record_event(tx, invoice, EventType.INVOICE_PAID if became_paid else EventType.INVOICE_UPDATED, InvoiceOut)
 
     commit(write)
     return represent(note)

@@ -13,6 +13,7 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting, receivables
 from ledgerline.domain.documents import InvalidState, InvoiceStatus, require_status
 from ledgerline.domain.errors import PreconditionFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.tenants import format_number
@@ -35,7 +36,7 @@ def represent(invoice: Invoice) -> dict[str, Any]:
     return InvoiceOut.model_validate(invoice).model_dump(mode="json")
 
 
-def _save_with_event(invoice: Invoice, event_type: str) -> None:
+def _save_with_event(invoice: Invoice, event_type: EventType) -> None:
     def write(tx: TransactWrite) -> None:
         invoice.assign_keys()
         tx.save(invoice)
@@ -61,7 +62,7 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
             amount_credited=Decimal(0),
         )
         _fill(invoice, tenant, fields)
-        _save_with_event(invoice, "invoice.created")
+        _save_with_event(invoice, EventType.INVOICE_CREATED)
         return represent(invoice)
 
     return once(tenant_id, idempotency_key, "create_invoice", fields, run)
@@ -97,7 +98,7 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
         current.pop("due_date")  # recomputed from terms unless given again
     _fill(invoice, load_tenant(tenant_id), current | changes)
     invoice.updated_at = utc_now()
-    _commit_draft_change(lambda: _save_with_event(invoice, "invoice.updated"))
+    _commit_draft_change(lambda: _save_with_event(invoice, EventType.INVOICE_UPDATED))
     return invoice
 
 
@@ -109,7 +110,7 @@ def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) 
 
     def write(tx: TransactWrite) -> None:
         tx.delete(invoice)
-        record_event(tx, invoice, "invoice.deleted", InvoiceOut)
+        record_event(tx, invoice, EventType.INVOICE_DELETED, InvoiceOut)
 
     _commit_draft_change(lambda: commit(write))
     return invoice
@@ -225,7 +226,7 @@ def posting_write(tenant: Tenant, invoice: Invoice) -> Callable[[TransactWrite],
         tx.save(invoice)
         add_journal_entry(tx, entry, lines)
         add_tax_totals(tx, entry, posting.tax_totals(taxes))
-        record_event(tx, invoice, "invoice.posted", InvoiceOut)
+        record_event(tx, invoice, EventType.INVOICE_POSTED, InvoiceOut)
 
     return write
 
@@ -313,7 +314,7 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
         tx.save(invoice)
         add_journal_entry(tx, entry, reversed_lines(original.journal_lines()))
         add_tax_totals(tx, entry, posting.tax_totals(posting.convert_taxes(tax_amounts(invoice), rate), sign=-1))
-        record_event(tx, invoice, "invoice.voided", InvoiceOut)
+        record_event(tx, invoice, EventType.INVOICE_VOIDED, InvoiceOut)
 
     commit(write)
     return represent(invoice)
@@ -327,5 +328,5 @@ def _send(tenant_id: str, invoice_id: str) -> dict[str, Any]:
     invoice = load(Invoice, tenant_id, invoice_id)
     require_status("invoice", invoice.status, (*OPEN, InvoiceStatus.PAID), "send")
     invoice.sent_at = invoice.updated_at = utc_now()
-    _save_with_event(invoice, "invoice.sent")
+    _save_with_event(invoice, EventType.INVOICE_SENT)
     return represent(invoice)

@@ -12,6 +12,7 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
 from ledgerline.domain.documents import InvalidState, InvoiceStatus, settlement_date_error
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.ids import new_id
@@ -101,7 +102,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         tx.save(receipt, condition=Receipt.pk.does_not_exist())
         _save_invoices(tx, invoices)
         add_journal_entry(tx, entry, lines)
-        record_event(tx, receipt, "receipt.posted", ReceiptOut)
+        record_event(tx, receipt, EventType.RECEIPT_POSTED, ReceiptOut)
 
     commit(write)
     return represent(receipt)
@@ -168,7 +169,7 @@ def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[s
         tx.save(receipt)
         _save_invoices(tx, invoices)
         add_journal_entry(tx, entry, lines)
-        record_event(tx, receipt, "receipt.allocated", ReceiptOut)
+        record_event(tx, receipt, EventType.RECEIPT_ALLOCATED, ReceiptOut)
 
     commit(write)
     return represent(receipt)
@@ -226,9 +227,9 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
         for invoice in reopened.values():
             invoice.assign_keys()
             tx.save(invoice)
-            record_event(tx, invoice, "invoice.updated", InvoiceOut)
+            record_event(tx, invoice, EventType.INVOICE_UPDATED, InvoiceOut)
         add_journal_entry(tx, entry, _merged(lines))
-        record_event(tx, receipt, "receipt.reversed", ReceiptOut)
+        record_event(tx, receipt, EventType.RECEIPT_REVERSED, ReceiptOut)
 
     commit(write)
     return represent(receipt)
@@ -339,9 +340,9 @@ def _save_invoices(tx: TransactWrite, invoices: list[tuple[Invoice, Decimal]]) -
         invoice.assign_keys()
         tx.save(invoice)
         if invoice.status == InvoiceStatus.PAID:
-            record_event(tx, invoice, "invoice.paid", InvoiceOut)
+            record_event(tx, invoice, EventType.INVOICE_PAID, InvoiceOut)
         else:
-            record_event(tx, invoice, "invoice.updated", InvoiceOut)
+            record_event(tx, invoice, EventType.INVOICE_UPDATED, InvoiceOut)
 
 
 def _merged(lines: list[JournalLine]) -> list[JournalLine]:

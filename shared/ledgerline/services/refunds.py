@@ -19,6 +19,7 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
 from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.errors import NotFound
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.refunds import Credit, Take, take_credit
@@ -102,7 +103,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
             document.assign_keys()
             tx.save(document)  # conditional on the version read: a concurrent use of the credit retries
         add_journal_entry(tx, entry, lines)
-        record_event(tx, refund, "refund.posted", RefundOut)
+        record_event(tx, refund, EventType.REFUND_POSTED, RefundOut)
 
     commit(write)
     return represent(refund)
@@ -149,7 +150,7 @@ def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[
             document.assign_keys()
             tx.save(document)
         add_journal_entry(tx, entry, reversed_lines(original.journal_lines()))
-        record_event(tx, refund, "refund.reversed", RefundOut)
+        record_event(tx, refund, EventType.REFUND_REVERSED, RefundOut)
 
     commit(write)
     return represent(refund)

@@ -23,6 +23,7 @@ from ledgerline.domain import dunning
 from ledgerline.domain.documents import InvalidState, InvoiceStatus
 from ledgerline.domain.dunning import DunningLevel, ExistingReminder
 from ledgerline.domain.errors import NotFound, PreconditionFailed
+from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.schemas.reminders import DunningPolicyOut, ReminderOut
@@ -175,14 +176,14 @@ def _write(tenant: Tenant | None, invoice: Invoice, level: DunningLevel | None, 
             invoice.status, invoice.updated_at = InvoiceStatus.OVERDUE, now
             invoice.assign_keys()
             tx.save(invoice)  # conditional on the version read
-            record_event(tx, invoice, "invoice.overdue", InvoiceOut)
+            record_event(tx, invoice, EventType.INVOICE_OVERDUE, InvoiceOut)
         else:
             tx.condition_check(Invoice, invoice.pk, invoice.sk, condition=Invoice.version == invoice.version)
         if reminder is not None:
             if fee_write is not None:
                 fee_write(tx)
             add_reminder(tx, reminder)
-            record_event(tx, reminder, "reminder.created", ReminderOut)
+            record_event(tx, reminder, EventType.REMINDER_CREATED, ReminderOut)
 
     commit(write)
     return reminder
@@ -300,7 +301,7 @@ def mark_sent(tenant_id: str, reminder_id: str) -> Reminder:
         reminder = find_reminder(tenant_id, reminder_id)
         if reminder.sent_at is None:
             reminder.sent_at = reminder.updated_at = utc_now()
-            _save_with_event(reminder, "reminder.sent")
+            _save_with_event(reminder, EventType.REMINDER_SENT)
         return reminder
 
     return retrying(run)
@@ -326,11 +327,11 @@ def delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Re
                 raise InvalidState(f"The reminder's fee invoice {fee_invoice.number} cannot be voided: {exc.message}",
                                    param="id") from exc
     reminder.deleted_at = reminder.updated_at = utc_now()
-    _save_with_event(reminder, "reminder.deleted")
+    _save_with_event(reminder, EventType.REMINDER_DELETED)
     return reminder
 
 
-def _save_with_event(reminder: Reminder, event_type: str) -> None:
+def _save_with_event(reminder: Reminder, event_type: EventType) -> None:
     def write(tx: TransactWrite) -> None:
         reminder.assign_keys()
         tx.save(reminder)

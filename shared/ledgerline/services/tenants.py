@@ -11,6 +11,7 @@ from ledgerline.clock import utc_now
 from ledgerline.domain import chart, countries, periods
 from ledgerline.domain import tenants as rules
 from ledgerline.domain.errors import FieldIssue, NotFound, PreconditionFailed, ValidationFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.money import SUPPORTED_CURRENCIES
 from ledgerline.domain.scopes import ADMIN
 from ledgerline.ids import new_id
@@ -89,8 +90,8 @@ def create_tenant(
         for t in chart.tax_codes_for(tenant.country)
     ]
     admin_key, secret = new_key(tenant.id, ADMIN_KEY_NAME, [ADMIN], None)
-    created = tenant_event(tenant, "tenant.created")
-    key_created = key_event(admin_key, "api_key.created", now)
+    created = tenant_event(tenant, EventType.TENANT_CREATED)
+    key_created = key_event(admin_key, EventType.API_KEY_CREATED, now)
 
     def events(tx: TransactWrite) -> None:
         created(tx)
@@ -100,7 +101,7 @@ def create_tenant(
     return tenant, secret
 
 
-def tenant_event(tenant: Tenant, type: str) -> Callable[[TransactWrite], None]:
+def tenant_event(tenant: Tenant, type: EventType) -> Callable[[TransactWrite], None]:
     """The tenant's outbox event (`tenant.created`, `.updated`, `.deactivated`): the tenant as `GET /v1/tenant`
     shows it after the change; call it for the transaction that saves the tenant."""
 
@@ -138,7 +139,7 @@ def update_tenant(tenant_id: str, changes: dict[str, Any], expected_version: int
         )
     _apply(tenant, changes)
     tenant.updated_at = utc_now()
-    save_versioned(tenant, tenant_event(tenant, "tenant.updated"))
+    save_versioned(tenant, tenant_event(tenant, EventType.TENANT_UPDATED))
     return tenant
 
 
@@ -174,7 +175,7 @@ def deactivate_tenant(tenant_id: str) -> Tenant:
             break
         tenant.status, tenant.updated_at = rules.TenantStatus.DEACTIVATED, utc_now()
         try:
-            save_versioned(tenant, tenant_event(tenant, "tenant.deactivated"))
+            save_versioned(tenant, tenant_event(tenant, EventType.TENANT_DEACTIVATED))
             break
         except PreconditionFailed:
             if attempt == 2:
