@@ -79,3 +79,17 @@ def test_the_domain_stays_pure():
         text = Path(PROJECT_ROOT / "shared" / "ledgerline" / "domain" / name).read_text()
         imports = re.findall(r"^from (ledgerline\.[\w.]+) import", text, re.M)
         assert all(module.startswith("ledgerline.domain") for module in imports), (name, imports)
+
+
+def test_the_store_entities_use_the_registry_prefixes():
+    from ledgerline.store.documents import CreditNote, Invoice, Receipt
+    from ledgerline.store.ledger import JournalEntry
+    from ledgerline.store.refunds import Refund
+    from ledgerline.store.reminders import Reminder
+
+    entities = {"invoice": Invoice, "credit_note": CreditNote, "receipt": Receipt, "journal_entry": JournalEntry,
+                "refund": Refund, "reminder": Reminder}
+    assert set(entities) == set(BY_NAME)
+    assert {name: entity.PREFIX for name, entity in entities.items()} == {
+        name: BY_NAME[name].key_prefix for name in entities}
+
