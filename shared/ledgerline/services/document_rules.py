@@ -10,6 +10,7 @@ from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.documents import check_open_period
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.posting import Conversion, SystemAccounts
 from ledgerline.store.accounts import Account
 from ledgerline.store.events import add_event
@@ -82,7 +83,7 @@ def snapshot(schema: Any, record: Any) -> dict[str, Any]:
     return schema.model_validate(values).model_dump(mode="json")
 
 
-def record_event(tx: TransactWrite, record: Any, type: str, schema: Any) -> None:
+def record_event(tx: TransactWrite, record: Any, type: EventType, schema: Any) -> None:
     """Add the outbox event of a change to the transaction that makes it; call after saving the record.
 
     `sequence` is the record's version after the write, so subscribers can order one object's events.

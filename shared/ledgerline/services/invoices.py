@@ -14,6 +14,7 @@ from ledgerline.domain import posting, receivables
 from ledgerline.domain.documents import InvoiceStatus, require_status
 from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.domain.errors import PreconditionFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.tenants import format_number
@@ -37,7 +38,7 @@ def represent(invoice: Invoice) -> dict[str, Any]:
     return InvoiceOut.model_validate(invoice).model_dump(mode="json")
 
 
-def _save_with_event(invoice: Invoice, event_type: str) -> None:
+def _save_with_event(invoice: Invoice, event_type: EventType) -> None:
     def write(tx: TransactWrite) -> None:
         invoice.assign_keys()
         tx.save(invoice)
@@ -63,7 +64,7 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
             amount_credited=Decimal(0),
         )
         _fill(invoice, tenant, fields)
-        _save_with_event(invoice, "invoice.created")
+        _save_with_event(invoice, EventType.INVOICE_CREATED)
         return represent(invoice)
 
     return once(tenant_id, idempotency_key, "create_invoice", fields, run)
@@ -99,7 +100,7 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
         current.pop("due_date")  # recomputed from terms unless given again
     _fill(invoice, load_tenant(tenant_id), current | changes)
     invoice.updated_at = utc_now()
-    _commit_draft_change(lambda: _save_with_event(invoice, "invoice.updated"))
+    _commit_draft_change(lambda: _save_with_event(invoice, EventType.INVOICE_UPDATED))
     return invoice
 
 
@@ -111,7 +112,7 @@ def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) 
 
     def write(tx: TransactWrite) -> None:
         tx.delete(invoice)
-        record_event(tx, invoice, "invoice.deleted", InvoiceOut)
+        record_event(tx, invoice, EventType.INVOICE_DELETED, InvoiceOut)
 
     _commit_draft_change(lambda: commit(write))
     return invoice

@@ -12,6 +12,7 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain.accounts import is_control
 from ledgerline.domain.documents import InvalidState, posted
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine, assert_balanced, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion
@@ -70,7 +71,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
 
     def write(tx: TransactWrite) -> None:
         add_journal_entry(tx, entry, lines)
-        record_event(tx, entry, "journal_entry.posted", JournalEntryOut)
+        record_event(tx, entry, EventType.JOURNAL_ENTRY_POSTED, JournalEntryOut)
 
     commit(write)
     return represent(entry)
@@ -110,7 +111,7 @@ def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[s
         tx.save(original)
         add_journal_entry(tx, reversal, reversed_lines(original.journal_lines()))
         record_event(tx, original, reversal_of.event, JournalEntryOut)
-        record_event(tx, reversal, "journal_entry.posted", JournalEntryOut)
+        record_event(tx, reversal, EventType.JOURNAL_ENTRY_POSTED, JournalEntryOut)
 
     commit(write)
     return represent(reversal)

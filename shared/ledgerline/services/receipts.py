@@ -12,6 +12,7 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
 from ledgerline.domain.documents import InvoiceStatus, posted, settlement
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.ids import new_id
@@ -215,7 +216,7 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
         for invoice in reopened.values():
             invoice.assign_keys()
             tx.save(invoice)
-            record_event(tx, invoice, "invoice.updated", InvoiceOut)
+            record_event(tx, invoice, EventType.INVOICE_UPDATED, InvoiceOut)
         add_journal_entry(tx, entry, _merged(lines))
         record_event(tx, receipt, reversal.event, ReceiptOut)
 
@@ -316,9 +317,9 @@ def _save_invoices(tx: TransactWrite, invoices: list[tuple[Invoice, Decimal]]) -
         invoice.assign_keys()
         tx.save(invoice)
         if invoice.status == InvoiceStatus.PAID:
-            record_event(tx, invoice, "invoice.paid", InvoiceOut)
+            record_event(tx, invoice, EventType.INVOICE_PAID, InvoiceOut)
         else:
-            record_event(tx, invoice, "invoice.updated", InvoiceOut)
+            record_event(tx, invoice, EventType.INVOICE_UPDATED, InvoiceOut)
 
 
 def _merged(lines: list[JournalLine]) -> list[JournalLine]:

@@ -27,6 +27,7 @@ from ledgerline.domain.documents.base import Transition
 from ledgerline.domain.documents.invoice import InvoiceState
 from ledgerline.domain.dunning import DunningLevel, ExistingReminder
 from ledgerline.domain.errors import NotFound, PreconditionFailed
+from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.schemas.reminders import DunningPolicyOut, ReminderOut
@@ -188,7 +189,7 @@ def _write(tenant: Tenant | None, invoice: Invoice, level: DunningLevel | None, 
             if fee_write is not None:
                 fee_write(tx)
             add_reminder(tx, reminder)
-            record_event(tx, reminder, "reminder.created", ReminderOut)
+            record_event(tx, reminder, EventType.REMINDER_CREATED, ReminderOut)
 
     commit(write)
     return reminder
@@ -329,7 +330,7 @@ def delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Re
     return reminder
 
 
-def _save_with_event(reminder: Reminder, event_type: str) -> None:
+def _save_with_event(reminder: Reminder, event_type: EventType) -> None:
     def write(tx: TransactWrite) -> None:
         reminder.assign_keys()
         tx.save(reminder)

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from ledgerline.domain.errors import Conflict, FieldIssue, ValidationFailed
+from ledgerline.domain.events import EventType
 
 S = TypeVar("S")
 
@@ -29,7 +30,7 @@ class Transition(Generic[S]):
     """A transition's outcome: the document's new state and the event type to record with it."""
 
     state: S
-    event: str
+    event: EventType
 
 
 def invalid(field: str, message: str) -> ValidationFailed:

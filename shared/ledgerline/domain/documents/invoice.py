@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from ledgerline.domain.documents.base import InvalidState, Transition, invalid, require_status
+from ledgerline.domain.events import EventType
 
 NOUN = "invoice"
 
@@ -110,7 +111,7 @@ def post(state: InvoiceState) -> Transition[InvoiceState]:
     zero = state.total * 0
     status = InvoiceStatus.PAID if state.total == 0 else InvoiceStatus.AWAITING_PAYMENT
     return Transition(replace(state, status=status.value, amount_paid=zero, amount_credited=zero,
-                              amount_due=state.total), "invoice.posted")
+                              amount_due=state.total), EventType.INVOICE_POSTED)
 
 
 def void(state: InvoiceState, day: date) -> Transition[InvoiceState]:
@@ -120,13 +121,14 @@ def void(state: InvoiceState, day: date) -> Transition[InvoiceState]:
         raise InvalidState("Cannot void an invoice with payments or credit notes; reverse those first", param="status")
     if day < state.issue_date:
         raise invalid("date", "a void cannot be dated before the invoice's issue date")
-    return Transition(replace(state, status=InvoiceStatus.VOIDED.value, amount_due=state.total * 0), "invoice.voided")
+    return Transition(replace(state, status=InvoiceStatus.VOIDED.value, amount_due=state.total * 0),
+                      EventType.INVOICE_VOIDED)
 
 
 def send(state: InvoiceState) -> Transition[InvoiceState]:
     """Sending changes no status: posted and not voided."""
     require(state, SENDABLE_STATUSES, "send")
-    return Transition(state, "invoice.sent")
+    return Transition(state, EventType.INVOICE_SENT)
 
 
 def mark_overdue(state: InvoiceState, day: date, grace_days: int = 0) -> Transition[InvoiceState] | None:
@@ -137,4 +139,4 @@ def mark_overdue(state: InvoiceState, day: date, grace_days: int = 0) -> Transit
                            param="date", code="not_overdue")
     if state.status == InvoiceStatus.OVERDUE:
         return None
-    return Transition(replace(state, status=InvoiceStatus.OVERDUE.value), "invoice.overdue")
+    return Transition(replace(state, status=InvoiceStatus.OVERDUE.value), EventType.INVOICE_OVERDUE)

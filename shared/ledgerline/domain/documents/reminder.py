@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ledgerline.domain.documents.base import InvalidState, Transition
+from ledgerline.domain.events import EventType
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class ReminderState:
 
 
 def create(level: int) -> Transition[ReminderState]:
-    return Transition(ReminderState(level), "reminder.created")
+    return Transition(ReminderState(level), EventType.REMINDER_CREATED)
 
 
 def send(state: ReminderState) -> Transition[ReminderState] | None:
@@ -25,7 +26,7 @@ def send(state: ReminderState) -> Transition[ReminderState] | None:
         raise InvalidState("A deleted reminder cannot be sent", param="id")
     if state.sent:
         return None
-    return Transition(replace(state, sent=True), "reminder.sent")
+    return Transition(replace(state, sent=True), EventType.REMINDER_SENT)
 
 
 def withdraw(state: ReminderState, latest_level: int) -> Transition[ReminderState]:
@@ -35,4 +36,4 @@ def withdraw(state: ReminderState, latest_level: int) -> Transition[ReminderStat
     if state.level != latest_level:
         raise InvalidState(f"Only the most recent reminder (level {latest_level}) can be deleted", param="id",
                            code="not_latest_reminder")
-    return Transition(replace(state, deleted=True), "reminder.deleted")
+    return Transition(replace(state, deleted=True), EventType.REMINDER_DELETED)

@@ -20,6 +20,7 @@ from ledgerline.domain.documents.invoice import (
     InvoiceStatus,
     require,
 )
+from ledgerline.domain.events import EventType
 
 
 class By(StrEnum):
@@ -68,7 +69,7 @@ def settle(state: InvoiceState, amount: Decimal, day: date, by: By = By.PAYMENT)
     due = state.amount_due - amount
     status = InvoiceStatus.PAID.value if due == 0 else state.status
     new = replace(state, status=status, amount_paid=paid, amount_credited=credited, amount_due=due)
-    return Transition(new, "invoice.paid" if status == InvoiceStatus.PAID else "invoice.updated")
+    return Transition(new, EventType.INVOICE_PAID if status == InvoiceStatus.PAID else EventType.INVOICE_UPDATED)
 
 
 def unsettle(state: InvoiceState, amount: Decimal, by: By = By.PAYMENT) -> Transition[InvoiceState]:
@@ -84,7 +85,7 @@ def unsettle(state: InvoiceState, amount: Decimal, by: By = By.PAYMENT) -> Trans
     status = InvoiceStatus.AWAITING_PAYMENT.value if state.status == InvoiceStatus.PAID else state.status
     new = replace(state, status=status, amount_paid=paid, amount_credited=credited,
                   amount_due=state.amount_due + amount)
-    return Transition(new, "invoice.updated")
+    return Transition(new, EventType.INVOICE_UPDATED)
 
 
 def check_creditable(state: InvoiceState, day: date) -> None:
@@ -103,7 +104,7 @@ def credit(state: InvoiceState, total: Decimal, day: date) -> tuple[Transition[I
         raise invalid("lines", "a credit note must credit a positive amount")
     applied = min(total, state.amount_due)
     if applied <= 0:
-        return Transition(state, "invoice.updated"), applied
+        return Transition(state, EventType.INVOICE_UPDATED), applied
     return settle(state, applied, day, By.CREDIT), applied
 
 
