@@ -67,7 +67,7 @@ class SubtotalPosition:
 
 @dataclass(frozen=True)
 class DiscountPosition:
-    """Exactly one of `percent` (0–100, of the item nets of its level) or `amount` (off those nets)."""
+    """Exactly one of `percent` (0–100, of the item nets of its level) or `amount` (≥ 0, off those nets)."""
 
     percent: Decimal | None = None
     amount: Decimal | None = None
@@ -78,6 +78,8 @@ class DiscountPosition:
             raise ValueError("a discount has either a percent or an amount")
         if self.percent is not None and not Decimal(0) <= self.percent <= HUNDRED:
             raise ValueError("a discount percent is between 0 and 100")
+        if self.amount is not None and self.amount < 0:
+            raise ValueError("a discount amount is not negative (a charge is an AllowanceCharge)")
 
 
 @dataclass(frozen=True)

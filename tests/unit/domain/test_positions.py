@@ -138,6 +138,8 @@ def test_discount_needs_exactly_one_of_percent_or_amount():
         DiscountPosition(percent=D("10"), amount=D("1"))
     with pytest.raises(ValueError):
         DiscountPosition(percent=D("101"))
+    with pytest.raises(ValueError):
+        DiscountPosition(amount=D("-1"))
 
 
 def test_inclusive_prices_take_the_discount_gross():
