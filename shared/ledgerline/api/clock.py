@@ -6,17 +6,8 @@ request, so the services a route calls read the same clock (`clock.current_clock
 
 from __future__ import annotations
 
-from datetime import date
-
-from fastapi import Depends
-
 from ledgerline.clock import Clock, current_clock
 
 
 def request_clock() -> Clock:
     return current_clock()
-
-
-def request_day(clock: Clock = Depends(request_clock)) -> date:
-    """Today (UTC) by the request's clock."""
-    return clock.today()
