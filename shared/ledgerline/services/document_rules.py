@@ -12,6 +12,7 @@ from ledgerline.domain.documents import check_open_period
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.posting import Conversion, SystemAccounts
+from ledgerline.schemas.common import read_at
 from ledgerline.store.accounts import Account
 from ledgerline.store.events import add_event
 from ledgerline.store.parties import Party
@@ -80,7 +81,9 @@ def snapshot(schema: Any, record: Any) -> dict[str, Any]:
     """
     values = {name: getattr(record, name, None) for name in schema.model_fields if hasattr(record, name)}
     values["version"] = (record.version or 0) + 1
-    return schema.model_validate(values).model_dump(mode="json")
+    # Derived states (an invoice overdue) as of the change, never as of when this runs (schemas/common.read_at)
+    changed_at = getattr(record, "updated_at", None)
+    return schema.model_validate(values, context=read_at(changed_at) if changed_at else None).model_dump(mode="json")
 
 
 def record_event(tx: TransactWrite, record: Any, type: EventType, schema: Any) -> None:
