@@ -182,7 +182,9 @@ def test_with_30_percent_of_requests_failing_every_event_is_delivered_and_duplic
         assert events <= set(bodies) and all(len(b) == 1 for b in bodies.values())
         # And every delivery succeeded, having recorded each attempt it took
         pipeline.run_until(lambda: all(d["status"] == "succeeded" for d in deliveries(books, endpoint["id"])))
-        tries = Counter(a.webhook_id for a in arrivals)
+        # (counted now: events written after the snapshot above, such as document.rendered by the PDF
+        # renderer under a slow machine, may have been attempted since)
+        tries = Counter(a.webhook_id for a in flaky.all())
         for delivery in deliveries(books, endpoint["id"]):
             assert delivery["attempt_count"] == len(delivery["attempts"]) == tries[delivery["event_id"]]
             assert [a["status_code"] for a in delivery["attempts"]][-1] == 204
