@@ -6,24 +6,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
 from ledgerline.clock import today, utc_now
 from ledgerline.domain.accounts import is_control
 from ledgerline.domain.documents import InvalidState
-from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.journal import JournalLine, assert_balanced, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.documents import JournalEntryOut
-from ledgerline.services.document_rules import invalid, open_period, record_event
+from ledgerline.services.document_rules import invalid, open_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
-from ledgerline.store.ledger import JournalEntry, add_journal_entry
-from ledgerline.store.records import load
-from ledgerline.store.table import commit
-from ledgerline.store.tenants import Tenant, load_tenant
+from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.tenants import Tenant
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 
 def represent(entry: JournalEntry) -> dict[str, Any]:
@@ -35,7 +32,10 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-    tenant = load_tenant(tenant_id)
+    uow = open_unit(tenant_id)
+    # The tenant and every account the lines name, in one round trip.
+    uow.prefetch([(Account, line["account_id"]) for line in fields["lines"] if isinstance(line.get("account_id"), str)])
+    tenant = uow.tenant()
     day: date = fields.get("date") or today()
     open_period(tenant, day)
     currency = tenant.base_currency
@@ -48,7 +48,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
             issues.append(FieldIssue(where, "give either a debit or a credit, greater than zero"))
         elif round_money(debit + credit, currency) != debit + credit:
             issues.append(FieldIssue(where, f"has more decimals than {currency} allows"))
-        if reason := _account_error(tenant, line["account_id"]):
+        if reason := _account_error(uow, tenant, line["account_id"]):
             issues.append(FieldIssue(f"{where}.account_id", reason))
         lines.append(
             JournalLine(
@@ -68,11 +68,9 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
                              source_id=None, description=fields.get("description"),
                              reference=fields.get("reference"), at=now)
 
-    def write(tx: TransactWrite) -> None:
-        add_journal_entry(tx, entry, lines)
-        record_event(tx, entry, "journal_entry.posted", JournalEntryOut)
-
-    commit(write)
+    uow.post_entry(entry, lines)
+    uow.record_event("journal_entry.posted", entry, JournalEntryOut)
+    uow.commit()
     return represent(entry)
 
 
@@ -89,8 +87,10 @@ def reverse(
 
 
 def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[str, Any]:
-    tenant = load_tenant(tenant_id)
-    original = load(JournalEntry, tenant_id, entry_id)
+    uow = open_unit(tenant_id)
+    uow.prefetch([(JournalEntry, entry_id)])
+    tenant = uow.tenant()
+    original = uow.load(JournalEntry, entry_id)
     if original.source_type != "manual":
         raise InvalidState(
             "Only manual entries are reversed here; void or reverse the document that posted it", param="id"
@@ -108,23 +108,17 @@ def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[s
                                 reference=original.reference, reverses_id=original.id, at=now)
     original.status, original.reversed_by_id, original.updated_at = "reversed", reversal.id, now
 
-    def write(tx: TransactWrite) -> None:
-        original.assign_keys()
-        tx.save(original)
-        add_journal_entry(tx, reversal, reversed_lines(original.journal_lines()))
-        record_event(tx, original, "journal_entry.reversed", JournalEntryOut)
-        record_event(tx, reversal, "journal_entry.posted", JournalEntryOut)
-
-    commit(write)
+    uow.save_if_unchanged(original)
+    uow.post_entry(reversal, reversed_lines(original.journal_lines()))
+    uow.record_event("journal_entry.reversed", original, JournalEntryOut)
+    uow.record_event("journal_entry.posted", reversal, JournalEntryOut)
+    uow.commit()
     return represent(reversal)
 
 
-def _account_error(tenant: Tenant, account_id: str) -> str | None:
+def _account_error(uow: UnitOfWork, tenant: Tenant, account_id: str) -> str | None:
     """Why a manual entry cannot post to the account, or None when it can."""
-    try:
-        account = load(Account, tenant.id, account_id)
-    except NotFound:
-        account = None
+    account = uow.find(Account, account_id)
     if account is None or account.archived:
         return f"no account with id '{account_id}'"
     # The tenant's receivable and customer credit accounts stay control accounts whatever their subtype says
