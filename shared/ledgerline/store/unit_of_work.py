@@ -20,7 +20,8 @@ from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
-from pynamodb.exceptions import DoesNotExist
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import DoesNotExist, GetError
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.errors import NotFound
@@ -204,8 +205,11 @@ class DynamoUnitOfWork(StagedUnitOfWork):
             for pk, sk in keys[start:start + self.BATCH]:
                 self.cache[(pk, sk)] = None
             while pending:
-                answer = table.connection.dispatch("BatchGetItem", {
-                    "RequestItems": {table.table_name: {"Keys": pending, "ConsistentRead": True}}})
+                try:
+                    answer = table.connection.dispatch("BatchGetItem", {
+                        "RequestItems": {table.table_name: {"Keys": pending, "ConsistentRead": True}}})
+                except (BotoCoreError, ClientError) as exc:  # as PynamoDB's own reads raise it (throttling → 503)
+                    raise GetError(f"Failed to batch get items: {exc}", exc) from exc
                 for item in answer.get("Responses", {}).get(table.table_name, []):
                     self.cache[(item["PK"]["S"], item["SK"]["S"])] = item
                 pending = answer.get("UnprocessedKeys", {}).get(table.table_name, {}).get("Keys", [])
