@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
@@ -30,8 +32,10 @@ class Books:
         return {codes[a]: b for a, b in self.table.balances(self.tenant_id).items() if b != 0}
 
 
-@pytest.fixture
-def books(monkeypatch: pytest.MonkeyPatch) -> Iterator[Books]:
+@contextmanager
+def fresh_books() -> Iterator[Books]:
+    """A new in-memory table with a tenant (default chart and tax codes) and a customer; `open_unit` gives
+    units of it inside."""
     table = MemoryTable()
     seeded: dict[str, Any] = {}
 
@@ -41,8 +45,8 @@ def books(monkeypatch: pytest.MonkeyPatch) -> Iterator[Books]:
             table.put(record)
         seeded.update(tenant=tenant, accounts=accounts, tax_codes=tax_codes)
 
-    monkeypatch.setattr(tenants, "insert_tenant", insert_tenant)
-    tenant, _ = tenants.create_tenant(name="Acme", base_currency="AUD", country="AU")
+    with patch.object(tenants, "insert_tenant", insert_tenant):
+        tenant, _ = tenants.create_tenant(name="Acme", base_currency="AUD", country="AU")
     now = datetime(2026, 1, 5, tzinfo=UTC)
     customer = Party(id="pty_1", tenant_id=tenant.id, name="Customer", kind="customer", archived=False,
                      created_at=now, updated_at=now)
@@ -50,3 +54,9 @@ def books(monkeypatch: pytest.MonkeyPatch) -> Iterator[Books]:
     with using(table.unit):
         yield Books(table, tenant.id, {a.code: a.id for a in seeded["accounts"]},
                     {t.code: t.id for t in seeded["tax_codes"]}, customer.id, tenant.system_accounts)
+
+
+@pytest.fixture
+def books() -> Iterator[Books]:
+    with fresh_books() as made:
+        yield made
