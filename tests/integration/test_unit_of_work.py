@@ -98,6 +98,18 @@ def test_both_units_refuse_the_same_conditions_and_write_nothing(tenant, kind):
     assert unit().load(JournalEntry, f"je_{kind}").description == "Both ways"
 
 
+def test_an_id_too_long_to_be_a_key_is_an_unknown_record_not_a_database_error(books):
+    # Before: DynamoDB refused the GetItem's key (ValidationException) and the request was a 500
+    too_long = "pty_" + "x" * 1100
+    response = books.call("POST", "/v1/invoices", {"customer_id": too_long, "lines": [
+        {"description": "x", "unit_price": "1.00"}]}, expect=422)
+    assert response.json()["error"]["param"] == "customer_id"
+    response = books.call("POST", "/v1/invoices", {"customer_id": books.customer(), "lines": [
+        {"item_id": "itm_" + "x" * 1100, "unit_price": "1.00"}]}, expect=422)
+    assert response.json()["error"]["param"] == "lines.0.item_id"
+    assert books.get("/v1/invoices")["data"] == []
+
+
 def test_creating_and_posting_a_draft_read_in_one_round_trip_each(books):
     customer = books.customer()
     fields = {"customer_id": customer, "lines": [{"description": "Work", "quantity": D(1), "unit_price": D(100),

@@ -34,6 +34,7 @@ from ledgerline.store.tenants import Tenant
 
 R = TypeVar("R", bound=TenantRecord)
 TaxLines = dict[str, tuple[Decimal, Decimal]]  # tax code id → (taxable, tax), base currency
+MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES = 2048, 1024  # DynamoDB's limits on a key's values
 
 
 class UnitOfWork(Protocol):
@@ -146,9 +147,21 @@ class StagedUnitOfWork:
         for pk, sk in keys:
             self.cache[(pk, sk)] = self._raw(pk, sk)
 
+    def _fetch_possible(self, keys: list[tuple[str, str]]) -> None:
+        """Fetch the keys an item can have; one longer than DynamoDB allows (an id no record has, from the
+        request) is simply missing, never a database error."""
+        possible = []
+        for pk, sk in keys:
+            if len(pk.encode()) > MAX_PARTITION_KEY_BYTES or len(sk.encode()) > MAX_SORT_KEY_BYTES:
+                self.cache[(pk, sk)] = None
+            else:
+                possible.append((pk, sk))
+        if possible:
+            self._fetch(possible)
+
     def _get(self, model: type[Any], pk: str, sk: str) -> Any | None:
         if (pk, sk) not in self.cache:
-            self._fetch([(pk, sk)])
+            self._fetch_possible([(pk, sk)])
         data = self.cache[(pk, sk)]
         return None if data is None else model.from_raw_data(data)
 
@@ -161,7 +174,7 @@ class StagedUnitOfWork:
         keys += [NumberSeries.key(self.tenant_id, name, year) for name, year in series]
         wanted = list(dict.fromkeys(key for key in keys if key not in self.cache))
         if wanted:
-            self._fetch(wanted)
+            self._fetch_possible(wanted)
 
     def tenant(self) -> Tenant:
         tenant = self._get(Tenant, *Tenant.key(self.tenant_id))
