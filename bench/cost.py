@@ -155,7 +155,7 @@ def measure(ledger: Ledger) -> dict[str, Any]:
         invoices.post(ledger.tenant, ledger.draft()["id"])
     run("list page (50 invoices)", lambda: list_invoices(ledger.tenant, statuses=None, customer_id=None, from_date=None,
                                                          to_date=None, today=today(), limit=50, start_key=None))
-    run("trial balance", lambda: reports.trial_balance(ledger.tenant, today()))
+    run("trial balance", lambda: reports.trial_balance.report(ledger.tenant, today()))
     with metered() as whole:
         parts = []
         for step in ("create draft", "post invoice", "receipt (pays one invoice)"):

@@ -310,11 +310,11 @@ def measure(sizes: tuple[int, ...] = (1_000, 10_000, 100_000), open_invoices: in
         seeded = books.live(size) if books.invoices == 0 else books.backfill(size)
         as_of = today()
         with metered() as tb_meter:
-            ours = reports.trial_balance(books.ledger.tenant, as_of)
+            ours = reports.trial_balance.report(books.ledger.tenant, as_of).model_dump(by_alias=True)
         with metered() as ar_meter:
-            aged = reports.aged_receivables(books.ledger.tenant, as_of)
-        tb_ms, tb_runs = median_ms(lambda d=as_of: reports.trial_balance(books.ledger.tenant, d), runs)
-        ar_ms, ar_runs = median_ms(lambda d=as_of: reports.aged_receivables(books.ledger.tenant, d), runs)
+            aged = reports.aged_receivables.report(books.ledger.tenant, as_of).model_dump(by_alias=True)
+        tb_ms, tb_runs = median_ms(lambda d=as_of: reports.trial_balance.report(books.ledger.tenant, d), runs)
+        ar_ms, ar_runs = median_ms(lambda d=as_of: reports.aged_receivables.report(books.ledger.tenant, d), runs)
         text = books.beancount_text()
         bc_samples, theirs = [], {}
         for _ in range(beancount_runs):

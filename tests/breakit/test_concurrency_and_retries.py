@@ -58,7 +58,8 @@ def assert_committed_once(responses: list[Any], success: int) -> dict[str, Any]:
 
 
 def trial_balance(books: TenantObjects) -> dict[str, Any]:
-    return reports.trial_balance(books.tenant.tenant_id, today().replace(year=today().year + 1))
+    report = reports.trial_balance.report(books.tenant.tenant_id, today().replace(year=today().year + 1))
+    return report.model_dump(by_alias=True)
 
 
 def balance(books: TenantObjects, code: str) -> Decimal:

@@ -65,7 +65,8 @@ class Books:
 
     # -- the ledger -----------------------------------------------------------------------------
     def trial_balance(self) -> dict[str, Any]:
-        return reports.trial_balance(self.tenant_id, today().replace(year=today().year + 1))
+        report = reports.trial_balance.report(self.tenant_id, today().replace(year=today().year + 1))
+        return report.model_dump(by_alias=True)
 
     def balance(self, code: str) -> Decimal:
         """Debit-minus-credit balance of an account, as the balance buckets hold it."""

@@ -132,7 +132,7 @@ class Books(RuleBasedStateMachine):
     def books_balance(self) -> None:
         if not hasattr(self, "tenant"):
             return
-        trial = reports.trial_balance(self.tenant, today())
+        trial = reports.trial_balance.report(self.tenant, today()).model_dump(by_alias=True)
         assert trial["total_debit"] == trial["total_credit"]
         balance = {row["code"]: row["balance"] for row in trial["accounts"]}
         open_due = sum((i.amount_due for i in _all(Invoice, self.tenant) if i.status != "draft"), Decimal(0))

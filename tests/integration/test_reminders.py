@@ -59,8 +59,8 @@ def overdue_invoice(books: Books, customer: str | None = None, **fields) -> dict
 
 
 def balance_2030(books: Books, code: str) -> Decimal:
-    rows = {row["code"]: row for row in reports.trial_balance(books.tenant_id, date(2030, 12, 31))["accounts"]}
-    return rows[code]["balance"] if code in rows else Decimal(0)
+    rows = {row.code: row for row in reports.trial_balance.report(books.tenant_id, date(2030, 12, 31)).accounts}
+    return rows[code].balance if code in rows else Decimal(0)
 
 
 def reminders_of(books: Books, invoice: dict) -> list[dict]:

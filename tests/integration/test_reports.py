@@ -205,3 +205,59 @@ def test_csv_exports_neutralise_formulas_in_names_and_descriptions_but_keep_numb
     line = next(row for row in lines if row["entry_id"])
     assert line["description"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
     assert (line["credit"], line["running_balance"]) == ("125.00", "-125.00")
+
+
+# -- Every report's CSV carries exactly its JSON figures (issue 12.6) -------------------------------------
+
+AGEING = ["current", "1_30", "31_60", "61_90", "over_90"]
+LEDGER_COLUMNS = ["date", "entry_id", "source_type", "source_id", "description", "debit", "credit",
+                  "running_balance"]
+TAX_COLUMNS = ["code", "name", "rate", "sales_taxable", "sales_tax", "purchases_taxable", "purchases_tax"]
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+# Each report's table as the JSON says it: header, then rows (None shows as an empty cell)
+EXPECTED_TABLES = {
+    "trial-balance": lambda r: [["code", "name", "type", "debit", "credit", "balance"]]
+    + [[a["code"], a["name"], a["type"], a["debit"], a["credit"], a["balance"]] for a in r["accounts"]]
+    + [["", "Total", "", r["total_debit"], r["total_credit"], ""]],
+    "profit-and-loss": lambda r: [["type", "subtype", "code", "name",
+                                   *(f"{c['from']}..{c['to']}" for c in r["columns"])]]
+    + [[s["type"], g["subtype"], a["code"], a["name"], *a["amounts"]]
+       for s in r["sections"] for g in s["subtypes"] for a in g["accounts"]]
+    + [[s["type"], "", "", f"Total {s['type']}", *s["totals"]] for s in r["sections"]]
+    + [["", "", "", "Net profit", *r["net_profit"]]],
+    "balance-sheet": lambda r: [["section", "code", "name", "balance"]]
+    + [[section, _blank(a["code"]), a["name"], a["balance"]]
+       for section in ("assets", "liabilities", "equity") for a in r[section]]
+    + [["total", "", "Total assets", r["total_assets"]],
+       ["total", "", "Total liabilities and equity", r["total_liabilities_and_equity"]]],
+    "aged-receivables": lambda r: [["customer", *AGEING, "total"]]
+    + [[c["customer_name"], *(c[b] for b in AGEING), c["total"]] for c in r["customers"]]
+    + [["Total", *(r["totals"][b] for b in AGEING), r["totals"]["total"]]],
+    "general-ledger": lambda r: [LEDGER_COLUMNS, ["", "", "", "", "Opening balance", "", "", r["opening_balance"]]]
+    + [[_blank(line[c]) for c in LEDGER_COLUMNS] for line in r["lines"]],
+    "tax-summary": lambda r: [TAX_COLUMNS] + [[t[c] for c in TAX_COLUMNS] for t in r["tax_codes"]],
+}
+
+
+@pytest.mark.parametrize("path", [
+    "trial-balance?as_of=2026-03-31", "profit-and-loss?from=2026-01-01&to=2026-03-31&compare_to=previous_period",
+    "profit-and-loss?from=2026-01-01&to=2026-03-31&periods=3", "balance-sheet?as_of=2026-03-31",
+    "aged-receivables?as_of=2026-03-31", "general-ledger?account_id={1100}&from=2025-06-01&limit=3",
+    "tax-summary?from=2025-01-01&to=2026-12-31",
+])
+def test_every_reports_csv_shows_exactly_its_json_figures(ledger, path):
+    books, _ = ledger
+    path = path.replace("{1100}", books.accounts["1100"])
+    report = books.get(f"/v1/reports/{path}")
+    expected = [[str(cell) for cell in row] for row in EXPECTED_TABLES[path.split("?")[0]](report)]
+    assert len(expected) >= 2  # the ledger gives every report rows to compare
+    name, _, query = path.partition("?")
+    for csv_path in (f"/v1/reports/{path}&format=csv", f"/v1/reports/{name}.csv?{query}"):
+        response = books.call("GET", csv_path, expect=200)
+        assert response.headers["content-disposition"] == f'attachment; filename="{name}.csv"'
+        assert list(csv.reader(io.StringIO(response.text))) == expected, csv_path

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bench.meter import metered
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
 from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.documents import JournalEntryOut
@@ -49,7 +50,7 @@ def _stage(unit: Any, tenant_id: str, entry_id: str) -> JournalEntry:
     entry, lines = _entry(tenant_id, entry_id)
     unit.take_number("JE", 2026, 0)
     unit.post_entry(entry, lines, {"txc_gst": (D("100.00"), D("10.00"))})
-    unit.record_event("journal_entry.posted", entry, JournalEntryOut)
+    unit.record_event(EventType.JOURNAL_ENTRY_POSTED, entry, JournalEntryOut)
     return entry
 
 

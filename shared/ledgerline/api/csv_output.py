@@ -1,5 +1,8 @@
 """`format=csv` for reports: the same figures as the JSON, one table per report.
 
+`report_csv(report)` is the one CSV path: it renders any report's typed result from the table its module
+declares (`services/reports`, `csv_table`), for both `?format=csv` and the `.csv` operations.
+
 Every report's CSV goes through `csv_response`, which neutralises spreadsheet formulas (CSV injection,
 as OWASP recommends): a text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
 leading `'`, so a spreadsheet shows it as text instead of evaluating it. Numbers are never touched: an
@@ -19,6 +22,7 @@ from fastapi import Query
 from fastapi.responses import Response
 
 from ledgerline.domain.money import plain
+from ledgerline.services.reports import csv_table
 
 Format = Literal["json", "csv"]
 FormatQuery = Query("json", description="json, or csv for a spreadsheet")
@@ -57,3 +61,9 @@ def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
+
+
+def report_csv(report: object) -> Response:
+    """A report's CSV: the table its module declares for its typed result, written by `csv_response`."""
+    table = csv_table(report)
+    return csv_response(table.name, table.header, table.rows)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 
 MAX_LEVELS = 10
@@ -67,9 +68,9 @@ def check_levels(levels: Sequence[DunningLevel]) -> None:
         raise ValidationFailed(f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues)
 
 
-def is_overdue(due_date: date, amount_due: Decimal, day: date) -> bool:
-    """Overdue on `day`: the due date has passed and money is still due."""
-    return due_date < day and amount_due > 0
+def is_overdue(due_date: date, amount_due: Decimal, day: date, grace_days: int = 0) -> bool:
+    """Overdue on `day`: the due date has passed and money is still due (the invoice's one definition)."""
+    return invoice_rules.is_overdue(due_date, amount_due, day, grace_days)
 
 
 def due_level(levels: Sequence[DunningLevel], existing: Iterable[ExistingReminder], due_date: date,

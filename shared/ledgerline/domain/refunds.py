@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from ledgerline.domain.documents.invoice import is_overdue
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion, part_base
@@ -125,7 +126,7 @@ def party_totals(invoices: Sequence[OpenInvoice], credits: Sequence[Credit], *, 
         if invoice.amount_due <= 0:
             continue
         slot = per.setdefault(invoice.currency, [zero, zero, zero])
-        overdue = invoice.due_date < today
+        overdue = is_overdue(invoice.due_date, invoice.amount_due, today)
         slot[0] += invoice.amount_due
         base[0] += invoice.base_due
         if overdue:

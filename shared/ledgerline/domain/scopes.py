@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ledgerline.domain.kinds import document_resources
+
 ADMIN = "admin"
 
-RESOURCES: tuple[str, ...] = (
-    "tenant",
-    "api-keys",
-    "parties",
-    "items",
-    "accounts",
-    "tax-codes",
-    "invoices",
-    "receipts",
-    "refunds",
-    "credit-notes",
-    "journal-entries",
-    "reports",
-    "webhooks",
-    "events",
-)
+# Master data, keys, reports, webhooks and events are listed; the document resources come from the
+# kind registry (domain/kinds.KINDS).
+MASTER_RESOURCES: tuple[str, ...] = ("tenant", "api-keys", "parties", "items", "accounts", "tax-codes")
+SERVICE_RESOURCES: tuple[str, ...] = ("reports", "webhooks", "events")
+RESOURCES: tuple[str, ...] = tuple(dict.fromkeys((*MASTER_RESOURCES, *document_resources(), *SERVICE_RESOURCES)))
 
 ALL_SCOPES: frozenset[str] = frozenset(
     {ADMIN} | {f"{resource}:{access}" for resource in RESOURCES for access in ("read", "write")}

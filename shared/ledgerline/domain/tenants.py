@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from ledgerline.domain.kinds import CREDIT_NOTE_SERIES, INVOICE_SERIES
+
 
 class Plan(StrEnum):
     STARTER = "starter"
@@ -18,8 +20,8 @@ class TenantStatus(StrEnum):
     DEACTIVATED = "deactivated"
 
 
-DEFAULT_INVOICE_FORMAT = "INV-{YYYY}-{SEQ:4}"
-DEFAULT_CREDIT_NOTE_FORMAT = "CN-{YYYY}-{SEQ:4}"
+DEFAULT_INVOICE_FORMAT = INVOICE_SERIES.default_format  # "INV-{YYYY}-{SEQ:4}"
+DEFAULT_CREDIT_NOTE_FORMAT = CREDIT_NOTE_SERIES.default_format  # "CN-{YYYY}-{SEQ:4}"
 DEFAULT_PAYMENT_TERMS_DAYS = 30
 
 _PLACEHOLDER = re.compile(r"\{(YYYY|YY|SEQ(?::(\d))?)\}")

@@ -13,38 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-# Every event type the outbox writes, plus the ones webhooks add. Subscriptions name these,
+from ledgerline.domain.events import FAMILIES, EventType
+
+# Every event type the outbox writes: the catalogue (domain/events.EventType). Subscriptions name these,
 # a family (`invoice.*`) or everything (`*`).
-EVENT_TYPES: frozenset[str] = frozenset({
-    "invoice.created", "invoice.updated", "invoice.deleted", "invoice.posted", "invoice.sent",
-    "invoice.paid", "invoice.voided", "invoice.overdue",
-    "reminder.created", "reminder.sent", "reminder.deleted",
-    "document.rendered",
-    "receipt.posted", "receipt.allocated", "receipt.reversed",
-    "refund.posted", "refund.reversed",
-    "credit_note.posted",
-    "journal_entry.posted", "journal_entry.reversed",
-    "period.closed",
-    "webhook_endpoint.disabled",
-    # Master data, keys and the tenant (issue 11.24): the object as the API shows it, never a secret
-    "party.created", "party.updated", "party.archived",
-    "item.created", "item.updated", "item.archived",
-    "account.created", "account.updated", "account.archived",
-    "tax_code.created", "tax_code.updated", "tax_code.archived",
-    "api_key.created", "api_key.revoked",
-    "tenant.created", "tenant.updated", "tenant.deactivated",
-})
+EVENT_TYPES: frozenset[str] = frozenset(EventType)
 WILDCARD = "*"
 PING = "ping"  # sent by POST /v1/webhooks/{id}/test to that endpoint only, never logged as an event
 
 
 def unknown_event_types(subscribed: Iterable[str]) -> list[str]:
-    families = {t.split(".", 1)[0] for t in EVENT_TYPES}
     unknown = []
     for name in subscribed:
         if name == WILDCARD or name in EVENT_TYPES:
             continue
-        if name.endswith(".*") and name[:-2] in families:
+        if name.endswith(".*") and name[:-2] in FAMILIES:
             continue
         unknown.append(name)
     return unknown

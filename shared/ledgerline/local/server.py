@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from importlib import import_module
+
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
 from ledgerline.api.app import create_app
@@ -11,25 +13,26 @@ from ledgerline.api.routers import (
     accounts,
     api_keys,
     bulk,
-    credit_notes,
     events,
-    invoices,
     items,
-    journal_entries,
     parties,
     periods,
-    receipts,
-    refunds,
-    reminders,
     reports,
     tax_codes,
     tenant,
     webhooks,
 )
+from ledgerline.domain.kinds import KINDS
+
+
+def document_routers() -> tuple[APIRouter, ...]:
+    """The routers of the registry's document kinds (domain/kinds.KINDS), in registry order, each once."""
+    modules = dict.fromkeys(kind.router for kind in KINDS)
+    return tuple(import_module(f"ledgerline.api.routers.{name}").router for name in modules)
+
 
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
-           invoices.router, receipts.router, credit_notes.router, journal_entries.router, reports.router,
-           periods.router, events.router, webhooks.router, bulk.router, reminders.router, refunds.router)
+           *document_routers(), reports.router, periods.router, events.router, webhooks.router, bulk.router)
 
 
 def create_local_app() -> FastAPI:

@@ -17,6 +17,7 @@ def _timezone(value: str) -> str:
 
 
 TimeZone = Annotated[str, AfterValidator(_timezone)]
+NumberFormat = Annotated[str, Field(max_length=40)]
 
 
 class BankDetails(BaseModel):
@@ -43,6 +44,10 @@ class TenantUpdate(Input):
     invoice_number_format: str = Field(None, max_length=40,  # type: ignore[assignment]
                                        description="Placeholders {YYYY}, {YY}, {SEQ:n}; e.g. INV-{YYYY}-{SEQ:4}")
     credit_note_number_format: str = Field(None, max_length=40)  # type: ignore[assignment]
+    number_formats: dict[str, NumberFormat] = Field(  # type: ignore[assignment]
+        None, max_length=20,
+        description="Formats by number series (`invoice`, `credit_note`); the series named are changed, the "
+                    "others kept. `invoice_number_format` and `credit_note_number_format` are the same settings")
     prices_include_tax: StrictBool = None  # type: ignore[assignment]
     cash_rounding: StrictBool = None  # type: ignore[assignment]
     default_tax_code_id: str | None = Field(
@@ -80,6 +85,8 @@ class TenantOut(Timestamps):
     payment_terms_days: int
     invoice_number_format: str
     credit_note_number_format: str
+    number_formats: dict[str, str] = Field(
+        default_factory=dict, description="The format of every number series, by series (`invoice`, `credit_note`)")
     prices_include_tax: bool
     cash_rounding: bool
     default_tax_code_id: str | None = Field(

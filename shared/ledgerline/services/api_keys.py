@@ -13,6 +13,7 @@ from ledgerline.domain import api_keys as rules
 from ledgerline.domain import scopes
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.errors import Conflict, FieldIssue, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.ids import new_id
 from ledgerline.schemas.api_keys import ApiKeyOut
@@ -41,9 +42,9 @@ def authenticate(secret: str | None) -> Principal:
     tenant = find_tenant(key.tenant_id)
     if tenant is None or tenant.status != TenantStatus.ACTIVE:
         raise Unauthenticated("This API key's tenant has been deactivated", code="tenant_deactivated")
-    if key.revoked_at is not None:
-        raise Unauthenticated("This API key has been revoked", code="api_key_revoked")
-    if key.expires_at is not None and key.expires_at <= utc_now():
+    if not rules.usable(revoked=key.revoked_at is not None, expires_at=key.expires_at, now=utc_now()):
+        if key.revoked_at is not None:
+            raise Unauthenticated("This API key has been revoked", code="api_key_revoked")
         raise Unauthenticated("This API key has expired", code="api_key_expired")
     return Principal(tenant_id=key.tenant_id, key_id=key.id, scopes=tuple(key.scopes), plan=tenant.plan)
 
@@ -82,7 +83,7 @@ def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: da
         )
     expires_at = rules.child_expiry(expires_at, store.find_by_id(principal.tenant_id, principal.key_id).expires_at)
     key, secret = new_key(principal.tenant_id, name, key_scopes, expires_at)
-    store.insert(key, key_event(key, "api_key.created", key.created_at))
+    store.insert(key, key_event(key, EventType.API_KEY_CREATED, key.created_at))
     return key, secret
 
 
@@ -113,7 +114,7 @@ def _secret_shown_once(stored: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def key_event(key: ApiKey, type: str, at: datetime, *, revoked_at: datetime | None = None
+def key_event(key: ApiKey, type: EventType, at: datetime, *, revoked_at: datetime | None = None
               ) -> Callable[[TransactWrite], None]:
     """The key's outbox event: the key as `GET /v1/api-keys/{id}` shows it, never its secret or digest.
     A key has no version; its events are sequence 1 (created) and 2 (revoked)."""
@@ -147,7 +148,7 @@ def revoke(principal: Principal, key_id: str) -> ApiKey:
     if beyond:
         raise Forbidden(f"A key cannot revoke a key with scopes it lacks: {', '.join(beyond)}", param="id")
     now = utc_now()
-    store.mark_revoked(key, now, key_event(key, "api_key.revoked", now, revoked_at=now))
+    store.mark_revoked(key, now, key_event(key, EventType.API_KEY_REVOKED, now, revoked_at=now))
     return key
 
 
@@ -158,7 +159,7 @@ def revoke_all(tenant_id: str) -> int:
         page = store.list_api_keys(tenant_id, limit=100, start_key=start_key)
         for key in page.items:
             if key.revoked_at is None:
-                store.mark_revoked(key, now, key_event(key, "api_key.revoked", now, revoked_at=now))
+                store.mark_revoked(key, now, key_event(key, EventType.API_KEY_REVOKED, now, revoked_at=now))
                 revoked += 1
         if page.next_key is None:
             return revoked
@@ -175,14 +176,14 @@ def rotate_admin_key(tenant_id: str) -> tuple[ApiKey, str, list[str]]:
     if tenant.status != TenantStatus.ACTIVE:
         raise Conflict(f"Tenant {tenant_id} is deactivated", param="tenant_id", code="tenant_deactivated")
     key, secret = new_key(tenant_id, ADMIN_KEY_NAME, [scopes.ADMIN], None)
-    store.insert(key, key_event(key, "api_key.created", key.created_at))
+    store.insert(key, key_event(key, EventType.API_KEY_CREATED, key.created_at))
     now, revoked, start_key = utc_now(), [], None
     while True:
         page = store.list_api_keys(tenant_id, limit=100, start_key=start_key)
         for old in page.items:
             if (old.id != key.id and old.revoked_at is None and old.name == ADMIN_KEY_NAME
                     and list(old.scopes) == [scopes.ADMIN]):
-                store.mark_revoked(old, now, key_event(old, "api_key.revoked", now, revoked_at=now))
+                store.mark_revoked(old, now, key_event(old, EventType.API_KEY_REVOKED, now, revoked_at=now))
                 revoked.append(old.id)
         if page.next_key is None:
             return key, secret, revoked

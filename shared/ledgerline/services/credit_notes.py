@@ -10,13 +10,14 @@ from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
-from ledgerline.domain.documents import InvoiceStatus, require_status
+from ledgerline.domain.documents import posted, settlement
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
-from ledgerline.services.document_rules import invalid, open_period, record_event, system_accounts
+from ledgerline.services.document_rules import open_period, record_event, system_accounts
 from ledgerline.services.idempotency import once
-from ledgerline.services.invoices import OPEN, record_movement, tax_amounts
+from ledgerline.services.invoice_state import adopt, state_of
+from ledgerline.services.invoices import record_movement, tax_amounts
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
 from ledgerline.store.documents import CreditNote, Invoice
@@ -39,10 +40,8 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     tenant = load_tenant(tenant_id)
     invoice = load(Invoice, tenant_id, fields["invoice_id"])
-    require_status("invoice", invoice.status, (*OPEN, InvoiceStatus.PAID), "credit")
     day: date = fields.get("date") or today()
-    if day < invoice.issue_date:
-        raise invalid("date", "a credit note cannot be dated before its invoice")
+    settlement.check_creditable(state_of(invoice), day)
     open_period(tenant, day)
     requested = fields.get("lines")
     # `lines` are priced like the invoice's lines; `amount` is always net (before tax), so it is priced
@@ -64,9 +63,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     priced = price_lines(tenant, requested, currency=invoice.currency, prices_include_tax=include_tax,
                          default_tax_code_id=default_tax)
     total = priced.totals.total
-    if total <= 0:
-        raise invalid("lines", "a credit note must credit a positive amount")
-    applied = min(total, invoice.amount_due)
+    credited, applied = settlement.credit(state_of(invoice), total, day)
     conversion = posting.Conversion(invoice.currency, tenant.base_currency, invoice.exchange_rate)
     base = posting.settlement_base(
         amount=applied,
@@ -92,10 +89,11 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     now = utc_now()
     entry = JournalEntry.new(tenant_id, day, conversion, source_type="credit_note", source_id=None, at=now,
                              description=f"Credit note {number} for invoice {invoice.number}")
+    created = posted.post(posted.CREDIT_NOTE, day)
     note = CreditNote(
         id=new_id("cn"),
         tenant_id=tenant_id,
-        status="posted",
+        status=created.state.status,
         number=number,
         invoice_id=invoice.id,
         invoice_number=invoice.number,
@@ -118,13 +116,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         updated_at=now,
     )
     entry.source_id = note.id
-    invoice.amount_credited += applied
-    invoice.amount_due -= applied
+    invoice_event = adopt(invoice, credited, now)
     invoice.base_settled += base
-    invoice.updated_at = now
-    became_paid = applied > 0 and invoice.amount_due == 0
-    if became_paid:
-        invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
     if applied:
         record_movement(invoice, day, applied, base, "credit_note", entry.id)
 
@@ -136,8 +129,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         tx.save(invoice)
         add_journal_entry(tx, entry, lines)
         add_tax_totals(tx, entry, posting.tax_totals(taxes, sign=-1))
-        record_event(tx, note, "credit_note.posted", CreditNoteOut)
-        record_event(tx, invoice, "invoice.paid" if became_paid else "invoice.updated", InvoiceOut)
+        record_event(tx, note, created.event, CreditNoteOut)
+        record_event(tx, invoice, invoice_event, InvoiceOut)
 
     commit(write)
     return represent(note)

@@ -10,7 +10,9 @@ from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.documents import check_open_period
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.posting import Conversion, SystemAccounts
+from ledgerline.store.accounts import Account
 from ledgerline.store.events import add_event, snapshot
 from ledgerline.store.parties import Party
 from ledgerline.store.records import load
@@ -48,6 +50,20 @@ def conversion(tenant: Tenant, currency: str, rate: Decimal | None) -> Conversio
     return Conversion(currency, tenant.base_currency, rate)
 
 
+MONEY_ACCOUNT_SUBTYPES = ("bank", "cash")
+
+
+def money_account(tenant_id: str, account_id: str) -> Account:
+    """The bank or cash account money comes into or goes out of (receipts, refunds)."""
+    try:
+        account = load(Account, tenant_id, account_id)
+    except NotFound as exc:
+        raise invalid("account_id", f"no account with id '{account_id}'") from exc
+    if account.archived or account.subtype not in MONEY_ACCOUNT_SUBTYPES:
+        raise invalid("account_id", "must be an active bank or cash account")
+    return account
+
+
 def open_period(tenant: Tenant, day: date, field: str = "date") -> None:
     check_open_period(day, tenant.lock_date, param=field)
 
@@ -63,7 +79,7 @@ def system_accounts(tenant: Tenant) -> SystemAccounts:
     )
 
 
-def record_event(tx: TransactWrite, record: Any, type: str, schema: Any) -> None:
+def record_event(tx: TransactWrite, record: Any, type: EventType, schema: Any) -> None:
     """Add the outbox event of a change to the transaction that makes it; call after saving the record.
 
     `sequence` is the record's version after the write, so subscribers can order one object's events.

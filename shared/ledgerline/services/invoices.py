@@ -9,8 +9,10 @@ from typing import Any
 
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting, receivables
-from ledgerline.domain.documents import InvalidState, InvoiceStatus, require_status
+from ledgerline.domain.documents import InvoiceStatus, require_status
+from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.domain.errors import PreconditionFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.tenants import format_number
@@ -18,6 +20,7 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.services.document_rules import conversion, customer, invalid, open_period, system_accounts
 from ledgerline.services.idempotency import once
+from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.pricing import price_lines, referenced
 from ledgerline.services.retry import retrying
 from ledgerline.store.documents import Invoice, Movement
@@ -28,7 +31,7 @@ from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import DynamoUnitOfWork, UnitOfWork, open_unit
 
-OPEN = (InvoiceStatus.AWAITING_PAYMENT, InvoiceStatus.OVERDUE)
+OPEN = invoice_rules.OPEN_STATUSES
 
 
 def represent(invoice: Invoice) -> dict[str, Any]:
@@ -62,7 +65,7 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
         )
         _fill(uow, invoice, tenant, fields)
         uow.create(invoice)
-        uow.record_event("invoice.created", invoice, InvoiceOut)
+        uow.record_event(EventType.INVOICE_CREATED, invoice, InvoiceOut)
         uow.commit()
         return represent(invoice)
 
@@ -102,7 +105,7 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
     _fill(uow, invoice, uow.tenant(), current | changes)
     invoice.updated_at = utc_now()
     uow.save_if_unchanged(invoice)
-    uow.record_event("invoice.updated", invoice, InvoiceOut)
+    uow.record_event(EventType.INVOICE_UPDATED, invoice, InvoiceOut)
     _commit_draft_change(uow)
     return invoice
 
@@ -114,7 +117,7 @@ def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) 
     check_version(invoice, expected_version)
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "delete")
     uow.delete(invoice)
-    uow.record_event("invoice.deleted", invoice, InvoiceOut)
+    uow.record_event(EventType.INVOICE_DELETED, invoice, InvoiceOut)
     _commit_draft_change(uow)
     return invoice
 
@@ -198,6 +201,7 @@ def posting_write(tenant: Tenant, invoice: Invoice) -> Callable[[Any], None]:
 def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice) -> None:
     """Posting a draft, staged on the unit of work: the number, the invoice, its entry and its event."""
     tenant_id = tenant.id
+    posted = invoice_rules.post(state_of(invoice))
     open_period(tenant, invoice.issue_date, "issue_date")
     year = invoice.issue_date.year
     last = uow.last_number("INV", year)
@@ -225,20 +229,18 @@ def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice) -> None:
     )
 
     uow.take_number("INV", year, last)
-    invoice.number, invoice.status = number, InvoiceStatus.AWAITING_PAYMENT
-    invoice.posted_at = invoice.updated_at = now
+    invoice.number, invoice.posted_at = number, now
+    event = adopt(invoice, posted, now)
     invoice.journal_entry_id = entry.id
     invoice.base_total = sum(
         (line.debit for line in lines if line.account_id == tenant.system_accounts.receivable), Decimal(0)
     )
     invoice.base_settled = round_money(Decimal(0), tenant.base_currency)
     invoice.movements = []
-    if invoice.amount_due == 0:
-        invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
     update_closed_on(invoice)
     uow.save_if_unchanged(invoice)
     uow.post_entry(entry, lines, posting.tax_totals(taxes))
-    uow.record_event("invoice.posted", invoice, InvoiceOut)
+    uow.record_event(event, invoice, InvoiceOut)
 
 
 def tax_amounts(document: Any) -> list[tuple[str, str, Decimal, Decimal]]:
@@ -296,12 +298,8 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
     uow.prefetch([(Invoice, invoice_id)])
     tenant = uow.tenant()
     invoice = uow.load(Invoice, invoice_id)
-    require_status("invoice", invoice.status, OPEN, "void")
-    if invoice.amount_paid or invoice.amount_credited:
-        raise InvalidState("Cannot void an invoice with payments or credit notes; reverse those first", param="status")
     day = void_date or today()
-    if day < invoice.issue_date:
-        raise invalid("date", "a void cannot be dated before the invoice's issue date")
+    voided = invoice_rules.void(state_of(invoice), day)
     open_period(tenant, day)
     original = uow.load(JournalEntry, invoice.journal_entry_id)
     now = utc_now()
@@ -318,13 +316,13 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
     )
 
     owed, owed_base = invoice.amount_due, (invoice.base_total or Decimal(0)) - (invoice.base_settled or Decimal(0))
-    invoice.status, invoice.voided_at, invoice.updated_at = InvoiceStatus.VOIDED, now, now
-    invoice.void_journal_entry_id, invoice.amount_due = entry.id, Decimal(0) * invoice.total
+    event = adopt(invoice, voided, now)
+    invoice.voided_at, invoice.void_journal_entry_id = now, entry.id
     record_movement(invoice, day, owed, owed_base, "invoice_void", entry.id)
     uow.save_if_unchanged(invoice)
     uow.post_entry(entry, reversed_lines(original.journal_lines()),
                    posting.tax_totals(posting.convert_taxes(tax_amounts(invoice), rate), sign=-1))
-    uow.record_event("invoice.voided", invoice, InvoiceOut)
+    uow.record_event(event, invoice, InvoiceOut)
     uow.commit()
     return represent(invoice)
 
@@ -336,9 +334,9 @@ def send(tenant_id: str, invoice_id: str) -> dict[str, Any]:
 def _send(tenant_id: str, invoice_id: str) -> dict[str, Any]:
     uow = open_unit(tenant_id)
     invoice = uow.load(Invoice, invoice_id)
-    require_status("invoice", invoice.status, (*OPEN, InvoiceStatus.PAID), "send")
+    sent = invoice_rules.send(state_of(invoice))
     invoice.sent_at = invoice.updated_at = utc_now()
     uow.save_if_unchanged(invoice)
-    uow.record_event("invoice.sent", invoice, InvoiceOut)
+    uow.record_event(sent.event, invoice, InvoiceOut)
     uow.commit()
     return represent(invoice)

@@ -8,13 +8,14 @@ from typing import Any
 
 from ledgerline.clock import today, utc_now
 from ledgerline.domain.accounts import is_control
-from ledgerline.domain.documents import InvalidState
+from ledgerline.domain.documents import InvalidState, posted
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine, assert_balanced, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.documents import JournalEntryOut
-from ledgerline.services.document_rules import invalid, open_period
+from ledgerline.services.document_rules import open_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
@@ -69,7 +70,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
                              reference=fields.get("reference"), at=now)
 
     uow.post_entry(entry, lines)
-    uow.record_event("journal_entry.posted", entry, JournalEntryOut)
+    uow.record_event(EventType.JOURNAL_ENTRY_POSTED, entry, JournalEntryOut)
     uow.commit()
     return represent(entry)
 
@@ -95,23 +96,20 @@ def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[s
         raise InvalidState(
             "Only manual entries are reversed here; void or reverse the document that posted it", param="id"
         )
-    if original.status != "posted":
-        raise InvalidState("The journal entry is already reversed", param="status")
     day = reverse_date or today()
-    if day < original.date:
-        raise invalid("date", "a reversal cannot be dated before the entry it reverses")
+    reversal_of = posted.reverse(posted.JOURNAL_ENTRY, posted.PostedState(original.status, original.date), day)
     open_period(tenant, day)
     now = utc_now()
     conversion = Conversion(original.currency, original.base_currency, original.exchange_rate)
     reversal = JournalEntry.new(tenant_id, day, conversion, source_type="manual", source_id=None,
                                 description=f"Reversal of {original.description or original.id}",
                                 reference=original.reference, reverses_id=original.id, at=now)
-    original.status, original.reversed_by_id, original.updated_at = "reversed", reversal.id, now
+    original.status, original.reversed_by_id, original.updated_at = reversal_of.state.status, reversal.id, now
 
     uow.save_if_unchanged(original)
     uow.post_entry(reversal, reversed_lines(original.journal_lines()))
-    uow.record_event("journal_entry.reversed", original, JournalEntryOut)
-    uow.record_event("journal_entry.posted", reversal, JournalEntryOut)
+    uow.record_event(reversal_of.event, original, JournalEntryOut)
+    uow.record_event(EventType.JOURNAL_ENTRY_POSTED, reversal, JournalEntryOut)
     uow.commit()
     return represent(reversal)
 

@@ -11,6 +11,7 @@ from ledgerline.clock import utc_now
 from ledgerline.domain.accounts import AccountType, subtype_error
 from ledgerline.domain.chart import SALES_TAX_ACCOUNT
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.events import MASTER_DATA_EVENTS
 from ledgerline.domain.money import with_minor_units
 from ledgerline.ids import new_id
 from ledgerline.schemas.accounts import AccountOut
@@ -125,7 +126,7 @@ def _event(record: TenantRecord, action: str) -> Callable[[TransactWrite], None]
 
     def write(tx: TransactWrite) -> None:
         _presented(record)  # prices at the currency's minor units, as the response shows them
-        record_event(tx, record, f"{schema.model_fields['object'].default}.{action}", schema)
+        record_event(tx, record, MASTER_DATA_EVENTS[schema.model_fields["object"].default][action], schema)
 
     return write
 

@@ -19,6 +19,7 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.clock import utc_now
 from ledgerline.domain.documents import InvalidState, InvoiceStatus
 from ledgerline.domain.errors import NotFound
+from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.pdf import views
 from ledgerline.pdf.blobs import blob_key, blob_store
@@ -109,7 +110,7 @@ def _ensure(tenant_id: str, document: TenantRecord, kind: str, number: str | Non
 
     def write(tx: TransactWrite) -> None:
         add_file(tx, file)
-        record_event(tx, file, "document.rendered", DocumentFileOut)
+        record_event(tx, file, EventType.DOCUMENT_RENDERED, DocumentFileOut)
 
     try:
         commit(write)

@@ -11,6 +11,7 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import periods
 from ledgerline.domain.accounts import AccountType
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion
@@ -115,7 +116,7 @@ def _post_closing(tenant: Tenant, year: int, end: date, chunk: list[tuple[str, D
     def write(tx: TransactWrite) -> None:
         add_journal_entry(tx, entry, lines)
         add_closing(tx, entry)
-        record_event(tx, entry, "journal_entry.posted", JournalEntryOut)
+        record_event(tx, entry, EventType.JOURNAL_ENTRY_POSTED, JournalEntryOut)
 
     commit(write)
     return entry.id
@@ -133,7 +134,7 @@ def _lock(tenant_id: str, year: int, start: date, end: date, entry_ids: list[str
         add_event(
             tx,
             tenant_id=tenant_id,
-            type="period.closed",
+            type=EventType.PERIOD_CLOSED,
             object_type="fiscal_year",
             object_id=str(year),
             sequence=1,

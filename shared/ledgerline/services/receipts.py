@@ -10,8 +10,9 @@ from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
-from ledgerline.domain.documents import InvalidState, InvoiceStatus, settlement_date_error
-from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.documents import InvoiceStatus, posted, settlement
+from ledgerline.domain.errors import FieldIssue, ValidationFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.ids import new_id
@@ -20,21 +21,20 @@ from ledgerline.services.document_rules import (
     conversion,
     customer,
     invalid,
+    money_account,
     open_period,
     record_event,
     system_accounts,
 )
 from ledgerline.services.idempotency import once
-from ledgerline.services.invoices import OPEN, record_movement
+from ledgerline.services.invoice_state import adopt, state_of
+from ledgerline.services.invoices import record_movement
 from ledgerline.services.retry import retrying
-from ledgerline.store.accounts import Account
 from ledgerline.store.documents import Allocation, Invoice, Receipt
 from ledgerline.store.ledger import JournalEntry, add_journal_entry
 from ledgerline.store.records import load
 from ledgerline.store.table import commit
 from ledgerline.store.tenants import load_tenant
-
-MONEY_ACCOUNT_SUBTYPES = ("bank", "cash")
 
 
 def represent(receipt: Receipt) -> dict[str, Any]:
@@ -57,16 +57,17 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     amount = Decimal(fields["amount"])
     if round_money(amount, currency) != amount:
         raise invalid("amount", f"has more decimals than {currency} allows")
-    bank = _money_account(tenant_id, fields["account_id"])
+    bank = money_account(tenant_id, fields["account_id"])
     invoices = _allocatable(tenant_id, party.id, currency, fields.get("allocations") or [], "allocations", day)
     allocated = sum((a for _, a in invoices), Decimal(0))
     if allocated > amount:
         raise invalid("allocations", f"allocations total {allocated}, more than the receipt's {amount}")
     now = utc_now()
+    created = posted.post(posted.RECEIPT, day)
     receipt = Receipt(
         id=new_id("rct"),
         tenant_id=tenant_id,
-        status="posted",
+        status=created.state.status,
         customer_id=party.id,
         customer_name=party.name,
         date=day,
@@ -101,7 +102,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         tx.save(receipt, condition=Receipt.pk.does_not_exist())
         _save_invoices(tx, invoices)
         add_journal_entry(tx, entry, lines)
-        record_event(tx, receipt, "receipt.posted", ReceiptOut)
+        record_event(tx, receipt, created.event, ReceiptOut)
 
     commit(write)
     return represent(receipt)
@@ -123,11 +124,8 @@ def allocate(
 def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     tenant = load_tenant(tenant_id)
     receipt = load(Receipt, tenant_id, receipt_id)
-    if receipt.status != "posted":
-        raise InvalidState("Cannot allocate a reversed receipt", param="status")
     day: date = fields.get("date") or today()
-    if day < receipt.date:
-        raise invalid("date", "an allocation cannot be dated before the receipt")
+    allocation = posted.allocate(posted.RECEIPT, _state(receipt), day)
     open_period(tenant, day)
     invoices = _allocatable(
         tenant_id, receipt.customer_id, receipt.currency, fields["allocations"], "allocations", day
@@ -157,8 +155,9 @@ def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[s
         conversion=rate,
         description=entry.description,
     )
+    held = settlement.draw(settlement.HeldCredit(receipt.unallocated_amount), amount, refund=False)
     receipt.allocated_amount += amount
-    receipt.unallocated_amount -= amount
+    receipt.unallocated_amount = held.unallocated
     receipt.unallocated_base = held_base - credit_base
     receipt.journal_entry_ids = [*receipt.journal_entry_ids, entry.id]
     receipt.updated_at = now
@@ -168,7 +167,7 @@ def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[s
         tx.save(receipt)
         _save_invoices(tx, invoices)
         add_journal_entry(tx, entry, lines)
-        record_event(tx, receipt, "receipt.allocated", ReceiptOut)
+        record_event(tx, receipt, allocation.event, ReceiptOut)
 
     commit(write)
     return represent(receipt)
@@ -190,13 +189,8 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
     """Undo a receipt without deleting it: mirror its entries and reopen what it paid."""
     tenant = load_tenant(tenant_id)
     receipt = load(Receipt, tenant_id, receipt_id)
-    if receipt.status != "posted":
-        raise InvalidState("The receipt is already reversed", param="status")
-    if receipt.refunded_amount:
-        raise InvalidState("Part of this receipt's credit was refunded; reverse those refunds first", param="status")
     day = reverse_date or today()
-    if day < receipt.date:
-        raise invalid("date", "a reversal cannot be dated before the receipt")
+    reversal = posted.reverse(posted.RECEIPT, _state(receipt), day)
     open_period(tenant, day)
     lines: list[JournalLine] = []
     for entry_id in receipt.journal_entry_ids:
@@ -209,15 +203,11 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
     reopened: dict[str, Invoice] = {}
     for allocation in receipt.allocations:
         invoice = reopened.get(allocation.invoice_id) or load(Invoice, tenant_id, allocation.invoice_id)
-        invoice.amount_paid -= allocation.amount
-        invoice.amount_due += allocation.amount
+        adopt(invoice, settlement.unsettle(state_of(invoice), allocation.amount), now)
         invoice.base_settled -= allocation.base_amount
-        if invoice.status == InvoiceStatus.PAID:
-            invoice.status, invoice.paid_at = InvoiceStatus.AWAITING_PAYMENT, None
         record_movement(invoice, day, -allocation.amount, -allocation.base_amount, "receipt_reversal", entry.id)
-        invoice.updated_at = now
         reopened[invoice.id] = invoice
-    receipt.status, receipt.reversed_at, receipt.updated_at = "reversed", now, now
+    receipt.status, receipt.reversed_at, receipt.updated_at = reversal.state.status, now, now
     receipt.reversal_journal_entry_id = entry.id
 
     def write(tx: TransactWrite) -> None:
@@ -226,9 +216,9 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
         for invoice in reopened.values():
             invoice.assign_keys()
             tx.save(invoice)
-            record_event(tx, invoice, "invoice.updated", InvoiceOut)
+            record_event(tx, invoice, EventType.INVOICE_UPDATED, InvoiceOut)
         add_journal_entry(tx, entry, _merged(lines))
-        record_event(tx, receipt, "receipt.reversed", ReceiptOut)
+        record_event(tx, receipt, reversal.event, ReceiptOut)
 
     commit(write)
     return represent(receipt)
@@ -236,15 +226,6 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
 
 # ------------------------------------------------------------------------------------ helpers
 
-
-def _money_account(tenant_id: str, account_id: str) -> Account:
-    try:
-        account = load(Account, tenant_id, account_id)
-    except NotFound as exc:
-        raise invalid("account_id", f"no account with id '{account_id}'") from exc
-    if account.archived or account.subtype not in MONEY_ACCOUNT_SUBTYPES:
-        raise invalid("account_id", "must be an active bank or cash account")
-    return account
 
 
 def _allocatable(
@@ -264,15 +245,12 @@ def _allocatable(
             issues.append(FieldIssue(f"{where}.invoice_id", "belongs to another customer"))
         elif invoice.currency != currency:
             issues.append(FieldIssue(f"{where}.invoice_id", f"is in {invoice.currency}, not {currency}"))
-        elif invoice.status not in OPEN:
-            issues.append(FieldIssue(f"{where}.invoice_id", f"is {invoice.status.replace('_', ' ')}, not open"))
-        elif reason := settlement_date_error(day, invoice.issue_date):
+        elif reason := settlement.settlement_error(state_of(invoice), day):
             issues.append(FieldIssue(f"{where}.invoice_id", reason))
         elif round_money(amount, currency) != amount:
             issues.append(FieldIssue(f"{where}.amount", f"has more decimals than {currency} allows"))
-        elif amount > invoice.amount_due:
-            due = round_money(invoice.amount_due, currency)
-            issues.append(FieldIssue(f"{where}.amount", f"{amount} is more than the {due} due"))
+        elif reason := settlement.excess_error(state_of(invoice), amount, round_money(invoice.amount_due, currency)):
+            issues.append(FieldIssue(f"{where}.amount", reason))
         seen.add(invoice.id)
         result.append((invoice, amount))
     if issues:
@@ -307,12 +285,8 @@ def _settle(
             base_settled=invoice.base_settled,
             conversion=posting.Conversion(invoice.currency, base_currency, invoice.exchange_rate),
         )
-        invoice.amount_paid += amount
-        invoice.amount_due -= amount
+        adopt(invoice, settlement.settle(state_of(invoice), amount, day), now)
         invoice.base_settled += base
-        invoice.updated_at = now
-        if invoice.amount_due == 0:
-            invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
         record_movement(invoice, day, amount, base, entry.source_type, entry.id)
         receipt.allocations = [
             *receipt.allocations,
@@ -329,6 +303,10 @@ def _settle(
     return settlements
 
 
+def _state(receipt: Receipt) -> posted.PostedState:
+    return posted.PostedState(receipt.status, receipt.date, receipt.refunded_amount or Decimal(0))
+
+
 def _credit_booked(lines: list[JournalLine], customer_credit: str) -> Decimal:
     """The customer credit a receipt's entry booked, in the base currency."""
     return sum((line.credit - line.debit for line in lines if line.account_id == customer_credit), Decimal(0))
@@ -339,9 +317,9 @@ def _save_invoices(tx: TransactWrite, invoices: list[tuple[Invoice, Decimal]]) -
         invoice.assign_keys()
         tx.save(invoice)
         if invoice.status == InvoiceStatus.PAID:
-            record_event(tx, invoice, "invoice.paid", InvoiceOut)
+            record_event(tx, invoice, EventType.INVOICE_PAID, InvoiceOut)
         else:
-            record_event(tx, invoice, "invoice.updated", InvoiceOut)
+            record_event(tx, invoice, EventType.INVOICE_UPDATED, InvoiceOut)
 
 
 def _merged(lines: list[JournalLine]) -> list[JournalLine]:

@@ -17,18 +17,23 @@ from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
-from ledgerline.domain.documents import InvalidState
+from ledgerline.domain.documents import posted, settlement
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.refunds import Credit, Take, take_credit
 from ledgerline.ids import new_id
 from ledgerline.schemas.refunds import RefundOut
-from ledgerline.services.document_rules import conversion, invalid, open_period, record_event, system_accounts
+from ledgerline.services.document_rules import (
+    conversion,
+    invalid,
+    money_account,
+    open_period,
+    record_event,
+    system_accounts,
+)
 from ledgerline.services.idempotency import once
-from ledgerline.services.receipts import MONEY_ACCOUNT_SUBTYPES
 from ledgerline.services.retry import retrying
-from ledgerline.store.accounts import Account
 from ledgerline.store.documents import CreditNote, Receipt, customer_items
 from ledgerline.store.ledger import JournalEntry, add_journal_entry
 from ledgerline.store.parties import Party
@@ -61,15 +66,16 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     amount = Decimal(fields["amount"])
     if round_money(amount, currency) != amount:
         raise invalid("amount", f"has more decimals than {currency} allows")
-    bank = _money_account(tenant_id, fields["account_id"])
+    bank = money_account(tenant_id, fields["account_id"])
     documents = [named] if named else _credit_documents(tenant_id, party.id, currency, day)
     takes = take_credit([_credit(d) for d in documents], amount=amount, currency=currency, day=day,
                         base_currency=tenant.base_currency, named_source=named is not None)
     now = utc_now()
+    created = posted.post(posted.REFUND, day)
     refund = Refund(
         id=new_id("rfd"),
         tenant_id=tenant_id,
-        status="posted",
+        status=created.state.status,
         customer_id=party.id,
         customer_name=party.name,
         date=day,
@@ -102,7 +108,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
             document.assign_keys()
             tx.save(document)  # conditional on the version read: a concurrent use of the credit retries
         add_journal_entry(tx, entry, lines)
-        record_event(tx, refund, "refund.posted", RefundOut)
+        record_event(tx, refund, created.event, RefundOut)
 
     commit(write)
     return represent(refund)
@@ -118,11 +124,8 @@ def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[
     """Undo a refund (the money came back): mirror its entry and give the credit back to its sources."""
     tenant = load_tenant(tenant_id)
     refund = load(Refund, tenant_id, refund_id)
-    if refund.status != "posted":
-        raise InvalidState("The refund is already reversed", param="status")
     day = reverse_date or today()
-    if day < refund.date:
-        raise invalid("date", "a reversal cannot be dated before the refund")
+    reversal = posted.reverse(posted.REFUND, posted.PostedState(refund.status, refund.date), day)
     open_period(tenant, day)
     original = load(JournalEntry, tenant_id, refund.journal_entry_id)
     now = utc_now()
@@ -133,13 +136,13 @@ def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[
     for source in refund.sources:
         document = restored.get(source.source_id) or load(SOURCE_MODELS[source.source_type], tenant_id,
                                                            source.source_id)
-        document.unallocated_amount += source.amount
+        held = settlement.restore(_held(document), source.amount)
+        document.unallocated_amount, document.refunded_amount = held.unallocated, held.refunded
         if getattr(document, "unallocated_base", None) is not None:
             document.unallocated_base += source.base_amount
-        document.refunded_amount = (document.refunded_amount or Decimal(0)) - source.amount
         document.updated_at = now
         restored[document.id] = document
-    refund.status, refund.reversed_at, refund.updated_at = "reversed", now, now
+    refund.status, refund.reversed_at, refund.updated_at = reversal.state.status, now, now
     refund.reversal_journal_entry_id = entry.id
 
     def write(tx: TransactWrite) -> None:
@@ -149,7 +152,7 @@ def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[
             document.assign_keys()
             tx.save(document)
         add_journal_entry(tx, entry, reversed_lines(original.journal_lines()))
-        record_event(tx, refund, "refund.reversed", RefundOut)
+        record_event(tx, refund, reversal.event, RefundOut)
 
     commit(write)
     return represent(refund)
@@ -216,20 +219,14 @@ def _draw(documents: list[Any], takes: list[Take], now: Any) -> list[Receipt | C
     changed = []
     for take in takes:
         document = by_id[take.credit.source_id]
-        document.unallocated_amount -= take.amount
+        held = settlement.draw(_held(document), take.amount, refund=True)
+        document.unallocated_amount, document.refunded_amount = held.unallocated, held.refunded
         if getattr(document, "unallocated_base", None) is not None:  # receipts keep their credit's base value
             document.unallocated_base -= take.base_amount
-        document.refunded_amount = (document.refunded_amount or Decimal(0)) + take.amount
         document.updated_at = now
         changed.append(document)
     return changed
 
 
-def _money_account(tenant_id: str, account_id: str) -> Account:
-    try:
-        account = load(Account, tenant_id, account_id)
-    except NotFound as exc:
-        raise invalid("account_id", f"no account with id '{account_id}'") from exc
-    if account.archived or account.subtype not in MONEY_ACCOUNT_SUBTYPES:
-        raise invalid("account_id", "must be an active bank or cash account")
-    return account
+def _held(document: Receipt | CreditNote) -> settlement.HeldCredit:
+    return settlement.HeldCredit(document.unallocated_amount, document.refunded_amount or Decimal(0))

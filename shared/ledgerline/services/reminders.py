@@ -21,14 +21,20 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import dunning
 from ledgerline.domain.documents import InvalidState, InvoiceStatus
+from ledgerline.domain.documents import invoice as invoice_rules
+from ledgerline.domain.documents import reminder as reminder_rules
+from ledgerline.domain.documents.base import Transition
+from ledgerline.domain.documents.invoice import InvoiceState
 from ledgerline.domain.dunning import DunningLevel, ExistingReminder
 from ledgerline.domain.errors import NotFound, PreconditionFailed
+from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.schemas.reminders import DunningPolicyOut, ReminderOut
 from ledgerline.services import invoices
 from ledgerline.services.document_rules import invalid, record_event
 from ledgerline.services.idempotency import once
+from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
@@ -40,7 +46,7 @@ from ledgerline.store.reminders import Reminder, add_reminder, find_reminder, re
 from ledgerline.store.table import commit
 from ledgerline.store.tenants import Tenant, load_tenant
 
-OPEN = (InvoiceStatus.AWAITING_PAYMENT, InvoiceStatus.OVERDUE)
+OPEN = invoice_rules.OPEN_STATUSES
 FEE_ACCOUNT_CODE = "4900"  # Other income, in the default chart
 
 
@@ -136,9 +142,10 @@ def process_invoice(tenant_id: str, invoice_id: str, day: date, policy: Policy, 
 def _process(tenant_id: str, invoice_id: str, day: date, policy: Policy, dry_run: bool = False) -> Outcome:
     invoice = load(Invoice, tenant_id, invoice_id)
     outcome = Outcome(invoice_id)
-    if invoice.status not in OPEN or not dunning.is_overdue(invoice.due_date, invoice.amount_due, day):
+    if not state_of(invoice).overdue_on(day):
         return outcome
-    mark = invoice.status == InvoiceStatus.AWAITING_PAYMENT
+    marking = invoice_rules.mark_overdue(state_of(invoice), day)
+    mark = marking is not None
     level = None
     if policy.enabled and invoice.reminder_fee_for is None:  # fee invoices are not dunned themselves
         level = dunning.due_level(policy.levels, _existing(tenant_id, invoice_id), invoice.due_date, day)
@@ -146,7 +153,7 @@ def _process(tenant_id: str, invoice_id: str, day: date, policy: Policy, dry_run
         return outcome
     tenant = load_tenant(tenant_id) if level is not None else None
     outcome.marked_overdue = mark
-    outcome.reminder = _write(tenant, invoice, level, day, policy, mark=mark, dry_run=dry_run)
+    outcome.reminder = _write(tenant, invoice, level, day, policy, marking=marking, dry_run=dry_run)
     return outcome
 
 
@@ -155,7 +162,7 @@ def _existing(tenant_id: str, invoice_id: str) -> list[ExistingReminder]:
 
 
 def _write(tenant: Tenant | None, invoice: Invoice, level: DunningLevel | None, day: date, policy: Policy, *,
-           mark: bool, dry_run: bool = False) -> Reminder | None:
+           marking: Transition[InvoiceState] | None, dry_run: bool = False) -> Reminder | None:
     """One transaction: the overdue mark and/or the reminder (and its fee invoice), conditional on the
     invoice being exactly as read. A dry run returns the reminder it would create and writes nothing."""
     now = utc_now()
@@ -171,18 +178,18 @@ def _write(tenant: Tenant | None, invoice: Invoice, level: DunningLevel | None, 
         reminder.fee_invoice_id = fee_invoice.id
 
     def write(tx: TransactWrite) -> None:
-        if mark:
-            invoice.status, invoice.updated_at = InvoiceStatus.OVERDUE, now
+        if marking is not None:
+            event = adopt(invoice, marking, now)
             invoice.assign_keys()
             tx.save(invoice)  # conditional on the version read
-            record_event(tx, invoice, "invoice.overdue", InvoiceOut)
+            record_event(tx, invoice, event, InvoiceOut)
         else:
             tx.condition_check(Invoice, invoice.pk, invoice.sk, condition=Invoice.version == invoice.version)
         if reminder is not None:
             if fee_write is not None:
                 fee_write(tx)
             add_reminder(tx, reminder)
-            record_event(tx, reminder, "reminder.created", ReminderOut)
+            record_event(tx, reminder, EventType.REMINDER_CREATED, ReminderOut)
 
     commit(write)
     return reminder
@@ -275,20 +282,16 @@ def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
 
     def run() -> Reminder:
         invoice = load(Invoice, tenant_id, invoice_id)
-        if invoice.status not in OPEN:
-            raise InvalidState(f"Cannot remind a customer of an invoice that is {invoice.status.replace('_', ' ')}",
-                               param="status")
+        invoice_rules.require(state_of(invoice), OPEN, "remind a customer of")
         if invoice.reminder_fee_for is not None:
             raise InvalidState("This invoice charges a reminder fee; fee invoices are not reminded", param="id")
-        if not dunning.is_overdue(invoice.due_date, invoice.amount_due, day):
-            raise InvalidState(f"The invoice is not overdue on {day.isoformat()} (due {invoice.due_date.isoformat()})",
-                               param="date", code="not_overdue")
+        marking = invoice_rules.mark_overdue(state_of(invoice), day)  # not overdue on `day`: 409 not_overdue
         level = dunning.next_level(policy.levels, _existing(tenant_id, invoice_id))
         if level is None:
             raise InvalidState(f"Every level of the dunning policy ({len(policy.levels)}) was already used for "
                                "this invoice", param="level", code="dunning_exhausted")
         tenant = load_tenant(tenant_id)
-        reminder = _write(tenant, invoice, level, day, policy, mark=invoice.status == InvoiceStatus.AWAITING_PAYMENT)
+        reminder = _write(tenant, invoice, level, day, policy, marking=marking)
         assert reminder is not None
         return reminder
 
@@ -298,9 +301,10 @@ def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
 def mark_sent(tenant_id: str, reminder_id: str) -> Reminder:
     def run() -> Reminder:
         reminder = find_reminder(tenant_id, reminder_id)
-        if reminder.sent_at is None:
+        sending = reminder_rules.send(_state(reminder))
+        if sending is not None:
             reminder.sent_at = reminder.updated_at = utc_now()
-            _save_with_event(reminder, "reminder.sent")
+            _save_with_event(reminder, sending.event)
         return reminder
 
     return retrying(run)
@@ -311,12 +315,8 @@ def delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Re
     level stays used, so the job moves on to the next level when that one is due."""
     reminder = find_reminder(tenant_id, reminder_id)
     check_version(reminder, expected_version)
-    if reminder.sent_at is not None:
-        raise InvalidState("A reminder that was sent cannot be deleted", param="id", code="reminder_sent")
     latest = max(invoice_reminders(tenant_id, reminder.invoice_id), key=lambda r: int(r.level))
-    if latest.id != reminder.id:
-        raise InvalidState(f"Only the most recent reminder (level {latest.level}) can be deleted", param="id",
-                           code="not_latest_reminder")
+    withdrawal = reminder_rules.withdraw(_state(reminder), int(latest.level))
     if reminder.fee_invoice_id:
         fee_invoice = load(Invoice, tenant_id, reminder.fee_invoice_id)
         if fee_invoice.status != InvoiceStatus.VOIDED:
@@ -326,17 +326,22 @@ def delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Re
                 raise InvalidState(f"The reminder's fee invoice {fee_invoice.number} cannot be voided: {exc.message}",
                                    param="id") from exc
     reminder.deleted_at = reminder.updated_at = utc_now()
-    _save_with_event(reminder, "reminder.deleted")
+    _save_with_event(reminder, withdrawal.event)
     return reminder
 
 
-def _save_with_event(reminder: Reminder, event_type: str) -> None:
+def _save_with_event(reminder: Reminder, event_type: EventType) -> None:
     def write(tx: TransactWrite) -> None:
         reminder.assign_keys()
         tx.save(reminder)
         record_event(tx, reminder, event_type, ReminderOut)
 
     commit(write)
+
+
+def _state(reminder: Reminder) -> reminder_rules.ReminderState:
+    return reminder_rules.ReminderState(int(reminder.level), sent=reminder.sent_at is not None,
+                                        deleted=reminder.deleted_at is not None)
 
 
 def represent(reminder: Reminder) -> dict[str, Any]:

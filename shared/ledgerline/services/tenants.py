@@ -8,17 +8,17 @@ from typing import Any
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import utc_now
-from ledgerline.domain import chart, countries, periods
+from ledgerline.domain import chart, countries, kinds, periods
 from ledgerline.domain import tenants as rules
 from ledgerline.domain.errors import FieldIssue, NotFound, PreconditionFailed, ValidationFailed
+from ledgerline.domain.events import EventType
 from ledgerline.domain.money import SUPPORTED_CURRENCIES
 from ledgerline.domain.scopes import ADMIN
 from ledgerline.ids import new_id
 from ledgerline.schemas.tenant import TenantOut
 from ledgerline.services.api_keys import ADMIN_KEY_NAME, key_event, new_key, revoke_all
-from ledgerline.services.document_rules import snapshot
 from ledgerline.store.accounts import Account
-from ledgerline.store.events import add_event
+from ledgerline.store.events import add_event, snapshot
 from ledgerline.store.records import assign, check_version, load, save_versioned
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenant_setup import insert_tenant
@@ -49,6 +49,7 @@ def create_tenant(
         payment_terms_days=rules.DEFAULT_PAYMENT_TERMS_DAYS,
         invoice_number_format=rules.DEFAULT_INVOICE_FORMAT,
         credit_note_number_format=rules.DEFAULT_CREDIT_NOTE_FORMAT,
+        stored_number_formats=kinds.default_number_formats(),
         prices_include_tax=False,
         cash_rounding=False,
         created_at=now,
@@ -89,8 +90,8 @@ def create_tenant(
         for t in chart.tax_codes_for(tenant.country)
     ]
     admin_key, secret = new_key(tenant.id, ADMIN_KEY_NAME, [ADMIN], None)
-    created = tenant_event(tenant, "tenant.created")
-    key_created = key_event(admin_key, "api_key.created", now)
+    created = tenant_event(tenant, EventType.TENANT_CREATED)
+    key_created = key_event(admin_key, EventType.API_KEY_CREATED, now)
 
     def events(tx: TransactWrite) -> None:
         created(tx)
@@ -100,7 +101,7 @@ def create_tenant(
     return tenant, secret
 
 
-def tenant_event(tenant: Tenant, type: str) -> Callable[[TransactWrite], None]:
+def tenant_event(tenant: Tenant, type: EventType) -> Callable[[TransactWrite], None]:
     """The tenant's outbox event (`tenant.created`, `.updated`, `.deactivated`): the tenant as `GET /v1/tenant`
     shows it after the change; call it for the transaction that saves the tenant."""
 
@@ -138,21 +139,47 @@ def update_tenant(tenant_id: str, changes: dict[str, Any], expected_version: int
         )
     _apply(tenant, changes)
     tenant.updated_at = utc_now()
-    save_versioned(tenant, tenant_event(tenant, "tenant.updated"))
+    save_versioned(tenant, tenant_event(tenant, EventType.TENANT_UPDATED))
     return tenant
 
 
 def _apply(tenant: Tenant, changes: dict[str, Any]) -> None:
-    for field in ("invoice_number_format", "credit_note_number_format"):
-        template = changes.get(field)
-        if template is not None and (reason := rules.number_format_error(template)):
-            raise ValidationFailed(f"{field} {reason}", param=field, details=[FieldIssue(field, reason)])
+    changes = dict(changes)
+    formats = _number_formats(changes)
     default_tax = changes.get("default_tax_code_id")
     if default_tax is not None and not _is_active_tax_code(tenant.id, default_tax):
         reason = f"no active tax code with id '{default_tax}'"
         raise ValidationFailed(f"default_tax_code_id: {reason}", param="default_tax_code_id",
                                details=[FieldIssue("default_tax_code_id", reason)])
     assign(tenant, changes)
+    for name, template in formats.items():
+        tenant.set_number_format(kinds.SERIES[name], template)
+
+
+def _number_formats(changes: dict[str, Any]) -> dict[str, str]:
+    """The number formats a change sets, by series, taken out of `changes`: from `number_formats` and from
+    each series' own field (`invoice_number_format`), which must agree when both are given."""
+    formats: dict[str, str] = {}
+    for name, template in (changes.pop("number_formats", None) or {}).items():
+        field = f"number_formats.{name}"
+        if name not in kinds.SERIES:
+            reason = f"unknown number series; use one of {', '.join(sorted(kinds.SERIES))}"
+            raise ValidationFailed(f"{field}: {reason}", param=field, details=[FieldIssue(field, reason)])
+        if reason := rules.number_format_error(template):
+            raise ValidationFailed(f"{field} {reason}", param=field, details=[FieldIssue(field, reason)])
+        formats[name] = template
+    for series in kinds.SERIES.values():
+        field = series.format_field
+        template = changes.pop(field, None)
+        if template is None:
+            continue
+        if reason := rules.number_format_error(template):
+            raise ValidationFailed(f"{field} {reason}", param=field, details=[FieldIssue(field, reason)])
+        if formats.get(series.name, template) != template:
+            reason = f"differs from number_formats.{series.name}: give the format once"
+            raise ValidationFailed(f"{field} {reason}", param=field, details=[FieldIssue(field, reason)])
+        formats[series.name] = template
+    return formats
 
 
 def _is_active_tax_code(tenant_id: str, tax_code_id: str) -> bool:
@@ -174,7 +201,7 @@ def deactivate_tenant(tenant_id: str) -> Tenant:
             break
         tenant.status, tenant.updated_at = rules.TenantStatus.DEACTIVATED, utc_now()
         try:
-            save_versioned(tenant, tenant_event(tenant, "tenant.deactivated"))
+            save_versioned(tenant, tenant_event(tenant, EventType.TENANT_DEACTIVATED))
             break
         except PreconditionFailed:
             if attempt == 2:

@@ -19,6 +19,7 @@ from ulid import ULID
 from ledgerline.clock import isoformat, utc_now
 from ledgerline.domain import webhook_signing
 from ledgerline.domain.errors import NotFound
+from ledgerline.domain.events import EventType
 from ledgerline.domain.webhooks import (
     DISABLE_AFTER,
     destination_refusal,
@@ -183,7 +184,7 @@ def disable(tenant_id: str, endpoint_id: str, now: datetime) -> bool:
 
         def write(tx: Any) -> None:
             store.disable_endpoint(tx, endpoint, reason, now)
-            record_event(tx, endpoint, "webhook_endpoint.disabled", WebhookOut)
+            record_event(tx, endpoint, EventType.WEBHOOK_ENDPOINT_DISABLED, WebhookOut)
 
         commit(write)
         logger.warning("webhook endpoint disabled", extra={"endpoint_id": endpoint_id, "reason": reason})

@@ -24,6 +24,7 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
+from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.records import Page, TenantRecord, check_start_key, dated_between, page_of, tenant_partition
 from ledgerline.store.table import connection, is_condition_failure
@@ -129,8 +130,8 @@ class Invoice(PricedDocument):
     movements = ListAttribute(of=Movement, null=True)
     closed_on = DateAttribute(null=True)
 
-    OPEN_STATUSES = ("awaiting_payment", "overdue")
-    CLOSED_STATUSES = ("paid", "voided")
+    OPEN_STATUSES = invoice_rules.OPEN_STATUSES  # the life cycle's one definition of open and closed
+    CLOSED_STATUSES = invoice_rules.CLOSED_STATUSES
 
     def list_date(self) -> date:
         return self.issue_date
@@ -354,16 +355,19 @@ def list_invoices(
     if customer_id is not None:
         condition = Invoice.customer_id == customer_id
     if statuses is not None:
-        past_due = (Invoice.due_date < today) & (Invoice.amount_due > 0)
+        # `invoice_rules.effective_status` as a filter: open and past due (`is_overdue`) reads overdue
+        cutoff = invoice_rules.overdue_cutoff(today)
+        past_due = (Invoice.due_date < cutoff) & (Invoice.amount_due > 0)
         is_open = Invoice.status.is_in(*Invoice.OPEN_STATUSES)
         wanted = set(statuses)
-        if {"awaiting_payment", "overdue"} <= wanted:
+        overdue, awaiting = invoice_rules.InvoiceStatus.OVERDUE, invoice_rules.InvoiceStatus.AWAITING_PAYMENT
+        if set(Invoice.OPEN_STATUSES) <= wanted:
             by_status: list[Condition] = [is_open]
         else:
-            by_status = [is_open & past_due] if "overdue" in wanted else []
-            if "awaiting_payment" in wanted:
-                by_status.append(is_open & ((Invoice.due_date >= today) | (Invoice.amount_due <= 0)))
-        closed = sorted(wanted - {"awaiting_payment", "overdue"})
+            by_status = [is_open & past_due] if overdue in wanted else []
+            if awaiting in wanted:
+                by_status.append(is_open & ((Invoice.due_date >= cutoff) | (Invoice.amount_due <= 0)))
+        closed = sorted(wanted - set(Invoice.OPEN_STATUSES))
         if closed:
             by_status.append(Invoice.status.is_in(*closed))
         either = by_status[0]

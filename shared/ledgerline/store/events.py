@@ -18,6 +18,7 @@ from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
 from ledgerline.domain.errors import NotFound
+from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.store.item_size import check_event_data
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
@@ -74,7 +75,7 @@ def add_event(tx: TransactWrite, **fields: Any) -> Event:
 def new_event(
     *,
     tenant_id: str,
-    type: str,
+    type: EventType,
     object_type: str,
     object_id: str,
     sequence: int,
@@ -90,7 +91,7 @@ def new_event(
         *Event.key(tenant_id, event_id),
         id=event_id,
         tenant_id=tenant_id,
-        type=type,
+        type=str(type),  # the catalogue member's value
         object_type=object_type,
         object_id=object_id,
         sequence=sequence,

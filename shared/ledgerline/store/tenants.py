@@ -13,7 +13,9 @@ from pynamodb.attributes import (
 )
 from pynamodb.exceptions import DoesNotExist
 
+from ledgerline.domain import kinds
 from ledgerline.domain.errors import NotFound
+from ledgerline.domain.kinds import NumberSeries
 from ledgerline.store.attributes import DateAttribute
 from ledgerline.store.parties import Address
 from ledgerline.store.records import tenant_partition
@@ -58,6 +60,10 @@ class Tenant(TableModel):
     lock_date = DateAttribute(null=True)
     fiscal_year_start_month = NumberAttribute()
     payment_terms_days = NumberAttribute()
+    # One format per number series (domain/kinds.SERIES), keyed by series name; absent on tenants made before
+    # issue 12. The per-series fields below are kept in step for the series that had one, and read where the
+    # map has no entry: read formats through `number_format(series)`, change them through `set_number_format`.
+    stored_number_formats = MapAttribute(attr_name="number_formats", null=True)
     invoice_number_format = UnicodeAttribute()
     credit_note_number_format = UnicodeAttribute()
     prices_include_tax = BooleanAttribute()
@@ -72,6 +78,23 @@ class Tenant(TableModel):
     @staticmethod
     def key(tenant_id: str) -> tuple[str, str]:
         return tenant_partition(tenant_id), "TENANT"
+
+    def number_format(self, series: NumberSeries) -> str:
+        stored = self.stored_number_formats
+        formats = stored.as_dict() if isinstance(stored, MapAttribute) else stored
+        return kinds.number_format(formats, series, getattr(self, series.format_field, None))
+
+    def set_number_format(self, series: NumberSeries, template: str) -> None:
+        formats = {name: self.number_format(each) for name, each in kinds.SERIES.items()}
+        formats[series.name] = template
+        self.stored_number_formats = formats  # type: ignore[assignment]
+        if series.format_field in self.get_attributes():
+            setattr(self, series.format_field, template)
+
+    @property
+    def number_formats(self) -> dict[str, str]:
+        """Every series' format, as the API shows it."""
+        return {name: self.number_format(series) for name, series in kinds.SERIES.items()}
 
     def assign_keys(self) -> None:
         self.pk, self.sk = self.key(self.id)

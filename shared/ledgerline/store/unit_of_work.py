@@ -25,6 +25,7 @@ from pynamodb.exceptions import DoesNotExist, GetError
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.errors import NotFound
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
 from ledgerline.store.events import new_event, snapshot
 from ledgerline.store.ledger import JournalEntry, NumberSeries, Posting, posting_items, write_posting
@@ -53,7 +54,7 @@ class UnitOfWork(Protocol):
     def delete(self, entity: TableModel) -> None: ...
     def take_number(self, series: str, year: int, expected_last: int) -> int: ...
     def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None: ...
-    def record_event(self, type: str, record: Any, schema: Any) -> None: ...
+    def record_event(self, type: EventType, record: Any, schema: Any) -> None: ...
     def commit(self) -> None: ...
 
 
@@ -94,7 +95,7 @@ class PostEntry:
 
 
 class RecordEvent:
-    def __init__(self, type: str, record: Any, schema: Any) -> None:
+    def __init__(self, type: EventType, record: Any, schema: Any) -> None:
         self.type, self.record, self.schema = type, record, schema
 
     def event(self) -> Any:
@@ -136,7 +137,7 @@ class StagedUnitOfWork:
     def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None:
         self.writes.append(PostEntry(entry, lines, tax_lines))
 
-    def record_event(self, type: str, record: Any, schema: Any) -> None:
+    def record_event(self, type: EventType, record: Any, schema: Any) -> None:
         self.writes.append(RecordEvent(type, record, schema))
 
     # reads

@@ -8,18 +8,31 @@ it is recorded on the delivery and retried on the backoff schedule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from ledgerline.domain.events import EventType as CatalogueType
 from ledgerline.services import webhook_delivery
 from ledgerline.webhooks.runtime import outbound
 
 
+def _dispatch(detail: dict[str, Any]) -> int:
+    return webhook_delivery.dispatch(detail, outbound())
+
+
+# What the dispatcher handles: {event type: handler}. Every catalogued type (its bus rule takes every event);
+# a type not (yet) in the catalogue, say from a newer deployment's outbox, is dispatched all the same.
+HANDLERS: dict[CatalogueType, Callable[[dict[str, Any]], int]] = dict.fromkeys(CatalogueType, _dispatch)
+
+
 def on_bus_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """An EventBridge event whose detail is an outbox event (at least `tenant_id` and `id`)."""
-    return {"deliveries": webhook_delivery.dispatch(event["detail"], outbound())}
+    detail = event["detail"]
+    handler = HANDLERS.get(event.get("detail-type") or detail.get("type"), _dispatch)
+    return {"deliveries": handler(detail)}
 
 
 def _attempt(record: SQSRecord) -> str:

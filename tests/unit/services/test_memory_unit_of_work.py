@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ledgerline.domain.errors import DocumentTooLarge, NotFound
+from ledgerline.domain.events import EventType
 from ledgerline.schemas.parties import PartyOut
 from ledgerline.store.memory import MemoryTable
 from ledgerline.store.parties import Party
@@ -25,14 +26,14 @@ def test_create_then_save_if_unchanged_bumps_the_version_and_records_events():
     unit = table.unit("ten_1")
     created = party()
     unit.create(created)
-    unit.record_event("party.created", created, PartyOut)
+    unit.record_event(EventType.PARTY_CREATED, created, PartyOut)
     unit.commit()
     assert created.version == 1 and table.load(Party, "ten_1", "pty_1").version == 1
     later = table.unit("ten_1")
     loaded = later.load(Party, "pty_1")
     loaded.name = "Globex Ltd"
     later.save_if_unchanged(loaded)
-    later.record_event("party.updated", loaded, PartyOut)
+    later.record_event(EventType.PARTY_UPDATED, loaded, PartyOut)
     later.commit()
     assert table.load(Party, "ten_1", "pty_1").name == "Globex Ltd"
     assert [(e.type, e.sequence) for e in table.events("ten_1")] == [("party.created", 1), ("party.updated", 2)]

@@ -4,13 +4,13 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel
 
 from ledgerline.api.auth import require
-from ledgerline.api.csv_output import CSVResponse, Format, csv_response
+from ledgerline.api.csv_output import CSVResponse, Format, report_csv
 from ledgerline.api.pagination import PageRequest
 from ledgerline.clock import today
 from ledgerline.domain.api_keys import Principal
-from ledgerline.domain.periods import AGEING_BUCKETS
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 from ledgerline.schemas.reports import (
@@ -31,60 +31,9 @@ CSV_EXAMPLE = {"text/csv": {"schema": {"type": "string"}}}
 FORMAT_QUERY = Query("json", description="json, or csv for a spreadsheet (the `.csv` operation answers the same)")
 
 
-# -- CSV tables ---------------------------------------------------------------------------------------
-
-def trial_balance_csv(report: dict[str, Any]) -> Response:
-    return csv_response(
-        "trial-balance",
-        ["code", "name", "type", "debit", "credit", "balance"],
-        [[r["code"], r["name"], r["type"], r["debit"], r["credit"], r["balance"]] for r in report["accounts"]]
-        + [["", "Total", "", report["total_debit"], report["total_credit"], ""]],
-    )
-
-
-def profit_and_loss_csv(report: dict[str, Any]) -> Response:
-    labels = [f"{c['from']}..{c['to']}" for c in report["columns"]]
-    rows = [
-        [s["type"], g["subtype"], a["code"], a["name"], *a["amounts"]]
-        for s in report["sections"]
-        for g in s["subtypes"]
-        for a in g["accounts"]
-    ]
-    rows += [[s["type"], "", "", f"Total {s['type']}", *s["totals"]] for s in report["sections"]]
-    rows.append(["", "", "", "Net profit", *report["net_profit"]])
-    return csv_response("profit-and-loss", ["type", "subtype", "code", "name", *labels], rows)
-
-
-def balance_sheet_csv(report: dict[str, Any]) -> Response:
-    rows = [
-        [section, r["code"], r["name"], r["balance"]]
-        for section in ("assets", "liabilities", "equity")
-        for r in report[section]
-    ]
-    rows += [
-        ["total", "", "Total assets", report["total_assets"]],
-        ["total", "", "Total liabilities and equity", report["total_liabilities_and_equity"]],
-    ]
-    return csv_response("balance-sheet", ["section", "code", "name", "balance"], rows)
-
-
-def aged_receivables_csv(report: dict[str, Any]) -> Response:
-    buckets = [name for name, _, _ in AGEING_BUCKETS]
-    rows = [[r["customer_name"], *(r[b] for b in buckets), r["total"]] for r in report["customers"]]
-    rows.append(["Total", *(report["totals"][b] for b in buckets), report["totals"]["total"]])
-    return csv_response("aged-receivables", ["customer", *buckets, "total"], rows)
-
-
-def general_ledger_csv(report: dict[str, Any]) -> Response:
-    columns = ["date", "entry_id", "source_type", "source_id", "description", "debit", "credit", "running_balance"]
-    rows = [["", "", "", "", "Opening balance", "", "", report["opening_balance"]]]
-    rows += [[line[c] for c in columns] for line in report["lines"]]
-    return csv_response("general-ledger", columns, rows)
-
-
-def tax_summary_csv(report: dict[str, Any]) -> Response:
-    columns = ["code", "name", "rate", "sales_taxable", "sales_tax", "purchases_taxable", "purchases_tax"]
-    return csv_response("tax-summary", columns, [[r[c] for c in columns] for r in report["tax_codes"]])
+def respond(report: BaseModel, format: Format) -> Any:
+    """The report as JSON (its typed result), or as CSV through the one CSV path every report shares."""
+    return report_csv(report) if format == "csv" else report
 
 
 def csv_route(path: str, operation_id: str, summary: str):  # type: ignore[no-untyped-def]
@@ -95,8 +44,8 @@ def csv_route(path: str, operation_id: str, summary: str):  # type: ignore[no-un
 
 # -- Reports --------------------------------------------------------------------------------------------
 
-def _trial_balance(principal: Principal, as_of: date | None) -> dict[str, Any]:
-    return reports.trial_balance(principal.tenant_id, as_of or today())
+def _trial_balance(principal: Principal, as_of: date | None) -> TrialBalance:
+    return reports.trial_balance.report(principal.tenant_id, as_of or today())
 
 
 @router.get(
@@ -114,19 +63,19 @@ def trial_balance(
     """Every account with a balance at the end of `as_of`: debit and credit totals and their difference,
     read from the balance buckets. The totals row checks that debits equal credits."""
     report = _trial_balance(principal, as_of)
-    return trial_balance_csv(report) if format == "csv" else report
+    return respond(report, format)
 
 
 @csv_route("/trial-balance", "trial_balance_csv", "The trial balance as CSV")
 def trial_balance_as_csv(as_of: Day | None = Query(None, description="Defaults to today"),
                          principal: Principal = Depends(READ)) -> Response:
     """The trial balance as a CSV table: code, name, type, debit, credit, balance, and a totals row."""
-    return trial_balance_csv(_trial_balance(principal, as_of))
+    return report_csv(_trial_balance(principal, as_of))
 
 
 def _profit_and_loss(principal: Principal, from_: date, to: date, compare_to: str | None,
-                     periods: int | None) -> dict[str, Any]:
-    return reports.profit_and_loss(
+                     periods: int | None) -> ProfitAndLoss:
+    return reports.profit_and_loss.report(
         principal.tenant_id, from_, to, compare_to_previous=compare_to is not None, monthly_periods=periods
     )
 
@@ -155,7 +104,7 @@ def profit_and_loss(
     previous period, or months) and the net profit. Year-end closing entries are left out, so a closed
     year still shows its profit."""
     report = _profit_and_loss(principal, from_, to, compare_to, periods)
-    return profit_and_loss_csv(report) if format == "csv" else report
+    return respond(report, format)
 
 
 @csv_route("/profit-and-loss", "profit_and_loss_csv", "Profit and loss as CSV")
@@ -163,7 +112,7 @@ def profit_and_loss_as_csv(from_: Annotated[Day, Query(alias="from")], to: Annot
                            compare_to: str | None = COMPARE_TO, periods: int | None = PERIODS,
                            principal: Principal = Depends(READ)) -> Response:
     """Profit and loss as a CSV table: one row per account, totals per section, and the net profit."""
-    return profit_and_loss_csv(_profit_and_loss(principal, from_, to, compare_to, periods))
+    return report_csv(_profit_and_loss(principal, from_, to, compare_to, periods))
 
 
 @router.get(
@@ -180,15 +129,15 @@ def balance_sheet(
 ) -> Any:
     """Assets, liabilities and equity at the end of `as_of`, with the current year's profit shown in
     equity; total assets equal total liabilities and equity."""
-    report = reports.balance_sheet(principal.tenant_id, as_of or today())
-    return balance_sheet_csv(report) if format == "csv" else report
+    report = reports.balance_sheet.report(principal.tenant_id, as_of or today())
+    return respond(report, format)
 
 
 @csv_route("/balance-sheet", "balance_sheet_csv", "The balance sheet as CSV")
 def balance_sheet_as_csv(as_of: Day | None = Query(None, description="Defaults to today"),
                          principal: Principal = Depends(READ)) -> Response:
     """The balance sheet as a CSV table: section, code, name, balance, and the two totals."""
-    return balance_sheet_csv(reports.balance_sheet(principal.tenant_id, as_of or today()))
+    return report_csv(reports.balance_sheet.report(principal.tenant_id, as_of or today()))
 
 
 @router.get(
@@ -205,25 +154,25 @@ def aged_receivables(
 ) -> Any:
     """Open invoices per customer in buckets of days past due (current, 1-30, 31-60, 61-90, over 90),
     with the receivable account's balance to reconcile against."""
-    report = reports.aged_receivables(principal.tenant_id, as_of or today())
-    return aged_receivables_csv(report) if format == "csv" else report
+    report = reports.aged_receivables.report(principal.tenant_id, as_of or today())
+    return respond(report, format)
 
 
 @csv_route("/aged-receivables", "aged_receivables_csv", "Aged receivables as CSV")
 def aged_receivables_as_csv(as_of: Day | None = Query(None, description="Defaults to today"),
                             principal: Principal = Depends(READ)) -> Response:
     """Aged receivables as a CSV table: one row per customer and a totals row."""
-    return aged_receivables_csv(reports.aged_receivables(principal.tenant_id, as_of or today()))
+    return report_csv(reports.aged_receivables.report(principal.tenant_id, as_of or today()))
 
 
 def _general_ledger(page: PageRequest, principal: Principal, account_id: str, from_: date | None,
-                    to: date | None) -> dict[str, Any]:
+                    to: date | None) -> GeneralLedger:
     state = page.start_key(principal.tenant_id)
-    report, next_state = reports.general_ledger(
+    report, next_state = reports.general_ledger.report(
         principal.tenant_id, account_id, from_, to, limit=page.limit, state=state
     )
-    listing = page.respond(report["lines"], next_state, principal.tenant_id)
-    return report | {"has_more": listing["has_more"], "next_cursor": listing["next_cursor"]}
+    listing = page.respond(report.lines, next_state, principal.tenant_id)
+    return report.model_copy(update={"has_more": listing["has_more"], "next_cursor": listing["next_cursor"]})
 
 
 @router.get(
@@ -245,7 +194,7 @@ def general_ledger(
     """One account's ledger lines in date order with the opening balance, a running balance on every
     line and the closing balance; the cursor carries the running balance to the next page."""
     report = _general_ledger(page, principal, account_id, from_, to)
-    return general_ledger_csv(report) if format == "csv" else report
+    return respond(report, format)
 
 
 @csv_route("/general-ledger", "general_ledger_csv", "An account's general ledger as CSV (paginated)")
@@ -255,7 +204,7 @@ def general_ledger_as_csv(page: PageRequest = Depends(), account_id: str = Query
     """The general ledger as a CSV table: the opening balance, then one row per line with its running
     balance. Pages like the JSON form (`limit`, `cursor`); the next cursor is not in the CSV, so ask the
     JSON form for long ledgers."""
-    return general_ledger_csv(_general_ledger(page, principal, account_id, from_, to))
+    return report_csv(_general_ledger(page, principal, account_id, from_, to))
 
 
 @router.get(
@@ -273,12 +222,12 @@ def tax_summary(
 ) -> Any:
     """Per tax code: taxable amounts and tax on sales and on purchases in the period, in the base
     currency, read from the tax buckets."""
-    report = reports.tax_summary(principal.tenant_id, from_, to)
-    return tax_summary_csv(report) if format == "csv" else report
+    report = reports.tax_summary.report(principal.tenant_id, from_, to)
+    return respond(report, format)
 
 
 @csv_route("/tax-summary", "tax_summary_csv", "The tax summary as CSV")
 def tax_summary_as_csv(from_: Annotated[Day, Query(alias="from")], to: Annotated[Day, Query()],
                        principal: Principal = Depends(READ)) -> Response:
     """The tax summary as a CSV table: one row per tax code."""
-    return tax_summary_csv(reports.tax_summary(principal.tenant_id, from_, to))
+    return report_csv(reports.tax_summary.report(principal.tenant_id, from_, to))

@@ -1,0 +1,93 @@
+"""The event catalogue: every event type the outbox writes (issue 12).
+
+Emitters pass `EventType` members (never strings), webhook subscriptions are checked against it
+(`domain/webhooks.unknown_event_types`), consumers declare `{EventType: handler}` maps, and the schema
+each type's `data` carries is `schemas/events.EVENT_DATA`. Unit tests hold `template.yaml`'s bus rules,
+the consumers and the emitters to it (tests/unit/test_event_catalogue.py).
+
+The document families are the registry's (`domain/kinds.KINDS`); the others are master data, keys,
+the tenant, periods, files and webhook endpoints.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ledgerline.domain.kinds import KINDS
+
+
+class EventType(StrEnum):
+    # Documents (families from domain/kinds.KINDS)
+    INVOICE_CREATED = "invoice.created"
+    INVOICE_UPDATED = "invoice.updated"
+    INVOICE_DELETED = "invoice.deleted"
+    INVOICE_POSTED = "invoice.posted"
+    INVOICE_SENT = "invoice.sent"
+    INVOICE_PAID = "invoice.paid"
+    INVOICE_VOIDED = "invoice.voided"
+    INVOICE_OVERDUE = "invoice.overdue"
+    RECEIPT_POSTED = "receipt.posted"
+    RECEIPT_ALLOCATED = "receipt.allocated"
+    RECEIPT_REVERSED = "receipt.reversed"
+    CREDIT_NOTE_POSTED = "credit_note.posted"
+    JOURNAL_ENTRY_POSTED = "journal_entry.posted"
+    JOURNAL_ENTRY_REVERSED = "journal_entry.reversed"
+    REMINDER_CREATED = "reminder.created"
+    REMINDER_SENT = "reminder.sent"
+    REMINDER_DELETED = "reminder.deleted"
+    REFUND_POSTED = "refund.posted"
+    REFUND_REVERSED = "refund.reversed"
+    # Files, periods, webhooks
+    DOCUMENT_RENDERED = "document.rendered"
+    PERIOD_CLOSED = "period.closed"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
+    # Master data, keys and the tenant (issue 11.24): the object as the API shows it, never a secret
+    PARTY_CREATED = "party.created"
+    PARTY_UPDATED = "party.updated"
+    PARTY_ARCHIVED = "party.archived"
+    ITEM_CREATED = "item.created"
+    ITEM_UPDATED = "item.updated"
+    ITEM_ARCHIVED = "item.archived"
+    ACCOUNT_CREATED = "account.created"
+    ACCOUNT_UPDATED = "account.updated"
+    ACCOUNT_ARCHIVED = "account.archived"
+    TAX_CODE_CREATED = "tax_code.created"
+    TAX_CODE_UPDATED = "tax_code.updated"
+    TAX_CODE_ARCHIVED = "tax_code.archived"
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_REVOKED = "api_key.revoked"
+    TENANT_CREATED = "tenant.created"
+    TENANT_UPDATED = "tenant.updated"
+    TENANT_DEACTIVATED = "tenant.deactivated"
+
+    @property
+    def family(self) -> str:
+        return self.value.split(".", 1)[0]
+
+    @property
+    def action(self) -> str:
+        return self.value.split(".", 1)[1]
+
+
+# Master-data events, per object type: what `services/master_data` emits for a change.
+MASTER_DATA_EVENTS: dict[str, dict[str, EventType]] = {
+    family: {t.action: t for t in EventType if t.family == family}
+    for family in ("party", "item", "account", "tax_code")
+}
+
+FAMILIES: frozenset[str] = frozenset(t.family for t in EventType)
+DOCUMENT_FAMILIES: frozenset[str] = frozenset(kind.event_prefix for kind in KINDS)
+
+
+def of_family(family: str) -> tuple[EventType, ...]:
+    return tuple(t for t in EventType if t.family == family)
+
+
+def document_event_types() -> tuple[EventType, ...]:
+    """The event types of the registry's document kinds."""
+    return tuple(t for t in EventType if t.family in DOCUMENT_FAMILIES)
+
+
+def pdf_events() -> dict[EventType, str]:
+    """The event that renders each kind's PDF → the kind's name (from the registry's `has_pdf`/`pdf_on`)."""
+    return {EventType(kind.pdf_event): kind.name for kind in KINDS if kind.pdf_event}

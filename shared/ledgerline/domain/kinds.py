@@ -1,0 +1,126 @@
+"""Document kinds as data: one registry entry per kind of document (issue 12).
+
+What used to be hand-listed per kind (scope resources, event families, the PDF consumer's dispatch,
+number formats, the local server's routers, the break-it sweeps) is derived from `KINDS`. A new kind is
+its entry here, its event types in `domain/events.py` and its own modules (schema, store entity,
+service, router, function); see docs/architecture.md, "Document engine: registry and catalogue".
+
+Pure: names only (a router is named by its module under `ledgerline.api.routers`), no imports outside
+`domain/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class PartyRole(StrEnum):
+    CUSTOMER = "customer"
+    SUPPLIER = "supplier"
+    NONE = "none"
+
+
+class Direction(StrEnum):
+    SALES = "sales"
+    PURCHASES = "purchases"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class NumberSeries:
+    """A gapless number series: its name (the key of the tenant's `number_formats`), the key of its
+    counter item (`SEQ#<key>#<year>`) and the format a new tenant starts with."""
+
+    name: str
+    key: str
+    default_format: str
+
+    @property
+    def format_field(self) -> str:
+        """The tenant field that reads and writes this series' format in the API (`invoice_number_format`)."""
+        return f"{self.name}_number_format"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str  # singular, snake case: the object type its events and responses carry
+    id_prefix: str  # `inv` in `inv_01K…`
+    key_prefix: str  # `INV` in `T#<tid>#INV#<id>` (or the sort key prefix of a kind stored in another's partition)
+    scope_resource: str  # `<resource>:read` / `<resource>:write`
+    event_prefix: str  # the event family: `invoice` in `invoice.posted`
+    path: str  # the collection's path in the API
+    router: str  # module under ledgerline.api.routers that serves it
+    party_role: PartyRole = PartyRole.NONE
+    direction: Direction = Direction.NONE
+    posts_to_ledger: bool = False
+    series: NumberSeries | None = None
+    has_pdf: bool = False
+    pdf_on: str | None = None  # the action whose event renders its PDF (`posted` → `invoice.posted`)
+    convertible_to: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.has_pdf != (self.pdf_on is not None):
+            raise ValueError(f"{self.name}: a kind with a PDF names the event that renders it, and only then")
+
+    @property
+    def pdf_event(self) -> str | None:
+        return f"{self.event_prefix}.{self.pdf_on}" if self.pdf_on else None
+
+
+INVOICE_SERIES = NumberSeries("invoice", "INV", "INV-{YYYY}-{SEQ:4}")
+CREDIT_NOTE_SERIES = NumberSeries("credit_note", "CN", "CN-{YYYY}-{SEQ:4}")
+
+INVOICE = DocumentKind(
+    name="invoice", id_prefix="inv", key_prefix="INV", scope_resource="invoices", event_prefix="invoice",
+    path="/v1/invoices", router="invoices", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+    posts_to_ledger=True, series=INVOICE_SERIES, has_pdf=True, pdf_on="posted", convertible_to=("credit_note",),
+)
+RECEIPT = DocumentKind(
+    name="receipt", id_prefix="rct", key_prefix="RCT", scope_resource="receipts", event_prefix="receipt",
+    path="/v1/receipts", router="receipts", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+    posts_to_ledger=True,
+)
+CREDIT_NOTE = DocumentKind(
+    name="credit_note", id_prefix="cn", key_prefix="CN", scope_resource="credit-notes", event_prefix="credit_note",
+    path="/v1/credit-notes", router="credit_notes", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+    posts_to_ledger=True, series=CREDIT_NOTE_SERIES, has_pdf=True, pdf_on="posted",
+)
+JOURNAL_ENTRY = DocumentKind(
+    name="journal_entry", id_prefix="je", key_prefix="JE", scope_resource="journal-entries",
+    event_prefix="journal_entry", path="/v1/journal-entries", router="journal_entries", posts_to_ledger=True,
+)
+REMINDER = DocumentKind(
+    # Stored in its invoice's partition (`REMINDER#<level>`); its routes take the invoices scopes.
+    name="reminder", id_prefix="rem", key_prefix="REMINDER", scope_resource="invoices", event_prefix="reminder",
+    path="/v1/reminders", router="reminders", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+    has_pdf=True, pdf_on="created",
+)
+REFUND = DocumentKind(
+    name="refund", id_prefix="rfd", key_prefix="RFD", scope_resource="refunds", event_prefix="refund",
+    path="/v1/refunds", router="refunds", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+    posts_to_ledger=True,
+)
+
+# In the order the local server includes their routers.
+KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND)
+BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
+SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
+
+
+def kind(name: str) -> DocumentKind:
+    return BY_NAME[name]
+
+
+def document_resources() -> tuple[str, ...]:
+    """The scope resources of document kinds, each once, in registry order."""
+    return tuple(dict.fromkeys(kind.scope_resource for kind in KINDS))
+
+
+def default_number_formats() -> dict[str, str]:
+    return {series.name: series.default_format for series in SERIES.values()}
+
+
+def number_format(formats: dict[str, str] | None, series: NumberSeries, legacy: str | None = None) -> str:
+    """A series' format: the tenant's `number_formats` entry, else its older per-series field, else the default."""
+    return (formats or {}).get(series.name) or legacy or series.default_format

@@ -1,0 +1,56 @@
+"""The schema of each event type's `data` (issue 12): the catalogue (domain/events.EventType) → the model
+that serializes the object an event of that type carries, the same `XOut` the API answers with.
+
+Kept apart from schemas/events.py so that a function reading `/v1/events` does not import every schema.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from ledgerline.domain.events import EventType
+from ledgerline.schemas.accounts import AccountOut
+from ledgerline.schemas.api_keys import ApiKeyOut
+from ledgerline.schemas.common import Output
+from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
+from ledgerline.schemas.files import DocumentFileOut
+from ledgerline.schemas.items import ItemOut
+from ledgerline.schemas.parties import PartyOut
+from ledgerline.schemas.refunds import RefundOut
+from ledgerline.schemas.reminders import ReminderOut
+from ledgerline.schemas.tax_codes import TaxCodeOut
+from ledgerline.schemas.tenant import TenantOut
+from ledgerline.schemas.webhooks import WebhookOut
+
+
+class PeriodClosedData(Output):
+    """`period.closed`: the closed fiscal year, its closing entries and the new lock date."""
+
+    year: int
+    start: date
+    end: date
+    entry_ids: list[str]
+    lock_date: date
+
+
+_BY_FAMILY: dict[str, type[BaseModel]] = {
+    "invoice": InvoiceOut,
+    "receipt": ReceiptOut,
+    "credit_note": CreditNoteOut,
+    "journal_entry": JournalEntryOut,
+    "reminder": ReminderOut,
+    "refund": RefundOut,
+    "document": DocumentFileOut,
+    "period": PeriodClosedData,
+    "webhook_endpoint": WebhookOut,
+    "party": PartyOut,
+    "item": ItemOut,
+    "account": AccountOut,
+    "tax_code": TaxCodeOut,
+    "api_key": ApiKeyOut,
+    "tenant": TenantOut,
+}
+
+EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}
