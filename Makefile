@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test test-unit install bench fuzz clean
+.PHONY: dev test test-unit test-integration test-e2e test-breakit lint-imports install bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,26 @@ install: $(VENV)/.dev-installed node_modules/.installed
 dev: $(VENV)/.local-installed node_modules/.installed
 	$(BIN)/ledgerline dev $(if $(PORT),--port $(PORT))
 
-## Unit, integration (DynamoDB Local) and end-to-end (local server over HTTP) tests
+## Every tier: unit (with the architecture contracts), integration (DynamoDB Local), end-to-end (local
+## server over HTTP) and break-it. The tiers one by one: test-unit, test-integration, test-e2e, test-breakit.
 test: install
 	$(BIN)/pytest
 
 test-unit: install
 	$(BIN)/pytest tests/unit
+
+test-integration: install
+	$(BIN)/pytest tests/integration
+
+test-e2e: install
+	$(BIN)/pytest tests/e2e
+
+test-breakit: install
+	$(BIN)/pytest tests/breakit
+
+## The architecture contracts in .importlinter (tests/unit/test_architecture.py runs them too)
+lint-imports: install
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .hypothesis

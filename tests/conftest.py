@@ -17,6 +17,19 @@ from ledgerline.store.table import reset_connection
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "events"
+TESTS = ROOT / "tests"
+
+# Each tier's directory gives its tests their marker (`pytest -m integration`, `-m "not e2e"`, ...).
+TIER_MARKERS = {"integration": "integration", "e2e": "e2e", "breakit": "breakit"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(item.path)
+        if path.is_relative_to(TESTS) and len(path.relative_to(TESTS).parts) > 1:
+            marker = TIER_MARKERS.get(path.relative_to(TESTS).parts[0])
+            if marker is not None:
+                item.add_marker(marker)
 
 
 def load_event(name: str, **replacements: str) -> dict[str, Any]:

@@ -11,8 +11,6 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-pytestmark = pytest.mark.e2e
-
 
 def wait_for_render(http: httpx.Client, headers: dict[str, str], document_id: str, timeout: float = 20) -> dict:
     """The document.rendered event of a document, once the relay has fed the PDF renderer."""

@@ -8,8 +8,6 @@ from typing import Any
 import httpx
 import pytest
 
-pytestmark = pytest.mark.e2e
-
 
 @pytest.fixture(scope="module")
 def auth(server) -> dict[str, str]:

@@ -11,8 +11,6 @@ import pytest
 from ledgerline.local.dynamodb_local import free_port
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.e2e
-
 README = ROOT / "README.md"
 BLOCK = re.compile(r"<!-- walkthrough:start -->\s*```bash\n(?P<script>.*?)```\s*<!-- walkthrough:end -->", re.S)
 

@@ -6,10 +6,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import pytest
-
-pytestmark = pytest.mark.e2e
-
 
 def test_a_bulk_import_of_50_invoices_posts_them_in_order_and_a_retry_adds_none(server, http):
     tenant = server.create_tenant(name="Bulk Importer Pty Ltd")

@@ -10,13 +10,9 @@ import subprocess
 import threading
 import time
 
-import pytest
-
 from ledgerline.local.dynamodb_local import free_port, port_open
 from tests.conftest import ROOT
 from tests.e2e.conftest import CLI
-
-pytestmark = pytest.mark.e2e
 
 
 def test_a_local_endpoint_receives_signed_events_as_an_invoice_is_created_and_posted(server, http):

@@ -6,7 +6,7 @@ import importlib
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from ledgerline import clock
+from ledgerline.clock import FixedClock
 from ledgerline.local import cli
 from ledgerline.pdf import blobs
 from ledgerline.pdf.blobs import MemoryBlobStore
@@ -25,19 +26,22 @@ from tests.integration.books import Books
 from tests.lambda_context import LambdaContext
 
 ISSUE, DUE = date(2030, 1, 10), date(2030, 1, 31)  # in the future: the tests travel there with the clock
-REAL_UTC_NOW = clock.utc_now
+CLOCK = FixedClock()
 
 
 @pytest.fixture(autouse=True)
-def real_clock() -> Iterator[None]:
-    yield
-    clock.utc_now = REAL_UTC_NOW
+def fixed_clock() -> Iterator[FixedClock]:
+    """The process's clock, fixed (the app, the job, the CLI and the handlers read it); the real one after."""
+    CLOCK.set(datetime.now(UTC))
+    clock.use(CLOCK)
+    yield CLOCK
+    clock.use(None)
 
 
 def travel_to(day: date) -> None:
     """Make `day` today for everything that reads the clock's day (the job, reads of invoice statuses).
     The job only writes for today or earlier (issue 11.27), so time travel is how the tests run it later."""
-    clock.utc_now = lambda: datetime.combine(day, time(9), UTC)
+    CLOCK.travel_to(day)
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledgerline.domain.allocation import allocate
-from ledgerline.domain.invoice_totals import PricedLine, compute_totals
 from ledgerline.domain.money import quantum, round_money
+from ledgerline.domain.positions import ItemPosition as PricedLine
+from ledgerline.domain.positions import compute_totals
 
 
 def line(quantity: str, price: str, rate: str = "10", code: str | None = "T") -> PricedLine:

@@ -10,6 +10,7 @@ from ledgerline.api import errors
 from ledgerline.api.auth import authenticate_first
 from ledgerline.api.query_parameters import check_query_parameters
 from ledgerline.api.rate_limit import rate_limit_headers
+from ledgerline.clock import Clock, using
 from ledgerline.observability import logger
 from ledgerline.schemas.errors import ERROR_RESPONSES
 from ledgerline.services import idempotency
@@ -63,7 +64,8 @@ TAGS = [
 ]
 
 
-def create_app(*routers: APIRouter, title: str = "Ledgerline API") -> FastAPI:
+def create_app(*routers: APIRouter, title: str = "Ledgerline API", clock: Clock | None = None) -> FastAPI:
+    """The app serving `routers`. `clock`: the clock its requests read (default: the process's, `clock.use`)."""
     # /docs and /redoc: the local server serves them from packaged assets (api/docs.py), never from a CDN
     app = FastAPI(title=title, version="1.0.0", description=DESCRIPTION, servers=SERVERS, openapi_tags=TAGS,
                   docs_url=None, redoc_url=None)
@@ -81,7 +83,8 @@ def create_app(*routers: APIRouter, title: str = "Ledgerline API") -> FastAPI:
         request.state.request_id = rid
         # Context-local log keys: this request's task and the threads it runs in see them, no other request.
         logger.thread_safe_append_keys(request_id=rid)
-        with idempotency.tracking(request.headers.get("idempotency-key")) as replays:
+        # The request's clock, for the routes and the services they call (clock.current_clock, api/clock.py)
+        with using(clock), idempotency.tracking(request.headers.get("idempotency-key")) as replays:
             try:
                 # Authentication first, before the body or any other parameter is read (api/auth.py).
                 principal = await authenticate_first(request)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ledgerline.domain.journal import JournalLine, Leg, lines_from_legs
 from ledgerline.domain.money import round_money
+from ledgerline.domain.parties import PartyRole
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,11 @@ def invoice_lines(*, total: Decimal, nets_by_account: Mapping[str, Decimal], tax
                   rounding_adjustment: Decimal, accounts: SystemAccounts, conversion: Conversion,
                   description: str) -> list[JournalLine]:
     """Debit receivable for the total; credit revenue per account, tax per tax account, and rounding."""
-    legs = [Leg(account, -net, description=description) for account, net in nets_by_account.items()]
-    legs += _tax_legs(taxes, -1, description)
+    sign = PartyRole.CUSTOMER.posting_sign  # a sale credits its nets and tax
+    legs = [Leg(account, sign * net, description=description) for account, net in nets_by_account.items()]
+    legs += _tax_legs(taxes, sign, description)
     if rounding_adjustment:
-        legs.append(Leg(accounts.rounding, -rounding_adjustment, description=description))
+        legs.append(Leg(accounts.rounding, sign * rounding_adjustment, description=description))
     return lines_from_legs(legs, balancing=Leg(accounts.receivable, total, description=description),
                            currency=conversion.currency, base_currency=conversion.base_currency,
                            rate=conversion.rate)
@@ -134,10 +136,11 @@ def credit_note_lines(*, nets_by_account: Mapping[str, Decimal], taxes: Sequence
                       accounts: SystemAccounts, conversion: Conversion, description: str) -> list[JournalLine]:
     """The mirror of an invoice: debit revenue and tax; credit receivable for what was due, and
     customer credit for any excess."""
-    legs = [Leg(account, net, description=description) for account, net in nets_by_account.items()]
-    legs += _tax_legs(taxes, 1, description)
+    sign = -PartyRole.CUSTOMER.posting_sign  # the sale undone
+    legs = [Leg(account, sign * net, description=description) for account, net in nets_by_account.items()]
+    legs += _tax_legs(taxes, sign, description)
     if rounding_adjustment:
-        legs.append(Leg(accounts.rounding, rounding_adjustment, description=description))
+        legs.append(Leg(accounts.rounding, sign * rounding_adjustment, description=description))
     if settlement is not None and settlement.amount:
         legs.append(Leg(accounts.receivable, -settlement.amount, base_amount=-settlement.base_amount,
                         description=description))

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ledgerline.clock import today
+from ledgerline.clock import Clock, using
 from ledgerline.domain.errors import InvalidRequest, LedgerlineError
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.observability import logger
@@ -55,15 +55,19 @@ class FutureRunRefused(InvalidRequest):
     code = "future_date"
 
 
-def run(day: date, tenant_ids: Iterable[str] | None = None, *, dry_run: bool = False) -> RunReport:
-    if day > today() and not dry_run:
-        raise FutureRunRefused(f"Cannot run the reminders job for {day.isoformat()}, after today "
-                               f"({today().isoformat()}): it would mark invoices overdue and date reminders ahead "
-                               "of time. Use a dry run to see what it will do.", param="date")
-    report = RunReport(day, dry_run=dry_run)
-    for tenant_id in tenant_ids if tenant_ids is not None else all_tenant_ids():
-        report.tenants += 1
-        run_tenant(tenant_id, day, report)
+def run(day: date, tenant_ids: Iterable[str] | None = None, *, dry_run: bool = False,
+        clock: Clock | None = None) -> RunReport:
+    """The run for `day`, on `clock` (default: the process's, `clock.use`), which the services it calls read too."""
+    with using(clock) as now:
+        today = now.today()
+        if day > today and not dry_run:
+            raise FutureRunRefused(f"Cannot run the reminders job for {day.isoformat()}, after today "
+                                   f"({today.isoformat()}): it would mark invoices overdue and date reminders "
+                                   "ahead of time. Use a dry run to see what it will do.", param="date")
+        report = RunReport(day, dry_run=dry_run)
+        for tenant_id in tenant_ids if tenant_ids is not None else all_tenant_ids():
+            report.tenants += 1
+            run_tenant(tenant_id, day, report)
     logger.info("reminders job done", extra=report.as_dict() | {"reminder_ids": len(report.reminder_ids)})
     return report
 
@@ -112,16 +116,19 @@ def _action(tenant_id: str, invoice_number: str | None, outcome: reminders.Outco
     }
 
 
-def day_of(event: dict[str, Any]) -> date:
-    """The day to run for: `date`, else the scheduled time's UTC date, else an EventBridge `time`, else today."""
+def day_of(event: dict[str, Any], clock: Clock | None = None) -> date:
+    """The day to run for: `date`, else the scheduled time's UTC date, else an EventBridge `time`, else today
+    (by `clock`, default the process's)."""
     if event.get("date"):
         return date.fromisoformat(event["date"])
     moment = event.get("scheduled_time") or event.get("time")
     if moment:
         return datetime.fromisoformat(moment.replace("Z", "+00:00")).date()
-    return today()
+    with using(clock) as now:
+        return now.today()
 
 
-def on_schedule(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+def on_schedule(event: dict[str, Any], context: Any = None, clock: Clock | None = None) -> dict[str, Any]:
     tenant = event.get("tenant_id")
-    return run(day_of(event), [tenant] if tenant else None, dry_run=bool(event.get("dry_run"))).as_dict()
+    return run(day_of(event, clock), [tenant] if tenant else None, dry_run=bool(event.get("dry_run")),
+               clock=clock).as_dict()

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, computed_field, field_validator
+from pydantic import (
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
-from ledgerline.schemas.common import Input, Name, Output
+from ledgerline.schemas.common import Input, Name, Output, moment_read
 
 
 class ApiKeyCreate(Input):
@@ -31,12 +39,32 @@ class ApiKeyOut(Output):
     revoked_at: datetime | None
     created_at: datetime
 
+    # The moment the caller reads the key at (schemas/common.read_at): expiry is judged then, never by a clock
+    # here. Validated again without one (FastAPI checks a route's result against its response model), a shown
+    # key keeps its moment, and a representation keeps the status it shows.
+    _read_at: datetime | None = PrivateAttr(None)
+    _shown_status: str | None = PrivateAttr(None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _moment(cls, data: Any, handler: ModelWrapValidatorHandler[ApiKeyOut], info: ValidationInfo) -> ApiKeyOut:
+        moment, status = moment_read(info.context), None
+        if moment is None and isinstance(data, ApiKeyOut):
+            moment, status = data._read_at, data._shown_status
+        elif moment is None and isinstance(data, dict):
+            status = data.get("status")
+        shown = handler(data)
+        shown._read_at, shown._shown_status = moment, status
+        return shown
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def status(self) -> Literal["active", "revoked", "expired"]:
         if self.revoked_at is not None:
             return "revoked"
-        if self.expires_at is not None and self.expires_at <= datetime.now(UTC):
+        if self._read_at is None and self._shown_status == "expired":
+            return "expired"
+        if self.expires_at is not None and self._read_at is not None and self.expires_at <= self._read_at:
             return "expired"
         return "active"
 

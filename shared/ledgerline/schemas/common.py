@@ -97,6 +97,21 @@ class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True, defer_build=True)
 
 
+READ_AT = "read_at"
+
+
+def read_at(moment: datetime) -> dict[str, Any]:
+    """The validation context of an output read at `moment` (`XOut.model_validate(obj, context=read_at(t))`):
+    derived states (an invoice overdue, an API key expired) are those at `moment`. Schemas read no clock; the
+    caller gives the moment (a response: the request's clock; an event: the change's `updated_at`)."""
+    return {READ_AT: moment}
+
+
+def moment_read(context: Any) -> datetime | None:
+    """The moment a validation context gives (see `read_at`), or None."""
+    return context.get(READ_AT) if isinstance(context, dict) else None
+
+
 def _currency(value: str) -> str:
     code = value.upper()
     if code not in SUPPORTED_CURRENCIES:

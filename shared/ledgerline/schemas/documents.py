@@ -6,9 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, ValidationInfo, model_validator
 
-from ledgerline.clock import today
 from ledgerline.domain.documents import effective_status
 from ledgerline.domain.money import MAX_AMOUNT, round_money, with_minor_units
 from ledgerline.schemas.common import (
@@ -21,6 +20,7 @@ from ledgerline.schemas.common import (
     Timestamps,
     UnitPrice,
     decimal_input,
+    moment_read,
 )
 from ledgerline.schemas.common import Day as Date
 
@@ -163,8 +163,11 @@ class InvoiceOut(Timestamps):
     paid_at: datetime | None
 
     @model_validator(mode="after")
-    def _derived(self) -> InvoiceOut:
-        self.status = effective_status(self.status, self.due_date, self.amount_due > 0, today()).value
+    def _derived(self, info: ValidationInfo) -> InvoiceOut:
+        # The status as of the moment the caller reads at (schemas/common.read_at); without one, as stored.
+        moment = moment_read(info.context)
+        if moment is not None:
+            self.status = effective_status(self.status, self.due_date, self.amount_due > 0, moment.date()).value
         scale_priced(self)
         scale(self, self.currency, "amount_paid", "amount_credited", "amount_due")
         return self

@@ -17,6 +17,7 @@ from ledgerline.domain.events import EventType
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.ids import new_id
 from ledgerline.schemas.api_keys import ApiKeyOut
+from ledgerline.schemas.common import read_at
 from ledgerline.services.idempotency import once
 from ledgerline.settings import get_settings
 from ledgerline.store import api_keys as store
@@ -94,7 +95,8 @@ def create(principal: Principal, fields: dict[str, Any], idempotency_key: str | 
 
     def run() -> dict[str, Any]:
         key, secret = issue(principal, fields["name"], fields["scopes"], fields.get("expires_at"))
-        return {**ApiKeyOut.model_validate(key).model_dump(mode="json"), "secret": secret}
+        return {**ApiKeyOut.model_validate(key, context=read_at(key.created_at)).model_dump(mode="json"),
+                "secret": secret}
 
     return once(principal.tenant_id, idempotency_key, "create_api_key", fields, run,
                 keep=_without_secret, replay=_secret_shown_once)
@@ -122,7 +124,7 @@ def key_event(key: ApiKey, type: EventType, at: datetime, *, revoked_at: datetim
     from ledgerline.schemas.api_keys import ApiKeyOut
     from ledgerline.store.events import add_event
 
-    shown = ApiKeyOut.model_validate(key)
+    shown = ApiKeyOut.model_validate(key, context=read_at(at))  # the key as it is at the event's moment
     if revoked_at is not None:
         shown = shown.model_copy(update={"revoked_at": revoked_at})
     data = shown.model_dump(mode="json")

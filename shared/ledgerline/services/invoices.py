@@ -17,6 +17,7 @@ from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
+from ledgerline.schemas.common import read_at
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.services.document_rules import conversion, customer, invalid, open_period, system_accounts
 from ledgerline.services.idempotency import once
@@ -35,7 +36,7 @@ OPEN = invoice_rules.OPEN_STATUSES
 
 
 def represent(invoice: Invoice) -> dict[str, Any]:
-    return InvoiceOut.model_validate(invoice).model_dump(mode="json")
+    return InvoiceOut.model_validate(invoice, context=read_at(utc_now())).model_dump(mode="json")
 
 
 def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str]) -> None:

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
-from ledgerline.domain.invoice_totals import PricedLine, Totals, compute_totals
 from ledgerline.domain.money import MAX_AMOUNT, round_money, within_limit
+from ledgerline.domain.positions import ItemPosition, Totals, compute_totals
 from ledgerline.store.accounts import Account
 from ledgerline.store.documents import DocumentLine, TaxSubtotal
 from ledgerline.store.items import Item
@@ -126,7 +126,7 @@ def price_lines(
 
     totals = compute_totals(
         [
-            PricedLine(Decimal(v["quantity"]), Decimal(v["unit_price"]), v.get("tax_code_id") or None, v["tax_rate"])
+            ItemPosition(Decimal(v["quantity"]), Decimal(v["unit_price"]), v.get("tax_code_id") or None, v["tax_rate"])
             for v in resolved
         ],
         currency,

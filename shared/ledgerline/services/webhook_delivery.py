@@ -16,7 +16,7 @@ from typing import Any
 
 from ulid import ULID
 
-from ledgerline.clock import isoformat, utc_now
+from ledgerline.clock import SYSTEM_CLOCK, isoformat
 from ledgerline.domain import webhook_signing
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
@@ -141,8 +141,9 @@ def _send(endpoint: WebhookEndpoint, delivery: Delivery, now: datetime, out: Out
     refusal = destination_refusal(destination, addresses, allow_loopback=bool(get_settings().webhooks_allow_loopback))
     if refusal:
         return Response(None, 0, f"destination refused: {refusal}")
-    # The timestamp is the real time of sending: receivers compare it with their own clocks.
-    headers = webhook_signing.headers(delivery.event_id, int(utc_now().timestamp()), delivery.payload,
+    # The timestamp is the real time of sending: receivers compare it with their own clocks (decisions.md), so
+    # it is the system clock's, whatever clock the pipeline runs on.
+    headers = webhook_signing.headers(delivery.event_id, int(SYSTEM_CLOCK.now().timestamp()), delivery.payload,
                                       signing_secrets(endpoint, now))
     return out.http.post(url=endpoint.url, address=addresses[0], headers=headers, body=delivery.payload)
 

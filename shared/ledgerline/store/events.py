@@ -20,6 +20,7 @@ from ulid import ULID
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
+from ledgerline.schemas.common import read_at
 from ledgerline.store.item_size import check_event_data
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection
@@ -62,7 +63,9 @@ def snapshot(schema: Any, record: Any) -> dict[str, Any]:
     """
     values = {name: getattr(record, name, None) for name in schema.model_fields if hasattr(record, name)}
     values["version"] = (record.version or 0) + 1
-    return schema.model_validate(values).model_dump(mode="json")
+    # Derived states (an invoice overdue) as of the change, never as of when this runs (schemas/common.read_at)
+    changed_at = getattr(record, "updated_at", None)
+    return schema.model_validate(values, context=read_at(changed_at) if changed_at else None).model_dump(mode="json")
 
 
 def add_event(tx: TransactWrite, **fields: Any) -> Event:

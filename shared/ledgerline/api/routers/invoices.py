@@ -5,14 +5,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
-from ledgerline.clock import today
+from ledgerline.clock import Clock
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import INVOICE_STATUS_FILTERS, status_filter
-from ledgerline.schemas.common import Day
+from ledgerline.schemas.common import Day, read_at
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceUpdate, VoidRequest
 from ledgerline.services import invoices, pdfs
 from ledgerline.store.documents import Invoice, list_invoices
@@ -42,15 +43,17 @@ def list_(page: PageRequest = Depends(),
           customer_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Issued on or after"),
           to_date: Day | None = Query(None, description="Issued on or before"),
-          principal: Principal = Depends(READ)) -> Any:
+          clock: Clock = Depends(request_clock), principal: Principal = Depends(READ)) -> Any:
     """Invoices by issue date, oldest first. Filter by `status` (repeated or comma-separated; `open` is
     awaiting payment or overdue, `overdue` means open and past its due date), `customer_id`, `from_date` and
     `to_date` (YYYY-MM-DD)."""
+    now = clock.now()
     result = list_invoices(principal.tenant_id, statuses=status_filter(status, INVOICE_STATUS_FILTERS),
                            customer_id=customer_id, from_date=from_date,
-                           to_date=to_date, today=today(), limit=page.limit,
+                           to_date=to_date, today=now.date(), limit=page.limit,
                            start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+    shown = [InvoiceOut.model_validate(invoice, context=read_at(now)) for invoice in result.items]
+    return page.respond(shown, result.next_key, principal.tenant_id)
 
 
 @router.get("/{id}", response_model=InvoiceOut, operation_id="get_invoice", summary="Retrieve an invoice")
