@@ -266,7 +266,7 @@ class GrowingBooks:
     def _journal_from_table(self) -> Iterator[str]:
         chart, key = self.ledger.chart, None
         while True:
-            page = list_documents(JournalEntry, self.ledger.tenant, from_date=None, to_date=None, filter_condition=None,
+            page = list_documents(JournalEntry, self.ledger.tenant, from_date=None, to_date=None,
                                   limit=100, start_key=key)
             for e in page.items:
                 yield _beancount_entry(chart, e.date.isoformat(), e.description or "",

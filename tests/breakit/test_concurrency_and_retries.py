@@ -264,6 +264,20 @@ def test_a_throttled_idempotent_post_is_503_and_can_be_retried_with_its_key(api,
     assert api.post(f"/v1/invoices/{draft['id']}/post", headers=headers).json() == retried.json()
 
 
+@pytest.mark.parametrize("code", THROTTLED)
+def test_a_throttled_batched_read_is_503_and_posts_nothing(api, books, code):
+    # Creating and posting read what the request names in one BatchGetItem (the unit of work's prefetch)
+    draft = books.draft()
+    with dynamodb_error("BatchGetItem", code):
+        created = api.post("/v1/invoices", json={"customer_id": draft["customer_id"], "lines": [
+            {"description": "x", "unit_price": "1.00"}]}, headers=books.tenant.headers)
+        posted = api.post(f"/v1/invoices/{draft['id']}/post", headers=books.tenant.headers)
+    assert_unavailable(created)
+    assert_unavailable(posted)
+    assert [invoice["id"] for invoice in books.get("/v1/invoices")["data"]] == [draft["id"]]
+    assert books.get(f"/v1/invoices/{draft['id']}")["status"] == "draft"
+
+
 def test_a_throttled_receipt_is_503_and_leaves_the_invoice_open(api, books):
     invoice = books.posted()
     body = {"customer_id": books.customer(), "amount": invoice["total"], "account_id": books.accounts["1010"],

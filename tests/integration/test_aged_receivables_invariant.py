@@ -127,7 +127,7 @@ class AgedBooks(RuleBasedStateMachine):
 
 
 def _all(model, tenant_id):
-    return list_documents(model, tenant_id, from_date=None, to_date=None, filter_condition=None, limit=1000,
+    return list_documents(model, tenant_id, from_date=None, to_date=None, limit=1000,
                           start_key=None).items
 
 

@@ -12,6 +12,7 @@ from ledgerline.domain.errors import ValidationFailed
 from ledgerline.services import invoices, receipts
 from ledgerline.store.ledger import NumberSeries, last_number
 from ledgerline.store.table import connection
+from ledgerline.store.unit_of_work import DynamoUnitOfWork
 
 
 def test_fifty_concurrent_posts_take_fifty_consecutive_numbers(books):
@@ -60,20 +61,21 @@ def _poison(tx) -> None:
     tx._put_items[-1]["Item"]["payload"] = {"S": OVERSIZED}
 
 
-@pytest.mark.parametrize("step", ["take_number", "add_journal_entry", "record_event"])
+@pytest.mark.parametrize("step", ["TakeNumber", "PostEntry", "RecordEvent"])
 def test_a_failure_at_any_step_of_posting_leaves_no_trace(books, monkeypatch, step):
-    # Given a draft, and a fault injected right after one step of the posting transaction
+    # Given a draft, and a fault injected right after one step of the posting transaction (the unit of
+    # work's staged writes: take the number, post the entry with its projections, record the event)
     customer = books.customer()
     draft = books.draft(customer)
     events_before = books.events()
-    original = getattr(invoices, step)
+    original = DynamoUnitOfWork._apply_one
 
-    def failing(tx, *args, **kwargs):
-        result = original(tx, *args, **kwargs)
-        _poison(tx)
-        return result
+    def failing(tx, write):
+        original(tx, write)
+        if type(write).__name__ == step:
+            _poison(tx)
 
-    monkeypatch.setattr(invoices, step, failing)
+    monkeypatch.setattr(DynamoUnitOfWork, "_apply_one", staticmethod(failing))
     # When posting runs into it
     with pytest.raises(TransactWriteError):
         invoices.post(books.tenant_id, draft["id"])

@@ -32,7 +32,7 @@ fractions = st.sampled_from([Decimal("0.25"), Decimal("0.5"), Decimal("1"), Deci
 
 
 def _all(model, tenant_id):
-    return list_documents(model, tenant_id, from_date=None, to_date=None, filter_condition=None, limit=1000,
+    return list_documents(model, tenant_id, from_date=None, to_date=None, limit=1000,
                           start_key=None).items
 
 

@@ -12,9 +12,8 @@ from ledgerline.domain.documents import check_open_period
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.posting import Conversion, SystemAccounts
-from ledgerline.schemas.common import read_at
 from ledgerline.store.accounts import Account
-from ledgerline.store.events import add_event
+from ledgerline.store.events import add_event, snapshot
 from ledgerline.store.parties import Party
 from ledgerline.store.records import load
 from ledgerline.store.tenants import Tenant
@@ -24,11 +23,17 @@ def invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(f"{field}: {message}", param=field, details=[FieldIssue(field, message)])
 
 
-def customer(tenant_id: str, party_id: str, field: str = "customer_id") -> Party:
-    try:
-        party = load(Party, tenant_id, party_id)
-    except NotFound as exc:
-        raise invalid(field, f"no customer with id '{party_id}'") from exc
+def customer(tenant_id: str, party_id: str, field: str = "customer_id", find: Any = None) -> Party:
+    """The customer; `find` reads it through a unit of work (its `find`), else it is loaded here."""
+    if find is not None:
+        party = find(Party, party_id)
+        if party is None:
+            raise invalid(field, f"no customer with id '{party_id}'")
+    else:
+        try:
+            party = load(Party, tenant_id, party_id)
+        except NotFound as exc:
+            raise invalid(field, f"no customer with id '{party_id}'") from exc
     if party.archived or party.kind not in ("customer", "both"):
         raise invalid(field, f"party '{party_id}' is archived or not a customer")
     return party
@@ -72,18 +77,6 @@ def system_accounts(tenant: Tenant) -> SystemAccounts:
         fx=accounts.fx,
         retained_earnings=accounts.retained_earnings,
     )
-
-
-def snapshot(schema: Any, record: Any) -> dict[str, Any]:
-    """The representation an event carries: the record as it will read once the write commits.
-
-    Call it after the record was added to the transaction (which has serialized it already).
-    """
-    values = {name: getattr(record, name, None) for name in schema.model_fields if hasattr(record, name)}
-    values["version"] = (record.version or 0) + 1
-    # Derived states (an invoice overdue) as of the change, never as of when this runs (schemas/common.read_at)
-    changed_at = getattr(record, "updated_at", None)
-    return schema.model_validate(values, context=read_at(changed_at) if changed_at else None).model_dump(mode="json")
 
 
 def record_event(tx: TransactWrite, record: Any, type: EventType, schema: Any) -> None:

@@ -7,8 +7,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting, receivables
 from ledgerline.domain.documents import InvoiceStatus, require_status
@@ -21,16 +19,18 @@ from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.common import read_at
 from ledgerline.schemas.documents import InvoiceOut
-from ledgerline.services.document_rules import conversion, customer, invalid, open_period, record_event, system_accounts
+from ledgerline.services.document_rules import conversion, customer, invalid, open_period, system_accounts
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
-from ledgerline.services.pricing import price_lines
+from ledgerline.services.pricing import price_lines, referenced
 from ledgerline.services.retry import retrying
 from ledgerline.store.documents import Invoice, Movement
-from ledgerline.store.ledger import JournalEntry, add_journal_entry, add_tax_totals, last_number, take_number
-from ledgerline.store.records import check_version, load
-from ledgerline.store.table import Contention, commit
-from ledgerline.store.tenants import Tenant, load_tenant
+from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.parties import Party
+from ledgerline.store.records import check_version
+from ledgerline.store.table import Contention
+from ledgerline.store.tenants import Tenant
+from ledgerline.store.unit_of_work import DynamoUnitOfWork, UnitOfWork, open_unit
 
 OPEN = invoice_rules.OPEN_STATUSES
 
@@ -39,13 +39,11 @@ def represent(invoice: Invoice) -> dict[str, Any]:
     return InvoiceOut.model_validate(invoice, context=read_at(utc_now())).model_dump(mode="json")
 
 
-def _save_with_event(invoice: Invoice, event_type: EventType) -> None:
-    def write(tx: TransactWrite) -> None:
-        invoice.assign_keys()
-        tx.save(invoice)
-        record_event(tx, invoice, event_type, InvoiceOut)
-
-    commit(write)
+def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str]) -> None:
+    """Read the tenant, the customer and the records the lines name in one round trip."""
+    customer_id = fields.get("customer_id")
+    parties = [(Party, customer_id)] if isinstance(customer_id, str) else []
+    uow.prefetch([*also, *parties, *referenced(fields.get("lines") or [])])
 
 
 # ---------------------------------------------------------------------------------------- drafts
@@ -53,7 +51,9 @@ def _save_with_event(invoice: Invoice, event_type: EventType) -> None:
 
 def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
     def run() -> dict[str, Any]:
-        tenant = load_tenant(tenant_id)
+        uow = open_unit(tenant_id)
+        _prefetch(uow, fields)
+        tenant = uow.tenant()
         now = utc_now()
         invoice = Invoice(
             id=new_id("inv"),
@@ -64,15 +64,19 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
             amount_paid=Decimal(0),
             amount_credited=Decimal(0),
         )
-        _fill(invoice, tenant, fields)
-        _save_with_event(invoice, EventType.INVOICE_CREATED)
+        _fill(uow, invoice, tenant, fields)
+        uow.create(invoice)
+        uow.record_event(EventType.INVOICE_CREATED, invoice, InvoiceOut)
+        uow.commit()
         return represent(invoice)
 
     return once(tenant_id, idempotency_key, "create_invoice", fields, run)
 
 
 def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expected_version: int | None) -> Invoice:
-    invoice = load(Invoice, tenant_id, invoice_id)
+    uow = open_unit(tenant_id)
+    _prefetch(uow, changes, (Invoice, invoice_id))
+    invoice = uow.load(Invoice, invoice_id)
     check_version(invoice, expected_version)
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "edit")
     current = {
@@ -99,43 +103,43 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
     }
     if "issue_date" in changes or "payment_terms_days" in changes or "customer_id" in changes:
         current.pop("due_date")  # recomputed from terms unless given again
-    _fill(invoice, load_tenant(tenant_id), current | changes)
+    _fill(uow, invoice, uow.tenant(), current | changes)
     invoice.updated_at = utc_now()
-    _commit_draft_change(lambda: _save_with_event(invoice, EventType.INVOICE_UPDATED))
+    uow.save_if_unchanged(invoice)
+    uow.record_event(EventType.INVOICE_UPDATED, invoice, InvoiceOut)
+    _commit_draft_change(uow)
     return invoice
 
 
 def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) -> Invoice:
     """Drafts have no number and no ledger effect, so they may really be deleted."""
-    invoice = load(Invoice, tenant_id, invoice_id)
+    uow = open_unit(tenant_id)
+    invoice = uow.load(Invoice, invoice_id)
     check_version(invoice, expected_version)
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "delete")
-
-    def write(tx: TransactWrite) -> None:
-        tx.delete(invoice)
-        record_event(tx, invoice, EventType.INVOICE_DELETED, InvoiceOut)
-
-    _commit_draft_change(lambda: commit(write))
+    uow.delete(invoice)
+    uow.record_event(EventType.INVOICE_DELETED, invoice, InvoiceOut)
+    _commit_draft_change(uow)
     return invoice
 
 
-def _commit_draft_change(write: Callable[[], None]) -> None:
+def _commit_draft_change(uow: UnitOfWork) -> None:
     """A draft edited or deleted by a concurrent request: the caller's copy is stale (412)."""
     try:
-        write()
+        uow.commit()
     except Contention as exc:
         raise PreconditionFailed("The invoice was changed by another request; read it again and retry") from exc
 
 
-def _fill(invoice: Invoice, tenant: Tenant, fields: dict[str, Any]) -> None:
-    party = customer(tenant.id, fields["customer_id"])
+def _fill(uow: UnitOfWork, invoice: Invoice, tenant: Tenant, fields: dict[str, Any]) -> None:
+    party = customer(tenant.id, fields["customer_id"], find=uow.find)
     issue_date: date = fields.get("issue_date") or today()
     currency = fields.get("currency") or party.currency or tenant.base_currency
     rate = conversion(tenant, currency, fields.get("exchange_rate")).rate
     include_tax = fields.get("prices_include_tax")
     include_tax = tenant.prices_include_tax if include_tax is None else include_tax
     priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax,
-                         default_tax_code_id=tenant.default_tax_code_id)
+                         default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
     due_date = fields.get("due_date")
     if due_date is None:
         terms = next(
@@ -175,21 +179,33 @@ def post(tenant_id: str, invoice_id: str, idempotency_key: str | None = None) ->
 
 
 def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
-    tenant = load_tenant(tenant_id)
-    invoice = load(Invoice, tenant_id, invoice_id)
+    uow = open_unit(tenant_id)
+    # The series of this year is read with the tenant and the invoice: the invoice is almost always dated
+    # this year (if not, its year's series is read after it).
+    uow.prefetch([(Invoice, invoice_id)], series=[("INV", today().year)])
+    tenant = uow.tenant()
+    invoice = uow.load(Invoice, invoice_id)
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "post")
-    commit(posting_write(tenant, invoice))
+    stage_posting(uow, tenant, invoice)
+    uow.commit()
     return represent(invoice)
 
 
-def posting_write(tenant: Tenant, invoice: Invoice) -> Callable[[TransactWrite], None]:
-    """What posting a draft writes, for one transaction; a caller may add its own items to it (a
-    reminder's fee invoice is posted in the reminder's transaction)."""
+def posting_write(tenant: Tenant, invoice: Invoice) -> Callable[[Any], None]:
+    """What posting a draft writes, for a transaction a caller builds itself (a reminder's fee invoice is
+    posted in the reminder's transaction, which is not on the unit of work yet)."""
+    uow = DynamoUnitOfWork(tenant.id)
+    stage_posting(uow, tenant, invoice)
+    return uow.apply
+
+
+def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice) -> None:
+    """Posting a draft, staged on the unit of work: the number, the invoice, its entry and its event."""
     tenant_id = tenant.id
     posted = invoice_rules.post(state_of(invoice))
     open_period(tenant, invoice.issue_date, "issue_date")
     year = invoice.issue_date.year
-    last = last_number(tenant_id, "INV", year)
+    last = uow.last_number("INV", year)
     rate = conversion(tenant, invoice.currency, invoice.exchange_rate if invoice.exchange_rate != 1 else None)
     number = format_number(tenant.invoice_number_format, year, last + 1)
     taxes = posting.convert_taxes(tax_amounts(invoice), rate)
@@ -213,24 +229,19 @@ def posting_write(tenant: Tenant, invoice: Invoice) -> Callable[[TransactWrite],
         at=now,
     )
 
-    def write(tx: TransactWrite) -> None:
-        take_number(tx, tenant_id, "INV", year, last)
-        invoice.number, invoice.posted_at = number, now
-        event = adopt(invoice, posted, now)
-        invoice.journal_entry_id = entry.id
-        invoice.base_total = sum(
-            (line.debit for line in lines if line.account_id == tenant.system_accounts.receivable), Decimal(0)
-        )
-        invoice.base_settled = round_money(Decimal(0), tenant.base_currency)
-        invoice.movements = []
-        update_closed_on(invoice)
-        invoice.assign_keys()
-        tx.save(invoice)
-        add_journal_entry(tx, entry, lines)
-        add_tax_totals(tx, entry, posting.tax_totals(taxes))
-        record_event(tx, invoice, event, InvoiceOut)
-
-    return write
+    uow.take_number("INV", year, last)
+    invoice.number, invoice.posted_at = number, now
+    event = adopt(invoice, posted, now)
+    invoice.journal_entry_id = entry.id
+    invoice.base_total = sum(
+        (line.debit for line in lines if line.account_id == tenant.system_accounts.receivable), Decimal(0)
+    )
+    invoice.base_settled = round_money(Decimal(0), tenant.base_currency)
+    invoice.movements = []
+    update_closed_on(invoice)
+    uow.save_if_unchanged(invoice)
+    uow.post_entry(entry, lines, posting.tax_totals(taxes))
+    uow.record_event(event, invoice, InvoiceOut)
 
 
 def tax_amounts(document: Any) -> list[tuple[str, str, Decimal, Decimal]]:
@@ -284,12 +295,14 @@ def void(tenant_id: str, invoice_id: str, void_date: date | None, idempotency_ke
 
 def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, Any]:
     """Post the mirror of the invoice's entry; the number stays used and the invoice reads `voided`."""
-    tenant = load_tenant(tenant_id)
-    invoice = load(Invoice, tenant_id, invoice_id)
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Invoice, invoice_id)])
+    tenant = uow.tenant()
+    invoice = uow.load(Invoice, invoice_id)
     day = void_date or today()
     voided = invoice_rules.void(state_of(invoice), day)
     open_period(tenant, day)
-    original = load(JournalEntry, tenant_id, invoice.journal_entry_id)
+    original = uow.load(JournalEntry, invoice.journal_entry_id)
     now = utc_now()
     rate = posting.Conversion(invoice.currency, tenant.base_currency, invoice.exchange_rate)
     entry = JournalEntry.new(
@@ -303,18 +316,15 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
         at=now,
     )
 
-    def write(tx: TransactWrite) -> None:
-        owed, owed_base = invoice.amount_due, (invoice.base_total or Decimal(0)) - (invoice.base_settled or Decimal(0))
-        event = adopt(invoice, voided, now)
-        invoice.voided_at, invoice.void_journal_entry_id = now, entry.id
-        record_movement(invoice, day, owed, owed_base, "invoice_void", entry.id)
-        invoice.assign_keys()
-        tx.save(invoice)
-        add_journal_entry(tx, entry, reversed_lines(original.journal_lines()))
-        add_tax_totals(tx, entry, posting.tax_totals(posting.convert_taxes(tax_amounts(invoice), rate), sign=-1))
-        record_event(tx, invoice, event, InvoiceOut)
-
-    commit(write)
+    owed, owed_base = invoice.amount_due, (invoice.base_total or Decimal(0)) - (invoice.base_settled or Decimal(0))
+    event = adopt(invoice, voided, now)
+    invoice.voided_at, invoice.void_journal_entry_id = now, entry.id
+    record_movement(invoice, day, owed, owed_base, "invoice_void", entry.id)
+    uow.save_if_unchanged(invoice)
+    uow.post_entry(entry, reversed_lines(original.journal_lines()),
+                   posting.tax_totals(posting.convert_taxes(tax_amounts(invoice), rate), sign=-1))
+    uow.record_event(event, invoice, InvoiceOut)
+    uow.commit()
     return represent(invoice)
 
 
@@ -323,8 +333,11 @@ def send(tenant_id: str, invoice_id: str) -> dict[str, Any]:
 
 
 def _send(tenant_id: str, invoice_id: str) -> dict[str, Any]:
-    invoice = load(Invoice, tenant_id, invoice_id)
+    uow = open_unit(tenant_id)
+    invoice = uow.load(Invoice, invoice_id)
     sent = invoice_rules.send(state_of(invoice))
     invoice.sent_at = invoice.updated_at = utc_now()
-    _save_with_event(invoice, sent.event)
+    uow.save_if_unchanged(invoice)
+    uow.record_event(sent.event, invoice, InvoiceOut)
+    uow.commit()
     return represent(invoice)

@@ -6,25 +6,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
 from ledgerline.clock import today, utc_now
 from ledgerline.domain.accounts import is_control
 from ledgerline.domain.documents import InvalidState, posted
-from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine, assert_balanced, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.documents import JournalEntryOut
-from ledgerline.services.document_rules import open_period, record_event
+from ledgerline.services.document_rules import open_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
-from ledgerline.store.ledger import JournalEntry, add_journal_entry
-from ledgerline.store.records import load
-from ledgerline.store.table import commit
-from ledgerline.store.tenants import Tenant, load_tenant
+from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.tenants import Tenant
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 
 def represent(entry: JournalEntry) -> dict[str, Any]:
@@ -36,7 +33,10 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-    tenant = load_tenant(tenant_id)
+    uow = open_unit(tenant_id)
+    # The tenant and every account the lines name, in one round trip.
+    uow.prefetch([(Account, line["account_id"]) for line in fields["lines"] if isinstance(line.get("account_id"), str)])
+    tenant = uow.tenant()
     day: date = fields.get("date") or today()
     open_period(tenant, day)
     currency = tenant.base_currency
@@ -49,7 +49,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
             issues.append(FieldIssue(where, "give either a debit or a credit, greater than zero"))
         elif round_money(debit + credit, currency) != debit + credit:
             issues.append(FieldIssue(where, f"has more decimals than {currency} allows"))
-        if reason := _account_error(tenant, line["account_id"]):
+        if reason := _account_error(uow, tenant, line["account_id"]):
             issues.append(FieldIssue(f"{where}.account_id", reason))
         lines.append(
             JournalLine(
@@ -69,11 +69,9 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
                              source_id=None, description=fields.get("description"),
                              reference=fields.get("reference"), at=now)
 
-    def write(tx: TransactWrite) -> None:
-        add_journal_entry(tx, entry, lines)
-        record_event(tx, entry, EventType.JOURNAL_ENTRY_POSTED, JournalEntryOut)
-
-    commit(write)
+    uow.post_entry(entry, lines)
+    uow.record_event(EventType.JOURNAL_ENTRY_POSTED, entry, JournalEntryOut)
+    uow.commit()
     return represent(entry)
 
 
@@ -90,8 +88,10 @@ def reverse(
 
 
 def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[str, Any]:
-    tenant = load_tenant(tenant_id)
-    original = load(JournalEntry, tenant_id, entry_id)
+    uow = open_unit(tenant_id)
+    uow.prefetch([(JournalEntry, entry_id)])
+    tenant = uow.tenant()
+    original = uow.load(JournalEntry, entry_id)
     if original.source_type != "manual":
         raise InvalidState(
             "Only manual entries are reversed here; void or reverse the document that posted it", param="id"
@@ -106,23 +106,17 @@ def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[s
                                 reference=original.reference, reverses_id=original.id, at=now)
     original.status, original.reversed_by_id, original.updated_at = reversal_of.state.status, reversal.id, now
 
-    def write(tx: TransactWrite) -> None:
-        original.assign_keys()
-        tx.save(original)
-        add_journal_entry(tx, reversal, reversed_lines(original.journal_lines()))
-        record_event(tx, original, reversal_of.event, JournalEntryOut)
-        record_event(tx, reversal, EventType.JOURNAL_ENTRY_POSTED, JournalEntryOut)
-
-    commit(write)
+    uow.save_if_unchanged(original)
+    uow.post_entry(reversal, reversed_lines(original.journal_lines()))
+    uow.record_event(reversal_of.event, original, JournalEntryOut)
+    uow.record_event(EventType.JOURNAL_ENTRY_POSTED, reversal, JournalEntryOut)
+    uow.commit()
     return represent(reversal)
 
 
-def _account_error(tenant: Tenant, account_id: str) -> str | None:
+def _account_error(uow: UnitOfWork, tenant: Tenant, account_id: str) -> str | None:
     """Why a manual entry cannot post to the account, or None when it can."""
-    try:
-        account = load(Account, tenant.id, account_id)
-    except NotFound:
-        account = None
+    account = uow.find(Account, account_id)
     if account is None or account.archived:
         return f"no account with id '{account_id}'"
     # The tenant's receivable and customer credit accounts stay control accounts whatever their subtype says

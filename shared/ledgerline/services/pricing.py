@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -43,16 +44,24 @@ class PricedDocument:
         return dict(taxes)
 
 
-class _Lookup:
-    """Loads each referenced record once per request."""
+Find = Callable[[type[TenantRecord], str], Any]  # a record of the tenant, or None (a unit of work's `find`)
 
-    def __init__(self, tenant_id: str) -> None:
+
+class _Lookup:
+    """Loads each referenced record once per request (through `find`, when the caller reads through a unit
+    of work, which may have read them already)."""
+
+    def __init__(self, tenant_id: str, find: Find | None = None) -> None:
         self.tenant_id = tenant_id
+        self.find = find
         self.cache: dict[tuple[type, str], TenantRecord | None] = {}
 
     def get(self, model: type[TenantRecord], record_id: str) -> Any:
         key = (model, record_id)
         if key not in self.cache:
+            if self.find is not None:
+                self.cache[key] = self.find(model, record_id)
+                return self.cache[key]
             try:
                 self.cache[key] = load(model, self.tenant_id, record_id)
             except NotFound:
@@ -60,13 +69,23 @@ class _Lookup:
         return self.cache[key]
 
 
+def referenced(requested: list[dict[str, Any]]) -> list[tuple[type[TenantRecord], str]]:
+    """The records requested lines name (items, accounts, tax codes): what a unit of work can prefetch."""
+    wanted: list[tuple[type[TenantRecord], str]] = []
+    for line in requested:
+        for model, name in ((Item, "item_id"), (Account, "account_id"), (TaxCode, "tax_code_id")):
+            if isinstance(line.get(name), str) and line[name]:
+                wanted.append((model, line[name]))
+    return wanted
+
+
 def price_lines(
     tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool, field: str = "lines",
-    default_tax_code_id: str | None = None,
+    default_tax_code_id: str | None = None, find: Find | None = None,
 ) -> PricedDocument:
     """Priced lines. A line's tax code is its own, else its item's, else `default_tax_code_id` (the tenant's
     default, for sales lines); the line then names the code that was applied."""
-    lookup = _Lookup(tenant.id)
+    lookup = _Lookup(tenant.id, find)
     issues: list[FieldIssue] = []
     resolved: list[dict[str, Any]] = []
     for index, line in enumerate(requested):

@@ -17,9 +17,8 @@ from ledgerline.domain.scopes import ADMIN
 from ledgerline.ids import new_id
 from ledgerline.schemas.tenant import TenantOut
 from ledgerline.services.api_keys import ADMIN_KEY_NAME, key_event, new_key, revoke_all
-from ledgerline.services.document_rules import snapshot
 from ledgerline.store.accounts import Account
-from ledgerline.store.events import add_event
+from ledgerline.store.events import add_event, snapshot
 from ledgerline.store.records import assign, check_version, load, save_versioned
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenant_setup import insert_tenant

@@ -275,11 +275,26 @@ def list_documents(
     *,
     from_date: date | None,
     to_date: date | None,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page[Any]:
+    """A tenant's documents of one kind, oldest first, optionally within a date range (every one of them: each
+    list with filters has its own named read, `list_invoices`, `list_receipts`, …)."""
+    return dated_documents(model, tenant_id, from_date=from_date, to_date=to_date, filter_condition=None,
+                           limit=limit, start_key=start_key)
+
+
+def dated_documents(
+    model: type[DocumentRecord],
+    tenant_id: str,
+    *,
+    from_date: date | None,
+    to_date: date | None,
     filter_condition: Condition | None,
     limit: int,
     start_key: dict[str, Any] | None,
 ) -> Page[Any]:
-    """A tenant's documents of one kind, oldest first, optionally within a date range."""
+    """The store's own list query under every named list read: GSI1 by date, then the read's filter."""
     connection()
     partition = model.list_partition(tenant_id)
     check_start_key(start_key, "GSI1PK", partition)
@@ -359,7 +374,7 @@ def list_invoices(
         for other in by_status[1:]:
             either = either | other
         condition = _and(condition, either)
-    return list_documents(
+    return dated_documents(
         Invoice,
         tenant_id,
         from_date=from_date,
@@ -372,6 +387,39 @@ def list_invoices(
 
 def _and(left: Condition | None, right: Condition) -> Condition:
     return right if left is None else left & right
+
+
+def list_receipts(
+    tenant_id: str,
+    *,
+    customer_id: str | None,
+    statuses: Iterable[str] | None,
+    from_date: date | None,
+    to_date: date | None,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page[Receipt]:
+    """Receipts by date, of one customer and of any of `statuses` when given."""
+    condition: Condition | None = Receipt.customer_id == customer_id if customer_id else None
+    if statuses is not None:
+        condition = _and(condition, Receipt.status.is_in(*sorted(statuses)))
+    return dated_documents(Receipt, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
+                           limit=limit, start_key=start_key)
+
+
+def list_credit_notes(
+    tenant_id: str,
+    *,
+    invoice_id: str | None,
+    from_date: date | None,
+    to_date: date | None,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page[CreditNote]:
+    """Credit notes by date, of one invoice when given."""
+    condition = CreditNote.invoice_id == invoice_id if invoice_id else None
+    return dated_documents(CreditNote, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
+                           limit=limit, start_key=start_key)
 
 
 def index_customer_items(tenant_id: str) -> int:

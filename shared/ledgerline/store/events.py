@@ -20,6 +20,7 @@ from ulid import ULID
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
+from ledgerline.schemas.common import read_at
 from ledgerline.store.item_size import check_event_data
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection
@@ -55,8 +56,26 @@ class Event(TableModel):
         return json.loads(self.data)
 
 
-def add_event(
-    tx: TransactWrite,
+def snapshot(schema: Any, record: Any) -> dict[str, Any]:
+    """The representation an event carries: the record as it will read once the write commits.
+
+    Call it after the record was added to the transaction (which has serialized it already).
+    """
+    values = {name: getattr(record, name, None) for name in schema.model_fields if hasattr(record, name)}
+    values["version"] = (record.version or 0) + 1
+    # Derived states (an invoice overdue) as of the change, never as of when this runs (schemas/common.read_at)
+    changed_at = getattr(record, "updated_at", None)
+    return schema.model_validate(values, context=read_at(changed_at) if changed_at else None).model_dump(mode="json")
+
+
+def add_event(tx: TransactWrite, **fields: Any) -> Event:
+    """Record that something happened; the stream relays it to the bus after the transaction commits."""
+    event = new_event(**fields)
+    tx.save(event, condition=TableModel.pk.does_not_exist())
+    return event
+
+
+def new_event(
     *,
     tenant_id: str,
     type: EventType,
@@ -66,7 +85,7 @@ def add_event(
     data: dict[str, Any],
     at: datetime,
 ) -> Event:
-    """Record that something happened; the stream relays it to the bus after the transaction commits."""
+    """The outbox item of an event (`add_event` puts it into a transaction)."""
     # UTF-8 as is (not \u-escaped): the event then takes about the bytes its document does.
     text = json.dumps(data, separators=(",", ":"), default=str, ensure_ascii=False)
     check_event_data(data, text, object_type.replace("_", " "))
@@ -83,7 +102,6 @@ def add_event(
         created_at=at,
         expires_at=at + RETENTION,
     )
-    tx.save(event, condition=TableModel.pk.does_not_exist())
     return event
 
 

@@ -12,12 +12,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.journal import JournalLine, SourceType
@@ -25,7 +28,7 @@ from ledgerline.domain.posting import Conversion
 from ledgerline.ids import new_id
 from ledgerline.store import buckets
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.documents import DocumentRecord
+from ledgerline.store.documents import DocumentRecord, dated_documents
 from ledgerline.store.records import Page, check_start_key, dated_between, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection
 
@@ -142,8 +145,36 @@ def take_number(tx: TransactWrite, tenant_id: str, series: str, year: int, last:
     return last + 1
 
 
-def add_journal_entry(tx: TransactWrite, entry: JournalEntry, lines: list[JournalLine]) -> None:
-    """Write the entry, one ledger line per line, and ADD its amounts to the account balances."""
+@dataclass(frozen=True)
+class Increment:
+    """An ADD on a bucket item (balance or tax total): `adds` are added, `sets` name the bucket."""
+
+    model: type[TableModel]
+    pk: str
+    sk: str
+    adds: dict[str, Decimal]
+    sets: dict[str, str]
+
+    def actions(self) -> list[Any]:
+        attributes = self.model.get_attributes()
+        return ([attributes[name].add(value) for name, value in self.adds.items()]
+                + [attributes[name].set(value) for name, value in self.sets.items()])
+
+
+@dataclass
+class Posting:
+    """What posting one journal entry writes: the entry (new), its ledger lines (new) and the ADDs on its
+    balance and tax buckets. `projections` are computed from the entry in one place (`posting_items`)."""
+
+    entry: JournalEntry
+    puts: list[TableModel] = field(default_factory=list)
+    increments: list[Increment] = field(default_factory=list)
+
+
+def posting_items(entry: JournalEntry, lines: list[JournalLine],
+                  tax_lines: dict[str, tuple[Decimal, Decimal]] | None = None) -> Posting:
+    """The entry with its lines embedded, and every projection of it (ledger lines, balance buckets, tax
+    buckets; a read model added later adds its items in `PROJECTIONS`)."""
     entry.lines = [
         EntryLine(
             account_id=line.account_id,
@@ -157,9 +188,16 @@ def add_journal_entry(tx: TransactWrite, entry: JournalEntry, lines: list[Journa
     ]
     entry.total = sum((line.debit for line in lines), Decimal(0))
     entry.assign_keys()
-    tx.save(entry, condition=TableModel.pk.does_not_exist())
+    posting = Posting(entry)
+    for project in PROJECTIONS:
+        project(posting, lines, tax_lines or {})
+    return posting
+
+
+def _ledger_lines(posting: Posting, lines: list[JournalLine], _: dict[str, tuple[Decimal, Decimal]]) -> None:
+    entry = posting.entry
     for number, line in enumerate(lines):
-        tx.save(
+        posting.puts.append(
             LedgerLine(
                 LedgerLine.partition(entry.tenant_id, line.account_id),
                 f"{entry.date.isoformat()}#{entry.id}#{number:02d}",
@@ -176,6 +214,10 @@ def add_journal_entry(tx: TransactWrite, entry: JournalEntry, lines: list[Journa
                 amount=line.amount,
             )
         )
+
+
+def _balance_buckets(posting: Posting, lines: list[JournalLine], _: dict[str, tuple[Decimal, Decimal]]) -> None:
+    entry = posting.entry
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for line in lines:
         totals[line.account_id][0] += line.debit
@@ -184,20 +226,48 @@ def add_journal_entry(tx: TransactWrite, entry: JournalEntry, lines: list[Journa
     partition = Balance.partition(entry.tenant_id)
     for account_id, (debit, credit) in totals.items():
         for period in buckets.periods(entry.date):
-            tx.update(Balance(partition, buckets.sort_key(period, account_id, shard)),
-                      actions=[Balance.debit.add(debit), Balance.credit.add(credit),
-                               Balance.account_id.set(account_id), Balance.period.set(period)])
+            posting.increments.append(Increment(Balance, partition, buckets.sort_key(period, account_id, shard),
+                                                {"debit": debit, "credit": credit},
+                                                {"account_id": account_id, "period": period}))
+
+
+def _tax_buckets(posting: Posting, _: list[JournalLine], tax_lines: dict[str, tuple[Decimal, Decimal]]) -> None:
+    posting.increments += tax_increments(posting.entry, tax_lines)
+
+
+def tax_increments(entry: JournalEntry, totals: dict[str, tuple[Decimal, Decimal]]) -> list[Increment]:
+    shard = buckets.shard_of(entry.id)
+    partition = TaxTotal.partition(entry.tenant_id)
+    return [Increment(TaxTotal, partition, buckets.sort_key(period, tax_code_id, shard),
+                      {"taxable": taxable, "tax": tax}, {"tax_code_id": tax_code_id, "period": period})
+            for tax_code_id, (taxable, tax) in totals.items() for period in buckets.periods(entry.date)]
+
+
+# What posting an entry maintains beside it, in this order; a read model added later appends here.
+PROJECTIONS: list[Callable[[Posting, list[JournalLine], dict[str, tuple[Decimal, Decimal]]], None]] = [
+    _ledger_lines, _balance_buckets, _tax_buckets,
+]
+
+
+def write_posting(tx: TransactWrite, posting: Posting) -> None:
+    """Add a posting's items to a transaction: the entry on condition that it is new, the rest as they are."""
+    tx.save(posting.entry, condition=TableModel.pk.does_not_exist())
+    for item in posting.puts:
+        tx.save(item)
+    for increment in posting.increments:
+        tx.update(increment.model(increment.pk, increment.sk), actions=increment.actions())
+
+
+def add_journal_entry(tx: TransactWrite, entry: JournalEntry, lines: list[JournalLine]) -> None:
+    """Write the entry, one ledger line per line, and ADD its amounts to the account balances (the
+    documents not yet on the unit of work; `UnitOfWork.post_entry` is the same)."""
+    write_posting(tx, posting_items(entry, lines))
 
 
 def add_tax_totals(tx: TransactWrite, entry: JournalEntry, totals: dict[str, tuple[Decimal, Decimal]]) -> None:
     """ADD taxable amounts and tax per tax code (base currency, negative for credits and voids)."""
-    shard = buckets.shard_of(entry.id)
-    partition = TaxTotal.partition(entry.tenant_id)
-    for tax_code_id, (taxable, tax) in totals.items():
-        for period in buckets.periods(entry.date):
-            tx.update(TaxTotal(partition, buckets.sort_key(period, tax_code_id, shard)),
-                      actions=[TaxTotal.taxable.add(taxable), TaxTotal.tax.add(tax),
-                               TaxTotal.tax_code_id.set(tax_code_id), TaxTotal.period.set(period)])
+    for increment in tax_increments(entry, totals):
+        tx.update(increment.model(increment.pk, increment.sk), actions=increment.actions())
 
 
 def account_lines(
@@ -218,6 +288,25 @@ def account_lines(
         return Page([], None)
     results = LedgerLine.query(partition, dates, limit=limit + 1, last_evaluated_key=start_key, consistent_read=True)
     return page_of(results, limit)
+
+
+def list_journal_entries(
+    tenant_id: str,
+    *,
+    source_type: str | None,
+    statuses: Iterable[str] | None,
+    from_date: date | None,
+    to_date: date | None,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page[JournalEntry]:
+    """Journal entries by date, of one source type and of any of `statuses` when given."""
+    condition: Condition | None = JournalEntry.source_type == source_type if source_type else None
+    if statuses is not None:
+        by_status = JournalEntry.status.is_in(*sorted(statuses))
+        condition = by_status if condition is None else condition & by_status
+    return dated_documents(JournalEntry, tenant_id, from_date=from_date, to_date=to_date,
+                           filter_condition=condition, limit=limit, start_key=start_key)
 
 
 def first_entry_date(tenant_id: str, from_date: date | None, to_date: date | None) -> date | None:

@@ -13,7 +13,7 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import CreditNoteCreate, CreditNoteOut
 from ledgerline.services import credit_notes, pdfs
-from ledgerline.store.documents import CreditNote, list_documents
+from ledgerline.store.documents import CreditNote, list_credit_notes
 from ledgerline.store.records import load
 
 router = APIRouter(prefix="/v1/credit-notes", tags=["credit notes"])
@@ -37,9 +37,8 @@ def list_(page: PageRequest = Depends(), invoice_id: str | None = Query(None),
           from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
     """Credit notes by date, oldest first. Filter by `from_date` and `to_date` (YYYY-MM-DD)."""
-    condition = CreditNote.invoice_id == invoice_id if invoice_id else None
-    result = list_documents(CreditNote, principal.tenant_id, from_date=from_date, to_date=to_date,
-                            filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    result = list_credit_notes(principal.tenant_id, invoice_id=invoice_id, from_date=from_date, to_date=to_date,
+                               limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 

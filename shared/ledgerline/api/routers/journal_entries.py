@@ -14,8 +14,7 @@ from ledgerline.domain.journal import SourceType
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, ReverseRequest
 from ledgerline.services import journal_entries
-from ledgerline.store.documents import list_documents
-from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.ledger import JournalEntry, list_journal_entries
 from ledgerline.store.records import load
 
 router = APIRouter(prefix="/v1/journal-entries", tags=["journal entries"])
@@ -41,12 +40,9 @@ def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(
           principal: Principal = Depends(READ)) -> Any:
     """Journal entries by date, oldest first: manual ones and those documents posted. Filter by `source_type`,
     `status` (posted, reversed), `from_date` and `to_date` (YYYY-MM-DD)."""
-    condition = JournalEntry.source_type == source_type.value if source_type else None
-    if (statuses := status_filter(status, POSTED_STATUS_FILTERS)) is not None:
-        by_status = JournalEntry.status.is_in(*sorted(statuses))
-        condition = by_status if condition is None else condition & by_status
-    result = list_documents(JournalEntry, principal.tenant_id, from_date=from_date, to_date=to_date,
-                            filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    result = list_journal_entries(principal.tenant_id, source_type=source_type.value if source_type else None,
+                                  statuses=status_filter(status, POSTED_STATUS_FILTERS), from_date=from_date,
+                                  to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 

@@ -13,7 +13,7 @@ from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import AllocateRequest, ReceiptCreate, ReceiptOut, ReverseRequest
 from ledgerline.services import receipts
-from ledgerline.store.documents import Receipt, list_documents
+from ledgerline.store.documents import Receipt, list_receipts
 from ledgerline.store.records import load
 
 router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
@@ -38,12 +38,9 @@ def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
     """Receipts by date, oldest first. Filter by `customer_id`, `status` (posted, reversed),
     `from_date` and `to_date` (YYYY-MM-DD)."""
-    condition = Receipt.customer_id == customer_id if customer_id else None
-    if (statuses := status_filter(status, POSTED_STATUS_FILTERS)) is not None:
-        by_status = Receipt.status.is_in(*sorted(statuses))
-        condition = by_status if condition is None else condition & by_status
-    result = list_documents(Receipt, principal.tenant_id, from_date=from_date, to_date=to_date,
-                            filter_condition=condition, limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    result = list_receipts(principal.tenant_id, customer_id=customer_id,
+                           statuses=status_filter(status, POSTED_STATUS_FILTERS), from_date=from_date, to_date=to_date,
+                           limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 

@@ -13,9 +13,8 @@ from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import ReverseRequest
 from ledgerline.schemas.refunds import RefundCreate, RefundOut
 from ledgerline.services import refunds
-from ledgerline.store.documents import list_documents
 from ledgerline.store.records import load
-from ledgerline.store.refunds import Refund, refund_filter
+from ledgerline.store.refunds import Refund, list_refunds
 
 router = APIRouter(prefix="/v1/refunds", tags=["refunds"])
 REFUND_ID = Path(description="The refund's id")
@@ -37,9 +36,8 @@ def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
           status: Literal["posted", "reversed"] | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
     """Refunds by date, oldest first; filter by `customer_id`, `status`, `from_date` and `to_date`."""
-    result = list_documents(Refund, principal.tenant_id, from_date=from_date, to_date=to_date,
-                            filter_condition=refund_filter(customer_id=customer_id, status=status),
-                            limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    result = list_refunds(principal.tenant_id, customer_id=customer_id, status=status, from_date=from_date,
+                          to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 

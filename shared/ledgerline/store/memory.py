@@ -1,0 +1,189 @@
+"""An in-memory table and unit of work with the semantics of `DynamoUnitOfWork`, for unit tests.
+
+Same conditions (a new item must not exist; a versioned save or delete needs the version that was read; a
+number is taken only from the last number read), same all-or-nothing commit (every condition is checked
+before anything is written; one that fails is `Contention`), same item size rule, same projections of a
+posted entry (ledger lines, balance and tax buckets, from `ledger.posting_items`) and the same outbox
+events. Items are kept serialized, as DynamoDB keeps them, so what a test reads back is a fresh copy.
+
+    table = MemoryTable()
+    table.put(tenant)                       # seed
+    with using(table.unit):                 # services' open_unit() now gives in-memory units
+        invoices.create_draft(tenant.id, {...})
+    table.events(tenant.id)                 # read back what was written
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from ledgerline.domain.errors import NotFound
+from ledgerline.store.events import Event
+from ledgerline.store.item_size import check_item
+from ledgerline.store.ledger import Balance, LedgerLine, TaxTotal
+from ledgerline.store.records import tenant_partition
+from ledgerline.store.table import Contention, TableModel
+from ledgerline.store.unit_of_work import (
+    Create,
+    Delete,
+    PostEntry,
+    RecordEvent,
+    Save,
+    StagedUnitOfWork,
+    TakeNumber,
+    assign_keys,
+)
+
+M = TypeVar("M", bound=TableModel)
+Key = tuple[str, str]
+MAX_TRANSACTION_ITEMS = 100
+
+
+def _key(entity: TableModel) -> Key:
+    return entity.pk, entity.sk
+
+
+def _version(data: dict[str, Any] | None) -> int | None:
+    if data is None or "version" not in data:
+        return None
+    return int(data["version"]["N"])
+
+
+class MemoryTable:
+    """The table's items, by (PK, SK), serialized."""
+
+    def __init__(self) -> None:
+        self.items: dict[Key, dict[str, Any]] = {}
+        self.transactions = 0
+
+    # for tests
+    def unit(self, tenant_id: str) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self, tenant_id)
+
+    def put(self, entity: TableModel) -> None:
+        """Seed an item as it is (no condition)."""
+        assign_keys(entity)
+        self.items[_key(entity)] = entity.serialize()
+
+    def get(self, model: type[M], pk: str, sk: str) -> M | None:
+        data = self.items.get((pk, sk))
+        return None if data is None else model.from_raw_data(data)
+
+    def load(self, model: type[M], tenant_id: str, record_id: str) -> M:
+        found = self.get(model, *model.key(tenant_id, record_id))
+        if found is None:
+            raise NotFound(f"No such {model.NOUN}: '{record_id}'", param="id")
+        return found
+
+    def partition(self, model: type[M], pk: str) -> list[M]:
+        return [model.from_raw_data(data) for (p, _), data in sorted(self.items.items()) if p == pk]
+
+    def events(self, tenant_id: str) -> list[Event]:
+        return self.partition(Event, Event.partition(tenant_id))
+
+    def event_types(self, tenant_id: str) -> list[str]:
+        return [event.type for event in self.events(tenant_id)]
+
+    def ledger_lines(self, tenant_id: str, account_id: str) -> list[LedgerLine]:
+        return self.partition(LedgerLine, LedgerLine.partition(tenant_id, account_id))
+
+    def balances(self, tenant_id: str) -> dict[str, Decimal]:
+        """Every account's balance (debit minus credit), from the yearly buckets."""
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for bucket in self.partition(Balance, Balance.partition(tenant_id)):
+            if bucket.sk.startswith("Y#"):
+                totals[bucket.account_id] += (bucket.debit or 0) - (bucket.credit or 0)
+        return dict(totals)
+
+    def tax_totals(self, tenant_id: str) -> dict[str, tuple[Decimal, Decimal]]:
+        totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+        for bucket in self.partition(TaxTotal, TaxTotal.partition(tenant_id)):
+            if bucket.sk.startswith("Y#"):
+                totals[bucket.tax_code_id][0] += bucket.taxable or 0
+                totals[bucket.tax_code_id][1] += bucket.tax or 0
+        return {code: (taxable, tax) for code, (taxable, tax) in totals.items()}
+
+    def number(self, tenant_id: str, series: str, year: int) -> int:
+        data = self.items.get((tenant_partition(tenant_id), f"SEQ#{series}#{year}"))
+        return 0 if data is None else int(data["last"]["N"])
+
+
+class MemoryUnitOfWork(StagedUnitOfWork):
+    def __init__(self, table: MemoryTable, tenant_id: str) -> None:
+        super().__init__(tenant_id)
+        self.table = table
+
+    def _raw(self, pk: str, sk: str) -> dict[str, Any] | None:
+        return self.table.items.get((pk, sk))
+
+    def commit(self) -> None:
+        """Check every condition, then write everything; or write nothing and raise Contention."""
+        items = self.table.items
+        puts: list[tuple[TableModel, Any]] = []  # (item, condition: a callable on the stored data)
+        deletes: list[tuple[Key, int | None]] = []
+        increments: list[Any] = []
+        versioned: list[TableModel] = []
+        for write in self.writes:
+            if isinstance(write, Create):
+                assign_keys(write.entity)
+                puts.append((write.entity, lambda stored: stored is None))
+                versioned.append(write.entity)
+            elif isinstance(write, Save):
+                assign_keys(write.entity)
+                expected = write.entity.version
+                puts.append((write.entity, lambda stored, expected=expected: _version(stored) == expected))
+                versioned.append(write.entity)
+            elif isinstance(write, Delete):
+                deletes.append((_key(write.entity), write.entity.version))
+            elif isinstance(write, TakeNumber):
+                last = write.expected_last
+                puts.append((write.item(), lambda stored, last=last: (int(stored["last"]["N"]) if stored else 0)
+                             == last))
+            elif isinstance(write, PostEntry):
+                posting = write.posting()
+                puts.append((posting.entry, lambda stored: stored is None))
+                versioned.append(posting.entry)
+                puts += [(item, lambda stored: True) for item in posting.puts]
+                increments += posting.increments
+            elif isinstance(write, RecordEvent):
+                puts.append((write.event(), lambda stored: stored is None))
+        keys = [_key(item) for item, _ in puts] + [key for key, _ in deletes]
+        keys += [(increment.pk, increment.sk) for increment in increments]
+        if len(keys) != len(set(keys)):
+            raise ValueError("a transaction may not touch one item twice")  # DynamoDB's ValidationException
+        if len(keys) > MAX_TRANSACTION_ITEMS:
+            raise ValueError(f"a transaction holds at most {MAX_TRANSACTION_ITEMS} items")
+        serialized = []
+        for item, _ in puts:
+            data = item.serialize()
+            if item._version_attribute_name is not None:  # the version the save writes
+                data["version"] = {"N": str((item.version or 0) + 1)}
+            check_item(data, _noun(item))
+            serialized.append(data)
+        held = all(condition(items.get(_key(item))) for item, condition in puts)
+        held = held and all(_version(items.get(key)) == version for key, version in deletes)
+        if not held:
+            raise Contention("ConditionalCheckFailed")
+        for (item, _), data in zip(puts, serialized, strict=True):
+            items[_key(item)] = data
+        for key, _ in deletes:
+            items.pop(key, None)
+        for increment in increments:
+            stored = items.get((increment.pk, increment.sk))
+            bucket = increment.model(increment.pk, increment.sk) if stored is None else \
+                increment.model.from_raw_data(stored)
+            for name, value in increment.adds.items():
+                setattr(bucket, name, (getattr(bucket, name) or Decimal(0)) + value)
+            for name, value in increment.sets.items():
+                setattr(bucket, name, value)
+            items[(increment.pk, increment.sk)] = bucket.serialize()
+        for entity in versioned:
+            entity.update_local_version_attribute()
+        self.table.transactions += 1
+        self.writes = []
+
+
+def _noun(model: Any) -> str:
+    return (getattr(model, "object_type", None) or getattr(model, "NOUN", None) or "item").replace("_", " ")

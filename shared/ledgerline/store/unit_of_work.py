@@ -1,0 +1,284 @@
+"""The unit of work: what a use case reads and writes, said in domain terms, committed as ONE transaction.
+
+Services open one per attempt (`open_unit(tenant_id)`), read through it (`tenant`, `load`, `find`,
+`last_number`; `prefetch` reads what is known up front in one BatchGetItem), stage their writes (`create`,
+`save_if_unchanged`, `delete`, `take_number`, `post_entry`, `record_event`) and `commit()`: the store turns
+them into exactly one TransactWriteItems with its conditions and the projections of every posted entry
+(`ledger.posting_items`). A condition that does not hold, or a conflicting transaction, is `Contention`
+(the use case re-reads and retries); an item too large is 422 `document_too_large`, before anything is
+written. Nothing outside the store builds a key or a DynamoDB expression.
+
+`DynamoUnitOfWork` is the real one; `store/memory.py` keeps the same semantics in memory for unit tests.
+`using(factory)` makes `open_unit` hand out another kind (the unit tests' in-memory one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import DoesNotExist, GetError
+from pynamodb.transactions import TransactWrite
+
+from ledgerline.domain.errors import NotFound
+from ledgerline.domain.events import EventType
+from ledgerline.domain.journal import JournalLine
+from ledgerline.store.events import new_event, snapshot
+from ledgerline.store.ledger import JournalEntry, NumberSeries, Posting, posting_items, write_posting
+from ledgerline.store.records import TenantRecord
+from ledgerline.store.table import TableModel, commit, connection
+from ledgerline.store.tenants import Tenant
+
+R = TypeVar("R", bound=TenantRecord)
+TaxLines = dict[str, tuple[Decimal, Decimal]]  # tax code id → (taxable, tax), base currency
+MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES = 2048, 1024  # DynamoDB's limits on a key's values
+
+
+class UnitOfWork(Protocol):
+    """The port services write through (see the module docstring)."""
+
+    tenant_id: str
+
+    def prefetch(self, records: Iterable[tuple[type[TenantRecord], str]] = (), *,
+                 series: Iterable[tuple[str, int]] = ()) -> None: ...
+    def tenant(self) -> Tenant: ...
+    def load(self, model: type[R], record_id: str) -> R: ...
+    def find(self, model: type[R], record_id: str) -> R | None: ...
+    def last_number(self, series: str, year: int) -> int: ...
+    def create(self, entity: TableModel) -> None: ...
+    def save_if_unchanged(self, entity: TableModel) -> None: ...
+    def delete(self, entity: TableModel) -> None: ...
+    def take_number(self, series: str, year: int, expected_last: int) -> int: ...
+    def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None: ...
+    def record_event(self, type: EventType, record: Any, schema: Any) -> None: ...
+    def commit(self) -> None: ...
+
+
+# ------------------------------------------------------------------------------- staged writes
+# Each write is kept as it was said and turned into items only at commit, after every change the use
+# case made to its entities (an event carries its record as it will read once committed).
+
+
+class Create:
+    def __init__(self, entity: TableModel) -> None:
+        self.entity = entity
+
+
+class Save:
+    def __init__(self, entity: TableModel) -> None:
+        self.entity = entity
+
+
+class Delete:
+    def __init__(self, entity: TableModel) -> None:
+        self.entity = entity
+
+
+class TakeNumber:
+    def __init__(self, tenant_id: str, series: str, year: int, expected_last: int) -> None:
+        self.tenant_id, self.series, self.year, self.expected_last = tenant_id, series, year, expected_last
+
+    def item(self) -> NumberSeries:
+        return NumberSeries(*NumberSeries.key(self.tenant_id, self.series, self.year), last=self.expected_last + 1)
+
+
+class PostEntry:
+    def __init__(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None) -> None:
+        self.entry, self.lines, self.tax_lines = entry, lines, tax_lines
+
+    def posting(self) -> Posting:
+        return posting_items(self.entry, self.lines, self.tax_lines)
+
+
+class RecordEvent:
+    def __init__(self, type: EventType, record: Any, schema: Any) -> None:
+        self.type, self.record, self.schema = type, record, schema
+
+    def event(self) -> Any:
+        """`sequence` is the record's version after the write, so subscribers can order one object's events."""
+        record = self.record
+        return new_event(tenant_id=record.tenant_id, type=self.type,
+                         object_type=self.schema.model_fields["object"].default, object_id=record.id,
+                         sequence=(record.version or 0) + 1, data=snapshot(self.schema, record),
+                         at=record.updated_at)
+
+
+def assign_keys(entity: TableModel) -> None:
+    if hasattr(entity, "assign_keys"):
+        entity.assign_keys()
+
+
+class StagedUnitOfWork:
+    """What both implementations share: the staged writes and the read cache."""
+
+    def __init__(self, tenant_id: str) -> None:
+        self.tenant_id = tenant_id
+        self.writes: list[Any] = []
+        self.cache: dict[tuple[str, str], dict[str, Any] | None] = {}
+
+    # writes
+    def create(self, entity: TableModel) -> None:
+        self.writes.append(Create(entity))
+
+    def save_if_unchanged(self, entity: TableModel) -> None:
+        self.writes.append(Save(entity))
+
+    def delete(self, entity: TableModel) -> None:
+        self.writes.append(Delete(entity))
+
+    def take_number(self, series: str, year: int, expected_last: int) -> int:
+        self.writes.append(TakeNumber(self.tenant_id, series, year, expected_last))
+        return expected_last + 1
+
+    def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None:
+        self.writes.append(PostEntry(entry, lines, tax_lines))
+
+    def record_event(self, type: EventType, record: Any, schema: Any) -> None:
+        self.writes.append(RecordEvent(type, record, schema))
+
+    # reads
+    def _raw(self, pk: str, sk: str) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def _fetch(self, keys: list[tuple[str, str]]) -> None:
+        for pk, sk in keys:
+            self.cache[(pk, sk)] = self._raw(pk, sk)
+
+    def _fetch_possible(self, keys: list[tuple[str, str]]) -> None:
+        """Fetch the keys an item can have; one longer than DynamoDB allows (an id no record has, from the
+        request) is simply missing, never a database error."""
+        possible = []
+        for pk, sk in keys:
+            if len(pk.encode()) > MAX_PARTITION_KEY_BYTES or len(sk.encode()) > MAX_SORT_KEY_BYTES:
+                self.cache[(pk, sk)] = None
+            else:
+                possible.append((pk, sk))
+        if possible:
+            self._fetch(possible)
+
+    def _get(self, model: type[Any], pk: str, sk: str) -> Any | None:
+        if (pk, sk) not in self.cache:
+            self._fetch_possible([(pk, sk)])
+        data = self.cache[(pk, sk)]
+        return None if data is None else model.from_raw_data(data)
+
+    def prefetch(self, records: Iterable[tuple[type[TenantRecord], str]] = (), *,
+                 series: Iterable[tuple[str, int]] = ()) -> None:
+        """Read the tenant, these records and number series together (one BatchGetItem in DynamoDB); later
+        reads of them come from here. What is missing is remembered as missing."""
+        keys = [Tenant.key(self.tenant_id)]
+        keys += [model.key(self.tenant_id, record_id) for model, record_id in records if record_id]
+        keys += [NumberSeries.key(self.tenant_id, name, year) for name, year in series]
+        wanted = list(dict.fromkeys(key for key in keys if key not in self.cache))
+        if wanted:
+            self._fetch_possible(wanted)
+
+    def tenant(self) -> Tenant:
+        tenant = self._get(Tenant, *Tenant.key(self.tenant_id))
+        if tenant is None:
+            raise NotFound(f"No such tenant: '{self.tenant_id}'", param="tenant_id")
+        return tenant
+
+    def find(self, model: type[R], record_id: str) -> R | None:
+        return self._get(model, *model.key(self.tenant_id, record_id))
+
+    def load(self, model: type[R], record_id: str) -> R:
+        record = self.find(model, record_id)
+        if record is None:
+            raise NotFound(f"No such {model.NOUN}: '{record_id}'", param="id")
+        return record
+
+    def last_number(self, series: str, year: int) -> int:
+        found = self._get(NumberSeries, *NumberSeries.key(self.tenant_id, series, year))
+        return 0 if found is None else int(found.last)
+
+
+class DynamoUnitOfWork(StagedUnitOfWork):
+    """The unit of work on the table: consistent reads, one TransactWriteItems at commit."""
+
+    BATCH = 100  # BatchGetItem's limit of keys per request
+
+    def _raw(self, pk: str, sk: str) -> dict[str, Any] | None:
+        table = connection()
+        try:
+            return table.get_item(pk, sk, consistent_read=True).get("Item")
+        except DoesNotExist:  # pragma: no cover - get_item returns no Item instead
+            return None
+
+    def _fetch(self, keys: list[tuple[str, str]]) -> None:
+        if len(keys) == 1:
+            super()._fetch(keys)
+            return
+        table = connection()
+        for start in range(0, len(keys), self.BATCH):
+            pending = [{"PK": {"S": pk}, "SK": {"S": sk}} for pk, sk in keys[start:start + self.BATCH]]
+            for pk, sk in keys[start:start + self.BATCH]:
+                self.cache[(pk, sk)] = None
+            while pending:
+                try:
+                    answer = table.connection.dispatch("BatchGetItem", {
+                        "RequestItems": {table.table_name: {"Keys": pending, "ConsistentRead": True}}})
+                except (BotoCoreError, ClientError) as exc:  # as PynamoDB's own reads raise it (throttling → 503)
+                    raise GetError(f"Failed to batch get items: {exc}", exc) from exc
+                for item in answer.get("Responses", {}).get(table.table_name, []):
+                    self.cache[(item["PK"]["S"], item["SK"]["S"])] = item
+                pending = answer.get("UnprocessedKeys", {}).get(table.table_name, {}).get("Keys", [])
+
+    def apply(self, tx: TransactWrite) -> None:
+        """Add every staged write to a transaction (a caller that adds its own items to the same one)."""
+        for write in self.writes:
+            self._apply_one(tx, write)
+
+    @staticmethod
+    def _apply_one(tx: TransactWrite, write: Any) -> None:
+        if isinstance(write, Create):
+            assign_keys(write.entity)
+            condition = None if _versioned(write.entity) else TableModel.pk.does_not_exist()
+            tx.save(write.entity, condition=condition)  # a versioned record: version does not exist yet
+        elif isinstance(write, Save):
+            assign_keys(write.entity)
+            tx.save(write.entity)  # conditional on the version that was read
+        elif isinstance(write, Delete):
+            tx.delete(write.entity)  # conditional on the version that was read
+        elif isinstance(write, TakeNumber):
+            condition = (NumberSeries.last == write.expected_last if write.expected_last
+                         else NumberSeries.pk.does_not_exist())
+            tx.save(write.item(), condition=condition)
+        elif isinstance(write, PostEntry):
+            write_posting(tx, write.posting())
+        elif isinstance(write, RecordEvent):
+            tx.save(write.event(), condition=TableModel.pk.does_not_exist())
+
+    def commit(self) -> None:
+        if self.writes:
+            commit(self.apply)
+        self.writes = []
+
+
+def _versioned(entity: TableModel) -> bool:
+    return entity._version_attribute_name is not None
+
+
+# ------------------------------------------------------------------------------------ factory
+
+_factory: ContextVar[Callable[[str], UnitOfWork] | None] = ContextVar("unit_of_work_factory", default=None)
+
+
+def open_unit(tenant_id: str) -> UnitOfWork:
+    """A new unit of work for one attempt of a use case."""
+    factory = _factory.get()
+    return DynamoUnitOfWork(tenant_id) if factory is None else factory(tenant_id)
+
+
+@contextmanager
+def using(factory: Callable[[str], UnitOfWork]) -> Iterator[None]:
+    """Make `open_unit` hand out units from `factory` (the unit tests' in-memory store)."""
+    token = _factory.set(factory)
+    try:
+        yield
+    finally:
+        _factory.reset(token)

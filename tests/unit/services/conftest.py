@@ -1,0 +1,62 @@
+"""Use cases on the in-memory unit of work: a tenant with the default chart, a customer, no DynamoDB."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+
+from ledgerline.services import tenants
+from ledgerline.store.memory import MemoryTable
+from ledgerline.store.parties import Party
+from ledgerline.store.unit_of_work import using
+
+
+@dataclass
+class Books:
+    table: MemoryTable
+    tenant_id: str
+    accounts: dict[str, str]  # code → id
+    tax_codes: dict[str, str]  # code → id
+    customer_id: str
+    system: Any
+
+    def balances(self) -> dict[str, Any]:
+        """Balances by account code, leaving out accounts at zero."""
+        codes = {account_id: code for code, account_id in self.accounts.items()}
+        return {codes[a]: b for a, b in self.table.balances(self.tenant_id).items() if b != 0}
+
+
+@contextmanager
+def fresh_books() -> Iterator[Books]:
+    """A new in-memory table with a tenant (default chart and tax codes) and a customer; `open_unit` gives
+    units of it inside."""
+    table = MemoryTable()
+    seeded: dict[str, Any] = {}
+
+    def insert_tenant(tenant, accounts, tax_codes, admin_key, also=None):  # noqa: ANN001, ANN202
+        table.put(tenant)
+        for record in (*accounts, *tax_codes):
+            table.put(record)
+        seeded.update(tenant=tenant, accounts=accounts, tax_codes=tax_codes)
+
+    with patch.object(tenants, "insert_tenant", insert_tenant):
+        tenant, _ = tenants.create_tenant(name="Acme", base_currency="AUD", country="AU")
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    customer = Party(id="pty_1", tenant_id=tenant.id, name="Customer", kind="customer", archived=False,
+                     created_at=now, updated_at=now)
+    table.put(customer)
+    with using(table.unit):
+        yield Books(table, tenant.id, {a.code: a.id for a in seeded["accounts"]},
+                    {t.code: t.id for t in seeded["tax_codes"]}, customer.id, tenant.system_accounts)
+
+
+@pytest.fixture
+def books() -> Iterator[Books]:
+    with fresh_books() as made:
+        yield made
