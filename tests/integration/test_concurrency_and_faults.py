@@ -93,13 +93,16 @@ def test_a_failure_at_any_step_of_posting_leaves_no_trace(books, monkeypatch, st
 def test_a_failed_receipt_leaves_invoice_and_bank_untouched(books, monkeypatch):
     customer = books.customer()
     invoice = books.posted(customer)
-    original = receipts.add_journal_entry
+    # a fault right after the journal entry is added to the receipt's transaction (its unit of work's
+    # PostEntry; before the move, a wrapped `receipts.add_journal_entry`)
+    original = DynamoUnitOfWork._apply_one
 
-    def failing(tx, *args, **kwargs):
-        original(tx, *args, **kwargs)
-        _poison(tx)
+    def failing(tx, write):
+        original(tx, write)
+        if type(write).__name__ == "PostEntry":
+            _poison(tx)
 
-    monkeypatch.setattr(receipts, "add_journal_entry", failing)
+    monkeypatch.setattr(DynamoUnitOfWork, "_apply_one", staticmethod(failing))
     with pytest.raises(TransactWriteError):
         receipts.create(books.tenant_id, {"customer_id": customer, "amount": Decimal("1375.00"),
                                           "account_id": books.accounts["1010"],

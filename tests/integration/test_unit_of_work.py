@@ -14,7 +14,7 @@ from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
 from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.documents import JournalEntryOut
-from ledgerline.services import invoices
+from ledgerline.services import invoices, receipts
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.memory import MemoryTable
 from ledgerline.store.table import Contention, connection
@@ -122,3 +122,15 @@ def test_creating_and_posting_a_draft_read_in_one_round_trip_each(books):
     with metered() as posting:
         invoices.post(books.tenant_id, draft["id"])
     assert dict(posting.calls) == {"BatchGetItem": 1, "TransactWriteItems": 1}
+
+
+def test_a_receipt_paying_one_invoice_reads_in_one_round_trip_and_writes_in_one_transaction(books):
+    # Before: the tenant, the customer, the bank account and the invoice were four GetItems
+    customer = books.customer()
+    invoice = books.posted(customer)
+    fields = {"customer_id": customer, "amount": D("1375.00"), "account_id": books.accounts["1010"],
+              "allocations": [{"invoice_id": invoice["id"], "amount": D("1375.00")}]}
+    with metered() as paying:
+        receipt = receipts.create(books.tenant_id, fields)
+    assert dict(paying.calls) == {"BatchGetItem": 1, "TransactWriteItems": 1}
+    assert receipt["allocated_amount"] == "1375.00" and books.invoice(invoice["id"])["status"] == "paid"

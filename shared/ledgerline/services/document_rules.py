@@ -53,12 +53,18 @@ def conversion(tenant: Tenant, currency: str, rate: Decimal | None) -> Conversio
 MONEY_ACCOUNT_SUBTYPES = ("bank", "cash")
 
 
-def money_account(tenant_id: str, account_id: str) -> Account:
-    """The bank or cash account money comes into or goes out of (receipts, refunds)."""
-    try:
-        account = load(Account, tenant_id, account_id)
-    except NotFound as exc:
-        raise invalid("account_id", f"no account with id '{account_id}'") from exc
+def money_account(tenant_id: str, account_id: str, find: Any = None) -> Account:
+    """The bank or cash account money comes into or goes out of (receipts, refunds); `find` reads it
+    through a unit of work (its `find`), else it is loaded here."""
+    if find is not None:
+        account = find(Account, account_id)
+        if account is None:
+            raise invalid("account_id", f"no account with id '{account_id}'")
+    else:
+        try:
+            account = load(Account, tenant_id, account_id)
+        except NotFound as exc:
+            raise invalid("account_id", f"no account with id '{account_id}'") from exc
     if account.archived or account.subtype not in MONEY_ACCOUNT_SUBTYPES:
         raise invalid("account_id", "must be an active bank or cash account")
     return account

@@ -6,8 +6,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
 from ledgerline.domain.documents import InvoiceStatus, posted, settlement
@@ -23,18 +21,17 @@ from ledgerline.services.document_rules import (
     invalid,
     money_account,
     open_period,
-    record_event,
     system_accounts,
 )
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.invoices import record_movement
 from ledgerline.services.retry import retrying
+from ledgerline.store.accounts import Account
 from ledgerline.store.documents import Allocation, Invoice, Receipt
-from ledgerline.store.ledger import JournalEntry, add_journal_entry
-from ledgerline.store.records import load
-from ledgerline.store.table import commit
-from ledgerline.store.tenants import load_tenant
+from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.parties import Party
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 
 def represent(receipt: Receipt) -> dict[str, Any]:
@@ -48,8 +45,12 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-    tenant = load_tenant(tenant_id)
-    party = customer(tenant_id, fields["customer_id"])
+    uow = open_unit(tenant_id)
+    # tenant, customer, bank account and the invoices allocated: one round trip
+    uow.prefetch([*_named(Party, fields.get("customer_id")), *_named(Account, fields.get("account_id")),
+                  *_invoices_named(fields.get("allocations"))])
+    tenant = uow.tenant()
+    party = customer(tenant_id, fields["customer_id"], find=uow.find)
     day: date = fields.get("date") or today()
     open_period(tenant, day)
     currency = fields.get("currency") or party.currency or tenant.base_currency
@@ -57,8 +58,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     amount = Decimal(fields["amount"])
     if round_money(amount, currency) != amount:
         raise invalid("amount", f"has more decimals than {currency} allows")
-    bank = money_account(tenant_id, fields["account_id"])
-    invoices = _allocatable(tenant_id, party.id, currency, fields.get("allocations") or [], "allocations", day)
+    bank = money_account(tenant_id, fields["account_id"], find=uow.find)
+    invoices = _allocatable(uow, party.id, currency, fields.get("allocations") or [], "allocations", day)
     allocated = sum((a for _, a in invoices), Decimal(0))
     if allocated > amount:
         raise invalid("allocations", f"allocations total {allocated}, more than the receipt's {amount}")
@@ -97,14 +98,11 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     receipt.journal_entry_ids = [entry.id]
     receipt.unallocated_base = _credit_booked(lines, tenant.system_accounts.customer_credit)
 
-    def write(tx: TransactWrite) -> None:
-        receipt.assign_keys()
-        tx.save(receipt, condition=Receipt.pk.does_not_exist())
-        _save_invoices(tx, invoices)
-        add_journal_entry(tx, entry, lines)
-        record_event(tx, receipt, created.event, ReceiptOut)
-
-    commit(write)
+    uow.create(receipt)
+    _save_invoices(uow, invoices)
+    uow.post_entry(entry, lines)
+    uow.record_event(created.event, receipt, ReceiptOut)
+    uow.commit()
     return represent(receipt)
 
 
@@ -122,13 +120,15 @@ def allocate(
 
 
 def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-    tenant = load_tenant(tenant_id)
-    receipt = load(Receipt, tenant_id, receipt_id)
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Receipt, receipt_id), *_invoices_named(fields.get("allocations"))])
+    tenant = uow.tenant()
+    receipt = uow.load(Receipt, receipt_id)
     day: date = fields.get("date") or today()
     allocation = posted.allocate(posted.RECEIPT, _state(receipt), day)
     open_period(tenant, day)
     invoices = _allocatable(
-        tenant_id, receipt.customer_id, receipt.currency, fields["allocations"], "allocations", day
+        uow, receipt.customer_id, receipt.currency, fields["allocations"], "allocations", day
     )
     amount = sum((a for _, a in invoices), Decimal(0))
     if amount > receipt.unallocated_amount:
@@ -162,14 +162,11 @@ def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[s
     receipt.journal_entry_ids = [*receipt.journal_entry_ids, entry.id]
     receipt.updated_at = now
 
-    def write(tx: TransactWrite) -> None:
-        receipt.assign_keys()
-        tx.save(receipt)
-        _save_invoices(tx, invoices)
-        add_journal_entry(tx, entry, lines)
-        record_event(tx, receipt, allocation.event, ReceiptOut)
-
-    commit(write)
+    uow.save_if_unchanged(receipt)
+    _save_invoices(uow, invoices)
+    uow.post_entry(entry, lines)
+    uow.record_event(allocation.event, receipt, ReceiptOut)
+    uow.commit()
     return represent(receipt)
 
 
@@ -187,14 +184,19 @@ def reverse(
 
 def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict[str, Any]:
     """Undo a receipt without deleting it: mirror its entries and reopen what it paid."""
-    tenant = load_tenant(tenant_id)
-    receipt = load(Receipt, tenant_id, receipt_id)
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Receipt, receipt_id)])
+    tenant = uow.tenant()
+    receipt = uow.load(Receipt, receipt_id)
     day = reverse_date or today()
     reversal = posted.reverse(posted.RECEIPT, _state(receipt), day)
     open_period(tenant, day)
+    # its entries and the invoices it paid: one more round trip
+    uow.prefetch([*((JournalEntry, entry_id) for entry_id in receipt.journal_entry_ids),
+                  *((Invoice, allocation.invoice_id) for allocation in receipt.allocations)])
     lines: list[JournalLine] = []
     for entry_id in receipt.journal_entry_ids:
-        lines += reversed_lines(load(JournalEntry, tenant_id, entry_id).journal_lines())
+        lines += reversed_lines(uow.load(JournalEntry, entry_id).journal_lines())
     now = utc_now()
     rate = conversion(tenant, receipt.currency, receipt.exchange_rate if receipt.exchange_rate != 1 else None)
     entry = _entry(
@@ -202,7 +204,7 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
     )
     reopened: dict[str, Invoice] = {}
     for allocation in receipt.allocations:
-        invoice = reopened.get(allocation.invoice_id) or load(Invoice, tenant_id, allocation.invoice_id)
+        invoice = reopened.get(allocation.invoice_id) or uow.load(Invoice, allocation.invoice_id)
         adopt(invoice, settlement.unsettle(state_of(invoice), allocation.amount), now)
         invoice.base_settled -= allocation.base_amount
         record_movement(invoice, day, -allocation.amount, -allocation.base_amount, "receipt_reversal", entry.id)
@@ -210,26 +212,30 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
     receipt.status, receipt.reversed_at, receipt.updated_at = reversal.state.status, now, now
     receipt.reversal_journal_entry_id = entry.id
 
-    def write(tx: TransactWrite) -> None:
-        receipt.assign_keys()
-        tx.save(receipt)
-        for invoice in reopened.values():
-            invoice.assign_keys()
-            tx.save(invoice)
-            record_event(tx, invoice, EventType.INVOICE_UPDATED, InvoiceOut)
-        add_journal_entry(tx, entry, _merged(lines))
-        record_event(tx, receipt, reversal.event, ReceiptOut)
-
-    commit(write)
+    uow.save_if_unchanged(receipt)
+    for invoice in reopened.values():
+        uow.save_if_unchanged(invoice)
+        uow.record_event(EventType.INVOICE_UPDATED, invoice, InvoiceOut)
+    uow.post_entry(entry, _merged(lines))
+    uow.record_event(reversal.event, receipt, ReceiptOut)
+    uow.commit()
     return represent(receipt)
 
 
 # ------------------------------------------------------------------------------------ helpers
 
 
+def _named(model: Any, record_id: Any) -> list[tuple[Any, str]]:
+    return [(model, record_id)] if isinstance(record_id, str) else []
+
+
+def _invoices_named(allocations: list[dict[str, Any]] | None) -> list[tuple[type[Invoice], str]]:
+    """The invoices a request allocates to, to be read with the rest of it."""
+    return [(Invoice, a["invoice_id"]) for a in allocations or [] if isinstance(a.get("invoice_id"), str)]
+
 
 def _allocatable(
-    tenant_id: str, customer_id: str, currency: str, allocations: list[dict[str, Any]], field: str, day: date
+    uow: UnitOfWork, customer_id: str, currency: str, allocations: list[dict[str, Any]], field: str, day: date
 ) -> list[tuple[Invoice, Decimal]]:
     """Load and check each invoice to be paid on `day`; another tenant's invoice is simply not found (404)."""
     result: list[tuple[Invoice, Decimal]] = []
@@ -237,7 +243,7 @@ def _allocatable(
     seen: set[str] = set()
     for index, allocation in enumerate(allocations):
         where = f"{field}.{index}"
-        invoice = load(Invoice, tenant_id, allocation["invoice_id"])
+        invoice = uow.load(Invoice, allocation["invoice_id"])
         amount = Decimal(allocation["amount"])
         if invoice.id in seen:
             issues.append(FieldIssue(f"{where}.invoice_id", "each invoice may appear once"))
@@ -312,14 +318,13 @@ def _credit_booked(lines: list[JournalLine], customer_credit: str) -> Decimal:
     return sum((line.credit - line.debit for line in lines if line.account_id == customer_credit), Decimal(0))
 
 
-def _save_invoices(tx: TransactWrite, invoices: list[tuple[Invoice, Decimal]]) -> None:
+def _save_invoices(uow: UnitOfWork, invoices: list[tuple[Invoice, Decimal]]) -> None:
     for invoice, _ in invoices:
-        invoice.assign_keys()
-        tx.save(invoice)
+        uow.save_if_unchanged(invoice)
         if invoice.status == InvoiceStatus.PAID:
-            record_event(tx, invoice, EventType.INVOICE_PAID, InvoiceOut)
+            uow.record_event(EventType.INVOICE_PAID, invoice, InvoiceOut)
         else:
-            record_event(tx, invoice, EventType.INVOICE_UPDATED, InvoiceOut)
+            uow.record_event(EventType.INVOICE_UPDATED, invoice, InvoiceOut)
 
 
 def _merged(lines: list[JournalLine]) -> list[JournalLine]:
