@@ -14,7 +14,7 @@ from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
 from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.documents import JournalEntryOut
-from ledgerline.services import invoices, receipts
+from ledgerline.services import credit_notes, invoices, receipts
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.memory import MemoryTable
 from ledgerline.store.table import Contention, connection
@@ -134,3 +134,14 @@ def test_a_receipt_paying_one_invoice_reads_in_one_round_trip_and_writes_in_one_
         receipt = receipts.create(books.tenant_id, fields)
     assert dict(paying.calls) == {"BatchGetItem": 1, "TransactWriteItems": 1}
     assert receipt["allocated_amount"] == "1375.00" and books.invoice(invoice["id"])["status"] == "paid"
+
+
+def test_a_credit_note_reads_in_one_round_trip_and_writes_in_one_transaction(books):
+    # Before: the tenant, the invoice, the account, the tax code and the number series were five GetItems
+    invoice = books.posted(books.customer())
+    lines = [{"description": "Less", "quantity": D(1), "unit_price": D(10), "account_id": books.accounts["4000"],
+              "tax_code_id": books.tax_codes["GST10"]}]
+    with metered() as crediting:
+        note = credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "lines": lines})
+    assert dict(crediting.calls) == {"BatchGetItem": 1, "TransactWriteItems": 1}
+    assert books.invoice(invoice["id"])["amount_credited"] == note["total"] == "11.00"

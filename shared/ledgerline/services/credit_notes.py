@@ -6,25 +6,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
 from ledgerline.domain.documents import posted, settlement
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
-from ledgerline.services.document_rules import open_period, record_event, system_accounts
+from ledgerline.services.document_rules import open_period, system_accounts
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.invoices import record_movement, tax_amounts
-from ledgerline.services.pricing import price_lines
+from ledgerline.services.pricing import price_lines, referenced
 from ledgerline.services.retry import retrying
 from ledgerline.store.documents import CreditNote, Invoice
-from ledgerline.store.ledger import JournalEntry, add_journal_entry, add_tax_totals, last_number, take_number
-from ledgerline.store.records import load
-from ledgerline.store.table import commit
-from ledgerline.store.tenants import load_tenant
+from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.unit_of_work import open_unit
 
 
 def represent(note: CreditNote) -> dict[str, Any]:
@@ -38,9 +34,14 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-    tenant = load_tenant(tenant_id)
-    invoice = load(Invoice, tenant_id, fields["invoice_id"])
+    uow = open_unit(tenant_id)
     day: date = fields.get("date") or today()
+    # tenant, invoice, the records the lines name and the year's number series: one round trip
+    invoice_id = fields.get("invoice_id")
+    uow.prefetch([*([(Invoice, invoice_id)] if isinstance(invoice_id, str) else []),
+                  *referenced(fields.get("lines") or [])], series=[("CN", day.year)])
+    tenant = uow.tenant()
+    invoice = uow.load(Invoice, fields["invoice_id"])
     settlement.check_creditable(state_of(invoice), day)
     open_period(tenant, day)
     requested = fields.get("lines")
@@ -58,10 +59,11 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
                 "tax_code_id": first.tax_code_id,
             }
         ]
+        uow.prefetch(referenced(requested))  # the invoice's account and tax code, together
     # Lines given here are sales lines (the tenant's default tax code applies); an amount takes the invoice's code
     default_tax = tenant.default_tax_code_id if fields.get("lines") is not None else None
     priced = price_lines(tenant, requested, currency=invoice.currency, prices_include_tax=include_tax,
-                         default_tax_code_id=default_tax)
+                         default_tax_code_id=default_tax, find=uow.find)
     total = priced.totals.total
     credited, applied = settlement.credit(state_of(invoice), total, day)
     conversion = posting.Conversion(invoice.currency, tenant.base_currency, invoice.exchange_rate)
@@ -73,7 +75,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         conversion=conversion,
     )
     year = day.year
-    last = last_number(tenant_id, "CN", year)
+    last = uow.last_number("CN", year)
     number = format_number(tenant.credit_note_number_format, year, last + 1)
     taxes = posting.convert_taxes(tax_amounts(priced), conversion)
     lines = posting.credit_note_lines(
@@ -121,16 +123,11 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     if applied:
         record_movement(invoice, day, applied, base, "credit_note", entry.id)
 
-    def write(tx: TransactWrite) -> None:
-        take_number(tx, tenant_id, "CN", year, last)
-        note.assign_keys()
-        tx.save(note, condition=CreditNote.pk.does_not_exist())
-        invoice.assign_keys()
-        tx.save(invoice)
-        add_journal_entry(tx, entry, lines)
-        add_tax_totals(tx, entry, posting.tax_totals(taxes, sign=-1))
-        record_event(tx, note, created.event, CreditNoteOut)
-        record_event(tx, invoice, invoice_event, InvoiceOut)
-
-    commit(write)
+    uow.take_number("CN", year, last)
+    uow.create(note)
+    uow.save_if_unchanged(invoice)
+    uow.post_entry(entry, lines, posting.tax_totals(taxes, sign=-1))
+    uow.record_event(created.event, note, CreditNoteOut)
+    uow.record_event(invoice_event, invoice, InvoiceOut)
+    uow.commit()
     return represent(note)
