@@ -14,7 +14,7 @@ from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
 from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.documents import JournalEntryOut
-from ledgerline.services import credit_notes, invoices, receipts
+from ledgerline.services import credit_notes, invoices, receipts, refunds
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.memory import MemoryTable
 from ledgerline.store.table import Contention, connection
@@ -145,3 +145,15 @@ def test_a_credit_note_reads_in_one_round_trip_and_writes_in_one_transaction(boo
         note = credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "lines": lines})
     assert dict(crediting.calls) == {"BatchGetItem": 1, "TransactWriteItems": 1}
     assert books.invoice(invoice["id"])["amount_credited"] == note["total"] == "11.00"
+
+
+def test_a_refund_of_a_named_receipt_reads_in_one_round_trip_and_writes_in_one_transaction(books):
+    # Before: the tenant, the customer, the receipt and the bank account were four GetItems
+    customer = books.customer()
+    receipt = books.receipt(customer, "300.00")
+    fields = {"customer_id": customer, "amount": D("120.00"), "account_id": books.accounts["1010"],
+              "receipt_id": receipt["id"]}
+    with metered() as refunding:
+        refunds.create(books.tenant_id, fields)
+    assert dict(refunding.calls) == {"BatchGetItem": 1, "TransactWriteItems": 1}
+    assert books.get(f"/v1/receipts/{receipt['id']}")["unallocated_amount"] == "180.00"

@@ -13,12 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
 from ledgerline.domain.documents import posted, settlement
-from ledgerline.domain.errors import NotFound
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.refunds import Credit, Take, take_credit
@@ -29,18 +26,16 @@ from ledgerline.services.document_rules import (
     invalid,
     money_account,
     open_period,
-    record_event,
     system_accounts,
 )
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
+from ledgerline.store.accounts import Account
 from ledgerline.store.documents import CreditNote, Receipt, customer_items
-from ledgerline.store.ledger import JournalEntry, add_journal_entry
+from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
-from ledgerline.store.records import load
 from ledgerline.store.refunds import Refund, RefundSource
-from ledgerline.store.table import commit
-from ledgerline.store.tenants import load_tenant
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 SOURCE_MODELS: dict[str, type[Receipt] | type[CreditNote]] = {"receipt": Receipt, "credit_note": CreditNote}
 ID_PREFIXES = {"rct": "receipt", "cn": "credit_note"}
@@ -56,18 +51,24 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-    tenant = load_tenant(tenant_id)
-    party = _customer(tenant_id, fields["customer_id"])
+    uow = open_unit(tenant_id)
+    # tenant, customer, bank account and the credit named: one round trip
+    uow.prefetch([(model, record_id) for model, record_id in (
+        (Party, fields.get("customer_id")), (Account, fields.get("account_id")),
+        (Receipt, fields.get("receipt_id")), (CreditNote, fields.get("credit_note_id")))
+        if isinstance(record_id, str)])
+    tenant = uow.tenant()
+    party = _customer(uow, fields["customer_id"])
     day: date = fields.get("date") or today()
     open_period(tenant, day)
-    named = _named_source(tenant_id, party.id, fields)
+    named = _named_source(uow, party.id, fields)
     currency = fields.get("currency") or (named.currency if named else None) or party.currency or tenant.base_currency
     rate = conversion(tenant, currency, fields.get("exchange_rate"))
     amount = Decimal(fields["amount"])
     if round_money(amount, currency) != amount:
         raise invalid("amount", f"has more decimals than {currency} allows")
-    bank = money_account(tenant_id, fields["account_id"])
-    documents = [named] if named else _credit_documents(tenant_id, party.id, currency, day)
+    bank = money_account(tenant_id, fields["account_id"], find=uow.find)
+    documents = [named] if named else _credit_documents(uow, party.id, currency, day)
     takes = take_credit([_credit(d) for d in documents], amount=amount, currency=currency, day=day,
                         base_currency=tenant.base_currency, named_source=named is not None)
     now = utc_now()
@@ -101,16 +102,12 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
                                  accounts=system_accounts(tenant), conversion=rate, description=description)
     changed = _draw(documents, takes, now)
 
-    def write(tx: TransactWrite) -> None:
-        refund.assign_keys()
-        tx.save(refund, condition=Refund.pk.does_not_exist())
-        for document in changed:
-            document.assign_keys()
-            tx.save(document)  # conditional on the version read: a concurrent use of the credit retries
-        add_journal_entry(tx, entry, lines)
-        record_event(tx, refund, created.event, RefundOut)
-
-    commit(write)
+    uow.create(refund)
+    for document in changed:
+        uow.save_if_unchanged(document)  # a concurrent use of the credit: Contention, and the refund retries
+    uow.post_entry(entry, lines)
+    uow.record_event(created.event, refund, RefundOut)
+    uow.commit()
     return represent(refund)
 
 
@@ -122,20 +119,25 @@ def reverse(tenant_id: str, refund_id: str, reverse_date: date | None,
 
 def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[str, Any]:
     """Undo a refund (the money came back): mirror its entry and give the credit back to its sources."""
-    tenant = load_tenant(tenant_id)
-    refund = load(Refund, tenant_id, refund_id)
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Refund, refund_id)])
+    tenant = uow.tenant()
+    refund = uow.load(Refund, refund_id)
     day = reverse_date or today()
     reversal = posted.reverse(posted.REFUND, posted.PostedState(refund.status, refund.date), day)
     open_period(tenant, day)
-    original = load(JournalEntry, tenant_id, refund.journal_entry_id)
+    # its entry and the documents it drew on: one more round trip
+    uow.prefetch([(JournalEntry, refund.journal_entry_id),
+                  *((SOURCE_MODELS[source.source_type], source.source_id) for source in refund.sources)])
+    original = uow.load(JournalEntry, refund.journal_entry_id)
     now = utc_now()
     rate = posting.Conversion(refund.currency, tenant.base_currency, refund.exchange_rate)
     entry = JournalEntry.new(tenant_id, day, rate, source_type="refund_reversal", source_id=refund.id,
                              description=f"Reversal of refund to {refund.customer_name}", at=now)
     restored: dict[str, Receipt | CreditNote] = {}
     for source in refund.sources:
-        document = restored.get(source.source_id) or load(SOURCE_MODELS[source.source_type], tenant_id,
-                                                           source.source_id)
+        document = restored.get(source.source_id) or uow.load(SOURCE_MODELS[source.source_type],
+                                                               source.source_id)
         held = settlement.restore(_held(document), source.amount)
         document.unallocated_amount, document.refunded_amount = held.unallocated, held.refunded
         if getattr(document, "unallocated_base", None) is not None:
@@ -145,34 +147,29 @@ def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[
     refund.status, refund.reversed_at, refund.updated_at = reversal.state.status, now, now
     refund.reversal_journal_entry_id = entry.id
 
-    def write(tx: TransactWrite) -> None:
-        refund.assign_keys()
-        tx.save(refund)
-        for document in restored.values():
-            document.assign_keys()
-            tx.save(document)
-        add_journal_entry(tx, entry, reversed_lines(original.journal_lines()))
-        record_event(tx, refund, reversal.event, RefundOut)
-
-    commit(write)
+    uow.save_if_unchanged(refund)
+    for document in restored.values():
+        uow.save_if_unchanged(document)
+    uow.post_entry(entry, reversed_lines(original.journal_lines()))
+    uow.record_event(reversal.event, refund, RefundOut)
+    uow.commit()
     return represent(refund)
 
 
 # ------------------------------------------------------------------------------------ helpers
 
 
-def _customer(tenant_id: str, party_id: str) -> Party:
+def _customer(uow: UnitOfWork, party_id: str) -> Party:
     """Like every document's customer, except that an archived customer's credit can still be paid back."""
-    try:
-        party = load(Party, tenant_id, party_id)
-    except NotFound as exc:
-        raise invalid("customer_id", f"no customer with id '{party_id}'") from exc
+    party = uow.find(Party, party_id)
+    if party is None:
+        raise invalid("customer_id", f"no customer with id '{party_id}'")
     if party.kind not in ("customer", "both"):
         raise invalid("customer_id", f"party '{party_id}' is not a customer")
     return party
 
 
-def _named_source(tenant_id: str, customer_id: str, fields: dict[str, Any]) -> Receipt | CreditNote | None:
+def _named_source(uow: UnitOfWork, customer_id: str, fields: dict[str, Any]) -> Receipt | CreditNote | None:
     receipt_id, note_id = fields.get("receipt_id"), fields.get("credit_note_id")
     if receipt_id and note_id:
         raise invalid("credit_note_id", "send receipt_id or credit_note_id, not both")
@@ -180,10 +177,9 @@ def _named_source(tenant_id: str, customer_id: str, fields: dict[str, Any]) -> R
         return None
     field, model, source_id = ("receipt_id", Receipt, receipt_id) if receipt_id else \
         ("credit_note_id", CreditNote, note_id)
-    try:
-        document = load(model, tenant_id, source_id)  # type: ignore[arg-type]
-    except NotFound as exc:
-        raise invalid(field, f"no {model.NOUN} with id '{source_id}'") from exc
+    document = uow.find(model, source_id)  # type: ignore[arg-type]
+    if document is None:
+        raise invalid(field, f"no {model.NOUN} with id '{source_id}'")
     if document.customer_id != customer_id:
         raise invalid(field, "belongs to another customer")
     if document.status != "posted":
@@ -191,17 +187,21 @@ def _named_source(tenant_id: str, customer_id: str, fields: dict[str, Any]) -> R
     return document
 
 
-def _credit_documents(tenant_id: str, customer_id: str, currency: str, day: date) -> list[Receipt | CreditNote]:
+def _credit_documents(uow: UnitOfWork, customer_id: str, currency: str, day: date) -> list[Receipt | CreditNote]:
     """The customer's credit-holding documents; those the refund may draw on are read again consistently
-    (the index may lag), the others are only needed to name the currencies the customer holds."""
+    (the index may lag; together, in one round trip), the others are only needed to name the currencies the
+    customer holds."""
+    items = [(item, ID_PREFIXES.get(item.id.split("_", 1)[0]))
+             for item in customer_items(uow.tenant_id, customer_id, credit_only=True)]
+    usable = [(item, source_type) for item, source_type in items if source_type is not None]
+    drawable = {item.id for item, _ in usable if item.currency == currency and item.date is not None
+                and item.date <= day}
+    uow.prefetch([(SOURCE_MODELS[source_type], item.id) for item, source_type in usable if item.id in drawable])
     documents: list[Any] = []
-    for item in customer_items(tenant_id, customer_id, credit_only=True):
-        source_type = ID_PREFIXES.get(item.id.split("_", 1)[0])
-        if source_type is None:
-            continue
-        if item.currency == currency and item.date is not None and item.date <= day:
-            document = load(SOURCE_MODELS[source_type], tenant_id, item.id)
-            if document.status == "posted" and document.customer_id == customer_id:
+    for item, source_type in usable:
+        if item.id in drawable:
+            document = uow.find(SOURCE_MODELS[source_type], item.id)
+            if document is not None and document.status == "posted" and document.customer_id == customer_id:
                 documents.append(document)
         else:
             documents.append(item)
