@@ -264,12 +264,6 @@ def add_journal_entry(tx: TransactWrite, entry: JournalEntry, lines: list[Journa
     write_posting(tx, posting_items(entry, lines))
 
 
-def add_tax_totals(tx: TransactWrite, entry: JournalEntry, totals: dict[str, tuple[Decimal, Decimal]]) -> None:
-    """ADD taxable amounts and tax per tax code (base currency, negative for credits and voids)."""
-    for increment in tax_increments(entry, totals):
-        tx.update(increment.model(increment.pk, increment.sk), actions=increment.actions())
-
-
 def account_lines(
     tenant_id: str,
     account_id: str,

@@ -11,7 +11,8 @@ import pytest
 from ledgerline.store import documents
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "ledgerline"
-ON_THE_UNIT_OF_WORK = ["services/invoices.py", "services/journal_entries.py"]
+ON_THE_UNIT_OF_WORK = ["services/invoices.py", "services/journal_entries.py", "services/receipts.py",
+                       "services/credit_notes.py", "services/refunds.py"]
 
 
 def _imports(path: Path) -> set[str]:
