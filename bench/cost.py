@@ -28,7 +28,8 @@ READ_ROUNDS = {
     "post invoice": (1, "the tenant, the invoice and this year's number series, the year of almost every "
                         "invoice posted"),
     "receipt (pays one invoice)": (1, "tenant, customer, bank account and invoices are named by the request"),
-    "credit note": (1, "tenant, invoice and the series of the credit note's year are known from the request"),
+    "credit note": (2, "tenant, invoice and the series of the credit note's year are known from the request; "
+                       "the account and tax code an amount is credited to only from the invoice"),
     "list page (50 invoices)": (0, "one query"),
     "trial balance": (1, "the tenant; the chart and the year, month and day buckets are queries"),
 }
