@@ -14,7 +14,7 @@ import pytest
 from ledgerline.services import tenants
 from ledgerline.store.memory import MemoryTable
 from ledgerline.store.parties import Party
-from ledgerline.store.unit_of_work import using
+from ledgerline.store.unit_of_work import open_unit, using
 
 
 @dataclass
@@ -60,3 +60,18 @@ def fresh_books() -> Iterator[Books]:
 def books() -> Iterator[Books]:
     with fresh_books() as made:
         yield made
+
+
+@pytest.fixture
+def read_rounds(books: Books, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of keys of each batched read the unit of work makes from now on (one entry per round)."""
+    rounds: list[int] = []
+    unit_type = type(open_unit(books.tenant_id))
+    fetch = unit_type._fetch
+
+    def counted(self, keys):  # noqa: ANN001, ANN202
+        rounds.append(len(keys))
+        return fetch(self, keys)
+
+    monkeypatch.setattr(unit_type, "_fetch", counted)
+    return rounds

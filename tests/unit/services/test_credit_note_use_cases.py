@@ -12,7 +12,6 @@ from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.errors import NotFound, ValidationFailed
 from ledgerline.services import credit_notes, invoices
 from ledgerline.store.documents import CreditNote, Invoice
-from ledgerline.store.unit_of_work import open_unit
 
 TODAY = date.today()
 YEAR = TODAY.year
@@ -57,17 +56,10 @@ def test_crediting_more_than_is_due_keeps_the_rest_as_customer_credit(books):
     assert stored.version == 1
 
 
-def test_a_credit_note_reads_everything_the_request_names_in_one_round(books, monkeypatch):
+def test_a_credit_note_reads_everything_the_request_names_in_one_round(books, read_rounds):
     owed = posted_invoice(books)
-    rounds: list[int] = []
-    unit_type = type(open_unit(books.tenant_id))
-    fetch = unit_type._fetch
-
-    def counted(self, keys):  # noqa: ANN001, ANN202
-        rounds.append(len(keys))
-        return fetch(self, keys)
-
-    monkeypatch.setattr(unit_type, "_fetch", counted)
+    rounds = read_rounds
+    rounds.clear()  # count the reads of what follows only
     lines = [{"description": "Less", "quantity": D(1), "unit_price": D(10), "account_id": books.accounts["4000"],
               "tax_code_id": books.tax_codes["GST10"]}]
     credit(books, owed["id"], lines=lines)

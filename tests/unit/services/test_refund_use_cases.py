@@ -64,17 +64,10 @@ def test_a_refund_pays_a_receipts_credit_out_of_the_bank_in_one_transaction(book
     assert books.table.event_types(books.tenant_id)[-1] == "refund.posted"
 
 
-def test_a_refund_reads_everything_the_request_names_in_one_round(books, monkeypatch):
+def test_a_refund_reads_everything_the_request_names_in_one_round(books, read_rounds):
     receipt = receive(books, "300.00")
-    rounds: list[int] = []
-    unit_type = type(open_unit(books.tenant_id))
-    fetch = unit_type._fetch
-
-    def counted(self, keys):  # noqa: ANN001, ANN202
-        rounds.append(len(keys))
-        return fetch(self, keys)
-
-    monkeypatch.setattr(unit_type, "_fetch", counted)
+    rounds = read_rounds
+    rounds.clear()  # count the reads of what follows only
     pay_back(books, "10.00", receipt_id=receipt["id"])
     assert rounds == [4]  # tenant, customer, bank account and the receipt, together
 
