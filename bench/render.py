@@ -60,9 +60,12 @@ def _cold_start(results: dict[str, Any]) -> list[str]:
 
 
 def _latency(results: dict[str, Any]) -> list[str]:
-    what = {"create draft": "one BatchGetItem of tenant, customer and tax code (and the default sales account), writes the draft and its event in one transaction",
-            "post": "Powertools idempotency record, one BatchGetItem of tenant, invoice and number series, one 19-item transaction",
-            "receipt": "idempotency record, one BatchGetItem of tenant, customer, bank account and invoice, one transaction that pays the invoice",
+    what = {"create draft": "one BatchGetItem of tenant, customer and tax code (and the default sales account), "
+                            "writes the draft and its event in one transaction",
+            "post": "Powertools idempotency record, one BatchGetItem of tenant, invoice and number series, "
+                    "one 19-item transaction",
+            "receipt": "idempotency record, one BatchGetItem of tenant, customer, bank account and invoice, "
+                       "one transaction that pays the invoice",
             "read": "one GetItem", "list": "one Query on the invoices index",
             "trial balance": "the tenant, the chart and three bucket queries"}
     rows = [[name, r["route"], r["p50_ms"], r["p99_ms"], r["samples"], what.get(name, "")]
