@@ -11,6 +11,7 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.domain.documents import check_open_period
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.events import EventType
+from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion, SystemAccounts
 from ledgerline.store.accounts import Account
 from ledgerline.store.events import add_event, snapshot
@@ -49,6 +50,15 @@ def conversion(tenant: Tenant, currency: str, rate: Decimal | None) -> Conversio
         raise invalid("exchange_rate", f"required for {currency}: base currency {tenant.base_currency} per unit")
     return Conversion(currency, tenant.base_currency, rate)
 
+
+
+def exact_amount(value: Any, currency: str, field: str = "amount") -> Decimal:
+    """An amount of money as the request gave it, refused (422 on `field`) when it has more decimals
+    than the currency's minor unit: money is never rounded silently."""
+    amount = Decimal(value)
+    if round_money(amount, currency) != amount:
+        raise invalid(field, f"has more decimals than {currency} allows")
+    return amount
 
 MONEY_ACCOUNT_SUBTYPES = ("bank", "cash")
 

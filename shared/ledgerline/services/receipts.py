@@ -18,6 +18,7 @@ from ledgerline.schemas.documents import InvoiceOut, ReceiptOut
 from ledgerline.services.document_rules import (
     conversion,
     customer,
+    exact_amount,
     invalid,
     money_account,
     open_period,
@@ -55,9 +56,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     open_period(tenant, day)
     currency = fields.get("currency") or party.currency or tenant.base_currency
     rate = conversion(tenant, currency, fields.get("exchange_rate"))
-    amount = Decimal(fields["amount"])
-    if round_money(amount, currency) != amount:
-        raise invalid("amount", f"has more decimals than {currency} allows")
+    amount = exact_amount(fields["amount"], currency)
     bank = money_account(tenant_id, fields["account_id"], find=uow.find)
     invoices = _allocatable(uow, party.id, currency, fields.get("allocations") or [], "allocations", day)
     allocated = sum((a for _, a in invoices), Decimal(0))

@@ -17,12 +17,12 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
 from ledgerline.domain.documents import posted, settlement
 from ledgerline.domain.journal import reversed_lines
-from ledgerline.domain.money import round_money
 from ledgerline.domain.refunds import Credit, Take, take_credit
 from ledgerline.ids import new_id
 from ledgerline.schemas.refunds import RefundOut
 from ledgerline.services.document_rules import (
     conversion,
+    exact_amount,
     invalid,
     money_account,
     open_period,
@@ -64,9 +64,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     named = _named_source(uow, party.id, fields)
     currency = fields.get("currency") or (named.currency if named else None) or party.currency or tenant.base_currency
     rate = conversion(tenant, currency, fields.get("exchange_rate"))
-    amount = Decimal(fields["amount"])
-    if round_money(amount, currency) != amount:
-        raise invalid("amount", f"has more decimals than {currency} allows")
+    amount = exact_amount(fields["amount"], currency)
     bank = money_account(tenant_id, fields["account_id"], find=uow.find)
     documents = [named] if named else _credit_documents(uow, party.id, currency, day)
     takes = take_credit([_credit(d) for d in documents], amount=amount, currency=currency, day=day,
