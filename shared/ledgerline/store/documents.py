@@ -181,10 +181,9 @@ class Allocation(MapAttribute):
     journal_entry_id = UnicodeAttribute()
 
 
-class Receipt(DocumentRecord):
-    PREFIX = "RCT"
-    LIST = "RECEIPTS"
-    NOUN = "receipt"
+class MoneyMovement(DocumentRecord):
+    """A posted document that moves money through a bank or cash account for a customer (receipts,
+    refunds): what they share, and their list order by date."""
 
     status = UnicodeAttribute()
     customer_id = UnicodeAttribute()
@@ -195,6 +194,18 @@ class Receipt(DocumentRecord):
     exchange_rate = DecimalAttribute()
     account_id = UnicodeAttribute()
     reference = UnicodeAttribute(null=True)
+    reversal_journal_entry_id = UnicodeAttribute(null=True)
+    reversed_at = UTCDateTimeAttribute(null=True)
+
+    def list_date(self) -> date:
+        return self.date
+
+
+class Receipt(MoneyMovement):
+    PREFIX = "RCT"
+    LIST = "RECEIPTS"
+    NOUN = "receipt"
+
     allocations = ListAttribute(of=Allocation)
     allocated_amount = DecimalAttribute()
     unallocated_amount = DecimalAttribute()
@@ -203,11 +214,6 @@ class Receipt(DocumentRecord):
     # receipt's rate); the piece of credit that uses the last of it takes all of this. None on old receipts.
     unallocated_base = DecimalAttribute(null=True)
     journal_entry_ids = ListAttribute(of=UnicodeAttribute)
-    reversal_journal_entry_id = UnicodeAttribute(null=True)
-    reversed_at = UTCDateTimeAttribute(null=True)
-
-    def list_date(self) -> date:
-        return self.date
 
     def assign_keys(self) -> None:
         super().assign_keys()

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute
 from pynamodb.expressions.condition import Condition
 
-from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.documents import DocumentRecord, dated_documents
+from ledgerline.store.attributes import DecimalAttribute
+from ledgerline.store.documents import MoneyMovement, dated_documents
 from ledgerline.store.records import Page
 
 
@@ -26,29 +26,15 @@ class RefundSource(MapAttribute):
     base_amount = DecimalAttribute()
 
 
-class Refund(DocumentRecord):
+class Refund(MoneyMovement):
     PREFIX = "RFD"
     LIST = "REFUNDS"
     NOUN = "refund"
 
-    status = UnicodeAttribute()
-    customer_id = UnicodeAttribute()
-    customer_name = UnicodeAttribute()
-    date = DateAttribute()
-    amount = DecimalAttribute()
-    currency = UnicodeAttribute()
-    exchange_rate = DecimalAttribute()
-    account_id = UnicodeAttribute()
-    reference = UnicodeAttribute(null=True)
     receipt_id = UnicodeAttribute(null=True)
     credit_note_id = UnicodeAttribute(null=True)
     sources = ListAttribute(of=RefundSource)
     journal_entry_id = UnicodeAttribute()
-    reversal_journal_entry_id = UnicodeAttribute(null=True)
-    reversed_at = UTCDateTimeAttribute(null=True)
-
-    def list_date(self) -> date:
-        return self.date
 
 
 def list_refunds(
