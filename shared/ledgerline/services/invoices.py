@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,7 +29,7 @@ from ledgerline.store.parties import Party
 from ledgerline.store.records import check_version
 from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
-from ledgerline.store.unit_of_work import DynamoUnitOfWork, UnitOfWork, open_unit
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 OPEN = invoice_rules.OPEN_STATUSES
 
@@ -189,14 +188,6 @@ def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
     stage_posting(uow, tenant, invoice)
     uow.commit()
     return represent(invoice)
-
-
-def posting_write(tenant: Tenant, invoice: Invoice) -> Callable[[Any], None]:
-    """What posting a draft writes, for a transaction a caller builds itself (a reminder's fee invoice is
-    posted in the reminder's transaction, which is not on the unit of work yet)."""
-    uow = DynamoUnitOfWork(tenant.id)
-    stage_posting(uow, tenant, invoice)
-    return uow.apply
 
 
 def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice) -> None:

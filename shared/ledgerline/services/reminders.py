@@ -16,8 +16,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import dunning
 from ledgerline.domain.documents import InvalidState, InvoiceStatus
@@ -32,19 +30,19 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.schemas.reminders import DunningPolicyOut, ReminderOut
 from ledgerline.services import invoices
-from ledgerline.services.document_rules import invalid, record_event
+from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
-from ledgerline.store.codes import find_by_code
+from ledgerline.store.codes import CodeGuard
 from ledgerline.store.documents import Invoice
 from ledgerline.store.dunning import DunningPolicy, StoredLevel, find_policy, save_policy
 from ledgerline.store.records import check_version, load
-from ledgerline.store.reminders import Reminder, add_reminder, find_reminder, reminders_of_invoice
-from ledgerline.store.table import commit
+from ledgerline.store.reminders import Reminder, ReminderPointer
 from ledgerline.store.tenants import Tenant, load_tenant
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 OPEN = invoice_rules.OPEN_STATUSES
 FEE_ACCOUNT_CODE = "4900"  # Other income, in the default chart
@@ -61,8 +59,8 @@ class Policy:
     stored: DunningPolicy | None = None
 
 
-def load_policy(tenant_id: str) -> Policy:
-    stored = find_policy(tenant_id)
+def load_policy(tenant_id: str, uow: UnitOfWork | None = None) -> Policy:
+    stored = find_policy(tenant_id) if uow is None else uow.find_at(DunningPolicy, DunningPolicy.key(tenant_id))
     if stored is None:
         return Policy(True, dunning.DEFAULT_LEVELS, None)
     levels = tuple(DunningLevel(int(s.level), int(s.days_after_due), s.title, s.message,
@@ -140,7 +138,9 @@ def process_invoice(tenant_id: str, invoice_id: str, day: date, policy: Policy, 
 
 
 def _process(tenant_id: str, invoice_id: str, day: date, policy: Policy, dry_run: bool = False) -> Outcome:
-    invoice = load(Invoice, tenant_id, invoice_id)
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Invoice, invoice_id)])
+    invoice = uow.load(Invoice, invoice_id)
     outcome = Outcome(invoice_id)
     if not state_of(invoice).overdue_on(day):
         return outcome
@@ -148,50 +148,47 @@ def _process(tenant_id: str, invoice_id: str, day: date, policy: Policy, dry_run
     mark = marking is not None
     level = None
     if policy.enabled and invoice.reminder_fee_for is None:  # fee invoices are not dunned themselves
-        level = dunning.due_level(policy.levels, _existing(tenant_id, invoice_id), invoice.due_date, day)
+        level = dunning.due_level(policy.levels, _existing(uow, invoice_id), invoice.due_date, day)
     if not mark and level is None:
         return outcome
-    tenant = load_tenant(tenant_id) if level is not None else None
+    tenant = uow.tenant() if level is not None else None
     outcome.marked_overdue = mark
-    outcome.reminder = _write(tenant, invoice, level, day, policy, marking=marking, dry_run=dry_run)
+    outcome.reminder = _write(uow, tenant, invoice, level, day, policy, marking=marking, dry_run=dry_run)
     return outcome
 
 
-def _existing(tenant_id: str, invoice_id: str) -> list[ExistingReminder]:
-    return [ExistingReminder(int(r.level), r.date) for r in reminders_of_invoice(tenant_id, invoice_id)]
+def _existing(uow: UnitOfWork, invoice_id: str) -> list[ExistingReminder]:
+    return [ExistingReminder(int(r.level), r.date) for r in uow.reminders_of_invoice(invoice_id)]
 
 
-def _write(tenant: Tenant | None, invoice: Invoice, level: DunningLevel | None, day: date, policy: Policy, *,
-           marking: Transition[InvoiceState] | None, dry_run: bool = False) -> Reminder | None:
-    """One transaction: the overdue mark and/or the reminder (and its fee invoice), conditional on the
-    invoice being exactly as read. A dry run returns the reminder it would create and writes nothing."""
+def _write(uow: UnitOfWork, tenant: Tenant | None, invoice: Invoice, level: DunningLevel | None, day: date,
+           policy: Policy, *, marking: Transition[InvoiceState] | None, dry_run: bool = False) -> Reminder | None:
+    """One transaction (the unit's commit): the overdue mark and/or the reminder (and its fee invoice),
+    conditional on the invoice being exactly as read. A dry run returns the reminder it would create and
+    writes nothing."""
     now = utc_now()
     reminder = _reminder(invoice, level, day, now) if level else None
     if dry_run:
         if reminder is not None and level is not None and level.fee and tenant is not None:
             reminder.fee, reminder.fee_currency = level.fee, tenant.base_currency
         return reminder
-    fee_write = None
-    if reminder is not None and level is not None and level.fee and tenant is not None:
-        fee_invoice, fee_write = _fee_invoice(tenant, invoice, reminder, level, day, policy)
-        reminder.fee, reminder.fee_currency = level.fee, tenant.base_currency
-        reminder.fee_invoice_id = fee_invoice.id
-
-    def write(tx: TransactWrite) -> None:
-        if marking is not None:
-            event = adopt(invoice, marking, now)
-            invoice.assign_keys()
-            tx.save(invoice)  # conditional on the version read
-            record_event(tx, invoice, event, InvoiceOut)
-        else:
-            tx.condition_check(Invoice, invoice.pk, invoice.sk, condition=Invoice.version == invoice.version)
-        if reminder is not None:
-            if fee_write is not None:
-                fee_write(tx)
-            add_reminder(tx, reminder)
-            record_event(tx, reminder, EventType.REMINDER_CREATED, ReminderOut)
-
-    commit(write)
+    if marking is not None:
+        event = adopt(invoice, marking, now)
+        uow.save_if_unchanged(invoice)  # conditional on the version read
+        uow.record_event(event, invoice, InvoiceOut)
+    else:
+        uow.check_unchanged(invoice)
+    if reminder is not None:
+        if level is not None and level.fee and tenant is not None:
+            fee_invoice = _fee_invoice(uow, tenant, invoice, reminder, level, day, policy)
+            reminder.fee, reminder.fee_currency = level.fee, tenant.base_currency
+            reminder.fee_invoice_id, reminder.fee_invoice_number = fee_invoice.id, fee_invoice.number
+        # the level's slot and the pointer are new items: the commit fails if the level is taken
+        uow.create(reminder)
+        uow.create(ReminderPointer(*ReminderPointer.key(reminder.tenant_id, reminder.id),
+                                   invoice_id=reminder.invoice_id, level=reminder.level))
+        uow.record_event(EventType.REMINDER_CREATED, reminder, ReminderOut)
+    uow.commit()
     return reminder
 
 
@@ -219,18 +216,19 @@ def _reminder(invoice: Invoice, level: DunningLevel, day: date, now: Any) -> Rem
     )
 
 
-def _fee_invoice(tenant: Tenant, invoice: Invoice, reminder: Reminder, level: DunningLevel, day: date,
-                 policy: Policy) -> tuple[Invoice, Any]:
+def _fee_invoice(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, reminder: Reminder, level: DunningLevel,
+                 day: date, policy: Policy) -> Invoice:
     """The fee as its own invoice to the same customer, in the base currency, without tax, posted in the
     reminder's transaction. It is an ordinary receivable: payable, allocatable, voidable (to waive it),
     and it shows in aged receivables, which a bare journal entry would not."""
-    account_id = policy.fee_account_id or _default_fee_account(tenant)
+    account_id = policy.fee_account_id or _default_fee_account(uow, tenant)
     priced = price_lines(
         tenant,
         [{"description": f"Reminder fee: {level.title} for invoice {invoice.number}", "quantity": Decimal(1),
           "unit_price": level.fee, "account_id": account_id}],
         currency=tenant.base_currency,
         prices_include_tax=False,
+        find=uow.find,
     )
     now = reminder.created_at
     fee_invoice = Invoice(
@@ -243,29 +241,25 @@ def _fee_invoice(tenant: Tenant, invoice: Invoice, reminder: Reminder, level: Du
         total=priced.totals.total, amount_paid=Decimal(0), amount_credited=Decimal(0),
         amount_due=priced.totals.total, reminder_fee_for=invoice.id,
     )
-    post = invoices.posting_write(tenant, fee_invoice)
-
-    def write(tx: TransactWrite) -> None:
-        post(tx)
-        reminder.fee_invoice_number = fee_invoice.number
-
-    return fee_invoice, write
+    invoices.stage_posting(uow, tenant, fee_invoice)  # numbered and posted in the reminder's transaction
+    return fee_invoice
 
 
-def _default_fee_account(tenant: Tenant) -> str:
-    try:
-        return find_by_code(Account, tenant.id, FEE_ACCOUNT_CODE).id
-    except NotFound:
-        return tenant.system_accounts.sales
+def _default_fee_account(uow: UnitOfWork, tenant: Tenant) -> str:
+    guard = CodeGuard.for_code(tenant.id, Account.PREFIX, FEE_ACCOUNT_CODE)
+    found = uow.find_at(CodeGuard, (guard.pk, guard.sk))
+    account = uow.find(Account, found.target_id) if found is not None else None
+    return account.id if account is not None else tenant.system_accounts.sales
 
 
 # ----------------------------------------------------------------------------------- the API's use
 
 
-def invoice_reminders(tenant_id: str, invoice_id: str) -> list[Reminder]:
+def invoice_reminders(tenant_id: str, invoice_id: str, uow: UnitOfWork | None = None) -> list[Reminder]:
     """The invoice's reminders by level (withdrawn ones left out); 404 for an unknown invoice."""
-    load(Invoice, tenant_id, invoice_id)
-    return [r for r in reminders_of_invoice(tenant_id, invoice_id) if not r.withdrawn]
+    uow = uow or open_unit(tenant_id)
+    uow.load(Invoice, invoice_id)
+    return [r for r in uow.reminders_of_invoice(invoice_id) if not r.withdrawn]
 
 
 def create_next(tenant_id: str, invoice_id: str, day: date | None,
@@ -278,20 +272,20 @@ def create_next(tenant_id: str, invoice_id: str, day: date | None,
 def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
     if day > today():  # it would mark the invoice overdue, and date the reminder, ahead of time
         raise invalid("date", f"must not be after today ({today().isoformat()})")
-    policy = load_policy(tenant_id)
-
     def run() -> Reminder:
-        invoice = load(Invoice, tenant_id, invoice_id)
+        uow = open_unit(tenant_id)
+        uow.prefetch([(Invoice, invoice_id)])
+        invoice = uow.load(Invoice, invoice_id)
         invoice_rules.require(state_of(invoice), OPEN, "remind a customer of")
         if invoice.reminder_fee_for is not None:
             raise InvalidState("This invoice charges a reminder fee; fee invoices are not reminded", param="id")
         marking = invoice_rules.mark_overdue(state_of(invoice), day)  # not overdue on `day`: 409 not_overdue
-        level = dunning.next_level(policy.levels, _existing(tenant_id, invoice_id))
+        policy = load_policy(tenant_id, uow)
+        level = dunning.next_level(policy.levels, _existing(uow, invoice_id))
         if level is None:
             raise InvalidState(f"Every level of the dunning policy ({len(policy.levels)}) was already used for "
                                "this invoice", param="level", code="dunning_exhausted")
-        tenant = load_tenant(tenant_id)
-        reminder = _write(tenant, invoice, level, day, policy, marking=marking)
+        reminder = _write(uow, uow.tenant(), invoice, level, day, policy, marking=marking)
         assert reminder is not None
         return reminder
 
@@ -300,11 +294,12 @@ def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
 
 def mark_sent(tenant_id: str, reminder_id: str) -> Reminder:
     def run() -> Reminder:
-        reminder = find_reminder(tenant_id, reminder_id)
+        uow = open_unit(tenant_id)
+        reminder = uow.find_reminder(reminder_id)
         sending = reminder_rules.send(_state(reminder))
         if sending is not None:
             reminder.sent_at = reminder.updated_at = utc_now()
-            _save_with_event(reminder, sending.event)
+            _save_with_event(uow, reminder, sending.event)
         return reminder
 
     return retrying(run)
@@ -313,12 +308,13 @@ def mark_sent(tenant_id: str, reminder_id: str) -> Reminder:
 def delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Reminder:
     """Withdraw the most recent reminder, if it was not sent. Its fee invoice is voided first; the
     level stays used, so the job moves on to the next level when that one is due."""
-    reminder = find_reminder(tenant_id, reminder_id)
+    uow = open_unit(tenant_id)
+    reminder = uow.find_reminder(reminder_id)
     check_version(reminder, expected_version)
-    latest = max(invoice_reminders(tenant_id, reminder.invoice_id), key=lambda r: int(r.level))
+    latest = max(invoice_reminders(tenant_id, reminder.invoice_id, uow), key=lambda r: int(r.level))
     withdrawal = reminder_rules.withdraw(_state(reminder), int(latest.level))
     if reminder.fee_invoice_id:
-        fee_invoice = load(Invoice, tenant_id, reminder.fee_invoice_id)
+        fee_invoice = uow.load(Invoice, reminder.fee_invoice_id)
         if fee_invoice.status != InvoiceStatus.VOIDED:
             try:
                 invoices.void(tenant_id, fee_invoice.id, max(today(), fee_invoice.issue_date))
@@ -326,17 +322,14 @@ def delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Re
                 raise InvalidState(f"The reminder's fee invoice {fee_invoice.number} cannot be voided: {exc.message}",
                                    param="id") from exc
     reminder.deleted_at = reminder.updated_at = utc_now()
-    _save_with_event(reminder, withdrawal.event)
+    _save_with_event(uow, reminder, withdrawal.event)
     return reminder
 
 
-def _save_with_event(reminder: Reminder, event_type: EventType) -> None:
-    def write(tx: TransactWrite) -> None:
-        reminder.assign_keys()
-        tx.save(reminder)
-        record_event(tx, reminder, event_type, ReminderOut)
-
-    commit(write)
+def _save_with_event(uow: UnitOfWork, reminder: Reminder, event_type: EventType) -> None:
+    uow.save_if_unchanged(reminder)  # conditional on the version read; a withdrawn one leaves the list
+    uow.record_event(event_type, reminder, ReminderOut)
+    uow.commit()
 
 
 def _state(reminder: Reminder) -> reminder_rules.ReminderState:

@@ -24,8 +24,10 @@ from ledgerline.store.events import Event
 from ledgerline.store.item_size import check_item
 from ledgerline.store.ledger import Balance, LedgerLine, TaxTotal
 from ledgerline.store.records import tenant_partition
+from ledgerline.store.reminders import Reminder
 from ledgerline.store.table import Contention, TableModel
 from ledgerline.store.unit_of_work import (
+    CheckUnchanged,
     Create,
     Delete,
     PostEntry,
@@ -118,11 +120,18 @@ class MemoryUnitOfWork(StagedUnitOfWork):
     def _raw(self, pk: str, sk: str) -> dict[str, Any] | None:
         return self.table.items.get((pk, sk))
 
+    def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]:
+        prefix = f"{Reminder.PREFIX}#"
+        pk = Reminder.partition(self.tenant_id, invoice_id)
+        return [Reminder.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
+                if p == pk and sk.startswith(prefix)]
+
     def commit(self) -> None:
         """Check every condition, then write everything; or write nothing and raise Contention."""
         items = self.table.items
         puts: list[tuple[TableModel, Any]] = []  # (item, condition: a callable on the stored data)
         deletes: list[tuple[Key, int | None]] = []
+        checks: list[tuple[Key, int | None]] = []
         increments: list[Any] = []
         versioned: list[TableModel] = []
         for write in self.writes:
@@ -137,6 +146,8 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 versioned.append(write.entity)
             elif isinstance(write, Delete):
                 deletes.append((_key(write.entity), write.entity.version))
+            elif isinstance(write, CheckUnchanged):
+                checks.append((_key(write.entity), write.entity.version))
             elif isinstance(write, TakeNumber):
                 last = write.expected_last
                 puts.append((write.item(), lambda stored, last=last: (int(stored["last"]["N"]) if stored else 0)
@@ -150,6 +161,7 @@ class MemoryUnitOfWork(StagedUnitOfWork):
             elif isinstance(write, RecordEvent):
                 puts.append((write.event(), lambda stored: stored is None))
         keys = [_key(item) for item, _ in puts] + [key for key, _ in deletes]
+        keys += [key for key, _ in checks]
         keys += [(increment.pk, increment.sk) for increment in increments]
         if len(keys) != len(set(keys)):
             raise ValueError("a transaction may not touch one item twice")  # DynamoDB's ValidationException
@@ -163,7 +175,7 @@ class MemoryUnitOfWork(StagedUnitOfWork):
             check_item(data, _noun(item))
             serialized.append(data)
         held = all(condition(items.get(_key(item))) for item, condition in puts)
-        held = held and all(_version(items.get(key)) == version for key, version in deletes)
+        held = held and all(_version(items.get(key)) == version for key, version in deletes + checks)
         if not held:
             raise Contention("ConditionalCheckFailed")
         for (item, _), data in zip(puts, serialized, strict=True):

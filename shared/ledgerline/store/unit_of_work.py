@@ -1,8 +1,9 @@
 """The unit of work: what a use case reads and writes, said in domain terms, committed as ONE transaction.
 
 Services open one per attempt (`open_unit(tenant_id)`), read through it (`tenant`, `load`, `find`,
-`last_number`; `prefetch` reads what is known up front in one BatchGetItem), stage their writes (`create`,
-`save_if_unchanged`, `delete`, `take_number`, `post_entry`, `record_event`) and `commit()`: the store turns
+`last_number`, `find_at`, `find_reminder`, `reminders_of_invoice`; `prefetch` reads what is known up front
+in one BatchGetItem), stage their writes (`create`, `save_if_unchanged`, `check_unchanged` (a condition
+only), `delete`, `take_number`, `post_entry`, `record_event`) and `commit()`: the store turns
 them into exactly one TransactWriteItems with its conditions and the projections of every posted entry
 (`ledger.posting_items`). A condition that does not hold, or a conflicting transaction, is `Contention`
 (the use case re-reads and retries); an item too large is 422 `document_too_large`, before anything is
@@ -30,10 +31,12 @@ from ledgerline.domain.journal import JournalLine
 from ledgerline.store.events import new_event, snapshot
 from ledgerline.store.ledger import JournalEntry, NumberSeries, Posting, posting_items, write_posting
 from ledgerline.store.records import TenantRecord
+from ledgerline.store.reminders import Reminder, ReminderPointer, reminders_of_invoice
 from ledgerline.store.table import TableModel, commit, connection
 from ledgerline.store.tenants import Tenant
 
 R = TypeVar("R", bound=TenantRecord)
+M = TypeVar("M", bound=TableModel)
 TaxLines = dict[str, tuple[Decimal, Decimal]]  # tax code id → (taxable, tax), base currency
 MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES = 2048, 1024  # DynamoDB's limits on a key's values
 
@@ -49,6 +52,10 @@ class UnitOfWork(Protocol):
     def load(self, model: type[R], record_id: str) -> R: ...
     def find(self, model: type[R], record_id: str) -> R | None: ...
     def last_number(self, series: str, year: int) -> int: ...
+    def find_at(self, model: type[M], key: tuple[str, str]) -> M | None: ...
+    def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]: ...
+    def find_reminder(self, reminder_id: str) -> Reminder: ...
+    def check_unchanged(self, entity: TableModel) -> None: ...
     def create(self, entity: TableModel) -> None: ...
     def save_if_unchanged(self, entity: TableModel) -> None: ...
     def delete(self, entity: TableModel) -> None: ...
@@ -74,6 +81,13 @@ class Save:
 
 
 class Delete:
+    def __init__(self, entity: TableModel) -> None:
+        self.entity = entity
+
+
+class CheckUnchanged:
+    """A condition only: the versioned entity is still at the version that was read (nothing is written)."""
+
     def __init__(self, entity: TableModel) -> None:
         self.entity = entity
 
@@ -129,6 +143,9 @@ class StagedUnitOfWork:
 
     def delete(self, entity: TableModel) -> None:
         self.writes.append(Delete(entity))
+
+    def check_unchanged(self, entity: TableModel) -> None:
+        self.writes.append(CheckUnchanged(entity))
 
     def take_number(self, series: str, year: int, expected_last: int) -> int:
         self.writes.append(TakeNumber(self.tenant_id, series, year, expected_last))
@@ -196,6 +213,25 @@ class StagedUnitOfWork:
         found = self._get(NumberSeries, *NumberSeries.key(self.tenant_id, series, year))
         return 0 if found is None else int(found.last)
 
+    def find_at(self, model: type[M], key: tuple[str, str]) -> M | None:
+        """The item at a key the store's model names (a singleton, a code guard), or None."""
+        return self._get(model, *key)
+
+    def find_reminder(self, reminder_id: str) -> Reminder:
+        """The reminder with this id, through its pointer; NotFound when withdrawn or unknown."""
+        missing = NotFound(f"No such reminder: '{reminder_id}'", param="id")
+        pointer = self._get(ReminderPointer, *ReminderPointer.key(self.tenant_id, reminder_id))
+        if pointer is None:
+            raise missing
+        reminder = self._get(Reminder, *Reminder.slot(self.tenant_id, pointer.invoice_id, int(pointer.level)))
+        if reminder is None or reminder.id != reminder_id or reminder.withdrawn:
+            raise missing
+        return reminder
+
+    def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]:
+        """Every reminder of an invoice by level, withdrawn ones included (they hold their level)."""
+        raise NotImplementedError
+
 
 class DynamoUnitOfWork(StagedUnitOfWork):
     """The unit of work on the table: consistent reads, one TransactWriteItems at commit."""
@@ -228,6 +264,9 @@ class DynamoUnitOfWork(StagedUnitOfWork):
                     self.cache[(item["PK"]["S"], item["SK"]["S"])] = item
                 pending = answer.get("UnprocessedKeys", {}).get(table.table_name, {}).get("Keys", [])
 
+    def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]:
+        return reminders_of_invoice(self.tenant_id, invoice_id)
+
     def apply(self, tx: TransactWrite) -> None:
         """Add every staged write to a transaction (a caller that adds its own items to the same one)."""
         for write in self.writes:
@@ -244,6 +283,10 @@ class DynamoUnitOfWork(StagedUnitOfWork):
             tx.save(write.entity)  # conditional on the version that was read
         elif isinstance(write, Delete):
             tx.delete(write.entity)  # conditional on the version that was read
+        elif isinstance(write, CheckUnchanged):
+            model = type(write.entity)
+            tx.condition_check(model, write.entity.pk, write.entity.sk,
+                               condition=model.version == write.entity.version)
         elif isinstance(write, TakeNumber):
             condition = (NumberSeries.last == write.expected_last if write.expected_last
                          else NumberSeries.pk.does_not_exist())
