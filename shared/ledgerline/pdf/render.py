@@ -78,8 +78,31 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    # Everything a user typed is escaped: it is text, never markup.
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    # Everything a user typed is escaped: it is text, never markup. Runs the style's font lacks (CJK) are set
+    # in the CJK font, registered on the first document that has one.
+    return Paragraph(_markup(text).replace("\n", "<br/>"), style)
+
+
+def _markup(text: str) -> str:
+    parts = []
+    for font, part in fonts.runs(text):
+        if font is None:
+            parts.append(escape(part))
+        else:
+            parts.append(f'<font face="{fonts.register_cjk()}">{escape(part)}</font>')
+    return "".join(parts)
+
+
+def _draw(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, right: bool = False) -> None:
+    """drawString / drawRightString for text a user typed: CJK runs in the CJK font, the rest in `font`."""
+    pieces = [(fonts.register_cjk() if run_font else font, part) for run_font, part in fonts.runs(text)]
+    if right:
+        x -= sum(canvas.stringWidth(part, name, size) for name, part in pieces)
+    line = canvas.beginText(x, y)
+    for name, part in pieces:
+        line.setFont(name, size)
+        line.textOut(part)
+    canvas.drawText(line)
 
 
 # ---------------------------------------------------------------------------------------- story
@@ -217,14 +240,13 @@ def _numbered_canvas(doc: PdfDocument) -> type[Canvas]:
             self.setLineWidth(0.6)
             self.line(MARGIN, BOTTOM - 6 * mm, PAGE_WIDTH - MARGIN, BOTTOM - 6 * mm)
             self.setFillColor(MUTED)
+            _draw(self, MARGIN, BOTTOM - 10 * mm, footer, text, 7.5)
             self.setFont(text, 7.5)
-            self.drawString(MARGIN, BOTTOM - 10 * mm, footer)
             self.drawRightString(PAGE_WIDTH - MARGIN, BOTTOM - 10 * mm, f"Page {number} of {total}")
             if number > 1:
                 top = PAGE_HEIGHT - MARGIN
                 self.setFillColor(INK)
-                self.setFont(text, 10)
-                self.drawString(MARGIN, top - 10, doc.issuer.name)
+                _draw(self, MARGIN, top - 10, doc.issuer.name, text, 10)
                 self.setFont(label, 9)
                 self.setFillColor(ACCENT)
                 self.drawRightString(PAGE_WIDTH - MARGIN, top - 10, f"{doc.title.upper()} {doc.number}")
