@@ -1,5 +1,9 @@
 """PDF rendering figures: first render in a fresh process, warm renders, file sizes, the layer size it adds.
 
+The 10-line and 100-line invoices have European names only ("Zürich", "Łódź", "Ελλάδα", "Москва"): they are set
+in Noto Sans and never load the CJK font. A third 10-line invoice names a customer in Tokyo (東京): its first
+render in the same process adds parsing Noto Sans CJK (once per process), reported apart.
+
 Run `.venv/bin/python -m bench.pdf` (needs network to PyPI for the layer size, as `sam build` would);
 writes docs/benchmarks-pdf.md. No database: documents are built in memory.
 """
@@ -19,7 +23,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "benchmarks-pdf.md"
-LAYER_PACKAGES = ("reportlab==5.1.0", "paperang-p2-fonts-cjk==0.1.0")
+LAYER_REQUIREMENTS = ROOT / "layers" / "pdf" / "requirements.txt"
 RUNS = 5  # fresh processes
 WARM = 30  # renders per process after the first
 
@@ -27,7 +31,7 @@ WARM = 30  # renders per process after the first
 PROBE = r'''
 import json, resource, sys, time
 from bench.pdf import sample_documents
-small, large = sample_documents()  # the records and views (PynamoDB models): imported by every function anyway
+small, large, cjk = sample_documents()  # the records and views (PynamoDB models): imported by every function anyway
 rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()
 from ledgerline.pdf.render import render
@@ -42,7 +46,13 @@ for _ in range(WARM):
     a = time.perf_counter(); render(small); warm_small.append(time.perf_counter() - a)
 for _ in range(max(3, WARM // 5)):
     a = time.perf_counter(); big = render(large); warm_large.append(time.perf_counter() - a)
-print(json.dumps({"import": t1 - t0, "first": t2 - t1, "font": tf - t1,
+c0 = time.perf_counter()
+render(cjk)
+c1 = time.perf_counter()
+warm_cjk = []
+for _ in range(max(3, WARM // 5)):
+    a = time.perf_counter(); render(cjk); warm_cjk.append(time.perf_counter() - a)
+print(json.dumps({"import": t1 - t0, "first": t2 - t1, "font": tf - t1, "first_cjk": c1 - c0, "warm_cjk": warm_cjk,
                   "warm_small": warm_small, "warm_large": warm_large,
                   "size_small": len(first), "size_large": len(big), "same": render(small) == first,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -51,7 +61,8 @@ print(json.dumps({"import": t1 - t0, "first": t2 - t1, "font": tf - t1,
 
 
 def sample_documents():  # type: ignore[no-untyped-def]
-    """A 10-line and a 100-line invoice with non-Latin-1 names, as the PDF renderer gets them."""
+    """A 10-line and a 100-line invoice with European non-Latin-1 names, and a 10-line one with a CJK name, as the
+    PDF renderer gets them."""
     from datetime import date
     from decimal import Decimal
 
@@ -64,10 +75,12 @@ def sample_documents():  # type: ignore[no-untyped-def]
                     tax_id="CHE-123.456.789 MWST", address=Address(line1="Bahnhofstrasse 1", postal_code="8001",
                                                                    city="Zürich", country="CH"),
                     bank_details=BankDetails(iban="CH93 0076 2011 6238 5295 7", bic="ZKBKCHZZ80A"))
-    party = Party(id="pty_b", tenant_id="ten_b", name="Łódź 東京 Trading", kind="customer",
-                  address=Address(line1="ul. Piotrkowska 10", city="Łódź", country="PL"))
+    party = Party(id="pty_b", tenant_id="ten_b", name="Łódź Trading Ελλάδα", kind="customer",
+                  address=Address(line1="Тверская улица 1", city="Москва", country="RU"))
+    tokyo = Party(id="pty_t", tenant_id="ten_b", name="東京 Trading KK", kind="customer",
+                  address=Address(line1="丸の内1-1", city="東京", country="JP"))
 
-    def invoice(count: int) -> Invoice:
+    def invoice(count: int, party: Party = party) -> Invoice:
         lines = [DocumentLine(description=f"Consulting, line {n}", quantity=Decimal(10), unit_price=Decimal(100),
                               account_id="acc", tax_code_id="txc", tax_rate=Decimal("8.1"),
                               net_amount=Decimal(1000), tax_amount=Decimal(81), amount=Decimal(1081))
@@ -83,7 +96,8 @@ def sample_documents():  # type: ignore[no-untyped-def]
                        issue_date=date(2030, 1, 10), due_date=date(2030, 2, 9), prices_include_tax=False,
                        amount_paid=Decimal(0), amount_credited=Decimal(0), amount_due=net + tax)
 
-    return (views.invoice_document(tenant, invoice(10), party), views.invoice_document(tenant, invoice(100), party))
+    return (views.invoice_document(tenant, invoice(10), party), views.invoice_document(tenant, invoice(100), party),
+            views.invoice_document(tenant, invoice(10, tokyo), tokyo))
 
 
 def fresh_process_runs() -> list[dict[str, Any]]:
@@ -97,11 +111,11 @@ def fresh_process_runs() -> list[dict[str, Any]]:
 
 
 def layer_size() -> dict[str, Any]:
-    """Install what the renderer adds to the dependencies layer, for Lambda's arm64 Python 3.13."""
+    """Build the PDF layer as `sam build` does (layers/build.py), for Lambda's arm64 Python 3.13."""
     with tempfile.TemporaryDirectory() as target:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", target, "--platform",
-                        "manylinux2014_aarch64", "--python-version", "3.13", "--implementation", "cp",
-                        "--only-binary=:all:", *LAYER_PACKAGES], check=True)
+        from layers import build
+
+        build.build("pdf", Path(target))
         sizes: dict[str, int] = {}
         for entry in Path(target).iterdir():
             if entry.name.endswith(".dist-info") or entry.name == "bin":
