@@ -14,7 +14,8 @@ from ledgerline import observability
 from tests.conftest import ROOT
 
 # Modules a cold start must not pay for unless the request needs them
-HEAVY = ("aws_xray_sdk", "aws_lambda_powertools.utilities.idempotency", "boto3", "reportlab")
+HEAVY = ("aws_xray_sdk", "aws_lambda_powertools.utilities.idempotency", "boto3", "reportlab", "ledgerline.pdf",
+         "ledgerline.services.pdfs")
 PROBE = """
 import json, sys
 import {module}
@@ -24,7 +25,7 @@ print(json.dumps({{"modules": sorted(m for m in sys.modules if m.startswith({hea
 """
 
 
-@pytest.mark.parametrize("function", ["invoices", "parties", "reports", "tenant"])
+@pytest.mark.parametrize("function", ["invoices", "credit_notes", "reminders", "parties", "reports", "tenant"])
 def test_importing_a_function_loads_no_tracing_sdk_idempotency_or_pdf_library(function):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POWERTOOLS_", "LAMBDA_"))}
     env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'shared'}"
