@@ -59,3 +59,14 @@ def test_the_tracer_is_built_only_where_it_traces(monkeypatch):
         assert isinstance(observability.tracer(), FakeTracer) is expected
     assert built == ["ledgerline"]
     observability.tracer.cache_clear()
+
+
+@pytest.mark.parametrize("function", ["invoices", "parties", "reports"])
+def test_an_api_function_does_not_load_the_key_lookup_the_authorizer_already_ran(function):
+    # In AWS the authorizer function authenticates; the API functions read its result from the request context
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POWERTOOLS_", "LAMBDA_"))}
+    env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'shared'}"
+    probe = f"import sys, functions.{function}.app; print('ledgerline.services.api_keys' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "False"
