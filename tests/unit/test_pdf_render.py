@@ -259,3 +259,10 @@ def test_a_swiss_invoice_shows_the_vat_numbers_and_a_foreign_customers_country()
     assert "VAT no. CHE-123.456.789 MWST" in text
     assert "VAT ID PL1234567890" in text  # the Polish customer's EU VAT number
     assert "90-001 Łódź" in text and "Poland" in text and "8001 Zürich" in text and "Switzerland" in text
+
+
+def test_the_renderer_uses_reportlabs_c_accelerators():
+    # rl-accel (in the PDF layer and the dev install): pure-Python number formatting doubled a warm render
+    from reportlab.lib import rl_accel
+
+    assert rl_accel.fp_str.__module__ == "_rl_accel"
