@@ -268,16 +268,16 @@ def test_the_renderer_uses_reportlabs_c_accelerators():
     assert rl_accel.fp_str.__module__ == "_rl_accel"
 
 
-def test_plain_text_skips_the_markup_parser_and_gives_the_same_bytes(monkeypatch):
+def test_the_fast_paths_plain_text_and_one_line_break_per_width_give_the_same_bytes(monkeypatch):
     from ledgerline.pdf import render as renderer
 
     spaced = invoice(lines=3)
     for line, description in zip(spaced.lines, ("  two  spaces  ", "R&D <b>not bold</b>", "Zeile 1\nZeile 2"),
                                  strict=True):
         line.description = description
-    documents = [views.invoice_document(tenant(), invoice(lines=30), customer()),
+    documents = [views.invoice_document(tenant(), invoice(lines=120), customer()),
                  views.invoice_document(au_tenant(), invoice(currency="AUD"), None),
                  views.invoice_document(de_tenant(), spaced, local_customer("DE", city="Köln"))]
     fast = [render(document) for document in documents]
-    monkeypatch.setattr(renderer, "FAST_PLAIN_TEXT", False)
+    monkeypatch.setattr(renderer, "FAST_PATHS", False)
     assert [render(document) for document in documents] == fast

@@ -84,19 +84,33 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 MARKUP = re.compile(r"[<>&\n]")  # what escaping or a line break would turn into markup
-FAST_PLAIN_TEXT = True  # tests turn it off to check that both ways give the same bytes
+FAST_PATHS = True  # tests turn it off to check that both ways give the same bytes
+
+
+class _Paragraph(Paragraph):
+    """A paragraph that breaks its lines once per width: tables wrap every cell two or three times (to size the
+    rows, then to draw), and line breaking depends on the width alone."""
+
+    _wrapped_width: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+        if FAST_PATHS and availWidth == self._wrapped_width:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth
+        return size
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     # Everything a user typed is escaped: it is text, never markup. Runs the style's font lacks (CJK) are set
     # in the CJK font, registered on the first document that has one.
-    if FAST_PLAIN_TEXT and not MARKUP.search(text) and not fonts.needs_cjk(text):
+    if FAST_PATHS and not MARKUP.search(text) and not fonts.needs_cjk(text):
         cleaned = cleanBlockQuotedText(text)
         if cleaned:
             # Plain text in one font (most cells): the one fragment ReportLab's markup parser would make, without
             # running the parser (a fifth of a warm render)
-            return Paragraph(cleaned, style, frags=[_plain_fragment(style).clone(text=cleaned, us_lines=[], link=[])])
-    return Paragraph(_markup(text).replace("\n", "<br/>"), style)
+            return _Paragraph(cleaned, style, frags=[_plain_fragment(style).clone(text=cleaned, us_lines=[], link=[])])
+    return _Paragraph(_markup(text).replace("\n", "<br/>"), style)
 
 
 @cache
