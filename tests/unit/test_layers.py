@@ -67,3 +67,11 @@ def test_the_fonts_are_noto_with_their_licences():
 def test_the_tests_run_against_the_aws_sdk_version_pinned_for_the_runtime():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert re.search(r'"boto3==[\d.]+"', pyproject)
+
+
+def test_the_build_drops_what_the_runtime_provides_and_keeps_the_rest(tmp_path):
+    for name in ("boto3", "botocore-1.44.18.dist-info", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3",
+                 "python_dateutil-2.9.0.dist-info"):
+        assert build._runtime_provided(tmp_path / name), name
+    for name in ("pynamodb", "pydantic", "fastapi-0.165.0.dist-info", "reportlab", "ledgerline_fonts"):
+        assert not build._runtime_provided(tmp_path / name), name
