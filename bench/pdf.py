@@ -112,18 +112,19 @@ def fresh_process_runs() -> list[dict[str, Any]]:
 
 def layer_size() -> dict[str, Any]:
     """Build the PDF layer as `sam build` does (layers/build.py), for Lambda's arm64 Python 3.13."""
-    with tempfile.TemporaryDirectory() as target:
+    with tempfile.TemporaryDirectory() as folder:
         from layers import build
 
-        build.build("pdf", Path(target))
+        built = build.build("pdf", Path(folder) / "layer")  # the layer's python/ folder
+        target = str(built.parent)
         sizes: dict[str, int] = {}
-        for entry in Path(target).iterdir():
+        for entry in built.iterdir():
             if entry.name.endswith(".dist-info") or entry.name == "bin":
                 continue
             files = [entry] if entry.is_file() else [p for p in entry.rglob("*") if p.is_file()]
             sizes[entry.name] = sum(p.stat().st_size for p in files)
         total = sum(p.stat().st_size for p in Path(target).rglob("*") if p.is_file())
-        zipped = Path(target) / "layer.zip"
+        zipped = Path(folder) / "layer.zip"
         subprocess.run(["python3", "-m", "zipfile", "-c", str(zipped), *[str(p) for p in Path(target).iterdir()]],
                        check=True, capture_output=True)
         return {"total": total, "zipped": zipped.stat().st_size, "parts": sizes}
