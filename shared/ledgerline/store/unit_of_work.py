@@ -9,6 +9,12 @@ them into exactly one TransactWriteItems with its conditions and the projections
 (the use case re-reads and retries); an item too large is 422 `document_too_large`, before anything is
 written. Nothing outside the store builds a key or a DynamoDB expression.
 
+An Idempotency-Key rides along (`store/idempotency.py`): a unit opened while `once` claims a key for its
+tenant reads the key's record with its first read (an existing record is `Replay`, before anything runs)
+and its commit puts the completed record, conditional on no record, in the same transaction; the response
+it stores is the record named by `respond(schema, record)`, or the only event's record, as it will read
+once committed (`snapshot`). Losing that condition to a concurrent duplicate is `Replay` of the winner.
+
 `DynamoUnitOfWork` is the real one; `store/memory.py` keeps the same semantics in memory for unit tests.
 `using(factory)` makes `open_unit` hand out another kind (the unit tests' in-memory one).
 """
@@ -29,10 +35,11 @@ from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
 from ledgerline.store.events import new_event, snapshot
+from ledgerline.store.idempotency import IdempotencyRecord, Replay, current_claim, find_record, not_taken
 from ledgerline.store.ledger import JournalEntry, NumberSeries, Posting, posting_items, write_posting
 from ledgerline.store.records import TenantRecord
 from ledgerline.store.reminders import Reminder, ReminderPointer, reminders_of_invoice
-from ledgerline.store.table import TableModel, commit, connection
+from ledgerline.store.table import Contention, TableModel, cancellation_codes, commit, connection
 from ledgerline.store.tenants import Tenant
 
 R = TypeVar("R", bound=TenantRecord)
@@ -62,6 +69,7 @@ class UnitOfWork(Protocol):
     def take_number(self, series: str, year: int, expected_last: int) -> int: ...
     def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None: ...
     def record_event(self, type: EventType, record: Any, schema: Any) -> None: ...
+    def respond(self, schema: Any, record: Any) -> None: ...
     def commit(self) -> None: ...
 
 
@@ -133,6 +141,8 @@ class StagedUnitOfWork:
         self.tenant_id = tenant_id
         self.writes: list[Any] = []
         self.cache: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self.claim = current_claim(tenant_id)  # the Idempotency-Key the use case answers, if any
+        self.response: tuple[Any, Any] | None = None
 
     # writes
     def create(self, entity: TableModel) -> None:
@@ -157,6 +167,30 @@ class StagedUnitOfWork:
     def record_event(self, type: EventType, record: Any, schema: Any) -> None:
         self.writes.append(RecordEvent(type, record, schema))
 
+    def respond(self, schema: Any, record: Any) -> None:
+        """Name what the use case answers (`schema` of `record`), for its Idempotency-Key's record; without
+        it, the record of the one event staged (none when several are)."""
+        self.response = (schema, record)
+
+    def claim_record(self) -> IdempotencyRecord | None:
+        """The completed idempotency record this commit puts, if a key is claimed and the response is known.
+        Built after every write is staged: the response as the records will read once committed."""
+        claim = self.claim
+        if claim is None or claim.stored is not None:
+            return None
+        if self.response is not None:
+            schema, record = self.response
+        else:
+            events = [write for write in self.writes if isinstance(write, RecordEvent)]
+            if len(events) != 1:
+                return None  # `once` puts the record after the commit
+            schema, record = events[0].schema, events[0].record
+        return claim.record(snapshot(schema, record))
+
+    def claim_committed(self, record: IdempotencyRecord | None) -> None:
+        if record is not None and self.claim is not None:
+            self.claim.stored = record.stored()
+
     # reads
     def _raw(self, pk: str, sk: str) -> dict[str, Any] | None:
         raise NotImplementedError
@@ -167,7 +201,12 @@ class StagedUnitOfWork:
 
     def _fetch_possible(self, keys: list[tuple[str, str]]) -> None:
         """Fetch the keys an item can have; one longer than DynamoDB allows (an id no record has, from the
-        request) is simply missing, never a database error."""
+        request) is simply missing, never a database error. The first fetch also reads the claimed
+        Idempotency-Key's record: one that exists is replayed instead (`Replay`)."""
+        claim = self.claim if self.claim is not None and self.claim.stored is None else None
+        claimed = claim.item_key() if claim is not None else None
+        if claimed is not None and claimed not in self.cache:
+            keys = [*keys, claimed]
         possible = []
         for pk, sk in keys:
             if len(pk.encode()) > MAX_PARTITION_KEY_BYTES or len(sk.encode()) > MAX_SORT_KEY_BYTES:
@@ -176,6 +215,10 @@ class StagedUnitOfWork:
                 possible.append((pk, sk))
         if possible:
             self._fetch(possible)
+        if claim is not None and claimed is not None:
+            found = claim.found(self.cache.get(claimed))
+            if found is not None:
+                raise Replay(found)
 
     def _get(self, model: type[Any], pk: str, sk: str) -> Any | None:
         if (pk, sk) not in self.cache:
@@ -267,10 +310,15 @@ class DynamoUnitOfWork(StagedUnitOfWork):
     def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]:
         return reminders_of_invoice(self.tenant_id, invoice_id)
 
-    def apply(self, tx: TransactWrite) -> None:
-        """Add every staged write to a transaction (a caller that adds its own items to the same one)."""
+    def apply(self, tx: TransactWrite) -> IdempotencyRecord | None:
+        """Add every staged write to a transaction (a caller that adds its own items to the same one), and
+        the claimed key's record last (its old image comes back if its condition fails)."""
         for write in self.writes:
             self._apply_one(tx, write)
+        record = self.claim_record()
+        if record is not None and self.claim is not None:
+            tx.save(record, condition=not_taken(self.claim.at), return_values="ALL_OLD")
+        return record
 
     @staticmethod
     def _apply_one(tx: TransactWrite, write: Any) -> None:
@@ -298,8 +346,29 @@ class DynamoUnitOfWork(StagedUnitOfWork):
 
     def commit(self) -> None:
         if self.writes:
-            commit(self.apply)
+            try:
+                self.claim_committed(commit(self.apply))
+            except Contention as exc:
+                self._replay_if_key_taken(exc)
+                raise
         self.writes = []
+
+    def _replay_if_key_taken(self, exc: Contention) -> None:
+        """A duplicate with the same key committed first: its record failed our condition; replay it."""
+        claim = self.claim
+        if claim is None or claim.stored is not None:
+            return
+        pk, sk = claim.item_key()
+        for reason in getattr(exc.__cause__, "cancellation_reasons", None) or []:
+            item = getattr(reason, "raw_item", None) if reason else None
+            if item and item.get("PK", {}).get("S") == pk and item.get("SK", {}).get("S") == sk:
+                found = claim.found(item)
+                if found is not None:
+                    raise Replay(found) from exc
+        if "ConditionalCheckFailed" in cancellation_codes(exc.__cause__):  # no old image came back: read it
+            found = find_record(claim.tenant_id, claim.key, claim.at)
+            if found is not None:
+                raise Replay(found) from exc
 
 
 def _versioned(entity: TableModel) -> bool:
