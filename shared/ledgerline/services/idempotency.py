@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledgerline.clock import utc_now
-from ledgerline.domain.errors import ValidationFailed
+from ledgerline.domain.errors import LedgerlineError, ServiceUnavailable, ValidationFailed
 from ledgerline.observability import logger
 from ledgerline.store.idempotency import (
     Claim,
@@ -37,6 +37,7 @@ from ledgerline.store.idempotency import (
     put_after,
     record_size,
 )
+from ledgerline.store.unit_of_work import open_unit
 
 EXPIRES_AFTER_SECONDS = 24 * 3600
 REFERENCE = "idempotent_reference"
@@ -114,7 +115,16 @@ def once(
                 found = find_record(tenant_id, key, claim.at)
                 if found is not None:
                     raise Replay(found)
-            result = run()
+            try:
+                result = run()
+            except LedgerlineError as refused:
+                # A batched read is not a snapshot: a duplicate that committed while this one read can leave
+                # it seeing the duplicate's effects (the credit taken, the invoice posted) but not yet its
+                # record. A refusal therefore looks for the record once more before it is answered.
+                if isinstance(refused, ServiceUnavailable) or claim.stored is not None:
+                    raise
+                open_unit(tenant_id).prefetch()  # reads the key's record with the tenant: Replay if it exists
+                raise
     except Replay as replayed:
         return _answer(claim, replayed.record, replay)
     stored = kept(result)
