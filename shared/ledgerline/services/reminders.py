@@ -275,7 +275,7 @@ def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
         raise invalid("date", f"must not be after today ({today().isoformat()})")
     def run() -> Reminder:
         uow = open_unit(tenant_id)
-        uow.prefetch([(Invoice, invoice_id)])
+        uow.prefetch([(Invoice, invoice_id)], at=[DunningPolicy.key(tenant_id)])  # with the tenant and the key
         invoice = uow.load(Invoice, invoice_id)
         invoice_rules.require(state_of(invoice), OPEN, "remind a customer of")
         if invoice.reminder_fee_for is not None:

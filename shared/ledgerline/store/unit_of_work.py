@@ -54,7 +54,7 @@ class UnitOfWork(Protocol):
     tenant_id: str
 
     def prefetch(self, records: Iterable[tuple[type[TenantRecord], str]] = (), *,
-                 series: Iterable[tuple[str, int]] = ()) -> None: ...
+                 series: Iterable[tuple[str, int]] = (), at: Iterable[tuple[str, str]] = ()) -> None: ...
     def tenant(self) -> Tenant: ...
     def load(self, model: type[R], record_id: str) -> R: ...
     def find(self, model: type[R], record_id: str) -> R | None: ...
@@ -227,12 +227,14 @@ class StagedUnitOfWork:
         return None if data is None else model.from_raw_data(data)
 
     def prefetch(self, records: Iterable[tuple[type[TenantRecord], str]] = (), *,
-                 series: Iterable[tuple[str, int]] = ()) -> None:
-        """Read the tenant, these records and number series together (one BatchGetItem in DynamoDB); later
-        reads of them come from here. What is missing is remembered as missing."""
+                 series: Iterable[tuple[str, int]] = (), at: Iterable[tuple[str, str]] = ()) -> None:
+        """Read the tenant, these records, number series and items at keys the store's models name (`at`, as
+        for `find_at`) together (one BatchGetItem in DynamoDB); later reads of them come from here. What is
+        missing is remembered as missing."""
         keys = [Tenant.key(self.tenant_id)]
         keys += [model.key(self.tenant_id, record_id) for model, record_id in records if record_id]
         keys += [NumberSeries.key(self.tenant_id, name, year) for name, year in series]
+        keys += list(at)
         wanted = list(dict.fromkeys(key for key in keys if key not in self.cache))
         if wanted:
             self._fetch_possible(wanted)
