@@ -28,6 +28,7 @@ from ledgerline.store.idempotency import (
     Claim,
     IdempotencyRecord,
     Replay,
+    as_stored,
     claiming,
     find_record,
     fits,
@@ -130,7 +131,7 @@ def once(
     stored = kept(result)
     if claim.stored is None:
         _put_after(claim, result, stored)
-    elif stored is not None and claim.stored != stored:
+    elif stored is not None and claim.stored != as_stored(stored):
         # the response named in the transaction differs from what the use case answered: keep the answer
         logger.warning("idempotency record rewritten with the use case's response", extra={"operation": operation})
         overwrite(new_record(tenant_id, key, operation, claim.payload_hash, stored, claim.at))

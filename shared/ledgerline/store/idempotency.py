@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -58,8 +58,20 @@ class IdempotencyRecord(TableModel):
         return json.loads(self.response)
 
 
+def _plain(value: Any) -> Any:
+    """JSON for what a response may hold besides JSON types (dates, Decimals): as the API writes them."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def as_stored(response: dict[str, Any]) -> dict[str, Any]:
+    """A response as its record gives it back (dates and Decimals as strings)."""
+    return json.loads(json.dumps(response, default=_plain))
+
+
 def payload_hash(operation: str, payload: Any) -> str:
-    text = json.dumps([operation, payload], sort_keys=True, default=str, separators=(",", ":"))
+    text = json.dumps([operation, payload], sort_keys=True, default=_plain, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -67,7 +79,7 @@ def new_record(tenant_id: str, key: str, operation: str, digest: str, response: 
                now: datetime) -> IdempotencyRecord:
     pk, sk = IdempotencyRecord.key(tenant_id, key)
     return IdempotencyRecord(pk, sk, operation=operation, payload_hash=digest,
-                             response=json.dumps(response, sort_keys=True, separators=(",", ":")),
+                             response=json.dumps(response, sort_keys=True, separators=(",", ":"), default=_plain),
                              created_at=now, expires_at=now + EXPIRES_AFTER)
 
 

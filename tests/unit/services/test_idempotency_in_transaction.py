@@ -142,3 +142,19 @@ def test_a_use_case_that_names_no_response_stores_its_only_events_record(books):
     assert idempotency.once(books.tenant_id, "party-1", "create_party", {"name": "New"}, create_party,
                             in_unit=True) == made
     assert books.table.transactions == 1
+
+
+def test_a_refusal_looks_for_a_duplicates_record_that_committed_while_it_read(books):
+    """A batched read is not a snapshot: the loser may see the winner's effects but not its record."""
+    def winner() -> dict[str, Any]:
+        return invoices.create_draft(books.tenant_id, body(books), None)
+
+    def loser() -> dict[str, Any]:
+        uow = open_unit(books.tenant_id)
+        uow.prefetch()  # the key's record is not there yet
+        made.append(idempotency.once(books.tenant_id, "seen-late", "op", {}, winner, in_unit=True))
+        raise ValidationFailed("the credit was taken meanwhile", param="amount")
+
+    made: list[dict[str, Any]] = []
+    answered = idempotency.once(books.tenant_id, "seen-late", "op", {}, loser, in_unit=True)
+    assert answered == made[0] and invoice_count(books) == 1
