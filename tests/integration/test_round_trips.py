@@ -185,3 +185,27 @@ def test_reminder_queries_the_invoices_reminder_levels(books, calls, monkeypatch
     assert_round_trips(books, calls, monkeypatch, reminders, "create_next",
                        f"/v1/invoices/{invoice['id']}/reminders", {}, 201,
                        expected=["BatchGetItem", "Query", "TransactWriteItems"])
+
+
+def test_a_duplicate_that_loses_the_race_replays_the_winners_record_from_its_cancelled_transaction(
+        books, calls, monkeypatch):
+    """The loser read before the winner committed; its transaction fails on the key's condition, and the
+    cancellation reason carries the winner's record (ALL_OLD): no read more."""
+    draft = books.draft(books.customer())
+    stage, post = invoices.stage_posting, invoices.post
+    raced: list[dict[str, Any]] = []
+
+    def racing(uow: Any, tenant: Any, invoice: Any) -> None:
+        if not raced:
+            raced.append({})
+            calls.active = False
+            raced[0] = post(books.tenant_id, draft["id"], "post-race")  # the winner, in between
+            calls.active = True
+        stage(uow, tenant, invoice)
+
+    monkeypatch.setattr(invoices, "stage_posting", racing)
+    with counting(calls, monkeypatch, invoices, "post") as seen:
+        loser = keyed(books, "POST", f"/v1/invoices/{draft['id']}/post", None, "post-race", 200)
+    assert loser.json() == raced[0] and loser.headers["Idempotent-Replayed"] == "true"
+    assert seen == ONE_READ_ONE_WRITE, seen
+    assert books.get(f"/v1/invoices/{draft['id']}")["number"] == raced[0]["number"]
