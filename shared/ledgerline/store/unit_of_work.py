@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import DoesNotExist, GetError
+from pynamodb.exceptions import DoesNotExist, GetError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.errors import NotFound
@@ -360,14 +360,17 @@ class DynamoUnitOfWork(StagedUnitOfWork):
         claim = self.claim
         if claim is None or claim.stored is not None:
             return
+        cancelled = exc.__cause__
+        if not isinstance(cancelled, TransactWriteError):
+            return
         pk, sk = claim.item_key()
-        for reason in getattr(exc.__cause__, "cancellation_reasons", None) or []:
+        for reason in cancelled.cancellation_reasons or []:
             item = getattr(reason, "raw_item", None) if reason else None
             if item and item.get("PK", {}).get("S") == pk and item.get("SK", {}).get("S") == sk:
                 found = claim.found(item)
                 if found is not None:
                     raise Replay(found) from exc
-        if "ConditionalCheckFailed" in cancellation_codes(exc.__cause__):  # no old image came back: read it
+        if "ConditionalCheckFailed" in cancellation_codes(cancelled):  # no old image came back: read it
             found = find_record(claim.tenant_id, claim.key, claim.at)
             if found is not None:
                 raise Replay(found) from exc
