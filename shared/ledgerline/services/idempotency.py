@@ -8,7 +8,7 @@ key (`store/idempotency.py`), written in the same transaction as the write it an
   request killed in flight leaves nothing behind and its retry simply runs. A duplicate that loses the race
   replays the winner's record.
 - A use case not on the unit of work reads the record first (GetItem) and puts it after its write: two
-  concurrent duplicates may then both run (the second answers the first's response; logged).
+  concurrent duplicates may then both run (each answers its own result; logged).
 - A committed write always answers its result, even when its record cannot be put afterwards; a result
   too large for a DynamoDB item is stored as a reference to the object, and its replay reads the object now.
 """
@@ -130,7 +130,7 @@ def once(
         return _answer(claim, replayed.record, replay)
     stored = kept(result)
     if claim.stored is None:
-        _put_after(claim, result, stored)
+        _put_after(claim, stored)
     elif stored is not None and claim.stored != as_stored(stored):
         # the response named in the transaction differs from what the use case answered: keep the answer
         logger.warning("idempotency record rewritten with the use case's response", extra={"operation": operation})
@@ -138,7 +138,7 @@ def once(
     return result
 
 
-def _put_after(claim: Claim, result: dict[str, Any], stored: dict[str, Any] | None) -> None:
+def _put_after(claim: Claim, stored: dict[str, Any] | None) -> None:
     """The record of a write that did not put it in its own transaction, put after it."""
     if stored is None:
         logger.warning("idempotency record not kept: the response does not fit an item",
@@ -151,7 +151,7 @@ def _put_after(claim: Claim, result: dict[str, Any], stored: dict[str, Any] | No
         logger.warning("idempotency record not put after the write committed",
                        extra={"operation": claim.operation, "error": repr(exc)})
         return
-    if winner is not None:
+    if winner is not None:  # both ran (no in-progress record off the unit of work); each answers its own result
         logger.warning("a concurrent request with the same Idempotency-Key also ran",
                        extra={"operation": claim.operation})
 
