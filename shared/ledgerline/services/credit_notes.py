@@ -29,7 +29,8 @@ def represent(note: CreditNote) -> dict[str, Any]:
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
     return once(
-        tenant_id, idempotency_key, "create_credit_note", fields, lambda: retrying(lambda: _create(tenant_id, fields))
+        tenant_id, idempotency_key, "create_credit_note", fields, lambda: retrying(lambda: _create(tenant_id, fields)),
+        in_unit=True,
     )
 
 
@@ -129,5 +130,6 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     uow.post_entry(entry, lines, posting.tax_totals(taxes, sign=-1))
     uow.record_event(created.event, note, CreditNoteOut)
     uow.record_event(invoice_event, invoice, InvoiceOut)
+    uow.respond(CreditNoteOut, note)
     uow.commit()
     return represent(note)

@@ -66,10 +66,11 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
         _fill(uow, invoice, tenant, fields)
         uow.create(invoice)
         uow.record_event(EventType.INVOICE_CREATED, invoice, InvoiceOut)
+        uow.respond(InvoiceOut, invoice)
         uow.commit()
         return represent(invoice)
 
-    return once(tenant_id, idempotency_key, "create_invoice", fields, run)
+    return once(tenant_id, idempotency_key, "create_invoice", fields, run, in_unit=True)
 
 
 def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expected_version: int | None) -> Invoice:
@@ -174,6 +175,7 @@ def post(tenant_id: str, invoice_id: str, idempotency_key: str | None = None) ->
         "post_invoice",
         {"id": invoice_id},
         lambda: retrying(lambda: _post(tenant_id, invoice_id)),
+        in_unit=True,
     )
 
 
@@ -186,6 +188,7 @@ def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
     invoice = uow.load(Invoice, invoice_id)
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "post")
     stage_posting(uow, tenant, invoice)
+    uow.respond(InvoiceOut, invoice)
     uow.commit()
     return represent(invoice)
 
@@ -281,6 +284,7 @@ def void(tenant_id: str, invoice_id: str, void_date: date | None, idempotency_ke
         "void_invoice",
         {"id": invoice_id, "date": str(void_date)},
         lambda: retrying(lambda: _void(tenant_id, invoice_id, void_date)),
+        in_unit=True,
     )
 
 
@@ -291,6 +295,7 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
     tenant = uow.tenant()
     invoice = uow.load(Invoice, invoice_id)
     stage_void(uow, tenant, invoice, void_date or today())
+    uow.respond(InvoiceOut, invoice)
     uow.commit()
     return represent(invoice)
 

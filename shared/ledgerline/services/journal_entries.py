@@ -29,7 +29,8 @@ def represent(entry: JournalEntry) -> dict[str, Any]:
 
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
-    return once(tenant_id, idempotency_key, "create_journal_entry", fields, lambda: _create(tenant_id, fields))
+    return once(tenant_id, idempotency_key, "create_journal_entry", fields, lambda: _create(tenant_id, fields),
+                in_unit=True)
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +72,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
 
     uow.post_entry(entry, lines)
     uow.record_event(EventType.JOURNAL_ENTRY_POSTED, entry, JournalEntryOut)
+    uow.respond(JournalEntryOut, entry)
     uow.commit()
     return represent(entry)
 
@@ -84,6 +86,7 @@ def reverse(
         "reverse_journal_entry",
         {"id": entry_id, "date": str(reverse_date)},
         lambda: retrying(lambda: _reverse(tenant_id, entry_id, reverse_date)),
+        in_unit=True,
     )
 
 
@@ -110,6 +113,7 @@ def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[s
     uow.post_entry(reversal, reversed_lines(original.journal_lines()))
     uow.record_event(reversal_of.event, original, JournalEntryOut)
     uow.record_event(EventType.JOURNAL_ENTRY_POSTED, reversal, JournalEntryOut)
+    uow.respond(JournalEntryOut, reversal)
     uow.commit()
     return represent(reversal)
 

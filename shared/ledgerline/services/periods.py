@@ -30,7 +30,8 @@ CLOSING_ACCOUNTS_PER_ENTRY = periods.CLOSING_ACCOUNTS_PER_ENTRY  # each adds a l
 
 
 def close_year(tenant_id: str, year: int, idempotency_key: str | None = None) -> dict[str, Any]:
-    return once(tenant_id, idempotency_key, "close_year", {"year": year}, lambda: _close(tenant_id, year))
+    return once(tenant_id, idempotency_key, "close_year", {"year": year}, lambda: _close(tenant_id, year),
+                in_unit=True)
 
 
 def _close(tenant_id: str, year: int) -> dict[str, Any]:
@@ -68,6 +69,7 @@ def _attempt(tenant_id: str, year: int, posted: list[str]) -> dict[str, Any]:
                                       per_entry=CLOSING_ACCOUNTS_PER_ENTRY)
     for lines in entries[:-1]:  # a transaction holds at most 100 items
         unit = open_unit(tenant_id)
+        unit.a_step()  # the Idempotency-Key's record commits with the last entry and the lock
         entry_id = _stage_closing(unit, tenant, year, end, lines)
         unit.commit()
         posted.append(entry_id)
@@ -79,10 +81,11 @@ def _attempt(tenant_id: str, year: int, posted: list[str]) -> dict[str, Any]:
             "lock_date": tenant.lock_date.isoformat()}
     uow.record_event_data(EventType.PERIOD_CLOSED, object_type="fiscal_year", object_id=str(year), data=data,
                           at=tenant.updated_at)
+    answer = {"object": "fiscal_year_close", **data}  # JSON-ready: an Idempotency-Key's replayed response
+    uow.respond_data(answer)
     uow.commit()
     posted[:] = entry_ids
-    # JSON-ready: with an Idempotency-Key this result is stored as the replayed response
-    return {"object": "fiscal_year_close", **data}
+    return answer
 
 
 def _stage_closing(uow: UnitOfWork, tenant: Tenant, year: int, end: date, lines: list[JournalLine]) -> str:

@@ -41,7 +41,8 @@ def represent(receipt: Receipt) -> dict[str, Any]:
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
     return once(
-        tenant_id, idempotency_key, "create_receipt", fields, lambda: retrying(lambda: _create(tenant_id, fields))
+        tenant_id, idempotency_key, "create_receipt", fields, lambda: retrying(lambda: _create(tenant_id, fields)),
+        in_unit=True,
     )
 
 
@@ -101,6 +102,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     _save_invoices(uow, invoices)
     uow.post_entry(entry, lines)
     uow.record_event(created.event, receipt, ReceiptOut)
+    uow.respond(ReceiptOut, receipt)
     uow.commit()
     return represent(receipt)
 
@@ -115,6 +117,7 @@ def allocate(
         "allocate_receipt",
         {"id": receipt_id, **fields},
         lambda: retrying(lambda: _allocate(tenant_id, receipt_id, fields)),
+        in_unit=True,
     )
 
 
@@ -165,6 +168,7 @@ def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[s
     _save_invoices(uow, invoices)
     uow.post_entry(entry, lines)
     uow.record_event(allocation.event, receipt, ReceiptOut)
+    uow.respond(ReceiptOut, receipt)
     uow.commit()
     return represent(receipt)
 
@@ -178,6 +182,7 @@ def reverse(
         "reverse_receipt",
         {"id": receipt_id, "date": str(reverse_date)},
         lambda: retrying(lambda: _reverse(tenant_id, receipt_id, reverse_date)),
+        in_unit=True,
     )
 
 
@@ -217,6 +222,7 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
         uow.record_event(EventType.INVOICE_UPDATED, invoice, InvoiceOut)
     uow.post_entry(entry, _merged(lines))
     uow.record_event(reversal.event, receipt, ReceiptOut)
+    uow.respond(ReceiptOut, receipt)
     uow.commit()
     return represent(receipt)
 

@@ -47,7 +47,7 @@ def represent(refund: Refund) -> dict[str, Any]:
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
     return once(tenant_id, idempotency_key, "create_refund", fields,
-                lambda: retrying(lambda: _create(tenant_id, fields)))
+                lambda: retrying(lambda: _create(tenant_id, fields)), in_unit=True)
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -105,6 +105,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         uow.save_if_unchanged(document)  # a concurrent use of the credit: Contention, and the refund retries
     uow.post_entry(entry, lines)
     uow.record_event(created.event, refund, RefundOut)
+    uow.respond(RefundOut, refund)
     uow.commit()
     return represent(refund)
 
@@ -112,7 +113,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
 def reverse(tenant_id: str, refund_id: str, reverse_date: date | None,
             idempotency_key: str | None = None) -> dict[str, Any]:
     return once(tenant_id, idempotency_key, "reverse_refund", {"id": refund_id, "date": str(reverse_date)},
-                lambda: retrying(lambda: _reverse(tenant_id, refund_id, reverse_date)))
+                lambda: retrying(lambda: _reverse(tenant_id, refund_id, reverse_date)), in_unit=True)
 
 
 def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[str, Any]:
@@ -150,6 +151,7 @@ def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[
         uow.save_if_unchanged(document)
     uow.post_entry(entry, reversed_lines(original.journal_lines()))
     uow.record_event(reversal.event, refund, RefundOut)
+    uow.respond(RefundOut, refund)
     uow.commit()
     return represent(refund)
 

@@ -195,6 +195,7 @@ def _write(uow: UnitOfWork, tenant: Tenant | None, invoice: Invoice, level: Dunn
         uow.create(ReminderPointer(*ReminderPointer.key(reminder.tenant_id, reminder.id),
                                    invoice_id=reminder.invoice_id, level=reminder.level))
         uow.record_event(EventType.REMINDER_CREATED, reminder, ReminderOut)
+        uow.respond(ReminderOut, reminder)
     uow.commit()
     return reminder
 
@@ -273,7 +274,7 @@ def create_next(tenant_id: str, invoice_id: str, day: date | None,
                 idempotency_key: str | None = None) -> dict[str, Any]:
     """A reminder by hand: the level after the last one, now, if the invoice is overdue on `day`."""
     return once(tenant_id, idempotency_key, "create_reminder", {"invoice_id": invoice_id, "date": str(day)},
-                lambda: represent(_create_next(tenant_id, invoice_id, day or today())))
+                lambda: represent(_create_next(tenant_id, invoice_id, day or today())), in_unit=True)
 
 
 def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
@@ -281,7 +282,7 @@ def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
         raise invalid("date", f"must not be after today ({today().isoformat()})")
     def run() -> Reminder:
         uow = open_unit(tenant_id)
-        uow.prefetch([(Invoice, invoice_id)])
+        uow.prefetch([(Invoice, invoice_id)], at=[DunningPolicy.key(tenant_id)])  # with the tenant and the key
         invoice = uow.load(Invoice, invoice_id)
         invoice_rules.require(state_of(invoice), OPEN, "remind a customer of")
         if invoice.reminder_fee_for is not None:

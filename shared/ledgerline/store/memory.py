@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from ledgerline.domain.errors import NotFound
 from ledgerline.store.events import Event
+from ledgerline.store.idempotency import Replay
 from ledgerline.store.item_size import check_item
 from ledgerline.store.ledger import Balance, JournalEntry, LedgerLine, TaxTotal
 from ledgerline.store.records import tenant_partition
@@ -178,6 +179,9 @@ class MemoryUnitOfWork(StagedUnitOfWork):
             elif isinstance(write, CreateTenant):
                 puts += [(item, lambda stored: stored is None) for item in write.items]
                 versioned += write.items
+        claimed = self.claim_record()
+        if claimed is not None:
+            puts.append((claimed, lambda stored: True))  # its own condition is checked first, below
         keys = [_key(item) for item, _ in puts] + [key for key, _ in deletes]
         keys += [key for key, _ in checks]
         keys += [(increment.pk, increment.sk) for increment in increments]
@@ -192,6 +196,10 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 data["version"] = {"N": str((item.version or 0) + 1)}
             check_item(data, _noun(item))
             serialized.append(data)
+        if claimed is not None and self.claim is not None:
+            winner = self.claim.found(items.get(_key(claimed)))
+            if winner is not None:  # a duplicate with the same key committed first
+                raise Replay(winner)
         held = all(condition(items.get(_key(item))) for item, condition in puts)
         held = held and all(_version(items.get(key)) == version for key, version in deletes + checks)
         if not held:
@@ -212,6 +220,7 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         for entity in versioned:
             entity.update_local_version_attribute()
         self.table.transactions += 1
+        self.claim_committed(claimed)
         self.writes = []
 
 

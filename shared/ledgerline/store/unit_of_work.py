@@ -10,6 +10,12 @@ them into exactly one TransactWriteItems with its conditions and the projections
 (the use case re-reads and retries); an item too large is 422 `document_too_large`, before anything is
 written. Nothing outside the store builds a key or a DynamoDB expression.
 
+An Idempotency-Key rides along (`store/idempotency.py`): a unit opened while `once` claims a key for its
+tenant reads the key's record with its first read (an existing record is `Replay`, before anything runs)
+and its commit puts the completed record, conditional on no record, in the same transaction; the response
+it stores is the record named by `respond(schema, record)`, or the only event's record, as it will read
+once committed (`snapshot`). Losing that condition to a concurrent duplicate is `Replay` of the winner.
+
 `DynamoUnitOfWork` is the real one; `store/memory.py` keeps the same semantics in memory for unit tests.
 `using(factory)` makes `open_unit` hand out another kind (the unit tests' in-memory one).
 """
@@ -24,7 +30,7 @@ from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import DoesNotExist, GetError
+from pynamodb.exceptions import DoesNotExist, GetError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.errors import NotFound
@@ -34,10 +40,11 @@ from ledgerline.store import ledger
 from ledgerline.store.accounts import Account
 from ledgerline.store.api_keys import ApiKey
 from ledgerline.store.events import new_event, snapshot
+from ledgerline.store.idempotency import IdempotencyRecord, Replay, current_claim, find_record, not_taken
 from ledgerline.store.ledger import Balance, JournalEntry, NumberSeries, Posting, posting_items, write_posting
 from ledgerline.store.records import TenantRecord
 from ledgerline.store.reminders import Reminder, ReminderPointer, reminders_of_invoice
-from ledgerline.store.table import TableModel, commit, connection
+from ledgerline.store.table import Contention, TableModel, cancellation_codes, commit, connection
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenant_setup import new_tenant_items
 from ledgerline.store.tenants import Tenant
@@ -55,7 +62,7 @@ class UnitOfWork(Protocol):
     tenant_id: str
 
     def prefetch(self, records: Iterable[tuple[type[TenantRecord], str]] = (), *,
-                 series: Iterable[tuple[str, int]] = ()) -> None: ...
+                 series: Iterable[tuple[str, int]] = (), at: Iterable[tuple[str, str]] = ()) -> None: ...
     def tenant(self) -> Tenant: ...
     def load(self, model: type[R], record_id: str) -> R: ...
     def find(self, model: type[R], record_id: str) -> R | None: ...
@@ -76,6 +83,9 @@ class UnitOfWork(Protocol):
                           at: datetime, sequence: int = 1) -> None: ...
     def create_tenant(self, tenant: Tenant, accounts: list[Account], tax_codes: list[TaxCode],
                       admin_key: ApiKey) -> None: ...
+    def respond(self, schema: Any, record: Any) -> None: ...
+    def respond_data(self, data: dict[str, Any]) -> None: ...
+    def a_step(self) -> None: ...
     def commit(self) -> None: ...
 
 
@@ -169,6 +179,10 @@ class StagedUnitOfWork:
         self.tenant_id = tenant_id
         self.writes: list[Any] = []
         self.cache: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self.claim = current_claim(tenant_id)  # the Idempotency-Key the use case answers, if any
+        self.response: tuple[Any, Any] | None = None
+        self.response_data: dict[str, Any] | None = None
+        self.answers = True  # False: a step of the use case, whose answer a later unit commits
 
     # writes
     def create(self, entity: TableModel) -> None:
@@ -203,6 +217,41 @@ class StagedUnitOfWork:
         listing: a tenant never exists without them."""
         self.writes.append(CreateTenant(new_tenant_items(tenant, accounts, tax_codes, admin_key)))
 
+    def respond(self, schema: Any, record: Any) -> None:
+        """Name what the use case answers (`schema` of `record`), for its Idempotency-Key's record; without
+        it, the record of the one event staged (none when several are)."""
+        self.response = (schema, record)
+
+    def respond_data(self, data: dict[str, Any]) -> None:
+        """Name what the use case answers when it is no record of a schema (JSON-ready, e.g. a year close)."""
+        self.response_data = data
+
+    def a_step(self) -> None:
+        """This commit is a step of a use case that commits its answer in a later unit (the earlier entries
+        of a year close): the Idempotency-Key's record goes with that later commit, not with this one."""
+        self.answers = False
+
+    def claim_record(self) -> IdempotencyRecord | None:
+        """The completed idempotency record this commit puts, if a key is claimed and the response is known.
+        Built after every write is staged: the response as the records will read once committed."""
+        claim = self.claim
+        if claim is None or claim.stored is not None or not self.answers:
+            return None
+        if self.response_data is not None:
+            return claim.record(self.response_data)
+        if self.response is not None:
+            schema, record = self.response
+        else:
+            events = [write for write in self.writes if isinstance(write, RecordEvent)]
+            if len(events) != 1:
+                return None  # `once` puts the record after the commit
+            schema, record = events[0].schema, events[0].record
+        return claim.record(snapshot(schema, record))
+
+    def claim_committed(self, record: IdempotencyRecord | None) -> None:
+        if record is not None and self.claim is not None:
+            self.claim.stored = record.stored()
+
     # reads
     def _raw(self, pk: str, sk: str) -> dict[str, Any] | None:
         raise NotImplementedError
@@ -213,7 +262,12 @@ class StagedUnitOfWork:
 
     def _fetch_possible(self, keys: list[tuple[str, str]]) -> None:
         """Fetch the keys an item can have; one longer than DynamoDB allows (an id no record has, from the
-        request) is simply missing, never a database error."""
+        request) is simply missing, never a database error. The first fetch also reads the claimed
+        Idempotency-Key's record: one that exists is replayed instead (`Replay`)."""
+        claim = self.claim if self.claim is not None and self.claim.stored is None else None
+        claimed = claim.item_key() if claim is not None else None
+        if claimed is not None and claimed not in self.cache:
+            keys = [*keys, claimed]
         possible = []
         for pk, sk in keys:
             if len(pk.encode()) > MAX_PARTITION_KEY_BYTES or len(sk.encode()) > MAX_SORT_KEY_BYTES:
@@ -222,6 +276,10 @@ class StagedUnitOfWork:
                 possible.append((pk, sk))
         if possible:
             self._fetch(possible)
+        if claim is not None and claimed is not None:
+            found = claim.found(self.cache.get(claimed))
+            if found is not None:
+                raise Replay(found)
 
     def _get(self, model: type[Any], pk: str, sk: str) -> Any | None:
         if (pk, sk) not in self.cache:
@@ -230,12 +288,14 @@ class StagedUnitOfWork:
         return None if data is None else model.from_raw_data(data)
 
     def prefetch(self, records: Iterable[tuple[type[TenantRecord], str]] = (), *,
-                 series: Iterable[tuple[str, int]] = ()) -> None:
-        """Read the tenant, these records and number series together (one BatchGetItem in DynamoDB); later
-        reads of them come from here. What is missing is remembered as missing."""
+                 series: Iterable[tuple[str, int]] = (), at: Iterable[tuple[str, str]] = ()) -> None:
+        """Read the tenant, these records, number series and items at keys the store's models name (`at`, as
+        for `find_at`) together (one BatchGetItem in DynamoDB); later reads of them come from here. What is
+        missing is remembered as missing."""
         keys = [Tenant.key(self.tenant_id)]
         keys += [model.key(self.tenant_id, record_id) for model, record_id in records if record_id]
         keys += [NumberSeries.key(self.tenant_id, name, year) for name, year in series]
+        keys += list(at)
         wanted = list(dict.fromkeys(key for key in keys if key not in self.cache))
         if wanted:
             self._fetch_possible(wanted)
@@ -335,10 +395,15 @@ class DynamoUnitOfWork(StagedUnitOfWork):
     def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None:
         return ledger.first_entry_date(self.tenant_id, from_date, to_date)  # one query
 
-    def apply(self, tx: TransactWrite) -> None:
-        """Add every staged write to a transaction (a caller that adds its own items to the same one)."""
+    def apply(self, tx: TransactWrite) -> IdempotencyRecord | None:
+        """Add every staged write to a transaction (a caller that adds its own items to the same one), and
+        the claimed key's record last (its old image comes back if its condition fails)."""
         for write in self.writes:
             self._apply_one(tx, write)
+        record = self.claim_record()
+        if record is not None and self.claim is not None:
+            tx.save(record, condition=not_taken(self.claim.at), return_values="ALL_OLD")
+        return record
 
     @staticmethod
     def _apply_one(tx: TransactWrite, write: Any) -> None:
@@ -369,8 +434,32 @@ class DynamoUnitOfWork(StagedUnitOfWork):
 
     def commit(self) -> None:
         if self.writes:
-            commit(self.apply)
+            try:
+                self.claim_committed(commit(self.apply))
+            except Contention as exc:
+                self._replay_if_key_taken(exc)
+                raise
         self.writes = []
+
+    def _replay_if_key_taken(self, exc: Contention) -> None:
+        """A duplicate with the same key committed first: its record failed our condition; replay it."""
+        claim = self.claim
+        if claim is None or claim.stored is not None:
+            return
+        cancelled = exc.__cause__
+        if not isinstance(cancelled, TransactWriteError):
+            return
+        pk, sk = claim.item_key()
+        for reason in cancelled.cancellation_reasons or []:
+            item = getattr(reason, "raw_item", None) if reason else None
+            if item and item.get("PK", {}).get("S") == pk and item.get("SK", {}).get("S") == sk:
+                found = claim.found(item)
+                if found is not None:
+                    raise Replay(found) from exc
+        if "ConditionalCheckFailed" in cancellation_codes(cancelled):  # no old image came back: read it
+            found = find_record(claim.tenant_id, claim.key, claim.at)
+            if found is not None:
+                raise Replay(found) from exc
 
 
 def _versioned(entity: TableModel) -> bool:
