@@ -152,3 +152,16 @@ def test_balances_and_first_entry_date_read_through_the_unit(books):
     assert unit.first_entry_date(None, None) == date(2025, 6, 1)
     assert unit.first_entry_date(date(2025, 6, 2), date(2025, 12, 31)) == date(2025, 9, 1)
     assert unit.first_entry_date(date(2025, 9, 2), None) is None
+
+
+def test_a_close_with_an_idempotency_key_stores_its_answer_with_the_lock_and_replays_it(books, monkeypatch):
+    monkeypatch.setattr(periods, "CLOSING_ACCOUNTS_PER_ENTRY", 2)  # two entries: the first is a step
+    sale(books, date(2025, 6, 1))
+    for account, amount in (("5000", "100"), ("6000", "200"), ("6900", "5")):
+        expense(books, date(2025, 7, 1), amount, account)
+    before = books.table.transactions
+    closed = periods.close_year(books.tenant_id, 2025, idempotency_key="close-2025")
+    assert books.table.transactions == before + 2  # the key's record rides on the last one, no write of its own
+    replayed = periods.close_year(books.tenant_id, 2025, idempotency_key="close-2025")
+    assert replayed == closed and books.table.transactions == before + 2
+    assert len(closing_entries(books)) == 2
