@@ -41,8 +41,16 @@ class ApiKey(TableModel):
     def key(secret_digest: str) -> tuple[str, str]:
         return f"KEY#{secret_digest}", "KEY"
 
-    def assign_keys(self, secret_digest: str) -> None:
-        self.pk, self.sk = self.key(secret_digest)
+    @staticmethod
+    def index_partition(tenant_id: str) -> str:
+        """The GSI1 partition that lists a tenant's keys."""
+        return _tenant_keys(tenant_id)
+
+    def assign_keys(self, secret_digest: str | None = None) -> None:
+        """Keys from the secret's digest; without it (a unit of work writing a key built by `new_key`) the
+        key keeps the primary key it has."""
+        if secret_digest is not None:
+            self.pk, self.sk = self.key(secret_digest)
         self.gsi1pk, self.gsi1sk = _tenant_keys(self.tenant_id), self.id
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
@@ -28,6 +29,8 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
+from ledgerline.store.api_keys import ApiKey, find_by_id, list_api_keys
+from ledgerline.store.codes import CodedRecord, CodeGuard
 from ledgerline.store.events import new_event, snapshot
 from ledgerline.store.ledger import JournalEntry, NumberSeries, Posting, posting_items, write_posting
 from ledgerline.store.records import TenantRecord
@@ -36,6 +39,7 @@ from ledgerline.store.table import TableModel, commit, connection
 from ledgerline.store.tenants import Tenant
 
 R = TypeVar("R", bound=TenantRecord)
+C = TypeVar("C", bound=CodedRecord)
 M = TypeVar("M", bound=TableModel)
 TaxLines = dict[str, tuple[Decimal, Decimal]]  # tax code id → (taxable, tax), base currency
 MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES = 2048, 1024  # DynamoDB's limits on a key's values
@@ -63,6 +67,17 @@ class UnitOfWork(Protocol):
     def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None: ...
     def record_event(self, type: EventType, record: Any, schema: Any) -> None: ...
     def commit(self) -> None: ...
+
+    # master data and API keys (issue 12, part B): unique codes, keys found by id, revocation, an event
+    # whose object has no version of its own
+    def find_by_code(self, model: type[C], code: str) -> C | None: ...
+    def claim_code(self, record: CodedRecord) -> None: ...
+    def release_code(self, record: CodedRecord, code: str) -> None: ...
+    def find_api_key(self, key_id: str) -> ApiKey | None: ...
+    def api_keys(self) -> list[ApiKey]: ...
+    def revoke_api_key(self, key: ApiKey, at: datetime) -> None: ...
+    def record_event_data(self, type: EventType, *, object_type: str, object_id: str, sequence: int,
+                          data: dict[str, Any], at: datetime) -> None: ...
 
 
 # ------------------------------------------------------------------------------- staged writes
@@ -119,6 +134,26 @@ class RecordEvent:
                          object_type=self.schema.model_fields["object"].default, object_id=record.id,
                          sequence=(record.version or 0) + 1, data=snapshot(self.schema, record),
                          at=record.updated_at)
+
+
+class RevokeKey:
+    """Set an API key's `revoked_at`, on condition that the key exists and is not revoked yet."""
+
+    def __init__(self, key: ApiKey, at: datetime) -> None:
+        self.key, self.at = key, at
+
+
+class RecordEventData(RecordEvent):
+    """An event whose sequence, data and moment the use case gives (an API key has no version)."""
+
+    def __init__(self, type: EventType, tenant_id: str, object_type: str, object_id: str, sequence: int,
+                 data: dict[str, Any], at: datetime) -> None:
+        self.type, self.tenant_id, self.object_type, self.object_id = type, tenant_id, object_type, object_id
+        self.sequence, self.data, self.at = sequence, data, at
+
+    def event(self) -> Any:
+        return new_event(tenant_id=self.tenant_id, type=self.type, object_type=self.object_type,
+                         object_id=self.object_id, sequence=self.sequence, data=self.data, at=self.at)
 
 
 def assign_keys(entity: TableModel) -> None:
@@ -232,6 +267,35 @@ class StagedUnitOfWork:
         """Every reminder of an invoice by level, withdrawn ones included (they hold their level)."""
         raise NotImplementedError
 
+    # master data and API keys (issue 12, part B)
+    def find_by_code(self, model: type[C], code: str) -> C | None:
+        """The record that holds this code (through its code guard), or None."""
+        guard = CodeGuard.for_code(self.tenant_id, model.PREFIX, code)
+        found = self._get(CodeGuard, guard.pk, guard.sk)
+        return None if found is None else self.find(model, found.target_id)
+
+    def claim_code(self, record: CodedRecord) -> None:
+        """Reserve the record's code: its guard item, on condition that no record holds the code yet."""
+        self.create(record.guard())
+
+    def release_code(self, record: CodedRecord, code: str) -> None:
+        """Free a code the record held (a code change moves the guard in the same transaction)."""
+        self.delete(CodeGuard.for_code(self.tenant_id, record.PREFIX, code))
+
+    def find_api_key(self, key_id: str) -> ApiKey | None:
+        raise NotImplementedError
+
+    def api_keys(self) -> list[ApiKey]:
+        """Every API key of the tenant, revoked ones included, by id."""
+        raise NotImplementedError
+
+    def revoke_api_key(self, key: ApiKey, at: datetime) -> None:
+        self.writes.append(RevokeKey(key, at))
+
+    def record_event_data(self, type: EventType, *, object_type: str, object_id: str, sequence: int,
+                          data: dict[str, Any], at: datetime) -> None:
+        self.writes.append(RecordEventData(type, self.tenant_id, object_type, object_id, sequence, data, at))
+
 
 class DynamoUnitOfWork(StagedUnitOfWork):
     """The unit of work on the table: consistent reads, one TransactWriteItems at commit."""
@@ -267,6 +331,24 @@ class DynamoUnitOfWork(StagedUnitOfWork):
     def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]:
         return reminders_of_invoice(self.tenant_id, invoice_id)
 
+    def find_api_key(self, key_id: str) -> ApiKey | None:
+        """By id through the tenant's key index (GSI1, eventually consistent: `find_at` the key's own
+        key reads it consistently)."""
+        try:
+            return find_by_id(self.tenant_id, key_id)
+        except NotFound:
+            return None
+
+    def api_keys(self) -> list[ApiKey]:
+        keys: list[ApiKey] = []
+        start_key = None
+        while True:
+            page = list_api_keys(self.tenant_id, limit=100, start_key=start_key)
+            keys += page.items
+            if page.next_key is None:
+                return keys
+            start_key = page.next_key
+
     def apply(self, tx: TransactWrite) -> None:
         """Add every staged write to a transaction (a caller that adds its own items to the same one)."""
         for write in self.writes:
@@ -295,6 +377,9 @@ class DynamoUnitOfWork(StagedUnitOfWork):
             write_posting(tx, write.posting())
         elif isinstance(write, RecordEvent):
             tx.save(write.event(), condition=TableModel.pk.does_not_exist())
+        elif isinstance(write, RevokeKey):
+            tx.update(write.key, actions=[ApiKey.revoked_at.set(write.at)],
+                      condition=ApiKey.pk.exists() & ApiKey.revoked_at.does_not_exist())
 
     def commit(self) -> None:
         if self.writes:
