@@ -64,20 +64,28 @@ def model_of(kind: Kind) -> type[TenantRecord]:
 def create(kind: Kind, tenant_id: str, fields: dict[str, Any]) -> Any:
     """A new record; a coded one claims its code in the same transaction (taken: 409 `duplicate_code`)."""
     model = model_of(kind)
-    return retrying(lambda: _create(open_unit(tenant_id), model, fields))
+    attempts: list[int] = []
+
+    def attempt() -> TenantRecord:
+        attempts.append(1)
+        return _create(open_unit(tenant_id), model, fields, again=len(attempts) > 1)
+
+    return retrying(attempt)
 
 
-def _create(uow: UnitOfWork, model: type[R], fields: dict[str, Any]) -> R:
+def _create(uow: UnitOfWork, model: type[R], fields: dict[str, Any], *, again: bool) -> R:
     now = utc_now()
     record = model(id=new_id(ID_PREFIX[model]), tenant_id=uow.tenant_id, created_at=now, updated_at=now)
-    _prefetch(uow, model, fields)
-    if model is TaxCode and fields.get("account_id") is None:
+    defaults_tax_account = model is TaxCode and fields.get("account_id") is None
+    _prefetch(uow, model, fields, tenant=defaults_tax_account)
+    if defaults_tax_account:
         fields = {**fields, "account_id": sales_tax_account(uow)}
     assign(record, fields)
     _validate(uow, record, fields)
     uow.create(record)
     if isinstance(record, CodedRecord):
-        _check_code_free(uow, record)
+        if again:
+            _check_code_free(uow, record)
         uow.claim_code(record)
     _stage_event(uow, record, "created")
     uow.commit()
@@ -121,12 +129,13 @@ def update(kind: Kind, tenant_id: str, record_id: str, changes: dict[str, Any], 
         if first_read and record.version != first_read[0]:  # the write lost to another request's change
             raise PreconditionFailed(f"The {model.NOUN} was changed by another request; read it again and retry")
         first_read.append(record.version)
-        return _update(uow, record, changes, expected_version)
+        return _update(uow, record, changes, expected_version, again=len(first_read) > 1)
 
     return retrying(attempt)
 
 
-def _update(uow: UnitOfWork, record: R, changes: dict[str, Any], expected_version: int | None) -> R:
+def _update(uow: UnitOfWork, record: R, changes: dict[str, Any], expected_version: int | None, *,
+            again: bool) -> R:
     check_version(record, expected_version)
     previous_code = getattr(record, "code", None)
     was_archived = bool(getattr(record, "archived", False))
@@ -136,7 +145,8 @@ def _update(uow: UnitOfWork, record: R, changes: dict[str, Any], expected_versio
     record.updated_at = utc_now()
     uow.save_if_unchanged(record)
     if isinstance(record, CodedRecord) and record.code != previous_code:
-        _check_code_free(uow, record)
+        if again:
+            _check_code_free(uow, record)
         uow.release_code(record, previous_code)
         uow.claim_code(record)
     _stage_event(uow, record, "archived" if getattr(record, "archived", False) and not was_archived else "updated")
@@ -150,8 +160,8 @@ def archive(kind: Kind, tenant_id: str, record_id: str, expected_version: int | 
 
 
 def _check_code_free(uow: UnitOfWork, record: CodedRecord) -> None:
-    """A code another record holds is refused before writing; the guard's condition catches a race (the
-    use case then runs again and finds the code taken here)."""
+    """After a commit that failed: a code another record holds is a 409. The first attempt does not read the
+    guard (a code is rarely taken): its condition refuses the write, and the use case runs `again`."""
     holder = uow.find_by_code(type(record), record.code)
     if holder is not None and holder.id != record.id:
         raise AlreadyExists(f"Code '{record.code}' is already used by another {record.NOUN}", param="code",
@@ -165,10 +175,13 @@ def _stage_event(uow: UnitOfWork, record: TenantRecord, action: str) -> None:
     uow.record_event(MASTER_DATA_EVENTS[schema.model_fields["object"].default][action], record, schema)
 
 
-def _prefetch(uow: UnitOfWork, model: type[TenantRecord], fields: dict[str, Any]) -> None:
-    """The tenant and the records the fields name, in one round trip."""
-    uow.prefetch([(target, fields[field]) for field, target in REFERENCES.get(model, {}).items()
-                  if isinstance(fields.get(field), str)])
+def _prefetch(uow: UnitOfWork, model: type[TenantRecord], fields: dict[str, Any], *, tenant: bool = False) -> None:
+    """The tenant and the records the fields name, in one round trip; nothing when none is named and the
+    tenant is not needed (an item's price reads it when shown, through the same cache)."""
+    named = [(target, fields[field]) for field, target in REFERENCES.get(model, {}).items()
+             if isinstance(fields.get(field), str)]
+    if named or tenant:
+        uow.prefetch(named)
 
 
 def _validate(uow: UnitOfWork, record: TenantRecord, changes: dict[str, Any]) -> None:

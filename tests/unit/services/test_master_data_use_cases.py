@@ -137,6 +137,16 @@ def test_an_item_shows_its_price_at_the_currency_minor_units(coded):
     assert coded.table.events(coded.tenant_id)[-1].payload()["unit_price"] == "150.00"
 
 
+def test_a_create_reads_only_what_it_needs_in_one_round_trip(coded, read_rounds):
+    master_data.create("party", coded.tenant_id, {"name": "Globex", "kind": "customer"})
+    master_data.create("account", coded.tenant_id, {"code": "4911", "name": "Fees", "type": "revenue"})
+    assert read_rounds == []  # the code's guard is a condition of the write, not a read
+    master_data.create("item", coded.tenant_id, {"code": "I", "name": "I", "unit_price": D("5"),
+                                                 "tax_code_id": coded.tax_codes["GST10"],
+                                                 "revenue_account_id": coded.accounts["4000"]})
+    assert read_rounds == [3]  # the tenant (for the price), the tax code and the account
+
+
 # ------------------------------------------------------------------------------------------ update
 
 
