@@ -151,20 +151,6 @@ def stage_key_event(uow: UnitOfWork, key: ApiKey, type: EventType, at: datetime,
                           data=key_event_data(key, at, revoked_at=revoked_at), at=at)
 
 
-def key_event(key: ApiKey, type: EventType, at: datetime, *, revoked_at: datetime | None = None
-              ) -> Callable[[Any], None]:
-    """The same event for a transaction a caller still builds itself (`tenants.create_tenant`)."""
-    from ledgerline.store.events import add_event
-
-    data = key_event_data(key, at, revoked_at=revoked_at)
-
-    def write(tx: Any) -> None:
-        add_event(tx, tenant_id=key.tenant_id, type=type, object_type="api_key", object_id=key.id,
-                  sequence=1 if revoked_at is None else 2, data=data, at=at)
-
-    return write
-
-
 def list_keys(tenant_id: str, *, limit: int, start_key: dict | None) -> Page[ApiKey]:
     return store.list_api_keys(tenant_id, limit=limit, start_key=start_key)
 

@@ -17,7 +17,7 @@ from ledgerline.store.parties import Party
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import open_unit
 
-# The outbox event of a change, added to a transaction a service still builds itself (periods, PDFs, webhook
+# The outbox event of a change, added to a transaction a service still builds itself (PDFs, webhook
 # endpoints); on a unit of work it is `uow.record_event`.
 record_event = add_record_event
 

@@ -290,7 +290,14 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
     uow.prefetch([(Invoice, invoice_id)])
     tenant = uow.tenant()
     invoice = uow.load(Invoice, invoice_id)
-    day = void_date or today()
+    stage_void(uow, tenant, invoice, void_date or today())
+    uow.commit()
+    return represent(invoice)
+
+
+def stage_void(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, day: date) -> None:
+    """Voiding, staged on the unit of work (a reminder's withdrawal voids its fee invoice in its own unit)."""
+    tenant_id = tenant.id
     voided = invoice_rules.void(state_of(invoice), day)
     open_period(tenant, day)
     original = uow.load(JournalEntry, invoice.journal_entry_id)
@@ -315,8 +322,6 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
     uow.post_entry(entry, reversed_lines(original.journal_lines()),
                    posting.tax_totals(posting.convert_taxes(tax_amounts(invoice), rate), sign=-1))
     uow.record_event(event, invoice, InvoiceOut)
-    uow.commit()
-    return represent(invoice)
 
 
 def send(tenant_id: str, invoice_id: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from ledgerline.domain.documents import reminder as reminder_rules
 from ledgerline.domain.documents.base import Transition
 from ledgerline.domain.documents.invoice import InvoiceState
 from ledgerline.domain.dunning import DunningLevel, ExistingReminder
-from ledgerline.domain.errors import NotFound, PreconditionFailed
+from ledgerline.domain.errors import PreconditionFailed
 from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
@@ -38,10 +38,10 @@ from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
 from ledgerline.store.codes import CodeGuard
 from ledgerline.store.documents import Invoice
-from ledgerline.store.dunning import DunningPolicy, StoredLevel, find_policy, save_policy
-from ledgerline.store.records import check_version, load
+from ledgerline.store.dunning import DunningPolicy, StoredLevel
+from ledgerline.store.records import check_version
 from ledgerline.store.reminders import Reminder, ReminderPointer
-from ledgerline.store.tenants import Tenant, load_tenant
+from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 OPEN = invoice_rules.OPEN_STATUSES
@@ -60,7 +60,8 @@ class Policy:
 
 
 def load_policy(tenant_id: str, uow: UnitOfWork | None = None) -> Policy:
-    stored = find_policy(tenant_id) if uow is None else uow.find_at(DunningPolicy, DunningPolicy.key(tenant_id))
+    uow = uow or open_unit(tenant_id)
+    stored = uow.find_at(DunningPolicy, DunningPolicy.key(tenant_id))
     if stored is None:
         return Policy(True, dunning.DEFAULT_LEVELS, None)
     levels = tuple(DunningLevel(int(s.level), int(s.days_after_due), s.title, s.message,
@@ -82,13 +83,22 @@ def represent_policy(tenant: Tenant, policy: Policy) -> dict[str, Any]:
 
 
 def get_policy(tenant_id: str) -> dict[str, Any]:
-    return represent_policy(load_tenant(tenant_id), load_policy(tenant_id))
+    uow = open_unit(tenant_id)
+    return represent_policy(uow.tenant(), load_policy(tenant_id, uow))
 
 
 def put_policy(tenant_id: str, body: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
-    """Replace the policy (PUT). `If-Match: "0"` asks that the tenant still has the default policy."""
-    tenant = load_tenant(tenant_id)
-    current = load_policy(tenant_id)
+    """Replace the policy (PUT). `If-Match: "0"` asks that the tenant still has the default policy.
+
+    Without `If-Match` a concurrent change makes it re-read and replace that one; with it, the re-read
+    version no longer matches (412)."""
+    return retrying(lambda: _put_policy(tenant_id, body, expected_version))
+
+
+def _put_policy(tenant_id: str, body: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    tenant = uow.tenant()
+    current = load_policy(tenant_id, uow)
     version = current.stored.version if current.stored else 0
     if expected_version is not None and expected_version != version:
         raise PreconditionFailed(f"If-Match version {expected_version} is stale; the dunning policy is at "
@@ -99,7 +109,7 @@ def put_policy(tenant_id: str, body: dict[str, Any], expected_version: int | Non
     dunning.check_levels(levels)
     fee_account_id = body.get("fee_account_id")
     if fee_account_id is not None:
-        account = _account(tenant_id, fee_account_id)
+        account = uow.find(Account, fee_account_id)
         if account is None or account.archived or account.type != "revenue":
             raise invalid("fee_account_id", f"no revenue account with id '{fee_account_id}'")
     now = utc_now()
@@ -109,15 +119,12 @@ def put_policy(tenant_id: str, body: dict[str, Any], expected_version: int | Non
     stored.levels = [StoredLevel(level=lv.level, days_after_due=lv.days_after_due, title=lv.title, message=lv.message,
                                  fee=lv.fee, payment_days=lv.payment_days) for lv in levels]
     stored.updated_at = now
-    save_policy(stored)
-    return represent_policy(tenant, load_policy(tenant_id))
-
-
-def _account(tenant_id: str, account_id: str) -> Account | None:
-    try:
-        return load(Account, tenant_id, account_id)
-    except NotFound:
-        return None
+    if current.stored is None:
+        uow.create(stored)  # on condition that no policy was stored meanwhile
+    else:
+        uow.save_if_unchanged(stored)
+    uow.commit()
+    return represent_policy(tenant, load_policy(tenant_id, open_unit(tenant_id)))
 
 
 # ------------------------------------------------------------------------------ one invoice, one day
@@ -306,8 +313,12 @@ def mark_sent(tenant_id: str, reminder_id: str) -> Reminder:
 
 
 def delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Reminder:
-    """Withdraw the most recent reminder, if it was not sent. Its fee invoice is voided first; the
-    level stays used, so the job moves on to the next level when that one is due."""
+    """Withdraw the most recent reminder, if it was not sent, and void its fee invoice, in one transaction;
+    the level stays used, so the job moves on to the next level when that one is due."""
+    return retrying(lambda: _delete(tenant_id, reminder_id, expected_version))
+
+
+def _delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Reminder:
     uow = open_unit(tenant_id)
     reminder = uow.find_reminder(reminder_id)
     check_version(reminder, expected_version)
@@ -317,7 +328,7 @@ def delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Re
         fee_invoice = uow.load(Invoice, reminder.fee_invoice_id)
         if fee_invoice.status != InvoiceStatus.VOIDED:
             try:
-                invoices.void(tenant_id, fee_invoice.id, max(today(), fee_invoice.issue_date))
+                invoices.stage_void(uow, uow.tenant(), fee_invoice, max(today(), fee_invoice.issue_date))
             except InvalidState as exc:
                 raise InvalidState(f"The reminder's fee invoice {fee_invoice.number} cannot be voided: {exc.message}",
                                    param="id") from exc

@@ -2,13 +2,12 @@
 
 DynamoDB has no unique constraint, so each code is reserved by a guard item written in the
 same transaction as the record, conditional on the guard not existing yet (on a unit of work:
-`claim_code`, `release_code` and `find_by_code`; `add_coded` for the tenant's set-up transaction).
+`claim_code`, `release_code` and `find_by_code`; a new tenant's chart: `tenant_setup.new_tenant_items`).
 """
 
 from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.transactions import TransactWrite
 
 from ledgerline.store.records import TenantRecord, tenant_partition
 from ledgerline.store.table import TableModel
@@ -30,9 +29,3 @@ class CodedRecord(TenantRecord):
     def guard(self) -> CodeGuard:
         return CodeGuard.for_code(self.tenant_id, self.PREFIX, self.code, self.id)
 
-
-def add_coded(tx: TransactWrite, record: CodedRecord) -> None:
-    """Add a new record and the reservation of its code to an open transaction."""
-    record.assign_keys()
-    tx.save(record)
-    tx.save(record.guard(), condition=TableModel.pk.does_not_exist())

@@ -16,6 +16,8 @@ events. Items are kept serialized, as DynamoDB keeps them, so what a test reads 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -23,13 +25,14 @@ from ledgerline.domain.errors import NotFound
 from ledgerline.store.api_keys import ApiKey
 from ledgerline.store.events import Event
 from ledgerline.store.item_size import check_item
-from ledgerline.store.ledger import Balance, LedgerLine, TaxTotal
+from ledgerline.store.ledger import Balance, JournalEntry, LedgerLine, TaxTotal
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.reminders import Reminder
 from ledgerline.store.table import Contention, TableModel
 from ledgerline.store.unit_of_work import (
     CheckUnchanged,
     Create,
+    CreateTenant,
     Delete,
     PostEntry,
     RecordEvent,
@@ -128,6 +131,18 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         return [Reminder.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
                 if p == pk and sk.startswith(prefix)]
 
+    def _balance_buckets(self, day: date) -> Iterable[Balance]:
+        # every posting ADDs to a year, a month and a day bucket: the day buckets up to `day` hold it all
+        last = f"D#{day.isoformat()}#~"
+        return [bucket for bucket in self.table.partition(Balance, Balance.partition(self.tenant_id))
+                if bucket.sk.startswith("D#") and bucket.sk <= last]
+
+    def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None:
+        partition = JournalEntry.list_partition(self.tenant_id)
+        dates = [date.fromisoformat(data["GSI1SK"]["S"][:10]) for data in self.table.items.values()
+                 if data.get("GSI1PK", {}).get("S") == partition]
+        return min((day for day in dates if (from_date or date.min) <= day <= (to_date or date.max)), default=None)
+
     # master data and API keys (issue 12, part B)
     def find_api_key(self, key_id: str) -> ApiKey | None:
         found = [key for key in self.api_keys() if key.id == key_id]
@@ -177,6 +192,9 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 revoked = ApiKey.from_raw_data(write.key.serialize())
                 revoked.revoked_at = write.at
                 puts.append((revoked, lambda stored: stored is not None and "revoked_at" not in stored))
+            elif isinstance(write, CreateTenant):
+                puts += [(item, lambda stored: stored is None) for item in write.items]
+                versioned += write.items
         keys = [_key(item) for item, _ in puts] + [key for key, _ in deletes]
         keys += [key for key, _ in checks]
         keys += [(increment.pk, increment.sk) for increment in increments]

@@ -1,9 +1,10 @@
 """The unit of work: what a use case reads and writes, said in domain terms, committed as ONE transaction.
 
 Services open one per attempt (`open_unit(tenant_id)`), read through it (`tenant`, `load`, `find`,
-`last_number`, `find_at`, `find_reminder`, `reminders_of_invoice`; `prefetch` reads what is known up front
-in one BatchGetItem), stage their writes (`create`, `save_if_unchanged`, `check_unchanged` (a condition
-only), `delete`, `take_number`, `post_entry`, `record_event`) and `commit()`: the store turns
+`last_number`, `find_at`, `find_reminder`, `reminders_of_invoice`, `balances_as_of`, `first_entry_date`;
+`prefetch` reads what is known up front in one BatchGetItem), stage their writes (`create`,
+`save_if_unchanged`, `check_unchanged` (a condition only), `delete`, `take_number`, `post_entry`,
+`record_event`, `record_event_data`, `create_tenant`) and `commit()`: the store turns
 them into exactly one TransactWriteItems with its conditions and the projections of every posted entry
 (`ledger.posting_items`). A condition that does not hold, or a conflicting transaction, is `Contention`
 (the use case re-reads and retries); an item too large is 422 `document_too_large`, before anything is
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
@@ -29,19 +30,24 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
+from ledgerline.store import ledger
+from ledgerline.store.accounts import Account
 from ledgerline.store.api_keys import ApiKey, find_by_id, list_api_keys
 from ledgerline.store.codes import CodedRecord, CodeGuard
 from ledgerline.store.events import new_event, snapshot
-from ledgerline.store.ledger import JournalEntry, NumberSeries, Posting, posting_items, write_posting
+from ledgerline.store.ledger import Balance, JournalEntry, NumberSeries, Posting, posting_items, write_posting
 from ledgerline.store.records import TenantRecord
 from ledgerline.store.reminders import Reminder, ReminderPointer, reminders_of_invoice
 from ledgerline.store.table import TableModel, commit, connection
+from ledgerline.store.tax_codes import TaxCode
+from ledgerline.store.tenant_setup import new_tenant_items
 from ledgerline.store.tenants import Tenant
 
 R = TypeVar("R", bound=TenantRecord)
 C = TypeVar("C", bound=CodedRecord)
 M = TypeVar("M", bound=TableModel)
 TaxLines = dict[str, tuple[Decimal, Decimal]]  # tax code id → (taxable, tax), base currency
+Totals = dict[str, tuple[Decimal, Decimal]]  # account id → (debit, credit), base currency
 MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES = 2048, 1024  # DynamoDB's limits on a key's values
 
 
@@ -59,6 +65,8 @@ class UnitOfWork(Protocol):
     def find_at(self, model: type[M], key: tuple[str, str]) -> M | None: ...
     def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]: ...
     def find_reminder(self, reminder_id: str) -> Reminder: ...
+    def balances_as_of(self, day: date) -> Totals: ...
+    def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None: ...
     def check_unchanged(self, entity: TableModel) -> None: ...
     def create(self, entity: TableModel) -> None: ...
     def save_if_unchanged(self, entity: TableModel) -> None: ...
@@ -66,18 +74,19 @@ class UnitOfWork(Protocol):
     def take_number(self, series: str, year: int, expected_last: int) -> int: ...
     def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None: ...
     def record_event(self, type: EventType, record: Any, schema: Any) -> None: ...
+    def record_event_data(self, type: EventType, *, object_type: str, object_id: str, data: dict[str, Any],
+                          at: datetime, sequence: int = 1) -> None: ...
+    def create_tenant(self, tenant: Tenant, accounts: list[Account], tax_codes: list[TaxCode],
+                      admin_key: ApiKey) -> None: ...
     def commit(self) -> None: ...
 
-    # master data and API keys (issue 12, part B): unique codes, keys found by id, revocation, an event
-    # whose object has no version of its own
+    # master data and API keys (issue 12, part B): unique codes, keys found by id, revocation
     def find_by_code(self, model: type[C], code: str) -> C | None: ...
     def claim_code(self, record: CodedRecord) -> None: ...
     def release_code(self, record: CodedRecord, code: str) -> None: ...
     def find_api_key(self, key_id: str) -> ApiKey | None: ...
     def api_keys(self) -> list[ApiKey]: ...
     def revoke_api_key(self, key: ApiKey, at: datetime) -> None: ...
-    def record_event_data(self, type: EventType, *, object_type: str, object_id: str, sequence: int,
-                          data: dict[str, Any], at: datetime) -> None: ...
 
 
 # ------------------------------------------------------------------------------- staged writes
@@ -136,24 +145,33 @@ class RecordEvent:
                          at=record.updated_at)
 
 
+class RecordEventData(RecordEvent):
+    """An event whose data is given: what happened is no record with a schema (a fiscal year closed)."""
+
+    def __init__(self, tenant_id: str, type: EventType, object_type: str, object_id: str, data: dict[str, Any],
+                 sequence: int, at: datetime) -> None:
+        super().__init__(type, None, None)
+        self.tenant_id, self.object_type, self.object_id = tenant_id, object_type, object_id
+        self.data, self.sequence, self.at = data, sequence, at
+
+    def event(self) -> Any:
+        return new_event(tenant_id=self.tenant_id, type=self.type, object_type=self.object_type,
+                         object_id=self.object_id, sequence=self.sequence, data=self.data, at=self.at)
+
+
+class CreateTenant:
+    """A new tenant and everything it starts with (`tenant_setup.new_tenant_items`, keys assigned): each
+    item on condition that it does not exist yet."""
+
+    def __init__(self, items: list[TableModel]) -> None:
+        self.items = items
+
+
 class RevokeKey:
     """Set an API key's `revoked_at`, on condition that the key exists and is not revoked yet."""
 
     def __init__(self, key: ApiKey, at: datetime) -> None:
         self.key, self.at = key, at
-
-
-class RecordEventData(RecordEvent):
-    """An event whose sequence, data and moment the use case gives (an API key has no version)."""
-
-    def __init__(self, type: EventType, tenant_id: str, object_type: str, object_id: str, sequence: int,
-                 data: dict[str, Any], at: datetime) -> None:
-        self.type, self.tenant_id, self.object_type, self.object_id = type, tenant_id, object_type, object_id
-        self.sequence, self.data, self.at = sequence, data, at
-
-    def event(self) -> Any:
-        return new_event(tenant_id=self.tenant_id, type=self.type, object_type=self.object_type,
-                         object_id=self.object_id, sequence=self.sequence, data=self.data, at=self.at)
 
 
 def assign_keys(entity: TableModel) -> None:
@@ -191,6 +209,16 @@ class StagedUnitOfWork:
 
     def record_event(self, type: EventType, record: Any, schema: Any) -> None:
         self.writes.append(RecordEvent(type, record, schema))
+
+    def record_event_data(self, type: EventType, *, object_type: str, object_id: str, data: dict[str, Any],
+                          at: datetime, sequence: int = 1) -> None:
+        self.writes.append(RecordEventData(self.tenant_id, type, object_type, object_id, data, sequence, at))
+
+    def create_tenant(self, tenant: Tenant, accounts: list[Account], tax_codes: list[TaxCode],
+                      admin_key: ApiKey) -> None:
+        """Stage a new tenant with its chart, tax codes (and their code guards), admin key and directory
+        listing: a tenant never exists without them."""
+        self.writes.append(CreateTenant(new_tenant_items(tenant, accounts, tax_codes, admin_key)))
 
     # reads
     def _raw(self, pk: str, sk: str) -> dict[str, Any] | None:
@@ -267,6 +295,22 @@ class StagedUnitOfWork:
         """Every reminder of an invoice by level, withdrawn ones included (they hold their level)."""
         raise NotImplementedError
 
+    def balances_as_of(self, day: date) -> Totals:
+        """Every account's debit and credit totals at the end of `day`, from the balance buckets (an account
+        never posted to is absent)."""
+        totals: Totals = {}
+        for bucket in self._balance_buckets(day):
+            debit, credit = totals.get(bucket.account_id, (Decimal(0), Decimal(0)))
+            totals[bucket.account_id] = (debit + (bucket.debit or 0), credit + (bucket.credit or 0))
+        return totals
+
+    def _balance_buckets(self, day: date) -> Iterable[Balance]:
+        raise NotImplementedError
+
+    def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None:
+        """The date of the earliest journal entry dated in [from_date, to_date] (either open), or None."""
+        raise NotImplementedError
+
     # master data and API keys (issue 12, part B)
     def find_by_code(self, model: type[C], code: str) -> C | None:
         """The record that holds this code (through its code guard), or None."""
@@ -291,10 +335,6 @@ class StagedUnitOfWork:
 
     def revoke_api_key(self, key: ApiKey, at: datetime) -> None:
         self.writes.append(RevokeKey(key, at))
-
-    def record_event_data(self, type: EventType, *, object_type: str, object_id: str, sequence: int,
-                          data: dict[str, Any], at: datetime) -> None:
-        self.writes.append(RecordEventData(type, self.tenant_id, object_type, object_id, sequence, data, at))
 
 
 class DynamoUnitOfWork(StagedUnitOfWork):
@@ -330,6 +370,12 @@ class DynamoUnitOfWork(StagedUnitOfWork):
 
     def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]:
         return reminders_of_invoice(self.tenant_id, invoice_id)
+
+    def _balance_buckets(self, day: date) -> Iterable[Balance]:
+        return ledger.balances_as_of(self.tenant_id, day)  # three queries
+
+    def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None:
+        return ledger.first_entry_date(self.tenant_id, from_date, to_date)  # one query
 
     def find_api_key(self, key_id: str) -> ApiKey | None:
         """By id through the tenant's key index (GSI1, eventually consistent: `find_at` the key's own
@@ -377,6 +423,9 @@ class DynamoUnitOfWork(StagedUnitOfWork):
             write_posting(tx, write.posting())
         elif isinstance(write, RecordEvent):
             tx.save(write.event(), condition=TableModel.pk.does_not_exist())
+        elif isinstance(write, CreateTenant):
+            for item in write.items:
+                tx.save(item, condition=None if _versioned(item) else TableModel.pk.does_not_exist())
         elif isinstance(write, RevokeKey):
             tx.update(write.key, actions=[ApiKey.revoked_at.set(write.at)],
                       condition=ApiKey.pk.exists() & ApiKey.revoked_at.does_not_exist())
