@@ -12,7 +12,7 @@ from ledgerline.api.versioning import set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import CreditNoteCreate, CreditNoteOut
-from ledgerline.services import credit_notes, pdfs
+from ledgerline.services import credit_notes
 from ledgerline.store.documents import CreditNote, list_credit_notes
 from ledgerline.store.records import load
 
@@ -57,4 +57,6 @@ def get(response: Response, id: str = Path(description="The credit note's id"),
 def pdf(id: str = Path(description="The credit note's id"), principal: Principal = Depends(READ)) -> Response:
     """Rendered once (after posting, or on the first request) and kept. Locally the response is the PDF
     (`application/pdf`); in AWS it is JSON with a presigned URL that expires."""
+    from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
+
     return pdf_response(pdfs.download(pdfs.credit_note_pdf(principal.tenant_id, id)))

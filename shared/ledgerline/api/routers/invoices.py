@@ -15,7 +15,7 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import INVOICE_STATUS_FILTERS, status_filter
 from ledgerline.schemas.common import Day, read_at
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceUpdate, VoidRequest
-from ledgerline.services import invoices, pdfs
+from ledgerline.services import invoices
 from ledgerline.store.documents import Invoice, list_invoices
 from ledgerline.store.records import load
 
@@ -70,6 +70,8 @@ def pdf(id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Response:
     """Rendered once (after posting, or on the first request) and kept: the same bytes every time (its SHA-256 is the
     `ETag`). Locally the response is the PDF (`application/pdf`); in AWS it is JSON with a presigned URL that
     expires. A draft has no PDF (409)."""
+    from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
+
     return pdf_response(pdfs.download(pdfs.invoice_pdf(principal.tenant_id, id)))
 
 

@@ -18,7 +18,7 @@ from ledgerline.api.versioning import expected_version, set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.reminders import DunningPolicyOut, DunningPolicyUpdate, ReminderOut, ReminderRequest
-from ledgerline.services import pdfs, reminders
+from ledgerline.services import reminders
 from ledgerline.store.reminders import find_reminder, list_reminders
 
 router = APIRouter(tags=["reminders"])
@@ -109,4 +109,6 @@ def delete(id: str = REMINDER_ID, version: int | None = Depends(expected_version
 def pdf(id: str = REMINDER_ID, principal: Principal = Depends(READ)) -> Response:
     """Rendered once and kept. Locally the response is the PDF (`application/pdf`); in AWS it is JSON with a
     presigned URL that expires."""
+    from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
+
     return pdf_response(pdfs.download(pdfs.reminder_pdf(principal.tenant_id, id)))
