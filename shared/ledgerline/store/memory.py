@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from ledgerline.domain.errors import NotFound
+from ledgerline.store.api_keys import ApiKey
 from ledgerline.store.events import Event
 from ledgerline.store.idempotency import Replay
 from ledgerline.store.item_size import check_item
@@ -36,6 +37,7 @@ from ledgerline.store.unit_of_work import (
     Delete,
     PostEntry,
     RecordEvent,
+    RevokeKey,
     Save,
     StagedUnitOfWork,
     TakeNumber,
@@ -142,6 +144,17 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                  if data.get("GSI1PK", {}).get("S") == partition]
         return min((day for day in dates if (from_date or date.min) <= day <= (to_date or date.max)), default=None)
 
+    # master data and API keys (issue 12, part B)
+    def find_api_key(self, key_id: str) -> ApiKey | None:
+        found = [key for key in self.api_keys() if key.id == key_id]
+        return found[0] if found else None
+
+    def api_keys(self) -> list[ApiKey]:
+        partition = ApiKey.index_partition(self.tenant_id)
+        keys = [ApiKey.from_raw_data(data) for data in self.table.items.values()
+                if data.get("GSI1PK", {}).get("S") == partition]
+        return sorted(keys, key=lambda key: key.id)
+
     def commit(self) -> None:
         """Check every condition, then write everything; or write nothing and raise Contention."""
         items = self.table.items
@@ -160,8 +173,8 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 expected = write.entity.version
                 puts.append((write.entity, lambda stored, expected=expected: _version(stored) == expected))
                 versioned.append(write.entity)
-            elif isinstance(write, Delete):
-                deletes.append((_key(write.entity), write.entity.version))
+            elif isinstance(write, Delete):  # an item without a version (a code guard): unconditional
+                deletes.append((_key(write.entity), getattr(write.entity, "version", None)))
             elif isinstance(write, CheckUnchanged):
                 checks.append((_key(write.entity), write.entity.version))
             elif isinstance(write, TakeNumber):
@@ -176,6 +189,10 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 increments += posting.increments
             elif isinstance(write, RecordEvent):
                 puts.append((write.event(), lambda stored: stored is None))
+            elif isinstance(write, RevokeKey):  # the key exists and is not revoked yet
+                revoked = ApiKey.from_raw_data(write.key.serialize())
+                revoked.revoked_at = write.at
+                puts.append((revoked, lambda stored: stored is not None and "revoked_at" not in stored))
             elif isinstance(write, CreateTenant):
                 puts += [(item, lambda stored: stored is None) for item in write.items]
                 versioned += write.items

@@ -38,7 +38,8 @@ from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
 from ledgerline.store import ledger
 from ledgerline.store.accounts import Account
-from ledgerline.store.api_keys import ApiKey
+from ledgerline.store.api_keys import ApiKey, find_by_id, list_api_keys
+from ledgerline.store.codes import CodedRecord, CodeGuard
 from ledgerline.store.events import new_event, snapshot
 from ledgerline.store.idempotency import IdempotencyRecord, Replay, current_claim, find_record, not_taken
 from ledgerline.store.ledger import Balance, JournalEntry, NumberSeries, Posting, posting_items, write_posting
@@ -50,6 +51,7 @@ from ledgerline.store.tenant_setup import new_tenant_items
 from ledgerline.store.tenants import Tenant
 
 R = TypeVar("R", bound=TenantRecord)
+C = TypeVar("C", bound=CodedRecord)
 M = TypeVar("M", bound=TableModel)
 TaxLines = dict[str, tuple[Decimal, Decimal]]  # tax code id → (taxable, tax), base currency
 Totals = dict[str, tuple[Decimal, Decimal]]  # account id → (debit, credit), base currency
@@ -87,6 +89,14 @@ class UnitOfWork(Protocol):
     def respond_data(self, data: dict[str, Any]) -> None: ...
     def a_step(self) -> None: ...
     def commit(self) -> None: ...
+
+    # master data and API keys (issue 12, part B): unique codes, keys found by id, revocation
+    def find_by_code(self, model: type[C], code: str) -> C | None: ...
+    def claim_code(self, record: CodedRecord) -> None: ...
+    def release_code(self, record: CodedRecord, code: str) -> None: ...
+    def find_api_key(self, key_id: str) -> ApiKey | None: ...
+    def api_keys(self) -> list[ApiKey]: ...
+    def revoke_api_key(self, key: ApiKey, at: datetime) -> None: ...
 
 
 # ------------------------------------------------------------------------------- staged writes
@@ -165,6 +175,13 @@ class CreateTenant:
 
     def __init__(self, items: list[TableModel]) -> None:
         self.items = items
+
+
+class RevokeKey:
+    """Set an API key's `revoked_at`, on condition that the key exists and is not revoked yet."""
+
+    def __init__(self, key: ApiKey, at: datetime) -> None:
+        self.key, self.at = key, at
 
 
 def assign_keys(entity: TableModel) -> None:
@@ -354,6 +371,31 @@ class StagedUnitOfWork:
         """The date of the earliest journal entry dated in [from_date, to_date] (either open), or None."""
         raise NotImplementedError
 
+    # master data and API keys (issue 12, part B)
+    def find_by_code(self, model: type[C], code: str) -> C | None:
+        """The record that holds this code (through its code guard), or None."""
+        guard = CodeGuard.for_code(self.tenant_id, model.PREFIX, code)
+        found = self._get(CodeGuard, guard.pk, guard.sk)
+        return None if found is None else self.find(model, found.target_id)
+
+    def claim_code(self, record: CodedRecord) -> None:
+        """Reserve the record's code: its guard item, on condition that no record holds the code yet."""
+        self.create(record.guard())
+
+    def release_code(self, record: CodedRecord, code: str) -> None:
+        """Free a code the record held (a code change moves the guard in the same transaction)."""
+        self.delete(CodeGuard.for_code(self.tenant_id, record.PREFIX, code))
+
+    def find_api_key(self, key_id: str) -> ApiKey | None:
+        raise NotImplementedError
+
+    def api_keys(self) -> list[ApiKey]:
+        """Every API key of the tenant, revoked ones included, by id."""
+        raise NotImplementedError
+
+    def revoke_api_key(self, key: ApiKey, at: datetime) -> None:
+        self.writes.append(RevokeKey(key, at))
+
 
 class DynamoUnitOfWork(StagedUnitOfWork):
     """The unit of work on the table: consistent reads, one TransactWriteItems at commit."""
@@ -395,6 +437,24 @@ class DynamoUnitOfWork(StagedUnitOfWork):
     def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None:
         return ledger.first_entry_date(self.tenant_id, from_date, to_date)  # one query
 
+    def find_api_key(self, key_id: str) -> ApiKey | None:
+        """By id through the tenant's key index (GSI1, eventually consistent: `find_at` the key's own
+        key reads it consistently)."""
+        try:
+            return find_by_id(self.tenant_id, key_id)
+        except NotFound:
+            return None
+
+    def api_keys(self) -> list[ApiKey]:
+        keys: list[ApiKey] = []
+        start_key = None
+        while True:
+            page = list_api_keys(self.tenant_id, limit=100, start_key=start_key)
+            keys += page.items
+            if page.next_key is None:
+                return keys
+            start_key = page.next_key
+
     def apply(self, tx: TransactWrite) -> IdempotencyRecord | None:
         """Add every staged write to a transaction (a caller that adds its own items to the same one), and
         the claimed key's record last (its old image comes back if its condition fails)."""
@@ -431,6 +491,9 @@ class DynamoUnitOfWork(StagedUnitOfWork):
         elif isinstance(write, CreateTenant):
             for item in write.items:
                 tx.save(item, condition=None if _versioned(item) else TableModel.pk.does_not_exist())
+        elif isinstance(write, RevokeKey):
+            tx.update(write.key, actions=[ApiKey.revoked_at.set(write.at)],
+                      condition=ApiKey.pk.exists() & ApiKey.revoked_at.does_not_exist())
 
     def commit(self) -> None:
         if self.writes:
