@@ -259,7 +259,9 @@ class StagedUnitOfWork:
         if self.response is not None:
             schema, record = self.response
         else:
-            events = [write for write in self.writes if isinstance(write, RecordEvent)]
+            # an event of a record and its schema; one whose data was given names no response (`once` puts
+            # the record after the commit then)
+            events = [write for write in self.writes if type(write) is RecordEvent]
             if len(events) != 1:
                 return None  # `once` puts the record after the commit
             schema, record = events[0].schema, events[0].record
