@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
 
+from botocore.exceptions import ClientError
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import TableConnection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
@@ -189,13 +190,13 @@ def refusal(code: str | None, message: str | None) -> ServiceUnavailable | Inval
     return None
 
 
-def _raise_refusal(parsed: dict[str, Any] | None = None, **_: Any) -> None:
+def _raise_refusal(parsed: dict[str, Any] | None = None, model: Any = None, **_: Any) -> None:
     """botocore's `after-call` hook on the table's client (after its own retries): a refusal that means
-    something to a client raises its domain error in place of the SDK's exception."""
+    something to a client raises its domain error in place of the SDK's exception (kept as its cause)."""
     error = (parsed or {}).get("Error") or {}
     refused = refusal(error.get("Code"), error.get("Message"))
     if refused is not None:
-        raise refused
+        raise refused from ClientError(parsed or {}, getattr(model, "name", "DynamoDB"))
 
 
 def as_domain_error(exc: BaseException) -> ServiceUnavailable | InvalidRequest | None:
