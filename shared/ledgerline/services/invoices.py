@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -23,10 +24,11 @@ from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.pricing import price_lines, referenced
 from ledgerline.services.retry import retrying
+from ledgerline.store import documents
 from ledgerline.store.documents import Invoice, Movement
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
-from ledgerline.store.records import check_version
+from ledgerline.store.records import Page, check_version
 from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
@@ -36,6 +38,21 @@ OPEN = invoice_rules.OPEN_STATUSES
 
 def represent(invoice: Invoice) -> dict[str, Any]:
     return InvoiceOut.model_validate(invoice, context=read_at(utc_now())).model_dump(mode="json")
+
+
+# ----------------------------------------------------------------------------------------- reads
+
+
+def get_invoice(tenant_id: str, invoice_id: str) -> dict[str, Any]:
+    """The invoice as the API shows it; NotFound for an unknown id (one too long to be a key included)."""
+    return represent(open_unit(tenant_id).load(Invoice, invoice_id))
+
+
+def list_invoices(tenant_id: str, *, statuses: Iterable[str] | None, customer_id: str | None, from_date: date | None,
+                  to_date: date | None, today: date, limit: int, start_key: dict[str, Any] | None) -> Page[Invoice]:
+    """A page of invoices by issue date (the store's named read `list_invoices`)."""
+    return documents.list_invoices(tenant_id, statuses=statuses, customer_id=customer_id, from_date=from_date,
+                                   to_date=to_date, today=today, limit=limit, start_key=start_key)
 
 
 def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str]) -> None:

@@ -30,10 +30,12 @@ from ledgerline.services.document_rules import (
 )
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
+from ledgerline.store import refunds as refund_store
 from ledgerline.store.accounts import Account
 from ledgerline.store.documents import CreditNote, Receipt, customer_items
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
+from ledgerline.store.records import Page
 from ledgerline.store.refunds import Refund, RefundSource
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -43,6 +45,18 @@ ID_PREFIXES = {"rct": "receipt", "cn": "credit_note"}
 
 def represent(refund: Refund) -> dict[str, Any]:
     return RefundOut.model_validate(refund).model_dump(mode="json")
+
+
+def get_refund(tenant_id: str, refund_id: str) -> dict[str, Any]:
+    """The refund as the API shows it; NotFound for an unknown id (one too long to be a key included)."""
+    return represent(open_unit(tenant_id).load(Refund, refund_id))
+
+
+def list_refunds(tenant_id: str, *, customer_id: str | None, status: str | None, from_date: date | None,
+                 to_date: date | None, limit: int, start_key: dict[str, Any] | None) -> Page[Refund]:
+    """A page of refunds by date (the store's named read `list_refunds`)."""
+    return refund_store.list_refunds(tenant_id, customer_id=customer_id, status=status, from_date=from_date,
+                                     to_date=to_date, limit=limit, start_key=start_key)
 
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:

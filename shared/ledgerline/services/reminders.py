@@ -35,11 +35,12 @@ from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
+from ledgerline.store import reminders as reminder_store
 from ledgerline.store.accounts import Account
 from ledgerline.store.codes import CodeGuard
 from ledgerline.store.documents import Invoice
 from ledgerline.store.dunning import DunningPolicy, StoredLevel
-from ledgerline.store.records import check_version
+from ledgerline.store.records import Page, check_version
 from ledgerline.store.reminders import Reminder, ReminderPointer
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
@@ -261,6 +262,19 @@ def _default_fee_account(uow: UnitOfWork, tenant: Tenant) -> str:
 
 
 # ----------------------------------------------------------------------------------- the API's use
+
+
+def get_reminder(tenant_id: str, reminder_id: str) -> Reminder:
+    """The reminder, through its pointer; NotFound when withdrawn or unknown (an id too long to be a key
+    included)."""
+    return open_unit(tenant_id).find_reminder(reminder_id)
+
+
+def list_reminders(tenant_id: str, *, is_sent: bool | None, from_date: date | None, to_date: date | None,
+                   limit: int, start_key: dict[str, Any] | None) -> Page[Reminder]:
+    """A page of the tenant's reminders by date (the store's named read `list_reminders`)."""
+    return reminder_store.list_reminders(tenant_id, is_sent=is_sent, from_date=from_date, to_date=to_date,
+                                         limit=limit, start_key=start_key)
 
 
 def invoice_reminders(tenant_id: str, invoice_id: str, uow: UnitOfWork | None = None) -> list[Reminder]:

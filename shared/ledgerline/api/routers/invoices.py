@@ -16,8 +16,6 @@ from ledgerline.domain.documents import INVOICE_STATUS_FILTERS, status_filter
 from ledgerline.schemas.common import Day, read_at
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceUpdate, VoidRequest
 from ledgerline.services import invoices
-from ledgerline.store.documents import Invoice, list_invoices
-from ledgerline.store.records import load
 
 router = APIRouter(prefix="/v1/invoices", tags=["invoices"])
 INVOICE_ID = Path(description="The invoice's id")
@@ -48,10 +46,10 @@ def list_(page: PageRequest = Depends(),
     awaiting payment or overdue, `overdue` means open and past its due date), `customer_id`, `from_date` and
     `to_date` (YYYY-MM-DD)."""
     now = clock.now()
-    result = list_invoices(principal.tenant_id, statuses=status_filter(status, INVOICE_STATUS_FILTERS),
-                           customer_id=customer_id, from_date=from_date,
-                           to_date=to_date, today=now.date(), limit=page.limit,
-                           start_key=page.start_key(principal.tenant_id))
+    result = invoices.list_invoices(principal.tenant_id, statuses=status_filter(status, INVOICE_STATUS_FILTERS),
+                                    customer_id=customer_id, from_date=from_date,
+                                    to_date=to_date, today=now.date(), limit=page.limit,
+                                    start_key=page.start_key(principal.tenant_id))
     shown = [InvoiceOut.model_validate(invoice, context=read_at(now)) for invoice in result.items]
     return page.respond(shown, result.next_key, principal.tenant_id)
 
@@ -60,7 +58,7 @@ def list_(page: PageRequest = Depends(),
 def get(response: Response, id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Any:
     """One invoice with its lines, tax breakdown, totals and what is paid, credited and still due. The `ETag`
     is its version."""
-    return with_etag(response, invoices.represent(load(Invoice, principal.tenant_id, id)))
+    return with_etag(response, invoices.get_invoice(principal.tenant_id, id))
 
 
 @router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
