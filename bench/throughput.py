@@ -8,16 +8,18 @@ another transaction held one of the items (the number series, a balance bucket) 
 
 from __future__ import annotations
 
+import copy
 import statistics
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from bench.ledger import Ledger
 from bench.meter import metered
 from ledgerline.domain.errors import ServiceUnavailable
-from ledgerline.services import invoices
+from ledgerline.services import invoices, retry
 from ledgerline.store.table import connection
 
 
@@ -49,6 +51,8 @@ def _run(ledgers: list[Ledger], writers: int, postings: int) -> dict[str, Any]:
                     gave_up += 1
 
     _ = connection().connection.client  # built once, before the threads share it
+    retry.stats["most_attempts"] = 0
+    before = Counter(retry.stats)
     with metered() as meter:
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=writers) as pool:
@@ -56,21 +60,93 @@ def _run(ledgers: list[Ledger], writers: int, postings: int) -> dict[str, Any]:
         elapsed = time.perf_counter() - start
     posted = len(work) - gave_up
     cancelled = meter.cancelled()
-    return {"postings": posted, "seconds": round(elapsed, 2), "postings_per_second": round(posted / elapsed, 1),
+    counted = Counter(retry.stats)
+    counted.subtract(before)
+    return {"attempts_per_posting": round(counted["attempts"] / max(posted, 1), 2),
+            "most_attempts_of_one_posting": retry.stats["most_attempts"], "postings": posted,
+            "seconds": round(elapsed, 2), "postings_per_second": round(posted / elapsed, 1),
             "retries": sum(cancelled.values()), "conflicts": dict(cancelled), "gave_up_503": gave_up}
 
 
-def measure(runs: int = 3, postings: int = 240) -> dict[str, Any]:
+def _posting_request(ledger: Ledger) -> list[dict[str, Any]]:
+    """The TransactItems of one real posting, as the service sent them (to replay raw at the same size)."""
+    draft = ledger.draft()["id"]
+    with metered() as meter:
+        invoices.post(ledger.tenant, draft)
+    return next(call.request["TransactItems"] for call in meter.log
+                if call.operation == "TransactWriteItems" and call.error is None)
+
+
+def _raw_items(template: list[dict[str, Any]], run: int, n: int) -> list[dict[str, Any]]:
+    """`template` with new keys: every put a new item, the updates on the same buckets, and the number
+    series replaced by one hot item whose `last` moves from n - 1 to n on that condition."""
+    items = []
+    for index, entry in enumerate(template):
+        (kind, body), = entry.items()
+        body = copy.deepcopy(body)
+        if kind == "Put" and body["Item"]["SK"]["S"].startswith("SEQ#"):
+            body["Item"] = {"PK": {"S": f"RAW#{run}"}, "SK": {"S": "HOT"}, "last": {"N": str(n)}}
+            body.pop("ReturnValuesOnConditionCheckFailure", None)
+            body.pop("ExpressionAttributeNames", None)
+            body.pop("ExpressionAttributeValues", None)
+            if n == 1:
+                body["ConditionExpression"] = "attribute_not_exists(PK)"
+            else:
+                body["ConditionExpression"] = "#l = :p"
+                body["ExpressionAttributeNames"] = {"#l": "last"}
+                body["ExpressionAttributeValues"] = {":p": {"N": str(n - 1)}}
+        elif kind == "Put":  # a new item, on the condition that it is (as the entry, the event, the invoice)
+            body["Item"]["PK"] = {"S": f"RAW#{run}#{n}#{index}"}
+            for name in ("ExpressionAttributeNames", "ExpressionAttributeValues",
+                         "ReturnValuesOnConditionCheckFailure"):
+                body.pop(name, None)
+            body["ConditionExpression"] = "attribute_not_exists(PK)"
+        else:
+            body["Key"]["PK"] = {"S": f"RAW#{run}#BUCKETS"}
+        items.append({kind: body})
+    return items
+
+
+def raw_ceiling(ledger: Ledger, count: int, run: int) -> dict[str, Any]:
+    """The physical ceiling of one tenant's postings: TransactWriteItems of the posting's size, one after
+    another, each moving one hot item on the condition that it holds the previous value (what a gapless
+    series is), with no reads and no use case around them. One such transaction per round trip."""
+    template = _posting_request(ledger)
+    client = connection().connection.client
+    requests = [_raw_items(template, run, n) for n in range(1, count + 1)]
+    start = time.perf_counter()
+    for items in requests:
+        client.transact_write_items(TransactItems=items)
+    elapsed = time.perf_counter() - start
+    return {"transactions": count, "items_per_transaction": len(template), "seconds": round(elapsed, 2),
+            "transactions_per_second": round(count / elapsed, 1)}
+
+
+def measure(runs: int = 3, postings: int = 240, bulk_invoices: int = 1_000) -> dict[str, Any]:
+    """Each scenario `runs` times, and beside them the raw ceiling of one hot item (same run, same sizes)."""
     scenarios = {
         "1 tenant, 1 writer": (1, 1, postings // 4),
         "1 tenant, 8 writers": (1, 8, postings),
         "8 tenants, 8 writers (one each)": (8, 8, postings),
     }
     results: dict[str, Any] = {}
-    for name, (tenants, writers, count) in scenarios.items():
-        samples = [_run([Ledger(f"Throughput {n}") for n in range(tenants)], writers, count) for _ in range(runs)]
+    raw_ceiling(Ledger("Warm-up"), 10, -1)  # DynamoDB Local's JIT, before anything is timed
+    ceilings, by_scenario = [], {name: [] for name in scenarios}
+    for run in range(runs):  # interleaved, so that every figure of a run saw the same machine
+        ceilings.append(raw_ceiling(Ledger("Ceiling"), postings // 4, run))
+        for name, (tenants, writers, count) in scenarios.items():
+            by_scenario[name].append(_run([Ledger(f"Throughput {n}") for n in range(tenants)], writers, count))
+    for name, (tenants, writers, _count) in scenarios.items():
+        samples = by_scenario[name]
         middle = sorted(samples, key=lambda s: s["postings_per_second"])[len(samples) // 2]
         results[name] = {**middle, "postings_per_second_runs": [s["postings_per_second"] for s in samples],
                          "median_postings_per_second": statistics.median(s["postings_per_second"] for s in samples),
                          "tenants": tenants, "writers": writers}
+    ceiling = statistics.median(c["transactions_per_second"] for c in ceilings)
+    one, eight = (results[n]["median_postings_per_second"] for n in ("1 tenant, 1 writer", "1 tenant, 8 writers"))
+    results["ceiling"] = {"transactions_per_second": ceiling, "runs": [c["transactions_per_second"] for c in ceilings],
+                          "items_per_transaction": ceilings[0]["items_per_transaction"],
+                          "transactions": ceilings[0]["transactions"],
+                          "eight_writers_to_ceiling": round(eight / ceiling, 2),
+                          "eight_writers_to_one_writer": round(eight / one, 2)}
     return results

@@ -22,7 +22,7 @@ from ledgerline.services.document_rules import conversion, customer, invalid, op
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.pricing import price_lines, referenced
-from ledgerline.services.retry import retrying
+from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store.documents import Invoice, Movement
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
@@ -173,15 +173,20 @@ def post(tenant_id: str, invoice_id: str, idempotency_key: str | None = None) ->
         idempotency_key,
         "post_invoice",
         {"id": invoice_id},
-        lambda: retrying(lambda: _post(tenant_id, invoice_id)),
+        lambda: retrying_unit(tenant_id, lambda uow: _post(uow, invoice_id),
+                              prepare=lambda uow: _read_for_post(uow, invoice_id), in_turn=True),
     )
 
 
-def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
-    uow = open_unit(tenant_id)
+def _read_for_post(uow: UnitOfWork, invoice_id: str) -> None:
     # The series of this year is read with the tenant and the invoice: the invoice is almost always dated
     # this year (if not, its year's series is read after it).
     uow.prefetch([(Invoice, invoice_id)], series=[("INV", today().year)])
+
+
+def _post(uow: UnitOfWork, invoice_id: str) -> dict[str, Any]:
+    """One attempt, on what `_read_for_post` read. After a lost race for the number (`retrying_unit`), `uow`
+    holds the series as DynamoDB returned it, and everything else as it was read: nothing is read again."""
     tenant = uow.tenant()
     invoice = uow.load(Invoice, invoice_id)
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "post")

@@ -134,6 +134,7 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         checks: list[tuple[Key, int | None]] = []
         increments: list[Any] = []
         versioned: list[TableModel] = []
+        returned: set[Key] = set()  # number series: DynamoDB returns the current item (ALL_OLD)
         for write in self.writes:
             if isinstance(write, Create):
                 assign_keys(write.entity)
@@ -150,6 +151,7 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 checks.append((_key(write.entity), write.entity.version))
             elif isinstance(write, TakeNumber):
                 last = write.expected_last
+                returned.add(_key(write.item()))
                 puts.append((write.item(), lambda stored, last=last: (int(stored["last"]["N"]) if stored else 0)
                              == last))
             elif isinstance(write, PostEntry):
@@ -174,10 +176,11 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 data["version"] = {"N": str((item.version or 0) + 1)}
             check_item(data, _noun(item))
             serialized.append(data)
-        held = all(condition(items.get(_key(item))) for item, condition in puts)
-        held = held and all(_version(items.get(key)) == version for key, version in deletes + checks)
-        if not held:
-            raise Contention("ConditionalCheckFailed")
+        failed = [_key(item) for item, condition in puts if not condition(items.get(_key(item)))]
+        failed += [key for key, version in deletes + checks if _version(items.get(key)) != version]
+        if failed:  # as DynamoDB: the stale items, with the current one where the write asked for it
+            raise Contention("ConditionalCheckFailed", {key: items.get(key) if key in returned else None
+                                                        for key in failed})
         for (item, _), data in zip(puts, serialized, strict=True):
             items[_key(item)] = data
         for key, _ in deletes:

@@ -15,11 +15,13 @@ written. Nothing outside the store builds a key or a DynamoDB expression.
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DoesNotExist, GetError
@@ -32,7 +34,7 @@ from ledgerline.store.events import new_event, snapshot
 from ledgerline.store.ledger import JournalEntry, NumberSeries, Posting, posting_items, write_posting
 from ledgerline.store.records import TenantRecord
 from ledgerline.store.reminders import Reminder, ReminderPointer, reminders_of_invoice
-from ledgerline.store.table import TableModel, commit, connection
+from ledgerline.store.table import Contention, TableModel, commit, connection
 from ledgerline.store.tenants import Tenant
 
 R = TypeVar("R", bound=TenantRecord)
@@ -63,6 +65,8 @@ class UnitOfWork(Protocol):
     def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None: ...
     def record_event(self, type: EventType, record: Any, schema: Any) -> None: ...
     def commit(self) -> None: ...
+    def after(self, contention: Contention) -> UnitOfWork: ...
+    def freshen(self) -> None: ...
 
 
 # ------------------------------------------------------------------------------- staged writes
@@ -232,6 +236,18 @@ class StagedUnitOfWork:
         """Every reminder of an invoice by level, withdrawn ones included (they hold their level)."""
         raise NotImplementedError
 
+    def freshen(self) -> None:
+        """Take what this process has seen committed since the unit read it (the real unit's number series)."""
+
+    def after(self, contention: Contention) -> Self:
+        """A unit for the next attempt after `contention`: what it read stays read, except the items that
+        made the commit fail, which are re-read, or taken as DynamoDB returned them (a number series)."""
+        fresh = copy.copy(self)
+        fresh.writes = []
+        fresh.cache = {key: data for key, data in self.cache.items() if key not in contention.stale}
+        fresh.cache.update({key: data for key, data in contention.stale.items() if data is not None})
+        return fresh
+
 
 class DynamoUnitOfWork(StagedUnitOfWork):
     """The unit of work on the table: consistent reads, one TransactWriteItems at commit."""
@@ -290,7 +306,7 @@ class DynamoUnitOfWork(StagedUnitOfWork):
         elif isinstance(write, TakeNumber):
             condition = (NumberSeries.last == write.expected_last if write.expected_last
                          else NumberSeries.pk.does_not_exist())
-            tx.save(write.item(), condition=condition)
+            tx.save(write.item(), condition=condition, return_values="ALL_OLD")  # a loser learns the new last
         elif isinstance(write, PostEntry):
             write_posting(tx, write.posting())
         elif isinstance(write, RecordEvent):
@@ -299,7 +315,44 @@ class DynamoUnitOfWork(StagedUnitOfWork):
     def commit(self) -> None:
         if self.writes:
             commit(self.apply)
+            _numbers_seen.learn(write.item().serialize() for write in self.writes if isinstance(write, TakeNumber))
         self.writes = []
+
+    def after(self, contention: Contention) -> Self:
+        # DynamoDB's answer is the series as it stands: believed even over a later guess of this process
+        _numbers_seen.learn((data for data in contention.stale.values() if data is not None and "last" in data),
+                            replace=True)
+        return super().after(contention)
+
+    def freshen(self) -> None:
+        """Take the number series this process has seen move since they were read (see `NumbersSeen`)."""
+        self.cache.update(_numbers_seen.newer(self.cache))
+
+
+class NumbersSeen:
+    """The latest value of each number series this process committed or was told of by DynamoDB (a lost
+    race returns the series as it stands). A series only grows, so a later value than the one a unit read
+    is the better guess for its next number; a wrong guess only fails its condition and is retried."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.items: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def learn(self, items: Iterable[dict[str, Any]], *, replace: bool = False) -> None:
+        with self.lock:
+            for data in items:
+                key = (data["PK"]["S"], data["SK"]["S"])
+                known = self.items.get(key)
+                if replace or known is None or int(known["last"]["N"]) < int(data["last"]["N"]):
+                    self.items[key] = data
+
+    def newer(self, cache: dict[tuple[str, str], dict[str, Any] | None]) -> dict[tuple[str, str], dict[str, Any]]:
+        with self.lock:
+            return {key: data for key, data in self.items.items() if key in cache
+                    and (cache[key] is None or int(cache[key]["last"]["N"]) < int(data["last"]["N"]))}
+
+
+_numbers_seen = NumbersSeen()
 
 
 def _versioned(entity: TableModel) -> bool:
