@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from ledgerline.domain.errors import NotFound
 from ledgerline.store.events import Event
 from ledgerline.store.item_size import check_item
-from ledgerline.store.ledger import Balance, LedgerLine, TaxTotal
+from ledgerline.store.ledger import Balance, LedgerLine, TaxTotal, merge_increments
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.reminders import Reminder
 from ledgerline.store.table import Contention, TableModel
@@ -164,6 +164,7 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 puts.append((write.event(), lambda stored: stored is None))
         keys = [_key(item) for item, _ in puts] + [key for key, _ in deletes]
         keys += [key for key, _ in checks]
+        increments = merge_increments(increments)  # as DynamoUnitOfWork.apply: one ADD per bucket
         keys += [(increment.pk, increment.sk) for increment in increments]
         if len(keys) != len(set(keys)):
             raise ValueError("a transaction may not touch one item twice")  # DynamoDB's ValidationException

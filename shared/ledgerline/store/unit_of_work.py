@@ -31,7 +31,14 @@ from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
 from ledgerline.store.events import new_event, snapshot
-from ledgerline.store.ledger import JournalEntry, NumberSeries, Posting, posting_items, write_posting
+from ledgerline.store.ledger import (
+    JournalEntry,
+    NumberSeries,
+    Posting,
+    posting_items,
+    write_increments,
+    write_posting,
+)
 from ledgerline.store.records import TenantRecord
 from ledgerline.store.reminders import Reminder, ReminderPointer, reminders_of_invoice
 from ledgerline.store.table import Contention, TableModel, commit, connection
@@ -61,8 +68,12 @@ class UnitOfWork(Protocol):
     def create(self, entity: TableModel) -> None: ...
     def save_if_unchanged(self, entity: TableModel) -> None: ...
     def delete(self, entity: TableModel) -> None: ...
-    def take_number(self, series: str, year: int, expected_last: int) -> int: ...
-    def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None: ...
+    def take_number(self, series: str, year: int, expected_last: int, count: int = 1) -> int: ...
+    def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None, *,
+                   shard: int | None = None) -> None: ...
+    def staged(self) -> int: ...
+    def unstage(self, mark: int) -> None: ...
+    def transaction_items(self) -> int: ...
     def record_event(self, type: EventType, record: Any, schema: Any) -> None: ...
     def commit(self) -> None: ...
     def after(self, contention: Contention) -> UnitOfWork: ...
@@ -97,19 +108,24 @@ class CheckUnchanged:
 
 
 class TakeNumber:
-    def __init__(self, tenant_id: str, series: str, year: int, expected_last: int) -> None:
+    """`count` consecutive numbers after `expected_last` (several documents posted in one transaction)."""
+
+    def __init__(self, tenant_id: str, series: str, year: int, expected_last: int, count: int = 1) -> None:
         self.tenant_id, self.series, self.year, self.expected_last = tenant_id, series, year, expected_last
+        self.count = count
 
     def item(self) -> NumberSeries:
-        return NumberSeries(*NumberSeries.key(self.tenant_id, self.series, self.year), last=self.expected_last + 1)
+        return NumberSeries(*NumberSeries.key(self.tenant_id, self.series, self.year),
+                            last=self.expected_last + self.count)
 
 
 class PostEntry:
-    def __init__(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None) -> None:
-        self.entry, self.lines, self.tax_lines = entry, lines, tax_lines
+    def __init__(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None,
+                 shard: int | None = None) -> None:
+        self.entry, self.lines, self.tax_lines, self.shard = entry, lines, tax_lines, shard
 
     def posting(self) -> Posting:
-        return posting_items(self.entry, self.lines, self.tax_lines)
+        return posting_items(self.entry, self.lines, self.tax_lines, shard=self.shard)
 
 
 class RecordEvent:
@@ -151,12 +167,38 @@ class StagedUnitOfWork:
     def check_unchanged(self, entity: TableModel) -> None:
         self.writes.append(CheckUnchanged(entity))
 
-    def take_number(self, series: str, year: int, expected_last: int) -> int:
-        self.writes.append(TakeNumber(self.tenant_id, series, year, expected_last))
+    def take_number(self, series: str, year: int, expected_last: int, count: int = 1) -> int:
+        self.writes.append(TakeNumber(self.tenant_id, series, year, expected_last, count))
         return expected_last + 1
 
-    def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None:
-        self.writes.append(PostEntry(entry, lines, tax_lines))
+    def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None, *,
+                   shard: int | None = None) -> None:
+        self.writes.append(PostEntry(entry, lines, tax_lines, shard))
+
+    def staged(self) -> int:
+        """A mark: how many writes are staged (`unstage(mark)` drops what was staged after it)."""
+        return len(self.writes)
+
+    def unstage(self, mark: int) -> None:
+        del self.writes[mark:]
+
+    def transaction_items(self) -> int:
+        """How many items the staged writes make in the one transaction (DynamoDB allows 100)."""
+        keys: set[tuple[str, str]] = set()
+        events = 0
+        for write in self.writes:
+            if isinstance(write, RecordEvent):
+                events += 1  # always a new item
+            elif isinstance(write, TakeNumber):
+                keys.add(NumberSeries.key(write.tenant_id, write.series, write.year))
+            elif isinstance(write, PostEntry):
+                posting = write.posting()
+                keys |= {(item.pk, item.sk) for item in (posting.entry, *posting.puts)}
+                keys |= {(increment.pk, increment.sk) for increment in posting.increments}
+            else:
+                assign_keys(write.entity)
+                keys.add((write.entity.pk, write.entity.sk))
+        return len(keys) + events
 
     def record_event(self, type: EventType, record: Any, schema: Any) -> None:
         self.writes.append(RecordEvent(type, record, schema))
@@ -287,6 +329,9 @@ class DynamoUnitOfWork(StagedUnitOfWork):
         """Add every staged write to a transaction (a caller that adds its own items to the same one)."""
         for write in self.writes:
             self._apply_one(tx, write)
+        # the postings' bucket ADDs, merged: postings committed together may add to the same bucket
+        write_increments(tx, (increment for write in self.writes if isinstance(write, PostEntry)
+                              for increment in write.posting().increments))
 
     @staticmethod
     def _apply_one(tx: TransactWrite, write: Any) -> None:
@@ -308,7 +353,7 @@ class DynamoUnitOfWork(StagedUnitOfWork):
                          else NumberSeries.pk.does_not_exist())
             tx.save(write.item(), condition=condition, return_values="ALL_OLD")  # a loser learns the new last
         elif isinstance(write, PostEntry):
-            write_posting(tx, write.posting())
+            write_posting(tx, write.posting(), increments=False)  # its ADDs: `apply`, merged
         elif isinstance(write, RecordEvent):
             tx.save(write.event(), condition=TableModel.pk.does_not_exist())
 
