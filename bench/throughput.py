@@ -9,6 +9,8 @@ another transaction held one of the items (the number series, a balance bucket) 
 from __future__ import annotations
 
 import copy
+import importlib
+import json
 import statistics
 import threading
 import time
@@ -16,9 +18,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from bench.ledger import Ledger
+from bench.ledger import LINES, Ledger
 from bench.meter import metered
 from ledgerline.domain.errors import ServiceUnavailable
+from ledgerline.schemas.bulk import MAX_INVOICES
 from ledgerline.services import invoices, retry
 from ledgerline.store.table import connection
 
@@ -122,6 +125,50 @@ def raw_ceiling(ledger: Ledger, count: int, run: int) -> dict[str, Any]:
             "transactions_per_second": round(count / elapsed, 1)}
 
 
+def bulk_import(ledger: Ledger, invoices_count: int, per_request: int = MAX_INVOICES) -> dict[str, Any]:
+    """A bulk import with posting: `POST /v1/bulk/invoices` with `"post": true` and requests of
+    `per_request` invoices (the route's cap), through the bulk function's Lambda handler, one after
+    another; every invoice created and posted. Counts the transactions it took."""
+    from bench.latency import event  # noqa: PLC0415 - the API Gateway event the latency figures use
+    from tests.lambda_context import LambdaContext  # noqa: PLC0415
+
+    handler = importlib.import_module("functions.bulk.app").handler
+    context = LambdaContext()
+    one = {"customer_id": ledger.customer, "lines": [{**line, "quantity": str(line["quantity"]),
+                                                      "unit_price": str(line["unit_price"]), "tax_code_id": ledger.gst}
+                                                     for line in LINES]}
+
+    def request(count: int) -> dict[str, Any]:
+        base = event("create_invoice.json", tenant_id=ledger.tenant, key_id="key_bench", customer_id=ledger.customer,
+                     tax_code_id=ledger.gst)
+        base["resource"] = base["path"] = base["requestContext"]["resourcePath"] = "/v1/bulk/invoices"
+        base["requestContext"]["path"] = "/dev/v1/bulk/invoices"
+        base["body"] = json.dumps({"post": True, "operations": [{"data": one} for _ in range(count)]})
+        return base
+
+    def send(count: int) -> int:
+        response = handler(request(count), context)
+        assert response["statusCode"] == 200, response
+        return json.loads(response["body"])["succeeded"]
+
+    send(2)  # warm the handler
+    requests = [request(min(per_request, invoices_count - start)) for start in range(0, invoices_count, per_request)]
+    with metered() as meter:
+        start = time.perf_counter()
+        posted = 0
+        for body in requests:
+            response = handler(body, context)
+            assert response["statusCode"] == 200, response
+            posted += json.loads(response["body"])["succeeded"]
+        elapsed = time.perf_counter() - start
+    transactions = meter.calls["TransactWriteItems"]
+    drafts_transactions = len(requests)  # one per request (2 items per draft, at most 50 drafts)
+    return {"invoices": posted, "requests": len(requests), "per_request": per_request,
+            "seconds": round(elapsed, 2), "invoices_per_second": round(posted / elapsed, 1),
+            "transactions": transactions,
+            "invoices_per_transaction": round(posted / max(transactions - drafts_transactions, 1), 1)}
+
+
 def measure(runs: int = 3, postings: int = 240, bulk_invoices: int = 1_000) -> dict[str, Any]:
     """Each scenario `runs` times, and beside them the raw ceiling of one hot item (same run, same sizes)."""
     scenarios = {
@@ -142,6 +189,7 @@ def measure(runs: int = 3, postings: int = 240, bulk_invoices: int = 1_000) -> d
         results[name] = {**middle, "postings_per_second_runs": [s["postings_per_second"] for s in samples],
                          "median_postings_per_second": statistics.median(s["postings_per_second"] for s in samples),
                          "tenants": tenants, "writers": writers}
+    bulk = bulk_import(Ledger("Bulk import"), bulk_invoices)
     ceiling = statistics.median(c["transactions_per_second"] for c in ceilings)
     one, eight = (results[n]["median_postings_per_second"] for n in ("1 tenant, 1 writer", "1 tenant, 8 writers"))
     results["ceiling"] = {"transactions_per_second": ceiling, "runs": [c["transactions_per_second"] for c in ceilings],
@@ -149,4 +197,5 @@ def measure(runs: int = 3, postings: int = 240, bulk_invoices: int = 1_000) -> d
                           "transactions": ceilings[0]["transactions"],
                           "eight_writers_to_ceiling": round(eight / ceiling, 2),
                           "eight_writers_to_one_writer": round(eight / one, 2)}
+    results["bulk"] = {**bulk, "to_one_writer": round(bulk["invoices_per_second"] / one, 2)}
     return results

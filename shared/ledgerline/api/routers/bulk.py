@@ -38,7 +38,12 @@ def parties(body: BulkParties, request: Request, principal: Principal = Depends(
                      "operation")
 def invoices(body: BulkInvoices, request: Request, principal: Principal = Depends(require("invoices:write"))) -> Any:
     """Each item is created (and posted, with `post`) as the single-item routes would; one failing item does
-    not stop the others."""
+    not stop the others.
+
+    With `post`, the creates without an `idempotency_key` are created together and posted several per
+    DynamoDB transaction (as many as fit in 100 items): consecutive numbers in the order of the operations,
+    one result per item as ever, and an item that fails (a 422, a locked period) fails alone. Items with an
+    `idempotency_key`, and updates, are processed one by one, so a retried batch replays them."""
     tenant_id = principal.tenant_id
     # With `post`, the creates without an idempotency key are created and posted several per transaction
     together = Together(lambda operation: operation.idempotency_key is None,
