@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import importlib
 import json
+import multiprocessing
 import statistics
 import threading
 import time
@@ -69,6 +70,57 @@ def _run(ledgers: list[Ledger], writers: int, postings: int) -> dict[str, Any]:
             "most_attempts_of_one_posting": retry.stats["most_attempts"], "postings": posted,
             "seconds": round(elapsed, 2), "postings_per_second": round(posted / elapsed, 1),
             "retries": sum(cancelled.values()), "conflicts": dict(cancelled), "gave_up_503": gave_up}
+
+
+def _process_writer(endpoint: str, table: str, tenant_id: str, invoice_ids: list[str], barrier: Any,
+                    results: Any) -> None:
+    """One writer in its own process (as one Lambda invocation after another): nothing shared in memory with
+    the others, so no turns and no numbers seen; they race for the series and the losers retry."""
+    import warnings  # noqa: PLC0415
+
+    warnings.filterwarnings("ignore")
+    from ledgerline.settings import configure  # noqa: PLC0415
+    from ledgerline.store.table import reset_connection  # noqa: PLC0415
+
+    configure(environment="local", dynamodb_endpoint=endpoint, table_name=table)
+    reset_connection()
+    _ = connection().connection.client
+    barrier.wait()
+    gave_up = 0
+    for invoice_id in invoice_ids:
+        try:
+            invoices.post(tenant_id, invoice_id)
+        except ServiceUnavailable:
+            gave_up += 1
+    results.put({"end": time.time(), "posted": len(invoice_ids) - gave_up, "gave_up": gave_up,
+                 "attempts": retry.stats["attempts"], "retries": retry.stats["retries"],
+                 "most_attempts": retry.stats["most_attempts"]})
+
+
+def _run_processes(ledger: Ledger, writers: int, postings: int) -> dict[str, Any]:
+    from ledgerline.settings import get_settings  # noqa: PLC0415
+
+    work = [invoice_id for _, invoice_id in _drafts([ledger], postings)]
+    settings = get_settings()
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(writers + 1), context.Queue()
+    processes = [context.Process(target=_process_writer, args=(settings.dynamodb_endpoint, settings.table_name,
+                                                              ledger.tenant, work[n::writers], barrier, results))
+                 for n in range(writers)]
+    for process in processes:
+        process.start()
+    barrier.wait(timeout=300)  # every writer imported and connected: the clock starts
+    start = time.time()
+    done = [results.get(timeout=600) for _ in processes]
+    for process in processes:
+        process.join()
+    elapsed = max(d["end"] for d in done) - start
+    posted = sum(d["posted"] for d in done)
+    return {"attempts_per_posting": round(sum(d["attempts"] for d in done) / max(posted, 1), 2),
+            "most_attempts_of_one_posting": max(d["most_attempts"] for d in done), "postings": posted,
+            "seconds": round(elapsed, 2), "postings_per_second": round(posted / elapsed, 1),
+            "retries": sum(d["retries"] for d in done), "conflicts": {},
+            "gave_up_503": sum(d["gave_up"] for d in done)}
 
 
 def _posting_request(ledger: Ledger) -> list[dict[str, Any]]:
@@ -169,12 +221,16 @@ def bulk_import(ledger: Ledger, invoices_count: int, per_request: int = MAX_INVO
             "invoices_per_transaction": round(posted / max(transactions - drafts_transactions, 1), 1)}
 
 
+PROCESSES = "1 tenant, 8 writer processes (as separate Lambda invocations)"
+
+
 def measure(runs: int = 3, postings: int = 240, bulk_invoices: int = 1_000) -> dict[str, Any]:
     """Each scenario `runs` times, and beside them the raw ceiling of one hot item (same run, same sizes)."""
     scenarios = {
         "1 tenant, 1 writer": (1, 1, postings // 4),
         "1 tenant, 8 writers": (1, 8, postings),
         "8 tenants, 8 writers (one each)": (8, 8, postings),
+        PROCESSES: (1, 8, postings // 2),
     }
     results: dict[str, Any] = {}
     raw_ceiling(Ledger("Warm-up"), 10, -1)  # DynamoDB Local's JIT, before anything is timed
@@ -182,7 +238,10 @@ def measure(runs: int = 3, postings: int = 240, bulk_invoices: int = 1_000) -> d
     for run in range(runs):  # interleaved, so that every figure of a run saw the same machine
         ceilings.append(raw_ceiling(Ledger("Ceiling"), postings // 4, run))
         for name, (tenants, writers, count) in scenarios.items():
-            by_scenario[name].append(_run([Ledger(f"Throughput {n}") for n in range(tenants)], writers, count))
+            if name == PROCESSES:
+                by_scenario[name].append(_run_processes(Ledger("Throughput processes"), writers, count))
+            else:
+                by_scenario[name].append(_run([Ledger(f"Throughput {n}") for n in range(tenants)], writers, count))
     for name, (tenants, writers, _count) in scenarios.items():
         samples = by_scenario[name]
         middle = sorted(samples, key=lambda s: s["postings_per_second"])[len(samples) // 2]

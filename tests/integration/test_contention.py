@@ -87,4 +87,4 @@ def test_a_lost_race_for_the_number_retries_without_reading_again(books):
     assert {key: data for key, data in retry_unit.cache.items() if key != series} == \
         {key: data for key, data in reads.items() if key != series}
     retry_unit._fetch = lambda keys: pytest.fail(f"read again: {keys}")  # type: ignore[method-assign]
-    assert _post(retry_unit, first)["number"].endswith("-0002")
+    assert _post(retry_unit, first).number.endswith("-0002")

@@ -174,8 +174,8 @@ def post(tenant_id: str, invoice_id: str, idempotency_key: str | None = None) ->
         idempotency_key,
         "post_invoice",
         {"id": invoice_id},
-        lambda: retrying_unit(tenant_id, lambda uow: _post(uow, invoice_id),
-                              prepare=lambda uow: _read_for_post(uow, invoice_id), in_turn=True),
+        lambda: represent(retrying_unit(tenant_id, lambda uow: _post(uow, invoice_id),
+                                        prepare=lambda uow: _read_for_post(uow, invoice_id), in_turn=True)),
     )
 
 
@@ -185,7 +185,7 @@ def _read_for_post(uow: UnitOfWork, invoice_id: str) -> None:
     uow.prefetch([(Invoice, invoice_id)], series=[("INV", today().year)])
 
 
-def _post(uow: UnitOfWork, invoice_id: str) -> dict[str, Any]:
+def _post(uow: UnitOfWork, invoice_id: str) -> Invoice:
     """One attempt, on what `_read_for_post` read. After a lost race for the number (`retrying_unit`), `uow`
     holds the series as DynamoDB returned it, and everything else as it was read: nothing is read again."""
     tenant = uow.tenant()
@@ -193,7 +193,7 @@ def _post(uow: UnitOfWork, invoice_id: str) -> dict[str, Any]:
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "post")
     stage_posting(uow, tenant, invoice)
     uow.commit()
-    return represent(invoice)
+    return invoice  # shown (`represent`) after the tenant's turn: the next writer need not wait for it
 
 
 def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, *, numbered: int | None = None,
@@ -330,7 +330,8 @@ def post_drafts(tenant_id: str, invoice_ids: list[str]) -> dict[str, Outcome]:
 
         done, alone, pending = retrying_unit(tenant_id, lambda uow, group=group: _post_group(uow, group),
                                              prepare=prepare, in_turn=True)
-        outcomes.update(done)
+        outcomes.update({invoice_id: represent(outcome) if isinstance(outcome, Invoice) else outcome
+                         for invoice_id, outcome in done.items()})
         for invoice_id in alone:  # too large to share a transaction: posted as the single route would
             try:
                 outcomes[invoice_id] = post(tenant_id, invoice_id)
@@ -339,10 +340,11 @@ def post_drafts(tenant_id: str, invoice_ids: list[str]) -> dict[str, Outcome]:
     return outcomes
 
 
-def _post_group(uow: UnitOfWork, invoice_ids: list[str]) -> tuple[dict[str, Outcome], list[str], list[str]]:
+def _post_group(uow: UnitOfWork, invoice_ids: list[str]) -> tuple[dict[str, Invoice | LedgerlineError], list[str],
+                                                                  list[str]]:
     """One transaction's worth of postings from the front of `invoice_ids`: (outcomes, to post alone, rest)."""
     tenant = uow.tenant()
-    outcomes: dict[str, Outcome] = {}
+    outcomes: dict[str, Invoice | LedgerlineError] = {}
     staged: list[Invoice] = []
     year, last, shard = None, 0, None
     for position, invoice_id in enumerate(invoice_ids):
@@ -370,11 +372,11 @@ def _post_group(uow: UnitOfWork, invoice_ids: list[str]) -> tuple[dict[str, Outc
 
 
 def _commit_group(uow: UnitOfWork, staged: list[Invoice], year: int | None, last: int,
-                  outcomes: dict[str, Outcome]) -> dict[str, Outcome]:
+                  outcomes: dict[str, Invoice | LedgerlineError]) -> dict[str, Invoice | LedgerlineError]:
     if staged and year is not None:
         uow.take_number("INV", year, last, count=len(staged))
         uow.commit()
-    return outcomes | {invoice.id: represent(invoice) for invoice in staged}
+    return outcomes | {invoice.id: invoice for invoice in staged}
 
 
 def tax_amounts(document: Any) -> list[tuple[str, str, Decimal, Decimal]]:

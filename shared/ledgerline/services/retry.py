@@ -90,6 +90,7 @@ def retrying_unit(tenant_id: str, operation: Callable[[UnitOfWork], T], *, attem
         prepare(uow)
     for attempt in range(attempts):
         _count("attempts")
+        started = time.perf_counter()
         try:
             with turn(tenant_id) if in_turn else nullcontext():
                 uow.freshen()
@@ -100,7 +101,9 @@ def retrying_unit(tenant_id: str, operation: Callable[[UnitOfWork], T], *, attem
             if attempt == attempts - 1:
                 break
             _count("retries")
-            time.sleep(backoff(attempt))
+            # the window grows from what one attempt took (about one transaction on the hot item), so the
+            # writers that lost spread over the next few commits instead of colliding again at once
+            time.sleep(backoff(attempt, base=max(BASE_DELAY, time.perf_counter() - started)))
             uow = uow.after(exc)
     raise _give_up(attempts)
 
