@@ -34,9 +34,12 @@ _lock = threading.Lock()
 stats: Counter[str] = Counter()
 
 
-def backoff(attempt: int, *, base: float = BASE_DELAY, cap: float = MAX_DELAY,
+def backoff(attempt: int, *, base: float | None = None, cap: float | None = None,
             draw: Callable[[float, float], float] = random.uniform) -> float:
-    """The delay before retry number `attempt + 1`: full jitter, uniform in [0, min(cap, base·2^attempt)]."""
+    """The delay before retry number `attempt + 1`: full jitter, uniform in [0, min(cap, base·2^attempt)]
+    (`BASE_DELAY` and `MAX_DELAY` unless given)."""
+    base = BASE_DELAY if base is None else base
+    cap = MAX_DELAY if cap is None else cap
     return draw(0.0, min(cap, base * 2 ** min(attempt, 32)))
 
 
