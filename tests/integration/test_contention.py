@@ -12,6 +12,7 @@ import pytest
 
 from ledgerline.services import invoices, retry
 from ledgerline.services.invoices import _post, _read_for_post
+from ledgerline.store import unit_of_work
 from ledgerline.store.ledger import NumberSeries, last_number, tax_totals_as_of
 from ledgerline.store.table import Contention, connection
 from ledgerline.store.unit_of_work import DynamoUnitOfWork, open_unit
@@ -88,3 +89,15 @@ def test_a_lost_race_for_the_number_retries_without_reading_again(books):
         {key: data for key, data in reads.items() if key != series}
     retry_unit._fetch = lambda keys: pytest.fail(f"read again: {keys}")  # type: ignore[method-assign]
     assert _post(retry_unit, first).number.endswith("-0002")
+
+
+def test_a_wrong_guess_of_the_series_costs_one_retry_never_a_gap(books):
+    # Given a process that believes the series further on than it is (say the table was made again)
+    draft, = _drafts(books, 1)
+    year = int(books.invoice(draft)["issue_date"][:4])
+    pk, sk = NumberSeries.key(books.tenant_id, "INV", year)
+    unit_of_work._numbers_seen.learn([{"PK": {"S": pk}, "SK": {"S": sk}, "last": {"N": "41"}}])
+    before = retry.stats["retries"]
+    # When it posts, its condition fails once (the series does not exist), and DynamoDB's answer wins
+    assert invoices.post(books.tenant_id, draft)["number"].endswith("-0001")
+    assert retry.stats["retries"] == before + 1

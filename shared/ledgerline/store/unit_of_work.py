@@ -364,7 +364,8 @@ class DynamoUnitOfWork(StagedUnitOfWork):
         self.writes = []
 
     def after(self, contention: Contention) -> Self:
-        # DynamoDB's answer is the series as it stands: believed even over a later guess of this process
+        # DynamoDB's answer is the series as it stands (or that it does not exist): believed over any guess
+        _numbers_seen.forget(contention.stale)
         _numbers_seen.learn((data for data in contention.stale.values() if data is not None and "last" in data),
                             replace=True)
         return super().after(contention)
@@ -390,6 +391,11 @@ class NumbersSeen:
                 known = self.items.get(key)
                 if replace or known is None or int(known["last"]["N"]) < int(data["last"]["N"]):
                     self.items[key] = data
+
+    def forget(self, keys: Iterable[tuple[str, str]]) -> None:
+        with self.lock:
+            for key in keys:
+                self.items.pop(key, None)
 
     def newer(self, cache: dict[tuple[str, str], dict[str, Any] | None]) -> dict[tuple[str, str], dict[str, Any]]:
         with self.lock:

@@ -77,3 +77,5 @@ def test_a_later_number_seen_in_process_replaces_an_older_read_and_an_answer_fro
     assert seen.newer({series: None}) == {series: item(5)}
     seen.learn([item(2)], replace=True)  # DynamoDB said so: a wrong guess is dropped
     assert seen.newer({series: item(2)}) == {}
+    seen.forget([series])  # DynamoDB said it does not exist (a table made again): no guess at all
+    assert seen.newer({series: None}) == {}
