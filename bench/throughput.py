@@ -4,6 +4,9 @@ Conflicts and retries are counted from what DynamoDB answered (bench/meter.py): 
 posting transaction is one retry of the use case (services/retry.py re-reads and tries again);
 `ConditionalCheckFailed` means another posting took the number first, `TransactionConflict` that
 another transaction held one of the items (the number series, a balance bucket) at that moment.
+Beside them, in the same run: 8 writer processes (nothing shared in memory, as Lambda invocations), the
+raw ceiling of one hot item (`raw_ceiling`) and a 1,000-invoice bulk import with posting (`bulk_import`).
+docs/benchmarks-notes.md describes the method.
 """
 
 from __future__ import annotations
