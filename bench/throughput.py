@@ -224,7 +224,7 @@ def bulk_import(ledger: Ledger, invoices_count: int, per_request: int = MAX_INVO
     drafts_transactions = len(requests)  # one per request (2 items per draft, at most 50 drafts)
     return {"invoices": posted, "requests": len(requests), "per_request": per_request,
             "seconds": round(elapsed, 2), "invoices_per_second": round(posted / elapsed, 1),
-            "transactions": transactions,
+            "transactions": transactions, "posting_transactions": transactions - drafts_transactions,
             "invoices_per_transaction": round(posted / max(transactions - drafts_transactions, 1), 1)}
 
 
@@ -257,7 +257,7 @@ def measure(runs: int = 3, postings: int = 240, bulk_invoices: int = 1_000) -> d
                          "median_postings_per_second": statistics.median(s["postings_per_second"] for s in samples),
                          "tenants": tenants, "writers": writers}
     bulk = bulk_import(Ledger("Bulk import"), bulk_invoices)
-    ceiling = statistics.median(c["transactions_per_second"] for c in ceilings)
+    ceiling = round(statistics.median(c["transactions_per_second"] for c in ceilings), 1)
     one, eight, tenants_rate = (results[n]["median_postings_per_second"] for n in (
         "1 tenant, 1 writer", "1 tenant, 8 writers", "8 tenants, 8 writers (one each)"))
     results["ceiling"] = {"transactions_per_second": ceiling, "runs": [c["transactions_per_second"] for c in ceilings],
