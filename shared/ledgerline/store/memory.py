@@ -26,7 +26,7 @@ from ledgerline.store.api_keys import ApiKey
 from ledgerline.store.events import Event
 from ledgerline.store.idempotency import Replay
 from ledgerline.store.item_size import check_item
-from ledgerline.store.ledger import Balance, JournalEntry, LedgerLine, TaxTotal
+from ledgerline.store.ledger import Balance, JournalEntry, LedgerLine, TaxTotal, merge_increments
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.reminders import Reminder
 from ledgerline.store.table import Contention, TableModel
@@ -163,6 +163,7 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         checks: list[tuple[Key, int | None]] = []
         increments: list[Any] = []
         versioned: list[TableModel] = []
+        returned: set[Key] = set()  # number series: DynamoDB returns the current item (ALL_OLD)
         for write in self.writes:
             if isinstance(write, Create):
                 assign_keys(write.entity)
@@ -179,6 +180,7 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 checks.append((_key(write.entity), write.entity.version))
             elif isinstance(write, TakeNumber):
                 last = write.expected_last
+                returned.add(_key(write.item()))
                 puts.append((write.item(), lambda stored, last=last: (int(stored["last"]["N"]) if stored else 0)
                              == last))
             elif isinstance(write, PostEntry):
@@ -201,6 +203,7 @@ class MemoryUnitOfWork(StagedUnitOfWork):
             puts.append((claimed, lambda stored: True))  # its own condition is checked first, below
         keys = [_key(item) for item, _ in puts] + [key for key, _ in deletes]
         keys += [key for key, _ in checks]
+        increments = merge_increments(increments)  # as DynamoUnitOfWork.apply: one ADD per bucket
         keys += [(increment.pk, increment.sk) for increment in increments]
         if len(keys) != len(set(keys)):
             raise ValueError("a transaction may not touch one item twice")  # DynamoDB's ValidationException
@@ -217,10 +220,11 @@ class MemoryUnitOfWork(StagedUnitOfWork):
             winner = self.claim.found(items.get(_key(claimed)))
             if winner is not None:  # a duplicate with the same key committed first
                 raise Replay(winner)
-        held = all(condition(items.get(_key(item))) for item, condition in puts)
-        held = held and all(_version(items.get(key)) == version for key, version in deletes + checks)
-        if not held:
-            raise Contention("ConditionalCheckFailed")
+        failed = [_key(item) for item, condition in puts if not condition(items.get(_key(item)))]
+        failed += [key for key, version in deletes + checks if _version(items.get(key)) != version]
+        if failed:  # as DynamoDB: the stale items, with the current one where the write asked for it
+            raise Contention("ConditionalCheckFailed", {key: items.get(key) if key in returned else None
+                                                        for key in failed})
         for (item, _), data in zip(puts, serialized, strict=True):
             items[_key(item)] = data
         for key, _ in deletes:

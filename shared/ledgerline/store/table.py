@@ -237,20 +237,53 @@ def key_of(item: TableModel, index: Any = None) -> dict[str, dict[str, str]]:
     return key
 
 
+Key = tuple[str, str]
+
+
 class Contention(Exception):
-    """Another writer changed what this write was conditioned on; re-read and try again."""
+    """Another writer changed what this write was conditioned on; re-read and try again.
+
+    `stale` names the items that made the transaction fail (their condition did not hold, or another
+    transaction held them), with the item as it stands when DynamoDB returned it (an item written with
+    `return_values=ALL_OLD`), else None: a retry re-reads only those, and not even those it was given."""
+
+    def __init__(self, message: str = "", stale: dict[Key, dict[str, Any] | None] | None = None) -> None:
+        super().__init__(message)
+        self.stale: dict[Key, dict[str, Any] | None] = dict(stale or {})
+
+
+CONTENDED = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
+
+
+def stale_items(requests: list[dict[str, Any]], exc: TransactWriteError) -> dict[Key, dict[str, Any] | None]:
+    """The items of a cancelled transaction that made it fail, by key (in request order, as DynamoDB gives
+    its reasons), with the current item where DynamoDB returned it."""
+    stale: dict[Key, dict[str, Any] | None] = {}
+    for request, reason in zip(requests, exc.cancellation_reasons or [], strict=False):
+        if reason is None or reason.code not in CONTENDED:
+            continue
+        key = request.get("Key") or request.get("Item") or {}
+        if "PK" in key and "SK" in key:
+            stale[(key["PK"]["S"], key["SK"]["S"])] = reason.raw_item
+    return stale
+
+
+def _requests(tx: TransactWrite) -> list[dict[str, Any]]:
+    """A transaction's items in the order PynamoDB sends them (condition checks, deletes, puts, updates)."""
+    return [*tx._condition_check_items, *tx._delete_items, *tx._put_items, *tx._update_items]
 
 
 def commit(build: Callable[[TransactWrite], T]) -> T:
     """Run one write transaction; conditions that did not hold, or a conflicting writer, become
-    Contention so the use case can re-read and retry."""
+    Contention (naming the stale items) so the use case can re-read them and retry."""
     connection()
+    tx: TransactWrite | None = None
     try:
         with transaction() as tx:
             result = build(tx)
     except TransactWriteError as exc:
-        if {"ConditionalCheckFailed", "TransactionConflict"} & set(cancellation_codes(exc)):
-            raise Contention(str(exc)) from exc
+        if CONTENDED & set(cancellation_codes(exc)):
+            raise Contention(str(exc), stale_items(_requests(tx), exc) if tx is not None else {}) from exc
         raise_if_retryable(exc)
         raise
     return result

@@ -22,12 +22,14 @@ once committed (`snapshot`). Losing that condition to a concurrent duplicate is 
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DoesNotExist, GetError, TransactWriteError
@@ -42,7 +44,15 @@ from ledgerline.store.api_keys import ApiKey, find_by_id, list_api_keys
 from ledgerline.store.codes import CodedRecord, CodeGuard
 from ledgerline.store.events import new_event, snapshot
 from ledgerline.store.idempotency import IdempotencyRecord, Replay, current_claim, find_record, not_taken
-from ledgerline.store.ledger import Balance, JournalEntry, NumberSeries, Posting, posting_items, write_posting
+from ledgerline.store.ledger import (
+    Balance,
+    JournalEntry,
+    NumberSeries,
+    Posting,
+    posting_items,
+    write_increments,
+    write_posting,
+)
 from ledgerline.store.records import TenantRecord
 from ledgerline.store.reminders import Reminder, ReminderPointer, reminders_of_invoice
 from ledgerline.store.table import Contention, TableModel, cancellation_codes, commit, connection
@@ -78,8 +88,12 @@ class UnitOfWork(Protocol):
     def create(self, entity: TableModel) -> None: ...
     def save_if_unchanged(self, entity: TableModel) -> None: ...
     def delete(self, entity: TableModel) -> None: ...
-    def take_number(self, series: str, year: int, expected_last: int) -> int: ...
-    def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None: ...
+    def take_number(self, series: str, year: int, expected_last: int, count: int = 1) -> int: ...
+    def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None, *,
+                   shard: int | None = None) -> None: ...
+    def staged(self) -> int: ...
+    def unstage(self, mark: int) -> None: ...
+    def transaction_items(self) -> int: ...
     def record_event(self, type: EventType, record: Any, schema: Any) -> None: ...
     def record_event_data(self, type: EventType, *, object_type: str, object_id: str, data: dict[str, Any],
                           at: datetime, sequence: int = 1) -> None: ...
@@ -89,6 +103,8 @@ class UnitOfWork(Protocol):
     def respond_data(self, data: dict[str, Any]) -> None: ...
     def a_step(self) -> None: ...
     def commit(self) -> None: ...
+    def after(self, contention: Contention) -> UnitOfWork: ...
+    def freshen(self) -> None: ...
 
     # master data and API keys (issue 12, part B): unique codes, keys found by id, revocation
     def find_by_code(self, model: type[C], code: str) -> C | None: ...
@@ -127,19 +143,24 @@ class CheckUnchanged:
 
 
 class TakeNumber:
-    def __init__(self, tenant_id: str, series: str, year: int, expected_last: int) -> None:
+    """`count` consecutive numbers after `expected_last` (several documents posted in one transaction)."""
+
+    def __init__(self, tenant_id: str, series: str, year: int, expected_last: int, count: int = 1) -> None:
         self.tenant_id, self.series, self.year, self.expected_last = tenant_id, series, year, expected_last
+        self.count = count
 
     def item(self) -> NumberSeries:
-        return NumberSeries(*NumberSeries.key(self.tenant_id, self.series, self.year), last=self.expected_last + 1)
+        return NumberSeries(*NumberSeries.key(self.tenant_id, self.series, self.year),
+                            last=self.expected_last + self.count)
 
 
 class PostEntry:
-    def __init__(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None) -> None:
-        self.entry, self.lines, self.tax_lines = entry, lines, tax_lines
+    def __init__(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None,
+                 shard: int | None = None) -> None:
+        self.entry, self.lines, self.tax_lines, self.shard = entry, lines, tax_lines, shard
 
     def posting(self) -> Posting:
-        return posting_items(self.entry, self.lines, self.tax_lines)
+        return posting_items(self.entry, self.lines, self.tax_lines, shard=self.shard)
 
 
 class RecordEvent:
@@ -214,12 +235,38 @@ class StagedUnitOfWork:
     def check_unchanged(self, entity: TableModel) -> None:
         self.writes.append(CheckUnchanged(entity))
 
-    def take_number(self, series: str, year: int, expected_last: int) -> int:
-        self.writes.append(TakeNumber(self.tenant_id, series, year, expected_last))
+    def take_number(self, series: str, year: int, expected_last: int, count: int = 1) -> int:
+        self.writes.append(TakeNumber(self.tenant_id, series, year, expected_last, count))
         return expected_last + 1
 
-    def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None) -> None:
-        self.writes.append(PostEntry(entry, lines, tax_lines))
+    def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None, *,
+                   shard: int | None = None) -> None:
+        self.writes.append(PostEntry(entry, lines, tax_lines, shard))
+
+    def staged(self) -> int:
+        """A mark: how many writes are staged (`unstage(mark)` drops what was staged after it)."""
+        return len(self.writes)
+
+    def unstage(self, mark: int) -> None:
+        del self.writes[mark:]
+
+    def transaction_items(self) -> int:
+        """How many items the staged writes make in the one transaction (DynamoDB allows 100)."""
+        keys: set[tuple[str, str]] = set()
+        events = 0
+        for write in self.writes:
+            if isinstance(write, RecordEvent):
+                events += 1  # always a new item
+            elif isinstance(write, TakeNumber):
+                keys.add(NumberSeries.key(write.tenant_id, write.series, write.year))
+            elif isinstance(write, PostEntry):
+                posting = write.posting()
+                keys |= {(item.pk, item.sk) for item in (posting.entry, *posting.puts)}
+                keys |= {(increment.pk, increment.sk) for increment in posting.increments}
+            else:
+                assign_keys(write.entity)
+                keys.add((write.entity.pk, write.entity.sk))
+        return len(keys) + events
 
     def record_event(self, type: EventType, record: Any, schema: Any) -> None:
         self.writes.append(RecordEvent(type, record, schema))
@@ -398,6 +445,19 @@ class StagedUnitOfWork:
     def revoke_api_key(self, key: ApiKey, at: datetime) -> None:
         self.writes.append(RevokeKey(key, at))
 
+    def freshen(self) -> None:
+        """Take what this process has seen committed since the unit read it (the real unit's number series)."""
+
+    def after(self, contention: Contention) -> Self:
+        """A unit for the next attempt after `contention`: what it read stays read, except the items that
+        made the commit fail, which are re-read, or taken as DynamoDB returned them (a number series)."""
+        fresh = copy.copy(self)
+        fresh.writes = []
+        fresh.response, fresh.response_data = None, None  # the next attempt names its own answer
+        fresh.cache = {key: data for key, data in self.cache.items() if key not in contention.stale}
+        fresh.cache.update({key: data for key, data in contention.stale.items() if data is not None})
+        return fresh
+
 
 class DynamoUnitOfWork(StagedUnitOfWork):
     """The unit of work on the table: consistent reads, one TransactWriteItems at commit."""
@@ -462,6 +522,9 @@ class DynamoUnitOfWork(StagedUnitOfWork):
         the claimed key's record last (its old image comes back if its condition fails)."""
         for write in self.writes:
             self._apply_one(tx, write)
+        # the postings' bucket ADDs, merged: postings committed together may add to the same bucket
+        write_increments(tx, (increment for write in self.writes if isinstance(write, PostEntry)
+                              for increment in write.posting().increments))
         record = self.claim_record()
         if record is not None and self.claim is not None:
             tx.save(record, condition=not_taken(self.claim.at), return_values="ALL_OLD")
@@ -485,9 +548,9 @@ class DynamoUnitOfWork(StagedUnitOfWork):
         elif isinstance(write, TakeNumber):
             condition = (NumberSeries.last == write.expected_last if write.expected_last
                          else NumberSeries.pk.does_not_exist())
-            tx.save(write.item(), condition=condition)
+            tx.save(write.item(), condition=condition, return_values="ALL_OLD")  # a loser learns the new last
         elif isinstance(write, PostEntry):
-            write_posting(tx, write.posting())
+            write_posting(tx, write.posting(), increments=False)  # its ADDs: `apply`, merged
         elif isinstance(write, RecordEvent):
             tx.save(write.event(), condition=TableModel.pk.does_not_exist())
         elif isinstance(write, CreateTenant):
@@ -504,6 +567,7 @@ class DynamoUnitOfWork(StagedUnitOfWork):
             except Contention as exc:
                 self._replay_if_key_taken(exc)
                 raise
+            _numbers_seen.learn(write.item().serialize() for write in self.writes if isinstance(write, TakeNumber))
         self.writes = []
 
     def _replay_if_key_taken(self, exc: Contention) -> None:
@@ -525,6 +589,48 @@ class DynamoUnitOfWork(StagedUnitOfWork):
             found = find_record(claim.tenant_id, claim.key, claim.at)
             if found is not None:
                 raise Replay(found) from exc
+
+    def after(self, contention: Contention) -> Self:
+        # DynamoDB's answer is the series as it stands (or that it does not exist): believed over any guess
+        _numbers_seen.forget(contention.stale)
+        _numbers_seen.learn((data for data in contention.stale.values() if data is not None and "last" in data),
+                            replace=True)
+        return super().after(contention)
+
+    def freshen(self) -> None:
+        """Take the number series this process has seen move since they were read (see `NumbersSeen`)."""
+        self.cache.update(_numbers_seen.newer(self.cache))
+
+
+class NumbersSeen:
+    """The latest value of each number series this process committed or was told of by DynamoDB (a lost
+    race returns the series as it stands). A series only grows, so a later value than the one a unit read
+    is the better guess for its next number; a wrong guess only fails its condition and is retried."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.items: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def learn(self, items: Iterable[dict[str, Any]], *, replace: bool = False) -> None:
+        with self.lock:
+            for data in items:
+                key = (data["PK"]["S"], data["SK"]["S"])
+                known = self.items.get(key)
+                if replace or known is None or int(known["last"]["N"]) < int(data["last"]["N"]):
+                    self.items[key] = data
+
+    def forget(self, keys: Iterable[tuple[str, str]]) -> None:
+        with self.lock:
+            for key in keys:
+                self.items.pop(key, None)
+
+    def newer(self, cache: dict[tuple[str, str], dict[str, Any] | None]) -> dict[tuple[str, str], dict[str, Any]]:
+        with self.lock:
+            return {key: data for key, data in self.items.items() if key in cache
+                    and (cache[key] is None or int(cache[key]["last"]["N"]) < int(data["last"]["N"]))}
+
+
+_numbers_seen = NumbersSeen()
 
 
 def _versioned(entity: TableModel) -> bool:
