@@ -28,17 +28,17 @@ class Ledger:
         self.gst = next(t.id for t in list_tax_codes(tenant.id, active=None, archived=False, limit=10,
                                                      start_key=None).items if t.code == "GST10")
 
-    def draft(self, issue_date: date | None = None, terms: int = 30) -> dict[str, Any]:
+    def draft(self, issue_date: date | None = None, terms: int = 30, key: str | None = None) -> dict[str, Any]:
         fields: dict[str, Any] = {"customer_id": self.customer, "payment_terms_days": terms,
                                   "lines": [{**line, "tax_code_id": self.gst} for line in LINES]}
         if issue_date is not None:
             fields["issue_date"] = issue_date
-        return invoices.create_draft(self.tenant, fields)
+        return invoices.create_draft(self.tenant, fields, key)
 
     def posted(self, issue_date: date | None = None) -> dict[str, Any]:
         return invoices.post(self.tenant, self.draft(issue_date)["id"])
 
-    def pay(self, paid: list[dict[str, Any]], day: date | None = None) -> dict[str, Any]:
+    def pay(self, paid: list[dict[str, Any]], day: date | None = None, key: str | None = None) -> dict[str, Any]:
         """One receipt paying these invoices in full."""
         total = sum((Decimal(i["amount_due"]) for i in paid), Decimal(0))
         fields: dict[str, Any] = {"customer_id": self.customer, "amount": total, "account_id": self.accounts["1010"],
@@ -46,4 +46,4 @@ class Ledger:
                                                   for i in paid]}
         if day is not None:
             fields["date"] = day
-        return receipts.create(self.tenant, fields)
+        return receipts.create(self.tenant, fields, key)

@@ -1,27 +1,26 @@
 """Deployment size: every layer of template.yaml built for Lambda (arm64, Python 3.13), and each function.
 
-A layer with a requirements.txt is installed the way `sam build` would for the target platform
-(`pip install --platform manylinux2014_aarch64 --python-version 3.13 --only-binary=:all:`); a
-layer without one is its folder. A function's deployed size is its code folder plus its layers,
-which is what Lambda's 250 MB unzipped limit counts.
+A dependency layer (BuildMethod makefile) is built by layers/build.py, the code `sam build` runs
+(`pip install --platform manylinux2014_aarch64 --python-version 3.13 --only-binary=:all:`, less what the
+Lambda runtime provides, plus the fonts for the PDF layer); a layer built from a folder is its folder. A
+function's deployed size is its code folder plus its layers (Globals' and its own), which is what Lambda's
+250 MB unzipped limit counts; the goals are 40 MB for an API function that does not render PDFs and 100 MB
+for one that does.
 """
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from layers import build
 from ledgerline.local.template import PROJECT_ROOT, load_template
 
-PLATFORM = ["--platform", "manylinux2014_aarch64", "--python-version", "3.13", "--implementation", "cp",
-            "--only-binary=:all:"]
-PDF_PACKAGES = ("reportlab", "paperang-p2-fonts-cjk")
 LIMIT_MB = 250
+GOAL_MB = {"api": 40, "pdf": 100}
 
 
 def _size(folder: Path) -> int:
@@ -37,11 +36,6 @@ def _zipped(folder: Path) -> int:
                 if f.is_file() and "__pycache__" not in f.parts:
                     zf.write(f, f.relative_to(folder))
         return archive.stat().st_size
-
-
-def _pip_install(target: Path, *requirements: str) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *PLATFORM,
-                    "--target", str(target), *requirements], check=True, capture_output=True, text=True)
 
 
 def _mb(n: int) -> float:
@@ -70,19 +64,16 @@ def measure() -> dict[str, Any]:
             if resource.get("Type") != "AWS::Serverless::LayerVersion":
                 continue
             folder = PROJECT_ROOT / resource["Properties"]["ContentUri"]
-            requirements = folder / "requirements.txt"
-            if requirements.exists():
-                built = Path(tmp) / name / "python"
-                _pip_install(built, "-r", str(requirements))
+            if resource.get("Metadata", {}).get("BuildMethod") == "makefile":
+                built = build.build(build.LAYERS[name], Path(tmp) / name)
                 packages = _per_package(built)
+                if (built / "ledgerline_fonts").exists():
+                    packages["ledgerline_fonts"] = _size(built / "ledgerline_fonts")
+                    packages = dict(sorted(packages.items(), key=lambda kv: -kv[1]))
+                requirements = PROJECT_ROOT / "layers" / build.LAYERS[name] / "requirements.txt"
                 layers[name] = {"source": str(requirements.relative_to(PROJECT_ROOT)), "unzipped": _size(built),
                                 "zipped": _zipped(built.parent),
                                 "largest_packages_mb": {k: _mb(v) for k, v in list(packages.items())[:8]}}
-                if any(p in requirements.read_text() for p in PDF_PACKAGES):
-                    pdf = Path(tmp) / "pdf"
-                    _pip_install(pdf, *[line for line in requirements.read_text().splitlines()
-                                        if line.split("=")[0].split(">")[0].strip() in PDF_PACKAGES])
-                    layers[name]["pdf_packages_mb"] = _mb(_size(pdf))
             else:
                 layers[name] = {"source": str(folder.relative_to(PROJECT_ROOT)) + "/", "unzipped": _size(folder),
                                 "zipped": _zipped(folder)}
@@ -95,7 +86,10 @@ def measure() -> dict[str, Any]:
         code = _size(PROJECT_ROOT / props["CodeUri"])
         own = [ref["!Ref"] for ref in props.get("Layers", []) if isinstance(ref, dict) and "!Ref" in ref]
         with_layers = code + sum(layers[layer]["unzipped"] for layer in {*globals_layers, *own} if layer in layers)
-        functions[name] = {"code_bytes": code, "with_layers_mb": _mb(with_layers),
+        goal = GOAL_MB["pdf" if "PdfLayer" in own else "api"]
+        functions[name] = {"code_bytes": code, "layers": sorted({*globals_layers, *own}),
+                           "with_layers_mb": _mb(with_layers), "goal_mb": goal,
+                           "within_goal": with_layers <= goal * 1024 * 1024,
                            "share_of_250_mb_limit": round(with_layers / (LIMIT_MB * 1024 * 1024), 2)}
     for figures in layers.values():
         figures["unzipped_mb"], figures["zipped_mb"] = _mb(figures.pop("unzipped")), _mb(figures.pop("zipped"))

@@ -25,4 +25,6 @@ def measure() -> dict[str, Any]:
             "fresh_process_total_ms": round(median_ms("import") + median_ms("first"), 1),
             "warm_render_ms": round(statistics.median(t for r in runs for t in r["warm_small"]) * 1000, 1),
             "warm_render_100_lines_ms": round(statistics.median(t for r in runs for t in r["warm_large"]) * 1000, 1),
+            "first_cjk_render_ms": median_ms("first_cjk"),
+            "warm_cjk_render_ms": round(statistics.median(t for r in runs for t in r["warm_cjk"]) * 1000, 1),
             "deterministic": all(r["same"] for r in runs)}

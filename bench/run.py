@@ -73,7 +73,8 @@ def main() -> None:
             "dynamodb_cost": lambda: cost.measure(Ledger("Cost Pty Ltd")),
             "latency": lambda: latency.measure(Ledger("Latency Pty Ltd"), samples=40 if q else 150,
                                                writes=20 if q else 100),
-            "throughput": lambda: throughput.measure(runs=1 if q else 3, postings=64 if q else 240),
+            "throughput": lambda: throughput.measure(runs=1 if q else 3, postings=64 if q else 240,
+                                                     bulk_invoices=100 if q else 1_000),
             "pdf": lambda: pdf_figures.measure() if pdf_figures.available()
             else {"skipped": "no PDF module (ledgerline.pdf) in this build"},
             "growth": lambda: growth.measure(sizes=(200, 1_000, 3_000) if q else (1_000, 10_000, 100_000),

@@ -34,8 +34,7 @@ _lambda_context: ContextVar[Any] = ContextVar("ledgerline_lambda_context", defau
 
 
 def current_lambda_context() -> Any:
-    """The Lambda context of the invocation being handled (None outside Lambda): what is left of its
-    time bounds how long an idempotency record may stay in progress (services/idempotency.py)."""
+    """The Lambda context of the invocation being handled (None outside Lambda)."""
     return _lambda_context.get()
 
 

@@ -30,11 +30,13 @@ class Injection:
 
 @contextmanager
 def dynamodb_error(operation: str, code: str, *, times: int | None = None, reasons: list[str] | None = None,
-                   when: Callable[[dict[str, Any]], bool] = lambda params: True) -> Iterator[Injection]:
+                   when: Callable[[dict[str, Any]], bool] = lambda params: True,
+                   message: str | None = None) -> Iterator[Injection]:
     """Answer `operation` with error `code` (for the first `times` matching calls, or all of them).
 
     `reasons` makes it a TransactionCanceledException with these per-item cancellation reasons.
     `when` selects calls by their request (the DynamoDB JSON sent, e.g. only the API key lookup).
+    `message` is the error's message (default "injected <code>").
     """
     injection = Injection()
     lock = threading.Lock()
@@ -48,7 +50,7 @@ def dynamodb_error(operation: str, code: str, *, times: int | None = None, reaso
             if times is not None and injection.hits >= times:
                 return None
             injection.hits += 1
-        parsed: dict[str, Any] = {"Error": {"Code": code, "Message": f"injected {code}"},
+        parsed: dict[str, Any] = {"Error": {"Code": code, "Message": message or f"injected {code}"},
                                   "ResponseMetadata": {"HTTPStatusCode": 400, "HTTPHeaders": {}}}
         if reasons is not None:
             parsed["CancellationReasons"] = [{"Code": reason, "Message": reason} for reason in reasons]

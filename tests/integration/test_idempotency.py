@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from ledgerline.domain.errors import Conflict
 from ledgerline.observability import instrument
 from ledgerline.services import idempotency
 from ledgerline.settings import get_settings
@@ -102,13 +101,19 @@ def test_an_api_key_replay_is_a_409_naming_the_key_and_its_secret_is_never_store
 
 
 def test_a_committed_write_answers_its_result_when_its_record_cannot_be_completed(books):
-    body = {"customer_id": books.customer(), "lines": [{"description": "Work", "unit_price": "100.00"}]}
-    # Powertools completes the record with UpdateItem; DynamoDB refuses it (as it would an item over 400 KB)
-    with dynamodb_error("UpdateItem", "ValidationException", times=1) as injected:
-        response = books.call("POST", "/v1/invoices", body, **{"Idempotency-Key": "inv-big"})
+    # Issue 13: a use case on the unit of work puts its record in its own transaction (nothing to fail
+    # apart); a use case off it (webhooks) puts it after the write. DynamoDB refuses that put (as it would
+    # an item over 400 KB): the client still gets what was created.
+    body = {"url": "http://127.0.0.1:9/hook", "events": ["*"]}
+
+    def idempotency_put(request: dict[str, Any]) -> bool:
+        return request.get("Item", {}).get("PK", {}).get("S", "").endswith("#IDEMPOTENCY")
+
+    with dynamodb_error("PutItem", "ValidationException", times=1, when=idempotency_put) as injected:
+        response = books.call("POST", "/v1/webhooks", body, **{"Idempotency-Key": "hook-big"})
     assert injected.hits == 1
     assert response.status_code == 201, response.text
-    assert books.get("/v1/invoices")["data"] == [response.json()]
+    assert [hook["id"] for hook in books.get("/v1/webhooks")["data"]] == [response.json()["id"]]
 
 
 def test_a_result_too_large_for_its_record_is_kept_as_a_reference_and_replayed(books):
@@ -120,7 +125,7 @@ def test_a_result_too_large_for_its_record_is_kept_as_a_reference_and_replayed(b
     assert again.status_code == 201 and again.headers[REPLAYED] == "true"
     assert again.json() == first.json()
     (record,) = records(books.tenant_id)
-    assert record["status"]["S"] == "COMPLETED" and idempotency.REFERENCE in record["data"]["S"]
+    assert "status" not in record and idempotency.REFERENCE in record["response"]["S"]
     assert len(books.get("/v1/invoices")["data"]) == 1
     # a reference replays the object as it is now
     posted = books.post(f"/v1/invoices/{first.json()['id']}/post", expect=200)
@@ -128,10 +133,13 @@ def test_a_result_too_large_for_its_record_is_kept_as_a_reference_and_replayed(b
 
 
 # ------------------------------------------------------------------------------ item 13
+# Issue 13 changed these: there is no "in progress" record any more (the record is written with the write it
+# answers), so a request killed in flight leaves nothing behind and its retry runs at once, instead of
+# being refused 409 `idempotency_in_progress` until the in-progress record expired.
 
 
 class Crash(BaseException):
-    """A process killed in flight: nothing after it runs, not even Powertools' clean-up."""
+    """A process killed in flight: nothing after it runs."""
 
 
 def _crash() -> dict[str, Any]:
@@ -142,25 +150,17 @@ def _made() -> dict[str, Any]:
     return {"object": "thing", "id": "thing_1"}
 
 
-def _left_in_progress(tenant_id: str, key: str, call: Any) -> None:
+def _killed_then_retried(tenant_id: str, key: str, call: Any) -> None:
     with pytest.raises(Crash):
         call(lambda: idempotency.once(tenant_id, key, "op", {}, _crash))
-    # the crashed request's record blocks the key while it could still be running...
-    with pytest.raises(Conflict) as blocked:
-        idempotency.once(tenant_id, key, "op", {}, _made)
-    assert blocked.value.code == "idempotency_in_progress"
+    assert records(tenant_id) == []  # nothing is left to block the key...
+    # ...so a retry runs at once, and a later repeat is its replay
+    assert idempotency.once(tenant_id, key, "op", {}, _made) == _made()
+    assert idempotency.once(tenant_id, key, "op", {}, _crash) == _made()
 
 
-def test_a_request_killed_in_flight_on_the_local_server_blocks_its_key_only_for_the_local_bound(
-        tenant, monkeypatch):
-    monkeypatch.setattr(idempotency, "LOCAL_IN_PROGRESS_SECONDS", 1)
-    _left_in_progress(tenant.tenant_id, "crash-local", lambda call: call())
-    (record,) = records(tenant.tenant_id)
-    assert record["status"]["S"] == "INPROGRESS" and "in_progress_expiration" in record
-    time.sleep(1.2)
-    # ...and once its in-progress expiry has passed, a retry runs
-    assert idempotency.once(tenant.tenant_id, "crash-local", "op", {}, _made) == _made()
-    assert idempotency.once(tenant.tenant_id, "crash-local", "op", {}, _crash) == _made()  # now a replay
+def test_a_request_killed_in_flight_on_the_local_server_leaves_its_key_free(tenant):
+    _killed_then_retried(tenant.tenant_id, "crash-local", lambda call: call())
 
 
 @dataclass
@@ -171,17 +171,27 @@ class EndingSoon(LambdaContext):
         return self.remaining
 
 
-def test_a_lambda_invocation_killed_in_flight_blocks_its_key_only_for_its_remaining_time(tenant):
+def test_a_lambda_invocation_killed_in_flight_leaves_its_key_free(tenant):
     def in_lambda(call: Any) -> None:
         handler = instrument(lambda event, context: call(), correlation_id_path=None)
         handler({}, EndingSoon(remaining=800))
 
-    before = int(time.time() * 1000)
-    _left_in_progress(tenant.tenant_id, "crash-lambda", in_lambda)
-    (record,) = records(tenant.tenant_id)
-    assert before + 700 <= int(record["in_progress_expiration"]["N"]) <= int(time.time() * 1000) + 800
-    time.sleep(1.0)
-    assert idempotency.once(tenant.tenant_id, "crash-lambda", "op", {}, _made) == _made()
+    _killed_then_retried(tenant.tenant_id, "crash-lambda", in_lambda)
+
+
+def test_a_money_moving_request_killed_before_its_commit_leaves_its_key_free(books, monkeypatch):
+    from ledgerline.store import unit_of_work
+
+    body = {"customer_id": books.customer(), "lines": [{"description": "Work", "unit_price": "100.00"}]}
+    def killed(self: Any) -> None:
+        raise RuntimeError("the process dies here")  # (a BaseException would take the test client with it)
+
+    monkeypatch.setattr(unit_of_work.DynamoUnitOfWork, "commit", killed)
+    assert books.call("POST", "/v1/invoices", body, **{"Idempotency-Key": "inv-crash"}).status_code == 500
+    monkeypatch.undo()
+    assert records(books.tenant_id) == []
+    first = books.call("POST", "/v1/invoices", body, expect=201, **{"Idempotency-Key": "inv-crash"})
+    assert REPLAYED not in first.headers and len(books.get("/v1/invoices")["data"]) == 1
 
 
 def test_the_lambda_function_registers_its_invocation_and_marks_replays(tenant):
@@ -195,12 +205,13 @@ def test_the_lambda_function_registers_its_invocation_and_marks_replays(tenant):
     event = load_event("api/create_party.json", tenant_id=tenant.tenant_id,
                        key_id=find_by_digest(digest(tenant.secret)).id)
     event["headers"]["Idempotency-Key"] = "lambda-party"
-    before = int(time.time() * 1000)
+    before = int(time.time())
     first = handler(event, EndingSoon(remaining=20_000))
     assert first["statusCode"] == 201, first["body"]
     (record,) = records(tenant.tenant_id)
-    # in progress, the record would have expired with the invocation: 20 s after it began
-    assert before + 19_000 <= int(record["in_progress_expiration"]["N"]) <= int(time.time() * 1000) + 20_000
+    # issue 13: the record is written completed (no in-progress expiry) and kept 24 hours
+    assert "in_progress_expiration" not in record and "status" not in record
+    assert before + 24 * 3600 - 1 <= int(record["expires_at"]["N"]) <= int(time.time()) + 24 * 3600
     again = handler(event, EndingSoon(remaining=20_000))
     headers = {k.lower(): v for k, v in {**again["headers"], **again.get("multiValueHeaders", {})}.items()}
     assert again["body"] == first["body"] and headers["idempotent-replayed"] in ("true", ["true"])

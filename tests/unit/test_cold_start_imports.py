@@ -14,7 +14,8 @@ from ledgerline import observability
 from tests.conftest import ROOT
 
 # Modules a cold start must not pay for unless the request needs them
-HEAVY = ("aws_xray_sdk", "aws_lambda_powertools.utilities.idempotency", "boto3", "reportlab")
+HEAVY = ("aws_xray_sdk", "aws_lambda_powertools.utilities.idempotency", "boto3", "reportlab", "ledgerline.pdf",
+         "ledgerline.services.pdfs")
 PROBE = """
 import json, sys
 import {module}
@@ -24,7 +25,7 @@ print(json.dumps({{"modules": sorted(m for m in sys.modules if m.startswith({hea
 """
 
 
-@pytest.mark.parametrize("function", ["invoices", "parties", "reports", "tenant"])
+@pytest.mark.parametrize("function", ["invoices", "credit_notes", "reminders", "parties", "reports", "tenant"])
 def test_importing_a_function_loads_no_tracing_sdk_idempotency_or_pdf_library(function):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POWERTOOLS_", "LAMBDA_"))}
     env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'shared'}"
@@ -58,3 +59,14 @@ def test_the_tracer_is_built_only_where_it_traces(monkeypatch):
         assert isinstance(observability.tracer(), FakeTracer) is expected
     assert built == ["ledgerline"]
     observability.tracer.cache_clear()
+
+
+@pytest.mark.parametrize("function", ["invoices", "parties", "reports"])
+def test_an_api_function_does_not_load_the_key_lookup_the_authorizer_already_ran(function):
+    # In AWS the authorizer function authenticates; the API functions read its result from the request context
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POWERTOOLS_", "LAMBDA_"))}
+    env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'shared'}"
+    probe = f"import sys, functions.{function}.app; print('ledgerline.services.api_keys' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "False"

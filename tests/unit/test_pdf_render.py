@@ -11,7 +11,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from ledgerline.pdf import views
+from ledgerline.pdf import fonts, views
 from ledgerline.pdf.blobs import MemoryBlobStore, blob_key
 from ledgerline.pdf.render import render
 from ledgerline.store.documents import CreditNote, DocumentLine, Invoice, TaxSubtotal
@@ -58,6 +58,70 @@ def invoice(lines: int = 2, currency: str = "CHF") -> Invoice:
 
 def pages(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(BytesIO(data)).pages]
+
+
+def text_by_font(data: bytes) -> dict[str, str]:
+    """The text of every page, by the font it is set in (subset prefixes such as `AAAAAA+` dropped)."""
+    found: dict[str, str] = {}
+
+    def visit(text, _cm, _tm, font, _size):  # type: ignore[no-untyped-def]
+        if font and text.strip():
+            name = str(font["/BaseFont"]).lstrip("/").split("+")[-1]
+            found[name] = found.get(name, "") + text
+
+    for page in PdfReader(BytesIO(data)).pages:
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+EUROPEAN = ("Zürich", "Łódź", "Ελλάδα", "Москва")
+
+
+def test_european_names_are_set_in_noto_sans_and_the_cjk_font_is_not_even_loaded(monkeypatch):
+    def no_cjk():
+        raise AssertionError("a document without CJK text must not load the CJK font")
+
+    monkeypatch.setattr(fonts, "register_cjk", no_cjk)
+    party = Party(id="pty_1", tenant_id="ten_1", name="Ελλάδα Trading ΑΕ", kind="customer",
+                  address=Address(line1="Тверская улица 1", city="Москва", country="RU"))
+    document = invoice()
+    document.customer_name = party.name
+    for line in document.lines:
+        line.description = "Beratung — Zürich, Łódź"
+    by_font = text_by_font(render(views.invoice_document(tenant(), document, party)))
+    assert set(by_font) == {"NotoSans-Regular", "BitstreamVeraSans-Bold"}
+    for name in (*EUROPEAN, "Тверская улица 1"):
+        assert name in by_font["NotoSans-Regular"], name
+    # Every one of their characters is a real glyph of the text font (not the missing-glyph box)
+    fonts.register()
+    text_font = fonts.pdfmetrics.getFont(fonts.TEXT).face.charToGlyph
+    assert all(ord(c) in text_font for c in "".join(EUROPEAN) if not c.isspace())
+
+
+def test_cjk_runs_are_set_in_noto_sans_cjk_and_the_rest_of_the_line_in_noto_sans():
+    by_font = text_by_font(render(views.invoice_document(tenant(), invoice(), customer())))
+    assert set(by_font) == {"NotoSans-Regular", "NotoSansCJKsc-Regular", "BitstreamVeraSans-Bold"}
+    assert "東京" in by_font["NotoSansCJKsc-Regular"]
+    assert set(by_font["NotoSansCJKsc-Regular"]) <= set("東京\n")  # nothing else falls back to it
+    assert "Łódź" in by_font["NotoSans-Regular"] and "Trading" in by_font["NotoSans-Regular"]
+    cjk_font = fonts.pdfmetrics.getFont(fonts.register_cjk()).face.charToGlyph
+    assert all(ord(c) in cjk_font for c in "東京") and ord("가") in cjk_font and ord("カ") in cjk_font
+
+
+def test_text_falls_back_to_the_cjk_font_only_for_what_the_text_font_lacks():
+    assert list(fonts.runs("Zürich")) == [(None, "Zürich")]
+    assert list(fonts.runs("Łódź 東京 Trading")) == [(None, "Łódź "), (fonts.CJK, "東京"), (None, " Trading")]
+    assert list(fonts.runs("서울")) == [(fonts.CJK, "서울")]
+    # A character in neither font (Thai) stays in the text font, as before: no second font for nothing
+    assert list(fonts.runs("กรุงเทพ")) == [(None, "กรุงเทพ")]
+    assert fonts.needs_cjk("東京") and not fonts.needs_cjk("Ελλάδα Москва")
+
+
+def test_an_issuer_name_with_cjk_prints_on_later_pages_too():
+    cjk_tenant = tenant()
+    cjk_tenant.name = "東京商事 GmbH"
+    text = pages(render(views.invoice_document(cjk_tenant, invoice(lines=120), customer())))
+    assert len(text) > 1 and "東京商事 GmbH" in text[1]
 
 
 def test_an_invoice_shows_its_number_customer_total_and_payment_details():
@@ -195,3 +259,25 @@ def test_a_swiss_invoice_shows_the_vat_numbers_and_a_foreign_customers_country()
     assert "VAT no. CHE-123.456.789 MWST" in text
     assert "VAT ID PL1234567890" in text  # the Polish customer's EU VAT number
     assert "90-001 Łódź" in text and "Poland" in text and "8001 Zürich" in text and "Switzerland" in text
+
+
+def test_the_renderer_uses_reportlabs_c_accelerators():
+    # rl-accel (in the PDF layer and the dev install): pure-Python number formatting doubled a warm render
+    from reportlab.lib import rl_accel
+
+    assert rl_accel.fp_str.__module__ == "_rl_accel"
+
+
+def test_the_fast_paths_plain_text_and_one_line_break_per_width_give_the_same_bytes(monkeypatch):
+    from ledgerline.pdf import render as renderer
+
+    spaced = invoice(lines=3)
+    for line, description in zip(spaced.lines, ("  two  spaces  ", "R&D <b>not bold</b>", "Zeile 1\nZeile 2"),
+                                 strict=True):
+        line.description = description
+    documents = [views.invoice_document(tenant(), invoice(lines=120), customer()),
+                 views.invoice_document(au_tenant(), invoice(currency="AUD"), None),
+                 views.invoice_document(de_tenant(), spaced, local_customer("DE", city="Köln"))]
+    fast = [render(document) for document in documents]
+    monkeypatch.setattr(renderer, "FAST_PATHS", False)
+    assert [render(document) for document in documents] == fast

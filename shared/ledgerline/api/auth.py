@@ -22,7 +22,14 @@ from ledgerline.api import rate_limit
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.errors import Forbidden, InvalidRequest
 from ledgerline.domain.scopes import grants
-from ledgerline.services.api_keys import authenticate
+
+
+def authenticate(secret: str | None) -> Principal:
+    """`services.api_keys.authenticate`, imported when first called: in AWS the authorizer function has
+    authenticated every request, so an API function's cold start does not load the key lookup (local server only)."""
+    from ledgerline.services.api_keys import authenticate as authenticate_key
+
+    return authenticate_key(secret)
 
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ll_live_…`")
 

@@ -36,9 +36,62 @@ class Kind:
     changes: Callable[[Any], dict[str, Any]] = lambda body: body.model_dump(exclude_unset=True)
 
 
-def run_items(request: Request, operations: list[BulkOperation], kind: Kind) -> BulkResult:
-    """Process the operations in order, each on its own: one failing does not stop or undo the others."""
-    results = [_run_item(request, index, operation, kind) for index, operation in enumerate(operations)]
+@dataclass(frozen=True)
+class Together:
+    """Creates a route runs together (`eligible` ones: several per transaction), through `run`: the
+    validated fields of each, in order -> per item the created object or its error (`DraftNotPosted`, a
+    domain error), in the same order."""
+
+    eligible: Callable[[BulkOperation], bool]
+    run: Callable[[list[dict[str, Any]]], list[Any]]
+
+
+def run_items(request: Request, operations: list[BulkOperation], kind: Kind,
+              together: Together | None = None) -> BulkResult:
+    """Process the operations in order, each on its own: one failing does not stop or undo the others. With
+    `together`, its eligible creates are validated one by one and then run together; each still gets its
+    own result, as if it had been run alone."""
+    grouped: dict[int, dict[str, Any]] = {}
+    results: dict[int, BulkItemResult] = {}
+    for index, operation in enumerate(operations):
+        if together is not None and operation.operation == "create" and together.eligible(operation):
+            try:
+                grouped[index] = kind.create_schema.model_validate(operation.data).model_dump()
+            except ValidationError as exc:
+                results[index] = _failed(index, operation, 422, errors.describe_validation(request, exc.errors()))
+        else:
+            results[index] = _run_item(request, index, operation, kind)
+    if grouped and together is not None:
+        try:
+            outcomes = together.run(list(grouped.values()))
+        except Exception as exc:  # noqa: BLE001 - logged with the request id; the other items' results stand
+            error = errors.describe_unexpected(request, exc)
+            outcomes = [None] * len(grouped)
+            for index in grouped:
+                results[index] = _failed(index, operations[index], 500, error)
+        for index, done in zip(grouped, outcomes, strict=True):
+            if done is not None:
+                results[index] = _outcome(request, index, operations[index], done)
+    ordered = [results[index] for index in range(len(operations))]
+    return _summary(ordered)
+
+
+def _failed(index: int, item: BulkOperation, status: int, error: dict[str, Any],
+            data: dict[str, Any] | None = None) -> BulkItemResult:
+    return BulkItemResult(index=index, operation=item.operation, success=False, status=status,
+                          idempotency_key=item.idempotency_key, data=data, error=error)
+
+
+def _outcome(request: Request, index: int, item: BulkOperation, done: Any) -> BulkItemResult:
+    if isinstance(done, DraftNotPosted):
+        return _failed(index, item, *errors.describe_domain_error(request, done.cause), data=done.draft)
+    if isinstance(done, LedgerlineError):
+        return _failed(index, item, *errors.describe_domain_error(request, done))
+    return BulkItemResult(index=index, operation=item.operation, success=True, status=201,
+                          idempotency_key=item.idempotency_key, data=done)
+
+
+def _summary(results: list[BulkItemResult]) -> BulkResult:
     succeeded = sum(result.success for result in results)
     return BulkResult(processed=len(results), succeeded=succeeded, failed=len(results) - succeeded, results=results)
 

@@ -14,10 +14,9 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.versioning import expected_version, set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.services import master_data
-from ledgerline.store.records import TenantRecord
 
 
-def add_record_routes(router: APIRouter, *, model: type[TenantRecord], resource: str, noun: str,
+def add_record_routes(router: APIRouter, *, resource: str, noun: str,
                       create_schema: type[BaseModel], update_schema: type[BaseModel],
                       out_schema: type[BaseModel]) -> None:
     read = require(f"{resource}:read")
@@ -25,8 +24,9 @@ def add_record_routes(router: APIRouter, *, model: type[TenantRecord], resource:
     name = noun.replace("_", " ")
     article = "an" if name[0] in "aeiou" else "a"
     record_id = Path(description=f"The {name}'s id")
+    kind = noun  # the master-data kind the service knows (`party`, `item`, `account`, `tax_code`)
 
-    def respond(response: Response, record: TenantRecord) -> Any:
+    def respond(response: Response, record: Any) -> Any:
         set_etag(response, record.version)
         return record
 
@@ -36,14 +36,14 @@ def add_record_routes(router: APIRouter, *, model: type[TenantRecord], resource:
                              "version.")
     def create(response: Response, body: create_schema = Body(),  # type: ignore[valid-type]
                idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(write)) -> Any:
-        return with_etag(response, master_data.create_once(model, out_schema, principal.tenant_id, body.model_dump(),
+        return with_etag(response, master_data.create_once(kind, out_schema, principal.tenant_id, body.model_dump(),
                                                            idempotency_key))
 
     @router.get("/{id}", response_model=out_schema, operation_id=f"get_{noun}",
                 summary=f"Retrieve {article} {name}",
                 description=f"The {name}, archived or not. The `ETag` is its version, to send as `If-Match`.")
     def get(response: Response, id: str = record_id, principal: Principal = Depends(read)) -> Any:
-        return respond(response, master_data.get(model, principal.tenant_id, id))
+        return respond(response, master_data.get(kind, principal.tenant_id, id))
 
     @router.patch("/{id}", response_model=out_schema, operation_id=f"update_{noun}",
                   summary=f"Update {article} {name}; send If-Match to make it conditional",
@@ -53,7 +53,7 @@ def add_record_routes(router: APIRouter, *, model: type[TenantRecord], resource:
                id: str = record_id, version: int | None = Depends(expected_version),
                principal: Principal = Depends(write)) -> Any:
         changes = body.model_dump(exclude_unset=True)
-        return respond(response, master_data.update(model, principal.tenant_id, id, changes, version))
+        return respond(response, master_data.update(kind, principal.tenant_id, id, changes, version))
 
     @router.delete("/{id}", response_model=out_schema, operation_id=f"archive_{noun}",
                    summary=f"Archive {article} {name}; history that references it stays readable",
@@ -61,4 +61,4 @@ def add_record_routes(router: APIRouter, *, model: type[TenantRecord], resource:
                                "on new documents; documents that already use it keep it.")
     def archive(response: Response, id: str = record_id, version: int | None = Depends(expected_version),
                 principal: Principal = Depends(write)) -> Any:
-        return respond(response, master_data.archive(model, principal.tenant_id, id, version))
+        return respond(response, master_data.archive(kind, principal.tenant_id, id, version))

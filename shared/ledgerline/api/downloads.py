@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Response
 from fastapi.responses import JSONResponse
 
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 from ledgerline.schemas.files import DocumentPdfOut
-from ledgerline.services.pdfs import Download
+
+if TYPE_CHECKING:  # the PDF use cases are imported by the PDF routes when called, not at a cold start
+    from ledgerline.services.pdfs import Download
 
 
 class PDFResponse(Response):

@@ -8,12 +8,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pynamodb.exceptions import PynamoDBException
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ledgerline.domain import errors
 from ledgerline.observability import logger
-from ledgerline.store.table import as_domain_error
 
 STATUS: dict[type[errors.LedgerlineError], tuple[int, str]] = {
     errors.InvalidRequest: (400, "invalid_request_error"),
@@ -157,14 +155,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.LedgerlineError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(PynamoDBException, _database_error)
     app.add_exception_handler(Exception, _unexpected)
-
-
-async def _database_error(request: Request, exc: Exception) -> JSONResponse:
-    """DynamoDB refusing work for now (throttling, …) is a 503 the client may retry; anything else a 500."""
-    translated = as_domain_error(exc)
-    return unexpected(request, exc) if translated is None else await _domain_error(request, translated)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -175,6 +166,4 @@ async def respond(request: Request, exc: Exception) -> JSONResponse:
     """The response for an error raised outside the routes (the app's middleware): as the handlers map it."""
     if isinstance(exc, errors.LedgerlineError):
         return await _domain_error(request, exc)
-    if isinstance(exc, PynamoDBException):
-        return await _database_error(request, exc)
     return unexpected(request, exc)

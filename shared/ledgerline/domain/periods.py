@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 
+from ledgerline.domain.accounts import AccountType
 from ledgerline.domain.documents import InvalidState, PeriodClosed, PeriodLocked
+from ledgerline.domain.journal import JournalLine
+from ledgerline.domain.money import round_money
+
+# Accounts closed per entry: each adds a ledger line and three balance buckets to its transaction, which
+# holds at most 100 items.
+CLOSING_ACCOUNTS_PER_ENTRY = 15
 
 
 def fiscal_year_start(day: date, start_month: int) -> date:
@@ -92,6 +100,43 @@ def check_closable(
             f"{end.isoformat()}; move the lock date before {end.isoformat()} to close it (closing locks the year)",
             param="year",
         )
+
+
+def accounts_to_close(balances: Mapping[str, tuple[Decimal, Decimal]],
+                      types: Mapping[str, str]) -> list[tuple[str, Decimal]]:
+    """(account id, debit − credit) of every revenue and expense account that does not read zero at the year
+    end, by account id: what closing the year moves to retained earnings."""
+    closed = (AccountType.REVENUE, AccountType.EXPENSE)
+    return [(account_id, debit - credit) for account_id, (debit, credit) in sorted(balances.items())
+            if types[account_id] in closed and debit != credit]
+
+
+def closing_entries(year: int, to_close: list[tuple[str, Decimal]], retained_earnings: str, currency: str,
+                    per_entry: int = CLOSING_ACCOUNTS_PER_ENTRY) -> list[list[JournalLine]]:
+    """The lines of each closing entry of fiscal year `year` (in the base currency): every account of
+    `to_close` back to zero, `per_entry` accounts an entry, and the entry's profit (credits net of debits
+    on those accounts) to retained earnings, so that each entry balances on its own."""
+    zero = round_money(Decimal(0), currency)
+    entries = []
+    for offset in range(0, len(to_close), per_entry):
+        chunk = to_close[offset : offset + per_entry]
+        lines = [JournalLine(account_id, zero if net > 0 else -net, net if net > 0 else zero, currency, abs(net),
+                             f"Close fiscal year {year}")
+                 for account_id, net in chunk]
+        profit = -sum((net for _, net in chunk), Decimal(0))
+        if profit:
+            lines.append(JournalLine(retained_earnings, zero if profit > 0 else -profit, profit if profit > 0 else zero,
+                                     currency, abs(profit), f"Profit of fiscal year {year}"))
+        entries.append(lines)
+    return entries
+
+
+def close(closed_years: Iterable[int] | None, lock_date: date | None, year: int,
+          start_month: int) -> tuple[list[int], date]:
+    """The closed years and the lock date once `year` is closed: the lock date moves to the year end if it
+    was before it."""
+    _, end = fiscal_year(year, start_month)
+    return sorted({*(closed_years or []), year}), (end if lock_date is None or lock_date < end else lock_date)
 
 
 def month_start(day: date) -> date:

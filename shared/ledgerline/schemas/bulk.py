@@ -93,7 +93,8 @@ class BulkParties(_Batch):
 
 
 class BulkInvoices(_Batch):
-    post: StrictBool = Field(False, description="Also post each invoice once its draft is created or updated")
+    post: StrictBool = Field(False, description="Also post each invoice once its draft is created or updated; "
+                             "creates without an idempotency_key are posted several per transaction")
     operations: list[BulkOperation] | None = Field(
         None, min_length=1, max_length=MAX_INVOICES,
         description=f"At most {MAX_INVOICES}; `data` is an InvoiceCreate (create) or InvoiceUpdate (update of a "

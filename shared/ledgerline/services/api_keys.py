@@ -1,12 +1,15 @@
-"""Issuing, listing, revoking and authenticating API keys."""
+"""Issuing, listing, revoking and authenticating API keys.
+
+Issuing, revoking and rotating run on the unit of work (`store/unit_of_work.open_unit`): the key and its
+`api_key.created`/`.revoked` event in one transaction, a revocation conditional on the key not being revoked
+yet. Authentication and the lists are the store's named reads.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
-
-from pynamodb.transactions import TransactWrite
+from typing import TYPE_CHECKING, Any
 
 from ledgerline.clock import utc_now
 from ledgerline.domain import api_keys as rules
@@ -19,13 +22,26 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.api_keys import ApiKeyOut
 from ledgerline.schemas.common import read_at
 from ledgerline.services.idempotency import once
+from ledgerline.services.retry import retrying
 from ledgerline.settings import get_settings
 from ledgerline.store import api_keys as store
 from ledgerline.store.api_keys import ApiKey
 from ledgerline.store.records import Page
+from ledgerline.store.table import Contention
 from ledgerline.store.tenants import find_tenant
 
+if TYPE_CHECKING:
+    from ledgerline.store.unit_of_work import UnitOfWork
+
 ADMIN_KEY_NAME = "Admin key"  # the key provisioning makes (and `ledgerline tenant rotate-admin-key` replaces)
+
+
+def open_unit(tenant_id: str) -> UnitOfWork:
+    """`store/unit_of_work.open_unit`, imported on first write: the authorizer imports this module for
+    `authenticate` and needs none of the unit of work at cold start."""
+    from ledgerline.store.unit_of_work import open_unit as open_
+
+    return open_(tenant_id)
 
 
 def authenticate(secret: str | None) -> Principal:
@@ -82,9 +98,11 @@ def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: da
             param="expires_at",
             details=[FieldIssue("expires_at", "must be in the future")],
         )
-    expires_at = rules.child_expiry(expires_at, store.find_by_id(principal.tenant_id, principal.key_id).expires_at)
+    uow = open_unit(principal.tenant_id)
+    expires_at = rules.child_expiry(expires_at, _find(uow, principal.key_id).expires_at)
     key, secret = new_key(principal.tenant_id, name, key_scopes, expires_at)
-    store.insert(key, key_event(key, EventType.API_KEY_CREATED, key.created_at))
+    _stage_insert(uow, key)
+    uow.commit()
     return key, secret
 
 
@@ -116,24 +134,21 @@ def _secret_shown_once(stored: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def key_event(key: ApiKey, type: EventType, at: datetime, *, revoked_at: datetime | None = None
-              ) -> Callable[[TransactWrite], None]:
-    """The key's outbox event: the key as `GET /v1/api-keys/{id}` shows it, never its secret or digest.
-    A key has no version; its events are sequence 1 (created) and 2 (revoked)."""
-    # Imported here: the authorizer imports this module for `authenticate` and needs neither at cold start
-    from ledgerline.schemas.api_keys import ApiKeyOut
-    from ledgerline.store.events import add_event
-
-    shown = ApiKeyOut.model_validate(key, context=read_at(at))  # the key as it is at the event's moment
+def key_event_data(key: ApiKey, at: datetime, *, revoked_at: datetime | None = None) -> dict[str, Any]:
+    """What a key's event carries: the key as `GET /v1/api-keys/{id}` shows it at the event's moment, never
+    its secret or digest."""
+    shown = ApiKeyOut.model_validate(key, context=read_at(at))
     if revoked_at is not None:
         shown = shown.model_copy(update={"revoked_at": revoked_at})
-    data = shown.model_dump(mode="json")
+    return shown.model_dump(mode="json")
 
-    def write(tx: TransactWrite) -> None:
-        add_event(tx, tenant_id=key.tenant_id, type=type, object_type="api_key", object_id=key.id,
-                  sequence=1 if revoked_at is None else 2, data=data, at=at)
 
-    return write
+def stage_key_event(uow: UnitOfWork, key: ApiKey, type: EventType, at: datetime, *,
+                    revoked_at: datetime | None = None) -> None:
+    """The key's outbox event, staged on the unit of work that writes the change. A key has no version; its
+    events are sequence 1 (created) and 2 (revoked)."""
+    uow.record_event_data(type, object_type="api_key", object_id=key.id, sequence=1 if revoked_at is None else 2,
+                          data=key_event_data(key, at, revoked_at=revoked_at), at=at)
 
 
 def list_keys(tenant_id: str, *, limit: int, start_key: dict | None) -> Page[ApiKey]:
@@ -145,48 +160,75 @@ def get(tenant_id: str, key_id: str) -> ApiKey:
 
 
 def revoke(principal: Principal, key_id: str) -> ApiKey:
-    key = store.find_by_id(principal.tenant_id, key_id)
-    beyond = scopes.exceeding(key.scopes, principal.scopes)
-    if beyond:
-        raise Forbidden(f"A key cannot revoke a key with scopes it lacks: {', '.join(beyond)}", param="id")
-    now = utc_now()
-    store.mark_revoked(key, now, key_event(key, EventType.API_KEY_REVOKED, now, revoked_at=now))
+    """Revoke a key the caller's scopes cover. Revoking again changes nothing and keeps the first time."""
+
+    def attempt() -> ApiKey:
+        uow = open_unit(principal.tenant_id)
+        key = _find(uow, key_id)
+        beyond = scopes.exceeding(key.scopes, principal.scopes)
+        if beyond:
+            raise Forbidden(f"A key cannot revoke a key with scopes it lacks: {', '.join(beyond)}", param="id")
+        return _revoke(uow, key, utc_now())
+
+    return retrying(attempt)
+
+
+def _find(uow: UnitOfWork, key_id: str) -> ApiKey:
+    key = uow.find_api_key(key_id)
+    if key is None:
+        raise NotFound(f"No such API key: '{key_id}'", param="id")
     return key
+
+
+def _stage_insert(uow: UnitOfWork, key: ApiKey) -> None:
+    uow.create(key)
+    stage_key_event(uow, key, EventType.API_KEY_CREATED, key.created_at)
+
+
+def _revoke(uow: UnitOfWork, key: ApiKey, now: datetime) -> ApiKey:
+    """Revoke once, with its event; a key revoked already is answered as it is (nothing written). The key's
+    list entry (an index) may lag: the key itself is read again before it is written."""
+    if key.revoked_at is None:
+        key = uow.find_at(ApiKey, (key.pk, key.sk)) or key
+    if key.revoked_at is not None:
+        return key
+    uow.revoke_api_key(key, now)
+    stage_key_event(uow, key, EventType.API_KEY_REVOKED, now, revoked_at=now)
+    uow.commit()
+    key.revoked_at = now
+    return key
+
+
+def _revoke_if(tenant_id: str, keep: Callable[[ApiKey], bool]) -> list[str]:
+    """Revoke every usable key of the tenant that `keep` does not spare, each in its own transaction; the ids
+    of those this call revoked (one revoked meanwhile by another request is left as it is)."""
+    now, revoked = utc_now(), []
+    for key in open_unit(tenant_id).api_keys():
+        if key.revoked_at is not None or keep(key):
+            continue
+        try:
+            if _revoke(open_unit(tenant_id), key, now).revoked_at == now:
+                revoked.append(key.id)
+        except Contention:
+            continue
+    return revoked
 
 
 def revoke_all(tenant_id: str) -> int:
     """Revoke every key of a tenant (when it is deprovisioned); returns how many were still usable."""
-    now, revoked, start_key = utc_now(), 0, None
-    while True:
-        page = store.list_api_keys(tenant_id, limit=100, start_key=start_key)
-        for key in page.items:
-            if key.revoked_at is None:
-                store.mark_revoked(key, now, key_event(key, EventType.API_KEY_REVOKED, now, revoked_at=now))
-                revoked += 1
-        if page.next_key is None:
-            return revoked
-        start_key = page.next_key
+    return len(_revoke_if(tenant_id, lambda key: False))
 
 
 def rotate_admin_key(tenant_id: str) -> tuple[ApiKey, str, list[str]]:
     """Issue a new admin key, then revoke the admin keys that provisioning and earlier rotations made (named
     ADMIN_KEY_NAME, scope admin). Keys the tenant issued itself are kept. The new key is written first, so the
     tenant is never without one. Returns the new key, its secret (shown once) and the revoked keys' ids."""
-    tenant = find_tenant(tenant_id)
-    if tenant is None:
-        raise NotFound(f"No such tenant: '{tenant_id}'", param="tenant_id")
-    if tenant.status != TenantStatus.ACTIVE:
+    uow = open_unit(tenant_id)
+    if uow.tenant().status != TenantStatus.ACTIVE:
         raise Conflict(f"Tenant {tenant_id} is deactivated", param="tenant_id", code="tenant_deactivated")
     key, secret = new_key(tenant_id, ADMIN_KEY_NAME, [scopes.ADMIN], None)
-    store.insert(key, key_event(key, EventType.API_KEY_CREATED, key.created_at))
-    now, revoked, start_key = utc_now(), [], None
-    while True:
-        page = store.list_api_keys(tenant_id, limit=100, start_key=start_key)
-        for old in page.items:
-            if (old.id != key.id and old.revoked_at is None and old.name == ADMIN_KEY_NAME
-                    and list(old.scopes) == [scopes.ADMIN]):
-                store.mark_revoked(old, now, key_event(old, EventType.API_KEY_REVOKED, now, revoked_at=now))
-                revoked.append(old.id)
-        if page.next_key is None:
-            return key, secret, revoked
-        start_key = page.next_key
+    _stage_insert(uow, key)
+    uow.commit()
+    revoked = _revoke_if(tenant_id, lambda old: not (
+        old.id != key.id and old.name == ADMIN_KEY_NAME and list(old.scopes) == [scopes.ADMIN]))
+    return key, secret, revoked

@@ -54,6 +54,21 @@ def create_invoice(tenant_id: str, fields: dict[str, Any], idempotency_key: str 
         raise DraftNotPosted(draft, exc) from exc
 
 
+def create_and_post_invoices(tenant_id: str, many: list[dict[str, Any]]) -> list[dict[str, Any] | Exception]:
+    """Create drafts and post them, several per transaction (`invoices.create_drafts`, `invoices.post_drafts`):
+    per item, the posted invoice, the item's error, or `DraftNotPosted` (the draft stays, as one by one)."""
+    drafts = invoices.create_drafts(tenant_id, many)
+    posted = invoices.post_drafts(tenant_id, [draft["id"] for draft in drafts if isinstance(draft, dict)])
+    outcomes: list[dict[str, Any] | Exception] = []
+    for draft in drafts:
+        if not isinstance(draft, dict):
+            outcomes.append(draft)
+            continue
+        outcome = posted[draft["id"]]
+        outcomes.append(DraftNotPosted(draft, outcome) if isinstance(outcome, LedgerlineError) else outcome)
+    return outcomes
+
+
 def update_invoice(tenant_id: str, invoice_id: str, changes: dict[str, Any], expected_version: int | None,
                    idempotency_key: str | None, *, post: bool) -> dict[str, Any]:
     """PATCH a draft and, when asked, post it (`<key>` and `<key>:post`, as for a create)."""

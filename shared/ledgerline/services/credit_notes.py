@@ -18,8 +18,10 @@ from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.invoices import record_movement, tax_amounts
 from ledgerline.services.pricing import price_lines, referenced
 from ledgerline.services.retry import retrying
+from ledgerline.store import documents
 from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.records import Page
 from ledgerline.store.unit_of_work import open_unit
 
 
@@ -27,9 +29,22 @@ def represent(note: CreditNote) -> dict[str, Any]:
     return CreditNoteOut.model_validate(note).model_dump(mode="json")
 
 
+def get_credit_note(tenant_id: str, note_id: str) -> CreditNote:
+    """The credit note; NotFound for an unknown id (one too long to be a key included)."""
+    return open_unit(tenant_id).load(CreditNote, note_id)
+
+
+def list_credit_notes(tenant_id: str, *, invoice_id: str | None, from_date: date | None, to_date: date | None,
+                      limit: int, start_key: dict[str, Any] | None) -> Page[CreditNote]:
+    """A page of credit notes by date (the store's named read `list_credit_notes`)."""
+    return documents.list_credit_notes(tenant_id, invoice_id=invoice_id, from_date=from_date, to_date=to_date,
+                                       limit=limit, start_key=start_key)
+
+
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
     return once(
-        tenant_id, idempotency_key, "create_credit_note", fields, lambda: retrying(lambda: _create(tenant_id, fields))
+        tenant_id, idempotency_key, "create_credit_note", fields, lambda: retrying(lambda: _create(tenant_id, fields)),
+        in_unit=True,
     )
 
 
@@ -129,5 +144,6 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     uow.post_entry(entry, lines, posting.tax_totals(taxes, sign=-1))
     uow.record_event(created.event, note, CreditNoteOut)
     uow.record_event(invoice_event, invoice, InvoiceOut)
+    uow.respond(CreditNoteOut, note)
     uow.commit()
     return represent(note)

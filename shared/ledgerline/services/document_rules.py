@@ -6,18 +6,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
 from ledgerline.domain.documents import check_open_period
-from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
-from ledgerline.domain.events import EventType
+from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion, SystemAccounts
 from ledgerline.store.accounts import Account
-from ledgerline.store.events import add_event, snapshot
+from ledgerline.store.events import add_record_event
+from ledgerline.store.events import snapshot as snapshot  # the representation an event carries
 from ledgerline.store.parties import Party
-from ledgerline.store.records import load
 from ledgerline.store.tenants import Tenant
+from ledgerline.store.unit_of_work import open_unit
+
+# The outbox event of a change, added to a transaction a service still builds itself (PDFs, webhook
+# endpoints); on a unit of work it is `uow.record_event`.
+record_event = add_record_event
 
 
 def invalid(field: str, message: str) -> ValidationFailed:
@@ -25,16 +27,10 @@ def invalid(field: str, message: str) -> ValidationFailed:
 
 
 def customer(tenant_id: str, party_id: str, field: str = "customer_id", find: Any = None) -> Party:
-    """The customer; `find` reads it through a unit of work (its `find`), else it is loaded here."""
-    if find is not None:
-        party = find(Party, party_id)
-        if party is None:
-            raise invalid(field, f"no customer with id '{party_id}'")
-    else:
-        try:
-            party = load(Party, tenant_id, party_id)
-        except NotFound as exc:
-            raise invalid(field, f"no customer with id '{party_id}'") from exc
+    """The customer, read through the use case's unit of work (its `find`; a unit of its own without)."""
+    party = (find or open_unit(tenant_id).find)(Party, party_id)
+    if party is None:
+        raise invalid(field, f"no customer with id '{party_id}'")
     if party.archived or party.kind not in ("customer", "both"):
         raise invalid(field, f"party '{party_id}' is archived or not a customer")
     return party
@@ -65,16 +61,10 @@ MONEY_ACCOUNT_SUBTYPES = ("bank", "cash")
 
 def money_account(tenant_id: str, account_id: str, find: Any = None) -> Account:
     """The bank or cash account money comes into or goes out of (receipts, refunds); `find` reads it
-    through a unit of work (its `find`), else it is loaded here."""
-    if find is not None:
-        account = find(Account, account_id)
-        if account is None:
-            raise invalid("account_id", f"no account with id '{account_id}'")
-    else:
-        try:
-            account = load(Account, tenant_id, account_id)
-        except NotFound as exc:
-            raise invalid("account_id", f"no account with id '{account_id}'") from exc
+    through the use case's unit of work (its `find`; a unit of its own without)."""
+    account = (find or open_unit(tenant_id).find)(Account, account_id)
+    if account is None:
+        raise invalid("account_id", f"no account with id '{account_id}'")
     if account.archived or account.subtype not in MONEY_ACCOUNT_SUBTYPES:
         raise invalid("account_id", "must be an active bank or cash account")
     return account
@@ -94,19 +84,3 @@ def system_accounts(tenant: Tenant) -> SystemAccounts:
         retained_earnings=accounts.retained_earnings,
     )
 
-
-def record_event(tx: TransactWrite, record: Any, type: EventType, schema: Any) -> None:
-    """Add the outbox event of a change to the transaction that makes it; call after saving the record.
-
-    `sequence` is the record's version after the write, so subscribers can order one object's events.
-    """
-    add_event(
-        tx,
-        tenant_id=record.tenant_id,
-        type=type,
-        object_type=schema.model_fields["object"].default,
-        object_id=record.id,
-        sequence=(record.version or 0) + 1,
-        data=snapshot(schema, record),
-        at=record.updated_at,
-    )

@@ -1,44 +1,50 @@
-"""`Idempotency-Key` on every POST that creates something or moves money, with Powertools idempotency
-records in the single table.
+"""`Idempotency-Key` on every POST that creates something or moves money: a completed record per tenant and
+key (`store/idempotency.py`), written in the same transaction as the write it answers.
 
 - A replay answers what the first request answered and is marked (`Idempotent-Replayed: true`, set by
-  the app factory from `tracking()`).
-- A request killed in flight leaves an in-progress record that expires when the Lambda invocation's
-  time runs out (Powertools' in-progress expiry from the registered Lambda context), or after
-  `LOCAL_IN_PROGRESS_SECONDS` outside Lambda; a retry after that runs.
-- A committed write always answers its result, even when its record cannot be completed; a result too
-  large for a DynamoDB item is stored as a reference to the object, and its replay reads the object now.
+  the app factory from `tracking()`); the same key with another body is 422 `idempotency_error`.
+- A use case on the unit of work reads the key's record in its first read and puts the completed record
+  in its own transaction (conditional on none existing): no extra round trip, no "in progress" state, so a
+  request killed in flight leaves nothing behind and its retry simply runs. A duplicate that loses the race
+  replays the winner's record.
+- A use case not on the unit of work reads the record first (GetItem) and puts it after its write: two
+  concurrent duplicates may then both run (each answers its own result; logged).
+- A committed write always answers its result, even when its record cannot be put afterwards; a result
+  too large for a DynamoDB item is stored as a reference to the object, and its replay reads the object now.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ledgerline.domain.errors import Conflict, ValidationFailed
-from ledgerline.observability import current_lambda_context, logger
-from ledgerline.settings import get_settings
-from ledgerline.store.item_size import MAX_ITEM_BYTES, string_item_size
-from ledgerline.store.records import tenant_partition
-from ledgerline.store.table import as_domain_error, connection
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
-
-# Powertools' idempotency utility (and boto3 with it) is imported by the first request that sends an
-# Idempotency-Key, not at import time: requests without one, and cold starts, do not pay for it.
+from ledgerline.clock import utc_now
+from ledgerline.domain.errors import LedgerlineError, ServiceUnavailable, ValidationFailed
+from ledgerline.observability import logger
+from ledgerline.store.idempotency import (
+    Claim,
+    IdempotencyRecord,
+    Replay,
+    as_stored,
+    claiming,
+    find_record,
+    fits,
+    new_record,
+    overwrite,
+    payload_hash,
+    put_after,
+    record_size,
+)
+from ledgerline.store.unit_of_work import open_unit
 
 EXPIRES_AFTER_SECONDS = 24 * 3600
-LOCAL_IN_PROGRESS_SECONDS = 60
-"""Outside Lambda (the local server) a request still in progress after this long is taken for dead."""
-
-KEY_PREFIX = "ledgerline"
 REFERENCE = "idempotent_reference"
 """The stored form of a result too large to keep: `{REFERENCE: {"object": …, "id": …}}`."""
+
+__all__ = ["REFERENCE", "once", "fitting", "record_size", "tracking"]
 
 
 # ------------------------------------------------------------------------------------- replays
@@ -73,50 +79,6 @@ def _mark_replayed(key: str) -> None:
         replays.replayed = True
 
 
-# ------------------------------------------------------------------------------ configuration
-
-
-class _LocalDeadline:
-    """Stands in for the Lambda context outside Lambda: the in-progress record expires after 60 s."""
-
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return LOCAL_IN_PROGRESS_SECONDS * 1000
-
-
-def config() -> IdempotencyConfig:
-    """The client's key is the idempotency key; the operation and body must match on a replay. The
-    in-progress record expires with the Lambda invocation's remaining time (or the local bound)."""
-    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
-
-    settings = IdempotencyConfig(
-        event_key_jmespath="key",
-        payload_validation_jmespath="[operation, payload]",
-        expires_after_seconds=EXPIRES_AFTER_SECONDS,
-        raise_on_no_idempotency_key=True,
-    )
-    settings.register_lambda_context(current_lambda_context() or _LocalDeadline())
-    return settings
-
-
-def _persistence(tenant_id: str) -> DynamoDBPersistenceLayer:
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
-    # Records live under the tenant's own partition prefix, on the process's one DynamoDB client.
-    return DynamoDBPersistenceLayer(
-        table_name=get_settings().table_name,
-        key_attr="PK",
-        sort_key_attr="SK",
-        static_pk_value=_partition(tenant_id),
-        expiry_attr="expires_at",
-        boto3_client=connection().connection.client,
-    )
-
-
-def _partition(tenant_id: str) -> str:
-    return f"{tenant_partition(tenant_id)}#IDEMPOTENCY"
-
-
 # ------------------------------------------------------------------------------------ the rule
 
 
@@ -129,86 +91,94 @@ def once(
     *,
     keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     replay: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    in_unit: bool = False,
 ) -> dict[str, Any]:
     """Run `run` once per tenant and key: a repeat with the same operation and body returns the first
     result; the same key with another body is refused. Without a key, just run.
 
     `keep` turns the result into what the record stores (e.g. a secret sealed or left out); `replay`
     turns what was stored back into the replayed response (or refuses it). Both default to as is.
+    `in_unit`: the use case reads through a unit of work before it writes, so the key's record is read in
+    that read; otherwise it is read first with a GetItem of its own. Either way a unit of work opened by
+    `run` puts the record in its transaction.
     """
     if key is None:
         return run()
-    from aws_lambda_powertools.utilities.idempotency import idempotent_function
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError,
-        IdempotencyPersistenceLayerError,
-        IdempotencyValidationError,
-    )
 
-    persistence = _persistence(tenant_id)
-    first: list[dict[str, Any]] = []
+    def kept(result: dict[str, Any]) -> dict[str, Any] | None:
+        stored = fitting(tenant_id, keep(result) if keep else result)
+        return stored if fits(tenant_id, stored) else None
 
-    @idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config(),
-                         key_prefix=KEY_PREFIX)
-    def execute(request: dict[str, Any]) -> dict[str, Any]:
-        result = run()
-        first.append(result)
-        return fitting(tenant_id, keep(result) if keep else result)
-
+    claim = Claim(tenant_id, key, operation, payload_hash(operation, payload), utc_now(), kept)
     try:
-        stored = execute(request={"key": key, "operation": operation, "payload": payload})
-    except IdempotencyValidationError as exc:
+        with claiming(claim):
+            if not in_unit:
+                found = find_record(tenant_id, key, claim.at)
+                if found is not None:
+                    raise Replay(found)
+            try:
+                result = run()
+            except LedgerlineError as refused:
+                # A batched read is not a snapshot: a duplicate that committed while this one read can leave
+                # it seeing the duplicate's effects (the credit taken, the invoice posted) but not yet its
+                # record. A refusal therefore looks for the record once more before it is answered.
+                if isinstance(refused, ServiceUnavailable) or claim.stored is not None:
+                    raise
+                open_unit(tenant_id).prefetch()  # reads the key's record with the tenant: Replay if it exists
+                raise
+    except Replay as replayed:
+        return _answer(claim, replayed.record, replay)
+    stored = kept(result)
+    if claim.stored is None:
+        _put_after(claim, stored)
+    elif stored is not None and claim.stored != as_stored(stored):
+        # the response named in the transaction differs from what the use case answered: keep the answer
+        logger.warning("idempotency record rewritten with the use case's response", extra={"operation": operation})
+        overwrite(new_record(tenant_id, key, operation, claim.payload_hash, stored, claim.at))
+    return result
+
+
+def _put_after(claim: Claim, stored: dict[str, Any] | None) -> None:
+    """The record of a write that did not put it in its own transaction, put after it."""
+    if stored is None:
+        logger.warning("idempotency record not kept: the response does not fit an item",
+                       extra={"operation": claim.operation})
+        return
+    try:
+        winner = put_after(new_record(claim.tenant_id, claim.key, claim.operation, claim.payload_hash, stored,
+                                      claim.at), claim.at)
+    except Exception as exc:  # the write committed; only its record failed: the client gets its result
+        logger.warning("idempotency record not put after the write committed",
+                       extra={"operation": claim.operation, "error": repr(exc)})
+        return
+    if winner is not None:  # both ran (no in-progress record off the unit of work); each answers its own result
+        logger.warning("a concurrent request with the same Idempotency-Key also ran",
+                       extra={"operation": claim.operation})
+
+
+def _answer(claim: Claim, record: IdempotencyRecord, replay: Callable[[dict[str, Any]], dict[str, Any]] | None,
+            ) -> dict[str, Any]:
+    """Replay a completed record, if it was made by the same request."""
+    if record.operation != claim.operation or record.payload_hash != claim.payload_hash:
         raise ValidationFailed(
             "This Idempotency-Key was already used with a different request",
             param="Idempotency-Key",
             code="idempotency_error",
-        ) from exc
-    except IdempotencyAlreadyInProgressError as exc:
-        raise Conflict(
-            "A request with this Idempotency-Key is still in progress; retry shortly",
-            param="Idempotency-Key",
-            code="idempotency_in_progress",
-        ) from exc
-    except IdempotencyPersistenceLayerError as exc:
-        if first:
-            # The write committed; only completing its record failed. The client gets its result (a
-            # retry with the key is refused as in progress until the in-progress record expires).
-            logger.warning("idempotency record not completed after the write committed",
-                           extra={"operation": operation, "error": repr(exc)})
-            return first[0]
-        # The idempotency record could not be read or written (e.g. throttled): busy, not broken.
-        unavailable = as_domain_error(exc)
-        if unavailable is None:
-            raise
-        raise unavailable from exc
-    if first:
-        return first[0]
-    _mark_replayed(key)
-    if isinstance(stored, dict) and REFERENCE in stored:
-        return _current(tenant_id, stored[REFERENCE])
+        )
+    _mark_replayed(claim.key)
+    stored = record.stored()
+    if REFERENCE in stored:
+        return _current(claim.tenant_id, stored[REFERENCE])
     return replay(stored) if replay else stored
 
 
 def fitting(tenant_id: str, result: dict[str, Any]) -> dict[str, Any]:
     """What to store for `result`: itself if its record fits in a DynamoDB item, else a reference."""
-    if record_size(tenant_id, result) <= MAX_ITEM_BYTES:
+    if fits(tenant_id, result):
         return result
     if not {"object", "id"} <= result.keys() or result["object"] not in _READERS:
-        return result  # nothing to refer to: completing the record fails, and the client still gets its result
+        return result  # nothing to refer to: no record is kept, and the client still gets its result
     return {REFERENCE: {"object": result["object"], "id": result["id"]}}
-
-
-def record_size(tenant_id: str, result: dict[str, Any]) -> int:
-    """The size of the completed Powertools record that would hold `result` (its JSON as Powertools
-    writes it: sorted keys, non-ASCII escaped)."""
-    from aws_lambda_powertools.shared.json_encoder import Encoder
-
-    digest, now = "0" * 32, 10**13
-    return string_item_size({
-        "PK": _partition(tenant_id), "SK": f"{KEY_PREFIX}#{digest}", "expires_at": now, "status": "COMPLETED",
-        "data": json.dumps(result, cls=Encoder, sort_keys=True), "validation": digest,
-        "in_progress_expiration": now,
-    })
 
 
 # Objects whose representation can outgrow an idempotency record: how to read one as the API shows it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -10,7 +11,7 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting, receivables
 from ledgerline.domain.documents import InvoiceStatus, require_status
 from ledgerline.domain.documents import invoice as invoice_rules
-from ledgerline.domain.errors import PreconditionFailed
+from ledgerline.domain.errors import LedgerlineError, PreconditionFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.money import round_money
@@ -22,11 +23,13 @@ from ledgerline.services.document_rules import conversion, customer, invalid, op
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.pricing import price_lines, referenced
-from ledgerline.services.retry import retrying
+from ledgerline.services.retry import retrying, retrying_unit
+from ledgerline.store import documents
+from ledgerline.store.buckets import shard_of as bucket_shard
 from ledgerline.store.documents import Invoice, Movement
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
-from ledgerline.store.records import check_version
+from ledgerline.store.records import Page, check_version
 from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
@@ -36,6 +39,21 @@ OPEN = invoice_rules.OPEN_STATUSES
 
 def represent(invoice: Invoice) -> dict[str, Any]:
     return InvoiceOut.model_validate(invoice, context=read_at(utc_now())).model_dump(mode="json")
+
+
+# ----------------------------------------------------------------------------------------- reads
+
+
+def get_invoice(tenant_id: str, invoice_id: str) -> dict[str, Any]:
+    """The invoice as the API shows it; NotFound for an unknown id (one too long to be a key included)."""
+    return represent(open_unit(tenant_id).load(Invoice, invoice_id))
+
+
+def list_invoices(tenant_id: str, *, statuses: Iterable[str] | None, customer_id: str | None, from_date: date | None,
+                  to_date: date | None, today: date, limit: int, start_key: dict[str, Any] | None) -> Page[Invoice]:
+    """A page of invoices by issue date (the store's named read `list_invoices`)."""
+    return documents.list_invoices(tenant_id, statuses=statuses, customer_id=customer_id, from_date=from_date,
+                                   to_date=to_date, today=today, limit=limit, start_key=start_key)
 
 
 def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str]) -> None:
@@ -66,10 +84,11 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
         _fill(uow, invoice, tenant, fields)
         uow.create(invoice)
         uow.record_event(EventType.INVOICE_CREATED, invoice, InvoiceOut)
+        uow.respond(InvoiceOut, invoice)
         uow.commit()
         return represent(invoice)
 
-    return once(tenant_id, idempotency_key, "create_invoice", fields, run)
+    return once(tenant_id, idempotency_key, "create_invoice", fields, run, in_unit=True)
 
 
 def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expected_version: int | None) -> Invoice:
@@ -173,30 +192,40 @@ def post(tenant_id: str, invoice_id: str, idempotency_key: str | None = None) ->
         idempotency_key,
         "post_invoice",
         {"id": invoice_id},
-        lambda: retrying(lambda: _post(tenant_id, invoice_id)),
+        lambda: represent(retrying_unit(tenant_id, lambda uow: _post(uow, invoice_id),
+                                        prepare=lambda uow: _read_for_post(uow, invoice_id), in_turn=True)),
+        in_unit=True,
     )
 
 
-def _post(tenant_id: str, invoice_id: str) -> dict[str, Any]:
-    uow = open_unit(tenant_id)
+def _read_for_post(uow: UnitOfWork, invoice_id: str) -> None:
     # The series of this year is read with the tenant and the invoice: the invoice is almost always dated
     # this year (if not, its year's series is read after it).
     uow.prefetch([(Invoice, invoice_id)], series=[("INV", today().year)])
+
+
+def _post(uow: UnitOfWork, invoice_id: str) -> Invoice:
+    """One attempt, on what `_read_for_post` read. After a lost race for the number (`retrying_unit`), `uow`
+    holds the series as DynamoDB returned it, and everything else as it was read: nothing is read again."""
     tenant = uow.tenant()
     invoice = uow.load(Invoice, invoice_id)
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "post")
     stage_posting(uow, tenant, invoice)
+    uow.respond(InvoiceOut, invoice)
     uow.commit()
-    return represent(invoice)
+    return invoice  # shown (`represent`) after the tenant's turn: the next writer need not wait for it
 
 
-def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice) -> None:
-    """Posting a draft, staged on the unit of work: the number, the invoice, its entry and its event."""
+def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, *, numbered: int | None = None,
+                  shard: int | None = None) -> None:
+    """Posting a draft, staged on the unit of work: the number, the invoice, its entry and its event.
+    `numbered`: the number it gets, taken by the caller with others (`post_drafts`), whose postings share
+    the buckets' `shard`."""
     tenant_id = tenant.id
     posted = invoice_rules.post(state_of(invoice))
     open_period(tenant, invoice.issue_date, "issue_date")
     year = invoice.issue_date.year
-    last = uow.last_number("INV", year)
+    last = uow.last_number("INV", year) if numbered is None else numbered - 1
     rate = conversion(tenant, invoice.currency, invoice.exchange_rate if invoice.exchange_rate != 1 else None)
     number = format_number(tenant.invoice_number_format, year, last + 1)
     taxes = posting.convert_taxes(tax_amounts(invoice), rate)
@@ -220,7 +249,8 @@ def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice) -> None:
         at=now,
     )
 
-    uow.take_number("INV", year, last)
+    if numbered is None:
+        uow.take_number("INV", year, last)
     invoice.number, invoice.posted_at = number, now
     event = adopt(invoice, posted, now)
     invoice.journal_entry_id = entry.id
@@ -231,8 +261,142 @@ def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice) -> None:
     invoice.movements = []
     update_closed_on(invoice)
     uow.save_if_unchanged(invoice)
-    uow.post_entry(entry, lines, posting.tax_totals(taxes))
+    uow.post_entry(entry, lines, posting.tax_totals(taxes), shard=shard)
     uow.record_event(event, invoice, InvoiceOut)
+
+
+# --------------------------------------------------------------------- many at once (bulk import)
+
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit of items in one TransactWriteItems
+Outcome = dict[str, Any] | LedgerlineError
+
+
+def create_drafts(tenant_id: str, many: list[dict[str, Any]]) -> list[Outcome]:
+    """Drafts created together: one read of everything they name, then as few transactions as fit (two items
+    per draft: the invoice and its `invoice.created`). Each draft is checked on its own, and one whose fields
+    are wrong fails alone; if a transaction fails as a whole (an item too large), its drafts are created one
+    by one, so only the bad one fails. No Idempotency-Key: the bulk route sends keyed items the single way."""
+    uow = open_unit(tenant_id)
+    uow.prefetch([record for fields in many for record in _named(fields)])
+    tenant = uow.tenant()
+    outcomes: list[Outcome | None] = [None] * len(many)
+    staged: list[tuple[int, Invoice]] = []
+
+    def flush() -> None:
+        try:
+            uow.commit()
+            for index, invoice in staged:
+                outcomes[index] = represent(invoice)
+        except LedgerlineError:
+            uow.unstage(0)
+            for index, _ in staged:
+                try:
+                    outcomes[index] = create_draft(tenant_id, many[index])
+                except LedgerlineError as exc:
+                    outcomes[index] = exc
+        staged.clear()
+
+    for index, fields in enumerate(many):
+        mark = uow.staged()
+        try:
+            invoice = _new_draft(uow, tenant, fields)
+        except LedgerlineError as exc:
+            uow.unstage(mark)
+            outcomes[index] = exc
+            continue
+        if uow.transaction_items() > MAX_TRANSACTION_ITEMS:
+            uow.unstage(mark)
+            flush()
+            _stage_draft(uow, invoice)
+        staged.append((index, invoice))
+    if staged:
+        flush()
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _named(fields: dict[str, Any]) -> list[tuple[Any, str]]:
+    customer_id = fields.get("customer_id")
+    return [*([(Party, customer_id)] if isinstance(customer_id, str) else []), *referenced(fields.get("lines") or [])]
+
+
+def _new_draft(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any]) -> Invoice:
+    now = utc_now()
+    invoice = Invoice(id=new_id("inv"), tenant_id=tenant.id, status=InvoiceStatus.DRAFT, created_at=now,
+                      updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
+    _fill(uow, invoice, tenant, fields)
+    _stage_draft(uow, invoice)
+    return invoice
+
+
+def _stage_draft(uow: UnitOfWork, invoice: Invoice) -> None:
+    uow.create(invoice)
+    uow.record_event(EventType.INVOICE_CREATED, invoice, InvoiceOut)
+
+
+def post_drafts(tenant_id: str, invoice_ids: list[str]) -> dict[str, Outcome]:
+    """Post drafts several per transaction: consecutive numbers of the invoices' year taken once per
+    transaction, their entries' bucket ADDs merged, as many invoices as fit in 100 items. Each is checked
+    on its own (a draft that may not post fails alone); a transaction that loses the series to another
+    writer is restaged from the series DynamoDB returned (nothing re-read), and one whose invoice changed
+    meanwhile re-reads that invoice, which then fails alone while the rest post. Same result per invoice
+    as `post`."""
+    outcomes: dict[str, Outcome] = {}
+    pending = list(invoice_ids)
+    while pending:
+        group = pending
+
+        def prepare(uow: UnitOfWork, group: list[str] = group) -> None:
+            uow.prefetch([(Invoice, invoice_id) for invoice_id in group], series=[("INV", today().year)])
+
+        done, alone, pending = retrying_unit(tenant_id, lambda uow, group=group: _post_group(uow, group),
+                                             prepare=prepare, in_turn=True)
+        outcomes.update({invoice_id: represent(outcome) if isinstance(outcome, Invoice) else outcome
+                         for invoice_id, outcome in done.items()})
+        for invoice_id in alone:  # too large to share a transaction: posted as the single route would
+            try:
+                outcomes[invoice_id] = post(tenant_id, invoice_id)
+            except LedgerlineError as exc:
+                outcomes[invoice_id] = exc
+    return outcomes
+
+
+def _post_group(uow: UnitOfWork, invoice_ids: list[str]) -> tuple[dict[str, Invoice | LedgerlineError], list[str],
+                                                                  list[str]]:
+    """One transaction's worth of postings from the front of `invoice_ids`: (outcomes, to post alone, rest)."""
+    tenant = uow.tenant()
+    outcomes: dict[str, Invoice | LedgerlineError] = {}
+    staged: list[Invoice] = []
+    year, last, shard = None, 0, None
+    for position, invoice_id in enumerate(invoice_ids):
+        mark = uow.staged()
+        try:
+            invoice = uow.load(Invoice, invoice_id)
+            require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "post")
+            if year is None:
+                year, last, shard = invoice.issue_date.year, uow.last_number("INV", invoice.issue_date.year), \
+                    bucket_shard(invoice.id)
+            elif invoice.issue_date.year != year:  # another year's series: the next transaction's
+                return _commit_group(uow, staged, year, last, outcomes), [], invoice_ids[position:]
+            stage_posting(uow, tenant, invoice, numbered=last + len(staged) + 1, shard=shard)
+        except LedgerlineError as exc:
+            uow.unstage(mark)
+            outcomes[invoice_id] = exc
+            continue
+        if uow.transaction_items() + 1 > MAX_TRANSACTION_ITEMS:  # + the number series
+            uow.unstage(mark)
+            if not staged:
+                return outcomes, [invoice_id], invoice_ids[position + 1:]
+            return _commit_group(uow, staged, year, last, outcomes), [], invoice_ids[position:]
+        staged.append(invoice)
+    return _commit_group(uow, staged, year, last, outcomes), [], []
+
+
+def _commit_group(uow: UnitOfWork, staged: list[Invoice], year: int | None, last: int,
+                  outcomes: dict[str, Invoice | LedgerlineError]) -> dict[str, Invoice | LedgerlineError]:
+    if staged and year is not None:
+        uow.take_number("INV", year, last, count=len(staged))
+        uow.commit()
+    return outcomes | {invoice.id: invoice for invoice in staged}
 
 
 def tax_amounts(document: Any) -> list[tuple[str, str, Decimal, Decimal]]:
@@ -281,6 +445,7 @@ def void(tenant_id: str, invoice_id: str, void_date: date | None, idempotency_ke
         "void_invoice",
         {"id": invoice_id, "date": str(void_date)},
         lambda: retrying(lambda: _void(tenant_id, invoice_id, void_date)),
+        in_unit=True,
     )
 
 
@@ -290,7 +455,15 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
     uow.prefetch([(Invoice, invoice_id)])
     tenant = uow.tenant()
     invoice = uow.load(Invoice, invoice_id)
-    day = void_date or today()
+    stage_void(uow, tenant, invoice, void_date or today())
+    uow.respond(InvoiceOut, invoice)
+    uow.commit()
+    return represent(invoice)
+
+
+def stage_void(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, day: date) -> None:
+    """Voiding, staged on the unit of work (a reminder's withdrawal voids its fee invoice in its own unit)."""
+    tenant_id = tenant.id
     voided = invoice_rules.void(state_of(invoice), day)
     open_period(tenant, day)
     original = uow.load(JournalEntry, invoice.journal_entry_id)
@@ -315,8 +488,6 @@ def _void(tenant_id: str, invoice_id: str, void_date: date | None) -> dict[str, 
     uow.post_entry(entry, reversed_lines(original.journal_lines()),
                    posting.tax_totals(posting.convert_taxes(tax_amounts(invoice), rate), sign=-1))
     uow.record_event(event, invoice, InvoiceOut)
-    uow.commit()
-    return represent(invoice)
 
 
 def send(tenant_id: str, invoice_id: str) -> dict[str, Any]:

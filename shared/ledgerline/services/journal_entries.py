@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,8 +19,10 @@ from ledgerline.schemas.documents import JournalEntryOut
 from ledgerline.services.document_rules import open_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
+from ledgerline.store import ledger
 from ledgerline.store.accounts import Account
 from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.records import Page
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -28,8 +31,22 @@ def represent(entry: JournalEntry) -> dict[str, Any]:
     return JournalEntryOut.model_validate(entry).model_dump(mode="json")
 
 
+def get_journal_entry(tenant_id: str, entry_id: str) -> dict[str, Any]:
+    """The entry as the API shows it; NotFound for an unknown id (one too long to be a key included)."""
+    return represent(open_unit(tenant_id).load(JournalEntry, entry_id))
+
+
+def list_journal_entries(tenant_id: str, *, source_type: str | None, statuses: Iterable[str] | None,
+                         from_date: date | None, to_date: date | None, limit: int,
+                         start_key: dict[str, Any] | None) -> Page[JournalEntry]:
+    """A page of journal entries by date (the store's named read `list_journal_entries`)."""
+    return ledger.list_journal_entries(tenant_id, source_type=source_type, statuses=statuses, from_date=from_date,
+                                       to_date=to_date, limit=limit, start_key=start_key)
+
+
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
-    return once(tenant_id, idempotency_key, "create_journal_entry", fields, lambda: _create(tenant_id, fields))
+    return once(tenant_id, idempotency_key, "create_journal_entry", fields, lambda: _create(tenant_id, fields),
+                in_unit=True)
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +88,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
 
     uow.post_entry(entry, lines)
     uow.record_event(EventType.JOURNAL_ENTRY_POSTED, entry, JournalEntryOut)
+    uow.respond(JournalEntryOut, entry)
     uow.commit()
     return represent(entry)
 
@@ -84,6 +102,7 @@ def reverse(
         "reverse_journal_entry",
         {"id": entry_id, "date": str(reverse_date)},
         lambda: retrying(lambda: _reverse(tenant_id, entry_id, reverse_date)),
+        in_unit=True,
     )
 
 
@@ -110,6 +129,7 @@ def _reverse(tenant_id: str, entry_id: str, reverse_date: date | None) -> dict[s
     uow.post_entry(reversal, reversed_lines(original.journal_lines()))
     uow.record_event(reversal_of.event, original, JournalEntryOut)
     uow.record_event(EventType.JOURNAL_ENTRY_POSTED, reversal, JournalEntryOut)
+    uow.respond(JournalEntryOut, reversal)
     uow.commit()
     return represent(reversal)
 

@@ -1,16 +1,21 @@
-"""Parties, items, accounts and tax codes: create, read, list, change and archive."""
+"""Parties, items, accounts and tax codes: create, read, list, change and archive.
+
+The writes run on the unit of work (`store/unit_of_work.open_unit`): a coded record (item, account, tax code)
+claims its code with a guard item in the same transaction as the record and its event, and a code change
+moves the guard; a code already held is a 409 `duplicate_code`, a record changed by another request since it
+was read a 412. The reads are the store's named patterns (`load`, `list_accounts`, `account_lines`, …), so
+routers reach the store only through this module.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
-
-from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import utc_now
 from ledgerline.domain.accounts import AccountType, subtype_error
 from ledgerline.domain.chart import SALES_TAX_ACCOUNT
-from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
+from ledgerline.domain.errors import AlreadyExists, FieldIssue, PreconditionFailed, ValidationFailed
 from ledgerline.domain.events import MASTER_DATA_EVENTS
 from ledgerline.domain.money import with_minor_units
 from ledgerline.ids import new_id
@@ -18,17 +23,24 @@ from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.items import ItemOut
 from ledgerline.schemas.parties import PartyOut
 from ledgerline.schemas.tax_codes import TaxCodeOut
-from ledgerline.services.document_rules import record_event
 from ledgerline.services.idempotency import once
+from ledgerline.services.retry import retrying
+from ledgerline.store import accounts, items, ledger, parties, tax_codes
 from ledgerline.store.accounts import Account
-from ledgerline.store.codes import CodedRecord, create_coded, find_by_code, update_coded
+from ledgerline.store.codes import CodedRecord
 from ledgerline.store.items import Item
+from ledgerline.store.ledger import LedgerLine
 from ledgerline.store.parties import Party
-from ledgerline.store.records import TenantRecord, assign, check_version, load, save_versioned
+from ledgerline.store.records import Page, TenantRecord, assign, check_version
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenants import load_tenant
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 R = TypeVar("R", bound=TenantRecord)
+
+# The kinds by the name the API gives them (routers and bulk name a kind; the record class works too).
+MODELS: dict[str, type[TenantRecord]] = {"party": Party, "item": Item, "account": Account, "tax_code": TaxCode}
+Kind = str | type[TenantRecord]
 
 ID_PREFIX: dict[type[TenantRecord], str] = {Party: "pty", Item: "itm", Account: "acc", TaxCode: "txc"}
 
@@ -42,104 +54,141 @@ REFERENCES: dict[type[TenantRecord], dict[str, type[TenantRecord]]] = {
 }
 
 
-def create(model: type[R], tenant_id: str, fields: dict[str, Any]) -> R:
+def model_of(kind: Kind) -> type[TenantRecord]:
+    return MODELS[kind] if isinstance(kind, str) else kind
+
+
+# ------------------------------------------------------------------------------------------ writes
+
+
+def create(kind: Kind, tenant_id: str, fields: dict[str, Any]) -> Any:
+    """A new record; a coded one claims its code in the same transaction (taken: 409 `duplicate_code`)."""
+    model = model_of(kind)
+    attempts: list[int] = []
+
+    def attempt() -> TenantRecord:
+        attempts.append(1)
+        return _create(open_unit(tenant_id), model, fields, again=len(attempts) > 1)
+
+    return retrying(attempt)
+
+
+def _create(uow: UnitOfWork, model: type[R], fields: dict[str, Any], *, again: bool) -> R:
     now = utc_now()
-    record = model(id=new_id(ID_PREFIX[model]), tenant_id=tenant_id, created_at=now, updated_at=now)
-    if model is TaxCode and fields.get("account_id") is None:
-        fields = {**fields, "account_id": sales_tax_account(tenant_id)}
+    record = model(id=new_id(ID_PREFIX[model]), tenant_id=uow.tenant_id, created_at=now, updated_at=now)
+    defaults_tax_account = model is TaxCode and fields.get("account_id") is None
+    _prefetch(uow, model, fields, tenant=defaults_tax_account)
+    if defaults_tax_account:
+        fields = {**fields, "account_id": sales_tax_account(uow)}
     assign(record, fields)
-    _validate(record, fields)
-    record.assign_keys()
-    event = _event(record, "created")
+    _validate(uow, record, fields)
+    uow.create(record)
     if isinstance(record, CodedRecord):
-        create_coded(record, event)
-    else:
-        save_versioned(record, event)
-    return _presented(record)
+        if again:
+            _check_code_free(uow, record)
+        uow.claim_code(record)
+    _stage_event(uow, record, "created")
+    uow.commit()
+    return record
 
 
-def create_once(model: type[R], schema: Any, tenant_id: str, fields: dict[str, Any],
+def create_once(kind: Kind, schema: Any, tenant_id: str, fields: dict[str, Any],
                 idempotency_key: str | None) -> dict[str, Any]:
     """`create` under an Idempotency-Key (operation `create_<object>`, as bulk uses): a retry with the
     key answers the record the first request made, as `schema` shows it."""
 
     def run() -> dict[str, Any]:
-        return schema.model_validate(create(model, tenant_id, fields)).model_dump(mode="json")
+        return schema.model_validate(create(kind, tenant_id, fields)).model_dump(mode="json")
 
     return once(tenant_id, idempotency_key, f"create_{schema.model_fields['object'].default}", fields, run)
 
 
-def sales_tax_account(tenant_id: str) -> str:
+def sales_tax_account(uow: UnitOfWork) -> str:
     """Where a new tax code books its tax unless told: the tenant's sales tax account (2200 of the default
     chart; tenants made before it was a system account find it by that code)."""
-    accounts = load_tenant(tenant_id).system_accounts
-    if accounts is not None and accounts.sales_tax:
-        return accounts.sales_tax
-    try:
-        return find_by_code(Account, tenant_id, SALES_TAX_ACCOUNT).id
-    except NotFound as exc:
+    accounts_ = uow.tenant().system_accounts
+    if accounts_ is not None and accounts_.sales_tax:
+        return accounts_.sales_tax
+    account = uow.find_by_code(Account, SALES_TAX_ACCOUNT)
+    if account is None:
         raise ValidationFailed("account_id: required; the tenant has no sales tax account", param="account_id",
-                               details=[FieldIssue("account_id", "required")]) from exc
+                               details=[FieldIssue("account_id", "required")])
+    return account.id
 
 
-def get(model: type[R], tenant_id: str, record_id: str) -> R:
-    return _presented(load(model, tenant_id, record_id))
+def update(kind: Kind, tenant_id: str, record_id: str, changes: dict[str, Any], expected_version: int | None) -> Any:
+    """Change the fields given. `expected_version` (If-Match) must be the stored version (else 412); a record
+    changed by another request between this one's read and its write is a 412 too (never overwritten), and a
+    code held by another record a 409 `duplicate_code`."""
+    model = model_of(kind)
+    first_read: list[int | None] = []
+
+    def attempt() -> TenantRecord:
+        uow = open_unit(tenant_id)
+        record = uow.load(model, record_id)
+        if first_read and record.version != first_read[0]:  # the write lost to another request's change
+            raise PreconditionFailed(f"The {model.NOUN} was changed by another request; read it again and retry")
+        first_read.append(record.version)
+        return _update(uow, record, changes, expected_version, again=len(first_read) > 1)
+
+    return retrying(attempt)
 
 
-def update(model: type[R], tenant_id: str, record_id: str, changes: dict[str, Any], expected_version: int | None) -> R:
-    record = load(model, tenant_id, record_id)
+def _update(uow: UnitOfWork, record: R, changes: dict[str, Any], expected_version: int | None, *,
+            again: bool) -> R:
     check_version(record, expected_version)
     previous_code = getattr(record, "code", None)
     was_archived = bool(getattr(record, "archived", False))
+    _prefetch(uow, type(record), changes)
     assign(record, changes)
-    _validate(record, changes)
+    _validate(uow, record, changes)
     record.updated_at = utc_now()
-    event = _event(record, "archived" if getattr(record, "archived", False) and not was_archived else "updated")
-    if isinstance(record, CodedRecord):
-        update_coded(record, previous_code, event)
-    else:
-        save_versioned(record, event)
-    return _presented(record)
+    uow.save_if_unchanged(record)
+    if isinstance(record, CodedRecord) and record.code != previous_code:
+        if again:
+            _check_code_free(uow, record)
+        uow.release_code(record, previous_code)
+        uow.claim_code(record)
+    _stage_event(uow, record, "archived" if getattr(record, "archived", False) and not was_archived else "updated")
+    uow.commit()
+    return record
 
 
-def archive(model: type[R], tenant_id: str, record_id: str, expected_version: int | None) -> R:
+def archive(kind: Kind, tenant_id: str, record_id: str, expected_version: int | None) -> Any:
     """Archive rather than delete: documents may reference the record and history must stay readable."""
-    return update(model, tenant_id, record_id, {"archived": True}, expected_version)
+    return update(kind, tenant_id, record_id, {"archived": True}, expected_version)
 
 
-def present(tenant_id: str, records: list[R]) -> list[R]:
-    """Prices as the tenant's currency writes them ("150.00", IDR "555000") for the API to show.
-
-    DynamoDB hands numbers back without trailing zeros, so a stored 150.00 reads as 150.
-    """
-    priced = [r for r in records if isinstance(r, Item) and r.unit_price is not None]
-    if priced:
-        currency = load_tenant(tenant_id).base_currency
-        for item in priced:
-            item.unit_price = with_minor_units(item.unit_price, currency)
-    return records
+def _check_code_free(uow: UnitOfWork, record: CodedRecord) -> None:
+    """After a commit that failed: a code another record holds is a 409. The first attempt does not read the
+    guard (a code is rarely taken): its condition refuses the write, and the use case runs `again`."""
+    holder = uow.find_by_code(type(record), record.code)
+    if holder is not None and holder.id != record.id:
+        raise AlreadyExists(f"Code '{record.code}' is already used by another {record.NOUN}", param="code",
+                            code="duplicate_code")
 
 
-def _event(record: TenantRecord, action: str) -> Callable[[TransactWrite], None]:
-    """The change's outbox event (`party.created`, `tax_code.archived`, …) for the transaction that makes it."""
+def _stage_event(uow: UnitOfWork, record: TenantRecord, action: str) -> None:
+    """The change's outbox event (`party.created`, `tax_code.archived`, …), in the change's transaction."""
     schema = OUT_SCHEMA[type(record)]
-
-    def write(tx: TransactWrite) -> None:
-        _presented(record)  # prices at the currency's minor units, as the response shows them
-        record_event(tx, record, MASTER_DATA_EVENTS[schema.model_fields["object"].default][action], schema)
-
-    return write
+    _present([record], lambda: uow.tenant().base_currency)  # prices at the currency's minor units, as shown
+    uow.record_event(MASTER_DATA_EVENTS[schema.model_fields["object"].default][action], record, schema)
 
 
-def _presented(record: R) -> R:
-    return present(record.tenant_id, [record])[0]
+def _prefetch(uow: UnitOfWork, model: type[TenantRecord], fields: dict[str, Any], *, tenant: bool = False) -> None:
+    """The tenant and the records the fields name, in one round trip; nothing when none is named and the
+    tenant is not needed (an item's price reads it when shown, through the same cache)."""
+    named = [(target, fields[field]) for field, target in REFERENCES.get(model, {}).items()
+             if isinstance(fields.get(field), str)]
+    if named or tenant:
+        uow.prefetch(named)
 
 
-def _validate(record: TenantRecord, changes: dict[str, Any]) -> None:
+def _validate(uow: UnitOfWork, record: TenantRecord, changes: dict[str, Any]) -> None:
     issues: list[FieldIssue] = []
     for field, target in REFERENCES.get(type(record), {}).items():
         value = changes.get(field)
-        if value is not None and not _exists(target, record.tenant_id, value):
+        if value is not None and uow.find(target, value) is None:
             issues.append(FieldIssue(field, f"no {target.NOUN} with id '{value}'"))
     if isinstance(record, Account) and (reason := subtype_error(AccountType(record.type), record.subtype)):
         issues.append(FieldIssue("subtype", reason))
@@ -147,9 +196,59 @@ def _validate(record: TenantRecord, changes: dict[str, Any]) -> None:
         raise ValidationFailed(issues[0].message, param=issues[0].field, details=issues)
 
 
-def _exists(model: type[TenantRecord], tenant_id: str, record_id: str) -> bool:
-    try:
-        load(model, tenant_id, record_id)
-    except NotFound:
-        return False
-    return True
+# ------------------------------------------------------------------------------------------- reads
+# The named read patterns routers use (they import nothing of the store).
+
+
+def get(kind: Kind, tenant_id: str, record_id: str) -> Any:
+    """The record, archived or not; NotFound for an unknown id (or another tenant's)."""
+    uow = open_unit(tenant_id)
+    return _present([uow.load(model_of(kind), record_id)], lambda: uow.tenant().base_currency)[0]
+
+
+def list_parties(tenant_id: str, *, kind: str | None, email: str | None, archived: bool, limit: int,
+                 start_key: dict[str, Any] | None) -> Page[Party]:
+    return parties.list_parties(tenant_id, kind=kind, email=email, archived=archived, limit=limit,
+                                start_key=start_key)
+
+
+def list_items(tenant_id: str, *, archived: bool, limit: int, start_key: dict[str, Any] | None) -> Page[Item]:
+    page = items.list_items(tenant_id, archived=archived, limit=limit, start_key=start_key)
+    present(tenant_id, page.items)
+    return page
+
+
+def list_accounts(tenant_id: str, *, type: str | None, subtype: str | None, archived: bool, limit: int,
+                  start_key: dict[str, Any] | None) -> Page[Account]:
+    return accounts.list_accounts(tenant_id, type=type, subtype=subtype, archived=archived, limit=limit,
+                                  start_key=start_key)
+
+
+def list_tax_codes(tenant_id: str, *, active: bool | None, archived: bool, limit: int,
+                   start_key: dict[str, Any] | None) -> Page[TaxCode]:
+    return tax_codes.list_tax_codes(tenant_id, active=active, archived=archived, limit=limit, start_key=start_key)
+
+
+def account_lines(tenant_id: str, account_id: str, *, from_date: date | None, to_date: date | None, limit: int,
+                  start_key: dict[str, Any] | None) -> Page[LedgerLine]:
+    """The account's ledger lines in date order; NotFound for an unknown account."""
+    open_unit(tenant_id).load(Account, account_id)
+    return ledger.account_lines(tenant_id, account_id, from_date=from_date, to_date=to_date, limit=limit,
+                                start_key=start_key)
+
+
+def present(tenant_id: str, records: list[R]) -> list[R]:
+    """Prices as the tenant's currency writes them ("150.00", IDR "555000") for the API to show.
+
+    DynamoDB hands numbers back without trailing zeros, so a stored 150.00 reads as 150.
+    """
+    return _present(records, lambda: load_tenant(tenant_id).base_currency)
+
+
+def _present(records: list[R], currency: Any) -> list[R]:
+    priced = [r for r in records if isinstance(r, Item) and r.unit_price is not None]
+    if priced:
+        code = currency()
+        for item in priced:
+            item.unit_price = with_minor_units(item.unit_price, code)
+    return records

@@ -5,6 +5,10 @@ The same use case serves the event-driven render (the PDF renderer function, on 
 event-driven render has not happened yet. Whichever records the file first wins (a conditional write
 of the document's file item); rendering is deterministic and the object key holds the content hash,
 so concurrent renders of the same document write the same object and agree on the SHA-256.
+
+Reads and the write go through the unit of work (`open_unit`): the document (with the tenant, in one batch),
+its file item beside it, the customer when rendering; then the file item and its `document.rendered` event in
+one transaction.
 """
 
 from __future__ import annotations
@@ -14,26 +18,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.transactions import TransactWrite
-
 from ledgerline.clock import utc_now
 from ledgerline.domain.documents import InvalidState, InvoiceStatus
-from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.pdf import views
 from ledgerline.pdf.blobs import blob_key, blob_store
 from ledgerline.pdf.model import PdfDocument
 from ledgerline.schemas.files import DocumentFileOut
-from ledgerline.services.document_rules import record_event
 from ledgerline.settings import get_settings
 from ledgerline.store.documents import CreditNote, Invoice
-from ledgerline.store.files import DocumentFile, add_file, find_file
+from ledgerline.store.files import DocumentFile
 from ledgerline.store.parties import Party
-from ledgerline.store.records import TenantRecord, load
-from ledgerline.store.reminders import find_reminder
-from ledgerline.store.table import Contention, commit
-from ledgerline.store.tenants import Tenant, load_tenant
+from ledgerline.store.records import TenantRecord
+from ledgerline.store.table import Contention
+from ledgerline.store.tenants import Tenant
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 CONTENT_TYPE = "application/pdf"
 RENDERER = "reportlab/ledgerline-pdf-1"
@@ -50,24 +50,29 @@ class Download:
 
 
 def invoice_pdf(tenant_id: str, invoice_id: str) -> DocumentFile:
-    invoice = load(Invoice, tenant_id, invoice_id)
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Invoice, invoice_id)])
+    invoice = uow.load(Invoice, invoice_id)
     if invoice.status == InvoiceStatus.DRAFT:
         raise InvalidState("A draft invoice has no PDF: post it first (drafts can still change)", param="status",
                            code="document_not_posted")
-    return _ensure(tenant_id, invoice, "invoice", invoice.number, invoice.customer_id,
+    return _ensure(uow, invoice, "invoice", invoice.number, invoice.customer_id,
                    lambda tenant, party: views.invoice_document(tenant, invoice, party))
 
 
 def credit_note_pdf(tenant_id: str, note_id: str) -> DocumentFile:
-    note = load(CreditNote, tenant_id, note_id)
-    return _ensure(tenant_id, note, "credit_note", note.number, note.customer_id,
+    uow = open_unit(tenant_id)
+    uow.prefetch([(CreditNote, note_id)])
+    note = uow.load(CreditNote, note_id)
+    return _ensure(uow, note, "credit_note", note.number, note.customer_id,
                    lambda tenant, party: views.credit_note_document(tenant, note, party))
 
 
 def reminder_pdf(tenant_id: str, reminder_id: str) -> DocumentFile:
-    reminder = find_reminder(tenant_id, reminder_id)
+    uow = open_unit(tenant_id)
+    reminder = uow.find_reminder(reminder_id)
     number = f"{reminder.invoice_number}-reminder-{reminder.level}"
-    return _ensure(tenant_id, reminder, "reminder", number, reminder.customer_id,
+    return _ensure(uow, reminder, "reminder", number, reminder.customer_id,
                    lambda tenant, party: views.reminder_document(tenant, reminder, party))
 
 
@@ -81,18 +86,22 @@ def download(file: DocumentFile) -> Download:
     return Download(file, None, None, store.get(file.blob_key))
 
 
-def _ensure(tenant_id: str, document: TenantRecord, kind: str, number: str | None, customer_id: str,
+def _ensure(uow: UnitOfWork, document: TenantRecord, kind: str, number: str | None, customer_id: str | None,
             build: Callable[[Tenant, Party | None], PdfDocument]) -> DocumentFile:
-    existing = find_file(document, document.id)
+    tenant_id = uow.tenant_id
+    file_key = DocumentFile.of(document, document.id)
+    existing = uow.find_at(DocumentFile, file_key)
     if existing is not None:
         return existing
-    data = _render(build(load_tenant(tenant_id), _customer(tenant_id, customer_id)))
+    uow.prefetch([(Party, customer_id)] if customer_id else [])  # with the tenant, unless it was read already
+    customer = uow.find(Party, customer_id) if customer_id else None
+    data = _render(build(uow.tenant(), customer))
     sha256 = hashlib.sha256(data).hexdigest()
     key = blob_key(tenant_id, kind, document.id, sha256)
     blob_store().put(key, data, CONTENT_TYPE)
     now = utc_now()
     file = DocumentFile(
-        *DocumentFile.of(document, document.id),
+        *file_key,
         id=new_id("file"),
         tenant_id=tenant_id,
         document_type=kind,
@@ -107,16 +116,13 @@ def _ensure(tenant_id: str, document: TenantRecord, kind: str, number: str | Non
         created_at=now,
         updated_at=now,
     )
-
-    def write(tx: TransactWrite) -> None:
-        add_file(tx, file)
-        record_event(tx, file, EventType.DOCUMENT_RENDERED, DocumentFileOut)
-
+    uow.create(file)  # on condition that no file was recorded for the document yet
+    uow.record_event(EventType.DOCUMENT_RENDERED, file, DocumentFileOut)
     try:
-        commit(write)
+        uow.commit()
     except Contention:
         # Another render recorded the document's file first: that one is the document's PDF.
-        winner = find_file(document, document.id)
+        winner = open_unit(tenant_id).find_at(DocumentFile, file_key)
         if winner is None:
             raise
         return winner
@@ -127,11 +133,3 @@ def _render(document: PdfDocument) -> bytes:
     from ledgerline.pdf.render import render  # ReportLab is imported by the functions that render only
 
     return render(document)
-
-
-def _customer(tenant_id: str, party_id: str) -> Party | None:
-    try:
-        return load(Party, tenant_id, party_id)
-    except NotFound:
-        return None
-

@@ -1,4 +1,10 @@
-"""Closing a fiscal year: profit moves to retained earnings and the year is locked."""
+"""Closing a fiscal year: profit moves to retained earnings and the year is locked.
+
+On the unit of work: the service reads the tenant, the balances at the year end and the accounts through
+it, `domain/periods` decides (may the year close, which accounts, the closing entries' lines), and the
+last closing entry, its closing record and events, and the tenant's closed years and lock date with the
+`period.closed` event commit together in one transaction.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +12,42 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import periods
-from ledgerline.domain.accounts import AccountType
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
-from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.documents import JournalEntryOut
-from ledgerline.services.document_rules import record_event
 from ledgerline.services.idempotency import once
-from ledgerline.services.reports import balances
 from ledgerline.services.retry import retrying
-from ledgerline.store.accounts import all_accounts
-from ledgerline.store.closings import add_closing
-from ledgerline.store.events import add_event
-from ledgerline.store.ledger import JournalEntry, add_journal_entry, first_entry_date
-from ledgerline.store.table import commit
-from ledgerline.store.tenants import Tenant, load_tenant
+from ledgerline.store.accounts import Account
+from ledgerline.store.closings import closing_record
+from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.tenants import Tenant
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
-# Accounts closed per entry: each adds a ledger line and three balance buckets to its transaction.
-CLOSING_ACCOUNTS_PER_ENTRY = 15
+CLOSING_ACCOUNTS_PER_ENTRY = periods.CLOSING_ACCOUNTS_PER_ENTRY  # each adds a line and three buckets
 
 
 def close_year(tenant_id: str, year: int, idempotency_key: str | None = None) -> dict[str, Any]:
-    return once(tenant_id, idempotency_key, "close_year", {"year": year}, lambda: _close(tenant_id, year))
+    return once(tenant_id, idempotency_key, "close_year", {"year": year}, lambda: _close(tenant_id, year),
+                in_unit=True)
 
 
 def _close(tenant_id: str, year: int) -> dict[str, Any]:
-    """Post closing entries dated the year's last day, then lock the year.
+    posted: list[str] = []  # closing entries committed so far, by this attempt or an earlier one
+    return retrying(lambda: _attempt(tenant_id, year, posted))
 
-    Each closing entry commits on its own; if closing stops half way, closing again picks up
-    what is left, because closed accounts then read zero."""
-    tenant = load_tenant(tenant_id)
+
+def _attempt(tenant_id: str, year: int, posted: list[str]) -> dict[str, Any]:
+    """Post closing entries dated the year's last day, and lock the year.
+
+    A tenant with more revenue and expense accounts than one entry holds gets several entries; each but the
+    last commits on its own, the last one with the lock. If closing stops half way (or an attempt meets a
+    concurrent change and runs again), closing again picks up what is left, because closed accounts then
+    read zero."""
+    uow = open_unit(tenant_id)
+    tenant = uow.tenant()
     start_month = tenant.fiscal_year_start_month
     start, end = periods.fiscal_year(year, start_month)
     # Balances at the year end are cumulative, so they are this year's profit only if every earlier year
@@ -51,58 +58,39 @@ def _close(tenant_id: str, year: int) -> dict[str, Any]:
         closed_years=tenant.closed_years,
         start_month=start_month,
         lock_date=tenant.lock_date,
-        first_unclosed_posting=first_entry_date(tenant_id, after, before),
+        first_unclosed_posting=uow.first_entry_date(after, before),
         today=today(),
     )
+    balances = uow.balances_as_of(end)
+    uow.prefetch([(Account, account_id) for account_id in balances])  # one BatchGetItem
+    types = {account_id: uow.load(Account, account_id).type for account_id in balances}
+    entries = periods.closing_entries(year, periods.accounts_to_close(balances, types),
+                                      tenant.system_accounts.retained_earnings, tenant.base_currency,
+                                      per_entry=CLOSING_ACCOUNTS_PER_ENTRY)
+    for lines in entries[:-1]:  # a transaction holds at most 100 items
+        unit = open_unit(tenant_id)
+        unit.a_step()  # the Idempotency-Key's record commits with the last entry and the lock
+        entry_id = _stage_closing(unit, tenant, year, end, lines)
+        unit.commit()
+        posted.append(entry_id)
+    entry_ids = [*posted, *(_stage_closing(uow, tenant, year, end, lines) for lines in entries[-1:])]
+    tenant.closed_years, tenant.lock_date = periods.close(tenant.closed_years, tenant.lock_date, year, start_month)
+    tenant.updated_at = utc_now()
+    uow.save_if_unchanged(tenant)  # conditional on the tenant as read: a second close of the year fails here
+    data = {"year": year, "start": start.isoformat(), "end": end.isoformat(), "entry_ids": entry_ids,
+            "lock_date": tenant.lock_date.isoformat()}
+    uow.record_event_data(EventType.PERIOD_CLOSED, object_type="fiscal_year", object_id=str(year), data=data,
+                          at=tenant.updated_at)
+    answer = {"object": "fiscal_year_close", **data}  # JSON-ready: an Idempotency-Key's replayed response
+    uow.respond_data(answer)
+    uow.commit()
+    posted[:] = entry_ids
+    return answer
+
+
+def _stage_closing(uow: UnitOfWork, tenant: Tenant, year: int, end: date, lines: list[JournalLine]) -> str:
+    """One closing entry, its closing record and its `journal_entry.posted` event."""
     currency = tenant.base_currency
-    chart = {account.id: account for account in all_accounts(tenant_id)}
-    to_close = [
-        (account_id, debit - credit)
-        for account_id, (debit, credit) in sorted(balances(tenant_id, end).items())
-        if chart[account_id].type in (AccountType.REVENUE, AccountType.EXPENSE) and debit != credit
-    ]
-    entry_ids = []
-    for offset in range(0, len(to_close), CLOSING_ACCOUNTS_PER_ENTRY):
-        chunk = to_close[offset : offset + CLOSING_ACCOUNTS_PER_ENTRY]
-        entry_ids.append(_post_closing(tenant, year, end, chunk, currency))
-    retrying(lambda: _lock(tenant_id, year, start, end, entry_ids))
-    # JSON-ready: with an Idempotency-Key this result is stored as the replayed response
-    return {
-        "object": "fiscal_year_close",
-        "year": year,
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "entry_ids": entry_ids,
-        "lock_date": end.isoformat(),
-    }
-
-
-def _post_closing(tenant: Tenant, year: int, end: date, chunk: list[tuple[str, Decimal]], currency: str) -> str:
-    zero = round_money(Decimal(0), currency)
-    lines = [
-        JournalLine(
-            account_id,
-            zero if net > 0 else -net,
-            net if net > 0 else zero,
-            currency,
-            abs(net),
-            f"Close fiscal year {year}",
-        )
-        for account_id, net in chunk
-    ]
-    profit = sum((net for _, net in chunk), Decimal(0)) * -1  # credits net of debits on revenue and expenses
-    retained = tenant.system_accounts.retained_earnings
-    if profit:
-        lines.append(
-            JournalLine(
-                retained,
-                zero if profit > 0 else -profit,
-                profit if profit > 0 else zero,
-                currency,
-                abs(profit),
-                f"Profit of fiscal year {year}",
-            )
-        )
     entry = JournalEntry.new(
         tenant.id,
         end,
@@ -112,40 +100,7 @@ def _post_closing(tenant: Tenant, year: int, end: date, chunk: list[tuple[str, D
         description=f"Close fiscal year {year}",
         at=utc_now(),
     )
-
-    def write(tx: TransactWrite) -> None:
-        add_journal_entry(tx, entry, lines)
-        add_closing(tx, entry)
-        record_event(tx, entry, EventType.JOURNAL_ENTRY_POSTED, JournalEntryOut)
-
-    commit(write)
+    uow.post_entry(entry, lines)
+    uow.create(closing_record(entry, lines))
+    uow.record_event(EventType.JOURNAL_ENTRY_POSTED, entry, JournalEntryOut)
     return entry.id
-
-
-def _lock(tenant_id: str, year: int, start: date, end: date, entry_ids: list[str]) -> None:
-    tenant = load_tenant(tenant_id)
-    tenant.closed_years = sorted({*(tenant.closed_years or []), year})
-    if tenant.lock_date is None or tenant.lock_date < end:
-        tenant.lock_date = end
-    now = tenant.updated_at = utc_now()
-
-    def write(tx: TransactWrite) -> None:
-        tx.save(tenant)
-        add_event(
-            tx,
-            tenant_id=tenant_id,
-            type=EventType.PERIOD_CLOSED,
-            object_type="fiscal_year",
-            object_id=str(year),
-            sequence=1,
-            data={
-                "year": year,
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "entry_ids": entry_ids,
-                "lock_date": tenant.lock_date.isoformat(),
-            },
-            at=now,
-        )
-
-    commit(write)

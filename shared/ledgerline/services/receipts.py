@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -28,10 +29,12 @@ from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.invoices import record_movement
 from ledgerline.services.retry import retrying
+from ledgerline.store import documents
 from ledgerline.store.accounts import Account
 from ledgerline.store.documents import Allocation, Invoice, Receipt
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
+from ledgerline.store.records import Page
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 
@@ -39,9 +42,23 @@ def represent(receipt: Receipt) -> dict[str, Any]:
     return ReceiptOut.model_validate(receipt).model_dump(mode="json")
 
 
+def get_receipt(tenant_id: str, receipt_id: str) -> dict[str, Any]:
+    """The receipt as the API shows it; NotFound for an unknown id (one too long to be a key included)."""
+    return represent(open_unit(tenant_id).load(Receipt, receipt_id))
+
+
+def list_receipts(tenant_id: str, *, customer_id: str | None, statuses: Iterable[str] | None,
+                  from_date: date | None, to_date: date | None, limit: int,
+                  start_key: dict[str, Any] | None) -> Page[Receipt]:
+    """A page of receipts by date (the store's named read `list_receipts`)."""
+    return documents.list_receipts(tenant_id, customer_id=customer_id, statuses=statuses, from_date=from_date,
+                                   to_date=to_date, limit=limit, start_key=start_key)
+
+
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
     return once(
-        tenant_id, idempotency_key, "create_receipt", fields, lambda: retrying(lambda: _create(tenant_id, fields))
+        tenant_id, idempotency_key, "create_receipt", fields, lambda: retrying(lambda: _create(tenant_id, fields)),
+        in_unit=True,
     )
 
 
@@ -101,6 +118,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     _save_invoices(uow, invoices)
     uow.post_entry(entry, lines)
     uow.record_event(created.event, receipt, ReceiptOut)
+    uow.respond(ReceiptOut, receipt)
     uow.commit()
     return represent(receipt)
 
@@ -115,6 +133,7 @@ def allocate(
         "allocate_receipt",
         {"id": receipt_id, **fields},
         lambda: retrying(lambda: _allocate(tenant_id, receipt_id, fields)),
+        in_unit=True,
     )
 
 
@@ -165,6 +184,7 @@ def _allocate(tenant_id: str, receipt_id: str, fields: dict[str, Any]) -> dict[s
     _save_invoices(uow, invoices)
     uow.post_entry(entry, lines)
     uow.record_event(allocation.event, receipt, ReceiptOut)
+    uow.respond(ReceiptOut, receipt)
     uow.commit()
     return represent(receipt)
 
@@ -178,6 +198,7 @@ def reverse(
         "reverse_receipt",
         {"id": receipt_id, "date": str(reverse_date)},
         lambda: retrying(lambda: _reverse(tenant_id, receipt_id, reverse_date)),
+        in_unit=True,
     )
 
 
@@ -217,6 +238,7 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
         uow.record_event(EventType.INVOICE_UPDATED, invoice, InvoiceOut)
     uow.post_entry(entry, _merged(lines))
     uow.record_event(reversal.event, receipt, ReceiptOut)
+    uow.respond(ReceiptOut, receipt)
     uow.commit()
     return represent(receipt)
 

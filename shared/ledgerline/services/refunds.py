@@ -30,10 +30,12 @@ from ledgerline.services.document_rules import (
 )
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
+from ledgerline.store import refunds as refund_store
 from ledgerline.store.accounts import Account
 from ledgerline.store.documents import CreditNote, Receipt, customer_items
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
+from ledgerline.store.records import Page
 from ledgerline.store.refunds import Refund, RefundSource
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -45,9 +47,21 @@ def represent(refund: Refund) -> dict[str, Any]:
     return RefundOut.model_validate(refund).model_dump(mode="json")
 
 
+def get_refund(tenant_id: str, refund_id: str) -> dict[str, Any]:
+    """The refund as the API shows it; NotFound for an unknown id (one too long to be a key included)."""
+    return represent(open_unit(tenant_id).load(Refund, refund_id))
+
+
+def list_refunds(tenant_id: str, *, customer_id: str | None, status: str | None, from_date: date | None,
+                 to_date: date | None, limit: int, start_key: dict[str, Any] | None) -> Page[Refund]:
+    """A page of refunds by date (the store's named read `list_refunds`)."""
+    return refund_store.list_refunds(tenant_id, customer_id=customer_id, status=status, from_date=from_date,
+                                     to_date=to_date, limit=limit, start_key=start_key)
+
+
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
     return once(tenant_id, idempotency_key, "create_refund", fields,
-                lambda: retrying(lambda: _create(tenant_id, fields)))
+                lambda: retrying(lambda: _create(tenant_id, fields)), in_unit=True)
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -105,6 +119,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         uow.save_if_unchanged(document)  # a concurrent use of the credit: Contention, and the refund retries
     uow.post_entry(entry, lines)
     uow.record_event(created.event, refund, RefundOut)
+    uow.respond(RefundOut, refund)
     uow.commit()
     return represent(refund)
 
@@ -112,7 +127,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
 def reverse(tenant_id: str, refund_id: str, reverse_date: date | None,
             idempotency_key: str | None = None) -> dict[str, Any]:
     return once(tenant_id, idempotency_key, "reverse_refund", {"id": refund_id, "date": str(reverse_date)},
-                lambda: retrying(lambda: _reverse(tenant_id, refund_id, reverse_date)))
+                lambda: retrying(lambda: _reverse(tenant_id, refund_id, reverse_date)), in_unit=True)
 
 
 def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[str, Any]:
@@ -150,6 +165,7 @@ def _reverse(tenant_id: str, refund_id: str, reverse_date: date | None) -> dict[
         uow.save_if_unchanged(document)
     uow.post_entry(entry, reversed_lines(original.journal_lines()))
     uow.record_event(reversal.event, refund, RefundOut)
+    uow.respond(RefundOut, refund)
     uow.commit()
     return represent(refund)
 

@@ -24,7 +24,7 @@ from ledgerline.domain.documents import reminder as reminder_rules
 from ledgerline.domain.documents.base import Transition
 from ledgerline.domain.documents.invoice import InvoiceState
 from ledgerline.domain.dunning import DunningLevel, ExistingReminder
-from ledgerline.domain.errors import NotFound, PreconditionFailed
+from ledgerline.domain.errors import PreconditionFailed
 from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
@@ -35,13 +35,14 @@ from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.pricing import price_lines
 from ledgerline.services.retry import retrying
+from ledgerline.store import reminders as reminder_store
 from ledgerline.store.accounts import Account
 from ledgerline.store.codes import CodeGuard
 from ledgerline.store.documents import Invoice
-from ledgerline.store.dunning import DunningPolicy, StoredLevel, find_policy, save_policy
-from ledgerline.store.records import check_version, load
+from ledgerline.store.dunning import DunningPolicy, StoredLevel
+from ledgerline.store.records import Page, check_version
 from ledgerline.store.reminders import Reminder, ReminderPointer
-from ledgerline.store.tenants import Tenant, load_tenant
+from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 OPEN = invoice_rules.OPEN_STATUSES
@@ -60,7 +61,8 @@ class Policy:
 
 
 def load_policy(tenant_id: str, uow: UnitOfWork | None = None) -> Policy:
-    stored = find_policy(tenant_id) if uow is None else uow.find_at(DunningPolicy, DunningPolicy.key(tenant_id))
+    uow = uow or open_unit(tenant_id)
+    stored = uow.find_at(DunningPolicy, DunningPolicy.key(tenant_id))
     if stored is None:
         return Policy(True, dunning.DEFAULT_LEVELS, None)
     levels = tuple(DunningLevel(int(s.level), int(s.days_after_due), s.title, s.message,
@@ -82,13 +84,22 @@ def represent_policy(tenant: Tenant, policy: Policy) -> dict[str, Any]:
 
 
 def get_policy(tenant_id: str) -> dict[str, Any]:
-    return represent_policy(load_tenant(tenant_id), load_policy(tenant_id))
+    uow = open_unit(tenant_id)
+    return represent_policy(uow.tenant(), load_policy(tenant_id, uow))
 
 
 def put_policy(tenant_id: str, body: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
-    """Replace the policy (PUT). `If-Match: "0"` asks that the tenant still has the default policy."""
-    tenant = load_tenant(tenant_id)
-    current = load_policy(tenant_id)
+    """Replace the policy (PUT). `If-Match: "0"` asks that the tenant still has the default policy.
+
+    Without `If-Match` a concurrent change makes it re-read and replace that one; with it, the re-read
+    version no longer matches (412)."""
+    return retrying(lambda: _put_policy(tenant_id, body, expected_version))
+
+
+def _put_policy(tenant_id: str, body: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    tenant = uow.tenant()
+    current = load_policy(tenant_id, uow)
     version = current.stored.version if current.stored else 0
     if expected_version is not None and expected_version != version:
         raise PreconditionFailed(f"If-Match version {expected_version} is stale; the dunning policy is at "
@@ -99,7 +110,7 @@ def put_policy(tenant_id: str, body: dict[str, Any], expected_version: int | Non
     dunning.check_levels(levels)
     fee_account_id = body.get("fee_account_id")
     if fee_account_id is not None:
-        account = _account(tenant_id, fee_account_id)
+        account = uow.find(Account, fee_account_id)
         if account is None or account.archived or account.type != "revenue":
             raise invalid("fee_account_id", f"no revenue account with id '{fee_account_id}'")
     now = utc_now()
@@ -109,15 +120,12 @@ def put_policy(tenant_id: str, body: dict[str, Any], expected_version: int | Non
     stored.levels = [StoredLevel(level=lv.level, days_after_due=lv.days_after_due, title=lv.title, message=lv.message,
                                  fee=lv.fee, payment_days=lv.payment_days) for lv in levels]
     stored.updated_at = now
-    save_policy(stored)
-    return represent_policy(tenant, load_policy(tenant_id))
-
-
-def _account(tenant_id: str, account_id: str) -> Account | None:
-    try:
-        return load(Account, tenant_id, account_id)
-    except NotFound:
-        return None
+    if current.stored is None:
+        uow.create(stored)  # on condition that no policy was stored meanwhile
+    else:
+        uow.save_if_unchanged(stored)
+    uow.commit()
+    return represent_policy(tenant, load_policy(tenant_id, open_unit(tenant_id)))
 
 
 # ------------------------------------------------------------------------------ one invoice, one day
@@ -188,6 +196,7 @@ def _write(uow: UnitOfWork, tenant: Tenant | None, invoice: Invoice, level: Dunn
         uow.create(ReminderPointer(*ReminderPointer.key(reminder.tenant_id, reminder.id),
                                    invoice_id=reminder.invoice_id, level=reminder.level))
         uow.record_event(EventType.REMINDER_CREATED, reminder, ReminderOut)
+        uow.respond(ReminderOut, reminder)
     uow.commit()
     return reminder
 
@@ -255,6 +264,19 @@ def _default_fee_account(uow: UnitOfWork, tenant: Tenant) -> str:
 # ----------------------------------------------------------------------------------- the API's use
 
 
+def get_reminder(tenant_id: str, reminder_id: str) -> Reminder:
+    """The reminder, through its pointer; NotFound when withdrawn or unknown (an id too long to be a key
+    included)."""
+    return open_unit(tenant_id).find_reminder(reminder_id)
+
+
+def list_reminders(tenant_id: str, *, is_sent: bool | None, from_date: date | None, to_date: date | None,
+                   limit: int, start_key: dict[str, Any] | None) -> Page[Reminder]:
+    """A page of the tenant's reminders by date (the store's named read `list_reminders`)."""
+    return reminder_store.list_reminders(tenant_id, is_sent=is_sent, from_date=from_date, to_date=to_date,
+                                         limit=limit, start_key=start_key)
+
+
 def invoice_reminders(tenant_id: str, invoice_id: str, uow: UnitOfWork | None = None) -> list[Reminder]:
     """The invoice's reminders by level (withdrawn ones left out); 404 for an unknown invoice."""
     uow = uow or open_unit(tenant_id)
@@ -266,7 +288,7 @@ def create_next(tenant_id: str, invoice_id: str, day: date | None,
                 idempotency_key: str | None = None) -> dict[str, Any]:
     """A reminder by hand: the level after the last one, now, if the invoice is overdue on `day`."""
     return once(tenant_id, idempotency_key, "create_reminder", {"invoice_id": invoice_id, "date": str(day)},
-                lambda: represent(_create_next(tenant_id, invoice_id, day or today())))
+                lambda: represent(_create_next(tenant_id, invoice_id, day or today())), in_unit=True)
 
 
 def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
@@ -274,7 +296,7 @@ def _create_next(tenant_id: str, invoice_id: str, day: date) -> Reminder:
         raise invalid("date", f"must not be after today ({today().isoformat()})")
     def run() -> Reminder:
         uow = open_unit(tenant_id)
-        uow.prefetch([(Invoice, invoice_id)])
+        uow.prefetch([(Invoice, invoice_id)], at=[DunningPolicy.key(tenant_id)])  # with the tenant and the key
         invoice = uow.load(Invoice, invoice_id)
         invoice_rules.require(state_of(invoice), OPEN, "remind a customer of")
         if invoice.reminder_fee_for is not None:
@@ -306,8 +328,12 @@ def mark_sent(tenant_id: str, reminder_id: str) -> Reminder:
 
 
 def delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Reminder:
-    """Withdraw the most recent reminder, if it was not sent. Its fee invoice is voided first; the
-    level stays used, so the job moves on to the next level when that one is due."""
+    """Withdraw the most recent reminder, if it was not sent, and void its fee invoice, in one transaction;
+    the level stays used, so the job moves on to the next level when that one is due."""
+    return retrying(lambda: _delete(tenant_id, reminder_id, expected_version))
+
+
+def _delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Reminder:
     uow = open_unit(tenant_id)
     reminder = uow.find_reminder(reminder_id)
     check_version(reminder, expected_version)
@@ -317,7 +343,7 @@ def delete(tenant_id: str, reminder_id: str, expected_version: int | None) -> Re
         fee_invoice = uow.load(Invoice, reminder.fee_invoice_id)
         if fee_invoice.status != InvoiceStatus.VOIDED:
             try:
-                invoices.void(tenant_id, fee_invoice.id, max(today(), fee_invoice.issue_date))
+                invoices.stage_void(uow, uow.tenant(), fee_invoice, max(today(), fee_invoice.issue_date))
             except InvalidState as exc:
                 raise InvalidState(f"The reminder's fee invoice {fee_invoice.number} cannot be voided: {exc.message}",
                                    param="id") from exc

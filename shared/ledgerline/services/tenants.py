@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-
-from pynamodb.transactions import TransactWrite
 
 from ledgerline.clock import utc_now
 from ledgerline.domain import chart, countries, kinds, periods
 from ledgerline.domain import tenants as rules
-from ledgerline.domain.errors import FieldIssue, NotFound, PreconditionFailed, ValidationFailed
+from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.money import SUPPORTED_CURRENCIES
 from ledgerline.domain.scopes import ADMIN
 from ledgerline.ids import new_id
+from ledgerline.schemas.api_keys import ApiKeyOut
+from ledgerline.schemas.common import read_at
 from ledgerline.schemas.tenant import TenantOut
-from ledgerline.services.api_keys import ADMIN_KEY_NAME, key_event, new_key, revoke_all
+from ledgerline.services.api_keys import ADMIN_KEY_NAME, new_key, revoke_all
+from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
-from ledgerline.store.events import add_event, snapshot
-from ledgerline.store.records import assign, check_version, load, save_versioned
+from ledgerline.store.records import assign, check_version
 from ledgerline.store.tax_codes import TaxCode
-from ledgerline.store.tenant_setup import insert_tenant
-from ledgerline.store.tenants import SystemAccounts, Tenant, load_tenant
+from ledgerline.store.tenants import SystemAccounts, Tenant
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 
 def create_tenant(
@@ -37,8 +36,10 @@ def create_tenant(
     """Create a tenant, its default chart and tax codes, and an admin key whose secret is returned once."""
     _check_fixed_settings(base_currency, country)
     now = utc_now()
+    tenant_id = new_id("ten")
+    uow = open_unit(tenant_id)
     tenant = Tenant(
-        id=new_id("ten"),
+        id=tenant_id,
         name=name,
         base_currency=base_currency,
         country=country.upper(),
@@ -55,7 +56,7 @@ def create_tenant(
         created_at=now,
         updated_at=now,
     )
-    _apply(tenant, settings)
+    _apply(uow, tenant, settings)
     accounts = [
         Account(
             id=new_id("acc"),
@@ -90,26 +91,14 @@ def create_tenant(
         for t in chart.tax_codes_for(tenant.country)
     ]
     admin_key, secret = new_key(tenant.id, ADMIN_KEY_NAME, [ADMIN], None)
-    created = tenant_event(tenant, EventType.TENANT_CREATED)
-    key_created = key_event(admin_key, EventType.API_KEY_CREATED, now)
-
-    def events(tx: TransactWrite) -> None:
-        created(tx)
-        key_created(tx)
-
-    insert_tenant(tenant, accounts, tax_codes, admin_key, events)
+    uow.create_tenant(tenant, accounts, tax_codes, admin_key)
+    # the events: the tenant as `GET /v1/tenant` shows it, the key as `GET /v1/api-keys/{id}` (no secret)
+    uow.record_event(EventType.TENANT_CREATED, tenant, TenantOut)
+    uow.record_event_data(EventType.API_KEY_CREATED, object_type="api_key", object_id=admin_key.id,
+                          data=ApiKeyOut.model_validate(admin_key, context=read_at(now)).model_dump(mode="json"),
+                          at=now)
+    uow.commit()
     return tenant, secret
-
-
-def tenant_event(tenant: Tenant, type: EventType) -> Callable[[TransactWrite], None]:
-    """The tenant's outbox event (`tenant.created`, `.updated`, `.deactivated`): the tenant as `GET /v1/tenant`
-    shows it after the change; call it for the transaction that saves the tenant."""
-
-    def write(tx: TransactWrite) -> None:
-        add_event(tx, tenant_id=tenant.id, type=type, object_type="tenant", object_id=tenant.id,
-                  sequence=(tenant.version or 0) + 1, data=snapshot(TenantOut, tenant), at=tenant.updated_at)
-
-    return write
 
 
 def _check_fixed_settings(base_currency: str, country: str) -> None:
@@ -124,11 +113,18 @@ def _check_fixed_settings(base_currency: str, country: str) -> None:
 
 
 def get_tenant(tenant_id: str) -> Tenant:
-    return load_tenant(tenant_id)
+    return open_unit(tenant_id).tenant()
 
 
 def update_tenant(tenant_id: str, changes: dict[str, Any], expected_version: int | None) -> Tenant:
-    tenant = load_tenant(tenant_id)
+    """Change settings; a concurrent change makes it re-read and apply `changes` again (with `If-Match`,
+    the re-read version no longer matches: 412)."""
+    return retrying(lambda: _update(tenant_id, dict(changes), expected_version))
+
+
+def _update(tenant_id: str, changes: dict[str, Any], expected_version: int | None) -> Tenant:
+    uow = open_unit(tenant_id)
+    tenant = uow.tenant()
     check_version(tenant, expected_version)
     # A closed year stays closed: the lock date never moves back before it, and its boundaries stay put.
     if "lock_date" in changes:
@@ -137,17 +133,19 @@ def update_tenant(tenant_id: str, changes: dict[str, Any], expected_version: int
         periods.check_fiscal_year_start_change(
             tenant.fiscal_year_start_month, changes["fiscal_year_start_month"], tenant.closed_years
         )
-    _apply(tenant, changes)
+    _apply(uow, tenant, changes)
     tenant.updated_at = utc_now()
-    save_versioned(tenant, tenant_event(tenant, EventType.TENANT_UPDATED))
+    uow.save_if_unchanged(tenant)
+    uow.record_event(EventType.TENANT_UPDATED, tenant, TenantOut)
+    uow.commit()
     return tenant
 
 
-def _apply(tenant: Tenant, changes: dict[str, Any]) -> None:
+def _apply(uow: UnitOfWork, tenant: Tenant, changes: dict[str, Any]) -> None:
     changes = dict(changes)
     formats = _number_formats(changes)
     default_tax = changes.get("default_tax_code_id")
-    if default_tax is not None and not _is_active_tax_code(tenant.id, default_tax):
+    if default_tax is not None and not _is_active_tax_code(uow, default_tax):
         reason = f"no active tax code with id '{default_tax}'"
         raise ValidationFailed(f"default_tax_code_id: {reason}", param="default_tax_code_id",
                                details=[FieldIssue("default_tax_code_id", reason)])
@@ -182,12 +180,9 @@ def _number_formats(changes: dict[str, Any]) -> dict[str, str]:
     return formats
 
 
-def _is_active_tax_code(tenant_id: str, tax_code_id: str) -> bool:
-    try:
-        tax_code = load(TaxCode, tenant_id, tax_code_id)
-    except NotFound:
-        return False
-    return bool(tax_code.active and not tax_code.archived)
+def _is_active_tax_code(uow: UnitOfWork, tax_code_id: str) -> bool:
+    tax_code = uow.find(TaxCode, tax_code_id)
+    return tax_code is not None and bool(tax_code.active and not tax_code.archived)
 
 
 def deactivate_tenant(tenant_id: str) -> Tenant:
@@ -195,16 +190,17 @@ def deactivate_tenant(tenant_id: str) -> Tenant:
 
     Its books stay: accounting records must be retained, and an auditor may need them.
     """
-    for attempt in range(3):
-        tenant = load_tenant(tenant_id)
-        if tenant.status == rules.TenantStatus.DEACTIVATED:
-            break
-        tenant.status, tenant.updated_at = rules.TenantStatus.DEACTIVATED, utc_now()
-        try:
-            save_versioned(tenant, tenant_event(tenant, EventType.TENANT_DEACTIVATED))
-            break
-        except PreconditionFailed:
-            if attempt == 2:
-                raise
+    tenant = retrying(lambda: _deactivate(tenant_id))
     revoke_all(tenant_id)
+    return tenant
+
+
+def _deactivate(tenant_id: str) -> Tenant:
+    uow = open_unit(tenant_id)
+    tenant = uow.tenant()
+    if tenant.status != rules.TenantStatus.DEACTIVATED:
+        tenant.status, tenant.updated_at = rules.TenantStatus.DEACTIVATED, utc_now()
+        uow.save_if_unchanged(tenant)
+        uow.record_event(EventType.TENANT_DEACTIVATED, tenant, TenantOut)
+        uow.commit()
     return tenant

@@ -6,16 +6,15 @@ GSI1 (`T#<tid>#APIKEYS` / `<key id>`) lists a tenant's keys and finds one by id.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.errors import NotFound
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
-from ledgerline.store.table import TableModel, connection, is_condition_failure, raise_if_retryable, transaction
+from ledgerline.store.table import TableModel, connection, transaction
 
 Also = Callable[[TransactWrite], None] | None  # more items for the same transaction (the outbox event)
 
@@ -41,8 +40,16 @@ class ApiKey(TableModel):
     def key(secret_digest: str) -> tuple[str, str]:
         return f"KEY#{secret_digest}", "KEY"
 
-    def assign_keys(self, secret_digest: str) -> None:
-        self.pk, self.sk = self.key(secret_digest)
+    @staticmethod
+    def index_partition(tenant_id: str) -> str:
+        """The GSI1 partition that lists a tenant's keys."""
+        return _tenant_keys(tenant_id)
+
+    def assign_keys(self, secret_digest: str | None = None) -> None:
+        """Keys from the secret's digest; without it (a unit of work writing a key built by `new_key`) the
+        key keeps the primary key it has."""
+        if secret_digest is not None:
+            self.pk, self.sk = self.key(secret_digest)
         self.gsi1pk, self.gsi1sk = _tenant_keys(self.tenant_id), self.id
 
 
@@ -66,28 +73,6 @@ def list_api_keys(tenant_id: str, *, limit: int, start_key: dict[str, Any] | Non
     check_start_key(start_key, "GSI1PK", _tenant_keys(tenant_id))
     results = ApiKey.gsi1.query(_tenant_keys(tenant_id), limit=limit + 1, last_evaluated_key=start_key)
     return page_of(results, limit, index=ApiKey.gsi1)
-
-
-def mark_revoked(key: ApiKey, moment: datetime, also: Also = None) -> bool:
-    """Revoke once; revoking again keeps the first revocation time (and writes nothing, `also` included).
-    True when this call revoked the key."""
-    connection()
-    condition = ApiKey.pk.exists() & ApiKey.revoked_at.does_not_exist()
-    try:
-        if also is None:
-            key.update(actions=[ApiKey.revoked_at.set(moment)], condition=condition)
-        else:
-            with transaction() as tx:
-                tx.update(key, actions=[ApiKey.revoked_at.set(moment)], condition=condition)
-                also(tx)
-            key.revoked_at = moment
-    except (UpdateError, TransactWriteError) as exc:
-        raise_if_retryable(exc)
-        if not is_condition_failure(exc):
-            raise
-        key.refresh(consistent_read=True)
-        return False
-    return True
 
 
 def insert(key: ApiKey, also: Also = None) -> None:

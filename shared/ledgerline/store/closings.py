@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from pynamodb.attributes import ListAttribute, UnicodeAttribute
-from pynamodb.transactions import TransactWrite
 
+from ledgerline.domain.journal import JournalLine
 from ledgerline.store.attributes import DateAttribute
 from ledgerline.store.ledger import EntryLine, JournalEntry
 from ledgerline.store.records import tenant_partition
@@ -27,9 +27,13 @@ class YearClose(TableModel):
         return f"{tenant_partition(tenant_id)}#CLOSE"
 
 
-def add_closing(tx: TransactWrite, entry: JournalEntry) -> None:
-    tx.save(YearClose(YearClose.partition(entry.tenant_id), f"{entry.date.isoformat()}#{entry.id}",
-                      entry_id=entry.id, date=entry.date, lines=entry.lines))
+def closing_record(entry: JournalEntry, lines: list[JournalLine]) -> YearClose:
+    """The record of a closing entry and its lines, created in the entry's transaction."""
+    return YearClose(YearClose.partition(entry.tenant_id), f"{entry.date.isoformat()}#{entry.id}",
+                     entry_id=entry.id, date=entry.date,
+                     lines=[EntryLine(account_id=line.account_id, debit=line.debit, credit=line.credit,
+                                      currency=line.currency, amount=line.amount, description=line.description)
+                            for line in lines])
 
 
 def closings_between(tenant_id: str, start: date, end: date) -> list[YearClose]:

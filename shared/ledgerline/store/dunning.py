@@ -1,4 +1,7 @@
-"""A tenant's dunning policy: `T#<tid>` / `DUNNING_POLICY`. Absent until the tenant changes the defaults."""
+"""A tenant's dunning policy: `T#<tid>` / `DUNNING_POLICY`. Absent until the tenant changes the defaults.
+
+Read (`find_at(DunningPolicy, DunningPolicy.key(tid))`) and written (`create`, `save_if_unchanged`) through
+the unit of work."""
 
 from __future__ import annotations
 
@@ -11,12 +14,10 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.exceptions import DoesNotExist, PutError
 
-from ledgerline.domain.errors import PreconditionFailed
 from ledgerline.store.attributes import DecimalAttribute
 from ledgerline.store.records import tenant_partition
-from ledgerline.store.table import TableModel, connection, is_condition_failure, raise_if_retryable
+from ledgerline.store.table import TableModel
 
 
 class StoredLevel(MapAttribute):
@@ -45,26 +46,3 @@ class DunningPolicy(TableModel):
 
     def assign_keys(self) -> None:
         self.pk, self.sk = self.key(self.tenant_id)
-
-
-def find_policy(tenant_id: str) -> DunningPolicy | None:
-    """The stored policy, or None when the tenant still uses the defaults."""
-    connection()
-    try:
-        return DunningPolicy.get(*DunningPolicy.key(tenant_id), consistent_read=True)
-    except DoesNotExist:
-        return None
-
-
-def save_policy(policy: DunningPolicy) -> None:
-    """Save on condition that nobody changed the policy since it was read (or created it meanwhile)."""
-    connection()
-    policy.assign_keys()
-    try:
-        policy.save()
-    except PutError as exc:
-        raise_if_retryable(exc)
-        if is_condition_failure(exc):
-            raise PreconditionFailed("The dunning policy was changed by another request; read it again and retry",
-                                     param="If-Match") from exc
-        raise

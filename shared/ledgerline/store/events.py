@@ -75,6 +75,16 @@ def add_event(tx: TransactWrite, **fields: Any) -> Event:
     return event
 
 
+def add_record_event(tx: TransactWrite, record: Any, type: EventType, schema: Any) -> Event:
+    """The outbox event of a change to a versioned record, added to the transaction that saves it (call after
+    saving the record): `sequence` is the record's version after the write, so subscribers can order one
+    object's events; `data` the record as `schema` shows it then. (A unit of work's `record_event` is the
+    same, staged.)"""
+    return add_event(tx, tenant_id=record.tenant_id, type=type, object_type=schema.model_fields["object"].default,
+                     object_id=record.id, sequence=(record.version or 0) + 1, data=snapshot(schema, record),
+                     at=record.updated_at)
+
+
 def new_event(
     *,
     tenant_id: str,

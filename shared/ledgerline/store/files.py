@@ -9,11 +9,9 @@ the document's PDF for good, however many renders race (the event-driven one, on
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist
-from pynamodb.transactions import TransactWrite
 
 from ledgerline.store.records import TenantRecord
-from ledgerline.store.table import TableModel, connection
+from ledgerline.store.table import TableModel
 
 
 class DocumentFile(TenantRecord):
@@ -38,15 +36,3 @@ class DocumentFile(TenantRecord):
     def assign_keys(self) -> None:
         pass  # set from the document by `of` when created
 
-
-def find_file(document: TableModel, document_id: str) -> DocumentFile | None:
-    connection()
-    try:
-        return DocumentFile.get(*DocumentFile.of(document, document_id), consistent_read=True)
-    except DoesNotExist:
-        return None
-
-
-def add_file(tx: TransactWrite, file: DocumentFile) -> None:
-    """Record a document's file, on condition that none was recorded yet."""
-    tx.save(file, condition=TableModel.pk.does_not_exist())

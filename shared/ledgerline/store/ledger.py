@@ -169,12 +169,33 @@ class Posting:
     entry: JournalEntry
     puts: list[TableModel] = field(default_factory=list)
     increments: list[Increment] = field(default_factory=list)
+    shard: int | None = None  # the buckets' shard; None: the entry's own (`buckets.shard_of`)
+
+    def bucket_shard(self) -> int:
+        return buckets.shard_of(self.entry.id) if self.shard is None else self.shard
+
+
+def merge_increments(increments: Iterable[Increment]) -> list[Increment]:
+    """One ADD per bucket: a transaction may touch an item once, so the postings of one transaction that
+    add to the same bucket add their sum (in first-seen order)."""
+    merged: dict[tuple[str, str], Increment] = {}
+    for increment in increments:
+        key = (increment.pk, increment.sk)
+        known = merged.get(key)
+        if known is None:
+            merged[key] = increment
+        else:
+            adds = {name: known.adds.get(name, Decimal(0)) + increment.adds.get(name, Decimal(0))
+                    for name in {**known.adds, **increment.adds}}
+            merged[key] = Increment(known.model, known.pk, known.sk, adds, {**known.sets, **increment.sets})
+    return list(merged.values())
 
 
 def posting_items(entry: JournalEntry, lines: list[JournalLine],
-                  tax_lines: dict[str, tuple[Decimal, Decimal]] | None = None) -> Posting:
+                  tax_lines: dict[str, tuple[Decimal, Decimal]] | None = None, *, shard: int | None = None) -> Posting:
     """The entry with its lines embedded, and every projection of it (ledger lines, balance buckets, tax
-    buckets; a read model added later adds its items in `PROJECTIONS`)."""
+    buckets; a read model added later adds its items in `PROJECTIONS`). Postings committed together share a
+    `shard`, so that their ADDs to one account's buckets merge (`merge_increments`)."""
     entry.lines = [
         EntryLine(
             account_id=line.account_id,
@@ -188,7 +209,7 @@ def posting_items(entry: JournalEntry, lines: list[JournalLine],
     ]
     entry.total = sum((line.debit for line in lines), Decimal(0))
     entry.assign_keys()
-    posting = Posting(entry)
+    posting = Posting(entry, shard=shard)
     for project in PROJECTIONS:
         project(posting, lines, tax_lines or {})
     return posting
@@ -222,7 +243,7 @@ def _balance_buckets(posting: Posting, lines: list[JournalLine], _: dict[str, tu
     for line in lines:
         totals[line.account_id][0] += line.debit
         totals[line.account_id][1] += line.credit
-    shard = buckets.shard_of(entry.id)
+    shard = posting.bucket_shard()
     partition = Balance.partition(entry.tenant_id)
     for account_id, (debit, credit) in totals.items():
         for period in buckets.periods(entry.date):
@@ -232,11 +253,12 @@ def _balance_buckets(posting: Posting, lines: list[JournalLine], _: dict[str, tu
 
 
 def _tax_buckets(posting: Posting, _: list[JournalLine], tax_lines: dict[str, tuple[Decimal, Decimal]]) -> None:
-    posting.increments += tax_increments(posting.entry, tax_lines)
+    posting.increments += tax_increments(posting.entry, tax_lines, posting.bucket_shard())
 
 
-def tax_increments(entry: JournalEntry, totals: dict[str, tuple[Decimal, Decimal]]) -> list[Increment]:
-    shard = buckets.shard_of(entry.id)
+def tax_increments(entry: JournalEntry, totals: dict[str, tuple[Decimal, Decimal]],
+                   shard: int | None = None) -> list[Increment]:
+    shard = buckets.shard_of(entry.id) if shard is None else shard
     partition = TaxTotal.partition(entry.tenant_id)
     return [Increment(TaxTotal, partition, buckets.sort_key(period, tax_code_id, shard),
                       {"taxable": taxable, "tax": tax}, {"tax_code_id": tax_code_id, "period": period})
@@ -249,12 +271,18 @@ PROJECTIONS: list[Callable[[Posting, list[JournalLine], dict[str, tuple[Decimal,
 ]
 
 
-def write_posting(tx: TransactWrite, posting: Posting) -> None:
-    """Add a posting's items to a transaction: the entry on condition that it is new, the rest as they are."""
+def write_posting(tx: TransactWrite, posting: Posting, *, increments: bool = True) -> None:
+    """Add a posting's items to a transaction: the entry on condition that it is new, the rest as they are
+    (its bucket ADDs too, unless the caller merges several postings' ADDs: `write_increments`)."""
     tx.save(posting.entry, condition=TableModel.pk.does_not_exist())
     for item in posting.puts:
         tx.save(item)
-    for increment in posting.increments:
+    if increments:
+        write_increments(tx, posting.increments)
+
+
+def write_increments(tx: TransactWrite, increments: Iterable[Increment]) -> None:
+    for increment in merge_increments(increments):
         tx.update(increment.model(increment.pk, increment.sk), actions=increment.actions())
 
 

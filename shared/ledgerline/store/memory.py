@@ -16,22 +16,28 @@ events. Items are kept serialized, as DynamoDB keeps them, so what a test reads 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from ledgerline.domain.errors import NotFound
+from ledgerline.store.api_keys import ApiKey
 from ledgerline.store.events import Event
+from ledgerline.store.idempotency import Replay
 from ledgerline.store.item_size import check_item
-from ledgerline.store.ledger import Balance, LedgerLine, TaxTotal
+from ledgerline.store.ledger import Balance, JournalEntry, LedgerLine, TaxTotal, merge_increments
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.reminders import Reminder
 from ledgerline.store.table import Contention, TableModel
 from ledgerline.store.unit_of_work import (
     CheckUnchanged,
     Create,
+    CreateTenant,
     Delete,
     PostEntry,
     RecordEvent,
+    RevokeKey,
     Save,
     StagedUnitOfWork,
     TakeNumber,
@@ -126,6 +132,29 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         return [Reminder.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
                 if p == pk and sk.startswith(prefix)]
 
+    def _balance_buckets(self, day: date) -> Iterable[Balance]:
+        # every posting ADDs to a year, a month and a day bucket: the day buckets up to `day` hold it all
+        last = f"D#{day.isoformat()}#~"
+        return [bucket for bucket in self.table.partition(Balance, Balance.partition(self.tenant_id))
+                if bucket.sk.startswith("D#") and bucket.sk <= last]
+
+    def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None:
+        partition = JournalEntry.list_partition(self.tenant_id)
+        dates = [date.fromisoformat(data["GSI1SK"]["S"][:10]) for data in self.table.items.values()
+                 if data.get("GSI1PK", {}).get("S") == partition]
+        return min((day for day in dates if (from_date or date.min) <= day <= (to_date or date.max)), default=None)
+
+    # master data and API keys (issue 12, part B)
+    def find_api_key(self, key_id: str) -> ApiKey | None:
+        found = [key for key in self.api_keys() if key.id == key_id]
+        return found[0] if found else None
+
+    def api_keys(self) -> list[ApiKey]:
+        partition = ApiKey.index_partition(self.tenant_id)
+        keys = [ApiKey.from_raw_data(data) for data in self.table.items.values()
+                if data.get("GSI1PK", {}).get("S") == partition]
+        return sorted(keys, key=lambda key: key.id)
+
     def commit(self) -> None:
         """Check every condition, then write everything; or write nothing and raise Contention."""
         items = self.table.items
@@ -134,6 +163,7 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         checks: list[tuple[Key, int | None]] = []
         increments: list[Any] = []
         versioned: list[TableModel] = []
+        returned: set[Key] = set()  # number series: DynamoDB returns the current item (ALL_OLD)
         for write in self.writes:
             if isinstance(write, Create):
                 assign_keys(write.entity)
@@ -144,12 +174,13 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 expected = write.entity.version
                 puts.append((write.entity, lambda stored, expected=expected: _version(stored) == expected))
                 versioned.append(write.entity)
-            elif isinstance(write, Delete):
-                deletes.append((_key(write.entity), write.entity.version))
+            elif isinstance(write, Delete):  # an item without a version (a code guard): unconditional
+                deletes.append((_key(write.entity), getattr(write.entity, "version", None)))
             elif isinstance(write, CheckUnchanged):
                 checks.append((_key(write.entity), write.entity.version))
             elif isinstance(write, TakeNumber):
                 last = write.expected_last
+                returned.add(_key(write.item()))
                 puts.append((write.item(), lambda stored, last=last: (int(stored["last"]["N"]) if stored else 0)
                              == last))
             elif isinstance(write, PostEntry):
@@ -160,8 +191,19 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 increments += posting.increments
             elif isinstance(write, RecordEvent):
                 puts.append((write.event(), lambda stored: stored is None))
+            elif isinstance(write, RevokeKey):  # the key exists and is not revoked yet
+                revoked = ApiKey.from_raw_data(write.key.serialize())
+                revoked.revoked_at = write.at
+                puts.append((revoked, lambda stored: stored is not None and "revoked_at" not in stored))
+            elif isinstance(write, CreateTenant):
+                puts += [(item, lambda stored: stored is None) for item in write.items]
+                versioned += write.items
+        claimed = self.claim_record()
+        if claimed is not None:
+            puts.append((claimed, lambda stored: True))  # its own condition is checked first, below
         keys = [_key(item) for item, _ in puts] + [key for key, _ in deletes]
         keys += [key for key, _ in checks]
+        increments = merge_increments(increments)  # as DynamoUnitOfWork.apply: one ADD per bucket
         keys += [(increment.pk, increment.sk) for increment in increments]
         if len(keys) != len(set(keys)):
             raise ValueError("a transaction may not touch one item twice")  # DynamoDB's ValidationException
@@ -174,10 +216,15 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 data["version"] = {"N": str((item.version or 0) + 1)}
             check_item(data, _noun(item))
             serialized.append(data)
-        held = all(condition(items.get(_key(item))) for item, condition in puts)
-        held = held and all(_version(items.get(key)) == version for key, version in deletes + checks)
-        if not held:
-            raise Contention("ConditionalCheckFailed")
+        if claimed is not None and self.claim is not None:
+            winner = self.claim.found(items.get(_key(claimed)))
+            if winner is not None:  # a duplicate with the same key committed first
+                raise Replay(winner)
+        failed = [_key(item) for item, condition in puts if not condition(items.get(_key(item)))]
+        failed += [key for key, version in deletes + checks if _version(items.get(key)) != version]
+        if failed:  # as DynamoDB: the stale items, with the current one where the write asked for it
+            raise Contention("ConditionalCheckFailed", {key: items.get(key) if key in returned else None
+                                                        for key in failed})
         for (item, _), data in zip(puts, serialized, strict=True):
             items[_key(item)] = data
         for key, _ in deletes:
@@ -194,6 +241,7 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         for entity in versioned:
             entity.update_local_version_attribute()
         self.table.transactions += 1
+        self.claim_committed(claimed)
         self.writes = []
 
 

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
 
+from botocore.exceptions import ClientError
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import TableConnection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
@@ -99,7 +100,13 @@ def connection() -> TableConnection:
     settings = get_settings()
     _configure_meta(settings)
     TableModel._connection = None
-    return TableModel._get_connection()
+    table = TableModel._get_connection()
+    # The client PynamoDB (and Powertools' idempotency records) send every request through: DynamoDB refusing
+    # one for now, or refusing a list's start key, raises its domain error right there (`refusal`), so
+    # nothing above the store sees an SDK exception for those.
+    table.connection.client.meta.events.register_last("after-call.dynamodb", _raise_refusal,
+                                                      unique_id="ledgerline-refusals")
+    return table
 
 
 def _configure_meta(settings: Settings) -> None:
@@ -171,11 +178,30 @@ def raise_if_retryable(exc: Exception) -> None:
         raise ServiceUnavailable("the database is busy; retry the request shortly") from exc
 
 
+def refusal(code: str | None, message: str | None) -> ServiceUnavailable | InvalidRequest | None:
+    """What DynamoDB refusing a request means to a client, when it means something: refusing the work for
+    now (throttling, a conflicting transaction, its own 500) is a ServiceUnavailable (503, safe to retry);
+    refusing a list's start key (a cursor that is signed but does not fit the query) is a 400."""
+    if code in RETRYABLE_CODES:
+        return ServiceUnavailable("the database is busy; retry the request shortly")
+    if code == "ValidationException" and "starting key" in str(message or "").lower():
+        return InvalidRequest("The cursor is malformed or was not issued for this list", param="cursor",
+                              code="invalid_cursor")
+    return None
+
+
+def _raise_refusal(parsed: dict[str, Any] | None = None, model: Any = None, **_: Any) -> None:
+    """botocore's `after-call` hook on the table's client (after its own retries): a refusal that means
+    something to a client raises its domain error in place of the SDK's exception (kept as its cause)."""
+    error = (parsed or {}).get("Error") or {}
+    refused = refusal(error.get("Code"), error.get("Message"))
+    if refused is not None:
+        raise refused from ClientError(parsed or {}, getattr(model, "name", "DynamoDB"))
+
+
 def as_domain_error(exc: BaseException) -> ServiceUnavailable | InvalidRequest | None:
-    """What an SDK failure means to a client, when it means something: DynamoDB refusing the work for
-    now (throttling, a conflicting transaction, its own 500) anywhere in the cause chain is a
-    ServiceUnavailable (503, safe to retry). Reads and Powertools' idempotency records end up here.
-    DynamoDB refusing a list's start key (a cursor that is signed but does not fit the query) is a 400."""
+    """The domain error anywhere in an exception's cause chain (Powertools wraps what the table's client
+    raised in its own error), or what an SDK error found there means (`refusal`); else None."""
     pending: list[BaseException] = [exc]
     seen: set[int] = set()
     while pending:
@@ -183,18 +209,18 @@ def as_domain_error(exc: BaseException) -> ServiceUnavailable | InvalidRequest |
         if id(current) in seen:
             continue
         seen.add(id(current))
+        if isinstance(current, ServiceUnavailable | InvalidRequest):
+            return current
         code = getattr(current, "cause_response_code", None)
         response = getattr(current, "response", None)
         if code is None and isinstance(response, dict):
             code = response.get("Error", {}).get("Code")
-        if code in RETRYABLE_CODES:
-            return ServiceUnavailable("the database is busy; retry the request shortly")
         message = getattr(current, "cause_response_message", None)
         if message is None and isinstance(response, dict):
             message = response.get("Error", {}).get("Message")
-        if code == "ValidationException" and "starting key" in str(message or "").lower():
-            return InvalidRequest("The cursor is malformed or was not issued for this list", param="cursor",
-                                  code="invalid_cursor")
+        refused = refusal(code, message)
+        if refused is not None:
+            return refused
         pending += [e for e in (current.__cause__, current.__context__, *current.args) if isinstance(e, BaseException)]
     return None
 
@@ -211,20 +237,53 @@ def key_of(item: TableModel, index: Any = None) -> dict[str, dict[str, str]]:
     return key
 
 
+Key = tuple[str, str]
+
+
 class Contention(Exception):
-    """Another writer changed what this write was conditioned on; re-read and try again."""
+    """Another writer changed what this write was conditioned on; re-read and try again.
+
+    `stale` names the items that made the transaction fail (their condition did not hold, or another
+    transaction held them), with the item as it stands when DynamoDB returned it (an item written with
+    `return_values=ALL_OLD`), else None: a retry re-reads only those, and not even those it was given."""
+
+    def __init__(self, message: str = "", stale: dict[Key, dict[str, Any] | None] | None = None) -> None:
+        super().__init__(message)
+        self.stale: dict[Key, dict[str, Any] | None] = dict(stale or {})
+
+
+CONTENDED = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
+
+
+def stale_items(requests: list[dict[str, Any]], exc: TransactWriteError) -> dict[Key, dict[str, Any] | None]:
+    """The items of a cancelled transaction that made it fail, by key (in request order, as DynamoDB gives
+    its reasons), with the current item where DynamoDB returned it."""
+    stale: dict[Key, dict[str, Any] | None] = {}
+    for request, reason in zip(requests, exc.cancellation_reasons or [], strict=False):
+        if reason is None or reason.code not in CONTENDED:
+            continue
+        key = request.get("Key") or request.get("Item") or {}
+        if "PK" in key and "SK" in key:
+            stale[(key["PK"]["S"], key["SK"]["S"])] = reason.raw_item
+    return stale
+
+
+def _requests(tx: TransactWrite) -> list[dict[str, Any]]:
+    """A transaction's items in the order PynamoDB sends them (condition checks, deletes, puts, updates)."""
+    return [*tx._condition_check_items, *tx._delete_items, *tx._put_items, *tx._update_items]
 
 
 def commit(build: Callable[[TransactWrite], T]) -> T:
     """Run one write transaction; conditions that did not hold, or a conflicting writer, become
-    Contention so the use case can re-read and retry."""
+    Contention (naming the stale items) so the use case can re-read them and retry."""
     connection()
+    tx: TransactWrite | None = None
     try:
         with transaction() as tx:
             result = build(tx)
     except TransactWriteError as exc:
-        if {"ConditionalCheckFailed", "TransactionConflict"} & set(cancellation_codes(exc)):
-            raise Contention(str(exc)) from exc
+        if CONTENDED & set(cancellation_codes(exc)):
+            raise Contention(str(exc), stale_items(_requests(tx), exc) if tx is not None else {}) from exc
         raise_if_retryable(exc)
         raise
     return result

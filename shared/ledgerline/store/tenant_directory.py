@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.transactions import TransactWrite
 
 from ledgerline.store.table import TableModel, connection
 
@@ -26,9 +25,9 @@ class TenantListing(TableModel):
         return PARTITION, tenant_id
 
 
-def add_listing(tx: TransactWrite, tenant_id: str, created_at: datetime) -> None:
-    tx.save(TenantListing(*TenantListing.key(tenant_id), tenant_id=tenant_id, created_at=created_at),
-            condition=TableModel.pk.does_not_exist())
+def listing(tenant_id: str, created_at: datetime) -> TenantListing:
+    """A new tenant's item (written with the tenant, on condition that it does not exist yet)."""
+    return TenantListing(*TenantListing.key(tenant_id), tenant_id=tenant_id, created_at=created_at)
 
 
 def all_tenant_ids(page_size: int = 500) -> Iterator[str]:

@@ -96,6 +96,11 @@ class Tenant(TableModel):
         """Every series' format, as the API shows it."""
         return {name: self.number_format(series) for name, series in kinds.SERIES.items()}
 
+    @property
+    def tenant_id(self) -> str:
+        """A tenant is its own tenant: its changes are recorded like any tenant record's (`record_event`)."""
+        return self.id
+
     def assign_keys(self) -> None:
         self.pk, self.sk = self.key(self.id)
 

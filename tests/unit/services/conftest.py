@@ -7,13 +7,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 
 from ledgerline.services import tenants
+from ledgerline.store.accounts import Account
+from ledgerline.store.events import Event
 from ledgerline.store.memory import MemoryTable
 from ledgerline.store.parties import Party
+from ledgerline.store.records import tenant_partition
+from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.unit_of_work import open_unit, using
 
 
@@ -37,23 +40,22 @@ def fresh_books() -> Iterator[Books]:
     """A new in-memory table with a tenant (default chart and tax codes) and a customer; `open_unit` gives
     units of it inside."""
     table = MemoryTable()
-    seeded: dict[str, Any] = {}
-
-    def insert_tenant(tenant, accounts, tax_codes, admin_key, also=None):  # noqa: ANN001, ANN202
-        table.put(tenant)
-        for record in (*accounts, *tax_codes):
-            table.put(record)
-        seeded.update(tenant=tenant, accounts=accounts, tax_codes=tax_codes)
-
-    with patch.object(tenants, "insert_tenant", insert_tenant):
-        tenant, _ = tenants.create_tenant(name="Acme", base_currency="AUD", country="AU")
-    now = datetime(2026, 1, 5, tzinfo=UTC)
-    customer = Party(id="pty_1", tenant_id=tenant.id, name="Customer", kind="customer", archived=False,
-                     created_at=now, updated_at=now)
-    table.put(customer)
     with using(table.unit):
-        yield Books(table, tenant.id, {a.code: a.id for a in seeded["accounts"]},
-                    {t.code: t.id for t in seeded["tax_codes"]}, customer.id, tenant.system_accounts)
+        tenant, _ = tenants.create_tenant(name="Acme", base_currency="AUD", country="AU")  # through the unit
+        now = datetime(2026, 1, 5, tzinfo=UTC)
+        customer = Party(id="pty_1", tenant_id=tenant.id, name="Customer", kind="customer", archived=False,
+                         created_at=now, updated_at=now)
+        table.put(customer)
+        # the books start with an empty outbox and no transaction counted (test_tenant_use_cases.py tests them)
+        outbox = Event.partition(tenant.id)
+        table.items = {key: data for key, data in table.items.items() if key[0] != outbox}
+        table.transactions = 0
+        partition = tenant_partition(tenant.id)
+        accounts = table.partition(Account, partition)
+        tax_codes = table.partition(TaxCode, partition)
+        yield Books(table, tenant.id, {a.code: a.id for a in accounts if a.sk.startswith("ACCOUNT#")},
+                    {t.code: t.id for t in tax_codes if t.sk.startswith("TAXCODE#")}, customer.id,
+                    tenant.system_accounts)
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from ledgerline.store import documents
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "ledgerline"
 ON_THE_UNIT_OF_WORK = ["services/invoices.py", "services/journal_entries.py", "services/receipts.py",
-                       "services/credit_notes.py", "services/refunds.py"]
+                       "services/credit_notes.py", "services/refunds.py", "services/pdfs.py"]
+ON_THE_UNIT_OF_WORK += ["services/reminders.py", "services/periods.py", "services/tenants.py"]  # year close, tenants
 
 
 def _imports(path: Path) -> set[str]:

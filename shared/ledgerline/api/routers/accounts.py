@@ -12,12 +12,10 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.accounts import AccountCreate, AccountOut, AccountUpdate
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import LedgerLineOut
-from ledgerline.store.accounts import Account, list_accounts
-from ledgerline.store.ledger import account_lines
-from ledgerline.store.records import load
+from ledgerline.services import master_data
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
-add_record_routes(router, model=Account, resource="accounts", noun="account",
+add_record_routes(router, resource="accounts", noun="account",
                   create_schema=AccountCreate, update_schema=AccountUpdate, out_schema=AccountOut)
 
 
@@ -30,7 +28,7 @@ def list_(page: PageRequest = Depends(),
           principal: Principal = Depends(require("accounts:read"))) -> Any:
     """The chart of accounts (a new tenant starts with a default chart), filtered by `type`, `subtype` or
     `archived`."""
-    result = list_accounts(principal.tenant_id, type=type, subtype=subtype, archived=archived,
+    result = master_data.list_accounts(principal.tenant_id, type=type, subtype=subtype, archived=archived,
                            limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
@@ -42,7 +40,6 @@ def ledger(page: PageRequest = Depends(), id: str = Path(description="The accoun
            principal: Principal = Depends(require("journal-entries:read"))) -> Any:
     """Every ledger line posted to the account, in date order, with debit, credit and the amount in the
     document's currency. Filter by `from_date` and `to_date` (YYYY-MM-DD)."""
-    load(Account, principal.tenant_id, id)
-    result = account_lines(principal.tenant_id, id, from_date=from_date, to_date=to_date, limit=page.limit,
-                           start_key=page.start_key(principal.tenant_id))
+    result = master_data.account_lines(principal.tenant_id, id, from_date=from_date, to_date=to_date,
+                                       limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 
 from ledgerline.api.auth import require
-from ledgerline.api.bulk import Kind, run_items
+from ledgerline.api.bulk import Kind, Together, run_items
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.bulk import BulkInvoices, BulkJournalEntries, BulkParties, BulkReceipts, BulkResult
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceUpdate, JournalEntryCreate, ReceiptCreate
@@ -38,13 +38,21 @@ def parties(body: BulkParties, request: Request, principal: Principal = Depends(
                      "operation")
 def invoices(body: BulkInvoices, request: Request, principal: Principal = Depends(require("invoices:write"))) -> Any:
     """Each item is created (and posted, with `post`) as the single-item routes would; one failing item does
-    not stop the others."""
+    not stop the others.
+
+    With `post`, the creates without an `idempotency_key` are created together and posted several per
+    DynamoDB transaction (as many as fit in 100 items): consecutive numbers in the order of the operations,
+    one result per item as ever, and an item that fails (a 422, a locked period) fails alone. Items with an
+    `idempotency_key`, and updates, are processed one by one, so a retried batch replays them."""
     tenant_id = principal.tenant_id
+    # With `post`, the creates without an idempotency key are created and posted several per transaction
+    together = Together(lambda operation: operation.idempotency_key is None,
+                        lambda many: bulk.create_and_post_invoices(tenant_id, many)) if body.post else None
     return run_items(request, body.as_operations(), Kind(
         InvoiceCreate, lambda fields, key: bulk.create_invoice(tenant_id, fields, key, post=body.post),
         InvoiceUpdate, lambda id, changes, version, key: bulk.update_invoice(tenant_id, id, changes, version, key,
                                                                              post=body.post),
-        changes=InvoiceUpdate.changes))
+        changes=InvoiceUpdate.changes), together)
 
 
 @router.post("/receipts", response_model=BulkResult, operation_id="bulk_create_receipts",

@@ -12,9 +12,7 @@ from ledgerline.api.versioning import set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import CreditNoteCreate, CreditNoteOut
-from ledgerline.services import credit_notes, pdfs
-from ledgerline.store.documents import CreditNote, list_credit_notes
-from ledgerline.store.records import load
+from ledgerline.services import credit_notes
 
 router = APIRouter(prefix="/v1/credit-notes", tags=["credit notes"])
 READ, WRITE = require("credit-notes:read"), require("credit-notes:write")
@@ -37,8 +35,9 @@ def list_(page: PageRequest = Depends(), invoice_id: str | None = Query(None),
           from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
     """Credit notes by date, oldest first. Filter by `from_date` and `to_date` (YYYY-MM-DD)."""
-    result = list_credit_notes(principal.tenant_id, invoice_id=invoice_id, from_date=from_date, to_date=to_date,
-                               limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    result = credit_notes.list_credit_notes(principal.tenant_id, invoice_id=invoice_id, from_date=from_date,
+                                            to_date=to_date, limit=page.limit,
+                                            start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 
@@ -46,7 +45,7 @@ def list_(page: PageRequest = Depends(), invoice_id: str | None = Query(None),
 def get(response: Response, id: str = Path(description="The credit note's id"),
         principal: Principal = Depends(READ)) -> Any:
     """One credit note with its lines, tax breakdown and how much of it reduced the invoice."""
-    note = load(CreditNote, principal.tenant_id, id)
+    note = credit_notes.get_credit_note(principal.tenant_id, id)
     set_etag(response, note.version)
     return note
 
@@ -57,4 +56,6 @@ def get(response: Response, id: str = Path(description="The credit note's id"),
 def pdf(id: str = Path(description="The credit note's id"), principal: Principal = Depends(READ)) -> Response:
     """Rendered once (after posting, or on the first request) and kept. Locally the response is the PDF
     (`application/pdf`); in AWS it is JSON with a presigned URL that expires."""
+    from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
+
     return pdf_response(pdfs.download(pdfs.credit_note_pdf(principal.tenant_id, id)))

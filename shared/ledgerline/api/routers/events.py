@@ -9,7 +9,7 @@ from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.events import EventOut
-from ledgerline.store.events import find_event, page_events
+from ledgerline.services import events
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
 READ = require("events:read")
@@ -26,8 +26,8 @@ def list_(page: PageRequest = Depends(),
           principal: Principal = Depends(READ)) -> Any:
     """The event log: one event per change to a document, as webhooks deliver them, newest first, kept 90
     days. Filter by `type`, `object_id`, `from_date` and `to_date` (YYYY-MM-DD)."""
-    result = page_events(principal.tenant_id, types=type, object_id=object_id, from_date=from_date,
-                         to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    result = events.list_events(principal.tenant_id, types=type, object_id=object_id, from_date=from_date,
+                                to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 
@@ -36,4 +36,4 @@ def get(id: str = Path(description="The event's id (evt_…), also the webhook-i
         principal: Principal = Depends(READ)) -> Any:
     """One event: its type, the object it is about, the object's `sequence` (its version after the change) and
     the object as the API showed it then."""
-    return find_event(principal.tenant_id, id)
+    return events.get_event(principal.tenant_id, id)

@@ -15,9 +15,7 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import INVOICE_STATUS_FILTERS, status_filter
 from ledgerline.schemas.common import Day, read_at
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceUpdate, VoidRequest
-from ledgerline.services import invoices, pdfs
-from ledgerline.store.documents import Invoice, list_invoices
-from ledgerline.store.records import load
+from ledgerline.services import invoices
 
 router = APIRouter(prefix="/v1/invoices", tags=["invoices"])
 INVOICE_ID = Path(description="The invoice's id")
@@ -48,10 +46,10 @@ def list_(page: PageRequest = Depends(),
     awaiting payment or overdue, `overdue` means open and past its due date), `customer_id`, `from_date` and
     `to_date` (YYYY-MM-DD)."""
     now = clock.now()
-    result = list_invoices(principal.tenant_id, statuses=status_filter(status, INVOICE_STATUS_FILTERS),
-                           customer_id=customer_id, from_date=from_date,
-                           to_date=to_date, today=now.date(), limit=page.limit,
-                           start_key=page.start_key(principal.tenant_id))
+    result = invoices.list_invoices(principal.tenant_id, statuses=status_filter(status, INVOICE_STATUS_FILTERS),
+                                    customer_id=customer_id, from_date=from_date,
+                                    to_date=to_date, today=now.date(), limit=page.limit,
+                                    start_key=page.start_key(principal.tenant_id))
     shown = [InvoiceOut.model_validate(invoice, context=read_at(now)) for invoice in result.items]
     return page.respond(shown, result.next_key, principal.tenant_id)
 
@@ -60,7 +58,7 @@ def list_(page: PageRequest = Depends(),
 def get(response: Response, id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Any:
     """One invoice with its lines, tax breakdown, totals and what is paid, credited and still due. The `ETag`
     is its version."""
-    return with_etag(response, invoices.represent(load(Invoice, principal.tenant_id, id)))
+    return with_etag(response, invoices.get_invoice(principal.tenant_id, id))
 
 
 @router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
@@ -70,6 +68,8 @@ def pdf(id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Response:
     """Rendered once (after posting, or on the first request) and kept: the same bytes every time (its SHA-256 is the
     `ETag`). Locally the response is the PDF (`application/pdf`); in AWS it is JSON with a presigned URL that
     expires. A draft has no PDF (409)."""
+    from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
+
     return pdf_response(pdfs.download(pdfs.invoice_pdf(principal.tenant_id, id)))
 
 

@@ -14,8 +14,6 @@ from ledgerline.domain.journal import SourceType
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, ReverseRequest
 from ledgerline.services import journal_entries
-from ledgerline.store.ledger import JournalEntry, list_journal_entries
-from ledgerline.store.records import load
 
 router = APIRouter(prefix="/v1/journal-entries", tags=["journal entries"])
 ENTRY_ID = Path(description="The journal entry's id")
@@ -40,9 +38,10 @@ def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(
           principal: Principal = Depends(READ)) -> Any:
     """Journal entries by date, oldest first: manual ones and those documents posted. Filter by `source_type`,
     `status` (posted, reversed), `from_date` and `to_date` (YYYY-MM-DD)."""
-    result = list_journal_entries(principal.tenant_id, source_type=source_type.value if source_type else None,
-                                  statuses=status_filter(status, POSTED_STATUS_FILTERS), from_date=from_date,
-                                  to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    result = journal_entries.list_journal_entries(
+        principal.tenant_id, source_type=source_type.value if source_type else None,
+        statuses=status_filter(status, POSTED_STATUS_FILTERS), from_date=from_date, to_date=to_date,
+        limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 
@@ -50,7 +49,7 @@ def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(
             summary="Retrieve a journal entry")
 def get(response: Response, id: str = ENTRY_ID, principal: Principal = Depends(READ)) -> Any:
     """One journal entry with its lines in the base currency and in the document's currency."""
-    return with_etag(response, journal_entries.represent(load(JournalEntry, principal.tenant_id, id)))
+    return with_etag(response, journal_entries.get_journal_entry(principal.tenant_id, id))
 
 
 @router.post("/{id}/reverse", status_code=201, response_model=JournalEntryOut, operation_id="reverse_journal_entry",

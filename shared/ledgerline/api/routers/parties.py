@@ -10,11 +10,10 @@ from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.parties import PartyCreate, PartyKind, PartyOut, PartyUpdate
 from ledgerline.schemas.refunds import PartyBalanceOut
-from ledgerline.services import party_balances
-from ledgerline.store.parties import Party, list_parties
+from ledgerline.services import master_data, party_balances
 
 router = APIRouter(prefix="/v1/parties", tags=["parties"])
-add_record_routes(router, model=Party, resource="parties", noun="party",
+add_record_routes(router, resource="parties", noun="party",
                   create_schema=PartyCreate, update_schema=PartyUpdate, out_schema=PartyOut)
 
 
@@ -26,8 +25,8 @@ def list_(page: PageRequest = Depends(),
           principal: Principal = Depends(require("parties:read"))) -> Any:
     """Active customers and suppliers, oldest first. Filter by `kind` or `email`; `archived=true` lists the
     archived ones."""
-    result = list_parties(principal.tenant_id, kind=kind, email=email, archived=archived,
-                          limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    result = master_data.list_parties(principal.tenant_id, kind=kind, email=email, archived=archived,
+                                      limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 

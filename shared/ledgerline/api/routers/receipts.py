@@ -13,8 +13,6 @@ from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import AllocateRequest, ReceiptCreate, ReceiptOut, ReverseRequest
 from ledgerline.services import receipts
-from ledgerline.store.documents import Receipt, list_receipts
-from ledgerline.store.records import load
 
 router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
 RECEIPT_ID = Path(description="The receipt's id")
@@ -38,16 +36,16 @@ def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
     """Receipts by date, oldest first. Filter by `customer_id`, `status` (posted, reversed),
     `from_date` and `to_date` (YYYY-MM-DD)."""
-    result = list_receipts(principal.tenant_id, customer_id=customer_id,
-                           statuses=status_filter(status, POSTED_STATUS_FILTERS), from_date=from_date, to_date=to_date,
-                           limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    result = receipts.list_receipts(principal.tenant_id, customer_id=customer_id,
+                                    statuses=status_filter(status, POSTED_STATUS_FILTERS), from_date=from_date,
+                                    to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 
 @router.get("/{id}", response_model=ReceiptOut, operation_id="get_receipt", summary="Retrieve a receipt")
 def get(response: Response, id: str = RECEIPT_ID, principal: Principal = Depends(READ)) -> Any:
     """One receipt with its allocations, what is allocated and what is still the customer's credit."""
-    return with_etag(response, receipts.represent(load(Receipt, principal.tenant_id, id)))
+    return with_etag(response, receipts.get_receipt(principal.tenant_id, id))
 
 
 @router.post("/{id}/allocations", response_model=ReceiptOut, operation_id="allocate_receipt",

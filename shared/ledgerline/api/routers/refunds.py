@@ -13,8 +13,6 @@ from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import ReverseRequest
 from ledgerline.schemas.refunds import RefundCreate, RefundOut
 from ledgerline.services import refunds
-from ledgerline.store.records import load
-from ledgerline.store.refunds import Refund, list_refunds
 
 router = APIRouter(prefix="/v1/refunds", tags=["refunds"])
 REFUND_ID = Path(description="The refund's id")
@@ -36,15 +34,15 @@ def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
           status: Literal["posted", "reversed"] | None = Query(None),
           principal: Principal = Depends(READ)) -> Any:
     """Refunds by date, oldest first; filter by `customer_id`, `status`, `from_date` and `to_date`."""
-    result = list_refunds(principal.tenant_id, customer_id=customer_id, status=status, from_date=from_date,
-                          to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    result = refunds.list_refunds(principal.tenant_id, customer_id=customer_id, status=status, from_date=from_date,
+                                  to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 
 @router.get("/{id}", response_model=RefundOut, operation_id="get_refund", summary="Retrieve a refund")
 def get(response: Response, id: str = REFUND_ID, principal: Principal = Depends(READ)) -> Any:
     """One refund with the credit documents it drew on."""
-    return with_etag(response, refunds.represent(load(Refund, principal.tenant_id, id)))
+    return with_etag(response, refunds.get_refund(principal.tenant_id, id))
 
 
 @router.post("/{id}/reverse", response_model=RefundOut, operation_id="reverse_refund",

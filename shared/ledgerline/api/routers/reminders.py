@@ -18,8 +18,7 @@ from ledgerline.api.versioning import expected_version, set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.reminders import DunningPolicyOut, DunningPolicyUpdate, ReminderOut, ReminderRequest
-from ledgerline.services import pdfs, reminders
-from ledgerline.store.reminders import find_reminder, list_reminders
+from ledgerline.services import reminders
 
 router = APIRouter(tags=["reminders"])
 INVOICE_ID = Path(description="The invoice's id")
@@ -52,8 +51,8 @@ def list_all(page: PageRequest = Depends(), is_sent: bool | None = Query(None),
              from_date: Day | None = Query(None), to_date: Day | None = Query(None),
              principal: Principal = Depends(READ)) -> Any:
     """Reminders by date, oldest first. Filter by `is_sent`, `from_date` and `to_date` (YYYY-MM-DD)."""
-    result = list_reminders(principal.tenant_id, is_sent=is_sent, from_date=from_date, to_date=to_date,
-                            limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    result = reminders.list_reminders(principal.tenant_id, is_sent=is_sent, from_date=from_date, to_date=to_date,
+                                      limit=page.limit, start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 
@@ -80,7 +79,7 @@ def create(response: Response, body: ReminderRequest | None = None, id: str = IN
 def get(response: Response, id: str = REMINDER_ID, principal: Principal = Depends(READ)) -> Any:
     """One reminder: its level, text, the amounts the invoice owed when it was created, the new deadline and
     its fee invoice."""
-    reminder = find_reminder(principal.tenant_id, id)
+    reminder = reminders.get_reminder(principal.tenant_id, id)
     set_etag(response, reminder.version)
     return reminder
 
@@ -109,4 +108,6 @@ def delete(id: str = REMINDER_ID, version: int | None = Depends(expected_version
 def pdf(id: str = REMINDER_ID, principal: Principal = Depends(READ)) -> Response:
     """Rendered once and kept. Locally the response is the PDF (`application/pdf`); in AWS it is JSON with a
     presigned URL that expires."""
+    from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
+
     return pdf_response(pdfs.download(pdfs.reminder_pdf(principal.tenant_id, id)))

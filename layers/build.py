@@ -1,0 +1,50 @@
+"""Builds a dependency layer for Lambda (arm64, Python 3.13): `sam build` runs it through layers/Makefile, and
+bench/package_size.py runs the same code, so the sizes it reports are what is deployed.
+
+    python layers/build.py dependencies|pdf ARTIFACTS_DIR
+
+- Installs the layer's requirements.txt for the target platform into ARTIFACTS_DIR/python.
+- Removes what the Lambda Python runtime already provides (boto3, botocore and their dependencies), which
+  PynamoDB and the X-Ray SDK pull in: the runtime's copy is the one used (its version is pinned in
+  pyproject.toml for the tests).
+- The pdf layer also gets the fonts (layers/pdf/ledgerline_fonts, OFL, with their licences).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PLATFORM = ["--platform", "manylinux2014_aarch64", "--python-version", "3.13", "--implementation", "cp",
+            "--only-binary=:all:"]
+# In the Lambda Python runtime (/var/runtime): the AWS SDK and what it needs.
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "python_dateutil", "six", "urllib3")
+# Template resource → layer folder
+LAYERS = {"DependenciesLayer": "dependencies", "PdfLayer": "pdf"}
+
+
+def _runtime_provided(entry: Path) -> bool:
+    name = entry.name.removesuffix(".py")
+    if name.endswith(".dist-info"):
+        name = name.split("-")[0].lower()
+    return name in RUNTIME_PROVIDED
+
+
+def build(layer: str, artifacts: Path) -> Path:
+    target = artifacts / "python"
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *PLATFORM,
+                    "--target", str(target), "-r", str(HERE / layer / "requirements.txt")], check=True)
+    for entry in list(target.iterdir()):
+        if _runtime_provided(entry) or entry.name == "bin":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    if layer == "pdf":
+        shutil.copytree(HERE / "pdf" / "ledgerline_fonts", target / "ledgerline_fonts", dirs_exist_ok=True)
+    return target
+
+
+if __name__ == "__main__":
+    build(sys.argv[1], Path(sys.argv[2]))
