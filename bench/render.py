@@ -60,22 +60,18 @@ def _cold_start(results: dict[str, Any]) -> list[str]:
 
 
 def _latency(results: dict[str, Any]) -> list[str]:
-    what = {"create draft": "one BatchGetItem of tenant, customer and tax code (and the default sales account), "
-                            "writes the draft and its event in one transaction",
-            "post": "one BatchGetItem of tenant, invoice, number series and the Idempotency-Key's record, "
-                    "one transaction with the key's record",
-            "receipt": "one BatchGetItem of tenant, customer, bank account, invoice and the Idempotency-Key's record, "
-                       "one transaction that pays the invoice and keeps the key's record",
-            "read": "one GetItem", "list": "one Query on the invoices index",
-            "trial balance": "the tenant, the chart and three bucket queries"}
-    rows = [[name, r["route"], r["p50_ms"], r["p99_ms"], r["samples"], what.get(name, "")]
-            for name, r in results.items()]
+    rows = [[r["function"], route, r["p50_ms"], r["p99_ms"], r["samples"]] for route, r in results.items()]
     return ["## 2. Warm latency per endpoint", "",
-            "The Lambda handler of each route is invoked in process with the API Gateway event of events/api/, over "
-            "and over after five warm-up calls: p50 is the median invocation, p99 the 99th percentile. "
-            "Each invocation is the whole path, Mangum, FastAPI, the use case and DynamoDB Local over HTTP on the "
-            "same two cores, so these are upper bounds for DynamoDB's single-digit-millisecond calls in AWS.", "",
-            *_table(["operation", "route", "p50 ms", "p99 ms", "samples", "what it does"], rows)]
+            "Every HTTP function's Lambda handler is invoked in process with API Gateway proxy events (those of "
+            "events/api/ where one exists, else the same shape built by bench/latency.py), with the authorizer's "
+            "result in the request context as API Gateway passes it from its cache: p50 is the median invocation, "
+            "p99 the 99th percentile. Creating and money-moving routes are timed one after the other (each on a "
+            "fresh object, with a new Idempotency-Key where the route takes one); reads are interleaved round by "
+            "round after five warm-up calls each, so a slow moment of the machine spreads over all of them. Each "
+            "invocation is the whole path, Mangum, FastAPI, the use case and DynamoDB Local over HTTP on the same "
+            "two cores, so these are upper bounds for DynamoDB's single-digit-millisecond calls in AWS; section 3 "
+            "has each money-moving request's round trips.", "",
+            *_table(["function", "route", "p50 ms", "p99 ms", "samples"], rows)]
 
 
 def _cost(results: dict[str, Any]) -> list[str]:

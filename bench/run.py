@@ -71,8 +71,8 @@ def main() -> None:
                                                      cold_start.process_env(database.endpoint, TABLE),
                                                      runs=3 if q else 5),
             "dynamodb_cost": lambda: cost.measure(Ledger("Cost Pty Ltd")),
-            "latency": lambda: latency.measure(Ledger("Latency Pty Ltd"), samples=40 if q else 300,
-                                               writes=20 if q else 150),
+            "latency": lambda: latency.measure(Ledger("Latency Pty Ltd"), samples=40 if q else 150,
+                                               writes=20 if q else 100),
             "throughput": lambda: throughput.measure(runs=1 if q else 3, postings=64 if q else 240,
                                                      bulk_invoices=100 if q else 1_000),
             "pdf": lambda: pdf_figures.measure() if pdf_figures.available()

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # Documents (PDFs): the private S3 bucket in AWS; unset locally, where they go to <data_dir>/documents.
     documents_bucket: str | None = None
     document_link_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600)  # presigned URL lifetime
+    # In AWS, the API functions with a `GET …/pdf` route carry no PDF stack: a document not rendered yet is
+    # rendered by this function (a synchronous Invoke). Unset locally, where the API renders in process.
+    pdf_renderer_function: str | None = None
     # The local runtime runs the reminders job for today when `ledgerline dev` starts.
     local_reminders_on_start: bool = True
 

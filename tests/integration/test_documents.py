@@ -188,3 +188,65 @@ def test_an_invoice_without_a_supply_date_shows_null_and_keeps_it_through_edits(
     assert kept["supply_date"] == "2026-02-01"
     bad = books.call("PATCH", f"/v1/invoices/{draft['id']}", {"supply_date": "2026-13-01"}, expect=422).json()
     assert bad["error"]["param"] == "supply_date"
+
+
+# ------------------------------------------------ in AWS the API functions carry no PDF stack (issue 13)
+
+
+class RendererFunction:
+    """Stands in for AWS Lambda's Invoke of the PDF renderer function (Lambda has no local equivalent that
+    runs without containers): the renderer function's real handler, in this process, with the payload and
+    answer as Lambda passes them."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+
+    def invoke(self, *, FunctionName: str, InvocationType: str, Payload: bytes) -> dict:  # noqa: N803 - boto3's names
+        assert FunctionName == "ledgerline-PdfRendererFunction" and InvocationType == "RequestResponse"
+        request = json.loads(Payload)
+        self.requests.append(request)
+        answer = handler("pdf_renderer")(request, LambdaContext())
+        return {"StatusCode": 200, "Payload": BytesIO(json.dumps(answer).encode())}
+
+
+@pytest.fixture
+def renderer_function(monkeypatch) -> Iterator[RendererFunction]:
+    from ledgerline.pdf import renderer_function as remote
+    from ledgerline.settings import configure, get_settings
+
+    before = get_settings().pdf_renderer_function
+    function = RendererFunction()
+    monkeypatch.setattr(remote, "lambda_client", lambda: function)
+    configure(pdf_renderer_function="ledgerline-PdfRendererFunction")
+    yield function
+    configure(pdf_renderer_function=before)
+
+
+def test_in_aws_a_pdf_not_made_yet_is_rendered_by_the_renderer_function_and_then_kept(books: Books, s3_store,
+                                                                                      renderer_function):
+    invoice = books.posted(books.customer())  # no bus here: nothing rendered it yet
+    key_id = find_by_digest(digest(books.headers["Authorization"].split()[1])).id
+    event = load_event("api/get_invoice_pdf.json", tenant_id=books.tenant_id, key_id=key_id,
+                       invoice_id=invoice["id"])
+    response = handler("invoices")(event, LambdaContext())
+    assert response["statusCode"] == 200, response["body"]
+    # The invoices function asked the renderer function for exactly this document, once
+    assert renderer_function.requests == [{"render": {"tenant_id": books.tenant_id, "kind": "invoice",
+                                                      "id": invoice["id"]}}]
+    body = json.loads(response["body"])
+    key = f"{books.tenant_id}/invoice/{invoice['id']}/{body['sha256']}.pdf"
+    assert key in body["url"] and invoice["number"] in text_of(
+        s3_store.client.get_object(Bucket="ledgerline-documents", Key=key)["Body"].read())[1]
+    # Asked again (or rendered by the bus meanwhile), the kept file answers: no second render
+    again = handler("invoices")(load_event("api/get_invoice_pdf.json", tenant_id=books.tenant_id, key_id=key_id,
+                                           invoice_id=invoice["id"]), LambdaContext())
+    assert json.loads(again["body"])["sha256"] == body["sha256"] and len(renderer_function.requests) == 1
+
+
+def test_a_render_request_for_a_withdrawn_or_unknown_document_renders_nothing(books: Books, store):
+    answer = handler("pdf_renderer")({"render": {"tenant_id": books.tenant_id, "kind": "reminder",
+                                                 "id": "rem_01K0000000000000000000000"}}, LambdaContext())
+    assert answer == {"rendered": False, "reason": "not_found"} and store.objects == {}
+    answer = handler("pdf_renderer")({"render": {"tenant_id": books.tenant_id, "kind": "quote", "id": "x"}},
+                                     LambdaContext())
+    assert answer["rendered"] is False and store.objects == {}

@@ -10,8 +10,9 @@ from tests.conftest import ROOT
 
 RESOURCES = load_template()["Resources"]
 FUNCTIONS = {name: r for name, r in RESOURCES.items() if r.get("Type") == "AWS::Serverless::Function"}
-# Functions whose code renders PDFs: the bus consumer, and the API functions with a `GET …/pdf` route
-RENDERING = {"PdfRendererFunction", "InvoicesFunction", "CreditNotesFunction", "RemindersFunction"}
+# The one function that renders PDFs: the bus consumer, which the API functions with a `GET …/pdf` route
+# invoke for a PDF not made yet (they carry no PDF stack)
+RENDERING = {"PdfRendererFunction"}
 
 
 def own_layers(function: str) -> set[str]:
@@ -30,12 +31,19 @@ def test_every_function_gets_the_shared_and_dependencies_layers_and_only_rendere
     assert all(own_layers(name) <= {"PdfLayer"} for name in FUNCTIONS)
 
 
-def test_the_functions_with_the_pdf_layer_are_those_whose_code_renders():
+def test_the_api_functions_with_a_pdf_route_invoke_the_renderer_and_only_read_the_bucket():
     routers = ROOT / "shared" / "ledgerline" / "api" / "routers"
-    renders = {name for name, r in FUNCTIONS.items() if r["Properties"]["Handler"] == "app.handler"
+    serving = {name for name, r in FUNCTIONS.items() if r["Properties"]["Handler"] == "app.handler"
                and (router := routers / (r["Properties"]["CodeUri"].split("/")[1] + ".py")).exists()
                and "pdfs" in router.read_text()}
-    assert renders | {"PdfRendererFunction"} == RENDERING
+    assert serving == {"InvoicesFunction", "CreditNotesFunction", "RemindersFunction"}
+    for name in serving:
+        properties = FUNCTIONS[name]["Properties"]
+        assert properties["Environment"]["Variables"]["LEDGERLINE_PDF_RENDERER_FUNCTION"] == {
+            "!Ref": "PdfRendererFunction"}
+        assert {"LambdaInvokePolicy": {"FunctionName": {"!Ref": "PdfRendererFunction"}}} in properties["Policies"]
+        s3 = [p["Statement"][0] for p in properties["Policies"] if "Statement" in p]
+        assert [statement["Action"] for statement in s3] == [["s3:GetObject"]]  # the renderer writes
 
 
 def test_dependency_layers_are_built_by_layers_build_py_for_arm64():

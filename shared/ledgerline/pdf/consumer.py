@@ -1,14 +1,17 @@
 """The PDF renderer: a consumer of bus events (the event each kind with a PDF renders on, domain/kinds.KINDS:
-`invoice.posted`, `credit_note.posted`, `reminder.created`).
+`invoice.posted`, `credit_note.posted`, `reminder.created`), and the renderer the API functions invoke.
 
 Given an EventBridge event whose detail is an outbox event, render the document's PDF and record it.
 Delivering the same event again (EventBridge retries, a replay, the local relay) finds the file already
-recorded and does nothing.
+recorded and does nothing. Given `{"render": {"tenant_id", "kind", "id"}}` (a synchronous Invoke by an API
+function, whose `GET …/pdf` found no PDF yet: those functions carry no PDF stack), do the same for that
+document.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from ledgerline.domain.errors import NotFound
@@ -19,9 +22,9 @@ from ledgerline.store.files import DocumentFile
 
 # Each kind with a PDF → its renderer (services/pdfs.py).
 RENDERERS: dict[str, Callable[[str, str], DocumentFile]] = {
-    "invoice": pdfs.invoice_pdf,
-    "credit_note": pdfs.credit_note_pdf,
-    "reminder": pdfs.reminder_pdf,
+    "invoice": partial(pdfs.invoice_pdf, in_process=True),
+    "credit_note": partial(pdfs.credit_note_pdf, in_process=True),
+    "reminder": partial(pdfs.reminder_pdf, in_process=True),
 }
 
 # What this consumer handles: {event type: handler}, derived from the registry (a kind's `pdf_on`).
@@ -31,12 +34,27 @@ HANDLERS: dict[EventType, Callable[[str, str], DocumentFile]] = {
 
 
 def on_bus_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    if "render" in event:
+        return on_render_request(event["render"])
     detail = event["detail"]
     kind = event.get("detail-type") or detail.get("type")
     tenant_id, object_id = detail["tenant_id"], detail["object_id"]
     handler = HANDLERS.get(kind)
     if handler is None:
         return {"rendered": False, "reason": f"not rendered on {kind}"}
+    return _render(handler, kind, tenant_id, object_id)
+
+
+def on_render_request(request: dict[str, Any]) -> dict[str, Any]:
+    """An API function's synchronous request to render one document (`pdf/renderer_function.py`)."""
+    handler = RENDERERS.get(request.get("kind", ""))
+    if handler is None:
+        return {"rendered": False, "reason": f"no PDF for kind {request.get('kind')!r}"}
+    return _render(handler, request["kind"], request["tenant_id"], request["id"])
+
+
+def _render(handler: Callable[[str, str], DocumentFile], kind: str, tenant_id: str, object_id: str
+            ) -> dict[str, Any]:
     try:
         file = handler(tenant_id, object_id)
     except NotFound:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from ledgerline.clock import utc_now
 from ledgerline.domain.documents import InvalidState, InvoiceStatus
+from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.pdf import views
@@ -49,7 +50,7 @@ class Download:
     content: bytes | None
 
 
-def invoice_pdf(tenant_id: str, invoice_id: str) -> DocumentFile:
+def invoice_pdf(tenant_id: str, invoice_id: str, *, in_process: bool = False) -> DocumentFile:
     uow = open_unit(tenant_id)
     uow.prefetch([(Invoice, invoice_id)])
     invoice = uow.load(Invoice, invoice_id)
@@ -57,23 +58,23 @@ def invoice_pdf(tenant_id: str, invoice_id: str) -> DocumentFile:
         raise InvalidState("A draft invoice has no PDF: post it first (drafts can still change)", param="status",
                            code="document_not_posted")
     return _ensure(uow, invoice, "invoice", invoice.number, invoice.customer_id,
-                   lambda tenant, party: views.invoice_document(tenant, invoice, party))
+                   lambda tenant, party: views.invoice_document(tenant, invoice, party), in_process)
 
 
-def credit_note_pdf(tenant_id: str, note_id: str) -> DocumentFile:
+def credit_note_pdf(tenant_id: str, note_id: str, *, in_process: bool = False) -> DocumentFile:
     uow = open_unit(tenant_id)
     uow.prefetch([(CreditNote, note_id)])
     note = uow.load(CreditNote, note_id)
     return _ensure(uow, note, "credit_note", note.number, note.customer_id,
-                   lambda tenant, party: views.credit_note_document(tenant, note, party))
+                   lambda tenant, party: views.credit_note_document(tenant, note, party), in_process)
 
 
-def reminder_pdf(tenant_id: str, reminder_id: str) -> DocumentFile:
+def reminder_pdf(tenant_id: str, reminder_id: str, *, in_process: bool = False) -> DocumentFile:
     uow = open_unit(tenant_id)
     reminder = uow.find_reminder(reminder_id)
     number = f"{reminder.invoice_number}-reminder-{reminder.level}"
     return _ensure(uow, reminder, "reminder", number, reminder.customer_id,
-                   lambda tenant, party: views.reminder_document(tenant, reminder, party))
+                   lambda tenant, party: views.reminder_document(tenant, reminder, party), in_process)
 
 
 def download(file: DocumentFile) -> Download:
@@ -87,12 +88,17 @@ def download(file: DocumentFile) -> Download:
 
 
 def _ensure(uow: UnitOfWork, document: TenantRecord, kind: str, number: str | None, customer_id: str | None,
-            build: Callable[[Tenant, Party | None], PdfDocument]) -> DocumentFile:
+            build: Callable[[Tenant, Party | None], PdfDocument], in_process: bool) -> DocumentFile:
+    """The document's recorded PDF; rendered and recorded first if there is none. `in_process`: render here
+    (the renderer function); otherwise an API function in AWS has the renderer function render it."""
     tenant_id = uow.tenant_id
     file_key = DocumentFile.of(document, document.id)
     existing = uow.find_at(DocumentFile, file_key)
     if existing is not None:
         return existing
+    renderer = get_settings().pdf_renderer_function
+    if renderer and not in_process:
+        return _rendered_by(renderer, tenant_id, kind, document.id, file_key)
     uow.prefetch([(Party, customer_id)] if customer_id else [])  # with the tenant, unless it was read already
     customer = uow.find(Party, customer_id) if customer_id else None
     data = _render(build(uow.tenant(), customer))
@@ -126,6 +132,18 @@ def _ensure(uow: UnitOfWork, document: TenantRecord, kind: str, number: str | No
         if winner is None:
             raise
         return winner
+    return file
+
+
+def _rendered_by(function: str, tenant_id: str, kind: str, document_id: str,
+                 file_key: tuple[str, str]) -> DocumentFile:
+    """Render in the renderer function (which records the file, as the bus-driven render does) and read it."""
+    from ledgerline.pdf.renderer_function import render_in_renderer
+
+    render_in_renderer(function, tenant_id, kind, document_id)
+    file = open_unit(tenant_id).find_at(DocumentFile, file_key)
+    if file is None:  # the renderer found the document gone (a reminder withdrawn meanwhile)
+        raise NotFound(f"No such {kind.replace('_', ' ')}: '{document_id}'", param="id")
     return file
 
 
