@@ -94,6 +94,30 @@ def _sample(module: str, event: dict[str, Any], env: dict[str, str]) -> dict[str
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def import_profile(module: str, env: dict[str, str]) -> dict[str, Any]:
+    """What importing `module` executes, by `python -X importtime` in a fresh process: every module with its
+    own ("self") time, in microseconds."""
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=False, timeout=120)
+    if out.returncode != 0:
+        raise RuntimeError(f"importing {module} failed:\n{out.stderr[-2000:]}")
+    modules: dict[str, int] = {}
+    for line in out.stderr.splitlines():
+        if line.startswith("import time:") and "self [us]" not in line:
+            own, _, name = line.removeprefix("import time:").split("|", 2)
+            modules[name.strip()] = modules.get(name.strip(), 0) + int(own)
+    return modules
+
+
+def beyond_baseline(module: str, baseline: dict[str, int], env: dict[str, str]) -> dict[str, Any]:
+    """The imports of a function that the baseline does not make: the project's own modules (count and time)
+    and other packages' modules (time)."""
+    extra = {name: us for name, us in import_profile(module, env).items() if name not in baseline}
+    own = {name: us for name, us in extra.items() if name.split(".")[0] in ("ledgerline", "functions")}
+    return {"own_modules": len(own), "own_import_ms": round(sum(own.values()) / 1000, 1),
+            "other_import_ms": round((sum(extra.values()) - sum(own.values())) / 1000, 1)}
+
+
 def measure(tenant_id: str, object_id: str, secret: str, env: dict[str, str], runs: int = 5) -> dict[str, Any]:
     """Median import and import + first request per function; rounds interleave every function."""
     found = cases(tenant_id, object_id, secret)
@@ -109,4 +133,9 @@ def measure(tenant_id: str, object_id: str, secret: str, env: dict[str, str], ru
     base = results["baseline (FastAPI + Mangum + PynamoDB, one GetItem)"]["total_ms"]
     for figures in results.values():
         figures["ratio_to_baseline"] = round(figures["total_ms"] / base, 2)
+    # what each function imports beyond the baseline (one -X importtime run each: where the difference is)
+    baseline = import_profile(BASELINE, env)
+    for name, (module, _) in found.items():
+        if module != BASELINE:
+            results[name].update(beyond_baseline(module, baseline, env))
     return results
