@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, ValidationInfo, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from ledgerline.domain.documents import effective_status
 from ledgerline.domain.money import MAX_AMOUNT, round_money, with_minor_units
@@ -69,7 +69,11 @@ def _lines_or_positions(model: Any, *, required: bool) -> None:
         raise ValueError("send either lines or positions")
     if required and model.lines is None and model.positions is None:
         raise ValueError("send lines or positions")
-    check_tree(model.positions)
+
+
+def _tree(positions: Any) -> Any:
+    check_tree(positions)
+    return positions
 
 
 Amount = Annotated[decimal_input(whole=16, decimals=4, example="110.00", gt=0, le=MAX_AMOUNT),
@@ -121,6 +125,7 @@ class InvoiceCreate(Input):
     prices_include_tax: StrictBool | None = Field(None, description="Defaults to the tenant setting")
     lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
     positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
     allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
     charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
 
@@ -143,6 +148,7 @@ class InvoiceUpdate(Input):
     prices_include_tax: StrictBool = None  # type: ignore[assignment]
     lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
     positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
     allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
     charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
 
@@ -314,6 +320,7 @@ class CreditNoteCreate(Input):
         None, description="Credit this net amount on the invoice's first line's account and tax code"
     )
     positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
     allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
     charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
 
