@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, model_validator
 
-from ledgerline.domain.money import MAX_AMOUNT, round_money, with_minor_units
+from ledgerline.domain.money import MAX_AMOUNT, round_money
 from ledgerline.schemas.common import DecimalOut, Input, Output, Text, decimal_input
 
 MAX_POSITIONS = 200  # every position of a document, nested ones included
@@ -135,19 +135,13 @@ def check_tree(positions: list[Any] | None) -> None:
 
 
 class PositionOut(Output):
-    """One position as priced. Items carry the fields of a line; subtotals, discounts and groups `amount`
-    (the subtotal, the discount taken off, the group's items less its discounts); groups their `positions`."""
+    """One position as priced. An item shows `line`, the index of its line in the document's `lines` (which
+    carry its fields and amounts: not repeated, so a document of many long lines stays within the item and
+    event size limits); subtotals, discounts and groups show `amount` (the subtotal, the discount taken off,
+    the group's items less its discounts); groups their `positions`."""
 
     type: Literal["item", "text", "subtotal", "discount", "group", "page_break"]
-    item_id: str | None = None
-    description: str | None = None
-    quantity: DecimalOut | None = None
-    unit_price: DecimalOut | None = None
-    account_id: str | None = None
-    tax_code_id: str | None = None
-    tax_rate: DecimalOut | None = None
-    net_amount: DecimalOut | None = None
-    tax_amount: DecimalOut | None = None
+    line: int | None = Field(None, description="item: the index of its line in `lines`")
     text: str | None = None
     label: str | None = None
     percent: DecimalOut | None = None
@@ -158,12 +152,8 @@ class PositionOut(Output):
     positions: list[PositionOut] | None = None
 
     def scaled(self, currency: str) -> PositionOut:
-        for name in ("net_amount", "tax_amount", "amount"):
-            value = getattr(self, name)
-            if value is not None:
-                setattr(self, name, round_money(value, currency))
-        if self.unit_price is not None:
-            self.unit_price = with_minor_units(self.unit_price, currency)
+        if self.amount is not None:
+            self.amount = round_money(self.amount, currency)
         for child in self.positions or []:
             child.scaled(currency)
         return self
@@ -187,8 +177,5 @@ class AllowanceChargeOut(Output):
 
 
 def positions_of_lines(lines: list[Any]) -> list[PositionOut]:
-    """A document stored before positions: each line is an item position."""
-    return [PositionOut(type="item", item_id=line.item_id, description=line.description, quantity=line.quantity,
-                        unit_price=line.unit_price, account_id=line.account_id, tax_code_id=line.tax_code_id,
-                        tax_rate=line.tax_rate, net_amount=line.net_amount, tax_amount=line.tax_amount,
-                        amount=line.amount) for line in lines]
+    """A document stored before positions (or made of lines): each line is an item position."""
+    return [PositionOut(type="item", line=index) for index in range(len(lines))]

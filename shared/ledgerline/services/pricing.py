@@ -236,7 +236,7 @@ def price_lines(
     ]
     document = PricedDocument(lines, breakdown, totals)
     if tree is not None:
-        document.positions = _shown_positions(tree, iter(lines), iter(totals.positions))
+        document.positions = _shown_positions(tree, iter(range(len(lines))), iter(totals.positions))
         shown = totals.allowances_charges[len(totals.allowances_charges) - len(document_level):]
         document.allowances = [_shown_allowance(request, amounts)
                                for (request, ac), amounts in zip(document_level, shown, strict=True) if not ac.charge]
@@ -317,17 +317,13 @@ def _text(value: Any) -> str | None:
 
 
 def _shown_positions(tree: list[dict[str, Any]], lines: Any, amounts: Any) -> list[dict[str, Any]]:
-    """The positions as stored and shown (schemas/positions.PositionOut), pre-order like `Totals.positions`."""
+    """The positions as stored and shown (schemas/positions.PositionOut), pre-order like `Totals.positions`;
+    an item names its line's index (`lines` yields them)."""
     shown: list[dict[str, Any]] = []
     for request in tree:
         kind, amount = request["type"], next(amounts).amount
         if kind == "item":
-            line = next(lines)
-            shown.append({"type": "item", "item_id": line.item_id, "description": line.description,
-                          "quantity": _text(line.quantity), "unit_price": _text(line.unit_price),
-                          "account_id": line.account_id, "tax_code_id": line.tax_code_id,
-                          "tax_rate": _text(line.tax_rate), "net_amount": _text(line.net_amount),
-                          "tax_amount": _text(line.tax_amount), "amount": _text(line.amount)})
+            shown.append({"type": "item", "line": next(lines)})
         elif kind == "text":
             shown.append({"type": "text", "text": request.get("text")})
         elif kind == "subtotal":
@@ -353,18 +349,16 @@ def _shown_allowance(request: dict[str, Any], amounts: Any) -> dict[str, Any]:
 def requested_positions(document: Any) -> dict[str, Any]:
     """A priced document's positions (or lines), allowances and charges as a request would send them: what a
     PATCH keeps and a copy repeats."""
-    def item(source: Any) -> dict[str, Any]:
-        get = source.get if isinstance(source, dict) else lambda name: getattr(source, name)
-        return {"item_id": get("item_id"), "description": get("description"), "quantity": Decimal(get("quantity")),
-                "unit_price": Decimal(get("unit_price")), "account_id": get("account_id"),
-                "tax_code_id": get("tax_code_id")}
+    def item(line: Any) -> dict[str, Any]:
+        return {"item_id": line.item_id, "description": line.description, "quantity": line.quantity,
+                "unit_price": line.unit_price, "account_id": line.account_id, "tax_code_id": line.tax_code_id}
 
     def back(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
         requests: list[dict[str, Any]] = []
         for position in shown:
             kind = position["type"]
             if kind == "item":
-                requests.append({"type": "item", **item(position)})
+                requests.append({"type": "item", **item(document.lines[position["line"]])})
             elif kind == "discount":
                 percent = position.get("percent")
                 requests.append({"type": "discount", "reason": position.get("reason"),

@@ -53,7 +53,8 @@ def test_every_position_type_prices_the_invoice_exactly(books):
     assert [p["type"] for p in invoice["positions"]] == ["item", "text", "group", "subtotal", "discount",
                                                           "page_break", "item"]
     group = invoice["positions"][2]
-    assert (group["amount"], [p["amount"] for p in group["positions"]]) == ("450.00", ["329.99", "200.00", "50.00"])
+    assert (group["amount"], [p.get("line") or p["amount"] for p in group["positions"]]) == ("450.00", [1, 2, "50.00"])
+    assert [line["net_amount"] for line in invoice["lines"]] == ["1000.00", "300.00", "200.00", "50.00"]
     assert invoice["positions"][3]["amount"] == "1500.00"
     assert invoice["positions"][4]["amount"] == "100.00"
     assert [line["description"] for line in invoice["lines"]] == ["Consulting", "Router", "Manual", "Travel"]
@@ -80,8 +81,8 @@ def test_lines_keep_working_and_show_as_item_positions(books):
         {"description": "Work", "quantity": "10", "unit_price": "125", "account_id": books.accounts["4000"],
          "tax_code_id": books.tax_codes["GST10"]}]})
     assert invoice["total"] == "1375.00"
-    assert invoice["positions"] == [{**invoice["lines"][0], "type": "item", "text": None, "label": None,
-                                     "percent": None, "reason": None, "applies_to": None, "title": None,
+    assert invoice["positions"] == [{"type": "item", "line": 0, "text": None, "label": None, "percent": None,
+                                     "reason": None, "applies_to": None, "title": None, "amount": None,
                                      "positions": None}]
     assert (invoice["allowances"], invoice["charges"]) == ([], [])
 
