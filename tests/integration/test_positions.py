@@ -86,3 +86,12 @@ def test_copy_makes_a_new_draft_once_per_idempotency_key(books):
         source["positions"], source["allowances"], source["charges"], source["total"])
     assert books.events().count("invoice.created") == 2  # the source and one copy
     books.call("POST", "/v1/invoices/inv_unknown/copy", expect=404)
+
+
+def test_a_patch_with_null_positions_or_lines_is_a_422_and_changes_nothing(books):
+    customer = books.customer()
+    draft = books.post("/v1/invoices", body(books, customer))
+    for field in ("positions", "lines", "allowances", "charges"):
+        error = books.call("PATCH", f"/v1/invoices/{draft['id']}", {field: None}, expect=422).json()["error"]
+        assert error["param"] == field
+    assert books.invoice(draft["id"]) == draft

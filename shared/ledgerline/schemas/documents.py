@@ -161,6 +161,9 @@ class InvoiceUpdate(Input):
         """What the PATCH changes: the fields it sets; a line's unset fields take their defaults, as on create.
         `lines` and `positions` replace each other."""
         changes = self.model_dump(exclude_unset=True)
+        for name in ("lines", "positions", "allowances", "charges"):  # null: unchanged
+            if changes.get(name, ...) is None:
+                del changes[name]
         if self.lines is not None:
             changes["lines"] = [line.model_dump() for line in self.lines]
             changes["positions"] = None
