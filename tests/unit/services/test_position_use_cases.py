@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledgerline.domain.errors import ValidationFailed
 from ledgerline.schemas.documents import CreditNoteCreate, InvoiceCreate, InvoiceUpdate
@@ -151,3 +153,73 @@ def test_a_credit_note_with_positions_reverses_revenue_net_of_its_discount(books
     assert [p["type"] for p in note["positions"]] == ["item", "discount"]
     assert books.balances() == {"1100": D("1361.08"), "4000": D("-854.38"), "4100": D("-398.12"),
                                 "2200": D("-108.58")}
+
+
+# ------------------------------------------------------------------------------- any tree posts balanced
+
+def _tree(draw, depth: int) -> list[dict]:
+    level = [draw(st.sampled_from(["item", "item", "text", "subtotal", "discount", "group", "page_break"]))
+             for _ in range(draw(st.integers(0, 4)))]
+    positions: list[dict] = [{"type": "item"}]
+    for kind in level:
+        if kind == "group" and depth >= 2:
+            kind = "item"
+        if kind == "item":
+            positions.append({"type": "item"})
+        elif kind == "text":
+            positions.append({"type": "text", "text": "t"})
+        elif kind == "subtotal":
+            positions.append({"type": "subtotal"})
+        elif kind == "discount":
+            positions.append({"type": "discount", "applies_to": draw(st.sampled_from(["above", "all"])),
+                              **({"percent": str(draw(st.decimals(0, 100, places=1)))} if draw(st.booleans())
+                                 else {"amount": str(draw(st.decimals(D("0.01"), D("9"), places=2)))})})
+        elif kind == "group":
+            positions.append({"type": "group", "title": "g", "positions": _tree(draw, depth + 1)})
+        else:
+            positions.append({"type": "page_break"})
+    return positions
+
+
+@st.composite
+def trees(draw) -> list[dict]:
+    return _tree(draw, 0)
+
+
+def _priced(positions: list[dict], books, draw) -> list[dict]:
+    for position in positions:
+        if position["type"] == "item":
+            position.update(quantity=str(draw(st.integers(1, 9))),
+                            unit_price=str(draw(st.decimals(D("10"), D("999"), places=2))),
+                            account_id=books.accounts[draw(st.sampled_from(["4000", "4100"]))],
+                            tax_code_id=books.tax_codes[draw(st.sampled_from(["GST10", "GSTFREE"]))])
+        elif position["type"] == "group":
+            _priced(position["positions"], books, draw)
+    return positions
+
+
+@settings(max_examples=30, deadline=None)
+@given(tree=trees(), data=st.data(), charge=st.decimals(D("0"), D("20"), places=2))
+def test_any_position_tree_posts_a_balanced_entry_crediting_revenue_and_tax_exactly(tree, data, charge):
+    from hypothesis import assume
+
+    from tests.unit.services.conftest import fresh_books
+
+    with fresh_books() as books:
+        positions = _priced(tree, books, data.draw)
+        body = {"customer_id": books.customer_id, "positions": positions}
+        if charge:
+            body["charges"] = [{"amount": str(charge), "tax_code_id": positions[0]["tax_code_id"]}]
+        try:
+            invoice = create(books, body)
+        except ValidationFailed:
+            assume(False)  # a total below zero
+        posted = invoices.post(books.tenant_id, invoice["id"])
+        entry = books.table.load(JournalEntry, books.tenant_id, posted["journal_entry_id"])
+        lines = entry.journal_lines()
+        assert sum((line.debit for line in lines), D(0)) == sum((line.credit for line in lines), D(0))
+        balances = books.balances()
+        revenue = -(balances.get("4000", D(0)) + balances.get("4100", D(0)))
+        assert revenue == D(posted["subtotal"])
+        assert -balances.get("2200", D(0)) == D(posted["tax_total"])
+        assert balances["1100"] == D(posted["total"])
