@@ -13,6 +13,15 @@ A document is a sequence of positions:
   several tax categories is split over them in proportion to their nets, so it becomes one document-level
   allowance per category (EN 16931 BG-20 carries one category each).
 - `GroupPosition`: a title and nested positions.
+- `PageBreakPosition`: where the PDF starts a new page; it has no amount.
+
+A discount with `applies_to="above"` takes only the item nets above it in its level (nested groups
+included) instead of the whole level. A discount on no item, or of more than the nets it applies to, is a
+`PositionError` naming the position's path.
+
+Posting: `Totals.line_adjustments` is each item's signed share of the allowances and charges (discounts
+included), allocated over the items each one applies to in proportion to their nets (largest remainder,
+so the shares add up exactly to every allowance or charge); an item's revenue is its net plus its share.
 
 Document-level allowances and charges (`AllowanceCharge`, BG-20/BG-21) carry their own tax category.
 
@@ -72,6 +81,7 @@ class DiscountPosition:
     percent: Decimal | None = None
     amount: Decimal | None = None
     reason: str = ""
+    applies_to: str = "level"  # or "above": only the items above it in its level
 
     def __post_init__(self) -> None:
         if (self.percent is None) == (self.amount is None):
@@ -88,7 +98,20 @@ class GroupPosition:
     positions: tuple[Position, ...] = ()
 
 
-Position = ItemPosition | TextPosition | SubtotalPosition | DiscountPosition | GroupPosition
+@dataclass(frozen=True)
+class PageBreakPosition:
+    pass
+
+
+Position = ItemPosition | TextPosition | SubtotalPosition | DiscountPosition | GroupPosition | PageBreakPosition
+
+
+class PositionError(ValueError):
+    """A position that cannot be priced; `path` is its index at each level, `field` the field at fault."""
+
+    def __init__(self, path: tuple[int, ...], field: str, message: str) -> None:
+        super().__init__(message)
+        self.path, self.field, self.message = path, field, message
 
 
 @dataclass(frozen=True)
@@ -100,6 +123,7 @@ class AllowanceCharge:
     tax_rate: Decimal
     charge: bool = False
     reason: str = ""
+    items: tuple[int, ...] | None = None  # the item positions (depth-first indexes) it applies to; None: all
 
 
 # ----------------------------------------------------------------------------------- results
@@ -157,6 +181,7 @@ class Totals:
     line_total: Decimal = Decimal(0)  # BT-106
     allowance_total: Decimal = Decimal(0)  # BT-107, positive
     charge_total: Decimal = Decimal(0)  # BT-108
+    line_adjustments: list[Decimal] = field(default_factory=list)  # per item: its share of allowances/charges
 
 
 def cash_round(amount: Decimal, step: Decimal) -> Decimal:
@@ -178,8 +203,9 @@ def item_positions(positions: Sequence[Position]) -> Iterator[ItemPosition]:
 class _Walk:
     """One pass over the positions: item nets, discounts turned into per-category allowances, position amounts."""
 
-    def __init__(self, currency: str) -> None:
+    def __init__(self, currency: str, strict: bool = False) -> None:
         self.currency = currency
+        self.strict = strict
         self.q = quantum(currency)
         self.items: list[tuple[ItemPosition, Decimal]] = []
         self.allowances: list[AllowanceCharge] = []
@@ -190,7 +216,7 @@ class _Walk:
         first_item = len(self.items)
         since_subtotal = Decimal(0) * self.q
         discounts = Decimal(0) * self.q
-        pending: list[tuple[int, DiscountPosition]] = []
+        pending: list[tuple[int, DiscountPosition, int, tuple[int, ...]]] = []
         for index, position in enumerate(positions):
             here = (*path, index)
             if isinstance(position, ItemPosition):
@@ -200,11 +226,13 @@ class _Walk:
                 self.amounts.append(PositionAmount(here, "item", net))
             elif isinstance(position, TextPosition):
                 self.amounts.append(PositionAmount(here, "text", None))
+            elif isinstance(position, PageBreakPosition):
+                self.amounts.append(PositionAmount(here, "page_break", None))
             elif isinstance(position, SubtotalPosition):
                 self.amounts.append(PositionAmount(here, "subtotal", since_subtotal))
                 since_subtotal = Decimal(0) * self.q
             elif isinstance(position, DiscountPosition):
-                pending.append((len(self.amounts), position))
+                pending.append((len(self.amounts), position, len(self.items), here))
                 self.amounts.append(PositionAmount(here, "discount", None))  # filled once the level is known
             else:
                 slot = len(self.amounts)
@@ -213,40 +241,51 @@ class _Walk:
                 self.amounts[slot] = PositionAmount(here, "group", nets - inner_discounts)
                 since_subtotal += nets
                 discounts += inner_discounts
-        scope = self.items[first_item:]
-        nets = sum((net for _, net in scope), Decimal(0) * self.q)
-        for slot, discount in pending:
-            amount = self._discount(discount, scope, nets)
+        nets = sum((net for _, net in self.items[first_item:]), Decimal(0) * self.q)
+        for slot, discount, before, here in pending:
+            last = before if discount.applies_to == "above" else len(self.items)
+            scope = list(range(first_item, last))
+            amount = self._discount(discount, scope, here)
             self.amounts[slot] = PositionAmount(self.amounts[slot].path, "discount", amount)
             discounts += amount
         return nets, discounts
 
-    def _discount(self, discount: DiscountPosition, scope: list[tuple[ItemPosition, Decimal]],
-                  nets: Decimal) -> Decimal:
+    def _discount(self, discount: DiscountPosition, scope: list[int], here: tuple[int, ...]) -> Decimal:
+        nets = sum((self.items[i][1] for i in scope), Decimal(0) * self.q)
+        if not scope:
+            if self.strict:
+                raise PositionError(here, "applies_to", "a discount applies to at least one item position")
+            return Decimal(0) * self.q
         if discount.percent is not None:
             amount = round_money(nets * discount.percent / HUNDRED, self.currency)
+            if self.strict and nets < 0:
+                raise PositionError(here, "percent", "a discount applies to item positions worth more than zero")
         else:
             amount = round_money(discount.amount or Decimal(0), self.currency)
-        by_category: dict[str | None, tuple[Decimal, Decimal]] = {}
-        for item, net in scope:
-            rate, base = by_category.get(item.tax_code_id, (item.tax_rate, Decimal(0)))
-            by_category[item.tax_code_id] = (rate, base + net)
-        if not by_category:  # a discount on nothing
-            return Decimal(0) * self.q
+            if self.strict and amount > nets:
+                raise PositionError(here, "amount", f"the discount is more than the {nets} it applies to")
+        by_category: dict[str | None, tuple[Decimal, Decimal, list[int]]] = {}
+        for index in scope:
+            item, net = self.items[index]
+            rate, base, members = by_category.get(item.tax_code_id, (item.tax_rate, Decimal(0), []))
+            by_category[item.tax_code_id] = (rate, base + net, [*members, index])
         codes = list(by_category)
         parts = allocate(amount, [by_category[c][1] for c in codes], self.q)
         for code, part in zip(codes, parts, strict=True):
             if part:
-                self.allowances.append(AllowanceCharge(part, code, by_category[code][0], reason=discount.reason))
+                rate, _, members = by_category[code]
+                self.allowances.append(AllowanceCharge(part, code, rate, reason=discount.reason, items=tuple(members)))
         return amount
 
 
 def compute_totals(positions: Sequence[Position], currency: str, *, prices_include_tax: bool = False,
-                   cash_rounding: bool = False, allowances_charges: Sequence[AllowanceCharge] = ()) -> Totals:
-    """The totals of a priced document (see the module's docstring)."""
+                   cash_rounding: bool = False, allowances_charges: Sequence[AllowanceCharge] = (),
+                   strict: bool = False) -> Totals:
+    """The totals of a priced document (see the module's docstring). `strict`: a discount on no item or of
+    more than it applies to is a `PositionError` (else it is taken as it is, or as zero on nothing)."""
     q = quantum(currency)
     zero = Decimal(0) * q
-    walk = _Walk(currency)
+    walk = _Walk(currency, strict)
     walk.level(positions, ())
     document_level = [*walk.allowances, *allowances_charges]
     # Signed amounts per contribution: item nets, − allowances, + charges (all rounded to the minor unit).
@@ -303,5 +342,13 @@ def compute_totals(positions: Sequence[Position], currency: str, *, prices_inclu
     step = CASH_ROUNDING_STEPS.get(currency)
     if cash_rounding and step is not None:
         total = cash_round(exact_total, step)
+    adjustments = [zero for _ in lines]
+    for ac, amounts in zip(document_level, acs, strict=True):
+        members = list(range(len(lines))) if ac.items is None else list(ac.items)
+        if not members:
+            continue
+        for index, part in zip(members, allocate(amounts.net_amount, [lines[i].net_amount for i in members], q),
+                               strict=True):
+            adjustments[index] += part
     return Totals(lines, subtotal, tax_total, total - exact_total, total, breakdown, acs, walk.amounts,
-                  line_total, allowance_total, charge_total)
+                  line_total, allowance_total, charge_total, adjustments)

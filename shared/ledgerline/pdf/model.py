@@ -32,6 +32,9 @@ class PdfDocument:
     facts: tuple[tuple[str, str], ...]  # (label, value) beside the recipient: dates, reference, ...
     columns: tuple[Column, ...]
     rows: tuple[tuple[str, ...], ...]
+    # Per row, with positions (issue 14): (kind, depth): kind is item, text, subtotal, discount, group or
+    # page_break; depth the row's group nesting (indented). Empty: every row is an item at depth 0.
+    row_styles: tuple[tuple[str, int], ...] = ()
     tax_rows: tuple[tuple[str, str, str, str], ...] = ()  # code, rate, taxable amount, tax
     tax_label: str = "Tax"  # the tax's name in the issuer's country: GST, VAT
     totals: tuple[tuple[str, str], ...] = ()  # (label, amount) under the lines

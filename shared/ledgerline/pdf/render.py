@@ -27,6 +27,7 @@ from reportlab.platypus import (
     Frame,
     KeepTogether,
     NextPageTemplate,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -188,6 +189,54 @@ def _line_table(doc: PdfDocument, s: dict[str, ParagraphStyle]) -> Table:
     return table
 
 
+def _position_tables(doc: PdfDocument, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The positions (issue 14): one table per page break (each with the column headings, and a page break
+    between them); text blocks span the columns after the number, subtotals and group titles are ruled,
+    a group's positions are indented by their depth."""
+    flowables: list[Flowable] = []
+    chunk: list[tuple[tuple[str, ...], tuple[str, int]]] = []
+
+    def table() -> Table:
+        header = [_p(c.heading.upper(), s["heading_right" if c.numeric else "heading"]) for c in doc.columns]
+        body = []
+        commands: list[tuple[Any, ...]] = [
+            ("BACKGROUND", (0, 0), (-1, 0), BAND),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+        for index, (row, (kind, depth)) in enumerate(chunk, start=1):
+            strong = kind in ("subtotal", "group")
+            body.append([_p(value, s["heading_right" if strong and column.numeric else
+                                     "heading" if strong else "cell_right" if column.numeric else "cell"])
+                         for column, value in zip(doc.columns, row, strict=True)])
+            if depth:
+                commands.append(("LEFTPADDING", (1, index), (1, index), 6 + 12 * depth))
+            if kind == "text":
+                commands.append(("SPAN", (1, index), (-1, index)))
+            if kind == "subtotal":
+                commands.append(("LINEABOVE", (1, index), (-1, index), 0.6, RULE))
+            if kind == "group":
+                commands.append(("BACKGROUND", (0, index), (-1, index), STRIPE))
+        result = Table([header, *body], colWidths=[WIDTH * c.width for c in doc.columns], repeatRows=1)
+        result.setStyle(TableStyle(commands))
+        return result
+
+    for row, style in zip(doc.rows, doc.row_styles, strict=True):
+        if style[0] == "page_break":
+            if chunk:
+                flowables.append(table())
+            flowables.append(PageBreak())
+            chunk = []
+        else:
+            chunk.append((row, style))
+    if chunk:
+        flowables.append(table())
+    return flowables
+
+
 def _summary(doc: PdfDocument, s: dict[str, ParagraphStyle]) -> Flowable:
     """Tax breakdown on the left, totals and the amount due on the right; kept on one page."""
     left: list[Flowable] = []
@@ -237,7 +286,10 @@ def _story(doc: PdfDocument) -> list[Flowable]:
         story += [_p(doc.headline, s["name"]), Spacer(1, 2 * mm)]
     if doc.intro:
         story += [_p(doc.intro, s["body"]), Spacer(1, 6 * mm)]
-    story.append(_line_table(doc, s))
+    if doc.row_styles:
+        story += _position_tables(doc, s)
+    else:
+        story.append(_line_table(doc, s))
     story.append(KeepTogether([_summary(doc, s)]))
     if doc.notes:
         story += [Spacer(1, 6 * mm), _p("NOTES", s["label"]), _p(doc.notes, s["body"])]

@@ -110,6 +110,56 @@ def _lines(document: PricedDocument) -> tuple[tuple[str, ...], ...]:
     )
 
 
+def _position_rows(document: PricedDocument) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, int], ...]]:
+    """Every position as a row (issue 14): items as `_lines` shows lines (numbered in order), text blocks,
+    subtotals, discounts (negative), group titles with their amount (their positions indented below), and
+    page breaks; with their kind and depth for the renderer. Documents without positions: their lines."""
+    lines = _lines(document)
+    if not document.positions:
+        return lines, ()
+    currency = document.currency
+    rows: list[tuple[str, ...]] = []
+    styles: list[tuple[str, int]] = []
+    numbered = iter(lines)
+
+    def walk(positions: list[dict], depth: int) -> None:
+        for position in positions:
+            kind = position["type"]
+            amount = position.get("amount")
+            if kind == "item":
+                rows.append(next(numbered))
+            elif kind == "text":
+                rows.append(("", position.get("text") or "", "", "", "", ""))
+            elif kind == "subtotal":
+                rows.append(("", position.get("label") or "Subtotal", "", "", "", money(Decimal(amount), currency)))
+            elif kind == "discount":
+                what = f"Discount {plain(Decimal(position['percent']))} %" if position.get("percent") else "Discount"
+                reason = f": {position['reason']}" if position.get("reason") else ""
+                rows.append(("", what + reason, "", "", "", money(-Decimal(amount), currency)))
+            elif kind == "group":
+                rows.append(("", position.get("title") or "", "", "", "", money(Decimal(amount), currency)))
+            else:
+                rows.append(("", "", "", "", "", ""))
+            styles.append((kind, depth))
+            if kind == "group":
+                walk(position.get("positions") or [], depth + 1)
+
+    walk(document.positions, 0)
+    return tuple(rows), tuple(styles)
+
+
+def _allowance_rows(document: PricedDocument) -> list[tuple[str, str]]:
+    """Document-level allowances (negative) and charges, above the subtotal."""
+    currency = document.currency
+    rows = []
+    for label, sign, entries in (("Allowance", -1, document.allowances), ("Charge", 1, document.charges)):
+        for entry in entries or []:
+            what = f"{label} {plain(Decimal(entry['percent']))} %" if entry.get("percent") else label
+            reason = f": {entry['reason']}" if entry.get("reason") else ""
+            rows.append((what + reason, money(sign * Decimal(entry["net_amount"]), currency)))
+    return rows
+
+
 def _taxes(document: PricedDocument) -> tuple[tuple[str, str, str, str], ...]:
     return tuple((tax.tax_code, percent(tax.rate), money(tax.taxable_amount, document.currency),
                   money(tax.tax_amount, document.currency)) for tax in document.tax_breakdown)
@@ -117,7 +167,8 @@ def _taxes(document: PricedDocument) -> tuple[tuple[str, str, str, str], ...]:
 
 def _totals(document: PricedDocument, tax_label: str = "Tax") -> tuple[tuple[str, str], ...]:
     currency = document.currency
-    rows = [("Subtotal", money(document.subtotal, currency)), (tax_label, money(document.tax_total, currency))]
+    rows = [*_allowance_rows(document), ("Subtotal", money(document.subtotal, currency)),
+            (tax_label, money(document.tax_total, currency))]
     if document.rounding_adjustment:
         rows.append(("Rounding", money(document.rounding_adjustment, currency)))
     rows.append((f"Total {currency}", money(document.total, currency)))
@@ -151,7 +202,8 @@ def invoice_document(tenant: Tenant, invoice: Invoice, customer: Party | None) -
         recipient=recipient(invoice.customer_name, customer, tenant),
         facts=tuple(facts),
         columns=line_columns(rules.tax_label),
-        rows=_lines(invoice),
+        rows=_position_rows(invoice)[0],
+        row_styles=_position_rows(invoice)[1],
         tax_rows=_taxes(invoice),
         tax_label=rules.tax_label,
         totals=_totals(invoice, rules.tax_label),
@@ -180,7 +232,8 @@ def credit_note_document(tenant: Tenant, note: CreditNote, customer: Party | Non
         recipient=recipient(note.customer_name, customer, tenant),
         facts=tuple(facts),
         columns=line_columns(rules.tax_label),
-        rows=_lines(note),
+        rows=_position_rows(note)[0],
+        row_styles=_position_rows(note)[1],
         tax_rows=_taxes(note),
         tax_label=rules.tax_label,
         totals=_totals(note, rules.tax_label),

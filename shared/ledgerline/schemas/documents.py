@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, ValidationInfo, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from ledgerline.domain.documents import effective_status
 from ledgerline.domain.money import MAX_AMOUNT, round_money, with_minor_units
@@ -23,6 +23,14 @@ from ledgerline.schemas.common import (
     moment_read,
 )
 from ledgerline.schemas.common import Day as Date
+from ledgerline.schemas.positions import (
+    AllowanceChargeIn,
+    AllowanceChargeOut,
+    PositionIn,
+    PositionOut,
+    check_tree,
+    positions_of_lines,
+)
 
 
 def scale(target: object, currency: str, *fields: str) -> None:
@@ -40,6 +48,32 @@ def scale_priced(document: InvoiceOut | CreditNoteOut) -> None:
         line.unit_price = with_minor_units(line.unit_price, document.currency)
     for tax in document.tax_breakdown:
         scale(tax, document.currency, "taxable_amount", "tax_amount")
+    if not document.positions:
+        document.positions = positions_of_lines(document.lines)
+    for position in document.positions:
+        position.scaled(document.currency)
+    for allowance_charge in (*document.allowances, *document.charges):
+        allowance_charge.scaled(document.currency)
+
+
+POSITIONS_FIELD = Field(None, min_length=1, max_length=100, description=(
+    "Instead of `lines`: item, text, subtotal, discount, group (nested positions) and page_break positions; "
+    "the response shows the item positions as `lines` too"))
+ALLOWANCES_FIELD = Field(None, max_length=10, description=(
+    "Document-level allowances (EN 16931 BG-20), each in one tax category"))
+CHARGES_FIELD = Field(None, max_length=10, description="Document-level charges (EN 16931 BG-21)")
+
+
+def _lines_or_positions(model: Any, *, required: bool) -> None:
+    if model.lines is not None and model.positions is not None:
+        raise ValueError("send either lines or positions")
+    if required and model.lines is None and model.positions is None:
+        raise ValueError("send lines or positions")
+
+
+def _tree(positions: Any) -> Any:
+    check_tree(positions)
+    return positions
 
 
 Amount = Annotated[decimal_input(whole=16, decimals=4, example="110.00", gt=0, le=MAX_AMOUNT),
@@ -53,8 +87,10 @@ ExchangeRate = Annotated[
     decimal_input(whole=8, decimals=10, example="1.0856", gt=0),
     Field(description="Base currency units per unit of the document's currency"),
 ]
+T = TypeVar("T")
 # An amount added to stored documents later: records written before it have none, which reads as zero.
 NoneAsZero = Annotated[DecimalOut, BeforeValidator(lambda value: Decimal(0) if value is None else value)]
+NoneAsEmpty = Annotated[T, BeforeValidator(lambda value: [] if value is None else value)]
 InvoiceStatusValue = Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]
 
 
@@ -87,7 +123,16 @@ class InvoiceCreate(Input):
     reference: str | None = Field(None, max_length=100)
     notes: Text | None = None
     prices_include_tax: StrictBool | None = Field(None, description="Defaults to the tenant setting")
-    lines: list[LineIn] = Field(min_length=1, max_length=100)
+    lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _positions(self) -> InvoiceCreate:
+        _lines_or_positions(self, required=True)
+        return self
 
 
 class InvoiceUpdate(Input):
@@ -102,12 +147,32 @@ class InvoiceUpdate(Input):
     notes: Text | None = None
     prices_include_tax: StrictBool = None  # type: ignore[assignment]
     lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _positions(self) -> InvoiceUpdate:
+        _lines_or_positions(self, required=False)
+        return self
 
     def changes(self) -> dict[str, Any]:
-        """What the PATCH changes: the fields it sets; a line's unset fields take their defaults, as on create."""
+        """What the PATCH changes: the fields it sets; a line's unset fields take their defaults, as on create.
+        `lines` and `positions` replace each other."""
         changes = self.model_dump(exclude_unset=True)
+        for name in ("lines", "positions", "allowances", "charges"):  # null: unchanged
+            if changes.get(name, ...) is None:
+                del changes[name]
         if self.lines is not None:
             changes["lines"] = [line.model_dump() for line in self.lines]
+            changes["positions"] = None
+        if self.positions is not None:
+            changes["positions"] = [position.model_dump() for position in self.positions]
+            changes["lines"] = None
+        for name in ("allowances", "charges"):
+            if getattr(self, name) is not None:
+                changes[name] = [entry.model_dump() for entry in getattr(self, name)]
         return changes
 
 
@@ -148,6 +213,10 @@ class InvoiceOut(Timestamps):
     notes: str | None
     prices_include_tax: bool
     lines: list[LineOut]
+    positions: NoneAsEmpty[list[PositionOut]] = Field(default_factory=list,
+                                                      description="Every position; `lines` are its items")
+    allowances: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
+    charges: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
     tax_breakdown: list[TaxSubtotalOut]
     subtotal: DecimalOut
     tax_total: DecimalOut
@@ -253,11 +322,18 @@ class CreditNoteCreate(Input):
     amount: Amount | None = Field(
         None, description="Credit this net amount on the invoice's first line's account and tax code"
     )
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _lines_or_amount(self) -> CreditNoteCreate:
-        if (self.lines is None) == (self.amount is None):
+        if (self.lines is None and self.positions is None) == (self.amount is None):
             raise ValueError("send either lines or amount")
+        _lines_or_positions(self, required=False)
+        if self.amount is not None and (self.allowances or self.charges):
+            raise ValueError("allowances and charges go with lines or positions, not amount")
         return self
 
 
@@ -275,6 +351,10 @@ class CreditNoteOut(Timestamps):
     exchange_rate: DecimalOut
     reason: str | None
     lines: list[LineOut]
+    positions: NoneAsEmpty[list[PositionOut]] = Field(default_factory=list,
+                                                      description="Every position; `lines` are its items")
+    allowances: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
+    charges: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
     tax_breakdown: list[TaxSubtotalOut]
     subtotal: DecimalOut
     tax_total: DecimalOut

@@ -16,7 +16,7 @@ from ledgerline.services.document_rules import open_period, system_accounts
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.invoices import record_movement, tax_amounts
-from ledgerline.services.pricing import price_lines, referenced
+from ledgerline.services.pricing import price_lines, price_positions, referenced, referenced_positions
 from ledgerline.services.retry import retrying
 from ledgerline.store import documents
 from ledgerline.store.documents import CreditNote, Invoice
@@ -54,12 +54,14 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     # tenant, invoice, the records the lines name and the year's number series: one round trip
     invoice_id = fields.get("invoice_id")
     uow.prefetch([*([(Invoice, invoice_id)] if isinstance(invoice_id, str) else []),
-                  *referenced(fields.get("lines") or [])], series=[("CN", day.year)])
+                  *referenced_positions(fields)], series=[("CN", day.year)])
     tenant = uow.tenant()
     invoice = uow.load(Invoice, fields["invoice_id"])
     settlement.check_creditable(state_of(invoice), day)
     open_period(tenant, day)
     requested = fields.get("lines")
+    if fields.get("positions") is not None:
+        requested = fields["positions"]
     # `lines` are priced like the invoice's lines; `amount` is always net (before tax), so it is priced
     # without tax included whatever the invoice does (the line's net is then exactly `amount`).
     include_tax = invoice.prices_include_tax and requested is not None
@@ -76,9 +78,16 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         ]
         uow.prefetch(referenced(requested))  # the invoice's account and tax code, together
     # Lines given here are sales lines (the tenant's default tax code applies); an amount takes the invoice's code
-    default_tax = tenant.default_tax_code_id if fields.get("lines") is not None else None
-    priced = price_lines(tenant, requested, currency=invoice.currency, prices_include_tax=include_tax,
-                         default_tax_code_id=default_tax, find=uow.find)
+    default_tax = tenant.default_tax_code_id if fields.get("amount") is None else None
+    if fields.get("positions") is not None or fields.get("allowances") or fields.get("charges"):
+        tree = requested if fields.get("positions") is not None else [{"type": "item", **line} for line in requested]
+        priced = price_positions(tenant, tree, currency=invoice.currency, prices_include_tax=include_tax,
+                                 allowances=fields.get("allowances"), charges=fields.get("charges"),
+                                 field="positions" if fields.get("positions") is not None else "lines",
+                                 default_tax_code_id=default_tax, find=uow.find)
+    else:
+        priced = price_lines(tenant, requested, currency=invoice.currency, prices_include_tax=include_tax,
+                             default_tax_code_id=default_tax, find=uow.find)
     total = priced.totals.total
     credited, applied = settlement.credit(state_of(invoice), total, day)
     conversion = posting.Conversion(invoice.currency, tenant.base_currency, invoice.exchange_rate)
@@ -121,6 +130,9 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         exchange_rate=invoice.exchange_rate,
         reason=fields.get("reason"),
         lines=priced.lines,
+        positions=priced.positions,
+        allowances=priced.allowances,
+        charges=priced.charges,
         tax_breakdown=priced.tax_breakdown,
         subtotal=priced.totals.subtotal,
         tax_total=priced.totals.tax_total,

@@ -22,7 +22,13 @@ from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.services.document_rules import conversion, customer, invalid, open_period, system_accounts
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
-from ledgerline.services.pricing import price_lines, referenced
+from ledgerline.services.pricing import (
+    nets_by_account,
+    price_lines,
+    price_positions,
+    referenced_positions,
+    requested_positions,
+)
 from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store import documents
 from ledgerline.store.buckets import shard_of as bucket_shard
@@ -60,7 +66,7 @@ def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str]) -
     """Read the tenant, the customer and the records the lines name in one round trip."""
     customer_id = fields.get("customer_id")
     parties = [(Party, customer_id)] if isinstance(customer_id, str) else []
-    uow.prefetch([*also, *parties, *referenced(fields.get("lines") or [])])
+    uow.prefetch([*also, *parties, *referenced_positions(fields)])
 
 
 # ---------------------------------------------------------------------------------------- drafts
@@ -107,17 +113,7 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
         "notes": invoice.notes,
         "prices_include_tax": invoice.prices_include_tax,
         "due_date": invoice.due_date,
-        "lines": [
-            {
-                "item_id": line.item_id,
-                "description": line.description,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "account_id": line.account_id,
-                "tax_code_id": line.tax_code_id,
-            }
-            for line in invoice.lines
-        ],
+        **requested_positions(invoice),
     }
     if "issue_date" in changes or "payment_terms_days" in changes or "customer_id" in changes:
         current.pop("due_date")  # recomputed from terms unless given again
@@ -127,6 +123,26 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
     uow.record_event(EventType.INVOICE_UPDATED, invoice, InvoiceOut)
     _commit_draft_change(uow)
     return invoice
+
+
+def copy(tenant_id: str, invoice_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    """A new draft with the invoice's positions (or lines), allowances and charges, customer, currency,
+    exchange rate, prices-include-tax, reference, notes and payment terms (its due date's days after its issue
+    date); dated today. Any invoice may be copied, posted or voided ones too."""
+    def run() -> dict[str, Any]:
+        source = open_unit(tenant_id).load(Invoice, invoice_id)
+        return create_draft(tenant_id, {
+            "customer_id": source.customer_id,
+            "currency": source.currency,
+            "exchange_rate": source.exchange_rate if source.exchange_rate != 1 else None,
+            "reference": source.reference,
+            "notes": source.notes,
+            "prices_include_tax": source.prices_include_tax,
+            "payment_terms_days": (source.due_date - source.issue_date).days,
+            **requested_positions(source),
+        })
+
+    return once(tenant_id, idempotency_key, "copy_invoice", {"id": invoice_id}, run, in_unit=True)
 
 
 def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) -> Invoice:
@@ -156,8 +172,18 @@ def _fill(uow: UnitOfWork, invoice: Invoice, tenant: Tenant, fields: dict[str, A
     rate = conversion(tenant, currency, fields.get("exchange_rate")).rate
     include_tax = fields.get("prices_include_tax")
     include_tax = tenant.prices_include_tax if include_tax is None else include_tax
-    priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax,
-                         default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+    if fields.get("positions") is not None:
+        priced = price_positions(tenant, fields["positions"], currency=currency, prices_include_tax=include_tax,
+                                 allowances=fields.get("allowances"), charges=fields.get("charges"),
+                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+    elif fields.get("allowances") or fields.get("charges"):  # lines with allowances: lines are item positions
+        priced = price_positions(tenant, [{"type": "item", **line} for line in fields["lines"]], currency=currency,
+                                 prices_include_tax=include_tax, allowances=fields.get("allowances"),
+                                 charges=fields.get("charges"), field="lines",
+                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+    else:
+        priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax,
+                             default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
     due_date = fields.get("due_date")
     if due_date is None:
         terms = next(
@@ -176,6 +202,7 @@ def _fill(uow: UnitOfWork, invoice: Invoice, tenant: Tenant, fields: dict[str, A
     invoice.reference, invoice.notes = fields.get("reference"), fields.get("notes")
     invoice.prices_include_tax = include_tax
     invoice.lines, invoice.tax_breakdown = priced.lines, priced.tax_breakdown
+    invoice.positions, invoice.allowances, invoice.charges = priced.positions, priced.allowances, priced.charges
     invoice.subtotal, invoice.tax_total = totals.subtotal, totals.tax_total
     invoice.rounding_adjustment, invoice.total = totals.rounding_adjustment, totals.total
     invoice.amount_due = totals.total
@@ -316,7 +343,7 @@ def create_drafts(tenant_id: str, many: list[dict[str, Any]]) -> list[Outcome]:
 
 def _named(fields: dict[str, Any]) -> list[tuple[Any, str]]:
     customer_id = fields.get("customer_id")
-    return [*([(Party, customer_id)] if isinstance(customer_id, str) else []), *referenced(fields.get("lines") or [])]
+    return [*([(Party, customer_id)] if isinstance(customer_id, str) else []), *referenced_positions(fields)]
 
 
 def _new_draft(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any]) -> Invoice:
@@ -408,10 +435,8 @@ def tax_amounts(document: Any) -> list[tuple[str, str, Decimal, Decimal]]:
 
 
 def _nets_by_account(invoice: Invoice) -> dict[str, Decimal]:
-    nets: dict[str, Decimal] = {}
-    for line in invoice.lines:
-        nets[line.account_id] = nets.get(line.account_id, Decimal(0)) + line.net_amount
-    return nets
+    """Revenue per account: line nets with their shares of discounts, allowances and charges."""
+    return nets_by_account(invoice.lines)
 
 
 def record_movement(invoice: Invoice, day: date, amount: Decimal, base_amount: Decimal, source_type: str,

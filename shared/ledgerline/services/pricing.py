@@ -10,7 +10,19 @@ from typing import Any
 
 from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.money import MAX_AMOUNT, round_money, within_limit
-from ledgerline.domain.positions import ItemPosition, Totals, compute_totals
+from ledgerline.domain.positions import (
+    AllowanceCharge,
+    DiscountPosition,
+    GroupPosition,
+    ItemPosition,
+    PageBreakPosition,
+    Position,
+    PositionError,
+    SubtotalPosition,
+    TextPosition,
+    Totals,
+    compute_totals,
+)
 from ledgerline.store.accounts import Account
 from ledgerline.store.documents import DocumentLine, TaxSubtotal
 from ledgerline.store.items import Item
@@ -29,12 +41,12 @@ class PricedDocument:
     lines: list[DocumentLine]
     tax_breakdown: list[TaxSubtotal]
     totals: Totals
+    positions: list[dict[str, Any]] | None = None  # as stored (schemas/positions.PositionOut), if sent
+    allowances: list[dict[str, Any]] | None = None
+    charges: list[dict[str, Any]] | None = None
 
     def nets_by_account(self) -> dict[str, Decimal]:
-        nets: dict[str, Decimal] = defaultdict(Decimal)
-        for line in self.lines:
-            nets[line.account_id] += line.net_amount
-        return dict(nets)
+        return nets_by_account(self.lines)
 
     def tax_by_account(self) -> dict[str, Decimal]:
         taxes: dict[str, Decimal] = defaultdict(Decimal)
@@ -42,6 +54,18 @@ class PricedDocument:
             if line.tax_account_id is not None:
                 taxes[line.tax_account_id] += line.tax_amount
         return dict(taxes)
+
+
+def nets_by_account(lines: list[DocumentLine]) -> dict[str, Decimal]:
+    """Revenue per account: each line's net plus its share of the discounts, allowances and charges."""
+    nets: dict[str, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        nets[line.account_id] += line.net_amount + (line.adjustment or Decimal(0))
+    return dict(nets)
+
+
+def invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(f"{field}: {message}", param=field, details=[FieldIssue(field, message)])
 
 
 Find = Callable[[type[TenantRecord], str], Any]  # a record of the tenant, or None (a unit of work's `find`)
@@ -79,17 +103,55 @@ def referenced(requested: list[dict[str, Any]]) -> list[tuple[type[TenantRecord]
     return wanted
 
 
+def item_requests(positions: list[dict[str, Any]], field: str = "positions") -> list[tuple[str, dict[str, Any]]]:
+    """The item positions of a request, depth first, with the field each one is at."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    for index, position in enumerate(positions):
+        if position["type"] == "item":
+            found.append((f"{field}.{index}", position))
+        elif position["type"] == "group":
+            found.extend(item_requests(position["positions"], f"{field}.{index}.positions"))
+    return found
+
+
+def referenced_positions(fields: dict[str, Any]) -> list[tuple[type[TenantRecord], str]]:
+    """The records the lines or positions (and allowances and charges) of a request name."""
+    requested = fields.get("lines") or [item for _, item in item_requests(fields.get("positions") or [])]
+    codes = [{"tax_code_id": ac.get("tax_code_id")} for ac in (*(fields.get("allowances") or ()),
+                                                               *(fields.get("charges") or ()))]
+    return referenced([*requested, *codes])
+
+
+def price_positions(
+    tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool,
+    allowances: list[dict[str, Any]] | None = None, charges: list[dict[str, Any]] | None = None,
+    field: str = "positions", default_tax_code_id: str | None = None, find: Find | None = None,
+) -> PricedDocument:
+    """Priced positions (schemas/positions.PositionIn as dicts) with document-level allowances and charges:
+    the item positions are priced as lines are (`price_lines`), the totals come from domain/positions.py."""
+    items = item_requests(requested, field)
+    if not items:
+        raise invalid(field, "at least one item position")
+    return price_lines(tenant, [item for _, item in items], currency=currency, prices_include_tax=prices_include_tax,
+                       field=field, default_tax_code_id=default_tax_code_id, find=find,
+                       paths=[path for path, _ in items], tree=requested, allowances=allowances or [],
+                       charges=charges or [])
+
+
 def price_lines(
     tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool, field: str = "lines",
-    default_tax_code_id: str | None = None, find: Find | None = None,
+    default_tax_code_id: str | None = None, find: Find | None = None, paths: list[str] | None = None,
+    tree: list[dict[str, Any]] | None = None, allowances: list[dict[str, Any]] | None = None,
+    charges: list[dict[str, Any]] | None = None,
 ) -> PricedDocument:
     """Priced lines. A line's tax code is its own, else its item's, else `default_tax_code_id` (the tenant's
-    default, for sales lines); the line then names the code that was applied."""
+    default, for sales lines); the line then names the code that was applied. With `tree` (positions, whose
+    items are `requested`, at `paths`), the totals are those of the positions and `allowances`/`charges`."""
     lookup = _Lookup(tenant.id, find)
     issues: list[FieldIssue] = []
     resolved: list[dict[str, Any]] = []
     for index, line in enumerate(requested):
-        where = f"{field}.{index}"
+        where = paths[index] if paths is not None else f"{field}.{index}"
         values = dict(line)
         if values.get("item_id"):
             item = lookup.get(Item, values["item_id"])
@@ -124,15 +186,27 @@ def price_lines(
     if issues:
         raise ValidationFailed(f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues)
 
-    totals = compute_totals(
-        [
-            ItemPosition(Decimal(v["quantity"]), Decimal(v["unit_price"]), v.get("tax_code_id") or None, v["tax_rate"])
-            for v in resolved
-        ],
-        currency,
-        prices_include_tax=prices_include_tax,
-        cash_rounding=tenant.cash_rounding,
-    )
+    priced_items = [
+        ItemPosition(Decimal(v["quantity"]), Decimal(v["unit_price"]), v.get("tax_code_id") or None, v["tax_rate"])
+        for v in resolved
+    ]
+    document_level: list[tuple[dict[str, Any], AllowanceCharge]] = []
+    if tree is None:
+        totals = compute_totals(priced_items, currency, prices_include_tax=prices_include_tax,
+                                cash_rounding=tenant.cash_rounding)
+    else:
+        positions = _domain_positions(tree, iter(priced_items))
+        try:
+            totals = compute_totals(positions, currency, prices_include_tax=prices_include_tax,
+                                    cash_rounding=tenant.cash_rounding, strict=True)
+            document_level = _allowances_charges(lookup, resolved, allowances or [], charges or [],
+                                                 totals.line_total, currency, default_tax_code_id)
+            if document_level:
+                totals = compute_totals(positions, currency, prices_include_tax=prices_include_tax,
+                                        cash_rounding=tenant.cash_rounding, strict=True,
+                                        allowances_charges=[ac for _, ac in document_level])
+        except PositionError as exc:
+            raise invalid(".".join([field, *(f"{i}" for i in _interleave(exc.path)), exc.field]), exc.message) from exc
     lines = [
         DocumentLine(
             item_id=v.get("item_id"),
@@ -146,8 +220,9 @@ def price_lines(
             net_amount=amounts.net_amount,
             tax_amount=amounts.tax_amount,
             amount=amounts.amount,
+            adjustment=adjustment if tree is not None else None,
         )
-        for v, amounts in zip(resolved, totals.lines, strict=True)
+        for v, amounts, adjustment in zip(resolved, totals.lines, totals.line_adjustments, strict=True)
     ]
     breakdown = [
         TaxSubtotal(
@@ -160,6 +235,13 @@ def price_lines(
         for t in totals.tax_breakdown
     ]
     document = PricedDocument(lines, breakdown, totals)
+    if tree is not None:
+        document.positions = _shown_positions(tree, iter(range(len(lines))), iter(totals.positions))
+        shown = totals.allowances_charges[len(totals.allowances_charges) - len(document_level):]
+        document.allowances = [_shown_allowance(request, amounts)
+                               for (request, ac), amounts in zip(document_level, shown, strict=True) if not ac.charge]
+        document.charges = [_shown_allowance(request, amounts)
+                            for (request, ac), amounts in zip(document_level, shown, strict=True) if ac.charge]
     if len(set(document.nets_by_account()) | set(document.tax_by_account())) > MAX_ACCOUNTS_PER_DOCUMENT:
         raise ValidationFailed(f"A document may use at most {MAX_ACCOUNTS_PER_DOCUMENT} distinct accounts", param=field)
     if len(breakdown) > MAX_TAX_CODES_PER_DOCUMENT:
@@ -171,3 +253,131 @@ def price_lines(
             details=[FieldIssue(field, f"total is {round_money(totals.total, currency)}")],
         )
     return document
+
+
+def _interleave(path: tuple[int, ...]) -> list[str]:
+    """(2, 0) → ["2", "positions", "0"]: a position's path as the field of the request it is at."""
+    parts: list[str] = []
+    for index in path:
+        parts.extend(["positions", str(index)] if parts else [str(index)])
+    return parts
+
+
+def _domain_positions(tree: list[dict[str, Any]], items: Any) -> list[Position]:
+    positions: list[Position] = []
+    for request in tree:
+        kind = request["type"]
+        if kind == "item":
+            positions.append(next(items))
+        elif kind == "text":
+            positions.append(TextPosition(request.get("text") or ""))
+        elif kind == "subtotal":
+            positions.append(SubtotalPosition(request.get("label") or ""))
+        elif kind == "discount":
+            percent, amount = request.get("percent"), request.get("amount")
+            positions.append(DiscountPosition(
+                percent=None if percent is None else Decimal(percent),
+                amount=None if amount is None or percent is not None else Decimal(amount),
+                reason=request.get("reason") or "",
+                applies_to="above" if request.get("applies_to", "above") == "above" else "level"))
+        elif kind == "group":
+            positions.append(GroupPosition(request.get("title") or "",
+                                           tuple(_domain_positions(request["positions"], items))))
+        else:
+            positions.append(PageBreakPosition())
+    return positions
+
+
+def _allowances_charges(lookup: _Lookup, resolved: list[dict[str, Any]], allowances: list[dict[str, Any]],
+                        charges: list[dict[str, Any]], line_total: Decimal, currency: str,
+                        default_tax_code_id: str | None) -> list[tuple[dict[str, Any], AllowanceCharge]]:
+    """Document-level allowances and charges, each in a tax category of the item positions (its tax is then
+    posted to that category's tax account); a percent is of the item positions' nets (BT-106)."""
+    codes = {v.get("tax_code_id") or None: v["tax_rate"] for v in resolved}
+    default = next(iter(codes)) if len(codes) == 1 else default_tax_code_id
+    found: list[tuple[dict[str, Any], AllowanceCharge]] = []
+    for name, charge, entries in (("allowances", False, allowances), ("charges", True, charges)):
+        for index, request in enumerate(entries):
+            code = request.get("tax_code_id") or default
+            if code not in codes:
+                raise invalid(f"{name}.{index}.tax_code_id",
+                              f"'{code}' is not the tax code of any item position" if code
+                              else "name the tax code of one of the item positions")
+            if request.get("percent") is not None:
+                amount = round_money(line_total * Decimal(request["percent"]) / 100, currency)
+            else:
+                amount = round_money(Decimal(request["amount"]), currency)
+            found.append((request, AllowanceCharge(amount, code, codes[code], charge=charge,
+                                                   reason=request.get("reason") or "")))
+    return found
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _shown_positions(tree: list[dict[str, Any]], lines: Any, amounts: Any) -> list[dict[str, Any]]:
+    """The positions as stored and shown (schemas/positions.PositionOut), pre-order like `Totals.positions`;
+    an item names its line's index (`lines` yields them)."""
+    shown: list[dict[str, Any]] = []
+    for request in tree:
+        kind, amount = request["type"], next(amounts).amount
+        if kind == "item":
+            shown.append({"type": "item", "line": next(lines)})
+        elif kind == "text":
+            shown.append({"type": "text", "text": request.get("text")})
+        elif kind == "subtotal":
+            shown.append({"type": "subtotal", "label": request.get("label"), "amount": _text(amount)})
+        elif kind == "discount":
+            shown.append({"type": "discount", "percent": _text(request.get("percent")), "amount": _text(amount),
+                          "reason": request.get("reason"), "applies_to": request.get("applies_to") or "above"})
+        elif kind == "group":
+            shown.append({"type": "group", "title": request.get("title"), "amount": _text(amount),
+                          "positions": _shown_positions(request["positions"], lines, amounts)})
+        else:
+            shown.append({"type": "page_break"})
+    return shown
+
+
+def _shown_allowance(request: dict[str, Any], amounts: Any) -> dict[str, Any]:
+    return {"percent": _text(request.get("percent")), "reason": request.get("reason"),
+            "tax_code_id": amounts.tax_code_id, "rate": _text(amounts.rate),
+            "net_amount": _text(abs(amounts.net_amount)), "tax_amount": _text(abs(amounts.tax_amount)),
+            "amount": _text(abs(amounts.amount))}
+
+
+def requested_positions(document: Any) -> dict[str, Any]:
+    """A priced document's positions (or lines), allowances and charges as a request would send them: what a
+    PATCH keeps and a copy repeats."""
+    def item(line: Any) -> dict[str, Any]:
+        return {"item_id": line.item_id, "description": line.description, "quantity": line.quantity,
+                "unit_price": line.unit_price, "account_id": line.account_id, "tax_code_id": line.tax_code_id}
+
+    def back(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        requests: list[dict[str, Any]] = []
+        for position in shown:
+            kind = position["type"]
+            if kind == "item":
+                requests.append({"type": "item", **item(document.lines[position["line"]])})
+            elif kind == "discount":
+                percent = position.get("percent")
+                requests.append({"type": "discount", "reason": position.get("reason"),
+                                 "applies_to": position.get("applies_to") or "above",
+                                 "percent": None if percent is None else Decimal(percent),
+                                 "amount": None if percent is not None else Decimal(position["amount"])})
+            elif kind == "group":
+                requests.append({"type": "group", "title": position.get("title"),
+                                 "positions": back(position["positions"])})
+            else:
+                requests.append({k: v for k, v in position.items() if k != "amount"})
+        return requests
+
+    def entries(shown: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+        return [{"percent": None if e.get("percent") is None else Decimal(e["percent"]),
+                 "amount": None if e.get("percent") is not None else Decimal(e["net_amount"]),
+                 "reason": e.get("reason"), "tax_code_id": e.get("tax_code_id")} for e in shown or []]
+
+    if not document.positions:
+        return {"lines": [item(line) for line in document.lines], "positions": None, "allowances": [], "charges": []}
+    return {"lines": None, "positions": back(document.positions), "allowances": entries(document.allowances),
+            "charges": entries(document.charges)}

@@ -16,6 +16,7 @@ from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     MapAttribute,
     UnicodeAttribute,
@@ -42,6 +43,9 @@ class DocumentLine(MapAttribute):
     net_amount = DecimalAttribute()
     tax_amount = DecimalAttribute()
     amount = DecimalAttribute()
+    # Its share of the document's discounts, allowances and charges (signed; none: zero): what posting adds to
+    # its net for its account's revenue (domain/positions.Totals.line_adjustments).
+    adjustment = DecimalAttribute(null=True)
 
 
 class TaxSubtotal(MapAttribute):
@@ -89,6 +93,11 @@ class PricedDocument(DocumentRecord):
     tax_total = DecimalAttribute()
     rounding_adjustment = DecimalAttribute()
     total = DecimalAttribute()
+    # Issue 14: the positions as priced (schemas/positions.PositionOut, amounts as strings) and the
+    # document-level allowances and charges (AllowanceChargeOut); none on documents made of lines only.
+    positions = JSONAttribute(null=True)
+    allowances = JSONAttribute(null=True)
+    charges = JSONAttribute(null=True)
 
 
 class Movement(MapAttribute):

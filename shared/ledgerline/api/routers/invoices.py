@@ -83,6 +83,19 @@ def update(body: InvoiceUpdate, response: Response, id: str = INVOICE_ID,
     return with_etag(response, invoices.represent(invoice))
 
 
+@router.post("/{id}/copy", status_code=201, response_model=InvoiceOut, operation_id="copy_invoice",
+             summary="Copy an invoice into a new draft with the same positions",
+             responses={201: {"content": {"application/json": {"example": {
+                 "object": "invoice", "id": "inv_01K2X3Y4Z5A6B7C8D9E0F1G2H9", "number": None, "status": "draft"}}}}})
+def copy(response: Response, id: str = INVOICE_ID, idempotency_key: str | None = IdempotencyKeyHeader,
+         principal: Principal = Depends(WRITE)) -> Any:
+    """A new draft with the invoice's positions (or lines), allowances and charges, customer, currency,
+    exchange rate, reference, notes and payment terms, dated today and priced again (items and tax codes as
+    they are now). Any invoice may be copied, a posted or voided one too. Writes `invoice.created`. Send
+    `Idempotency-Key` to make retries safe."""
+    return with_etag(response, invoices.copy(principal.tenant_id, id, idempotency_key))
+
+
 @router.delete("/{id}", operation_id="delete_invoice", summary="Delete a draft invoice")
 def delete(id: str = INVOICE_ID, version: int | None = Depends(expected_version),
            principal: Principal = Depends(WRITE)) -> dict[str, Any]:
