@@ -85,8 +85,8 @@ def test_the_domain_stays_pure():
 def test_the_store_entities_use_the_registry_prefixes():
     from ledgerline.store.documents import CreditNote, Invoice, Receipt
     from ledgerline.store.ledger import JournalEntry
-    from ledgerline.store.refunds import Refund
     from ledgerline.store.recurring_invoices import RecurringInvoice
+    from ledgerline.store.refunds import Refund
     from ledgerline.store.reminders import Reminder
 
     entities = {"invoice": Invoice, "credit_note": CreditNote, "receipt": Receipt, "journal_entry": JournalEntry,

@@ -45,7 +45,8 @@ class ScheduleOut(Output):
 
 EXAMPLE = {
     "customer_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "payment_terms_days": 30,
-    "lines": [{"description": "Hosting, monthly", "unit_price": "49.00", "tax_code_id": "tax_01K2X3Y4Z5A6B7C8D9E0F1G2H4"}],
+    "lines": [{"description": "Hosting, monthly", "unit_price": "49.00",
+               "tax_code_id": "tax_01K2X3Y4Z5A6B7C8D9E0F1G2H4"}],
     "schedule": {"interval": "monthly", "every": 1, "day_of_month": "last", "start_date": "2026-01-31", "count": 12},
     "auto_post": True, "auto_send": False,
 }
