@@ -241,6 +241,7 @@ class Made:
     invoice_number: str | None = None
     posted: bool = False
     sent: bool = False
+    more_due: bool = False  # the template's next period is due on the run's day too
 
 
 def run_due(tenant_id: str, template_id: str, day: date, *, dry_run: bool = False) -> list[Made]:
@@ -265,6 +266,8 @@ def run_due(tenant_id: str, template_id: str, day: date, *, dry_run: bool = Fals
                 logger.warning("recurring invoice not marked sent", extra={
                     "tenant_id": tenant_id, "invoice_id": outcome.invoice_id, "error": exc.code})
         made.append(outcome)
+        if not outcome.more_due:  # saves the read that would find nothing due
+            break
     return made
 
 
@@ -276,6 +279,7 @@ def _run_next(tenant_id: str, template_id: str, day: date) -> Made | None:
     if template is None or template.status != RecurringStatus.ACTIVE or template.next_run_date is None \
             or template.next_run_date > day:
         return None
+    _prefetch(uow, {"customer_id": template.customer_id, "lines": template.lines})  # one more round for all
     tenant = uow.tenant()
     when, period = template.next_run_date, int(template.period)
     invoice = invoices.draft_of(uow, tenant, invoice_fields(fields_of(template), when), source=(KIND, template.id))
@@ -293,4 +297,5 @@ def _run_next(tenant_id: str, template_id: str, day: date) -> Made | None:
                             invoice_id=invoice.id, created_at=utc_now()))
     uow.commit()
     return Made(template.id, period, when, invoice.id, invoice.number, posted=bool(template.auto_post),
-                sent=bool(template.auto_send and template.auto_post))
+                sent=bool(template.auto_send and template.auto_post),
+                more_due=template.next_run_date is not None and template.next_run_date <= day)

@@ -26,7 +26,7 @@ from pynamodb.attributes import (
 from ledgerline.domain.documents.recurring_invoice import RecurringStatus
 from ledgerline.domain.recurrence import Interval, Schedule
 from ledgerline.store.attributes import DateAttribute
-from ledgerline.store.documents import DocumentRecord, Invoice
+from ledgerline.store.documents import DocumentRecord, Invoice, dated_documents
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection
 
@@ -127,13 +127,12 @@ def list_recurring_invoices(tenant_id: str, *, statuses: list[str] | None, custo
                             from_date: date | None, to_date: date | None, limit: int,
                             start_key: dict[str, Any] | None) -> Page[RecurringInvoice]:
     """Templates by start date, with the invoices' filters (status, customer, start date range)."""
-    from ledgerline.store.documents import _and, dated_documents
-
     condition = None
     if customer_id is not None:
         condition = RecurringInvoice.customer_id == customer_id
     if statuses:
-        condition = _and(condition, RecurringInvoice.status.is_in(*statuses))
+        by_status = RecurringInvoice.status.is_in(*statuses)
+        condition = by_status if condition is None else condition & by_status
     return dated_documents(RecurringInvoice, tenant_id, from_date=from_date, to_date=to_date,
                            filter_condition=condition, limit=limit, start_key=start_key)
 
