@@ -118,3 +118,27 @@ def test_the_cli_runs_the_job_for_a_date_and_a_dry_run_writes_nothing(books: Boo
     assert cli.main(["recurring", "run", "--date", "2030-02-28", "--tenant", books.tenant_id]) == 0
     out = capsys.readouterr().out
     assert json.loads(out[out.index("{\n"):])["invoices_created"] == 2
+
+
+def test_create_replays_an_idempotency_key_and_a_deactivated_tenant_gets_no_invoices(books: Books):
+    body = {"customer_id": books.customer(), "lines": [{"description": "Hosting", "unit_price": "10.00"}],
+            "schedule": {"interval": "weekly", "start_date": "2030-01-07"}}
+    first = books.call("POST", "/v1/recurring-invoices", body, expect=201, **{"Idempotency-Key": "rinv-1"})
+    again = books.call("POST", "/v1/recurring-invoices", body, expect=201, **{"Idempotency-Key": "rinv-1"})
+    assert again.json()["id"] == first.json()["id"] and again.headers.get("Idempotent-Replayed") == "true"
+    assert books.events().count("recurring_invoice.created") == 1
+    from ledgerline.services.tenants import deactivate_tenant
+
+    deactivate_tenant(books.tenant_id)
+    report = run_on(books, date(2030, 2, 1))
+    assert (report.templates, report.invoices_created) == (0, 0)
+
+
+def test_a_template_that_cannot_run_fails_alone_and_stays_due(books: Books):
+    broken = template(books)
+    fine = template(books)
+    books.call("DELETE", f"/v1/parties/{broken['customer_id']}", expect=200)
+    report = run_on(books, date(2030, 1, 31))
+    assert (report.failures, report.invoices_created) == (1, 1)
+    assert books.get(f"/v1/recurring-invoices/{broken['id']}")["next_run_date"] == "2030-01-31"
+    assert books.get(f"/v1/recurring-invoices/{fine['id']}")["next_run_date"] == "2030-02-28"

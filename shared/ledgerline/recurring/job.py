@@ -87,7 +87,7 @@ def run_tenant(tenant_id: str, day: date, report: RunReport) -> None:
                 report.failures += 1
                 logger.warning("recurring invoices job skipped a template", extra={
                     "tenant_id": tenant_id, "recurring_invoice_id": template.id, "error": exc.code,
-                    "message": exc.message})
+                    "reason": exc.message})
                 continue
             for outcome in made:
                 if outcome.invoice_id:
