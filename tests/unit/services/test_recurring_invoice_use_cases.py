@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ledgerline.clock import FixedClock, using
 from ledgerline.domain.documents import InvalidState
@@ -133,3 +135,21 @@ def test_delete_removes_the_template_and_keeps_its_invoices(books):
     assert books.table.get(RecurringInvoice, *RecurringInvoice.key(books.tenant_id, created["id"])) is None
     assert len(invoices_of(books, created["id"])) == 1
     assert books.table.event_types(books.tenant_id)[-1] == "recurring_invoice.deleted"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(interval=st.sampled_from(["weekly", "monthly", "quarterly"]),
+       days=st.lists(st.integers(0, 120), min_size=1, max_size=6))
+def test_any_sequence_of_runs_invoices_each_period_once_in_order(books, interval, days):
+    """Runs on any days (late, repeated, out of order) make exactly the schedule's periods up to the latest day."""
+    created = template(books, schedule={"interval": interval, "start_date": "2026-01-10"})
+    start = date(2026, 1, 10)
+    latest = start
+    for offset in days:
+        day = start + timedelta(days=offset)
+        latest = max(latest, day)
+        with using(FixedClock(datetime(2027, 1, 1, tzinfo=UTC))):
+            recurring_invoices.run_due(books.tenant_id, created["id"], day)
+    made = [invoice.issue_date for invoice in invoices_of(books, created["id"])]
+    rule = recurring_invoices.schedule_of({"interval": interval, "start_date": "2026-01-10"})
+    assert made == [when for _, when in rule.due(0, latest)]
