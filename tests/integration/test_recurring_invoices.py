@@ -142,3 +142,19 @@ def test_a_template_that_cannot_run_fails_alone_and_stays_due(books: Books):
     assert (report.failures, report.invoices_created) == (1, 1)
     assert books.get(f"/v1/recurring-invoices/{broken['id']}")["next_run_date"] == "2030-01-31"
     assert books.get(f"/v1/recurring-invoices/{fine['id']}")["next_run_date"] == "2030-02-28"
+
+
+def test_the_scheduled_job_runs_from_the_scheduler_sample_event(books: Books):
+    import importlib
+
+    from tests.conftest import load_event
+    from tests.lambda_context import LambdaContext
+
+    made = template(books)
+    CLOCK.travel_to(date(2030, 2, 8))  # the day the sample event is scheduled for
+    event = load_event("scheduler/daily.json") | {"tenant_id": books.tenant_id}
+    handler = importlib.import_module("functions.recurring_invoices.job").handler
+    result = handler(event, LambdaContext())
+    assert (result["date"], result["invoices_created"]) == ("2030-02-08", 1)
+    assert handler(event, LambdaContext())["invoices_created"] == 0
+    assert [i["issue_date"] for i in history(books, made["id"])] == ["2030-01-31"]
