@@ -20,7 +20,16 @@ from typing import Any
 from bench.ledger import Ledger
 from bench.meter import Meter, metered
 from ledgerline.clock import today
-from ledgerline.services import credit_notes, invoices, journal_entries, receipts, refunds, reminders, reports
+from ledgerline.services import (
+    credit_notes,
+    invoices,
+    journal_entries,
+    receipts,
+    recurring_invoices,
+    refunds,
+    reminders,
+    reports,
+)
 from ledgerline.store.documents import list_invoices
 
 # Rounds of keyed reads that cannot be batched into one, because a key is only known after a read. Every
@@ -46,6 +55,10 @@ READ_ROUNDS = {
     "receipt (pays one invoice)": (1, "tenant, customer, bank account and invoices are named by the request"),
     "credit note": (2, "tenant, invoice and the series of the credit note's year are known from the request; "
                        "the account and tax code an amount is credited to only from the invoice"),
+    "recurring run (one period, auto_post)": (3, "the template, the tenant and this year's number series are "
+                                                 "known from the job's query; the customer and the records its "
+                                                 "lines name only from the template; the default sales account "
+                                                 "only from the tenant"),
     "list page (50 invoices)": (0, "one query"),
     "trial balance": (1, "the tenant; the chart and the year, month and day buckets are queries"),
 }
@@ -196,6 +209,12 @@ def measure(ledger: Ledger) -> dict[str, Any]:
     run("reverse journal entry", lambda: journal_entries.reverse(ledger.tenant, entry["id"], None, key()))
     late = invoices.post(ledger.tenant, ledger.draft(today() - timedelta(days=60), terms=14)["id"])
     run("reminder", lambda: reminders.create_next(ledger.tenant, late["id"], None, key()))
+    template = recurring_invoices.create(ledger.tenant, {
+        "customer_id": ledger.customer, "auto_post": True,
+        "lines": [{"description": "Hosting", "unit_price": "49.00", "tax_code_id": ledger.gst}],
+        "schedule": {"interval": "monthly", "start_date": today().isoformat()}})
+    run("recurring run (one period, auto_post)",
+        lambda: recurring_invoices.run_due(ledger.tenant, template["id"], today()))
     for _ in range(50):
         invoices.post(ledger.tenant, ledger.draft()["id"])
     run("list page (50 invoices)", lambda: list_invoices(ledger.tenant, statuses=None, customer_id=None, from_date=None,

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     pdf_renderer_function: str | None = None
     # The local runtime runs the reminders job for today when `ledgerline dev` starts.
     local_reminders_on_start: bool = True
+    # ... and the recurring invoices job for today (issue 14).
+    local_recurring_on_start: bool = True
 
     @model_validator(mode="after")
     def _local_database(self) -> Settings:

@@ -149,6 +149,12 @@ def _reminders(t: TenantObjects) -> list[str]:
     return [t.post(f"/v1/invoices/{invoice['id']}/reminders")["id"]]
 
 
+def _recurring_invoices(t: TenantObjects) -> list[str]:
+    return [t.post("/v1/recurring-invoices", {
+        "customer_id": t.customer(), "lines": [{"description": "Hosting", "unit_price": "49.00"}],
+        "schedule": {"interval": "monthly", "start_date": str(date.today() + timedelta(days=30))}})["id"]]
+
+
 def _events(t: TenantObjects) -> list[str]:
     t.ids_for("/v1/invoices")
     return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
@@ -163,6 +169,7 @@ KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "credit_note": _credit_notes,
     "journal_entry": _journal_entries,
     "reminder": _reminders,
+    "recurring_invoice": _recurring_invoices,
 }
 if missing := {kind.name for kind in KINDS} - set(KIND_FACTORIES):
     raise RuntimeError(f"no break-it factory for the document kinds {sorted(missing)}: add them to KIND_FACTORIES")

@@ -25,7 +25,8 @@ def _required_resources() -> set[str]:
 
 
 def test_the_registry_holds_the_kinds_that_exist():
-    assert [kind.name for kind in KINDS] == ["invoice", "receipt", "credit_note", "journal_entry", "reminder", "refund"]
+    assert [kind.name for kind in KINDS] == ["invoice", "receipt", "credit_note", "journal_entry", "reminder", "refund",
+                                         "recurring_invoice"]
     assert len({kind.id_prefix for kind in KINDS}) == len(KINDS)
     assert len({kind.key_prefix for kind in KINDS}) == len(KINDS)
     assert BY_NAME["invoice"].party_role is PartyRole.CUSTOMER and BY_NAME["invoice"].direction is Direction.SALES
@@ -84,11 +85,12 @@ def test_the_domain_stays_pure():
 def test_the_store_entities_use_the_registry_prefixes():
     from ledgerline.store.documents import CreditNote, Invoice, Receipt
     from ledgerline.store.ledger import JournalEntry
+    from ledgerline.store.recurring_invoices import RecurringInvoice
     from ledgerline.store.refunds import Refund
     from ledgerline.store.reminders import Reminder
 
     entities = {"invoice": Invoice, "credit_note": CreditNote, "receipt": Receipt, "journal_entry": JournalEntry,
-                "refund": Refund, "reminder": Reminder}
+                "refund": Refund, "reminder": Reminder, "recurring_invoice": RecurringInvoice}
     assert set(entities) == set(BY_NAME)
     assert {name: entity.PREFIX for name, entity in entities.items()} == {
         name: BY_NAME[name].key_prefix for name in entities}

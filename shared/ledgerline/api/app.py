@@ -61,6 +61,8 @@ TAGS = [
     {"name": "events", "description": "The event log: every change to a document"},
     {"name": "webhooks", "description": "Endpoints that receive events, signed; deliveries and replays"},
     {"name": "bulk", "description": "Many invoices or parties in one request"},
+    {"name": "recurring invoices", "description": "Invoice templates with a schedule; the daily job makes each "
+                                                  "period's invoice once"},
 ]
 
 

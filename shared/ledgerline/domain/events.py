@@ -37,6 +37,11 @@ class EventType(StrEnum):
     REMINDER_DELETED = "reminder.deleted"
     REFUND_POSTED = "refund.posted"
     REFUND_REVERSED = "refund.reversed"
+    RECURRING_INVOICE_CREATED = "recurring_invoice.created"
+    RECURRING_INVOICE_UPDATED = "recurring_invoice.updated"
+    RECURRING_INVOICE_DELETED = "recurring_invoice.deleted"
+    RECURRING_INVOICE_PAUSED = "recurring_invoice.paused"
+    RECURRING_INVOICE_RESUMED = "recurring_invoice.resumed"
     # Files, periods, webhooks
     DOCUMENT_RENDERED = "document.rendered"
     PERIOD_CLOSED = "period.closed"

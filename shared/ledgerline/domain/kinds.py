@@ -101,9 +101,15 @@ REFUND = DocumentKind(
     path="/v1/refunds", router="refunds", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
     posts_to_ledger=True,
 )
+RECURRING_INVOICE = DocumentKind(
+    # A template with a schedule: not numbered, posts nothing, no PDF; each period's invoice is an invoice.
+    name="recurring_invoice", id_prefix="rinv", key_prefix="RINV", scope_resource="recurring-invoices",
+    event_prefix="recurring_invoice", path="/v1/recurring-invoices", router="recurring_invoices",
+    party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+)
 
 # In the order the local server includes their routers.
-KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND)
+KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

@@ -106,6 +106,26 @@ def reminders_at_start() -> None:
     threading.Thread(target=work, name="reminders-at-start", daemon=True).start()
 
 
+def recurring_at_start() -> None:
+    """Run today's recurring invoices job in a background thread, as the daily schedule does in AWS."""
+    if not get_settings().local_recurring_on_start:
+        return
+
+    def work() -> None:
+        from ledgerline.clock import today
+        from ledgerline.recurring import job
+
+        try:
+            report = job.run(today())
+        except LedgerlineError as exc:
+            print(f"Recurring invoices job for today failed: {exc.message}", file=sys.stderr)
+            return
+        print(f"Recurring invoices job for {report.date}: {report.invoices_created} invoice(s) created",
+              file=sys.stderr, flush=True)
+
+    threading.Thread(target=work, name="recurring-at-start", daemon=True).start()
+
+
 def _bind(host: str, port: int) -> socket.socket:
     """The server's listening socket, bound before anything else starts: a busy port stops `dev` before it
     starts DynamoDB Local, the event pipeline or the reminders job."""
@@ -134,6 +154,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
               "Create a tenant and its admin API key in another terminal:\n"
               '  .venv/bin/ledgerline tenant create --name "Acme Pty Ltd" --base-currency AUD --country AU\n',
               file=sys.stderr, flush=True)
+        recurring_at_start()
         reminders_at_start()
         # uvicorn re-raises SIGTERM after its shutdown; exiting through SystemExit lets cleanup run.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -257,6 +278,30 @@ def cmd_reminders_run(args: argparse.Namespace) -> int:
         return _fail(exc.message, 2)
     finally:
         logger.setLevel(level)  # main() may run in a process that goes on logging (tests, tools)
+    print(json.dumps(report.as_dict(), indent=2))
+    return 1 if report.failures else 0
+
+
+def cmd_recurring_run(args: argparse.Namespace) -> int:
+    """The daily recurring invoices job for a date (default today), for every tenant or one; a later date
+    only with --dry-run, which writes nothing."""
+    from ledgerline.clock import today
+    from ledgerline.observability import logger
+    from ledgerline.recurring import job
+    from ledgerline.store.tenants import find_tenant
+
+    day = args.date or today()
+    level = logger.log_level
+    logger.setLevel("WARNING")
+    try:
+        with local_database():
+            if args.tenant and find_tenant(args.tenant) is None:
+                raise CliError(f"no tenant {args.tenant}")
+            report = job.run(day, [args.tenant] if args.tenant else None, dry_run=args.dry_run)
+    except job.FutureRunRefused as exc:
+        return _fail(exc.message, 2)
+    finally:
+        logger.setLevel(level)
     print(json.dumps(report.as_dict(), indent=2))
     return 1 if report.failures else 0
 
@@ -393,6 +438,23 @@ def parser() -> argparse.ArgumentParser:
                      help="print what the run would do (any date, also a future one) and write nothing")
     run.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
     run.set_defaults(run=cmd_reminders_run)
+
+    recurring = commands.add_parser("recurring", help="recurring invoices").add_subparsers(
+        dest="action", required=True, metavar="action")
+    rrun = recurring.add_parser(
+        "run", help="run the daily recurring invoices job for a day: make every invoice due on or before it "
+                    "(writes, with events)",
+        description="Run the daily recurring invoices job for one day (default today, UTC), as the schedule does: "
+                    "every active recurring invoice makes the invoice of each period whose day is on or before "
+                    "that day and not invoiced yet (dated the period's day; posted with auto_post), once per "
+                    "period however often it runs. The day may be today or earlier; a later day is refused unless "
+                    "--dry-run, which prints the periods that are due and writes nothing. Prints a JSON report; "
+                    "exit 1 if a recurring invoice failed, 2 if refused.")
+    rrun.add_argument("--date", type=_day, help="YYYY-MM-DD, today (UTC) or earlier; default today. A later date "
+                                                "needs --dry-run")
+    rrun.add_argument("--dry-run", action="store_true", help="print what the run would do and write nothing")
+    rrun.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
+    rrun.set_defaults(run=cmd_recurring_run)
 
     customers = commands.add_parser("customers", help="customer balances").add_subparsers(
         dest="action", required=True, metavar="action")

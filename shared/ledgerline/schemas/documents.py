@@ -197,6 +197,13 @@ class TaxSubtotalOut(Output):
     tax_amount: DecimalOut
 
 
+class SourceOut(Output):
+    """What a document was made from: `{"kind": "recurring_invoice", "id": "rinv_…"}` (or a quote, an order)."""
+
+    kind: str
+    id: str
+
+
 class InvoiceOut(Timestamps):
     object: Literal["invoice"] = "invoice"
     id: str
@@ -230,6 +237,8 @@ class InvoiceOut(Timestamps):
     sent_at: datetime | None
     voided_at: datetime | None
     paid_at: datetime | None
+    source: SourceOut | None = Field(None, description="What the invoice was made from, if anything "
+                                                       '(`{"kind": "recurring_invoice", "id": …}`)')
 
     @model_validator(mode="after")
     def _derived(self, info: ValidationInfo) -> InvoiceOut:

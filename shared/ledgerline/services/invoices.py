@@ -32,7 +32,7 @@ from ledgerline.services.pricing import (
 from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store import documents
 from ledgerline.store.buckets import shard_of as bucket_shard
-from ledgerline.store.documents import Invoice, Movement
+from ledgerline.store.documents import Invoice, Movement, SourceRef
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.records import Page, check_version
@@ -347,11 +347,21 @@ def _named(fields: dict[str, Any]) -> list[tuple[Any, str]]:
 
 
 def _new_draft(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any]) -> Invoice:
+    invoice = draft_of(uow, tenant, fields)
+    _stage_draft(uow, invoice)
+    return invoice
+
+
+def draft_of(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any], *,
+             source: tuple[str, str] | None = None) -> Invoice:
+    """A new draft priced from `fields` (as POST /v1/invoices takes them), not staged: the one place a draft's
+    lines are handled, also for the invoices a recurring invoice makes (`source`: (kind, id))."""
     now = utc_now()
     invoice = Invoice(id=new_id("inv"), tenant_id=tenant.id, status=InvoiceStatus.DRAFT, created_at=now,
                       updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
+    if source is not None:
+        invoice.source = SourceRef(kind=source[0], id=source[1])
     _fill(uow, invoice, tenant, fields)
-    _stage_draft(uow, invoice)
     return invoice
 
 

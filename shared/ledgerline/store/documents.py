@@ -110,6 +110,13 @@ class Movement(MapAttribute):
     journal_entry_id = UnicodeAttribute()
 
 
+class SourceRef(MapAttribute):
+    """What a document was made from (`kind`: a registry kind's name, `id`: its id)."""
+
+    kind = UnicodeAttribute()
+    id = UnicodeAttribute()
+
+
 class Invoice(PricedDocument):
     PREFIX = "INV"
     LIST = "INVOICES"
@@ -138,6 +145,7 @@ class Invoice(PricedDocument):
     # first day from which the invoice owes nothing for good (set once it is paid or voided).
     movements = ListAttribute(of=Movement, null=True)
     closed_on = DateAttribute(null=True)
+    source = SourceRef(null=True)  # set on an invoice a recurring invoice (or a quote, an order) made
 
     OPEN_STATUSES = invoice_rules.OPEN_STATUSES  # the life cycle's one definition of open and closed
     CLOSED_STATUSES = invoice_rules.CLOSED_STATUSES

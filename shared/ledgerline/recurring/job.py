@@ -1,0 +1,105 @@
+"""The daily recurring-invoices job: every tenant, every active template due on the day, every due period.
+
+It never scans: tenants come from the tenant directory (`TENANTS` partition) and each tenant's due templates
+from the sparse due index (GSI2, `T#<tid>#RECURRING_DUE` by next run date), which holds only active
+templates. Each period's invoice is one transaction with the template's advance and the period's run item
+(services/recurring_invoices.py), so running twice for a day, two runs at once, or a run days late (it
+catches up every period due since) makes exactly one invoice per period.
+
+EventBridge Scheduler invokes it once a day (template.yaml, `RecurringInvoicesJobFunction`) with
+`{"scheduled_time": …}`; the day is the scheduled time's UTC date. `date` and `tenant_id` may be given (the
+CLI does: `ledgerline recurring run --date`). A day after today is refused unless `dry_run` (it would date
+invoices ahead of time); a dry run reports the periods that are due and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from ledgerline.clock import Clock, using
+from ledgerline.domain.errors import InvalidRequest, LedgerlineError
+from ledgerline.domain.tenants import TenantStatus
+from ledgerline.observability import logger
+from ledgerline.reminders.job import day_of
+from ledgerline.services import recurring_invoices
+from ledgerline.store.recurring_invoices import due_recurring_invoices
+from ledgerline.store.tenant_directory import all_tenant_ids
+from ledgerline.store.tenants import load_tenant
+
+PAGE = 100
+
+
+@dataclass
+class RunReport:
+    date: date
+    tenants: int = 0
+    templates: int = 0
+    invoices_created: int = 0
+    failures: int = 0
+    dry_run: bool = False
+    invoice_ids: list[str] = field(default_factory=list)
+    # One entry per period invoiced (in a dry run: that would be invoiced)
+    actions: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "date": self.date.isoformat()}
+
+
+class FutureRunRefused(InvalidRequest):
+    code = "future_date"
+
+
+def run(day: date, tenant_ids: Iterable[str] | None = None, *, dry_run: bool = False,
+        clock: Clock | None = None) -> RunReport:
+    with using(clock) as now:
+        today = now.today()
+        if day > today and not dry_run:
+            raise FutureRunRefused(f"Cannot run the recurring invoices job for {day.isoformat()}, after today "
+                                   f"({today.isoformat()}): it would date invoices ahead of time. Use a dry run "
+                                   "to see what it will do.", param="date")
+        report = RunReport(day, dry_run=dry_run)
+        for tenant_id in tenant_ids if tenant_ids is not None else all_tenant_ids():
+            report.tenants += 1
+            run_tenant(tenant_id, day, report)
+    logger.info("recurring invoices job done", extra=report.as_dict() | {"invoice_ids": len(report.invoice_ids)})
+    return report
+
+
+def run_tenant(tenant_id: str, day: date, report: RunReport) -> None:
+    checked = False
+    start_key = None
+    while True:
+        page = due_recurring_invoices(tenant_id, day, limit=PAGE, start_key=start_key)
+        if page.items and not checked:
+            if load_tenant(tenant_id).status == TenantStatus.DEACTIVATED:
+                return
+            checked = True
+        for template in page.items:
+            report.templates += 1
+            try:
+                made = recurring_invoices.run_due(tenant_id, template.id, day, dry_run=report.dry_run)
+            except LedgerlineError as exc:
+                # One template that cannot run (an archived customer, a locked period) must not stop the others;
+                # its period stays due and the next run tries again.
+                report.failures += 1
+                logger.warning("recurring invoices job skipped a template", extra={
+                    "tenant_id": tenant_id, "recurring_invoice_id": template.id, "error": exc.code,
+                    "reason": exc.message})
+                continue
+            for outcome in made:
+                if outcome.invoice_id:
+                    report.invoices_created += 1
+                    report.invoice_ids.append(outcome.invoice_id)
+                report.actions.append({"tenant_id": tenant_id, **asdict(outcome), "date": outcome.date.isoformat()})
+        if page.next_key is None:
+            return
+        start_key = page.next_key
+
+
+def on_schedule(event: dict[str, Any], context: Any = None, clock: Clock | None = None) -> dict[str, Any]:
+    tenant = event.get("tenant_id")
+    return run(day_of(event, clock), [tenant] if tenant else None, dry_run=bool(event.get("dry_run")),
+               clock=clock).as_dict()
