@@ -62,7 +62,7 @@ class Source:
 
 
 def _money(amount: Decimal | None, currency: str) -> str:
-    return "" if amount is None else f"{with_minor_units(Decimal(amount), currency):,}"
+    return "" if amount is None else str(with_minor_units(Decimal(amount), currency))  # as the API shows it
 
 
 def _day(day: date | None) -> str:
