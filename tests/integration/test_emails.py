@@ -44,9 +44,13 @@ def handler(function: str):
 
 
 def bus_event(tenant_id: str, email_id: str) -> dict:
-    return {"version": "0", "id": "e1", "detail-type": "email.queued", "source": "ledgerline",
-            "detail": {"type": "email.queued", "tenant_id": tenant_id, "object_id": email_id,
-                       "object_type": "email"}}
+    return {
+        "version": "0",
+        "id": "e1",
+        "detail-type": "email.queued",
+        "source": "ledgerline",
+        "detail": {"type": "email.queued", "tenant_id": tenant_id, "object_id": email_id, "object_type": "email"},
+    }
 
 
 def deliver(books: Books, email_id: str) -> dict:
@@ -61,9 +65,11 @@ def test_the_sink_receives_the_invoice_with_its_pdf_and_the_right_headers(books:
     books.call("PATCH", "/v1/tenant", {"email_sender": "billing@acme.example"}, expect=200)
     invoice = books.posted(books.customer("Globex", email="ap@globex.example"))
 
-    queued = books.post(f"/v1/invoices/{invoice['id']}/send",
-                        {"cc": ["boss@globex.example"], "message": "Hello {customer_name}, {number} is due {due_date}."},
-                        expect=202)
+    queued = books.post(
+        f"/v1/invoices/{invoice['id']}/send",
+        {"cc": ["boss@globex.example"], "message": "Hello {customer_name}, {number} is due {due_date}."},
+        expect=202,
+    )
     assert queued["status"] == "queued" and queued["to"] == ["ap@globex.example"]
     assert "email.queued" in books.events() and not kept(sink)
 
@@ -131,8 +137,16 @@ def test_a_draft_cannot_be_sent_and_another_tenants_invoice_is_not_found(books: 
 
 
 def test_the_tenants_template_fills_subject_and_body(books: Books, sink: RunningSink):
-    books.call("PATCH", "/v1/tenant", {"email_templates": {"invoice": {
-        "subject": "Rechnung {number}", "body": "Total {currency} {total}, due {due_date}"}}}, expect=200)
+    books.call(
+        "PATCH",
+        "/v1/tenant",
+        {
+            "email_templates": {
+                "invoice": {"subject": "Rechnung {number}", "body": "Total {currency} {total}, due {due_date}"}
+            }
+        },
+        expect=200,
+    )
     bad = books.call("PATCH", "/v1/tenant", {"email_templates": {"invoice": {"subject": "{nope}"}}}, expect=422)
     assert "email_templates" in json.dumps(bad.json())
     invoice = books.posted(books.customer("Globex", email="ap@globex.example"))
