@@ -8,6 +8,7 @@ import email.policy
 import importlib
 import json
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,27 @@ def test_an_ses_bounce_notification_marks_the_email_bounced(books: Books, sink: 
     assert shown["status"] == "bounced" and "Permanent" in shown["error"]
     types = [e.type for e in list_events(books.tenant_id, limit=200)]
     assert types.count("email.bounced") == 1
+
+
+def test_a_reminder_is_emailed_with_its_pdf_and_marked_sent(books: Books, sink: RunningSink):
+    past = date.today() - timedelta(days=60)
+    customer = books.customer("Globex", email="ap@globex.example")
+    invoice = books.posted(customer, issue_date=str(past), due_date=str(past + timedelta(days=30)))
+    reminder = books.post(f"/v1/invoices/{invoice['id']}/reminders")
+    queued = books.post(f"/v1/reminders/{reminder['id']}/send", {}, expect=202)
+    assert queued["subject"] == f"Payment reminder: invoice {invoice['number']}"
+    assert deliver(books, queued["id"])["status"] == "sent"
+    assert books.get(f"/v1/reminders/{reminder['id']}")["sent_at"] is not None
+    assert [e["id"] for e in books.get(f"/v1/reminders/{reminder['id']}/emails")["data"]] == [queued["id"]]
+    [message] = kept(sink)
+    assert [p.get_content_type() for p in message.iter_attachments()] == ["application/pdf"]
+    assert books.events().count("reminder.sent") == 1
+
+
+def test_the_tenant_shows_its_email_settings(books: Books):
+    books.call("PATCH", "/v1/tenant", {"email_sender": "billing@acme.example",
+                                       "email_templates": {"reminder": {"subject": "Reminder {number}"}}}, expect=200)
+    tenant = books.get("/v1/tenant")
+    assert tenant["email_sender"] == "billing@acme.example"
+    assert tenant["email_templates"] == {"reminder": {"subject": "Reminder {number}", "body": None}}
+    books.call("PATCH", "/v1/tenant", {"email_templates": {"quote": {"subject": "x"}}}, expect=422)
