@@ -61,6 +61,7 @@ TAGS = [
     {"name": "events", "description": "The event log: every change to a document"},
     {"name": "webhooks", "description": "Endpoints that receive events, signed; deliveries and replays"},
     {"name": "bulk", "description": "Many invoices or parties in one request"},
+    {"name": "emails", "description": "Documents sent by email: each email's recipients, status and Message-ID"},
 ]
 
 

@@ -30,6 +30,7 @@ from ledgerline.domain.emails import EmailStatus
 from ledgerline.domain.events import EventType
 from ledgerline.domain.money import with_minor_units
 from ledgerline.ids import new_id
+from ledgerline.mail.mime import Attachment, build_message, message_id
 from ledgerline.observability import logger
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
 from ledgerline.schemas.emails import EmailOut
@@ -181,8 +182,6 @@ def _queue(tenant_id: str, kind: str, document_id: str, request: dict[str, Any])
     body = rules.fill(request.get("message") or body_template, values)
     now = utc_now()
     email_id = new_id("eml")
-    from ledgerline.mail.mime import message_id  # the Message-ID names the email and its tenant
-
     email = Email(
         *Email.key(tenant_id, email_id), id=email_id, tenant_id=tenant_id, document_type=kind,
         document_id=document.id, document_number=getattr(document, "number", None)
@@ -204,8 +203,7 @@ def _queue(tenant_id: str, kind: str, document_id: str, request: dict[str, Any])
 
 def deliver(tenant_id: str, email_id: str, transport: Any) -> str:
     """Send a queued email once; returns its status afterwards. Anything but `queued` is left alone."""
-    from ledgerline.mail.mime import Attachment, build_message
-    from ledgerline.mail.transport import TransientFailure
+    from ledgerline.mail.transport import TransientFailure  # deferred: settings-bound transports
 
     uow = open_unit(tenant_id)
     email = uow.load(Email, email_id)
