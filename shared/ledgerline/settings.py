@@ -55,6 +55,15 @@ class Settings(BaseSettings):
     # In AWS, the API functions with a `GET …/pdf` route carry no PDF stack: a document not rendered yet is
     # rendered by this function (a synchronous Invoke). Unset locally, where the API renders in process.
     pdf_renderer_function: str | None = None
+    # Documents sent by email (issue 14): SMTP locally (the sink `ledgerline dev` runs on `smtp_port`, files in
+    # <data_dir>/mail), SES v2 in AWS (template.yaml sets `email_transport=ses` and the configuration set whose
+    # bounces and complaints reach the bounce handler). `email_sender`: the From of a tenant with none set.
+    email_transport: Literal["smtp", "ses"] = "smtp"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=2525, ge=0, le=65535)
+    local_mail: bool = True  # `ledgerline dev` runs the SMTP sink
+    ses_configuration_set: str | None = None
+    email_sender: str = "ledgerline@localhost"
     # The local runtime runs the reminders job for today when `ledgerline dev` starts.
     local_reminders_on_start: bool = True
     # ... and the recurring invoices job for today (issue 14).

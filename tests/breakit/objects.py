@@ -155,6 +155,11 @@ def _recurring_invoices(t: TenantObjects) -> list[str]:
         "schedule": {"interval": "monthly", "start_date": str(date.today() + timedelta(days=30))}})["id"]]
 
 
+def _emails(t: TenantObjects) -> list[str]:
+    invoice = t.posted()
+    return [t.post(f"/v1/invoices/{invoice['id']}/send", {"to": [f"ap-{t.label}@example.com"]})["id"]]
+
+
 def _events(t: TenantObjects) -> list[str]:
     t.ids_for("/v1/invoices")
     return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
@@ -184,6 +189,7 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/webhooks": _webhooks,
     "/v1/webhook-deliveries": _webhook_deliveries,
     "/v1/events": _events,
+    "/v1/emails": _emails,
 }
 
 # Query parameters that take an object id, and the prefix whose factory makes one.

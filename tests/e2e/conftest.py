@@ -52,6 +52,7 @@ def _environment(dynamodb_local: DynamoDBLocal) -> dict[str, str]:
         "LEDGERLINE_ENVIRONMENT": "local",
         "LEDGERLINE_DYNAMODB_ENDPOINT": dynamodb_local.endpoint,
         "LEDGERLINE_TABLE_NAME": TABLE,
+        "LEDGERLINE_SMTP_PORT": str(free_port()),  # the SMTP sink `ledgerline dev` runs (documents sent by email)
     }
 
 

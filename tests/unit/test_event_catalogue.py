@@ -20,6 +20,7 @@ from ledgerline.domain.events import (
 from ledgerline.domain.kinds import KINDS
 from ledgerline.local import template
 from ledgerline.local.event_patterns import matches
+from ledgerline.mail import consumer as mail_consumer
 from ledgerline.pdf import consumer as pdf_consumer
 from ledgerline.schemas.event_data import EVENT_DATA
 from ledgerline.webhooks import handlers as webhook_handlers
@@ -31,6 +32,7 @@ BUS = "EventBus"
 CONSUMERS: dict[str, dict[Any, Any]] = {
     "pdf_renderer": pdf_consumer.HANDLERS,
     "webhook_dispatcher": webhook_handlers.HANDLERS,
+    "email_sender": mail_consumer.HANDLERS,
 }
 
 

@@ -63,6 +63,7 @@ TAGS = [
     {"name": "bulk", "description": "Many invoices or parties in one request"},
     {"name": "recurring invoices", "description": "Invoice templates with a schedule; the daily job makes each "
                                                   "period's invoice once"},
+    {"name": "emails", "description": "Documents sent by email: each email's recipients, status and Message-ID"},
 ]
 
 

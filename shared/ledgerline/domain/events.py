@@ -30,6 +30,7 @@ class EventType(StrEnum):
     RECEIPT_ALLOCATED = "receipt.allocated"
     RECEIPT_REVERSED = "receipt.reversed"
     CREDIT_NOTE_POSTED = "credit_note.posted"
+    CREDIT_NOTE_SENT = "credit_note.sent"
     JOURNAL_ENTRY_POSTED = "journal_entry.posted"
     JOURNAL_ENTRY_REVERSED = "journal_entry.reversed"
     REMINDER_CREATED = "reminder.created"
@@ -64,6 +65,11 @@ class EventType(StrEnum):
     TENANT_CREATED = "tenant.created"
     TENANT_UPDATED = "tenant.updated"
     TENANT_DEACTIVATED = "tenant.deactivated"
+    # Documents sent by email (issue 14): the email record (services/emails.py, mail/consumer.py)
+    EMAIL_QUEUED = "email.queued"
+    EMAIL_SENT = "email.sent"
+    EMAIL_BOUNCED = "email.bounced"
+    EMAIL_FAILED = "email.failed"
 
     @property
     def family(self) -> str:

@@ -85,6 +85,27 @@ def event_pipeline():  # type: ignore[no-untyped-def]
     return event_pipeline.running(checkpoint=_data_dir() / f"relay-{settings.table_name}.json")
 
 
+@contextmanager
+def mail_sink() -> Iterator[None]:
+    """The local SMTP server (aiosmtpd) the email sender sends to, unless LEDGERLINE_LOCAL_MAIL=false."""
+    settings = get_settings()
+    if not settings.local_mail:
+        yield
+        return
+    from ledgerline.local import mail_sink as sink
+
+    try:
+        running = sink.running(settings.smtp_host, settings.smtp_port, _data_dir() / "mail")
+        running.__enter__()
+    except (OSError, RuntimeError) as exc:
+        raise CliError(f"cannot run the SMTP server on {settings.smtp_host}:{settings.smtp_port}: {exc}; stop "
+                       f"what uses it or pick another port (LEDGERLINE_SMTP_PORT)") from exc
+    try:
+        yield
+    finally:
+        running.__exit__(None, None, None)
+
+
 def reminders_at_start() -> None:
     """Run today's reminders job in a background thread, so the server is up at once and a user sees
     invoices turn overdue and reminders appear without waiting for a schedule."""
@@ -147,10 +168,12 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
     settings = configure(port=args.port) if args.port else get_settings()
     listening = _bind(settings.host, settings.port)
-    with listening, local_database(), event_pipeline():
+    with listening, local_database(), mail_sink(), event_pipeline():
         base = f"http://{settings.host}:{settings.port}"
         events = "relaying outbox events to webhooks" if settings.local_events else "events not relayed"
-        print(f"\nLedgerline is serving {base}  (OpenAPI docs: {base}/docs; {events})\n"
+        mail = (f"; SMTP on {settings.smtp_host}:{settings.smtp_port}, mail in {_data_dir() / 'mail'}"
+                if settings.local_mail else "")
+        print(f"\nLedgerline is serving {base}  (OpenAPI docs: {base}/docs; {events}{mail})\n"
               "Create a tenant and its admin API key in another terminal:\n"
               '  .venv/bin/ledgerline tenant create --name "Acme Pty Ltd" --base-currency AUD --country AU\n',
               file=sys.stderr, flush=True)
@@ -304,6 +327,33 @@ def cmd_recurring_run(args: argparse.Namespace) -> int:
         logger.setLevel(level)
     print(json.dumps(report.as_dict(), indent=2))
     return 1 if report.failures else 0
+
+
+def _mail_folder():  # type: ignore[no-untyped-def]
+    from ledgerline.local.mail_sink import MailFolder
+
+    return MailFolder(_data_dir() / "mail")
+
+
+def cmd_mail_list(args: argparse.Namespace) -> int:
+    """The messages the local SMTP server kept, oldest first, as JSON."""
+    folder = _mail_folder()
+    print(json.dumps([folder.summary(message_id) for message_id in folder.ids()], indent=2))
+    return 0
+
+
+def cmd_mail_show(args: argparse.Namespace) -> int:
+    """One kept message: the raw message (headers and MIME parts), or its text body with --text."""
+    folder = _mail_folder()
+    try:
+        if args.text:
+            body = folder.message(args.id).get_body(preferencelist=("plain",))
+            print(body.get_content() if body is not None else "")
+        else:
+            sys.stdout.write(folder.raw(args.id).decode(errors="replace"))
+    except FileNotFoundError as exc:
+        raise CliError(f"no message {args.id} in {folder.folder}") from exc
+    return 0
 
 
 def cmd_customers_reindex(args: argparse.Namespace) -> int:
@@ -462,6 +512,15 @@ def parser() -> argparse.ArgumentParser:
                                                    "(GSI3) into it; safe to run again")
     reindex.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
     reindex.set_defaults(run=cmd_customers_reindex)
+
+    mail = commands.add_parser("mail", help="the messages the local SMTP server kept (.ledgerline/mail)"
+                               ).add_subparsers(dest="action", required=True, metavar="action")
+    mail_list = mail.add_parser("list", help="every kept message (id, date, from, to, subject, attachments) as JSON")
+    mail_list.set_defaults(run=cmd_mail_list)
+    show = mail.add_parser("show", help="one kept message, raw (or its text body with --text)")
+    show.add_argument("id", help="the message id `mail list` shows")
+    show.add_argument("--text", action="store_true", help="only the text body")
+    show.set_defaults(run=cmd_mail_show)
 
     hooks = commands.add_parser("webhooks", help="webhook tools").add_subparsers(dest="action", required=True,
                                                                                metavar="action")

@@ -13,6 +13,7 @@ from ledgerline.api.routers import (
     accounts,
     api_keys,
     bulk,
+    emails,
     events,
     items,
     parties,
@@ -32,7 +33,8 @@ def document_routers() -> tuple[APIRouter, ...]:
 
 
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
-           *document_routers(), reports.router, periods.router, events.router, webhooks.router, bulk.router)
+           *document_routers(), reports.router, periods.router, events.router, webhooks.router, bulk.router,
+           emails.router)
 
 
 def create_local_app() -> FastAPI:

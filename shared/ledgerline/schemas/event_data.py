@@ -15,6 +15,7 @@ from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.api_keys import ApiKeyOut
 from ledgerline.schemas.common import Output
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
+from ledgerline.schemas.emails import EmailOut
 from ledgerline.schemas.files import DocumentFileOut
 from ledgerline.schemas.items import ItemOut
 from ledgerline.schemas.parties import PartyOut
@@ -53,6 +54,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "tax_code": TaxCodeOut,
     "api_key": ApiKeyOut,
     "tenant": TenantOut,
+    "email": EmailOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from ledgerline.domain.tenants import Plan
 from ledgerline.schemas.common import Address, Day, Email, Input, Name, TermsDays, Timestamps
@@ -31,6 +31,32 @@ class BankDetails(BaseModel):
     routing_code: str | None = Field(None, max_length=20)
 
 
+def _known_placeholders(value: str | None) -> str | None:
+    from ledgerline.domain.emails import unknown_placeholders
+
+    if value is not None and (unknown := unknown_placeholders(value)):
+        raise ValueError(f"unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)}")
+    return value
+
+
+class EmailTemplate(BaseModel):
+    """A document kind's email: `subject` and `body` with placeholders {number}, {total}, {currency},
+    {due_date}, {date}, {customer_name}, {company_name}; an absent one keeps Ledgerline's default."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True, str_strip_whitespace=True)
+
+    subject: Annotated[str | None, AfterValidator(_known_placeholders)] = Field(None, min_length=1, max_length=200)
+    body: Annotated[str | None, AfterValidator(_known_placeholders)] = Field(None, min_length=1, max_length=2000)
+
+
+def _mail_kind(value: str) -> str:
+    from ledgerline.domain.emails import MAIL_KINDS
+
+    if value not in MAIL_KINDS:
+        raise ValueError(f"no email template for {value!r}; one of {', '.join(MAIL_KINDS)}")
+    return value
+
+
 class TenantUpdate(Input):
     name: Name = None  # type: ignore[assignment]
     timezone: TimeZone = None  # type: ignore[assignment]
@@ -53,6 +79,10 @@ class TenantUpdate(Input):
     default_tax_code_id: str | None = Field(
         None, max_length=64,
         description="An active tax code applied to invoice lines that name none (nor does their item); null: none")
+    email_sender: Email | None = Field(
+        None, description="The From of documents sent by email: in AWS a verified SES identity of the tenant")
+    email_templates: dict[Annotated[str, AfterValidator(_mail_kind)], EmailTemplate] | None = Field(
+        None, max_length=20, description="Subject and body per document kind (`invoice`, `credit_note`, `reminder`)")
 
 
 class SystemAccountsOut(BaseModel):
@@ -91,5 +121,15 @@ class TenantOut(Timestamps):
     cash_rounding: bool
     default_tax_code_id: str | None = Field(
         None, description="Applied to invoice lines that name no tax code, nor does their item")
+    email_sender: str | None = None
+    email_templates: dict[str, EmailTemplate] = Field(default_factory=dict)
+
+    @field_validator("email_templates", mode="before")
+    @classmethod
+    def _templates(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        return value.as_dict() if hasattr(value, "as_dict") else value
+
     system_accounts: SystemAccountsOut | None = Field(
         None, description="Accounts posting uses by default: receivable, customer credit, sales, rounding, FX")

@@ -71,6 +71,14 @@ class Tenant(TableModel):
     default_tax_code_id = UnicodeAttribute(null=True)  # taxes a line that names no tax code, nor does its item
     system_accounts = SystemAccounts(null=True)
     closed_years = ListAttribute(of=NumberAttribute, null=True)
+    # Documents sent by email (issue 14): the From address (a verified SES identity in AWS) and the subject and
+    # body templates per document kind ({kind: {"subject", "body"}}, domain/emails.MAIL_KINDS).
+    email_sender = UnicodeAttribute(null=True)
+    email_templates = MapAttribute(null=True)
+
+    def email_template_map(self) -> dict[str, dict[str, str]]:
+        stored = self.email_templates
+        return stored.as_dict() if isinstance(stored, MapAttribute) else dict(stored or {})
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()

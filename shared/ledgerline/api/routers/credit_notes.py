@@ -8,14 +8,17 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import CreditNoteCreate, CreditNoteOut
+from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.services import credit_notes
 
 router = APIRouter(prefix="/v1/credit-notes", tags=["credit notes"])
 READ, WRITE = require("credit-notes:read"), require("credit-notes:write")
+NOTE_ID_PATH = Path(description="The credit note's id")
 
 
 @router.post("", status_code=201, response_model=CreditNoteOut, operation_id="create_credit_note",
@@ -59,3 +62,20 @@ def pdf(id: str = Path(description="The credit note's id"), principal: Principal
     from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
 
     return pdf_response(pdfs.download(pdfs.credit_note_pdf(principal.tenant_id, id)))
+
+
+@router.post("/{id}/send", status_code=202, response_model=EmailOut, operation_id="send_credit_note",
+             summary="Send a credit note by email with its PDF")
+def send(body: SendRequest | None = None, id: str = NOTE_ID_PATH,
+         idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Queues an email of the credit note (202): to `to` (default: the customer's email; none: 422 on `to`),
+    `cc`, `subject` and `message` (default: the tenant's `email_templates.credit_note`) and the PDF attached.
+    Once sent, `email.sent` and `credit_note.sent` are written. A body is optional."""
+    return queued(principal.tenant_id, "credit_note", id, body or SendRequest(), idempotency_key)
+
+
+@router.get("/{id}/emails", response_model=ListResponse[EmailOut], operation_id="list_credit_note_emails",
+            summary="The emails sent for a credit note")
+def emails_of(id: str = NOTE_ID_PATH, page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
+    """Every email queued for the credit note, oldest first."""
+    return listed(principal.tenant_id, "credit_note", id, page)

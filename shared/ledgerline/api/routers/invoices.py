@@ -9,12 +9,14 @@ from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.routers.emails import QUEUED_RESPONSES, listed, queued
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import Clock
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import INVOICE_STATUS_FILTERS, status_filter
 from ledgerline.schemas.common import Day, read_at
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceUpdate, VoidRequest
+from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.services import invoices
 
 router = APIRouter(prefix="/v1/invoices", tags=["invoices"])
@@ -126,8 +128,24 @@ def void(response: Response, body: VoidRequest | None = None, id: str = INVOICE_
 
 
 @router.post("/{id}/send", response_model=InvoiceOut, operation_id="send_invoice",
-             summary="Mark a posted invoice as sent to the customer")
-def send(response: Response, id: str = INVOICE_ID, principal: Principal = Depends(WRITE)) -> Any:
-    """Records that the invoice went to the customer (`sent_at`) and writes an `invoice.sent` event;
-    Ledgerline does not send email itself."""
+             responses=QUEUED_RESPONSES,
+             summary="Send a posted invoice by email (with a body: 202), or mark it as sent (without one)")
+def send(response: Response, body: SendRequest | None = None, id: str = INVOICE_ID,
+         idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """With a JSON body (`{}` is enough) Ledgerline emails the invoice: to `to` (default: the customer's email;
+    none: 422 on `to`), `cc`, with `subject` and `message` (default: the tenant's `email_templates.invoice`,
+    placeholders `{number}`, `{total}`, `{due_date}`, `{customer_name}`, ...) and the PDF attached
+    (`attach_pdf`). It answers 202 with the email, `queued`; once sent, the invoice gets `sent_at` and
+    `invoice.sent` and `email.sent` are written. Without a body it only records that the invoice went to the
+    customer (`sent_at`, `invoice.sent`) and sends nothing, as before."""
+    if body is not None:
+        return queued(principal.tenant_id, "invoice", id, body, idempotency_key)
     return with_etag(response, invoices.send(principal.tenant_id, id))
+
+
+@router.get("/{id}/emails", response_model=ListResponse[EmailOut], operation_id="list_invoice_emails",
+            summary="The emails sent for an invoice")
+def emails_of(id: str = INVOICE_ID, page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
+    """Every email queued for the invoice, oldest first, with its status, recipients, subject, Message-ID
+    and `sent_at`."""
+    return listed(principal.tenant_id, "invoice", id, page)

@@ -14,9 +14,11 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.routers.emails import QUEUED_RESPONSES, listed, queued
 from ledgerline.api.versioning import expected_version, set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
+from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.schemas.reminders import DunningPolicyOut, DunningPolicyUpdate, ReminderOut, ReminderRequest
 from ledgerline.services import reminders
 
@@ -85,9 +87,16 @@ def get(response: Response, id: str = REMINDER_ID, principal: Principal = Depend
 
 
 @router.post("/v1/reminders/{id}/send", response_model=ReminderOut, operation_id="send_reminder",
-             summary="Mark a reminder as sent to the customer")
-def send(response: Response, id: str = REMINDER_ID, principal: Principal = Depends(WRITE)) -> Any:
-    """Records that the reminder went to the customer (`sent_at`) and writes a `reminder.sent` event."""
+             responses=QUEUED_RESPONSES,
+             summary="Send a reminder by email (with a body: 202), or mark it as sent (without one)")
+def send(response: Response, body: SendRequest | None = None, id: str = REMINDER_ID,
+         idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """With a JSON body (`{}` is enough) Ledgerline emails the reminder with its PDF (as invoices' `send`: `to`
+    defaults to the customer's email, the text to the tenant's `email_templates.reminder`) and answers 202
+    with the email, `queued`. Without a body it records that the reminder went to the customer (`sent_at`)
+    and writes a `reminder.sent` event."""
+    if body is not None:
+        return queued(principal.tenant_id, "reminder", id, body, idempotency_key)
     reminder = reminders.mark_sent(principal.tenant_id, id)
     set_etag(response, reminder.version)
     return reminder
@@ -111,3 +120,10 @@ def pdf(id: str = REMINDER_ID, principal: Principal = Depends(READ)) -> Response
     from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
 
     return pdf_response(pdfs.download(pdfs.reminder_pdf(principal.tenant_id, id)))
+
+
+@router.get("/v1/reminders/{id}/emails", response_model=ListResponse[EmailOut], operation_id="list_reminder_emails",
+            summary="The emails sent for a reminder")
+def emails_of(id: str = REMINDER_ID, page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
+    """Every email queued for the reminder, oldest first."""
+    return listed(principal.tenant_id, "reminder", id, page)
