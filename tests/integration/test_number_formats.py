@@ -47,7 +47,7 @@ def test_a_tenant_stored_before_the_map_reads_its_fields(api, tenant):
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [
-        ({"number_formats": {"quote": "Q-{SEQ}"}}, "number_formats.quote", "unknown number series"),
+        ({"number_formats": {"estimate": "Q-{SEQ}"}}, "number_formats.estimate", "unknown number series"),
         ({"number_formats": {"invoice": "INV-{YYYY}"}}, "number_formats.invoice", "{SEQ}"),
         ({"number_formats": {"invoice": "A-{SEQ}"}, "invoice_number_format": "B-{SEQ}"}, "invoice_number_format",
          "give the format once"),

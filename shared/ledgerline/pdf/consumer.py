@@ -25,6 +25,7 @@ RENDERERS: dict[str, Callable[[str, str], DocumentFile]] = {
     "invoice": partial(pdfs.invoice_pdf, in_process=True),
     "credit_note": partial(pdfs.credit_note_pdf, in_process=True),
     "reminder": partial(pdfs.reminder_pdf, in_process=True),
+    "quote": partial(pdfs.quote_pdf, in_process=True),
 }
 
 # What this consumer handles: {event type: handler}, derived from the registry (a kind's `pdf_on`).

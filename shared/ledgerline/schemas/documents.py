@@ -132,6 +132,11 @@ class TaxSubtotalOut(Output):
     tax_amount: DecimalOut
 
 
+class DocumentRefOut(Output):
+    kind: str = Field(description="The document's kind: `quote`, `invoice`, …")
+    id: str
+
+
 class InvoiceOut(Timestamps):
     object: Literal["invoice"] = "invoice"
     id: str
@@ -161,6 +166,7 @@ class InvoiceOut(Timestamps):
     sent_at: datetime | None
     voided_at: datetime | None
     paid_at: datetime | None
+    source: DocumentRefOut | None = Field(None, description="The document it was made from (a quote), if any")
 
     @model_validator(mode="after")
     def _derived(self, info: ValidationInfo) -> InvoiceOut:

@@ -18,6 +18,7 @@ from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntry
 from ledgerline.schemas.files import DocumentFileOut
 from ledgerline.schemas.items import ItemOut
 from ledgerline.schemas.parties import PartyOut
+from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.refunds import RefundOut
 from ledgerline.schemas.reminders import ReminderOut
 from ledgerline.schemas.tax_codes import TaxCodeOut
@@ -42,6 +43,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "journal_entry": JournalEntryOut,
     "reminder": ReminderOut,
     "refund": RefundOut,
+    "quote": QuoteOut,
     "document": DocumentFileOut,
     "period": PeriodClosedData,
     "webhook_endpoint": WebhookOut,

@@ -26,7 +26,7 @@ from ledgerline.services.pricing import price_lines, referenced
 from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store import documents
 from ledgerline.store.buckets import shard_of as bucket_shard
-from ledgerline.store.documents import Invoice, Movement
+from ledgerline.store.documents import DocumentRef, Invoice, Movement
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.records import Page, check_version
@@ -319,10 +319,18 @@ def _named(fields: dict[str, Any]) -> list[tuple[Any, str]]:
     return [*([(Party, customer_id)] if isinstance(customer_id, str) else []), *referenced(fields.get("lines") or [])]
 
 
-def _new_draft(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any]) -> Invoice:
+def stage_draft(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any], *, source: DocumentRef | None = None
+                ) -> Invoice:
+    """A new draft staged on the caller's unit with its `invoice.created` (a quote converted into an invoice,
+    issue 14, passes the quote as `source`); the caller commits."""
+    return _new_draft(uow, tenant, fields, source=source)
+
+
+def _new_draft(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any], *, source: DocumentRef | None = None
+               ) -> Invoice:
     now = utc_now()
     invoice = Invoice(id=new_id("inv"), tenant_id=tenant.id, status=InvoiceStatus.DRAFT, created_at=now,
-                      updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
+                      updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0), source=source)
     _fill(uow, invoice, tenant, fields)
     _stage_draft(uow, invoice)
     return invoice

@@ -31,6 +31,7 @@ from ledgerline.settings import get_settings
 from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.files import DocumentFile
 from ledgerline.store.parties import Party
+from ledgerline.store.quotes import Quote
 from ledgerline.store.records import TenantRecord
 from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
@@ -67,6 +68,18 @@ def credit_note_pdf(tenant_id: str, note_id: str, *, in_process: bool = False) -
     note = uow.load(CreditNote, note_id)
     return _ensure(uow, note, "credit_note", note.number, note.customer_id,
                    lambda tenant, party: views.credit_note_document(tenant, note, party), in_process)
+
+
+def quote_pdf(tenant_id: str, quote_id: str, *, in_process: bool = False) -> DocumentFile:
+    """An issued quote's PDF (issue 14); a draft has none (409)."""
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Quote, quote_id)])
+    quote = uow.load(Quote, quote_id)
+    if quote.status == "draft":
+        raise InvalidState("A draft quote has no PDF: issue it first (drafts can still change)", param="status",
+                           code="document_not_posted")
+    return _ensure(uow, quote, "quote", quote.number, quote.customer_id,
+                   lambda tenant, party: views.quote_document(tenant, quote, party), in_process)
 
 
 def reminder_pdf(tenant_id: str, reminder_id: str, *, in_process: bool = False) -> DocumentFile:

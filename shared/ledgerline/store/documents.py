@@ -44,6 +44,13 @@ class DocumentLine(MapAttribute):
     amount = DecimalAttribute()
 
 
+class DocumentRef(MapAttribute):
+    """Another document this one came from or was converted into (issue 14): its kind and id."""
+
+    kind = UnicodeAttribute()
+    id = UnicodeAttribute()
+
+
 class TaxSubtotal(MapAttribute):
     tax_code_id = UnicodeAttribute()
     tax_code = UnicodeAttribute()
@@ -125,6 +132,8 @@ class Invoice(PricedDocument):
     paid_at = UTCDateTimeAttribute(null=True)
     # Set on the invoice that charges a reminder's fee: the id of the reminded invoice. It is not dunned.
     reminder_fee_for = UnicodeAttribute(null=True)
+    # The document it was made from (a quote converted into it, issue 14); None for one created directly.
+    source = DocumentRef(null=True)
     # Every settlement, reversal and void, dated (None on invoices posted before they were kept), and the
     # first day from which the invoice owes nothing for good (set once it is paid or voided).
     movements = ListAttribute(of=Movement, null=True)
