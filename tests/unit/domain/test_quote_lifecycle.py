@@ -124,9 +124,9 @@ def test_expired_reads_from_valid_until_and_only_for_open_quotes():
 def test_an_expired_quote_cannot_be_accepted_or_converted_but_may_be_declined_or_reverted():
     state = QuoteState("open", date(2026, 3, 31), numbered=True)
     later = date(2026, 4, 1)
-    for rule in (q.accept, q.convert):
+    for refused in (q.accept, q.convert):
         with pytest.raises(q.InvalidState, match="expired"):
-            rule(state, later)
+            refused(state, later)
     assert q.decline(state, later).state.status == "declined"
     assert q.revert_issue(state, later).state == replace(state, status="draft")
 
