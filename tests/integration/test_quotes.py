@@ -169,3 +169,27 @@ def test_an_issued_quote_has_a_pdf_rendered_on_quote_issued_and_a_draft_has_none
     text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert made["number"] in text and "AUD 1,375.00" in text and "VALID UNTIL" in text
     assert f"This offer holds until {made['valid_until']}" in text
+
+
+def test_a_quote_issued_again_after_a_change_has_the_pdf_of_what_it_says_now(books: Books, store):
+    made = issued(books)
+    first = books.call("GET", f"/v1/quotes/{made['id']}/pdf", expect=200)
+    books.post(f"/v1/quotes/{made['id']}/revert-issue", expect=200)
+    books.call("PATCH", f"/v1/quotes/{made['id']}", {"lines": [{"description": "Less", "unit_price": "99.00"}]},
+               expect=200)
+    again = books.post(f"/v1/quotes/{made['id']}/issue", expect=200)
+    second = books.call("GET", f"/v1/quotes/{made['id']}/pdf", expect=200)
+    assert again["number"] == made["number"] and second.content != first.content
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(second.content)).pages)
+    assert "AUD 99.00" in text and "1,375.00" not in text
+    # and the same issue's PDF stays the same bytes
+    assert books.call("GET", f"/v1/quotes/{made['id']}/pdf", expect=200).content == second.content
+
+
+def test_a_quote_issued_then_reverted_before_its_render_renders_nothing_and_is_not_retried(books: Books, store):
+    made = issued(books)
+    books.post(f"/v1/quotes/{made['id']}/revert-issue", expect=200)
+    event = load_event("eventbridge/invoice_posted.json", tenant_id=books.tenant_id, invoice_id=made["id"])
+    event["detail-type"] = "quote.issued"
+    answer = importlib.import_module("functions.pdf_renderer.app").handler(event, LambdaContext())
+    assert answer == {"rendered": False, "reason": "not_issued"} and store.objects == {}

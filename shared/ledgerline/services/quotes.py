@@ -204,6 +204,7 @@ def _issue(uow: UnitOfWork, quote_id: str) -> Quote:
         quote.number = format_number(tenant.number_format(QUOTE_SERIES), year, last + 1)
     _adopt(quote, issued)
     quote.issued_at = quote.updated_at
+    quote.issue_count = (quote.issue_count or 0) + 1
     uow.save_if_unchanged(quote)
     uow.record_event(issued.event, quote, QuoteOut)
     uow.respond(QuoteOut, quote)

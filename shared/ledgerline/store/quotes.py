@@ -7,7 +7,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.expressions.condition import Condition
 
 from ledgerline.domain.documents import quote as quote_rules
@@ -27,6 +33,7 @@ class Quote(PricedDocument):
     notes = UnicodeAttribute(null=True)
     prices_include_tax = BooleanAttribute()
     issued_at = UTCDateTimeAttribute(null=True)
+    issue_count = NumberAttribute(null=True)  # times issued (its PDF is rendered once per issue)
     accepted_at = UTCDateTimeAttribute(null=True)
     declined_at = UTCDateTimeAttribute(null=True)
     decline_reason = UnicodeAttribute(null=True)
