@@ -282,6 +282,8 @@ def convert(tenant_id: str, quote_id: str, to: str, idempotency_key: str | None 
         tenant = uow.tenant()
         quote = uow.load(Quote, quote_id)
         converted = quote_rules.convert(state_of(quote), today())
+        # what the new document names, known only from the quote: one more round of reads
+        uow.prefetch([(Party, quote.customer_id), *_prefetched_lines({"lines": _line_fields(quote)})])
         made = converter(uow, tenant, quote)
         _adopt(quote, converted)
         quote.converted_at = quote.updated_at
