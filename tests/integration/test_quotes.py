@@ -193,3 +193,21 @@ def test_a_quote_issued_then_reverted_before_its_render_renders_nothing_and_is_n
     event["detail-type"] = "quote.issued"
     answer = importlib.import_module("functions.pdf_renderer.app").handler(event, LambdaContext())
     assert answer == {"rendered": False, "reason": "not_issued"} and store.objects == {}
+
+
+def test_bulk_quotes_create_and_update_drafts_each_on_its_own(books: Books):
+    customer = books.customer()
+    existing = quote(books, customer)
+    body = {"operations": [
+        {"operation": "create", "idempotency_key": "bq-1",
+         "data": {"customer_id": customer, "lines": [{"description": "A", "unit_price": "10.00"}]}},
+        {"operation": "create", "data": {"customer_id": "pty_nobody", "lines": [{"description": "B",
+                                                                                 "unit_price": "1.00"}]}},
+        {"operation": "update", "id": existing["id"], "version": 1, "data": {"notes": "Changed"}}]}
+    result = books.post("/v1/bulk/quotes", body, expect=200)
+    assert [(r["success"], r["status"]) for r in result["results"]] == [(True, 201), (False, 422), (True, 200)]
+    assert result["results"][1]["error"]["param"] == "customer_id"
+    assert books.get(f"/v1/quotes/{existing['id']}")["notes"] == "Changed"
+    again = books.post("/v1/bulk/quotes", {"operations": body["operations"][:1]}, expect=200)
+    assert again["results"][0]["data"]["id"] == result["results"][0]["data"]["id"]
+    assert books.events().count("quote.created") == 2
