@@ -168,3 +168,23 @@ def test_delete_removes_a_draft_never_issued(books):
     quotes.delete_draft(books.tenant_id, made["id"], expected_version=1)
     assert books.table.get(Quote, *Quote.key(books.tenant_id, made["id"])) is None
     assert books.table.event_types(books.tenant_id)[-1] == "quote.deleted"
+
+
+def test_webhooks_subscribe_to_quote_events_and_each_carries_the_quote(books):
+    import json
+
+    from ledgerline.domain import webhooks
+    from ledgerline.domain.events import EventType, of_family
+    from ledgerline.schemas.event_data import EVENT_DATA
+    from ledgerline.schemas.quotes import QuoteOut
+
+    assert webhooks.unknown_event_types(["quote.*", "quote.converted", "quote.issued"]) == []
+    assert {t.value for t in of_family("quote")} == {f"quote.{a}" for a in (
+        "created", "updated", "deleted", "issued", "accepted", "declined", "reverted", "converted")}
+    assert all(EVENT_DATA[t] is QuoteOut for t in of_family("quote"))
+    made = draft(books)
+    quotes.issue(books.tenant_id, made["id"])
+    answer = quotes.convert(books.tenant_id, made["id"], "invoice")
+    event = next(e for e in books.table.events(books.tenant_id) if e.type == EventType.QUOTE_CONVERTED)
+    data = json.loads(event.data) if isinstance(event.data, str) else event.data
+    assert data["status"] == "converted" and data["converted_to"] == answer["converted_to"]
