@@ -33,7 +33,6 @@ from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 DEFAULT_VALIDITY_DAYS = 30
-NOUN = "quote"
 
 
 def represent(quote: Quote) -> dict[str, Any]:
