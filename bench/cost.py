@@ -24,6 +24,7 @@ from ledgerline.services import (
     credit_notes,
     invoices,
     journal_entries,
+    quotes,
     receipts,
     recurring_invoices,
     refunds,
@@ -61,6 +62,9 @@ READ_ROUNDS = {
                                                  "only from the tenant"),
     "list page (50 invoices)": (0, "one query"),
     "trial balance": (1, "the tenant; the chart and the year, month and day buckets are queries"),
+    "issue quote": (1, "the tenant, the quote and this year's quote series"),
+    "convert quote to invoice": (2, "tenant and quote are named by the request; the customer, accounts and tax "
+                                    "codes of the new invoice only by the quote"),
 }
 
 
@@ -69,7 +73,7 @@ def kind_of(key: str) -> str:
     for marker, kind in (("#BAL", "balance bucket"), ("#TAX", "tax total"), ("#EVT", "event"),
                          ("#LEDGER#", "ledger line"), ("#IDEMPOTENCY", "idempotency record"),
                          ("#INV#", "invoice"), ("#JE#", "journal entry"), ("#RCT#", "receipt"),
-                         ("#CN#", "credit note")):
+                         ("#CN#", "credit note"), ("#QUO#", "quote")):
         if marker in pk:
             return kind
     return "number series" if sk.startswith("SEQ#") else sk.split("#", 1)[0].lower()
@@ -220,6 +224,11 @@ def measure(ledger: Ledger) -> dict[str, Any]:
     run("list page (50 invoices)", lambda: list_invoices(ledger.tenant, statuses=None, customer_id=None, from_date=None,
                                                          to_date=None, today=today(), limit=50, start_key=None))
     run("trial balance", lambda: reports.trial_balance.report(ledger.tenant, today()))
+    quote = quotes.create_draft(ledger.tenant, {"customer_id": ledger.customer, "lines": [
+        {"description": "Work", "quantity": Decimal(1), "unit_price": Decimal("100.00"),
+         "account_id": ledger.accounts["4000"], "tax_code_id": ledger.gst}]})
+    run("issue quote", lambda: quotes.issue(ledger.tenant, quote["id"], key()))
+    run("convert quote to invoice", lambda: quotes.convert(ledger.tenant, quote["id"], "invoice", key()))
     with metered() as whole:
         parts = []
         for step in ("create draft", "post invoice", "receipt (pays one invoice)"):

@@ -65,6 +65,8 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/refunds"): lambda b: (None, {"customer_id": b.customer(), "amount": "1.00",
                                                "account_id": b.accounts["1010"], "receipt_id": _credit_receipt(b)}),
     ("POST", "/v1/credit-notes"): lambda b: (None, {"invoice_id": b.posted()["id"], "amount": "1.00"}),
+    ("POST", "/v1/quotes"): lambda b: (None, _invoice_body(b)),
+    ("PATCH", "/v1/quotes/{id}"): lambda b: (b.ids_for("/v1/quotes")[0], _invoice_body(b)),
     ("POST", "/v1/journal-entries"): lambda b: (None, _journal_body(b)),
     ("PUT", "/v1/dunning-policy"): lambda b: (None, {"levels": [{"days_after_due": 7, "title": "Reminder",
                                                                  "message": "Please pay", "fee": "5"}],
@@ -73,6 +75,7 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/bulk/invoices"): lambda b: (None, {"items": [{"data": _invoice_body(b)}]}),
     ("POST", "/v1/bulk/receipts"): lambda b: (None, {"items": [{"data": _receipt_body(b)}]}),
     ("POST", "/v1/bulk/journal-entries"): lambda b: (None, {"items": [{"data": _journal_body(b)}]}),
+    ("POST", "/v1/bulk/quotes"): lambda b: (None, {"items": [{"data": _invoice_body(b)}]}),
 }
 
 

@@ -70,6 +70,7 @@ class DocumentKind:
 
 INVOICE_SERIES = NumberSeries("invoice", "INV", "INV-{YYYY}-{SEQ:4}")
 CREDIT_NOTE_SERIES = NumberSeries("credit_note", "CN", "CN-{YYYY}-{SEQ:4}")
+QUOTE_SERIES = NumberSeries("quote", "QUO", "QUO-{YYYY}-{SEQ:4}")
 
 INVOICE = DocumentKind(
     name="invoice", id_prefix="inv", key_prefix="INV", scope_resource="invoices", event_prefix="invoice",
@@ -108,8 +109,16 @@ RECURRING_INVOICE = DocumentKind(
     party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
 )
 
+QUOTE = DocumentKind(
+    # Issue 14: no ledger effect; converted into a draft invoice (`order` once orders exist).
+    name="quote", id_prefix="quo", key_prefix="QUO", scope_resource="quotes", event_prefix="quote",
+    path="/v1/quotes", router="quotes", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+    series=QUOTE_SERIES, has_pdf=True, pdf_on="issued", convertible_to=("invoice",),
+)
+
 # In the order the local server includes their routers.
-KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE)
+KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE,
+                                   QUOTE)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

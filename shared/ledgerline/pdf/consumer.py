@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType, pdf_events
 from ledgerline.observability import logger
@@ -25,6 +26,7 @@ RENDERERS: dict[str, Callable[[str, str], DocumentFile]] = {
     "invoice": partial(pdfs.invoice_pdf, in_process=True),
     "credit_note": partial(pdfs.credit_note_pdf, in_process=True),
     "reminder": partial(pdfs.reminder_pdf, in_process=True),
+    "quote": partial(pdfs.quote_pdf, in_process=True),
 }
 
 # What this consumer handles: {event type: handler}, derived from the registry (a kind's `pdf_on`).
@@ -61,4 +63,10 @@ def _render(handler: Callable[[str, str], DocumentFile], kind: str, tenant_id: s
         # A reminder withdrawn before its PDF was made: nothing to render, and retrying will not help.
         logger.info("document gone before rendering", extra={"type": kind, "object_id": object_id})
         return {"rendered": False, "reason": "not_found"}
+    except InvalidState as exc:
+        if exc.code != "document_not_posted":
+            raise
+        # A quote taken back to draft before its PDF was made (issue 14): issuing it again renders it.
+        logger.info("document not issued when rendering", extra={"type": kind, "object_id": object_id})
+        return {"rendered": False, "reason": "not_issued"}
     return {"rendered": True, "document_id": file.document_id, "sha256": file.sha256, "key": file.blob_key}

@@ -15,6 +15,7 @@ from ledgerline.domain.money import round_money, with_minor_units
 from ledgerline.pdf.model import Addressee, Column, PdfDocument
 from ledgerline.store.documents import CreditNote, Invoice, PricedDocument
 from ledgerline.store.parties import Party
+from ledgerline.store.quotes import Quote
 from ledgerline.store.reminders import Reminder
 from ledgerline.store.tenants import Tenant
 
@@ -242,6 +243,34 @@ def credit_note_document(tenant: Tenant, note: CreditNote, customer: Party | Non
         payment_heading="Settlement",
         payment=tuple(settlement),
         subject=f"Credit note {note.number} to {note.customer_name}",
+    )
+
+
+def quote_document(tenant: Tenant, quote: Quote, customer: Party | None) -> PdfDocument:
+    """An issued quote (issue 14): the offer, its lines and totals, and how long it holds."""
+    rules = country_rules.rules_for(tenant.country)
+    currency, number = quote.currency, quote.number or ""
+    facts = [("Quote number", number), ("Date", day(quote.issue_date)), ("Valid until", day(quote.valid_until))]
+    if quote.reference:
+        facts.append(("Reference", quote.reference))
+    facts.append(("Currency", currency))
+    return PdfDocument(
+        title="Quote",
+        number=number,
+        issuer=issuer(tenant, customer),
+        recipient_label="Quote for",
+        recipient=recipient(quote.customer_name, customer, tenant),
+        facts=tuple(facts),
+        columns=line_columns(rules.tax_label),
+        rows=_lines(quote),
+        tax_rows=_taxes(quote),
+        tax_label=rules.tax_label,
+        totals=_totals(quote, rules.tax_label),
+        amount_due=("Total", f"{currency} {money(quote.total, currency)}"),
+        notes=quote.notes,
+        payment_heading="Validity",
+        payment=(f"This offer holds until {day(quote.valid_until)}.",),
+        subject=f"Quote {number} to {quote.customer_name}",
     )
 
 

@@ -32,7 +32,7 @@ from ledgerline.services.pricing import (
 from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store import documents
 from ledgerline.store.buckets import shard_of as bucket_shard
-from ledgerline.store.documents import Invoice, Movement, SourceRef
+from ledgerline.store.documents import DocumentRef, Invoice, Movement
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.records import Page, check_version
@@ -347,20 +347,25 @@ def _named(fields: dict[str, Any]) -> list[tuple[Any, str]]:
 
 
 def _new_draft(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any]) -> Invoice:
-    invoice = draft_of(uow, tenant, fields)
+    return stage_draft(uow, tenant, fields)
+
+
+def stage_draft(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any], *, source: DocumentRef | None = None
+                ) -> Invoice:
+    """A new draft staged on the caller's unit with its `invoice.created` (a quote converted into an invoice
+    passes the quote as `source`); the caller commits."""
+    invoice = draft_of(uow, tenant, fields, source=source)
     _stage_draft(uow, invoice)
     return invoice
 
 
-def draft_of(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any], *,
-             source: tuple[str, str] | None = None) -> Invoice:
+def draft_of(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any], *, source: DocumentRef | None = None
+             ) -> Invoice:
     """A new draft priced from `fields` (as POST /v1/invoices takes them), not staged: the one place a draft's
-    lines are handled, also for the invoices a recurring invoice makes (`source`: (kind, id))."""
+    lines are handled, also for the invoices a recurring invoice or a quote makes (`source`)."""
     now = utc_now()
     invoice = Invoice(id=new_id("inv"), tenant_id=tenant.id, status=InvoiceStatus.DRAFT, created_at=now,
-                      updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
-    if source is not None:
-        invoice.source = SourceRef(kind=source[0], id=source[1])
+                      updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0), source=source)
     _fill(uow, invoice, tenant, fields)
     return invoice
 

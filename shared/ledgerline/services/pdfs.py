@@ -31,6 +31,7 @@ from ledgerline.settings import get_settings
 from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.files import DocumentFile
 from ledgerline.store.parties import Party
+from ledgerline.store.quotes import Quote
 from ledgerline.store.records import TenantRecord
 from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
@@ -69,6 +70,21 @@ def credit_note_pdf(tenant_id: str, note_id: str, *, in_process: bool = False) -
                    lambda tenant, party: views.credit_note_document(tenant, note, party), in_process)
 
 
+def quote_pdf(tenant_id: str, quote_id: str, *, in_process: bool = False) -> DocumentFile:
+    """An issued quote's PDF (issue 14); a draft has none (409)."""
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Quote, quote_id)])
+    quote = uow.load(Quote, quote_id)
+    if quote.status == "draft":
+        raise InvalidState("A draft quote has no PDF: issue it first (drafts can still change)", param="status",
+                           code="document_not_posted")
+    # One PDF per issue: a quote reverted, changed and issued again has the PDF of what it says now.
+    issues = quote.issue_count or 1
+    return _ensure(uow, quote, "quote", quote.number, quote.customer_id,
+                   lambda tenant, party: views.quote_document(tenant, quote, party), in_process,
+                   file_id=quote.id if issues == 1 else f"{quote.id}#{issues}")
+
+
 def reminder_pdf(tenant_id: str, reminder_id: str, *, in_process: bool = False) -> DocumentFile:
     uow = open_unit(tenant_id)
     reminder = uow.find_reminder(reminder_id)
@@ -88,11 +104,12 @@ def download(file: DocumentFile) -> Download:
 
 
 def _ensure(uow: UnitOfWork, document: TenantRecord, kind: str, number: str | None, customer_id: str | None,
-            build: Callable[[Tenant, Party | None], PdfDocument], in_process: bool) -> DocumentFile:
+            build: Callable[[Tenant, Party | None], PdfDocument], in_process: bool,
+            file_id: str | None = None) -> DocumentFile:
     """The document's recorded PDF; rendered and recorded first if there is none. `in_process`: render here
     (the renderer function); otherwise an API function in AWS has the renderer function render it."""
     tenant_id = uow.tenant_id
-    file_key = DocumentFile.of(document, document.id)
+    file_key = DocumentFile.of(document, file_id or document.id)  # `file_id`: one of several of the document
     existing = uow.find_at(DocumentFile, file_key)
     if existing is not None:
         return existing
