@@ -70,6 +70,8 @@ class DocumentKind:
 
 INVOICE_SERIES = NumberSeries("invoice", "INV", "INV-{YYYY}-{SEQ:4}")
 CREDIT_NOTE_SERIES = NumberSeries("credit_note", "CN", "CN-{YYYY}-{SEQ:4}")
+ORDER_SERIES = NumberSeries("order", "SO", "SO-{YYYY}-{SEQ:4}")
+DELIVERY_SERIES = NumberSeries("delivery", "DN", "DN-{YYYY}-{SEQ:4}")
 
 INVOICE = DocumentKind(
     name="invoice", id_prefix="inv", key_prefix="INV", scope_resource="invoices", event_prefix="invoice",
@@ -101,9 +103,22 @@ REFUND = DocumentKind(
     path="/v1/refunds", router="refunds", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
     posts_to_ledger=True,
 )
+ORDER = DocumentKind(
+    # Sales orders (issue 14): no ledger effect; deliveries and invoices are made from them.
+    name="order", id_prefix="so", key_prefix="SO", scope_resource="orders", event_prefix="order",
+    path="/v1/orders", router="orders", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+    series=ORDER_SERIES, convertible_to=("delivery", "invoice"),
+)
+DELIVERY = DocumentKind(
+    # Delivery notes (issue 14): no ledger effect (stock movements come with inventory). Their PDF (without
+    # prices, rendered on `delivery.issued`) is not built yet.
+    name="delivery", id_prefix="dn", key_prefix="DN", scope_resource="deliveries", event_prefix="delivery",
+    path="/v1/deliveries", router="deliveries", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+    series=DELIVERY_SERIES,
+)
 
 # In the order the local server includes their routers.
-KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND)
+KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, ORDER, DELIVERY)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

@@ -132,6 +132,13 @@ class TaxSubtotalOut(Output):
     tax_amount: DecimalOut
 
 
+class SourceOut(Output):
+    """The document this one was made from (issue 14)."""
+
+    kind: str = Field(description="`order` or `quote`")
+    id: str
+
+
 class InvoiceOut(Timestamps):
     object: Literal["invoice"] = "invoice"
     id: str
@@ -161,6 +168,7 @@ class InvoiceOut(Timestamps):
     sent_at: datetime | None
     voided_at: datetime | None
     paid_at: datetime | None
+    source: SourceOut | None = Field(None, description="The order or quote it was made from, if any")
 
     @model_validator(mode="after")
     def _derived(self, info: ValidationInfo) -> InvoiceOut:

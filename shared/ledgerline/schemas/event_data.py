@@ -17,6 +17,7 @@ from ledgerline.schemas.common import Output
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
 from ledgerline.schemas.files import DocumentFileOut
 from ledgerline.schemas.items import ItemOut
+from ledgerline.schemas.orders import DeliveryOut, OrderOut
 from ledgerline.schemas.parties import PartyOut
 from ledgerline.schemas.refunds import RefundOut
 from ledgerline.schemas.reminders import ReminderOut
@@ -42,6 +43,8 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "journal_entry": JournalEntryOut,
     "reminder": ReminderOut,
     "refund": RefundOut,
+    "order": OrderOut,
+    "delivery": DeliveryOut,
     "document": DocumentFileOut,
     "period": PeriodClosedData,
     "webhook_endpoint": WebhookOut,

@@ -19,6 +19,7 @@ from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.common import read_at
 from ledgerline.schemas.documents import InvoiceOut
+from ledgerline.services import order_quantities
 from ledgerline.services.document_rules import conversion, customer, invalid, open_period, system_accounts
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
@@ -26,7 +27,7 @@ from ledgerline.services.pricing import price_lines, referenced
 from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store import documents
 from ledgerline.store.buckets import shard_of as bucket_shard
-from ledgerline.store.documents import Invoice, Movement
+from ledgerline.store.documents import Invoice, Movement, SourceRef
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.records import Page, check_version
@@ -136,6 +137,7 @@ def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) 
     check_version(invoice, expected_version)
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "delete")
     uow.delete(invoice)
+    order_quantities.stage_give_back(uow, invoice)  # made from an order: its quantities may be invoiced again
     uow.record_event(EventType.INVOICE_DELETED, invoice, InvoiceOut)
     _commit_draft_change(uow)
     return invoice
@@ -328,6 +330,22 @@ def _new_draft(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any]) -> Invoi
     return invoice
 
 
+def stage_draft_from(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any], *, source: dict[str, str],
+                     source_quantities: list[Decimal] | None = None) -> Invoice:
+    """A draft made from another document (issue 14: an order), staged on the caller's unit with its
+    `source: {kind, id}`; `source_quantities`, the quantity it took of each of an order's lines, is what
+    deleting the draft or voiding the invoice gives back (services/order_quantities.py)."""
+    now = utc_now()
+    invoice = Invoice(id=new_id("inv"), tenant_id=tenant.id, status=InvoiceStatus.DRAFT, created_at=now,
+                      updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
+    _fill(uow, invoice, tenant, fields)
+    invoice.source = SourceRef(kind=source["kind"], id=source["id"])
+    if source_quantities is not None:
+        invoice.source_quantities = [str(quantity) for quantity in source_quantities]
+    _stage_draft(uow, invoice)
+    return invoice
+
+
 def _stage_draft(uow: UnitOfWork, invoice: Invoice) -> None:
     uow.create(invoice)
     uow.record_event(EventType.INVOICE_CREATED, invoice, InvoiceOut)
@@ -485,6 +503,7 @@ def stage_void(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, day: date) -> 
     invoice.voided_at, invoice.void_journal_entry_id = now, entry.id
     record_movement(invoice, day, owed, owed_base, "invoice_void", entry.id)
     uow.save_if_unchanged(invoice)
+    order_quantities.stage_give_back(uow, invoice)  # made from an order: its quantities may be invoiced again
     uow.post_entry(entry, reversed_lines(original.journal_lines()),
                    posting.tax_totals(posting.convert_taxes(tax_amounts(invoice), rate), sign=-1))
     uow.record_event(event, invoice, InvoiceOut)
