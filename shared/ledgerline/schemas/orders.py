@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, TermsDays, Text, Timestamps
 from ledgerline.schemas.common import Day as Date
@@ -20,6 +20,7 @@ from ledgerline.schemas.documents import (
     scale,
 )
 
+IdList = Annotated[list[str], BeforeValidator(lambda value: list(value or []))]
 OrderStatusValue = Literal["draft", "confirmed", "partially_delivered", "delivered", "cancelled"]
 InvoicingStatusValue = Literal["not_invoiced", "partially_invoiced", "invoiced"]
 DeliveryStatusValue = Literal["draft", "issued", "delivered"]
@@ -89,21 +90,10 @@ class OrderOut(Timestamps):
     rounding_adjustment: DecimalOut
     total: DecimalOut
     source: SourceOut | None = None
-    delivery_ids: list[str] = Field(default_factory=list)
-    invoice_ids: list[str] = Field(default_factory=list)
+    delivery_ids: IdList = Field(default_factory=list, description="Its delivery notes, oldest first")
+    invoice_ids: IdList = Field(default_factory=list, description="The invoices made from it (deleted drafts left out)")
     confirmed_at: datetime | None = None
     cancelled_at: datetime | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _numbered_lines(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return data
-        fields = {name: getattr(data, name, None) for name in cls.model_fields if name not in ("object", "lines")}
-        fields["lines"] = [{**line.as_dict(), "line": index + 1} for index, line in enumerate(data.lines)]
-        fields["delivery_ids"] = list(data.delivery_ids or [])
-        fields["invoice_ids"] = list(data.invoice_ids or [])
-        return fields
 
     @model_validator(mode="after")
     def _scaled(self) -> OrderOut:

@@ -82,8 +82,8 @@ def _price(uow: UnitOfWork, order: Order, tenant: Tenant, fields: dict[str, Any]
     order.reference, order.notes = fields.get("reference"), fields.get("notes")
     order.prices_include_tax = include_tax
     order.payment_terms_days = fields.get("payment_terms_days")
-    order.lines = [OrderLine(**line.attribute_values, delivered_quantity=Decimal(0), invoiced_quantity=Decimal(0))
-                   for line in priced.lines]
+    order.lines = [OrderLine(**line.attribute_values, line=number, delivered_quantity=Decimal(0),
+                             invoiced_quantity=Decimal(0)) for number, line in enumerate(priced.lines, start=1)]
     order.tax_breakdown = priced.tax_breakdown
     order.subtotal, order.tax_total = totals.subtotal, totals.tax_total
     order.rounding_adjustment, order.total = totals.rounding_adjustment, totals.total

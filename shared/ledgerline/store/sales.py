@@ -23,8 +23,9 @@ from ledgerline.store.records import Page
 
 
 class OrderLine(DocumentLine):
-    """A priced order line and how much of it is delivered and invoiced so far."""
+    """A priced order line (numbered 1, 2, …: deliveries name it) and how much of it is delivered and invoiced."""
 
+    line = NumberAttribute()
     delivered_quantity = DecimalAttribute()
     invoiced_quantity = DecimalAttribute()
 
