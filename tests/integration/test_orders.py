@@ -13,7 +13,8 @@ from ledgerline.store.table import connection
 
 def _order(books, quantities=("10", "2")) -> dict:
     customer = books.customer()
-    lines = [{"description": f"Thing {n}", "quantity": q, "unit_price": "10.00", "tax_code_id": books.tax_codes["GST10"]}
+    tax = books.tax_codes["GST10"]
+    lines = [{"description": f"Thing {n}", "quantity": q, "unit_price": "10.00", "tax_code_id": tax}
              for n, q in enumerate(quantities, start=1)]
     draft = books.post("/v1/orders", {"customer_id": customer, "lines": lines})
     return books.post(f"/v1/orders/{draft['id']}/confirm", expect=200)
