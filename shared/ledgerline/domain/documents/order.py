@@ -135,7 +135,7 @@ def deliver(state: OrderState, quantities: Sequence[Decimal | None] | None = Non
             ) -> tuple[Transition[OrderState], tuple[Decimal, ...]]:
     """Take quantities for a delivery note (all that is undelivered when none are named): the new state and
     the quantity per line. Refuses more than is undelivered and a delivery of nothing."""
-    require(state, (OrderStatus.CONFIRMED.value, OrderStatus.PARTIALLY_DELIVERED.value), "deliver")
+    require(state, ACTIVE_STATUSES, "deliver")
     taken = _requested(state, quantities, [line.undelivered for line in state.lines], "delivered")
     if not any(taken):
         raise InvalidState("Nothing is left to deliver on this order", param="lines", code="nothing_to_deliver")
