@@ -110,7 +110,7 @@ def test_the_pdf_renderer_dispatches_from_the_registry():
     assert set(pdf_consumer.HANDLERS) == {EventType(kind.pdf_event) for kind in KINDS if kind.has_pdf}
     assert pdf_events() == {
         EventType.INVOICE_POSTED: "invoice", EventType.CREDIT_NOTE_POSTED: "credit_note",
-        EventType.REMINDER_CREATED: "reminder",
+        EventType.REMINDER_CREATED: "reminder", EventType.DELIVERY_ISSUED: "delivery",
     }
 
 

@@ -110,11 +110,10 @@ ORDER = DocumentKind(
     series=ORDER_SERIES, convertible_to=("delivery", "invoice"),
 )
 DELIVERY = DocumentKind(
-    # Delivery notes (issue 14): no ledger effect (stock movements come with inventory). Their PDF (without
-    # prices, rendered on `delivery.issued`) is not built yet.
+    # Delivery notes (issue 14): no ledger effect (stock movements come with inventory); a PDF without prices.
     name="delivery", id_prefix="dn", key_prefix="DN", scope_resource="deliveries", event_prefix="delivery",
     path="/v1/deliveries", router="deliveries", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
-    series=DELIVERY_SERIES,
+    series=DELIVERY_SERIES, has_pdf=True, pdf_on="issued",
 )
 
 # In the order the local server includes their routers.

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
@@ -50,6 +51,16 @@ def list_(page: PageRequest = Depends(),
 def get(response: Response, id: str = DELIVERY_ID, principal: Principal = Depends(READ)) -> Any:
     """One delivery note with its lines (and the order lines they deliver). The `ETag` is its version."""
     return with_etag(response, deliveries.get_delivery(principal.tenant_id, id))
+
+
+@router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
+            operation_id="get_delivery_pdf",
+            summary="The issued delivery note as PDF (no prices): a presigned URL in AWS, the file itself locally")
+def pdf(id: str = DELIVERY_ID, principal: Principal = Depends(READ)) -> Response:
+    """Rendered once (when issued, or on the first request) and kept. A draft has no PDF (409)."""
+    from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
+
+    return pdf_response(pdfs.download(pdfs.delivery_pdf(principal.tenant_id, id)))
 
 
 @router.post("/{id}/issue", response_model=DeliveryOut, operation_id="issue_delivery",
