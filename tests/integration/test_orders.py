@@ -147,3 +147,22 @@ def test_creating_an_order_is_idempotent(books):
     again = books.post("/v1/orders", body, **{"Idempotency-Key": "order-1"})
     assert first["id"] == again["id"]
     assert len(books.get("/v1/orders")["data"]) == 1
+
+
+def test_an_issued_delivery_note_has_a_pdf_without_prices_and_a_draft_has_none(books):
+    from ledgerline.pdf import views
+    from ledgerline.store.records import load
+    from ledgerline.store.sales import Delivery
+    from ledgerline.store.tenants import load_tenant
+
+    order = _order(books)
+    note = books.post(f"/v1/orders/{order['id']}/deliveries")
+    assert books.call("GET", f"/v1/deliveries/{note['id']}/pdf", expect=409).json()["error"]["code"] == \
+        "document_not_posted"
+    books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    pdf = books.call("GET", f"/v1/deliveries/{note['id']}/pdf", expect=200)
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    document = views.delivery_document(load_tenant(books.tenant_id), load(Delivery, books.tenant_id, note["id"]),
+                                       None)
+    assert [row[1:] for row in document.rows] == [("Thing 1", "1", "10"), ("Thing 2", "2", "2")]
+    assert "10.00" not in str(document) and document.amount_due is None and not document.totals
