@@ -1,5 +1,6 @@
 """The PDF renderer: a consumer of bus events (the event each kind with a PDF renders on, domain/kinds.KINDS:
-`invoice.posted`, `credit_note.posted`, `reminder.created`, `delivery.issued`), and the renderer the API functions invoke.
+`invoice.posted`, `credit_note.posted`, `reminder.created`, `delivery.issued`), and the renderer the API
+functions invoke.
 
 Given an EventBridge event whose detail is an outbox event, render the document's PDF and record it.
 Delivering the same event again (EventBridge retries, a replay, the local relay) finds the file already
