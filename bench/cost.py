@@ -20,7 +20,17 @@ from typing import Any
 from bench.ledger import Ledger
 from bench.meter import Meter, metered
 from ledgerline.clock import today
-from ledgerline.services import credit_notes, invoices, journal_entries, receipts, refunds, reminders, reports
+from ledgerline.services import (
+    credit_notes,
+    deliveries,
+    invoices,
+    journal_entries,
+    orders,
+    receipts,
+    refunds,
+    reminders,
+    reports,
+)
 from ledgerline.store.documents import list_invoices
 
 # Rounds of keyed reads that cannot be batched into one, because a key is only known after a read. Every
@@ -46,6 +56,11 @@ READ_ROUNDS = {
     "receipt (pays one invoice)": (1, "tenant, customer, bank account and invoices are named by the request"),
     "credit note": (2, "tenant, invoice and the series of the credit note's year are known from the request; "
                        "the account and tax code an amount is credited to only from the invoice"),
+    "confirm order": (1, "the tenant, the order and this year's order number series"),
+    "deliver order (part)": (1, "the order is named by the request"),
+    "invoice order (delivered)": (2, "the order is named by the request; its customer, accounts and tax codes "
+                                     "only by the order"),
+    "issue delivery note": (1, "the tenant, the note and this year's delivery number series"),
     "list page (50 invoices)": (0, "one query"),
     "trial balance": (1, "the tenant; the chart and the year, month and day buckets are queries"),
 }
@@ -56,7 +71,7 @@ def kind_of(key: str) -> str:
     for marker, kind in (("#BAL", "balance bucket"), ("#TAX", "tax total"), ("#EVT", "event"),
                          ("#LEDGER#", "ledger line"), ("#IDEMPOTENCY", "idempotency record"),
                          ("#INV#", "invoice"), ("#JE#", "journal entry"), ("#RCT#", "receipt"),
-                         ("#CN#", "credit note")):
+                         ("#CN#", "credit note"), ("#SO#", "order"), ("#DN#", "delivery note")):
         if marker in pk:
             return kind
     return "number series" if sk.startswith("SEQ#") else sk.split("#", 1)[0].lower()
@@ -196,6 +211,16 @@ def measure(ledger: Ledger) -> dict[str, Any]:
     run("reverse journal entry", lambda: journal_entries.reverse(ledger.tenant, entry["id"], None, key()))
     late = invoices.post(ledger.tenant, ledger.draft(today() - timedelta(days=60), terms=14)["id"])
     run("reminder", lambda: reminders.create_next(ledger.tenant, late["id"], None, key()))
+    # The sales pipeline (issue 14): an order confirmed, delivered in part, invoiced; the delivery note issued
+    order = orders.create_draft(ledger.tenant, {"customer_id": ledger.customer, "lines": [
+        {"description": "Widget", "quantity": Decimal(10), "unit_price": Decimal("25.00"), "tax_code_id": ledger.gst},
+        {"description": "Gadget", "quantity": Decimal(2), "unit_price": Decimal("100.00"),
+         "tax_code_id": ledger.gst}]})
+    run("confirm order", lambda: orders.confirm(ledger.tenant, order["id"], key()))
+    note = run("deliver order (part)", lambda: orders.deliver(ledger.tenant, order["id"], {"lines": [
+        {"line": 1, "quantity": Decimal(4)}]}, key()))
+    run("invoice order (delivered)", lambda: orders.invoice(ledger.tenant, order["id"], {}, key()))
+    run("issue delivery note", lambda: deliveries.issue(ledger.tenant, note["id"], key()))
     for _ in range(50):
         invoices.post(ledger.tenant, ledger.draft()["id"])
     run("list page (50 invoices)", lambda: list_invoices(ledger.tenant, statuses=None, customer_id=None, from_date=None,
