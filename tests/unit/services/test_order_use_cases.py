@@ -6,12 +6,16 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledgerline.domain.documents import InvalidState
-from ledgerline.domain.errors import ValidationFailed
+from ledgerline.domain.errors import LedgerlineError, ValidationFailed
 from ledgerline.services import deliveries, invoices, orders
 from ledgerline.store.documents import Invoice
 from ledgerline.store.sales import Delivery, Order
+
+from .conftest import fresh_books
 
 TODAY = date.today()
 YEAR = TODAY.year
@@ -164,3 +168,47 @@ def test_a_direct_delivery_note_needs_a_customer_and_a_description(books):
     with pytest.raises(ValidationFailed) as error:
         deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [{"quantity": D(1)}]})
     assert error.value.param == "lines[0].description"
+
+
+# Any sequence of deliveries, invoicings (by delivered or ordered), draft deletions, postings and voids: the
+# order's per-line quantities are the sums over its delivery notes and its live invoices, never above what
+# was ordered, and no quantity is delivered or invoiced twice.
+STEPS = st.lists(st.tuples(st.sampled_from(["deliver", "deliver_all", "invoice", "invoice_ordered", "delete",
+                                            "post", "void"]),
+                           st.integers(0, 3), st.decimals(D("0.5"), D("6"), places=1)), min_size=1, max_size=14)
+
+
+@settings(max_examples=30, deadline=None)
+@given(steps=STEPS)
+def test_no_sequence_of_use_cases_delivers_or_invoices_a_quantity_twice(steps):
+    with fresh_books() as books:
+        tenant = books.tenant_id
+        order = confirmed(books)
+        drafts: list[str] = []
+        posted: list[str] = []
+        for name, pick, quantity in steps:
+            try:
+                if name == "deliver":
+                    orders.deliver(tenant, order["id"], {"lines": [{"line": pick % 2 + 1, "quantity": quantity}]})
+                elif name == "deliver_all":
+                    orders.deliver(tenant, order["id"], {})
+                elif name in ("invoice", "invoice_ordered"):
+                    basis = "ordered" if name == "invoice_ordered" else "delivered"
+                    drafts.append(orders.invoice(tenant, order["id"], {"basis": basis})["id"])
+                elif name == "delete" and drafts:
+                    invoices.delete_draft(tenant, drafts.pop(pick % len(drafts)), None)
+                elif name == "post" and drafts:
+                    posted.append(invoices.post(tenant, drafts.pop(pick % len(drafts)))["id"])
+                elif name == "void" and posted:
+                    invoices.void(tenant, posted.pop(pick % len(posted)), None)
+            except LedgerlineError:
+                pass
+        stored_order = stored(books, order["id"])
+        notes = [books.table.load(Delivery, tenant, i) for i in stored_order.delivery_ids or []]
+        live = [books.table.load(Invoice, tenant, i) for i in stored_order.invoice_ids or []]
+        assert sorted(i.id for i in live) == sorted(drafts + posted)
+        for number, line in enumerate(stored_order.lines, start=1):
+            delivered = sum((n.quantity for note in notes for n in note.lines if n.order_line == number), D(0))
+            invoiced = sum((D(i.source_quantities[number - 1]) for i in live), D(0))
+            assert line.delivered_quantity == delivered <= line.quantity
+            assert line.invoiced_quantity == invoiced <= line.quantity
