@@ -166,3 +166,29 @@ def test_an_issued_delivery_note_has_a_pdf_without_prices_and_a_draft_has_none(b
                                        None)
     assert [row[1:] for row in document.rows] == [("Thing 1", "1", "10"), ("Thing 2", "2", "2")]
     assert "10.00" not in str(document) and document.amount_due is None and not document.totals
+
+
+def test_deleting_a_draft_while_its_order_is_delivered_gives_back_exactly_what_it_took(books):
+    # Given an order invoiced in full as a draft
+    order = _order(books)
+    draft = books.post(f"/v1/orders/{order['id']}/invoice", {"basis": "ordered"})
+    connection().connection.client  # noqa: B018
+    from ledgerline.services import invoices
+
+    def step(n: int) -> str:
+        try:
+            if n == 3:
+                invoices.delete_draft(books.tenant_id, draft["id"], None)
+                return "deleted"
+            orders.deliver(books.tenant_id, order["id"], {"lines": [{"line": 1, "quantity": Decimal(1)}]})
+            return "delivered"
+        except LedgerlineError as exc:
+            return type(exc).__name__
+
+    # When the draft is deleted while deliveries are made from the order
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(step, range(8)))
+    # Then the delete went through (the order changing meanwhile is no reason to refuse it), and the order holds
+    # every delivery and no invoiced quantity
+    assert outcomes.count("deleted") == 1 and outcomes.count("delivered") == 7
+    assert _quantities(books, order["id"]) == [("7", "0"), ("0", "0")]

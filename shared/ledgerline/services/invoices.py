@@ -131,16 +131,29 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
 
 
 def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) -> Invoice:
-    """Drafts have no number and no ledger effect, so they may really be deleted."""
-    uow = open_unit(tenant_id)
-    invoice = uow.load(Invoice, invoice_id)
-    check_version(invoice, expected_version)
-    require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "delete")
-    uow.delete(invoice)
-    order_quantities.stage_give_back(uow, invoice)  # made from an order: its quantities may be invoiced again
-    uow.record_event(EventType.INVOICE_DELETED, invoice, InvoiceOut)
-    _commit_draft_change(uow)
-    return invoice
+    """Drafts have no number and no ledger effect, so they may really be deleted. A draft made from an order
+    gives its quantities back to the order in the same transaction; if only the order changed meanwhile (a
+    delivery), both are read again and the delete retried."""
+    for attempt in range(DELETE_ATTEMPTS):
+        uow = open_unit(tenant_id)
+        invoice = uow.load(Invoice, invoice_id)
+        check_version(invoice, expected_version)
+        require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "delete")
+        uow.delete(invoice)
+        order_quantities.stage_give_back(uow, invoice)  # made from an order: its quantities may be invoiced again
+        uow.record_event(EventType.INVOICE_DELETED, invoice, InvoiceOut)
+        try:
+            uow.commit()
+            return invoice
+        except Contention as exc:
+            if invoice.source is None or Invoice.key(tenant_id, invoice_id) in exc.stale \
+                    or attempt == DELETE_ATTEMPTS - 1:
+                raise PreconditionFailed("The invoice was changed by another request; read it again and retry") \
+                    from exc
+    raise AssertionError("unreachable")
+
+
+DELETE_ATTEMPTS = 5  # when only the order a draft came from changed meanwhile
 
 
 def _commit_draft_change(uow: UnitOfWork) -> None:
