@@ -37,6 +37,8 @@ def test_an_order_is_delivered_twice_invoiced_posted_and_paid(http, auth):
     for note in (first, second):
         issued = call("POST", f"/v1/deliveries/{note['id']}/issue", 200)
         assert issued["number"].startswith("DN-")
+        pdf = http.get(f"/v1/deliveries/{note['id']}/pdf", headers=auth)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         call("POST", f"/v1/deliveries/{note['id']}/deliver", 200)
 
     # And what is delivered is invoiced, posted and paid
