@@ -91,7 +91,8 @@ class OrderOut(Timestamps):
     total: DecimalOut
     source: SourceOut | None = None
     delivery_ids: IdList = Field(default_factory=list, description="Its delivery notes, oldest first")
-    invoice_ids: IdList = Field(default_factory=list, description="The invoices made from it (deleted drafts left out)")
+    invoice_ids: IdList = Field(default_factory=list,
+                                description="The invoices made from it that still count (not deleted, not voided)")
     confirmed_at: datetime | None = None
     cancelled_at: datetime | None = None
 
