@@ -116,7 +116,8 @@ class OrderDeliveryRequest(Input):
         {"delivery_date": "2026-02-03", "lines": [{"line": 1, "quantity": "4"}]}, {}]})
 
     lines: list[LineQuantityIn] | None = Field(
-        None, min_length=1, max_length=100, description="Quantities per order line; absent: everything not yet delivered")
+        None, min_length=1, max_length=100,
+        description="Quantities per order line; absent: everything not yet delivered")
     delivery_date: Date | None = Field(None, description="Defaults to today")
     reference: str | None = Field(None, max_length=100)
     notes: Text | None = None
