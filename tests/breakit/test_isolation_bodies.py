@@ -59,6 +59,10 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("PATCH", "/v1/tax-codes/{id}"): lambda b: (b.ids_for("/v1/tax-codes")[0], {"account_id": b.accounts["2200"]}),
     ("POST", "/v1/invoices"): lambda b: (None, _invoice_body(b)),
     ("PATCH", "/v1/invoices/{id}"): lambda b: (b.draft()["id"], _invoice_body(b)),
+    ("POST", "/v1/orders"): lambda b: (None, _invoice_body(b)),
+    ("PATCH", "/v1/orders/{id}"): lambda b: (b.post("/v1/orders", _invoice_body(b))["id"], _invoice_body(b)),
+    ("POST", "/v1/deliveries"): lambda b: (None, {"customer_id": b.customer(), "lines": [
+        {"item_id": b.ids_for("/v1/items")[0], "quantity": "1"}]}),
     ("POST", "/v1/receipts"): lambda b: (None, _receipt_body(b)),
     ("POST", "/v1/receipts/{id}/allocations"): lambda b: (
         _credit_receipt(b), {"allocations": [{"invoice_id": b.posted()["id"], "amount": "10.00"}]}),

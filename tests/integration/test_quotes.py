@@ -96,11 +96,9 @@ def test_two_concurrent_conversions_of_one_quote_create_one_invoice(books: Books
     assert books.events().count("quote.converted") == 3 and books.events().count("invoice.created") == 3
 
 
-def test_convert_answers_the_quote_linked_to_a_draft_invoice_and_order_is_not_available(books: Books):
+def test_convert_answers_the_quote_linked_to_a_draft_invoice_and_an_unknown_target_is_a_422(books: Books):
     made = issued(books, reference="RFQ-9")
     books.post(f"/v1/quotes/{made['id']}/accept", expect=200)
-    refused = books.call("POST", f"/v1/quotes/{made['id']}/convert", {"to": "order"}, expect=422).json()["error"]
-    assert refused["param"] == "to" and "orders are not available yet" in refused["message"]
     books.call("POST", f"/v1/quotes/{made['id']}/convert", {"to": "receipt"}, expect=422)
     converted = books.post(f"/v1/quotes/{made['id']}/convert", {"to": "invoice"}, expect=200,
                            **{"Idempotency-Key": "convert-1"})
@@ -211,3 +209,17 @@ def test_bulk_quotes_create_and_update_drafts_each_on_its_own(books: Books):
     again = books.post("/v1/bulk/quotes", {"operations": body["operations"][:1]}, expect=200)
     assert again["results"][0]["data"]["id"] == result["results"][0]["data"]["id"]
     assert books.events().count("quote.created") == 2
+
+
+def test_a_quote_converts_into_a_draft_order_with_its_lines_linked_both_ways(books: Books):
+    made = issued(books, reference="RFQ-10")
+    converted = books.post(f"/v1/quotes/{made['id']}/convert", {"to": "order"}, expect=200,
+                           **{"Idempotency-Key": "convert-order-1"})
+    assert converted["status"] == "converted" and [link["kind"] for link in converted["converted_to"]] == ["order"]
+    order = books.get(f"/v1/orders/{converted['converted_to'][0]['id']}")
+    assert order["status"] == "draft" and order["source"] == {"kind": "quote", "id": made["id"]}
+    assert order["customer_id"] == made["customer_id"] and order["total"] == made["total"]
+    assert [line["description"] for line in order["lines"]] == [line["description"] for line in made["lines"]]
+    # converted once: a second conversion (into anything) is refused and makes nothing
+    books.call("POST", f"/v1/quotes/{made['id']}/convert", {"to": "invoice"}, expect=409)
+    assert books.events().count("order.created") == 1

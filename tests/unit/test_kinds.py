@@ -26,7 +26,7 @@ def _required_resources() -> set[str]:
 
 def test_the_registry_holds_the_kinds_that_exist():
     assert [kind.name for kind in KINDS] == ["invoice", "receipt", "credit_note", "journal_entry", "reminder", "refund",
-                                         "recurring_invoice", "quote"]
+                                         "recurring_invoice", "quote", "order", "delivery"]
     assert len({kind.id_prefix for kind in KINDS}) == len(KINDS)
     assert len({kind.key_prefix for kind in KINDS}) == len(KINDS)
     assert BY_NAME["invoice"].party_role is PartyRole.CUSTOMER and BY_NAME["invoice"].direction is Direction.SALES
@@ -67,9 +67,10 @@ def test_the_break_it_sweeps_have_a_factory_for_every_kind():
 
 def test_number_series_and_their_formats():
     assert {name: series.key for name, series in SERIES.items()} == {"invoice": "INV", "credit_note": "CN",
-                                                                     "quote": "QUO"}
+                                                                     "quote": "QUO", "order": "SO", "delivery": "DN"}
     assert default_number_formats() == {"invoice": "INV-{YYYY}-{SEQ:4}", "credit_note": "CN-{YYYY}-{SEQ:4}",
-                                        "quote": "QUO-{YYYY}-{SEQ:4}"}
+                                        "quote": "QUO-{YYYY}-{SEQ:4}", "order": "SO-{YYYY}-{SEQ:4}",
+                                        "delivery": "DN-{YYYY}-{SEQ:4}"}
     assert SERIES["invoice"].format_field == "invoice_number_format"
     invoice = SERIES["invoice"]
     assert number_format({"invoice": "A-{SEQ}"}, invoice, "B-{SEQ}") == "A-{SEQ}"
@@ -91,9 +92,11 @@ def test_the_store_entities_use_the_registry_prefixes():
     from ledgerline.store.recurring_invoices import RecurringInvoice
     from ledgerline.store.refunds import Refund
     from ledgerline.store.reminders import Reminder
+    from ledgerline.store.sales import Delivery, Order
 
     entities = {"invoice": Invoice, "credit_note": CreditNote, "receipt": Receipt, "journal_entry": JournalEntry,
-                "refund": Refund, "reminder": Reminder, "recurring_invoice": RecurringInvoice, "quote": Quote}
+                "refund": Refund, "reminder": Reminder, "recurring_invoice": RecurringInvoice, "quote": Quote,
+                "order": Order, "delivery": Delivery}
     assert set(entities) == set(BY_NAME)
     assert {name: entity.PREFIX for name, entity in entities.items()} == {
         name: BY_NAME[name].key_prefix for name in entities}

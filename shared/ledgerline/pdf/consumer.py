@@ -1,5 +1,6 @@
 """The PDF renderer: a consumer of bus events (the event each kind with a PDF renders on, domain/kinds.KINDS:
-`invoice.posted`, `credit_note.posted`, `reminder.created`), and the renderer the API functions invoke.
+`invoice.posted`, `credit_note.posted`, `reminder.created`, `delivery.issued`), and the renderer the API
+functions invoke.
 
 Given an EventBridge event whose detail is an outbox event, render the document's PDF and record it.
 Delivering the same event again (EventBridge retries, a replay, the local relay) finds the file already
@@ -27,6 +28,7 @@ RENDERERS: dict[str, Callable[[str, str], DocumentFile]] = {
     "credit_note": partial(pdfs.credit_note_pdf, in_process=True),
     "reminder": partial(pdfs.reminder_pdf, in_process=True),
     "quote": partial(pdfs.quote_pdf, in_process=True),
+    "delivery": partial(pdfs.delivery_pdf, in_process=True),
 }
 
 # What this consumer handles: {event type: handler}, derived from the registry (a kind's `pdf_on`).

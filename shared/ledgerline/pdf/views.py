@@ -17,6 +17,7 @@ from ledgerline.store.documents import CreditNote, Invoice, PricedDocument
 from ledgerline.store.parties import Party
 from ledgerline.store.quotes import Quote
 from ledgerline.store.reminders import Reminder
+from ledgerline.store.sales import Delivery
 from ledgerline.store.tenants import Tenant
 
 
@@ -322,4 +323,35 @@ def reminder_document(tenant: Tenant, reminder: Reminder, customer: Party | None
         amount_due=None if totals else ("Amount to pay", due),
         payment=(instruction, *bank_lines(tenant)),
         subject=f"{reminder.title}: invoice {reminder.invoice_number} to {reminder.customer_name}",
+    )
+
+
+DELIVERY_COLUMNS = (
+    Column("#", 0.06, numeric=True),
+    Column("Description", 0.62),
+    Column("Order line", 0.14, numeric=True),
+    Column("Qty", 0.18, numeric=True),
+)
+
+
+def delivery_document(tenant: Tenant, delivery: Delivery, customer: Party | None) -> PdfDocument:
+    """A delivery note: what goes to the customer, without prices (issue 14)."""
+    facts = [("Delivery note", delivery.number or ""), ("Date", day(delivery.delivery_date))]
+    if delivery.order_number:
+        facts.append(("Order", delivery.order_number))
+    if delivery.reference:
+        facts.append(("Reference", delivery.reference))
+    rows = tuple((str(index), line.description or "", str(line.order_line) if line.order_line else "",
+                  plain(line.quantity)) for index, line in enumerate(delivery.lines, start=1))
+    return PdfDocument(
+        title="Delivery note",
+        number=delivery.number or "",
+        issuer=issuer(tenant, customer),
+        recipient_label="Deliver to",
+        recipient=recipient(delivery.customer_name, customer, tenant),
+        facts=tuple(facts),
+        columns=DELIVERY_COLUMNS,
+        rows=rows,
+        notes=delivery.notes,
+        subject=f"Delivery note {delivery.number} to {delivery.customer_name}",
     )

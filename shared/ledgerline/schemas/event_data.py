@@ -18,6 +18,7 @@ from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntry
 from ledgerline.schemas.emails import EmailOut
 from ledgerline.schemas.files import DocumentFileOut
 from ledgerline.schemas.items import ItemOut
+from ledgerline.schemas.orders import DeliveryOut, OrderOut
 from ledgerline.schemas.parties import PartyOut
 from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
@@ -47,6 +48,8 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "refund": RefundOut,
     "recurring_invoice": RecurringInvoiceOut,
     "quote": QuoteOut,
+    "order": OrderOut,
+    "delivery": DeliveryOut,
     "document": DocumentFileOut,
     "period": PeriodClosedData,
     "webhook_endpoint": WebhookOut,

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from ledgerline.clock import utc_now
 from ledgerline.domain.documents import InvalidState, InvoiceStatus
+from ledgerline.domain.documents.delivery import DeliveryStatus
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
@@ -33,6 +34,7 @@ from ledgerline.store.files import DocumentFile
 from ledgerline.store.parties import Party
 from ledgerline.store.quotes import Quote
 from ledgerline.store.records import TenantRecord
+from ledgerline.store.sales import Delivery
 from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
@@ -91,6 +93,17 @@ def reminder_pdf(tenant_id: str, reminder_id: str, *, in_process: bool = False) 
     number = f"{reminder.invoice_number}-reminder-{reminder.level}"
     return _ensure(uow, reminder, "reminder", number, reminder.customer_id,
                    lambda tenant, party: views.reminder_document(tenant, reminder, party), in_process)
+
+
+def delivery_pdf(tenant_id: str, delivery_id: str, *, in_process: bool = False) -> DocumentFile:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Delivery, delivery_id)])
+    delivery = uow.load(Delivery, delivery_id)
+    if delivery.status == DeliveryStatus.DRAFT:
+        raise InvalidState("A draft delivery note has no PDF: issue it first (drafts can still change)",
+                           param="status", code="document_not_posted")
+    return _ensure(uow, delivery, "delivery", delivery.number, delivery.customer_id,
+                   lambda tenant, party: views.delivery_document(tenant, delivery, party), in_process)
 
 
 def download(file: DocumentFile) -> Download:

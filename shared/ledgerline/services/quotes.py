@@ -18,7 +18,7 @@ from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.common import read_at
 from ledgerline.schemas.quotes import QuoteOut
-from ledgerline.services import invoices
+from ledgerline.services import invoices, orders
 from ledgerline.services.document_rules import conversion, customer, invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import price_lines, referenced
@@ -262,10 +262,20 @@ def _to_invoice(uow: UnitOfWork, tenant: Tenant, quote: Quote) -> DocumentRef:
     return DocumentRef(kind="invoice", id=made.id)
 
 
-# What a quote converts into: target kind → stages the new document on the unit and names it. Orders
-# (issue 14, part O) are one more entry here.
+def _to_order(uow: UnitOfWork, tenant: Tenant, quote: Quote) -> DocumentRef:
+    """A draft order with the quote's customer, currency, rate, lines and texts, dated today."""
+    fields = {"customer_id": quote.customer_id, "currency": quote.currency,
+              "exchange_rate": quote.exchange_rate if quote.exchange_rate != 1 else None,
+              "reference": quote.reference or quote.number, "notes": quote.notes,
+              "prices_include_tax": quote.prices_include_tax, "lines": _line_fields(quote)}
+    made = orders.stage_create(uow, tenant, fields, source={"kind": QUOTE.name, "id": quote.id})
+    return DocumentRef(kind="order", id=made.id)
+
+
+# What a quote converts into: target kind → stages the new document on the unit and names it.
 CONVERTERS: dict[str, Callable[[UnitOfWork, Tenant, Quote], DocumentRef]] = {
     "invoice": _to_invoice,
+    "order": _to_order,
 }
 
 

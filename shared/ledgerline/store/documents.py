@@ -148,6 +148,9 @@ class Invoice(PricedDocument):
     # first day from which the invoice owes nothing for good (set once it is paid or voided).
     movements = ListAttribute(of=Movement, null=True)
     closed_on = DateAttribute(null=True)
+    # The document it was made from (issue 14), and, for an order, the quantity it took of each order line
+    # (decimal strings, in the order's line order): what deleting the draft or voiding it gives back.
+    source_quantities = ListAttribute(of=UnicodeAttribute, null=True)
 
     OPEN_STATUSES = invoice_rules.OPEN_STATUSES  # the life cycle's one definition of open and closed
     CLOSED_STATUSES = invoice_rules.CLOSED_STATUSES

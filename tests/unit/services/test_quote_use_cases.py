@@ -137,15 +137,28 @@ def test_convert_makes_a_draft_invoice_with_the_same_lines_linked_both_ways_in_o
     assert books.balances() == {}
 
 
-def test_converting_a_draft_or_into_an_order_writes_nothing(books):
+def test_converting_a_draft_or_into_an_unknown_kind_writes_nothing(books):
     made = draft(books)
     with pytest.raises(InvalidState):
         quotes.convert(books.tenant_id, made["id"], "invoice")
     quotes.issue(books.tenant_id, made["id"])
-    with pytest.raises(ValidationFailed, match="orders are not available yet") as error:
-        quotes.convert(books.tenant_id, made["id"], "order")
+    with pytest.raises(ValidationFailed) as error:
+        quotes.convert(books.tenant_id, made["id"], "receipt")
     assert error.value.param == "to"
     assert books.table.event_types(books.tenant_id) == ["quote.created", "quote.issued"]
+
+
+def test_converting_into_an_order_stages_the_order_and_the_quote_in_one_transaction(books):
+    made = draft(books)
+    quotes.issue(books.tenant_id, made["id"])
+    before = books.table.transactions
+    converted = quotes.convert(books.tenant_id, made["id"], "order")
+    assert books.table.transactions == before + 1
+    (link,) = converted["converted_to"]
+    assert link["kind"] == "order"
+    assert books.table.event_types(books.tenant_id)[-2:] in (["order.created", "quote.converted"],
+                                                             ["quote.converted", "order.created"])
+    assert books.balances() == {}
 
 
 def test_a_failing_conversion_leaves_the_quote_open_and_no_invoice(books, monkeypatch):
