@@ -22,8 +22,11 @@ from bench.meter import Meter, metered
 from ledgerline.clock import today
 from ledgerline.services import (
     credit_notes,
+    deliveries,
     invoices,
     journal_entries,
+    orders,
+    quotes,
     receipts,
     recurring_invoices,
     refunds,
@@ -59,8 +62,16 @@ READ_ROUNDS = {
                                                  "known from the job's query; the customer and the records its "
                                                  "lines name only from the template; the default sales account "
                                                  "only from the tenant"),
+    "confirm order": (1, "the tenant, the order and this year's order number series"),
+    "deliver order (part)": (1, "the order is named by the request"),
+    "invoice order (delivered)": (2, "the order is named by the request; its customer, accounts and tax codes "
+                                     "only by the order"),
+    "issue delivery note": (1, "the tenant, the note and this year's delivery number series"),
     "list page (50 invoices)": (0, "one query"),
     "trial balance": (1, "the tenant; the chart and the year, month and day buckets are queries"),
+    "issue quote": (1, "the tenant, the quote and this year's quote series"),
+    "convert quote to invoice": (2, "tenant and quote are named by the request; the customer, accounts and tax "
+                                    "codes of the new invoice only by the quote"),
 }
 
 
@@ -69,7 +80,7 @@ def kind_of(key: str) -> str:
     for marker, kind in (("#BAL", "balance bucket"), ("#TAX", "tax total"), ("#EVT", "event"),
                          ("#LEDGER#", "ledger line"), ("#IDEMPOTENCY", "idempotency record"),
                          ("#INV#", "invoice"), ("#JE#", "journal entry"), ("#RCT#", "receipt"),
-                         ("#CN#", "credit note")):
+                         ("#CN#", "credit note"), ("#QUO#", "quote"), ("#SO#", "order"), ("#DN#", "delivery note")):
         if marker in pk:
             return kind
     return "number series" if sk.startswith("SEQ#") else sk.split("#", 1)[0].lower()
@@ -215,11 +226,26 @@ def measure(ledger: Ledger) -> dict[str, Any]:
         "schedule": {"interval": "monthly", "start_date": today().isoformat()}})
     run("recurring run (one period, auto_post)",
         lambda: recurring_invoices.run_due(ledger.tenant, template["id"], today()))
+    # The sales pipeline (issue 14): an order confirmed, delivered in part, invoiced; the delivery note issued
+    order = orders.create_draft(ledger.tenant, {"customer_id": ledger.customer, "lines": [
+        {"description": "Widget", "quantity": Decimal(10), "unit_price": Decimal("25.00"), "tax_code_id": ledger.gst},
+        {"description": "Gadget", "quantity": Decimal(2), "unit_price": Decimal("100.00"),
+         "tax_code_id": ledger.gst}]})
+    run("confirm order", lambda: orders.confirm(ledger.tenant, order["id"], key()))
+    note = run("deliver order (part)", lambda: orders.deliver(ledger.tenant, order["id"], {"lines": [
+        {"line": 1, "quantity": Decimal(4)}]}, key()))
+    run("invoice order (delivered)", lambda: orders.invoice(ledger.tenant, order["id"], {}, key()))
+    run("issue delivery note", lambda: deliveries.issue(ledger.tenant, note["id"], key()))
     for _ in range(50):
         invoices.post(ledger.tenant, ledger.draft()["id"])
     run("list page (50 invoices)", lambda: list_invoices(ledger.tenant, statuses=None, customer_id=None, from_date=None,
                                                          to_date=None, today=today(), limit=50, start_key=None))
     run("trial balance", lambda: reports.trial_balance.report(ledger.tenant, today()))
+    quote = quotes.create_draft(ledger.tenant, {"customer_id": ledger.customer, "lines": [
+        {"description": "Work", "quantity": Decimal(1), "unit_price": Decimal("100.00"),
+         "account_id": ledger.accounts["4000"], "tax_code_id": ledger.gst}]})
+    run("issue quote", lambda: quotes.issue(ledger.tenant, quote["id"], key()))
+    run("convert quote to invoice", lambda: quotes.convert(ledger.tenant, quote["id"], "invoice", key()))
     with metered() as whole:
         parts = []
         for step in ("create draft", "post invoice", "receipt (pays one invoice)"):

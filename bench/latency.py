@@ -145,6 +145,18 @@ def measure(ledger: Ledger, samples: int = 200, writes: int = 100) -> dict[str, 
                               body={"name": f"Bench customer {n}", "kind": "customer"}))
         return parties[-1]
 
+    quotes: list[dict[str, Any]] = []
+
+    def quote(n: int) -> Any:
+        quotes.append(client("quotes", "POST", "/v1/quotes", key=True, body={
+            "customer_id": ledger.customer, "lines": [{"description": "Bench offer", "unit_price": "100.00",
+                                                       "tax_code_id": ledger.gst}]}))
+        return quotes[-1]
+
+    def quote_action(action: str, body: dict[str, Any] | None = None) -> Callable[[int], Any]:
+        return lambda n: client("quotes", "POST", f"/v1/quotes/{quotes[n]['id']}/{action}", body=body,
+                                resource=f"/v1/quotes/{{id}}/{action}", key=action != "accept")
+
     run = uuid.uuid4().hex[:6].upper()
     item_code = iter(range(10**6))
     writes_first = [
@@ -155,6 +167,11 @@ def measure(ledger: Ledger, samples: int = 200, writes: int = 100) -> dict[str, 
         Endpoint("parties", "POST /v1/parties (Idempotency-Key)", party),
         Endpoint("items", "POST /v1/items", lambda n: client("items", "POST", "/v1/items", body={
             "code": f"B{run}{next(item_code)}", "name": "Bench item", "unit_price": "9.90"})),
+        Endpoint("quotes", "POST /v1/quotes (create draft, Idempotency-Key)", quote),
+        Endpoint("quotes", "POST /v1/quotes/{id}/issue (Idempotency-Key)", quote_action("issue")),
+        Endpoint("quotes", "POST /v1/quotes/{id}/accept", quote_action("accept")),
+        Endpoint("quotes", "POST /v1/quotes/{id}/convert to an invoice (Idempotency-Key)",
+                 quote_action("convert", {"to": "invoice"})),
         Endpoint("bulk", "POST /v1/bulk/parties (10 creates)", lambda n: client("bulk", "POST", "/v1/bulk/parties",
                  body={"operations": [{"operation": "create", "data": {"name": f"Bulk {n}-{i}"}} for i in range(10)]})),
     ]
@@ -197,6 +214,7 @@ def measure(ledger: Ledger, samples: int = 200, writes: int = 100) -> dict[str, 
         by_id("journal_entries", "journal-entries", journal),
         Endpoint("journal_entries", "GET /v1/journal-entries?limit=10", get("journal_entries", "/v1/journal-entries",
                                                                              query={"limit": "10"})),
+        Endpoint("quotes", "GET /v1/quotes?limit=10", get("quotes", "/v1/quotes", query={"limit": "10"})),
         Endpoint("refunds", "GET /v1/refunds?limit=10", get("refunds", "/v1/refunds", query={"limit": "10"})),
         by_id("parties", "parties", parties),
         Endpoint("parties", "GET /v1/parties?limit=10", get("parties", "/v1/parties", query={"limit": "10"})),

@@ -160,6 +160,29 @@ def _emails(t: TenantObjects) -> list[str]:
     return [t.post(f"/v1/invoices/{invoice['id']}/send", {"to": [f"ap-{t.label}@example.com"]})["id"]]
 
 
+def _quotes(t: TenantObjects) -> list[str]:
+    body = {"customer_id": t.customer(), "lines": [{"description": "Consulting", "quantity": "10",
+                                                    "unit_price": "100.00", "tax_code_id": t.tax_codes["GST10"]}]}
+    draft, issued = t.post("/v1/quotes", body), t.post("/v1/quotes", body)
+    return [draft["id"], t.post(f"/v1/quotes/{issued['id']}/issue")["id"]]
+
+
+def _order(t: TenantObjects) -> dict[str, Any]:
+    return t.post("/v1/orders", {"customer_id": t.customer(), "lines": [
+        {"description": "Widget", "quantity": "4", "unit_price": "25.00", "tax_code_id": t.tax_codes["GST10"]}]})
+
+
+def _orders(t: TenantObjects) -> list[str]:
+    return [_order(t)["id"], t.post(f"/v1/orders/{_order(t)['id']}/confirm")["id"]]
+
+
+def _deliveries(t: TenantObjects) -> list[str]:
+    confirmed = t.post(f"/v1/orders/{_order(t)['id']}/confirm")
+    from_order = t.post(f"/v1/orders/{confirmed['id']}/deliveries", {"lines": [{"line": 1, "quantity": "1"}]})
+    direct = t.post("/v1/deliveries", {"customer_id": t.customer(), "lines": [{"description": "Widget"}]})
+    return [from_order["id"], direct["id"]]
+
+
 def _events(t: TenantObjects) -> list[str]:
     t.ids_for("/v1/invoices")
     return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
@@ -175,6 +198,9 @@ KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "journal_entry": _journal_entries,
     "reminder": _reminders,
     "recurring_invoice": _recurring_invoices,
+    "quote": _quotes,
+    "order": _orders,
+    "delivery": _deliveries,
 }
 if missing := {kind.name for kind in KINDS} - set(KIND_FACTORIES):
     raise RuntimeError(f"no break-it factory for the document kinds {sorted(missing)}: add them to KIND_FACTORIES")

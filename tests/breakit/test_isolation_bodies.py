@@ -59,12 +59,18 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("PATCH", "/v1/tax-codes/{id}"): lambda b: (b.ids_for("/v1/tax-codes")[0], {"account_id": b.accounts["2200"]}),
     ("POST", "/v1/invoices"): lambda b: (None, _invoice_body(b)),
     ("PATCH", "/v1/invoices/{id}"): lambda b: (b.draft()["id"], _invoice_body(b)),
+    ("POST", "/v1/orders"): lambda b: (None, _invoice_body(b)),
+    ("PATCH", "/v1/orders/{id}"): lambda b: (b.post("/v1/orders", _invoice_body(b))["id"], _invoice_body(b)),
+    ("POST", "/v1/deliveries"): lambda b: (None, {"customer_id": b.customer(), "lines": [
+        {"item_id": b.ids_for("/v1/items")[0], "quantity": "1"}]}),
     ("POST", "/v1/receipts"): lambda b: (None, _receipt_body(b)),
     ("POST", "/v1/receipts/{id}/allocations"): lambda b: (
         _credit_receipt(b), {"allocations": [{"invoice_id": b.posted()["id"], "amount": "10.00"}]}),
     ("POST", "/v1/refunds"): lambda b: (None, {"customer_id": b.customer(), "amount": "1.00",
                                                "account_id": b.accounts["1010"], "receipt_id": _credit_receipt(b)}),
     ("POST", "/v1/credit-notes"): lambda b: (None, {"invoice_id": b.posted()["id"], "amount": "1.00"}),
+    ("POST", "/v1/quotes"): lambda b: (None, _invoice_body(b)),
+    ("PATCH", "/v1/quotes/{id}"): lambda b: (b.ids_for("/v1/quotes")[0], _invoice_body(b)),
     ("POST", "/v1/journal-entries"): lambda b: (None, _journal_body(b)),
     ("PUT", "/v1/dunning-policy"): lambda b: (None, {"levels": [{"days_after_due": 7, "title": "Reminder",
                                                                  "message": "Please pay", "fee": "5"}],
@@ -73,6 +79,7 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/bulk/invoices"): lambda b: (None, {"items": [{"data": _invoice_body(b)}]}),
     ("POST", "/v1/bulk/receipts"): lambda b: (None, {"items": [{"data": _receipt_body(b)}]}),
     ("POST", "/v1/bulk/journal-entries"): lambda b: (None, {"items": [{"data": _journal_body(b)}]}),
+    ("POST", "/v1/bulk/quotes"): lambda b: (None, {"items": [{"data": _invoice_body(b)}]}),
 }
 
 

@@ -112,7 +112,8 @@ def test_the_pdf_renderer_dispatches_from_the_registry():
     assert set(pdf_consumer.HANDLERS) == {EventType(kind.pdf_event) for kind in KINDS if kind.has_pdf}
     assert pdf_events() == {
         EventType.INVOICE_POSTED: "invoice", EventType.CREDIT_NOTE_POSTED: "credit_note",
-        EventType.REMINDER_CREATED: "reminder",
+        EventType.REMINDER_CREATED: "reminder", EventType.QUOTE_ISSUED: "quote",
+        EventType.DELIVERY_ISSUED: "delivery",
     }
 
 
@@ -153,7 +154,7 @@ def test_webhook_event_types_are_the_catalogue():
     catalogue = frozenset(t.value for t in EventType)
     assert catalogue == webhooks.EVENT_TYPES
     assert webhooks.unknown_event_types(["invoice.posted", "reminder.*", "*"]) == []
-    assert webhooks.unknown_event_types(["quote.*", "invoice.quoted"]) == ["quote.*", "invoice.quoted"]
+    assert webhooks.unknown_event_types(["estimate.*", "invoice.quoted"]) == ["estimate.*", "invoice.quoted"]
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)

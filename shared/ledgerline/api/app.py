@@ -53,7 +53,10 @@ TAGS = [
     {"name": "receipts", "description": "Money received, allocated to invoices; the rest is customer credit"},
     {"name": "refunds", "description": "Customer credit paid back out of a bank or cash account"},
     {"name": "credit notes", "description": "Credits against a posted invoice"},
+    {"name": "quotes", "description": "Offers to customers: issue, accept or decline, convert into an invoice"},
     {"name": "journal entries", "description": "Manual entries, balanced or refused, and reversals"},
+    {"name": "orders", "description": "Sales orders: confirmation, deliveries and invoices per line quantity"},
+    {"name": "deliveries", "description": "Delivery notes: issued, delivered, PDFs without prices"},
     {"name": "reports", "description": "Trial balance, profit and loss, balance sheet, aged receivables, general "
                                        "ledger and tax summary, as JSON or CSV"},
     {"name": "periods", "description": "Closing a fiscal year"},

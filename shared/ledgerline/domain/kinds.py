@@ -70,6 +70,9 @@ class DocumentKind:
 
 INVOICE_SERIES = NumberSeries("invoice", "INV", "INV-{YYYY}-{SEQ:4}")
 CREDIT_NOTE_SERIES = NumberSeries("credit_note", "CN", "CN-{YYYY}-{SEQ:4}")
+QUOTE_SERIES = NumberSeries("quote", "QUO", "QUO-{YYYY}-{SEQ:4}")
+ORDER_SERIES = NumberSeries("order", "SO", "SO-{YYYY}-{SEQ:4}")
+DELIVERY_SERIES = NumberSeries("delivery", "DN", "DN-{YYYY}-{SEQ:4}")
 
 INVOICE = DocumentKind(
     name="invoice", id_prefix="inv", key_prefix="INV", scope_resource="invoices", event_prefix="invoice",
@@ -108,8 +111,28 @@ RECURRING_INVOICE = DocumentKind(
     party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
 )
 
+QUOTE = DocumentKind(
+    # Issue 14: no ledger effect; converted into a draft invoice or a draft order.
+    name="quote", id_prefix="quo", key_prefix="QUO", scope_resource="quotes", event_prefix="quote",
+    path="/v1/quotes", router="quotes", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+    series=QUOTE_SERIES, has_pdf=True, pdf_on="issued", convertible_to=("invoice", "order"),
+)
+ORDER = DocumentKind(
+    # Sales orders (issue 14): no ledger effect; deliveries and invoices are made from them.
+    name="order", id_prefix="so", key_prefix="SO", scope_resource="orders", event_prefix="order",
+    path="/v1/orders", router="orders", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+    series=ORDER_SERIES, convertible_to=("delivery", "invoice"),
+)
+DELIVERY = DocumentKind(
+    # Delivery notes (issue 14): no ledger effect (stock movements come with inventory); a PDF without prices.
+    name="delivery", id_prefix="dn", key_prefix="DN", scope_resource="deliveries", event_prefix="delivery",
+    path="/v1/deliveries", router="deliveries", party_role=PartyRole.CUSTOMER, direction=Direction.SALES,
+    series=DELIVERY_SERIES, has_pdf=True, pdf_on="issued",
+)
+
 # In the order the local server includes their routers.
-KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE)
+KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE,
+                                   QUOTE, ORDER, DELIVERY)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

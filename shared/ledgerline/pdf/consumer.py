@@ -1,5 +1,6 @@
 """The PDF renderer: a consumer of bus events (the event each kind with a PDF renders on, domain/kinds.KINDS:
-`invoice.posted`, `credit_note.posted`, `reminder.created`), and the renderer the API functions invoke.
+`invoice.posted`, `credit_note.posted`, `reminder.created`, `delivery.issued`), and the renderer the API
+functions invoke.
 
 Given an EventBridge event whose detail is an outbox event, render the document's PDF and record it.
 Delivering the same event again (EventBridge retries, a replay, the local relay) finds the file already
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType, pdf_events
 from ledgerline.observability import logger
@@ -25,6 +27,8 @@ RENDERERS: dict[str, Callable[[str, str], DocumentFile]] = {
     "invoice": partial(pdfs.invoice_pdf, in_process=True),
     "credit_note": partial(pdfs.credit_note_pdf, in_process=True),
     "reminder": partial(pdfs.reminder_pdf, in_process=True),
+    "quote": partial(pdfs.quote_pdf, in_process=True),
+    "delivery": partial(pdfs.delivery_pdf, in_process=True),
 }
 
 # What this consumer handles: {event type: handler}, derived from the registry (a kind's `pdf_on`).
@@ -61,4 +65,10 @@ def _render(handler: Callable[[str, str], DocumentFile], kind: str, tenant_id: s
         # A reminder withdrawn before its PDF was made: nothing to render, and retrying will not help.
         logger.info("document gone before rendering", extra={"type": kind, "object_id": object_id})
         return {"rendered": False, "reason": "not_found"}
+    except InvalidState as exc:
+        if exc.code != "document_not_posted":
+            raise
+        # A quote taken back to draft before its PDF was made (issue 14): issuing it again renders it.
+        logger.info("document not issued when rendering", extra={"type": kind, "object_id": object_id})
+        return {"rendered": False, "reason": "not_issued"}
     return {"rendered": True, "document_id": file.document_id, "sha256": file.sha256, "key": file.blob_key}

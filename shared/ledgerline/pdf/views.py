@@ -15,7 +15,9 @@ from ledgerline.domain.money import round_money, with_minor_units
 from ledgerline.pdf.model import Addressee, Column, PdfDocument
 from ledgerline.store.documents import CreditNote, Invoice, PricedDocument
 from ledgerline.store.parties import Party
+from ledgerline.store.quotes import Quote
 from ledgerline.store.reminders import Reminder
+from ledgerline.store.sales import Delivery
 from ledgerline.store.tenants import Tenant
 
 
@@ -245,6 +247,34 @@ def credit_note_document(tenant: Tenant, note: CreditNote, customer: Party | Non
     )
 
 
+def quote_document(tenant: Tenant, quote: Quote, customer: Party | None) -> PdfDocument:
+    """An issued quote (issue 14): the offer, its lines and totals, and how long it holds."""
+    rules = country_rules.rules_for(tenant.country)
+    currency, number = quote.currency, quote.number or ""
+    facts = [("Quote number", number), ("Date", day(quote.issue_date)), ("Valid until", day(quote.valid_until))]
+    if quote.reference:
+        facts.append(("Reference", quote.reference))
+    facts.append(("Currency", currency))
+    return PdfDocument(
+        title="Quote",
+        number=number,
+        issuer=issuer(tenant, customer),
+        recipient_label="Quote for",
+        recipient=recipient(quote.customer_name, customer, tenant),
+        facts=tuple(facts),
+        columns=line_columns(rules.tax_label),
+        rows=_lines(quote),
+        tax_rows=_taxes(quote),
+        tax_label=rules.tax_label,
+        totals=_totals(quote, rules.tax_label),
+        amount_due=("Total", f"{currency} {money(quote.total, currency)}"),
+        notes=quote.notes,
+        payment_heading="Validity",
+        payment=(f"This offer holds until {day(quote.valid_until)}.",),
+        subject=f"Quote {number} to {quote.customer_name}",
+    )
+
+
 REMINDER_COLUMNS = (
     Column("Document", 0.28),
     Column("Date", 0.13, numeric=True),
@@ -293,4 +323,35 @@ def reminder_document(tenant: Tenant, reminder: Reminder, customer: Party | None
         amount_due=None if totals else ("Amount to pay", due),
         payment=(instruction, *bank_lines(tenant)),
         subject=f"{reminder.title}: invoice {reminder.invoice_number} to {reminder.customer_name}",
+    )
+
+
+DELIVERY_COLUMNS = (
+    Column("#", 0.06, numeric=True),
+    Column("Description", 0.62),
+    Column("Order line", 0.14, numeric=True),
+    Column("Qty", 0.18, numeric=True),
+)
+
+
+def delivery_document(tenant: Tenant, delivery: Delivery, customer: Party | None) -> PdfDocument:
+    """A delivery note: what goes to the customer, without prices (issue 14)."""
+    facts = [("Delivery note", delivery.number or ""), ("Date", day(delivery.delivery_date))]
+    if delivery.order_number:
+        facts.append(("Order", delivery.order_number))
+    if delivery.reference:
+        facts.append(("Reference", delivery.reference))
+    rows = tuple((str(index), line.description or "", str(line.order_line) if line.order_line else "",
+                  plain(line.quantity)) for index, line in enumerate(delivery.lines, start=1))
+    return PdfDocument(
+        title="Delivery note",
+        number=delivery.number or "",
+        issuer=issuer(tenant, customer),
+        recipient_label="Deliver to",
+        recipient=recipient(delivery.customer_name, customer, tenant),
+        facts=tuple(facts),
+        columns=DELIVERY_COLUMNS,
+        rows=rows,
+        notes=delivery.notes,
+        subject=f"Delivery note {delivery.number} to {delivery.customer_name}",
     )

@@ -21,6 +21,7 @@ MAX_PARTIES = 100
 MAX_INVOICES = 50
 MAX_RECEIPTS = 100
 MAX_JOURNAL_ENTRIES = 100
+MAX_QUOTES = 100
 
 
 class BulkItem(Input):
@@ -134,3 +135,10 @@ class BulkResult(Output):
     succeeded: int
     failed: int
     results: list[BulkItemResult]
+
+
+class BulkQuotes(_Batch):
+    operations: list[BulkOperation] | None = Field(
+        None, min_length=1, max_length=MAX_QUOTES,
+        description=f"At most {MAX_QUOTES}; `data` is a QuoteCreate (create) or QuoteUpdate (update of a draft) body")
+    items: list[BulkItem] | None = _items(MAX_QUOTES, "QuoteCreate")

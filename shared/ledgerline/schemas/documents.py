@@ -48,6 +48,8 @@ def scale_priced(document: InvoiceOut | CreditNoteOut) -> None:
         line.unit_price = with_minor_units(line.unit_price, document.currency)
     for tax in document.tax_breakdown:
         scale(tax, document.currency, "taxable_amount", "tax_amount")
+    if "positions" not in type(document).model_fields:
+        return  # a kind with lines only (quotes, for now)
     if not document.positions:
         document.positions = positions_of_lines(document.lines)
     for position in document.positions:
@@ -197,10 +199,11 @@ class TaxSubtotalOut(Output):
     tax_amount: DecimalOut
 
 
-class SourceOut(Output):
-    """What a document was made from: `{"kind": "recurring_invoice", "id": "rinv_…"}` (or a quote, an order)."""
+class DocumentRefOut(Output):
+    """Another document: what one was made from (`{"kind": "quote", "id": "quo_…"}`, a recurring invoice,
+    an order) or converted into."""
 
-    kind: str
+    kind: str = Field(description="The document's kind: `quote`, `invoice`, `recurring_invoice`, …")
     id: str
 
 
@@ -237,8 +240,8 @@ class InvoiceOut(Timestamps):
     sent_at: datetime | None
     voided_at: datetime | None
     paid_at: datetime | None
-    source: SourceOut | None = Field(None, description="What the invoice was made from, if anything "
-                                                       '(`{"kind": "recurring_invoice", "id": …}`)')
+    source: DocumentRefOut | None = Field(None, description="The document it was made from, if any (a quote, "
+                                                            '`{"kind": "recurring_invoice", "id": …}`)')
 
     @model_validator(mode="after")
     def _derived(self, info: ValidationInfo) -> InvoiceOut:

@@ -18,7 +18,9 @@ from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntry
 from ledgerline.schemas.emails import EmailOut
 from ledgerline.schemas.files import DocumentFileOut
 from ledgerline.schemas.items import ItemOut
+from ledgerline.schemas.orders import DeliveryOut, OrderOut
 from ledgerline.schemas.parties import PartyOut
+from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
 from ledgerline.schemas.refunds import RefundOut
 from ledgerline.schemas.reminders import ReminderOut
@@ -45,6 +47,9 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "reminder": ReminderOut,
     "refund": RefundOut,
     "recurring_invoice": RecurringInvoiceOut,
+    "quote": QuoteOut,
+    "order": OrderOut,
+    "delivery": DeliveryOut,
     "document": DocumentFileOut,
     "period": PeriodClosedData,
     "webhook_endpoint": WebhookOut,

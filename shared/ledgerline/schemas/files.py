@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ledgerline.schemas.common import Output, Timestamps
 
-DocumentType = Literal["invoice", "credit_note", "reminder"]
+DocumentType = Literal["invoice", "credit_note", "reminder", "quote", "delivery"]
 
 
 class DocumentFileOut(Timestamps):

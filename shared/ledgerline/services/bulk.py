@@ -11,7 +11,7 @@ from typing import Any
 
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.schemas.parties import PartyOut
-from ledgerline.services import invoices, journal_entries, master_data, receipts
+from ledgerline.services import invoices, journal_entries, master_data, quotes, receipts
 from ledgerline.services.idempotency import once
 from ledgerline.store.parties import Party
 
@@ -92,3 +92,17 @@ def create_receipt(tenant_id: str, fields: dict[str, Any], idempotency_key: str 
 
 def create_journal_entry(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
     return journal_entries.create(tenant_id, fields, idempotency_key)
+
+
+def create_quote(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    return quotes.create_draft(tenant_id, fields, idempotency_key)
+
+
+def update_quote(tenant_id: str, quote_id: str, changes: dict[str, Any], expected_version: int | None,
+                 idempotency_key: str | None) -> dict[str, Any]:
+    """PATCH /v1/quotes/{id}, one operation of a bulk request."""
+    def run() -> dict[str, Any]:
+        return quotes.represent(quotes.update_draft(tenant_id, quote_id, changes, expected_version))
+
+    payload = {"id": quote_id, "version": expected_version, "data": changes}
+    return once(tenant_id, idempotency_key, "update_quote", payload, run)

@@ -19,6 +19,7 @@ from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.common import read_at
 from ledgerline.schemas.documents import InvoiceOut
+from ledgerline.services import order_quantities
 from ledgerline.services.document_rules import conversion, customer, invalid, open_period, system_accounts
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
@@ -32,7 +33,7 @@ from ledgerline.services.pricing import (
 from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store import documents
 from ledgerline.store.buckets import shard_of as bucket_shard
-from ledgerline.store.documents import Invoice, Movement, SourceRef
+from ledgerline.store.documents import DocumentRef, Invoice, Movement
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.records import Page, check_version
@@ -146,15 +147,29 @@ def copy(tenant_id: str, invoice_id: str, idempotency_key: str | None = None) ->
 
 
 def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) -> Invoice:
-    """Drafts have no number and no ledger effect, so they may really be deleted."""
-    uow = open_unit(tenant_id)
-    invoice = uow.load(Invoice, invoice_id)
-    check_version(invoice, expected_version)
-    require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "delete")
-    uow.delete(invoice)
-    uow.record_event(EventType.INVOICE_DELETED, invoice, InvoiceOut)
-    _commit_draft_change(uow)
-    return invoice
+    """Drafts have no number and no ledger effect, so they may really be deleted. A draft made from an order
+    gives its quantities back to the order in the same transaction; if only the order changed meanwhile (a
+    delivery), both are read again and the delete retried."""
+    for attempt in range(DELETE_ATTEMPTS):
+        uow = open_unit(tenant_id)
+        invoice = uow.load(Invoice, invoice_id)
+        check_version(invoice, expected_version)
+        require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "delete")
+        uow.delete(invoice)
+        order_quantities.stage_give_back(uow, invoice)  # made from an order: its quantities may be invoiced again
+        uow.record_event(EventType.INVOICE_DELETED, invoice, InvoiceOut)
+        try:
+            uow.commit()
+            return invoice
+        except Contention as exc:
+            if invoice.source is None or Invoice.key(tenant_id, invoice_id) in exc.stale \
+                    or attempt == DELETE_ATTEMPTS - 1:
+                raise PreconditionFailed("The invoice was changed by another request; read it again and retry") \
+                    from exc
+    raise AssertionError("unreachable")
+
+
+DELETE_ATTEMPTS = 5  # when only the order a draft came from changed meanwhile
 
 
 def _commit_draft_change(uow: UnitOfWork) -> None:
@@ -347,21 +362,38 @@ def _named(fields: dict[str, Any]) -> list[tuple[Any, str]]:
 
 
 def _new_draft(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any]) -> Invoice:
-    invoice = draft_of(uow, tenant, fields)
+    return stage_draft(uow, tenant, fields)
+
+
+def stage_draft(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any], *, source: DocumentRef | None = None
+                ) -> Invoice:
+    """A new draft staged on the caller's unit with its `invoice.created` (a quote converted into an invoice
+    passes the quote as `source`); the caller commits."""
+    invoice = draft_of(uow, tenant, fields, source=source)
     _stage_draft(uow, invoice)
     return invoice
 
 
-def draft_of(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any], *,
-             source: tuple[str, str] | None = None) -> Invoice:
+def draft_of(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any], *, source: DocumentRef | None = None
+             ) -> Invoice:
     """A new draft priced from `fields` (as POST /v1/invoices takes them), not staged: the one place a draft's
-    lines are handled, also for the invoices a recurring invoice makes (`source`: (kind, id))."""
+    lines are handled, also for the invoices a recurring invoice or a quote makes (`source`)."""
     now = utc_now()
     invoice = Invoice(id=new_id("inv"), tenant_id=tenant.id, status=InvoiceStatus.DRAFT, created_at=now,
-                      updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
-    if source is not None:
-        invoice.source = SourceRef(kind=source[0], id=source[1])
+                      updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0), source=source)
     _fill(uow, invoice, tenant, fields)
+    return invoice
+
+
+def stage_draft_from(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any], *, source: dict[str, str],
+                     source_quantities: list[Decimal] | None = None) -> Invoice:
+    """A draft made from another document (issue 14: an order), staged on the caller's unit with its
+    `source: {kind, id}`; `source_quantities`, the quantity it took of each of an order's lines, is what
+    deleting the draft or voiding the invoice gives back (services/order_quantities.py)."""
+    invoice = draft_of(uow, tenant, fields, source=DocumentRef(kind=source["kind"], id=source["id"]))
+    if source_quantities is not None:
+        invoice.source_quantities = [str(quantity) for quantity in source_quantities]
+    _stage_draft(uow, invoice)
     return invoice
 
 
@@ -520,6 +552,7 @@ def stage_void(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, day: date) -> 
     invoice.voided_at, invoice.void_journal_entry_id = now, entry.id
     record_movement(invoice, day, owed, owed_base, "invoice_void", entry.id)
     uow.save_if_unchanged(invoice)
+    order_quantities.stage_give_back(uow, invoice)  # made from an order: its quantities may be invoiced again
     uow.post_entry(entry, reversed_lines(original.journal_lines()),
                    posting.tax_totals(posting.convert_taxes(tax_amounts(invoice), rate), sign=-1))
     uow.record_event(event, invoice, InvoiceOut)

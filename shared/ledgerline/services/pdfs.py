@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from ledgerline.clock import utc_now
 from ledgerline.domain.documents import InvalidState, InvoiceStatus
+from ledgerline.domain.documents.delivery import DeliveryStatus
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
@@ -31,7 +32,9 @@ from ledgerline.settings import get_settings
 from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.files import DocumentFile
 from ledgerline.store.parties import Party
+from ledgerline.store.quotes import Quote
 from ledgerline.store.records import TenantRecord
+from ledgerline.store.sales import Delivery
 from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
@@ -69,12 +72,38 @@ def credit_note_pdf(tenant_id: str, note_id: str, *, in_process: bool = False) -
                    lambda tenant, party: views.credit_note_document(tenant, note, party), in_process)
 
 
+def quote_pdf(tenant_id: str, quote_id: str, *, in_process: bool = False) -> DocumentFile:
+    """An issued quote's PDF (issue 14); a draft has none (409)."""
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Quote, quote_id)])
+    quote = uow.load(Quote, quote_id)
+    if quote.status == "draft":
+        raise InvalidState("A draft quote has no PDF: issue it first (drafts can still change)", param="status",
+                           code="document_not_posted")
+    # One PDF per issue: a quote reverted, changed and issued again has the PDF of what it says now.
+    issues = quote.issue_count or 1
+    return _ensure(uow, quote, "quote", quote.number, quote.customer_id,
+                   lambda tenant, party: views.quote_document(tenant, quote, party), in_process,
+                   file_id=quote.id if issues == 1 else f"{quote.id}#{issues}")
+
+
 def reminder_pdf(tenant_id: str, reminder_id: str, *, in_process: bool = False) -> DocumentFile:
     uow = open_unit(tenant_id)
     reminder = uow.find_reminder(reminder_id)
     number = f"{reminder.invoice_number}-reminder-{reminder.level}"
     return _ensure(uow, reminder, "reminder", number, reminder.customer_id,
                    lambda tenant, party: views.reminder_document(tenant, reminder, party), in_process)
+
+
+def delivery_pdf(tenant_id: str, delivery_id: str, *, in_process: bool = False) -> DocumentFile:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Delivery, delivery_id)])
+    delivery = uow.load(Delivery, delivery_id)
+    if delivery.status == DeliveryStatus.DRAFT:
+        raise InvalidState("A draft delivery note has no PDF: issue it first (drafts can still change)",
+                           param="status", code="document_not_posted")
+    return _ensure(uow, delivery, "delivery", delivery.number, delivery.customer_id,
+                   lambda tenant, party: views.delivery_document(tenant, delivery, party), in_process)
 
 
 def download(file: DocumentFile) -> Download:
@@ -88,11 +117,12 @@ def download(file: DocumentFile) -> Download:
 
 
 def _ensure(uow: UnitOfWork, document: TenantRecord, kind: str, number: str | None, customer_id: str | None,
-            build: Callable[[Tenant, Party | None], PdfDocument], in_process: bool) -> DocumentFile:
+            build: Callable[[Tenant, Party | None], PdfDocument], in_process: bool,
+            file_id: str | None = None) -> DocumentFile:
     """The document's recorded PDF; rendered and recorded first if there is none. `in_process`: render here
     (the renderer function); otherwise an API function in AWS has the renderer function render it."""
     tenant_id = uow.tenant_id
-    file_key = DocumentFile.of(document, document.id)
+    file_key = DocumentFile.of(document, file_id or document.id)  # `file_id`: one of several of the document
     existing = uow.find_at(DocumentFile, file_key)
     if existing is not None:
         return existing

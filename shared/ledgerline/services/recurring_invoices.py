@@ -30,7 +30,7 @@ from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import referenced
 from ledgerline.services.retry import retrying
 from ledgerline.store import recurring_invoices as store
-from ledgerline.store.documents import Invoice
+from ledgerline.store.documents import DocumentRef, Invoice
 from ledgerline.store.parties import Party
 from ledgerline.store.records import Page, check_version
 from ledgerline.store.recurring_invoices import RecurringInvoice, RecurringRun, ScheduleAttribute
@@ -282,7 +282,8 @@ def _run_next(tenant_id: str, template_id: str, day: date) -> Made | None:
     _prefetch(uow, {"customer_id": template.customer_id, "lines": template.lines})  # one more round for all
     tenant = uow.tenant()
     when, period = template.next_run_date, int(template.period)
-    invoice = invoices.draft_of(uow, tenant, invoice_fields(fields_of(template), when), source=(KIND, template.id))
+    invoice = invoices.draft_of(uow, tenant, invoice_fields(fields_of(template), when),
+                                source=DocumentRef(kind=KIND, id=template.id))
     uow.record_event(EventType.INVOICE_CREATED, invoice, invoices.InvoiceOut)
     if template.auto_post:
         invoices.stage_posting(uow, tenant, invoice)  # saves the new invoice (no version yet) numbered

@@ -48,6 +48,13 @@ class DocumentLine(MapAttribute):
     adjustment = DecimalAttribute(null=True)
 
 
+class DocumentRef(MapAttribute):
+    """Another document this one came from or was converted into (issue 14): its kind and id."""
+
+    kind = UnicodeAttribute()
+    id = UnicodeAttribute()
+
+
 class TaxSubtotal(MapAttribute):
     tax_code_id = UnicodeAttribute()
     tax_code = UnicodeAttribute()
@@ -110,13 +117,6 @@ class Movement(MapAttribute):
     journal_entry_id = UnicodeAttribute()
 
 
-class SourceRef(MapAttribute):
-    """What a document was made from (`kind`: a registry kind's name, `id`: its id)."""
-
-    kind = UnicodeAttribute()
-    id = UnicodeAttribute()
-
-
 class Invoice(PricedDocument):
     PREFIX = "INV"
     LIST = "INVOICES"
@@ -141,11 +141,16 @@ class Invoice(PricedDocument):
     paid_at = UTCDateTimeAttribute(null=True)
     # Set on the invoice that charges a reminder's fee: the id of the reminded invoice. It is not dunned.
     reminder_fee_for = UnicodeAttribute(null=True)
+    # The document it was made from (a quote converted into it, a recurring invoice's period, issue 14); None
+    # for one created directly.
+    source = DocumentRef(null=True)
     # Every settlement, reversal and void, dated (None on invoices posted before they were kept), and the
     # first day from which the invoice owes nothing for good (set once it is paid or voided).
     movements = ListAttribute(of=Movement, null=True)
     closed_on = DateAttribute(null=True)
-    source = SourceRef(null=True)  # set on an invoice a recurring invoice (or a quote, an order) made
+    # The document it was made from (issue 14), and, for an order, the quantity it took of each order line
+    # (decimal strings, in the order's line order): what deleting the draft or voiding it gives back.
+    source_quantities = ListAttribute(of=UnicodeAttribute, null=True)
 
     OPEN_STATUSES = invoice_rules.OPEN_STATUSES  # the life cycle's one definition of open and closed
     CLOSED_STATUSES = invoice_rules.CLOSED_STATUSES

@@ -84,8 +84,8 @@ def test_a_refused_update_writes_nothing(books):
         tenants.update_tenant(books.tenant_id, {"default_tax_code_id": "txc_nowhere"}, None)
     assert error.value.param == "default_tax_code_id"
     with pytest.raises(ValidationFailed) as error:
-        tenants.update_tenant(books.tenant_id, {"number_formats": {"quote": "Q{SEQ:3}"}}, None)
-    assert error.value.param == "number_formats.quote"
+        tenants.update_tenant(books.tenant_id, {"number_formats": {"estimate": "Q{SEQ:3}"}}, None)
+    assert error.value.param == "number_formats.estimate"
     with pytest.raises(ValidationFailed) as error:
         tenants.update_tenant(books.tenant_id, {"invoice_number_format": "I-{SEQ:4}",
                                                 "number_formats": {"invoice": "J-{SEQ:4}"}}, None)

@@ -14,9 +14,17 @@ from fastapi import APIRouter, Depends, Request
 from ledgerline.api.auth import require
 from ledgerline.api.bulk import Kind, Together, run_items
 from ledgerline.domain.api_keys import Principal
-from ledgerline.schemas.bulk import BulkInvoices, BulkJournalEntries, BulkParties, BulkReceipts, BulkResult
+from ledgerline.schemas.bulk import (
+    BulkInvoices,
+    BulkJournalEntries,
+    BulkParties,
+    BulkQuotes,
+    BulkReceipts,
+    BulkResult,
+)
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceUpdate, JournalEntryCreate, ReceiptCreate
 from ledgerline.schemas.parties import PartyCreate, PartyUpdate
+from ledgerline.schemas.quotes import QuoteCreate, QuoteUpdate
 from ledgerline.services import bulk
 
 router = APIRouter(prefix="/v1/bulk", tags=["bulk"])
@@ -70,3 +78,15 @@ def journal_entries(body: BulkJournalEntries, request: Request,
     """Each item is posted as `POST /v1/journal-entries` would; one failing item does not stop the others."""
     return run_items(request, body.as_operations(), Kind(
         JournalEntryCreate, lambda fields, key: bulk.create_journal_entry(principal.tenant_id, fields, key)))
+
+
+@router.post("/quotes", response_model=BulkResult, operation_id="bulk_create_quotes",
+             summary="Create or update up to 100 draft quotes; one result per operation")
+def quotes(body: BulkQuotes, request: Request, principal: Principal = Depends(require("quotes:write"))) -> Any:
+    """Each item is created (or its draft changed) as `POST /v1/quotes` (`PATCH /v1/quotes/{id}`) would; one
+    failing item does not stop the others."""
+    tenant_id = principal.tenant_id
+    return run_items(request, body.as_operations(), Kind(
+        QuoteCreate, lambda fields, key: bulk.create_quote(tenant_id, fields, key),
+        QuoteUpdate, lambda id, changes, version, key: bulk.update_quote(tenant_id, id, changes, version, key),
+        changes=QuoteUpdate.changes))

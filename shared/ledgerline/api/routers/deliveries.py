@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from ledgerline.api.auth import require
+from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.versioning import with_etag
+from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.documents import status_filter
+from ledgerline.domain.documents.delivery import DELIVERY_STATUS_FILTERS
+from ledgerline.schemas.common import Day
+from ledgerline.schemas.orders import DeliveryCreate, DeliveryOut
+from ledgerline.services import deliveries
+
+router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
+DELIVERY_ID = Path(description="The delivery note's id")
+READ, WRITE = require("deliveries:read"), require("deliveries:write")
+
+
+@router.post("", status_code=201, response_model=DeliveryOut, operation_id="create_delivery",
+             summary="Create a draft delivery note not made from an order")
+def create(body: DeliveryCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(WRITE)) -> Any:
+    """A customer and lines (item and/or description, quantity); no prices. A note for an order is made with
+    `POST /v1/orders/{id}/deliveries`. Send `Idempotency-Key` to make retries safe."""
+    return with_etag(response, deliveries.create_direct(principal.tenant_id, body.model_dump(), idempotency_key))
+
+
+@router.get("", response_model=ListResponse[DeliveryOut], operation_id="list_deliveries",
+            summary="List delivery notes")
+def list_(page: PageRequest = Depends(),
+          status: list[str] = Query([], description="One or more of draft, issued, delivered"),
+          customer_id: str | None = Query(None),
+          from_date: Day | None = Query(None, description="Delivery date on or after"),
+          to_date: Day | None = Query(None, description="Delivery date on or before"),
+          principal: Principal = Depends(READ)) -> Any:
+    """Delivery notes by delivery date, oldest first. Filter by `status`, `customer_id`, `from_date` and
+    `to_date`."""
+    result = deliveries.list_deliveries(principal.tenant_id, statuses=status_filter(status, DELIVERY_STATUS_FILTERS),
+                                        customer_id=customer_id, from_date=from_date, to_date=to_date,
+                                        limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    shown = [DeliveryOut.model_validate(delivery) for delivery in result.items]
+    return page.respond(shown, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}", response_model=DeliveryOut, operation_id="get_delivery", summary="Retrieve a delivery note")
+def get(response: Response, id: str = DELIVERY_ID, principal: Principal = Depends(READ)) -> Any:
+    """One delivery note with its lines (and the order lines they deliver). The `ETag` is its version."""
+    return with_etag(response, deliveries.get_delivery(principal.tenant_id, id))
+
+
+@router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
+            operation_id="get_delivery_pdf",
+            summary="The issued delivery note as PDF (no prices): a presigned URL in AWS, the file itself locally")
+def pdf(id: str = DELIVERY_ID, principal: Principal = Depends(READ)) -> Response:
+    """Rendered once (when issued, or on the first request) and kept. A draft has no PDF (409)."""
+    from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
+
+    return pdf_response(pdfs.download(pdfs.delivery_pdf(principal.tenant_id, id)))
+
+
+@router.post("/{id}/issue", response_model=DeliveryOut, operation_id="issue_delivery",
+             summary="Issue a draft delivery note: it takes the next number of the delivery series")
+def issue(response: Response, id: str = DELIVERY_ID, idempotency_key: str | None = IdempotencyKeyHeader,
+          principal: Principal = Depends(WRITE)) -> Any:
+    """Draft → issued, numbered `DN-{YYYY}-{SEQ:4}` (the tenant's `number_formats.delivery`)."""
+    return with_etag(response, deliveries.issue(principal.tenant_id, id, idempotency_key))
+
+
+@router.post("/{id}/deliver", response_model=DeliveryOut, operation_id="deliver_delivery",
+             summary="Mark an issued delivery note delivered")
+def deliver(response: Response, id: str = DELIVERY_ID, idempotency_key: str | None = IdempotencyKeyHeader,
+            principal: Principal = Depends(WRITE)) -> Any:
+    """Issued → delivered: the goods reached the customer."""
+    return with_etag(response, deliveries.mark_delivered(principal.tenant_id, id, idempotency_key))

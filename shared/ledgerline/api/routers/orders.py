@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.versioning import expected_version, with_etag
+from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.documents import status_filter
+from ledgerline.domain.documents.order import ORDER_STATUS_FILTERS
+from ledgerline.schemas.common import Day
+from ledgerline.schemas.documents import InvoiceOut
+from ledgerline.schemas.orders import (
+    DeliveryOut,
+    OrderCreate,
+    OrderDeliveryRequest,
+    OrderInvoiceRequest,
+    OrderOut,
+    OrderUpdate,
+)
+from ledgerline.services import orders
+
+router = APIRouter(prefix="/v1/orders", tags=["orders"])
+ORDER_ID = Path(description="The order's id")
+READ, WRITE = require("orders:read"), require("orders:write")
+
+
+@router.post("", status_code=201, response_model=OrderOut, operation_id="create_order",
+             summary="Create a draft sales order")
+def create(body: OrderCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(WRITE)) -> Any:
+    """A draft order with lines priced as an invoice's are (an item fills description, price, account and
+    tax code). No number until it is confirmed; no ledger effect ever. Send `Idempotency-Key` to make retries
+    safe."""
+    return with_etag(response, orders.create_draft(principal.tenant_id, body.model_dump(), idempotency_key))
+
+
+@router.get("", response_model=ListResponse[OrderOut], operation_id="list_orders", summary="List sales orders")
+def list_(page: PageRequest = Depends(),
+          status: list[str] = Query([], description=(
+              "One or more of draft, confirmed, partially_delivered, delivered, cancelled, repeated or "
+              "comma-separated")),
+          customer_id: str | None = Query(None),
+          from_date: Day | None = Query(None, description="Ordered on or after"),
+          to_date: Day | None = Query(None, description="Ordered on or before"),
+          principal: Principal = Depends(READ)) -> Any:
+    """Orders by order date, oldest first. Filter by `status`, `customer_id`, `from_date` and `to_date`."""
+    result = orders.list_orders(principal.tenant_id, statuses=status_filter(status, ORDER_STATUS_FILTERS),
+                                customer_id=customer_id, from_date=from_date, to_date=to_date, limit=page.limit,
+                                start_key=page.start_key(principal.tenant_id))
+    shown = [OrderOut.model_validate(order) for order in result.items]
+    return page.respond(shown, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}", response_model=OrderOut, operation_id="get_order", summary="Retrieve a sales order")
+def get(response: Response, id: str = ORDER_ID, principal: Principal = Depends(READ)) -> Any:
+    """One order with its lines (ordered, delivered and invoiced quantity of each), totals, its fulfilment
+    `status` and its `invoicing_status`. The `ETag` is its version."""
+    return with_etag(response, orders.get_order(principal.tenant_id, id))
+
+
+@router.patch("/{id}", response_model=OrderOut, operation_id="update_order", summary="Change a draft order")
+def update(body: OrderUpdate, response: Response, id: str = ORDER_ID,
+           version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
+    """The fields sent replace the draft's; sending `lines` replaces every line. A confirmed order cannot be
+    changed (409)."""
+    order = orders.update_draft(principal.tenant_id, id, body.changes(), version)
+    return with_etag(response, orders.represent(order))
+
+
+@router.delete("/{id}", operation_id="delete_order", summary="Delete a draft order")
+def delete(id: str = ORDER_ID, version: int | None = Depends(expected_version),
+           principal: Principal = Depends(WRITE)) -> dict[str, Any]:
+    """Deletes a draft for good (it has no number). A confirmed order is cancelled instead (409)."""
+    order = orders.delete_draft(principal.tenant_id, id, version)
+    return {"id": order.id, "object": "order", "deleted": True}
+
+
+@router.post("/{id}/confirm", response_model=OrderOut, operation_id="confirm_order",
+             summary="Confirm a draft order: it takes the next number of the order series")
+def confirm(response: Response, id: str = ORDER_ID, idempotency_key: str | None = IdempotencyKeyHeader,
+            principal: Principal = Depends(WRITE)) -> Any:
+    """Draft → confirmed, numbered `SO-{YYYY}-{SEQ:4}` (the tenant's `number_formats.order`). Deliveries and
+    invoices can then be made from it."""
+    return with_etag(response, orders.confirm(principal.tenant_id, id, idempotency_key))
+
+
+@router.post("/{id}/cancel", response_model=OrderOut, operation_id="cancel_order",
+             summary="Cancel an order with nothing delivered or invoiced")
+def cancel(response: Response, id: str = ORDER_ID, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(WRITE)) -> Any:
+    """Draft or confirmed → cancelled, while nothing is delivered or invoiced (409 otherwise)."""
+    return with_etag(response, orders.cancel(principal.tenant_id, id, idempotency_key))
+
+
+@router.post("/{id}/deliveries", status_code=201, response_model=DeliveryOut, operation_id="deliver_order",
+             summary="Create a delivery note for some or all of what is not yet delivered")
+def deliver(response: Response, body: OrderDeliveryRequest | None = None, id: str = ORDER_ID,
+            idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """A draft delivery note for `lines` (`[{"line": 1, "quantity": "4"}]`), or for everything not yet
+    delivered when `lines` is absent. The order's delivered quantities change in the same transaction, so a
+    quantity is never delivered twice (422 naming the line when more is asked than is left; 409
+    `nothing_to_deliver`)."""
+    fields = (body or OrderDeliveryRequest()).model_dump(exclude_none=True)
+    return with_etag(response, orders.deliver(principal.tenant_id, id, fields, idempotency_key))
+
+
+@router.post("/{id}/invoice", status_code=201, response_model=InvoiceOut, operation_id="invoice_order",
+             summary="Create a draft invoice for what is delivered and not yet invoiced")
+def invoice(response: Response, body: OrderInvoiceRequest | None = None, id: str = ORDER_ID,
+            idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """A draft invoice with `source: {"kind": "order", "id": …}` for what is delivered and not yet invoiced,
+    or with `{"basis": "ordered"}` for everything not yet invoiced. The order's invoiced quantities change in
+    the same transaction (409 `nothing_to_invoice` when nothing is left). Deleting the draft or voiding the
+    invoice gives the quantities back."""
+    fields = (body or OrderInvoiceRequest()).model_dump(exclude_none=True)
+    return with_etag(response, orders.invoice(principal.tenant_id, id, fields, idempotency_key))

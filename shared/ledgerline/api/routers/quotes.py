@@ -1,0 +1,130 @@
+"""/v1/quotes (issue 14): drafts, issue, accept / decline / revert, convert into an invoice, and the PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+
+from ledgerline.api.auth import require
+from ledgerline.api.clock import request_clock
+from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.versioning import expected_version, with_etag
+from ledgerline.clock import Clock
+from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.documents import status_filter
+from ledgerline.domain.documents.quote import QUOTE_STATUS_FILTERS
+from ledgerline.schemas.common import Day, read_at
+from ledgerline.schemas.quotes import ConvertRequest, DeclineRequest, QuoteCreate, QuoteOut, QuoteUpdate
+from ledgerline.services import quotes
+
+router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
+QUOTE_ID = Path(description="The quote's id")
+READ, WRITE = require("quotes:read"), require("quotes:write")
+
+
+@router.post("", status_code=201, response_model=QuoteOut, operation_id="create_quote",
+             summary="Create a draft quote")
+def create(body: QuoteCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(WRITE)) -> Any:
+    """A draft with lines priced as an invoice's are; valid until `valid_until` (default 30 days after the
+    issue date). No number until it is issued, no ledger effect ever. Send `Idempotency-Key` to make retries
+    safe."""
+    return with_etag(response, quotes.create_draft(principal.tenant_id, body.model_dump(), idempotency_key))
+
+
+@router.get("", response_model=ListResponse[QuoteOut], operation_id="list_quotes", summary="List quotes")
+def list_(page: PageRequest = Depends(),
+          status: list[str] = Query([], description=(
+              "One or more of draft, open, accepted, declined, expired, converted, repeated or comma-separated. "
+              "expired: open and past valid_until")),
+          customer_id: str | None = Query(None),
+          from_date: Day | None = Query(None, description="Issued on or after"),
+          to_date: Day | None = Query(None, description="Issued on or before"),
+          clock: Clock = Depends(request_clock), principal: Principal = Depends(READ)) -> Any:
+    """Quotes by issue date, oldest first. Filter by `status`, `customer_id`, `from_date` and `to_date`."""
+    now = clock.now()
+    result = quotes.list_quotes(principal.tenant_id, statuses=status_filter(status, QUOTE_STATUS_FILTERS),
+                                customer_id=customer_id, from_date=from_date, to_date=to_date, today=now.date(),
+                                limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    shown = [QuoteOut.model_validate(quote, context=read_at(now)) for quote in result.items]
+    return page.respond(shown, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}", response_model=QuoteOut, operation_id="get_quote", summary="Retrieve a quote")
+def get(response: Response, id: str = QUOTE_ID, principal: Principal = Depends(READ)) -> Any:
+    """One quote with its lines, totals, status (`expired` once past `valid_until`) and what it was converted
+    into. The `ETag` is its version."""
+    return with_etag(response, quotes.get_quote(principal.tenant_id, id))
+
+
+@router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
+            operation_id="get_quote_pdf",
+            summary="The issued quote as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft")
+def pdf(id: str = QUOTE_ID, principal: Principal = Depends(READ)) -> Response:
+    """Rendered when the quote is issued (or on the first request). A draft has no PDF (409)."""
+    from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
+
+    return pdf_response(pdfs.download(pdfs.quote_pdf(principal.tenant_id, id)))
+
+
+@router.patch("/{id}", response_model=QuoteOut, operation_id="update_quote",
+              summary="Change a draft quote")
+def update(body: QuoteUpdate, response: Response, id: str = QUOTE_ID,
+           version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
+    """Change a draft: the fields sent replace the draft's; `lines` replaces every line. An issued quote is
+    changed by reverting it to draft first (409 otherwise)."""
+    quote = quotes.update_draft(principal.tenant_id, id, body.changes(), version)
+    return with_etag(response, quotes.represent(quote))
+
+
+@router.delete("/{id}", operation_id="delete_quote", summary="Delete a draft quote never issued")
+def delete(id: str = QUOTE_ID, version: int | None = Depends(expected_version),
+           principal: Principal = Depends(WRITE)) -> dict[str, Any]:
+    """Deletes a draft that never had a number (409 otherwise)."""
+    quote = quotes.delete_draft(principal.tenant_id, id, version)
+    return {"id": quote.id, "object": "quote", "deleted": True}
+
+
+@router.post("/{id}/issue", response_model=QuoteOut, operation_id="issue_quote",
+             summary="Issue a draft quote: number it; it becomes open")
+def issue(response: Response, id: str = QUOTE_ID, idempotency_key: str | None = IdempotencyKeyHeader,
+          principal: Principal = Depends(WRITE)) -> Any:
+    """Takes the next number of the quote series (`number_formats.quote`, default `QUO-{YYYY}-{SEQ:4}`), or
+    keeps the number of an earlier issue, and writes `quote.issued` (which renders its PDF)."""
+    return with_etag(response, quotes.issue(principal.tenant_id, id, idempotency_key))
+
+
+@router.post("/{id}/accept", response_model=QuoteOut, operation_id="accept_quote",
+             summary="Record that the customer accepted an open quote")
+def accept(response: Response, id: str = QUOTE_ID, principal: Principal = Depends(WRITE)) -> Any:
+    """Open → accepted; an expired quote cannot be accepted (409)."""
+    return with_etag(response, quotes.accept(principal.tenant_id, id))
+
+
+@router.post("/{id}/decline", response_model=QuoteOut, operation_id="decline_quote",
+             summary="Record that the customer declined an open or expired quote")
+def decline(response: Response, body: DeclineRequest | None = None, id: str = QUOTE_ID,
+            principal: Principal = Depends(WRITE)) -> Any:
+    """Open or expired → declined, with an optional `reason`."""
+    return with_etag(response, quotes.decline(principal.tenant_id, id, body.reason if body else None))
+
+
+@router.post("/{id}/revert-issue", response_model=QuoteOut, operation_id="revert_quote_issue",
+             summary="Take an open or expired quote back to draft; its number is kept")
+def revert_issue(response: Response, id: str = QUOTE_ID, principal: Principal = Depends(WRITE)) -> Any:
+    """Open or expired → draft so it can change (a new `valid_until`, other lines); issuing it again keeps
+    its number."""
+    return with_etag(response, quotes.revert_issue(principal.tenant_id, id))
+
+
+@router.post("/{id}/convert", response_model=QuoteOut, operation_id="convert_quote",
+             summary="Convert an open or accepted quote into a draft invoice")
+def convert(body: ConvertRequest, response: Response, id: str = QUOTE_ID,
+            idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Creates a draft invoice with the quote's customer, currency and lines (its `source` names the quote),
+    and marks the quote `converted` (its `converted_to` names the invoice), in one transaction; a quote is
+    converted once (409 after). `{"to": "order"}` answers 422 until orders exist."""
+    return with_etag(response, quotes.convert(principal.tenant_id, id, body.to, idempotency_key))

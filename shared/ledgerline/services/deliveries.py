@@ -1,0 +1,121 @@
+"""Delivery notes (issue 14): draft (from an order, or direct) → issued (numbered `DN-{YYYY}-{SEQ:4}`) →
+delivered. No prices and no ledger effect; a note made from an order took its quantities from the order
+when it was created (services/orders.deliver).
+
+Stock movements (the inventory issue) will be staged by `issue`, in its transaction: the note's lines name
+the item and quantity each movement needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from ledgerline.clock import today, utc_now
+from ledgerline.domain.documents import delivery as delivery_rules
+from ledgerline.domain.documents.delivery import DeliveryStatus
+from ledgerline.domain.events import EventType
+from ledgerline.domain.kinds import DELIVERY_SERIES
+from ledgerline.domain.tenants import format_number
+from ledgerline.ids import new_id
+from ledgerline.schemas.orders import DeliveryOut
+from ledgerline.services.document_rules import customer, invalid
+from ledgerline.services.idempotency import once
+from ledgerline.services.retry import retrying_unit
+from ledgerline.store import sales
+from ledgerline.store.items import Item
+from ledgerline.store.parties import Party
+from ledgerline.store.records import Page
+from ledgerline.store.sales import Delivery, DeliveryLine
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
+
+
+def represent(delivery: Delivery) -> dict[str, Any]:
+    return DeliveryOut.model_validate(delivery).model_dump(mode="json")
+
+
+def get_delivery(tenant_id: str, delivery_id: str) -> dict[str, Any]:
+    return represent(open_unit(tenant_id).load(Delivery, delivery_id))
+
+
+def list_deliveries(tenant_id: str, *, statuses: Iterable[str] | None, customer_id: str | None,
+                    from_date: date | None, to_date: date | None, limit: int,
+                    start_key: dict[str, Any] | None) -> Page[Delivery]:
+    return sales.list_deliveries(tenant_id, statuses=statuses, customer_id=customer_id, from_date=from_date,
+                                 to_date=to_date, limit=limit, start_key=start_key)
+
+
+def create_direct(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    """A draft delivery note not made from an order: a customer and lines (an item fills the description)."""
+    def run() -> dict[str, Any]:
+        uow = open_unit(tenant_id)
+        items = [line["item_id"] for line in fields["lines"] if line.get("item_id")]
+        uow.prefetch([(Party, fields["customer_id"]), *((Item, item_id) for item_id in items)])
+        party = customer(tenant_id, fields["customer_id"], find=uow.find)
+        lines = []
+        for index, line in enumerate(fields["lines"]):
+            description = line.get("description")
+            if line.get("item_id"):
+                item = uow.find(Item, line["item_id"])
+                if item is None:
+                    raise invalid(f"lines[{index}].item_id", f"no item with id '{line['item_id']}'")
+                description = description or item.name
+            if not description:
+                raise invalid(f"lines[{index}].description", "required unless the line names an item")
+            lines.append(DeliveryLine(item_id=line.get("item_id"), description=description,
+                                      quantity=line["quantity"]))
+        now = utc_now()
+        delivery = Delivery(id=new_id("dn"), tenant_id=tenant_id, status=DeliveryStatus.DRAFT.value,
+                            created_at=now, updated_at=now, customer_id=party.id, customer_name=party.name,
+                            delivery_date=fields.get("delivery_date") or today(), reference=fields.get("reference"),
+                            notes=fields.get("notes"), lines=lines)
+        uow.create(delivery)
+        uow.record_event(EventType.DELIVERY_CREATED, delivery, DeliveryOut)
+        uow.respond(DeliveryOut, delivery)
+        uow.commit()
+        return represent(delivery)
+
+    return once(tenant_id, idempotency_key, "create_delivery", fields, run, in_unit=True)
+
+
+def issue(tenant_id: str, delivery_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    """Draft → issued, numbered from the delivery series. (Stock movements will be staged here.)"""
+    def attempt(uow: UnitOfWork) -> Delivery:
+        tenant = uow.tenant()
+        delivery = uow.load(Delivery, delivery_id)
+        issued = delivery_rules.issue(delivery.status)
+        year = delivery.delivery_date.year
+        last = uow.last_number(DELIVERY_SERIES.key, year)
+        uow.take_number(DELIVERY_SERIES.key, year, last)
+        delivery.number = format_number(tenant.number_format(DELIVERY_SERIES), year, last + 1)
+        delivery.status = issued.state
+        delivery.issued_at = delivery.updated_at = utc_now()
+        uow.save_if_unchanged(delivery)
+        uow.record_event(issued.event, delivery, DeliveryOut)
+        uow.respond(DeliveryOut, delivery)
+        uow.commit()
+        return delivery
+
+    def prepare(uow: UnitOfWork) -> None:
+        uow.prefetch([(Delivery, delivery_id)], series=[(DELIVERY_SERIES.key, today().year)])
+
+    return once(tenant_id, idempotency_key, "issue_delivery", {"id": delivery_id},
+                lambda: represent(retrying_unit(tenant_id, attempt, prepare=prepare)), in_unit=True)
+
+
+def mark_delivered(tenant_id: str, delivery_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    """Issued → delivered (the goods reached the customer)."""
+    def attempt(uow: UnitOfWork) -> Delivery:
+        delivery = uow.load(Delivery, delivery_id)
+        delivered = delivery_rules.mark_delivered(delivery.status)
+        delivery.status = delivered.state
+        delivery.delivered_at = delivery.updated_at = utc_now()
+        uow.save_if_unchanged(delivery)
+        uow.record_event(delivered.event, delivery, DeliveryOut)
+        uow.respond(DeliveryOut, delivery)
+        uow.commit()
+        return delivery
+
+    return once(tenant_id, idempotency_key, "deliver_delivery", {"id": delivery_id},
+                lambda: represent(retrying_unit(tenant_id, attempt)), in_unit=True)

@@ -1,0 +1,79 @@
+"""Quotes (issue 14): one partition per quote, `T#<tid>#QUO#<id>` / `DOC`, listed through GSI1 by issue date
+(`T#<tid>#QUOTES` / `<issue date>#<id>`). A quote is a priced document with no ledger effect."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.expressions.condition import Condition
+
+from ledgerline.domain.documents import quote as quote_rules
+from ledgerline.store.attributes import DateAttribute
+from ledgerline.store.documents import DocumentRef, PricedDocument, dated_documents
+from ledgerline.store.records import Page
+
+
+class Quote(PricedDocument):
+    PREFIX = "QUO"
+    LIST = "QUOTES"
+    NOUN = "quote"
+
+    issue_date = DateAttribute()
+    valid_until = DateAttribute()
+    reference = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+    prices_include_tax = BooleanAttribute()
+    issued_at = UTCDateTimeAttribute(null=True)
+    issue_count = NumberAttribute(null=True)  # times issued (its PDF is rendered once per issue)
+    accepted_at = UTCDateTimeAttribute(null=True)
+    declined_at = UTCDateTimeAttribute(null=True)
+    decline_reason = UnicodeAttribute(null=True)
+    converted_at = UTCDateTimeAttribute(null=True)
+    converted_to = ListAttribute(of=DocumentRef, null=True)
+
+    def list_date(self) -> date:
+        return self.issue_date
+
+
+def list_quotes(
+    tenant_id: str,
+    *,
+    statuses: Iterable[str] | None,
+    customer_id: str | None,
+    from_date: date | None,
+    to_date: date | None,
+    today: date,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page[Quote]:
+    """Quotes by issue date, of any of `statuses` as the API shows them: `expired` is read from `valid_until`
+    (`quote_rules.effective_status`), so an open quote past its validity is listed as expired, not open."""
+    condition: Condition | None = Quote.customer_id == customer_id if customer_id is not None else None
+    if statuses is not None:
+        wanted = set(statuses)
+        expired, open_ = quote_rules.QuoteStatus.EXPIRED.value, quote_rules.QuoteStatus.OPEN.value
+        by_status: list[Condition] = []
+        if expired in wanted and open_ in wanted:
+            by_status.append(Quote.status == open_)
+        elif expired in wanted:
+            by_status.append((Quote.status == open_) & (Quote.valid_until < today))
+        elif open_ in wanted:
+            by_status.append((Quote.status == open_) & (Quote.valid_until >= today))
+        others = sorted(wanted - {expired, open_})
+        if others:
+            by_status.append(Quote.status.is_in(*others))
+        either = by_status[0]
+        for other in by_status[1:]:
+            either = either | other
+        condition = either if condition is None else condition & either
+    return dated_documents(Quote, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
+                           limit=limit, start_key=start_key)
