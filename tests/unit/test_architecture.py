@@ -20,3 +20,14 @@ def test_the_import_contracts_hold():
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_test_files_have_unique_basenames():
+    """pytest imports a test file outside a package by its basename: two `test_emails.py` in two tiers stop
+    the whole run at collection (it happened when two branches each added one)."""
+    from collections import Counter
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parents[1]
+    names = Counter(path.name for path in tests.rglob("test_*.py"))
+    assert [name for name, count in names.items() if count > 1] == []
