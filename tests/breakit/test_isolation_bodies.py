@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import itertools
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -69,6 +70,9 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/refunds"): lambda b: (None, {"customer_id": b.customer(), "amount": "1.00",
                                                "account_id": b.accounts["1010"], "receipt_id": _credit_receipt(b)}),
     ("POST", "/v1/credit-notes"): lambda b: (None, {"invoice_id": b.posted()["id"], "amount": "1.00"}),
+    ("POST", "/v1/recurring-invoices"): lambda b: (None, {**_invoice_body(b), "schedule": {
+        "interval": "monthly", "start_date": str(date.today() + timedelta(days=30))}}),
+    ("PATCH", "/v1/recurring-invoices/{id}"): lambda b: (b.ids_for("/v1/recurring-invoices")[0], _invoice_body(b)),
     ("POST", "/v1/quotes"): lambda b: (None, _invoice_body(b)),
     ("PATCH", "/v1/quotes/{id}"): lambda b: (b.ids_for("/v1/quotes")[0], _invoice_body(b)),
     ("POST", "/v1/journal-entries"): lambda b: (None, _journal_body(b)),

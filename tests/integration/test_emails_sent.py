@@ -226,4 +226,24 @@ def test_the_tenant_shows_its_email_settings(books: Books):
     tenant = books.get("/v1/tenant")
     assert tenant["email_sender"] == "billing@acme.example"
     assert tenant["email_templates"] == {"reminder": {"subject": "Reminder {number}", "body": None}}
-    books.call("PATCH", "/v1/tenant", {"email_templates": {"quote": {"subject": "x"}}}, expect=422)
+    books.call("PATCH", "/v1/tenant", {"email_templates": {"estimate": {"subject": "x"}}}, expect=422)
+
+
+def test_an_issued_quote_is_sent_with_its_pdf_and_a_draft_is_refused(books: Books, sink: RunningSink):
+    customer = books.customer("Globex", email="buyer@globex.example")
+    body = {"customer_id": customer, "lines": [{"description": "Consulting", "quantity": "10",
+                                                "unit_price": "100.00", "tax_code_id": books.tax_codes["GST10"]}]}
+    draft = books.post("/v1/quotes", body)
+    refused = books.call("POST", f"/v1/quotes/{draft['id']}/send", {}, expect=409).json()["error"]
+    assert refused["code"] == "invalid_state" and kept(sink) == []
+    quote = books.post(f"/v1/quotes/{draft['id']}/issue", expect=200)
+    queued = books.post(f"/v1/quotes/{quote['id']}/send", expect=202)
+    assert deliver(books, queued["id"])["status"] == "sent"
+    assert [e["status"] for e in books.get(f"/v1/quotes/{quote['id']}/emails")["data"]] == ["sent"]
+    assert "quote.sent" in books.events()
+    [message] = kept(sink)
+    assert message["To"] == "buyer@globex.example"
+    assert message["Subject"] == f"Quote {quote['number']} from Test Pty Ltd"
+    assert quote["valid_until"] in message.get_body(preferencelist=("plain",)).get_content()
+    assert [p.get_filename() for p in message.iter_attachments()] == [f"{quote['number']}.pdf"]
+    assert books.get(f"/v1/quotes/{quote['id']}")["status"] == "open"  # sending changes nothing on the quote

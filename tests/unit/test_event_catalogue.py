@@ -82,8 +82,8 @@ def test_every_type_a_bus_rule_names_is_catalogued():
 
 
 def test_a_rule_naming_an_uncatalogued_type_is_caught():
-    rule = template.BusRule("Fake.Rule", "pdf_renderer", {"source": ["ledgerline"], "detail-type": ["quote.sent"]})
-    assert uncatalogued_rule_types([rule]) == ["Fake.Rule: quote.sent"]
+    rule = template.BusRule("Fake.Rule", "pdf_renderer", {"source": ["ledgerline"], "detail-type": ["estimate.sent"]})
+    assert uncatalogued_rule_types([rule]) == ["Fake.Rule: estimate.sent"]
 
 
 # ---------------------------------------------------------------------------------------- consumers

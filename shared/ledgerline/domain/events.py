@@ -51,6 +51,7 @@ class EventType(StrEnum):
     QUOTE_DECLINED = "quote.declined"
     QUOTE_REVERTED = "quote.reverted"
     QUOTE_CONVERTED = "quote.converted"
+    QUOTE_SENT = "quote.sent"
     ORDER_CREATED = "order.created"
     ORDER_UPDATED = "order.updated"
     ORDER_DELETED = "order.deleted"

@@ -18,7 +18,7 @@ from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntry
 from ledgerline.schemas.emails import EmailOut
 from ledgerline.schemas.files import DocumentFileOut
 from ledgerline.schemas.items import ItemOut
-from ledgerline.schemas.orders import DeliveryOut, OrderOut
+from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
 from ledgerline.schemas.parties import PartyOut
 from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
@@ -49,7 +49,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "recurring_invoice": RecurringInvoiceOut,
     "quote": QuoteOut,
     "order": OrderOut,
-    "delivery": DeliveryOut,
+    "delivery": DeliveryNoteOut,
     "document": DocumentFileOut,
     "period": PeriodClosedData,
     "webhook_endpoint": WebhookOut,

@@ -157,7 +157,7 @@ class DeliveryLineOut(Output):
     quantity: DecimalOut
 
 
-class DeliveryOut(Timestamps):
+class DeliveryNoteOut(Timestamps):
     object: Literal["delivery"] = "delivery"
     id: str
     number: str | None

@@ -19,7 +19,7 @@ from ledgerline.domain.events import EventType
 from ledgerline.domain.kinds import DELIVERY_SERIES
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
-from ledgerline.schemas.orders import DeliveryOut
+from ledgerline.schemas.orders import DeliveryNoteOut
 from ledgerline.services.document_rules import customer, invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying_unit
@@ -32,7 +32,7 @@ from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 
 def represent(delivery: Delivery) -> dict[str, Any]:
-    return DeliveryOut.model_validate(delivery).model_dump(mode="json")
+    return DeliveryNoteOut.model_validate(delivery).model_dump(mode="json")
 
 
 def get_delivery(tenant_id: str, delivery_id: str) -> dict[str, Any]:
@@ -71,8 +71,8 @@ def create_direct(tenant_id: str, fields: dict[str, Any], idempotency_key: str |
                             delivery_date=fields.get("delivery_date") or today(), reference=fields.get("reference"),
                             notes=fields.get("notes"), lines=lines)
         uow.create(delivery)
-        uow.record_event(EventType.DELIVERY_CREATED, delivery, DeliveryOut)
-        uow.respond(DeliveryOut, delivery)
+        uow.record_event(EventType.DELIVERY_CREATED, delivery, DeliveryNoteOut)
+        uow.respond(DeliveryNoteOut, delivery)
         uow.commit()
         return represent(delivery)
 
@@ -92,8 +92,8 @@ def issue(tenant_id: str, delivery_id: str, idempotency_key: str | None = None) 
         delivery.status = issued.state
         delivery.issued_at = delivery.updated_at = utc_now()
         uow.save_if_unchanged(delivery)
-        uow.record_event(issued.event, delivery, DeliveryOut)
-        uow.respond(DeliveryOut, delivery)
+        uow.record_event(issued.event, delivery, DeliveryNoteOut)
+        uow.respond(DeliveryNoteOut, delivery)
         uow.commit()
         return delivery
 
@@ -112,8 +112,8 @@ def mark_delivered(tenant_id: str, delivery_id: str, idempotency_key: str | None
         delivery.status = delivered.state
         delivery.delivered_at = delivery.updated_at = utc_now()
         uow.save_if_unchanged(delivery)
-        uow.record_event(delivered.event, delivery, DeliveryOut)
-        uow.respond(DeliveryOut, delivery)
+        uow.record_event(delivered.event, delivery, DeliveryNoteOut)
+        uow.respond(DeliveryNoteOut, delivery)
         uow.commit()
         return delivery
 

@@ -26,6 +26,7 @@ from ledgerline.domain import emails as rules
 from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.domain.documents import reminder as reminder_rules
 from ledgerline.domain.documents.base import InvalidState
+from ledgerline.domain.documents.quote import QuoteStatus
 from ledgerline.domain.emails import EmailStatus
 from ledgerline.domain.events import EventType
 from ledgerline.domain.money import with_minor_units
@@ -34,6 +35,7 @@ from ledgerline.mail.mime import Attachment, build_message, message_id
 from ledgerline.observability import logger
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
 from ledgerline.schemas.emails import EmailOut
+from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.reminders import ReminderOut
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import state_of
@@ -43,6 +45,7 @@ from ledgerline.store import emails as email_store
 from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.emails import Email
 from ledgerline.store.parties import Party
+from ledgerline.store.quotes import Quote
 from ledgerline.store.records import Page
 from ledgerline.store.reminders import Reminder
 from ledgerline.store.tenants import Tenant
@@ -95,6 +98,16 @@ def _credit_note_sent(uow: UnitOfWork, note: CreditNote) -> None:
     uow.record_event(EventType.CREDIT_NOTE_SENT, note, CreditNoteOut)
 
 
+def _check_quote(quote: Quote) -> None:
+    if quote.number is None or quote.status == QuoteStatus.DRAFT:
+        raise InvalidState("A draft quote cannot be sent: issue it first", param="status")
+
+
+def _quote_sent(uow: UnitOfWork, quote: Quote) -> None:
+    uow.check_unchanged(quote)  # sending changes nothing on the quote: its event says it was sent
+    uow.record_event(EventType.QUOTE_SENT, quote, QuoteOut)
+
+
 def _reminder_state(reminder: Reminder) -> reminder_rules.ReminderState:
     return reminder_rules.ReminderState(int(reminder.level), sent=reminder.sent_at is not None,
                                         deleted=reminder.deleted_at is not None)
@@ -126,6 +139,11 @@ SOURCES: dict[str, Source] = {
                lambda d: {"number": d.number or "", "total": _money(d.total, d.currency), "currency": d.currency,
                           "due_date": "", "date": _day(d.date), "customer_name": d.customer_name},
                lambda d: d.customer_id, _pdf("credit_note_pdf"), _credit_note_sent),
+        Source("quote", lambda uow, i: uow.load(Quote, i), _check_quote,
+               lambda d: {"number": d.number or "", "total": _money(d.total, d.currency), "currency": d.currency,
+                          "due_date": _day(d.valid_until), "date": _day(d.issue_date),
+                          "customer_name": d.customer_name},
+               lambda d: d.customer_id, _pdf("quote_pdf"), _quote_sent),
         Source("reminder", lambda uow, i: uow.find_reminder(i), _check_reminder,
                lambda d: {"number": d.invoice_number, "currency": d.currency, "date": _day(d.date),
                           "total": _money(Decimal(d.amount_due) + Decimal(d.fee or 0), d.currency),

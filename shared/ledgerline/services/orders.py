@@ -25,7 +25,7 @@ from ledgerline.domain.kinds import ORDER_SERIES
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
-from ledgerline.schemas.orders import DeliveryOut, OrderOut
+from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
 from ledgerline.services import invoices
 from ledgerline.services.document_rules import conversion, customer
 from ledgerline.services.idempotency import once
@@ -266,13 +266,13 @@ def deliver(tenant_id: str, order_id: str, fields: dict[str, Any],
         uow.save_if_unchanged(order)
         uow.create(delivery)
         uow.record_event(transition.event, order, OrderOut)
-        uow.record_event(EventType.DELIVERY_CREATED, delivery, DeliveryOut)
-        uow.respond(DeliveryOut, delivery)
+        uow.record_event(EventType.DELIVERY_CREATED, delivery, DeliveryNoteOut)
+        uow.respond(DeliveryNoteOut, delivery)
         uow.commit()
         return delivery
 
     return once(tenant_id, idempotency_key, "deliver_order", {"id": order_id, **fields},
-                lambda: DeliveryOut.model_validate(retrying_unit(tenant_id, attempt)).model_dump(mode="json"),
+                lambda: DeliveryNoteOut.model_validate(retrying_unit(tenant_id, attempt)).model_dump(mode="json"),
                 in_unit=True)
 
 

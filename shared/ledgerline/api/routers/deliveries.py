@@ -13,7 +13,7 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.delivery import DELIVERY_STATUS_FILTERS
 from ledgerline.schemas.common import Day
-from ledgerline.schemas.orders import DeliveryCreate, DeliveryOut
+from ledgerline.schemas.orders import DeliveryCreate, DeliveryNoteOut
 from ledgerline.services import deliveries
 
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
@@ -21,7 +21,7 @@ DELIVERY_ID = Path(description="The delivery note's id")
 READ, WRITE = require("deliveries:read"), require("deliveries:write")
 
 
-@router.post("", status_code=201, response_model=DeliveryOut, operation_id="create_delivery",
+@router.post("", status_code=201, response_model=DeliveryNoteOut, operation_id="create_delivery",
              summary="Create a draft delivery note not made from an order")
 def create(body: DeliveryCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
@@ -30,7 +30,7 @@ def create(body: DeliveryCreate, response: Response, idempotency_key: str | None
     return with_etag(response, deliveries.create_direct(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[DeliveryOut], operation_id="list_deliveries",
+@router.get("", response_model=ListResponse[DeliveryNoteOut], operation_id="list_deliveries",
             summary="List delivery notes")
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description="One or more of draft, issued, delivered"),
@@ -43,11 +43,11 @@ def list_(page: PageRequest = Depends(),
     result = deliveries.list_deliveries(principal.tenant_id, statuses=status_filter(status, DELIVERY_STATUS_FILTERS),
                                         customer_id=customer_id, from_date=from_date, to_date=to_date,
                                         limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    shown = [DeliveryOut.model_validate(delivery) for delivery in result.items]
+    shown = [DeliveryNoteOut.model_validate(delivery) for delivery in result.items]
     return page.respond(shown, result.next_key, principal.tenant_id)
 
 
-@router.get("/{id}", response_model=DeliveryOut, operation_id="get_delivery", summary="Retrieve a delivery note")
+@router.get("/{id}", response_model=DeliveryNoteOut, operation_id="get_delivery", summary="Retrieve a delivery note")
 def get(response: Response, id: str = DELIVERY_ID, principal: Principal = Depends(READ)) -> Any:
     """One delivery note with its lines (and the order lines they deliver). The `ETag` is its version."""
     return with_etag(response, deliveries.get_delivery(principal.tenant_id, id))
@@ -63,7 +63,7 @@ def pdf(id: str = DELIVERY_ID, principal: Principal = Depends(READ)) -> Response
     return pdf_response(pdfs.download(pdfs.delivery_pdf(principal.tenant_id, id)))
 
 
-@router.post("/{id}/issue", response_model=DeliveryOut, operation_id="issue_delivery",
+@router.post("/{id}/issue", response_model=DeliveryNoteOut, operation_id="issue_delivery",
              summary="Issue a draft delivery note: it takes the next number of the delivery series")
 def issue(response: Response, id: str = DELIVERY_ID, idempotency_key: str | None = IdempotencyKeyHeader,
           principal: Principal = Depends(WRITE)) -> Any:
@@ -71,7 +71,7 @@ def issue(response: Response, id: str = DELIVERY_ID, idempotency_key: str | None
     return with_etag(response, deliveries.issue(principal.tenant_id, id, idempotency_key))
 
 
-@router.post("/{id}/deliver", response_model=DeliveryOut, operation_id="deliver_delivery",
+@router.post("/{id}/deliver", response_model=DeliveryNoteOut, operation_id="deliver_delivery",
              summary="Mark an issued delivery note delivered")
 def deliver(response: Response, id: str = DELIVERY_ID, idempotency_key: str | None = IdempotencyKeyHeader,
             principal: Principal = Depends(WRITE)) -> Any:

@@ -14,7 +14,7 @@ from ledgerline.domain.documents.order import ORDER_STATUS_FILTERS
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.schemas.orders import (
-    DeliveryOut,
+    DeliveryNoteOut,
     OrderCreate,
     OrderDeliveryRequest,
     OrderInvoiceRequest,
@@ -96,7 +96,7 @@ def cancel(response: Response, id: str = ORDER_ID, idempotency_key: str | None =
     return with_etag(response, orders.cancel(principal.tenant_id, id, idempotency_key))
 
 
-@router.post("/{id}/deliveries", status_code=201, response_model=DeliveryOut, operation_id="deliver_order",
+@router.post("/{id}/deliveries", status_code=201, response_model=DeliveryNoteOut, operation_id="deliver_order",
              summary="Create a delivery note for some or all of what is not yet delivered")
 def deliver(response: Response, body: OrderDeliveryRequest | None = None, id: str = ORDER_ID,
             idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:

@@ -11,12 +11,14 @@ from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import Clock
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.quote import QUOTE_STATUS_FILTERS
 from ledgerline.schemas.common import Day, read_at
+from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.schemas.quotes import ConvertRequest, DeclineRequest, QuoteCreate, QuoteOut, QuoteUpdate
 from ledgerline.services import quotes
 
@@ -128,3 +130,21 @@ def convert(body: ConvertRequest, response: Response, id: str = QUOTE_ID,
     and marks the quote `converted` (its `converted_to` names the invoice), in one transaction; a quote is
     converted once (409 after). `{"to": "order"}` answers 422 until orders exist."""
     return with_etag(response, quotes.convert(principal.tenant_id, id, body.to, idempotency_key))
+
+
+@router.post("/{id}/send", status_code=202, response_model=EmailOut, operation_id="send_quote",
+             summary="Send an issued quote by email with its PDF")
+def send(body: SendRequest | None = None, id: str = QUOTE_ID,
+         idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Queues an email of the quote (202): to `to` (default: the customer's email; none: 422 on `to`), `cc`,
+    `subject` and `message` (default: the tenant's `email_templates.quote`; `{due_date}` is `valid_until`)
+    and the PDF attached. A draft is a 409: issue it first. Once sent, `email.sent` and `quote.sent` are
+    written; the quote itself does not change."""
+    return queued(principal.tenant_id, "quote", id, body or SendRequest(), idempotency_key)
+
+
+@router.get("/{id}/emails", response_model=ListResponse[EmailOut], operation_id="list_quote_emails",
+            summary="The emails sent for a quote")
+def emails_of(id: str = QUOTE_ID, page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
+    """Every email queued for the quote, oldest first."""
+    return listed(principal.tenant_id, "quote", id, page)
