@@ -20,15 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from ledgerline.clock import Clock, using
-from ledgerline.domain.errors import InvalidRequest, LedgerlineError
+from ledgerline.daily_jobs import FutureRunRefused as FutureRunRefused  # the CLI and callers catch it here
+from ledgerline.daily_jobs import run_every_tenant
+from ledgerline.domain.errors import LedgerlineError
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.observability import logger
 from ledgerline.services import reminders
 from ledgerline.store.documents import open_invoices_due_before
-from ledgerline.store.tenant_directory import all_tenant_ids
 from ledgerline.store.tenants import load_tenant
 
 PAGE = 100
@@ -47,27 +48,18 @@ class RunReport:
     # What was done (or, in a dry run, would be done), per invoice that needed something
     actions: list[dict[str, Any]] = field(default_factory=list)
 
+    JOB: ClassVar[str] = "reminders job"
+
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "date": self.date.isoformat()}
-
-
-class FutureRunRefused(InvalidRequest):
-    code = "future_date"
 
 
 def run(day: date, tenant_ids: Iterable[str] | None = None, *, dry_run: bool = False,
         clock: Clock | None = None) -> RunReport:
     """The run for `day`, on `clock` (default: the process's, `clock.use`), which the services it calls read too."""
-    with using(clock) as now:
-        today = now.today()
-        if day > today and not dry_run:
-            raise FutureRunRefused(f"Cannot run the reminders job for {day.isoformat()}, after today "
-                                   f"({today.isoformat()}): it would mark invoices overdue and date reminders "
-                                   "ahead of time. Use a dry run to see what it will do.", param="date")
-        report = RunReport(day, dry_run=dry_run)
-        for tenant_id in tenant_ids if tenant_ids is not None else all_tenant_ids():
-            report.tenants += 1
-            run_tenant(tenant_id, day, report)
+    report = RunReport(day, dry_run=dry_run)
+    run_every_tenant(day, tenant_ids, dry_run=dry_run, clock=clock, report=report, run_tenant=run_tenant,
+                     what="it would mark invoices overdue and date reminders ahead of time")
     logger.info("reminders job done", extra=report.as_dict() | {"reminder_ids": len(report.reminder_ids)})
     return report
 
