@@ -9,12 +9,12 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from ledgerline.domain.countries import is_country
@@ -106,45 +106,37 @@ def mail_sink() -> Iterator[None]:
         running.__exit__(None, None, None)
 
 
-def reminders_at_start() -> None:
-    """Run today's reminders job in a background thread, so the server is up at once and a user sees
-    invoices turn overdue and reminders appear without waiting for a schedule."""
-    if not get_settings().local_reminders_on_start:
+def _job_at_start(name: str, enabled: bool, run: Callable[[], Any], summary: Callable[[Any], str]) -> None:
+    """Run today's daily job in a background thread, so the server is up at once and a user sees what the
+    daily schedule does in AWS (invoices turn overdue, reminders and recurring invoices appear)."""
+    if not enabled:
         return
 
     def work() -> None:
-        from ledgerline.clock import today
-        from ledgerline.reminders import job
-
         try:
-            report = job.run(today())
+            report = run()
         except LedgerlineError as exc:
-            print(f"Reminders job for today failed: {exc.message}", file=sys.stderr)
+            print(f"{name} for today failed: {exc.message}", file=sys.stderr)
             return
-        print(f"Reminders job for {report.date}: {report.marked_overdue} invoice(s) marked overdue, "
-              f"{report.reminders_created} reminder(s) created", file=sys.stderr, flush=True)
+        print(f"{name} for {report.date}: {summary(report)}", file=sys.stderr, flush=True)
 
-    threading.Thread(target=work, name="reminders-at-start", daemon=True).start()
+    threading.Thread(target=work, name=f"{name.lower().replace(' ', '-')}-at-start", daemon=True).start()
+
+
+def reminders_at_start() -> None:
+    from ledgerline.clock import today
+    from ledgerline.reminders import job
+
+    _job_at_start("Reminders job", get_settings().local_reminders_on_start, lambda: job.run(today()),
+                  lambda r: f"{r.marked_overdue} invoice(s) marked overdue, {r.reminders_created} reminder(s) created")
 
 
 def recurring_at_start() -> None:
-    """Run today's recurring invoices job in a background thread, as the daily schedule does in AWS."""
-    if not get_settings().local_recurring_on_start:
-        return
+    from ledgerline.clock import today
+    from ledgerline.recurring import job
 
-    def work() -> None:
-        from ledgerline.clock import today
-        from ledgerline.recurring import job
-
-        try:
-            report = job.run(today())
-        except LedgerlineError as exc:
-            print(f"Recurring invoices job for today failed: {exc.message}", file=sys.stderr)
-            return
-        print(f"Recurring invoices job for {report.date}: {report.invoices_created} invoice(s) created",
-              file=sys.stderr, flush=True)
-
-    threading.Thread(target=work, name="recurring-at-start", daemon=True).start()
+    _job_at_start("Recurring invoices job", get_settings().local_recurring_on_start, lambda: job.run(today()),
+                  lambda r: f"{r.invoices_created} invoice(s) created")
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -281,12 +273,11 @@ def cmd_webhooks_listen(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_reminders_run(args: argparse.Namespace) -> int:
-    """The daily dunning job for a date (default today), for every tenant or one; a later date only
-    with --dry-run, which writes nothing."""
+def _run_job(job: Any, args: argparse.Namespace) -> int:
+    """A daily job for a date (default today), for every tenant or one, as JSON; a later date only with
+    --dry-run, which writes nothing."""
     from ledgerline.clock import today
     from ledgerline.observability import logger
-    from ledgerline.reminders import job
     from ledgerline.store.tenants import find_tenant
 
     day = args.date or today()
@@ -305,28 +296,18 @@ def cmd_reminders_run(args: argparse.Namespace) -> int:
     return 1 if report.failures else 0
 
 
-def cmd_recurring_run(args: argparse.Namespace) -> int:
-    """The daily recurring invoices job for a date (default today), for every tenant or one; a later date
-    only with --dry-run, which writes nothing."""
-    from ledgerline.clock import today
-    from ledgerline.observability import logger
-    from ledgerline.recurring import job
-    from ledgerline.store.tenants import find_tenant
+def cmd_reminders_run(args: argparse.Namespace) -> int:
+    """The daily dunning job (see `_run_job`)."""
+    from ledgerline.reminders import job
 
-    day = args.date or today()
-    level = logger.log_level
-    logger.setLevel("WARNING")
-    try:
-        with local_database():
-            if args.tenant and find_tenant(args.tenant) is None:
-                raise CliError(f"no tenant {args.tenant}")
-            report = job.run(day, [args.tenant] if args.tenant else None, dry_run=args.dry_run)
-    except job.FutureRunRefused as exc:
-        return _fail(exc.message, 2)
-    finally:
-        logger.setLevel(level)
-    print(json.dumps(report.as_dict(), indent=2))
-    return 1 if report.failures else 0
+    return _run_job(job, args)
+
+
+def cmd_recurring_run(args: argparse.Namespace) -> int:
+    """The daily recurring invoices job (see `_run_job`)."""
+    from ledgerline.recurring import job
+
+    return _run_job(job, args)
 
 
 def _mail_folder():  # type: ignore[no-untyped-def]
