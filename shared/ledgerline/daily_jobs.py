@@ -8,8 +8,9 @@ dry run; days before today are allowed (a missed run caught up). Tenants come fr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from ledgerline.clock import Clock, using
 from ledgerline.domain.errors import InvalidRequest
@@ -20,8 +21,25 @@ class FutureRunRefused(InvalidRequest):
     code = "future_date"
 
 
+@dataclass
+class DailyReport:
+    """What a run did (or, in a dry run, would do); each job adds its own counts."""
+
+    JOB: ClassVar[str] = "daily job"
+
+    date: date
+    tenants: int = 0
+    failures: int = 0
+    dry_run: bool = False
+    # What was done (or would be), one entry per object that needed something
+    actions: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "date": self.date.isoformat()}
+
+
 def run_every_tenant(day: date, tenant_ids: Iterable[str] | None, *, dry_run: bool, clock: Clock | None,
-                     report: Any, run_tenant: Callable[[str, date, Any], None], what: str) -> None:
+                     report: DailyReport, run_tenant: Callable[[str, date, Any], None], what: str) -> None:
     """Run `run_tenant(tenant id, day, report)` for every tenant, on `clock` (default: the process's), which
     the services it calls read too. `what` says what a run after today would do wrong (its refusal)."""
     with using(clock) as now:

@@ -20,8 +20,8 @@ from datetime import date
 from typing import Any, ClassVar
 
 from ledgerline.clock import Clock
+from ledgerline.daily_jobs import DailyReport, run_every_tenant
 from ledgerline.daily_jobs import FutureRunRefused as FutureRunRefused  # the CLI and callers catch it here
-from ledgerline.daily_jobs import run_every_tenant
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.observability import logger
@@ -34,21 +34,12 @@ PAGE = 100
 
 
 @dataclass
-class RunReport:
-    date: date
-    tenants: int = 0
-    templates: int = 0
-    invoices_created: int = 0
-    failures: int = 0
-    dry_run: bool = False
-    invoice_ids: list[str] = field(default_factory=list)
-    # One entry per period invoiced (in a dry run: that would be invoiced)
-    actions: list[dict[str, Any]] = field(default_factory=list)
-
+class RunReport(DailyReport):
     JOB: ClassVar[str] = "recurring invoices job"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "date": self.date.isoformat()}
+    templates: int = 0
+    invoices_created: int = 0
+    invoice_ids: list[str] = field(default_factory=list)
 
 
 def run(day: date, tenant_ids: Iterable[str] | None = None, *, dry_run: bool = False,

@@ -18,13 +18,13 @@ reports what the run would do, writing nothing. Days before today are allowed (a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
 
 from ledgerline.clock import Clock, using
+from ledgerline.daily_jobs import DailyReport, run_every_tenant
 from ledgerline.daily_jobs import FutureRunRefused as FutureRunRefused  # the CLI and callers catch it here
-from ledgerline.daily_jobs import run_every_tenant
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.observability import logger
@@ -36,22 +36,13 @@ PAGE = 100
 
 
 @dataclass
-class RunReport:
-    date: date
-    tenants: int = 0
+class RunReport(DailyReport):
+    JOB: ClassVar[str] = "reminders job"
+
     overdue_invoices: int = 0
     marked_overdue: int = 0
     reminders_created: int = 0
-    failures: int = 0
-    dry_run: bool = False
     reminder_ids: list[str] = field(default_factory=list)
-    # What was done (or, in a dry run, would be done), per invoice that needed something
-    actions: list[dict[str, Any]] = field(default_factory=list)
-
-    JOB: ClassVar[str] = "reminders job"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "date": self.date.isoformat()}
 
 
 def run(day: date, tenant_ids: Iterable[str] | None = None, *, dry_run: bool = False,
