@@ -24,6 +24,8 @@ STATUS: dict[type[errors.LedgerlineError], tuple[int, str]] = {
     errors.ValidationFailed: (422, "invalid_request_error"),
     errors.RateLimited: (429, "rate_limit_error"),
     errors.ServiceUnavailable: (503, "api_error"),
+    errors.PayloadTooLarge: (413, "invalid_request_error"),
+    errors.UnsupportedFileType: (415, "invalid_request_error"),
 }
 
 HTTP_CODES = {404: "route_not_found", 405: "method_not_allowed", 400: "invalid_request"}

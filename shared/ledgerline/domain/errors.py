@@ -80,3 +80,15 @@ class DocumentTooLarge(ValidationFailed):
     """A document (or the event that carries it) would not fit in what the table or the event bus accepts."""
 
     code = "document_too_large"
+
+
+class PayloadTooLarge(LedgerlineError):
+    """An uploaded file is larger than a file may be (issue 15: at most 10 MB)."""
+
+    code = "file_too_large"
+
+
+class UnsupportedFileType(LedgerlineError):
+    """An uploaded file is not of a type Ledgerline keeps (read from its bytes, never from the client)."""
+
+    code = "unsupported_file_type"

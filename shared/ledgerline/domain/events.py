@@ -89,6 +89,9 @@ class EventType(StrEnum):
     EMAIL_SENT = "email.sent"
     EMAIL_BOUNCED = "email.bounced"
     EMAIL_FAILED = "email.failed"
+    # Uploaded files (issue 15): the file's metadata (services/files.py)
+    FILE_CREATED = "file.created"
+    FILE_DELETED = "file.deleted"
 
     @property
     def family(self) -> str:

@@ -1,12 +1,15 @@
-"""The blob store port: where rendered documents are kept.
+"""The blob store port: where rendered documents and uploaded files (issue 15) are kept.
 
 - `S3BlobStore`: the private documents bucket in AWS; downloads go through presigned GET URLs.
-- `FolderBlobStore`: a local folder (`.ledgerline/documents/`) for `ledgerline dev`; the API serves
-  the bytes itself, since there is nothing to presign.
+- `FolderBlobStore`: a local folder (`.ledgerline/documents/`, uploaded files in `.ledgerline/files/`) for
+  `ledgerline dev`; the API serves the bytes itself, since there is nothing to presign.
 - `MemoryBlobStore`: a dict, for unit tests.
 
-Keys start with the tenant id (`<tid>/<kind>/<document id>/<sha256>.pdf`), and the content hash is
-part of the key: the same bytes always land on the same object, so writing twice is harmless.
+Keys start with the tenant id (`<tid>/<kind>/<document id>/<sha256>.pdf`; an uploaded file's
+`<tid>/files/<file id>/<sha256>.<ext>`), and the content hash is part of the key: the same bytes always land
+on the same object, so writing twice is harmless. Keys are made by the API from records it read for the
+caller's tenant, never taken from a client. One store serves each `area` ("documents", "files"): in AWS
+both are the documents bucket (the key prefixes differ), locally two folders.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ class BlobStore(Protocol):
 
     def get(self, key: str) -> bytes: ...
 
-    def link(self, key: str, filename: str, expires_in: int) -> str | None:
+    def link(self, key: str, filename: str, expires_in: int, content_type: str = "application/pdf") -> str | None:
         """A URL that downloads the object for `expires_in` seconds, or None where the API serves bytes."""
 
+    def delete(self, key: str) -> None: ...
 
-def blob_key(tenant_id: str, kind: str, document_id: str, sha256: str) -> str:
-    return f"{tenant_id}/{kind}/{document_id}/{sha256}.pdf"
+
+def blob_key(tenant_id: str, kind: str, document_id: str, sha256: str, extension: str = "pdf") -> str:
+    return f"{tenant_id}/{kind}/{document_id}/{sha256}.{extension}"
 
 
 class S3BlobStore:
@@ -42,13 +47,16 @@ class S3BlobStore:
     def get(self, key: str) -> bytes:
         return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
-    def link(self, key: str, filename: str, expires_in: int) -> str | None:
+    def link(self, key: str, filename: str, expires_in: int, content_type: str = "application/pdf") -> str | None:
         return self.client.generate_presigned_url(
             "get_object",
-            Params={"Bucket": self.bucket, "Key": key, "ResponseContentType": "application/pdf",
+            Params={"Bucket": self.bucket, "Key": key, "ResponseContentType": content_type,
                     "ResponseContentDisposition": f'inline; filename="{filename}"'},
             ExpiresIn=expires_in,
         )
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
 
 
 class FolderBlobStore:
@@ -71,8 +79,11 @@ class FolderBlobStore:
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
 
-    def link(self, key: str, filename: str, expires_in: int) -> str | None:
+    def link(self, key: str, filename: str, expires_in: int, content_type: str = "application/pdf") -> str | None:
         return None
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
 
 
 class MemoryBlobStore:
@@ -86,15 +97,18 @@ class MemoryBlobStore:
     def get(self, key: str) -> bytes:
         return self.objects[key][0]
 
-    def link(self, key: str, filename: str, expires_in: int) -> str | None:
+    def link(self, key: str, filename: str, expires_in: int, content_type: str = "application/pdf") -> str | None:
         return f"memory://{key}?expires_in={expires_in}" if self.presign else None
+
+    def delete(self, key: str) -> None:
+        self.objects.pop(key, None)
 
 
 _chosen: list[BlobStore] = []
 
 
 @cache
-def _default() -> BlobStore:
+def _default(area: str = "documents") -> BlobStore:
     settings = get_settings()
     if settings.documents_bucket:
         import boto3
@@ -109,13 +123,14 @@ def _default() -> BlobStore:
             from ledgerline.local.template import PROJECT_ROOT
 
             root = PROJECT_ROOT / root
-        return FolderBlobStore(root / "documents")
+        return FolderBlobStore(root / area)
     raise RuntimeError("LEDGERLINE_DOCUMENTS_BUCKET must be set outside the local runtime")
 
 
-def blob_store() -> BlobStore:
-    """The process's blob store, built on first use (one S3 client per process)."""
-    return _chosen[-1] if _chosen else _default()
+def blob_store(area: str = "documents") -> BlobStore:
+    """The process's blob store for `area` ("documents": rendered PDFs; "files": uploads), built on first use
+    (one S3 client per process and area)."""
+    return _chosen[-1] if _chosen else _default(area)
 
 
 def use(store: BlobStore | None) -> None:

@@ -23,6 +23,7 @@ from ledgerline.schemas.common import (
     moment_read,
 )
 from ledgerline.schemas.common import Day as Date
+from ledgerline.schemas.files import AttachmentIds, no_attachments
 from ledgerline.schemas.positions import (
     AllowanceChargeIn,
     AllowanceChargeOut,
@@ -401,6 +402,7 @@ class JournalEntryCreate(Input):
     description: Text | None = None
     reference: str | None = Field(None, max_length=100)
     lines: list[EntryLineIn] = Field(min_length=2, max_length=50)
+    attachment_ids: AttachmentIds | None = None
 
 
 class EntryLineOut(Output):
@@ -428,6 +430,9 @@ class JournalEntryOut(Timestamps):
     reverses_id: str | None
     reversed_by_id: str | None
     base_currency: str
+    attachment_ids: list[str] = Field(default_factory=list, description="Uploaded files the entry references")
+
+    _no_attachments = field_validator("attachment_ids", mode="before")(no_attachments)
 
     @model_validator(mode="after")
     def _scaled(self) -> JournalEntryOut:

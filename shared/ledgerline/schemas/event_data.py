@@ -16,7 +16,7 @@ from ledgerline.schemas.api_keys import ApiKeyOut
 from ledgerline.schemas.common import Output
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
 from ledgerline.schemas.emails import EmailOut
-from ledgerline.schemas.files import DocumentFileOut
+from ledgerline.schemas.files import DocumentFileOut, FileOut
 from ledgerline.schemas.items import ItemOut
 from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
 from ledgerline.schemas.parties import PartyOut
@@ -60,6 +60,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "api_key": ApiKeyOut,
     "tenant": TenantOut,
     "email": EmailOut,
+    "file": FileOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

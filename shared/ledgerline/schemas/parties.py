@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from ledgerline.schemas.common import Address, Currency, Email, Input, Name, TermsDays, Timestamps
+from ledgerline.schemas.files import AttachmentIds, no_attachments
 
 PartyKind = Literal["customer", "supplier", "both"]
 
@@ -21,6 +22,7 @@ class PartyCreate(Input):
     address: Address | None = None
     currency: Currency | None = Field(None, description="Default currency of documents for this party")
     payment_terms_days: TermsDays | None = Field(None, description="Overrides the tenant's default terms")
+    attachment_ids: AttachmentIds | None = None
 
 
 class PartyUpdate(Input):
@@ -31,6 +33,7 @@ class PartyUpdate(Input):
     address: Address | None = None
     currency: Currency | None = None
     payment_terms_days: TermsDays | None = None
+    attachment_ids: AttachmentIds | None = Field(None, description="Replaces the list; [] detaches every file")
 
 
 class PartyOut(Timestamps):
@@ -44,3 +47,6 @@ class PartyOut(Timestamps):
     currency: str | None
     payment_terms_days: int | None
     archived: bool
+    attachment_ids: list[str] = Field(default_factory=list, description="Uploaded files the party references")
+
+    _no_attachments = field_validator("attachment_ids", mode="before")(no_attachments)

@@ -16,6 +16,7 @@ from ledgerline.domain.journal import JournalLine, assert_balanced, reversed_lin
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.documents import JournalEntryOut
+from ledgerline.services import files
 from ledgerline.services.document_rules import open_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
@@ -45,14 +46,16 @@ def list_journal_entries(tenant_id: str, *, source_type: str | None, statuses: I
 
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
-    return once(tenant_id, idempotency_key, "create_journal_entry", fields, lambda: _create(tenant_id, fields),
-                in_unit=True)
+    # retried: an entry with attachments saves each newly attached file on condition of its version
+    return once(tenant_id, idempotency_key, "create_journal_entry", fields,
+                lambda: retrying(lambda: _create(tenant_id, fields)), in_unit=True)
 
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     uow = open_unit(tenant_id)
-    # The tenant and every account the lines name, in one round trip.
-    uow.prefetch([(Account, line["account_id"]) for line in fields["lines"] if isinstance(line.get("account_id"), str)])
+    # The tenant, every account the lines name and the files attached, in one round trip.
+    uow.prefetch([(Account, line["account_id"]) for line in fields["lines"] if isinstance(line.get("account_id"), str)]
+                 + files.prefetch_keys(fields.get("attachment_ids")))
     tenant = uow.tenant()
     day: date = fields.get("date") or today()
     open_period(tenant, day)
@@ -78,14 +81,17 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
                 line.get("description"),
             )
         )
+    issues += files.attachment_issues(uow, fields.get("attachment_ids"))
     if issues:
         raise ValidationFailed(f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues)
     assert_balanced(lines)
     now = utc_now()
     entry = JournalEntry.new(tenant_id, day, Conversion(currency, currency, Decimal(1)), source_type="manual",
                              source_id=None, description=fields.get("description"),
-                             reference=fields.get("reference"), at=now)
+                             reference=fields.get("reference"), attachment_ids=fields.get("attachment_ids") or [],
+                             at=now)
 
+    files.stage_attachments(uow, entry.id, entry.attachment_ids)
     uow.post_entry(entry, lines)
     uow.record_event(EventType.JOURNAL_ENTRY_POSTED, entry, JournalEntryOut)
     uow.respond(JournalEntryOut, entry)

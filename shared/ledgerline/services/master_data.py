@@ -23,6 +23,7 @@ from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.items import ItemOut
 from ledgerline.schemas.parties import PartyOut
 from ledgerline.schemas.tax_codes import TaxCodeOut
+from ledgerline.services import files
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.store import accounts, items, ledger, parties, tax_codes
@@ -82,6 +83,7 @@ def _create(uow: UnitOfWork, model: type[R], fields: dict[str, Any], *, again: b
         fields = {**fields, "account_id": sales_tax_account(uow)}
     assign(record, fields)
     _validate(uow, record, fields)
+    _stage_attachments(uow, record, fields, [])
     uow.create(record)
     if isinstance(record, CodedRecord):
         if again:
@@ -139,9 +141,11 @@ def _update(uow: UnitOfWork, record: R, changes: dict[str, Any], expected_versio
     check_version(record, expected_version)
     previous_code = getattr(record, "code", None)
     was_archived = bool(getattr(record, "archived", False))
-    _prefetch(uow, type(record), changes)
+    previous_attachments = list(getattr(record, "attachment_ids", None) or [])
+    _prefetch(uow, type(record), changes, previous_attachments=previous_attachments)
     assign(record, changes)
     _validate(uow, record, changes)
+    _stage_attachments(uow, record, changes, previous_attachments)
     record.updated_at = utc_now()
     uow.save_if_unchanged(record)
     if isinstance(record, CodedRecord) and record.code != previous_code:
@@ -175,13 +179,21 @@ def _stage_event(uow: UnitOfWork, record: TenantRecord, action: str) -> None:
     uow.record_event(MASTER_DATA_EVENTS[schema.model_fields["object"].default][action], record, schema)
 
 
-def _prefetch(uow: UnitOfWork, model: type[TenantRecord], fields: dict[str, Any], *, tenant: bool = False) -> None:
+def _prefetch(uow: UnitOfWork, model: type[TenantRecord], fields: dict[str, Any], *, tenant: bool = False,
+              previous_attachments: list[str] | None = None) -> None:
     """The tenant and the records the fields name, in one round trip; nothing when none is named and the
     tenant is not needed (an item's price reads it when shown, through the same cache)."""
     named = [(target, fields[field]) for field, target in REFERENCES.get(model, {}).items()
              if isinstance(fields.get(field), str)]
+    named += files.prefetch_keys(fields.get("attachment_ids"), previous_attachments)
     if named or tenant:
         uow.prefetch(named)
+
+
+def _stage_attachments(uow: UnitOfWork, record: TenantRecord, changes: dict[str, Any], previous: list[str]) -> None:
+    """A party's files (issue 15): each newly attached or detached file records it, in the same transaction."""
+    if "attachment_ids" in changes:
+        files.stage_attachments(uow, record.id, changes["attachment_ids"], previous)
 
 
 def _validate(uow: UnitOfWork, record: TenantRecord, changes: dict[str, Any]) -> None:
@@ -192,6 +204,8 @@ def _validate(uow: UnitOfWork, record: TenantRecord, changes: dict[str, Any]) ->
             issues.append(FieldIssue(field, f"no {target.NOUN} with id '{value}'"))
     if isinstance(record, Account) and (reason := subtype_error(AccountType(record.type), record.subtype)):
         issues.append(FieldIssue("subtype", reason))
+    if "attachment_ids" in changes:
+        issues += files.attachment_issues(uow, changes["attachment_ids"])
     if issues:
         raise ValidationFailed(issues[0].message, param=issues[0].field, details=issues)
 

@@ -1,4 +1,5 @@
-"""Rendered files of documents: `<the document's PK>` / `FILE#<document id>`.
+"""Rendered files of documents: `<the document's PK>` / `FILE#<document id>`; uploaded files (issue 15):
+`T#<tid>#UPLOAD#<file id>` / `DOC`, listed through GSI1 (`T#<tid>#FILES` / `<created date>#<id>`).
 
 One item per document (invoice, credit note, reminder) once its PDF exists: where the bytes are in the
 blob store and their SHA-256. The item sits in the document's own partition, so it is read with the
@@ -8,9 +9,13 @@ the document's PDF for good, however many renders race (the event-driven one, on
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from datetime import date
+from typing import Any
 
-from ledgerline.store.records import TenantRecord
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+
+from ledgerline.store.documents import DocumentRecord, dated_documents
+from ledgerline.store.records import Page, TenantRecord
 from ledgerline.store.table import TableModel
 
 
@@ -36,3 +41,33 @@ class DocumentFile(TenantRecord):
     def assign_keys(self) -> None:
         pass  # set from the document by `of` when created
 
+
+
+class UploadedFile(DocumentRecord):
+    """A file a client uploaded (`POST /v1/files`): its metadata here, its bytes in the blob store under
+    `blob_key` (`<tid>/files/<file id>/<sha256>.<ext>`). `attached_to` lists the ids of the objects that
+    reference it (journal entries, parties, bills, …), kept in the same transaction as their writes on
+    condition of this record's version, so a file is deleted only while nothing references it."""
+
+    PREFIX = "UPLOAD"
+    LIST = "FILES"
+    NOUN = "file"
+
+    filename = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    sha256 = UnicodeAttribute()
+    purpose = UnicodeAttribute(null=True)
+    blob_key = UnicodeAttribute()
+    attached_to = ListAttribute(of=UnicodeAttribute, null=True)
+
+    def list_date(self) -> date:
+        return self.created_at.date()
+
+
+def list_files(tenant_id: str, *, purpose: str | None, from_date: date | None, to_date: date | None, limit: int,
+               start_key: dict[str, Any] | None) -> Page[UploadedFile]:
+    """A tenant's uploaded files by upload date, oldest first; of one `purpose` when given."""
+    condition = UploadedFile.purpose == purpose if purpose is not None else None
+    return dated_documents(UploadedFile, tenant_id, from_date=from_date, to_date=to_date,
+                           filter_condition=condition, limit=limit, start_key=start_key)

@@ -60,6 +60,7 @@ class JournalEntry(DocumentRecord):
     total = DecimalAttribute()
     reverses_id = UnicodeAttribute(null=True)
     reversed_by_id = UnicodeAttribute(null=True)
+    attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)  # uploaded files (issue 15)
 
     @classmethod
     def new(cls, tenant_id: str, day: date, conversion: Conversion, *, source_type: str, source_id: str | None,

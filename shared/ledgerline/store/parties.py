@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from ledgerline.store.records import Page, TenantRecord, list_records
 
@@ -30,6 +30,7 @@ class Party(TenantRecord):
     currency = UnicodeAttribute(null=True)
     payment_terms_days = NumberAttribute(null=True)
     archived = BooleanAttribute(default=False)
+    attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)  # uploaded files (issue 15)
 
 
 def list_parties(

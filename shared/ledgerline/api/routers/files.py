@@ -1,0 +1,114 @@
+"""/v1/files (issue 15): upload a PDF, PNG or JPEG (multipart), read its metadata, download it, list, delete.
+
+Other objects reference files by `attachment_ids` (journal entries, parties; bills and expenses next).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
+from fastapi.responses import JSONResponse
+
+from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.versioning import expected_version, with_etag
+from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.files import MAX_FILE_BYTES
+from ledgerline.schemas.common import Day
+from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
+from ledgerline.schemas.files import FileDownloadOut, FileOut, Purpose
+from ledgerline.services import files
+
+router = APIRouter(prefix="/v1/files", tags=["files"])
+FILE_ID = Path(description="The file's id (`file_…`)")
+READ, WRITE = require("files:read"), require("files:write")
+
+
+class FileBytes(Response):
+    """Declares the file's bytes first in the OpenAPI document; the presigned-URL JSON of AWS is second."""
+
+    media_type = "application/octet-stream"
+
+
+DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **NON_JSON_ROUTE_ERRORS,
+    200: {
+        "description": "In the local runtime, the file itself (its stored content type); in AWS, where to "
+                       "download it (a presigned URL)",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                    "application/json": {"schema": FileDownloadOut.model_json_schema(),
+                                         "example": {"object": "file_download",
+                                                     "file_id": "file_01K2X3Y4Z5A6B7C8D9E0F1G2H3",
+                                                     "filename": "bill-4711.pdf", "content_type": "application/pdf",
+                                                     "url": "https://ledgerline-documents.s3.amazonaws.com/…",
+                                                     "expires_at": "2026-03-02T09:20:00Z",
+                                                     "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822c"
+                                                               "d15d6c15b0f00a08", "size": 48213}}},
+    },
+}
+
+
+@router.post("", status_code=201, response_model=FileOut, operation_id="create_file",
+             summary="Upload a file (PDF, PNG or JPEG, at most 10 MB) as multipart/form-data",
+             responses={413: {"description": "The file is larger than 10 MB"},
+                        415: {"description": "The file's bytes are not a PDF, PNG or JPEG"}})
+def create(response: Response,
+           file: UploadFile = File(description="The file: PDF, PNG or JPEG, at most 10 MB (10485760 bytes). Its "
+                                               "type is read from its bytes; the declared type is ignored"),
+           purpose: Purpose | None = Form(None, description="What the file is for (a tag you choose, such as "
+                                                            "`bill` or `receipt`), filterable in the list",
+                                          examples=["bill"]),
+           idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Stores the file and records its size and SHA-256. A file above 10 MB is a 413 and one whose bytes are
+    not a PDF, PNG or JPEG a 415 (`unsupported_file_type`), whatever its name and declared type; nothing is
+    stored then. In AWS, API Gateway and Lambda limit a request's size further: see the README. Send
+    `Idempotency-Key` to make retries safe."""
+    data = file.file.read(MAX_FILE_BYTES + 1)  # one byte more than allowed is enough to refuse it
+    return with_etag(response, files.upload(principal.tenant_id, data, file.filename, purpose, idempotency_key))
+
+
+@router.get("", response_model=ListResponse[FileOut], operation_id="list_files", summary="List files")
+def list_(page: PageRequest = Depends(),
+          purpose: Purpose | None = Query(None, description="Only files uploaded with this purpose"),
+          from_date: Day | None = Query(None, description="Uploaded on or after"),
+          to_date: Day | None = Query(None, description="Uploaded on or before"),
+          principal: Principal = Depends(READ)) -> Any:
+    """Files by upload date, oldest first; filter by `purpose`, `from_date` and `to_date`."""
+    result = files.list_files(principal.tenant_id, purpose=purpose, from_date=from_date, to_date=to_date,
+                              limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    return page.respond(result.items, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}", response_model=FileOut, operation_id="get_file", summary="Retrieve a file's metadata")
+def get(response: Response, id: str = FILE_ID, principal: Principal = Depends(READ)) -> Any:
+    """Name, content type (sniffed), size, SHA-256, purpose and the objects that reference the file."""
+    return with_etag(response, files.get_file(principal.tenant_id, id))
+
+
+@router.get("/{id}/download", response_model=None, response_class=FileBytes, responses=DOWNLOAD_RESPONSES,
+            operation_id="download_file",
+            summary="The file's bytes: a presigned URL in AWS, the file itself locally")
+def download(id: str = FILE_ID, principal: Principal = Depends(READ)) -> Response:
+    """The bytes as uploaded (their SHA-256 in `X-Content-SHA256`), or in AWS a short-lived presigned URL."""
+    found = files.download(principal.tenant_id, id)
+    file = found.file
+    headers = {"ETag": f'"{file.sha256}"', "X-Content-SHA256": file.sha256, "X-Content-Type-Options": "nosniff"}
+    if found.content is not None:
+        headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+        return Response(found.content, media_type=file.content_type, headers=headers)
+    body = FileDownloadOut(file_id=file.id, filename=file.filename, content_type=file.content_type,
+                           url=found.url, expires_at=found.expires_at, sha256=file.sha256, size=file.size)
+    return JSONResponse(body.model_dump(mode="json"), headers=headers)
+
+
+@router.delete("/{id}", operation_id="delete_file", summary="Delete a file that nothing references",
+               responses={200: {"content": {"application/json": {"example": {
+                   "id": "file_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "object": "file", "deleted": True}}}}})
+def delete(id: str = FILE_ID, version: int | None = Depends(expected_version),
+           principal: Principal = Depends(WRITE)) -> dict[str, Any]:
+    """Deletes the file and its bytes. A file still listed in an object's `attachment_ids` is a 409
+    (`file_in_use`): take it off there first."""
+    files.delete(principal.tenant_id, id, version)
+    return {"id": id, "object": "file", "deleted": True}

@@ -1,0 +1,189 @@
+"""Uploaded files and attachments (issue 15): `/v1/files`, and the `attachment_ids` of other objects.
+
+- `upload`: the size (at most 10 MB) and type (PDF, PNG, JPEG, sniffed from the bytes: `domain/files`) are
+  checked before anything is written; the bytes go to the blob store (`pdf/blobs`, area "files", key
+  `<tid>/files/<file id>/<sha256>.<ext>`), then the record and its `file.created` event commit in one
+  transaction with the Idempotency-Key's record. A commit that fails leaves an unreferenced object behind,
+  never a record without bytes.
+- `download`: a presigned URL where the blob store has them (S3), else the bytes (the local runtime).
+- `delete`: refused (409 `file_in_use`) while an object references the file; the record and the
+  `file.deleted` event commit on condition of the version read, then the object is removed.
+- Attachments: `prefetch_keys` (the records to read with the owner's first read), `stage_attachments` (check
+  the ids: unknown or another tenant's → 422 naming `attachment_ids.<i>`; then record the owner on each newly
+  attached file and take it off each detached one, each on condition of the file's version, in the owner's
+  transaction) and `check_attachments` (the check alone). Other kinds (bills, expenses) reuse them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ledgerline.clock import utc_now
+from ledgerline.domain import files as rules
+from ledgerline.domain.errors import Conflict, FieldIssue, ValidationFailed
+from ledgerline.domain.events import EventType
+from ledgerline.ids import new_id
+from ledgerline.observability import logger
+from ledgerline.schemas.files import FileOut
+from ledgerline.services.idempotency import once
+from ledgerline.services.retry import retrying
+from ledgerline.settings import get_settings
+from ledgerline.store import files as file_store
+from ledgerline.store.files import UploadedFile
+from ledgerline.store.records import Page, check_version
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
+
+AREA = "files"
+
+
+def _blobs() -> Any:
+    """The blob store's module, imported when bytes move (journal entries and parties import this module for
+    attachments, and their cold start must not load `ledgerline.pdf`)."""
+    from ledgerline.pdf import blobs
+
+    return blobs
+
+
+def represent(file: UploadedFile) -> dict[str, Any]:
+    return FileOut.model_validate(file).model_dump(mode="json")
+
+
+# ------------------------------------------------------------------------------------------ reads
+
+
+def get_file(tenant_id: str, file_id: str) -> dict[str, Any]:
+    """The file's metadata; NotFound for an unknown id or another tenant's."""
+    return represent(open_unit(tenant_id).load(UploadedFile, file_id))
+
+
+def list_files(tenant_id: str, *, purpose: str | None, from_date: date | None, to_date: date | None, limit: int,
+               start_key: dict[str, Any] | None) -> Page[UploadedFile]:
+    """A page of files by upload date (the store's named read `list_files`)."""
+    return file_store.list_files(tenant_id, purpose=purpose, from_date=from_date, to_date=to_date, limit=limit,
+                                 start_key=start_key)
+
+
+@dataclass(frozen=True)
+class FileDownload:
+    """How the API hands a file out: a presigned URL (AWS) or the bytes (local runtime)."""
+
+    file: UploadedFile
+    url: str | None
+    expires_at: datetime | None
+    content: bytes | None
+
+
+def download(tenant_id: str, file_id: str) -> FileDownload:
+    """The file of this tenant (NotFound otherwise): a presigned URL where the blob store has them, else the
+    bytes. The object's key comes from the record, never from the caller."""
+    file = open_unit(tenant_id).load(UploadedFile, file_id)
+    store = _blobs().blob_store(AREA)
+    seconds = get_settings().document_link_seconds
+    url = store.link(file.blob_key, file.filename, seconds, file.content_type)
+    if url is not None:
+        return FileDownload(file, url, utc_now() + timedelta(seconds=seconds), None)
+    return FileDownload(file, None, None, store.get(file.blob_key))
+
+
+# ----------------------------------------------------------------------------------------- writes
+
+
+def upload(tenant_id: str, data: bytes, filename: str | None, purpose: str | None,
+           idempotency_key: str | None = None) -> dict[str, Any]:
+    """Store a file: 413 above 10 MB, 415 unless its bytes are a PDF, PNG or JPEG; nothing is written then."""
+    rules.check_size(len(data))
+    kind = rules.sniff(data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    name = rules.safe_filename(filename, kind)
+    fields = {"sha256": sha256, "size": len(data), "filename": name, "purpose": purpose}
+    return once(tenant_id, idempotency_key, "create_file", fields,
+                lambda: retrying(lambda: _upload(tenant_id, data, kind, sha256, name, purpose)), in_unit=True)
+
+
+def _upload(tenant_id: str, data: bytes, kind: rules.FileType, sha256: str, name: str,
+            purpose: str | None) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    uow.prefetch()  # the tenant and the Idempotency-Key's record: a replay answers before any bytes are stored
+    uow.tenant()
+    now = utc_now()
+    file_id = new_id("file")
+    key = _blobs().blob_key(tenant_id, AREA, file_id, sha256, kind.extension)
+    file = UploadedFile(id=file_id, tenant_id=tenant_id, filename=name, content_type=kind.content_type,
+                        size=len(data), sha256=sha256, purpose=purpose, blob_key=key, attached_to=[],
+                        created_at=now, updated_at=now)
+    _blobs().blob_store(AREA).put(key, data, kind.content_type)
+    uow.create(file)
+    uow.record_event(EventType.FILE_CREATED, file, FileOut)
+    uow.respond(FileOut, file)
+    uow.commit()
+    return represent(file)
+
+
+def delete(tenant_id: str, file_id: str, expected_version: int | None = None) -> None:
+    """Delete a file nothing references (409 `file_in_use` otherwise); If-Match is checked when given."""
+    removed = retrying(lambda: _delete(tenant_id, file_id, expected_version))
+    try:
+        _blobs().blob_store(AREA).delete(removed.blob_key)
+    except Exception:  # noqa: BLE001 - the record is gone for good; an object left behind is unreachable
+        logger.exception("file object not removed", extra={"blob_key": removed.blob_key})
+
+
+def _delete(tenant_id: str, file_id: str, expected_version: int | None) -> UploadedFile:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(UploadedFile, file_id)])
+    file = uow.load(UploadedFile, file_id)
+    check_version(file, expected_version)
+    if file.attached_to:
+        raise Conflict(f"The file is attached to {', '.join(file.attached_to)}: remove it from their "
+                       "attachment_ids first", param="id", code="file_in_use")
+    uow.delete(file)  # on condition of the version read: an attachment racing in makes this retry and refuse
+    uow.record_event(EventType.FILE_DELETED, file, FileOut)
+    uow.commit()
+    return file
+
+
+# ------------------------------------------------------------------------------------ attachments
+
+
+def _ids(value: Any) -> list[str]:
+    return [item for item in (value or []) if isinstance(item, str)]
+
+
+def prefetch_keys(*id_lists: Any) -> list[tuple[type[UploadedFile], str]]:
+    """The file records to read with the owner's first read (`uow.prefetch([...])`)."""
+    return [(UploadedFile, file_id) for ids in id_lists for file_id in _ids(ids)]
+
+
+def attachment_issues(uow: UnitOfWork, ids: Any, field: str = "attachment_ids") -> list[FieldIssue]:
+    """What is wrong with these attachment ids for the unit's tenant (none: an empty list)."""
+    wanted = _ids(ids)
+    found = {file_id: uow.find(UploadedFile, file_id) is not None for file_id in dict.fromkeys(wanted)}
+    return rules.attachment_issues(wanted, found, field)
+
+
+def check_attachments(uow: UnitOfWork, ids: Any, field: str = "attachment_ids") -> None:
+    """422 naming `<field>.<index>` when an id is no file of the tenant (another tenant's included)."""
+    if issues := attachment_issues(uow, ids, field):
+        raise ValidationFailed(f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues)
+
+
+def stage_attachments(uow: UnitOfWork, owner_id: str, ids: Any, previous: Iterable[str] = (),
+                      field: str = "attachment_ids") -> None:
+    """Check `ids`, then stage the files' back references: the owner added to each file newly attached and
+    removed from each one no longer listed (`previous`: what the owner listed before), each save on condition
+    of the file's version, in the owner's transaction."""
+    check_attachments(uow, ids, field)
+    wanted, before = _ids(ids), list(previous)
+    now = utc_now()
+    for file_id in [*(i for i in wanted if i not in before), *(i for i in before if i not in wanted)]:
+        file = uow.find(UploadedFile, file_id)
+        if file is None:  # detached from a file that was deleted meanwhile (cannot be: it was referenced)
+            continue
+        owners = list(file.attached_to or [])
+        file.attached_to = [*owners, owner_id] if file_id in wanted else [o for o in owners if o != owner_id]
+        file.updated_at = now
+        uow.save_if_unchanged(file)
