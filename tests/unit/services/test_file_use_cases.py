@@ -1,0 +1,149 @@
+"""Uploaded files and attachments (issue 15): their use cases on the in-memory unit of work."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from ledgerline.domain.errors import Conflict, NotFound, PayloadTooLarge, UnsupportedFileType, ValidationFailed
+from ledgerline.pdf import blobs
+from ledgerline.services import files, journal_entries, master_data, tenants
+from ledgerline.store.files import UploadedFile
+from ledgerline.store.unit_of_work import open_unit
+
+PDF = b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(100)
+
+
+@pytest.fixture(autouse=True)
+def blob_store() -> Iterator[blobs.MemoryBlobStore]:
+    store = blobs.MemoryBlobStore()
+    blobs.use(store)
+    yield store
+    blobs.use(None)
+
+
+def upload(books, data: bytes = PDF, name: str | None = "bill.pdf", purpose: str | None = "bill", key=None):
+    return files.upload(books.tenant_id, data, name, purpose, key)
+
+
+def entry(books, **fields):
+    return journal_entries.create(books.tenant_id, {"date": date.today(), "lines": [
+        {"account_id": books.accounts["1010"], "debit": D("10")},
+        {"account_id": books.accounts["4900"], "credit": D("10")}]} | fields)
+
+
+def test_an_upload_records_size_sha256_and_sniffed_type_and_stores_the_bytes_under_the_tenant(books, blob_store):
+    made = upload(books, PNG, name="scan.pdf")  # named .pdf, but its bytes are a PNG
+    assert (made["object"], made["id"][:5], made["content_type"], made["size"]) == ("file", "file_", "image/png",
+                                                                                   len(PNG))
+    assert made["sha256"] == hashlib.sha256(PNG).hexdigest()
+    assert (made["filename"], made["purpose"], made["attached_to"]) == ("scan.pdf", "bill", [])
+    [(key, (data, content_type))] = blob_store.objects.items()
+    assert key == f"{books.tenant_id}/files/{made['id']}/{made['sha256']}.png"
+    assert (data, content_type) == (PNG, "image/png")
+    assert books.table.event_types(books.tenant_id) == ["file.created"]
+    assert books.table.transactions == 1
+
+
+def test_the_download_is_the_bytes_locally_and_a_presigned_link_where_the_store_has_them(books, blob_store):
+    made = upload(books)
+    found = files.download(books.tenant_id, made["id"])
+    assert (found.content, found.url) == (PDF, None)
+    blob_store.presign = True
+    linked = files.download(books.tenant_id, made["id"])
+    assert linked.content is None and linked.url.startswith(f"memory://{books.tenant_id}/files/")
+
+
+@pytest.mark.parametrize(("data", "error"), [(b"MZ" + bytes(100), UnsupportedFileType),
+                                             (b"%PDF-" + bytes(10 * 1024 * 1024), PayloadTooLarge),
+                                             (b"", ValidationFailed)])
+def test_a_refused_upload_writes_nothing(books, blob_store, data, error):
+    with pytest.raises(error):
+        upload(books, data)
+    assert blob_store.objects == {} and books.table.transactions == 0
+    assert books.table.event_types(books.tenant_id) == []
+
+
+def test_an_upload_retried_with_its_idempotency_key_answers_the_first_file(books, blob_store):
+    first = upload(books, key="upload-1")
+    assert upload(books, key="upload-1") == first
+    assert len(blob_store.objects) == 1 and books.table.event_types(books.tenant_id) == ["file.created"]
+
+
+def test_another_tenants_file_is_not_found_and_not_attachable(books):
+    other, _ = tenants.create_tenant(name="Other", base_currency="AUD", country="AU")
+    theirs = files.upload(other.id, PDF, "theirs.pdf", None)
+    with pytest.raises(NotFound):
+        files.get_file(books.tenant_id, theirs["id"])
+    with pytest.raises(NotFound):
+        files.download(books.tenant_id, theirs["id"])
+    with pytest.raises(ValidationFailed) as refused:
+        entry(books, attachment_ids=[theirs["id"]])
+    assert refused.value.param == "attachment_ids.0"
+
+
+def test_a_journal_entry_references_its_files_and_the_files_know_it(books):
+    bill, scan = upload(books), upload(books, PNG)
+    posted = entry(books, attachment_ids=[bill["id"], scan["id"]])
+    assert posted["attachment_ids"] == [bill["id"], scan["id"]]
+    assert journal_entries.get_journal_entry(books.tenant_id, posted["id"])["attachment_ids"] == [bill["id"],
+                                                                                                 scan["id"]]
+    assert files.get_file(books.tenant_id, bill["id"])["attached_to"] == [posted["id"]]
+    assert entry(books)["attachment_ids"] == []
+
+
+def test_an_unknown_attachment_is_a_422_naming_its_index_and_writes_nothing(books):
+    bill = upload(books)
+    before = books.table.transactions
+    with pytest.raises(ValidationFailed) as refused:
+        entry(books, attachment_ids=[bill["id"], "file_nope"])
+    assert refused.value.param == "attachment_ids.1"
+    assert books.table.transactions == before
+    assert files.get_file(books.tenant_id, bill["id"])["attached_to"] == []
+
+
+def test_a_party_attaches_and_detaches_files_on_create_and_patch(books):
+    contract, scan = upload(books), upload(books, PNG)
+    party = master_data.create("party", books.tenant_id, {"name": "Supplier", "kind": "supplier",
+                                                          "attachment_ids": [contract["id"]]})
+    assert party.attachment_ids == [contract["id"]]
+    assert files.get_file(books.tenant_id, contract["id"])["attached_to"] == [party.id]
+    master_data.update("party", books.tenant_id, party.id, {"attachment_ids": [scan["id"]]}, None)
+    assert files.get_file(books.tenant_id, contract["id"])["attached_to"] == []
+    assert files.get_file(books.tenant_id, scan["id"])["attached_to"] == [party.id]
+    with pytest.raises(ValidationFailed) as refused:
+        master_data.update("party", books.tenant_id, party.id, {"attachment_ids": [scan["id"], "file_x"]}, None)
+    assert refused.value.param == "attachment_ids.1"
+    master_data.update("party", books.tenant_id, party.id, {"name": "Renamed"}, None)  # attachments kept
+    assert open_unit(books.tenant_id).load(type(party), party.id).attachment_ids == [scan["id"]]
+
+
+def test_a_file_in_use_is_not_deleted_and_an_unused_one_is_with_its_bytes(books, blob_store):
+    used, unused = upload(books), upload(books, PNG)
+    entry(books, attachment_ids=[used["id"]])
+    with pytest.raises(Conflict) as refused:
+        files.delete(books.tenant_id, used["id"])
+    assert refused.value.code == "file_in_use"
+    files.delete(books.tenant_id, unused["id"])
+    with pytest.raises(NotFound):
+        files.get_file(books.tenant_id, unused["id"])
+    assert [key for key in blob_store.objects if unused["id"] in key] == []
+    assert books.table.event_types(books.tenant_id)[-1] == "file.deleted"
+
+
+def test_a_file_attached_while_it_is_being_deleted_is_kept(books):
+    """The attachment saves the file on its version; the delete is conditional on the version it read."""
+    made = upload(books)
+    uow = open_unit(books.tenant_id)
+    stale = uow.load(UploadedFile, made["id"])  # the delete's read, before the attachment commits
+    entry(books, attachment_ids=[made["id"]])
+    uow.delete(stale)
+    with pytest.raises(Exception) as lost:
+        uow.commit()
+    assert type(lost.value).__name__ == "Contention"
+    assert files.get_file(books.tenant_id, made["id"])["attached_to"]
