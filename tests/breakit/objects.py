@@ -183,6 +183,18 @@ def _deliveries(t: TenantObjects) -> list[str]:
     return [from_order["id"], direct["id"]]
 
 
+def _files(t: TenantObjects) -> list[str]:
+    """An uploaded file (issue 15, multipart) and a journal entry that attaches it."""
+    response = t.api.post("/v1/files", files={"file": (f"bill-of-{t.label}.pdf", b"%PDF-1.4\n%%EOF\n",
+                                                       "application/pdf")}, data={"purpose": "bill"},
+                          headers=t.tenant.headers)
+    assert response.status_code == 201, response.text
+    made = response.json()["id"]
+    t.post("/v1/journal-entries", {"description": f"Entry of {t.label}", "attachment_ids": [made], "lines": [
+        {"account_id": t.accounts["1010"], "debit": "5.00"}, {"account_id": t.accounts["1000"], "credit": "5.00"}]})
+    return [made]
+
+
 def _events(t: TenantObjects) -> list[str]:
     t.ids_for("/v1/invoices")
     return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
@@ -216,6 +228,7 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/webhook-deliveries": _webhook_deliveries,
     "/v1/events": _events,
     "/v1/emails": _emails,
+    "/v1/files": _files,
 }
 
 # Query parameters that take an object id, and the prefix whose factory makes one.
