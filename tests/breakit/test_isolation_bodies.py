@@ -77,6 +77,8 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/quotes"): lambda b: (None, _invoice_body(b)),
     ("PATCH", "/v1/quotes/{id}"): lambda b: (b.ids_for("/v1/quotes")[0], _invoice_body(b)),
     ("POST", "/v1/journal-entries"): lambda b: (None, _journal_body(b)),
+    ("PATCH", "/v1/journal-entries/{id}"): lambda b: (b.ids_for("/v1/journal-entries")[0],
+                                                      {"attachment_ids": b.ids_for("/v1/files")}),
     ("POST", "/v1/parties"): lambda b: (None, {"name": "Supplier", "attachment_ids": b.ids_for("/v1/files")}),
     ("PATCH", "/v1/parties/{id}"): lambda b: (b.customer(), {"attachment_ids": b.ids_for("/v1/files")}),
     ("PUT", "/v1/dunning-policy"): lambda b: (None, {"levels": [{"days_after_due": 7, "title": "Reminder",

@@ -129,6 +129,23 @@ def test_journal_entries_and_parties_reference_files(books: Books, folder: Folde
     assert books.get(f"/v1/files/{bill['id']}")["attached_to"] == [entry["id"]]
 
 
+def test_a_posted_entry_gets_files_attached_later_with_if_match(books: Books, folder: FolderBlobStore):
+    scan = upload(books, JPEG, name="receipt.jpg")
+    entry = books.post("/v1/journal-entries", {"description": "Taxi", "lines": [
+        {"account_id": books.accounts["1010"], "debit": "5.00"},
+        {"account_id": books.accounts["4900"], "credit": "5.00"}]})
+    assert entry["attachment_ids"] == []
+    path = f"/v1/journal-entries/{entry['id']}"
+    stale = books.call("PATCH", path, {"attachment_ids": [scan["id"]]}, expect=412, **{"If-Match": '"9"'})
+    assert stale.json()["error"]["code"] == "version_mismatch"
+    changed = books.call("PATCH", path, {"attachment_ids": [scan["id"]]}, expect=200,
+                         **{"If-Match": f'"{entry["version"]}"'}).json()
+    assert changed["attachment_ids"] == [scan["id"]] and changed["lines"] == entry["lines"]
+    assert books.get(f"/v1/files/{scan['id']}")["attached_to"] == [entry["id"]]
+    assert books.call("PATCH", path, {"lines": []}, expect=422).json()["error"]["param"] == "lines"
+    assert "journal_entry.updated" in books.events()
+
+
 def test_files_list_by_upload_date_with_pagination_and_purpose(books: Books, folder: FolderBlobStore):
     made = [upload(books, purpose="bill")["id"], upload(books, purpose="receipt")["id"],
             upload(books, purpose="bill")["id"]]

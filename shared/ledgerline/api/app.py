@@ -67,6 +67,8 @@ TAGS = [
     {"name": "recurring invoices", "description": "Invoice templates with a schedule; the daily job makes each "
                                                   "period's invoice once"},
     {"name": "emails", "description": "Documents sent by email: each email's recipients, status and Message-ID"},
+    {"name": "files", "description": "Uploaded PDF, PNG and JPEG files (type read from the bytes, at most 10 MB) "
+                                     "that journal entries, parties and purchase documents reference"},
 ]
 
 

@@ -92,6 +92,7 @@ class EventType(StrEnum):
     # Uploaded files (issue 15): the file's metadata (services/files.py)
     FILE_CREATED = "file.created"
     FILE_DELETED = "file.deleted"
+    JOURNAL_ENTRY_UPDATED = "journal_entry.updated"  # its attachments changed (the lines never do)
 
     @property
     def family(self) -> str:

@@ -405,6 +405,15 @@ class JournalEntryCreate(Input):
     attachment_ids: AttachmentIds | None = None
 
 
+class JournalEntryUpdate(Input):
+    """What may change on a posted entry: only the files it references (its lines never change)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "attachment_ids": ["file_01K2X3Y4Z5A6B7C8D9E0F1G2H3"]}]})
+
+    attachment_ids: AttachmentIds = Field(description="Replaces the list; [] detaches every file")
+
+
 class EntryLineOut(Output):
     account_id: str
     debit: DecimalOut

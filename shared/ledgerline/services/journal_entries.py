@@ -23,7 +23,7 @@ from ledgerline.services.retry import retrying
 from ledgerline.store import ledger
 from ledgerline.store.accounts import Account
 from ledgerline.store.ledger import JournalEntry
-from ledgerline.store.records import Page
+from ledgerline.store.records import Page, check_version
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -95,6 +95,29 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     uow.post_entry(entry, lines)
     uow.record_event(EventType.JOURNAL_ENTRY_POSTED, entry, JournalEntryOut)
     uow.respond(JournalEntryOut, entry)
+    uow.commit()
+    return represent(entry)
+
+
+def update_attachments(tenant_id: str, entry_id: str, attachment_ids: list[str],
+                       expected_version: int | None) -> dict[str, Any]:
+    """Replace the files an entry references (its lines and amounts never change); If-Match when given."""
+    return retrying(lambda: _update_attachments(tenant_id, entry_id, attachment_ids, expected_version))
+
+
+def _update_attachments(tenant_id: str, entry_id: str, attachment_ids: list[str],
+                        expected_version: int | None) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(JournalEntry, entry_id), *files.prefetch_keys(attachment_ids)])
+    entry = uow.load(JournalEntry, entry_id)
+    check_version(entry, expected_version)
+    previous = list(entry.attachment_ids or [])
+    uow.prefetch(files.prefetch_keys(previous))
+    files.stage_attachments(uow, entry.id, attachment_ids, previous)
+    entry.attachment_ids = list(attachment_ids)
+    entry.updated_at = utc_now()
+    uow.save_if_unchanged(entry)
+    uow.record_event(EventType.JOURNAL_ENTRY_UPDATED, entry, JournalEntryOut)
     uow.commit()
     return represent(entry)
 

@@ -9,7 +9,14 @@ from decimal import Decimal as D
 
 import pytest
 
-from ledgerline.domain.errors import Conflict, NotFound, PayloadTooLarge, UnsupportedFileType, ValidationFailed
+from ledgerline.domain.errors import (
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionFailed,
+    UnsupportedFileType,
+    ValidationFailed,
+)
 from ledgerline.pdf import blobs
 from ledgerline.services import files, journal_entries, master_data, tenants
 from ledgerline.store.files import UploadedFile
@@ -147,3 +154,20 @@ def test_a_file_attached_while_it_is_being_deleted_is_kept(books):
         uow.commit()
     assert type(lost.value).__name__ == "Contention"
     assert files.get_file(books.tenant_id, made["id"])["attached_to"]
+
+
+def test_a_posted_entrys_attachments_change_and_nothing_else_does(books):
+    bill, scan = upload(books), upload(books, PNG)
+    posted = entry(books, attachment_ids=[bill["id"]])
+    balances = books.balances()
+    changed = journal_entries.update_attachments(books.tenant_id, posted["id"], [scan["id"]], posted["version"])
+    assert changed["attachment_ids"] == [scan["id"]] and changed["lines"] == posted["lines"]
+    assert books.balances() == balances
+    assert files.get_file(books.tenant_id, bill["id"])["attached_to"] == []
+    assert files.get_file(books.tenant_id, scan["id"])["attached_to"] == [posted["id"]]
+    assert books.table.event_types(books.tenant_id)[-1] == "journal_entry.updated"
+    with pytest.raises(ValidationFailed) as refused:
+        journal_entries.update_attachments(books.tenant_id, posted["id"], ["file_nope"], None)
+    assert refused.value.param == "attachment_ids.0"
+    with pytest.raises(PreconditionFailed):
+        journal_entries.update_attachments(books.tenant_id, posted["id"], [], posted["version"])  # stale If-Match

@@ -7,12 +7,12 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.versioning import with_etag
+from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
 from ledgerline.domain.journal import SourceType
 from ledgerline.schemas.common import Day
-from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, ReverseRequest
+from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, JournalEntryUpdate, ReverseRequest
 from ledgerline.services import journal_entries
 
 router = APIRouter(prefix="/v1/journal-entries", tags=["journal entries"])
@@ -50,6 +50,16 @@ def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(
 def get(response: Response, id: str = ENTRY_ID, principal: Principal = Depends(READ)) -> Any:
     """One journal entry with its lines in the base currency and in the document's currency."""
     return with_etag(response, journal_entries.get_journal_entry(principal.tenant_id, id))
+
+
+@router.patch("/{id}", response_model=JournalEntryOut, operation_id="update_journal_entry",
+              summary="Change the files a journal entry references (its lines never change)")
+def update(body: JournalEntryUpdate, response: Response, id: str = ENTRY_ID,
+           version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
+    """Replaces `attachment_ids` (uploaded files, `POST /v1/files`); an id that is no file of the tenant is a
+    422 naming `attachment_ids.<index>`. Posted amounts are corrected by reversal, never here."""
+    return with_etag(response, journal_entries.update_attachments(principal.tenant_id, id, body.attachment_ids,
+                                                                 version))
 
 
 @router.post("/{id}/reverse", status_code=201, response_model=JournalEntryOut, operation_id="reverse_journal_entry",
