@@ -225,3 +225,33 @@ def test_in_aws_the_file_is_kept_in_s3_under_the_tenant_and_handed_out_as_a_pres
     link = json.loads(response["body"])
     assert link["object"] == "file_download" and link["file_id"] == made["id"]
     assert key in link["url"] and "X-Amz-Signature" in link["url"] and "X-Amz-Expires=900" in link["url"]
+
+
+def test_a_delete_racing_an_attachment_never_leaves_an_entry_pointing_at_no_file(books: Books,
+                                                                                  folder: FolderBlobStore):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    for _ in range(4):
+        made = upload(books)
+        start = Barrier(2)
+
+        def attach(file_id: str = made["id"], start: Barrier = start):
+            start.wait()
+            return books.call("POST", "/v1/journal-entries", {"attachment_ids": [file_id], "lines": [
+                {"account_id": books.accounts["1010"], "debit": "1.00"},
+                {"account_id": books.accounts["4900"], "credit": "1.00"}]})
+
+        def delete(file_id: str = made["id"], start: Barrier = start):
+            start.wait()
+            return books.call("DELETE", f"/v1/files/{file_id}")
+
+        with ThreadPoolExecutor(2) as pool:
+            attached, deleted = pool.submit(attach), pool.submit(delete)
+            attached, deleted = attached.result(), deleted.result()
+        assert {attached.status_code, deleted.status_code} in ({201, 409}, {422, 200}), (attached.text, deleted.text)
+        file = books.call("GET", f"/v1/files/{made['id']}")
+        if attached.status_code == 201:
+            assert file.json()["attached_to"] == [attached.json()["id"]]
+        else:
+            assert file.status_code == 404
