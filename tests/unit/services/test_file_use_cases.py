@@ -171,3 +171,17 @@ def test_a_posted_entrys_attachments_change_and_nothing_else_does(books):
     assert refused.value.param == "attachment_ids.0"
     with pytest.raises(PreconditionFailed):
         journal_entries.update_attachments(books.tenant_id, posted["id"], [], posted["version"])  # stale If-Match
+
+
+def test_the_blob_port_keeps_uploads_under_the_tenant_and_deletes_them(tmp_path):
+    key = blobs.blob_key("ten_1", "files", "file_1", "ab" * 32, "png")
+    assert key == f"ten_1/files/file_1/{'ab' * 32}.png"
+    folder = blobs.FolderBlobStore(tmp_path / "files")
+    folder.put(key, PNG, "image/png")
+    assert folder.get(key) == PNG and (tmp_path / "files" / key).is_file()
+    assert folder.link(key, "scan.png", 60, "image/png") is None
+    folder.delete(key)
+    folder.delete(key)  # already gone: nothing to do
+    assert not (tmp_path / "files" / key).exists()
+    with pytest.raises(ValueError):
+        folder.put("../../outside.png", PNG, "image/png")
