@@ -63,7 +63,7 @@ from ledgerline.store.tenants import Tenant
 R = TypeVar("R", bound=TenantRecord)
 C = TypeVar("C", bound=CodedRecord)
 M = TypeVar("M", bound=TableModel)
-TaxLines = dict[str, tuple[Decimal, Decimal]]  # tax code id → (taxable, tax), base currency
+TaxLines = dict[str, tuple[Decimal, Decimal]]  # posting.tax_key(code, direction) → (taxable, tax), base currency
 Totals = dict[str, tuple[Decimal, Decimal]]  # account id → (debit, credit), base currency
 MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES = 2048, 1024  # DynamoDB's limits on a key's values
 
