@@ -89,6 +89,10 @@ class EventType(StrEnum):
     EMAIL_SENT = "email.sent"
     EMAIL_BOUNCED = "email.bounced"
     EMAIL_FAILED = "email.failed"
+    # VAT periods (issue 15): created, closed (the settlement posted), reopened (the settlement reversed)
+    VAT_PERIOD_CREATED = "vat_period.created"
+    VAT_PERIOD_CLOSED = "vat_period.closed"
+    VAT_PERIOD_REOPENED = "vat_period.reopened"
 
     @property
     def family(self) -> str:

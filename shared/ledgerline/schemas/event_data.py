@@ -26,6 +26,7 @@ from ledgerline.schemas.refunds import RefundOut
 from ledgerline.schemas.reminders import ReminderOut
 from ledgerline.schemas.tax_codes import TaxCodeOut
 from ledgerline.schemas.tenant import TenantOut
+from ledgerline.schemas.vat_periods import VatPeriodOut
 from ledgerline.schemas.webhooks import WebhookOut
 
 
@@ -60,6 +61,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "api_key": ApiKeyOut,
     "tenant": TenantOut,
     "email": EmailOut,
+    "vat_period": VatPeriodOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

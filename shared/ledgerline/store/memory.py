@@ -139,6 +139,11 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         return [bucket for bucket in self.table.partition(Balance, Balance.partition(self.tenant_id))
                 if bucket.sk.startswith("D#") and bucket.sk <= last]
 
+    def _tax_buckets(self, day: date) -> Iterable[TaxTotal]:
+        last = f"D#{day.isoformat()}#~"
+        return [bucket for bucket in self.table.partition(TaxTotal, TaxTotal.partition(self.tenant_id))
+                if bucket.sk.startswith("D#") and bucket.sk <= last]
+
     def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None:
         partition = JournalEntry.list_partition(self.tenant_id)
         dates = [date.fromisoformat(data["GSI1SK"]["S"][:10]) for data in self.table.items.values()
