@@ -196,15 +196,15 @@ def _fill(uow: UnitOfWork, invoice: Invoice, tenant: Tenant, fields: dict[str, A
     if fields.get("positions") is not None:
         priced = price_positions(tenant, fields["positions"], currency=currency, prices_include_tax=include_tax,
                                  allowances=fields.get("allowances"), charges=fields.get("charges"),
-                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find, on=issue_date)
     elif fields.get("allowances") or fields.get("charges"):  # lines with allowances: lines are item positions
         priced = price_positions(tenant, [{"type": "item", **line} for line in fields["lines"]], currency=currency,
                                  prices_include_tax=include_tax, allowances=fields.get("allowances"),
                                  charges=fields.get("charges"), field="lines",
-                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find, on=issue_date)
     else:
         priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax,
-                             default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+                             default_tax_code_id=tenant.default_tax_code_id, find=uow.find, on=issue_date)
     due_date = fields.get("due_date")
     if due_date is None:
         terms = next(
