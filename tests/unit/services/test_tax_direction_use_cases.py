@@ -6,13 +6,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ledgerline.domain.journal import JournalLine
-from ledgerline.domain.posting import INPUT, Conversion, TaxAmount, tax_totals
+from ledgerline.domain.posting import INPUT, OUTPUT, Conversion, TaxAmount, split_tax_key, tax_totals
 from ledgerline.services import invoices
 from ledgerline.services.reports import tax_summary, vat_return
 from ledgerline.services.reports.tax_summary import TaxCodeInfo
 from ledgerline.store.ledger import JournalEntry, TaxTotal
 from ledgerline.store.unit_of_work import open_unit
+from tests.unit.services.conftest import fresh_books
 
 DAY = date(2026, 3, 10)
 
@@ -67,3 +71,32 @@ def test_the_vat_return_nets_output_against_input_tax_and_fills_the_form():
     assert [r.code for r in report.tax_codes] == ["GST10", "GSTFREE"]
     generic = vat_return.build(date(2026, 1, 1), date(2026, 3, 31), "GBP", "GB", codes, {}, {"t1": (D(10), D(1))})
     assert (generic.boxes, generic.form, generic.net_payable) == ([], None, D("-1.00"))
+
+
+money = st.decimals(min_value=D("0.01"), max_value=D("5000"), places=2, allow_nan=False)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["sale", "purchase"]), money), min_size=1, max_size=6))
+def test_the_vat_return_of_the_buckets_equals_the_tax_accounts(postings):
+    with fresh_books() as books:
+        code = books.tax_codes["GST10"]
+        for kind, net in postings:
+            tax = (net / 10).quantize(D("0.01"))
+            if kind == "sale":
+                line = {"description": "Work", "quantity": D(1), "unit_price": net,
+                        "account_id": books.accounts["4000"], "tax_code_id": code}
+                draft = invoices.create_draft(books.tenant_id, {"customer_id": books.customer_id,
+                                                                "issue_date": DAY, "lines": [line]})
+                invoices.post(books.tenant_id, draft["id"])
+            else:
+                post_purchase(books, net, tax)
+        moved = open_unit(books.tenant_id).tax_totals_as_of(DAY)
+        split = [(*split_tax_key(key), value) for key, value in moved.items()]
+        output = {c: value for c, direction, value in split if direction == OUTPUT}
+        input_ = {c: value for c, direction, value in split if direction == INPUT}
+        report = vat_return.build(DAY, DAY, "AUD", "AU", {code: TaxCodeInfo("GST10", "GST", D(10))}, output, input_)
+        balances = books.balances()
+        assert report.output_tax == -balances.get("2200", D(0))
+        assert report.input_tax == balances.get("1300", D(0))
+        assert report.net_payable == -balances.get("2200", D(0)) - balances.get("1300", D(0))
