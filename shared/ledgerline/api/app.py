@@ -67,6 +67,8 @@ TAGS = [
     {"name": "recurring invoices", "description": "Invoice templates with a schedule; the daily job makes each "
                                                   "period's invoice once"},
     {"name": "emails", "description": "Documents sent by email: each email's recipients, status and Message-ID"},
+    {"name": "VAT periods", "description": "Tax reporting periods: closing one posts the VAT settlement and locks "
+                                           "tax-affecting postings dated in it"},
 ]
 
 

@@ -13,7 +13,7 @@ from ledgerline.schemas.common import Day
 from ledgerline.schemas.vat_periods import EXAMPLE, VatPeriodCreate, VatPeriodOut
 from ledgerline.services import vat_periods
 
-router = APIRouter(prefix="/v1/vat-periods", tags=["vat-periods"])
+router = APIRouter(prefix="/v1/vat-periods", tags=["VAT periods"])
 VAT_PERIOD_ID = Path(description="The VAT period's id")
 READ, WRITE = require("vat-periods:read"), require("vat-periods:write")
 
