@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, ConfigDict, Field, model_validator
 
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.common import DecimalOut, Input, Timestamps
@@ -20,6 +20,9 @@ class VatPeriodCreate(Input):
 
 
 class VatPeriodOut(Timestamps):
+    # `from` in every representation: responses, events and idempotent replays (which dump without by_alias)
+    model_config = ConfigDict(serialize_by_alias=True)
+
     object: Literal["vat_period"] = "vat_period"
     id: str
     status: VatPeriodStatus

@@ -4,6 +4,7 @@ reopen reverses it."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal as D
 
@@ -40,6 +41,8 @@ def test_periods_do_not_overlap(books):
     with pytest.raises(ValidationFailed):
         vat_periods.create(books.tenant_id, date(2026, 7, 1), date(2026, 6, 30))
     assert books.table.event_types(books.tenant_id)[-2:] == ["vat_period.created", "vat_period.created"]
+    event = books.table.events(books.tenant_id)[-2]  # the event carries the period as the API shows it
+    assert json.loads(event.data) | {"version": 1} == first
 
 
 def test_closing_posts_the_settlement_with_the_period_in_one_transaction_and_locks_the_period(books):
