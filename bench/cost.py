@@ -32,6 +32,7 @@ from ledgerline.services import (
     refunds,
     reminders,
     reports,
+    vat_periods,
 )
 from ledgerline.store.documents import list_invoices
 
@@ -72,6 +73,9 @@ READ_ROUNDS = {
     "issue quote": (1, "the tenant, the quote and this year's quote series"),
     "convert quote to invoice": (2, "tenant and quote are named by the request; the customer, accounts and tax "
                                     "codes of the new invoice only by the quote"),
+    "VAT return (year to date)": (1, "the tenant; the tax codes and the tax buckets at both ends are queries"),
+    "close VAT period (settlement entry)": (2, "the tenant and the period are named by the request; the tax codes "
+                                               "only by the tax buckets, which are queries"),
 }
 
 
@@ -80,7 +84,8 @@ def kind_of(key: str) -> str:
     for marker, kind in (("#BAL", "balance bucket"), ("#TAX", "tax total"), ("#EVT", "event"),
                          ("#LEDGER#", "ledger line"), ("#IDEMPOTENCY", "idempotency record"),
                          ("#INV#", "invoice"), ("#JE#", "journal entry"), ("#RCT#", "receipt"),
-                         ("#CN#", "credit note"), ("#QUO#", "quote"), ("#SO#", "order"), ("#DN#", "delivery note")):
+                         ("#CN#", "credit note"), ("#QUO#", "quote"), ("#SO#", "order"), ("#DN#", "delivery note"),
+                         ("#VATP#", "VAT period")):
         if marker in pk:
             return kind
     return "number series" if sk.startswith("SEQ#") else sk.split("#", 1)[0].lower()
@@ -262,4 +267,10 @@ def measure(ledger: Ledger) -> dict[str, Any]:
     actual["minimum"] = combined(parts)
     actual["excess"] = explain(actual, actual["minimum"])
     results["whole invoice life (create, post, pay in full)"] = actual
+    # Tax (issue 15): the VAT return of the year so far, and closing the year's VAT period (settlement entry);
+    # last, because the closed period locks invoices dated in it
+    start = today().replace(month=1, day=1)
+    run("VAT return (year to date)", lambda: reports.vat_return.report(ledger.tenant, start, today()))
+    period = vat_periods.create(ledger.tenant, start, start.replace(month=12, day=31))
+    run("close VAT period (settlement entry)", lambda: vat_periods.close(ledger.tenant, period["id"], key()))
     return results

@@ -200,6 +200,13 @@ def _events(t: TenantObjects) -> list[str]:
     return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
 
 
+def _vat_periods(t: TenantObjects) -> list[str]:
+    open_ = t.post("/v1/vat-periods", {"from": "2020-01-01", "to": "2020-03-31"})
+    closed = t.post("/v1/vat-periods", {"from": "2020-04-01", "to": "2020-06-30"})
+    t.call("POST", f"/v1/vat-periods/{closed['id']}/close")
+    return [open_["id"], closed["id"]]
+
+
 # A factory per document kind (domain/kinds.KINDS), swept at the kind's path: a kind added to the registry
 # without one fails here, at collection, instead of being skipped.
 KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
@@ -229,6 +236,7 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/events": _events,
     "/v1/emails": _emails,
     "/v1/files": _files,
+    "/v1/vat-periods": _vat_periods,
 }
 
 # Query parameters that take an object id, and the prefix whose factory makes one.

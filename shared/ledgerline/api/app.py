@@ -69,6 +69,8 @@ TAGS = [
     {"name": "emails", "description": "Documents sent by email: each email's recipients, status and Message-ID"},
     {"name": "files", "description": "Uploaded PDF, PNG and JPEG files (type read from the bytes, at most 10 MB) "
                                      "that journal entries, parties and purchase documents reference"},
+    {"name": "VAT periods", "description": "Tax reporting periods: closing one posts the VAT settlement and locks "
+                                           "tax-affecting postings dated in it"},
 ]
 
 

@@ -15,7 +15,8 @@ class AccountType(StrEnum):
 
 SUBTYPES: dict[AccountType, frozenset[str]] = {
     AccountType.ASSET: frozenset({"bank", "cash", "receivable", "tax", "current", "fixed", "inventory", "other"}),
-    AccountType.LIABILITY: frozenset({"payable", "tax", "customer_credit", "current", "long_term", "other"}),
+    AccountType.LIABILITY: frozenset({"payable", "tax", "customer_credit", "current", "long_term", "vat_settlement",
+                                      "other"}),
     AccountType.EQUITY: frozenset({"equity", "retained_earnings", "other"}),
     AccountType.REVENUE: frozenset({"sales", "other_income", "other"}),
     AccountType.EXPENSE: frozenset({"cost_of_sales", "operating", "rounding", "fx", "other"}),

@@ -35,6 +35,7 @@ SYSTEM_ACCOUNT_CODES: dict[str, str] = {
     "fx": "7950",
     "retained_earnings": "3100",
     "sales_tax": SALES_TAX_ACCOUNT,
+    "vat_settlement": "2300",
 }
 
 DEFAULT_CHART: tuple[AccountTemplate, ...] = (
@@ -45,6 +46,7 @@ DEFAULT_CHART: tuple[AccountTemplate, ...] = (
     AccountTemplate("2000", "Accounts payable", AccountType.LIABILITY, "payable"),
     AccountTemplate("2100", "Customer credits", AccountType.LIABILITY, "customer_credit"),
     AccountTemplate(SALES_TAX_ACCOUNT, "Sales tax payable", AccountType.LIABILITY, "tax"),
+    AccountTemplate("2300", "VAT settlement", AccountType.LIABILITY, "vat_settlement"),
     AccountTemplate("3000", "Owner's equity", AccountType.EQUITY, "equity"),
     AccountTemplate("3100", "Retained earnings", AccountType.EQUITY, "retained_earnings"),
     AccountTemplate("4000", "Sales", AccountType.REVENUE, "sales"),

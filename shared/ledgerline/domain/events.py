@@ -94,6 +94,11 @@ class EventType(StrEnum):
     FILE_DELETED = "file.deleted"
     JOURNAL_ENTRY_UPDATED = "journal_entry.updated"  # its attachments changed (the lines never do)
 
+    # VAT periods (issue 15): created, closed (the settlement posted), reopened (the settlement reversed)
+    VAT_PERIOD_CREATED = "vat_period.created"
+    VAT_PERIOD_CLOSED = "vat_period.closed"
+    VAT_PERIOD_REOPENED = "vat_period.reopened"
+
     @property
     def family(self) -> str:
         return self.value.split(".", 1)[0]

@@ -25,6 +25,8 @@ class SourceType(StrEnum):
     YEAR_END_CLOSE = "year_end_close"
     REFUND = "refund"
     REFUND_REVERSAL = "refund_reversal"
+    VAT_SETTLEMENT = "vat_settlement"
+    VAT_SETTLEMENT_REVERSAL = "vat_settlement_reversal"
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,26 @@ class TaxAmount:
     tax: Decimal
     base_taxable: Decimal
     base_tax: Decimal
+    direction: str = "output"
+
+
+OUTPUT, INPUT = "output", "input"  # TaxAmount.direction: tax on sales, input tax on purchases
+_INPUT_SUFFIX = "/input"
+
+
+def tax_key(tax_code_id: str, direction: str = OUTPUT) -> str:
+    """The key of a tax code's total in one direction (`tax_totals`): the code itself for output tax (as
+    before directions existed), the code with `/input` for input tax, so reverse charge keeps both."""
+    if direction not in (OUTPUT, INPUT):
+        raise ValueError(f"unknown tax direction {direction!r}")
+    return tax_code_id if direction == OUTPUT else f"{tax_code_id}{_INPUT_SUFFIX}"
+
+
+def split_tax_key(key: str) -> tuple[str, str]:
+    """(tax code id, direction) of a `tax_key`."""
+    if key.endswith(_INPUT_SUFFIX):
+        return key[: -len(_INPUT_SUFFIX)], INPUT
+    return key, OUTPUT
 
 
 def convert_taxes(breakdown: Sequence[tuple[str, str, Decimal, Decimal]], conversion: Conversion) -> list[TaxAmount]:
@@ -154,8 +174,14 @@ def credit_note_lines(*, nets_by_account: Mapping[str, Decimal], taxes: Sequence
 def tax_totals(taxes: Sequence[TaxAmount], sign: int = 1) -> dict[str, tuple[Decimal, Decimal]]:
     """Taxable amount and tax per tax code in the base currency, for the tax summary: the same base
     amounts the journal's tax lines are made of. Sales documents add (`sign` 1); credit notes and
-    voids subtract (`sign` -1)."""
-    return {tax.tax_code_id: (sign * tax.base_taxable, sign * tax.base_tax) for tax in taxes}
+    voids subtract (`sign` -1). Keyed by `tax_key(code, direction)`: output tax by the code alone, input
+    tax apart from it (a reverse-charge purchase has both for one code)."""
+    totals: dict[str, tuple[Decimal, Decimal]] = {}
+    for tax in taxes:
+        key = tax_key(tax.tax_code_id, tax.direction)
+        taxable, amount = totals.get(key, (Decimal(0), Decimal(0)))
+        totals[key] = (taxable + sign * tax.base_taxable, amount + sign * tax.base_tax)
+    return totals
 
 
 def refund_lines(*, amount: Decimal, bank_account: str, credit_base: Decimal, accounts: SystemAccounts,

@@ -22,6 +22,7 @@ from ledgerline.api.routers import (
     reports,
     tax_codes,
     tenant,
+    vat_periods,
     webhooks,
 )
 from ledgerline.domain.kinds import KINDS
@@ -35,7 +36,7 @@ def document_routers() -> tuple[APIRouter, ...]:
 
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
            *document_routers(), reports.router, periods.router, events.router, webhooks.router, bulk.router,
-           emails.router, files.router)
+           emails.router, files.router, vat_periods.router)
 
 
 def create_local_app() -> FastAPI:

@@ -26,6 +26,7 @@ from ledgerline.schemas.refunds import RefundOut
 from ledgerline.schemas.reminders import ReminderOut
 from ledgerline.schemas.tax_codes import TaxCodeOut
 from ledgerline.schemas.tenant import TenantOut
+from ledgerline.schemas.vat_periods import VatPeriodOut
 from ledgerline.schemas.webhooks import WebhookOut
 
 
@@ -61,6 +62,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "tenant": TenantOut,
     "email": EmailOut,
     "file": FileOut,
+    "vat_period": VatPeriodOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

@@ -161,3 +161,35 @@ class FiscalYearClose(BaseModel):
     end: Date
     entry_ids: list[str]
     lock_date: Date
+
+
+class VatReturnRow(BaseModel):
+    tax_code_id: str
+    code: str
+    name: str
+    rate: DecimalOut
+    category: str | None = Field(None, description="EN 16931 VAT category of the code (AE: reverse charge)")
+    output_base: DecimalOut = Field(description="Taxable amount of output tax (sales; self-assessed reverse charge)")
+    output_tax: DecimalOut
+    input_base: DecimalOut = Field(description="Taxable amount of input tax (purchases)")
+    input_tax: DecimalOut
+
+
+class VatReturnBox(BaseModel):
+    box: str = Field(description="The box of the country's form (`303.tax`: the tax column of box 303)")
+    label: str
+    amount: DecimalOut
+
+
+class VatReturn(BaseModel):
+    object: Literal["vat_return"]
+    from_: Date = Field(alias="from")
+    to: Date
+    currency: str
+    country: str
+    form: str | None = Field(description="The country's standard form (AU BAS, CH MWST, DE UStVA), or null")
+    tax_codes: list[VatReturnRow]
+    output_tax: DecimalOut
+    input_tax: DecimalOut
+    net_payable: DecimalOut = Field(description="Output tax minus input tax; negative: refundable")
+    boxes: list[VatReturnBox]

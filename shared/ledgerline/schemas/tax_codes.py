@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, StrictBool
 
-from ledgerline.schemas.common import Code, DecimalOut, Input, Name, Rate, Timestamps
+from ledgerline.schemas.common import Code, Day, DecimalOut, Input, Name, Rate, Timestamps
 
 
 class TaxCodeCreate(Input):
@@ -16,6 +16,9 @@ class TaxCodeCreate(Input):
     rate: Rate
     account_id: str | None = Field(None, description="The tax account; default the tenant's sales tax account (2200)")
     active: StrictBool = True
+    valid_from: Day | None = Field(None, description="The first day the code applies (open when absent)")
+    valid_to: Day | None = Field(None, description="The last day the code applies (open when absent); a rate "
+                                                   "change is a new code valid from the day after")
 
 
 class TaxCodeUpdate(Input):
@@ -24,6 +27,8 @@ class TaxCodeUpdate(Input):
     rate: Rate = None  # type: ignore[assignment]
     account_id: str = None  # type: ignore[assignment]
     active: StrictBool = None  # type: ignore[assignment]
+    valid_from: Day | None = Field(None, description="null: open")
+    valid_to: Day | None = Field(None, description="null: open")
 
 
 class TaxCodeOut(Timestamps):
@@ -35,3 +40,5 @@ class TaxCodeOut(Timestamps):
     account_id: str
     active: bool
     archived: bool
+    valid_from: Day | None = None
+    valid_to: Day | None = None

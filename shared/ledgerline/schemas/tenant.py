@@ -95,6 +95,7 @@ class SystemAccountsOut(BaseModel):
     fx: str
     retained_earnings: str
     sales_tax: str | None = None
+    vat_settlement: str | None = None
 
 
 class TenantOut(Timestamps):

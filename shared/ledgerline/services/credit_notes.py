@@ -12,7 +12,7 @@ from ledgerline.domain.documents import posted, settlement
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
-from ledgerline.services.document_rules import open_period, system_accounts
+from ledgerline.services.document_rules import open_tax_period, system_accounts
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.invoices import record_movement, tax_amounts
@@ -58,7 +58,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     tenant = uow.tenant()
     invoice = uow.load(Invoice, fields["invoice_id"])
     settlement.check_creditable(state_of(invoice), day)
-    open_period(tenant, day)
+    open_tax_period(tenant, day)
     requested = fields.get("lines")
     if fields.get("positions") is not None:
         requested = fields["positions"]

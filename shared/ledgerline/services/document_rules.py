@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerline.domain.documents import check_open_period
+from ledgerline.domain.documents.vat_period import check_open_for_tax
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion, SystemAccounts
@@ -72,6 +73,13 @@ def money_account(tenant_id: str, account_id: str, find: Any = None) -> Account:
 
 def open_period(tenant: Tenant, day: date, field: str = "date") -> None:
     check_open_period(day, tenant.lock_date, param=field)
+
+
+def open_tax_period(tenant: Tenant, day: date, field: str = "date") -> None:
+    """`open_period`, and for a tax-affecting posting (invoices, credit notes, bills) not in a closed VAT
+    period either (409 `vat_period_closed` naming `field`)."""
+    open_period(tenant, day, field)
+    check_open_for_tax(tenant.vat_spans(), day, param=field)
 
 
 def system_accounts(tenant: Tenant) -> SystemAccounts:

@@ -20,7 +20,13 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.common import read_at
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.services import order_quantities
-from ledgerline.services.document_rules import conversion, customer, invalid, open_period, system_accounts
+from ledgerline.services.document_rules import (
+    conversion,
+    customer,
+    invalid,
+    open_tax_period,
+    system_accounts,
+)
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.pricing import (
@@ -190,15 +196,15 @@ def _fill(uow: UnitOfWork, invoice: Invoice, tenant: Tenant, fields: dict[str, A
     if fields.get("positions") is not None:
         priced = price_positions(tenant, fields["positions"], currency=currency, prices_include_tax=include_tax,
                                  allowances=fields.get("allowances"), charges=fields.get("charges"),
-                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find, on=issue_date)
     elif fields.get("allowances") or fields.get("charges"):  # lines with allowances: lines are item positions
         priced = price_positions(tenant, [{"type": "item", **line} for line in fields["lines"]], currency=currency,
                                  prices_include_tax=include_tax, allowances=fields.get("allowances"),
                                  charges=fields.get("charges"), field="lines",
-                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find, on=issue_date)
     else:
         priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax,
-                             default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+                             default_tax_code_id=tenant.default_tax_code_id, find=uow.find, on=issue_date)
     due_date = fields.get("due_date")
     if due_date is None:
         terms = next(
@@ -265,7 +271,7 @@ def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, *, numbered
     the buckets' `shard`."""
     tenant_id = tenant.id
     posted = invoice_rules.post(state_of(invoice))
-    open_period(tenant, invoice.issue_date, "issue_date")
+    open_tax_period(tenant, invoice.issue_date, "issue_date")
     year = invoice.issue_date.year
     last = uow.last_number("INV", year) if numbered is None else numbered - 1
     rate = conversion(tenant, invoice.currency, invoice.exchange_rate if invoice.exchange_rate != 1 else None)
@@ -532,7 +538,7 @@ def stage_void(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, day: date) -> 
     """Voiding, staged on the unit of work (a reminder's withdrawal voids its fee invoice in its own unit)."""
     tenant_id = tenant.id
     voided = invoice_rules.void(state_of(invoice), day)
-    open_period(tenant, day)
+    open_tax_period(tenant, day)
     original = uow.load(JournalEntry, invoice.journal_entry_id)
     now = utc_now()
     rate = posting.Conversion(invoice.currency, tenant.base_currency, invoice.exchange_rate)

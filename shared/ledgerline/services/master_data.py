@@ -18,6 +18,7 @@ from ledgerline.domain.chart import SALES_TAX_ACCOUNT
 from ledgerline.domain.errors import AlreadyExists, FieldIssue, PreconditionFailed, ValidationFailed
 from ledgerline.domain.events import MASTER_DATA_EVENTS
 from ledgerline.domain.money import with_minor_units
+from ledgerline.domain.tax_validity import validity_error
 from ledgerline.ids import new_id
 from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.items import ItemOut
@@ -206,6 +207,8 @@ def _validate(uow: UnitOfWork, record: TenantRecord, changes: dict[str, Any]) ->
         issues.append(FieldIssue("subtype", reason))
     if "attachment_ids" in changes:
         issues += files.attachment_issues(uow, changes["attachment_ids"])
+    if isinstance(record, TaxCode) and (reason := validity_error(record.valid_from, record.valid_to)):
+        issues.append(FieldIssue("valid_to", reason))
     if issues:
         raise ValidationFailed(issues[0].message, param=issues[0].field, details=issues)
 

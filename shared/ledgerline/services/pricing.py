@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from ledgerline.domain.positions import (
     Totals,
     compute_totals,
 )
+from ledgerline.domain.tax_validity import not_valid_message
 from ledgerline.store.accounts import Account
 from ledgerline.store.documents import DocumentLine, TaxSubtotal
 from ledgerline.store.items import Item
@@ -126,6 +128,7 @@ def price_positions(
     tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool,
     allowances: list[dict[str, Any]] | None = None, charges: list[dict[str, Any]] | None = None,
     field: str = "positions", default_tax_code_id: str | None = None, find: Find | None = None,
+    on: date | None = None,
 ) -> PricedDocument:
     """Priced positions (schemas/positions.PositionIn as dicts) with document-level allowances and charges:
     the item positions are priced as lines are (`price_lines`), the totals come from domain/positions.py."""
@@ -135,18 +138,19 @@ def price_positions(
     return price_lines(tenant, [item for _, item in items], currency=currency, prices_include_tax=prices_include_tax,
                        field=field, default_tax_code_id=default_tax_code_id, find=find,
                        paths=[path for path, _ in items], tree=requested, allowances=allowances or [],
-                       charges=charges or [])
+                       charges=charges or [], on=on)
 
 
 def price_lines(
     tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool, field: str = "lines",
     default_tax_code_id: str | None = None, find: Find | None = None, paths: list[str] | None = None,
     tree: list[dict[str, Any]] | None = None, allowances: list[dict[str, Any]] | None = None,
-    charges: list[dict[str, Any]] | None = None,
+    charges: list[dict[str, Any]] | None = None, on: date | None = None,
 ) -> PricedDocument:
     """Priced lines. A line's tax code is its own, else its item's, else `default_tax_code_id` (the tenant's
     default, for sales lines); the line then names the code that was applied. With `tree` (positions, whose
-    items are `requested`, at `paths`), the totals are those of the positions and `allowances`/`charges`."""
+    items are `requested`, at `paths`), the totals are those of the positions and `allowances`/`charges`.
+    With `on` (the document's date), a tax code not valid on that day is refused (`domain/tax_validity`)."""
     lookup = _Lookup(tenant.id, find)
     issues: list[FieldIssue] = []
     resolved: list[dict[str, Any]] = []
@@ -180,6 +184,9 @@ def price_lines(
                     f"the tenant's default tax code '{values['tax_code_id']}' is not active; name a tax code or "
                     "change default_tax_code_id" if by_default
                     else f"no active tax code with id '{values['tax_code_id']}'")))
+            elif on is not None and not tax_code.valid_on(on):
+                issues.append(FieldIssue(f"{where}.tax_code_id", not_valid_message(
+                    tax_code.code, tax_code.valid_from, tax_code.valid_to, on)))
             else:
                 values["tax_rate"], values["tax_account_id"] = tax_code.rate, tax_code.account_id
         resolved.append(values)

@@ -4,8 +4,10 @@
 - ledger line    `T#<tid>#LEDGER#<account>` / `<date>#<entry>#<nn>`: an account's lines in date order.
 - balance        `T#<tid>#BAL` / `<Y|M|D>#<period>#<account>#<shard>` (see buckets.py): debit and
                  credit totals ADDed in the posting transaction; reports read these, never the journal.
-- tax total      `T#<tid>#TAX` / `<Y|M|D>#<period>#<tax code>#<shard>`: taxable amount and tax, in the
-                 base currency, for the tax summary.
+- tax total      `T#<tid>#TAX` / `<Y|M|D>#<period>#<tax code>#<shard>` (output tax: sales, and the
+                 self-assessed side of reverse charge) or `<Y|M|D>#<period>#IN#<tax code>#<shard>` (input
+                 tax, with `direction` = "input"): taxable amount and tax, in the base currency, for the
+                 tax summary and the VAT return.
 - number series  `T#<tid>` / `SEQ#<series>#<year>`: the last number given, moved in the same transaction.
 """
 
@@ -24,7 +26,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.journal import JournalLine, SourceType
-from ledgerline.domain.posting import Conversion
+from ledgerline.domain.posting import INPUT, OUTPUT, Conversion, split_tax_key
 from ledgerline.ids import new_id
 from ledgerline.store import buckets
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
@@ -116,6 +118,11 @@ class TaxTotal(TableModel):
     period = UnicodeAttribute()
     taxable = DecimalAttribute(null=True)
     tax = DecimalAttribute(null=True)
+    direction = UnicodeAttribute(null=True)  # "input"; absent on output buckets (all buckets before issue 15)
+
+    @property
+    def tax_direction(self) -> str:
+        return self.direction or OUTPUT
 
     @staticmethod
     def partition(tenant_id: str) -> str:
@@ -259,11 +266,20 @@ def _tax_buckets(posting: Posting, _: list[JournalLine], tax_lines: dict[str, tu
 
 def tax_increments(entry: JournalEntry, totals: dict[str, tuple[Decimal, Decimal]],
                    shard: int | None = None) -> list[Increment]:
+    """The ADDs of an entry's tax totals (`posting.tax_totals`, keyed by `posting.tax_key`). Output buckets
+    keep the key they always had; input buckets add `IN#` before the code and say `direction`."""
     shard = buckets.shard_of(entry.id) if shard is None else shard
     partition = TaxTotal.partition(entry.tenant_id)
-    return [Increment(TaxTotal, partition, buckets.sort_key(period, tax_code_id, shard),
-                      {"taxable": taxable, "tax": tax}, {"tax_code_id": tax_code_id, "period": period})
-            for tax_code_id, (taxable, tax) in totals.items() for period in buckets.periods(entry.date)]
+    increments = []
+    for key, (taxable, tax) in totals.items():
+        tax_code_id, direction = split_tax_key(key)
+        subject, sets = tax_code_id, {"tax_code_id": tax_code_id}
+        if direction == INPUT:
+            subject, sets = f"IN#{tax_code_id}", {**sets, "direction": INPUT}
+        increments += [Increment(TaxTotal, partition, buckets.sort_key(period, subject, shard),
+                                 {"taxable": taxable, "tax": tax}, {**sets, "period": period})
+                       for period in buckets.periods(entry.date)]
+    return increments
 
 
 # What posting an entry maintains beside it, in this order; a read model added later appends here.

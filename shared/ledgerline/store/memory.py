@@ -105,10 +105,11 @@ class MemoryTable:
                 totals[bucket.account_id] += (bucket.debit or 0) - (bucket.credit or 0)
         return dict(totals)
 
-    def tax_totals(self, tenant_id: str) -> dict[str, tuple[Decimal, Decimal]]:
+    def tax_totals(self, tenant_id: str, direction: str = "output") -> dict[str, tuple[Decimal, Decimal]]:
+        """Per tax code, the taxable amount and tax of one direction (output: sales; input: purchases)."""
         totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
         for bucket in self.partition(TaxTotal, TaxTotal.partition(tenant_id)):
-            if bucket.sk.startswith("Y#"):
+            if bucket.sk.startswith("Y#") and bucket.tax_direction == direction:
                 totals[bucket.tax_code_id][0] += bucket.taxable or 0
                 totals[bucket.tax_code_id][1] += bucket.tax or 0
         return {code: (taxable, tax) for code, (taxable, tax) in totals.items()}
@@ -136,6 +137,11 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         # every posting ADDs to a year, a month and a day bucket: the day buckets up to `day` hold it all
         last = f"D#{day.isoformat()}#~"
         return [bucket for bucket in self.table.partition(Balance, Balance.partition(self.tenant_id))
+                if bucket.sk.startswith("D#") and bucket.sk <= last]
+
+    def _tax_buckets(self, day: date) -> Iterable[TaxTotal]:
+        last = f"D#{day.isoformat()}#~"
+        return [bucket for bucket in self.table.partition(TaxTotal, TaxTotal.partition(self.tenant_id))
                 if bucket.sk.startswith("D#") and bucket.sk <= last]
 
     def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None:

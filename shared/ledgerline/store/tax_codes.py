@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 
-from ledgerline.store.attributes import DecimalAttribute
+from ledgerline.domain.tax_validity import valid_on
+from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.codes import CodedRecord
 from ledgerline.store.records import Page, list_records
 
@@ -20,6 +22,11 @@ class TaxCode(CodedRecord):
     account_id = UnicodeAttribute()
     active = BooleanAttribute(default=True)
     archived = BooleanAttribute(default=False)
+    valid_from = DateAttribute(null=True)  # issue 15: the code applies from this day (open when absent)
+    valid_to = DateAttribute(null=True)  # … until this day, included
+
+    def valid_on(self, day: date) -> bool:
+        return valid_on(self.valid_from, self.valid_to, day)
 
 
 def list_tax_codes(

@@ -14,6 +14,7 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import DoesNotExist
 
 from ledgerline.domain import kinds
+from ledgerline.domain.documents.vat_period import Span
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.kinds import NumberSeries
 from ledgerline.store.attributes import DateAttribute
@@ -41,6 +42,14 @@ class SystemAccounts(MapAttribute):
     fx = UnicodeAttribute()
     retained_earnings = UnicodeAttribute()
     sales_tax = UnicodeAttribute(null=True)  # the default account of new tax codes; absent on tenants made before
+    vat_settlement = UnicodeAttribute(null=True)  # where a VAT period's close puts the net; absent before issue 15
+
+
+class VatPeriodSpan(MapAttribute):
+    id = UnicodeAttribute()
+    start = DateAttribute()
+    end = DateAttribute()
+    status = UnicodeAttribute()
 
 
 class Tenant(TableModel):
@@ -71,6 +80,9 @@ class Tenant(TableModel):
     default_tax_code_id = UnicodeAttribute(null=True)  # taxes a line that names no tax code, nor does its item
     system_accounts = SystemAccounts(null=True)
     closed_years = ListAttribute(of=NumberAttribute, null=True)
+    # VAT periods (issue 15): every period's range and status, so that a new one is checked against the others
+    # and a tax-affecting posting against the closed ones with the tenant it reads anyway (`vat_spans()`)
+    vat_periods = ListAttribute(of=VatPeriodSpan, null=True)
     # Documents sent by email (issue 14): the From address (a verified SES identity in AWS) and the subject and
     # body templates per document kind ({kind: {"subject", "body"}}, domain/emails.MAIL_KINDS).
     email_sender = UnicodeAttribute(null=True)
@@ -103,6 +115,13 @@ class Tenant(TableModel):
     def number_formats(self) -> dict[str, str]:
         """Every series' format, as the API shows it."""
         return {name: self.number_format(series) for name, series in kinds.SERIES.items()}
+
+    def vat_spans(self) -> list[Span]:
+        return [Span(s.id, s.start, s.end, s.status) for s in self.vat_periods or []]
+
+    def set_vat_spans(self, spans: list[Span]) -> None:
+        self.vat_periods = [VatPeriodSpan(id=s.id, start=s.start, end=s.end, status=s.status)
+                            for s in sorted(spans, key=lambda s: s.start)]
 
     @property
     def tenant_id(self) -> str:

@@ -38,6 +38,7 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
+from ledgerline.domain.posting import tax_key
 from ledgerline.store import ledger
 from ledgerline.store.accounts import Account
 from ledgerline.store.api_keys import ApiKey, find_by_id, list_api_keys
@@ -49,6 +50,7 @@ from ledgerline.store.ledger import (
     JournalEntry,
     NumberSeries,
     Posting,
+    TaxTotal,
     posting_items,
     write_increments,
     write_posting,
@@ -63,7 +65,7 @@ from ledgerline.store.tenants import Tenant
 R = TypeVar("R", bound=TenantRecord)
 C = TypeVar("C", bound=CodedRecord)
 M = TypeVar("M", bound=TableModel)
-TaxLines = dict[str, tuple[Decimal, Decimal]]  # tax code id → (taxable, tax), base currency
+TaxLines = dict[str, tuple[Decimal, Decimal]]  # posting.tax_key(code, direction) → (taxable, tax), base currency
 Totals = dict[str, tuple[Decimal, Decimal]]  # account id → (debit, credit), base currency
 MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES = 2048, 1024  # DynamoDB's limits on a key's values
 
@@ -84,6 +86,7 @@ class UnitOfWork(Protocol):
     def find_reminder(self, reminder_id: str) -> Reminder: ...
     def balances_as_of(self, day: date) -> Totals: ...
     def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None: ...
+    def tax_totals_as_of(self, day: date) -> TaxLines: ...
     def check_unchanged(self, entity: TableModel) -> None: ...
     def create(self, entity: TableModel) -> None: ...
     def save_if_unchanged(self, entity: TableModel) -> None: ...
@@ -416,6 +419,19 @@ class StagedUnitOfWork:
     def _balance_buckets(self, day: date) -> Iterable[Balance]:
         raise NotImplementedError
 
+    def tax_totals_as_of(self, day: date) -> TaxLines:
+        """Every tax code's taxable amount and tax per direction at the end of `day`, from the tax buckets,
+        keyed like posting's tax lines (`posting.tax_key(code, direction)`)."""
+        totals: TaxLines = {}
+        for bucket in self._tax_buckets(day):
+            key = tax_key(bucket.tax_code_id, bucket.tax_direction)
+            taxable, tax = totals.get(key, (Decimal(0), Decimal(0)))
+            totals[key] = (taxable + (bucket.taxable or 0), tax + (bucket.tax or 0))
+        return totals
+
+    def _tax_buckets(self, day: date) -> Iterable[TaxTotal]:
+        raise NotImplementedError
+
     def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None:
         """The date of the earliest journal entry dated in [from_date, to_date] (either open), or None."""
         raise NotImplementedError
@@ -495,6 +511,9 @@ class DynamoUnitOfWork(StagedUnitOfWork):
 
     def _balance_buckets(self, day: date) -> Iterable[Balance]:
         return ledger.balances_as_of(self.tenant_id, day)  # three queries
+
+    def _tax_buckets(self, day: date) -> Iterable[TaxTotal]:
+        return ledger.tax_totals_as_of(self.tenant_id, day)  # three queries
 
     def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None:
         return ledger.first_entry_date(self.tenant_id, from_date, to_date)  # one query

@@ -20,6 +20,7 @@ from ledgerline.schemas.reports import (
     ProfitAndLoss,
     TaxSummary,
     TrialBalance,
+    VatReturn,
 )
 from ledgerline.services import reports
 
@@ -231,3 +232,30 @@ def tax_summary_as_csv(from_: Annotated[Day, Query(alias="from")], to: Annotated
                        principal: Principal = Depends(READ)) -> Response:
     """The tax summary as a CSV table: one row per tax code."""
     return report_csv(reports.tax_summary.report(principal.tenant_id, from_, to))
+
+
+@router.get(
+    "/vat-return",
+    response_model=VatReturn,
+    operation_id="vat_return",
+    summary="VAT return for a period: output and input tax per code, net payable, the country's form boxes",
+    responses={200: {"content": CSV_EXAMPLE}},
+)
+def vat_return(
+    from_: Annotated[Day, Query(alias="from")],
+    to: Annotated[Day, Query()],
+    format: Format = FORMAT_QUERY,
+    principal: Principal = Depends(READ),
+) -> Any:
+    """Per tax code: output tax and its base (sales, and the self-assessed side of reverse charge) and
+    input tax and its base (purchases) in the period, in the base currency; the net payable (negative:
+    refundable); and the boxes of the tenant's country's standard form (AU BAS G1/1A/1B, CH MWST
+    200…510, DE UStVA 81/86/66/83; none elsewhere). Read from the tax buckets, like the tax summary."""
+    return respond(reports.vat_return.report(principal.tenant_id, from_, to), format)
+
+
+@csv_route("/vat-return", "vat_return_csv", "The VAT return as CSV")
+def vat_return_as_csv(from_: Annotated[Day, Query(alias="from")], to: Annotated[Day, Query()],
+                      principal: Principal = Depends(READ)) -> Response:
+    """The VAT return as a CSV table: one row per tax code, the totals, then the form's boxes."""
+    return report_csv(reports.vat_return.report(principal.tenant_id, from_, to))

@@ -24,12 +24,14 @@ from ledgerline.services.reports import (
     profit_and_loss,
     tax_summary,
     trial_balance,
+    vat_return,
 )
 from ledgerline.services.reports.common import balances, movements
 from ledgerline.services.reports.table import Table, csv_table
 
 # Every report module, so that each one's CSV table is registered once the package is imported
-MODULES = (trial_balance, profit_and_loss, balance_sheet, aged_receivables, general_ledger, tax_summary)
+MODULES = (trial_balance, profit_and_loss, balance_sheet, aged_receivables, general_ledger, tax_summary,
+           vat_return)
 
 __all__ = [
     "MODULES",
@@ -43,4 +45,5 @@ __all__ = [
     "profit_and_loss",
     "tax_summary",
     "trial_balance",
+    "vat_return",
 ]

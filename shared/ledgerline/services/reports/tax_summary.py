@@ -1,5 +1,5 @@
-"""Tax summary: per tax code, the taxable amounts and tax on sales and on purchases in a period, in the
-base currency, read from the tax buckets (purchases stay zero until purchase bills exist)."""
+"""Tax summary: per tax code, the taxable amounts and tax on sales (output tax buckets) and on purchases
+(input tax buckets) in a period, in the base currency, read from the tax buckets."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ledgerline.domain.errors import InvalidRequest
+from ledgerline.domain.posting import INPUT, OUTPUT
 from ledgerline.schemas.reports import TaxSummary, TaxSummaryRow
 from ledgerline.services.reports.common import ZERO, money, total
 from ledgerline.services.reports.table import Table, csv_table
@@ -28,31 +29,48 @@ class TaxCodeInfo:
     code: str
     name: str
     rate: Decimal
+    category: str | None = None  # EN 16931 VAT category (the VAT return's reverse charge), when the code has one
 
 
 def report(tenant_id: str, start: date, end: date) -> TaxSummary:
     if end < start:
         raise InvalidRequest("'to' must not be before 'from'", param="to")
     tenant = load_tenant(tenant_id)
-    totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    sales, purchases = moved_tax(tenant_id, start, end)
+    codes = {code.id: TaxCodeInfo(code.code, code.name, code.rate) for code in all_tax_codes(tenant_id)}
+    return build(start, end, tenant.base_currency, codes, sales, purchases)
+
+
+def moved_tax(tenant_id: str, start: date, end: date) -> tuple[TaxTotals, TaxTotals]:
+    """What each tax code moved between `start` and `end` (both included), output and input apart: the
+    buckets at the end minus those the day before the start (six queries)."""
+    totals: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for sign, day in ((-1, start - timedelta(days=1)), (1, end)):
         for bucket in tax_totals_as_of(tenant_id, day):
-            totals[bucket.tax_code_id][0] += sign * (bucket.taxable or ZERO)
-            totals[bucket.tax_code_id][1] += sign * (bucket.tax or ZERO)
-    codes = {code.id: TaxCodeInfo(code.code, code.name, code.rate) for code in _all_tax_codes(tenant_id)}
-    moved = {code_id: (taxable, tax) for code_id, (taxable, tax) in totals.items()}
-    return build(start, end, tenant.base_currency, codes, moved)
+            slot = totals[(bucket.tax_code_id, bucket.tax_direction)]
+            slot[0] += sign * (bucket.taxable or ZERO)
+            slot[1] += sign * (bucket.tax or ZERO)
+    by_direction: dict[str, TaxTotals] = {OUTPUT: {}, INPUT: {}}
+    for (code_id, direction), (taxable, tax) in totals.items():
+        by_direction[direction][code_id] = (taxable, tax)
+    return by_direction[OUTPUT], by_direction[INPUT]
 
 
-def build(start: date, end: date, currency: str, codes: Mapping[str, TaxCodeInfo], moved: TaxTotals) -> TaxSummary:
-    """`moved`: the taxable amount and tax each tax code moved in the period (codes unknown are left out)."""
-    zero = money(currency, ZERO)
+def build(start: date, end: date, currency: str, codes: Mapping[str, TaxCodeInfo], moved: TaxTotals,
+          purchases: TaxTotals | None = None) -> TaxSummary:
+    """`moved`: the taxable amount and output tax each tax code moved in the period (sales), `purchases`
+    the same of input tax (codes unknown are left out)."""
+    purchases = purchases or {}
+    nothing = (ZERO, ZERO)
     rows = sorted(
         (
             TaxSummaryRow(tax_code_id=code_id, code=codes[code_id].code, name=codes[code_id].name,
-                          rate=codes[code_id].rate, sales_taxable=money(currency, taxable),
-                          sales_tax=money(currency, tax), purchases_taxable=zero, purchases_tax=zero)
-            for code_id, (taxable, tax) in moved.items()
+                          rate=codes[code_id].rate,
+                          sales_taxable=money(currency, moved.get(code_id, nothing)[0]),
+                          sales_tax=money(currency, moved.get(code_id, nothing)[1]),
+                          purchases_taxable=money(currency, purchases.get(code_id, nothing)[0]),
+                          purchases_tax=money(currency, purchases.get(code_id, nothing)[1]))
+            for code_id in {**moved, **purchases}
             if code_id in codes
         ),
         key=lambda row: row.code,
@@ -64,11 +82,11 @@ def build(start: date, end: date, currency: str, codes: Mapping[str, TaxCodeInfo
         "currency": currency,
         "tax_codes": rows,
         "total_sales_tax": total(currency, (r.sales_tax for r in rows)),
-        "total_purchases_tax": zero,
+        "total_purchases_tax": total(currency, (r.purchases_tax for r in rows)),
     })
 
 
-def _all_tax_codes(tenant_id: str) -> list[TaxCode]:
+def all_tax_codes(tenant_id: str) -> list[TaxCode]:
     codes: list[TaxCode] = []
     for archived in (False, True):
         start_key = None
