@@ -18,7 +18,7 @@ from ledgerline.schemas.common import Input, Name, Output, moment_read
 
 class ApiKeyCreate(Input):
     name: Name
-    scopes: list[str] = Field(min_length=1, max_length=40, description="e.g. ['invoices:read', 'invoices:write']")
+    scopes: list[str] = Field(min_length=1, max_length=100, description="e.g. ['invoices:read', 'invoices:write']")
     expires_at: datetime | None = Field(None, description="ISO 8601; the key stops working at this moment")
 
     @field_validator("expires_at")
