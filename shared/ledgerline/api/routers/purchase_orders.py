@@ -24,7 +24,7 @@ from ledgerline.schemas.purchase_orders import (
 )
 from ledgerline.services import purchase_orders
 
-router = APIRouter(prefix="/v1/purchase-orders", tags=["purchase-orders"])
+router = APIRouter(prefix="/v1/purchase-orders", tags=["purchase orders"])
 PURCHASE_ORDER_ID = Path(description="The purchase order's id")
 READ, WRITE = require("purchase-orders:read"), require("purchase-orders:write")
 
