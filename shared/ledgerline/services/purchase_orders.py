@@ -227,11 +227,13 @@ def _stage_sent(uow: UnitOfWork, order: PurchaseOrder) -> None:
     uow.record_event(sent.event, order, PurchaseOrderOut)
 
 
-def _prepare(order_id: str) -> Any:
+def _prepare(order_id: str, *, with_supplier: bool = False) -> Any:
+    """Read the order with the tenant and this year's number series; `with_supplier`: then its supplier (whose
+    id the order holds), whom an email goes to."""
     def prepare(uow: UnitOfWork) -> None:
         uow.prefetch([(PurchaseOrder, order_id)], series=[(PURCHASE_ORDER_SERIES.key, today().year)])
         order = uow.find(PurchaseOrder, order_id)
-        if order is not None:
+        if with_supplier and order is not None:
             uow.prefetch([(Party, order.supplier_id)])
 
     return prepare
@@ -266,7 +268,8 @@ def send(tenant_id: str, order_id: str, request: dict[str, Any], idempotency_key
         return email
 
     return once(tenant_id, idempotency_key, "send_purchase_order", {"id": order_id, **request},
-                lambda: emails.represent(retrying_unit(tenant_id, attempt, prepare=_prepare(order_id))),
+                lambda: emails.represent(retrying_unit(tenant_id, attempt,
+                                                       prepare=_prepare(order_id, with_supplier=True))),
                 in_unit=True)
 
 

@@ -202,3 +202,25 @@ def test_stage_bill_takes_the_received_quantities_and_a_give_back_returns_them(b
     assert [line["quantity"] for line in lines] == [D(10), D(2)]
     assert stored(books, order["id"]).status == "billed"
     assert books.table.event_types(books.tenant_id).count("purchase_order.billed") == 2
+
+
+def test_a_sent_order_has_a_pdf_addressed_to_the_supplier_and_a_draft_has_none(books):
+    from ledgerline.pdf import views
+    from ledgerline.services import pdfs
+
+    created = draft(books, reference="Quote 88-120")
+    with pytest.raises(InvalidState) as raised:
+        pdfs.purchase_order_pdf(books.tenant_id, created["id"])
+    assert raised.value.code == "document_not_posted"
+    order = purchase_orders.issue(books.tenant_id, created["id"])
+    file = pdfs.purchase_order_pdf(books.tenant_id, created["id"])
+    assert (file.document_type, file.filename) == ("purchase_order", f"{order['number']}.pdf")
+    assert pdfs.purchase_order_pdf(books.tenant_id, created["id"]).sha256 == file.sha256  # recorded once
+    tenant = open_unit(books.tenant_id).tenant()
+    document = views.purchase_order_document(tenant, stored(books, created["id"]), None)
+    facts = dict(document.facts)
+    assert (document.title, document.recipient.name, facts["Your reference"]) == (
+        "Purchase order", "Paper Supplies", "Quote 88-120")
+    assert facts["Expected by"] == (TODAY + timedelta(days=10)).isoformat()
+    assert [row[1:3] for row in document.rows] == [("Paper", "10"), ("Toner", "2")]
+    assert document.amount_due == ("Order total", "AUD 495.00")
