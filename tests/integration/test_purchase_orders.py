@@ -188,3 +188,15 @@ def test_round_trips_of_create_send_and_receive(books, calls, monkeypatch):  # n
                        {}, 202, expected=["BatchGetItem", "GetItem", "TransactWriteItems"])
     assert_round_trips(books, calls, monkeypatch, purchase_orders, "receive",
                        f"/v1/purchase-orders/{draft['id']}/receive", {"lines": [{"line": 1, "quantity": "2"}]}, 200)
+
+
+def test_webhooks_subscribe_to_purchase_order_events_and_events_carry_the_order(books):
+    hook = books.post("/v1/webhooks", {"url": "http://127.0.0.1:9/hook",
+                                       "events": ["purchase_order.sent", "purchase_order.received"]})
+    assert sorted(hook["events"]) == ["purchase_order.received", "purchase_order.sent"]
+    books.call("POST", "/v1/webhooks", {"url": "http://127.0.0.1:9/hook", "events": ["purchase_order.lost"]},
+               expect=422)
+    order = _sent(books)
+    [event] = books.get(f"/v1/events?type=purchase_order.sent&object_id={order['id']}")["data"]
+    assert (event["data"]["object"], event["data"]["number"], event["data"]["status"]) == (
+        "purchase_order", order["number"], "sent")
