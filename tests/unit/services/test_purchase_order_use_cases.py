@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.documents.purchase_order import BillBasis
-from ledgerline.domain.errors import ValidationFailed
+from ledgerline.domain.errors import LedgerlineError, ValidationFailed
 from ledgerline.pdf import blobs
 from ledgerline.pdf.blobs import MemoryBlobStore
 from ledgerline.services import emails, purchase_order_state, purchase_orders
@@ -19,6 +21,7 @@ from ledgerline.store.parties import Party
 from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.unit_of_work import open_unit
 
+from .conftest import fresh_books
 from .test_email_use_cases import FakeTransport
 
 TODAY = date.today()
@@ -224,3 +227,49 @@ def test_a_sent_order_has_a_pdf_addressed_to_the_supplier_and_a_draft_has_none(b
     assert facts["Expected by"] == (TODAY + timedelta(days=10)).isoformat()
     assert [row[1:3] for row in document.rows] == [("Paper", "10"), ("Toner", "2")]
     assert document.amount_due == ("Order total", "AUD 495.00")
+
+
+# Any sequence of receipts (some of a line, or all outstanding), bills (by received or ordered, staged as the
+# bills' use case will) and bills given back: each line's received and billed quantities are the sums of what
+# was accepted, never above what was ordered.
+STEPS = st.lists(st.tuples(st.sampled_from(["receive", "receive_all", "bill", "bill_ordered", "give_back"]),
+                           st.integers(0, 9), st.decimals(min_value=D("0.5"), max_value=D(12), places=1)),
+                 max_size=12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(steps=STEPS)
+def test_no_sequence_of_use_cases_receives_or_bills_a_quantity_twice(steps):
+    with fresh_books() as books:
+        tenant = books.tenant_id
+        order = sent(books)
+        received = [D(0), D(0)]
+        bills: list[tuple[str, tuple[D, ...]]] = []
+        for number, (name, pick, quantity) in enumerate(steps):
+            try:
+                if name == "receive":
+                    line = pick % 2
+                    purchase_orders.receive(tenant, order["id"], {"lines": [{"line": line + 1, "quantity": quantity}]})
+                    received[line] += quantity
+                elif name == "receive_all":
+                    before = stored(books, order["id"])
+                    purchase_orders.receive(tenant, order["id"], {})
+                    received = [line.quantity for line in before.lines]
+                elif name in ("bill", "bill_ordered"):
+                    basis = BillBasis.ORDERED if name == "bill_ordered" else BillBasis.RECEIVED
+                    uow = open_unit(tenant)
+                    _, _, taken = purchase_orders.stage_bill(uow, order["id"], f"bill_{number}", basis)
+                    uow.commit()
+                    bills.append((f"bill_{number}", taken))
+                elif name == "give_back" and bills:
+                    bill_id, taken = bills.pop(pick % len(bills))
+                    uow = open_unit(tenant)
+                    purchase_order_state.stage_give_back(uow, order["id"], bill_id, taken)
+                    uow.commit()
+            except LedgerlineError:
+                pass
+        after = stored(books, order["id"])
+        for index, line in enumerate(after.lines):
+            assert line.received_quantity == received[index] <= line.quantity
+            assert line.billed_quantity == sum((taken[index] for _, taken in bills), D(0)) <= line.quantity
+        assert after.bill_ids == [bill_id for bill_id, _ in bills]
