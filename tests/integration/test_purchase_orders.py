@@ -200,3 +200,17 @@ def test_webhooks_subscribe_to_purchase_order_events_and_events_carry_the_order(
     [event] = books.get(f"/v1/events?type=purchase_order.sent&object_id={order['id']}")["data"]
     assert (event["data"]["object"], event["data"]["number"], event["data"]["status"]) == (
         "purchase_order", order["number"], "sent")
+
+
+def test_the_tenants_purchase_order_template_fills_subject_and_body(books, sink):  # noqa: F811
+    books.call("PATCH", "/v1/tenant", {"email_templates": {"purchase_order": {
+        "subject": "Order {number}", "body": "Hello {customer_name}, please deliver by {due_date}."}}}, expect=200)
+    draft = _draft(books, expected_date="2099-03-01")
+    queued = books.post(f"/v1/purchase-orders/{draft['id']}/send", {"attach_pdf": False}, expect=202)
+    number = books.get(f"/v1/purchase-orders/{draft['id']}")["number"]
+    assert queued["subject"] == f"Order {number}"
+    deliver(books, queued["id"])
+    [message] = kept(sink)
+    body = message.get_body(preferencelist=("plain",)).get_content().strip()
+    assert body == "Hello Paper Supplies, please deliver by 2099-03-01."
+    assert list(message.iter_attachments()) == []
