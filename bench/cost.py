@@ -25,7 +25,9 @@ from ledgerline.services import (
     deliveries,
     invoices,
     journal_entries,
+    master_data,
     orders,
+    purchase_orders,
     quotes,
     receipts,
     recurring_invoices,
@@ -35,6 +37,7 @@ from ledgerline.services import (
     vat_periods,
 )
 from ledgerline.store.documents import list_invoices
+from ledgerline.store.parties import Party
 
 # Rounds of keyed reads that cannot be batched into one, because a key is only known after a read. Every
 # money-moving request is measured with an Idempotency-Key (issue 13): its record is read in the first round
@@ -77,6 +80,11 @@ READ_ROUNDS = {
     "close VAT period (settlement entry)": (2, "the tenant and the period are named by the request; the tax codes "
                                                "only by the tax buckets, which are queries"),
 }
+# Purchase orders (issue 15)
+READ_ROUNDS["create purchase order"] = (1, "tenant, supplier, accounts and tax codes are named by the request")
+READ_ROUNDS["send purchase order (numbered, emailed)"] = (2, "the tenant, the order and this year's series; the "
+                                                             "supplier the email goes to only by the order")
+READ_ROUNDS["receive purchase order (part)"] = (1, "the order is named by the request")
 
 
 def kind_of(key: str) -> str:
@@ -85,7 +93,8 @@ def kind_of(key: str) -> str:
                          ("#LEDGER#", "ledger line"), ("#IDEMPOTENCY", "idempotency record"),
                          ("#INV#", "invoice"), ("#JE#", "journal entry"), ("#RCT#", "receipt"),
                          ("#CN#", "credit note"), ("#QUO#", "quote"), ("#SO#", "order"), ("#DN#", "delivery note"),
-                         ("#VATP#", "VAT period")):
+                         ("#VATP#", "VAT period"),
+                         ("#PO#", "purchase order"), ("#EMAIL#", "email")):
         if marker in pk:
             return kind
     return "number series" if sk.startswith("SEQ#") else sk.split("#", 1)[0].lower()
@@ -251,6 +260,17 @@ def measure(ledger: Ledger) -> dict[str, Any]:
          "account_id": ledger.accounts["4000"], "tax_code_id": ledger.gst}]})
     run("issue quote", lambda: quotes.issue(ledger.tenant, quote["id"], key()))
     run("convert quote to invoice", lambda: quotes.convert(ledger.tenant, quote["id"], "invoice", key()))
+    # Purchasing (issue 15): a purchase order created, sent by email (numbered), received in part
+    supplier = master_data.create(Party, ledger.tenant, {"name": "Paper Supplies", "kind": "supplier",
+                                                         "email": "orders@paper.example"}).id
+    purchase = run("create purchase order", lambda: purchase_orders.create_draft(ledger.tenant, {
+        "supplier_id": supplier, "lines": [
+            {"description": "Paper", "quantity": Decimal(20), "unit_price": Decimal("24.50"),
+             "account_id": ledger.accounts["6000"], "tax_code_id": ledger.gst}]}, key()))
+    run("send purchase order (numbered, emailed)",
+        lambda: purchase_orders.send(ledger.tenant, purchase["id"], {}, key()))
+    run("receive purchase order (part)", lambda: purchase_orders.receive(ledger.tenant, purchase["id"], {
+        "lines": [{"line": 1, "quantity": Decimal(12)}]}, key()))
     with metered() as whole:
         parts = []
         for step in ("create draft", "post invoice", "receipt (pays one invoice)"):

@@ -194,6 +194,15 @@ def _files(t: TenantObjects) -> list[str]:
         {"account_id": t.accounts["1010"], "debit": "5.00"}, {"account_id": t.accounts["1000"], "credit": "5.00"}]})
     return [made]
 
+def _purchase_orders(t: TenantObjects) -> list[str]:
+    supplier = t.post("/v1/parties", {"name": f"Secret Customer of {t.label}", "kind": "supplier",
+                                      "email": f"sales-{t.label}@example.com"})
+    body = {"supplier_id": supplier["id"], "lines": [{"description": "Paper", "quantity": "4", "unit_price": "25.00",
+                                                      "account_id": t.accounts["6000"],
+                                                      "tax_code_id": t.tax_codes["GST10"]}]}
+    draft, sent = t.post("/v1/purchase-orders", body), t.post("/v1/purchase-orders", body)
+    return [draft["id"], t.post(f"/v1/purchase-orders/{sent['id']}/issue")["id"]]
+
 
 def _events(t: TenantObjects) -> list[str]:
     t.ids_for("/v1/invoices")
@@ -220,6 +229,7 @@ KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "quote": _quotes,
     "order": _orders,
     "delivery": _deliveries,
+    "purchase_order": _purchase_orders,
 }
 if missing := {kind.name for kind in KINDS} - set(KIND_FACTORIES):
     raise RuntimeError(f"no break-it factory for the document kinds {sorted(missing)}: add them to KIND_FACTORIES")

@@ -49,6 +49,12 @@ def _credit_receipt(b: TenantObjects) -> str:
                                    "account_id": b.accounts["1010"]})["id"]
 
 
+def _purchase_order_body(b: TenantObjects) -> dict[str, Any]:
+    supplier = b.post("/v1/parties", {"name": "Supplier", "kind": "supplier"})["id"]
+    return {"supplier_id": supplier, "lines": [{"description": "Paper", "unit_price": "10.00",
+                                                "tax_code_id": b.tax_codes["GST10"], "account_id": b.accounts["6000"]}]}
+
+
 # (method, path) → B's object for the path parameter (or None) and a body valid for B
 BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[str, Any]]]] = {
     ("POST", "/v1/items"): lambda b: (None, {"code": f"B{next(_serial)}", "name": "x", "unit_price": "1.00",
@@ -89,6 +95,9 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/bulk/receipts"): lambda b: (None, {"items": [{"data": _receipt_body(b)}]}),
     ("POST", "/v1/bulk/journal-entries"): lambda b: (None, {"items": [{"data": _journal_body(b)}]}),
     ("POST", "/v1/bulk/quotes"): lambda b: (None, {"items": [{"data": _invoice_body(b)}]}),
+    ("POST", "/v1/purchase-orders"): lambda b: (None, _purchase_order_body(b)),
+    ("PATCH", "/v1/purchase-orders/{id}"): lambda b: (b.post("/v1/purchase-orders", _purchase_order_body(b))["id"],
+                                                      _purchase_order_body(b)),
 }
 
 

@@ -113,7 +113,7 @@ def test_the_pdf_renderer_dispatches_from_the_registry():
     assert pdf_events() == {
         EventType.INVOICE_POSTED: "invoice", EventType.CREDIT_NOTE_POSTED: "credit_note",
         EventType.REMINDER_CREATED: "reminder", EventType.QUOTE_ISSUED: "quote",
-        EventType.DELIVERY_ISSUED: "delivery",
+        EventType.DELIVERY_ISSUED: "delivery", EventType.PURCHASE_ORDER_SENT: "purchase_order",
     }
 
 

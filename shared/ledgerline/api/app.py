@@ -57,6 +57,8 @@ TAGS = [
     {"name": "journal entries", "description": "Manual entries, balanced or refused, and reversals"},
     {"name": "orders", "description": "Sales orders: confirmation, deliveries and invoices per line quantity"},
     {"name": "deliveries", "description": "Delivery notes: issued, delivered, PDFs without prices"},
+    {"name": "purchase orders", "description": "Orders to suppliers: sent by email with a PDF, goods received per "
+                                               "line quantity"},
     {"name": "reports", "description": "Trial balance, profit and loss, balance sheet, aged receivables, general "
                                        "ledger and tax summary, as JSON or CSV"},
     {"name": "periods", "description": "Closing a fiscal year"},

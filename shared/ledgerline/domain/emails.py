@@ -47,6 +47,11 @@ MAIL_KINDS: dict[str, MailKind] = {
                  "Please pay by {due_date}; the reminder is attached." + _SIGN_OFF),
     )
 }
+# Purchase orders (issue 15): {customer_name} is the supplier's name, {due_date} the expected delivery date.
+MAIL_KINDS["purchase_order"] = MailKind(
+    "purchase_order", "Purchase order {number} from {company_name}",
+    "Dear {customer_name}\n\nPlease find attached our purchase order {number} for {currency} {total}; we expect "
+    "delivery by {due_date}." + _SIGN_OFF)
 
 
 class EmailStatus(StrEnum):

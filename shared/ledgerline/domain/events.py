@@ -62,6 +62,13 @@ class EventType(StrEnum):
     DELIVERY_CREATED = "delivery.created"
     DELIVERY_ISSUED = "delivery.issued"
     DELIVERY_DELIVERED = "delivery.delivered"
+    PURCHASE_ORDER_CREATED = "purchase_order.created"
+    PURCHASE_ORDER_UPDATED = "purchase_order.updated"
+    PURCHASE_ORDER_DELETED = "purchase_order.deleted"
+    PURCHASE_ORDER_SENT = "purchase_order.sent"
+    PURCHASE_ORDER_RECEIVED = "purchase_order.received"
+    PURCHASE_ORDER_BILLED = "purchase_order.billed"
+    PURCHASE_ORDER_CANCELLED = "purchase_order.cancelled"
     # Files, periods, webhooks
     DOCUMENT_RENDERED = "document.rendered"
     PERIOD_CLOSED = "period.closed"

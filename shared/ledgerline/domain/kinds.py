@@ -73,6 +73,7 @@ CREDIT_NOTE_SERIES = NumberSeries("credit_note", "CN", "CN-{YYYY}-{SEQ:4}")
 QUOTE_SERIES = NumberSeries("quote", "QUO", "QUO-{YYYY}-{SEQ:4}")
 ORDER_SERIES = NumberSeries("order", "SO", "SO-{YYYY}-{SEQ:4}")
 DELIVERY_SERIES = NumberSeries("delivery", "DN", "DN-{YYYY}-{SEQ:4}")
+PURCHASE_ORDER_SERIES = NumberSeries("purchase_order", "PO", "PO-{YYYY}-{SEQ:4}")
 
 INVOICE = DocumentKind(
     name="invoice", id_prefix="inv", key_prefix="INV", scope_resource="invoices", event_prefix="invoice",
@@ -130,9 +131,18 @@ DELIVERY = DocumentKind(
     series=DELIVERY_SERIES, has_pdf=True, pdf_on="issued",
 )
 
+PURCHASE_ORDER = DocumentKind(
+    # Purchase orders (issue 15): no ledger effect; numbered when sent; goods received and bills made from them.
+    name="purchase_order", id_prefix="po", key_prefix="PO", scope_resource="purchase-orders",
+    event_prefix="purchase_order", path="/v1/purchase-orders", router="purchase_orders",
+    party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES, series=PURCHASE_ORDER_SERIES, has_pdf=True,
+    pdf_on="sent", convertible_to=("bill",),
+)
+
 # In the order the local server includes their routers.
 KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE,
                                    QUOTE, ORDER, DELIVERY)
+KINDS += (PURCHASE_ORDER,)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

@@ -355,3 +355,37 @@ def delivery_document(tenant: Tenant, delivery: Delivery, customer: Party | None
         notes=delivery.notes,
         subject=f"Delivery note {delivery.number} to {delivery.customer_name}",
     )
+
+
+def purchase_order_document(tenant: Tenant, order: Any, supplier: Party | None) -> PdfDocument:
+    """A sent purchase order (issue 15): what is ordered from the supplier, at what price, and by when."""
+    rules = country_rules.rules_for(tenant.country)
+    currency, number = order.currency, order.number or ""
+    facts = [("Purchase order", number), ("Date", day(order.order_date))]
+    if order.expected_date:
+        facts.append(("Expected by", day(order.expected_date)))
+    if order.reference:
+        facts.append(("Your reference", order.reference))
+    facts.append(("Currency", currency))
+    totals = [("Subtotal", money(order.subtotal, currency)), (rules.tax_label, money(order.tax_total, currency))]
+    if order.rounding_adjustment:
+        totals.append(("Rounding", money(order.rounding_adjustment, currency)))
+    return PdfDocument(
+        title="Purchase order",
+        number=number,
+        issuer=issuer(tenant, supplier),
+        recipient_label="Order from",
+        recipient=recipient(order.supplier_name, supplier, tenant),
+        facts=tuple(facts),
+        columns=line_columns(rules.tax_label),
+        rows=_lines(order),
+        tax_rows=_taxes(order),
+        tax_label=rules.tax_label,
+        totals=tuple(totals),
+        amount_due=("Order total", f"{currency} {money(order.total, currency)}"),
+        notes=order.notes,
+        payment_heading="Delivery",
+        payment=(f"Please deliver by {day(order.expected_date)} and quote {number} on your delivery note and "
+                 "invoice." if order.expected_date else f"Please quote {number} on your delivery note and invoice.",),
+        subject=f"Purchase order {number} to {order.supplier_name}",
+    )

@@ -20,6 +20,7 @@ from ledgerline.schemas.files import DocumentFileOut, FileOut
 from ledgerline.schemas.items import ItemOut
 from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
 from ledgerline.schemas.parties import PartyOut
+from ledgerline.schemas.purchase_orders import PurchaseOrderOut
 from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
 from ledgerline.schemas.refunds import RefundOut
@@ -63,6 +64,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "email": EmailOut,
     "file": FileOut,
     "vat_period": VatPeriodOut,
+    "purchase_order": PurchaseOrderOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

@@ -24,8 +24,10 @@ from typing import Any
 from ledgerline.clock import utc_now
 from ledgerline.domain import emails as rules
 from ledgerline.domain.documents import invoice as invoice_rules
+from ledgerline.domain.documents import purchase_order as purchase_order_rules
 from ledgerline.domain.documents import reminder as reminder_rules
 from ledgerline.domain.documents.base import InvalidState
+from ledgerline.domain.documents.purchase_order import PurchaseOrderStatus
 from ledgerline.domain.documents.quote import QuoteStatus
 from ledgerline.domain.emails import EmailStatus
 from ledgerline.domain.events import EventType
@@ -39,12 +41,14 @@ from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.reminders import ReminderOut
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import state_of
+from ledgerline.services.purchase_order_state import state_of as purchase_order_state
 from ledgerline.services.retry import retrying
 from ledgerline.settings import get_settings
 from ledgerline.store import emails as email_store
 from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.emails import Email
 from ledgerline.store.parties import Party
+from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.quotes import Quote
 from ledgerline.store.records import Page
 from ledgerline.store.reminders import Reminder
@@ -153,6 +157,21 @@ SOURCES: dict[str, Source] = {
 }
 
 
+def _check_purchase_order(order: PurchaseOrder) -> None:
+    if order.number is None or order.status == PurchaseOrderStatus.DRAFT:
+        raise InvalidState("A draft purchase order is sent (and numbered) by POST …/send", param="status")
+    purchase_order_rules.check_can_email(purchase_order_state(order))
+
+
+# Purchase orders (issue 15): `services/purchase_orders.send` stages the email with the order's own change
+# (draft → sent) through `stage_queued`; the email's delivery changes nothing more on the order.
+SOURCES["purchase_order"] = Source(
+    "purchase_order", lambda uow, i: uow.load(PurchaseOrder, i), _check_purchase_order,
+    lambda d: {"number": d.number or "", "total": _money(d.total, d.currency), "currency": d.currency,
+               "due_date": _day(d.expected_date), "date": _day(d.order_date), "customer_name": d.supplier_name},
+    lambda d: d.supplier_id, _pdf("purchase_order_pdf"), lambda uow, d: None)
+
+
 def represent(email: Email) -> dict[str, Any]:
     return EmailOut.model_validate(email).model_dump(mode="json")
 
@@ -190,6 +209,17 @@ def _queue(tenant_id: str, kind: str, document_id: str, request: dict[str, Any])
     uow = open_unit(tenant_id)
     document = source.load(uow, document_id)
     source.check(document)
+    email = stage_queued(uow, kind, document, request)
+    uow.respond(EmailOut, email)
+    uow.commit()
+    return represent(email)
+
+
+def stage_queued(uow: UnitOfWork, kind: str, document: Any, request: dict[str, Any]) -> Email:
+    """The email of `document` (already checked), `queued`, and its `email.queued` event, staged on the caller's
+    unit: a use case that changes the document as it emails it (a purchase order sent) commits both at once."""
+    source = SOURCES[kind]
+    tenant_id = uow.tenant_id
     tenant = uow.tenant()
     party_id = source.party_id(document)
     party = uow.find(Party, party_id) if party_id else None
@@ -211,9 +241,7 @@ def _queue(tenant_id: str, kind: str, document_id: str, request: dict[str, Any])
     )
     uow.create(email)
     uow.record_event(EventType.EMAIL_QUEUED, email, EmailOut)
-    uow.respond(EmailOut, email)
-    uow.commit()
-    return represent(email)
+    return email
 
 
 # ------------------------------------------------------------------------------------- delivery

@@ -32,6 +32,7 @@ from ledgerline.settings import get_settings
 from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.files import DocumentFile
 from ledgerline.store.parties import Party
+from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.quotes import Quote
 from ledgerline.store.records import TenantRecord
 from ledgerline.store.sales import Delivery
@@ -104,6 +105,18 @@ def delivery_pdf(tenant_id: str, delivery_id: str, *, in_process: bool = False) 
                            param="status", code="document_not_posted")
     return _ensure(uow, delivery, "delivery", delivery.number, delivery.customer_id,
                    lambda tenant, party: views.delivery_document(tenant, delivery, party), in_process)
+
+
+def purchase_order_pdf(tenant_id: str, order_id: str, *, in_process: bool = False) -> DocumentFile:
+    """A sent purchase order's PDF (issue 15); a draft has none (409)."""
+    uow = open_unit(tenant_id)
+    uow.prefetch([(PurchaseOrder, order_id)])
+    order = uow.load(PurchaseOrder, order_id)
+    if order.status == "draft" or order.number is None:
+        raise InvalidState("A draft purchase order has no PDF: send it first (drafts can still change)",
+                           param="status", code="document_not_posted")
+    return _ensure(uow, order, "purchase_order", order.number, order.supplier_id,
+                   lambda tenant, party: views.purchase_order_document(tenant, order, party), in_process)
 
 
 def download(file: DocumentFile) -> Download:
