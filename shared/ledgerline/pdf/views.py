@@ -248,7 +248,8 @@ def credit_note_document(tenant: Tenant, note: CreditNote, customer: Party | Non
 
 
 def quote_document(tenant: Tenant, quote: Quote, customer: Party | None) -> PdfDocument:
-    """An issued quote (issue 14): the offer, its lines and totals, and how long it holds."""
+    """An issued quote (issue 14): the offer, its positions (every type, as an invoice's) and totals, and how
+    long it holds."""
     rules = country_rules.rules_for(tenant.country)
     currency, number = quote.currency, quote.number or ""
     facts = [("Quote number", number), ("Date", day(quote.issue_date)), ("Valid until", day(quote.valid_until))]
@@ -263,7 +264,8 @@ def quote_document(tenant: Tenant, quote: Quote, customer: Party | None) -> PdfD
         recipient=recipient(quote.customer_name, customer, tenant),
         facts=tuple(facts),
         columns=line_columns(rules.tax_label),
-        rows=_lines(quote),
+        rows=_position_rows(quote)[0],
+        row_styles=_position_rows(quote)[1],
         tax_rows=_taxes(quote),
         tax_label=rules.tax_label,
         totals=_totals(quote, rules.tax_label),

@@ -21,7 +21,7 @@ from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.services import invoices, orders
 from ledgerline.services.document_rules import conversion, customer, invalid
 from ledgerline.services.idempotency import once
-from ledgerline.services.pricing import price_lines, referenced
+from ledgerline.services.pricing import price_fields, referenced_positions, requested_positions
 from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store import quotes as quote_store
 from ledgerline.store.documents import DocumentRef
@@ -63,27 +63,28 @@ def list_quotes(tenant_id: str, *, statuses: Iterable[str] | None, customer_id: 
 
 
 # ------------------------------------------------------------------------------------- lines
-# Every place a quote's lines are read or written: the invoices' line schema today; rich positions
-# (issue 14, part P) replace these three functions.
+# Every place a quote's lines or positions are read or written: the invoices' lines or rich positions (with
+# allowances and charges), priced as invoices are (services/pricing.price_fields).
 
 
 def _prefetched_lines(fields: dict[str, Any]) -> list[tuple[Any, str]]:
-    return referenced(fields.get("lines") or [])
+    return referenced_positions(fields)
 
 
-def _line_fields(quote: Quote) -> list[dict[str, Any]]:
-    """The quote's lines as a request names them (a PATCH's current lines, an invoice made from the quote)."""
-    return [{"item_id": line.item_id, "description": line.description, "quantity": line.quantity,
-             "unit_price": line.unit_price, "account_id": line.account_id, "tax_code_id": line.tax_code_id}
-            for line in quote.lines]
+def _line_fields(quote: Quote) -> dict[str, Any]:
+    """The quote's lines or positions, allowances and charges as a request names them (a PATCH's current
+    ones, a document made from the quote, a copy)."""
+    return requested_positions(quote)
 
 
-def _price(uow: UnitOfWork, quote: Quote, tenant: Tenant, lines: list[dict[str, Any]]) -> None:
-    """Price the lines and set the totals (domain/positions.py through services/pricing, as invoices do)."""
-    priced = price_lines(tenant, lines, currency=quote.currency, prices_include_tax=quote.prices_include_tax,
-                         default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+def _price(uow: UnitOfWork, quote: Quote, tenant: Tenant, fields: dict[str, Any]) -> None:
+    """Price the lines or positions and set the totals (domain/positions.py through services/pricing, as
+    invoices do)."""
+    priced = price_fields(tenant, fields, currency=quote.currency, prices_include_tax=quote.prices_include_tax,
+                          find=uow.find)
     totals = priced.totals
     quote.lines, quote.tax_breakdown = priced.lines, priced.tax_breakdown
+    quote.positions, quote.allowances, quote.charges = priced.positions, priced.allowances, priced.charges
     quote.subtotal, quote.tax_total = totals.subtotal, totals.tax_total
     quote.rounding_adjustment, quote.total = totals.rounding_adjustment, totals.total
 
@@ -124,7 +125,7 @@ def update_draft(tenant_id: str, quote_id: str, changes: dict[str, Any], expecte
         "customer_id": quote.customer_id, "issue_date": quote.issue_date, "valid_until": quote.valid_until,
         "currency": quote.currency, "exchange_rate": quote.exchange_rate if quote.exchange_rate != 1 else None,
         "reference": quote.reference, "notes": quote.notes, "prices_include_tax": quote.prices_include_tax,
-        "lines": _line_fields(quote),
+        **_line_fields(quote),
     }
     if ("issue_date" in changes or "validity_days" in changes) and "valid_until" not in changes:
         current.pop("valid_until")  # recomputed from the validity unless given again
@@ -174,7 +175,7 @@ def _fill(uow: UnitOfWork, quote: Quote, tenant: Tenant, fields: dict[str, Any])
     quote.currency, quote.exchange_rate = currency, rate
     quote.reference, quote.notes = fields.get("reference"), fields.get("notes")
     quote.prices_include_tax = tenant.prices_include_tax if include_tax is None else include_tax
-    _price(uow, quote, tenant, fields["lines"])
+    _price(uow, quote, tenant, fields)
 
 
 # ------------------------------------------------------------------------------------- issuing
@@ -257,7 +258,7 @@ def _to_invoice(uow: UnitOfWork, tenant: Tenant, quote: Quote) -> DocumentRef:
     fields = {"customer_id": quote.customer_id, "currency": quote.currency,
               "exchange_rate": quote.exchange_rate if quote.exchange_rate != 1 else None,
               "reference": quote.reference or quote.number, "notes": quote.notes,
-              "prices_include_tax": quote.prices_include_tax, "lines": _line_fields(quote)}
+              "prices_include_tax": quote.prices_include_tax, **_line_fields(quote)}
     made = invoices.stage_draft(uow, tenant, fields, source=DocumentRef(kind=QUOTE.name, id=quote.id))
     return DocumentRef(kind="invoice", id=made.id)
 
@@ -267,7 +268,7 @@ def _to_order(uow: UnitOfWork, tenant: Tenant, quote: Quote) -> DocumentRef:
     fields = {"customer_id": quote.customer_id, "currency": quote.currency,
               "exchange_rate": quote.exchange_rate if quote.exchange_rate != 1 else None,
               "reference": quote.reference or quote.number, "notes": quote.notes,
-              "prices_include_tax": quote.prices_include_tax, "lines": _line_fields(quote)}
+              "prices_include_tax": quote.prices_include_tax, **_line_fields(quote)}
     made = orders.stage_create(uow, tenant, fields, source={"kind": QUOTE.name, "id": quote.id})
     return DocumentRef(kind="order", id=made.id)
 
@@ -292,7 +293,7 @@ def convert(tenant_id: str, quote_id: str, to: str, idempotency_key: str | None 
         quote = uow.load(Quote, quote_id)
         converted = quote_rules.convert(state_of(quote), today())
         # what the new document names, known only from the quote: one more round of reads
-        uow.prefetch([(Party, quote.customer_id), *_prefetched_lines({"lines": _line_fields(quote)})])
+        uow.prefetch([(Party, quote.customer_id), *_prefetched_lines(_line_fields(quote))])
         made = converter(uow, tenant, quote)
         _adopt(quote, converted)
         quote.converted_at = quote.updated_at

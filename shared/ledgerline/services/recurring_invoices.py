@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from ledgerline.clock import today, utc_now
 from ledgerline.domain.documents import recurring_invoice as rules
 from ledgerline.domain.documents.recurring_invoice import Position, RecurringStatus
@@ -23,11 +25,12 @@ from ledgerline.domain.recurrence import Interval, Schedule
 from ledgerline.ids import new_id
 from ledgerline.observability import logger
 from ledgerline.schemas.documents import LineIn
+from ledgerline.schemas.positions import AllowanceChargeIn, PositionIn
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
 from ledgerline.services import invoices
 from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
-from ledgerline.services.pricing import referenced
+from ledgerline.services.pricing import referenced_positions
 from ledgerline.services.retry import retrying
 from ledgerline.store import recurring_invoices as store
 from ledgerline.store.documents import DocumentRef, Invoice
@@ -37,10 +40,12 @@ from ledgerline.store.recurring_invoices import RecurringInvoice, RecurringRun, 
 from ledgerline.store.table import Contention
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
+_POSITION: TypeAdapter[Any] = TypeAdapter(PositionIn)
 KIND = "recurring_invoice"
 MAX_PERIODS_PER_RUN = 366  # a template this far behind catches up the rest on the next run
 TEMPLATE_FIELDS = ("customer_id", "currency", "exchange_rate", "payment_terms_days", "reference", "notes",
-                   "prices_include_tax", "lines", "schedule", "auto_post", "auto_send")
+                   "prices_include_tax", "lines", "positions", "allowances", "charges", "schedule", "auto_post",
+                   "auto_send")
 
 
 def represent(template: RecurringInvoice) -> dict[str, Any]:
@@ -90,8 +95,18 @@ def invoice_fields(fields: dict[str, Any], issue_date: date) -> dict[str, Any]:
         "reference": fields.get("reference"),
         "notes": fields.get("notes"),
         "prices_include_tax": fields.get("prices_include_tax"),
-        "lines": [LineIn.model_validate(line).model_dump() for line in fields["lines"]],
+        **_priced_fields(fields),
     }
+
+
+def _priced_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A template's lines, or positions with allowances and charges, as the invoice schema reads them."""
+    entries = {name: [AllowanceChargeIn.model_validate(entry).model_dump() for entry in fields.get(name) or []]
+               for name in ("allowances", "charges")}
+    if fields.get("positions"):
+        return {"lines": None, **entries,
+                "positions": [_POSITION.validate_python(position).model_dump() for position in fields["positions"]]}
+    return {"lines": [LineIn.model_validate(line).model_dump() for line in fields["lines"]], **entries}
 
 
 def fields_of(template: RecurringInvoice) -> dict[str, Any]:
@@ -100,7 +115,8 @@ def fields_of(template: RecurringInvoice) -> dict[str, Any]:
         "customer_id": template.customer_id, "currency": template.currency, "exchange_rate": template.exchange_rate,
         "payment_terms_days": None if template.payment_terms_days is None else int(template.payment_terms_days),
         "reference": template.reference, "notes": template.notes, "prices_include_tax": template.prices_include_tax,
-        "lines": template.lines, "auto_post": template.auto_post, "auto_send": template.auto_send,
+        "lines": template.lines or None, "positions": template.positions, "allowances": template.allowances,
+        "charges": template.charges, "auto_post": template.auto_post, "auto_send": template.auto_send,
         "schedule": {"interval": schedule.interval, "every": int(schedule.every),
                      "day_of_month": schedule.rule().day_of_month, "start_date": schedule.start_date,
                      "end_date": schedule.end_date, "count": None if schedule.count is None else int(schedule.count)},
@@ -110,7 +126,7 @@ def fields_of(template: RecurringInvoice) -> dict[str, Any]:
 def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str]) -> None:
     customer_id = fields.get("customer_id")
     parties = [(Party, customer_id)] if isinstance(customer_id, str) else []
-    uow.prefetch([*also, *parties, *referenced(fields.get("lines") or [])])
+    uow.prefetch([*also, *parties, *referenced_positions(fields)])
 
 
 def _apply(uow: UnitOfWork, template: RecurringInvoice, fields: dict[str, Any]) -> Schedule:
@@ -129,7 +145,12 @@ def _apply(uow: UnitOfWork, template: RecurringInvoice, fields: dict[str, Any]) 
     template.reference, template.notes = fields.get("reference"), fields.get("notes")
     template.prices_include_tax = fields.get("prices_include_tax")
     template.lines = [LineIn.model_validate(line).model_dump(mode="json", exclude_none=True)
-                      for line in fields["lines"]]
+                      for line in fields.get("lines") or []]
+    template.positions = [_POSITION.validate_python(position).model_dump(mode="json", exclude_none=True)
+                          for position in fields["positions"]] if fields.get("positions") else None
+    for name in ("allowances", "charges"):
+        setattr(template, name, [AllowanceChargeIn.model_validate(entry).model_dump(mode="json", exclude_none=True)
+                                 for entry in fields.get(name) or []] or None)
     template.schedule = ScheduleAttribute.of(schedule)
     template.auto_post, template.auto_send = bool(fields.get("auto_post")), bool(fields.get("auto_send"))
     return schedule
@@ -279,7 +300,7 @@ def _run_next(tenant_id: str, template_id: str, day: date) -> Made | None:
     if template is None or template.status != RecurringStatus.ACTIVE or template.next_run_date is None \
             or template.next_run_date > day:
         return None
-    _prefetch(uow, {"customer_id": template.customer_id, "lines": template.lines})  # one more round for all
+    _prefetch(uow, {"customer_id": template.customer_id, **fields_of(template)})  # one more round for all
     tenant = uow.tenant()
     when, period = template.next_run_date, int(template.period)
     invoice = invoices.draft_of(uow, tenant, invoice_fields(fields_of(template), when),
