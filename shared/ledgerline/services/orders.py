@@ -202,6 +202,17 @@ def update_draft(tenant_id: str, order_id: str, changes: dict[str, Any], expecte
     return order
 
 
+def copy(tenant_id: str, order_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    """A new draft order with the order's positions (or lines) at their ordered quantities, allowances and
+    charges, customer, currency, exchange rate, prices-include-tax, payment terms, reference and notes, dated
+    today and priced again; nothing of it delivered or invoiced. Any order may be copied (a cancelled one too)."""
+    def run() -> dict[str, Any]:
+        source = open_unit(tenant_id).load(Order, order_id)
+        return create_draft(tenant_id, _current_fields(source) | {"order_date": None})
+
+    return once(tenant_id, idempotency_key, "copy_order", {"id": order_id}, run, in_unit=True)
+
+
 def delete_draft(tenant_id: str, order_id: str, expected_version: int | None) -> Order:
     uow = open_unit(tenant_id)
     order = uow.load(Order, order_id)

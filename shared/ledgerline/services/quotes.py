@@ -137,6 +137,22 @@ def update_draft(tenant_id: str, quote_id: str, changes: dict[str, Any], expecte
     return quote
 
 
+def copy(tenant_id: str, quote_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    """A new draft quote with the quote's positions (or lines), allowances and charges, customer, currency,
+    exchange rate, prices-include-tax, reference and notes, dated today and valid as many days as the quote
+    was; priced again. Any quote may be copied (an expired or declined one to offer it again)."""
+    def run() -> dict[str, Any]:
+        source = open_unit(tenant_id).load(Quote, quote_id)
+        return create_draft(tenant_id, {
+            "customer_id": source.customer_id, "currency": source.currency,
+            "exchange_rate": source.exchange_rate if source.exchange_rate != 1 else None,
+            "reference": source.reference, "notes": source.notes, "prices_include_tax": source.prices_include_tax,
+            "validity_days": (source.valid_until - source.issue_date).days, **_line_fields(source),
+        })
+
+    return once(tenant_id, idempotency_key, "copy_quote", {"id": quote_id}, run, in_unit=True)
+
+
 def delete_draft(tenant_id: str, quote_id: str, expected_version: int | None) -> Quote:
     """A draft never issued may be deleted; one that has a number (issued, then reverted) keeps it: 409."""
     uow = open_unit(tenant_id)

@@ -71,6 +71,19 @@ def update(body: OrderUpdate, response: Response, id: str = ORDER_ID,
     return with_etag(response, orders.represent(order))
 
 
+@router.post("/{id}/copy", status_code=201, response_model=OrderOut, operation_id="copy_order",
+             summary="Copy a sales order into a new draft with the same positions",
+             responses={201: {"content": {"application/json": {"example": {
+                 "object": "order", "id": "so_01K2X3Y4Z5A6B7C8D9E0F1G2H9", "number": None, "status": "draft"}}}}})
+def copy(response: Response, id: str = ORDER_ID, idempotency_key: str | None = IdempotencyKeyHeader,
+         principal: Principal = Depends(WRITE)) -> Any:
+    """A new draft with the order's positions (or lines) at their ordered quantities, allowances and charges,
+    customer, currency, exchange rate, payment terms, reference and notes, dated today and priced again;
+    nothing of it delivered or invoiced. Any order may be copied. Writes `order.created`. Send
+    `Idempotency-Key` to make retries safe."""
+    return with_etag(response, orders.copy(principal.tenant_id, id, idempotency_key))
+
+
 @router.delete("/{id}", operation_id="delete_order", summary="Delete a draft order")
 def delete(id: str = ORDER_ID, version: int | None = Depends(expected_version),
            principal: Principal = Depends(WRITE)) -> dict[str, Any]:

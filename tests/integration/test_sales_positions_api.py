@@ -1,0 +1,85 @@
+"""Rich positions on quotes, sales orders and recurring-invoice templates, and copying quotes and orders
+(issue 14, part L), through the API against DynamoDB Local."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from ledgerline.clock import today
+from tests.integration.books import Books
+from tests.unit.services.test_position_use_cases import every_type
+
+TOTALS = ("subtotal", "tax_total", "total")
+
+
+def body(books: Books, customer_id: str) -> dict:
+    fields = every_type(SimpleNamespace(customer_id=customer_id, accounts=books.accounts, tax_codes=books.tax_codes))
+    fields.pop("issue_date")
+    return fields
+
+
+def priced_alike(left: dict, right: dict) -> None:
+    assert (left["positions"], left["allowances"], left["charges"]) == (
+        right["positions"], right["allowances"], right["charges"])
+    assert [tuple(line[k] for k in ("description", "quantity", "net_amount")) for line in left["lines"]] == \
+        [tuple(line[k] for k in ("description", "quantity", "net_amount")) for line in right["lines"]]
+    assert tuple(left[name] for name in TOTALS) == tuple(right[name] for name in TOTALS)
+
+
+def test_a_quote_with_positions_converts_into_an_order_invoiced_with_them_and_paid(books: Books):
+    customer = books.customer()
+    quote = books.post("/v1/quotes", body(books, customer))
+    assert tuple(quote[name] for name in TOTALS) == ("1342.50", "117.58", "1460.08")
+    assert books.get(f"/v1/quotes/{quote['id']}")["positions"] == quote["positions"]
+    books.post(f"/v1/quotes/{quote['id']}/issue", expect=200)
+    converted = books.post(f"/v1/quotes/{quote['id']}/convert", {"to": "order"}, expect=200)
+    order = books.get(f"/v1/orders/{converted['converted_to'][0]['id']}")
+    priced_alike(order, quote)
+    books.post(f"/v1/orders/{order['id']}/confirm", expect=200)
+    books.post(f"/v1/orders/{order['id']}/deliveries", {})
+    invoice = books.post(f"/v1/orders/{order['id']}/invoice", {})
+    priced_alike(invoice, quote)
+    posted = books.post(f"/v1/invoices/{invoice['id']}/post", expect=200)
+    assert posted["total"] == "1460.08"
+
+
+def test_copy_a_quote_and_an_order_once_per_idempotency_key(books: Books):
+    customer = books.customer()
+    for path in ("/v1/quotes", "/v1/orders"):
+        source = books.post(path, body(books, customer))
+        first = books.post(f"{path}/{source['id']}/copy", **{"Idempotency-Key": f"copy{path}"})
+        again = books.post(f"{path}/{source['id']}/copy", **{"Idempotency-Key": f"copy{path}"})
+        assert first["id"] == again["id"] != source["id"]
+        assert (first["status"], first["number"]) == ("draft", None)
+        priced_alike(first, source)
+        books.call("POST", f"{path}/unknown_1/copy", expect=404)
+    created = books.events()
+    assert (created.count("quote.created"), created.count("order.created")) == (2, 2)
+
+
+def test_copy_keeps_the_quotes_validity_days_and_dates_it_today(books: Books):
+    quote = books.post("/v1/quotes", body(books, books.customer()) | {"issue_date": "2026-01-05",
+                                                                      "valid_until": "2026-01-19"})
+    copied = books.post(f"/v1/quotes/{quote['id']}/copy")
+    assert (copied["issue_date"], copied["valid_until"]) == (
+        str(today()), str(today().fromordinal(today().toordinal() + 14)))
+
+
+def test_copy_of_another_tenants_quote_or_order_is_a_404(books: Books, make_tenant, api):
+    quote = books.post("/v1/quotes", body(books, books.customer()))
+    order = books.post("/v1/orders", body(books, books.customer()))
+    other = Books(api, *(lambda key: (key.tenant_id, key.headers))(make_tenant()))
+    other.call("POST", f"/v1/quotes/{quote['id']}/copy", expect=404)
+    other.call("POST", f"/v1/orders/{order['id']}/copy", expect=404)
+
+
+def test_a_recurring_template_with_positions_shows_them_and_refuses_bad_ones(books: Books):
+    customer = books.customer()
+    schedule = {"interval": "monthly", "start_date": str(today())}
+    template = books.post("/v1/recurring-invoices", body(books, customer) | {"schedule": schedule})
+    assert template["lines"] == [] and [p["type"] for p in template["positions"]][:3] == ["item", "text", "group"]
+    bad = body(books, customer) | {"schedule": schedule, "positions": [{"type": "item", "unit_price": "10"},
+                                                                       {"type": "discount", "amount": "10.01"}],
+                                   "allowances": [], "charges": []}
+    error = books.call("POST", "/v1/recurring-invoices", bad, expect=422).json()["error"]
+    assert error["param"] == "positions.1.amount"
