@@ -83,3 +83,26 @@ def test_a_recurring_template_with_positions_shows_them_and_refuses_bad_ones(boo
                                    "allowances": [], "charges": []}
     error = books.call("POST", "/v1/recurring-invoices", bad, expect=422).json()["error"]
     assert error["param"] == "positions.1.amount"
+
+
+def test_delete_a_draft_delivery_note_gives_its_quantities_back_an_issued_one_is_a_409(books: Books, make_tenant,
+                                                                                        api):
+    customer = books.customer()
+    order = books.post("/v1/orders", {"customer_id": customer, "lines": [
+        {"description": "Widget", "quantity": "10", "unit_price": "25.00"}]})
+    books.post(f"/v1/orders/{order['id']}/confirm", expect=200)
+    note = books.post(f"/v1/orders/{order['id']}/deliveries", {"lines": [{"line": 1, "quantity": "4"}]})
+    other = Books(api, *(lambda key: (key.tenant_id, key.headers))(make_tenant()))
+    other.call("DELETE", f"/v1/deliveries/{note['id']}", expect=404)
+    books.call("DELETE", f"/v1/deliveries/{note['id']}", expect=412, **{"If-Match": '"7"'})
+    gone = books.call("DELETE", f"/v1/deliveries/{note['id']}", expect=200).json()
+    assert gone == {"id": note["id"], "object": "delivery", "deleted": True}
+    books.call("GET", f"/v1/deliveries/{note['id']}", expect=404)
+    after = books.get(f"/v1/orders/{order['id']}")
+    assert (after["status"], after["lines"][0]["delivered_quantity"], after["delivery_ids"]) == ("confirmed", "0", [])
+    assert books.events()[-2:] == ["order.updated", "delivery.deleted"]
+    issued = books.post(f"/v1/orders/{order['id']}/deliveries", {})
+    books.post(f"/v1/deliveries/{issued['id']}/issue", expect=200)
+    error = books.call("DELETE", f"/v1/deliveries/{issued['id']}", expect=409).json()["error"]
+    assert error["param"] == "status"
+    assert books.get(f"/v1/orders/{order['id']}")["lines"][0]["delivered_quantity"] == "10"

@@ -62,6 +62,7 @@ class EventType(StrEnum):
     DELIVERY_CREATED = "delivery.created"
     DELIVERY_ISSUED = "delivery.issued"
     DELIVERY_DELIVERED = "delivery.delivered"
+    DELIVERY_DELETED = "delivery.deleted"
     # Files, periods, webhooks
     DOCUMENT_RENDERED = "document.rendered"
     PERIOD_CLOSED = "period.closed"

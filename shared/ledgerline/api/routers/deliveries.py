@@ -8,7 +8,7 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.versioning import with_etag
+from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.delivery import DELIVERY_STATUS_FILTERS
@@ -51,6 +51,16 @@ def list_(page: PageRequest = Depends(),
 def get(response: Response, id: str = DELIVERY_ID, principal: Principal = Depends(READ)) -> Any:
     """One delivery note with its lines (and the order lines they deliver). The `ETag` is its version."""
     return with_etag(response, deliveries.get_delivery(principal.tenant_id, id))
+
+
+@router.delete("/{id}", operation_id="delete_delivery", summary="Delete a draft delivery note")
+def delete(id: str = DELIVERY_ID, version: int | None = Depends(expected_version),
+           principal: Principal = Depends(WRITE)) -> dict[str, Any]:
+    """Deletes a draft for good (it has no number). A note made from an order gives the quantities it took
+    back to the order in the same transaction (`delivery.deleted` and `order.updated`), so they may be
+    delivered again. An issued note cannot be deleted (409)."""
+    delivery = deliveries.delete_draft(principal.tenant_id, id, version)
+    return {"id": delivery.id, "object": "delivery", "deleted": True}
 
 
 @router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
