@@ -52,6 +52,7 @@ class EventType(StrEnum):
     QUOTE_REVERTED = "quote.reverted"
     QUOTE_CONVERTED = "quote.converted"
     QUOTE_SENT = "quote.sent"
+    QUOTE_EXPIRED = "quote.expired"
     ORDER_CREATED = "order.created"
     ORDER_UPDATED = "order.updated"
     ORDER_DELETED = "order.deleted"

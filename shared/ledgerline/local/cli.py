@@ -136,7 +136,7 @@ def recurring_at_start() -> None:
     from ledgerline.recurring import job
 
     _job_at_start("Recurring invoices job", get_settings().local_recurring_on_start, lambda: job.run(today()),
-                  lambda r: f"{r.invoices_created} invoice(s) created")
+                  lambda r: f"{r.invoices_created} invoice(s) created, {r.quotes_expired} quote(s) expired")
 
 
 def _bind(host: str, port: int) -> socket.socket:

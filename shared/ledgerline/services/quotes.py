@@ -266,6 +266,38 @@ def _change(tenant_id: str, quote_id: str, rule: Callable[[QuoteState, date], Tr
     return represent(quote)
 
 
+# ------------------------------------------------------------------------------------ expiry
+
+
+def expiring_quotes(tenant_id: str, day: date, *, limit: int, start_key: dict[str, Any] | None) -> Page[Quote]:
+    """Open quotes past their validity on `day` whose expiry is not announced yet (the store's named read)."""
+    return quote_store.expiring_quotes(tenant_id, day, limit=limit, start_key=start_key)
+
+
+def announce_expiry(tenant_id: str, quote_id: str, day: date) -> bool:
+    """Write `quote.expired` for a quote that reads expired on `day`, once per issue: the quote records the
+    issue it announced (`expiry_noted`, which also takes it out of the job's index) in the event's
+    transaction, on its version. Run twice or concurrently, one announces and the other finds it done
+    (False). The stored status stays `open`."""
+    def attempt() -> bool:
+        uow = open_unit(tenant_id)
+        quote = uow.find(Quote, quote_id)
+        if quote is None:
+            return False
+        issue = quote.issue_count or 1
+        due = quote_rules.expiry_due(state_of(quote), day, issue, quote.expiry_noted or 0)
+        if due is None:
+            return False
+        quote.expiry_noted = issue
+        quote.updated_at = utc_now()
+        uow.save_if_unchanged(quote)
+        uow.record_event(due.event, quote, QuoteOut)
+        uow.commit()
+        return True
+
+    return retrying(attempt)
+
+
 # ------------------------------------------------------------------------------------ converting
 
 
