@@ -26,6 +26,7 @@ class EventType(StrEnum):
     INVOICE_PAID = "invoice.paid"
     INVOICE_VOIDED = "invoice.voided"
     INVOICE_OVERDUE = "invoice.overdue"
+    INVOICE_NOT_SENT = "invoice.not_sent"
     RECEIPT_POSTED = "receipt.posted"
     RECEIPT_ALLOCATED = "receipt.allocated"
     RECEIPT_REVERSED = "receipt.reversed"

@@ -44,6 +44,9 @@ class RunReport(DailyReport):
     templates: int = 0
     invoices_created: int = 0
     invoice_ids: list[str] = field(default_factory=list)
+    emails_queued: int = 0  # auto_send: one email per invoice, queued in its period's transaction
+    # auto_send invoices created (and posted) but not emailed: the customer has no email address
+    not_sent_invoice_ids: list[str] = field(default_factory=list)
     quotes_expired: int = 0  # `quote.expired` written (in a dry run: that would be)
     expired_quote_ids: list[str] = field(default_factory=list)
 
@@ -88,6 +91,12 @@ def _run_templates(tenant_id: str, day: date, report: RunReport) -> None:
                 if outcome.invoice_id:
                     report.invoices_created += 1
                     report.invoice_ids.append(outcome.invoice_id)
+                if outcome.email_id:
+                    report.emails_queued += 1
+                if outcome.not_sent and outcome.invoice_id:
+                    report.not_sent_invoice_ids.append(outcome.invoice_id)
+                    logger.warning("recurring invoice created but not sent", extra={
+                        "tenant_id": tenant_id, "invoice_id": outcome.invoice_id, "reason": outcome.not_sent})
                 report.actions.append({"tenant_id": tenant_id, **asdict(outcome), "date": outcome.date.isoformat()})
         if page.next_key is None:
             return

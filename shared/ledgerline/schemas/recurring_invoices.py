@@ -81,7 +81,9 @@ class RecurringInvoiceCreate(Input):
     charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
     schedule: ScheduleIn
     auto_post: StrictBool = Field(False, description="Post each invoice when it is created (numbered, in the ledger)")
-    auto_send: StrictBool = Field(False, description="Mark each posted invoice as sent (needs auto_post)")
+    auto_send: StrictBool = Field(False, description=(
+        "Email each posted invoice to the customer's email address (needs auto_post); a customer without "
+        "one: the invoice is posted, not sent, and `invoice.not_sent` says so"))
 
     @model_validator(mode="after")
     def _positions(self) -> RecurringInvoiceCreate:

@@ -189,8 +189,25 @@ def _queue(tenant_id: str, kind: str, document_id: str, request: dict[str, Any])
     source = SOURCES[kind]
     uow = open_unit(tenant_id)
     document = source.load(uow, document_id)
+    email = stage_email(uow, uow.tenant(), kind, document, request)
+    uow.respond(EmailOut, email)
+    uow.commit()
+    return represent(email)
+
+
+def recipient_of(uow: UnitOfWork, kind: str, document: Any) -> str | None:
+    """The party's email address a request without `to` sends to (none: such a request is a 422)."""
+    party_id = SOURCES[kind].party_id(document)
+    party = uow.find(Party, party_id) if party_id else None
+    return (party.email or "").strip() or None if party else None
+
+
+def stage_email(uow: UnitOfWork, tenant: Tenant, kind: str, document: Any, request: dict[str, Any]) -> Email:
+    """The email `queued` and its `email.queued`, staged on the caller's unit (the send route's own, or a
+    recurring invoice's period, whose invoice it emails in the period's transaction); the caller commits."""
+    tenant_id = tenant.id
+    source = SOURCES[kind]
     source.check(document)
-    tenant = uow.tenant()
     party_id = source.party_id(document)
     party = uow.find(Party, party_id) if party_id else None
     to, cc = rules.recipients(request.get("to"), request.get("cc"), party.email if party else None)
@@ -211,9 +228,7 @@ def _queue(tenant_id: str, kind: str, document_id: str, request: dict[str, Any])
     )
     uow.create(email)
     uow.record_event(EventType.EMAIL_QUEUED, email, EmailOut)
-    uow.respond(EmailOut, email)
-    uow.commit()
-    return represent(email)
+    return email
 
 
 # ------------------------------------------------------------------------------------- delivery

@@ -19,15 +19,14 @@ from pydantic import TypeAdapter
 from ledgerline.clock import today, utc_now
 from ledgerline.domain.documents import recurring_invoice as rules
 from ledgerline.domain.documents.recurring_invoice import Position, RecurringStatus
-from ledgerline.domain.errors import LedgerlineError, PreconditionFailed
+from ledgerline.domain.errors import PreconditionFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.recurrence import Interval, Schedule
 from ledgerline.ids import new_id
-from ledgerline.observability import logger
 from ledgerline.schemas.documents import LineIn
 from ledgerline.schemas.positions import AllowanceChargeIn, PositionIn
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
-from ledgerline.services import invoices
+from ledgerline.services import emails, invoices
 from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import referenced_positions
@@ -261,7 +260,9 @@ class Made:
     invoice_id: str | None = None
     invoice_number: str | None = None
     posted: bool = False
-    sent: bool = False
+    sent: bool = False  # never at run time: an auto_send invoice is emailed by the email consumer
+    email_id: str | None = None  # auto_send: the email queued in the period's transaction
+    not_sent: str | None = None  # auto_send, but the invoice could not be emailed: why (`invoice.not_sent`)
     more_due: bool = False  # the template's next period is due on the run's day too
 
 
@@ -279,13 +280,6 @@ def run_due(tenant_id: str, template_id: str, day: date, *, dry_run: bool = Fals
         outcome = retrying(lambda: _run_next(tenant_id, template_id, day))
         if outcome is None:
             break
-        if outcome.sent:  # auto_send: marked as sent after the period's transaction (sending email comes later)
-            try:
-                invoices.send(tenant_id, outcome.invoice_id)
-            except LedgerlineError as exc:
-                outcome.sent = False
-                logger.warning("recurring invoice not marked sent", extra={
-                    "tenant_id": tenant_id, "invoice_id": outcome.invoice_id, "error": exc.code})
         made.append(outcome)
         if not outcome.more_due:  # saves the read that would find nothing due
             break
@@ -317,7 +311,25 @@ def _run_next(tenant_id: str, template_id: str, day: date) -> Made | None:
     uow.save_if_unchanged(template)
     uow.create(RecurringRun(tenant_id=tenant_id, recurring_invoice_id=template.id, period=period, date=when,
                             invoice_id=invoice.id, created_at=utc_now()))
+    email_id, not_sent = _stage_sending(uow, tenant, template, invoice)
     uow.commit()
     return Made(template.id, period, when, invoice.id, invoice.number, posted=bool(template.auto_post),
-                sent=bool(template.auto_send and template.auto_post),
+                email_id=email_id, not_sent=not_sent,
                 more_due=template.next_run_date is not None and template.next_run_date <= day)
+
+
+NO_EMAIL = "the customer has no email address"
+
+
+def _stage_sending(uow: UnitOfWork, tenant: Any, template: RecurringInvoice, invoice: Invoice
+                   ) -> tuple[str | None, str | None]:
+    """auto_send: the invoice's email queued to the customer's address in the period's transaction (so one
+    email per period, however often the job runs), sent by the email consumer, which marks the invoice sent.
+    A customer without an email address: the invoice stays created and posted, not sent, and
+    `invoice.not_sent` (in the same transaction) says so; the run reports it. (email id, why not sent)."""
+    if not (template.auto_send and template.auto_post):
+        return None, None
+    if emails.recipient_of(uow, "invoice", invoice) is None:
+        uow.record_event(EventType.INVOICE_NOT_SENT, invoice, invoices.InvoiceOut)
+        return None, NO_EMAIL
+    return emails.stage_email(uow, tenant, "invoice", invoice, {}).id, None
