@@ -61,10 +61,12 @@ class EventType(StrEnum):
     ORDER_CANCELLED = "order.cancelled"
     ORDER_DELIVERED = "order.delivered"
     ORDER_INVOICED = "order.invoiced"
+    ORDER_SENT = "order.sent"
     DELIVERY_CREATED = "delivery.created"
     DELIVERY_ISSUED = "delivery.issued"
     DELIVERY_DELIVERED = "delivery.delivered"
     DELIVERY_DELETED = "delivery.deleted"
+    DELIVERY_SENT = "delivery.sent"
     # Files, periods, webhooks
     DOCUMENT_RENDERED = "document.rendered"
     PERIOD_CLOSED = "period.closed"

@@ -26,6 +26,8 @@ from ledgerline.domain import emails as rules
 from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.domain.documents import reminder as reminder_rules
 from ledgerline.domain.documents.base import InvalidState
+from ledgerline.domain.documents.delivery import DeliveryStatus
+from ledgerline.domain.documents.order import OrderStatus
 from ledgerline.domain.documents.quote import QuoteStatus
 from ledgerline.domain.emails import EmailStatus
 from ledgerline.domain.events import EventType
@@ -35,6 +37,7 @@ from ledgerline.mail.mime import Attachment, build_message, message_id
 from ledgerline.observability import logger
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
 from ledgerline.schemas.emails import EmailOut
+from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
 from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.reminders import ReminderOut
 from ledgerline.services.idempotency import once
@@ -48,6 +51,7 @@ from ledgerline.store.parties import Party
 from ledgerline.store.quotes import Quote
 from ledgerline.store.records import Page
 from ledgerline.store.reminders import Reminder
+from ledgerline.store.sales import Delivery, Order
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -61,7 +65,8 @@ class Source:
     check: Callable[[Any], None]  # may it be sent? (InvalidState: 409)
     values: Callable[[Any], dict[str, str]]  # placeholder values of the document itself
     party_id: Callable[[Any], str | None]
-    pdf: Callable[[str, str], Any]  # (tenant id, document id) → its DocumentFile (services/pdfs.py)
+    pdf: Callable[[str, str], Any] | None  # (tenant id, document id) → its DocumentFile (services/pdfs.py);
+    # None: the kind has no PDF (orders, for now): its emails go without an attachment
     mark_sent: Callable[[UnitOfWork, Any], None]  # stage the document's change and its `<kind>.sent` event
 
 
@@ -108,6 +113,26 @@ def _quote_sent(uow: UnitOfWork, quote: Quote) -> None:
     uow.record_event(EventType.QUOTE_SENT, quote, QuoteOut)
 
 
+def _check_order(order: Order) -> None:
+    if order.number is None or order.status in (OrderStatus.DRAFT, OrderStatus.CANCELLED):
+        raise InvalidState("Only a confirmed order can be sent: confirm it first", param="status")
+
+
+def _order_sent(uow: UnitOfWork, order: Order) -> None:
+    uow.check_unchanged(order)  # sending changes nothing on the order: its event says it was sent
+    uow.record_event(EventType.ORDER_SENT, order, OrderOut)
+
+
+def _check_delivery(delivery: Delivery) -> None:
+    if delivery.number is None or delivery.status == DeliveryStatus.DRAFT:
+        raise InvalidState("A draft delivery note cannot be sent: issue it first", param="status")
+
+
+def _delivery_sent(uow: UnitOfWork, delivery: Delivery) -> None:
+    uow.check_unchanged(delivery)
+    uow.record_event(EventType.DELIVERY_SENT, delivery, DeliveryNoteOut)
+
+
 def _reminder_state(reminder: Reminder) -> reminder_rules.ReminderState:
     return reminder_rules.ReminderState(int(reminder.level), sent=reminder.sent_at is not None,
                                         deleted=reminder.deleted_at is not None)
@@ -144,6 +169,14 @@ SOURCES: dict[str, Source] = {
                           "due_date": _day(d.valid_until), "date": _day(d.issue_date),
                           "customer_name": d.customer_name},
                lambda d: d.customer_id, _pdf("quote_pdf"), _quote_sent),
+        Source("order", lambda uow, i: uow.load(Order, i), _check_order,
+               lambda d: {"number": d.number or "", "total": _money(d.total, d.currency), "currency": d.currency,
+                          "due_date": "", "date": _day(d.order_date), "customer_name": d.customer_name},
+               lambda d: d.customer_id, None, _order_sent),
+        Source("delivery", lambda uow, i: uow.load(Delivery, i), _check_delivery,
+               lambda d: {"number": d.number or "", "total": "", "currency": "", "due_date": "",
+                          "date": _day(d.delivery_date), "customer_name": d.customer_name},
+               lambda d: d.customer_id, _pdf("delivery_pdf"), _delivery_sent),
         Source("reminder", lambda uow, i: uow.find_reminder(i), _check_reminder,
                lambda d: {"number": d.invoice_number, "currency": d.currency, "date": _day(d.date),
                           "total": _money(Decimal(d.amount_due) + Decimal(d.fee or 0), d.currency),
@@ -245,7 +278,7 @@ def deliver(tenant_id: str, email_id: str, transport: Any) -> str:
         return email.status
     source = SOURCES[email.document_type]
     attachment = None
-    if email.attach_pdf == "true":
+    if email.attach_pdf == "true" and source.pdf is not None:
         from ledgerline.pdf.blobs import blob_store
 
         file = source.pdf(tenant_id, email.document_id)

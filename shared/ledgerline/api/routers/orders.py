@@ -7,12 +7,14 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.order import ORDER_STATUS_FILTERS
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import InvoiceOut
+from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.schemas.orders import (
     DeliveryNoteOut,
     OrderCreate,
@@ -131,3 +133,21 @@ def invoice(response: Response, body: OrderInvoiceRequest | None = None, id: str
     invoice gives the quantities back."""
     fields = (body or OrderInvoiceRequest()).model_dump(exclude_none=True)
     return with_etag(response, orders.invoice(principal.tenant_id, id, fields, idempotency_key))
+
+
+@router.post("/{id}/send", status_code=202, response_model=EmailOut, operation_id="send_order",
+             summary="Send a confirmed sales order by email")
+def send(body: SendRequest | None = None, id: str = ORDER_ID,
+         idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Queues an email of the order confirmation (202): to `to` (default: the customer's email; none: 422 on
+    `to`), `cc`, `subject` and `message` (default: the tenant's `email_templates.order`). An order has no PDF
+    yet, so nothing is attached. A draft or cancelled order is a 409: confirm it first. Once sent,
+    `email.sent` and `order.sent` are written; the order itself does not change."""
+    return queued(principal.tenant_id, "order", id, body or SendRequest(), idempotency_key)
+
+
+@router.get("/{id}/emails", response_model=ListResponse[EmailOut], operation_id="list_order_emails",
+            summary="The emails sent for a order")
+def emails_of(id: str = ORDER_ID, page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
+    """Every email queued for the order, oldest first."""
+    return listed(principal.tenant_id, "order", id, page)
