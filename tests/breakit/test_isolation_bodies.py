@@ -84,6 +84,7 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/bulk/receipts"): lambda b: (None, {"items": [{"data": _receipt_body(b)}]}),
     ("POST", "/v1/bulk/journal-entries"): lambda b: (None, {"items": [{"data": _journal_body(b)}]}),
     ("POST", "/v1/bulk/quotes"): lambda b: (None, {"items": [{"data": _invoice_body(b)}]}),
+    ("POST", "/v1/bulk/orders"): lambda b: (None, {"items": [{"data": _invoice_body(b)}]}),
 }
 
 

@@ -106,3 +106,28 @@ def test_delete_a_draft_delivery_note_gives_its_quantities_back_an_issued_one_is
     error = books.call("DELETE", f"/v1/deliveries/{issued['id']}", expect=409).json()["error"]
     assert error["param"] == "status"
     assert books.get(f"/v1/orders/{order['id']}")["lines"][0]["delivered_quantity"] == "10"
+
+
+def test_bulk_orders_create_and_update_drafts_each_on_its_own(books: Books):
+    customer = books.customer()
+    existing = books.post("/v1/orders", {"customer_id": customer, "lines": [{"description": "A", "unit_price": "1"}]})
+    body = {"operations": [
+        {"operation": "create", "idempotency_key": "bo-1", "data": body_of_positions(books, customer)},
+        {"operation": "create", "data": {"customer_id": "pty_nobody", "lines": [{"description": "B",
+                                                                                 "unit_price": "1.00"}]}},
+        {"operation": "update", "id": existing["id"], "version": 1, "data": {"notes": "Changed"}},
+        {"operation": "update", "id": existing["id"], "version": 1, "data": {"notes": "Stale"}}]}
+    result = books.post("/v1/bulk/orders", body, expect=200)
+    assert [(r["success"], r["status"]) for r in result["results"]] == [(True, 201), (False, 422), (True, 200),
+                                                                        (False, 412)]
+    assert result["results"][1]["error"]["param"] == "customer_id"
+    assert result["results"][0]["data"]["total"] == "1460.08"
+    assert books.get(f"/v1/orders/{existing['id']}")["notes"] == "Changed"
+    again = books.post("/v1/bulk/orders", {"items": [{"idempotency_key": "bo-1",
+                                                      "data": body_of_positions(books, customer)}]}, expect=200)
+    assert again["results"][0]["data"]["id"] == result["results"][0]["data"]["id"]
+    assert books.events().count("order.created") == 2
+
+
+def body_of_positions(books: Books, customer: str) -> dict:
+    return body(books, customer)
