@@ -33,7 +33,7 @@ def test_an_email_has_a_text_and_an_html_part_and_the_pdf_beside_them(books: Boo
     assert "<p>Kind regards<br>\nTest Pty Ltd</p>" in html
 
 
-def test_a_confirmed_order_is_sent_by_email_without_attachment(books: Books, sink):
+def test_a_confirmed_order_is_sent_by_email_with_its_pdf(books: Books, sink):
     customer = books.customer("Globex", email="buyer@globex.example")
     draft = books.post("/v1/orders", {"customer_id": customer, "lines": [{"description": "X", "unit_price": "1"}]})
     books.call("POST", f"/v1/orders/{draft['id']}/send", {}, expect=409)  # a draft: confirm it first
@@ -43,7 +43,8 @@ def test_a_confirmed_order_is_sent_by_email_without_attachment(books: Books, sin
     assert deliver(books, queued["id"]) == {"sent": True, "status": "sent"}
     [message] = kept(sink)
     assert message["Subject"] == f"Order confirmation {order['number']} from Test Pty Ltd"
-    assert list(message.iter_attachments()) == []
+    [pdf] = list(message.iter_attachments())
+    assert pdf.get_filename() == f"{order['number']}.pdf" and pdf.get_content().startswith(b"%PDF")
     assert f"We confirm order {order['number']} for AUD 275.00." in message.get_body(("plain",)).get_content()
     assert [e["status"] for e in books.get(f"/v1/orders/{order['id']}/emails")["data"]] == ["sent"]
     assert books.events().count("order.sent") == 1
@@ -65,3 +66,21 @@ def test_an_issued_delivery_note_is_sent_with_its_pdf(books: Books, sink):
     assert [e["status"] for e in books.get(f"/v1/deliveries/{note['id']}/emails")["data"]] == ["sent"]
     assert books.events().count("delivery.sent") == 1
     books.call("GET", "/v1/deliveries/dn_unknown/emails", expect=404)
+
+
+def test_a_confirmed_orders_pdf_shows_its_positions_a_draft_has_none(books: Books, sink):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    customer = books.customer("Globex")
+    draft = books.post("/v1/orders", {"customer_id": customer, "positions": [
+        {"type": "item", "description": "Widget", "quantity": "10", "unit_price": "25.00"},
+        {"type": "text", "text": "Assembled on site"},
+        {"type": "discount", "percent": "10", "reason": "Volume"}]})
+    books.call("GET", f"/v1/orders/{draft['id']}/pdf", expect=409)
+    order = books.post(f"/v1/orders/{draft['id']}/confirm", expect=200)
+    response = books.call("GET", f"/v1/orders/{order['id']}/pdf", expect=200)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages).split())
+    for shown in ("Order confirmation", order["number"], "Widget", "Assembled on site", "Discount 10 %: Volume -25.00"):
+        assert shown in text

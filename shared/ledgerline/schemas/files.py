@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ledgerline.schemas.common import Output, Timestamps
 
-DocumentType = Literal["invoice", "credit_note", "reminder", "quote", "delivery"]
+DocumentType = Literal["invoice", "credit_note", "reminder", "quote", "delivery", "order"]
 
 
 class DocumentFileOut(Timestamps):

@@ -66,7 +66,7 @@ class Source:
     values: Callable[[Any], dict[str, str]]  # placeholder values of the document itself
     party_id: Callable[[Any], str | None]
     pdf: Callable[[str, str], Any] | None  # (tenant id, document id) → its DocumentFile (services/pdfs.py);
-    # None: the kind has no PDF (orders, for now): its emails go without an attachment
+    # None: the kind has no PDF: its emails go without an attachment
     mark_sent: Callable[[UnitOfWork, Any], None]  # stage the document's change and its `<kind>.sent` event
 
 
@@ -172,7 +172,7 @@ SOURCES: dict[str, Source] = {
         Source("order", lambda uow, i: uow.load(Order, i), _check_order,
                lambda d: {"number": d.number or "", "total": _money(d.total, d.currency), "currency": d.currency,
                           "due_date": "", "date": _day(d.order_date), "customer_name": d.customer_name},
-               lambda d: d.customer_id, None, _order_sent),
+               lambda d: d.customer_id, _pdf("order_pdf"), _order_sent),
         Source("delivery", lambda uow, i: uow.load(Delivery, i), _check_delivery,
                lambda d: {"number": d.number or "", "total": "", "currency": "", "due_date": "",
                           "date": _day(d.delivery_date), "customer_name": d.customer_name},

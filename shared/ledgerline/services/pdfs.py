@@ -34,7 +34,7 @@ from ledgerline.store.files import DocumentFile
 from ledgerline.store.parties import Party
 from ledgerline.store.quotes import Quote
 from ledgerline.store.records import TenantRecord
-from ledgerline.store.sales import Delivery
+from ledgerline.store.sales import Delivery, Order
 from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
@@ -104,6 +104,19 @@ def delivery_pdf(tenant_id: str, delivery_id: str, *, in_process: bool = False) 
                            param="status", code="document_not_posted")
     return _ensure(uow, delivery, "delivery", delivery.number, delivery.customer_id,
                    lambda tenant, party: views.delivery_document(tenant, delivery, party), in_process)
+
+
+def order_pdf(tenant_id: str, order_id: str, *, in_process: bool = False) -> DocumentFile:
+    """A confirmed sales order's confirmation PDF (issue 14, part L), made when first asked for (GET, an
+    email); a draft has none (409). A confirmed order's positions no longer change, so one PDF per order."""
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Order, order_id)])
+    order = uow.load(Order, order_id)
+    if order.number is None or order.status == "draft":
+        raise InvalidState("A draft order has no PDF: confirm it first (drafts can still change)", param="status",
+                           code="document_not_posted")
+    return _ensure(uow, order, "order", order.number, order.customer_id,
+                   lambda tenant, party: views.order_document(tenant, order, party), in_process)
 
 
 def download(file: DocumentFile) -> Download:

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
@@ -62,6 +63,17 @@ def get(response: Response, id: str = ORDER_ID, principal: Principal = Depends(R
     """One order with its lines (ordered, delivered and invoiced quantity of each), totals, its fulfilment
     `status` and its `invoicing_status`. The `ETag` is its version."""
     return with_etag(response, orders.get_order(principal.tenant_id, id))
+
+
+@router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
+            operation_id="get_order_pdf",
+            summary="The confirmed order as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft")
+def pdf(id: str = ORDER_ID, principal: Principal = Depends(READ)) -> Response:
+    """The order confirmation with every position and the totals, rendered on the first request. A draft
+    has no PDF (409)."""
+    from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
+
+    return pdf_response(pdfs.download(pdfs.order_pdf(principal.tenant_id, id)))
 
 
 @router.patch("/{id}", response_model=OrderOut, operation_id="update_order", summary="Change a draft order")
@@ -136,12 +148,12 @@ def invoice(response: Response, body: OrderInvoiceRequest | None = None, id: str
 
 
 @router.post("/{id}/send", status_code=202, response_model=EmailOut, operation_id="send_order",
-             summary="Send a confirmed sales order by email")
+             summary="Send a confirmed sales order by email with its PDF")
 def send(body: SendRequest | None = None, id: str = ORDER_ID,
          idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
     """Queues an email of the order confirmation (202): to `to` (default: the customer's email; none: 422 on
-    `to`), `cc`, `subject` and `message` (default: the tenant's `email_templates.order`). An order has no PDF
-    yet, so nothing is attached. A draft or cancelled order is a 409: confirm it first. Once sent,
+    `to`), `cc`, `subject` and `message` (default: the tenant's `email_templates.order`) and its PDF attached.
+    A draft or cancelled order is a 409: confirm it first. Once sent,
     `email.sent` and `order.sent` are written; the order itself does not change."""
     return queued(principal.tenant_id, "order", id, body or SendRequest(), idempotency_key)
 
