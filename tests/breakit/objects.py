@@ -194,6 +194,7 @@ def _files(t: TenantObjects) -> list[str]:
         {"account_id": t.accounts["1010"], "debit": "5.00"}, {"account_id": t.accounts["1000"], "credit": "5.00"}]})
     return [made]
 
+
 def _purchase_orders(t: TenantObjects) -> list[str]:
     supplier = t.post("/v1/parties", {"name": f"Secret Customer of {t.label}", "kind": "supplier",
                                       "email": f"sales-{t.label}@example.com"})

@@ -98,6 +98,7 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/purchase-orders"): lambda b: (None, _purchase_order_body(b)),
     ("PATCH", "/v1/purchase-orders/{id}"): lambda b: (b.post("/v1/purchase-orders", _purchase_order_body(b))["id"],
                                                       _purchase_order_body(b)),
+    ("POST", "/v1/bulk/orders"): lambda b: (None, {"items": [{"data": _invoice_body(b)}]}),
 }
 
 

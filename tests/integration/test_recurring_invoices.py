@@ -72,14 +72,18 @@ def test_concurrent_runs_make_one_invoice_per_period(books: Books):
 
 
 def test_auto_post_numbers_in_period_order_posts_the_ledger_and_auto_send_marks_sent(books: Books):
-    made = template(books, auto_post=True, auto_send=True)
-    run_on(books, date(2030, 3, 31))
+    # issue 14, part L: auto_send queues one email per invoice (sent, and the invoice marked sent, by the email
+    # consumer: tests/integration/test_recurring_emails.py) instead of marking it sent at once.
+    made = template(books, auto_post=True, auto_send=True, customer_id=books.customer(email="ap@globex.example"))
+    report = run_on(books, date(2030, 3, 31))
     invoices = history(books, made["id"])
     assert [i["number"] for i in invoices] == ["INV-2030-0001", "INV-2030-0002", "INV-2030-0003"]
     assert all(i["status"] == "awaiting_payment" or i["status"] == "overdue" for i in invoices)
-    assert all(i["sent_at"] is not None and i["journal_entry_id"] for i in invoices)
+    assert all(i["journal_entry_id"] for i in invoices)
     assert books.balance("1100") == 330
-    assert books.events().count("invoice.sent") == 3
+    assert (report.emails_queued, books.events().count("email.queued")) == (3, 3)
+    assert all([e["status"] for e in books.get(f"/v1/invoices/{i['id']}/emails")["data"]] == ["queued"]
+               for i in invoices)
 
 
 def test_pause_resume_patch_delete_and_the_list_api(books: Books):

@@ -37,7 +37,8 @@ def test_the_api_functions_with_a_pdf_route_invoke_the_renderer_and_only_read_th
                and (router := routers / (r["Properties"]["CodeUri"].split("/")[1] + ".py")).exists()
                and "pdfs" in router.read_text()}
     assert serving == {"InvoicesFunction", "CreditNotesFunction", "RemindersFunction", "QuotesFunction",
-                       "DeliveriesFunction", "PurchaseOrdersFunction"}
+                       "DeliveriesFunction", "PurchaseOrdersFunction",
+                       "OrdersFunction"}  # orders' PDF: issue 14, part L
     for name in serving:
         properties = FUNCTIONS[name]["Properties"]
         assert properties["Environment"]["Variables"]["LEDGERLINE_PDF_RENDERER_FUNCTION"] == {

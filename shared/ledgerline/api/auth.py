@@ -31,6 +31,7 @@ def authenticate(secret: str | None) -> Principal:
 
     return authenticate_key(secret)
 
+
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ll_live_…`")
 
 

@@ -42,6 +42,11 @@ MAIL_KINDS: dict[str, MailKind] = {
         MailKind("quote", "Quote {number} from {company_name}",
                  "Dear {customer_name}\n\nPlease find attached our quote {number} for {currency} {total}, valid "
                  "until {due_date}." + _SIGN_OFF),
+        MailKind("order", "Order confirmation {number} from {company_name}",
+                 "Dear {customer_name}\n\nThank you for your order. We confirm order {number} for {currency} "
+                 "{total}." + _SIGN_OFF),
+        MailKind("delivery", "Delivery note {number} from {company_name}",
+                 "Dear {customer_name}\n\nPlease find attached delivery note {number} of {date}." + _SIGN_OFF),
         MailKind("reminder", "Payment reminder: invoice {number}",
                  "Dear {customer_name}\n\nOur records show {currency} {total} still open on invoice {number}. "
                  "Please pay by {due_date}; the reminder is attached." + _SIGN_OFF),

@@ -136,7 +136,7 @@ def recurring_at_start() -> None:
     from ledgerline.recurring import job
 
     _job_at_start("Recurring invoices job", get_settings().local_recurring_on_start, lambda: job.run(today()),
-                  lambda r: f"{r.invoices_created} invoice(s) created")
+                  lambda r: f"{r.invoices_created} invoice(s) created, {r.quotes_expired} quote(s) expired")
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -478,8 +478,9 @@ def parser() -> argparse.ArgumentParser:
         description="Run the daily recurring invoices job for one day (default today, UTC), as the schedule does: "
                     "every active recurring invoice makes the invoice of each period whose day is on or before "
                     "that day and not invoiced yet (dated the period's day; posted with auto_post), once per "
-                    "period however often it runs. The day may be today or earlier; a later day is refused unless "
-                    "--dry-run, which prints the periods that are due and writes nothing. Prints a JSON report; "
+                    "period however often it runs (with auto_send, its email queued), and writes quote.expired "
+                    "once for each quote expired by then. The day may be today or earlier; a later day is refused "
+                    "unless --dry-run, which prints the periods that are due and writes nothing. Prints a JSON report; "
                     "exit 1 if a recurring invoice failed, 2 if refused.")
     rrun.add_argument("--date", type=_day, help="YYYY-MM-DD, today (UTC) or earlier; default today. A later date "
                                                 "needs --dry-run")

@@ -1,5 +1,9 @@
 """The MIME message of an email (standard library `email.message.EmailMessage`).
 
+The body is multipart/alternative: the text as written (text/plain) and the same text as HTML (text/html:
+escaped, a paragraph per blank-line-separated block, line breaks kept); the PDF, if any, is attached beside
+them (multipart/mixed).
+
 The Message-ID names the email record and its tenant (`<email id>.<tenant id>@ledgerline.mail>`), so a
 bounce notification, which carries the original headers, finds the record without any other lookup.
 """
@@ -10,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from html import escape
 
 MESSAGE_ID_DOMAIN = "ledgerline.mail"
 PDF = "application/pdf"
@@ -49,7 +54,19 @@ def build_message(*, sender: str, to: list[str], cc: list[str], subject: str, bo
     message["Message-ID"] = msg_id
     message["Date"] = format_datetime(at)
     message.set_content(body)
+    message.add_alternative(html_of(body, subject), subtype="html")
     if attachment is not None:
         maintype, _, subtype = attachment.content_type.partition("/")
         message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
+
+
+def html_of(text: str, title: str = "") -> str:
+    """The HTML part of a text body: every character escaped (a customer's name is no markup), a paragraph
+    per block of lines separated by a blank line, a `<br>` per line break within one."""
+    blocks = [block for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
+    paragraphs = "\n".join("<p>" + "<br>\n".join(escape(line) for line in block.strip("\n").split("\n")) + "</p>"
+                           for block in blocks)
+    return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{escape(title)}</title></head>\n'
+            f'<body style="font-family: Helvetica, Arial, sans-serif; font-size: 14px; line-height: 1.4">\n'
+            f"{paragraphs}\n</body></html>\n")

@@ -30,6 +30,7 @@ RENDERERS: dict[str, Callable[[str, str], DocumentFile]] = {
     "quote": partial(pdfs.quote_pdf, in_process=True),
     "delivery": partial(pdfs.delivery_pdf, in_process=True),
     "purchase_order": partial(pdfs.purchase_order_pdf, in_process=True),
+    "order": partial(pdfs.order_pdf, in_process=True),  # on request only (GET, an email): no `pdf_on` event
 }
 
 # What this consumer handles: {event type: handler}, derived from the registry (a kind's `pdf_on`).

@@ -248,7 +248,8 @@ def credit_note_document(tenant: Tenant, note: CreditNote, customer: Party | Non
 
 
 def quote_document(tenant: Tenant, quote: Quote, customer: Party | None) -> PdfDocument:
-    """An issued quote (issue 14): the offer, its lines and totals, and how long it holds."""
+    """An issued quote (issue 14): the offer, its positions (every type, as an invoice's) and totals, and how
+    long it holds."""
     rules = country_rules.rules_for(tenant.country)
     currency, number = quote.currency, quote.number or ""
     facts = [("Quote number", number), ("Date", day(quote.issue_date)), ("Valid until", day(quote.valid_until))]
@@ -263,7 +264,8 @@ def quote_document(tenant: Tenant, quote: Quote, customer: Party | None) -> PdfD
         recipient=recipient(quote.customer_name, customer, tenant),
         facts=tuple(facts),
         columns=line_columns(rules.tax_label),
-        rows=_lines(quote),
+        rows=_position_rows(quote)[0],
+        row_styles=_position_rows(quote)[1],
         tax_rows=_taxes(quote),
         tax_label=rules.tax_label,
         totals=_totals(quote, rules.tax_label),
@@ -272,6 +274,38 @@ def quote_document(tenant: Tenant, quote: Quote, customer: Party | None) -> PdfD
         payment_heading="Validity",
         payment=(f"This offer holds until {day(quote.valid_until)}.",),
         subject=f"Quote {number} to {quote.customer_name}",
+    )
+
+
+def order_document(tenant: Tenant, order: Any, customer: Party | None) -> PdfDocument:
+    """A confirmed sales order as an order confirmation (issue 14, part L): its positions (every type, as an
+    invoice's), totals and payment terms."""
+    rules = country_rules.rules_for(tenant.country)
+    currency, number = order.currency, order.number or ""
+    facts = [("Order number", number), ("Date", day(order.order_date))]
+    if order.reference:
+        facts.append(("Reference", order.reference))
+    facts.append(("Currency", currency))
+    terms = (f"Invoices for this order are due {order.payment_terms_days} days after their date."
+             if order.payment_terms_days is not None else "Invoices follow as the order is delivered.")
+    return PdfDocument(
+        title="Order confirmation",
+        number=number,
+        issuer=issuer(tenant, customer),
+        recipient_label="Ordered by",
+        recipient=recipient(order.customer_name, customer, tenant),
+        facts=tuple(facts),
+        columns=line_columns(rules.tax_label),
+        rows=_position_rows(order)[0],
+        row_styles=_position_rows(order)[1],
+        tax_rows=_taxes(order),
+        tax_label=rules.tax_label,
+        totals=_totals(order, rules.tax_label),
+        amount_due=("Total", f"{currency} {money(order.total, currency)}"),
+        notes=order.notes,
+        payment_heading="Terms",
+        payment=(terms,),
+        subject=f"Order confirmation {number} to {order.customer_name}",
     )
 
 

@@ -10,6 +10,10 @@ EventBridge Scheduler invokes it once a day (template.yaml, `RecurringInvoicesJo
 `{"scheduled_time": …}`; the day is the scheduled time's UTC date. `date` and `tenant_id` may be given (the
 CLI does: `ledgerline recurring run --date`). A day after today is refused unless `dry_run` (it would date
 invoices ahead of time); a dry run reports the periods that are due and writes nothing.
+
+A second step of the same daily run (issue 14): each tenant's open quotes whose validity passed before the
+day get `quote.expired`, once per issue (services/quotes.announce_expiry), read from the sparse GSI2
+partition `T#<tid>#QUOTES_EXPIRING`, which an announced quote leaves; so a second run announces nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from ledgerline.domain.errors import LedgerlineError
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.observability import logger
 from ledgerline.reminders.job import day_of
-from ledgerline.services import recurring_invoices
+from ledgerline.services import quotes, recurring_invoices
 from ledgerline.store.recurring_invoices import due_recurring_invoices
 from ledgerline.store.tenants import load_tenant
 
@@ -40,6 +44,11 @@ class RunReport(DailyReport):
     templates: int = 0
     invoices_created: int = 0
     invoice_ids: list[str] = field(default_factory=list)
+    emails_queued: int = 0  # auto_send: one email per invoice, queued in its period's transaction
+    # auto_send invoices created (and posted) but not emailed: the customer has no email address
+    not_sent_invoice_ids: list[str] = field(default_factory=list)
+    quotes_expired: int = 0  # `quote.expired` written (in a dry run: that would be)
+    expired_quote_ids: list[str] = field(default_factory=list)
 
 
 def run(day: date, tenant_ids: Iterable[str] | None = None, *, dry_run: bool = False,
@@ -53,6 +62,11 @@ def run(day: date, tenant_ids: Iterable[str] | None = None, *, dry_run: bool = F
 
 
 def run_tenant(tenant_id: str, day: date, report: RunReport) -> None:
+    _run_templates(tenant_id, day, report)
+    _announce_expired_quotes(tenant_id, day, report)
+
+
+def _run_templates(tenant_id: str, day: date, report: RunReport) -> None:
     checked = False
     start_key = None
     while True:
@@ -77,7 +91,41 @@ def run_tenant(tenant_id: str, day: date, report: RunReport) -> None:
                 if outcome.invoice_id:
                     report.invoices_created += 1
                     report.invoice_ids.append(outcome.invoice_id)
+                if outcome.email_id:
+                    report.emails_queued += 1
+                if outcome.not_sent and outcome.invoice_id:
+                    report.not_sent_invoice_ids.append(outcome.invoice_id)
+                    logger.warning("recurring invoice created but not sent", extra={
+                        "tenant_id": tenant_id, "invoice_id": outcome.invoice_id, "reason": outcome.not_sent})
                 report.actions.append({"tenant_id": tenant_id, **asdict(outcome), "date": outcome.date.isoformat()})
+        if page.next_key is None:
+            return
+        start_key = page.next_key
+
+
+def _announce_expired_quotes(tenant_id: str, day: date, report: RunReport) -> None:
+    """`quote.expired` for each open quote of the tenant valid until before `day` and not announced yet."""
+    checked = False
+    start_key = None
+    while True:
+        page = quotes.expiring_quotes(tenant_id, day, limit=PAGE, start_key=start_key)
+        if page.items and not checked:
+            if load_tenant(tenant_id).status == TenantStatus.DEACTIVATED:
+                return
+            checked = True
+        for quote in page.items:
+            try:
+                announced = report.dry_run or quotes.announce_expiry(tenant_id, quote.id, day)
+            except LedgerlineError as exc:  # one quote must not stop the others; it stays in the index
+                report.failures += 1
+                logger.warning("recurring invoices job did not announce an expired quote", extra={
+                    "tenant_id": tenant_id, "quote_id": quote.id, "error": exc.code, "reason": exc.message})
+                continue
+            if announced:
+                report.quotes_expired += 1
+                report.expired_quote_ids.append(quote.id)
+                report.actions.append({"tenant_id": tenant_id, "quote_id": quote.id, "event": "quote.expired",
+                                       "valid_until": quote.valid_until.isoformat()})
         if page.next_key is None:
             return
         start_key = page.next_key

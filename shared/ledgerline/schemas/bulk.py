@@ -22,6 +22,7 @@ MAX_INVOICES = 50
 MAX_RECEIPTS = 100
 MAX_JOURNAL_ENTRIES = 100
 MAX_QUOTES = 100
+MAX_ORDERS = 100
 
 
 class BulkItem(Input):
@@ -142,3 +143,10 @@ class BulkQuotes(_Batch):
         None, min_length=1, max_length=MAX_QUOTES,
         description=f"At most {MAX_QUOTES}; `data` is a QuoteCreate (create) or QuoteUpdate (update of a draft) body")
     items: list[BulkItem] | None = _items(MAX_QUOTES, "QuoteCreate")
+
+
+class BulkOrders(_Batch):
+    operations: list[BulkOperation] | None = Field(
+        None, min_length=1, max_length=MAX_ORDERS,
+        description=f"At most {MAX_ORDERS}; `data` is an OrderCreate (create) or OrderUpdate (update of a draft) body")
+    items: list[BulkItem] | None = _items(MAX_ORDERS, "OrderCreate")

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from ledgerline.schemas.common import Output, Timestamps
 
-DocumentType = Literal["invoice", "credit_note", "reminder", "quote", "delivery", "purchase_order"]
+DocumentType = Literal["invoice", "credit_note", "reminder", "quote", "delivery", "order", "purchase_order"]
 
 
 class DocumentFileOut(Timestamps):

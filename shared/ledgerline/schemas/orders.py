@@ -6,19 +6,33 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, TermsDays, Text, Timestamps
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.documents import (
+    ALLOWANCES_FIELD,
+    CHARGES_FIELD,
+    POSITIONS_FIELD,
     DocumentRefOut,
     ExchangeRate,
     LineIn,
     LineOut,
+    NoneAsEmpty,
     Quantity,
     TaxSubtotalOut,
+    _lines_or_positions,
+    _tree,
     scale,
 )
+from ledgerline.schemas.positions import (
+    AllowanceChargeIn,
+    AllowanceChargeOut,
+    PositionIn,
+    PositionOut,
+    positions_of_lines,
+)
+from ledgerline.schemas.quotes import priced_changes
 
 IdList = Annotated[list[str], BeforeValidator(lambda value: list(value or []))]
 OrderStatusValue = Literal["draft", "confirmed", "partially_delivered", "delivered", "cancelled"]
@@ -41,7 +55,16 @@ class OrderCreate(Input):
     notes: Text | None = None
     prices_include_tax: StrictBool | None = Field(None, description="Defaults to the tenant setting")
     payment_terms_days: TermsDays | None = Field(None, description="Given to the invoices made from the order")
-    lines: list[LineIn] = Field(min_length=1, max_length=100)
+    lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _positions(self) -> OrderCreate:
+        _lines_or_positions(self, required=True)
+        return self
 
 
 class OrderUpdate(Input):
@@ -54,12 +77,18 @@ class OrderUpdate(Input):
     prices_include_tax: StrictBool = None  # type: ignore[assignment]
     payment_terms_days: TermsDays | None = None
     lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _positions(self) -> OrderUpdate:
+        _lines_or_positions(self, required=False)
+        return self
 
     def changes(self) -> dict[str, Any]:
-        changes = self.model_dump(exclude_unset=True)
-        if self.lines is not None:
-            changes["lines"] = [line.model_dump() for line in self.lines]
-        return changes
+        return priced_changes(self)
 
 
 class OrderLineOut(LineOut):
@@ -84,6 +113,11 @@ class OrderOut(Timestamps):
     prices_include_tax: bool
     payment_terms_days: int | None = None
     lines: list[OrderLineOut]
+    positions: NoneAsEmpty[list[PositionOut]] = Field(
+        default_factory=list, description="Every position; `lines` are its items (deliveries and invoices take "
+                                          "quantities of them)")
+    allowances: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
+    charges: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
     tax_breakdown: list[TaxSubtotalOut]
     subtotal: DecimalOut
     tax_total: DecimalOut
@@ -103,6 +137,12 @@ class OrderOut(Timestamps):
             scale(line, self.currency, "net_amount", "tax_amount", "amount")
         for tax in self.tax_breakdown:
             scale(tax, self.currency, "taxable_amount", "tax_amount")
+        if not self.positions:
+            self.positions = positions_of_lines(self.lines)
+        for position in self.positions:
+            position.scaled(self.currency)
+        for allowance_charge in (*self.allowances, *self.charges):
+            allowance_charge.scaled(self.currency)
         return self
 
 

@@ -1,17 +1,31 @@
-"""Quotes (issue 14) as the API shows them and events carry them. Their lines are the invoices' lines
-(`LineIn`/`LineOut`), priced the same way."""
+"""Quotes (issue 14) as the API shows them and events carry them. Their lines or rich positions (with
+allowances and charges) are the invoices' (`LineIn`/`PositionIn`), priced the same way."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, ValidationInfo, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from ledgerline.domain.documents.quote import effective_status
 from ledgerline.schemas.common import Currency, DecimalOut, Input, Text, Timestamps, moment_read
 from ledgerline.schemas.common import Day as Date
-from ledgerline.schemas.documents import DocumentRefOut, ExchangeRate, LineIn, LineOut, TaxSubtotalOut, scale_priced
+from ledgerline.schemas.documents import (
+    ALLOWANCES_FIELD,
+    CHARGES_FIELD,
+    POSITIONS_FIELD,
+    DocumentRefOut,
+    ExchangeRate,
+    LineIn,
+    LineOut,
+    NoneAsEmpty,
+    TaxSubtotalOut,
+    _lines_or_positions,
+    _tree,
+    scale_priced,
+)
+from ledgerline.schemas.positions import AllowanceChargeIn, AllowanceChargeOut, PositionIn, PositionOut
 
 QuoteStatusValue = Literal["draft", "open", "accepted", "declined", "expired", "converted"]
 ValidityDays = Field(None, ge=0, le=3650, description="Used when valid_until is absent: days after the issue date "
@@ -35,7 +49,16 @@ class QuoteCreate(Input):
     reference: str | None = Field(None, max_length=100)
     notes: Text | None = None
     prices_include_tax: StrictBool | None = Field(None, description="Defaults to the tenant setting")
-    lines: list[LineIn] = Field(min_length=1, max_length=100)
+    lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _positions(self) -> QuoteCreate:
+        _lines_or_positions(self, required=True)
+        return self
 
 
 class QuoteUpdate(Input):
@@ -51,12 +74,38 @@ class QuoteUpdate(Input):
     notes: Text | None = None
     prices_include_tax: StrictBool = None  # type: ignore[assignment]
     lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _positions(self) -> QuoteUpdate:
+        _lines_or_positions(self, required=False)
+        return self
 
     def changes(self) -> dict[str, Any]:
-        changes = self.model_dump(exclude_unset=True)
-        if self.lines is not None:
-            changes["lines"] = [line.model_dump() for line in self.lines]
-        return changes
+        return priced_changes(self)
+
+
+def priced_changes(update: Any) -> dict[str, Any]:
+    """What a PATCH of a priced draft (quote, order, recurring template) changes: the fields it sets; a line's
+    unset fields take their defaults, as on create. `lines` and `positions` replace each other (as
+    `InvoiceUpdate.changes`)."""
+    changes = update.model_dump(exclude_unset=True)
+    for name in ("lines", "positions", "allowances", "charges"):  # null: unchanged
+        if changes.get(name, ...) is None:
+            del changes[name]
+    if update.lines is not None:
+        changes["lines"] = [line.model_dump() for line in update.lines]
+        changes["positions"] = None
+    if update.positions is not None:
+        changes["positions"] = [position.model_dump() for position in update.positions]
+        changes["lines"] = None
+    for name in ("allowances", "charges"):
+        if getattr(update, name) is not None:
+            changes[name] = [entry.model_dump() for entry in getattr(update, name)]
+    return changes
 
 
 class DeclineRequest(Input):
@@ -86,6 +135,10 @@ class QuoteOut(Timestamps):
     notes: str | None
     prices_include_tax: bool
     lines: list[LineOut]
+    positions: NoneAsEmpty[list[PositionOut]] = Field(default_factory=list,
+                                                      description="Every position; `lines` are its items")
+    allowances: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
+    charges: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
     tax_breakdown: list[TaxSubtotalOut]
     subtotal: DecimalOut
     tax_total: DecimalOut

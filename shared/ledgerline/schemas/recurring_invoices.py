@@ -6,11 +6,20 @@ import json
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from ledgerline.schemas.common import Currency, Input, Output, TermsDays, Text, Timestamps
 from ledgerline.schemas.common import Day as Date
-from ledgerline.schemas.documents import ExchangeRate, LineIn
+from ledgerline.schemas.documents import (
+    ALLOWANCES_FIELD,
+    CHARGES_FIELD,
+    POSITIONS_FIELD,
+    ExchangeRate,
+    LineIn,
+    _lines_or_positions,
+    _tree,
+)
+from ledgerline.schemas.positions import AllowanceChargeIn, PositionIn
 
 IntervalValue = Literal["weekly", "monthly", "quarterly", "yearly"]
 RecurringStatusValue = Literal["active", "paused", "finished"]
@@ -63,11 +72,23 @@ class RecurringInvoiceCreate(Input):
     reference: str | None = Field(None, max_length=100)
     notes: Text | None = None
     prices_include_tax: StrictBool | None = Field(None, description="Defaults to the tenant setting")
-    lines: list[LineIn] = Field(min_length=1, max_length=100, description="The lines of every invoice, as on "
-                                                                          "POST /v1/invoices (priced at each run)")
+    lines: list[LineIn] = Field(None, min_length=1, max_length=100,  # type: ignore[assignment]
+                                description="The lines of every invoice, as on POST /v1/invoices (priced at "
+                                            "each run)")
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
     schedule: ScheduleIn
     auto_post: StrictBool = Field(False, description="Post each invoice when it is created (numbered, in the ledger)")
-    auto_send: StrictBool = Field(False, description="Mark each posted invoice as sent (needs auto_post)")
+    auto_send: StrictBool = Field(False, description=(
+        "Email each posted invoice to the customer's email address (needs auto_post); a customer without "
+        "one: the invoice is posted, not sent, and `invoice.not_sent` says so"))
+
+    @model_validator(mode="after")
+    def _positions(self) -> RecurringInvoiceCreate:
+        _lines_or_positions(self, required=True)
+        return self
 
     def fields(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -84,15 +105,32 @@ class RecurringInvoiceUpdate(Input):
     notes: Text | None = None
     prices_include_tax: StrictBool | None = None
     lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
     schedule: ScheduleIn = Field(None, description="A new schedule goes on after the last day invoiced")  # type: ignore[assignment]
     auto_post: StrictBool = None  # type: ignore[assignment]
     auto_send: StrictBool = None  # type: ignore[assignment]
 
+    @model_validator(mode="after")
+    def _positions(self) -> RecurringInvoiceUpdate:
+        _lines_or_positions(self, required=False)
+        return self
+
     def changes(self) -> dict[str, Any]:
+        """The fields the PATCH sets; `lines` and `positions` replace each other (null: unchanged)."""
         changes = self.model_dump(mode="json", exclude_unset=True)
-        for name in ("lines", "schedule"):
+        for name in ("lines", "positions", "allowances", "charges"):
+            if changes.get(name, ...) is None:
+                del changes[name]
+        for name in ("lines", "schedule", "positions", "allowances", "charges"):
             if getattr(self, name) is not None:
                 changes[name] = json.loads(self.model_dump_json(include={name}))[name]
+        if self.lines is not None:
+            changes["positions"] = None
+        if self.positions is not None:
+            changes["lines"] = None
         return changes
 
 
@@ -108,7 +146,11 @@ class RecurringInvoiceOut(Timestamps):
     reference: str | None
     notes: str | None
     prices_include_tax: bool | None
-    lines: list[dict[str, Any]] = Field(description="The lines every invoice gets, as given")
+    lines: list[dict[str, Any]] = Field(description="The lines every invoice gets, as given (none when the "
+                                                    "template has positions)")
+    positions: list[dict[str, Any]] | None = Field(None, description="The positions every invoice gets, as given")
+    allowances: list[dict[str, Any]] | None = Field(None, description="Document-level allowances, as given")
+    charges: list[dict[str, Any]] | None = Field(None, description="Document-level charges, as given")
     schedule: ScheduleOut
     auto_post: bool
     auto_send: bool

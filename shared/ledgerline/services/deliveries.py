@@ -10,24 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from ledgerline.clock import today, utc_now
 from ledgerline.domain.documents import delivery as delivery_rules
+from ledgerline.domain.documents import order as order_rules
 from ledgerline.domain.documents.delivery import DeliveryStatus
+from ledgerline.domain.errors import PreconditionFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.kinds import DELIVERY_SERIES
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
-from ledgerline.schemas.orders import DeliveryNoteOut
+from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
 from ledgerline.services.document_rules import customer, invalid
 from ledgerline.services.idempotency import once
+from ledgerline.services.order_quantities import adopt, state_of
 from ledgerline.services.retry import retrying_unit
 from ledgerline.store import sales
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
-from ledgerline.store.records import Page
-from ledgerline.store.sales import Delivery, DeliveryLine
+from ledgerline.store.records import Page, check_version
+from ledgerline.store.sales import Delivery, DeliveryLine, Order
+from ledgerline.store.table import Contention
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 
@@ -119,3 +124,47 @@ def mark_delivered(tenant_id: str, delivery_id: str, idempotency_key: str | None
 
     return once(tenant_id, idempotency_key, "deliver_delivery", {"id": delivery_id},
                 lambda: represent(retrying_unit(tenant_id, attempt)), in_unit=True)
+
+
+DELETE_ATTEMPTS = 5  # when only the order the note came from changed meanwhile
+
+
+def delete_draft(tenant_id: str, delivery_id: str, expected_version: int | None) -> Delivery:
+    """A draft delivery note is deleted; one made from an order gives the quantities it took back to the
+    order (`order.updated`), in the same transaction on the order's version. If only the order changed
+    meanwhile (another delivery, an invoice), both are read again and the delete retried; a note that itself
+    changed answers 412. An issued note cannot be deleted (409)."""
+    for attempt in range(DELETE_ATTEMPTS):
+        uow = open_unit(tenant_id)
+        delivery = uow.load(Delivery, delivery_id)
+        check_version(delivery, expected_version)
+        deleted = delivery_rules.delete(delivery.status)
+        if delivery.order_id is not None:
+            _stage_give_back(uow, delivery)
+        uow.delete(delivery)
+        uow.record_event(deleted.event, delivery, DeliveryNoteOut)
+        try:
+            uow.commit()
+            return delivery
+        except Contention as exc:
+            if delivery.order_id is None or Delivery.key(tenant_id, delivery_id) in exc.stale \
+                    or attempt == DELETE_ATTEMPTS - 1:
+                raise PreconditionFailed("The delivery note was changed by another request; read it again and "
+                                         "retry") from exc
+    raise AssertionError("unreachable")
+
+
+def _stage_give_back(uow: UnitOfWork, delivery: Delivery) -> None:
+    order = uow.find(Order, delivery.order_id)
+    if order is None:  # an order with deliveries is never deleted (only drafts are, and they deliver nothing)
+        return
+    quantities = [Decimal(0)] * len(order.lines)
+    for line in delivery.lines:
+        if line.order_line is not None and 1 <= line.order_line <= len(order.lines):
+            quantities[line.order_line - 1] += line.quantity
+    given_back = order_rules.give_back_delivered(state_of(order), quantities)
+    adopt(order, given_back.state)
+    order.delivery_ids = [i for i in order.delivery_ids or [] if i != delivery.id]
+    order.updated_at = utc_now()
+    uow.save_if_unchanged(order)
+    uow.record_event(given_back.event, order, OrderOut)

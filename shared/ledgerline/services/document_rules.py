@@ -48,7 +48,6 @@ def conversion(tenant: Tenant, currency: str, rate: Decimal | None) -> Conversio
     return Conversion(currency, tenant.base_currency, rate)
 
 
-
 def exact_amount(value: Any, currency: str, field: str = "amount") -> Decimal:
     """An amount of money as the request gave it, refused (422 on `field`) when it has more decimals
     than the currency's minor unit: money is never rounded silently."""
@@ -56,6 +55,7 @@ def exact_amount(value: Any, currency: str, field: str = "amount") -> Decimal:
     if round_money(amount, currency) != amount:
         raise invalid(field, f"has more decimals than {currency} allows")
     return amount
+
 
 MONEY_ACCOUNT_SUBTYPES = ("bank", "cash")
 

@@ -27,6 +27,8 @@ from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.domain.documents import purchase_order as purchase_order_rules
 from ledgerline.domain.documents import reminder as reminder_rules
 from ledgerline.domain.documents.base import InvalidState
+from ledgerline.domain.documents.delivery import DeliveryStatus
+from ledgerline.domain.documents.order import OrderStatus
 from ledgerline.domain.documents.purchase_order import PurchaseOrderStatus
 from ledgerline.domain.documents.quote import QuoteStatus
 from ledgerline.domain.emails import EmailStatus
@@ -37,6 +39,7 @@ from ledgerline.mail.mime import Attachment, build_message, message_id
 from ledgerline.observability import logger
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
 from ledgerline.schemas.emails import EmailOut
+from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
 from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.reminders import ReminderOut
 from ledgerline.services.idempotency import once
@@ -52,6 +55,7 @@ from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.quotes import Quote
 from ledgerline.store.records import Page
 from ledgerline.store.reminders import Reminder
+from ledgerline.store.sales import Delivery, Order
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -65,7 +69,8 @@ class Source:
     check: Callable[[Any], None]  # may it be sent? (InvalidState: 409)
     values: Callable[[Any], dict[str, str]]  # placeholder values of the document itself
     party_id: Callable[[Any], str | None]
-    pdf: Callable[[str, str], Any]  # (tenant id, document id) → its DocumentFile (services/pdfs.py)
+    pdf: Callable[[str, str], Any] | None  # (tenant id, document id) → its DocumentFile (services/pdfs.py);
+    # None: the kind has no PDF: its emails go without an attachment
     mark_sent: Callable[[UnitOfWork, Any], None]  # stage the document's change and its `<kind>.sent` event
 
 
@@ -112,6 +117,26 @@ def _quote_sent(uow: UnitOfWork, quote: Quote) -> None:
     uow.record_event(EventType.QUOTE_SENT, quote, QuoteOut)
 
 
+def _check_order(order: Order) -> None:
+    if order.number is None or order.status in (OrderStatus.DRAFT, OrderStatus.CANCELLED):
+        raise InvalidState("Only a confirmed order can be sent: confirm it first", param="status")
+
+
+def _order_sent(uow: UnitOfWork, order: Order) -> None:
+    uow.check_unchanged(order)  # sending changes nothing on the order: its event says it was sent
+    uow.record_event(EventType.ORDER_SENT, order, OrderOut)
+
+
+def _check_delivery(delivery: Delivery) -> None:
+    if delivery.number is None or delivery.status == DeliveryStatus.DRAFT:
+        raise InvalidState("A draft delivery note cannot be sent: issue it first", param="status")
+
+
+def _delivery_sent(uow: UnitOfWork, delivery: Delivery) -> None:
+    uow.check_unchanged(delivery)
+    uow.record_event(EventType.DELIVERY_SENT, delivery, DeliveryNoteOut)
+
+
 def _reminder_state(reminder: Reminder) -> reminder_rules.ReminderState:
     return reminder_rules.ReminderState(int(reminder.level), sent=reminder.sent_at is not None,
                                         deleted=reminder.deleted_at is not None)
@@ -148,6 +173,14 @@ SOURCES: dict[str, Source] = {
                           "due_date": _day(d.valid_until), "date": _day(d.issue_date),
                           "customer_name": d.customer_name},
                lambda d: d.customer_id, _pdf("quote_pdf"), _quote_sent),
+        Source("order", lambda uow, i: uow.load(Order, i), _check_order,
+               lambda d: {"number": d.number or "", "total": _money(d.total, d.currency), "currency": d.currency,
+                          "due_date": "", "date": _day(d.order_date), "customer_name": d.customer_name},
+               lambda d: d.customer_id, _pdf("order_pdf"), _order_sent),
+        Source("delivery", lambda uow, i: uow.load(Delivery, i), _check_delivery,
+               lambda d: {"number": d.number or "", "total": "", "currency": "", "due_date": "",
+                          "date": _day(d.delivery_date), "customer_name": d.customer_name},
+               lambda d: d.customer_id, _pdf("delivery_pdf"), _delivery_sent),
         Source("reminder", lambda uow, i: uow.find_reminder(i), _check_reminder,
                lambda d: {"number": d.invoice_number, "currency": d.currency, "date": _day(d.date),
                           "total": _money(Decimal(d.amount_due) + Decimal(d.fee or 0), d.currency),
@@ -164,7 +197,7 @@ def _check_purchase_order(order: PurchaseOrder) -> None:
 
 
 # Purchase orders (issue 15): `services/purchase_orders.send` stages the email with the order's own change
-# (draft → sent) through `stage_queued`; the email's delivery changes nothing more on the order.
+# (draft → sent) through `stage_email`; the email's delivery changes nothing more on the order.
 SOURCES["purchase_order"] = Source(
     "purchase_order", lambda uow, i: uow.load(PurchaseOrder, i), _check_purchase_order,
     lambda d: {"number": d.number or "", "total": _money(d.total, d.currency), "currency": d.currency,
@@ -208,19 +241,25 @@ def _queue(tenant_id: str, kind: str, document_id: str, request: dict[str, Any])
     source = SOURCES[kind]
     uow = open_unit(tenant_id)
     document = source.load(uow, document_id)
-    source.check(document)
-    email = stage_queued(uow, kind, document, request)
+    email = stage_email(uow, uow.tenant(), kind, document, request)
     uow.respond(EmailOut, email)
     uow.commit()
     return represent(email)
 
 
-def stage_queued(uow: UnitOfWork, kind: str, document: Any, request: dict[str, Any]) -> Email:
-    """The email of `document` (already checked), `queued`, and its `email.queued` event, staged on the caller's
-    unit: a use case that changes the document as it emails it (a purchase order sent) commits both at once."""
+def recipient_of(uow: UnitOfWork, kind: str, document: Any) -> str | None:
+    """The party's email address a request without `to` sends to (none: such a request is a 422)."""
+    party_id = SOURCES[kind].party_id(document)
+    party = uow.find(Party, party_id) if party_id else None
+    return (party.email or "").strip() or None if party else None
+
+
+def stage_email(uow: UnitOfWork, tenant: Tenant, kind: str, document: Any, request: dict[str, Any]) -> Email:
+    """The email `queued` and its `email.queued`, staged on the caller's unit (the send route's own, or a
+    recurring invoice's period, whose invoice it emails in the period's transaction); the caller commits."""
+    tenant_id = tenant.id
     source = SOURCES[kind]
-    tenant_id = uow.tenant_id
-    tenant = uow.tenant()
+    source.check(document)
     party_id = source.party_id(document)
     party = uow.find(Party, party_id) if party_id else None
     to, cc = rules.recipients(request.get("to"), request.get("cc"), party.email if party else None)
@@ -258,7 +297,7 @@ def deliver(tenant_id: str, email_id: str, transport: Any) -> str:
         return email.status
     source = SOURCES[email.document_type]
     attachment = None
-    if email.attach_pdf == "true":
+    if email.attach_pdf == "true" and source.pdf is not None:
         from ledgerline.pdf.blobs import blob_store
 
         file = source.pdf(tenant_id, email.document_id)

@@ -31,8 +31,7 @@ from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.pricing import (
     nets_by_account,
-    price_lines,
-    price_positions,
+    price_fields,
     referenced_positions,
     requested_positions,
 )
@@ -193,18 +192,8 @@ def _fill(uow: UnitOfWork, invoice: Invoice, tenant: Tenant, fields: dict[str, A
     rate = conversion(tenant, currency, fields.get("exchange_rate")).rate
     include_tax = fields.get("prices_include_tax")
     include_tax = tenant.prices_include_tax if include_tax is None else include_tax
-    if fields.get("positions") is not None:
-        priced = price_positions(tenant, fields["positions"], currency=currency, prices_include_tax=include_tax,
-                                 allowances=fields.get("allowances"), charges=fields.get("charges"),
-                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find, on=issue_date)
-    elif fields.get("allowances") or fields.get("charges"):  # lines with allowances: lines are item positions
-        priced = price_positions(tenant, [{"type": "item", **line} for line in fields["lines"]], currency=currency,
-                                 prices_include_tax=include_tax, allowances=fields.get("allowances"),
-                                 charges=fields.get("charges"), field="lines",
-                                 default_tax_code_id=tenant.default_tax_code_id, find=uow.find, on=issue_date)
-    else:
-        priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax,
-                             default_tax_code_id=tenant.default_tax_code_id, find=uow.find, on=issue_date)
+    priced = price_fields(tenant, fields, currency=currency, prices_include_tax=include_tax, find=uow.find,
+                          on=issue_date)
     due_date = fields.get("due_date")
     if due_date is None:
         terms = next(

@@ -16,6 +16,7 @@ from typing import Any
 
 from ledgerline.clock import today, utc_now
 from ledgerline.domain.documents import order as order_rules
+from ledgerline.domain.documents import order_positions as position_rules
 from ledgerline.domain.documents.base import invalid
 from ledgerline.domain.documents.delivery import DeliveryStatus
 from ledgerline.domain.documents.order import InvoiceBasis, InvoicingStatus, OrderStatus
@@ -30,7 +31,7 @@ from ledgerline.services import invoices
 from ledgerline.services.document_rules import conversion, customer
 from ledgerline.services.idempotency import once
 from ledgerline.services.order_quantities import ORDER_SOURCE, adopt, state_of
-from ledgerline.services.pricing import price_lines, referenced
+from ledgerline.services.pricing import price_fields, referenced_positions, requested_positions
 from ledgerline.services.retry import retrying_unit
 from ledgerline.store import sales
 from ledgerline.store.documents import DocumentRef
@@ -73,8 +74,7 @@ def _price(uow: UnitOfWork, order: Order, tenant: Tenant, fields: dict[str, Any]
     rate = conversion(tenant, currency, fields.get("exchange_rate")).rate
     include_tax = fields.get("prices_include_tax")
     include_tax = tenant.prices_include_tax if include_tax is None else include_tax
-    priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax,
-                         default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+    priced = price_fields(tenant, fields, currency=currency, prices_include_tax=include_tax, find=uow.find)
     totals = priced.totals
     order.customer_id, order.customer_name = party.id, party.name
     order.order_date = fields.get("order_date") or today()
@@ -84,31 +84,69 @@ def _price(uow: UnitOfWork, order: Order, tenant: Tenant, fields: dict[str, Any]
     order.payment_terms_days = fields.get("payment_terms_days")
     order.lines = [OrderLine(**line.attribute_values, line=number, delivered_quantity=Decimal(0),
                              invoiced_quantity=Decimal(0)) for number, line in enumerate(priced.lines, start=1)]
+    order.positions, order.allowances, order.charges = priced.positions, priced.allowances, priced.charges
     order.tax_breakdown = priced.tax_breakdown
     order.subtotal, order.tax_total = totals.subtotal, totals.tax_total
     order.rounding_adjustment, order.total = totals.rounding_adjustment, totals.total
 
 
-def requested_lines(order: Order, quantities: Sequence[Decimal] | None = None) -> list[dict[str, Any]]:
-    """The order's lines as an invoice's requested lines, each at `quantities[i]` (all ordered when None);
-    lines at zero are left out."""
-    wanted = [line.quantity for line in order.lines] if quantities is None else quantities
-    return [{"item_id": line.item_id, "description": line.description, "quantity": quantity,
-             "unit_price": line.unit_price, "account_id": line.account_id, "tax_code_id": line.tax_code_id}
-            for line, quantity in zip(order.lines, wanted, strict=True) if quantity > 0]
+def requested_lines(order: Order, quantities: Sequence[Decimal] | None = None) -> dict[str, Any]:
+    """The order's lines or positions (with allowances and charges) as an invoice's request, each line at
+    `quantities[i]` (all ordered when None). Lines at zero are left out, and so are, on an invoice that takes
+    part of the order, the positions it does not carry (`domain/documents/order_positions.py`): a fixed-amount
+    discount, allowance or charge goes on the invoice that completes what it applies to."""
+    wanted = [line.quantity for line in order.lines] if quantities is None else list(quantities)
+    at = [_AtQuantity(line, quantity) for line, quantity in zip(order.lines, wanted, strict=True)]
+    if not order.positions:  # lines only (lines with allowances are stored as item positions)
+        requested = requested_positions(_Requested(at, None, None, None))
+        requested["lines"] = [line for line in requested["lines"] if line["quantity"] > 0]
+        return requested
+    requested = requested_positions(_Requested(at, order.positions, order.allowances, order.charges))
+    if quantities is None:
+        return requested
+    tree = position_rules.invoiced_positions(order.positions, wanted, _completes(order, wanted))
+    return _trimmed(order, wanted, requested_positions(_Requested(at, tree, order.allowances, order.charges)))
+
+
+def _trimmed(order: Order, wanted: list[Decimal], requested: dict[str, Any]) -> dict[str, Any]:
+    """Fixed-amount allowances and charges only on the invoice that completes the order."""
+    if not position_rules.fixed_amounts_due(wanted, _completes(order, wanted)):
+        for name in ("allowances", "charges"):
+            requested[name] = [entry for entry in requested.get(name) or [] if entry["percent"] is not None]
+    return requested
+
+
+def _completes(order: Order, wanted: list[Decimal]) -> Any:
+    def complete(lines: list[int]) -> bool:
+        return all(order.lines[i].invoiced_quantity + wanted[i] >= order.lines[i].quantity for i in lines)
+
+    return complete
+
+
+class _Requested:
+    """An order seen as a priced document whose lines are at the quantities an invoice takes."""
+
+    def __init__(self, lines: list[Any], positions: Any, allowances: Any, charges: Any) -> None:
+        self.lines, self.positions, self.allowances, self.charges = lines, positions, allowances, charges
+
+
+class _AtQuantity:
+    def __init__(self, line: OrderLine, quantity: Decimal) -> None:
+        self.item_id, self.description, self.quantity = line.item_id, line.description, quantity
+        self.unit_price, self.account_id, self.tax_code_id = line.unit_price, line.account_id, line.tax_code_id
 
 
 def _current_fields(order: Order) -> dict[str, Any]:
     return {"customer_id": order.customer_id, "order_date": order.order_date, "currency": order.currency,
             "exchange_rate": order.exchange_rate if order.exchange_rate != 1 else None,
             "reference": order.reference, "notes": order.notes, "prices_include_tax": order.prices_include_tax,
-            "payment_terms_days": order.payment_terms_days, "lines": requested_lines(order)}
+            "payment_terms_days": order.payment_terms_days, **requested_lines(order)}
 
 
 def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str]) -> None:
     customer_id = fields.get("customer_id")
     parties = [(Party, customer_id)] if isinstance(customer_id, str) else []
-    uow.prefetch([*also, *parties, *referenced(fields.get("lines") or [])])
+    uow.prefetch([*also, *parties, *referenced_positions(fields)])
 
 
 # ---------------------------------------------------------------------------------------- drafts
@@ -162,6 +200,17 @@ def update_draft(tenant_id: str, order_id: str, changes: dict[str, Any], expecte
     uow.record_event(EventType.ORDER_UPDATED, order, OrderOut)
     _commit_draft_change(uow)
     return order
+
+
+def copy(tenant_id: str, order_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    """A new draft order with the order's positions (or lines) at their ordered quantities, allowances and
+    charges, customer, currency, exchange rate, prices-include-tax, payment terms, reference and notes, dated
+    today and priced again; nothing of it delivered or invoiced. Any order may be copied (a cancelled one too)."""
+    def run() -> dict[str, Any]:
+        source = open_unit(tenant_id).load(Order, order_id)
+        return create_draft(tenant_id, _current_fields(source) | {"order_date": None})
+
+    return once(tenant_id, idempotency_key, "copy_order", {"id": order_id}, run, in_unit=True)
 
 
 def delete_draft(tenant_id: str, order_id: str, expected_version: int | None) -> Order:
@@ -292,7 +341,7 @@ def invoice(tenant_id: str, order_id: str, fields: dict[str, Any],
                    "currency": order.currency,
                    "exchange_rate": order.exchange_rate if order.exchange_rate != 1 else None,
                    "reference": order.number or order.reference, "notes": order.notes,
-                   "prices_include_tax": order.prices_include_tax, "lines": requested_lines(order, taken)}
+                   "prices_include_tax": order.prices_include_tax, **requested_lines(order, taken)}
         made = invoices.stage_draft_from(uow, tenant, request, source={"kind": ORDER_SOURCE, "id": order.id},
                                          source_quantities=list(taken))
         adopt(order, transition.state)
@@ -308,7 +357,7 @@ def invoice(tenant_id: str, order_id: str, fields: dict[str, Any],
         uow.prefetch([(Order, order_id)])
         order = uow.find(Order, order_id)
         if order is not None:
-            _prefetch(uow, {"customer_id": order.customer_id, "lines": requested_lines(order)})
+            _prefetch(uow, {"customer_id": order.customer_id, **requested_lines(order)})
 
     return once(tenant_id, idempotency_key, "invoice_order", {"id": order_id, **fields},
                 lambda: invoices.represent(retrying_unit(tenant_id, attempt, prepare=prepare)), in_unit=True)

@@ -35,7 +35,7 @@ from ledgerline.store.parties import Party
 from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.quotes import Quote
 from ledgerline.store.records import TenantRecord
-from ledgerline.store.sales import Delivery
+from ledgerline.store.sales import Delivery, Order
 from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
@@ -117,6 +117,19 @@ def purchase_order_pdf(tenant_id: str, order_id: str, *, in_process: bool = Fals
                            param="status", code="document_not_posted")
     return _ensure(uow, order, "purchase_order", order.number, order.supplier_id,
                    lambda tenant, party: views.purchase_order_document(tenant, order, party), in_process)
+
+
+def order_pdf(tenant_id: str, order_id: str, *, in_process: bool = False) -> DocumentFile:
+    """A confirmed sales order's confirmation PDF (issue 14, part L), made when first asked for (GET, an
+    email); a draft has none (409). A confirmed order's positions no longer change, so one PDF per order."""
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Order, order_id)])
+    order = uow.load(Order, order_id)
+    if order.number is None or order.status == "draft":
+        raise InvalidState("A draft order has no PDF: confirm it first (drafts can still change)", param="status",
+                           code="document_not_posted")
+    return _ensure(uow, order, "order", order.number, order.customer_id,
+                   lambda tenant, party: views.order_document(tenant, order, party), in_process)
 
 
 def download(file: DocumentFile) -> Download:

@@ -141,6 +141,24 @@ def price_positions(
                        charges=charges or [], on=on)
 
 
+def price_fields(tenant: Tenant, fields: dict[str, Any], *, currency: str, prices_include_tax: bool,
+                 find: Find | None = None, on: date | None = None) -> PricedDocument:
+    """The `lines` or `positions` (with `allowances` and `charges`) of a request as POST /v1/invoices takes
+    them, priced: what every priced kind (invoices, quotes, orders, recurring templates) calls. With `on`
+    (the document's date), a tax code not valid on that day is refused."""
+    if fields.get("positions") is not None:
+        return price_positions(tenant, fields["positions"], currency=currency, prices_include_tax=prices_include_tax,
+                               allowances=fields.get("allowances"), charges=fields.get("charges"),
+                               default_tax_code_id=tenant.default_tax_code_id, find=find, on=on)
+    if fields.get("allowances") or fields.get("charges"):  # lines with allowances: lines are item positions
+        return price_positions(tenant, [{"type": "item", **line} for line in fields["lines"]], currency=currency,
+                               prices_include_tax=prices_include_tax, allowances=fields.get("allowances"),
+                               charges=fields.get("charges"), field="lines",
+                               default_tax_code_id=tenant.default_tax_code_id, find=find, on=on)
+    return price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=prices_include_tax,
+                       default_tax_code_id=tenant.default_tax_code_id, find=find, on=on)
+
+
 def price_lines(
     tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool, field: str = "lines",
     default_tax_code_id: str | None = None, find: Find | None = None, paths: list[str] | None = None,

@@ -260,9 +260,7 @@ def send(tenant_id: str, order_id: str, request: dict[str, Any], idempotency_key
         order = uow.load(PurchaseOrder, order_id)
         if order.status == PurchaseOrderStatus.DRAFT:
             _stage_sent(uow, order)
-        else:
-            emails.SOURCES[KIND].check(order)
-        email = emails.stage_queued(uow, KIND, order, request)
+        email = emails.stage_email(uow, uow.tenant(), KIND, order, request)  # checks the order as sent
         uow.respond(EmailOut, email)
         uow.commit()
         return email

@@ -21,7 +21,7 @@ from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.services import invoices, orders
 from ledgerline.services.document_rules import conversion, customer, invalid
 from ledgerline.services.idempotency import once
-from ledgerline.services.pricing import price_lines, referenced
+from ledgerline.services.pricing import price_fields, referenced_positions, requested_positions
 from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store import quotes as quote_store
 from ledgerline.store.documents import DocumentRef
@@ -63,27 +63,28 @@ def list_quotes(tenant_id: str, *, statuses: Iterable[str] | None, customer_id: 
 
 
 # ------------------------------------------------------------------------------------- lines
-# Every place a quote's lines are read or written: the invoices' line schema today; rich positions
-# (issue 14, part P) replace these three functions.
+# Every place a quote's lines or positions are read or written: the invoices' lines or rich positions (with
+# allowances and charges), priced as invoices are (services/pricing.price_fields).
 
 
 def _prefetched_lines(fields: dict[str, Any]) -> list[tuple[Any, str]]:
-    return referenced(fields.get("lines") or [])
+    return referenced_positions(fields)
 
 
-def _line_fields(quote: Quote) -> list[dict[str, Any]]:
-    """The quote's lines as a request names them (a PATCH's current lines, an invoice made from the quote)."""
-    return [{"item_id": line.item_id, "description": line.description, "quantity": line.quantity,
-             "unit_price": line.unit_price, "account_id": line.account_id, "tax_code_id": line.tax_code_id}
-            for line in quote.lines]
+def _line_fields(quote: Quote) -> dict[str, Any]:
+    """The quote's lines or positions, allowances and charges as a request names them (a PATCH's current
+    ones, a document made from the quote, a copy)."""
+    return requested_positions(quote)
 
 
-def _price(uow: UnitOfWork, quote: Quote, tenant: Tenant, lines: list[dict[str, Any]]) -> None:
-    """Price the lines and set the totals (domain/positions.py through services/pricing, as invoices do)."""
-    priced = price_lines(tenant, lines, currency=quote.currency, prices_include_tax=quote.prices_include_tax,
-                         default_tax_code_id=tenant.default_tax_code_id, find=uow.find)
+def _price(uow: UnitOfWork, quote: Quote, tenant: Tenant, fields: dict[str, Any]) -> None:
+    """Price the lines or positions and set the totals (domain/positions.py through services/pricing, as
+    invoices do)."""
+    priced = price_fields(tenant, fields, currency=quote.currency, prices_include_tax=quote.prices_include_tax,
+                          find=uow.find)
     totals = priced.totals
     quote.lines, quote.tax_breakdown = priced.lines, priced.tax_breakdown
+    quote.positions, quote.allowances, quote.charges = priced.positions, priced.allowances, priced.charges
     quote.subtotal, quote.tax_total = totals.subtotal, totals.tax_total
     quote.rounding_adjustment, quote.total = totals.rounding_adjustment, totals.total
 
@@ -124,7 +125,7 @@ def update_draft(tenant_id: str, quote_id: str, changes: dict[str, Any], expecte
         "customer_id": quote.customer_id, "issue_date": quote.issue_date, "valid_until": quote.valid_until,
         "currency": quote.currency, "exchange_rate": quote.exchange_rate if quote.exchange_rate != 1 else None,
         "reference": quote.reference, "notes": quote.notes, "prices_include_tax": quote.prices_include_tax,
-        "lines": _line_fields(quote),
+        **_line_fields(quote),
     }
     if ("issue_date" in changes or "validity_days" in changes) and "valid_until" not in changes:
         current.pop("valid_until")  # recomputed from the validity unless given again
@@ -134,6 +135,22 @@ def update_draft(tenant_id: str, quote_id: str, changes: dict[str, Any], expecte
     uow.record_event(EventType.QUOTE_UPDATED, quote, QuoteOut)
     _commit_change(uow)
     return quote
+
+
+def copy(tenant_id: str, quote_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    """A new draft quote with the quote's positions (or lines), allowances and charges, customer, currency,
+    exchange rate, prices-include-tax, reference and notes, dated today and valid as many days as the quote
+    was; priced again. Any quote may be copied (an expired or declined one to offer it again)."""
+    def run() -> dict[str, Any]:
+        source = open_unit(tenant_id).load(Quote, quote_id)
+        return create_draft(tenant_id, {
+            "customer_id": source.customer_id, "currency": source.currency,
+            "exchange_rate": source.exchange_rate if source.exchange_rate != 1 else None,
+            "reference": source.reference, "notes": source.notes, "prices_include_tax": source.prices_include_tax,
+            "validity_days": (source.valid_until - source.issue_date).days, **_line_fields(source),
+        })
+
+    return once(tenant_id, idempotency_key, "copy_quote", {"id": quote_id}, run, in_unit=True)
 
 
 def delete_draft(tenant_id: str, quote_id: str, expected_version: int | None) -> Quote:
@@ -174,7 +191,7 @@ def _fill(uow: UnitOfWork, quote: Quote, tenant: Tenant, fields: dict[str, Any])
     quote.currency, quote.exchange_rate = currency, rate
     quote.reference, quote.notes = fields.get("reference"), fields.get("notes")
     quote.prices_include_tax = tenant.prices_include_tax if include_tax is None else include_tax
-    _price(uow, quote, tenant, fields["lines"])
+    _price(uow, quote, tenant, fields)
 
 
 # ------------------------------------------------------------------------------------- issuing
@@ -249,6 +266,38 @@ def _change(tenant_id: str, quote_id: str, rule: Callable[[QuoteState, date], Tr
     return represent(quote)
 
 
+# ------------------------------------------------------------------------------------ expiry
+
+
+def expiring_quotes(tenant_id: str, day: date, *, limit: int, start_key: dict[str, Any] | None) -> Page[Quote]:
+    """Open quotes past their validity on `day` whose expiry is not announced yet (the store's named read)."""
+    return quote_store.expiring_quotes(tenant_id, day, limit=limit, start_key=start_key)
+
+
+def announce_expiry(tenant_id: str, quote_id: str, day: date) -> bool:
+    """Write `quote.expired` for a quote that reads expired on `day`, once per issue: the quote records the
+    issue it announced (`expiry_noted`, which also takes it out of the job's index) in the event's
+    transaction, on its version. Run twice or concurrently, one announces and the other finds it done
+    (False). The stored status stays `open`."""
+    def attempt() -> bool:
+        uow = open_unit(tenant_id)
+        quote = uow.find(Quote, quote_id)
+        if quote is None:
+            return False
+        issue = quote.issue_count or 1
+        due = quote_rules.expiry_due(state_of(quote), day, issue, quote.expiry_noted or 0)
+        if due is None:
+            return False
+        quote.expiry_noted = issue
+        quote.updated_at = utc_now()
+        uow.save_if_unchanged(quote)
+        uow.record_event(due.event, quote, QuoteOut)
+        uow.commit()
+        return True
+
+    return retrying(attempt)
+
+
 # ------------------------------------------------------------------------------------ converting
 
 
@@ -257,7 +306,7 @@ def _to_invoice(uow: UnitOfWork, tenant: Tenant, quote: Quote) -> DocumentRef:
     fields = {"customer_id": quote.customer_id, "currency": quote.currency,
               "exchange_rate": quote.exchange_rate if quote.exchange_rate != 1 else None,
               "reference": quote.reference or quote.number, "notes": quote.notes,
-              "prices_include_tax": quote.prices_include_tax, "lines": _line_fields(quote)}
+              "prices_include_tax": quote.prices_include_tax, **_line_fields(quote)}
     made = invoices.stage_draft(uow, tenant, fields, source=DocumentRef(kind=QUOTE.name, id=quote.id))
     return DocumentRef(kind="invoice", id=made.id)
 
@@ -267,7 +316,7 @@ def _to_order(uow: UnitOfWork, tenant: Tenant, quote: Quote) -> DocumentRef:
     fields = {"customer_id": quote.customer_id, "currency": quote.currency,
               "exchange_rate": quote.exchange_rate if quote.exchange_rate != 1 else None,
               "reference": quote.reference or quote.number, "notes": quote.notes,
-              "prices_include_tax": quote.prices_include_tax, "lines": _line_fields(quote)}
+              "prices_include_tax": quote.prices_include_tax, **_line_fields(quote)}
     made = orders.stage_create(uow, tenant, fields, source={"kind": QUOTE.name, "id": quote.id})
     return DocumentRef(kind="order", id=made.id)
 
@@ -292,7 +341,7 @@ def convert(tenant_id: str, quote_id: str, to: str, idempotency_key: str | None 
         quote = uow.load(Quote, quote_id)
         converted = quote_rules.convert(state_of(quote), today())
         # what the new document names, known only from the quote: one more round of reads
-        uow.prefetch([(Party, quote.customer_id), *_prefetched_lines({"lines": _line_fields(quote)})])
+        uow.prefetch([(Party, quote.customer_id), *_prefetched_lines(_line_fields(quote))])
         made = converter(uow, tenant, quote)
         _adopt(quote, converted)
         quote.converted_at = quote.updated_at

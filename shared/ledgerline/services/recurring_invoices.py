@@ -14,20 +14,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from ledgerline.clock import today, utc_now
 from ledgerline.domain.documents import recurring_invoice as rules
 from ledgerline.domain.documents.recurring_invoice import Position, RecurringStatus
-from ledgerline.domain.errors import LedgerlineError, PreconditionFailed
+from ledgerline.domain.errors import PreconditionFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.recurrence import Interval, Schedule
 from ledgerline.ids import new_id
-from ledgerline.observability import logger
 from ledgerline.schemas.documents import LineIn
+from ledgerline.schemas.positions import AllowanceChargeIn, PositionIn
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
-from ledgerline.services import invoices
+from ledgerline.services import emails, invoices
 from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
-from ledgerline.services.pricing import referenced
+from ledgerline.services.pricing import referenced_positions
 from ledgerline.services.retry import retrying
 from ledgerline.store import recurring_invoices as store
 from ledgerline.store.documents import DocumentRef, Invoice
@@ -37,10 +39,12 @@ from ledgerline.store.recurring_invoices import RecurringInvoice, RecurringRun, 
 from ledgerline.store.table import Contention
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
+_POSITION: TypeAdapter[Any] = TypeAdapter(PositionIn)
 KIND = "recurring_invoice"
 MAX_PERIODS_PER_RUN = 366  # a template this far behind catches up the rest on the next run
 TEMPLATE_FIELDS = ("customer_id", "currency", "exchange_rate", "payment_terms_days", "reference", "notes",
-                   "prices_include_tax", "lines", "schedule", "auto_post", "auto_send")
+                   "prices_include_tax", "lines", "positions", "allowances", "charges", "schedule", "auto_post",
+                   "auto_send")
 
 
 def represent(template: RecurringInvoice) -> dict[str, Any]:
@@ -90,8 +94,18 @@ def invoice_fields(fields: dict[str, Any], issue_date: date) -> dict[str, Any]:
         "reference": fields.get("reference"),
         "notes": fields.get("notes"),
         "prices_include_tax": fields.get("prices_include_tax"),
-        "lines": [LineIn.model_validate(line).model_dump() for line in fields["lines"]],
+        **_priced_fields(fields),
     }
+
+
+def _priced_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A template's lines, or positions with allowances and charges, as the invoice schema reads them."""
+    entries = {name: [AllowanceChargeIn.model_validate(entry).model_dump() for entry in fields.get(name) or []]
+               for name in ("allowances", "charges")}
+    if fields.get("positions"):
+        return {"lines": None, **entries,
+                "positions": [_POSITION.validate_python(position).model_dump() for position in fields["positions"]]}
+    return {"lines": [LineIn.model_validate(line).model_dump() for line in fields["lines"]], **entries}
 
 
 def fields_of(template: RecurringInvoice) -> dict[str, Any]:
@@ -100,7 +114,8 @@ def fields_of(template: RecurringInvoice) -> dict[str, Any]:
         "customer_id": template.customer_id, "currency": template.currency, "exchange_rate": template.exchange_rate,
         "payment_terms_days": None if template.payment_terms_days is None else int(template.payment_terms_days),
         "reference": template.reference, "notes": template.notes, "prices_include_tax": template.prices_include_tax,
-        "lines": template.lines, "auto_post": template.auto_post, "auto_send": template.auto_send,
+        "lines": template.lines or None, "positions": template.positions, "allowances": template.allowances,
+        "charges": template.charges, "auto_post": template.auto_post, "auto_send": template.auto_send,
         "schedule": {"interval": schedule.interval, "every": int(schedule.every),
                      "day_of_month": schedule.rule().day_of_month, "start_date": schedule.start_date,
                      "end_date": schedule.end_date, "count": None if schedule.count is None else int(schedule.count)},
@@ -110,7 +125,7 @@ def fields_of(template: RecurringInvoice) -> dict[str, Any]:
 def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str]) -> None:
     customer_id = fields.get("customer_id")
     parties = [(Party, customer_id)] if isinstance(customer_id, str) else []
-    uow.prefetch([*also, *parties, *referenced(fields.get("lines") or [])])
+    uow.prefetch([*also, *parties, *referenced_positions(fields)])
 
 
 def _apply(uow: UnitOfWork, template: RecurringInvoice, fields: dict[str, Any]) -> Schedule:
@@ -129,7 +144,12 @@ def _apply(uow: UnitOfWork, template: RecurringInvoice, fields: dict[str, Any]) 
     template.reference, template.notes = fields.get("reference"), fields.get("notes")
     template.prices_include_tax = fields.get("prices_include_tax")
     template.lines = [LineIn.model_validate(line).model_dump(mode="json", exclude_none=True)
-                      for line in fields["lines"]]
+                      for line in fields.get("lines") or []]
+    template.positions = [_POSITION.validate_python(position).model_dump(mode="json", exclude_none=True)
+                          for position in fields["positions"]] if fields.get("positions") else None
+    for name in ("allowances", "charges"):
+        setattr(template, name, [AllowanceChargeIn.model_validate(entry).model_dump(mode="json", exclude_none=True)
+                                 for entry in fields.get(name) or []] or None)
     template.schedule = ScheduleAttribute.of(schedule)
     template.auto_post, template.auto_send = bool(fields.get("auto_post")), bool(fields.get("auto_send"))
     return schedule
@@ -240,7 +260,9 @@ class Made:
     invoice_id: str | None = None
     invoice_number: str | None = None
     posted: bool = False
-    sent: bool = False
+    sent: bool = False  # never at run time: an auto_send invoice is emailed by the email consumer
+    email_id: str | None = None  # auto_send: the email queued in the period's transaction
+    not_sent: str | None = None  # auto_send, but the invoice could not be emailed: why (`invoice.not_sent`)
     more_due: bool = False  # the template's next period is due on the run's day too
 
 
@@ -258,13 +280,6 @@ def run_due(tenant_id: str, template_id: str, day: date, *, dry_run: bool = Fals
         outcome = retrying(lambda: _run_next(tenant_id, template_id, day))
         if outcome is None:
             break
-        if outcome.sent:  # auto_send: marked as sent after the period's transaction (sending email comes later)
-            try:
-                invoices.send(tenant_id, outcome.invoice_id)
-            except LedgerlineError as exc:
-                outcome.sent = False
-                logger.warning("recurring invoice not marked sent", extra={
-                    "tenant_id": tenant_id, "invoice_id": outcome.invoice_id, "error": exc.code})
         made.append(outcome)
         if not outcome.more_due:  # saves the read that would find nothing due
             break
@@ -279,7 +294,7 @@ def _run_next(tenant_id: str, template_id: str, day: date) -> Made | None:
     if template is None or template.status != RecurringStatus.ACTIVE or template.next_run_date is None \
             or template.next_run_date > day:
         return None
-    _prefetch(uow, {"customer_id": template.customer_id, "lines": template.lines})  # one more round for all
+    _prefetch(uow, {"customer_id": template.customer_id, **fields_of(template)})  # one more round for all
     tenant = uow.tenant()
     when, period = template.next_run_date, int(template.period)
     invoice = invoices.draft_of(uow, tenant, invoice_fields(fields_of(template), when),
@@ -296,7 +311,25 @@ def _run_next(tenant_id: str, template_id: str, day: date) -> Made | None:
     uow.save_if_unchanged(template)
     uow.create(RecurringRun(tenant_id=tenant_id, recurring_invoice_id=template.id, period=period, date=when,
                             invoice_id=invoice.id, created_at=utc_now()))
+    email_id, not_sent = _stage_sending(uow, tenant, template, invoice)
     uow.commit()
     return Made(template.id, period, when, invoice.id, invoice.number, posted=bool(template.auto_post),
-                sent=bool(template.auto_send and template.auto_post),
+                email_id=email_id, not_sent=not_sent,
                 more_due=template.next_run_date is not None and template.next_run_date <= day)
+
+
+NO_EMAIL = "the customer has no email address"
+
+
+def _stage_sending(uow: UnitOfWork, tenant: Any, template: RecurringInvoice, invoice: Invoice
+                   ) -> tuple[str | None, str | None]:
+    """auto_send: the invoice's email queued to the customer's address in the period's transaction (so one
+    email per period, however often the job runs), sent by the email consumer, which marks the invoice sent.
+    A customer without an email address: the invoice stays created and posted, not sent, and
+    `invoice.not_sent` (in the same transaction) says so; the run reports it. (email id, why not sent)."""
+    if not (template.auto_send and template.auto_post):
+        return None, None
+    if emails.recipient_of(uow, "invoice", invoice) is None:
+        uow.record_event(EventType.INVOICE_NOT_SENT, invoice, invoices.InvoiceOut)
+        return None, NO_EMAIL
+    return emails.stage_email(uow, tenant, "invoice", invoice, {}).id, None

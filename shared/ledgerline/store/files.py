@@ -42,7 +42,6 @@ class DocumentFile(TenantRecord):
         pass  # set from the document by `of` when created
 
 
-
 class UploadedFile(DocumentRecord):
     """A file a client uploaded (`POST /v1/files`): its metadata here, its bytes in the blob store under
     `blob_key` (`<tid>/files/<file id>/<sha256>.<ext>`). `attached_to` lists the ids of the objects that

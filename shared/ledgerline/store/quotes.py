@@ -19,7 +19,8 @@ from pynamodb.expressions.condition import Condition
 from ledgerline.domain.documents import quote as quote_rules
 from ledgerline.store.attributes import DateAttribute
 from ledgerline.store.documents import DocumentRef, PricedDocument, dated_documents
-from ledgerline.store.records import Page
+from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
+from ledgerline.store.table import connection
 
 
 class Quote(PricedDocument):
@@ -39,9 +40,25 @@ class Quote(PricedDocument):
     decline_reason = UnicodeAttribute(null=True)
     converted_at = UTCDateTimeAttribute(null=True)
     converted_to = ListAttribute(of=DocumentRef, null=True)
+    # The issue (`issue_count`) whose expiry `quote.expired` announced. While an open quote's current issue
+    # is not announced, it is in the sparse GSI2 partition `T#<tid>#QUOTES_EXPIRING` by `<valid_until>#<id>`,
+    # which the daily job reads (`expiring_quotes`).
+    expiry_noted = NumberAttribute(null=True)
 
     def list_date(self) -> date:
         return self.issue_date
+
+    @staticmethod
+    def expiring_partition(tenant_id: str) -> str:
+        return f"{tenant_partition(tenant_id)}#QUOTES_EXPIRING"
+
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        if self.status == quote_rules.QuoteStatus.OPEN and (self.expiry_noted or 0) < (self.issue_count or 1):
+            self.gsi2pk = self.expiring_partition(self.tenant_id)
+            self.gsi2sk = f"{self.valid_until.isoformat()}#{self.id}"
+        else:
+            self.gsi2pk = self.gsi2sk = None
 
 
 def list_quotes(
@@ -77,3 +94,14 @@ def list_quotes(
         condition = either if condition is None else condition & either
     return dated_documents(Quote, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
                            limit=limit, start_key=start_key)
+
+
+def expiring_quotes(tenant_id: str, day: date, *, limit: int, start_key: dict[str, Any] | None) -> Page[Quote]:
+    """Open quotes valid until before `day` whose expiry is not announced yet, from the sparse GSI2 partition
+    (the daily job's read: no scan, and an announced quote leaves the partition)."""
+    connection()
+    partition = Quote.expiring_partition(tenant_id)
+    check_start_key(start_key, "GSI2PK", partition)
+    results = Quote.gsi2.query(partition, Quote.gsi2sk < day.isoformat(), limit=limit + 1,
+                               last_evaluated_key=start_key)
+    return page_of(results, limit, index=Quote.gsi2)

@@ -68,6 +68,10 @@ class RecurringInvoice(DocumentRecord):
     notes = UnicodeAttribute(null=True)
     prices_include_tax = BooleanAttribute(null=True)
     lines = JSONAttribute()  # the invoice lines as the API takes them (JSON), priced at each run
+    # or, instead of lines ([] then), rich positions with allowances and charges as the API takes them (JSON)
+    positions = JSONAttribute(null=True)
+    allowances = JSONAttribute(null=True)
+    charges = JSONAttribute(null=True)
     schedule = ScheduleAttribute()
     auto_post = BooleanAttribute()
     auto_send = BooleanAttribute()

@@ -9,6 +9,7 @@ from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
@@ -48,6 +49,11 @@ class Order(DocumentRecord):
     prices_include_tax = BooleanAttribute()
     payment_terms_days = NumberAttribute(null=True)
     lines = ListAttribute(of=OrderLine)
+    # Rich positions (as PricedDocument keeps them: schemas/positions.PositionOut, an item naming its line by
+    # index), document-level allowances and charges; none on an order made of lines only.
+    positions = JSONAttribute(null=True)
+    allowances = JSONAttribute(null=True)
+    charges = JSONAttribute(null=True)
     tax_breakdown = ListAttribute(of=TaxSubtotal)
     subtotal = DecimalAttribute()
     tax_total = DecimalAttribute()

@@ -160,6 +160,39 @@ def test_delivery_note_is_issued_with_a_number_then_delivered(books):
     assert books.table.event_types(books.tenant_id)[-2:] == ["delivery.issued", "delivery.delivered"]
 
 
+def test_deleting_a_draft_delivery_note_gives_its_quantities_back_in_one_transaction(books):
+    order = confirmed(books)
+    first = orders.deliver(books.tenant_id, order["id"], {"lines": [{"line": 1, "quantity": D(4)}]})
+    second = orders.deliver(books.tenant_id, order["id"], {"lines": [{"line": 2, "quantity": D(2)}]})
+    before = books.table.transactions
+    deliveries.delete_draft(books.tenant_id, second["id"], expected_version=1)
+    assert books.table.transactions == before + 1
+    after = stored(books, order["id"])
+    assert ([line.delivered_quantity for line in after.lines], after.status) == ([4, 0], "partially_delivered")
+    assert after.delivery_ids == [first["id"]]
+    assert books.table.get(Delivery, *Delivery.key(books.tenant_id, second["id"])) is None
+    assert books.table.event_types(books.tenant_id)[-2:] == ["order.updated", "delivery.deleted"]
+    deliveries.delete_draft(books.tenant_id, first["id"], None)
+    assert stored(books, order["id"]).status == "confirmed"
+    again = orders.deliver(books.tenant_id, order["id"], {})  # everything may be delivered again
+    assert [line["quantity"] for line in again["lines"]] == ["10", "2"]
+
+
+def test_an_issued_delivery_note_cannot_be_deleted_and_nothing_changes(books):
+    order = confirmed(books)
+    note = orders.deliver(books.tenant_id, order["id"], {})
+    deliveries.issue(books.tenant_id, note["id"])
+    events = books.table.event_types(books.tenant_id)
+    with pytest.raises(InvalidState):
+        deliveries.delete_draft(books.tenant_id, note["id"], None)
+    assert stored(books, order["id"]).status == "delivered"
+    assert books.table.event_types(books.tenant_id) == events
+    direct = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id,
+                                                        "lines": [{"description": "Crate", "quantity": D(3)}]})
+    deliveries.delete_draft(books.tenant_id, direct["id"], None)  # a direct note: nothing to give back
+    assert books.table.get(Delivery, *Delivery.key(books.tenant_id, direct["id"])) is None
+
+
 def test_a_direct_delivery_note_needs_a_customer_and_a_description(books):
     made = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id,
                                                       "lines": [{"description": "Crate", "quantity": D(3)}]})
@@ -174,7 +207,7 @@ def test_a_direct_delivery_note_needs_a_customer_and_a_description(books):
 # order's per-line quantities are the sums over its delivery notes and its live invoices, never above what
 # was ordered, and no quantity is delivered or invoiced twice.
 STEPS = st.lists(st.tuples(st.sampled_from(["deliver", "deliver_all", "invoice", "invoice_ordered", "delete",
-                                            "post", "void"]),
+                                            "post", "void", "delete_note", "issue_note"]),
                            st.integers(0, 3), st.decimals(D("0.5"), D("6"), places=1)), min_size=1, max_size=14)
 
 
@@ -186,12 +219,18 @@ def test_no_sequence_of_use_cases_delivers_or_invoices_a_quantity_twice(steps):
         order = confirmed(books)
         drafts: list[str] = []
         posted: list[str] = []
+        notes_drafted: list[str] = []
         for name, pick, quantity in steps:
             try:
                 if name == "deliver":
-                    orders.deliver(tenant, order["id"], {"lines": [{"line": pick % 2 + 1, "quantity": quantity}]})
+                    notes_drafted.append(orders.deliver(tenant, order["id"], {"lines": [
+                        {"line": pick % 2 + 1, "quantity": quantity}]})["id"])
                 elif name == "deliver_all":
-                    orders.deliver(tenant, order["id"], {})
+                    notes_drafted.append(orders.deliver(tenant, order["id"], {})["id"])
+                elif name == "delete_note" and notes_drafted:  # a draft note gives its quantities back
+                    deliveries.delete_draft(tenant, notes_drafted.pop(pick % len(notes_drafted)), None)
+                elif name == "issue_note" and notes_drafted:
+                    deliveries.issue(tenant, notes_drafted.pop(pick % len(notes_drafted)))
                 elif name in ("invoice", "invoice_ordered"):
                     basis = "ordered" if name == "invoice_ordered" else "delivered"
                     drafts.append(orders.invoice(tenant, order["id"], {"basis": basis})["id"])

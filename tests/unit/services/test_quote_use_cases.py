@@ -193,7 +193,8 @@ def test_webhooks_subscribe_to_quote_events_and_each_carries_the_quote(books):
 
     assert webhooks.unknown_event_types(["quote.*", "quote.converted", "quote.issued"]) == []
     assert {t.value for t in of_family("quote")} == {f"quote.{a}" for a in (
-        "created", "updated", "deleted", "issued", "accepted", "declined", "reverted", "converted", "sent")}
+        "created", "updated", "deleted", "issued", "accepted", "declined", "reverted", "converted", "sent",
+        "expired")}
     assert all(EVENT_DATA[t] is QuoteOut for t in of_family("quote"))
     made = draft(books)
     quotes.issue(books.tenant_id, made["id"])

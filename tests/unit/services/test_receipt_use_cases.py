@@ -36,8 +36,6 @@ def invoice(books, invoice_id):
     return books.table.load(Invoice, books.tenant_id, invoice_id)
 
 
-
-
 def test_a_receipt_pays_invoices_and_keeps_the_rest_as_credit_in_one_transaction(books):
     first, second = posted_invoice(books), posted_invoice(books)
     before = books.table.transactions

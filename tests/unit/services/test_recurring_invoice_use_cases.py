@@ -12,9 +12,15 @@ from hypothesis import strategies as st
 from ledgerline.clock import FixedClock, using
 from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.errors import PreconditionFailed, ValidationFailed
-from ledgerline.services import recurring_invoices
+from ledgerline.pdf import blobs
+from ledgerline.pdf.blobs import MemoryBlobStore
+from ledgerline.services import emails, recurring_invoices
 from ledgerline.store.documents import Invoice
+from ledgerline.store.emails import Email
+from ledgerline.store.parties import Party
 from ledgerline.store.recurring_invoices import RecurringInvoice, RecurringRun
+
+from .test_email_use_cases import FakeTransport
 
 
 def template(books, **fields):
@@ -69,17 +75,58 @@ def test_a_late_run_catches_up_every_period_once_and_a_second_run_adds_nothing(b
     assert books.table.event_types(books.tenant_id).count("invoice.created") == 3
 
 
+def with_email(books, address: str | None) -> None:
+    customer = books.table.load(Party, books.tenant_id, books.customer_id)
+    customer.email = address
+    books.table.put(customer)
+
+
 def test_auto_post_numbers_each_invoice_in_period_order_and_balances_the_books(books):
+    # issue 14, part L: auto_send queues an email per invoice in its period's transaction (it marked the
+    # invoice sent at once before); the email consumer sends it and then marks the invoice sent.
+    with_email(books, "ap@customer.example")
     created = template(books, auto_post=True, auto_send=True)
     with using(FixedClock(datetime(2026, 3, 1, 6, tzinfo=UTC))):
         made = recurring_invoices.run_due(books.tenant_id, created["id"], date(2026, 3, 1))
     numbers = [invoice.number for invoice in invoices_of(books, created["id"])]
     assert numbers == ["INV-2026-0001", "INV-2026-0002"]
-    assert all(m.posted and m.sent for m in made)
-    assert all(i.sent_at is not None and i.status == "awaiting_payment" for i in invoices_of(books, created["id"]))
+    assert all(m.posted and m.email_id and m.not_sent is None for m in made)
+    assert all(i.status == "awaiting_payment" for i in invoices_of(books, created["id"]))
     assert books.balances()["1100"] == D("220")
     types = books.table.event_types(books.tenant_id)
-    assert (types.count("invoice.posted"), types.count("invoice.sent")) == (2, 2)
+    assert (types.count("invoice.posted"), types.count("email.queued"), types.count("invoice.sent")) == (2, 2, 0)
+    queued = [books.table.load(Email, books.tenant_id, m.email_id) for m in made]
+    assert [(e.document_id, list(e.to), e.status) for e in queued] == [
+        (m.invoice_id, ["ap@customer.example"], "queued") for m in made]
+
+
+def test_auto_send_emails_each_invoice_once_and_the_sent_email_marks_it_sent(books):
+    with_email(books, "ap@customer.example")
+    created = template(books, auto_post=True, auto_send=True)
+    with using(FixedClock(datetime(2026, 2, 1, 6, tzinfo=UTC))):
+        made = recurring_invoices.run_due(books.tenant_id, created["id"], date(2026, 2, 1))
+        assert recurring_invoices.run_due(books.tenant_id, created["id"], date(2026, 2, 1)) == []  # run twice
+    blobs.use(MemoryBlobStore())
+    try:
+        transport = FakeTransport()
+        assert emails.deliver(books.tenant_id, made[0].email_id, transport) == "sent"
+    finally:
+        blobs.use(None)
+    assert len(transport.sent) == 1 and transport.sent[0][2] == ["ap@customer.example"]
+    invoice = books.table.load(Invoice, books.tenant_id, made[0].invoice_id)
+    assert invoice.sent_at is not None
+    assert books.table.event_types(books.tenant_id).count("email.queued") == 1
+
+
+def test_auto_send_to_a_customer_without_email_creates_and_posts_but_reports_it_not_sent(books):
+    with_email(books, None)
+    created = template(books, auto_post=True, auto_send=True)
+    with using(FixedClock(datetime(2026, 3, 1, 6, tzinfo=UTC))):
+        made = recurring_invoices.run_due(books.tenant_id, created["id"], date(2026, 3, 1))
+    assert [(m.posted, m.email_id, m.not_sent) for m in made] == [(True, None, recurring_invoices.NO_EMAIL)] * 2
+    assert all(i.status == "awaiting_payment" and i.sent_at is None for i in invoices_of(books, created["id"]))
+    types = books.table.event_types(books.tenant_id)
+    assert (types.count("invoice.posted"), types.count("invoice.not_sent"), types.count("email.queued")) == (2, 2, 0)
 
 
 def test_dry_run_reports_the_due_periods_and_writes_nothing(books):

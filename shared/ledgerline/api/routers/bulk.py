@@ -17,12 +17,14 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.bulk import (
     BulkInvoices,
     BulkJournalEntries,
+    BulkOrders,
     BulkParties,
     BulkQuotes,
     BulkReceipts,
     BulkResult,
 )
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceUpdate, JournalEntryCreate, ReceiptCreate
+from ledgerline.schemas.orders import OrderCreate, OrderUpdate
 from ledgerline.schemas.parties import PartyCreate, PartyUpdate
 from ledgerline.schemas.quotes import QuoteCreate, QuoteUpdate
 from ledgerline.services import bulk
@@ -90,3 +92,15 @@ def quotes(body: BulkQuotes, request: Request, principal: Principal = Depends(re
         QuoteCreate, lambda fields, key: bulk.create_quote(tenant_id, fields, key),
         QuoteUpdate, lambda id, changes, version, key: bulk.update_quote(tenant_id, id, changes, version, key),
         changes=QuoteUpdate.changes))
+
+
+@router.post("/orders", response_model=BulkResult, operation_id="bulk_create_orders",
+             summary="Create or update up to 100 draft sales orders; one result per operation")
+def orders(body: BulkOrders, request: Request, principal: Principal = Depends(require("orders:write"))) -> Any:
+    """Each item is created (or its draft changed) as `POST /v1/orders` (`PATCH /v1/orders/{id}`) would, with
+    its own idempotency; one failing item does not stop the others."""
+    tenant_id = principal.tenant_id
+    return run_items(request, body.as_operations(), Kind(
+        OrderCreate, lambda fields, key: bulk.create_order(tenant_id, fields, key),
+        OrderUpdate, lambda id, changes, version, key: bulk.update_order(tenant_id, id, changes, version, key),
+        changes=OrderUpdate.changes))

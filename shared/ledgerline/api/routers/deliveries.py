@@ -8,11 +8,13 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.versioning import with_etag
+from ledgerline.api.routers.emails import listed, queued
+from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.delivery import DELIVERY_STATUS_FILTERS
 from ledgerline.schemas.common import Day
+from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.schemas.orders import DeliveryCreate, DeliveryNoteOut
 from ledgerline.services import deliveries
 
@@ -53,6 +55,16 @@ def get(response: Response, id: str = DELIVERY_ID, principal: Principal = Depend
     return with_etag(response, deliveries.get_delivery(principal.tenant_id, id))
 
 
+@router.delete("/{id}", operation_id="delete_delivery", summary="Delete a draft delivery note")
+def delete(id: str = DELIVERY_ID, version: int | None = Depends(expected_version),
+           principal: Principal = Depends(WRITE)) -> dict[str, Any]:
+    """Deletes a draft for good (it has no number). A note made from an order gives the quantities it took
+    back to the order in the same transaction (`delivery.deleted` and `order.updated`), so they may be
+    delivered again. An issued note cannot be deleted (409)."""
+    delivery = deliveries.delete_draft(principal.tenant_id, id, version)
+    return {"id": delivery.id, "object": "delivery", "deleted": True}
+
+
 @router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
             operation_id="get_delivery_pdf",
             summary="The issued delivery note as PDF (no prices): a presigned URL in AWS, the file itself locally")
@@ -77,3 +89,21 @@ def deliver(response: Response, id: str = DELIVERY_ID, idempotency_key: str | No
             principal: Principal = Depends(WRITE)) -> Any:
     """Issued → delivered: the goods reached the customer."""
     return with_etag(response, deliveries.mark_delivered(principal.tenant_id, id, idempotency_key))
+
+
+@router.post("/{id}/send", status_code=202, response_model=EmailOut, operation_id="send_delivery",
+             summary="Send an issued delivery note by email with its PDF")
+def send(body: SendRequest | None = None, id: str = DELIVERY_ID,
+         idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Queues an email of the delivery note (202): to `to` (default: the customer's email; none: 422 on
+    `to`), `cc`, `subject` and `message` (default: the tenant's `email_templates.delivery`) and its PDF
+    (no prices) attached. A draft is a 409: issue it first. Once sent, `email.sent` and `delivery.sent` are
+    written; the note itself does not change."""
+    return queued(principal.tenant_id, "delivery", id, body or SendRequest(), idempotency_key)
+
+
+@router.get("/{id}/emails", response_model=ListResponse[EmailOut], operation_id="list_delivery_emails",
+            summary="The emails sent for a delivery note")
+def emails_of(id: str = DELIVERY_ID, page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
+    """Every email queued for the delivery note, oldest first."""
+    return listed(principal.tenant_id, "delivery", id, page)

@@ -5,14 +5,17 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.order import ORDER_STATUS_FILTERS
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import InvoiceOut
+from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.schemas.orders import (
     DeliveryNoteOut,
     OrderCreate,
@@ -62,6 +65,17 @@ def get(response: Response, id: str = ORDER_ID, principal: Principal = Depends(R
     return with_etag(response, orders.get_order(principal.tenant_id, id))
 
 
+@router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
+            operation_id="get_order_pdf",
+            summary="The confirmed order as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft")
+def pdf(id: str = ORDER_ID, principal: Principal = Depends(READ)) -> Response:
+    """The order confirmation with every position and the totals, rendered on the first request. A draft
+    has no PDF (409)."""
+    from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
+
+    return pdf_response(pdfs.download(pdfs.order_pdf(principal.tenant_id, id)))
+
+
 @router.patch("/{id}", response_model=OrderOut, operation_id="update_order", summary="Change a draft order")
 def update(body: OrderUpdate, response: Response, id: str = ORDER_ID,
            version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
@@ -69,6 +83,19 @@ def update(body: OrderUpdate, response: Response, id: str = ORDER_ID,
     changed (409)."""
     order = orders.update_draft(principal.tenant_id, id, body.changes(), version)
     return with_etag(response, orders.represent(order))
+
+
+@router.post("/{id}/copy", status_code=201, response_model=OrderOut, operation_id="copy_order",
+             summary="Copy a sales order into a new draft with the same positions",
+             responses={201: {"content": {"application/json": {"example": {
+                 "object": "order", "id": "so_01K2X3Y4Z5A6B7C8D9E0F1G2H9", "number": None, "status": "draft"}}}}})
+def copy(response: Response, id: str = ORDER_ID, idempotency_key: str | None = IdempotencyKeyHeader,
+         principal: Principal = Depends(WRITE)) -> Any:
+    """A new draft with the order's positions (or lines) at their ordered quantities, allowances and charges,
+    customer, currency, exchange rate, payment terms, reference and notes, dated today and priced again;
+    nothing of it delivered or invoiced. Any order may be copied. Writes `order.created`. Send
+    `Idempotency-Key` to make retries safe."""
+    return with_etag(response, orders.copy(principal.tenant_id, id, idempotency_key))
 
 
 @router.delete("/{id}", operation_id="delete_order", summary="Delete a draft order")
@@ -118,3 +145,21 @@ def invoice(response: Response, body: OrderInvoiceRequest | None = None, id: str
     invoice gives the quantities back."""
     fields = (body or OrderInvoiceRequest()).model_dump(exclude_none=True)
     return with_etag(response, orders.invoice(principal.tenant_id, id, fields, idempotency_key))
+
+
+@router.post("/{id}/send", status_code=202, response_model=EmailOut, operation_id="send_order",
+             summary="Send a confirmed sales order by email with its PDF")
+def send(body: SendRequest | None = None, id: str = ORDER_ID,
+         idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Queues an email of the order confirmation (202): to `to` (default: the customer's email; none: 422 on
+    `to`), `cc`, `subject` and `message` (default: the tenant's `email_templates.order`) and its PDF attached.
+    A draft or cancelled order is a 409: confirm it first. Once sent,
+    `email.sent` and `order.sent` are written; the order itself does not change."""
+    return queued(principal.tenant_id, "order", id, body or SendRequest(), idempotency_key)
+
+
+@router.get("/{id}/emails", response_model=ListResponse[EmailOut], operation_id="list_order_emails",
+            summary="The emails sent for a order")
+def emails_of(id: str = ORDER_ID, page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
+    """Every email queued for the order, oldest first."""
+    return listed(principal.tenant_id, "order", id, page)

@@ -82,6 +82,19 @@ def update(body: QuoteUpdate, response: Response, id: str = QUOTE_ID,
     return with_etag(response, quotes.represent(quote))
 
 
+@router.post("/{id}/copy", status_code=201, response_model=QuoteOut, operation_id="copy_quote",
+             summary="Copy a quote into a new draft with the same positions",
+             responses={201: {"content": {"application/json": {"example": {
+                 "object": "quote", "id": "quo_01K2X3Y4Z5A6B7C8D9E0F1G2H9", "number": None, "status": "draft"}}}}})
+def copy(response: Response, id: str = QUOTE_ID, idempotency_key: str | None = IdempotencyKeyHeader,
+         principal: Principal = Depends(WRITE)) -> Any:
+    """A new draft with the quote's positions (or lines), allowances and charges, customer, currency,
+    exchange rate, reference and notes, dated today, valid as many days as the quote was, and priced again.
+    Any quote may be copied (an expired or declined one, to offer it again). Writes `quote.created`. Send
+    `Idempotency-Key` to make retries safe."""
+    return with_etag(response, quotes.copy(principal.tenant_id, id, idempotency_key))
+
+
 @router.delete("/{id}", operation_id="delete_quote", summary="Delete a draft quote never issued")
 def delete(id: str = QUOTE_ID, version: int | None = Depends(expected_version),
            principal: Principal = Depends(WRITE)) -> dict[str, Any]:

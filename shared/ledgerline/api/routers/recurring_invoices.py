@@ -33,11 +33,11 @@ READ, WRITE = require("recurring-invoices:read"), require("recurring-invoices:wr
              summary="Create a recurring invoice: an invoice template with a schedule")
 def create(body: RecurringInvoiceCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
            principal: Principal = Depends(WRITE)) -> Any:
-    """The customer, lines (as on `POST /v1/invoices`), currency and terms of every invoice, and the schedule:
-    `interval` (weekly, monthly, quarterly, yearly), `every` N, `day_of_month` (1–31 or `last`), `start_date`,
-    and `end_date` or `count`. The daily job makes each period's invoice on its day, once (`auto_post` posts
-    it, `auto_send` then marks it sent). `next_run_date` shows the next one. Send `Idempotency-Key` to make
-    retries safe."""
+    """The customer, lines or positions (as on `POST /v1/invoices`), currency and terms of every invoice, and
+    the schedule: `interval` (weekly, monthly, quarterly, yearly), `every` N, `day_of_month` (1–31 or `last`),
+    `start_date`, and `end_date` or `count`. The daily job makes each period's invoice on its day, once
+    (`auto_post` posts it, `auto_send` emails it to the customer's address). `next_run_date` shows the next
+    one. Send `Idempotency-Key` to make retries safe."""
     return with_etag(response, recurring_invoices.create(principal.tenant_id, body.fields(), idempotency_key))
 
 

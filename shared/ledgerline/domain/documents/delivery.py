@@ -33,3 +33,9 @@ def mark_delivered(status: str) -> Transition[str]:
     require_status(NOUN, status, (DeliveryStatus.ISSUED.value,), "deliver")
     return Transition(DeliveryStatus.DELIVERED.value, EventType.DELIVERY_DELIVERED)
 
+
+def delete(status: str) -> Transition[str]:
+    """Only a draft may be deleted (an issued note is final: 409); one made from an order gives its
+    quantities back to it (`order.give_back_delivered`) in the same transaction."""
+    require_status(NOUN, status, (DeliveryStatus.DRAFT.value,), "delete")
+    return Transition(status, EventType.DELIVERY_DELETED)

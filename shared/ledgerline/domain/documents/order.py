@@ -168,3 +168,16 @@ def give_back_invoiced(state: OrderState, quantities: Sequence[Decimal]) -> Orde
     lines = tuple(replace(line, invoiced=max(line.invoiced - q, Decimal(0)))
                   for line, q in zip(state.lines, quantities, strict=True))
     return replace(state, lines=lines)
+
+
+def give_back_delivered(state: OrderState, quantities: Sequence[Decimal]) -> Transition[OrderState]:
+    """A draft delivery note made from the order is deleted: its quantities may be delivered again, and the
+    fulfilment status follows (`order.updated`). Never below zero (what it took is what it gives back).
+    What was invoiced stays invoiced (an order may be invoiced ahead of delivery)."""
+    if len(quantities) != len(state.lines):
+        raise InvalidState("The delivery note's quantities do not match the order's lines", param="lines")
+    lines = tuple(replace(line, delivered=max(line.delivered - q, Decimal(0)))
+                  for line, q in zip(state.lines, quantities, strict=True))
+    status = state.status if state.status in (OrderStatus.DRAFT.value, OrderStatus.CANCELLED.value) \
+        else fulfilment_status(lines).value
+    return Transition(OrderState(status, lines), EventType.ORDER_UPDATED)

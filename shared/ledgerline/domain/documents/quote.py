@@ -102,3 +102,12 @@ def convert(state: QuoteState, today: date) -> Transition[QuoteState]:
         raise InvalidState("The quote is already converted", param="status", code="already_converted")
     _require(state, today, CONVERTIBLE_STATUSES, "convert")
     return Transition(replace(state, status=QuoteStatus.CONVERTED.value), EventType.QUOTE_CONVERTED)
+
+
+def expiry_due(state: QuoteState, today: date, issue: int, noted: int) -> Transition[QuoteState] | None:
+    """`quote.expired`, once per issue: due when the quote reads expired on `today` and its expiry was not
+    announced for its current issue (`noted` < `issue`; a quote reverted, changed and issued again is a new
+    offer that may expire again). The stored status stays `open`: expired is still derived."""
+    if not is_expired(state.status, state.valid_until, today) or noted >= issue:
+        return None
+    return Transition(state, EventType.QUOTE_EXPIRED)
