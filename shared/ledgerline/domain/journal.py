@@ -25,6 +25,7 @@ class SourceType(StrEnum):
     YEAR_END_CLOSE = "year_end_close"
     REFUND = "refund"
     REFUND_REVERSAL = "refund_reversal"
+    BANK_OPENING_BALANCE = "bank_opening_balance"
 
 
 @dataclass(frozen=True)

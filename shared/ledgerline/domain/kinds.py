@@ -130,9 +130,15 @@ DELIVERY = DocumentKind(
     series=DELIVERY_SERIES, has_pdf=True, pdf_on="issued",
 )
 
+BANK_TRANSACTION = DocumentKind(
+    # Banking (issue 16): one booked entry of an imported bank statement; matching and booking post later.
+    name="bank_transaction", id_prefix="btx", key_prefix="BTX", scope_resource="banking",
+    event_prefix="bank_transaction", path="/v1/bank-transactions", router="bank_transactions",
+)
+
 # In the order the local server includes their routers.
 KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE,
-                                   QUOTE, ORDER, DELIVERY)
+                                   QUOTE, ORDER, DELIVERY, BANK_TRANSACTION)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 
