@@ -69,7 +69,8 @@ def import_statement(response: Response, id: str = BANK_ACCOUNT_ID,
     opening balance that does not follow the last statement. A malformed file is a 422 naming the line or
     element, and nothing is imported."""
     content = file.file.read(bank_statements.MAX_FILE_BYTES + 1) if file is not None else None
-    body, created = bank_statements.import_statement(principal.tenant_id, id, content, file_name=file.filename,
+    body, created = bank_statements.import_statement(principal.tenant_id, id, content,
+                                                     file_name=file.filename if file is not None else None,
                                                      fmt=format)
     if not created:
         response.status_code = 200
