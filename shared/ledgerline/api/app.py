@@ -67,6 +67,8 @@ TAGS = [
     {"name": "recurring invoices", "description": "Invoice templates with a schedule; the daily job makes each "
                                                   "period's invoice once"},
     {"name": "emails", "description": "Documents sent by email: each email's recipients, status and Message-ID"},
+    {"name": "banking", "description": "Bank accounts, statement import (camt.053/054, MT940, CSV) and the bank "
+                                       "transactions it makes"},
 ]
 
 
