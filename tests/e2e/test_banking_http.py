@@ -33,6 +33,7 @@ def test_a_camt053_is_imported_into_a_new_bank_account_and_listed_unmatched(http
 
     statement = upload(201)
     assert (statement["format"], statement["imported"], statement["closing_balance"]) == ("camt.053", 7, "12187.25")
+    assert statement["follows_previous"] is True  # its opening balance is the account's opening balance
     assert upload(200)["already_imported"]
 
     # Then its entries are bank transactions waiting to be matched, each once

@@ -110,7 +110,9 @@ class BankAccountOut(Timestamps):
     archived: bool
     is_default: bool
     csv_mapping: CsvMapping | None
-    statement_balance: DecimalOut | None = Field(description="The closing balance of the latest statement")
+    statement_balance: DecimalOut | None = Field(
+        description="The closing balance of the latest statement (before one: the opening balance, if dated); the "
+                    "next statement's opening balance must follow it")
     statement_date: Date | None
     last_statement_id: str | None
 

@@ -95,6 +95,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         opening_date=fields.get("opening_date"), archived=False, is_default=bool(fields.get("is_default")),
         csv_mapping=fields.get("csv_mapping"), created_at=now, updated_at=now,
     )
+    if record.opening_date is not None:  # the first statement's opening balance must follow it
+        record.statement_balance, record.statement_date = balance, record.opening_date
     if new_ledger:
         uow.create(ledger)
         uow.claim_code(ledger)

@@ -132,6 +132,14 @@ def test_an_overlapping_statement_adds_only_new_entries_and_follows(books):
     assert len(transactions(books)) == 8
 
 
+def test_the_first_statement_follows_the_opening_balance(books):
+    account = chf_account(books, opening_balance=D("9000.00"), opening_date=date(2026, 1, 1),
+                          opening_exchange_rate=D("1.6"))
+    reported, _ = imported(books, account["id"])
+    assert (reported["follows_previous"], reported["expected_opening_balance"], reported["balance_difference"]) == (
+        False, "9000.00", "1000.00")
+
+
 def test_a_statement_that_does_not_follow_is_reported(books):
     account = chf_account(books)
     imported(books, account["id"])
