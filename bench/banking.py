@@ -49,12 +49,12 @@ def measure(*, entries: int = 5_000, runs: int = 3) -> dict[str, Any]:
             tenant, _ = create_tenant(name=f"Bank Bench {run}", base_currency="CHF", country="CH", plan="enterprise")
             account = bank_accounts.create(tenant.id, {"name": "Bench bank", "iban": IBAN})
             started = time.perf_counter()
-            result, _ = bank_statements.import_statement(tenant.id, account["id"], content, file_name="bench.xml",
+            result = bank_statements.import_statement(tenant.id, account["id"], content, file_name="bench.xml",
                                                          fmt=None)
             first.append(time.perf_counter() - started)
             assert result["imported"] == entries, result
             started = time.perf_counter()
-            result, _ = bank_statements.import_statement(tenant.id, account["id"], again, file_name="again.xml",
+            result = bank_statements.import_statement(tenant.id, account["id"], again, file_name="again.xml",
                                                          fmt=None)
             repeat.append(time.perf_counter() - started)
             assert result["duplicates"] == entries, result

@@ -203,6 +203,23 @@ def test_ignore_unignore_filters_and_unknown_parameters(chf):
         "unknown_parameter")
 
 
+def test_an_import_with_an_idempotency_key_replays_and_another_file_with_it_is_refused(chf):
+    account = bank_account(chf)
+    headers = {**chf.headers, "Idempotency-Key": "import-1"}
+
+    def send(content):
+        return chf.api.post(f"/v1/bank-accounts/{account['id']}/statements", headers=headers,
+                            files={"file": ("s.xml", content)})
+
+    first = send(JANUARY)
+    assert first.status_code == 201, first.text
+    again = send(JANUARY)
+    assert again.status_code == 201 and again.json() == first.json()
+    other = send(FEBRUARY)
+    assert other.status_code == 422 and other.json()["error"]["param"] == "Idempotency-Key"
+    assert len(listed(chf)) == 7
+
+
 def test_create_is_idempotent(chf):
     headers = {"Idempotency-Key": "bank-1"}
     first = chf.call("POST", "/v1/bank-accounts", {"name": "Once"}, expect=201, **headers).json()

@@ -34,6 +34,7 @@ from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.pdf.blobs import blob_store
 from ledgerline.schemas.banking import BankStatementOut
+from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.store.banking import (
     IMPORTING,
@@ -46,7 +47,7 @@ from ledgerline.store.banking import (
 from ledgerline.store.unit_of_work import open_unit
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-ONE_TRANSACTION = 96  # items: leaves room for the statement, the bank account, the event and the file key
+ONE_TRANSACTION = 94  # items: room for the statement, the bank account, the event, the file key, an Idempotency-Key
 STEP = 45  # transactions (with their uniqueness items) per step of a larger statement
 SHOWN_IDS = 1000
 
@@ -75,9 +76,17 @@ def parse(content: bytes, fmt: str, account: BankAccount) -> list[Statement]:
 
 
 def import_statement(tenant_id: str, bank_account_id: str, content: bytes | None, *, file_name: str | None,
-                     fmt: str | None) -> tuple[dict[str, Any], bool]:
-    """Import a file; (the statement as the API shows it, created). The same file again: (its import, False).
-    Another tenant's (or no) bank account is a 404 before the file is looked at."""
+                     fmt: str | None, idempotency_key: str | None = None) -> dict[str, Any]:
+    """Import a file: the (last) statement as the API shows it; the same file again answers its first import
+    with `already_imported`. Another tenant's (or no) bank account is a 404 before the file is looked at."""
+    payload = {"bank_account_id": bank_account_id, "format": fmt,
+               "sha256": hashlib.sha256(content).hexdigest() if content is not None else None}
+    return once(tenant_id, idempotency_key, "import_bank_statement", payload,
+                lambda: _import(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt), in_unit=True)
+
+
+def _import(tenant_id: str, bank_account_id: str, content: bytes | None, *, file_name: str | None,
+            fmt: str | None) -> dict[str, Any]:
     uow = open_unit(tenant_id)
     account = uow.load(BankAccount, bank_account_id)
     if content is None:
@@ -93,7 +102,7 @@ def import_statement(tenant_id: str, bank_account_id: str, content: bytes | None
     seen = uow.find_at(StatementFileKey, StatementFileKey.at(tenant_id, bank_account_id, sha256))
     if seen is not None:
         statement = uow.load(BankStatement, seen.statement_id)
-        return {**_out(statement), "already_imported": True}, False
+        return {**_out(statement), "already_imported": True}
     fmt = detect(content, fmt)
     statements = parse(content, fmt, account)
     for statement in statements:
@@ -114,7 +123,7 @@ def import_statement(tenant_id: str, bank_account_id: str, content: bytes | None
         result = retrying(lambda s=statement, last=last: _import_one(
             tenant_id, bank_account_id, s, sha256=sha256, file_key=key, file_name=file_name, fmt=fmt,
             keep_file=last))
-    return result, True
+    return result
 
 
 def _out(statement: BankStatement) -> dict[str, Any]:
@@ -181,6 +190,8 @@ def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, s
     uow.save_if_unchanged(account)
     uow.record_event(EventType.BANK_STATEMENT_IMPORTED, record, BankStatementOut)
     uow.respond(BankStatementOut, record)
+    if not keep_file:
+        uow.a_step()  # a file of several statements answers with its last one
     uow.commit()
     if not small:
         _reveal(tenant_id, [t.id for t in new])

@@ -48,7 +48,8 @@ def transactions(books, **filters):
 
 
 def imported(books, account_id, content=JANUARY, fmt=None):
-    return bank_statements.import_statement(books.tenant_id, account_id, content, file_name="s.xml", fmt=fmt)
+    result = bank_statements.import_statement(books.tenant_id, account_id, content, file_name="s.xml", fmt=fmt)
+    return result, not result.get("already_imported")
 
 
 @pytest.fixture(autouse=True)

@@ -59,6 +59,7 @@ def update(body: BankAccountUpdate, response: Response, id: str = BANK_ACCOUNT_I
              responses={200: {"description": "The same file was imported before: that import",
                               "model": BankStatementOut}})
 def import_statement(response: Response, id: str = BANK_ACCOUNT_ID,
+                     idempotency_key: str | None = IdempotencyKeyHeader,
                      file: UploadFile | None = File(None, description="The statement file (required)"),
                      format: Literal["camt.053", "camt.054", "mt940", "csv"] | None = Form(
                          None, description="Detected from the content when absent (CSV needs the bank account's "
@@ -69,10 +70,10 @@ def import_statement(response: Response, id: str = BANK_ACCOUNT_ID,
     opening balance that does not follow the last statement. A malformed file is a 422 naming the line or
     element, and nothing is imported."""
     content = file.file.read(bank_statements.MAX_FILE_BYTES + 1) if file is not None else None
-    body, created = bank_statements.import_statement(principal.tenant_id, id, content,
-                                                     file_name=file.filename if file is not None else None,
-                                                     fmt=format)
-    if not created:
+    body = bank_statements.import_statement(principal.tenant_id, id, content,
+                                            file_name=file.filename if file is not None else None, fmt=format,
+                                            idempotency_key=idempotency_key)
+    if body.get("already_imported"):
         response.status_code = 200
     return body
 
