@@ -17,7 +17,7 @@ from typing import Any
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.documents import DocumentRecord
+from ledgerline.store.documents import DocumentRecord, dated_documents
 from ledgerline.store.records import Page, TenantRecord, list_records, tenant_partition
 from ledgerline.store.table import TableModel
 
@@ -156,8 +156,6 @@ def list_bank_transactions(tenant_id: str, *, status: str | None, bank_account_i
                            start_key: dict[str, Any] | None) -> Page[BankTransaction]:
     """Bank transactions by booking date, of one status and one bank account when given; never one whose
     statement is still being imported."""
-    from ledgerline.store.documents import dated_documents
-
     condition = BankTransaction.status != IMPORTING if status is None else BankTransaction.status == status
     if bank_account_id is not None:
         condition &= BankTransaction.bank_account_id == bank_account_id
@@ -167,8 +165,6 @@ def list_bank_transactions(tenant_id: str, *, status: str | None, bank_account_i
 
 def list_bank_statements(tenant_id: str, *, bank_account_id: str | None, limit: int,
                          start_key: dict[str, Any] | None) -> Page[BankStatement]:
-    from ledgerline.store.documents import dated_documents
-
     condition = None if bank_account_id is None else BankStatement.bank_account_id == bank_account_id
     return dated_documents(BankStatement, tenant_id, from_date=None, to_date=None, filter_condition=condition,
                            limit=limit, start_key=start_key)

@@ -9,7 +9,9 @@ Status `RC`/`RD` is a reversal. The bank reference after `//` in field 61 is the
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import mt940
 
@@ -22,7 +24,8 @@ from ledgerline.domain.banking.statements import (
 )
 
 _SUBFIELD = re.compile(r"\?(\d{2})")
-_SEPA_KEYS = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC)\+")
+_KEYS = "EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC"  # SEPA keys in the purpose text (`EREF+<id>`)
+_KEYED = re.compile(rf"({_KEYS})\+(.*?)(?=(?:{_KEYS})\+|$)")
 
 
 def _decode(content: bytes) -> str:
@@ -72,16 +75,15 @@ def parse(content: bytes) -> list[Statement]:
     )]
 
 
-def _balance(balance: object) -> Balance | None:
+def _balance(balance: Any) -> Balance | None:
     if balance is None:
         return None
-    return Balance(Decimal(str(balance.amount.amount)), _day(balance.date))
+    return Balance(Decimal(str(balance.amount.amount)), _day(balance.date) if balance.date else None)
 
 
-def _day(value: object):  # mt940.models.Date is a datetime.date subclass
-    from datetime import date
-
-    return date(value.year, value.month, value.day) if value is not None else None
+def _day(value: Any) -> date:
+    """A plain date from mt940.models.Date (a datetime.date subclass)."""
+    return date(value.year, value.month, value.day)
 
 
 def _subfields(details: str) -> dict[str, list[str]]:
@@ -92,15 +94,14 @@ def _subfields(details: str) -> dict[str, list[str]]:
     return fields
 
 
-def _entry(data: dict, where: str) -> Entry:
+def _entry(data: dict[str, Any], where: str) -> Entry:
     details = (data.get("transaction_details") or "").replace("\n", "")
     name = iban = end_to_end = None
     if "?" in details and _SUBFIELD.search(details):
         fields = _subfields(details)
         purpose = "".join(value for code in [*map(str, range(20, 30)), "60", "61", "62", "63"]
                           for value in fields.get(code, []))
-        keyed = dict(re.findall(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC)\+(.*?)(?=(?:EREF|KREF|MREF|CRED"
-                                r"|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC)\+|$)", purpose))
+        keyed = dict(_KEYED.findall(purpose))
         remittance = (keyed.get("SVWZ") if keyed else purpose) or purpose
         end_to_end = (keyed.get("EREF") or "").strip() or None
         name = " ".join(fields.get("32", []) + fields.get("33", [])).strip() or None

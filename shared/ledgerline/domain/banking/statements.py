@@ -9,6 +9,7 @@ reports whether the statement follows the last one (`continuity`).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -87,8 +88,6 @@ def reference_in_text(text: str | None) -> tuple[str | None, str | None]:
     """The first QR or RF reference found in free text (remittance lines, MT940 field 86)."""
     if not text:
         return None, None
-    import re
-
     squeezed = re.sub(r"\s+", "", text).upper()
     for match in re.finditer(r"RF[0-9]{2}[0-9A-Z]{1,21}", squeezed):
         for end in range(len(match.group()), 4, -1):  # the reference may run into the next word
