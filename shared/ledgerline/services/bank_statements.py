@@ -17,6 +17,7 @@ The file is kept in the blob store with its SHA-256; the same file again answers
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +51,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 ONE_TRANSACTION = 94  # items: room for the statement, the bank account, the event, the file key, an Idempotency-Key
 STEP = 45  # transactions (with their uniqueness items) per step of a larger statement
 SHOWN_IDS = 1000
+ABANDONED_AFTER = timedelta(minutes=15)  # an import runs in one Lambda invocation (29 s at most)
 
 
 def detect(content: bytes, declared: str | None) -> str:
@@ -120,9 +122,10 @@ def _import(tenant_id: str, bank_account_id: str, content: bytes | None, *, file
     result: dict[str, Any] = {}
     for n, statement in enumerate(statements):
         last = n == len(statements) - 1
-        result = retrying(lambda s=statement, last=last: _import_one(
-            tenant_id, bank_account_id, s, sha256=sha256, file_key=key, file_name=file_name, fmt=fmt,
-            keep_file=last))
+        statement_id = new_id("bst")  # the same in every attempt: a retry recognises the steps it wrote
+        result = retrying(lambda s=statement, last=last, statement_id=statement_id: _import_one(
+            tenant_id, bank_account_id, s, statement_id=statement_id, sha256=sha256, file_key=key,
+            file_name=file_name, fmt=fmt, keep_file=last))
     return result
 
 
@@ -130,23 +133,28 @@ def _out(statement: BankStatement) -> dict[str, Any]:
     return BankStatementOut.model_validate(statement).model_dump(mode="json")
 
 
-def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, sha256: str, file_key: str,
-                file_name: str | None, fmt: str, keep_file: bool) -> dict[str, Any]:
+def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, statement_id: str, sha256: str,
+                file_key: str, file_name: str | None, fmt: str, keep_file: bool) -> dict[str, Any]:
     uow = open_unit(tenant_id)
     keys = dedupe_keys(statement.entries)
     uow.prefetch([(BankAccount, bank_account_id)],
                  at=[BankEntryKey.at(tenant_id, bank_account_id, key) for key in keys])
     account = uow.load(BankAccount, bank_account_id)
     now = utc_now()
-    statement_id = new_id("bst")
+    held = {key: found for key in keys
+            if (found := uow.find_at(BankEntryKey, BankEntryKey.at(tenant_id, bank_account_id, key))) is not None}
+    uow.prefetch([(BankTransaction, guard.transaction_id) for guard in held.values()])
     new: list[BankTransaction] = []
-    unfinished: list[str] = []  # transactions a failed earlier import left `importing`
+    taken_over: list[BankTransaction] = []  # written `importing` by this import's earlier attempt, or abandoned
     duplicate_amount = Decimal(0)
     for entry, key in zip(statement.entries, keys, strict=True):
-        held = uow.find_at(BankEntryKey, BankEntryKey.at(tenant_id, bank_account_id, key))
-        if held is not None:
-            duplicate_amount += entry.amount
-            unfinished.append(held.transaction_id)
+        if key in held:
+            earlier = uow.find(BankTransaction, held[key].transaction_id)
+            if earlier is not None and _ours_to_finish(earlier, statement_id, now):
+                earlier.statement_id = statement_id
+                taken_over.append(earlier)
+            else:
+                duplicate_amount += entry.amount
             continue
         new.append(BankTransaction(
             id=new_id("btx"), tenant_id=tenant_id, status="unmatched", bank_account_id=bank_account_id,
@@ -156,6 +164,7 @@ def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, s
             reference=entry.reference, reference_type=entry.reference_type, end_to_end_id=entry.end_to_end_id,
             bank_transaction_code=entry.bank_code, entry_reference=entry.entry_reference, reversal=entry.reversal,
             dedupe_key=key, created_at=now, updated_at=now))
+    imported = [*taken_over, *new]
     # an overlapping statement: its opening balance is before the entries both statements hold
     last_closing = account.statement_balance
     expected = None if last_closing is None else last_closing - duplicate_amount
@@ -167,9 +176,9 @@ def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, s
         from_date=from_date, to_date=to_date,
         opening_balance=statement.opening.amount if statement.opening else None,
         closing_balance=statement.closing.amount if statement.closing else None,
-        entries=len(statement.entries), imported=len(new), duplicates=len(statement.entries) - len(new),
+        entries=len(statement.entries), imported=len(imported), duplicates=len(statement.entries) - len(imported),
         follows_previous=check.follows, expected_opening_balance=check.expected_opening,
-        balance_difference=check.difference, transaction_ids=[t.id for t in new[:SHOWN_IDS]],
+        balance_difference=check.difference, transaction_ids=[t.id for t in imported[:SHOWN_IDS]],
         created_at=now, updated_at=now)
     if statement.closing is not None and (account.statement_date is None or statement.closing.on is None
                                           or statement.closing.on >= account.statement_date):
@@ -177,7 +186,7 @@ def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, s
         account.statement_date = statement.closing.on or to_date
         account.last_statement_id = statement_id
     account.updated_at = now
-    small = 2 * len(new) <= ONE_TRANSACTION
+    small = not taken_over and 2 * len(new) <= ONE_TRANSACTION
     if not small:
         _write_in_steps(tenant_id, new)
     else:
@@ -194,10 +203,16 @@ def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, s
         uow.a_step()  # a file of several statements answers with its last one
     uow.commit()
     if not small:
-        _reveal(tenant_id, [t.id for t in new])
-    if unfinished:
-        _reveal(tenant_id, unfinished)
+        _reveal(tenant_id, statement_id, [t.id for t in imported])
     return _out(record)
+
+
+def _ours_to_finish(transaction: BankTransaction, statement_id: str, now: datetime) -> bool:
+    """An `importing` transaction this statement takes over: written by an earlier attempt of this import (its
+    statement id), or left by an import that died before its statement committed (older than any import runs;
+    a recent one belongs to an import still running, and is that import's to show)."""
+    return transaction.status == IMPORTING and (transaction.statement_id == statement_id
+                                                or transaction.created_at < now - ABANDONED_AFTER)
 
 
 def _write_in_steps(tenant_id: str, transactions: list[BankTransaction]) -> None:
@@ -212,8 +227,8 @@ def _write_in_steps(tenant_id: str, transactions: list[BankTransaction]) -> None
         uow.commit()
 
 
-def _reveal(tenant_id: str, transaction_ids: list[str]) -> None:
-    """Once the statement is committed: its transactions still `importing` become `unmatched`."""
+def _reveal(tenant_id: str, statement_id: str, transaction_ids: list[str]) -> None:
+    """Once the statement is committed: its transactions still `importing` become `unmatched` (and name it)."""
     for start in range(0, len(transaction_ids), 90):
         def step(ids: list[str] = transaction_ids[start:start + 90]) -> None:
             uow = open_unit(tenant_id)
@@ -222,6 +237,7 @@ def _reveal(tenant_id: str, transaction_ids: list[str]) -> None:
                 transaction = uow.find(BankTransaction, id_)
                 if transaction is not None and transaction.status == IMPORTING:
                     transaction.status = "unmatched"
+                    transaction.statement_id = statement_id
                     uow.save_if_unchanged(transaction)
             uow.commit()
 

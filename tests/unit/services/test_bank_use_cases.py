@@ -5,12 +5,13 @@ The integration tier (tests/integration/test_banking.py) runs the same against D
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
+from ledgerline import clock
 from ledgerline.domain.banking.statements import MalformedStatement
 from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.errors import NotFound, ValidationFailed
@@ -20,6 +21,7 @@ from ledgerline.services import bank_accounts, bank_statements, bank_transaction
 from ledgerline.store.accounts import Account
 from ledgerline.store.banking import IMPORTING, BankTransaction
 from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.table import Contention
 from ledgerline.store.unit_of_work import open_unit
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "banking"
@@ -190,6 +192,59 @@ def test_ignore_and_unignore(books):
         bank_transactions.unignore(books.tenant_id, transaction.id)
     assert books.table.event_types(books.tenant_id)[-2:] == ["bank_transaction.ignored",
                                                                "bank_transaction.unignored"]
+
+
+def big_statement(entries: int = 120) -> bytes:
+    rows = "".join(
+        f"<Ntry><Amt Ccy=\"CHF\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
+        f"<BookgDt><Dt>2026-01-05</Dt></BookgDt><AcctSvcrRef>BIG-{n:05d}</AcctSvcrRef></Ntry>" for n in range(entries))
+    return (f"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.04\"><BkToCstmrStmt><Stmt><Id>BIG</Id>"
+            f"<Acct><Id><IBAN>CH9300762011623852957</IBAN></Id><Ccy>CHF</Ccy></Acct>{rows}</Stmt></BkToCstmrStmt>"
+            f"</Document>").encode()
+
+
+def test_an_import_that_died_after_its_steps_shows_nothing_and_the_next_one_finishes_it(books, monkeypatch):
+    account = chf_account(books)
+    steps = bank_statements._write_in_steps
+
+    def dies_after_the_steps(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        steps(*args, **kwargs)
+        raise SystemExit("the process died")
+
+    start = datetime(2026, 2, 1, 9, tzinfo=UTC)
+    with clock.using(clock.FixedClock(start)) as fixed:
+        monkeypatch.setattr(bank_statements, "_write_in_steps", dies_after_the_steps)
+        with pytest.raises(SystemExit):
+            imported(books, account["id"], big_statement())
+        monkeypatch.setattr(bank_statements, "_write_in_steps", steps)
+        assert transactions(books) == [] and len(transactions(books, status=IMPORTING)) == 120
+        # another import of it while the first might still run: duplicates, left for that import to show
+        running, _ = imported(books, account["id"], big_statement().replace(b"<Id>BIG", b"<Id>BIG-2"))
+        assert (running["imported"], running["duplicates"]) == (0, 120) and transactions(books) == []
+        # later, the same file again: the first import is dead, its transactions are this one's
+        fixed.set(start + timedelta(minutes=20))
+        finished, _ = imported(books, account["id"], big_statement())
+    assert (finished["imported"], finished["duplicates"]) == (120, 0)
+    shown = transactions(books, status="unmatched")
+    assert len(shown) == 120 and {t.statement_id for t in shown} == {finished["id"]}
+
+
+def test_a_retry_of_a_large_import_takes_over_the_steps_it_wrote(books, monkeypatch):
+    account = chf_account(books)
+    commits = []
+    commit = type(open_unit(books.tenant_id)).commit
+
+    def loses_once(self):  # noqa: ANN001, ANN202
+        if any(type(w.entity).__name__ == "BankStatement" for w in self.writes if hasattr(w, "entity")) and not commits:
+            commits.append(1)
+            self.writes = []
+            raise Contention("a concurrent change", stale={})
+        return commit(self)
+
+    monkeypatch.setattr(type(open_unit(books.tenant_id)), "commit", loses_once)
+    statement, _ = imported(books, account["id"], big_statement())
+    assert commits and (statement["imported"], statement["duplicates"]) == (120, 0)
+    assert len(transactions(books, status="unmatched")) == 120
 
 
 def test_a_statement_larger_than_one_transaction_is_imported_in_steps_and_shown_at_the_end(books):
