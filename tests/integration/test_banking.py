@@ -156,6 +156,25 @@ def test_a_malformed_file_is_a_422_naming_the_element_and_nothing_is_written(chf
     assert chf.get(f"/v1/bank-accounts/{account['id']}/statements")["data"] == []
 
 
+def test_a_csv_export_with_its_saved_mapping_and_the_statements_list(chf):
+    account = bank_account(chf, csv_mapping={
+        "booking_date": "Buchungsdatum", "value_date": "Valuta", "amount": "Betrag",
+        "counterparty_name": "Auftraggeber", "counterparty_iban": "IBAN", "remittance": "Buchungstext",
+        "reference": "Referenz", "delimiter": ";",
+        "decimal_separator": ",", "date_format": "%d.%m.%Y"})
+    statement = upload(chf, account["id"], (FIXTURES / "export_semicolon.csv").read_bytes(), name="export.csv")
+    assert (statement["format"], statement["imported"], statement["follows_previous"]) == ("csv", 3, None)
+    rows = {t["amount"]: t for t in listed(chf)}
+    assert (rows["1250.50"]["reference"], rows["1250.50"]["reference_type"]) == ("210000000003139471430009017", "qr")
+    assert rows["1250.50"]["counterparty_iban"] == "CH5604835012345678009"
+    assert (rows["980.00"]["reference_type"], rows["-12.00"]["remittance_information"]) == ("rf", "Kontogebühr Februar")
+    assert [s["id"] for s in chf.get(f"/v1/bank-accounts/{account['id']}/statements")["data"]] == [statement["id"]]
+    # a CSV without a mapping cannot be read: the 422 names the format
+    bare = bank_account(chf, name="No mapping")
+    error = upload(chf, bare["id"], b"a,b\n1,2\n", name="x.csv", expect=422)["error"]
+    assert error["param"] == "format"
+
+
 def test_mt940_into_a_euro_account(chf):
     account = bank_account(chf, name="Deutsche Bank", iban="DE89370400440532013000", bic=None, currency="EUR")
     statement = upload(chf, account["id"], MT940, name="march.sta")
