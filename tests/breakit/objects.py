@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ from fastapi.testclient import TestClient
 
 from ledgerline.domain.kinds import BY_NAME, KINDS
 from tests.breakit.conftest import TenantKey
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "banking"
 
 # Path parameters that are not ids of a stored object (nothing of another tenant to find).
 NOT_OBJECT_IDS = {("/v1/periods", "year"): "a calendar year, not an object id"}
@@ -217,6 +220,20 @@ def _vat_periods(t: TenantObjects) -> list[str]:
     return [open_["id"], closed["id"]]
 
 
+def _bank_accounts(t: TenantObjects) -> list[str]:
+    return [t.post("/v1/bank-accounts", {"name": f"Bank of {t.label}", "iban": "CH9300762011623852957",
+                                         "currency": "CHF"})["id"]]
+
+
+def _bank_transactions(t: TenantObjects) -> list[str]:
+    bank_account = t.ids_for("/v1/bank-accounts")[0]
+    statement = (FIXTURES / "camt053_ch_qr_rf.xml").read_bytes()
+    response = t.api.post(f"/v1/bank-accounts/{bank_account}/statements", headers=t.tenant.headers,
+                          files={"file": ("statement.xml", statement, "application/xml")})
+    assert response.status_code in (200, 201), response.text
+    return response.json()["transaction_ids"][:2]
+
+
 # A factory per document kind (domain/kinds.KINDS), swept at the kind's path: a kind added to the registry
 # without one fails here, at collection, instead of being skipped.
 KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
@@ -231,6 +248,7 @@ KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "order": _orders,
     "delivery": _deliveries,
     "purchase_order": _purchase_orders,
+    "bank_transaction": _bank_transactions,
 }
 if missing := {kind.name for kind in KINDS} - set(KIND_FACTORIES):
     raise RuntimeError(f"no break-it factory for the document kinds {sorted(missing)}: add them to KIND_FACTORIES")
@@ -248,9 +266,11 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/emails": _emails,
     "/v1/files": _files,
     "/v1/vat-periods": _vat_periods,
+    "/v1/bank-accounts": _bank_accounts,
 }
 
 # Query parameters that take an object id, and the prefix whose factory makes one.
 ID_QUERY_PARAMETERS = {"customer_id": "/v1/parties", "invoice_id": "/v1/invoices", "account_id": "/v1/accounts",
                        "tax_code_id": "/v1/tax-codes", "item_id": "/v1/items", "webhook_id": "/v1/webhooks",
-                       "party_id": "/v1/parties", "receipt_id": "/v1/receipts"}
+                       "party_id": "/v1/parties", "receipt_id": "/v1/receipts",
+                         "bank_account_id": "/v1/bank-accounts"}

@@ -74,6 +74,9 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/receipts"): lambda b: (None, _receipt_body(b)),
     ("POST", "/v1/receipts/{id}/allocations"): lambda b: (
         _credit_receipt(b), {"allocations": [{"invoice_id": b.posted()["id"], "amount": "10.00"}]}),
+    ("POST", "/v1/bank-accounts"): lambda b: (None, {"name": "x", "account_id": b.accounts["1010"],
+                                                     "opening_balance": "1.00", "opening_date": "2026-01-05",
+                                                     "opening_account_id": b.accounts["3000"]}),
     ("POST", "/v1/refunds"): lambda b: (None, {"customer_id": b.customer(), "amount": "1.00",
                                                "account_id": b.accounts["1010"], "receipt_id": _credit_receipt(b)}),
     ("POST", "/v1/credit-notes"): lambda b: (None, {"invoice_id": b.posted()["id"], "amount": "1.00"}),

@@ -73,6 +73,8 @@ TAGS = [
                                      "that journal entries, parties and purchase documents reference"},
     {"name": "VAT periods", "description": "Tax reporting periods: closing one posts the VAT settlement and locks "
                                            "tax-affecting postings dated in it"},
+    {"name": "banking", "description": "Bank accounts, statement import (camt.053/054, MT940, CSV) and the bank "
+                                       "transactions it makes"},
 ]
 
 

@@ -111,6 +111,14 @@ class EventType(StrEnum):
     VAT_PERIOD_CLOSED = "vat_period.closed"
     VAT_PERIOD_REOPENED = "vat_period.reopened"
 
+    # Banking (issue 16): bank accounts, imported statements, bank transactions
+    BANK_ACCOUNT_CREATED = "bank_account.created"
+    BANK_ACCOUNT_UPDATED = "bank_account.updated"
+    BANK_ACCOUNT_ARCHIVED = "bank_account.archived"
+    BANK_STATEMENT_IMPORTED = "bank_statement.imported"
+    BANK_TRANSACTION_IGNORED = "bank_transaction.ignored"
+    BANK_TRANSACTION_UNIGNORED = "bank_transaction.unignored"
+
     @property
     def family(self) -> str:
         return self.value.split(".", 1)[0]

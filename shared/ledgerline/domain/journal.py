@@ -27,6 +27,7 @@ class SourceType(StrEnum):
     REFUND_REVERSAL = "refund_reversal"
     VAT_SETTLEMENT = "vat_settlement"
     VAT_SETTLEMENT_REVERSAL = "vat_settlement_reversal"
+    BANK_OPENING_BALANCE = "bank_opening_balance"
 
 
 @dataclass(frozen=True)

@@ -138,11 +138,15 @@ PURCHASE_ORDER = DocumentKind(
     party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES, series=PURCHASE_ORDER_SERIES, has_pdf=True,
     pdf_on="sent", convertible_to=("bill",),
 )
+BANK_TRANSACTION = DocumentKind(
+    # Banking (issue 16): one booked entry of an imported bank statement; matching and booking post later.
+    name="bank_transaction", id_prefix="btx", key_prefix="BTX", scope_resource="banking",
+    event_prefix="bank_transaction", path="/v1/bank-transactions", router="bank_transactions",
+)
 
 # In the order the local server includes their routers.
 KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE,
-                                   QUOTE, ORDER, DELIVERY)
-KINDS += (PURCHASE_ORDER,)
+                                   QUOTE, ORDER, DELIVERY, PURCHASE_ORDER, BANK_TRANSACTION)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

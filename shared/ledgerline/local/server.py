@@ -12,6 +12,7 @@ from ledgerline.api.docs import install_docs
 from ledgerline.api.routers import (
     accounts,
     api_keys,
+    bank_accounts,
     bulk,
     emails,
     events,
@@ -36,7 +37,7 @@ def document_routers() -> tuple[APIRouter, ...]:
 
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
            *document_routers(), reports.router, periods.router, events.router, webhooks.router, bulk.router,
-           emails.router, files.router, vat_periods.router)
+           emails.router, files.router, vat_periods.router, bank_accounts.router)
 
 
 def create_local_app() -> FastAPI:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from ledgerline.domain.events import EventType
 from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.api_keys import ApiKeyOut
+from ledgerline.schemas.banking import BankAccountOut, BankStatementOut, BankTransactionOut
 from ledgerline.schemas.common import Output
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
 from ledgerline.schemas.emails import EmailOut
@@ -65,6 +66,9 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "file": FileOut,
     "vat_period": VatPeriodOut,
     "purchase_order": PurchaseOrderOut,
+    "bank_account": BankAccountOut,
+    "bank_statement": BankStatementOut,
+    "bank_transaction": BankTransactionOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

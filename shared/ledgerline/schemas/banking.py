@@ -1,0 +1,174 @@
+"""Bank accounts, statements and bank transactions as the API shows them (issue 16)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StrictBool, model_validator
+
+from ledgerline.domain.banking.iban import normalise_bic, normalise_iban, normalise_qr_iban
+from ledgerline.domain.money import MAX_AMOUNT
+from ledgerline.schemas.common import Currency, DecimalOut, Input, Name, Timestamps, decimal_input
+from ledgerline.schemas.common import Day as Date
+from ledgerline.schemas.documents import ExchangeRate, scale
+
+Iban = Annotated[str, Field(max_length=50, examples=["CH93 0076 2011 6238 5295 7"]), AfterValidator(normalise_iban)]
+QrIban = Annotated[str, Field(max_length=50, examples=["CH44 3199 9123 0008 8901 2"]),
+                   AfterValidator(normalise_qr_iban)]
+Bic = Annotated[str, Field(max_length=20, examples=["ZKBKCHZZ80A"]), AfterValidator(normalise_bic)]
+SignedAmount = Annotated[decimal_input(whole=16, decimals=4, example="10000.00", negative=True, ge=-MAX_AMOUNT,
+                                       le=MAX_AMOUNT), Field(description='Decimal string, e.g. "10000.00"')]
+Column = Annotated[str, Field(min_length=1, max_length=100)]
+BankTransactionStatus = Literal["unmatched", "matched", "ignored"]
+
+
+class CsvMapping(Input):
+    """Which CSV column holds what (by header name): a signed `amount`, or `credit` and `debit`."""
+
+    booking_date: Column
+    amount: Column | None = None
+    credit: Column | None = None
+    debit: Column | None = None
+    value_date: Column | None = None
+    currency: Column | None = None
+    counterparty_name: Column | None = None
+    counterparty_iban: Column | None = None
+    remittance: Column | None = None
+    reference: Column | None = None
+    entry_reference: Column | None = Field(None, description="The bank's own id of the entry (deduplicates)")
+    delimiter: Literal[",", ";", "\t", "|"] = ","
+    decimal_separator: Literal[".", ","] = "."
+    date_format: Literal["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y%m%d", "%d.%m.%y"] = "%Y-%m-%d"
+    encoding: Literal["utf-8", "latin-1", "cp1252"] = "utf-8"
+
+    @model_validator(mode="after")
+    def _amount_columns(self) -> CsvMapping:
+        if self.amount is None and self.credit is None and self.debit is None:
+            raise ValueError("name the amount column, or the credit and debit columns")
+        if self.amount is not None and (self.credit is not None or self.debit is not None):
+            raise ValueError("name either the amount column or the credit and debit columns, not both")
+        return self
+
+
+class BankAccountCreate(Input):
+    model_config = {"json_schema_extra": {"examples": [{
+        "name": "ZKB current account", "iban": "CH93 0076 2011 6238 5295 7", "bic": "ZKBKCHZZ80A",
+        "currency": "CHF", "opening_balance": "10000.00", "opening_date": "2026-01-01", "is_default": True}]}}
+
+    name: Name
+    iban: Iban | None = None
+    bic: Bic | None = None
+    qr_iban: QrIban | None = Field(None, description="A Swiss QR-IBAN (CH/LI) for QR-bills with a QR reference")
+    currency: Currency | None = Field(None, description="Defaults to the tenant's base currency")
+    account_id: str | None = Field(
+        None, description="An existing ledger account of subtype bank; without it, one is created with the bank "
+                          "account (code `account_code`, or the next free 10xx code)")
+    account_code: str | None = Field(None, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+                                     description="The code of the ledger account created with it")
+    opening_balance: SignedAmount | None = Field(None, description="The bank's balance on `opening_date`")
+    opening_date: Date | None = Field(None, description="Required with a non-zero opening balance")
+    opening_account_id: str | None = Field(
+        None, description="Where a non-zero opening balance is posted against (default: Owner's equity, 3000)")
+    opening_exchange_rate: ExchangeRate | None = Field(
+        None, description="Required for an opening balance in a currency other than the base")
+    is_default: StrictBool = Field(False, description="The tenant's default bank account (invoices show it)")
+    csv_mapping: CsvMapping | None = None
+
+    @model_validator(mode="after")
+    def _opening(self) -> BankAccountCreate:
+        if self.opening_balance and self.opening_date is None:
+            raise ValueError("opening_date is required with a non-zero opening_balance")
+        if self.account_id is not None and self.account_code is not None:
+            raise ValueError("give account_id (an existing account) or account_code (a new one), not both")
+        return self
+
+
+class BankAccountUpdate(Input):
+    model_config = {"json_schema_extra": {"examples": [{"name": "ZKB main account", "is_default": True}]}}
+
+    name: Name = None  # type: ignore[assignment]
+    iban: Iban | None = None
+    bic: Bic | None = None
+    qr_iban: QrIban | None = None
+    is_default: StrictBool = None  # type: ignore[assignment]
+    archived: StrictBool = None  # type: ignore[assignment]
+    csv_mapping: CsvMapping | None = None
+
+
+class BankAccountOut(Timestamps):
+    object: Literal["bank_account"] = "bank_account"
+    id: str
+    name: str
+    iban: str | None
+    bic: str | None
+    qr_iban: str | None
+    currency: str
+    account_id: str = Field(description="The ledger account (subtype bank) this bank account is")
+    opening_balance: DecimalOut
+    opening_date: Date | None
+    opening_entry_id: str | None = Field(description="The journal entry of a non-zero opening balance")
+    archived: bool
+    is_default: bool
+    csv_mapping: CsvMapping | None
+    statement_balance: DecimalOut | None = Field(
+        description="The closing balance of the latest statement (before one: the opening balance, if dated); the "
+                    "next statement's opening balance must follow it")
+    statement_date: Date | None
+    last_statement_id: str | None
+
+    @model_validator(mode="after")
+    def _scaled(self) -> BankAccountOut:
+        scale(self, self.currency, "opening_balance", "statement_balance")
+        return self
+
+
+class BankStatementOut(Timestamps):
+    object: Literal["bank_statement"] = "bank_statement"
+    id: str
+    bank_account_id: str
+    status: Literal["imported"]
+    format: str
+    file_name: str | None
+    file_sha256: str
+    statement_reference: str | None
+    from_date: Date | None
+    to_date: Date | None
+    opening_balance: DecimalOut | None
+    closing_balance: DecimalOut | None
+    entries: int = Field(description="Booked entries in the file")
+    imported: int = Field(description="New bank transactions")
+    duplicates: int = Field(description="Entries imported before (by the bank's reference, else their content)")
+    follows_previous: bool | None = Field(
+        description="Whether the opening balance follows the previous statement's closing balance (less the "
+                    "entries both statements hold); null when there is nothing to compare. false is a gap or "
+                    "an error in the statements: it is reported here and in the event, never silently accepted")
+    expected_opening_balance: DecimalOut | None
+    balance_difference: DecimalOut | None = Field(description="opening_balance - expected_opening_balance")
+    transaction_ids: list[str] | None = Field(None, description="The bank transactions it added (the first 1,000)")
+    already_imported: bool = Field(False, description="The same file was imported before: this is that import")
+
+
+class BankTransactionOut(Timestamps):
+    object: Literal["bank_transaction"] = "bank_transaction"
+    id: str
+    status: BankTransactionStatus
+    bank_account_id: str
+    statement_id: str
+    date: Date = Field(description="Booking date")
+    value_date: Date | None
+    amount: DecimalOut = Field(description="Signed: money in is positive, money out negative")
+    currency: str
+    counterparty_name: str | None
+    counterparty_iban: str | None
+    remittance_information: str | None
+    reference: str | None = Field(description="Structured creditor reference (QR reference or RF)")
+    reference_type: Literal["qr", "rf"] | None
+    end_to_end_id: str | None
+    bank_transaction_code: str | None
+    entry_reference: str | None = Field(description="The bank's own reference of the entry")
+    reversal: bool
+
+    @model_validator(mode="after")
+    def _scaled(self) -> BankTransactionOut:
+        scale(self, self.currency, "amount")
+        return self

@@ -1,0 +1,72 @@
+"""Bank transactions (issue 16): reads, and ignore / unignore (matching and booking come next)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ledgerline.clock import utc_now
+from ledgerline.domain.banking import transactions as life_cycle
+from ledgerline.domain.errors import NotFound
+from ledgerline.domain.events import EventType
+from ledgerline.schemas.banking import BankTransactionOut
+from ledgerline.services.idempotency import once
+from ledgerline.services.retry import retrying
+from ledgerline.store import banking as bank_store
+from ledgerline.store.banking import IMPORTING, BankAccount, BankStatement, BankTransaction
+from ledgerline.store.records import Page
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
+
+
+def represent(transaction: BankTransaction) -> dict[str, Any]:
+    return BankTransactionOut.model_validate(transaction).model_dump(mode="json")
+
+
+def _load(uow: UnitOfWork, transaction_id: str) -> BankTransaction:
+    transaction = uow.load(BankTransaction, transaction_id)
+    if transaction.status == IMPORTING:  # its statement is not committed: not there yet
+        raise NotFound(f"No such bank transaction: '{transaction_id}'", param="id")
+    return transaction
+
+
+def get_bank_transaction(tenant_id: str, transaction_id: str) -> dict[str, Any]:
+    return represent(_load(open_unit(tenant_id), transaction_id))
+
+
+def list_bank_transactions(tenant_id: str, *, status: str | None, bank_account_id: str | None,
+                           from_date: date | None, to_date: date | None, limit: int,
+                           start_key: dict[str, Any] | None) -> Page[BankTransaction]:
+    return bank_store.list_bank_transactions(tenant_id, status=status, bank_account_id=bank_account_id,
+                                             from_date=from_date, to_date=to_date, limit=limit, start_key=start_key)
+
+
+def list_bank_statements(tenant_id: str, bank_account_id: str, *, limit: int,
+                         start_key: dict[str, Any] | None) -> Page[BankStatement]:
+    open_unit(tenant_id).load(BankAccount, bank_account_id)
+    return bank_store.list_bank_statements(tenant_id, bank_account_id=bank_account_id, limit=limit,
+                                           start_key=start_key)
+
+
+def ignore(tenant_id: str, transaction_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "ignore_bank_transaction", {"id": transaction_id},
+                lambda: retrying(lambda: _change(tenant_id, transaction_id, life_cycle.ignore,
+                                                 EventType.BANK_TRANSACTION_IGNORED)), in_unit=True)
+
+
+def unignore(tenant_id: str, transaction_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "unignore_bank_transaction", {"id": transaction_id},
+                lambda: retrying(lambda: _change(tenant_id, transaction_id, life_cycle.unignore,
+                                                 EventType.BANK_TRANSACTION_UNIGNORED)), in_unit=True)
+
+
+def _change(tenant_id: str, transaction_id: str, transition: Any, event: EventType) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(BankTransaction, transaction_id)])
+    transaction = _load(uow, transaction_id)
+    transaction.status = transition(transaction.status)
+    transaction.updated_at = utc_now()
+    uow.save_if_unchanged(transaction)
+    uow.record_event(event, transaction, BankTransactionOut)
+    uow.respond(BankTransactionOut, transaction)
+    uow.commit()
+    return represent(transaction)
