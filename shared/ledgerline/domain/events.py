@@ -62,6 +62,14 @@ class EventType(StrEnum):
     DELIVERY_CREATED = "delivery.created"
     DELIVERY_ISSUED = "delivery.issued"
     DELIVERY_DELIVERED = "delivery.delivered"
+    # Supplier bills (issue 15)
+    BILL_CREATED = "bill.created"
+    BILL_UPDATED = "bill.updated"
+    BILL_DELETED = "bill.deleted"
+    BILL_POSTED = "bill.posted"
+    BILL_PAID = "bill.paid"
+    BILL_VOIDED = "bill.voided"
+    BILL_DUE_SOON = "bill.due_soon"
     # Files, periods, webhooks
     DOCUMENT_RENDERED = "document.rendered"
     PERIOD_CLOSED = "period.closed"

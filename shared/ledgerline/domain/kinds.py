@@ -73,6 +73,7 @@ CREDIT_NOTE_SERIES = NumberSeries("credit_note", "CN", "CN-{YYYY}-{SEQ:4}")
 QUOTE_SERIES = NumberSeries("quote", "QUO", "QUO-{YYYY}-{SEQ:4}")
 ORDER_SERIES = NumberSeries("order", "SO", "SO-{YYYY}-{SEQ:4}")
 DELIVERY_SERIES = NumberSeries("delivery", "DN", "DN-{YYYY}-{SEQ:4}")
+BILL_SERIES = NumberSeries("bill", "BILL", "BILL-{YYYY}-{SEQ:4}")
 
 INVOICE = DocumentKind(
     name="invoice", id_prefix="inv", key_prefix="INV", scope_resource="invoices", event_prefix="invoice",
@@ -130,9 +131,16 @@ DELIVERY = DocumentKind(
     series=DELIVERY_SERIES, has_pdf=True, pdf_on="issued",
 )
 
+BILL = DocumentKind(
+    # Supplier bills (issue 15): the supplier's invoice, posted to payables with its own internal number.
+    name="bill", id_prefix="bill", key_prefix="BILL", scope_resource="bills", event_prefix="bill",
+    path="/v1/bills", router="bills", party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES,
+    posts_to_ledger=True, series=BILL_SERIES,
+)
+
 # In the order the local server includes their routers.
 KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE,
-                                   QUOTE, ORDER, DELIVERY)
+                                   QUOTE, ORDER, DELIVERY, BILL)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

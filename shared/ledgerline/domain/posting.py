@@ -46,6 +46,7 @@ class TaxAmount:
     tax: Decimal
     base_taxable: Decimal
     base_tax: Decimal
+    direction: str = "output"
 
 
 def convert_taxes(breakdown: Sequence[tuple[str, str, Decimal, Decimal]], conversion: Conversion) -> list[TaxAmount]:

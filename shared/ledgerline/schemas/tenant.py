@@ -95,6 +95,9 @@ class SystemAccountsOut(BaseModel):
     fx: str
     retained_earnings: str
     sales_tax: str | None = None
+    payable: str | None = None
+    input_tax: str | None = None
+    supplier_prepayments: str | None = None
 
 
 class TenantOut(Timestamps):
