@@ -183,6 +183,17 @@ def _deliveries(t: TenantObjects) -> list[str]:
     return [from_order["id"], direct["id"]]
 
 
+def _bills(t: TenantObjects) -> list[str]:
+    supplier = t.post("/v1/parties", {"name": f"Secret Supplier of {t.label}", "kind": "supplier"})["id"]
+
+    def bill(reference: str) -> dict[str, Any]:
+        return t.post("/v1/bills", {"supplier_id": supplier, "supplier_reference": reference, "lines": [
+            {"description": "Office rent", "unit_price": "500.00", "account_id": t.accounts["6000"],
+             "tax_code_id": t.tax_codes["GST10"]}]})
+
+    return [bill("R-1")["id"], t.post(f"/v1/bills/{bill('R-2')['id']}/post")["id"]]
+
+
 def _events(t: TenantObjects) -> list[str]:
     t.ids_for("/v1/invoices")
     return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
@@ -201,6 +212,7 @@ KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "quote": _quotes,
     "order": _orders,
     "delivery": _deliveries,
+    "bill": _bills,
 }
 if missing := {kind.name for kind in KINDS} - set(KIND_FACTORIES):
     raise RuntimeError(f"no break-it factory for the document kinds {sorted(missing)}: add them to KIND_FACTORIES")
@@ -221,4 +233,5 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
 # Query parameters that take an object id, and the prefix whose factory makes one.
 ID_QUERY_PARAMETERS = {"customer_id": "/v1/parties", "invoice_id": "/v1/invoices", "account_id": "/v1/accounts",
                        "tax_code_id": "/v1/tax-codes", "item_id": "/v1/items", "webhook_id": "/v1/webhooks",
-                       "party_id": "/v1/parties", "receipt_id": "/v1/receipts"}
+                       "party_id": "/v1/parties", "receipt_id": "/v1/receipts",
+                       "supplier_id": "/v1/parties"}

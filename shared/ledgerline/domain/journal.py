@@ -25,6 +25,8 @@ class SourceType(StrEnum):
     YEAR_END_CLOSE = "year_end_close"
     REFUND = "refund"
     REFUND_REVERSAL = "refund_reversal"
+    BILL = "bill"  # issue 15
+    BILL_VOID = "bill_void"
 
 
 @dataclass(frozen=True)

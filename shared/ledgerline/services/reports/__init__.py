@@ -18,6 +18,7 @@ The accounting sign rules (debit-normal accounts, how a balance shows on each st
 from __future__ import annotations
 
 from ledgerline.services.reports import (
+    aged_payables,
     aged_receivables,
     balance_sheet,
     general_ledger,
@@ -29,11 +30,13 @@ from ledgerline.services.reports.common import balances, movements
 from ledgerline.services.reports.table import Table, csv_table
 
 # Every report module, so that each one's CSV table is registered once the package is imported
-MODULES = (trial_balance, profit_and_loss, balance_sheet, aged_receivables, general_ledger, tax_summary)
+MODULES = (trial_balance, profit_and_loss, balance_sheet, aged_receivables, general_ledger, tax_summary,
+           aged_payables)
 
 __all__ = [
     "MODULES",
     "Table",
+    "aged_payables",
     "aged_receivables",
     "balance_sheet",
     "balances",
