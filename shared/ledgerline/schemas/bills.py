@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, StrictBool, ValidationInfo, model_validator
 
@@ -73,6 +73,15 @@ class BillUpdate(Input):
     prices_include_tax: StrictBool = None  # type: ignore[assignment]
     lines: list[BillLineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
     attachment_ids: list[str] | None = ATTACHMENTS
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the PATCH sets (null lines: unchanged); a line's unset fields take their defaults."""
+        changes = self.model_dump(exclude_unset=True)
+        if changes.get("lines", ...) is None:
+            del changes["lines"]
+        if self.lines is not None:
+            changes["lines"] = [line.model_dump() for line in self.lines]
+        return changes
 
 
 class PurchaseTaxOut(Output):

@@ -123,7 +123,8 @@ def test_tax_codes_keep_to_their_direction(books, supplier):
 def test_a_bill_line_needs_an_expense_or_asset_account(books, supplier):
     for account in (None, books.accounts["4000"]):
         with pytest.raises(ValidationFailed) as error:
-            draft(books, supplier, lines=[{"description": "Rent", "quantity": D(1), "unit_price": D(10), "account_id": account}])
+            draft(books, supplier, lines=[{"description": "Rent", "quantity": D(1), "unit_price": D(10),
+                                           "account_id": account}])
         assert error.value.param == "lines.0.account_id"
 
 
