@@ -22,6 +22,7 @@ MAX_INVOICES = 50
 MAX_RECEIPTS = 100
 MAX_JOURNAL_ENTRIES = 100
 MAX_QUOTES = 100
+MAX_BILLS = 100
 
 
 class BulkItem(Input):
@@ -142,3 +143,12 @@ class BulkQuotes(_Batch):
         None, min_length=1, max_length=MAX_QUOTES,
         description=f"At most {MAX_QUOTES}; `data` is a QuoteCreate (create) or QuoteUpdate (update of a draft) body")
     items: list[BulkItem] | None = _items(MAX_QUOTES, "QuoteCreate")
+
+
+class BulkBills(_Batch):
+    """Issue 15: supplier bills, created (or their drafts changed) one by one."""
+
+    operations: list[BulkOperation] | None = Field(
+        None, min_length=1, max_length=MAX_BILLS,
+        description=f"At most {MAX_BILLS}; `data` is a BillCreate (create) or BillUpdate (update of a draft) body")
+    items: list[BulkItem] | None = _items(MAX_BILLS, "BillCreate")
