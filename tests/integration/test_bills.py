@@ -105,3 +105,22 @@ def test_aged_payables_equal_the_payable_account_at_any_date(books):
     assert [row["supplier_name"] for row in now["suppliers"]] == ["Office Supplies Ltd", "Other Co"]
     assert books.call("GET", "/v1/reports/aged-payables.csv", expect=200).text.startswith("supplier,")
     assert date.fromisoformat(now["as_of"]) == today()
+
+
+def test_the_daily_job_announces_bills_due_within_three_days_once(books):
+    from ledgerline.reminders import job
+
+    vendor = supplier(books)
+    soon = books.post("/v1/bills", bill_body(books, vendor, "S", due_date=(today() + timedelta(days=2)).isoformat()))
+    later = books.post("/v1/bills", bill_body(books, vendor, "L", due_date=(today() + timedelta(days=9)).isoformat()))
+    books.post("/v1/bills", bill_body(books, vendor, "D", due_date=today().isoformat()))  # a draft: not announced
+    for draft in (soon, later):
+        books.post(f"/v1/bills/{draft['id']}/post", expect=200)
+    dry = job.run(today(), [books.tenant_id], dry_run=True)
+    assert [a["bill_id"] for a in dry.actions if "bill_id" in a] == [soon["id"]]
+    assert "bill.due_soon" not in books.events()
+    first = job.run(today(), [books.tenant_id])
+    assert [a["bill_id"] for a in first.actions if "bill_id" in a] == [soon["id"]]
+    again = job.run(today(), [books.tenant_id])
+    assert [a for a in again.actions if "bill_id" in a] == []
+    assert books.events().count("bill.due_soon") == 1

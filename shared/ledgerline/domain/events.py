@@ -68,6 +68,7 @@ class EventType(StrEnum):
     BILL_DELETED = "bill.deleted"
     BILL_POSTED = "bill.posted"
     BILL_VOIDED = "bill.voided"
+    BILL_DUE_SOON = "bill.due_soon"
     # Files, periods, webhooks
     DOCUMENT_RENDERED = "document.rendered"
     PERIOD_CLOSED = "period.closed"

@@ -18,7 +18,7 @@ from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.kinds import BILL_SERIES
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting_purchases import PurchaseLine, PurchaseTaxCode
-from ledgerline.domain.tenants import format_number
+from ledgerline.domain.tenants import TenantStatus, format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import BillOut
 from ledgerline.schemas.common import read_at
@@ -376,3 +376,37 @@ def _void(tenant_id: str, bill_id: str, void_date: date | None) -> dict[str, Any
     uow.respond(BillOut, bill)
     uow.commit()
     return represent(bill)
+
+
+# ------------------------------------------------------------------------------------- due soon
+
+
+def announce_due_soon(tenant_id: str, day: date, *, dry_run: bool = False) -> list[Bill]:
+    """`bill.due_soon` for every open bill due within `DUE_SOON_DAYS` days after `day` (a missed day is caught
+    up), once per bill and due date: the bill keeps the due date it was announced for (`due_soon_for`), set in
+    the event's transaction. Returns the bills announced (or, in a dry run, that would be)."""
+    announced: list[Bill] = []
+    due = [bill for bill in bills.open_bills_due_between(tenant_id, day, day + timedelta(days=DUE_SOON_DAYS))
+           if bill.due_soon_for != bill.due_date]
+    if due and open_unit(tenant_id).tenant().status == TenantStatus.DEACTIVATED:
+        return []  # its books are kept, but nothing is announced on its behalf any more
+    for listed in due:
+        if dry_run:
+            announced.append(listed)
+            continue
+        bill = retrying(lambda bill_id=listed.id: _announce(tenant_id, bill_id))
+        if bill is not None:
+            announced.append(bill)
+    return announced
+
+
+def _announce(tenant_id: str, bill_id: str) -> Bill | None:
+    uow = open_unit(tenant_id)
+    bill = uow.load(Bill, bill_id)
+    if bill.status not in Bill.OPEN_STATUSES or bill.due_soon_for == bill.due_date:
+        return None  # paid or announced meanwhile
+    bill.due_soon_for = bill.due_date
+    uow.save_if_unchanged(bill)
+    uow.record_event(EventType.BILL_DUE_SOON, bill, BillOut)
+    uow.commit()
+    return bill

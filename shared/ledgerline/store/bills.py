@@ -77,6 +77,8 @@ class Bill(DocumentRecord):
     paid_at = UTCDateTimeAttribute(null=True)
     movements = ListAttribute(of=Movement, null=True)
     closed_on = DateAttribute(null=True)
+    # The due date `bill.due_soon` was written for (once per due date; a new due date is announced again)
+    due_soon_for = DateAttribute(null=True)
 
     OPEN_STATUSES = bill_rules.BILL_OPEN_STATUSES
     CLOSED_STATUSES = bill_rules.BILL_CLOSED_STATUSES
@@ -127,6 +129,13 @@ def open_bills_due_before(tenant_id: str, day: date, *, limit: int, start_key: d
     check_start_key(start_key, "GSI2PK", partition)
     results = Bill.gsi2.query(partition, Bill.gsi2sk < day.isoformat(), limit=limit + 1, last_evaluated_key=start_key)
     return page_of(results, limit, index=Bill.gsi2)
+
+
+def open_bills_due_between(tenant_id: str, first: date, last: date) -> list[Bill]:
+    """Open bills due from `first` to `last` (both included), by due date, from the open-bills index."""
+    connection()
+    partition = f"{tenant_partition(tenant_id)}#OPENBILLS"
+    return list(Bill.gsi2.query(partition, Bill.gsi2sk.between(first.isoformat(), f"{last.isoformat()}#~")))
 
 
 def bills_open_at(tenant_id: str, day: date) -> Iterator[Bill]:
