@@ -21,10 +21,12 @@ from bench.ledger import Ledger
 from bench.meter import Meter, metered
 from ledgerline.clock import today
 from ledgerline.services import (
+    bills,
     credit_notes,
     deliveries,
     invoices,
     journal_entries,
+    master_data,
     orders,
     quotes,
     receipts,
@@ -34,6 +36,7 @@ from ledgerline.services import (
     reports,
 )
 from ledgerline.store.documents import list_invoices
+from ledgerline.store.parties import Party
 
 # Rounds of keyed reads that cannot be batched into one, because a key is only known after a read. Every
 # money-moving request is measured with an Idempotency-Key (issue 13): its record is read in the first round
@@ -70,6 +73,10 @@ READ_ROUNDS = {
     "list page (50 invoices)": (0, "one query"),
     "trial balance": (1, "the tenant; the chart and the year, month and day buckets are queries"),
     "issue quote": (1, "the tenant, the quote and this year's quote series"),
+    "create bill": (1, "tenant, supplier, accounts, tax codes and the supplier reference's guard are named by "
+                       "the request"),
+    "post bill": (1, "the tenant, the bill and this year's bill number series"),
+    "void bill": (2, "the journal entry it mirrors is named only by the bill"),
     "convert quote to invoice": (2, "tenant and quote are named by the request; the customer, accounts and tax "
                                     "codes of the new invoice only by the quote"),
 }
@@ -80,7 +87,8 @@ def kind_of(key: str) -> str:
     for marker, kind in (("#BAL", "balance bucket"), ("#TAX", "tax total"), ("#EVT", "event"),
                          ("#LEDGER#", "ledger line"), ("#IDEMPOTENCY", "idempotency record"),
                          ("#INV#", "invoice"), ("#JE#", "journal entry"), ("#RCT#", "receipt"),
-                         ("#CN#", "credit note"), ("#QUO#", "quote"), ("#SO#", "order"), ("#DN#", "delivery note")):
+                         ("#CN#", "credit note"), ("#QUO#", "quote"), ("#SO#", "order"), ("#DN#", "delivery note"),
+                         ("#BILL#", "bill")):
         if marker in pk:
             return kind
     return "number series" if sk.startswith("SEQ#") else sk.split("#", 1)[0].lower()
@@ -246,6 +254,17 @@ def measure(ledger: Ledger) -> dict[str, Any]:
          "account_id": ledger.accounts["4000"], "tax_code_id": ledger.gst}]})
     run("issue quote", lambda: quotes.issue(ledger.tenant, quote["id"], key()))
     run("convert quote to invoice", lambda: quotes.convert(ledger.tenant, quote["id"], "invoice", key()))
+    # Purchasing (issue 15): a supplier bill entered, posted and voided
+    supplier = master_data.create(Party, ledger.tenant, {"name": "Office Supplies", "kind": "supplier"}).id
+
+    def bill_fields(reference: str) -> dict[str, Any]:
+        return {"supplier_id": supplier, "supplier_reference": reference, "lines": [
+            {"description": "Paper", "quantity": Decimal(10), "unit_price": Decimal("5.00"),
+             "account_id": ledger.accounts["6000"], "tax_code_id": ledger.gst}]}
+
+    bill = run("create bill", lambda: bills.create_draft(ledger.tenant, bill_fields("R-1"), key()))
+    run("post bill", lambda: bills.post(ledger.tenant, bill["id"], key()))
+    run("void bill", lambda: bills.void(ledger.tenant, bill["id"], None, key()))
     with metered() as whole:
         parts = []
         for step in ("create draft", "post invoice", "receipt (pays one invoice)"):

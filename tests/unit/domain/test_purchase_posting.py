@@ -7,9 +7,12 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from ledgerline.domain.documents import bill as bill_rules
+from ledgerline.domain.documents import settlement
 from ledgerline.domain.documents.base import InvalidState
+from ledgerline.domain.errors import LedgerlineError
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import assert_balanced
 from ledgerline.domain.money import round_money
@@ -168,3 +171,55 @@ def test_a_bill_cannot_post_twice_nor_void_once_paid():
         bill_rules.void(_state("awaiting_payment", paid=D("10")), date(2026, 3, 2))
     with pytest.raises(InvalidState):
         bill_rules.void(_state("draft"), date(2026, 3, 2))
+
+
+class BillMachine(RuleBasedStateMachine):
+    """Post, settle (through the shared settlement rule), reverse settlements and void a bill in any order:
+    amounts never go negative, paid means nothing due, a void needs nothing settled."""
+
+    @initialize(total=st.decimals(min_value=D(0), max_value=D("1000"), places=2))
+    def draft(self, total: Decimal) -> None:
+        from datetime import date
+        self.state = bill_rules.BillState("draft", date(2026, 3, 1), date(2026, 3, 31), total, D("0.00"), D("0.00"),
+                                          total)
+
+    def attempt(self, operation):  # type: ignore[no-untyped-def]
+        before = self.state
+        try:
+            self.state = operation().state
+        except LedgerlineError:
+            assert self.state == before
+
+    @rule()
+    def post(self) -> None:
+        self.attempt(lambda: bill_rules.post(self.state))
+
+    @rule(amount=st.decimals(min_value=D("0.01"), max_value=D("600"), places=2))
+    def pay(self, amount: Decimal) -> None:
+        from datetime import date
+        self.attempt(lambda: settlement.settle(self.state, amount, date(2026, 3, 10)))
+
+    @rule(amount=st.decimals(min_value=D("0.01"), max_value=D("600"), places=2))
+    def reverse_a_payment(self, amount: Decimal) -> None:
+        self.attempt(lambda: settlement.unsettle(self.state, amount))
+
+    @rule(days=st.integers(-3, 30))
+    def void(self, days: int) -> None:
+        from datetime import date, timedelta
+        self.attempt(lambda: bill_rules.void(self.state, date(2026, 3, 1) + timedelta(days=days)))
+
+    @invariant()
+    def amounts_add_up(self) -> None:
+        state = self.state
+        assert state.amount_due >= 0 and state.amount_paid >= 0
+        if state.status == "draft":
+            assert state.amount_paid == 0
+        elif state.status == "voided":
+            assert state.amount_due == 0 and state.amount_paid == 0
+        else:
+            assert state.amount_paid + state.amount_due == state.total
+            assert (state.status == "paid") == (state.amount_due == 0)
+
+
+TestBillMachine = BillMachine.TestCase
+TestBillMachine.settings = settings(max_examples=60, stateful_step_count=20, deadline=None)
