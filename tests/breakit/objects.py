@@ -194,6 +194,14 @@ def _bills(t: TenantObjects) -> list[str]:
     return [bill("R-1")["id"], t.post(f"/v1/bills/{bill('R-2')['id']}/post")["id"]]
 
 
+def _expenses(t: TenantObjects) -> list[str]:
+    expense = t.post("/v1/expenses", {"payee_name": f"Café of {t.label}", "paid_from_account_id": t.accounts["1010"],
+                                      "lines": [{"description": "Lunch", "unit_price": "30.00",
+                                                 "account_id": t.accounts["6000"],
+                                                 "tax_code_id": t.tax_codes["GST10"]}]})
+    return [expense["id"]]
+
+
 def _events(t: TenantObjects) -> list[str]:
     t.ids_for("/v1/invoices")
     return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
@@ -213,6 +221,7 @@ KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "order": _orders,
     "delivery": _deliveries,
     "bill": _bills,
+    "expense": _expenses,
 }
 if missing := {kind.name for kind in KINDS} - set(KIND_FACTORIES):
     raise RuntimeError(f"no break-it factory for the document kinds {sorted(missing)}: add them to KIND_FACTORIES")

@@ -95,6 +95,9 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/bills"): lambda b: (None, _bill_body(b)),
     ("PATCH", "/v1/bills/{id}"): lambda b: (b.ids_for("/v1/bills")[0], _bill_body(b)),
     ("POST", "/v1/bulk/bills"): lambda b: (None, {"items": [{"data": _bill_body(b)}]}),
+    ("POST", "/v1/expenses"): lambda b: (None, {
+        **{k: v for k, v in _bill_body(b).items() if k != "supplier_reference"},
+        "paid_from_account_id": b.accounts["1010"]}),
 }
 
 

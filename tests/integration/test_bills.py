@@ -124,3 +124,24 @@ def test_the_daily_job_announces_bills_due_within_three_days_once(books):
     again = job.run(today(), [books.tenant_id])
     assert [a for a in again.actions if "bill_id" in a] == []
     assert books.events().count("bill.due_soon") == 1
+
+
+def test_an_expense_is_posted_on_creation_listed_and_reversed(books, make_tenant, api):
+    body = {"payee_name": "Corner Café", "paid_from_account_id": books.accounts["1000"],
+            "attachment_ids": ["file_01K2X3Y4Z5A6B7C8D9E0F1G2H6"],
+            "lines": [{"description": "Lunch", "unit_price": "60.00", "account_id": books.accounts["6000"],
+                       "tax_code_id": books.tax_codes["GST10"]}]}
+    made = books.post("/v1/expenses", body, **{"Idempotency-Key": "lunch-1"})
+    again = books.post("/v1/expenses", body, **{"Idempotency-Key": "lunch-1"})
+    assert again["id"] == made["id"] and made["status"] == "posted" and made["total"] == "66.00"
+    assert (books.balance("1000"), books.balance("6000"), books.balance("1300")) == \
+        (Decimal("-66.00"), Decimal("60.00"), Decimal("6.00"))
+    assert [e["id"] for e in books.get("/v1/expenses?status=posted")["data"]] == [made["id"]]
+    books.call("POST", "/v1/expenses", {**body, "paid_from_account_id": books.accounts["2000"]}, expect=422)
+    books.call("POST", "/v1/expenses", {k: v for k, v in body.items() if k != "payee_name"}, expect=422)
+    from tests.integration.books import Books
+
+    stranger = make_tenant()
+    Books(api, stranger.tenant_id, stranger.headers).call("GET", f"/v1/expenses/{made['id']}", expect=404)
+    reversed_ = books.post(f"/v1/expenses/{made['id']}/reverse", expect=200)
+    assert reversed_["status"] == "reversed" and books.balance("1000") == 0 and books.balance("1300") == 0

@@ -26,7 +26,7 @@ def _required_resources() -> set[str]:
 
 def test_the_registry_holds_the_kinds_that_exist():
     assert [kind.name for kind in KINDS] == ["invoice", "receipt", "credit_note", "journal_entry", "reminder", "refund",
-                                         "recurring_invoice", "quote", "order", "delivery", "bill"]
+                                         "recurring_invoice", "quote", "order", "delivery", "bill", "expense"]
     assert len({kind.id_prefix for kind in KINDS}) == len(KINDS)
     assert len({kind.key_prefix for kind in KINDS}) == len(KINDS)
     assert BY_NAME["invoice"].party_role is PartyRole.CUSTOMER and BY_NAME["invoice"].direction is Direction.SALES
@@ -87,7 +87,7 @@ def test_the_domain_stays_pure():
 
 
 def test_the_store_entities_use_the_registry_prefixes():
-    from ledgerline.store.bills import Bill
+    from ledgerline.store.bills import Bill, Expense
     from ledgerline.store.documents import CreditNote, Invoice, Receipt
     from ledgerline.store.ledger import JournalEntry
     from ledgerline.store.quotes import Quote
@@ -98,7 +98,8 @@ def test_the_store_entities_use_the_registry_prefixes():
 
     entities = {"invoice": Invoice, "credit_note": CreditNote, "receipt": Receipt, "journal_entry": JournalEntry,
                 "refund": Refund, "reminder": Reminder, "recurring_invoice": RecurringInvoice, "quote": Quote,
-                "order": Order, "delivery": Delivery, "bill": Bill}
+                "order": Order, "delivery": Delivery, "bill": Bill,
+                "expense": Expense}
     assert set(entities) == set(BY_NAME)
     assert {name: entity.PREFIX for name, entity in entities.items()} == {
         name: BY_NAME[name].key_prefix for name in entities}

@@ -69,6 +69,8 @@ class EventType(StrEnum):
     BILL_POSTED = "bill.posted"
     BILL_VOIDED = "bill.voided"
     BILL_DUE_SOON = "bill.due_soon"
+    EXPENSE_POSTED = "expense.posted"
+    EXPENSE_REVERSED = "expense.reversed"
     # Files, periods, webhooks
     DOCUMENT_RENDERED = "document.rendered"
     PERIOD_CLOSED = "period.closed"

@@ -27,6 +27,8 @@ class SourceType(StrEnum):
     REFUND_REVERSAL = "refund_reversal"
     BILL = "bill"  # issue 15
     BILL_VOID = "bill_void"
+    EXPENSE = "expense"
+    EXPENSE_REVERSAL = "expense_reversal"
 
 
 @dataclass(frozen=True)

@@ -137,10 +137,16 @@ BILL = DocumentKind(
     path="/v1/bills", router="bills", party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES,
     posts_to_ledger=True, series=BILL_SERIES,
 )
+EXPENSE = DocumentKind(
+    # Expenses (issue 15): a purchase paid at once, posted on creation (bank, cash or card clearing account).
+    name="expense", id_prefix="exp", key_prefix="EXP", scope_resource="expenses", event_prefix="expense",
+    path="/v1/expenses", router="expenses", party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES,
+    posts_to_ledger=True,
+)
 
 # In the order the local server includes their routers.
 KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE,
-                                   QUOTE, ORDER, DELIVERY, BILL)
+                                   QUOTE, ORDER, DELIVERY, BILL, EXPENSE)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

@@ -144,3 +144,79 @@ class BillOut(Timestamps):
         for tax in self.tax_breakdown:
             scale(tax, self.currency, "taxable_amount", "tax_amount")
         return self
+
+
+# ------------------------------------------------------------------------------------- expenses
+
+
+class ExpenseCreate(Input):
+    """Issue 15: a purchase paid at once (a receipt from a shop, a card payment), posted on creation."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "payee_name": "Corner Café", "date": "2026-02-03", "paid_from_account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H8",
+        "lines": [{"description": "Team lunch", "unit_price": "60.00", "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H5",
+                   "tax_code_id": "txc_01K2X3Y4Z5A6B7C8D9E0F1G2H4"}],
+        "attachment_ids": ["file_01K2X3Y4Z5A6B7C8D9E0F1G2H6"]}]})
+
+    supplier_id: str | None = Field(None, description="The supplier party, if any; else `payee_name`")
+    payee_name: str | None = Field(None, min_length=1, max_length=200,
+                                   description="Who was paid, free text; defaults to the supplier's name")
+    date: Date | None = Field(None, description="Defaults to today")
+    paid_from_account_id: str = Field(description="The bank or cash account, or a card clearing account "
+                                                  "(a liability of subtype current), the money left from")
+    reference: str | None = Field(None, max_length=100)
+    currency: Currency | None = Field(None, description="Defaults to the supplier's, then the tenant's base currency")
+    exchange_rate: ExchangeRate | None = Field(None, description="Required for a currency other than the base currency")
+    notes: Text | None = None
+    prices_include_tax: StrictBool | None = Field(None, description="Defaults to false")
+    lines: list[BillLineIn] = Field(min_length=1, max_length=100)
+    attachment_ids: list[str] | None = ATTACHMENTS
+
+    @model_validator(mode="after")
+    def _payee(self) -> ExpenseCreate:
+        if self.supplier_id is None and self.payee_name is None:
+            raise ValueError("send supplier_id or payee_name")
+        return self
+
+
+class ReverseRequest(Input):
+    date: Date | None = Field(None, description="Date of the reversing entry; defaults to today")
+
+
+class ExpenseOut(Timestamps):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "object": "expense", "id": "exp_01K2X3Y4Z5A6B7C8D9E0F1G2H9", "status": "posted", "payee_name": "Corner Café",
+        "date": "2026-02-03", "currency": "AUD", "total": "66.00"}]})
+
+    object: Literal["expense"] = "expense"
+    id: str
+    status: Literal["posted", "reversed"]
+    supplier_id: str | None
+    payee_name: str
+    date: Date
+    paid_from_account_id: str
+    reference: str | None
+    currency: str
+    exchange_rate: DecimalOut
+    notes: str | None
+    prices_include_tax: bool
+    attachment_ids: NoneAsEmpty[list[str]] = Field(default_factory=list)
+    lines: list[LineOut]
+    tax_breakdown: list[PurchaseTaxOut]
+    subtotal: DecimalOut
+    tax_total: DecimalOut
+    rounding_adjustment: DecimalOut
+    total: DecimalOut
+    journal_entry_id: str
+    reversal_journal_entry_id: str | None
+    reversed_at: datetime | None
+
+    @model_validator(mode="after")
+    def _scaled(self) -> ExpenseOut:
+        scale(self, self.currency, "subtotal", "tax_total", "rounding_adjustment", "total")
+        for line in self.lines:
+            scale(line, self.currency, "net_amount", "tax_amount", "amount")
+            line.unit_price = with_minor_units(line.unit_price, self.currency)
+        for tax in self.tax_breakdown:
+            scale(tax, self.currency, "taxable_amount", "tax_amount")
+        return self

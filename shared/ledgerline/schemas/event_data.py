@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from ledgerline.domain.events import EventType
 from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.api_keys import ApiKeyOut
-from ledgerline.schemas.bills import BillOut
+from ledgerline.schemas.bills import BillOut, ExpenseOut
 from ledgerline.schemas.common import Output
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
 from ledgerline.schemas.emails import EmailOut
@@ -62,6 +62,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "tenant": TenantOut,
     "email": EmailOut,
     "bill": BillOut,
+    "expense": ExpenseOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

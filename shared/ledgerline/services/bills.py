@@ -193,13 +193,13 @@ def _fill(uow: UnitOfWork, bill: Bill, tenant: Tenant, fields: dict[str, Any]) -
     bill.notes, bill.prices_include_tax = fields.get("notes"), include_tax
     bill.attachment_ids = list(fields["attachment_ids"]) if fields.get("attachment_ids") else None
     bill.lines = priced.lines
-    bill.tax_breakdown = [_purchase_tax(uow, tenant, tax, currency) for tax in priced.tax_breakdown]
+    bill.tax_breakdown = [purchase_tax(uow, tenant, tax, currency) for tax in priced.tax_breakdown]
     bill.subtotal, bill.tax_total = totals.subtotal, totals.tax_total
     bill.rounding_adjustment, bill.total = totals.rounding_adjustment, totals.total
     bill.amount_due = totals.total
 
 
-def _purchase_tax(uow: UnitOfWork, tenant: Tenant, tax: Any, currency: str) -> PurchaseTaxSubtotal:
+def purchase_tax(uow: UnitOfWork, tenant: Tenant, tax: Any, currency: str) -> PurchaseTaxSubtotal:
     """A priced tax subtotal with what posting needs of its code, as it is now (a later change to the code
     does not change a bill already entered). Reverse charge: the rate is the code's and the tax the
     self-assessed tax (the bill was priced at 0 for it)."""

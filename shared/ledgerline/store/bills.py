@@ -183,3 +183,48 @@ def list_bills(
         condition = either if condition is None else condition & either
     return dated_documents(Bill, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
                            limit=limit, start_key=start_key)
+
+
+class Expense(DocumentRecord):
+    """An expense (issue 15): a purchase paid at once, posted when it is created. `T#<tid>#EXP#<id>` / `DOC`,
+    listed by date through GSI1 (`T#<tid>#EXPENSES` / `<date>#<id>`)."""
+
+    PREFIX = "EXP"
+    LIST = "EXPENSES"
+    NOUN = "expense"
+
+    status = UnicodeAttribute()
+    supplier_id = UnicodeAttribute(null=True)
+    payee_name = UnicodeAttribute()
+    date = DateAttribute()
+    paid_from_account_id = UnicodeAttribute()
+    reference = UnicodeAttribute(null=True)
+    currency = UnicodeAttribute()
+    exchange_rate = DecimalAttribute()
+    prices_include_tax = BooleanAttribute()
+    notes = UnicodeAttribute(null=True)
+    attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    lines = ListAttribute(of=DocumentLine)
+    tax_breakdown = ListAttribute(of=PurchaseTaxSubtotal)
+    subtotal = DecimalAttribute()
+    tax_total = DecimalAttribute()
+    rounding_adjustment = DecimalAttribute()
+    total = DecimalAttribute()
+    journal_entry_id = UnicodeAttribute()
+    reversal_journal_entry_id = UnicodeAttribute(null=True)
+    reversed_at = UTCDateTimeAttribute(null=True)
+
+    def list_date(self) -> date:
+        return self.date
+
+
+def list_expenses(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: str | None,
+                  from_date: date | None, to_date: date | None, limit: int,
+                  start_key: dict[str, Any] | None) -> Page[Expense]:
+    """Expenses by date, of any of `statuses` and of one supplier when given."""
+    condition: Condition | None = Expense.supplier_id == supplier_id if supplier_id is not None else None
+    if statuses is not None:
+        wanted = Expense.status.is_in(*sorted(statuses))
+        condition = wanted if condition is None else condition & wanted
+    return dated_documents(Expense, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
+                           limit=limit, start_key=start_key)

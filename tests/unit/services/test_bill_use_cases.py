@@ -142,3 +142,32 @@ def test_a_manual_journal_entry_to_payable_is_refused(books):
             {"account_id": books.accounts["2000"], "debit": D(10)},
             {"account_id": books.accounts["1010"], "credit": D(10)}]})
     assert "control account" in str(error.value)
+
+
+def test_an_expense_posts_at_once_from_the_account_it_was_paid_from_and_reverses(books, supplier):
+    from ledgerline.services import expenses
+
+    made = expenses.create(books.tenant_id, {
+        "payee_name": "Corner Café", "paid_from_account_id": books.accounts["1010"],
+        "lines": [{"description": "Lunch", "quantity": D(1), "unit_price": D("60.00"),
+                   "account_id": books.accounts["6000"], "tax_code_id": books.tax_codes["GST10"]}]})
+    assert (made["status"], made["total"], made["payee_name"]) == ("posted", "66.00", "Corner Café")
+    assert books.balances() == {"6000": D("60"), "1300": D("6"), "1010": D("-66")}
+    reversed_ = expenses.reverse(books.tenant_id, made["id"], None)
+    assert reversed_["status"] == "reversed" and books.balances() == {}
+    assert [t for t in books.table.event_types(books.tenant_id) if t.startswith("expense")] == \
+        ["expense.posted", "expense.reversed"]
+    with pytest.raises(InvalidState):
+        expenses.reverse(books.tenant_id, made["id"], None)
+
+
+def test_an_expense_is_paid_from_a_bank_cash_or_card_account_only(books, supplier):
+    from ledgerline.services import expenses
+
+    with pytest.raises(ValidationFailed) as error:
+        expenses.create(books.tenant_id, {
+            "supplier_id": supplier, "paid_from_account_id": books.accounts["2000"],
+            "lines": [{"description": "Lunch", "quantity": D(1), "unit_price": D("60.00"),
+                       "account_id": books.accounts["6000"]}]})
+    assert error.value.param == "paid_from_account_id"
+    assert books.balances() == {}
