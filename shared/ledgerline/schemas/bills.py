@@ -179,10 +179,6 @@ class ExpenseCreate(Input):
         return self
 
 
-class ReverseRequest(Input):
-    date: Date | None = Field(None, description="Date of the reversing entry; defaults to today")
-
-
 class ExpenseOut(Timestamps):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "object": "expense", "id": "exp_01K2X3Y4Z5A6B7C8D9E0F1G2H9", "status": "posted", "payee_name": "Corner Café",

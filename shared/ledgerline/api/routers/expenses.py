@@ -12,8 +12,9 @@ from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
-from ledgerline.schemas.bills import ExpenseCreate, ExpenseOut, ReverseRequest
+from ledgerline.schemas.bills import ExpenseCreate, ExpenseOut
 from ledgerline.schemas.common import Day
+from ledgerline.schemas.documents import ReverseRequest
 from ledgerline.services import expenses
 
 router = APIRouter(prefix="/v1/expenses", tags=["expenses"])
