@@ -57,6 +57,8 @@ TAGS = [
     {"name": "journal entries", "description": "Manual entries, balanced or refused, and reversals"},
     {"name": "orders", "description": "Sales orders: confirmation, deliveries and invoices per line quantity"},
     {"name": "deliveries", "description": "Delivery notes: issued, delivered, PDFs without prices"},
+    {"name": "bills", "description": "Supplier bills: drafts, posting to payables with input tax, voids"},
+    {"name": "expenses", "description": "Expenses paid at once from a bank, cash or card account, posted on creation"},
     {"name": "reports", "description": "Trial balance, profit and loss, balance sheet, aged receivables, general "
                                        "ledger and tax summary, as JSON or CSV"},
     {"name": "periods", "description": "Closing a fiscal year"},
