@@ -145,3 +145,21 @@ def test_an_expense_is_posted_on_creation_listed_and_reversed(books, make_tenant
     Books(api, stranger.tenant_id, stranger.headers).call("GET", f"/v1/expenses/{made['id']}", expect=404)
     reversed_ = books.post(f"/v1/expenses/{made['id']}/reverse", expect=200)
     assert reversed_["status"] == "reversed" and books.balance("1000") == 0 and books.balance("1300") == 0
+
+
+def test_tax_codes_carry_their_purchase_fields_and_keep_to_their_direction(books):
+    standard = books.get(f"/v1/tax-codes/{books.tax_codes['GST10']}")
+    assert (standard["direction"], standard["recoverable_percent"], standard["category"]) == ("both", "100", "S")
+    assert standard["input_account_id"] == books.accounts["1300"]
+    made = books.post("/v1/tax-codes", {"code": "RC", "name": "Reverse charge", "rate": "10", "category": "AE",
+                                        "direction": "purchases", "recoverable_percent": "80"})
+    assert (made["category"], made["direction"], made["recoverable_percent"]) == ("AE", "purchases", "80")
+    refused = books.call("POST", "/v1/invoices", {"customer_id": books.customer(), "lines": [
+        {"description": "Work", "unit_price": "10.00", "tax_code_id": made["id"]}]}, expect=422).json()["error"]
+    assert refused["param"] == "lines.0.tax_code_id"
+    for bad in ({"category": "XX"}, {"direction": "inbound"}, {"recoverable_percent": "101"},
+                {"input_account_id": "acc_nobody"}):
+        books.call("POST", "/v1/tax-codes", {"code": "BAD", "name": "Bad", "rate": "5", **bad}, expect=422)
+    item = books.post("/v1/items", {"code": "PAPER", "name": "Paper", "purchase_price": "4.5",
+                                    "expense_account_id": books.accounts["6000"]})
+    assert (item["purchase_price"], item["expense_account_id"]) == ("4.50", books.accounts["6000"])
