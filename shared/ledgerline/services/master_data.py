@@ -78,10 +78,11 @@ def _create(uow: UnitOfWork, model: type[R], fields: dict[str, Any], *, again: b
     now = utc_now()
     record = model(id=new_id(ID_PREFIX[model]), tenant_id=uow.tenant_id, created_at=now, updated_at=now)
     defaults_tax_account = model is TaxCode and fields.get("account_id") is None
-    _prefetch(uow, model, fields, tenant=defaults_tax_account)
+    defaults_input_account = model is TaxCode and fields.get("input_account_id") is None  # issue 15
+    _prefetch(uow, model, fields, tenant=defaults_tax_account or defaults_input_account)
     if defaults_tax_account:
         fields = {**fields, "account_id": sales_tax_account(uow)}
-    if model is TaxCode and fields.get("input_account_id") is None:
+    if defaults_input_account:
         fields = {**fields, "input_account_id": input_tax_account(uow)}
     assign(record, fields)
     _validate(uow, record, fields)
