@@ -4,6 +4,8 @@ GSI1 lists a tenant's documents of one kind by date. GSI2 holds posted invoices 
 open ones by due date (`T#<tid>#OPEN` / `<due date>#<id>`) and the closed ones, paid or voided, by the
 day they closed for good (`T#<tid>#CLOSED` / `<closed on>#<id>`), so aged receivables at a past date read
 what is open now plus what closed after that date, never every invoice.
+A posted invoice's payment reference has a pointer `T#<tid>` / `PAYREF#<reference>` → the invoice, written
+in the posting transaction (`find_invoice_by_reference`, `find_open_invoice_by_reference`).
 GSI3 holds a customer's open items (`customer_items`): `T#<tid>#CUST#<party>` / `INV#<due date>#<id>` for
 each open invoice, `CREDIT#<date>#<id>` for each posted receipt or credit note with unallocated credit.
 """
@@ -22,9 +24,10 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
 
+from ledgerline.domain.banking.references import compact
 from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.records import Page, TenantRecord, check_start_key, dated_between, page_of, tenant_partition
@@ -151,6 +154,9 @@ class Invoice(PricedDocument):
     # The document it was made from (issue 14), and, for an order, the quantity it took of each order line
     # (decimal strings, in the order's line order): what deleting the draft or voiding it gives back.
     source_quantities = ListAttribute(of=UnicodeAttribute, null=True)
+    # The structured payment reference printed on it (issue 16, part Q): a QR reference or an RF creditor
+    # reference, derived from its number when it is posted (domain/banking/references.invoice_reference).
+    payment_reference = UnicodeAttribute(null=True)
 
     OPEN_STATUSES = invoice_rules.OPEN_STATUSES  # the life cycle's one definition of open and closed
     CLOSED_STATUSES = invoice_rules.CLOSED_STATUSES
@@ -170,6 +176,36 @@ class Invoice(PricedDocument):
             self.gsi2pk = self.gsi2sk = None
         is_open = self.status in self.OPEN_STATUSES
         _customer_item(self, f"{INVOICE_ITEM}#{self.due_date.isoformat()}#{self.id}" if is_open else None)
+
+
+class PaymentReference(TenantRecord):
+    """A posted invoice's payment reference (issue 16, part Q): `T#<tid>` / `PAYREF#<reference>`, created with
+    the posting (on condition that it does not exist: one invoice per reference and tenant)."""
+
+    PREFIX = "PAYREF"
+    NOUN = "payment reference"
+
+    invoice_id = UnicodeAttribute()
+
+
+def find_invoice_by_reference(tenant_id: str, reference: str) -> Invoice | None:
+    """The invoice that printed this QR or RF reference (spaces and case ignored), whatever its status."""
+    value = compact(reference or "")
+    if not value or len(value) > 64:
+        return None
+    connection()
+    try:
+        pointer = PaymentReference.get(*PaymentReference.key(tenant_id, value), consistent_read=True)
+        return Invoice.get(*Invoice.key(tenant_id, pointer.invoice_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def find_open_invoice_by_reference(tenant_id: str, reference: str) -> Invoice | None:
+    """The open invoice (awaiting payment, partly paid, overdue) that carries this reference, else None: what
+    reconciliation matches an incoming payment's QR or RF reference to. Two consistent GetItems."""
+    invoice = find_invoice_by_reference(tenant_id, reference)
+    return invoice if invoice is not None and invoice.status in Invoice.OPEN_STATUSES else None
 
 
 class CreditNote(PricedDocument):
