@@ -302,8 +302,9 @@ def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, *, numbered
     invoice.movements = []
     update_closed_on(invoice)
     uow.save_if_unchanged(invoice)
-    uow.create(PaymentReference(id=invoice.payment_reference, tenant_id=tenant_id, invoice_id=invoice.id,
-                                created_at=now, updated_at=now))
+    # put without a condition: the series taken above on condition makes the reference unique (the pointer's doc)
+    uow.save_if_unchanged(PaymentReference(id=invoice.payment_reference, tenant_id=tenant_id,
+                                           invoice_id=invoice.id, created_at=now))
     uow.post_entry(entry, lines, posting.tax_totals(taxes), shard=shard)
     uow.record_event(event, invoice, InvoiceOut)
 

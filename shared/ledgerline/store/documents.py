@@ -31,7 +31,7 @@ from ledgerline.domain.banking.references import compact
 from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.records import Page, TenantRecord, check_start_key, dated_between, page_of, tenant_partition
-from ledgerline.store.table import connection, is_condition_failure
+from ledgerline.store.table import TableModel, connection, is_condition_failure
 
 
 class DocumentLine(MapAttribute):
@@ -178,14 +178,26 @@ class Invoice(PricedDocument):
         _customer_item(self, f"{INVOICE_ITEM}#{self.due_date.isoformat()}#{self.id}" if is_open else None)
 
 
-class PaymentReference(TenantRecord):
-    """A posted invoice's payment reference (issue 16, part Q): `T#<tid>` / `PAYREF#<reference>`, created with
-    the posting (on condition that it does not exist: one invoice per reference and tenant)."""
+class PaymentReference(TableModel):
+    """A posted invoice's payment reference (issue 16, part Q): `T#<tid>` / `PAYREF#<reference>` → the invoice,
+    put with the posting. Unversioned and written without a condition: the reference is derived from the
+    number the same transaction takes on condition (the series), so two postings can never both commit one,
+    and a posting that lost the race for the number is not failed a second time by the pointer."""
 
     PREFIX = "PAYREF"
     NOUN = "payment reference"
 
+    id = UnicodeAttribute()  # the reference, compact
+    tenant_id = UnicodeAttribute()
     invoice_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, record_id: str) -> tuple[str, str]:
+        return tenant_partition(tenant_id), f"{cls.PREFIX}#{record_id}"
+
+    def assign_keys(self) -> None:
+        self.pk, self.sk = self.key(self.tenant_id, self.id)
 
 
 def find_invoice_by_reference(tenant_id: str, reference: str) -> Invoice | None:
