@@ -9,7 +9,7 @@ import pytest
 from qrbill import QRBill
 
 from ledgerline.pdf import views
-from ledgerline.pdf.payment_parts import epc_payload, qr_bill_of
+from ledgerline.pdf.payment_parts import epc_payload, qr_bill_of, swiss_text
 from ledgerline.pdf.render import render
 from ledgerline.store.banking import BankAccount
 from ledgerline.store.parties import Address, Party
@@ -156,3 +156,14 @@ def test_qr_bill_of_refuses_what_qrbill_refuses_rather_than_printing_a_wrong_sli
     assert qr_bill_of(tenant_name="Acme", tenant_address=address, debtor_name="X", debtor_address=None,
                       iban="CH9300762011623852957", qr_iban=None, amount=Decimal("10"), currency="CHF",
                       reference=QR_REFERENCE, message=None) is None  # a QR reference needs the QR-IBAN
+
+
+def test_the_qr_code_carries_only_the_swiss_character_set():
+    customer = swiss_customer()
+    customer.address.city = "Bern 東京"
+    document = posted()
+    document.customer_name = "Łódź 東京 Trading"
+    slip = views.invoice_document(tenant(), document, customer, bank()).qr_bill
+    lines = fields(slip.payload)
+    assert lines[21] == "Łódź .. Trading" and lines[25] == "Bern .."  # Latin Extended-A stays, CJK does not
+    assert swiss_text("Zürich Ș € 東") == "Zürich Ș € ."

@@ -28,13 +28,24 @@ QR_BILL_CURRENCIES = frozenset({"CHF", "EUR"})
 EPC_MAX = Decimal("999999999.99")
 
 
+_SWISS_EXTRA = frozenset("ȘșȚț€")
+
+
+def swiss_text(value: str) -> str:
+    """Text as the Swiss QR Code may carry it (Implementation Guidelines 2.3: Basic Latin, Latin-1 Supplement,
+    Latin Extended-A, Ș ș Ț ț €): any other character becomes "." (a bank refuses the code otherwise)."""
+    kept = "".join(char if 0x20 <= ord(char) <= 0x7E or 0xA0 <= ord(char) <= 0x17F or char in _SWISS_EXTRA
+                   else "." for char in value)
+    return " ".join(kept.split())
+
+
 def _address(name: str, address: Any) -> dict[str, str] | None:
     """A structured QR-bill address (name, street, postcode, town, country), or None when one is missing."""
     if address is None or not address.postal_code or not address.city or not address.country:
         return None
-    street = ", ".join(part for part in (address.line1, address.line2) if part)
-    return {"name": name[:70], "street": street[:70], "pcode": address.postal_code[:16],
-            "city": address.city[:35], "country": address.country.upper()}
+    street = swiss_text(", ".join(part for part in (address.line1, address.line2) if part))
+    return {"name": swiss_text(name)[:70], "street": street[:70], "pcode": swiss_text(address.postal_code)[:16],
+            "city": swiss_text(address.city)[:35], "country": address.country.upper()}
 
 
 def _group(value: str, size: int = 4) -> str:
@@ -64,7 +75,7 @@ def qr_bill_of(*, tenant_name: str, tenant_address: Any, debtor_name: str, debto
     try:
         bill = QRBill(account=account, creditor=creditor, debtor=debtor, amount=f"{amount:.2f}" if amount > 0 else None,
                       currency=currency, reference_number=references.compact(reference) if kind else None,
-                      additional_information=(message or "")[:140], language="en")
+                      additional_information=swiss_text(message or "")[:140], language="en")
     except ValueError:  # what qrbill refuses (an address it cannot take): no QR-bill rather than a wrong one
         return None
     printed = (references.format_qr(reference) if kind == "qr" else references.format_rf(reference)) if kind else None
