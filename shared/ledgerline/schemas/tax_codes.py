@@ -6,6 +6,14 @@ from pydantic import ConfigDict, Field, StrictBool
 
 from ledgerline.schemas.common import Code, Day, DecimalOut, Input, Name, Rate, Timestamps
 
+# E-invoicing (issue 17): why a category E, AE, K, G or O is not taxed (BT-120 text, BT-121 VATEX code)
+EXEMPTION_REASON = Field(None, min_length=1, max_length=300, description=(
+    "E-invoicing BT-120: why the tax is exempt, reverse charged, intra-community, export or out of scope, e.g. "
+    '"Reverse charge"'))
+EXEMPTION_REASON_CODE = Field(None, pattern=r"^VATEX-[A-Z]{2}(-[A-Z0-9]+)+$", max_length=40, description=(
+    "E-invoicing BT-121: the VATEX code, e.g. `VATEX-EU-AE` (reverse charge), `VATEX-EU-IC` (intra-community "
+    "supply), `VATEX-EU-G` (export), `VATEX-EU-O` (outside scope)"))
+
 
 class TaxCodeCreate(Input):
     model_config = ConfigDict(json_schema_extra={"examples": [{
@@ -19,6 +27,8 @@ class TaxCodeCreate(Input):
     valid_from: Day | None = Field(None, description="The first day the code applies (open when absent)")
     valid_to: Day | None = Field(None, description="The last day the code applies (open when absent); a rate "
                                                    "change is a new code valid from the day after")
+    exemption_reason: str | None = EXEMPTION_REASON
+    exemption_reason_code: str | None = EXEMPTION_REASON_CODE
 
 
 class TaxCodeUpdate(Input):
@@ -29,6 +39,8 @@ class TaxCodeUpdate(Input):
     active: StrictBool = None  # type: ignore[assignment]
     valid_from: Day | None = Field(None, description="null: open")
     valid_to: Day | None = Field(None, description="null: open")
+    exemption_reason: str | None = EXEMPTION_REASON
+    exemption_reason_code: str | None = EXEMPTION_REASON_CODE
 
 
 class TaxCodeOut(Timestamps):
@@ -42,3 +54,5 @@ class TaxCodeOut(Timestamps):
     archived: bool
     valid_from: Day | None = None
     valid_to: Day | None = None
+    exemption_reason: str | None = None
+    exemption_reason_code: str | None = None
