@@ -94,7 +94,10 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
         ram(ram(item, "AssociatedDocumentLineDocument"), "LineID", line.id)
         ram(ram(item, "SpecifiedTradeProduct"), "Name", line.name)
         agreement = ram(item, "SpecifiedLineTradeAgreement")
-        ram(ram(agreement, "NetPriceProductTradePrice"), "ChargeAmount", number_text(line.net_price))
+        net_price = ram(agreement, "NetPriceProductTradePrice")
+        ram(net_price, "ChargeAmount", number_text(line.net_price))
+        if line.base_quantity != 1:
+            ram(net_price, "BasisQuantity", number_text(line.base_quantity), unitCode=line.unit_code)
         ram(ram(item, "SpecifiedLineTradeDelivery"), "BilledQuantity", number_text(line.quantity),
             unitCode=line.unit_code)
         settlement = ram(item, "SpecifiedLineTradeSettlement")

@@ -99,6 +99,18 @@ class Line:
     net_amount: Decimal  # BT-131
     tax: TaxCategory | None  # BG-30; None: the line has no tax code (missing BT-151)
     unit_code: str = "C62"  # BT-130 (UN/ECE rec 20; C62 "one")
+    base_quantity: Decimal = Decimal(1)  # BT-149
+
+
+def line_price(net_amount: Decimal, quantity: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """(quantity, net price, base quantity) of a line so that quantity × price / base = net amount exactly
+    (PEPPOL-EN16931-R120) and the price is never negative (BR-27): a negative line has a negative quantity;
+    a price that does not divide out in 6 decimals is the net amount per the whole quantity (BT-149)."""
+    quantity = -abs(quantity) if net_amount < 0 else abs(quantity)
+    price = net_amount / quantity if quantity else abs(net_amount)
+    if quantity and price == price.quantize(Decimal("0.000001")) and price * quantity == net_amount:
+        return quantity, price.normalize() if price else Decimal(0), Decimal(1)
+    return quantity, abs(net_amount), abs(quantity)
 
 
 @dataclass(frozen=True)
@@ -246,10 +258,9 @@ def missing(document: EInvoice, format_name: str) -> list[str]:
     if fmt.peppol or fmt.xrechnung:
         need(seller.electronic_address, "BT-34 seller electronic address")
         need(buyer.electronic_address, "BT-49 buyer electronic address")
-    if fmt.peppol:
-        # PEPPOL-EN16931-R003: a buyer reference or an order reference
-        if _blank(document.buyer_reference) and _blank(document.order_reference):
-            found.append("BT-10 buyer reference (or BT-13 purchase order reference)")
+    # PEPPOL-EN16931-R003: a buyer reference or an order reference
+    if fmt.peppol and _blank(document.buyer_reference) and _blank(document.order_reference):
+        found.append("BT-10 buyer reference (or BT-13 purchase order reference)")
     if fmt.xrechnung:
         need(document.buyer_reference, "BT-10 buyer reference (Leitweg-ID)")
         need(seller.address.city, "BT-37 seller city")

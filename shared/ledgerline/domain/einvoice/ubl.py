@@ -57,9 +57,10 @@ class _Builder:
             self.cbc(wrapper, "EndpointID", endpoint[1], schemeID=endpoint[0])
         self.cbc(self.cac(wrapper, "PartyName"), "Name", party.name)
         address = self.cac(wrapper, "PostalAddress")
-        for tag, value in (("StreetName", party.address.street), ("AdditionalStreetName", party.address.additional_street),
-                           ("CityName", party.address.city), ("PostalZone", party.address.postal_code),
-                           ("CountrySubentity", party.address.subdivision)):
+        where = party.address
+        for tag, value in (("StreetName", where.street), ("AdditionalStreetName", where.additional_street),
+                           ("CityName", where.city), ("PostalZone", where.postal_code),
+                           ("CountrySubentity", where.subdivision)):
             if value:
                 self.cbc(address, tag, value)
         self.cbc(self.cac(address, "Country"), "IdentificationCode", party.address.country or "")
@@ -178,4 +179,6 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
             b.tax_category(item, "ClassifiedTaxCategory", line.tax, reasons=False)
         price = b.cac(element, "Price")
         b.cbc(price, "PriceAmount", number_text(line.net_price), currencyID=document.currency)
+        if line.base_quantity != 1:
+            b.cbc(price, "BaseQuantity", number_text(line.base_quantity), unitCode=line.unit_code)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
