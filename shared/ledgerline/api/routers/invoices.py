@@ -78,7 +78,7 @@ def pdf(id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Response:
 
 @router.get("/{id}/einvoice", response_model=None, response_class=XMLResponse, responses=XML_RESPONSES,
             operation_id="get_invoice_einvoice",
-            summary="The posted invoice as an e-invoice (Peppol BIS 3.0, EN 16931 UBL or CII, XRechnung); 409 for a draft")
+            summary="The posted invoice as an e-invoice (Peppol, EN 16931 UBL or CII, XRechnung); 409 for a draft")
 def einvoice(format: EInvoiceFormat = FORMAT_QUERY, id: str = INVOICE_ID,
              principal: Principal = Depends(READ)) -> Response:
     """The invoice as XML in the chosen format (issue 17), built from the invoice, its customer, the tenant, its
