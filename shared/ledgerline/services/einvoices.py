@@ -151,6 +151,25 @@ def _allowance_charges(entries: Iterable[dict[str, Any]], codes: dict[str, TaxCo
     return tuple(result)
 
 
+def _residuals(lines: list[Line], allowances: tuple[AllowanceCharge, ...], charges: tuple[AllowanceCharge, ...],
+               taxable: dict[tuple[str, Decimal], Decimal], categories: dict[tuple[str, Decimal], TaxCategory]
+               ) -> tuple[tuple[AllowanceCharge, ...], tuple[AllowanceCharge, ...]]:
+    shown: dict[tuple[str, Decimal], Decimal] = {}
+    entries = [(line.tax, line.net_amount) for line in lines]
+    entries += [(entry.tax, -entry.amount) for entry in allowances] + [(entry.tax, entry.amount) for entry in charges]
+    for tax, amount in entries:
+        if tax is not None:
+            shown[tax.key] = shown.get(tax.key, Decimal(0)) + amount
+    extra_allowances, extra_charges = list(allowances), list(charges)
+    for key, posted in taxable.items():
+        difference = shown.get(key, Decimal(0)) - posted
+        if difference > 0:
+            extra_allowances.append(AllowanceCharge(False, difference, "Discount", categories[key]))
+        elif difference < 0:
+            extra_charges.append(AllowanceCharge(True, -difference, "Adjustment", categories[key]))
+    return tuple(extra_allowances), tuple(extra_charges)
+
+
 def build(document: Invoice | CreditNote, tenant: Tenant, party: PartyRecord, codes: dict[str, TaxCode | None],
           bank: BankAccount | None, credited: Invoice | None = None) -> EInvoice:
     """The EN 16931 model of a posted invoice or credit note (docs/einvoicing.md is this mapping)."""
@@ -161,9 +180,19 @@ def build(document: Invoice | CreditNote, tenant: Tenant, party: PartyRecord, co
         lines.append(Line(id=str(index), name=line.description or "Item", quantity=quantity, net_price=price,
                           net_amount=line.net_amount, tax=tax, base_quantity=base))
     tax_amounts: dict[tuple[str, Decimal], Decimal] = {}
+    taxable: dict[tuple[str, Decimal], Decimal] = {}
+    categories: dict[tuple[str, Decimal], TaxCategory] = {}
     for subtotal in document.tax_breakdown:
-        key = category_of(codes.get(subtotal.tax_code_id), subtotal.rate).key
-        tax_amounts[key] = tax_amounts.get(key, Decimal(0)) + subtotal.tax_amount
+        category = category_of(codes.get(subtotal.tax_code_id), subtotal.rate)
+        categories.setdefault(category.key, category)
+        tax_amounts[category.key] = tax_amounts.get(category.key, Decimal(0)) + subtotal.tax_amount
+        taxable[category.key] = taxable.get(category.key, Decimal(0)) + subtotal.taxable_amount
+    allowances = _allowance_charges(document.allowances or [], codes, charge=False)
+    charges = _allowance_charges(document.charges or [], codes, charge=True)
+    # Discount positions (and rounding of shares) reduce what a category's lines are taxed on without being
+    # allowances of their own: each category's difference to its posted taxable amount is a document-level
+    # allowance (or charge) in that category, so BT-106 … BT-109 and BT-116 add up to what was posted.
+    allowances, charges = _residuals(lines, allowances, charges, taxable, categories)
     credit_note = isinstance(document, CreditNote)
     foreign = document.currency != tenant.base_currency
     number = document.number or document.id
@@ -173,8 +202,7 @@ def build(document: Invoice | CreditNote, tenant: Tenant, party: PartyRecord, co
         credit_note=credit_note, number=number, currency=document.currency, seller=_seller(tenant), buyer=buyer,
         lines=tuple(lines), tax_amounts=tax_amounts, tax_total=document.tax_total,
         rounding=document.rounding_adjustment, total=document.total,
-        allowances=_allowance_charges(document.allowances or [], codes, charge=False),
-        charges=_allowance_charges(document.charges or [], codes, charge=True),
+        allowances=allowances, charges=charges,
         tax_currency=tenant.base_currency if foreign else None,
         tax_total_accounting=round_money(document.tax_total * document.exchange_rate, tenant.base_currency)
         if foreign else None)
@@ -187,9 +215,13 @@ def build(document: Invoice | CreditNote, tenant: Tenant, party: PartyRecord, co
                         buyer_reference=(credited.buyer_reference if credited else None) or party.leitweg_id,
                         order_reference=credited.order_reference if credited else None, **common)
     reference = getattr(document, "payment_reference", None) or number
+    # BR-IC-11/12: an intra-community supply names where and when it was delivered (the buyer's country)
+    intra_community = any(line.tax is not None and line.tax.code == "K" for line in lines)
+    delivery_address = buyer.address if intra_community else None
     return EInvoice(issue_date=document.issue_date, due_date=document.due_date, note=document.notes,
                     buyer_reference=document.buyer_reference, order_reference=document.order_reference,
-                    delivery_date=document.supply_date, payment=_payment(tenant, bank, reference), **common)
+                    delivery_date=document.supply_date, delivery_address=delivery_address,
+                    payment=_payment(tenant, bank, reference), **common)
 
 
 # ------------------------------------------------------------------------------------- validation

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from ledgerline.domain.einvoice.document import EInvoice, Format, Party, TaxCategory
+from ledgerline.domain.einvoice.document import Address, EInvoice, Format, Party, TaxCategory
 from ledgerline.domain.einvoice.ubl import amount_text, number_text
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
@@ -48,6 +48,17 @@ def _tax(parent: etree._Element, name: str, tax: TaxCategory, *, amounts: tuple[
         ram(element, "RateApplicablePercent", number_text(tax.rate))
 
 
+def _address(parent: etree._Element, where: Address) -> None:
+    address = ram(parent, "PostalTradeAddress")
+    for tag, value in (("PostcodeCode", where.postal_code), ("LineOne", where.street),
+                       ("LineTwo", where.additional_street), ("CityName", where.city)):
+        if value:
+            ram(address, tag, value)
+    ram(address, "CountryID", where.country or "")
+    if where.subdivision:
+        ram(address, "CountrySubDivisionName", where.subdivision)
+
+
 def _party(parent: etree._Element, name: str, party: Party) -> None:
     element = ram(parent, name)
     ram(element, "Name", party.name)
@@ -61,14 +72,7 @@ def _party(parent: etree._Element, name: str, party: Party) -> None:
             ram(ram(contact, "TelephoneUniversalCommunication"), "CompleteNumber", party.contact_phone)
         if party.contact_email:
             ram(ram(contact, "EmailURIUniversalCommunication"), "URIID", party.contact_email)
-    address = ram(element, "PostalTradeAddress")
-    for tag, value in (("PostcodeCode", party.address.postal_code), ("LineOne", party.address.street),
-                       ("LineTwo", party.address.additional_street), ("CityName", party.address.city)):
-        if value:
-            ram(address, tag, value)
-    ram(address, "CountryID", party.address.country or "")
-    if party.address.subdivision:
-        ram(address, "CountrySubDivisionName", party.address.subdivision)
+    _address(element, party.address)
     endpoint = party.endpoint
     if endpoint is not None:
         ram(ram(element, "URIUniversalCommunication"), "URIID", endpoint[1], schemeID=endpoint[0])
@@ -113,9 +117,8 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
     if document.order_reference:
         ram(ram(agreement, "BuyerOrderReferencedDocument"), "IssuerAssignedID", document.order_reference)
     delivery = ram(transaction, "ApplicableHeaderTradeDelivery")
-    if document.delivery_country:
-        ship_to = ram(delivery, "ShipToTradeParty")
-        ram(ram(ship_to, "PostalTradeAddress"), "CountryID", document.delivery_country)
+    if document.delivery_address is not None:
+        _address(ram(delivery, "ShipToTradeParty"), document.delivery_address)
     if document.delivery_date is not None:
         _date(ram(delivery, "ActualDeliverySupplyChainEvent"), "OccurrenceDateTime", document.delivery_date)
     settlement = ram(transaction, "ApplicableHeaderTradeSettlement")

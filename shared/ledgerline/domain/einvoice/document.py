@@ -168,7 +168,7 @@ class EInvoice:
     preceding_invoice: str | None = None  # BT-25 (a credit note's invoice)
     preceding_invoice_date: date | None = None  # BT-26
     delivery_date: date | None = None  # BT-72
-    delivery_country: str | None = None  # BT-80
+    delivery_address: Address | None = None  # BG-15 (BT-75 … BT-80)
     payment: Payment | None = None  # BG-16
     payment_terms: str | None = None  # BT-20
     tax_currency: str | None = None  # BT-6: the accounting currency when the document's differs
@@ -252,7 +252,8 @@ def missing(document: EInvoice, format_name: str) -> list[str]:
         need(buyer.vat_id, "BT-48 buyer VAT identifier")
     if "K" in categories:
         need(document.delivery_date, "BT-72 actual delivery date")
-        need(document.delivery_country or buyer.address.country, "BT-80 deliver to country code")
+        need(document.delivery_address.country if document.delivery_address else None,
+             "BT-80 deliver to country code")
     if document.payment is not None and document.payment.means_code in ("30", "58"):
         need(document.payment.iban, "BT-84 payment account identifier")
     if fmt.peppol or fmt.xrechnung:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from ledgerline.domain.einvoice.document import AllowanceCharge, EInvoice, Format, Party, TaxCategory
+from ledgerline.domain.einvoice.document import Address, AllowanceCharge, EInvoice, Format, Party, TaxCategory
 
 NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 NS_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -56,14 +56,7 @@ class _Builder:
         if endpoint is not None:
             self.cbc(wrapper, "EndpointID", endpoint[1], schemeID=endpoint[0])
         self.cbc(self.cac(wrapper, "PartyName"), "Name", party.name)
-        address = self.cac(wrapper, "PostalAddress")
-        where = party.address
-        for tag, value in (("StreetName", where.street), ("AdditionalStreetName", where.additional_street),
-                           ("CityName", where.city), ("PostalZone", where.postal_code),
-                           ("CountrySubentity", where.subdivision)):
-            if value:
-                self.cbc(address, tag, value)
-        self.cbc(self.cac(address, "Country"), "IdentificationCode", party.address.country or "")
+        self.address(wrapper, "PostalAddress", party.address)
         if party.vat_id:
             scheme = self.cac(wrapper, "PartyTaxScheme")
             self.cbc(scheme, "CompanyID", party.vat_id)
@@ -78,6 +71,15 @@ class _Builder:
                                ("ElectronicMail", party.contact_email)):
                 if value:
                     self.cbc(contact, tag, value)
+
+    def address(self, parent: etree._Element, name: str, where: Address) -> None:
+        address = self.cac(parent, name)
+        for tag, value in (("StreetName", where.street), ("AdditionalStreetName", where.additional_street),
+                           ("CityName", where.city), ("PostalZone", where.postal_code),
+                           ("CountrySubentity", where.subdivision)):
+            if value:
+                self.cbc(address, tag, value)
+        self.cbc(self.cac(address, "Country"), "IdentificationCode", where.country or "")
 
     def allowance_charge(self, parent: etree._Element, entry: AllowanceCharge) -> None:
         element = self.cac(parent, "AllowanceCharge")
@@ -121,13 +123,12 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
             b.cbc(reference, "IssueDate", document.preceding_invoice_date.isoformat())
     b.party(root, "AccountingSupplierParty", document.seller, seller=True)
     b.party(root, "AccountingCustomerParty", document.buyer, seller=False)
-    if document.delivery_date is not None or document.delivery_country:
+    if document.delivery_date is not None or document.delivery_address is not None:
         delivery = b.cac(root, "Delivery")
         if document.delivery_date is not None:
             b.cbc(delivery, "ActualDeliveryDate", document.delivery_date.isoformat())
-        if document.delivery_country:
-            address = b.cac(b.cac(delivery, "DeliveryLocation"), "Address")
-            b.cbc(b.cac(address, "Country"), "IdentificationCode", document.delivery_country)
+        if document.delivery_address is not None:
+            b.address(b.cac(delivery, "DeliveryLocation"), "Address", document.delivery_address)
     if document.payment is not None:
         means = b.cac(root, "PaymentMeans")
         b.cbc(means, "PaymentMeansCode", document.payment.means_code)
