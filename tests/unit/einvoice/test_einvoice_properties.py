@@ -56,7 +56,8 @@ def set_up(books) -> dict[str, str]:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines=st.lists(LINE, min_size=1, max_size=4),
        discount=st.one_of(st.none(), st.sampled_from(["5", "12.5"])),
-       allowance=st.one_of(st.none(), st.sampled_from([Decimal("0.05"), Decimal("0.1")])), charge=st.one_of(st.none(), st.just("20.00")),
+       allowance=st.one_of(st.none(), st.sampled_from([Decimal("0.05"), Decimal("0.1")])),
+       charge=st.one_of(st.none(), st.just("20.00")),
        foreign=st.booleans(), prices_include_tax=st.booleans())
 def test_posted_invoices_pass_the_official_rules_in_every_format(lines, discount, allowance, charge, foreign,
                                                                   prices_include_tax):
