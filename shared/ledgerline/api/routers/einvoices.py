@@ -14,8 +14,8 @@ from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 
 router = APIRouter(prefix="/v1/einvoices", tags=["einvoices"])
 
-FORMAT_QUERY = Query(description=(
-    "`peppol` (UBL 2.1, Peppol BIS Billing 3.0), `ubl` (EN 16931 UBL), `cii` (EN 16931 CII D16B), "
+FORMAT_QUERY = Query("peppol", description=(
+    "`peppol` (UBL 2.1, Peppol BIS Billing 3.0; the default), `ubl` (EN 16931 UBL), `cii` (EN 16931 CII D16B), "
     "`xrechnung-ubl`, `xrechnung-cii` (XRechnung 3.0)"))
 EXAMPLE_UBL = ('<?xml version="1.0" encoding="UTF-8"?>\n<Invoice xmlns="urn:oasis:names:specification:ubl:schema:'
                'xsd:Invoice-2" ...>\n  <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:'
