@@ -23,7 +23,8 @@ EXAMPLE_UBL = ('<?xml version="1.0" encoding="UTF-8"?>\n<Invoice xmlns="urn:oasi
 XML_RESPONSES: dict[int | str, dict[str, Any]] = {
     **NON_JSON_ROUTE_ERRORS,
     200: {"description": "The e-invoice XML (UBL 2.1 or UN/CEFACT CII D16B)",
-          "content": {"application/xml": {"schema": {"type": "string"}, "example": EXAMPLE_UBL}}},
+          "content": {"application/xml": {"schema": {"type": "string", "format": "binary"},
+                                          "example": EXAMPLE_UBL}}},
     422: {"description": "The document lacks data the format requires: `error.details` lists each business "
                          "term, e.g. `BT-49 buyer electronic address`",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}},
