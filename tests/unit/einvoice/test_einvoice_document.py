@@ -21,12 +21,22 @@ def test_a_complete_document_misses_nothing_in_any_format():
         assert missing(sample(), name) == []
 
 
+FRENCH_BUYER = replace(BUYER, address=replace(BUYER.address, country="FR"), vat_id="FR40303265045")
+
+
 def test_peppol_lists_each_missing_business_term():
-    document = sample(buyer=replace(BUYER, electronic_address=None), seller=replace(SELLER, electronic_address=None),
-                      buyer_reference=None, order_reference=None)
+    document = sample(buyer=replace(FRENCH_BUYER, electronic_address=None),
+                      seller=replace(SELLER, electronic_address=None), buyer_reference=None, order_reference=None)
     assert missing(document, "peppol") == ["BT-34 seller electronic address", "BT-49 buyer electronic address",
                                            "BT-10 buyer reference (or BT-13 purchase order reference)"]
     assert missing(document, "ubl") == missing(document, "cii") == []  # EN 16931 alone needs none of them
+
+
+def test_peppol_between_german_parties_follows_the_german_national_rules():
+    document = sample(buyer_reference=None, seller=replace(SELLER, contact_phone=None))
+    assert missing(document, "peppol") == ["BT-10 buyer reference (Leitweg-ID)",
+                                           "BT-42 seller contact telephone number"]
+    assert missing(replace(document, buyer=FRENCH_BUYER), "peppol") == []
 
 
 def test_xrechnung_needs_the_leitweg_id_the_seller_contact_and_payment_means():

@@ -262,7 +262,8 @@ def missing(document: EInvoice, format_name: str) -> list[str]:
     # PEPPOL-EN16931-R003: a buyer reference or an order reference
     if fmt.peppol and _blank(document.buyer_reference) and _blank(document.order_reference):
         found.append("BT-10 buyer reference (or BT-13 purchase order reference)")
-    if fmt.xrechnung:
+    # XRechnung's rules (BR-DE-*), and Peppol's German national rules (DE-R-*) for a German seller and buyer
+    if fmt.xrechnung or (fmt.peppol and seller.address.country == buyer.address.country == "DE"):
         need(document.buyer_reference, "BT-10 buyer reference (Leitweg-ID)")
         need(seller.address.city, "BT-37 seller city")
         need(seller.address.postal_code, "BT-38 seller post code")
