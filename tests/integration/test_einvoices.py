@@ -133,3 +133,17 @@ def test_the_validate_endpoint_reports_the_failed_rules_of_a_known_failing_file(
     not_xml = de_books.api.post("/v1/einvoices/validate", files={"file": ("x.txt", b"hello", "text/plain")},
                                 headers=de_books.headers)
     assert not_xml.status_code == 422 and "file" in not_xml.text
+
+
+def test_an_exempt_tax_code_needs_its_exemption_reason_and_then_passes(de_books):
+    exempt = de_books.post("/v1/tax-codes", {"code": "EXEMPT", "name": "Exempt", "rate": "0", "category": "E"})
+    invoice = de_books.posted(buyer(de_books), [{"description": "Training", "unit_price": "500.00",
+                                                 "tax_code_id": exempt["id"]}], order_reference="PO-9")
+    refused = einvoice(de_books, f"/v1/invoices/{invoice['id']}", "peppol", expect=422).json()
+    assert [d["message"] for d in refused["error"]["details"]] == ["BT-120 VAT exemption reason text (category E)"]
+    de_books.call("PATCH", f"/v1/tax-codes/{exempt['id']}", {
+        "exemption_reason": "Exempt under Article 132", "exemption_reason_code": "VATEX-EU-132-1A"}, expect=200)
+    xml = einvoice(de_books, f"/v1/invoices/{invoice['id']}", "peppol").content
+    assert b"<cbc:TaxExemptionReasonCode>VATEX-EU-132-1A</cbc:TaxExemptionReasonCode>" in xml
+    assert blocking(validate(xml, "peppol")) == []
+    de_books.call("PATCH", f"/v1/tax-codes/{exempt['id']}", {"exemption_reason_code": "EXEMPT"}, expect=422)

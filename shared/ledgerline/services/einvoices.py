@@ -87,8 +87,8 @@ def _entries(document: PricedDocument) -> list[dict[str, Any]]:
 
 
 def category_of(code: TaxCode | None, rate: Decimal) -> TaxCategory:
-    """A tax code's VAT category (BT-151): its `category` (issue 15's purchasing part adds it), else S for a
-    positive rate and Z for zero; with its exemption reason where the category needs one."""
+    """A tax code's VAT category (BT-151): its `category` (issue 15), else S for a positive rate and Z for zero
+    (a code deleted since: from the line's rate); with its exemption reason where the category needs one."""
     category = getattr(code, "category", None) or ("S" if rate > 0 else "Z")
     reason = getattr(code, "exemption_reason", None)
     reason_code = getattr(code, "exemption_reason_code", None)
