@@ -1,4 +1,4 @@
-"""Property test (issue 17): random posted invoices — several tax rates, 0 % with an exemption reason, reverse
+"""Property test (issue 17): random posted invoices and a credit note of each — several tax rates, 0 % with an exemption reason, reverse
 charge, intra-community supply, document allowances and charges, discounts in positions, prices with or
 without tax, foreign currency with BT-111 — rendered in every format pass the official rules with no fatal
 (or error) rule failed. The invoices are made and posted by the real use cases on the in-memory unit of work;
@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from ledgerline.domain import einvoice
 from ledgerline.einvoice.validation import blocking, validate
-from ledgerline.services import einvoices, invoices, master_data, tenants
+from ledgerline.schemas.documents import CreditNoteCreate, InvoiceCreate
+from ledgerline.services import credit_notes, einvoices, invoices, master_data, tenants
 from ledgerline.store.documents import Invoice
 from ledgerline.store.parties import Party
 from ledgerline.store.tax_codes import TaxCode
@@ -78,8 +79,6 @@ def test_posted_invoices_pass_the_official_rules_in_every_format(lines, discount
             body["charges"] = [{"amount": charge, "reason": "Shipping", "tax_code_id": first_tax}]
         if foreign:
             body |= {"currency": "EUR", "exchange_rate": Decimal("1.6543")}
-        from ledgerline.schemas.documents import InvoiceCreate
-
         created = invoices.create_draft(books.tenant_id, InvoiceCreate.model_validate(body).model_dump())
         invoices.post(books.tenant_id, created["id"])
         unit = open_unit(books.tenant_id)
@@ -95,5 +94,13 @@ def test_posted_invoices_pass_the_official_rules_in_every_format(lines, discount
         for name, fmt in einvoice.FORMATS.items():
             assert einvoice.missing(model, name) == [], name
             _number, xml = einvoices.invoice_xml(books.tenant_id, created["id"], name)  # the route's use case
+            failures = blocking(validate(xml, fmt.rules))
+            assert failures == [], (name, failures, xml.decode())
+        # and a credit note of part of it (on its first line's tax code), in every format too
+        credit = max(Decimal("0.01"), (invoice.subtotal / 4).quantize(Decimal("0.01")))
+        note = credit_notes.create(books.tenant_id, CreditNoteCreate.model_validate(
+            {"invoice_id": created["id"], "date": date(2026, 2, 10), "amount": str(credit)}).model_dump())
+        for name, fmt in einvoice.FORMATS.items():
+            _number, xml = einvoices.credit_note_xml(books.tenant_id, note["id"], name)
             failures = blocking(validate(xml, fmt.rules))
             assert failures == [], (name, failures, xml.decode())
