@@ -1,8 +1,9 @@
-"""Property test (issue 17): random posted invoices and a credit note of each — several tax rates, 0 % with an exemption reason, reverse
-charge, intra-community supply, document allowances and charges, discounts in positions, prices with or
-without tax, foreign currency with BT-111 — rendered in every format pass the official rules with no fatal
-(or error) rule failed. The invoices are made and posted by the real use cases on the in-memory unit of work;
-the compiled rule sets are cached per process, so each example costs milliseconds after the first."""
+"""Property test (issue 17): random posted invoices and a credit note of each (several tax rates, 0 % with an
+exemption reason, reverse charge, intra-community supply, document allowances and charges, discounts in
+positions, prices with or without tax, foreign currency with BT-111) rendered in every format pass the
+official rules with no fatal (or error) rule failed. The invoices are made and posted by the real use cases
+on the in-memory unit of work; the compiled rule sets are cached per process, so each example costs
+milliseconds after the first."""
 
 from __future__ import annotations
 
