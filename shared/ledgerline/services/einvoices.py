@@ -34,8 +34,6 @@ from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
-FORMAT_NAMES = tuple(einvoice.FORMATS)
-RULE_NAMES = ("en16931", "peppol", "xrechnung")
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 

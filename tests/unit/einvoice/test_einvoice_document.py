@@ -98,3 +98,12 @@ def test_ubl_and_cii_carry_the_business_terms():
     assert ubl.findtext("cac:LegalMonetaryTotal/cbc:AllowanceTotalAmount", namespaces=ns) == "50.00"  # BT-107
     cii = einvoice.render(sample(credit_note=True, preceding_invoice="INV-1", issue_date=date(2026, 2, 2)), "cii")
     assert b"<ram:TypeCode>381</ram:TypeCode>" in cii and b"<ram:IssuerAssignedID>INV-1<" in cii  # BT-3, BT-25
+
+
+def test_text_xml_cannot_carry_is_dropped_not_a_crash():
+    lines = (Line("1", "Bell\x07 and tab\t", Decimal(1), Decimal(10), Decimal("10.00"), TaxCategory("S", Decimal(19))),)
+    document = sample(lines=lines, tax_amounts={("S", Decimal(19)): Decimal("1.90")}, tax_total=Decimal("1.90"),
+                      note="Thanks\x00")
+    for name in einvoice.FORMATS:
+        xml = einvoice.render(document, name)
+        assert b"Bell and tab\t" in xml and b"\x07" not in xml and b"\x00" not in xml

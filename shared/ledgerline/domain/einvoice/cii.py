@@ -8,7 +8,7 @@ from decimal import Decimal
 from lxml import etree
 
 from ledgerline.domain.einvoice.document import Address, EInvoice, Format, Party, TaxCategory
-from ledgerline.domain.einvoice.ubl import amount_text, number_text
+from ledgerline.domain.einvoice.ubl import amount_text, number_text, xml_text
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -19,7 +19,7 @@ QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
 def _el(parent: etree._Element, ns: str, name: str, text: object = None, **attrs: str) -> etree._Element:
     element = etree.SubElement(parent, f"{{{ns}}}{name}", attrs)
     if text is not None:
-        element.text = str(text)
+        element.text = xml_text(text)
     return element
 
 

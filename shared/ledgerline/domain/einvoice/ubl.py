@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from lxml import etree
@@ -12,6 +13,14 @@ NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 NS_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+
+
+# Characters XML 1.0 cannot carry (control characters but tab, newline and carriage return): dropped from text
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: object) -> str:
+    return NOT_XML.sub("", str(value))
 
 
 def amount_text(value: Decimal) -> str:
@@ -30,7 +39,7 @@ class _Builder:
     def cbc(self, parent: etree._Element, name: str, text: object = None, **attrs: str) -> etree._Element:
         element = etree.SubElement(parent, f"{{{CBC}}}{name}", attrs)
         if text is not None:
-            element.text = str(text)
+            element.text = xml_text(text)
         return element
 
     def cac(self, parent: etree._Element, name: str) -> etree._Element:
