@@ -29,6 +29,7 @@ RULE_SETS = {
 BLOCKING = ("fatal", "error")
 FAILED = re.compile(r"<svrl:failed-assert\b(?P<attrs>[^>]*)>(?P<body>.*?)</svrl:failed-assert>", re.S)
 TEXT = re.compile(r"<svrl:text>(.*?)</svrl:text>", re.S)
+DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
 _lock = threading.Lock()  # Saxon's processor is not shared across threads safely
 
 
@@ -61,6 +62,8 @@ def validate(xml: bytes, rules: str = "peppol") -> list[dict[str, str]]:
     """Every failed assertion of the chosen rule set: rule_set, id, flag (fatal/error/warning), location,
     text; [] when valid. Raises NotAnEInvoice for a file that is not UBL or CII XML."""
     syntax = syntax_of(xml)
+    if DOCTYPE.search(xml):  # no e-invoice has one; an entity could read files or URLs (XXE)
+        raise NotAnEInvoice("a DOCTYPE is not allowed in an e-invoice")
     try:
         text = xml.decode("utf-8")
     except UnicodeDecodeError as exc:
