@@ -26,7 +26,8 @@ def render(report: dict[str, Any]) -> str:
         lines += ["**Quick run (`--quick`): small sizes and few runs, for developing the benchmark only.**", ""]
     for name, section in (("cold_start", _cold_start), ("latency", _latency), ("dynamodb_cost", _cost),
                           ("growth", _growth), ("throughput", _throughput), ("pdf", _pdf),
-                          ("package_size", _package_size), ("bank_import", _bank_import)):
+                          ("package_size", _package_size), ("bank_import", _bank_import),
+                          ("einvoice", _einvoice)):
         if name in report:
             lines += section(report[name])
     seconds = ", ".join(f"{k} {v} s" for k, v in report.get("seconds", {}).items())
@@ -262,3 +263,13 @@ def _bank_import(results: dict[str, Any]) -> list[str]:
             "then shown). The same entries again in another file, all duplicates: "
             f"{r['duplicate_import_s']} s ({r['duplicate_entries_per_s']} entries per second). "
             f"Median of {r['runs']} runs.", ""]
+
+
+def _einvoice(results: dict[str, Any]) -> list[str]:
+    rows = [[name, f"{r['bytes']:,}", r["render_ms"], r["validate_ms"], r["first_s"]]
+            for name, r in results["formats"].items()]
+    return ["## 9. E-invoices", "",
+            "A 10-line invoice (two VAT rates) rendered in each format and validated with the format's official "
+            "rule sets (bench/einvoices.py, in process). Median of "
+            f"{results['runs']} runs; the first validation in a process compiles the rule sets (cached after).",
+            "", *_table(["format", "bytes", "render ms", "validate ms", "first render + validate s"], rows), ""]

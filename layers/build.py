@@ -23,7 +23,7 @@ PLATFORM = ["--platform", "manylinux2014_aarch64", "--python-version", "3.13", "
 # In the Lambda Python runtime (/var/runtime): the AWS SDK and what it needs.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "python_dateutil", "six", "urllib3")
 # Template resource → layer folder
-LAYERS = {"DependenciesLayer": "dependencies", "PdfLayer": "pdf"}
+LAYERS = {"DependenciesLayer": "dependencies", "PdfLayer": "pdf", "EInvoiceLayer": "einvoice"}
 
 
 def _runtime_provided(entry: Path) -> bool:

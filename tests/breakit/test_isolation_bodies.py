@@ -119,6 +119,10 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
 }
 
 
+# Identifiers that are not Ledgerline objects' ids (a tenant's or party's tax and e-invoicing identifiers, issue 17)
+NOT_OBJECT_IDS = frozenset({"tax_id", "vat_id", "legal_registration_id", "leitweg_id"})
+
+
 def _takes_ids(spec: dict[str, Any], schema: dict[str, Any], seen: frozenset[str] = frozenset(),
                depth: int = 0) -> bool:
     """True when the schema (or any schema inside it) has a property named like an object id."""
@@ -130,7 +134,7 @@ def _takes_ids(spec: dict[str, Any], schema: dict[str, Any], seen: frozenset[str
         seen = seen | {schema["$ref"]}
     schema = _resolve(spec, schema)
     properties = schema.get("properties", {})
-    if any(name.endswith("_id") and name != "tax_id" for name in properties):
+    if any(name.endswith("_id") and name not in NOT_OBJECT_IDS for name in properties):
         return True
     children = [*properties.values(), schema.get("items") or {}, schema.get("additionalProperties") or {},
                 *schema.get("anyOf", []), *schema.get("oneOf", []), *schema.get("allOf", [])]

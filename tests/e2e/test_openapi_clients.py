@@ -29,6 +29,7 @@ REDOCLY = ROOT / "node_modules" / ".bin" / "redocly"
 GENERATOR_CONFIG = """\
 content_type_overrides:
   application/pdf: application/octet-stream
+  application/xml: application/octet-stream
 post_hooks: []
 """
 

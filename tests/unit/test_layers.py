@@ -28,7 +28,8 @@ def test_every_function_gets_the_shared_and_dependencies_layers_and_only_rendere
     assert [ref["!Ref"] for ref in load_template()["Globals"]["Function"]["Layers"]] == ["SharedLayer",
                                                                                        "DependenciesLayer"]
     assert {name for name in FUNCTIONS if "PdfLayer" in own_layers(name)} == RENDERING
-    assert all(own_layers(name) <= {"PdfLayer"} for name in FUNCTIONS)
+    assert {name for name in FUNCTIONS if "EInvoiceLayer" in own_layers(name)} == {"EInvoicesFunction"}
+    assert all(own_layers(name) <= {"PdfLayer", "EInvoiceLayer"} for name in FUNCTIONS)
 
 
 def test_the_api_functions_with_a_pdf_route_invoke_the_renderer_and_only_read_the_bucket():
@@ -63,6 +64,8 @@ def test_no_layer_ships_the_aws_sdk_and_the_api_layer_has_no_pdf_stack():
     assert {"boto3", "botocore", "s3transfer"} <= set(build.RUNTIME_PROVIDED)
     assert not requirement_names("dependencies") & {"reportlab", "pillow", "paperang-p2-fonts-cjk"}
     assert requirement_names("pdf") == {"reportlab", "rl-accel", "qrbill", "segno"}  # QR codes: issue 16
+    assert not requirement_names("dependencies") & {"saxonche"}  # issue 17: only the validating function
+    assert requirement_names("einvoice") == {"saxonche"}
 
 
 def test_the_fonts_are_noto_with_their_licences():

@@ -77,6 +77,8 @@ TAGS = [
                                            "tax-affecting postings dated in it"},
     {"name": "banking", "description": "Bank accounts, statement import (camt.053/054, MT940, CSV) and the bank "
                                        "transactions it makes"},
+    {"name": "einvoices", "description": "E-invoices (issue 17): validating a UBL or CII file against EN 16931, "
+                                         "Peppol BIS Billing 3.0 or XRechnung"},
 ]
 
 

@@ -94,6 +94,8 @@ T = TypeVar("T")
 # An amount added to stored documents later: records written before it have none, which reads as zero.
 NoneAsZero = Annotated[DecimalOut, BeforeValidator(lambda value: Decimal(0) if value is None else value)]
 NoneAsEmpty = Annotated[T, BeforeValidator(lambda value: [] if value is None else value)]
+# E-invoicing references (issue 17): BT-10 buyer reference, BT-13 purchase order reference
+EInvoiceReference = Annotated[str, Field(min_length=1, max_length=200)]
 InvoiceStatusValue = Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]
 
 
@@ -125,6 +127,11 @@ class InvoiceCreate(Input):
     exchange_rate: ExchangeRate | None = Field(None, description="Required for a currency other than the base currency")
     reference: str | None = Field(None, max_length=100)
     notes: Text | None = None
+    buyer_reference: EInvoiceReference | None = Field(None, description=(
+        "E-invoicing BT-10: the buyer's reference (for German public buyers the Leitweg-ID); defaults to the "
+        "customer's `leitweg_id`"))
+    order_reference: EInvoiceReference | None = Field(None, description="E-invoicing BT-13: the buyer's purchase "
+                                                                         "order number")
     prices_include_tax: StrictBool | None = Field(None, description="Defaults to the tenant setting")
     lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
     positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
@@ -148,6 +155,8 @@ class InvoiceUpdate(Input):
     exchange_rate: ExchangeRate | None = None
     reference: str | None = Field(None, max_length=100)
     notes: Text | None = None
+    buyer_reference: EInvoiceReference | None = None
+    order_reference: EInvoiceReference | None = None
     prices_include_tax: StrictBool = None  # type: ignore[assignment]
     lines: list[LineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
     positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
@@ -222,6 +231,9 @@ class InvoiceOut(Timestamps):
     exchange_rate: DecimalOut
     reference: str | None
     notes: str | None
+    buyer_reference: str | None = Field(None, description="E-invoicing BT-10 (the Leitweg-ID for German public "
+                                                           "buyers)")
+    order_reference: str | None = Field(None, description="E-invoicing BT-13: the buyer's purchase order number")
     prices_include_tax: bool
     lines: list[LineOut]
     positions: NoneAsEmpty[list[PositionOut]] = Field(default_factory=list,

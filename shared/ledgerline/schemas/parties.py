@@ -1,16 +1,35 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator
 
+from ledgerline.domain.einvoice import identifiers
 from ledgerline.schemas.common import Address, Currency, Email, Input, Name, TermsDays, Timestamps
 from ledgerline.schemas.files import AttachmentIds, no_attachments
 
 PartyKind = Literal["customer", "supplier", "both"]
+# E-invoicing (issue 17)
+VatId = Annotated[str, Field(max_length=30, description="VAT id with its country prefix (BT-48), checked with "
+                                                        "python-stdnum; stored compacted", examples=["DE811569869"]),
+                  AfterValidator(identifiers.vat_id)]
+ElectronicAddress = Annotated[str, Field(max_length=130, description=(
+    "Peppol participant id with its EAS scheme (BT-49), e.g. `0088:4000001000005`, `0192:987654321`, "
+    "`9930:DE811569869`"), examples=["0088:4000001000005"]), AfterValidator(identifiers.electronic_address)]
+RegistrationId = Annotated[str, Field(min_length=1, max_length=100, description=(
+    "Legal registration id (BT-47), e.g. the commercial register number"))]
+LeitwegId = Annotated[str, Field(min_length=1, max_length=100, description=(
+    "Buyer reference (BT-10) the customer's invoices take by default: for German public buyers the Leitweg-ID"))]
 
 
-class PartyCreate(Input):
+class EInvoicingFields(Input):
+    electronic_address: ElectronicAddress | None = None
+    vat_id: VatId | None = None
+    legal_registration_id: RegistrationId | None = None
+    leitweg_id: LeitwegId | None = None
+
+
+class PartyCreate(EInvoicingFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "name": "Globex Pty Ltd", "kind": "customer", "email": "accounts@globex.example", "currency": "AUD",
         "payment_terms_days": 14, "address": {"line1": "1 George St", "city": "Sydney", "country": "AU"}}]})
@@ -25,7 +44,7 @@ class PartyCreate(Input):
     attachment_ids: AttachmentIds | None = None
 
 
-class PartyUpdate(Input):
+class PartyUpdate(EInvoicingFields):
     name: Name = None  # type: ignore[assignment]
     kind: PartyKind = None  # type: ignore[assignment]
     email: Email | None = None
@@ -46,6 +65,10 @@ class PartyOut(Timestamps):
     address: Address | None
     currency: str | None
     payment_terms_days: int | None
+    electronic_address: str | None = Field(None, description="Peppol participant id with scheme (BT-49)")
+    vat_id: str | None = Field(None, description="VAT id (BT-48)")
+    legal_registration_id: str | None = Field(None, description="Legal registration id (BT-47)")
+    leitweg_id: str | None = Field(None, description="Default buyer reference (BT-10), e.g. the Leitweg-ID")
     archived: bool
     attachment_ids: list[str] = Field(default_factory=list, description="Uploaded files the party references")
 

@@ -10,6 +10,13 @@ from ledgerline.schemas.common import Code, Day, DecimalOut, Input, Name, Rate, 
 # Issue 15: which documents may use a code, and its EN 16931 VAT category (AE: reverse charge).
 TaxDirection = Literal["sales", "purchases", "both"]
 TaxCategory = Literal["S", "Z", "E", "AE", "K", "G", "O", "L", "M"]
+# E-invoicing (issue 17): why a category E, AE, K, G or O is not taxed (BT-120 text, BT-121 VATEX code)
+EXEMPTION_REASON = Field(None, min_length=1, max_length=300, description=(
+    "E-invoicing BT-120: why the tax is exempt, reverse charged, intra-community, export or out of scope, e.g. "
+    '"Reverse charge"'))
+EXEMPTION_REASON_CODE = Field(None, pattern=r"^VATEX-[A-Z]{2}(-[A-Z0-9]+)+$", max_length=40, description=(
+    "E-invoicing BT-121: the VATEX code, e.g. `VATEX-EU-AE` (reverse charge), `VATEX-EU-IC` (intra-community "
+    "supply), `VATEX-EU-G` (export), `VATEX-EU-O` (outside scope)"))
 
 
 class TaxCodeCreate(Input):
@@ -33,6 +40,8 @@ class TaxCodeCreate(Input):
     category: TaxCategory | None = Field(
         None, description="EN 16931 VAT category code; default S when the rate is above 0, else Z. "
         "AE (reverse charge) on a bill books input and output tax")
+    exemption_reason: str | None = EXEMPTION_REASON
+    exemption_reason_code: str | None = EXEMPTION_REASON_CODE
 
 
 class TaxCodeUpdate(Input):
@@ -47,6 +56,8 @@ class TaxCodeUpdate(Input):
     input_account_id: str = None  # type: ignore[assignment]
     recoverable_percent: Rate = None  # type: ignore[assignment]
     category: TaxCategory = None  # type: ignore[assignment]
+    exemption_reason: str | None = EXEMPTION_REASON
+    exemption_reason_code: str | None = EXEMPTION_REASON_CODE
 
 
 class TaxCodeOut(Timestamps):
@@ -64,6 +75,8 @@ class TaxCodeOut(Timestamps):
     input_account_id: str | None = None
     recoverable_percent: DecimalOut = Decimal(100)
     category: TaxCategory | None = None
+    exemption_reason: str | None = None
+    exemption_reason_code: str | None = None
 
     @field_validator("direction", mode="before")
     @classmethod

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, S
 
 from ledgerline.domain.tenants import Plan
 from ledgerline.schemas.common import Address, Day, Email, Input, Name, TermsDays, Timestamps
+from ledgerline.schemas.parties import ElectronicAddress, RegistrationId, VatId
 
 
 def _timezone(value: str) -> str:
@@ -29,6 +30,18 @@ class BankDetails(BaseModel):
     bic: str | None = Field(None, max_length=11)
     account_number: str | None = Field(None, max_length=34)
     routing_code: str | None = Field(None, max_length=20)
+
+
+class EInvoicingDetails(BaseModel):
+    """What e-invoices say of the seller beyond name, address and email (issue 17)."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True, str_strip_whitespace=True)
+
+    electronic_address: ElectronicAddress | None = None
+    vat_id: VatId | None = Field(None, description="The seller's VAT id (BT-31); default: `tax_id` when it is one")
+    legal_registration_id: RegistrationId | None = None
+    contact_name: str | None = Field(None, max_length=200, description="BT-41 (XRechnung requires it)")
+    contact_phone: str | None = Field(None, max_length=50, description="BT-42 (XRechnung requires it)")
 
 
 def _known_placeholders(value: str | None) -> str | None:
@@ -83,6 +96,8 @@ class TenantUpdate(Input):
         None, description="The From of documents sent by email: in AWS a verified SES identity of the tenant")
     email_templates: dict[Annotated[str, AfterValidator(_mail_kind)], EmailTemplate] | None = Field(
         None, max_length=20, description="Subject and body per document kind (`invoice`, `credit_note`, `reminder`)")
+    einvoicing: EInvoicingDetails | None = Field(None, description=(
+        "E-invoicing (issue 17): the seller's Peppol electronic address (BT-34), VAT id, registration id, contact"))
 
 
 class SystemAccountsOut(BaseModel):
@@ -126,6 +141,7 @@ class TenantOut(Timestamps):
     default_tax_code_id: str | None = Field(
         None, description="Applied to invoice lines that name no tax code, nor does their item")
     email_sender: str | None = None
+    einvoicing: EInvoicingDetails | None = Field(None, description="E-invoicing details of the seller (issue 17)")
     email_templates: dict[str, EmailTemplate] = Field(default_factory=dict)
 
     @field_validator("email_templates", mode="before")

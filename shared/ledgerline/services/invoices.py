@@ -115,6 +115,8 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
         "customer_id": invoice.customer_id,
         "issue_date": invoice.issue_date,
         "supply_date": invoice.supply_date,
+        "buyer_reference": invoice.buyer_reference,
+        "order_reference": invoice.order_reference,
         "currency": invoice.currency,
         "exchange_rate": invoice.exchange_rate if invoice.exchange_rate != 1 else None,
         "reference": invoice.reference,
@@ -210,6 +212,8 @@ def _fill(uow: UnitOfWork, invoice: Invoice, tenant: Tenant, fields: dict[str, A
     invoice.customer_id, invoice.customer_name = party.id, party.name
     invoice.issue_date, invoice.due_date = issue_date, due_date
     invoice.supply_date = fields.get("supply_date")
+    invoice.buyer_reference = fields.get("buyer_reference") or getattr(party, "leitweg_id", None)
+    invoice.order_reference = fields.get("order_reference")
     invoice.currency, invoice.exchange_rate = currency, rate
     invoice.reference, invoice.notes = fields.get("reference"), fields.get("notes")
     invoice.prices_include_tax = include_tax

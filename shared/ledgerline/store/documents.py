@@ -127,6 +127,8 @@ class Invoice(PricedDocument):
 
     issue_date = DateAttribute()
     supply_date = DateAttribute(null=True)  # when supplied, if not on the issue date (printed on the PDF)
+    buyer_reference = UnicodeAttribute(null=True)  # e-invoicing BT-10 (issue 17)
+    order_reference = UnicodeAttribute(null=True)  # e-invoicing BT-13
     due_date = DateAttribute()
     reference = UnicodeAttribute(null=True)
     notes = UnicodeAttribute(null=True)

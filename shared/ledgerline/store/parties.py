@@ -29,6 +29,11 @@ class Party(TenantRecord):
     address = Address(null=True)
     currency = UnicodeAttribute(null=True)
     payment_terms_days = NumberAttribute(null=True)
+    # E-invoicing (issue 17): BT-49 / BT-34, BT-48, BT-47 and the default BT-10
+    electronic_address = UnicodeAttribute(null=True)
+    vat_id = UnicodeAttribute(null=True)
+    legal_registration_id = UnicodeAttribute(null=True)
+    leitweg_id = UnicodeAttribute(null=True)
     archived = BooleanAttribute(default=False)
     attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)  # uploaded files (issue 15)
 

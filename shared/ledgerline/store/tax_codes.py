@@ -25,6 +25,8 @@ class TaxCode(CodedRecord):
     archived = BooleanAttribute(default=False)
     valid_from = DateAttribute(null=True)  # issue 15: the code applies from this day (open when absent)
     valid_to = DateAttribute(null=True)  # … until this day, included
+    exemption_reason = UnicodeAttribute(null=True)  # e-invoicing BT-120 (issue 17)
+    exemption_reason_code = UnicodeAttribute(null=True)  # e-invoicing BT-121 (VATEX)
 
     def valid_on(self, day: date) -> bool:
         return valid_on(self.valid_from, self.valid_to, day)

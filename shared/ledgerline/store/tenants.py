@@ -32,6 +32,16 @@ class BankDetails(MapAttribute):
     routing_code = UnicodeAttribute(null=True)
 
 
+class EInvoicingDetails(MapAttribute):
+    """The seller's e-invoicing identifiers (issue 17): BT-34, BT-31, BT-30, BT-41, BT-42."""
+
+    electronic_address = UnicodeAttribute(null=True)
+    vat_id = UnicodeAttribute(null=True)
+    legal_registration_id = UnicodeAttribute(null=True)
+    contact_name = UnicodeAttribute(null=True)
+    contact_phone = UnicodeAttribute(null=True)
+
+
 class SystemAccounts(MapAttribute):
     """Accounts posting uses without being told, chosen from the default chart at creation."""
 
@@ -91,6 +101,7 @@ class Tenant(TableModel):
     # body templates per document kind ({kind: {"subject", "body"}}, domain/emails.MAIL_KINDS).
     email_sender = UnicodeAttribute(null=True)
     email_templates = MapAttribute(null=True)
+    einvoicing = EInvoicingDetails(null=True)  # issue 17
 
     def email_template_map(self) -> dict[str, dict[str, str]]:
         stored = self.email_templates

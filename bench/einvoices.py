@@ -1,0 +1,62 @@
+"""E-invoicing (issue 17): render and validate time of a 10-line invoice, in process (no DynamoDB: the model
+is built by the same code the route runs, from records made in memory).
+
+The first validation compiles the rule sets (XSLT, cached per process): reported apart as `compile_s`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ledgerline.domain import einvoice
+from ledgerline.domain.einvoice.document import Address, EInvoice, Line, Party, Payment, TaxCategory
+
+S19, S7 = TaxCategory("S", Decimal("19")), TaxCategory("S", Decimal("7"))
+
+
+def ten_lines() -> EInvoice:
+    lines = tuple(Line(str(n), f"Item {n}", Decimal(n), Decimal("12.50"), Decimal(n) * Decimal("12.50"),
+                       S19 if n % 2 else S7) for n in range(1, 11))
+    taxable = {S19.key: sum(line.net_amount for line in lines if line.tax is S19),
+               S7.key: sum(line.net_amount for line in lines if line.tax is S7)}
+    tax = {key: (amount * key[1] / 100).quantize(Decimal("0.01")) for key, amount in taxable.items()}
+    seller = Party("Bench GmbH", Address("Hauptstr. 1", None, "Berlin", "10115", None, "DE"), vat_id="DE123456788",
+                   electronic_address="9930:DE123456788", contact_name="Accounts", contact_phone="+49 30 1",
+                   contact_email="a@bench.example")
+    buyer = Party("Buyer AG", Address("Markt 2", None, "München", "80331", None, "DE"), vat_id="DE811569869",
+                  electronic_address="0088:4000001000005")
+    total_tax = sum(tax.values(), Decimal(0))
+    return EInvoice(credit_note=False, number="INV-2026-0001", issue_date=date(2026, 2, 1), currency="EUR",
+                    seller=seller, buyer=buyer, lines=lines, tax_amounts=tax, tax_total=total_tax,
+                    total=sum(taxable.values(), Decimal(0)) + total_tax, due_date=date(2026, 3, 3),
+                    buyer_reference="04011000-12345-34",
+                    payment=Payment(iban="DE75512108001245126199", bic="SOGEDEFFXXX", remittance="INV-2026-0001"))
+
+
+def measure(*, runs: int = 50) -> dict[str, Any]:
+    from ledgerline.einvoice.validation import blocking, validate
+
+    document = ten_lines()
+    results: dict[str, Any] = {"runs": runs, "formats": {}}
+    for name, fmt in einvoice.FORMATS.items():
+        started = time.perf_counter()
+        xml = einvoice.render(document, name)
+        failures = validate(xml, fmt.rules)  # the first in the process compiles the rule set
+        first = time.perf_counter() - started
+        assert not blocking(failures), failures
+        render_s, validate_s = [], []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            xml = einvoice.render(document, name)
+            t1 = time.perf_counter()
+            validate(xml, fmt.rules)
+            validate_s.append(time.perf_counter() - t1)
+            render_s.append(t1 - t0)
+        results["formats"][name] = {"bytes": len(xml), "first_s": round(first, 3),
+                                    "render_ms": round(statistics.median(render_s) * 1000, 2),
+                                    "validate_ms": round(statistics.median(validate_s) * 1000, 2)}
+    return results

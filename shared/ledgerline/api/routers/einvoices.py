@@ -1,0 +1,59 @@
+"""E-invoices (issue 17): validating a file against the official rule sets; the XML responses the invoice and
+credit note routes share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+
+from ledgerline.api.auth import require
+from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.einvoices import EInvoiceFormat, EInvoiceRules, EInvoiceValidationOut
+from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
+
+router = APIRouter(prefix="/v1/einvoices", tags=["einvoices"])
+
+FORMAT_QUERY = Query("peppol", description=(
+    "`peppol` (UBL 2.1, Peppol BIS Billing 3.0; the default), `ubl` (EN 16931 UBL), `cii` (EN 16931 CII D16B), "
+    "`xrechnung-ubl`, `xrechnung-cii` (XRechnung 3.0)"))
+EXAMPLE_UBL = ('<?xml version="1.0" encoding="UTF-8"?>\n<Invoice xmlns="urn:oasis:names:specification:ubl:schema:'
+               'xsd:Invoice-2" ...>\n  <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:'
+               '2017:poacc:billing:3.0</cbc:CustomizationID>\n  <cbc:ID>INV-2026-0001</cbc:ID>\n  ...\n</Invoice>')
+XML_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **NON_JSON_ROUTE_ERRORS,
+    200: {"description": "The e-invoice XML (UBL 2.1 or UN/CEFACT CII D16B)",
+          "content": {"application/xml": {"schema": {"type": "string", "format": "binary"},
+                                          "example": EXAMPLE_UBL}}},
+    422: {"description": "The document lacks data the format requires: `error.details` lists each business "
+                         "term, e.g. `BT-49 buyer electronic address`",
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}},
+}
+
+
+class XMLResponse(Response):
+    media_type = "application/xml"
+
+
+def xml_response(number: str, fmt: str, content: bytes) -> Response:
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in number)
+    return XMLResponse(content, headers={"Content-Disposition": f'inline; filename="{safe}-{fmt}.xml"'})
+
+
+@router.post("/validate", response_model=EInvoiceValidationOut, operation_id="validate_einvoice",
+             summary="Validate an e-invoice (UBL or CII) against EN 16931, Peppol BIS 3.0 or XRechnung")
+def validate(file: UploadFile = File(description="The e-invoice: UBL 2.1 Invoice/CreditNote or CII XML, at most "
+                                                 "10 MB"),
+             rules: EInvoiceRules = Form("peppol", description="`en16931`, `peppol` (EN 16931 + Peppol BIS "
+                                                               "Billing 3.0) or `xrechnung` (EN 16931 + XRechnung)"),
+             principal: Principal = Depends(require("invoices:read"))) -> Any:
+    """Runs the official rule sets (CEN's EN 16931, OpenPEPPOL's BIS Billing 3.0, KoSIT's XRechnung; the syntax
+    is detected) and answers every failed rule: its id, severity, location and text. `valid` is false when a
+    rule of severity fatal or error failed. Nothing is stored. A file that is not UBL or CII XML is a 422 on
+    `file`."""
+    from ledgerline.services import einvoices  # deferred: saxonche is loaded on the first validation
+
+    return einvoices.validate_file(file.file.read(einvoices.MAX_FILE_BYTES + 1), rules)
+
+
+__all__ = ["FORMAT_QUERY", "XML_RESPONSES", "EInvoiceFormat", "XMLResponse", "router", "xml_response"]

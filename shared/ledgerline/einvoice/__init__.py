@@ -1,0 +1,1 @@
+"""E-invoice validation with the official rule sets (issue 17), vendored in `validators/`."""
