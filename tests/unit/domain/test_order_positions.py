@@ -14,7 +14,7 @@ from ledgerline.domain.documents.order_positions import fixed_amounts_due, invoi
 
 @st.composite
 def trees(draw, depth=0, counter=None):
-    counter = counter if counter is not None else [0]
+    counter = counter if counter is not None else [0, 0]  # item lines, discount ids
     tree = []
     for _ in range(draw(st.integers(1, 4))):
         kind = draw(st.sampled_from(["item", "item", "text", "discount", "group"] if depth < 2 else ["item", "text"]))
@@ -25,8 +25,9 @@ def trees(draw, depth=0, counter=None):
             tree.append({"type": "group", "title": "G", "positions": draw(trees(depth + 1, counter))})
         elif kind == "discount":
             fixed = draw(st.booleans())
+            counter[1] += 1  # unique: two equal discounts in two groups would count as one another below
             tree.append({"type": "discount", "percent": None if fixed else "5", "amount": "1" if fixed else None,
-                         "applies_to": draw(st.sampled_from(["above", "all"])), "id": len(tree) + 100 * depth})
+                         "applies_to": draw(st.sampled_from(["above", "all"])), "id": counter[1]})
         else:
             tree.append({"type": "text", "text": "t"})
     return tree
