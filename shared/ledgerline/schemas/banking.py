@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StrictBool, model_validator
 
 from ledgerline.domain.banking.iban import normalise_bic, normalise_iban, normalise_qr_iban
 from ledgerline.domain.money import MAX_AMOUNT
-from ledgerline.schemas.common import Currency, DecimalOut, Input, Name, Timestamps, decimal_input
+from ledgerline.schemas.common import Currency, DecimalOut, Input, Name, Output, Timestamps, decimal_input
 from ledgerline.schemas.common import Day as Date
-from ledgerline.schemas.documents import ExchangeRate, scale
+from ledgerline.schemas.documents import Amount, ExchangeRate, scale
 
 Iban = Annotated[str, Field(max_length=50, examples=["CH93 0076 2011 6238 5295 7"]), AfterValidator(normalise_iban)]
 QrIban = Annotated[str, Field(max_length=50, examples=["CH44 3199 9123 0008 8901 2"]),
@@ -148,6 +149,15 @@ class BankStatementOut(Timestamps):
     already_imported: bool = Field(False, description="The same file was imported before: this is that import")
 
 
+class MatchSuggestion(Output):
+    invoice_id: str
+    invoice_number: str | None
+    customer_id: str
+    amount: DecimalOut = Field(description="What matching it allocates")
+    reason: Literal["reference", "number_in_text", "amount_and_party"]
+    score: int
+
+
 class BankTransactionOut(Timestamps):
     object: Literal["bank_transaction"] = "bank_transaction"
     id: str
@@ -167,8 +177,51 @@ class BankTransactionOut(Timestamps):
     bank_transaction_code: str | None
     entry_reference: str | None = Field(description="The bank's own reference of the entry")
     reversal: bool
+    matched_by: Literal["receipt", "booking", "transfer"] | None = Field(
+        None, description="What matched it: a receipt paying invoices, a booking to an account, or the booking "
+                          "of the other side of a transfer between own bank accounts")
+    receipt_id: str | None = Field(None, description="The receipt matching created")
+    journal_entry_id: str | None = Field(None, description="The journal entry booking (or a transfer) posted")
+    transfer_transaction_id: str | None = Field(None, description="The other side of a transfer")
+    matched_at: datetime | None = None
+    suggestions: list[MatchSuggestion] | None = Field(
+        None, description="On an unmatched transaction: open invoices it may pay, best first")
 
     @model_validator(mode="after")
     def _scaled(self) -> BankTransactionOut:
         scale(self, self.currency, "amount")
         return self
+
+
+class MatchAllocation(Input):
+    invoice_id: str = Field(max_length=64, examples=["inv_01KINV0000000000000000000"])
+    amount: Amount | None = Field(None, description="Default: what the invoice owes, at most what is left of the "
+                                                    "transaction")
+
+
+class BankTransactionMatch(Input):
+    """Explicit `allocations`, or none to take the first suggestion. What is not allocated stays the
+    customer's credit on the receipt."""
+
+    model_config = {"json_schema_extra": {"examples": [
+        {"allocations": [{"invoice_id": "inv_01KINV0000000000000000000", "amount": "1250.50"}]}, {}]}}
+
+    allocations: list[MatchAllocation] | None = Field(None, min_length=1, max_length=50)
+    exchange_rate: ExchangeRate | None = Field(None, description="For a transaction not in the base currency")
+
+
+class BankTransactionBook(Input):
+    model_config = {"json_schema_extra": {"examples": [
+        {"account_id": "acc_01KFEES000000000000000000", "description": "Bank charges January"}]}}
+
+    account_id: str = Field(max_length=64, description="The account booked against the bank (bank charges, "
+                                                       "interest, another bank account's ledger account for a "
+                                                       "transfer)")
+    description: str | None = Field(None, max_length=500)
+    exchange_rate: ExchangeRate | None = Field(None, description="For a transaction not in the base currency")
+
+
+class BankTransactionUnmatch(Input):
+    model_config = {"json_schema_extra": {"examples": [{}, {"date": "2026-02-01"}]}}
+
+    date: Date | None = Field(None, description="The reversal's date (default: the transaction's date)")

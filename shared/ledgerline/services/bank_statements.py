@@ -84,7 +84,20 @@ def import_statement(tenant_id: str, bank_account_id: str, content: bytes | None
     payload = {"bank_account_id": bank_account_id, "format": fmt,
                "sha256": hashlib.sha256(content).hexdigest() if content is not None else None}
     return once(tenant_id, idempotency_key, "import_bank_statement", payload,
-                lambda: _import(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt), in_unit=True)
+                lambda: _import_and_match(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt),
+                in_unit=True)
+
+
+def _import_and_match(tenant_id: str, bank_account_id: str, content: bytes | None, *, file_name: str | None,
+                      fmt: str | None) -> dict[str, Any]:
+    """Import, then match each new incoming payment that carries an open invoice's QR/RF reference (its
+    receipt posted; each in a transaction of its own, after the import's)."""
+    from ledgerline.services.bank_reconciliation import auto_match
+
+    result = _import(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt)
+    if not result.get("already_imported") and result.get("transaction_ids"):
+        auto_match(tenant_id, result["transaction_ids"])
+    return result
 
 
 def _import(tenant_id: str, bank_account_id: str, content: bytes | None, *, file_name: str | None,

@@ -14,12 +14,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.documents import DocumentRecord, dated_documents
+from ledgerline.store.documents import DocumentRecord, Invoice, dated_documents
 from ledgerline.store.records import Page, TenantRecord, list_records, tenant_partition
-from ledgerline.store.table import TableModel
+from ledgerline.store.table import TableModel, connection
 
 IMPORTING = "importing"  # a transaction of a statement larger than one transaction, not yet committed
 
@@ -106,6 +112,13 @@ class BankTransaction(DocumentRecord):
     entry_reference = UnicodeAttribute(null=True)
     reversal = BooleanAttribute(default=False)
     dedupe_key = UnicodeAttribute()
+    # Reconciliation (issue 16): what matching created (a receipt) or booking posted (a journal entry); the
+    # transaction on the other bank account a transfer matched; cleared by unmatch.
+    matched_by = UnicodeAttribute(null=True)  # receipt, booking, transfer
+    receipt_id = UnicodeAttribute(null=True)
+    journal_entry_id = UnicodeAttribute(null=True)
+    transfer_transaction_id = UnicodeAttribute(null=True)
+    matched_at = UTCDateTimeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
@@ -168,3 +181,24 @@ def list_bank_statements(tenant_id: str, *, bank_account_id: str | None, limit: 
     condition = None if bank_account_id is None else BankStatement.bank_account_id == bank_account_id
     return dated_documents(BankStatement, tenant_id, from_date=None, to_date=None, filter_condition=condition,
                            limit=limit, start_key=start_key)
+
+
+OPEN_INVOICES_READ = 2000  # suggestions look at this many open invoices at most (oldest due first)
+
+
+def open_invoices(tenant_id: str, *, currency: str | None = None, limit: int = OPEN_INVOICES_READ) -> list[Invoice]:
+    """The tenant's open invoices (the sparse open-invoice index, oldest due date first), of one currency when
+    given: what reconciliation suggests a bank transaction pays. Eventually consistent: matching re-reads
+    each invoice it pays."""
+    connection()
+    condition = None if currency is None else Invoice.currency == currency
+    return list(Invoice.gsi2.query(f"{tenant_partition(tenant_id)}#OPEN", filter_condition=condition,
+                                   limit=limit))
+
+
+def find_open_invoice_by_reference(tenant_id: str, reference: str) -> Invoice | None:
+    """The open invoice whose stored `payment_reference` is `reference` (compact form), if exactly one."""
+    connection()
+    found = list(Invoice.gsi2.query(f"{tenant_partition(tenant_id)}#OPEN",
+                                    filter_condition=Invoice.payment_reference == reference))
+    return found[0] if len(found) == 1 else None

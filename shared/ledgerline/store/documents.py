@@ -151,6 +151,9 @@ class Invoice(PricedDocument):
     # The document it was made from (issue 14), and, for an order, the quantity it took of each order line
     # (decimal strings, in the order's line order): what deleting the draft or voiding it gives back.
     source_quantities = ListAttribute(of=UnicodeAttribute, null=True)
+    # The structured QR/RF reference printed on the invoice (issue 16, part Q sets it when posting); bank
+    # reconciliation matches incoming payments by it.
+    payment_reference = UnicodeAttribute(null=True)
 
     OPEN_STATUSES = invoice_rules.OPEN_STATUSES  # the life cycle's one definition of open and closed
     CLOSED_STATUSES = invoice_rules.CLOSED_STATUSES

@@ -1,0 +1,296 @@
+"""Bank reconciliation (issue 16): suggestions, match, book, unmatch, and the auto-match of an import.
+
+Each change is one unit of work: matching stages the receipt (`receipts.stage_receipt`: the receipt, the
+invoices it pays, its entry and events) with the transaction's change to `matched`; booking stages a journal
+entry bank ↔ account (and, for a transfer to another own bank account, the other side's transaction);
+unmatch stages the receipt's reversal (`receipts.stage_reversal`) or the booking's reversing entry. The
+transaction is saved on its version, so of two concurrent matches one commits and the other re-reads it
+`matched` (409); a refusal anywhere leaves it unmatched and posts nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from ledgerline.clock import utc_now
+from ledgerline.domain.banking import matching
+from ledgerline.domain.banking import transactions as life_cycle
+from ledgerline.domain.banking.opening import opening_lines
+from ledgerline.domain.documents.base import InvalidState
+from ledgerline.domain.errors import LedgerlineError, NotFound
+from ledgerline.domain.events import EventType
+from ledgerline.domain.journal import reversed_lines
+from ledgerline.observability import logger
+from ledgerline.schemas.banking import BankTransactionOut
+from ledgerline.services import receipts
+from ledgerline.services.document_rules import conversion, invalid, open_period
+from ledgerline.services.idempotency import once
+from ledgerline.services.retry import retrying
+from ledgerline.store import banking as bank_store
+from ledgerline.store.accounts import Account
+from ledgerline.store.banking import IMPORTING, BankAccount, BankTransaction
+from ledgerline.store.documents import Invoice
+from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.parties import Party
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
+
+TRANSFER_DAYS = 5  # the other side of a transfer is booked within this many days of it
+
+
+# ------------------------------------------------------------------------------------ suggestions
+
+
+def _facts(transaction: BankTransaction) -> matching.TransactionFacts:
+    return matching.TransactionFacts(transaction.amount, transaction.currency, transaction.reference,
+                                     transaction.remittance_information, transaction.counterparty_name)
+
+
+def _open(invoice: Invoice) -> matching.OpenInvoice:
+    return matching.OpenInvoice(invoice.id, invoice.number, invoice.customer_id, invoice.customer_name,
+                                invoice.currency, invoice.amount_due, invoice.due_date, invoice.payment_reference)
+
+
+def suggestions(uow: UnitOfWork, transaction: BankTransaction,
+                cache: dict[str, list[matching.OpenInvoice]] | None = None) -> list[matching.Suggestion]:
+    """Ranked suggestions for an unmatched money-in transaction (none for any other)."""
+    if transaction.status != "unmatched" or transaction.amount <= 0:
+        return []
+    cache = {} if cache is None else cache
+    if transaction.currency not in cache:
+        cache[transaction.currency] = [_open(i) for i in uow.open_invoices(transaction.currency)]
+    return matching.suggest(_facts(transaction), cache[transaction.currency])
+
+
+def shown(tenant_id: str, transactions: list[BankTransaction]) -> list[dict[str, Any]]:
+    """Transactions as the API shows them, each unmatched one with its suggestions (one read of the open
+    invoices per currency for the whole page)."""
+    uow = open_unit(tenant_id)
+    cache: dict[str, list[matching.OpenInvoice]] = {}
+    return [_represent(t, suggestions(uow, t, cache)) for t in transactions]
+
+
+def _represent(transaction: BankTransaction, found: list[matching.Suggestion] | None = None) -> dict[str, Any]:
+    data = BankTransactionOut.model_validate(transaction).model_dump(mode="json")
+    if transaction.status == "unmatched":
+        data["suggestions"] = [
+            {"invoice_id": s.invoice_id, "invoice_number": s.invoice_number, "customer_id": s.customer_id,
+             "amount": str(s.amount), "reason": s.reason, "score": s.score} for s in found or []]
+    return data
+
+
+def _load(uow: UnitOfWork, transaction_id: str) -> BankTransaction:
+    transaction = uow.load(BankTransaction, transaction_id)
+    if transaction.status == IMPORTING:
+        raise NotFound(f"No such bank transaction: '{transaction_id}'", param="id")
+    return transaction
+
+
+# ------------------------------------------------------------------------------------ match
+
+
+def match(tenant_id: str, transaction_id: str, fields: dict[str, Any],
+          idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "match_bank_transaction", {"id": transaction_id, **fields},
+                lambda: retrying(lambda: _match(tenant_id, transaction_id, fields)), in_unit=True)
+
+
+def _match(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(BankTransaction, transaction_id)])
+    transaction = _load(uow, transaction_id)
+    status = life_cycle.match(transaction.status)
+    if transaction.amount <= 0:
+        raise InvalidState("Money out is matched to bills by supplier payments, which are not available yet; "
+                           "book it to an account instead (POST …/book)")
+    allocations = fields.get("allocations")
+    if not allocations:
+        found = suggestions(uow, transaction)
+        if not found:
+            raise invalid("allocations", "no suggestion for this transaction: name the invoices it pays")
+        allocations = [{"invoice_id": found[0].invoice_id}]
+    uow.prefetch([(BankAccount, transaction.bank_account_id),
+                  *((Invoice, a["invoice_id"]) for a in allocations)])
+    bank = uow.load(BankAccount, transaction.bank_account_id)
+    left = transaction.amount
+    filled: list[dict[str, Any]] = []
+    customer_id: str | None = None
+    for index, allocation in enumerate(allocations):
+        invoice = uow.load(Invoice, allocation["invoice_id"])  # another tenant's: 404
+        customer_id = customer_id or invoice.customer_id
+        amount = allocation.get("amount")
+        if amount is None:
+            amount = min(invoice.amount_due, left)
+            if amount <= 0:
+                raise invalid(f"allocations.{index}.amount", "nothing of the transaction is left to allocate")
+        left -= Decimal(amount)
+        filled.append({"invoice_id": invoice.id, "amount": Decimal(amount)})
+    assert customer_id is not None
+    uow.prefetch([(Party, customer_id)])
+    receipt = receipts.stage_receipt(uow, tenant_id, {
+        "customer_id": customer_id, "amount": transaction.amount, "currency": transaction.currency,
+        "exchange_rate": fields.get("exchange_rate"), "account_id": bank.account_id, "date": transaction.date,
+        "reference": (transaction.reference or transaction.end_to_end_id or "")[:200] or None,
+        "allocations": filled})
+    now = utc_now()
+    transaction.status, transaction.matched_by, transaction.receipt_id = status, "receipt", receipt.id
+    transaction.matched_at = transaction.updated_at = now
+    uow.save_if_unchanged(transaction)
+    uow.record_event(EventType.BANK_TRANSACTION_MATCHED, transaction, BankTransactionOut)
+    uow.respond(BankTransactionOut, transaction)
+    uow.commit()
+    return _represent(transaction)
+
+
+def auto_match(tenant_id: str, transaction_ids: list[str]) -> list[str]:
+    """After an import: each new money-in transaction whose structured reference is exactly one open
+    invoice's is matched and its receipt posted (each in its own transaction). One that cannot be (the
+    period is locked, the invoice is in another currency, …) simply stays unmatched. The ids matched."""
+    uow = open_unit(tenant_id)
+    uow.prefetch([(BankTransaction, tid) for tid in transaction_ids])
+    candidates = [t for tid in transaction_ids if (t := uow.find(BankTransaction, tid)) is not None
+                  and t.status == "unmatched" and t.amount > 0 and t.reference]
+    cache: dict[str, list[matching.OpenInvoice]] = {}
+    matched: list[str] = []
+    for transaction in candidates:
+        if transaction.currency not in cache:
+            cache[transaction.currency] = [_open(i) for i in uow.open_invoices(transaction.currency)]
+        certain = matching.certain_match(_facts(transaction), cache[transaction.currency])
+        if certain is None:
+            continue
+        try:
+            retrying(lambda t=transaction, c=certain: _match(
+                tenant_id, t.id, {"allocations": [{"invoice_id": c.invoice_id}]}))
+        except LedgerlineError as exc:
+            logger.info("bank transaction not matched automatically", extra={
+                "transaction_id": transaction.id, "reason": str(exc)})
+            continue
+        matched.append(transaction.id)
+        # what it paid is no longer open: the next one with the same reference finds nothing to pay
+        cache[transaction.currency] = [
+            i if i.id != certain.invoice_id else matching.OpenInvoice(
+                i.id, i.number, i.customer_id, i.customer_name, i.currency, i.amount_due - certain.amount,
+                i.due_date, i.payment_reference)
+            for i in cache[transaction.currency]]
+    return matched
+
+
+# ------------------------------------------------------------------------------------ book
+
+
+def book(tenant_id: str, transaction_id: str, fields: dict[str, Any],
+         idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "book_bank_transaction", {"id": transaction_id, **fields},
+                lambda: retrying(lambda: _book(tenant_id, transaction_id, fields)), in_unit=True)
+
+
+def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(BankTransaction, transaction_id), (Account, fields["account_id"])])
+    transaction = _load(uow, transaction_id)
+    status = life_cycle.match(transaction.status)
+    tenant = uow.tenant()
+    open_period(tenant, transaction.date)
+    bank = uow.load(BankAccount, transaction.bank_account_id)
+    target = uow.find(Account, fields["account_id"])
+    if target is None or target.archived:
+        raise invalid("account_id", f"no active account with id '{fields['account_id']}'")
+    if target.id == bank.account_id:
+        raise invalid("account_id", "is this bank account's own ledger account")
+    other: BankTransaction | None = None
+    if target.subtype == "bank":
+        other = _other_side(tenant_id, uow, transaction, target.id)
+    rate = conversion(tenant, transaction.currency, fields.get("exchange_rate"))
+    now = utc_now()
+    description = fields.get("description") or transaction.remittance_information or (
+        f"Bank transaction {transaction.counterparty_name or ''}".strip())
+    description = description[:500]
+    entry = JournalEntry.new(tenant_id, transaction.date, rate, source_type="bank_transaction",
+                             source_id=transaction.id, description=description, at=now)
+    lines = opening_lines(bank_account=bank.account_id, equity_account=target.id, balance=transaction.amount,
+                          conversion=rate, description=description)  # the bank against the account
+    uow.post_entry(entry, lines)
+    transaction.status, transaction.matched_by, transaction.journal_entry_id = status, "booking", entry.id
+    transaction.matched_at = transaction.updated_at = now
+    if other is not None:
+        other.status = life_cycle.match(other.status)
+        other.matched_by, other.journal_entry_id, other.transfer_transaction_id = "transfer", entry.id, transaction.id
+        other.matched_at = other.updated_at = now
+        transaction.transfer_transaction_id = other.id
+        uow.save_if_unchanged(other)
+        uow.record_event(EventType.BANK_TRANSACTION_MATCHED, other, BankTransactionOut)
+    uow.save_if_unchanged(transaction)
+    uow.record_event(EventType.BANK_TRANSACTION_BOOKED, transaction, BankTransactionOut)
+    uow.respond(BankTransactionOut, transaction)
+    uow.commit()
+    return _represent(transaction)
+
+
+def _other_side(tenant_id: str, uow: UnitOfWork, transaction: BankTransaction,
+                ledger_account_id: str) -> BankTransaction | None:
+    """The other bank account's unmatched transaction of the opposite amount within a few days, if that
+    account is one of the tenant's bank accounts and has imported it (else the booking stands alone)."""
+    accounts = bank_store.list_bank_accounts(tenant_id, archived=False, limit=100, start_key=None).items
+    account = next((a for a in accounts if a.account_id == ledger_account_id), None)
+    if account is None:
+        return None
+    window = timedelta(days=TRANSFER_DAYS)
+    page = bank_store.list_bank_transactions(
+        tenant_id, status="unmatched", bank_account_id=account.id, from_date=transaction.date - window,
+        to_date=transaction.date + window, limit=100, start_key=None)
+    found = sorted((t for t in page.items if t.amount == -transaction.amount and t.currency == transaction.currency),
+                   key=lambda t: (abs((t.date - transaction.date).days), t.id))
+    if not found:
+        return None
+    other = uow.find(BankTransaction, found[0].id)  # consistently, on its version
+    return other if other is not None and other.status == "unmatched" else None
+
+
+# ------------------------------------------------------------------------------------ unmatch
+
+
+def unmatch(tenant_id: str, transaction_id: str, fields: dict[str, Any],
+            idempotency_key: str | None = None) -> dict[str, Any]:
+    payload = {"id": transaction_id, "date": str(fields.get("date"))}
+    return once(tenant_id, idempotency_key, "unmatch_bank_transaction", payload,
+                lambda: retrying(lambda: _unmatch(tenant_id, transaction_id, fields.get("date"))), in_unit=True)
+
+
+def _unmatch(tenant_id: str, transaction_id: str, day: date | None) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(BankTransaction, transaction_id)])
+    transaction = _load(uow, transaction_id)
+    status = life_cycle.unmatch(transaction.status)
+    day = day or transaction.date
+    now = utc_now()
+    other: BankTransaction | None = None
+    if transaction.matched_by == "receipt" and transaction.receipt_id:
+        receipts.stage_reversal(uow, tenant_id, transaction.receipt_id, day)
+    elif transaction.journal_entry_id:
+        tenant = uow.tenant()
+        open_period(tenant, day)
+        booked = uow.load(JournalEntry, transaction.journal_entry_id)
+        rate = conversion(tenant, booked.currency, booked.exchange_rate if booked.exchange_rate != 1 else None)
+        entry = JournalEntry.new(tenant_id, day, rate, source_type="bank_transaction_reversal",
+                                 source_id=transaction.id, description=f"Reversal of {booked.description or ''}"[:500],
+                                 at=now)
+        uow.post_entry(entry, reversed_lines(booked.journal_lines()))
+        if transaction.transfer_transaction_id:
+            other = uow.find(BankTransaction, transaction.transfer_transaction_id)
+    transaction.status = status
+    transaction.matched_by = transaction.receipt_id = transaction.journal_entry_id = None
+    transaction.transfer_transaction_id = transaction.matched_at = None
+    transaction.updated_at = now
+    if other is not None and other.status == "matched":
+        other.status = "unmatched"
+        other.matched_by = other.receipt_id = other.journal_entry_id = None
+        other.transfer_transaction_id = other.matched_at = None
+        other.updated_at = now
+        uow.save_if_unchanged(other)
+        uow.record_event(EventType.BANK_TRANSACTION_UNMATCHED, other, BankTransactionOut)
+    uow.save_if_unchanged(transaction)
+    uow.record_event(EventType.BANK_TRANSACTION_UNMATCHED, transaction, BankTransactionOut)
+    uow.respond(BankTransactionOut, transaction)
+    uow.commit()
+    return _represent(transaction)
