@@ -1,0 +1,166 @@
+"""Bank reconciliation over the API against DynamoDB Local (issue 16): auto-match on import posts the
+receipt, unmatch reverses it, concurrent matches of one transaction → one wins, booking and transfers."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from threading import Barrier
+
+import pytest
+
+from ledgerline.clock import today
+from ledgerline.domain.banking.matching import references_for_number
+from ledgerline.pdf import blobs
+from ledgerline.pdf.blobs import MemoryBlobStore
+from tests.camt_builder import Entry, camt053
+
+DAY = today().isoformat()  # invoices are issued today: a payment before that settles nothing
+
+
+@pytest.fixture(autouse=True)
+def blob_store():
+    store = MemoryBlobStore()
+    blobs.use(store)
+    yield store
+    blobs.use(None)
+
+
+@pytest.fixture
+def books(make_tenant, api):
+    from tests.integration.books import Books
+
+    tenant = make_tenant()
+    return Books(api, tenant.tenant_id, tenant.headers)
+
+
+def bank_account(books, **fields):
+    return books.post("/v1/bank-accounts", {"name": "Main"} | fields)
+
+
+def upload(books, account, *entries, statement_id="STMT-1"):
+    content = camt053(list(entries), currency="AUD", statement_id=statement_id)
+    response = books.api.post(f"/v1/bank-accounts/{account['id']}/statements", headers=books.headers,
+                              files={"file": ("s.xml", content, "application/xml")})
+    assert response.status_code == 201, response.text
+    return [books.get(f"/v1/bank-transactions/{tid}") for tid in response.json()["transaction_ids"]]
+
+
+def rf_of(number):
+    return next(r for r in references_for_number(number) if r.startswith("RF"))
+
+
+def ledger_balance(books, account):
+    code = books.get(f"/v1/accounts/{account['account_id']}")["code"]
+    return books.balance(code)
+
+
+def test_an_import_with_an_invoices_reference_posts_the_receipt_and_unmatch_reverses_it(books):
+    customer = books.customer("Muster AG")
+    invoice = books.posted(customer)
+    account = bank_account(books)
+    paid, stranger = upload(books, account, Entry("1375.00", DAY, reference=rf_of(invoice["number"]),
+                                                  name="Muster AG"),
+                            Entry("20.00", DAY, reference="RF18539007547034", name="Nobody"))
+    assert (paid["status"], paid["matched_by"], stranger["status"]) == ("matched", "receipt", "unmatched")
+    assert stranger["suggestions"] == []
+    receipt = books.get(f"/v1/receipts/{paid['receipt_id']}")
+    assert (receipt["amount"], receipt["date"], receipt["account_id"]) == ("1375.00", DAY, account["account_id"])
+    assert books.invoice(invoice["id"])["status"] == "paid"
+    assert ledger_balance(books, account) == Decimal("1375.00")
+    assert {"bank_transaction.matched", "receipt.posted", "invoice.paid"} <= set(books.events())
+
+    undone = books.post(f"/v1/bank-transactions/{paid['id']}/unmatch", expect=200)
+    assert (undone["status"], undone["receipt_id"]) == ("unmatched", None)
+    assert books.get(f"/v1/receipts/{paid['receipt_id']}")["status"] == "reversed"
+    reopened = books.invoice(invoice["id"])
+    assert reopened["status"] != "paid" and reopened["amount_due"] == "1375.00"
+    assert ledger_balance(books, account) == 0
+    trial = books.trial_balance()
+    assert trial["total_debit"] == trial["total_credit"]
+    shown = books.get(f"/v1/bank-transactions/{paid['id']}")
+    assert [(s["invoice_id"], s["reason"]) for s in shown["suggestions"]] == [(invoice["id"], "reference")]
+    listed = books.get("/v1/bank-transactions?status=unmatched")["data"]
+    assert {t["id"]: [s["invoice_id"] for s in t["suggestions"]] for t in listed} == {
+        paid["id"]: [invoice["id"]], stranger["id"]: []}
+    assert books.call("POST", f"/v1/bank-transactions/{paid['id']}/unmatch", expect=409).json()["error"][
+        "code"] == "invalid_state"
+
+
+def test_match_several_invoices_and_a_refusal_changes_nothing(books):
+    customer = books.customer("Muster AG")
+    first, second = books.posted(customer), books.posted(customer)
+    account = bank_account(books)
+    [transaction] = upload(books, account, Entry("2000.00", DAY, text="two invoices", name="Muster AG"))
+    too_much = {"allocations": [{"invoice_id": first["id"], "amount": "1375.00"},
+                                {"invoice_id": second["id"], "amount": "1375.00"}]}
+    refused = books.call("POST", f"/v1/bank-transactions/{transaction['id']}/match", too_much, expect=422).json()
+    assert refused["error"]["param"] == "allocations"
+    assert books.get(f"/v1/bank-transactions/{transaction['id']}")["status"] == "unmatched"
+    assert books.invoice(first["id"])["status"] != "paid" and ledger_balance(books, account) == 0
+    body = {"allocations": [{"invoice_id": first["id"]}, {"invoice_id": second["id"]}]}
+    matched = books.post(f"/v1/bank-transactions/{transaction['id']}/match", body, expect=200,
+                         **{"Idempotency-Key": "match-1"})
+    assert books.post(f"/v1/bank-transactions/{transaction['id']}/match", body, expect=200,
+                      **{"Idempotency-Key": "match-1"}) == matched
+    receipt = books.get(f"/v1/receipts/{matched['receipt_id']}")
+    assert [(a["invoice_id"], a["amount"]) for a in receipt["allocations"]] == [
+        (first["id"], "1375.00"), (second["id"], "625.00")]
+    assert books.invoice(first["id"])["status"] == "paid"
+    assert books.invoice(second["id"])["amount_due"] == "750.00"
+
+
+def test_concurrent_matches_of_one_transaction_one_wins(books):
+    customer = books.customer("Muster AG")
+    first, second = books.posted(customer), books.posted(customer)
+    account = bank_account(books)
+    [transaction] = upload(books, account, Entry("1375.00", DAY, name="Muster AG"))
+    start = Barrier(2)
+
+    def send(invoice):
+        start.wait()
+        return books.call("POST", f"/v1/bank-transactions/{transaction['id']}/match",
+                          {"allocations": [{"invoice_id": invoice["id"]}]})
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(send, [first, second]))
+    assert sorted(r.status_code for r in results) == [200, 409]
+    statuses = sorted(books.invoice(i["id"])["status"] for i in (first, second))
+    assert statuses.count("paid") == 1
+    assert ledger_balance(books, account) == Decimal("1375.00")
+    assert len(books.get("/v1/receipts")["data"]) == 1
+
+
+def test_book_a_fee_money_out_to_invoices_and_another_tenants_transaction(books, make_tenant, api):
+    account = bank_account(books)
+    fee, other = upload(books, account, Entry("-15.00", DAY, text="Account fee"), Entry("-40.00", DAY))
+    expense = next(a for a in books.get("/v1/accounts?limit=100")["data"] if a["type"] == "expense")
+    booked = books.post(f"/v1/bank-transactions/{fee['id']}/book", {"account_id": expense["id"]}, expect=200)
+    entry = books.get(f"/v1/journal-entries/{booked['journal_entry_id']}")
+    assert (entry["source_type"], entry["source_id"], entry["date"]) == ("bank_transaction", fee["id"], DAY)
+    assert ledger_balance(books, account) == Decimal("-15.00")
+    assert "bank_transaction.booked" in books.events()
+    assert books.call("POST", f"/v1/bank-transactions/{other['id']}/match", {}, expect=409).json()["error"][
+        "code"] == "invalid_state"
+    assert books.call("POST", f"/v1/bank-transactions/{other['id']}/book", {"account_id": "acc_nope"},
+                      expect=422).json()["error"]["param"] == "account_id"
+    assert books.call("POST", f"/v1/bank-transactions/{other['id']}/book", {"acount_id": "x"},
+                      expect=422).status_code == 422
+    stranger = make_tenant()
+    response = api.post(f"/v1/bank-transactions/{other['id']}/book", json={"account_id": expense["id"]},
+                        headers=stranger.headers)
+    assert response.status_code == 404
+    undone = books.post(f"/v1/bank-transactions/{fee['id']}/unmatch", expect=200)
+    assert undone["status"] == "unmatched" and ledger_balance(books, account) == 0
+
+
+def test_a_transfer_between_own_accounts_matches_the_other_side(books):
+    main, savings = bank_account(books), bank_account(books, name="Savings")
+    [out] = upload(books, main, Entry("-500.00", DAY, text="To savings"))
+    [into] = upload(books, savings, Entry("500.00", DAY, text="From main"), statement_id="STMT-S")
+    booked = books.post(f"/v1/bank-transactions/{out['id']}/book", {"account_id": savings["account_id"]},
+                        expect=200)
+    other = books.get(f"/v1/bank-transactions/{into['id']}")
+    assert (booked["transfer_transaction_id"], other["status"], other["matched_by"]) == (
+        into["id"], "matched", "transfer")
+    assert (ledger_balance(books, main), ledger_balance(books, savings)) == (Decimal("-500.00"), Decimal("500.00"))
