@@ -38,8 +38,8 @@ def bank_account(books, **fields):
     return books.post("/v1/bank-accounts", {"name": "Main"} | fields)
 
 
-def upload(books, account, *entries, statement_id="STMT-1"):
-    content = camt053(list(entries), currency="AUD", statement_id=statement_id)
+def upload(books, account, *entries, statement_id="STMT-1", opening="0.00"):
+    content = camt053(list(entries), currency="AUD", statement_id=statement_id, opening=opening)
     response = books.api.post(f"/v1/bank-accounts/{account['id']}/statements", headers=books.headers,
                               files={"file": ("s.xml", content, "application/xml")})
     assert response.status_code == 201, response.text
@@ -164,3 +164,29 @@ def test_a_transfer_between_own_accounts_matches_the_other_side(books):
     assert (booked["transfer_transaction_id"], other["status"], other["matched_by"]) == (
         into["id"], "matched", "transfer")
     assert (ledger_balance(books, main), ledger_balance(books, savings)) == (Decimal("-500.00"), Decimal("500.00"))
+
+
+def test_the_reconciliation_explains_the_difference_by_unmatched_items(books):
+    customer = books.customer("Muster AG")
+    invoice = books.posted(customer)
+    account = bank_account(books, opening_balance="1000.00", opening_date=DAY)
+    # a receipt typed in by hand into the bank account: in the books, not (yet) at the bank
+    books.post("/v1/receipts", {"customer_id": customer, "amount": "50.00", "account_id": account["account_id"],
+                                "date": DAY})
+    paid, fee, unknown, noise = upload(
+        books, account, Entry("1375.00", DAY, reference=rf_of(invoice["number"])),
+        Entry("-15.00", DAY, text="Account fee"), Entry("200.00", DAY, name="Somebody"),
+        Entry("7.00", DAY, text="Correction"), statement_id="STMT-R", opening="1000.00")
+    assert paid["status"] == "matched"
+    expense = next(a for a in books.get("/v1/accounts?limit=100")["data"] if a["type"] == "expense")
+    books.post(f"/v1/bank-transactions/{fee['id']}/book", {"account_id": expense["id"]}, expect=200)
+    books.post(f"/v1/bank-transactions/{noise['id']}/ignore", expect=200)
+    report = books.get(f"/v1/bank-accounts/{account['id']}/reconciliation?as_of={DAY}")
+    assert report["bank_balance"] == "2567.00"  # 1000 + 1375 - 15 + 200 + 7
+    assert report["ledger_balance"] == "2410.00"  # 1000 + 50 + 1375 - 15
+    assert report["difference"] == "157.00"
+    assert report["unmatched"] == {"count": 1, "total": "200.00"}
+    assert report["ignored"] == {"count": 1, "total": "7.00"}
+    assert (report["explained"], report["unexplained"]) == ("207.00", "-50.00")  # the hand-typed receipt
+    assert books.call("GET", f"/v1/bank-accounts/{account['id']}/reconciliation?as_of=soon", expect=422)
+    assert books.call("GET", f"/v1/bank-accounts/{account['id']}/reconciliation?colour=red", expect=400)

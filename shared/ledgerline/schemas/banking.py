@@ -225,3 +225,39 @@ class BankTransactionUnmatch(Input):
     model_config = {"json_schema_extra": {"examples": [{}, {"date": "2026-02-01"}]}}
 
     date: Date | None = Field(None, description="The reversal's date (default: the transaction's date)")
+
+
+class TransactionTotal(Output):
+    count: int
+    total: DecimalOut
+
+
+class BankReconciliationOut(Output):
+    object: Literal["bank_reconciliation"] = "bank_reconciliation"
+    bank_account_id: str
+    as_of: Date
+    currency: str
+    base_currency: str
+    bank_balance: DecimalOut | None = Field(
+        description="The closing balance of the latest statement up to `as_of` (before one: the opening balance)")
+    bank_balance_date: Date | None
+    statement_id: str | None = Field(description="The statement the bank balance is from")
+    ledger_balance: DecimalOut = Field(description="The balance of the bank account's ledger account at the end of "
+                                                   "`as_of`, in the base currency")
+    difference: DecimalOut | None = Field(description="bank_balance - ledger_balance (null when not comparable: "
+                                                      "no statement, or a bank account not in the base currency)")
+    unmatched: TransactionTotal = Field(description="Unmatched bank transactions up to `as_of`: at the bank, not "
+                                                    "yet in the books")
+    ignored: TransactionTotal = Field(description="Ignored bank transactions up to `as_of`")
+    explained: DecimalOut = Field(description="unmatched + ignored")
+    unexplained: DecimalOut | None = Field(
+        description="difference - explained: in the books but not at the bank (postings to the bank account no "
+                    "bank transaction matched), or an error; 0 when everything is reconciled")
+
+    @model_validator(mode="after")
+    def _scaled(self) -> BankReconciliationOut:
+        scale(self, self.currency, "bank_balance", "difference", "explained", "unexplained")
+        scale(self, self.base_currency, "ledger_balance")
+        scale(self.unmatched, self.currency, "total")
+        scale(self.ignored, self.currency, "total")
+        return self

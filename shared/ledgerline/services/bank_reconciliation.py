@@ -14,8 +14,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ledgerline.clock import utc_now
+from ledgerline.clock import today, utc_now
 from ledgerline.domain.banking import matching
+from ledgerline.domain.banking import reconciliation as rules
 from ledgerline.domain.banking import transactions as life_cycle
 from ledgerline.domain.banking.opening import opening_lines
 from ledgerline.domain.documents.base import InvalidState
@@ -23,7 +24,7 @@ from ledgerline.domain.errors import LedgerlineError, NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.observability import logger
-from ledgerline.schemas.banking import BankTransactionOut
+from ledgerline.schemas.banking import BankReconciliationOut, BankTransactionOut
 from ledgerline.services import receipts
 from ledgerline.services.document_rules import conversion, invalid, open_period
 from ledgerline.services.idempotency import once
@@ -294,3 +295,65 @@ def _unmatch(tenant_id: str, transaction_id: str, day: date | None) -> dict[str,
     uow.respond(BankTransactionOut, transaction)
     uow.commit()
     return _represent(transaction)
+
+
+# ------------------------------------------------------------------------------------ reconciliation
+
+
+def reconciliation(tenant_id: str, bank_account_id: str, as_of: date | None) -> dict[str, Any]:
+    """The bank's balance on `as_of` (default today) against the ledger's, and what explains the difference
+    (domain/banking/reconciliation.py)."""
+    uow = open_unit(tenant_id)
+    account = uow.load(BankAccount, bank_account_id)  # another tenant's: 404
+    tenant = uow.tenant()
+    day = as_of or today()
+    bank_balance, bank_date, statement_id = _bank_balance(tenant_id, account, day)
+    debit, credit = uow.balances_as_of(day).get(account.account_id, (Decimal(0), Decimal(0)))
+    ledger_balance = debit - credit
+    totals = {status: _total(tenant_id, account.id, status, day) for status in ("unmatched", "ignored")}
+    explained = rules.explain(bank_balance=bank_balance, ledger_balance=ledger_balance,
+                              unmatched=totals["unmatched"][1], ignored=totals["ignored"][1],
+                              comparable=account.currency == tenant.base_currency)
+    return BankReconciliationOut(
+        bank_account_id=account.id, as_of=day, currency=account.currency, base_currency=tenant.base_currency,
+        bank_balance=bank_balance, bank_balance_date=bank_date, statement_id=statement_id,
+        ledger_balance=ledger_balance, difference=explained.difference,
+        unmatched={"count": totals["unmatched"][0], "total": totals["unmatched"][1]},
+        ignored={"count": totals["ignored"][0], "total": totals["ignored"][1]},
+        explained=explained.explained, unexplained=explained.unexplained).model_dump(mode="json")
+
+
+def _bank_balance(tenant_id: str, account: BankAccount, day: date) -> tuple[Decimal | None, date | None, str | None]:
+    """The latest statement's closing balance up to `day`; before any, the opening balance (if dated by then)."""
+    if account.statement_date is not None and account.statement_date <= day:  # the latest one will do
+        return account.statement_balance, account.statement_date, account.last_statement_id
+    best: tuple[date, Decimal, str] | None = None
+    start_key = None
+    while True:
+        page = bank_store.list_bank_statements(tenant_id, bank_account_id=account.id, limit=100,
+                                               start_key=start_key)
+        for statement in page.items:
+            on = statement.to_date
+            if statement.closing_balance is not None and on is not None and on <= day and (
+                    best is None or on >= best[0]):
+                best = (on, statement.closing_balance, statement.id)
+        if page.next_key is None:
+            break
+        start_key = page.next_key
+    if best is not None:
+        return best[1], best[0], best[2]
+    if account.opening_date is not None and account.opening_date <= day:
+        return account.opening_balance, account.opening_date, None
+    return None, None, None
+
+
+def _total(tenant_id: str, bank_account_id: str, status: str, day: date) -> tuple[int, Decimal]:
+    count, total, start_key = 0, Decimal(0), None
+    while True:
+        page = bank_store.list_bank_transactions(tenant_id, status=status, bank_account_id=bank_account_id,
+                                                 from_date=None, to_date=day, limit=100, start_key=start_key)
+        count += len(page.items)
+        total += sum((t.amount for t in page.items), Decimal(0))
+        if page.next_key is None:
+            return count, total
+        start_key = page.next_key
