@@ -183,6 +183,7 @@ class BankTransactionOut(Timestamps):
     receipt_id: str | None = Field(None, description="The receipt matching created")
     journal_entry_id: str | None = Field(None, description="The journal entry booking (or a transfer) posted")
     transfer_transaction_id: str | None = Field(None, description="The other side of a transfer")
+    tax_code_id: str | None = Field(None, description="The tax code a booking applied")
     matched_at: datetime | None = None
     suggestions: list[MatchSuggestion] | None = Field(
         None, description="On an unmatched transaction: open invoices it may pay, best first")
@@ -217,6 +218,10 @@ class BankTransactionBook(Input):
     account_id: str = Field(max_length=64, description="The account booked against the bank (bank charges, "
                                                        "interest, another bank account's ledger account for a "
                                                        "transfer)")
+    tax_code_id: str | None = Field(None, max_length=64, description="The amount is gross: the tax at the code's "
+                                                                     "rate is booked to its account and counted in "
+                                                                     "the tax totals (output tax for money in, "
+                                                                     "input tax for money out)")
     description: str | None = Field(None, max_length=500)
     exchange_rate: ExchangeRate | None = Field(None, description="For a transaction not in the base currency")
 

@@ -15,18 +15,18 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerline.clock import today, utc_now
-from ledgerline.domain.banking import matching
+from ledgerline.domain.banking import booking, matching
 from ledgerline.domain.banking import reconciliation as rules
 from ledgerline.domain.banking import transactions as life_cycle
-from ledgerline.domain.banking.opening import opening_lines
 from ledgerline.domain.documents.base import InvalidState
 from ledgerline.domain.errors import LedgerlineError, NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
+from ledgerline.domain.posting import tax_key
 from ledgerline.observability import logger
 from ledgerline.schemas.banking import BankReconciliationOut, BankTransactionOut
 from ledgerline.services import receipts
-from ledgerline.services.document_rules import conversion, invalid, open_period
+from ledgerline.services.document_rules import conversion, invalid, open_period, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.store import banking as bank_store
@@ -35,6 +35,7 @@ from ledgerline.store.banking import IMPORTING, BankAccount, BankTransaction
 from ledgerline.store.documents import Invoice
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
+from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 TRANSFER_DAYS = 5  # the other side of a transfer is booked within this many days of it
@@ -188,7 +189,8 @@ def book(tenant_id: str, transaction_id: str, fields: dict[str, Any],
 
 def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     uow = open_unit(tenant_id)
-    uow.prefetch([(BankTransaction, transaction_id), (Account, fields["account_id"])])
+    uow.prefetch([(BankTransaction, transaction_id), (Account, fields["account_id"]),
+                  *([(TaxCode, fields["tax_code_id"])] if fields.get("tax_code_id") else [])])
     transaction = _load(uow, transaction_id)
     status = life_cycle.match(transaction.status)
     tenant = uow.tenant()
@@ -202,6 +204,7 @@ def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[s
     other: BankTransaction | None = None
     if target.subtype == "bank":
         other = _other_side(tenant_id, uow, transaction, target.id)
+    tax = _booking_tax(uow, tenant, fields.get("tax_code_id"), transaction)
     rate = conversion(tenant, transaction.currency, fields.get("exchange_rate"))
     now = utc_now()
     description = fields.get("description") or transaction.remittance_information or (
@@ -209,9 +212,13 @@ def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[s
     description = description[:500]
     entry = JournalEntry.new(tenant_id, transaction.date, rate, source_type="bank_transaction",
                              source_id=transaction.id, description=description, at=now)
-    lines = opening_lines(bank_account=bank.account_id, equity_account=target.id, balance=transaction.amount,
-                          conversion=rate, description=description)  # the bank against the account
-    uow.post_entry(entry, lines)
+    booked = booking.booking_lines(bank_account=bank.account_id, account=target.id, amount=transaction.amount,
+                                   conversion=rate, description=description, tax=tax)
+    tax_lines = _tax_lines(tax.tax_code_id, booked.direction, booked.taxable, booked.tax) if tax else None
+    uow.post_entry(entry, booked.lines, tax_lines)
+    if tax is not None:
+        transaction.tax_code_id, transaction.tax_direction = tax.tax_code_id, booked.direction
+        transaction.booked_taxable, transaction.booked_tax = booked.taxable, booked.tax
     transaction.status, transaction.matched_by, transaction.journal_entry_id = status, "booking", entry.id
     transaction.matched_at = transaction.updated_at = now
     if other is not None:
@@ -226,6 +233,26 @@ def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[s
     uow.respond(BankTransactionOut, transaction)
     uow.commit()
     return _represent(transaction)
+
+
+def _booking_tax(uow: UnitOfWork, tenant: Any, tax_code_id: str | None,
+                 transaction: BankTransaction) -> booking.BookingTax | None:
+    if not tax_code_id:
+        return None
+    code = uow.find(TaxCode, tax_code_id)
+    if code is None or code.archived or not code.active:
+        raise invalid("tax_code_id", f"no active tax code with id '{tax_code_id}'")
+    if (code.valid_from and transaction.date < code.valid_from) or (code.valid_to and transaction.date > code.valid_to):
+        raise invalid("tax_code_id", f"is not valid on {transaction.date.isoformat()}")
+    open_tax_period(tenant, transaction.date)
+    account_id = code.account_id
+    if transaction.amount < 0 and getattr(code, "input_account_id", None):  # input tax (issue 15's tax codes)
+        account_id = code.input_account_id
+    return booking.BookingTax(code.id, code.rate, account_id)
+
+
+def _tax_lines(tax_code_id: str, direction: str, taxable: Decimal, tax: Decimal, sign: int = 1) -> dict[str, Any]:
+    return {tax_key(tax_code_id, direction): (sign * taxable, sign * tax)}
 
 
 def _other_side(tenant_id: str, uow: UnitOfWork, transaction: BankTransaction,
@@ -276,11 +303,19 @@ def _unmatch(tenant_id: str, transaction_id: str, day: date | None) -> dict[str,
         entry = JournalEntry.new(tenant_id, day, rate, source_type="bank_transaction_reversal",
                                  source_id=transaction.id, description=f"Reversal of {booked.description or ''}"[:500],
                                  at=now)
-        uow.post_entry(entry, reversed_lines(booked.journal_lines()))
+        tax_lines = None
+        if transaction.tax_code_id and transaction.tax_direction:
+            tax_lines = _tax_lines(transaction.tax_code_id, transaction.tax_direction,
+                                   transaction.booked_taxable or Decimal(0), transaction.booked_tax or Decimal(0),
+                                   sign=-1)
+            open_tax_period(tenant, day)
+        uow.post_entry(entry, reversed_lines(booked.journal_lines()), tax_lines)
         if transaction.transfer_transaction_id:
             other = uow.find(BankTransaction, transaction.transfer_transaction_id)
     transaction.status = status
     transaction.matched_by = transaction.receipt_id = transaction.journal_entry_id = None
+    transaction.tax_code_id = transaction.tax_direction = None
+    transaction.booked_taxable = transaction.booked_tax = None
     transaction.transfer_transaction_id = transaction.matched_at = None
     transaction.updated_at = now
     if other is not None and other.status == "matched":

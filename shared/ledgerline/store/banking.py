@@ -119,6 +119,11 @@ class BankTransaction(DocumentRecord):
     journal_entry_id = UnicodeAttribute(null=True)
     transfer_transaction_id = UnicodeAttribute(null=True)
     matched_at = UTCDateTimeAttribute(null=True)
+    # a booking with a tax code: what it added to the tax totals (unmatch takes it out again)
+    tax_code_id = UnicodeAttribute(null=True)
+    tax_direction = UnicodeAttribute(null=True)
+    booked_taxable = DecimalAttribute(null=True)
+    booked_tax = DecimalAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date

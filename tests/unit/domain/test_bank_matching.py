@@ -106,3 +106,44 @@ def test_the_life_cycle_of_matching():
     for status in ("unmatched", "ignored"):
         with pytest.raises(InvalidState):
             life_cycle.unmatch(status)
+
+
+def test_booking_takes_the_tax_out_of_the_gross_amount_and_balances():
+    from ledgerline.domain.banking.booking import BookingTax, booking_lines
+    from ledgerline.domain.posting import Conversion
+
+    chf = Conversion("CHF", "CHF", D(1))
+    fee = booking_lines(bank_account="bank", account="fees", amount=D("-108.10"), conversion=chf, description="Fee",
+                        tax=BookingTax("vat", D("8.1"), "vat_account"))
+    assert [(x.account_id, x.debit, x.credit) for x in fee.lines] == [
+        ("bank", D(0), D("108.10")), ("fees", D("100.00"), D(0)), ("vat_account", D("8.10"), D(0))]
+    assert (fee.direction, fee.taxable, fee.tax) == ("input", D("100.00"), D("8.10"))
+    interest = booking_lines(bank_account="bank", account="interest", amount=D("5.00"), conversion=chf,
+                             description="Interest")
+    assert [(x.account_id, x.debit, x.credit) for x in interest.lines] == [
+        ("bank", D("5.00"), D(0)), ("interest", D(0), D("5.00"))]
+    assert (interest.direction, interest.taxable, interest.tax) == ("output", D(0), D(0))
+
+
+@given(st.decimals(min_value=D("-100000"), max_value=D("100000"), places=2).filter(lambda d: d != 0),
+       st.sampled_from([D(0), D("2.6"), D("8.1"), D(10), D(20)]))
+def test_every_booking_balances(amount, rate):
+    from ledgerline.domain.banking.booking import BookingTax, booking_lines
+    from ledgerline.domain.posting import Conversion
+
+    booked = booking_lines(bank_account="bank", account="x", amount=amount,
+                           conversion=Conversion("EUR", "CHF", D("0.95")), description="d",
+                           tax=BookingTax("t", rate, "tax"))
+    assert sum(x.debit for x in booked.lines) == sum(x.credit for x in booked.lines)
+    assert sum(x.amount for x in booked.lines if x.account_id != "bank") == abs(amount)
+
+
+def test_the_reconciliation_difference_is_explained_by_unmatched_items():
+    from ledgerline.domain.banking.reconciliation import explain
+
+    report = explain(bank_balance=D("2567"), ledger_balance=D("2410"), unmatched=D("200"), ignored=D("7"),
+                     comparable=True)
+    assert (report.difference, report.explained, report.unexplained) == (D("157"), D("207"), D("-50"))
+    no_statement = explain(bank_balance=None, ledger_balance=D(1), unmatched=D(0), ignored=D(0), comparable=True)
+    foreign = explain(bank_balance=D(1), ledger_balance=D(1), unmatched=D(0), ignored=D(0), comparable=False)
+    assert no_statement.difference is None and foreign.unexplained is None

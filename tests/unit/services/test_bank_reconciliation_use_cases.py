@@ -238,3 +238,25 @@ def test_a_concurrent_match_loses_and_reads_the_transaction_matched(books, monke
 
 def expense_account(books):
     return next(account_id for code, account_id in sorted(books.accounts.items()) if code.startswith("6"))
+
+
+def test_book_with_a_tax_code_counts_the_input_tax_and_unmatch_takes_it_out(books):
+    from ledgerline.domain.posting import tax_key
+
+    account = bank(books)
+    [fee] = imported(books, account, Entry("-110.00", DAY, text="Card terminal rent"))
+    gst = books.tax_codes["GST10"]
+    booked = bank_reconciliation.book(books.tenant_id, fee.id, {"account_id": expense_account(books),
+                                                                "tax_code_id": gst})
+    assert booked["tax_code_id"] == gst
+    entry = open_unit(books.tenant_id).load(JournalEntry, booked["journal_entry_id"])
+    assert sorted((line.debit, line.credit) for line in entry.journal_lines()) == [
+        (D(0), D("110.00")), (D("10.00"), D(0)), (D("100.00"), D(0))]
+    day = date.fromisoformat(DAY)
+    assert open_unit(books.tenant_id).tax_totals_as_of(day)[tax_key(gst, "input")] == (D("100.00"), D("10.00"))
+    bank_reconciliation.unmatch(books.tenant_id, fee.id, {})
+    assert open_unit(books.tenant_id).tax_totals_as_of(day)[tax_key(gst, "input")] == (D(0), D(0))
+    with pytest.raises(ValidationFailed) as refused:
+        bank_reconciliation.book(books.tenant_id, fee.id, {"account_id": expense_account(books),
+                                                            "tax_code_id": "tax_nope"})
+    assert refused.value.param == "tax_code_id"
