@@ -184,6 +184,7 @@ class BankTransactionOut(Timestamps):
     journal_entry_id: str | None = Field(None, description="The journal entry booking (or a transfer) posted")
     transfer_transaction_id: str | None = Field(None, description="The other side of a transfer")
     tax_code_id: str | None = Field(None, description="The tax code a booking applied")
+    rule_id: str | None = Field(None, description="The bank rule that booked it on import")
     matched_at: datetime | None = None
     suggestions: list[MatchSuggestion] | None = Field(
         None, description="On an unmatched transaction: open invoices it may pay, best first")
@@ -266,3 +267,59 @@ class BankReconciliationOut(Output):
         scale(self.unmatched, self.currency, "total")
         scale(self.ignored, self.currency, "total")
         return self
+
+
+RuleField = Literal["counterparty", "text", "any"]
+RuleOperator = Literal["contains", "equals"]
+RuleDirection = Literal["in", "out", "any"]
+
+
+class BankRuleCreate(Input):
+    model_config = {"json_schema_extra": {"examples": [{
+        "name": "Bank charges", "field": "text", "operator": "contains", "value": "Kontofuehrung",
+        "direction": "out", "account_id": "acc_01KFEES000000000000000000"}]}}
+
+    name: Name
+    field: RuleField = Field("any", description="What is compared: the counterparty (name, IBAN), the text "
+                                                "(remittance information, reference) or both")
+    operator: RuleOperator = Field("contains", description="Case and spaces are ignored")
+    value: str = Field(min_length=1, max_length=200)
+    direction: RuleDirection = Field("any", description="Only money in, only money out, or both")
+    bank_account_id: str | None = Field(None, max_length=64, description="Only this bank account's transactions")
+    account_id: str = Field(max_length=64, description="The account the transaction is booked to")
+    tax_code_id: str | None = Field(None, max_length=64)
+    description: str | None = Field(None, max_length=500, description="The booking's description")
+    priority: int = Field(100, ge=0, le=10000, description="Lower first; then the oldest rule")
+    active: StrictBool = True
+
+
+class BankRuleUpdate(Input):
+    model_config = {"json_schema_extra": {"examples": [{"value": "Kontoführung", "priority": 10}]}}
+
+    name: Name = None  # type: ignore[assignment]
+    field: RuleField = None  # type: ignore[assignment]
+    operator: RuleOperator = None  # type: ignore[assignment]
+    value: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
+    direction: RuleDirection = None  # type: ignore[assignment]
+    bank_account_id: str | None = Field(None, max_length=64)
+    account_id: str = Field(None, max_length=64)  # type: ignore[assignment]
+    tax_code_id: str | None = Field(None, max_length=64)
+    description: str | None = Field(None, max_length=500)
+    priority: int = Field(None, ge=0, le=10000)  # type: ignore[assignment]
+    active: StrictBool = None  # type: ignore[assignment]
+
+
+class BankRuleOut(Timestamps):
+    object: Literal["bank_rule"] = "bank_rule"
+    id: str
+    name: str
+    field: RuleField
+    operator: RuleOperator
+    value: str
+    direction: RuleDirection
+    bank_account_id: str | None
+    account_id: str
+    tax_code_id: str | None
+    description: str | None
+    priority: int
+    active: bool

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from ledgerline.domain.events import EventType
 from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.api_keys import ApiKeyOut
-from ledgerline.schemas.banking import BankAccountOut, BankStatementOut, BankTransactionOut
+from ledgerline.schemas.banking import BankAccountOut, BankRuleOut, BankStatementOut, BankTransactionOut
 from ledgerline.schemas.common import Output
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
 from ledgerline.schemas.emails import EmailOut
@@ -69,6 +69,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "bank_account": BankAccountOut,
     "bank_statement": BankStatementOut,
     "bank_transaction": BankTransactionOut,
+    "bank_rule": BankRuleOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

@@ -187,7 +187,12 @@ def book(tenant_id: str, transaction_id: str, fields: dict[str, Any],
                 lambda: retrying(lambda: _book(tenant_id, transaction_id, fields)), in_unit=True)
 
 
-def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+def book_by_rule(tenant_id: str, transaction_id: str, fields: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    """A bank rule's booking on import (services/bank_rules.apply): no Idempotency-Key, the rule named."""
+    return retrying(lambda: _book(tenant_id, transaction_id, fields, rule_id=rule_id))
+
+
+def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any], *, rule_id: str | None = None) -> dict[str, Any]:
     uow = open_unit(tenant_id)
     uow.prefetch([(BankTransaction, transaction_id), (Account, fields["account_id"]),
                   *([(TaxCode, fields["tax_code_id"])] if fields.get("tax_code_id") else [])])
@@ -220,6 +225,7 @@ def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[s
         transaction.tax_code_id, transaction.tax_direction = tax.tax_code_id, booked.direction
         transaction.booked_taxable, transaction.booked_tax = booked.taxable, booked.tax
     transaction.status, transaction.matched_by, transaction.journal_entry_id = status, "booking", entry.id
+    transaction.rule_id = rule_id
     transaction.matched_at = transaction.updated_at = now
     if other is not None:
         other.status = life_cycle.match(other.status)
@@ -314,7 +320,7 @@ def _unmatch(tenant_id: str, transaction_id: str, day: date | None) -> dict[str,
             other = uow.find(BankTransaction, transaction.transfer_transaction_id)
     transaction.status = status
     transaction.matched_by = transaction.receipt_id = transaction.journal_entry_id = None
-    transaction.tax_code_id = transaction.tax_direction = None
+    transaction.tax_code_id = transaction.tax_direction = transaction.rule_id = None
     transaction.booked_taxable = transaction.booked_tax = None
     transaction.transfer_transaction_id = transaction.matched_at = None
     transaction.updated_at = now

@@ -91,12 +91,14 @@ def import_statement(tenant_id: str, bank_account_id: str, content: bytes | None
 def _import_and_match(tenant_id: str, bank_account_id: str, content: bytes | None, *, file_name: str | None,
                       fmt: str | None) -> dict[str, Any]:
     """Import, then match each new incoming payment that carries an open invoice's QR/RF reference (its
-    receipt posted; each in a transaction of its own, after the import's)."""
+    receipt posted), then book what bank rules match: each in a transaction of its own, after the import's."""
+    from ledgerline.services import bank_rules
     from ledgerline.services.bank_reconciliation import auto_match
 
     result = _import(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt)
     if not result.get("already_imported") and result.get("transaction_ids"):
         auto_match(tenant_id, result["transaction_ids"])
+        bank_rules.apply(tenant_id, result["transaction_ids"])  # the bank rules book what is left
     return result
 
 

@@ -119,6 +119,7 @@ class BankTransaction(DocumentRecord):
     journal_entry_id = UnicodeAttribute(null=True)
     transfer_transaction_id = UnicodeAttribute(null=True)
     matched_at = UTCDateTimeAttribute(null=True)
+    rule_id = UnicodeAttribute(null=True)  # the bank rule that booked it on import
     # a booking with a tax code: what it added to the tax totals (unmatch takes it out again)
     tax_code_id = UnicodeAttribute(null=True)
     tax_direction = UnicodeAttribute(null=True)
@@ -131,6 +132,25 @@ class BankTransaction(DocumentRecord):
 
 def bank_partition(tenant_id: str, bank_account_id: str) -> str:
     return f"{tenant_partition(tenant_id)}#BANK#{bank_account_id}"
+
+
+class BankRule(TenantRecord):
+    """When a bank transaction's counterparty or text matches, book it to `account_id` (domain/banking/rules.py)."""
+
+    PREFIX = "BANKRULE"
+    NOUN = "bank rule"
+
+    name = UnicodeAttribute()
+    field = UnicodeAttribute()  # counterparty, text, any
+    operator = UnicodeAttribute()  # contains, equals
+    value = UnicodeAttribute()
+    direction = UnicodeAttribute()  # in, out, any
+    bank_account_id = UnicodeAttribute(null=True)
+    account_id = UnicodeAttribute()
+    tax_code_id = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    priority = NumberAttribute(default=100)
+    active = BooleanAttribute(default=True)
 
 
 class BankEntryKey(TableModel):
@@ -207,3 +227,19 @@ def find_open_invoice_by_reference(tenant_id: str, reference: str) -> Invoice | 
     found = list(Invoice.gsi2.query(f"{tenant_partition(tenant_id)}#OPEN",
                                     filter_condition=Invoice.payment_reference == reference))
     return found[0] if len(found) == 1 else None
+
+
+def list_bank_rules(tenant_id: str, *, limit: int, start_key: dict[str, Any] | None) -> Page[BankRule]:
+    return list_records(BankRule, tenant_id, limit=limit, start_key=start_key)
+
+
+def all_bank_rules(tenant_id: str) -> list[BankRule]:
+    """Every rule of the tenant (what an import applies): one query per 1,000."""
+    rules: list[BankRule] = []
+    start_key = None
+    while True:
+        page = list_bank_rules(tenant_id, limit=1000, start_key=start_key)
+        rules += page.items
+        if page.next_key is None:
+            return rules
+        start_key = page.next_key

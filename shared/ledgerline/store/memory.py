@@ -133,6 +133,13 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         return [Reminder.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
                 if p == pk and sk.startswith(prefix)]
 
+    def bank_rules(self) -> list[Any]:
+        from ledgerline.store.banking import BankRule
+
+        pk, prefix = tenant_partition(self.tenant_id), f"{BankRule.PREFIX}#"
+        return [BankRule.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
+                if p == pk and sk.startswith(prefix)]
+
     def open_invoices(self, currency: str) -> list[Any]:
         from ledgerline.store.documents import Invoice
 

@@ -147,3 +147,26 @@ def test_the_reconciliation_difference_is_explained_by_unmatched_items():
     no_statement = explain(bank_balance=None, ledger_balance=D(1), unmatched=D(0), ignored=D(0), comparable=True)
     foreign = explain(bank_balance=D(1), ledger_balance=D(1), unmatched=D(0), ignored=D(0), comparable=False)
     assert no_statement.difference is None and foreign.unexplained is None
+
+
+def test_bank_rules_match_counterparty_or_text_by_contains_or_equals():
+    from datetime import UTC, datetime
+
+    from ledgerline.domain.banking.rules import RuleFacts, Seen, first_matching, matches
+
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def rule(id="r1", field="any", operator="contains", value="fee", direction="any", bank=None, priority=100):
+        return RuleFacts(id, field, operator, value, direction, bank, priority, at)
+
+    fee = Seen("bacc_1", D("-15.00"), "ZKB", "CH9300762011623852957", "Account FEE January", None)
+    assert matches(rule(), fee) and matches(rule(field="text"), fee) and not matches(rule(field="counterparty"), fee)
+    assert matches(rule(field="counterparty", operator="equals", value="zkb"), fee)
+    assert matches(rule(field="counterparty", operator="equals", value="CH93 0076 2011 6238 5295 7"), fee)
+    assert not matches(rule(operator="equals"), fee)
+    assert not matches(rule(direction="in"), fee) and matches(rule(direction="out"), fee)
+    assert not matches(rule(bank="bacc_2"), fee) and matches(rule(bank="bacc_1"), fee)
+    assert not matches(rule(value="   "), fee)
+    first = first_matching([rule("late", priority=200), rule("early", priority=5), rule("other", value="rent")], fee)
+    assert first.id == "early"
+    assert first_matching([rule(value="rent")], fee) is None

@@ -260,3 +260,33 @@ def test_book_with_a_tax_code_counts_the_input_tax_and_unmatch_takes_it_out(book
         bank_reconciliation.book(books.tenant_id, fee.id, {"account_id": expense_account(books),
                                                             "tax_code_id": "tax_nope"})
     assert refused.value.param == "tax_code_id"
+
+
+def test_an_import_books_what_a_bank_rule_matches_after_matching_references(books):
+    from ledgerline.services import bank_rules
+
+    invoice = posted_invoice(books)
+    account = bank(books)
+    rule = bank_rules.create(books.tenant_id, {"name": "Fees", "field": "text", "operator": "contains",
+                                               "value": "account fee", "direction": "out",
+                                               "account_id": expense_account(books)})
+    bank_rules.create(books.tenant_id, {"name": "Paused", "value": "x", "account_id": expense_account(books),
+                                        "active": False})
+    paid, fee, other = imported(books, account, Entry("1375.00", DAY, reference=rf_of(invoice["number"]),
+                                                      text="account fee"),
+                                Entry("-12.00", DAY, text="Account fee Jan"), Entry("-3.00", DAY, text="x"))
+    uow = open_unit(books.tenant_id)
+    paid, fee, other = (uow.load(BankTransaction, t.id) for t in (paid, fee, other))
+    assert (paid.matched_by, fee.matched_by, fee.rule_id, other.status) == ("receipt", "booking", rule["id"],
+                                                                             "unmatched")
+    assert ledger(books, account["account_id"]) == D("1363.00")
+    with pytest.raises(ValidationFailed) as refused:
+        bank_rules.create(books.tenant_id, {"name": "Bad", "value": "x", "account_id": "acc_nope"})
+    assert refused.value.param == "account_id"
+    changed = bank_rules.update(books.tenant_id, rule["id"], {"priority": 5, "tax_code_id": None}, None)
+    assert changed["priority"] == 5
+    bank_rules.delete(books.tenant_id, rule["id"])
+    with pytest.raises(NotFound):
+        bank_rules.get_bank_rule(books.tenant_id, rule["id"])
+    assert {"bank_rule.created", "bank_rule.updated", "bank_rule.deleted"} <= set(
+        books.table.event_types(books.tenant_id))
