@@ -190,3 +190,34 @@ def test_the_reconciliation_explains_the_difference_by_unmatched_items(books):
     assert (report["explained"], report["unexplained"]) == ("207.00", "-50.00")  # the hand-typed receipt
     assert books.call("GET", f"/v1/bank-accounts/{account['id']}/reconciliation?as_of=soon", expect=422)
     assert books.call("GET", f"/v1/bank-accounts/{account['id']}/reconciliation?colour=red", expect=400)
+
+
+def test_bank_rules_crud_and_applied_on_import(books, make_tenant, api):
+    account = bank_account(books)
+    expense = next(a for a in books.get("/v1/accounts?limit=100")["data"] if a["type"] == "expense")
+    rule = books.post("/v1/bank-rules", {"name": "Bank charges", "field": "text", "value": "account fee",
+                                         "direction": "out", "account_id": expense["id"],
+                                         "tax_code_id": books.tax_codes["GST10"]}, **{"Idempotency-Key": "rule-1"})
+    assert (rule["object"], rule["operator"], rule["priority"], rule["active"]) == ("bank_rule", "contains", 100, True)
+    assert books.get(f"/v1/bank-rules/{rule['id']}") == rule
+    assert [r["id"] for r in books.get("/v1/bank-rules")["data"]] == [rule["id"]]
+    refused = books.call("POST", "/v1/bank-rules", {"name": "x", "value": "x", "account_id": "acc_nope"}, expect=422)
+    assert refused.json()["error"]["param"] == "account_id"
+    assert books.call("POST", "/v1/bank-rules", {"name": "x", "value": "x", "account_id": expense["id"],
+                                                 "operator": "regex"}, expect=422)
+    changed = books.call("PATCH", f"/v1/bank-rules/{rule['id']}", {"priority": 10}, expect=200).json()
+    assert changed["priority"] == 10 and changed["version"] == rule["version"] + 1
+
+    fee, other = upload(books, account, Entry("-110.00", DAY, text="ACCOUNT FEE 01/2026"), Entry("-5.00", DAY))
+    assert (fee["status"], fee["matched_by"], fee["rule_id"], fee["tax_code_id"]) == (
+        "matched", "booking", rule["id"], books.tax_codes["GST10"])
+    assert other["status"] == "unmatched"
+    assert ledger_balance(books, account) == Decimal("-110.00")
+
+    stranger = make_tenant()
+    assert api.get(f"/v1/bank-rules/{rule['id']}", headers=stranger.headers).status_code == 404
+    assert api.get(f"/v1/bank-accounts/{account['id']}/reconciliation", headers=stranger.headers).status_code == 404
+    assert books.call("GET", "/v1/bank-rules?colour=red", expect=400)
+    assert books.call("DELETE", f"/v1/bank-rules/{rule['id']}", expect=200).json()["deleted"] is True
+    assert books.call("GET", f"/v1/bank-rules/{rule['id']}", expect=404)
+    assert {"bank_rule.created", "bank_rule.updated", "bank_rule.deleted"} <= set(books.events())
