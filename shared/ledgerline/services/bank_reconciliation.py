@@ -145,15 +145,20 @@ def _match(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[
     return _represent(transaction)
 
 
-def auto_match(tenant_id: str, transaction_ids: list[str]) -> list[str]:
+def auto_match(tenant_id: str, bank_account_id: str, transaction_ids: list[str]) -> list[str]:
     """After an import: each new money-in transaction whose structured reference is exactly one open
     invoice's is matched and its receipt posted (each in its own transaction). One that cannot be (the
-    period is locked, the invoice is in another currency, …) simply stays unmatched. The ids matched."""
+    period is locked, the invoice paid meanwhile, …) simply stays unmatched. The ids matched. Without open
+    invoices in the bank account's currency, the transactions are not even read."""
     uow = open_unit(tenant_id)
+    account = uow.load(BankAccount, bank_account_id)
+    cache: dict[str, list[matching.OpenInvoice]] = {
+        account.currency: [_open(i) for i in uow.open_invoices(account.currency)]}
+    if not cache[account.currency]:
+        return []
     uow.prefetch([(BankTransaction, tid) for tid in transaction_ids])
     candidates = [t for tid in transaction_ids if (t := uow.find(BankTransaction, tid)) is not None
                   and t.status == "unmatched" and t.amount > 0 and t.reference]
-    cache: dict[str, list[matching.OpenInvoice]] = {}
     matched: list[str] = []
     for transaction in candidates:
         if transaction.currency not in cache:

@@ -97,7 +97,7 @@ def _import_and_match(tenant_id: str, bank_account_id: str, content: bytes | Non
 
     result = _import(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt)
     if not result.get("already_imported") and result.get("transaction_ids"):
-        auto_match(tenant_id, result["transaction_ids"])
+        auto_match(tenant_id, bank_account_id, result["transaction_ids"])
         bank_rules.apply(tenant_id, result["transaction_ids"])  # the bank rules book what is left
     return result
 
