@@ -28,6 +28,10 @@ class SourceType(StrEnum):
     VAT_SETTLEMENT = "vat_settlement"
     VAT_SETTLEMENT_REVERSAL = "vat_settlement_reversal"
     BANK_OPENING_BALANCE = "bank_opening_balance"
+    BILL = "bill"  # issue 15
+    BILL_VOID = "bill_void"
+    EXPENSE = "expense"
+    EXPENSE_REVERSAL = "expense_reversal"
     BANK_TRANSACTION = "bank_transaction"  # a bank transaction booked to an account (issue 16)
     BANK_TRANSACTION_REVERSAL = "bank_transaction_reversal"  # its booking undone by unmatch
 

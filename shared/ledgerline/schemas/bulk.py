@@ -23,6 +23,7 @@ MAX_RECEIPTS = 100
 MAX_JOURNAL_ENTRIES = 100
 MAX_QUOTES = 100
 MAX_ORDERS = 100
+MAX_BILLS = 100
 
 
 class BulkItem(Input):
@@ -150,3 +151,12 @@ class BulkOrders(_Batch):
         None, min_length=1, max_length=MAX_ORDERS,
         description=f"At most {MAX_ORDERS}; `data` is an OrderCreate (create) or OrderUpdate (update of a draft) body")
     items: list[BulkItem] | None = _items(MAX_ORDERS, "OrderCreate")
+
+
+class BulkBills(_Batch):
+    """Issue 15: supplier bills, created (or their drafts changed) one by one."""
+
+    operations: list[BulkOperation] | None = Field(
+        None, min_length=1, max_length=MAX_BILLS,
+        description=f"At most {MAX_BILLS}; `data` is a BillCreate (create) or BillUpdate (update of a draft) body")
+    items: list[BulkItem] | None = _items(MAX_BILLS, "BillCreate")

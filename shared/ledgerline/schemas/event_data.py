@@ -14,6 +14,7 @@ from ledgerline.domain.events import EventType
 from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.api_keys import ApiKeyOut
 from ledgerline.schemas.banking import BankAccountOut, BankRuleOut, BankStatementOut, BankTransactionOut
+from ledgerline.schemas.bills import BillOut, ExpenseOut
 from ledgerline.schemas.common import Output
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
 from ledgerline.schemas.emails import EmailOut
@@ -69,6 +70,8 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "bank_account": BankAccountOut,
     "bank_statement": BankStatementOut,
     "bank_transaction": BankTransactionOut,
+    "bill": BillOut,
+    "expense": ExpenseOut,
     "bank_rule": BankRuleOut,
 }
 
