@@ -28,6 +28,7 @@ from ledgerline.schemas.banking import BankReconciliationOut, BankTransactionOut
 from ledgerline.services import receipts
 from ledgerline.services.document_rules import conversion, invalid, open_period, open_tax_period
 from ledgerline.services.idempotency import once
+from ledgerline.services.pricing import PURCHASES, SALES, direction_error, tenant_input_tax
 from ledgerline.services.retry import retrying
 from ledgerline.store import banking as bank_store
 from ledgerline.store.accounts import Account
@@ -255,10 +256,13 @@ def _booking_tax(uow: UnitOfWork, tenant: Any, tax_code_id: str | None,
         raise invalid("tax_code_id", f"no active tax code with id '{tax_code_id}'")
     if (code.valid_from and transaction.date < code.valid_from) or (code.valid_to and transaction.date > code.valid_to):
         raise invalid("tax_code_id", f"is not valid on {transaction.date.isoformat()}")
+    money_out = transaction.amount < 0
+    if reason := direction_error(code, PURCHASES if money_out else SALES):
+        raise invalid("tax_code_id", reason)
     open_tax_period(tenant, transaction.date)
     account_id = code.account_id
-    if transaction.amount < 0 and getattr(code, "input_account_id", None):  # input tax (issue 15's tax codes)
-        account_id = code.input_account_id
+    if money_out:  # input tax: the code's input account, else the tenant's (as bills do)
+        account_id = code.input_account_id or tenant_input_tax(tenant) or code.account_id
     return booking.BookingTax(code.id, code.rate, account_id)
 
 

@@ -252,6 +252,8 @@ def test_book_with_a_tax_code_counts_the_input_tax_and_unmatch_takes_it_out(book
     entry = open_unit(books.tenant_id).load(JournalEntry, booked["journal_entry_id"])
     assert sorted((line.debit, line.credit) for line in entry.journal_lines()) == [
         (D(0), D("110.00")), (D("10.00"), D(0)), (D("100.00"), D(0))]
+    assert [line.account_id for line in entry.journal_lines() if line.debit == D("10.00")] == [
+        books.system.input_tax]  # input tax, as bills book it
     day = date.fromisoformat(DAY)
     assert open_unit(books.tenant_id).tax_totals_as_of(day)[tax_key(gst, "input")] == (D("100.00"), D("10.00"))
     bank_reconciliation.unmatch(books.tenant_id, fee.id, {})
