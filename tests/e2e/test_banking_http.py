@@ -76,3 +76,13 @@ def test_an_invoice_is_paid_by_a_camt053_carrying_its_reference(server, http):
     assert [(t["amount"], t["matched_by"]) for t in matched] == [("1100.00", "receipt")]
     receipt = http.get(f"/v1/receipts/{matched[0]['receipt_id']}", headers=auth).json()
     assert [a["invoice_id"] for a in receipt["allocations"]] == [invoice["id"]]
+
+    # And the bank fee is booked, and the reconciliation shows the books and the bank in step
+    fee = next(t for t in http.get("/v1/bank-transactions?status=unmatched", headers=auth).json()["data"]
+               if t["amount"] == "-9.50")
+    expense = next(a for a in http.get("/v1/accounts?limit=100", headers=auth).json()["data"] if a["type"] == "expense")
+    booked = http.post(f"/v1/bank-transactions/{fee['id']}/book", headers=auth, json={"account_id": expense["id"]})
+    assert booked.status_code == 200, booked.text
+    report = http.get(f"/v1/bank-accounts/{account['id']}/reconciliation", headers=auth).json()
+    assert (report["bank_balance"], report["ledger_balance"], report["difference"], report["unexplained"]) == (
+        "1090.50", "1090.50", "0.00", "0.00")
