@@ -95,15 +95,17 @@ def _import_and_match(tenant_id: str, bank_account_id: str, content: bytes | Non
     from ledgerline.services import bank_rules
     from ledgerline.services.bank_reconciliation import auto_match
 
-    result = _import(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt)
-    if not result.get("already_imported") and result.get("transaction_ids"):
-        auto_match(tenant_id, bank_account_id, result["transaction_ids"])
-        bank_rules.apply(tenant_id, result["transaction_ids"])  # the bank rules book what is left
+    added: list[str] = []
+    result = _import(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt, added=added)
+    if not result.get("already_imported") and added:
+        auto_match(tenant_id, bank_account_id, added)
+        bank_rules.apply(tenant_id, added)  # the bank rules book what is left
     return result
 
 
 def _import(tenant_id: str, bank_account_id: str, content: bytes | None, *, file_name: str | None,
-            fmt: str | None) -> dict[str, Any]:
+            fmt: str | None, added: list[str] | None = None) -> dict[str, Any]:
+    """The import; `added` collects the ids of the transactions every statement of the file added."""
     uow = open_unit(tenant_id)
     account = uow.load(BankAccount, bank_account_id)
     if content is None:
@@ -141,6 +143,8 @@ def _import(tenant_id: str, bank_account_id: str, content: bytes | None, *, file
         result = retrying(lambda s=statement, last=last, statement_id=statement_id: _import_one(
             tenant_id, bank_account_id, s, statement_id=statement_id, sha256=sha256, file_key=key,
             file_name=file_name, fmt=fmt, keep_file=last))
+        if added is not None:
+            added += result.get("transaction_ids") or []
     return result
 
 
