@@ -221,3 +221,16 @@ def test_bank_rules_crud_and_applied_on_import(books, make_tenant, api):
     assert books.call("DELETE", f"/v1/bank-rules/{rule['id']}", expect=200).json()["deleted"] is True
     assert books.call("GET", f"/v1/bank-rules/{rule['id']}", expect=404)
     assert {"bank_rule.created", "bank_rule.updated", "bank_rule.deleted"} <= set(books.events())
+
+
+def test_a_transfer_booked_first_matches_the_other_side_when_its_statement_is_imported(books):
+    main, savings = bank_account(books), bank_account(books, name="Savings")
+    [out] = upload(books, main, Entry("-250.00", DAY, text="To savings"))
+    booked = books.post(f"/v1/bank-transactions/{out['id']}/book", {"account_id": savings["account_id"]},
+                        expect=200)
+    assert booked["transfer_transaction_id"] is None
+    [into] = upload(books, savings, Entry("250.00", DAY, text="From main"), statement_id="STMT-S")
+    assert (into["status"], into["matched_by"], into["journal_entry_id"]) == (
+        "matched", "transfer", booked["journal_entry_id"])
+    assert books.get(f"/v1/bank-transactions/{out['id']}")["transfer_transaction_id"] == into["id"]
+    assert (ledger_balance(books, main), ledger_balance(books, savings)) == (Decimal("-250.00"), Decimal("250.00"))

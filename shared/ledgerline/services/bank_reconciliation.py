@@ -32,7 +32,7 @@ from ledgerline.services.pricing import PURCHASES, SALES, direction_error, tenan
 from ledgerline.services.retry import retrying
 from ledgerline.store import banking as bank_store
 from ledgerline.store.accounts import Account
-from ledgerline.store.banking import IMPORTING, BankAccount, BankTransaction
+from ledgerline.store.banking import IMPORTING, BankAccount, BankTransaction, PendingTransfer
 from ledgerline.store.documents import Invoice
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
@@ -213,8 +213,9 @@ def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any], *, rule_i
     if target.id == bank.account_id:
         raise invalid("account_id", "is this bank account's own ledger account")
     other: BankTransaction | None = None
+    other_account: BankAccount | None = None
     if target.subtype == "bank":
-        other = _other_side(tenant_id, uow, transaction, target.id)
+        other_account, other = _other_side(tenant_id, uow, transaction, target.id)
     tax = _booking_tax(uow, tenant, fields.get("tax_code_id"), transaction)
     rate = conversion(tenant, transaction.currency, fields.get("exchange_rate"))
     now = utc_now()
@@ -233,6 +234,11 @@ def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any], *, rule_i
     transaction.status, transaction.matched_by, transaction.journal_entry_id = status, "booking", entry.id
     transaction.rule_id = rule_id
     transaction.matched_at = transaction.updated_at = now
+    if other_account is not None:
+        transaction.transfer_bank_account_id = other_account.id
+        if other is None:  # its statement has not shown it yet: the import into it matches it
+            uow.create(PendingTransfer.new(tenant_id, other_account.id, transaction.id, -transaction.amount,
+                                           transaction.date))
     if other is not None:
         other.status = life_cycle.match(other.status)
         other.matched_by, other.journal_entry_id, other.transfer_transaction_id = "transfer", entry.id, transaction.id
@@ -271,13 +277,13 @@ def _tax_lines(tax_code_id: str, direction: str, taxable: Decimal, tax: Decimal,
 
 
 def _other_side(tenant_id: str, uow: UnitOfWork, transaction: BankTransaction,
-                ledger_account_id: str) -> BankTransaction | None:
-    """The other bank account's unmatched transaction of the opposite amount within a few days, if that
-    account is one of the tenant's bank accounts and has imported it (else the booking stands alone)."""
+                ledger_account_id: str) -> tuple[BankAccount | None, BankTransaction | None]:
+    """The tenant's bank account whose ledger account that is, and its unmatched transaction of the opposite
+    amount within a few days if it has imported it (None, None: the booking is no transfer)."""
     accounts = bank_store.list_bank_accounts(tenant_id, archived=False, limit=100, start_key=None).items
     account = next((a for a in accounts if a.account_id == ledger_account_id), None)
     if account is None:
-        return None
+        return None, None
     window = timedelta(days=TRANSFER_DAYS)
     page = bank_store.list_bank_transactions(
         tenant_id, status="unmatched", bank_account_id=account.id, from_date=transaction.date - window,
@@ -285,9 +291,59 @@ def _other_side(tenant_id: str, uow: UnitOfWork, transaction: BankTransaction,
     found = sorted((t for t in page.items if t.amount == -transaction.amount and t.currency == transaction.currency),
                    key=lambda t: (abs((t.date - transaction.date).days), t.id))
     if not found:
-        return None
+        return account, None
     other = uow.find(BankTransaction, found[0].id)  # consistently, on its version
-    return other if other is not None and other.status == "unmatched" else None
+    return account, (other if other is not None and other.status == "unmatched" else None)
+
+
+def match_transfers(tenant_id: str, bank_account_id: str, transaction_ids: list[str]) -> list[str]:
+    """After an import: each transfer booked to this bank account before its statement showed it matches the
+    new transaction of that amount (the nearest date within a few days) to the same entry. The ids matched."""
+    uow = open_unit(tenant_id)
+    pending = uow.pending_transfers(bank_account_id)
+    if not pending:
+        return []
+    uow.prefetch([(BankTransaction, tid) for tid in transaction_ids])
+    new = [t for tid in transaction_ids if (t := uow.find(BankTransaction, tid)) is not None]
+    matched: list[str] = []
+    for transfer in sorted(pending, key=lambda p: (p.date, p.transaction_id)):
+        window = timedelta(days=TRANSFER_DAYS)
+        candidates = sorted((t for t in new if t.status == "unmatched" and t.id not in matched
+                             and t.amount == transfer.amount and abs(t.date - transfer.date) <= window),
+                            key=lambda t: (abs((t.date - transfer.date).days), t.id))
+        if not candidates:
+            continue
+        try:
+            retrying(lambda c=candidates[0], p=transfer: _match_transfer(tenant_id, bank_account_id, p, c.id))
+        except LedgerlineError as exc:
+            logger.info("transfer not matched on import", extra={"transaction_id": candidates[0].id,
+                                                                 "reason": str(exc)})
+            continue
+        matched.append(candidates[0].id)
+    return matched
+
+
+def _match_transfer(tenant_id: str, bank_account_id: str, transfer: PendingTransfer, transaction_id: str) -> None:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(BankTransaction, transaction_id), (BankTransaction, transfer.transaction_id)],
+                 at=[PendingTransfer.at(tenant_id, bank_account_id, transfer.transaction_id)])
+    pending = uow.find_at(PendingTransfer, PendingTransfer.at(tenant_id, bank_account_id, transfer.transaction_id))
+    booked = uow.find(BankTransaction, transfer.transaction_id)
+    other = _load(uow, transaction_id)
+    if pending is None or booked is None or booked.matched_by != "booking" or booked.transfer_transaction_id:
+        return  # unmatched (or matched) meanwhile
+    now = utc_now()
+    other.status = life_cycle.match(other.status)
+    other.matched_by, other.journal_entry_id, other.transfer_transaction_id = "transfer", booked.journal_entry_id, \
+        booked.id
+    other.transfer_bank_account_id = booked.bank_account_id
+    other.matched_at = other.updated_at = now
+    booked.transfer_transaction_id, booked.updated_at = other.id, now
+    uow.delete(pending)
+    uow.save_if_unchanged(other)
+    uow.save_if_unchanged(booked)
+    uow.record_event(EventType.BANK_TRANSACTION_MATCHED, other, BankTransactionOut)
+    uow.commit()
 
 
 # ------------------------------------------------------------------------------------ unmatch
@@ -327,16 +383,22 @@ def _unmatch(tenant_id: str, transaction_id: str, day: date | None) -> dict[str,
         uow.post_entry(entry, reversed_lines(booked.journal_lines()), tax_lines)
         if transaction.transfer_transaction_id:
             other = uow.find(BankTransaction, transaction.transfer_transaction_id)
+        elif transaction.transfer_bank_account_id:  # booked before the other side was imported
+            pending = uow.find_at(PendingTransfer, PendingTransfer.at(
+                tenant_id, transaction.transfer_bank_account_id, transaction.id))
+            if pending is not None:
+                uow.delete(pending)
     transaction.status = status
     transaction.matched_by = transaction.receipt_id = transaction.journal_entry_id = None
     transaction.tax_code_id = transaction.tax_direction = transaction.rule_id = None
+    transaction.transfer_bank_account_id = None
     transaction.booked_taxable = transaction.booked_tax = None
     transaction.transfer_transaction_id = transaction.matched_at = None
     transaction.updated_at = now
     if other is not None and other.status == "matched":
         other.status = "unmatched"
         other.matched_by = other.receipt_id = other.journal_entry_id = None
-        other.transfer_transaction_id = other.matched_at = None
+        other.transfer_transaction_id = other.matched_at = other.transfer_bank_account_id = None
         other.updated_at = now
         uow.save_if_unchanged(other)
         uow.record_event(EventType.BANK_TRANSACTION_UNMATCHED, other, BankTransactionOut)

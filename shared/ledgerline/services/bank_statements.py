@@ -93,11 +93,12 @@ def _import_and_match(tenant_id: str, bank_account_id: str, content: bytes | Non
     """Import, then match each new incoming payment that carries an open invoice's QR/RF reference (its
     receipt posted), then book what bank rules match: each in a transaction of its own, after the import's."""
     from ledgerline.services import bank_rules
-    from ledgerline.services.bank_reconciliation import auto_match
+    from ledgerline.services.bank_reconciliation import auto_match, match_transfers
 
     added: list[str] = []
     result = _import(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt, added=added)
     if not result.get("already_imported") and added:
+        match_transfers(tenant_id, bank_account_id, added)  # transfers booked from another bank account
         auto_match(tenant_id, bank_account_id, added)
         bank_rules.apply(tenant_id, added)  # the bank rules book what is left
     return result

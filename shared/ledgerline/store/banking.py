@@ -120,6 +120,7 @@ class BankTransaction(DocumentRecord):
     transfer_transaction_id = UnicodeAttribute(null=True)
     matched_at = UTCDateTimeAttribute(null=True)
     rule_id = UnicodeAttribute(null=True)  # the bank rule that booked it on import
+    transfer_bank_account_id = UnicodeAttribute(null=True)  # a transfer's other bank account
     # a booking with a tax code: what it added to the tax totals (unmatch takes it out again)
     tax_code_id = UnicodeAttribute(null=True)
     tax_direction = UnicodeAttribute(null=True)
@@ -166,6 +167,30 @@ class BankEntryKey(TableModel):
     def new(cls, tenant_id: str, bank_account_id: str, dedupe_key: str, transaction_id: str) -> BankEntryKey:
         pk, sk = cls.at(tenant_id, bank_account_id, dedupe_key)
         return cls(pk, sk, transaction_id=transaction_id)
+
+
+class PendingTransfer(TableModel):
+    """A transfer booked from one bank account to another whose statement has not shown it yet: the import
+    into that other bank account matches its transaction of the opposite amount to the same entry."""
+
+    transaction_id = UnicodeAttribute()  # the booked side
+    amount = DecimalAttribute()  # what the other side's transaction will show (the opposite amount)
+    date = DateAttribute()
+
+    @staticmethod
+    def at(tenant_id: str, bank_account_id: str, transaction_id: str) -> tuple[str, str]:
+        return bank_partition(tenant_id, bank_account_id), f"TRANSFER#{transaction_id}"
+
+    @classmethod
+    def new(cls, tenant_id: str, bank_account_id: str, transaction_id: str, amount: Any, day: date) -> PendingTransfer:
+        pk, sk = cls.at(tenant_id, bank_account_id, transaction_id)
+        return cls(pk, sk, transaction_id=transaction_id, amount=amount, date=day)
+
+
+def pending_transfers(tenant_id: str, bank_account_id: str) -> list[PendingTransfer]:
+    connection()
+    return list(PendingTransfer.query(bank_partition(tenant_id, bank_account_id),
+                                      PendingTransfer.sk.startswith("TRANSFER#"), consistent_read=True))
 
 
 class StatementFileKey(TableModel):

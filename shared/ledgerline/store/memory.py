@@ -140,6 +140,13 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         return [BankRule.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
                 if p == pk and sk.startswith(prefix)]
 
+    def pending_transfers(self, bank_account_id: str) -> list[Any]:
+        from ledgerline.store.banking import PendingTransfer, bank_partition
+
+        pk = bank_partition(self.tenant_id, bank_account_id)
+        return [PendingTransfer.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
+                if p == pk and sk.startswith("TRANSFER#")]
+
     def open_invoices(self, currency: str) -> list[Any]:
         from ledgerline.store.documents import Invoice
 

@@ -292,3 +292,30 @@ def test_an_import_books_what_a_bank_rule_matches_after_matching_references(book
         bank_rules.get_bank_rule(books.tenant_id, rule["id"])
     assert {"bank_rule.created", "bank_rule.updated", "bank_rule.deleted"} <= set(
         books.table.event_types(books.tenant_id))
+
+
+def test_a_transfer_booked_before_the_other_side_is_imported_matches_it_on_import(books):
+    main, savings = bank(books), bank(books, name="Savings")
+    [out] = imported(books, main, Entry("-500.00", DAY, text="To savings"))
+    booked = bank_reconciliation.book(books.tenant_id, out.id, {"account_id": savings["account_id"]})
+    assert booked["transfer_transaction_id"] is None
+    [into, other] = imported(books, savings, Entry("500.00", DAY, text="From main"), Entry("500.00", DAY),
+                             statement_id="STMT-S")
+    uow = open_unit(books.tenant_id)
+    into, other, out = (uow.load(BankTransaction, t.id) for t in (into, other, out))
+    assert (into.status, into.matched_by, into.journal_entry_id) == ("matched", "transfer", booked["journal_entry_id"])
+    assert other.status == "unmatched" and out.transfer_transaction_id == into.id
+    assert ledger(books, savings["account_id"]) == D("500.00")
+    bank_reconciliation.unmatch(books.tenant_id, out.id, {})
+    uow = open_unit(books.tenant_id)
+    assert {uow.load(BankTransaction, t).status for t in (out.id, into.id)} == {"unmatched"}
+
+
+def test_unmatching_a_transfer_before_the_other_side_is_imported_forgets_it(books):
+    main, savings = bank(books), bank(books, name="Savings")
+    [out] = imported(books, main, Entry("-500.00", DAY, text="To savings"))
+    bank_reconciliation.book(books.tenant_id, out.id, {"account_id": savings["account_id"]})
+    bank_reconciliation.unmatch(books.tenant_id, out.id, {})
+    [into] = imported(books, savings, Entry("500.00", DAY, text="From main"), statement_id="STMT-S")
+    assert open_unit(books.tenant_id).load(BankTransaction, into.id).status == "unmatched"
+    assert open_unit(books.tenant_id).pending_transfers(savings["id"]) == []
