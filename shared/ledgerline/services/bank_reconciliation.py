@@ -33,7 +33,7 @@ from ledgerline.services.retry import retrying
 from ledgerline.store import banking as bank_store
 from ledgerline.store.accounts import Account
 from ledgerline.store.banking import IMPORTING, BankAccount, BankTransaction, PendingTransfer
-from ledgerline.store.documents import Invoice
+from ledgerline.store.documents import Invoice, Receipt
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.tax_codes import TaxCode
@@ -365,7 +365,9 @@ def _unmatch(tenant_id: str, transaction_id: str, day: date | None) -> dict[str,
     now = utc_now()
     other: BankTransaction | None = None
     if transaction.matched_by == "receipt" and transaction.receipt_id:
-        receipts.stage_reversal(uow, tenant_id, transaction.receipt_id, day)
+        uow.prefetch([(Receipt, transaction.receipt_id)])
+        if uow.load(Receipt, transaction.receipt_id).status != "reversed":  # reversed by itself: nothing to undo
+            receipts.stage_reversal(uow, tenant_id, transaction.receipt_id, day)
     elif transaction.journal_entry_id:
         tenant = uow.tenant()
         open_period(tenant, day)

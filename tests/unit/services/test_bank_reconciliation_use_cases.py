@@ -319,3 +319,16 @@ def test_unmatching_a_transfer_before_the_other_side_is_imported_forgets_it(book
     [into] = imported(books, savings, Entry("500.00", DAY, text="From main"), statement_id="STMT-S")
     assert open_unit(books.tenant_id).load(BankTransaction, into.id).status == "unmatched"
     assert open_unit(books.tenant_id).pending_transfers(savings["id"]) == []
+
+
+def test_unmatch_after_the_receipt_was_reversed_on_its_own_only_unmatches(books):
+    from ledgerline.services import receipts
+
+    invoice = posted_invoice(books)
+    account = bank(books)
+    [transaction] = imported(books, account, Entry("1375.00", DAY, reference=rf_of(invoice["number"])))
+    receipt_id = open_unit(books.tenant_id).load(BankTransaction, transaction.id).receipt_id
+    receipts.reverse(books.tenant_id, receipt_id, date.fromisoformat(DAY))
+    undone = bank_reconciliation.unmatch(books.tenant_id, transaction.id, {})
+    assert undone["status"] == "unmatched" and ledger(books, account["account_id"]) == 0
+    assert open_unit(books.tenant_id).load(Invoice, invoice["id"]).amount_due == D("1375.00")
