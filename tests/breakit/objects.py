@@ -253,6 +253,11 @@ def _bank_transactions(t: TenantObjects) -> list[str]:
     return response.json()["transaction_ids"][:2]
 
 
+def _bank_rules(t: TenantObjects) -> list[str]:
+    return [t.post("/v1/bank-rules", {"name": f"Fees of {t.label}", "value": "fee",
+                                      "account_id": t.accounts["6000"]})["id"]]
+
+
 # A factory per document kind (domain/kinds.KINDS), swept at the kind's path: a kind added to the registry
 # without one fails here, at collection, instead of being skipped.
 KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
@@ -288,6 +293,7 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/files": _files,
     "/v1/vat-periods": _vat_periods,
     "/v1/bank-accounts": _bank_accounts,
+    "/v1/bank-rules": _bank_rules,
 }
 
 # Query parameters that take an object id, and the prefix whose factory makes one.

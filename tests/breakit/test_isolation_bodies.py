@@ -63,6 +63,24 @@ def _purchase_order_body(b: TenantObjects) -> dict[str, Any]:
                                                 "tax_code_id": b.tax_codes["GST10"], "account_id": b.accounts["6000"]}]}
 
 
+def _bank_transaction(b: TenantObjects, amount: str) -> str:
+    """A new unmatched bank transaction of B's (an AUD bank account; no text a bank rule could match)."""
+    from tests.camt_builder import Entry, camt053
+
+    serial = next(_serial)
+    account = b.post("/v1/bank-accounts", {"name": f"Sweep {serial}"})["id"]
+    content = camt053([Entry(amount, date.today().isoformat())], currency="AUD", statement_id=f"SWEEP-{serial}")
+    response = b.api.post(f"/v1/bank-accounts/{account}/statements", headers=b.tenant.headers,
+                          files={"file": ("s.xml", content, "application/xml")})
+    assert response.status_code == 201, response.text
+    return response.json()["transaction_ids"][0]
+
+
+def _bank_rule_body(b: TenantObjects) -> dict[str, Any]:
+    return {"name": "Fees", "value": "sweep fee", "account_id": b.accounts["6000"],
+            "tax_code_id": b.tax_codes["GST10"], "bank_account_id": b.ids_for("/v1/bank-accounts")[0]}
+
+
 # (method, path) → B's object for the path parameter (or None) and a body valid for B
 BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[str, Any]]]] = {
     ("POST", "/v1/items"): lambda b: (None, {"code": f"B{next(_serial)}", "name": "x", "unit_price": "1.00",
@@ -116,6 +134,12 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/expenses"): lambda b: (None, {
         **{k: v for k, v in _bill_body(b).items() if k != "supplier_reference"},
         "paid_from_account_id": b.accounts["1010"]}),
+    ("POST", "/v1/bank-transactions/{id}/match"): lambda b: (
+        _bank_transaction(b, "5.00"), {"allocations": [{"invoice_id": b.posted()["id"]}]}),
+    ("POST", "/v1/bank-transactions/{id}/book"): lambda b: (
+        _bank_transaction(b, "-5.00"), {"account_id": b.accounts["6000"], "tax_code_id": b.tax_codes["GST10"]}),
+    ("POST", "/v1/bank-rules"): lambda b: (None, _bank_rule_body(b)),
+    ("PATCH", "/v1/bank-rules/{id}"): lambda b: (b.ids_for("/v1/bank-rules")[0], _bank_rule_body(b)),
 }
 
 

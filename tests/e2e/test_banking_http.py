@@ -45,3 +45,44 @@ def test_a_camt053_is_imported_into_a_new_bank_account_and_listed_unmatched(http
     assert {t["reference"] for t in data if t["reference_type"]} == {"210000000003139471430009017",
                                                                      "RF18539007547034"}
     assert http.get(f"/v1/bank-accounts/{account['id']}", headers=auth).json()["statement_balance"] == "12187.25"
+
+
+def test_an_invoice_is_paid_by_a_camt053_carrying_its_reference(server, http):
+    """Invoice posted → camt.053 with its RF reference imported → the receipt posted, the invoice paid."""
+    from datetime import date
+
+    from ledgerline.domain.banking.matching import references_for_number
+    from tests.camt_builder import Entry, camt053
+
+    tenant = server.create_tenant(name="Reconcile Pty Ltd")
+    auth = {"Authorization": f"Bearer {tenant['api_key']}"}
+    gst = next(t["id"] for t in http.get("/v1/tax-codes", headers=auth).json()["data"] if t["code"] == "GST10")
+    customer = http.post("/v1/parties", headers=auth, json={"name": "Muster Pty Ltd"}).json()
+    draft = http.post("/v1/invoices", headers=auth, json={"customer_id": customer["id"], "lines": [
+        {"description": "Consulting", "quantity": "10", "unit_price": "100.00", "tax_code_id": gst}]}).json()
+    invoice = http.post(f"/v1/invoices/{draft['id']}/post", headers=auth).json()
+    assert (invoice["status"], invoice["amount_due"]) == ("awaiting_payment", "1100.00")
+    account = http.post("/v1/bank-accounts", headers=auth, json={"name": "Main"}).json()
+
+    reference = next(r for r in references_for_number(invoice["number"]) if r.startswith("RF"))
+    statement = camt053([Entry("1100.00", date.today().isoformat(), reference=reference, name="Muster Pty Ltd"),
+                         Entry("-9.50", date.today().isoformat(), text="Account fee")], currency="AUD")
+    response = http.post(f"/v1/bank-accounts/{account['id']}/statements", headers=auth,
+                         files={"file": ("today.xml", statement, "application/xml")})
+    assert response.status_code == 201, response.text
+
+    assert http.get(f"/v1/invoices/{invoice['id']}", headers=auth).json()["status"] == "paid"
+    matched = http.get("/v1/bank-transactions?status=matched", headers=auth).json()["data"]
+    assert [(t["amount"], t["matched_by"]) for t in matched] == [("1100.00", "receipt")]
+    receipt = http.get(f"/v1/receipts/{matched[0]['receipt_id']}", headers=auth).json()
+    assert [a["invoice_id"] for a in receipt["allocations"]] == [invoice["id"]]
+
+    # And the bank fee is booked, and the reconciliation shows the books and the bank in step
+    fee = next(t for t in http.get("/v1/bank-transactions?status=unmatched", headers=auth).json()["data"]
+               if t["amount"] == "-9.50")
+    expense = next(a for a in http.get("/v1/accounts?limit=100", headers=auth).json()["data"] if a["type"] == "expense")
+    booked = http.post(f"/v1/bank-transactions/{fee['id']}/book", headers=auth, json={"account_id": expense["id"]})
+    assert booked.status_code == 200, booked.text
+    report = http.get(f"/v1/bank-accounts/{account['id']}/reconciliation", headers=auth).json()
+    assert (report["bank_balance"], report["ledger_balance"], report["difference"], report["unexplained"]) == (
+        "1090.50", "1090.50", "0.00", "0.00")

@@ -127,6 +127,12 @@ class EventType(StrEnum):
     BANK_STATEMENT_IMPORTED = "bank_statement.imported"
     BANK_TRANSACTION_IGNORED = "bank_transaction.ignored"
     BANK_TRANSACTION_UNIGNORED = "bank_transaction.unignored"
+    BANK_TRANSACTION_MATCHED = "bank_transaction.matched"
+    BANK_TRANSACTION_BOOKED = "bank_transaction.booked"
+    BANK_TRANSACTION_UNMATCHED = "bank_transaction.unmatched"
+    BANK_RULE_CREATED = "bank_rule.created"
+    BANK_RULE_UPDATED = "bank_rule.updated"
+    BANK_RULE_DELETED = "bank_rule.deleted"
 
     @property
     def family(self) -> str:

@@ -32,6 +32,8 @@ class SourceType(StrEnum):
     BILL_VOID = "bill_void"
     EXPENSE = "expense"
     EXPENSE_REVERSAL = "expense_reversal"
+    BANK_TRANSACTION = "bank_transaction"  # a bank transaction booked to an account (issue 16)
+    BANK_TRANSACTION_REVERSAL = "bank_transaction_reversal"  # its booking undone by unmatch
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from ledgerline.api.routers import (
     accounts,
     api_keys,
     bank_accounts,
+    bank_rules,
     bulk,
     einvoices,
     emails,
@@ -38,7 +39,8 @@ def document_routers() -> tuple[APIRouter, ...]:
 
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
            *document_routers(), reports.router, periods.router, events.router, webhooks.router, bulk.router,
-           emails.router, files.router, vat_periods.router, bank_accounts.router, einvoices.router)
+           emails.router, files.router, vat_periods.router, bank_accounts.router, einvoices.router,
+           bank_rules.router)
 
 
 def create_local_app() -> FastAPI:

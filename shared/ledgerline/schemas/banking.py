@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StrictBool, model_validator
 
 from ledgerline.domain.banking.iban import normalise_bic, normalise_iban, normalise_qr_iban
 from ledgerline.domain.money import MAX_AMOUNT
-from ledgerline.schemas.common import Currency, DecimalOut, Input, Name, Timestamps, decimal_input
+from ledgerline.schemas.common import Currency, DecimalOut, Input, Name, Output, Timestamps, decimal_input
 from ledgerline.schemas.common import Day as Date
-from ledgerline.schemas.documents import ExchangeRate, scale
+from ledgerline.schemas.documents import Amount, ExchangeRate, scale
 
 Iban = Annotated[str, Field(max_length=50, examples=["CH93 0076 2011 6238 5295 7"]), AfterValidator(normalise_iban)]
 QrIban = Annotated[str, Field(max_length=50, examples=["CH44 3199 9123 0008 8901 2"]),
@@ -148,6 +149,15 @@ class BankStatementOut(Timestamps):
     already_imported: bool = Field(False, description="The same file was imported before: this is that import")
 
 
+class MatchSuggestion(Output):
+    invoice_id: str
+    invoice_number: str | None
+    customer_id: str
+    amount: DecimalOut = Field(description="What matching it allocates")
+    reason: Literal["reference", "number_in_text", "amount_and_party"]
+    score: int
+
+
 class BankTransactionOut(Timestamps):
     object: Literal["bank_transaction"] = "bank_transaction"
     id: str
@@ -167,8 +177,149 @@ class BankTransactionOut(Timestamps):
     bank_transaction_code: str | None
     entry_reference: str | None = Field(description="The bank's own reference of the entry")
     reversal: bool
+    matched_by: Literal["receipt", "booking", "transfer"] | None = Field(
+        None, description="What matched it: a receipt paying invoices, a booking to an account, or the booking "
+                          "of the other side of a transfer between own bank accounts")
+    receipt_id: str | None = Field(None, description="The receipt matching created")
+    journal_entry_id: str | None = Field(None, description="The journal entry booking (or a transfer) posted")
+    transfer_transaction_id: str | None = Field(None, description="The other side of a transfer")
+    tax_code_id: str | None = Field(None, description="The tax code a booking applied")
+    rule_id: str | None = Field(None, description="The bank rule that booked it on import")
+    matched_at: datetime | None = None
+    suggestions: list[MatchSuggestion] | None = Field(
+        None, description="On an unmatched transaction: open invoices it may pay, best first")
 
     @model_validator(mode="after")
     def _scaled(self) -> BankTransactionOut:
         scale(self, self.currency, "amount")
         return self
+
+
+class MatchAllocation(Input):
+    invoice_id: str = Field(max_length=64, examples=["inv_01KINV0000000000000000000"])
+    amount: Amount | None = Field(None, description="Default: what the invoice owes, at most what is left of the "
+                                                    "transaction")
+
+
+class BankTransactionMatch(Input):
+    """Explicit `allocations`, or none to take the first suggestion. What is not allocated stays the
+    customer's credit on the receipt."""
+
+    model_config = {"json_schema_extra": {"examples": [
+        {"allocations": [{"invoice_id": "inv_01KINV0000000000000000000", "amount": "1250.50"}]}, {}]}}
+
+    allocations: list[MatchAllocation] | None = Field(None, min_length=1, max_length=50)
+    exchange_rate: ExchangeRate | None = Field(None, description="For a transaction not in the base currency")
+
+
+class BankTransactionBook(Input):
+    model_config = {"json_schema_extra": {"examples": [
+        {"account_id": "acc_01KFEES000000000000000000", "description": "Bank charges January"}]}}
+
+    account_id: str = Field(max_length=64, description="The account booked against the bank (bank charges, "
+                                                       "interest, another bank account's ledger account for a "
+                                                       "transfer)")
+    tax_code_id: str | None = Field(None, max_length=64, description="The amount is gross: the tax at the code's "
+                                                                     "rate is booked to its account and counted in "
+                                                                     "the tax totals (output tax for money in, "
+                                                                     "input tax for money out)")
+    description: str | None = Field(None, max_length=500)
+    exchange_rate: ExchangeRate | None = Field(None, description="For a transaction not in the base currency")
+
+
+class BankTransactionUnmatch(Input):
+    model_config = {"json_schema_extra": {"examples": [{}, {"date": "2026-02-01"}]}}
+
+    date: Date | None = Field(None, description="The reversal's date (default: the transaction's date)")
+
+
+class TransactionTotal(Output):
+    count: int
+    total: DecimalOut
+
+
+class BankReconciliationOut(Output):
+    object: Literal["bank_reconciliation"] = "bank_reconciliation"
+    bank_account_id: str
+    as_of: Date
+    currency: str
+    base_currency: str
+    bank_balance: DecimalOut | None = Field(
+        description="The closing balance of the latest statement up to `as_of` (before one: the opening balance)")
+    bank_balance_date: Date | None
+    statement_id: str | None = Field(description="The statement the bank balance is from")
+    ledger_balance: DecimalOut = Field(description="The balance of the bank account's ledger account at the end of "
+                                                   "`as_of`, in the base currency")
+    difference: DecimalOut | None = Field(description="bank_balance - ledger_balance (null when not comparable: "
+                                                      "no statement, or a bank account not in the base currency)")
+    unmatched: TransactionTotal = Field(description="Unmatched bank transactions up to `as_of`: at the bank, not "
+                                                    "yet in the books")
+    ignored: TransactionTotal = Field(description="Ignored bank transactions up to `as_of`")
+    explained: DecimalOut = Field(description="unmatched + ignored")
+    unexplained: DecimalOut | None = Field(
+        description="difference - explained: in the books but not at the bank (postings to the bank account no "
+                    "bank transaction matched), or an error; 0 when everything is reconciled")
+
+    @model_validator(mode="after")
+    def _scaled(self) -> BankReconciliationOut:
+        scale(self, self.currency, "bank_balance", "difference", "explained", "unexplained")
+        scale(self, self.base_currency, "ledger_balance")
+        scale(self.unmatched, self.currency, "total")
+        scale(self.ignored, self.currency, "total")
+        return self
+
+
+RuleField = Literal["counterparty", "text", "any"]
+RuleOperator = Literal["contains", "equals"]
+RuleDirection = Literal["in", "out", "any"]
+
+
+class BankRuleCreate(Input):
+    model_config = {"json_schema_extra": {"examples": [{
+        "name": "Bank charges", "field": "text", "operator": "contains", "value": "Kontofuehrung",
+        "direction": "out", "account_id": "acc_01KFEES000000000000000000"}]}}
+
+    name: Name
+    field: RuleField = Field("any", description="What is compared: the counterparty (name, IBAN), the text "
+                                                "(remittance information, reference) or both")
+    operator: RuleOperator = Field("contains", description="Case and spaces are ignored")
+    value: str = Field(min_length=1, max_length=200)
+    direction: RuleDirection = Field("any", description="Only money in, only money out, or both")
+    bank_account_id: str | None = Field(None, max_length=64, description="Only this bank account's transactions")
+    account_id: str = Field(max_length=64, description="The account the transaction is booked to")
+    tax_code_id: str | None = Field(None, max_length=64)
+    description: str | None = Field(None, max_length=500, description="The booking's description")
+    priority: int = Field(100, ge=0, le=10000, description="Lower first; then the oldest rule")
+    active: StrictBool = True
+
+
+class BankRuleUpdate(Input):
+    model_config = {"json_schema_extra": {"examples": [{"value": "Kontoführung", "priority": 10}]}}
+
+    name: Name = None  # type: ignore[assignment]
+    field: RuleField = None  # type: ignore[assignment]
+    operator: RuleOperator = None  # type: ignore[assignment]
+    value: str = Field(None, min_length=1, max_length=200)  # type: ignore[assignment]
+    direction: RuleDirection = None  # type: ignore[assignment]
+    bank_account_id: str | None = Field(None, max_length=64)
+    account_id: str = Field(None, max_length=64)  # type: ignore[assignment]
+    tax_code_id: str | None = Field(None, max_length=64)
+    description: str | None = Field(None, max_length=500)
+    priority: int = Field(None, ge=0, le=10000)  # type: ignore[assignment]
+    active: StrictBool = None  # type: ignore[assignment]
+
+
+class BankRuleOut(Timestamps):
+    object: Literal["bank_rule"] = "bank_rule"
+    id: str
+    name: str
+    field: RuleField
+    operator: RuleOperator
+    value: str
+    direction: RuleDirection
+    bank_account_id: str | None
+    account_id: str
+    tax_code_id: str | None
+    description: str | None
+    priority: int
+    active: bool

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from ledgerline.domain.events import EventType
 from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.api_keys import ApiKeyOut
-from ledgerline.schemas.banking import BankAccountOut, BankStatementOut, BankTransactionOut
+from ledgerline.schemas.banking import BankAccountOut, BankRuleOut, BankStatementOut, BankTransactionOut
 from ledgerline.schemas.bills import BillOut, ExpenseOut
 from ledgerline.schemas.common import Output
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
@@ -72,6 +72,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "bank_transaction": BankTransactionOut,
     "bill": BillOut,
     "expense": ExpenseOut,
+    "bank_rule": BankRuleOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

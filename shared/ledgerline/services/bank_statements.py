@@ -84,11 +84,29 @@ def import_statement(tenant_id: str, bank_account_id: str, content: bytes | None
     payload = {"bank_account_id": bank_account_id, "format": fmt,
                "sha256": hashlib.sha256(content).hexdigest() if content is not None else None}
     return once(tenant_id, idempotency_key, "import_bank_statement", payload,
-                lambda: _import(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt), in_unit=True)
+                lambda: _import_and_match(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt),
+                in_unit=True)
+
+
+def _import_and_match(tenant_id: str, bank_account_id: str, content: bytes | None, *, file_name: str | None,
+                      fmt: str | None) -> dict[str, Any]:
+    """Import, then match each new incoming payment that carries an open invoice's QR/RF reference (its
+    receipt posted), then book what bank rules match: each in a transaction of its own, after the import's."""
+    from ledgerline.services import bank_rules
+    from ledgerline.services.bank_reconciliation import auto_match, match_transfers
+
+    added: list[str] = []
+    result = _import(tenant_id, bank_account_id, content, file_name=file_name, fmt=fmt, added=added)
+    if not result.get("already_imported") and added:
+        match_transfers(tenant_id, bank_account_id, added)  # transfers booked from another bank account
+        auto_match(tenant_id, bank_account_id, added)
+        bank_rules.apply(tenant_id, added)  # the bank rules book what is left
+    return result
 
 
 def _import(tenant_id: str, bank_account_id: str, content: bytes | None, *, file_name: str | None,
-            fmt: str | None) -> dict[str, Any]:
+            fmt: str | None, added: list[str] | None = None) -> dict[str, Any]:
+    """The import; `added` collects the ids of the transactions every statement of the file added."""
     uow = open_unit(tenant_id)
     account = uow.load(BankAccount, bank_account_id)
     if content is None:
@@ -126,6 +144,8 @@ def _import(tenant_id: str, bank_account_id: str, content: bytes | None, *, file
         result = retrying(lambda s=statement, last=last, statement_id=statement_id: _import_one(
             tenant_id, bank_account_id, s, statement_id=statement_id, sha256=sha256, file_key=key,
             file_name=file_name, fmt=fmt, keep_file=last))
+        if added is not None:
+            added += result.get("transaction_ids") or []
     return result
 
 

@@ -30,7 +30,10 @@ def _load(uow: UnitOfWork, transaction_id: str) -> BankTransaction:
 
 
 def get_bank_transaction(tenant_id: str, transaction_id: str) -> dict[str, Any]:
-    return represent(_load(open_unit(tenant_id), transaction_id))
+    """The transaction; an unmatched one with its ranked suggestions (services/bank_reconciliation.py)."""
+    from ledgerline.services.bank_reconciliation import shown
+
+    return shown(tenant_id, [_load(open_unit(tenant_id), transaction_id)])[0]
 
 
 def list_bank_transactions(tenant_id: str, *, status: str | None, bank_account_id: str | None,

@@ -64,6 +64,15 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     uow = open_unit(tenant_id)
+    receipt = stage_receipt(uow, tenant_id, fields)
+    uow.respond(ReceiptOut, receipt)
+    uow.commit()
+    return represent(receipt)
+
+
+def stage_receipt(uow: UnitOfWork, tenant_id: str, fields: dict[str, Any]) -> Receipt:
+    """Check and stage a receipt (its record, the invoices it pays, its entry and events) in `uow` without
+    committing: `_create` commits it alone, bank reconciliation with the bank transaction it matches."""
     # tenant, customer, bank account and the invoices allocated: one round trip
     uow.prefetch([*_named(Party, fields.get("customer_id")), *_named(Account, fields.get("account_id")),
                   *_invoices_named(fields.get("allocations"))])
@@ -118,9 +127,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     _save_invoices(uow, invoices)
     uow.post_entry(entry, lines)
     uow.record_event(created.event, receipt, ReceiptOut)
-    uow.respond(ReceiptOut, receipt)
-    uow.commit()
-    return represent(receipt)
+    return receipt
 
 
 def allocate(
@@ -205,6 +212,15 @@ def reverse(
 def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict[str, Any]:
     """Undo a receipt without deleting it: mirror its entries and reopen what it paid."""
     uow = open_unit(tenant_id)
+    receipt = stage_reversal(uow, tenant_id, receipt_id, reverse_date)
+    uow.respond(ReceiptOut, receipt)
+    uow.commit()
+    return represent(receipt)
+
+
+def stage_reversal(uow: UnitOfWork, tenant_id: str, receipt_id: str, reverse_date: date | None) -> Receipt:
+    """Stage a receipt's reversal in `uow` without committing (bank reconciliation's unmatch commits it with
+    the bank transaction)."""
     uow.prefetch([(Receipt, receipt_id)])
     tenant = uow.tenant()
     receipt = uow.load(Receipt, receipt_id)
@@ -238,9 +254,7 @@ def _reverse(tenant_id: str, receipt_id: str, reverse_date: date | None) -> dict
         uow.record_event(EventType.INVOICE_UPDATED, invoice, InvoiceOut)
     uow.post_entry(entry, _merged(lines))
     uow.record_event(reversal.event, receipt, ReceiptOut)
-    uow.respond(ReceiptOut, receipt)
-    uow.commit()
-    return represent(receipt)
+    return receipt
 
 
 # ------------------------------------------------------------------------------------ helpers

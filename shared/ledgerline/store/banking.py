@@ -14,12 +14,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.documents import DocumentRecord, dated_documents
+from ledgerline.store.documents import DocumentRecord, Invoice, dated_documents
 from ledgerline.store.records import Page, TenantRecord, list_records, tenant_partition
-from ledgerline.store.table import TableModel
+from ledgerline.store.table import TableModel, connection
 
 IMPORTING = "importing"  # a transaction of a statement larger than one transaction, not yet committed
 
@@ -109,6 +115,20 @@ class BankTransaction(DocumentRecord):
     entry_reference = UnicodeAttribute(null=True)
     reversal = BooleanAttribute(default=False)
     dedupe_key = UnicodeAttribute()
+    # Reconciliation (issue 16): what matching created (a receipt) or booking posted (a journal entry); the
+    # transaction on the other bank account a transfer matched; cleared by unmatch.
+    matched_by = UnicodeAttribute(null=True)  # receipt, booking, transfer
+    receipt_id = UnicodeAttribute(null=True)
+    journal_entry_id = UnicodeAttribute(null=True)
+    transfer_transaction_id = UnicodeAttribute(null=True)
+    matched_at = UTCDateTimeAttribute(null=True)
+    rule_id = UnicodeAttribute(null=True)  # the bank rule that booked it on import
+    transfer_bank_account_id = UnicodeAttribute(null=True)  # a transfer's other bank account
+    # a booking with a tax code: what it added to the tax totals (unmatch takes it out again)
+    tax_code_id = UnicodeAttribute(null=True)
+    tax_direction = UnicodeAttribute(null=True)
+    booked_taxable = DecimalAttribute(null=True)
+    booked_tax = DecimalAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
@@ -116,6 +136,25 @@ class BankTransaction(DocumentRecord):
 
 def bank_partition(tenant_id: str, bank_account_id: str) -> str:
     return f"{tenant_partition(tenant_id)}#BANK#{bank_account_id}"
+
+
+class BankRule(TenantRecord):
+    """When a bank transaction's counterparty or text matches, book it to `account_id` (domain/banking/rules.py)."""
+
+    PREFIX = "BANKRULE"
+    NOUN = "bank rule"
+
+    name = UnicodeAttribute()
+    field = UnicodeAttribute()  # counterparty, text, any
+    operator = UnicodeAttribute()  # contains, equals
+    value = UnicodeAttribute()
+    direction = UnicodeAttribute()  # in, out, any
+    bank_account_id = UnicodeAttribute(null=True)
+    account_id = UnicodeAttribute()
+    tax_code_id = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    priority = NumberAttribute(default=100)
+    active = BooleanAttribute(default=True)
 
 
 class BankEntryKey(TableModel):
@@ -131,6 +170,30 @@ class BankEntryKey(TableModel):
     def new(cls, tenant_id: str, bank_account_id: str, dedupe_key: str, transaction_id: str) -> BankEntryKey:
         pk, sk = cls.at(tenant_id, bank_account_id, dedupe_key)
         return cls(pk, sk, transaction_id=transaction_id)
+
+
+class PendingTransfer(TableModel):
+    """A transfer booked from one bank account to another whose statement has not shown it yet: the import
+    into that other bank account matches its transaction of the opposite amount to the same entry."""
+
+    transaction_id = UnicodeAttribute()  # the booked side
+    amount = DecimalAttribute()  # what the other side's transaction will show (the opposite amount)
+    date = DateAttribute()
+
+    @staticmethod
+    def at(tenant_id: str, bank_account_id: str, transaction_id: str) -> tuple[str, str]:
+        return bank_partition(tenant_id, bank_account_id), f"TRANSFER#{transaction_id}"
+
+    @classmethod
+    def new(cls, tenant_id: str, bank_account_id: str, transaction_id: str, amount: Any, day: date) -> PendingTransfer:
+        pk, sk = cls.at(tenant_id, bank_account_id, transaction_id)
+        return cls(pk, sk, transaction_id=transaction_id, amount=amount, date=day)
+
+
+def pending_transfers(tenant_id: str, bank_account_id: str) -> list[PendingTransfer]:
+    connection()
+    return list(PendingTransfer.query(bank_partition(tenant_id, bank_account_id),
+                                      PendingTransfer.sk.startswith("TRANSFER#"), consistent_read=True))
 
 
 class StatementFileKey(TableModel):
@@ -171,3 +234,32 @@ def list_bank_statements(tenant_id: str, *, bank_account_id: str | None, limit: 
     condition = None if bank_account_id is None else BankStatement.bank_account_id == bank_account_id
     return dated_documents(BankStatement, tenant_id, from_date=None, to_date=None, filter_condition=condition,
                            limit=limit, start_key=start_key)
+
+
+OPEN_INVOICES_READ = 2000  # suggestions look at this many open invoices at most (oldest due first)
+
+
+def open_invoices(tenant_id: str, *, currency: str | None = None, limit: int = OPEN_INVOICES_READ) -> list[Invoice]:
+    """The tenant's open invoices (the sparse open-invoice index, oldest due date first), of one currency when
+    given: what reconciliation suggests a bank transaction pays. Eventually consistent: matching re-reads
+    each invoice it pays."""
+    connection()
+    condition = None if currency is None else Invoice.currency == currency
+    return list(Invoice.gsi2.query(f"{tenant_partition(tenant_id)}#OPEN", filter_condition=condition,
+                                   limit=limit))
+
+
+def list_bank_rules(tenant_id: str, *, limit: int, start_key: dict[str, Any] | None) -> Page[BankRule]:
+    return list_records(BankRule, tenant_id, limit=limit, start_key=start_key)
+
+
+def all_bank_rules(tenant_id: str) -> list[BankRule]:
+    """Every rule of the tenant (what an import applies): one query per 1,000."""
+    rules: list[BankRule] = []
+    start_key = None
+    while True:
+        page = list_bank_rules(tenant_id, limit=1000, start_key=start_key)
+        rules += page.items
+        if page.next_key is None:
+            return rules
+        start_key = page.next_key

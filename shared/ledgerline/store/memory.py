@@ -133,6 +133,28 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         return [Reminder.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
                 if p == pk and sk.startswith(prefix)]
 
+    def bank_rules(self) -> list[Any]:
+        from ledgerline.store.banking import BankRule
+
+        pk, prefix = tenant_partition(self.tenant_id), f"{BankRule.PREFIX}#"
+        return [BankRule.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
+                if p == pk and sk.startswith(prefix)]
+
+    def pending_transfers(self, bank_account_id: str) -> list[Any]:
+        from ledgerline.store.banking import PendingTransfer, bank_partition
+
+        pk = bank_partition(self.tenant_id, bank_account_id)
+        return [PendingTransfer.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
+                if p == pk and sk.startswith("TRANSFER#")]
+
+    def open_invoices(self, currency: str) -> list[Any]:
+        from ledgerline.store.documents import Invoice
+
+        open_key = f"{tenant_partition(self.tenant_id)}#OPEN"
+        found = [Invoice.from_raw_data(data) for data in self.table.items.values()
+                 if data.get("GSI2PK", {}).get("S") == open_key]
+        return sorted((i for i in found if i.currency == currency), key=lambda i: i.gsi2sk)
+
     def _balance_buckets(self, day: date) -> Iterable[Balance]:
         # every posting ADDs to a year, a month and a day bucket: the day buckets up to `day` hold it all
         last = f"D#{day.isoformat()}#~"

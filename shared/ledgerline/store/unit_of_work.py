@@ -83,6 +83,9 @@ class UnitOfWork(Protocol):
     def last_number(self, series: str, year: int) -> int: ...
     def find_at(self, model: type[M], key: tuple[str, str]) -> M | None: ...
     def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]: ...
+    def open_invoices(self, currency: str) -> list[Any]: ...
+    def bank_rules(self) -> list[Any]: ...
+    def pending_transfers(self, bank_account_id: str) -> list[Any]: ...
     def find_reminder(self, reminder_id: str) -> Reminder: ...
     def balances_as_of(self, day: date) -> Totals: ...
     def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None: ...
@@ -508,6 +511,25 @@ class DynamoUnitOfWork(StagedUnitOfWork):
 
     def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]:
         return reminders_of_invoice(self.tenant_id, invoice_id)
+
+    def open_invoices(self, currency: str) -> list[Any]:
+        """Open invoices in `currency`, oldest due first, from the open-invoice index (bank reconciliation's
+        suggestions; eventually consistent: whatever pays one re-reads it)."""
+        from ledgerline.store.banking import open_invoices
+
+        return open_invoices(self.tenant_id, currency=currency)
+
+    def bank_rules(self) -> list[Any]:
+        """Every bank rule of the tenant (a statement import applies them)."""
+        from ledgerline.store.banking import all_bank_rules
+
+        return all_bank_rules(self.tenant_id)
+
+    def pending_transfers(self, bank_account_id: str) -> list[Any]:
+        """Transfers booked to this bank account that its statements have not shown yet."""
+        from ledgerline.store.banking import pending_transfers
+
+        return pending_transfers(self.tenant_id, bank_account_id)
 
     def _balance_buckets(self, day: date) -> Iterable[Balance]:
         return ledger.balances_as_of(self.tenant_id, day)  # three queries

@@ -9,8 +9,15 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
-from ledgerline.schemas.banking import BankAccountCreate, BankAccountOut, BankAccountUpdate, BankStatementOut
-from ledgerline.services import bank_accounts, bank_statements, bank_transactions
+from ledgerline.schemas.banking import (
+    BankAccountCreate,
+    BankAccountOut,
+    BankAccountUpdate,
+    BankReconciliationOut,
+    BankStatementOut,
+)
+from ledgerline.schemas.common import Day
+from ledgerline.services import bank_accounts, bank_reconciliation, bank_statements, bank_transactions
 
 router = APIRouter(prefix="/v1/bank-accounts", tags=["banking"])
 BANK_ACCOUNT_ID = Path(description="The bank account's id", examples=["bacc_01KBANK0000000000000000000"])
@@ -86,3 +93,13 @@ def list_statements(page: PageRequest = Depends(), id: str = BANK_ACCOUNT_ID,
     result = bank_transactions.list_bank_statements(principal.tenant_id, id, limit=page.limit,
                                                     start_key=page.start_key(principal.tenant_id))
     return page.respond(result.items, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}/reconciliation", response_model=BankReconciliationOut, operation_id="get_bank_reconciliation",
+            summary="The bank's balance against the ledger's, and what explains the difference")
+def reconciliation(id: str = BANK_ACCOUNT_ID, as_of: Day | None = Query(None, examples=["2026-01-31"]),
+                   principal: Principal = Depends(READ)) -> Any:
+    """On `as_of` (default today): the closing balance of the latest statement up to then, the balance of the
+    bank account's ledger account, their difference, the unmatched and ignored bank transactions that explain
+    it, and what is left unexplained (postings to the bank account no bank transaction matched)."""
+    return bank_reconciliation.reconciliation(principal.tenant_id, id, as_of)

@@ -9,9 +9,14 @@ from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
-from ledgerline.schemas.banking import BankTransactionOut
+from ledgerline.schemas.banking import (
+    BankTransactionBook,
+    BankTransactionMatch,
+    BankTransactionOut,
+    BankTransactionUnmatch,
+)
 from ledgerline.schemas.common import Day
-from ledgerline.services import bank_transactions
+from ledgerline.services import bank_reconciliation, bank_transactions
 
 router = APIRouter(prefix="/v1/bank-transactions", tags=["banking"])
 TRANSACTION_ID = Path(description="The bank transaction's id", examples=["btx_01KBANK0000000000000000000"])
@@ -25,11 +30,12 @@ def list_(page: PageRequest = Depends(),
           bank_account_id: str | None = Query(None), from_date: Day | None = Query(None),
           to_date: Day | None = Query(None), principal: Principal = Depends(READ)) -> Any:
     """Imported bank transactions by booking date, oldest first; filter by `status`, `bank_account_id`,
-    `from_date` and `to_date`."""
+    `from_date` and `to_date`. Each unmatched one carries its ranked `suggestions`."""
     result = bank_transactions.list_bank_transactions(
         principal.tenant_id, status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date,
         limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+    shown = bank_reconciliation.shown(principal.tenant_id, result.items)
+    return page.respond(shown, result.next_key, principal.tenant_id)
 
 
 @router.get("/{id}", response_model=BankTransactionOut, operation_id="get_bank_transaction",
@@ -53,3 +59,37 @@ def unignore(response: Response, id: str = TRANSACTION_ID, idempotency_key: str 
              principal: Principal = Depends(WRITE)) -> Any:
     """`ignored` → `unmatched`; any other status is a 409."""
     return with_etag(response, bank_transactions.unignore(principal.tenant_id, id, idempotency_key))
+
+
+@router.post("/{id}/match", response_model=BankTransactionOut, operation_id="match_bank_transaction",
+             summary="Match a money-in bank transaction to open invoices (creates the receipt)")
+def match(body: BankTransactionMatch, response: Response, id: str = TRANSACTION_ID,
+          idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Creates the receipt for the transaction's amount into the bank account's ledger account, allocated to
+    the invoices named (several at once, one customer) or, without `allocations`, to the first suggestion;
+    what is left stays the customer's credit. The receipt and the change to `matched` are one transaction:
+    a refusal (422) posts nothing; a transaction matched meanwhile is a 409. Money out (bills) is a 409 until
+    supplier payments exist."""
+    fields = body.model_dump(exclude_unset=True)
+    return with_etag(response, bank_reconciliation.match(principal.tenant_id, id, fields, idempotency_key))
+
+
+@router.post("/{id}/book", response_model=BankTransactionOut, operation_id="book_bank_transaction",
+             summary="Book a bank transaction to an account (bank charges, interest, a transfer)")
+def book(body: BankTransactionBook, response: Response, id: str = TRANSACTION_ID,
+         idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Posts a journal entry (source type `bank_transaction`) between the bank account's ledger account and
+    `account_id`. When `account_id` is another bank account's ledger account, that account's unmatched
+    transaction of the opposite amount (within 5 days) is matched by the same entry (a transfer)."""
+    fields = body.model_dump(exclude_unset=True)
+    return with_etag(response, bank_reconciliation.book(principal.tenant_id, id, fields, idempotency_key))
+
+
+@router.post("/{id}/unmatch", response_model=BankTransactionOut, operation_id="unmatch_bank_transaction",
+             summary="Undo a match or booking (reverses its receipt or entry)")
+def unmatch(response: Response, body: BankTransactionUnmatch | None = None, id: str = TRANSACTION_ID,
+            idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Reverses the receipt matching created (the invoices reopen) or the booking's entry (both sides of a
+    transfer), dated `date` (default: the transaction's date), and returns the transaction to `unmatched`."""
+    fields = body.model_dump(exclude_unset=True) if body is not None else {}
+    return with_etag(response, bank_reconciliation.unmatch(principal.tenant_id, id, fields, idempotency_key))

@@ -1,0 +1,61 @@
+"""/v1/bank-rules (issue 16): when a bank transaction's counterparty or text matches, book it to an account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Response
+
+from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.versioning import expected_version, with_etag
+from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.banking import BankRuleCreate, BankRuleOut, BankRuleUpdate
+from ledgerline.services import bank_rules
+
+router = APIRouter(prefix="/v1/bank-rules", tags=["banking"])
+RULE_ID = Path(description="The bank rule's id", examples=["brl_01KRULE0000000000000000000"])
+READ, WRITE = require("banking:read"), require("banking:write")
+
+
+@router.post("", status_code=201, response_model=BankRuleOut, operation_id="create_bank_rule",
+             summary="Create a bank rule")
+def create(body: BankRuleCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
+           principal: Principal = Depends(WRITE)) -> Any:
+    """A statement import books each new transaction it leaves unmatched (after matching invoice references)
+    by the first active rule that matches it (by `priority`, then the oldest): a journal entry between the
+    bank account and `account_id`, with `tax_code_id` if given. An unknown account, tax code or bank account
+    is a 422 naming it."""
+    return with_etag(response, bank_rules.create(principal.tenant_id, body.model_dump(), idempotency_key))
+
+
+@router.get("", response_model=ListResponse[BankRuleOut], operation_id="list_bank_rules", summary="List bank rules")
+def list_(page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
+    """The tenant's bank rules, by id (oldest first)."""
+    result = bank_rules.list_bank_rules(principal.tenant_id, limit=page.limit,
+                                        start_key=page.start_key(principal.tenant_id))
+    return page.respond(result.items, result.next_key, principal.tenant_id)
+
+
+@router.get("/{id}", response_model=BankRuleOut, operation_id="get_bank_rule", summary="Retrieve a bank rule")
+def get(response: Response, id: str = RULE_ID, principal: Principal = Depends(READ)) -> Any:
+    """One bank rule."""
+    return with_etag(response, bank_rules.get_bank_rule(principal.tenant_id, id))
+
+
+@router.patch("/{id}", response_model=BankRuleOut, operation_id="update_bank_rule", summary="Update a bank rule")
+def update(body: BankRuleUpdate, response: Response, id: str = RULE_ID,
+           version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
+    """Only the fields sent change; `active: false` pauses it. With `If-Match`, a stale version is a 412."""
+    return with_etag(response, bank_rules.update(principal.tenant_id, id, body.model_dump(exclude_unset=True),
+                                                 version))
+
+
+@router.delete("/{id}", operation_id="delete_bank_rule", summary="Delete a bank rule",
+               responses={200: {"content": {"application/json": {"example": {
+                   "id": "brl_01KRULE0000000000000000000", "object": "bank_rule", "deleted": True}}}}})
+def delete(id: str = RULE_ID, principal: Principal = Depends(WRITE)) -> dict[str, Any]:
+    """Deletes the rule; what it booked stays booked (unmatch a transaction to undo its booking)."""
+    bank_rules.delete(principal.tenant_id, id)
+    return {"id": id, "object": "bank_rule", "deleted": True}
