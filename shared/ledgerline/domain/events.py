@@ -118,6 +118,9 @@ class EventType(StrEnum):
     BANK_STATEMENT_IMPORTED = "bank_statement.imported"
     BANK_TRANSACTION_IGNORED = "bank_transaction.ignored"
     BANK_TRANSACTION_UNIGNORED = "bank_transaction.unignored"
+    # Exchange rates and revaluation (issue 16, part X)
+    EXCHANGE_RATE_CREATED = "exchange_rate.created"
+    EXCHANGE_RATE_DELETED = "exchange_rate.deleted"
 
     @property
     def family(self) -> str:

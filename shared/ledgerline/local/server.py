@@ -16,6 +16,7 @@ from ledgerline.api.routers import (
     bulk,
     emails,
     events,
+    exchange_rates,
     files,
     items,
     parties,
@@ -37,7 +38,8 @@ def document_routers() -> tuple[APIRouter, ...]:
 
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
            *document_routers(), reports.router, periods.router, events.router, webhooks.router, bulk.router,
-           emails.router, files.router, vat_periods.router, bank_accounts.router)
+           emails.router, files.router, vat_periods.router, bank_accounts.router,
+           exchange_rates.router)
 
 
 def create_local_app() -> FastAPI:
