@@ -234,6 +234,14 @@ def _bank_transactions(t: TenantObjects) -> list[str]:
     return response.json()["transaction_ids"][:2]
 
 
+def _exchange_rates(t: TenantObjects) -> list[str]:
+    # a rate's id is `<currency>-<date>`, unique within its tenant: each tenant's rates get days of their own, so
+    # that an id of A found in B's responses is a leak and not B's own rate of the same day
+    month = {"A": "01", "B": "02"}.get(t.label, "03")
+    return [t.post("/v1/exchange-rates", {"date": f"2026-{month}-05", "currency": "EUR", "rate": "1.6"})["id"],
+            t.post("/v1/exchange-rates", {"date": f"2026-{month}-06", "currency": "USD", "rate": "1.5"})["id"]]
+
+
 # A factory per document kind (domain/kinds.KINDS), swept at the kind's path: a kind added to the registry
 # without one fails here, at collection, instead of being skipped.
 KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
@@ -267,6 +275,7 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/files": _files,
     "/v1/vat-periods": _vat_periods,
     "/v1/bank-accounts": _bank_accounts,
+    "/v1/exchange-rates": _exchange_rates,
 }
 
 # Query parameters that take an object id, and the prefix whose factory makes one.
