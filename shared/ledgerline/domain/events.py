@@ -121,6 +121,7 @@ class EventType(StrEnum):
     # Exchange rates and revaluation (issue 16, part X)
     EXCHANGE_RATE_CREATED = "exchange_rate.created"
     EXCHANGE_RATE_DELETED = "exchange_rate.deleted"
+    REVALUATION_POSTED = "revaluation.posted"
 
     @property
     def family(self) -> str:

@@ -17,7 +17,7 @@ from ledgerline.schemas.banking import BankAccountOut, BankStatementOut, BankTra
 from ledgerline.schemas.common import Output
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
 from ledgerline.schemas.emails import EmailOut
-from ledgerline.schemas.exchange_rates import ExchangeRateOut
+from ledgerline.schemas.exchange_rates import ExchangeRateOut, RevaluationOut
 from ledgerline.schemas.files import DocumentFileOut, FileOut
 from ledgerline.schemas.items import ItemOut
 from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
@@ -71,6 +71,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "bank_statement": BankStatementOut,
     "bank_transaction": BankTransactionOut,
     "exchange_rate": ExchangeRateOut,
+    "revaluation": RevaluationOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}
