@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, Timestamps
 from ledgerline.schemas.common import Day as Date
-from ledgerline.schemas.documents import ExchangeRate
+from ledgerline.schemas.documents import ExchangeRate, scale
 
 Source = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
@@ -66,6 +66,11 @@ class RevaluationOut(Timestamps):
     net: DecimalOut = Field(description="gain - loss: booked to exchange gains and losses (7950)")
     journal_entry_id: str | None = Field(description="The revaluation entry (null: nothing to revalue)")
     reversal_journal_entry_id: str | None
+
+    @model_validator(mode="after")
+    def _scaled(self) -> RevaluationOut:
+        scale(self, self.currency, "gain", "loss", "net")
+        return self
 
     @field_validator("rates", mode="before")
     @classmethod
