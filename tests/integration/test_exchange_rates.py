@@ -89,3 +89,23 @@ def test_the_api_refuses_duplicates_the_base_currency_other_tenants_unknown_para
     assert books.call("DELETE", "/v1/exchange-rates/EUR-2026-01-05", expect=200).json()["deleted"] is True
     books.call("GET", "/v1/exchange-rates/EUR-2026-01-05", expect=404)
     assert "exchange_rate.deleted" in books.events()
+
+
+def test_bulk_rates_report_each_item_and_add_only_the_valid_ones(books):
+    body = {"items": [{"data": {"date": "2026-01-05", "currency": "EUR", "rate": "1.60", "source": "ecb"}},
+                      {"data": {"date": "2026-01-05", "currency": "AUD", "rate": "1"}},
+                      {"data": {"date": "2026-01-05", "currency": "USD", "rate": "-1"}},
+                      {"data": {"date": "2026-01-05", "currency": "EUR", "rate": "1.61"}},
+                      {"data": {"date": "2026-01-05", "currency": "USD", "rate": "1.50"}, "idempotency_key": "u1"}]}
+    result = books.call("POST", "/v1/bulk/exchange-rates", body, expect=200).json()
+    assert [(r["index"], r["status"]) for r in result["results"]] == [(0, 201), (1, 422), (2, 422), (3, 409),
+                                                                      (4, 201)]
+    assert result["results"][1]["error"]["param"] == "currency"
+    assert [r["id"] for r in books.get("/v1/exchange-rates")["data"]] == ["EUR-2026-01-05", "USD-2026-01-05"]
+    again = books.call("POST", "/v1/bulk/exchange-rates", {"items": body["items"][4:]}, expect=200).json()
+    assert again["results"][0]["status"] == 201 and again["results"][0]["data"]["id"] == "USD-2026-01-05"
+    over = {"items": [{"data": {"date": "2026-01-06", "currency": "EUR", "rate": "1"}}] * 101}
+    assert books.call("POST", "/v1/bulk/exchange-rates", over, expect=422).json()["error"]["param"] == "items"
+    key = books.post("/v1/api-keys", {"name": "parties only", "scopes": ["parties:write"]})["secret"]
+    refused = books.api.post("/v1/bulk/exchange-rates", json=body, headers={"Authorization": f"Bearer {key}"})
+    assert refused.status_code == 403

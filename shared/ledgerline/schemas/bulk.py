@@ -23,6 +23,7 @@ MAX_RECEIPTS = 100
 MAX_JOURNAL_ENTRIES = 100
 MAX_QUOTES = 100
 MAX_ORDERS = 100
+MAX_EXCHANGE_RATES = 100
 
 
 class BulkItem(Input):
@@ -150,3 +151,11 @@ class BulkOrders(_Batch):
         None, min_length=1, max_length=MAX_ORDERS,
         description=f"At most {MAX_ORDERS}; `data` is an OrderCreate (create) or OrderUpdate (update of a draft) body")
     items: list[BulkItem] | None = _items(MAX_ORDERS, "OrderCreate")
+
+
+class BulkExchangeRates(_Batch):
+    operations: list[CreateOperation] | None = Field(  # type: ignore[assignment]
+        None, min_length=1, max_length=MAX_EXCHANGE_RATES,
+        description=f"At most {MAX_EXCHANGE_RATES} creates (rates are not updated: delete and add); each `data` an "
+                    "ExchangeRateCreate body")
+    items: list[BulkItem] | None = _items(MAX_EXCHANGE_RATES, "ExchangeRateCreate")

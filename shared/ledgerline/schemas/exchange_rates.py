@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
@@ -52,9 +53,11 @@ class RevaluationRateOut(Output):
     exchange_rate_id: str
 
 
-class RevaluationOut(Timestamps):
+class RevaluationOut(Output):
     object: Literal["revaluation"] = "revaluation"
     id: str = Field(description="The period, YYYY-MM", examples=["2026-01"])
+    status: Literal["posted", "not_revalued"] = Field(
+        "posted", description="not_revalued: the period was not revalued (yet); nothing is listed")
     period: str
     as_of: Date = Field(description="The period's last day: the rates' day and the entry's date")
     reversal_date: Date = Field(description="The next period's first day: the reversal's date")
@@ -66,6 +69,9 @@ class RevaluationOut(Timestamps):
     net: DecimalOut = Field(description="gain - loss: booked to exchange gains and losses (7950)")
     journal_entry_id: str | None = Field(description="The revaluation entry (null: nothing to revalue)")
     reversal_journal_entry_id: str | None
+    created_at: datetime | None = Field(None, description="When it was revalued")
+    updated_at: datetime | None = None
+    version: int | None = None
 
     @model_validator(mode="after")
     def _scaled(self) -> RevaluationOut:
@@ -84,6 +90,7 @@ REVALUATION_EXAMPLE = {
     "object": "revaluation", "id": "2026-01", "period": "2026-01", "as_of": "2026-01-31",
     "reversal_date": "2026-02-01", "currency": "AUD",
     "rates": [{"currency": "EUR", "rate": "1.70", "exchange_rate_id": "EUR-2026-01-31"}],
+    "status": "posted",
     "items": [{"kind": "receivable", "id": "inv_01K2X3Y4Z5A6B7C8D9E0F1G2H6", "label": "Invoice INV-2026-0001 (Globex)",
                "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H4", "currency": "EUR", "amount": "110.00",
                "carried_base": "176.00", "rate": "1.70", "revalued_base": "187.00", "difference": "11.00"}],

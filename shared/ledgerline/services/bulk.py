@@ -11,7 +11,7 @@ from typing import Any
 
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.schemas.parties import PartyOut
-from ledgerline.services import invoices, journal_entries, master_data, orders, quotes, receipts
+from ledgerline.services import exchange_rates, invoices, journal_entries, master_data, orders, quotes, receipts
 from ledgerline.services.idempotency import once
 from ledgerline.store.parties import Party
 
@@ -120,3 +120,7 @@ def update_order(tenant_id: str, order_id: str, changes: dict[str, Any], expecte
 
     payload = {"id": order_id, "version": expected_version, "data": changes}
     return once(tenant_id, idempotency_key, "update_order", payload, run)
+
+
+def create_exchange_rate(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    return exchange_rates.create(tenant_id, fields, idempotency_key)

@@ -58,9 +58,17 @@ def represent(record: Revaluation) -> dict[str, Any]:
 
 
 def get_revaluation(tenant_id: str, period: str) -> dict[str, Any]:
-    """The report of a period's revaluation (404 before it was revalued)."""
-    period_days(period)
-    return represent(open_unit(tenant_id).load(Revaluation, period))
+    """The report of a period's revaluation; before it was revalued, `status: not_revalued` and nothing listed."""
+    as_of, next_day = period_days(period)
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Revaluation, period)])
+    found = uow.find(Revaluation, period)
+    if found is not None:
+        return represent(found)
+    zero = round_money(Decimal(0), uow.tenant().base_currency)
+    return RevaluationOut(id=period, status="not_revalued", period=period, as_of=as_of, reversal_date=next_day,
+                          currency=uow.tenant().base_currency, rates=[], items=[], gain=zero, loss=zero, net=zero,
+                          journal_entry_id=None, reversal_journal_entry_id=None).model_dump(mode="json")
 
 
 def revalue_period(tenant_id: str, period: str, idempotency_key: str | None = None) -> dict[str, Any]:

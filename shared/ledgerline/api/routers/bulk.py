@@ -15,6 +15,7 @@ from ledgerline.api.auth import require
 from ledgerline.api.bulk import Kind, Together, run_items
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.bulk import (
+    BulkExchangeRates,
     BulkInvoices,
     BulkJournalEntries,
     BulkOrders,
@@ -24,6 +25,7 @@ from ledgerline.schemas.bulk import (
     BulkResult,
 )
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceUpdate, JournalEntryCreate, ReceiptCreate
+from ledgerline.schemas.exchange_rates import ExchangeRateCreate
 from ledgerline.schemas.orders import OrderCreate, OrderUpdate
 from ledgerline.schemas.parties import PartyCreate, PartyUpdate
 from ledgerline.schemas.quotes import QuoteCreate, QuoteUpdate
@@ -104,3 +106,13 @@ def orders(body: BulkOrders, request: Request, principal: Principal = Depends(re
         OrderCreate, lambda fields, key: bulk.create_order(tenant_id, fields, key),
         OrderUpdate, lambda id, changes, version, key: bulk.update_order(tenant_id, id, changes, version, key),
         changes=OrderUpdate.changes))
+
+
+@router.post("/exchange-rates", response_model=BulkResult, operation_id="bulk_create_exchange_rates",
+             summary="Add up to 100 exchange rates; one result per operation")
+def exchange_rates(body: BulkExchangeRates, request: Request,
+                   principal: Principal = Depends(require("banking:write"))) -> Any:
+    """Each item is added as `POST /v1/exchange-rates` would (a day that has its rate already: that item's 409);
+    one failing item does not stop the others."""
+    return run_items(request, body.as_operations(), Kind(
+        ExchangeRateCreate, lambda fields, key: bulk.create_exchange_rate(principal.tenant_id, fields, key)))

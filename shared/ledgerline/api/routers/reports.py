@@ -273,6 +273,6 @@ def revaluation(period: str = Query(description="The revalued month, YYYY-MM", e
                 principal: Principal = Depends(READ)) -> Any:
     """Each open foreign-currency item at the period's end (invoices' receivables): the amount open, what the books
     carried it at, the period-end rate, its value then and the unrealised difference; the gain, loss and net
-    booked to exchange gains and losses, with the entry and its reversal. 404 before the period is revalued
-    (`POST /v1/periods/{YYYY-MM}/revalue`)."""
+    booked to exchange gains and losses, with the entry and its reversal. Before the period is revalued
+    (`POST /v1/periods/{YYYY-MM}/revalue`): `status: not_revalued` and nothing listed."""
     return revaluations.get_revaluation(principal.tenant_id, period)
