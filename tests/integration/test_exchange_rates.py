@@ -109,3 +109,29 @@ def test_bulk_rates_report_each_item_and_add_only_the_valid_ones(books):
     key = books.post("/v1/api-keys", {"name": "parties only", "scopes": ["parties:write"]})["secret"]
     refused = books.api.post("/v1/bulk/exchange-rates", json=body, headers={"Authorization": f"Bearer {key}"})
     assert refused.status_code == 403
+
+
+def test_the_cli_imports_the_ecb_file_and_a_csv_file_once(books, dynamodb_local, tmp_path):
+    import json
+
+    from tests.conftest import ROOT
+    from tests.integration.test_cli_errors import environment, ledgerline
+
+    env = environment(dynamodb_local)
+    fixtures = ROOT / "tests" / "fixtures" / "rates"
+    run = ledgerline("rates", "import", str(fixtures / "eurofxref-daily.xml"), "--tenant", books.tenant_id, env=env)
+    assert run.returncode == 0, run.stderr
+    # two days of EUR, USD, JPY, GBP and CHF in AUD (AUD itself left out)
+    assert json.loads(run.stdout) == {"rates": 10, "added": 10, "existing": 0, "skipped_base_currency": 0}
+    usd = books.get("/v1/exchange-rates/USD-2026-01-05")
+    assert (D(usd["rate"]), usd["source"]) == (D("1.6"), "ecb")
+    again = ledgerline("rates", "import", str(fixtures / "eurofxref-daily.xml"), "--tenant", books.tenant_id, env=env)
+    assert json.loads(again.stdout)["existing"] == 10
+    csv_run = ledgerline("rates", "import", str(fixtures / "rates.csv"), "--tenant", books.tenant_id, env=env)
+    assert json.loads(csv_run.stdout) == {"rates": 3, "added": 1, "existing": 2, "skipped_base_currency": 0}
+    assert books.get("/v1/exchange-rates/EUR-2026-01-31")["source"] == "bank"
+    bad = tmp_path / "rates-bad.csv"
+    bad.write_text("date,currency,rate\n2026-02-01,EUR,1.7\n2026-02-30,EUR,1.7\n")
+    refused = ledgerline("rates", "import", str(bad), "--tenant", books.tenant_id, env=env)
+    assert refused.returncode == 2 and "line 3" in refused.stderr and refused.stdout == ""
+    books.call("GET", "/v1/exchange-rates/EUR-2026-02-01", expect=404)  # nothing of the bad file was added

@@ -16,7 +16,7 @@ from typing import Any
 from ledgerline.clock import utc_now
 from ledgerline.domain.errors import Conflict, FieldIssue, ValidationFailed
 from ledgerline.domain.events import EventType
-from ledgerline.domain.exchange_rates import rate_id
+from ledgerline.domain.exchange_rates import parse_rate_file, rate_id
 from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.exchange_rates import ExchangeRateOut
 from ledgerline.services.idempotency import once
@@ -83,6 +83,25 @@ def delete(tenant_id: str, exchange_rate_id: str, expected_version: int | None) 
     uow.record_event(EventType.EXCHANGE_RATE_DELETED, record, ExchangeRateOut)
     uow.commit()
     return record
+
+
+def import_file(tenant_id: str, content: bytes, source: str = "csv") -> dict[str, Any]:
+    """A rate file (CSV, or the ECB's eurofxref XML turned into the tenant's base by cross rates): every rate
+    added as `create` adds it; a day that has its rate already, or the base currency, is counted and left. A
+    malformed file is a 422 naming the line or element, before anything is added."""
+    base = open_unit(tenant_id).tenant().base_currency
+    rows = parse_rate_file(content, base, source)
+    added, existing, skipped = 0, 0, 0
+    for row in rows:
+        if row.currency == base:
+            skipped += 1
+            continue
+        try:
+            create(tenant_id, {"date": row.day, "currency": row.currency, "rate": row.rate, "source": row.source})
+            added += 1
+        except Conflict:
+            existing += 1
+    return {"rates": len(rows), "added": added, "existing": existing, "skipped_base_currency": skipped}
 
 
 # -- the rate a document takes ----------------------------------------------------------------------------
