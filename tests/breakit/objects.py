@@ -242,6 +242,12 @@ def _exchange_rates(t: TenantObjects) -> list[str]:
             t.post("/v1/exchange-rates", {"date": f"2026-{month}-06", "currency": "USD", "rate": "1.5"})["id"]]
 
 
+def _currencies(t: TenantObjects) -> list[str]:
+    # a currency's id is its code, unique within its tenant: each tenant enables codes of its own
+    code = {"A": "NOK", "B": "SEK"}.get(t.label, "DKK")
+    return [t.post("/v1/currencies", {"code": code, "name": f"Crown of {t.label}"})["id"]]
+
+
 # A factory per document kind (domain/kinds.KINDS), swept at the kind's path: a kind added to the registry
 # without one fails here, at collection, instead of being skipped.
 KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
@@ -276,6 +282,7 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/vat-periods": _vat_periods,
     "/v1/bank-accounts": _bank_accounts,
     "/v1/exchange-rates": _exchange_rates,
+    "/v1/currencies": _currencies,
 }
 
 # Query parameters that take an object id, and the prefix whose factory makes one.

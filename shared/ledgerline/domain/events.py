@@ -122,6 +122,9 @@ class EventType(StrEnum):
     EXCHANGE_RATE_CREATED = "exchange_rate.created"
     EXCHANGE_RATE_DELETED = "exchange_rate.deleted"
     REVALUATION_POSTED = "revaluation.posted"
+    CURRENCY_CREATED = "currency.created"
+    CURRENCY_UPDATED = "currency.updated"
+    CURRENCY_DISABLED = "currency.disabled"
 
     @property
     def family(self) -> str:

@@ -14,6 +14,7 @@ from ledgerline.api.routers import (
     api_keys,
     bank_accounts,
     bulk,
+    currencies,
     emails,
     events,
     exchange_rates,
@@ -39,7 +40,7 @@ def document_routers() -> tuple[APIRouter, ...]:
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
            *document_routers(), reports.router, periods.router, events.router, webhooks.router, bulk.router,
            emails.router, files.router, vat_periods.router, bank_accounts.router,
-           exchange_rates.router)
+           exchange_rates.router, currencies.router)
 
 
 def create_local_app() -> FastAPI:

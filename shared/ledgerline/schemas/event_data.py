@@ -15,6 +15,7 @@ from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.api_keys import ApiKeyOut
 from ledgerline.schemas.banking import BankAccountOut, BankStatementOut, BankTransactionOut
 from ledgerline.schemas.common import Output
+from ledgerline.schemas.currencies import CurrencyOut
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
 from ledgerline.schemas.emails import EmailOut
 from ledgerline.schemas.exchange_rates import ExchangeRateOut, RevaluationOut
@@ -72,6 +73,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "bank_transaction": BankTransactionOut,
     "exchange_rate": ExchangeRateOut,
     "revaluation": RevaluationOut,
+    "currency": CurrencyOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}
