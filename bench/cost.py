@@ -21,6 +21,7 @@ from bench.ledger import Ledger
 from bench.meter import Meter, metered
 from ledgerline.clock import today
 from ledgerline.services import (
+    bills,
     credit_notes,
     deliveries,
     invoices,
@@ -74,6 +75,10 @@ READ_ROUNDS = {
     "list page (50 invoices)": (0, "one query"),
     "trial balance": (1, "the tenant; the chart and the year, month and day buckets are queries"),
     "issue quote": (1, "the tenant, the quote and this year's quote series"),
+    "create bill": (1, "tenant, supplier, accounts, tax codes and the supplier reference's guard are named by "
+                       "the request"),
+    "post bill": (1, "the tenant, the bill and this year's bill number series"),
+    "void bill": (2, "the journal entry it mirrors is named only by the bill"),
     "convert quote to invoice": (2, "tenant and quote are named by the request; the customer, accounts and tax "
                                     "codes of the new invoice only by the quote"),
     "VAT return (year to date)": (1, "the tenant; the tax codes and the tax buckets at both ends are queries"),
@@ -94,7 +99,7 @@ def kind_of(key: str) -> str:
                          ("#INV#", "invoice"), ("#JE#", "journal entry"), ("#RCT#", "receipt"),
                          ("#CN#", "credit note"), ("#QUO#", "quote"), ("#SO#", "order"), ("#DN#", "delivery note"),
                          ("#VATP#", "VAT period"),
-                         ("#PO#", "purchase order"), ("#EMAIL#", "email")):
+                         ("#PO#", "purchase order"), ("#EMAIL#", "email"), ("#BILL#", "bill")):
         if marker in pk:
             return kind
     return "number series" if sk.startswith("SEQ#") else sk.split("#", 1)[0].lower()
@@ -271,6 +276,17 @@ def measure(ledger: Ledger) -> dict[str, Any]:
         lambda: purchase_orders.send(ledger.tenant, purchase["id"], {}, key()))
     run("receive purchase order (part)", lambda: purchase_orders.receive(ledger.tenant, purchase["id"], {
         "lines": [{"line": 1, "quantity": Decimal(12)}]}, key()))
+    # Purchasing (issue 15): a supplier bill entered, posted and voided
+    supplier = master_data.create(Party, ledger.tenant, {"name": "Office Supplies", "kind": "supplier"}).id
+
+    def bill_fields(reference: str) -> dict[str, Any]:
+        return {"supplier_id": supplier, "supplier_reference": reference, "lines": [
+            {"description": "Paper", "quantity": Decimal(10), "unit_price": Decimal("5.00"),
+             "account_id": ledger.accounts["6000"], "tax_code_id": ledger.gst}]}
+
+    bill = run("create bill", lambda: bills.create_draft(ledger.tenant, bill_fields("R-1"), key()))
+    run("post bill", lambda: bills.post(ledger.tenant, bill["id"], key()))
+    run("void bill", lambda: bills.void(ledger.tenant, bill["id"], None, key()))
     with metered() as whole:
         parts = []
         for step in ("create draft", "post invoice", "receipt (pays one invoice)"):

@@ -208,6 +208,25 @@ def _purchase_orders(t: TenantObjects) -> list[str]:
     return [draft["id"], t.post(f"/v1/purchase-orders/{sent['id']}/issue")["id"]]
 
 
+def _bills(t: TenantObjects) -> list[str]:
+    supplier = t.post("/v1/parties", {"name": f"Secret Supplier of {t.label}", "kind": "supplier"})["id"]
+
+    def bill(reference: str) -> dict[str, Any]:
+        return t.post("/v1/bills", {"supplier_id": supplier, "supplier_reference": reference, "lines": [
+            {"description": "Office rent", "unit_price": "500.00", "account_id": t.accounts["6000"],
+             "tax_code_id": t.tax_codes["GST10"]}]})
+
+    return [bill("R-1")["id"], t.post(f"/v1/bills/{bill('R-2')['id']}/post")["id"]]
+
+
+def _expenses(t: TenantObjects) -> list[str]:
+    expense = t.post("/v1/expenses", {"payee_name": f"Café of {t.label}", "paid_from_account_id": t.accounts["1010"],
+                                      "lines": [{"description": "Lunch", "unit_price": "30.00",
+                                                 "account_id": t.accounts["6000"],
+                                                 "tax_code_id": t.tax_codes["GST10"]}]})
+    return [expense["id"]]
+
+
 def _events(t: TenantObjects) -> list[str]:
     t.ids_for("/v1/invoices")
     return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
@@ -263,6 +282,8 @@ KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "delivery": _deliveries,
     "purchase_order": _purchase_orders,
     "bank_transaction": _bank_transactions,
+    "bill": _bills,
+    "expense": _expenses,
 }
 if missing := {kind.name for kind in KINDS} - set(KIND_FACTORIES):
     raise RuntimeError(f"no break-it factory for the document kinds {sorted(missing)}: add them to KIND_FACTORIES")
@@ -289,4 +310,4 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
 ID_QUERY_PARAMETERS = {"customer_id": "/v1/parties", "invoice_id": "/v1/invoices", "account_id": "/v1/accounts",
                        "tax_code_id": "/v1/tax-codes", "item_id": "/v1/items", "webhook_id": "/v1/webhooks",
                        "party_id": "/v1/parties", "receipt_id": "/v1/receipts",
-                         "bank_account_id": "/v1/bank-accounts"}
+                       "bank_account_id": "/v1/bank-accounts", "supplier_id": "/v1/parties"}

@@ -44,6 +44,14 @@ def _journal_body(b: TenantObjects) -> dict[str, Any]:
             "attachment_ids": b.ids_for("/v1/files")}
 
 
+def _bill_body(b: TenantObjects) -> dict[str, Any]:
+    if "supplier" not in b.made:
+        b.made["supplier"] = [b.post("/v1/parties", {"name": "Supplier of B", "kind": "supplier"})["id"]]
+    return {"supplier_id": b.made["supplier"][0], "supplier_reference": f"R-{next(_serial)}",
+            "lines": [{"description": "Rent", "unit_price": "10.00", "account_id": b.accounts["6000"],
+                       "tax_code_id": b.tax_codes["GST10"]}]}
+
+
 def _credit_receipt(b: TenantObjects) -> str:
     return b.post("/v1/receipts", {"customer_id": b.customer(), "amount": "100.00",
                                    "account_id": b.accounts["1010"]})["id"]
@@ -102,6 +110,12 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("PATCH", "/v1/purchase-orders/{id}"): lambda b: (b.post("/v1/purchase-orders", _purchase_order_body(b))["id"],
                                                       _purchase_order_body(b)),
     ("POST", "/v1/bulk/orders"): lambda b: (None, {"items": [{"data": _invoice_body(b)}]}),
+    ("POST", "/v1/bills"): lambda b: (None, _bill_body(b)),
+    ("PATCH", "/v1/bills/{id}"): lambda b: (b.ids_for("/v1/bills")[0], _bill_body(b)),
+    ("POST", "/v1/bulk/bills"): lambda b: (None, {"items": [{"data": _bill_body(b)}]}),
+    ("POST", "/v1/expenses"): lambda b: (None, {
+        **{k: v for k, v in _bill_body(b).items() if k != "supplier_reference"},
+        "paid_from_account_id": b.accounts["1010"]}),
 }
 
 

@@ -2,11 +2,14 @@
 
 After every step: debits equal credits; receivable equals what open invoices still owe; customer
 credit equals the unallocated money on receipts and credit notes (never negative) and what the customer's
-balance shows; nothing owes a negative amount.
+balance shows; nothing owes a negative amount. Purchases (issue 15): bills (partly recoverable or reverse-charge
+tax too) posted and voided, expenses posted and reversed; payable equals what posted bills still owe, and
+aged payables add up to it.
 """
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 
 from hypothesis import HealthCheck, settings
@@ -15,12 +18,22 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 
 from ledgerline.clock import today
 from ledgerline.domain.errors import LedgerlineError
-from ledgerline.services import credit_notes, invoices, journal_entries, master_data, receipts, reports
+from ledgerline.services import (
+    bills,
+    credit_notes,
+    expenses,
+    invoices,
+    journal_entries,
+    master_data,
+    receipts,
+    reports,
+)
 from ledgerline.services.party_balances import balance as party_balance
 from ledgerline.services.refunds import create as create_refund
 from ledgerline.services.refunds import reverse as reverse_refund
 from ledgerline.services.tenants import create_tenant
 from ledgerline.store.accounts import all_accounts
+from ledgerline.store.bills import Bill
 from ledgerline.store.documents import CreditNote, Invoice, Receipt, list_documents
 from ledgerline.store.parties import Party
 from ledgerline.store.records import load
@@ -41,6 +54,8 @@ class Books(RuleBasedStateMachine):
     paid_by = Bundle("receipts")
     manual = Bundle("manual")
     refunded = Bundle("refunds")
+    bills_made = Bundle("bills")
+    expenses_made = Bundle("expenses")
 
     @initialize()
     def open_books(self) -> None:
@@ -50,6 +65,42 @@ class Books(RuleBasedStateMachine):
         self.customer = master_data.create(Party, tenant.id, {"name": "Customer", "kind": "customer"}).id
         self.gst = next(t.id for t in list_tax_codes(tenant.id, active=None, archived=False, limit=10,
                                                      start_key=None).items if t.code == "GST10")
+        self.supplier = master_data.create(Party, tenant.id, {"name": "Supplier", "kind": "supplier"}).id
+        self.purchase_codes = [self.gst, None,
+                               master_data.create("tax_code", tenant.id, {"code": "MEALS", "name": "Meals",
+                                                  "rate": Decimal(10),
+                                                  "recoverable_percent": Decimal(50)}).id,
+                               master_data.create("tax_code", tenant.id, {"code": "RC", "name": "Reverse charge",
+                                                  "rate": Decimal(10), "category": "AE"}).id]
+        self.references = 0
+
+    @rule(target=bills_made, price=prices, code=st.integers(0, 3), quantity=st.integers(1, 5))
+    def post_bill(self, price, code, quantity):
+        self.references += 1
+        draft = bills.create_draft(self.tenant, {
+            "supplier_id": self.supplier, "supplier_reference": f"R-{self.references}", "lines": [
+                {"description": "Supplies", "quantity": Decimal(quantity), "unit_price": price,
+                 "account_id": self.accounts["6000"], "tax_code_id": self.purchase_codes[code]}]})
+        return bills.post(self.tenant, draft["id"])["id"]
+
+    @rule(bill=bills_made)
+    def void_bill(self, bill):
+        try:
+            bills.void(self.tenant, bill, None)
+        except LedgerlineError:
+            assert load(Bill, self.tenant, bill).status == "voided"
+
+    @rule(target=expenses_made, price=prices, code=st.integers(0, 3))
+    def pay_expense(self, price, code):
+        return expenses.create(self.tenant, {
+            "payee_name": "Shop", "paid_from_account_id": self.accounts["1000"], "lines": [
+                {"description": "Things", "quantity": Decimal(1), "unit_price": price,
+                 "account_id": self.accounts["6000"], "tax_code_id": self.purchase_codes[code]}]})["id"]
+
+    @rule(expense=expenses_made)
+    def reverse_expense(self, expense):
+        with contextlib.suppress(LedgerlineError):  # reversed already
+            expenses.reverse(self.tenant, expense, None)
 
     @rule(target=invoices, price=prices, taxed=st.booleans(), quantity=st.integers(1, 5))
     def post_invoice(self, price, taxed, quantity):
@@ -145,6 +196,10 @@ class Books(RuleBasedStateMachine):
         assert all(n.unallocated_amount >= 0 for n in _all(CreditNote, self.tenant))
         party = party_balance(self.tenant, self.customer)
         assert (Decimal(party["credit"]), Decimal(party["receivable"])) == (credit, open_due)
+        owed = sum((b.amount_due for b in _all(Bill, self.tenant) if b.status != "draft"), Decimal(0))
+        assert -balance.get("2000", Decimal(0)) == owed
+        aged = reports.aged_payables.report(self.tenant, today())
+        assert aged.totals.total == aged.payable_balance == owed
 
 
 Books.TestCase.settings = settings(max_examples=10, stateful_step_count=12, deadline=None,

@@ -154,7 +154,7 @@ def test_parties_filter_by_kind_email_and_archived(api, tenant):
 def test_accounts_filter_by_type_and_subtype(api, tenant):
     h = tenant.headers
     chart = list_all(api, "/v1/accounts", h)
-    assert len(chart) == len(DEFAULT_CHART)  # 17 before issue 15 added VAT settlement (2300)
+    assert len(chart) == len(DEFAULT_CHART)  # 19: issue 15 added 2300 and 1400
     revenue = list_all(api, "/v1/accounts", h, type="revenue")
     assert revenue and all(a["type"] == "revenue" for a in revenue)
     assert {a["code"] for a in revenue} == {a["code"] for a in chart if a["type"] == "revenue"}

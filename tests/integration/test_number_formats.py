@@ -14,7 +14,8 @@ def test_the_tenant_shows_every_series_format(api, tenant):
     assert settings["number_formats"] == {"invoice": "INV-{YYYY}-{SEQ:4}", "credit_note": "CN-{YYYY}-{SEQ:4}",
                                           "quote": "QUO-{YYYY}-{SEQ:4}", "order": "SO-{YYYY}-{SEQ:4}",
                                           "delivery": "DN-{YYYY}-{SEQ:4}",
-                                          "purchase_order": "PO-{YYYY}-{SEQ:4}"}
+                                          "purchase_order": "PO-{YYYY}-{SEQ:4}",
+                                          "bill": "BILL-{YYYY}-{SEQ:4}"}
     assert settings["invoice_number_format"] == "INV-{YYYY}-{SEQ:4}"
 
 
@@ -25,7 +26,8 @@ def test_a_format_set_in_the_map_numbers_documents_and_reads_in_its_field(api, t
     assert updated.json()["number_formats"] == {"invoice": "INV-{YYYY}-{SEQ:4}", "credit_note": "CR/{YY}/{SEQ:3}",
                                                 "quote": "QUO-{YYYY}-{SEQ:4}", "order": "SO-{YYYY}-{SEQ:4}",
                                                 "delivery": "DN-{YYYY}-{SEQ:4}",
-                                              "purchase_order": "PO-{YYYY}-{SEQ:4}"}
+                                                "purchase_order": "PO-{YYYY}-{SEQ:4}",
+                                                "bill": "BILL-{YYYY}-{SEQ:4}"}
     assert updated.json()["credit_note_number_format"] == "CR/{YY}/{SEQ:3}"
     stored = load_tenant(tenant.tenant_id)
     assert stored.stored_number_formats.as_dict() == updated.json()["number_formats"]

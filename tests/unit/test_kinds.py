@@ -27,7 +27,7 @@ def _required_resources() -> set[str]:
 def test_the_registry_holds_the_kinds_that_exist():
     assert [kind.name for kind in KINDS] == ["invoice", "receipt", "credit_note", "journal_entry", "reminder", "refund",
                                          "recurring_invoice", "quote", "order", "delivery", "purchase_order",
-                                         "bank_transaction"]
+                                         "bank_transaction", "bill", "expense"]
     assert len({kind.id_prefix for kind in KINDS}) == len(KINDS)
     assert len({kind.key_prefix for kind in KINDS}) == len(KINDS)
     assert BY_NAME["invoice"].party_role is PartyRole.CUSTOMER and BY_NAME["invoice"].direction is Direction.SALES
@@ -69,11 +69,12 @@ def test_the_break_it_sweeps_have_a_factory_for_every_kind():
 def test_number_series_and_their_formats():
     assert {name: series.key for name, series in SERIES.items()} == {"invoice": "INV", "credit_note": "CN",
                                                                      "quote": "QUO", "order": "SO", "delivery": "DN",
-                                                                     "purchase_order": "PO"}
+                                                                     "purchase_order": "PO", "bill": "BILL"}
     assert default_number_formats() == {"invoice": "INV-{YYYY}-{SEQ:4}", "credit_note": "CN-{YYYY}-{SEQ:4}",
                                         "quote": "QUO-{YYYY}-{SEQ:4}", "order": "SO-{YYYY}-{SEQ:4}",
                                         "delivery": "DN-{YYYY}-{SEQ:4}",
-                                        "purchase_order": "PO-{YYYY}-{SEQ:4}"}
+                                        "purchase_order": "PO-{YYYY}-{SEQ:4}",
+                                        "bill": "BILL-{YYYY}-{SEQ:4}"}
     assert SERIES["invoice"].format_field == "invoice_number_format"
     invoice = SERIES["invoice"]
     assert number_format({"invoice": "A-{SEQ}"}, invoice, "B-{SEQ}") == "A-{SEQ}"
@@ -90,6 +91,7 @@ def test_the_domain_stays_pure():
 
 def test_the_store_entities_use_the_registry_prefixes():
     from ledgerline.store.banking import BankTransaction
+    from ledgerline.store.bills import Bill, Expense
     from ledgerline.store.documents import CreditNote, Invoice, Receipt
     from ledgerline.store.ledger import JournalEntry
     from ledgerline.store.purchase_orders import PurchaseOrder
@@ -102,7 +104,8 @@ def test_the_store_entities_use_the_registry_prefixes():
     entities = {"invoice": Invoice, "credit_note": CreditNote, "receipt": Receipt, "journal_entry": JournalEntry,
                 "refund": Refund, "reminder": Reminder, "recurring_invoice": RecurringInvoice, "quote": Quote,
                 "order": Order, "delivery": Delivery, "purchase_order": PurchaseOrder,
-                "bank_transaction": BankTransaction}
+                "bank_transaction": BankTransaction, "bill": Bill,
+                "expense": Expense}
     assert set(entities) == set(BY_NAME)
     assert {name: entity.PREFIX for name, entity in entities.items()} == {
         name: BY_NAME[name].key_prefix for name in entities}

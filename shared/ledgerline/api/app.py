@@ -59,6 +59,8 @@ TAGS = [
     {"name": "deliveries", "description": "Delivery notes: issued, delivered, PDFs without prices"},
     {"name": "purchase orders", "description": "Orders to suppliers: sent by email with a PDF, goods received per "
                                                "line quantity"},
+    {"name": "bills", "description": "Supplier bills: drafts, posting to payables with input tax, voids"},
+    {"name": "expenses", "description": "Expenses paid at once from a bank, cash or card account, posted on creation"},
     {"name": "reports", "description": "Trial balance, profit and loss, balance sheet, aged receivables, general "
                                        "ledger and tax summary, as JSON or CSV"},
     {"name": "periods", "description": "Closing a fiscal year"},

@@ -14,7 +14,8 @@ class AccountType(StrEnum):
 
 
 SUBTYPES: dict[AccountType, frozenset[str]] = {
-    AccountType.ASSET: frozenset({"bank", "cash", "receivable", "tax", "current", "fixed", "inventory", "other"}),
+    AccountType.ASSET: frozenset({"bank", "cash", "receivable", "tax", "current", "fixed", "inventory",
+                                  "supplier_prepayments", "other"}),
     AccountType.LIABILITY: frozenset({"payable", "tax", "customer_credit", "current", "long_term", "vat_settlement",
                                       "other"}),
     AccountType.EQUITY: frozenset({"equity", "retained_earnings", "other"}),
@@ -26,7 +27,8 @@ SUBTYPES: dict[AccountType, frozenset[str]] = {
 # stock documents), so that the sub-ledgers (aged receivables, customer credit, tax totals) always agree
 # with the ledger: a manual journal entry to one is refused.
 CONTROL_SUBTYPES: frozenset[str] = frozenset(
-    {"receivable", "payable", "customer_credit", "supplier_prepayment", "tax", "inventory"}
+    {"receivable", "payable", "customer_credit", "supplier_prepayment", "supplier_prepayments", "tax",
+     "inventory"}
 )
 
 

@@ -36,6 +36,9 @@ SYSTEM_ACCOUNT_CODES: dict[str, str] = {
     "retained_earnings": "3100",
     "sales_tax": SALES_TAX_ACCOUNT,
     "vat_settlement": "2300",
+    "payable": "2000",
+    "input_tax": "1300",
+    "supplier_prepayments": "1400",
 }
 
 DEFAULT_CHART: tuple[AccountTemplate, ...] = (
@@ -43,6 +46,7 @@ DEFAULT_CHART: tuple[AccountTemplate, ...] = (
     AccountTemplate("1010", "Bank", AccountType.ASSET, "bank"),
     AccountTemplate("1100", "Accounts receivable", AccountType.ASSET, "receivable"),
     AccountTemplate("1300", "Input tax receivable", AccountType.ASSET, "tax"),
+    AccountTemplate("1400", "Supplier prepayments", AccountType.ASSET, "supplier_prepayments"),
     AccountTemplate("2000", "Accounts payable", AccountType.LIABILITY, "payable"),
     AccountTemplate("2100", "Customer credits", AccountType.LIABILITY, "customer_credit"),
     AccountTemplate(SALES_TAX_ACCOUNT, "Sales tax payable", AccountType.LIABILITY, "tax"),

@@ -74,6 +74,15 @@ class EventType(StrEnum):
     PURCHASE_ORDER_CANCELLED = "purchase_order.cancelled"
     DELIVERY_DELETED = "delivery.deleted"
     DELIVERY_SENT = "delivery.sent"
+    # Supplier bills (issue 15)
+    BILL_CREATED = "bill.created"
+    BILL_UPDATED = "bill.updated"
+    BILL_DELETED = "bill.deleted"
+    BILL_POSTED = "bill.posted"
+    BILL_VOIDED = "bill.voided"
+    BILL_DUE_SOON = "bill.due_soon"
+    EXPENSE_POSTED = "expense.posted"
+    EXPENSE_REVERSED = "expense.reversed"
     # Files, periods, webhooks
     DOCUMENT_RENDERED = "document.rendered"
     PERIOD_CLOSED = "period.closed"

@@ -28,6 +28,10 @@ class SourceType(StrEnum):
     VAT_SETTLEMENT = "vat_settlement"
     VAT_SETTLEMENT_REVERSAL = "vat_settlement_reversal"
     BANK_OPENING_BALANCE = "bank_opening_balance"
+    BILL = "bill"  # issue 15
+    BILL_VOID = "bill_void"
+    EXPENSE = "expense"
+    EXPENSE_REVERSAL = "expense_reversal"
     REVALUATION = "revaluation"  # issue 16: unrealised exchange differences at a period's end
     REVALUATION_REVERSAL = "revaluation_reversal"  # its mirror on the next period's first day
 

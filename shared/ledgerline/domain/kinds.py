@@ -74,6 +74,7 @@ QUOTE_SERIES = NumberSeries("quote", "QUO", "QUO-{YYYY}-{SEQ:4}")
 ORDER_SERIES = NumberSeries("order", "SO", "SO-{YYYY}-{SEQ:4}")
 DELIVERY_SERIES = NumberSeries("delivery", "DN", "DN-{YYYY}-{SEQ:4}")
 PURCHASE_ORDER_SERIES = NumberSeries("purchase_order", "PO", "PO-{YYYY}-{SEQ:4}")
+BILL_SERIES = NumberSeries("bill", "BILL", "BILL-{YYYY}-{SEQ:4}")
 
 INVOICE = DocumentKind(
     name="invoice", id_prefix="inv", key_prefix="INV", scope_resource="invoices", event_prefix="invoice",
@@ -143,10 +144,22 @@ BANK_TRANSACTION = DocumentKind(
     name="bank_transaction", id_prefix="btx", key_prefix="BTX", scope_resource="banking",
     event_prefix="bank_transaction", path="/v1/bank-transactions", router="bank_transactions",
 )
+BILL = DocumentKind(
+    # Supplier bills (issue 15): the supplier's invoice, posted to payables with its own internal number.
+    name="bill", id_prefix="bill", key_prefix="BILL", scope_resource="bills", event_prefix="bill",
+    path="/v1/bills", router="bills", party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES,
+    posts_to_ledger=True, series=BILL_SERIES,
+)
+EXPENSE = DocumentKind(
+    # Expenses (issue 15): a purchase paid at once, posted on creation (bank, cash or card clearing account).
+    name="expense", id_prefix="exp", key_prefix="EXP", scope_resource="expenses", event_prefix="expense",
+    path="/v1/expenses", router="expenses", party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES,
+    posts_to_ledger=True,
+)
 
 # In the order the local server includes their routers.
 KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE,
-                                   QUOTE, ORDER, DELIVERY, PURCHASE_ORDER, BANK_TRANSACTION)
+                                   QUOTE, ORDER, DELIVERY, PURCHASE_ORDER, BANK_TRANSACTION, BILL, EXPENSE)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

@@ -28,7 +28,7 @@ from ledgerline.daily_jobs import FutureRunRefused as FutureRunRefused  # the CL
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.observability import logger
-from ledgerline.services import reminders
+from ledgerline.services import bills, reminders
 from ledgerline.store.documents import open_invoices_due_before
 from ledgerline.store.tenants import load_tenant
 
@@ -56,6 +56,25 @@ def run(day: date, tenant_ids: Iterable[str] | None = None, *, dry_run: bool = F
 
 
 def run_tenant(tenant_id: str, day: date, report: RunReport) -> None:
+    remind_tenant(tenant_id, day, report)
+    announce_bills(tenant_id, day, report)
+
+
+def announce_bills(tenant_id: str, day: date, report: RunReport) -> None:
+    """Payables are never dunned; instead each open bill due within three days gets `bill.due_soon` once
+    (issue 15), so integrators can plan payments. One action per bill announced."""
+    try:
+        announced = bills.announce_due_soon(tenant_id, day, dry_run=report.dry_run)
+    except LedgerlineError as exc:
+        report.failures += 1
+        logger.warning("reminders job skipped the bills due soon", extra={
+            "tenant_id": tenant_id, "error": exc.code, "message": exc.message})
+        return
+    report.actions += [{"tenant_id": tenant_id, "bill_id": bill.id, "bill_number": bill.number,
+                        "due_soon": bill.due_date.isoformat()} for bill in announced]
+
+
+def remind_tenant(tenant_id: str, day: date, report: RunReport) -> None:
     policy: reminders.Policy | None = None
     start_key = None
     while True:

@@ -13,12 +13,15 @@ from pydantic import (
     model_validator,
 )
 
+from ledgerline.domain.scopes import ALL_SCOPES
 from ledgerline.schemas.common import Input, Name, Output, moment_read
 
 
 class ApiKeyCreate(Input):
     name: Name
-    scopes: list[str] = Field(min_length=1, max_length=100, description="e.g. ['invoices:read', 'invoices:write']")
+    # As many as there are: a key may hold every scope but admin (kinds added to the registry add two each)
+    scopes: list[str] = Field(min_length=1, max_length=max(40, len(ALL_SCOPES)),
+                              description="e.g. ['invoices:read', 'invoices:write']")
     expires_at: datetime | None = Field(None, description="ISO 8601; the key stops working at this moment")
 
     @field_validator("expires_at")

@@ -23,6 +23,7 @@ MAX_RECEIPTS = 100
 MAX_JOURNAL_ENTRIES = 100
 MAX_QUOTES = 100
 MAX_ORDERS = 100
+MAX_BILLS = 100
 MAX_EXCHANGE_RATES = 100
 
 
@@ -153,6 +154,13 @@ class BulkOrders(_Batch):
     items: list[BulkItem] | None = _items(MAX_ORDERS, "OrderCreate")
 
 
+class BulkBills(_Batch):
+    """Issue 15: supplier bills, created (or their drafts changed) one by one."""
+
+    operations: list[BulkOperation] | None = Field(
+        None, min_length=1, max_length=MAX_BILLS,
+        description=f"At most {MAX_BILLS}; `data` is a BillCreate (create) or BillUpdate (update of a draft) body")
+    items: list[BulkItem] | None = _items(MAX_BILLS, "BillCreate")
 class BulkExchangeRates(_Batch):
     operations: list[CreateOperation] | None = Field(  # type: ignore[assignment]
         None, min_length=1, max_length=MAX_EXCHANGE_RATES,

@@ -14,6 +14,7 @@ from ledgerline.domain.events import EventType
 from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.api_keys import ApiKeyOut
 from ledgerline.schemas.banking import BankAccountOut, BankStatementOut, BankTransactionOut
+from ledgerline.schemas.bills import BillOut, ExpenseOut
 from ledgerline.schemas.common import Output
 from ledgerline.schemas.currencies import CurrencyOut
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
@@ -71,6 +72,8 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "bank_account": BankAccountOut,
     "bank_statement": BankStatementOut,
     "bank_transaction": BankTransactionOut,
+    "bill": BillOut,
+    "expense": ExpenseOut,
     "exchange_rate": ExchangeRateOut,
     "revaluation": RevaluationOut,
     "currency": CurrencyOut,

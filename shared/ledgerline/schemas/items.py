@@ -19,6 +19,8 @@ class ItemCreate(Input):
     unit: str | None = Field(None, max_length=20, description="e.g. hour, piece, kg")
     tax_code_id: str | None = None
     revenue_account_id: str | None = None
+    purchase_price: UnitPrice | None = Field(None, description="Default price per unit on bills, before tax")
+    expense_account_id: str | None = Field(None, description="Default expense or asset account on bills")
 
 
 class ItemUpdate(Input):
@@ -29,6 +31,8 @@ class ItemUpdate(Input):
     unit: str | None = Field(None, max_length=20)
     tax_code_id: str | None = None
     revenue_account_id: str | None = None
+    purchase_price: UnitPrice | None = None
+    expense_account_id: str | None = None
 
 
 class ItemOut(Timestamps):
@@ -41,4 +45,6 @@ class ItemOut(Timestamps):
     unit: str | None
     tax_code_id: str | None
     revenue_account_id: str | None
+    purchase_price: DecimalOut | None = None
+    expense_account_id: str | None = None
     archived: bool

@@ -107,6 +107,23 @@ class AgedReceivables(BaseModel):
     receivable_balance: DecimalOut = Field(description="The receivable account's balance, for reconciliation")
 
 
+class AgedSupplier(AgeingRow):
+    supplier_id: str
+    supplier_name: str
+    bills: int
+
+
+class AgedPayables(BaseModel):
+    """Issue 15: what the tenant owes its suppliers, the mirror of aged receivables."""
+
+    object: Literal["aged_payables"]
+    as_of: Date
+    currency: str
+    suppliers: list[AgedSupplier]
+    totals: AgeingRow
+    payable_balance: DecimalOut = Field(description="The payable account's balance (credit), for reconciliation")
+
+
 class GeneralLedgerLine(BaseModel):
     date: Date
     entry_id: str

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
-from pydantic import ConfigDict, Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from ledgerline.schemas.common import Code, Day, DecimalOut, Input, Name, Rate, Timestamps
+
+# Issue 15: which documents may use a code, and its EN 16931 VAT category (AE: reverse charge).
+TaxDirection = Literal["sales", "purchases", "both"]
+TaxCategory = Literal["S", "Z", "E", "AE", "K", "G", "O", "L", "M"]
 
 
 class TaxCodeCreate(Input):
@@ -19,6 +24,15 @@ class TaxCodeCreate(Input):
     valid_from: Day | None = Field(None, description="The first day the code applies (open when absent)")
     valid_to: Day | None = Field(None, description="The last day the code applies (open when absent); a rate "
                                                    "change is a new code valid from the day after")
+    direction: TaxDirection = Field("both", description="Documents that may use it: sales, purchases or both")
+    input_account_id: str | None = Field(
+        None, description="Purchases: the input tax account; default the tenant's input tax account (1300)")
+    recoverable_percent: Rate = Field(
+        None, description="Purchases: the part of the tax that is recoverable as input tax, 0-100 (default 100); "
+        "the rest is added to the expense")  # type: ignore[assignment]
+    category: TaxCategory | None = Field(
+        None, description="EN 16931 VAT category code; default S when the rate is above 0, else Z. "
+        "AE (reverse charge) on a bill books input and output tax")
 
 
 class TaxCodeUpdate(Input):
@@ -29,6 +43,10 @@ class TaxCodeUpdate(Input):
     active: StrictBool = None  # type: ignore[assignment]
     valid_from: Day | None = Field(None, description="null: open")
     valid_to: Day | None = Field(None, description="null: open")
+    direction: TaxDirection = None  # type: ignore[assignment]
+    input_account_id: str = None  # type: ignore[assignment]
+    recoverable_percent: Rate = None  # type: ignore[assignment]
+    category: TaxCategory = None  # type: ignore[assignment]
 
 
 class TaxCodeOut(Timestamps):
@@ -42,3 +60,23 @@ class TaxCodeOut(Timestamps):
     archived: bool
     valid_from: Day | None = None
     valid_to: Day | None = None
+    direction: TaxDirection = "both"
+    input_account_id: str | None = None
+    recoverable_percent: DecimalOut = Decimal(100)
+    category: TaxCategory | None = None
+
+    @field_validator("direction", mode="before")
+    @classmethod
+    def _direction(cls, value: object) -> object:
+        return "both" if value is None else value  # codes made before issue 15
+
+    @field_validator("recoverable_percent", mode="before")
+    @classmethod
+    def _recoverable(cls, value: object) -> object:
+        return Decimal(100) if value is None else value
+
+    @model_validator(mode="after")
+    def _category(self) -> TaxCodeOut:
+        if self.category is None:
+            self.category = "S" if self.rate > 0 else "Z"
+        return self

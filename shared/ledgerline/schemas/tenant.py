@@ -96,6 +96,9 @@ class SystemAccountsOut(BaseModel):
     retained_earnings: str
     sales_tax: str | None = None
     vat_settlement: str | None = None
+    payable: str | None = None
+    input_tax: str | None = None
+    supplier_prepayments: str | None = None
 
 
 class TenantOut(Timestamps):

@@ -11,7 +11,16 @@ from typing import Any
 
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.schemas.parties import PartyOut
-from ledgerline.services import exchange_rates, invoices, journal_entries, master_data, orders, quotes, receipts
+from ledgerline.services import (
+    bills,
+    exchange_rates,
+    invoices,
+    journal_entries,
+    master_data,
+    orders,
+    quotes,
+    receipts,
+)
 from ledgerline.services.idempotency import once
 from ledgerline.store.parties import Party
 
@@ -122,5 +131,17 @@ def update_order(tenant_id: str, order_id: str, changes: dict[str, Any], expecte
     return once(tenant_id, idempotency_key, "update_order", payload, run)
 
 
+def create_bill(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    return bills.create_draft(tenant_id, fields, idempotency_key)
+
+
+def update_bill(tenant_id: str, bill_id: str, changes: dict[str, Any], expected_version: int | None,
+                idempotency_key: str | None) -> dict[str, Any]:
+    """PATCH /v1/bills/{id}, one operation of a bulk request (issue 15)."""
+    def run() -> dict[str, Any]:
+        return bills.represent(bills.update_draft(tenant_id, bill_id, changes, expected_version))
+
+    payload = {"id": bill_id, "version": expected_version, "data": changes}
+    return once(tenant_id, idempotency_key, "update_bill", payload, run)
 def create_exchange_rate(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
     return exchange_rates.create(tenant_id, fields, idempotency_key)

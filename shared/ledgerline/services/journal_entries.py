@@ -171,6 +171,10 @@ def _account_error(uow: UnitOfWork, tenant: Tenant, account_id: str) -> str | No
     # The tenant's receivable and customer credit accounts stay control accounts whatever their subtype says
     accounts = tenant.system_accounts
     system = {accounts.receivable: "receivable", accounts.customer_credit: "customer_credit"}
+    # and so do payable and supplier prepayments (issue 15; absent on tenants made before: their subtype guards)
+    for role in ("payable", "supplier_prepayments"):
+        if held := getattr(accounts, role, None):
+            system[held] = role
     kind = account.subtype if is_control(account.subtype) else system.get(account_id)
     if kind:
         return (f"account {account.code} is a control account ({kind}): only its documents post to it, "

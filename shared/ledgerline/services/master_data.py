@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from ledgerline.clock import utc_now
+from ledgerline.domain import chart
 from ledgerline.domain.accounts import AccountType, subtype_error
 from ledgerline.domain.chart import SALES_TAX_ACCOUNT
 from ledgerline.domain.errors import AlreadyExists, FieldIssue, PreconditionFailed, ValidationFailed
@@ -51,8 +52,8 @@ OUT_SCHEMA: dict[type[TenantRecord], Any] = {Party: PartyOut, Item: ItemOut, Acc
 
 # Fields that name another record of the tenant, and which kind of record they must name.
 REFERENCES: dict[type[TenantRecord], dict[str, type[TenantRecord]]] = {
-    Item: {"tax_code_id": TaxCode, "revenue_account_id": Account},
-    TaxCode: {"account_id": Account},
+    Item: {"tax_code_id": TaxCode, "revenue_account_id": Account, "expense_account_id": Account},
+    TaxCode: {"account_id": Account, "input_account_id": Account},
 }
 
 
@@ -79,9 +80,12 @@ def _create(uow: UnitOfWork, model: type[R], fields: dict[str, Any], *, again: b
     now = utc_now()
     record = model(id=new_id(ID_PREFIX[model]), tenant_id=uow.tenant_id, created_at=now, updated_at=now)
     defaults_tax_account = model is TaxCode and fields.get("account_id") is None
-    _prefetch(uow, model, fields, tenant=defaults_tax_account)
+    defaults_input_account = model is TaxCode and fields.get("input_account_id") is None  # issue 15
+    _prefetch(uow, model, fields, tenant=defaults_tax_account or defaults_input_account)
     if defaults_tax_account:
         fields = {**fields, "account_id": sales_tax_account(uow)}
+    if defaults_input_account:
+        fields = {**fields, "input_account_id": input_tax_account(uow)}
     assign(record, fields)
     _validate(uow, record, fields)
     _stage_attachments(uow, record, fields, [])
@@ -117,6 +121,17 @@ def sales_tax_account(uow: UnitOfWork) -> str:
         raise ValidationFailed("account_id: required; the tenant has no sales tax account", param="account_id",
                                details=[FieldIssue("account_id", "required")])
     return account.id
+
+
+def input_tax_account(uow: UnitOfWork) -> str | None:
+    """Where a new tax code books recoverable input tax unless told (issue 15): the tenant's input tax account
+    (1300 of the default chart; tenants made before it was a system account find it by that code); None when
+    the tenant has none (purchases then need the code's `input_account_id`)."""
+    accounts_ = uow.tenant().system_accounts
+    if accounts_ is not None and accounts_.input_tax:
+        return accounts_.input_tax
+    account = uow.find_by_code(Account, chart.SYSTEM_ACCOUNT_CODES["input_tax"])
+    return account.id if account is not None else None
 
 
 def update(kind: Kind, tenant_id: str, record_id: str, changes: dict[str, Any], expected_version: int | None) -> Any:
@@ -263,9 +278,12 @@ def present(tenant_id: str, records: list[R]) -> list[R]:
 
 
 def _present(records: list[R], currency: Any) -> list[R]:
-    priced = [r for r in records if isinstance(r, Item) and r.unit_price is not None]
+    priced = [r for r in records if isinstance(r, Item) and (r.unit_price is not None or r.purchase_price is not None)]
     if priced:
         code = currency()
         for item in priced:
-            item.unit_price = with_minor_units(item.unit_price, code)
+            if item.unit_price is not None:
+                item.unit_price = with_minor_units(item.unit_price, code)
+            if item.purchase_price is not None:
+                item.purchase_price = with_minor_units(item.purchase_price, code)
     return records

@@ -58,6 +58,25 @@ class PricedDocument:
         return dict(taxes)
 
 
+SALES, PURCHASES = "sales", "purchases"  # the direction of the document being priced (domain/kinds.Direction)
+PURCHASE_ACCOUNT_TYPES = ("expense", "asset")
+
+
+def direction_error(tax_code: TaxCode, direction: str) -> str | None:
+    """Why a document of `direction` may not use the tax code (one for the other direction only), or None."""
+    allowed = tax_code.direction_or_default
+    if allowed in ("both", direction):
+        return None
+    document = "a bill" if direction == PURCHASES else "a sales document"
+    return f"tax code {tax_code.code} is for {allowed} only; {document} cannot use it"
+
+
+def tenant_input_tax(tenant: Tenant) -> str | None:
+    """The tenant's input tax account, when the tenant records it (tenants made before issue 15 do not)."""
+    accounts = tenant.system_accounts
+    return accounts.input_tax if accounts is not None else None
+
+
 def nets_by_account(lines: list[DocumentLine]) -> dict[str, Decimal]:
     """Revenue per account: each line's net plus its share of the discounts, allowances and charges."""
     nets: dict[str, Decimal] = defaultdict(Decimal)
@@ -128,7 +147,7 @@ def price_positions(
     tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool,
     allowances: list[dict[str, Any]] | None = None, charges: list[dict[str, Any]] | None = None,
     field: str = "positions", default_tax_code_id: str | None = None, find: Find | None = None,
-    on: date | None = None,
+    on: date | None = None, direction: str = SALES,
 ) -> PricedDocument:
     """Priced positions (schemas/positions.PositionIn as dicts) with document-level allowances and charges:
     the item positions are priced as lines are (`price_lines`), the totals come from domain/positions.py."""
@@ -138,7 +157,7 @@ def price_positions(
     return price_lines(tenant, [item for _, item in items], currency=currency, prices_include_tax=prices_include_tax,
                        field=field, default_tax_code_id=default_tax_code_id, find=find,
                        paths=[path for path, _ in items], tree=requested, allowances=allowances or [],
-                       charges=charges or [], on=on)
+                       charges=charges or [], on=on, direction=direction)
 
 
 def price_fields(tenant: Tenant, fields: dict[str, Any], *, currency: str, prices_include_tax: bool,
@@ -163,12 +182,18 @@ def price_lines(
     tenant: Tenant, requested: list[dict[str, Any]], *, currency: str, prices_include_tax: bool, field: str = "lines",
     default_tax_code_id: str | None = None, find: Find | None = None, paths: list[str] | None = None,
     tree: list[dict[str, Any]] | None = None, allowances: list[dict[str, Any]] | None = None,
-    charges: list[dict[str, Any]] | None = None, on: date | None = None,
+    charges: list[dict[str, Any]] | None = None, on: date | None = None, direction: str = SALES,
 ) -> PricedDocument:
     """Priced lines. A line's tax code is its own, else its item's, else `default_tax_code_id` (the tenant's
     default, for sales lines); the line then names the code that was applied. With `tree` (positions, whose
     items are `requested`, at `paths`), the totals are those of the positions and `allowances`/`charges`.
-    With `on` (the document's date), a tax code not valid on that day is refused (`domain/tax_validity`)."""
+    With `on` (the document's date), a tax code not valid on that day is refused (`domain/tax_validity`).
+
+    `direction` (issue 15): `purchases` prices a bill's lines: an item gives its purchase price and expense
+    account, the account must be an expense or asset account, a tax code must allow purchases (a sales
+    document's, sales) and a reverse-charge code (category AE) charges no tax on the document (the buyer
+    self-assesses it when posting)."""
+    purchases = direction == PURCHASES
     lookup = _Lookup(tenant.id, find)
     issues: list[FieldIssue] = []
     resolved: list[dict[str, Any]] = []
@@ -181,17 +206,26 @@ def price_lines(
                 issues.append(FieldIssue(f"{where}.item_id", f"no item with id '{values['item_id']}'"))
                 continue
             values["description"] = values.get("description") or item.name
-            values["unit_price"] = values["unit_price"] if values.get("unit_price") is not None else item.unit_price
-            values["account_id"] = values.get("account_id") or item.revenue_account_id
+            price = item.purchase_price if purchases else item.unit_price
+            values["unit_price"] = values["unit_price"] if values.get("unit_price") is not None else price
+            values["account_id"] = values.get("account_id") or (
+                item.expense_account_id if purchases else item.revenue_account_id)
             values["tax_code_id"] = values.get("tax_code_id") or item.tax_code_id
         if values.get("unit_price") is None:
             issues.append(FieldIssue(f"{where}.unit_price", "required when the line has no item with a price"))
         elif not within_limit(Decimal(values["quantity"]) * Decimal(values["unit_price"])):
             issues.append(FieldIssue(where, f"quantity × unit price is more than {MAX_AMOUNT}"))
+        if purchases and not values.get("account_id"):
+            issues.append(FieldIssue(f"{where}.account_id", "required: an expense or asset account (or an item "
+                                     "with an expense_account_id)"))
+            continue
         values["account_id"] = values.get("account_id") or tenant.system_accounts.sales
         account = lookup.get(Account, values["account_id"])
         if account is None or account.archived:
             issues.append(FieldIssue(f"{where}.account_id", f"no account with id '{values['account_id']}'"))
+        elif purchases and account.type not in PURCHASE_ACCOUNT_TYPES:
+            issues.append(FieldIssue(f"{where}.account_id", f"account {account.code} is a {account.type} account; "
+                                     "a bill's line takes an expense or asset account"))
         values["tax_rate"], values["tax_account_id"] = Decimal(0), None
         by_default = not values.get("tax_code_id") and default_tax_code_id is not None
         values["tax_code_id"] = values.get("tax_code_id") or default_tax_code_id
@@ -205,6 +239,12 @@ def price_lines(
             elif on is not None and not tax_code.valid_on(on):
                 issues.append(FieldIssue(f"{where}.tax_code_id", not_valid_message(
                     tax_code.code, tax_code.valid_from, tax_code.valid_to, on)))
+            elif (reason := direction_error(tax_code, direction)) is not None:
+                issues.append(FieldIssue(f"{where}.tax_code_id", reason))
+            elif purchases:
+                # reverse charge: the supplier charges no tax; the buyer's tax is booked when the bill posts
+                values["tax_rate"] = Decimal(0) if tax_code.category_or_default == "AE" else tax_code.rate
+                values["tax_account_id"] = tax_code.input_account_id or tenant_input_tax(tenant)
             else:
                 values["tax_rate"], values["tax_account_id"] = tax_code.rate, tax_code.account_id
         resolved.append(values)

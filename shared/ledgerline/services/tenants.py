@@ -83,6 +83,7 @@ def create_tenant(
             name=t.name,
             rate=t.rate,
             account_id=account_ids[t.account_code],
+            input_account_id=account_ids[chart.SYSTEM_ACCOUNT_CODES["input_tax"]],  # issue 15: purchases' input tax
             active=True,
             archived=False,
             created_at=now,

@@ -21,6 +21,8 @@ class Item(CodedRecord):
     unit = UnicodeAttribute(null=True)
     tax_code_id = UnicodeAttribute(null=True)
     revenue_account_id = UnicodeAttribute(null=True)
+    purchase_price = DecimalAttribute(null=True)  # issue 15: line defaults on bills
+    expense_account_id = UnicodeAttribute(null=True)
     archived = BooleanAttribute(default=False)
 
 

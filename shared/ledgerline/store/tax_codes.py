@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
@@ -27,6 +28,24 @@ class TaxCode(CodedRecord):
 
     def valid_on(self, day: date) -> bool:
         return valid_on(self.valid_from, self.valid_to, day)
+
+    # Issue 15 (absent on older codes: both directions, the tenant's input tax account, 100 %, S or Z by rate)
+    direction = UnicodeAttribute(null=True)
+    input_account_id = UnicodeAttribute(null=True)
+    recoverable_percent = DecimalAttribute(null=True)
+    category = UnicodeAttribute(null=True)
+
+    @property
+    def direction_or_default(self) -> str:
+        return self.direction or "both"
+
+    @property
+    def category_or_default(self) -> str:
+        return self.category or ("S" if self.rate > 0 else "Z")
+
+    @property
+    def recoverable_or_default(self) -> Decimal:
+        return Decimal(100) if self.recoverable_percent is None else self.recoverable_percent
 
 
 def list_tax_codes(

@@ -43,6 +43,10 @@ class SystemAccounts(MapAttribute):
     retained_earnings = UnicodeAttribute()
     sales_tax = UnicodeAttribute(null=True)  # the default account of new tax codes; absent on tenants made before
     vat_settlement = UnicodeAttribute(null=True)  # where a VAT period's close puts the net; absent before issue 15
+    # Issue 15 (absent on tenants made before: found by their codes 2000, 1300, 1400 of the default chart)
+    payable = UnicodeAttribute(null=True)
+    input_tax = UnicodeAttribute(null=True)
+    supplier_prepayments = UnicodeAttribute(null=True)
 
 
 class VatPeriodSpan(MapAttribute):

@@ -14,7 +14,9 @@ from fastapi import APIRouter, Depends, Request
 from ledgerline.api.auth import require
 from ledgerline.api.bulk import Kind, Together, run_items
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.bills import BillCreate, BillUpdate
 from ledgerline.schemas.bulk import (
+    BulkBills,
     BulkExchangeRates,
     BulkInvoices,
     BulkJournalEntries,
@@ -108,6 +110,16 @@ def orders(body: BulkOrders, request: Request, principal: Principal = Depends(re
         changes=OrderUpdate.changes))
 
 
+@router.post("/bills", response_model=BulkResult, operation_id="bulk_create_bills",
+             summary="Create or update up to 100 draft supplier bills; one result per operation")
+def bills(body: BulkBills, request: Request, principal: Principal = Depends(require("bills:write"))) -> Any:
+    """Each item is created (or its draft changed) as `POST /v1/bills` (`PATCH /v1/bills/{id}`) would (issue 15);
+    one failing item (a duplicate supplier reference, say) does not stop the others."""
+    tenant_id = principal.tenant_id
+    return run_items(request, body.as_operations(), Kind(
+        BillCreate, lambda fields, key: bulk.create_bill(tenant_id, fields, key),
+        BillUpdate, lambda id, changes, version, key: bulk.update_bill(tenant_id, id, changes, version, key),
+        changes=BillUpdate.changes))
 @router.post("/exchange-rates", response_model=BulkResult, operation_id="bulk_create_exchange_rates",
              summary="Add up to 100 exchange rates; one result per operation")
 def exchange_rates(body: BulkExchangeRates, request: Request,

@@ -15,6 +15,7 @@ from ledgerline.schemas.common import Day
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 from ledgerline.schemas.exchange_rates import REVALUATION_EXAMPLE, RevaluationOut
 from ledgerline.schemas.reports import (
+    AgedPayables,
     AgedReceivables,
     BalanceSheet,
     GeneralLedger,
@@ -165,6 +166,30 @@ def aged_receivables_as_csv(as_of: Day | None = Query(None, description="Default
                             principal: Principal = Depends(READ)) -> Response:
     """Aged receivables as a CSV table: one row per customer and a totals row."""
     return report_csv(reports.aged_receivables.report(principal.tenant_id, as_of or today()))
+
+
+@router.get(
+    "/aged-payables",
+    response_model=AgedPayables,
+    operation_id="aged_payables",
+    summary="What the tenant owes its suppliers, by days past due",
+    responses={200: {"content": CSV_EXAMPLE}},
+)
+def aged_payables(
+    as_of: Day | None = Query(None, description="Defaults to today"),
+    format: Format = FORMAT_QUERY,
+    principal: Principal = Depends(READ),
+) -> Any:
+    """Posted bills with money due per supplier in buckets of days past due (current, 1-30, 31-60, 61-90,
+    over 90) at the end of `as_of`, with the payable account's balance to reconcile against (issue 15)."""
+    return respond(reports.aged_payables.report(principal.tenant_id, as_of or today()), format)
+
+
+@csv_route("/aged-payables", "aged_payables_csv", "Aged payables as CSV")
+def aged_payables_as_csv(as_of: Day | None = Query(None, description="Defaults to today"),
+                         principal: Principal = Depends(READ)) -> Response:
+    """Aged payables as a CSV table: one row per supplier and a totals row."""
+    return report_csv(reports.aged_payables.report(principal.tenant_id, as_of or today()))
 
 
 def _general_ledger(page: PageRequest, principal: Principal, account_id: str, from_: date | None,

@@ -43,6 +43,7 @@ REFUND = PostedKind("refund", EventType.REFUND_POSTED, EventType.REFUND_REVERSED
 JOURNAL_ENTRY = PostedKind("journal entry", EventType.JOURNAL_ENTRY_POSTED, EventType.JOURNAL_ENTRY_REVERSED,
                            "the entry it reverses")
 CREDIT_NOTE = PostedKind("credit note", EventType.CREDIT_NOTE_POSTED, None, "the credit note")
+EXPENSE = PostedKind("expense", EventType.EXPENSE_POSTED, EventType.EXPENSE_REVERSED, "the expense")  # issue 15
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ The accounting sign rules (debit-normal accounts, how a balance shows on each st
 from __future__ import annotations
 
 from ledgerline.services.reports import (
+    aged_payables,
     aged_receivables,
     balance_sheet,
     general_ledger,
@@ -31,11 +32,12 @@ from ledgerline.services.reports.table import Table, csv_table
 
 # Every report module, so that each one's CSV table is registered once the package is imported
 MODULES = (trial_balance, profit_and_loss, balance_sheet, aged_receivables, general_ledger, tax_summary,
-           vat_return)
+           vat_return, aged_payables)
 
 __all__ = [
     "MODULES",
     "Table",
+    "aged_payables",
     "aged_receivables",
     "balance_sheet",
     "balances",

@@ -1,0 +1,153 @@
+"""Posting rules of purchases (issue 15; DESIGN.md section 11): a supplier bill → balanced journal lines.
+
+- bill (posted): debit expense or asset per line (net + non-recoverable tax) and input tax (recoverable
+  part); credit payable (total).
+- bill, reverse charge (AE): debit expense (net + non-recoverable tax) and input tax (recoverable part);
+  credit payable (net) and output tax (self-assessed).
+
+Tax per code comes from the document's tax breakdown (EN 16931: per code on the sum of the line nets,
+rounded once). A code's recoverable part is `round(tax × recoverable_percent / 100)`; the rest is
+non-recoverable and is added to the expense of the lines taxed with that code, split over them in
+proportion to their nets (`allocation.allocate`, so the parts add up to the cent). Under reverse charge
+(category AE) the supplier charges no tax: the bill's total is its nets, and the buyer self-assesses the
+tax at the code's rate: output tax credited, input tax (its recoverable part) debited.
+
+Each tax code yields `TaxAmount`s with a direction: `input` for the recoverable input tax, and, under
+reverse charge, `output` for the self-assessed tax. The journal's tax lines are made of the same base
+amounts, so the tax buckets and the tax accounts agree by construction.
+
+Pure: no I/O, amounts in the document's currency, base amounts through `posting.Conversion`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ledgerline.domain.allocation import allocate
+from ledgerline.domain.journal import JournalLine, Leg, lines_from_legs
+from ledgerline.domain.money import quantum, round_money
+from ledgerline.domain.parties import PartyRole
+from ledgerline.domain.posting import Conversion, TaxAmount
+
+REVERSE_CHARGE = "AE"  # EN 16931 VAT category code: reverse charge
+INPUT, OUTPUT = "input", "output"  # TaxAmount.direction
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class PurchaseTaxCode:
+    """What a purchase posting needs of a tax code, as it was when the bill was priced."""
+
+    tax_code_id: str
+    rate: Decimal
+    input_account_id: str
+    output_account_id: str  # the code's own (sales) tax account: where self-assessed tax goes
+    recoverable_percent: Decimal = HUNDRED
+    category: str = "S"
+
+    @property
+    def reverse_charge(self) -> bool:
+        return self.category == REVERSE_CHARGE
+
+
+@dataclass(frozen=True)
+class PurchaseLine:
+    """A bill line as posting sees it: its expense or asset account, its net (with its share of any
+    discounts, allowances and charges) and its tax code."""
+
+    account_id: str
+    net: Decimal
+    tax_code_id: str | None
+
+
+@dataclass(frozen=True)
+class PurchaseAccounts:
+    payable: str
+    rounding: str
+
+
+def self_assessed_tax(taxable: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """The tax a buyer owes under reverse charge: the code's rate on the taxable amount, rounded once."""
+    return round_money(taxable * rate / HUNDRED, currency)
+
+
+def split_recoverable(tax: Decimal, percent: Decimal, currency: str) -> tuple[Decimal, Decimal]:
+    """(recoverable, non-recoverable) parts of `tax`; they add up to `tax` exactly."""
+    if not Decimal(0) <= percent <= HUNDRED:
+        raise ValueError(f"recoverable percent {percent} is not within 0-100")
+    recoverable = round_money(tax * percent / HUNDRED, currency)
+    return recoverable, tax - recoverable
+
+
+def code_tax(code: PurchaseTaxCode, taxable: Decimal, charged: Decimal, currency: str) -> Decimal:
+    """A code's tax on the bill: what the supplier charged, or under reverse charge what the buyer owes."""
+    return self_assessed_tax(taxable, code.rate, currency) if code.reverse_charge else charged
+
+
+def purchase_taxes(breakdown: Sequence[tuple[str, Decimal, Decimal]], codes: Mapping[str, PurchaseTaxCode],
+                   conversion: Conversion) -> list[TaxAmount]:
+    """(tax code, taxable, tax charged) per code → its TaxAmounts: the recoverable input tax, and under
+    reverse charge the self-assessed output tax as well. A code with nothing recoverable and no reverse
+    charge yields an input amount of zero tax (its taxable still counts)."""
+    taxes: list[TaxAmount] = []
+    for code_id, taxable, charged in breakdown:
+        code = codes[code_id]
+        tax = code_tax(code, taxable, charged, conversion.currency)
+        recoverable, _ = split_recoverable(tax, code.recoverable_percent, conversion.currency)
+        base_taxable = conversion.base(taxable)
+        taxes.append(TaxAmount(code_id, code.input_account_id, taxable, recoverable, base_taxable,
+                               conversion.base(recoverable), INPUT))
+        if code.reverse_charge:
+            taxes.append(TaxAmount(code_id, code.output_account_id, taxable, tax, base_taxable,
+                                   conversion.base(tax), OUTPUT))
+    return taxes
+
+
+def non_recoverable_by_line(lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, Decimal, Decimal]],
+                            codes: Mapping[str, PurchaseTaxCode], currency: str) -> list[Decimal]:
+    """Each line's share of its code's non-recoverable tax, in proportion to the nets of that code's lines."""
+    shares = [Decimal(0) * quantum(currency)] * len(lines)
+    for code_id, taxable, charged in breakdown:
+        code = codes[code_id]
+        _, rest = split_recoverable(code_tax(code, taxable, charged, currency), code.recoverable_percent, currency)
+        if not rest:
+            continue
+        positions = [index for index, line in enumerate(lines) if line.tax_code_id == code_id]
+        if not positions:
+            continue
+        parts = allocate(rest, [abs(lines[index].net) for index in positions], quantum(currency))
+        for index, part in zip(positions, parts, strict=True):
+            shares[index] += part
+    return shares
+
+
+def bill_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, Decimal, Decimal]],
+               codes: Mapping[str, PurchaseTaxCode], total: Decimal, rounding_adjustment: Decimal,
+               accounts: PurchaseAccounts, conversion: Conversion,
+               description: str) -> tuple[list[JournalLine], list[TaxAmount]]:
+    """A posted bill: debit expense (net + non-recoverable tax) per account and input tax (recoverable part)
+    per input account; under reverse charge credit output tax (self-assessed); credit payable for the total.
+    Returns the lines and the TaxAmounts they were made from (for the tax buckets)."""
+    sign = PartyRole.SUPPLIER.posting_sign  # a purchase debits its nets and input tax
+    currency = conversion.currency
+    taxes = purchase_taxes(breakdown, codes, conversion)
+    shares = non_recoverable_by_line(lines, breakdown, codes, currency)
+    expense: dict[str, Decimal] = {}
+    for line, share in zip(lines, shares, strict=True):
+        expense[line.account_id] = expense.get(line.account_id, Decimal(0)) + line.net + share
+    legs = [Leg(account, sign * amount, description=description) for account, amount in expense.items()]
+    by_account: dict[tuple[str, str], list[Decimal]] = {}
+    for tax in taxes:
+        slot = by_account.setdefault((tax.account_id, tax.direction), [Decimal(0), Decimal(0)])
+        slot[0] += tax.tax
+        slot[1] += tax.base_tax
+    for (account, direction), (amount, base) in by_account.items():
+        side = sign if direction == INPUT else -sign
+        legs.append(Leg(account, side * amount, base_amount=side * base, description=description))
+    if rounding_adjustment:
+        legs.append(Leg(accounts.rounding, sign * rounding_adjustment, description=description))
+    journal = lines_from_legs(legs, balancing=Leg(accounts.payable, -sign * total, description=description),
+                              currency=currency, base_currency=conversion.base_currency, rate=conversion.rate)
+    return journal, taxes

@@ -1,0 +1,218 @@
+"""Supplier bills (issue 15) as the API shows them and events carry them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field, StrictBool, ValidationInfo, model_validator
+
+from ledgerline.domain.documents import effective_status
+from ledgerline.domain.money import with_minor_units
+from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, TermsDays, Text, Timestamps, moment_read
+from ledgerline.schemas.common import Day as Date
+from ledgerline.schemas.documents import ExchangeRate, LineOut, LinePrice, NoneAsEmpty, Quantity, scale
+
+BillStatusValue = Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]
+SupplierReference = Field(min_length=1, max_length=100,
+                          description="The supplier's own invoice number; unique per supplier (409 when taken)")
+ATTACHMENTS = Field(None, max_length=10, description="Ids of files (`file_…`, POST /v1/files): the supplier's "
+                                                     "PDF or a scan")
+
+
+class BillLineIn(Input):
+    item_id: str | None = Field(None, description="Fills description, unit price (the item's purchase price), "
+                                                  "account (its expense account) and tax code")
+    description: Text | None = None
+    quantity: Quantity = Decimal(1)
+    unit_price: LinePrice | None = Field(None, description="Required unless the item has a purchase price")
+    account_id: str | None = Field(None, description="An expense or asset account; defaults to the item's "
+                                                     "expense_account_id (required without one)")
+    tax_code_id: str | None = Field(None, description="An input tax code (direction purchases or both); defaults "
+                                                      "to the item's; none means no tax")
+
+
+EXAMPLE = {
+    "supplier_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "supplier_reference": "R-2026-0042",
+    "bill_date": "2026-02-03", "payment_terms_days": 30,
+    "lines": [{"description": "Office rent February", "unit_price": "1200.00",
+               "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H5", "tax_code_id": "txc_01K2X3Y4Z5A6B7C8D9E0F1G2H4"}],
+    "attachment_ids": ["file_01K2X3Y4Z5A6B7C8D9E0F1G2H6"],
+}
+
+
+class BillCreate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
+
+    supplier_id: str
+    supplier_reference: str = SupplierReference
+    bill_date: Date | None = Field(None, description="The date on the supplier's invoice; defaults to today")
+    due_date: Date | None = None
+    payment_terms_days: TermsDays | None = Field(
+        None, description="Used when due_date is absent; then the supplier's, then the tenant's")
+    currency: Currency | None = Field(None, description="Defaults to the supplier's, then the tenant's base currency")
+    exchange_rate: ExchangeRate | None = Field(None, description="Required for a currency other than the base currency")
+    notes: Text | None = None
+    prices_include_tax: StrictBool | None = Field(None, description="Defaults to false (supplier prices net)")
+    lines: list[BillLineIn] = Field(min_length=1, max_length=100)
+    attachment_ids: list[str] | None = ATTACHMENTS
+
+
+class BillUpdate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"due_date": "2026-03-15", "notes": "Agreed later"}]})
+
+    supplier_id: str = None  # type: ignore[assignment]
+    supplier_reference: str = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    bill_date: Date = None  # type: ignore[assignment]
+    due_date: Date | None = None
+    payment_terms_days: TermsDays | None = None
+    currency: Currency = None  # type: ignore[assignment]
+    exchange_rate: ExchangeRate | None = None
+    notes: Text | None = None
+    prices_include_tax: StrictBool = None  # type: ignore[assignment]
+    lines: list[BillLineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    attachment_ids: list[str] | None = ATTACHMENTS
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the PATCH sets (null lines: unchanged); a line's unset fields take their defaults."""
+        changes = self.model_dump(exclude_unset=True)
+        if changes.get("lines", ...) is None:
+            del changes["lines"]
+        if self.lines is not None:
+            changes["lines"] = [line.model_dump() for line in self.lines]
+        return changes
+
+
+class PurchaseTaxOut(Output):
+    tax_code_id: str
+    tax_code: str
+    rate: DecimalOut
+    category: str = Field(description="EN 16931 VAT category; AE: reverse charge (the tax is self-assessed, not "
+                                      "charged by the supplier, and not part of the total)")
+    taxable_amount: DecimalOut
+    tax_amount: DecimalOut
+    recoverable_percent: DecimalOut
+
+
+class BillOut(Timestamps):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "object": "bill", "id": "bill_01K2X3Y4Z5A6B7C8D9E0F1G2H7", "number": "BILL-2026-0001",
+        "status": "awaiting_payment", "supplier_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "supplier_name": "Office Ltd",
+        "supplier_reference": "R-2026-0042", "bill_date": "2026-02-03", "due_date": "2026-03-05", "currency": "EUR",
+        "total": "1428.00", "amount_due": "1428.00"}]})
+
+    object: Literal["bill"] = "bill"
+    id: str
+    number: str | None = Field(description="The internal number, BILL-{YYYY}-{SEQ:4}, given when it is posted")
+    status: BillStatusValue
+    supplier_id: str
+    supplier_name: str
+    supplier_reference: str
+    bill_date: Date
+    due_date: Date
+    currency: str
+    exchange_rate: DecimalOut
+    notes: str | None
+    prices_include_tax: bool
+    attachment_ids: NoneAsEmpty[list[str]] = Field(default_factory=list)
+    lines: list[LineOut]
+    tax_breakdown: list[PurchaseTaxOut]
+    subtotal: DecimalOut
+    tax_total: DecimalOut = Field(description="Tax charged by the supplier (reverse-charge tax not included)")
+    rounding_adjustment: DecimalOut
+    total: DecimalOut
+    amount_paid: DecimalOut
+    amount_credited: DecimalOut
+    amount_due: DecimalOut
+    journal_entry_id: str | None
+    void_journal_entry_id: str | None = None
+    posted_at: datetime | None
+    voided_at: datetime | None
+    paid_at: datetime | None
+
+    @model_validator(mode="after")
+    def _derived(self, info: ValidationInfo) -> BillOut:
+        moment = moment_read(info.context)
+        if moment is not None:
+            self.status = effective_status(self.status, self.due_date, self.amount_due > 0, moment.date()).value
+        scale(self, self.currency, "subtotal", "tax_total", "rounding_adjustment", "total", "amount_paid",
+              "amount_credited", "amount_due")
+        for line in self.lines:
+            scale(line, self.currency, "net_amount", "tax_amount", "amount")
+            line.unit_price = with_minor_units(line.unit_price, self.currency)
+        for tax in self.tax_breakdown:
+            scale(tax, self.currency, "taxable_amount", "tax_amount")
+        return self
+
+
+# ------------------------------------------------------------------------------------- expenses
+
+
+class ExpenseCreate(Input):
+    """Issue 15: a purchase paid at once (a receipt from a shop, a card payment), posted on creation."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "payee_name": "Corner Café", "date": "2026-02-03", "paid_from_account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H8",
+        "lines": [{"description": "Team lunch", "unit_price": "60.00", "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H5",
+                   "tax_code_id": "txc_01K2X3Y4Z5A6B7C8D9E0F1G2H4"}],
+        "attachment_ids": ["file_01K2X3Y4Z5A6B7C8D9E0F1G2H6"]}]})
+
+    supplier_id: str | None = Field(None, description="The supplier party, if any; else `payee_name`")
+    payee_name: str | None = Field(None, min_length=1, max_length=200,
+                                   description="Who was paid, free text; defaults to the supplier's name")
+    date: Date | None = Field(None, description="Defaults to today")
+    paid_from_account_id: str = Field(description="The bank or cash account, or a card clearing account "
+                                                  "(a liability of subtype current), the money left from")
+    reference: str | None = Field(None, max_length=100)
+    currency: Currency | None = Field(None, description="Defaults to the supplier's, then the tenant's base currency")
+    exchange_rate: ExchangeRate | None = Field(None, description="Required for a currency other than the base currency")
+    notes: Text | None = None
+    prices_include_tax: StrictBool | None = Field(None, description="Defaults to false")
+    lines: list[BillLineIn] = Field(min_length=1, max_length=100)
+    attachment_ids: list[str] | None = ATTACHMENTS
+
+    @model_validator(mode="after")
+    def _payee(self) -> ExpenseCreate:
+        if self.supplier_id is None and self.payee_name is None:
+            raise ValueError("send supplier_id or payee_name")
+        return self
+
+
+class ExpenseOut(Timestamps):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "object": "expense", "id": "exp_01K2X3Y4Z5A6B7C8D9E0F1G2H9", "status": "posted", "payee_name": "Corner Café",
+        "date": "2026-02-03", "currency": "AUD", "total": "66.00"}]})
+
+    object: Literal["expense"] = "expense"
+    id: str
+    status: Literal["posted", "reversed"]
+    supplier_id: str | None
+    payee_name: str
+    date: Date
+    paid_from_account_id: str
+    reference: str | None
+    currency: str
+    exchange_rate: DecimalOut
+    notes: str | None
+    prices_include_tax: bool
+    attachment_ids: NoneAsEmpty[list[str]] = Field(default_factory=list)
+    lines: list[LineOut]
+    tax_breakdown: list[PurchaseTaxOut]
+    subtotal: DecimalOut
+    tax_total: DecimalOut
+    rounding_adjustment: DecimalOut
+    total: DecimalOut
+    journal_entry_id: str
+    reversal_journal_entry_id: str | None
+    reversed_at: datetime | None
+
+    @model_validator(mode="after")
+    def _scaled(self) -> ExpenseOut:
+        scale(self, self.currency, "subtotal", "tax_total", "rounding_adjustment", "total")
+        for line in self.lines:
+            scale(line, self.currency, "net_amount", "tax_amount", "amount")
+            line.unit_price = with_minor_units(line.unit_price, self.currency)
+        for tax in self.tax_breakdown:
+            scale(tax, self.currency, "taxable_amount", "tax_amount")
+        return self

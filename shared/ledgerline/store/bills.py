@@ -1,0 +1,230 @@
+"""Supplier bills (issue 15): one partition per bill, `T#<tid>#BILL#<id>` / `DOC`.
+
+GSI1 lists a tenant's bills by bill date (`T#<tid>#BILLS` / `<bill date>#<id>`). GSI2 is the open-bills
+index, the mirror of the open-invoices index: open bills by due date (`T#<tid>#OPENBILLS` / `<due date>#<id>`)
+and closed ones, paid or voided, by the day they closed for good (`T#<tid>#CLOSEDBILLS` / `<closed on>#<id>`),
+so aged payables at a past date read what is open now plus what closed after that date. GSI3 holds a
+supplier's open bills (`T#<tid>#SUPP#<party>` / `BILL#<due date>#<id>`), what supplier payments allocate to.
+
+A supplier's invoice number (`supplier_reference`) is unique per supplier: a guard item
+`T#<tid>` / `BILLREF_CODE#<supplier id>#<reference>` written with the bill on condition that it does not
+exist (the way codes are claimed: store/codes.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.expressions.condition import Condition
+
+from ledgerline.domain.documents import bill as bill_rules
+from ledgerline.domain.documents import invoice as invoice_rules
+from ledgerline.store.attributes import DateAttribute, DecimalAttribute
+from ledgerline.store.codes import CodeGuard
+from ledgerline.store.documents import DocumentLine, DocumentRecord, Movement, TaxSubtotal, dated_documents
+from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
+from ledgerline.store.table import connection
+
+REFERENCE_GUARD = "BILLREF"
+
+
+class PurchaseTaxSubtotal(TaxSubtotal):
+    """A bill's tax per code with what posting needs of the code as it was priced: the input and output
+    (self-assessed) tax accounts, the recoverable percent and the VAT category (AE: reverse charge, whose
+    `tax_amount` is the self-assessed tax while the bill charges none)."""
+
+    input_account_id = UnicodeAttribute()
+    output_account_id = UnicodeAttribute()
+    recoverable_percent = DecimalAttribute()
+    category = UnicodeAttribute()
+
+
+class Bill(DocumentRecord):
+    PREFIX = "BILL"
+    LIST = "BILLS"
+    NOUN = "bill"
+
+    status = UnicodeAttribute()
+    number = UnicodeAttribute(null=True)
+    supplier_id = UnicodeAttribute()
+    supplier_name = UnicodeAttribute()
+    supplier_reference = UnicodeAttribute()
+    bill_date = DateAttribute()
+    due_date = DateAttribute()
+    currency = UnicodeAttribute()
+    exchange_rate = DecimalAttribute()
+    prices_include_tax = BooleanAttribute()
+    notes = UnicodeAttribute(null=True)
+    attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    lines = ListAttribute(of=DocumentLine)
+    tax_breakdown = ListAttribute(of=PurchaseTaxSubtotal)
+    subtotal = DecimalAttribute()
+    tax_total = DecimalAttribute()
+    rounding_adjustment = DecimalAttribute()
+    total = DecimalAttribute()
+    amount_paid = DecimalAttribute()
+    amount_credited = DecimalAttribute()
+    amount_due = DecimalAttribute()
+    base_total = DecimalAttribute(null=True)
+    base_settled = DecimalAttribute(null=True)
+    journal_entry_id = UnicodeAttribute(null=True)
+    void_journal_entry_id = UnicodeAttribute(null=True)
+    posted_at = UTCDateTimeAttribute(null=True)
+    voided_at = UTCDateTimeAttribute(null=True)
+    paid_at = UTCDateTimeAttribute(null=True)
+    movements = ListAttribute(of=Movement, null=True)
+    closed_on = DateAttribute(null=True)
+    # The due date `bill.due_soon` was written for (once per due date; a new due date is announced again)
+    due_soon_for = DateAttribute(null=True)
+
+    OPEN_STATUSES = bill_rules.BILL_OPEN_STATUSES
+    CLOSED_STATUSES = bill_rules.BILL_CLOSED_STATUSES
+
+    def list_date(self) -> date:
+        return self.bill_date
+
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        partition = tenant_partition(self.tenant_id)
+        is_open = self.status in self.OPEN_STATUSES
+        if is_open:
+            self.gsi2pk, self.gsi2sk = f"{partition}#OPENBILLS", f"{self.due_date.isoformat()}#{self.id}"
+        elif self.status in self.CLOSED_STATUSES and self.closed_on is not None:
+            self.gsi2pk, self.gsi2sk = f"{partition}#CLOSEDBILLS", f"{self.closed_on.isoformat()}#{self.id}"
+        else:
+            self.gsi2pk = self.gsi2sk = None
+        if is_open:
+            self.gsi3pk = supplier_items_partition(self.tenant_id, self.supplier_id)
+            self.gsi3sk = f"BILL#{self.due_date.isoformat()}#{self.id}"
+        else:
+            self.gsi3pk = self.gsi3sk = None
+
+    def reference_guard(self) -> CodeGuard:
+        return reference_guard(self.tenant_id, self.supplier_id, self.supplier_reference, self.id)
+
+
+def reference_guard(tenant_id: str, supplier_id: str, reference: str, bill_id: str = "") -> CodeGuard:
+    """The item that holds a supplier's invoice number for one bill."""
+    return CodeGuard.for_code(tenant_id, REFERENCE_GUARD, f"{supplier_id}#{reference}", bill_id)
+
+
+def supplier_items_partition(tenant_id: str, supplier_id: str) -> str:
+    return f"{tenant_partition(tenant_id)}#SUPP#{supplier_id}"
+
+
+def open_bills_of_supplier(tenant_id: str, supplier_id: str) -> list[Bill]:
+    """A supplier's open bills by due date (GSI3; eventually consistent: callers that move money re-read
+    each bill they use)."""
+    connection()
+    return list(Bill.gsi3.query(supplier_items_partition(tenant_id, supplier_id)))
+
+
+def open_bills_due_before(tenant_id: str, day: date, *, limit: int, start_key: dict[str, Any] | None) -> Page[Bill]:
+    """Open bills whose due date is before `day`, from the sparse open-bills index."""
+    connection()
+    partition = f"{tenant_partition(tenant_id)}#OPENBILLS"
+    check_start_key(start_key, "GSI2PK", partition)
+    results = Bill.gsi2.query(partition, Bill.gsi2sk < day.isoformat(), limit=limit + 1, last_evaluated_key=start_key)
+    return page_of(results, limit, index=Bill.gsi2)
+
+
+def open_bills_due_between(tenant_id: str, first: date, last: date) -> list[Bill]:
+    """Open bills due from `first` to `last` (both included), by due date, from the open-bills index."""
+    connection()
+    partition = f"{tenant_partition(tenant_id)}#OPENBILLS"
+    return list(Bill.gsi2.query(partition, Bill.gsi2sk.between(first.isoformat(), f"{last.isoformat()}#~")))
+
+
+def bills_open_at(tenant_id: str, day: date) -> Iterator[Bill]:
+    """Every bill that may have owed something at the end of `day`: those open now and those closed after
+    `day`, dated on or before it (two GSI2 queries, as `documents.invoices_open_at`)."""
+    connection()
+    dated = Bill.bill_date <= day
+    partition = tenant_partition(tenant_id)
+    yield from Bill.gsi2.query(f"{partition}#OPENBILLS", filter_condition=dated)
+    yield from Bill.gsi2.query(f"{partition}#CLOSEDBILLS", Bill.gsi2sk > f"{day.isoformat()}#~",
+                               filter_condition=dated)
+
+
+def list_bills(
+    tenant_id: str,
+    *,
+    statuses: Iterable[str] | None,
+    supplier_id: str | None,
+    from_date: date | None,
+    to_date: date | None,
+    today: date,
+    limit: int,
+    start_key: dict[str, Any] | None,
+) -> Page[Bill]:
+    """Bills by bill date, of any of `statuses` (as the API shows them: `overdue` read from the due date,
+    as for invoices) and of one supplier when given."""
+    condition: Condition | None = Bill.supplier_id == supplier_id if supplier_id is not None else None
+    if statuses is not None:
+        cutoff = invoice_rules.overdue_cutoff(today)
+        past_due = (Bill.due_date < cutoff) & (Bill.amount_due > 0)
+        is_open = Bill.status.is_in(*Bill.OPEN_STATUSES)
+        wanted = set(statuses)
+        if set(Bill.OPEN_STATUSES) <= wanted:
+            by_status: list[Condition] = [is_open]
+        else:
+            by_status = [is_open & past_due] if bill_rules.BillStatus.OVERDUE in wanted else []
+            if bill_rules.BillStatus.AWAITING_PAYMENT in wanted:
+                by_status.append(is_open & ((Bill.due_date >= cutoff) | (Bill.amount_due <= 0)))
+        closed = sorted(wanted - set(Bill.OPEN_STATUSES))
+        if closed:
+            by_status.append(Bill.status.is_in(*closed))
+        either = by_status[0]
+        for other in by_status[1:]:
+            either = either | other
+        condition = either if condition is None else condition & either
+    return dated_documents(Bill, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
+                           limit=limit, start_key=start_key)
+
+
+class Expense(DocumentRecord):
+    """An expense (issue 15): a purchase paid at once, posted when it is created. `T#<tid>#EXP#<id>` / `DOC`,
+    listed by date through GSI1 (`T#<tid>#EXPENSES` / `<date>#<id>`)."""
+
+    PREFIX = "EXP"
+    LIST = "EXPENSES"
+    NOUN = "expense"
+
+    status = UnicodeAttribute()
+    supplier_id = UnicodeAttribute(null=True)
+    payee_name = UnicodeAttribute()
+    date = DateAttribute()
+    paid_from_account_id = UnicodeAttribute()
+    reference = UnicodeAttribute(null=True)
+    currency = UnicodeAttribute()
+    exchange_rate = DecimalAttribute()
+    prices_include_tax = BooleanAttribute()
+    notes = UnicodeAttribute(null=True)
+    attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    lines = ListAttribute(of=DocumentLine)
+    tax_breakdown = ListAttribute(of=PurchaseTaxSubtotal)
+    subtotal = DecimalAttribute()
+    tax_total = DecimalAttribute()
+    rounding_adjustment = DecimalAttribute()
+    total = DecimalAttribute()
+    journal_entry_id = UnicodeAttribute()
+    reversal_journal_entry_id = UnicodeAttribute(null=True)
+    reversed_at = UTCDateTimeAttribute(null=True)
+
+    def list_date(self) -> date:
+        return self.date
+
+
+def list_expenses(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: str | None,
+                  from_date: date | None, to_date: date | None, limit: int,
+                  start_key: dict[str, Any] | None) -> Page[Expense]:
+    """Expenses by date, of any of `statuses` and of one supplier when given."""
+    condition: Condition | None = Expense.supplier_id == supplier_id if supplier_id is not None else None
+    if statuses is not None:
+        wanted = Expense.status.is_in(*sorted(statuses))
+        condition = wanted if condition is None else condition & wanted
+    return dated_documents(Expense, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
+                           limit=limit, start_key=start_key)
