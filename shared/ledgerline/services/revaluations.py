@@ -1,8 +1,9 @@
 """Revaluing a period's open foreign-currency balances (issue 16, part X): `POST /v1/periods/{YYYY-MM}/revalue`.
 
-Reads the invoices open at the period's last day (the store's named read `invoices_open_at`, what each owed
-then from its dated movements, as aged receivables does) and, per currency, the rate of that day (the latest
-on or before it: `UnitOfWork.rate_on`); `domain/revaluation` computes each item's difference and the entry.
+Reads the invoices and bills open at the period's last day (the store's named reads `invoices_open_at` and
+`bills_open_at`: what each owed then from its dated movements, as the aged reports do) and, per currency, the
+rate of that day (the latest on or before it: `UnitOfWork.rate_on`); `domain/revaluation` computes each item's
+difference and the entry.
 The revaluation record, its entry (dated the last day, to exchange gains and losses), the reversal (dated the
 next period's first day) and the events commit in one transaction; a period is revalued once (409 after).
 The carried values of the items never change, so settling them books the realised difference as before.
@@ -26,9 +27,11 @@ from ledgerline.domain.posting import Conversion
 from ledgerline.domain.revaluation import MissingRate, OpenItem, revaluation_lines, revalue, reversal_lines
 from ledgerline.schemas.documents import JournalEntryOut
 from ledgerline.schemas.exchange_rates import RevaluationOut
+from ledgerline.services.bills import bill_movements, payable_account
 from ledgerline.services.idempotency import once
 from ledgerline.services.reports.table import Table, csv_table
 from ledgerline.services.retry import retrying
+from ledgerline.store import bills as bill_store
 from ledgerline.store import documents
 from ledgerline.store.documents import Invoice
 from ledgerline.store.ledger import JournalEntry
@@ -90,6 +93,24 @@ def _open_receivables(tenant: Tenant, as_of: date) -> list[OpenItem]:
     return sorted(items, key=lambda item: item.id)
 
 
+def _open_payables(uow: UnitOfWork, tenant: Tenant, as_of: date) -> list[OpenItem]:
+    """Bills in a foreign currency that owed something at the end of `as_of` (liabilities: negative)."""
+    items: list[OpenItem] = []
+    account: str | None = None
+    for bill in bill_store.bills_open_at(tenant.id, as_of):
+        if bill.currency == tenant.base_currency:
+            continue
+        owed = receivables.outstanding_at(issue_date=bill.bill_date, total=bill.total,
+                                          base_total=bill.base_total or Decimal(0), movements=bill_movements(bill),
+                                          day=as_of)
+        if owed.amount:
+            account = account or payable_account(uow, tenant)
+            items.append(OpenItem("payable", bill.id, f"Bill {bill.number or bill.supplier_reference} "
+                                                      f"({bill.supplier_name})",
+                                  account, bill.currency, -owed.amount, -owed.base_amount))
+    return sorted(items, key=lambda item: item.id)
+
+
 def _owed_at(invoice: Invoice, as_of: date) -> receivables.Outstanding:
     zero = Decimal(0)
     if invoice.movements is None:  # posted before movements were kept: what it owes now
@@ -122,7 +143,7 @@ def _revalue(tenant_id: str, period: str) -> dict[str, Any]:
                        param="period")
     check_open_period(as_of, tenant.lock_date, param="period")
     base = tenant.base_currency
-    items = _open_receivables(tenant, as_of)
+    items = _open_receivables(tenant, as_of) + _open_payables(uow, tenant, as_of)
     rates = _rates(uow, {item.currency for item in items}, as_of)
     try:
         revalued = revalue(items, {c: Decimal(r.rate) for c, r in rates.items()}, base)

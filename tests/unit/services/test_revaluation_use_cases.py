@@ -9,9 +9,11 @@ from decimal import Decimal as D
 import pytest
 
 from ledgerline.domain.errors import Conflict, ValidationFailed
-from ledgerline.services import exchange_rates, invoices, receipts, revaluations
+from ledgerline.services import bills, exchange_rates, invoices, receipts, revaluations
+from ledgerline.store.bills import Bill
 from ledgerline.store.documents import Invoice
 from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.parties import Party
 from ledgerline.store.unit_of_work import open_unit
 
 SALE = {"description": "Export", "quantity": D(1), "unit_price": D(100)}  # + GST 10 %: 110.00
@@ -25,7 +27,13 @@ def open_invoices(books, monkeypatch):
                  if pk.startswith(f"T#{tenant_id}#INV#") and sk == "DOC"]
         return [i for i in found if i.status != "draft" and i.issue_date <= day]
 
+    def bills_open_at(tenant_id, day):  # noqa: ANN001, ANN202
+        found = [Bill.from_raw_data(data) for (pk, sk), data in books.table.items.items()
+                 if pk.startswith(f"T#{tenant_id}#BILL#") and sk == "DOC"]
+        return [b for b in found if b.status != "draft" and b.bill_date <= day]
+
     monkeypatch.setattr(revaluations.documents, "invoices_open_at", invoices_open_at)
+    monkeypatch.setattr(revaluations.bill_store, "bills_open_at", bills_open_at)
 
 
 def rate(books, currency, day, value):
@@ -114,3 +122,28 @@ def test_what_an_invoice_owed_at_the_end_is_revalued_and_settling_it_later_books
     # revaluation and its reversal net to nothing
     assert "1100" not in balances and balances["7950"] == D("-20.00")
     assert balances["1010"] == D("196.00")
+
+
+def test_a_foreign_bill_takes_its_days_rate_and_its_payable_is_revalued_as_a_liability(books):
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    books.table.put(Party(id="pty_s", tenant_id=books.tenant_id, name="Supplier", kind="supplier", archived=False,
+                          created_at=now, updated_at=now))
+    rate(books, "USD", date(2026, 1, 5), "1.50")
+    rate(books, "USD", date(2026, 1, 31), "1.40")
+    made = bills.create_draft(books.tenant_id, {
+        "supplier_id": "pty_s", "supplier_reference": "R-1", "bill_date": date(2026, 1, 12), "currency": "USD",
+        "lines": [{"description": "Rent", "quantity": D(1), "unit_price": D(100), "account_id": books.accounts["6000"],
+                   "tax_code_id": books.tax_codes["GST10"]}]})
+    assert (made["exchange_rate"], made["exchange_rate_id"]) == ("1.50", "USD-2026-01-05")
+    posted = bills.post(books.tenant_id, made["id"])
+    done = revaluations.revalue_period(books.tenant_id, "2026-01")
+    # USD 110.00 owed, carried at AUD 165.00, worth 154.00 at 1.40: 11.00 less to pay, a gain
+    (item,) = done["items"]
+    assert (item["kind"], item["id"], item["amount"], item["carried_base"], item["revalued_base"],
+            item["difference"]) == ("payable", posted["id"], "-110.00", "-165.00", "-154.00", "11.00")
+    assert (done["gain"], done["net"]) == ("11.00", "11.00")
+    lines = entry(books, done["journal_entry_id"]).journal_lines()
+    payable = next(line for line in lines if line.account_id == item["account_id"])
+    assert (payable.debit, payable.credit) == (D("11.00"), D("0.00"))
