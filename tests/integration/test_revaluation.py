@@ -69,3 +69,23 @@ def test_the_api_refuses_a_missing_rate_a_bad_period_other_tenants_and_missing_s
     reader = {"Authorization": f"Bearer {key}"}
     assert api.get("/v1/reports/revaluation?period=2026-03", headers=reader).status_code == 200
     assert api.post("/v1/periods/2026-04/revalue", headers=reader).status_code == 403
+
+
+def test_a_foreign_bill_takes_its_days_rate_and_its_payable_is_revalued(books):
+    from tests.integration.test_bills import bill_body, supplier
+
+    books.post("/v1/exchange-rates", {"date": "2026-04-01", "currency": "USD", "rate": "1.50"})
+    books.post("/v1/exchange-rates", {"date": "2026-04-30", "currency": "USD", "rate": "1.60"})
+    draft = books.post("/v1/bills", bill_body(books, supplier(books), currency="USD", bill_date="2026-04-10"))
+    assert (D(draft["exchange_rate"]), draft["exchange_rate_id"]) == (D("1.50"), "USD-2026-04-01")
+    bill = books.post(f"/v1/bills/{draft['id']}/post", expect=200)
+    total = D(bill["total"])
+    done = books.post("/v1/periods/2026-04/revalue")
+    (item,) = done["items"]
+    # a liability worth more at the month's end: a loss of total × 0.10
+    assert (item["kind"], item["id"], D(item["amount"])) == ("payable", bill["id"], -total)
+    assert D(done["loss"]) == (total * D("0.10")).quantize(D("0.01")) and D(done["gain"]) == 0
+    at_end = {r["code"]: r for r in books.get("/v1/reports/trial-balance?as_of=2026-04-30")["accounts"]}
+    assert D(at_end["7950"]["balance"]) == D(done["loss"])
+    after = {r["code"]: r for r in books.get("/v1/reports/trial-balance?as_of=2026-05-01")["accounts"]}
+    assert "7950" not in after or D(after["7950"]["balance"]) == 0
