@@ -31,7 +31,8 @@ WARM = 30  # renders per process after the first
 PROBE = r'''
 import json, resource, sys, time
 from bench.pdf import sample_documents
-small, large, cjk = sample_documents()  # the records and views (PynamoDB models): imported by every function anyway
+# the records and views (PynamoDB models): imported by every function anyway
+small, large, cjk, qr_bill = sample_documents()
 rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()
 from ledgerline.pdf.render import render
@@ -52,7 +53,14 @@ c1 = time.perf_counter()
 warm_cjk = []
 for _ in range(max(3, WARM // 5)):
     a = time.perf_counter(); render(cjk); warm_cjk.append(time.perf_counter() - a)
-print(json.dumps({"import": t1 - t0, "first": t2 - t1, "font": tf - t1, "first_cjk": c1 - c0, "warm_cjk": warm_cjk,
+q0 = time.perf_counter()
+render(qr_bill)
+q1 = time.perf_counter()
+warm_qr = []
+for _ in range(max(3, WARM // 5)):
+    a = time.perf_counter(); qr_pdf = render(qr_bill); warm_qr.append(time.perf_counter() - a)
+print(json.dumps({"first_qr": q1 - q0, "warm_qr": warm_qr, "size_qr": len(qr_pdf),
+                  "import": t1 - t0, "first": t2 - t1, "font": tf - t1, "first_cjk": c1 - c0, "warm_cjk": warm_cjk,
                   "warm_small": warm_small, "warm_large": warm_large,
                   "size_small": len(first), "size_large": len(big), "same": render(small) == first,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -61,12 +69,14 @@ print(json.dumps({"import": t1 - t0, "first": t2 - t1, "font": tf - t1, "first_c
 
 
 def sample_documents():  # type: ignore[no-untyped-def]
-    """A 10-line and a 100-line invoice with European non-Latin-1 names, and a 10-line one with a CJK name, as the
-    PDF renderer gets them."""
+    """A 10-line and a 100-line invoice with European non-Latin-1 names, a 10-line one with a CJK name, and a
+    10-line one with a Swiss QR-bill (issue 16: a default bank account with a QR-IBAN), as the PDF renderer
+    gets them."""
     from datetime import date
     from decimal import Decimal
 
     from ledgerline.pdf import views
+    from ledgerline.store.banking import BankAccount
     from ledgerline.store.documents import DocumentLine, Invoice, TaxSubtotal
     from ledgerline.store.parties import Address, Party
     from ledgerline.store.tenants import BankDetails, Tenant
@@ -96,8 +106,16 @@ def sample_documents():  # type: ignore[no-untyped-def]
                        issue_date=date(2030, 1, 10), due_date=date(2030, 2, 9), prices_include_tax=False,
                        amount_paid=Decimal(0), amount_credited=Decimal(0), amount_due=net + tax)
 
+    bank = BankAccount(id="bac_b", tenant_id="ten_b", name="PostFinance", iban="CH9300762011623852957",
+                       qr_iban="CH4431999123000889012", bic="ZKBKCHZZ80A", currency="CHF", account_id="acc",
+                       opening_balance=Decimal(0))
+    swiss = Party(id="pty_s", tenant_id="ten_b", name="Kunde GmbH", kind="customer",
+                  address=Address(line1="Marktgasse 5", postal_code="3011", city="Bern", country="CH"))
+    with_qr_bill = invoice(10, swiss)
+    with_qr_bill.payment_reference = "000000000000002030000000015"
     return (views.invoice_document(tenant, invoice(10), party), views.invoice_document(tenant, invoice(100), party),
-            views.invoice_document(tenant, invoice(10, tokyo), tokyo))
+            views.invoice_document(tenant, invoice(10, tokyo), tokyo),
+            views.invoice_document(tenant, with_qr_bill, swiss, bank))
 
 
 def fresh_process_runs() -> list[dict[str, Any]]:
@@ -148,6 +166,8 @@ def main() -> None:
     warm_large = statistics.median(t for r in runs for t in r["warm_large"])
     first_cjk = statistics.median(r["first_cjk"] for r in runs)
     warm_cjk = statistics.median(t for r in runs for t in r["warm_cjk"])
+    first_qr = statistics.median(r["first_qr"] for r in runs)
+    warm_qr = statistics.median(t for r in runs for t in r["warm_qr"])
     rss = statistics.median(r["rss_mb"] for r in runs)
     rss0 = statistics.median(r["rss_before_render_mb"] for r in runs)
     parts = sorted(layer["parts"].items(), key=lambda kv: -kv[1])
@@ -174,6 +194,10 @@ def main() -> None:
         f"| warm render, 100-line invoice ({'3-4'} pages) | {ms(warm_large)} |",
         f"| first CJK invoice in the process (10 lines; parses Noto Sans CJK, once per process) | {ms(first_cjk)} |",
         f"| warm render, 10-line CJK invoice | {ms(warm_cjk)} |",
+        f"| first invoice with a Swiss QR-bill in the process (10 lines + the QR-bill page; imports segno) | "
+        f"{ms(first_qr)} |",
+        f"| warm render, 10-line invoice with its QR-bill (2 pages, {runs[0]['size_qr'] / 1024:.0f} KB) | "
+        f"{ms(warm_qr)} |",
         f"| PDF size, 10 lines / 100 lines | {runs[0]['size_small'] / 1024:.0f} KB / "
         f"{runs[0]['size_large'] / 1024:.0f} KB |",
         f"| peak memory of the process after rendering (before: {rss0:.0f} MB) | {rss:.0f} MB |",

@@ -62,7 +62,7 @@ def test_no_layer_ships_the_aws_sdk_and_the_api_layer_has_no_pdf_stack():
         assert not requirement_names(folder) & {"boto3", "botocore", "s3transfer"}
     assert {"boto3", "botocore", "s3transfer"} <= set(build.RUNTIME_PROVIDED)
     assert not requirement_names("dependencies") & {"reportlab", "pillow", "paperang-p2-fonts-cjk"}
-    assert requirement_names("pdf") == {"reportlab", "rl-accel"}
+    assert requirement_names("pdf") == {"reportlab", "rl-accel", "qrbill", "segno"}  # QR codes: issue 16
 
 
 def test_the_fonts_are_noto_with_their_licences():

@@ -23,6 +23,21 @@ class Column:
 
 
 @dataclass(frozen=True)
+class QrBillSlip:
+    """The Swiss QR-bill's payment part and receipt (issue 16): the QR code's payload and the same data as
+    printed beside it, formatted (pdf/payment_parts.py builds it with `qrbill`)."""
+
+    payload: str  # the Swiss QR Code's text (SPC, version 0200), what the bank's app reads
+    account: str  # the IBAN or QR-IBAN, in groups of four
+    creditor: tuple[str, ...]  # name, street, postcode and town
+    reference: str | None  # the QR or RF reference, as printed
+    additional_information: str | None
+    currency: str
+    amount: str  # "1 375.00"
+    debtor: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PdfDocument:
     title: str  # "Invoice" ("Tax invoice" in AU), "Credit note", "Payment reminder"
     number: str
@@ -45,3 +60,7 @@ class PdfDocument:
     payment_heading: str = "How to pay"
     payment: tuple[str, ...] = field(default=())  # payment instructions, one line each
     subject: str = ""  # PDF metadata
+    # Payment parts (issue 16): the EPC QR code's payload ("GiroCode", EUR) drawn in the payment box, and the
+    # Swiss QR-bill appended as the last page (CH/LI).
+    epc_qr: str | None = None
+    qr_bill: QrBillSlip | None = None

@@ -3,6 +3,9 @@
 - The first page opens with the issuer, the document's title and number, the recipient and the facts
   (dates, reference); later pages repeat a short header and the line table's column headings.
 - Every page ends with "Page n of m" (the pages are counted before any is written out).
+- Payment parts (issue 16): the EPC QR code ("GiroCode") beside the payment instructions; the Swiss QR-bill
+  (receipt and payment part, 210 × 105 mm at the foot of a last page of its own, no footer over it), its QR code
+  drawn module by module from segno's matrix with the Swiss cross in its middle.
 - Rendering is deterministic: ReportLab's invariant mode fixes the creation date and the document id,
   so the same document always yields the same bytes (and the same SHA-256).
 """
@@ -38,7 +41,7 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 from ledgerline.pdf import fonts
-from ledgerline.pdf.model import Addressee, PdfDocument
+from ledgerline.pdf.model import Addressee, PdfDocument, QrBillSlip
 
 PRODUCER = "Ledgerline"
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -268,11 +271,64 @@ def _summary(doc: PdfDocument, s: dict[str, ParagraphStyle]) -> Flowable:
     return block
 
 
+class QrCode(Flowable):
+    """A QR code of `payload`, `size` wide, drawn as vector squares (pdf/payment_parts.qr_matrix); with the
+    Swiss cross in its middle for the QR-bill."""
+
+    def __init__(self, payload: str, size: float, swiss_cross: bool = False) -> None:
+        super().__init__()
+        self.payload, self.size, self.swiss_cross = payload, size, swiss_cross
+        self.width = self.height = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+        return self.size, self.size
+
+    def draw(self) -> None:
+        draw_qr(self.canv, 0, 0, self.size, self.payload, swiss_cross=self.swiss_cross)
+
+
+def draw_qr(canvas: Canvas, x: float, y: float, size: float, payload: str, *, swiss_cross: bool = False) -> None:
+    """The QR code with its lower left corner at (x, y); runs of dark modules in a row are one rectangle."""
+    from ledgerline.pdf.payment_parts import qr_matrix
+
+    matrix = qr_matrix(payload)
+    module = size / len(matrix)
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    for row_number, row in enumerate(matrix):
+        top = y + size - (row_number + 1) * module
+        column = 0
+        while column < len(row):
+            if not row[column]:
+                column += 1
+                continue
+            start = column
+            while column < len(row) and row[column]:
+                column += 1
+            canvas.rect(x + start * module, top, (column - start) * module, module, stroke=0, fill=1)
+    if swiss_cross:  # 7 mm on a 46 mm code: a black square with a white edge and a white cross
+        cross = size * 7 / 46
+        left, bottom = x + (size - cross) / 2, y + (size - cross) / 2
+        canvas.setFillColor(colors.white)
+        canvas.rect(left - cross * 0.06, bottom - cross * 0.06, cross * 1.12, cross * 1.12, stroke=0, fill=1)
+        canvas.setFillColor(colors.black)
+        canvas.rect(left, bottom, cross, cross, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        arm, long = cross * 0.18, cross * 0.6
+        canvas.rect(left + (cross - arm) / 2, bottom + (cross - long) / 2, arm, long, stroke=0, fill=1)
+        canvas.rect(left + (cross - long) / 2, bottom + (cross - arm) / 2, long, arm, stroke=0, fill=1)
+    canvas.restoreState()
+
+
 def _payment(doc: PdfDocument, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     if not doc.payment:
         return []
-    box = Table([[[_p(doc.payment_heading.upper(), s["label"]), Spacer(1, 3),
-                   *(_p(line, s["body"]) for line in doc.payment)]]], colWidths=[WIDTH])
+    text = [_p(doc.payment_heading.upper(), s["label"]), Spacer(1, 3), *(_p(line, s["body"]) for line in doc.payment)]
+    if doc.epc_qr:  # the EPC QR code ("GiroCode") to the right of the instructions
+        code = [QrCode(doc.epc_qr, 30 * mm), Spacer(1, 2), _p("Scan to pay (GiroCode)", s["label"])]
+        box = Table([[text, code]], colWidths=[WIDTH - 40 * mm, 40 * mm])
+    else:
+        box = Table([[text]], colWidths=[WIDTH])
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, RULE), ("BACKGROUND", (0, 0), (-1, -1), STRIPE),
                              ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
@@ -294,7 +350,78 @@ def _story(doc: PdfDocument) -> list[Flowable]:
     if doc.notes:
         story += [Spacer(1, 6 * mm), _p("NOTES", s["label"]), _p(doc.notes, s["body"])]
     story += _payment(doc, s)
+    if doc.qr_bill is not None:  # a page of its own, the slip drawn at its foot by the "qrbill" template
+        story += [NextPageTemplate("qrbill"), PageBreak(),
+                  _p(f"Payment slip for {doc.title.lower()} {doc.number}: pay it with the QR code below in your "
+                     "banking app, or at a post office counter with the payment part.", s["body"])]
     return story
+
+
+# ------------------------------------------------------------------------------------ the Swiss QR-bill
+
+SLIP_HEIGHT = 105 * mm
+RECEIPT_WIDTH = 62 * mm
+
+
+def _slip_field(canvas: Canvas, x: float, y: float, heading: str, lines: tuple[str, ...] | list[str],
+                sizes: tuple[float, float]) -> float:
+    """A heading and its lines from `y` down; the y below them."""
+    text, label = fonts.register()
+    head, value = sizes
+    y -= head
+    canvas.setFont(label, head)
+    canvas.drawString(x, y, heading)
+    for line in lines:
+        y -= value + 1
+        _draw(canvas, x, y, line, text, value)
+    return y - value * 0.9
+
+
+def draw_qr_bill(canvas: Canvas, slip: QrBillSlip) -> None:
+    """The receipt (62 mm) and the payment part (148 mm) across the foot of the page, as the Swiss
+    Implementation Guidelines for the QR-bill lay them out: titles, the 46 mm QR code 5 mm from the edges,
+    account, reference, additional information, payable by, currency and amount; a dashed line to cut along."""
+    text, label = fonts.register()
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    canvas.setStrokeColor(colors.black)
+    canvas.setLineWidth(0.4)
+    canvas.setDash(2, 2)
+    canvas.line(0, SLIP_HEIGHT, PAGE_WIDTH, SLIP_HEIGHT)
+    canvas.line(RECEIPT_WIDTH, 0, RECEIPT_WIDTH, SLIP_HEIGHT)
+    canvas.setDash()
+    top = SLIP_HEIGHT - 5 * mm
+    # Receipt
+    x = 5 * mm
+    canvas.setFont(label, 11)
+    canvas.drawString(x, top - 11, "Receipt")
+    y = top - 7 * mm
+    y = _slip_field(canvas, x, y, "Account / Payable to", [slip.account, *slip.creditor], (6, 8))
+    if slip.reference:
+        y = _slip_field(canvas, x, y, "Reference", [slip.reference], (6, 8))
+    _slip_field(canvas, x, y, "Payable by" if slip.debtor else "Payable by (name/address)", list(slip.debtor), (6, 8))
+    amount_top = 5 * mm + 18 * mm + 14 * mm
+    _slip_field(canvas, x, amount_top, "Currency", [slip.currency], (6, 8))
+    _slip_field(canvas, x + 15 * mm, amount_top, "Amount", [slip.amount] if slip.amount else [], (6, 8))
+    canvas.setFont(label, 6)
+    canvas.drawRightString(RECEIPT_WIDTH - 5 * mm, 5 * mm + 12 * mm, "Acceptance point")
+    # Payment part
+    x = RECEIPT_WIDTH + 5 * mm
+    canvas.setFont(label, 11)
+    canvas.drawString(x, top - 11, "Payment part")
+    draw_qr(canvas, x, SLIP_HEIGHT - 17 * mm - 46 * mm, 46 * mm, slip.payload, swiss_cross=True)
+    amount_top = SLIP_HEIGHT - 17 * mm - 46 * mm - 5 * mm
+    _slip_field(canvas, x, amount_top, "Currency", [slip.currency], (8, 10))
+    _slip_field(canvas, x + 22 * mm, amount_top, "Amount", [slip.amount] if slip.amount else [], (8, 10))
+    x, y = RECEIPT_WIDTH + 5 * mm + 46 * mm + 5 * mm, top
+    y = _slip_field(canvas, x, y, "Account / Payable to", [slip.account, *slip.creditor], (8, 10))
+    if slip.reference:
+        y = _slip_field(canvas, x, y, "Reference", [slip.reference], (8, 10))
+    if slip.additional_information:
+        y = _slip_field(canvas, x, y, "Additional information", [slip.additional_information], (8, 10))
+    _slip_field(canvas, x, y, "Payable by" if slip.debtor else "Payable by (name/address)", list(slip.debtor),
+                (8, 10))
+    canvas.restoreState()
 
 
 # ------------------------------------------------------------------------------- pages and canvas
@@ -314,24 +441,27 @@ def _numbered_canvas(doc: PdfDocument) -> type[Canvas]:
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             self._pages.append(dict(self.__dict__))
             self._startPage()
+            self.__dict__.pop("ledgerline_slip", None)  # set by the QR-bill page's template, for that page only
 
         def save(self) -> None:
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
+                self.__dict__.pop("ledgerline_slip", None)
                 self.__dict__.update(state)
-                self._decorate(number, total)
+                self._decorate(number, total, slip="ledgerline_slip" in state)
                 super().showPage()
             super().save()
 
-        def _decorate(self, number: int, total: int) -> None:
+        def _decorate(self, number: int, total: int, slip: bool = False) -> None:
             self.saveState()
             self.setStrokeColor(RULE)
             self.setLineWidth(0.6)
-            self.line(MARGIN, BOTTOM - 6 * mm, PAGE_WIDTH - MARGIN, BOTTOM - 6 * mm)
-            self.setFillColor(MUTED)
-            _draw(self, MARGIN, BOTTOM - 10 * mm, footer, text, 7.5)
-            self.setFont(text, 7.5)
-            self.drawRightString(PAGE_WIDTH - MARGIN, BOTTOM - 10 * mm, f"Page {number} of {total}")
+            if not slip:  # nothing may be printed over the QR-bill at the foot of its page
+                self.line(MARGIN, BOTTOM - 6 * mm, PAGE_WIDTH - MARGIN, BOTTOM - 6 * mm)
+                self.setFillColor(MUTED)
+                _draw(self, MARGIN, BOTTOM - 10 * mm, footer, text, 7.5)
+                self.setFont(text, 7.5)
+                self.drawRightString(PAGE_WIDTH - MARGIN, BOTTOM - 10 * mm, f"Page {number} of {total}")
             if number > 1:
                 top = PAGE_HEIGHT - MARGIN
                 self.setFillColor(INK)
@@ -355,10 +485,13 @@ def render(doc: PdfDocument) -> bytes:
                   rightPadding=0, topPadding=0, bottomPadding=0)
     later = Frame(MARGIN, BOTTOM, WIDTH, PAGE_HEIGHT - LATER_TOP - BOTTOM, id="later", leftPadding=0,
                   rightPadding=0, topPadding=0, bottomPadding=0)
+    slip_frame = Frame(MARGIN, SLIP_HEIGHT + 5 * mm, WIDTH, PAGE_HEIGHT - LATER_TOP - SLIP_HEIGHT - 5 * mm,
+                       id="qrbill", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    slip_template = [PageTemplate("qrbill", [slip_frame], onPage=_slip_page(doc.qr_bill))] if doc.qr_bill else []
     template = BaseDocTemplate(
         buffer,
         pagesize=A4,
-        pageTemplates=[PageTemplate("first", [first]), PageTemplate("later", [later])],
+        pageTemplates=[PageTemplate("first", [first]), PageTemplate("later", [later]), *slip_template],
         title=f"{doc.title} {doc.number}",
         author=doc.issuer.name,
         subject=doc.subject or f"{doc.title} {doc.number}",
@@ -373,3 +506,11 @@ def render(doc: PdfDocument) -> bytes:
     )
     template.build(_story(doc), canvasmaker=_numbered_canvas(doc))
     return buffer.getvalue()
+
+
+def _slip_page(slip: QrBillSlip) -> Any:
+    def on_page(canvas: Canvas, _doc: Any) -> None:
+        canvas.ledgerline_slip = True  # read by the numbered canvas: no footer on this page
+        draw_qr_bill(canvas, slip)
+
+    return on_page

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerline.domain import country_rules
+from ledgerline.domain.banking import references
 from ledgerline.domain.money import round_money, with_minor_units
 from ledgerline.pdf.model import Addressee, Column, PdfDocument
 from ledgerline.store.documents import CreditNote, Invoice, PricedDocument
@@ -180,10 +181,44 @@ def _totals(document: PricedDocument, tax_label: str = "Tax") -> tuple[tuple[str
 # ------------------------------------------------------------------------------------- documents
 
 
-def invoice_document(tenant: Tenant, invoice: Invoice, customer: Party | None) -> PdfDocument:
+def account_lines(bank: Any) -> list[str]:
+    """The default bank account's payment details (issue 16): its name, IBAN and BIC."""
+    labelled = (("Bank account", bank.name), ("IBAN", _grouped(bank.iban) if bank.iban else None),
+                ("BIC / SWIFT", bank.bic))
+    return [f"{label}: {value}" for label, value in labelled if value]
+
+
+def _grouped(iban: str) -> str:
+    value = iban.replace(" ", "").upper()
+    return " ".join(value[i:i + 4] for i in range(0, len(value), 4))
+
+
+def _payment_parts(tenant: Tenant, invoice: Invoice, customer: Party | None, bank: Any) -> dict[str, Any]:
+    """The QR-bill (CH/LI) or the EPC QR code (EUR) of a posted invoice, when its default bank account allows
+    one (pdf/payment_parts.py); imported here only, where a PDF is being made."""
+    from ledgerline.pdf import payment_parts
+
+    if bank is None or invoice.number is None or invoice.total <= 0:
+        return {}
+    if (tenant.country or "").upper() in payment_parts.QR_BILL_COUNTRIES:
+        bill = payment_parts.qr_bill_of(
+            tenant_name=tenant.name, tenant_address=tenant.address, debtor_name=invoice.customer_name,
+            debtor_address=customer.address if customer is not None else None, iban=bank.iban, qr_iban=bank.qr_iban,
+            amount=invoice.total, currency=invoice.currency, reference=invoice.payment_reference,
+            message=f"Invoice {invoice.number}")
+        return {"qr_bill": bill} if bill is not None else {}
+    epc = payment_parts.epc_payload(name=tenant.name, iban=bank.iban, bic=bank.bic, amount=invoice.total,
+                                    currency=invoice.currency, reference=invoice.payment_reference,
+                                    text=f"Invoice {invoice.number}")
+    return {"epc_qr": epc} if epc is not None else {}
+
+
+def invoice_document(tenant: Tenant, invoice: Invoice, customer: Party | None, bank: Any = None) -> PdfDocument:
     """The invoice as the tenant's country asks for it: the title ("Tax invoice" in AU, NZ, SG), the tax's
     name (GST, VAT), the seller's tax id under its local name, and the date of supply where it is required
-    (DE, AT: the issue date unless the invoice says otherwise) or given."""
+    (DE, AT: the issue date unless the invoice says otherwise) or given. `bank`: the tenant's default bank
+    account (issue 16): its details replace the tenant's bank details, and it makes the payment part (a
+    Swiss QR-bill page, an EPC QR code); the invoice's payment reference is printed with them."""
     rules = country_rules.rules_for(tenant.country)
     currency, number = invoice.currency, invoice.number or ""
     due = f"{currency} {money(invoice.total, currency)}"
@@ -195,7 +230,10 @@ def invoice_document(tenant: Tenant, invoice: Invoice, customer: Party | None) -
     if invoice.reference:
         facts.append(("Reference", invoice.reference))
     facts.append(("Currency", currency))
-    payment = [f"Please pay {due} by {day(invoice.due_date)}, quoting {number}.", *bank_lines(tenant)]
+    details = account_lines(bank) if bank is not None and bank.iban else bank_lines(tenant)
+    payment = [f"Please pay {due} by {day(invoice.due_date)}, quoting {number}.", *details]
+    if invoice.payment_reference:
+        payment.append(f"Payment reference: {_printed_reference(invoice.payment_reference)}")
     return PdfDocument(
         title=rules.invoice_title,
         number=number,
@@ -213,7 +251,14 @@ def invoice_document(tenant: Tenant, invoice: Invoice, customer: Party | None) -
         notes=invoice.notes,
         payment=tuple(payment),
         subject=f"{rules.invoice_title} {number} to {invoice.customer_name}",
+        **_payment_parts(tenant, invoice, customer, bank),
     )
+
+
+def _printed_reference(reference: str) -> str:
+    """A QR reference in its groups of five, an RF reference in groups of four (as the customer types it)."""
+    kind = references.kind_of(reference)
+    return references.format_qr(reference) if kind == "qr" else references.format_rf(reference) if kind else reference
 
 
 def credit_note_document(tenant: Tenant, note: CreditNote, customer: Party | None) -> PdfDocument:

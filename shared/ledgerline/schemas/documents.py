@@ -248,6 +248,11 @@ class InvoiceOut(Timestamps):
     paid_at: datetime | None
     source: DocumentRefOut | None = Field(None, description="The document it was made from, if any (a quote, "
                                                             '`{"kind": "recurring_invoice", "id": …}`)')
+    payment_reference: str | None = Field(
+        None, description="The structured reference the customer quotes when paying (set when posted): a 27-digit "
+                          "QR reference for a CH/LI tenant whose default bank account has a QR-IBAN, else an "
+                          "ISO 11649 RF creditor reference; bank statements are matched to the invoice by it",
+        examples=["RF35202600000042"])
 
     @model_validator(mode="after")
     def _derived(self, info: ValidationInfo) -> InvoiceOut:

@@ -139,9 +139,13 @@ def _become_default(uow: UnitOfWork, record: BankAccount, now: Any) -> None:
     pointer = uow.find(BankDefault, BankDefault.ID)
     if pointer is None:
         uow.create(BankDefault(id=BankDefault.ID, tenant_id=uow.tenant_id, bank_account_id=record.id,
-                               created_at=now, updated_at=now))
+                               qr_iban=record.qr_iban, created_at=now, updated_at=now))
         return
     if pointer.bank_account_id == record.id:
+        if pointer.qr_iban != record.qr_iban:  # the pointer keeps the default's QR-IBAN (invoice references)
+            pointer.qr_iban = record.qr_iban
+            pointer.updated_at = now
+            uow.save_if_unchanged(pointer)
         return
     previous = uow.find(BankAccount, pointer.bank_account_id)
     if previous is not None and previous.is_default:
@@ -150,6 +154,7 @@ def _become_default(uow: UnitOfWork, record: BankAccount, now: Any) -> None:
         uow.save_if_unchanged(previous)
         uow.record_event(EventType.BANK_ACCOUNT_UPDATED, previous, BankAccountOut)
     pointer.bank_account_id = record.id
+    pointer.qr_iban = record.qr_iban
     pointer.updated_at = now
     uow.save_if_unchanged(pointer)
 
@@ -177,6 +182,8 @@ def _update(tenant_id: str, bank_account_id: str, changes: dict[str, Any],
         _become_default(uow, record, now)
     elif changes.get("is_default") is False and record.is_default:
         raise invalid("is_default", "make another bank account the default instead")
+    elif record.is_default and "qr_iban" in changes:
+        _become_default(uow, record, now)  # already the default: keeps the pointer's QR-IBAN in step
     if record.archived and record.is_default and not was_archived:
         raise invalid("archived", "the default bank account cannot be archived: make another one the default first")
     record.updated_at = now

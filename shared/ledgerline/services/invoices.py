@@ -9,6 +9,7 @@ from typing import Any
 
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting, receivables
+from ledgerline.domain.banking import references
 from ledgerline.domain.documents import InvoiceStatus, require_status
 from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.domain.errors import LedgerlineError, PreconditionFailed
@@ -37,8 +38,9 @@ from ledgerline.services.pricing import (
 )
 from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store import documents
+from ledgerline.store.banking import BankDefault
 from ledgerline.store.buckets import shard_of as bucket_shard
-from ledgerline.store.documents import DocumentRef, Invoice, Movement
+from ledgerline.store.documents import DocumentRef, Invoice, Movement, PaymentReference
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.records import Page, check_version
@@ -245,7 +247,8 @@ def post(tenant_id: str, invoice_id: str, idempotency_key: str | None = None) ->
 def _read_for_post(uow: UnitOfWork, invoice_id: str) -> None:
     # The series of this year is read with the tenant and the invoice: the invoice is almost always dated
     # this year (if not, its year's series is read after it).
-    uow.prefetch([(Invoice, invoice_id)], series=[("INV", today().year)])
+    # The default bank account's pointer too: it tells whether the reference is a QR or an RF reference.
+    uow.prefetch([(Invoice, invoice_id), (BankDefault, BankDefault.ID)], series=[("INV", today().year)])
 
 
 def _post(uow: UnitOfWork, invoice_id: str) -> Invoice:
@@ -296,6 +299,7 @@ def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, *, numbered
     if numbered is None:
         uow.take_number("INV", year, last)
     invoice.number, invoice.posted_at = number, now
+    invoice.payment_reference = payment_reference(uow, tenant, year, last + 1)
     event = adopt(invoice, posted, now)
     invoice.journal_entry_id = entry.id
     invoice.base_total = sum(
@@ -305,8 +309,20 @@ def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, *, numbered
     invoice.movements = []
     update_closed_on(invoice)
     uow.save_if_unchanged(invoice)
+    # put without a condition: the series taken above on condition makes the reference unique (the pointer's doc)
+    uow.save_if_unchanged(PaymentReference(id=invoice.payment_reference, tenant_id=tenant_id,
+                                           invoice_id=invoice.id, created_at=now))
     uow.post_entry(entry, lines, posting.tax_totals(taxes), shard=shard)
     uow.record_event(event, invoice, InvoiceOut)
+
+
+def payment_reference(uow: UnitOfWork, tenant: Tenant, year: int, sequence: int) -> str:
+    """The reference the invoice numbered `sequence` in `year` prints (issue 16, part Q): a QR reference when
+    the tenant is in CH/LI and its default bank account has a QR-IBAN (read from the default's pointer, which
+    the posting reads with the invoice), else an RF creditor reference."""
+    default = uow.find(BankDefault, BankDefault.ID)
+    qr = references.uses_qr_reference(tenant.country, default.qr_iban if default is not None else None)
+    return references.invoice_reference(year, sequence, qr=qr)
 
 
 # --------------------------------------------------------------------- many at once (bulk import)
@@ -417,7 +433,8 @@ def post_drafts(tenant_id: str, invoice_ids: list[str]) -> dict[str, Outcome]:
         group = pending
 
         def prepare(uow: UnitOfWork, group: list[str] = group) -> None:
-            uow.prefetch([(Invoice, invoice_id) for invoice_id in group], series=[("INV", today().year)])
+            uow.prefetch([(Invoice, invoice_id) for invoice_id in group] + [(BankDefault, BankDefault.ID)],
+                         series=[("INV", today().year)])
 
         done, alone, pending = retrying_unit(tenant_id, lambda uow, group=group: _post_group(uow, group),
                                              prepare=prepare, in_turn=True)

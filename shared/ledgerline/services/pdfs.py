@@ -29,6 +29,7 @@ from ledgerline.pdf.blobs import blob_key, blob_store
 from ledgerline.pdf.model import PdfDocument
 from ledgerline.schemas.files import DocumentFileOut
 from ledgerline.settings import get_settings
+from ledgerline.store.banking import BankAccount, BankDefault
 from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.files import DocumentFile
 from ledgerline.store.parties import Party
@@ -62,7 +63,15 @@ def invoice_pdf(tenant_id: str, invoice_id: str, *, in_process: bool = False) ->
         raise InvalidState("A draft invoice has no PDF: post it first (drafts can still change)", param="status",
                            code="document_not_posted")
     return _ensure(uow, invoice, "invoice", invoice.number, invoice.customer_id,
-                   lambda tenant, party: views.invoice_document(tenant, invoice, party), in_process)
+                   lambda tenant, party: views.invoice_document(tenant, invoice, party, _default_bank_account(uow)),
+                   in_process, render_reads=[(BankDefault, BankDefault.ID)])
+
+
+def _default_bank_account(uow: UnitOfWork) -> BankAccount | None:
+    """The tenant's default bank account (issue 16), whose details and payment part the invoice prints: its
+    pointer was read with the customer; the account itself is one more read, when there is a default."""
+    pointer = uow.find(BankDefault, BankDefault.ID)
+    return uow.find(BankAccount, pointer.bank_account_id) if pointer is not None else None
 
 
 def credit_note_pdf(tenant_id: str, note_id: str, *, in_process: bool = False) -> DocumentFile:
@@ -144,7 +153,8 @@ def download(file: DocumentFile) -> Download:
 
 def _ensure(uow: UnitOfWork, document: TenantRecord, kind: str, number: str | None, customer_id: str | None,
             build: Callable[[Tenant, Party | None], PdfDocument], in_process: bool,
-            file_id: str | None = None) -> DocumentFile:
+            file_id: str | None = None,
+            render_reads: list[tuple[type[TenantRecord], str]] | None = None) -> DocumentFile:
     """The document's recorded PDF; rendered and recorded first if there is none. `in_process`: render here
     (the renderer function); otherwise an API function in AWS has the renderer function render it."""
     tenant_id = uow.tenant_id
@@ -155,7 +165,8 @@ def _ensure(uow: UnitOfWork, document: TenantRecord, kind: str, number: str | No
     renderer = get_settings().pdf_renderer_function
     if renderer and not in_process:
         return _rendered_by(renderer, tenant_id, kind, document.id, file_key)
-    uow.prefetch([(Party, customer_id)] if customer_id else [])  # with the tenant, unless it was read already
+    # with the tenant, unless it was read already; and what only rendering needs (`render_reads`)
+    uow.prefetch(([(Party, customer_id)] if customer_id else []) + (render_reads or []))
     customer = uow.find(Party, customer_id) if customer_id else None
     data = _render(build(uow.tenant(), customer))
     sha256 = hashlib.sha256(data).hexdigest()

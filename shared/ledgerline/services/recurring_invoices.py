@@ -32,6 +32,7 @@ from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import referenced_positions
 from ledgerline.services.retry import retrying
 from ledgerline.store import recurring_invoices as store
+from ledgerline.store.banking import BankDefault
 from ledgerline.store.documents import DocumentRef, Invoice
 from ledgerline.store.parties import Party
 from ledgerline.store.records import Page, check_version
@@ -289,7 +290,8 @@ def run_due(tenant_id: str, template_id: str, day: date, *, dry_run: bool = Fals
 def _run_next(tenant_id: str, template_id: str, day: date) -> Made | None:
     """The template's next period, if due on `day`: one transaction (invoice, template advanced, run item)."""
     uow = open_unit(tenant_id)
-    uow.prefetch([(RecurringInvoice, template_id)], series=[("INV", day.year)])
+    # with the default bank account's pointer, which the posting's payment reference needs (issue 16)
+    uow.prefetch([(RecurringInvoice, template_id), (BankDefault, BankDefault.ID)], series=[("INV", day.year)])
     template = uow.find(RecurringInvoice, template_id)
     if template is None or template.status != RecurringStatus.ACTIVE or template.next_run_date is None \
             or template.next_run_date > day:

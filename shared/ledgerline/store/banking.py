@@ -54,6 +54,9 @@ class BankDefault(TenantRecord):
     ID = "default"
 
     bank_account_id = UnicodeAttribute()
+    # The default account's QR-IBAN, kept with the pointer (issue 16, part Q): posting an invoice reads the
+    # pointer with the invoice and knows whether its reference is a QR or an RF reference without another read.
+    qr_iban = UnicodeAttribute(null=True)
 
 
 class BankStatement(DocumentRecord):

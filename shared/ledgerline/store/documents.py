@@ -4,6 +4,8 @@ GSI1 lists a tenant's documents of one kind by date. GSI2 holds posted invoices 
 open ones by due date (`T#<tid>#OPEN` / `<due date>#<id>`) and the closed ones, paid or voided, by the
 day they closed for good (`T#<tid>#CLOSED` / `<closed on>#<id>`), so aged receivables at a past date read
 what is open now plus what closed after that date, never every invoice.
+A posted invoice's payment reference has a pointer `T#<tid>` / `PAYREF#<reference>` → the invoice, written
+in the posting transaction (`find_invoice_by_reference`, `find_open_invoice_by_reference`).
 GSI3 holds a customer's open items (`customer_items`): `T#<tid>#CUST#<party>` / `INV#<due date>#<id>` for
 each open invoice, `CREDIT#<date>#<id>` for each posted receipt or credit note with unallocated credit.
 """
@@ -22,13 +24,14 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
 
+from ledgerline.domain.banking.references import compact
 from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.records import Page, TenantRecord, check_start_key, dated_between, page_of, tenant_partition
-from ledgerline.store.table import connection, is_condition_failure
+from ledgerline.store.table import TableModel, connection, is_condition_failure
 
 
 class DocumentLine(MapAttribute):
@@ -152,6 +155,9 @@ class Invoice(PricedDocument):
     # The document it was made from (issue 14), and, for an order, the quantity it took of each order line
     # (decimal strings, in the order's line order): what deleting the draft or voiding it gives back.
     source_quantities = ListAttribute(of=UnicodeAttribute, null=True)
+    # The structured payment reference printed on it (issue 16, part Q): a QR reference or an RF creditor
+    # reference, derived from its number when it is posted (domain/banking/references.invoice_reference).
+    payment_reference = UnicodeAttribute(null=True)
 
     OPEN_STATUSES = invoice_rules.OPEN_STATUSES  # the life cycle's one definition of open and closed
     CLOSED_STATUSES = invoice_rules.CLOSED_STATUSES
@@ -171,6 +177,48 @@ class Invoice(PricedDocument):
             self.gsi2pk = self.gsi2sk = None
         is_open = self.status in self.OPEN_STATUSES
         _customer_item(self, f"{INVOICE_ITEM}#{self.due_date.isoformat()}#{self.id}" if is_open else None)
+
+
+class PaymentReference(TableModel):
+    """A posted invoice's payment reference (issue 16, part Q): `T#<tid>` / `PAYREF#<reference>` → the invoice,
+    put with the posting. Unversioned and written without a condition: the reference is derived from the
+    number the same transaction takes on condition (the series), so two postings can never both commit one,
+    and a posting that lost the race for the number is not failed a second time by the pointer."""
+
+    PREFIX = "PAYREF"
+    NOUN = "payment reference"
+
+    id = UnicodeAttribute()  # the reference, compact
+    tenant_id = UnicodeAttribute()
+    invoice_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, record_id: str) -> tuple[str, str]:
+        return tenant_partition(tenant_id), f"{cls.PREFIX}#{record_id}"
+
+    def assign_keys(self) -> None:
+        self.pk, self.sk = self.key(self.tenant_id, self.id)
+
+
+def find_invoice_by_reference(tenant_id: str, reference: str) -> Invoice | None:
+    """The invoice that printed this QR or RF reference (spaces and case ignored), whatever its status."""
+    value = compact(reference or "")
+    if not value or len(value) > 64:
+        return None
+    connection()
+    try:
+        pointer = PaymentReference.get(*PaymentReference.key(tenant_id, value), consistent_read=True)
+        return Invoice.get(*Invoice.key(tenant_id, pointer.invoice_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def find_open_invoice_by_reference(tenant_id: str, reference: str) -> Invoice | None:
+    """The open invoice (awaiting payment, partly paid, overdue) that carries this reference, else None: what
+    reconciliation matches an incoming payment's QR or RF reference to. Two consistent GetItems."""
+    invoice = find_invoice_by_reference(tenant_id, reference)
+    return invoice if invoice is not None and invoice.status in Invoice.OPEN_STATUSES else None
 
 
 class CreditNote(PricedDocument):

@@ -184,6 +184,9 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                 versioned.append(write.entity)
             elif isinstance(write, Save):
                 assign_keys(write.entity)
+                if write.entity._version_attribute_name is None:  # an item without a version: unconditional
+                    puts.append((write.entity, lambda stored: True))
+                    continue
                 expected = write.entity.version
                 puts.append((write.entity, lambda stored, expected=expected: _version(stored) == expected))
                 versioned.append(write.entity)

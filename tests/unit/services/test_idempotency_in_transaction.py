@@ -50,8 +50,9 @@ def test_the_key_is_read_in_the_use_cases_first_read(books, read_rounds):
     draft = invoices.create_draft(books.tenant_id, body(books))
     read_rounds.clear()
     invoices.post(books.tenant_id, draft["id"], "post-1")
-    # tenant, invoice, number series and the key's record, together
-    assert read_rounds == [4]
+    # tenant, invoice, number series, the default bank account's pointer (issue 16: QR or RF reference) and
+    # the key's record, together
+    assert read_rounds == [5]
 
 
 def test_the_same_key_with_another_body_is_refused_and_changes_nothing(books):

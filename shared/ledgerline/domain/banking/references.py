@@ -85,3 +85,23 @@ def kind_of(reference: str) -> str | None:
     if is_rf_reference(reference):
         return "rf"
     return None
+
+
+# ------------------------------------------------------------------- the reference an invoice carries (part Q)
+
+QR_REFERENCE_COUNTRIES = frozenset({"CH", "LI"})
+
+
+def uses_qr_reference(country: str | None, qr_iban: str | None) -> bool:
+    """A QR reference only goes with a QR-IBAN, which only CH and LI banks issue; everything else gets RF."""
+    return (country or "").upper() in QR_REFERENCE_COUNTRIES and bool(qr_iban)
+
+
+def invoice_reference(year: int, sequence: int, *, qr: bool) -> str:
+    """The payment reference of the invoice numbered `sequence` in `year`'s series: the year and the
+    sequence (eight digits or more) as the body, so it is unique per tenant whatever the number format
+    says, and the same every time it is derived. QR: 27 digits (`qr_reference`); else RF (`rf_reference`)."""
+    if year < 1 or sequence < 1:
+        raise ValueError("An invoice reference needs the invoice's year and its sequence number")
+    body = f"{year:04d}{sequence:08d}"
+    return qr_reference(body) if qr else rf_reference(body)
