@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ from ledgerline.services import (
     bills,
     credit_notes,
     deliveries,
+    exchange_rates,
     invoices,
     journal_entries,
     master_data,
@@ -90,6 +91,9 @@ READ_ROUNDS["create purchase order"] = (1, "tenant, supplier, accounts and tax c
 READ_ROUNDS["send purchase order (numbered, emailed)"] = (2, "the tenant, the order and this year's series; the "
                                                              "supplier the email goes to only by the order")
 READ_ROUNDS["receive purchase order (part)"] = (1, "the order is named by the request")
+# Exchange rates (issue 16, part X): a foreign draft without exchange_rate adds one query (its rate), never a round
+READ_ROUNDS["create draft (EUR, the rate of its date)"] = (1, "tenant, customer, accounts and tax codes are named "
+                                                              "by the request; the rate is a query (limit 1)")
 
 
 def kind_of(key: str) -> str:
@@ -211,6 +215,12 @@ def measure(ledger: Ledger) -> dict[str, Any]:
     draft = run("create draft", lambda: ledger.draft(key=key()))
     run("create draft (lines name their account)", lambda: invoices.create_draft(ledger.tenant, {
         "customer_id": ledger.customer,
+        "lines": [{"description": "Work", "quantity": Decimal(1), "unit_price": Decimal("100.00"),
+                   "account_id": ledger.accounts["4000"], "tax_code_id": ledger.gst}]},
+        key()))
+    exchange_rates.create(ledger.tenant, {"currency": "EUR", "date": date(2000, 1, 1), "rate": Decimal("1.6")})
+    run("create draft (EUR, the rate of its date)", lambda: invoices.create_draft(ledger.tenant, {
+        "customer_id": ledger.customer, "currency": "EUR",
         "lines": [{"description": "Work", "quantity": Decimal(1), "unit_price": Decimal("100.00"),
                    "account_id": ledger.accounts["4000"], "tax_code_id": ledger.gst}]},
         key()))

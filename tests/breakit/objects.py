@@ -258,6 +258,20 @@ def _bank_rules(t: TenantObjects) -> list[str]:
                                       "account_id": t.accounts["6000"]})["id"]]
 
 
+def _exchange_rates(t: TenantObjects) -> list[str]:
+    # a rate's id is `<currency>-<date>`, unique within its tenant: each tenant's rates get days of their own, so
+    # that an id of A found in B's responses is a leak and not B's own rate of the same day
+    month = {"A": "01", "B": "02"}.get(t.label, "03")
+    return [t.post("/v1/exchange-rates", {"date": f"2026-{month}-05", "currency": "EUR", "rate": "1.6"})["id"],
+            t.post("/v1/exchange-rates", {"date": f"2026-{month}-06", "currency": "USD", "rate": "1.5"})["id"]]
+
+
+def _currencies(t: TenantObjects) -> list[str]:
+    # a currency's id is its code, unique within its tenant: each tenant enables codes of its own
+    code = {"A": "NOK", "B": "SEK"}.get(t.label, "DKK")
+    return [t.post("/v1/currencies", {"code": code, "name": f"Crown of {t.label}"})["id"]]
+
+
 # A factory per document kind (domain/kinds.KINDS), swept at the kind's path: a kind added to the registry
 # without one fails here, at collection, instead of being skipped.
 KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
@@ -294,6 +308,8 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/vat-periods": _vat_periods,
     "/v1/bank-accounts": _bank_accounts,
     "/v1/bank-rules": _bank_rules,
+    "/v1/exchange-rates": _exchange_rates,
+    "/v1/currencies": _currencies,
 }
 
 # Query parameters that take an object id, and the prefix whose factory makes one.

@@ -106,6 +106,8 @@ def _query_variants(spec, route, a: TenantObjects, b: TenantObjects) -> list[dic
             base[name] = b.ids_for(ID_QUERY_PARAMETERS[name])[0]
         elif name in ("from", "from_date", "to", "to_date", "as_of", "since", "until"):
             base[name] = "2020-01-01" if name.startswith(("from", "since")) else "2099-12-31"
+        elif name == "period":  # a month (the revaluation report)
+            base[name] = "2020-01"
         else:
             pytest.fail(f"{route_id(route)}: the sweep does not know how to fill the required parameter {name!r}")
     variants = [base]

@@ -133,6 +133,13 @@ class EventType(StrEnum):
     BANK_RULE_CREATED = "bank_rule.created"
     BANK_RULE_UPDATED = "bank_rule.updated"
     BANK_RULE_DELETED = "bank_rule.deleted"
+    # Exchange rates and revaluation (issue 16, part X)
+    EXCHANGE_RATE_CREATED = "exchange_rate.created"
+    EXCHANGE_RATE_DELETED = "exchange_rate.deleted"
+    REVALUATION_POSTED = "revaluation.posted"
+    CURRENCY_CREATED = "currency.created"
+    CURRENCY_UPDATED = "currency.updated"
+    CURRENCY_DISABLED = "currency.disabled"
 
     @property
     def family(self) -> str:

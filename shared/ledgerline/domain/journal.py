@@ -34,6 +34,8 @@ class SourceType(StrEnum):
     EXPENSE_REVERSAL = "expense_reversal"
     BANK_TRANSACTION = "bank_transaction"  # a bank transaction booked to an account (issue 16)
     BANK_TRANSACTION_REVERSAL = "bank_transaction_reversal"  # its booking undone by unmatch
+    REVALUATION = "revaluation"  # issue 16: unrealised exchange differences at a period's end
+    REVALUATION_REVERSAL = "revaluation_reversal"  # its mirror on the next period's first day
 
 
 @dataclass(frozen=True)

@@ -349,6 +349,20 @@ def cmd_customers_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rates_import(args: argparse.Namespace) -> int:
+    """Add a tenant's exchange rates from a file: CSV (date,currency,rate[,source]) or the ECB's eurofxref XML."""
+    from ledgerline.services.exchange_rates import import_file
+
+    try:
+        content = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    with local_database():
+        result = import_file(args.tenant, content, args.source)
+    print(json.dumps(result))
+    return 0
+
+
 # ------------------------------------------------------------------------------- arguments
 
 
@@ -494,6 +508,15 @@ def parser() -> argparse.ArgumentParser:
                                                    "(GSI3) into it; safe to run again")
     reindex.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
     reindex.set_defaults(run=cmd_customers_reindex)
+
+    rates = commands.add_parser("rates", help="exchange rates").add_subparsers(dest="action", required=True,
+                                                                          metavar="action")
+    rates_import = rates.add_parser("import", help="add a tenant's exchange rates from a CSV file "
+                                                   "(date,currency,rate[,source]) or the ECB's eurofxref XML")
+    rates_import.add_argument("file", help="the rate file")
+    rates_import.add_argument("--tenant", required=True, help="the tenant (ten_…)")
+    rates_import.add_argument("--source", default="csv", help="the source of CSV rows without one (default csv)")
+    rates_import.set_defaults(run=cmd_rates_import)
 
     mail = commands.add_parser("mail", help="the messages the local SMTP server kept (.ledgerline/mail)"
                                ).add_subparsers(dest="action", required=True, metavar="action")

@@ -15,9 +15,11 @@ from ledgerline.api.routers import (
     bank_accounts,
     bank_rules,
     bulk,
+    currencies,
     einvoices,
     emails,
     events,
+    exchange_rates,
     files,
     items,
     parties,
@@ -40,7 +42,7 @@ def document_routers() -> tuple[APIRouter, ...]:
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
            *document_routers(), reports.router, periods.router, events.router, webhooks.router, bulk.router,
            emails.router, files.router, vat_periods.router, bank_accounts.router, einvoices.router,
-           bank_rules.router)
+           bank_rules.router, exchange_rates.router, currencies.router)
 
 
 def create_local_app() -> FastAPI:

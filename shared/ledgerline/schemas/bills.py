@@ -52,7 +52,9 @@ class BillCreate(Input):
     payment_terms_days: TermsDays | None = Field(
         None, description="Used when due_date is absent; then the supplier's, then the tenant's")
     currency: Currency | None = Field(None, description="Defaults to the supplier's, then the tenant's base currency")
-    exchange_rate: ExchangeRate | None = Field(None, description="Required for a currency other than the base currency")
+    exchange_rate: ExchangeRate | None = Field(
+        None, description="For a currency other than the base currency; absent: the tenant's latest exchange rate "
+                          "on or before the document's date (none: 422)")
     notes: Text | None = None
     prices_include_tax: StrictBool | None = Field(None, description="Defaults to false (supplier prices net)")
     lines: list[BillLineIn] = Field(min_length=1, max_length=100)
@@ -113,6 +115,9 @@ class BillOut(Timestamps):
     due_date: Date
     currency: str
     exchange_rate: DecimalOut
+    exchange_rate_id: str | None = Field(
+        None, description="The exchange rate (GET /v1/exchange-rates/{id}) taken because the request gave no "
+                          "exchange_rate; null when it was given or the currency is the base currency")
     notes: str | None
     prices_include_tax: bool
     attachment_ids: NoneAsEmpty[list[str]] = Field(default_factory=list)
@@ -166,7 +171,9 @@ class ExpenseCreate(Input):
                                                   "(a liability of subtype current), the money left from")
     reference: str | None = Field(None, max_length=100)
     currency: Currency | None = Field(None, description="Defaults to the supplier's, then the tenant's base currency")
-    exchange_rate: ExchangeRate | None = Field(None, description="Required for a currency other than the base currency")
+    exchange_rate: ExchangeRate | None = Field(
+        None, description="For a currency other than the base currency; absent: the tenant's latest exchange rate "
+                          "on or before the document's date (none: 422)")
     notes: Text | None = None
     prices_include_tax: StrictBool | None = Field(None, description="Defaults to false")
     lines: list[BillLineIn] = Field(min_length=1, max_length=100)
@@ -194,6 +201,9 @@ class ExpenseOut(Timestamps):
     reference: str | None
     currency: str
     exchange_rate: DecimalOut
+    exchange_rate_id: str | None = Field(
+        None, description="The exchange rate (GET /v1/exchange-rates/{id}) taken because the request gave no "
+                          "exchange_rate; null when it was given or the currency is the base currency")
     notes: str | None
     prices_include_tax: bool
     attachment_ids: NoneAsEmpty[list[str]] = Field(default_factory=list)

@@ -24,6 +24,7 @@ MAX_JOURNAL_ENTRIES = 100
 MAX_QUOTES = 100
 MAX_ORDERS = 100
 MAX_BILLS = 100
+MAX_EXCHANGE_RATES = 100
 
 
 class BulkItem(Input):
@@ -160,3 +161,11 @@ class BulkBills(_Batch):
         None, min_length=1, max_length=MAX_BILLS,
         description=f"At most {MAX_BILLS}; `data` is a BillCreate (create) or BillUpdate (update of a draft) body")
     items: list[BulkItem] | None = _items(MAX_BILLS, "BillCreate")
+
+
+class BulkExchangeRates(_Batch):
+    operations: list[CreateOperation] | None = Field(  # type: ignore[assignment]
+        None, min_length=1, max_length=MAX_EXCHANGE_RATES,
+        description=f"At most {MAX_EXCHANGE_RATES} creates (rates are not updated: delete and add); each `data` an "
+                    "ExchangeRateCreate body")
+    items: list[BulkItem] | None = _items(MAX_EXCHANGE_RATES, "ExchangeRateCreate")

@@ -124,7 +124,9 @@ class InvoiceCreate(Input):
         None, description="Used when due_date is absent; then the customer's, then the tenant's"
     )
     currency: Currency | None = Field(None, description="Defaults to the customer's, then the tenant's base currency")
-    exchange_rate: ExchangeRate | None = Field(None, description="Required for a currency other than the base currency")
+    exchange_rate: ExchangeRate | None = Field(
+        None, description="For a currency other than the base currency; absent: the tenant's latest exchange rate "
+                          "on or before the issue date (none: 422)")
     reference: str | None = Field(None, max_length=100)
     notes: Text | None = None
     buyer_reference: EInvoiceReference | None = Field(None, description=(
@@ -229,6 +231,9 @@ class InvoiceOut(Timestamps):
     due_date: Date
     currency: str
     exchange_rate: DecimalOut
+    exchange_rate_id: str | None = Field(
+        None, description="The exchange rate (GET /v1/exchange-rates/{id}) the document took because the request "
+                          "gave no exchange_rate; null when it was given or the currency is the base currency")
     reference: str | None
     notes: str | None
     buyer_reference: str | None = Field(None, description="E-invoicing BT-10 (the Leitweg-ID for German public "
@@ -291,7 +296,9 @@ class ReceiptCreate(Input):
     date: Date | None = Field(None, description="Defaults to today")
     amount: Amount
     currency: Currency | None = Field(None, description="Defaults to the customer's, then the base currency")
-    exchange_rate: ExchangeRate | None = None
+    exchange_rate: ExchangeRate | None = Field(
+        None, description="For a currency other than the base currency; absent: the tenant's latest exchange rate "
+                          "on or before the date (none: 422)")
     account_id: str = Field(description="The bank or cash account the money went into")
     reference: str | None = Field(None, max_length=100)
     allocations: list[AllocationIn] = Field(default_factory=list, max_length=25)
@@ -320,6 +327,9 @@ class ReceiptOut(Timestamps):
     amount: DecimalOut
     currency: str
     exchange_rate: DecimalOut
+    exchange_rate_id: str | None = Field(
+        None, description="The exchange rate (GET /v1/exchange-rates/{id}) the document took because the request "
+                          "gave no exchange_rate; null when it was given or the currency is the base currency")
     account_id: str
     reference: str | None
     allocations: list[AllocationOut]
@@ -379,6 +389,9 @@ class CreditNoteOut(Timestamps):
     date: Date
     currency: str
     exchange_rate: DecimalOut
+    exchange_rate_id: str | None = Field(
+        None, description="The exchange rate (GET /v1/exchange-rates/{id}) the document took because the request "
+                          "gave no exchange_rate; null when it was given or the currency is the base currency")
     reason: str | None
     lines: list[LineOut]
     positions: NoneAsEmpty[list[PositionOut]] = Field(default_factory=list,

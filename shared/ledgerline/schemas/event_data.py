@@ -16,8 +16,10 @@ from ledgerline.schemas.api_keys import ApiKeyOut
 from ledgerline.schemas.banking import BankAccountOut, BankRuleOut, BankStatementOut, BankTransactionOut
 from ledgerline.schemas.bills import BillOut, ExpenseOut
 from ledgerline.schemas.common import Output
+from ledgerline.schemas.currencies import CurrencyOut
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
 from ledgerline.schemas.emails import EmailOut
+from ledgerline.schemas.exchange_rates import ExchangeRateOut, RevaluationOut
 from ledgerline.schemas.files import DocumentFileOut, FileOut
 from ledgerline.schemas.items import ItemOut
 from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
@@ -73,6 +75,9 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "bill": BillOut,
     "expense": ExpenseOut,
     "bank_rule": BankRuleOut,
+    "exchange_rate": ExchangeRateOut,
+    "revaluation": RevaluationOut,
+    "currency": CurrencyOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

@@ -44,6 +44,9 @@ class RefundOut(Timestamps):
     amount: DecimalOut
     currency: str
     exchange_rate: DecimalOut
+    exchange_rate_id: str | None = Field(
+        None, description="The exchange rate (GET /v1/exchange-rates/{id}) the refund took because the request gave "
+                          "no exchange_rate; null when it was given or the currency is the base currency")
     account_id: str
     reference: str | None
     receipt_id: str | None

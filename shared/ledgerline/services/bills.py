@@ -22,6 +22,7 @@ from ledgerline.domain.tenants import TenantStatus, format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import BillOut
 from ledgerline.schemas.common import read_at
+from ledgerline.services import exchange_rates
 from ledgerline.services.document_rules import conversion, invalid, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import PURCHASES, price_lines, referenced, tenant_input_tax
@@ -130,7 +131,9 @@ def update_draft(tenant_id: str, bill_id: str, changes: dict[str, Any], expected
         current: dict[str, Any] = {
             "supplier_id": bill.supplier_id, "supplier_reference": bill.supplier_reference,
             "bill_date": bill.bill_date, "due_date": bill.due_date, "currency": bill.currency,
-            "exchange_rate": bill.exchange_rate if bill.exchange_rate != 1 else None, "notes": bill.notes,
+            # a rate taken from the exchange rates is looked up again (the date may change)
+            "exchange_rate": bill.exchange_rate if bill.exchange_rate != 1 and bill.exchange_rate_id is None
+            else None, "notes": bill.notes,
             "prices_include_tax": bill.prices_include_tax, "attachment_ids": bill.attachment_ids,
             "lines": [{"item_id": line.item_id, "description": line.description, "quantity": line.quantity,
                        "unit_price": line.unit_price, "account_id": line.account_id,
@@ -174,7 +177,8 @@ def _fill(uow: UnitOfWork, bill: Bill, tenant: Tenant, fields: dict[str, Any]) -
     party = supplier(uow.find(Party, fields["supplier_id"]), fields["supplier_id"])
     bill_date: date = fields.get("bill_date") or today()
     currency = fields.get("currency") or party.currency or tenant.base_currency
-    rate = conversion(tenant, currency, fields.get("exchange_rate")).rate
+    taken = exchange_rates.rate_on(uow, tenant, currency, bill_date, fields.get("exchange_rate"))
+    rate = taken.conversion.rate
     include_tax = bool(fields.get("prices_include_tax"))
     priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax,
                          find=uow.find, direction=PURCHASES, on=bill_date)
@@ -190,6 +194,7 @@ def _fill(uow: UnitOfWork, bill: Bill, tenant: Tenant, fields: dict[str, Any]) -
     bill.supplier_reference = fields["supplier_reference"]
     bill.bill_date, bill.due_date = bill_date, due_date
     bill.currency, bill.exchange_rate = currency, rate
+    bill.exchange_rate_id = taken.exchange_rate_id
     bill.notes, bill.prices_include_tax = fields.get("notes"), include_tax
     bill.attachment_ids = list(fields["attachment_ids"]) if fields.get("attachment_ids") else None
     bill.lines = priced.lines

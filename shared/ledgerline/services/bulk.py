@@ -11,7 +11,16 @@ from typing import Any
 
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.schemas.parties import PartyOut
-from ledgerline.services import bills, invoices, journal_entries, master_data, orders, quotes, receipts
+from ledgerline.services import (
+    bills,
+    exchange_rates,
+    invoices,
+    journal_entries,
+    master_data,
+    orders,
+    quotes,
+    receipts,
+)
 from ledgerline.services.idempotency import once
 from ledgerline.store.parties import Party
 
@@ -134,3 +143,7 @@ def update_bill(tenant_id: str, bill_id: str, changes: dict[str, Any], expected_
 
     payload = {"id": bill_id, "version": expected_version, "data": changes}
     return once(tenant_id, idempotency_key, "update_bill", payload, run)
+
+
+def create_exchange_rate(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    return exchange_rates.create(tenant_id, fields, idempotency_key)

@@ -128,6 +128,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         date=day,
         currency=invoice.currency,
         exchange_rate=invoice.exchange_rate,
+        exchange_rate_id=invoice.exchange_rate_id,  # a credit note takes its invoice's rate
         reason=fields.get("reason"),
         lines=priced.lines,
         positions=priced.positions,

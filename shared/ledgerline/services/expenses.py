@@ -15,8 +15,9 @@ from ledgerline.domain.documents.posted import PostedState
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import ExpenseOut
+from ledgerline.services import exchange_rates
 from ledgerline.services.bills import breakdown, purchase_codes, purchase_lines, purchase_tax, supplier, tax_buckets
-from ledgerline.services.document_rules import conversion, invalid, open_tax_period
+from ledgerline.services.document_rules import invalid, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import PURCHASES, price_lines, referenced
 from ledgerline.services.retry import retrying
@@ -70,7 +71,8 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
         day: date = fields.get("date") or today()
         open_tax_period(tenant, day)
         currency = fields.get("currency") or (party.currency if party else None) or tenant.base_currency
-        rate = conversion(tenant, currency, fields.get("exchange_rate"))
+        taken = exchange_rates.rate_on(uow, tenant, currency, day, fields.get("exchange_rate"))
+        rate = taken.conversion
         priced = price_lines(tenant, fields["lines"], currency=currency,
                              prices_include_tax=bool(fields.get("prices_include_tax")), find=uow.find,
                              direction=PURCHASES, on=day)
@@ -80,7 +82,8 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
                           updated_at=now, supplier_id=party.id if party else None,
                           payee_name=fields.get("payee_name") or party.name, date=day,
                           paid_from_account_id=source.id, reference=fields.get("reference"), currency=currency,
-                          exchange_rate=rate.rate, prices_include_tax=bool(fields.get("prices_include_tax")),
+                          exchange_rate=rate.rate, exchange_rate_id=taken.exchange_rate_id,
+                          prices_include_tax=bool(fields.get("prices_include_tax")),
                           notes=fields.get("notes"), attachment_ids=list(fields.get("attachment_ids") or []) or None,
                           lines=priced.lines,
                           tax_breakdown=[purchase_tax(uow, tenant, tax, currency) for tax in priced.tax_breakdown],

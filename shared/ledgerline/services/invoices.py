@@ -20,7 +20,7 @@ from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.common import read_at
 from ledgerline.schemas.documents import InvoiceOut
-from ledgerline.services import order_quantities
+from ledgerline.services import exchange_rates, order_quantities
 from ledgerline.services.document_rules import (
     conversion,
     customer,
@@ -118,7 +118,7 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
         "buyer_reference": invoice.buyer_reference,
         "order_reference": invoice.order_reference,
         "currency": invoice.currency,
-        "exchange_rate": invoice.exchange_rate if invoice.exchange_rate != 1 else None,
+        "exchange_rate": _given_rate(invoice),
         "reference": invoice.reference,
         "notes": invoice.notes,
         "prices_include_tax": invoice.prices_include_tax,
@@ -144,7 +144,7 @@ def copy(tenant_id: str, invoice_id: str, idempotency_key: str | None = None) ->
         return create_draft(tenant_id, {
             "customer_id": source.customer_id,
             "currency": source.currency,
-            "exchange_rate": source.exchange_rate if source.exchange_rate != 1 else None,
+            "exchange_rate": _given_rate(source),
             "reference": source.reference,
             "notes": source.notes,
             "prices_include_tax": source.prices_include_tax,
@@ -189,11 +189,17 @@ def _commit_draft_change(uow: UnitOfWork) -> None:
         raise PreconditionFailed("The invoice was changed by another request; read it again and retry") from exc
 
 
+def _given_rate(invoice: Invoice) -> Decimal | None:
+    """The rate the request gave: a rate taken from the exchange rates is looked up again (another date)."""
+    return invoice.exchange_rate if invoice.exchange_rate != 1 and invoice.exchange_rate_id is None else None
+
+
 def _fill(uow: UnitOfWork, invoice: Invoice, tenant: Tenant, fields: dict[str, Any]) -> None:
     party = customer(tenant.id, fields["customer_id"], find=uow.find)
     issue_date: date = fields.get("issue_date") or today()
     currency = fields.get("currency") or party.currency or tenant.base_currency
-    rate = conversion(tenant, currency, fields.get("exchange_rate")).rate
+    taken = exchange_rates.rate_on(uow, tenant, currency, issue_date, fields.get("exchange_rate"))
+    rate = taken.conversion.rate
     include_tax = fields.get("prices_include_tax")
     include_tax = tenant.prices_include_tax if include_tax is None else include_tax
     priced = price_fields(tenant, fields, currency=currency, prices_include_tax=include_tax, find=uow.find,
@@ -215,6 +221,7 @@ def _fill(uow: UnitOfWork, invoice: Invoice, tenant: Tenant, fields: dict[str, A
     invoice.buyer_reference = fields.get("buyer_reference") or getattr(party, "leitweg_id", None)
     invoice.order_reference = fields.get("order_reference")
     invoice.currency, invoice.exchange_rate = currency, rate
+    invoice.exchange_rate_id = taken.exchange_rate_id
     invoice.reference, invoice.notes = fields.get("reference"), fields.get("notes")
     invoice.prices_include_tax = include_tax
     invoice.lines, invoice.tax_breakdown = priced.lines, priced.tax_breakdown

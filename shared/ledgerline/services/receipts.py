@@ -16,6 +16,7 @@ from ledgerline.domain.journal import JournalLine, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut, ReceiptOut
+from ledgerline.services import exchange_rates
 from ledgerline.services.document_rules import (
     conversion,
     customer,
@@ -81,7 +82,8 @@ def stage_receipt(uow: UnitOfWork, tenant_id: str, fields: dict[str, Any]) -> Re
     day: date = fields.get("date") or today()
     open_period(tenant, day)
     currency = fields.get("currency") or party.currency or tenant.base_currency
-    rate = conversion(tenant, currency, fields.get("exchange_rate"))
+    taken = exchange_rates.rate_on(uow, tenant, currency, day, fields.get("exchange_rate"))
+    rate = taken.conversion
     amount = exact_amount(fields["amount"], currency)
     bank = money_account(tenant_id, fields["account_id"], find=uow.find)
     invoices = _allocatable(uow, party.id, currency, fields.get("allocations") or [], "allocations", day)
@@ -100,6 +102,7 @@ def stage_receipt(uow: UnitOfWork, tenant_id: str, fields: dict[str, Any]) -> Re
         amount=amount,
         currency=currency,
         exchange_rate=rate.rate,
+        exchange_rate_id=taken.exchange_rate_id,
         account_id=bank.id,
         reference=fields.get("reference"),
         allocations=[],

@@ -20,8 +20,8 @@ from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.refunds import Credit, Take, take_credit
 from ledgerline.ids import new_id
 from ledgerline.schemas.refunds import RefundOut
+from ledgerline.services import exchange_rates
 from ledgerline.services.document_rules import (
-    conversion,
     exact_amount,
     invalid,
     money_account,
@@ -77,7 +77,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     open_period(tenant, day)
     named = _named_source(uow, party.id, fields)
     currency = fields.get("currency") or (named.currency if named else None) or party.currency or tenant.base_currency
-    rate = conversion(tenant, currency, fields.get("exchange_rate"))
+    taken = exchange_rates.rate_on(uow, tenant, currency, day, fields.get("exchange_rate"))
+    rate = taken.conversion
     amount = exact_amount(fields["amount"], currency)
     bank = money_account(tenant_id, fields["account_id"], find=uow.find)
     documents = [named] if named else _credit_documents(uow, party.id, currency, day)
@@ -95,6 +96,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         amount=amount,
         currency=currency,
         exchange_rate=rate.rate,
+        exchange_rate_id=taken.exchange_rate_id,
         account_id=bank.id,
         reference=fields.get("reference"),
         receipt_id=fields.get("receipt_id"),

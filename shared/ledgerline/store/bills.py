@@ -56,6 +56,7 @@ class Bill(DocumentRecord):
     due_date = DateAttribute()
     currency = UnicodeAttribute()
     exchange_rate = DecimalAttribute()
+    exchange_rate_id = UnicodeAttribute(null=True)  # the rate record it took (issue 16); None: given or base
     prices_include_tax = BooleanAttribute()
     notes = UnicodeAttribute(null=True)
     attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)
@@ -201,6 +202,7 @@ class Expense(DocumentRecord):
     reference = UnicodeAttribute(null=True)
     currency = UnicodeAttribute()
     exchange_rate = DecimalAttribute()
+    exchange_rate_id = UnicodeAttribute(null=True)  # the rate record it took (issue 16); None: given or base
     prices_include_tax = BooleanAttribute()
     notes = UnicodeAttribute(null=True)
     attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)

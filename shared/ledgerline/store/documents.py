@@ -97,6 +97,7 @@ class PricedDocument(DocumentRecord):
     customer_name = UnicodeAttribute()
     currency = UnicodeAttribute()
     exchange_rate = DecimalAttribute()
+    exchange_rate_id = UnicodeAttribute(null=True)  # the rate record it took (issue 16); None: given or base
     lines = ListAttribute(of=DocumentLine)
     tax_breakdown = ListAttribute(of=TaxSubtotal)
     subtotal = DecimalAttribute()
@@ -264,6 +265,7 @@ class MoneyMovement(DocumentRecord):
     amount = DecimalAttribute()
     currency = UnicodeAttribute()
     exchange_rate = DecimalAttribute()
+    exchange_rate_id = UnicodeAttribute(null=True)  # the rate record it took (issue 16); None: given or base
     account_id = UnicodeAttribute()
     reference = UnicodeAttribute(null=True)
     reversal_journal_entry_id = UnicodeAttribute(null=True)

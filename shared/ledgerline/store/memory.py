@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from ledgerline.domain.errors import NotFound
 from ledgerline.store.api_keys import ApiKey
 from ledgerline.store.events import Event
+from ledgerline.store.exchange_rates import ExchangeRate
 from ledgerline.store.idempotency import Replay
 from ledgerline.store.item_size import check_item
 from ledgerline.store.ledger import Balance, JournalEntry, LedgerLine, TaxTotal, merge_increments
@@ -171,6 +172,12 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         dates = [date.fromisoformat(data["GSI1SK"]["S"][:10]) for data in self.table.items.values()
                  if data.get("GSI1PK", {}).get("S") == partition]
         return min((day for day in dates if (from_date or date.min) <= day <= (to_date or date.max)), default=None)
+
+    def rate_on(self, currency: str, day: date) -> ExchangeRate | None:
+        pk, prefix = tenant_partition(self.tenant_id), f"{ExchangeRate.PREFIX}#{currency}-"
+        keys = [key for key in self.table.items
+                if key[0] == pk and key[1].startswith(prefix) and key[1] <= prefix + day.isoformat()]
+        return ExchangeRate.from_raw_data(self.table.items[max(keys)]) if keys else None
 
     # master data and API keys (issue 12, part B)
     def find_api_key(self, key_id: str) -> ApiKey | None:

@@ -39,11 +39,12 @@ from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
 from ledgerline.domain.posting import tax_key
-from ledgerline.store import ledger
+from ledgerline.store import exchange_rates, ledger
 from ledgerline.store.accounts import Account
 from ledgerline.store.api_keys import ApiKey, find_by_id, list_api_keys
 from ledgerline.store.codes import CodedRecord, CodeGuard
 from ledgerline.store.events import new_event, snapshot
+from ledgerline.store.exchange_rates import ExchangeRate
 from ledgerline.store.idempotency import IdempotencyRecord, Replay, current_claim, find_record, not_taken
 from ledgerline.store.ledger import (
     Balance,
@@ -89,6 +90,7 @@ class UnitOfWork(Protocol):
     def find_reminder(self, reminder_id: str) -> Reminder: ...
     def balances_as_of(self, day: date) -> Totals: ...
     def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None: ...
+    def rate_on(self, currency: str, day: date) -> ExchangeRate | None: ...
     def tax_totals_as_of(self, day: date) -> TaxLines: ...
     def check_unchanged(self, entity: TableModel) -> None: ...
     def create(self, entity: TableModel) -> None: ...
@@ -439,6 +441,10 @@ class StagedUnitOfWork:
         """The date of the earliest journal entry dated in [from_date, to_date] (either open), or None."""
         raise NotImplementedError
 
+    def rate_on(self, currency: str, day: date) -> ExchangeRate | None:
+        """The tenant's latest exchange rate of `currency` on or before `day` (issue 16), or None."""
+        raise NotImplementedError
+
     # master data and API keys (issue 12, part B)
     def find_by_code(self, model: type[C], code: str) -> C | None:
         """The record that holds this code (through its code guard), or None."""
@@ -539,6 +545,9 @@ class DynamoUnitOfWork(StagedUnitOfWork):
 
     def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None:
         return ledger.first_entry_date(self.tenant_id, from_date, to_date)  # one query
+
+    def rate_on(self, currency: str, day: date) -> ExchangeRate | None:
+        return exchange_rates.rate_on(self.tenant_id, currency, day)  # one query, limit 1
 
     def find_api_key(self, key_id: str) -> ApiKey | None:
         """By id through the tenant's key index (GSI1, eventually consistent: `find_at` the key's own

@@ -17,6 +17,7 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.bills import BillCreate, BillUpdate
 from ledgerline.schemas.bulk import (
     BulkBills,
+    BulkExchangeRates,
     BulkInvoices,
     BulkJournalEntries,
     BulkOrders,
@@ -26,6 +27,7 @@ from ledgerline.schemas.bulk import (
     BulkResult,
 )
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceUpdate, JournalEntryCreate, ReceiptCreate
+from ledgerline.schemas.exchange_rates import ExchangeRateCreate
 from ledgerline.schemas.orders import OrderCreate, OrderUpdate
 from ledgerline.schemas.parties import PartyCreate, PartyUpdate
 from ledgerline.schemas.quotes import QuoteCreate, QuoteUpdate
@@ -118,3 +120,13 @@ def bills(body: BulkBills, request: Request, principal: Principal = Depends(requ
         BillCreate, lambda fields, key: bulk.create_bill(tenant_id, fields, key),
         BillUpdate, lambda id, changes, version, key: bulk.update_bill(tenant_id, id, changes, version, key),
         changes=BillUpdate.changes))
+
+
+@router.post("/exchange-rates", response_model=BulkResult, operation_id="bulk_create_exchange_rates",
+             summary="Add up to 100 exchange rates; one result per operation")
+def exchange_rates(body: BulkExchangeRates, request: Request,
+                   principal: Principal = Depends(require("banking:write"))) -> Any:
+    """Each item is added as `POST /v1/exchange-rates` would (a day that has its rate already: that item's 409);
+    one failing item does not stop the others."""
+    return run_items(request, body.as_operations(), Kind(
+        ExchangeRateCreate, lambda fields, key: bulk.create_exchange_rate(principal.tenant_id, fields, key)))

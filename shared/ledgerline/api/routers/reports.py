@@ -13,6 +13,7 @@ from ledgerline.clock import today
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
+from ledgerline.schemas.exchange_rates import REVALUATION_EXAMPLE, RevaluationOut
 from ledgerline.schemas.reports import (
     AgedPayables,
     AgedReceivables,
@@ -23,7 +24,7 @@ from ledgerline.schemas.reports import (
     TrialBalance,
     VatReturn,
 )
-from ledgerline.services import reports
+from ledgerline.services import reports, revaluations
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 READ = require("reports:read")
@@ -284,3 +285,19 @@ def vat_return_as_csv(from_: Annotated[Day, Query(alias="from")], to: Annotated[
                       principal: Principal = Depends(READ)) -> Response:
     """The VAT return as a CSV table: one row per tax code, the totals, then the form's boxes."""
     return report_csv(reports.vat_return.report(principal.tenant_id, from_, to))
+
+
+@router.get(
+    "/revaluation",
+    response_model=RevaluationOut,
+    operation_id="revaluation_report",
+    summary="What a period's revaluation revalued, at which rates, and by how much",
+    responses={200: {"content": {"application/json": {"example": REVALUATION_EXAMPLE}}}},
+)
+def revaluation(period: str = Query(description="The revalued month, YYYY-MM", examples=["2026-01"]),
+                principal: Principal = Depends(READ)) -> Any:
+    """Each open foreign-currency item at the period's end (invoices' receivables): the amount open, what the books
+    carried it at, the period-end rate, its value then and the unrealised difference; the gain, loss and net
+    booked to exchange gains and losses, with the entry and its reversal. Before the period is revalued
+    (`POST /v1/periods/{YYYY-MM}/revalue`): `status: not_revalued` and nothing listed."""
+    return revaluations.get_revaluation(principal.tenant_id, period)
