@@ -81,6 +81,9 @@ class EventType(StrEnum):
     BILL_POSTED = "bill.posted"
     BILL_VOIDED = "bill.voided"
     BILL_DUE_SOON = "bill.due_soon"
+    BILL_PAID = "bill.paid"
+    SUPPLIER_PAYMENT_POSTED = "supplier_payment.posted"
+    SUPPLIER_PAYMENT_REVERSED = "supplier_payment.reversed"
     EXPENSE_POSTED = "expense.posted"
     EXPENSE_REVERSED = "expense.reversed"
     # Files, periods, webhooks

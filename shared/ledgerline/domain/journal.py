@@ -32,6 +32,8 @@ class SourceType(StrEnum):
     BILL_VOID = "bill_void"
     EXPENSE = "expense"
     EXPENSE_REVERSAL = "expense_reversal"
+    SUPPLIER_PAYMENT = "supplier_payment"
+    SUPPLIER_PAYMENT_REVERSAL = "supplier_payment_reversal"
 
 
 @dataclass(frozen=True)

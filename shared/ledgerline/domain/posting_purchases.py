@@ -29,7 +29,7 @@ from ledgerline.domain.allocation import allocate
 from ledgerline.domain.journal import JournalLine, Leg, lines_from_legs
 from ledgerline.domain.money import quantum, round_money
 from ledgerline.domain.parties import PartyRole
-from ledgerline.domain.posting import Conversion, TaxAmount
+from ledgerline.domain.posting import Conversion, Settlement, TaxAmount
 
 REVERSE_CHARGE = "AE"  # EN 16931 VAT category code: reverse charge
 INPUT, OUTPUT = "input", "output"  # TaxAmount.direction
@@ -151,3 +151,28 @@ def bill_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, 
     journal = lines_from_legs(legs, balancing=Leg(accounts.payable, -sign * total, description=description),
                               currency=currency, base_currency=conversion.base_currency, rate=conversion.rate)
     return journal, taxes
+
+
+@dataclass(frozen=True)
+class PaymentAccounts:
+    """The system accounts a supplier payment posts to."""
+
+    payable: str
+    supplier_prepayments: str
+    fx: str
+
+
+def supplier_payment_lines(*, amount: Decimal, bank_account: str, settlements: Sequence[Settlement],
+                           prepayment: Decimal, accounts: PaymentAccounts, conversion: Conversion,
+                           description: str) -> list[JournalLine]:
+    """The mirror of a receipt: debit payable for what settles bills (at the bills' own base value) and
+    supplier prepayments for the rest; credit the bank or cash account. A base-currency difference (the rate
+    moved since the bill) is an exchange gain or loss."""
+    legs = [Leg(bank_account, -amount, description=description)]
+    if settlements:
+        legs.append(Leg(accounts.payable, sum((s.amount for s in settlements), Decimal(0)),
+                        base_amount=sum((s.base_amount for s in settlements), Decimal(0)), description=description))
+    if prepayment:
+        legs.append(Leg(accounts.supplier_prepayments, prepayment, description=description))
+    return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
+                           currency=conversion.currency, base_currency=conversion.base_currency, rate=conversion.rate)

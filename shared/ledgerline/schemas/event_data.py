@@ -27,6 +27,7 @@ from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
 from ledgerline.schemas.refunds import RefundOut
 from ledgerline.schemas.reminders import ReminderOut
+from ledgerline.schemas.supplier_payments import SupplierPaymentOut
 from ledgerline.schemas.tax_codes import TaxCodeOut
 from ledgerline.schemas.tenant import TenantOut
 from ledgerline.schemas.vat_periods import VatPeriodOut
@@ -72,6 +73,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "bank_transaction": BankTransactionOut,
     "bill": BillOut,
     "expense": ExpenseOut,
+    "supplier_payment": SupplierPaymentOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

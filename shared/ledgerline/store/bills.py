@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.expressions.condition import Condition
 
 from ledgerline.domain.documents import bill as bill_rules
@@ -228,3 +228,59 @@ def list_expenses(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id
         condition = wanted if condition is None else condition & wanted
     return dated_documents(Expense, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
                            limit=limit, start_key=start_key)
+
+
+# ----------------------------------------------------------------------------- supplier payments
+
+
+class BillAllocation(MapAttribute):
+    """Part of a supplier payment applied to one bill (the mirror of a receipt's `Allocation`)."""
+
+    bill_id = UnicodeAttribute()
+    bill_number = UnicodeAttribute()
+    amount = DecimalAttribute()
+    base_amount = DecimalAttribute()
+    date = DateAttribute()
+    journal_entry_id = UnicodeAttribute()
+
+
+class SupplierPayment(DocumentRecord):
+    """A supplier payment (issue 15): money out of a bank or cash account, allocated to posted bills; what is
+    not allocated is a supplier prepayment (1400). `T#<tid>#SPAY#<id>` / `DOC`, listed by date through GSI1
+    (`T#<tid>#SUPPLIERPAYMENTS` / `<date>#<id>`)."""
+
+    PREFIX = "SPAY"
+    LIST = "SUPPLIERPAYMENTS"
+    NOUN = "supplier payment"
+
+    status = UnicodeAttribute()
+    supplier_id = UnicodeAttribute()
+    supplier_name = UnicodeAttribute()
+    date = DateAttribute()
+    amount = DecimalAttribute()
+    currency = UnicodeAttribute()
+    exchange_rate = DecimalAttribute()
+    account_id = UnicodeAttribute()
+    reference = UnicodeAttribute(null=True)
+    allocations = ListAttribute(of=BillAllocation)
+    allocated_amount = DecimalAttribute()
+    unallocated_amount = DecimalAttribute()
+    unallocated_base = DecimalAttribute(null=True)  # the prepayment booked, in the base currency
+    journal_entry_ids = ListAttribute(of=UnicodeAttribute)
+    reversal_journal_entry_id = UnicodeAttribute(null=True)
+    reversed_at = UTCDateTimeAttribute(null=True)
+
+    def list_date(self) -> date:
+        return self.date
+
+
+def list_supplier_payments(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: str | None,
+                           from_date: date | None, to_date: date | None, limit: int,
+                           start_key: dict[str, Any] | None) -> Page[SupplierPayment]:
+    """Supplier payments by date, of any of `statuses` and of one supplier when given."""
+    condition: Condition | None = SupplierPayment.supplier_id == supplier_id if supplier_id is not None else None
+    if statuses is not None:
+        wanted = SupplierPayment.status.is_in(*sorted(statuses))
+        condition = wanted if condition is None else condition & wanted
+    return dated_documents(SupplierPayment, tenant_id, from_date=from_date, to_date=to_date,
+                           filter_condition=condition, limit=limit, start_key=start_key)

@@ -1,0 +1,114 @@
+"""Supplier payments' use cases on the in-memory unit of work (issue 15)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal as D
+
+import pytest
+
+from ledgerline.domain.documents import InvalidState
+from ledgerline.domain.errors import NotFound, ValidationFailed
+from ledgerline.services import bills, supplier_payments
+from ledgerline.store.parties import Party
+
+DAY = date.today()
+
+
+@pytest.fixture
+def supplier(books) -> str:
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    books.table.put(Party(id="pty_s", tenant_id=books.tenant_id, name="Supplier", kind="supplier", archived=False,
+                          created_at=now, updated_at=now))
+    return "pty_s"
+
+
+def posted_bill(books, supplier, reference="R-1", price="100") -> dict:
+    body = {"supplier_id": supplier, "supplier_reference": reference, "bill_date": DAY,
+            "lines": [{"description": "Rent", "quantity": D(1), "unit_price": D(price),
+                       "account_id": books.accounts["6000"], "tax_code_id": books.tax_codes["GST10"]}]}
+    return bills.post(books.tenant_id, bills.create_draft(books.tenant_id, body)["id"])
+
+
+def pay(books, supplier, amount, *allocations, **fields) -> dict:
+    return supplier_payments.create(books.tenant_id, {
+        "supplier_id": supplier, "amount": D(amount), "account_id": books.accounts["1010"], "date": DAY,
+        "allocations": [{"bill_id": bill_id, "amount": D(part)} for bill_id, part in allocations]} | fields)
+
+
+def test_a_payment_in_two_parts_pays_the_bill_and_moves_payable_and_bank(books, supplier):
+    bill = posted_bill(books, supplier)
+    first = pay(books, supplier, "60", (bill["id"], "60"))
+    assert (first["status"], first["allocated_amount"], first["unallocated_amount"]) == ("posted", "60.00", "0.00")
+    part = bills.get_bill(books.tenant_id, bill["id"])
+    assert (part["status"], part["amount_paid"], part["amount_due"]) == ("awaiting_payment", "60.00", "50.00")
+    assert books.table.event_types(books.tenant_id)[-2:] == ["bill.updated", "supplier_payment.posted"]
+    pay(books, supplier, "50", (bill["id"], "50"))
+    paid = bills.get_bill(books.tenant_id, bill["id"])
+    assert (paid["status"], paid["amount_due"]) == ("paid", "0.00")
+    assert books.table.event_types(books.tenant_id)[-2:] == ["bill.paid", "supplier_payment.posted"]
+    assert books.balances() == {"6000": D("100"), "1300": D("10"), "1010": D("-110")}
+
+
+def test_an_overpayment_becomes_a_supplier_prepayment(books, supplier):
+    bill = posted_bill(books, supplier)
+    made = pay(books, supplier, "150", (bill["id"], "110"))
+    assert (made["allocated_amount"], made["unallocated_amount"]) == ("110.00", "40.00")
+    assert books.balances() == {"6000": D("100"), "1300": D("10"), "1400": D("40"), "1010": D("-150")}
+
+
+def test_a_payment_never_pays_more_than_a_bill_owes_and_changes_nothing_when_refused(books, supplier):
+    bill = posted_bill(books, supplier)
+    with pytest.raises(ValidationFailed) as error:
+        pay(books, supplier, "200", (bill["id"], "111"))
+    assert error.value.param == "allocations.0.amount"
+    with pytest.raises(ValidationFailed) as error:
+        pay(books, supplier, "50", (bill["id"], "60"))
+    assert error.value.param == "allocations"
+    with pytest.raises(ValidationFailed) as error:
+        pay(books, supplier, "50", account_id=books.accounts["6000"])
+    assert error.value.param == "account_id"
+    assert books.balances() == {"6000": D("100"), "1300": D("10"), "2000": D("-110")}
+    assert bills.get_bill(books.tenant_id, bill["id"])["amount_due"] == "110.00"
+
+
+def test_a_draft_or_another_suppliers_bill_cannot_be_paid(books, supplier):
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    books.table.put(Party(id="pty_t", tenant_id=books.tenant_id, name="Other", kind="supplier", archived=False,
+                          created_at=now, updated_at=now))
+    other = posted_bill(books, "pty_t", "O-1")
+    with pytest.raises(ValidationFailed) as error:
+        pay(books, supplier, "10", (other["id"], "10"))
+    assert error.value.param == "allocations.0.bill_id"
+    draft = bills.create_draft(books.tenant_id, {
+        "supplier_id": supplier, "supplier_reference": "D-1", "bill_date": DAY,
+        "lines": [{"description": "Rent", "quantity": D(1), "unit_price": D(5), "account_id": books.accounts["6000"]}]})
+    with pytest.raises(ValidationFailed) as error:
+        pay(books, supplier, "5", (draft["id"], "5"))
+    assert "not open" in str(error.value)
+    with pytest.raises(NotFound):
+        pay(books, supplier, "5", ("bill_nope", "5"))
+
+
+def test_reversing_a_payment_reopens_the_bill_and_empties_bank_and_prepayments(books, supplier):
+    bill = posted_bill(books, supplier)
+    made = pay(books, supplier, "150", (bill["id"], "110"))
+    assert bills.get_bill(books.tenant_id, bill["id"])["status"] == "paid"
+    reversed_ = supplier_payments.reverse(books.tenant_id, made["id"], DAY + timedelta(days=1))
+    assert reversed_["status"] == "reversed"
+    reopened = bills.get_bill(books.tenant_id, bill["id"])
+    assert (reopened["status"], reopened["amount_due"], reopened["amount_paid"]) == \
+        ("awaiting_payment", "110.00", "0.00")
+    assert books.balances() == {"6000": D("100"), "1300": D("10"), "2000": D("-110")}
+    assert books.table.event_types(books.tenant_id)[-2:] == ["bill.updated", "supplier_payment.reversed"]
+    with pytest.raises(InvalidState):
+        supplier_payments.reverse(books.tenant_id, made["id"], None)
+
+
+def test_a_paid_bill_cannot_be_voided_until_its_payment_is_reversed(books, supplier):
+    bill = posted_bill(books, supplier)
+    made = pay(books, supplier, "10", (bill["id"], "10"))
+    with pytest.raises(InvalidState):
+        bills.void(books.tenant_id, bill["id"], None)
+    supplier_payments.reverse(books.tenant_id, made["id"], None)
+    assert bills.void(books.tenant_id, bill["id"], None)["status"] == "voided"
