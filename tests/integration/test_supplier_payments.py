@@ -1,0 +1,105 @@
+"""Supplier payments through the API against DynamoDB Local (issue 15): partial payments, prepayments, the
+open-bills index and aged payables moving in the payment's transaction, reversal, tenant isolation, and
+concurrent payments that never over-allocate a bill."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from decimal import Decimal
+
+from ledgerline.clock import today
+from ledgerline.domain.errors import ValidationFailed
+from ledgerline.services import supplier_payments
+from ledgerline.services.reports import aged_payables
+from ledgerline.store.table import connection
+from tests.integration.test_bills import bill_body, supplier
+
+
+def posted_bill(books, vendor: str, reference: str = "R-1", **fields) -> dict:
+    draft = books.post("/v1/bills", bill_body(books, vendor, reference, **fields))
+    return books.post(f"/v1/bills/{draft['id']}/post", expect=200)
+
+
+def test_a_bill_paid_in_two_parts_leaves_aged_payables_and_the_payable_account(books):
+    vendor = supplier(books)
+    bill = posted_bill(books, vendor, bill_date=(today() - timedelta(days=40)).isoformat())  # 505.00
+    body = {"supplier_id": vendor, "amount": "300.00", "account_id": books.accounts["1010"],
+            "allocations": [{"bill_id": bill["id"], "amount": "300.00"}]}
+    first = books.post("/v1/supplier-payments", body, **{"Idempotency-Key": "pay-1"})
+    again = books.post("/v1/supplier-payments", body, **{"Idempotency-Key": "pay-1"})
+    assert again["id"] == first["id"] and first["allocations"][0]["bill_number"] == bill["number"]
+    part = books.get(f"/v1/bills/{bill['id']}")
+    assert (part["status"], part["amount_due"]) == ("overdue", "205.00")
+    assert books.get("/v1/reports/aged-payables")["totals"]["total"] == "205.00"
+    second = books.post("/v1/supplier-payments", {**body, "amount": "250.00",
+                                                  "allocations": [{"bill_id": bill["id"], "amount": "205.00"}]})
+    assert second["unallocated_amount"] == "45.00"
+    assert books.get(f"/v1/bills/{bill['id']}")["status"] == "paid"
+    assert books.get("/v1/bills?status=open")["data"] == []
+    report = books.get("/v1/reports/aged-payables")
+    assert report["totals"]["total"] == report["payable_balance"] == "0.00"
+    assert (books.balance("2000"), books.balance("1400"), books.balance("1010")) == \
+        (Decimal("0.00"), Decimal("45.00"), Decimal("-550.00"))
+    yesterday = aged_payables.report(books.tenant_id, today() - timedelta(days=1))
+    assert yesterday.totals.total == yesterday.payable_balance == Decimal("505.00")
+    assert "bill.paid" in books.events()
+    entry = books.get(f"/v1/journal-entries/{second['journal_entry_ids'][0]}")
+    assert entry["source_type"] == "supplier_payment"
+    listed = books.get(f"/v1/supplier-payments?supplier_id={vendor}&status=posted")["data"]
+    assert [p["id"] for p in listed] == [first["id"], second["id"]]
+    reversed_ = books.post(f"/v1/supplier-payments/{second['id']}/reverse", expect=200)
+    assert reversed_["status"] == "reversed"
+    assert books.get(f"/v1/bills/{bill['id']}")["amount_due"] == "205.00"
+    assert (books.balance("2000"), books.balance("1400")) == (Decimal("-205.00"), Decimal("0.00"))
+    assert books.get("/v1/reports/aged-payables")["totals"]["total"] == "205.00"
+
+
+def test_bad_payments_are_422_naming_the_field_and_another_tenants_ids_404(books, api, make_tenant):
+    vendor = supplier(books)
+    bill = posted_bill(books, vendor)
+    base = {"supplier_id": vendor, "amount": "10.00", "account_id": books.accounts["1010"]}
+    error = books.call("POST", "/v1/supplier-payments",
+                       {**base, "allocations": [{"bill_id": bill["id"], "amount": "600.00"}], "amount": "600.00"},
+                       expect=422).json()["error"]
+    assert error["param"] == "allocations.0.amount"
+    assert books.call("POST", "/v1/supplier-payments", {**base, "account_id": books.accounts["6000"]},
+                      expect=422).json()["error"]["param"] == "account_id"
+    assert books.call("POST", "/v1/supplier-payments", {**base, "amount": "1.001"},
+                      expect=422).json()["error"]["param"] == "amount"
+    books.call("GET", "/v1/supplier-payments?colour=red", expect=400)
+    assert books.balance("1010") == 0
+    from tests.integration.books import Books
+
+    stranger = make_tenant()
+    theirs = Books(api, stranger.tenant_id, stranger.headers)
+    made = books.post("/v1/supplier-payments", base)
+    theirs.call("GET", f"/v1/supplier-payments/{made['id']}", expect=404)
+    theirs.call("POST", f"/v1/supplier-payments/{made['id']}/reverse", expect=404)
+    their_vendor = theirs.post("/v1/parties", {"name": "Theirs", "kind": "supplier"})["id"]
+    theirs.call("POST", "/v1/supplier-payments", {"supplier_id": their_vendor, "amount": "5.00",
+                                                  "account_id": theirs.accounts["1010"],
+                                                  "allocations": [{"bill_id": bill["id"], "amount": "5.00"}]},
+                expect=404)
+
+
+def test_concurrent_payments_never_over_allocate_a_bill(books):
+    vendor = supplier(books)
+    bill = posted_bill(books, vendor)  # 505.00: at most two of the 200.00 payments fit
+    connection().connection.client  # noqa: B018 - build the shared client before the threads use it
+
+    def pay(_: int) -> bool:
+        try:
+            supplier_payments.create(books.tenant_id, {
+                "supplier_id": vendor, "amount": Decimal("200.00"), "account_id": books.accounts["1010"],
+                "allocations": [{"bill_id": bill["id"], "amount": Decimal("200.00")}]})
+            return True
+        except ValidationFailed:
+            return False
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(pay, range(6)))
+    assert outcomes.count(True) == 2
+    after = books.get(f"/v1/bills/{bill['id']}")
+    assert (after["amount_paid"], after["amount_due"]) == ("400.00", "105.00")
+    assert books.balance("2000") == Decimal("-105.00") and books.balance("1010") == Decimal("-400.00")
