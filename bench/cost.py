@@ -35,6 +35,7 @@ from ledgerline.services import (
     refunds,
     reminders,
     reports,
+    supplier_payments,
     vat_periods,
 )
 from ledgerline.store.documents import list_invoices
@@ -90,6 +91,9 @@ READ_ROUNDS["create purchase order"] = (1, "tenant, supplier, accounts and tax c
 READ_ROUNDS["send purchase order (numbered, emailed)"] = (2, "the tenant, the order and this year's series; the "
                                                              "supplier the email goes to only by the order")
 READ_ROUNDS["receive purchase order (part)"] = (1, "the order is named by the request")
+# Supplier payments (issue 15)
+READ_ROUNDS["supplier payment (pays one bill)"] = (1, "tenant, supplier, bank account and bills are named by the "
+                                                      "request")
 
 
 def kind_of(key: str) -> str:
@@ -99,7 +103,8 @@ def kind_of(key: str) -> str:
                          ("#INV#", "invoice"), ("#JE#", "journal entry"), ("#RCT#", "receipt"),
                          ("#CN#", "credit note"), ("#QUO#", "quote"), ("#SO#", "order"), ("#DN#", "delivery note"),
                          ("#VATP#", "VAT period"),
-                         ("#PO#", "purchase order"), ("#EMAIL#", "email"), ("#BILL#", "bill")):
+                         ("#PO#", "purchase order"), ("#EMAIL#", "email"), ("#BILL#", "bill"),
+                         ("#SPAY#", "supplier payment")):
         if marker in pk:
             return kind
     return "number series" if sk.startswith("SEQ#") else sk.split("#", 1)[0].lower()
@@ -287,6 +292,11 @@ def measure(ledger: Ledger) -> dict[str, Any]:
     bill = run("create bill", lambda: bills.create_draft(ledger.tenant, bill_fields("R-1"), key()))
     run("post bill", lambda: bills.post(ledger.tenant, bill["id"], key()))
     run("void bill", lambda: bills.void(ledger.tenant, bill["id"], None, key()))
+    # Supplier payments (issue 15): a posted bill paid in full by one payment
+    owed_bill = bills.post(ledger.tenant, bills.create_draft(ledger.tenant, bill_fields("R-2"))["id"])
+    run("supplier payment (pays one bill)", lambda: supplier_payments.create(ledger.tenant, {
+        "supplier_id": supplier, "amount": Decimal(owed_bill["amount_due"]), "account_id": ledger.accounts["1010"],
+        "allocations": [{"bill_id": owed_bill["id"], "amount": Decimal(owed_bill["amount_due"])}]}, key()))
     with metered() as whole:
         parts = []
         for step in ("create draft", "post invoice", "receipt (pays one invoice)"):
