@@ -22,6 +22,7 @@ from ledgerline.domain.tenants import TenantStatus, format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import BillOut
 from ledgerline.schemas.common import read_at
+from ledgerline.services import files
 from ledgerline.services.document_rules import conversion, invalid, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import PURCHASES, price_lines, referenced, tenant_input_tax
@@ -70,15 +71,17 @@ def supplier(party: Party | None, party_id: str, field: str = "supplier_id") -> 
     return party
 
 
-def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str]) -> None:
-    """The tenant, the supplier, the records the lines name and the supplier reference's guard: one read."""
+def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str], previous: Any = None) -> None:
+    """The tenant, the supplier, the records the lines name, the files attached (and `previous`ly attached)
+    and the supplier reference's guard: one read."""
     supplier_id, reference = fields.get("supplier_id"), fields.get("supplier_reference")
     parties = [(Party, supplier_id)] if isinstance(supplier_id, str) else []
     guards = []
     if isinstance(supplier_id, str) and isinstance(reference, str):
         guard = bills.reference_guard(uow.tenant_id, supplier_id, reference)
         guards.append((guard.pk, guard.sk))
-    uow.prefetch([*also, *parties, *referenced(fields.get("lines") or [])], at=guards)
+    uow.prefetch([*also, *parties, *referenced(fields.get("lines") or []),
+                  *files.prefetch_keys(fields.get("attachment_ids"), previous)], at=guards)
 
 
 # ---------------------------------------------------------------------------------------- drafts
@@ -94,6 +97,7 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
         bill = Bill(id=new_id("bill"), tenant_id=tenant_id, status=Status.DRAFT.value, created_at=now,
                     updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
         _fill(uow, bill, uow.tenant(), fields)
+        files.stage_attachments(uow, bill.id, bill.attachment_ids)
         _claim_reference(uow, bill)
         uow.create(bill)
         uow.record_event(EventType.BILL_CREATED, bill, BillOut)
@@ -139,9 +143,12 @@ def update_draft(tenant_id: str, bill_id: str, changes: dict[str, Any], expected
         if {"bill_date", "payment_terms_days", "supplier_id"} & set(changes):
             current.pop("due_date")  # recomputed from terms unless given again
         fields = current | changes
-        _prefetch(uow, fields)
+        previous = list(bill.attachment_ids or [])
+        _prefetch(uow, fields, previous=previous)
         before = bill.reference_guard()
         _fill(uow, bill, uow.tenant(), fields)
+        if "attachment_ids" in changes:
+            files.stage_attachments(uow, bill.id, bill.attachment_ids, previous)
         if (bill.supplier_id, bill.supplier_reference) != (current["supplier_id"], current["supplier_reference"]):
             uow.delete(before)
             _claim_reference(uow, bill)
@@ -160,6 +167,9 @@ def delete_draft(tenant_id: str, bill_id: str, expected_version: int | None) -> 
     bill = uow.load(Bill, bill_id)
     check_version(bill, expected_version)
     bill_rules.check_draft(state_of(bill), "delete")
+    if bill.attachment_ids:  # its files are free to delete again
+        uow.prefetch(files.prefetch_keys(bill.attachment_ids))
+        files.stage_attachments(uow, bill.id, [], bill.attachment_ids)
     uow.delete(bill)
     uow.delete(bill.reference_guard())
     uow.record_event(EventType.BILL_DELETED, bill, BillOut)
