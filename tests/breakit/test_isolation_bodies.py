@@ -52,6 +52,12 @@ def _bill_body(b: TenantObjects) -> dict[str, Any]:
                        "tax_code_id": b.tax_codes["GST10"]}]}
 
 
+def _supplier_payment_body(b: TenantObjects) -> dict[str, Any]:
+    bill = b.post(f"/v1/bills/{b.post('/v1/bills', _bill_body(b))['id']}/post")
+    return {"supplier_id": bill["supplier_id"], "amount": "1.00", "account_id": b.accounts["1010"],
+            "allocations": [{"bill_id": bill["id"], "amount": "1.00"}]}
+
+
 def _credit_receipt(b: TenantObjects) -> str:
     return b.post("/v1/receipts", {"customer_id": b.customer(), "amount": "100.00",
                                    "account_id": b.accounts["1010"]})["id"]
@@ -116,6 +122,8 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/expenses"): lambda b: (None, {
         **{k: v for k, v in _bill_body(b).items() if k != "supplier_reference"},
         "paid_from_account_id": b.accounts["1010"]}),
+    ("POST", "/v1/supplier-payments"): lambda b: (None, _supplier_payment_body(b)),
+    ("POST", "/v1/bulk/supplier-payments"): lambda b: (None, {"items": [{"data": _supplier_payment_body(b)}]}),
 }
 
 
@@ -168,7 +176,8 @@ def _swaps(body: Any, a: TenantObjects, b: TenantObjects) -> Iterator[tuple[str,
             return (a.accounts if kind == "acc" else a.tax_codes)[code]
         prefix = value.split("_", 1)[0]
         return {"pty": a.customer(), "inv": a.ids_for("/v1/invoices")[1], "itm": a.ids_for("/v1/items")[0],
-                "rct": a.ids_for("/v1/receipts")[0], "file": a.ids_for("/v1/files")[0]}.get(prefix)
+                "rct": a.ids_for("/v1/receipts")[0], "file": a.ids_for("/v1/files")[0],
+                "bill": a.ids_for("/v1/bills")[1]}.get(prefix)
 
     def paths(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
         if isinstance(node, dict):

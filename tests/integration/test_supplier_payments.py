@@ -103,3 +103,22 @@ def test_concurrent_payments_never_over_allocate_a_bill(books):
     after = books.get(f"/v1/bills/{bill['id']}")
     assert (after["amount_paid"], after["amount_due"]) == ("400.00", "105.00")
     assert books.balance("2000") == Decimal("-105.00") and books.balance("1010") == Decimal("-400.00")
+
+
+def test_bulk_supplier_payments_record_the_valid_ones_and_a_retry_repeats_nothing(books):
+    vendor = supplier(books)
+    bill = posted_bill(books, vendor)  # 505.00
+    good = {"supplier_id": vendor, "amount": "100.00", "account_id": books.accounts["1010"],
+            "allocations": [{"bill_id": bill["id"], "amount": "100.00"}]}
+    too_much = {**good, "amount": "600.00", "allocations": [{"bill_id": bill["id"], "amount": "600.00"}]}
+    body = {"items": [{"data": good, "idempotency_key": "sp-1"}, {"data": too_much, "idempotency_key": "sp-2"}]}
+    result = books.post("/v1/bulk/supplier-payments", body, expect=200)
+    assert [(r["success"], r["status"]) for r in result["results"]] == [(True, 201), (False, 422)]
+    assert result["results"][1]["error"]["param"] == "allocations.0.amount"
+    again = books.post("/v1/bulk/supplier-payments", body, expect=200)
+    assert again["results"][0]["data"]["id"] == result["results"][0]["data"]["id"]
+    assert books.get(f"/v1/bills/{bill['id']}")["amount_due"] == "405.00"
+    key = books.post("/v1/api-keys", {"name": "bills only", "scopes": ["bills:write"]})["secret"]
+    refused = books.api.post("/v1/bulk/supplier-payments", json={"items": [{"data": good}]},
+                             headers={"Authorization": f"Bearer {key}"})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "missing_scope"

@@ -11,7 +11,16 @@ from typing import Any
 
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.schemas.parties import PartyOut
-from ledgerline.services import bills, invoices, journal_entries, master_data, orders, quotes, receipts
+from ledgerline.services import (
+    bills,
+    invoices,
+    journal_entries,
+    master_data,
+    orders,
+    quotes,
+    receipts,
+    supplier_payments,
+)
 from ledgerline.services.idempotency import once
 from ledgerline.store.parties import Party
 
@@ -88,6 +97,10 @@ def update_invoice(tenant_id: str, invoice_id: str, changes: dict[str, Any], exp
 
 def create_receipt(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
     return receipts.create(tenant_id, fields, idempotency_key)
+
+
+def create_supplier_payment(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    return supplier_payments.create(tenant_id, fields, idempotency_key)
 
 
 def create_journal_entry(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:

@@ -24,11 +24,13 @@ from ledgerline.schemas.bulk import (
     BulkQuotes,
     BulkReceipts,
     BulkResult,
+    BulkSupplierPayments,
 )
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceUpdate, JournalEntryCreate, ReceiptCreate
 from ledgerline.schemas.orders import OrderCreate, OrderUpdate
 from ledgerline.schemas.parties import PartyCreate, PartyUpdate
 from ledgerline.schemas.quotes import QuoteCreate, QuoteUpdate
+from ledgerline.schemas.supplier_payments import SupplierPaymentCreate
 from ledgerline.services import bulk
 
 router = APIRouter(prefix="/v1/bulk", tags=["bulk"])
@@ -118,3 +120,12 @@ def bills(body: BulkBills, request: Request, principal: Principal = Depends(requ
         BillCreate, lambda fields, key: bulk.create_bill(tenant_id, fields, key),
         BillUpdate, lambda id, changes, version, key: bulk.update_bill(tenant_id, id, changes, version, key),
         changes=BillUpdate.changes))
+
+
+@router.post("/supplier-payments", response_model=BulkResult, operation_id="bulk_create_supplier_payments",
+             summary="Record up to 100 supplier payments; one result per operation")
+def supplier_payments(body: BulkSupplierPayments, request: Request,
+                      principal: Principal = Depends(require("supplier-payments:write"))) -> Any:
+    """Each item is recorded as `POST /v1/supplier-payments` would; one failing item does not stop the others."""
+    return run_items(request, body.as_operations(), Kind(
+        SupplierPaymentCreate, lambda fields, key: bulk.create_supplier_payment(principal.tenant_id, fields, key)))
