@@ -76,6 +76,10 @@ class Bill(DocumentRecord):
     voided_at = UTCDateTimeAttribute(null=True)
     paid_at = UTCDateTimeAttribute(null=True)
     movements = ListAttribute(of=Movement, null=True)
+    # A bill made from a purchase order (issue 15): the order, and the quantity it took of each order line
+    # (decimal strings, one per line), given back when its draft is deleted or it is voided
+    purchase_order_id = UnicodeAttribute(null=True)
+    purchase_order_quantities = ListAttribute(of=UnicodeAttribute, null=True)
     closed_on = DateAttribute(null=True)
     # The due date `bill.due_soon` was written for (once per due date; a new due date is announced again)
     due_soon_for = DateAttribute(null=True)
