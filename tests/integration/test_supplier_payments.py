@@ -122,3 +122,30 @@ def test_bulk_supplier_payments_record_the_valid_ones_and_a_retry_repeats_nothin
     refused = books.api.post("/v1/bulk/supplier-payments", json={"items": [{"data": good}]},
                              headers={"Authorization": f"Bearer {key}"})
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "missing_scope"
+
+
+def test_a_purchase_order_is_billed_over_the_api_and_a_deleted_draft_gives_its_quantities_back(books, api,
+                                                                                                make_tenant):
+    from tests.integration.books import Books
+    from tests.integration.test_purchase_orders import _sent
+
+    order = _sent(books)
+    books.post(f"/v1/purchase-orders/{order['id']}/receive", {"lines": [{"line": 1, "quantity": "3"}]}, expect=200)
+    stranger = make_tenant()
+    Books(api, stranger.tenant_id, stranger.headers).call("POST", f"/v1/purchase-orders/{order['id']}/bill", {},
+                                                          expect=404)
+    bill = books.post(f"/v1/purchase-orders/{order['id']}/bill", {"basis": "received", "supplier_reference": "S-1"},
+                      **{"Idempotency-Key": "po-bill-1"})
+    again = books.post(f"/v1/purchase-orders/{order['id']}/bill", {"basis": "received", "supplier_reference": "S-1"},
+                       **{"Idempotency-Key": "po-bill-1"})
+    assert again["id"] == bill["id"] and bill["purchase_order_id"] == order["id"]
+    assert [line["quantity"] for line in bill["lines"]] == ["3"]
+    billed = books.get(f"/v1/purchase-orders/{order['id']}")
+    assert [line["billed_quantity"] for line in billed["lines"]] == ["3", "0"]
+    nothing = books.call("POST", f"/v1/purchase-orders/{order['id']}/bill", {}, expect=409).json()["error"]
+    assert nothing["code"] == "nothing_to_bill"
+    books.call("POST", f"/v1/purchase-orders/{order['id']}/bill", {"basis": "sometimes"}, expect=422)
+    books.call("DELETE", f"/v1/bills/{bill['id']}", expect=200)
+    given_back = books.get(f"/v1/purchase-orders/{order['id']}")
+    assert [line["billed_quantity"] for line in given_back["lines"]] == ["0", "0"]
+    assert books.balance("2000") == 0
