@@ -123,6 +123,9 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
         **{k: v for k, v in _bill_body(b).items() if k != "supplier_reference"},
         "paid_from_account_id": b.accounts["1010"]}),
     ("POST", "/v1/supplier-payments"): lambda b: (None, _supplier_payment_body(b)),
+    ("POST", "/v1/supplier-payments/{id}/allocations"): lambda b: (
+        b.post("/v1/supplier-payments", {**_supplier_payment_body(b), "allocations": [], "amount": "5.00"})["id"],
+        {"allocations": _supplier_payment_body(b)["allocations"]}),
     ("POST", "/v1/bulk/supplier-payments"): lambda b: (None, {"items": [{"data": _supplier_payment_body(b)}]}),
 }
 

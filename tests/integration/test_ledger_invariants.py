@@ -120,6 +120,17 @@ class Books(RuleBasedStateMachine):
         except LedgerlineError:  # voided, paid, or more than it owes: refused, nothing written
             return None
 
+    @rule(payment=supplier_paid, bill=bills_made)
+    def use_prepayment(self, payment, bill):
+        if payment is None:
+            return
+        held = load(SupplierPayment, self.tenant, payment).unallocated_amount
+        amount = min(held, load(Bill, self.tenant, bill).amount_due)
+        if amount <= 0:
+            return
+        with contextlib.suppress(LedgerlineError):  # reversed, or the bill is voided or paid: refused
+            supplier_payments.allocate(self.tenant, payment, {"allocations": [{"bill_id": bill, "amount": amount}]})
+
     @rule(payment=supplier_paid)
     def reverse_supplier_payment(self, payment):
         if payment is None:

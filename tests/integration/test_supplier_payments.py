@@ -48,11 +48,17 @@ def test_a_bill_paid_in_two_parts_leaves_aged_payables_and_the_payable_account(b
     assert entry["source_type"] == "supplier_payment"
     listed = books.get(f"/v1/supplier-payments?supplier_id={vendor}&status=posted")["data"]
     assert [p["id"] for p in listed] == [first["id"], second["id"]]
+    later = posted_bill(books, vendor, "R-2")
+    used = books.post(f"/v1/supplier-payments/{second['id']}/allocations",
+                      {"allocations": [{"bill_id": later["id"], "amount": "45.00"}]}, expect=200)
+    assert (used["unallocated_amount"], books.balance("1400")) == ("0.00", Decimal("0.00"))
+    assert books.get(f"/v1/bills/{later['id']}")["amount_due"] == "460.00"
     reversed_ = books.post(f"/v1/supplier-payments/{second['id']}/reverse", expect=200)
     assert reversed_["status"] == "reversed"
     assert books.get(f"/v1/bills/{bill['id']}")["amount_due"] == "205.00"
-    assert (books.balance("2000"), books.balance("1400")) == (Decimal("-205.00"), Decimal("0.00"))
-    assert books.get("/v1/reports/aged-payables")["totals"]["total"] == "205.00"
+    assert (books.balance("2000"), books.balance("1400")) == (Decimal("-710.00"), Decimal("0.00"))
+    assert books.get(f"/v1/bills/{later['id']}")["amount_due"] == "505.00"
+    assert books.get("/v1/reports/aged-payables")["totals"]["total"] == "710.00"
 
 
 def test_bad_payments_are_422_naming_the_field_and_another_tenants_ids_404(books, api, make_tenant):

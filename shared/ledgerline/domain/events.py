@@ -84,6 +84,7 @@ class EventType(StrEnum):
     BILL_PAID = "bill.paid"
     SUPPLIER_PAYMENT_POSTED = "supplier_payment.posted"
     SUPPLIER_PAYMENT_REVERSED = "supplier_payment.reversed"
+    SUPPLIER_PAYMENT_ALLOCATED = "supplier_payment.allocated"
     EXPENSE_POSTED = "expense.posted"
     EXPENSE_REVERSED = "expense.reversed"
     # Files, periods, webhooks

@@ -34,6 +34,7 @@ class SourceType(StrEnum):
     EXPENSE_REVERSAL = "expense_reversal"
     SUPPLIER_PAYMENT = "supplier_payment"
     SUPPLIER_PAYMENT_REVERSAL = "supplier_payment_reversal"
+    SUPPLIER_PAYMENT_ALLOCATION = "supplier_payment_allocation"
 
 
 @dataclass(frozen=True)

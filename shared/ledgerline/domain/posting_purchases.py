@@ -176,3 +176,16 @@ def supplier_payment_lines(*, amount: Decimal, bank_account: str, settlements: S
         legs.append(Leg(accounts.supplier_prepayments, prepayment, description=description))
     return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
                            currency=conversion.currency, base_currency=conversion.base_currency, rate=conversion.rate)
+
+
+def prepayment_application_lines(*, settlements: Sequence[Settlement], prepayment_base: Decimal,
+                                 accounts: PaymentAccounts, conversion: Conversion,
+                                 description: str) -> list[JournalLine]:
+    """Use a supplier prepayment (held at the payment's rate, `prepayment_base` from `posting.part_base`) to
+    settle bills: debit payable, credit supplier prepayments (the mirror of `posting.credit_application_lines`)."""
+    amount = sum((s.amount for s in settlements), Decimal(0))
+    legs = [Leg(accounts.payable, amount, base_amount=sum((s.base_amount for s in settlements), Decimal(0)),
+                description=description),
+            Leg(accounts.supplier_prepayments, -amount, base_amount=-prepayment_base, description=description)]
+    return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
+                           currency=conversion.currency, base_currency=conversion.base_currency, rate=conversion.rate)

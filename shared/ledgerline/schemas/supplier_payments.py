@@ -35,6 +35,14 @@ class SupplierPaymentCreate(Input):
         description="Posted bills of the supplier and the amount paid on each; the rest is a supplier prepayment")
 
 
+class SupplierPaymentAllocate(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "date": "2026-03-02", "allocations": [{"bill_id": "bill_01K2X3Y4Z5A6B7C8D9E0F1G2H6", "amount": "50.00"}]}]})
+
+    date: Date | None = Field(None, description="Defaults to today")
+    allocations: list[BillAllocationIn] = Field(min_length=1, max_length=25)
+
+
 class BillAllocationOut(Output):
     bill_id: str
     bill_number: str

@@ -108,6 +108,58 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return represent(payment)
 
 
+def allocate(tenant_id: str, payment_id: str, fields: dict[str, Any],
+             idempotency_key: str | None = None) -> dict[str, Any]:
+    """Apply a payment's unallocated amount (a supplier prepayment) to the supplier's bills."""
+    return once(tenant_id, idempotency_key, "allocate_supplier_payment", {"id": payment_id, **fields},
+                lambda: retrying(lambda: _allocate(tenant_id, payment_id, fields)), in_unit=True)
+
+
+def _allocate(tenant_id: str, payment_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(SupplierPayment, payment_id), *_bills_named(fields.get("allocations"))])
+    tenant = uow.tenant()
+    payment = uow.load(SupplierPayment, payment_id)
+    day: date = fields.get("date") or today()
+    allocation = posted.allocate(posted.SUPPLIER_PAYMENT, posted.PostedState(payment.status, payment.date), day)
+    open_period(tenant, day)
+    owed = _allocatable(uow, payment.supplier_id, payment.currency, fields["allocations"], "allocations", day)
+    amount = sum((a for _, a in owed), Decimal(0))
+    if amount > payment.unallocated_amount:
+        raise invalid("allocations", f"allocations total {amount}, more than the payment's unallocated "
+                                     f"{payment.unallocated_amount}")
+    rate = posting.Conversion(payment.currency, tenant.base_currency, payment.exchange_rate)
+    accounts = posting_purchases.PaymentAccounts(payable=bill_service.payable_account(uow, tenant),
+                                                 supplier_prepayments=prepayments_account(uow, tenant),
+                                                 fx=tenant.system_accounts.fx)
+    now = utc_now()
+    description = f"Prepayment to {payment.supplier_name} applied"
+    entry = JournalEntry.new(tenant_id, day, rate, source_type="supplier_payment_allocation", source_id=payment.id,
+                             description=description, at=now)
+    held_base = payment.unallocated_base if payment.unallocated_base is not None else \
+        rate.base(payment.unallocated_amount)
+    prepayment_base = posting.part_base(amount=amount, remaining=payment.unallocated_amount,
+                                        remaining_base=held_base, conversion=rate)
+    settlements = _settle(owed, payment, entry, day, now, tenant.base_currency)
+    lines = posting_purchases.prepayment_application_lines(
+        settlements=settlements, prepayment_base=prepayment_base, accounts=accounts, conversion=rate,
+        description=description)
+    held = settlement.draw(settlement.HeldCredit(payment.unallocated_amount), amount, refund=False)
+    payment.allocated_amount += amount
+    payment.unallocated_amount = held.unallocated
+    payment.unallocated_base = held_base - prepayment_base
+    payment.journal_entry_ids = [*payment.journal_entry_ids, entry.id]
+    payment.updated_at = now
+
+    uow.save_if_unchanged(payment)
+    _save_bills(uow, owed)
+    uow.post_entry(entry, lines)
+    uow.record_event(allocation.event, payment, SupplierPaymentOut)
+    uow.respond(SupplierPaymentOut, payment)
+    uow.commit()
+    return represent(payment)
+
+
 def reverse(tenant_id: str, payment_id: str, reverse_date: date | None,
             idempotency_key: str | None = None) -> dict[str, Any]:
     return once(tenant_id, idempotency_key, "reverse_supplier_payment", {"id": payment_id, "date": str(reverse_date)},

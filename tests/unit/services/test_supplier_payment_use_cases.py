@@ -112,3 +112,26 @@ def test_a_paid_bill_cannot_be_voided_until_its_payment_is_reversed(books, suppl
         bills.void(books.tenant_id, bill["id"], None)
     supplier_payments.reverse(books.tenant_id, made["id"], None)
     assert bills.void(books.tenant_id, bill["id"], None)["status"] == "voided"
+
+
+def test_a_prepayment_is_allocated_to_a_later_bill_and_a_reversal_undoes_both(books, supplier):
+    prepaid = pay(books, supplier, "80")
+    assert (prepaid["unallocated_amount"], books.balances()) == ("80.00", {"1400": D("80"), "1010": D("-80")})
+    bill = posted_bill(books, supplier)
+    with pytest.raises(ValidationFailed) as error:
+        supplier_payments.allocate(books.tenant_id, prepaid["id"], {"allocations": [
+            {"bill_id": bill["id"], "amount": D("90")}]})
+    assert error.value.param == "allocations"
+    used = supplier_payments.allocate(books.tenant_id, prepaid["id"], {"allocations": [
+        {"bill_id": bill["id"], "amount": D("80")}]})
+    assert (used["allocated_amount"], used["unallocated_amount"], len(used["journal_entry_ids"])) == \
+        ("80.00", "0.00", 2)
+    assert bills.get_bill(books.tenant_id, bill["id"])["amount_due"] == "30.00"
+    assert books.balances() == {"6000": D("100"), "1300": D("10"), "2000": D("-30"), "1010": D("-80")}
+    assert books.table.event_types(books.tenant_id)[-1] == "supplier_payment.allocated"
+    supplier_payments.reverse(books.tenant_id, prepaid["id"], None)
+    assert bills.get_bill(books.tenant_id, bill["id"])["amount_due"] == "110.00"
+    assert books.balances() == {"6000": D("100"), "1300": D("10"), "2000": D("-110")}
+    with pytest.raises(InvalidState):
+        supplier_payments.allocate(books.tenant_id, prepaid["id"], {"allocations": [
+            {"bill_id": bill["id"], "amount": D("1")}]})

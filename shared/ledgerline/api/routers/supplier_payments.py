@@ -14,7 +14,7 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import ReverseRequest
-from ledgerline.schemas.supplier_payments import SupplierPaymentCreate, SupplierPaymentOut
+from ledgerline.schemas.supplier_payments import SupplierPaymentAllocate, SupplierPaymentCreate, SupplierPaymentOut
 from ledgerline.services import supplier_payments
 
 router = APIRouter(prefix="/v1/supplier-payments", tags=["supplier-payments"])
@@ -53,6 +53,16 @@ def list_(page: PageRequest = Depends(), supplier_id: str | None = Query(None),
 def get(response: Response, id: str = PAYMENT_ID, principal: Principal = Depends(READ)) -> Any:
     """One supplier payment with its allocations and the prepayment it holds."""
     return with_etag(response, supplier_payments.get_supplier_payment(principal.tenant_id, id))
+
+
+@router.post("/{id}/allocations", response_model=SupplierPaymentOut, operation_id="allocate_supplier_payment",
+             summary="Apply a supplier payment's prepayment to posted bills")
+def allocate(body: SupplierPaymentAllocate, response: Response, id: str = PAYMENT_ID,
+             idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Uses the payment's `unallocated_amount` (held as a supplier prepayment, 1400) to pay the supplier's posted
+    bills: debit payable, credit supplier prepayments. Not more than is unallocated, nor than each bill owes."""
+    return with_etag(response, supplier_payments.allocate(principal.tenant_id, id, body.model_dump(),
+                                                          idempotency_key))
 
 
 @router.post("/{id}/reverse", response_model=SupplierPaymentOut, operation_id="reverse_supplier_payment",

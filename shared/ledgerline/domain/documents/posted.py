@@ -45,7 +45,8 @@ JOURNAL_ENTRY = PostedKind("journal entry", EventType.JOURNAL_ENTRY_POSTED, Even
 CREDIT_NOTE = PostedKind("credit note", EventType.CREDIT_NOTE_POSTED, None, "the credit note")
 EXPENSE = PostedKind("expense", EventType.EXPENSE_POSTED, EventType.EXPENSE_REVERSED, "the expense")  # issue 15
 SUPPLIER_PAYMENT = PostedKind("supplier payment", EventType.SUPPLIER_PAYMENT_POSTED,  # issue 15
-                              EventType.SUPPLIER_PAYMENT_REVERSED, "the supplier payment")
+                              EventType.SUPPLIER_PAYMENT_REVERSED, "the supplier payment",
+                              allocated=EventType.SUPPLIER_PAYMENT_ALLOCATED)
 
 
 @dataclass(frozen=True)
