@@ -162,11 +162,17 @@ SUPPLIER_PAYMENT = DocumentKind(
     event_prefix="supplier_payment", path="/v1/supplier-payments", router="supplier_payments",
     party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES, posts_to_ledger=True,
 )
+SUPPLIER_CREDIT_NOTE = DocumentKind(
+    # Supplier credit notes (issue 15): a posted bill credited by lines or a net amount; posted on creation.
+    name="supplier_credit_note", id_prefix="scn", key_prefix="SCN", scope_resource="supplier-credit-notes",
+    event_prefix="supplier_credit_note", path="/v1/supplier-credit-notes", router="supplier_credit_notes",
+    party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES, posts_to_ledger=True,
+)
 
 # In the order the local server includes their routers.
 KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE,
                                    QUOTE, ORDER, DELIVERY, PURCHASE_ORDER, BANK_TRANSACTION, BILL, EXPENSE,
-                                   SUPPLIER_PAYMENT)
+                                   SUPPLIER_PAYMENT, SUPPLIER_CREDIT_NOTE)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

@@ -131,6 +131,19 @@ def bill_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, 
     per input account; under reverse charge credit output tax (self-assessed); credit payable for the total.
     Returns the lines and the TaxAmounts they were made from (for the tax buckets)."""
     sign = PartyRole.SUPPLIER.posting_sign  # a purchase debits its nets and input tax
+    legs, taxes = _purchase_legs(lines=lines, breakdown=breakdown, codes=codes, rounding_adjustment=rounding_adjustment,
+                                 accounts=accounts, conversion=conversion, description=description, sign=sign)
+    journal = lines_from_legs(legs, balancing=Leg(accounts.payable, -sign * total, description=description),
+                              currency=conversion.currency, base_currency=conversion.base_currency,
+                              rate=conversion.rate)
+    return journal, taxes
+
+
+def _purchase_legs(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, Decimal, Decimal]],
+                   codes: Mapping[str, PurchaseTaxCode], rounding_adjustment: Decimal, accounts: PurchaseAccounts,
+                   conversion: Conversion, description: str, sign: int) -> tuple[list[Leg], list[TaxAmount]]:
+    """The expense, tax and rounding legs of a purchase (`sign` 1) or of its undoing (-1, a supplier credit
+    note), and the TaxAmounts they were made from."""
     currency = conversion.currency
     taxes = purchase_taxes(breakdown, codes, conversion)
     shares = non_recoverable_by_line(lines, breakdown, codes, currency)
@@ -148,9 +161,7 @@ def bill_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, 
         legs.append(Leg(account, side * amount, base_amount=side * base, description=description))
     if rounding_adjustment:
         legs.append(Leg(accounts.rounding, sign * rounding_adjustment, description=description))
-    journal = lines_from_legs(legs, balancing=Leg(accounts.payable, -sign * total, description=description),
-                              currency=currency, base_currency=conversion.base_currency, rate=conversion.rate)
-    return journal, taxes
+    return legs, taxes
 
 
 @dataclass(frozen=True)
@@ -189,3 +200,26 @@ def prepayment_application_lines(*, settlements: Sequence[Settlement], prepaymen
             Leg(accounts.supplier_prepayments, -amount, base_amount=-prepayment_base, description=description)]
     return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
                            currency=conversion.currency, base_currency=conversion.base_currency, rate=conversion.rate)
+
+
+def supplier_credit_note_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, Decimal, Decimal]],
+                               codes: Mapping[str, PurchaseTaxCode], rounding_adjustment: Decimal,
+                               settlement: Settlement | None, excess: Decimal, accounts: PurchaseAccounts,
+                               payment_accounts: PaymentAccounts, conversion: Conversion,
+                               description: str) -> tuple[list[JournalLine], list[TaxAmount]]:
+    """A supplier credit note, the mirror of a bill: credit expense (net + non-recoverable tax) per account and
+    input tax; under reverse charge debit the self-assessed output tax; debit payable for what it takes off the
+    bill (at the bill's base value) and supplier prepayments for any excess. A base-currency difference is an
+    exchange gain or loss."""
+    legs, taxes = _purchase_legs(lines=lines, breakdown=breakdown, codes=codes, rounding_adjustment=rounding_adjustment,
+                                 accounts=accounts, conversion=conversion, description=description,
+                                 sign=-PartyRole.SUPPLIER.posting_sign)
+    if settlement is not None and settlement.amount:
+        legs.append(Leg(accounts.payable, settlement.amount, base_amount=settlement.base_amount,
+                        description=description))
+    if excess:
+        legs.append(Leg(payment_accounts.supplier_prepayments, excess, description=description))
+    journal = lines_from_legs(legs, balancing=Leg(payment_accounts.fx, Decimal(0), description=description),
+                              currency=conversion.currency, base_currency=conversion.base_currency,
+                              rate=conversion.rate)
+    return journal, taxes

@@ -288,3 +288,51 @@ def list_supplier_payments(tenant_id: str, *, statuses: Iterable[str] | None, su
         condition = wanted if condition is None else condition & wanted
     return dated_documents(SupplierPayment, tenant_id, from_date=from_date, to_date=to_date,
                            filter_condition=condition, limit=limit, start_key=start_key)
+
+
+# -------------------------------------------------------------------------- supplier credit notes
+
+
+class SupplierCreditNote(DocumentRecord):
+    """A supplier credit note (issue 15): a posted bill credited by lines or a net amount, posted on creation;
+    what exceeds the bill's amount due is a supplier prepayment. `T#<tid>#SCN#<id>` / `DOC`, listed by date
+    through GSI1 (`T#<tid>#SUPPLIERCREDITNOTES` / `<date>#<id>`)."""
+
+    PREFIX = "SCN"
+    LIST = "SUPPLIERCREDITNOTES"
+    NOUN = "supplier credit note"
+
+    status = UnicodeAttribute()
+    bill_id = UnicodeAttribute()
+    bill_number = UnicodeAttribute()
+    supplier_id = UnicodeAttribute()
+    supplier_name = UnicodeAttribute()
+    supplier_reference = UnicodeAttribute(null=True)
+    date = DateAttribute()
+    reason = UnicodeAttribute(null=True)
+    currency = UnicodeAttribute()
+    exchange_rate = DecimalAttribute()
+    lines = ListAttribute(of=DocumentLine)
+    tax_breakdown = ListAttribute(of=PurchaseTaxSubtotal)
+    subtotal = DecimalAttribute()
+    tax_total = DecimalAttribute()
+    rounding_adjustment = DecimalAttribute()
+    total = DecimalAttribute()
+    applied_amount = DecimalAttribute()
+    unallocated_amount = DecimalAttribute()
+    journal_entry_id = UnicodeAttribute()
+
+    def list_date(self) -> date:
+        return self.date
+
+
+def list_supplier_credit_notes(tenant_id: str, *, supplier_id: str | None, bill_id: str | None,
+                               from_date: date | None, to_date: date | None, limit: int,
+                               start_key: dict[str, Any] | None) -> Page[SupplierCreditNote]:
+    """Supplier credit notes by date, of one supplier and of one bill when given."""
+    condition: Condition | None = None
+    for attribute, value in ((SupplierCreditNote.supplier_id, supplier_id), (SupplierCreditNote.bill_id, bill_id)):
+        if value is not None:
+            condition = attribute == value if condition is None else condition & (attribute == value)
+    return dated_documents(SupplierCreditNote, tenant_id, from_date=from_date, to_date=to_date,
+                           filter_condition=condition, limit=limit, start_key=start_key)

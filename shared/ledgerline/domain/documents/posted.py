@@ -47,6 +47,8 @@ EXPENSE = PostedKind("expense", EventType.EXPENSE_POSTED, EventType.EXPENSE_REVE
 SUPPLIER_PAYMENT = PostedKind("supplier payment", EventType.SUPPLIER_PAYMENT_POSTED,  # issue 15
                               EventType.SUPPLIER_PAYMENT_REVERSED, "the supplier payment",
                               allocated=EventType.SUPPLIER_PAYMENT_ALLOCATED)
+SUPPLIER_CREDIT_NOTE = PostedKind("supplier credit note", EventType.SUPPLIER_CREDIT_NOTE_POSTED, None,  # issue 15
+                                  "the supplier credit note")
 
 
 @dataclass(frozen=True)
