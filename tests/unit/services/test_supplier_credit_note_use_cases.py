@@ -11,7 +11,7 @@ from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.errors import NotFound, ValidationFailed
 from ledgerline.services import bills, supplier_credit_notes
 
-from .test_supplier_payment_use_cases import pay, posted_bill, supplier  # noqa: F401 - `supplier` is a fixture
+from .test_supplier_payment_use_cases import pay, posted_bill, supplier  # noqa: F401, F811 - `supplier` is a fixture
 
 DAY = date.today()
 
@@ -20,7 +20,7 @@ def credit(books, bill_id, **fields):
     return supplier_credit_notes.create(books.tenant_id, {"bill_id": bill_id, "date": DAY} | fields)
 
 
-def test_a_credit_note_by_amount_reverses_expense_and_input_tax_and_reduces_what_the_bill_owes(books, supplier):
+def test_a_credit_note_by_amount_reverses_expense_and_input_tax_and_reduces_what_the_bill_owes(books, supplier):  # noqa: F811
     bill = posted_bill(books, supplier)  # 100 + 10 tax
     note = credit(books, bill["id"], amount=D("40"), supplier_reference="CN-1")
     assert (note["status"], note["total"], note["tax_total"], note["applied_amount"], note["unallocated_amount"]) \
@@ -31,7 +31,7 @@ def test_a_credit_note_by_amount_reverses_expense_and_input_tax_and_reduces_what
     assert books.table.event_types(books.tenant_id)[-2:] == ["bill.updated", "supplier_credit_note.posted"]
 
 
-def test_a_credit_note_by_lines_beyond_what_is_due_becomes_a_supplier_prepayment(books, supplier):
+def test_a_credit_note_by_lines_beyond_what_is_due_becomes_a_supplier_prepayment(books, supplier):  # noqa: F811
     bill = posted_bill(books, supplier)
     pay(books, supplier, "100", (bill["id"], "100"))
     note = credit(books, bill["id"], lines=[{"description": "Returned", "quantity": D(1), "unit_price": D("50"),
@@ -43,7 +43,7 @@ def test_a_credit_note_by_lines_beyond_what_is_due_becomes_a_supplier_prepayment
     assert books.table.event_types(books.tenant_id)[-2:] == ["bill.paid", "supplier_credit_note.posted"]
 
 
-def test_only_a_posted_bill_is_credited_not_before_its_date_and_a_refusal_writes_nothing(books, supplier):
+def test_only_a_posted_bill_is_credited_not_before_its_date_and_a_refusal_writes_nothing(books, supplier):  # noqa: F811
     draft = bills.create_draft(books.tenant_id, {
         "supplier_id": supplier, "supplier_reference": "D-1", "bill_date": DAY,
         "lines": [{"description": "Rent", "quantity": D(1), "unit_price": D(5), "account_id": books.accounts["6000"]}]})
@@ -61,7 +61,7 @@ def test_only_a_posted_bill_is_credited_not_before_its_date_and_a_refusal_writes
     assert books.balances() == {}
 
 
-def test_a_credited_bill_cannot_be_voided(books, supplier):
+def test_a_credited_bill_cannot_be_voided(books, supplier):  # noqa: F811
     bill = posted_bill(books, supplier)
     credit(books, bill["id"], amount=D(10))
     with pytest.raises(InvalidState):
