@@ -4,8 +4,9 @@ After every step: debits equal credits; receivable equals what open invoices sti
 credit equals the unallocated money on receipts and credit notes (never negative) and what the customer's
 balance shows; nothing owes a negative amount. Purchases (issue 15): bills (partly recoverable or reverse-charge
 tax too) posted and voided, expenses posted and reversed, supplier payments (part, in full, with a prepayment)
-made and reversed; payable equals what posted bills still owe, aged payables add up to it, and supplier
-prepayments (1400) equal what posted supplier payments hold unallocated.
+made and reversed, supplier credit notes; payable equals what posted bills still owe, aged payables add up to
+it, and supplier prepayments (1400) equal what posted supplier payments and supplier credit notes hold
+unallocated.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ledgerline.services import (
     master_data,
     receipts,
     reports,
+    supplier_credit_notes,
     supplier_payments,
 )
 from ledgerline.services.party_balances import balance as party_balance
@@ -35,7 +37,7 @@ from ledgerline.services.refunds import create as create_refund
 from ledgerline.services.refunds import reverse as reverse_refund
 from ledgerline.services.tenants import create_tenant
 from ledgerline.store.accounts import all_accounts
-from ledgerline.store.bills import Bill, SupplierPayment
+from ledgerline.store.bills import Bill, SupplierCreditNote, SupplierPayment
 from ledgerline.store.documents import CreditNote, Invoice, Receipt, list_documents
 from ledgerline.store.parties import Party
 from ledgerline.store.records import load
@@ -130,6 +132,11 @@ class Books(RuleBasedStateMachine):
             return
         with contextlib.suppress(LedgerlineError):  # reversed, or the bill is voided or paid: refused
             supplier_payments.allocate(self.tenant, payment, {"allocations": [{"bill_id": bill, "amount": amount}]})
+
+    @rule(bill=bills_made, amount=prices)
+    def credit_bill(self, bill, amount):
+        with contextlib.suppress(LedgerlineError):  # a voided bill: refused, nothing written
+            supplier_credit_notes.create(self.tenant, {"bill_id": bill, "amount": amount})
 
     @rule(payment=supplier_paid)
     def reverse_supplier_payment(self, payment):
@@ -239,6 +246,7 @@ class Books(RuleBasedStateMachine):
         assert all(b.amount_due >= 0 for b in _all(Bill, self.tenant))
         prepaid = sum((p.unallocated_amount for p in _all(SupplierPayment, self.tenant) if p.status == "posted"),
                       Decimal(0))
+        prepaid += sum((n.unallocated_amount for n in _all(SupplierCreditNote, self.tenant)), Decimal(0))
         assert balance.get("1400", Decimal(0)) == prepaid
 
 

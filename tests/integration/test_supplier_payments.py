@@ -155,3 +155,28 @@ def test_a_purchase_order_is_billed_over_the_api_and_a_deleted_draft_gives_its_q
     given_back = books.get(f"/v1/purchase-orders/{order['id']}")
     assert [line["billed_quantity"] for line in given_back["lines"]] == ["0", "0"]
     assert books.balance("2000") == 0
+
+
+def test_a_supplier_credit_note_reduces_the_bill_payable_and_the_vat_return_input_tax(books, api, make_tenant):
+    vendor = supplier(books)
+    bill = posted_bill(books, vendor)  # 50.00 + 5.00 tax on 6000, 450.00 untaxed on 1000
+    year = today().year
+    before = books.get(f"/v1/reports/vat-return?from={year}-01-01&to={year}-12-31")["input_tax"]
+    note = books.post("/v1/supplier-credit-notes", {"bill_id": bill["id"], "amount": "20.00", "reason": "Returned"},
+                      **{"Idempotency-Key": "scn-1"})
+    again = books.post("/v1/supplier-credit-notes", {"bill_id": bill["id"], "amount": "20.00", "reason": "Returned"},
+                       **{"Idempotency-Key": "scn-1"})
+    assert again["id"] == note["id"] and (note["total"], note["applied_amount"]) == ("22.00", "22.00")
+    assert books.get(f"/v1/bills/{bill['id']}")["amount_due"] == "483.00"
+    assert books.balance("2000") == Decimal("-483.00") and books.balance("1300") == Decimal("3.00")
+    after = books.get(f"/v1/reports/vat-return?from={year}-01-01&to={year}-12-31")["input_tax"]
+    assert Decimal(before) - Decimal(after) == Decimal("2.00")
+    assert books.get("/v1/reports/aged-payables")["totals"]["total"] == "483.00"
+    assert [n["id"] for n in books.get(f"/v1/supplier-credit-notes?bill_id={bill['id']}")["data"]] == [note["id"]]
+    assert books.call("POST", "/v1/supplier-credit-notes", {"bill_id": bill["id"]}, expect=422)
+    from tests.integration.books import Books
+
+    stranger = make_tenant()
+    theirs = Books(api, stranger.tenant_id, stranger.headers)
+    theirs.call("GET", f"/v1/supplier-credit-notes/{note['id']}", expect=404)
+    theirs.call("POST", "/v1/supplier-credit-notes", {"bill_id": bill["id"], "amount": "1.00"}, expect=404)
