@@ -135,3 +135,16 @@ def test_a_prepayment_is_allocated_to_a_later_bill_and_a_reversal_undoes_both(bo
     with pytest.raises(InvalidState):
         supplier_payments.allocate(books.tenant_id, prepaid["id"], {"allocations": [
             {"bill_id": bill["id"], "amount": D("1")}]})
+
+
+def test_a_foreign_currency_payment_clears_the_bill_at_its_rate_and_books_the_difference_as_fx(books, supplier):
+    bill = bills.post(books.tenant_id, bills.create_draft(books.tenant_id, {
+        "supplier_id": supplier, "supplier_reference": "USD-1", "bill_date": DAY, "currency": "USD",
+        "exchange_rate": D("1.5"), "lines": [{"description": "Licence", "quantity": D(1), "unit_price": D(100),
+                                             "account_id": books.accounts["6000"]}]})["id"])["id"]
+    assert books.balances() == {"6000": D("150"), "2000": D("-150")}
+    made = pay(books, supplier, "100", (bill, "100"), currency="USD", exchange_rate=D("1.6"))
+    assert made["currency"] == "USD" and bills.get_bill(books.tenant_id, bill)["status"] == "paid"
+    assert books.balances() == {"6000": D("150"), "1010": D("-160"), "7950": D("10")}
+    supplier_payments.reverse(books.tenant_id, made["id"], None)
+    assert books.balances() == {"6000": D("150"), "2000": D("-150")}
