@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.errors import NotFound, ValidationFailed
@@ -148,3 +150,56 @@ def test_a_foreign_currency_payment_clears_the_bill_at_its_rate_and_books_the_di
     assert books.balances() == {"6000": D("150"), "1010": D("-160"), "7950": D("10")}
     supplier_payments.reverse(books.tenant_id, made["id"], None)
     assert books.balances() == {"6000": D("150"), "2000": D("-150")}
+
+
+# Any sequence of payments (part, in full, too much, with a prepayment), prepayments used, credit notes and
+# reversals on two bills: each bill owes its total less what is paid and credited, never below zero; payable
+# is what the bills owe and supplier prepayments what the payments and credit notes hold unallocated.
+STEPS = st.lists(st.tuples(st.sampled_from(["pay", "prepay", "use", "credit", "reverse"]), st.integers(0, 9),
+                           st.decimals(min_value=D("0.01"), max_value=D(150), places=2)), max_size=10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(steps=STEPS)
+def test_no_sequence_of_payments_credits_and_reversals_overpays_a_bill_or_unbalances_payables(steps):
+    from ledgerline.domain.errors import LedgerlineError
+    from ledgerline.services import supplier_credit_notes
+    from ledgerline.store.bills import Bill, SupplierCreditNote, SupplierPayment
+
+    from .conftest import fresh_books
+
+    with fresh_books() as books:
+        now = datetime(2026, 1, 5, tzinfo=UTC)
+        books.table.put(Party(id="pty_s", tenant_id=books.tenant_id, name="Supplier", kind="supplier",
+                              archived=False, created_at=now, updated_at=now))
+        owed = [posted_bill(books, "pty_s", f"R-{n}")["id"] for n in range(2)]
+        payments: list[str] = []
+        notes: list[str] = []
+        for name, pick, amount in steps:
+            bill = owed[pick % 2]
+            try:
+                if name == "pay":
+                    payments.append(pay(books, "pty_s", amount, (bill, amount))["id"])
+                elif name == "prepay":
+                    payments.append(pay(books, "pty_s", amount)["id"])
+                elif name == "use" and payments:
+                    supplier_payments.allocate(books.tenant_id, payments[pick % len(payments)],
+                                               {"allocations": [{"bill_id": bill, "amount": amount}]})
+                elif name == "credit":
+                    notes.append(supplier_credit_notes.create(books.tenant_id, {
+                        "bill_id": bill, "amount": amount, "date": DAY})["id"])
+                elif name == "reverse" and payments:
+                    supplier_payments.reverse(books.tenant_id, payments[pick % len(payments)], None)
+            except LedgerlineError:
+                pass  # refused: nothing written
+        stored = [books.table.load(Bill, books.tenant_id, bill_id) for bill_id in owed]
+        for bill in stored:
+            assert 0 <= bill.amount_due == bill.total - bill.amount_paid - bill.amount_credited
+            assert (bill.status == "paid") == (bill.amount_due == 0)
+        balances = books.balances()
+        assert balances.get("2000", D(0)) == -sum((bill.amount_due for bill in stored), D(0))
+        held = sum((p.unallocated_amount for p in (books.table.load(SupplierPayment, books.tenant_id, i)
+                                                    for i in payments) if p.status == "posted"), D(0))
+        held += sum((books.table.load(SupplierCreditNote, books.tenant_id, i).unallocated_amount for i in notes),
+                    D(0))
+        assert balances.get("1400", D(0)) == held
