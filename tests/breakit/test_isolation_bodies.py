@@ -128,6 +128,9 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
         {"allocations": _supplier_payment_body(b)["allocations"]}),
     ("POST", "/v1/supplier-credit-notes"): lambda b: (None, {
         "bill_id": b.post(f"/v1/bills/{b.post('/v1/bills', _bill_body(b))['id']}/post")["id"], "amount": "1.00"}),
+    ("POST", "/v1/supplier-payments/{id}/refund"): lambda b: (
+        b.post("/v1/supplier-payments", {**_supplier_payment_body(b), "allocations": [], "amount": "5.00"})["id"],
+        {"amount": "1.00", "account_id": b.accounts["1010"]}),
     ("POST", "/v1/bulk/supplier-payments"): lambda b: (None, {"items": [{"data": _supplier_payment_body(b)}]}),
 }
 

@@ -139,6 +139,15 @@ class Books(RuleBasedStateMachine):
             supplier_credit_notes.create(self.tenant, {"bill_id": bill, "amount": amount})
 
     @rule(payment=supplier_paid)
+    def supplier_refunds(self, payment):
+        if payment is None:
+            return
+        held = load(SupplierPayment, self.tenant, payment).unallocated_amount
+        if held > 0:
+            with contextlib.suppress(LedgerlineError):  # reversed: refused
+                supplier_payments.refund(self.tenant, payment, {"amount": held, "account_id": self.accounts["1010"]})
+
+    @rule(payment=supplier_paid)
     def reverse_supplier_payment(self, payment):
         if payment is None:
             return

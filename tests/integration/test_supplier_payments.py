@@ -180,3 +180,17 @@ def test_a_supplier_credit_note_reduces_the_bill_payable_and_the_vat_return_inpu
     theirs = Books(api, stranger.tenant_id, stranger.headers)
     theirs.call("GET", f"/v1/supplier-credit-notes/{note['id']}", expect=404)
     theirs.call("POST", "/v1/supplier-credit-notes", {"bill_id": bill["id"], "amount": "1.00"}, expect=404)
+
+
+def test_a_supplier_refunds_a_prepayment_over_the_api(books):
+    vendor = supplier(books)
+    prepaid = books.post("/v1/supplier-payments", {"supplier_id": vendor, "amount": "80.00",
+                                                   "account_id": books.accounts["1010"]})
+    refunded = books.post(f"/v1/supplier-payments/{prepaid['id']}/refund",
+                          {"amount": "80.00", "account_id": books.accounts["1010"]}, expect=200)
+    assert (refunded["unallocated_amount"], refunded["refunded_amount"]) == ("0.00", "80.00")
+    assert (books.balance("1400"), books.balance("1010")) == (Decimal("0.00"), Decimal("0.00"))
+    again = books.call("POST", f"/v1/supplier-payments/{prepaid['id']}/refund",
+                       {"amount": "1.00", "account_id": books.accounts["1010"]}, expect=422).json()["error"]
+    assert again["param"] == "amount"
+    books.call("POST", f"/v1/supplier-payments/{prepaid['id']}/reverse", expect=409)

@@ -85,6 +85,7 @@ class EventType(StrEnum):
     SUPPLIER_PAYMENT_POSTED = "supplier_payment.posted"
     SUPPLIER_PAYMENT_REVERSED = "supplier_payment.reversed"
     SUPPLIER_PAYMENT_ALLOCATED = "supplier_payment.allocated"
+    SUPPLIER_PAYMENT_REFUNDED = "supplier_payment.refunded"
     SUPPLIER_CREDIT_NOTE_POSTED = "supplier_credit_note.posted"
     EXPENSE_POSTED = "expense.posted"
     EXPENSE_REVERSED = "expense.reversed"

@@ -35,6 +35,7 @@ class SourceType(StrEnum):
     SUPPLIER_PAYMENT = "supplier_payment"
     SUPPLIER_PAYMENT_REVERSAL = "supplier_payment_reversal"
     SUPPLIER_PAYMENT_ALLOCATION = "supplier_payment_allocation"
+    SUPPLIER_PAYMENT_REFUND = "supplier_payment_refund"
     SUPPLIER_CREDIT_NOTE = "supplier_credit_note"
 
 

@@ -223,3 +223,13 @@ def supplier_credit_note_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequ
                               currency=conversion.currency, base_currency=conversion.base_currency,
                               rate=conversion.rate)
     return journal, taxes
+
+
+def prepayment_refund_lines(*, amount: Decimal, prepayment_base: Decimal, bank_account: str,
+                            accounts: PaymentAccounts, conversion: Conversion, description: str) -> list[JournalLine]:
+    """Money back from a supplier that uses up a prepayment: debit the bank (at today's rate), credit supplier
+    prepayments at the rate it was held (`prepayment_base`); the difference is an exchange gain or loss."""
+    legs = [Leg(bank_account, amount, description=description),
+            Leg(accounts.supplier_prepayments, -amount, base_amount=-prepayment_base, description=description)]
+    return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
+                           currency=conversion.currency, base_currency=conversion.base_currency, rate=conversion.rate)

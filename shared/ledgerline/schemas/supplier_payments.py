@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, Timestamps
 from ledgerline.schemas.common import Day as Date
-from ledgerline.schemas.documents import Amount, ExchangeRate, scale
+from ledgerline.schemas.documents import Amount, ExchangeRate, NoneAsZero, scale
 
 
 class BillAllocationIn(Input):
@@ -41,6 +42,17 @@ class SupplierPaymentAllocate(Input):
 
     date: Date | None = Field(None, description="Defaults to today")
     allocations: list[BillAllocationIn] = Field(min_length=1, max_length=25)
+
+
+class SupplierPaymentRefund(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "date": "2026-03-05", "amount": "30.00", "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H5"}]})
+
+    date: Date | None = Field(None, description="Defaults to today")
+    amount: Amount
+    account_id: str = Field(description="The bank or cash account the money came back into")
+    exchange_rate: ExchangeRate | None = Field(None, description="Today's rate for a foreign-currency payment; "
+                                                                 "defaults to the payment's")
 
 
 class BillAllocationOut(Output):
@@ -78,13 +90,14 @@ class SupplierPaymentOut(Timestamps):
     allocations: list[BillAllocationOut]
     allocated_amount: DecimalOut
     unallocated_amount: DecimalOut = Field(description="The supplier prepayment it holds")
+    refunded_amount: NoneAsZero = Field(Decimal(0), description="Prepayment the supplier paid back")
     journal_entry_ids: list[str]
     reversal_journal_entry_id: str | None
     reversed_at: datetime | None
 
     @model_validator(mode="after")
     def _scaled(self) -> SupplierPaymentOut:
-        scale(self, self.currency, "amount", "allocated_amount", "unallocated_amount")
+        scale(self, self.currency, "amount", "allocated_amount", "unallocated_amount", "refunded_amount")
         for allocation in self.allocations:
             scale(allocation, self.currency, "amount")
         return self

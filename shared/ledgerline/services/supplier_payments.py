@@ -160,6 +160,56 @@ def _allocate(tenant_id: str, payment_id: str, fields: dict[str, Any]) -> dict[s
     return represent(payment)
 
 
+def refund(tenant_id: str, payment_id: str, fields: dict[str, Any],
+           idempotency_key: str | None = None) -> dict[str, Any]:
+    """Money back from the supplier that uses up (part of) the payment's prepayment."""
+    return once(tenant_id, idempotency_key, "refund_supplier_payment", {"id": payment_id, **fields},
+                lambda: retrying(lambda: _refund(tenant_id, payment_id, fields)), in_unit=True)
+
+
+def _refund(tenant_id: str, payment_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(SupplierPayment, payment_id), *_named(Account, fields.get("account_id"))])
+    tenant = uow.tenant()
+    payment = uow.load(SupplierPayment, payment_id)
+    day: date = fields.get("date") or today()
+    posted.allocate(posted.SUPPLIER_PAYMENT, posted.PostedState(payment.status, payment.date), day)  # posted, dated
+    open_period(tenant, day)
+    amount = exact_amount(fields["amount"], payment.currency)
+    bank = money_account(tenant_id, fields["account_id"], find=uow.find)
+    held = settlement.draw(settlement.HeldCredit(payment.unallocated_amount, payment.refunded_amount or Decimal(0)),
+                           amount, refund=True)
+    given = fields.get("exchange_rate")
+    rate = conversion(tenant, payment.currency, given) if given is not None else \
+        posting.Conversion(payment.currency, tenant.base_currency, payment.exchange_rate)
+    held_base = payment.unallocated_base if payment.unallocated_base is not None else \
+        rate.base(payment.unallocated_amount)
+    prepayment_base = posting.part_base(amount=amount, remaining=payment.unallocated_amount,
+                                        remaining_base=held_base,
+                                        conversion=posting.Conversion(payment.currency, tenant.base_currency,
+                                                                      payment.exchange_rate))
+    accounts = posting_purchases.PaymentAccounts(payable="", supplier_prepayments=prepayments_account(uow, tenant),
+                                                 fx=tenant.system_accounts.fx)
+    now = utc_now()
+    description = f"Refund from {payment.supplier_name}"
+    entry = JournalEntry.new(tenant_id, day, rate, source_type="supplier_payment_refund", source_id=payment.id,
+                             description=description, at=now)
+    lines = posting_purchases.prepayment_refund_lines(amount=amount, prepayment_base=prepayment_base,
+                                                      bank_account=bank.id, accounts=accounts, conversion=rate,
+                                                      description=description)
+    payment.unallocated_amount, payment.refunded_amount = held.unallocated, held.refunded
+    payment.unallocated_base = held_base - prepayment_base
+    payment.journal_entry_ids = [*payment.journal_entry_ids, entry.id]
+    payment.updated_at = now
+
+    uow.save_if_unchanged(payment)
+    uow.post_entry(entry, lines)
+    uow.record_event(EventType.SUPPLIER_PAYMENT_REFUNDED, payment, SupplierPaymentOut)
+    uow.respond(SupplierPaymentOut, payment)
+    uow.commit()
+    return represent(payment)
+
+
 def reverse(tenant_id: str, payment_id: str, reverse_date: date | None,
             idempotency_key: str | None = None) -> dict[str, Any]:
     return once(tenant_id, idempotency_key, "reverse_supplier_payment", {"id": payment_id, "date": str(reverse_date)},
@@ -173,7 +223,8 @@ def _reverse(tenant_id: str, payment_id: str, reverse_date: date | None) -> dict
     tenant = uow.tenant()
     payment = uow.load(SupplierPayment, payment_id)
     day = reverse_date or today()
-    reversal = posted.reverse(posted.SUPPLIER_PAYMENT, posted.PostedState(payment.status, payment.date), day)
+    reversal = posted.reverse(posted.SUPPLIER_PAYMENT, posted.PostedState(payment.status, payment.date,
+                                                                          payment.refunded_amount or Decimal(0)), day)
     open_period(tenant, day)
     # its entries and the bills it paid: one more round trip
     uow.prefetch([*((JournalEntry, entry_id) for entry_id in payment.journal_entry_ids),

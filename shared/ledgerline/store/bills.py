@@ -270,6 +270,7 @@ class SupplierPayment(DocumentRecord):
     allocated_amount = DecimalAttribute()
     unallocated_amount = DecimalAttribute()
     unallocated_base = DecimalAttribute(null=True)  # the prepayment booked, in the base currency
+    refunded_amount = DecimalAttribute(null=True)  # prepayment the supplier paid back
     journal_entry_ids = ListAttribute(of=UnicodeAttribute)
     reversal_journal_entry_id = UnicodeAttribute(null=True)
     reversed_at = UTCDateTimeAttribute(null=True)

@@ -203,3 +203,18 @@ def test_no_sequence_of_payments_credits_and_reversals_overpays_a_bill_or_unbala
         held += sum((books.table.load(SupplierCreditNote, books.tenant_id, i).unallocated_amount for i in notes),
                     D(0))
         assert balances.get("1400", D(0)) == held
+
+
+def test_a_supplier_refunds_a_prepayment_and_a_refunded_payment_cannot_be_reversed(books, supplier):
+    prepaid = pay(books, supplier, "80")
+    with pytest.raises(ValidationFailed) as error:
+        supplier_payments.refund(books.tenant_id, prepaid["id"], {"amount": D("81"),
+                                                                  "account_id": books.accounts["1010"]})
+    assert error.value.param == "amount"
+    refunded = supplier_payments.refund(books.tenant_id, prepaid["id"], {"amount": D("30"),
+                                                                         "account_id": books.accounts["1010"]})
+    assert (refunded["unallocated_amount"], refunded["refunded_amount"]) == ("50.00", "30.00")
+    assert books.balances() == {"1400": D("50"), "1010": D("-50")}
+    assert books.table.event_types(books.tenant_id)[-1] == "supplier_payment.refunded"
+    with pytest.raises(InvalidState):
+        supplier_payments.reverse(books.tenant_id, prepaid["id"], None)

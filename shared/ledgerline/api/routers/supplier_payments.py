@@ -14,7 +14,12 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import ReverseRequest
-from ledgerline.schemas.supplier_payments import SupplierPaymentAllocate, SupplierPaymentCreate, SupplierPaymentOut
+from ledgerline.schemas.supplier_payments import (
+    SupplierPaymentAllocate,
+    SupplierPaymentCreate,
+    SupplierPaymentOut,
+    SupplierPaymentRefund,
+)
 from ledgerline.services import supplier_payments
 
 router = APIRouter(prefix="/v1/supplier-payments", tags=["supplier-payments"])
@@ -63,6 +68,15 @@ def allocate(body: SupplierPaymentAllocate, response: Response, id: str = PAYMEN
     bills: debit payable, credit supplier prepayments. Not more than is unallocated, nor than each bill owes."""
     return with_etag(response, supplier_payments.allocate(principal.tenant_id, id, body.model_dump(),
                                                           idempotency_key))
+
+
+@router.post("/{id}/refund", response_model=SupplierPaymentOut, operation_id="refund_supplier_payment",
+             summary="Record money back from the supplier out of a payment's prepayment")
+def refund(body: SupplierPaymentRefund, response: Response, id: str = PAYMENT_ID,
+           idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """The supplier paid back (part of) the prepayment the payment holds: debit the bank or cash account, credit
+    supplier prepayments (1400). Not more than is unallocated. A payment with a refund cannot be reversed."""
+    return with_etag(response, supplier_payments.refund(principal.tenant_id, id, body.model_dump(), idempotency_key))
 
 
 @router.post("/{id}/reverse", response_model=SupplierPaymentOut, operation_id="reverse_supplier_payment",
