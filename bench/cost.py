@@ -36,6 +36,8 @@ from ledgerline.services import (
     refunds,
     reminders,
     reports,
+    supplier_credit_notes,
+    supplier_payments,
     vat_periods,
 )
 from ledgerline.store.documents import list_invoices
@@ -94,6 +96,11 @@ READ_ROUNDS["receive purchase order (part)"] = (1, "the order is named by the re
 # Exchange rates (issue 16, part X): a foreign draft without exchange_rate adds one query (its rate), never a round
 READ_ROUNDS["create draft (EUR, the rate of its date)"] = (1, "tenant, customer, accounts and tax codes are named "
                                                               "by the request; the rate is a query (limit 1)")
+# Supplier payments (issue 15)
+READ_ROUNDS["supplier payment (pays one bill)"] = (1, "tenant, supplier, bank account and bills are named by the "
+                                                      "request")
+READ_ROUNDS["supplier credit note (amount)"] = (2, "tenant and bill are named by the request; the account and tax "
+                                                   "code an amount is credited to only by the bill")
 
 
 def kind_of(key: str) -> str:
@@ -103,7 +110,8 @@ def kind_of(key: str) -> str:
                          ("#INV#", "invoice"), ("#JE#", "journal entry"), ("#RCT#", "receipt"),
                          ("#CN#", "credit note"), ("#QUO#", "quote"), ("#SO#", "order"), ("#DN#", "delivery note"),
                          ("#VATP#", "VAT period"),
-                         ("#PO#", "purchase order"), ("#EMAIL#", "email"), ("#BILL#", "bill")):
+                         ("#PO#", "purchase order"), ("#EMAIL#", "email"), ("#BILL#", "bill"),
+                         ("#SPAY#", "supplier payment"), ("#SCN#", "supplier credit note")):
         if marker in pk:
             return kind
     return "number series" if sk.startswith("SEQ#") else sk.split("#", 1)[0].lower()
@@ -297,6 +305,14 @@ def measure(ledger: Ledger) -> dict[str, Any]:
     bill = run("create bill", lambda: bills.create_draft(ledger.tenant, bill_fields("R-1"), key()))
     run("post bill", lambda: bills.post(ledger.tenant, bill["id"], key()))
     run("void bill", lambda: bills.void(ledger.tenant, bill["id"], None, key()))
+    # Supplier payments (issue 15): a posted bill paid in full by one payment
+    owed_bill = bills.post(ledger.tenant, bills.create_draft(ledger.tenant, bill_fields("R-2"))["id"])
+    run("supplier payment (pays one bill)", lambda: supplier_payments.create(ledger.tenant, {
+        "supplier_id": supplier, "amount": Decimal(owed_bill["amount_due"]), "account_id": ledger.accounts["1010"],
+        "allocations": [{"bill_id": owed_bill["id"], "amount": Decimal(owed_bill["amount_due"])}]}, key()))
+    credited_bill = bills.post(ledger.tenant, bills.create_draft(ledger.tenant, bill_fields("R-3"))["id"])
+    run("supplier credit note (amount)", lambda: supplier_credit_notes.create(ledger.tenant, {
+        "bill_id": credited_bill["id"], "amount": Decimal("10.00")}, key()))
     with metered() as whole:
         parts = []
         for step in ("create draft", "post invoice", "receipt (pays one invoice)"):

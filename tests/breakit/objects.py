@@ -227,6 +227,27 @@ def _expenses(t: TenantObjects) -> list[str]:
     return [expense["id"]]
 
 
+def _supplier_payments(t: TenantObjects) -> list[str]:
+    supplier = t.post("/v1/parties", {"name": f"Paid Supplier of {t.label}", "kind": "supplier"})["id"]
+    bill = t.post("/v1/bills", {"supplier_id": supplier, "supplier_reference": "P-1", "lines": [
+        {"description": "Office rent", "unit_price": "500.00", "account_id": t.accounts["6000"],
+         "tax_code_id": t.tax_codes["GST10"]}]})
+    posted = t.post(f"/v1/bills/{bill['id']}/post")
+    payment = t.post("/v1/supplier-payments", {"supplier_id": supplier, "amount": "600.00",
+                                               "account_id": t.accounts["1010"],
+                                               "allocations": [{"bill_id": posted["id"], "amount": "200.00"}]})
+    return [payment["id"]]
+
+
+def _supplier_credit_notes(t: TenantObjects) -> list[str]:
+    supplier = t.post("/v1/parties", {"name": f"Crediting Supplier of {t.label}", "kind": "supplier"})["id"]
+    bill = t.post("/v1/bills", {"supplier_id": supplier, "supplier_reference": "C-1", "lines": [
+        {"description": "Office rent", "unit_price": "500.00", "account_id": t.accounts["6000"],
+         "tax_code_id": t.tax_codes["GST10"]}]})
+    posted = t.post(f"/v1/bills/{bill['id']}/post")
+    return [t.post("/v1/supplier-credit-notes", {"bill_id": posted["id"], "amount": "100.00"})["id"]]
+
+
 def _events(t: TenantObjects) -> list[str]:
     t.ids_for("/v1/invoices")
     return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
@@ -289,6 +310,8 @@ KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "bank_transaction": _bank_transactions,
     "bill": _bills,
     "expense": _expenses,
+    "supplier_payment": _supplier_payments,
+    "supplier_credit_note": _supplier_credit_notes,
 }
 if missing := {kind.name for kind in KINDS} - set(KIND_FACTORIES):
     raise RuntimeError(f"no break-it factory for the document kinds {sorted(missing)}: add them to KIND_FACTORIES")

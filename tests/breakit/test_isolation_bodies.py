@@ -52,6 +52,12 @@ def _bill_body(b: TenantObjects) -> dict[str, Any]:
                        "tax_code_id": b.tax_codes["GST10"]}]}
 
 
+def _supplier_payment_body(b: TenantObjects) -> dict[str, Any]:
+    bill = b.post(f"/v1/bills/{b.post('/v1/bills', _bill_body(b))['id']}/post")
+    return {"supplier_id": bill["supplier_id"], "amount": "1.00", "account_id": b.accounts["1010"],
+            "allocations": [{"bill_id": bill["id"], "amount": "1.00"}]}
+
+
 def _credit_receipt(b: TenantObjects) -> str:
     return b.post("/v1/receipts", {"customer_id": b.customer(), "amount": "100.00",
                                    "account_id": b.accounts["1010"]})["id"]
@@ -140,6 +146,16 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
         _bank_transaction(b, "-5.00"), {"account_id": b.accounts["6000"], "tax_code_id": b.tax_codes["GST10"]}),
     ("POST", "/v1/bank-rules"): lambda b: (None, _bank_rule_body(b)),
     ("PATCH", "/v1/bank-rules/{id}"): lambda b: (b.ids_for("/v1/bank-rules")[0], _bank_rule_body(b)),
+    ("POST", "/v1/supplier-payments"): lambda b: (None, _supplier_payment_body(b)),
+    ("POST", "/v1/supplier-payments/{id}/allocations"): lambda b: (
+        b.post("/v1/supplier-payments", {**_supplier_payment_body(b), "allocations": [], "amount": "5.00"})["id"],
+        {"allocations": _supplier_payment_body(b)["allocations"]}),
+    ("POST", "/v1/supplier-credit-notes"): lambda b: (None, {
+        "bill_id": b.post(f"/v1/bills/{b.post('/v1/bills', _bill_body(b))['id']}/post")["id"], "amount": "1.00"}),
+    ("POST", "/v1/supplier-payments/{id}/refund"): lambda b: (
+        b.post("/v1/supplier-payments", {**_supplier_payment_body(b), "allocations": [], "amount": "5.00"})["id"],
+        {"amount": "1.00", "account_id": b.accounts["1010"]}),
+    ("POST", "/v1/bulk/supplier-payments"): lambda b: (None, {"items": [{"data": _supplier_payment_body(b)}]}),
 }
 
 
@@ -196,7 +212,8 @@ def _swaps(body: Any, a: TenantObjects, b: TenantObjects) -> Iterator[tuple[str,
             return (a.accounts if kind == "acc" else a.tax_codes)[code]
         prefix = value.split("_", 1)[0]
         return {"pty": a.customer(), "inv": a.ids_for("/v1/invoices")[1], "itm": a.ids_for("/v1/items")[0],
-                "rct": a.ids_for("/v1/receipts")[0], "file": a.ids_for("/v1/files")[0]}.get(prefix)
+                "rct": a.ids_for("/v1/receipts")[0], "file": a.ids_for("/v1/files")[0],
+                "bill": a.ids_for("/v1/bills")[1]}.get(prefix)
 
     def paths(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
         if isinstance(node, dict):

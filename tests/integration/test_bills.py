@@ -3,13 +3,18 @@ concurrency, the open-bills index and aged payables against the payable account.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from ledgerline.clock import today
 from ledgerline.domain.errors import AlreadyExists
+from ledgerline.pdf import blobs
+from ledgerline.pdf.blobs import FolderBlobStore
 from ledgerline.services import bills
 from ledgerline.services.reports import aged_payables
 from ledgerline.store.table import connection
@@ -26,11 +31,26 @@ def bill_body(books, supplier_id: str, reference: str = "R-1", **fields: Any) ->
         {"description": "Desk", "unit_price": "450.00", "account_id": books.accounts["1000"]}], **fields}
 
 
-def test_a_bill_posts_to_payables_and_voids_back_to_nothing(books):
+@pytest.fixture
+def scan(books, tmp_path) -> Iterator[str]:
+    """An uploaded PDF of the supplier's invoice (attachments are checked: issue 15, part S)."""
+    blobs.use(FolderBlobStore(tmp_path / "files"))
+    response = books.api.post("/v1/files", files={"file": ("bill.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+                              data={"purpose": "bill"}, headers=books.headers)
+    assert response.status_code == 201, response.text
+    yield response.json()["id"]
+    blobs.use(None)
+
+
+def test_a_bill_posts_to_payables_and_voids_back_to_nothing(books, scan):
     vendor = supplier(books)
-    draft = books.post("/v1/bills", bill_body(books, vendor, attachment_ids=["file_01K2X3Y4Z5A6B7C8D9E0F1G2H6"]))
+    error = books.call("POST", "/v1/bills", bill_body(books, vendor, attachment_ids=[scan, "file_nope"]),
+                       expect=422).json()["error"]
+    assert error["param"] == "attachment_ids.1"
+    draft = books.post("/v1/bills", bill_body(books, vendor, attachment_ids=[scan]))
     assert (draft["total"], draft["tax_total"], draft["status"], draft["number"]) == ("505.00", "5.00", "draft", None)
-    assert draft["attachment_ids"] == ["file_01K2X3Y4Z5A6B7C8D9E0F1G2H6"]
+    assert draft["attachment_ids"] == [scan]
+    assert books.get(f"/v1/files/{scan}")["attached_to"] == [draft["id"]]
     posted = books.post(f"/v1/bills/{draft['id']}/post", expect=200)
     assert posted["number"] == f"BILL-{today().year}-0001" and posted["status"] == "awaiting_payment"
     entry = books.get(f"/v1/journal-entries/{posted['journal_entry_id']}")
@@ -126,9 +146,13 @@ def test_the_daily_job_announces_bills_due_within_three_days_once(books):
     assert books.events().count("bill.due_soon") == 1
 
 
-def test_an_expense_is_posted_on_creation_listed_and_reversed(books, make_tenant, api):
+def test_an_expense_is_posted_on_creation_listed_and_reversed(books, make_tenant, api, scan):
+    books.call("POST", "/v1/expenses", {"payee_name": "Café", "paid_from_account_id": books.accounts["1000"],
+                                        "attachment_ids": ["file_01K2X3Y4Z5A6B7C8D9E0F1G2H6"], "lines": [
+                                            {"description": "Lunch", "unit_price": "6.00",
+                                             "account_id": books.accounts["6000"]}]}, expect=422)
     body = {"payee_name": "Corner Café", "paid_from_account_id": books.accounts["1000"],
-            "attachment_ids": ["file_01K2X3Y4Z5A6B7C8D9E0F1G2H6"],
+            "attachment_ids": [scan],
             "lines": [{"description": "Lunch", "unit_price": "60.00", "account_id": books.accounts["6000"],
                        "tax_code_id": books.tax_codes["GST10"]}]}
     made = books.post("/v1/expenses", body, **{"Idempotency-Key": "lunch-1"})

@@ -3,8 +3,10 @@
 After every step: debits equal credits; receivable equals what open invoices still owe; customer
 credit equals the unallocated money on receipts and credit notes (never negative) and what the customer's
 balance shows; nothing owes a negative amount. Purchases (issue 15): bills (partly recoverable or reverse-charge
-tax too) posted and voided, expenses posted and reversed; payable equals what posted bills still owe, and
-aged payables add up to it.
+tax too) posted and voided, expenses posted and reversed, supplier payments (part, in full, with a prepayment)
+made and reversed, supplier credit notes; payable equals what posted bills still owe, aged payables add up to
+it, and supplier prepayments (1400) equal what posted supplier payments and supplier credit notes hold
+unallocated.
 """
 
 from __future__ import annotations
@@ -27,13 +29,15 @@ from ledgerline.services import (
     master_data,
     receipts,
     reports,
+    supplier_credit_notes,
+    supplier_payments,
 )
 from ledgerline.services.party_balances import balance as party_balance
 from ledgerline.services.refunds import create as create_refund
 from ledgerline.services.refunds import reverse as reverse_refund
 from ledgerline.services.tenants import create_tenant
 from ledgerline.store.accounts import all_accounts
-from ledgerline.store.bills import Bill
+from ledgerline.store.bills import Bill, SupplierCreditNote, SupplierPayment
 from ledgerline.store.documents import CreditNote, Invoice, Receipt, list_documents
 from ledgerline.store.parties import Party
 from ledgerline.store.records import load
@@ -56,6 +60,7 @@ class Books(RuleBasedStateMachine):
     refunded = Bundle("refunds")
     bills_made = Bundle("bills")
     expenses_made = Bundle("expenses")
+    supplier_paid = Bundle("supplier_payments")
 
     @initialize()
     def open_books(self) -> None:
@@ -101,6 +106,53 @@ class Books(RuleBasedStateMachine):
     def reverse_expense(self, expense):
         with contextlib.suppress(LedgerlineError):  # reversed already
             expenses.reverse(self.tenant, expense, None)
+
+    @rule(target=supplier_paid, bill=bills_made, fraction=fractions, extra=st.sampled_from([Decimal(0),
+                                                                                         Decimal("25.00")]))
+    def pay_bill(self, bill, fraction, extra):
+        """Part or all of what a bill owes (more than it owes is refused), plus a prepayment sometimes."""
+        due = load(Bill, self.tenant, bill).amount_due
+        allocation = (due * fraction).quantize(Decimal("0.01"))
+        if allocation <= 0:
+            return None
+        try:  # noqa: SIM105 - the rule may be refused; the invariants must hold either way
+            return supplier_payments.create(self.tenant, {
+                "supplier_id": self.supplier, "amount": allocation + extra, "account_id": self.accounts["1010"],
+                "allocations": [{"bill_id": bill, "amount": allocation}]})["id"]
+        except LedgerlineError:  # voided, paid, or more than it owes: refused, nothing written
+            return None
+
+    @rule(payment=supplier_paid, bill=bills_made)
+    def use_prepayment(self, payment, bill):
+        if payment is None:
+            return
+        held = load(SupplierPayment, self.tenant, payment).unallocated_amount
+        amount = min(held, load(Bill, self.tenant, bill).amount_due)
+        if amount <= 0:
+            return
+        with contextlib.suppress(LedgerlineError):  # reversed, or the bill is voided or paid: refused
+            supplier_payments.allocate(self.tenant, payment, {"allocations": [{"bill_id": bill, "amount": amount}]})
+
+    @rule(bill=bills_made, amount=prices)
+    def credit_bill(self, bill, amount):
+        with contextlib.suppress(LedgerlineError):  # a voided bill: refused, nothing written
+            supplier_credit_notes.create(self.tenant, {"bill_id": bill, "amount": amount})
+
+    @rule(payment=supplier_paid)
+    def supplier_refunds(self, payment):
+        if payment is None:
+            return
+        held = load(SupplierPayment, self.tenant, payment).unallocated_amount
+        if held > 0:
+            with contextlib.suppress(LedgerlineError):  # reversed: refused
+                supplier_payments.refund(self.tenant, payment, {"amount": held, "account_id": self.accounts["1010"]})
+
+    @rule(payment=supplier_paid)
+    def reverse_supplier_payment(self, payment):
+        if payment is None:
+            return
+        with contextlib.suppress(LedgerlineError):  # reversed already
+            supplier_payments.reverse(self.tenant, payment, None)
 
     @rule(target=invoices, price=prices, taxed=st.booleans(), quantity=st.integers(1, 5))
     def post_invoice(self, price, taxed, quantity):
@@ -200,6 +252,11 @@ class Books(RuleBasedStateMachine):
         assert -balance.get("2000", Decimal(0)) == owed
         aged = reports.aged_payables.report(self.tenant, today())
         assert aged.totals.total == aged.payable_balance == owed
+        assert all(b.amount_due >= 0 for b in _all(Bill, self.tenant))
+        prepaid = sum((p.unallocated_amount for p in _all(SupplierPayment, self.tenant) if p.status == "posted"),
+                      Decimal(0))
+        prepaid += sum((n.unallocated_amount for n in _all(SupplierCreditNote, self.tenant)), Decimal(0))
+        assert balance.get("1400", Decimal(0)) == prepaid
 
 
 Books.TestCase.settings = settings(max_examples=10, stateful_step_count=12, deadline=None,

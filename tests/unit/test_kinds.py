@@ -27,7 +27,8 @@ def _required_resources() -> set[str]:
 def test_the_registry_holds_the_kinds_that_exist():
     assert [kind.name for kind in KINDS] == ["invoice", "receipt", "credit_note", "journal_entry", "reminder", "refund",
                                          "recurring_invoice", "quote", "order", "delivery", "purchase_order",
-                                         "bank_transaction", "bill", "expense"]
+                                         "bank_transaction", "bill", "expense", "supplier_payment",
+                                         "supplier_credit_note"]
     assert len({kind.id_prefix for kind in KINDS}) == len(KINDS)
     assert len({kind.key_prefix for kind in KINDS}) == len(KINDS)
     assert BY_NAME["invoice"].party_role is PartyRole.CUSTOMER and BY_NAME["invoice"].direction is Direction.SALES
@@ -91,7 +92,7 @@ def test_the_domain_stays_pure():
 
 def test_the_store_entities_use_the_registry_prefixes():
     from ledgerline.store.banking import BankTransaction
-    from ledgerline.store.bills import Bill, Expense
+    from ledgerline.store.bills import Bill, Expense, SupplierCreditNote, SupplierPayment
     from ledgerline.store.documents import CreditNote, Invoice, Receipt
     from ledgerline.store.ledger import JournalEntry
     from ledgerline.store.purchase_orders import PurchaseOrder
@@ -105,7 +106,8 @@ def test_the_store_entities_use_the_registry_prefixes():
                 "refund": Refund, "reminder": Reminder, "recurring_invoice": RecurringInvoice, "quote": Quote,
                 "order": Order, "delivery": Delivery, "purchase_order": PurchaseOrder,
                 "bank_transaction": BankTransaction, "bill": Bill,
-                "expense": Expense}
+                "expense": Expense, "supplier_payment": SupplierPayment,
+                "supplier_credit_note": SupplierCreditNote}
     assert set(entities) == set(BY_NAME)
     assert {name: entity.PREFIX for name, entity in entities.items()} == {
         name: BY_NAME[name].key_prefix for name in entities}

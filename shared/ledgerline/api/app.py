@@ -61,6 +61,10 @@ TAGS = [
                                                "line quantity"},
     {"name": "bills", "description": "Supplier bills: drafts, posting to payables with input tax, voids"},
     {"name": "expenses", "description": "Expenses paid at once from a bank, cash or card account, posted on creation"},
+    {"name": "supplier-payments", "description": "Money paid to suppliers, allocated to posted bills; the rest a "
+                                              "supplier prepayment"},
+    {"name": "supplier-credit-notes", "description": "Suppliers' credit notes against posted bills, posted on "
+                                                     "creation"},
     {"name": "reports", "description": "Trial balance, profit and loss, balance sheet, aged receivables, general "
                                        "ledger and tax summary, as JSON or CSV"},
     {"name": "periods", "description": "Closing a fiscal year"},

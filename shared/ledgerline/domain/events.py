@@ -81,6 +81,12 @@ class EventType(StrEnum):
     BILL_POSTED = "bill.posted"
     BILL_VOIDED = "bill.voided"
     BILL_DUE_SOON = "bill.due_soon"
+    BILL_PAID = "bill.paid"
+    SUPPLIER_PAYMENT_POSTED = "supplier_payment.posted"
+    SUPPLIER_PAYMENT_REVERSED = "supplier_payment.reversed"
+    SUPPLIER_PAYMENT_ALLOCATED = "supplier_payment.allocated"
+    SUPPLIER_PAYMENT_REFUNDED = "supplier_payment.refunded"
+    SUPPLIER_CREDIT_NOTE_POSTED = "supplier_credit_note.posted"
     EXPENSE_POSTED = "expense.posted"
     EXPENSE_REVERSED = "expense.reversed"
     # Files, periods, webhooks

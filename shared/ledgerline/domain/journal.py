@@ -36,6 +36,11 @@ class SourceType(StrEnum):
     BANK_TRANSACTION_REVERSAL = "bank_transaction_reversal"  # its booking undone by unmatch
     REVALUATION = "revaluation"  # issue 16: unrealised exchange differences at a period's end
     REVALUATION_REVERSAL = "revaluation_reversal"  # its mirror on the next period's first day
+    SUPPLIER_PAYMENT = "supplier_payment"
+    SUPPLIER_PAYMENT_REVERSAL = "supplier_payment_reversal"
+    SUPPLIER_PAYMENT_ALLOCATION = "supplier_payment_allocation"
+    SUPPLIER_PAYMENT_REFUND = "supplier_payment_refund"
+    SUPPLIER_CREDIT_NOTE = "supplier_credit_note"
 
 
 @dataclass(frozen=True)

@@ -156,10 +156,23 @@ EXPENSE = DocumentKind(
     path="/v1/expenses", router="expenses", party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES,
     posts_to_ledger=True,
 )
+SUPPLIER_PAYMENT = DocumentKind(
+    # Supplier payments (issue 15): money out of a bank or cash account to posted bills; excess is a prepayment.
+    name="supplier_payment", id_prefix="spay", key_prefix="SPAY", scope_resource="supplier-payments",
+    event_prefix="supplier_payment", path="/v1/supplier-payments", router="supplier_payments",
+    party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES, posts_to_ledger=True,
+)
+SUPPLIER_CREDIT_NOTE = DocumentKind(
+    # Supplier credit notes (issue 15): a posted bill credited by lines or a net amount; posted on creation.
+    name="supplier_credit_note", id_prefix="scn", key_prefix="SCN", scope_resource="supplier-credit-notes",
+    event_prefix="supplier_credit_note", path="/v1/supplier-credit-notes", router="supplier_credit_notes",
+    party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES, posts_to_ledger=True,
+)
 
 # In the order the local server includes their routers.
 KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE,
-                                   QUOTE, ORDER, DELIVERY, PURCHASE_ORDER, BANK_TRANSACTION, BILL, EXPENSE)
+                                   QUOTE, ORDER, DELIVERY, PURCHASE_ORDER, BANK_TRANSACTION, BILL, EXPENSE,
+                                   SUPPLIER_PAYMENT, SUPPLIER_CREDIT_NOTE)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

@@ -29,7 +29,7 @@ from ledgerline.domain.allocation import allocate
 from ledgerline.domain.journal import JournalLine, Leg, lines_from_legs
 from ledgerline.domain.money import quantum, round_money
 from ledgerline.domain.parties import PartyRole
-from ledgerline.domain.posting import Conversion, TaxAmount
+from ledgerline.domain.posting import Conversion, Settlement, TaxAmount
 
 REVERSE_CHARGE = "AE"  # EN 16931 VAT category code: reverse charge
 INPUT, OUTPUT = "input", "output"  # TaxAmount.direction
@@ -131,6 +131,19 @@ def bill_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, 
     per input account; under reverse charge credit output tax (self-assessed); credit payable for the total.
     Returns the lines and the TaxAmounts they were made from (for the tax buckets)."""
     sign = PartyRole.SUPPLIER.posting_sign  # a purchase debits its nets and input tax
+    legs, taxes = _purchase_legs(lines=lines, breakdown=breakdown, codes=codes, rounding_adjustment=rounding_adjustment,
+                                 accounts=accounts, conversion=conversion, description=description, sign=sign)
+    journal = lines_from_legs(legs, balancing=Leg(accounts.payable, -sign * total, description=description),
+                              currency=conversion.currency, base_currency=conversion.base_currency,
+                              rate=conversion.rate)
+    return journal, taxes
+
+
+def _purchase_legs(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, Decimal, Decimal]],
+                   codes: Mapping[str, PurchaseTaxCode], rounding_adjustment: Decimal, accounts: PurchaseAccounts,
+                   conversion: Conversion, description: str, sign: int) -> tuple[list[Leg], list[TaxAmount]]:
+    """The expense, tax and rounding legs of a purchase (`sign` 1) or of its undoing (-1, a supplier credit
+    note), and the TaxAmounts they were made from."""
     currency = conversion.currency
     taxes = purchase_taxes(breakdown, codes, conversion)
     shares = non_recoverable_by_line(lines, breakdown, codes, currency)
@@ -148,6 +161,75 @@ def bill_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, 
         legs.append(Leg(account, side * amount, base_amount=side * base, description=description))
     if rounding_adjustment:
         legs.append(Leg(accounts.rounding, sign * rounding_adjustment, description=description))
-    journal = lines_from_legs(legs, balancing=Leg(accounts.payable, -sign * total, description=description),
-                              currency=currency, base_currency=conversion.base_currency, rate=conversion.rate)
+    return legs, taxes
+
+
+@dataclass(frozen=True)
+class PaymentAccounts:
+    """The system accounts a supplier payment posts to."""
+
+    payable: str
+    supplier_prepayments: str
+    fx: str
+
+
+def supplier_payment_lines(*, amount: Decimal, bank_account: str, settlements: Sequence[Settlement],
+                           prepayment: Decimal, accounts: PaymentAccounts, conversion: Conversion,
+                           description: str) -> list[JournalLine]:
+    """The mirror of a receipt: debit payable for what settles bills (at the bills' own base value) and
+    supplier prepayments for the rest; credit the bank or cash account. A base-currency difference (the rate
+    moved since the bill) is an exchange gain or loss."""
+    legs = [Leg(bank_account, -amount, description=description)]
+    if settlements:
+        legs.append(Leg(accounts.payable, sum((s.amount for s in settlements), Decimal(0)),
+                        base_amount=sum((s.base_amount for s in settlements), Decimal(0)), description=description))
+    if prepayment:
+        legs.append(Leg(accounts.supplier_prepayments, prepayment, description=description))
+    return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
+                           currency=conversion.currency, base_currency=conversion.base_currency, rate=conversion.rate)
+
+
+def prepayment_application_lines(*, settlements: Sequence[Settlement], prepayment_base: Decimal,
+                                 accounts: PaymentAccounts, conversion: Conversion,
+                                 description: str) -> list[JournalLine]:
+    """Use a supplier prepayment (held at the payment's rate, `prepayment_base` from `posting.part_base`) to
+    settle bills: debit payable, credit supplier prepayments (the mirror of `posting.credit_application_lines`)."""
+    amount = sum((s.amount for s in settlements), Decimal(0))
+    legs = [Leg(accounts.payable, amount, base_amount=sum((s.base_amount for s in settlements), Decimal(0)),
+                description=description),
+            Leg(accounts.supplier_prepayments, -amount, base_amount=-prepayment_base, description=description)]
+    return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
+                           currency=conversion.currency, base_currency=conversion.base_currency, rate=conversion.rate)
+
+
+def supplier_credit_note_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, Decimal, Decimal]],
+                               codes: Mapping[str, PurchaseTaxCode], rounding_adjustment: Decimal,
+                               settlement: Settlement | None, excess: Decimal, accounts: PurchaseAccounts,
+                               payment_accounts: PaymentAccounts, conversion: Conversion,
+                               description: str) -> tuple[list[JournalLine], list[TaxAmount]]:
+    """A supplier credit note, the mirror of a bill: credit expense (net + non-recoverable tax) per account and
+    input tax; under reverse charge debit the self-assessed output tax; debit payable for what it takes off the
+    bill (at the bill's base value) and supplier prepayments for any excess. A base-currency difference is an
+    exchange gain or loss."""
+    legs, taxes = _purchase_legs(lines=lines, breakdown=breakdown, codes=codes, rounding_adjustment=rounding_adjustment,
+                                 accounts=accounts, conversion=conversion, description=description,
+                                 sign=-PartyRole.SUPPLIER.posting_sign)
+    if settlement is not None and settlement.amount:
+        legs.append(Leg(accounts.payable, settlement.amount, base_amount=settlement.base_amount,
+                        description=description))
+    if excess:
+        legs.append(Leg(payment_accounts.supplier_prepayments, excess, description=description))
+    journal = lines_from_legs(legs, balancing=Leg(payment_accounts.fx, Decimal(0), description=description),
+                              currency=conversion.currency, base_currency=conversion.base_currency,
+                              rate=conversion.rate)
     return journal, taxes
+
+
+def prepayment_refund_lines(*, amount: Decimal, prepayment_base: Decimal, bank_account: str,
+                            accounts: PaymentAccounts, conversion: Conversion, description: str) -> list[JournalLine]:
+    """Money back from a supplier that uses up a prepayment: debit the bank (at today's rate), credit supplier
+    prepayments at the rate it was held (`prepayment_base`); the difference is an exchange gain or loss."""
+    legs = [Leg(bank_account, amount, description=description),
+            Leg(accounts.supplier_prepayments, -amount, base_amount=-prepayment_base, description=description)]
+    return lines_from_legs(legs, balancing=Leg(accounts.fx, Decimal(0), description=description),
+                           currency=conversion.currency, base_currency=conversion.base_currency, rate=conversion.rate)

@@ -132,6 +132,7 @@ class BillOut(Timestamps):
     amount_due: DecimalOut
     journal_entry_id: str | None
     void_journal_entry_id: str | None = None
+    purchase_order_id: str | None = Field(None, description="The purchase order the bill was made from, if any")
     posted_at: datetime | None
     voided_at: datetime | None
     paid_at: datetime | None
@@ -226,3 +227,20 @@ class ExpenseOut(Timestamps):
         for tax in self.tax_breakdown:
             scale(tax, self.currency, "taxable_amount", "tax_amount")
         return self
+
+
+class BillFromPurchaseOrder(Input):
+    """Issue 15: a draft bill made from a purchase order (`POST /v1/purchase-orders/{id}/bill`)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"basis": "received", "supplier_reference": "INV-88123", "bill_date": "2026-02-12"}]})
+
+    basis: Literal["received", "ordered"] = Field(
+        "received", description="Bill what is received and not yet billed (default), or everything not yet billed")
+    supplier_reference: str | None = Field(
+        None, min_length=1, max_length=100,
+        description="The supplier's invoice number; defaults to the order's number (with `-2`, `-3`, … for its "
+                    "later bills)")
+    bill_date: Date | None = Field(None, description="The date on the supplier's invoice; defaults to today")
+    due_date: Date | None = None
+    attachment_ids: list[str] | None = ATTACHMENTS

@@ -121,6 +121,14 @@ class BulkJournalEntries(_Batch):
     items: list[BulkItem] | None = _items(MAX_JOURNAL_ENTRIES, "JournalEntryCreate")
 
 
+class BulkSupplierPayments(_Batch):  # issue 15
+    operations: list[CreateOperation] | None = Field(  # type: ignore[assignment]
+        None, min_length=1, max_length=MAX_RECEIPTS,
+        description=f"At most {MAX_RECEIPTS} creates (payments are not updated); each `data` a SupplierPaymentCreate "
+                    "body")
+    items: list[BulkItem] | None = _items(MAX_RECEIPTS, "SupplierPaymentCreate")
+
+
 class BulkItemResult(Output):
     index: int = Field(description="The item's position in the request, from 0")
     operation: Literal["create", "update"] = "create"

@@ -29,6 +29,8 @@ from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
 from ledgerline.schemas.refunds import RefundOut
 from ledgerline.schemas.reminders import ReminderOut
+from ledgerline.schemas.supplier_credit_notes import SupplierCreditNoteOut
+from ledgerline.schemas.supplier_payments import SupplierPaymentOut
 from ledgerline.schemas.tax_codes import TaxCodeOut
 from ledgerline.schemas.tenant import TenantOut
 from ledgerline.schemas.vat_periods import VatPeriodOut
@@ -78,6 +80,8 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "exchange_rate": ExchangeRateOut,
     "revaluation": RevaluationOut,
     "currency": CurrencyOut,
+    "supplier_payment": SupplierPaymentOut,
+    "supplier_credit_note": SupplierCreditNoteOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

@@ -12,6 +12,7 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain import chart, posting, posting_purchases, receivables
 from ledgerline.domain.documents import bill as bill_rules
 from ledgerline.domain.documents.base import Transition
+from ledgerline.domain.documents.purchase_order import BillBasis
 from ledgerline.domain.errors import AlreadyExists, PreconditionFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
@@ -22,10 +23,12 @@ from ledgerline.domain.tenants import TenantStatus, format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import BillOut
 from ledgerline.schemas.common import read_at
-from ledgerline.services import exchange_rates
+from ledgerline.services import exchange_rates, files
 from ledgerline.services.document_rules import conversion, invalid, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import PURCHASES, price_lines, referenced, tenant_input_tax
+from ledgerline.services.purchase_order_state import stage_give_back
+from ledgerline.services.purchase_orders import bill_request, stage_bill
 from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store import bills
 from ledgerline.store.accounts import Account
@@ -34,6 +37,7 @@ from ledgerline.store.codes import CodeGuard
 from ledgerline.store.documents import Movement
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
+from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.records import Page, check_version
 from ledgerline.store.table import Contention
 from ledgerline.store.tax_codes import TaxCode
@@ -71,15 +75,17 @@ def supplier(party: Party | None, party_id: str, field: str = "supplier_id") -> 
     return party
 
 
-def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str]) -> None:
-    """The tenant, the supplier, the records the lines name and the supplier reference's guard: one read."""
+def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str], previous: Any = None) -> None:
+    """The tenant, the supplier, the records the lines name, the files attached (and `previous`ly attached)
+    and the supplier reference's guard: one read."""
     supplier_id, reference = fields.get("supplier_id"), fields.get("supplier_reference")
     parties = [(Party, supplier_id)] if isinstance(supplier_id, str) else []
     guards = []
     if isinstance(supplier_id, str) and isinstance(reference, str):
         guard = bills.reference_guard(uow.tenant_id, supplier_id, reference)
         guards.append((guard.pk, guard.sk))
-    uow.prefetch([*also, *parties, *referenced(fields.get("lines") or [])], at=guards)
+    uow.prefetch([*also, *parties, *referenced(fields.get("lines") or []),
+                  *files.prefetch_keys(fields.get("attachment_ids"), previous)], at=guards)
 
 
 # ---------------------------------------------------------------------------------------- drafts
@@ -95,6 +101,7 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
         bill = Bill(id=new_id("bill"), tenant_id=tenant_id, status=Status.DRAFT.value, created_at=now,
                     updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
         _fill(uow, bill, uow.tenant(), fields)
+        files.stage_attachments(uow, bill.id, bill.attachment_ids)
         _claim_reference(uow, bill)
         uow.create(bill)
         uow.record_event(EventType.BILL_CREATED, bill, BillOut)
@@ -103,6 +110,50 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
         return represent(bill)
 
     return once(tenant_id, idempotency_key, "create_bill", fields, lambda: retrying(attempt), in_unit=True)
+
+
+def create_from_purchase_order(tenant_id: str, order_id: str, fields: dict[str, Any],
+                               idempotency_key: str | None = None) -> dict[str, Any]:
+    """`POST /v1/purchase-orders/{id}/bill`: a draft bill for what the order has received and not billed (basis
+    `received`) or all it has not billed (`ordered`), at the order's prices, and the order's billed quantities,
+    in ONE transaction (`purchase_orders.stage_bill`, on the order's version: two racing requests cannot bill
+    the same quantity). Deleting the draft or voiding the bill gives the quantities back."""
+    def attempt() -> dict[str, Any]:
+        uow = open_unit(tenant_id)
+        uow.prefetch([(PurchaseOrder, order_id), *files.prefetch_keys(fields.get("attachment_ids"))])
+        bill_id = new_id("bill")
+        order, lines, taken = stage_bill(uow, order_id, bill_id, BillBasis(fields.get("basis") or "received"))
+        request = bill_request(order, lines)
+        earlier = len(order.bill_ids or []) - 1
+        body = {name: request[name] for name in ("supplier_id", "currency", "exchange_rate", "prices_include_tax",
+                                                 "notes")}
+        body["lines"] = [{k: v for k, v in line.items() if k != "purchase_order_line"} for line in request["lines"]]
+        body["supplier_reference"] = fields.get("supplier_reference") or (
+            order.number if earlier == 0 else f"{order.number}-{earlier + 1}")
+        body |= {name: fields[name] for name in ("bill_date", "due_date", "attachment_ids") if fields.get(name)}
+        _prefetch(uow, body)
+        now = utc_now()
+        bill = Bill(id=bill_id, tenant_id=tenant_id, status=Status.DRAFT.value, created_at=now, updated_at=now,
+                    amount_paid=Decimal(0), amount_credited=Decimal(0), purchase_order_id=order.id,
+                    purchase_order_quantities=[str(quantity) for quantity in taken])
+        _fill(uow, bill, uow.tenant(), body)
+        files.stage_attachments(uow, bill.id, bill.attachment_ids)
+        _claim_reference(uow, bill)
+        uow.create(bill)
+        uow.record_event(EventType.BILL_CREATED, bill, BillOut)
+        uow.respond(BillOut, bill)
+        uow.commit()
+        return represent(bill)
+
+    return once(tenant_id, idempotency_key, "bill_purchase_order", {"id": order_id, **fields},
+                lambda: retrying(attempt), in_unit=True)
+
+
+def _give_back(uow: UnitOfWork, bill: Bill) -> None:
+    """A bill made from a purchase order is gone (draft deleted, or voided): the order may bill it again."""
+    if bill.purchase_order_id and bill.purchase_order_quantities:
+        stage_give_back(uow, bill.purchase_order_id, bill.id,
+                        [Decimal(quantity) for quantity in bill.purchase_order_quantities])
 
 
 def _claim_reference(uow: UnitOfWork, bill: Bill) -> None:
@@ -142,9 +193,12 @@ def update_draft(tenant_id: str, bill_id: str, changes: dict[str, Any], expected
         if {"bill_date", "payment_terms_days", "supplier_id"} & set(changes):
             current.pop("due_date")  # recomputed from terms unless given again
         fields = current | changes
-        _prefetch(uow, fields)
+        previous = list(bill.attachment_ids or [])
+        _prefetch(uow, fields, previous=previous)
         before = bill.reference_guard()
         _fill(uow, bill, uow.tenant(), fields)
+        if "attachment_ids" in changes:
+            files.stage_attachments(uow, bill.id, bill.attachment_ids, previous)
         if (bill.supplier_id, bill.supplier_reference) != (current["supplier_id"], current["supplier_reference"]):
             uow.delete(before)
             _claim_reference(uow, bill)
@@ -163,6 +217,10 @@ def delete_draft(tenant_id: str, bill_id: str, expected_version: int | None) -> 
     bill = uow.load(Bill, bill_id)
     check_version(bill, expected_version)
     bill_rules.check_draft(state_of(bill), "delete")
+    if bill.attachment_ids:  # its files are free to delete again
+        uow.prefetch(files.prefetch_keys(bill.attachment_ids))
+        files.stage_attachments(uow, bill.id, [], bill.attachment_ids)
+    _give_back(uow, bill)
     uow.delete(bill)
     uow.delete(bill.reference_guard())
     uow.record_event(EventType.BILL_DELETED, bill, BillOut)
@@ -373,6 +431,7 @@ def _void(tenant_id: str, bill_id: str, void_date: date | None) -> dict[str, Any
     event = adopt(bill, voided, now)
     bill.voided_at, bill.void_journal_entry_id = now, entry.id
     record_movement(bill, day, owed, owed_base, "bill_void", entry.id)
+    _give_back(uow, bill)
     uow.save_if_unchanged(bill)
     taxes = posting_purchases.purchase_taxes(breakdown(bill), purchase_codes(bill), rate)
     uow.post_entry(entry, reversed_lines(original.journal_lines()), tax_buckets(taxes, sign=-1))

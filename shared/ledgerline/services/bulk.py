@@ -20,6 +20,7 @@ from ledgerline.services import (
     orders,
     quotes,
     receipts,
+    supplier_payments,
 )
 from ledgerline.services.idempotency import once
 from ledgerline.store.parties import Party
@@ -97,6 +98,10 @@ def update_invoice(tenant_id: str, invoice_id: str, changes: dict[str, Any], exp
 
 def create_receipt(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
     return receipts.create(tenant_id, fields, idempotency_key)
+
+
+def create_supplier_payment(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    return supplier_payments.create(tenant_id, fields, idempotency_key)
 
 
 def create_journal_entry(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:

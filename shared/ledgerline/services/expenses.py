@@ -15,7 +15,7 @@ from ledgerline.domain.documents.posted import PostedState
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import ExpenseOut
-from ledgerline.services import exchange_rates
+from ledgerline.services import exchange_rates, files
 from ledgerline.services.bills import breakdown, purchase_codes, purchase_lines, purchase_tax, supplier, tax_buckets
 from ledgerline.services.document_rules import invalid, open_tax_period
 from ledgerline.services.idempotency import once
@@ -64,7 +64,8 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
         uow = open_unit(tenant_id)
         supplier_id = fields.get("supplier_id")
         uow.prefetch([*([(Party, supplier_id)] if isinstance(supplier_id, str) else []),
-                      (Account, fields["paid_from_account_id"]), *referenced(fields["lines"])])
+                      (Account, fields["paid_from_account_id"]), *referenced(fields["lines"]),
+                      *files.prefetch_keys(fields.get("attachment_ids"))])
         tenant = uow.tenant()
         party = supplier(uow.find(Party, supplier_id), supplier_id) if supplier_id else None
         source = paid_from(uow.find(Account, fields["paid_from_account_id"]), fields["paid_from_account_id"])
@@ -98,6 +99,7 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
         entry = JournalEntry.new(tenant_id, day, rate, source_type="expense", source_id=expense.id,
                                  description=description, at=now)
         expense.journal_entry_id = entry.id
+        files.stage_attachments(uow, expense.id, expense.attachment_ids)
         uow.create(expense)
         uow.post_entry(entry, lines, tax_buckets(taxes))
         uow.record_event(state.event, expense, ExpenseOut)

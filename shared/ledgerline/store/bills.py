@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.expressions.condition import Condition
 
 from ledgerline.domain.documents import bill as bill_rules
@@ -77,6 +77,10 @@ class Bill(DocumentRecord):
     voided_at = UTCDateTimeAttribute(null=True)
     paid_at = UTCDateTimeAttribute(null=True)
     movements = ListAttribute(of=Movement, null=True)
+    # A bill made from a purchase order (issue 15): the order, and the quantity it took of each order line
+    # (decimal strings, one per line), given back when its draft is deleted or it is voided
+    purchase_order_id = UnicodeAttribute(null=True)
+    purchase_order_quantities = ListAttribute(of=UnicodeAttribute, null=True)
     closed_on = DateAttribute(null=True)
     # The due date `bill.due_soon` was written for (once per due date; a new due date is announced again)
     due_soon_for = DateAttribute(null=True)
@@ -230,3 +234,108 @@ def list_expenses(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id
         condition = wanted if condition is None else condition & wanted
     return dated_documents(Expense, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
                            limit=limit, start_key=start_key)
+
+
+# ----------------------------------------------------------------------------- supplier payments
+
+
+class BillAllocation(MapAttribute):
+    """Part of a supplier payment applied to one bill (the mirror of a receipt's `Allocation`)."""
+
+    bill_id = UnicodeAttribute()
+    bill_number = UnicodeAttribute()
+    amount = DecimalAttribute()
+    base_amount = DecimalAttribute()
+    date = DateAttribute()
+    journal_entry_id = UnicodeAttribute()
+
+
+class SupplierPayment(DocumentRecord):
+    """A supplier payment (issue 15): money out of a bank or cash account, allocated to posted bills; what is
+    not allocated is a supplier prepayment (1400). `T#<tid>#SPAY#<id>` / `DOC`, listed by date through GSI1
+    (`T#<tid>#SUPPLIERPAYMENTS` / `<date>#<id>`)."""
+
+    PREFIX = "SPAY"
+    LIST = "SUPPLIERPAYMENTS"
+    NOUN = "supplier payment"
+
+    status = UnicodeAttribute()
+    supplier_id = UnicodeAttribute()
+    supplier_name = UnicodeAttribute()
+    date = DateAttribute()
+    amount = DecimalAttribute()
+    currency = UnicodeAttribute()
+    exchange_rate = DecimalAttribute()
+    account_id = UnicodeAttribute()
+    reference = UnicodeAttribute(null=True)
+    allocations = ListAttribute(of=BillAllocation)
+    allocated_amount = DecimalAttribute()
+    unallocated_amount = DecimalAttribute()
+    unallocated_base = DecimalAttribute(null=True)  # the prepayment booked, in the base currency
+    refunded_amount = DecimalAttribute(null=True)  # prepayment the supplier paid back
+    journal_entry_ids = ListAttribute(of=UnicodeAttribute)
+    reversal_journal_entry_id = UnicodeAttribute(null=True)
+    reversed_at = UTCDateTimeAttribute(null=True)
+
+    def list_date(self) -> date:
+        return self.date
+
+
+def list_supplier_payments(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: str | None,
+                           from_date: date | None, to_date: date | None, limit: int,
+                           start_key: dict[str, Any] | None) -> Page[SupplierPayment]:
+    """Supplier payments by date, of any of `statuses` and of one supplier when given."""
+    condition: Condition | None = SupplierPayment.supplier_id == supplier_id if supplier_id is not None else None
+    if statuses is not None:
+        wanted = SupplierPayment.status.is_in(*sorted(statuses))
+        condition = wanted if condition is None else condition & wanted
+    return dated_documents(SupplierPayment, tenant_id, from_date=from_date, to_date=to_date,
+                           filter_condition=condition, limit=limit, start_key=start_key)
+
+
+# -------------------------------------------------------------------------- supplier credit notes
+
+
+class SupplierCreditNote(DocumentRecord):
+    """A supplier credit note (issue 15): a posted bill credited by lines or a net amount, posted on creation;
+    what exceeds the bill's amount due is a supplier prepayment. `T#<tid>#SCN#<id>` / `DOC`, listed by date
+    through GSI1 (`T#<tid>#SUPPLIERCREDITNOTES` / `<date>#<id>`)."""
+
+    PREFIX = "SCN"
+    LIST = "SUPPLIERCREDITNOTES"
+    NOUN = "supplier credit note"
+
+    status = UnicodeAttribute()
+    bill_id = UnicodeAttribute()
+    bill_number = UnicodeAttribute()
+    supplier_id = UnicodeAttribute()
+    supplier_name = UnicodeAttribute()
+    supplier_reference = UnicodeAttribute(null=True)
+    date = DateAttribute()
+    reason = UnicodeAttribute(null=True)
+    currency = UnicodeAttribute()
+    exchange_rate = DecimalAttribute()
+    lines = ListAttribute(of=DocumentLine)
+    tax_breakdown = ListAttribute(of=PurchaseTaxSubtotal)
+    subtotal = DecimalAttribute()
+    tax_total = DecimalAttribute()
+    rounding_adjustment = DecimalAttribute()
+    total = DecimalAttribute()
+    applied_amount = DecimalAttribute()
+    unallocated_amount = DecimalAttribute()
+    journal_entry_id = UnicodeAttribute()
+
+    def list_date(self) -> date:
+        return self.date
+
+
+def list_supplier_credit_notes(tenant_id: str, *, supplier_id: str | None, bill_id: str | None,
+                               from_date: date | None, to_date: date | None, limit: int,
+                               start_key: dict[str, Any] | None) -> Page[SupplierCreditNote]:
+    """Supplier credit notes by date, of one supplier and of one bill when given."""
+    condition: Condition | None = None
+    for attribute, value in ((SupplierCreditNote.supplier_id, supplier_id), (SupplierCreditNote.bill_id, bill_id)):
+        if value is not None:
+            condition = attribute == value if condition is None else condition & (attribute == value)
+    return dated_documents(SupplierCreditNote, tenant_id, from_date=from_date, to_date=to_date,
+                           filter_condition=condition, limit=limit, start_key=start_key)

@@ -185,3 +185,60 @@ def test_the_blob_port_keeps_uploads_under_the_tenant_and_deletes_them(tmp_path)
     assert not (tmp_path / "files" / key).exists()
     with pytest.raises(ValueError):
         folder.put("../../outside.png", PNG, "image/png")
+
+
+# ------------------------------------------------------------------ bills and expenses (issue 15, part S)
+
+
+def _supplier(books) -> str:
+    return master_data.create("party", books.tenant_id, {"name": "Supplier", "kind": "supplier"}).id
+
+
+def _bill(books, supplier: str, reference: str = "R-1", **fields):
+    from ledgerline.services import bills
+
+    return bills.create_draft(books.tenant_id, {"supplier_id": supplier, "supplier_reference": reference, "lines": [
+        {"description": "Rent", "quantity": D(1), "unit_price": D(100), "account_id": books.accounts["6000"]}]}
+        | fields)
+
+
+def test_a_bill_checks_its_attachments_and_the_files_know_it_until_it_is_deleted(books):
+    from ledgerline.services import bills
+
+    supplier, scan = _supplier(books), upload(books)
+    other, _ = tenants.create_tenant(name="Other", base_currency="AUD", country="AU")
+    theirs = files.upload(other.id, PDF, "theirs.pdf", None)
+    before = books.table.transactions
+    for wrong, param in (([scan["id"], "file_nope"], "attachment_ids.1"), ([theirs["id"]], "attachment_ids.0")):
+        with pytest.raises(ValidationFailed) as refused:
+            _bill(books, supplier, attachment_ids=wrong)
+        assert refused.value.param == param
+    assert books.table.transactions == before
+    made = _bill(books, supplier, attachment_ids=[scan["id"]])
+    assert files.get_file(books.tenant_id, scan["id"])["attached_to"] == [made["id"]]
+    with pytest.raises(Conflict):
+        files.delete(books.tenant_id, scan["id"])
+    second = upload(books, PNG)
+    bills.update_draft(books.tenant_id, made["id"], {"attachment_ids": [second["id"]]}, None)
+    assert files.get_file(books.tenant_id, scan["id"])["attached_to"] == []
+    assert files.get_file(books.tenant_id, second["id"])["attached_to"] == [made["id"]]
+    with pytest.raises(ValidationFailed) as refused:
+        bills.update_draft(books.tenant_id, made["id"], {"attachment_ids": ["file_nope"]}, None)
+    assert refused.value.param == "attachment_ids.0"
+    bills.delete_draft(books.tenant_id, made["id"], None)
+    assert files.get_file(books.tenant_id, second["id"])["attached_to"] == []
+
+
+def test_an_expense_checks_its_attachments(books):
+    from ledgerline.services import expenses
+
+    scan = upload(books)
+    body = {"payee_name": "Café", "paid_from_account_id": books.accounts["1010"], "date": date.today(),
+            "lines": [{"description": "Lunch", "quantity": D(1), "unit_price": D(60),
+                       "account_id": books.accounts["6000"]}]}
+    with pytest.raises(ValidationFailed) as refused:
+        expenses.create(books.tenant_id, body | {"attachment_ids": ["file_nope"]})
+    assert refused.value.param == "attachment_ids.0"
+    assert books.balances() == {}
+    made = expenses.create(books.tenant_id, body | {"attachment_ids": [scan["id"]]})
+    assert files.get_file(books.tenant_id, scan["id"])["attached_to"] == [made["id"]]

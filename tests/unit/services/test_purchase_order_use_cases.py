@@ -273,3 +273,34 @@ def test_no_sequence_of_use_cases_receives_or_bills_a_quantity_twice(steps):
             assert line.received_quantity == received[index] <= line.quantity
             assert line.billed_quantity == sum((taken[index] for _, taken in bills), D(0)) <= line.quantity
         assert after.bill_ids == [bill_id for bill_id, _ in bills]
+
+
+# ------------------------------------------------- POST /v1/purchase-orders/{id}/bill (issue 15, part S)
+
+
+def test_billing_an_order_makes_a_draft_bill_and_takes_the_quantities_in_one_transaction(books):
+    from ledgerline.services import bills
+
+    order = sent(books)
+    purchase_orders.receive(books.tenant_id, order["id"], {"lines": [{"line": 1, "quantity": D(4)}]})
+    before = books.table.transactions
+    bill = bills.create_from_purchase_order(books.tenant_id, order["id"], {"basis": "received"})
+    assert books.table.transactions == before + 1
+    assert (bill["status"], bill["supplier_reference"], bill["purchase_order_id"]) == \
+        ("draft", order["number"], order["id"])
+    assert [(line["description"], line["quantity"]) for line in bill["lines"]] == [("Paper", "4")]
+    assert bill["total"] == "110.00"
+    assert [line.billed_quantity for line in stored(books, order["id"]).lines] == [D(4), D(0)]
+    assert books.balances() == {}
+    rest = bills.create_from_purchase_order(books.tenant_id, order["id"], {"basis": "ordered"})
+    assert rest["supplier_reference"] == f"{order['number']}-2"
+    assert [line.billed_quantity for line in stored(books, order["id"]).lines] == [D(10), D(2)]
+    with pytest.raises(InvalidState) as nothing:
+        bills.create_from_purchase_order(books.tenant_id, order["id"], {"basis": "ordered"})
+    assert nothing.value.code == "nothing_to_bill"
+    bills.delete_draft(books.tenant_id, bill["id"], None)  # the draft deleted: its quantities given back
+    assert [line.billed_quantity for line in stored(books, order["id"]).lines] == [D(6), D(2)]
+    posted = bills.post(books.tenant_id, rest["id"])
+    bills.void(books.tenant_id, posted["id"], None)  # voided: given back too
+    assert [line.billed_quantity for line in stored(books, order["id"]).lines] == [D(0), D(0)]
+    assert stored(books, order["id"]).bill_ids in ([], None)

@@ -25,12 +25,14 @@ from ledgerline.schemas.bulk import (
     BulkQuotes,
     BulkReceipts,
     BulkResult,
+    BulkSupplierPayments,
 )
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceUpdate, JournalEntryCreate, ReceiptCreate
 from ledgerline.schemas.exchange_rates import ExchangeRateCreate
 from ledgerline.schemas.orders import OrderCreate, OrderUpdate
 from ledgerline.schemas.parties import PartyCreate, PartyUpdate
 from ledgerline.schemas.quotes import QuoteCreate, QuoteUpdate
+from ledgerline.schemas.supplier_payments import SupplierPaymentCreate
 from ledgerline.services import bulk
 
 router = APIRouter(prefix="/v1/bulk", tags=["bulk"])
@@ -130,3 +132,12 @@ def exchange_rates(body: BulkExchangeRates, request: Request,
     one failing item does not stop the others."""
     return run_items(request, body.as_operations(), Kind(
         ExchangeRateCreate, lambda fields, key: bulk.create_exchange_rate(principal.tenant_id, fields, key)))
+
+
+@router.post("/supplier-payments", response_model=BulkResult, operation_id="bulk_create_supplier_payments",
+             summary="Record up to 100 supplier payments; one result per operation")
+def supplier_payments(body: BulkSupplierPayments, request: Request,
+                      principal: Principal = Depends(require("supplier-payments:write"))) -> Any:
+    """Each item is recorded as `POST /v1/supplier-payments` would; one failing item does not stop the others."""
+    return run_items(request, body.as_operations(), Kind(
+        SupplierPaymentCreate, lambda fields, key: bulk.create_supplier_payment(principal.tenant_id, fields, key)))

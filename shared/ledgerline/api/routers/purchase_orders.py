@@ -14,6 +14,7 @@ from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.purchase_order import PURCHASE_ORDER_STATUS_FILTERS
+from ledgerline.schemas.bills import BillFromPurchaseOrder, BillOut
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.schemas.purchase_orders import (
@@ -22,7 +23,7 @@ from ledgerline.schemas.purchase_orders import (
     PurchaseOrderReceiveRequest,
     PurchaseOrderUpdate,
 )
-from ledgerline.services import purchase_orders
+from ledgerline.services import bills, purchase_orders
 
 router = APIRouter(prefix="/v1/purchase-orders", tags=["purchase orders"])
 PURCHASE_ORDER_ID = Path(description="The purchase order's id")
@@ -144,3 +145,16 @@ def cancel(response: Response, id: str = PURCHASE_ORDER_ID, idempotency_key: str
            principal: Principal = Depends(WRITE)) -> Any:
     """Draft or sent → cancelled, while nothing is received or billed (409 otherwise)."""
     return with_etag(response, purchase_orders.cancel(principal.tenant_id, id, idempotency_key))
+
+
+@router.post("/{id}/bill", status_code=201, response_model=BillOut, operation_id="bill_purchase_order",
+             summary="Make a draft supplier bill from a purchase order (received or ordered quantities)")
+def bill(response: Response, body: BillFromPurchaseOrder | None = None, id: str = PURCHASE_ORDER_ID,
+         idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(require("bills:write"))
+         ) -> Any:
+    """A draft bill for what the order has received and not yet billed (`basis: received`, the default) or for
+    everything not yet billed (`basis: ordered`), at the order's prices, with the order's billed quantities
+    updated in the same transaction. 409 `nothing_to_bill` when nothing is left. Deleting the draft or voiding
+    the bill gives the quantities back. Send `Idempotency-Key` to make retries safe."""
+    fields = (body or BillFromPurchaseOrder()).model_dump()
+    return with_etag(response, bills.create_from_purchase_order(principal.tenant_id, id, fields, idempotency_key))

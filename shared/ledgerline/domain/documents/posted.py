@@ -44,6 +44,11 @@ JOURNAL_ENTRY = PostedKind("journal entry", EventType.JOURNAL_ENTRY_POSTED, Even
                            "the entry it reverses")
 CREDIT_NOTE = PostedKind("credit note", EventType.CREDIT_NOTE_POSTED, None, "the credit note")
 EXPENSE = PostedKind("expense", EventType.EXPENSE_POSTED, EventType.EXPENSE_REVERSED, "the expense")  # issue 15
+SUPPLIER_PAYMENT = PostedKind("supplier payment", EventType.SUPPLIER_PAYMENT_POSTED,  # issue 15
+                              EventType.SUPPLIER_PAYMENT_REVERSED, "the supplier payment",
+                              allocated=EventType.SUPPLIER_PAYMENT_ALLOCATED)
+SUPPLIER_CREDIT_NOTE = PostedKind("supplier credit note", EventType.SUPPLIER_CREDIT_NOTE_POSTED, None,  # issue 15
+                                  "the supplier credit note")
 
 
 @dataclass(frozen=True)
