@@ -1,7 +1,7 @@
 """Builds a dependency layer for Lambda (arm64, Python 3.13): `sam build` runs it through layers/Makefile, and
 bench/package_size.py runs the same code, so the sizes it reports are what is deployed.
 
-    python layers/build.py dependencies|pdf ARTIFACTS_DIR
+    python layers/build.py dependencies|pdf|einvoice|facturx ARTIFACTS_DIR
 
 - Installs the layer's requirements.txt for the target platform into ARTIFACTS_DIR/python.
 - Removes what the Lambda Python runtime already provides (boto3, botocore and their dependencies), which
@@ -23,14 +23,21 @@ PLATFORM = ["--platform", "manylinux2014_aarch64", "--python-version", "3.13", "
 # In the Lambda Python runtime (/var/runtime): the AWS SDK and what it needs.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "python_dateutil", "six", "urllib3")
 # Template resource → layer folder
-LAYERS = {"DependenciesLayer": "dependencies", "PdfLayer": "pdf", "EInvoiceLayer": "einvoice"}
+LAYERS = {"DependenciesLayer": "dependencies", "PdfLayer": "pdf", "EInvoiceLayer": "einvoice",
+          "FacturXLayer": "facturx"}
+# What DependenciesLayer ships already, left out of the layers that need it too (facturx: lxml, python-stdnum)
+IN_DEPENDENCIES_LAYER = {"facturx": ("lxml", "stdnum", "python_stdnum")}
 
 
 def _runtime_provided(entry: Path) -> bool:
+    return _provided(entry, RUNTIME_PROVIDED)
+
+
+def _provided(entry: Path, names: tuple[str, ...]) -> bool:
     name = entry.name.removesuffix(".py")
     if name.endswith(".dist-info"):
         name = name.split("-")[0].lower()
-    return name in RUNTIME_PROVIDED
+    return name in names
 
 
 def build(layer: str, artifacts: Path) -> Path:
@@ -39,7 +46,8 @@ def build(layer: str, artifacts: Path) -> Path:
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *PLATFORM,
                     "--target", str(target), "-r", str(HERE / layer / "requirements.txt")], check=True)
     for entry in list(target.iterdir()):
-        if _runtime_provided(entry) or entry.name == "bin":
+        elsewhere = _runtime_provided(entry) or _provided(entry, IN_DEPENDENCIES_LAYER.get(layer, ()))
+        if elsewhere or entry.name == "bin":
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     if layer == "pdf":
         shutil.copytree(HERE / "pdf" / "ledgerline_fonts", target / "ledgerline_fonts", dirs_exist_ok=True)

@@ -147,3 +147,47 @@ def test_an_exempt_tax_code_needs_its_exemption_reason_and_then_passes(de_books)
     assert b"<cbc:TaxExemptionReasonCode>VATEX-EU-132-1A</cbc:TaxExemptionReasonCode>" in xml
     assert blocking(validate(xml, "peppol")) == []
     de_books.call("PATCH", f"/v1/tax-codes/{exempt['id']}", {"exemption_reason_code": "EXEMPT"}, expect=422)
+
+
+def test_facturx_is_the_pdf_with_the_cii_xml_embedded_and_passes_facturx_and_en16931(de_books):
+    """Issue 17 item 2: `format=facturx` is the document's PDF (as GET …/pdf has it) with the EN 16931 CII XML
+    embedded as PDF/A-3; factur-x's own check (level, XSD) finds it and the XML passes the en16931 rules."""
+    import io
+
+    import facturx
+    from lxml import etree
+    from pypdf import PdfReader
+
+    invoice = posted(de_books, buyer(de_books))
+    note = de_books.post("/v1/credit-notes", {"invoice_id": invoice["id"], "amount": "119.00",
+                                              "reason": "Discount agreed"})
+    for path, number, type_code in ((f"/v1/invoices/{invoice['id']}", invoice["number"], b"380"),
+                                    (f"/v1/credit-notes/{note['id']}", note["number"], b"381")):
+        response = einvoice(de_books, path, "facturx")
+        assert response.headers["content-type"] == "application/pdf"
+        assert f'{number}-facturx.pdf' in response.headers["content-disposition"]
+        filename, xml = facturx.get_facturx_xml_from_pdf(response.content, check_xsd=True)
+        assert filename == "factur-x.xml", path  # (False, False) when no attachment passes the check
+        assert facturx.get_level(etree.fromstring(xml)) == "en16931"
+        assert f"<ram:TypeCode>{type_code.decode()}</ram:TypeCode>".encode() in xml and number.encode() in xml
+        assert blocking(validate(xml, "en16931")) == [], path
+        assert xml == einvoice(de_books, path, "cii").content  # the same XML as format=cii
+        reader = PdfReader(io.BytesIO(response.content))
+        assert b"<pdfaid:part>3</pdfaid:part>" in reader.xmp_metadata.stream.get_data()
+        original = PdfReader(io.BytesIO(de_books.call("GET", f"{path}/pdf", expect=200).content))
+        assert [page.extract_text() for page in reader.pages] == [page.extract_text() for page in original.pages]
+
+
+def test_facturx_of_a_draft_is_a_409_and_of_another_tenants_invoice_a_404(de_books, api, make_tenant):
+    draft = de_books.draft(buyer(de_books), [{"description": "X", "unit_price": "10",
+                                             "tax_code_id": de_books.tax_codes["VAT19"]}])
+    error = einvoice(de_books, f"/v1/invoices/{draft['id']}", "facturx", expect=409).json()["error"]
+    assert error["code"] == "document_not_posted"
+    invoice = posted(de_books, buyer(de_books))
+    other = make_tenant(country="DE", currency="EUR")
+    for path in (f"/v1/invoices/{invoice['id']}", f"/v1/invoices/{draft['id']}"):
+        assert api.get(f"{path}/einvoice?format=facturx", headers=other.headers).status_code == 404
+    # missing data the CII needs is a 422 before any PDF is rendered
+    bare = posted(de_books, de_books.customer("Initech", address={}))
+    response = einvoice(de_books, f"/v1/invoices/{bare['id']}", "facturx", expect=422)
+    assert response.json()["error"]["param"] == "format"

@@ -29,7 +29,10 @@ def test_every_function_gets_the_shared_and_dependencies_layers_and_only_rendere
                                                                                        "DependenciesLayer"]
     assert {name for name in FUNCTIONS if "PdfLayer" in own_layers(name)} == RENDERING
     assert {name for name in FUNCTIONS if "EInvoiceLayer" in own_layers(name)} == {"EInvoicesFunction"}
-    assert all(own_layers(name) <= {"PdfLayer", "EInvoiceLayer"} for name in FUNCTIONS)
+    # Factur-X (issue 17): only the functions answering GET …/einvoice?format=facturx
+    assert {name for name in FUNCTIONS if "FacturXLayer" in own_layers(name)} == {"InvoicesFunction",
+                                                                                  "CreditNotesFunction"}
+    assert all(own_layers(name) <= {"PdfLayer", "EInvoiceLayer", "FacturXLayer"} for name in FUNCTIONS)
 
 
 def test_the_api_functions_with_a_pdf_route_invoke_the_renderer_and_only_read_the_bucket():
@@ -66,6 +69,8 @@ def test_no_layer_ships_the_aws_sdk_and_the_api_layer_has_no_pdf_stack():
     assert requirement_names("pdf") == {"reportlab", "rl-accel", "qrbill", "segno"}  # QR codes: issue 16
     assert not requirement_names("dependencies") & {"saxonche"}  # issue 17: only the validating function
     assert requirement_names("einvoice") == {"saxonche"}
+    assert requirement_names("facturx") == {"factur-x", "pypdf"}  # issue 17: lxml is DependenciesLayer's
+    assert not requirement_names("dependencies") & {"factur-x", "pypdf"}
 
 
 def test_the_fonts_are_noto_with_their_licences():
@@ -88,3 +93,11 @@ def test_the_build_drops_what_the_runtime_provides_and_keeps_the_rest(tmp_path):
         assert build._runtime_provided(tmp_path / name), name
     for name in ("pynamodb", "pydantic", "fastapi-0.165.0.dist-info", "reportlab", "ledgerline_fonts"):
         assert not build._runtime_provided(tmp_path / name), name
+
+
+def test_the_facturx_layer_leaves_out_what_the_dependencies_layer_ships(tmp_path):
+    provided = build.IN_DEPENDENCIES_LAYER["facturx"]
+    for name in ("lxml", "lxml-6.2.0.dist-info", "stdnum", "python_stdnum-2.2.dist-info"):
+        assert build._provided(tmp_path / name, provided), name
+    for name in ("facturx", "factur_x-7.8.dist-info", "pypdf", "requests", "iso4217"):
+        assert not build._provided(tmp_path / name, provided), name

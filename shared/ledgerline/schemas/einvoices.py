@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-EInvoiceFormat = Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii"]
+EInvoiceFormat = Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"]
 EInvoiceRules = Literal["en16931", "peppol", "xrechnung"]
 
 

@@ -56,6 +56,29 @@ def credit_note_xml(tenant_id: str, note_id: str, format_name: str) -> tuple[str
     return note.number, _render(uow, note, format_name)
 
 
+def invoice_facturx(tenant_id: str, invoice_id: str) -> tuple[str, bytes]:
+    """(number, Factur-X PDF) of a posted invoice: its PDF (as `GET …/pdf` has it) with the CII XML (EN 16931)
+    embedded as PDF/A-3. The XML comes first, so a draft (409) or missing data (422) renders no PDF."""
+    from ledgerline.services import pdfs  # deferred: as in the PDF routes (cold start)
+
+    number, xml = invoice_xml(tenant_id, invoice_id, "cii")
+    return number, _facturx(pdfs.content(pdfs.invoice_pdf(tenant_id, invoice_id)), xml, f"Invoice {number}")
+
+
+def credit_note_facturx(tenant_id: str, note_id: str) -> tuple[str, bytes]:
+    """(number, Factur-X PDF) of a credit note: its PDF with the CII XML (type code 381) embedded."""
+    from ledgerline.services import pdfs  # deferred: as in the PDF routes (cold start)
+
+    number, xml = credit_note_xml(tenant_id, note_id, "cii")
+    return number, _facturx(pdfs.content(pdfs.credit_note_pdf(tenant_id, note_id)), xml, f"Credit note {number}")
+
+
+def _facturx(pdf: bytes, xml: bytes, title: str) -> bytes:
+    from ledgerline.einvoice import facturx  # deferred: only the invoices and credit notes functions ship it
+
+    return facturx.embed(pdf, xml, title=title)
+
+
 def _render(uow: UnitOfWork, document: Invoice | CreditNote, format_name: str) -> bytes:
     tenant = uow.tenant()
     tax_ids = {line.tax_code_id for line in document.lines if line.tax_code_id}

@@ -151,6 +151,11 @@ def download(file: DocumentFile) -> Download:
     return Download(file, None, None, store.get(file.blob_key))
 
 
+def content(file: DocumentFile) -> bytes:
+    """The recorded PDF's bytes (from the blob store, also in AWS): what Factur-X embeds its XML in (issue 17)."""
+    return blob_store().get(file.blob_key)
+
+
 def _ensure(uow: UnitOfWork, document: TenantRecord, kind: str, number: str | None, customer_id: str | None,
             build: Callable[[Tenant, Party | None], PdfDocument], in_process: bool,
             file_id: str | None = None,

@@ -16,7 +16,8 @@ router = APIRouter(prefix="/v1/einvoices", tags=["einvoices"])
 
 FORMAT_QUERY = Query("peppol", description=(
     "`peppol` (UBL 2.1, Peppol BIS Billing 3.0; the default), `ubl` (EN 16931 UBL), `cii` (EN 16931 CII D16B), "
-    "`xrechnung-ubl`, `xrechnung-cii` (XRechnung 3.0)"))
+    "`xrechnung-ubl`, `xrechnung-cii` (XRechnung 3.0), `facturx` (the PDF with the EN 16931 CII XML embedded, PDF/A-3, "
+    "Factur-X profile EN 16931)"))
 EXAMPLE_UBL = ('<?xml version="1.0" encoding="UTF-8"?>\n<Invoice xmlns="urn:oasis:names:specification:ubl:schema:'
                'xsd:Invoice-2" ...>\n  <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:'
                '2017:poacc:billing:3.0</cbc:CustomizationID>\n  <cbc:ID>INV-2026-0001</cbc:ID>\n  ...\n</Invoice>')
@@ -24,7 +25,9 @@ XML_RESPONSES: dict[int | str, dict[str, Any]] = {
     **NON_JSON_ROUTE_ERRORS,
     200: {"description": "The e-invoice XML (UBL 2.1 or UN/CEFACT CII D16B)",
           "content": {"application/xml": {"schema": {"type": "string", "format": "binary"},
-                                          "example": EXAMPLE_UBL}}},
+                                          "example": EXAMPLE_UBL},
+                      # format=facturx (issue 17): the PDF with the CII XML embedded
+                      "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
     422: {"description": "The document lacks data the format requires: `error.details` lists each business "
                          "term, e.g. `BT-49 buyer electronic address`",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}},
@@ -38,6 +41,15 @@ class XMLResponse(Response):
 def xml_response(number: str, fmt: str, content: bytes) -> Response:
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in number)
     return XMLResponse(content, headers={"Content-Disposition": f'inline; filename="{safe}-{fmt}.xml"'})
+
+
+def einvoice_response(number: str, fmt: str, content: bytes) -> Response:
+    """The XML, or for `facturx` the PDF (built per request and answered as bytes in every runtime)."""
+    if fmt != "facturx":
+        return xml_response(number, fmt, content)
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in number)
+    return Response(content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{safe}-facturx.pdf"'})
 
 
 @router.post("/validate", response_model=EInvoiceValidationOut, operation_id="validate_einvoice",
@@ -56,4 +68,5 @@ def validate(file: UploadFile = File(description="The e-invoice: UBL 2.1 Invoice
     return einvoices.validate_file(file.file.read(einvoices.MAX_FILE_BYTES + 1), rules)
 
 
-__all__ = ["FORMAT_QUERY", "XML_RESPONSES", "EInvoiceFormat", "XMLResponse", "router", "xml_response"]
+__all__ = ["FORMAT_QUERY", "XML_RESPONSES", "EInvoiceFormat", "XMLResponse", "einvoice_response", "router",
+           "xml_response"]
