@@ -55,3 +55,33 @@ def test_a_posted_invoice_is_fetched_as_peppol_ubl_and_passes_the_validate_endpo
     assert checked.json()["valid"] is True and checked.json()["failures"] == [], checked.json()["failures"]
     failing = http.post("/v1/einvoices/validate", headers=auth, files={"file": ("bad.xml", FAILING)})
     assert [(f["id"], f["severity"]) for f in failing.json()["failures"]] == [("BR-CO-16", "fatal")]
+
+
+def test_a_posted_invoice_is_fetched_as_facturx_over_http(http, auth):
+    """Issue 17 item 2: `format=facturx` over real HTTP is a PDF (PDF/A-3) whose embedded CII XML factur-x
+    finds and the validate endpoint passes with the en16931 rules."""
+    import facturx
+
+    assert http.patch("/v1/tenant", headers=auth, json={
+        "email": "billing@demo.example",
+        "address": {"line1": "Hauptstr. 1", "city": "Berlin", "postal_code": "10115", "country": "DE"},
+        "bank_details": {"iban": "DE75512108001245126199", "bic": "SOGEDEFFXXX"},
+        "einvoicing": {"electronic_address": "9930:DE123456788", "vat_id": "DE123456788"}}).status_code == 200
+    buyer = http.post("/v1/parties", headers=auth, json={
+        "name": "Initech SARL", "address": {"city": "Paris", "postal_code": "75001", "country": "FR"}})
+    codes = {t["code"]: t["id"] for t in http.get("/v1/tax-codes", headers=auth).json()["data"]}
+    draft = http.post("/v1/invoices", headers=auth, json={"customer_id": buyer.json()["id"], "lines": [
+        {"description": "Consulting", "quantity": "2", "unit_price": "450.00", "tax_code_id": codes["VAT19"]}]})
+    invoice_id = draft.json()["id"]
+    assert http.get(f"/v1/invoices/{invoice_id}/einvoice?format=facturx", headers=auth).status_code == 409
+    assert http.post(f"/v1/invoices/{invoice_id}/post", headers=auth).status_code == 200
+
+    pdf = http.get(f"/v1/invoices/{invoice_id}/einvoice?format=facturx", headers=auth)
+
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf", pdf.text
+    assert pdf.content.startswith(b"%PDF")
+    filename, xml = facturx.get_facturx_xml_from_pdf(pdf.content, check_xsd=True)
+    assert filename == "factur-x.xml"
+    checked = http.post("/v1/einvoices/validate", headers=auth, files={"file": ("factur-x.xml", xml)},
+                        data={"rules": "en16931"})
+    assert checked.status_code == 200 and checked.json()["valid"] is True, checked.json()["failures"]

@@ -50,3 +50,19 @@ def test_a_draft_is_refused_and_missing_data_lists_the_terms_and_writes_nothing(
         "BT-31 seller VAT identifier", "BT-34 seller electronic address", "BT-49 buyer electronic address",
         "BT-10 buyer reference (or BT-13 purchase order reference)"]
     assert books.table.event_types(books.tenant_id) == events
+
+
+def test_facturx_checks_the_xml_first_so_a_draft_or_missing_data_renders_no_pdf(books):
+    """Factur-X (issue 17 item 2): the CII XML is built before the PDF is rendered or read, so the refusals of
+    `format=cii` come first and nothing (no PDF, no `document.rendered`) is written."""
+    draft = posted(books, post=False)
+    with pytest.raises(InvalidState):
+        einvoices.invoice_facturx(books.tenant_id, draft)
+    invoice_id = posted(books)
+    events = books.table.event_types(books.tenant_id)
+    with pytest.raises(ValidationFailed) as error:
+        einvoices.invoice_facturx(books.tenant_id, invoice_id)  # no seller VAT id: BT-31
+    assert "BT-31 seller VAT identifier" in [issue.message for issue in error.value.details]
+    assert error.value.param == "format"
+    assert books.table.event_types(books.tenant_id) == events
+    assert "document.rendered" not in events
