@@ -4,7 +4,8 @@ Each change is one unit of work: matching stages the receipt (`receipts.stage_re
 invoices it pays, its entry and events) with the transaction's change to `matched` — for money out, the
 supplier payment (`supplier_payments.stage_supplier_payment`, the bills it pays); booking stages a journal
 entry bank ↔ account (and, for a transfer to another own bank account, the other side's transaction);
-unmatch stages the receipt's (or supplier payment's) reversal (`receipts.stage_reversal`) or the booking's reversing entry. The
+unmatch stages the receipt's reversal (`receipts.stage_reversal`; `supplier_payments.stage_reversal` for
+money out) or the booking's reversing entry. The
 transaction is saved on its version, so of two concurrent matches one commits and the other re-reads it
 `matched` (409); a refusal anywhere leaves it unmatched and posts nothing.
 """
