@@ -23,6 +23,7 @@ from ledgerline.domain.banking import transactions as life_cycle
 from ledgerline.domain.errors import LedgerlineError, NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
+from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import tax_key
 from ledgerline.observability import logger
 from ledgerline.schemas.banking import BankReconciliationOut, BankTransactionOut
@@ -103,7 +104,8 @@ def _represent(transaction: BankTransaction, found: list[matching.Suggestion] | 
         if transaction.amount < 0:
             data["bill_suggestions"] = [
                 {"bill_id": s.bill_id, "bill_number": s.bill_number, "supplier_reference": s.supplier_reference,
-                 "supplier_id": s.supplier_id, "amount": str(s.amount), "reason": s.reason, "score": s.score}
+                 "supplier_id": s.supplier_id, "amount": str(round_money(s.amount, transaction.currency)),
+                 "reason": s.reason, "score": s.score}
                 for s in bills or []]
     return data
 
