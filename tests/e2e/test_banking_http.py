@@ -86,3 +86,41 @@ def test_an_invoice_is_paid_by_a_camt053_carrying_its_reference(server, http):
     report = http.get(f"/v1/bank-accounts/{account['id']}/reconciliation", headers=auth).json()
     assert (report["bank_balance"], report["ledger_balance"], report["difference"], report["unexplained"]) == (
         "1090.50", "1090.50", "0.00", "0.00")
+
+
+def test_a_supplier_payment_on_the_statement_pays_the_bill_it_names(server, http):
+    """Bill posted → camt.053 paying it out, naming the supplier's invoice number → its bill suggestion →
+    match → the supplier payment posted, the bill paid; unmatch → the bill open again."""
+    from datetime import date
+
+    from tests.camt_builder import Entry, camt053
+
+    tenant = server.create_tenant(name="Pay Out Pty Ltd")
+    auth = {"Authorization": f"Bearer {tenant['api_key']}"}
+    gst = next(t["id"] for t in http.get("/v1/tax-codes", headers=auth).json()["data"] if t["code"] == "GST10")
+    rent = next(a["id"] for a in http.get("/v1/accounts?limit=100", headers=auth).json()["data"]
+                if a["code"] == "6000")
+    vendor = http.post("/v1/parties", headers=auth, json={"name": "Landlord Ltd", "kind": "supplier"}).json()
+    draft = http.post("/v1/bills", headers=auth, json={"supplier_id": vendor["id"], "supplier_reference": "L-77",
+                                                        "lines": [{"description": "Rent", "unit_price": "400.00",
+                                                                   "account_id": rent, "tax_code_id": gst}]}).json()
+    bill = http.post(f"/v1/bills/{draft['id']}/post", headers=auth).json()
+    assert bill["amount_due"] == "440.00", bill
+    account = http.post("/v1/bank-accounts", headers=auth, json={"name": "Main"}).json()
+    statement = camt053([Entry("-440.00", date.today().isoformat(), text="Rent L-77", name="Landlord")],
+                        currency="AUD")
+    response = http.post(f"/v1/bank-accounts/{account['id']}/statements", headers=auth,
+                         files={"file": ("today.xml", statement, "application/xml")})
+    assert response.status_code == 201, response.text
+
+    [paid_out] = http.get("/v1/bank-transactions?status=unmatched", headers=auth).json()["data"]
+    assert [(s["bill_id"], s["reason"]) for s in paid_out["bill_suggestions"]] == [(bill["id"], "number_in_text")]
+    matched = http.post(f"/v1/bank-transactions/{paid_out['id']}/match", headers=auth, json={})
+    assert matched.status_code == 200, matched.text
+    payment = http.get(f"/v1/supplier-payments/{matched.json()['supplier_payment_id']}", headers=auth).json()
+    assert (payment["amount"], [a["bill_id"] for a in payment["allocations"]]) == ("440.00", [bill["id"]])
+    assert http.get(f"/v1/bills/{bill['id']}", headers=auth).json()["status"] == "paid"
+
+    undone = http.post(f"/v1/bank-transactions/{paid_out['id']}/unmatch", headers=auth)
+    assert undone.status_code == 200, undone.text
+    assert http.get(f"/v1/bills/{bill['id']}", headers=auth).json()["amount_due"] == "440.00"

@@ -140,8 +140,9 @@ def test_book_a_fee_money_out_to_invoices_and_another_tenants_transaction(books,
     assert (entry["source_type"], entry["source_id"], entry["date"]) == ("bank_transaction", fee["id"], DAY)
     assert ledger_balance(books, account) == Decimal("-15.00")
     assert "bank_transaction.booked" in books.events()
-    assert books.call("POST", f"/v1/bank-transactions/{other['id']}/match", {}, expect=409).json()["error"][
-        "code"] == "invalid_state"
+    # was a 409 (money out could not be matched before supplier payments); now: no bill to pay → 422
+    assert books.call("POST", f"/v1/bank-transactions/{other['id']}/match", {}, expect=422).json()["error"][
+        "param"] == "allocations"
     assert books.call("POST", f"/v1/bank-transactions/{other['id']}/book", {"account_id": "acc_nope"},
                       expect=422).json()["error"]["param"] == "account_id"
     assert books.call("POST", f"/v1/bank-transactions/{other['id']}/book", {"acount_id": "x"},
@@ -234,3 +235,90 @@ def test_a_transfer_booked_first_matches_the_other_side_when_its_statement_is_im
         "matched", "transfer", booked["journal_entry_id"])
     assert books.get(f"/v1/bank-transactions/{out['id']}")["transfer_transaction_id"] == into["id"]
     assert (ledger_balance(books, main), ledger_balance(books, savings)) == (Decimal("-250.00"), Decimal("250.00"))
+
+
+# ------------------------------------------------------------------------------------ money out: bills
+
+
+def posted_bill(books, vendor, reference="R-4711"):  # 505.00
+    from tests.integration.test_bills import bill_body
+
+    draft = books.post("/v1/bills", bill_body(books, vendor, reference))
+    return books.post(f"/v1/bills/{draft['id']}/post", expect=200)
+
+
+def test_money_out_matched_to_a_suggested_bill_pays_it_and_unmatch_reopens_it(books):
+    from tests.integration.test_bills import supplier
+
+    vendor = supplier(books, "Office Supplies Ltd")
+    bill, other = posted_bill(books, vendor), posted_bill(books, vendor, "R-9")
+    account = bank_account(books)
+    [transaction] = upload(books, account, Entry("-505.00", DAY, text="Invoice R-4711", name="Someone"))
+    listed = books.get(f"/v1/bank-transactions?status=unmatched&bank_account_id={account['id']}")["data"]
+    [shown] = [t for t in listed if t["id"] == transaction["id"]]
+    assert [(s["bill_id"], s["reason"], s["amount"]) for s in shown["bill_suggestions"]] == [
+        (bill["id"], "number_in_text", "505.00")]
+    matched = books.post(f"/v1/bank-transactions/{transaction['id']}/match", {}, expect=200,
+                         **{"Idempotency-Key": "match-out-1"})
+    assert books.post(f"/v1/bank-transactions/{transaction['id']}/match", {}, expect=200,
+                      **{"Idempotency-Key": "match-out-1"}) == matched
+    assert (matched["status"], matched["matched_by"]) == ("matched", "supplier_payment")
+    payment = books.get(f"/v1/supplier-payments/{matched['supplier_payment_id']}")
+    assert (payment["amount"], payment["supplier_id"], payment["date"]) == ("505.00", vendor, DAY)
+    assert [(a["bill_id"], a["amount"]) for a in payment["allocations"]] == [(bill["id"], "505.00")]
+    assert books.get(f"/v1/bills/{bill['id']}")["status"] == "paid"
+    assert books.get(f"/v1/bills/{other['id']}")["status"] != "paid"
+    assert ledger_balance(books, account) == Decimal("-505.00")
+    assert {"supplier_payment.posted", "bill.paid", "bank_transaction.matched"} <= set(books.events())
+
+    undone = books.post(f"/v1/bank-transactions/{transaction['id']}/unmatch", expect=200)
+    assert (undone["status"], undone["supplier_payment_id"]) == ("unmatched", None)
+    assert books.get(f"/v1/supplier-payments/{payment['id']}")["status"] == "reversed"
+    reopened = books.get(f"/v1/bills/{bill['id']}")
+    assert reopened["status"] != "paid" and reopened["amount_due"] == "505.00"
+    assert ledger_balance(books, account) == 0
+
+
+def test_money_out_refusals_change_nothing_and_another_tenants_bill_is_not_found(books, make_tenant):
+    from tests.integration.test_bills import supplier
+
+    bill = posted_bill(books, supplier(books))
+    account = bank_account(books)
+    [transaction] = upload(books, account, Entry("-100.00", DAY, name="Nobody"))
+    path = f"/v1/bank-transactions/{transaction['id']}/match"
+    too_much = {"allocations": [{"bill_id": bill["id"], "amount": "505.00"}]}
+    assert books.call("POST", path, too_much, expect=422).json()["error"]["param"] == "allocations"
+    both = {"allocations": [{"bill_id": bill["id"], "invoice_id": "inv_x"}]}
+    assert books.call("POST", path, both, expect=422).status_code == 422
+    from tests.integration.books import Books
+
+    stranger = make_tenant()
+    others = Books(books.api, stranger.tenant_id, stranger.headers)
+    theirs = posted_bill(others, supplier(others))
+    assert books.call("POST", path, {"allocations": [{"bill_id": theirs["id"]}]}, expect=404).status_code == 404
+    assert books.get(f"/v1/bank-transactions/{transaction['id']}")["status"] == "unmatched"
+    assert books.get(f"/v1/bills/{bill['id']}")["amount_due"] == "505.00"
+    assert books.get("/v1/supplier-payments")["data"] == [] and ledger_balance(books, account) == 0
+
+
+def test_concurrent_money_out_matches_of_one_transaction_one_wins(books):
+    from tests.integration.test_bills import supplier
+
+    vendor = supplier(books)
+    first, second = posted_bill(books, vendor), posted_bill(books, vendor, "R-9")
+    account = bank_account(books)
+    [transaction] = upload(books, account, Entry("-505.00", DAY, name="Office Supplies Ltd"))
+    start = Barrier(2)
+
+    def send(bill):
+        start.wait()
+        return books.call("POST", f"/v1/bank-transactions/{transaction['id']}/match",
+                          {"allocations": [{"bill_id": bill["id"]}]})
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(send, [first, second]))
+    assert sorted(r.status_code for r in results) == [200, 409]
+    statuses = sorted(books.get(f"/v1/bills/{b['id']}")["status"] for b in (first, second))
+    assert statuses.count("paid") == 1
+    assert ledger_balance(books, account) == Decimal("-505.00")
+    assert len(books.get("/v1/supplier-payments")["data"]) == 1

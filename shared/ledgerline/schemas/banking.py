@@ -158,6 +158,16 @@ class MatchSuggestion(Output):
     score: int
 
 
+class BillMatchSuggestion(Output):
+    bill_id: str
+    bill_number: str | None
+    supplier_reference: str | None = Field(description="The supplier's own number of the bill")
+    supplier_id: str
+    amount: DecimalOut = Field(description="What matching it allocates (positive)")
+    reason: Literal["number_in_text", "amount_and_party"]
+    score: int
+
+
 class BankTransactionOut(Timestamps):
     object: Literal["bank_transaction"] = "bank_transaction"
     id: str
@@ -177,10 +187,12 @@ class BankTransactionOut(Timestamps):
     bank_transaction_code: str | None
     entry_reference: str | None = Field(description="The bank's own reference of the entry")
     reversal: bool
-    matched_by: Literal["receipt", "booking", "transfer"] | None = Field(
+    matched_by: Literal["receipt", "booking", "transfer", "supplier_payment"] | None = Field(
         None, description="What matched it: a receipt paying invoices, a booking to an account, or the booking "
-                          "of the other side of a transfer between own bank accounts")
+                          "of the other side of a transfer between own bank accounts; for money out, a supplier "
+                          "payment paying bills")
     receipt_id: str | None = Field(None, description="The receipt matching created")
+    supplier_payment_id: str | None = Field(None, description="The supplier payment matching money out created")
     journal_entry_id: str | None = Field(None, description="The journal entry booking (or a transfer) posted")
     transfer_transaction_id: str | None = Field(None, description="The other side of a transfer")
     tax_code_id: str | None = Field(None, description="The tax code a booking applied")
@@ -188,6 +200,8 @@ class BankTransactionOut(Timestamps):
     matched_at: datetime | None = None
     suggestions: list[MatchSuggestion] | None = Field(
         None, description="On an unmatched transaction: open invoices it may pay, best first")
+    bill_suggestions: list[BillMatchSuggestion] | None = Field(
+        None, description="On an unmatched money-out transaction: open bills it may pay, best first")
 
     @model_validator(mode="after")
     def _scaled(self) -> BankTransactionOut:
@@ -196,9 +210,18 @@ class BankTransactionOut(Timestamps):
 
 
 class MatchAllocation(Input):
-    invoice_id: str = Field(max_length=64, examples=["inv_01KINV0000000000000000000"])
-    amount: Amount | None = Field(None, description="Default: what the invoice owes, at most what is left of the "
-                                                    "transaction")
+    invoice_id: str | None = Field(None, max_length=64, examples=["inv_01KINV0000000000000000000"],
+                                   description="The invoice money in pays (exactly one of invoice_id, bill_id)")
+    bill_id: str | None = Field(None, max_length=64, examples=["bill_01KBIL0000000000000000000"],
+                                description="The bill money out pays (exactly one of invoice_id, bill_id)")
+    amount: Amount | None = Field(None, description="Default: what the invoice (bill) owes, at most what is left "
+                                                    "of the transaction")
+
+    @model_validator(mode="after")
+    def _one_document(self) -> MatchAllocation:
+        if (self.invoice_id is None) == (self.bill_id is None):
+            raise ValueError("name exactly one of invoice_id (money in) and bill_id (money out)")
+        return self
 
 
 class BankTransactionMatch(Input):
@@ -206,7 +229,8 @@ class BankTransactionMatch(Input):
     customer's credit on the receipt."""
 
     model_config = {"json_schema_extra": {"examples": [
-        {"allocations": [{"invoice_id": "inv_01KINV0000000000000000000", "amount": "1250.50"}]}, {}]}}
+        {"allocations": [{"invoice_id": "inv_01KINV0000000000000000000", "amount": "1250.50"}]},
+        {"allocations": [{"bill_id": "bill_01KBIL0000000000000000000", "amount": "480.00"}]}, {}]}}
 
     allocations: list[MatchAllocation] | None = Field(None, min_length=1, max_length=50)
     exchange_rate: ExchangeRate | None = Field(None, description="For a transaction not in the base currency")

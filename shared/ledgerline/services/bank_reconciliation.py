@@ -1,9 +1,11 @@
 """Bank reconciliation (issue 16): suggestions, match, book, unmatch, and the auto-match of an import.
 
 Each change is one unit of work: matching stages the receipt (`receipts.stage_receipt`: the receipt, the
-invoices it pays, its entry and events) with the transaction's change to `matched`; booking stages a journal
+invoices it pays, its entry and events) with the transaction's change to `matched` — for money out, the
+supplier payment (`supplier_payments.stage_supplier_payment`, the bills it pays); booking stages a journal
 entry bank ↔ account (and, for a transfer to another own bank account, the other side's transaction);
-unmatch stages the receipt's reversal (`receipts.stage_reversal`) or the booking's reversing entry. The
+unmatch stages the receipt's reversal (`receipts.stage_reversal`; `supplier_payments.stage_reversal` for
+money out) or the booking's reversing entry. The
 transaction is saved on its version, so of two concurrent matches one commits and the other re-reads it
 `matched` (409); a refusal anywhere leaves it unmatched and posts nothing.
 """
@@ -18,14 +20,14 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain.banking import booking, matching
 from ledgerline.domain.banking import reconciliation as rules
 from ledgerline.domain.banking import transactions as life_cycle
-from ledgerline.domain.documents.base import InvalidState
 from ledgerline.domain.errors import LedgerlineError, NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
+from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import tax_key
 from ledgerline.observability import logger
 from ledgerline.schemas.banking import BankReconciliationOut, BankTransactionOut
-from ledgerline.services import receipts
+from ledgerline.services import receipts, supplier_payments
 from ledgerline.services.document_rules import conversion, invalid, open_period, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import PURCHASES, SALES, direction_error, tenant_input_tax
@@ -33,6 +35,7 @@ from ledgerline.services.retry import retrying
 from ledgerline.store import banking as bank_store
 from ledgerline.store.accounts import Account
 from ledgerline.store.banking import IMPORTING, BankAccount, BankTransaction, PendingTransfer
+from ledgerline.store.bills import Bill, SupplierPayment
 from ledgerline.store.documents import Invoice, Receipt
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
@@ -55,6 +58,22 @@ def _open(invoice: Invoice) -> matching.OpenInvoice:
                                 invoice.currency, invoice.amount_due, invoice.due_date, invoice.payment_reference)
 
 
+def _open_bill(bill: Bill) -> matching.OpenBill:
+    return matching.OpenBill(bill.id, bill.number, bill.supplier_reference, bill.supplier_id, bill.supplier_name,
+                             bill.currency, bill.amount_due, bill.due_date)
+
+
+def bill_suggestions(uow: UnitOfWork, transaction: BankTransaction,
+                     cache: dict[str, list[matching.OpenBill]] | None = None) -> list[matching.BillSuggestion]:
+    """Ranked open bills an unmatched money-out transaction may pay (none for any other)."""
+    if transaction.status != "unmatched" or transaction.amount >= 0:
+        return []
+    cache = {} if cache is None else cache
+    if transaction.currency not in cache:
+        cache[transaction.currency] = [_open_bill(b) for b in uow.open_bills(transaction.currency)]
+    return matching.suggest_bills(_facts(transaction), cache[transaction.currency])
+
+
 def suggestions(uow: UnitOfWork, transaction: BankTransaction,
                 cache: dict[str, list[matching.OpenInvoice]] | None = None) -> list[matching.Suggestion]:
     """Ranked suggestions for an unmatched money-in transaction (none for any other)."""
@@ -71,15 +90,23 @@ def shown(tenant_id: str, transactions: list[BankTransaction]) -> list[dict[str,
     invoices per currency for the whole page)."""
     uow = open_unit(tenant_id)
     cache: dict[str, list[matching.OpenInvoice]] = {}
-    return [_represent(t, suggestions(uow, t, cache)) for t in transactions]
+    bills: dict[str, list[matching.OpenBill]] = {}
+    return [_represent(t, suggestions(uow, t, cache), bill_suggestions(uow, t, bills)) for t in transactions]
 
 
-def _represent(transaction: BankTransaction, found: list[matching.Suggestion] | None = None) -> dict[str, Any]:
+def _represent(transaction: BankTransaction, found: list[matching.Suggestion] | None = None,
+               bills: list[matching.BillSuggestion] | None = None) -> dict[str, Any]:
     data = BankTransactionOut.model_validate(transaction).model_dump(mode="json")
     if transaction.status == "unmatched":
         data["suggestions"] = [
             {"invoice_id": s.invoice_id, "invoice_number": s.invoice_number, "customer_id": s.customer_id,
              "amount": str(s.amount), "reason": s.reason, "score": s.score} for s in found or []]
+        if transaction.amount < 0:
+            data["bill_suggestions"] = [
+                {"bill_id": s.bill_id, "bill_number": s.bill_number, "supplier_reference": s.supplier_reference,
+                 "supplier_id": s.supplier_id, "amount": str(round_money(s.amount, transaction.currency)),
+                 "reason": s.reason, "score": s.score}
+                for s in bills or []]
     return data
 
 
@@ -105,9 +132,10 @@ def _match(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[
     transaction = _load(uow, transaction_id)
     status = life_cycle.match(transaction.status)
     if transaction.amount <= 0:
-        raise InvalidState("Money out is matched to bills by supplier payments, which are not available yet; "
-                           "book it to an account instead (POST …/book)")
+        return _match_money_out(uow, tenant_id, transaction, status, fields)
     allocations = fields.get("allocations")
+    if allocations and any(a.get("bill_id") for a in allocations):
+        raise invalid("allocations", "money in pays invoices (invoice_id); bills are paid by money out")
     if not allocations:
         found = suggestions(uow, transaction)
         if not found:
@@ -138,6 +166,51 @@ def _match(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[
         "allocations": filled})
     now = utc_now()
     transaction.status, transaction.matched_by, transaction.receipt_id = status, "receipt", receipt.id
+    transaction.matched_at = transaction.updated_at = now
+    uow.save_if_unchanged(transaction)
+    uow.record_event(EventType.BANK_TRANSACTION_MATCHED, transaction, BankTransactionOut)
+    uow.respond(BankTransactionOut, transaction)
+    uow.commit()
+    return _represent(transaction)
+
+
+def _match_money_out(uow: UnitOfWork, tenant_id: str, transaction: BankTransaction, status: str,
+                     fields: dict[str, Any]) -> dict[str, Any]:
+    """Money out paid bills: stage the supplier payment (the bills allocated, the rest a supplier prepayment)
+    with the transaction's change to `matched`, in one transaction."""
+    paid_out = -transaction.amount
+    allocations = fields.get("allocations")
+    if allocations and any(a.get("invoice_id") for a in allocations):
+        raise invalid("allocations", "money out pays bills (bill_id); invoices are paid by money in")
+    if not allocations:
+        found = bill_suggestions(uow, transaction)
+        if not found:
+            raise invalid("allocations", "no suggestion for this transaction: name the bills it pays")
+        allocations = [{"bill_id": found[0].bill_id}]
+    uow.prefetch([(BankAccount, transaction.bank_account_id), *((Bill, a["bill_id"]) for a in allocations)])
+    bank = uow.load(BankAccount, transaction.bank_account_id)
+    left = paid_out
+    filled: list[dict[str, Any]] = []
+    supplier_id: str | None = None
+    for index, allocation in enumerate(allocations):
+        bill = uow.load(Bill, allocation["bill_id"])  # another tenant's: 404
+        supplier_id = supplier_id or bill.supplier_id
+        amount = allocation.get("amount")
+        if amount is None:
+            amount = min(bill.amount_due, left)
+            if amount <= 0:
+                raise invalid(f"allocations.{index}.amount", "nothing of the transaction is left to allocate")
+        left -= Decimal(amount)
+        filled.append({"bill_id": bill.id, "amount": Decimal(amount)})
+    assert supplier_id is not None
+    payment = supplier_payments.stage_supplier_payment(uow, tenant_id, {
+        "supplier_id": supplier_id, "amount": paid_out, "currency": transaction.currency,
+        "exchange_rate": fields.get("exchange_rate"), "account_id": bank.account_id, "date": transaction.date,
+        "reference": (transaction.reference or transaction.end_to_end_id or "")[:200] or None,
+        "allocations": filled})
+    now = utc_now()
+    transaction.status, transaction.matched_by = status, "supplier_payment"
+    transaction.supplier_payment_id = payment.id
     transaction.matched_at = transaction.updated_at = now
     uow.save_if_unchanged(transaction)
     uow.record_event(EventType.BANK_TRANSACTION_MATCHED, transaction, BankTransactionOut)
@@ -368,6 +441,10 @@ def _unmatch(tenant_id: str, transaction_id: str, day: date | None) -> dict[str,
         uow.prefetch([(Receipt, transaction.receipt_id)])
         if uow.load(Receipt, transaction.receipt_id).status != "reversed":  # reversed by itself: nothing to undo
             receipts.stage_reversal(uow, tenant_id, transaction.receipt_id, day)
+    elif transaction.matched_by == "supplier_payment" and transaction.supplier_payment_id:
+        uow.prefetch([(SupplierPayment, transaction.supplier_payment_id)])
+        if uow.load(SupplierPayment, transaction.supplier_payment_id).status != "reversed":
+            supplier_payments.stage_reversal(uow, tenant_id, transaction.supplier_payment_id, day)
     elif transaction.journal_entry_id:
         tenant = uow.tenant()
         open_period(tenant, day)
@@ -392,6 +469,7 @@ def _unmatch(tenant_id: str, transaction_id: str, day: date | None) -> dict[str,
                 uow.delete(pending)
     transaction.status = status
     transaction.matched_by = transaction.receipt_id = transaction.journal_entry_id = None
+    transaction.supplier_payment_id = None
     transaction.tax_code_id = transaction.tax_direction = transaction.rule_id = None
     transaction.transfer_bank_account_id = None
     transaction.booked_taxable = transaction.booked_tax = None

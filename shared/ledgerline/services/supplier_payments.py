@@ -60,6 +60,15 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
 
 def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     uow = open_unit(tenant_id)
+    payment = stage_supplier_payment(uow, tenant_id, fields)
+    uow.respond(SupplierPaymentOut, payment)
+    uow.commit()
+    return represent(payment)
+
+
+def stage_supplier_payment(uow: UnitOfWork, tenant_id: str, fields: dict[str, Any]) -> SupplierPayment:
+    """Check and stage a payment (its record, the bills it pays, its entry and events) in `uow` without
+    committing: `_create` commits it alone, bank reconciliation with the money-out transaction it matches."""
     # tenant, supplier, bank account and the bills paid: one round trip
     uow.prefetch([*_named(Party, fields.get("supplier_id")), *_named(Account, fields.get("account_id")),
                   *_bills_named(fields.get("allocations"))])
@@ -103,9 +112,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     _save_bills(uow, owed)
     uow.post_entry(entry, lines)
     uow.record_event(created.event, payment, SupplierPaymentOut)
-    uow.respond(SupplierPaymentOut, payment)
-    uow.commit()
-    return represent(payment)
+    return payment
 
 
 def allocate(tenant_id: str, payment_id: str, fields: dict[str, Any],
@@ -219,6 +226,15 @@ def reverse(tenant_id: str, payment_id: str, reverse_date: date | None,
 def _reverse(tenant_id: str, payment_id: str, reverse_date: date | None) -> dict[str, Any]:
     """Undo a payment without deleting it: mirror its entries and reopen what it paid."""
     uow = open_unit(tenant_id)
+    payment = stage_reversal(uow, tenant_id, payment_id, reverse_date)
+    uow.respond(SupplierPaymentOut, payment)
+    uow.commit()
+    return represent(payment)
+
+
+def stage_reversal(uow: UnitOfWork, tenant_id: str, payment_id: str, reverse_date: date | None) -> SupplierPayment:
+    """Stage a payment's reversal in `uow` without committing (bank reconciliation's unmatch commits it with
+    the transaction's change back to unmatched)."""
     uow.prefetch([(SupplierPayment, payment_id)])
     tenant = uow.tenant()
     payment = uow.load(SupplierPayment, payment_id)
@@ -253,9 +269,7 @@ def _reverse(tenant_id: str, payment_id: str, reverse_date: date | None) -> dict
         uow.record_event(EventType.BILL_UPDATED, bill, BillOut)
     uow.post_entry(entry, merged_lines(lines))
     uow.record_event(reversal.event, payment, SupplierPaymentOut)
-    uow.respond(SupplierPaymentOut, payment)
-    uow.commit()
-    return represent(payment)
+    return payment
 
 
 # ------------------------------------------------------------------------------------ helpers

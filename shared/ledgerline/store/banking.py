@@ -117,8 +117,9 @@ class BankTransaction(DocumentRecord):
     dedupe_key = UnicodeAttribute()
     # Reconciliation (issue 16): what matching created (a receipt) or booking posted (a journal entry); the
     # transaction on the other bank account a transfer matched; cleared by unmatch.
-    matched_by = UnicodeAttribute(null=True)  # receipt, booking, transfer
+    matched_by = UnicodeAttribute(null=True)  # receipt, supplier_payment, booking, transfer
     receipt_id = UnicodeAttribute(null=True)
+    supplier_payment_id = UnicodeAttribute(null=True)  # money out matched to bills (issue 16)
     journal_entry_id = UnicodeAttribute(null=True)
     transfer_transaction_id = UnicodeAttribute(null=True)
     matched_at = UTCDateTimeAttribute(null=True)

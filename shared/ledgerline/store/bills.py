@@ -127,6 +127,14 @@ def open_bills_of_supplier(tenant_id: str, supplier_id: str) -> list[Bill]:
     return list(Bill.gsi3.query(supplier_items_partition(tenant_id, supplier_id)))
 
 
+def open_bills(tenant_id: str, *, currency: str, limit: int = 1000) -> list[Bill]:
+    """The tenant's open bills in `currency` (the open-bills index, oldest due date first): what reconciliation
+    suggests a money-out bank transaction pays. Eventually consistent: matching re-reads each bill it pays."""
+    connection()
+    return list(Bill.gsi2.query(f"{tenant_partition(tenant_id)}#OPENBILLS", filter_condition=Bill.currency == currency,
+                                limit=limit))
+
+
 def open_bills_due_before(tenant_id: str, day: date, *, limit: int, start_key: dict[str, Any] | None) -> Page[Bill]:
     """Open bills whose due date is before `day`, from the sparse open-bills index."""
     connection()

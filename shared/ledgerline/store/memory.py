@@ -156,6 +156,14 @@ class MemoryUnitOfWork(StagedUnitOfWork):
                  if data.get("GSI2PK", {}).get("S") == open_key]
         return sorted((i for i in found if i.currency == currency), key=lambda i: i.gsi2sk)
 
+    def open_bills(self, currency: str) -> list[Any]:
+        from ledgerline.store.bills import Bill
+
+        open_key = f"{tenant_partition(self.tenant_id)}#OPENBILLS"
+        found = [Bill.from_raw_data(data) for data in self.table.items.values()
+                 if data.get("GSI2PK", {}).get("S") == open_key]
+        return sorted((b for b in found if b.currency == currency), key=lambda b: b.gsi2sk)
+
     def _balance_buckets(self, day: date) -> Iterable[Balance]:
         # every posting ADDs to a year, a month and a day bucket: the day buckets up to `day` hold it all
         last = f"D#{day.isoformat()}#~"

@@ -170,3 +170,51 @@ def test_bank_rules_match_counterparty_or_text_by_contains_or_equals():
     first = first_matching([rule("late", priority=200), rule("early", priority=5), rule("other", value="rent")], fee)
     assert first.id == "early"
     assert first_matching([rule(value="rent")], fee) is None
+
+
+# ------------------------------------------------------------------------------------ money out: bills
+
+
+def bill(id="bill_1", number="BILL-2026-0001", supplier_reference="R-4711", amount_due="480.00",
+         supplier="Lieferant GmbH", currency="CHF", due=date(2026, 1, 31)):
+    return matching.OpenBill(id, number, supplier_reference, "pty_" + id, supplier, currency, D(amount_due), due)
+
+
+def money_out(amount="-480.00", reference=None, remittance=None, counterparty=None, currency="CHF"):
+    return TransactionFacts(D(amount), currency, reference, remittance, counterparty)
+
+
+def test_a_bills_supplier_reference_or_number_in_the_text_ranks_before_amount_and_supplier():
+    by_reference = bill("bill_1", supplier_reference="R-4711", amount_due="900.00")
+    by_number = bill("bill_2", "BILL-2026-0002", supplier_reference="X-1", amount_due="700.00")
+    by_party = bill("bill_3", "BILL-2026-0003", supplier_reference="X-2")
+    found = matching.suggest_bills(money_out(remittance="Invoice R-4711", counterparty="Lieferant"),
+                                   [by_party, by_reference])
+    assert [(s.bill_id, s.reason, s.amount) for s in found] == [("bill_1", "number_in_text", D("480.00")),
+                                                               ("bill_3", "amount_and_party", D("480.00"))]
+    assert found[0].score > found[1].score
+    found = matching.suggest_bills(money_out(reference="BILL-2026-0002"), [by_number])
+    assert [(s.bill_id, s.reason) for s in found] == [("bill_2", "number_in_text")]
+
+
+def test_money_in_another_currency_a_stranger_or_nothing_owed_suggest_no_bill():
+    target = bill()
+    assert matching.suggest_bills(money_out(amount="480.00", remittance="R-4711"), [target]) == []
+    assert matching.suggest_bills(money_out(remittance="R-4711", currency="EUR"), [target]) == []
+    assert matching.suggest_bills(money_out(counterparty="Someone Else"), [target]) == []
+    assert matching.suggest_bills(money_out(remittance="R-47110"), [target]) == []  # a whole word only
+    assert matching.suggest_bills(money_out(remittance="R-4711"), [bill(amount_due="0")]) == []
+    assert matching.suggest(money_out(remittance="R-4711"), []) == []  # money out pays no invoice
+
+
+@given(rows=st.lists(st.tuples(st.decimals("0.01", "5000", places=2), st.booleans()), max_size=8),
+       paid=st.decimals("0.01", "5000", places=2))
+def test_bill_suggestions_are_ranked_bounded_and_never_allocate_more_than_owed_or_paid(rows, paid):
+    bills = [bill(f"bill_{i}", f"B-{i}", f"S-{i}", str(due), due=date(2026, 1, 1 + i))
+             for i, (due, _) in enumerate(rows)]
+    text = " ".join(f"S-{i}" for i, (_, named) in enumerate(rows) if named)
+    found = matching.suggest_bills(money_out(amount=str(-paid), remittance=text, counterparty="Lieferant"), bills)
+    assert len(found) <= matching.MAX_SUGGESTIONS
+    assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+    owed = {b.id: b.amount_due for b in bills}
+    assert all(0 < s.amount <= min(owed[s.bill_id], paid) for s in found)

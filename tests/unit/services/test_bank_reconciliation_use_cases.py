@@ -4,7 +4,7 @@ against DynamoDB Local over the API."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -19,11 +19,14 @@ from ledgerline.services import (
     bank_reconciliation,
     bank_statements,
     bank_transactions,
+    bills,
     invoices,
 )
 from ledgerline.store.banking import BankTransaction
+from ledgerline.store.bills import Bill, SupplierPayment
 from ledgerline.store.documents import Invoice, Receipt
 from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.parties import Party
 from ledgerline.store.table import Contention
 from ledgerline.store.unit_of_work import open_unit
 from tests.camt_builder import Entry, camt053
@@ -140,11 +143,94 @@ def test_a_refused_match_posts_nothing_and_leaves_the_transaction_unmatched(book
     assert books.table.items == before
 
 
-def test_money_out_cannot_be_matched_to_invoices_yet(books):
+def test_money_out_without_a_bill_to_pay_is_refused_and_changes_nothing(books):
+    # was: money out was a 409 (InvalidState) until supplier payments existed; now it pays bills (issue 16)
     account = bank(books)
     [transaction] = imported(books, account, Entry("-50.00", DAY, text="Bill 4711", name="Supplier"))
-    with pytest.raises(InvalidState):
+    before = dict(books.table.items)
+    with pytest.raises(ValidationFailed) as refused:
         bank_reconciliation.match(books.tenant_id, transaction.id, {})
+    assert refused.value.param == "allocations"
+    invoice = posted_invoice(books)
+    before = dict(books.table.items)
+    with pytest.raises(ValidationFailed) as wrong_kind:
+        bank_reconciliation.match(books.tenant_id, transaction.id, {"allocations": [{"invoice_id": invoice["id"]}]})
+    assert wrong_kind.value.param == "allocations"
+    assert books.table.items == before
+
+
+@pytest.fixture
+def supplier(books) -> str:
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    books.table.put(Party(id="pty_s", tenant_id=books.tenant_id, name="Supplier AG", kind="supplier",
+                          archived=False, created_at=now, updated_at=now))
+    return "pty_s"
+
+
+def posted_bill(books, supplier, reference="R-4711", price="100"):  # 110 with GST 10 %
+    body = {"supplier_id": supplier, "supplier_reference": reference, "bill_date": TODAY - timedelta(days=3),
+            "lines": [{"description": "Rent", "quantity": D(1), "unit_price": D(price),
+                       "account_id": books.accounts["6000"], "tax_code_id": books.tax_codes["GST10"]}]}
+    return bills.post(books.tenant_id, bills.create_draft(books.tenant_id, body)["id"])
+
+
+def test_money_out_suggests_the_bill_named_in_the_text_and_matching_it_creates_the_supplier_payment(books, supplier):
+    paid, other = posted_bill(books, supplier), posted_bill(books, supplier, reference="R-9")
+    account = bank(books)
+    [transaction] = imported(books, account, Entry("-110.00", DAY, text="Your invoice R-4711", name="Other"))
+    shown = bank_transactions.get_bank_transaction(books.tenant_id, transaction.id)
+    assert [(s["bill_id"], s["reason"], s["amount"]) for s in shown["bill_suggestions"]] == [
+        (paid["id"], "number_in_text", "110.00")]
+    assert shown["suggestions"] == []
+    matched = bank_reconciliation.match(books.tenant_id, transaction.id, {})
+    assert (matched["status"], matched["matched_by"]) == ("matched", "supplier_payment")
+    uow = open_unit(books.tenant_id)
+    payment = uow.load(SupplierPayment, matched["supplier_payment_id"])
+    assert (payment.amount, payment.supplier_id, str(payment.date)) == (D("110.00"), supplier, DAY)
+    assert payment.account_id == account["account_id"] and payment.unallocated_amount == 0
+    assert [(a.bill_id, a.amount) for a in payment.allocations] == [(paid["id"], D("110.00"))]
+    assert uow.load(Bill, paid["id"]).status == "paid" and uow.load(Bill, other["id"]).status != "paid"
+    assert ledger(books, account["account_id"]) == D("-110.00")
+    assert {"supplier_payment.posted", "bill.paid", "bank_transaction.matched"} <= set(
+        books.table.event_types(books.tenant_id))
+    with pytest.raises(InvalidState):
+        bank_reconciliation.match(books.tenant_id, transaction.id, {"allocations": [{"bill_id": other["id"]}]})
+
+
+def test_money_out_with_explicit_bills_keeps_the_rest_as_a_prepayment_and_unmatch_reopens_them(books, supplier):
+    first, second = posted_bill(books, supplier), posted_bill(books, supplier, reference="R-9")
+    account = bank(books)
+    [transaction] = imported(books, account, Entry("-250.00", DAY, text="two bills", name="Supplier AG"))
+    matched = bank_reconciliation.match(books.tenant_id, transaction.id, {"allocations": [
+        {"bill_id": first["id"]}, {"bill_id": second["id"], "amount": D("60.00")}]})
+    payment_id = matched["supplier_payment_id"]
+    payment = open_unit(books.tenant_id).load(SupplierPayment, payment_id)
+    assert [(a.bill_id, a.amount) for a in payment.allocations] == [(first["id"], D("110.00")),
+                                                                    (second["id"], D("60.00"))]
+    assert payment.unallocated_amount == D("80.00")
+    undone = bank_reconciliation.unmatch(books.tenant_id, transaction.id, {})
+    assert (undone["status"], undone["matched_by"], undone["supplier_payment_id"]) == ("unmatched", None, None)
+    uow = open_unit(books.tenant_id)
+    assert uow.load(SupplierPayment, payment_id).status == "reversed"
+    assert [uow.load(Bill, b["id"]).amount_due for b in (first, second)] == [D("110.00"), D("110.00")]
+    assert ledger(books, account["account_id"]) == 0
+    assert books.table.event_types(books.tenant_id)[-1] == "bank_transaction.unmatched"
+    again = bank_reconciliation.match(books.tenant_id, transaction.id, {"allocations": [{"bill_id": first["id"]}]})
+    assert again["supplier_payment_id"] not in (None, payment_id)
+
+
+def test_a_refused_money_out_match_posts_nothing(books, supplier):
+    bill = posted_bill(books, supplier)
+    account = bank(books)
+    [transaction] = imported(books, account, Entry("-100.00", DAY, name="Supplier AG"))
+    before = dict(books.table.items)
+    with pytest.raises(ValidationFailed) as refused:  # more than the transaction paid out
+        bank_reconciliation.match(books.tenant_id, transaction.id, {"allocations": [
+            {"bill_id": bill["id"], "amount": D("110.00")}]})
+    assert refused.value.param == "allocations"
+    with pytest.raises(NotFound):
+        bank_reconciliation.match(books.tenant_id, transaction.id, {"allocations": [{"bill_id": "bill_nope"}]})
+    assert books.table.items == before
 
 
 def test_the_first_suggestion_is_taken_without_allocations_and_shown_on_get(books):

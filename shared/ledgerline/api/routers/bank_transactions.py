@@ -68,8 +68,9 @@ def match(body: BankTransactionMatch, response: Response, id: str = TRANSACTION_
     """Creates the receipt for the transaction's amount into the bank account's ledger account, allocated to
     the invoices named (several at once, one customer) or, without `allocations`, to the first suggestion;
     what is left stays the customer's credit. The receipt and the change to `matched` are one transaction:
-    a refusal (422) posts nothing; a transaction matched meanwhile is a 409. Money out (bills) is a 409 until
-    supplier payments exist."""
+    a refusal (422) posts nothing; a transaction matched meanwhile is a 409. Money out (a negative amount)
+    creates a supplier payment instead, allocated to the bills named (`bill_id`, one supplier) or to the first
+    of `bill_suggestions`; what is left is a supplier prepayment. `…/unmatch` reverses either."""
     fields = body.model_dump(exclude_unset=True)
     return with_etag(response, bank_reconciliation.match(principal.tenant_id, id, fields, idempotency_key))
 

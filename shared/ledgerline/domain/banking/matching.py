@@ -7,8 +7,11 @@ Ranking, best first:
 2. `number_in_text` — the invoice number appears in the remittance text (as a whole word);
 3. `amount_and_party` — the amount is what the invoice still owes and the counterparty is the customer
    (names compared without case, punctuation or legal-form noise).
-Within a rank, an exact amount comes first, then the oldest due date. Money out (negative) suggests nothing
-here: it pays bills (supplier payments).
+Within a rank, an exact amount comes first, then the oldest due date. Money out (negative) suggests no
+invoices: it pays bills (supplier payments), ranked by `suggest_bills`:
+1. `number_in_text` — the bill's `supplier_reference` (the supplier's invoice number) or its own number appears
+   in the remittance text or the transaction's reference (as a whole word);
+2. `amount_and_party` — the amount paid out is what the bill still owes and the counterparty is the supplier.
 """
 
 from __future__ import annotations
@@ -131,3 +134,57 @@ def certain_match(transaction: TransactionFacts, invoices: list[OpenInvoice]) ->
     structured reference."""
     found = [s for s in suggest(transaction, invoices, limit=2) if s.reason == REFERENCE]
     return found[0] if len(found) == 1 else None
+
+
+# ------------------------------------------------------------------------------------ money out: bills
+
+
+@dataclass(frozen=True)
+class OpenBill:
+    id: str
+    number: str | None
+    supplier_reference: str | None
+    supplier_id: str
+    supplier_name: str | None
+    currency: str
+    amount_due: Decimal
+    due_date: date
+
+
+@dataclass(frozen=True)
+class BillSuggestion:
+    bill_id: str
+    bill_number: str | None
+    supplier_reference: str | None
+    supplier_id: str
+    amount: Decimal  # what matching it would allocate: the amount due, at most what the transaction paid out
+    reason: str
+    score: int
+
+
+def bill_reason_for(transaction: TransactionFacts, bill: OpenBill) -> str | None:
+    texts = [transaction.remittance, transaction.reference]
+    if any(number_in_text(number, text) for number in (bill.supplier_reference, bill.number) for text in texts):
+        return NUMBER_IN_TEXT
+    if -transaction.amount == bill.amount_due and same_party(transaction.counterparty_name, bill.supplier_name):
+        return AMOUNT_AND_PARTY
+    return None
+
+
+def suggest_bills(transaction: TransactionFacts, bills: list[OpenBill],
+                  limit: int = MAX_SUGGESTIONS) -> list[BillSuggestion]:
+    """The open bills a money-out transaction may pay, best first (see the module's docstring)."""
+    if transaction.amount >= 0:
+        return []
+    paid_out = -transaction.amount
+    ranked: list[tuple[tuple[int, bool, date, str], BillSuggestion]] = []
+    for bill in bills:
+        if bill.currency != transaction.currency or bill.amount_due <= 0:
+            continue
+        reason = bill_reason_for(transaction, bill)
+        if reason is None:
+            continue
+        suggestion = BillSuggestion(bill.id, bill.number, bill.supplier_reference, bill.supplier_id,
+                                    min(bill.amount_due, paid_out), reason, SCORES[reason])
+        ranked.append(((-suggestion.score, bill.amount_due != paid_out, bill.due_date, bill.id), suggestion))
+    return [s for _, s in sorted(ranked, key=lambda pair: pair[0])][:limit]
