@@ -93,7 +93,9 @@ class Books(RuleBasedStateMachine):
         try:
             bills.void(self.tenant, bill, None)
         except LedgerlineError:
-            assert load(Bill, self.tenant, bill).status == "voided"
+            # refused only when voided already, or while payments or credit notes settle part of it
+            stored = load(Bill, self.tenant, bill)
+            assert stored.status == "voided" or stored.amount_due < stored.total, (stored.status, stored.amount_due)
 
     @rule(target=expenses_made, price=prices, code=st.integers(0, 3))
     def pay_expense(self, price, code):
