@@ -1,7 +1,7 @@
 """Deployment size: every layer of template.yaml built for Lambda (arm64, Python 3.13), and each function.
 
 A dependency layer (BuildMethod makefile) is built by layers/build.py, the code `sam build` runs
-(`pip install --platform manylinux2014_aarch64 --python-version 3.13 --only-binary=:all:`, less what the
+(`pip install --platform manylinux…_aarch64 --python-version 3.13 --only-binary=:all:`, less what the
 Lambda runtime provides, plus the fonts for the PDF layer); a layer built from a folder is its folder. A
 function's deployed size is its code folder plus its layers (Globals' and its own), which is what Lambda's
 250 MB unzipped limit counts; the goals are 40 MB for an API function that does not render PDFs and 100 MB

@@ -238,7 +238,7 @@ def _package_size(results: dict[str, Any]) -> list[str]:
     sizes = sorted({f["with_layers_mb"] for f in functions.values()})
     return ["## 7. Package size", "",
             "Each layer of template.yaml as `sam build` makes it for Lambda (arm64, Python 3.13): the dependency "
-            "layers by layers/build.py (`pip install --platform manylinux2014_aarch64 --python-version 3.13 "
+            "layers by layers/build.py (`pip install --platform manylinux…_aarch64 --python-version 3.13 "
             "--only-binary=:all:` of the layer's requirements.txt, less boto3/botocore and their dependencies, "
             "which the runtime provides; the PDF layer also gets the fonts), the shared layer as its folder; "
             "unzipped is what counts against Lambda's 250 MB, zipped what is uploaded.", "",

@@ -18,8 +18,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PLATFORM = ["--platform", "manylinux2014_aarch64", "--python-version", "3.13", "--implementation", "cp",
-            "--only-binary=:all:"]
+# Lambda's Python 3.13 runtime is Amazon Linux 2023 (glibc 2.34): wheels tagged for any glibc up to it run there
+# (saxonche publishes only manylinux_2_24 wheels, which pip refuses when asked for manylinux2014 alone).
+PLATFORM = [*(arg for tag in ("manylinux2014_aarch64", "manylinux_2_24_aarch64", "manylinux_2_28_aarch64",
+                              "manylinux_2_34_aarch64") for arg in ("--platform", tag)),
+            "--python-version", "3.13", "--implementation", "cp", "--only-binary=:all:"]
 # In the Lambda Python runtime (/var/runtime): the AWS SDK and what it needs.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "python_dateutil", "six", "urllib3")
 # Template resource → layer folder
