@@ -42,18 +42,11 @@ class PurchaseTaxSubtotal(TaxSubtotal):
     category = UnicodeAttribute()
 
 
-class Bill(DocumentRecord):
-    PREFIX = "BILL"
-    LIST = "BILLS"
-    NOUN = "bill"
+class PricedPurchase(DocumentRecord):
+    """What bills and expenses share: priced lines with input tax and their totals, in a currency at a rate
+    (the purchase-side mirror of store/documents.PricedDocument)."""
 
     status = UnicodeAttribute()
-    number = UnicodeAttribute(null=True)
-    supplier_id = UnicodeAttribute()
-    supplier_name = UnicodeAttribute()
-    supplier_reference = UnicodeAttribute()
-    bill_date = DateAttribute()
-    due_date = DateAttribute()
     currency = UnicodeAttribute()
     exchange_rate = DecimalAttribute()
     exchange_rate_id = UnicodeAttribute(null=True)  # the rate record it took (issue 16); None: given or base
@@ -66,6 +59,19 @@ class Bill(DocumentRecord):
     tax_total = DecimalAttribute()
     rounding_adjustment = DecimalAttribute()
     total = DecimalAttribute()
+
+
+class Bill(PricedPurchase):
+    PREFIX = "BILL"
+    LIST = "BILLS"
+    NOUN = "bill"
+
+    number = UnicodeAttribute(null=True)
+    supplier_id = UnicodeAttribute()
+    supplier_name = UnicodeAttribute()
+    supplier_reference = UnicodeAttribute()
+    bill_date = DateAttribute()
+    due_date = DateAttribute()
     amount_paid = DecimalAttribute()
     amount_credited = DecimalAttribute()
     amount_due = DecimalAttribute()
@@ -198,7 +204,7 @@ def list_bills(
                            limit=limit, start_key=start_key)
 
 
-class Expense(DocumentRecord):
+class Expense(PricedPurchase):
     """An expense (issue 15): a purchase paid at once, posted when it is created. `T#<tid>#EXP#<id>` / `DOC`,
     listed by date through GSI1 (`T#<tid>#EXPENSES` / `<date>#<id>`)."""
 
@@ -206,24 +212,11 @@ class Expense(DocumentRecord):
     LIST = "EXPENSES"
     NOUN = "expense"
 
-    status = UnicodeAttribute()
     supplier_id = UnicodeAttribute(null=True)
     payee_name = UnicodeAttribute()
     date = DateAttribute()
     paid_from_account_id = UnicodeAttribute()
     reference = UnicodeAttribute(null=True)
-    currency = UnicodeAttribute()
-    exchange_rate = DecimalAttribute()
-    exchange_rate_id = UnicodeAttribute(null=True)  # the rate record it took (issue 16); None: given or base
-    prices_include_tax = BooleanAttribute()
-    notes = UnicodeAttribute(null=True)
-    attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)
-    lines = ListAttribute(of=DocumentLine)
-    tax_breakdown = ListAttribute(of=PurchaseTaxSubtotal)
-    subtotal = DecimalAttribute()
-    tax_total = DecimalAttribute()
-    rounding_adjustment = DecimalAttribute()
-    total = DecimalAttribute()
     journal_entry_id = UnicodeAttribute()
     reversal_journal_entry_id = UnicodeAttribute(null=True)
     reversed_at = UTCDateTimeAttribute(null=True)
