@@ -1,12 +1,14 @@
 """Builds a dependency layer for Lambda (arm64, Python 3.13): `sam build` runs it through layers/Makefile, and
 bench/package_size.py runs the same code, so the sizes it reports are what is deployed.
 
-    python layers/build.py dependencies|pdf|einvoice|facturx ARTIFACTS_DIR
+    python layers/build.py dependencies|pdf|einvoice|facturx|banking|xml|secrets ARTIFACTS_DIR
 
 - Installs the layer's requirements.txt for the target platform into ARTIFACTS_DIR/python.
 - Removes what the Lambda Python runtime already provides (boto3, botocore and their dependencies), which
   PynamoDB and the X-Ray SDK pull in: the runtime's copy is the one used (its version is pinned in
   pyproject.toml for the tests).
+- Leaves out what another layer of the same functions ships (factur-x's lxml and python-stdnum) and files no
+  code reads (pycountry's translations: schwifty only looks countries up).
 - The pdf layer also gets the fonts (layers/pdf/ledgerline_fonts, OFL, with their licences).
 """
 
@@ -27,9 +29,13 @@ PLATFORM = [*(arg for tag in ("manylinux2014_aarch64", "manylinux_2_24_aarch64",
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "python_dateutil", "six", "urllib3")
 # Template resource → layer folder
 LAYERS = {"DependenciesLayer": "dependencies", "PdfLayer": "pdf", "EInvoiceLayer": "einvoice",
-          "FacturXLayer": "facturx"}
-# What DependenciesLayer ships already, left out of the layers that need it too (facturx: lxml, python-stdnum)
-IN_DEPENDENCIES_LAYER = {"facturx": ("lxml", "stdnum", "python_stdnum")}
+          "FacturXLayer": "facturx", "BankingLayer": "banking", "XmlLayer": "xml", "SecretsLayer": "secrets"}
+# What another layer of the same functions ships, left out of a layer that pulls it in too: factur-x's lxml is
+# XmlLayer's, and python-stdnum (factur-x's, qrbill's) DependenciesLayer's (tests/unit/test_layers.py: every
+# function with FacturXLayer has XmlLayer)
+SHIPPED_ELSEWHERE = {"facturx": ("lxml", "stdnum", "python_stdnum"), "pdf": ("stdnum", "python_stdnum")}
+# Files no code reads: pycountry's gettext translations (22 MB of its 24); schwifty only looks countries up
+UNUSED = {"banking": ("pycountry/locales",)}
 
 
 def _runtime_provided(entry: Path) -> bool:
@@ -49,9 +55,11 @@ def build(layer: str, artifacts: Path) -> Path:
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *PLATFORM,
                     "--target", str(target), "-r", str(HERE / layer / "requirements.txt")], check=True)
     for entry in list(target.iterdir()):
-        elsewhere = _runtime_provided(entry) or _provided(entry, IN_DEPENDENCIES_LAYER.get(layer, ()))
+        elsewhere = _runtime_provided(entry) or _provided(entry, SHIPPED_ELSEWHERE.get(layer, ()))
         if elsewhere or entry.name == "bin":
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    for unused in UNUSED.get(layer, ()):
+        shutil.rmtree(target / unused, ignore_errors=True)
     if layer == "pdf":
         shutil.copytree(HERE / "pdf" / "ledgerline_fonts", target / "ledgerline_fonts", dirs_exist_ok=True)
     return target

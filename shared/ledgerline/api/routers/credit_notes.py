@@ -8,13 +8,6 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.routers.einvoices import (
-    FORMAT_QUERY,
-    XML_RESPONSES,
-    EInvoiceFormat,
-    XMLResponse,
-    einvoice_response,
-)
 from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
@@ -69,22 +62,6 @@ def pdf(id: str = Path(description="The credit note's id"), principal: Principal
     from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
 
     return pdf_response(pdfs.download(pdfs.credit_note_pdf(principal.tenant_id, id)))
-
-
-@router.get("/{id}/einvoice", response_model=None, response_class=XMLResponse, responses=XML_RESPONSES,
-            operation_id="get_credit_note_einvoice",
-            summary="The credit note as an e-invoice: UBL CreditNote (Peppol, EN 16931, XRechnung) or CII 381")
-def einvoice(format: EInvoiceFormat = FORMAT_QUERY, id: str = Path(description="The credit note's id"),
-             principal: Principal = Depends(READ)) -> Response:
-    """The credit note as XML in the chosen format (issue 17), referring to its invoice (BT-25); missing data
-    is a 422 listing each business term. `format=facturx` answers its PDF with the CII XML embedded."""
-    from ledgerline.services import einvoices  # deferred: only this route needs the e-invoice modules
-
-    if format == "facturx":
-        number, content = einvoices.credit_note_facturx(principal.tenant_id, id)
-    else:
-        number, content = einvoices.credit_note_xml(principal.tenant_id, id, format)
-    return einvoice_response(number, format, content)
 
 
 @router.post("/{id}/send", status_code=202, response_model=EmailOut, operation_id="send_credit_note",

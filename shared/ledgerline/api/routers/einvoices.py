@@ -1,18 +1,19 @@
-"""E-invoices (issue 17): validating a file against the official rule sets; the XML responses the invoice and
-credit note routes share."""
+"""E-invoices (issue 17): invoices and credit notes as e-invoices, and validating a file against the official
+rule sets. One function serves them all (EInvoicesFunction), the only one that carries lxml, factur-x and the
+validators' saxonche, so the invoices and credit notes functions stay small (issue 13)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
 
 from ledgerline.api.auth import require
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.einvoices import EInvoiceFormat, EInvoiceRules, EInvoiceValidationOut
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 
-router = APIRouter(prefix="/v1/einvoices", tags=["einvoices"])
+router = APIRouter()  # full paths and a tag per route: its routes are under three resources
 
 FORMAT_QUERY = Query("peppol", description=(
     "`peppol` (UBL 2.1, Peppol BIS Billing 3.0; the default), `ubl` (EN 16931 UBL), `cii` (EN 16931 CII D16B), "
@@ -52,7 +53,8 @@ def einvoice_response(number: str, fmt: str, content: bytes) -> Response:
                     headers={"Content-Disposition": f'inline; filename="{safe}-facturx.pdf"'})
 
 
-@router.post("/validate", response_model=EInvoiceValidationOut, operation_id="validate_einvoice",
+@router.post("/v1/einvoices/validate", tags=["einvoices"], response_model=EInvoiceValidationOut,
+             operation_id="validate_einvoice",
              summary="Validate an e-invoice (UBL or CII) against EN 16931, Peppol BIS 3.0 or XRechnung")
 def validate(file: UploadFile = File(description="The e-invoice: UBL 2.1 Invoice/CreditNote or CII XML, at most "
                                                  "10 MB"),
@@ -66,6 +68,42 @@ def validate(file: UploadFile = File(description="The e-invoice: UBL 2.1 Invoice
     from ledgerline.services import einvoices  # deferred: saxonche is loaded on the first validation
 
     return einvoices.validate_file(file.file.read(einvoices.MAX_FILE_BYTES + 1), rules)
+
+
+@router.get("/v1/invoices/{id}/einvoice", tags=["invoices"], response_model=None, response_class=XMLResponse,
+            responses=XML_RESPONSES, operation_id="get_invoice_einvoice",
+            summary="The posted invoice as an e-invoice (Peppol, EN 16931 UBL or CII, XRechnung); 409 for a draft")
+def invoice_einvoice(format: EInvoiceFormat = FORMAT_QUERY, id: str = Path(description="The invoice's id"),
+                     principal: Principal = Depends(require("invoices:read"))) -> Response:
+    """The invoice as XML in the chosen format (issue 17), built from the invoice, its customer, the tenant, its
+    tax codes and the default bank account (IBAN/BIC). Data the format needs and the records lack (the buyer's
+    electronic address for Peppol, an exemption reason for a 0 % category, ...) is a 422 listing each missing
+    business term (`BT-49 buyer electronic address`), before anything is generated. A draft is a 409.
+    `format=facturx` answers the invoice's PDF with the CII XML (EN 16931) embedded (PDF/A-3, Factur-X)."""
+    from ledgerline.services import einvoices  # deferred: lxml and the model load on the first document
+
+    if format == "facturx":
+        number, content = einvoices.invoice_facturx(principal.tenant_id, id)
+    else:
+        number, content = einvoices.invoice_xml(principal.tenant_id, id, format)
+    return einvoice_response(number, format, content)
+
+
+@router.get("/v1/credit-notes/{id}/einvoice", tags=["credit notes"], response_model=None,
+            response_class=XMLResponse, responses=XML_RESPONSES, operation_id="get_credit_note_einvoice",
+            summary="The credit note as an e-invoice: UBL CreditNote (Peppol, EN 16931, XRechnung) or CII 381")
+def credit_note_einvoice(format: EInvoiceFormat = FORMAT_QUERY,
+                         id: str = Path(description="The credit note's id"),
+                         principal: Principal = Depends(require("credit-notes:read"))) -> Response:
+    """The credit note as XML in the chosen format (issue 17), referring to its invoice (BT-25); missing data
+    is a 422 listing each business term. `format=facturx` answers its PDF with the CII XML embedded."""
+    from ledgerline.services import einvoices  # deferred: lxml and the model load on the first document
+
+    if format == "facturx":
+        number, content = einvoices.credit_note_facturx(principal.tenant_id, id)
+    else:
+        number, content = einvoices.credit_note_xml(principal.tenant_id, id, format)
+    return einvoice_response(number, format, content)
 
 
 __all__ = ["FORMAT_QUERY", "XML_RESPONSES", "EInvoiceFormat", "XMLResponse", "einvoice_response", "router",

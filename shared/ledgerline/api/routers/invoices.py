@@ -9,13 +9,6 @@ from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
-from ledgerline.api.routers.einvoices import (
-    FORMAT_QUERY,
-    XML_RESPONSES,
-    EInvoiceFormat,
-    XMLResponse,
-    einvoice_response,
-)
 from ledgerline.api.routers.emails import QUEUED_RESPONSES, listed, queued
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import Clock
@@ -80,25 +73,6 @@ def pdf(id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Response:
     from ledgerline.services import pdfs  # deferred: only this route needs the PDF modules (cold start)
 
     return pdf_response(pdfs.download(pdfs.invoice_pdf(principal.tenant_id, id)))
-
-
-@router.get("/{id}/einvoice", response_model=None, response_class=XMLResponse, responses=XML_RESPONSES,
-            operation_id="get_invoice_einvoice",
-            summary="The posted invoice as an e-invoice (Peppol, EN 16931 UBL or CII, XRechnung); 409 for a draft")
-def einvoice(format: EInvoiceFormat = FORMAT_QUERY, id: str = INVOICE_ID,
-             principal: Principal = Depends(READ)) -> Response:
-    """The invoice as XML in the chosen format (issue 17), built from the invoice, its customer, the tenant, its
-    tax codes and the default bank account (IBAN/BIC). Data the format needs and the records lack (the buyer's
-    electronic address for Peppol, an exemption reason for a 0 % category, ...) is a 422 listing each missing
-    business term (`BT-49 buyer electronic address`), before anything is generated. A draft is a 409.
-    `format=facturx` answers the invoice's PDF with the CII XML (EN 16931) embedded (PDF/A-3, Factur-X)."""
-    from ledgerline.services import einvoices  # deferred: only this route needs the e-invoice modules
-
-    if format == "facturx":
-        number, content = einvoices.invoice_facturx(principal.tenant_id, id)
-    else:
-        number, content = einvoices.invoice_xml(principal.tenant_id, id, format)
-    return einvoice_response(number, format, content)
 
 
 @router.patch("/{id}", response_model=InvoiceOut, operation_id="update_invoice",
