@@ -244,8 +244,9 @@ def _package_size(results: dict[str, Any]) -> list[str]:
             "unzipped is what counts against Lambda's 250 MB, zipped what is uploaded.", "",
             *_table(["layer", "source", "unzipped MB", "zipped MB", "largest packages (MB)"], rows),
             "Each function, unzipped: its adapter plus the layers it gets (Globals' SharedLayer and "
-            "DependenciesLayer; PdfLayer only where the code renders PDFs), against its goal (40 MB for an API "
-            "function, 100 MB for one that renders):", "",
+            "DependenciesLayer, and the layers of what its code imports: PdfLayer only where it renders PDFs, "
+            "BankingLayer, XmlLayer, SecretsLayer, EInvoiceLayer, FacturXLayer; tests/unit/test_layers.py), against "
+            "its goal (40 MB for an API function, 100 MB for one that renders):", "",
             *_table(["function", "layers", "unzipped MB", "goal MB", "within goal"],
                     [[name, ", ".join(f["layers"]), f["with_layers_mb"], f["goal_mb"],
                       "yes" if f["within_goal"] else "NO"] for name, f in functions.items()]),
