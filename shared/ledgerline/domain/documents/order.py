@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from ledgerline.domain.documents.base import InvalidState, Transition, invalid, require_status
+from ledgerline.domain.documents.base import InvalidState, Transition, require_status
+from ledgerline.domain.documents.line_quantities import Progress, give_back, progress, requested, take
 from ledgerline.domain.events import EventType
 
 NOUN = "order"
@@ -75,20 +76,14 @@ class OrderState:
 
 
 def invoicing_status(lines: Sequence[LineQuantities]) -> InvoicingStatus:
-    if all(line.invoiced >= line.ordered for line in lines):
-        return InvoicingStatus.INVOICED
-    if any(line.invoiced > 0 for line in lines):
-        return InvoicingStatus.PARTIALLY_INVOICED
-    return InvoicingStatus.NOT_INVOICED
+    return {Progress.ALL: InvoicingStatus.INVOICED, Progress.SOME: InvoicingStatus.PARTIALLY_INVOICED,
+            Progress.NONE: InvoicingStatus.NOT_INVOICED}[progress(lines, "invoiced")]
 
 
 def fulfilment_status(lines: Sequence[LineQuantities]) -> OrderStatus:
     """The status of a confirmed order from what is delivered."""
-    if all(line.delivered >= line.ordered for line in lines):
-        return OrderStatus.DELIVERED
-    if any(line.delivered > 0 for line in lines):
-        return OrderStatus.PARTIALLY_DELIVERED
-    return OrderStatus.CONFIRMED
+    return {Progress.ALL: OrderStatus.DELIVERED, Progress.SOME: OrderStatus.PARTIALLY_DELIVERED,
+            Progress.NONE: OrderStatus.CONFIRMED}[progress(lines, "delivered")]
 
 
 def require(state: OrderState, allowed: tuple[str, ...], action: str) -> None:
@@ -112,34 +107,15 @@ def cancel(state: OrderState) -> Transition[OrderState]:
     return Transition(replace(state, status=OrderStatus.CANCELLED.value), EventType.ORDER_CANCELLED)
 
 
-def _requested(state: OrderState, quantities: Sequence[Decimal | None] | None, room: Sequence[Decimal],
-               what: str) -> tuple[Decimal, ...]:
-    """The quantity per line a request takes: all of `room` when none are named; each named one checked
-    against its line's room."""
-    if quantities is None:
-        return tuple(room)
-    if len(quantities) != len(state.lines):
-        raise invalid("lines", f"name a quantity for each of the order's {len(state.lines)} lines, or none")
-    taken: list[Decimal] = []
-    for index, (quantity, left) in enumerate(zip(quantities, room, strict=True)):
-        quantity = Decimal(0) if quantity is None else quantity
-        if quantity < 0:
-            raise invalid(f"lines[{index}].quantity", "must not be negative")
-        if quantity > left:
-            raise invalid(f"lines[{index}].quantity", f"only {left.normalize():f} left to be {what} on this line")
-        taken.append(quantity)
-    return tuple(taken)
-
-
 def deliver(state: OrderState, quantities: Sequence[Decimal | None] | None = None,
             ) -> tuple[Transition[OrderState], tuple[Decimal, ...]]:
     """Take quantities for a delivery note (all that is undelivered when none are named): the new state and
     the quantity per line. Refuses more than is undelivered and a delivery of nothing."""
     require(state, ACTIVE_STATUSES, "deliver")
-    taken = _requested(state, quantities, [line.undelivered for line in state.lines], "delivered")
+    taken = requested(state.lines, quantities, [line.undelivered for line in state.lines], "delivered")
     if not any(taken):
         raise InvalidState("Nothing is left to deliver on this order", param="lines", code="nothing_to_deliver")
-    lines = tuple(replace(line, delivered=line.delivered + q) for line, q in zip(state.lines, taken, strict=True))
+    lines = take(state.lines, "delivered", taken)
     return Transition(OrderState(fulfilment_status(lines).value, lines), EventType.ORDER_DELIVERED), taken
 
 
@@ -156,28 +132,21 @@ def invoice(state: OrderState, basis: InvoiceBasis = InvoiceBasis.DELIVERED,
         raise InvalidState("Nothing is left to invoice on this order" + (
             "; deliver first, or invoice with basis 'ordered'" if basis == InvoiceBasis.DELIVERED else ""),
             param="basis", code="nothing_to_invoice")
-    lines = tuple(replace(line, invoiced=line.invoiced + q) for line, q in zip(state.lines, room, strict=True))
+    lines = take(state.lines, "invoiced", room)
     return Transition(replace(state, lines=lines), EventType.ORDER_INVOICED), tuple(room)
 
 
 def give_back_invoiced(state: OrderState, quantities: Sequence[Decimal]) -> OrderState:
     """An invoice made from the order is gone (its draft deleted, or it voided): its quantities may be
     invoiced again. Never below zero (what it took is what it gives back)."""
-    if len(quantities) != len(state.lines):
-        raise InvalidState("The invoice's quantities do not match the order's lines", param="lines")
-    lines = tuple(replace(line, invoiced=max(line.invoiced - q, Decimal(0)))
-                  for line, q in zip(state.lines, quantities, strict=True))
-    return replace(state, lines=lines)
+    return replace(state, lines=give_back(state.lines, "invoiced", quantities, "invoice", NOUN))
 
 
 def give_back_delivered(state: OrderState, quantities: Sequence[Decimal]) -> Transition[OrderState]:
     """A draft delivery note made from the order is deleted: its quantities may be delivered again, and the
     fulfilment status follows (`order.updated`). Never below zero (what it took is what it gives back).
     What was invoiced stays invoiced (an order may be invoiced ahead of delivery)."""
-    if len(quantities) != len(state.lines):
-        raise InvalidState("The delivery note's quantities do not match the order's lines", param="lines")
-    lines = tuple(replace(line, delivered=max(line.delivered - q, Decimal(0)))
-                  for line, q in zip(state.lines, quantities, strict=True))
+    lines = give_back(state.lines, "delivered", quantities, "delivery note", NOUN)
     status = state.status if state.status in (OrderStatus.DRAFT.value, OrderStatus.CANCELLED.value) \
         else fulfilment_status(lines).value
     return Transition(OrderState(status, lines), EventType.ORDER_UPDATED)

@@ -21,7 +21,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from ledgerline.domain.documents.base import InvalidState, Transition, invalid, require_status
+from ledgerline.domain.documents.base import InvalidState, Transition, require_status
+from ledgerline.domain.documents.line_quantities import Progress, give_back, progress, requested, take
 from ledgerline.domain.events import EventType
 
 NOUN = "purchase order"
@@ -80,22 +81,16 @@ class PurchaseOrderState:
 
 
 def billing_status(lines: Sequence[LineQuantities]) -> BillingStatus:
-    if all(line.billed >= line.ordered for line in lines):
-        return BillingStatus.BILLED
-    if any(line.billed > 0 for line in lines):
-        return BillingStatus.PARTIALLY_BILLED
-    return BillingStatus.NOT_BILLED
+    return {Progress.ALL: BillingStatus.BILLED, Progress.SOME: BillingStatus.PARTIALLY_BILLED,
+            Progress.NONE: BillingStatus.NOT_BILLED}[progress(lines, "billed")]
 
 
 def progress_status(lines: Sequence[LineQuantities]) -> PurchaseOrderStatus:
     """The status of a sent order from its quantities."""
-    if all(line.billed >= line.ordered for line in lines):
+    if progress(lines, "billed") == Progress.ALL:
         return PurchaseOrderStatus.BILLED
-    if all(line.received >= line.ordered for line in lines):
-        return PurchaseOrderStatus.RECEIVED
-    if any(line.received > 0 for line in lines):
-        return PurchaseOrderStatus.PARTIALLY_RECEIVED
-    return PurchaseOrderStatus.SENT
+    return {Progress.ALL: PurchaseOrderStatus.RECEIVED, Progress.SOME: PurchaseOrderStatus.PARTIALLY_RECEIVED,
+            Progress.NONE: PurchaseOrderStatus.SENT}[progress(lines, "received")]
 
 
 def require(state: PurchaseOrderState, allowed: tuple[str, ...], action: str) -> None:
@@ -126,35 +121,16 @@ def cancel(state: PurchaseOrderState) -> Transition[PurchaseOrderState]:
     return Transition(replace(state, status=PurchaseOrderStatus.CANCELLED.value), EventType.PURCHASE_ORDER_CANCELLED)
 
 
-def _requested(state: PurchaseOrderState, quantities: Sequence[Decimal | None] | None,
-               room: Sequence[Decimal], what: str) -> tuple[Decimal, ...]:
-    """The quantity per line a request takes: all of `room` when none are named; each named one checked
-    against its line's room."""
-    if quantities is None:
-        return tuple(room)
-    if len(quantities) != len(state.lines):
-        raise invalid("lines", f"name a quantity for each of the order's {len(state.lines)} lines, or none")
-    taken: list[Decimal] = []
-    for index, (quantity, left) in enumerate(zip(quantities, room, strict=True)):
-        quantity = Decimal(0) if quantity is None else quantity
-        if quantity < 0:
-            raise invalid(f"lines[{index}].quantity", "must not be negative")
-        if quantity > left:
-            raise invalid(f"lines[{index}].quantity", f"only {left.normalize():f} left to be {what} on this line")
-        taken.append(quantity)
-    return tuple(taken)
-
-
 def receive(state: PurchaseOrderState, quantities: Sequence[Decimal | None] | None = None,
             ) -> tuple[Transition[PurchaseOrderState], tuple[Decimal, ...]]:
     """Take received quantities (all that is outstanding when none are named): the new state and the
     quantity per line. Refuses more than is outstanding and a receipt of nothing."""
     require(state, ACTIVE_STATUSES, "receive goods on")
-    taken = _requested(state, quantities, [line.unreceived for line in state.lines], "received")
+    taken = requested(state.lines, quantities, [line.unreceived for line in state.lines], "received")
     if not any(taken):
         raise InvalidState("Nothing is left to receive on this purchase order", param="lines",
                            code="nothing_to_receive")
-    lines = tuple(replace(line, received=line.received + q) for line, q in zip(state.lines, taken, strict=True))
+    lines = take(state.lines, "received", taken)
     return Transition(PurchaseOrderState(progress_status(lines).value, lines),
                       EventType.PURCHASE_ORDER_RECEIVED), taken
 
@@ -172,7 +148,7 @@ def bill(state: PurchaseOrderState, basis: BillBasis = BillBasis.RECEIVED,
         raise InvalidState("Nothing is left to bill on this purchase order" + (
             "; receive first, or bill with basis 'ordered'" if basis == BillBasis.RECEIVED else ""),
             param="basis", code="nothing_to_bill")
-    lines = tuple(replace(line, billed=line.billed + q) for line, q in zip(state.lines, room, strict=True))
+    lines = take(state.lines, "billed", room)
     return Transition(PurchaseOrderState(progress_status(lines).value, lines),
                       EventType.PURCHASE_ORDER_BILLED), tuple(room)
 
@@ -180,10 +156,7 @@ def bill(state: PurchaseOrderState, basis: BillBasis = BillBasis.RECEIVED,
 def give_back_billed(state: PurchaseOrderState, quantities: Sequence[Decimal]) -> PurchaseOrderState:
     """A bill made from the order is gone (its draft deleted, or it voided): its quantities may be billed
     again. Never below zero (what it took is what it gives back)."""
-    if len(quantities) != len(state.lines):
-        raise InvalidState("The bill's quantities do not match the purchase order's lines", param="lines")
-    lines = tuple(replace(line, billed=max(line.billed - q, Decimal(0)))
-                  for line, q in zip(state.lines, quantities, strict=True))
+    lines = give_back(state.lines, "billed", quantities, "bill", NOUN)
     status = state.status if state.status not in ACTIVE_STATUSES else progress_status(lines).value
     return PurchaseOrderState(status, lines)
 
