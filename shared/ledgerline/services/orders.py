@@ -17,8 +17,8 @@ from typing import Any
 from ledgerline.clock import today, utc_now
 from ledgerline.domain.documents import order as order_rules
 from ledgerline.domain.documents import order_positions as position_rules
-from ledgerline.domain.documents.base import invalid
 from ledgerline.domain.documents.delivery import DeliveryStatus
+from ledgerline.domain.documents.line_quantities import per_line
 from ledgerline.domain.documents.order import InvoiceBasis, InvoicingStatus, OrderStatus
 from ledgerline.domain.errors import PreconditionFailed
 from ledgerline.domain.events import EventType
@@ -278,28 +278,14 @@ def cancel(tenant_id: str, order_id: str, idempotency_key: str | None = None) ->
 # ------------------------------------------------------------------ deliveries and invoices
 
 
-def _line_quantities(order: Order, lines: list[dict[str, Any]] | None) -> list[Decimal | None] | None:
-    """`[{line, quantity}]` of a request → a quantity per order line (lines not named: none)."""
-    if lines is None:
-        return None
-    wanted: list[Decimal | None] = [None] * len(order.lines)
-    for index, requested in enumerate(lines):
-        number = requested["line"]
-        if not 1 <= number <= len(order.lines):
-            raise invalid(f"lines[{index}].line", f"the order has lines 1 to {len(order.lines)}")
-        if wanted[number - 1] is not None:
-            raise invalid(f"lines[{index}].line", f"line {number} is named twice")
-        wanted[number - 1] = requested["quantity"]
-    return wanted
-
-
 def deliver(tenant_id: str, order_id: str, fields: dict[str, Any],
             idempotency_key: str | None = None) -> dict[str, Any]:
     """A draft delivery note for the named quantities (or all not yet delivered), and the order's delivered
     quantities, in one transaction on the order's version."""
     def attempt(uow: UnitOfWork) -> Delivery:
         order = uow.load(Order, order_id)
-        transition, taken = order_rules.deliver(state_of(order), _line_quantities(order, fields.get("lines")))
+        wanted = per_line(len(order.lines), fields.get("lines"), "order")
+        transition, taken = order_rules.deliver(state_of(order), wanted)
         now = utc_now()
         delivery = Delivery(
             id=new_id("dn"), tenant_id=tenant_id, status=DeliveryStatus.DRAFT.value, created_at=now,

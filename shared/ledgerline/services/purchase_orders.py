@@ -17,6 +17,7 @@ from typing import Any
 from ledgerline.clock import today, utc_now
 from ledgerline.domain.documents import purchase_order as rules
 from ledgerline.domain.documents.base import invalid
+from ledgerline.domain.documents.line_quantities import per_line
 from ledgerline.domain.documents.purchase_order import BillBasis, BillingStatus, PurchaseOrderStatus
 from ledgerline.domain.errors import FieldIssue, PreconditionFailed, ValidationFailed
 from ledgerline.domain.events import EventType
@@ -290,28 +291,14 @@ def cancel(tenant_id: str, order_id: str, idempotency_key: str | None = None) ->
 # ------------------------------------------------------------------------------ receipts and bills
 
 
-def _line_quantities(order: PurchaseOrder, lines: list[dict[str, Any]] | None) -> list[Decimal | None] | None:
-    """`[{line, quantity}]` of a request → a quantity per order line (lines not named: none)."""
-    if lines is None:
-        return None
-    wanted: list[Decimal | None] = [None] * len(order.lines)
-    for index, requested in enumerate(lines):
-        number = requested["line"]
-        if not 1 <= number <= len(order.lines):
-            raise invalid(f"lines[{index}].line", f"the purchase order has lines 1 to {len(order.lines)}")
-        if wanted[number - 1] is not None:
-            raise invalid(f"lines[{index}].line", f"line {number} is named twice")
-        wanted[number - 1] = requested["quantity"]
-    return wanted
-
-
 def receive(tenant_id: str, order_id: str, fields: dict[str, Any],
             idempotency_key: str | None = None) -> dict[str, Any]:
     """Goods received: the named quantities (or all still outstanding) added to each line's received
     quantity, in one transaction on the order's version, so a quantity is never received twice."""
     def attempt(uow: UnitOfWork) -> PurchaseOrder:
         order = uow.load(PurchaseOrder, order_id)
-        transition, _taken = rules.receive(state_of(order), _line_quantities(order, fields.get("lines")))
+        wanted = per_line(len(order.lines), fields.get("lines"), "purchase order")
+        transition, _taken = rules.receive(state_of(order), wanted)
         received_on = fields.get("received_date") or today()
         if received_on < order.order_date:
             raise invalid("received_date", "must not be before the order date")

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledgerline.domain.documents.base import InvalidState
-from ledgerline.domain.documents.line_quantities import Progress, give_back, progress, requested, take
+from ledgerline.domain.documents.line_quantities import Progress, give_back, per_line, progress, requested, take
 from ledgerline.domain.errors import ValidationFailed
 
 
@@ -51,3 +51,14 @@ def test_take_then_give_back_returns_the_lines_and_progress_follows_the_counter(
     expected = (Progress.ALL if all(q >= line.ordered for q, line in zip(quantities, lines, strict=True))
                 else Progress.SOME if any(quantities) else Progress.NONE)
     assert progress(taken, "shipped") == expected
+
+
+def test_per_line_places_each_named_quantity_on_its_line_and_refuses_unknown_or_repeated_lines():
+    assert per_line(3, None, "order") is None
+    assert per_line(3, [{"line": 3, "quantity": Decimal(2)}], "order") == [None, None, Decimal(2)]
+    with pytest.raises(ValidationFailed) as unknown:
+        per_line(2, [{"line": 3, "quantity": Decimal(1)}], "purchase order")
+    assert unknown.value.param == "lines[0].line" and "the purchase order has lines 1 to 2" in str(unknown.value)
+    with pytest.raises(ValidationFailed) as twice:
+        per_line(2, [{"line": 1, "quantity": Decimal(1)}, {"line": 1, "quantity": Decimal(1)}], "order")
+    assert twice.value.param == "lines[1].line"

@@ -8,7 +8,7 @@ deleted or voided document took never goes below zero.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from enum import StrEnum
@@ -23,6 +23,22 @@ class Progress(StrEnum):
     NONE = "none"
     SOME = "some"
     ALL = "all"
+
+
+def per_line(line_count: int, named: Sequence[Mapping[str, Any]] | None, order: str) -> list[Decimal | None] | None:
+    """A request's `[{line, quantity}]` (line numbers from 1) → a quantity per line of the `order` (lines not
+    named: None; nothing named: None, which `requested` reads as all the room there is)."""
+    if named is None:
+        return None
+    wanted: list[Decimal | None] = [None] * line_count
+    for index, request in enumerate(named):
+        number = request["line"]
+        if not 1 <= number <= line_count:
+            raise invalid(f"lines[{index}].line", f"the {order} has lines 1 to {line_count}")
+        if wanted[number - 1] is not None:
+            raise invalid(f"lines[{index}].line", f"line {number} is named twice")
+        wanted[number - 1] = request["quantity"]
+    return wanted
 
 
 def requested(lines: Sequence[Any], quantities: Sequence[Decimal | None] | None, room: Sequence[Decimal],
