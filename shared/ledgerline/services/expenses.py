@@ -16,7 +16,15 @@ from ledgerline.domain.journal import reversed_lines
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import ExpenseOut
 from ledgerline.services import exchange_rates, files
-from ledgerline.services.bills import breakdown, purchase_codes, purchase_lines, purchase_tax, supplier, tax_buckets
+from ledgerline.services.bills import (
+    breakdown,
+    investments,
+    purchase_breakdown,
+    purchase_codes,
+    purchase_lines,
+    supplier,
+    tax_buckets,
+)
 from ledgerline.services.document_rules import invalid, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import PURCHASES, price_lines, referenced
@@ -87,7 +95,7 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
                           prices_include_tax=bool(fields.get("prices_include_tax")),
                           notes=fields.get("notes"), attachment_ids=list(fields.get("attachment_ids") or []) or None,
                           lines=priced.lines,
-                          tax_breakdown=[purchase_tax(uow, tenant, tax, currency) for tax in priced.tax_breakdown],
+                          tax_breakdown=purchase_breakdown(uow, tenant, priced, currency),
                           subtotal=priced.totals.subtotal, tax_total=priced.totals.tax_total,
                           rounding_adjustment=priced.totals.rounding_adjustment, total=priced.totals.total)
         description = f"Expense: {expense.payee_name}"
@@ -95,7 +103,7 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
             lines=purchase_lines(expense), breakdown=breakdown(expense), codes=purchase_codes(expense),
             total=expense.total, rounding_adjustment=expense.rounding_adjustment,
             accounts=posting_purchases.PurchaseAccounts(payable=source.id, rounding=tenant.system_accounts.rounding),
-            conversion=rate, description=description)
+            conversion=rate, description=description, investments=investments(expense))
         entry = JournalEntry.new(tenant_id, day, rate, source_type="expense", source_id=expense.id,
                                  description=description, at=now)
         expense.journal_entry_id = entry.id
@@ -132,7 +140,7 @@ def _reverse(tenant_id: str, expense_id: str, day: date | None) -> dict[str, Any
     expense.status, expense.reversed_at, expense.updated_at = reversed_.state.status, now, now
     expense.reversal_journal_entry_id = entry.id
     uow.save_if_unchanged(expense)
-    taxes = posting_purchases.purchase_taxes(breakdown(expense), purchase_codes(expense), rate)
+    taxes = posting_purchases.purchase_taxes(breakdown(expense), purchase_codes(expense), rate, investments(expense))
     uow.post_entry(entry, reversed_lines(original.journal_lines()), tax_buckets(taxes, sign=-1))
     uow.record_event(reversed_.event, expense, ExpenseOut)
     uow.respond(ExpenseOut, expense)

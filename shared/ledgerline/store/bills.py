@@ -40,6 +40,9 @@ class PurchaseTaxSubtotal(TaxSubtotal):
     output_account_id = UnicodeAttribute()
     recoverable_percent = DecimalAttribute()
     category = UnicodeAttribute()
+    # the taxable of its lines on fixed-asset accounts: their input tax is on investments (CH box 405); absent on
+    # documents priced before, whose input tax is all on material and services
+    investment_taxable = DecimalAttribute(null=True)
 
 
 class PricedPurchase(DocumentRecord):
@@ -325,6 +328,12 @@ class SupplierCreditNote(DocumentRecord):
     applied_amount = DecimalAttribute()
     unallocated_amount = DecimalAttribute()
     journal_entry_id = UnicodeAttribute()
+    # its excess used later, the same way as a supplier payment's prepayment (absent on notes made before)
+    allocations = ListAttribute(of=BillAllocation, null=True)  # applied to the supplier's other bills
+    allocated_amount = DecimalAttribute(null=True)
+    unallocated_base = DecimalAttribute(null=True)  # the excess held on 1400, in the base currency
+    refunded_amount = DecimalAttribute(null=True)  # excess the supplier paid back
+    journal_entry_ids = ListAttribute(of=UnicodeAttribute, null=True)  # its own entry, then allocations', refunds'
 
     def list_date(self) -> date:
         return self.date
