@@ -26,7 +26,13 @@ from ledgerline.schemas.common import read_at
 from ledgerline.services import exchange_rates, files
 from ledgerline.services.document_rules import conversion, invalid, open_tax_period
 from ledgerline.services.idempotency import once
-from ledgerline.services.pricing import PURCHASES, price_lines, referenced, tenant_input_tax
+from ledgerline.services.pricing import (
+    PURCHASES,
+    price_fields,
+    referenced_positions,
+    requested_positions,
+    tenant_input_tax,
+)
 from ledgerline.services.purchase_order_state import stage_give_back
 from ledgerline.services.purchase_orders import bill_request, stage_bill
 from ledgerline.services.retry import retrying, retrying_unit
@@ -84,7 +90,7 @@ def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str], p
     if isinstance(supplier_id, str) and isinstance(reference, str):
         guard = bills.reference_guard(uow.tenant_id, supplier_id, reference)
         guards.append((guard.pk, guard.sk))
-    uow.prefetch([*also, *parties, *referenced(fields.get("lines") or []),
+    uow.prefetch([*also, *parties, *referenced_positions(fields),
                   *files.prefetch_keys(fields.get("attachment_ids"), previous)], at=guards)
 
 
@@ -186,9 +192,7 @@ def update_draft(tenant_id: str, bill_id: str, changes: dict[str, Any], expected
             "exchange_rate": bill.exchange_rate if bill.exchange_rate != 1 and bill.exchange_rate_id is None
             else None, "notes": bill.notes,
             "prices_include_tax": bill.prices_include_tax, "attachment_ids": bill.attachment_ids,
-            "lines": [{"item_id": line.item_id, "description": line.description, "quantity": line.quantity,
-                       "unit_price": line.unit_price, "account_id": line.account_id,
-                       "tax_code_id": line.tax_code_id} for line in bill.lines],
+            **requested_positions(bill),
         }
         if {"bill_date", "payment_terms_days", "supplier_id"} & set(changes):
             current.pop("due_date")  # recomputed from terms unless given again
@@ -238,8 +242,8 @@ def _fill(uow: UnitOfWork, bill: Bill, tenant: Tenant, fields: dict[str, Any]) -
     taken = exchange_rates.rate_on(uow, tenant, currency, bill_date, fields.get("exchange_rate"))
     rate = taken.conversion.rate
     include_tax = bool(fields.get("prices_include_tax"))
-    priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax,
-                         find=uow.find, direction=PURCHASES, on=bill_date)
+    priced = price_fields(tenant, fields, currency=currency, prices_include_tax=include_tax, find=uow.find,
+                          direction=PURCHASES, on=bill_date)
     due_date = fields.get("due_date")
     if due_date is None:
         terms = next(t for t in (fields.get("payment_terms_days"), party.payment_terms_days,
@@ -256,6 +260,7 @@ def _fill(uow: UnitOfWork, bill: Bill, tenant: Tenant, fields: dict[str, Any]) -
     bill.notes, bill.prices_include_tax = fields.get("notes"), include_tax
     bill.attachment_ids = list(fields["attachment_ids"]) if fields.get("attachment_ids") else None
     bill.lines = priced.lines
+    bill.positions, bill.allowances, bill.charges = priced.positions, priced.allowances, priced.charges
     bill.tax_breakdown = purchase_breakdown(uow, tenant, priced, currency)
     bill.subtotal, bill.tax_total = totals.subtotal, totals.tax_total
     bill.rounding_adjustment, bill.total = totals.rounding_adjustment, totals.total

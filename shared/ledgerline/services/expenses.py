@@ -27,7 +27,7 @@ from ledgerline.services.bills import (
 )
 from ledgerline.services.document_rules import invalid, open_tax_period
 from ledgerline.services.idempotency import once
-from ledgerline.services.pricing import PURCHASES, price_lines, referenced
+from ledgerline.services.pricing import PURCHASES, price_fields, referenced_positions
 from ledgerline.services.retry import retrying
 from ledgerline.store import bills
 from ledgerline.store.accounts import Account
@@ -72,7 +72,7 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
         uow = open_unit(tenant_id)
         supplier_id = fields.get("supplier_id")
         uow.prefetch([*([(Party, supplier_id)] if isinstance(supplier_id, str) else []),
-                      (Account, fields["paid_from_account_id"]), *referenced(fields["lines"]),
+                      (Account, fields["paid_from_account_id"]), *referenced_positions(fields),
                       *files.prefetch_keys(fields.get("attachment_ids"))])
         tenant = uow.tenant()
         party = supplier(uow.find(Party, supplier_id), supplier_id) if supplier_id else None
@@ -82,9 +82,9 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
         currency = fields.get("currency") or (party.currency if party else None) or tenant.base_currency
         taken = exchange_rates.rate_on(uow, tenant, currency, day, fields.get("exchange_rate"))
         rate = taken.conversion
-        priced = price_lines(tenant, fields["lines"], currency=currency,
-                             prices_include_tax=bool(fields.get("prices_include_tax")), find=uow.find,
-                             direction=PURCHASES, on=day)
+        priced = price_fields(tenant, fields, currency=currency,
+                              prices_include_tax=bool(fields.get("prices_include_tax")), find=uow.find,
+                              direction=PURCHASES, on=day)
         now = utc_now()
         state = posted.post(posted.EXPENSE, day)
         expense = Expense(id=new_id("exp"), tenant_id=tenant_id, status=state.state.status, created_at=now,
@@ -94,7 +94,8 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
                           exchange_rate=rate.rate, exchange_rate_id=taken.exchange_rate_id,
                           prices_include_tax=bool(fields.get("prices_include_tax")),
                           notes=fields.get("notes"), attachment_ids=list(fields.get("attachment_ids") or []) or None,
-                          lines=priced.lines,
+                          lines=priced.lines, positions=priced.positions, allowances=priced.allowances,
+                          charges=priced.charges,
                           tax_breakdown=purchase_breakdown(uow, tenant, priced, currency),
                           subtotal=priced.totals.subtotal, tax_total=priced.totals.tax_total,
                           rounding_adjustment=priced.totals.rounding_adjustment, total=priced.totals.total)

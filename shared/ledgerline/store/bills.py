@@ -17,7 +17,14 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.expressions.condition import Condition
 
 from ledgerline.domain.documents import bill as bill_rules
@@ -62,6 +69,11 @@ class PricedPurchase(DocumentRecord):
     tax_total = DecimalAttribute()
     rounding_adjustment = DecimalAttribute()
     total = DecimalAttribute()
+    # the positions as priced and the document-level allowances and charges, as on invoices (issue 14: see
+    # store/documents.PricedDocument); none on purchases made of lines only
+    positions = JSONAttribute(null=True)
+    allowances = JSONAttribute(null=True)
+    charges = JSONAttribute(null=True)
 
 
 class Bill(PricedPurchase):
