@@ -58,6 +58,15 @@ def _supplier_payment_body(b: TenantObjects) -> dict[str, Any]:
             "allocations": [{"bill_id": bill["id"], "amount": "1.00"}]}
 
 
+def _credit_note_excess(b: TenantObjects) -> str:
+    """A supplier credit note of B holding an excess (1400): its bill is paid in full, then credited."""
+    bill = b.post(f"/v1/bills/{b.post('/v1/bills', _bill_body(b))['id']}/post")
+    b.post("/v1/supplier-payments", {"supplier_id": bill["supplier_id"], "amount": bill["total"],
+                                     "account_id": b.accounts["1010"],
+                                     "allocations": [{"bill_id": bill["id"], "amount": bill["total"]}]})
+    return b.post("/v1/supplier-credit-notes", {"bill_id": bill["id"], "amount": "5.00"})["id"]
+
+
 def _credit_receipt(b: TenantObjects) -> str:
     return b.post("/v1/receipts", {"customer_id": b.customer(), "amount": "100.00",
                                    "account_id": b.accounts["1010"]})["id"]
@@ -156,6 +165,10 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
         b.post("/v1/supplier-payments", {**_supplier_payment_body(b), "allocations": [], "amount": "5.00"})["id"],
         {"amount": "1.00", "account_id": b.accounts["1010"]}),
     ("POST", "/v1/bulk/supplier-payments"): lambda b: (None, {"items": [{"data": _supplier_payment_body(b)}]}),
+    ("POST", "/v1/supplier-credit-notes/{id}/allocations"): lambda b: (
+        _credit_note_excess(b), {"allocations": _supplier_payment_body(b)["allocations"]}),
+    ("POST", "/v1/supplier-credit-notes/{id}/refund"): lambda b: (
+        _credit_note_excess(b), {"amount": "1.00", "account_id": b.accounts["1010"]}),
 }
 
 

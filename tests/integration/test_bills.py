@@ -187,3 +187,55 @@ def test_tax_codes_carry_their_purchase_fields_and_keep_to_their_direction(books
     item = books.post("/v1/items", {"code": "PAPER", "name": "Paper", "purchase_price": "4.5",
                                     "expense_account_id": books.accounts["6000"]})
     assert (item["purchase_price"], item["expense_account_id"]) == ("4.50", books.accounts["6000"])
+
+
+def test_a_bill_takes_nested_positions_over_the_api_and_lines_keep_working(books):
+    """Issue 15 leftovers: `positions` (item, text, group, subtotal, discount) on bills, priced and posted by the
+    invoices' rule; a bad discount is a 422 naming the position and writes nothing."""
+    vendor = supplier(books)
+    gst, expense = books.tax_codes["GST10"], books.accounts["6000"]
+    body = {"supplier_id": vendor, "supplier_reference": "POS-1", "positions": [
+        {"type": "item", "description": "Paper", "quantity": "10", "unit_price": "5.00", "account_id": expense,
+         "tax_code_id": gst},
+        {"type": "text", "text": "Delivered to the back door"},
+        {"type": "group", "title": "Furniture", "positions": [
+            {"type": "item", "description": "Chair", "quantity": "2", "unit_price": "100.00",
+             "account_id": expense, "tax_code_id": gst},
+            {"type": "discount", "percent": "10", "reason": "Two chairs"}]},
+        {"type": "subtotal", "label": "Subtotal"}],
+        "charges": [{"amount": "20.00", "reason": "Delivery", "tax_code_id": gst}]}
+    draft = books.post("/v1/bills", body)
+    assert (draft["subtotal"], draft["tax_total"], draft["total"]) == ("250.00", "25.00", "275.00")
+    assert [p["type"] for p in draft["positions"]] == ["item", "text", "group", "subtotal"]
+    assert books.get(f"/v1/bills/{draft['id']}")["positions"] == draft["positions"]
+    posted = books.post(f"/v1/bills/{draft['id']}/post", expect=200)
+    assert posted["amount_due"] == "275.00" and books.balance("2000") == Decimal("-275.00")
+    bad = books.call("POST", "/v1/bills", {**body, "supplier_reference": "POS-2", "positions": [
+        {"type": "item", "unit_price": "10.00", "account_id": expense},
+        {"type": "discount", "amount": "10.01"}]}, expect=422).json()["error"]
+    assert bad["param"] == "positions.1.amount"
+    both = books.call("POST", "/v1/bills", {**body, "supplier_reference": "POS-3",
+                                            "lines": [{"unit_price": "1.00", "account_id": expense}]}, expect=422)
+    assert both.json()["error"]["code"]
+    lines = books.post("/v1/bills", bill_body(books, vendor, "POS-4"))
+    assert [p["type"] for p in lines["positions"]] == ["item", "item"] and lines["allowances"] == []
+    switched = books.call("PATCH", f"/v1/bills/{lines['id']}", {"positions": [
+        {"type": "item", "description": "Paper", "unit_price": "50.00", "account_id": expense, "tax_code_id": gst},
+        {"type": "discount", "percent": "10"}]}, expect=200).json()
+    assert (switched["total"], [p["type"] for p in switched["positions"]]) == ("49.50", ["item", "discount"])
+    assert books.get("/v1/bills?supplier_id=" + vendor)["data"]  # still listed
+
+
+def test_an_expense_takes_positions_too_and_its_reversal_undoes_them(books):
+    gst, expense = books.tax_codes["GST10"], books.accounts["6000"]
+    made = books.post("/v1/expenses", {"payee_name": "Hardware store", "paid_from_account_id": books.accounts["1010"],
+                                       "positions": [
+                                           {"type": "item", "description": "Screws", "quantity": "4",
+                                            "unit_price": "25.00", "account_id": expense, "tax_code_id": gst},
+                                           {"type": "discount", "percent": "10", "reason": "Trade"}]})
+    assert (made["total"], [p["type"] for p in made["positions"]]) == ("99.00", ["item", "discount"])
+    assert (books.balance("6000"), books.balance("1010")) == (Decimal("90.00"), Decimal("-99.00"))
+    books.post(f"/v1/expenses/{made['id']}/reverse", expect=200)
+    assert (books.balance("6000"), books.balance("1010")) == (Decimal("0.00"), Decimal("0.00"))
+    books.call("POST", "/v1/expenses", {"payee_name": "Shop", "paid_from_account_id": books.accounts["1010"]},
+               expect=422)

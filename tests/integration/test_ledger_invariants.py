@@ -4,9 +4,9 @@ After every step: debits equal credits; receivable equals what open invoices sti
 credit equals the unallocated money on receipts and credit notes (never negative) and what the customer's
 balance shows; nothing owes a negative amount. Purchases (issue 15): bills (partly recoverable or reverse-charge
 tax too) posted and voided, expenses posted and reversed, supplier payments (part, in full, with a prepayment)
-made and reversed, supplier credit notes; payable equals what posted bills still owe, aged payables add up to
-it, and supplier prepayments (1400) equal what posted supplier payments and supplier credit notes hold
-unallocated.
+made and reversed, supplier credit notes (their excess applied to bills and refunded); payable equals what
+posted bills still owe, aged payables add up to it, and supplier prepayments (1400) equal what posted supplier
+payments and supplier credit notes hold unallocated.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ class Books(RuleBasedStateMachine):
     bills_made = Bundle("bills")
     expenses_made = Bundle("expenses")
     supplier_paid = Bundle("supplier_payments")
+    supplier_credited = Bundle("supplier_credit_notes")
 
     @initialize()
     def open_books(self) -> None:
@@ -135,10 +136,32 @@ class Books(RuleBasedStateMachine):
         with contextlib.suppress(LedgerlineError):  # reversed, or the bill is voided or paid: refused
             supplier_payments.allocate(self.tenant, payment, {"allocations": [{"bill_id": bill, "amount": amount}]})
 
-    @rule(bill=bills_made, amount=prices)
+    @rule(target=supplier_credited, bill=bills_made, amount=prices)
     def credit_bill(self, bill, amount):
-        with contextlib.suppress(LedgerlineError):  # a voided bill: refused, nothing written
-            supplier_credit_notes.create(self.tenant, {"bill_id": bill, "amount": amount})
+        try:
+            return supplier_credit_notes.create(self.tenant, {"bill_id": bill, "amount": amount})["id"]
+        except LedgerlineError:  # a voided bill: refused, nothing written
+            return None
+
+    @rule(note=supplier_credited, bill=bills_made)
+    def use_credit_note_excess(self, note, bill):
+        if note is None:
+            return
+        held = load(SupplierCreditNote, self.tenant, note).unallocated_amount
+        amount = min(held, load(Bill, self.tenant, bill).amount_due)
+        if amount <= 0:
+            return
+        with contextlib.suppress(LedgerlineError):  # the bill is voided or paid: refused
+            supplier_credit_notes.allocate(self.tenant, note, {"allocations": [{"bill_id": bill, "amount": amount}]})
+
+    @rule(note=supplier_credited, part=fractions)
+    def supplier_refunds_credit_note_excess(self, note, part):
+        if note is None:
+            return
+        held = load(SupplierCreditNote, self.tenant, note).unallocated_amount
+        amount = (held * min(part, Decimal(1))).quantize(Decimal("0.01"))
+        if amount > 0:
+            supplier_credit_notes.refund(self.tenant, note, {"amount": amount, "account_id": self.accounts["1010"]})
 
     @rule(payment=supplier_paid)
     def supplier_refunds(self, payment):
@@ -258,6 +281,7 @@ class Books(RuleBasedStateMachine):
         prepaid = sum((p.unallocated_amount for p in _all(SupplierPayment, self.tenant) if p.status == "posted"),
                       Decimal(0))
         prepaid += sum((n.unallocated_amount for n in _all(SupplierCreditNote, self.tenant)), Decimal(0))
+        assert all(n.unallocated_amount >= 0 for n in _all(SupplierCreditNote, self.tenant))
         assert balance.get("1400", Decimal(0)) == prepaid
 
 

@@ -194,3 +194,60 @@ def test_a_supplier_refunds_a_prepayment_over_the_api(books):
                        {"amount": "1.00", "account_id": books.accounts["1010"]}, expect=422).json()["error"]
     assert again["param"] == "amount"
     books.call("POST", f"/v1/supplier-payments/{prepaid['id']}/reverse", expect=409)
+
+
+def test_a_supplier_credit_notes_excess_pays_a_later_bill_and_the_rest_comes_back_into_the_bank(books, api,
+                                                                                                 make_tenant):
+    """Issue 15 leftovers: the excess a credit note holds on 1400 is used by the same allocation and refund
+    paths as a payment's prepayment; 1400 equals what is held after each step."""
+    vendor = supplier(books)
+    bill = posted_bill(books, vendor)  # 505.00
+    books.post("/v1/supplier-payments", {"supplier_id": vendor, "amount": "505.00",
+                                         "account_id": books.accounts["1010"],
+                                         "allocations": [{"bill_id": bill["id"], "amount": "505.00"}]})
+    note = books.post("/v1/supplier-credit-notes", {"bill_id": bill["id"], "amount": "100.00"})
+    held = Decimal(note["unallocated_amount"])
+    assert held > 0 and books.balance("1400") == held
+    later = posted_bill(books, vendor, "R-2")
+    body = {"allocations": [{"bill_id": later["id"], "amount": "60.00"}]}
+    used = books.post(f"/v1/supplier-credit-notes/{note['id']}/allocations", body, expect=200,
+                      **{"Idempotency-Key": "use-1"})
+    again = books.post(f"/v1/supplier-credit-notes/{note['id']}/allocations", body, expect=200,
+                       **{"Idempotency-Key": "use-1"})
+    assert again == used and Decimal(used["unallocated_amount"]) == held - 60
+    assert used["allocations"][0]["bill_number"] == later["number"]
+    assert books.get(f"/v1/bills/{later['id']}")["amount_due"] == "445.00"
+    assert books.balance("1400") == held - 60
+    entry = books.get(f"/v1/journal-entries/{used['journal_entry_ids'][-1]}")
+    assert entry["source_type"] == "supplier_credit_note_allocation"
+    too_much = books.call("POST", f"/v1/supplier-credit-notes/{note['id']}/refund",
+                          {"amount": str(held), "account_id": books.accounts["1010"]}, expect=422).json()["error"]
+    assert too_much["param"] == "amount"
+    back = books.post(f"/v1/supplier-credit-notes/{note['id']}/refund",
+                      {"amount": str(held - 60), "account_id": books.accounts["1010"]}, expect=200)
+    assert (back["unallocated_amount"], Decimal(back["refunded_amount"])) == ("0.00", held - 60)
+    assert books.balance("1400") == Decimal("0.00")
+    assert books.balance("1010") == Decimal("-505.00") + held - 60
+    events = books.events()
+    assert "supplier_credit_note.allocated" in events and "supplier_credit_note.refunded" in events
+    books.call("POST", f"/v1/supplier-credit-notes/{note['id']}/allocations",
+               {"allocations": [{"bill_id": later["id"], "amount": "1.00"}]}, expect=422)
+    books.call("POST", f"/v1/supplier-credit-notes/{note['id']}/refund", {"amount": "1.00"}, expect=422)
+    from tests.integration.books import Books
+
+    stranger = make_tenant()
+    theirs = Books(api, stranger.tenant_id, stranger.headers)
+    theirs.call("POST", f"/v1/supplier-credit-notes/{note['id']}/refund",
+                {"amount": "1.00", "account_id": books.accounts["1010"]}, expect=404)
+
+
+def test_a_foreign_prepayment_without_a_rate_takes_the_rate_of_its_date(books):
+    vendor = supplier(books)
+    day = today().isoformat()
+    body = {"supplier_id": vendor, "amount": "100.00", "currency": "USD", "account_id": books.accounts["1010"]}
+    error = books.call("POST", "/v1/supplier-payments", body, expect=422).json()["error"]
+    assert error["param"] == "exchange_rate" and "USD" in error["message"] and day in error["message"]
+    assert books.balance("1400") == 0
+    books.post("/v1/exchange-rates", {"currency": "USD", "date": day, "rate": "1.5"})
+    made = books.post("/v1/supplier-payments", body)
+    assert (made["exchange_rate"], books.balance("1400")) == ("1.5", Decimal("150.00"))

@@ -92,3 +92,41 @@ def test_the_vat_return_refuses_bad_ranges_and_unknown_parameters(api, make_tena
                       ).json()["error"]["param"] == "to"
     books.call("GET", "/v1/reports/vat-return?from=2026-01-01&to=2026-03-31&period=q1", expect=400)
     books.call("GET", "/v1/reports/vat-return?from=2026-01-01", expect=422)
+
+
+def test_ch_box_405_shows_the_input_tax_of_bill_lines_on_fixed_asset_accounts(api, make_tenant):
+    """Issue 15 leftovers: input tax on investments (lines on a fixed-asset account) is box 405, the rest 400;
+    a credit note on the investment line takes it off 405, a void takes the rest; 479 is always their sum."""
+    tenant = make_tenant(country="CH", currency="CHF")
+    books = Books(api, tenant.tenant_id, tenant.headers)
+    machines = books.post("/v1/accounts", {"code": "1500", "name": "Machines", "type": "asset",
+                                           "subtype": "fixed"})["id"]
+    vendor = books.post("/v1/parties", {"name": "Maschinen AG", "kind": "supplier"})["id"]
+    vat = books.tax_codes["VAT81"]
+    draft = books.post("/v1/bills", {"supplier_id": vendor, "supplier_reference": "M-1", "bill_date": "2026-02-10",
+                                     "lines": [{"description": "Lathe", "unit_price": "1000.00",
+                                                "account_id": machines, "tax_code_id": vat},
+                                               {"description": "Workshop rent", "unit_price": "400.00",
+                                                "account_id": books.accounts["6000"], "tax_code_id": vat}]})
+    bill = books.post(f"/v1/bills/{draft['id']}/post", expect=200)
+    quarter = "/v1/reports/vat-return?from=2026-01-01&to=2026-03-31"
+
+    def boxes() -> dict[str, str]:
+        return {b["box"]: b["amount"] for b in books.get(quarter)["boxes"]}
+
+    assert (boxes()["400"], boxes()["405"], boxes()["479"]) == ("32.40", "81.00", "113.40")
+    assert books.get(quarter)["input_tax"] == "113.40"
+    summary = {r["code"]: r for r in books.get("/v1/reports/tax-summary?from=2026-01-01&to=2026-03-31")["tax_codes"]}
+    assert summary["VAT81"]["purchases_tax"] == "113.40"  # the tax summary still shows the code's whole input tax
+    books.post("/v1/supplier-credit-notes", {"bill_id": bill["id"], "amount": "100.00", "date": "2026-02-15"})
+    assert (boxes()["400"], boxes()["405"], boxes()["479"]) == ("32.40", "72.90", "105.30")
+    second = books.post("/v1/bills", {**draft_body(vendor, machines, vat), "supplier_reference": "M-2"})
+    books.post(f"/v1/bills/{second['id']}/post", expect=200)
+    assert (boxes()["400"], boxes()["405"]) == ("32.40", "153.90")
+    books.post(f"/v1/bills/{second['id']}/void", {"date": "2026-02-20"}, expect=200)
+    assert (boxes()["400"], boxes()["405"]) == ("32.40", "72.90")  # the void takes off what the bill posted
+
+
+def draft_body(vendor: str, account: str, vat: str) -> dict:
+    return {"supplier_id": vendor, "bill_date": "2026-02-11", "lines": [
+        {"description": "Drill", "unit_price": "1000.00", "account_id": account, "tax_code_id": vat}]}

@@ -87,6 +87,8 @@ class EventType(StrEnum):
     SUPPLIER_PAYMENT_ALLOCATED = "supplier_payment.allocated"
     SUPPLIER_PAYMENT_REFUNDED = "supplier_payment.refunded"
     SUPPLIER_CREDIT_NOTE_POSTED = "supplier_credit_note.posted"
+    SUPPLIER_CREDIT_NOTE_ALLOCATED = "supplier_credit_note.allocated"  # its excess applied to bills
+    SUPPLIER_CREDIT_NOTE_REFUNDED = "supplier_credit_note.refunded"  # its excess paid back by the supplier
     EXPENSE_POSTED = "expense.posted"
     EXPENSE_REVERSED = "expense.reversed"
     # Files, periods, webhooks

@@ -41,6 +41,8 @@ class SourceType(StrEnum):
     SUPPLIER_PAYMENT_ALLOCATION = "supplier_payment_allocation"
     SUPPLIER_PAYMENT_REFUND = "supplier_payment_refund"
     SUPPLIER_CREDIT_NOTE = "supplier_credit_note"
+    SUPPLIER_CREDIT_NOTE_ALLOCATION = "supplier_credit_note_allocation"  # its excess (1400) applied to bills
+    SUPPLIER_CREDIT_NOTE_REFUND = "supplier_credit_note_refund"  # its excess paid back by the supplier
 
 
 @dataclass(frozen=True)

@@ -47,25 +47,36 @@ class TaxAmount:
     base_taxable: Decimal
     base_tax: Decimal
     direction: str = "output"
+    investment: bool = False  # input tax on investments (fixed-asset lines): CH form box 405, not 400
 
 
 OUTPUT, INPUT = "output", "input"  # TaxAmount.direction: tax on sales, input tax on purchases
 _INPUT_SUFFIX = "/input"
+_INVESTMENT_SUFFIX = "/input/investment"
 
 
-def tax_key(tax_code_id: str, direction: str = OUTPUT) -> str:
+def tax_key(tax_code_id: str, direction: str = OUTPUT, *, investment: bool = False) -> str:
     """The key of a tax code's total in one direction (`tax_totals`): the code itself for output tax (as
-    before directions existed), the code with `/input` for input tax, so reverse charge keeps both."""
+    before directions existed), the code with `/input` for input tax, so reverse charge keeps both; input tax
+    on investments apart again (`/input/investment`), so every key there was before keeps its meaning."""
     if direction not in (OUTPUT, INPUT):
         raise ValueError(f"unknown tax direction {direction!r}")
-    return tax_code_id if direction == OUTPUT else f"{tax_code_id}{_INPUT_SUFFIX}"
+    if direction == OUTPUT:
+        return tax_code_id
+    return f"{tax_code_id}{_INVESTMENT_SUFFIX if investment else _INPUT_SUFFIX}"
 
 
 def split_tax_key(key: str) -> tuple[str, str]:
-    """(tax code id, direction) of a `tax_key`."""
-    if key.endswith(_INPUT_SUFFIX):
-        return key[: -len(_INPUT_SUFFIX)], INPUT
+    """(tax code id, direction) of a `tax_key`; input tax on investments is input tax."""
+    for suffix in (_INVESTMENT_SUFFIX, _INPUT_SUFFIX):
+        if key.endswith(suffix):
+            return key[: -len(suffix)], INPUT
     return key, OUTPUT
+
+
+def is_investment_key(key: str) -> bool:
+    """True for the key of input tax on investments (`tax_key(..., investment=True)`)."""
+    return key.endswith(_INVESTMENT_SUFFIX)
 
 
 def convert_taxes(breakdown: Sequence[tuple[str, str, Decimal, Decimal]], conversion: Conversion) -> list[TaxAmount]:
@@ -178,7 +189,7 @@ def tax_totals(taxes: Sequence[TaxAmount], sign: int = 1) -> dict[str, tuple[Dec
     tax apart from it (a reverse-charge purchase has both for one code)."""
     totals: dict[str, tuple[Decimal, Decimal]] = {}
     for tax in taxes:
-        key = tax_key(tax.tax_code_id, tax.direction)
+        key = tax_key(tax.tax_code_id, tax.direction, investment=tax.investment)
         taxable, amount = totals.get(key, (Decimal(0), Decimal(0)))
         totals[key] = (taxable + sign * tax.base_taxable, amount + sign * tax.base_tax)
     return totals

@@ -16,6 +16,12 @@ Each tax code yields `TaxAmount`s with a direction: `input` for the recoverable 
 reverse charge, `output` for the self-assessed tax. The journal's tax lines are made of the same base
 amounts, so the tax buckets and the tax accounts agree by construction.
 
+Input tax on investments (CH form box 405, "investments and other operating costs", against 400 "material
+and services"): the input tax of a code is split between the lines on fixed-asset accounts (subtype `fixed`,
+`is_investment`) and the others in proportion to their nets (`investment_taxable`, recorded per code on the
+document when it is priced); the investment part is a `TaxAmount` of its own with `investment` set, so it
+lands in a bucket of its own (`posting.tax_key(..., investment=True)`). The journal is the same either way.
+
 Pure: no I/O, amounts in the document's currency, base amounts through `posting.Conversion`.
 """
 
@@ -86,19 +92,60 @@ def code_tax(code: PurchaseTaxCode, taxable: Decimal, charged: Decimal, currency
     return self_assessed_tax(taxable, code.rate, currency) if code.reverse_charge else charged
 
 
+INVESTMENT_SUBTYPES = frozenset({"fixed"})  # asset accounts whose purchases are investments (CH box 405)
+
+
+def is_investment(account_subtype: str | None) -> bool:
+    """A line on a fixed-asset account is an investment: its input tax goes to CH form box 405."""
+    return account_subtype in INVESTMENT_SUBTYPES
+
+
+def investment_taxable(lines: Sequence[tuple[str | None, Decimal, bool]]) -> dict[str, Decimal]:
+    """(tax code, net with its adjustment, is an investment) per line → per code, the nets of its investment
+    lines (codes without any are left out)."""
+    totals: dict[str, Decimal] = {}
+    for code_id, net, investment in lines:
+        if investment and code_id is not None:
+            totals[code_id] = totals.get(code_id, Decimal(0)) + net
+    return {code_id: net for code_id, net in totals.items() if net}
+
+
+def split_investment(tax: TaxAmount, investment: Decimal, conversion: Conversion) -> list[TaxAmount]:
+    """An input TaxAmount split into the part on investments (weight `investment`, of its taxable) and the
+    rest, each amount to the cent, the parts adding up to the whole (`allocation.allocate`)."""
+    if not investment or not tax.taxable:
+        return [tax]
+    if abs(investment) >= abs(tax.taxable):  # every line of the code is an investment
+        return [TaxAmount(tax.tax_code_id, tax.account_id, tax.taxable, tax.tax, tax.base_taxable, tax.base_tax,
+                          tax.direction, investment=True)]
+    weights = [abs(investment), abs(tax.taxable - investment)]
+
+    def parts(amount: Decimal, currency_quantum: Decimal) -> list[Decimal]:
+        return allocate(amount, weights, currency_quantum)
+
+    document, base = quantum(conversion.currency), quantum(conversion.base_currency)
+    return [TaxAmount(tax.tax_code_id, tax.account_id, taxable, amount, base_taxable, base_tax, tax.direction,
+                      investment=index == 0)
+            for index, (taxable, amount, base_taxable, base_tax) in enumerate(zip(
+                parts(tax.taxable, document), parts(tax.tax, document), parts(tax.base_taxable, base),
+                parts(tax.base_tax, base), strict=True))]
+
+
 def purchase_taxes(breakdown: Sequence[tuple[str, Decimal, Decimal]], codes: Mapping[str, PurchaseTaxCode],
-                   conversion: Conversion) -> list[TaxAmount]:
-    """(tax code, taxable, tax charged) per code → its TaxAmounts: the recoverable input tax, and under
-    reverse charge the self-assessed output tax as well. A code with nothing recoverable and no reverse
-    charge yields an input amount of zero tax (its taxable still counts)."""
+                   conversion: Conversion, investments: Mapping[str, Decimal] | None = None) -> list[TaxAmount]:
+    """(tax code, taxable, tax charged) per code → its TaxAmounts: the recoverable input tax (split off the
+    part on investments, `investments`: per code the taxable of its fixed-asset lines), and under reverse
+    charge the self-assessed output tax as well. A code with nothing recoverable and no reverse charge yields
+    an input amount of zero tax (its taxable still counts)."""
     taxes: list[TaxAmount] = []
     for code_id, taxable, charged in breakdown:
         code = codes[code_id]
         tax = code_tax(code, taxable, charged, conversion.currency)
         recoverable, _ = split_recoverable(tax, code.recoverable_percent, conversion.currency)
         base_taxable = conversion.base(taxable)
-        taxes.append(TaxAmount(code_id, code.input_account_id, taxable, recoverable, base_taxable,
-                               conversion.base(recoverable), INPUT))
+        whole = TaxAmount(code_id, code.input_account_id, taxable, recoverable, base_taxable,
+                          conversion.base(recoverable), INPUT)
+        taxes += split_investment(whole, (investments or {}).get(code_id, Decimal(0)), conversion)
         if code.reverse_charge:
             taxes.append(TaxAmount(code_id, code.output_account_id, taxable, tax, base_taxable,
                                    conversion.base(tax), OUTPUT))
@@ -125,14 +172,15 @@ def non_recoverable_by_line(lines: Sequence[PurchaseLine], breakdown: Sequence[t
 
 def bill_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, Decimal, Decimal]],
                codes: Mapping[str, PurchaseTaxCode], total: Decimal, rounding_adjustment: Decimal,
-               accounts: PurchaseAccounts, conversion: Conversion,
-               description: str) -> tuple[list[JournalLine], list[TaxAmount]]:
+               accounts: PurchaseAccounts, conversion: Conversion, description: str,
+               investments: Mapping[str, Decimal] | None = None) -> tuple[list[JournalLine], list[TaxAmount]]:
     """A posted bill: debit expense (net + non-recoverable tax) per account and input tax (recoverable part)
     per input account; under reverse charge credit output tax (self-assessed); credit payable for the total.
     Returns the lines and the TaxAmounts they were made from (for the tax buckets)."""
     sign = PartyRole.SUPPLIER.posting_sign  # a purchase debits its nets and input tax
     legs, taxes = _purchase_legs(lines=lines, breakdown=breakdown, codes=codes, rounding_adjustment=rounding_adjustment,
-                                 accounts=accounts, conversion=conversion, description=description, sign=sign)
+                                 accounts=accounts, conversion=conversion, description=description, sign=sign,
+                                 investments=investments)
     journal = lines_from_legs(legs, balancing=Leg(accounts.payable, -sign * total, description=description),
                               currency=conversion.currency, base_currency=conversion.base_currency,
                               rate=conversion.rate)
@@ -141,11 +189,12 @@ def bill_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, 
 
 def _purchase_legs(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, Decimal, Decimal]],
                    codes: Mapping[str, PurchaseTaxCode], rounding_adjustment: Decimal, accounts: PurchaseAccounts,
-                   conversion: Conversion, description: str, sign: int) -> tuple[list[Leg], list[TaxAmount]]:
+                   conversion: Conversion, description: str, sign: int,
+                   investments: Mapping[str, Decimal] | None = None) -> tuple[list[Leg], list[TaxAmount]]:
     """The expense, tax and rounding legs of a purchase (`sign` 1) or of its undoing (-1, a supplier credit
     note), and the TaxAmounts they were made from."""
     currency = conversion.currency
-    taxes = purchase_taxes(breakdown, codes, conversion)
+    taxes = purchase_taxes(breakdown, codes, conversion, investments)
     shares = non_recoverable_by_line(lines, breakdown, codes, currency)
     expense: dict[str, Decimal] = {}
     for line, share in zip(lines, shares, strict=True):
@@ -205,15 +254,16 @@ def prepayment_application_lines(*, settlements: Sequence[Settlement], prepaymen
 def supplier_credit_note_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, Decimal, Decimal]],
                                codes: Mapping[str, PurchaseTaxCode], rounding_adjustment: Decimal,
                                settlement: Settlement | None, excess: Decimal, accounts: PurchaseAccounts,
-                               payment_accounts: PaymentAccounts, conversion: Conversion,
-                               description: str) -> tuple[list[JournalLine], list[TaxAmount]]:
+                               payment_accounts: PaymentAccounts, conversion: Conversion, description: str,
+                               investments: Mapping[str, Decimal] | None = None,
+                               ) -> tuple[list[JournalLine], list[TaxAmount]]:
     """A supplier credit note, the mirror of a bill: credit expense (net + non-recoverable tax) per account and
     input tax; under reverse charge debit the self-assessed output tax; debit payable for what it takes off the
     bill (at the bill's base value) and supplier prepayments for any excess. A base-currency difference is an
     exchange gain or loss."""
     legs, taxes = _purchase_legs(lines=lines, breakdown=breakdown, codes=codes, rounding_adjustment=rounding_adjustment,
                                  accounts=accounts, conversion=conversion, description=description,
-                                 sign=-PartyRole.SUPPLIER.posting_sign)
+                                 sign=-PartyRole.SUPPLIER.posting_sign, investments=investments)
     if settlement is not None and settlement.amount:
         legs.append(Leg(accounts.payable, settlement.amount, base_amount=settlement.base_amount,
                         description=description))

@@ -9,8 +9,9 @@ Pure: the figures come from the tax buckets (`services/reports/vat_return.py`). 
   and exempt codes), 289 total deductions, 299 taxable turnover; the turnover at each rate (302/303
   standard 7.7 % / 8.1 %, 312/313 reduced 2.5 % / 2.6 %, 342/343 accommodation 3.7 % / 3.8 %) and the tax on
   it; 382 acquisition tax (reverse charge: the self-assessed base of purchases); 399 total tax owed;
-  400 input tax on material and services (all input tax: the buckets do not tell investments apart, so
-  405 stays zero); 479 total input tax; 500 amount payable or 510 credit.
+  400 input tax on material and services and 405 input tax on investments and other operating costs (the
+  input tax of lines on fixed-asset accounts, `CodeTotals.input_tax_investment`; bills posted before it was
+  kept apart count in 400); 479 total input tax; 500 amount payable or 510 credit.
 - DE, UStVA: 81 taxable sales at 19 %, 86 at 7 % (bases), 66 deductible input tax, 83 the remaining
   advance payment (negative: a refund).
 
@@ -39,6 +40,7 @@ class CodeTotals:
     input_base: Decimal = ZERO
     input_tax: Decimal = ZERO
     category: str | None = None  # EN 16931 VAT category; "AE" is reverse charge
+    input_tax_investment: Decimal = ZERO  # the part of `input_tax` on investments (fixed-asset lines)
 
     @property
     def reverse_charge(self) -> bool:
@@ -104,11 +106,12 @@ def ch_mwst(codes: Sequence[CodeTotals]) -> list[Box]:
     boxes.append(Box("382", "Acquisition tax: base", sum((c.output_base for c in reverse), ZERO)))
     boxes.append(Box("382.tax", "Acquisition tax: tax", output_tax(reverse)))
     owed, deductible = output_tax(codes), input_tax(codes)
+    investments = sum((c.input_tax_investment for c in codes), ZERO)
     net = owed - deductible
     boxes += [
         Box("399", "Total tax owed", owed),
-        Box("400", "Input tax on material and services", deductible),
-        Box("405", "Input tax on investments and other operating costs", ZERO),
+        Box("400", "Input tax on material and services", deductible - investments),
+        Box("405", "Input tax on investments and other operating costs", investments),
         Box("479", "Total input tax", deductible),
         Box("500", "Amount payable", max(net, ZERO)),
         Box("510", "Credit in favour of the taxable person", max(-net, ZERO)),

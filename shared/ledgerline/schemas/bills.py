@@ -6,13 +6,26 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, StrictBool, ValidationInfo, model_validator
+from pydantic import ConfigDict, Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from ledgerline.domain.documents import effective_status
-from ledgerline.domain.money import with_minor_units
 from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, TermsDays, Text, Timestamps, moment_read
 from ledgerline.schemas.common import Day as Date
-from ledgerline.schemas.documents import ExchangeRate, LineOut, LinePrice, NoneAsEmpty, Quantity, scale
+from ledgerline.schemas.documents import (
+    ALLOWANCES_FIELD,
+    CHARGES_FIELD,
+    POSITIONS_FIELD,
+    ExchangeRate,
+    LineOut,
+    LinePrice,
+    NoneAsEmpty,
+    Quantity,
+    lines_or_positions,
+    positions_tree,
+    scale,
+    scale_priced,
+)
+from ledgerline.schemas.positions import AllowanceChargeIn, AllowanceChargeOut, PositionIn, PositionOut
 
 BillStatusValue = Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]
 SupplierReference = Field(min_length=1, max_length=100,
@@ -57,8 +70,17 @@ class BillCreate(Input):
                           "on or before the document's date (none: 422)")
     notes: Text | None = None
     prices_include_tax: StrictBool | None = Field(None, description="Defaults to false (supplier prices net)")
-    lines: list[BillLineIn] = Field(min_length=1, max_length=100)
+    lines: list[BillLineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(positions_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
     attachment_ids: list[str] | None = ATTACHMENTS
+
+    @model_validator(mode="after")
+    def _positions(self) -> BillCreate:
+        lines_or_positions(self, required=True)
+        return self
 
 
 class BillUpdate(Input):
@@ -74,15 +96,33 @@ class BillUpdate(Input):
     notes: Text | None = None
     prices_include_tax: StrictBool = None  # type: ignore[assignment]
     lines: list[BillLineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(positions_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
     attachment_ids: list[str] | None = ATTACHMENTS
 
+    @model_validator(mode="after")
+    def _positions(self) -> BillUpdate:
+        lines_or_positions(self, required=False)
+        return self
+
     def changes(self) -> dict[str, Any]:
-        """The fields the PATCH sets (null lines: unchanged); a line's unset fields take their defaults."""
+        """The fields the PATCH sets (null lines: unchanged); a line's unset fields take their defaults.
+        `lines` and `positions` replace each other, as on invoices."""
         changes = self.model_dump(exclude_unset=True)
-        if changes.get("lines", ...) is None:
-            del changes["lines"]
+        for name in ("lines", "positions", "allowances", "charges"):  # null: unchanged
+            if changes.get(name, ...) is None:
+                del changes[name]
         if self.lines is not None:
             changes["lines"] = [line.model_dump() for line in self.lines]
+            changes["positions"] = None
+        if self.positions is not None:
+            changes["positions"] = [position.model_dump() for position in self.positions]
+            changes["lines"] = None
+        for name in ("allowances", "charges"):
+            if getattr(self, name) is not None:
+                changes[name] = [entry.model_dump() for entry in getattr(self, name)]
         return changes
 
 
@@ -122,6 +162,10 @@ class BillOut(Timestamps):
     prices_include_tax: bool
     attachment_ids: NoneAsEmpty[list[str]] = Field(default_factory=list)
     lines: list[LineOut]
+    positions: NoneAsEmpty[list[PositionOut]] = Field(default_factory=list,
+                                                      description="Every position; `lines` are its items")
+    allowances: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
+    charges: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
     tax_breakdown: list[PurchaseTaxOut]
     subtotal: DecimalOut
     tax_total: DecimalOut = Field(description="Tax charged by the supplier (reverse-charge tax not included)")
@@ -142,13 +186,8 @@ class BillOut(Timestamps):
         moment = moment_read(info.context)
         if moment is not None:
             self.status = effective_status(self.status, self.due_date, self.amount_due > 0, moment.date()).value
-        scale(self, self.currency, "subtotal", "tax_total", "rounding_adjustment", "total", "amount_paid",
-              "amount_credited", "amount_due")
-        for line in self.lines:
-            scale(line, self.currency, "net_amount", "tax_amount", "amount")
-            line.unit_price = with_minor_units(line.unit_price, self.currency)
-        for tax in self.tax_breakdown:
-            scale(tax, self.currency, "taxable_amount", "tax_amount")
+        scale_priced(self)  # lines, tax breakdown, positions, allowances and charges, as on invoices
+        scale(self, self.currency, "amount_paid", "amount_credited", "amount_due")
         return self
 
 
@@ -177,13 +216,18 @@ class ExpenseCreate(Input):
                           "on or before the document's date (none: 422)")
     notes: Text | None = None
     prices_include_tax: StrictBool | None = Field(None, description="Defaults to false")
-    lines: list[BillLineIn] = Field(min_length=1, max_length=100)
+    lines: list[BillLineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
+    _positions_tree = field_validator("positions")(positions_tree)
+    allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
+    charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
     attachment_ids: list[str] | None = ATTACHMENTS
 
     @model_validator(mode="after")
     def _payee(self) -> ExpenseCreate:
         if self.supplier_id is None and self.payee_name is None:
             raise ValueError("send supplier_id or payee_name")
+        lines_or_positions(self, required=True)
         return self
 
 
@@ -209,6 +253,10 @@ class ExpenseOut(Timestamps):
     prices_include_tax: bool
     attachment_ids: NoneAsEmpty[list[str]] = Field(default_factory=list)
     lines: list[LineOut]
+    positions: NoneAsEmpty[list[PositionOut]] = Field(default_factory=list,
+                                                      description="Every position; `lines` are its items")
+    allowances: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
+    charges: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)
     tax_breakdown: list[PurchaseTaxOut]
     subtotal: DecimalOut
     tax_total: DecimalOut
@@ -220,12 +268,7 @@ class ExpenseOut(Timestamps):
 
     @model_validator(mode="after")
     def _scaled(self) -> ExpenseOut:
-        scale(self, self.currency, "subtotal", "tax_total", "rounding_adjustment", "total")
-        for line in self.lines:
-            scale(line, self.currency, "net_amount", "tax_amount", "amount")
-            line.unit_price = with_minor_units(line.unit_price, self.currency)
-        for tax in self.tax_breakdown:
-            scale(tax, self.currency, "taxable_amount", "tax_amount")
+        scale_priced(self)  # lines, tax breakdown, positions, allowances and charges, as on invoices
         return self
 
 

@@ -42,7 +42,8 @@ def scale(target: object, currency: str, *fields: str) -> None:
             setattr(target, name, round_money(value, currency))
 
 
-def scale_priced(document: InvoiceOut | CreditNoteOut) -> None:
+def scale_priced(document: Any) -> None:
+    """A priced document's amounts in its currency's minor units (invoices, credit notes, bills)."""
     scale(document, document.currency, "subtotal", "tax_total", "rounding_adjustment", "total")
     for line in document.lines:
         scale(line, document.currency, "net_amount", "tax_amount", "amount")
@@ -67,16 +68,19 @@ ALLOWANCES_FIELD = Field(None, max_length=10, description=(
 CHARGES_FIELD = Field(None, max_length=10, description="Document-level charges (EN 16931 BG-21)")
 
 
-def _lines_or_positions(model: Any, *, required: bool) -> None:
+def lines_or_positions(model: Any, *, required: bool) -> None:
     if model.lines is not None and model.positions is not None:
         raise ValueError("send either lines or positions")
     if required and model.lines is None and model.positions is None:
         raise ValueError("send lines or positions")
 
 
-def _tree(positions: Any) -> Any:
+def positions_tree(positions: Any) -> Any:
     check_tree(positions)
     return positions
+
+
+_lines_or_positions, _tree = lines_or_positions, positions_tree  # the names the sales kinds use
 
 
 Amount = Annotated[decimal_input(whole=16, decimals=4, example="110.00", gt=0, le=MAX_AMOUNT),

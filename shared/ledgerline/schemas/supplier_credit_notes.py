@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from ledgerline.domain.money import with_minor_units
 from ledgerline.schemas.bills import BillLineIn, PurchaseTaxOut
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.common import DecimalOut, Input, Text, Timestamps
-from ledgerline.schemas.documents import Amount, LineOut, scale
+from ledgerline.schemas.documents import Amount, LineOut, NoneAsZero, scale
+from ledgerline.schemas.supplier_payments import BillAllocationOut
 
 
 class SupplierCreditNoteCreate(Input):
@@ -59,13 +61,27 @@ class SupplierCreditNoteOut(Timestamps):
     rounding_adjustment: DecimalOut
     total: DecimalOut
     applied_amount: DecimalOut = Field(description="Taken off the bill's amount due")
-    unallocated_amount: DecimalOut = Field(description="The excess, held as a supplier prepayment (1400)")
+    unallocated_amount: DecimalOut = Field(description="The excess still held as a supplier prepayment (1400)")
+    allocations: list[BillAllocationOut] = Field([], description="The excess applied to the supplier's bills "
+                                                                 "(POST …/allocations)")
+    allocated_amount: NoneAsZero = Field(Decimal(0), description="Excess applied to bills")
+    refunded_amount: NoneAsZero = Field(Decimal(0), description="Excess the supplier paid back (POST …/refund)")
     journal_entry_id: str
+    journal_entry_ids: list[str] = Field([], description="Its own entry, then those of its allocations and refunds")
+
+    @field_validator("allocations", "journal_entry_ids", mode="before")
+    @classmethod
+    def _none_as_empty(cls, value: object) -> object:
+        return [] if value is None else value
 
     @model_validator(mode="after")
     def _scaled(self) -> SupplierCreditNoteOut:
+        if not self.journal_entry_ids:  # a note made before its excess could be used
+            self.journal_entry_ids = [self.journal_entry_id]
         scale(self, self.currency, "subtotal", "tax_total", "rounding_adjustment", "total", "applied_amount",
-              "unallocated_amount")
+              "unallocated_amount", "allocated_amount", "refunded_amount")
+        for allocation in self.allocations:
+            scale(allocation, self.currency, "amount")
         for line in self.lines:
             scale(line, self.currency, "net_amount", "tax_amount", "amount")
             line.unit_price = with_minor_units(line.unit_price, self.currency)

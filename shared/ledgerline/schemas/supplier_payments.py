@@ -51,8 +51,9 @@ class SupplierPaymentRefund(Input):
     date: Date | None = Field(None, description="Defaults to today")
     amount: Amount
     account_id: str = Field(description="The bank or cash account the money came back into")
-    exchange_rate: ExchangeRate | None = Field(None, description="Today's rate for a foreign-currency payment; "
-                                                                 "defaults to the payment's")
+    exchange_rate: ExchangeRate | None = Field(None, description="The rate of the refund's date for a foreign "
+                                                                 "currency; defaults to the tenant's rate of that "
+                                                                 "date (GET /v1/exchange-rates)")
 
 
 class BillAllocationOut(Output):

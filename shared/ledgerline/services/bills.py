@@ -26,7 +26,13 @@ from ledgerline.schemas.common import read_at
 from ledgerline.services import exchange_rates, files
 from ledgerline.services.document_rules import conversion, invalid, open_tax_period
 from ledgerline.services.idempotency import once
-from ledgerline.services.pricing import PURCHASES, price_lines, referenced, tenant_input_tax
+from ledgerline.services.pricing import (
+    PURCHASES,
+    price_fields,
+    referenced_positions,
+    requested_positions,
+    tenant_input_tax,
+)
 from ledgerline.services.purchase_order_state import stage_give_back
 from ledgerline.services.purchase_orders import bill_request, stage_bill
 from ledgerline.services.retry import retrying, retrying_unit
@@ -84,7 +90,7 @@ def _prefetch(uow: UnitOfWork, fields: dict[str, Any], *also: tuple[Any, str], p
     if isinstance(supplier_id, str) and isinstance(reference, str):
         guard = bills.reference_guard(uow.tenant_id, supplier_id, reference)
         guards.append((guard.pk, guard.sk))
-    uow.prefetch([*also, *parties, *referenced(fields.get("lines") or []),
+    uow.prefetch([*also, *parties, *referenced_positions(fields),
                   *files.prefetch_keys(fields.get("attachment_ids"), previous)], at=guards)
 
 
@@ -186,9 +192,7 @@ def update_draft(tenant_id: str, bill_id: str, changes: dict[str, Any], expected
             "exchange_rate": bill.exchange_rate if bill.exchange_rate != 1 and bill.exchange_rate_id is None
             else None, "notes": bill.notes,
             "prices_include_tax": bill.prices_include_tax, "attachment_ids": bill.attachment_ids,
-            "lines": [{"item_id": line.item_id, "description": line.description, "quantity": line.quantity,
-                       "unit_price": line.unit_price, "account_id": line.account_id,
-                       "tax_code_id": line.tax_code_id} for line in bill.lines],
+            **requested_positions(bill),
         }
         if {"bill_date", "payment_terms_days", "supplier_id"} & set(changes):
             current.pop("due_date")  # recomputed from terms unless given again
@@ -238,8 +242,8 @@ def _fill(uow: UnitOfWork, bill: Bill, tenant: Tenant, fields: dict[str, Any]) -
     taken = exchange_rates.rate_on(uow, tenant, currency, bill_date, fields.get("exchange_rate"))
     rate = taken.conversion.rate
     include_tax = bool(fields.get("prices_include_tax"))
-    priced = price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=include_tax,
-                         find=uow.find, direction=PURCHASES, on=bill_date)
+    priced = price_fields(tenant, fields, currency=currency, prices_include_tax=include_tax, find=uow.find,
+                          direction=PURCHASES, on=bill_date)
     due_date = fields.get("due_date")
     if due_date is None:
         terms = next(t for t in (fields.get("payment_terms_days"), party.payment_terms_days,
@@ -256,13 +260,31 @@ def _fill(uow: UnitOfWork, bill: Bill, tenant: Tenant, fields: dict[str, Any]) -
     bill.notes, bill.prices_include_tax = fields.get("notes"), include_tax
     bill.attachment_ids = list(fields["attachment_ids"]) if fields.get("attachment_ids") else None
     bill.lines = priced.lines
-    bill.tax_breakdown = [purchase_tax(uow, tenant, tax, currency) for tax in priced.tax_breakdown]
+    bill.positions, bill.allowances, bill.charges = priced.positions, priced.allowances, priced.charges
+    bill.tax_breakdown = purchase_breakdown(uow, tenant, priced, currency)
     bill.subtotal, bill.tax_total = totals.subtotal, totals.tax_total
     bill.rounding_adjustment, bill.total = totals.rounding_adjustment, totals.total
     bill.amount_due = totals.total
 
 
-def purchase_tax(uow: UnitOfWork, tenant: Tenant, tax: Any, currency: str) -> PurchaseTaxSubtotal:
+def purchase_breakdown(uow: UnitOfWork, tenant: Tenant, priced: Any, currency: str) -> list[PurchaseTaxSubtotal]:
+    """The priced tax subtotals of a purchase (`purchase_tax`), each with the taxable of its lines on fixed-asset
+    accounts (`posting_purchases.investment_taxable`: their input tax is on investments, CH box 405)."""
+    invested = posting_purchases.investment_taxable([
+        (line.tax_code_id, line.net_amount + (line.adjustment or Decimal(0)),
+         posting_purchases.is_investment(getattr(uow.find(Account, line.account_id), "subtype", None)))
+        for line in priced.lines])
+    return [purchase_tax(uow, tenant, tax, currency, invested.get(tax.tax_code_id)) for tax in priced.tax_breakdown]
+
+
+def investments(document: Any) -> dict[str, Decimal]:
+    """Per tax code, the taxable of a priced purchase's investment lines (none on documents priced before)."""
+    return {tax.tax_code_id: tax.investment_taxable for tax in document.tax_breakdown
+            if getattr(tax, "investment_taxable", None)}
+
+
+def purchase_tax(uow: UnitOfWork, tenant: Tenant, tax: Any, currency: str,
+                 investment_taxable: Decimal | None = None) -> PurchaseTaxSubtotal:
     """A priced tax subtotal with what posting needs of its code, as it is now (a later change to the code
     does not change a bill already entered). Reverse charge: the rate is the code's and the tax the
     self-assessed tax (the bill was priced at 0 for it)."""
@@ -274,7 +296,7 @@ def purchase_tax(uow: UnitOfWork, tenant: Tenant, tax: Any, currency: str) -> Pu
     return PurchaseTaxSubtotal(tax_code_id=tax.tax_code_id, tax_code=tax.tax_code, rate=code.rate,
                                taxable_amount=tax.taxable_amount, tax_amount=amount, input_account_id=input_account,
                                output_account_id=code.account_id, recoverable_percent=code.recoverable_or_default,
-                               category=category)
+                               category=category, investment_taxable=investment_taxable)
 
 
 def _account_by_code(uow: UnitOfWork, role: str) -> str:
@@ -342,7 +364,7 @@ def _post(uow: UnitOfWork, bill_id: str) -> Bill:
         lines=purchase_lines(bill), breakdown=breakdown(bill), codes=purchase_codes(bill), total=bill.total,
         rounding_adjustment=bill.rounding_adjustment,
         accounts=posting_purchases.PurchaseAccounts(payable=payable, rounding=tenant.system_accounts.rounding),
-        conversion=rate, description=f"Bill {number}")
+        conversion=rate, description=f"Bill {number}", investments=investments(bill))
     now = utc_now()
     entry = JournalEntry.new(tenant.id, bill.bill_date, rate, source_type="bill", source_id=bill.id,
                              description=f"Bill {number} from {bill.supplier_name} ({bill.supplier_reference})",
@@ -433,7 +455,7 @@ def _void(tenant_id: str, bill_id: str, void_date: date | None) -> dict[str, Any
     record_movement(bill, day, owed, owed_base, "bill_void", entry.id)
     _give_back(uow, bill)
     uow.save_if_unchanged(bill)
-    taxes = posting_purchases.purchase_taxes(breakdown(bill), purchase_codes(bill), rate)
+    taxes = posting_purchases.purchase_taxes(breakdown(bill), purchase_codes(bill), rate, investments(bill))
     uow.post_entry(entry, reversed_lines(original.journal_lines()), tax_buckets(taxes, sign=-1))
     uow.record_event(event, bill, BillOut)
     uow.respond(BillOut, bill)

@@ -16,10 +16,18 @@ from ledgerline.domain.journal import reversed_lines
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import ExpenseOut
 from ledgerline.services import exchange_rates, files
-from ledgerline.services.bills import breakdown, purchase_codes, purchase_lines, purchase_tax, supplier, tax_buckets
+from ledgerline.services.bills import (
+    breakdown,
+    investments,
+    purchase_breakdown,
+    purchase_codes,
+    purchase_lines,
+    supplier,
+    tax_buckets,
+)
 from ledgerline.services.document_rules import invalid, open_tax_period
 from ledgerline.services.idempotency import once
-from ledgerline.services.pricing import PURCHASES, price_lines, referenced
+from ledgerline.services.pricing import PURCHASES, price_fields, referenced_positions
 from ledgerline.services.retry import retrying
 from ledgerline.store import bills
 from ledgerline.store.accounts import Account
@@ -64,7 +72,7 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
         uow = open_unit(tenant_id)
         supplier_id = fields.get("supplier_id")
         uow.prefetch([*([(Party, supplier_id)] if isinstance(supplier_id, str) else []),
-                      (Account, fields["paid_from_account_id"]), *referenced(fields["lines"]),
+                      (Account, fields["paid_from_account_id"]), *referenced_positions(fields),
                       *files.prefetch_keys(fields.get("attachment_ids"))])
         tenant = uow.tenant()
         party = supplier(uow.find(Party, supplier_id), supplier_id) if supplier_id else None
@@ -74,9 +82,9 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
         currency = fields.get("currency") or (party.currency if party else None) or tenant.base_currency
         taken = exchange_rates.rate_on(uow, tenant, currency, day, fields.get("exchange_rate"))
         rate = taken.conversion
-        priced = price_lines(tenant, fields["lines"], currency=currency,
-                             prices_include_tax=bool(fields.get("prices_include_tax")), find=uow.find,
-                             direction=PURCHASES, on=day)
+        priced = price_fields(tenant, fields, currency=currency,
+                              prices_include_tax=bool(fields.get("prices_include_tax")), find=uow.find,
+                              direction=PURCHASES, on=day)
         now = utc_now()
         state = posted.post(posted.EXPENSE, day)
         expense = Expense(id=new_id("exp"), tenant_id=tenant_id, status=state.state.status, created_at=now,
@@ -86,8 +94,9 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
                           exchange_rate=rate.rate, exchange_rate_id=taken.exchange_rate_id,
                           prices_include_tax=bool(fields.get("prices_include_tax")),
                           notes=fields.get("notes"), attachment_ids=list(fields.get("attachment_ids") or []) or None,
-                          lines=priced.lines,
-                          tax_breakdown=[purchase_tax(uow, tenant, tax, currency) for tax in priced.tax_breakdown],
+                          lines=priced.lines, positions=priced.positions, allowances=priced.allowances,
+                          charges=priced.charges,
+                          tax_breakdown=purchase_breakdown(uow, tenant, priced, currency),
                           subtotal=priced.totals.subtotal, tax_total=priced.totals.tax_total,
                           rounding_adjustment=priced.totals.rounding_adjustment, total=priced.totals.total)
         description = f"Expense: {expense.payee_name}"
@@ -95,7 +104,7 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
             lines=purchase_lines(expense), breakdown=breakdown(expense), codes=purchase_codes(expense),
             total=expense.total, rounding_adjustment=expense.rounding_adjustment,
             accounts=posting_purchases.PurchaseAccounts(payable=source.id, rounding=tenant.system_accounts.rounding),
-            conversion=rate, description=description)
+            conversion=rate, description=description, investments=investments(expense))
         entry = JournalEntry.new(tenant_id, day, rate, source_type="expense", source_id=expense.id,
                                  description=description, at=now)
         expense.journal_entry_id = entry.id
@@ -132,7 +141,7 @@ def _reverse(tenant_id: str, expense_id: str, day: date | None) -> dict[str, Any
     expense.status, expense.reversed_at, expense.updated_at = reversed_.state.status, now, now
     expense.reversal_journal_entry_id = entry.id
     uow.save_if_unchanged(expense)
-    taxes = posting_purchases.purchase_taxes(breakdown(expense), purchase_codes(expense), rate)
+    taxes = posting_purchases.purchase_taxes(breakdown(expense), purchase_codes(expense), rate, investments(expense))
     uow.post_entry(entry, reversed_lines(original.journal_lines()), tax_buckets(taxes, sign=-1))
     uow.record_event(reversed_.event, expense, ExpenseOut)
     uow.respond(ExpenseOut, expense)

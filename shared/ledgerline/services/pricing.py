@@ -161,21 +161,23 @@ def price_positions(
 
 
 def price_fields(tenant: Tenant, fields: dict[str, Any], *, currency: str, prices_include_tax: bool,
-                 find: Find | None = None, on: date | None = None) -> PricedDocument:
+                 find: Find | None = None, on: date | None = None, direction: str = SALES) -> PricedDocument:
     """The `lines` or `positions` (with `allowances` and `charges`) of a request as POST /v1/invoices takes
-    them, priced: what every priced kind (invoices, quotes, orders, recurring templates) calls. With `on`
-    (the document's date), a tax code not valid on that day is refused."""
+    them, priced: what every priced kind (invoices, quotes, orders, recurring templates; bills with `direction`
+    purchases) calls. With `on` (the document's date), a tax code not valid on that day is refused. The
+    tenant's default tax code is a sales code: purchases get none."""
+    default = tenant.default_tax_code_id if direction == SALES else None
     if fields.get("positions") is not None:
         return price_positions(tenant, fields["positions"], currency=currency, prices_include_tax=prices_include_tax,
                                allowances=fields.get("allowances"), charges=fields.get("charges"),
-                               default_tax_code_id=tenant.default_tax_code_id, find=find, on=on)
+                               default_tax_code_id=default, find=find, on=on, direction=direction)
     if fields.get("allowances") or fields.get("charges"):  # lines with allowances: lines are item positions
         return price_positions(tenant, [{"type": "item", **line} for line in fields["lines"]], currency=currency,
                                prices_include_tax=prices_include_tax, allowances=fields.get("allowances"),
                                charges=fields.get("charges"), field="lines",
-                               default_tax_code_id=tenant.default_tax_code_id, find=find, on=on)
+                               default_tax_code_id=default, find=find, on=on, direction=direction)
     return price_lines(tenant, fields["lines"], currency=currency, prices_include_tax=prices_include_tax,
-                       default_tax_code_id=tenant.default_tax_code_id, find=find, on=on)
+                       default_tax_code_id=default, find=find, on=on, direction=direction)
 
 
 def price_lines(

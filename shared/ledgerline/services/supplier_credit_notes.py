@@ -18,6 +18,7 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.bills import BillOut
 from ledgerline.schemas.supplier_credit_notes import SupplierCreditNoteOut
 from ledgerline.services import bills as bill_service
+from ledgerline.services import supplier_payments
 from ledgerline.services.document_rules import open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import PURCHASES, price_lines, referenced
@@ -80,7 +81,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         bill_number=bill.number, supplier_id=bill.supplier_id, supplier_name=bill.supplier_name,
         supplier_reference=fields.get("supplier_reference"), date=day, reason=fields.get("reason"),
         currency=bill.currency, exchange_rate=bill.exchange_rate, lines=priced.lines,
-        tax_breakdown=[bill_service.purchase_tax(uow, tenant, tax, bill.currency) for tax in priced.tax_breakdown],
+        tax_breakdown=bill_service.purchase_breakdown(uow, tenant, priced, bill.currency),
         subtotal=priced.totals.subtotal, tax_total=priced.totals.tax_total,
         rounding_adjustment=priced.totals.rounding_adjustment, total=priced.totals.total, created_at=now,
         updated_at=now)
@@ -108,8 +109,11 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         payment_accounts=posting_purchases.PaymentAccounts(
             payable=payable, supplier_prepayments=prepayments_account(uow, tenant) if excess else "",
             fx=tenant.system_accounts.fx),
-        conversion=rate, description=description)
+        conversion=rate, description=description, investments=bill_service.investments(note))
     note.applied_amount, note.unallocated_amount, note.journal_entry_id = applied, excess, entry.id
+    note.journal_entry_ids, note.allocations, note.allocated_amount = [entry.id], [], Decimal(0)
+    note.unallocated_base = sum((line.debit - line.credit for line in lines
+                                 if excess and line.account_id == prepayments_account(uow, tenant)), Decimal(0))
 
     uow.create(note)
     if applied > 0:
@@ -123,3 +127,20 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return represent(note)
 
 
+
+
+def allocate(tenant_id: str, note_id: str, fields: dict[str, Any],
+             idempotency_key: str | None = None) -> dict[str, Any]:
+    """Apply a credit note's excess (a supplier prepayment, 1400) to the supplier's posted bills: the path a
+    supplier payment's prepayment takes (`supplier_payments.allocate_prepayment`)."""
+    return once(tenant_id, idempotency_key, "allocate_supplier_credit_note", {"id": note_id, **fields},
+                lambda: retrying(lambda: represent(supplier_payments.allocate_prepayment(
+                    tenant_id, SupplierCreditNote, note_id, fields))), in_unit=True)
+
+
+def refund(tenant_id: str, note_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    """Money back from the supplier against a credit note's excess: the supplier refund of a payment's
+    prepayment (`supplier_payments.refund_prepayment`)."""
+    return once(tenant_id, idempotency_key, "refund_supplier_credit_note", {"id": note_id, **fields},
+                lambda: retrying(lambda: represent(supplier_payments.refund_prepayment(
+                    tenant_id, SupplierCreditNote, note_id, fields))), in_unit=True)

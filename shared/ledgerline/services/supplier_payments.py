@@ -6,6 +6,7 @@ payment's own transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,19 +17,21 @@ from ledgerline.domain.documents import posted, settlement
 from ledgerline.domain.documents.bill import BillStatus
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.events import EventType
-from ledgerline.domain.journal import JournalLine, reversed_lines
+from ledgerline.domain.journal import JournalLine, SourceType, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import BillOut
+from ledgerline.schemas.supplier_credit_notes import SupplierCreditNoteOut
 from ledgerline.schemas.supplier_payments import SupplierPaymentOut
 from ledgerline.services import bills as bill_service
-from ledgerline.services.document_rules import conversion, exact_amount, invalid, money_account, open_period
+from ledgerline.services import exchange_rates
+from ledgerline.services.document_rules import exact_amount, invalid, money_account, open_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.receipts import _merged as merged_lines
 from ledgerline.services.retry import retrying
 from ledgerline.store import bills as bill_store
 from ledgerline.store.accounts import Account
-from ledgerline.store.bills import Bill, BillAllocation, SupplierPayment
+from ledgerline.store.bills import Bill, BillAllocation, SupplierCreditNote, SupplierPayment
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.records import Page
@@ -77,7 +80,7 @@ def stage_supplier_payment(uow: UnitOfWork, tenant_id: str, fields: dict[str, An
     day: date = fields.get("date") or today()
     open_period(tenant, day)
     currency = fields.get("currency") or party.currency or tenant.base_currency
-    rate = conversion(tenant, currency, fields.get("exchange_rate"))
+    rate = exchange_rates.rate_on(uow, tenant, currency, day, fields.get("exchange_rate")).conversion
     amount = exact_amount(fields["amount"], currency)
     bank = money_account(tenant_id, fields["account_id"], find=uow.find)
     payable = bill_service.payable_account(uow, tenant)
@@ -119,102 +122,138 @@ def allocate(tenant_id: str, payment_id: str, fields: dict[str, Any],
              idempotency_key: str | None = None) -> dict[str, Any]:
     """Apply a payment's unallocated amount (a supplier prepayment) to the supplier's bills."""
     return once(tenant_id, idempotency_key, "allocate_supplier_payment", {"id": payment_id, **fields},
-                lambda: retrying(lambda: _allocate(tenant_id, payment_id, fields)), in_unit=True)
+                lambda: retrying(lambda: represent(
+                    allocate_prepayment(tenant_id, SupplierPayment, payment_id, fields))), in_unit=True)
 
 
-def _allocate(tenant_id: str, payment_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+# A supplier prepayment (1400) is held by a supplier payment (what it paid beyond its allocations) or a supplier
+# credit note (what it credited beyond what its bill owed). Both are used up by the same two paths below: applied
+# to the supplier's bills (`allocate_prepayment`) or paid back by the supplier (`refund_prepayment`).
+HeldPrepayment = SupplierPayment | SupplierCreditNote
+
+
+@dataclass(frozen=True)
+class _Holder:
+    kind: posted.PostedKind
+    out: type[Any]
+    allocation_source: str
+    refund_source: str
+    refunded: EventType
+
+
+_HOLDERS: dict[type[Any], _Holder] = {
+    SupplierPayment: _Holder(posted.SUPPLIER_PAYMENT, SupplierPaymentOut, SourceType.SUPPLIER_PAYMENT_ALLOCATION,
+                             SourceType.SUPPLIER_PAYMENT_REFUND, EventType.SUPPLIER_PAYMENT_REFUNDED),
+    SupplierCreditNote: _Holder(posted.SUPPLIER_CREDIT_NOTE, SupplierCreditNoteOut,
+                                SourceType.SUPPLIER_CREDIT_NOTE_ALLOCATION, SourceType.SUPPLIER_CREDIT_NOTE_REFUND,
+                                EventType.SUPPLIER_CREDIT_NOTE_REFUNDED),
+}
+
+
+def _entries_of(holder: HeldPrepayment) -> list[str]:
+    if isinstance(holder, SupplierCreditNote):
+        return list(holder.journal_entry_ids or [holder.journal_entry_id])
+    return list(holder.journal_entry_ids)
+
+
+def allocate_prepayment(tenant_id: str, model: type[HeldPrepayment], holder_id: str,
+                        fields: dict[str, Any]) -> Any:
+    """Apply the prepayment a payment or credit note holds to the supplier's bills, in one transaction."""
+    held_by = _HOLDERS[model]
     uow = open_unit(tenant_id)
-    uow.prefetch([(SupplierPayment, payment_id), *_bills_named(fields.get("allocations"))])
+    uow.prefetch([(model, holder_id), *_bills_named(fields.get("allocations"))])
     tenant = uow.tenant()
-    payment = uow.load(SupplierPayment, payment_id)
+    holder = uow.load(model, holder_id)
     day: date = fields.get("date") or today()
-    allocation = posted.allocate(posted.SUPPLIER_PAYMENT, posted.PostedState(payment.status, payment.date), day)
+    allocation = posted.allocate(held_by.kind, posted.PostedState(holder.status, holder.date), day)
     open_period(tenant, day)
-    owed = _allocatable(uow, payment.supplier_id, payment.currency, fields["allocations"], "allocations", day)
+    owed = _allocatable(uow, holder.supplier_id, holder.currency, fields["allocations"], "allocations", day)
     amount = sum((a for _, a in owed), Decimal(0))
-    if amount > payment.unallocated_amount:
-        raise invalid("allocations", f"allocations total {amount}, more than the payment's unallocated "
-                                     f"{payment.unallocated_amount}")
-    rate = posting.Conversion(payment.currency, tenant.base_currency, payment.exchange_rate)
+    if amount > holder.unallocated_amount:
+        raise invalid("allocations", f"allocations total {amount}, more than the {held_by.kind.noun}'s "
+                                     f"unallocated {holder.unallocated_amount}")
+    rate = posting.Conversion(holder.currency, tenant.base_currency, holder.exchange_rate)
     accounts = posting_purchases.PaymentAccounts(payable=bill_service.payable_account(uow, tenant),
                                                  supplier_prepayments=prepayments_account(uow, tenant),
                                                  fx=tenant.system_accounts.fx)
     now = utc_now()
-    description = f"Prepayment to {payment.supplier_name} applied"
-    entry = JournalEntry.new(tenant_id, day, rate, source_type="supplier_payment_allocation", source_id=payment.id,
+    description = f"Prepayment to {holder.supplier_name} applied"
+    entry = JournalEntry.new(tenant_id, day, rate, source_type=held_by.allocation_source, source_id=holder.id,
                              description=description, at=now)
-    held_base = payment.unallocated_base if payment.unallocated_base is not None else \
-        rate.base(payment.unallocated_amount)
-    prepayment_base = posting.part_base(amount=amount, remaining=payment.unallocated_amount,
+    held_base = holder.unallocated_base if holder.unallocated_base is not None else \
+        rate.base(holder.unallocated_amount)
+    prepayment_base = posting.part_base(amount=amount, remaining=holder.unallocated_amount,
                                         remaining_base=held_base, conversion=rate)
-    settlements = _settle(owed, payment, entry, day, now, tenant.base_currency)
+    settlements = _settle(owed, holder, entry, day, now, tenant.base_currency)
     lines = posting_purchases.prepayment_application_lines(
         settlements=settlements, prepayment_base=prepayment_base, accounts=accounts, conversion=rate,
         description=description)
-    held = settlement.draw(settlement.HeldCredit(payment.unallocated_amount), amount, refund=False)
-    payment.allocated_amount += amount
-    payment.unallocated_amount = held.unallocated
-    payment.unallocated_base = held_base - prepayment_base
-    payment.journal_entry_ids = [*payment.journal_entry_ids, entry.id]
-    payment.updated_at = now
+    held = settlement.draw(settlement.HeldCredit(holder.unallocated_amount), amount, refund=False)
+    holder.allocated_amount = (holder.allocated_amount or Decimal(0)) + amount
+    holder.unallocated_amount = held.unallocated
+    holder.unallocated_base = held_base - prepayment_base
+    holder.journal_entry_ids = [*_entries_of(holder), entry.id]
+    holder.updated_at = now
 
-    uow.save_if_unchanged(payment)
+    uow.save_if_unchanged(holder)
     _save_bills(uow, owed)
     uow.post_entry(entry, lines)
-    uow.record_event(allocation.event, payment, SupplierPaymentOut)
-    uow.respond(SupplierPaymentOut, payment)
+    uow.record_event(allocation.event, holder, held_by.out)
+    uow.respond(held_by.out, holder)
     uow.commit()
-    return represent(payment)
+    return holder
 
 
 def refund(tenant_id: str, payment_id: str, fields: dict[str, Any],
            idempotency_key: str | None = None) -> dict[str, Any]:
     """Money back from the supplier that uses up (part of) the payment's prepayment."""
     return once(tenant_id, idempotency_key, "refund_supplier_payment", {"id": payment_id, **fields},
-                lambda: retrying(lambda: _refund(tenant_id, payment_id, fields)), in_unit=True)
+                lambda: retrying(lambda: represent(
+                    refund_prepayment(tenant_id, SupplierPayment, payment_id, fields))), in_unit=True)
 
 
-def _refund(tenant_id: str, payment_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+def refund_prepayment(tenant_id: str, model: type[HeldPrepayment], holder_id: str,
+                      fields: dict[str, Any]) -> Any:
+    """Money in from the supplier against the prepayment a payment or credit note holds: debit the bank at the
+    rate of the refund's date (given, else the tenant's rate of that date), credit 1400 at the rate it was held."""
+    held_by = _HOLDERS[model]
     uow = open_unit(tenant_id)
-    uow.prefetch([(SupplierPayment, payment_id), *_named(Account, fields.get("account_id"))])
+    uow.prefetch([(model, holder_id), *_named(Account, fields.get("account_id"))])
     tenant = uow.tenant()
-    payment = uow.load(SupplierPayment, payment_id)
+    holder = uow.load(model, holder_id)
     day: date = fields.get("date") or today()
-    posted.allocate(posted.SUPPLIER_PAYMENT, posted.PostedState(payment.status, payment.date), day)  # posted, dated
+    posted.allocate(held_by.kind, posted.PostedState(holder.status, holder.date), day)  # posted, dated
     open_period(tenant, day)
-    amount = exact_amount(fields["amount"], payment.currency)
+    amount = exact_amount(fields["amount"], holder.currency)
     bank = money_account(tenant_id, fields["account_id"], find=uow.find)
-    held = settlement.draw(settlement.HeldCredit(payment.unallocated_amount, payment.refunded_amount or Decimal(0)),
+    held = settlement.draw(settlement.HeldCredit(holder.unallocated_amount, holder.refunded_amount or Decimal(0)),
                            amount, refund=True)
-    given = fields.get("exchange_rate")
-    rate = conversion(tenant, payment.currency, given) if given is not None else \
-        posting.Conversion(payment.currency, tenant.base_currency, payment.exchange_rate)
-    held_base = payment.unallocated_base if payment.unallocated_base is not None else \
-        rate.base(payment.unallocated_amount)
-    prepayment_base = posting.part_base(amount=amount, remaining=payment.unallocated_amount,
-                                        remaining_base=held_base,
-                                        conversion=posting.Conversion(payment.currency, tenant.base_currency,
-                                                                      payment.exchange_rate))
+    rate = exchange_rates.rate_on(uow, tenant, holder.currency, day, fields.get("exchange_rate")).conversion
+    held_at = posting.Conversion(holder.currency, tenant.base_currency, holder.exchange_rate)
+    held_base = holder.unallocated_base if holder.unallocated_base is not None else \
+        held_at.base(holder.unallocated_amount)
+    prepayment_base = posting.part_base(amount=amount, remaining=holder.unallocated_amount,
+                                        remaining_base=held_base, conversion=held_at)
     accounts = posting_purchases.PaymentAccounts(payable="", supplier_prepayments=prepayments_account(uow, tenant),
                                                  fx=tenant.system_accounts.fx)
     now = utc_now()
-    description = f"Refund from {payment.supplier_name}"
-    entry = JournalEntry.new(tenant_id, day, rate, source_type="supplier_payment_refund", source_id=payment.id,
+    description = f"Refund from {holder.supplier_name}"
+    entry = JournalEntry.new(tenant_id, day, rate, source_type=held_by.refund_source, source_id=holder.id,
                              description=description, at=now)
     lines = posting_purchases.prepayment_refund_lines(amount=amount, prepayment_base=prepayment_base,
                                                       bank_account=bank.id, accounts=accounts, conversion=rate,
                                                       description=description)
-    payment.unallocated_amount, payment.refunded_amount = held.unallocated, held.refunded
-    payment.unallocated_base = held_base - prepayment_base
-    payment.journal_entry_ids = [*payment.journal_entry_ids, entry.id]
-    payment.updated_at = now
+    holder.unallocated_amount, holder.refunded_amount = held.unallocated, held.refunded
+    holder.unallocated_base = held_base - prepayment_base
+    holder.journal_entry_ids = [*_entries_of(holder), entry.id]
+    holder.updated_at = now
 
-    uow.save_if_unchanged(payment)
+    uow.save_if_unchanged(holder)
     uow.post_entry(entry, lines)
-    uow.record_event(EventType.SUPPLIER_PAYMENT_REFUNDED, payment, SupplierPaymentOut)
-    uow.respond(SupplierPaymentOut, payment)
+    uow.record_event(held_by.refunded, holder, held_by.out)
+    uow.respond(held_by.out, holder)
     uow.commit()
-    return represent(payment)
+    return holder
 
 
 def reverse(tenant_id: str, payment_id: str, reverse_date: date | None,
@@ -328,7 +367,7 @@ def _allocatable(uow: UnitOfWork, supplier_id: str, currency: str, allocations: 
     return result
 
 
-def _settle(owed: list[tuple[Bill, Decimal]], payment: SupplierPayment, entry: JournalEntry, day: date,
+def _settle(owed: list[tuple[Bill, Decimal]], payment: HeldPrepayment, entry: JournalEntry, day: date,
             now: datetime, base_currency: str) -> list[posting.Settlement]:
     """Apply amounts to the loaded bills (the settlement rule) and record the allocations on the payment."""
     settlements = []
@@ -340,7 +379,7 @@ def _settle(owed: list[tuple[Bill, Decimal]], payment: SupplierPayment, entry: J
         bill_service.adopt(bill, settlement.settle(bill_service.state_of(bill), amount, day), now)
         bill.base_settled = (bill.base_settled or Decimal(0)) + base
         bill_service.record_movement(bill, day, amount, base, entry.source_type, entry.id)
-        payment.allocations = [*payment.allocations, BillAllocation(
+        payment.allocations = [*(payment.allocations or []), BillAllocation(
             bill_id=bill.id, bill_number=bill.number, amount=amount, base_amount=base, date=day,
             journal_entry_id=entry.id)]
         settlements.append(posting.Settlement(amount, base))

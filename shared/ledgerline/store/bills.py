@@ -17,7 +17,14 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.expressions.condition import Condition
 
 from ledgerline.domain.documents import bill as bill_rules
@@ -40,6 +47,9 @@ class PurchaseTaxSubtotal(TaxSubtotal):
     output_account_id = UnicodeAttribute()
     recoverable_percent = DecimalAttribute()
     category = UnicodeAttribute()
+    # the taxable of its lines on fixed-asset accounts: their input tax is on investments (CH box 405); absent on
+    # documents priced before, whose input tax is all on material and services
+    investment_taxable = DecimalAttribute(null=True)
 
 
 class PricedPurchase(DocumentRecord):
@@ -59,6 +69,11 @@ class PricedPurchase(DocumentRecord):
     tax_total = DecimalAttribute()
     rounding_adjustment = DecimalAttribute()
     total = DecimalAttribute()
+    # the positions as priced and the document-level allowances and charges, as on invoices (issue 14: see
+    # store/documents.PricedDocument); none on purchases made of lines only
+    positions = JSONAttribute(null=True)
+    allowances = JSONAttribute(null=True)
+    charges = JSONAttribute(null=True)
 
 
 class Bill(PricedPurchase):
@@ -325,6 +340,12 @@ class SupplierCreditNote(DocumentRecord):
     applied_amount = DecimalAttribute()
     unallocated_amount = DecimalAttribute()
     journal_entry_id = UnicodeAttribute()
+    # its excess used later, the same way as a supplier payment's prepayment (absent on notes made before)
+    allocations = ListAttribute(of=BillAllocation, null=True)  # applied to the supplier's other bills
+    allocated_amount = DecimalAttribute(null=True)
+    unallocated_base = DecimalAttribute(null=True)  # the excess held on 1400, in the base currency
+    refunded_amount = DecimalAttribute(null=True)  # excess the supplier paid back
+    journal_entry_ids = ListAttribute(of=UnicodeAttribute, null=True)  # its own entry, then allocations', refunds'
 
     def list_date(self) -> date:
         return self.date

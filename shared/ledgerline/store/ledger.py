@@ -6,8 +6,9 @@
                  credit totals ADDed in the posting transaction; reports read these, never the journal.
 - tax total      `T#<tid>#TAX` / `<Y|M|D>#<period>#<tax code>#<shard>` (output tax: sales, and the
                  self-assessed side of reverse charge) or `<Y|M|D>#<period>#IN#<tax code>#<shard>` (input
-                 tax, with `direction` = "input"): taxable amount and tax, in the base currency, for the
-                 tax summary and the VAT return.
+                 tax, with `direction` = "input") or `<Y|M|D>#<period>#INV#<tax code>#<shard>` (input tax on
+                 investments, also `input_class` = "investment"): taxable amount and tax, in the base
+                 currency, for the tax summary and the VAT return.
 - number series  `T#<tid>` / `SEQ#<series>#<year>`: the last number given, moved in the same transaction.
 """
 
@@ -26,7 +27,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.journal import JournalLine, SourceType
-from ledgerline.domain.posting import INPUT, OUTPUT, Conversion, split_tax_key
+from ledgerline.domain.posting import INPUT, OUTPUT, Conversion, is_investment_key, split_tax_key, tax_key
 from ledgerline.ids import new_id
 from ledgerline.store import buckets
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
@@ -113,16 +114,29 @@ class Balance(TableModel):
         return f"{tenant_partition(tenant_id)}#BAL"
 
 
+INVESTMENT = "investment"  # TaxTotal.input_class
+
+
 class TaxTotal(TableModel):
     tax_code_id = UnicodeAttribute()
     period = UnicodeAttribute()
     taxable = DecimalAttribute(null=True)
     tax = DecimalAttribute(null=True)
     direction = UnicodeAttribute(null=True)  # "input"; absent on output buckets (all buckets before issue 15)
+    input_class = UnicodeAttribute(null=True)  # "investment" (CH box 405); absent: material and services
 
     @property
     def tax_direction(self) -> str:
         return self.direction or OUTPUT
+
+    @property
+    def investment(self) -> bool:
+        return self.input_class == INVESTMENT
+
+    @property
+    def tax_key(self) -> str:
+        """Its key among posting's tax lines (`posting.tax_key`)."""
+        return tax_key(self.tax_code_id, self.tax_direction, investment=self.investment)
 
     @staticmethod
     def partition(tenant_id: str) -> str:
@@ -274,7 +288,9 @@ def tax_increments(entry: JournalEntry, totals: dict[str, tuple[Decimal, Decimal
     for key, (taxable, tax) in totals.items():
         tax_code_id, direction = split_tax_key(key)
         subject, sets = tax_code_id, {"tax_code_id": tax_code_id}
-        if direction == INPUT:
+        if is_investment_key(key):
+            subject, sets = f"INV#{tax_code_id}", {**sets, "direction": INPUT, "input_class": INVESTMENT}
+        elif direction == INPUT:
             subject, sets = f"IN#{tax_code_id}", {**sets, "direction": INPUT}
         increments += [Increment(TaxTotal, partition, buckets.sort_key(period, subject, shard),
                                  {"taxable": taxable, "tax": tax}, {**sets, "period": period})

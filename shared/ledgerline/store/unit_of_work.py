@@ -38,7 +38,6 @@ from pynamodb.transactions import TransactWrite
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
-from ledgerline.domain.posting import tax_key
 from ledgerline.store import exchange_rates, ledger
 from ledgerline.store.accounts import Account
 from ledgerline.store.api_keys import ApiKey, find_by_id, list_api_keys
@@ -430,7 +429,7 @@ class StagedUnitOfWork:
         keyed like posting's tax lines (`posting.tax_key(code, direction)`)."""
         totals: TaxLines = {}
         for bucket in self._tax_buckets(day):
-            key = tax_key(bucket.tax_code_id, bucket.tax_direction)
+            key = bucket.tax_key
             taxable, tax = totals.get(key, (Decimal(0), Decimal(0)))
             totals[key] = (taxable + (bucket.taxable or 0), tax + (bucket.tax or 0))
         return totals

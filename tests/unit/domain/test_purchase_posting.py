@@ -223,3 +223,56 @@ class BillMachine(RuleBasedStateMachine):
 
 TestBillMachine = BillMachine.TestCase
 TestBillMachine.settings = settings(max_examples=60, stateful_step_count=20, deadline=None)
+
+
+# ------------------------------------------------------------- input tax on investments (CH box 405, issue 15)
+
+
+def test_input_tax_of_fixed_asset_lines_is_split_off_as_investment_and_the_journal_is_unchanged():
+    from ledgerline.domain.posting import tax_key, tax_totals
+    from ledgerline.domain.posting_purchases import investment_taxable, is_investment
+
+    assert is_investment("fixed") and not is_investment("current") and not is_investment(None)
+    lines = [PurchaseLine("machine", D("300.00"), "v8"), PurchaseLine("rent", D("100.00"), "v8")]
+    invested = investment_taxable([("v8", D("300.00"), True), ("v8", D("100.00"), False), (None, D(5), True)])
+    assert invested == {"v8": D("300.00")}
+    codes = {"v8": code("v8", "8.1")}
+    breakdown = [("v8", D("400.00"), D("32.40"))]
+    common = dict(lines=lines, breakdown=breakdown, codes=codes, total=D("432.40"), rounding_adjustment=D(0),
+                  accounts=ACCOUNTS, conversion=EUR, description="Bill")
+    plain, plain_taxes = bill_lines(**common)
+    split, taxes = bill_lines(**common, investments=invested)
+    assert plain == split  # the journal does not change
+    assert [(t.investment, t.taxable, t.tax) for t in taxes] == [(True, D("300.00"), D("24.30")),
+                                                                 (False, D("100.00"), D("8.10"))]
+    assert tax_totals(taxes) == {tax_key("v8", INPUT, investment=True): (D("300.00"), D("24.30")),
+                                 tax_key("v8", INPUT): (D("100.00"), D("8.10"))}
+    assert [(t.investment, t.tax) for t in plain_taxes] == [(False, D("32.40"))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(bills(), st.sampled_from([D(0), D("0.25"), D("0.5"), D("1")]))
+def test_splitting_off_investments_keeps_every_codes_input_tax_to_the_cent(bill, share):
+    """Whatever part of each code's taxable is on investments, the parts add up to the unsplit amounts, in
+    the document's and in the base currency, and the journal is the same."""
+    lines, breakdown, codes, total, rounding, conversion = bill
+    invested = {code_id: round_money(taxable * share, conversion.currency) for code_id, taxable, _ in breakdown}
+    common = dict(lines=lines, breakdown=breakdown, codes=codes, total=total, rounding_adjustment=rounding,
+                  accounts=ACCOUNTS, conversion=conversion, description="Bill")
+    plain, plain_taxes = bill_lines(**common)
+    split, taxes = bill_lines(**common, investments=invested)
+    assert plain == split
+
+    def summed(amounts):
+        result: dict[tuple[str, str], tuple[Decimal, ...]] = {}
+        for t in amounts:
+            old = result.get((t.tax_code_id, t.direction), (D(0),) * 4)
+            result[(t.tax_code_id, t.direction)] = tuple(a + b for a, b in zip(
+                old, (t.taxable, t.tax, t.base_taxable, t.base_tax), strict=True))
+        return result
+
+    assert summed(taxes) == summed(plain_taxes)
+    for t in taxes:
+        assert t.tax == round_money(t.tax, conversion.currency)
+        assert t.base_tax == round_money(t.base_tax, conversion.base_currency)
+        assert not (t.investment and t.direction == OUTPUT)  # the self-assessed side is never split

@@ -125,3 +125,24 @@ def test_the_return_is_the_sum_of_the_tax_buckets(postings, country):
         assert got["399"] - got["479"] == got["500"] - got["510"] == output - input_
     elif country == "DE":
         assert got["83"] == output - input_
+
+
+def test_input_tax_on_investments_has_its_own_key_and_counts_as_input_tax():
+    from ledgerline.domain.posting import is_investment_key
+
+    key = tax_key("txc_1", INPUT, investment=True)
+    assert key not in (tax_key("txc_1", INPUT), "txc_1") and is_investment_key(key)
+    assert split_tax_key(key) == ("txc_1", INPUT)
+    assert not is_investment_key(tax_key("txc_1", INPUT)) and not is_investment_key("txc_1")
+    assert tax_key("txc_1", OUTPUT, investment=True) == "txc_1"  # output tax is never an investment
+
+
+def test_ch_box_405_is_the_input_tax_on_investments_and_400_the_rest():
+    codes = [CodeTotals("a", "VB81", D("8.1"), input_base=D(1400), input_tax=D("113.40"),
+                        input_tax_investment=D("81.00")),
+             CodeTotals("b", "UN81", D("8.1"), output_base=D(2000), output_tax=D("162.00"))]
+    found = boxes("CH", codes)
+    assert (found["400"], found["405"], found["479"]) == (D("32.40"), D("81.00"), D("113.40"))
+    assert found["500"] == D("48.60")
+    before = [CodeTotals("a", "VB81", D("8.1"), input_base=D(400), input_tax=D("32.40"))]  # data from before
+    assert (boxes("CH", before)["400"], boxes("CH", before)["405"]) == (D("32.40"), D(0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
+from types import SimpleNamespace
 
 import pytest
 
@@ -171,3 +172,66 @@ def test_an_expense_is_paid_from_a_bank_cash_or_card_account_only(books, supplie
                        "account_id": books.accounts["6000"]}]})
     assert error.value.param == "paid_from_account_id"
     assert books.balances() == {}
+
+
+# ------------------------------------------------------------- positions on bills (issue 15 leftovers)
+
+
+def positions_body(books, supplier) -> dict:
+    """Every position type on a bill (the invoice's `every_type`, on expense accounts), through the schema."""
+    from ledgerline.schemas.bills import BillCreate
+    from tests.unit.services.test_position_use_cases import every_type
+
+    body = every_type(SimpleNamespace(customer_id=None, accounts=books.accounts, tax_codes=books.tax_codes))
+    for position in [*body["positions"], *body["positions"][2]["positions"]]:
+        if position.get("account_id"):
+            position["account_id"] = books.accounts["6000"]
+    request = {"supplier_id": supplier, "supplier_reference": "P-1", "bill_date": str(DAY),
+               **{name: body[name] for name in ("positions", "allowances", "charges")}}
+    return BillCreate.model_validate(request).model_dump()
+
+
+def test_a_bill_takes_nested_positions_priced_by_the_invoices_rule_and_posts_them(books, supplier):
+    body = positions_body(books, supplier)
+    created = bills.create_draft(books.tenant_id, body)
+    assert (created["subtotal"], created["tax_total"], created["total"]) == ("1342.50", "117.58", "1460.08")
+    assert [p["type"] for p in created["positions"]] == ["item", "text", "group", "subtotal", "discount",
+                                                          "page_break", "item"]
+    assert len(created["lines"]) == 4 and created["lines"][1]["description"] == "Router"
+    assert [a["reason"] for a in created["allowances"]] == ["Early order"]
+    assert [c["reason"] for c in created["charges"]] == ["Shipping"]
+    posted = bills.post(books.tenant_id, created["id"])
+    assert posted["positions"] == created["positions"] and posted["amount_due"] == "1460.08"
+    assert books.balances() == {"6000": D("1342.50"), "1300": D("117.58"), "2000": D("-1460.08")}
+
+
+def test_a_bill_patch_keeps_its_positions_and_lines_replace_them(books, supplier):
+    from ledgerline.schemas.bills import BillUpdate
+
+    created = bills.create_draft(books.tenant_id, positions_body(books, supplier))
+    noted = bills.update_draft(books.tenant_id, created["id"], BillUpdate(notes="Checked").changes(), None)
+    assert [position["type"] for position in bills.represent(noted)["positions"]] == \
+        [p["type"] for p in created["positions"]]
+    assert bills.represent(noted)["total"] == "1460.08"
+    lines = BillUpdate.model_validate({"lines": [{"description": "Rent", "unit_price": "100.00",
+                                                  "account_id": books.accounts["6000"],
+                                                  "tax_code_id": books.tax_codes["GST10"]}]})
+    shown = bills.represent(bills.update_draft(books.tenant_id, created["id"], lines.changes(), None))
+    # lines replace the positions; the document-level allowance (5 %) and charge (20.00) stay, as on invoices
+    assert (shown["total"], [p["type"] for p in shown["positions"]]) == ("126.50", ["item"])
+    dropped = BillUpdate.model_validate({"allowances": [], "charges": []}).changes()
+    shown = bills.represent(bills.update_draft(books.tenant_id, created["id"], dropped, None))
+    assert (shown["total"], shown["allowances"], shown["charges"]) == ("110.00", [], [])
+
+
+def test_a_bill_with_neither_lines_nor_positions_or_both_is_refused():
+    from pydantic import ValidationError
+
+    from ledgerline.schemas.bills import BillCreate
+
+    base = {"supplier_id": "pty_s", "supplier_reference": "R"}
+    for extra in ({}, {"lines": [{"unit_price": "1", "account_id": "a"}],
+                       "positions": [{"type": "item", "unit_price": "1"}]}):
+        with pytest.raises(ValidationError):
+            BillCreate.model_validate(base | extra)
+    assert BillCreate.model_validate(base | {"lines": [{"unit_price": "1", "account_id": "a"}]}).positions is None

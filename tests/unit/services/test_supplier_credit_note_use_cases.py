@@ -66,3 +66,71 @@ def test_a_credited_bill_cannot_be_voided(books, supplier):  # noqa: F811
     credit(books, bill["id"], amount=D(10))
     with pytest.raises(InvalidState):
         bills.void(books.tenant_id, bill["id"], None)
+
+
+def _excess(books, supplier, reference="R-1"):  # noqa: F811
+    """A bill paid in full, then credited 50 + 5 tax: 55 held on 1400 by the credit note."""
+    bill = posted_bill(books, supplier, reference)
+    pay(books, supplier, "110", (bill["id"], "110"))
+    return credit(books, bill["id"], amount=D("50"))
+
+
+def test_a_credit_notes_excess_pays_a_later_bill_the_way_a_prepayment_does(books, supplier):  # noqa: F811
+    note = _excess(books, supplier)
+    assert note["unallocated_amount"] == "55.00" and books.balances()["1400"] == D("55")
+    later = posted_bill(books, supplier, "R-2")  # owes 110
+    with pytest.raises(ValidationFailed) as error:
+        supplier_credit_notes.allocate(books.tenant_id, note["id"], {"allocations": [
+            {"bill_id": later["id"], "amount": D("56")}]})
+    assert error.value.param == "allocations"
+    before = books.balances()
+    used = supplier_credit_notes.allocate(books.tenant_id, note["id"], {"allocations": [
+        {"bill_id": later["id"], "amount": D("55")}]})
+    assert (used["unallocated_amount"], used["allocated_amount"]) == ("0.00", "55.00")
+    assert [(a["bill_id"], a["amount"]) for a in used["allocations"]] == [(later["id"], "55.00")]
+    assert len(used["journal_entry_ids"]) == 2 and used["journal_entry_ids"][0] == used["journal_entry_id"]
+    assert bills.get_bill(books.tenant_id, later["id"])["amount_due"] == "55.00"
+    after = books.balances()
+    assert after.get("1400", D(0)) == 0 and after["2000"] == before["2000"] + D("55")
+    assert books.table.event_types(books.tenant_id)[-2:] == ["bill.updated", "supplier_credit_note.allocated"]
+    with pytest.raises(ValidationFailed):  # nothing held any more
+        supplier_credit_notes.allocate(books.tenant_id, note["id"], {"allocations": [
+            {"bill_id": later["id"], "amount": D("1")}]})
+
+
+def test_a_credit_notes_excess_is_refunded_by_the_supplier_into_the_bank(books, supplier):  # noqa: F811
+    note = _excess(books, supplier)
+    with pytest.raises(ValidationFailed) as error:
+        supplier_credit_notes.refund(books.tenant_id, note["id"], {"amount": D("55.01"),
+                                                                   "account_id": books.accounts["1010"]})
+    assert error.value.param == "amount"
+    back = supplier_credit_notes.refund(books.tenant_id, note["id"], {"amount": D("20"),
+                                                                      "account_id": books.accounts["1010"]})
+    assert (back["unallocated_amount"], back["refunded_amount"]) == ("35.00", "20.00")
+    assert books.balances()["1400"] == D("35") and books.balances()["1010"] == D("-90")
+    assert books.table.event_types(books.tenant_id)[-1] == "supplier_credit_note.refunded"
+    later = posted_bill(books, supplier, "R-2")
+    rest = supplier_credit_notes.allocate(books.tenant_id, note["id"], {"allocations": [
+        {"bill_id": later["id"], "amount": D("35")}]})
+    assert rest["unallocated_amount"] == "0.00" and books.balances().get("1400", D(0)) == 0
+
+
+def test_another_tenants_or_another_suppliers_bill_cannot_take_a_credit_notes_excess(books, supplier):  # noqa: F811
+    from datetime import UTC, datetime
+
+    from ledgerline.store.parties import Party
+
+    note = _excess(books, supplier)
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    books.table.put(Party(id="pty_o", tenant_id=books.tenant_id, name="Other", kind="supplier", archived=False,
+                          created_at=now, updated_at=now))
+    other = posted_bill(books, "pty_o", "O-1")
+    with pytest.raises(ValidationFailed) as error:
+        supplier_credit_notes.allocate(books.tenant_id, note["id"], {"allocations": [
+            {"bill_id": other["id"], "amount": D("5")}]})
+    assert error.value.param == "allocations.0.bill_id"
+    with pytest.raises(NotFound):
+        supplier_credit_notes.allocate(books.tenant_id, "scn_missing", {"allocations": [
+            {"bill_id": other["id"], "amount": D("5")}]})
+    assert supplier_credit_notes.get_supplier_credit_note(books.tenant_id, note["id"])["unallocated_amount"] \
+        == "55.00"

@@ -13,6 +13,7 @@ from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.supplier_credit_notes import SupplierCreditNoteCreate, SupplierCreditNoteOut
+from ledgerline.schemas.supplier_payments import SupplierPaymentAllocate, SupplierPaymentRefund
 from ledgerline.services import supplier_credit_notes
 
 router = APIRouter(prefix="/v1/supplier-credit-notes", tags=["supplier-credit-notes"])
@@ -49,3 +50,25 @@ def list_(page: PageRequest = Depends(), supplier_id: str | None = Query(None), 
 def get(response: Response, id: str = NOTE_ID, principal: Principal = Depends(READ)) -> Any:
     """One supplier credit note with its lines, tax breakdown, totals and what it took off the bill."""
     return with_etag(response, supplier_credit_notes.get_supplier_credit_note(principal.tenant_id, id))
+
+
+@router.post("/{id}/allocations", response_model=SupplierCreditNoteOut, operation_id="allocate_supplier_credit_note",
+             summary="Apply a supplier credit note's excess to posted bills")
+def allocate(body: SupplierPaymentAllocate, response: Response, id: str = NOTE_ID,
+             idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Uses the note's `unallocated_amount` (what it credited beyond its bill's amount due, held as a supplier
+    prepayment, 1400) to pay the supplier's posted bills: debit payable, credit supplier prepayments; the same
+    rule as `POST /v1/supplier-payments/{id}/allocations`. Not more than is unallocated, nor than each bill owes."""
+    return with_etag(response, supplier_credit_notes.allocate(principal.tenant_id, id, body.model_dump(),
+                                                              idempotency_key))
+
+
+@router.post("/{id}/refund", response_model=SupplierCreditNoteOut, operation_id="refund_supplier_credit_note",
+             summary="Record money back from the supplier out of a credit note's excess")
+def refund(body: SupplierPaymentRefund, response: Response, id: str = NOTE_ID,
+           idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """The supplier paid out (part of) the note's excess: debit the bank or cash account (at the rate of the
+    refund's date), credit supplier prepayments (1400) at the rate it was held; a difference is realised FX.
+    Not more than is unallocated."""
+    return with_etag(response, supplier_credit_notes.refund(principal.tenant_id, id, body.model_dump(),
+                                                            idempotency_key))

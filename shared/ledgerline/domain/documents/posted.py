@@ -48,7 +48,7 @@ SUPPLIER_PAYMENT = PostedKind("supplier payment", EventType.SUPPLIER_PAYMENT_POS
                               EventType.SUPPLIER_PAYMENT_REVERSED, "the supplier payment",
                               allocated=EventType.SUPPLIER_PAYMENT_ALLOCATED)
 SUPPLIER_CREDIT_NOTE = PostedKind("supplier credit note", EventType.SUPPLIER_CREDIT_NOTE_POSTED, None,  # issue 15
-                                  "the supplier credit note")
+                                  "the supplier credit note", allocated=EventType.SUPPLIER_CREDIT_NOTE_ALLOCATED)
 
 
 @dataclass(frozen=True)

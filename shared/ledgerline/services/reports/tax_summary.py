@@ -44,16 +44,26 @@ def report(tenant_id: str, start: date, end: date) -> TaxSummary:
 def moved_tax(tenant_id: str, start: date, end: date) -> tuple[TaxTotals, TaxTotals]:
     """What each tax code moved between `start` and `end` (both included), output and input apart: the
     buckets at the end minus those the day before the start (six queries)."""
+    output, input_, _ = moved_tax_with_investments(tenant_id, start, end)
+    return output, input_
+
+
+def moved_tax_with_investments(tenant_id: str, start: date, end: date) -> tuple[TaxTotals, TaxTotals, TaxTotals]:
+    """`moved_tax`, and the part of the input tax on investments (fixed-asset lines; CH form box 405) by
+    itself as well, from the same six queries."""
     totals: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    investments: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for sign, day in ((-1, start - timedelta(days=1)), (1, end)):
         for bucket in tax_totals_as_of(tenant_id, day):
-            slot = totals[(bucket.tax_code_id, bucket.tax_direction)]
-            slot[0] += sign * (bucket.taxable or ZERO)
-            slot[1] += sign * (bucket.tax or ZERO)
+            for slot in (totals[(bucket.tax_code_id, bucket.tax_direction)],
+                         *([investments[bucket.tax_code_id]] if bucket.investment else [])):
+                slot[0] += sign * (bucket.taxable or ZERO)
+                slot[1] += sign * (bucket.tax or ZERO)
     by_direction: dict[str, TaxTotals] = {OUTPUT: {}, INPUT: {}}
     for (code_id, direction), (taxable, tax) in totals.items():
         by_direction[direction][code_id] = (taxable, tax)
-    return by_direction[OUTPUT], by_direction[INPUT]
+    invested = {code_id: (taxable, tax) for code_id, (taxable, tax) in investments.items()}
+    return by_direction[OUTPUT], by_direction[INPUT], invested
 
 
 def build(start: date, end: date, currency: str, codes: Mapping[str, TaxCodeInfo], moved: TaxTotals,

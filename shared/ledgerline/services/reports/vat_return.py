@@ -13,7 +13,12 @@ from ledgerline.domain.vat_return import CodeTotals
 from ledgerline.schemas.reports import VatReturn, VatReturnBox, VatReturnRow
 from ledgerline.services.reports.common import ZERO, money
 from ledgerline.services.reports.table import Table, csv_table
-from ledgerline.services.reports.tax_summary import TaxCodeInfo, TaxTotals, all_tax_codes, moved_tax
+from ledgerline.services.reports.tax_summary import (
+    TaxCodeInfo,
+    TaxTotals,
+    all_tax_codes,
+    moved_tax_with_investments,
+)
 from ledgerline.store.tenants import load_tenant
 
 COLUMNS = ["section", "code", "name", "rate", "output_base", "output_tax", "input_base", "input_tax", "amount"]
@@ -23,21 +28,23 @@ def report(tenant_id: str, start: date, end: date) -> VatReturn:
     if end < start:
         raise InvalidRequest("'to' must not be before 'from'", param="to")
     tenant = load_tenant(tenant_id)
-    output, input_ = moved_tax(tenant_id, start, end)
+    output, input_, investments = moved_tax_with_investments(tenant_id, start, end)
     codes = {code.id: TaxCodeInfo(code.code, code.name, code.rate, getattr(code, "category", None))
              for code in all_tax_codes(tenant_id)}
-    return build(start, end, tenant.base_currency, tenant.country, codes, output, input_)
+    return build(start, end, tenant.base_currency, tenant.country, codes, output, input_, investments)
 
 
 def build(start: date, end: date, currency: str, country: str, codes: Mapping[str, TaxCodeInfo],
-          output: TaxTotals, input_: TaxTotals) -> VatReturn:
-    """`output`/`input_`: the taxable amount and tax each code moved in the period, per direction."""
+          output: TaxTotals, input_: TaxTotals, investments: TaxTotals | None = None) -> VatReturn:
+    """`output`/`input_`: the taxable amount and tax each code moved in the period, per direction;
+    `investments`: the part of `input_` on investments (fixed-asset lines)."""
     nothing = (ZERO, ZERO)
     totals = sorted(
         (CodeTotals(code_id, codes[code_id].code, codes[code_id].rate,
                     *(money(currency, a) for a in output.get(code_id, nothing)),
                     *(money(currency, a) for a in input_.get(code_id, nothing)),
-                    category=codes[code_id].category)
+                    category=codes[code_id].category,
+                    input_tax_investment=money(currency, (investments or {}).get(code_id, nothing)[1]))
          for code_id in {**output, **input_} if code_id in codes),
         key=lambda c: c.code,
     )
