@@ -127,8 +127,6 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return represent(note)
 
 
-
-
 def allocate(tenant_id: str, note_id: str, fields: dict[str, Any],
              idempotency_key: str | None = None) -> dict[str, Any]:
     """Apply a credit note's excess (a supplier prepayment, 1400) to the supplier's posted bills: the path a
