@@ -50,7 +50,7 @@ from ledgerline.store.unit_of_work import open_unit
 MAX_FILE_BYTES = 10 * 1024 * 1024
 ONE_TRANSACTION = 94  # items: room for the statement, the bank account, the event, the file key, an Idempotency-Key
 STEP = 45  # transactions (with their uniqueness items) per step of a larger statement
-SHOWN_IDS = 1000
+SHOWN_IDS = 1000  # the statement record lists this many of its transactions; what runs after the import sees all
 ABANDONED_AFTER = timedelta(minutes=15)  # an import runs in one Lambda invocation (29 s at most)
 
 
@@ -141,11 +141,11 @@ def _import(tenant_id: str, bank_account_id: str, content: bytes | None, *, file
     for n, statement in enumerate(statements):
         last = n == len(statements) - 1
         statement_id = new_id("bst")  # the same in every attempt: a retry recognises the steps it wrote
-        result = retrying(lambda s=statement, last=last, statement_id=statement_id: _import_one(
+        result, ids = retrying(lambda s=statement, last=last, statement_id=statement_id: _import_one(
             tenant_id, bank_account_id, s, statement_id=statement_id, sha256=sha256, file_key=key,
             file_name=file_name, fmt=fmt, keep_file=last))
         if added is not None:
-            added += result.get("transaction_ids") or []
+            added += ids  # every one, not only the `SHOWN_IDS` the statement record lists
     return result
 
 
@@ -154,7 +154,8 @@ def _out(statement: BankStatement) -> dict[str, Any]:
 
 
 def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, statement_id: str, sha256: str,
-                file_key: str, file_name: str | None, fmt: str, keep_file: bool) -> dict[str, Any]:
+                file_key: str, file_name: str | None, fmt: str, keep_file: bool) -> tuple[dict[str, Any], list[str]]:
+    """One statement of the file: as the API shows it, and the ids of every transaction it imported."""
     uow = open_unit(tenant_id)
     keys = dedupe_keys(statement.entries)
     uow.prefetch([(BankAccount, bank_account_id)],
@@ -224,7 +225,7 @@ def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, s
     uow.commit()
     if not small:
         _reveal(tenant_id, statement_id, [t.id for t in imported])
-    return _out(record)
+    return _out(record), [t.id for t in imported]
 
 
 def _ours_to_finish(transaction: BankTransaction, statement_id: str, now: datetime) -> bool:

@@ -84,7 +84,7 @@ class UnitOfWork(Protocol):
     def last_number(self, series: str, year: int) -> int: ...
     def find_at(self, model: type[M], key: tuple[str, str]) -> M | None: ...
     def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]: ...
-    def open_invoices(self, currency: str) -> list[Any]: ...
+    def open_invoices(self, currency: str, limit: int | None = None) -> list[Any]: ...
     def open_bills(self, currency: str) -> list[Any]: ...
     def bank_rules(self) -> list[Any]: ...
     def pending_transfers(self, bank_account_id: str) -> list[Any]: ...
@@ -556,12 +556,13 @@ class DynamoUnitOfWork(StagedUnitOfWork):
     def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]:
         return reminders_of_invoice(self.tenant_id, invoice_id)
 
-    def open_invoices(self, currency: str) -> list[Any]:
+    def open_invoices(self, currency: str, limit: int | None = None) -> list[Any]:
         """Open invoices in `currency`, oldest due first, from the open-invoice index (bank reconciliation's
-        suggestions; eventually consistent: whatever pays one re-reads it)."""
-        from ledgerline.store.banking import open_invoices
+        suggestions; eventually consistent: whatever pays one re-reads it). `limit`: open invoices read at
+        most (of any currency), else `banking.OPEN_INVOICES_READ`."""
+        from ledgerline.store.banking import OPEN_INVOICES_READ, open_invoices
 
-        return open_invoices(self.tenant_id, currency=currency)
+        return open_invoices(self.tenant_id, currency=currency, limit=limit or OPEN_INVOICES_READ)
 
     def open_bills(self, currency: str) -> list[Any]:
         """Open bills in `currency`, oldest due first, from the open-bills index (suggestions for money out;
