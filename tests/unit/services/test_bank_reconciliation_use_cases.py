@@ -465,3 +465,20 @@ def test_suggestions_find_the_invoice_a_reference_names_beyond_the_bounded_read(
     # the first (due first) is the one invoice the bounded read sees; it is no suggestion: no reason matches
     assert [(s["invoice_id"], s["reason"]) for s in shown["suggestions"]] == [(second["id"], "reference")]
     assert first["id"] != second["id"]
+
+
+@pytest.mark.parametrize("count", [3, 40])  # in the statement's transaction; in steps (3 × 40 items > 94)
+def test_an_import_emits_one_bank_transaction_imported_event_per_transaction(books, count):
+    """Issue 16, part V: through the outbox, once per transaction, carrying it as the API shows it."""
+    import json
+
+    account = bank(books)
+    transactions = imported(books, account, *[Entry(f"{n}.00", DAY, name=f"Payer {n}") for n in range(1, count + 1)])
+    events = [e for e in books.table.events(books.tenant_id) if e.type == "bank_transaction.imported"]
+    assert sorted(e.object_id for e in events) == sorted(t.id for t in transactions)
+    assert {json.loads(e.data)["status"] for e in events} == {"unmatched"}
+    content = camt053([Entry(f"{n}.00", DAY, name=f"Payer {n}") for n in range(1, count + 1)], currency="AUD",
+                      statement_id="STMT-1")
+    again = bank_statements.import_statement(books.tenant_id, account["id"], content, file_name="s.xml", fmt=None)
+    assert again.get("already_imported")  # the same file: nothing imported, no event again
+    assert len([e for e in books.table.events(books.tenant_id) if e.type == "bank_transaction.imported"]) == count
