@@ -126,6 +126,11 @@ def test_a_foreign_bank_balance_is_kept_in_its_currency_and_revalued_with_the_ot
         {"account_id": bank["account_id"], "debit": "10.00"}, {"account_id": books.accounts["3000"], "credit": "10.00"}
     ]}, expect=422).json()["error"]
     assert manual["param"] == "lines.0.account_id" and "EUR" in manual["message"]
+    # money in or out of it is in EUR: a receipt in AUD into it is refused (its EUR balance would not move)
+    refused = books.call("POST", "/v1/receipts", {
+        "customer_id": customer, "amount": "10.00", "currency": "AUD", "date": "2026-02-03",
+        "account_id": bank["account_id"], "allocations": []}, expect=422).json()
+    assert refused["error"]["param"] == "account_id" and "EUR" in refused["error"]["message"]
     shared = books.call("POST", "/v1/bank-accounts", {"name": "Also euro", "currency": "EUR",
                                                       "account_id": books.accounts["1010"]}, expect=422).json()
     assert shared["error"]["param"] == "account_id"

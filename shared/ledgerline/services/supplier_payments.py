@@ -79,7 +79,7 @@ def stage_supplier_payment(uow: UnitOfWork, tenant_id: str, fields: dict[str, An
     currency = fields.get("currency") or party.currency or tenant.base_currency
     rate = conversion(tenant, currency, fields.get("exchange_rate"))
     amount = exact_amount(fields["amount"], currency)
-    bank = money_account(tenant_id, fields["account_id"], find=uow.find)
+    bank = money_account(tenant_id, fields["account_id"], find=uow.find, currency=currency)
     payable = bill_service.payable_account(uow, tenant)
     owed = _allocatable(uow, party.id, currency, fields.get("allocations") or [], "allocations", day)
     allocated = sum((a for _, a in owed), Decimal(0))
@@ -183,7 +183,7 @@ def _refund(tenant_id: str, payment_id: str, fields: dict[str, Any]) -> dict[str
     posted.allocate(posted.SUPPLIER_PAYMENT, posted.PostedState(payment.status, payment.date), day)  # posted, dated
     open_period(tenant, day)
     amount = exact_amount(fields["amount"], payment.currency)
-    bank = money_account(tenant_id, fields["account_id"], find=uow.find)
+    bank = money_account(tenant_id, fields["account_id"], find=uow.find, currency=payment.currency)
     held = settlement.draw(settlement.HeldCredit(payment.unallocated_amount, payment.refunded_amount or Decimal(0)),
                            amount, refund=True)
     given = fields.get("exchange_rate")
