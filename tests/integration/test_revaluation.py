@@ -126,6 +126,12 @@ def test_a_foreign_bank_balance_is_kept_in_its_currency_and_revalued_with_the_ot
         {"account_id": bank["account_id"], "debit": "10.00"}, {"account_id": books.accounts["3000"], "credit": "10.00"}
     ]}, expect=422).json()["error"]
     assert manual["param"] == "lines.0.account_id" and "EUR" in manual["message"]
+    # the reconciliation compares the bank's EUR balance (its opening balance, no statement yet) with the
+    # ledger's in EUR: the receipt is in the books and not yet at the bank
+    report = books.get(f"/v1/bank-accounts/{bank['id']}/reconciliation?as_of=2026-01-31")
+    assert (D(report["ledger_balance"]), D(report["ledger_balance_in_currency"]), D(report["bank_balance"]),
+            D(report["difference"]), D(report["unexplained"])) == (
+        D("1870.00"), D("1100.00"), D("1000.00"), D("-100.00"), D("-100.00"))
     # money in or out of it is in EUR: a receipt in AUD into it is refused (its EUR balance would not move)
     refused = books.call("POST", "/v1/receipts", {
         "customer_id": customer, "amount": "10.00", "currency": "AUD", "date": "2026-02-03",

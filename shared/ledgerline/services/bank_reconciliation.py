@@ -553,14 +553,21 @@ def reconciliation(tenant_id: str, bank_account_id: str, as_of: date | None) -> 
     bank_balance, bank_date, statement_id = _bank_balance(tenant_id, account, day)
     debit, credit = uow.balances_as_of(day).get(account.account_id, (Decimal(0), Decimal(0)))
     ledger_balance = debit - credit
+    in_currency: Decimal | None = None  # a foreign bank account's ledger balance in its currency (part V)
+    if account.currency != tenant.base_currency:
+        kept = uow.find(Account, account.account_id)
+        if kept is not None and kept.currency == account.currency:
+            held = uow.foreign_balances_as_of(day).get(account.account_id)
+            in_currency = held[1] if held is not None else Decimal(0)
     totals = {status: _total(tenant_id, account.id, status, day) for status in ("unmatched", "ignored")}
-    explained = rules.explain(bank_balance=bank_balance, ledger_balance=ledger_balance,
+    explained = rules.explain(bank_balance=bank_balance,
+                              ledger_balance=ledger_balance if in_currency is None else in_currency,
                               unmatched=totals["unmatched"][1], ignored=totals["ignored"][1],
-                              comparable=account.currency == tenant.base_currency)
+                              comparable=account.currency == tenant.base_currency or in_currency is not None)
     return BankReconciliationOut(
         bank_account_id=account.id, as_of=day, currency=account.currency, base_currency=tenant.base_currency,
         bank_balance=bank_balance, bank_balance_date=bank_date, statement_id=statement_id,
-        ledger_balance=ledger_balance, difference=explained.difference,
+        ledger_balance=ledger_balance, ledger_balance_in_currency=in_currency, difference=explained.difference,
         unmatched={"count": totals["unmatched"][0], "total": totals["unmatched"][1]},
         ignored={"count": totals["ignored"][0], "total": totals["ignored"][1]},
         explained=explained.explained, unexplained=explained.unexplained).model_dump(mode="json")
