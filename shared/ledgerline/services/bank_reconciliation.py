@@ -334,6 +334,10 @@ def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any], *, rule_i
         raise invalid("account_id", f"no active account with id '{fields['account_id']}'")
     if target.id == bank.account_id:
         raise invalid("account_id", "is this bank account's own ledger account")
+    if target.currency and target.currency != transaction.currency:  # issue 16, part V
+        raise invalid("account_id", f"the account is kept in {target.currency}: a transaction in "
+                                    f"{transaction.currency} does not say its {target.currency} amount (book the "
+                                    f"transfer from the {target.currency} account's transaction)")
     other: BankTransaction | None = None
     other_account: BankAccount | None = None
     if target.subtype == "bank":

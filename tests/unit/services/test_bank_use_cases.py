@@ -290,3 +290,11 @@ def test_a_foreign_bank_account_keeps_its_balance_in_its_currency_by_posting(boo
     aud = bank_accounts.create(books.tenant_id, {"name": "AUD", "currency": "AUD"})
     assert open_unit(books.tenant_id).find(Account, chf["account_id"]).currency == "CHF"
     assert open_unit(books.tenant_id).find(Account, aud["account_id"]).currency is None
+    # a CHF transaction does not say its EUR amount: it is not booked to the EUR account (nor to the CHF one's)
+    from ledgerline.services import bank_reconciliation
+
+    imported(books, chf["id"])
+    transaction = transactions(books, bank_account_id=chf["id"])[0]
+    with pytest.raises(ValidationFailed) as booked:
+        bank_reconciliation.book(books.tenant_id, transaction.id, {"account_id": euro["account_id"]})
+    assert booked.value.param == "account_id" and "EUR" in booked.value.message
