@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 
 from ledgerline.clock import today
 from ledgerline.domain.banking import references
@@ -130,3 +132,24 @@ def test_the_pdf_of_a_eur_invoice_has_an_epc_qr_code_with_the_iban_amount_and_re
     assert lines[:4] == ["BCD", "002", "1", "SCT"] and lines[4] == "COBADEFFXXX"
     assert lines[6] == "DE89370400440532013000" and lines[7] == f"EUR{Decimal(posted['total']):.2f}"
     assert lines[9] == posted["payment_reference"] and references.is_rf_reference(lines[9])
+
+
+def test_the_pdf_of_a_reminder_carries_the_invoices_reference_and_qr_bill_for_what_is_still_due(chf):
+    """Issue 16, part V: the reminder's PDF prints the invoice's payment reference and the same QR-bill as the
+    invoice's PDF, for the amount still due (a part payment is taken off)."""
+    from datetime import timedelta
+
+    bank_account(chf, qr_iban=QR_IBAN)
+    posted = invoice(chf, "VAT81", issue_date=str(today() - timedelta(days=40)),
+                     due_date=str(today() - timedelta(days=10)))
+    chf.receipt(posted["customer_id"], "100.00", [(posted["id"], "100.00")])
+    reminder = chf.post(f"/v1/invoices/{posted['id']}/reminders", {"date": str(today())})
+    pdf = chf.call("GET", f"/v1/reminders/{reminder['id']}/pdf", expect=200).content
+    assert page_count(pdf) == 2
+    [payload] = qr_texts(pdf, -1)
+    lines = payload.split("\r\n")
+    assert lines[3] == QR_IBAN.replace(" ", "") and lines[19] == "CHF"
+    assert Decimal(lines[18]) == Decimal(posted["total"]) - Decimal("100.00")
+    assert lines[27:29] == ["QRR", posted["payment_reference"]]
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert f"Payment reference: {references.format_qr(posted['payment_reference'])}" in text

@@ -4,8 +4,10 @@ API's refusals (twice 409, no rate 422, not a month 422, another tenant sees non
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal as D
 
+from ledgerline.store.unit_of_work import open_unit
 from tests.integration.books import Books
 
 LINES = [{"description": "Export", "unit_price": "100.00"}]
@@ -89,3 +91,54 @@ def test_a_foreign_bill_takes_its_days_rate_and_its_payable_is_revalued(books):
     assert D(at_end["7950"]["balance"]) == D(done["loss"])
     after = {r["code"]: r for r in books.get("/v1/reports/trial-balance?as_of=2026-05-01")["accounts"]}
     assert "7950" not in after or D(after["7950"]["balance"]) == 0
+
+
+def test_a_foreign_bank_balance_is_kept_in_its_currency_and_revalued_with_the_others(books):
+    """Part V: the EUR bank account's balance in EUR is kept by posting (opening balance, a receipt into it) and
+    revalued at the month's end rate; a manual entry to it, or a base-currency ledger account for it, is refused."""
+    for day, value in (("2026-01-02", "1.60"), ("2026-01-20", "1.65"), ("2026-01-31", "1.70")):
+        books.post("/v1/exchange-rates", {"date": day, "currency": "EUR", "rate": value})
+    bank = books.post("/v1/bank-accounts", {"name": "Euro account", "currency": "EUR", "opening_balance": "1000.00",
+                                            "opening_date": "2026-01-02",
+                                            "opening_exchange_rate": "1.60"})  # AUD 1,600.00
+    customer = books.customer()
+    invoice = books.posted(customer, LINES, currency="EUR", issue_date="2026-01-10")  # EUR 100.00 at 1.60
+    books.receipt(customer, "100.00", [(invoice["id"], "100.00")], currency="EUR", date="2026-01-20",
+                  account_id=bank["account_id"])  # EUR 100.00 at 1.65: AUD 165.00 into the bank
+    assert books.invoice(invoice["id"])["status"] == "paid"
+    assert open_unit(books.tenant_id).foreign_balances_as_of(date(2026, 1, 31)) == {
+        bank["account_id"]: ("EUR", D("1100.00"), D("1765.00"))}
+    done = books.post("/v1/periods/2026-01/revalue")
+    (item,) = done["items"]
+    assert (item["kind"], item["id"], item["label"], item["currency"], D(item["amount"]), D(item["carried_base"]),
+            D(item["revalued_base"]), D(item["difference"])) == (
+        "bank", bank["id"], "Bank account Euro account", "EUR", D("1100.00"), D("1765.00"), D("1870.00"),
+        D("105.00"))
+    assert D(done["gain"]) == D("105.00")
+    at_end = {r["account_id"]: r for r in books.get("/v1/reports/trial-balance?as_of=2026-01-31")["accounts"]}
+    assert D(at_end[bank["account_id"]]["balance"]) == D("1870.00")
+    after = {r["account_id"]: r for r in books.get("/v1/reports/trial-balance?as_of=2026-02-01")["accounts"]}
+    assert D(after[bank["account_id"]]["balance"]) == D("1765.00")
+    # the revaluation moved the base balance only: the EUR balance is what the bank holds
+    kept = open_unit(books.tenant_id).foreign_balances_as_of(date(2026, 2, 1))[bank["account_id"]]
+    assert kept[:2] == ("EUR", D("1100.00"))
+    manual = books.call("POST", "/v1/journal-entries", {"date": "2026-02-03", "lines": [
+        {"account_id": bank["account_id"], "debit": "10.00"}, {"account_id": books.accounts["3000"], "credit": "10.00"}
+    ]}, expect=422).json()["error"]
+    assert manual["param"] == "lines.0.account_id" and "EUR" in manual["message"]
+    # the reconciliation compares the bank's EUR balance (its opening balance, no statement yet) with the
+    # ledger's in EUR: the receipt is in the books and not yet at the bank
+    report = books.get(f"/v1/bank-accounts/{bank['id']}/reconciliation?as_of=2026-01-31")
+    assert (D(report["ledger_balance"]), D(report["ledger_balance_in_currency"]), D(report["bank_balance"]),
+            D(report["difference"]), D(report["unexplained"])) == (
+        D("1870.00"), D("1100.00"), D("1000.00"), D("-100.00"), D("-100.00"))
+    # money in or out of it is in EUR: a receipt in AUD into it is refused (its EUR balance would not move)
+    refused = books.call("POST", "/v1/receipts", {
+        "customer_id": customer, "amount": "10.00", "currency": "AUD", "date": "2026-02-03",
+        "account_id": bank["account_id"], "allocations": []}, expect=422).json()
+    assert refused["error"]["param"] == "account_id" and "EUR" in refused["error"]["message"]
+    shared = books.call("POST", "/v1/bank-accounts", {"name": "Also euro", "currency": "EUR",
+                                                      "account_id": books.accounts["1010"]}, expect=422).json()
+    assert shared["error"]["param"] == "account_id"
+    trial = books.trial_balance()
+    assert trial["total_debit"] == trial["total_credit"]

@@ -167,3 +167,48 @@ def test_the_qr_code_carries_only_the_swiss_character_set():
     lines = fields(slip.payload)
     assert lines[21] == "Łódź .. Trading" and lines[25] == "Bern .."  # Latin Extended-A stays, CJK does not
     assert swiss_text("Zürich Ș € 東") == "Zürich Ș € ."
+
+
+def overdue(currency: str = "CHF", fee: str | None = "20.00"):
+    """A second reminder of INV-2030-0001: CHF 2,000.00 still due, and a fee invoice of its own."""
+    from datetime import UTC, date, datetime
+
+    from ledgerline.store.reminders import Reminder
+
+    now = datetime(2030, 3, 2, tzinfo=UTC)
+    return Reminder(id="rem_1", tenant_id="ten_1", invoice_id="inv_1", invoice_number="INV-2030-0001",
+                    customer_id="pty_1", customer_name="Kunde GmbH", level=2, title="Zweite Mahnung",
+                    message="Bitte bezahlen Sie den offenen Betrag.", date=date(2030, 3, 2), pay_by=date(2030, 3, 12),
+                    currency=currency, invoice_date=date(2030, 1, 10), invoice_due_date=date(2030, 2, 9),
+                    invoice_total=Decimal("2162.00"), amount_paid=Decimal("162.00"), amount_due=Decimal("2000.00"),
+                    fee=Decimal(fee) if fee else None, fee_currency=currency if fee else None,
+                    fee_invoice_number="INV-2030-0002" if fee else None, created_at=now, updated_at=now)
+
+
+def test_a_reminder_carries_the_invoices_qr_bill_for_what_is_still_due_and_prints_its_reference():
+    """Issue 16, part V: the reminder's payment part is the invoice's (its QR reference, the default bank
+    account's QR-IBAN) for the invoice's amount still due, so the bank import matches the payment to it."""
+    view = views.reminder_document(tenant(), overdue(), swiss_customer(), bank(), QR_REFERENCE)
+    assert view.qr_bill is not None and view.epc_qr is None
+    lines = fields(view.qr_bill.payload)
+    assert lines[3] == QR_IBAN and lines[18] == "2000.00" and lines[19] == "CHF"
+    assert lines[27:29] == ["QRR", QR_REFERENCE] and lines[20:22] == ["S", "Kunde GmbH"]
+    assert lines[29] == "Invoice INV-2030-0001"
+    data = render(view)
+    assert page_count(data) == 2 and qr_texts(data) == [view.qr_bill.payload]
+    first = pages(data)[0]
+    assert "Payment reference: 21 00000 00003 13947 14300 09017" in first
+    assert "IBAN: CH93 0076 2011 6238 5295 7" in first
+    assert "Zweite Mahnung" in first and "INV-2030-0002" in first  # the fee is listed, not in the slip's amount
+
+
+def test_a_eur_reminder_gets_the_epc_qr_code_and_one_without_a_bank_account_none():
+    account = bank(iban="DE89370400440532013000", bic="COBADEFFXXX", qr_iban=None, currency="EUR")
+    view = views.reminder_document(german_tenant(), overdue("EUR", fee=None), None, account, RF_REFERENCE)
+    assert view.qr_bill is None
+    [text] = qr_texts(render(view), 0)
+    lines = text.split("\n")
+    assert lines[6] == "DE89370400440532013000" and lines[7] == "EUR2000.00" and lines[9] == RF_REFERENCE
+    plain = views.reminder_document(tenant(), overdue(), swiss_customer())
+    assert plain.qr_bill is None and plain.epc_qr is None
+    assert not any("Payment reference" in line for line in plain.payment)

@@ -138,6 +138,7 @@ class EventType(StrEnum):
     BANK_TRANSACTION_MATCHED = "bank_transaction.matched"
     BANK_TRANSACTION_BOOKED = "bank_transaction.booked"
     BANK_TRANSACTION_UNMATCHED = "bank_transaction.unmatched"
+    BANK_TRANSACTION_IMPORTED = "bank_transaction.imported"  # one per transaction an import adds (issue 16, V)
     BANK_RULE_CREATED = "bank_rule.created"
     BANK_RULE_UPDATED = "bank_rule.updated"
     BANK_RULE_DELETED = "bank_rule.deleted"

@@ -15,6 +15,14 @@ Worked example (base AUD): invoice EUR 110.00 booked at 1.60 carries AUD 176.00;
 1.70: worth AUD 187.00, difference +11.00: debit receivable 11.00, credit exchange differences 11.00 (gain).
 A bill of USD 50.00 (a liability: -50.00) carried at -75.00, rate 1.40: worth -70.00, difference +5.00:
 debit payables 5.00, credit exchange differences 5.00 (a gain: less to pay).
+
+Foreign bank balances (issue 16, part V): an account kept in a foreign currency (a bank account's ledger
+account) has, beside its base balance, its balance in that currency, ADDed by the posting transaction from the
+lines in that currency (`foreign_movements`). Lines in another currency (the base: a revaluation, a realised
+exchange difference) move its base balance only. Worked example (base CHF): an EUR bank account opened with
+EUR 1,000.00 at 0.95 (CHF 950.00), then EUR 200.00 paid out at 0.96 (CHF 192.00): EUR 800.00 carried at
+CHF 758.00; the rate of 31 January is 0.94: worth CHF 752.00, difference -6.00: credit the bank 6.00, debit
+exchange differences 6.00 (a loss), reversed on 1 February.
 """
 
 from __future__ import annotations
@@ -67,6 +75,28 @@ def revalue(items: Sequence[OpenItem], rates: Mapping[str, Decimal], base_curren
         worth = round_money(item.amount * rate, base_currency)
         revalued.append(Revalued(item, rate, worth, worth - item.carried_base))
     return revalued
+
+
+def foreign_movements(lines: Sequence[JournalLine], account_currencies: Mapping[str, str]) -> dict[str, Decimal]:
+    """What an entry's lines move the accounts kept in a foreign currency by, in that currency: debit minus
+    credit of the lines in the account's own currency (a line's `amount` is its side in the line's currency;
+    its side is the base amount's). Lines in another currency, and other accounts, move nothing here."""
+    moved: dict[str, Decimal] = {}
+    for line in lines:
+        currency = account_currencies.get(line.account_id)
+        if currency is None or line.currency != currency:
+            continue
+        signed = line.amount if line.debit > 0 else -line.amount
+        moved[line.account_id] = moved.get(line.account_id, Decimal(0)) + signed
+    return moved
+
+
+def bank_item(*, bank_account_id: str, name: str, account_id: str, currency: str, foreign_balance: Decimal,
+              base_balance: Decimal) -> OpenItem:
+    """A foreign bank balance as an open item: its balance in its currency, carried at its base balance (an
+    overdraft is negative in both)."""
+    return OpenItem("bank", bank_account_id, f"Bank account {name}", account_id, currency, foreign_balance,
+                    base_balance)
 
 
 def revaluation_lines(revalued: Sequence[Revalued], *, fx_account: str, base_currency: str,

@@ -195,21 +195,31 @@ def _grouped(iban: str) -> str:
 
 def _payment_parts(tenant: Tenant, invoice: Invoice, customer: Party | None, bank: Any) -> dict[str, Any]:
     """The QR-bill (CH/LI) or the EPC QR code (EUR) of a posted invoice, when its default bank account allows
-    one (pdf/payment_parts.py); imported here only, where a PDF is being made."""
+    one (pdf/payment_parts.py)."""
+    if invoice.number is None:
+        return {}
+    return payment_part(tenant, bank, debtor_name=invoice.customer_name, customer=customer, amount=invoice.total,
+                        currency=invoice.currency, reference=invoice.payment_reference,
+                        message=f"Invoice {invoice.number}")
+
+
+def payment_part(tenant: Tenant, bank: Any, *, debtor_name: str, customer: Party | None, amount: Decimal,
+                 currency: str, reference: str | None, message: str) -> dict[str, Any]:
+    """The payment part of an amount to pay to the default bank account: a QR-bill (CH/LI) or an EPC QR code
+    (EUR), as `PdfDocument` fields; none without a bank account or an amount. The invoice and its reminders
+    (issue 16, part V) print the same; imported here only, where a PDF is being made."""
     from ledgerline.pdf import payment_parts
 
-    if bank is None or invoice.number is None or invoice.total <= 0:
+    if bank is None or amount <= 0:
         return {}
     if (tenant.country or "").upper() in payment_parts.QR_BILL_COUNTRIES:
         bill = payment_parts.qr_bill_of(
-            tenant_name=tenant.name, tenant_address=tenant.address, debtor_name=invoice.customer_name,
+            tenant_name=tenant.name, tenant_address=tenant.address, debtor_name=debtor_name,
             debtor_address=customer.address if customer is not None else None, iban=bank.iban, qr_iban=bank.qr_iban,
-            amount=invoice.total, currency=invoice.currency, reference=invoice.payment_reference,
-            message=f"Invoice {invoice.number}")
+            amount=amount, currency=currency, reference=reference, message=message)
         return {"qr_bill": bill} if bill is not None else {}
-    epc = payment_parts.epc_payload(name=tenant.name, iban=bank.iban, bic=bank.bic, amount=invoice.total,
-                                    currency=invoice.currency, reference=invoice.payment_reference,
-                                    text=f"Invoice {invoice.number}")
+    epc = payment_parts.epc_payload(name=tenant.name, iban=bank.iban, bic=bank.bic, amount=amount,
+                                    currency=currency, reference=reference, text=message)
     return {"epc_qr": epc} if epc is not None else {}
 
 
@@ -364,7 +374,12 @@ REMINDER_COLUMNS = (
 )
 
 
-def reminder_document(tenant: Tenant, reminder: Reminder, customer: Party | None) -> PdfDocument:
+def reminder_document(tenant: Tenant, reminder: Reminder, customer: Party | None, bank: Any = None,
+                      payment_reference: str | None = None) -> PdfDocument:
+    """A reminder of an overdue invoice. `bank` (the default bank account) and `payment_reference` (the
+    invoice's, issue 16, part V): the payment details, the reference and the payment part the invoice's PDF
+    shows (a QR-bill page, an EPC QR code), for the invoice's amount still due; so that the bank import
+    matches the payment to the invoice. A fee is its own invoice with its own reference, not in that amount."""
     currency = reminder.currency
     overdue_days = (reminder.date - reminder.invoice_due_date).days
     rows = [(f"Invoice {reminder.invoice_number}", day(reminder.invoice_date), day(reminder.invoice_due_date),
@@ -385,6 +400,9 @@ def reminder_document(tenant: Tenant, reminder: Reminder, customer: Party | None
     instruction = (f"Please pay {due} by {day(reminder.pay_by)}, quoting {reminder.invoice_number}."
                    if not totals else
                    f"Please pay both amounts by {day(reminder.pay_by)}, quoting {reminder.invoice_number}.")
+    payment = [instruction, *(account_lines(bank) if bank is not None and bank.iban else bank_lines(tenant))]
+    if payment_reference:
+        payment.append(f"Payment reference: {_printed_reference(payment_reference)}")
     return PdfDocument(
         title="Payment reminder",
         number=f"{reminder.invoice_number} · level {reminder.level}",
@@ -400,8 +418,11 @@ def reminder_document(tenant: Tenant, reminder: Reminder, customer: Party | None
         rows=tuple(rows),
         totals=tuple(totals),
         amount_due=None if totals else ("Amount to pay", due),
-        payment=(instruction, *bank_lines(tenant)),
+        payment=tuple(payment),
         subject=f"{reminder.title}: invoice {reminder.invoice_number} to {reminder.customer_name}",
+        **payment_part(tenant, bank, debtor_name=reminder.customer_name, customer=customer,
+                       amount=reminder.amount_due, currency=currency, reference=payment_reference,
+                       message=f"Invoice {reminder.invoice_number}"),
     )
 
 

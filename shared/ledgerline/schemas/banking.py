@@ -274,8 +274,14 @@ class BankReconciliationOut(Output):
     statement_id: str | None = Field(description="The statement the bank balance is from")
     ledger_balance: DecimalOut = Field(description="The balance of the bank account's ledger account at the end of "
                                                    "`as_of`, in the base currency")
-    difference: DecimalOut | None = Field(description="bank_balance - ledger_balance (null when not comparable: "
-                                                      "no statement, or a bank account not in the base currency)")
+    ledger_balance_in_currency: DecimalOut | None = Field(
+        default=None, description="A bank account in a foreign currency: its ledger account's balance in that "
+                                  "currency, kept by posting (null for one in the base currency, or created before "
+                                  "foreign balances were kept)")
+    difference: DecimalOut | None = Field(description="bank_balance - ledger_balance (in a foreign currency: "
+                                                      "- ledger_balance_in_currency; null when not comparable: no "
+                                                      "statement, or a foreign bank account whose balance in its "
+                                                      "currency is not kept)")
     unmatched: TransactionTotal = Field(description="Unmatched bank transactions up to `as_of`: at the bank, not "
                                                     "yet in the books")
     ignored: TransactionTotal = Field(description="Ignored bank transactions up to `as_of`")
@@ -286,7 +292,8 @@ class BankReconciliationOut(Output):
 
     @model_validator(mode="after")
     def _scaled(self) -> BankReconciliationOut:
-        scale(self, self.currency, "bank_balance", "difference", "explained", "unexplained")
+        scale(self, self.currency, "bank_balance", "difference", "explained", "unexplained",
+              "ledger_balance_in_currency")
         scale(self, self.base_currency, "ledger_balance")
         scale(self.unmatched, self.currency, "total")
         scale(self.ignored, self.currency, "total")

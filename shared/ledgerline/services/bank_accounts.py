@@ -56,14 +56,22 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
                 lambda: retrying(lambda: _create(tenant_id, fields)), in_unit=True)
 
 
-def _ledger_account(uow: UnitOfWork, fields: dict[str, Any], name: str, now: Any) -> tuple[Account, bool]:
-    """The existing bank-subtype account named, or a new one (its code given or the next free 10xx)."""
+def _ledger_account(uow: UnitOfWork, fields: dict[str, Any], name: str, now: Any,
+                    foreign: str | None = None) -> tuple[Account, bool]:
+    """The existing bank-subtype account named, or a new one (its code given or the next free 10xx). A bank
+    account in a foreign currency has its ledger account kept in that currency (`Account.currency`, issue 16):
+    a new one, or an existing one kept in it already (one kept in the base currency has no balance in the
+    foreign currency to revalue, so it is refused)."""
     if fields.get("account_id"):
         account = uow.find(Account, fields["account_id"])
         if account is None:
             raise invalid("account_id", f"no account with id '{fields['account_id']}'")
         if account.archived or account.subtype != "bank":
             raise invalid("account_id", "must be an active account of subtype bank")
+        if (account.currency or None) != foreign:
+            kept = account.currency or "the base currency"
+            raise invalid("account_id", f"the account is kept in {kept}, the bank account is in "
+                                        f"{foreign or 'the base currency'}: leave account_id out to create one")
         return account, False
     code = fields.get("account_code")
     if code:
@@ -76,7 +84,8 @@ def _ledger_account(uow: UnitOfWork, fields: dict[str, Any], name: str, now: Any
         if code is None:
             raise invalid("account_code", "no free code between 1011 and 1099: give one")
     account = Account(id=new_id("acc"), tenant_id=uow.tenant_id, code=code, name=name[:200],
-                      type=AccountType.ASSET.value, subtype="bank", archived=False, created_at=now, updated_at=now)
+                      type=AccountType.ASSET.value, subtype="bank", archived=False, currency=foreign,
+                      created_at=now, updated_at=now)
     return account, True
 
 
@@ -87,7 +96,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     tenant = uow.tenant()
     now = utc_now()
     currency = fields.get("currency") or tenant.base_currency
-    ledger, new_ledger = _ledger_account(uow, fields, fields["name"], now)
+    ledger, new_ledger = _ledger_account(uow, fields, fields["name"], now,
+                                         currency if currency != tenant.base_currency else None)
     balance = Decimal(fields.get("opening_balance") or 0)
     record = BankAccount(
         id=new_id("bacc"), tenant_id=tenant_id, name=fields["name"], iban=fields.get("iban"), bic=fields.get("bic"),

@@ -20,6 +20,7 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain.banking import booking, matching
 from ledgerline.domain.banking import reconciliation as rules
 from ledgerline.domain.banking import transactions as life_cycle
+from ledgerline.domain.banking.references import compact
 from ledgerline.domain.errors import LedgerlineError, NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
@@ -36,13 +37,39 @@ from ledgerline.store import banking as bank_store
 from ledgerline.store.accounts import Account
 from ledgerline.store.banking import IMPORTING, BankAccount, BankTransaction, PendingTransfer
 from ledgerline.store.bills import Bill, SupplierPayment
-from ledgerline.store.documents import Invoice, Receipt
+from ledgerline.store.documents import Invoice, PaymentReference, Receipt
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 TRANSFER_DAYS = 5  # the other side of a transfer is booked within this many days of it
+MATCH_STEP = 100  # an import's new transactions are read by auto-match, transfers and rules this many at a time
+SUGGESTION_SCAN = 200  # a page's suggestions by text or amount look at this many open invoices per currency
+
+
+def in_steps(ids: list[str], size: int | None = None) -> list[list[str]]:
+    """The ids in steps of `size` (`MATCH_STEP`): what runs after an import reads the transactions a step at a
+    time (one BatchGet each), so that a statement of any size is seen whole."""
+    size = size or MATCH_STEP
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
+
+
+def invoices_by_reference(uow: UnitOfWork, references: list[str | None]) -> dict[str, Invoice]:
+    """The open invoices that printed these QR/RF references (compact reference → invoice), through their
+    pointers (`PAYREF#`, indexed: two batched reads whatever the number of open invoices)."""
+    wanted = sorted({compact(r) for r in references if r and 0 < len(compact(r)) <= 64})
+    if not wanted:
+        return {}
+    uow.prefetch(at=[PaymentReference.key(uow.tenant_id, r) for r in wanted])
+    pointers = {r: p for r in wanted if (p := uow.find_at(PaymentReference, PaymentReference.key(uow.tenant_id, r)))}
+    uow.prefetch([(Invoice, p.invoice_id) for p in pointers.values()])
+    found: dict[str, Invoice] = {}
+    for reference, pointer in pointers.items():
+        invoice = uow.find(Invoice, pointer.invoice_id)
+        if invoice is not None and invoice.status in Invoice.OPEN_STATUSES:
+            found[reference] = invoice
+    return found
 
 
 # ------------------------------------------------------------------------------------ suggestions
@@ -75,23 +102,36 @@ def bill_suggestions(uow: UnitOfWork, transaction: BankTransaction,
 
 
 def suggestions(uow: UnitOfWork, transaction: BankTransaction,
-                cache: dict[str, list[matching.OpenInvoice]] | None = None) -> list[matching.Suggestion]:
-    """Ranked suggestions for an unmatched money-in transaction (none for any other)."""
+                cache: dict[str, list[matching.OpenInvoice]] | None = None,
+                by_reference: dict[str, Invoice] | None = None) -> list[matching.Suggestion]:
+    """Ranked suggestions for an unmatched money-in transaction (none for any other): the open invoice that
+    printed its reference (indexed, `invoices_by_reference`), and by text or amount among the first
+    `SUGGESTION_SCAN` open invoices of its currency (oldest due first; one bounded read per currency)."""
     if transaction.status != "unmatched" or transaction.amount <= 0:
         return []
     cache = {} if cache is None else cache
     if transaction.currency not in cache:
-        cache[transaction.currency] = [_open(i) for i in uow.open_invoices(transaction.currency)]
-    return matching.suggest(_facts(transaction), cache[transaction.currency])
+        cache[transaction.currency] = [_open(i) for i in uow.open_invoices(transaction.currency,
+                                                                            limit=SUGGESTION_SCAN)]
+    if by_reference is None:
+        by_reference = invoices_by_reference(uow, [transaction.reference])
+    pool = cache[transaction.currency]
+    printed = by_reference.get(compact(transaction.reference or ""))
+    if printed is not None and all(i.id != printed.id for i in pool):
+        pool = [*pool, _open(printed)]
+    return matching.suggest(_facts(transaction), pool)
 
 
 def shown(tenant_id: str, transactions: list[BankTransaction]) -> list[dict[str, Any]]:
-    """Transactions as the API shows them, each unmatched one with its suggestions (one read of the open
-    invoices per currency for the whole page)."""
+    """Transactions as the API shows them, each unmatched one with its suggestions (for the whole page: the
+    references' invoices in two batched reads, one bounded read of the open invoices per currency)."""
     uow = open_unit(tenant_id)
     cache: dict[str, list[matching.OpenInvoice]] = {}
     bills: dict[str, list[matching.OpenBill]] = {}
-    return [_represent(t, suggestions(uow, t, cache), bill_suggestions(uow, t, bills)) for t in transactions]
+    wanted = [t.reference for t in transactions if t.status == "unmatched" and t.amount > 0]
+    by_reference = invoices_by_reference(uow, wanted)
+    return [_represent(t, suggestions(uow, t, cache, by_reference), bill_suggestions(uow, t, bills))
+            for t in transactions]
 
 
 def _represent(transaction: BankTransaction, found: list[matching.Suggestion] | None = None,
@@ -222,38 +262,47 @@ def _match_money_out(uow: UnitOfWork, tenant_id: str, transaction: BankTransacti
 def auto_match(tenant_id: str, bank_account_id: str, transaction_ids: list[str]) -> list[str]:
     """After an import: each new money-in transaction whose structured reference is exactly one open
     invoice's is matched and its receipt posted (each in its own transaction). One that cannot be (the
-    period is locked, the invoice paid meanwhile, …) simply stays unmatched. The ids matched. Without open
-    invoices in the bank account's currency, the transactions are not even read."""
-    uow = open_unit(tenant_id)
-    account = uow.load(BankAccount, bank_account_id)
-    cache: dict[str, list[matching.OpenInvoice]] = {
-        account.currency: [_open(i) for i in uow.open_invoices(account.currency)]}
-    if not cache[account.currency]:
-        return []
-    uow.prefetch([(BankTransaction, tid) for tid in transaction_ids])
-    candidates = [t for tid in transaction_ids if (t := uow.find(BankTransaction, tid)) is not None
-                  and t.status == "unmatched" and t.amount > 0 and t.reference]
+    period is locked, the invoice paid meanwhile, …) simply stays unmatched. The ids matched.
+
+    The transactions are read `MATCH_STEP` at a time, so every one of a statement of any size is seen. A
+    reference is looked up through its pointer (the invoice that printed it: indexed); only one without a
+    pointer (an RF/QR reference derived from an invoice number) is looked for among the open invoices of its
+    currency, read once per import and only then."""
+    scanned: dict[str, list[matching.OpenInvoice]] = {}
+    paid: dict[str, Decimal] = {}  # what this run matched to each invoice: no longer open
     matched: list[str] = []
-    for transaction in candidates:
-        if transaction.currency not in cache:
-            cache[transaction.currency] = [_open(i) for i in uow.open_invoices(transaction.currency)]
-        certain = matching.certain_match(_facts(transaction), cache[transaction.currency])
-        if certain is None:
+    for step in in_steps(transaction_ids):
+        uow = open_unit(tenant_id)
+        uow.prefetch([(BankTransaction, tid) for tid in step])
+        candidates = [t for tid in step if (t := uow.find(BankTransaction, tid)) is not None
+                      and t.status == "unmatched" and t.amount > 0 and t.reference]
+        if not candidates:
             continue
-        try:
-            retrying(lambda t=transaction, c=certain: _match(
-                tenant_id, t.id, {"allocations": [{"invoice_id": c.invoice_id}]}))
-        except LedgerlineError as exc:
-            logger.info("bank transaction not matched automatically", extra={
-                "transaction_id": transaction.id, "reason": str(exc)})
-            continue
-        matched.append(transaction.id)
-        # what it paid is no longer open: the next one with the same reference finds nothing to pay
-        cache[transaction.currency] = [
-            i if i.id != certain.invoice_id else matching.OpenInvoice(
-                i.id, i.number, i.customer_id, i.customer_name, i.currency, i.amount_due - certain.amount,
-                i.due_date, i.payment_reference)
-            for i in cache[transaction.currency]]
+        by_reference = invoices_by_reference(uow, [t.reference for t in candidates])
+        for transaction in candidates:
+            printed = by_reference.get(compact(transaction.reference or ""))
+            if printed is not None:
+                pool = [_open(printed)]
+            else:
+                if transaction.currency not in scanned:
+                    scanned[transaction.currency] = [_open(i) for i in uow.open_invoices(transaction.currency)]
+                pool = scanned[transaction.currency]
+            pool = [i if i.id not in paid else matching.OpenInvoice(
+                i.id, i.number, i.customer_id, i.customer_name, i.currency, i.amount_due - paid[i.id], i.due_date,
+                i.payment_reference) for i in pool]
+            certain = matching.certain_match(_facts(transaction), pool)
+            if certain is None:
+                continue
+            try:
+                retrying(lambda t=transaction, c=certain: _match(
+                    tenant_id, t.id, {"allocations": [{"invoice_id": c.invoice_id}]}))
+            except LedgerlineError as exc:
+                logger.info("bank transaction not matched automatically", extra={
+                    "transaction_id": transaction.id, "reason": str(exc)})
+                continue
+            matched.append(transaction.id)
+            # what it paid is no longer open: the next one with the same reference finds nothing to pay
+            paid[certain.invoice_id] = paid.get(certain.invoice_id, Decimal(0)) + certain.amount
     return matched
 
 
@@ -285,6 +334,10 @@ def _book(tenant_id: str, transaction_id: str, fields: dict[str, Any], *, rule_i
         raise invalid("account_id", f"no active account with id '{fields['account_id']}'")
     if target.id == bank.account_id:
         raise invalid("account_id", "is this bank account's own ledger account")
+    if target.currency and target.currency != transaction.currency:  # issue 16, part V
+        raise invalid("account_id", f"the account is kept in {target.currency}: a transaction in "
+                                    f"{transaction.currency} does not say its {target.currency} amount (book the "
+                                    f"transfer from the {target.currency} account's transaction)")
     other: BankTransaction | None = None
     other_account: BankAccount | None = None
     if target.subtype == "bank":
@@ -376,8 +429,10 @@ def match_transfers(tenant_id: str, bank_account_id: str, transaction_ids: list[
     pending = uow.pending_transfers(bank_account_id)
     if not pending:
         return []
-    uow.prefetch([(BankTransaction, tid) for tid in transaction_ids])
-    new = [t for tid in transaction_ids if (t := uow.find(BankTransaction, tid)) is not None]
+    new: list[BankTransaction] = []
+    for step in in_steps(transaction_ids):  # read a step at a time: a statement of any size is seen whole
+        uow.prefetch([(BankTransaction, tid) for tid in step])
+        new += [t for tid in step if (t := uow.find(BankTransaction, tid)) is not None]
     matched: list[str] = []
     for transfer in sorted(pending, key=lambda p: (p.date, p.transaction_id)):
         window = timedelta(days=TRANSFER_DAYS)
@@ -502,14 +557,21 @@ def reconciliation(tenant_id: str, bank_account_id: str, as_of: date | None) -> 
     bank_balance, bank_date, statement_id = _bank_balance(tenant_id, account, day)
     debit, credit = uow.balances_as_of(day).get(account.account_id, (Decimal(0), Decimal(0)))
     ledger_balance = debit - credit
+    in_currency: Decimal | None = None  # a foreign bank account's ledger balance in its currency (part V)
+    if account.currency != tenant.base_currency:
+        kept = uow.find(Account, account.account_id)
+        if kept is not None and kept.currency == account.currency:
+            held = uow.foreign_balances_as_of(day).get(account.account_id)
+            in_currency = held[1] if held is not None else Decimal(0)
     totals = {status: _total(tenant_id, account.id, status, day) for status in ("unmatched", "ignored")}
-    explained = rules.explain(bank_balance=bank_balance, ledger_balance=ledger_balance,
+    explained = rules.explain(bank_balance=bank_balance,
+                              ledger_balance=ledger_balance if in_currency is None else in_currency,
                               unmatched=totals["unmatched"][1], ignored=totals["ignored"][1],
-                              comparable=account.currency == tenant.base_currency)
+                              comparable=account.currency == tenant.base_currency or in_currency is not None)
     return BankReconciliationOut(
         bank_account_id=account.id, as_of=day, currency=account.currency, base_currency=tenant.base_currency,
         bank_balance=bank_balance, bank_balance_date=bank_date, statement_id=statement_id,
-        ledger_balance=ledger_balance, difference=explained.difference,
+        ledger_balance=ledger_balance, ledger_balance_in_currency=in_currency, difference=explained.difference,
         unmatched={"count": totals["unmatched"][0], "total": totals["unmatched"][1]},
         ignored={"count": totals["ignored"][0], "total": totals["ignored"][1]},
         explained=explained.explained, unexplained=explained.unexplained).model_dump(mode="json")

@@ -120,7 +120,8 @@ def _facts(rule: BankRule) -> rule_logic.RuleFacts:
 
 def apply(tenant_id: str, transaction_ids: list[str]) -> list[str]:
     """Book each of these transactions still unmatched by the first active rule that matches it. The ids
-    booked."""
+    booked. The transactions are read `MATCH_STEP` at a time, so every one of a statement of any size is
+    seen (issue 16, part V)."""
     from ledgerline.services import bank_reconciliation
 
     uow = open_unit(tenant_id)
@@ -128,6 +129,17 @@ def apply(tenant_id: str, transaction_ids: list[str]) -> list[str]:
     if not rules:
         return []
     facts = [_facts(rule) for rule in rules.values()]
+    booked: list[str] = []
+    for step in bank_reconciliation.in_steps(transaction_ids):
+        booked += _apply_step(tenant_id, step, rules, facts)
+    return booked
+
+
+def _apply_step(tenant_id: str, transaction_ids: list[str], rules: dict[str, BankRule],
+                facts: list[rule_logic.RuleFacts]) -> list[str]:
+    from ledgerline.services import bank_reconciliation
+
+    uow = open_unit(tenant_id)
     uow.prefetch([(BankTransaction, tid) for tid in transaction_ids])
     booked: list[str] = []
     for tid in transaction_ids:

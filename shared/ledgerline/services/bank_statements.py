@@ -4,12 +4,14 @@ Per statement in the file: every booked entry gets its dedupe key (`domain/banki
 the keys already held by the bank account (`ENTRY#` uniqueness items) are duplicates, the rest become
 bank transactions with status `unmatched`, each created with its uniqueness item (conditional on it not
 existing), the statement record, the bank account's new closing balance (on its version) and the
-`bank_statement.imported` event: one transaction. A concurrent import of the same entries loses its
+`bank_statement.imported` event, and one `bank_transaction.imported` event per transaction: one transaction.
+A concurrent import of the same entries loses its
 condition, re-reads and finds them duplicates.
 
 A statement too large for one transaction (DynamoDB: 100 items) is written in steps: its transactions
 first, with status `importing` (no list or read shows them), then the statement record with the balance
-and event, then each step flips its transactions to `unmatched`. A failure in between leaves `importing`
+and event, then each step flips its transactions to `unmatched`, each with its `bank_transaction.imported`
+event (once: a transaction already flipped is left alone). A failure in between leaves `importing`
 transactions and their uniqueness items; importing the file again finds them and finishes the job.
 The file is kept in the blob store with its SHA-256; the same file again answers its first import.
 """
@@ -34,7 +36,7 @@ from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.pdf.blobs import blob_store
-from ledgerline.schemas.banking import BankStatementOut
+from ledgerline.schemas.banking import BankStatementOut, BankTransactionOut
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.store.banking import (
@@ -49,8 +51,10 @@ from ledgerline.store.unit_of_work import open_unit
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 ONE_TRANSACTION = 94  # items: room for the statement, the bank account, the event, the file key, an Idempotency-Key
+PER_TRANSACTION = 3  # items a new transaction takes in one transaction: itself, its uniqueness item, its event
 STEP = 45  # transactions (with their uniqueness items) per step of a larger statement
-SHOWN_IDS = 1000
+REVEAL_STEP = 45  # transactions made visible per step (each saved with its `bank_transaction.imported` event)
+SHOWN_IDS = 1000  # the statement record lists this many of its transactions; what runs after the import sees all
 ABANDONED_AFTER = timedelta(minutes=15)  # an import runs in one Lambda invocation (29 s at most)
 
 
@@ -141,11 +145,11 @@ def _import(tenant_id: str, bank_account_id: str, content: bytes | None, *, file
     for n, statement in enumerate(statements):
         last = n == len(statements) - 1
         statement_id = new_id("bst")  # the same in every attempt: a retry recognises the steps it wrote
-        result = retrying(lambda s=statement, last=last, statement_id=statement_id: _import_one(
+        result, ids = retrying(lambda s=statement, last=last, statement_id=statement_id: _import_one(
             tenant_id, bank_account_id, s, statement_id=statement_id, sha256=sha256, file_key=key,
             file_name=file_name, fmt=fmt, keep_file=last))
         if added is not None:
-            added += result.get("transaction_ids") or []
+            added += ids  # every one, not only the `SHOWN_IDS` the statement record lists
     return result
 
 
@@ -154,7 +158,8 @@ def _out(statement: BankStatement) -> dict[str, Any]:
 
 
 def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, statement_id: str, sha256: str,
-                file_key: str, file_name: str | None, fmt: str, keep_file: bool) -> dict[str, Any]:
+                file_key: str, file_name: str | None, fmt: str, keep_file: bool) -> tuple[dict[str, Any], list[str]]:
+    """One statement of the file: as the API shows it, and the ids of every transaction it imported."""
     uow = open_unit(tenant_id)
     keys = dedupe_keys(statement.entries)
     uow.prefetch([(BankAccount, bank_account_id)],
@@ -206,13 +211,14 @@ def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, s
         account.statement_date = statement.closing.on or to_date
         account.last_statement_id = statement_id
     account.updated_at = now
-    small = not taken_over and 2 * len(new) <= ONE_TRANSACTION
+    small = not taken_over and PER_TRANSACTION * len(new) <= ONE_TRANSACTION
     if not small:
         _write_in_steps(tenant_id, new)
     else:
         for transaction in new:
             uow.create(transaction)
             uow.create(BankEntryKey.new(tenant_id, bank_account_id, transaction.dedupe_key, transaction.id))
+            uow.record_event(EventType.BANK_TRANSACTION_IMPORTED, transaction, BankTransactionOut)
     uow.create(record)
     if keep_file:
         uow.create(StatementFileKey.new(tenant_id, bank_account_id, sha256, statement_id))
@@ -224,7 +230,7 @@ def _import_one(tenant_id: str, bank_account_id: str, statement: Statement, *, s
     uow.commit()
     if not small:
         _reveal(tenant_id, statement_id, [t.id for t in imported])
-    return _out(record)
+    return _out(record), [t.id for t in imported]
 
 
 def _ours_to_finish(transaction: BankTransaction, statement_id: str, now: datetime) -> bool:
@@ -249,8 +255,8 @@ def _write_in_steps(tenant_id: str, transactions: list[BankTransaction]) -> None
 
 def _reveal(tenant_id: str, statement_id: str, transaction_ids: list[str]) -> None:
     """Once the statement is committed: its transactions still `importing` become `unmatched` (and name it)."""
-    for start in range(0, len(transaction_ids), 90):
-        def step(ids: list[str] = transaction_ids[start:start + 90]) -> None:
+    for start in range(0, len(transaction_ids), REVEAL_STEP):
+        def step(ids: list[str] = transaction_ids[start:start + REVEAL_STEP]) -> None:
             uow = open_unit(tenant_id)
             uow.prefetch([(BankTransaction, id_) for id_ in ids])
             for id_ in ids:
@@ -259,6 +265,7 @@ def _reveal(tenant_id: str, statement_id: str, transaction_ids: list[str]) -> No
                     transaction.status = "unmatched"
                     transaction.statement_id = statement_id
                     uow.save_if_unchanged(transaction)
+                    uow.record_event(EventType.BANK_TRANSACTION_IMPORTED, transaction, BankTransactionOut)
             uow.commit()
 
         retrying(step)

@@ -60,14 +60,19 @@ def exact_amount(value: Any, currency: str, field: str = "amount") -> Decimal:
 MONEY_ACCOUNT_SUBTYPES = ("bank", "cash")
 
 
-def money_account(tenant_id: str, account_id: str, find: Any = None) -> Account:
+def money_account(tenant_id: str, account_id: str, find: Any = None, currency: str | None = None) -> Account:
     """The bank or cash account money comes into or goes out of (receipts, refunds); `find` reads it
-    through the use case's unit of work (its `find`; a unit of its own without)."""
+    through the use case's unit of work (its `find`; a unit of its own without). An account kept in a foreign
+    currency (a foreign bank account's, issue 16) takes money in that `currency` only: its balance in it would
+    not move otherwise."""
     account = (find or open_unit(tenant_id).find)(Account, account_id)
     if account is None:
         raise invalid("account_id", f"no account with id '{account_id}'")
     if account.archived or account.subtype not in MONEY_ACCOUNT_SUBTYPES:
         raise invalid("account_id", "must be an active bank or cash account")
+    if currency is not None and account.currency and account.currency != currency:
+        raise invalid("account_id", f"the account is kept in {account.currency}: money in or out of it is in "
+                                    f"{account.currency}, not {currency}")
     return account
 
 

@@ -80,6 +80,9 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
         day: date = fields.get("date") or today()
         open_tax_period(tenant, day)
         currency = fields.get("currency") or (party.currency if party else None) or tenant.base_currency
+        if source.currency and source.currency != currency:  # a foreign bank account's (issue 16, part V)
+            raise invalid("paid_from_account_id", f"the account is kept in {source.currency}: an expense paid "
+                                                  f"from it is in {source.currency}, not {currency}")
         taken = exchange_rates.rate_on(uow, tenant, currency, day, fields.get("exchange_rate"))
         rate = taken.conversion
         priced = price_fields(tenant, fields, currency=currency,

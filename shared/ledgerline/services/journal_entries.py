@@ -175,6 +175,11 @@ def _account_error(uow: UnitOfWork, tenant: Tenant, account_id: str) -> str | No
     for role in ("payable", "supplier_prepayments"):
         if held := getattr(accounts, role, None):
             system[held] = role
+    if account.currency and account.currency != tenant.base_currency:
+        # its balance in that currency moves only with lines in it (issue 16): a manual entry is in the base
+        return (f"account {account.code} is kept in {account.currency} (a foreign bank account): post to it "
+                "through its bank transactions (book, match), never a manual journal entry in "
+                f"{tenant.base_currency}")
     kind = account.subtype if is_control(account.subtype) else system.get(account_id)
     if kind:
         return (f"account {account.code} is a control account ({kind}): only its documents post to it, "

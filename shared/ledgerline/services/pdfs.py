@@ -101,8 +101,14 @@ def reminder_pdf(tenant_id: str, reminder_id: str, *, in_process: bool = False) 
     uow = open_unit(tenant_id)
     reminder = uow.find_reminder(reminder_id)
     number = f"{reminder.invoice_number}-reminder-{reminder.level}"
-    return _ensure(uow, reminder, "reminder", number, reminder.customer_id,
-                   lambda tenant, party: views.reminder_document(tenant, reminder, party), in_process)
+    def render(tenant: Tenant, party: Party | None) -> PdfDocument:
+        # the invoice's payment reference and the default bank account's payment part (issue 16, part V)
+        invoice = uow.find(Invoice, reminder.invoice_id)
+        return views.reminder_document(tenant, reminder, party, _default_bank_account(uow),
+                                       invoice.payment_reference if invoice is not None else None)
+
+    return _ensure(uow, reminder, "reminder", number, reminder.customer_id, render, in_process,
+                   render_reads=[(BankDefault, BankDefault.ID), (Invoice, reminder.invoice_id)])
 
 
 def delivery_pdf(tenant_id: str, delivery_id: str, *, in_process: bool = False) -> DocumentFile:

@@ -85,7 +85,7 @@ def stage_receipt(uow: UnitOfWork, tenant_id: str, fields: dict[str, Any]) -> Re
     taken = exchange_rates.rate_on(uow, tenant, currency, day, fields.get("exchange_rate"))
     rate = taken.conversion
     amount = exact_amount(fields["amount"], currency)
-    bank = money_account(tenant_id, fields["account_id"], find=uow.find)
+    bank = money_account(tenant_id, fields["account_id"], find=uow.find, currency=currency)
     invoices = _allocatable(uow, party.id, currency, fields.get("allocations") or [], "allocations", day)
     allocated = sum((a for _, a in invoices), Decimal(0))
     if allocated > amount:

@@ -80,7 +80,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     taken = exchange_rates.rate_on(uow, tenant, currency, day, fields.get("exchange_rate"))
     rate = taken.conversion
     amount = exact_amount(fields["amount"], currency)
-    bank = money_account(tenant_id, fields["account_id"], find=uow.find)
+    bank = money_account(tenant_id, fields["account_id"], find=uow.find, currency=currency)
     documents = [named] if named else _credit_documents(uow, party.id, currency, day)
     takes = take_credit([_credit(d) for d in documents], amount=amount, currency=currency, day=day,
                         base_currency=tenant.base_currency, named_source=named is not None)

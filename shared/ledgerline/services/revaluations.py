@@ -7,6 +7,9 @@ difference and the entry.
 The revaluation record, its entry (dated the last day, to exchange gains and losses), the reversal (dated the
 next period's first day) and the events commit in one transaction; a period is revalued once (409 after).
 The carried values of the items never change, so settling them books the realised difference as before.
+Foreign bank balances (part V) are items too: each ledger account kept in a foreign currency (a foreign bank
+account's) at its balance in that currency and its base balance, both from the balance buckets of the day
+(`UnitOfWork.foreign_balances_as_of`, maintained by posting: never summed from postings here).
 """
 
 from __future__ import annotations
@@ -24,13 +27,21 @@ from ledgerline.domain.errors import Conflict, FieldIssue, ValidationFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion
-from ledgerline.domain.revaluation import MissingRate, OpenItem, revaluation_lines, revalue, reversal_lines
+from ledgerline.domain.revaluation import (
+    MissingRate,
+    OpenItem,
+    bank_item,
+    revaluation_lines,
+    revalue,
+    reversal_lines,
+)
 from ledgerline.schemas.documents import JournalEntryOut
 from ledgerline.schemas.exchange_rates import RevaluationOut
 from ledgerline.services.bills import bill_movements, payable_account
 from ledgerline.services.idempotency import once
 from ledgerline.services.reports.table import Table, csv_table
 from ledgerline.services.retry import retrying
+from ledgerline.store import banking as bank_store
 from ledgerline.store import bills as bill_store
 from ledgerline.store import documents
 from ledgerline.store.documents import Invoice
@@ -111,6 +122,30 @@ def _open_payables(uow: UnitOfWork, tenant: Tenant, as_of: date) -> list[OpenIte
     return sorted(items, key=lambda item: item.id)
 
 
+def _bank_balances(uow: UnitOfWork, tenant: Tenant, as_of: date) -> list[OpenItem]:
+    """Every ledger account kept in a foreign currency (a foreign bank account's) with a balance at the end of
+    `as_of`: in its currency and in the base, from the balance buckets; named by its bank account."""
+    held = {account_id: kept for account_id, kept in uow.foreign_balances_as_of(as_of).items()
+            if kept[0] and kept[0] != tenant.base_currency and (kept[1] or kept[2])}
+    if not held:
+        return []
+    banks: dict[str, Any] = {}
+    for archived in (False, True):
+        start: dict[str, Any] | None = None
+        while True:
+            page = bank_store.list_bank_accounts(tenant.id, archived=archived, limit=100, start_key=start)
+            banks.update({bank.account_id: bank for bank in page.items})
+            if page.next_key is None:
+                break
+            start = page.next_key
+    items = []
+    for account_id, (currency, foreign, base) in held.items():
+        bank = banks.get(account_id)
+        items.append(bank_item(bank_account_id=bank.id if bank else account_id, name=bank.name if bank else account_id,
+                               account_id=account_id, currency=currency, foreign_balance=foreign, base_balance=base))
+    return sorted(items, key=lambda item: item.id)
+
+
 def _owed_at(invoice: Invoice, as_of: date) -> receivables.Outstanding:
     zero = Decimal(0)
     if invoice.movements is None:  # posted before movements were kept: what it owes now
@@ -143,7 +178,7 @@ def _revalue(tenant_id: str, period: str) -> dict[str, Any]:
                        param="period")
     check_open_period(as_of, tenant.lock_date, param="period")
     base = tenant.base_currency
-    items = _open_receivables(tenant, as_of) + _open_payables(uow, tenant, as_of)
+    items = _open_receivables(tenant, as_of) + _open_payables(uow, tenant, as_of) + _bank_balances(uow, tenant, as_of)
     rates = _rates(uow, {item.currency for item in items}, as_of)
     try:
         revalued = revalue(items, {c: Decimal(r.rate) for c, r in rates.items()}, base)

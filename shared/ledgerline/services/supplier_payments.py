@@ -82,7 +82,7 @@ def stage_supplier_payment(uow: UnitOfWork, tenant_id: str, fields: dict[str, An
     currency = fields.get("currency") or party.currency or tenant.base_currency
     rate = exchange_rates.rate_on(uow, tenant, currency, day, fields.get("exchange_rate")).conversion
     amount = exact_amount(fields["amount"], currency)
-    bank = money_account(tenant_id, fields["account_id"], find=uow.find)
+    bank = money_account(tenant_id, fields["account_id"], find=uow.find, currency=currency)
     payable = bill_service.payable_account(uow, tenant)
     owed = _allocatable(uow, party.id, currency, fields.get("allocations") or [], "allocations", day)
     allocated = sum((a for _, a in owed), Decimal(0))
@@ -225,7 +225,7 @@ def refund_prepayment(tenant_id: str, model: type[HeldPrepayment], holder_id: st
     posted.allocate(held_by.kind, posted.PostedState(holder.status, holder.date), day)  # posted, dated
     open_period(tenant, day)
     amount = exact_amount(fields["amount"], holder.currency)
-    bank = money_account(tenant_id, fields["account_id"], find=uow.find)
+    bank = money_account(tenant_id, fields["account_id"], find=uow.find, currency=holder.currency)
     held = settlement.draw(settlement.HeldCredit(holder.unallocated_amount, holder.refunded_amount or Decimal(0)),
                            amount, refund=True)
     rate = exchange_rates.rate_on(uow, tenant, holder.currency, day, fields.get("exchange_rate")).conversion

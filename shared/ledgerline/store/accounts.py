@@ -20,6 +20,9 @@ class Account(CodedRecord):
     subtype = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
     archived = BooleanAttribute(default=False)
+    # Kept in this foreign currency as well (issue 16, part V): the ledger account of a foreign bank account.
+    # Its balance buckets ADD its balance in that currency too (`ledger.Balance.foreign`); None: base only.
+    currency = UnicodeAttribute(null=True)
 
 
 def list_accounts(

@@ -4,6 +4,8 @@
 - ledger line    `T#<tid>#LEDGER#<account>` / `<date>#<entry>#<nn>`: an account's lines in date order.
 - balance        `T#<tid>#BAL` / `<Y|M|D>#<period>#<account>#<shard>` (see buckets.py): debit and
                  credit totals ADDed in the posting transaction; reports read these, never the journal.
+                 An account kept in a foreign currency (`Account.currency`, issue 16) also ADDs `foreign`,
+                 its balance in that currency (debit minus credit of its lines in that currency).
 - tax total      `T#<tid>#TAX` / `<Y|M|D>#<period>#<tax code>#<shard>` (output tax: sales, and the
                  self-assessed side of reverse charge) or `<Y|M|D>#<period>#IN#<tax code>#<shard>` (input
                  tax, with `direction` = "input") or `<Y|M|D>#<period>#INV#<tax code>#<shard>` (input tax on
@@ -28,6 +30,7 @@ from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.journal import JournalLine, SourceType
 from ledgerline.domain.posting import INPUT, OUTPUT, Conversion, is_investment_key, split_tax_key, tax_key
+from ledgerline.domain.revaluation import foreign_movements
 from ledgerline.ids import new_id
 from ledgerline.store import buckets
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
@@ -108,6 +111,8 @@ class Balance(TableModel):
     period = UnicodeAttribute()
     debit = DecimalAttribute(null=True)
     credit = DecimalAttribute(null=True)
+    foreign = DecimalAttribute(null=True)  # an account kept in a foreign currency: its balance in it
+    currency = UnicodeAttribute(null=True)  # that currency
 
     @staticmethod
     def partition(tenant_id: str) -> str:
@@ -192,6 +197,7 @@ class Posting:
     puts: list[TableModel] = field(default_factory=list)
     increments: list[Increment] = field(default_factory=list)
     shard: int | None = None  # the buckets' shard; None: the entry's own (`buckets.shard_of`)
+    account_currencies: dict[str, str] = field(default_factory=dict)  # accounts kept in a foreign currency
 
     def bucket_shard(self) -> int:
         return buckets.shard_of(self.entry.id) if self.shard is None else self.shard
@@ -214,10 +220,12 @@ def merge_increments(increments: Iterable[Increment]) -> list[Increment]:
 
 
 def posting_items(entry: JournalEntry, lines: list[JournalLine],
-                  tax_lines: dict[str, tuple[Decimal, Decimal]] | None = None, *, shard: int | None = None) -> Posting:
+                  tax_lines: dict[str, tuple[Decimal, Decimal]] | None = None, *, shard: int | None = None,
+                  account_currencies: dict[str, str] | None = None) -> Posting:
     """The entry with its lines embedded, and every projection of it (ledger lines, balance buckets, tax
     buckets; a read model added later adds its items in `PROJECTIONS`). Postings committed together share a
-    `shard`, so that their ADDs to one account's buckets merge (`merge_increments`)."""
+    `shard`, so that their ADDs to one account's buckets merge (`merge_increments`). `account_currencies`
+    names the lines' accounts kept in a foreign currency (`Account.currency`), whose buckets ADD `foreign`."""
     entry.lines = [
         EntryLine(
             account_id=line.account_id,
@@ -231,7 +239,7 @@ def posting_items(entry: JournalEntry, lines: list[JournalLine],
     ]
     entry.total = sum((line.debit for line in lines), Decimal(0))
     entry.assign_keys()
-    posting = Posting(entry, shard=shard)
+    posting = Posting(entry, shard=shard, account_currencies=dict(account_currencies or {}))
     for project in PROJECTIONS:
         project(posting, lines, tax_lines or {})
     return posting
@@ -267,11 +275,14 @@ def _balance_buckets(posting: Posting, lines: list[JournalLine], _: dict[str, tu
         totals[line.account_id][1] += line.credit
     shard = posting.bucket_shard()
     partition = Balance.partition(entry.tenant_id)
+    foreign = foreign_movements(lines, posting.account_currencies)
     for account_id, (debit, credit) in totals.items():
+        adds, sets = {"debit": debit, "credit": credit}, {"account_id": account_id}
+        if account_id in foreign:
+            adds["foreign"], sets["currency"] = foreign[account_id], posting.account_currencies[account_id]
         for period in buckets.periods(entry.date):
             posting.increments.append(Increment(Balance, partition, buckets.sort_key(period, account_id, shard),
-                                                {"debit": debit, "credit": credit},
-                                                {"account_id": account_id, "period": period}))
+                                                adds, {**sets, "period": period}))
 
 
 def _tax_buckets(posting: Posting, _: list[JournalLine], tax_lines: dict[str, tuple[Decimal, Decimal]]) -> None:

@@ -148,13 +148,15 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         return [PendingTransfer.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
                 if p == pk and sk.startswith("TRANSFER#")]
 
-    def open_invoices(self, currency: str) -> list[Any]:
+    def open_invoices(self, currency: str, limit: int | None = None) -> list[Any]:
+        from ledgerline.store.banking import OPEN_INVOICES_READ
         from ledgerline.store.documents import Invoice
 
         open_key = f"{tenant_partition(self.tenant_id)}#OPEN"
         found = [Invoice.from_raw_data(data) for data in self.table.items.values()
                  if data.get("GSI2PK", {}).get("S") == open_key]
-        return sorted((i for i in found if i.currency == currency), key=lambda i: i.gsi2sk)
+        read = sorted(found, key=lambda i: i.gsi2sk)[:limit or OPEN_INVOICES_READ]  # as the query: read, then filter
+        return [i for i in read if i.currency == currency]
 
     def open_bills(self, currency: str) -> list[Any]:
         from ledgerline.store.bills import Bill

@@ -83,12 +83,13 @@ class UnitOfWork(Protocol):
     def last_number(self, series: str, year: int) -> int: ...
     def find_at(self, model: type[M], key: tuple[str, str]) -> M | None: ...
     def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]: ...
-    def open_invoices(self, currency: str) -> list[Any]: ...
+    def open_invoices(self, currency: str, limit: int | None = None) -> list[Any]: ...
     def open_bills(self, currency: str) -> list[Any]: ...
     def bank_rules(self) -> list[Any]: ...
     def pending_transfers(self, bank_account_id: str) -> list[Any]: ...
     def find_reminder(self, reminder_id: str) -> Reminder: ...
     def balances_as_of(self, day: date) -> Totals: ...
+    def foreign_balances_as_of(self, day: date) -> dict[str, tuple[str, Decimal, Decimal]]: ...
     def first_entry_date(self, from_date: date | None, to_date: date | None) -> date | None: ...
     def rate_on(self, currency: str, day: date) -> ExchangeRate | None: ...
     def tax_totals_as_of(self, day: date) -> TaxLines: ...
@@ -164,11 +165,13 @@ class TakeNumber:
 
 class PostEntry:
     def __init__(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None,
-                 shard: int | None = None) -> None:
+                 shard: int | None = None, account_currencies: dict[str, str] | None = None) -> None:
         self.entry, self.lines, self.tax_lines, self.shard = entry, lines, tax_lines, shard
+        self.account_currencies = account_currencies or {}
 
     def posting(self) -> Posting:
-        return posting_items(self.entry, self.lines, self.tax_lines, shard=self.shard)
+        return posting_items(self.entry, self.lines, self.tax_lines, shard=self.shard,
+                             account_currencies=self.account_currencies)
 
 
 class RecordEvent:
@@ -249,7 +252,24 @@ class StagedUnitOfWork:
 
     def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None, *,
                    shard: int | None = None) -> None:
-        self.writes.append(PostEntry(entry, lines, tax_lines, shard))
+        self.writes.append(PostEntry(entry, lines, tax_lines, shard, self._account_currencies(entry, lines)))
+
+    def _account_currencies(self, entry: JournalEntry, lines: list[JournalLine]) -> dict[str, str]:
+        """The accounts of the entry's foreign-currency lines that are kept in a foreign currency (issue 16:
+        a foreign bank account's ledger account), from this unit's staged accounts or one read of the rest.
+        An entry in the base currency reads nothing."""
+        wanted = sorted({line.account_id for line in lines if line.currency != entry.base_currency})
+        if not wanted:
+            return {}
+        staged = {write.entity.id: write.entity for write in self.writes
+                  if isinstance(write, Create | Save) and isinstance(write.entity, Account)}
+        self.prefetch([(Account, account_id) for account_id in wanted if account_id not in staged])
+        found: dict[str, str] = {}
+        for account_id in wanted:
+            account = staged.get(account_id) or self.find(Account, account_id)
+            if account is not None and account.currency:
+                found[account_id] = account.currency
+        return found
 
     def staged(self) -> int:
         """A mark: how many writes are staged (`unstage(mark)` drops what was staged after it)."""
@@ -424,6 +444,23 @@ class StagedUnitOfWork:
     def _balance_buckets(self, day: date) -> Iterable[Balance]:
         raise NotImplementedError
 
+    def foreign_balances_as_of(self, day: date) -> dict[str, tuple[str, Decimal, Decimal]]:
+        """Every account kept in a foreign currency: its currency, balance in it and base balance (debit minus
+        credit) at the end of `day`, from the same balance buckets (issue 16; never from the postings)."""
+        totals: dict[str, tuple[str, Decimal, Decimal]] = {}
+        held: set[str] = set()
+        buckets = list(self._balance_buckets(day))
+        for bucket in buckets:
+            if bucket.currency:
+                held.add(bucket.account_id)
+        for bucket in buckets:
+            if bucket.account_id not in held:
+                continue
+            currency, foreign, base = totals.get(bucket.account_id, ("", Decimal(0), Decimal(0)))
+            totals[bucket.account_id] = (bucket.currency or currency, foreign + (bucket.foreign or 0),
+                                         base + (bucket.debit or 0) - (bucket.credit or 0))
+        return totals
+
     def tax_totals_as_of(self, day: date) -> TaxLines:
         """Every tax code's taxable amount and tax per direction at the end of `day`, from the tax buckets,
         keyed like posting's tax lines (`posting.tax_key(code, direction)`)."""
@@ -518,12 +555,13 @@ class DynamoUnitOfWork(StagedUnitOfWork):
     def reminders_of_invoice(self, invoice_id: str) -> list[Reminder]:
         return reminders_of_invoice(self.tenant_id, invoice_id)
 
-    def open_invoices(self, currency: str) -> list[Any]:
+    def open_invoices(self, currency: str, limit: int | None = None) -> list[Any]:
         """Open invoices in `currency`, oldest due first, from the open-invoice index (bank reconciliation's
-        suggestions; eventually consistent: whatever pays one re-reads it)."""
-        from ledgerline.store.banking import open_invoices
+        suggestions; eventually consistent: whatever pays one re-reads it). `limit`: open invoices read at
+        most (of any currency), else `banking.OPEN_INVOICES_READ`."""
+        from ledgerline.store.banking import OPEN_INVOICES_READ, open_invoices
 
-        return open_invoices(self.tenant_id, currency=currency)
+        return open_invoices(self.tenant_id, currency=currency, limit=limit or OPEN_INVOICES_READ)
 
     def open_bills(self, currency: str) -> list[Any]:
         """Open bills in `currency`, oldest due first, from the open-bills index (suggestions for money out;

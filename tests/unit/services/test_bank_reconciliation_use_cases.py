@@ -418,3 +418,67 @@ def test_unmatch_after_the_receipt_was_reversed_on_its_own_only_unmatches(books)
     undone = bank_reconciliation.unmatch(books.tenant_id, transaction.id, {})
     assert undone["status"] == "unmatched" and ledger(books, account["account_id"]) == 0
     assert open_unit(books.tenant_id).load(Invoice, invoice["id"]).amount_due == D("1375.00")
+
+
+def test_auto_match_transfers_and_rules_see_every_transaction_of_a_statement_in_steps(books, monkeypatch):
+    """Issue 16, part V: the statement lists only its first `SHOWN_IDS` transactions, yet what runs after the
+    import sees them all, read `MATCH_STEP` at a time (2 and 2 here, for 7 entries); the payment carrying an
+    invoice's printed reference is found through its pointer, without reading the open invoices."""
+    from ledgerline.services import bank_rules
+    from ledgerline.store.memory import MemoryUnitOfWork
+
+    monkeypatch.setattr(bank_statements, "SHOWN_IDS", 2)
+    monkeypatch.setattr(bank_reconciliation, "MATCH_STEP", 2)
+    invoice = posted_invoice(books)
+    assert invoice["payment_reference"]
+    account = bank(books)
+    bank_rules.create(books.tenant_id, {"name": "Fees", "field": "text", "operator": "contains",
+                                        "value": "account fee", "direction": "out",
+                                        "account_id": expense_account(books)})
+
+    def no_scan(self, currency, limit=None):  # noqa: ANN001, ANN202
+        raise AssertionError("the open invoices were read")
+
+    monkeypatch.setattr(MemoryUnitOfWork, "open_invoices", no_scan)
+    entries = [Entry(f"{n}.00", DAY, name=f"Someone {n}") for n in range(1, 6)]
+    content = camt053([*entries, Entry("-7.50", DAY, text="account fee"),
+                       Entry("1375.00", DAY, reference=invoice["payment_reference"])], currency="AUD")
+    result = bank_statements.import_statement(books.tenant_id, account["id"], content, file_name="s.xml", fmt=None)
+    assert result["imported"] == 7 and len(result["transaction_ids"]) == 2
+    from ledgerline.store import banking as bank_store
+
+    listed = bank_store.list_bank_transactions(books.tenant_id, status=None, bank_account_id=None).items
+    found = {t.amount: t for t in listed}
+    assert len(found) == 7 and found[D("1375.00")].status == "matched" and found[D("-7.50")].status == "matched"
+    assert open_unit(books.tenant_id).load(Invoice, invoice["id"]).status == "paid"
+
+
+def test_suggestions_find_the_invoice_a_reference_names_beyond_the_bounded_read(books, monkeypatch):
+    """Issue 16, part V: a page's suggestions read at most `SUGGESTION_SCAN` open invoices per currency (by
+    text or amount); the invoice that printed the transaction's reference is found through its pointer."""
+    monkeypatch.setattr(bank_reconciliation, "SUGGESTION_SCAN", 1)
+    first, second = posted_invoice(books), posted_invoice(books)
+    account = bank(books)
+    monkeypatch.setattr(bank_reconciliation, "auto_match", lambda *args: [])  # leave it for the suggestion
+    [transaction] = imported(books, account, Entry("1375.00", DAY, reference=second["payment_reference"]))
+    [shown] = bank_reconciliation.shown(books.tenant_id, [transaction])
+    # the first (due first) is the one invoice the bounded read sees; it is no suggestion: no reason matches
+    assert [(s["invoice_id"], s["reason"]) for s in shown["suggestions"]] == [(second["id"], "reference")]
+    assert first["id"] != second["id"]
+
+
+@pytest.mark.parametrize("count", [3, 40])  # in the statement's transaction; in steps (3 × 40 items > 94)
+def test_an_import_emits_one_bank_transaction_imported_event_per_transaction(books, count):
+    """Issue 16, part V: through the outbox, once per transaction, carrying it as the API shows it."""
+    import json
+
+    account = bank(books)
+    transactions = imported(books, account, *[Entry(f"{n}.00", DAY, name=f"Payer {n}") for n in range(1, count + 1)])
+    events = [e for e in books.table.events(books.tenant_id) if e.type == "bank_transaction.imported"]
+    assert sorted(e.object_id for e in events) == sorted(t.id for t in transactions)
+    assert {json.loads(e.data)["status"] for e in events} == {"unmatched"}
+    content = camt053([Entry(f"{n}.00", DAY, name=f"Payer {n}") for n in range(1, count + 1)], currency="AUD",
+                      statement_id="STMT-1")
+    again = bank_statements.import_statement(books.tenant_id, account["id"], content, file_name="s.xml", fmt=None)
+    assert again.get("already_imported")  # the same file: nothing imported, no event again
+    assert len([e for e in books.table.events(books.tenant_id) if e.type == "bank_transaction.imported"]) == count

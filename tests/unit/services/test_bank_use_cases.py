@@ -262,3 +262,39 @@ def test_a_statement_larger_than_one_transaction_is_imported_in_steps_and_shown_
     assert not transactions(books, status=IMPORTING)
     again, _ = imported(books, account["id"], big.replace(b"<Id>BIG</Id>", b"<Id>BIG2</Id>"))
     assert (again["imported"], again["duplicates"]) == (0, 120)
+
+
+def test_a_foreign_bank_account_keeps_its_balance_in_its_currency_by_posting(books):
+    """Issue 16, part V: its ledger account is kept in EUR; the opening entry ADDs the EUR balance to the same
+    buckets in its transaction; a manual entry (in the base) to it and a base ledger account for it are refused."""
+    from ledgerline.services import journal_entries
+
+    euro = bank_accounts.create(books.tenant_id, {"name": "EUR", "currency": "EUR", "opening_balance": D("500.00"),
+                                                  "opening_date": date(2026, 1, 2), "opening_exchange_rate": D("1.6")})
+    uow = open_unit(books.tenant_id)
+    assert uow.find(Account, euro["account_id"]).currency == "EUR"
+    assert uow.foreign_balances_as_of(date(2026, 1, 31)) == {euro["account_id"]: ("EUR", D("500.00"), D("800.00"))}
+    assert uow.foreign_balances_as_of(date(2026, 1, 1)) == {}
+    before = dict(books.table.items)
+    with pytest.raises(ValidationFailed) as manual:
+        journal_entries.create(books.tenant_id, {"date": date(2026, 1, 3), "lines": [
+            {"account_id": euro["account_id"], "debit": D("5")},
+            {"account_id": books.accounts["3000"], "credit": D("5")}]})
+    assert manual.value.param == "lines.0.account_id"
+    with pytest.raises(ValidationFailed) as shared:
+        bank_accounts.create(books.tenant_id, {"name": "EUR 2", "currency": "EUR",
+                                               "account_id": books.accounts["1010"]})
+    assert shared.value.param == "account_id"
+    assert books.table.items == before
+    chf = chf_account(books)  # an AUD tenant's CHF account: kept in CHF too; an AUD one is not kept in a currency
+    aud = bank_accounts.create(books.tenant_id, {"name": "AUD", "currency": "AUD"})
+    assert open_unit(books.tenant_id).find(Account, chf["account_id"]).currency == "CHF"
+    assert open_unit(books.tenant_id).find(Account, aud["account_id"]).currency is None
+    # a CHF transaction does not say its EUR amount: it is not booked to the EUR account (nor to the CHF one's)
+    from ledgerline.services import bank_reconciliation
+
+    imported(books, chf["id"])
+    transaction = transactions(books, bank_account_id=chf["id"])[0]
+    with pytest.raises(ValidationFailed) as booked:
+        bank_reconciliation.book(books.tenant_id, transaction.id, {"account_id": euro["account_id"]})
+    assert booked.value.param == "account_id" and "EUR" in booked.value.message

@@ -4,8 +4,8 @@ The difference (bank − ledger) is explained by what the bank holds that the bo
 transactions, and ignored ones (never booked). What is left (`unexplained`) is in the books and not at the
 bank: postings to the bank account not matched to any bank transaction (a receipt typed in by hand, a
 payment not yet on a statement), or an error. Comparable only in the bank account's own currency: for a
-bank account in another currency than the base, the ledger's balance is in the base currency and there is
-no difference to explain.
+bank account in another currency than the base, the ledger's balance given is the one kept in that currency
+(issue 16, part V); one whose foreign balance is not kept (created before) has no difference to explain.
 """
 
 from __future__ import annotations
