@@ -1,0 +1,238 @@
+"""Payment runs (issue 16, item 4): which bills a run pays, and the ISO 20022 pain.001 credit-transfer file.
+
+Pure: the service hands in what it loaded (bills, suppliers, the debtor bank account) and gets back the
+transfers to schedule (or the issues naming each bill and field) and the file's bytes (lxml).
+
+Variants (`VARIANTS`): SEPA pain.001.001.03 and pain.001.001.09 for EUR (service level SEPA, charges SLEV),
+and the Swiss Payment Standards' pain.001.001.09 for CHF (no service level; a QR reference is a `QRR` creditor
+reference paid to the supplier's QR-IBAN, an RF one a `SCOR` reference). Every transfer's end-to-end id is the
+run's ULID and its position (`01K…-3`), so a statement's debit names the run and the payment it booked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from lxml import etree
+
+from ledgerline.domain.banking import references
+from ledgerline.domain.banking.iban import is_qr_iban
+from ledgerline.domain.errors import FieldIssue
+
+SEPA_03 = "pain.001.001.03"
+SEPA_09 = "pain.001.001.09"
+CH_09 = "pain.001.001.09.ch"
+VARIANTS = (SEPA_03, SEPA_09, CH_09)
+CURRENCY_VARIANTS = {"EUR": (SEPA_09, SEPA_03), "CHF": (CH_09,)}  # the first is the default
+MAX_TRANSFERS = 80  # one DynamoDB transaction: the run, each bill, its event and the idempotency record
+
+_E2E = re.compile(r"^([0-9A-HJKMNP-TV-Z]{26})-(\d{1,3})$")
+
+
+@dataclass(frozen=True)
+class Debtor:
+    name: str
+    iban: str
+    bic: str | None
+
+
+@dataclass(frozen=True)
+class Creditor:
+    """The supplier's bank details as the party holds them."""
+
+    name: str
+    iban: str | None
+    bic: str | None
+    qr_iban: str | None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class Payable:
+    """An open bill as the run sees it."""
+
+    bill_id: str
+    bill_number: str | None
+    supplier_id: str
+    supplier_reference: str
+    currency: str
+    amount_due: Decimal
+    scheduled: Decimal
+    due_date: date
+
+
+@dataclass(frozen=True)
+class Transfer:
+    end_to_end_id: str
+    bill_id: str
+    supplier_id: str
+    amount: Decimal
+    currency: str
+    creditor_name: str
+    creditor_iban: str
+    creditor_bic: str | None
+    reference: str | None  # structured: a QR reference (QRR) or an RF creditor reference (SCOR)
+    reference_type: str | None  # "QRR" | "SCOR" | None
+    remittance: str | None  # unstructured text when there is no structured reference
+
+
+def end_to_end_id(run_ulid: str, position: int) -> str:
+    return f"{run_ulid}-{position}"
+
+
+def run_of(end_to_end: str | None) -> tuple[str, int] | None:
+    """The run's ULID and the transfer's position that an end-to-end id names, or None for any other id."""
+    found = _E2E.match((end_to_end or "").strip().upper())
+    return (found.group(1), int(found.group(2))) if found else None
+
+
+def variant_for(currency: str, requested: str | None) -> str | None:
+    """The file variant of a run in `currency` (None: no pain.001 variant pays that currency, or the
+    requested one does not)."""
+    allowed = CURRENCY_VARIANTS.get(currency, ())
+    if requested is None:
+        return allowed[0] if allowed else None
+    return requested if requested in allowed else None
+
+
+def open_amount(payable: Payable) -> Decimal:
+    """What a run may still pay of a bill: its amount due less what other runs scheduled."""
+    return max(payable.amount_due - payable.scheduled, Decimal(0))
+
+
+def structured(supplier_reference: str) -> tuple[str | None, str | None]:
+    """The bill's structured reference and its type: a QR reference (QRR) or an RF reference (SCOR)."""
+    kind = references.kind_of(supplier_reference or "")
+    if kind == "qr":
+        return references.compact(supplier_reference), "QRR"
+    if kind == "rf":
+        return references.compact(supplier_reference), "SCOR"
+    return None, None
+
+
+def transfer(*, where: str, run_ulid: str, position: int, payable: Payable, amount: Decimal, creditor: Creditor,
+             variant: str, issues: list[FieldIssue]) -> Transfer | None:
+    """One bill's transfer, or None with the issues (each naming the bill and the field) appended."""
+    before = len(issues)
+    if amount <= 0:
+        issues.append(FieldIssue(f"{where}.amount", f"bill {payable.bill_id} has nothing left to pay"))
+    elif amount > open_amount(payable):
+        issues.append(FieldIssue(f"{where}.amount", f"bill {payable.bill_id} owes {open_amount(payable)} not yet "
+                                                    f"scheduled; {amount} is more"))
+    reference, kind = structured(payable.supplier_reference)
+    if kind == "QRR" and variant != CH_09:
+        issues.append(FieldIssue(f"{where}.bill_id", f"bill {payable.bill_id} carries a QR reference, which only "
+                                                     f"a CHF run pays"))
+    iban = creditor.qr_iban if kind == "QRR" else creditor.iban
+    if kind == "QRR" and not iban:
+        issues.append(FieldIssue(f"{where}.bill_id", f"bill {payable.bill_id}: supplier {payable.supplier_id} has "
+                                                     f"no qr_iban to pay its QR reference to"))
+    elif not iban:
+        issues.append(FieldIssue(f"{where}.bill_id", f"bill {payable.bill_id}: supplier {payable.supplier_id} has "
+                                                     f"no iban"))
+    elif kind != "QRR" and is_qr_iban(iban):
+        issues.append(FieldIssue(f"{where}.bill_id", f"bill {payable.bill_id}: supplier {payable.supplier_id}'s "
+                                                     f"iban is a QR-IBAN, which takes only a QR reference"))
+    if len(issues) > before:
+        return None
+    assert iban is not None
+    text = None if reference else f"{payable.supplier_reference}"[:140]
+    return Transfer(end_to_end_id=end_to_end_id(run_ulid, position), bill_id=payable.bill_id,
+                    supplier_id=payable.supplier_id, amount=amount, currency=payable.currency,
+                    creditor_name=creditor.name, creditor_iban=iban, creditor_bic=creditor.bic, reference=reference,
+                    reference_type=kind, remittance=text)
+
+
+def totals(transfers: list[Transfer]) -> tuple[int, Decimal]:
+    return len(transfers), sum((t.amount for t in transfers), Decimal(0))
+
+
+# ------------------------------------------------------------------------------------ the file
+
+
+def namespace(variant: str) -> str:
+    return f"urn:iso:std:iso:20022:tech:xsd:{SEPA_03 if variant == SEPA_03 else SEPA_09}"
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount.quantize(Decimal('0.01')):f}"
+
+
+def pain001(*, variant: str, message_id: str, created_at: datetime, execution_date: date, initiator: str,
+            debtor: Debtor, transfers: list[Transfer]) -> bytes:
+    """The credit-transfer initiation: one payment information block (one debit date and account, booked
+    per transfer: `BtchBookg` false, so the statement shows each transfer's end-to-end id)."""
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown pain.001 variant {variant}")
+    if not transfers:
+        raise ValueError("a pain.001 file needs at least one transfer")
+    v03 = variant == SEPA_03
+    sepa = variant != CH_09
+    ns = namespace(variant)
+
+    def el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+        node = etree.SubElement(parent, f"{{{ns}}}{tag}", attrs)
+        if text is not None:
+            node.text = text
+        return node
+
+    def agent(parent: etree._Element, tag: str, bic: str | None) -> None:
+        institution = el(el(parent, tag), "FinInstnId")
+        if bic:
+            el(institution, "BIC" if v03 else "BICFI", bic)
+        else:
+            el(el(institution, "Othr"), "Id", "NOTPROVIDED")
+
+    count, total = totals(transfers)
+    root = etree.Element(f"{{{ns}}}Document", nsmap={None: ns})
+    initiation = el(root, "CstmrCdtTrfInitn")
+    header = el(initiation, "GrpHdr")
+    el(header, "MsgId", message_id[:35])
+    el(header, "CreDtTm", created_at.replace(tzinfo=None, microsecond=0).isoformat())
+    el(header, "NbOfTxs", str(count))
+    el(header, "CtrlSum", _money(total))
+    el(el(header, "InitgPty"), "Nm", initiator[:70])
+    block = el(initiation, "PmtInf")
+    el(block, "PmtInfId", message_id[:35])
+    el(block, "PmtMtd", "TRF")
+    el(block, "BtchBookg", "false")
+    el(block, "NbOfTxs", str(count))
+    el(block, "CtrlSum", _money(total))
+    if sepa:
+        el(el(el(block, "PmtTpInf"), "SvcLvl"), "Cd", "SEPA")
+    if v03:
+        el(block, "ReqdExctnDt", execution_date.isoformat())
+    else:
+        el(el(block, "ReqdExctnDt"), "Dt", execution_date.isoformat())
+    el(el(block, "Dbtr"), "Nm", debtor.name[:70])
+    el(el(el(block, "DbtrAcct"), "Id"), "IBAN", debtor.iban)
+    agent(block, "DbtrAgt", debtor.bic)
+    if sepa:
+        el(block, "ChrgBr", "SLEV")
+    for item in transfers:
+        tx = el(block, "CdtTrfTxInf")
+        ids = el(tx, "PmtId")
+        el(ids, "InstrId", item.end_to_end_id)
+        el(ids, "EndToEndId", item.end_to_end_id)
+        el(el(tx, "Amt"), "InstdAmt", _money(item.amount), Ccy=item.currency)
+        if item.creditor_bic:
+            agent(tx, "CdtrAgt", item.creditor_bic)
+        el(el(tx, "Cdtr"), "Nm", item.creditor_name[:70])
+        el(el(el(tx, "CdtrAcct"), "Id"), "IBAN", item.creditor_iban)
+        info = el(tx, "RmtInf")
+        if item.reference and item.reference_type:
+            reference = el(el(info, "Strd"), "CdtrRefInf")
+            kind = el(el(reference, "Tp"), "CdOrPrtry")
+            if item.reference_type == "SCOR":
+                el(kind, "Cd", "SCOR")
+            else:
+                el(kind, "Prtry", item.reference_type)
+            if item.reference_type == "SCOR":
+                el(reference.find(f"{{{ns}}}Tp"), "Issr", "ISO")
+            el(reference, "Ref", item.reference)
+        else:
+            el(info, "Ustrd", (item.remittance or item.end_to_end_id)[:140])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
