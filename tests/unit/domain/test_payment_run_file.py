@@ -3,7 +3,7 @@ the pain.001 file, validated against the ISO XSDs vendored in tests/fixtures/ban
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,7 +45,7 @@ def make(variant: str, bill: runs.Payable, amount: str, who: runs.Creditor, posi
 
 
 def build(variant: str, transfers: list[runs.Transfer], debtor: runs.Debtor = DEBTOR) -> bytes:
-    return runs.pain001(variant=variant, message_id=RUN, created_at=datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc),
+    return runs.pain001(variant=variant, message_id=RUN, created_at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
                         execution_date=date(2026, 3, 3), initiator="Acme", debtor=debtor, transfers=transfers)
 
 
