@@ -12,7 +12,7 @@ from ledgerline.domain.documents import effective_status
 from ledgerline.domain.money import with_minor_units
 from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, TermsDays, Text, Timestamps, moment_read
 from ledgerline.schemas.common import Day as Date
-from ledgerline.schemas.documents import ExchangeRate, LineOut, LinePrice, NoneAsEmpty, Quantity, scale
+from ledgerline.schemas.documents import ExchangeRate, LineOut, LinePrice, NoneAsEmpty, NoneAsZero, Quantity, scale
 
 BillStatusValue = Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]
 SupplierReference = Field(min_length=1, max_length=100,
@@ -130,6 +130,9 @@ class BillOut(Timestamps):
     amount_paid: DecimalOut
     amount_credited: DecimalOut
     amount_due: DecimalOut
+    scheduled_amount: NoneAsZero = Field(
+        Decimal(0), description="What payment runs (POST /v1/payment-runs) scheduled and the bank has not yet "
+                                "confirmed; a new run pays at most amount_due less this")
     journal_entry_id: str | None
     void_journal_entry_id: str | None = None
     purchase_order_id: str | None = Field(None, description="The purchase order the bill was made from, if any")
@@ -143,7 +146,7 @@ class BillOut(Timestamps):
         if moment is not None:
             self.status = effective_status(self.status, self.due_date, self.amount_due > 0, moment.date()).value
         scale(self, self.currency, "subtotal", "tax_total", "rounding_adjustment", "total", "amount_paid",
-              "amount_credited", "amount_due")
+              "amount_credited", "amount_due", "scheduled_amount")
         for line in self.lines:
             scale(line, self.currency, "net_amount", "tax_amount", "amount")
             line.unit_price = with_minor_units(line.unit_price, self.currency)

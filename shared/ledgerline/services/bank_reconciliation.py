@@ -27,7 +27,7 @@ from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import tax_key
 from ledgerline.observability import logger
 from ledgerline.schemas.banking import BankReconciliationOut, BankTransactionOut
-from ledgerline.services import receipts, supplier_payments
+from ledgerline.services import exchange_rates, payment_runs, receipts, supplier_payments
 from ledgerline.services.document_rules import conversion, invalid, open_period, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import PURCHASES, SALES, direction_error, tenant_input_tax
@@ -178,6 +178,14 @@ def _match_money_out(uow: UnitOfWork, tenant_id: str, transaction: BankTransacti
                      fields: dict[str, Any]) -> dict[str, Any]:
     """Money out paid bills: stage the supplier payment (the bills allocated, the rest a supplier prepayment)
     with the transaction's change to `matched`, in one transaction."""
+    _stage_money_out(uow, tenant_id, transaction, status, fields)
+    uow.respond(BankTransactionOut, transaction)
+    uow.commit()
+    return _represent(transaction)
+
+
+def _stage_money_out(uow: UnitOfWork, tenant_id: str, transaction: BankTransaction, status: str,
+                     fields: dict[str, Any], releasing: frozenset[str] = frozenset()) -> SupplierPayment:
     paid_out = -transaction.amount
     allocations = fields.get("allocations")
     if allocations and any(a.get("invoice_id") for a in allocations):
@@ -207,23 +215,74 @@ def _match_money_out(uow: UnitOfWork, tenant_id: str, transaction: BankTransacti
         "supplier_id": supplier_id, "amount": paid_out, "currency": transaction.currency,
         "exchange_rate": fields.get("exchange_rate"), "account_id": bank.account_id, "date": transaction.date,
         "reference": (transaction.reference or transaction.end_to_end_id or "")[:200] or None,
-        "allocations": filled})
+        "allocations": filled}, releasing=releasing)
     now = utc_now()
     transaction.status, transaction.matched_by = status, "supplier_payment"
     transaction.supplier_payment_id = payment.id
     transaction.matched_at = transaction.updated_at = now
     uow.save_if_unchanged(transaction)
     uow.record_event(EventType.BANK_TRANSACTION_MATCHED, transaction, BankTransactionOut)
-    uow.respond(BankTransactionOut, transaction)
-    uow.commit()
-    return _represent(transaction)
+    return payment
 
 
 def auto_match(tenant_id: str, bank_account_id: str, transaction_ids: list[str]) -> list[str]:
     """After an import: each new money-in transaction whose structured reference is exactly one open
     invoice's is matched and its receipt posted (each in its own transaction). One that cannot be (the
     period is locked, the invoice paid meanwhile, …) simply stays unmatched. The ids matched. Without open
-    invoices in the bank account's currency, the transactions are not even read."""
+    invoices in the bank account's currency, the transactions are not even read. Money out that carries the
+    end-to-end id a payment run wrote books that run's scheduled payment first (`match_scheduled`)."""
+    booked = match_scheduled(tenant_id, bank_account_id, transaction_ids)
+    matched_in = _auto_match_in(tenant_id, bank_account_id, [t for t in transaction_ids if t not in booked])
+    return [t for t in transaction_ids if t in booked or t in matched_in]
+
+
+def match_scheduled(tenant_id: str, bank_account_id: str, transaction_ids: list[str]) -> set[str]:
+    """After an import: each new debit whose end-to-end id names a payment run's scheduled payment of the same
+    amount from this bank account books it — the supplier payment posted, the bill settled and its scheduled
+    amount released, the run's payment `booked` and the transaction matched, in one transaction. One that cannot
+    be (another amount, the bill paid meanwhile, a locked period) stays unmatched with its suggestions."""
+    uow = open_unit(tenant_id)
+    uow.prefetch([(BankTransaction, tid) for tid in transaction_ids])
+    debits = [t for tid in transaction_ids if (t := uow.find(BankTransaction, tid)) is not None
+              and t.status == "unmatched" and t.amount < 0 and payment_runs.named_run(t.end_to_end_id)]
+    matched: set[str] = set()
+    for transaction in debits:
+        try:
+            if retrying(lambda t=transaction: _match_scheduled(tenant_id, bank_account_id, t.id)):
+                matched.add(transaction.id)
+        except LedgerlineError as exc:
+            logger.info("scheduled payment not booked", extra={"transaction_id": transaction.id,
+                                                               "reason": str(exc)})
+    return matched
+
+
+def _match_scheduled(tenant_id: str, bank_account_id: str, transaction_id: str) -> bool:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(BankTransaction, transaction_id)])
+    transaction = _load(uow, transaction_id)
+    found = payment_runs.scheduled_for(uow, transaction.end_to_end_id)
+    if found is None or transaction.status != "unmatched":
+        return False
+    run, scheduled = found
+    if (run.bank_account_id != bank_account_id or run.currency != transaction.currency
+            or scheduled.amount != -transaction.amount):
+        return False
+    status = life_cycle.match(transaction.status)
+    tenant = uow.tenant()
+    rate = None  # a foreign-currency run's payment takes the rate of its booking date
+    if transaction.currency != tenant.base_currency:
+        rate = exchange_rates.rate_on(uow, tenant, transaction.currency, transaction.date, None).conversion.rate
+    payment = _stage_money_out(uow, tenant_id, transaction, status,
+                               {"allocations": [{"bill_id": scheduled.bill_id, "amount": scheduled.amount}],
+                                "exchange_rate": rate},
+                               releasing=frozenset({scheduled.bill_id}))
+    payment_runs.stage_booking(uow, run, scheduled, supplier_payment_id=payment.id,
+                               bank_transaction_id=transaction.id, day=transaction.date)
+    uow.commit()
+    return True
+
+
+def _auto_match_in(tenant_id: str, bank_account_id: str, transaction_ids: list[str]) -> list[str]:
     uow = open_unit(tenant_id)
     account = uow.load(BankAccount, bank_account_id)
     cache: dict[str, list[matching.OpenInvoice]] = {

@@ -66,9 +66,12 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return represent(payment)
 
 
-def stage_supplier_payment(uow: UnitOfWork, tenant_id: str, fields: dict[str, Any]) -> SupplierPayment:
+def stage_supplier_payment(uow: UnitOfWork, tenant_id: str, fields: dict[str, Any], *,
+                           releasing: frozenset[str] = frozenset()) -> SupplierPayment:
     """Check and stage a payment (its record, the bills it pays, its entry and events) in `uow` without
-    committing: `_create` commits it alone, bank reconciliation with the money-out transaction it matches."""
+    committing: `_create` commits it alone, bank reconciliation with the money-out transaction it matches.
+    `releasing`: bills whose scheduled amount (a payment run's) this payment books, so it is lowered by what
+    it pays them."""
     # tenant, supplier, bank account and the bills paid: one round trip
     uow.prefetch([*_named(Party, fields.get("supplier_id")), *_named(Account, fields.get("account_id")),
                   *_bills_named(fields.get("allocations"))])
@@ -99,7 +102,7 @@ def stage_supplier_payment(uow: UnitOfWork, tenant_id: str, fields: dict[str, An
     description = f"Payment to {party.name}"
     entry = JournalEntry.new(tenant_id, day, rate, source_type="supplier_payment", source_id=payment.id,
                              description=description, at=now)
-    settlements = _settle(owed, payment, entry, day, now, tenant.base_currency)
+    settlements = _settle(owed, payment, entry, day, now, tenant.base_currency, releasing)
     lines = posting_purchases.supplier_payment_lines(
         amount=amount, bank_account=bank.id, settlements=settlements, prepayment=prepayment, accounts=accounts,
         conversion=rate, description=description)
@@ -329,10 +332,12 @@ def _allocatable(uow: UnitOfWork, supplier_id: str, currency: str, allocations: 
 
 
 def _settle(owed: list[tuple[Bill, Decimal]], payment: SupplierPayment, entry: JournalEntry, day: date,
-            now: datetime, base_currency: str) -> list[posting.Settlement]:
+            now: datetime, base_currency: str, releasing: frozenset[str] = frozenset()) -> list[posting.Settlement]:
     """Apply amounts to the loaded bills (the settlement rule) and record the allocations on the payment."""
     settlements = []
     for bill, amount in owed:
+        if bill.id in releasing:  # a payment run's transfer, now booked: no longer only scheduled
+            bill.scheduled_amount = max((bill.scheduled_amount or Decimal(0)) - amount, Decimal(0))
         base = posting.settlement_base(
             amount=amount, amount_due=bill.amount_due, base_total=bill.base_total or Decimal(0),
             base_settled=bill.base_settled or Decimal(0),

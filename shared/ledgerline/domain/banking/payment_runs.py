@@ -20,6 +20,7 @@ from lxml import etree
 
 from ledgerline.domain.banking import references
 from ledgerline.domain.banking.iban import is_qr_iban
+from ledgerline.domain.documents.base import InvalidState
 from ledgerline.domain.errors import FieldIssue
 
 SEPA_03 = "pain.001.001.03"
@@ -236,3 +237,26 @@ def pain001(*, variant: str, message_id: str, created_at: datetime, execution_da
         else:
             el(info, "Ustrd", (item.remittance or item.end_to_end_id)[:140])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# ------------------------------------------------------------------------------------ life cycle
+
+SCHEDULED, COMPLETED, CANCELLED, BOOKED = "scheduled", "completed", "cancelled", "booked"
+
+
+def cancel(status: str, payment_statuses: list[str]) -> str:
+    """A run is cancelled only while it is scheduled and none of its payments is booked (unschedule them)."""
+    if status != SCHEDULED:
+        raise InvalidState(f"Cannot cancel a payment run that is {status}", param="status")
+    if BOOKED in payment_statuses:
+        raise InvalidState("Cannot cancel a payment run one of whose payments the bank has booked", param="status")
+    return CANCELLED
+
+
+def book(status: str, payment_statuses: list[str], position: int) -> tuple[list[str], str] | None:
+    """The payments' statuses and the run's after the statement booked the payment at `position` (1-based),
+    or None when that payment is not waiting to be booked (another run state, booked already, no such one)."""
+    if status != SCHEDULED or not 1 <= position <= len(payment_statuses) or payment_statuses[position - 1] != SCHEDULED:
+        return None
+    after = [BOOKED if n == position else s for n, s in enumerate(payment_statuses, start=1)]
+    return after, COMPLETED if all(s == BOOKED for s in after) else SCHEDULED
