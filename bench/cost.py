@@ -20,7 +20,10 @@ from typing import Any
 from bench.ledger import Ledger
 from bench.meter import Meter, metered
 from ledgerline.clock import today
+from ledgerline.pdf import blobs
+from ledgerline.pdf.blobs import MemoryBlobStore
 from ledgerline.services import (
+    bank_accounts,
     bills,
     credit_notes,
     deliveries,
@@ -29,6 +32,7 @@ from ledgerline.services import (
     journal_entries,
     master_data,
     orders,
+    payment_runs,
     purchase_orders,
     quotes,
     receipts,
@@ -101,6 +105,9 @@ READ_ROUNDS["supplier payment (pays one bill)"] = (1, "tenant, supplier, bank ac
                                                       "request")
 READ_ROUNDS["supplier credit note (amount)"] = (2, "tenant and bill are named by the request; the account and tax "
                                                    "code an amount is credited to only by the bill")
+# Payment runs (issue 16, part P)
+READ_ROUNDS["create payment run (2 bills, pain.001)"] = (2, "tenant, bank account and bills are named by the request; "
+                                                            "the suppliers (their IBANs) only by the bills")
 
 
 def kind_of(key: str) -> str:
@@ -313,6 +320,19 @@ def measure(ledger: Ledger) -> dict[str, Any]:
     credited_bill = bills.post(ledger.tenant, bills.create_draft(ledger.tenant, bill_fields("R-3"))["id"])
     run("supplier credit note (amount)", lambda: supplier_credit_notes.create(ledger.tenant, {
         "bill_id": credited_bill["id"], "amount": Decimal("10.00")}, key()))
+    # Payment runs (issue 16, part P): two EUR bills scheduled by one pain.001 file (nothing posted)
+    payee = master_data.create(Party, ledger.tenant, {"name": "Fournisseur SA", "kind": "supplier",
+                                                      "iban": "FR1420041010050500013M02606"}).id
+    run_bills = [bills.post(ledger.tenant, bills.create_draft(
+        ledger.tenant, bill_fields(f"E-{n}") | {"supplier_id": payee, "currency": "EUR"})["id"]) for n in (1, 2)]
+    eur_bank = bank_accounts.create(ledger.tenant, {"name": "EUR account", "currency": "EUR",
+                                                    "iban": "DE89370400440532013000"})
+    blobs.use(MemoryBlobStore())
+    try:
+        run("create payment run (2 bills, pain.001)", lambda: payment_runs.create(ledger.tenant, {
+            "bank_account_id": eur_bank["id"], "bills": [{"bill_id": b["id"]} for b in run_bills]}, key()))
+    finally:
+        blobs.use(None)
     with metered() as whole:
         parts = []
         for step in ("create draft", "post invoice", "receipt (pays one invoice)"):
