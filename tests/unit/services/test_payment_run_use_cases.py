@@ -318,3 +318,15 @@ def test_scheduled_never_exceeds_due_and_is_what_live_runs_hold(steps):
                         if p["status"] == "scheduled"), D(0))
             assert D(now["scheduled_amount"]) == held <= D(now["amount_due"])
         blobs.use(None)
+
+
+def test_a_scheduled_bill_cannot_be_voided_until_its_run_is_cancelled(books):
+    supplier = books.supplier(iban=SUPPLIER_IBAN)
+    bill = books.bill(supplier, "V-1", "10")
+    made = run(books, bank(books), (bill["id"], None))
+    with pytest.raises(InvalidState) as error:
+        bills.void(books.tenant_id, bill["id"], None)
+    assert "payment run" in str(error.value)
+    assert bill_of(books, bill["id"])["status"] != "voided"
+    payment_runs.cancel(books.tenant_id, made["id"])
+    assert bills.void(books.tenant_id, bill["id"], None)["status"] == "voided"

@@ -15,13 +15,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from ledgerline.domain.banking import references
 from ledgerline.domain.banking.iban import is_qr_iban
 from ledgerline.domain.documents.base import InvalidState
 from ledgerline.domain.errors import FieldIssue
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 SEPA_03 = "pain.001.001.03"
 SEPA_09 = "pain.001.001.09"
@@ -166,6 +168,8 @@ def pain001(*, variant: str, message_id: str, created_at: datetime, execution_da
             debtor: Debtor, transfers: list[Transfer]) -> bytes:
     """The credit-transfer initiation: one payment information block (one debit date and account, booked
     per transfer: `BtchBookg` false, so the statement shows each transfer's end-to-end id)."""
+    from lxml import etree  # deferred: bills import this module for `check_unscheduled` only
+
     if variant not in VARIANTS:
         raise ValueError(f"unknown pain.001 variant {variant}")
     if not transfers:
@@ -260,3 +264,10 @@ def book(status: str, payment_statuses: list[str], position: int) -> tuple[list[
         return None
     after = [BOOKED if n == position else s for n, s in enumerate(payment_statuses, start=1)]
     return after, COMPLETED if all(s == BOOKED for s in after) else SCHEDULED
+
+
+def check_unscheduled(scheduled: Decimal | None, action: str) -> None:
+    """A bill a live run has scheduled cannot be voided (the bank would still pay it): cancel the run first."""
+    if scheduled:
+        raise InvalidState(f"Cannot {action} a bill a payment run has scheduled ({scheduled}); cancel the run first",
+                           param="status")
