@@ -132,6 +132,14 @@ def _match(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[
     transaction = _load(uow, transaction_id)
     status = life_cycle.match(transaction.status)
     if transaction.amount <= 0:
+        scheduled = _scheduled_of(uow, transaction)
+        named = [a.get("bill_id") for a in fields.get("allocations") or []]
+        if scheduled is not None and named in ([], [scheduled[1].bill_id]):
+            # a payment run's transfer (its end-to-end id), matched by hand: booked as the import would have
+            _stage_scheduled(uow, tenant_id, transaction, *scheduled, exchange_rate=fields.get("exchange_rate"))
+            uow.respond(BankTransactionOut, transaction)
+            uow.commit()
+            return _represent(transaction)
         return _match_money_out(uow, tenant_id, transaction, status, fields)
     allocations = fields.get("allocations")
     if allocations and any(a.get("bill_id") for a in allocations):
@@ -260,17 +268,37 @@ def _match_scheduled(tenant_id: str, bank_account_id: str, transaction_id: str) 
     uow = open_unit(tenant_id)
     uow.prefetch([(BankTransaction, transaction_id)])
     transaction = _load(uow, transaction_id)
+    found = _scheduled_of(uow, transaction)
+    if found is None or transaction.bank_account_id != bank_account_id:
+        return False
+    _stage_scheduled(uow, tenant_id, transaction, *found, exchange_rate=None)
+    uow.commit()
+    return True
+
+
+def _scheduled_of(uow: UnitOfWork, transaction: BankTransaction) -> tuple[Any, Any] | None:
+    """The payment run and its scheduled payment an unmatched debit books: its end-to-end id names it, and it
+    is of the same amount, currency and bank account; else None."""
+    if transaction.status != "unmatched" or transaction.amount >= 0:
+        return None
     found = payment_runs.scheduled_for(uow, transaction.end_to_end_id)
-    if found is None or transaction.status != "unmatched":
-        return False
+    if found is None:
+        return None
     run, scheduled = found
-    if (run.bank_account_id != bank_account_id or run.currency != transaction.currency
+    if (run.bank_account_id != transaction.bank_account_id or run.currency != transaction.currency
             or scheduled.amount != -transaction.amount):
-        return False
+        return None
+    return run, scheduled
+
+
+def _stage_scheduled(uow: UnitOfWork, tenant_id: str, transaction: BankTransaction, run: Any, scheduled: Any, *,
+                     exchange_rate: Decimal | None) -> None:
+    """Stage the booking of a run's scheduled payment: the supplier payment of that bill (its scheduled amount
+    released), the run's payment `booked` and the transaction `matched`."""
     status = life_cycle.match(transaction.status)
     tenant = uow.tenant()
-    rate = None  # a foreign-currency run's payment takes the rate of its booking date
-    if transaction.currency != tenant.base_currency:
+    rate = exchange_rate  # a foreign-currency run's payment takes the rate of its booking date by default
+    if rate is None and transaction.currency != tenant.base_currency:
         rate = exchange_rates.rate_on(uow, tenant, transaction.currency, transaction.date, None).conversion.rate
     payment = _stage_money_out(uow, tenant_id, transaction, status,
                                {"allocations": [{"bill_id": scheduled.bill_id, "amount": scheduled.amount}],
@@ -278,8 +306,6 @@ def _match_scheduled(tenant_id: str, bank_account_id: str, transaction_id: str) 
                                releasing=frozenset({scheduled.bill_id}))
     payment_runs.stage_booking(uow, run, scheduled, supplier_payment_id=payment.id,
                                bank_transaction_id=transaction.id, day=transaction.date)
-    uow.commit()
-    return True
 
 
 def _auto_match_in(tenant_id: str, bank_account_id: str, transaction_ids: list[str]) -> list[str]:
@@ -503,7 +529,11 @@ def _unmatch(tenant_id: str, transaction_id: str, day: date | None) -> dict[str,
     elif transaction.matched_by == "supplier_payment" and transaction.supplier_payment_id:
         uow.prefetch([(SupplierPayment, transaction.supplier_payment_id)])
         if uow.load(SupplierPayment, transaction.supplier_payment_id).status != "reversed":
-            supplier_payments.stage_reversal(uow, tenant_id, transaction.supplier_payment_id, day)
+            booked = payment_runs.booked_by(uow, transaction.end_to_end_id, transaction.id)
+            supplier_payments.stage_reversal(uow, tenant_id, transaction.supplier_payment_id, day,
+                                             rescheduling=frozenset({booked[1].bill_id}) if booked else frozenset())
+            if booked is not None:  # a payment run's transfer: scheduled again, as before the statement
+                payment_runs.stage_unbooking(uow, *booked)
     elif transaction.journal_entry_id:
         tenant = uow.tenant()
         open_period(tenant, day)

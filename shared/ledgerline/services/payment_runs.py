@@ -266,3 +266,28 @@ def stage_booking(uow: UnitOfWork, run: PaymentRun, payment: ScheduledPayment, *
 def named_run(end_to_end_id: str | None) -> bool:
     """Whether an end-to-end id has the shape a payment run writes (the run is read only then)."""
     return rules.run_of(end_to_end_id) is not None
+
+
+def booked_by(uow: UnitOfWork, end_to_end_id: str | None,
+              transaction_id: str) -> tuple[PaymentRun, ScheduledPayment] | None:
+    """The run and its payment that this bank transaction booked, or None."""
+    named = rules.run_of(end_to_end_id)
+    if named is None:
+        return None
+    run = uow.find(PaymentRun, f"prun_{named[0]}")
+    if run is None or not 1 <= named[1] <= len(run.payments):
+        return None
+    payment = run.payments[named[1] - 1]
+    return (run, payment) if payment.status == rules.BOOKED and payment.bank_transaction_id == transaction_id \
+        else None
+
+
+def stage_unbooking(uow: UnitOfWork, run: PaymentRun, payment: ScheduledPayment) -> None:
+    """Stage the run's change when the transaction that booked its payment is unmatched: scheduled again."""
+    statuses, run_status = rules.unbook([p.status for p in run.payments], int(payment.position))
+    for each, status in zip(run.payments, statuses, strict=True):
+        each.status = status
+    payment.supplier_payment_id = payment.bank_transaction_id = payment.booked_on = None
+    run.status, run.completed_at, run.updated_at = run_status, None, utc_now()
+    uow.save_if_unchanged(run)
+    uow.record_event(EventType.PAYMENT_RUN_UPDATED, run, PaymentRunOut)

@@ -235,9 +235,11 @@ def _reverse(tenant_id: str, payment_id: str, reverse_date: date | None) -> dict
     return represent(payment)
 
 
-def stage_reversal(uow: UnitOfWork, tenant_id: str, payment_id: str, reverse_date: date | None) -> SupplierPayment:
+def stage_reversal(uow: UnitOfWork, tenant_id: str, payment_id: str, reverse_date: date | None, *,
+                   rescheduling: frozenset[str] = frozenset()) -> SupplierPayment:
     """Stage a payment's reversal in `uow` without committing (bank reconciliation's unmatch commits it with
-    the transaction's change back to unmatched)."""
+    the transaction's change back to unmatched). `rescheduling`: bills a payment run scheduled again (the
+    transfer it booked is unmatched), so their scheduled amount rises by what the payment paid them."""
     uow.prefetch([(SupplierPayment, payment_id)])
     tenant = uow.tenant()
     payment = uow.load(SupplierPayment, payment_id)
@@ -259,6 +261,8 @@ def stage_reversal(uow: UnitOfWork, tenant_id: str, payment_id: str, reverse_dat
     for allocation in payment.allocations:
         bill = reopened.get(allocation.bill_id) or uow.load(Bill, allocation.bill_id)
         bill_service.adopt(bill, settlement.unsettle(bill_service.state_of(bill), allocation.amount), now)
+        if bill.id in rescheduling:
+            bill.scheduled_amount = (bill.scheduled_amount or Decimal(0)) + allocation.amount
         bill.base_settled = (bill.base_settled or Decimal(0)) - allocation.base_amount
         bill_service.record_movement(bill, day, -allocation.amount, -allocation.base_amount,
                                      "supplier_payment_reversal", entry.id)

@@ -133,3 +133,31 @@ def test_a_run_never_schedules_more_than_a_bill_owes_beyond_other_runs(due: Deci
     if made is not None:
         SCHEMAS[runs.SEPA_09].validate(build(runs.SEPA_09, [made]).decode())
         assert made.amount == amount
+
+
+@settings(max_examples=60, deadline=None)
+@given(count=st.integers(min_value=1, max_value=6), order=st.permutations(range(1, 7)), undo=st.booleans())
+def test_a_run_completes_when_every_payment_is_booked_and_unbooking_schedules_it_again(count, order, undo):
+    statuses, status = ["scheduled"] * count, runs.SCHEDULED
+    positions = [p for p in order if p <= count]
+    for n, position in enumerate(positions, start=1):
+        assert runs.book(status, statuses, position + count) is None  # no such payment
+        statuses, status = runs.book(status, statuses, position)
+        assert runs.book(status, statuses, position) is None  # booked once
+        assert status == (runs.COMPLETED if n == count else runs.SCHEDULED)
+        with pytest.raises(runs.InvalidState):
+            runs.cancel(status, statuses)
+        if undo:
+            statuses, status = runs.unbook(statuses, position)
+            assert statuses[position - 1] == "scheduled" and status == runs.SCHEDULED
+            statuses, status = runs.book(status, statuses, position)
+    assert status == runs.COMPLETED and set(statuses) == {"booked"}
+
+
+def test_only_a_scheduled_run_without_bookings_is_cancelled():
+    assert runs.cancel(runs.SCHEDULED, ["scheduled", "scheduled"]) == runs.CANCELLED
+    for status, statuses in ((runs.CANCELLED, ["cancelled"]), (runs.COMPLETED, ["booked"]),
+                             (runs.SCHEDULED, ["booked", "scheduled"])):
+        with pytest.raises(runs.InvalidState):
+            runs.cancel(status, statuses)
+    assert runs.book(runs.CANCELLED, ["cancelled"], 1) is None

@@ -330,3 +330,32 @@ def test_a_scheduled_bill_cannot_be_voided_until_its_run_is_cancelled(books):
     assert bill_of(books, bill["id"])["status"] != "voided"
     payment_runs.cancel(books.tenant_id, made["id"])
     assert bills.void(books.tenant_id, bill["id"], None)["status"] == "voided"
+
+
+def test_unmatching_a_booked_transfer_schedules_it_again_and_a_manual_match_books_it_again(books):
+    from ledgerline.services import bank_reconciliation
+
+    supplier = books.supplier(iban=SUPPLIER_IBAN)
+    bill = books.bill(supplier, "U-1", "70")
+    account = bank(books)
+    made = run(books, account, (bill["id"], None))
+    [tx] = statement(books, account, Entry("-70.00", TODAY.isoformat(),
+                                           end_to_end_id=made["payments"][0]["end_to_end_id"]))
+    assert payment_runs.get_payment_run(books.tenant_id, made["id"])["status"] == "completed"
+
+    undone = bank_reconciliation.unmatch(books.tenant_id, tx.id, {})
+    assert undone["status"] == "unmatched"
+    again = payment_runs.get_payment_run(books.tenant_id, made["id"])
+    assert (again["status"], again["completed_at"], again["payments"][0]["status"]) == ("scheduled", None,
+                                                                                        "scheduled")
+    shown = bill_of(books, bill["id"])
+    assert (shown["status"] != "paid", shown["amount_due"], shown["scheduled_amount"]) == (True, "70.00", "70.00")
+    assert "2000" in books.balances()
+
+    rematched = bank_reconciliation.match(books.tenant_id, tx.id, {})
+    assert rematched["matched_by"] == "supplier_payment"
+    done = payment_runs.get_payment_run(books.tenant_id, made["id"])
+    assert done["status"] == "completed" and done["payments"][0]["bank_transaction_id"] == tx.id
+    shown = bill_of(books, bill["id"])
+    assert (shown["status"], shown["scheduled_amount"]) == ("paid", "0.00")
+    assert "2000" not in books.balances()

@@ -266,6 +266,13 @@ def book(status: str, payment_statuses: list[str], position: int) -> tuple[list[
     return after, COMPLETED if all(s == BOOKED for s in after) else SCHEDULED
 
 
+def unbook(payment_statuses: list[str], position: int) -> tuple[list[str], str]:
+    """The payments' statuses and the run's after the transaction that booked the payment at `position` is
+    unmatched: that payment is scheduled again, and so is the run."""
+    after = [SCHEDULED if n == position else s for n, s in enumerate(payment_statuses, start=1)]
+    return after, SCHEDULED
+
+
 def check_unscheduled(scheduled: Decimal | None, action: str) -> None:
     """A bill a live run has scheduled cannot be voided (the bank would still pay it): cancel the run first."""
     if scheduled:
