@@ -196,3 +196,27 @@ def test_another_tenants_run_is_a_404_and_unknown_parameters_a_400(books, make_t
         assert other.call("GET", path).status_code == 404
     assert other.call("POST", f"/v1/payment-runs/{run['id']}/cancel").status_code == 404
     assert books.call("GET", "/v1/payment-runs?colour=red").status_code == 400
+
+
+def test_unmatching_a_booked_transfer_schedules_it_again_and_matching_it_books_it_again(books):
+    bill = posted_bill(books, supplier(books, iban=SUPPLIER_IBAN), "UNDO-1", "80.00")
+    account = bank_account(books)
+    run = books.post("/v1/payment-runs", {"bank_account_id": account["id"], "bills": [{"bill_id": bill["id"]}]})
+    statement = camt053([Entry("-80.00", DAY, end_to_end_id=run["payments"][0]["end_to_end_id"])],
+                        currency="EUR", statement_id="UNDO")
+    response = books.api.post(f"/v1/bank-accounts/{account['id']}/statements", headers=books.headers,
+                              files={"file": ("s.xml", statement, "application/xml")})
+    [tid] = response.json()["transaction_ids"]
+    assert books.get(f"/v1/payment-runs/{run['id']}")["status"] == "completed"
+
+    assert books.post(f"/v1/bank-transactions/{tid}/unmatch", expect=200)["status"] == "unmatched"
+    again = books.get(f"/v1/payment-runs/{run['id']}")
+    assert (again["status"], again["payments"][0]["status"]) == ("scheduled", "scheduled")
+    shown = books.get(f"/v1/bills/{bill['id']}")
+    assert (shown["amount_due"], shown["scheduled_amount"]) == ("80.00", "80.00")
+    assert books.balance("2000") == Decimal("-80.00")
+
+    assert books.post(f"/v1/bank-transactions/{tid}/match", {}, expect=200)["matched_by"] == "supplier_payment"
+    assert books.get(f"/v1/payment-runs/{run['id']}")["status"] == "completed"
+    assert books.get(f"/v1/bills/{bill['id']}")["status"] == "paid"
+    assert books.balance("2000") == 0
