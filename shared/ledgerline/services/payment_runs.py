@@ -109,6 +109,8 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         if made is not None:
             transfers.append(made)
     if issues:
+        if fields.get("bills") is None:  # chosen by due_by: each message names its bill, the request field is due_by
+            issues = [FieldIssue("due_by", issue.message) for issue in issues]
         raise ValidationFailed(f"{issues[0].field}: {issues[0].message}", param=issues[0].field, details=issues,
                                code="invalid_payment_run")
     now = utc_now()
@@ -188,7 +190,7 @@ def _due_bills(uow: UnitOfWork, due_by: date, currency: str, day: date) -> list[
             continue
         left = rules.open_amount(_payable(bill))
         if left > 0:
-            chosen.append((bill, left, f"bills[{bill.id}]"))
+            chosen.append((bill, left, "due_by"))
     if not chosen:
         raise invalid("due_by", f"no open {currency} bill due by {due_by.isoformat()} is left to pay")
     if len(chosen) > rules.MAX_TRANSFERS:

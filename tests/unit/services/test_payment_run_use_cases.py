@@ -359,3 +359,13 @@ def test_unmatching_a_booked_transfer_schedules_it_again_and_a_manual_match_book
     shown = bill_of(books, bill["id"])
     assert (shown["status"], shown["scheduled_amount"]) == ("paid", "0.00")
     assert "2000" not in books.balances()
+
+
+def test_due_by_names_each_bill_whose_supplier_cannot_be_paid(books):
+    good = books.bill(books.supplier("pty_ok", iban=SUPPLIER_IBAN), "D-1", due_in=1)
+    bad = books.bill(books.supplier("pty_no"), "D-2", due_in=2)
+    with pytest.raises(ValidationFailed) as error:
+        run(books, bank(books), due_by=TODAY + timedelta(days=3))
+    assert error.value.param == "due_by"
+    assert [d.field for d in error.value.details] == ["due_by"] and bad["id"] in error.value.details[0].message
+    assert bill_of(books, good["id"])["scheduled_amount"] == "0.00"
