@@ -220,3 +220,13 @@ def test_unmatching_a_booked_transfer_schedules_it_again_and_matching_it_books_i
     assert books.get(f"/v1/payment-runs/{run['id']}")["status"] == "completed"
     assert books.get(f"/v1/bills/{bill['id']}")["status"] == "paid"
     assert books.balance("2000") == 0
+
+
+def test_a_suppliers_bank_details_are_checked_and_normalised(books):
+    made = books.post("/v1/parties", {"name": "Lieferant", "kind": "supplier", "iban": "fr14 2004 1010 0505 0001 "
+                                      "3M02 606", "bic": "bnpafrpp"})
+    assert (made["iban"], made["bic"]) == (SUPPLIER_IBAN, "BNPAFRPP")
+    for field, value in (("iban", "FR14 2004 1010 0505 0001 3M02 607"), ("qr_iban", CH_SUPPLIER_IBAN),
+                         ("bic", "NOTABIC!")):
+        refused = books.call("POST", "/v1/parties", {"name": "Bad", "kind": "supplier", field: value}, expect=422)
+        assert refused.json()["error"]["param"] == field, refused.text
