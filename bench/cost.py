@@ -20,7 +20,10 @@ from typing import Any
 from bench.ledger import Ledger
 from bench.meter import Meter, metered
 from ledgerline.clock import today
+from ledgerline.pdf import blobs
+from ledgerline.pdf.blobs import MemoryBlobStore
 from ledgerline.services import (
+    bank_accounts,
     bills,
     credit_notes,
     deliveries,
@@ -29,6 +32,7 @@ from ledgerline.services import (
     journal_entries,
     master_data,
     orders,
+    payment_runs,
     purchase_orders,
     quotes,
     receipts,
@@ -106,6 +110,9 @@ READ_ROUNDS["apply supplier credit note excess (one bill)"] = (1, "tenant, credi
                                                                   "request")
 READ_ROUNDS["supplier refund of credit note excess"] = (1, "tenant, credit note and bank account are named by the "
                                                            "request")
+# Payment runs (issue 16, part P)
+READ_ROUNDS["create payment run (2 bills, pain.001)"] = (2, "tenant, bank account and bills are named by the request; "
+                                                            "the suppliers (their IBANs) only by the bills")
 
 
 def kind_of(key: str) -> str:
@@ -330,6 +337,19 @@ def measure(ledger: Ledger) -> dict[str, Any]:
         key()))
     run("supplier refund of credit note excess", lambda: supplier_credit_notes.refund(
         ledger.tenant, excess["id"], {"amount": Decimal("10.00"), "account_id": ledger.accounts["1010"]}, key()))
+    # Payment runs (issue 16, part P): two EUR bills scheduled by one pain.001 file (nothing posted)
+    payee = master_data.create(Party, ledger.tenant, {"name": "Fournisseur SA", "kind": "supplier",
+                                                      "iban": "FR1420041010050500013M02606"}).id
+    run_bills = [bills.post(ledger.tenant, bills.create_draft(
+        ledger.tenant, bill_fields(f"E-{n}") | {"supplier_id": payee, "currency": "EUR"})["id"]) for n in (1, 2)]
+    eur_bank = bank_accounts.create(ledger.tenant, {"name": "EUR account", "currency": "EUR",
+                                                    "iban": "DE89370400440532013000"})
+    blobs.use(MemoryBlobStore())
+    try:
+        run("create payment run (2 bills, pain.001)", lambda: payment_runs.create(ledger.tenant, {
+            "bank_account_id": eur_bank["id"], "bills": [{"bill_id": b["id"]} for b in run_bills]}, key()))
+    finally:
+        blobs.use(None)
     with metered() as whole:
         parts = []
         for step in ("create draft", "post invoice", "receipt (pays one invoice)"):

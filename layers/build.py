@@ -7,8 +7,7 @@ bench/package_size.py runs the same code, so the sizes it reports are what is de
 - Removes what the Lambda Python runtime already provides (boto3, botocore and their dependencies), which
   PynamoDB and the X-Ray SDK pull in: the runtime's copy is the one used (its version is pinned in
   pyproject.toml for the tests).
-- Leaves out what another layer of the same functions ships (factur-x's lxml and python-stdnum) and files no
-  code reads (pycountry's translations: schwifty only looks countries up).
+- Leaves out what another layer of the same functions ships (factur-x's lxml and python-stdnum).
 - The pdf layer also gets the fonts (layers/pdf/ledgerline_fonts, OFL, with their licences).
 """
 
@@ -34,8 +33,6 @@ LAYERS = {"DependenciesLayer": "dependencies", "PdfLayer": "pdf", "EInvoiceLayer
 # XmlLayer's, and python-stdnum (factur-x's, qrbill's) DependenciesLayer's (tests/unit/test_layers.py: every
 # function with FacturXLayer has XmlLayer)
 SHIPPED_ELSEWHERE = {"facturx": ("lxml", "stdnum", "python_stdnum"), "pdf": ("stdnum", "python_stdnum")}
-# Files no code reads: pycountry's gettext translations (22 MB of its 24); schwifty only looks countries up
-UNUSED = {"banking": ("pycountry/locales",)}
 
 
 def _runtime_provided(entry: Path) -> bool:
@@ -58,8 +55,6 @@ def build(layer: str, artifacts: Path) -> Path:
         elsewhere = _runtime_provided(entry) or _provided(entry, SHIPPED_ELSEWHERE.get(layer, ()))
         if elsewhere or entry.name == "bin":
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-    for unused in UNUSED.get(layer, ()):
-        shutil.rmtree(target / unused, ignore_errors=True)
     if layer == "pdf":
         shutil.copytree(HERE / "pdf" / "ledgerline_fonts", target / "ledgerline_fonts", dirs_exist_ok=True)
     return target

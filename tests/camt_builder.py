@@ -16,6 +16,7 @@ class Entry:
     text: str | None = None
     name: str | None = None
     bank_reference: str | None = None
+    end_to_end_id: str | None = None  # default E2E-<n>; a payment run's id books its scheduled payment
 
 
 def camt053(entries: list[Entry], *, currency: str, opening: str = "0.00", iban: str | None = None,
@@ -44,7 +45,8 @@ def camt053(entries: list[Entry], *, currency: str, opening: str = "0.00", iban:
         return (f"<Ntry><NtryRef>{n}</NtryRef><Amt Ccy=\"{currency}\">{abs(amount):.2f}</Amt>"
                 f"<CdtDbtInd>{side}</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{e.day}</Dt></BookgDt>"
                 f"<ValDt><Dt>{e.day}</Dt></ValDt><AcctSvcrRef>{e.bank_reference or f'{statement_id}-{n}'}"
-                f"</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>E2E-{n}</EndToEndId></Refs>{name}{remittance}"
+                f"</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>{e.end_to_end_id or f'E2E-{n}'}</EndToEndId>"
+                f"</Refs>{name}{remittance}"
                 f"</TxDtls></NtryDtls></Ntry>")
 
     account = f"<Id><IBAN>{iban}</IBAN></Id>" if iban else "<Id><Othr><Id>TEST</Id></Othr></Id>"

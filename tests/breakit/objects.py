@@ -248,6 +248,19 @@ def _supplier_credit_notes(t: TenantObjects) -> list[str]:
     return [t.post("/v1/supplier-credit-notes", {"bill_id": posted["id"], "amount": "100.00"})["id"]]
 
 
+def _payment_runs(t: TenantObjects) -> list[str]:
+    """A CHF payment run (issue 16) from the tenant's CHF bank account, paying a supplier's posted bill."""
+    bank_account = t.ids_for("/v1/bank-accounts")[0]
+    supplier = t.post("/v1/parties", {"name": f"Run Supplier of {t.label}", "kind": "supplier",
+                                      "iban": "CH5604835012345678009"})["id"]
+    bill = t.post("/v1/bills", {"supplier_id": supplier, "supplier_reference": f"PR-{t.label}", "currency": "CHF",
+                                "exchange_rate": "1.7", "lines": [
+                                    {"description": "Office rent", "unit_price": "500.00",
+                                     "account_id": t.accounts["6000"], "tax_code_id": t.tax_codes["GST10"]}]})
+    posted = t.post(f"/v1/bills/{bill['id']}/post")
+    return [t.post("/v1/payment-runs", {"bank_account_id": bank_account, "bills": [{"bill_id": posted["id"]}]})["id"]]
+
+
 def _events(t: TenantObjects) -> list[str]:
     t.ids_for("/v1/invoices")
     return [event["id"] for event in t.get("/v1/events?limit=3")["data"]]
@@ -312,6 +325,7 @@ KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "expense": _expenses,
     "supplier_payment": _supplier_payments,
     "supplier_credit_note": _supplier_credit_notes,
+    "payment_run": _payment_runs,
 }
 if missing := {kind.name for kind in KINDS} - set(KIND_FACTORIES):
     raise RuntimeError(f"no break-it factory for the document kinds {sorted(missing)}: add them to KIND_FACTORIES")

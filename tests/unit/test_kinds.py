@@ -28,7 +28,7 @@ def test_the_registry_holds_the_kinds_that_exist():
     assert [kind.name for kind in KINDS] == ["invoice", "receipt", "credit_note", "journal_entry", "reminder", "refund",
                                          "recurring_invoice", "quote", "order", "delivery", "purchase_order",
                                          "bank_transaction", "bill", "expense", "supplier_payment",
-                                         "supplier_credit_note"]
+                                         "supplier_credit_note", "payment_run"]
     assert len({kind.id_prefix for kind in KINDS}) == len(KINDS)
     assert len({kind.key_prefix for kind in KINDS}) == len(KINDS)
     assert BY_NAME["invoice"].party_role is PartyRole.CUSTOMER and BY_NAME["invoice"].direction is Direction.SALES
@@ -95,6 +95,7 @@ def test_the_store_entities_use_the_registry_prefixes():
     from ledgerline.store.bills import Bill, Expense, SupplierCreditNote, SupplierPayment
     from ledgerline.store.documents import CreditNote, Invoice, Receipt
     from ledgerline.store.ledger import JournalEntry
+    from ledgerline.store.payment_runs import PaymentRun
     from ledgerline.store.purchase_orders import PurchaseOrder
     from ledgerline.store.quotes import Quote
     from ledgerline.store.recurring_invoices import RecurringInvoice
@@ -107,7 +108,7 @@ def test_the_store_entities_use_the_registry_prefixes():
                 "order": Order, "delivery": Delivery, "purchase_order": PurchaseOrder,
                 "bank_transaction": BankTransaction, "bill": Bill,
                 "expense": Expense, "supplier_payment": SupplierPayment,
-                "supplier_credit_note": SupplierCreditNote}
+                "supplier_credit_note": SupplierCreditNote, "payment_run": PaymentRun}
     assert set(entities) == set(BY_NAME)
     assert {name: entity.PREFIX for name, entity in entities.items()} == {
         name: BY_NAME[name].key_prefix for name in entities}

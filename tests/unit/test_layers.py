@@ -83,9 +83,10 @@ def test_no_layer_ships_the_aws_sdk_and_the_api_layer_has_no_pdf_stack():
     assert requirement_names("einvoice") == {"saxonche"}
     assert requirement_names("facturx") == {"factur-x", "pypdf"}  # issue 17: lxml is XmlLayer's
     assert not requirement_names("dependencies") & {"factur-x", "pypdf"}
-    # issue 13: banking's packages (schwifty brings pycountry) and lxml only where they are imported
+    # issue 13: banking's packages and lxml only where they are imported; IBANs with python-stdnum, not schwifty
+    # (whose pycountry was 24 MB in every function that checks a party's bank details)
     assert not requirement_names("dependencies") & {"schwifty", "pycountry", "mt-940", "lxml", "cryptography"}
-    assert requirement_names("banking") == {"schwifty", "mt-940"}
+    assert requirement_names("banking") == {"mt-940"}
     assert requirement_names("xml") == {"lxml"}
     assert requirement_names("secrets") == {"cryptography"}
 
@@ -237,23 +238,15 @@ def test_the_import_scan_sees_deferred_imports_and_the_functions_that_use_heavy_
     assert not {"lxml", "facturx", "saxonche"} & third_party_imports("InvoicesFunction")
     assert "saxonche" in third_party_imports("EInvoicesFunction")
     assert {"reportlab", "qrbill", "segno"} <= third_party_imports("PdfRendererFunction")
-    assert {"schwifty", "mt940", "lxml"} <= third_party_imports("BankAccountsFunction")
-    needs: dict[str, set[str]] = {"schwifty": set(), "lxml": set(), "mt940": set(), "cryptography": set()}
+    assert {"mt940", "lxml"} <= third_party_imports("BankAccountsFunction")
+    needs: dict[str, set[str]] = {"lxml": set(), "mt940": set(), "cryptography": set()}
     for function in FUNCTIONS:
         if (ROOT / FUNCTIONS[function]["Properties"]["CodeUri"] / "app.py").exists():
             for package in needs.keys() & third_party_imports(function):
                 needs[package].add(function)
     # Issue 13: each heavy package only where it is used, so every other API function stays within 40 MB
-    assert needs["schwifty"] == {name for name in FUNCTIONS if "BankingLayer" in own_layers(name)}
+    assert needs["mt940"] == {name for name in FUNCTIONS if "BankingLayer" in own_layers(name)}
     assert needs["lxml"] == {name for name in FUNCTIONS if "XmlLayer" in own_layers(name)}
     assert {name for name in FUNCTIONS if "FacturXLayer" in own_layers(name)} <= needs["lxml"]
     assert needs["cryptography"] == {name for name in FUNCTIONS if "SecretsLayer" in own_layers(name)}
 
-
-def test_the_banking_layer_leaves_out_pycountrys_translations_and_schwifty_works_without_them(tmp_path):
-    assert build.UNUSED == {"banking": ("pycountry/locales",)}
-    import pycountry
-    from schwifty import IBAN
-
-    assert not Path(pycountry.LOCALES_DIR).is_relative_to(Path(pycountry.__file__).parent / "databases")
-    assert IBAN("CH93 0076 2011 6238 5295 7").country_code == "CH"  # countries come from databases/, not locales/

@@ -65,6 +65,8 @@ TAGS = [
                                               "supplier prepayment"},
     {"name": "supplier-credit-notes", "description": "Suppliers' credit notes against posted bills, posted on "
                                                      "creation"},
+    {"name": "payment-runs", "description": "Bills paid by an ISO 20022 pain.001 file (SEPA, Swiss): scheduled until "
+                                         "the bank statement books them"},
     {"name": "reports", "description": "Trial balance, profit and loss, balance sheet, aged receivables, general "
                                        "ledger and tax summary, as JSON or CSV"},
     {"name": "periods", "description": "Closing a fiscal year"},

@@ -149,6 +149,11 @@ class EventType(StrEnum):
     CURRENCY_CREATED = "currency.created"
     CURRENCY_UPDATED = "currency.updated"
     CURRENCY_DISABLED = "currency.disabled"
+    # Payment runs (issue 16, item 4): a pain.001 file of scheduled supplier payments
+    PAYMENT_RUN_CREATED = "payment_run.created"
+    PAYMENT_RUN_UPDATED = "payment_run.updated"  # a statement booked one of its payments
+    PAYMENT_RUN_COMPLETED = "payment_run.completed"  # every payment booked
+    PAYMENT_RUN_CANCELLED = "payment_run.cancelled"
 
     @property
     def family(self) -> str:

@@ -168,11 +168,17 @@ SUPPLIER_CREDIT_NOTE = DocumentKind(
     event_prefix="supplier_credit_note", path="/v1/supplier-credit-notes", router="supplier_credit_notes",
     party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES, posts_to_ledger=True,
 )
+PAYMENT_RUN = DocumentKind(
+    # Payment runs (issue 16, item 4): bills paid by one pain.001 credit-transfer file; booked when the statement
+    # shows each transfer's end-to-end id. Not numbered, posts nothing itself (the supplier payments post).
+    name="payment_run", id_prefix="prun", key_prefix="PRUN", scope_resource="banking", event_prefix="payment_run",
+    path="/v1/payment-runs", router="payment_runs", party_role=PartyRole.SUPPLIER, direction=Direction.PURCHASES,
+)
 
 # In the order the local server includes their routers.
 KINDS: tuple[DocumentKind, ...] = (INVOICE, RECEIPT, CREDIT_NOTE, JOURNAL_ENTRY, REMINDER, REFUND, RECURRING_INVOICE,
                                    QUOTE, ORDER, DELIVERY, PURCHASE_ORDER, BANK_TRANSACTION, BILL, EXPENSE,
-                                   SUPPLIER_PAYMENT, SUPPLIER_CREDIT_NOTE)
+                                   SUPPLIER_PAYMENT, SUPPLIER_CREDIT_NOTE, PAYMENT_RUN)
 BY_NAME: dict[str, DocumentKind] = {kind.name: kind for kind in KINDS}
 SERIES: dict[str, NumberSeries] = {kind.series.name: kind.series for kind in KINDS if kind.series}
 

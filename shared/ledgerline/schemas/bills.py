@@ -19,6 +19,7 @@ from ledgerline.schemas.documents import (
     LineOut,
     LinePrice,
     NoneAsEmpty,
+    NoneAsZero,
     Quantity,
     lines_or_positions,
     positions_tree,
@@ -174,6 +175,9 @@ class BillOut(Timestamps):
     amount_paid: DecimalOut
     amount_credited: DecimalOut
     amount_due: DecimalOut
+    scheduled_amount: NoneAsZero = Field(
+        Decimal(0), description="What payment runs (POST /v1/payment-runs) scheduled and the bank has not yet "
+                                "confirmed; a new run pays at most amount_due less this")
     journal_entry_id: str | None
     void_journal_entry_id: str | None = None
     purchase_order_id: str | None = Field(None, description="The purchase order the bill was made from, if any")
@@ -187,7 +191,7 @@ class BillOut(Timestamps):
         if moment is not None:
             self.status = effective_status(self.status, self.due_date, self.amount_due > 0, moment.date()).value
         scale_priced(self)  # lines, tax breakdown, positions, allowances and charges, as on invoices
-        scale(self, self.currency, "amount_paid", "amount_credited", "amount_due")
+        scale(self, self.currency, "amount_paid", "amount_credited", "amount_due", "scheduled_amount")
         return self
 
 

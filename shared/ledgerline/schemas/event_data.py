@@ -24,6 +24,7 @@ from ledgerline.schemas.files import DocumentFileOut, FileOut
 from ledgerline.schemas.items import ItemOut
 from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
 from ledgerline.schemas.parties import PartyOut
+from ledgerline.schemas.payment_runs import PaymentRunOut
 from ledgerline.schemas.purchase_orders import PurchaseOrderOut
 from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
@@ -82,6 +83,7 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "currency": CurrencyOut,
     "supplier_payment": SupplierPaymentOut,
     "supplier_credit_note": SupplierCreditNoteOut,
+    "payment_run": PaymentRunOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

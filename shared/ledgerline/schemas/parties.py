@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, ConfigDict, Field, field_validator
 
 from ledgerline.domain.einvoice import identifiers
+from ledgerline.schemas.banking import Bic, Iban, QrIban
 from ledgerline.schemas.common import Address, Currency, Email, Input, Name, TermsDays, Timestamps
 from ledgerline.schemas.files import AttachmentIds, no_attachments
 
@@ -27,6 +28,10 @@ class EInvoicingFields(Input):
     vat_id: VatId | None = None
     legal_registration_id: RegistrationId | None = None
     leitweg_id: LeitwegId | None = None
+    # Payment runs (issue 16): where a supplier is paid, checked and normalised (domain/banking/iban.py)
+    iban: Iban | None = Field(None, description="The supplier's IBAN, which payment runs pay to")
+    bic: Bic | None = None
+    qr_iban: QrIban | None = Field(None, description="A Swiss QR-IBAN: bills carrying a QR reference are paid to it")
 
 
 class PartyCreate(EInvoicingFields):
@@ -69,6 +74,9 @@ class PartyOut(Timestamps):
     vat_id: str | None = Field(None, description="VAT id (BT-48)")
     legal_registration_id: str | None = Field(None, description="Legal registration id (BT-47)")
     leitweg_id: str | None = Field(None, description="Default buyer reference (BT-10), e.g. the Leitweg-ID")
+    iban: str | None = Field(None, description="Bank account payment runs pay the supplier to")
+    bic: str | None = None
+    qr_iban: str | None = Field(None, description="QR-IBAN for bills with a QR reference")
     archived: bool
     attachment_ids: list[str] = Field(default_factory=list, description="Uploaded files the party references")
 

@@ -28,7 +28,7 @@ from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import tax_key
 from ledgerline.observability import logger
 from ledgerline.schemas.banking import BankReconciliationOut, BankTransactionOut
-from ledgerline.services import receipts, supplier_payments
+from ledgerline.services import exchange_rates, payment_run_bookings, receipts, supplier_payments
 from ledgerline.services.document_rules import conversion, invalid, open_period, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import PURCHASES, SALES, direction_error, tenant_input_tax
@@ -172,6 +172,14 @@ def _match(tenant_id: str, transaction_id: str, fields: dict[str, Any]) -> dict[
     transaction = _load(uow, transaction_id)
     status = life_cycle.match(transaction.status)
     if transaction.amount <= 0:
+        scheduled = _scheduled_of(uow, transaction)
+        named = [a.get("bill_id") for a in fields.get("allocations") or []]
+        if scheduled is not None and named in ([], [scheduled[1].bill_id]):
+            # a payment run's transfer (its end-to-end id), matched by hand: booked as the import would have
+            _stage_scheduled(uow, tenant_id, transaction, *scheduled, exchange_rate=fields.get("exchange_rate"))
+            uow.respond(BankTransactionOut, transaction)
+            uow.commit()
+            return _represent(transaction)
         return _match_money_out(uow, tenant_id, transaction, status, fields)
     allocations = fields.get("allocations")
     if allocations and any(a.get("bill_id") for a in allocations):
@@ -218,6 +226,14 @@ def _match_money_out(uow: UnitOfWork, tenant_id: str, transaction: BankTransacti
                      fields: dict[str, Any]) -> dict[str, Any]:
     """Money out paid bills: stage the supplier payment (the bills allocated, the rest a supplier prepayment)
     with the transaction's change to `matched`, in one transaction."""
+    _stage_money_out(uow, tenant_id, transaction, status, fields)
+    uow.respond(BankTransactionOut, transaction)
+    uow.commit()
+    return _represent(transaction)
+
+
+def _stage_money_out(uow: UnitOfWork, tenant_id: str, transaction: BankTransaction, status: str,
+                     fields: dict[str, Any], releasing: frozenset[str] = frozenset()) -> SupplierPayment:
     paid_out = -transaction.amount
     allocations = fields.get("allocations")
     if allocations and any(a.get("invoice_id") for a in allocations):
@@ -247,26 +263,97 @@ def _match_money_out(uow: UnitOfWork, tenant_id: str, transaction: BankTransacti
         "supplier_id": supplier_id, "amount": paid_out, "currency": transaction.currency,
         "exchange_rate": fields.get("exchange_rate"), "account_id": bank.account_id, "date": transaction.date,
         "reference": (transaction.reference or transaction.end_to_end_id or "")[:200] or None,
-        "allocations": filled})
+        "allocations": filled}, releasing=releasing)
     now = utc_now()
     transaction.status, transaction.matched_by = status, "supplier_payment"
     transaction.supplier_payment_id = payment.id
     transaction.matched_at = transaction.updated_at = now
     uow.save_if_unchanged(transaction)
     uow.record_event(EventType.BANK_TRANSACTION_MATCHED, transaction, BankTransactionOut)
-    uow.respond(BankTransactionOut, transaction)
-    uow.commit()
-    return _represent(transaction)
+    return payment
 
 
 def auto_match(tenant_id: str, bank_account_id: str, transaction_ids: list[str]) -> list[str]:
     """After an import: each new money-in transaction whose structured reference is exactly one open
     invoice's is matched and its receipt posted (each in its own transaction). One that cannot be (the
-    period is locked, the invoice paid meanwhile, …) simply stays unmatched. The ids matched.
+    period is locked, the invoice paid meanwhile, …) simply stays unmatched. The ids matched. Money out that
+    carries the end-to-end id a payment run wrote books that run's scheduled payment first (`match_scheduled`)."""
+    booked = match_scheduled(tenant_id, bank_account_id, transaction_ids)
+    matched_in = _auto_match_in(tenant_id, bank_account_id, [t for t in transaction_ids if t not in booked])
+    return [t for t in transaction_ids if t in booked or t in matched_in]
 
-    The transactions are read `MATCH_STEP` at a time, so every one of a statement of any size is seen. A
-    reference is looked up through its pointer (the invoice that printed it: indexed); only one without a
-    pointer (an RF/QR reference derived from an invoice number) is looked for among the open invoices of its
+
+def match_scheduled(tenant_id: str, bank_account_id: str, transaction_ids: list[str]) -> set[str]:
+    """After an import: each new debit whose end-to-end id names a payment run's scheduled payment of the same
+    amount from this bank account books it — the supplier payment posted, the bill settled and its scheduled
+    amount released, the run's payment `booked` and the transaction matched, in one transaction. One that cannot
+    be (another amount, the bill paid meanwhile, a locked period) stays unmatched with its suggestions."""
+    debits: list[BankTransaction] = []
+    for step in in_steps(transaction_ids):
+        uow = open_unit(tenant_id)
+        uow.prefetch([(BankTransaction, tid) for tid in step])
+        debits += [t for tid in step if (t := uow.find(BankTransaction, tid)) is not None
+                   and t.status == "unmatched" and t.amount < 0 and payment_run_bookings.named_run(t.end_to_end_id)]
+    matched: set[str] = set()
+    for transaction in debits:
+        try:
+            if retrying(lambda t=transaction: _match_scheduled(tenant_id, bank_account_id, t.id)):
+                matched.add(transaction.id)
+        except LedgerlineError as exc:
+            logger.info("scheduled payment not booked", extra={"transaction_id": transaction.id,
+                                                               "reason": str(exc)})
+    return matched
+
+
+def _match_scheduled(tenant_id: str, bank_account_id: str, transaction_id: str) -> bool:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(BankTransaction, transaction_id)])
+    transaction = _load(uow, transaction_id)
+    found = _scheduled_of(uow, transaction)
+    if found is None or transaction.bank_account_id != bank_account_id:
+        return False
+    _stage_scheduled(uow, tenant_id, transaction, *found, exchange_rate=None)
+    uow.commit()
+    return True
+
+
+def _scheduled_of(uow: UnitOfWork, transaction: BankTransaction) -> tuple[Any, Any] | None:
+    """The payment run and its scheduled payment an unmatched debit books: its end-to-end id names it, and it
+    is of the same amount, currency and bank account; else None."""
+    if transaction.status != "unmatched" or transaction.amount >= 0:
+        return None
+    found = payment_run_bookings.scheduled_for(uow, transaction.end_to_end_id)
+    if found is None:
+        return None
+    run, scheduled = found
+    if (run.bank_account_id != transaction.bank_account_id or run.currency != transaction.currency
+            or scheduled.amount != -transaction.amount):
+        return None
+    return run, scheduled
+
+
+def _stage_scheduled(uow: UnitOfWork, tenant_id: str, transaction: BankTransaction, run: Any, scheduled: Any, *,
+                     exchange_rate: Decimal | None) -> None:
+    """Stage the booking of a run's scheduled payment: the supplier payment of that bill (its scheduled amount
+    released), the run's payment `booked` and the transaction `matched`."""
+    status = life_cycle.match(transaction.status)
+    tenant = uow.tenant()
+    rate = exchange_rate  # a foreign-currency run's payment takes the rate of its booking date by default
+    if rate is None and transaction.currency != tenant.base_currency:
+        rate = exchange_rates.rate_on(uow, tenant, transaction.currency, transaction.date, None).conversion.rate
+    payment = _stage_money_out(uow, tenant_id, transaction, status,
+                               {"allocations": [{"bill_id": scheduled.bill_id, "amount": scheduled.amount}],
+                                "exchange_rate": rate},
+                               releasing=frozenset({scheduled.bill_id}))
+    payment_run_bookings.stage_booking(uow, run, scheduled, supplier_payment_id=payment.id,
+                               bank_transaction_id=transaction.id, day=transaction.date)
+
+
+def _auto_match_in(tenant_id: str, bank_account_id: str, transaction_ids: list[str]) -> list[str]:
+    """Money in: each transaction whose structured reference is exactly one open invoice's is matched and its
+    receipt posted. The transactions are read `MATCH_STEP` at a time, so every one of a statement of any size is
+    seen. A reference is looked up through its pointer (the invoice that printed it: indexed); only one without
+    a pointer (an RF/QR reference derived from an invoice number) is looked for among the open invoices of its
     currency, read once per import and only then."""
     scanned: dict[str, list[matching.OpenInvoice]] = {}
     paid: dict[str, Decimal] = {}  # what this run matched to each invoice: no longer open
@@ -499,7 +586,11 @@ def _unmatch(tenant_id: str, transaction_id: str, day: date | None) -> dict[str,
     elif transaction.matched_by == "supplier_payment" and transaction.supplier_payment_id:
         uow.prefetch([(SupplierPayment, transaction.supplier_payment_id)])
         if uow.load(SupplierPayment, transaction.supplier_payment_id).status != "reversed":
-            supplier_payments.stage_reversal(uow, tenant_id, transaction.supplier_payment_id, day)
+            booked = payment_run_bookings.booked_by(uow, transaction.end_to_end_id, transaction.id)
+            supplier_payments.stage_reversal(uow, tenant_id, transaction.supplier_payment_id, day,
+                                             rescheduling=frozenset({booked[1].bill_id}) if booked else frozenset())
+            if booked is not None:  # a payment run's transfer: scheduled again, as before the statement
+                payment_run_bookings.stage_unbooking(uow, *booked)
     elif transaction.journal_entry_id:
         tenant = uow.tenant()
         open_period(tenant, day)

@@ -10,6 +10,7 @@ from typing import Any
 
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import chart, posting, posting_purchases, receivables
+from ledgerline.domain.banking import payment_runs
 from ledgerline.domain.documents import bill as bill_rules
 from ledgerline.domain.documents.base import Transition
 from ledgerline.domain.documents.purchase_order import BillBasis
@@ -443,6 +444,7 @@ def _void(tenant_id: str, bill_id: str, void_date: date | None) -> dict[str, Any
     bill = uow.load(Bill, bill_id)
     day = void_date or today()
     voided = bill_rules.void(state_of(bill), day)
+    payment_runs.check_unscheduled(bill.scheduled_amount, "void")  # issue 16: the bank would still pay it
     open_tax_period(tenant, day)
     original = uow.load(JournalEntry, bill.journal_entry_id)
     now = utc_now()

@@ -69,9 +69,12 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return represent(payment)
 
 
-def stage_supplier_payment(uow: UnitOfWork, tenant_id: str, fields: dict[str, Any]) -> SupplierPayment:
+def stage_supplier_payment(uow: UnitOfWork, tenant_id: str, fields: dict[str, Any], *,
+                           releasing: frozenset[str] = frozenset()) -> SupplierPayment:
     """Check and stage a payment (its record, the bills it pays, its entry and events) in `uow` without
-    committing: `_create` commits it alone, bank reconciliation with the money-out transaction it matches."""
+    committing: `_create` commits it alone, bank reconciliation with the money-out transaction it matches.
+    `releasing`: bills whose scheduled amount (a payment run's) this payment books, so it is lowered by what
+    it pays them."""
     # tenant, supplier, bank account and the bills paid: one round trip
     uow.prefetch([*_named(Party, fields.get("supplier_id")), *_named(Account, fields.get("account_id")),
                   *_bills_named(fields.get("allocations"))])
@@ -102,7 +105,7 @@ def stage_supplier_payment(uow: UnitOfWork, tenant_id: str, fields: dict[str, An
     description = f"Payment to {party.name}"
     entry = JournalEntry.new(tenant_id, day, rate, source_type="supplier_payment", source_id=payment.id,
                              description=description, at=now)
-    settlements = _settle(owed, payment, entry, day, now, tenant.base_currency)
+    settlements = _settle(owed, payment, entry, day, now, tenant.base_currency, releasing)
     lines = posting_purchases.supplier_payment_lines(
         amount=amount, bank_account=bank.id, settlements=settlements, prepayment=prepayment, accounts=accounts,
         conversion=rate, description=description)
@@ -271,9 +274,11 @@ def _reverse(tenant_id: str, payment_id: str, reverse_date: date | None) -> dict
     return represent(payment)
 
 
-def stage_reversal(uow: UnitOfWork, tenant_id: str, payment_id: str, reverse_date: date | None) -> SupplierPayment:
+def stage_reversal(uow: UnitOfWork, tenant_id: str, payment_id: str, reverse_date: date | None, *,
+                   rescheduling: frozenset[str] = frozenset()) -> SupplierPayment:
     """Stage a payment's reversal in `uow` without committing (bank reconciliation's unmatch commits it with
-    the transaction's change back to unmatched)."""
+    the transaction's change back to unmatched). `rescheduling`: bills a payment run scheduled again (the
+    transfer it booked is unmatched), so their scheduled amount rises by what the payment paid them."""
     uow.prefetch([(SupplierPayment, payment_id)])
     tenant = uow.tenant()
     payment = uow.load(SupplierPayment, payment_id)
@@ -295,6 +300,8 @@ def stage_reversal(uow: UnitOfWork, tenant_id: str, payment_id: str, reverse_dat
     for allocation in payment.allocations:
         bill = reopened.get(allocation.bill_id) or uow.load(Bill, allocation.bill_id)
         bill_service.adopt(bill, settlement.unsettle(bill_service.state_of(bill), allocation.amount), now)
+        if bill.id in rescheduling:
+            bill.scheduled_amount = (bill.scheduled_amount or Decimal(0)) + allocation.amount
         bill.base_settled = (bill.base_settled or Decimal(0)) - allocation.base_amount
         bill_service.record_movement(bill, day, -allocation.amount, -allocation.base_amount,
                                      "supplier_payment_reversal", entry.id)
@@ -368,10 +375,12 @@ def _allocatable(uow: UnitOfWork, supplier_id: str, currency: str, allocations: 
 
 
 def _settle(owed: list[tuple[Bill, Decimal]], payment: HeldPrepayment, entry: JournalEntry, day: date,
-            now: datetime, base_currency: str) -> list[posting.Settlement]:
+            now: datetime, base_currency: str, releasing: frozenset[str] = frozenset()) -> list[posting.Settlement]:
     """Apply amounts to the loaded bills (the settlement rule) and record the allocations on the payment."""
     settlements = []
     for bill, amount in owed:
+        if bill.id in releasing:  # a payment run's transfer, now booked: no longer only scheduled
+            bill.scheduled_amount = max((bill.scheduled_amount or Decimal(0)) - amount, Decimal(0))
         base = posting.settlement_base(
             amount=amount, amount_due=bill.amount_due, base_total=bill.base_total or Decimal(0),
             base_settled=bill.base_settled or Decimal(0),

@@ -90,6 +90,7 @@ class Bill(PricedPurchase):
     amount_paid = DecimalAttribute()
     amount_credited = DecimalAttribute()
     amount_due = DecimalAttribute()
+    scheduled_amount = DecimalAttribute(null=True)  # scheduled by payment runs, not yet booked (issue 16)
     base_total = DecimalAttribute(null=True)
     base_settled = DecimalAttribute(null=True)
     journal_entry_id = UnicodeAttribute(null=True)

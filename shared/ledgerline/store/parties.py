@@ -34,6 +34,9 @@ class Party(TenantRecord):
     vat_id = UnicodeAttribute(null=True)
     legal_registration_id = UnicodeAttribute(null=True)
     leitweg_id = UnicodeAttribute(null=True)
+    iban = UnicodeAttribute(null=True)  # issue 16: where payment runs pay the supplier
+    bic = UnicodeAttribute(null=True)
+    qr_iban = UnicodeAttribute(null=True)
     archived = BooleanAttribute(default=False)
     attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)  # uploaded files (issue 15)
 
