@@ -146,6 +146,12 @@ class EventType(StrEnum):
     CURRENCY_CREATED = "currency.created"
     CURRENCY_UPDATED = "currency.updated"
     CURRENCY_DISABLED = "currency.disabled"
+    # E-invoice delivery (issue 17, item 6): a submission (services/einvoice_delivery.py, einvoice/consumer.py)
+    EINVOICE_QUEUED = "einvoice.queued"
+    EINVOICE_SENT = "einvoice.sent"
+    EINVOICE_DELIVERED = "einvoice.delivered"
+    EINVOICE_REJECTED = "einvoice.rejected"
+    EINVOICE_FAILED = "einvoice.failed"
 
     @property
     def family(self) -> str:

@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
+from ledgerline.api import einvoice_delivery
 from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
@@ -20,6 +21,7 @@ from ledgerline.api.versioning import set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import CreditNoteCreate, CreditNoteOut
+from ledgerline.schemas.einvoice_delivery import EInvoiceSendRequest, EInvoiceSubmissionOut
 from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.services import credit_notes
 
@@ -102,3 +104,21 @@ def send(body: SendRequest | None = None, id: str = NOTE_ID_PATH,
 def emails_of(id: str = NOTE_ID_PATH, page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
     """Every email queued for the credit note, oldest first."""
     return listed(principal.tenant_id, "credit_note", id, page)
+
+
+@router.post("/{id}/einvoice/send", status_code=202, response_model=EInvoiceSubmissionOut,
+             responses=einvoice_delivery.QUEUED_RESPONSES, operation_id="send_credit_note_einvoice",
+             summary="Deliver the posted credit note as an e-invoice, by Peppol or email (202: queued)",
+             description=einvoice_delivery.SEND_DESCRIPTION)
+def send_einvoice(body: EInvoiceSendRequest, id: str = Path(description="The credit note's id"),
+                  idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    return einvoice_delivery.send(principal.tenant_id, "credit_note", id, body, idempotency_key)
+
+
+@router.get("/{id}/einvoice/submissions", response_model=ListResponse[EInvoiceSubmissionOut],
+            operation_id="list_credit_note_einvoice_submissions",
+            summary="The e-invoice submissions of the credit note",
+            description=einvoice_delivery.SUBMISSIONS_DESCRIPTION)
+def einvoice_submissions(id: str = Path(description="The credit note's id"), page: PageRequest = Depends(),
+                         principal: Principal = Depends(READ)) -> Any:
+    return einvoice_delivery.listed(principal.tenant_id, "credit_note", id, page)

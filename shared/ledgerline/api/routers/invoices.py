@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
+from ledgerline.api import einvoice_delivery
 from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
@@ -23,6 +24,7 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import INVOICE_STATUS_FILTERS, status_filter
 from ledgerline.schemas.common import Day, read_at
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceUpdate, VoidRequest
+from ledgerline.schemas.einvoice_delivery import EInvoiceSendRequest, EInvoiceSubmissionOut
 from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.services import invoices
 
@@ -175,3 +177,20 @@ def emails_of(id: str = INVOICE_ID, page: PageRequest = Depends(), principal: Pr
     """Every email queued for the invoice, oldest first, with its status, recipients, subject, Message-ID
     and `sent_at`."""
     return listed(principal.tenant_id, "invoice", id, page)
+
+
+@router.post("/{id}/einvoice/send", status_code=202, response_model=EInvoiceSubmissionOut,
+             responses=einvoice_delivery.QUEUED_RESPONSES, operation_id="send_invoice_einvoice",
+             summary="Deliver the posted invoice as an e-invoice, by Peppol or email (202: queued)",
+             description=einvoice_delivery.SEND_DESCRIPTION)
+def send_einvoice(body: EInvoiceSendRequest, id: str = INVOICE_ID,
+                  idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    return einvoice_delivery.send(principal.tenant_id, "invoice", id, body, idempotency_key)
+
+
+@router.get("/{id}/einvoice/submissions", response_model=ListResponse[EInvoiceSubmissionOut],
+            operation_id="list_invoice_einvoice_submissions", summary="The e-invoice submissions of the invoice",
+            description=einvoice_delivery.SUBMISSIONS_DESCRIPTION)
+def einvoice_submissions(id: str = INVOICE_ID, page: PageRequest = Depends(),
+                         principal: Principal = Depends(READ)) -> Any:
+    return einvoice_delivery.listed(principal.tenant_id, "invoice", id, page)
