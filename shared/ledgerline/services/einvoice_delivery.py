@@ -43,7 +43,8 @@ from ledgerline.store.table import Contention
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 MODELS: dict[str, type[Invoice] | type[CreditNote]] = {"invoice": Invoice, "credit_note": CreditNote}
-XML_OF_FACTURX = "cii"  # a Factur-X file carries the CII XML (EN 16931)
+XML_OF_FACTURX = "cii"
+BY_EMAIL = "email"  # what `deliver` answers for a submission the email sender delivers  # a Factur-X file carries the CII XML (EN 16931)
 
 
 def represent(submission: EInvoiceSubmission) -> dict[str, Any]:
@@ -164,10 +165,11 @@ def email_settled(uow: UnitOfWork, submission_id: str, email_status: str, error:
 def deliver(tenant_id: str, submission_id: str, access_point: AccessPoint,
             sleep: Callable[[float], None] = time.sleep) -> str:
     """Hand a queued Peppol submission to the access point and follow it; returns its status afterwards
-    (`sent`: the access point has not decided yet). Email submissions and final ones are left alone."""
+    (`sent`: the access point has not decided yet). Final ones are left alone; an email submission is not
+    this worker's (it goes with its email): `"email"`."""
     submission = open_unit(tenant_id).load(EInvoiceSubmission, submission_id)
     if submission.channel != "peppol":
-        return submission.status
+        return BY_EMAIL
     status = submission.status
     if rules.should_submit(status):
         status = _submit(tenant_id, submission_id, access_point, sleep)

@@ -182,4 +182,4 @@ def test_the_email_channel_stages_the_email_with_the_format_in_one_transaction(b
     events = books.table.event_types(books.tenant_id)
     assert "email.queued" in events and "einvoice.queued" in events
     # the Peppol worker leaves an email submission to its email
-    assert einvoice_delivery.deliver(books.tenant_id, submission["id"], ScriptedAccessPoint([]), None) == "queued"
+    assert einvoice_delivery.deliver(books.tenant_id, submission["id"], ScriptedAccessPoint([]), None) == "email"
