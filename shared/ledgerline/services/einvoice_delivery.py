@@ -43,8 +43,8 @@ from ledgerline.store.table import Contention
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 MODELS: dict[str, type[Invoice] | type[CreditNote]] = {"invoice": Invoice, "credit_note": CreditNote}
-XML_OF_FACTURX = "cii"
-BY_EMAIL = "email"  # what `deliver` answers for a submission the email sender delivers  # a Factur-X file carries the CII XML (EN 16931)
+XML_OF_FACTURX = "cii"  # a Factur-X file carries the CII XML (EN 16931)
+BY_EMAIL = "email"  # what `deliver` answers for a submission the email sender delivers
 
 
 def represent(submission: EInvoiceSubmission) -> dict[str, Any]:

@@ -46,7 +46,8 @@ def few_attempts():
     before = get_settings()
     configure(einvoice_send_attempts=3, einvoice_poll_attempts=2, einvoice_retry_seconds=0.5)
     yield
-    configure(einvoice_send_attempts=before.einvoice_send_attempts, einvoice_poll_attempts=before.einvoice_poll_attempts,
+    configure(einvoice_send_attempts=before.einvoice_send_attempts,
+              einvoice_poll_attempts=before.einvoice_poll_attempts,
               einvoice_retry_seconds=before.einvoice_retry_seconds)
 
 
