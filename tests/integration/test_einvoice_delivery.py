@@ -222,3 +222,19 @@ def test_by_email_the_xml_and_the_pdf_arrive_at_the_smtp_server(de_books: Books,
     [shown] = submissions(de_books, path)
     assert shown["status"] == "sent" and shown["sent_at"] and shown["attempts"] == 1
     assert "einvoice.sent" in de_books.events() and "email.sent" in de_books.events()
+
+
+def test_an_email_whose_einvoice_can_no_longer_be_made_fails_with_its_submission(de_books: Books, sink: RunningSink):
+    customer = buyer(de_books)
+    invoice = posted(de_books, customer)
+    path = f"/v1/invoices/{invoice['id']}"
+    queued = send(de_books, path, {"channel": "email", "format": "peppol"})
+    de_books.call("PATCH", f"/v1/parties/{customer}", {"electronic_address": None}, expect=200)
+
+    event = bus_event(de_books.tenant_id, queued["email_id"], "email.queued", "email")
+    assert handler("email_sender")(event, LambdaContext()) == {"sent": False, "status": "failed"}
+    assert sink.folder.ids() == []
+    [shown] = submissions(de_books, path)
+    assert shown["status"] == "failed" and "BT-49" in shown["error"]
+    assert de_books.get(f"/v1/emails/{queued['email_id']}")["status"] == "failed"
+    assert "einvoice.failed" in de_books.events()

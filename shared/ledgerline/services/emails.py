@@ -32,6 +32,7 @@ from ledgerline.domain.documents.order import OrderStatus
 from ledgerline.domain.documents.purchase_order import PurchaseOrderStatus
 from ledgerline.domain.documents.quote import QuoteStatus
 from ledgerline.domain.emails import EmailStatus
+from ledgerline.domain.errors import LedgerlineError
 from ledgerline.domain.events import EventType
 from ledgerline.domain.money import with_minor_units
 from ledgerline.ids import new_id
@@ -309,8 +310,11 @@ def deliver(tenant_id: str, email_id: str, transport: Any) -> str:
     if email.einvoice_format:  # an e-invoice by email (issue 17, item 6): its XML (or Factur-X PDF) attached
         from ledgerline.services import einvoice_delivery
 
-        extra = (Attachment(*einvoice_delivery.attachment_of(tenant_id, email.document_type, email.document_id,
-                                                             email.einvoice_format)),)
+        try:
+            extra = (Attachment(*einvoice_delivery.attachment_of(tenant_id, email.document_type, email.document_id,
+                                                                 email.einvoice_format)),)
+        except LedgerlineError as exc:  # the data changed since it was queued: the e-invoice cannot be made now
+            return fail(tenant_id, email_id, f"the e-invoice cannot be made: {exc.message}")
         if email.einvoice_format == "facturx":
             attachment = None  # the Factur-X file is the PDF, with the XML inside
     # The claim: queued → sending, conditional on the version read. A concurrent or later delivery of the same
