@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from typing import Any
 
 import pytest
@@ -72,14 +73,15 @@ def test_an_invoice_sent_over_peppol_is_delivered_by_the_local_access_point(http
 
 def test_an_invoice_sent_by_email_carries_its_xml(server, http, auth):
     invoice = posted_invoice(http, auth)
+    to = f"einvoices-{uuid.uuid4().hex[:12]}@globex.example"  # the mail folder outlives a test run
     queued = http.post(f"/v1/invoices/{invoice['id']}/einvoice/send", headers=auth,
-                       json={"channel": "email", "format": "cii", "to": ["einvoices@globex.example"]})
+                       json={"channel": "email", "format": "cii", "to": [to]})
     assert queued.status_code == 202, queued.text
     wait_for(lambda: submission(http, auth, invoice["id"], "sent"), "sent submission")
 
     def listed() -> Any:
         result = server.cli("mail", "list")
-        return [m for m in json.loads(result.stdout or "[]") if m["to"] == "einvoices@globex.example"]
+        return [m for m in json.loads(result.stdout or "[]") if m["to"] == to]
 
     [message] = wait_for(listed, "message in `ledgerline mail list`")
     assert f"{invoice['number']}-cii.xml" in message["attachments"], message
