@@ -125,6 +125,7 @@ def test_peppol_delivery_to_the_stand_in_is_delivered(de_books: Books, access_po
     events = de_books.events()
     assert [e for e in events if e.startswith("einvoice.")] == ["einvoice.queued", "einvoice.sent",
                                                                 "einvoice.delivered"]
+    assert de_books.invoice(invoice["id"])["sent_at"] is not None and events.count("invoice.sent") == 1
     # a redelivered event changes nothing and hands nothing over again
     assert run_sender(de_books, queued["id"])["status"] == "delivered" and len(access_point.received()) == 1
 

@@ -274,7 +274,24 @@ def settle(tenant_id: str, submission_id: str, to: SubmissionStatus, **fields: A
         _apply(submission, rules.move(submission.status, to), **fields)
         uow.save_if_unchanged(submission)
         uow.record_event(rules.EVENTS[to], submission, EInvoiceSubmissionOut)
+        if to == SubmissionStatus.SENT:
+            _mark_document_sent(uow, submission)
         uow.commit()
         return submission.status
 
     return retrying(run)
+
+
+def _mark_document_sent(uow: UnitOfWork, submission: EInvoiceSubmission) -> None:
+    """A document handed to the access point went to its customer: as an email does, it gets `sent_at` and
+    `<kind>.sent` (services/emails.SOURCES: the same change), in the submission's transaction. A document voided
+    since changes nothing."""
+    from ledgerline.services import emails
+
+    source = emails.SOURCES[submission.document_type]
+    document = source.load(uow, submission.document_id)
+    try:
+        source.check(document)
+    except InvalidState:
+        return
+    source.mark_sent(uow, document)

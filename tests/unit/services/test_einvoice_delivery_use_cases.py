@@ -123,6 +123,7 @@ def test_the_worker_hands_the_xml_over_then_polls_it_delivered(books):
     assert shown["response"] == "accepted by the receiver" and shown["sent_at"] and shown["delivered_at"]
     assert einvoice_events(books) == ["einvoice.queued", "einvoice.sent", "einvoice.delivered"]
     assert waits == []
+    assert "invoice.sent" in books.table.event_types(books.tenant_id)  # handed over: the invoice went out
 
 
 def test_a_rejection_keeps_the_findings(books):
