@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.einvoice.delivery import Outgoing, Refused, Unreachable, Verdict
@@ -16,6 +18,7 @@ from ledgerline.services import einvoice_delivery, invoices, tenants
 from ledgerline.settings import configure, get_settings
 from ledgerline.store.parties import Party
 from ledgerline.store.unit_of_work import open_unit
+from tests.unit.services.conftest import fresh_books
 
 
 class ScriptedAccessPoint:
@@ -185,3 +188,45 @@ def test_the_email_channel_stages_the_email_with_the_format_in_one_transaction(b
     assert "email.queued" in events and "einvoice.queued" in events
     # the Peppol worker leaves an email submission to its email
     assert einvoice_delivery.deliver(books.tenant_id, submission["id"], ScriptedAccessPoint([]), None) == "email"
+
+
+# ------------------------------------------------------------------ any access point behaviour (Hypothesis)
+
+FINDING = {"id": "R", "severity": "fatal", "location": "/", "text": "t"}
+submit_answers = st.lists(st.sampled_from(["unreachable", "refused", "accepted"]), min_size=1, max_size=4)
+verdicts = st.lists(st.sampled_from(["pending", "unreachable", "delivered", "rejected"]), min_size=0, max_size=6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(submits=submit_answers, statuses=verdicts, runs=st.integers(min_value=1, max_value=3))
+def test_whatever_the_access_point_answers_the_submission_ends_consistently(submits, statuses, runs):
+    """The worker, run `runs` times (redelivered events), against any script: the document is handed over until
+    the first acceptance or refusal and never after it; the final status follows the script; each status is
+    reached once, with its one event, in the life cycle's order."""
+    scripted = {"unreachable": Unreachable("down"), "refused": Refused("400 no"), "accepted": "tx_h"}
+    answers = {"pending": Verdict("pending"), "unreachable": Unreachable("down"),
+               "delivered": Verdict("delivered", "ok"), "rejected": Verdict("rejected", "no", (FINDING,))}
+    with fresh_books() as books:
+        submission = queue_peppol(books, posted(books))
+        point = ScriptedAccessPoint([scripted[a] for a in submits] + [Unreachable("down")] * 10,
+                                    [answers[v] for v in statuses] + [Verdict("pending")] * 20)
+        for _ in range(runs):
+            einvoice_delivery.deliver(books.tenant_id, submission["id"], point, lambda s: None)
+        shown = einvoice_delivery.get_submission(books.tenant_id, submission["id"])
+        tried = (submits + ["unreachable"] * 3)[:3]  # einvoice_send_attempts=3; then the padding answers
+        decided = next((a for a in tried if a != "unreachable"), None)
+        handed = len(tried) if decided is None else tried.index(decided) + 1
+        assert len(point.handed) == handed and shown["attempts"] == handed
+        events = einvoice_events(books)
+        assert events[0] == "einvoice.queued" and len(events) == len(set(events))
+        if decided is None:
+            assert shown["status"] == "failed" and events == ["einvoice.queued", "einvoice.failed"]
+        elif decided == "refused":
+            assert shown["status"] == "rejected" and events == ["einvoice.queued", "einvoice.rejected"]
+        else:
+            final = next((v for v in statuses[:2 * runs] if v in ("delivered", "rejected")), None)
+            assert events[:2] == ["einvoice.queued", "einvoice.sent"]
+            if final is None or statuses.index(final) >= len(point.asked):
+                assert shown["status"] == "sent" and len(events) == 2
+            else:
+                assert shown["status"] == final and events[2] == f"einvoice.{final}"
