@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from ledgerline.schemas.common import Email, Input, Output, Timestamps
 from ledgerline.schemas.einvoices import EInvoiceFormat
@@ -22,7 +22,7 @@ class EInvoiceSendRequest(Input):
         "peppol (the default), ubl, cii, xrechnung-ubl, xrechnung-cii; facturx by email only"))
     to: list[Email] | None = Field(None, min_length=1, max_length=50,
                                    description="email only: the recipients; default the customer's email")
-    attach_pdf: bool = Field(True, description="email only: attach the PDF beside the XML")
+    attach_pdf: StrictBool = Field(True, description="email only: attach the PDF beside the XML")
 
     model_config = {**Input.model_config, "json_schema_extra": {"examples": [
         {"channel": "peppol", "format": "peppol"},
