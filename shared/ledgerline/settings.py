@@ -64,6 +64,17 @@ class Settings(BaseSettings):
     local_mail: bool = True  # `ledgerline dev` runs the SMTP sink
     ses_configuration_set: str | None = None
     email_sender: str = "ledgerline@localhost"
+    # E-invoice delivery (issue 17, item 6): the Peppol access point's HTTP API and its bearer token (in AWS
+    # from the stack's parameters); locally the stand-in `ledgerline dev` runs on `access_point_port`. The
+    # sending worker tries `einvoice_send_attempts` times, waiting `einvoice_retry_seconds` × 2^(n-1) between
+    # attempts, then polls the transmission's status `einvoice_poll_attempts` times the same way.
+    peppol_access_point_url: str | None = None
+    peppol_access_point_token: SecretStr | None = None
+    local_access_point: bool = True  # `ledgerline dev` runs the access point stand-in
+    access_point_port: int = Field(default=8089, ge=0, le=65535)
+    einvoice_send_attempts: int = Field(default=5, ge=1, le=20)
+    einvoice_retry_seconds: float = Field(default=1.0, ge=0, le=60)
+    einvoice_poll_attempts: int = Field(default=5, ge=1, le=50)
     # The local runtime runs the reminders job for today when `ledgerline dev` starts.
     local_reminders_on_start: bool = True
     # ... and the recurring invoices job for today (issue 14).
@@ -73,6 +84,12 @@ class Settings(BaseSettings):
     def _local_database(self) -> Settings:
         if self.environment == "local" and self.dynamodb_endpoint is None:
             object.__setattr__(self, "dynamodb_endpoint", f"http://127.0.0.1:{self.dynamodb_port}")
+        return self
+
+    @model_validator(mode="after")
+    def _local_access_point(self) -> Settings:
+        if self.environment == "local" and self.peppol_access_point_url is None:
+            object.__setattr__(self, "peppol_access_point_url", f"http://127.0.0.1:{self.access_point_port}")
         return self
 
     @model_validator(mode="after")

@@ -53,6 +53,7 @@ def _environment(dynamodb_local: DynamoDBLocal) -> dict[str, str]:
         "LEDGERLINE_DYNAMODB_ENDPOINT": dynamodb_local.endpoint,
         "LEDGERLINE_TABLE_NAME": TABLE,
         "LEDGERLINE_SMTP_PORT": str(free_port()),  # the SMTP sink `ledgerline dev` runs (documents sent by email)
+        "LEDGERLINE_ACCESS_POINT_PORT": str(free_port()),  # the Peppol access point stand-in (issue 17)
     }
 
 

@@ -18,6 +18,7 @@ from ledgerline.domain.events import (
     pdf_events,
 )
 from ledgerline.domain.kinds import KINDS
+from ledgerline.einvoice import consumer as einvoice_consumer
 from ledgerline.local import template
 from ledgerline.local.event_patterns import matches
 from ledgerline.mail import consumer as mail_consumer
@@ -33,6 +34,7 @@ CONSUMERS: dict[str, dict[Any, Any]] = {
     "pdf_renderer": pdf_consumer.HANDLERS,
     "webhook_dispatcher": webhook_handlers.HANDLERS,
     "email_sender": mail_consumer.HANDLERS,
+    "einvoice_sender": einvoice_consumer.HANDLERS,
 }
 
 

@@ -37,10 +37,12 @@ def test_every_function_gets_the_shared_and_dependencies_layers_and_only_rendere
                                                                                        "DependenciesLayer"]
     assert {name for name in FUNCTIONS if "PdfLayer" in own_layers(name)} == RENDERING
     assert {name for name in FUNCTIONS if "EInvoiceLayer" in own_layers(name)} == {"EInvoicesFunction"}
-    # Factur-X (issue 17): only the functions answering GET …/einvoice?format=facturx
-    # Issue 13: the e-invoices function serves every e-invoice route, so the invoices and credit notes functions
-    # carry neither lxml nor factur-x
-    assert {name for name in FUNCTIONS if "FacturXLayer" in own_layers(name)} == {"EInvoicesFunction"}
+    # Factur-X (issue 17): issue 13 put every e-invoice route in the e-invoices function, so the invoices and credit
+    # notes functions carry neither lxml nor factur-x; the email sender has it for an e-invoice sent by email in
+    # format facturx (item 6); the e-invoice sender (Peppol: XML only) has lxml alone
+    assert {name for name in FUNCTIONS if "FacturXLayer" in own_layers(name)} == {"EInvoicesFunction",
+                                                                                  "EmailSenderFunction"}
+    assert own_layers("EInvoiceSenderFunction") == {"XmlLayer"}
     assert all(own_layers(name) <= {"PdfLayer", "EInvoiceLayer", "FacturXLayer", "BankingLayer", "XmlLayer",
                                     "SecretsLayer"} for name in FUNCTIONS)
 
@@ -123,15 +125,24 @@ def test_the_facturx_layer_leaves_out_what_the_xml_and_dependencies_layers_ship(
 
 # What a function's code imports, followed through the ledgerline package from functions/<name>/app.py: every
 # import statement, also the deferred ones inside functions (they run on some request), except the deferred
-# imports that run only in another function (the API functions invoke the renderer for a PDF; only the e-invoices
-# function validates).
-RUNS_ELSEWHERE = {"ledgerline.pdf.render": "PdfRendererFunction", "ledgerline.pdf.payment_parts": "PdfRendererFunction",
-                  "ledgerline.einvoice.validation": "EInvoicesFunction",
-                  "ledgerline.local": "the local runtime"}  # `ledgerline dev` and the tests, never Lambda
+# imports of modules that run only in certain functions: the renderer's PDF code (the API functions invoke the
+# renderer), the validators (the e-invoices function), the rendering of e-invoices (services/einvoices.py: the
+# e-invoices function, and the two senders that deliver them; other functions reach it only through
+# services/emails.py, whose delivery runs in the email sender) and the local runtime.
+RUNS_ELSEWHERE: dict[str, frozenset[str]] = {
+    "ledgerline.pdf.render": frozenset({"PdfRendererFunction"}),
+    "ledgerline.pdf.payment_parts": frozenset({"PdfRendererFunction"}),
+    "ledgerline.einvoice.validation": frozenset({"EInvoicesFunction"}),
+    "ledgerline.services.einvoices": frozenset({"EInvoicesFunction", "EInvoiceSenderFunction",
+                                                "EmailSenderFunction"}),
+    # a Factur-X is answered (GET …/einvoice?format=facturx) or emailed, never handed to a Peppol access point
+    "ledgerline.einvoice.facturx": frozenset({"EInvoicesFunction", "EmailSenderFunction"}),
+    "ledgerline.local": frozenset(),  # `ledgerline dev` and the tests, never Lambda
+}
 SHARED = ROOT / "shared"
 
 
-def _runs_in(module: str) -> str | None:
+def _runs_in(module: str) -> frozenset[str] | None:
     return next((where for prefix, where in RUNS_ELSEWHERE.items()
                  if module == prefix or module.startswith(prefix + ".")), None)
 
@@ -179,7 +190,7 @@ def imports_of(function: str) -> tuple[frozenset[str], frozenset[str]]:
             parts = name.split(".")
             for depth in range(2, len(parts) + 1):  # a package's __init__ runs before its modules
                 module, named = ".".join(parts[:depth]), depth == len(parts)
-                if _runs_in(module) not in {None, function}:
+                if (where := _runs_in(module)) is not None and function not in where:
                     break
                 if (module, named) in seen:
                     continue

@@ -155,6 +155,13 @@ class EventType(StrEnum):
     PAYMENT_RUN_COMPLETED = "payment_run.completed"  # every payment booked
     PAYMENT_RUN_CANCELLED = "payment_run.cancelled"
 
+    # E-invoice delivery (issue 17, item 6): a submission (services/einvoice_delivery.py, einvoice/consumer.py)
+    EINVOICE_QUEUED = "einvoice.queued"
+    EINVOICE_SENT = "einvoice.sent"
+    EINVOICE_DELIVERED = "einvoice.delivered"
+    EINVOICE_REJECTED = "einvoice.rejected"
+    EINVOICE_FAILED = "einvoice.failed"
+
     @property
     def family(self) -> str:
         return self.value.split(".", 1)[0]

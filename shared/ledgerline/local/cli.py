@@ -106,6 +106,30 @@ def mail_sink() -> Iterator[None]:
         running.__exit__(None, None, None)
 
 
+@contextmanager
+def access_point() -> Iterator[None]:
+    """The Peppol access point stand-in (issue 17) e-invoices are delivered to, unless
+    LEDGERLINE_LOCAL_ACCESS_POINT=false (then LEDGERLINE_PEPPOL_ACCESS_POINT_URL names a real one)."""
+    settings = get_settings()
+    if not settings.local_access_point:
+        yield
+        return
+    from ledgerline.local import access_point as stand_in
+
+    token = settings.peppol_access_point_token
+    try:
+        running = stand_in.running("127.0.0.1", settings.access_point_port,
+                                   token.get_secret_value() if token else None)
+        running.__enter__()
+    except OSError as exc:
+        raise CliError(f"cannot run the access point stand-in on 127.0.0.1:{settings.access_point_port}: {exc}; "
+                       f"stop what uses it or pick another port (LEDGERLINE_ACCESS_POINT_PORT)") from exc
+    try:
+        yield
+    finally:
+        running.__exit__(None, None, None)
+
+
 def _job_at_start(name: str, enabled: bool, run: Callable[[], Any], summary: Callable[[Any], str]) -> None:
     """Run today's daily job in a background thread, so the server is up at once and a user sees what the
     daily schedule does in AWS (invoices turn overdue, reminders and recurring invoices appear)."""
@@ -160,11 +184,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
     settings = configure(port=args.port) if args.port else get_settings()
     listening = _bind(settings.host, settings.port)
-    with listening, local_database(), mail_sink(), event_pipeline():
+    with listening, local_database(), mail_sink(), access_point(), event_pipeline():
         base = f"http://{settings.host}:{settings.port}"
         events = "relaying outbox events to webhooks" if settings.local_events else "events not relayed"
         mail = (f"; SMTP on {settings.smtp_host}:{settings.smtp_port}, mail in {_data_dir() / 'mail'}"
                 if settings.local_mail else "")
+        mail += (f"; Peppol access point stand-in on {settings.peppol_access_point_url}"
+                 if settings.local_access_point else "")
         print(f"\nLedgerline is serving {base}  (OpenAPI docs: {base}/docs; {events}{mail})\n"
               "Create a tenant and its admin API key in another terminal:\n"
               '  .venv/bin/ledgerline tenant create --name "Acme Pty Ltd" --base-currency AUD --country AU\n',

@@ -44,7 +44,8 @@ def parse_message_id(value: str | None) -> tuple[str, str] | None:
 
 
 def build_message(*, sender: str, to: list[str], cc: list[str], subject: str, body: str, msg_id: str,
-                  at: datetime, attachment: Attachment | None = None) -> EmailMessage:
+                  at: datetime, attachment: Attachment | None = None,
+                  attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(to)
@@ -55,9 +56,9 @@ def build_message(*, sender: str, to: list[str], cc: list[str], subject: str, bo
     message["Date"] = format_datetime(at)
     message.set_content(body)
     message.add_alternative(html_of(body, subject), subtype="html")
-    if attachment is not None:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    for each in ((attachment,) if attachment is not None else ()) + tuple(attachments):
+        maintype, _, subtype = each.content_type.partition("/")
+        message.add_attachment(each.data, maintype=maintype, subtype=subtype, filename=each.filename)
     return message
 
 

@@ -18,6 +18,7 @@ from ledgerline.schemas.bills import BillOut, ExpenseOut
 from ledgerline.schemas.common import Output
 from ledgerline.schemas.currencies import CurrencyOut
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, JournalEntryOut, ReceiptOut
+from ledgerline.schemas.einvoice_delivery import EInvoiceSubmissionOut
 from ledgerline.schemas.emails import EmailOut
 from ledgerline.schemas.exchange_rates import ExchangeRateOut, RevaluationOut
 from ledgerline.schemas.files import DocumentFileOut, FileOut
@@ -84,6 +85,8 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "supplier_payment": SupplierPaymentOut,
     "supplier_credit_note": SupplierCreditNoteOut,
     "payment_run": PaymentRunOut,
+
+    "einvoice": EInvoiceSubmissionOut,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

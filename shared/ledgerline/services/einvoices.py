@@ -79,6 +79,11 @@ def _facturx(pdf: bytes, xml: bytes, title: str) -> bytes:
     return facturx.embed(pdf, xml, title=title)
 
 
+def render_document(uow: UnitOfWork, document: Invoice | CreditNote, format_name: str) -> bytes:
+    """The XML of a document already loaded on `uow` (e-invoice delivery, issue 17 item 6); missing data a 422."""
+    return _render(uow, document, format_name)
+
+
 def _render(uow: UnitOfWork, document: Invoice | CreditNote, format_name: str) -> bytes:
     tenant = uow.tenant()
     tax_ids = {line.tax_code_id for line in document.lines if line.tax_code_id}

@@ -32,6 +32,7 @@ from ledgerline.domain.documents.order import OrderStatus
 from ledgerline.domain.documents.purchase_order import PurchaseOrderStatus
 from ledgerline.domain.documents.quote import QuoteStatus
 from ledgerline.domain.emails import EmailStatus
+from ledgerline.domain.errors import LedgerlineError
 from ledgerline.domain.events import EventType
 from ledgerline.domain.money import with_minor_units
 from ledgerline.ids import new_id
@@ -254,9 +255,11 @@ def recipient_of(uow: UnitOfWork, kind: str, document: Any) -> str | None:
     return (party.email or "").strip() or None if party else None
 
 
-def stage_email(uow: UnitOfWork, tenant: Tenant, kind: str, document: Any, request: dict[str, Any]) -> Email:
+def stage_email(uow: UnitOfWork, tenant: Tenant, kind: str, document: Any, request: dict[str, Any], *,
+                einvoice_format: str | None = None, submission_id: str | None = None) -> Email:
     """The email `queued` and its `email.queued`, staged on the caller's unit (the send route's own, or a
-    recurring invoice's period, whose invoice it emails in the period's transaction); the caller commits."""
+    recurring invoice's period, whose invoice it emails in the period's transaction); the caller commits.
+    An e-invoice submission by email (services/einvoice_delivery.py) names its format and itself."""
     tenant_id = tenant.id
     source = SOURCES[kind]
     source.check(document)
@@ -277,6 +280,7 @@ def stage_email(uow: UnitOfWork, tenant: Tenant, kind: str, document: Any, reque
         subject=" ".join(subject.split()), message=body,
         attach_pdf="true" if request.get("attach_pdf", True) else "false",
         message_id=message_id(tenant_id, email_id), created_at=now, updated_at=now,
+        einvoice_format=einvoice_format, submission_id=submission_id,
     )
     uow.create(email)
     uow.record_event(EventType.EMAIL_QUEUED, email, EmailOut)
@@ -302,6 +306,17 @@ def deliver(tenant_id: str, email_id: str, transport: Any) -> str:
 
         file = source.pdf(tenant_id, email.document_id)
         attachment = Attachment(file.filename, blob_store().get(file.blob_key), file.content_type)
+    extra: tuple[Attachment, ...] = ()
+    if email.einvoice_format:  # an e-invoice by email (issue 17, item 6): its XML (or Factur-X PDF) attached
+        from ledgerline.services import einvoice_delivery
+
+        try:
+            extra = (Attachment(*einvoice_delivery.attachment_of(tenant_id, email.document_type, email.document_id,
+                                                                 email.einvoice_format)),)
+        except LedgerlineError as exc:  # the data changed since it was queued: the e-invoice cannot be made now
+            return fail(tenant_id, email_id, f"the e-invoice cannot be made: {exc.message}")
+        if email.einvoice_format == "facturx":
+            attachment = None  # the Factur-X file is the PDF, with the XML inside
     # The claim: queued → sending, conditional on the version read. A concurrent or later delivery of the same
     # event fails the condition or finds it sending, so this run alone sends it.
     email.status = rules.move(email.status, EmailStatus.SENDING).value
@@ -310,7 +325,8 @@ def deliver(tenant_id: str, email_id: str, transport: Any) -> str:
     uow.commit()
 
     message = build_message(sender=email.sender, to=list(email.to), cc=list(email.cc or []), subject=email.subject,
-                            body=email.message, msg_id=email.message_id, at=email.updated_at, attachment=attachment)
+                            body=email.message, msg_id=email.message_id, at=email.updated_at, attachment=attachment,
+                            attachments=extra)
     try:
         outcome = transport.send(message, email.sender, [*email.to, *(email.cc or [])])
     except TransientFailure as exc:
@@ -345,6 +361,10 @@ def _settle(tenant_id: str, email_id: str, status: EmailStatus, *, error: str | 
     elif status == EmailStatus.FAILED:
         email.failed_at = now
     uow.save_if_unchanged(email)
+    if email.submission_id:  # an e-invoice by email: its submission follows the email, in this transaction
+        from ledgerline.services import einvoice_delivery
+
+        einvoice_delivery.email_settled(uow, email.submission_id, email.status, error)
     event = {EmailStatus.SENT: EventType.EMAIL_SENT, EmailStatus.BOUNCED: EventType.EMAIL_BOUNCED,
              EmailStatus.FAILED: EventType.EMAIL_FAILED}.get(status)
     if event is not None:

@@ -35,6 +35,9 @@ class Email(TenantRecord):
     sent_at = UTCDateTimeAttribute(null=True)
     bounced_at = UTCDateTimeAttribute(null=True)
     failed_at = UTCDateTimeAttribute(null=True)
+    # E-invoice delivery by email (issue 17, item 6): the format attached beside the PDF, and the submission
+    einvoice_format = UnicodeAttribute(null=True)
+    submission_id = UnicodeAttribute(null=True)
 
     @classmethod
     def key(cls, tenant_id: str, record_id: str) -> tuple[str, str]:

@@ -8,12 +8,17 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
 
+from ledgerline.api import einvoice_delivery
 from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.domain.api_keys import Principal
+from ledgerline.schemas.einvoice_delivery import EInvoiceSendRequest, EInvoiceSubmissionOut
 from ledgerline.schemas.einvoices import EInvoiceFormat, EInvoiceRules, EInvoiceValidationOut
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 
 router = APIRouter()  # full paths and a tag per route: its routes are under three resources
+INVOICE_ID_PATH = Path(description="The invoice's id")
 
 FORMAT_QUERY = Query("peppol", description=(
     "`peppol` (UBL 2.1, Peppol BIS Billing 3.0; the default), `ubl` (EN 16931 UBL), `cii` (EN 16931 CII D16B), "
@@ -73,7 +78,7 @@ def validate(file: UploadFile = File(description="The e-invoice: UBL 2.1 Invoice
 @router.get("/v1/invoices/{id}/einvoice", tags=["invoices"], response_model=None, response_class=XMLResponse,
             responses=XML_RESPONSES, operation_id="get_invoice_einvoice",
             summary="The posted invoice as an e-invoice (Peppol, EN 16931 UBL or CII, XRechnung); 409 for a draft")
-def invoice_einvoice(format: EInvoiceFormat = FORMAT_QUERY, id: str = Path(description="The invoice's id"),
+def invoice_einvoice(format: EInvoiceFormat = FORMAT_QUERY, id: str = INVOICE_ID_PATH,
                      principal: Principal = Depends(require("invoices:read"))) -> Response:
     """The invoice as XML in the chosen format (issue 17), built from the invoice, its customer, the tenant, its
     tax codes and the default bank account (IBAN/BIC). Data the format needs and the records lack (the buyer's
@@ -104,6 +109,52 @@ def credit_note_einvoice(format: EInvoiceFormat = FORMAT_QUERY,
     else:
         number, content = einvoices.credit_note_xml(principal.tenant_id, id, format)
     return einvoice_response(number, format, content)
+
+
+# ------------------------------------------------------------------ delivery (issue 17, item 6)
+
+INVOICES_READ, INVOICES_WRITE = require("invoices:read"), require("invoices:write")
+NOTES_READ, NOTES_WRITE = require("credit-notes:read"), require("credit-notes:write")
+NOTE_ID_PATH = Path(description="The credit note's id")
+
+
+@router.post("/v1/invoices/{id}/einvoice/send", tags=["invoices"], status_code=202,
+             response_model=EInvoiceSubmissionOut, responses=einvoice_delivery.QUEUED_RESPONSES,
+             operation_id="send_invoice_einvoice",
+             summary="Deliver the posted invoice as an e-invoice, by Peppol or email (202: queued)",
+             description=einvoice_delivery.SEND_DESCRIPTION)
+def send_invoice_einvoice(body: EInvoiceSendRequest, id: str = INVOICE_ID_PATH,
+                          idempotency_key: str | None = IdempotencyKeyHeader,
+                          principal: Principal = Depends(INVOICES_WRITE)) -> Any:
+    return einvoice_delivery.send(principal.tenant_id, "invoice", id, body, idempotency_key)
+
+
+@router.get("/v1/invoices/{id}/einvoice/submissions", tags=["invoices"],
+            response_model=ListResponse[EInvoiceSubmissionOut], operation_id="list_invoice_einvoice_submissions",
+            summary="The e-invoice submissions of the invoice", description=einvoice_delivery.SUBMISSIONS_DESCRIPTION)
+def invoice_einvoice_submissions(id: str = INVOICE_ID_PATH, page: PageRequest = Depends(),
+                                 principal: Principal = Depends(INVOICES_READ)) -> Any:
+    return einvoice_delivery.listed(principal.tenant_id, "invoice", id, page)
+
+
+@router.post("/v1/credit-notes/{id}/einvoice/send", tags=["credit notes"], status_code=202,
+             response_model=EInvoiceSubmissionOut, responses=einvoice_delivery.QUEUED_RESPONSES,
+             operation_id="send_credit_note_einvoice",
+             summary="Deliver the posted credit note as an e-invoice, by Peppol or email (202: queued)",
+             description=einvoice_delivery.SEND_DESCRIPTION)
+def send_credit_note_einvoice(body: EInvoiceSendRequest, id: str = NOTE_ID_PATH,
+                              idempotency_key: str | None = IdempotencyKeyHeader,
+                              principal: Principal = Depends(NOTES_WRITE)) -> Any:
+    return einvoice_delivery.send(principal.tenant_id, "credit_note", id, body, idempotency_key)
+
+
+@router.get("/v1/credit-notes/{id}/einvoice/submissions", tags=["credit notes"],
+            response_model=ListResponse[EInvoiceSubmissionOut], operation_id="list_credit_note_einvoice_submissions",
+            summary="The e-invoice submissions of the credit note",
+            description=einvoice_delivery.SUBMISSIONS_DESCRIPTION)
+def credit_note_einvoice_submissions(id: str = NOTE_ID_PATH, page: PageRequest = Depends(),
+                                     principal: Principal = Depends(NOTES_READ)) -> Any:
+    return einvoice_delivery.listed(principal.tenant_id, "credit_note", id, page)
 
 
 __all__ = ["FORMAT_QUERY", "XML_RESPONSES", "EInvoiceFormat", "XMLResponse", "einvoice_response", "router",
