@@ -29,9 +29,11 @@ def test_every_function_gets_the_shared_and_dependencies_layers_and_only_rendere
                                                                                        "DependenciesLayer"]
     assert {name for name in FUNCTIONS if "PdfLayer" in own_layers(name)} == RENDERING
     assert {name for name in FUNCTIONS if "EInvoiceLayer" in own_layers(name)} == {"EInvoicesFunction"}
-    # Factur-X (issue 17): only the functions answering GET …/einvoice?format=facturx
+    # Factur-X (issue 17): only the functions answering GET …/einvoice?format=facturx, and the e-invoices
+    # function, which reads Factur-X PDFs on POST /v1/bills/import (item 5)
     assert {name for name in FUNCTIONS if "FacturXLayer" in own_layers(name)} == {"InvoicesFunction",
-                                                                                  "CreditNotesFunction"}
+                                                                                  "CreditNotesFunction",
+                                                                                  "EInvoicesFunction"}
     assert all(own_layers(name) <= {"PdfLayer", "EInvoiceLayer", "FacturXLayer"} for name in FUNCTIONS)
 
 
