@@ -23,7 +23,6 @@ against a posted bill and posts at once (`POST /v1/supplier-credit-notes`), so t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
 from ledgerline.clock import utc_now
@@ -42,14 +41,12 @@ from ledgerline.services import files
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.store import bills as bill_store
-from ledgerline.store import parties as party_store
-from ledgerline.store import tax_codes as tax_code_store
 from ledgerline.store.accounts import Account
 from ledgerline.store.codes import CodeGuard
 from ledgerline.store.events import snapshot
 from ledgerline.store.files import UploadedFile
 from ledgerline.store.parties import Address, Party
-from ledgerline.store.records import Page
+from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 XML_FILE = file_rules.FileType("application/xml", "xml", b"<")
@@ -129,17 +126,6 @@ def import_bill(tenant_id: str, content: bytes, filename: str | None,
                 lambda: retrying(lambda: _import(tenant_id, content, kind, sha256, name, received)), in_unit=True)
 
 
-def _all(read: Callable[..., Page[Any]], tenant_id: str, **filters: Any) -> list[Any]:
-    found: list[Any] = []
-    start = None
-    while True:
-        page = read(tenant_id, limit=100, start_key=start, **filters)
-        found += page.items
-        start = page.next_key
-        if not start:
-            return found
-
-
 def _import(tenant_id: str, content: bytes, kind: file_rules.FileType, sha256: str, name: str,
             received: Received) -> dict[str, Any]:
     document = received.document
@@ -152,8 +138,8 @@ def _import(tenant_id: str, content: bytes, kind: file_rules.FileType, sha256: s
                             code="duplicate_einvoice")
     warnings: list[dict[str, Any]] = []
     now = utc_now()
-    suppliers = _all(party_store.list_parties, tenant_id, kind="supplier", email=None, archived=False)
-    known = [receiving.KnownParty(p.id, p.electronic_address, p.vat_id, p.legal_registration_id) for p in suppliers]
+    known = [receiving.KnownParty(p.id, p.electronic_address, p.vat_id, p.legal_registration_id)
+             for p in uow.tenant_records(Party) if p.kind in ("supplier", "both") and not p.archived]
     supplier_id = receiving.match_supplier(document.seller, known)
     new_party = None
     if supplier_id is None:
@@ -161,8 +147,8 @@ def _import(tenant_id: str, content: bytes, kind: file_rules.FileType, sha256: s
         uow.create(new_party)
         supplier_id = new_party.id
     codes = [receiving.PurchaseCode(code.id, code.category_or_default, code.rate)
-             for code in _all(tax_code_store.list_tax_codes, tenant_id, active=True, archived=False)
-             if code.direction_or_default in PURCHASE_DIRECTIONS and code.valid_on(document.issue_date)]
+             for code in uow.tenant_records(TaxCode) if code.active and not code.archived
+             and code.direction_or_default in PURCHASE_DIRECTIONS and code.valid_on(document.issue_date)]
     lines, issues = receiving.bill_lines(document, codes, _expense_account(uow))
     if issues:
         raise ValidationFailed(f"file: {issues[0].field}: {issues[0].message}", param="file",
