@@ -226,3 +226,41 @@ def test_an_idempotency_key_replays_the_import_and_a_deleted_draft_frees_the_fil
     assert again["bill"]["id"] != first["bill"]["id"] and again["supplier_created"] is False
     assert buyer_books.api.post("/v1/bills/import?x=1", headers=buyer_books.headers,
                                 files={"file": ("a.xml", xml)}).status_code == 400
+
+
+def test_a_discount_position_in_two_rates_and_a_foreign_currency_round_trips(api, make_tenant, buyer_books):
+    """A percent discount position spans both rates: the export shows it as one allowance per VAT category
+    (docs/einvoicing.md), the import as one negative line per category, and the totals still equal."""
+    seller = seller_books(api, make_tenant)
+    customer = globex(seller)
+    draft = seller.post("/v1/invoices", dict(customer_id=customer, currency="USD", exchange_rate="0.92",
+                                             order_reference="PO-9", issue_date="2026-02-02", positions=[
+                                {"type": "item", "description": "Router", "quantity": "3", "unit_price": "149.99",
+                                 "tax_code_id": seller.tax_codes["VAT19"]},
+                                {"type": "item", "description": "Manual", "unit_price": "24.90",
+                                 "tax_code_id": seller.tax_codes["VAT7"]},
+                                {"type": "discount", "percent": "12.5", "applies_to": "all"}]))
+    invoice = seller.post(f"/v1/invoices/{draft['id']}/post", expect=200)
+    xml = seller.call("GET", f"/v1/invoices/{invoice['id']}/einvoice?format=peppol", expect=200).content
+    buyer_books.post("/v1/exchange-rates", {"date": "2026-01-01", "currency": "USD", "rate": "0.91"})
+
+    result = upload(buyer_books, xml).json()
+    assert result["import_warnings"] == []
+    assert [result["bill"][name] for name in ("subtotal", "tax_total", "total")] == [
+        invoice[name] for name in ("subtotal", "tax_total", "total")]
+    assert sum(Decimal(line["net_amount"]) < 0 for line in result["bill"]["lines"]) == 2  # one per category
+
+
+def test_two_racing_imports_of_one_file_make_one_bill(api, make_tenant, buyer_books):
+    from concurrent.futures import ThreadPoolExecutor
+
+    seller = seller_books(api, make_tenant)
+    invoice = seller.posted(globex(seller), [{"description": "Consulting", "unit_price": "100.00",
+                                              "tax_code_id": seller.tax_codes["VAT19"]}], order_reference="PO-1")
+    xml = seller.call("GET", f"/v1/invoices/{invoice['id']}/einvoice?format=peppol", expect=200).content
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(lambda _: upload(buyer_books, xml, expect=None).status_code, range(4)))
+    assert statuses == [201, 409, 409, 409]
+    bills, files, parties = counts(buyer_books)
+    assert (bills, files) == (1, 1)
+    assert len([p for p in buyer_books.get("/v1/parties")["data"] if p["kind"] == "supplier"]) == 1
