@@ -273,7 +273,15 @@ def _einvoice(results: dict[str, Any]) -> list[str]:
             "rule sets (bench/einvoices.py, in process). Median of "
             f"{results['runs']} runs; the first validation in a process compiles the rule sets (cached after).",
             "", *_table(["format", "bytes", "render ms", "validate ms", "first render + validate s"], rows), "",
-            *_facturx(results.get("facturx"))]
+            *_facturx(results.get("facturx")), *_receiving(results.get("receiving"))]
+
+
+def _receiving(r: dict[str, Any] | None) -> list[str]:
+    if r is None:  # results from before receiving (issue 17, item 5)
+        return []
+    return [f"Receiving (`POST /v1/bills/import`): reading the same invoice back into the model and mapping it to "
+            f"bill lines takes {r['peppol_parse_ms']} ms from Peppol UBL and {r['cii_parse_ms']} ms from CII "
+            "(median); the import adds the validation above and one transaction.", ""]
 
 
 def _facturx(r: dict[str, Any] | None) -> list[str]:
