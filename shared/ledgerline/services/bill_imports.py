@@ -83,6 +83,8 @@ def check(xml: bytes) -> Received:
 
     try:
         syntax = validation.syntax_of(xml)
+        if validation.DOCTYPE.search(xml):  # refused before anything parses it (XXE), as the validators do
+            raise validation.NotAnEInvoice("a DOCTYPE is not allowed in an e-invoice")
         try:
             received: Received | None = einvoice.parse(xml, syntax)
         except UnreadableEInvoice:

@@ -110,7 +110,9 @@ def test_a_credit_note_is_refused_as_such_and_an_unknown_rate_is_named(books):
 
 
 def test_a_pdf_without_an_einvoice_and_what_is_no_einvoice_are_422s(books):
-    for content in (b"%PDF-1.7\n%%EOF\n", b"hello", b"<html/>"):
+    xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+           b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><ID>&e;</ID></Invoice>')
+    for content in (b"%PDF-1.7\n%%EOF\n", b"hello", b"<html/>", xxe, supplier_invoice()[:200]):
         with pytest.raises(ValidationFailed):
             bill_imports.import_bill(books.tenant_id, content, None)
     assert records(books, Bill) == []
