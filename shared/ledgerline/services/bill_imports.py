@@ -85,10 +85,11 @@ def check(xml: bytes) -> Received:
         syntax = validation.syntax_of(xml)
         if validation.DOCTYPE.search(xml):  # refused before anything parses it (XXE), as the validators do
             raise validation.NotAnEInvoice("a DOCTYPE is not allowed in an e-invoice")
+        unreadable: UnreadableEInvoice | None = None
         try:
             received: Received | None = einvoice.parse(xml, syntax)
-        except UnreadableEInvoice:
-            received = None  # the validators say why, below; else the parser does
+        except UnreadableEInvoice as exc:
+            received, unreadable = None, exc  # the validators say why, below; else the parser does
         rules = received.rules if received is not None else "en16931"
         failures = validation.blocking(validation.validate(xml, rules))
     except validation.NotAnEInvoice as exc:
@@ -100,11 +101,7 @@ def check(xml: bytes) -> Received:
         raise _invalid(f"the e-invoice fails {len(failures)} rule(s) of {rules}: "
                        + "; ".join(f"{f['id']}" for f in failures[:10]), details, code="einvoice_invalid")
     if received is None:
-        try:
-            einvoice.parse(xml, syntax)
-        except UnreadableEInvoice as exc:
-            raise _invalid(str(exc)) from exc
-    assert received is not None
+        raise _invalid(str(unreadable)) from unreadable
     if received.document.credit_note:
         raise _invalid("a credit note (UBL CreditNote or type code 381) is not imported as a bill: record it "
                        "against the posted bill with POST /v1/supplier-credit-notes", code="einvoice_credit_note")
