@@ -14,7 +14,6 @@ from ledgerline.api.routers import (
     api_keys,
     bank_accounts,
     bank_rules,
-    bill_imports,
     bulk,
     currencies,
     einvoices,
@@ -40,10 +39,7 @@ def document_routers() -> tuple[APIRouter, ...]:
     return tuple(import_module(f"ledgerline.api.routers.{name}").router for name in modules)
 
 
-# bill_imports (issue 17): POST /v1/bills/import before the bills router's /v1/bills/{id} routes, as API Gateway
-# prefers the literal path
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
-           bill_imports.router,
            *document_routers(), reports.router, periods.router, events.router, webhooks.router, bulk.router,
            emails.router, files.router, vat_periods.router, bank_accounts.router, einvoices.router,
            bank_rules.router, exchange_rates.router, currencies.router)

@@ -1,5 +1,7 @@
-"""E-invoices (issue 17): validating a file against the official rule sets; the XML responses the invoice and
-credit note routes share."""
+"""E-invoices (issue 17): validating a file against the official rule sets, importing a supplier's e-invoice as a
+draft bill (`POST /v1/bills/import`, item 5: this function carries the validators, saxonche, and factur-x; API
+Gateway routes the literal path before `/v1/bills/{id}`); the XML responses the invoice and credit note routes
+share."""
 
 from __future__ import annotations
 
@@ -8,11 +10,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 
 from ledgerline.api.auth import require
+from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.files import MAX_FILE_BYTES
+from ledgerline.schemas.bill_imports import BillImportOut
 from ledgerline.schemas.einvoices import EInvoiceFormat, EInvoiceRules, EInvoiceValidationOut
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 
-router = APIRouter(prefix="/v1/einvoices", tags=["einvoices"])
+# No prefix: the router serves /v1/einvoices/… and /v1/bills/import (one function, one router)
+router = APIRouter()
 
 FORMAT_QUERY = Query("peppol", description=(
     "`peppol` (UBL 2.1, Peppol BIS Billing 3.0; the default), `ubl` (EN 16931 UBL), `cii` (EN 16931 CII D16B), "
@@ -52,7 +58,8 @@ def einvoice_response(number: str, fmt: str, content: bytes) -> Response:
                     headers={"Content-Disposition": f'inline; filename="{safe}-facturx.pdf"'})
 
 
-@router.post("/validate", response_model=EInvoiceValidationOut, operation_id="validate_einvoice",
+@router.post("/v1/einvoices/validate", response_model=EInvoiceValidationOut, operation_id="validate_einvoice",
+             tags=["einvoices"],
              summary="Validate an e-invoice (UBL or CII) against EN 16931, Peppol BIS 3.0 or XRechnung")
 def validate(file: UploadFile = File(description="The e-invoice: UBL 2.1 Invoice/CreditNote or CII XML, at most "
                                                  "10 MB"),
@@ -66,6 +73,38 @@ def validate(file: UploadFile = File(description="The e-invoice: UBL 2.1 Invoice
     from ledgerline.services import einvoices  # deferred: saxonche is loaded on the first validation
 
     return einvoices.validate_file(file.file.read(einvoices.MAX_FILE_BYTES + 1), rules)
+
+
+IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The same file (SHA-256) is imported already (`duplicate_einvoice`), or the supplier's "
+                         "invoice number is recorded already (`duplicate_supplier_reference`); the message names "
+                         "the bill"},
+    422: {"description": "Not an e-invoice, refused by the official rules (`einvoice_invalid`: `error.details` "
+                         "lists each failed rule with its id, severity, location and text), a credit note "
+                         "(`einvoice_credit_note`), or a VAT category and rate the tenant has no purchase tax code "
+                         "for (`einvoice_tax_code_missing`); nothing is written"},
+}
+
+
+@router.post("/v1/bills/import", status_code=201, tags=["bills"], response_model=BillImportOut,
+             operation_id="import_bill", responses=IMPORT_RESPONSES,
+             summary="Import a supplier's e-invoice (UBL, CII or Factur-X) as a draft bill")
+def import_(file: UploadFile = File(description="UBL 2.1 Invoice, CII D16B CrossIndustryInvoice, or a Factur-X / "
+                                                "ZUGFeRD PDF; at most 10 MB"),
+            idempotency_key: str | None = IdempotencyKeyHeader,
+            principal: Principal = Depends(require("bills:write"))) -> Any:
+    """Validates the file with the official rules (EN 16931; Peppol BIS or XRechnung when its specification
+    identifier, BT-24, names them), reads it, and creates a **draft** bill: the supplier matched by electronic
+    address (BT-34), VAT id (BT-31) or legal id (BT-30), else created; one line per invoice line (BT-153, quantity,
+    net price) and per document-level allowance or charge, each with the tenant's purchase tax code of its VAT
+    category and rate (BT-151/152) and the default expense account (6000); supplier reference BT-1, bill date
+    BT-2, due date BT-9, currency BT-5, buyer and order reference kept. The file is stored (`/v1/files`) and
+    attached. Totals that differ from the document's are listed in `import_warnings`. Send `Idempotency-Key`
+    to make retries safe."""
+    from ledgerline.services import bill_imports  # deferred: saxonche loads on the first import
+
+    content = file.file.read(MAX_FILE_BYTES + 1)
+    return bill_imports.import_bill(principal.tenant_id, content, file.filename, idempotency_key)
 
 
 __all__ = ["FORMAT_QUERY", "XML_RESPONSES", "EInvoiceFormat", "XMLResponse", "einvoice_response", "router",
