@@ -62,6 +62,7 @@ def measure(*, runs: int = 50) -> dict[str, Any]:
                                     "validate_ms": round(statistics.median(validate_s) * 1000, 2)}
     results["facturx"] = facturx_embed(document, runs=runs)
     results["delivery"] = delivery(document, runs=runs)
+    results["receiving"] = receiving(document, runs=runs)
     return results
 
 
@@ -89,6 +90,27 @@ def delivery(document: EInvoice, *, runs: int) -> dict[str, Any]:
                 status_s.append(time.perf_counter() - t1)
     return {"submit_ms": round(statistics.median(submit_s) * 1000, 2),
             "status_ms": round(statistics.median(status_s) * 1000, 2)}
+
+
+def receiving(document: EInvoice, *, runs: int) -> dict[str, Any]:
+    """Issue 17 item 5: median time to read a supplier's 10-line XML back into the model and map it to bill
+    lines (`ubl.parse` / `cii.parse` + `receiving.bill_lines`), per syntax; `POST /v1/bills/import` adds the
+    validation above and one transaction."""
+    from ledgerline.domain.einvoice import receiving as rules
+
+    codes = [rules.PurchaseCode("txc_19", "S", Decimal(19)), rules.PurchaseCode("txc_7", "S", Decimal(7))]
+    found: dict[str, Any] = {}
+    for name in ("peppol", "cii"):
+        xml = einvoice.render(document, name)
+        timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            received = einvoice.parse(xml, einvoice.FORMATS[name].syntax)
+            lines, issues = rules.bill_lines(received.document, codes, "acc_6000")
+            timings.append(time.perf_counter() - started)
+        assert not issues and len(lines) == 10, issues
+        found[f"{name}_parse_ms"] = round(statistics.median(timings) * 1000, 2)
+    return found
 
 
 def facturx_embed(document: EInvoice, *, runs: int) -> dict[str, Any]:

@@ -39,7 +39,8 @@ def test_every_function_gets_the_shared_and_dependencies_layers_and_only_rendere
     assert {name for name in FUNCTIONS if "EInvoiceLayer" in own_layers(name)} == {"EInvoicesFunction"}
     # Factur-X (issue 17): issue 13 put every e-invoice route in the e-invoices function, so the invoices and credit
     # notes functions carry neither lxml nor factur-x; the email sender has it for an e-invoice sent by email in
-    # format facturx (item 6); the e-invoice sender (Peppol: XML only) has lxml alone
+    # format facturx (item 6); the e-invoice sender (Peppol: XML only) has lxml alone; the e-invoices function reads
+    # Factur-X PDFs on POST /v1/bills/import (item 5) too
     assert {name for name in FUNCTIONS if "FacturXLayer" in own_layers(name)} == {"EInvoicesFunction",
                                                                                   "EmailSenderFunction"}
     assert own_layers("EInvoiceSenderFunction") == {"XmlLayer"}

@@ -69,7 +69,7 @@ def error_body(
 def describe_domain_error(request: Request, exc: errors.LedgerlineError) -> tuple[int, dict[str, Any]]:
     """The status and `error` body a domain error answers with."""
     status, kind = next(v for k, v in STATUS.items() if isinstance(exc, k))
-    details = [{"field": d.field, "message": d.message} for d in exc.details]
+    details = [{"field": d.field, "message": d.message, **(d.extra or {})} for d in exc.details]
     return status, error_body(request, type=kind, code=exc.code, message=exc.message, param=exc.param,
                               details=details)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 class FieldIssue:
     field: str
     message: str
+    extra: dict[str, str] | None = None  # more members of the detail (an e-invoice rule's id, severity, …)
 
 
 class LedgerlineError(Exception):

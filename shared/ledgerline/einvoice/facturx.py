@@ -19,3 +19,16 @@ def embed(pdf: bytes, cii_xml: bytes, *, title: str) -> bytes:
         pdf, cii_xml, flavor="factur-x", level=LEVEL, check_xsd=True, lang="en",
         pdf_metadata={"author": "Ledgerline", "keywords": "Factur-X, Invoice", "title": title,
                       "subject": f"Factur-X {title}"})
+
+
+def extract(pdf: bytes) -> bytes | None:
+    """The XML a Factur-X / ZUGFeRD PDF carries (`factur-x.xml`, `zugferd-invoice.xml`, `xrechnung.xml`, any
+    `*.xml` attachment, as `facturx.get_xml_from_pdf` finds it); None when it carries none. ValueError for a
+    PDF the library cannot read."""
+    import facturx  # deferred: only the functions that import bills and serve Factur-X ship it (FacturXLayer)
+
+    try:
+        _, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False)
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types for a damaged PDF
+        raise ValueError(f"the PDF could not be read ({exc})") from exc
+    return xml or None

@@ -181,6 +181,10 @@ class BillOut(Timestamps):
     journal_entry_id: str | None
     void_journal_entry_id: str | None = None
     purchase_order_id: str | None = Field(None, description="The purchase order the bill was made from, if any")
+    buyer_reference: str | None = Field(None, description="Imported from an e-invoice (POST /v1/bills/import): "
+                                                          "its buyer reference, BT-10")
+    order_reference: str | None = Field(None, description="Imported from an e-invoice: its purchase order "
+                                                          "reference, BT-13")
     posted_at: datetime | None
     voided_at: datetime | None
     paid_at: datetime | None

@@ -10,6 +10,12 @@ from pydantic import BaseModel, Field
 class ErrorDetail(BaseModel):
     field: str
     message: str
+    # An e-invoice the official rules refuse (POST /v1/bills/import, issue 17): each failed rule
+    id: str | None = Field(None, description="E-invoice import: the failed rule's id, e.g. `BR-CO-16`")
+    severity: str | None = Field(None, description="E-invoice import: `fatal` or `error`")
+    location: str | None = Field(None, description="E-invoice import: XPath of the element the rule failed on")
+    text: str | None = Field(None, description="E-invoice import: the rule's text")
+    rule_set: str | None = Field(None, description="E-invoice import: the rule set that holds the rule")
 
 
 class ErrorBody(BaseModel):

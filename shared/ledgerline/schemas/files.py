@@ -55,8 +55,9 @@ class FileOut(Timestamps):
     object: Literal["file"] = "file"
     id: str
     filename: str = Field(description="The uploaded file's name, without any path")
-    content_type: Literal["application/pdf", "image/png", "image/jpeg"] = Field(
-        description="Read from the file's bytes (magic numbers), never from what the client declared")
+    content_type: Literal["application/pdf", "image/png", "image/jpeg", "application/xml"] = Field(
+        description="Read from the file's bytes (magic numbers), never from what the client declared; "
+                    "application/xml only for an e-invoice imported by POST /v1/bills/import (purpose `einvoice`)")
     size: int = Field(description="Bytes")
     sha256: str = Field(description="SHA-256 of the file's bytes, hex")
     purpose: str | None = Field(description="What the file is for, as given on upload (free tag)")

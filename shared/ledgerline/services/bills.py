@@ -119,6 +119,21 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
     return once(tenant_id, idempotency_key, "create_bill", fields, lambda: retrying(attempt), in_unit=True)
 
 
+def stage_draft(uow: UnitOfWork, fields: dict[str, Any], *, party: Party | None = None) -> Bill:
+    """A draft bill staged in `uow` for a use case that commits more with it (an imported e-invoice, issue 17):
+    priced, its supplier reference claimed (taken: 409 naming the bill) and `bill.created`. `party`: a
+    supplier staged in the same unit. Attachments are the caller's to stage."""
+    _prefetch(uow, {name: value for name, value in fields.items() if name != "attachment_ids"})
+    now = utc_now()
+    bill = Bill(id=new_id("bill"), tenant_id=uow.tenant_id, status=Status.DRAFT.value, created_at=now,
+                updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
+    _fill(uow, bill, uow.tenant(), fields, party=party)
+    _claim_reference(uow, bill)
+    uow.create(bill)
+    uow.record_event(EventType.BILL_CREATED, bill, BillOut)
+    return bill
+
+
 def create_from_purchase_order(tenant_id: str, order_id: str, fields: dict[str, Any],
                                idempotency_key: str | None = None) -> dict[str, Any]:
     """`POST /v1/purchase-orders/{id}/bill`: a draft bill for what the order has received and not billed (basis
@@ -228,6 +243,8 @@ def delete_draft(tenant_id: str, bill_id: str, expected_version: int | None) -> 
     _give_back(uow, bill)
     uow.delete(bill)
     uow.delete(bill.reference_guard())
+    if bill.einvoice_sha256:  # an imported e-invoice (issue 17) may be imported again
+        uow.delete(bills.einvoice_guard(tenant_id, bill.einvoice_sha256))
     uow.record_event(EventType.BILL_DELETED, bill, BillOut)
     try:
         uow.commit()
@@ -236,8 +253,8 @@ def delete_draft(tenant_id: str, bill_id: str, expected_version: int | None) -> 
     return bill
 
 
-def _fill(uow: UnitOfWork, bill: Bill, tenant: Tenant, fields: dict[str, Any]) -> None:
-    party = supplier(uow.find(Party, fields["supplier_id"]), fields["supplier_id"])
+def _fill(uow: UnitOfWork, bill: Bill, tenant: Tenant, fields: dict[str, Any], party: Party | None = None) -> None:
+    party = party or supplier(uow.find(Party, fields["supplier_id"]), fields["supplier_id"])
     bill_date: date = fields.get("bill_date") or today()
     currency = fields.get("currency") or party.currency or tenant.base_currency
     taken = exchange_rates.rate_on(uow, tenant, currency, bill_date, fields.get("exchange_rate"))
@@ -259,6 +276,8 @@ def _fill(uow: UnitOfWork, bill: Bill, tenant: Tenant, fields: dict[str, Any]) -
     bill.currency, bill.exchange_rate = currency, rate
     bill.exchange_rate_id = taken.exchange_rate_id
     bill.notes, bill.prices_include_tax = fields.get("notes"), include_tax
+    if "buyer_reference" in fields or "order_reference" in fields:  # an imported e-invoice's (issue 17)
+        bill.buyer_reference, bill.order_reference = fields.get("buyer_reference"), fields.get("order_reference")
     bill.attachment_ids = list(fields["attachment_ids"]) if fields.get("attachment_ids") else None
     bill.lines = priced.lines
     bill.positions, bill.allowances, bill.charges = priced.positions, priced.allowances, priced.charges

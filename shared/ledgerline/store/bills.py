@@ -36,6 +36,7 @@ from ledgerline.store.records import Page, check_start_key, page_of, tenant_part
 from ledgerline.store.table import connection
 
 REFERENCE_GUARD = "BILLREF"
+EINVOICE_GUARD = "BILLEINV"  # issue 17: one bill per imported e-invoice file (its SHA-256)
 
 
 class PurchaseTaxSubtotal(TaxSubtotal):
@@ -106,6 +107,10 @@ class Bill(PricedPurchase):
     closed_on = DateAttribute(null=True)
     # The due date `bill.due_soon` was written for (once per due date; a new due date is announced again)
     due_soon_for = DateAttribute(null=True)
+    # Imported from a supplier's e-invoice (issue 17 item 5): BT-10, BT-13, and the guard of the file's SHA-256
+    buyer_reference = UnicodeAttribute(null=True)
+    order_reference = UnicodeAttribute(null=True)
+    einvoice_sha256 = UnicodeAttribute(null=True)
 
     OPEN_STATUSES = bill_rules.BILL_OPEN_STATUSES
     CLOSED_STATUSES = bill_rules.BILL_CLOSED_STATUSES
@@ -136,6 +141,11 @@ class Bill(PricedPurchase):
 def reference_guard(tenant_id: str, supplier_id: str, reference: str, bill_id: str = "") -> CodeGuard:
     """The item that holds a supplier's invoice number for one bill."""
     return CodeGuard.for_code(tenant_id, REFERENCE_GUARD, f"{supplier_id}#{reference}", bill_id)
+
+
+def einvoice_guard(tenant_id: str, sha256: str, bill_id: str = "") -> CodeGuard:
+    """The item that holds an imported e-invoice file (its SHA-256) for the bill it became (issue 17)."""
+    return CodeGuard.for_code(tenant_id, EINVOICE_GUARD, sha256, bill_id)
 
 
 def supplier_items_partition(tenant_id: str, supplier_id: str) -> str:

@@ -134,6 +134,11 @@ class MemoryUnitOfWork(StagedUnitOfWork):
         return [Reminder.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
                 if p == pk and sk.startswith(prefix)]
 
+    def tenant_records(self, model: type[Any]) -> list[Any]:
+        pk, prefix = tenant_partition(self.tenant_id), f"{model.PREFIX}#"
+        return [model.from_raw_data(data) for (p, sk), data in sorted(self.table.items.items())
+                if p == pk and sk.startswith(prefix)]
+
     def bank_rules(self) -> list[Any]:
         from ledgerline.store.banking import BankRule
 

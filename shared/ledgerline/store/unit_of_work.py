@@ -86,6 +86,7 @@ class UnitOfWork(Protocol):
     def open_invoices(self, currency: str, limit: int | None = None) -> list[Any]: ...
     def open_bills(self, currency: str) -> list[Any]: ...
     def bank_rules(self) -> list[Any]: ...
+    def tenant_records(self, model: type[R]) -> list[R]: ...
     def pending_transfers(self, bank_account_id: str) -> list[Any]: ...
     def find_reminder(self, reminder_id: str) -> Reminder: ...
     def balances_as_of(self, day: date) -> Totals: ...
@@ -569,6 +570,20 @@ class DynamoUnitOfWork(StagedUnitOfWork):
         from ledgerline.store.bills import open_bills
 
         return open_bills(self.tenant_id, currency=currency)
+
+    def tenant_records(self, model: type[R]) -> list[R]:
+        """Every record of a master-data kind of the tenant (`T#<tid>` / `<PREFIX>#…`), archived included, in
+        pages of 100 (issue 17: matching an imported e-invoice's seller and tax categories)."""
+        from ledgerline.store.records import list_records
+
+        found: list[R] = []
+        start = None
+        while True:
+            page = list_records(model, self.tenant_id, limit=100, start_key=start)
+            found += page.items
+            start = page.next_key
+            if not start:
+                return found
 
     def bank_rules(self) -> list[Any]:
         """Every bank rule of the tenant (a statement import applies them)."""

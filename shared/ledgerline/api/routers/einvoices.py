@@ -1,6 +1,8 @@
-"""E-invoices (issue 17): invoices and credit notes as e-invoices, and validating a file against the official
-rule sets. One function serves them all (EInvoicesFunction), the only one that carries lxml, factur-x and the
-validators' saxonche, so the invoices and credit notes functions stay small (issue 13)."""
+"""E-invoices (issue 17): invoices and credit notes as e-invoices (and their delivery), validating a file against
+the official rule sets, and importing a supplier's e-invoice as a draft bill (`POST /v1/bills/import`; API
+Gateway routes the literal path before `/v1/bills/{id}`). One function serves them all (EInvoicesFunction), the
+only API function that carries lxml, factur-x and the validators' saxonche, so the invoices, credit notes and
+bills functions stay small (issue 13)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,13 @@ from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.files import MAX_FILE_BYTES
+from ledgerline.schemas.bill_imports import BillImportOut
 from ledgerline.schemas.einvoice_delivery import EInvoiceSendRequest, EInvoiceSubmissionOut
 from ledgerline.schemas.einvoices import EInvoiceFormat, EInvoiceRules, EInvoiceValidationOut
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 
-router = APIRouter()  # full paths and a tag per route: its routes are under three resources
+router = APIRouter()  # full paths and a tag per route: its routes are under four resources
 INVOICE_ID_PATH = Path(description="The invoice's id")
 
 FORMAT_QUERY = Query("peppol", description=(
@@ -155,6 +159,38 @@ def send_credit_note_einvoice(body: EInvoiceSendRequest, id: str = NOTE_ID_PATH,
 def credit_note_einvoice_submissions(id: str = NOTE_ID_PATH, page: PageRequest = Depends(),
                                      principal: Principal = Depends(NOTES_READ)) -> Any:
     return einvoice_delivery.listed(principal.tenant_id, "credit_note", id, page)
+
+
+IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The same file (SHA-256) is imported already (`duplicate_einvoice`), or the supplier's "
+                         "invoice number is recorded already (`duplicate_supplier_reference`); the message names "
+                         "the bill"},
+    422: {"description": "Not an e-invoice, refused by the official rules (`einvoice_invalid`: `error.details` "
+                         "lists each failed rule with its id, severity, location and text), a credit note "
+                         "(`einvoice_credit_note`), or a VAT category and rate the tenant has no purchase tax code "
+                         "for (`einvoice_tax_code_missing`); nothing is written"},
+}
+
+
+@router.post("/v1/bills/import", status_code=201, tags=["bills"], response_model=BillImportOut,
+             operation_id="import_bill", responses=IMPORT_RESPONSES,
+             summary="Import a supplier's e-invoice (UBL, CII or Factur-X) as a draft bill")
+def import_(file: UploadFile = File(description="UBL 2.1 Invoice, CII D16B CrossIndustryInvoice, or a Factur-X / "
+                                                "ZUGFeRD PDF; at most 10 MB"),
+            idempotency_key: str | None = IdempotencyKeyHeader,
+            principal: Principal = Depends(require("bills:write"))) -> Any:
+    """Validates the file with the official rules (EN 16931; Peppol BIS or XRechnung when its specification
+    identifier, BT-24, names them), reads it, and creates a **draft** bill: the supplier matched by electronic
+    address (BT-34), VAT id (BT-31) or legal id (BT-30), else created; one line per invoice line (BT-153, quantity,
+    net price) and per document-level allowance or charge, each with the tenant's purchase tax code of its VAT
+    category and rate (BT-151/152) and the default expense account (6000); supplier reference BT-1, bill date
+    BT-2, due date BT-9, currency BT-5, buyer and order reference kept. The file is stored (`/v1/files`) and
+    attached. Totals that differ from the document's are listed in `import_warnings`. Send `Idempotency-Key`
+    to make retries safe."""
+    from ledgerline.services import bill_imports  # deferred: saxonche loads on the first import
+
+    content = file.file.read(MAX_FILE_BYTES + 1)
+    return bill_imports.import_bill(principal.tenant_id, content, file.filename, idempotency_key)
 
 
 __all__ = ["FORMAT_QUERY", "XML_RESPONSES", "EInvoiceFormat", "XMLResponse", "einvoice_response", "router",

@@ -7,7 +7,19 @@ from decimal import Decimal
 
 from lxml import etree
 
-from ledgerline.domain.einvoice.document import Address, EInvoice, Format, Party, TaxCategory
+from ledgerline.domain.einvoice.document import (
+    Address,
+    AllowanceCharge,
+    EInvoice,
+    Format,
+    Line,
+    Party,
+    Payment,
+    Received,
+    StatedTotals,
+    TaxCategory,
+)
+from ledgerline.domain.einvoice.reading import Reader, UnreadableEInvoice, compact_date, root_of
 from ledgerline.domain.einvoice.ubl import amount_text, number_text, xml_text
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
@@ -179,3 +191,135 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
             _el(ram(reference, "FormattedIssueDateTime"), QDT, "DateTimeString",
                 document.preceding_invoice_date.strftime("%Y%m%d"), format="102")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# -- reading (issue 17 item 5): the same business terms, the other way -------------------------------------
+
+
+def parse(xml: bytes) -> Received:
+    """A CII D16B CrossIndustryInvoice read into the model (each XPath is the one `serialize` writes); type
+    code 381 is a credit note. UnreadableEInvoice when a term the bill needs is missing."""
+    root = root_of(xml)
+    if etree.QName(root).localname != "CrossIndustryInvoice":
+        raise UnreadableEInvoice("not a CII CrossIndustryInvoice")
+    r = Reader({"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT})
+    header = r.node(root, "rsm:ExchangedDocument")
+    transaction = r.node(root, "rsm:SupplyChainTradeTransaction")
+    if header is None or transaction is None:
+        raise UnreadableEInvoice("ExchangedDocument or SupplyChainTradeTransaction is missing")
+    agreement = r.node(transaction, "ram:ApplicableHeaderTradeAgreement")
+    settlement = r.node(transaction, "ram:ApplicableHeaderTradeSettlement")
+    if agreement is None or settlement is None:
+        raise UnreadableEInvoice("ApplicableHeaderTradeAgreement or ApplicableHeaderTradeSettlement is missing")
+    currency = r.required(settlement, "ram:InvoiceCurrencyCode", "BT-5 invoice currency code")
+
+    def day(at: etree._Element, path: str, term: str) -> date | None:
+        return compact_date(r.text(at, path), term)
+
+    def tax_of(at: etree._Element | None) -> TaxCategory | None:
+        if at is None or r.text(at, "ram:CategoryCode") is None:
+            return None
+        return TaxCategory(r.text(at, "ram:CategoryCode") or "",
+                           r.decimal(at, "ram:RateApplicablePercent", "BT-152 VAT rate") or Decimal(0),
+                           r.text(at, "ram:ExemptionReason"), r.text(at, "ram:ExemptionReasonCode"))
+
+    def party(name: str) -> Party:
+        at = r.node(agreement, f"ram:{name}")
+        if at is None:
+            raise UnreadableEInvoice(f"{name} is missing")
+        scheme = r.text(at, "ram:URIUniversalCommunication/ram:URIID/@schemeID")
+        endpoint = r.text(at, "ram:URIUniversalCommunication/ram:URIID")
+        address = r.node(at, "ram:PostalTradeAddress")
+        return Party(
+            name=r.text(at, "ram:Name") or "",
+            address=Address() if address is None else Address(
+                street=r.text(address, "ram:LineOne"), additional_street=r.text(address, "ram:LineTwo"),
+                city=r.text(address, "ram:CityName"), postal_code=r.text(address, "ram:PostcodeCode"),
+                subdivision=r.text(address, "ram:CountrySubDivisionName"), country=r.text(address, "ram:CountryID")),
+            vat_id=r.text(at, "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']"),
+            legal_registration_id=r.text(at, "ram:SpecifiedLegalOrganization/ram:ID"),
+            electronic_address=f"{scheme}:{endpoint}" if scheme and endpoint else None,
+            contact_name=r.text(at, "ram:DefinedTradeContact/ram:PersonName"),
+            contact_phone=r.text(at, "ram:DefinedTradeContact/ram:TelephoneUniversalCommunication/ram:CompleteNumber"),
+            contact_email=r.text(at, "ram:DefinedTradeContact/ram:EmailURIUniversalCommunication/ram:URIID"))
+
+    lines = []
+    for item in r.nodes(transaction, "ram:IncludedSupplyChainTradeLineItem"):
+        quantity = r.decimal(item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", "BT-129 invoiced quantity")
+        price = "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice"
+        lines.append(Line(
+            id=r.text(item, "ram:AssociatedDocumentLineDocument/ram:LineID") or str(len(lines) + 1),
+            name=r.text(item, "ram:SpecifiedTradeProduct/ram:Name") or "Item",
+            quantity=Decimal(1) if quantity is None else quantity,
+            net_price=r.decimal(item, f"{price}/ram:ChargeAmount", "BT-146 item net price") or Decimal(0),
+            net_amount=r.decimal(item, "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetary"
+                                       "Summation/ram:LineTotalAmount", "BT-131 invoice line net amount") or Decimal(0),
+            tax=tax_of(r.node(item, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax")),
+            unit_code=r.text(item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity/@unitCode") or "C62",
+            base_quantity=r.decimal(item, f"{price}/ram:BasisQuantity", "BT-149 base quantity") or Decimal(1)))
+    allowances, charges = [], []
+    for element in r.nodes(settlement, "ram:SpecifiedTradeAllowanceCharge"):
+        charge = r.text(element, "ram:ChargeIndicator/udt:Indicator") == "true"
+        entry = AllowanceCharge(
+            charge=charge, amount=r.decimal(element, "ram:ActualAmount", "BT-92 allowance amount") or Decimal(0),
+            reason=r.text(element, "ram:Reason") or ("Charge" if charge else "Discount"),
+            tax=tax_of(r.node(element, "ram:CategoryTradeTax")),
+            percent=r.decimal(element, "ram:CalculationPercent", "BT-94 percentage"),
+            base_amount=r.decimal(element, "ram:BasisAmount", "BT-93 base amount"))
+        (charges if charge else allowances).append(entry)
+    tax_amounts: dict[tuple[str, Decimal], Decimal] = {}
+    for group in r.nodes(settlement, "ram:ApplicableTradeTax"):
+        category = tax_of(group)
+        if category is not None:
+            tax_amounts[category.key] = tax_amounts.get(category.key, Decimal(0)) + (
+                r.decimal(group, "ram:CalculatedAmount", "BT-117 VAT category tax amount") or Decimal(0))
+    money = r.node(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
+    tax_currency = r.text(settlement, "ram:TaxCurrencyCode")
+    tax_total = tax_total_accounting = None
+    if money is not None:
+        for total in r.nodes(money, "ram:TaxTotalAmount"):
+            amount = r.decimal(total, ".", "BT-110 invoice total VAT amount")
+            if (total.get("currencyID") or currency) == currency:
+                tax_total = amount
+            else:
+                tax_total_accounting = amount
+    stated = StatedTotals() if money is None else StatedTotals(
+        line_total=r.decimal(money, "ram:LineTotalAmount", "BT-106"),
+        allowance_total=r.decimal(money, "ram:AllowanceTotalAmount", "BT-107"),
+        charge_total=r.decimal(money, "ram:ChargeTotalAmount", "BT-108"),
+        tax_exclusive=r.decimal(money, "ram:TaxBasisTotalAmount", "BT-109"), tax_total=tax_total,
+        tax_inclusive=r.decimal(money, "ram:GrandTotalAmount", "BT-112"),
+        prepaid=r.decimal(money, "ram:TotalPrepaidAmount", "BT-113"),
+        rounding=r.decimal(money, "ram:RoundingAmount", "BT-114"),
+        payable=r.decimal(money, "ram:DuePayableAmount", "BT-115"))
+    means = r.node(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
+    issued = day(header, "ram:IssueDateTime/udt:DateTimeString", "BT-2 invoice issue date")
+    if issued is None:
+        raise UnreadableEInvoice("BT-2 invoice issue date is missing")
+    reference = "ram:InvoiceReferencedDocument"
+    document = EInvoice(
+        credit_note=r.text(header, "ram:TypeCode") == "381",
+        number=r.required(header, "ram:ID", "BT-1 invoice number"), issue_date=issued, currency=currency,
+        seller=party("SellerTradeParty"), buyer=party("BuyerTradeParty"), lines=tuple(lines),
+        tax_amounts=tax_amounts, tax_total=tax_total or Decimal(0), rounding=stated.rounding or Decimal(0),
+        total=stated.payable or Decimal(0), prepaid=stated.prepaid or Decimal(0), allowances=tuple(allowances),
+        charges=tuple(charges),
+        due_date=day(settlement, "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString", "BT-9"),
+        note=r.text(header, "ram:IncludedNote/ram:Content"), buyer_reference=r.text(agreement, "ram:BuyerReference"),
+        order_reference=r.text(agreement, "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"),
+        preceding_invoice=r.text(settlement, f"{reference}/ram:IssuerAssignedID"),
+        preceding_invoice_date=day(settlement, f"{reference}/ram:FormattedIssueDateTime/qdt:DateTimeString",
+                                   "BT-26"),
+        delivery_date=day(transaction, "ram:ApplicableHeaderTradeDelivery/ram:ActualDeliverySupplyChainEvent/"
+                                       "ram:OccurrenceDateTime/udt:DateTimeString", "BT-72"),
+        payment=None if means is None else Payment(
+            means_code=r.text(means, "ram:TypeCode") or "30",
+            iban=r.text(means, "ram:PayeePartyCreditorFinancialAccount/ram:IBANID"),
+            bic=r.text(means, "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID"),
+            account_name=r.text(means, "ram:PayeePartyCreditorFinancialAccount/ram:AccountName"),
+            remittance=r.text(settlement, "ram:PaymentReference")),
+        payment_terms=r.text(settlement, "ram:SpecifiedTradePaymentTerms/ram:Description"),
+        tax_currency=tax_currency, tax_total_accounting=tax_total_accounting)
+    customization = r.text(root, "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/"
+                                 "ram:ID") or ""
+    return Received(document, stated, customization, "cii")

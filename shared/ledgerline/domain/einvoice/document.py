@@ -274,3 +274,46 @@ def missing(document: EInvoice, format_name: str) -> list[str]:
         need(seller.contact_email, "BT-43 seller contact email address")
         need(document.payment, "BT-81 payment means type code")
     return found
+
+
+# -- receiving (issue 17 item 5): the same model read back from a supplier's XML --------------------------
+
+
+@dataclass(frozen=True)
+class StatedTotals:
+    """The document totals (BG-22) as the document states them, beside the model's own derivation."""
+
+    line_total: Decimal | None = None  # BT-106
+    allowance_total: Decimal | None = None  # BT-107
+    charge_total: Decimal | None = None  # BT-108
+    tax_exclusive: Decimal | None = None  # BT-109
+    tax_total: Decimal | None = None  # BT-110
+    tax_inclusive: Decimal | None = None  # BT-112
+    prepaid: Decimal | None = None  # BT-113
+    rounding: Decimal | None = None  # BT-114
+    payable: Decimal | None = None  # BT-115
+
+
+@dataclass(frozen=True)
+class Received:
+    """A supplier's e-invoice read by `ubl.parse` / `cii.parse`: the model, its stated totals and BT-24."""
+
+    document: EInvoice
+    stated: StatedTotals
+    customization: str  # BT-24 specification identifier
+    syntax: str  # "ubl" | "cii"
+
+    @property
+    def rules(self) -> str:
+        return rules_for(self.customization)
+
+
+def rules_for(customization: str) -> str:
+    """The rule set a BT-24 specification identifier claims (einvoice/validation.RULE_SETS): `xrechnung` when it
+    names XRechnung, `peppol` when it names Peppol BIS, else `en16931` (which every rule set includes)."""
+    claimed = customization.lower()
+    if "xrechnung" in claimed:
+        return "xrechnung"
+    if "peppol.eu" in claimed:
+        return "peppol"
+    return "en16931"

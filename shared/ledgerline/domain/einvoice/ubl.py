@@ -7,7 +7,19 @@ from decimal import Decimal
 
 from lxml import etree
 
-from ledgerline.domain.einvoice.document import Address, AllowanceCharge, EInvoice, Format, Party, TaxCategory
+from ledgerline.domain.einvoice.document import (
+    Address,
+    AllowanceCharge,
+    EInvoice,
+    Format,
+    Line,
+    Party,
+    Payment,
+    Received,
+    StatedTotals,
+    TaxCategory,
+)
+from ledgerline.domain.einvoice.reading import Reader, UnreadableEInvoice, iso_date, root_of
 
 NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 NS_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -192,3 +204,120 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
         if line.base_quantity != 1:
             b.cbc(price, "BaseQuantity", number_text(line.base_quantity), unitCode=line.unit_code)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# -- reading (issue 17 item 5): the same business terms, the other way -------------------------------------
+
+
+def parse(xml: bytes) -> Received:
+    """A UBL 2.1 Invoice or CreditNote read into the model (each XPath is the one `serialize` writes).
+    UnreadableEInvoice when a term the bill needs is missing."""
+    root = root_of(xml)
+    local = etree.QName(root).localname
+    if local not in ("Invoice", "CreditNote"):
+        raise UnreadableEInvoice(f"a UBL {local} is not an invoice or a credit note")
+    r = Reader({"cac": CAC, "cbc": CBC})
+    credit_note = local == "CreditNote" or r.text(root, "cbc:InvoiceTypeCode") == "381"
+    currency = r.required(root, "cbc:DocumentCurrencyCode", "BT-5 invoice currency code")
+    prefix = "CreditNote" if local == "CreditNote" else "Invoice"
+    quantity_name = "CreditedQuantity" if local == "CreditNote" else "InvoicedQuantity"
+
+    def tax_of(at: etree._Element | None) -> TaxCategory | None:
+        if at is None or r.text(at, "cbc:ID") is None:
+            return None
+        code = r.text(at, "cbc:ID") or ""
+        return TaxCategory(code, r.decimal(at, "cbc:Percent", "BT-152 VAT rate") or Decimal(0),
+                           r.text(at, "cbc:TaxExemptionReason"), r.text(at, "cbc:TaxExemptionReasonCode"))
+
+    def party(path: str) -> Party:
+        at = r.node(root, path)
+        if at is None:
+            raise UnreadableEInvoice(f"{path.split(':')[-1].split('/')[0]} is missing")
+        scheme = r.text(at, "cbc:EndpointID/@schemeID")
+        endpoint = r.text(at, "cbc:EndpointID")
+        address = r.node(at, "cac:PostalAddress")
+        return Party(
+            name=r.text(at, "cac:PartyLegalEntity/cbc:RegistrationName") or r.text(at, "cac:PartyName/cbc:Name")
+            or "",
+            address=Address() if address is None else Address(
+                street=r.text(address, "cbc:StreetName"), additional_street=r.text(address, "cbc:AdditionalStreetName"),
+                city=r.text(address, "cbc:CityName"), postal_code=r.text(address, "cbc:PostalZone"),
+                subdivision=r.text(address, "cbc:CountrySubentity"),
+                country=r.text(address, "cac:Country/cbc:IdentificationCode")),
+            vat_id=r.text(at, "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID"),
+            legal_registration_id=r.text(at, "cac:PartyLegalEntity/cbc:CompanyID"),
+            electronic_address=f"{scheme}:{endpoint}" if scheme and endpoint else None,
+            contact_name=r.text(at, "cac:Contact/cbc:Name"), contact_phone=r.text(at, "cac:Contact/cbc:Telephone"),
+            contact_email=r.text(at, "cac:Contact/cbc:ElectronicMail"))
+
+    lines = []
+    for element in r.nodes(root, f"cac:{prefix}Line"):
+        quantity = r.decimal(element, f"cbc:{quantity_name}", "BT-129 invoiced quantity")
+        lines.append(Line(
+            id=r.text(element, "cbc:ID") or str(len(lines) + 1),
+            name=r.text(element, "cac:Item/cbc:Name") or "Item",
+            quantity=Decimal(1) if quantity is None else quantity,
+            net_price=r.decimal(element, "cac:Price/cbc:PriceAmount", "BT-146 item net price") or Decimal(0),
+            net_amount=r.decimal(element, "cbc:LineExtensionAmount", "BT-131 invoice line net amount")
+            or Decimal(0),
+            tax=tax_of(r.node(element, "cac:Item/cac:ClassifiedTaxCategory")),
+            unit_code=r.text(element, f"cbc:{quantity_name}/@unitCode") or "C62",
+            base_quantity=r.decimal(element, "cac:Price/cbc:BaseQuantity", "BT-149 base quantity") or Decimal(1)))
+    allowances, charges = [], []
+    for element in r.nodes(root, "cac:AllowanceCharge"):
+        charge = r.text(element, "cbc:ChargeIndicator") == "true"
+        entry = AllowanceCharge(
+            charge=charge, amount=r.decimal(element, "cbc:Amount", "BT-92 allowance amount") or Decimal(0),
+            reason=r.text(element, "cbc:AllowanceChargeReason") or ("Charge" if charge else "Discount"),
+            tax=tax_of(r.node(element, "cac:TaxCategory")),
+            percent=r.decimal(element, "cbc:MultiplierFactorNumeric", "BT-94 percentage"),
+            base_amount=r.decimal(element, "cbc:BaseAmount", "BT-93 base amount"))
+        (charges if charge else allowances).append(entry)
+    tax_amounts: dict[tuple[str, Decimal], Decimal] = {}
+    tax_total, tax_currency, tax_total_accounting = None, r.text(root, "cbc:TaxCurrencyCode"), None
+    for total in r.nodes(root, "cac:TaxTotal"):
+        amount = r.decimal(total, "cbc:TaxAmount", "BT-110 invoice total VAT amount")
+        if (r.text(total, "cbc:TaxAmount/@currencyID") or currency) != currency:
+            tax_total_accounting = amount
+            continue
+        tax_total = amount
+        for subtotal in r.nodes(total, "cac:TaxSubtotal"):
+            category = tax_of(r.node(subtotal, "cac:TaxCategory"))
+            if category is not None:
+                tax_amounts[category.key] = tax_amounts.get(category.key, Decimal(0)) + (
+                    r.decimal(subtotal, "cbc:TaxAmount", "BT-117 VAT category tax amount") or Decimal(0))
+    money = r.node(root, "cac:LegalMonetaryTotal")
+    stated = StatedTotals() if money is None else StatedTotals(
+        line_total=r.decimal(money, "cbc:LineExtensionAmount", "BT-106"),
+        allowance_total=r.decimal(money, "cbc:AllowanceTotalAmount", "BT-107"),
+        charge_total=r.decimal(money, "cbc:ChargeTotalAmount", "BT-108"),
+        tax_exclusive=r.decimal(money, "cbc:TaxExclusiveAmount", "BT-109"), tax_total=tax_total,
+        tax_inclusive=r.decimal(money, "cbc:TaxInclusiveAmount", "BT-112"),
+        prepaid=r.decimal(money, "cbc:PrepaidAmount", "BT-113"),
+        rounding=r.decimal(money, "cbc:PayableRoundingAmount", "BT-114"),
+        payable=r.decimal(money, "cbc:PayableAmount", "BT-115"))
+    means = r.node(root, "cac:PaymentMeans")
+    document = EInvoice(
+        credit_note=credit_note, number=r.required(root, "cbc:ID", "BT-1 invoice number"),
+        issue_date=iso_date(r.required(root, "cbc:IssueDate", "BT-2 invoice issue date"), "BT-2"),  # type: ignore[arg-type]
+        currency=currency, seller=party("cac:AccountingSupplierParty/cac:Party"),
+        buyer=party("cac:AccountingCustomerParty/cac:Party"), lines=tuple(lines), tax_amounts=tax_amounts,
+        tax_total=tax_total or Decimal(0), rounding=stated.rounding or Decimal(0), total=stated.payable or Decimal(0),
+        prepaid=stated.prepaid or Decimal(0), allowances=tuple(allowances), charges=tuple(charges),
+        due_date=iso_date(r.text(root, "cbc:DueDate") or r.text(root, "cac:PaymentMeans/cbc:PaymentDueDate"),
+                          "BT-9"),
+        note=r.text(root, "cbc:Note"), buyer_reference=r.text(root, "cbc:BuyerReference"),
+        order_reference=r.text(root, "cac:OrderReference/cbc:ID"),
+        preceding_invoice=r.text(root, "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"),
+        preceding_invoice_date=iso_date(
+            r.text(root, "cac:BillingReference/cac:InvoiceDocumentReference/cbc:IssueDate"), "BT-26"),
+        delivery_date=iso_date(r.text(root, "cac:Delivery/cbc:ActualDeliveryDate"), "BT-72"),
+        payment=None if means is None else Payment(
+            means_code=r.text(means, "cbc:PaymentMeansCode") or "30",
+            iban=r.text(means, "cac:PayeeFinancialAccount/cbc:ID"),
+            bic=r.text(means, "cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID"),
+            account_name=r.text(means, "cac:PayeeFinancialAccount/cbc:Name"),
+            remittance=r.text(means, "cbc:PaymentID")),
+        payment_terms=r.text(root, "cac:PaymentTerms/cbc:Note"), tax_currency=tax_currency,
+        tax_total_accounting=tax_total_accounting)
+    return Received(document, stated, r.text(root, "cbc:CustomizationID") or "", "ubl")
