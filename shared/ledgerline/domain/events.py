@@ -146,6 +146,14 @@ class EventType(StrEnum):
     CURRENCY_CREATED = "currency.created"
     CURRENCY_UPDATED = "currency.updated"
     CURRENCY_DISABLED = "currency.disabled"
+    # Inventory (issue 19): locations, adjustments, transfers; every movement; a level below reorder_level
+    STOCK_LOCATION_CREATED = "stock_location.created"
+    STOCK_LOCATION_UPDATED = "stock_location.updated"
+    STOCK_LOCATION_ARCHIVED = "stock_location.archived"
+    STOCK_ADJUSTMENT_CREATED = "stock_adjustment.created"
+    STOCK_TRANSFER_CREATED = "stock_transfer.created"
+    STOCK_MOVED = "stock.moved"
+    STOCK_LOW = "stock.low"
 
     @property
     def family(self) -> str:

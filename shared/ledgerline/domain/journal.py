@@ -41,6 +41,7 @@ class SourceType(StrEnum):
     SUPPLIER_PAYMENT_ALLOCATION = "supplier_payment_allocation"
     SUPPLIER_PAYMENT_REFUND = "supplier_payment_refund"
     SUPPLIER_CREDIT_NOTE = "supplier_credit_note"
+    STOCK_ADJUSTMENT = "stock_adjustment"  # issue 19: an adjustment's value difference
 
 
 @dataclass(frozen=True)

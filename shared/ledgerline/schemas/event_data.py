@@ -29,6 +29,7 @@ from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
 from ledgerline.schemas.refunds import RefundOut
 from ledgerline.schemas.reminders import ReminderOut
+from ledgerline.schemas.stock import StockAdjustmentOut, StockEventData, StockLocationOut, StockTransferOut
 from ledgerline.schemas.supplier_credit_notes import SupplierCreditNoteOut
 from ledgerline.schemas.supplier_payments import SupplierPaymentOut
 from ledgerline.schemas.tax_codes import TaxCodeOut
@@ -82,6 +83,10 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "currency": CurrencyOut,
     "supplier_payment": SupplierPaymentOut,
     "supplier_credit_note": SupplierCreditNoteOut,
+    "stock_location": StockLocationOut,  # issue 19
+    "stock_adjustment": StockAdjustmentOut,
+    "stock_transfer": StockTransferOut,
+    "stock": StockEventData,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}
