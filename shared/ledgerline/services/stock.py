@@ -18,6 +18,7 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain import stock as rules
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.events import EventType
+from ledgerline.domain.money import minor_units, plain, with_minor_units
 from ledgerline.ids import new_id
 from ledgerline.schemas.stock import (
     StockAdjustmentOut,
@@ -55,7 +56,26 @@ def invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(f"{field}: {message}", param=field, details=[FieldIssue(field, message)])
 
 
-def _json(schema: Any, record: Any) -> dict[str, Any]:
+# Amounts in the base currency, shown at its minor units (DynamoDB keeps numbers without trailing zeros)
+MONEY_FIELDS = ("value", "value_after")
+
+
+def _shown(records: list[Any], currency: str) -> list[Any]:
+    for record in records:
+        for name in MONEY_FIELDS:
+            amount = getattr(record, name, None)
+            if amount is not None:
+                setattr(record, name, with_minor_units(amount, currency))
+    return records
+
+
+def _base_currency(tenant_id: str) -> str:
+    return open_unit(tenant_id).tenant().base_currency
+
+
+def _json(schema: Any, record: Any, currency: str | None = None) -> dict[str, Any]:
+    if currency is not None:
+        _shown([record], currency)
     return schema.model_validate(record).model_dump(mode="json")
 
 
@@ -265,17 +285,19 @@ def _create_adjustment(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any
     level = _level(uow, item.id, location.id)
     current = _as_level(level)
     unit_cost = fields.get("unit_cost")
+    units = minor_units(tenant.base_currency)
     try:
         if fields.get("counted_quantity") is not None:
             move = rules.count(current, fields["counted_quantity"], unit_cost, item_id=item.id,
-                               location_id=location.id)
+                               location_id=location.id, minor_units=units)
         elif fields["quantity"] > 0:
             cost = unit_cost if unit_cost is not None else current.average_cost
             if cost is None:
                 raise ValueError("no cost")
-            move = rules.receive(current, fields["quantity"], cost)
+            move = rules.receive(current, fields["quantity"], cost, minor_units=units)
         else:
-            move = rules.take(current, -fields["quantity"], item_id=item.id, location_id=location.id)
+            move = rules.take(current, -fields["quantity"], item_id=item.id, location_id=location.id,
+                              minor_units=units)
     except ValueError as exc:
         raise invalid("unit_cost", "required: stock is added where there is no average cost to take") from exc
     reason = fields["reason"]
@@ -296,7 +318,7 @@ def _create_adjustment(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any
     uow.record_event(EventType.STOCK_ADJUSTMENT_CREATED, adjustment, StockAdjustmentOut)
     uow.respond(StockAdjustmentOut, adjustment)
     uow.commit()
-    return _json(StockAdjustmentOut, adjustment)
+    return _json(StockAdjustmentOut, adjustment, tenant.base_currency)
 
 
 def _stage_adjustment_entry(uow: UnitOfWork, tenant: Tenant, item: Item, adjustment: StockAdjustment, day: date,
@@ -321,11 +343,14 @@ def _stage_adjustment_entry(uow: UnitOfWork, tenant: Tenant, item: Item, adjustm
 
 
 def get_adjustment(tenant_id: str, adjustment_id: str) -> dict[str, Any]:
-    return _json(StockAdjustmentOut, open_unit(tenant_id).load(StockAdjustment, adjustment_id))
+    uow = open_unit(tenant_id)
+    return _json(StockAdjustmentOut, uow.load(StockAdjustment, adjustment_id), uow.tenant().base_currency)
 
 
 def list_adjustments(tenant_id: str, **filters: Any) -> Page[StockAdjustment]:
-    return store.list_stock_adjustments(tenant_id, **filters)
+    page = store.list_stock_adjustments(tenant_id, **filters)
+    _shown(page.items, _base_currency(tenant_id))
+    return page
 
 
 # -------------------------------------------------------------------------------------------- transfers
@@ -351,7 +376,8 @@ def _create_transfer(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
     source = _location(uow, source_id, "from_location_id", now)
     target = _location(uow, target_id, "to_location_id", now)
     source_level, target_level = _level(uow, item.id, source.id), _level(uow, item.id, target.id)
-    out = rules.take(_as_level(source_level), fields["quantity"], item_id=item.id, location_id=source.id)
+    out = rules.take(_as_level(source_level), fields["quantity"], item_id=item.id, location_id=source.id,
+                     minor_units=minor_units(tenant.base_currency))
     cost = -out.value
     current = _as_level(target_level)
     arriving = rules.Move(fields["quantity"], cost, rules.Level(current.quantity + fields["quantity"],
@@ -367,15 +393,18 @@ def _create_transfer(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
     uow.record_event(EventType.STOCK_TRANSFER_CREATED, transfer, StockTransferOut)
     uow.respond(StockTransferOut, transfer)
     uow.commit()
-    return _json(StockTransferOut, transfer)
+    return _json(StockTransferOut, transfer, tenant.base_currency)
 
 
 def get_transfer(tenant_id: str, transfer_id: str) -> dict[str, Any]:
-    return _json(StockTransferOut, open_unit(tenant_id).load(StockTransfer, transfer_id))
+    uow = open_unit(tenant_id)
+    return _json(StockTransferOut, uow.load(StockTransfer, transfer_id), uow.tenant().base_currency)
 
 
 def list_transfers(tenant_id: str, **filters: Any) -> Page[StockTransfer]:
-    return store.list_stock_transfers(tenant_id, **filters)
+    page = store.list_stock_transfers(tenant_id, **filters)
+    _shown(page.items, _base_currency(tenant_id))
+    return page
 
 
 # ------------------------------------------------------------------------------------ levels and reports
@@ -389,14 +418,20 @@ def level_out(level: StockLevel) -> dict[str, Any]:
 def list_levels(tenant_id: str, *, item_id: str | None, location_id: str | None, limit: int,
                 start_key: dict[str, Any] | None) -> Page[StockLevel]:
     """The balances kept with the movements (never a sum of movements)."""
-    return store.list_stock_levels(tenant_id, item_id=item_id, location_id=location_id, limit=limit,
+    page = store.list_stock_levels(tenant_id, item_id=item_id, location_id=location_id, limit=limit,
                                    start_key=start_key)
+    _shown(page.items, _base_currency(tenant_id))
+    return page
 
 
 def list_movements(tenant_id: str, item_id: str, *, location_id: str | None, limit: int,
                    start_key: dict[str, Any] | None) -> Page[StockMovement]:
-    open_unit(tenant_id).load(Item, item_id)  # another tenant's item: 404
-    return store.list_item_movements(tenant_id, item_id, location_id=location_id, limit=limit, start_key=start_key)
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Item, item_id)])
+    uow.load(Item, item_id)  # another tenant's item: 404
+    page = store.list_item_movements(tenant_id, item_id, location_id=location_id, limit=limit, start_key=start_key)
+    _shown(page.items, uow.tenant().base_currency)
+    return page
 
 
 def movement_out(movement: StockMovement) -> dict[str, Any]:
@@ -412,8 +447,9 @@ def valuation(tenant_id: str, as_of: date | None) -> dict[str, Any]:
     levels = [(lv.item_id, lv.location_id, lv.quantity, lv.value) for lv in store.all_stock_levels(tenant_id)]
     later = [(m.item_id, m.location_id, m.quantity, m.value) for m in store.movements_after(tenant_id, day)]
     held = rules.valuation_as_of(levels, later)
-    lines = [{"item_id": item, "location_id": location, "on_hand": level.quantity, "value": level.value}
-             for (item, location), level in sorted(held.items())]
-    total = sum((level.value for level in held.values()), Decimal(0))
+    currency = tenant.base_currency
+    lines = [{"item_id": item, "location_id": location, "on_hand": plain(level.quantity.normalize()),
+              "value": with_minor_units(level.value, currency)} for (item, location), level in sorted(held.items())]
+    total = with_minor_units(sum((level.value for level in held.values()), Decimal(0)), currency)
     return StockValuationOut(as_of=day, currency=tenant.base_currency, total=total,
                              lines=lines).model_dump(mode="json")  # type: ignore[arg-type]
