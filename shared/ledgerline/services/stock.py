@@ -231,7 +231,7 @@ def _stage_move(uow: UnitOfWork, item: Item, location_id: str, level: StockLevel
     movement = StockMovement(id=new_id("smov"), tenant_id=uow.tenant_id, item_id=item.id, location_id=location_id,
                              date=day, quantity=move.quantity, value=move.value, quantity_after=move.after.quantity,
                              value_after=move.after.value, source_type=source_type, source_id=source_id,
-                             reason=reason, created_at=now, updated_at=now)
+                             reason=reason, sequence=level.movements, created_at=now, updated_at=now)
     uow.create(movement)
     data = StockEventData(item_id=item.id, location_id=location_id, movement_id=movement.id, quantity=move.quantity,
                           value=move.value, on_hand=move.after.quantity, stock_value=move.after.value,

@@ -6,8 +6,8 @@
   value, versioned: every movement saves it on the version it read, in the movement's transaction, so two
   concurrent takes of the last unit cannot both commit (the loser re-reads and is refused).
 - movement: `T#<tid>#STOCKMOVE#<id>` / `DOC`; GSI1 `T#<tid>#STOCKMOVES` / `<date>#<id>` (the valuation at a
-  date: movements dated after it), GSI2 `T#<tid>#STOCKITEM#<item id>` / `<id>` (an item's history in the
-  order recorded, ids being time-ordered).
+  date: movements dated after it), GSI2 `T#<tid>#STOCKITEM#<item id>` / `<recorded at>#<level sequence>#<id>`
+  (an item's history in the order recorded).
 - adjustment: `T#<tid>#STOCKADJ#<id>` / `DOC`, GSI1 `T#<tid>#STOCKADJUSTMENTS` / `<date>#<id>`.
 - transfer: `T#<tid>#STOCKXFER#<id>` / `DOC`, GSI1 `T#<tid>#STOCKTRANSFERS` / `<date>#<id>`.
 """
@@ -78,6 +78,7 @@ class StockMovement(DocumentRecord):
     source_type = UnicodeAttribute()  # stock_adjustment, stock_transfer
     source_id = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)
+    sequence = NumberAttribute()  # the level's movement number: 1, 2, … (orders its movements exactly)
 
     def list_date(self) -> date:
         return self.date
@@ -85,7 +86,8 @@ class StockMovement(DocumentRecord):
     def assign_keys(self) -> None:
         super().assign_keys()
         self.gsi2pk = item_partition(self.tenant_id, self.item_id)
-        self.gsi2sk = self.id
+        # recorded order: the moment, then the level's own sequence (ids of one millisecond do not sort)
+        self.gsi2sk = f"{self.created_at.isoformat(timespec='microseconds')}#{self.sequence:010d}#{self.id}"
 
 
 def item_partition(tenant_id: str, item_id: str) -> str:
