@@ -42,6 +42,7 @@ class SourceType(StrEnum):
     SUPPLIER_PAYMENT_REFUND = "supplier_payment_refund"
     SUPPLIER_CREDIT_NOTE = "supplier_credit_note"
     STOCK_ADJUSTMENT = "stock_adjustment"  # issue 19: an adjustment's value difference
+    DELIVERY = "delivery"  # issue 19: cost of the stock-managed goods a delivery note took out
 
 
 @dataclass(frozen=True)

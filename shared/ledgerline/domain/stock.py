@@ -133,6 +133,23 @@ def adjustment_lines(*, inventory_account: str, offset_account: str, value: Deci
     return lines
 
 
+def cost_of_sales_lines(legs: list[tuple[str, str, Decimal]], *, currency: str,
+                        description: str) -> list[JournalLine]:
+    """Goods delivered: each (COGS account, inventory account, cost) debits the first and credits the second;
+    amounts of the same account are summed, zero costs leave no line."""
+    debits: dict[str, Decimal] = {}
+    credits: dict[str, Decimal] = {}
+    for cogs, inventory, cost in legs:
+        if cost:
+            debits[cogs] = debits.get(cogs, ZERO) + cost
+            credits[inventory] = credits.get(inventory, ZERO) + cost
+    lines = [JournalLine(account, amount, ZERO, currency, amount, description) for account, amount in debits.items()]
+    lines += [JournalLine(account, ZERO, amount, currency, amount, description) for account, amount in credits.items()]
+    if lines:
+        assert_balanced(lines)
+    return lines
+
+
 def below_reorder_level(before: Decimal, after: Decimal, reorder_level: Decimal | None) -> bool:
     """`stock.low` once, when a movement takes the quantity from at or above `reorder_level` to below it."""
     return reorder_level is not None and after < reorder_level <= before

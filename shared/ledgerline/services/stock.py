@@ -407,6 +407,50 @@ def list_transfers(tenant_id: str, **filters: Any) -> Page[StockTransfer]:
     return page
 
 
+# ------------------------------------------------------------------------------------- from documents
+
+
+def stage_delivery(uow: UnitOfWork, tenant: Tenant, delivery: Any, now: datetime) -> str | None:
+    """A delivery note being issued takes its stock-managed items out of the default location at their
+    moving average cost, in the issue's own transaction: a movement per item, and one journal entry debiting
+    each item's cost of goods sold and crediting its inventory account, dated the delivery date. Lines of items
+    that are not stock-managed (or of no item) move nothing. Not enough stock: 409 `insufficient_stock`, and the
+    note stays a draft. Returns the journal entry's id (None when nothing had a cost)."""
+    wanted: dict[str, Decimal] = {}
+    for line in delivery.lines or []:
+        if line.item_id:
+            wanted[line.item_id] = wanted.get(line.item_id, Decimal(0)) + line.quantity
+    if not wanted:
+        return None
+    uow.prefetch([(Item, item_id) for item_id in wanted] + [(StockDefault, StockDefault.ID)])
+    found = [uow.find(Item, item_id) for item_id in wanted]
+    tracked = [item for item in found if item is not None and item.track_stock]
+    if not tracked:
+        return None
+    open_period(tenant, delivery.delivery_date, "delivery_date")
+    location = _location(uow, None, "location_id", now)
+    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location.id)) for item in tracked])
+    units = minor_units(tenant.base_currency)
+    legs: list[tuple[str, str, Decimal]] = []  # (COGS account, inventory account, cost)
+    for item in tracked:
+        level = _level(uow, item.id, location.id)
+        move = rules.take(_as_level(level), wanted[item.id], item_id=item.id, location_id=location.id,
+                          minor_units=units)
+        _stage_move(uow, item, location.id, level, move, day=delivery.delivery_date, source_type="delivery",
+                    source_id=delivery.id, reason="delivery", now=now)
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
+                                                       "cost of goods sold")
+        legs.append((cogs, inventory_account(uow, tenant, item, "lines"), -move.value))
+    description = f"Cost of goods delivered ({delivery.number or delivery.id})"
+    lines = rules.cost_of_sales_lines(legs, currency=tenant.base_currency, description=description)
+    if not lines:
+        return None
+    entry = JournalEntry.new(uow.tenant_id, delivery.delivery_date, conversion(tenant, tenant.base_currency, None),
+                             source_type="delivery", source_id=delivery.id, description=description, at=now)
+    uow.post_entry(entry, lines)
+    return entry.id
+
+
 # ------------------------------------------------------------------------------------ levels and reports
 
 

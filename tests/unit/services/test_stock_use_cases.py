@@ -176,3 +176,38 @@ def test_a_concurrent_movement_of_the_same_level_makes_the_take_re_read_and_be_r
     level = level_of(books, item.id, opened["location_id"])
     assert (level.quantity, level.value) == (D(0), D(0))
     assert books.balances() == {"3000": D("-2.00"), "5100": D("2.00")}  # one take booked, not two
+
+
+# -------------------------------------------------------------------------------- from delivery notes
+
+from ledgerline.services import deliveries  # noqa: E402
+
+
+def test_issuing_a_delivery_note_takes_stock_out_at_average_cost_and_posts_cost_of_goods_sold(books):
+    item = widget(books)
+    service = master_data.create("item", books.tenant_id, {"code": "SETUP", "name": "Setup"})
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("3"), "unit_cost": D("3.335")})  # 10.01
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("1")}, {"item_id": service.id, "quantity": D("1")},
+        {"item_id": item.id, "quantity": D("1")}]})
+    assert level_of(books, item.id, opened["location_id"]).quantity == 3  # a draft moves nothing
+    deliveries.issue(books.tenant_id, note["id"])
+    level = level_of(books, item.id, opened["location_id"])
+    assert (level.quantity, level.value) == (D(1), D("3.34"))  # 2 of 3 left at 6.67
+    assert books.balances() == {"1200": D("3.34"), "3000": D("-10.01"), "5000": D("6.67")}
+    assert "stock.moved" in books.table.event_types(books.tenant_id)[-3:]
+
+
+def test_a_delivery_note_of_more_than_on_hand_is_a_409_and_stays_a_draft(books):
+    item = widget(books)
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("1"),
+                                              "unit_cost": D("5")})
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("2")}]})
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(InsufficientStock) as refused:
+        deliveries.issue(books.tenant_id, note["id"])
+    assert (refused.value.on_hand, refused.value.requested) == (D(1), D(2))
+    assert (books.table.transactions, books.balances()) == before
+    assert deliveries.get_delivery(books.tenant_id, note["id"])["status"] == "draft"
