@@ -144,3 +144,23 @@ def test_refusals_name_the_field_change_nothing_and_other_tenants_ids_are_404(ap
                      json={"item_id": item, "reason": "damage", "quantity": "-1"})
     assert taken.status_code == 422
     assert api.get("/v1/stock", headers=other.headers).json()["data"] == []
+
+
+def test_issuing_a_delivery_note_takes_stock_out_and_posts_cost_of_goods_sold(books):
+    item, main = inventory_books(books)
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "3",
+                                         "unit_cost": "3.335"})  # 10.01
+    customer = books.customer("Globex")
+    note = books.post("/v1/deliveries", {"customer_id": customer, "lines": [{"item_id": item, "quantity": "2"}]})
+    issued = books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    assert issued["status"] == "issued"
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["value"]) == ("1", "3.34")
+    assert (books.balance("1200"), books.balance("5000")) == (D("3.34"), D("6.67"))
+    last = books.get(f"/v1/stock/{item}/movements")["data"][-1]
+    assert (last["source_type"], last["source_id"], last["quantity"]) == ("delivery", note["id"], "-2")
+    # a second note for more than is left: 409, and it stays a draft
+    more = books.post("/v1/deliveries", {"customer_id": customer, "lines": [{"item_id": item, "quantity": "2"}]})
+    refused = books.call("POST", f"/v1/deliveries/{more['id']}/issue", expect=409).json()["error"]
+    assert refused["code"] == "insufficient_stock" and "1 on hand" in refused["message"]
+    assert books.get(f"/v1/deliveries/{more['id']}")["status"] == "draft"
