@@ -428,15 +428,16 @@ def stage_delivery(uow: UnitOfWork, tenant: Tenant, delivery: Any, now: datetime
     if not tracked:
         return None
     open_period(tenant, delivery.delivery_date, "delivery_date")
-    location = _location(uow, None, "location_id", now)
-    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location.id)) for item in tracked])
+    pointer = uow.find(StockDefault, StockDefault.ID)  # the default's id is enough: no read of the location
+    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item in tracked])
     units = minor_units(tenant.base_currency)
     legs: list[tuple[str, str, Decimal]] = []  # (COGS account, inventory account, cost)
     for item in tracked:
-        level = _level(uow, item.id, location.id)
-        move = rules.take(_as_level(level), wanted[item.id], item_id=item.id, location_id=location.id,
+        level = _level(uow, item.id, location_id)
+        move = rules.take(_as_level(level), wanted[item.id], item_id=item.id, location_id=location_id,
                           minor_units=units)
-        _stage_move(uow, item, location.id, level, move, day=delivery.delivery_date, source_type="delivery",
+        _stage_move(uow, item, location_id, level, move, day=delivery.delivery_date, source_type="delivery",
                     source_id=delivery.id, reason="delivery", now=now)
         cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
                                                        "cost of goods sold")
