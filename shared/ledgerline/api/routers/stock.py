@@ -1,5 +1,6 @@
 """Inventory (issue 19): /v1/stock-locations, /v1/stock-adjustments, /v1/stock-transfers, /v1/stock and
-/v1/reports/stock-valuation. Scope `inventory:read` / `inventory:write`; one function (InventoryFunction)."""
+/v1/reports/stock-valuation. Scope `inventory:read` / `inventory:write`; one function (InventoryFunction,
+code folder functions/stock)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from ledgerline.schemas.stock import (
 )
 from ledgerline.services import stock
 
+router = APIRouter(tags=["inventory"])
 READ, WRITE = require("inventory:read"), require("inventory:write")
 ITEM = "itm_01KITEM000000000000000000"
 LOCATION = "sloc_01KLOCA0000000000000000000"
@@ -61,13 +63,13 @@ def _list_example(example: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
 
 # ------------------------------------------------------------------------------------------ locations
 
-locations = APIRouter(prefix="/v1/stock-locations", tags=["inventory"])
 LOCATION_ID = Path(description="The stock location's id", examples=[LOCATION])
 
 
-@locations.post("", status_code=201, response_model=StockLocationOut, operation_id="create_stock_location",
-                summary="Create a stock location (a warehouse, a shop; areas are its bins or shelves)",
-                responses=_example(201, LOCATION_EXAMPLE))
+@router.post("/v1/stock-locations", status_code=201, response_model=StockLocationOut,
+             operation_id="create_stock_location",
+             summary="Create a stock location (a warehouse, a shop; areas are its bins or shelves)",
+             responses=_example(201, LOCATION_EXAMPLE))
 def create_location(body: StockLocationCreate, response: Response,
                     idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
     """The tenant's first location is its default; `is_default: true` moves the default here. Writes
@@ -75,8 +77,8 @@ def create_location(body: StockLocationCreate, response: Response,
     return with_etag(response, stock.create_location(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@locations.get("", response_model=ListResponse[StockLocationOut], operation_id="list_stock_locations",
-               summary="List stock locations", responses=_list_example(LOCATION_EXAMPLE))
+@router.get("/v1/stock-locations", response_model=ListResponse[StockLocationOut], operation_id="list_stock_locations",
+            summary="List stock locations", responses=_list_example(LOCATION_EXAMPLE))
 def list_locations(page: PageRequest = Depends(),
                    archived: bool = Query(False, description="List archived locations instead of active ones"),
                    principal: Principal = Depends(READ)) -> Any:
@@ -86,15 +88,15 @@ def list_locations(page: PageRequest = Depends(),
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 
-@locations.get("/{id}", response_model=StockLocationOut, operation_id="get_stock_location",
-               summary="Retrieve a stock location", responses=_example(200, LOCATION_EXAMPLE))
+@router.get("/v1/stock-locations/{id}", response_model=StockLocationOut, operation_id="get_stock_location",
+            summary="Retrieve a stock location", responses=_example(200, LOCATION_EXAMPLE))
 def get_location(response: Response, id: str = LOCATION_ID, principal: Principal = Depends(READ)) -> Any:
     """The location, archived or not; another tenant's id is a 404."""
     return with_etag(response, stock.get_location(principal.tenant_id, id))
 
 
-@locations.patch("/{id}", response_model=StockLocationOut, operation_id="update_stock_location",
-                 summary="Update a stock location (name, areas, default)", responses=_example(200, LOCATION_EXAMPLE))
+@router.patch("/v1/stock-locations/{id}", response_model=StockLocationOut, operation_id="update_stock_location",
+              summary="Update a stock location (name, areas, default)", responses=_example(200, LOCATION_EXAMPLE))
 def update_location(body: StockLocationUpdate, response: Response, id: str = LOCATION_ID,
                     version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
     """Only the fields sent change; `is_default: true` moves the tenant's default here. With `If-Match`, a stale
@@ -103,9 +105,9 @@ def update_location(body: StockLocationUpdate, response: Response, id: str = LOC
                                                      version))
 
 
-@locations.delete("/{id}", response_model=StockLocationOut, operation_id="archive_stock_location",
-                  summary="Archive a stock location (not the default)",
-                  responses=_example(200, {**LOCATION_EXAMPLE, "is_default": False, "archived": True}))
+@router.delete("/v1/stock-locations/{id}", response_model=StockLocationOut, operation_id="archive_stock_location",
+               summary="Archive a stock location (not the default)",
+               responses=_example(200, {**LOCATION_EXAMPLE, "is_default": False, "archived": True}))
 def archive_location(response: Response, id: str = LOCATION_ID, version: int | None = Depends(expected_version),
                      principal: Principal = Depends(WRITE)) -> Any:
     """An archived location takes no new movements; its history stays readable."""
@@ -114,12 +116,12 @@ def archive_location(response: Response, id: str = LOCATION_ID, version: int | N
 
 # ---------------------------------------------------------------------------------------- adjustments
 
-adjustments = APIRouter(prefix="/v1/stock-adjustments", tags=["inventory"])
 
 
-@adjustments.post("", status_code=201, response_model=StockAdjustmentOut, operation_id="create_stock_adjustment",
-                  summary="Adjust stock: a count, damage, opening stock (with its cost) or another change",
-                  responses=_example(201, ADJUSTMENT_EXAMPLE))
+@router.post("/v1/stock-adjustments", status_code=201, response_model=StockAdjustmentOut,
+             operation_id="create_stock_adjustment",
+             summary="Adjust stock: a count, damage, opening stock (with its cost) or another change",
+             responses=_example(201, ADJUSTMENT_EXAMPLE))
 def create_adjustment(body: StockAdjustmentCreate, response: Response,
                       idempotency_key: str | None = IdempotencyKeyHeader,
                       principal: Principal = Depends(WRITE)) -> Any:
@@ -131,8 +133,9 @@ def create_adjustment(body: StockAdjustmentCreate, response: Response,
     return with_etag(response, stock.create_adjustment(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@adjustments.get("", response_model=ListResponse[StockAdjustmentOut], operation_id="list_stock_adjustments",
-                 summary="List stock adjustments", responses=_list_example(ADJUSTMENT_EXAMPLE))
+@router.get("/v1/stock-adjustments", response_model=ListResponse[StockAdjustmentOut],
+            operation_id="list_stock_adjustments",
+            summary="List stock adjustments", responses=_list_example(ADJUSTMENT_EXAMPLE))
 def list_adjustments(page: PageRequest = Depends(), item_id: str | None = Query(None),
                      location_id: str | None = Query(None), from_date: Day | None = Query(None),
                      to_date: Day | None = Query(None), principal: Principal = Depends(READ)) -> Any:
@@ -143,8 +146,8 @@ def list_adjustments(page: PageRequest = Depends(), item_id: str | None = Query(
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 
-@adjustments.get("/{id}", response_model=StockAdjustmentOut, operation_id="get_stock_adjustment",
-                 summary="Retrieve a stock adjustment", responses=_example(200, ADJUSTMENT_EXAMPLE))
+@router.get("/v1/stock-adjustments/{id}", response_model=StockAdjustmentOut, operation_id="get_stock_adjustment",
+            summary="Retrieve a stock adjustment", responses=_example(200, ADJUSTMENT_EXAMPLE))
 def get_adjustment(response: Response, id: str = Path(description="The adjustment's id"),
                    principal: Principal = Depends(READ)) -> Any:
     """One adjustment with the level after it and its journal entry."""
@@ -153,12 +156,12 @@ def get_adjustment(response: Response, id: str = Path(description="The adjustmen
 
 # ------------------------------------------------------------------------------------------ transfers
 
-transfers = APIRouter(prefix="/v1/stock-transfers", tags=["inventory"])
 
 
-@transfers.post("", status_code=201, response_model=StockTransferOut, operation_id="create_stock_transfer",
-                summary="Move stock between two locations (no ledger effect)",
-                responses=_example(201, TRANSFER_EXAMPLE))
+@router.post("/v1/stock-transfers", status_code=201, response_model=StockTransferOut,
+             operation_id="create_stock_transfer",
+             summary="Move stock between two locations (no ledger effect)",
+             responses=_example(201, TRANSFER_EXAMPLE))
 def create_transfer(body: StockTransferCreate, response: Response,
                     idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
     """The goods leave `from_location_id` at its average cost and arrive at `to_location_id` with that cost. More
@@ -166,8 +169,8 @@ def create_transfer(body: StockTransferCreate, response: Response,
     return with_etag(response, stock.create_transfer(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@transfers.get("", response_model=ListResponse[StockTransferOut], operation_id="list_stock_transfers",
-               summary="List stock transfers", responses=_list_example(TRANSFER_EXAMPLE))
+@router.get("/v1/stock-transfers", response_model=ListResponse[StockTransferOut], operation_id="list_stock_transfers",
+            summary="List stock transfers", responses=_list_example(TRANSFER_EXAMPLE))
 def list_transfers(page: PageRequest = Depends(), item_id: str | None = Query(None),
                    from_date: Day | None = Query(None), to_date: Day | None = Query(None),
                    principal: Principal = Depends(READ)) -> Any:
@@ -177,8 +180,8 @@ def list_transfers(page: PageRequest = Depends(), item_id: str | None = Query(No
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 
-@transfers.get("/{id}", response_model=StockTransferOut, operation_id="get_stock_transfer",
-               summary="Retrieve a stock transfer", responses=_example(200, TRANSFER_EXAMPLE))
+@router.get("/v1/stock-transfers/{id}", response_model=StockTransferOut, operation_id="get_stock_transfer",
+            summary="Retrieve a stock transfer", responses=_example(200, TRANSFER_EXAMPLE))
 def get_transfer(response: Response, id: str = Path(description="The transfer's id"),
                  principal: Principal = Depends(READ)) -> Any:
     """One transfer."""
@@ -187,10 +190,9 @@ def get_transfer(response: Response, id: str = Path(description="The transfer's 
 
 # ------------------------------------------------------------------------------------- levels and reports
 
-levels = APIRouter(prefix="/v1/stock", tags=["inventory"])
 
 
-@levels.get("", response_model=ListResponse[StockLevelOut], operation_id="list_stock_levels",
+@router.get("/v1/stock", response_model=ListResponse[StockLevelOut], operation_id="list_stock_levels",
             summary="Stock levels per item and location: on hand, average cost, value",
             responses=_list_example(LEVEL_EXAMPLE))
 def list_levels(page: PageRequest = Depends(), item_id: str | None = Query(None),
@@ -201,7 +203,7 @@ def list_levels(page: PageRequest = Depends(), item_id: str | None = Query(None)
     return page.respond([stock.level_out(level) for level in result.items], result.next_key, principal.tenant_id)
 
 
-@levels.get("/{item_id}/movements", response_model=ListResponse[StockMovementOut],
+@router.get("/v1/stock/{item_id}/movements", response_model=ListResponse[StockMovementOut],
             operation_id="list_stock_movements", summary="An item's stock movements with the running level",
             responses=_list_example(MOVEMENT_EXAMPLE))
 def list_movements(page: PageRequest = Depends(), item_id: str = Path(description="The item's id"),
@@ -212,11 +214,10 @@ def list_movements(page: PageRequest = Depends(), item_id: str = Path(descriptio
     return page.respond([stock.movement_out(m) for m in result.items], result.next_key, principal.tenant_id)
 
 
-reports = APIRouter(prefix="/v1/reports", tags=["inventory"])
 
 
-@reports.get("/stock-valuation", response_model=StockValuationOut, operation_id="get_stock_valuation",
-             summary="Stock on hand and its value at a date", responses=_example(200, VALUATION_EXAMPLE))
+@router.get("/v1/reports/stock-valuation", response_model=StockValuationOut, operation_id="get_stock_valuation",
+            summary="Stock on hand and its value at a date", responses=_example(200, VALUATION_EXAMPLE))
 def valuation(as_of: Day | None = Query(None, examples=["2026-01-31"], description="Default: today"),
               principal: Principal = Depends(READ)) -> Any:
     """Each item and location's quantity and value at the end of `as_of`; the total equals the inventory
@@ -224,7 +225,3 @@ def valuation(as_of: Day | None = Query(None, examples=["2026-01-31"], descripti
     return stock.valuation(principal.tenant_id, as_of)
 
 
-ROUTERS = (locations, adjustments, transfers, levels, reports)
-router = APIRouter()
-for _router in ROUTERS:
-    router.include_router(_router)
