@@ -40,11 +40,13 @@ from ledgerline.services import (
     refunds,
     reminders,
     reports,
+    stock,
     supplier_credit_notes,
     supplier_payments,
     vat_periods,
 )
 from ledgerline.store.documents import list_invoices
+from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 
 # Rounds of keyed reads that cannot be batched into one, because a key is only known after a read. Every
@@ -103,6 +105,11 @@ READ_ROUNDS["create draft (EUR, the rate of its date)"] = (1, "tenant, customer,
 # Supplier payments (issue 15)
 READ_ROUNDS["supplier payment (pays one bill)"] = (1, "tenant, supplier, bank account and bills are named by the "
                                                       "request")
+# Inventory (issue 19)
+READ_ROUNDS["stock adjustment (count)"] = (1, "tenant, item, location and its level are named by the request")
+READ_ROUNDS["issue delivery note (a stock-managed item)"] = (3, "the tenant, the note and this year's series; the "
+                                                              "items and the default location only by the note; "
+                                                              "their levels only by the default location")
 READ_ROUNDS["supplier credit note (amount)"] = (2, "tenant and bill are named by the request; the account and tax "
                                                    "code an amount is credited to only by the bill")
 # Issue 15 leftovers: a credit note's excess (1400) used by the prepayment's path
@@ -285,6 +292,18 @@ def measure(ledger: Ledger) -> dict[str, Any]:
         {"line": 1, "quantity": Decimal(4)}]}, key()))
     run("invoice order (delivered)", lambda: orders.invoice(ledger.tenant, order["id"], {}, key()))
     run("issue delivery note", lambda: deliveries.issue(ledger.tenant, note["id"], key()))
+    # Inventory (issue 19): a stock count, and a delivery note of a stock-managed item issued (stock out, COGS)
+    stocked = master_data.create(Item, ledger.tenant, {"code": "BENCH-STOCK", "name": "Stocked item",
+                                                       "track_stock": True}).id
+    shelf = stock.create_location(ledger.tenant, {"name": "Bench warehouse", "is_default": True})["id"]
+    stock.create_adjustment(ledger.tenant, {"item_id": stocked, "location_id": shelf, "reason": "opening",
+                                            "quantity": Decimal(100), "unit_cost": Decimal("2.50")})
+    run("stock adjustment (count)", lambda: stock.create_adjustment(ledger.tenant, {
+        "item_id": stocked, "location_id": shelf, "reason": "count", "counted_quantity": Decimal(99)}, key()))
+    stocked_note = deliveries.create_direct(ledger.tenant, {"customer_id": ledger.customer, "lines": [
+        {"item_id": stocked, "quantity": Decimal(2)}]})
+    run("issue delivery note (a stock-managed item)",
+        lambda: deliveries.issue(ledger.tenant, stocked_note["id"], key()))
     for _ in range(50):
         invoices.post(ledger.tenant, ledger.draft()["id"])
     run("list page (50 invoices)", lambda: list_invoices(ledger.tenant, statuses=None, customer_id=None, from_date=None,

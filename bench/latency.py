@@ -193,6 +193,19 @@ def measure(ledger: Ledger, samples: int = 200, writes: int = 100) -> dict[str, 
         credit(n)
         credit_endpoint.samples.append((time.perf_counter() - start) * 1000)
 
+    # Inventory (issue 19): a stock-managed item with `writes` movements; its level is one item, however many
+    stocked = client("items", "POST", "/v1/items", body={"code": "BENCH-STOCK", "name": "Stocked item",
+                                                          "track_stock": True})["id"]
+    client("stock", "POST", "/v1/stock-adjustments", resource="/v1/stock-adjustments", body={
+        "item_id": stocked, "reason": "opening", "quantity": "100000", "unit_cost": "2.50"})
+    stock_take = Endpoint("stock", "POST /v1/stock-adjustments (Idempotency-Key)", lambda n: client(
+        "stock", "POST", "/v1/stock-adjustments", body={"item_id": stocked, "reason": "damage", "quantity": "-1"},
+        key=True))
+    for n in range(writes):
+        start = time.perf_counter()
+        stock_take.call(n)
+        stock_take.samples.append((time.perf_counter() - start) * 1000)
+
     def get(function: str, path: str, resource: str | None = None, query: dict[str, str] | None = None
             ) -> Callable[[int], Any]:
         return lambda n: client(function, "GET", path.format(n=n), resource=resource or path, query=query)
@@ -242,6 +255,10 @@ def measure(ledger: Ledger, samples: int = 200, writes: int = 100) -> dict[str, 
                                                                      query=TODAY_QUERY)),
         Endpoint("reports", "GET /v1/reports/tax-summary", get("reports", "/v1/reports/tax-summary",
                                                                 query={"from": "2026-01-01", "to": "2030-12-31"})),
+        Endpoint("stock", "GET /v1/stock?item_id=", get("stock", "/v1/stock", query={"item_id": stocked})),
+        Endpoint("stock", "GET /v1/stock/{item_id}/movements?limit=10", get(
+            "stock", f"/v1/stock/{stocked}/movements", resource="/v1/stock/{item_id}/movements",
+            query={"limit": "10"})),
     ]
     for endpoint in reads:
         for n in range(5):  # warm-up, not timed
@@ -252,6 +269,6 @@ def measure(ledger: Ledger, samples: int = 200, writes: int = 100) -> dict[str, 
             start = time.perf_counter()
             endpoint.call(n)
             endpoint.samples.append((time.perf_counter() - start) * 1000)
-    measured = [*writes_first, credit_endpoint, *reads]
+    measured = [*writes_first, credit_endpoint, stock_take, *reads]
     return {endpoint.route: {"function": endpoint.function, **percentiles(endpoint.samples)} for endpoint in measured}
 

@@ -306,6 +306,31 @@ def _currencies(t: TenantObjects) -> list[str]:
     return [t.post("/v1/currencies", {"code": code, "name": f"Crown of {t.label}"})["id"]]
 
 
+def _stock_locations(t: TenantObjects) -> list[str]:  # issue 19
+    return [t.post("/v1/stock-locations", {"name": f"Warehouse of {t.label}", "areas": ["A-01"]})["id"],
+            t.post("/v1/stock-locations", {"name": f"Shop of {t.label}"})["id"]]
+
+
+def _stock(t: TenantObjects) -> list[str]:
+    """A stock-managed item with 100 units at the first location (the ids of /v1/stock/{item_id}/...)."""
+    item = t.post("/v1/items", {"code": "S-ITEM", "name": f"Stocked item of {t.label}", "track_stock": True})["id"]
+    t.post("/v1/stock-adjustments", {"item_id": item, "location_id": t.ids_for("/v1/stock-locations")[0],
+                                     "reason": "opening", "quantity": "100", "unit_cost": "2.50"})
+    return [item]
+
+
+def _stock_adjustments(t: TenantObjects) -> list[str]:
+    return [t.post("/v1/stock-adjustments", {"item_id": t.ids_for("/v1/stock")[0], "reason": "count",
+                                             "location_id": t.ids_for("/v1/stock-locations")[0],
+                                             "counted_quantity": "99"})["id"]]
+
+
+def _stock_transfers(t: TenantObjects) -> list[str]:
+    locations = t.ids_for("/v1/stock-locations")
+    return [t.post("/v1/stock-transfers", {"item_id": t.ids_for("/v1/stock")[0], "from_location_id": locations[0],
+                                           "to_location_id": locations[1], "quantity": "5"})["id"]]
+
+
 # A factory per document kind (domain/kinds.KINDS), swept at the kind's path: a kind added to the registry
 # without one fails here, at collection, instead of being skipped.
 KIND_FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
@@ -347,6 +372,10 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/bank-rules": _bank_rules,
     "/v1/exchange-rates": _exchange_rates,
     "/v1/currencies": _currencies,
+    "/v1/stock-locations": _stock_locations,
+    "/v1/stock": _stock,
+    "/v1/stock-adjustments": _stock_adjustments,
+    "/v1/stock-transfers": _stock_transfers,
 }
 
 # Query parameters that take an object id, and the prefix whose factory makes one.

@@ -169,7 +169,18 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
         _credit_note_excess(b), {"allocations": _supplier_payment_body(b)["allocations"]}),
     ("POST", "/v1/supplier-credit-notes/{id}/refund"): lambda b: (
         _credit_note_excess(b), {"amount": "1.00", "account_id": b.accounts["1010"]}),
+
+    ("POST", "/v1/stock-adjustments"): lambda b: (None, _stock_adjustment_body(b)),  # issue 19
+    ("POST", "/v1/stock-transfers"): lambda b: (None, {
+        "item_id": b.ids_for("/v1/stock")[0], "from_location_id": b.ids_for("/v1/stock-locations")[0],
+        "to_location_id": b.ids_for("/v1/stock-locations")[1], "quantity": "1"}),
+    ("POST", "/v1/bulk/stock-adjustments"): lambda b: (None, {"items": [{"data": _stock_adjustment_body(b)}]}),
 }
+
+
+def _stock_adjustment_body(b: TenantObjects) -> dict[str, Any]:
+    return {"item_id": b.ids_for("/v1/stock")[0], "location_id": b.ids_for("/v1/stock-locations")[0],
+            "reason": "other", "quantity": "1", "unit_cost": "1"}
 
 
 # Identifiers that are not Ledgerline objects' ids (a tenant's or party's tax and e-invoicing identifiers, issue 17)
@@ -226,7 +237,7 @@ def _swaps(body: Any, a: TenantObjects, b: TenantObjects) -> Iterator[tuple[str,
         prefix = value.split("_", 1)[0]
         return {"pty": a.customer(), "inv": a.ids_for("/v1/invoices")[1], "itm": a.ids_for("/v1/items")[0],
                 "rct": a.ids_for("/v1/receipts")[0], "file": a.ids_for("/v1/files")[0],
-                "bill": a.ids_for("/v1/bills")[1]}.get(prefix)
+                "bill": a.ids_for("/v1/bills")[1], "sloc": a.ids_for("/v1/stock-locations")[0]}.get(prefix)
 
     def paths(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
         if isinstance(node, dict):

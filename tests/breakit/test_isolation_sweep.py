@@ -135,7 +135,8 @@ def test_what_tenant_b_lists_and_reports_holds_nothing_of_tenant_a(api, spec, wo
     # And B does see its own objects there (the sweep is not vacuous)
     if _paginated(spec, route) and route.path in FACTORIES:
         own = api.get(route.path, params={"limit": 100}, headers=b.tenant.headers).json()["data"]
-        assert {o["id"] for o in own} & set(b.ids_for(route.path)), route_id(route)
+        # (stock levels, issue 19, are rows of an item at a location: they name the item rather than have an id)
+        assert {o.get("id", o.get("item_id")) for o in own} & set(b.ids_for(route.path)), route_id(route)
 
 
 def _paginated(spec, route) -> bool:

@@ -85,6 +85,8 @@ TAGS = [
                                        "transactions it makes"},
     {"name": "einvoices", "description": "E-invoices (issue 17): validating a UBL or CII file against EN 16931, "
                                          "Peppol BIS Billing 3.0 or XRechnung"},
+    {"name": "inventory", "description": "Stock (issue 19): locations, adjustments, transfers, levels per item and "
+                                         "location, movements and the stock valuation"},
 ]
 
 

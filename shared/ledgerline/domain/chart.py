@@ -39,12 +39,17 @@ SYSTEM_ACCOUNT_CODES: dict[str, str] = {
     "payable": "2000",
     "input_tax": "1300",
     "supplier_prepayments": "1400",
+    # Issue 19 (perpetual inventory): stock on hand, its cost when sold, and counted differences
+    "inventory": "1200",
+    "cost_of_goods_sold": "5000",
+    "inventory_adjustment": "5100",
 }
 
 DEFAULT_CHART: tuple[AccountTemplate, ...] = (
     AccountTemplate("1000", "Cash", AccountType.ASSET, "cash"),
     AccountTemplate("1010", "Bank", AccountType.ASSET, "bank"),
     AccountTemplate("1100", "Accounts receivable", AccountType.ASSET, "receivable"),
+    AccountTemplate("1200", "Inventory", AccountType.ASSET, "inventory"),
     AccountTemplate("1300", "Input tax receivable", AccountType.ASSET, "tax"),
     AccountTemplate("1400", "Supplier prepayments", AccountType.ASSET, "supplier_prepayments"),
     AccountTemplate("2000", "Accounts payable", AccountType.LIABILITY, "payable"),
@@ -57,6 +62,7 @@ DEFAULT_CHART: tuple[AccountTemplate, ...] = (
     AccountTemplate("4100", "Services", AccountType.REVENUE, "sales"),
     AccountTemplate("4900", "Other income", AccountType.REVENUE, "other_income"),
     AccountTemplate("5000", "Cost of goods sold", AccountType.EXPENSE, "cost_of_sales"),
+    AccountTemplate("5100", "Inventory adjustments", AccountType.EXPENSE, "cost_of_sales"),
     AccountTemplate("6000", "Operating expenses", AccountType.EXPENSE, "operating"),
     AccountTemplate("6900", "Bank fees", AccountType.EXPENSE, "operating"),
     AccountTemplate("7900", "Rounding differences", AccountType.EXPENSE, "rounding"),

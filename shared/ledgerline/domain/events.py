@@ -162,6 +162,15 @@ class EventType(StrEnum):
     EINVOICE_REJECTED = "einvoice.rejected"
     EINVOICE_FAILED = "einvoice.failed"
 
+    # Inventory (issue 19): locations, adjustments, transfers; every movement; a level below reorder_level
+    STOCK_LOCATION_CREATED = "stock_location.created"
+    STOCK_LOCATION_UPDATED = "stock_location.updated"
+    STOCK_LOCATION_ARCHIVED = "stock_location.archived"
+    STOCK_ADJUSTMENT_CREATED = "stock_adjustment.created"
+    STOCK_TRANSFER_CREATED = "stock_transfer.created"
+    STOCK_MOVED = "stock.moved"
+    STOCK_LOW = "stock.low"
+
     @property
     def family(self) -> str:
         return self.value.split(".", 1)[0]

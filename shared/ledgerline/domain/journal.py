@@ -44,6 +44,9 @@ class SourceType(StrEnum):
     SUPPLIER_CREDIT_NOTE_ALLOCATION = "supplier_credit_note_allocation"  # its excess (1400) applied to bills
     SUPPLIER_CREDIT_NOTE_REFUND = "supplier_credit_note_refund"  # its excess paid back by the supplier
 
+    STOCK_ADJUSTMENT = "stock_adjustment"  # issue 19: an adjustment's value difference
+    DELIVERY = "delivery"  # issue 19: cost of the stock-managed goods a delivery note took out
+
 
 @dataclass(frozen=True)
 class JournalLine:

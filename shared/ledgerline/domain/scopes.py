@@ -11,7 +11,8 @@ ADMIN = "admin"
 # Master data, keys, reports, webhooks and events are listed; the document resources come from the
 # kind registry (domain/kinds.KINDS).
 MASTER_RESOURCES: tuple[str, ...] = ("tenant", "api-keys", "parties", "items", "accounts", "tax-codes")
-SERVICE_RESOURCES: tuple[str, ...] = ("reports", "webhooks", "events", "emails", "files", "vat-periods")
+SERVICE_RESOURCES: tuple[str, ...] = ("reports", "webhooks", "events", "emails", "files", "vat-periods",
+                                      "inventory")
 RESOURCES: tuple[str, ...] = tuple(dict.fromkeys((*MASTER_RESOURCES, *document_resources(), *SERVICE_RESOURCES)))
 
 ALL_SCOPES: frozenset[str] = frozenset(

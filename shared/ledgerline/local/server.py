@@ -25,6 +25,7 @@ from ledgerline.api.routers import (
     parties,
     periods,
     reports,
+    stock,
     tax_codes,
     tenant,
     vat_periods,
@@ -42,7 +43,7 @@ def document_routers() -> tuple[APIRouter, ...]:
 ROUTERS = (tenant.router, api_keys.router, parties.router, items.router, accounts.router, tax_codes.router,
            *document_routers(), reports.router, periods.router, events.router, webhooks.router, bulk.router,
            emails.router, files.router, vat_periods.router, bank_accounts.router, einvoices.router,
-           bank_rules.router, exchange_rates.router, currencies.router)
+           bank_rules.router, exchange_rates.router, currencies.router, stock.router)
 
 
 def create_local_app() -> FastAPI:

@@ -25,6 +25,7 @@ MAX_QUOTES = 100
 MAX_ORDERS = 100
 MAX_BILLS = 100
 MAX_EXCHANGE_RATES = 100
+MAX_STOCK_ADJUSTMENTS = 200  # issue 19
 
 
 class BulkItem(Input):
@@ -177,3 +178,12 @@ class BulkExchangeRates(_Batch):
         description=f"At most {MAX_EXCHANGE_RATES} creates (rates are not updated: delete and add); each `data` an "
                     "ExchangeRateCreate body")
     items: list[BulkItem] | None = _items(MAX_EXCHANGE_RATES, "ExchangeRateCreate")
+
+
+class BulkStockAdjustments(_Batch):
+    """Issue 19: stock adjustments (counts, damage, opening stock), each on its own."""
+
+    operations: list[CreateOperation] | None = Field(  # type: ignore[assignment]
+        None, min_length=1, max_length=MAX_STOCK_ADJUSTMENTS,
+        description=f"At most {MAX_STOCK_ADJUSTMENTS} creates; each `data` a StockAdjustmentCreate body")
+    items: list[BulkItem] | None = _items(MAX_STOCK_ADJUSTMENTS, "StockAdjustmentCreate")

@@ -31,6 +31,7 @@ from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
 from ledgerline.schemas.refunds import RefundOut
 from ledgerline.schemas.reminders import ReminderOut
+from ledgerline.schemas.stock import StockAdjustmentOut, StockEventData, StockLocationOut, StockTransferOut
 from ledgerline.schemas.supplier_credit_notes import SupplierCreditNoteOut
 from ledgerline.schemas.supplier_payments import SupplierPaymentOut
 from ledgerline.schemas.tax_codes import TaxCodeOut
@@ -85,8 +86,12 @@ _BY_FAMILY: dict[str, type[BaseModel]] = {
     "supplier_payment": SupplierPaymentOut,
     "supplier_credit_note": SupplierCreditNoteOut,
     "payment_run": PaymentRunOut,
-
     "einvoice": EInvoiceSubmissionOut,
+
+    "stock_location": StockLocationOut,  # issue 19
+    "stock_adjustment": StockAdjustmentOut,
+    "stock_transfer": StockTransferOut,
+    "stock": StockEventData,
 }
 
 EVENT_DATA: dict[EventType, type[BaseModel]] = {t: _BY_FAMILY[t.family] for t in EventType}

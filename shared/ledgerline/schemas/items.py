@@ -4,7 +4,11 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from ledgerline.schemas.common import Code, DecimalOut, Input, Name, Text, Timestamps, UnitPrice
+from ledgerline.schemas.common import Code, DecimalOut, Input, Name, Text, Timestamps, UnitPrice, decimal_input
+
+# Issue 19: a stock level below which `stock.low` is emitted (0 or more, in the item's unit)
+ReorderLevel = decimal_input(whole=12, decimals=6, example="5", ge=0)
+CostingMethod = Literal["moving_average"]
 
 
 class ItemCreate(Input):
@@ -21,6 +25,15 @@ class ItemCreate(Input):
     revenue_account_id: str | None = None
     purchase_price: UnitPrice | None = Field(None, description="Default price per unit on bills, before tax")
     expense_account_id: str | None = Field(None, description="Default expense or asset account on bills")
+    # Issue 19: stock-managed items
+    track_stock: bool = Field(False, description="Stock-managed: movements, levels and perpetual inventory")
+    inventory_account_id: str | None = Field(
+        None, description="Asset account holding the item's stock value (default: the tenant's inventory, 1200)")
+    cogs_account_id: str | None = Field(
+        None, description="Expense account debited when the item leaves stock (default: cost of goods sold, 5000)")
+    reorder_level: ReorderLevel | None = Field(None, description="`stock.low` when available falls below it")
+    costing_method: CostingMethod = Field("moving_average", description="Moving weighted average (FIFO is not "
+                                          "offered yet)")
 
 
 class ItemUpdate(Input):
@@ -33,6 +46,11 @@ class ItemUpdate(Input):
     revenue_account_id: str | None = None
     purchase_price: UnitPrice | None = None
     expense_account_id: str | None = None
+    track_stock: bool = None  # type: ignore[assignment]
+    inventory_account_id: str | None = None
+    cogs_account_id: str | None = None
+    reorder_level: ReorderLevel | None = None
+    costing_method: CostingMethod = None  # type: ignore[assignment]
 
 
 class ItemOut(Timestamps):
@@ -47,4 +65,9 @@ class ItemOut(Timestamps):
     revenue_account_id: str | None
     purchase_price: DecimalOut | None = None
     expense_account_id: str | None = None
+    track_stock: bool = False
+    inventory_account_id: str | None = None
+    cogs_account_id: str | None = None
+    reorder_level: DecimalOut | None = None
+    costing_method: CostingMethod = "moving_average"
     archived: bool

@@ -114,6 +114,9 @@ class SystemAccountsOut(BaseModel):
     payable: str | None = None
     input_tax: str | None = None
     supplier_prepayments: str | None = None
+    inventory: str | None = None  # issue 19
+    cost_of_goods_sold: str | None = None
+    inventory_adjustment: str | None = None
 
 
 class TenantOut(Timestamps):

@@ -20,6 +20,7 @@ from ledgerline.services import (
     orders,
     quotes,
     receipts,
+    stock,
     supplier_payments,
 )
 from ledgerline.services.idempotency import once
@@ -152,3 +153,8 @@ def update_bill(tenant_id: str, bill_id: str, changes: dict[str, Any], expected_
 
 def create_exchange_rate(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
     return exchange_rates.create(tenant_id, fields, idempotency_key)
+
+
+def create_stock_adjustment(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    """POST /v1/stock-adjustments, one operation of a bulk request (issue 19)."""
+    return stock.create_adjustment(tenant_id, fields, idempotency_key)

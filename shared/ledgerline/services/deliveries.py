@@ -23,6 +23,7 @@ from ledgerline.domain.kinds import DELIVERY_SERIES
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
+from ledgerline.services import stock
 from ledgerline.services.document_rules import customer, invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.order_quantities import adopt, state_of
@@ -85,7 +86,8 @@ def create_direct(tenant_id: str, fields: dict[str, Any], idempotency_key: str |
 
 
 def issue(tenant_id: str, delivery_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
-    """Draft → issued, numbered from the delivery series. (Stock movements will be staged here.)"""
+    """Draft → issued, numbered from the delivery series; stock-managed items leave stock at their average cost
+    (services/stock.stage_delivery) in the same transaction."""
     def attempt(uow: UnitOfWork) -> Delivery:
         tenant = uow.tenant()
         delivery = uow.load(Delivery, delivery_id)
@@ -96,6 +98,7 @@ def issue(tenant_id: str, delivery_id: str, idempotency_key: str | None = None) 
         delivery.number = format_number(tenant.number_format(DELIVERY_SERIES), year, last + 1)
         delivery.status = issued.state
         delivery.issued_at = delivery.updated_at = utc_now()
+        stock.stage_delivery(uow, tenant, delivery, delivery.issued_at)  # issue 19: stock-managed items leave stock
         uow.save_if_unchanged(delivery)
         uow.record_event(issued.event, delivery, DeliveryNoteOut)
         uow.respond(DeliveryNoteOut, delivery)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from ledgerline.clock import utc_now
-from ledgerline.domain import chart
+from ledgerline.domain import chart, stock
 from ledgerline.domain.accounts import AccountType, subtype_error
 from ledgerline.domain.chart import SALES_TAX_ACCOUNT
 from ledgerline.domain.errors import AlreadyExists, FieldIssue, PreconditionFailed, ValidationFailed
@@ -52,7 +52,8 @@ OUT_SCHEMA: dict[type[TenantRecord], Any] = {Party: PartyOut, Item: ItemOut, Acc
 
 # Fields that name another record of the tenant, and which kind of record they must name.
 REFERENCES: dict[type[TenantRecord], dict[str, type[TenantRecord]]] = {
-    Item: {"tax_code_id": TaxCode, "revenue_account_id": Account, "expense_account_id": Account},
+    Item: {"tax_code_id": TaxCode, "revenue_account_id": Account, "expense_account_id": Account,
+           "inventory_account_id": Account, "cogs_account_id": Account},
     TaxCode: {"account_id": Account, "input_account_id": Account},
 }
 
@@ -212,6 +213,11 @@ def _stage_attachments(uow: UnitOfWork, record: TenantRecord, changes: dict[str,
         files.stage_attachments(uow, record.id, changes["attachment_ids"], previous)
 
 
+def _kind_of(uow: UnitOfWork, account_id: str | None) -> tuple[str, str] | None:
+    account = uow.find(Account, account_id) if account_id is not None else None
+    return (account.type, account.subtype) if account is not None else None
+
+
 def _validate(uow: UnitOfWork, record: TenantRecord, changes: dict[str, Any]) -> None:
     issues: list[FieldIssue] = []
     for field, target in REFERENCES.get(type(record), {}).items():
@@ -224,6 +230,9 @@ def _validate(uow: UnitOfWork, record: TenantRecord, changes: dict[str, Any]) ->
         issues += files.attachment_issues(uow, changes["attachment_ids"])
     if isinstance(record, TaxCode) and (reason := validity_error(record.valid_from, record.valid_to)):
         issues.append(FieldIssue("valid_to", reason))
+    if isinstance(record, Item) and not issues:  # issue 19: the stock accounts' types
+        issues += stock.account_issues(inventory=_kind_of(uow, changes.get("inventory_account_id")),
+                                       cogs=_kind_of(uow, changes.get("cogs_account_id")))
     if issues:
         raise ValidationFailed(issues[0].message, param=issues[0].field, details=issues)
 

@@ -23,6 +23,12 @@ class Item(CodedRecord):
     revenue_account_id = UnicodeAttribute(null=True)
     purchase_price = DecimalAttribute(null=True)  # issue 15: line defaults on bills
     expense_account_id = UnicodeAttribute(null=True)
+    # Issue 19: stock-managed items (absent on items made before: not tracked, moving average)
+    track_stock = BooleanAttribute(default=False)
+    inventory_account_id = UnicodeAttribute(null=True)
+    cogs_account_id = UnicodeAttribute(null=True)
+    reorder_level = DecimalAttribute(null=True)
+    costing_method = UnicodeAttribute(default="moving_average")
     archived = BooleanAttribute(default=False)
 
 

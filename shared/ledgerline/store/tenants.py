@@ -57,6 +57,10 @@ class SystemAccounts(MapAttribute):
     payable = UnicodeAttribute(null=True)
     input_tax = UnicodeAttribute(null=True)
     supplier_prepayments = UnicodeAttribute(null=True)
+    # Issue 19 (absent on tenants made before: found by their codes 1200, 5000, 5100 of the default chart)
+    inventory = UnicodeAttribute(null=True)
+    cost_of_goods_sold = UnicodeAttribute(null=True)
+    inventory_adjustment = UnicodeAttribute(null=True)
 
 
 class VatPeriodSpan(MapAttribute):

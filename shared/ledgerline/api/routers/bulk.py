@@ -25,6 +25,7 @@ from ledgerline.schemas.bulk import (
     BulkQuotes,
     BulkReceipts,
     BulkResult,
+    BulkStockAdjustments,
     BulkSupplierPayments,
 )
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceUpdate, JournalEntryCreate, ReceiptCreate
@@ -32,6 +33,7 @@ from ledgerline.schemas.exchange_rates import ExchangeRateCreate
 from ledgerline.schemas.orders import OrderCreate, OrderUpdate
 from ledgerline.schemas.parties import PartyCreate, PartyUpdate
 from ledgerline.schemas.quotes import QuoteCreate, QuoteUpdate
+from ledgerline.schemas.stock import StockAdjustmentCreate
 from ledgerline.schemas.supplier_payments import SupplierPaymentCreate
 from ledgerline.services import bulk
 
@@ -141,3 +143,13 @@ def supplier_payments(body: BulkSupplierPayments, request: Request,
     """Each item is recorded as `POST /v1/supplier-payments` would; one failing item does not stop the others."""
     return run_items(request, body.as_operations(), Kind(
         SupplierPaymentCreate, lambda fields, key: bulk.create_supplier_payment(principal.tenant_id, fields, key)))
+
+
+@router.post("/stock-adjustments", response_model=BulkResult, operation_id="bulk_create_stock_adjustments",
+             summary="Adjust stock up to 200 times (a stock take); one result per operation")
+def stock_adjustments(body: BulkStockAdjustments, request: Request,
+                      principal: Principal = Depends(require("inventory:write"))) -> Any:
+    """Each item is an adjustment as `POST /v1/stock-adjustments` would make it (issue 19): one refused (more
+    than on hand: that item's 409) does not stop the others."""
+    return run_items(request, body.as_operations(), Kind(
+        StockAdjustmentCreate, lambda fields, key: bulk.create_stock_adjustment(principal.tenant_id, fields, key)))

@@ -1,0 +1,166 @@
+"""Inventory (issue 19), pure: which accounts a stock-managed item may name, and the moving weighted average.
+
+Valuation rule (moving weighted average, exact Decimal):
+
+- A level is a quantity on hand and a value in the base currency at its minor units (cents). The value is
+  the sum of the amounts posted to the inventory account for that item and location, so the inventory
+  account always equals the sum of the levels' values.
+- Stock received adds its cost (quantity × unit cost, rounded half-up to the minor unit) to the value.
+- Stock taken out costs value × taken / on hand, rounded half-up to the minor unit; taking out everything
+  costs the whole value, so no residue is ever left on an empty level.
+- The average cost shown is value / quantity to 6 decimals (half-up); it is never stored, so it cannot drift.
+
+FIFO is not offered: `COSTING_METHODS` holds only `moving_average`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from ledgerline.domain.accounts import AccountType
+from ledgerline.domain.errors import Conflict, FieldIssue
+from ledgerline.domain.journal import JournalLine, assert_balanced
+
+COSTING_METHODS = ("moving_average",)
+ZERO = Decimal(0)
+COST_PLACES = Decimal("0.000001")
+
+
+def account_issues(*, inventory: tuple[str, str] | None, cogs: tuple[str, str] | None) -> list[FieldIssue]:
+    """What is wrong with an item's stock accounts, each given as (account type, subtype) when named: the
+    inventory account must be an asset, the cost-of-goods-sold account an expense."""
+    issues: list[FieldIssue] = []
+    if inventory is not None and inventory[0] != AccountType.ASSET:
+        issues.append(FieldIssue("inventory_account_id", f"must be an asset account, not {inventory[0]}"))
+    if cogs is not None and cogs[0] != AccountType.EXPENSE:
+        issues.append(FieldIssue("cogs_account_id", f"must be an expense account, not {cogs[0]}"))
+    return issues
+
+
+def to_minor(amount: Decimal, minor_units: int = 2) -> Decimal:
+    return amount.quantize(Decimal(1).scaleb(-minor_units), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Level:
+    """Stock of one item at one location: on hand and its value (base currency, minor units)."""
+
+    quantity: Decimal = ZERO
+    value: Decimal = ZERO
+
+    @property
+    def average_cost(self) -> Decimal | None:
+        """Value per unit to 6 decimals; None when nothing is on hand."""
+        if self.quantity <= 0:
+            return None
+        return (self.value / self.quantity).quantize(COST_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Move:
+    """What one movement did to a level: the quantity and value it added (negative when taken out), and the
+    level after it (the running quantity and value a movement keeps)."""
+
+    quantity: Decimal
+    value: Decimal
+    after: Level
+
+
+class InsufficientStock(Conflict):
+    code = "insufficient_stock"
+
+    def __init__(self, *, item_id: str, location_id: str, on_hand: Decimal, requested: Decimal) -> None:
+        super().__init__(f"Not enough stock of item {item_id} at location {location_id}: {on_hand} on hand, "
+                         f"{requested} requested", param="quantity")
+        self.item_id, self.location_id, self.on_hand, self.requested = item_id, location_id, on_hand, requested
+
+
+def receive(level: Level, quantity: Decimal, unit_cost: Decimal, *, minor_units: int = 2) -> Move:
+    """`quantity` (> 0) arrives at `unit_cost` each: its cost, rounded to the minor unit, joins the value."""
+    if quantity <= 0:
+        raise ValueError("a receipt adds a positive quantity")
+    value = to_minor(quantity * unit_cost, minor_units)
+    return Move(quantity, value, Level(level.quantity + quantity, level.value + value))
+
+
+def issue_cost(level: Level, quantity: Decimal, *, minor_units: int = 2) -> Decimal:
+    """The cost of taking `quantity` out of `level` at its moving average (all of it: the whole value)."""
+    if quantity == level.quantity:
+        return level.value
+    return to_minor(level.value * quantity / level.quantity, minor_units)
+
+
+def take(level: Level, quantity: Decimal, *, item_id: str, location_id: str, minor_units: int = 2) -> Move:
+    """`quantity` (> 0) leaves at the moving average cost; more than on hand is refused (409 naming the item,
+    the location, what is on hand and what was asked)."""
+    if quantity <= 0:
+        raise ValueError("a take removes a positive quantity")
+    if quantity > level.quantity:
+        raise InsufficientStock(item_id=item_id, location_id=location_id, on_hand=level.quantity,
+                                requested=quantity)
+    cost = issue_cost(level, quantity, minor_units=minor_units)
+    return Move(-quantity, -cost, Level(level.quantity - quantity, level.value - cost))
+
+
+def count(level: Level, counted: Decimal, unit_cost: Decimal | None, *, item_id: str, location_id: str,
+          minor_units: int = 2) -> Move | None:
+    """A count that found `counted` on hand: the difference moves in (at `unit_cost`, else the current
+    average) or out (at the average); None when nothing differs. Stock found where none was and no cost is
+    given has no value to take: the caller asks for `unit_cost`."""
+    delta = counted - level.quantity
+    if delta == 0:
+        return None
+    if delta < 0:
+        return take(level, -delta, item_id=item_id, location_id=location_id, minor_units=minor_units)
+    cost = unit_cost if unit_cost is not None else level.average_cost
+    if cost is None:
+        raise ValueError("unit_cost is needed for stock found where none was")
+    return receive(level, delta, cost, minor_units=minor_units)
+
+
+def adjustment_lines(*, inventory_account: str, offset_account: str, value: Decimal, currency: str,
+                     description: str) -> list[JournalLine]:
+    """An adjustment's value difference: stock added debits inventory and credits the offset (the adjustment
+    expense, or equity for opening stock); stock removed the other way round. Nothing for a zero value."""
+    if value == 0:
+        return []
+    amount = abs(value)
+    debit, credit = (inventory_account, offset_account) if value > 0 else (offset_account, inventory_account)
+    lines = [JournalLine(debit, amount, ZERO, currency, amount, description),
+             JournalLine(credit, ZERO, amount, currency, amount, description)]
+    assert_balanced(lines)
+    return lines
+
+
+def cost_of_sales_lines(legs: list[tuple[str, str, Decimal]], *, currency: str,
+                        description: str) -> list[JournalLine]:
+    """Goods delivered: each (COGS account, inventory account, cost) debits the first and credits the second;
+    amounts of the same account are summed, zero costs leave no line."""
+    debits: dict[str, Decimal] = {}
+    credits: dict[str, Decimal] = {}
+    for cogs, inventory, cost in legs:
+        if cost:
+            debits[cogs] = debits.get(cogs, ZERO) + cost
+            credits[inventory] = credits.get(inventory, ZERO) + cost
+    lines = [JournalLine(account, amount, ZERO, currency, amount, description) for account, amount in debits.items()]
+    lines += [JournalLine(account, ZERO, amount, currency, amount, description) for account, amount in credits.items()]
+    if lines:
+        assert_balanced(lines)
+    return lines
+
+
+def below_reorder_level(before: Decimal, after: Decimal, reorder_level: Decimal | None) -> bool:
+    """`stock.low` once, when a movement takes the quantity from at or above `reorder_level` to below it."""
+    return reorder_level is not None and after < reorder_level <= before
+
+
+def valuation_as_of(levels: list[tuple[str, str, Decimal, Decimal]],
+                    later: list[tuple[str, str, Decimal, Decimal]]) -> dict[tuple[str, str], Level]:
+    """What each (item, location) held at the end of a day: its level now less the movements dated after that
+    day (each as item, location, quantity, value)."""
+    held = {(item, location): Level(quantity, value) for item, location, quantity, value in levels}
+    for item, location, quantity, value in later:
+        level = held.get((item, location), Level())
+        held[(item, location)] = Level(level.quantity - quantity, level.value - value)
+    return {key: level for key, level in held.items() if level.quantity != 0 or level.value != 0}

@@ -1,0 +1,500 @@
+"""Inventory (issue 19): stock locations, adjustments, transfers, levels, movements and the valuation report.
+
+Every movement loads its stock level (item × location) through the unit of work, computes the new level with
+the pure moving-average rules (`domain/stock.py`) and stages, for one commit: the level saved on the version it
+read (created when new), the movement with its running quantity and value, the document (adjustment or
+transfer), the journal entry of an adjustment's value difference and the events (`stock.moved`, `stock.low`).
+A concurrent movement of the same level makes the commit fail; the retry re-reads the level, so two takes of
+the last unit never both succeed (the second is a 409 `insufficient_stock`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ledgerline.clock import today, utc_now
+from ledgerline.domain import stock as rules
+from ledgerline.domain.errors import FieldIssue, ValidationFailed
+from ledgerline.domain.events import EventType
+from ledgerline.domain.money import minor_units, plain, with_minor_units
+from ledgerline.ids import new_id
+from ledgerline.schemas.stock import (
+    StockAdjustmentOut,
+    StockEventData,
+    StockLevelOut,
+    StockLocationOut,
+    StockMovementOut,
+    StockTransferOut,
+    StockValuationOut,
+)
+from ledgerline.services.document_rules import conversion, open_period
+from ledgerline.services.idempotency import once
+from ledgerline.services.retry import retrying
+from ledgerline.store import stock as store
+from ledgerline.store.accounts import Account
+from ledgerline.store.items import Item
+from ledgerline.store.ledger import JournalEntry
+from ledgerline.store.records import Page, check_version
+from ledgerline.store.stock import (
+    StockAdjustment,
+    StockDefault,
+    StockLevel,
+    StockLocation,
+    StockMovement,
+    StockTransfer,
+)
+from ledgerline.store.tenants import Tenant
+from ledgerline.store.unit_of_work import UnitOfWork, open_unit
+
+DEFAULT_LOCATION_NAME = "Main"
+EQUITY_CODE = "3000"  # opening stock is posted against Owner's equity, as a bank account's opening balance
+
+
+def invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(f"{field}: {message}", param=field, details=[FieldIssue(field, message)])
+
+
+# Amounts in the base currency, shown at its minor units (DynamoDB keeps numbers without trailing zeros)
+MONEY_FIELDS = ("value", "value_after")
+
+
+def _shown(records: list[Any], currency: str) -> list[Any]:
+    for record in records:
+        for name in MONEY_FIELDS:
+            amount = getattr(record, name, None)
+            if amount is not None:
+                setattr(record, name, with_minor_units(amount, currency))
+    return records
+
+
+def _base_currency(tenant_id: str) -> str:
+    return open_unit(tenant_id).tenant().base_currency
+
+
+def _json(schema: Any, record: Any, currency: str | None = None) -> dict[str, Any]:
+    if currency is not None:
+        _shown([record], currency)
+    return schema.model_validate(record).model_dump(mode="json")
+
+
+# ------------------------------------------------------------------------------------------ locations
+
+
+def create_location(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "create_stock_location", fields,
+                lambda: retrying(lambda: _create_location(open_unit(tenant_id), fields)), in_unit=True)
+
+
+def _create_location(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
+    uow.prefetch([(StockDefault, StockDefault.ID)])
+    now = utc_now()
+    location = StockLocation(id=new_id("sloc"), tenant_id=uow.tenant_id, name=fields["name"],
+                             description=fields.get("description"), areas=fields.get("areas"), archived=False,
+                             is_default=False, created_at=now, updated_at=now)
+    if fields.get("is_default") or uow.find(StockDefault, StockDefault.ID) is None:
+        _become_default(uow, location, now)
+    uow.create(location)
+    uow.record_event(EventType.STOCK_LOCATION_CREATED, location, StockLocationOut)
+    uow.respond(StockLocationOut, location)
+    uow.commit()
+    return _json(StockLocationOut, location)
+
+
+def _become_default(uow: UnitOfWork, location: StockLocation, now: datetime) -> None:
+    """Move the tenant's default pointer to `location` (staged); the previous default stops being one."""
+    location.is_default = True
+    pointer = uow.find(StockDefault, StockDefault.ID)
+    if pointer is None:
+        uow.create(StockDefault(id=StockDefault.ID, tenant_id=uow.tenant_id, location_id=location.id,
+                                created_at=now, updated_at=now))
+        return
+    if pointer.location_id == location.id:
+        return
+    previous = uow.find(StockLocation, pointer.location_id)
+    if previous is not None and previous.is_default:
+        previous.is_default = False
+        previous.updated_at = now
+        uow.save_if_unchanged(previous)
+        uow.record_event(EventType.STOCK_LOCATION_UPDATED, previous, StockLocationOut)
+    pointer.location_id = location.id
+    pointer.updated_at = now
+    uow.save_if_unchanged(pointer)
+
+
+def update_location(tenant_id: str, location_id: str, changes: dict[str, Any],
+                    expected_version: int | None) -> dict[str, Any]:
+    return retrying(lambda: _update_location(open_unit(tenant_id), location_id, changes, expected_version))
+
+
+def _update_location(uow: UnitOfWork, location_id: str, changes: dict[str, Any],
+                     expected_version: int | None) -> dict[str, Any]:
+    uow.prefetch([(StockLocation, location_id), (StockDefault, StockDefault.ID)])
+    location = uow.load(StockLocation, location_id)
+    check_version(location, expected_version)
+    now = utc_now()
+    was_archived = location.archived
+    for name in ("name", "description", "areas", "archived"):
+        if name in changes:
+            setattr(location, name, changes[name])
+    if changes.get("is_default") is True and not location.is_default:
+        if location.archived:
+            raise invalid("is_default", "an archived stock location cannot be the default")
+        _become_default(uow, location, now)
+    elif changes.get("is_default") is False and location.is_default:
+        raise invalid("is_default", "make another stock location the default instead")
+    if location.archived and not was_archived and location.is_default:
+        raise invalid("archived", "the default stock location cannot be archived: make another one the default "
+                                  "first")
+    location.updated_at = now
+    uow.save_if_unchanged(location)
+    uow.record_event(EventType.STOCK_LOCATION_ARCHIVED if location.archived and not was_archived
+                     else EventType.STOCK_LOCATION_UPDATED, location, StockLocationOut)
+    uow.respond(StockLocationOut, location)
+    uow.commit()
+    return _json(StockLocationOut, location)
+
+
+def archive_location(tenant_id: str, location_id: str, expected_version: int | None) -> dict[str, Any]:
+    return update_location(tenant_id, location_id, {"archived": True}, expected_version)
+
+
+def get_location(tenant_id: str, location_id: str) -> dict[str, Any]:
+    return _json(StockLocationOut, open_unit(tenant_id).load(StockLocation, location_id))
+
+
+def list_locations(tenant_id: str, *, archived: bool, limit: int,
+                   start_key: dict[str, Any] | None) -> Page[StockLocation]:
+    return store.list_stock_locations(tenant_id, archived=archived, limit=limit, start_key=start_key)
+
+
+# ---------------------------------------------------------------------------------- shared by movements
+
+
+def _stock_item(uow: UnitOfWork, item_id: str, field: str = "item_id") -> Item:
+    item = uow.find(Item, item_id)
+    if item is None:
+        raise invalid(field, f"no item with id '{item_id}'")
+    if item.archived:
+        raise invalid(field, "the item is archived")
+    if not item.track_stock:
+        raise invalid(field, "the item is not stock-managed (set track_stock)")
+    return item
+
+
+def _location(uow: UnitOfWork, location_id: str | None, field: str, now: datetime) -> StockLocation:
+    """The location named, else the tenant's default; a tenant without any gets `Main`, made the default in
+    the movement's own transaction."""
+    if location_id is not None:
+        location = uow.find(StockLocation, location_id)
+        if location is None:
+            raise invalid(field, f"no stock location with id '{location_id}'")
+        if location.archived:
+            raise invalid(field, "the stock location is archived")
+        return location
+    pointer = uow.find(StockDefault, StockDefault.ID)
+    if pointer is not None:
+        return uow.load(StockLocation, pointer.location_id)
+    location = StockLocation(id=new_id("sloc"), tenant_id=uow.tenant_id, name=DEFAULT_LOCATION_NAME, archived=False,
+                             is_default=True, created_at=now, updated_at=now)
+    uow.create(location)
+    uow.create(StockDefault(id=StockDefault.ID, tenant_id=uow.tenant_id, location_id=location.id, created_at=now,
+                            updated_at=now))
+    uow.record_event(EventType.STOCK_LOCATION_CREATED, location, StockLocationOut)
+    return location
+
+
+def _level(uow: UnitOfWork, item_id: str, location_id: str) -> StockLevel | None:
+    return uow.find(StockLevel, StockLevel.id_of(item_id, location_id))
+
+
+def _as_level(level: StockLevel | None) -> rules.Level:
+    return rules.Level() if level is None else rules.Level(level.quantity, level.value)
+
+
+def _stage_move(uow: UnitOfWork, item: Item, location_id: str, level: StockLevel | None, move: rules.Move, *,
+                day: date, source_type: str, source_id: str, reason: str | None, now: datetime) -> StockMovement:
+    """The level saved on the version read (or created), the movement with the running level, `stock.moved`
+    and, when the move takes it below the item's reorder level, `stock.low`."""
+    before = Decimal(0) if level is None else level.quantity
+    if level is None:
+        level = StockLevel(id=StockLevel.id_of(item.id, location_id), tenant_id=uow.tenant_id, item_id=item.id,
+                           location_id=location_id, quantity=move.after.quantity, value=move.after.value,
+                           movements=1, created_at=now, updated_at=now)
+        uow.create(level)
+    else:
+        level.quantity, level.value = move.after.quantity, move.after.value
+        level.movements = (level.movements or 0) + 1
+        level.updated_at = now
+        uow.save_if_unchanged(level)
+    movement = StockMovement(id=new_id("smov"), tenant_id=uow.tenant_id, item_id=item.id, location_id=location_id,
+                             date=day, quantity=move.quantity, value=move.value, quantity_after=move.after.quantity,
+                             value_after=move.after.value, source_type=source_type, source_id=source_id,
+                             reason=reason, sequence=level.movements, created_at=now, updated_at=now)
+    uow.create(movement)
+    data = StockEventData(item_id=item.id, location_id=location_id, movement_id=movement.id, quantity=move.quantity,
+                          value=move.value, on_hand=move.after.quantity, stock_value=move.after.value,
+                          reorder_level=item.reorder_level).model_dump(mode="json")
+    uow.record_event_data(EventType.STOCK_MOVED, object_type="stock", object_id=level.id, data=data, at=now)
+    if rules.below_reorder_level(before, move.after.quantity, item.reorder_level):
+        uow.record_event_data(EventType.STOCK_LOW, object_type="stock", object_id=level.id, data=data, at=now,
+                              sequence=2)
+    return movement
+
+
+def _system_account(uow: UnitOfWork, tenant: Tenant, role: str, code: str, field: str, what: str) -> str:
+    """A system account of the default chart: recorded on tenants made since issue 19, else found by its code
+    (422 when a tenant made before has none: create it)."""
+    accounts = tenant.system_accounts
+    recorded = getattr(accounts, role, None) if accounts is not None else None
+    if recorded:
+        return recorded
+    account = uow.find_by_code(Account, code)
+    if account is None or account.archived:
+        raise invalid(field, f"the tenant has no {what} account ({code}): create it with code {code}")
+    return account.id
+
+
+def inventory_account(uow: UnitOfWork, tenant: Tenant, item: Item, field: str = "item_id") -> str:
+    return item.inventory_account_id or _system_account(uow, tenant, "inventory", "1200", field, "inventory")
+
+
+# ------------------------------------------------------------------------------------------ adjustments
+
+
+def create_adjustment(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "create_stock_adjustment", fields,
+                lambda: retrying(lambda: _create_adjustment(open_unit(tenant_id), fields)), in_unit=True)
+
+
+def _create_adjustment(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
+    item_id = fields["item_id"]
+    location_id = fields.get("location_id")
+    uow.prefetch([(Item, item_id), (StockDefault, StockDefault.ID)]
+                 + ([(StockLocation, location_id), (StockLevel, StockLevel.id_of(item_id, location_id))]
+                    if location_id else []))
+    tenant = uow.tenant()
+    now = utc_now()
+    day: date = fields.get("date") or today()
+    open_period(tenant, day, "date")
+    item = _stock_item(uow, item_id)
+    location = _location(uow, location_id, "location_id", now)
+    if fields.get("area") is not None and fields["area"] not in (location.areas or []):
+        raise invalid("area", f"not an area of stock location {location.id}")
+    level = _level(uow, item.id, location.id)
+    current = _as_level(level)
+    unit_cost = fields.get("unit_cost")
+    units = minor_units(tenant.base_currency)
+    try:
+        if fields.get("counted_quantity") is not None:
+            move = rules.count(current, fields["counted_quantity"], unit_cost, item_id=item.id,
+                               location_id=location.id, minor_units=units)
+        elif fields["quantity"] > 0:
+            cost = unit_cost if unit_cost is not None else current.average_cost
+            if cost is None:
+                raise ValueError("no cost")
+            move = rules.receive(current, fields["quantity"], cost, minor_units=units)
+        else:
+            move = rules.take(current, -fields["quantity"], item_id=item.id, location_id=location.id,
+                              minor_units=units)
+    except ValueError as exc:
+        raise invalid("unit_cost", "required: stock is added where there is no average cost to take") from exc
+    reason = fields["reason"]
+    adjustment = StockAdjustment(
+        id=new_id("sadj"), tenant_id=uow.tenant_id, date=day, item_id=item.id, location_id=location.id,
+        area=fields.get("area"), reason=reason, counted_quantity=fields.get("counted_quantity"),
+        quantity=move.quantity if move else Decimal(0), unit_cost=unit_cost,
+        value=move.value if move else Decimal(0), quantity_after=(move.after if move else current).quantity,
+        value_after=(move.after if move else current).value, note=fields.get("note"), created_at=now,
+        updated_at=now)
+    if move is not None:
+        adjustment.movement_id = _stage_move(uow, item, location.id, level, move, day=day,
+                                             source_type="stock_adjustment", source_id=adjustment.id, reason=reason,
+                                             now=now).id
+        if move.value != 0:
+            adjustment.journal_entry_id = _stage_adjustment_entry(uow, tenant, item, adjustment, day, now)
+    uow.create(adjustment)
+    uow.record_event(EventType.STOCK_ADJUSTMENT_CREATED, adjustment, StockAdjustmentOut)
+    uow.respond(StockAdjustmentOut, adjustment)
+    uow.commit()
+    return _json(StockAdjustmentOut, adjustment, tenant.base_currency)
+
+
+def _stage_adjustment_entry(uow: UnitOfWork, tenant: Tenant, item: Item, adjustment: StockAdjustment, day: date,
+                            now: datetime) -> str:
+    """Inventory against the adjustment expense (5100), or against equity (3000) for opening stock."""
+    inventory = inventory_account(uow, tenant, item)
+    if adjustment.reason == "opening":
+        equity = uow.find_by_code(Account, EQUITY_CODE)
+        if equity is None or equity.archived:
+            raise invalid("reason", "opening stock is posted against Owner's equity (3000): the tenant has none")
+        offset = equity.id
+    else:
+        offset = _system_account(uow, tenant, "inventory_adjustment", "5100", "reason", "inventory adjustment")
+    description = f"Stock adjustment ({adjustment.reason}) of {item.code}"
+    rate = conversion(tenant, tenant.base_currency, None)
+    entry = JournalEntry.new(uow.tenant_id, day, rate, source_type="stock_adjustment", source_id=adjustment.id,
+                             description=description, at=now)
+    uow.post_entry(entry, rules.adjustment_lines(inventory_account=inventory, offset_account=offset,
+                                                 value=adjustment.value, currency=tenant.base_currency,
+                                                 description=description))
+    return entry.id
+
+
+def get_adjustment(tenant_id: str, adjustment_id: str) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    return _json(StockAdjustmentOut, uow.load(StockAdjustment, adjustment_id), uow.tenant().base_currency)
+
+
+def list_adjustments(tenant_id: str, **filters: Any) -> Page[StockAdjustment]:
+    page = store.list_stock_adjustments(tenant_id, **filters)
+    _shown(page.items, _base_currency(tenant_id))
+    return page
+
+
+# -------------------------------------------------------------------------------------------- transfers
+
+
+def create_transfer(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    return once(tenant_id, idempotency_key, "create_stock_transfer", fields,
+                lambda: retrying(lambda: _create_transfer(open_unit(tenant_id), fields)), in_unit=True)
+
+
+def _create_transfer(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
+    """Out of one location at its average cost, into the other at that cost: the value moves with the goods,
+    and the inventory account does not change (no journal entry)."""
+    item_id, source_id, target_id = fields["item_id"], fields["from_location_id"], fields["to_location_id"]
+    uow.prefetch([(Item, item_id), (StockLocation, source_id), (StockLocation, target_id),
+                  (StockLevel, StockLevel.id_of(item_id, source_id)),
+                  (StockLevel, StockLevel.id_of(item_id, target_id))])
+    tenant = uow.tenant()
+    now = utc_now()
+    day: date = fields.get("date") or today()
+    open_period(tenant, day, "date")
+    item = _stock_item(uow, item_id)
+    source = _location(uow, source_id, "from_location_id", now)
+    target = _location(uow, target_id, "to_location_id", now)
+    source_level, target_level = _level(uow, item.id, source.id), _level(uow, item.id, target.id)
+    out = rules.take(_as_level(source_level), fields["quantity"], item_id=item.id, location_id=source.id,
+                     minor_units=minor_units(tenant.base_currency))
+    cost = -out.value
+    current = _as_level(target_level)
+    arriving = rules.Move(fields["quantity"], cost, rules.Level(current.quantity + fields["quantity"],
+                                                                current.value + cost))
+    transfer = StockTransfer(id=new_id("sxfr"), tenant_id=uow.tenant_id, date=day, item_id=item.id,
+                             from_location_id=source.id, to_location_id=target.id, quantity=fields["quantity"],
+                             value=cost, note=fields.get("note"), created_at=now, updated_at=now)
+    _stage_move(uow, item, source.id, source_level, out, day=day, source_type="stock_transfer",
+                source_id=transfer.id, reason="transfer", now=now)
+    _stage_move(uow, item, target.id, target_level, arriving, day=day, source_type="stock_transfer",
+                source_id=transfer.id, reason="transfer", now=now)
+    uow.create(transfer)
+    uow.record_event(EventType.STOCK_TRANSFER_CREATED, transfer, StockTransferOut)
+    uow.respond(StockTransferOut, transfer)
+    uow.commit()
+    return _json(StockTransferOut, transfer, tenant.base_currency)
+
+
+def get_transfer(tenant_id: str, transfer_id: str) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    return _json(StockTransferOut, uow.load(StockTransfer, transfer_id), uow.tenant().base_currency)
+
+
+def list_transfers(tenant_id: str, **filters: Any) -> Page[StockTransfer]:
+    page = store.list_stock_transfers(tenant_id, **filters)
+    _shown(page.items, _base_currency(tenant_id))
+    return page
+
+
+# ------------------------------------------------------------------------------------- from documents
+
+
+def stage_delivery(uow: UnitOfWork, tenant: Tenant, delivery: Any, now: datetime) -> str | None:
+    """A delivery note being issued takes its stock-managed items out of the default location at their
+    moving average cost, in the issue's own transaction: a movement per item, and one journal entry debiting
+    each item's cost of goods sold and crediting its inventory account, dated the delivery date. Lines of items
+    that are not stock-managed (or of no item) move nothing. Not enough stock: 409 `insufficient_stock`, and the
+    note stays a draft. Returns the journal entry's id (None when nothing had a cost)."""
+    wanted: dict[str, Decimal] = {}
+    for line in delivery.lines or []:
+        if line.item_id:
+            wanted[line.item_id] = wanted.get(line.item_id, Decimal(0)) + line.quantity
+    if not wanted:
+        return None
+    uow.prefetch([(Item, item_id) for item_id in wanted] + [(StockDefault, StockDefault.ID)])
+    found = [uow.find(Item, item_id) for item_id in wanted]
+    tracked = [item for item in found if item is not None and item.track_stock]
+    if not tracked:
+        return None
+    open_period(tenant, delivery.delivery_date, "delivery_date")
+    pointer = uow.find(StockDefault, StockDefault.ID)  # the default's id is enough: no read of the location
+    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item in tracked])
+    units = minor_units(tenant.base_currency)
+    legs: list[tuple[str, str, Decimal]] = []  # (COGS account, inventory account, cost)
+    for item in tracked:
+        level = _level(uow, item.id, location_id)
+        move = rules.take(_as_level(level), wanted[item.id], item_id=item.id, location_id=location_id,
+                          minor_units=units)
+        _stage_move(uow, item, location_id, level, move, day=delivery.delivery_date, source_type="delivery",
+                    source_id=delivery.id, reason="delivery", now=now)
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
+                                                       "cost of goods sold")
+        legs.append((cogs, inventory_account(uow, tenant, item, "lines"), -move.value))
+    description = f"Cost of goods delivered ({delivery.number or delivery.id})"
+    lines = rules.cost_of_sales_lines(legs, currency=tenant.base_currency, description=description)
+    if not lines:
+        return None
+    entry = JournalEntry.new(uow.tenant_id, delivery.delivery_date, conversion(tenant, tenant.base_currency, None),
+                             source_type="delivery", source_id=delivery.id, description=description, at=now)
+    uow.post_entry(entry, lines)
+    return entry.id
+
+
+# ------------------------------------------------------------------------------------ levels and reports
+
+
+def level_out(level: StockLevel) -> dict[str, Any]:
+    return StockLevelOut(item_id=level.item_id, location_id=level.location_id, on_hand=level.quantity,
+                         value=level.value, average_cost=_as_level(level).average_cost).model_dump(mode="json")
+
+
+def list_levels(tenant_id: str, *, item_id: str | None, location_id: str | None, limit: int,
+                start_key: dict[str, Any] | None) -> Page[StockLevel]:
+    """The balances kept with the movements (never a sum of movements)."""
+    page = store.list_stock_levels(tenant_id, item_id=item_id, location_id=location_id, limit=limit,
+                                   start_key=start_key)
+    _shown(page.items, _base_currency(tenant_id))
+    return page
+
+
+def list_movements(tenant_id: str, item_id: str, *, location_id: str | None, limit: int,
+                   start_key: dict[str, Any] | None) -> Page[StockMovement]:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(Item, item_id)])
+    uow.load(Item, item_id)  # another tenant's item: 404
+    page = store.list_item_movements(tenant_id, item_id, location_id=location_id, limit=limit, start_key=start_key)
+    _shown(page.items, uow.tenant().base_currency)
+    return page
+
+
+def movement_out(movement: StockMovement) -> dict[str, Any]:
+    return _json(StockMovementOut, movement)
+
+
+def valuation(tenant_id: str, as_of: date | None) -> dict[str, Any]:
+    """Each item × location's quantity and value at the end of `as_of` (default today): the levels less the
+    movements dated after it. The total equals the inventory accounts' balance at that date."""
+    uow = open_unit(tenant_id)
+    tenant = uow.tenant()
+    day = as_of or today()
+    levels = [(lv.item_id, lv.location_id, lv.quantity, lv.value) for lv in store.all_stock_levels(tenant_id)]
+    later = [(m.item_id, m.location_id, m.quantity, m.value) for m in store.movements_after(tenant_id, day)]
+    held = rules.valuation_as_of(levels, later)
+    currency = tenant.base_currency
+    lines = [{"item_id": item, "location_id": location, "on_hand": plain(level.quantity.normalize()),
+              "value": with_minor_units(level.value, currency)} for (item, location), level in sorted(held.items())]
+    total = with_minor_units(sum((level.value for level in held.values()), Decimal(0)), currency)
+    return StockValuationOut(as_of=day, currency=tenant.base_currency, total=total,
+                             lines=lines).model_dump(mode="json")  # type: ignore[arg-type]

@@ -1,0 +1,166 @@
+"""Inventory against DynamoDB Local (issue 19): stock-managed items, locations, adjustments and transfers over
+the API; 20 concurrent takes of 10 from 100 leave exactly 10 successes and a level of 0; the valuation report
+equals the inventory account's balance at several dates, to the cent; levels, movements with their running
+quantity and value; refusals (409 naming item, location, on hand and requested; another tenant's ids 404;
+unknown parameters 400; a missing scope 403)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from decimal import Decimal as D
+
+from ledgerline.domain.stock import InsufficientStock
+from ledgerline.services import reports, stock
+from ledgerline.store.table import connection
+from tests.integration.books import Books
+
+
+def inventory_books(books: Books) -> tuple[str, str]:
+    """A stock-managed item and the default location."""
+    item = books.post("/v1/items", {"code": "WIDGET", "name": "Widget", "unit": "piece", "track_stock": True,
+                                    "reorder_level": "5"})
+    location = books.post("/v1/stock-locations", {"name": "Main warehouse", "areas": ["A-01"]})
+    assert location["is_default"] is True
+    return item["id"], location["id"]
+
+
+def inventory_balance(books: Books, day: date) -> D:
+    report = reports.trial_balance.report(books.tenant_id, day).model_dump(by_alias=True)
+    rows = {row["code"]: row for row in report["accounts"]}
+    return rows["1200"]["balance"] if "1200" in rows else D(0)
+
+
+def test_opening_stock_a_count_and_a_transfer_keep_levels_movements_and_the_ledger_in_step(books):
+    item, main = inventory_books(books)
+    shop = books.post("/v1/stock-locations", {"name": "Shop"})["id"]
+    opened = books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "100",
+                                                  "unit_cost": "4.50", "date": "2026-01-01"})
+    assert (opened["location_id"], opened["value"], opened["quantity_after"]) == (main, "450.00", "100")
+    entry = books.get(f"/v1/journal-entries/{opened['journal_entry_id']}")
+    assert (entry["source_type"], entry["date"]) == ("stock_adjustment", "2026-01-01")
+    moved = books.post("/v1/stock-transfers", {"item_id": item, "from_location_id": main, "to_location_id": shop,
+                                               "quantity": "20", "date": "2026-01-10"})
+    assert moved["value"] == "90.00"
+    counted = books.post("/v1/stock-adjustments", {"item_id": item, "location_id": main, "reason": "count",
+                                                   "counted_quantity": "77", "date": "2026-01-20"})
+    assert (counted["quantity"], counted["value"]) == ("-3", "-13.50")
+    levels = {row["location_id"]: row for row in books.get(f"/v1/stock?item_id={item}")["data"]}
+    assert (levels[main]["on_hand"], levels[main]["value"], levels[main]["average_cost"]) == (
+        "77", "346.50", "4.500000")
+    assert (levels[shop]["on_hand"], levels[shop]["value"]) == ("20", "90.00")
+    assert [row["location_id"] for row in books.get(f"/v1/stock?location_id={shop}")["data"]] == [shop]
+    # the history: running quantity and value per location, oldest first, paginated
+    first = books.get(f"/v1/stock/{item}/movements?limit=2")
+    rest = books.get(f"/v1/stock/{item}/movements?limit=2&cursor={first['next_cursor']}")
+    history = first["data"] + rest["data"]
+    # (the transfer's two legs are one moment: their order between the two locations is not defined)
+    assert [(m["quantity"], m["quantity_after"], m["value_after"]) for m in history if m["location_id"] == main] == [
+        ("100", "100", "450.00"), ("-20", "80", "360.00"), ("-3", "77", "346.50")]
+    assert [(m["quantity"], m["quantity_after"], m["value_after"]) for m in history if m["location_id"] == shop] == [
+        ("20", "20", "90.00")]
+    assert history[0]["source_type"] == "stock_adjustment" and history[-1]["id"] == counted["movement_id"]
+    assert sum(D(m["quantity"]) for m in history) == D(97)
+    # the ledger: inventory holds the levels' value, 5100 the count's loss, equity the opening
+    assert (books.balance("1200"), books.balance("5100"), books.balance("3000")) == (
+        D("436.50"), D("13.50"), D("-450.00"))
+    types = books.events()
+    assert types.count("stock.moved") == 4 and "stock_adjustment.created" in types
+    assert "stock_transfer.created" in types
+
+
+def test_the_valuation_report_equals_the_inventory_account_at_every_date(books):
+    item, main = inventory_books(books)
+    other = books.post("/v1/items", {"code": "GADGET", "name": "Gadget", "track_stock": True})["id"]
+    steps = [
+        (item, {"reason": "opening", "quantity": "3", "unit_cost": "3.335", "date": "2026-01-01"}),  # 10.01
+        (other, {"reason": "opening", "quantity": "7", "unit_cost": "0.333", "date": "2026-01-02"}),  # 2.33
+        (item, {"reason": "damage", "quantity": "-1", "date": "2026-01-05"}),  # 3.34
+        (other, {"reason": "count", "counted_quantity": "9", "unit_cost": "1", "date": "2026-01-05"}),
+        (item, {"reason": "other", "quantity": "4", "unit_cost": "2.125", "date": "2026-02-01"}),
+        (item, {"reason": "count", "counted_quantity": "0", "date": "2026-02-15"}),
+        (other, {"reason": "damage", "quantity": "-2.5", "date": "2026-03-01"}),
+    ]
+    for item_id, body in steps:
+        books.post("/v1/stock-adjustments", {"item_id": item_id, **body})
+    for day in ("2025-12-31", "2026-01-01", "2026-01-04", "2026-01-05", "2026-02-01", "2026-02-28", "2026-03-01",
+                "2026-12-31"):
+        report = books.get(f"/v1/reports/stock-valuation?as_of={day}")
+        assert D(report["total"]) == inventory_balance(books, date.fromisoformat(day)), day
+        assert sum(D(line["value"]) for line in report["lines"]) == D(report["total"])
+    assert books.get("/v1/reports/stock-valuation?as_of=2026-02-15")["lines"] == [
+        {"item_id": other, "location_id": main, "on_hand": "9", "value": "4.33"}]
+
+
+def test_twenty_concurrent_takes_of_ten_from_a_hundred_leave_exactly_ten_successes(books):
+    item, main = inventory_books(books)
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "100",
+                                         "unit_cost": "2"})
+    connection().connection.client  # noqa: B018 - built before the threads use it
+
+    def take(_: int) -> str:
+        try:
+            stock.create_adjustment(books.tenant_id, {"item_id": item, "location_id": main, "reason": "damage",
+                                                      "quantity": D(-10)})
+            return "taken"
+        except InsufficientStock:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = list(pool.map(take, range(20)))
+    assert (outcomes.count("taken"), outcomes.count("refused")) == (10, 10)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["value"]) == ("0", "0.00")
+    assert books.balance("1200") == 0 and books.balance("5100") == D("200.00")
+    assert books.events().count("stock.low") == 1
+
+
+def test_refusals_name_the_field_change_nothing_and_other_tenants_ids_are_404(api, books, make_tenant):
+    item, main = inventory_books(books)
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "2", "unit_cost": "1"})
+    refused = books.call("POST", "/v1/stock-adjustments", {"item_id": item, "reason": "damage", "quantity": "-3"},
+                         expect=409).json()["error"]
+    assert refused["code"] == "insufficient_stock"
+    for named in (item, main, "2 on hand", "3 requested"):
+        assert named in refused["message"]
+    both = books.call("POST", "/v1/stock-adjustments", {"item_id": item, "reason": "count", "quantity": "1",
+                                                        "counted_quantity": "1"}, expect=422).json()["error"]
+    assert both["code"] == "validation_error"
+    service = books.post("/v1/items", {"code": "SVC", "name": "Service"})["id"]
+    not_tracked = books.call("POST", "/v1/stock-adjustments", {"item_id": service, "reason": "opening",
+                                                               "quantity": "1", "unit_cost": "1"},
+                             expect=422).json()["error"]
+    assert not_tracked["param"] == "item_id"
+    wrong_account = books.call("POST", "/v1/items", {"code": "W2", "name": "W2", "track_stock": True,
+                                                     "inventory_account_id": books.accounts["6000"]},
+                               expect=422).json()["error"]
+    assert wrong_account["param"] == "inventory_account_id"
+    assert books.get(f"/v1/stock?item_id={item}")["data"][0]["on_hand"] == "2"
+    books.call("GET", "/v1/stock?colour=red", expect=400)
+    other = make_tenant(name="Other Pty Ltd")
+    for path in (f"/v1/stock-locations/{main}", f"/v1/stock/{item}/movements"):
+        assert api.get(path, headers=other.headers).status_code == 404
+    taken = api.post("/v1/stock-adjustments", headers=other.headers,
+                     json={"item_id": item, "reason": "damage", "quantity": "-1"})
+    assert taken.status_code == 422
+    assert api.get("/v1/stock", headers=other.headers).json()["data"] == []
+
+
+def test_issuing_a_delivery_note_takes_stock_out_and_posts_cost_of_goods_sold(books):
+    item, main = inventory_books(books)
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "3",
+                                         "unit_cost": "3.335"})  # 10.01
+    customer = books.customer("Globex")
+    note = books.post("/v1/deliveries", {"customer_id": customer, "lines": [{"item_id": item, "quantity": "2"}]})
+    issued = books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    assert issued["status"] == "issued"
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["value"]) == ("1", "3.34")
+    assert (books.balance("1200"), books.balance("5000")) == (D("3.34"), D("6.67"))
+    last = books.get(f"/v1/stock/{item}/movements")["data"][-1]
+    assert (last["source_type"], last["source_id"], last["quantity"]) == ("delivery", note["id"], "-2")
+    # a second note for more than is left: 409, and it stays a draft
+    more = books.post("/v1/deliveries", {"customer_id": customer, "lines": [{"item_id": item, "quantity": "2"}]})
+    refused = books.call("POST", f"/v1/deliveries/{more['id']}/issue", expect=409).json()["error"]
+    assert refused["code"] == "insufficient_stock" and "1 on hand" in refused["message"]
+    assert books.get(f"/v1/deliveries/{more['id']}")["status"] == "draft"

@@ -1,0 +1,107 @@
+"""Moving weighted average (domain/stock.py, issue 19): over any sequence of receipts, takes and counts the
+level's quantity is the sum of the movements, its value the sum of their values (what the inventory account
+receives), every take costs the independently computed average to the cent, nothing is ever negative, and an
+empty level holds no value."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP
+from decimal import Decimal as D
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledgerline.domain import stock
+from ledgerline.domain.accounts import AccountType
+
+quantities = st.decimals(min_value=D("0.001"), max_value=D("500"), places=3)
+costs = st.decimals(min_value=D("0"), max_value=D("10000"), places=4)
+operations = st.lists(st.one_of(
+    st.tuples(st.just("receive"), quantities, costs),
+    st.tuples(st.just("take"), quantities, st.none()),
+    st.tuples(st.just("count"), st.decimals(min_value=D("0"), max_value=D("800"), places=3), costs),
+), max_size=40)
+
+
+def cents(value: Fraction) -> D:
+    """Half-up to the cent from an exact fraction (the independent computation's rounding)."""
+    return (D(value.numerator) / D(value.denominator)).quantize(D("0.01"), rounding=ROUND_HALF_UP) \
+        if value.denominator != 1 else D(value.numerator).quantize(D("0.01"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(operations)
+def test_levels_are_the_sum_of_their_movements_and_takes_cost_the_average(ops):
+    level = stock.Level()
+    moved_quantity, moved_value = D(0), D(0)
+    for kind, quantity, cost in ops:
+        try:
+            if kind == "receive":
+                move = stock.receive(level, quantity, cost)
+                assert move.value == (quantity * cost).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+            elif kind == "take":
+                move = stock.take(level, quantity, item_id="itm_1", location_id="loc_1")
+                # independently: the exact average (a fraction) times the quantity, to the cent
+                exact = Fraction(level.value) * Fraction(quantity) / Fraction(level.quantity)
+                expected = level.value if quantity == level.quantity else cents(exact)
+                assert -move.value == expected
+            else:
+                move = stock.count(level, quantity, cost, item_id="itm_1", location_id="loc_1")
+                if move is None:
+                    assert quantity == level.quantity
+                    continue
+        except stock.InsufficientStock as refused:
+            assert kind == "take" and quantity > level.quantity
+            assert (refused.on_hand, refused.requested) == (level.quantity, quantity)
+            continue
+        moved_quantity += move.quantity
+        moved_value += move.value
+        level = move.after
+        assert level == stock.Level(moved_quantity, moved_value)
+        assert level.quantity >= 0 and level.value >= 0
+        if level.quantity == 0:
+            assert level.value == 0
+
+
+def test_a_take_costs_the_average_and_the_last_unit_takes_what_is_left():
+    level = stock.receive(stock.Level(), D(3), D("10")).after  # 30.00 for 3
+    level = stock.receive(level, D(1), D("11")).after  # 41.00 for 4: 10.25 each
+    assert level.average_cost == D("10.250000")
+    first = stock.take(level, D(3), item_id="i", location_id="l")
+    assert (first.quantity, first.value) == (D(-3), D("-30.75"))
+    last = stock.take(first.after, D(1), item_id="i", location_id="l")
+    assert (last.value, last.after) == (D("-10.25"), stock.Level(D(0), D("0.00")))
+
+
+def test_a_third_rounds_half_up_and_the_residue_leaves_with_the_last_unit():
+    level = stock.receive(stock.Level(), D(3), D("3.335")).after  # 10.005 → 10.01
+    assert level.value == D("10.01")
+    one = stock.take(level, D(1), item_id="i", location_id="l")
+    assert one.value == D("-3.34")  # 3.336… → 3.34
+    two = stock.take(one.after, D(2), item_id="i", location_id="l")
+    assert two.value == D("-6.67") and two.after.value == 0
+
+
+def test_taking_more_than_on_hand_is_refused_naming_item_location_on_hand_and_requested():
+    level = stock.receive(stock.Level(), D(5), D("2")).after
+    with pytest.raises(stock.InsufficientStock) as refused:
+        stock.take(level, D(6), item_id="itm_1", location_id="loc_1")
+    assert refused.value.code == "insufficient_stock"
+    assert "itm_1" in refused.value.message and "loc_1" in refused.value.message
+    assert "5 on hand" in refused.value.message and "6 requested" in refused.value.message
+
+
+def test_a_count_finding_stock_where_none_was_needs_a_cost():
+    with pytest.raises(ValueError):
+        stock.count(stock.Level(), D(2), None, item_id="i", location_id="l")
+    found = stock.count(stock.Level(), D(2), D("4.5"), item_id="i", location_id="l")
+    assert found is not None and found.after == stock.Level(D(2), D("9.00"))
+    assert stock.count(found.after, D(2), None, item_id="i", location_id="l") is None
+
+
+def test_stock_accounts_must_be_an_asset_and_an_expense():
+    assert stock.account_issues(inventory=(AccountType.ASSET, "inventory"), cogs=(AccountType.EXPENSE, "x")) == []
+    issues = stock.account_issues(inventory=(AccountType.EXPENSE, "x"), cogs=(AccountType.ASSET, "x"))
+    assert [i.field for i in issues] == ["inventory_account_id", "cogs_account_id"]

@@ -1,0 +1,109 @@
+"""Stock driven by Hypothesis on the in-memory unit of work (issue 19): whatever opening stock, receipts at a
+cost, takes, counts and transfers run, in any order, at two locations and for two items, on hand is never
+negative, each level equals the sum of its movements (quantity and value), each movement's running figures
+are its level's after it, the inventory account equals the sum of the levels' values, and every refused take
+asked for more than was on hand and changed nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from ledgerline.domain.stock import InsufficientStock
+from ledgerline.services import master_data, stock
+from ledgerline.store.stock import StockLevel, StockMovement
+from ledgerline.store.unit_of_work import using
+from tests.unit.services.conftest import fresh_books
+
+quantities = st.decimals(min_value=D("0.5"), max_value=D("40"), places=1)
+costs = st.decimals(min_value=D("0"), max_value=D("99.99"), places=2)
+
+
+class StockMachine(RuleBasedStateMachine):
+    @initialize()
+    def books_with_stock(self) -> None:
+        self.context = fresh_books()
+        self.books = self.context.__enter__()
+        self.using = using(self.books.table.unit)
+        self.using.__enter__()
+        tenant = self.books.tenant_id
+        self.items = [master_data.create("item", tenant, {"code": code, "name": code, "track_stock": True}).id
+                      for code in ("A", "B")]
+        self.locations = [stock.create_location(tenant, {"name": name})["id"] for name in ("Main", "Shop")]
+
+    def teardown(self) -> None:
+        if hasattr(self, "using"):
+            self.using.__exit__(None, None, None)
+            self.context.__exit__(None, None, None)
+
+    def level(self, item: str, location: str) -> tuple[D, D]:
+        found = self.books.table.get(StockLevel, *StockLevel.key(self.books.tenant_id,
+                                                                 StockLevel.id_of(item, location)))
+        return (D(0), D(0)) if found is None else (found.quantity, found.value)
+
+    def refused_unchanged(self, action, item: str, location: str, wanted: D) -> None:  # noqa: ANN001
+        before = (self.books.table.transactions, self.level(item, location))
+        try:
+            action()
+        except InsufficientStock as refused:
+            assert refused.requested == wanted and refused.on_hand < wanted
+            assert (self.books.table.transactions, self.level(item, location)) == before
+
+    @rule(item=st.integers(0, 1), location=st.integers(0, 1), quantity=quantities, cost=costs)
+    def receive(self, item: int, location: int, quantity: D, cost: D) -> None:
+        stock.create_adjustment(self.books.tenant_id, {
+            "item_id": self.items[item], "location_id": self.locations[location], "reason": "other",
+            "quantity": quantity, "unit_cost": cost})
+
+    @rule(item=st.integers(0, 1), location=st.integers(0, 1), quantity=quantities)
+    def take(self, item: int, location: int, quantity: D) -> None:
+        self.refused_unchanged(lambda: stock.create_adjustment(self.books.tenant_id, {
+            "item_id": self.items[item], "location_id": self.locations[location], "reason": "damage",
+            "quantity": -quantity}), self.items[item], self.locations[location], quantity)
+
+    @rule(item=st.integers(0, 1), location=st.integers(0, 1), counted=st.decimals(min_value=D(0), max_value=D(60),
+                                                                                  places=1), cost=costs)
+    def count(self, item: int, location: int, counted: D, cost: D) -> None:
+        stock.create_adjustment(self.books.tenant_id, {
+            "item_id": self.items[item], "location_id": self.locations[location], "reason": "count",
+            "counted_quantity": counted, "unit_cost": cost})
+
+    @rule(item=st.integers(0, 1), source=st.integers(0, 1), quantity=quantities)
+    def transfer(self, item: int, source: int, quantity: D) -> None:
+        self.refused_unchanged(lambda: stock.create_transfer(self.books.tenant_id, {
+            "item_id": self.items[item], "from_location_id": self.locations[source],
+            "to_location_id": self.locations[1 - source], "quantity": quantity}),
+            self.items[item], self.locations[source], quantity)
+
+    def movements(self) -> list[StockMovement]:
+        partition = f"T#{self.books.tenant_id}#STOCKMOVES"
+        found = [StockMovement.from_raw_data(data) for data in self.books.table.items.values()
+                 if data.get("GSI1PK", {}).get("S") == partition]
+        return sorted(found, key=lambda m: (m.created_at, m.sequence))
+
+    @invariant()
+    def levels_are_their_movements_and_the_ledger_holds_their_value(self) -> None:
+        if not hasattr(self, "books"):
+            return
+        total = D(0)
+        movements = self.movements()
+        for item in self.items:
+            for location in self.locations:
+                quantity, value = self.level(item, location)
+                assert quantity >= 0 and value >= 0
+                if quantity == 0:
+                    assert value == 0
+                own = [m for m in movements if (m.item_id, m.location_id) == (item, location)]
+                assert (sum((m.quantity for m in own), D(0)), sum((m.value for m in own), D(0))) == (quantity, value)
+                if own:
+                    assert (own[-1].quantity_after, own[-1].value_after) == (quantity, value)
+                total += value
+        assert self.books.balances().get("1200", D(0)) == total
+
+
+StockMachine.TestCase.settings = settings(max_examples=30, stateful_step_count=15, deadline=None,
+                                          suppress_health_check=[HealthCheck.too_slow])
+TestStock = StockMachine.TestCase

@@ -1,0 +1,213 @@
+"""Inventory (issue 19): stock-managed items and their accounts, on the in-memory unit of work."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from ledgerline.domain.errors import ValidationFailed
+from ledgerline.schemas.items import ItemOut
+from ledgerline.services import master_data
+
+
+def test_a_new_tenant_has_inventory_cost_of_goods_sold_and_adjustment_accounts(books):
+    assert books.system.inventory == books.accounts["1200"]
+    assert books.system.cost_of_goods_sold == books.accounts["5000"]
+    assert books.system.inventory_adjustment == books.accounts["5100"]
+
+
+def test_an_item_is_not_stock_managed_unless_told_and_costs_by_moving_average(books):
+    item = master_data.create("item", books.tenant_id, {"code": "SVC", "name": "Service"})
+    shown = ItemOut.model_validate(item).model_dump(mode="json")
+    assert (shown["track_stock"], shown["costing_method"], shown["reorder_level"]) == (False, "moving_average", None)
+
+
+def test_a_stock_managed_item_keeps_its_accounts_unit_and_reorder_level(books):
+    item = master_data.create("item", books.tenant_id, {
+        "code": "WIDGET", "name": "Widget", "unit": "piece", "track_stock": True, "purchase_price": D("4.50"),
+        "inventory_account_id": books.accounts["1200"], "cogs_account_id": books.accounts["5000"],
+        "reorder_level": D("5")})
+    again = master_data.get("item", books.tenant_id, item.id)
+    shown = ItemOut.model_validate(again).model_dump(mode="json")
+    assert (shown["track_stock"], shown["unit"], shown["reorder_level"]) == (True, "piece", "5")
+    assert (shown["inventory_account_id"], shown["cogs_account_id"]) == (books.accounts["1200"],
+                                                                         books.accounts["5000"])
+
+
+@pytest.mark.parametrize(("field", "code"), [("inventory_account_id", "6000"), ("cogs_account_id", "1200")])
+def test_a_stock_account_of_the_wrong_type_is_a_422_naming_the_field_and_changes_nothing(books, field, code):
+    before = books.table.transactions
+    with pytest.raises(ValidationFailed) as refused:
+        master_data.create("item", books.tenant_id, {"code": "W", "name": "W", "track_stock": True,
+                                                     field: books.accounts[code]})
+    assert refused.value.param == field
+    assert books.table.transactions == before
+
+
+def test_a_stock_account_of_another_tenant_or_unknown_is_a_422(books):
+    with pytest.raises(ValidationFailed) as refused:
+        master_data.create("item", books.tenant_id, {"code": "W", "name": "W", "inventory_account_id": "acc_nope"})
+    assert refused.value.param == "inventory_account_id"
+
+
+def test_changing_an_item_to_stock_managed_checks_the_accounts_named(books):
+    item = master_data.create("item", books.tenant_id, {"code": "W", "name": "W"})
+    with pytest.raises(ValidationFailed):
+        master_data.update("item", books.tenant_id, item.id, {"cogs_account_id": books.accounts["4000"]}, None)
+    changed = master_data.update("item", books.tenant_id, item.id, {"track_stock": True}, None)
+    assert changed.track_stock is True
+
+
+# ------------------------------------------------------------------------------- locations and movements
+
+from ledgerline.domain.errors import Conflict  # noqa: E402
+from ledgerline.domain.stock import InsufficientStock  # noqa: E402
+from ledgerline.services import stock  # noqa: E402
+from ledgerline.store.stock import StockLevel  # noqa: E402
+
+
+def widget(books, **fields):
+    return master_data.create("item", books.tenant_id, {"code": fields.pop("code", "WIDGET"), "name": "Widget",
+                                                        "track_stock": True, **fields})
+
+
+def level_of(books, item_id, location_id):
+    return books.table.get(StockLevel, *StockLevel.key(books.tenant_id, StockLevel.id_of(item_id, location_id)))
+
+
+def test_the_first_location_is_the_default_and_another_can_take_it_over(books):
+    main = stock.create_location(books.tenant_id, {"name": "Main", "areas": ["A-01"]})
+    shop = stock.create_location(books.tenant_id, {"name": "Shop"})
+    assert (main["is_default"], shop["is_default"]) == (True, False)
+    moved = stock.update_location(books.tenant_id, shop["id"], {"is_default": True}, None)
+    assert moved["is_default"] is True
+    assert stock.get_location(books.tenant_id, main["id"])["is_default"] is False
+    with pytest.raises(ValidationFailed) as refused:
+        stock.archive_location(books.tenant_id, shop["id"], None)
+    assert refused.value.param == "archived"
+    assert stock.archive_location(books.tenant_id, main["id"], None)["archived"] is True
+
+
+def test_opening_stock_debits_inventory_against_equity_and_a_count_posts_the_difference(books):
+    item = widget(books)
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("100"), "unit_cost": D("4.50")})
+    assert (opened["quantity"], opened["value"], opened["quantity_after"]) == ("100", "450.00", "100")
+    assert books.balances() == {"1200": D("450.00"), "3000": D("-450.00")}
+    counted = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "location_id": opened["location_id"],
+                                                        "reason": "count", "counted_quantity": D("97")})
+    assert (counted["quantity"], counted["value"]) == ("-3", "-13.50")
+    assert books.balances() == {"1200": D("436.50"), "3000": D("-450.00"), "5100": D("13.50")}
+    level = level_of(books, item.id, opened["location_id"])
+    assert (level.quantity, level.value) == (D("97"), D("436.50"))
+    types = books.table.event_types(books.tenant_id)
+    assert types.count("stock.moved") == 2 and "stock_location.created" in types  # Main made on first use
+
+
+def test_a_stock_operation_on_an_item_not_stock_managed_is_a_422_and_changes_nothing(books):
+    item = master_data.create("item", books.tenant_id, {"code": "SVC", "name": "Service"})
+    before = books.table.transactions
+    with pytest.raises(ValidationFailed) as refused:
+        stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("1"),
+                                                  "unit_cost": D("1")})
+    assert refused.value.param == "item_id" and books.table.transactions == before
+
+
+def test_stock_added_with_no_average_and_no_cost_is_a_422_naming_unit_cost(books):
+    item = widget(books)
+    with pytest.raises(ValidationFailed) as refused:
+        stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "count", "counted_quantity": D("5")})
+    assert refused.value.param == "unit_cost"
+
+
+def test_taking_more_than_on_hand_is_a_409_naming_item_location_on_hand_and_requested(books):
+    item = widget(books)
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("2"), "unit_cost": D("1")})
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(InsufficientStock) as refused:
+        stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "damage", "quantity": D("-3")})
+    assert isinstance(refused.value, Conflict)
+    assert (refused.value.item_id, refused.value.location_id) == (item.id, opened["location_id"])
+    assert (refused.value.on_hand, refused.value.requested) == (D("2"), D("3"))
+    assert (books.table.transactions, books.balances()) == before
+
+
+def test_a_transfer_moves_quantity_and_value_without_a_journal_entry(books):
+    item = widget(books)
+    main = stock.create_location(books.tenant_id, {"name": "Main"})
+    shop = stock.create_location(books.tenant_id, {"name": "Shop"})
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("3"),
+                                              "unit_cost": D("3.335")})  # 10.01
+    ledger = books.balances()
+    moved = stock.create_transfer(books.tenant_id, {"item_id": item.id, "from_location_id": main["id"],
+                                                    "to_location_id": shop["id"], "quantity": D("1")})
+    assert moved["value"] == "3.34"
+    assert books.balances() == ledger
+    source, target = level_of(books, item.id, main["id"]), level_of(books, item.id, shop["id"])
+    assert (source.quantity, source.value, target.quantity, target.value) == (D(2), D("6.67"), D(1), D("3.34"))
+    with pytest.raises(InsufficientStock):
+        stock.create_transfer(books.tenant_id, {"item_id": item.id, "from_location_id": shop["id"],
+                                                "to_location_id": main["id"], "quantity": D("2")})
+
+
+def test_falling_below_the_reorder_level_emits_stock_low_once(books):
+    item = widget(books, reorder_level=D("5"))
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("6"),
+                                              "unit_cost": D("1")})
+    for _ in range(2):
+        stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "damage", "quantity": D("-1")})
+    assert books.table.event_types(books.tenant_id).count("stock.low") == 1
+
+
+def test_a_concurrent_movement_of_the_same_level_makes_the_take_re_read_and_be_refused(books):
+    """Two takes of the last unit: the one that commits second lost the level's version, re-reads it and is
+    refused, so the level never goes below zero."""
+    from tests.unit.services.test_master_data_use_cases import racing
+
+    item = widget(books)
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("1"), "unit_cost": D("2")})
+    take = {"item_id": item.id, "reason": "damage", "quantity": D("-1")}
+    with racing(books, lambda: stock.create_adjustment(books.tenant_id, take)), \
+            pytest.raises(InsufficientStock):
+        stock.create_adjustment(books.tenant_id, take)
+    level = level_of(books, item.id, opened["location_id"])
+    assert (level.quantity, level.value) == (D(0), D(0))
+    assert books.balances() == {"3000": D("-2.00"), "5100": D("2.00")}  # one take booked, not two
+
+
+# -------------------------------------------------------------------------------- from delivery notes
+
+from ledgerline.services import deliveries  # noqa: E402
+
+
+def test_issuing_a_delivery_note_takes_stock_out_at_average_cost_and_posts_cost_of_goods_sold(books):
+    item = widget(books)
+    service = master_data.create("item", books.tenant_id, {"code": "SETUP", "name": "Setup"})
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("3"), "unit_cost": D("3.335")})  # 10.01
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("1")}, {"item_id": service.id, "quantity": D("1")},
+        {"item_id": item.id, "quantity": D("1")}]})
+    assert level_of(books, item.id, opened["location_id"]).quantity == 3  # a draft moves nothing
+    deliveries.issue(books.tenant_id, note["id"])
+    level = level_of(books, item.id, opened["location_id"])
+    assert (level.quantity, level.value) == (D(1), D("3.34"))  # 2 of 3 left at 6.67
+    assert books.balances() == {"1200": D("3.34"), "3000": D("-10.01"), "5000": D("6.67")}
+    assert "stock.moved" in books.table.event_types(books.tenant_id)[-3:]
+
+
+def test_a_delivery_note_of_more_than_on_hand_is_a_409_and_stays_a_draft(books):
+    item = widget(books)
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("1"),
+                                              "unit_cost": D("5")})
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("2")}]})
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(InsufficientStock) as refused:
+        deliveries.issue(books.tenant_id, note["id"])
+    assert (refused.value.on_hand, refused.value.requested) == (D(1), D(2))
+    assert (books.table.transactions, books.balances()) == before
+    assert deliveries.get_delivery(books.tenant_id, note["id"])["status"] == "draft"
