@@ -30,6 +30,7 @@ from pynamodb.expressions.condition import Condition
 from ledgerline.domain.banking.references import compact
 from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
+from ledgerline.store.query import moment_key, normalise
 from ledgerline.store.records import Page, TenantRecord, check_start_key, dated_between, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection, is_condition_failure
 
@@ -160,6 +161,11 @@ class Invoice(PricedDocument):
     # The structured payment reference printed on it (issue 16, part Q): a QR reference or an RF creditor
     # reference, derived from its number when it is posted (domain/banking/references.invoice_reference).
     payment_reference = UnicodeAttribute(null=True)
+    # Issue 18: casefolded copies of the searchable text (`store/query.normalise`), for search and the
+    # case-insensitive text operators.
+    search_number = UnicodeAttribute(null=True)
+    search_reference = UnicodeAttribute(null=True)
+    search_customer_name = UnicodeAttribute(null=True)
 
     OPEN_STATUSES = invoice_rules.OPEN_STATUSES  # the life cycle's one definition of open and closed
     CLOSED_STATUSES = invoice_rules.CLOSED_STATUSES
@@ -179,6 +185,21 @@ class Invoice(PricedDocument):
             self.gsi2pk = self.gsi2sk = None
         is_open = self.status in self.OPEN_STATUSES
         _customer_item(self, f"{INVOICE_ITEM}#{self.due_date.isoformat()}#{self.id}" if is_open else None)
+        self.assign_query_keys()
+
+    def assign_query_keys(self) -> None:
+        """Issue 18's indexes (`store/invoice_queries.py`): by number (GSI4), by `updated_at` (GSI5), by due
+        date (GSI6), by reference (GSI7), and the searchable copies. Maintained by DynamoDB with the write."""
+        partition = self.list_partition(self.tenant_id)
+        self.search_number = normalise(self.number) or None
+        self.search_reference = normalise(self.reference) or None
+        self.search_customer_name = normalise(self.customer_name) or None
+        self.gsi4pk, self.gsi4sk = ((f"{partition}#NUMBER", f"{self.number}#{self.id}") if self.number
+                                    else (None, None))
+        self.gsi5pk, self.gsi5sk = f"{partition}#UPDATED", f"{moment_key(self.updated_at)}#{self.id}"
+        self.gsi6pk, self.gsi6sk = f"{partition}#DUE", f"{self.due_date.isoformat()}#{self.id}"
+        self.gsi7pk, self.gsi7sk = ((f"{partition}#REF", f"{self.search_reference}#{self.id}")
+                                    if self.search_reference else (None, None))
 
 
 class PaymentReference(TableModel):

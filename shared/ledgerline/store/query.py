@@ -1,0 +1,412 @@
+"""The query planner (issue 18): filter operators, sorts, lookups, search and `updated_since`, planned on the
+table's indexes, with a read budget per request.
+
+A list declares a `ListSpec`: its fields (type, operators), the `Access` paths its entity's keys give it (an
+index partition and the field its sort key orders by) and which of them serve a sort or an equality lookup.
+`plan` picks one access path for a `Query`:
+
+1. `sort=` asks for an order: the access path that orders by that field (a narrower one when the filters
+   allow it, e.g. open invoices by due date from the open-invoice index); a field without one is refused by
+   the API layer before anything is read;
+2. without a sort, an equality on a lookup field (`number=`, `reference=`) reads that index, else
+   `updated_since` reads the changes index, else the list's default order;
+3. a range or equality on the chosen path's field becomes the key condition; every predicate (that one
+   too, so the result never depends on how the key was built) goes into the FilterExpression; what DynamoDB
+   cannot express (`endswith`) is checked here on the items read, within the same budget.
+
+`run` pages through the chosen path with the signed cursor's key and stops at `READ_BUDGET` items read
+(DynamoDB's ScannedCount, what a request pays for): it then answers what it found with a cursor and says
+the budget was hit. No request reads an unbounded set; `include=total_count` is a COUNT query over the same
+path and filter (it reads every matching key: documented as such).
+
+Nothing outside `store/` sees a key string or an expression: the API hands typed `Predicate`s over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.expressions.condition import Condition
+
+from ledgerline.store.records import check_start_key
+from ledgerline.store.table import connection, key_of
+
+# Items a request may read (ScannedCount summed over its queries) before it answers with what it has.
+READ_BUDGET = 1000
+
+EQUALITY = ("eq", "ne", "in", "nin")
+ORDERED = (*EQUALITY, "gt", "gte", "lt", "lte")
+TEXT = (*EQUALITY, "contains", "startswith", "endswith")
+
+
+def normalise(text: str | None) -> str:
+    """The stored searchable copy of a text: casefolded, whitespace collapsed."""
+    return " ".join((text or "").casefold().split())
+
+
+@dataclass(frozen=True)
+class Field:
+    """A filterable field: its API name, value type (`string`, `enum`, `date`, `datetime`, `decimal`,
+    `bool`), the operators it takes, the enum's values, the model attribute it reads, and the attribute that
+    holds its normalised copy (text operators and search are case-insensitive on it)."""
+
+    name: str
+    type: str
+    operators: tuple[str, ...]
+    values: tuple[str, ...] = ()
+    attribute: str | None = None
+    normalised: str | None = None
+
+    @property
+    def attr(self) -> str:
+        return self.attribute or self.name
+
+
+@dataclass(frozen=True)
+class Predicate:
+    field: str
+    op: str
+    value: Any  # one typed value, or a tuple of them for in/nin
+
+
+@dataclass(frozen=True)
+class Access:
+    """One way to read a list: an index (the model's attribute name, `None` for the table), its partition for
+    a tenant, and the field its sort key starts with (`<value>#<id>`; None: ordered by id only)."""
+
+    name: str
+    index: str | None
+    partition: Callable[[str], str]
+    orders_by: str | None
+    key_value: Callable[[Any], str] = str
+    unique: bool = False  # an equality on `orders_by` finds at most one record
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What a list answers: its fields, access paths, sorts (field → access path name), lookups (fields whose
+    equality reads an index), search fields (default ones), and how a status predicate becomes a condition."""
+
+    name: str
+    model: Any
+    fields: dict[str, Field]
+    accesses: dict[str, Access]
+    default: str
+    sorts: dict[str, str]
+    lookups: tuple[str, ...] = ()
+    search_fields: tuple[str, ...] = ()
+    default_search_fields: tuple[str, ...] = ()
+    # A field whose predicates the list turns into a condition itself (a derived status): (field, builder)
+    derived: dict[str, Callable[[frozenset[Any], Any], Condition | None]] = field(default_factory=dict)
+    # A narrower access path for a sort when the predicates allow it: (sort field, chooser)
+    narrower: dict[str, Callable[[list[Predicate]], str | None]] = field(default_factory=dict)
+
+    def operators(self) -> dict[str, tuple[str, ...]]:
+        return {name: f.operators for name, f in self.fields.items()}
+
+
+@dataclass(frozen=True)
+class Query:
+    predicates: tuple[Predicate, ...] = ()
+    sort: str | None = None
+    descending: bool = False
+    search: str | None = None
+    search_fields: tuple[str, ...] = ()
+    updated_since: datetime | None = None
+    include_total: bool = False
+
+
+@dataclass
+class Plan:
+    access: Access
+    key_condition: Condition | None
+    filter_condition: Condition | None
+    residual: Callable[[Any], bool] | None
+    forward: bool
+    empty: bool = False  # a key range that can hold nothing (from after to)
+
+
+@dataclass
+class Result:
+    items: list[Any]
+    next_key: dict[str, Any] | None
+    items_read: int
+    budget_exhausted: bool
+    total_count: int | None
+    access: str
+
+
+# ------------------------------------------------------------------------------------------- planning
+
+
+def all_predicates(spec: ListSpec, query: Query) -> list[Predicate]:
+    found = list(query.predicates)
+    if query.updated_since is not None:
+        found.append(Predicate("updated_at", "gte", query.updated_since))
+    return found
+
+
+def plan(spec: ListSpec, query: Query, context: Any = None) -> Plan:
+    predicates = all_predicates(spec, query)
+    access = spec.accesses[choose_access(spec, query, predicates)]
+    key_condition, empty = _key_condition(spec, access, predicates)
+    filter_condition = _filter(spec, predicates, context)
+    search = _search_condition(spec, query)
+    if search is not None:
+        filter_condition = search if filter_condition is None else filter_condition & search
+    return Plan(access, key_condition, filter_condition, _residual(spec, predicates), not query.descending, empty)
+
+
+def choose_access(spec: ListSpec, query: Query, predicates: list[Predicate]) -> str:
+    if query.sort is not None:
+        narrower = spec.narrower.get(query.sort)
+        chosen = narrower(predicates) if narrower else None
+        return chosen or spec.sorts[query.sort]
+    for name in spec.lookups:
+        if any(p.field == name and p.op == "eq" for p in predicates):
+            return next(a.name for a in spec.accesses.values() if a.orders_by == name)
+    if query.updated_since is not None and "updated_at" in spec.sorts:
+        return spec.sorts["updated_at"]
+    return spec.default
+
+
+def _key_condition(spec: ListSpec, access: Access, predicates: list[Predicate]) -> tuple[Condition | None, bool]:
+    """The range of the access path's sort key that the predicates on its field allow (`<value>#<id>`)."""
+    if access.orders_by is None or access.index is None:
+        return _sort_key(spec, access).startswith(_table_prefix(spec)), False
+    low: str | None = None
+    high: str | None = None
+    for p in predicates:
+        if p.field != access.orders_by or p.op not in ("eq", "gt", "gte", "lt", "lte", "startswith"):
+            continue
+        value = access.key_value(p.value)
+        if p.op in ("eq", "startswith"):
+            if spec.fields[p.field].normalised is None and p.op == "startswith":
+                continue  # a case-sensitive prefix of a normalised key would miss; the filter does it
+            lo, hi = (f"{value}#", f"{value}#~") if p.op == "eq" else (value, f"{value}\U0010ffff")
+        elif p.op in ("gt", "gte"):
+            lo, hi = (f"{value}#~" if p.op == "gt" else value), None
+        else:
+            lo, hi = None, (value if p.op == "lt" else f"{value}#~")
+        low = lo if lo is not None and (low is None or lo > low) else low
+        high = hi if hi is not None and (high is None or hi < high) else high
+    sort_key = _sort_key(spec, access)
+    if low is not None and high is not None:
+        if low > high:
+            return None, True
+        return sort_key.between(low, high), False
+    if low is not None:
+        return sort_key >= low, False
+    if high is not None:
+        return sort_key <= high, False
+    return None, False
+
+
+def _table_prefix(spec: ListSpec) -> str:
+    return f"{spec.model.PREFIX}#"
+
+
+def _sort_key(spec: ListSpec, access: Access) -> Any:
+    return getattr(spec.model, f"{access.index}sk") if access.index else spec.model.sk
+
+
+def _filter(spec: ListSpec, predicates: list[Predicate], context: Any) -> Condition | None:
+    condition: Condition | None = None
+    for name, build in spec.derived.items():
+        wanted = _derived_values(spec.fields[name], [p for p in predicates if p.field == name])
+        if wanted is not None:
+            condition = _and(condition, build(wanted, context))
+    for p in predicates:
+        if p.field in spec.derived:
+            continue
+        part = _condition(spec.model, spec.fields[p.field], p)
+        if part is not None:
+            condition = _and(condition, part)
+    return condition
+
+
+def _derived_values(f: Field, predicates: list[Predicate]) -> frozenset[Any] | None:
+    if not predicates:
+        return None
+    wanted = set(f.values)
+    for p in predicates:
+        values = set(p.value) if isinstance(p.value, tuple) else {p.value}
+        wanted = wanted & values if p.op in ("eq", "in") else wanted - values
+    return frozenset(wanted)
+
+
+def _condition(model: Any, f: Field, p: Predicate) -> Condition | None:
+    if p.op in ("contains", "startswith", "endswith"):
+        attribute = getattr(model, f.normalised or f.attr)
+        needle = normalise(p.value) if f.normalised else p.value
+        if p.op == "contains":
+            return attribute.contains(needle)
+        if p.op == "startswith":
+            return attribute.startswith(needle)
+        return attribute.exists()  # endswith: checked on the items read (`_residual`)
+    attribute = getattr(model, f.attr)
+    if p.op in ("in", "nin"):
+        values = [_stored(attribute, v) for v in p.value]
+        inside = attribute.is_in(*values)
+        return inside if p.op == "in" else (~inside | attribute.does_not_exist())
+    value = _stored(attribute, p.value)
+    if p.op == "eq":
+        return attribute == value
+    if p.op == "ne":
+        return (attribute != value) | attribute.does_not_exist()
+    return {"gt": attribute > value, "gte": attribute >= value, "lt": attribute < value,
+            "lte": attribute <= value}[p.op]
+
+
+def _stored(attribute: Any, value: Any) -> Any:
+    """A typed value as the attribute stores it, for the expression (PynamoDB serialises it again)."""
+    return value
+
+
+def _residual(spec: ListSpec, predicates: list[Predicate]) -> Callable[[Any], bool] | None:
+    checks = [p for p in predicates if p.op == "endswith"]
+    if not checks:
+        return None
+
+    def keep(record: Any) -> bool:
+        for p in checks:
+            f = spec.fields[p.field]
+            text = getattr(record, f.normalised or f.attr, None) or ""
+            if not text.endswith(normalise(p.value) if f.normalised else p.value):
+                return False
+        return True
+
+    return keep
+
+
+def _search_condition(spec: ListSpec, query: Query) -> Condition | None:
+    if not query.search:
+        return None
+    needle = normalise(query.search)
+    condition: Condition | None = None
+    for name in query.search_fields or spec.default_search_fields:
+        part = getattr(spec.model, spec.fields[name].normalised).contains(needle)
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def _and(left: Condition | None, right: Condition) -> Condition:
+    return right if left is None else left & right
+
+
+# -------------------------------------------------------------------------------------------- running
+
+
+def run(spec: ListSpec, tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+        context: Any = None, budget: int | None = None) -> Result:
+    """One page of the list as the query asks, reading at most `budget` items (READ_BUDGET)."""
+    connection()
+    chosen = plan(spec, query, context)
+    access = chosen.access
+    partition = access.partition(tenant_id)
+    check_start_key(start_key, f"{access.index.upper()}PK" if access.index else "PK", partition)
+    total = count(spec, tenant_id, chosen) if query.include_total else None
+    if chosen.empty:
+        return Result([], None, 0, False, total, access.name)
+    budget = READ_BUDGET if budget is None else budget
+    items: list[Any] = []
+    read = 0
+    key = start_key
+    while True:
+        size = min(budget - read, limit + 1 if chosen.filter_condition is None and chosen.residual is None
+                   else max(limit + 1, 100))
+        page = _query_page(spec, access, partition, chosen, key, size)
+        read += page.get("ScannedCount", 0)
+        for raw in page.get("Items", []):
+            record = spec.model.from_raw_data(raw)
+            if chosen.residual is not None and not chosen.residual(record):
+                continue
+            items.append(record)
+            if len(items) == limit + 1:
+                index = getattr(spec.model, access.index) if access.index else None
+                return Result(items[:limit], key_of(items[limit - 1], index), read, False, total, access.name)
+        key = page.get("LastEvaluatedKey")
+        if key is None:
+            return Result(items, None, read, False, total, access.name)
+        if read >= budget:
+            return Result(items, key, read, True, total, access.name)
+
+
+def _query_page(spec: ListSpec, access: Access, partition: str, chosen: Plan, key: dict[str, Any] | None,
+                size: int) -> dict[str, Any]:
+    """One Query request (`Limit` = `size` items read), as DynamoDB answers it."""
+    target = getattr(spec.model, access.index) if access.index else spec.model
+    results = target.query(partition, chosen.key_condition, filter_condition=chosen.filter_condition,
+                           scan_index_forward=chosen.forward, last_evaluated_key=key, page_size=size,
+                           consistent_read=access.index is None)
+    return next(iter(results.page_iter))
+
+
+def count(spec: ListSpec, tenant_id: str, chosen: Plan) -> int:
+    """How many records match: a COUNT query over the whole path (every matching key is read; with an
+    `endswith` the items themselves are read)."""
+    if chosen.empty:
+        return 0
+    access = chosen.access
+    partition = access.partition(tenant_id)
+    if chosen.residual is None:
+        index_name = access.index.upper() if access.index else None
+        return spec.model.count(partition, chosen.key_condition, filter_condition=chosen.filter_condition,
+                                index_name=index_name, consistent_read=access.index is None)
+    target = getattr(spec.model, access.index) if access.index else spec.model
+    return sum(1 for record in target.query(partition, chosen.key_condition,
+                                            filter_condition=chosen.filter_condition) if chosen.residual(record))
+
+
+# ---------------------------------------------------------------------------------------- key values
+
+
+def day_key(value: date | datetime) -> str:
+    return value.isoformat() if isinstance(value, date) and not isinstance(value, datetime) else value.date().isoformat()
+
+
+def moment_key(value: datetime) -> str:
+    """A moment as `UTCDateTimeAttribute` stores it (so the sort key and the attribute compare alike)."""
+    from pynamodb.attributes import UTCDateTimeAttribute
+
+    return UTCDateTimeAttribute().serialize(value)
+
+
+def text_key(value: str) -> str:
+    return normalise(value)
+
+
+def decimal_of(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def fields_of(*items: Field) -> dict[str, Field]:
+    return {f.name: f for f in items}
+
+
+def described(spec: ListSpec) -> str:
+    """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
+    lines = ["**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values):", ""]
+    for f in spec.fields.values():
+        kind = f"{f.type} ({', '.join(f.values)})" if f.values else f.type
+        lines.append(f"- `{f.name}` ({kind}): {', '.join(f.operators)}")
+    lines += ["", "**Sorts** (`sort=field:asc|desc`, one field; ties ordered by id): "
+              + ", ".join(f"`{name}`" for name in spec.sorts),
+              "", "**Search** (`search=text`, case-insensitive substring; `search_fields=` any of "
+              + ", ".join(f"`{name}`" for name in spec.search_fields) + "; default "
+              + ", ".join(f"`{name}`" for name in spec.default_search_fields) + ")",
+              "", "**Changes**: `updated_since=<timestamp>` (ordered by `updated_at` unless `sort=` says otherwise).",
+              "", f"**Read budget**: a request reads at most {READ_BUDGET} items; when it is spent before the page "
+              "is full the response has what was found, `has_more: true`, a `next_cursor` and "
+              "`read_budget_exhausted: true`.",
+              "", "`include=total_count` adds `total_count` (a count query over every matching item: it costs "
+              "reading them all)."]
+    return "\n".join(lines)
+
+
+def unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
