@@ -6,7 +6,8 @@ from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
-from ledgerline.store.query import moment_key, normalise
+from ledgerline.domain.query import normalise
+from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, TenantRecord, list_records, tenant_partition
 
 
@@ -51,12 +52,17 @@ class Party(TenantRecord):
     def assign_keys(self) -> None:
         """Its record key, and issue 18's indexes: by casefolded name (GSI4) and by `updated_at` (GSI5)."""
         super().assign_keys()
-        partition = self.list_partition(self.tenant_id)
         self.search_name = normalise(self.name) or None
         self.search_email = normalise(self.email) or None
         self.search_tax_id = normalise(self.tax_id) or None
-        self.gsi4pk, self.gsi4sk = f"{partition}#NAME", f"{self.search_name or ''}#{self.id}"
-        self.gsi5pk, self.gsi5sk = f"{partition}#UPDATED", f"{moment_key(self.updated_at)}#{self.id}"
+        self.gsi4pk, self.gsi4sk = self.index_partition(self.tenant_id, "NAME"), f"{self.search_name or ''}#{self.id}"
+        self.gsi5pk, self.gsi5sk = (self.index_partition(self.tenant_id, "UPDATED"),
+                                    f"{moment_key(self.updated_at)}#{self.id}")
+
+    @classmethod
+    def index_partition(cls, tenant_id: str, name: str) -> str:
+        """A partition of one of issue 18's indexes: `T#<tid>#PARTIES#<name>`."""
+        return f"{cls.list_partition(tenant_id)}#{name}"
 
 
 def list_parties(

@@ -24,53 +24,22 @@ Nothing outside `store/` sees a key string or an expression: the API hands typed
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
+from pynamodb.attributes import UTCDateTimeAttribute
 from pynamodb.expressions.condition import Condition
 
+from ledgerline.domain.query import READ_BUDGET, Field, ListFields, Predicate, Query, normalise
 from ledgerline.store.records import check_start_key
 from ledgerline.store.table import connection, key_of
 
-# Items a request may read (ScannedCount summed over its queries) before it answers with what it has.
-READ_BUDGET = 1000
 
-EQUALITY = ("eq", "ne", "in", "nin")
-ORDERED = (*EQUALITY, "gt", "gte", "lt", "lte")
-TEXT = (*EQUALITY, "contains", "startswith", "endswith")
-
-
-def normalise(text: str | None) -> str:
-    """The stored searchable copy of a text: casefolded, whitespace collapsed."""
-    return " ".join((text or "").casefold().split())
-
-
-@dataclass(frozen=True)
-class Field:
-    """A filterable field: its API name, value type (`string`, `enum`, `date`, `datetime`, `decimal`,
-    `bool`), the operators it takes, the enum's values, the model attribute it reads, and the attribute that
-    holds its normalised copy (text operators and search are case-insensitive on it)."""
-
-    name: str
-    type: str
-    operators: tuple[str, ...]
-    values: tuple[str, ...] = ()
-    attribute: str | None = None
-    normalised: str | None = None
-
-    @property
-    def attr(self) -> str:
-        return self.attribute or self.name
-
-
-@dataclass(frozen=True)
-class Predicate:
-    field: str
-    op: str
-    value: Any  # one typed value, or a tuple of them for in/nin
+def searchable(name: str) -> str:
+    """The attribute that holds a field's normalised copy (`search_<field>`)."""
+    return f"search_{name}"
 
 
 @dataclass(frozen=True)
@@ -84,40 +53,23 @@ class Access:
     orders_by: str | None
     key_value: Callable[[Any], str] = str
     unique: bool = False  # an equality on `orders_by` finds at most one record
+    prefix: bool = False  # the sort key holds the field's normalised copy: `startswith` is a key range
 
 
 @dataclass(frozen=True)
 class ListSpec:
-    """What a list answers: its fields, access paths, sorts (field → access path name), lookups (fields whose
-    equality reads an index), search fields (default ones), and how a status predicate becomes a condition."""
+    """How the store answers a list (`domain/query.ListFields`): its model, its access paths, which one serves
+    each sort, the default one, the fields it turns into a condition itself (a derived status: field →
+    builder of the condition for a non-empty set of values, given the context such as today), and a narrower
+    access path for a sort when the predicates allow it (sort field → chooser)."""
 
-    name: str
+    fields: ListFields
     model: Any
-    fields: dict[str, Field]
     accesses: dict[str, Access]
-    default: str
     sorts: dict[str, str]
-    lookups: tuple[str, ...] = ()
-    search_fields: tuple[str, ...] = ()
-    default_search_fields: tuple[str, ...] = ()
-    # A field whose predicates the list turns into a condition itself (a derived status): (field, builder)
-    derived: dict[str, Callable[[frozenset[Any], Any], Condition | None]] = field(default_factory=dict)
-    # A narrower access path for a sort when the predicates allow it: (sort field, chooser)
+    default: str
+    derived: dict[str, Callable[[frozenset[str], Any], Condition]] = field(default_factory=dict)
     narrower: dict[str, Callable[[list[Predicate]], str | None]] = field(default_factory=dict)
-
-    def operators(self) -> dict[str, tuple[str, ...]]:
-        return {name: f.operators for name, f in self.fields.items()}
-
-
-@dataclass(frozen=True)
-class Query:
-    predicates: tuple[Predicate, ...] = ()
-    sort: str | None = None
-    descending: bool = False
-    search: str | None = None
-    search_fields: tuple[str, ...] = ()
-    updated_since: datetime | None = None
-    include_total: bool = False
 
 
 @dataclass
@@ -143,22 +95,16 @@ class Result:
 # ------------------------------------------------------------------------------------------- planning
 
 
-def all_predicates(spec: ListSpec, query: Query) -> list[Predicate]:
-    found = list(query.predicates)
-    if query.updated_since is not None:
-        found.append(Predicate("updated_at", "gte", query.updated_since))
-    return found
-
-
 def plan(spec: ListSpec, query: Query, context: Any = None) -> Plan:
-    predicates = all_predicates(spec, query)
+    predicates = query.all_predicates()
     access = spec.accesses[choose_access(spec, query, predicates)]
     key_condition, empty = _key_condition(spec, access, predicates)
-    filter_condition = _filter(spec, predicates, context)
+    filter_condition, nothing = _filter(spec, predicates, context)
     search = _search_condition(spec, query)
     if search is not None:
         filter_condition = search if filter_condition is None else filter_condition & search
-    return Plan(access, key_condition, filter_condition, _residual(spec, predicates), not query.descending, empty)
+    return Plan(access, key_condition, filter_condition, _residual(spec, predicates), not query.descending,
+                empty or nothing)
 
 
 def choose_access(spec: ListSpec, query: Query, predicates: list[Predicate]) -> str:
@@ -166,9 +112,9 @@ def choose_access(spec: ListSpec, query: Query, predicates: list[Predicate]) -> 
         narrower = spec.narrower.get(query.sort)
         chosen = narrower(predicates) if narrower else None
         return chosen or spec.sorts[query.sort]
-    for name in spec.lookups:
+    for name in spec.fields.lookups:
         if any(p.field == name and p.op == "eq" for p in predicates):
-            return next(a.name for a in spec.accesses.values() if a.orders_by == name)
+            return next(a.name for a in spec.accesses.values() if a.orders_by == name and a.index is not None)
     if query.updated_since is not None and "updated_at" in spec.sorts:
         return spec.sorts["updated_at"]
     return spec.default
@@ -185,7 +131,7 @@ def _key_condition(spec: ListSpec, access: Access, predicates: list[Predicate]) 
             continue
         value = access.key_value(p.value)
         if p.op in ("eq", "startswith"):
-            if spec.fields[p.field].normalised is None and p.op == "startswith":
+            if p.op == "startswith" and not access.prefix:
                 continue  # a case-sensitive prefix of a normalised key would miss; the filter does it
             lo, hi = (f"{value}#", f"{value}#~") if p.op == "eq" else (value, f"{value}\U0010ffff")
         elif p.op in ("gt", "gte"):
@@ -214,19 +160,20 @@ def _sort_key(spec: ListSpec, access: Access) -> Any:
     return getattr(spec.model, f"{access.index}sk") if access.index else spec.model.sk
 
 
-def _filter(spec: ListSpec, predicates: list[Predicate], context: Any) -> Condition | None:
+def _filter(spec: ListSpec, predicates: list[Predicate], context: Any) -> tuple[Condition | None, bool]:
+    """Every predicate as a condition; True when a derived field allows no value at all (nothing matches)."""
     condition: Condition | None = None
     for name, build in spec.derived.items():
-        wanted = _derived_values(spec.fields[name], [p for p in predicates if p.field == name])
+        wanted = _derived_values(spec.fields.fields[name], [p for p in predicates if p.field == name])
         if wanted is not None:
+            if not wanted:
+                return None, True
             condition = _and(condition, build(wanted, context))
     for p in predicates:
         if p.field in spec.derived:
             continue
-        part = _condition(spec.model, spec.fields[p.field], p)
-        if part is not None:
-            condition = _and(condition, part)
-    return condition
+        condition = _and(condition, _condition(spec.model, spec.fields.fields[p.field], p))
+    return condition, False
 
 
 def _derived_values(f: Field, predicates: list[Predicate]) -> frozenset[Any] | None:
@@ -239,32 +186,27 @@ def _derived_values(f: Field, predicates: list[Predicate]) -> frozenset[Any] | N
     return frozenset(wanted)
 
 
-def _condition(model: Any, f: Field, p: Predicate) -> Condition | None:
+def _condition(model: Any, f: Field, p: Predicate) -> Condition:
     if p.op in ("contains", "startswith", "endswith"):
-        attribute = getattr(model, f.normalised or f.attr)
+        attribute = getattr(model, searchable(f.name) if f.normalised else f.name)
         needle = normalise(p.value) if f.normalised else p.value
         if p.op == "contains":
             return attribute.contains(needle)
         if p.op == "startswith":
             return attribute.startswith(needle)
         return attribute.exists()  # endswith: checked on the items read (`_residual`)
-    attribute = getattr(model, f.attr)
+    attribute = getattr(model, f.name)
     if p.op in ("in", "nin"):
-        values = [_stored(attribute, v) for v in p.value]
+        values = list(p.value)
         inside = attribute.is_in(*values)
         return inside if p.op == "in" else (~inside | attribute.does_not_exist())
-    value = _stored(attribute, p.value)
+    value = p.value
     if p.op == "eq":
         return attribute == value
     if p.op == "ne":
         return (attribute != value) | attribute.does_not_exist()
     return {"gt": attribute > value, "gte": attribute >= value, "lt": attribute < value,
             "lte": attribute <= value}[p.op]
-
-
-def _stored(attribute: Any, value: Any) -> Any:
-    """A typed value as the attribute stores it, for the expression (PynamoDB serialises it again)."""
-    return value
 
 
 def _residual(spec: ListSpec, predicates: list[Predicate]) -> Callable[[Any], bool] | None:
@@ -274,8 +216,8 @@ def _residual(spec: ListSpec, predicates: list[Predicate]) -> Callable[[Any], bo
 
     def keep(record: Any) -> bool:
         for p in checks:
-            f = spec.fields[p.field]
-            text = getattr(record, f.normalised or f.attr, None) or ""
+            f = spec.fields.fields[p.field]
+            text = getattr(record, searchable(f.name) if f.normalised else f.name, None) or ""
             if not text.endswith(normalise(p.value) if f.normalised else p.value):
                 return False
         return True
@@ -288,8 +230,8 @@ def _search_condition(spec: ListSpec, query: Query) -> Condition | None:
         return None
     needle = normalise(query.search)
     condition: Condition | None = None
-    for name in query.search_fields or spec.default_search_fields:
-        part = getattr(spec.model, spec.fields[name].normalised).contains(needle)
+    for name in query.search_fields or spec.fields.default_search_fields:
+        part = getattr(spec.model, searchable(name)).contains(needle)
         condition = part if condition is None else condition | part
     return condition
 
@@ -365,48 +307,6 @@ def count(spec: ListSpec, tenant_id: str, chosen: Plan) -> int:
 # ---------------------------------------------------------------------------------------- key values
 
 
-def day_key(value: date | datetime) -> str:
-    return value.isoformat() if isinstance(value, date) and not isinstance(value, datetime) else value.date().isoformat()
-
-
 def moment_key(value: datetime) -> str:
     """A moment as `UTCDateTimeAttribute` stores it (so the sort key and the attribute compare alike)."""
-    from pynamodb.attributes import UTCDateTimeAttribute
-
     return UTCDateTimeAttribute().serialize(value)
-
-
-def text_key(value: str) -> str:
-    return normalise(value)
-
-
-def decimal_of(value: Any) -> Decimal:
-    return Decimal(str(value))
-
-
-def fields_of(*items: Field) -> dict[str, Field]:
-    return {f.name: f for f in items}
-
-
-def described(spec: ListSpec) -> str:
-    """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
-    lines = ["**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values):", ""]
-    for f in spec.fields.values():
-        kind = f"{f.type} ({', '.join(f.values)})" if f.values else f.type
-        lines.append(f"- `{f.name}` ({kind}): {', '.join(f.operators)}")
-    lines += ["", "**Sorts** (`sort=field:asc|desc`, one field; ties ordered by id): "
-              + ", ".join(f"`{name}`" for name in spec.sorts),
-              "", "**Search** (`search=text`, case-insensitive substring; `search_fields=` any of "
-              + ", ".join(f"`{name}`" for name in spec.search_fields) + "; default "
-              + ", ".join(f"`{name}`" for name in spec.default_search_fields) + ")",
-              "", "**Changes**: `updated_since=<timestamp>` (ordered by `updated_at` unless `sort=` says otherwise).",
-              "", f"**Read budget**: a request reads at most {READ_BUDGET} items; when it is spent before the page "
-              "is full the response has what was found, `has_more: true`, a `next_cursor` and "
-              "`read_budget_exhausted: true`.",
-              "", "`include=total_count` adds `total_count` (a count query over every matching item: it costs "
-              "reading them all)."]
-    return "\n".join(lines)
-
-
-def unique(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))
