@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from ledgerline.api.auth import require
 from ledgerline.api.crud import add_record_routes
@@ -30,18 +30,20 @@ the archived ones. Any field below takes an operator (issue 18): `name[startswit
 
 @router.get("", response_model=QueryListResponse[PartyOut], operation_id="list_parties", summary="List parties",
             description=LIST_DESCRIPTION)
-def list_(page: PageRequest = Depends(),
+def list_(request: Request, page: PageRequest = Depends(),
           kind: PartyKind | None = Query(None, description="customer or supplier (parties of kind both match either)"),
           email: str | None = Query(None),
           archived: bool = Query(False, description="List archived parties instead of active ones"),
           query: PlannedQuery = Depends(PARTY_QUERY),
           principal: Principal = Depends(require("parties:read"))) -> Any:
     fields = PARTIES.fields
+    # `archived=` (declared, default false) replaces the list's default; `archived[ne]=…` alone replaces it too
+    given = "archived" in request.query_params
     older = [predicate(fields["kind"], "eq", "kind", str(getattr(kind, "value", kind))) if kind is not None else None,
              Predicate("email", "eq", email) if email is not None else None,
-             Predicate("archived", "eq", archived)]
+             Predicate("archived", "eq", archived) if given else None]
     query = replace(query, predicates=(*[p for p in older if p is not None],
-                                       *[p for p in query.predicates if p not in PARTIES.defaults]))
+                                       *[p for p in query.predicates if not (given and p in PARTIES.defaults)]))
     result = master_data.query_parties(principal.tenant_id, query, limit=page.limit,
                                        start_key=page.start_key(principal.tenant_id))
     return respond(page, result.items, result, principal.tenant_id, query)
