@@ -123,3 +123,21 @@ def test_another_tenants_invoices_never_match(books, make_tenant, api, three):
     # a cursor of one tenant's list is refused on another's
     cursor = books.get("/v1/invoices?sort=number:asc&limit=1")["next_cursor"]
     assert other.call("GET", f"/v1/invoices?sort=number:asc&cursor={quote(cursor)}").status_code == 400
+
+
+def test_a_deleted_draft_is_a_tombstone_in_changes_for_30_days(books, three):
+    from ledgerline.store.query import TOMBSTONE_DAYS
+
+    _, big, draft = three
+    since = books.invoice(big["id"])["updated_at"]
+    books.call("DELETE", f"/v1/invoices/{draft['id']}", expect=200)
+    changed = books.get(f"/v1/invoices?updated_since={quote(since)}&include=total_count")
+    assert [(i["id"], i.get("deleted")) for i in changed["data"]][-1] == (draft["id"], True)
+    assert changed["total_count"] == len(changed["data"])
+    tombstone = changed["data"][-1]
+    assert tombstone["object"] == "invoice" and tombstone["updated_at"] >= since
+    # only `updated_since` shows it: the lists and sorts do not
+    assert draft["id"] not in ids(books.get("/v1/invoices?sort=updated_at:asc"))
+    assert draft["id"] not in ids(books.get("/v1/invoices"))
+    books.call("GET", f"/v1/invoices/{draft['id']}", expect=404)
+    assert TOMBSTONE_DAYS == 30  # its TTL (`expires_at`) is 30 days after the delete

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Generic
+from typing import Any, Generic, Literal
 
 from fastapi import Query as QueryParam
 from fastapi import Request
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ledgerline.api.pagination import ListResponse, T
 from ledgerline.api.query_parameters import declared_query_parameters
@@ -31,6 +31,22 @@ RESERVED = ("sort", "search", "search_fields", "updated_since", "include")
 MAX_VALUES = 100  # DynamoDB's IN takes at most 100 operands
 MAX_TEXT = 200
 _MOMENT = TypeAdapter(datetime)
+
+
+class DeletedOut(BaseModel):
+    """A record deleted in the last 30 days, as `updated_since` lists it (issue 18): a deleted draft."""
+
+    id: str
+    object: str
+    deleted: Literal[True] = True
+    updated_at: datetime
+
+
+def shown(record: Any, present: Any) -> Any:
+    """A planned list's item: the record as `present` shows it, or its tombstone."""
+    if getattr(record, "deleted", None) is True:
+        return DeletedOut(id=record.id, object=record.object_type, updated_at=record.updated_at)
+    return present(record)
 
 
 class QueryListResponse(ListResponse[T], Generic[T]):

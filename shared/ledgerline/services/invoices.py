@@ -173,6 +173,7 @@ def delete_draft(tenant_id: str, invoice_id: str, expected_version: int | None) 
         check_version(invoice, expected_version)
         require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "delete")
         uow.delete(invoice)
+        uow.create(lists.invoice_tombstone(invoice, utc_now()))  # `updated_since` shows it deleted (issue 18)
         order_quantities.stage_give_back(uow, invoice)  # made from an order: its quantities may be invoiced again
         uow.record_event(EventType.INVOICE_DELETED, invoice, InvoiceOut)
         try:

@@ -9,14 +9,14 @@ last), GSI7 by casefolded reference (the lookup), GSI5 by `updated_at` (changes)
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ledgerline.domain.documents.invoice import OPEN_STATUSES
 from ledgerline.domain.query import INVOICES, PARTIES, Predicate, Query, normalise
 from ledgerline.store.documents import Invoice, invoice_status_condition
 from ledgerline.store.parties import Party
-from ledgerline.store.query import Access, ListSpec, Result, moment_key, run
+from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
 from ledgerline.store.records import tenant_partition
 
 
@@ -79,3 +79,8 @@ def query_invoices(tenant_id: str, query: Query, *, today: date, limit: int,
 def query_parties(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
                   budget: int | None = None) -> Result:
     return run(PARTY_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def invoice_tombstone(invoice: Invoice, at: datetime) -> Tombstone:
+    """What a deleted draft leaves for `updated_since` (30 days): staged in the deleting transaction."""
+    return Tombstone.of(invoice, Invoice.index_partition(invoice.tenant_id, "UPDATED"), at)

@@ -26,15 +26,46 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.attributes import UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.operand import Path
 
 from ledgerline.domain.query import READ_BUDGET, Field, ListFields, Predicate, Query, normalise
 from ledgerline.store.records import check_start_key
-from ledgerline.store.table import connection, key_of
+from ledgerline.store.table import TableModel, connection, key_of
+
+TOMBSTONE = "TOMBSTONE"
+TOMBSTONE_DAYS = 30
+
+
+class Tombstone(TableModel):
+    """A deleted record as `updated_since` shows it for 30 days (`deleted: true`): in the record's own partition
+    (`<its PK>` / `TOMBSTONE`), in its list's changes partition of GSI5, and gone by TTL. Put in the transaction
+    that deletes the record (one more item in it, no round trip)."""
+
+    NOUN = "deleted record"
+
+    id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    object_type = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    deleted = BooleanAttribute(default=True)
+    expires_at = TTLAttribute()
+
+    @classmethod
+    def of(cls, record: Any, changes_partition: str, at: datetime) -> Tombstone:
+        tombstone = cls(id=record.id, tenant_id=record.tenant_id, object_type=record.NOUN.replace(" ", "_"),
+                        updated_at=at, deleted=True, expires_at=at + timedelta(days=TOMBSTONE_DAYS))
+        tombstone.pk, tombstone.sk = record.pk, TOMBSTONE
+        tombstone.gsi5pk, tombstone.gsi5sk = changes_partition, f"{moment_key(at)}#{record.id}"
+        return tombstone
+
+
+def is_tombstone(raw: dict[str, Any]) -> bool:
+    return raw.get("SK", {}).get("S") == TOMBSTONE
 
 
 def searchable(name: str) -> str:
@@ -103,6 +134,8 @@ def plan(spec: ListSpec, query: Query, context: Any = None) -> Plan:
     search = _search_condition(spec, query)
     if search is not None:
         filter_condition = search if filter_condition is None else filter_condition & search
+    if access.index == "gsi5" and query.updated_since is None:  # tombstones are for `updated_since` only
+        filter_condition = _and(filter_condition, Path("deleted").does_not_exist())
     return Plan(access, key_condition, filter_condition, _residual(spec, predicates), not query.descending,
                 empty or nothing)
 
@@ -264,7 +297,7 @@ def run(spec: ListSpec, tenant_id: str, query: Query, *, limit: int, start_key: 
         page = _query_page(spec, access, partition, chosen, key, size)
         read += page.get("ScannedCount", 0)
         for raw in page.get("Items", []):
-            record = spec.model.from_raw_data(raw)
+            record = Tombstone.from_raw_data(raw) if is_tombstone(raw) else spec.model.from_raw_data(raw)
             if chosen.residual is not None and not chosen.residual(record):
                 continue
             items.append(record)

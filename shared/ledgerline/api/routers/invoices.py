@@ -9,7 +9,7 @@ from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
-from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
+from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.einvoices import (
     FORMAT_QUERY,
@@ -50,11 +50,13 @@ LIST_DESCRIPTION = """Invoices by issue date, oldest first. Filter by `status` (
 awaiting payment or overdue, `overdue` means open and past its due date), `customer_id`, `from_date` and
 `to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `total[gte]=1000`,
 `status[ne]=voided`, `number=INV-2026-0042` (a lookup: one index query), `sort=due_date:asc`,
-`search=acme`, `updated_since=2026-03-01T00:00:00Z`.
+`search=acme`, `updated_since=2026-03-01T00:00:00Z` (a draft deleted in the last 30 days is listed there as
+`{"id", "object", "deleted": true, "updated_at"}`).
 """ + INVOICE_QUERY.description()
 
 
-@router.get("", response_model=QueryListResponse[InvoiceOut], operation_id="list_invoices", summary="List invoices",
+@router.get("", response_model=QueryListResponse[InvoiceOut | DeletedOut], operation_id="list_invoices",
+            summary="List invoices",
             description=LIST_DESCRIPTION)
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
@@ -75,8 +77,9 @@ def list_(page: PageRequest = Depends(),
     query = replace(query, predicates=(*[p for p in older if p is not None], *query.predicates))
     result = invoices.query_invoices(principal.tenant_id, query, today=now.date(), limit=page.limit,
                                      start_key=page.start_key(principal.tenant_id))
-    shown = [InvoiceOut.model_validate(invoice, context=read_at(now)) for invoice in result.items]
-    return respond(page, shown, result, principal.tenant_id, query)
+    items = [shown(record, lambda invoice: InvoiceOut.model_validate(invoice, context=read_at(now)))
+             for record in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=InvoiceOut, operation_id="get_invoice", summary="Retrieve an invoice")
