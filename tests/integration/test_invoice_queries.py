@@ -141,3 +141,23 @@ def test_a_deleted_draft_is_a_tombstone_in_changes_for_30_days(books, three):
     assert draft["id"] not in ids(books.get("/v1/invoices"))
     books.call("GET", f"/v1/invoices/{draft['id']}", expect=404)
     assert TOMBSTONE_DAYS == 30  # its TTL (`expires_at`) is 30 days after the delete
+
+
+def test_records_saved_before_the_query_indexes_are_indexed_by_reindex(books, three):
+    from ledgerline.store.documents import Invoice
+    from ledgerline.store.lists import index_query_keys
+
+    small, _, _ = three
+    # Given an invoice as it was stored before issue 18 (no GSI4-7 keys, no searchable copies)
+    record = Invoice.get(*Invoice.key(books.tenant_id, small["id"]))
+    Invoice._get_connection().update_item(record.pk, record.sk, actions=[
+        Invoice.gsi4pk.remove(), Invoice.gsi4sk.remove(), Invoice.gsi5pk.remove(), Invoice.gsi5sk.remove(),
+        Invoice.search_customer_name.remove()])
+    assert ids(books.get(f"/v1/invoices?number={small['number']}")) == []
+    assert small["id"] not in ids(books.get("/v1/invoices?search=acme"))
+    # When it is reindexed, it is found again; a second run changes nothing
+    assert index_query_keys(books.tenant_id) >= 1
+    assert index_query_keys(books.tenant_id) == 0
+    assert ids(books.get(f"/v1/invoices?number={small['number']}")) == [small["id"]]
+    assert small["id"] in ids(books.get("/v1/invoices?search=acme"))
+    assert books.invoice(small["id"])["version"] == small["version"]

@@ -12,12 +12,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from pynamodb.exceptions import UpdateError
+
 from ledgerline.domain.documents.invoice import OPEN_STATUSES
 from ledgerline.domain.query import INVOICES, PARTIES, Predicate, Query, normalise
 from ledgerline.store.documents import Invoice, invoice_status_condition
 from ledgerline.store.parties import Party
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
 from ledgerline.store.records import tenant_partition
+from ledgerline.store.table import connection, is_condition_failure
 
 
 def _day(value: date) -> str:
@@ -84,3 +87,39 @@ def query_parties(tenant_id: str, query: Query, *, limit: int, start_key: dict[s
 def invoice_tombstone(invoice: Invoice, at: datetime) -> Tombstone:
     """What a deleted draft leaves for `updated_since` (30 days): staged in the deleting transaction."""
     return Tombstone.of(invoice, Invoice.index_partition(invoice.tenant_id, "UPDATED"), at)
+
+
+QUERY_ATTRIBUTES = {
+    Invoice: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
+              "search_reference", "search_customer_name"),
+    Party: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_email", "search_tax_id"),
+}
+
+
+def index_query_keys(tenant_id: str) -> int:
+    """Give a tenant's invoices and parties saved before issue 18's indexes their keys and searchable copies:
+    one conditional UpdateItem per record whose attributes are not what its `assign_keys` says, versions
+    untouched (a record changed meanwhile is skipped: its own save set them). Returns how many it changed;
+    running it again changes none."""
+    connection()
+    changed = 0
+    records = [*((Invoice, r) for r in Invoice.gsi1.query(Invoice.list_partition(tenant_id))),
+               *((Party, r) for r in Party.query(tenant_partition(tenant_id), Party.sk.startswith("PARTY#")))]
+    for model, record in records:
+        names = QUERY_ATTRIBUTES[model]
+        before = [getattr(record, name) for name in names]
+        record.assign_keys()
+        after = [getattr(record, name) for name in names]
+        if after == before:
+            continue
+        actions = [getattr(model, name).set(value) if value is not None else getattr(model, name).remove()
+                   for name, value in zip(names, after, strict=True)]
+        try:
+            model._get_connection().update_item(record.pk, record.sk, actions=actions,
+                                                condition=model.version == record.version)
+        except UpdateError as exc:
+            if not is_condition_failure(exc):
+                raise
+            continue
+        changed += 1
+    return changed
