@@ -111,3 +111,10 @@ def test_the_openapi_description_lists_fields_operators_and_sorts():
     assert "`total` (decimal): eq, ne, in, nin, gt, gte, lt, lte" in text
     assert "`issue_date`, `due_date`, `number`, `updated_at`" in text
     assert "`number=`, `reference=`" in text
+
+
+def test_the_openapi_extension_names_the_query_language():
+    extra = ListQuery(PARTIES).openapi_extra()["x-ledgerline-query"]
+    assert extra["sorts"] == ["name", "updated_at"] and extra["filters"]["kind"]["values"][:3] == [
+        "customer", "supplier", "both"]
+    assert extra["filters"]["name"]["case_insensitive"] is True and extra["read_budget"] == 1000

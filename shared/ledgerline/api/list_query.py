@@ -24,7 +24,7 @@ from ledgerline.api.pagination import ListResponse, T
 from ledgerline.api.query_parameters import declared_query_parameters
 from ledgerline.domain.errors import FieldIssue, InvalidRequest, ValidationFailed
 from ledgerline.domain.money import MAX_AMOUNT
-from ledgerline.domain.query import OPERATORS, Field, ListFields, Predicate, Query, described, normalise
+from ledgerline.domain.query import OPERATORS, READ_BUDGET, Field, ListFields, Predicate, Query, described, normalise
 
 NAME = re.compile(r"^(?P<field>[a-z_]+)(?:\[(?P<op>[a-z]+)\])?$")
 RESERVED = ("sort", "search", "search_fields", "updated_since", "include")
@@ -130,6 +130,19 @@ class ListQuery:
 
     def description(self) -> str:
         return described(self.fields)
+
+    def openapi_extra(self) -> dict[str, Any]:
+        """The list's query language, machine-readable (`x-ledgerline-query`), for generated clients."""
+        return {"x-ledgerline-query": {
+            "filters": {f.name: {"type": f.type, "operators": list(f.operators),
+                                 **({"values": [*f.values, *f.aliases]} if f.values else {}),
+                                 "case_insensitive": f.normalised} for f in self.fields.fields.values()},
+            "sorts": list(self.fields.sorts),
+            "lookups": list(self.fields.lookups),
+            "search_fields": list(self.fields.search_fields),
+            "default_search_fields": list(self.fields.default_search_fields),
+            "read_budget": READ_BUDGET,
+        }}
 
     def __call__(
         self,

@@ -57,7 +57,7 @@ awaiting payment or overdue, `overdue` means open and past its due date), `custo
 
 @router.get("", response_model=QueryListResponse[InvoiceOut | DeletedOut], operation_id="list_invoices",
             summary="List invoices",
-            description=LIST_DESCRIPTION)
+            description=LIST_DESCRIPTION, openapi_extra=INVOICE_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
               "One or more of draft, awaiting_payment, overdue, paid, voided, and open (awaiting payment or "

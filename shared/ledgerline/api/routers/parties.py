@@ -29,7 +29,7 @@ the archived ones. Any field below takes an operator (issue 18): `name[startswit
 
 
 @router.get("", response_model=QueryListResponse[PartyOut], operation_id="list_parties", summary="List parties",
-            description=LIST_DESCRIPTION)
+            description=LIST_DESCRIPTION, openapi_extra=PARTY_QUERY.openapi_extra())
 def list_(request: Request, page: PageRequest = Depends(),
           kind: PartyKind | None = Query(None, description="customer or supplier (parties of kind both match either)"),
           email: str | None = Query(None),
