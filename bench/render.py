@@ -27,7 +27,7 @@ def render(report: dict[str, Any]) -> str:
     for name, section in (("cold_start", _cold_start), ("latency", _latency), ("dynamodb_cost", _cost),
                           ("growth", _growth), ("throughput", _throughput), ("pdf", _pdf),
                           ("package_size", _package_size), ("bank_import", _bank_import),
-                          ("einvoice", _einvoice)):
+                          ("einvoice", _einvoice), ("queries", _queries)):
         if name in report:
             lines += section(report[name])
     seconds = ", ".join(f"{k} {v} s" for k, v in report.get("seconds", {}).items())
@@ -300,3 +300,15 @@ def _facturx(r: dict[str, Any] | None) -> list[str]:
     return [f"Factur-X (`format=facturx`): embedding the CII XML in a one-page PDF ({r['pdf_bytes']:,} → "
             f"{r['bytes']:,} bytes, PDF/A-3, the factur-x library with its XSD check) takes {r['embed_ms']} ms "
             "(median).", ""]
+
+
+def _queries(results: dict[str, Any]) -> list[str]:
+    rows = [[f"{int(size):,}", name, r["access"], r["returned"], r["items_read"], r["read_per_returned"],
+             "yes" if r["budget_exhausted"] else "no", r["p50_ms"]]
+            for size, per_size in results["sizes"].items() for name, r in per_size.items()]
+    return ["## 10. Queries (issue 18)", "",
+            "Invoices of one tenant, typical planned queries through `store/lists.query_invoices` (bench/queries.py): "
+            "the access path the planner chose, items read (DynamoDB's ScannedCount) per item returned, whether the "
+            "read budget ended the page, and the median latency of the first page.",
+            "", *_table(["invoices", "query", "access path", "returned", "items read", "read per returned",
+                         "budget hit", "p50 ms"], rows), ""]

@@ -18,7 +18,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import banking, cold_start, cost, einvoices, growth, latency, package_size, pdf_figures, throughput
+from bench import (
+    banking,
+    cold_start,
+    cost,
+    einvoices,
+    growth,
+    latency,
+    package_size,
+    pdf_figures,
+    queries,
+    throughput,
+)
 from bench.ledger import Ledger
 from bench.render import render
 from ledgerline.local.dynamodb_local import DynamoDBLocal, free_port
@@ -29,7 +40,7 @@ from ledgerline.store.table import reset_connection
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = "ledgerline-bench"
 SECTIONS = ("cold_start", "latency", "dynamodb_cost", "growth", "throughput", "pdf", "package_size", "bank_import",
-            "einvoice")
+            "einvoice", "queries")
 
 
 def machine() -> dict[str, Any]:
@@ -83,6 +94,7 @@ def main() -> None:
                                              beancount_runs=1 if q else 3),
             "bank_import": lambda: banking.measure(entries=500 if q else 5_000, runs=1 if q else 3),
             "einvoice": lambda: einvoices.measure(runs=10 if q else 50),
+            "queries": lambda: queries.measure(quick=q),
         }
         for name in (s for s in steps if s in only):
             step_start = time.perf_counter()

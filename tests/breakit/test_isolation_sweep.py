@@ -141,3 +141,55 @@ def test_what_tenant_b_lists_and_reports_holds_nothing_of_tenant_a(api, spec, wo
 
 def _paginated(spec, route) -> bool:
     return any(p["name"] == "limit" for p in query_parameters(spec, route))
+
+
+# Issue 18: the planned lists' operators, sorts, lookups, search and changes never reach another tenant.
+PLANNED_LISTS = ["/v1/invoices", "/v1/parties"]
+
+
+def _query_probes(a: TenantObjects) -> list[dict[str, str]]:
+    names = sorted(a.names())
+    ids = sorted(a.all_ids())
+    probes: list[dict[str, str]] = [
+        {"updated_since": "2000-01-01T00:00:00Z"},
+        {"sort": "updated_at:desc"},
+        {"created_at[gte]": "2000-01-01T00:00:00Z"},
+    ]
+    for name in names[:3]:
+        probes += [{"search": name}, {"search": name[:4]}]
+    for object_id in ids[:5]:
+        probes.append({"search": object_id})
+    return probes
+
+
+LIST_PROBES = {
+    "/v1/invoices": [{"sort": "number:asc"}, {"sort": "due_date:desc"}, {"total[gte]": "0"},
+                     {"status[ne]": "voided"}, {"status": "open", "sort": "due_date:asc"},
+                     {"number[startswith]": "INV"}, {"reference[contains]": "a"}, {"customer_name[contains]": "a"}],
+    "/v1/parties": [{"sort": "name:asc"}, {"name[startswith]": "a"}, {"archived[eq]": "true"},
+                    {"kind[ne]": "supplier"}, {"email[contains]": "@"}],
+}
+
+
+@pytest.mark.parametrize("path", PLANNED_LISTS)
+def test_query_operators_never_reach_another_tenants_data(api, world, path):
+    a, b = world
+    own = {o["id"] for o in api.get(path, params={"limit": 100, "include": "total_count"},
+                                    headers=b.tenant.headers).json()["data"]}
+    for params in [*_query_probes(a), *LIST_PROBES[path]]:
+        response = api.get(path, params={**params, "limit": 100, "include": "total_count"},
+                           headers=b.tenant.headers)
+        assert response.status_code == 200, f"{path} {params}: {response.text}"
+        body = response.json()
+        assert not leaked(response.text, a), f"{path} {params}: {response.text}"
+        assert {o["id"] for o in body["data"]} <= own | set(b.all_ids()), f"{path} {params}"
+        assert body["total_count"] == len(body["data"]), f"{path} {params}"
+    # A's own lookups by number find A's invoice (the probes are not vacuous)
+    if path == "/v1/invoices":
+        numbered = [i for i in api.get(path, params={"limit": 100}, headers=a.tenant.headers).json()["data"]
+                    if i["number"]]
+        for invoice in numbered[:1]:
+            mine = api.get(path, params={"number": invoice["number"]}, headers=a.tenant.headers).json()["data"]
+            assert [i["id"] for i in mine] == [invoice["id"]]
+            theirs = api.get(path, params={"number": invoice["number"]}, headers=b.tenant.headers).json()["data"]
+            assert invoice["id"] not in {i["id"] for i in theirs}

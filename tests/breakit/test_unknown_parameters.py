@@ -20,11 +20,12 @@ def admin() -> dict[str, str]:
 
 @pytest.mark.parametrize("route", ROUTES, ids=route_id)
 def test_every_route_refuses_an_unknown_query_parameter(api, admin, route):
-    response = api.request(route.method, concrete(route.path) + "?total[gte]=1000&limit=10", headers=admin)
+    # Issue 18 made `total[gte]` a real filter of the invoice list: the probe is a field no list declares.
+    response = api.request(route.method, concrete(route.path) + "?no_such_field[gte]=1000&limit=10", headers=admin)
     assert response.status_code == 400, f"{route_id(route)}: {response.status_code} {response.text}"
     error = response.json()["error"]
     assert (error["type"], error["code"], error["param"]) == ("invalid_request_error", "unknown_parameter",
-                                                              "total[gte]"), route_id(route)
+                                                              "no_such_field[gte]"), route_id(route)
 
 
 def test_a_typo_of_a_filter_is_refused_and_the_filter_itself_works(api, admin):

@@ -28,6 +28,13 @@ def declared_query_parameters(dependant: Dependant) -> frozenset[str]:
     return frozenset(names)
 
 
+def accepts_filters(dependant: Dependant) -> bool:
+    """True when the route parses filters itself (`api/list_query.ListQuery`, issue 18): it answers an unknown
+    field or operator with a 400 that lists what the list supports."""
+    return getattr(dependant.call, "accepts_filters", False) or any(accepts_filters(sub)
+                                                                     for sub in dependant.dependencies)
+
+
 def unknown_parameters(given: Iterable[str], declared: frozenset[str]) -> list[str]:
     return list(dict.fromkeys(name for name in given if name not in declared))
 
@@ -35,7 +42,7 @@ def unknown_parameters(given: Iterable[str], declared: frozenset[str]) -> list[s
 def check_query_parameters(request: Request) -> None:
     route: Any = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
-    if dependant is None:
+    if dependant is None or accepts_filters(dependant):
         return
     declared = declared_query_parameters(dependant)
     unknown = unknown_parameters(request.query_params.keys(), declared)

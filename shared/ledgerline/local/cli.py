@@ -375,6 +375,18 @@ def cmd_customers_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query_reindex(args: argparse.Namespace) -> int:
+    """Index invoices and parties saved before the query indexes (issue 18: GSI4-7, searchable copies)."""
+    from ledgerline.store.lists import index_query_keys
+    from ledgerline.store.tenant_directory import all_tenant_ids
+
+    with local_database():
+        tenant_ids = [args.tenant] if args.tenant else list(all_tenant_ids())
+        changed = sum(index_query_keys(tenant_id) for tenant_id in tenant_ids)
+    print(json.dumps({"tenants": len(tenant_ids), "records_indexed": changed}))
+    return 0
+
+
 def cmd_rates_import(args: argparse.Namespace) -> int:
     """Add a tenant's exchange rates from a file: CSV (date,currency,rate[,source]) or the ECB's eurofxref XML."""
     from ledgerline.services.exchange_rates import import_file
@@ -534,6 +546,13 @@ def parser() -> argparse.ArgumentParser:
                                                    "(GSI3) into it; safe to run again")
     reindex.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
     reindex.set_defaults(run=cmd_customers_reindex)
+
+    query = commands.add_parser("query", help="list queries (issue 18)").add_subparsers(
+        dest="action", required=True, metavar="action")
+    query_reindex = query.add_parser("reindex", help="give invoices and parties saved before the query indexes "
+                                                     "their keys and searchable copies; safe to run again")
+    query_reindex.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
+    query_reindex.set_defaults(run=cmd_query_reindex)
 
     rates = commands.add_parser("rates", help="exchange rates").add_subparsers(dest="action", required=True,
                                                                           metavar="action")

@@ -14,6 +14,7 @@ both are the documents bucket (the key prefixes differ), locally two folders.
 
 from __future__ import annotations
 
+import uuid
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -72,7 +73,8 @@ class FolderBlobStore:
     def put(self, key: str, data: bytes, content_type: str) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
+        # One partial file per writer: the renderer on the bus and a GET …/pdf may write the same key at once
+        partial = path.with_suffix(f".{uuid.uuid4().hex}.partial")
         partial.write_bytes(data)
         partial.replace(path)  # readers never see half a file
 

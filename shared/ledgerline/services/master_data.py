@@ -19,6 +19,7 @@ from ledgerline.domain.chart import SALES_TAX_ACCOUNT
 from ledgerline.domain.errors import AlreadyExists, FieldIssue, PreconditionFailed, ValidationFailed
 from ledgerline.domain.events import MASTER_DATA_EVENTS
 from ledgerline.domain.money import with_minor_units
+from ledgerline.domain.query import Query
 from ledgerline.domain.tax_validity import validity_error
 from ledgerline.ids import new_id
 from ledgerline.schemas.accounts import AccountOut
@@ -28,12 +29,13 @@ from ledgerline.schemas.tax_codes import TaxCodeOut
 from ledgerline.services import files
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
-from ledgerline.store import accounts, items, ledger, parties, tax_codes
+from ledgerline.store import accounts, items, ledger, lists, parties, tax_codes
 from ledgerline.store.accounts import Account
 from ledgerline.store.codes import CodedRecord
 from ledgerline.store.items import Item
 from ledgerline.store.ledger import LedgerLine
 from ledgerline.store.parties import Party
+from ledgerline.store.query import Result
 from ledgerline.store.records import Page, TenantRecord, assign, check_version
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenants import load_tenant
@@ -251,6 +253,11 @@ def list_parties(tenant_id: str, *, kind: str | None, email: str | None, archive
                  start_key: dict[str, Any] | None) -> Page[Party]:
     return parties.list_parties(tenant_id, kind=kind, email=email, archived=archived, limit=limit,
                                 start_key=start_key)
+
+
+def query_parties(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of parties as a planned query asks (issue 18: the store's named read `lists.query_parties`)."""
+    return lists.query_parties(tenant_id, query, limit=limit, start_key=start_key)
 
 
 def list_items(tenant_id: str, *, archived: bool, limit: int, start_key: dict[str, Any] | None) -> Page[Item]:

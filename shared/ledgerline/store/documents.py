@@ -29,7 +29,9 @@ from pynamodb.expressions.condition import Condition
 
 from ledgerline.domain.banking.references import compact
 from ledgerline.domain.documents import invoice as invoice_rules
+from ledgerline.domain.query import normalise
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
+from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, TenantRecord, check_start_key, dated_between, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection, is_condition_failure
 
@@ -160,6 +162,11 @@ class Invoice(PricedDocument):
     # The structured payment reference printed on it (issue 16, part Q): a QR reference or an RF creditor
     # reference, derived from its number when it is posted (domain/banking/references.invoice_reference).
     payment_reference = UnicodeAttribute(null=True)
+    # Issue 18: casefolded copies of the searchable text (`store/query.normalise`), for search and the
+    # case-insensitive text operators.
+    search_number = UnicodeAttribute(null=True)
+    search_reference = UnicodeAttribute(null=True)
+    search_customer_name = UnicodeAttribute(null=True)
 
     OPEN_STATUSES = invoice_rules.OPEN_STATUSES  # the life cycle's one definition of open and closed
     CLOSED_STATUSES = invoice_rules.CLOSED_STATUSES
@@ -179,6 +186,31 @@ class Invoice(PricedDocument):
             self.gsi2pk = self.gsi2sk = None
         is_open = self.status in self.OPEN_STATUSES
         _customer_item(self, f"{INVOICE_ITEM}#{self.due_date.isoformat()}#{self.id}" if is_open else None)
+        self.assign_query_keys()
+
+    def assign_query_keys(self) -> None:
+        """Issue 18's indexes (`store/invoice_queries.py`): by number (GSI4), by `updated_at` (GSI5), by due
+        date (GSI6), by reference (GSI7), and the searchable copies. Maintained by DynamoDB with the write."""
+        tenant_id = self.tenant_id
+        self.search_number = normalise(self.number) or None
+        self.search_reference = normalise(self.reference) or None
+        self.search_customer_name = normalise(self.customer_name) or None
+        # A draft has no number: it sorts after every number (`~`), and no number lookup finds it.
+        self.gsi4pk, self.gsi4sk = self.index_partition(tenant_id, "NUMBER"), f"{self.number or '~'}#{self.id}"
+        self.gsi5pk = self.index_partition(tenant_id, "UPDATED")
+        self.gsi5sk = f"{moment_key(self.updated_at)}#{self.id}"
+        self.gsi6pk, self.gsi6sk = self.index_partition(tenant_id, "DUE"), f"{self.due_date.isoformat()}#{self.id}"
+        self.gsi7pk, self.gsi7sk = ((self.index_partition(tenant_id, "REF"), f"{self.search_reference}#{self.id}")
+                                    if self.search_reference else (None, None))
+
+    @classmethod
+    def index_partition(cls, tenant_id: str, name: str) -> str:
+        """A partition of one of issue 18's indexes: `T#<tid>#INVOICES#<name>`."""
+        return f"{cls.list_partition(tenant_id)}#{name}"
+
+    @classmethod
+    def open_partition(cls, tenant_id: str) -> str:
+        return f"{tenant_partition(tenant_id)}#OPEN"
 
 
 class PaymentReference(TableModel):
@@ -435,25 +467,7 @@ def list_invoices(
     if customer_id is not None:
         condition = Invoice.customer_id == customer_id
     if statuses is not None:
-        # `invoice_rules.effective_status` as a filter: open and past due (`is_overdue`) reads overdue
-        cutoff = invoice_rules.overdue_cutoff(today)
-        past_due = (Invoice.due_date < cutoff) & (Invoice.amount_due > 0)
-        is_open = Invoice.status.is_in(*Invoice.OPEN_STATUSES)
-        wanted = set(statuses)
-        overdue, awaiting = invoice_rules.InvoiceStatus.OVERDUE, invoice_rules.InvoiceStatus.AWAITING_PAYMENT
-        if set(Invoice.OPEN_STATUSES) <= wanted:
-            by_status: list[Condition] = [is_open]
-        else:
-            by_status = [is_open & past_due] if overdue in wanted else []
-            if awaiting in wanted:
-                by_status.append(is_open & ((Invoice.due_date >= cutoff) | (Invoice.amount_due <= 0)))
-        closed = sorted(wanted - set(Invoice.OPEN_STATUSES))
-        if closed:
-            by_status.append(Invoice.status.is_in(*closed))
-        either = by_status[0]
-        for other in by_status[1:]:
-            either = either | other
-        condition = _and(condition, either)
+        condition = _and(condition, invoice_status_condition(frozenset(statuses), today))
     return dated_documents(
         Invoice,
         tenant_id,
@@ -463,6 +477,29 @@ def list_invoices(
         limit=limit,
         start_key=start_key,
     )
+
+
+def invoice_status_condition(statuses: frozenset[str], today: date) -> Condition:
+    """`invoice_rules.effective_status` as a filter, for a non-empty set of statuses as the API shows them:
+    open and past due (`is_overdue`) reads overdue."""
+    cutoff = invoice_rules.overdue_cutoff(today)
+    past_due = (Invoice.due_date < cutoff) & (Invoice.amount_due > 0)
+    is_open = Invoice.status.is_in(*Invoice.OPEN_STATUSES)
+    wanted = set(statuses)
+    overdue, awaiting = invoice_rules.InvoiceStatus.OVERDUE, invoice_rules.InvoiceStatus.AWAITING_PAYMENT
+    if set(Invoice.OPEN_STATUSES) <= wanted:
+        by_status: list[Condition] = [is_open]
+    else:
+        by_status = [is_open & past_due] if overdue in wanted else []
+        if awaiting in wanted:
+            by_status.append(is_open & ((Invoice.due_date >= cutoff) | (Invoice.amount_due <= 0)))
+    closed = sorted(wanted - set(Invoice.OPEN_STATUSES))
+    if closed:
+        by_status.append(Invoice.status.is_in(*closed))
+    either = by_status[0]
+    for other in by_status[1:]:
+        either = either | other
+    return either
 
 
 def _and(left: Condition | None, right: Condition) -> Condition:

@@ -6,7 +6,9 @@ from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
-from ledgerline.store.records import Page, TenantRecord, list_records
+from ledgerline.domain.query import normalise
+from ledgerline.store.query import moment_key
+from ledgerline.store.records import Page, TenantRecord, list_records, tenant_partition
 
 
 class Address(MapAttribute):
@@ -39,6 +41,31 @@ class Party(TenantRecord):
     qr_iban = UnicodeAttribute(null=True)
     archived = BooleanAttribute(default=False)
     attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)  # uploaded files (issue 15)
+    # Issue 18: casefolded copies of the searchable text (`store/query.normalise`)
+    search_name = UnicodeAttribute(null=True)
+    search_email = UnicodeAttribute(null=True)
+    search_tax_id = UnicodeAttribute(null=True)
+
+    LIST = "PARTIES"
+
+    @classmethod
+    def list_partition(cls, tenant_id: str) -> str:
+        return f"{tenant_partition(tenant_id)}#{cls.LIST}"
+
+    def assign_keys(self) -> None:
+        """Its record key, and issue 18's indexes: by casefolded name (GSI4) and by `updated_at` (GSI5)."""
+        super().assign_keys()
+        self.search_name = normalise(self.name) or None
+        self.search_email = normalise(self.email) or None
+        self.search_tax_id = normalise(self.tax_id) or None
+        self.gsi4pk, self.gsi4sk = self.index_partition(self.tenant_id, "NAME"), f"{self.search_name or ''}#{self.id}"
+        self.gsi5pk, self.gsi5sk = (self.index_partition(self.tenant_id, "UPDATED"),
+                                    f"{moment_key(self.updated_at)}#{self.id}")
+
+    @classmethod
+    def index_partition(cls, tenant_id: str, name: str) -> str:
+        """A partition of one of issue 18's indexes: `T#<tid>#PARTIES#<name>`."""
+        return f"{cls.list_partition(tenant_id)}#{name}"
 
 
 def list_parties(

@@ -69,6 +69,54 @@ class Gsi3(GlobalSecondaryIndex["TableModel"]):
     gsi3sk = UnicodeAttribute(range_key=True, attr_name="GSI3SK")
 
 
+class Gsi4(GlobalSecondaryIndex["TableModel"]):
+    """Lookups and name order (issue 18): a numbered document by its number (`T#<tid>#<LIST>#NUMBER` /
+    `<number>`), a party by its casefolded name (`T#<tid>#PARTIES#NAME` / `<name>#<id>`)."""
+
+    class Meta:
+        index_name = "GSI4"
+        projection = AllProjection()
+
+    gsi4pk = UnicodeAttribute(hash_key=True, attr_name="GSI4PK")
+    gsi4sk = UnicodeAttribute(range_key=True, attr_name="GSI4SK")
+
+
+class Gsi5(GlobalSecondaryIndex["TableModel"]):
+    """Changes (issue 18): a list's records and tombstones by `updated_at` (`T#<tid>#<LIST>#UPDATED` /
+    `<updated_at>#<id>`), for `updated_since` and `sort=updated_at`."""
+
+    class Meta:
+        index_name = "GSI5"
+        projection = AllProjection()
+
+    gsi5pk = UnicodeAttribute(hash_key=True, attr_name="GSI5PK")
+    gsi5sk = UnicodeAttribute(range_key=True, attr_name="GSI5SK")
+
+
+class Gsi6(GlobalSecondaryIndex["TableModel"]):
+    """Due dates (issue 18): every invoice by due date (`T#<tid>#<LIST>#DUE` / `<due date>#<id>`), drafts and
+    closed ones included (GSI2 holds the open ones only)."""
+
+    class Meta:
+        index_name = "GSI6"
+        projection = AllProjection()
+
+    gsi6pk = UnicodeAttribute(hash_key=True, attr_name="GSI6PK")
+    gsi6sk = UnicodeAttribute(range_key=True, attr_name="GSI6SK")
+
+
+class Gsi7(GlobalSecondaryIndex["TableModel"]):
+    """References (issue 18): a document by its casefolded reference (`T#<tid>#<LIST>#REF` /
+    `<reference>#<id>`), for `reference=` lookups and `reference[startswith]=`."""
+
+    class Meta:
+        index_name = "GSI7"
+        projection = AllProjection()
+
+    gsi7pk = UnicodeAttribute(hash_key=True, attr_name="GSI7PK")
+    gsi7sk = UnicodeAttribute(range_key=True, attr_name="GSI7SK")
+
+
 class TableModel(Model):
     """Base of every entity. Generic key names in the table; meaning lives in each entity."""
 
@@ -88,6 +136,18 @@ class TableModel(Model):
     gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
     gsi3sk = UnicodeAttribute(null=True, attr_name="GSI3SK")
     gsi3 = Gsi3()
+    gsi4pk = UnicodeAttribute(null=True, attr_name="GSI4PK")
+    gsi4sk = UnicodeAttribute(null=True, attr_name="GSI4SK")
+    gsi4 = Gsi4()
+    gsi5pk = UnicodeAttribute(null=True, attr_name="GSI5PK")
+    gsi5sk = UnicodeAttribute(null=True, attr_name="GSI5SK")
+    gsi5 = Gsi5()
+    gsi6pk = UnicodeAttribute(null=True, attr_name="GSI6PK")
+    gsi6sk = UnicodeAttribute(null=True, attr_name="GSI6SK")
+    gsi6 = Gsi6()
+    gsi7pk = UnicodeAttribute(null=True, attr_name="GSI7PK")
+    gsi7sk = UnicodeAttribute(null=True, attr_name="GSI7SK")
+    gsi7 = Gsi7()
 
 
 @cache
@@ -234,6 +294,10 @@ def key_of(item: TableModel, index: Any = None) -> dict[str, dict[str, str]]:
         key |= {"GSI2PK": {"S": item.gsi2pk}, "GSI2SK": {"S": item.gsi2sk}}
     elif isinstance(index, Gsi3):
         key |= {"GSI3PK": {"S": item.gsi3pk}, "GSI3SK": {"S": item.gsi3sk}}
+    elif index is not None:  # GSI4 and later (issue 18): the index names its key attributes
+        name = index.Meta.index_name
+        key |= {f"{name}PK": {"S": getattr(item, f"{name.lower()}pk")},
+                f"{name}SK": {"S": getattr(item, f"{name.lower()}sk")}}
     return key
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -8,12 +9,15 @@ from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import QUEUED_RESPONSES, listed, queued
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import Clock
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import INVOICE_STATUS_FILTERS, status_filter
+from ledgerline.domain.query import INVOICES, Predicate
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day, read_at
 from ledgerline.schemas.documents import InvoiceCreate, InvoiceOut, InvoiceUpdate, VoidRequest
 from ledgerline.schemas.emails import EmailOut, SendRequest
@@ -34,7 +38,19 @@ def create(body: InvoiceCreate, response: Response, idempotency_key: str | None 
     return with_etag(response, invoices.create_draft(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[InvoiceOut], operation_id="list_invoices", summary="List invoices")
+INVOICE_QUERY = ListQuery(INVOICES)
+LIST_DESCRIPTION = """Invoices by issue date, oldest first. Filter by `status` (repeated or comma-separated; `open` is
+awaiting payment or overdue, `overdue` means open and past its due date), `customer_id`, `from_date` and
+`to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `total[gte]=1000`,
+`status[ne]=voided`, `number=INV-2026-0042` (a lookup: one index query), `sort=due_date:asc`,
+`search=acme`, `updated_since=2026-03-01T00:00:00Z` (a draft deleted in the last 30 days is listed there as
+`{"id", "object", "deleted": true, "updated_at"}`).
+""" + INVOICE_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[InvoiceOut | DeletedOut], operation_id="list_invoices",
+            summary="List invoices",
+            description=LIST_DESCRIPTION, openapi_extra=INVOICE_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
               "One or more of draft, awaiting_payment, overdue, paid, voided, and open (awaiting payment or "
@@ -43,17 +59,20 @@ def list_(page: PageRequest = Depends(),
           customer_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Issued on or after"),
           to_date: Day | None = Query(None, description="Issued on or before"),
+          query: PlannedQuery = Depends(INVOICE_QUERY),
           clock: Clock = Depends(request_clock), principal: Principal = Depends(READ)) -> Any:
-    """Invoices by issue date, oldest first. Filter by `status` (repeated or comma-separated; `open` is
-    awaiting payment or overdue, `overdue` means open and past its due date), `customer_id`, `from_date` and
-    `to_date` (YYYY-MM-DD)."""
     now = clock.now()
-    result = invoices.list_invoices(principal.tenant_id, statuses=status_filter(status, INVOICE_STATUS_FILTERS),
-                                    customer_id=customer_id, from_date=from_date,
-                                    to_date=to_date, today=now.date(), limit=page.limit,
-                                    start_key=page.start_key(principal.tenant_id))
-    shown = [InvoiceOut.model_validate(invoice, context=read_at(now)) for invoice in result.items]
-    return page.respond(shown, result.next_key, principal.tenant_id)
+    statuses = status_filter(status, INVOICE_STATUS_FILTERS)
+    older = [Predicate("status", "in", tuple(sorted(statuses))) if statuses is not None else None,
+             Predicate("customer_id", "eq", customer_id) if customer_id is not None else None,
+             Predicate("issue_date", "gte", from_date) if from_date is not None else None,
+             Predicate("issue_date", "lte", to_date) if to_date is not None else None]
+    query = replace(query, predicates=(*[p for p in older if p is not None], *query.predicates))
+    result = invoices.query_invoices(principal.tenant_id, query, today=now.date(), limit=page.limit,
+                                     start_key=page.start_key(principal.tenant_id))
+    items = [shown(record, lambda invoice: InvoiceOut.model_validate(invoice, context=read_at(now)))
+             for record in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=InvoiceOut, operation_id="get_invoice", summary="Retrieve an invoice")

@@ -1,0 +1,159 @@
+"""What a list can be asked (issue 18), pure: its filterable fields with their types and operators, its sorts
+and search fields, and the typed query the API layer parses a request into (`Predicate`, `Query`).
+
+The store plans a `Query` on its indexes (`store/query.py`); the API parses `field[op]=value`, `sort=`,
+`search=`, `search_fields=`, `updated_since=` and `include=total_count` against a list's `ListFields`
+(`api/list_query.py`); the OpenAPI description of each list is `described(fields)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+EQUALITY = ("eq", "ne", "in", "nin")
+ORDERED = (*EQUALITY, "gt", "gte", "lt", "lte")
+TEXT = (*EQUALITY, "contains", "startswith", "endswith")
+OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "contains", "startswith", "endswith")
+
+# Items a request may read (DynamoDB's ScannedCount summed over its queries) before it answers with what it
+# has found, `has_more` and a cursor.
+READ_BUDGET = 1000
+
+
+def normalise(text: str | None) -> str:
+    """The stored searchable copy of a text: casefolded, whitespace collapsed."""
+    return " ".join((text or "").casefold().split())
+
+
+@dataclass(frozen=True)
+class Field:
+    """A filterable field: its API name, value type (`string`, `enum`, `date`, `datetime`, `decimal`,
+    `bool`), the operators it takes, an enum's values (and aliases: a value that stands for several, such as
+    an invoice's `open`), and whether text operators and search are case-insensitive on it (a normalised copy
+    is stored)."""
+
+    name: str
+    type: str
+    operators: tuple[str, ...]
+    values: tuple[str, ...] = ()
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    normalised: bool = False
+
+
+@dataclass(frozen=True)
+class ListFields:
+    """What a list declares: its fields, the fields it sorts by (each served by an index), its lookups (an
+    equality that reads an index), its search fields and the default ones, and the default sort."""
+
+    name: str
+    fields: dict[str, Field]
+    sorts: tuple[str, ...]
+    default_sort: str | None
+    lookups: tuple[str, ...] = ()
+    search_fields: tuple[str, ...] = ()
+    default_search_fields: tuple[str, ...] = ()
+    defaults: tuple[Predicate, ...] = ()  # applied when the request names none of their fields
+
+
+@dataclass(frozen=True)
+class Predicate:
+    field: str
+    op: str
+    value: Any  # one typed value, or a tuple of them for in/nin
+
+
+@dataclass(frozen=True)
+class Query:
+    predicates: tuple[Predicate, ...] = ()
+    sort: str | None = None
+    descending: bool = False
+    search: str | None = None
+    search_fields: tuple[str, ...] = ()
+    updated_since: datetime | None = None
+    include_total: bool = False
+
+    def all_predicates(self) -> list[Predicate]:
+        found = list(self.predicates)
+        if self.updated_since is not None:
+            found.append(Predicate("updated_at", "gte", self.updated_since))
+        return found
+
+
+def fields_of(*items: Field) -> dict[str, Field]:
+    return {f.name: f for f in items}
+
+
+# ------------------------------------------------------------------------------------- the lists
+
+INVOICE_STATUSES = ("draft", "awaiting_payment", "overdue", "paid", "voided")
+
+INVOICES = ListFields(
+    name="invoices",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=INVOICE_STATUSES,
+              aliases={"open": ("awaiting_payment", "overdue")}),
+        Field("customer_id", "string", EQUALITY),
+        Field("customer_name", "string", TEXT, normalised=True),
+        Field("number", "string", TEXT, normalised=True),
+        Field("reference", "string", TEXT, normalised=True),
+        Field("issue_date", "date", ORDERED),
+        Field("due_date", "date", ORDERED),
+        Field("total", "decimal", ORDERED),
+        Field("amount_due", "decimal", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("issue_date", "due_date", "number", "updated_at"),
+    default_sort="issue_date",
+    lookups=("number", "reference"),
+    search_fields=("customer_name", "number", "reference"),
+    default_search_fields=("customer_name", "number", "reference"),
+)
+
+PARTIES = ListFields(
+    name="parties",
+    fields=fields_of(
+        Field("name", "string", TEXT, normalised=True),
+        Field("email", "string", TEXT, normalised=True),
+        Field("kind", "enum", EQUALITY, values=("customer", "supplier", "both"),
+              aliases={"customer": ("customer", "both"), "supplier": ("supplier", "both")}),
+        Field("tax_id", "string", TEXT, normalised=True),
+        Field("archived", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("name", "updated_at"),
+    default_sort=None,  # by id: oldest first
+    search_fields=("name", "email", "tax_id"),
+    default_search_fields=("name", "email"),
+    defaults=(Predicate("archived", "eq", False),),
+)
+
+
+def described(spec: ListFields) -> str:
+    """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
+    lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "
+             "text operators are case-insensitive on the fields marked so):", ""]
+    for f in spec.fields.values():
+        kind = f"{f.type}: {', '.join([*f.values, *(a for a in f.aliases if a not in f.values)])}" if f.values \
+            else f.type
+        case = ", case-insensitive text" if f.normalised else ""
+        lines.append(f"- `{f.name}` ({kind}{case}): {', '.join(f.operators)}")
+    lines += ["", "**Sorts** (`sort=field:asc|desc`, one field, each served by an index; ties by id): "
+              + ", ".join(f"`{name}`" for name in spec.sorts) + ". Any other sort is a 400.",
+              "", "**Lookups** answered from an index in one query: "
+              + (", ".join(f"`{name}=`" for name in spec.lookups) or "none") + ".",
+              "", "**Search**: `search=text` (case-insensitive substring) over `search_fields=` any of "
+              + ", ".join(f"`{name}`" for name in spec.search_fields) + " (default "
+              + ", ".join(f"`{name}`" for name in spec.default_search_fields) + ").",
+              "", "**Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by "
+              "`updated_at` unless `sort=` says otherwise.",
+              "", f"**Read budget**: a request reads at most {READ_BUDGET} items. When the budget is spent before "
+              "the page is full, the response has what was found, `has_more: true`, a `next_cursor` and "
+              "`read_budget_exhausted: true`: follow the cursor.",
+              "", "`include=total_count` adds `total_count`: a count query over every matching item (it reads "
+              "them all, so it costs more than the page)."]
+    return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""The lists the query planner answers (issue 18): each `domain/query.ListFields` with the access paths its
+entity's keys give it (`store/query.py` plans on them).
+
+Invoices: GSI1 by issue date (the default), GSI6 by due date (every invoice), GSI2's open partition by due
+date (a narrower path when the status asks for open invoices only), GSI4 by number (the lookup; drafts sort
+last), GSI7 by casefolded reference (the lookup), GSI5 by `updated_at` (changes). Parties: the table by id
+(the default), GSI4 by casefolded name, GSI5 by `updated_at`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+
+from ledgerline.domain.documents.invoice import OPEN_STATUSES
+from ledgerline.domain.query import INVOICES, PARTIES, Predicate, Query, normalise
+from ledgerline.store.documents import Invoice, invoice_status_condition
+from ledgerline.store.parties import Party
+from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
+from ledgerline.store.records import tenant_partition
+from ledgerline.store.table import connection, is_condition_failure
+
+
+def _day(value: date) -> str:
+    return value.isoformat()
+
+
+def _open_only(predicates: list[Predicate]) -> str | None:
+    """Open invoices by due date read the open-invoice index when the status asks for nothing else."""
+    wanted: set[str] | None = None
+    for p in predicates:
+        if p.field != "status":
+            continue
+        values = set(p.value) if isinstance(p.value, tuple) else {p.value}
+        allowed = values if p.op in ("eq", "in") else set(INVOICES.fields["status"].values) - values
+        wanted = allowed if wanted is None else wanted & allowed
+    return "open_by_due_date" if wanted is not None and wanted and wanted <= set(OPEN_STATUSES) else None
+
+
+INVOICE_LIST = ListSpec(
+    fields=INVOICES,
+    model=Invoice,
+    accesses={
+        "issue_date": Access("issue_date", "gsi1", Invoice.list_partition, "issue_date", _day),
+        "due_date": Access("due_date", "gsi6", lambda t: Invoice.index_partition(t, "DUE"), "due_date", _day),
+        "open_by_due_date": Access("open_by_due_date", "gsi2", Invoice.open_partition, "due_date", _day),
+        "number": Access("number", "gsi4", lambda t: Invoice.index_partition(t, "NUMBER"), "number", str,
+                         unique=True),
+        "reference": Access("reference", "gsi7", lambda t: Invoice.index_partition(t, "REF"), "reference",
+                            normalise, prefix=True),
+        "updated_at": Access("updated_at", "gsi5", lambda t: Invoice.index_partition(t, "UPDATED"), "updated_at",
+                             moment_key),
+    },
+    sorts={"issue_date": "issue_date", "due_date": "due_date", "number": "number", "updated_at": "updated_at"},
+    default="issue_date",
+    derived={"status": lambda wanted, today: invoice_status_condition(wanted, today)},
+    narrower={"due_date": _open_only},
+)
+
+PARTY_LIST = ListSpec(
+    fields=PARTIES,
+    model=Party,
+    accesses={
+        "id": Access("id", None, tenant_partition, None),
+        "name": Access("name", "gsi4", lambda t: Party.index_partition(t, "NAME"), "name", normalise, prefix=True),
+        "updated_at": Access("updated_at", "gsi5", lambda t: Party.index_partition(t, "UPDATED"), "updated_at",
+                             moment_key),
+    },
+    sorts={"name": "name", "updated_at": "updated_at"},
+    default="id",
+)
+
+
+def query_invoices(tenant_id: str, query: Query, *, today: date, limit: int,
+                   start_key: dict[str, Any] | None, budget: int | None = None) -> Result:
+    """A page of invoices as the query asks (filters, sort, search, changes), within the read budget."""
+    return run(INVOICE_LIST, tenant_id, query, limit=limit, start_key=start_key, context=today, budget=budget)
+
+
+def query_parties(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                  budget: int | None = None) -> Result:
+    return run(PARTY_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def invoice_tombstone(invoice: Invoice, at: datetime) -> Tombstone:
+    """What a deleted draft leaves for `updated_since` (30 days): staged in the deleting transaction."""
+    return Tombstone.of(invoice, Invoice.index_partition(invoice.tenant_id, "UPDATED"), at)
+
+
+QUERY_ATTRIBUTES = {
+    Invoice: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
+              "search_reference", "search_customer_name"),
+    Party: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_email", "search_tax_id"),
+}
+
+
+def index_query_keys(tenant_id: str) -> int:
+    """Give a tenant's invoices and parties saved before issue 18's indexes their keys and searchable copies:
+    one conditional UpdateItem per record whose attributes are not what its `assign_keys` says, versions
+    untouched (a record changed meanwhile is skipped: its own save set them). Returns how many it changed;
+    running it again changes none."""
+    connection()
+    changed = 0
+    records = [*((Invoice, r) for r in Invoice.gsi1.query(Invoice.list_partition(tenant_id))),
+               *((Party, r) for r in Party.query(tenant_partition(tenant_id), Party.sk.startswith("PARTY#")))]
+    for model, record in records:
+        names = QUERY_ATTRIBUTES[model]
+        before = [getattr(record, name) for name in names]
+        record.assign_keys()
+        after = [getattr(record, name) for name in names]
+        if after == before:
+            continue
+        actions = [getattr(model, name).set(value) if value is not None else getattr(model, name).remove()
+                   for name, value in zip(names, after, strict=True)]
+        try:
+            model._get_connection().update_item(record.pk, record.sk, actions=actions,
+                                                condition=model.version == record.version)
+        except UpdateError as exc:
+            if not is_condition_failure(exc):
+                raise
+            continue
+        changed += 1
+    return changed
