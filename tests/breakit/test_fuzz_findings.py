@@ -18,7 +18,8 @@ def test_a_list_whose_date_range_is_reversed_is_empty(api, tenant, path):
     # DynamoDB refuses a BETWEEN whose lower bound is above its upper bound
     response = api.get(path, params={"from_date": "2026-05-01", "to_date": "2026-04-01"}, headers=tenant.headers)
     assert response.status_code == 200, response.text
-    assert response.json() == {"data": [], "has_more": False, "next_cursor": None}
+    body = response.json()  # lists on the query planner (issue 18) also say whether the read budget was hit
+    assert (body["data"], body["has_more"], body["next_cursor"]) == ([], False, None)
 
 
 def test_an_account_ledger_whose_date_range_is_reversed_is_empty(api, tenant):
