@@ -27,7 +27,9 @@ def fuzz_tenant() -> TenantKey:
 
 
 # The in-process app, the same one the other break-it tests use (routes, auth, error mapping).
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_local_app())
+# Building the OpenAPI document of ~300 routes takes seconds on a loaded 2-core machine: schemathesis's default
+# 10 s read timeout for loading it failed the collection there, so it gets minutes.
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_local_app(), timeout=300)
 
 
 @schema.parametrize()
