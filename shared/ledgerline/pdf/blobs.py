@@ -173,7 +173,8 @@ class FolderBlobStore:
         """Store a file POSTed to the dev server's upload URL if its form is one `presign_post` made, unexpired,
         for this key and content type, and the file's size is in range; `UploadRefused` otherwise."""
         policy = fields.get("policy", "")
-        if not hmac.compare_digest(self._signature(policy), fields.get("x-ledgerline-signature", "")):
+        given = fields.get("x-ledgerline-signature", "").encode()  # bytes: any text compares, none raises
+        if not hmac.compare_digest(self._signature(policy).encode(), given):
             raise UploadRefused(403, "AccessDenied", "Invalid according to Policy: the signature does not match")
         terms = json.loads(base64.b64decode(policy))
         if datetime.fromisoformat(terms["expiration"].replace("Z", "+00:00")) < utc_now():

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ledgerline.domain.errors import (
     Conflict,
@@ -345,3 +347,25 @@ def test_the_folder_store_takes_only_the_post_its_form_allows(tmp_path):
     assert large.value.code == "EntityTooLarge"
     folder.receive_post(form.fields, PDF)
     assert folder.find("uploads/ten_1/fupl_1", 10) == PDF[:10] and folder.find("uploads/ten_1/nope", 10) is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(declared=st.integers(1, 4096), sent=st.integers(0, 4200),
+       field=st.sampled_from(["key", "Content-Type", "policy", "x-ledgerline-signature", None]),
+       value=st.text(min_size=1, max_size=20))
+def test_the_dev_servers_form_takes_exactly_what_it_was_signed_for(tmp_path, declared, sent, field, value):
+    """Whatever the sizes and whichever field is changed: stored only if untouched and 1…declared bytes."""
+    folder = blobs.FolderBlobStore(tmp_path / "files")
+    form = folder.presign_post("uploads/ten_1/fupl_1", "image/png", declared, 900, "http://x/local/uploads")
+    fields = dict(form.fields)
+    if field is not None:
+        fields[field] = fields[field] + value
+    data = b"\x89PNG" + bytes(max(sent - 4, 0)) if sent >= 4 else bytes(sent)
+    try:
+        folder.receive_post(fields, data)
+        accepted = True
+    except blobs.UploadRefused:
+        accepted = False
+    assert accepted == (field is None and 1 <= len(data) <= declared)
+    assert (folder.find("uploads/ten_1/fupl_1", declared + 1) == data) == accepted
+    folder.delete("uploads/ten_1/fupl_1")
