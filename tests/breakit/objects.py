@@ -198,6 +198,12 @@ def _files(t: TenantObjects) -> list[str]:
     return [made]
 
 
+def _file_uploads(t: TenantObjects) -> list[str]:
+    """A two-step upload (issue 15, part FU), pending: its bytes never sent."""
+    return [t.post("/v1/files/uploads", {"filename": f"scan-of-{t.label}.pdf", "content_type": "application/pdf",
+                                         "size": 1024})["id"]]
+
+
 def _purchase_orders(t: TenantObjects) -> list[str]:
     supplier = t.post("/v1/parties", {"name": f"Secret Customer of {t.label}", "kind": "supplier",
                                       "email": f"sales-{t.label}@example.com"})
@@ -367,6 +373,7 @@ FACTORIES: dict[str, Callable[[TenantObjects], list[str]]] = {
     "/v1/events": _events,
     "/v1/emails": _emails,
     "/v1/files": _files,
+    "/v1/files/uploads": _file_uploads,
     "/v1/vat-periods": _vat_periods,
     "/v1/bank-accounts": _bank_accounts,
     "/v1/bank-rules": _bank_rules,

@@ -255,3 +255,80 @@ def test_a_delete_racing_an_attachment_never_leaves_an_entry_pointing_at_no_file
             assert file.json()["attached_to"] == [attached.json()["id"]]
         else:
             assert file.status_code == 404
+
+
+# ------------------------------------------------------------- two-step uploads in AWS (issue 15, part FU)
+
+
+def test_in_aws_a_two_step_upload_is_a_presigned_s3_post_then_a_completion(books: Books, s3_store):
+    handler = importlib.import_module("functions.files.app").handler
+    large = b"%PDF-1.7\n" + bytes(range(256)) * 4096 * 6  # about 6 MB: more than a request through the API carries
+    body = json.dumps({"filename": "scan.pdf", "content_type": "application/pdf", "size": len(large),
+                       "purpose": "bill"}).encode()
+    event = api_gateway_event(books, "POST", "/v1/files/uploads", "/v1/files/uploads")
+    event.update(body=body.decode(), isBase64Encoded=False)
+    started = handler(event, LambdaContext())
+    assert started["statusCode"] == 201, started["body"]
+    made = json.loads(started["body"])
+    form = made["upload"]
+    key = f"uploads/{books.tenant_id}/{made['id']}"
+    assert form["fields"]["key"] == key and form["url"].endswith("/ledgerline-documents")
+    policy = json.loads(base64.b64decode(form["fields"]["policy"]))
+    assert ["content-length-range", 1, len(large)] in policy["conditions"]
+    assert {"key": key} in policy["conditions"] and {"Content-Type": "application/pdf"} in policy["conditions"]
+    assert policy["expiration"].startswith(made["upload"]["expires_at"][:16])
+    assert form["fields"]["x-amz-algorithm"] == "AWS4-HMAC-SHA256" and "x-amz-signature" in form["fields"]
+    # The client POSTs the form straight to the bucket (moto's S3 over HTTP), not through the API
+    import httpx
+
+    posted = httpx.post(form["url"], data=form["fields"], files={"file": ("scan.pdf", large, "application/pdf")})
+    assert posted.status_code in (200, 204), posted.text
+    complete = api_gateway_event(books, "POST", f"/v1/files/uploads/{made['id']}/complete",
+                                 "/v1/files/uploads/{id}/complete", id=made["id"])
+    done = handler(complete, LambdaContext())
+    assert done["statusCode"] == 201, done["body"]
+    file = json.loads(done["body"])
+    assert (file["size"], file["sha256"]) == (len(large), hashlib.sha256(large).hexdigest())
+    final = f"{books.tenant_id}/files/{file['id']}/{file['sha256']}.pdf"
+    stored = s3_store.client.get_object(Bucket="ledgerline-documents", Key=final)
+    assert stored["Body"].read() == large and stored["ContentType"] == "application/pdf"
+    assert s3_store.find(key, 10) is None  # the pending object is removed
+    again = handler(complete, LambdaContext())
+    assert (again["statusCode"], json.loads(again["body"])) == (200, file)
+    assert books.get(f"/v1/files/{file['id']}") == file
+
+
+@pytest.mark.parametrize(("data", "status", "code"), [(b"%PDF-" + bytes(LIMIT - 4), 413, "file_too_large"),
+                                                      (EXECUTABLE, 415, "unsupported_file_type")])
+def test_in_aws_refused_bytes_of_an_upload_are_deleted_from_the_bucket(books: Books, s3_store, data, status, code):
+    made = books.post("/v1/files/uploads", {"filename": "x.pdf", "content_type": "application/pdf", "size": LIMIT})
+    key = made["upload"]["fields"]["key"]
+    s3_store.client.put_object(Bucket="ledgerline-documents", Key=key, Body=data)  # what S3 let through
+    refused = books.call("POST", f"/v1/files/uploads/{made['id']}/complete", expect=status).json()["error"]
+    assert refused["code"] == code
+    assert s3_store.find(key, 10) is None and books.get("/v1/files")["data"] == []
+    assert "file.created" not in books.events()
+
+
+def test_completions_racing_make_one_file(books: Books, folder: FolderBlobStore):
+    from concurrent.futures import ThreadPoolExecutor
+
+    made = books.post("/v1/files/uploads", {"filename": "a.pdf", "content_type": "application/pdf",
+                                            "size": len(PDF)})
+    folder.receive_post(made["upload"]["fields"], PDF)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: books.call("POST", f"/v1/files/uploads/{made['id']}/complete"),
+                                range(4)))
+    assert sorted(a.status_code for a in answers).count(201) == 1, [a.text for a in answers]
+    assert {a.status_code for a in answers} <= {200, 201} and len({a.json()["id"] for a in answers}) == 1
+    assert len(books.get("/v1/files")["data"]) == 1 and books.events().count("file.created") == 1
+
+
+def test_another_tenants_upload_is_a_404(books: Books, make_tenant, folder: FolderBlobStore):
+    made = books.post("/v1/files/uploads", {"filename": "a.pdf", "content_type": "application/pdf",
+                                            "size": len(PDF)})
+    folder.receive_post(made["upload"]["fields"], PDF)
+    other = Books(books.api, *(lambda key: (key.tenant_id, key.headers))(make_tenant(name="Other")))
+    assert other.call("POST", f"/v1/files/uploads/{made['id']}/complete", expect=404).json()["error"]["code"] == (
+        "resource_missing")
+    assert books.call("POST", f"/v1/files/uploads/{made['id']}/complete", expect=201)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from ledgerline.domain.errors import FieldIssue, PayloadTooLarge, UnsupportedFileType, ValidationFailed
 
@@ -76,6 +77,27 @@ def safe_filename(name: str | None, kind: FileType) -> str:
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = _UNSAFE.sub("_", base).strip(" .")[:200]
     return cleaned or f"file.{kind.extension}"
+
+
+# Two-step uploads (part FU): the form to POST the bytes with is valid for UPLOAD_LINK_SECONDS; the pending
+# upload lives PENDING_UPLOAD_LIFETIME (the table's TTL), no longer than the bucket keeps its bytes (lifecycle:
+# one day, counted from the object's creation, which is later).
+UPLOAD_LINK_SECONDS = 15 * 60
+PENDING_UPLOAD_LIFETIME = timedelta(hours=24)
+UPLOAD_PENDING, UPLOAD_COMPLETED = "pending", "completed"
+
+
+def upload_expired(expires_at: datetime, now: datetime) -> bool:
+    """An upload past its lifetime is gone, whether or not the TTL has deleted its record yet."""
+    return expires_at <= now
+
+
+def check_checksum(declared: str | None, actual: str) -> None:
+    """The bytes must have the SHA-256 the client declared when it started the upload (if it did): 422."""
+    if declared is not None and declared.lower() != actual:
+        raise ValidationFailed(f"sha256: the uploaded bytes have SHA-256 {actual}, not the {declared} declared",
+                               param="sha256", code="checksum_mismatch",
+                               details=[FieldIssue("sha256", "does not match the uploaded bytes")])
 
 
 def attachment_issues(ids: list[str], found: dict[str, bool], field: str = "attachment_ids") -> list[FieldIssue]:

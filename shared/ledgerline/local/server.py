@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
 from ledgerline.api.app import create_app
@@ -53,6 +53,26 @@ def create_local_app() -> FastAPI:
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse("/docs")
+
+    @app.post("/local/uploads", include_in_schema=False)
+    async def receive_upload(request: Request) -> Response:
+        """The bucket's stand-in for two-step uploads (issue 15, part FU): the multipart POST a presigned S3
+        POST takes (fields, then `file`), checked against the form `POST /v1/files/uploads` signed, into
+        the folder store; 204 as S3 answers, or S3's error codes."""
+        from ledgerline.pdf import blobs
+
+        store = blobs.blob_store("files")
+        form = await request.form(max_part_size=11 * 1024 * 1024)
+        file = form.get("file")
+        if not isinstance(store, blobs.FolderBlobStore) or file is None or isinstance(file, str):
+            return Response("<Error><Code>InvalidArgument</Code></Error>", 400, media_type="application/xml")
+        fields = {name: value for name, value in form.items() if isinstance(value, str)}
+        try:
+            store.receive_post(fields, await file.read())
+        except blobs.UploadRefused as refused:
+            return Response(f"<Error><Code>{refused.code}</Code><Message>{refused}</Message></Error>",
+                            refused.status, media_type="application/xml")
+        return Response(status_code=204)
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:

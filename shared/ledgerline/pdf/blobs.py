@@ -10,15 +10,27 @@ Keys start with the tenant id (`<tid>/<kind>/<document id>/<sha256>.pdf`; an upl
 on the same object, so writing twice is harmless. Keys are made by the API from records it read for the
 caller's tenant, never taken from a client. One store serves each `area` ("documents", "files"): in AWS
 both are the documents bucket (the key prefixes differ), locally two folders.
+
+Two-step uploads (issue 15, part FU): `presign_post` hands a client a form to POST a file straight to the
+store (S3: a presigned POST, `generate_presigned_post`; the folder: a form the dev server's
+`POST /local/uploads` checks the same way, `FolderBlobStore.receive_post`), under a pending key
+`uploads/<tid>/<upload id>` that the bucket's lifecycle rule expires; `find` reads it back, bounded.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from ledgerline.clock import utc_now
 from ledgerline.settings import get_settings
 
 
@@ -31,6 +43,29 @@ class BlobStore(Protocol):
         """A URL that downloads the object for `expires_in` seconds, or None where the API serves bytes."""
 
     def delete(self, key: str) -> None: ...
+
+    def find(self, key: str, limit: int) -> bytes | None:
+        """At most `limit` bytes of the object from its start, or None when there is no object."""
+
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires_in: int,
+                     local_url: str) -> PresignedPost:
+        """A form that lets a client POST one file of 1 to `max_bytes` bytes to exactly `key` until it expires
+        (`local_url`: where the dev server receives it, for the folder store)."""
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    """Where and how to POST a file: `multipart/form-data` to `url` with `fields` first, then `file`."""
+
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+
+
+def upload_key(tenant_id: str, upload_id: str) -> str:
+    """Where a two-step upload's bytes wait for completion: under the tenant's prefix of the `uploads/` area,
+    which the bucket's lifecycle rule expires (S3 rules match a key's start only)."""
+    return f"uploads/{tenant_id}/{upload_id}"
 
 
 def blob_key(tenant_id: str, kind: str, document_id: str, sha256: str, extension: str = "pdf") -> str:
@@ -58,6 +93,30 @@ class S3BlobStore:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def find(self, key: str, limit: int) -> bytes | None:
+        try:
+            found = self.client.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{limit - 1}")
+        except self.client.exceptions.NoSuchKey:
+            return None
+        return found["Body"].read()
+
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires_in: int,
+                     local_url: str) -> PresignedPost:
+        expires_at = utc_now().replace(microsecond=0) + timedelta(seconds=expires_in)
+        made = self.client.generate_presigned_post(
+            Bucket=self.bucket, Key=key, Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=expires_in)
+        return PresignedPost(made["url"], dict(made["fields"]), expires_at)
+
+
+class UploadRefused(Exception):
+    """A POST to the dev server's upload URL that S3 would refuse too (its `status` and S3-like `code`)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
 
 
 class FolderBlobStore:
@@ -87,6 +146,48 @@ class FolderBlobStore:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
+    def find(self, key: str, limit: int) -> bytes | None:
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        with path.open("rb") as opened:
+            return opened.read(limit)
+
+    # The dev server's stand-in for S3's POST policy: the same fields' roles (key, Content-Type, policy),
+    # the policy signed with an HMAC of the process's cursor secret instead of SigV4.
+    @staticmethod
+    def _signature(policy: str) -> str:
+        secret = get_settings().cursor_secret.get_secret_value().encode()
+        return hmac.new(secret, policy.encode(), hashlib.sha256).hexdigest()
+
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires_in: int,
+                     local_url: str) -> PresignedPost:
+        expires_at = utc_now().replace(microsecond=0) + timedelta(seconds=expires_in)
+        policy = base64.b64encode(json.dumps({
+            "expiration": expires_at.isoformat().replace("+00:00", "Z"), "key": key,
+            "content_type": content_type, "content_length_range": [1, max_bytes]}).encode()).decode()
+        return PresignedPost(local_url, {"key": key, "Content-Type": content_type, "policy": policy,
+                                         "x-ledgerline-signature": self._signature(policy)}, expires_at)
+
+    def receive_post(self, fields: dict[str, str], data: bytes) -> None:
+        """Store a file POSTed to the dev server's upload URL if its form is one `presign_post` made, unexpired,
+        for this key and content type, and the file's size is in range; `UploadRefused` otherwise."""
+        policy = fields.get("policy", "")
+        given = fields.get("x-ledgerline-signature", "").encode()  # bytes: any text compares, none raises
+        if not hmac.compare_digest(self._signature(policy).encode(), given):
+            raise UploadRefused(403, "AccessDenied", "Invalid according to Policy: the signature does not match")
+        terms = json.loads(base64.b64decode(policy))
+        if datetime.fromisoformat(terms["expiration"].replace("Z", "+00:00")) < utc_now():
+            raise UploadRefused(403, "AccessDenied", "Invalid according to Policy: Policy expired")
+        if fields.get("key") != terms["key"] or fields.get("Content-Type") != terms["content_type"]:
+            raise UploadRefused(403, "AccessDenied", "Invalid according to Policy: Policy Condition failed")
+        low, high = terms["content_length_range"]
+        if len(data) < low:
+            raise UploadRefused(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size")
+        if len(data) > high:
+            raise UploadRefused(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+        self.put(terms["key"], data, terms["content_type"])
+
 
 class MemoryBlobStore:
     def __init__(self, *, presign: bool = False) -> None:
@@ -104,6 +205,16 @@ class MemoryBlobStore:
 
     def delete(self, key: str) -> None:
         self.objects.pop(key, None)
+
+    def find(self, key: str, limit: int) -> bytes | None:
+        found = self.objects.get(key)
+        return None if found is None else found[0][:limit]
+
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires_in: int,
+                     local_url: str) -> PresignedPost:
+        expires_at = utc_now().replace(microsecond=0) + timedelta(seconds=expires_in)
+        return PresignedPost(f"memory://uploads?expires_in={expires_in}", {
+            "key": key, "Content-Type": content_type, "content-length-range": f"1,{max_bytes}"}, expires_at)
 
 
 _chosen: list[BlobStore] = []

@@ -8,6 +8,12 @@
 - `download`: a presigned URL where the blob store has them (S3), else the bytes (the local runtime).
 - `delete`: refused (409 `file_in_use`) while an object references the file; the record and the
   `file.deleted` event commit on condition of the version read, then the object is removed.
+- Two-step uploads (part FU), for files up to 10 MB in AWS, where a request through API Gateway carries about
+  4 MB: `start_upload` records a pending upload (its file id chosen up front, a TTL) and answers a form to POST
+  the bytes straight to the blob store (`presign_post`: S3's presigned POST; locally the dev server);
+  `complete_upload` reads them back and checks them exactly as `upload` does (413, 415, and the declared
+  SHA-256: 422), deleting the object when refused, then stores them at the file's key and commits the file,
+  its `file.created` and the upload marked completed in one transaction. Completing again answers that file.
 - Attachments: `prefetch_keys` (the records to read with the owner's first read), `stage_attachments` (check
   the ids: unknown or another tenant's → 422 naming `attachment_ids.<i>`; then record the owner on each newly
   attached file and take it off each detached one, each on condition of the file's version, in the owner's
@@ -24,16 +30,16 @@ from typing import Any
 
 from ledgerline.clock import utc_now
 from ledgerline.domain import files as rules
-from ledgerline.domain.errors import Conflict, FieldIssue, ValidationFailed
+from ledgerline.domain.errors import Conflict, FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.observability import logger
-from ledgerline.schemas.files import FileOut
+from ledgerline.schemas.files import FileOut, FileUploadOut
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.settings import get_settings
 from ledgerline.store import files as file_store
-from ledgerline.store.files import UploadedFile
+from ledgerline.store.files import PendingUpload, UploadedFile
 from ledgerline.store.records import Page, check_version
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -120,6 +126,119 @@ def _upload(tenant_id: str, data: bytes, kind: rules.FileType, sha256: str, name
     uow.record_event(EventType.FILE_CREATED, file, FileOut)
     uow.respond(FileOut, file)
     uow.commit()
+    return represent(file)
+
+
+# ------------------------------------------------------------------------------- two-step uploads
+
+
+def represent_upload(upload: PendingUpload, form: Any = None) -> dict[str, Any]:
+    shown = FileUploadOut(
+        id=upload.id, status=upload.status, filename=upload.filename, content_type=upload.content_type,
+        size=upload.size, sha256=upload.sha256, purpose=upload.purpose,
+        file_id=upload.file_id if upload.status == rules.UPLOAD_COMPLETED else None, expires_at=upload.expires_at,
+        upload=None if form is None else {"url": form.url, "fields": form.fields, "expires_at": form.expires_at},
+        created_at=upload.created_at, updated_at=upload.updated_at,
+        version=upload.version or 1)  # a new record is version 1 once committed
+    return shown.model_dump(mode="json")
+
+
+def start_upload(tenant_id: str, fields: dict[str, Any], local_url: str,
+                 idempotency_key: str | None = None) -> dict[str, Any]:
+    """A pending upload and the form to POST its bytes with (a presigned S3 POST in AWS); nothing is stored
+    but the pending record, which expires by itself (`rules.PENDING_UPLOAD_LIFETIME`)."""
+    return once(tenant_id, idempotency_key, "create_file_upload", fields,
+                lambda: _start_upload(tenant_id, fields, local_url), in_unit=True)
+
+
+def _start_upload(tenant_id: str, fields: dict[str, Any], local_url: str) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    uow.prefetch()
+    uow.tenant()
+    now = utc_now()
+    upload_id = new_id("fupl")
+    key = _blobs().upload_key(tenant_id, upload_id)
+    form = _blobs().blob_store(AREA).presign_post(key, fields["content_type"], fields["size"],
+                                                  rules.UPLOAD_LINK_SECONDS, local_url)
+    upload = PendingUpload(id=upload_id, tenant_id=tenant_id, filename=fields["filename"],
+                           content_type=fields["content_type"], size=fields["size"],
+                           sha256=(fields.get("sha256") or "").lower() or None, purpose=fields.get("purpose"),
+                           blob_key=key, file_id=new_id("file"), status=rules.UPLOAD_PENDING,
+                           expires_at=now + rules.PENDING_UPLOAD_LIFETIME, created_at=now, updated_at=now)
+    uow.create(upload)
+    shown = represent_upload(upload, form)
+    uow.respond_data(shown)
+    uow.commit()
+    return shown
+
+
+def _live_upload(uow: UnitOfWork, upload_id: str) -> PendingUpload:
+    """The tenant's upload; NotFound for an unknown id, another tenant's, or one expired (the TTL deletes
+    expired items within days, not at once)."""
+    upload = uow.load(PendingUpload, upload_id)
+    if rules.upload_expired(upload.expires_at, utc_now()):
+        raise NotFound(f"No such upload: '{upload_id}'", param="id")
+    return upload
+
+
+@dataclass(frozen=True)
+class Completed:
+    file: dict[str, Any]
+    created: bool
+
+
+def complete_upload(tenant_id: str, upload_id: str, idempotency_key: str | None = None) -> Completed:
+    """The file the upload's bytes make (201), or the one it made already (200); 404 for no upload of the
+    tenant's; 409 `upload_not_received` before the bytes arrived; 413/415/422 (the object deleted) when the
+    bytes are refused, as a direct upload would be."""
+    created: list[bool] = []
+    result = once(tenant_id, idempotency_key, "complete_file_upload", {"upload_id": upload_id},
+                  lambda: retrying(lambda: _complete(tenant_id, upload_id, created)), in_unit=True)
+    return Completed(result, bool(created and created[-1]))
+
+
+def _complete(tenant_id: str, upload_id: str, created: list[bool]) -> dict[str, Any]:
+    uow = open_unit(tenant_id)
+    uow.prefetch([(PendingUpload, upload_id)])
+    upload = _live_upload(uow, upload_id)
+    if upload.status == rules.UPLOAD_COMPLETED:
+        created.append(False)
+        return represent(uow.load(UploadedFile, upload.file_id))
+    store = _blobs().blob_store(AREA)
+    data = store.find(upload.blob_key, rules.MAX_FILE_BYTES + 1)  # one byte more than allowed is enough
+    if data is None:
+        fresh = open_unit(tenant_id).load(PendingUpload, upload_id)  # a completion racing this one took them
+        if fresh.status == rules.UPLOAD_COMPLETED:
+            created.append(False)
+            return represent(open_unit(tenant_id).load(UploadedFile, fresh.file_id))
+        raise Conflict("The upload's bytes have not arrived: POST the file with the upload's form first",
+                       param="id", code="upload_not_received")
+    try:
+        rules.check_size(len(data))
+        kind = rules.sniff(data)
+        sha256 = hashlib.sha256(data).hexdigest()
+        rules.check_checksum(upload.sha256, sha256)
+    except Exception:
+        store.delete(upload.blob_key)  # refused bytes are not kept; the form may be used again while valid
+        raise
+    now = utc_now()
+    name = rules.safe_filename(upload.filename, kind)
+    key = _blobs().blob_key(tenant_id, AREA, upload.file_id, sha256, kind.extension)
+    file = UploadedFile(id=upload.file_id, tenant_id=tenant_id, filename=name, content_type=kind.content_type,
+                        size=len(data), sha256=sha256, purpose=upload.purpose, blob_key=key, attached_to=[],
+                        created_at=now, updated_at=now)
+    store.put(key, data, kind.content_type)  # the same key whoever completes: a racing completion is harmless
+    upload.status, upload.updated_at = rules.UPLOAD_COMPLETED, now
+    uow.create(file)  # the file id was chosen with the upload: two completions cannot make two files
+    uow.save_if_unchanged(upload)
+    uow.record_event(EventType.FILE_CREATED, file, FileOut)
+    uow.respond(FileOut, file)
+    uow.commit()
+    created.append(True)
+    try:
+        store.delete(upload.blob_key)
+    except Exception:  # noqa: BLE001 - the lifecycle rule removes what is left under uploads/
+        logger.exception("uploaded object not removed", extra={"blob_key": upload.blob_key})
     return represent(file)
 
 

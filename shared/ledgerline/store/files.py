@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 
 from ledgerline.store.documents import DocumentRecord, dated_documents
-from ledgerline.store.records import Page, TenantRecord
+from ledgerline.store.records import Page, TenantRecord, tenant_partition
 from ledgerline.store.table import TableModel
 
 
@@ -70,3 +70,27 @@ def list_files(tenant_id: str, *, purpose: str | None, from_date: date | None, t
     condition = UploadedFile.purpose == purpose if purpose is not None else None
     return dated_documents(UploadedFile, tenant_id, from_date=from_date, to_date=to_date,
                            filter_condition=condition, limit=limit, start_key=start_key)
+
+
+class PendingUpload(TenantRecord):
+    """A two-step upload (issue 15, part FU: `POST /v1/files/uploads`): what the client declared, where its
+    bytes are to land (`blob_key`, `uploads/<tid>/<id>`) and the file it becomes (`file_id`, chosen up front,
+    so completing twice makes one file). In its own partition `T#<tid>#FUPLOAD#<id>` / `DOC`; `expires_at` is
+    the table's TTL attribute, so one never completed goes by itself."""
+
+    PREFIX = "FUPLOAD"
+    NOUN = "upload"
+
+    filename = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    sha256 = UnicodeAttribute(null=True)
+    purpose = UnicodeAttribute(null=True)
+    blob_key = UnicodeAttribute()
+    file_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # pending | completed
+    expires_at = TTLAttribute()
+
+    @classmethod
+    def key(cls, tenant_id: str, record_id: str) -> tuple[str, str]:
+        return f"{tenant_partition(tenant_id)}#{cls.PREFIX}#{record_id}", "DOC"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ledgerline.domain.errors import (
     Conflict,
@@ -242,3 +244,128 @@ def test_an_expense_checks_its_attachments(books):
     assert books.balances() == {}
     made = expenses.create(books.tenant_id, body | {"attachment_ids": [scan["id"]]})
     assert files.get_file(books.tenant_id, scan["id"])["attached_to"] == [made["id"]]
+
+
+# ----------------------------------------------------------------- two-step uploads (issue 15, part FU)
+
+
+def start(books, data: bytes = PDF, **fields):
+    body = {"filename": "big-bill.pdf", "content_type": "application/pdf", "size": len(data)} | fields
+    return files.start_upload(books.tenant_id, body, "http://127.0.0.1:3000/local/uploads", fields.pop("key", None))
+
+
+def arrive(blob_store, made, data: bytes = PDF) -> None:
+    """The client's POST of the form: the bytes at the form's key."""
+    blob_store.put(made["upload"]["fields"]["key"], data, made["content_type"])
+
+
+def test_an_upload_starts_pending_with_a_form_for_a_key_under_the_tenant(books, blob_store):
+    made = start(books, purpose="bill")
+    assert (made["object"], made["status"], made["file_id"], made["id"][:5]) == ("file_upload", "pending", None,
+                                                                                "fupl_")
+    assert made["upload"]["fields"]["key"] == f"uploads/{books.tenant_id}/{made['id']}"
+    assert made["upload"]["fields"]["content-length-range"] == f"1,{len(PDF)}"
+    assert blob_store.objects == {} and books.table.event_types(books.tenant_id) == []
+
+
+def test_completing_an_upload_makes_the_file_as_a_direct_upload_would_and_twice_the_same_file(books, blob_store):
+    made = start(books, PNG, sha256=hashlib.sha256(PNG).hexdigest(), purpose="receipt")
+    arrive(blob_store, made, PNG)
+    done = files.complete_upload(books.tenant_id, made["id"])
+    assert done.created
+    file = done.file
+    assert (file["content_type"], file["size"], file["sha256"]) == ("image/png", len(PNG),
+                                                                    hashlib.sha256(PNG).hexdigest())
+    assert (file["filename"], file["purpose"]) == ("big-bill.pdf", "receipt")
+    assert list(blob_store.objects) == [f"{books.tenant_id}/files/{file['id']}/{file['sha256']}.png"]
+    assert books.table.event_types(books.tenant_id) == ["file.created"]
+    again = files.complete_upload(books.tenant_id, made["id"])
+    assert (again.created, again.file) == (False, file)
+    assert books.table.event_types(books.tenant_id) == ["file.created"]
+    assert files.get_file(books.tenant_id, file["id"]) == file
+
+
+@pytest.mark.parametrize(("data", "error", "code"), [
+    (b"MZ" + bytes(100), UnsupportedFileType, "unsupported_file_type"),
+    (b"%PDF-" + bytes(10 * 1024 * 1024), PayloadTooLarge, "file_too_large"),
+    (PNG, ValidationFailed, "checksum_mismatch")])
+def test_refused_bytes_are_deleted_and_nothing_is_recorded(books, blob_store, data, error, code):
+    made = start(books, sha256=hashlib.sha256(PDF).hexdigest())
+    arrive(blob_store, made, data)
+    with pytest.raises(error) as refused:
+        files.complete_upload(books.tenant_id, made["id"])
+    assert refused.value.code == code
+    assert blob_store.objects == {} and books.table.event_types(books.tenant_id) == []
+    with pytest.raises(Conflict) as missing:  # the bytes are gone: the form may be used again while valid
+        files.complete_upload(books.tenant_id, made["id"])
+    assert missing.value.code == "upload_not_received"
+
+
+def test_an_upload_whose_bytes_never_arrived_is_a_conflict(books, blob_store):
+    made = start(books)
+    with pytest.raises(Conflict) as refused:
+        files.complete_upload(books.tenant_id, made["id"])
+    assert refused.value.code == "upload_not_received"
+    assert books.table.transactions == 1  # the upload's own record only
+
+
+def test_another_tenants_upload_and_an_expired_one_are_not_found(books, blob_store):
+    from ledgerline.clock import FixedClock, using
+
+    other, _ = tenants.create_tenant(name="Other", base_currency="AUD", country="AU")
+    theirs = files.start_upload(other.id, {"filename": "x.pdf", "content_type": "application/pdf", "size": 9}, "")
+    arrive(blob_store, theirs)
+    with pytest.raises(NotFound):
+        files.complete_upload(books.tenant_id, theirs["id"])
+    made = start(books)
+    arrive(blob_store, made)
+    expired = FixedClock(datetime.fromisoformat(made["expires_at"].replace("Z", "+00:00")))
+    with using(expired), pytest.raises(NotFound):
+        files.complete_upload(books.tenant_id, made["id"])
+
+
+def test_an_upload_started_again_with_its_idempotency_key_answers_the_first(books, blob_store):
+    first = files.start_upload(books.tenant_id, {"filename": "a.pdf", "content_type": "application/pdf",
+                                                 "size": 10}, "", "start-1")
+    again = files.start_upload(books.tenant_id, {"filename": "a.pdf", "content_type": "application/pdf",
+                                                 "size": 10}, "", "start-1")
+    assert again == first
+
+
+def test_the_folder_store_takes_only_the_post_its_form_allows(tmp_path):
+    folder = blobs.FolderBlobStore(tmp_path / "files")
+    form = folder.presign_post("uploads/ten_1/fupl_1", "application/pdf", len(PDF), 900, "http://x/local/uploads")
+    assert form.url == "http://x/local/uploads"
+    for tampered, code in (({"key": "uploads/ten_2/fupl_1"}, "AccessDenied"),
+                           ({"Content-Type": "text/html"}, "AccessDenied"),
+                           ({"x-ledgerline-signature": "0" * 64}, "AccessDenied")):
+        with pytest.raises(blobs.UploadRefused) as refused:
+            folder.receive_post(form.fields | tampered, PDF)
+        assert refused.value.code == code
+    with pytest.raises(blobs.UploadRefused) as large:
+        folder.receive_post(form.fields, PDF + b"x")
+    assert large.value.code == "EntityTooLarge"
+    folder.receive_post(form.fields, PDF)
+    assert folder.find("uploads/ten_1/fupl_1", 10) == PDF[:10] and folder.find("uploads/ten_1/nope", 10) is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(declared=st.integers(1, 4096), sent=st.integers(0, 4200),
+       field=st.sampled_from(["key", "Content-Type", "policy", "x-ledgerline-signature", None]),
+       value=st.text(min_size=1, max_size=20))
+def test_the_dev_servers_form_takes_exactly_what_it_was_signed_for(tmp_path, declared, sent, field, value):
+    """Whatever the sizes and whichever field is changed: stored only if untouched and 1…declared bytes."""
+    folder = blobs.FolderBlobStore(tmp_path / "files")
+    form = folder.presign_post("uploads/ten_1/fupl_1", "image/png", declared, 900, "http://x/local/uploads")
+    fields = dict(form.fields)
+    if field is not None:
+        fields[field] = fields[field] + value
+    data = b"\x89PNG" + bytes(max(sent - 4, 0)) if sent >= 4 else bytes(sent)
+    try:
+        folder.receive_post(fields, data)
+        accepted = True
+    except blobs.UploadRefused:
+        accepted = False
+    assert accepted == (field is None and 1 <= len(data) <= declared)
+    assert (folder.find("uploads/ten_1/fupl_1", declared + 1) == data) == accepted
+    folder.delete("uploads/ten_1/fupl_1")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 
 from ledgerline.api.auth import require
@@ -18,7 +18,7 @@ from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.files import MAX_FILE_BYTES
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
-from ledgerline.schemas.files import FileDownloadOut, FileOut, Purpose
+from ledgerline.schemas.files import FileDownloadOut, FileOut, FileUploadCreate, FileUploadOut, Purpose
 from ledgerline.services import files
 
 router = APIRouter(prefix="/v1/files", tags=["files"])
@@ -63,10 +63,50 @@ def create(response: Response,
            idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
     """Stores the file and records its size and SHA-256. A file above 10 MB is a 413 and one whose bytes are
     not a PDF, PNG or JPEG a 415 (`unsupported_file_type`), whatever its name and declared type; nothing is
-    stored then. In AWS, API Gateway and Lambda limit a request's size further: see the README. Send
+    stored then. In AWS, API Gateway and Lambda limit a request's size to about 4 MB of file: above that, use
+    the two-step upload (`POST /v1/files/uploads`). Send
     `Idempotency-Key` to make retries safe."""
     data = file.file.read(MAX_FILE_BYTES + 1)  # one byte more than allowed is enough to refuse it
     return with_etag(response, files.upload(principal.tenant_id, data, file.filename, purpose, idempotency_key))
+
+
+UPLOAD_ID = Path(description="The upload's id (`fupl_…`)")
+LOCAL_UPLOAD_PATH = "/local/uploads"  # the dev server's stand-in for the bucket (local/server.py)
+
+
+@router.post("/uploads", status_code=201, response_model=FileUploadOut, operation_id="create_file_upload",
+             summary="Start a two-step upload of a file up to 10 MB: a form to POST its bytes straight to storage")
+def create_upload(request: Request, response: Response, body: FileUploadCreate = Body(),
+                  idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
+    """Answers a pending upload and `upload`: POST the file as `multipart/form-data` to `upload.url`, with every
+    one of `upload.fields` first and the file last as `file` (in AWS a presigned S3 POST, which S3 refuses
+    above the declared `size` or after `upload.expires_at`; locally the dev server, which checks the same).
+    Then call `POST /v1/files/uploads/{id}/complete`. In AWS this is the way to upload files above about
+    4 MB (up to 10 MB), which a request through the API cannot carry. An upload never completed expires
+    (`expires_at`, 24 hours), its bytes too. Send `Idempotency-Key` to make retries safe."""
+    local_url = str(request.base_url).rstrip("/") + LOCAL_UPLOAD_PATH
+    made = files.start_upload(principal.tenant_id, body.model_dump(exclude_unset=True), local_url, idempotency_key)
+    return with_etag(response, made)
+
+
+@router.post("/uploads/{id}/complete", status_code=201, response_model=FileOut,
+             operation_id="complete_file_upload", summary="Complete a two-step upload: the file its bytes make",
+             responses={200: {"description": "The upload was completed before: the same file",
+                              "model": FileOut},
+                        409: {"description": "`upload_not_received`: the bytes have not been POSTed yet"},
+                        413: {"description": "The bytes are larger than 10 MB (they are deleted)"},
+                        415: {"description": "The bytes are not a PDF, PNG or JPEG (they are deleted)"}})
+def complete_upload(response: Response, id: str = UPLOAD_ID, idempotency_key: str | None = IdempotencyKeyHeader,
+                    principal: Principal = Depends(WRITE)) -> Any:
+    """Reads the uploaded bytes and checks them exactly as `POST /v1/files` does: the type read from the
+    bytes (415 unless PDF, PNG or JPEG), at most 10 MB (413), and the `sha256` declared on the upload if any
+    (422 `checksum_mismatch`); refused bytes are deleted. Otherwise records the file (`file.created`) and
+    answers it with 201; completing the upload again answers the same file with 200. Another tenant's
+    upload, or one expired, is a 404."""
+    done = files.complete_upload(principal.tenant_id, id, idempotency_key)
+    if not done.created:
+        response.status_code = 200
+    return with_etag(response, done.file)
 
 
 @router.get("", response_model=ListResponse[FileOut], operation_id="list_files", summary="List files")
