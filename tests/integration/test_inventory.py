@@ -164,3 +164,44 @@ def test_issuing_a_delivery_note_takes_stock_out_and_posts_cost_of_goods_sold(bo
     refused = books.call("POST", f"/v1/deliveries/{more['id']}/issue", expect=409).json()["error"]
     assert refused["code"] == "insufficient_stock" and "1 on hand" in refused["message"]
     assert books.get(f"/v1/deliveries/{more['id']}")["status"] == "draft"
+
+
+def test_a_posted_bill_puts_stock_in_at_its_net_and_a_void_takes_it_back_unless_consumed(books):
+    """Issue 19, second step (NS): a bill line of a stock-managed item debits inventory, not expense; the stock
+    arrives at the line's net base value; voiding takes it back out, and is a 409 once it was delivered."""
+    item, main = inventory_books(books)
+    books.call("PATCH", f"/v1/items/{item}", {"purchase_price": "4.00",
+                                              "expense_account_id": books.accounts["6000"]}, expect=200)
+    vendor = books.post("/v1/parties", {"name": "Widget Works", "kind": "supplier"})["id"]
+
+    def bill(reference: str, quantity: str) -> dict:
+        draft = books.post("/v1/bills", {"supplier_id": vendor, "supplier_reference": reference,
+                                         "bill_date": "2026-03-02", "lines": [
+                                             {"item_id": item, "quantity": quantity},
+                                             {"description": "Freight", "unit_price": "5.00",
+                                              "account_id": books.accounts["6000"]}]})
+        return books.post(f"/v1/bills/{draft['id']}/post", expect=200)
+
+    first = bill("W-1", "10")
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["location_id"], level["on_hand"], level["value"]) == (main, "10", "40.00")
+    assert (books.balance("1200"), books.balance("6000"), books.balance("2000")) == (
+        D("40.00"), D("5.00"), D("-45.00"))
+    moved = books.get(f"/v1/stock/{item}/movements")["data"][-1]
+    assert (moved["source_type"], moved["source_id"], moved["quantity"], moved["value"]) == (
+        "bill", first["id"], "10", "40.00")
+    second = bill("W-2", "5")
+    voided = books.post(f"/v1/bills/{second['id']}/void", expect=200)
+    assert voided["status"] == "voided"
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["value"]) == ("10", "40.00")
+    assert books.balance("1200") == D("40.00")
+    # the first bill's stock is partly delivered: voiding it is a 409 that changes nothing
+    customer = books.customer("Globex")
+    note = books.post("/v1/deliveries", {"customer_id": customer, "lines": [{"item_id": item, "quantity": "1"}]})
+    books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    refused = books.call("POST", f"/v1/bills/{first['id']}/void", expect=409).json()["error"]
+    assert refused["code"] == "stock_consumed" and item in refused["message"]
+    assert books.get(f"/v1/bills/{first['id']}")["status"] != "voided"
+    assert (books.balance("1200"), books.balance("5000")) == (D("36.00"), D("4.00"))
+    assert books.get(f"/v1/stock?item_id={item}")["data"][0]["on_hand"] == "9"

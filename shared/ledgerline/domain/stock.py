@@ -84,6 +84,37 @@ def receive(level: Level, quantity: Decimal, unit_cost: Decimal, *, minor_units:
     return Move(quantity, value, Level(level.quantity + quantity, level.value + value))
 
 
+def receive_value(level: Level, quantity: Decimal, value: Decimal) -> Move:
+    """`quantity` (> 0) arrives with a known value (a bill line's net in the base currency, issue 19)."""
+    if quantity <= 0:
+        raise ValueError("a receipt adds a positive quantity")
+    if value < 0:
+        raise ValueError("stock cannot arrive at a negative value")
+    return Move(quantity, value, Level(level.quantity + quantity, level.value + value))
+
+
+class StockConsumed(Conflict):
+    code = "stock_consumed"
+
+    def __init__(self, *, item_id: str, location_id: str, on_hand: Decimal, value: Decimal, quantity: Decimal,
+                 received_value: Decimal) -> None:
+        super().__init__(f"The stock of item {item_id} at location {location_id} that this document received "
+                         f"({quantity} worth {received_value}) has been taken out since ({on_hand} on hand worth "
+                         f"{value}): put it back (an adjustment) before voiding", param="lines")
+        self.item_id, self.location_id, self.on_hand, self.requested = item_id, location_id, on_hand, quantity
+
+
+def give_back(level: Level, quantity: Decimal, value: Decimal, *, item_id: str, location_id: str) -> Move:
+    """Undo a receipt (a voided bill): take out exactly the `quantity` and `value` it added, so the reversed
+    journal entry and the level agree to the cent. Refused (409 `stock_consumed`) when the level no longer
+    holds them: fewer units on hand, a value that would fall below zero, or a value left on no units."""
+    after = Level(level.quantity - quantity, level.value - value)
+    if after.quantity < 0 or after.value < 0 or (after.quantity == 0 and after.value != 0):
+        raise StockConsumed(item_id=item_id, location_id=location_id, on_hand=level.quantity, value=level.value,
+                            quantity=quantity, received_value=value)
+    return Move(-quantity, -value, after)
+
+
 def issue_cost(level: Level, quantity: Decimal, *, minor_units: int = 2) -> Decimal:
     """The cost of taking `quantity` out of `level` at its moving average (all of it: the whole value)."""
     if quantity == level.quantity:

@@ -10,6 +10,7 @@ the last unit never both succeed (the second is a 409 `insufficient_stock`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -450,6 +451,55 @@ def stage_delivery(uow: UnitOfWork, tenant: Tenant, delivery: Any, now: datetime
                              source_type="delivery", source_id=delivery.id, description=description, at=now)
     uow.post_entry(entry, lines)
     return entry.id
+
+
+def tracked_items(uow: UnitOfWork, item_ids: Iterable[str]) -> dict[str, Item]:
+    """The stock-managed items among `item_ids` (one batch read), by id."""
+    wanted = list(dict.fromkeys(item_ids))
+    if not wanted:
+        return {}
+    uow.prefetch([(Item, item_id) for item_id in wanted])
+    found = [uow.find(Item, item_id) for item_id in wanted]
+    return {item.id: item for item in found if item is not None and item.track_stock}
+
+
+def stage_receipts(uow: UnitOfWork, tenant: Tenant, arriving: list[tuple[Item, Decimal, Decimal]], *, day: date,
+                   source_type: str, source_id: str, now: datetime) -> list[tuple[str, str, Decimal, Decimal]]:
+    """Stock arriving on a document (a posted bill): each (item, quantity, value in the base currency) goes into
+    the tenant's default location at that value, in the document's own transaction (a movement per item; the
+    journal is the document's). Returns what arrived as (item, location, quantity, value), kept on the document
+    so that voiding it takes exactly that back out."""
+    if not arriving:
+        return []
+    uow.prefetch([(StockDefault, StockDefault.ID)])
+    pointer = uow.find(StockDefault, StockDefault.ID)
+    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item, _, _ in arriving])
+    received: list[tuple[str, str, Decimal, Decimal]] = []
+    for item, quantity, value in arriving:
+        level = _level(uow, item.id, location_id)
+        move = rules.receive_value(_as_level(level), quantity, value)
+        _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type, source_id=source_id,
+                    reason="purchase", now=now)
+        received.append((item.id, location_id, quantity, value))
+    return received
+
+
+def stage_returns(uow: UnitOfWork, received: list[tuple[str, str, Decimal, Decimal]], *, day: date,
+                  source_type: str, source_id: str, now: datetime) -> None:
+    """A document that put stock in is undone (a voided bill): take out exactly the quantity and value it put
+    in, so the reversed journal entry and the levels agree; 409 `stock_consumed` when the stock has been taken
+    out since (`domain/stock.give_back`)."""
+    if not received:
+        return
+    uow.prefetch([(Item, item_id) for item_id, _, _, _ in received]
+                 + [(StockLevel, StockLevel.id_of(item_id, location_id)) for item_id, location_id, _, _ in received])
+    for item_id, location_id, quantity, value in received:
+        item = uow.load(Item, item_id)
+        level = _level(uow, item_id, location_id)
+        move = rules.give_back(_as_level(level), quantity, value, item_id=item_id, location_id=location_id)
+        _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type, source_id=source_id,
+                    reason="purchase_void", now=now)
 
 
 # ------------------------------------------------------------------------------------ levels and reports

@@ -211,3 +211,85 @@ def test_a_delivery_note_of_more_than_on_hand_is_a_409_and_stays_a_draft(books):
     assert (refused.value.on_hand, refused.value.requested) == (D(1), D(2))
     assert (books.table.transactions, books.balances()) == before
     assert deliveries.get_delivery(books.tenant_id, note["id"])["status"] == "draft"
+
+
+# ------------------------------------------------------------------------------- from supplier bills (NS)
+
+from datetime import UTC, date, datetime  # noqa: E402
+
+from ledgerline.domain.stock import StockConsumed  # noqa: E402
+from ledgerline.services import bills  # noqa: E402
+from ledgerline.store.parties import Party  # noqa: E402
+from ledgerline.store.stock import StockDefault  # noqa: E402
+
+
+def a_supplier(books) -> str:
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    books.table.put(Party(id="pty_s", tenant_id=books.tenant_id, name="Supplier", kind="supplier", archived=False,
+                          created_at=now, updated_at=now))
+    return "pty_s"
+
+
+def default_location(books) -> str:
+    return books.table.get(StockDefault, *StockDefault.key(books.tenant_id, StockDefault.ID)).location_id
+
+
+def posted_bill(books, lines, reference="R-1", **fields):
+    body = {"supplier_id": a_supplier(books), "supplier_reference": reference, "bill_date": date.today(),
+            "lines": lines} | fields
+    return bills.post(books.tenant_id, bills.create_draft(books.tenant_id, body)["id"])
+
+
+def test_a_posted_bill_puts_stock_managed_lines_into_stock_and_debits_inventory_not_expense(books):
+    item = widget(books, expense_account_id=books.accounts["6000"], purchase_price=D("4.00"))
+    posted = posted_bill(books, [
+        {"item_id": item.id, "quantity": D("10"), "tax_code_id": books.tax_codes["GST10"]},
+        {"description": "Freight", "quantity": D(1), "unit_price": D("5"), "account_id": books.accounts["6000"],
+         "tax_code_id": books.tax_codes["GST10"]}])
+    assert posted["total"] == "49.50"
+    assert books.balances() == {"1200": D("40.00"), "6000": D("5.00"), "1300": D("4.50"), "2000": D("-49.50")}
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(10), D("40.00"))
+    assert books.table.event_types(books.tenant_id)[-3:] == ["stock_location.created", "stock.moved", "bill.posted"]
+    assert posted["id"]
+
+
+def test_a_foreign_bill_puts_stock_in_at_each_lines_net_base_value(books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    posted_bill(books, [{"item_id": item.id, "quantity": D("3"), "unit_price": D("3.33")},
+                        {"item_id": item.id, "quantity": D("1"), "unit_price": D("0.01")}],
+                currency="USD", exchange_rate=D("1.5"))
+    level = level_of(books, item.id, default_location(books))
+    # each line on its own: 9.99 × 1.5 = 14.985 → 14.99 and 0.01 × 1.5 = 0.015 → 0.02 (not 10.00 × 1.5 = 15.00)
+    assert (level.quantity, level.value) == (D(4), D("15.01"))
+    assert books.balances()["1200"] == level.value
+
+
+def test_voiding_a_bill_takes_its_stock_back_out_and_reverses_inventory(books):
+    item = widget(books, expense_account_id=books.accounts["6000"], purchase_price=D("4.00"))
+    posted = posted_bill(books, [{"item_id": item.id, "quantity": D("10")}])
+    bills.void(books.tenant_id, posted["id"], None)
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(0), D(0))
+    assert all(amount == 0 for amount in books.balances().values())
+
+
+def test_voiding_a_bill_whose_stock_was_delivered_is_a_409_and_changes_nothing(books):
+    item = widget(books, expense_account_id=books.accounts["6000"], purchase_price=D("4.00"))
+    posted = posted_bill(books, [{"item_id": item.id, "quantity": D("10")}])
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("1")}]})
+    deliveries.issue(books.tenant_id, note["id"])
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(StockConsumed) as refused:
+        bills.void(books.tenant_id, posted["id"], None)
+    assert refused.value.code == "stock_consumed"
+    assert (books.table.transactions, books.balances()) == before
+    assert bills.get_bill(books.tenant_id, posted["id"])["status"] == "awaiting_payment"
+
+
+def test_a_bill_line_of_an_item_not_stock_managed_still_posts_to_its_expense_account(books):
+    item = master_data.create("item", books.tenant_id, {"code": "SVC", "name": "Service", "purchase_price": D(7),
+                                                        "expense_account_id": books.accounts["6000"]})
+    posted_bill(books, [{"item_id": item.id, "quantity": D("2")}])
+    assert books.balances() == {"6000": D("14.00"), "2000": D("-14.00")}
