@@ -205,3 +205,28 @@ def test_a_posted_bill_puts_stock_in_at_its_net_and_a_void_takes_it_back_unless_
     assert books.get(f"/v1/bills/{first['id']}")["status"] != "voided"
     assert (books.balance("1200"), books.balance("5000")) == (D("36.00"), D("4.00"))
     assert books.get(f"/v1/stock?item_id={item}")["data"][0]["on_hand"] == "9"
+
+
+def test_a_credit_note_with_restock_puts_returned_goods_back_and_reverses_cost_of_goods_sold(books):
+    """Issue 19, second step (NS): returned goods come back at the current average cost over the API."""
+    item, main = inventory_books(books)
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "3",
+                                         "unit_cost": "3.335"})  # 10.01
+    customer = books.customer("Globex")
+    note = books.post("/v1/deliveries", {"customer_id": customer, "lines": [{"item_id": item, "quantity": "2"}]})
+    books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    invoice = books.posted(customer, [{"item_id": item, "quantity": "2", "unit_price": "20.00",
+                                       "account_id": books.accounts["4000"]}])
+    credit = books.post("/v1/credit-notes", {"invoice_id": invoice["id"], "restock": True, "lines": [
+        {"item_id": item, "quantity": "1", "unit_price": "20.00", "account_id": books.accounts["4000"]}]})
+    assert credit["restock"] is True
+    entry = books.get(f"/v1/journal-entries/{credit['stock_journal_entry_id']}")
+    assert entry["source_type"] == "credit_note_restock"
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["location_id"], level["on_hand"], level["value"]) == (main, "2", "6.68")
+    assert (books.balance("1200"), books.balance("5000")) == (D("6.68"), D("3.33"))
+    last = books.get(f"/v1/stock/{item}/movements")["data"][-1]
+    assert (last["source_type"], last["source_id"], last["quantity"]) == ("credit_note", credit["id"], "1")
+    refused = books.call("POST", "/v1/credit-notes", {"invoice_id": invoice["id"], "restock": True,
+                                                      "amount": "5.00"}, expect=422).json()["error"]
+    assert refused["param"] == "restock"

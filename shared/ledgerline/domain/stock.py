@@ -115,6 +115,21 @@ def give_back(level: Level, quantity: Decimal, value: Decimal, *, item_id: str, 
     return Move(-quantity, -value, after)
 
 
+def put_back(level: Level, quantity: Decimal, fallback_unit_cost: Decimal | None, *, minor_units: int = 2) -> Move:
+    """Returned goods (a credit note with `restock`, issue 19): `quantity` (> 0) comes back at the level's current
+    average cost (value × quantity / on hand, rounded half-up), so the average does not move; with nothing on
+    hand there is no average, and the item's purchase price (`fallback_unit_cost`) is taken. Neither: ValueError."""
+    if quantity <= 0:
+        raise ValueError("a return adds a positive quantity")
+    if level.quantity > 0:
+        value = to_minor(level.value * quantity / level.quantity, minor_units)
+    elif fallback_unit_cost is not None:
+        value = to_minor(quantity * fallback_unit_cost, minor_units)
+    else:
+        raise ValueError("no average cost and no purchase price")
+    return Move(quantity, value, Level(level.quantity + quantity, level.value + value))
+
+
 def issue_cost(level: Level, quantity: Decimal, *, minor_units: int = 2) -> Decimal:
     """The cost of taking `quantity` out of `level` at its moving average (all of it: the whole value)."""
     if quantity == level.quantity:

@@ -19,6 +19,7 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain import stock as rules
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.events import EventType
+from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.money import minor_units, plain, with_minor_units
 from ledgerline.ids import new_id
 from ledgerline.schemas.stock import (
@@ -500,6 +501,56 @@ def stage_returns(uow: UnitOfWork, received: list[tuple[str, str, Decimal, Decim
         move = rules.give_back(_as_level(level), quantity, value, item_id=item_id, location_id=location_id)
         _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type, source_id=source_id,
                     reason="purchase_void", now=now)
+
+
+def stage_sales_return(uow: UnitOfWork, tenant: Tenant, note: Any, invoice: Any, now: datetime) -> str | None:
+    """A credit note with `restock` (returned goods): each credited line of a stock-managed item goes back into
+    the default location at the current average cost (`domain/stock.put_back`; with nothing on hand, the item's
+    purchase price), in the credit note's own transaction, and one journal entry in the base currency debits
+    inventory and credits cost of goods sold (the delivery's entry reversed at today's average). An item that is
+    not on the credited invoice is a 422 naming `restock`; lines of other items move nothing. Returns the
+    entry's id (None when nothing had a cost)."""
+    returned: dict[str, Decimal] = {}
+    for line in note.lines or []:
+        if line.item_id:
+            returned[line.item_id] = returned.get(line.item_id, Decimal(0)) + line.quantity
+    items = tracked_items(uow, returned)
+    if not items:
+        raise invalid("restock", "no credited line is of a stock-managed item")
+    invoiced = {line.item_id for line in invoice.lines or [] if line.item_id}
+    for item_id in items:
+        if item_id not in invoiced:
+            raise invalid("restock", f"item {item_id} is not on invoice {invoice.number}: only goods sold on it "
+                                     "can come back")
+        if returned[item_id] <= 0:
+            raise invalid("restock", f"the quantity of item {item_id} returned must be positive")
+    open_period(tenant, note.date, "date")
+    uow.prefetch([(StockDefault, StockDefault.ID)])
+    pointer = uow.find(StockDefault, StockDefault.ID)
+    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    uow.prefetch([(StockLevel, StockLevel.id_of(item_id, location_id)) for item_id in items])
+    units = minor_units(tenant.base_currency)
+    legs: list[tuple[str, str, Decimal]] = []  # (COGS account, inventory account, cost)
+    for item_id, item in items.items():
+        level = _level(uow, item_id, location_id)
+        try:
+            move = rules.put_back(_as_level(level), returned[item_id], item.purchase_price, minor_units=units)
+        except ValueError as exc:
+            raise invalid("restock", f"item {item_id} has no stock to take an average cost from and no "
+                                     "purchase_price: set one") from exc
+        _stage_move(uow, item, location_id, level, move, day=note.date, source_type="credit_note",
+                    source_id=note.id, reason="return", now=now)
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "restock",
+                                                       "cost of goods sold")
+        legs.append((cogs, inventory_account(uow, tenant, item, "restock"), move.value))
+    description = f"Goods returned ({note.number})"
+    lines = reversed_lines(rules.cost_of_sales_lines(legs, currency=tenant.base_currency, description=description))
+    if not lines:
+        return None
+    entry = JournalEntry.new(uow.tenant_id, note.date, conversion(tenant, tenant.base_currency, None),
+                             source_type="credit_note_restock", source_id=note.id, description=description, at=now)
+    uow.post_entry(entry, lines)
+    return entry.id
 
 
 # ------------------------------------------------------------------------------------ levels and reports

@@ -293,3 +293,75 @@ def test_a_bill_line_of_an_item_not_stock_managed_still_posts_to_its_expense_acc
                                                         "expense_account_id": books.accounts["6000"]})
     posted_bill(books, [{"item_id": item.id, "quantity": D("2")}])
     assert books.balances() == {"6000": D("14.00"), "2000": D("-14.00")}
+
+
+# --------------------------------------------------------------------- returns on credit notes (NS item 2)
+
+from ledgerline.services import credit_notes, invoices  # noqa: E402
+
+
+def delivered_and_invoiced(books, item, quantity=D("2")):
+    """Opening stock 3 at 3.335 (10.01), a delivery note of `quantity`, and a posted invoice of it."""
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("3"),
+                                              "unit_cost": D("3.335")})
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": quantity}]})
+    deliveries.issue(books.tenant_id, note["id"])
+    draft = invoices.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": quantity, "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    return invoices.post(books.tenant_id, draft["id"])
+
+
+def test_a_credit_note_with_restock_puts_goods_back_at_the_average_cost_and_reverses_cogs(books):
+    item = widget(books)
+    invoice = delivered_and_invoiced(books, item)
+    assert books.balances()["5000"] == D("6.67")  # 1 left at 3.34
+    note = credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "restock": True, "lines": [
+        {"item_id": item.id, "quantity": D("1"), "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    assert note["restock"] is True and note["stock_journal_entry_id"]
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(2), D("6.68"))  # back at the average, 3.34
+    balances = books.balances()
+    assert (balances["1200"], balances["5000"]) == (D("6.68"), D("3.33"))
+    assert "stock.moved" in books.table.event_types(books.tenant_id)
+
+
+def test_a_return_with_nothing_on_hand_comes_back_at_the_purchase_price(books):
+    item = widget(books, purchase_price=D("3.00"))
+    invoice = delivered_and_invoiced(books, item, quantity=D("3"))
+    credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "restock": True, "lines": [
+        {"item_id": item.id, "quantity": D("1"), "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(1), D("3.00"))
+    assert books.balances()["1200"] == D("3.00")
+
+
+def test_a_credit_note_without_restock_moves_no_stock(books):
+    item = widget(books)
+    invoice = delivered_and_invoiced(books, item)
+    credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "lines": [
+        {"item_id": item.id, "quantity": D("1"), "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    assert level_of(books, item.id, default_location(books)).quantity == D(1)
+
+
+@pytest.mark.parametrize("change", [
+    {"amount": D("20")},                                                          # by amount: no goods
+    {"lines": [{"description": "Goodwill", "quantity": D(1), "unit_price": D(5)}]},  # no stock-managed line
+])
+def test_restock_without_returned_goods_is_a_422_naming_restock_and_changes_nothing(books, change):
+    item = widget(books)
+    invoice = delivered_and_invoiced(books, item)
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(ValidationFailed) as refused:
+        credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "restock": True} | change)
+    assert refused.value.param == "restock"
+    assert (books.table.transactions, books.balances()) == before
+
+
+def test_restocking_an_item_not_on_the_invoice_is_a_422(books):
+    item, other = widget(books), widget(books, code="OTHER", purchase_price=D(1))
+    invoice = delivered_and_invoiced(books, item)
+    with pytest.raises(ValidationFailed) as refused:
+        credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "restock": True, "lines": [
+            {"item_id": other.id, "quantity": D("1"), "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    assert refused.value.param == "restock"
