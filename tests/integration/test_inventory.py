@@ -230,3 +230,28 @@ def test_a_credit_note_with_restock_puts_returned_goods_back_and_reverses_cost_o
     refused = books.call("POST", "/v1/credit-notes", {"invoice_id": invoice["id"], "restock": True,
                                                       "amount": "5.00"}, expect=422).json()["error"]
     assert refused["param"] == "restock"
+
+
+def test_reserved_available_and_incoming_follow_orders_in_their_own_transactions(books):
+    """Issue 19, second step (NS): confirmed sales orders reserve, delivery notes from them release, sent
+    purchase orders are incoming until received; GET /v1/stock shows on hand, reserved, available, incoming."""
+    item, main = inventory_books(books)
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "5", "unit_cost": "2"})
+    customer = books.customer("Globex")
+    order = books.post("/v1/orders", {"customer_id": customer, "lines": [
+        {"item_id": item, "quantity": "8", "unit_price": "10.00", "account_id": books.accounts["4000"]}]})
+    books.post(f"/v1/orders/{order['id']}/confirm", expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["location_id"], level["on_hand"], level["reserved"], level["available"]) == (main, "5", "8", "-3")
+    note = books.post(f"/v1/orders/{order['id']}/deliveries", {"lines": [{"line": 1, "quantity": "3"}]})
+    books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["reserved"], level["available"]) == ("2", "5", "-3")
+    vendor = books.post("/v1/parties", {"name": "Widget Works", "kind": "supplier"})["id"]
+    po = books.post("/v1/purchase-orders", {"supplier_id": vendor, "lines": [
+        {"item_id": item, "quantity": "10", "unit_price": "2.00", "account_id": books.accounts["6000"]}]})
+    books.post(f"/v1/purchase-orders/{po['id']}/issue", expect=200)
+    assert books.get(f"/v1/stock?item_id={item}")["data"][0]["incoming"] == "10"
+    books.post(f"/v1/purchase-orders/{po['id']}/receive", {"lines": [{"line": 1, "quantity": "4"}]}, expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["incoming"]) == ("2", "6")  # a receipt only counts: the bill moves stock

@@ -196,6 +196,17 @@ def cost_of_sales_lines(legs: list[tuple[str, str, Decimal]], *, currency: str,
     return lines
 
 
+def committed(current: Decimal | None, change: Decimal) -> Decimal:
+    """A reserved or incoming quantity after `change` (issue 19): never below zero (orders confirmed or sent
+    before reservations existed release what they never reserved)."""
+    return max(ZERO, (current or ZERO) + change)
+
+
+def available(on_hand: Decimal, reserved: Decimal | None) -> Decimal:
+    """What can still be promised: on hand less reserved (negative when more is promised than held)."""
+    return on_hand - (reserved or ZERO)
+
+
 def below_reorder_level(before: Decimal, after: Decimal, reorder_level: Decimal | None) -> bool:
     """`stock.low` once, when a movement takes the quantity from at or above `reorder_level` to below it."""
     return reorder_level is not None and after < reorder_level <= before

@@ -553,12 +553,49 @@ def stage_sales_return(uow: UnitOfWork, tenant: Tenant, note: Any, invoice: Any,
     return entry.id
 
 
+RESERVED, INCOMING = "reserved", "incoming"
+
+
+def stage_commitments(uow: UnitOfWork, changes: Iterable[tuple[str | None, Decimal]], counter: str,
+                      now: datetime) -> None:
+    """Orders commit stock without moving it (issue 19): `changes` (item id, quantity; negative to release) of
+    the stock-managed items change the `reserved` (sales orders) or `incoming` (purchase orders) quantity of their
+    level at the default location, saved on its version in the order's own transaction (created, at zero on
+    hand, when new). Orders have no location: commitments are kept at the default one."""
+    summed: dict[str, Decimal] = {}
+    for item_id, quantity in changes:
+        if item_id and quantity:
+            summed[item_id] = summed.get(item_id, Decimal(0)) + quantity
+    items = tracked_items(uow, [item_id for item_id, quantity in summed.items() if quantity])
+    if not items:
+        return
+    uow.prefetch([(StockDefault, StockDefault.ID)])
+    pointer = uow.find(StockDefault, StockDefault.ID)
+    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    uow.prefetch([(StockLevel, StockLevel.id_of(item_id, location_id)) for item_id in items])
+    for item_id in items:
+        level = _level(uow, item_id, location_id)
+        if level is None:
+            level = StockLevel(id=StockLevel.id_of(item_id, location_id), tenant_id=uow.tenant_id, item_id=item_id,
+                               location_id=location_id, quantity=Decimal(0), value=Decimal(0), movements=0,
+                               created_at=now, updated_at=now)
+            setattr(level, counter, rules.committed(None, summed[item_id]))
+            uow.create(level)
+            continue
+        setattr(level, counter, rules.committed(getattr(level, counter), summed[item_id]))
+        level.updated_at = now
+        uow.save_if_unchanged(level)
+
+
 # ------------------------------------------------------------------------------------ levels and reports
 
 
 def level_out(level: StockLevel) -> dict[str, Any]:
     return StockLevelOut(item_id=level.item_id, location_id=level.location_id, on_hand=level.quantity,
-                         value=level.value, average_cost=_as_level(level).average_cost).model_dump(mode="json")
+                         reserved=level.reserved or Decimal(0),
+                         available=rules.available(level.quantity, level.reserved),
+                         incoming=level.incoming or Decimal(0), value=level.value,
+                         average_cost=_as_level(level).average_cost).model_dump(mode="json")
 
 
 def list_levels(tenant_id: str, *, item_id: str | None, location_id: str | None, limit: int,

@@ -365,3 +365,69 @@ def test_restocking_an_item_not_on_the_invoice_is_a_422(books):
         credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "restock": True, "lines": [
             {"item_id": other.id, "quantity": D("1"), "unit_price": D(20), "account_id": books.accounts["4000"]}]})
     assert refused.value.param == "restock"
+
+
+# ------------------------------------------------------ reserved, available and incoming (NS item 3)
+
+from ledgerline.services import orders, purchase_orders  # noqa: E402
+
+
+def level_shown(books, item_id):
+    level = level_of(books, item_id, default_location(books))
+    return stock.level_out(level)
+
+
+def test_a_confirmed_order_reserves_until_delivered_and_a_cancel_releases_it(books):
+    item = widget(books)
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("5"),
+                                              "unit_cost": D("2")})
+    draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("8"), "unit_price": D(10), "account_id": books.accounts["4000"]},
+        {"description": "Setup", "quantity": D(1), "unit_price": D(50), "account_id": books.accounts["4000"]}]})
+    assert level_shown(books, item.id)["reserved"] == "0"  # a draft reserves nothing
+    orders.confirm(books.tenant_id, draft["id"])
+    shown = level_shown(books, item.id)
+    assert (shown["on_hand"], shown["reserved"], shown["available"]) == ("5", "8", "-3")
+    note = orders.deliver(books.tenant_id, draft["id"], {"lines": [{"line": 1, "quantity": D("3")}]})
+    assert level_shown(books, item.id)["reserved"] == "5"
+    deliveries.delete_draft(books.tenant_id, note["id"], None)  # given back to the order: reserved again
+    assert level_shown(books, item.id)["reserved"] == "8"
+    note = orders.deliver(books.tenant_id, draft["id"], {"lines": [{"line": 1, "quantity": D("3")}]})
+    deliveries.issue(books.tenant_id, note["id"])
+    shown = level_shown(books, item.id)
+    assert (shown["on_hand"], shown["reserved"], shown["available"]) == ("2", "5", "-3")
+    other = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("4"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+    orders.confirm(books.tenant_id, other["id"])
+    assert level_shown(books, item.id)["reserved"] == "9"
+    orders.cancel(books.tenant_id, other["id"])  # a confirmed order cancelled: its reservation is released
+    shown = level_shown(books, item.id)
+    assert (shown["on_hand"], shown["reserved"], shown["available"]) == ("2", "5", "-3")
+
+
+def test_a_sent_purchase_order_is_incoming_until_received_and_a_cancel_releases_it(books):
+    item = widget(books)
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    books.table.put(Party(id="pty_po", tenant_id=books.tenant_id, name="Widget Works", kind="supplier",
+                          archived=False, created_at=now, updated_at=now))
+    draft = purchase_orders.create_draft(books.tenant_id, {"supplier_id": "pty_po", "lines": [
+        {"item_id": item.id, "quantity": D("10"), "unit_price": D(4), "account_id": books.accounts["6000"]}]})
+    purchase_orders.issue(books.tenant_id, draft["id"])
+    shown = level_shown(books, item.id)
+    assert (shown["on_hand"], shown["incoming"]) == ("0", "10")
+    purchase_orders.receive(books.tenant_id, draft["id"], {"lines": [{"line": 1, "quantity": D("4")}]})
+    assert level_shown(books, item.id)["incoming"] == "6"
+    other = purchase_orders.create_draft(books.tenant_id, {"supplier_id": "pty_po", "lines": [
+        {"item_id": item.id, "quantity": D("3"), "unit_price": D(4), "account_id": books.accounts["6000"]}]})
+    purchase_orders.issue(books.tenant_id, other["id"])
+    assert level_shown(books, item.id)["incoming"] == "9"
+    purchase_orders.cancel(books.tenant_id, other["id"])  # a sent order cancelled: no longer incoming
+    assert level_shown(books, item.id)["incoming"] == "6"
+
+
+def test_orders_of_items_not_stock_managed_commit_nothing(books):
+    service = master_data.create("item", books.tenant_id, {"code": "SVC", "name": "Service"})
+    draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": service.id, "quantity": D("8"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+    orders.confirm(books.tenant_id, draft["id"])
+    assert books.table.get(StockDefault, *StockDefault.key(books.tenant_id, StockDefault.ID)) is None
