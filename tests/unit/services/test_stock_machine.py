@@ -1,8 +1,9 @@
 """Stock driven by Hypothesis on the in-memory unit of work (issue 19): whatever opening stock, receipts at a
-cost, posted and voided supplier bills, takes, counts and transfers run, in any order, at two locations and
-for two items, on hand is never negative, each level equals the sum of its movements (quantity and value),
-each movement's running figures are its level's after it, the inventory account equals the sum of the
-levels' values, and every refused take asked for more than was on hand and changed nothing."""
+cost, posted and voided supplier bills, deliveries with returns on credit notes, takes, counts and transfers
+run, in any order, at two locations and for two items, on hand is never negative, each level equals the sum
+of its movements (quantity and value), each movement's running figures are its level's after it, the
+inventory account equals the sum of the levels' values, and every refused take asked for more than was on
+hand and changed nothing."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from ledgerline.domain.documents import InvalidState
+from ledgerline.domain.errors import ValidationFailed
 from ledgerline.domain.stock import InsufficientStock, StockConsumed
-from ledgerline.services import bills, master_data, stock
+from ledgerline.services import bills, credit_notes, deliveries, invoices, master_data, stock
 from ledgerline.store.parties import Party
 from ledgerline.store.stock import StockLevel, StockMovement
 from ledgerline.store.unit_of_work import using
@@ -110,6 +112,32 @@ class StockMachine(RuleBasedStateMachine):
             bills.void(self.books.tenant_id, bill_id, None)
         except (StockConsumed, InvalidState):  # stock taken out since; or a bill of 0.00, paid at once
             assert (self.books.table.transactions, self.books.balances()) == before
+
+    @rule(item=st.integers(0, 1), quantity=quantities, back=st.sampled_from([D("0.5"), D(1)]))
+    def deliver_and_take_back(self, item: int, quantity: D, back: D) -> None:
+        """A delivery note from Main (stock out at the average, COGS), its invoice, and a credit note with
+        `restock` putting part of it back at the average cost of the moment."""
+        tenant, item_id = self.books.tenant_id, self.items[item]
+        note = deliveries.create_direct(tenant, {"customer_id": self.books.customer_id, "lines": [
+            {"item_id": item_id, "quantity": quantity}]})
+        before = (self.books.table.transactions, self.level(item_id, self.locations[0]))
+        try:
+            deliveries.issue(tenant, note["id"])
+        except InsufficientStock:
+            assert (self.books.table.transactions, self.level(item_id, self.locations[0])) == before
+            return
+        draft = invoices.create_draft(tenant, {"customer_id": self.books.customer_id, "lines": [
+            {"item_id": item_id, "quantity": quantity, "unit_price": D(50),
+             "account_id": self.books.accounts["4000"]}]})
+        invoice = invoices.post(tenant, draft["id"])
+        returned = (quantity * back).quantize(D("0.1"))
+        if returned > 0:
+            try:
+                credit_notes.create(tenant, {"invoice_id": invoice["id"], "restock": True, "lines": [
+                    {"item_id": item_id, "quantity": returned, "unit_price": D(50),
+                     "account_id": self.books.accounts["4000"]}]})
+            except ValidationFailed as refused:  # nothing on hand and no purchase price: no cost to put back at
+                assert refused.param == "restock"
 
     def movements(self) -> list[StockMovement]:
         partition = f"T#{self.books.tenant_id}#STOCKMOVES"
