@@ -164,3 +164,94 @@ def test_issuing_a_delivery_note_takes_stock_out_and_posts_cost_of_goods_sold(bo
     refused = books.call("POST", f"/v1/deliveries/{more['id']}/issue", expect=409).json()["error"]
     assert refused["code"] == "insufficient_stock" and "1 on hand" in refused["message"]
     assert books.get(f"/v1/deliveries/{more['id']}")["status"] == "draft"
+
+
+def test_a_posted_bill_puts_stock_in_at_its_net_and_a_void_takes_it_back_unless_consumed(books):
+    """Issue 19, second step (NS): a bill line of a stock-managed item debits inventory, not expense; the stock
+    arrives at the line's net base value; voiding takes it back out, and is a 409 once it was delivered."""
+    item, main = inventory_books(books)
+    books.call("PATCH", f"/v1/items/{item}", {"purchase_price": "4.00",
+                                              "expense_account_id": books.accounts["6000"]}, expect=200)
+    vendor = books.post("/v1/parties", {"name": "Widget Works", "kind": "supplier"})["id"]
+
+    def bill(reference: str, quantity: str) -> dict:
+        draft = books.post("/v1/bills", {"supplier_id": vendor, "supplier_reference": reference,
+                                         "bill_date": "2026-03-02", "lines": [
+                                             {"item_id": item, "quantity": quantity},
+                                             {"description": "Freight", "unit_price": "5.00",
+                                              "account_id": books.accounts["6000"]}]})
+        return books.post(f"/v1/bills/{draft['id']}/post", expect=200)
+
+    first = bill("W-1", "10")
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["location_id"], level["on_hand"], level["value"]) == (main, "10", "40.00")
+    assert (books.balance("1200"), books.balance("6000"), books.balance("2000")) == (
+        D("40.00"), D("5.00"), D("-45.00"))
+    moved = books.get(f"/v1/stock/{item}/movements")["data"][-1]
+    assert (moved["source_type"], moved["source_id"], moved["quantity"], moved["value"]) == (
+        "bill", first["id"], "10", "40.00")
+    second = bill("W-2", "5")
+    voided = books.post(f"/v1/bills/{second['id']}/void", expect=200)
+    assert voided["status"] == "voided"
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["value"]) == ("10", "40.00")
+    assert books.balance("1200") == D("40.00")
+    # the first bill's stock is partly delivered: voiding it is a 409 that changes nothing
+    customer = books.customer("Globex")
+    note = books.post("/v1/deliveries", {"customer_id": customer, "lines": [{"item_id": item, "quantity": "1"}]})
+    books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    refused = books.call("POST", f"/v1/bills/{first['id']}/void", expect=409).json()["error"]
+    assert refused["code"] == "stock_consumed" and item in refused["message"]
+    assert books.get(f"/v1/bills/{first['id']}")["status"] != "voided"
+    assert (books.balance("1200"), books.balance("5000")) == (D("36.00"), D("4.00"))
+    assert books.get(f"/v1/stock?item_id={item}")["data"][0]["on_hand"] == "9"
+
+
+def test_a_credit_note_with_restock_puts_returned_goods_back_and_reverses_cost_of_goods_sold(books):
+    """Issue 19, second step (NS): returned goods come back at the current average cost over the API."""
+    item, main = inventory_books(books)
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "3",
+                                         "unit_cost": "3.335"})  # 10.01
+    customer = books.customer("Globex")
+    note = books.post("/v1/deliveries", {"customer_id": customer, "lines": [{"item_id": item, "quantity": "2"}]})
+    books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    invoice = books.posted(customer, [{"item_id": item, "quantity": "2", "unit_price": "20.00",
+                                       "account_id": books.accounts["4000"]}])
+    credit = books.post("/v1/credit-notes", {"invoice_id": invoice["id"], "restock": True, "lines": [
+        {"item_id": item, "quantity": "1", "unit_price": "20.00", "account_id": books.accounts["4000"]}]})
+    assert credit["restock"] is True
+    entry = books.get(f"/v1/journal-entries/{credit['stock_journal_entry_id']}")
+    assert entry["source_type"] == "credit_note_restock"
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["location_id"], level["on_hand"], level["value"]) == (main, "2", "6.68")
+    assert (books.balance("1200"), books.balance("5000")) == (D("6.68"), D("3.33"))
+    last = books.get(f"/v1/stock/{item}/movements")["data"][-1]
+    assert (last["source_type"], last["source_id"], last["quantity"]) == ("credit_note", credit["id"], "1")
+    refused = books.call("POST", "/v1/credit-notes", {"invoice_id": invoice["id"], "restock": True,
+                                                      "amount": "5.00"}, expect=422).json()["error"]
+    assert refused["param"] == "restock"
+
+
+def test_reserved_available_and_incoming_follow_orders_in_their_own_transactions(books):
+    """Issue 19, second step (NS): confirmed sales orders reserve, delivery notes from them release, sent
+    purchase orders are incoming until received; GET /v1/stock shows on hand, reserved, available, incoming."""
+    item, main = inventory_books(books)
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "5", "unit_cost": "2"})
+    customer = books.customer("Globex")
+    order = books.post("/v1/orders", {"customer_id": customer, "lines": [
+        {"item_id": item, "quantity": "8", "unit_price": "10.00", "account_id": books.accounts["4000"]}]})
+    books.post(f"/v1/orders/{order['id']}/confirm", expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["location_id"], level["on_hand"], level["reserved"], level["available"]) == (main, "5", "8", "-3")
+    note = books.post(f"/v1/orders/{order['id']}/deliveries", {"lines": [{"line": 1, "quantity": "3"}]})
+    books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["reserved"], level["available"]) == ("2", "5", "-3")
+    vendor = books.post("/v1/parties", {"name": "Widget Works", "kind": "supplier"})["id"]
+    po = books.post("/v1/purchase-orders", {"supplier_id": vendor, "lines": [
+        {"item_id": item, "quantity": "10", "unit_price": "2.00", "account_id": books.accounts["6000"]}]})
+    books.post(f"/v1/purchase-orders/{po['id']}/issue", expect=200)
+    assert books.get(f"/v1/stock?item_id={item}")["data"][0]["incoming"] == "10"
+    books.post(f"/v1/purchase-orders/{po['id']}/receive", {"lines": [{"line": 1, "quantity": "4"}]}, expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["incoming"]) == ("2", "6")  # a receipt only counts: the bill moves stock

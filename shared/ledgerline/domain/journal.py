@@ -46,6 +46,7 @@ class SourceType(StrEnum):
 
     STOCK_ADJUSTMENT = "stock_adjustment"  # issue 19: an adjustment's value difference
     DELIVERY = "delivery"  # issue 19: cost of the stock-managed goods a delivery note took out
+    CREDIT_NOTE_RESTOCK = "credit_note_restock"  # issue 19: returned goods back into inventory against COGS
 
 
 @dataclass(frozen=True)

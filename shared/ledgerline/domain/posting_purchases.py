@@ -2,6 +2,9 @@
 
 - bill (posted): debit expense or asset per line (net + non-recoverable tax) and input tax (recoverable
   part); credit payable (total).
+- bill, a line of a stock-managed item (issue 19): its net debits the item's inventory account instead of
+  the line's expense account, at its own base value (`stock_values`); its share of non-recoverable tax
+  stays on the expense account.
 - bill, reverse charge (AE): debit expense (net + non-recoverable tax) and input tax (recoverable part);
   credit payable (net) and output tax (self-assessed).
 
@@ -66,6 +69,7 @@ class PurchaseLine:
     account_id: str
     net: Decimal
     tax_code_id: str | None
+    inventory_account_id: str | None = None  # a stock-managed item's line (issue 19): its net goes to inventory
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,14 @@ def non_recoverable_by_line(lines: Sequence[PurchaseLine], breakdown: Sequence[t
     return shares
 
 
+def stock_values(lines: Sequence[PurchaseLine], conversion: Conversion) -> list[Decimal | None]:
+    """Inventory (issue 19): the value each line of a stock-managed item adds to stock, its net converted to
+    the base currency (each line on its own, so the stock levels and the inventory account agree to the cent);
+    None for the other lines. The inventory leg of a bill is the sum of these values, and its non-recoverable
+    tax stays on the line's expense account (the tax side of a bill does not change)."""
+    return [conversion.base(line.net) if line.inventory_account_id else None for line in lines]
+
+
 def bill_lines(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[str, Decimal, Decimal]],
                codes: Mapping[str, PurchaseTaxCode], total: Decimal, rounding_adjustment: Decimal,
                accounts: PurchaseAccounts, conversion: Conversion, description: str,
@@ -197,9 +209,19 @@ def _purchase_legs(*, lines: Sequence[PurchaseLine], breakdown: Sequence[tuple[s
     taxes = purchase_taxes(breakdown, codes, conversion, investments)
     shares = non_recoverable_by_line(lines, breakdown, codes, currency)
     expense: dict[str, Decimal] = {}
-    for line, share in zip(lines, shares, strict=True):
-        expense[line.account_id] = expense.get(line.account_id, Decimal(0)) + line.net + share
+    inventory: dict[str, list[Decimal]] = {}
+    for line, share, value in zip(lines, shares, stock_values(lines, conversion), strict=True):
+        if value is None:
+            expense[line.account_id] = expense.get(line.account_id, Decimal(0)) + line.net + share
+            continue
+        slot = inventory.setdefault(line.inventory_account_id, [Decimal(0), Decimal(0)])  # type: ignore[arg-type]
+        slot[0] += line.net
+        slot[1] += value
+        if share:
+            expense[line.account_id] = expense.get(line.account_id, Decimal(0)) + share
     legs = [Leg(account, sign * amount, description=description) for account, amount in expense.items()]
+    legs += [Leg(account, sign * amount, base_amount=sign * base, description=description)
+             for account, (amount, base) in inventory.items()]
     by_account: dict[tuple[str, str], list[Decimal]] = {}
     for tax in taxes:
         slot = by_account.setdefault((tax.account_id, tax.direction), [Decimal(0), Decimal(0)])

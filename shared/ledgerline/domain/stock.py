@@ -84,6 +84,52 @@ def receive(level: Level, quantity: Decimal, unit_cost: Decimal, *, minor_units:
     return Move(quantity, value, Level(level.quantity + quantity, level.value + value))
 
 
+def receive_value(level: Level, quantity: Decimal, value: Decimal) -> Move:
+    """`quantity` (> 0) arrives with a known value (a bill line's net in the base currency, issue 19)."""
+    if quantity <= 0:
+        raise ValueError("a receipt adds a positive quantity")
+    if value < 0:
+        raise ValueError("stock cannot arrive at a negative value")
+    return Move(quantity, value, Level(level.quantity + quantity, level.value + value))
+
+
+class StockConsumed(Conflict):
+    code = "stock_consumed"
+
+    def __init__(self, *, item_id: str, location_id: str, on_hand: Decimal, value: Decimal, quantity: Decimal,
+                 received_value: Decimal) -> None:
+        super().__init__(f"The stock of item {item_id} at location {location_id} that this document received "
+                         f"({quantity} worth {received_value}) has been taken out since ({on_hand} on hand worth "
+                         f"{value}): put it back (an adjustment) before voiding", param="lines")
+        self.item_id, self.location_id, self.on_hand, self.requested = item_id, location_id, on_hand, quantity
+
+
+def give_back(level: Level, quantity: Decimal, value: Decimal, *, item_id: str, location_id: str) -> Move:
+    """Undo a receipt (a voided bill): take out exactly the `quantity` and `value` it added, so the reversed
+    journal entry and the level agree to the cent. Refused (409 `stock_consumed`) when the level no longer
+    holds them: fewer units on hand, a value that would fall below zero, or a value left on no units."""
+    after = Level(level.quantity - quantity, level.value - value)
+    if after.quantity < 0 or after.value < 0 or (after.quantity == 0 and after.value != 0):
+        raise StockConsumed(item_id=item_id, location_id=location_id, on_hand=level.quantity, value=level.value,
+                            quantity=quantity, received_value=value)
+    return Move(-quantity, -value, after)
+
+
+def put_back(level: Level, quantity: Decimal, fallback_unit_cost: Decimal | None, *, minor_units: int = 2) -> Move:
+    """Returned goods (a credit note with `restock`, issue 19): `quantity` (> 0) comes back at the level's current
+    average cost (value × quantity / on hand, rounded half-up), so the average does not move; with nothing on
+    hand there is no average, and the item's purchase price (`fallback_unit_cost`) is taken. Neither: ValueError."""
+    if quantity <= 0:
+        raise ValueError("a return adds a positive quantity")
+    if level.quantity > 0:
+        value = to_minor(level.value * quantity / level.quantity, minor_units)
+    elif fallback_unit_cost is not None:
+        value = to_minor(quantity * fallback_unit_cost, minor_units)
+    else:
+        raise ValueError("no average cost and no purchase price")
+    return Move(quantity, value, Level(level.quantity + quantity, level.value + value))
+
+
 def issue_cost(level: Level, quantity: Decimal, *, minor_units: int = 2) -> Decimal:
     """The cost of taking `quantity` out of `level` at its moving average (all of it: the whole value)."""
     if quantity == level.quantity:
@@ -148,6 +194,17 @@ def cost_of_sales_lines(legs: list[tuple[str, str, Decimal]], *, currency: str,
     if lines:
         assert_balanced(lines)
     return lines
+
+
+def committed(current: Decimal | None, change: Decimal) -> Decimal:
+    """A reserved or incoming quantity after `change` (issue 19): never below zero (orders confirmed or sent
+    before reservations existed release what they never reserved)."""
+    return max(ZERO, (current or ZERO) + change)
+
+
+def available(on_hand: Decimal, reserved: Decimal | None) -> Decimal:
+    """What can still be promised: on hand less reserved (negative when more is promised than held)."""
+    return on_hand - (reserved or ZERO)
 
 
 def below_reorder_level(before: Decimal, after: Decimal, reorder_level: Decimal | None) -> bool:

@@ -370,6 +370,9 @@ class CreditNoteCreate(Input):
     _positions_tree = field_validator("positions")(_tree)
     allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
     charges: list[AllowanceChargeIn] = CHARGES_FIELD  # type: ignore[assignment]
+    restock: StrictBool = Field(False, description="Returned goods (issue 19): the credited lines of stock-managed "
+                                                   "items on the invoice go back into the default stock location at "
+                                                   "the current average cost, reversing cost of goods sold")
 
     @model_validator(mode="after")
     def _lines_or_amount(self) -> CreditNoteCreate:
@@ -397,6 +400,10 @@ class CreditNoteOut(Timestamps):
         None, description="The exchange rate (GET /v1/exchange-rates/{id}) the document took because the request "
                           "gave no exchange_rate; null when it was given or the currency is the base currency")
     reason: str | None
+    restock: Annotated[bool, BeforeValidator(bool)] = Field(
+        False, description="Whether returned goods went back into stock (issue 19)")
+    stock_journal_entry_id: str | None = Field(None, description="The entry that put returned goods back into "
+                                                                 "inventory against cost of goods sold")
     lines: list[LineOut]
     positions: NoneAsEmpty[list[PositionOut]] = Field(default_factory=list,
                                                       description="Every position; `lines` are its items")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StringConstraints, model_validator
@@ -142,6 +143,10 @@ class StockLevelOut(Output):
     item_id: str
     location_id: str
     on_hand: DecimalOut
+    reserved: DecimalOut = Field(Decimal(0), description="Ordered on confirmed sales orders, not yet delivered")
+    available: DecimalOut = Field(Decimal(0), description="on_hand - reserved (negative when more is promised "
+                                                          "than held)")
+    incoming: DecimalOut = Field(Decimal(0), description="Ordered on sent purchase orders, not yet received")
     average_cost: DecimalOut | None = Field(description="Value per unit (6 decimals); null with nothing on hand")
     value: DecimalOut = Field(description="Base currency")
 

@@ -24,7 +24,7 @@ from ledgerline.domain.tenants import TenantStatus, format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import BillOut
 from ledgerline.schemas.common import read_at
-from ledgerline.services import exchange_rates, files
+from ledgerline.services import exchange_rates, files, stock
 from ledgerline.services.document_rules import conversion, invalid, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import (
@@ -39,9 +39,10 @@ from ledgerline.services.purchase_orders import bill_request, stage_bill
 from ledgerline.services.retry import retrying, retrying_unit
 from ledgerline.store import bills
 from ledgerline.store.accounts import Account
-from ledgerline.store.bills import Bill, PurchaseTaxSubtotal
+from ledgerline.store.bills import Bill, PurchaseTaxSubtotal, StockReceipt
 from ledgerline.store.codes import CodeGuard
 from ledgerline.store.documents import Movement
+from ledgerline.store.items import Item
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.purchase_orders import PurchaseOrder
@@ -380,8 +381,10 @@ def _post(uow: UnitOfWork, bill_id: str) -> Bill:
     number = format_number(tenant.number_format(BILL_SERIES), year, last + 1)
     rate = conversion(tenant, bill.currency, bill.exchange_rate if bill.exchange_rate != 1 else None)
     payable = payable_account(uow, tenant)
+    inventory = _inventory_accounts(uow, tenant, bill)
+    bought = purchase_lines(bill, inventory)
     lines, taxes = posting_purchases.bill_lines(
-        lines=purchase_lines(bill), breakdown=breakdown(bill), codes=purchase_codes(bill), total=bill.total,
+        lines=bought, breakdown=breakdown(bill), codes=purchase_codes(bill), total=bill.total,
         rounding_adjustment=bill.rounding_adjustment,
         accounts=posting_purchases.PurchaseAccounts(payable=payable, rounding=tenant.system_accounts.rounding),
         conversion=rate, description=f"Bill {number}", investments=investments(bill))
@@ -396,6 +399,7 @@ def _post(uow: UnitOfWork, bill_id: str) -> Bill:
     bill.base_settled = round_money(Decimal(0), tenant.base_currency)
     bill.movements = []
     update_closed_on(bill)
+    _stage_stock_in(uow, tenant, bill, bought, rate, inventory, now)
     uow.save_if_unchanged(bill)
     uow.post_entry(entry, lines, tax_buckets(taxes))
     uow.record_event(event, bill, BillOut)
@@ -410,9 +414,43 @@ def tax_buckets(taxes: list[posting.TaxAmount], sign: int = 1) -> dict[str, tupl
     return posting.tax_totals(taxes, sign)
 
 
-def purchase_lines(bill: Bill) -> list[PurchaseLine]:
-    return [PurchaseLine(line.account_id, line.net_amount + (line.adjustment or Decimal(0)), line.tax_code_id)
+def purchase_lines(bill: Bill, inventory: dict[str, tuple[Item, str]] | None = None) -> list[PurchaseLine]:
+    """The lines as posting sees them; those of a stock-managed item (`inventory`: item id → the item and its
+    inventory account, issue 19) post their net to inventory."""
+    inventory = inventory or {}
+    return [PurchaseLine(line.account_id, line.net_amount + (line.adjustment or Decimal(0)), line.tax_code_id,
+                         inventory[line.item_id][1] if line.item_id in inventory else None)
             for line in bill.lines]
+
+
+def _inventory_accounts(uow: UnitOfWork, tenant: Tenant, bill: Bill) -> dict[str, tuple[Item, str]]:
+    """The bill's stock-managed items (issue 19), each with its inventory account."""
+    items = stock.tracked_items(uow, [line.item_id for line in bill.lines if line.item_id])
+    return {item_id: (item, stock.inventory_account(uow, tenant, item, "lines")) for item_id, item in items.items()}
+
+
+def _stage_stock_in(uow: UnitOfWork, tenant: Tenant, bill: Bill, bought: list[PurchaseLine],
+                    rate: posting.Conversion, inventory: dict[str, tuple[Item, str]], now: datetime) -> None:
+    """A posted bill puts its stock-managed lines into stock at their net base value (the amounts the entry
+    debits to inventory), into the default location, and remembers what it put in for a void."""
+    if not inventory:
+        return
+    arriving: dict[str, list[Decimal]] = {}
+    for index, (line, value) in enumerate(zip(bill.lines, posting_purchases.stock_values(bought, rate),
+                                              strict=True)):
+        if value is None:
+            continue
+        if line.quantity <= 0 or value < 0:
+            raise invalid(f"lines[{index}].quantity", "a line of a stock-managed item must bring a positive "
+                                                      "quantity at a value of zero or more")
+        slot = arriving.setdefault(line.item_id, [Decimal(0), Decimal(0)])
+        slot[0] += line.quantity
+        slot[1] += value
+    received = stock.stage_receipts(uow, tenant, [(inventory[item_id][0], quantity, value)
+                                                  for item_id, (quantity, value) in arriving.items()],
+                                    day=bill.bill_date, source_type="bill", source_id=bill.id, now=now)
+    bill.stock_receipts = [StockReceipt(item_id=item_id, location_id=location_id, quantity=quantity, value=value)
+                           for item_id, location_id, quantity, value in received]
 
 
 def breakdown(bill: Bill) -> list[tuple[str, Decimal, Decimal]]:
@@ -475,6 +513,8 @@ def _void(tenant_id: str, bill_id: str, void_date: date | None) -> dict[str, Any
     bill.voided_at, bill.void_journal_entry_id = now, entry.id
     record_movement(bill, day, owed, owed_base, "bill_void", entry.id)
     _give_back(uow, bill)
+    stock.stage_returns(uow, [(r.item_id, r.location_id, r.quantity, r.value) for r in bill.stock_receipts or []],
+                        day=day, source_type="bill_void", source_id=bill.id, now=now)
     uow.save_if_unchanged(bill)
     taxes = posting_purchases.purchase_taxes(breakdown(bill), purchase_codes(bill), rate, investments(bill))
     uow.post_entry(entry, reversed_lines(original.journal_lines()), tax_buckets(taxes, sign=-1))

@@ -12,7 +12,8 @@ from ledgerline.domain.documents import posted, settlement
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
-from ledgerline.services.document_rules import open_tax_period, system_accounts
+from ledgerline.services import stock
+from ledgerline.services.document_rules import invalid, open_tax_period, system_accounts
 from ledgerline.services.idempotency import once
 from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.invoices import record_movement, tax_amounts
@@ -146,6 +147,11 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         updated_at=now,
     )
     entry.source_id = note.id
+    if fields.get("restock"):  # returned goods go back into stock (issue 19)
+        if fields.get("amount") is not None:
+            raise invalid("restock", "returned goods are credited by lines, not by amount")
+        note.restock = True
+        note.stock_journal_entry_id = stock.stage_sales_return(uow, tenant, note, invoice, now)
     invoice_event = adopt(invoice, credited, now)
     invoice.base_settled += base
     if applied:

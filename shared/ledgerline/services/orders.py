@@ -27,7 +27,7 @@ from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
-from ledgerline.services import invoices
+from ledgerline.services import invoices, stock
 from ledgerline.services.document_rules import conversion, customer
 from ledgerline.services.idempotency import once
 from ledgerline.services.order_quantities import ORDER_SOURCE, adopt, state_of
@@ -246,6 +246,8 @@ def confirm(tenant_id: str, order_id: str, idempotency_key: str | None = None) -
         order.number = format_number(tenant.number_format(ORDER_SERIES), year, last + 1)
         order.confirmed_at = order.updated_at = utc_now()
         adopt(order, confirmed.state)
+        stock.stage_commitments(uow, [(line.item_id, line.quantity) for line in order.lines], stock.RESERVED,
+                                order.updated_at)  # issue 19: reserved until delivered
         uow.save_if_unchanged(order)
         uow.record_event(confirmed.event, order, OrderOut)
         uow.respond(OrderOut, order)
@@ -262,8 +264,12 @@ def confirm(tenant_id: str, order_id: str, idempotency_key: str | None = None) -
 def cancel(tenant_id: str, order_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
     def attempt(uow: UnitOfWork) -> Order:
         order = uow.load(Order, order_id)
+        was_confirmed = order.confirmed_at is not None
         cancelled = order_rules.cancel(state_of(order))
         order.cancelled_at = order.updated_at = utc_now()
+        if was_confirmed:  # issue 19: what was not delivered is no longer reserved
+            stock.stage_commitments(uow, [(line.item_id, -(line.quantity - (line.delivered_quantity or Decimal(0))))
+                                          for line in order.lines], stock.RESERVED, order.updated_at)
         adopt(order, cancelled.state)
         uow.save_if_unchanged(order)
         uow.record_event(cancelled.event, order, OrderOut)
@@ -296,6 +302,9 @@ def deliver(tenant_id: str, order_id: str, fields: dict[str, Any],
                                 quantity=quantity)
                    for index, (line, quantity) in enumerate(zip(order.lines, taken, strict=True)) if quantity > 0])
         adopt(order, transition.state)
+        stock.stage_commitments(uow, [(line.item_id, -quantity) for line, quantity in zip(order.lines, taken,
+                                                                                          strict=True)],
+                                stock.RESERVED, now)  # issue 19: delivered (on a note) is no longer reserved
         order.delivery_ids = [*(order.delivery_ids or []), delivery.id]
         order.updated_at = now
         uow.save_if_unchanged(order)

@@ -26,7 +26,7 @@ from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.emails import EmailOut
 from ledgerline.schemas.purchase_orders import PurchaseOrderOut
-from ledgerline.services import emails
+from ledgerline.services import emails, stock
 from ledgerline.services.document_rules import conversion
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import price_lines, referenced
@@ -224,6 +224,8 @@ def _stage_sent(uow: UnitOfWork, order: PurchaseOrder) -> None:
     order.number = format_number(uow.tenant().number_format(PURCHASE_ORDER_SERIES), year, last + 1)
     order.sent_at = order.updated_at = utc_now()
     adopt(order, sent.state)
+    stock.stage_commitments(uow, [(line.item_id, line.quantity) for line in order.lines], stock.INCOMING,
+                            order.updated_at)  # issue 19: incoming until received
     uow.save_if_unchanged(order)
     uow.record_event(sent.event, order, PurchaseOrderOut)
 
@@ -275,8 +277,12 @@ def send(tenant_id: str, order_id: str, request: dict[str, Any], idempotency_key
 def cancel(tenant_id: str, order_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
     def attempt(uow: UnitOfWork) -> PurchaseOrder:
         order = uow.load(PurchaseOrder, order_id)
+        was_sent = order.sent_at is not None
         cancelled = rules.cancel(state_of(order))
         order.cancelled_at = order.updated_at = utc_now()
+        if was_sent:  # issue 19: what was not received is no longer incoming
+            stock.stage_commitments(uow, [(line.item_id, -(line.quantity - (line.received_quantity or Decimal(0))))
+                                          for line in order.lines], stock.INCOMING, order.updated_at)
         adopt(order, cancelled.state)
         uow.save_if_unchanged(order)
         uow.record_event(cancelled.event, order, PurchaseOrderOut)
@@ -298,13 +304,16 @@ def receive(tenant_id: str, order_id: str, fields: dict[str, Any],
     def attempt(uow: UnitOfWork) -> PurchaseOrder:
         order = uow.load(PurchaseOrder, order_id)
         wanted = per_line(len(order.lines), fields.get("lines"), "purchase order")
-        transition, _taken = rules.receive(state_of(order), wanted)
+        transition, taken = rules.receive(state_of(order), wanted)
         received_on = fields.get("received_date") or today()
         if received_on < order.order_date:
             raise invalid("received_date", "must not be before the order date")
         adopt(order, transition.state)
         order.last_received_on = received_on
         order.updated_at = utc_now()
+        stock.stage_commitments(uow, [(line.item_id, -quantity) for line, quantity in zip(order.lines, taken,
+                                                                                          strict=True)],
+                                stock.INCOMING, order.updated_at)  # issue 19: received is no longer incoming
         uow.save_if_unchanged(order)
         uow.record_event(transition.event, order, PurchaseOrderOut)
         uow.respond(PurchaseOrderOut, order)

@@ -10,6 +10,7 @@ the last unit never both succeed (the second is a 409 `insufficient_stock`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain import stock as rules
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.events import EventType
+from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.money import minor_units, plain, with_minor_units
 from ledgerline.ids import new_id
 from ledgerline.schemas.stock import (
@@ -452,12 +454,148 @@ def stage_delivery(uow: UnitOfWork, tenant: Tenant, delivery: Any, now: datetime
     return entry.id
 
 
+def tracked_items(uow: UnitOfWork, item_ids: Iterable[str]) -> dict[str, Item]:
+    """The stock-managed items among `item_ids` (one batch read), by id."""
+    wanted = list(dict.fromkeys(item_ids))
+    if not wanted:
+        return {}
+    uow.prefetch([(Item, item_id) for item_id in wanted])
+    found = [uow.find(Item, item_id) for item_id in wanted]
+    return {item.id: item for item in found if item is not None and item.track_stock}
+
+
+def stage_receipts(uow: UnitOfWork, tenant: Tenant, arriving: list[tuple[Item, Decimal, Decimal]], *, day: date,
+                   source_type: str, source_id: str, now: datetime) -> list[tuple[str, str, Decimal, Decimal]]:
+    """Stock arriving on a document (a posted bill): each (item, quantity, value in the base currency) goes into
+    the tenant's default location at that value, in the document's own transaction (a movement per item; the
+    journal is the document's). Returns what arrived as (item, location, quantity, value), kept on the document
+    so that voiding it takes exactly that back out."""
+    if not arriving:
+        return []
+    uow.prefetch([(StockDefault, StockDefault.ID)])
+    pointer = uow.find(StockDefault, StockDefault.ID)
+    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item, _, _ in arriving])
+    received: list[tuple[str, str, Decimal, Decimal]] = []
+    for item, quantity, value in arriving:
+        level = _level(uow, item.id, location_id)
+        move = rules.receive_value(_as_level(level), quantity, value)
+        _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type, source_id=source_id,
+                    reason="purchase", now=now)
+        received.append((item.id, location_id, quantity, value))
+    return received
+
+
+def stage_returns(uow: UnitOfWork, received: list[tuple[str, str, Decimal, Decimal]], *, day: date,
+                  source_type: str, source_id: str, now: datetime) -> None:
+    """A document that put stock in is undone (a voided bill): take out exactly the quantity and value it put
+    in, so the reversed journal entry and the levels agree; 409 `stock_consumed` when the stock has been taken
+    out since (`domain/stock.give_back`)."""
+    if not received:
+        return
+    uow.prefetch([(Item, item_id) for item_id, _, _, _ in received]
+                 + [(StockLevel, StockLevel.id_of(item_id, location_id)) for item_id, location_id, _, _ in received])
+    for item_id, location_id, quantity, value in received:
+        item = uow.load(Item, item_id)
+        level = _level(uow, item_id, location_id)
+        move = rules.give_back(_as_level(level), quantity, value, item_id=item_id, location_id=location_id)
+        _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type, source_id=source_id,
+                    reason="purchase_void", now=now)
+
+
+def stage_sales_return(uow: UnitOfWork, tenant: Tenant, note: Any, invoice: Any, now: datetime) -> str | None:
+    """A credit note with `restock` (returned goods): each credited line of a stock-managed item goes back into
+    the default location at the current average cost (`domain/stock.put_back`; with nothing on hand, the item's
+    purchase price), in the credit note's own transaction, and one journal entry in the base currency debits
+    inventory and credits cost of goods sold (the delivery's entry reversed at today's average). An item that is
+    not on the credited invoice is a 422 naming `restock`; lines of other items move nothing. Returns the
+    entry's id (None when nothing had a cost)."""
+    returned: dict[str, Decimal] = {}
+    for line in note.lines or []:
+        if line.item_id:
+            returned[line.item_id] = returned.get(line.item_id, Decimal(0)) + line.quantity
+    items = tracked_items(uow, returned)
+    if not items:
+        raise invalid("restock", "no credited line is of a stock-managed item")
+    invoiced = {line.item_id for line in invoice.lines or [] if line.item_id}
+    for item_id in items:
+        if item_id not in invoiced:
+            raise invalid("restock", f"item {item_id} is not on invoice {invoice.number}: only goods sold on it "
+                                     "can come back")
+        if returned[item_id] <= 0:
+            raise invalid("restock", f"the quantity of item {item_id} returned must be positive")
+    open_period(tenant, note.date, "date")
+    uow.prefetch([(StockDefault, StockDefault.ID)])
+    pointer = uow.find(StockDefault, StockDefault.ID)
+    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    uow.prefetch([(StockLevel, StockLevel.id_of(item_id, location_id)) for item_id in items])
+    units = minor_units(tenant.base_currency)
+    legs: list[tuple[str, str, Decimal]] = []  # (COGS account, inventory account, cost)
+    for item_id, item in items.items():
+        level = _level(uow, item_id, location_id)
+        try:
+            move = rules.put_back(_as_level(level), returned[item_id], item.purchase_price, minor_units=units)
+        except ValueError as exc:
+            raise invalid("restock", f"item {item_id} has no stock to take an average cost from and no "
+                                     "purchase_price: set one") from exc
+        _stage_move(uow, item, location_id, level, move, day=note.date, source_type="credit_note",
+                    source_id=note.id, reason="return", now=now)
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "restock",
+                                                       "cost of goods sold")
+        legs.append((cogs, inventory_account(uow, tenant, item, "restock"), move.value))
+    description = f"Goods returned ({note.number})"
+    lines = reversed_lines(rules.cost_of_sales_lines(legs, currency=tenant.base_currency, description=description))
+    if not lines:
+        return None
+    entry = JournalEntry.new(uow.tenant_id, note.date, conversion(tenant, tenant.base_currency, None),
+                             source_type="credit_note_restock", source_id=note.id, description=description, at=now)
+    uow.post_entry(entry, lines)
+    return entry.id
+
+
+RESERVED, INCOMING = "reserved", "incoming"
+
+
+def stage_commitments(uow: UnitOfWork, changes: Iterable[tuple[str | None, Decimal]], counter: str,
+                      now: datetime) -> None:
+    """Orders commit stock without moving it (issue 19): `changes` (item id, quantity; negative to release) of
+    the stock-managed items change the `reserved` (sales orders) or `incoming` (purchase orders) quantity of their
+    level at the default location, saved on its version in the order's own transaction (created, at zero on
+    hand, when new). Orders have no location: commitments are kept at the default one."""
+    summed: dict[str, Decimal] = {}
+    for item_id, quantity in changes:
+        if item_id and quantity:
+            summed[item_id] = summed.get(item_id, Decimal(0)) + quantity
+    items = tracked_items(uow, [item_id for item_id, quantity in summed.items() if quantity])
+    if not items:
+        return
+    uow.prefetch([(StockDefault, StockDefault.ID)])
+    pointer = uow.find(StockDefault, StockDefault.ID)
+    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    uow.prefetch([(StockLevel, StockLevel.id_of(item_id, location_id)) for item_id in items])
+    for item_id in items:
+        level = _level(uow, item_id, location_id)
+        if level is None:
+            level = StockLevel(id=StockLevel.id_of(item_id, location_id), tenant_id=uow.tenant_id, item_id=item_id,
+                               location_id=location_id, quantity=Decimal(0), value=Decimal(0), movements=0,
+                               created_at=now, updated_at=now)
+            setattr(level, counter, rules.committed(None, summed[item_id]))
+            uow.create(level)
+            continue
+        setattr(level, counter, rules.committed(getattr(level, counter), summed[item_id]))
+        level.updated_at = now
+        uow.save_if_unchanged(level)
+
+
 # ------------------------------------------------------------------------------------ levels and reports
 
 
 def level_out(level: StockLevel) -> dict[str, Any]:
     return StockLevelOut(item_id=level.item_id, location_id=level.location_id, on_hand=level.quantity,
-                         value=level.value, average_cost=_as_level(level).average_cost).model_dump(mode="json")
+                         reserved=level.reserved or Decimal(0),
+                         available=rules.available(level.quantity, level.reserved),
+                         incoming=level.incoming or Decimal(0), value=level.value,
+                         average_cost=_as_level(level).average_cost).model_dump(mode="json")
 
 
 def list_levels(tenant_id: str, *, item_id: str | None, location_id: str | None, limit: int,

@@ -39,6 +39,16 @@ REFERENCE_GUARD = "BILLREF"
 EINVOICE_GUARD = "BILLEINV"  # issue 17: one bill per imported e-invoice file (its SHA-256)
 
 
+class StockReceipt(MapAttribute):  # type: ignore[type-arg]
+    """What a posted bill put into stock (issue 19): the quantity and value of one item at one location,
+    taken back out exactly when the bill is voided."""
+
+    item_id = UnicodeAttribute()
+    location_id = UnicodeAttribute()
+    quantity = DecimalAttribute()
+    value = DecimalAttribute()
+
+
 class PurchaseTaxSubtotal(TaxSubtotal):
     """A bill's tax per code with what posting needs of the code as it was priced: the input and output
     (self-assessed) tax accounts, the recoverable percent and the VAT category (AE: reverse charge, whose
@@ -104,6 +114,7 @@ class Bill(PricedPurchase):
     # (decimal strings, one per line), given back when its draft is deleted or it is voided
     purchase_order_id = UnicodeAttribute(null=True)
     purchase_order_quantities = ListAttribute(of=UnicodeAttribute, null=True)
+    stock_receipts = ListAttribute(of=StockReceipt, null=True)  # issue 19: what posting put into stock
     closed_on = DateAttribute(null=True)
     # The due date `bill.due_soon` was written for (once per due date; a new due date is announced again)
     due_soon_for = DateAttribute(null=True)

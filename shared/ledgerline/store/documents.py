@@ -268,6 +268,8 @@ class CreditNote(PricedDocument):
     unallocated_amount = DecimalAttribute()
     refunded_amount = DecimalAttribute(null=True)
     journal_entry_id = UnicodeAttribute()
+    restock = BooleanAttribute(null=True)  # issue 19: returned goods went back into stock
+    stock_journal_entry_id = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date

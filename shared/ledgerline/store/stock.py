@@ -57,6 +57,9 @@ class StockLevel(TenantRecord):
     quantity = DecimalAttribute()
     value = DecimalAttribute()
     movements = NumberAttribute(default=0)
+    # issue 19, second step: committed quantities kept with the orders that commit them (absent: 0)
+    reserved = DecimalAttribute(null=True)  # confirmed sales orders, not yet delivered
+    incoming = DecimalAttribute(null=True)  # sent purchase orders, not yet received
 
     @staticmethod
     def id_of(item_id: str, location_id: str) -> str:

@@ -1,19 +1,25 @@
 """Stock driven by Hypothesis on the in-memory unit of work (issue 19): whatever opening stock, receipts at a
-cost, takes, counts and transfers run, in any order, at two locations and for two items, on hand is never
-negative, each level equals the sum of its movements (quantity and value), each movement's running figures
-are its level's after it, the inventory account equals the sum of the levels' values, and every refused take
-asked for more than was on hand and changed nothing."""
+cost, posted and voided supplier bills, deliveries with returns on credit notes, takes, counts and transfers
+run, in any order, at two locations and for two items, on hand is never negative, each level equals the sum
+of its movements (quantity and value), each movement's running figures are its level's after it, the
+inventory account equals the sum of the levels' values, and every refused take asked for more than was on
+hand and changed nothing."""
 
 from __future__ import annotations
 
+import itertools
+from datetime import UTC, datetime
 from decimal import Decimal as D
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from ledgerline.domain.stock import InsufficientStock
-from ledgerline.services import master_data, stock
+from ledgerline.domain.documents import InvalidState
+from ledgerline.domain.errors import ValidationFailed
+from ledgerline.domain.stock import InsufficientStock, StockConsumed
+from ledgerline.services import bills, credit_notes, deliveries, invoices, master_data, stock
+from ledgerline.store.parties import Party
 from ledgerline.store.stock import StockLevel, StockMovement
 from ledgerline.store.unit_of_work import using
 from tests.unit.services.conftest import fresh_books
@@ -33,6 +39,11 @@ class StockMachine(RuleBasedStateMachine):
         self.items = [master_data.create("item", tenant, {"code": code, "name": code, "track_stock": True}).id
                       for code in ("A", "B")]
         self.locations = [stock.create_location(tenant, {"name": name})["id"] for name in ("Main", "Shop")]
+        now = datetime(2026, 1, 5, tzinfo=UTC)
+        self.books.table.put(Party(id="pty_s", tenant_id=tenant, name="Supplier", kind="supplier", archived=False,
+                                   created_at=now, updated_at=now))
+        self.bills: list[str] = []
+        self.references = itertools.count()
 
     def teardown(self) -> None:
         if hasattr(self, "using"):
@@ -77,6 +88,56 @@ class StockMachine(RuleBasedStateMachine):
             "item_id": self.items[item], "from_location_id": self.locations[source],
             "to_location_id": self.locations[1 - source], "quantity": quantity}),
             self.items[item], self.locations[source], quantity)
+
+    @rule(item=st.integers(0, 1), quantity=quantities, price=costs, freight=st.booleans())
+    def bill(self, item: int, quantity: D, price: D, freight: bool) -> None:
+        """A posted bill puts the item into the default location (Main) at its net."""
+        lines = [{"item_id": self.items[item], "quantity": quantity, "unit_price": price,
+                  "account_id": self.books.accounts["6000"]}]
+        if freight:
+            lines.append({"description": "Freight", "quantity": D(1), "unit_price": D("7.50"),
+                          "account_id": self.books.accounts["6000"]})
+        draft = bills.create_draft(self.books.tenant_id, {"supplier_id": "pty_s", "lines": lines,
+                                                          "supplier_reference": f"R-{next(self.references)}"})
+        self.bills.append(bills.post(self.books.tenant_id, draft["id"])["id"])
+
+    @rule(data=st.data())
+    def void_bill(self, data: st.DataObject) -> None:
+        """Voiding gives back exactly what the bill put in, or is refused (stock consumed) and changes nothing."""
+        if not self.bills:
+            return
+        bill_id = self.bills.pop(data.draw(st.integers(0, len(self.bills) - 1)))
+        before = (self.books.table.transactions, self.books.balances())
+        try:
+            bills.void(self.books.tenant_id, bill_id, None)
+        except (StockConsumed, InvalidState):  # stock taken out since; or a bill of 0.00, paid at once
+            assert (self.books.table.transactions, self.books.balances()) == before
+
+    @rule(item=st.integers(0, 1), quantity=quantities, back=st.sampled_from([D("0.5"), D(1)]))
+    def deliver_and_take_back(self, item: int, quantity: D, back: D) -> None:
+        """A delivery note from Main (stock out at the average, COGS), its invoice, and a credit note with
+        `restock` putting part of it back at the average cost of the moment."""
+        tenant, item_id = self.books.tenant_id, self.items[item]
+        note = deliveries.create_direct(tenant, {"customer_id": self.books.customer_id, "lines": [
+            {"item_id": item_id, "quantity": quantity}]})
+        before = (self.books.table.transactions, self.level(item_id, self.locations[0]))
+        try:
+            deliveries.issue(tenant, note["id"])
+        except InsufficientStock:
+            assert (self.books.table.transactions, self.level(item_id, self.locations[0])) == before
+            return
+        draft = invoices.create_draft(tenant, {"customer_id": self.books.customer_id, "lines": [
+            {"item_id": item_id, "quantity": quantity, "unit_price": D(50),
+             "account_id": self.books.accounts["4000"]}]})
+        invoice = invoices.post(tenant, draft["id"])
+        returned = (quantity * back).quantize(D("0.1"))
+        if returned > 0:
+            try:
+                credit_notes.create(tenant, {"invoice_id": invoice["id"], "restock": True, "lines": [
+                    {"item_id": item_id, "quantity": returned, "unit_price": D(50),
+                     "account_id": self.books.accounts["4000"]}]})
+            except ValidationFailed as refused:  # nothing on hand and no purchase price: no cost to put back at
+                assert refused.param == "restock"
 
     def movements(self) -> list[StockMovement]:
         partition = f"T#{self.books.tenant_id}#STOCKMOVES"

@@ -211,3 +211,223 @@ def test_a_delivery_note_of_more_than_on_hand_is_a_409_and_stays_a_draft(books):
     assert (refused.value.on_hand, refused.value.requested) == (D(1), D(2))
     assert (books.table.transactions, books.balances()) == before
     assert deliveries.get_delivery(books.tenant_id, note["id"])["status"] == "draft"
+
+
+# ------------------------------------------------------------------------------- from supplier bills (NS)
+
+from datetime import UTC, date, datetime  # noqa: E402
+
+from ledgerline.domain.stock import StockConsumed  # noqa: E402
+from ledgerline.services import bills  # noqa: E402
+from ledgerline.store.parties import Party  # noqa: E402
+from ledgerline.store.stock import StockDefault  # noqa: E402
+
+
+def a_supplier(books) -> str:
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    books.table.put(Party(id="pty_s", tenant_id=books.tenant_id, name="Supplier", kind="supplier", archived=False,
+                          created_at=now, updated_at=now))
+    return "pty_s"
+
+
+def default_location(books) -> str:
+    return books.table.get(StockDefault, *StockDefault.key(books.tenant_id, StockDefault.ID)).location_id
+
+
+def posted_bill(books, lines, reference="R-1", **fields):
+    body = {"supplier_id": a_supplier(books), "supplier_reference": reference, "bill_date": date.today(),
+            "lines": lines} | fields
+    return bills.post(books.tenant_id, bills.create_draft(books.tenant_id, body)["id"])
+
+
+def test_a_posted_bill_puts_stock_managed_lines_into_stock_and_debits_inventory_not_expense(books):
+    item = widget(books, expense_account_id=books.accounts["6000"], purchase_price=D("4.00"))
+    posted = posted_bill(books, [
+        {"item_id": item.id, "quantity": D("10"), "tax_code_id": books.tax_codes["GST10"]},
+        {"description": "Freight", "quantity": D(1), "unit_price": D("5"), "account_id": books.accounts["6000"],
+         "tax_code_id": books.tax_codes["GST10"]}])
+    assert posted["total"] == "49.50"
+    assert books.balances() == {"1200": D("40.00"), "6000": D("5.00"), "1300": D("4.50"), "2000": D("-49.50")}
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(10), D("40.00"))
+    assert books.table.event_types(books.tenant_id)[-3:] == ["stock_location.created", "stock.moved", "bill.posted"]
+    assert posted["id"]
+
+
+def test_a_foreign_bill_puts_stock_in_at_each_lines_net_base_value(books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    posted_bill(books, [{"item_id": item.id, "quantity": D("3"), "unit_price": D("3.33")},
+                        {"item_id": item.id, "quantity": D("1"), "unit_price": D("0.01")}],
+                currency="USD", exchange_rate=D("1.5"))
+    level = level_of(books, item.id, default_location(books))
+    # each line on its own: 9.99 × 1.5 = 14.985 → 14.99 and 0.01 × 1.5 = 0.015 → 0.02 (not 10.00 × 1.5 = 15.00)
+    assert (level.quantity, level.value) == (D(4), D("15.01"))
+    assert books.balances()["1200"] == level.value
+
+
+def test_voiding_a_bill_takes_its_stock_back_out_and_reverses_inventory(books):
+    item = widget(books, expense_account_id=books.accounts["6000"], purchase_price=D("4.00"))
+    posted = posted_bill(books, [{"item_id": item.id, "quantity": D("10")}])
+    bills.void(books.tenant_id, posted["id"], None)
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(0), D(0))
+    assert all(amount == 0 for amount in books.balances().values())
+
+
+def test_voiding_a_bill_whose_stock_was_delivered_is_a_409_and_changes_nothing(books):
+    item = widget(books, expense_account_id=books.accounts["6000"], purchase_price=D("4.00"))
+    posted = posted_bill(books, [{"item_id": item.id, "quantity": D("10")}])
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("1")}]})
+    deliveries.issue(books.tenant_id, note["id"])
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(StockConsumed) as refused:
+        bills.void(books.tenant_id, posted["id"], None)
+    assert refused.value.code == "stock_consumed"
+    assert (books.table.transactions, books.balances()) == before
+    assert bills.get_bill(books.tenant_id, posted["id"])["status"] == "awaiting_payment"
+
+
+def test_a_bill_line_of_an_item_not_stock_managed_still_posts_to_its_expense_account(books):
+    item = master_data.create("item", books.tenant_id, {"code": "SVC", "name": "Service", "purchase_price": D(7),
+                                                        "expense_account_id": books.accounts["6000"]})
+    posted_bill(books, [{"item_id": item.id, "quantity": D("2")}])
+    assert books.balances() == {"6000": D("14.00"), "2000": D("-14.00")}
+
+
+# --------------------------------------------------------------------- returns on credit notes (NS item 2)
+
+from ledgerline.services import credit_notes, invoices  # noqa: E402
+
+
+def delivered_and_invoiced(books, item, quantity=D("2")):
+    """Opening stock 3 at 3.335 (10.01), a delivery note of `quantity`, and a posted invoice of it."""
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("3"),
+                                              "unit_cost": D("3.335")})
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": quantity}]})
+    deliveries.issue(books.tenant_id, note["id"])
+    draft = invoices.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": quantity, "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    return invoices.post(books.tenant_id, draft["id"])
+
+
+def test_a_credit_note_with_restock_puts_goods_back_at_the_average_cost_and_reverses_cogs(books):
+    item = widget(books)
+    invoice = delivered_and_invoiced(books, item)
+    assert books.balances()["5000"] == D("6.67")  # 1 left at 3.34
+    note = credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "restock": True, "lines": [
+        {"item_id": item.id, "quantity": D("1"), "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    assert note["restock"] is True and note["stock_journal_entry_id"]
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(2), D("6.68"))  # back at the average, 3.34
+    balances = books.balances()
+    assert (balances["1200"], balances["5000"]) == (D("6.68"), D("3.33"))
+    assert "stock.moved" in books.table.event_types(books.tenant_id)
+
+
+def test_a_return_with_nothing_on_hand_comes_back_at_the_purchase_price(books):
+    item = widget(books, purchase_price=D("3.00"))
+    invoice = delivered_and_invoiced(books, item, quantity=D("3"))
+    credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "restock": True, "lines": [
+        {"item_id": item.id, "quantity": D("1"), "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(1), D("3.00"))
+    assert books.balances()["1200"] == D("3.00")
+
+
+def test_a_credit_note_without_restock_moves_no_stock(books):
+    item = widget(books)
+    invoice = delivered_and_invoiced(books, item)
+    credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "lines": [
+        {"item_id": item.id, "quantity": D("1"), "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    assert level_of(books, item.id, default_location(books)).quantity == D(1)
+
+
+@pytest.mark.parametrize("change", [
+    {"amount": D("20")},                                                          # by amount: no goods
+    {"lines": [{"description": "Goodwill", "quantity": D(1), "unit_price": D(5)}]},  # no stock-managed line
+])
+def test_restock_without_returned_goods_is_a_422_naming_restock_and_changes_nothing(books, change):
+    item = widget(books)
+    invoice = delivered_and_invoiced(books, item)
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(ValidationFailed) as refused:
+        credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "restock": True} | change)
+    assert refused.value.param == "restock"
+    assert (books.table.transactions, books.balances()) == before
+
+
+def test_restocking_an_item_not_on_the_invoice_is_a_422(books):
+    item, other = widget(books), widget(books, code="OTHER", purchase_price=D(1))
+    invoice = delivered_and_invoiced(books, item)
+    with pytest.raises(ValidationFailed) as refused:
+        credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "restock": True, "lines": [
+            {"item_id": other.id, "quantity": D("1"), "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    assert refused.value.param == "restock"
+
+
+# ------------------------------------------------------ reserved, available and incoming (NS item 3)
+
+from ledgerline.services import orders, purchase_orders  # noqa: E402
+
+
+def level_shown(books, item_id):
+    level = level_of(books, item_id, default_location(books))
+    return stock.level_out(level)
+
+
+def test_a_confirmed_order_reserves_until_delivered_and_a_cancel_releases_it(books):
+    item = widget(books)
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("5"),
+                                              "unit_cost": D("2")})
+    draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("8"), "unit_price": D(10), "account_id": books.accounts["4000"]},
+        {"description": "Setup", "quantity": D(1), "unit_price": D(50), "account_id": books.accounts["4000"]}]})
+    assert level_shown(books, item.id)["reserved"] == "0"  # a draft reserves nothing
+    orders.confirm(books.tenant_id, draft["id"])
+    shown = level_shown(books, item.id)
+    assert (shown["on_hand"], shown["reserved"], shown["available"]) == ("5", "8", "-3")
+    note = orders.deliver(books.tenant_id, draft["id"], {"lines": [{"line": 1, "quantity": D("3")}]})
+    assert level_shown(books, item.id)["reserved"] == "5"
+    deliveries.delete_draft(books.tenant_id, note["id"], None)  # given back to the order: reserved again
+    assert level_shown(books, item.id)["reserved"] == "8"
+    note = orders.deliver(books.tenant_id, draft["id"], {"lines": [{"line": 1, "quantity": D("3")}]})
+    deliveries.issue(books.tenant_id, note["id"])
+    shown = level_shown(books, item.id)
+    assert (shown["on_hand"], shown["reserved"], shown["available"]) == ("2", "5", "-3")
+    other = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("4"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+    orders.confirm(books.tenant_id, other["id"])
+    assert level_shown(books, item.id)["reserved"] == "9"
+    orders.cancel(books.tenant_id, other["id"])  # a confirmed order cancelled: its reservation is released
+    shown = level_shown(books, item.id)
+    assert (shown["on_hand"], shown["reserved"], shown["available"]) == ("2", "5", "-3")
+
+
+def test_a_sent_purchase_order_is_incoming_until_received_and_a_cancel_releases_it(books):
+    item = widget(books)
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    books.table.put(Party(id="pty_po", tenant_id=books.tenant_id, name="Widget Works", kind="supplier",
+                          archived=False, created_at=now, updated_at=now))
+    draft = purchase_orders.create_draft(books.tenant_id, {"supplier_id": "pty_po", "lines": [
+        {"item_id": item.id, "quantity": D("10"), "unit_price": D(4), "account_id": books.accounts["6000"]}]})
+    purchase_orders.issue(books.tenant_id, draft["id"])
+    shown = level_shown(books, item.id)
+    assert (shown["on_hand"], shown["incoming"]) == ("0", "10")
+    purchase_orders.receive(books.tenant_id, draft["id"], {"lines": [{"line": 1, "quantity": D("4")}]})
+    assert level_shown(books, item.id)["incoming"] == "6"
+    other = purchase_orders.create_draft(books.tenant_id, {"supplier_id": "pty_po", "lines": [
+        {"item_id": item.id, "quantity": D("3"), "unit_price": D(4), "account_id": books.accounts["6000"]}]})
+    purchase_orders.issue(books.tenant_id, other["id"])
+    assert level_shown(books, item.id)["incoming"] == "9"
+    purchase_orders.cancel(books.tenant_id, other["id"])  # a sent order cancelled: no longer incoming
+    assert level_shown(books, item.id)["incoming"] == "6"
+
+
+def test_orders_of_items_not_stock_managed_commit_nothing(books):
+    service = master_data.create("item", books.tenant_id, {"code": "SVC", "name": "Service"})
+    draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": service.id, "quantity": D("8"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+    orders.confirm(books.tenant_id, draft["id"])
+    assert books.table.get(StockDefault, *StockDefault.key(books.tenant_id, StockDefault.ID)) is None

@@ -88,7 +88,9 @@ def post(response: Response, id: str = BILL_ID, idempotency_key: str | None = Id
     """Takes the next number of the year's bill series and writes the balanced entry in one transaction:
     debit each line's expense or asset account (its net and any non-recoverable tax) and input tax (the
     recoverable part), credit accounts payable for the total; under reverse charge (tax category AE) the
-    self-assessed tax is credited to output tax as well. Nothing dated on or before the lock date."""
+    self-assessed tax is credited to output tax as well. Nothing dated on or before the lock date. A line of a
+    stock-managed item puts its quantity into the default stock location and debits the item's inventory account
+    with its net instead of the expense account."""
     return with_etag(response, bills.post(principal.tenant_id, id, idempotency_key))
 
 
@@ -96,6 +98,7 @@ def post(response: Response, id: str = BILL_ID, idempotency_key: str | None = Id
              summary="Void a posted bill with nothing paid: a reversing entry; the number stays used")
 def void(response: Response, body: VoidRequest | None = None, id: str = BILL_ID,
          idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
-    """Posts the reversing entry (dated today or `date`) and marks the bill voided, while nothing is paid."""
+    """Posts the reversing entry (dated today or `date`) and marks the bill voided, while nothing is paid. Stock
+    the bill put in is taken back out; once some of it has left, 409 `stock_consumed`."""
     day = body.date if body else None
     return with_etag(response, bills.void(principal.tenant_id, id, day, idempotency_key))

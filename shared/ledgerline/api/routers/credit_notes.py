@@ -27,7 +27,8 @@ def create(body: CreditNoteCreate, response: Response, idempotency_key: str | No
            principal: Principal = Depends(WRITE)) -> Any:
     """Against a posted invoice: credit some of its lines or a net amount. It takes the next credit note
     number, posts its journal entry, reduces what the invoice still owes, and any excess becomes the
-    customer's credit."""
+    customer's credit. With `restock`, returned stock-managed goods go back into stock at the average cost
+    (inventory debited, cost of goods sold credited)."""
     return with_etag(response, credit_notes.create(principal.tenant_id, body.model_dump(exclude_none=True),
                                                    idempotency_key))
 

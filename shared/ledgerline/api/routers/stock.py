@@ -194,7 +194,9 @@ def get_transfer(response: Response, id: str = Path(description="The transfer's 
             responses=_list_example(LEVEL_EXAMPLE))
 def list_levels(page: PageRequest = Depends(), item_id: str | None = Query(None),
                 location_id: str | None = Query(None), principal: Principal = Depends(READ)) -> Any:
-    """Answered from the balances each movement keeps in its own transaction, never by summing movements."""
+    """Answered from the balances each movement keeps in its own transaction, never by summing movements.
+    `reserved` (confirmed sales orders not yet delivered) and `incoming` (sent purchase orders not yet received)
+    are kept in the same items by the order changes; `available` is on hand less reserved."""
     result = stock.list_levels(principal.tenant_id, item_id=item_id, location_id=location_id, limit=page.limit,
                                start_key=page.start_key(principal.tenant_id))
     return page.respond([stock.level_out(level) for level in result.items], result.next_key, principal.tenant_id)
