@@ -248,10 +248,19 @@ def build(document: Invoice | CreditNote, tenant: Tenant, party: PartyRecord, co
                         delivery_date=supplied if intra_community else None, delivery_address=delivery_address,
                         **common)
     reference = getattr(document, "payment_reference", None) or number
+    # BT-113: what receipts (or customer credit and prepayments applied through them) have paid on it so far, so
+    # BT-115 is what is still to pay; credit notes are documents of their own and are not counted here
     return EInvoice(issue_date=document.issue_date, due_date=document.due_date, note=document.notes,
                     buyer_reference=document.buyer_reference, order_reference=document.order_reference,
                     delivery_date=document.supply_date, delivery_address=delivery_address,
-                    payment=_payment(tenant, bank, reference), **common)
+                    period_start=document.period_start, period_end=document.period_end,
+                    payment=_payment(tenant, bank, reference), prepaid=prepaid_of(document), **common)
+
+
+def prepaid_of(invoice: Invoice) -> Decimal:
+    """BT-113 of an invoice: the amount paid on it (never more than its total, never below zero)."""
+    paid = Decimal(invoice.amount_paid or 0)
+    return min(max(paid, Decimal(0)), max(Decimal(invoice.total), Decimal(0)))
 
 
 # ------------------------------------------------------------------------------------- validation

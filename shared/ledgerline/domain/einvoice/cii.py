@@ -152,6 +152,12 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
     for group in document.tax_groups():
         _tax(settlement, "ApplicableTradeTax", group.category, amounts=(group.taxable_amount, group.tax_amount),
              reasons=True)
+    if document.period_start is not None or document.period_end is not None:
+        period = ram(settlement, "BillingSpecifiedPeriod")  # BG-14
+        if document.period_start is not None:
+            _date(period, "StartDateTime", document.period_start)
+        if document.period_end is not None:
+            _date(period, "EndDateTime", document.period_end)
     for entry in (*document.allowances, *document.charges):
         element = ram(settlement, "SpecifiedTradeAllowanceCharge")
         _el(ram(element, "ChargeIndicator"), UDT, "Indicator", "true" if entry.charge else "false")
@@ -312,6 +318,8 @@ def parse(xml: bytes) -> Received:
                                    "BT-26"),
         delivery_date=day(transaction, "ram:ApplicableHeaderTradeDelivery/ram:ActualDeliverySupplyChainEvent/"
                                        "ram:OccurrenceDateTime/udt:DateTimeString", "BT-72"),
+        period_start=day(settlement, "ram:BillingSpecifiedPeriod/ram:StartDateTime/udt:DateTimeString", "BT-73"),
+        period_end=day(settlement, "ram:BillingSpecifiedPeriod/ram:EndDateTime/udt:DateTimeString", "BT-74"),
         payment=None if means is None else Payment(
             means_code=r.text(means, "ram:TypeCode") or "30",
             iban=r.text(means, "ram:PayeePartyCreditorFinancialAccount/ram:IBANID"),

@@ -168,6 +168,8 @@ class EInvoice:
     preceding_invoice: str | None = None  # BT-25 (a credit note's invoice)
     preceding_invoice_date: date | None = None  # BT-26
     delivery_date: date | None = None  # BT-72
+    period_start: date | None = None  # BT-73 (BG-14 invoicing period)
+    period_end: date | None = None  # BT-74
     delivery_address: Address | None = None  # BG-15 (BT-75 … BT-80)
     payment: Payment | None = None  # BG-16
     payment_terms: str | None = None  # BT-20

@@ -135,6 +135,12 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
         b.cbc(root, "TaxCurrencyCode", document.tax_currency)
     if document.buyer_reference:
         b.cbc(root, "BuyerReference", document.buyer_reference)
+    if document.period_start is not None or document.period_end is not None:
+        period = b.cac(root, "InvoicePeriod")  # BG-14
+        if document.period_start is not None:
+            b.cbc(period, "StartDate", document.period_start.isoformat())
+        if document.period_end is not None:
+            b.cbc(period, "EndDate", document.period_end.isoformat())
     if document.order_reference:
         b.cbc(b.cac(root, "OrderReference"), "ID", document.order_reference)
     if document.preceding_invoice:
@@ -312,6 +318,8 @@ def parse(xml: bytes) -> Received:
         preceding_invoice_date=iso_date(
             r.text(root, "cac:BillingReference/cac:InvoiceDocumentReference/cbc:IssueDate"), "BT-26"),
         delivery_date=iso_date(r.text(root, "cac:Delivery/cbc:ActualDeliveryDate"), "BT-72"),
+        period_start=iso_date(r.text(root, "cac:InvoicePeriod/cbc:StartDate"), "BT-73"),
+        period_end=iso_date(r.text(root, "cac:InvoicePeriod/cbc:EndDate"), "BT-74"),
         payment=None if means is None else Payment(
             means_code=r.text(means, "cbc:PaymentMeansCode") or "30",
             iban=r.text(means, "cac:PayeeFinancialAccount/cbc:ID"),
