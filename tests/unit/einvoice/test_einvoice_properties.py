@@ -1,9 +1,9 @@
 """Property test (issue 17): random posted invoices and a credit note of each (several tax rates, 0 % with an
 exemption reason, reverse charge, intra-community supply, document allowances and charges, discounts in
 positions, prices with or without tax, foreign currency with BT-111, partial prepayment BT-113, invoicing
-periods BG-14) rendered in every format pass the official rules with no fatal (or error) rule failed. The
-invoices are made and posted by the real use cases on the in-memory unit of work; the compiled rule sets are
-cached per process, so each example costs milliseconds after the first."""
+periods BG-14, line allowances BG-27) rendered in every format pass the official rules with no fatal (or
+error) rule failed. The invoices are made and posted by the real use cases on the in-memory unit of work; the
+compiled rule sets are cached per process, so each example costs milliseconds after the first."""
 
 from __future__ import annotations
 
@@ -62,22 +62,30 @@ def set_up(books) -> dict[str, str]:
        foreign=st.booleans(), prices_include_tax=st.booleans(),
        prepaid=st.one_of(st.none(), st.sampled_from([Decimal("0.01"), Decimal("0.3"), Decimal("0.5")])),
        period=st.one_of(st.none(), st.sampled_from([(date(2026, 1, 1), date(2026, 1, 31)),
-                                                     (date(2026, 1, 15), None), (None, date(2026, 1, 31))])))
+                                                     (date(2026, 1, 15), None), (None, date(2026, 1, 31))])),
+       line_discount=st.one_of(st.none(), st.sampled_from(["10", "33.3"])))
 # An intra-community supply first: its credit note must name the delivery too (BR-IC-11/12; found on a merge)
 @example(lines=[{"description": "Widget", "quantity": Decimal(1), "unit_price": Decimal("10.00"), "tax": "IC0"}],
          discount=None, allowance=None, charge=None, foreign=False, prices_include_tax=False, prepaid=None,
-         period=None)
+         period=None, line_discount=None)
 # A partial prepayment (BT-113, issue 17 item 1's list of shapes): a receipt pays part before the e-invoice is made
 @example(lines=[{"description": "Widget", "quantity": Decimal(3), "unit_price": Decimal("10.00"), "tax": "S19"}],
          discount=None, allowance=None, charge="20.00", foreign=True, prices_include_tax=False,
-         prepaid=Decimal("0.3"), period=(date(2026, 1, 1), date(2026, 1, 31)))
+         prepaid=Decimal("0.3"), period=(date(2026, 1, 1), date(2026, 1, 31)), line_discount=None)
+# Line allowances (BG-27): a discount on the first item alone, beside a document-wide one
+@example(lines=[{"description": "Widget", "quantity": Decimal(3), "unit_price": Decimal("10.05"), "tax": "S19"},
+                {"description": "Travel", "quantity": Decimal(1), "unit_price": Decimal("99.99"), "tax": "S7"}],
+         discount="5", allowance=None, charge=None, foreign=False, prices_include_tax=False, prepaid=None,
+         period=None, line_discount="33.3")
 def test_posted_invoices_pass_the_official_rules_in_every_format(lines, discount, allowance, charge, foreign,
-                                                                  prices_include_tax, prepaid, period):
+                                                                  prices_include_tax, prepaid, period, line_discount):
     with fresh_books() as books:
         codes = set_up(books)
         positions = [{"type": "item", "description": line["description"], "quantity": str(line["quantity"]),
                       "unit_price": str(line["unit_price"]), "account_id": books.accounts["4000"],
                       "tax_code_id": codes[line["tax"]]} for line in lines]
+        if line_discount is not None:  # a discount on the first item alone: its line allowance (BG-27)
+            positions.insert(1, {"type": "discount", "percent": line_discount, "reason": "Bulk"})
         if discount is not None:
             positions.append({"type": "discount", "percent": discount, "reason": "Loyalty"})
         first_tax = codes[lines[0]["tax"]]
@@ -109,6 +117,9 @@ def test_posted_invoices_pass_the_official_rules_in_every_format(lines, discount
         model = einvoices.build(invoice, unit.tenant(), party, codes, None)
         totals = (model.line_total, model.allowance_total, model.charge_total, model.tax_total, model.rounding,
                   invoice.subtotal, invoice.total)
+        if line_discount is not None and not prices_include_tax and Decimal(invoice.positions[1]["amount"]) > 0:
+            # the first item's own discount is its line allowance (BG-27)
+            assert [entry.reason for entry in model.lines[0].allowances] == ["Bulk"]
         assert model.prepaid == invoice.amount_paid  # BT-113: what was paid before it was made
         assert model.payable == invoice.total - invoice.amount_paid, totals  # BT-115: what is left to pay
         if foreign:

@@ -119,6 +119,11 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
         settlement = ram(item, "SpecifiedLineTradeSettlement")
         if line.tax is not None:
             _tax(settlement, "ApplicableTradeTax", line.tax)
+        for entry in line.allowances:  # BG-27 / BG-28
+            allowance = ram(settlement, "SpecifiedTradeAllowanceCharge")
+            _el(ram(allowance, "ChargeIndicator"), UDT, "Indicator", "true" if entry.charge else "false")
+            ram(allowance, "ActualAmount", amount_text(entry.amount))
+            ram(allowance, "Reason", entry.reason)
         ram(ram(settlement, "SpecifiedTradeSettlementLineMonetarySummation"), "LineTotalAmount",
             amount_text(line.net_amount))
     agreement = ram(transaction, "ApplicableHeaderTradeAgreement")
@@ -249,6 +254,12 @@ def parse(xml: bytes) -> Received:
             contact_phone=r.text(at, "ram:DefinedTradeContact/ram:TelephoneUniversalCommunication/ram:CompleteNumber"),
             contact_email=r.text(at, "ram:DefinedTradeContact/ram:EmailURIUniversalCommunication/ram:URIID"))
 
+    def line_allowance(at: etree._Element) -> AllowanceCharge:  # BG-27 / BG-28
+        charge = r.text(at, "ram:ChargeIndicator/udt:Indicator") == "true"
+        return AllowanceCharge(charge=charge, amount=r.decimal(at, "ram:ActualAmount", "BT-136 line allowance amount")
+                               or Decimal(0), reason=r.text(at, "ram:Reason") or ("Charge" if charge else "Discount"),
+                               tax=None)
+
     lines = []
     for item in r.nodes(transaction, "ram:IncludedSupplyChainTradeLineItem"):
         quantity = r.decimal(item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", "BT-129 invoiced quantity")
@@ -262,7 +273,9 @@ def parse(xml: bytes) -> Received:
                                        "Summation/ram:LineTotalAmount", "BT-131 invoice line net amount") or Decimal(0),
             tax=tax_of(r.node(item, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax")),
             unit_code=r.text(item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity/@unitCode") or "C62",
-            base_quantity=r.decimal(item, f"{price}/ram:BasisQuantity", "BT-149 base quantity") or Decimal(1)))
+            base_quantity=r.decimal(item, f"{price}/ram:BasisQuantity", "BT-149 base quantity") or Decimal(1),
+            allowances=tuple(line_allowance(each) for each in r.nodes(
+                item, "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeAllowanceCharge"))))
     allowances, charges = [], []
     for element in r.nodes(settlement, "ram:SpecifiedTradeAllowanceCharge"):
         charge = r.text(element, "ram:ChargeIndicator/udt:Indicator") == "true"
