@@ -4,6 +4,7 @@ terms; drafts are a 409; the validate endpoint reports a known failing file."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,33 @@ def test_foreign_currency_carries_the_tax_total_in_the_accounting_currency(de_bo
     ubl = einvoice(de_books, f"/v1/invoices/{invoice['id']}", "peppol").content
     assert b"<cbc:TaxCurrencyCode>EUR</cbc:TaxCurrencyCode>" in ubl
     assert blocking(validate(ubl, "peppol")) == []
+
+
+def test_an_invoicing_period_and_a_partial_payment_show_in_every_format_and_pass(de_books):
+    """BG-14 (BT-73/74) from the invoice's period_start/period_end, and BT-113: a receipt allocated before the
+    e-invoice is fetched is its paid amount, BT-115 the rest (issue 17)."""
+    customer = buyer(de_books)
+    invoice = posted(de_books, customer, period_start="2026-01-01", period_end="2026-01-31")
+    assert (invoice["period_start"], invoice["period_end"]) == ("2026-01-01", "2026-01-31")
+    de_books.receipt(customer, "100.00", [(invoice["id"], "100.00")])
+    due = f"{Decimal(invoice['total']) - Decimal('100.00'):.2f}".encode()
+    for fmt in FORMATS:
+        xml = einvoice(de_books, f"/v1/invoices/{invoice['id']}", fmt).content
+        assert blocking(validate(xml, RULES[fmt])) == [], fmt
+        if "cii" in fmt:
+            assert b"<ram:TotalPrepaidAmount>100.00<" in xml and b"<ram:DuePayableAmount>" + due in xml
+            assert b">20260101</udt:DateTimeString>" in xml and b">20260131</udt:DateTimeString>" in xml
+        else:
+            assert b'<cbc:PrepaidAmount currencyID="EUR">100.00<' in xml
+            assert b'<cbc:PayableAmount currencyID="EUR">' + due in xml
+            assert b"<cbc:StartDate>2026-01-01</cbc:StartDate>" in xml
+            assert b"<cbc:EndDate>2026-01-31</cbc:EndDate>" in xml
+    # a period that ends before it starts is a 422 naming period_end, and writes nothing
+    refused = de_books.call("POST", "/v1/invoices", {
+        "customer_id": customer, "period_start": "2026-02-01", "period_end": "2026-01-31",
+        "lines": [{"description": "Work", "unit_price": "1.00", "tax_code_id": de_books.tax_codes["VAT19"]}]},
+        expect=422)
+    assert "period_end" in refused.text
 
 
 def test_missing_data_is_a_422_listing_each_business_term_and_nothing_is_generated(de_books):

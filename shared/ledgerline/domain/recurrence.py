@@ -98,6 +98,15 @@ class Schedule:
             return None
         return day
 
+    def covers(self, n: int) -> tuple[date, date]:
+        """The days period `n` invoices (e-invoicing BG-14, issue 17): from its own day to the day before the
+        next period's day (billed in advance), whether or not the schedule ends before that next day."""
+        start = self._day(n)
+        try:
+            return start, self._day(n + 1) - timedelta(days=1)
+        except (OverflowError, ValueError):  # past year 9999
+            return start, start
+
     def first_after(self, day: date | None) -> int:
         """The first period whose day is after `day` (0 for None): where a changed schedule goes on from, so
         no day already invoiced is invoiced again."""

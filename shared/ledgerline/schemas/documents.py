@@ -123,6 +123,10 @@ class InvoiceCreate(Input):
     issue_date: Date | None = Field(None, description="Defaults to today")
     supply_date: Date | None = Field(
         None, description="When the goods or services were supplied, if not on the issue date (printed on the PDF)")
+    period_start: Date | None = Field(None, description="E-invoicing BT-73: first day of the invoicing period "
+                                                         "(BG-14) the invoice is for")
+    period_end: Date | None = Field(None, description="E-invoicing BT-74: last day of the invoicing period; not "
+                                                       "before period_start")
     due_date: Date | None = None
     payment_terms_days: TermsDays | None = Field(
         None, description="Used when due_date is absent; then the customer's, then the tenant's"
@@ -155,6 +159,8 @@ class InvoiceUpdate(Input):
     customer_id: str = None  # type: ignore[assignment]
     issue_date: Date = None  # type: ignore[assignment]
     supply_date: Date | None = None
+    period_start: Date | None = None
+    period_end: Date | None = None
     due_date: Date | None = None
     payment_terms_days: TermsDays | None = None
     currency: Currency = None  # type: ignore[assignment]
@@ -232,6 +238,8 @@ class InvoiceOut(Timestamps):
     customer_name: str
     issue_date: Date
     supply_date: Date | None = None
+    period_start: Date | None = Field(None, description="E-invoicing BT-73: invoicing period (BG-14) start")
+    period_end: Date | None = Field(None, description="E-invoicing BT-74: invoicing period (BG-14) end")
     due_date: Date
     currency: str
     exchange_rate: DecimalOut

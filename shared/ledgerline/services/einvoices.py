@@ -24,6 +24,7 @@ from ledgerline.domain.einvoice.document import (
     Payment,
     TaxCategory,
     line_price,
+    single_line_discounts,
 )
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.money import round_money
@@ -199,12 +200,20 @@ def _residuals(lines: list[Line], allowances: tuple[AllowanceCharge, ...], charg
 def build(document: Invoice | CreditNote, tenant: Tenant, party: PartyRecord, codes: dict[str, TaxCode | None],
           bank: BankAccount | None, credited: Invoice | None = None) -> EInvoice:
     """The EN 16931 model of a posted invoice or credit note (docs/einvoicing.md is this mapping)."""
+    # BG-27: a discount position on exactly one item is that line's allowance (its amount is net only when
+    # prices exclude tax); every other discount stays a document-level allowance of its category (_residuals)
+    discounts = {} if getattr(document, "prices_include_tax", False) else \
+        single_line_discounts(getattr(document, "positions", None))
     lines = []
     for index, line in enumerate(document.lines, start=1):
         tax = category_of(codes.get(line.tax_code_id), line.tax_rate) if line.tax_code_id else None
         quantity, price, base = line_price(line.net_amount, line.quantity)
+        off = tuple(AllowanceCharge(False, amount, reason, None) for amount, reason in discounts.get(index - 1, []))
+        taken = sum((entry.amount for entry in off), Decimal(0))
+        if off and not Decimal(0) <= taken <= line.net_amount:
+            off, taken = (), Decimal(0)
         lines.append(Line(id=str(index), name=line.description or "Item", quantity=quantity, net_price=price,
-                          net_amount=line.net_amount, tax=tax, base_quantity=base))
+                          net_amount=line.net_amount - taken, tax=tax, base_quantity=base, allowances=off))
     tax_amounts: dict[tuple[str, Decimal], Decimal] = {}
     taxable: dict[tuple[str, Decimal], Decimal] = {}
     categories: dict[tuple[str, Decimal], TaxCategory] = {}
@@ -248,10 +257,19 @@ def build(document: Invoice | CreditNote, tenant: Tenant, party: PartyRecord, co
                         delivery_date=supplied if intra_community else None, delivery_address=delivery_address,
                         **common)
     reference = getattr(document, "payment_reference", None) or number
+    # BT-113: what receipts (or customer credit and prepayments applied through them) have paid on it so far, so
+    # BT-115 is what is still to pay; credit notes are documents of their own and are not counted here
     return EInvoice(issue_date=document.issue_date, due_date=document.due_date, note=document.notes,
                     buyer_reference=document.buyer_reference, order_reference=document.order_reference,
                     delivery_date=document.supply_date, delivery_address=delivery_address,
-                    payment=_payment(tenant, bank, reference), **common)
+                    period_start=document.period_start, period_end=document.period_end,
+                    payment=_payment(tenant, bank, reference), prepaid=prepaid_of(document), **common)
+
+
+def prepaid_of(invoice: Invoice) -> Decimal:
+    """BT-113 of an invoice: the amount paid on it (never more than its total, never below zero)."""
+    paid = Decimal(invoice.amount_paid or 0)
+    return min(max(paid, Decimal(0)), max(Decimal(invoice.total), Decimal(0)))
 
 
 # ------------------------------------------------------------------------------------- validation

@@ -123,6 +123,8 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
         "customer_id": invoice.customer_id,
         "issue_date": invoice.issue_date,
         "supply_date": invoice.supply_date,
+        "period_start": invoice.period_start,
+        "period_end": invoice.period_end,
         "buyer_reference": invoice.buyer_reference,
         "order_reference": invoice.order_reference,
         "currency": invoice.currency,
@@ -227,6 +229,9 @@ def _fill(uow: UnitOfWork, invoice: Invoice, tenant: Tenant, fields: dict[str, A
     invoice.customer_id, invoice.customer_name = party.id, party.name
     invoice.issue_date, invoice.due_date = issue_date, due_date
     invoice.supply_date = fields.get("supply_date")
+    invoice.period_start, invoice.period_end = fields.get("period_start"), fields.get("period_end")
+    if invoice.period_start and invoice.period_end and invoice.period_end < invoice.period_start:
+        raise invalid("period_end", "must not be before period_start")  # BR-29
     invoice.buyer_reference = fields.get("buyer_reference") or getattr(party, "leitweg_id", None)
     invoice.order_reference = fields.get("order_reference")
     invoice.currency, invoice.exchange_rate = currency, rate

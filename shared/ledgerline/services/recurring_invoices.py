@@ -299,8 +299,9 @@ def _run_next(tenant_id: str, template_id: str, day: date) -> Made | None:
     _prefetch(uow, {"customer_id": template.customer_id, **fields_of(template)})  # one more round for all
     tenant = uow.tenant()
     when, period = template.next_run_date, int(template.period)
-    invoice = invoices.draft_of(uow, tenant, invoice_fields(fields_of(template), when),
-                                source=DocumentRef(kind=KIND, id=template.id))
+    period_start, period_end = template.schedule.rule().covers(period)  # BG-14 of the e-invoice (issue 17)
+    invoice = invoices.draft_of(uow, tenant, invoice_fields(fields_of(template), when) | {
+        "period_start": period_start, "period_end": period_end}, source=DocumentRef(kind=KIND, id=template.id))
     uow.record_event(EventType.INVOICE_CREATED, invoice, invoices.InvoiceOut)
     if template.auto_post:
         invoices.stage_posting(uow, tenant, invoice)  # saves the new invoice (no version yet) numbered

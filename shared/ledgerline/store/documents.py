@@ -130,6 +130,8 @@ class Invoice(PricedDocument):
 
     issue_date = DateAttribute()
     supply_date = DateAttribute(null=True)  # when supplied, if not on the issue date (printed on the PDF)
+    period_start = DateAttribute(null=True)  # e-invoicing BG-14 invoicing period: BT-73 (issue 17)
+    period_end = DateAttribute(null=True)  # BT-74
     buyer_reference = UnicodeAttribute(null=True)  # e-invoicing BT-10 (issue 17)
     order_reference = UnicodeAttribute(null=True)  # e-invoicing BT-13
     due_date = DateAttribute()

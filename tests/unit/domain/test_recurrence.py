@@ -166,3 +166,23 @@ def test_the_last_period_finishes_the_template():
     schedule = Schedule(Interval.MONTHLY, 1, date(2026, 1, 1), count=1)
     finished = rules.advance(schedule, rules.start(schedule))
     assert finished == Position(RecurringStatus.FINISHED, 1, None)
+
+
+def test_a_period_covers_its_own_day_up_to_the_day_before_the_next_one():
+    """E-invoicing BG-14 (issue 17): a recurring invoice is for the days from its period's day (in advance)."""
+    monthly = Schedule(Interval.MONTHLY, 1, date(2026, 1, 31))
+    assert [monthly.covers(n) for n in range(3)] == [(date(2026, 1, 31), date(2026, 2, 27)),
+                                                     (date(2026, 2, 28), date(2026, 3, 30)),
+                                                     (date(2026, 3, 31), date(2026, 4, 29))]
+    weekly = Schedule(Interval.WEEKLY, 2, date(2026, 1, 5), count=1)
+    assert weekly.covers(0) == (date(2026, 1, 5), date(2026, 1, 18))  # the end of the schedule does not cut it
+
+
+@settings(max_examples=80, deadline=None)
+@given(interval=st.sampled_from(list(Interval)), every=st.integers(1, 3),
+       start=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)), n=st.integers(0, 40))
+def test_periods_cover_every_day_once_back_to_back(interval, every, start, n):
+    schedule = Schedule(interval, every, start)
+    first, last = schedule.covers(n)
+    following, _ = schedule.covers(n + 1)
+    assert first == schedule.occurrence(n) and first <= last and following == last + timedelta(days=1)

@@ -11,9 +11,18 @@ import pytest
 from lxml import etree
 
 from ledgerline.domain import einvoice
-from ledgerline.domain.einvoice.document import Line, Payment, TaxCategory, line_price, missing
+from ledgerline.domain.einvoice.document import (
+    AllowanceCharge,
+    Line,
+    Payment,
+    TaxCategory,
+    line_price,
+    missing,
+    single_line_discounts,
+)
 from ledgerline.domain.einvoice.identifiers import electronic_address, vat_id
-from tests.unit.einvoice.samples import BUYER, SELLER, sample, with_allowance
+from ledgerline.einvoice.validation import blocking, validate
+from tests.unit.einvoice.samples import BUYER, S19, SELLER, sample, with_allowance
 
 
 def test_a_complete_document_misses_nothing_in_any_format():
@@ -107,3 +116,33 @@ def test_text_xml_cannot_carry_is_dropped_not_a_crash():
     for name in einvoice.FORMATS:
         xml = einvoice.render(document, name)
         assert b"Bell and tab\t" in xml and b"\x07" not in xml and b"\x00" not in xml
+
+
+def test_only_a_discount_on_exactly_one_item_is_a_line_allowance():
+    """BG-27 (issue 17): the discount positions as stored; `above` scopes the items above it in its level,
+    `all` every item of its level, nested groups included; the others stay document-level."""
+    def item(line: int) -> dict:
+        return {"type": "item", "line": line}
+
+    def discount(amount: str, applies_to: str = "above", reason: str | None = "Bulk") -> dict:
+        return {"type": "discount", "amount": amount, "applies_to": applies_to, "reason": reason}
+
+    positions = [item(0), discount("3.00"),  # on line 0 alone
+                 {"type": "group", "title": "G", "positions": [item(1), discount("1.00", "all", None)]},  # line 1
+                 {"type": "group", "title": "H", "positions": [item(2), item(3), discount("2.00")]},  # two lines
+                 item(4), discount("0.00", "above"), discount("5.00", "all")]  # zero; every top-level item
+    assert single_line_discounts(positions) == {0: [(Decimal("3.00"), "Bulk")], 1: [(Decimal("1.00"), "Discount")]}
+    assert single_line_discounts(None) == {}
+
+
+def test_a_line_allowance_is_written_and_read_back_and_passes_the_rules():
+    first = Line("1", "Consulting", Decimal("10"), Decimal("100"), Decimal("900.00"), S19,
+                 allowances=(AllowanceCharge(False, Decimal("100.00"), "Bulk", None),))
+    document = sample(lines=(first, Line("2", "Setup", Decimal("1"), Decimal("250"), Decimal("250.00"), S19)),
+                      tax_amounts={S19.key: Decimal("218.50")}, tax_total=Decimal("218.50"))
+    for name, fmt in einvoice.FORMATS.items():
+        xml = einvoice.render(document, name)
+        assert blocking(validate(xml, fmt.rules)) == [], name
+        read = einvoice.parse(xml, fmt.syntax).document
+        assert read.lines[0].allowances == first.allowances and read.lines[1].allowances == ()
+        assert read.lines[0].net_amount == Decimal("900.00") and read.payable == document.payable

@@ -1,9 +1,9 @@
 """Property test (issue 17): random posted invoices and a credit note of each (several tax rates, 0 % with an
 exemption reason, reverse charge, intra-community supply, document allowances and charges, discounts in
-positions, prices with or without tax, foreign currency with BT-111) rendered in every format pass the
-official rules with no fatal (or error) rule failed. The invoices are made and posted by the real use cases
-on the in-memory unit of work; the compiled rule sets are cached per process, so each example costs
-milliseconds after the first."""
+positions, prices with or without tax, foreign currency with BT-111, partial prepayment BT-113, invoicing
+periods BG-14, line allowances BG-27) rendered in every format pass the official rules with no fatal (or
+error) rule failed. The invoices are made and posted by the real use cases on the in-memory unit of work; the
+compiled rule sets are cached per process, so each example costs milliseconds after the first."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from ledgerline.domain import einvoice
 from ledgerline.einvoice.validation import blocking, validate
 from ledgerline.schemas.documents import CreditNoteCreate, InvoiceCreate
-from ledgerline.services import credit_notes, einvoices, invoices, master_data, tenants
+from ledgerline.services import credit_notes, einvoices, invoices, master_data, receipts, tenants
 from ledgerline.store.documents import Invoice
 from ledgerline.store.parties import Party
 from ledgerline.store.tax_codes import TaxCode
@@ -59,17 +59,33 @@ def set_up(books) -> dict[str, str]:
        discount=st.one_of(st.none(), st.sampled_from(["5", "12.5"])),
        allowance=st.one_of(st.none(), st.sampled_from([Decimal("0.05"), Decimal("0.1")])),
        charge=st.one_of(st.none(), st.just("20.00")),
-       foreign=st.booleans(), prices_include_tax=st.booleans())
+       foreign=st.booleans(), prices_include_tax=st.booleans(),
+       prepaid=st.one_of(st.none(), st.sampled_from([Decimal("0.01"), Decimal("0.3"), Decimal("0.5")])),
+       period=st.one_of(st.none(), st.sampled_from([(date(2026, 1, 1), date(2026, 1, 31)),
+                                                     (date(2026, 1, 15), None), (None, date(2026, 1, 31))])),
+       line_discount=st.one_of(st.none(), st.sampled_from(["10", "33.3"])))
 # An intra-community supply first: its credit note must name the delivery too (BR-IC-11/12; found on a merge)
 @example(lines=[{"description": "Widget", "quantity": Decimal(1), "unit_price": Decimal("10.00"), "tax": "IC0"}],
-         discount=None, allowance=None, charge=None, foreign=False, prices_include_tax=False)
+         discount=None, allowance=None, charge=None, foreign=False, prices_include_tax=False, prepaid=None,
+         period=None, line_discount=None)
+# A partial prepayment (BT-113, issue 17 item 1's list of shapes): a receipt pays part before the e-invoice is made
+@example(lines=[{"description": "Widget", "quantity": Decimal(3), "unit_price": Decimal("10.00"), "tax": "S19"}],
+         discount=None, allowance=None, charge="20.00", foreign=True, prices_include_tax=False,
+         prepaid=Decimal("0.3"), period=(date(2026, 1, 1), date(2026, 1, 31)), line_discount=None)
+# Line allowances (BG-27): a discount on the first item alone, beside a document-wide one
+@example(lines=[{"description": "Widget", "quantity": Decimal(3), "unit_price": Decimal("10.05"), "tax": "S19"},
+                {"description": "Travel", "quantity": Decimal(1), "unit_price": Decimal("99.99"), "tax": "S7"}],
+         discount="5", allowance=None, charge=None, foreign=False, prices_include_tax=False, prepaid=None,
+         period=None, line_discount="33.3")
 def test_posted_invoices_pass_the_official_rules_in_every_format(lines, discount, allowance, charge, foreign,
-                                                                  prices_include_tax):
+                                                                  prices_include_tax, prepaid, period, line_discount):
     with fresh_books() as books:
         codes = set_up(books)
         positions = [{"type": "item", "description": line["description"], "quantity": str(line["quantity"]),
                       "unit_price": str(line["unit_price"]), "account_id": books.accounts["4000"],
                       "tax_code_id": codes[line["tax"]]} for line in lines]
+        if line_discount is not None:  # a discount on the first item alone: its line allowance (BG-27)
+            positions.insert(1, {"type": "discount", "percent": line_discount, "reason": "Bulk"})
         if discount is not None:
             positions.append({"type": "discount", "percent": discount, "reason": "Loyalty"})
         first_tax = codes[lines[0]["tax"]]
@@ -83,8 +99,17 @@ def test_posted_invoices_pass_the_official_rules_in_every_format(lines, discount
             body["charges"] = [{"amount": charge, "reason": "Shipping", "tax_code_id": first_tax}]
         if foreign:
             body |= {"currency": "EUR", "exchange_rate": Decimal("1.6543")}
+        if period is not None:  # an invoicing period (BG-14), or only its start or its end
+            body |= {"period_start": period[0], "period_end": period[1]}
         created = invoices.create_draft(books.tenant_id, InvoiceCreate.model_validate(body).model_dump())
         invoices.post(books.tenant_id, created["id"])
+        if prepaid is not None:  # a partial prepayment: a receipt pays a share of it before it is rendered
+            total = open_unit(books.tenant_id).load(Invoice, created["id"]).total
+            paid = max(Decimal("0.01"), (total * prepaid).quantize(Decimal("0.01")))
+            receipts.create(books.tenant_id, {
+                "customer_id": books.customer_id, "amount": paid, "account_id": books.accounts["1010"],
+                "date": date(2026, 2, 2), "allocations": [{"invoice_id": created["id"], "amount": paid}],
+                **({"currency": "EUR", "exchange_rate": Decimal("1.6543")} if foreign else {})})
         unit = open_unit(books.tenant_id)
         invoice = unit.load(Invoice, created["id"])
         party = unit.load(Party, books.customer_id)
@@ -92,7 +117,11 @@ def test_posted_invoices_pass_the_official_rules_in_every_format(lines, discount
         model = einvoices.build(invoice, unit.tenant(), party, codes, None)
         totals = (model.line_total, model.allowance_total, model.charge_total, model.tax_total, model.rounding,
                   invoice.subtotal, invoice.total)
-        assert model.payable == invoice.total, totals  # BT-115 is what the invoice is for
+        if line_discount is not None and not prices_include_tax and Decimal(invoice.positions[1]["amount"]) > 0:
+            # the first item's own discount is its line allowance (BG-27)
+            assert [entry.reason for entry in model.lines[0].allowances] == ["Bulk"]
+        assert model.prepaid == invoice.amount_paid  # BT-113: what was paid before it was made
+        assert model.payable == invoice.total - invoice.amount_paid, totals  # BT-115: what is left to pay
         if foreign:
             assert model.tax_currency == "AUD" and model.tax_total_accounting is not None  # BT-6, BT-111
         for name, fmt in einvoice.FORMATS.items():

@@ -35,7 +35,8 @@ def same_terms(read: EInvoice, written: EInvoice) -> None:
     """The business terms a bill is made from survive the round trip."""
     for name in ("credit_note", "number", "issue_date", "currency", "seller", "buyer", "tax_total", "buyer_reference",
                  "order_reference", "preceding_invoice", "preceding_invoice_date", "delivery_date", "payment",
-                 "payment_terms", "note", "tax_currency", "tax_total_accounting"):
+                 "payment_terms", "note", "tax_currency", "tax_total_accounting", "period_start", "period_end",
+                 "prepaid"):
         assert getattr(read, name) == getattr(written, name), name
     assert read.due_date == (None if written.credit_note else written.due_date)
     # a line's (and an allowance's) category and rate; exemption reasons are written in the breakdown only
@@ -50,7 +51,10 @@ def same_terms(read: EInvoice, written: EInvoice) -> None:
 
 def test_the_parsers_read_back_every_business_term_the_serializers_write():
     for document in (sample(), with_allowance(), sample(credit_note=True, preceding_invoice="INV-2026-0001",
-                                                        preceding_invoice_date=date(2026, 1, 15))):
+                                                        preceding_invoice_date=date(2026, 1, 15)),
+                     # BG-14 invoicing period and BT-113 paid amount (issue 17)
+                     sample(period_start=date(2026, 1, 1), period_end=date(2026, 1, 31), prepaid=Decimal("400.00")),
+                     sample(period_start=date(2026, 1, 1)), sample(period_end=date(2026, 1, 31))):
         for fmt in FORMATS:
             xml = einvoice.render(document, fmt)
             received = einvoice.parse(xml, einvoice.FORMATS[fmt].syntax)
@@ -91,6 +95,9 @@ def documents(draw) -> EInvoice:
                     lines=tuple(lines), tax_amounts=tax_amounts, tax_total=tax_total,
                     allowances=allowances, charges=charges, due_date=date(2026, 3, 3),
                     order_reference=draw(st.sampled_from([None, "PO-77"])), buyer_reference="04011000-12345-34",
+                    period_start=draw(st.sampled_from([None, date(2026, 1, 1)])),
+                    period_end=draw(st.sampled_from([None, date(2026, 1, 31)])),
+                    prepaid=draw(st.sampled_from([Decimal(0), Decimal("0.01")])),
                     tax_currency="EUR" if foreign else None,
                     tax_total_accounting=(tax_total * Decimal("1.05")).quantize(Decimal("0.01")) if foreign else None)
 

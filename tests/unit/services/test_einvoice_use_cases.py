@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from ledgerline.domain.documents import InvalidState
+from ledgerline.domain.einvoice import cii, ubl
 from ledgerline.domain.errors import ValidationFailed
-from ledgerline.services import einvoices, invoices, tenants
+from ledgerline.services import einvoices, invoices, receipts, tenants
 from ledgerline.store.parties import Party
 from ledgerline.store.unit_of_work import open_unit
 
@@ -66,3 +67,19 @@ def test_facturx_checks_the_xml_first_so_a_draft_or_missing_data_renders_no_pdf(
     assert error.value.param == "format"
     assert books.table.event_types(books.tenant_id) == events
     assert "document.rendered" not in events
+
+
+def test_a_partly_paid_invoice_shows_the_paid_amount_and_what_is_left_to_pay(books):
+    """BT-113 (issue 17): a receipt allocated before the e-invoice is made is its paid amount, and BT-115 is the
+    total less it (BR-CO-16); UBL and CII read it back the same."""
+    invoice_id = posted(books)  # 100 + GST 10 % = 110.00
+    tenants.update_tenant(books.tenant_id, {"tax_id": "DE123456788"}, None)
+    receipts.create(books.tenant_id, {
+        "customer_id": books.customer_id, "amount": Decimal("40.00"), "account_id": books.accounts["1010"],
+        "date": date(2026, 2, 2), "allocations": [{"invoice_id": invoice_id, "amount": Decimal("40.00")}]})
+    for name in ("ubl", "cii"):
+        _number, xml = einvoices.invoice_xml(books.tenant_id, invoice_id, name)
+        read = (ubl if name == "ubl" else cii).parse(xml)
+        assert (read.stated.tax_inclusive, read.stated.prepaid, read.stated.payable) == (
+            Decimal("110.00"), Decimal("40.00"), Decimal("70.00")), name
+        assert read.document.prepaid == Decimal("40.00") and read.document.payable == Decimal("70.00")

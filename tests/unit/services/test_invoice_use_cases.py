@@ -56,6 +56,24 @@ def test_create_draft_refuses_an_unknown_customer_and_writes_nothing(books):
     assert books.table.event_types(books.tenant_id) == []
 
 
+def test_an_invoicing_period_is_kept_patched_and_refused_when_it_ends_before_it_starts(books):
+    """E-invoicing BG-14 (issue 17): `period_start`/`period_end` (BT-73/74), either may be alone; BR-29."""
+    created = draft(books, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31))
+    assert (created["period_start"], created["period_end"]) == ("2026-01-01", "2026-01-31")
+    updated = invoices.update_draft(books.tenant_id, created["id"], {"period_end": None}, None)
+    assert (updated.period_start, updated.period_end) == (date(2026, 1, 1), None)
+    events = books.table.event_types(books.tenant_id)
+    for fields in ({"period_start": date(2026, 2, 1), "period_end": date(2026, 1, 31)},):
+        with pytest.raises(ValidationFailed) as error:
+            draft(books, **fields)
+        assert error.value.param == "period_end"
+        with pytest.raises(ValidationFailed):
+            invoices.update_draft(books.tenant_id, created["id"], fields, None)
+    assert books.table.event_types(books.tenant_id) == events
+    stored = books.table.load(Invoice, books.tenant_id, created["id"])
+    assert (stored.period_start, stored.period_end) == (date(2026, 1, 1), None)
+
+
 def test_update_draft_recomputes_and_checks_the_version(books):
     created = draft(books)
     lines = [{"description": "More", "quantity": D(2), "unit_price": D(50), "account_id": books.accounts["4000"],

@@ -73,6 +73,10 @@ def test_a_late_run_catches_up_every_period_once_and_a_second_run_adds_nothing(b
     assert (stored.next_run_date, stored.last_run_date, stored.invoices_created) == (date(2026, 4, 30),
                                                                                      date(2026, 3, 31), 3)
     assert books.table.event_types(books.tenant_id).count("invoice.created") == 3
+    # each invoice names the days it is for (e-invoicing BG-14, issue 17): from its day to the next one's
+    assert [(i.period_start, i.period_end) for i in made_invoices] == [
+        (date(2026, 1, 31), date(2026, 2, 27)), (date(2026, 2, 28), date(2026, 3, 30)),
+        (date(2026, 3, 31), date(2026, 4, 29))]
 
 
 def with_email(books, address: str | None) -> None:

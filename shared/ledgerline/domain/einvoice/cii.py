@@ -119,6 +119,11 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
         settlement = ram(item, "SpecifiedLineTradeSettlement")
         if line.tax is not None:
             _tax(settlement, "ApplicableTradeTax", line.tax)
+        for entry in line.allowances:  # BG-27 / BG-28
+            allowance = ram(settlement, "SpecifiedTradeAllowanceCharge")
+            _el(ram(allowance, "ChargeIndicator"), UDT, "Indicator", "true" if entry.charge else "false")
+            ram(allowance, "ActualAmount", amount_text(entry.amount))
+            ram(allowance, "Reason", entry.reason)
         ram(ram(settlement, "SpecifiedTradeSettlementLineMonetarySummation"), "LineTotalAmount",
             amount_text(line.net_amount))
     agreement = ram(transaction, "ApplicableHeaderTradeAgreement")
@@ -152,6 +157,12 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
     for group in document.tax_groups():
         _tax(settlement, "ApplicableTradeTax", group.category, amounts=(group.taxable_amount, group.tax_amount),
              reasons=True)
+    if document.period_start is not None or document.period_end is not None:
+        period = ram(settlement, "BillingSpecifiedPeriod")  # BG-14
+        if document.period_start is not None:
+            _date(period, "StartDateTime", document.period_start)
+        if document.period_end is not None:
+            _date(period, "EndDateTime", document.period_end)
     for entry in (*document.allowances, *document.charges):
         element = ram(settlement, "SpecifiedTradeAllowanceCharge")
         _el(ram(element, "ChargeIndicator"), UDT, "Indicator", "true" if entry.charge else "false")
@@ -243,6 +254,12 @@ def parse(xml: bytes) -> Received:
             contact_phone=r.text(at, "ram:DefinedTradeContact/ram:TelephoneUniversalCommunication/ram:CompleteNumber"),
             contact_email=r.text(at, "ram:DefinedTradeContact/ram:EmailURIUniversalCommunication/ram:URIID"))
 
+    def line_allowance(at: etree._Element) -> AllowanceCharge:  # BG-27 / BG-28
+        charge = r.text(at, "ram:ChargeIndicator/udt:Indicator") == "true"
+        return AllowanceCharge(charge=charge, amount=r.decimal(at, "ram:ActualAmount", "BT-136 line allowance amount")
+                               or Decimal(0), reason=r.text(at, "ram:Reason") or ("Charge" if charge else "Discount"),
+                               tax=None)
+
     lines = []
     for item in r.nodes(transaction, "ram:IncludedSupplyChainTradeLineItem"):
         quantity = r.decimal(item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", "BT-129 invoiced quantity")
@@ -256,7 +273,9 @@ def parse(xml: bytes) -> Received:
                                        "Summation/ram:LineTotalAmount", "BT-131 invoice line net amount") or Decimal(0),
             tax=tax_of(r.node(item, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax")),
             unit_code=r.text(item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity/@unitCode") or "C62",
-            base_quantity=r.decimal(item, f"{price}/ram:BasisQuantity", "BT-149 base quantity") or Decimal(1)))
+            base_quantity=r.decimal(item, f"{price}/ram:BasisQuantity", "BT-149 base quantity") or Decimal(1),
+            allowances=tuple(line_allowance(each) for each in r.nodes(
+                item, "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeAllowanceCharge"))))
     allowances, charges = [], []
     for element in r.nodes(settlement, "ram:SpecifiedTradeAllowanceCharge"):
         charge = r.text(element, "ram:ChargeIndicator/udt:Indicator") == "true"
@@ -312,6 +331,8 @@ def parse(xml: bytes) -> Received:
                                    "BT-26"),
         delivery_date=day(transaction, "ram:ApplicableHeaderTradeDelivery/ram:ActualDeliverySupplyChainEvent/"
                                        "ram:OccurrenceDateTime/udt:DateTimeString", "BT-72"),
+        period_start=day(settlement, "ram:BillingSpecifiedPeriod/ram:StartDateTime/udt:DateTimeString", "BT-73"),
+        period_end=day(settlement, "ram:BillingSpecifiedPeriod/ram:EndDateTime/udt:DateTimeString", "BT-74"),
         payment=None if means is None else Payment(
             means_code=r.text(means, "ram:TypeCode") or "30",
             iban=r.text(means, "ram:PayeePartyCreditorFinancialAccount/ram:IBANID"),

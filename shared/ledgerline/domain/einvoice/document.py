@@ -8,9 +8,11 @@ needs that the data does not give, before anything is serialized.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 # VAT category codes (UNCL5305 subset of EN 16931) and the categories that need an exemption reason (BT-120
 # or BT-121: BR-E-10, BR-AE-10, BR-IC-10, BR-G-10, BR-O-10).
@@ -100,6 +102,9 @@ class Line:
     tax: TaxCategory | None  # BG-30; None: the line has no tax code (missing BT-151)
     unit_code: str = "C62"  # BT-130 (UN/ECE rec 20; C62 "one")
     base_quantity: Decimal = Decimal(1)  # BT-149
+    # BG-27 / BG-28: line allowances and charges (amount BT-136/BT-141, reason BT-139/BT-144; no tax category):
+    # BT-131 = BT-129 × BT-146 / BT-149 − allowances + charges (PEPPOL-EN16931-R120)
+    allowances: tuple[AllowanceCharge, ...] = ()
 
 
 def line_price(net_amount: Decimal, quantity: Decimal) -> tuple[Decimal, Decimal, Decimal]:
@@ -123,6 +128,35 @@ class AllowanceCharge:
     tax: TaxCategory | None  # BT-95.. / BT-102..
     percent: Decimal | None = None  # BT-94 / BT-101
     base_amount: Decimal | None = None  # BT-93 / BT-100
+
+
+def single_line_discounts(positions: Sequence[dict[str, Any]] | None) -> dict[int, list[tuple[Decimal, str]]]:
+    """The discount positions (as stored: `type`, `amount`, `reason`, `applies_to`) that apply to exactly one
+    item position, by that item's line index: {line: [(amount, reason), …]} — the line allowances (BG-27) of an
+    e-invoice. The scope is the one `domain/positions` prices with: `above` the items above the discount in its
+    level, `all` every item of its level, nested groups included. Other discounts stay document-level."""
+    found: dict[int, list[tuple[Decimal, str]]] = {}
+
+    def level(entries: Sequence[dict[str, Any]]) -> list[int]:
+        lines: list[int] = []
+        pending: list[tuple[dict[str, Any], int]] = []
+        for entry in entries:
+            kind = entry.get("type")
+            if kind == "item":
+                lines.append(int(entry["line"]))
+            elif kind == "group":
+                lines.extend(level(entry.get("positions") or []))
+            elif kind == "discount":
+                pending.append((entry, len(lines)))
+        for entry, before in pending:
+            scope = lines[:before] if (entry.get("applies_to") or "above") == "above" else lines
+            amount = Decimal(str(entry.get("amount") or 0))
+            if len(scope) == 1 and amount > 0:
+                found.setdefault(scope[0], []).append((amount, entry.get("reason") or "Discount"))
+        return lines
+
+    level(positions or [])
+    return found
 
 
 @dataclass(frozen=True)
@@ -168,6 +202,8 @@ class EInvoice:
     preceding_invoice: str | None = None  # BT-25 (a credit note's invoice)
     preceding_invoice_date: date | None = None  # BT-26
     delivery_date: date | None = None  # BT-72
+    period_start: date | None = None  # BT-73 (BG-14 invoicing period)
+    period_end: date | None = None  # BT-74
     delivery_address: Address | None = None  # BG-15 (BT-75 … BT-80)
     payment: Payment | None = None  # BG-16
     payment_terms: str | None = None  # BT-20

@@ -135,6 +135,12 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
         b.cbc(root, "TaxCurrencyCode", document.tax_currency)
     if document.buyer_reference:
         b.cbc(root, "BuyerReference", document.buyer_reference)
+    if document.period_start is not None or document.period_end is not None:
+        period = b.cac(root, "InvoicePeriod")  # BG-14
+        if document.period_start is not None:
+            b.cbc(period, "StartDate", document.period_start.isoformat())
+        if document.period_end is not None:
+            b.cbc(period, "EndDate", document.period_end.isoformat())
     if document.order_reference:
         b.cbc(b.cac(root, "OrderReference"), "ID", document.order_reference)
     if document.preceding_invoice:
@@ -195,6 +201,11 @@ def serialize(document: EInvoice, fmt: Format) -> bytes:
         b.cbc(element, "ID", line.id)
         b.cbc(element, quantity_name, number_text(line.quantity), unitCode=line.unit_code)
         b.money(element, "LineExtensionAmount", line.net_amount)
+        for entry in line.allowances:  # BG-27 / BG-28
+            allowance = b.cac(element, "AllowanceCharge")
+            b.cbc(allowance, "ChargeIndicator", "true" if entry.charge else "false")
+            b.cbc(allowance, "AllowanceChargeReason", entry.reason)
+            b.money(allowance, "Amount", entry.amount)
         item = b.cac(element, "Item")
         b.cbc(item, "Name", line.name)
         if line.tax is not None:
@@ -250,6 +261,12 @@ def parse(xml: bytes) -> Received:
             contact_name=r.text(at, "cac:Contact/cbc:Name"), contact_phone=r.text(at, "cac:Contact/cbc:Telephone"),
             contact_email=r.text(at, "cac:Contact/cbc:ElectronicMail"))
 
+    def line_allowance(at: etree._Element) -> AllowanceCharge:  # BG-27 / BG-28
+        charge = r.text(at, "cbc:ChargeIndicator") == "true"
+        return AllowanceCharge(charge=charge, amount=r.decimal(at, "cbc:Amount", "BT-136 line allowance amount")
+                               or Decimal(0), reason=r.text(at, "cbc:AllowanceChargeReason")
+                               or ("Charge" if charge else "Discount"), tax=None)
+
     lines = []
     for element in r.nodes(root, f"cac:{prefix}Line"):
         quantity = r.decimal(element, f"cbc:{quantity_name}", "BT-129 invoiced quantity")
@@ -262,7 +279,8 @@ def parse(xml: bytes) -> Received:
             or Decimal(0),
             tax=tax_of(r.node(element, "cac:Item/cac:ClassifiedTaxCategory")),
             unit_code=r.text(element, f"cbc:{quantity_name}/@unitCode") or "C62",
-            base_quantity=r.decimal(element, "cac:Price/cbc:BaseQuantity", "BT-149 base quantity") or Decimal(1)))
+            base_quantity=r.decimal(element, "cac:Price/cbc:BaseQuantity", "BT-149 base quantity") or Decimal(1),
+            allowances=tuple(line_allowance(each) for each in r.nodes(element, "cac:AllowanceCharge"))))
     allowances, charges = [], []
     for element in r.nodes(root, "cac:AllowanceCharge"):
         charge = r.text(element, "cbc:ChargeIndicator") == "true"
@@ -312,6 +330,8 @@ def parse(xml: bytes) -> Received:
         preceding_invoice_date=iso_date(
             r.text(root, "cac:BillingReference/cac:InvoiceDocumentReference/cbc:IssueDate"), "BT-26"),
         delivery_date=iso_date(r.text(root, "cac:Delivery/cbc:ActualDeliveryDate"), "BT-72"),
+        period_start=iso_date(r.text(root, "cac:InvoicePeriod/cbc:StartDate"), "BT-73"),
+        period_end=iso_date(r.text(root, "cac:InvoicePeriod/cbc:EndDate"), "BT-74"),
         payment=None if means is None else Payment(
             means_code=r.text(means, "cbc:PaymentMeansCode") or "30",
             iban=r.text(means, "cac:PayeeFinancialAccount/cbc:ID"),
