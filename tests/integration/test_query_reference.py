@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ledgerline.domain.documents.invoice import effective_status
-from ledgerline.domain.query import INVOICES, PARTIES, normalise
+from ledgerline.domain.query import INVOICES, ITEMS, PARTIES, normalise
 from ledgerline.services.tenants import create_tenant
 from ledgerline.store import query as planner
 from ledgerline.store.documents import Invoice
+from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.query import moment_key
 from ledgerline.store.table import connection
@@ -73,6 +74,42 @@ party_rows = st.lists(
     min_size=5,
     max_size=16,
 )
+
+
+item_rows = st.lists(
+    st.fixed_dictionaries({
+        "code": st.sampled_from(["SKU-1", "sku-10", "SKU-2", "A1", "a-9", "Widget"]),
+        "name": st.sampled_from(NAMES),
+        "description": st.sampled_from([None, "Blue widget", "ACME part", "bolt"]),
+        "unit_price": st.sampled_from([None, "0", "9.99", "100.00", "1000.00"]),
+        "tax_code_id": st.sampled_from([None, "txc_1", "txc_2"]),
+        "track_stock": st.booleans(),
+        "archived": st.booleans(),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=5,
+    max_size=16,
+)
+
+
+def write_items(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    """Items with unique codes (a code guard would refuse a second one): the n-th row's code gets `-<n>`."""
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        price = None if row["unit_price"] is None else Decimal(row["unit_price"])
+        item = Item(id=f"itm_{n:026d}", tenant_id=tenant_id, code=f"{row['code']}-{n}", name=row["name"],
+                    description=row["description"], unit_price=price, tax_code_id=row["tax_code_id"],
+                    track_stock=row["track_stock"], archived=row["archived"],
+                    created_at=BASE + timedelta(seconds=n), updated_at=updated)
+        item.assign_keys()
+        item.save()
+        made.append(Row(item.id, {**{k: row[k] for k in ("name", "description", "tax_code_id", "track_stock",
+                                                           "archived")},
+                                  "code": item.code, "unit_price": price, "created_at": item.created_at,
+                                  "updated_at": updated}))
+    return made
 
 
 def write_invoices(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
@@ -145,6 +182,11 @@ def values_for(field: str) -> st.SearchStrategy[str]:
         "kind": st.sampled_from(["customer", "supplier", "both"]),
         "tax_id": st.sampled_from(["DE123", "de", "9", "CHE-1"]),
         "archived": st.sampled_from(["true", "false"]),
+        "code": st.sampled_from(["SKU-1-0", "sku", "SKU-2-2", "-1", "a-9-4", "widget"]),
+        "description": st.sampled_from(["blue", "ACME", "part", "t"]),
+        "unit_price": st.sampled_from(["0", "9.99", "100", "1000.00"]),
+        "tax_code_id": st.sampled_from(["txc_1", "txc_2", "txc_9"]),
+        "track_stock": st.sampled_from(["true", "false"]),
     }[field]
 
 
@@ -207,7 +249,8 @@ def sort_key(field: str, values: dict[str, Any], row_id: str) -> str:
     value = values[field]
     text = {"issue_date": lambda: value.isoformat(), "due_date": lambda: value.isoformat(),
             "number": lambda: value or "~", "updated_at": lambda: moment_key(value),
-            "name": lambda: normalise(value), "reference": lambda: normalise(value)}[field]()
+            "name": lambda: normalise(value), "reference": lambda: normalise(value),
+            "code": lambda: value}[field]()
     return f"{text}#{row_id}"
 
 
@@ -296,6 +339,21 @@ def test_party_lists_equal_the_reference(api, rows, asked):
         with budget_of(budget):
             got = through_api(books, "/v1/parties", params, limit)
         expected = reference(PARTIES, made, params, lambda values: values)
+        assert got == expected, params
+
+
+@SETTINGS
+@given(rows=item_rows, asked=st.lists(st.tuples(queries(ITEMS), st.integers(1, 4),
+                                               st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_item_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_items(books.tenant_id, rows)
+    for params, limit, budget in asked:
+        if not any(name.startswith("archived") for name, _ in params):
+            params = [*params, ("archived[eq]", "false")]  # what the list shows when archived is not asked for
+        with budget_of(budget):
+            got = through_api(books, "/v1/items", params, limit)
+        expected = reference(ITEMS, made, params, lambda values: values)
         assert got == expected, params
 
 

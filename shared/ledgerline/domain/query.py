@@ -133,6 +133,30 @@ PARTIES = ListFields(
 )
 
 
+# ---------------------------------------------------------------- master data and the other lists (part QM)
+
+ITEMS = ListFields(
+    name="items",
+    fields=fields_of(
+        Field("code", "string", TEXT, normalised=True),
+        Field("name", "string", TEXT, normalised=True),
+        Field("description", "string", TEXT, normalised=True),
+        Field("unit_price", "decimal", ORDERED),
+        Field("tax_code_id", "string", EQUALITY),
+        Field("track_stock", "bool", ("eq", "ne")),
+        Field("archived", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("code", "name", "updated_at"),
+    default_sort=None,  # by id: oldest first
+    lookups=("code",),
+    search_fields=("name", "code", "description"),
+    default_search_fields=("name", "code"),
+    defaults=(Predicate("archived", "eq", False),),
+)
+
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "
