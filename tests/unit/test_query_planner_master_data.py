@@ -65,3 +65,12 @@ def test_items_unknown_sorts_and_fields_are_400s():
         query._filter("colour", "red")
     with pytest.raises(InvalidRequest, match="archived takes: eq, ne"):
         query._filter("archived[gt]", "true")
+
+
+def test_each_coded_kind_has_partitions_of_its_own():
+    from ledgerline.store.accounts import Account
+    from ledgerline.store.tax_codes import TaxCode
+
+    lists = {model.LIST for model in (Item, Account, TaxCode)}
+    assert len(lists) == 3 and "" not in lists
+    assert Account.index_partition("t", "CODE") != TaxCode.index_partition("t", "CODE")
