@@ -144,7 +144,7 @@ def _paginated(spec, route) -> bool:
 
 
 # Issue 18: the planned lists' operators, sorts, lookups, search and changes never reach another tenant.
-PLANNED_LISTS = ["/v1/invoices", "/v1/parties"]
+PLANNED_LISTS = ["/v1/invoices", "/v1/parties", "/v1/items", "/v1/accounts", "/v1/tax-codes"]
 
 
 def _query_probes(a: TenantObjects) -> list[dict[str, str]]:
@@ -168,6 +168,12 @@ LIST_PROBES = {
                      {"number[startswith]": "INV"}, {"reference[contains]": "a"}, {"customer_name[contains]": "a"}],
     "/v1/parties": [{"sort": "name:asc"}, {"name[startswith]": "a"}, {"archived[eq]": "true"},
                     {"kind[ne]": "supplier"}, {"email[contains]": "@"}],
+    "/v1/items": [{"sort": "code:asc"}, {"sort": "name:desc"}, {"code[startswith]": "a"}, {"unit_price[gte]": "0"},
+                  {"archived[ne]": "true"}, {"track_stock": "false"}, {"description[contains]": "a"}],
+    "/v1/accounts": [{"sort": "code:asc"}, {"sort": "name:desc"}, {"code[startswith]": "1"},
+                     {"type[in]": "asset,revenue"}, {"archived[ne]": "true"}, {"name[contains]": "a"}],
+    "/v1/tax-codes": [{"sort": "code:desc"}, {"rate[gte]": "0"}, {"code[contains]": "a"}, {"active": "true"},
+                      {"archived[ne]": "true"}],
 }
 
 
@@ -193,3 +199,9 @@ def test_query_operators_never_reach_another_tenants_data(api, world, path):
             assert [i["id"] for i in mine] == [invoice["id"]]
             theirs = api.get(path, params={"number": invoice["number"]}, headers=b.tenant.headers).json()["data"]
             assert invoice["id"] not in {i["id"] for i in theirs}
+    if path in ("/v1/items", "/v1/accounts", "/v1/tax-codes"):  # A's record by its code: A finds it, B does not
+        for item in api.get(path, params={"limit": 1}, headers=a.tenant.headers).json()["data"]:
+            mine = api.get(path, params={"code": item["code"]}, headers=a.tenant.headers).json()["data"]
+            assert [i["id"] for i in mine] == [item["id"]]
+            theirs = api.get(path, params={"code": item["code"]}, headers=b.tenant.headers).json()["data"]
+            assert item["id"] not in {i["id"] for i in theirs}

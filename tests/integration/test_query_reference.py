@@ -16,13 +16,17 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ledgerline.domain.documents.invoice import effective_status
-from ledgerline.domain.query import INVOICES, PARTIES, normalise
+from ledgerline.domain.query import ACCOUNTS, INVOICES, ITEMS, PARTIES, TAX_CODES, normalise
 from ledgerline.services.tenants import create_tenant
 from ledgerline.store import query as planner
+from ledgerline.store.accounts import Account
 from ledgerline.store.documents import Invoice
+from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.query import moment_key
+from ledgerline.store.records import tenant_partition
 from ledgerline.store.table import connection
+from ledgerline.store.tax_codes import TaxCode
 from tests.conftest import TenantKey
 from tests.integration.books import Books
 
@@ -73,6 +77,80 @@ party_rows = st.lists(
     min_size=5,
     max_size=16,
 )
+
+
+item_rows = st.lists(
+    st.fixed_dictionaries({
+        "code": st.sampled_from(["SKU-1", "sku-10", "SKU-2", "A1", "a-9", "Widget"]),
+        "name": st.sampled_from(NAMES),
+        "description": st.sampled_from([None, "Blue widget", "ACME part", "bolt"]),
+        "unit_price": st.sampled_from([None, "0", "9.99", "100.00", "1000.00"]),
+        "tax_code_id": st.sampled_from([None, "txc_1", "txc_2"]),
+        "track_stock": st.booleans(),
+        "archived": st.booleans(),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=5,
+    max_size=16,
+)
+
+
+def write_items(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    """Items with unique codes (a code guard would refuse a second one): the n-th row's code gets `-<n>`."""
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        price = None if row["unit_price"] is None else Decimal(row["unit_price"])
+        item = Item(id=f"itm_{n:026d}", tenant_id=tenant_id, code=f"{row['code']}-{n}", name=row["name"],
+                    description=row["description"], unit_price=price, tax_code_id=row["tax_code_id"],
+                    track_stock=row["track_stock"], archived=row["archived"],
+                    created_at=BASE + timedelta(seconds=n), updated_at=updated)
+        item.assign_keys()
+        item.save()
+        made.append(Row(item.id, {**{k: row[k] for k in ("name", "description", "tax_code_id", "track_stock",
+                                                           "archived")},
+                                  "code": item.code, "unit_price": price, "created_at": item.created_at,
+                                  "updated_at": updated}))
+    return made
+
+
+coded_rows = st.lists(
+    st.fixed_dictionaries({
+        "code": st.sampled_from(["1200", "12", "4000", "GST", "gst10", "Z"]),
+        "name": st.sampled_from(NAMES),
+        "type": st.sampled_from(["asset", "liability", "revenue", "expense"]),
+        "subtype": st.sampled_from([None, "bank", "current", "other"]),
+        "rate": st.sampled_from(["0", "7.7", "10", "19"]),
+        "active": st.booleans(),
+        "archived": st.booleans(),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_coded(model: Any, tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    """Accounts or tax codes (unique codes: `<code>-<n>`) next to the tenant's own default ones; the rows are
+    every record of the kind as stored, the defaults included."""
+    connection()
+    for n, row in enumerate(rows):
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        common = {"id": f"{model.PREFIX.lower()[:3]}_{n:026d}", "tenant_id": tenant_id, "code": f"{row['code']}-{n}",
+                  "name": row["name"], "archived": row["archived"], "created_at": BASE + timedelta(seconds=n),
+                  "updated_at": updated}
+        if model is Account:
+            record = Account(**common, type=row["type"], subtype=row["subtype"])
+        else:
+            record = TaxCode(**common, rate=Decimal(row["rate"]), account_id="acc_tax", active=row["active"])
+        record.assign_keys()
+        record.save()
+    fields = ("code", "name", "type", "subtype", "currency", "archived", "created_at", "updated_at") \
+        if model is Account else ("code", "name", "rate", "account_id", "active", "archived", "created_at",
+                                  "updated_at")
+    return [Row(r.id, {f: getattr(r, f) for f in fields})
+            for r in model.query(tenant_partition(tenant_id), model.sk.startswith(f"{model.PREFIX}#"))]
 
 
 def write_invoices(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
@@ -145,6 +223,16 @@ def values_for(field: str) -> st.SearchStrategy[str]:
         "kind": st.sampled_from(["customer", "supplier", "both"]),
         "tax_id": st.sampled_from(["DE123", "de", "9", "CHE-1"]),
         "archived": st.sampled_from(["true", "false"]),
+        "code": st.sampled_from(["SKU-1-0", "sku", "SKU-2-2", "-1", "a-9-4", "widget"]),
+        "description": st.sampled_from(["blue", "ACME", "part", "t"]),
+        "unit_price": st.sampled_from(["0", "9.99", "100", "1000.00"]),
+        "tax_code_id": st.sampled_from(["txc_1", "txc_2", "txc_9"]),
+        "track_stock": st.sampled_from(["true", "false"]),
+        "type": st.sampled_from(["asset", "revenue", "equity"]),
+        "subtype": st.sampled_from(["bank", "current", "receivable"]),
+        "rate": st.sampled_from(["0", "7.7", "10"]),
+        "account_id": st.sampled_from(["acc_tax", "acc_other"]),
+        "active": st.sampled_from(["true", "false"]),
     }[field]
 
 
@@ -207,7 +295,8 @@ def sort_key(field: str, values: dict[str, Any], row_id: str) -> str:
     value = values[field]
     text = {"issue_date": lambda: value.isoformat(), "due_date": lambda: value.isoformat(),
             "number": lambda: value or "~", "updated_at": lambda: moment_key(value),
-            "name": lambda: normalise(value), "reference": lambda: normalise(value)}[field]()
+            "name": lambda: normalise(value), "reference": lambda: normalise(value),
+            "code": lambda: value}[field]()
     return f"{text}#{row_id}"
 
 
@@ -297,6 +386,39 @@ def test_party_lists_equal_the_reference(api, rows, asked):
             got = through_api(books, "/v1/parties", params, limit)
         expected = reference(PARTIES, made, params, lambda values: values)
         assert got == expected, params
+
+
+@SETTINGS
+@given(rows=item_rows, asked=st.lists(st.tuples(queries(ITEMS), st.integers(1, 4),
+                                               st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_item_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_items(books.tenant_id, rows)
+    for params, limit, budget in asked:
+        if not any(name.startswith("archived") for name, _ in params):
+            params = [*params, ("archived[eq]", "false")]  # what the list shows when archived is not asked for
+        with budget_of(budget):
+            got = through_api(books, "/v1/items", params, limit)
+        expected = reference(ITEMS, made, params, lambda values: values)
+        assert got == expected, params
+
+
+@SETTINGS
+@given(rows=coded_rows, asked=st.lists(st.tuples(st.sampled_from([(ACCOUNTS, Account, "/v1/accounts"),
+                                                                  (TAX_CODES, TaxCode, "/v1/tax-codes")]),
+                                                 st.data(), st.integers(1, 4), st.sampled_from([None, 2, 7])),
+                                       min_size=1, max_size=4))
+def test_account_and_tax_code_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = {model: write_coded(model, books.tenant_id, rows) for model in (Account, TaxCode)}
+    for (spec, model, path), data, limit, budget in asked:
+        params = data.draw(queries(spec))
+        if not any(name.startswith("archived") for name, _ in params):
+            params = [*params, ("archived[eq]", "false")]  # what the list shows when archived is not asked for
+        with budget_of(budget):
+            got = through_api(books, path, params, limit)
+        expected = reference(spec, made[model], params, lambda values: values)
+        assert got == expected, (path, params)
 
 
 class budget_of:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ledgerline.domain.accounts import AccountType
+
 EQUALITY = ("eq", "ne", "in", "nin")
 ORDERED = (*EQUALITY, "gt", "gte", "lt", "lte")
 TEXT = (*EQUALITY, "contains", "startswith", "endswith")
@@ -129,6 +131,71 @@ PARTIES = ListFields(
     default_sort=None,  # by id: oldest first
     search_fields=("name", "email", "tax_id"),
     default_search_fields=("name", "email"),
+    defaults=(Predicate("archived", "eq", False),),
+)
+
+
+# ---------------------------------------------------------------- master data and the other lists (part QM)
+
+ITEMS = ListFields(
+    name="items",
+    fields=fields_of(
+        Field("code", "string", TEXT, normalised=True),
+        Field("name", "string", TEXT, normalised=True),
+        Field("description", "string", TEXT, normalised=True),
+        Field("unit_price", "decimal", ORDERED),
+        Field("tax_code_id", "string", EQUALITY),
+        Field("track_stock", "bool", ("eq", "ne")),
+        Field("archived", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("code", "name", "updated_at"),
+    default_sort=None,  # by id: oldest first
+    lookups=("code",),
+    search_fields=("name", "code", "description"),
+    default_search_fields=("name", "code"),
+    defaults=(Predicate("archived", "eq", False),),
+)
+
+
+ACCOUNTS = ListFields(
+    name="accounts",
+    fields=fields_of(
+        Field("code", "string", TEXT, normalised=True),
+        Field("name", "string", TEXT, normalised=True),
+        Field("type", "enum", EQUALITY, values=tuple(t.value for t in AccountType)),
+        Field("subtype", "string", EQUALITY),
+        Field("currency", "string", EQUALITY),
+        Field("archived", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("code", "name", "updated_at"),
+    default_sort=None,  # by id, as before
+    lookups=("code",),
+    search_fields=("name", "code"),
+    default_search_fields=("name", "code"),
+    defaults=(Predicate("archived", "eq", False),),
+)
+
+TAX_CODES = ListFields(
+    name="tax_codes",
+    fields=fields_of(
+        Field("code", "string", TEXT, normalised=True),
+        Field("name", "string", TEXT, normalised=True),
+        Field("rate", "decimal", ORDERED),
+        Field("account_id", "string", EQUALITY),
+        Field("active", "bool", ("eq", "ne")),
+        Field("archived", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("code", "name", "updated_at"),
+    default_sort=None,  # by id, as before
+    lookups=("code",),
+    search_fields=("name", "code"),
+    default_search_fields=("name", "code"),
     defaults=(Predicate("archived", "eq", False),),
 )
 

@@ -266,6 +266,23 @@ def list_items(tenant_id: str, *, archived: bool, limit: int, start_key: dict[st
     return page
 
 
+def query_items(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of items as a planned query asks (issue 18: the store's named read `lists.query_items`)."""
+    result = lists.query_items(tenant_id, query, limit=limit, start_key=start_key)
+    present(tenant_id, result.items)
+    return result
+
+
+def query_accounts(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of the chart as a planned query asks (issue 18: `lists.query_accounts`)."""
+    return lists.query_accounts(tenant_id, query, limit=limit, start_key=start_key)
+
+
+def query_tax_codes(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of tax codes as a planned query asks (issue 18: `lists.query_tax_codes`)."""
+    return lists.query_tax_codes(tenant_id, query, limit=limit, start_key=start_key)
+
+
 def list_accounts(tenant_id: str, *, type: str | None, subtype: str | None, archived: bool, limit: int,
                   start_key: dict[str, Any] | None) -> Page[Account]:
     return accounts.list_accounts(tenant_id, type=type, subtype=subtype, archived=archived, limit=limit,

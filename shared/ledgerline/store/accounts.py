@@ -6,14 +6,15 @@ from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 
-from ledgerline.store.codes import CodedRecord
+from ledgerline.store.codes import ListedCodedRecord
 from ledgerline.store.records import Page, list_records, tenant_partition
 from ledgerline.store.table import connection
 
 
-class Account(CodedRecord):
+class Account(ListedCodedRecord):
     PREFIX = "ACCOUNT"
     NOUN = "account"
+    LIST = "ACCOUNTS"  # issue 18: its query index partitions (`ListedCodedRecord`)
 
     name = UnicodeAttribute()
     type = UnicodeAttribute()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
 
+from ledgerline.domain.query import normalise
+from ledgerline.store.query import moment_key
 from ledgerline.store.records import TenantRecord, tenant_partition
 from ledgerline.store.table import TableModel
 
@@ -29,3 +31,31 @@ class CodedRecord(TenantRecord):
     def guard(self) -> CodeGuard:
         return CodeGuard.for_code(self.tenant_id, self.PREFIX, self.code, self.id)
 
+
+class ListedCodedRecord(CodedRecord):
+    """A coded record on issue 18's query planner (items, accounts, tax codes): casefolded copies of its
+    `SEARCHED` texts (`search_<field>`), and its keys in `T#<tid>#<LIST>#<index>` partitions: GSI6 by code (the
+    `code=` lookup and `sort=code`), GSI4 by casefolded name, GSI5 by `updated_at` (changes). Written by the
+    record's own save: no round trip added."""
+
+    LIST = ""
+    SEARCHED: tuple[str, ...] = ("code", "name")
+
+    name = UnicodeAttribute()
+    search_code = UnicodeAttribute(null=True)
+    search_name = UnicodeAttribute(null=True)
+
+    def assign_keys(self) -> None:
+        assert self.LIST, f"{type(self).__name__} names its LIST"
+        super().assign_keys()
+        for name in self.SEARCHED:
+            setattr(self, f"search_{name}", normalise(getattr(self, name)) or None)
+        self.gsi4pk, self.gsi4sk = self.index_partition(self.tenant_id, "NAME"), f"{self.search_name or ''}#{self.id}"
+        self.gsi5pk, self.gsi5sk = (self.index_partition(self.tenant_id, "UPDATED"),
+                                    f"{moment_key(self.updated_at)}#{self.id}")
+        self.gsi6pk, self.gsi6sk = self.index_partition(self.tenant_id, "CODE"), f"{self.code}#{self.id}"
+
+    @classmethod
+    def index_partition(cls, tenant_id: str, name: str) -> str:
+        """A partition of one of issue 18's indexes: `T#<tid>#<LIST>#<name>`."""
+        return f"{tenant_partition(tenant_id)}#{cls.LIST}#{name}"

@@ -7,11 +7,11 @@ from typing import Any
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 
 from ledgerline.store.attributes import DecimalAttribute
-from ledgerline.store.codes import CodedRecord
+from ledgerline.store.codes import ListedCodedRecord
 from ledgerline.store.records import Page, list_records
 
 
-class Item(CodedRecord):
+class Item(ListedCodedRecord):
     PREFIX = "ITEM"
     NOUN = "item"
 
@@ -30,6 +30,11 @@ class Item(CodedRecord):
     reorder_level = DecimalAttribute(null=True)
     costing_method = UnicodeAttribute(default="moving_average")
     archived = BooleanAttribute(default=False)
+    # Issue 18: casefolded copies of the searchable text, and its query index keys (`ListedCodedRecord`)
+    search_description = UnicodeAttribute(null=True)
+
+    LIST = "ITEMS"
+    SEARCHED = ("code", "name", "description")
 
 
 def list_items(tenant_id: str, *, archived: bool, limit: int, start_key: dict[str, Any] | None) -> Page[Item]:

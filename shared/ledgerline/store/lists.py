@@ -4,7 +4,9 @@ entity's keys give it (`store/query.py` plans on them).
 Invoices: GSI1 by issue date (the default), GSI6 by due date (every invoice), GSI2's open partition by due
 date (a narrower path when the status asks for open invoices only), GSI4 by number (the lookup; drafts sort
 last), GSI7 by casefolded reference (the lookup), GSI5 by `updated_at` (changes). Parties: the table by id
-(the default), GSI4 by casefolded name, GSI5 by `updated_at`.
+(the default), GSI4 by casefolded name, GSI5 by `updated_at`. Items, accounts and tax codes (`coded_list`): the
+table by id (the default), GSI6 by code (the lookup; codes are unique per tenant), GSI4 by casefolded name,
+GSI5 by `updated_at`.
 """
 
 from __future__ import annotations
@@ -15,12 +17,25 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from ledgerline.domain.documents.invoice import OPEN_STATUSES
-from ledgerline.domain.query import INVOICES, PARTIES, Predicate, Query, normalise
+from ledgerline.domain.query import (
+    ACCOUNTS,
+    INVOICES,
+    ITEMS,
+    PARTIES,
+    TAX_CODES,
+    ListFields,
+    Predicate,
+    Query,
+    normalise,
+)
+from ledgerline.store.accounts import Account
 from ledgerline.store.documents import Invoice, invoice_status_condition
+from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.table import connection, is_condition_failure
+from ledgerline.store.tax_codes import TaxCode
 
 
 def _day(value: date) -> str:
@@ -89,22 +104,70 @@ def invoice_tombstone(invoice: Invoice, at: datetime) -> Tombstone:
     return Tombstone.of(invoice, Invoice.index_partition(invoice.tenant_id, "UPDATED"), at)
 
 
+# ---------------------------------------------------------------- master data and the other lists (part QM)
+
+def coded_list(fields: ListFields, model: Any) -> ListSpec:
+    """A `ListedCodedRecord`'s list: by id (the default, as before), GSI6 by code (the lookup: codes are unique
+    per tenant), GSI4 by casefolded name, GSI5 by `updated_at`."""
+    return ListSpec(
+        fields=fields,
+        model=model,
+        accesses={
+            "id": Access("id", None, tenant_partition, None),
+            "code": Access("code", "gsi6", lambda t: model.index_partition(t, "CODE"), "code", str, unique=True),
+            "name": Access("name", "gsi4", lambda t: model.index_partition(t, "NAME"), "name", normalise,
+                           prefix=True),
+            "updated_at": Access("updated_at", "gsi5", lambda t: model.index_partition(t, "UPDATED"), "updated_at",
+                                 moment_key),
+        },
+        sorts={"code": "code", "name": "name", "updated_at": "updated_at"},
+        default="id",
+    )
+
+
+ITEM_LIST = coded_list(ITEMS, Item)
+ACCOUNT_LIST = coded_list(ACCOUNTS, Account)
+TAX_CODE_LIST = coded_list(TAX_CODES, TaxCode)
+
+
+def query_items(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                budget: int | None = None) -> Result:
+    """A page of items as the query asks (filters, sort, `code=` lookup, search, changes), within the budget."""
+    return run(ITEM_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def query_accounts(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                   budget: int | None = None) -> Result:
+    return run(ACCOUNT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def query_tax_codes(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                    budget: int | None = None) -> Result:
+    return run(TAX_CODE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+_CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
 QUERY_ATTRIBUTES = {
     Invoice: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
               "search_reference", "search_customer_name"),
     Party: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_email", "search_tax_id"),
+    Item: (*_CODED, "search_description"),
+    Account: _CODED,
+    TaxCode: _CODED,
 }
 
 
 def index_query_keys(tenant_id: str) -> int:
-    """Give a tenant's invoices and parties saved before issue 18's indexes their keys and searchable copies:
-    one conditional UpdateItem per record whose attributes are not what its `assign_keys` says, versions
-    untouched (a record changed meanwhile is skipped: its own save set them). Returns how many it changed;
-    running it again changes none."""
+    """Give a tenant's invoices, parties, items, accounts and tax codes saved before issue 18's indexes their
+    keys and searchable copies: one conditional UpdateItem per record whose attributes are not what its
+    `assign_keys` says, versions untouched (a record changed meanwhile is skipped: its own save set them).
+    Returns how many it changed; running it again changes none."""
     connection()
     changed = 0
     records = [*((Invoice, r) for r in Invoice.gsi1.query(Invoice.list_partition(tenant_id))),
-               *((Party, r) for r in Party.query(tenant_partition(tenant_id), Party.sk.startswith("PARTY#")))]
+               *((Party, r) for r in Party.query(tenant_partition(tenant_id), Party.sk.startswith("PARTY#"))),
+               *((m, r) for m in (Item, Account, TaxCode)
+                 for r in m.query(tenant_partition(tenant_id), m.sk.startswith(f"{m.PREFIX}#")))]
     for model, record in records:
         names = QUERY_ATTRIBUTES[model]
         before = [getattr(record, name) for name in names]

@@ -10,13 +10,14 @@ from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 
 from ledgerline.domain.tax_validity import valid_on
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.codes import CodedRecord
+from ledgerline.store.codes import ListedCodedRecord
 from ledgerline.store.records import Page, list_records
 
 
-class TaxCode(CodedRecord):
+class TaxCode(ListedCodedRecord):
     PREFIX = "TAXCODE"
     NOUN = "tax code"
+    LIST = "TAX_CODES"  # issue 18: its query index partitions (`ListedCodedRecord`)
 
     name = UnicodeAttribute()
     rate = DecimalAttribute()
