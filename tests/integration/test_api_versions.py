@@ -2,7 +2,7 @@
 name, the `Ledgerline-Version` header overrides the key's default, a bad version is a 400 that changes nothing,
 and webhook endpoints pinned to the older version receive event payloads in it.
 
-The one real change: API version 2026-12-05 renamed an API key's `last4` to `secret_last4`.
+The one real change: API version 2026-12-05 renamed an API key's `last4` to `key_last4`.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ def as_key(secret: str, **headers: str) -> dict[str, str]:
 
 def test_a_new_key_is_pinned_to_the_newest_version_and_answered_in_it(books):
     created = issue_key(books)
-    assert created["api_version"] == LATEST and "secret_last4" in created and "last4" not in created
+    assert created["api_version"] == LATEST and "key_last4" in created and "last4" not in created
     response = books.api.get(f"/v1/api-keys/{created['id']}", headers=as_key(created["secret"]))
     assert response.status_code == 200 and response.headers[HEADER] == LATEST
-    assert response.json()["secret_last4"] == created["secret"][-4:] and "last4" not in response.json()
+    assert response.json()["key_last4"] == created["secret"][-4:] and "last4" not in response.json()
 
 
 def test_a_key_pinned_to_the_older_version_sees_the_old_name_everywhere(books):
@@ -43,20 +43,20 @@ def test_a_key_pinned_to_the_older_version_sees_the_old_name_everywhere(books):
     events = books.api.get("/v1/events?type=api_key.created", headers=headers)
     for response in (read, listed, events):
         assert response.status_code == 200 and response.headers[HEADER] == ORIGINAL
-    assert read.json()["last4"] == created["secret"][-4:] and "secret_last4" not in read.json()
+    assert read.json()["last4"] == created["secret"][-4:] and "key_last4" not in read.json()
     assert read.json()["api_version"] == ORIGINAL
-    assert all("last4" in key and "secret_last4" not in key for key in listed.json()["data"])
+    assert all("last4" in key and "key_last4" not in key for key in listed.json()["data"])
     shown = [event["data"] for event in events.json()["data"]]
-    assert shown and all("last4" in key and "secret_last4" not in key for key in shown)
+    assert shown and all("last4" in key and "key_last4" not in key for key in shown)
 
 
 def test_the_header_overrides_the_keys_default_both_ways(books):
     older = issue_key(books, ORIGINAL)
     newer = books.api.get(f"/v1/api-keys/{older['id']}", headers=as_key(older["secret"], **{HEADER: LATEST}))
-    assert newer.headers[HEADER] == LATEST and "secret_last4" in newer.json() and "last4" not in newer.json()
+    assert newer.headers[HEADER] == LATEST and "key_last4" in newer.json() and "last4" not in newer.json()
     # the tenant's admin key is pinned to the newest version; asking for the original answers in it
     back = books.api.get(f"/v1/api-keys/{older['id']}", headers={**books.headers, HEADER: ORIGINAL})
-    assert back.headers[HEADER] == ORIGINAL and "last4" in back.json() and "secret_last4" not in back.json()
+    assert back.headers[HEADER] == ORIGINAL and "last4" in back.json() and "key_last4" not in back.json()
 
 
 def test_a_key_made_before_versions_existed_answers_in_the_original(books):
@@ -111,8 +111,8 @@ def test_events_reach_each_endpoint_in_its_own_version(pipeline, books):  # noqa
         new_receiver.wait_for({event["id"]})
         [at_old] = [r.event for r in old_receiver.accepted()]  # signatures verified by the receiver
         [at_new] = [r.event for r in new_receiver.accepted()]
-        assert at_old["data"]["last4"] == created["secret"][-4:] and "secret_last4" not in at_old["data"]
-        assert at_new["data"]["secret_last4"] == created["secret"][-4:] and "last4" not in at_new["data"]
+        assert at_old["data"]["last4"] == created["secret"][-4:] and "key_last4" not in at_old["data"]
+        assert at_new["data"]["key_last4"] == created["secret"][-4:] and "last4" not in at_new["data"]
         assert {k: v for k, v in at_old.items() if k != "data"} == {k: v for k, v in at_new.items() if k != "data"}
     finally:
         old_receiver.stop()

@@ -10,7 +10,7 @@ from ledgerline.domain import api_versions
 from ledgerline.domain.api_versions import LATEST, ORIGINAL, changes_after, check, downgrade, resolve
 from ledgerline.domain.errors import InvalidRequest
 
-KEY = {"object": "api_key", "id": "key_1", "name": "ci", "secret_last4": "abcd", "scopes": ["admin"],
+KEY = {"object": "api_key", "id": "key_1", "name": "ci", "key_last4": "abcd", "scopes": ["admin"],
        "api_version": LATEST}
 
 
@@ -28,8 +28,8 @@ def test_the_newest_version_answers_the_newest_representation_unchanged():
 def test_an_older_version_sees_the_old_name_in_the_same_place():
     old = downgrade(KEY, ORIGINAL)
     assert list(old) == ["object", "id", "name", "last4", "scopes", "api_version"]
-    assert old["last4"] == "abcd" and "secret_last4" not in old
-    assert KEY["secret_last4"] == "abcd"  # the input is not changed
+    assert old["last4"] == "abcd" and "key_last4" not in old
+    assert KEY["key_last4"] == "abcd"  # the input is not changed
 
 
 def test_objects_are_found_anywhere_in_a_body_lists_events_and_nested():
@@ -40,13 +40,13 @@ def test_objects_are_found_anywhere_in_a_body_lists_events_and_nested():
 
 
 def test_other_object_types_keep_a_field_of_the_same_name():
-    other = {"object": "invoice", "secret_last4": "x"}
+    other = {"object": "invoice", "key_last4": "x"}
     assert downgrade(other, ORIGINAL) == other
 
 
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
                     lambda inner: st.lists(inner, max_size=3)
-                    | st.dictionaries(st.sampled_from(["object", "secret_last4", "last4", "a"]), inner, max_size=4),
+                    | st.dictionaries(st.sampled_from(["object", "key_last4", "last4", "a"]), inner, max_size=4),
                     max_leaves=10))
 def test_downgrading_never_loses_or_invents_values_and_is_idempotent(body):
     once = downgrade(body, ORIGINAL)

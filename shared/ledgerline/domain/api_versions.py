@@ -55,8 +55,9 @@ def renamed(object_type: str, old: str, new: str) -> Change:
 # Oldest first. Every API key made before versions existed, and every webhook endpoint, answers in the first.
 VERSIONS: tuple[Version, ...] = (
     Version("2026-01-01", "The API as it was before dated versions (every key made before them is pinned here)"),
-    Version("2026-12-05", "API keys: `last4` is renamed `secret_last4` (the last four characters of what?)",
-            (renamed("api_key", "last4", "secret_last4"),)),
+    Version("2026-12-05", "API keys: `last4` is renamed `key_last4` (the last four characters of the key: named "
+                          "for what they are the end of, as `last4` of a card is in other APIs)",
+            (renamed("api_key", "last4", "key_last4"),)),
 )
 
 ORIGINAL = VERSIONS[0].date

@@ -50,7 +50,7 @@ class ApiKeyOut(Output):
     id: str
     name: str
     scopes: list[str]
-    secret_last4: str = Field(validation_alias=AliasChoices("secret_last4", "last4"),
+    key_last4: str = Field(validation_alias=AliasChoices("key_last4", "last4"),
                               description="The last four characters of the secret, to tell keys apart (called "
                                           "`last4` before API version 2026-12-05)")
     expires_at: datetime | None

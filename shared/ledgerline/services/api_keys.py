@@ -131,7 +131,7 @@ def _without_secret(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _secret_shown_once(stored: dict[str, Any]) -> dict[str, Any]:
-    last4 = stored.get("secret_last4", stored.get("last4"))  # `last4` in records kept before API version 2026-12-05
+    last4 = stored.get("key_last4", stored.get("last4"))  # `last4` in records kept before API version 2026-12-05
     raise Conflict(
         f"This Idempotency-Key already created API key {stored['id']} (…{last4}). Its secret was shown "
         f"once and is not kept, so it cannot be shown again: if you did not receive it, revoke that key "
