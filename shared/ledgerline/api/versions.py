@@ -29,13 +29,16 @@ def request_version(request: Request) -> str:
 
 
 async def in_version(response: Response, version: str) -> Response:
-    """`response` as `version` shows it: a JSON body holding an object type some newer version changed is
-    rewritten; anything else (other versions, CSV, PDF, XML, errors without such objects) passes untouched."""
-    types = api_versions.affected_types(version)
-    if not types or not response.headers.get("content-type", "").startswith("application/json"):
-        return response
+    """`response` as `version` shows it, with its whole body in one message: a JSON body holding an object type
+    some newer version changed is rewritten; any other body (CSV, PDF, XML, errors) is kept byte for byte.
+
+    The body is read whole (no route streams; Mangum buffers anyway) so that the gzip middleware around the
+    app sees its real size: the streamed response of `call_next` would be compressed however small it is."""
     body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-    if any(f'"object":"{kind}"'.encode() in body or f'"object": "{kind}"'.encode() in body for kind in types):
+    types = api_versions.affected_types(version)
+    is_json = response.headers.get("content-type", "").startswith("application/json")
+    if is_json and any(f'"object":"{kind}"'.encode() in body or f'"object": "{kind}"'.encode() in body
+                       for kind in types):
         body = json.dumps(api_versions.downgrade(json.loads(body), version), ensure_ascii=False, allow_nan=False,
                           separators=(",", ":")).encode()
     headers = {name: value for name, value in response.headers.items() if name.lower() != "content-length"}
