@@ -47,7 +47,8 @@ def authorize(raw_event: dict[str, Any]) -> dict[str, Any]:
         principal_id=principal.key_id, region=arn.region, aws_account_id=arn.aws_account_id,
         api_id=arn.api_id, stage=arn.stage,
         context={"tenant_id": principal.tenant_id, "key_id": principal.key_id, "scopes": " ".join(principal.scopes),
-                 "plan": principal.plan},
+                 "plan": principal.plan,
+                 "api_version": principal.api_version or ""},
         # Puts the request in its tenant's usage plan (the backstop behind the per-plan rate limits).
         usage_identifier_key=usage_key(get_settings().stack_name, principal.tenant_id),
     )

@@ -303,7 +303,7 @@ def test_the_secret_is_shown_once_and_stored_only_as_a_hash(api, tenant):
     created = issue_key(api, tenant.headers, ["invoices:read", "parties:read"])
     secret = created["secret"]
     # Then the response carries its secret, once
-    assert secret.startswith(get_settings().api_key_prefix) and created["last4"] == secret[-4:]
+    assert secret.startswith(get_settings().api_key_prefix) and created["key_last4"] == secret[-4:]
     assert created["scopes"] == ["invoices:read", "parties:read"] and created["status"] == "active"
     # And no later read shows it
     read = api.get(f"/v1/api-keys/{created['id']}", headers=tenant.headers)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from starlette.middleware.gzip import GZipMiddleware
 
-from ledgerline.api import errors
+from ledgerline.api import errors, versions
 from ledgerline.api.auth import authenticate_first
 from ledgerline.api.query_parameters import check_query_parameters
 from ledgerline.api.rate_limit import rate_limit_headers
 from ledgerline.clock import Clock, using
+from ledgerline.domain import api_versions
 from ledgerline.observability import logger
 from ledgerline.schemas.errors import ERROR_RESPONSES
 from ledgerline.services import idempotency
@@ -24,7 +27,27 @@ lists are paginated with `limit` and `cursor`, and errors share one envelope:
 
 Money, quantities and rates are answered as plain decimal strings (`"1375.00"`, never exponent form)
 and accepted as such or as JSON numbers; dates are `YYYY-MM-DD`.
+
+Dated API versions: send `Ledgerline-Version: YYYY-MM-DD` to be answered in that version; without it a
+request is answered in its API key's pinned version (`api_version`, set when the key is created). Every
+response names the version that answered in `Ledgerline-Version`; an unknown version is a 400. This document
+describes the newest version; the changes of each version are listed in the README ("API versions").
+
+Every response carries `X-Response-Time` (milliseconds spent in the app); responses over 1 KB are gzipped
+when the request sends `Accept-Encoding: gzip`.
 """
+
+# Documented on every operation (api_versions.HEADER): read by the app factory's middleware, not by a route.
+VERSION_HEADER_PARAMETER = {
+    "name": api_versions.HEADER, "in": "header", "required": False,
+    "description": "The dated API version to answer in (default: the API key's pinned version); known versions: "
+                   + ", ".join(api_versions.KNOWN),
+    "schema": {"type": "string", "enum": list(api_versions.KNOWN), "example": api_versions.LATEST},
+}
+VERSION_RESPONSE_HEADERS = {
+    api_versions.HEADER: {"description": "The API version that answered", "schema": {"type": "string"}},
+    "X-Response-Time": {"description": "Milliseconds the app spent on the request", "schema": {"type": "string"}},
+}
 
 # Where the API runs: the local server (`make dev`), and a deployed stage (the stack output `ApiUrl`).
 SERVERS = [
@@ -99,9 +122,11 @@ def create_app(*routers: APIRouter, title: str = "Ledgerline API", clock: Clock 
         # Unknown query parameters are a 400 on every route (api/query_parameters.py)
         app.include_router(router, responses=ERROR_RESPONSES, dependencies=[Depends(check_query_parameters)])
     errors.install(app)
+    _document_version_header(app)
 
     @app.middleware("http")
     async def request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
         event = request.scope.get("aws.event") or {}
         rid = (request.headers.get("x-request-id")
                or (event.get("requestContext") or {}).get("requestId")
@@ -116,7 +141,9 @@ def create_app(*routers: APIRouter, title: str = "Ledgerline API", clock: Clock 
                 principal = await authenticate_first(request)
                 if principal is not None:
                     logger.thread_safe_append_keys(tenant_id=principal.tenant_id, key_id=principal.key_id)
-                response = await call_next(request)
+                # The dated version answering (api/versions.py): the header, else the key's; 400 for a bad one
+                request.state.api_version = versions.requested_version(request, principal)
+                response = await versions.in_version(await call_next(request), request.state.api_version)
             except Exception as exc:  # noqa: BLE001 - the one place errors outside the routes become an envelope
                 response = await errors.respond(request, exc)
         if replays.replayed:
@@ -125,6 +152,33 @@ def create_app(*routers: APIRouter, title: str = "Ledgerline API", clock: Clock 
         response.headers["X-Request-ID"] = rid
         # Set when the request was authenticated and counted against its tenant's rate limit (api/rate_limit.py).
         response.headers.update(rate_limit_headers(request))
+        response.headers[api_versions.HEADER] = versions.request_version(request)
+        response.headers["X-Response-Time"] = f"{(time.perf_counter() - started) * 1000:.1f}"
         return response
 
+    # Outermost: compresses the final body (as the version shows it) when the client accepts gzip
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     return app
+
+
+def _document_version_header(app: FastAPI) -> None:
+    """The OpenAPI document lists `Ledgerline-Version` on every operation and its response headers."""
+    build = app.openapi
+
+    def openapi() -> dict:  # type: ignore[type-arg]
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                parameters = operation.setdefault("parameters", [])
+                if not any(p.get("name") == api_versions.HEADER for p in parameters):
+                    parameters.append(VERSION_HEADER_PARAMETER)
+                for response in operation["responses"].values():
+                    if isinstance(response, dict) and "$ref" not in response:
+                        response.setdefault("headers", {}).update(VERSION_RESPONSE_HEADERS)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

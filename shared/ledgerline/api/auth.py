@@ -41,7 +41,8 @@ def principal_from_authorizer(request: Request) -> Principal | None:
     if "tenant_id" not in context:
         return None
     return Principal(tenant_id=context["tenant_id"], key_id=context["key_id"],
-                     scopes=tuple(context.get("scopes", "").split()), plan=context.get("plan") or None)
+                     scopes=tuple(context.get("scopes", "").split()), plan=context.get("plan") or None,
+                     api_version=context.get("api_version") or None)
 
 
 AUTHENTICATED_PREFIX = "/v1/"

@@ -35,6 +35,7 @@ class Principal:
     key_id: str
     scopes: tuple[str, ...]
     plan: str | None = None  # the tenant's plan, for rate limits; None when the caller did not say
+    api_version: str | None = None  # the key's pinned API version (domain/api_versions); None: the original
 
 
 def usable(*, revoked: bool, expires_at: datetime | None, now: datetime) -> bool:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import (
+    AliasChoices,
     Field,
     ModelWrapValidatorHandler,
     PrivateAttr,
@@ -13,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from ledgerline.domain import api_versions
 from ledgerline.domain.scopes import ALL_SCOPES
 from ledgerline.schemas.common import Input, Name, Output, moment_read
 
@@ -23,6 +25,17 @@ class ApiKeyCreate(Input):
     scopes: list[str] = Field(min_length=1, max_length=max(40, len(ALL_SCOPES)),
                               description="e.g. ['invoices:read', 'invoices:write']")
     expires_at: datetime | None = Field(None, description="ISO 8601; the key stops working at this moment")
+    api_version: str | None = Field(
+        None, description="The dated API version the key is answered in unless a request sends a "
+                          f"`{api_versions.HEADER}` header; default the newest ({api_versions.LATEST})",
+        examples=[api_versions.LATEST])
+
+    @field_validator("api_version")
+    @classmethod
+    def _known_version(cls, value: str | None) -> str | None:
+        if value is not None and value not in api_versions.KNOWN:
+            raise ValueError(f"not an API version; known versions: {api_versions.known_list()}")
+        return value
 
     @field_validator("expires_at")
     @classmethod
@@ -37,10 +50,19 @@ class ApiKeyOut(Output):
     id: str
     name: str
     scopes: list[str]
-    last4: str = Field(description="The last four characters of the secret, to tell keys apart")
+    key_last4: str = Field(validation_alias=AliasChoices("key_last4", "last4"),
+                              description="The last four characters of the secret, to tell keys apart (called "
+                                          "`last4` before API version 2026-12-05)")
     expires_at: datetime | None
     revoked_at: datetime | None
     created_at: datetime
+    api_version: str = Field(api_versions.ORIGINAL, description="The dated API version the key is answered in "
+                                                                 f"unless a request sends `{api_versions.HEADER}`")
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _pinned(cls, value: str | None) -> str:
+        return value or api_versions.ORIGINAL  # keys made before versions existed answer in the original
 
     # The moment the caller reads the key at (schemas/common.read_at): expiry is judged then, never by a clock
     # here. Validated again without one (FastAPI checks a route's result against its response model), a shown

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StringConstraints, field_validator
 
+from ledgerline.domain import api_versions
 from ledgerline.schemas.common import Input, Output, Text
 
 EventName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -15,11 +16,25 @@ EVENTS_FIELD = Field(min_length=1, max_length=50,
                      description='Event types (e.g. "invoice.posted"), families ("invoice.*") or ["*"] for all')
 
 
+def _known_version(value: str | None) -> str | None:
+    if value is not None and value not in api_versions.KNOWN:
+        raise ValueError(f"not an API version; known versions: {api_versions.known_list()}")
+    return value
+
+
+API_VERSION_FIELD = Field(None, description="The dated API version the event payloads are written in; default the "
+                                            "version the creating request is answered in (its key's, or the "
+                                            "Ledgerline-Version header)", examples=[api_versions.LATEST])
+
+
 class WebhookCreate(Input):
     url: Url = Field(description="https:// URL the events are POSTed to")
     events: list[EventName] = EVENTS_FIELD
     description: Text | None = None
     enabled: StrictBool = True
+    api_version: str | None = API_VERSION_FIELD
+
+    _version = field_validator("api_version")(_known_version)
 
 
 class WebhookUpdate(Input):
@@ -27,6 +42,9 @@ class WebhookUpdate(Input):
     events: list[EventName] = Field(None, min_length=1, max_length=50)  # type: ignore[assignment]
     description: Text | None = None
     enabled: StrictBool = None  # type: ignore[assignment]
+    api_version: str = None  # type: ignore[assignment]
+
+    _version = field_validator("api_version")(_known_version)
 
 
 class WebhookOut(Output):
@@ -42,6 +60,13 @@ class WebhookOut(Output):
     created_at: datetime
     updated_at: datetime
     version: int
+    api_version: str = Field(api_versions.ORIGINAL, description="The dated API version its event payloads are "
+                                                                 "written in")
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _pinned(cls, value: str | None) -> str:
+        return value or api_versions.ORIGINAL  # endpoints made before versions existed keep the original
 
 
 class WebhookWithSecret(WebhookOut):

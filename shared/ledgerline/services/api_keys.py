@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledgerline.clock import utc_now
 from ledgerline.domain import api_keys as rules
-from ledgerline.domain import scopes
+from ledgerline.domain import api_versions, scopes
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.errors import Conflict, FieldIssue, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from ledgerline.domain.events import EventType
@@ -63,11 +63,14 @@ def authenticate(secret: str | None) -> Principal:
         if key.revoked_at is not None:
             raise Unauthenticated("This API key has been revoked", code="api_key_revoked")
         raise Unauthenticated("This API key has expired", code="api_key_expired")
-    return Principal(tenant_id=key.tenant_id, key_id=key.id, scopes=tuple(key.scopes), plan=tenant.plan)
+    return Principal(tenant_id=key.tenant_id, key_id=key.id, scopes=tuple(key.scopes), plan=tenant.plan,
+                     api_version=key.api_version)
 
 
-def new_key(tenant_id: str, name: str, key_scopes: list[str], expires_at: datetime | None) -> tuple[ApiKey, str]:
-    """Build a key and its one-time secret; the caller persists it (alone or in a transaction)."""
+def new_key(tenant_id: str, name: str, key_scopes: list[str], expires_at: datetime | None,
+            api_version: str | None = None) -> tuple[ApiKey, str]:
+    """Build a key and its one-time secret; the caller persists it (alone or in a transaction). The key is
+    pinned to `api_version`, by default the newest (domain/api_versions.LATEST)."""
     secret = rules.generate_secret(get_settings().api_key_prefix)
     now = utc_now()
     key = ApiKey(
@@ -78,12 +81,14 @@ def new_key(tenant_id: str, name: str, key_scopes: list[str], expires_at: dateti
         last4=rules.last4(secret),
         expires_at=expires_at,
         created_at=now,
+        api_version=api_version or api_versions.LATEST,
     )
     key.assign_keys(rules.digest(secret))
     return key, secret
 
 
-def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: datetime | None) -> tuple[ApiKey, str]:
+def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: datetime | None,
+          api_version: str | None = None) -> tuple[ApiKey, str]:
     unknown = scopes.unknown_scopes(key_scopes)
     if unknown:
         raise ValidationFailed(
@@ -100,7 +105,7 @@ def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: da
         )
     uow = open_unit(principal.tenant_id)
     expires_at = rules.child_expiry(expires_at, _find(uow, principal.key_id).expires_at)
-    key, secret = new_key(principal.tenant_id, name, key_scopes, expires_at)
+    key, secret = new_key(principal.tenant_id, name, key_scopes, expires_at, api_version)
     _stage_insert(uow, key)
     uow.commit()
     return key, secret
@@ -112,7 +117,8 @@ def create(principal: Principal, fields: dict[str, Any], idempotency_key: str | 
     the key, so the client can revoke it and create another instead of holding a second unknown key."""
 
     def run() -> dict[str, Any]:
-        key, secret = issue(principal, fields["name"], fields["scopes"], fields.get("expires_at"))
+        key, secret = issue(principal, fields["name"], fields["scopes"], fields.get("expires_at"),
+                            fields.get("api_version"))
         return {**ApiKeyOut.model_validate(key, context=read_at(key.created_at)).model_dump(mode="json"),
                 "secret": secret}
 
@@ -125,8 +131,9 @@ def _without_secret(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _secret_shown_once(stored: dict[str, Any]) -> dict[str, Any]:
+    last4 = stored.get("key_last4", stored.get("last4"))  # `last4` in records kept before API version 2026-12-05
     raise Conflict(
-        f"This Idempotency-Key already created API key {stored['id']} (…{stored['last4']}). Its secret was shown "
+        f"This Idempotency-Key already created API key {stored['id']} (…{last4}). Its secret was shown "
         f"once and is not kept, so it cannot be shown again: if you did not receive it, revoke that key "
         f"(DELETE /v1/api-keys/{stored['id']}) and create another with a new Idempotency-Key",
         param="Idempotency-Key",
@@ -226,7 +233,10 @@ def rotate_admin_key(tenant_id: str) -> tuple[ApiKey, str, list[str]]:
     uow = open_unit(tenant_id)
     if uow.tenant().status != TenantStatus.ACTIVE:
         raise Conflict(f"Tenant {tenant_id} is deactivated", param="tenant_id", code="tenant_deactivated")
-    key, secret = new_key(tenant_id, ADMIN_KEY_NAME, [scopes.ADMIN], None)
+    # The new admin key keeps the API version of the admin key it replaces: rotating never upgrades the API
+    replaced = [old.api_version or api_versions.ORIGINAL for old in uow.api_keys()
+                if old.revoked_at is None and old.name == ADMIN_KEY_NAME and list(old.scopes) == [scopes.ADMIN]]
+    key, secret = new_key(tenant_id, ADMIN_KEY_NAME, [scopes.ADMIN], None, max(replaced, default=None))
     _stage_insert(uow, key)
     uow.commit()
     revoked = _revoke_if(tenant_id, lambda old: not (

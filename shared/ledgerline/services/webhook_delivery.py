@@ -33,7 +33,7 @@ from ledgerline.schemas.events import event_body
 from ledgerline.schemas.webhooks import WebhookOut
 from ledgerline.services.document_rules import record_event
 from ledgerline.services.retry import retrying
-from ledgerline.services.webhooks import signing_secrets
+from ledgerline.services.webhooks import payload_for, signing_secrets
 from ledgerline.settings import get_settings
 from ledgerline.store import webhooks as store
 from ledgerline.store.events import find_event
@@ -86,7 +86,7 @@ def dispatch(detail: dict[str, Any], out: Outbound) -> int:
     for endpoint in endpoints:
         delivery = store.new_delivery(
             delivery_id=dispatch_delivery_id(event.id, endpoint.id), tenant_id=tenant_id, endpoint_id=endpoint.id,
-            event_id=event.id, event_type=event.type, payload=body, trigger="dispatch", at=now,
+            event_id=event.id, event_type=event.type, payload=payload_for(endpoint, body), trigger="dispatch", at=now,
         )
         if not store.insert_delivery(delivery):
             # Dispatched before: queue again only if it never got going (the earlier run may have

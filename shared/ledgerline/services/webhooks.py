@@ -3,10 +3,11 @@ deliveries (test ping, manual retry, replay of past events to one endpoint)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from ledgerline.domain import webhook_signing
+from ledgerline.domain import api_versions, webhook_signing
 from ledgerline.domain.errors import Conflict, FieldIssue, ValidationFailed
 from ledgerline.domain.webhooks import (
     PING,
@@ -32,6 +33,15 @@ from ledgerline.webhooks.ports import Outbound, Resolver
 MAX_ENDPOINTS = 20
 SECRET_OVERLAP = timedelta(hours=24)  # a rotated-out secret still signs for this long
 REPLAY_LIMIT = 250  # events one replay call resends; the response says where to continue
+
+
+def payload_for(endpoint: WebhookEndpoint, body: str) -> str:
+    """The event body (`event_body`, newest version) as the endpoint's API version writes it: the registry's
+    transformations applied for an endpoint pinned to an older version (domain/api_versions)."""
+    version = endpoint.api_version or api_versions.ORIGINAL
+    if not api_versions.affected_types(version):
+        return body
+    return json.dumps(api_versions.downgrade(json.loads(body), version), ensure_ascii=False, separators=(",", ":"))
 
 
 def represent(endpoint: WebhookEndpoint) -> dict[str, Any]:
@@ -76,7 +86,7 @@ def create(tenant_id: str, fields: dict[str, Any], resolve: Resolver, now: datet
     endpoint = WebhookEndpoint(
         id=new_id("whe"), tenant_id=tenant_id, url=url, events=events, description=fields.get("description"),
         enabled=fields.get("enabled", True), secrets=[SealedSecret(sealed=seal(secret), created_at=now)],
-        created_at=now, updated_at=now,
+        created_at=now, updated_at=now, api_version=fields.get("api_version") or api_versions.LATEST,
     )
     endpoint.assign_keys()
     save_versioned(endpoint)
@@ -128,7 +138,7 @@ def update(tenant_id: str, endpoint_id: str, changes: dict[str, Any], expected_v
            resolve: Resolver, now: datetime) -> WebhookEndpoint:
     endpoint = store.load_endpoint(tenant_id, endpoint_id)
     check_version(endpoint, expected_version)
-    for field in ("url", "events", "enabled"):
+    for field in ("url", "events", "enabled", "api_version"):
         if field in changes and changes[field] is None:
             raise invalid(field, "may not be null")
     if "events" in changes:
@@ -137,6 +147,8 @@ def update(tenant_id: str, endpoint_id: str, changes: dict[str, Any], expected_v
         endpoint.url = check_url(changes["url"], resolve)
     if "description" in changes:
         endpoint.description = changes["description"]
+    if "api_version" in changes:
+        endpoint.api_version = changes["api_version"]
     enabling = changes.get("enabled") is True and not endpoint.enabled
     if "enabled" in changes:
         endpoint.enabled = changes["enabled"]
@@ -232,8 +244,8 @@ def replay(tenant_id: str, endpoint_id: str, since: datetime, until: datetime | 
         if not subscribes_to(endpoint.events, event.type):
             continue
         delivery = store.new_delivery(delivery_id=new_id("whd"), tenant_id=tenant_id, endpoint_id=endpoint.id,
-                                      event_id=event.id, event_type=event.type, payload=event_body(event),
-                                      trigger="replay", at=now)
+                                      event_id=event.id, event_type=event.type,
+                                      payload=payload_for(endpoint, event_body(event)), trigger="replay", at=now)
         store.insert_delivery(delivery)
         _queue(delivery, out, "replay")
         sent += 1

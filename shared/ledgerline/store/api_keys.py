@@ -35,6 +35,8 @@ class ApiKey(TableModel):
     expires_at = UTCDateTimeAttribute(null=True, attr_name="valid_until")
     revoked_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    # The dated API version pinned at creation (domain/api_versions); absent on keys made before versions existed
+    api_version = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(secret_digest: str) -> tuple[str, str]:

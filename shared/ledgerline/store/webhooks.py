@@ -54,6 +54,9 @@ class WebhookEndpoint(TenantRecord):
     disabled_reason = UnicodeAttribute(null=True)
     disabled_at = UTCDateTimeAttribute(null=True)
     secrets = ListAttribute(of=SealedSecret, default=list)
+    # The dated API version its payloads are written in (domain/api_versions); absent: endpoints made before
+    # versions existed, which keep the original
+    api_version = UnicodeAttribute(null=True)
 
     @property
     def secret_rotated_at(self) -> datetime | None:

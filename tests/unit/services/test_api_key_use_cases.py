@@ -158,3 +158,25 @@ def test_the_memory_unit_revokes_a_key_once(books):
     with pytest.raises(Contention):
         uow.commit()
     assert stored(books, key.id).revoked_at == moment
+
+
+# ------------------------------------------------------------------ dated API versions (issue 20, item 4)
+
+
+def test_a_new_key_is_pinned_to_the_newest_version_unless_it_asks_for_another(books):
+    from ledgerline.domain.api_versions import LATEST, ORIGINAL
+
+    _, admin = seed_key(books)
+    newest, _ = api_keys.issue(admin, "Newest", ["parties:read"], None)
+    older, _ = api_keys.issue(admin, "Older", ["parties:read"], None, ORIGINAL)
+    assert (stored(books, newest.id).api_version, stored(books, older.id).api_version) == (LATEST, ORIGINAL)
+
+
+def test_rotating_the_admin_key_keeps_the_version_of_the_admin_key_it_replaces(books):
+    from ledgerline.domain.api_versions import ORIGINAL
+
+    for key in provisioned(books):
+        key.api_version = None  # provisioned before versions existed
+        books.table.put(key)
+    new, _, _ = api_keys.rotate_admin_key(books.tenant_id)
+    assert stored(books, new.id).api_version == ORIGINAL

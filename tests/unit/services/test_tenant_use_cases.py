@@ -50,7 +50,8 @@ def test_a_tenant_starts_with_its_chart_tax_codes_admin_key_and_listing_in_one_t
     assert json.loads(created.data)["number_formats"]["invoice"] == "A-{SEQ:5}"
     assert (key_created.type, key_created.object_id, key_created.sequence) == ("api_key.created", key.id, 1)
     shown = json.loads(key_created.data)
-    assert (shown["id"], shown["status"], shown["last4"]) == (key.id, "active", key.last4) and "secret" not in shown
+    assert (shown["id"], shown["status"], shown["key_last4"]) == (key.id, "active", key.last4)
+    assert "secret" not in shown
 
 
 def test_a_tenant_with_a_bad_currency_country_or_format_is_refused_and_nothing_is_written():

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, set_etag, with_etag
+from ledgerline.api.versions import request_version
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.webhooks import (
     DeliveryOut,
@@ -35,12 +36,14 @@ def _with_etag(response: Response, endpoint: Any) -> dict[str, Any]:
 
 @router.post("/v1/webhooks", status_code=201, response_model=WebhookWithSecret, operation_id="create_webhook",
              summary="Subscribe an endpoint to events; the signing secret is in this response only")
-def create(body: WebhookCreate, response: Response, idempotency_key: str | None = IdempotencyKeyHeader,
-           principal: Principal = Depends(WRITE)) -> Any:
+def create(body: WebhookCreate, request: Request, response: Response,
+           idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
     """An https endpoint that receives the events it subscribes to, signed with Standard Webhooks headers.
-    Keep the `secret` from this response: it is not shown again."""
+    Keep the `secret` from this response: it is not shown again. Its payloads are written in `api_version`,
+    by default the version this request is answered in."""
     ports = outbound()
-    return with_etag(response, webhooks.create_once(principal.tenant_id, body.model_dump(), ports.resolve, ports.now(),
+    fields = {**body.model_dump(), "api_version": body.api_version or request_version(request)}
+    return with_etag(response, webhooks.create_once(principal.tenant_id, fields, ports.resolve, ports.now(),
                                                     idempotency_key))
 
 
