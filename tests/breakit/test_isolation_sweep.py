@@ -145,6 +145,7 @@ def _paginated(spec, route) -> bool:
 
 # Issue 18: the planned lists' operators, sorts, lookups, search and changes never reach another tenant.
 PLANNED_LISTS = ["/v1/invoices", "/v1/parties"]
+PLANNED_LISTS += ["/v1/credit-notes"]  # issue 18, part QD: the document lists
 
 
 def _query_probes(a: TenantObjects) -> list[dict[str, str]]:
@@ -169,6 +170,12 @@ LIST_PROBES = {
     "/v1/parties": [{"sort": "name:asc"}, {"name[startswith]": "a"}, {"archived[eq]": "true"},
                     {"kind[ne]": "supplier"}, {"email[contains]": "@"}],
 }
+NUMBERED_LISTS = ["/v1/invoices", "/v1/credit-notes"]
+LIST_PROBES |= {  # issue 18, part QD: the document lists
+    "/v1/credit-notes": [{"sort": "number:asc"}, {"sort": "date:desc"}, {"total[gte]": "0"},
+                         {"number[startswith]": "CN"}, {"invoice_number[contains]": "inv"},
+                         {"customer_name[contains]": "a"}, {"status": "posted"}],
+}
 
 
 @pytest.mark.parametrize("path", PLANNED_LISTS)
@@ -184,8 +191,8 @@ def test_query_operators_never_reach_another_tenants_data(api, world, path):
         assert not leaked(response.text, a), f"{path} {params}: {response.text}"
         assert {o["id"] for o in body["data"]} <= own | set(b.all_ids()), f"{path} {params}"
         assert body["total_count"] == len(body["data"]), f"{path} {params}"
-    # A's own lookups by number find A's invoice (the probes are not vacuous)
-    if path == "/v1/invoices":
+    # A's own lookups by number find A's document (the probes are not vacuous)
+    if path in NUMBERED_LISTS:
         numbered = [i for i in api.get(path, params={"limit": 100}, headers=a.tenant.headers).json()["data"]
                     if i["number"]]
         for invoice in numbered[:1]:

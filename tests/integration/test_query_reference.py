@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ledgerline.domain.documents.invoice import effective_status
-from ledgerline.domain.query import INVOICES, PARTIES, normalise
+from ledgerline.domain.query import CREDIT_NOTES, INVOICES, PARTIES, normalise
 from ledgerline.services.tenants import create_tenant
 from ledgerline.store import query as planner
-from ledgerline.store.documents import Invoice
+from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.parties import Party
 from ledgerline.store.query import moment_key
 from ledgerline.store.table import connection
@@ -149,15 +149,15 @@ def values_for(field: str) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def queries(draw, spec):
+def queries(draw, spec, values=values_for):
     params: list[tuple[str, str]] = []
     for _ in range(draw(st.integers(0, 3))):
         f = spec.fields[draw(st.sampled_from(list(spec.fields)))]
         op = draw(st.sampled_from(f.operators))
         if op in ("in", "nin"):
-            value = ",".join(draw(st.lists(values_for(f.name), min_size=1, max_size=3)))
+            value = ",".join(draw(st.lists(values(f.name), min_size=1, max_size=3)))
         else:
-            value = draw(values_for(f.name))
+            value = draw(values(f.name))
         params.append((f.name if op == "eq" else f"{f.name}[{op}]", value))
     params = list(dict(params).items())  # one value per parameter (a list's older filters take one)
     if draw(st.booleans()):
@@ -206,6 +206,7 @@ def holds(field, value: Any, op: str, raw: str) -> bool:
 def sort_key(field: str, values: dict[str, Any], row_id: str) -> str:
     value = values[field]
     text = {"issue_date": lambda: value.isoformat(), "due_date": lambda: value.isoformat(),
+            "date": lambda: value.isoformat(),
             "number": lambda: value or "~", "updated_at": lambda: moment_key(value),
             "name": lambda: normalise(value), "reference": lambda: normalise(value)}[field]()
     return f"{text}#{row_id}"
@@ -311,3 +312,69 @@ class budget_of:
 
     def __exit__(self, *exc: object) -> None:
         planner.READ_BUDGET = self.saved
+
+
+# ------------------------------------------------------------- document lists (issue 18, part QD)
+
+credit_note_rows = st.lists(
+    st.fixed_dictionaries({
+        "invoice": st.integers(0, 3),
+        "customer": st.integers(0, 3),
+        "customer_name": st.sampled_from(NAMES),
+        "day": st.integers(0, 40),
+        "total": st.sampled_from(["0.05", "99.99", "100.00", "999.50", "1000.00", "2500.00"]),
+        "excess": st.sampled_from(["0", "0.5"]),
+        "currency": st.sampled_from(["AUD", "EUR"]),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=5,
+    max_size=20,
+)
+
+
+def write_credit_notes(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        total = Decimal(row["total"])
+        excess = (total * Decimal(row["excess"])).quantize(Decimal("0.01"))
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        note = CreditNote(
+            id=f"cn_{n:026d}", tenant_id=tenant_id, status="posted", number=f"CN-2026-{n + 1:04d}",
+            invoice_id=f"inv_{row['invoice']}", invoice_number=f"INV-2026-{row['invoice'] + 1:04d}",
+            customer_id=f"pty_{row['customer']}", customer_name=row["customer_name"], currency=row["currency"],
+            exchange_rate=Decimal(1), lines=[], tax_breakdown=[], subtotal=total, tax_total=Decimal(0),
+            rounding_adjustment=Decimal(0), total=total, date=date(2026, 1, 1) + timedelta(days=row["day"]),
+            amount_applied=total - excess, unallocated_amount=excess, journal_entry_id=f"je_{n}",
+            created_at=BASE + timedelta(seconds=n), updated_at=updated,
+        )
+        note.assign_keys()
+        note.save()
+        made.append(Row(note.id, {name: getattr(note, name) for name in CREDIT_NOTES.fields}))
+    return made
+
+
+def credit_note_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["posted"]),
+        "invoice_id": st.sampled_from(["inv_0", "inv_1", "inv_9"]),
+        "invoice_number": st.sampled_from(["INV-2026-0001", "inv-2026-0002", "0003", "INV"]),
+        "number": st.sampled_from(["CN-2026-0001", "CN-2026-0003", "cn-2026", "0002", "CN"]),
+        "date": st.sampled_from(["2026-01-01", "2026-01-15", "2026-02-01", "2026-02-10"]),
+        "unallocated_amount": st.sampled_from(["0", "0.02", "50", "500", "1250.00"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+@SETTINGS
+@given(rows=credit_note_rows,
+       asked=st.lists(st.tuples(queries(CREDIT_NOTES, credit_note_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_credit_note_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_credit_notes(books.tenant_id, rows)
+    for params, limit, budget in asked:
+        with budget_of(budget):
+            got = through_api(books, "/v1/credit-notes", params, limit)
+        expected = reference(CREDIT_NOTES, made, params, lambda values: values)
+        assert got == expected, params

@@ -133,6 +133,32 @@ PARTIES = ListFields(
 )
 
 
+# -------------------------------------------------------------- document lists (issue 18, part QD)
+
+CREDIT_NOTES = ListFields(
+    name="credit_notes",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=("posted",)),
+        Field("invoice_id", "string", EQUALITY),
+        Field("invoice_number", "string", TEXT, normalised=True),
+        Field("customer_id", "string", EQUALITY),
+        Field("customer_name", "string", TEXT, normalised=True),
+        Field("number", "string", TEXT, normalised=True),
+        Field("date", "date", ORDERED),
+        Field("total", "decimal", ORDERED),
+        Field("unallocated_amount", "decimal", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("date", "number", "updated_at"),
+    default_sort="date",
+    lookups=("number",),
+    search_fields=("customer_name", "number", "invoice_number"),
+    default_search_fields=("customer_name", "number", "invoice_number"),
+)
+
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "

@@ -15,8 +15,8 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from ledgerline.domain.documents.invoice import OPEN_STATUSES
-from ledgerline.domain.query import INVOICES, PARTIES, Predicate, Query, normalise
-from ledgerline.store.documents import Invoice, invoice_status_condition
+from ledgerline.domain.query import CREDIT_NOTES, INVOICES, PARTIES, Predicate, Query, normalise
+from ledgerline.store.documents import CreditNote, Invoice, invoice_status_condition
 from ledgerline.store.parties import Party
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
 from ledgerline.store.records import tenant_partition
@@ -84,6 +84,39 @@ def query_parties(tenant_id: str, query: Query, *, limit: int, start_key: dict[s
     return run(PARTY_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+# -------------------------------------------------------------- document lists (issue 18, part QD)
+# Each document list: GSI1 by its document date (the default), GSI4 by number (the lookup), GSI5 by
+# `updated_at` (changes); GSI6/GSI7 where the kind has a due date / a reference.
+
+
+def _updated(model: Any) -> Access:
+    return Access("updated_at", "gsi5", lambda t: model.index_partition(t, "UPDATED"), "updated_at", moment_key)
+
+
+def _numbered(model: Any) -> Access:
+    return Access("number", "gsi4", lambda t: model.index_partition(t, "NUMBER"), "number", str, unique=True)
+
+
+def _dated(model: Any, field: str) -> Access:
+    return Access(field, "gsi1", model.list_partition, field, _day)
+
+
+CREDIT_NOTE_LIST = ListSpec(
+    fields=CREDIT_NOTES,
+    model=CreditNote,
+    accesses={"date": _dated(CreditNote, "date"), "number": _numbered(CreditNote),
+              "updated_at": _updated(CreditNote)},
+    sorts={"date": "date", "number": "number", "updated_at": "updated_at"},
+    default="date",
+)
+
+
+def query_credit_notes(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                       budget: int | None = None) -> Result:
+    """A page of credit notes as the query asks (filters, sort, number lookup, search, changes)."""
+    return run(CREDIT_NOTE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
 def invoice_tombstone(invoice: Invoice, at: datetime) -> Tombstone:
     """What a deleted draft leaves for `updated_since` (30 days): staged in the deleting transaction."""
     return Tombstone.of(invoice, Invoice.index_partition(invoice.tenant_id, "UPDATED"), at)
@@ -93,7 +126,12 @@ QUERY_ATTRIBUTES = {
     Invoice: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
               "search_reference", "search_customer_name"),
     Party: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_email", "search_tax_id"),
+    # issue 18, part QD: the document lists
+    CreditNote: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_number", "search_customer_name",
+                 "search_invoice_number"),
 }
+# The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
+DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote,)
 
 
 def index_query_keys(tenant_id: str) -> int:
@@ -104,7 +142,8 @@ def index_query_keys(tenant_id: str) -> int:
     connection()
     changed = 0
     records = [*((Invoice, r) for r in Invoice.gsi1.query(Invoice.list_partition(tenant_id))),
-               *((Party, r) for r in Party.query(tenant_partition(tenant_id), Party.sk.startswith("PARTY#")))]
+               *((Party, r) for r in Party.query(tenant_partition(tenant_id), Party.sk.startswith("PARTY#"))),
+               *((model, r) for model in DOCUMENT_LISTS for r in model.gsi1.query(model.list_partition(tenant_id)))]
     for model, record in records:
         names = QUERY_ATTRIBUTES[model]
         before = [getattr(record, name) for name in names]

@@ -1,0 +1,71 @@
+"""Issue 18 (part QD): the document lists on the query planner, pure (no database): every declared sort and
+lookup has an access path, a number lookup reads GSI4, the entity builds the index keys and the searchable
+copies the paths read, and the older filters plan on the same paths as before."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from ledgerline.domain.query import Predicate, Query
+from ledgerline.store.documents import CreditNote
+from ledgerline.store.lists import CREDIT_NOTE_LIST
+from ledgerline.store.query import moment_key, plan
+
+AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def credit_note() -> CreditNote:
+    note = CreditNote(id="cn_1", tenant_id="ten_1", status="posted", number="CN-2026-0007", invoice_id="inv_1",
+                      invoice_number="INV-2026-0042", customer_id="pty_1", customer_name="  ACME   Trading ",
+                      currency="AUD", exchange_rate=Decimal(1), lines=[], tax_breakdown=[], subtotal=Decimal(10),
+                      tax_total=Decimal(0), rounding_adjustment=Decimal(0), total=Decimal(10),
+                      date=date(2026, 2, 1), amount_applied=Decimal(10), unallocated_amount=Decimal(0),
+                      journal_entry_id="je_1", created_at=AT, updated_at=AT)
+    note.assign_keys()
+    return note
+
+
+# (list, a record as its entity keys it, its searchable copies)
+DOCUMENT_LISTS = [
+    (CREDIT_NOTE_LIST, credit_note, {"search_number": "cn-2026-0007", "search_customer_name": "acme trading",
+                                     "search_invoice_number": "inv-2026-0042"}),
+]
+
+
+@pytest.mark.parametrize("spec, _record, _copies", DOCUMENT_LISTS)
+def test_every_declared_sort_and_lookup_has_an_index(spec, _record, _copies):
+    assert set(spec.sorts) == set(spec.fields.sorts)
+    assert spec.fields.default_sort in spec.sorts and spec.default in spec.accesses
+    for sort in spec.fields.sorts:
+        chosen = plan(spec, Query(sort=sort)).access
+        assert chosen.orders_by == sort and chosen.index is not None
+    for name in spec.fields.search_fields:
+        assert spec.fields.fields[name].normalised
+    assert "number" in spec.fields.lookups
+
+
+@pytest.mark.parametrize("spec, make, copies", DOCUMENT_LISTS)
+def test_the_entity_builds_the_keys_the_paths_read(spec, make, copies):
+    record = make()
+    number = plan(spec, Query((Predicate("number", "eq", record.number),))).access
+    assert number.index == "gsi4" and number.unique
+    assert record.gsi4pk == number.partition(record.tenant_id) and record.gsi4sk == f"{record.number}#{record.id}"
+    changes = plan(spec, Query(updated_since=AT)).access
+    assert changes.index == "gsi5"
+    assert record.gsi5pk == changes.partition(record.tenant_id)
+    assert record.gsi5sk == f"{moment_key(AT)}#{record.id}"
+    for name, value in copies.items():
+        assert getattr(record, name) == value
+    # partitions are per tenant and per list
+    assert "ten_1" in record.gsi4pk and record.LIST in record.gsi4pk and record.LIST in record.gsi5pk
+
+
+def test_credit_notes_by_invoice_and_date_plan_on_the_date_index_as_before():
+    chosen = plan(CREDIT_NOTE_LIST, Query((Predicate("invoice_id", "eq", "inv_1"),
+                                           Predicate("date", "gte", date(2026, 1, 1)),
+                                           Predicate("date", "lte", date(2026, 1, 31)))))
+    assert chosen.access.index == "gsi1" and chosen.key_condition is not None and not chosen.empty
+    assert chosen.filter_condition is not None
