@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ledgerline.domain.documents.invoice import effective_status
-from ledgerline.domain.query import CREDIT_NOTES, INVOICES, PARTIES, normalise
+from ledgerline.domain.query import BILLS, CREDIT_NOTES, INVOICES, PARTIES, normalise
 from ledgerline.services.tenants import create_tenant
 from ledgerline.store import query as planner
+from ledgerline.store.bills import Bill
 from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.parties import Party
 from ledgerline.store.query import moment_key
@@ -206,9 +207,10 @@ def holds(field, value: Any, op: str, raw: str) -> bool:
 def sort_key(field: str, values: dict[str, Any], row_id: str) -> str:
     value = values[field]
     text = {"issue_date": lambda: value.isoformat(), "due_date": lambda: value.isoformat(),
-            "date": lambda: value.isoformat(),
+            "date": lambda: value.isoformat(), "bill_date": lambda: value.isoformat(),
             "number": lambda: value or "~", "updated_at": lambda: moment_key(value),
-            "name": lambda: normalise(value), "reference": lambda: normalise(value)}[field]()
+            "name": lambda: normalise(value), "reference": lambda: normalise(value),
+            "supplier_reference": lambda: normalise(value)}[field]()
     return f"{text}#{row_id}"
 
 
@@ -377,4 +379,59 @@ def test_credit_note_lists_equal_the_reference(api, rows, asked):
         with budget_of(budget):
             got = through_api(books, "/v1/credit-notes", params, limit)
         expected = reference(CREDIT_NOTES, made, params, lambda values: values)
+        assert got == expected, params
+
+
+def write_bills(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    """Bills from the invoice rows' shape: the supplier is the row's customer, its reference the supplier's
+    invoice number (every bill has one; unique per supplier, so the row number is added)."""
+    connection()
+    made = []
+    numbers = iter(range(1, 100))
+    for n, row in enumerate(rows):
+        total = Decimal(row["total"])
+        status = row["status"]
+        due = (Decimal(0) if status in ("paid", "voided")
+               else total - (total * Decimal(row["paid_part"])).quantize(Decimal("0.01")))
+        day = date(2026, 1, 1) + timedelta(days=row["issue_day"])
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        bill = Bill(
+            id=f"bill_{n:026d}", tenant_id=tenant_id, status=status,
+            number=None if status == "draft" else f"BILL-2026-{next(numbers):04d}",
+            supplier_id=f"pty_{row['customer']}", supplier_name=row["customer_name"],
+            supplier_reference=f"{row['reference'] or 'R'}-{n}", currency=row["currency"], exchange_rate=Decimal(1),
+            prices_include_tax=False, lines=[], tax_breakdown=[], subtotal=total, tax_total=Decimal(0),
+            rounding_adjustment=Decimal(0), total=total, bill_date=day,
+            due_date=day + timedelta(days=row["due_days"]), amount_paid=total - due, amount_credited=Decimal(0),
+            amount_due=due, created_at=BASE + timedelta(seconds=n), updated_at=updated,
+            closed_on=day if status in ("paid", "voided") else None,
+        )
+        bill.assign_keys()
+        bill.save()
+        made.append(Row(bill.id, {name: getattr(bill, name) for name in BILLS.fields}))
+    return made
+
+
+def bill_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "supplier_id": st.sampled_from(["pty_0", "pty_1", "pty_9"]),
+        "supplier_name": values_for("customer_name"),
+        "number": st.sampled_from(["BILL-2026-0001", "BILL-2026-0003", "bill-2026", "0002", "BILL"]),
+        "supplier_reference": st.sampled_from(["PO-1-0", "po-1-2", "po", "-1", "X9-3", "r-", "a"]),
+        "bill_date": values_for("issue_date"),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+@SETTINGS
+@given(rows=invoice_rows, asked=st.lists(st.tuples(queries(BILLS, bill_values), st.integers(1, 4),
+                                                   st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_bill_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_bills(books.tenant_id, rows)
+    today = datetime.now(UTC).date()
+    for params, limit, budget in asked:
+        with budget_of(budget):
+            got = through_api(books, "/v1/bills", params, limit)
+        expected = reference(BILLS, made, params, invoice_shown(today))
         assert got == expected, params

@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 
 from ledgerline.domain.query import Predicate, Query
+from ledgerline.store.bills import Bill
 from ledgerline.store.documents import CreditNote
-from ledgerline.store.lists import CREDIT_NOTE_LIST
+from ledgerline.store.lists import BILL_LIST, CREDIT_NOTE_LIST
 from ledgerline.store.query import moment_key, plan
 
 AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -28,10 +29,23 @@ def credit_note() -> CreditNote:
     return note
 
 
+def bill() -> Bill:
+    record = Bill(id="bill_1", tenant_id="ten_1", status="awaiting_payment", number="BILL-2026-0003",
+                  supplier_id="pty_1", supplier_name="Office  Supplies", supplier_reference=" R-2026 0042",
+                  currency="AUD", exchange_rate=Decimal(1), prices_include_tax=False, lines=[], tax_breakdown=[],
+                  subtotal=Decimal(10), tax_total=Decimal(0), rounding_adjustment=Decimal(0), total=Decimal(10),
+                  bill_date=date(2026, 2, 1), due_date=date(2026, 3, 3), amount_paid=Decimal(0),
+                  amount_credited=Decimal(0), amount_due=Decimal(10), created_at=AT, updated_at=AT)
+    record.assign_keys()
+    return record
+
+
 # (list, a record as its entity keys it, its searchable copies)
 DOCUMENT_LISTS = [
     (CREDIT_NOTE_LIST, credit_note, {"search_number": "cn-2026-0007", "search_customer_name": "acme trading",
                                      "search_invoice_number": "inv-2026-0042"}),
+    (BILL_LIST, bill, {"search_number": "bill-2026-0003", "search_supplier_name": "office supplies",
+                       "search_supplier_reference": "r-2026 0042"}),
 ]
 
 
@@ -69,3 +83,25 @@ def test_credit_notes_by_invoice_and_date_plan_on_the_date_index_as_before():
                                            Predicate("date", "lte", date(2026, 1, 31)))))
     assert chosen.access.index == "gsi1" and chosen.key_condition is not None and not chosen.empty
     assert chosen.filter_condition is not None
+
+
+def test_bills_by_supplier_reference_and_due_date_read_their_indexes():
+    record = bill()
+    lookup = plan(BILL_LIST, Query((Predicate("supplier_reference", "eq", "R-2026 0042"),))).access
+    assert lookup.index == "gsi7" and record.gsi7pk == lookup.partition("ten_1")
+    assert record.gsi7sk == f"r-2026 0042#{record.id}"
+    due = plan(BILL_LIST, Query(sort="due_date")).access
+    assert due.index == "gsi6" and record.gsi6pk == due.partition("ten_1")
+    open_only = plan(BILL_LIST, Query((Predicate("status", "in", ("awaiting_payment", "overdue")),),
+                                         sort="due_date"), date(2026, 6, 1))
+    assert open_only.access.index == "gsi2" and record.gsi2pk == open_only.access.partition("ten_1")
+    with_draft = plan(BILL_LIST, Query((Predicate("status", "in", ("draft", "overdue")),), sort="due_date"),
+                      date(2026, 6, 1))
+    assert with_draft.access.index == "gsi6"
+
+
+def test_a_draft_bill_sorts_after_every_number():
+    record = bill()
+    record.number, record.status = None, "draft"
+    record.assign_keys()
+    assert record.gsi4sk == f"~#{record.id}" and record.search_number is None

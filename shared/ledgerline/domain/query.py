@@ -158,6 +158,30 @@ CREDIT_NOTES = ListFields(
     default_search_fields=("customer_name", "number", "invoice_number"),
 )
 
+BILLS = ListFields(
+    name="bills",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=INVOICE_STATUSES,
+              aliases={"open": ("awaiting_payment", "overdue")}),
+        Field("supplier_id", "string", EQUALITY),
+        Field("supplier_name", "string", TEXT, normalised=True),
+        Field("number", "string", TEXT, normalised=True),
+        Field("supplier_reference", "string", TEXT, normalised=True),
+        Field("bill_date", "date", ORDERED),
+        Field("due_date", "date", ORDERED),
+        Field("total", "decimal", ORDERED),
+        Field("amount_due", "decimal", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("bill_date", "due_date", "number", "updated_at"),
+    default_sort="bill_date",
+    lookups=("number", "supplier_reference"),
+    search_fields=("supplier_name", "number", "supplier_reference"),
+    default_search_fields=("supplier_name", "number", "supplier_reference"),
+)
+
 
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""

@@ -14,8 +14,10 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
+from ledgerline.domain.documents.bill import BILL_OPEN_STATUSES
 from ledgerline.domain.documents.invoice import OPEN_STATUSES
-from ledgerline.domain.query import CREDIT_NOTES, INVOICES, PARTIES, Predicate, Query, normalise
+from ledgerline.domain.query import BILLS, CREDIT_NOTES, INVOICES, PARTIES, Predicate, Query, normalise
+from ledgerline.store.bills import Bill, bill_status_condition
 from ledgerline.store.documents import CreditNote, Invoice, invoice_status_condition
 from ledgerline.store.parties import Party
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
@@ -111,6 +113,54 @@ CREDIT_NOTE_LIST = ListSpec(
 )
 
 
+def _due(model: Any) -> Access:
+    return Access("due_date", "gsi6", lambda t: model.index_partition(t, "DUE"), "due_date", _day)
+
+
+def _referenced(model: Any, field: str) -> Access:
+    return Access(field, "gsi7", lambda t: model.index_partition(t, "REF"), field, normalise, prefix=True)
+
+
+def _open_statuses_only(spec: Any, open_statuses: tuple[str, ...], path: str) -> Any:
+    """A chooser of the open-document index by due date, when the status asks for open documents only."""
+    def chooser(predicates: list[Predicate]) -> str | None:
+        wanted: set[str] | None = None
+        for p in predicates:
+            if p.field != "status":
+                continue
+            values = set(p.value) if isinstance(p.value, tuple) else {p.value}
+            allowed = values if p.op in ("eq", "in") else set(spec.fields["status"].values) - values
+            wanted = allowed if wanted is None else wanted & allowed
+        return path if wanted and wanted <= set(open_statuses) else None
+    return chooser
+
+
+BILL_LIST = ListSpec(
+    fields=BILLS,
+    model=Bill,
+    accesses={"bill_date": _dated(Bill, "bill_date"), "due_date": _due(Bill),
+              "open_by_due_date": Access("open_by_due_date", "gsi2", Bill.open_partition, "due_date", _day),
+              "number": _numbered(Bill), "supplier_reference": _referenced(Bill, "supplier_reference"),
+              "updated_at": _updated(Bill)},
+    sorts={"bill_date": "bill_date", "due_date": "due_date", "number": "number", "updated_at": "updated_at"},
+    default="bill_date",
+    derived={"status": lambda wanted, today: bill_status_condition(wanted, today)},
+    narrower={"due_date": _open_statuses_only(BILLS, BILL_OPEN_STATUSES, "open_by_due_date")},
+)
+
+
+def query_bills(tenant_id: str, query: Query, *, today: date, limit: int, start_key: dict[str, Any] | None,
+                budget: int | None = None) -> Result:
+    """A page of bills as the query asks (derived status as of `today`, lookups by number and supplier
+    reference)."""
+    return run(BILL_LIST, tenant_id, query, limit=limit, start_key=start_key, context=today, budget=budget)
+
+
+def bill_tombstone(bill: Bill, at: datetime) -> Tombstone:
+    """What a deleted draft bill leaves for `updated_since` (30 days): staged in the deleting transaction."""
+    return Tombstone.of(bill, Bill.index_partition(bill.tenant_id, "UPDATED"), at)
+
+
 def query_credit_notes(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
                        budget: int | None = None) -> Result:
     """A page of credit notes as the query asks (filters, sort, number lookup, search, changes)."""
@@ -129,9 +179,11 @@ QUERY_ATTRIBUTES = {
     # issue 18, part QD: the document lists
     CreditNote: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_number", "search_customer_name",
                  "search_invoice_number"),
+    Bill: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
+           "search_supplier_name", "search_supplier_reference"),
 }
 # The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
-DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote,)
+DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill)
 
 
 def index_query_keys(tenant_id: str) -> int:
