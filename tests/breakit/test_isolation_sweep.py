@@ -145,7 +145,7 @@ def _paginated(spec, route) -> bool:
 
 # Issue 18: the planned lists' operators, sorts, lookups, search and changes never reach another tenant.
 PLANNED_LISTS = ["/v1/invoices", "/v1/parties"]
-PLANNED_LISTS += ["/v1/credit-notes", "/v1/bills"]  # issue 18, part QD: the document lists
+PLANNED_LISTS += ["/v1/credit-notes", "/v1/bills", "/v1/quotes"]  # issue 18, part QD: the document lists
 
 
 def _query_probes(a: TenantObjects) -> list[dict[str, str]]:
@@ -170,7 +170,7 @@ LIST_PROBES = {
     "/v1/parties": [{"sort": "name:asc"}, {"name[startswith]": "a"}, {"archived[eq]": "true"},
                     {"kind[ne]": "supplier"}, {"email[contains]": "@"}],
 }
-NUMBERED_LISTS = ["/v1/invoices", "/v1/credit-notes", "/v1/bills"]
+NUMBERED_LISTS = ["/v1/invoices", "/v1/credit-notes", "/v1/bills", "/v1/quotes"]
 LIST_PROBES |= {  # issue 18, part QD: the document lists
     "/v1/credit-notes": [{"sort": "number:asc"}, {"sort": "date:desc"}, {"total[gte]": "0"},
                          {"number[startswith]": "CN"}, {"invoice_number[contains]": "inv"},
@@ -179,6 +179,9 @@ LIST_PROBES |= {  # issue 18, part QD: the document lists
                   {"status[ne]": "voided"}, {"status": "open", "sort": "due_date:asc"},
                   {"number[startswith]": "BILL"}, {"supplier_reference[contains]": "a"},
                   {"supplier_reference[startswith]": "r"}, {"supplier_name[contains]": "a"}],
+    "/v1/quotes": [{"sort": "number:asc"}, {"sort": "valid_until:desc"}, {"total[gte]": "0"},
+                   {"status[ne]": "draft"}, {"status": "expired"}, {"number[startswith]": "QUO"},
+                   {"reference[contains]": "a"}, {"reference": "x"}, {"customer_name[contains]": "a"}],
 }
 
 

@@ -16,13 +16,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ledgerline.domain.documents.invoice import effective_status
-from ledgerline.domain.query import BILLS, CREDIT_NOTES, INVOICES, PARTIES, normalise
+from ledgerline.domain.query import BILLS, CREDIT_NOTES, INVOICES, PARTIES, QUOTES, normalise
 from ledgerline.services.tenants import create_tenant
 from ledgerline.store import query as planner
 from ledgerline.store.bills import Bill
 from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.parties import Party
 from ledgerline.store.query import moment_key
+from ledgerline.store.quotes import Quote
 from ledgerline.store.table import connection
 from tests.conftest import TenantKey
 from tests.integration.books import Books
@@ -208,6 +209,7 @@ def sort_key(field: str, values: dict[str, Any], row_id: str) -> str:
     value = values[field]
     text = {"issue_date": lambda: value.isoformat(), "due_date": lambda: value.isoformat(),
             "date": lambda: value.isoformat(), "bill_date": lambda: value.isoformat(),
+            "valid_until": lambda: value.isoformat(),
             "number": lambda: value or "~", "updated_at": lambda: moment_key(value),
             "name": lambda: normalise(value), "reference": lambda: normalise(value),
             "supplier_reference": lambda: normalise(value)}[field]()
@@ -434,4 +436,62 @@ def test_bill_lists_equal_the_reference(api, rows, asked):
         with budget_of(budget):
             got = through_api(books, "/v1/bills", params, limit)
         expected = reference(BILLS, made, params, invoice_shown(today))
+        assert got == expected, params
+
+
+QUOTE_STATUSES = ["draft", "open", "accepted", "declined", "converted"]
+
+
+def write_quotes(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    """Quotes from the invoice rows' shape (its due days are the validity; an open quote past it is expired)."""
+    connection()
+    made = []
+    numbers = iter(range(1, 100))
+    for n, row in enumerate(rows):
+        total = Decimal(row["total"])
+        status = QUOTE_STATUSES[STATUSES.index(row["status"])]
+        day = date(2026, 1, 1) + timedelta(days=row["issue_day"])
+        valid = day + timedelta(days=row["due_days"] * 200)  # some past today, some not
+        record = Quote(
+            id=f"quo_{n:026d}", tenant_id=tenant_id, status=status,
+            number=None if status == "draft" else f"QUO-2026-{next(numbers):04d}",
+            customer_id=f"pty_{row['customer']}", customer_name=row["customer_name"], currency=row["currency"],
+            exchange_rate=Decimal(1), lines=[], tax_breakdown=[], subtotal=total, tax_total=Decimal(0),
+            rounding_adjustment=Decimal(0), total=total, issue_date=day, valid_until=valid,
+            reference=row["reference"], prices_include_tax=False, issue_count=1, expiry_noted=1,
+            created_at=BASE + timedelta(seconds=n), updated_at=BASE + timedelta(minutes=row["updated"], microseconds=n),
+        )
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in QUOTES.fields}))
+    return made
+
+
+def quote_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["draft", "open", "accepted", "declined", "expired", "converted"]),
+        "number": st.sampled_from(["QUO-2026-0001", "QUO-2026-0003", "quo-2026", "0002", "QUO"]),
+        "valid_until": st.sampled_from(["2026-01-10", "2026-06-01", "2027-01-01", "2030-01-01"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def quote_shown(today: date):
+    def shown(values: dict[str, Any]) -> dict[str, Any]:
+        expired = values["status"] == "open" and values["valid_until"] < today
+        return {**values, "status": "expired" if expired else values["status"]}
+    return shown
+
+
+@SETTINGS
+@given(rows=invoice_rows, asked=st.lists(st.tuples(queries(QUOTES, quote_values), st.integers(1, 4),
+                                                   st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_quote_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_quotes(books.tenant_id, rows)
+    today = datetime.now(UTC).date()
+    for params, limit, budget in asked:
+        with budget_of(budget):
+            got = through_api(books, "/v1/quotes", params, limit)
+        expected = reference(QUOTES, made, params, quote_shown(today))
         assert got == expected, params

@@ -12,8 +12,9 @@ import pytest
 from ledgerline.domain.query import Predicate, Query
 from ledgerline.store.bills import Bill
 from ledgerline.store.documents import CreditNote
-from ledgerline.store.lists import BILL_LIST, CREDIT_NOTE_LIST
+from ledgerline.store.lists import BILL_LIST, CREDIT_NOTE_LIST, QUOTE_LIST
 from ledgerline.store.query import moment_key, plan
+from ledgerline.store.quotes import Quote
 
 AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -40,12 +41,24 @@ def bill() -> Bill:
     return record
 
 
+def quote() -> Quote:
+    record = Quote(id="quo_1", tenant_id="ten_1", status="open", number="QUO-2026-0005", customer_id="pty_1",
+                   customer_name="Acme", currency="AUD", exchange_rate=Decimal(1), lines=[], tax_breakdown=[],
+                   subtotal=Decimal(10), tax_total=Decimal(0), rounding_adjustment=Decimal(0), total=Decimal(10),
+                   issue_date=date(2026, 2, 1), valid_until=date(2026, 3, 1), reference="PO-9",
+                   prices_include_tax=False, created_at=AT, updated_at=AT)
+    record.assign_keys()
+    return record
+
+
 # (list, a record as its entity keys it, its searchable copies)
 DOCUMENT_LISTS = [
     (CREDIT_NOTE_LIST, credit_note, {"search_number": "cn-2026-0007", "search_customer_name": "acme trading",
                                      "search_invoice_number": "inv-2026-0042"}),
     (BILL_LIST, bill, {"search_number": "bill-2026-0003", "search_supplier_name": "office supplies",
                        "search_supplier_reference": "r-2026 0042"}),
+    (QUOTE_LIST, quote, {"search_number": "quo-2026-0005", "search_customer_name": "acme",
+                         "search_reference": "po-9"}),
 ]
 
 
@@ -54,7 +67,7 @@ def test_every_declared_sort_and_lookup_has_an_index(spec, _record, _copies):
     assert set(spec.sorts) == set(spec.fields.sorts)
     assert spec.fields.default_sort in spec.sorts and spec.default in spec.accesses
     for sort in spec.fields.sorts:
-        chosen = plan(spec, Query(sort=sort)).access
+        chosen = plan(spec, Query(sort=sort), date(2026, 6, 1)).access
         assert chosen.orders_by == sort and chosen.index is not None
     for name in spec.fields.search_fields:
         assert spec.fields.fields[name].normalised
@@ -105,3 +118,11 @@ def test_a_draft_bill_sorts_after_every_number():
     record.number, record.status = None, "draft"
     record.assign_keys()
     assert record.gsi4sk == f"~#{record.id}" and record.search_number is None
+
+
+def test_quotes_sort_by_validity_from_the_due_date_index_and_keep_the_expiring_partition():
+    record = quote()
+    by_validity = plan(QUOTE_LIST, Query(sort="valid_until"), date(2026, 6, 1)).access
+    assert by_validity.index == "gsi6" and record.gsi6pk == by_validity.partition("ten_1")
+    assert record.gsi6sk == f"2026-03-01#{record.id}"
+    assert record.gsi2pk == Quote.expiring_partition("ten_1")  # the daily expiry job's index is untouched

@@ -182,6 +182,29 @@ BILLS = ListFields(
     default_search_fields=("supplier_name", "number", "supplier_reference"),
 )
 
+QUOTES = ListFields(
+    name="quotes",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY,
+              values=("draft", "open", "accepted", "declined", "expired", "converted")),
+        Field("customer_id", "string", EQUALITY),
+        Field("customer_name", "string", TEXT, normalised=True),
+        Field("number", "string", TEXT, normalised=True),
+        Field("reference", "string", TEXT, normalised=True),
+        Field("issue_date", "date", ORDERED),
+        Field("valid_until", "date", ORDERED),
+        Field("total", "decimal", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("issue_date", "valid_until", "number", "updated_at"),
+    default_sort="issue_date",
+    lookups=("number", "reference"),
+    search_fields=("customer_name", "number", "reference"),
+    default_search_fields=("customer_name", "number", "reference"),
+)
+
 
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""

@@ -16,11 +16,12 @@ from pynamodb.exceptions import UpdateError
 
 from ledgerline.domain.documents.bill import BILL_OPEN_STATUSES
 from ledgerline.domain.documents.invoice import OPEN_STATUSES
-from ledgerline.domain.query import BILLS, CREDIT_NOTES, INVOICES, PARTIES, Predicate, Query, normalise
+from ledgerline.domain.query import BILLS, CREDIT_NOTES, INVOICES, PARTIES, QUOTES, Predicate, Query, normalise
 from ledgerline.store.bills import Bill, bill_status_condition
 from ledgerline.store.documents import CreditNote, Invoice, invoice_status_condition
 from ledgerline.store.parties import Party
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
+from ledgerline.store.quotes import Quote, quote_status_condition
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.table import connection, is_condition_failure
 
@@ -161,6 +162,27 @@ def bill_tombstone(bill: Bill, at: datetime) -> Tombstone:
     return Tombstone.of(bill, Bill.index_partition(bill.tenant_id, "UPDATED"), at)
 
 
+QUOTE_LIST = ListSpec(
+    fields=QUOTES,
+    model=Quote,
+    accesses={"issue_date": _dated(Quote, "issue_date"),
+              "valid_until": Access("valid_until", "gsi6", lambda t: Quote.index_partition(t, "DUE"), "valid_until",
+                                    _day),
+              "number": _numbered(Quote), "reference": _referenced(Quote, "reference"),
+              "updated_at": _updated(Quote)},
+    sorts={"issue_date": "issue_date", "valid_until": "valid_until", "number": "number",
+           "updated_at": "updated_at"},
+    default="issue_date",
+    derived={"status": lambda wanted, today: quote_status_condition(wanted, today)},
+)
+
+
+def query_quotes(tenant_id: str, query: Query, *, today: date, limit: int, start_key: dict[str, Any] | None,
+                 budget: int | None = None) -> Result:
+    """A page of quotes as the query asks (`expired` derived as of `today`)."""
+    return run(QUOTE_LIST, tenant_id, query, limit=limit, start_key=start_key, context=today, budget=budget)
+
+
 def query_credit_notes(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
                        budget: int | None = None) -> Result:
     """A page of credit notes as the query asks (filters, sort, number lookup, search, changes)."""
@@ -181,9 +203,11 @@ QUERY_ATTRIBUTES = {
                  "search_invoice_number"),
     Bill: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
            "search_supplier_name", "search_supplier_reference"),
+    Quote: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
+            "search_reference", "search_customer_name"),
 }
 # The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
-DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill)
+DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote)
 
 
 def index_query_keys(tenant_id: str) -> int:
