@@ -145,6 +145,7 @@ def _paginated(spec, route) -> bool:
 
 # Issue 18: the planned lists' operators, sorts, lookups, search and changes never reach another tenant.
 PLANNED_LISTS = ["/v1/invoices", "/v1/parties", "/v1/items", "/v1/accounts", "/v1/tax-codes"]
+PLANNED_LISTS += ["/v1/credit-notes", "/v1/bills", "/v1/quotes"]  # issue 18, part QD: the document lists
 
 
 def _query_probes(a: TenantObjects) -> list[dict[str, str]]:
@@ -175,6 +176,19 @@ LIST_PROBES = {
     "/v1/tax-codes": [{"sort": "code:desc"}, {"rate[gte]": "0"}, {"code[contains]": "a"}, {"active": "true"},
                       {"archived[ne]": "true"}],
 }
+NUMBERED_LISTS = ["/v1/invoices", "/v1/credit-notes", "/v1/bills", "/v1/quotes"]
+LIST_PROBES |= {  # issue 18, part QD: the document lists
+    "/v1/credit-notes": [{"sort": "number:asc"}, {"sort": "date:desc"}, {"total[gte]": "0"},
+                         {"number[startswith]": "CN"}, {"invoice_number[contains]": "inv"},
+                         {"customer_name[contains]": "a"}, {"status": "posted"}],
+    "/v1/bills": [{"sort": "number:asc"}, {"sort": "due_date:desc"}, {"total[gte]": "0"},
+                  {"status[ne]": "voided"}, {"status": "open", "sort": "due_date:asc"},
+                  {"number[startswith]": "BILL"}, {"supplier_reference[contains]": "a"},
+                  {"supplier_reference[startswith]": "r"}, {"supplier_name[contains]": "a"}],
+    "/v1/quotes": [{"sort": "number:asc"}, {"sort": "valid_until:desc"}, {"total[gte]": "0"},
+                   {"status[ne]": "draft"}, {"status": "expired"}, {"number[startswith]": "QUO"},
+                   {"reference[contains]": "a"}, {"reference": "x"}, {"customer_name[contains]": "a"}],
+}
 
 
 @pytest.mark.parametrize("path", PLANNED_LISTS)
@@ -190,8 +204,8 @@ def test_query_operators_never_reach_another_tenants_data(api, world, path):
         assert not leaked(response.text, a), f"{path} {params}: {response.text}"
         assert {o["id"] for o in body["data"]} <= own | set(b.all_ids()), f"{path} {params}"
         assert body["total_count"] == len(body["data"]), f"{path} {params}"
-    # A's own lookups by number find A's invoice (the probes are not vacuous)
-    if path == "/v1/invoices":
+    # A's own lookups by number find A's document (the probes are not vacuous)
+    if path in NUMBERED_LISTS:
         numbered = [i for i in api.get(path, params={"limit": 100}, headers=a.tenant.headers).json()["data"]
                     if i["number"]]
         for invoice in numbered[:1]:

@@ -16,14 +16,26 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ledgerline.domain.documents.invoice import effective_status
-from ledgerline.domain.query import ACCOUNTS, INVOICES, ITEMS, PARTIES, TAX_CODES, normalise
+from ledgerline.domain.query import (
+    ACCOUNTS,
+    BILLS,
+    CREDIT_NOTES,
+    INVOICES,
+    ITEMS,
+    PARTIES,
+    QUOTES,
+    TAX_CODES,
+    normalise,
+)
 from ledgerline.services.tenants import create_tenant
 from ledgerline.store import query as planner
 from ledgerline.store.accounts import Account
-from ledgerline.store.documents import Invoice
+from ledgerline.store.bills import Bill
+from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.query import moment_key
+from ledgerline.store.quotes import Quote
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.table import connection
 from ledgerline.store.tax_codes import TaxCode
@@ -237,15 +249,15 @@ def values_for(field: str) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def queries(draw, spec):
+def queries(draw, spec, values=values_for):
     params: list[tuple[str, str]] = []
     for _ in range(draw(st.integers(0, 3))):
         f = spec.fields[draw(st.sampled_from(list(spec.fields)))]
         op = draw(st.sampled_from(f.operators))
         if op in ("in", "nin"):
-            value = ",".join(draw(st.lists(values_for(f.name), min_size=1, max_size=3)))
+            value = ",".join(draw(st.lists(values(f.name), min_size=1, max_size=3)))
         else:
-            value = draw(values_for(f.name))
+            value = draw(values(f.name))
         params.append((f.name if op == "eq" else f"{f.name}[{op}]", value))
     params = list(dict(params).items())  # one value per parameter (a list's older filters take one)
     if draw(st.booleans()):
@@ -294,9 +306,12 @@ def holds(field, value: Any, op: str, raw: str) -> bool:
 def sort_key(field: str, values: dict[str, Any], row_id: str) -> str:
     value = values[field]
     text = {"issue_date": lambda: value.isoformat(), "due_date": lambda: value.isoformat(),
+            "date": lambda: value.isoformat(), "bill_date": lambda: value.isoformat(),
+            "valid_until": lambda: value.isoformat(),
             "number": lambda: value or "~", "updated_at": lambda: moment_key(value),
             "name": lambda: normalise(value), "reference": lambda: normalise(value),
-            "code": lambda: value}[field]()
+            "code": lambda: value,
+            "supplier_reference": lambda: normalise(value)}[field]()
     return f"{text}#{row_id}"
 
 
@@ -433,3 +448,182 @@ class budget_of:
 
     def __exit__(self, *exc: object) -> None:
         planner.READ_BUDGET = self.saved
+
+
+# ------------------------------------------------------------- document lists (issue 18, part QD)
+
+credit_note_rows = st.lists(
+    st.fixed_dictionaries({
+        "invoice": st.integers(0, 3),
+        "customer": st.integers(0, 3),
+        "customer_name": st.sampled_from(NAMES),
+        "day": st.integers(0, 40),
+        "total": st.sampled_from(["0.05", "99.99", "100.00", "999.50", "1000.00", "2500.00"]),
+        "excess": st.sampled_from(["0", "0.5"]),
+        "currency": st.sampled_from(["AUD", "EUR"]),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=5,
+    max_size=20,
+)
+
+
+def write_credit_notes(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        total = Decimal(row["total"])
+        excess = (total * Decimal(row["excess"])).quantize(Decimal("0.01"))
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        note = CreditNote(
+            id=f"cn_{n:026d}", tenant_id=tenant_id, status="posted", number=f"CN-2026-{n + 1:04d}",
+            invoice_id=f"inv_{row['invoice']}", invoice_number=f"INV-2026-{row['invoice'] + 1:04d}",
+            customer_id=f"pty_{row['customer']}", customer_name=row["customer_name"], currency=row["currency"],
+            exchange_rate=Decimal(1), lines=[], tax_breakdown=[], subtotal=total, tax_total=Decimal(0),
+            rounding_adjustment=Decimal(0), total=total, date=date(2026, 1, 1) + timedelta(days=row["day"]),
+            amount_applied=total - excess, unallocated_amount=excess, journal_entry_id=f"je_{n}",
+            created_at=BASE + timedelta(seconds=n), updated_at=updated,
+        )
+        note.assign_keys()
+        note.save()
+        made.append(Row(note.id, {name: getattr(note, name) for name in CREDIT_NOTES.fields}))
+    return made
+
+
+def credit_note_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["posted"]),
+        "invoice_id": st.sampled_from(["inv_0", "inv_1", "inv_9"]),
+        "invoice_number": st.sampled_from(["INV-2026-0001", "inv-2026-0002", "0003", "INV"]),
+        "number": st.sampled_from(["CN-2026-0001", "CN-2026-0003", "cn-2026", "0002", "CN"]),
+        "date": st.sampled_from(["2026-01-01", "2026-01-15", "2026-02-01", "2026-02-10"]),
+        "unallocated_amount": st.sampled_from(["0", "0.02", "50", "500", "1250.00"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+@SETTINGS
+@given(rows=credit_note_rows,
+       asked=st.lists(st.tuples(queries(CREDIT_NOTES, credit_note_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_credit_note_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_credit_notes(books.tenant_id, rows)
+    for params, limit, budget in asked:
+        with budget_of(budget):
+            got = through_api(books, "/v1/credit-notes", params, limit)
+        expected = reference(CREDIT_NOTES, made, params, lambda values: values)
+        assert got == expected, params
+
+
+def write_bills(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    """Bills from the invoice rows' shape: the supplier is the row's customer, its reference the supplier's
+    invoice number (every bill has one; unique per supplier, so the row number is added)."""
+    connection()
+    made = []
+    numbers = iter(range(1, 100))
+    for n, row in enumerate(rows):
+        total = Decimal(row["total"])
+        status = row["status"]
+        due = (Decimal(0) if status in ("paid", "voided")
+               else total - (total * Decimal(row["paid_part"])).quantize(Decimal("0.01")))
+        day = date(2026, 1, 1) + timedelta(days=row["issue_day"])
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        bill = Bill(
+            id=f"bill_{n:026d}", tenant_id=tenant_id, status=status,
+            number=None if status == "draft" else f"BILL-2026-{next(numbers):04d}",
+            supplier_id=f"pty_{row['customer']}", supplier_name=row["customer_name"],
+            supplier_reference=f"{row['reference'] or 'R'}-{n}", currency=row["currency"], exchange_rate=Decimal(1),
+            prices_include_tax=False, lines=[], tax_breakdown=[], subtotal=total, tax_total=Decimal(0),
+            rounding_adjustment=Decimal(0), total=total, bill_date=day,
+            due_date=day + timedelta(days=row["due_days"]), amount_paid=total - due, amount_credited=Decimal(0),
+            amount_due=due, created_at=BASE + timedelta(seconds=n), updated_at=updated,
+            closed_on=day if status in ("paid", "voided") else None,
+        )
+        bill.assign_keys()
+        bill.save()
+        made.append(Row(bill.id, {name: getattr(bill, name) for name in BILLS.fields}))
+    return made
+
+
+def bill_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "supplier_id": st.sampled_from(["pty_0", "pty_1", "pty_9"]),
+        "supplier_name": values_for("customer_name"),
+        "number": st.sampled_from(["BILL-2026-0001", "BILL-2026-0003", "bill-2026", "0002", "BILL"]),
+        "supplier_reference": st.sampled_from(["PO-1-0", "po-1-2", "po", "-1", "X9-3", "r-", "a"]),
+        "bill_date": values_for("issue_date"),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+@SETTINGS
+@given(rows=invoice_rows, asked=st.lists(st.tuples(queries(BILLS, bill_values), st.integers(1, 4),
+                                                   st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_bill_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_bills(books.tenant_id, rows)
+    today = datetime.now(UTC).date()
+    for params, limit, budget in asked:
+        with budget_of(budget):
+            got = through_api(books, "/v1/bills", params, limit)
+        expected = reference(BILLS, made, params, invoice_shown(today))
+        assert got == expected, params
+
+
+QUOTE_STATUSES = ["draft", "open", "accepted", "declined", "converted"]
+
+
+def write_quotes(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    """Quotes from the invoice rows' shape (its due days are the validity; an open quote past it is expired)."""
+    connection()
+    made = []
+    numbers = iter(range(1, 100))
+    for n, row in enumerate(rows):
+        total = Decimal(row["total"])
+        status = QUOTE_STATUSES[STATUSES.index(row["status"])]
+        day = date(2026, 1, 1) + timedelta(days=row["issue_day"])
+        valid = day + timedelta(days=row["due_days"] * 200)  # some past today, some not
+        record = Quote(
+            id=f"quo_{n:026d}", tenant_id=tenant_id, status=status,
+            number=None if status == "draft" else f"QUO-2026-{next(numbers):04d}",
+            customer_id=f"pty_{row['customer']}", customer_name=row["customer_name"], currency=row["currency"],
+            exchange_rate=Decimal(1), lines=[], tax_breakdown=[], subtotal=total, tax_total=Decimal(0),
+            rounding_adjustment=Decimal(0), total=total, issue_date=day, valid_until=valid,
+            reference=row["reference"], prices_include_tax=False, issue_count=1, expiry_noted=1,
+            created_at=BASE + timedelta(seconds=n), updated_at=BASE + timedelta(minutes=row["updated"], microseconds=n),
+        )
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in QUOTES.fields}))
+    return made
+
+
+def quote_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["draft", "open", "accepted", "declined", "expired", "converted"]),
+        "number": st.sampled_from(["QUO-2026-0001", "QUO-2026-0003", "quo-2026", "0002", "QUO"]),
+        "valid_until": st.sampled_from(["2026-01-10", "2026-06-01", "2027-01-01", "2030-01-01"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def quote_shown(today: date):
+    def shown(values: dict[str, Any]) -> dict[str, Any]:
+        expired = values["status"] == "open" and values["valid_until"] < today
+        return {**values, "status": "expired" if expired else values["status"]}
+    return shown
+
+
+@SETTINGS
+@given(rows=invoice_rows, asked=st.lists(st.tuples(queries(QUOTES, quote_values), st.integers(1, 4),
+                                                   st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_quote_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_quotes(books.tenant_id, rows)
+    today = datetime.now(UTC).date()
+    for params, limit, budget in asked:
+        with budget_of(budget):
+            got = through_api(books, "/v1/quotes", params, limit)
+        expected = reference(QUOTES, made, params, quote_shown(today))
+        assert got == expected, params

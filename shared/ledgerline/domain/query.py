@@ -200,6 +200,79 @@ TAX_CODES = ListFields(
 )
 
 
+# -------------------------------------------------------------- document lists (issue 18, part QD)
+
+CREDIT_NOTES = ListFields(
+    name="credit_notes",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=("posted",)),
+        Field("invoice_id", "string", EQUALITY),
+        Field("invoice_number", "string", TEXT, normalised=True),
+        Field("customer_id", "string", EQUALITY),
+        Field("customer_name", "string", TEXT, normalised=True),
+        Field("number", "string", TEXT, normalised=True),
+        Field("date", "date", ORDERED),
+        Field("total", "decimal", ORDERED),
+        Field("unallocated_amount", "decimal", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("date", "number", "updated_at"),
+    default_sort="date",
+    lookups=("number",),
+    search_fields=("customer_name", "number", "invoice_number"),
+    default_search_fields=("customer_name", "number", "invoice_number"),
+)
+
+BILLS = ListFields(
+    name="bills",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=INVOICE_STATUSES,
+              aliases={"open": ("awaiting_payment", "overdue")}),
+        Field("supplier_id", "string", EQUALITY),
+        Field("supplier_name", "string", TEXT, normalised=True),
+        Field("number", "string", TEXT, normalised=True),
+        Field("supplier_reference", "string", TEXT, normalised=True),
+        Field("bill_date", "date", ORDERED),
+        Field("due_date", "date", ORDERED),
+        Field("total", "decimal", ORDERED),
+        Field("amount_due", "decimal", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("bill_date", "due_date", "number", "updated_at"),
+    default_sort="bill_date",
+    lookups=("number", "supplier_reference"),
+    search_fields=("supplier_name", "number", "supplier_reference"),
+    default_search_fields=("supplier_name", "number", "supplier_reference"),
+)
+
+QUOTES = ListFields(
+    name="quotes",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY,
+              values=("draft", "open", "accepted", "declined", "expired", "converted")),
+        Field("customer_id", "string", EQUALITY),
+        Field("customer_name", "string", TEXT, normalised=True),
+        Field("number", "string", TEXT, normalised=True),
+        Field("reference", "string", TEXT, normalised=True),
+        Field("issue_date", "date", ORDERED),
+        Field("valid_until", "date", ORDERED),
+        Field("total", "decimal", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("issue_date", "valid_until", "number", "updated_at"),
+    default_sort="issue_date",
+    lookups=("number", "reference"),
+    search_fields=("customer_name", "number", "reference"),
+    default_search_fields=("customer_name", "number", "reference"),
+)
+
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "

@@ -20,6 +20,7 @@ from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.kinds import BILL_SERIES
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting_purchases import PurchaseLine, PurchaseTaxCode
+from ledgerline.domain.query import Query
 from ledgerline.domain.tenants import TenantStatus, format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import BillOut
@@ -37,7 +38,7 @@ from ledgerline.services.pricing import (
 from ledgerline.services.purchase_order_state import stage_give_back
 from ledgerline.services.purchase_orders import bill_request, stage_bill
 from ledgerline.services.retry import retrying, retrying_unit
-from ledgerline.store import bills
+from ledgerline.store import bills, lists
 from ledgerline.store.accounts import Account
 from ledgerline.store.bills import Bill, PurchaseTaxSubtotal, StockReceipt
 from ledgerline.store.codes import CodeGuard
@@ -46,6 +47,7 @@ from ledgerline.store.items import Item
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.purchase_orders import PurchaseOrder
+from ledgerline.store.query import Result
 from ledgerline.store.records import Page, check_version
 from ledgerline.store.table import Contention
 from ledgerline.store.tax_codes import TaxCode
@@ -73,6 +75,11 @@ def list_bills(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: s
     """A page of bills by bill date (the store's named read `list_bills`)."""
     return bills.list_bills(tenant_id, statuses=statuses, supplier_id=supplier_id, from_date=from_date,
                             to_date=to_date, today=today, limit=limit, start_key=start_key)
+
+
+def query_bills(tenant_id: str, query: Query, *, today: date, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of bills as a planned query asks (issue 18: the store's named read `lists.query_bills`)."""
+    return lists.query_bills(tenant_id, query, today=today, limit=limit, start_key=start_key)
 
 
 def supplier(party: Party | None, party_id: str, field: str = "supplier_id") -> Party:
@@ -243,6 +250,7 @@ def delete_draft(tenant_id: str, bill_id: str, expected_version: int | None) -> 
         files.stage_attachments(uow, bill.id, [], bill.attachment_ids)
     _give_back(uow, bill)
     uow.delete(bill)
+    uow.create(lists.bill_tombstone(bill, utc_now()))  # `updated_since` shows it deleted (issue 18)
     uow.delete(bill.reference_guard())
     if bill.einvoice_sha256:  # an imported e-invoice (issue 17) may be imported again
         uow.delete(bills.einvoice_guard(tenant_id, bill.einvoice_sha256))

@@ -29,9 +29,11 @@ from pynamodb.expressions.condition import Condition
 
 from ledgerline.domain.documents import bill as bill_rules
 from ledgerline.domain.documents import invoice as invoice_rules
+from ledgerline.domain.query import normalise
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.codes import CodeGuard
 from ledgerline.store.documents import DocumentLine, DocumentRecord, Movement, TaxSubtotal, dated_documents
+from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import connection
 
@@ -123,18 +125,44 @@ class Bill(PricedPurchase):
     order_reference = UnicodeAttribute(null=True)
     einvoice_sha256 = UnicodeAttribute(null=True)
 
+    # Issue 18: casefolded copies of the searchable text (`domain/query.normalise`).
+    search_number = UnicodeAttribute(null=True)
+    search_supplier_name = UnicodeAttribute(null=True)
+    search_supplier_reference = UnicodeAttribute(null=True)
+
     OPEN_STATUSES = bill_rules.BILL_OPEN_STATUSES
     CLOSED_STATUSES = bill_rules.BILL_CLOSED_STATUSES
 
     def list_date(self) -> date:
         return self.bill_date
 
+    @classmethod
+    def open_partition(cls, tenant_id: str) -> str:
+        """GSI2's partition of open bills by due date."""
+        return f"{tenant_partition(tenant_id)}#OPENBILLS"
+
+    def assign_query_keys(self) -> None:
+        """Issue 18's indexes (`store/lists.BILL_LIST`): by number (GSI4; drafts `~`, after every number), by
+        `updated_at` (GSI5), by due date (GSI6), by casefolded supplier reference (GSI7), and the searchable
+        copies. Maintained by DynamoDB with the write."""
+        tenant_id = self.tenant_id
+        self.search_number = normalise(self.number) or None
+        self.search_supplier_name = normalise(self.supplier_name) or None
+        self.search_supplier_reference = normalise(self.supplier_reference) or None
+        self.gsi4pk, self.gsi4sk = self.index_partition(tenant_id, "NUMBER"), f"{self.number or '~'}#{self.id}"
+        self.gsi5pk = self.index_partition(tenant_id, "UPDATED")
+        self.gsi5sk = f"{moment_key(self.updated_at)}#{self.id}"
+        self.gsi6pk, self.gsi6sk = self.index_partition(tenant_id, "DUE"), f"{self.due_date.isoformat()}#{self.id}"
+        self.gsi7pk, self.gsi7sk = ((self.index_partition(tenant_id, "REF"),
+                                     f"{self.search_supplier_reference}#{self.id}")
+                                    if self.search_supplier_reference else (None, None))
+
     def assign_keys(self) -> None:
         super().assign_keys()
         partition = tenant_partition(self.tenant_id)
         is_open = self.status in self.OPEN_STATUSES
         if is_open:
-            self.gsi2pk, self.gsi2sk = f"{partition}#OPENBILLS", f"{self.due_date.isoformat()}#{self.id}"
+            self.gsi2pk, self.gsi2sk = self.open_partition(self.tenant_id), f"{self.due_date.isoformat()}#{self.id}"
         elif self.status in self.CLOSED_STATUSES and self.closed_on is not None:
             self.gsi2pk, self.gsi2sk = f"{partition}#CLOSEDBILLS", f"{self.closed_on.isoformat()}#{self.id}"
         else:
@@ -144,6 +172,7 @@ class Bill(PricedPurchase):
             self.gsi3sk = f"BILL#{self.due_date.isoformat()}#{self.id}"
         else:
             self.gsi3pk = self.gsi3sk = None
+        self.assign_query_keys()
 
     def reference_guard(self) -> CodeGuard:
         return reference_guard(self.tenant_id, self.supplier_id, self.supplier_reference, self.id)
@@ -220,25 +249,32 @@ def list_bills(
     as for invoices) and of one supplier when given."""
     condition: Condition | None = Bill.supplier_id == supplier_id if supplier_id is not None else None
     if statuses is not None:
-        cutoff = invoice_rules.overdue_cutoff(today)
-        past_due = (Bill.due_date < cutoff) & (Bill.amount_due > 0)
-        is_open = Bill.status.is_in(*Bill.OPEN_STATUSES)
-        wanted = set(statuses)
-        if set(Bill.OPEN_STATUSES) <= wanted:
-            by_status: list[Condition] = [is_open]
-        else:
-            by_status = [is_open & past_due] if bill_rules.BillStatus.OVERDUE in wanted else []
-            if bill_rules.BillStatus.AWAITING_PAYMENT in wanted:
-                by_status.append(is_open & ((Bill.due_date >= cutoff) | (Bill.amount_due <= 0)))
-        closed = sorted(wanted - set(Bill.OPEN_STATUSES))
-        if closed:
-            by_status.append(Bill.status.is_in(*closed))
-        either = by_status[0]
-        for other in by_status[1:]:
-            either = either | other
+        either = bill_status_condition(frozenset(statuses), today)
         condition = either if condition is None else condition & either
     return dated_documents(Bill, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
                            limit=limit, start_key=start_key)
+
+
+def bill_status_condition(statuses: frozenset[str], today: date) -> Condition:
+    """`bill_rules.effective_status` as a filter, for a non-empty set of statuses as the API shows them (open
+    and past due reads overdue, as for invoices)."""
+    cutoff = invoice_rules.overdue_cutoff(today)
+    past_due = (Bill.due_date < cutoff) & (Bill.amount_due > 0)
+    is_open = Bill.status.is_in(*Bill.OPEN_STATUSES)
+    wanted = set(statuses)
+    if set(Bill.OPEN_STATUSES) <= wanted:
+        by_status: list[Condition] = [is_open]
+    else:
+        by_status = [is_open & past_due] if bill_rules.BillStatus.OVERDUE in wanted else []
+        if bill_rules.BillStatus.AWAITING_PAYMENT in wanted:
+            by_status.append(is_open & ((Bill.due_date >= cutoff) | (Bill.amount_due <= 0)))
+    closed = sorted(wanted - set(Bill.OPEN_STATUSES))
+    if closed:
+        by_status.append(Bill.status.is_in(*closed))
+    either = by_status[0]
+    for other in by_status[1:]:
+        either = either | other
+    return either
 
 
 class Expense(PricedPurchase):

@@ -81,6 +81,11 @@ class DocumentRecord(TenantRecord):
     def list_partition(cls, tenant_id: str) -> str:
         return f"{tenant_partition(tenant_id)}#{cls.LIST}"
 
+    @classmethod
+    def index_partition(cls, tenant_id: str, name: str) -> str:
+        """A partition of one of issue 18's indexes: `T#<tid>#<LIST>#<name>`."""
+        return f"{cls.list_partition(tenant_id)}#{name}"
+
     def list_date(self) -> date:
         raise NotImplementedError
 
@@ -272,6 +277,10 @@ class CreditNote(PricedDocument):
     journal_entry_id = UnicodeAttribute()
     restock = BooleanAttribute(null=True)  # issue 19: returned goods went back into stock
     stock_journal_entry_id = UnicodeAttribute(null=True)
+    # Issue 18: casefolded copies of the searchable text (`domain/query.normalise`).
+    search_number = UnicodeAttribute(null=True)
+    search_customer_name = UnicodeAttribute(null=True)
+    search_invoice_number = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
@@ -279,6 +288,18 @@ class CreditNote(PricedDocument):
     def assign_keys(self) -> None:
         super().assign_keys()
         _customer_item(self, _credit_sort_key(self) if self.unallocated_amount > 0 else None)
+        self.assign_query_keys()
+
+    def assign_query_keys(self) -> None:
+        """Issue 18's indexes (`store/lists.CREDIT_NOTE_LIST`): by number (GSI4), by `updated_at` (GSI5), and
+        the searchable copies. A credit note is numbered when it is made, so every one is in GSI4."""
+        tenant_id = self.tenant_id
+        self.search_number = normalise(self.number) or None
+        self.search_customer_name = normalise(self.customer_name) or None
+        self.search_invoice_number = normalise(self.invoice_number) or None
+        self.gsi4pk, self.gsi4sk = self.index_partition(tenant_id, "NUMBER"), f"{self.number or '~'}#{self.id}"
+        self.gsi5pk = self.index_partition(tenant_id, "UPDATED")
+        self.gsi5sk = f"{moment_key(self.updated_at)}#{self.id}"
 
 
 class Allocation(MapAttribute):

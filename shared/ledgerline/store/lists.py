@@ -16,12 +16,16 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
+from ledgerline.domain.documents.bill import BILL_OPEN_STATUSES
 from ledgerline.domain.documents.invoice import OPEN_STATUSES
 from ledgerline.domain.query import (
     ACCOUNTS,
+    BILLS,
+    CREDIT_NOTES,
     INVOICES,
     ITEMS,
     PARTIES,
+    QUOTES,
     TAX_CODES,
     ListFields,
     Predicate,
@@ -29,10 +33,12 @@ from ledgerline.domain.query import (
     normalise,
 )
 from ledgerline.store.accounts import Account
-from ledgerline.store.documents import Invoice, invoice_status_condition
+from ledgerline.store.bills import Bill, bill_status_condition
+from ledgerline.store.documents import CreditNote, Invoice, invoice_status_condition
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
+from ledgerline.store.quotes import Quote, quote_status_condition
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.table import connection, is_condition_failure
 from ledgerline.store.tax_codes import TaxCode
@@ -99,6 +105,108 @@ def query_parties(tenant_id: str, query: Query, *, limit: int, start_key: dict[s
     return run(PARTY_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+# -------------------------------------------------------------- document lists (issue 18, part QD)
+# Each document list: GSI1 by its document date (the default), GSI4 by number (the lookup), GSI5 by
+# `updated_at` (changes); GSI6/GSI7 where the kind has a due date / a reference.
+
+
+def _updated(model: Any) -> Access:
+    return Access("updated_at", "gsi5", lambda t: model.index_partition(t, "UPDATED"), "updated_at", moment_key)
+
+
+def _numbered(model: Any) -> Access:
+    return Access("number", "gsi4", lambda t: model.index_partition(t, "NUMBER"), "number", str, unique=True)
+
+
+def _dated(model: Any, field: str) -> Access:
+    return Access(field, "gsi1", model.list_partition, field, _day)
+
+
+CREDIT_NOTE_LIST = ListSpec(
+    fields=CREDIT_NOTES,
+    model=CreditNote,
+    accesses={"date": _dated(CreditNote, "date"), "number": _numbered(CreditNote),
+              "updated_at": _updated(CreditNote)},
+    sorts={"date": "date", "number": "number", "updated_at": "updated_at"},
+    default="date",
+)
+
+
+def _due(model: Any) -> Access:
+    return Access("due_date", "gsi6", lambda t: model.index_partition(t, "DUE"), "due_date", _day)
+
+
+def _referenced(model: Any, field: str) -> Access:
+    return Access(field, "gsi7", lambda t: model.index_partition(t, "REF"), field, normalise, prefix=True)
+
+
+def _open_statuses_only(spec: Any, open_statuses: tuple[str, ...], path: str) -> Any:
+    """A chooser of the open-document index by due date, when the status asks for open documents only."""
+    def chooser(predicates: list[Predicate]) -> str | None:
+        wanted: set[str] | None = None
+        for p in predicates:
+            if p.field != "status":
+                continue
+            values = set(p.value) if isinstance(p.value, tuple) else {p.value}
+            allowed = values if p.op in ("eq", "in") else set(spec.fields["status"].values) - values
+            wanted = allowed if wanted is None else wanted & allowed
+        return path if wanted and wanted <= set(open_statuses) else None
+    return chooser
+
+
+BILL_LIST = ListSpec(
+    fields=BILLS,
+    model=Bill,
+    accesses={"bill_date": _dated(Bill, "bill_date"), "due_date": _due(Bill),
+              "open_by_due_date": Access("open_by_due_date", "gsi2", Bill.open_partition, "due_date", _day),
+              "number": _numbered(Bill), "supplier_reference": _referenced(Bill, "supplier_reference"),
+              "updated_at": _updated(Bill)},
+    sorts={"bill_date": "bill_date", "due_date": "due_date", "number": "number", "updated_at": "updated_at"},
+    default="bill_date",
+    derived={"status": lambda wanted, today: bill_status_condition(wanted, today)},
+    narrower={"due_date": _open_statuses_only(BILLS, BILL_OPEN_STATUSES, "open_by_due_date")},
+)
+
+
+def query_bills(tenant_id: str, query: Query, *, today: date, limit: int, start_key: dict[str, Any] | None,
+                budget: int | None = None) -> Result:
+    """A page of bills as the query asks (derived status as of `today`, lookups by number and supplier
+    reference)."""
+    return run(BILL_LIST, tenant_id, query, limit=limit, start_key=start_key, context=today, budget=budget)
+
+
+def bill_tombstone(bill: Bill, at: datetime) -> Tombstone:
+    """What a deleted draft bill leaves for `updated_since` (30 days): staged in the deleting transaction."""
+    return Tombstone.of(bill, Bill.index_partition(bill.tenant_id, "UPDATED"), at)
+
+
+QUOTE_LIST = ListSpec(
+    fields=QUOTES,
+    model=Quote,
+    accesses={"issue_date": _dated(Quote, "issue_date"),
+              "valid_until": Access("valid_until", "gsi6", lambda t: Quote.index_partition(t, "DUE"), "valid_until",
+                                    _day),
+              "number": _numbered(Quote), "reference": _referenced(Quote, "reference"),
+              "updated_at": _updated(Quote)},
+    sorts={"issue_date": "issue_date", "valid_until": "valid_until", "number": "number",
+           "updated_at": "updated_at"},
+    default="issue_date",
+    derived={"status": lambda wanted, today: quote_status_condition(wanted, today)},
+)
+
+
+def query_quotes(tenant_id: str, query: Query, *, today: date, limit: int, start_key: dict[str, Any] | None,
+                 budget: int | None = None) -> Result:
+    """A page of quotes as the query asks (`expired` derived as of `today`)."""
+    return run(QUOTE_LIST, tenant_id, query, limit=limit, start_key=start_key, context=today, budget=budget)
+
+
+def query_credit_notes(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                       budget: int | None = None) -> Result:
+    """A page of credit notes as the query asks (filters, sort, number lookup, search, changes)."""
+    return run(CREDIT_NOTE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
 def invoice_tombstone(invoice: Invoice, at: datetime) -> Tombstone:
     """What a deleted draft leaves for `updated_since` (30 days): staged in the deleting transaction."""
     return Tombstone.of(invoice, Invoice.index_partition(invoice.tenant_id, "UPDATED"), at)
@@ -154,7 +262,16 @@ QUERY_ATTRIBUTES = {
     Item: (*_CODED, "search_description"),
     Account: _CODED,
     TaxCode: _CODED,
+    # issue 18, part QD: the document lists
+    CreditNote: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_number", "search_customer_name",
+                 "search_invoice_number"),
+    Bill: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
+           "search_supplier_name", "search_supplier_reference"),
+    Quote: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
+            "search_reference", "search_customer_name"),
 }
+# The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
+DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote)
 
 
 def index_query_keys(tenant_id: str) -> int:
@@ -167,7 +284,8 @@ def index_query_keys(tenant_id: str) -> int:
     records = [*((Invoice, r) for r in Invoice.gsi1.query(Invoice.list_partition(tenant_id))),
                *((Party, r) for r in Party.query(tenant_partition(tenant_id), Party.sk.startswith("PARTY#"))),
                *((m, r) for m in (Item, Account, TaxCode)
-                 for r in m.query(tenant_partition(tenant_id), m.sk.startswith(f"{m.PREFIX}#")))]
+                 for r in m.query(tenant_partition(tenant_id), m.sk.startswith(f"{m.PREFIX}#"))),
+               *((model, r) for model in DOCUMENT_LISTS for r in model.gsi1.query(model.list_partition(tenant_id)))]
     for model, record in records:
         names = QUERY_ATTRIBUTES[model]
         before = [getattr(record, name) for name in names]

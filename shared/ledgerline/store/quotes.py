@@ -17,8 +17,10 @@ from pynamodb.attributes import (
 from pynamodb.expressions.condition import Condition
 
 from ledgerline.domain.documents import quote as quote_rules
+from ledgerline.domain.query import normalise
 from ledgerline.store.attributes import DateAttribute
 from ledgerline.store.documents import DocumentRef, PricedDocument, dated_documents
+from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import connection
 
@@ -44,6 +46,10 @@ class Quote(PricedDocument):
     # is not announced, it is in the sparse GSI2 partition `T#<tid>#QUOTES_EXPIRING` by `<valid_until>#<id>`,
     # which the daily job reads (`expiring_quotes`).
     expiry_noted = NumberAttribute(null=True)
+    # Issue 18: casefolded copies of the searchable text (`domain/query.normalise`).
+    search_number = UnicodeAttribute(null=True)
+    search_reference = UnicodeAttribute(null=True)
+    search_customer_name = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.issue_date
@@ -59,6 +65,22 @@ class Quote(PricedDocument):
             self.gsi2sk = f"{self.valid_until.isoformat()}#{self.id}"
         else:
             self.gsi2pk = self.gsi2sk = None
+        self.assign_query_keys()
+
+    def assign_query_keys(self) -> None:
+        """Issue 18's indexes (`store/lists.QUOTE_LIST`): by number (GSI4; drafts `~`), by `updated_at` (GSI5),
+        by `valid_until` (GSI6), by casefolded reference (GSI7, sparse), and the searchable copies."""
+        tenant_id = self.tenant_id
+        self.search_number = normalise(self.number) or None
+        self.search_reference = normalise(self.reference) or None
+        self.search_customer_name = normalise(self.customer_name) or None
+        self.gsi4pk, self.gsi4sk = self.index_partition(tenant_id, "NUMBER"), f"{self.number or '~'}#{self.id}"
+        self.gsi5pk = self.index_partition(tenant_id, "UPDATED")
+        self.gsi5sk = f"{moment_key(self.updated_at)}#{self.id}"
+        self.gsi6pk = self.index_partition(tenant_id, "DUE")
+        self.gsi6sk = f"{self.valid_until.isoformat()}#{self.id}"
+        self.gsi7pk, self.gsi7sk = ((self.index_partition(tenant_id, "REF"), f"{self.search_reference}#{self.id}")
+                                    if self.search_reference else (None, None))
 
 
 def list_quotes(
@@ -76,24 +98,31 @@ def list_quotes(
     (`quote_rules.effective_status`), so an open quote past its validity is listed as expired, not open."""
     condition: Condition | None = Quote.customer_id == customer_id if customer_id is not None else None
     if statuses is not None:
-        wanted = set(statuses)
-        expired, open_ = quote_rules.QuoteStatus.EXPIRED.value, quote_rules.QuoteStatus.OPEN.value
-        by_status: list[Condition] = []
-        if expired in wanted and open_ in wanted:
-            by_status.append(Quote.status == open_)
-        elif expired in wanted:
-            by_status.append((Quote.status == open_) & (Quote.valid_until < today))
-        elif open_ in wanted:
-            by_status.append((Quote.status == open_) & (Quote.valid_until >= today))
-        others = sorted(wanted - {expired, open_})
-        if others:
-            by_status.append(Quote.status.is_in(*others))
-        either = by_status[0]
-        for other in by_status[1:]:
-            either = either | other
+        either = quote_status_condition(frozenset(statuses), today)
         condition = either if condition is None else condition & either
     return dated_documents(Quote, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
                            limit=limit, start_key=start_key)
+
+
+def quote_status_condition(statuses: frozenset[str], today: date) -> Condition:
+    """`quote_rules.effective_status` as a filter, for a non-empty set of statuses as the API shows them
+    (`expired`: open and past `valid_until`)."""
+    wanted = set(statuses)
+    expired, open_ = quote_rules.QuoteStatus.EXPIRED.value, quote_rules.QuoteStatus.OPEN.value
+    by_status: list[Condition] = []
+    if expired in wanted and open_ in wanted:
+        by_status.append(Quote.status == open_)
+    elif expired in wanted:
+        by_status.append((Quote.status == open_) & (Quote.valid_until < today))
+    elif open_ in wanted:
+        by_status.append((Quote.status == open_) & (Quote.valid_until >= today))
+    others = sorted(wanted - {expired, open_})
+    if others:
+        by_status.append(Quote.status.is_in(*others))
+    either = by_status[0]
+    for other in by_status[1:]:
+        either = either | other
+    return either
 
 
 def expiring_quotes(tenant_id: str, day: date, *, limit: int, start_key: dict[str, Any] | None) -> Page[Quote]:

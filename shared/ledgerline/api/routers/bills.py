@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -9,12 +10,15 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
 from ledgerline.api.headers import IdempotencyKeyHeader
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import Clock
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.bill import BILL_STATUS_FILTERS
+from ledgerline.domain.query import BILLS, Predicate
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.bills import BillCreate, BillOut, BillUpdate
 from ledgerline.schemas.common import Day, read_at
 from ledgerline.schemas.documents import VoidRequest
@@ -39,7 +43,18 @@ def create(body: BillCreate, response: Response, idempotency_key: str | None = I
     return with_etag(response, bills.create_draft(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[BillOut], operation_id="list_bills", summary="List bills")
+BILL_QUERY = ListQuery(BILLS)
+LIST_DESCRIPTION = """Bills by bill date, oldest first. Filter by `status` (repeated or comma-separated; `open` is
+awaiting payment or overdue), `supplier_id`, `from_date` and `to_date` (bill date, YYYY-MM-DD), or by any
+field below with an operator (issue 18): `number=BILL-2026-0042` or `supplier_reference=R-2026-0042` (lookups:
+one index query), `status=open&amount_due[gt]=1000&sort=due_date:asc`, `search=office`,
+`updated_since=2026-03-01T00:00:00Z` (a draft deleted in the last 30 days is listed there as
+`{"id", "object", "deleted": true, "updated_at"}`).
+""" + BILL_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[BillOut | DeletedOut], operation_id="list_bills",
+            summary="List bills", description=LIST_DESCRIPTION, openapi_extra=BILL_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
               "One or more of draft, awaiting_payment, overdue, paid, voided, and open (awaiting payment or "
@@ -47,14 +62,20 @@ def list_(page: PageRequest = Depends(),
           supplier_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Bill date on or after"),
           to_date: Day | None = Query(None, description="Bill date on or before"),
+          query: PlannedQuery = Depends(BILL_QUERY),
           clock: Clock = Depends(request_clock), principal: Principal = Depends(READ)) -> Any:
-    """Bills by bill date, oldest first. Filter by `status`, `supplier_id`, `from_date` and `to_date`."""
     now = clock.now()
-    result = bills.list_bills(principal.tenant_id, statuses=status_filter(status, BILL_STATUS_FILTERS),
-                              supplier_id=supplier_id, from_date=from_date, to_date=to_date, today=now.date(),
-                              limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    shown = [BillOut.model_validate(bill, context=read_at(now)) for bill in result.items]
-    return page.respond(shown, result.next_key, principal.tenant_id)
+    statuses = status_filter(status, BILL_STATUS_FILTERS)
+    older = [Predicate("status", "in", tuple(sorted(statuses))) if statuses is not None else None,
+             Predicate("supplier_id", "eq", supplier_id) if supplier_id is not None else None,
+             Predicate("bill_date", "gte", from_date) if from_date is not None else None,
+             Predicate("bill_date", "lte", to_date) if to_date is not None else None]
+    query = replace(query, predicates=(*[p for p in older if p is not None], *query.predicates))
+    result = bills.query_bills(principal.tenant_id, query, today=now.date(), limit=page.limit,
+                               start_key=page.start_key(principal.tenant_id))
+    items = [shown(record, lambda bill: BillOut.model_validate(bill, context=read_at(now)))
+             for record in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=BillOut, operation_id="get_bill", summary="Retrieve a bill")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -7,10 +8,13 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import set_etag, with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.query import CREDIT_NOTES, Predicate
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import CreditNoteCreate, CreditNoteOut
 from ledgerline.schemas.emails import EmailOut, SendRequest
@@ -33,16 +37,27 @@ def create(body: CreditNoteCreate, response: Response, idempotency_key: str | No
                                                    idempotency_key))
 
 
-@router.get("", response_model=ListResponse[CreditNoteOut], operation_id="list_credit_notes",
-            summary="List credit notes")
+CREDIT_NOTE_QUERY = ListQuery(CREDIT_NOTES)
+LIST_DESCRIPTION = """Credit notes by date, oldest first. Filter by `invoice_id`, `from_date` and `to_date`
+(YYYY-MM-DD), or by any field below with an operator (issue 18): `number=CN-2026-0007` (a lookup: one index
+query), `total[gte]=100`, `invoice_number[startswith]=INV-2026`, `sort=number:desc`, `search=acme`,
+`updated_since=2026-03-01T00:00:00Z`.
+""" + CREDIT_NOTE_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[CreditNoteOut], operation_id="list_credit_notes",
+            summary="List credit notes", description=LIST_DESCRIPTION,
+            openapi_extra=CREDIT_NOTE_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(), invoice_id: str | None = Query(None),
           from_date: Day | None = Query(None), to_date: Day | None = Query(None),
-          principal: Principal = Depends(READ)) -> Any:
-    """Credit notes by date, oldest first. Filter by `from_date` and `to_date` (YYYY-MM-DD)."""
-    result = credit_notes.list_credit_notes(principal.tenant_id, invoice_id=invoice_id, from_date=from_date,
-                                            to_date=to_date, limit=page.limit,
-                                            start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+          query: PlannedQuery = Depends(CREDIT_NOTE_QUERY), principal: Principal = Depends(READ)) -> Any:
+    older = [Predicate("invoice_id", "eq", invoice_id) if invoice_id else None,
+             Predicate("date", "gte", from_date) if from_date is not None else None,
+             Predicate("date", "lte", to_date) if to_date is not None else None]
+    query = replace(query, predicates=(*[p for p in older if p is not None], *query.predicates))
+    result = credit_notes.query_credit_notes(principal.tenant_id, query, limit=page.limit,
+                                             start_key=page.start_key(principal.tenant_id))
+    return respond(page, result.items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=CreditNoteOut, operation_id="get_credit_note", summary="Retrieve a credit note")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -10,6 +11,7 @@ from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import expected_version, with_etag
@@ -17,6 +19,8 @@ from ledgerline.clock import Clock
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.quote import QUOTE_STATUS_FILTERS
+from ledgerline.domain.query import QUOTES, Predicate
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day, read_at
 from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.schemas.quotes import ConvertRequest, DeclineRequest, QuoteCreate, QuoteOut, QuoteUpdate
@@ -37,7 +41,17 @@ def create(body: QuoteCreate, response: Response, idempotency_key: str | None = 
     return with_etag(response, quotes.create_draft(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[QuoteOut], operation_id="list_quotes", summary="List quotes")
+QUOTE_QUERY = ListQuery(QUOTES)
+LIST_DESCRIPTION = """Quotes by issue date, oldest first. Filter by `status` (repeated or comma-separated; `expired`
+is open and past `valid_until`), `customer_id`, `from_date` and `to_date` (issue date, YYYY-MM-DD), or by any
+field below with an operator (issue 18): `number=QUO-2026-0042` or `reference=PO-1` (lookups: one index
+query), `status=open&sort=valid_until:asc`, `total[gte]=1000`, `search=acme`,
+`updated_since=2026-03-01T00:00:00Z`.
+""" + QUOTE_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[QuoteOut], operation_id="list_quotes", summary="List quotes",
+            description=LIST_DESCRIPTION, openapi_extra=QUOTE_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
               "One or more of draft, open, accepted, declined, expired, converted, repeated or comma-separated. "
@@ -45,14 +59,19 @@ def list_(page: PageRequest = Depends(),
           customer_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Issued on or after"),
           to_date: Day | None = Query(None, description="Issued on or before"),
+          query: PlannedQuery = Depends(QUOTE_QUERY),
           clock: Clock = Depends(request_clock), principal: Principal = Depends(READ)) -> Any:
-    """Quotes by issue date, oldest first. Filter by `status`, `customer_id`, `from_date` and `to_date`."""
     now = clock.now()
-    result = quotes.list_quotes(principal.tenant_id, statuses=status_filter(status, QUOTE_STATUS_FILTERS),
-                                customer_id=customer_id, from_date=from_date, to_date=to_date, today=now.date(),
-                                limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    statuses = status_filter(status, QUOTE_STATUS_FILTERS)
+    older = [Predicate("status", "in", tuple(sorted(statuses))) if statuses is not None else None,
+             Predicate("customer_id", "eq", customer_id) if customer_id is not None else None,
+             Predicate("issue_date", "gte", from_date) if from_date is not None else None,
+             Predicate("issue_date", "lte", to_date) if to_date is not None else None]
+    query = replace(query, predicates=(*[p for p in older if p is not None], *query.predicates))
+    result = quotes.query_quotes(principal.tenant_id, query, today=now.date(), limit=page.limit,
+                                 start_key=page.start_key(principal.tenant_id))
     shown = [QuoteOut.model_validate(quote, context=read_at(now)) for quote in result.items]
-    return page.respond(shown, result.next_key, principal.tenant_id)
+    return respond(page, shown, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=QuoteOut, operation_id="get_quote", summary="Retrieve a quote")

@@ -1,0 +1,128 @@
+"""Issue 18 (part QD): the document lists on the query planner, pure (no database): every declared sort and
+lookup has an access path, a number lookup reads GSI4, the entity builds the index keys and the searchable
+copies the paths read, and the older filters plan on the same paths as before."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from ledgerline.domain.query import Predicate, Query
+from ledgerline.store.bills import Bill
+from ledgerline.store.documents import CreditNote
+from ledgerline.store.lists import BILL_LIST, CREDIT_NOTE_LIST, QUOTE_LIST
+from ledgerline.store.query import moment_key, plan
+from ledgerline.store.quotes import Quote
+
+AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def credit_note() -> CreditNote:
+    note = CreditNote(id="cn_1", tenant_id="ten_1", status="posted", number="CN-2026-0007", invoice_id="inv_1",
+                      invoice_number="INV-2026-0042", customer_id="pty_1", customer_name="  ACME   Trading ",
+                      currency="AUD", exchange_rate=Decimal(1), lines=[], tax_breakdown=[], subtotal=Decimal(10),
+                      tax_total=Decimal(0), rounding_adjustment=Decimal(0), total=Decimal(10),
+                      date=date(2026, 2, 1), amount_applied=Decimal(10), unallocated_amount=Decimal(0),
+                      journal_entry_id="je_1", created_at=AT, updated_at=AT)
+    note.assign_keys()
+    return note
+
+
+def bill() -> Bill:
+    record = Bill(id="bill_1", tenant_id="ten_1", status="awaiting_payment", number="BILL-2026-0003",
+                  supplier_id="pty_1", supplier_name="Office  Supplies", supplier_reference=" R-2026 0042",
+                  currency="AUD", exchange_rate=Decimal(1), prices_include_tax=False, lines=[], tax_breakdown=[],
+                  subtotal=Decimal(10), tax_total=Decimal(0), rounding_adjustment=Decimal(0), total=Decimal(10),
+                  bill_date=date(2026, 2, 1), due_date=date(2026, 3, 3), amount_paid=Decimal(0),
+                  amount_credited=Decimal(0), amount_due=Decimal(10), created_at=AT, updated_at=AT)
+    record.assign_keys()
+    return record
+
+
+def quote() -> Quote:
+    record = Quote(id="quo_1", tenant_id="ten_1", status="open", number="QUO-2026-0005", customer_id="pty_1",
+                   customer_name="Acme", currency="AUD", exchange_rate=Decimal(1), lines=[], tax_breakdown=[],
+                   subtotal=Decimal(10), tax_total=Decimal(0), rounding_adjustment=Decimal(0), total=Decimal(10),
+                   issue_date=date(2026, 2, 1), valid_until=date(2026, 3, 1), reference="PO-9",
+                   prices_include_tax=False, created_at=AT, updated_at=AT)
+    record.assign_keys()
+    return record
+
+
+# (list, a record as its entity keys it, its searchable copies)
+DOCUMENT_LISTS = [
+    (CREDIT_NOTE_LIST, credit_note, {"search_number": "cn-2026-0007", "search_customer_name": "acme trading",
+                                     "search_invoice_number": "inv-2026-0042"}),
+    (BILL_LIST, bill, {"search_number": "bill-2026-0003", "search_supplier_name": "office supplies",
+                       "search_supplier_reference": "r-2026 0042"}),
+    (QUOTE_LIST, quote, {"search_number": "quo-2026-0005", "search_customer_name": "acme",
+                         "search_reference": "po-9"}),
+]
+
+
+@pytest.mark.parametrize("spec, _record, _copies", DOCUMENT_LISTS)
+def test_every_declared_sort_and_lookup_has_an_index(spec, _record, _copies):
+    assert set(spec.sorts) == set(spec.fields.sorts)
+    assert spec.fields.default_sort in spec.sorts and spec.default in spec.accesses
+    for sort in spec.fields.sorts:
+        chosen = plan(spec, Query(sort=sort), date(2026, 6, 1)).access
+        assert chosen.orders_by == sort and chosen.index is not None
+    for name in spec.fields.search_fields:
+        assert spec.fields.fields[name].normalised
+    assert "number" in spec.fields.lookups
+
+
+@pytest.mark.parametrize("spec, make, copies", DOCUMENT_LISTS)
+def test_the_entity_builds_the_keys_the_paths_read(spec, make, copies):
+    record = make()
+    number = plan(spec, Query((Predicate("number", "eq", record.number),))).access
+    assert number.index == "gsi4" and number.unique
+    assert record.gsi4pk == number.partition(record.tenant_id) and record.gsi4sk == f"{record.number}#{record.id}"
+    changes = plan(spec, Query(updated_since=AT)).access
+    assert changes.index == "gsi5"
+    assert record.gsi5pk == changes.partition(record.tenant_id)
+    assert record.gsi5sk == f"{moment_key(AT)}#{record.id}"
+    for name, value in copies.items():
+        assert getattr(record, name) == value
+    # partitions are per tenant and per list
+    assert "ten_1" in record.gsi4pk and record.LIST in record.gsi4pk and record.LIST in record.gsi5pk
+
+
+def test_credit_notes_by_invoice_and_date_plan_on_the_date_index_as_before():
+    chosen = plan(CREDIT_NOTE_LIST, Query((Predicate("invoice_id", "eq", "inv_1"),
+                                           Predicate("date", "gte", date(2026, 1, 1)),
+                                           Predicate("date", "lte", date(2026, 1, 31)))))
+    assert chosen.access.index == "gsi1" and chosen.key_condition is not None and not chosen.empty
+    assert chosen.filter_condition is not None
+
+
+def test_bills_by_supplier_reference_and_due_date_read_their_indexes():
+    record = bill()
+    lookup = plan(BILL_LIST, Query((Predicate("supplier_reference", "eq", "R-2026 0042"),))).access
+    assert lookup.index == "gsi7" and record.gsi7pk == lookup.partition("ten_1")
+    assert record.gsi7sk == f"r-2026 0042#{record.id}"
+    due = plan(BILL_LIST, Query(sort="due_date")).access
+    assert due.index == "gsi6" and record.gsi6pk == due.partition("ten_1")
+    open_only = plan(BILL_LIST, Query((Predicate("status", "in", ("awaiting_payment", "overdue")),),
+                                         sort="due_date"), date(2026, 6, 1))
+    assert open_only.access.index == "gsi2" and record.gsi2pk == open_only.access.partition("ten_1")
+    with_draft = plan(BILL_LIST, Query((Predicate("status", "in", ("draft", "overdue")),), sort="due_date"),
+                      date(2026, 6, 1))
+    assert with_draft.access.index == "gsi6"
+
+
+def test_a_draft_bill_sorts_after_every_number():
+    record = bill()
+    record.number, record.status = None, "draft"
+    record.assign_keys()
+    assert record.gsi4sk == f"~#{record.id}" and record.search_number is None
+
+
+def test_quotes_sort_by_validity_from_the_due_date_index_and_keep_the_expiring_partition():
+    record = quote()
+    by_validity = plan(QUOTE_LIST, Query(sort="valid_until"), date(2026, 6, 1)).access
+    assert by_validity.index == "gsi6" and record.gsi6pk == by_validity.partition("ten_1")
+    assert record.gsi6sk == f"2026-03-01#{record.id}"
+    assert record.gsi2pk == Quote.expiring_partition("ten_1")  # the daily expiry job's index is untouched
