@@ -76,3 +76,11 @@ def test_the_planned_lists_filter_on_metadata(books):
     assert ids(books.get("/v1/parties?metadata[crm_id]=8")) == [bolt]
     response = books.call("GET", "/v1/parties?metadata[" + "k" * 41 + "]=1", expect=422)
     assert response.json()["error"]["details"][0]["field"] == "metadata[" + "k" * 41 + "]"
+
+
+def test_a_receipt_takes_metadata_on_create(books):
+    customer = books.customer()
+    receipt = books.receipt(customer, "50.00", metadata={"payout_id": "po_1"})
+    assert receipt["metadata"] == {"payout_id": "po_1"}
+    assert books.get(f"/v1/receipts/{receipt['id']}")["metadata"] == {"payout_id": "po_1"}
+    assert books.receipt(customer, "5.00")["metadata"] == {}

@@ -292,7 +292,7 @@ class AllocationIn(Input):
     amount: Amount
 
 
-class ReceiptCreate(Input):
+class ReceiptCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "customer_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "date": "2026-02-20", "amount": "1375.00",
         "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H5",
@@ -323,7 +323,7 @@ class AllocationOut(Output):
     journal_entry_id: str
 
 
-class ReceiptOut(Timestamps):
+class ReceiptOut(Timestamps, MetadataOut):
     object: Literal["receipt"] = "receipt"
     id: str
     status: Literal["posted", "reversed"]
