@@ -137,8 +137,11 @@ class Expand:
 
     def __call__(
         self,
-        expand: list[str] = Query([], description="Referenced objects to inline, comma-separated or repeated"),
-        expand_list: list[str] = Query([], alias="expand[]", description="As `expand`, in array form"),
+        expand: list[str] = Query([], description="Referenced objects to inline, comma-separated or repeated; "
+                                                  "`expand[]=` is taken too"),
+        # `expand[]` (array form) is accepted but not a second documented parameter: generated clients would
+        # name both `expand`.
+        expand_list: list[str] = Query([], alias="expand[]", include_in_schema=False),
         principal: Principal = Depends(current_principal),
     ) -> Expansion:
         paths = tuple(dict.fromkeys(part.strip() for raw in [*expand, *expand_list] for part in raw.split(",")
