@@ -84,6 +84,8 @@ def _field(loc: tuple[Any, ...]) -> str:
     parts = (
         [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else [str(p) for p in loc]
     )
+    if len(parts) > 1 and parts[-1] == "[key]":  # a bad dict key (metadata, issue 20) is named by the key itself
+        parts.pop()
     return ".".join(parts) or str(loc[0] if loc else "body")
 
 

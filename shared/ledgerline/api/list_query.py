@@ -23,10 +23,22 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from ledgerline.api.pagination import ListResponse, T
 from ledgerline.api.query_parameters import declared_query_parameters
 from ledgerline.domain.errors import FieldIssue, InvalidRequest, ValidationFailed
+from ledgerline.domain.metadata import key_problem, value_problem
 from ledgerline.domain.money import MAX_AMOUNT
-from ledgerline.domain.query import OPERATORS, READ_BUDGET, Field, ListFields, Predicate, Query, described, normalise
+from ledgerline.domain.query import (
+    OPERATORS,
+    READ_BUDGET,
+    Field,
+    ListFields,
+    Predicate,
+    Query,
+    described,
+    metadata_predicate,
+    normalise,
+)
 
 NAME = re.compile(r"^(?P<field>[a-z_]+)(?:\[(?P<op>[a-z]+)\])?$")
+METADATA_NAME = re.compile(r"^metadata\[(?P<key>[^\[\]]*)\]$")  # issue 20: `metadata[order_id]=42`
 RESERVED = ("sort", "search", "search_fields", "updated_since", "include")
 MAX_VALUES = 100  # DynamoDB's IN takes at most 100 operands
 MAX_TEXT = 200
@@ -176,6 +188,9 @@ class ListQuery:
         )
 
     def _filter(self, param: str, raw: str) -> Predicate:
+        by_metadata = METADATA_NAME.match(param)
+        if by_metadata is not None:
+            return _metadata_filter(param, by_metadata["key"], raw)
         match = NAME.match(param)
         f = self.fields.fields.get(match["field"]) if match else None
         if f is None:
@@ -230,6 +245,14 @@ class ListQuery:
         if include != "total_count":
             raise InvalidRequest("include takes: total_count", param="include", code="invalid_request")
         return True
+
+
+def _metadata_filter(param: str, key: str, raw: str) -> Predicate:
+    """`metadata[key]=value`: the objects whose metadata holds `value` under `key` (equality)."""
+    problem = key_problem(key) or (value_problem(raw) if raw else "a value of at least one character")
+    if problem is not None:
+        raise _bad_value(param, problem)
+    return metadata_predicate(key, raw)
 
 
 def respond(page: Any, items: list[Any], result: Any, tenant_id: str, query: Query) -> dict[str, Any]:

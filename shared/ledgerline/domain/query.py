@@ -83,6 +83,15 @@ class Query:
         return found
 
 
+# Issue 20: every planned list filters on its objects' metadata, `metadata[key]=value` (equality), as a predicate
+# on the field `metadata` whose value is the pair (key, value). Each list gains it when it moves onto the planner.
+METADATA = "metadata"
+
+
+def metadata_predicate(key: str, value: str) -> Predicate:
+    return Predicate(METADATA, "eq", (key, value))
+
+
 def fields_of(*items: Field) -> dict[str, Field]:
     return {f.name: f for f in items}
 
@@ -282,6 +291,7 @@ def described(spec: ListFields) -> str:
             else f.type
         case = ", case-insensitive text" if f.normalised else ""
         lines.append(f"- `{f.name}` ({kind}{case}): {', '.join(f.operators)}")
+    lines.append("- `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`")
     lines += ["", "**Sorts** (`sort=field:asc|desc`, one field, each served by an index; ties by id): "
               + ", ".join(f"`{name}`" for name in spec.sorts) + ". Any other sort is a 400.",
               "", "**Lookups** answered from an index in one query: "

@@ -5,10 +5,10 @@ from typing import Literal
 from pydantic import Field
 
 from ledgerline.domain.accounts import AccountType
-from ledgerline.schemas.common import Code, Input, Name, Text, Timestamps
+from ledgerline.schemas.common import Code, MetadataIn, MetadataOut, Name, Text, Timestamps
 
 
-class AccountCreate(Input):
+class AccountCreate(MetadataIn):
     code: Code
     name: Name
     type: AccountType
@@ -16,14 +16,14 @@ class AccountCreate(Input):
     description: Text | None = None
 
 
-class AccountUpdate(Input):
+class AccountUpdate(MetadataIn):
     code: Code = None  # type: ignore[assignment]
     name: Name = None  # type: ignore[assignment]
     subtype: str | None = Field(None, max_length=40)
     description: Text | None = None
 
 
-class AccountOut(Timestamps):
+class AccountOut(Timestamps, MetadataOut):
     object: Literal["account"] = "account"
     id: str
     code: str

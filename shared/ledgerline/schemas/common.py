@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StrictInt,
+    StrictStr,
     StringConstraints,
     ValidationInfo,
     WithJsonSchema,
@@ -250,3 +251,56 @@ class Timestamps(Output):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+# -- Metadata (issue 20) -----------------------------------------------------------------------------
+# One implementation for every object users create: `MetadataIn` on create and PATCH bodies, `MetadataOut` on
+# the object's representation; the record stores it in `TenantRecord.metadata`; the rules are domain/metadata.
+
+
+def _metadata_key(key: str) -> str:
+    from ledgerline.domain.metadata import key_problem
+
+    problem = key_problem(key)
+    if problem is not None:
+        raise PydanticCustomError("metadata_key", problem)
+    return key
+
+
+def _metadata_value(value: str | None) -> str | None:
+    from ledgerline.domain.metadata import value_problem
+
+    problem = None if value is None else value_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("metadata_value", problem)
+    return value
+
+
+MetadataKey = Annotated[str, AfterValidator(_metadata_key)]
+MetadataValue = Annotated[StrictStr | None, AfterValidator(_metadata_value)]
+METADATA_DESCRIPTION = (
+    "Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not "
+    "accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given "
+    '`""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.')
+
+
+class MetadataIn(Input):
+    """Mixin of create and PATCH bodies: `metadata`."""
+
+    metadata: dict[MetadataKey, MetadataValue] | None = Field(
+        None, max_length=50, description=METADATA_DESCRIPTION, examples=[{"order_id": "42"}])
+
+
+def _metadata_out(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if hasattr(value, "as_dict"):
+        value = value.as_dict()
+    return dict(value)
+
+
+class MetadataOut(BaseModel):
+    """Mixin of representations: `metadata`, `{}` when none was set."""
+
+    metadata: Annotated[dict[str, str], BeforeValidator(_metadata_out)] = Field(
+        default_factory=dict, description="Your own key-value pairs (see `metadata` on create)")

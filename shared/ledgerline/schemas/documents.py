@@ -14,6 +14,8 @@ from ledgerline.schemas.common import (
     Currency,
     DecimalOut,
     Input,
+    MetadataIn,
+    MetadataOut,
     Output,
     TermsDays,
     Text,
@@ -112,7 +114,7 @@ class LineIn(Input):
     tax_code_id: str | None = Field(None, description="Defaults to the item's; none means no tax")
 
 
-class InvoiceCreate(Input):
+class InvoiceCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "customer_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "issue_date": "2026-02-01", "payment_terms_days": 30,
         "lines": [{"description": "Consulting", "quantity": "10", "unit_price": "100.00",
@@ -155,7 +157,7 @@ class InvoiceCreate(Input):
         return self
 
 
-class InvoiceUpdate(Input):
+class InvoiceUpdate(MetadataIn):
     customer_id: str = None  # type: ignore[assignment]
     issue_date: Date = None  # type: ignore[assignment]
     supply_date: Date | None = None
@@ -229,7 +231,7 @@ class DocumentRefOut(Output):
     id: str
 
 
-class InvoiceOut(Timestamps):
+class InvoiceOut(Timestamps, MetadataOut):
     object: Literal["invoice"] = "invoice"
     id: str
     number: str | None
@@ -298,7 +300,7 @@ class AllocationIn(Input):
     amount: Amount
 
 
-class ReceiptCreate(Input):
+class ReceiptCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "customer_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "date": "2026-02-20", "amount": "1375.00",
         "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H5",
@@ -329,7 +331,7 @@ class AllocationOut(Output):
     journal_entry_id: str
 
 
-class ReceiptOut(Timestamps):
+class ReceiptOut(Timestamps, MetadataOut):
     object: Literal["receipt"] = "receipt"
     id: str
     status: Literal["posted", "reversed"]

@@ -4,14 +4,24 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from ledgerline.schemas.common import Code, DecimalOut, Input, Name, Text, Timestamps, UnitPrice, decimal_input
+from ledgerline.schemas.common import (
+    Code,
+    DecimalOut,
+    MetadataIn,
+    MetadataOut,
+    Name,
+    Text,
+    Timestamps,
+    UnitPrice,
+    decimal_input,
+)
 
 # Issue 19: a stock level below which `stock.low` is emitted (0 or more, in the item's unit)
 ReorderLevel = decimal_input(whole=12, decimals=6, example="5", ge=0)
 CostingMethod = Literal["moving_average"]
 
 
-class ItemCreate(Input):
+class ItemCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "code": "CONSULT", "name": "Consulting", "unit_price": "150.00", "unit": "hour",
         "tax_code_id": "tax_01K2X3Y4Z5A6B7C8D9E0F1G2H4"}]})
@@ -36,7 +46,7 @@ class ItemCreate(Input):
                                           "offered yet)")
 
 
-class ItemUpdate(Input):
+class ItemUpdate(MetadataIn):
     code: Code = None  # type: ignore[assignment]
     name: Name = None  # type: ignore[assignment]
     description: Text | None = None
@@ -53,7 +63,7 @@ class ItemUpdate(Input):
     costing_method: CostingMethod = None  # type: ignore[assignment]
 
 
-class ItemOut(Timestamps):
+class ItemOut(Timestamps, MetadataOut):
     object: Literal["item"] = "item"
     id: str
     code: str

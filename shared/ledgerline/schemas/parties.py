@@ -6,7 +6,17 @@ from pydantic import AfterValidator, ConfigDict, Field, field_validator
 
 from ledgerline.domain.einvoice import identifiers
 from ledgerline.schemas.banking import Bic, Iban, QrIban
-from ledgerline.schemas.common import Address, Currency, Email, Input, Name, TermsDays, Timestamps
+from ledgerline.schemas.common import (
+    Address,
+    Currency,
+    Email,
+    Input,
+    MetadataIn,
+    MetadataOut,
+    Name,
+    TermsDays,
+    Timestamps,
+)
 from ledgerline.schemas.files import AttachmentIds, no_attachments
 
 PartyKind = Literal["customer", "supplier", "both"]
@@ -34,7 +44,7 @@ class EInvoicingFields(Input):
     qr_iban: QrIban | None = Field(None, description="A Swiss QR-IBAN: bills carrying a QR reference are paid to it")
 
 
-class PartyCreate(EInvoicingFields):
+class PartyCreate(EInvoicingFields, MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "name": "Globex Pty Ltd", "kind": "customer", "email": "accounts@globex.example", "currency": "AUD",
         "payment_terms_days": 14, "address": {"line1": "1 George St", "city": "Sydney", "country": "AU"}}]})
@@ -49,7 +59,7 @@ class PartyCreate(EInvoicingFields):
     attachment_ids: AttachmentIds | None = None
 
 
-class PartyUpdate(EInvoicingFields):
+class PartyUpdate(EInvoicingFields, MetadataIn):
     name: Name = None  # type: ignore[assignment]
     kind: PartyKind = None  # type: ignore[assignment]
     email: Email | None = None
@@ -60,7 +70,7 @@ class PartyUpdate(EInvoicingFields):
     attachment_ids: AttachmentIds | None = Field(None, description="Replaces the list; [] detaches every file")
 
 
-class PartyOut(Timestamps):
+class PartyOut(Timestamps, MetadataOut):
     object: Literal["party"] = "party"
     id: str
     name: str

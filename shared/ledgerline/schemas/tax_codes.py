@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 
-from ledgerline.schemas.common import Code, Day, DecimalOut, Input, Name, Rate, Timestamps
+from ledgerline.schemas.common import Code, Day, DecimalOut, MetadataIn, MetadataOut, Name, Rate, Timestamps
 
 # Issue 15: which documents may use a code, and its EN 16931 VAT category (AE: reverse charge).
 TaxDirection = Literal["sales", "purchases", "both"]
@@ -19,7 +19,7 @@ EXEMPTION_REASON_CODE = Field(None, pattern=r"^VATEX-[A-Z]{2}(-[A-Z0-9]+)+$", ma
     "supply), `VATEX-EU-G` (export), `VATEX-EU-O` (outside scope)"))
 
 
-class TaxCodeCreate(Input):
+class TaxCodeCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "code": "GST10", "name": "GST 10 %", "rate": "10", "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2HB"}]})
 
@@ -44,7 +44,7 @@ class TaxCodeCreate(Input):
     exemption_reason_code: str | None = EXEMPTION_REASON_CODE
 
 
-class TaxCodeUpdate(Input):
+class TaxCodeUpdate(MetadataIn):
     code: Code = None  # type: ignore[assignment]
     name: Name = None  # type: ignore[assignment]
     rate: Rate = None  # type: ignore[assignment]
@@ -60,7 +60,7 @@ class TaxCodeUpdate(Input):
     exemption_reason_code: str | None = EXEMPTION_REASON_CODE
 
 
-class TaxCodeOut(Timestamps):
+class TaxCodeOut(Timestamps, MetadataOut):
     object: Literal["tax_code"] = "tax_code"
     id: str
     code: str

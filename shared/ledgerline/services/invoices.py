@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerline.clock import today, utc_now
+from ledgerline.domain import metadata as metadata_rules
 from ledgerline.domain import posting, receivables
 from ledgerline.domain.banking import references
 from ledgerline.domain.documents import InvoiceStatus, require_status
@@ -104,6 +105,7 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
             amount_credited=Decimal(0),
         )
         _fill(uow, invoice, tenant, fields)
+        invoice.metadata = metadata_rules.merged(None, fields.get("metadata"))
         uow.create(invoice)
         uow.record_event(EventType.INVOICE_CREATED, invoice, InvoiceOut)
         uow.respond(InvoiceOut, invoice)
@@ -118,7 +120,16 @@ def update_draft(tenant_id: str, invoice_id: str, changes: dict[str, Any], expec
     _prefetch(uow, changes, (Invoice, invoice_id))
     invoice = uow.load(Invoice, invoice_id)
     check_version(invoice, expected_version)
+    if metadata_rules.only_metadata(changes):  # issue 20: not accounting data, so any status may change it
+        invoice.metadata = metadata_rules.merged(invoice.metadata, changes["metadata"])
+        invoice.updated_at = utc_now()
+        uow.save_if_unchanged(invoice)
+        uow.record_event(EventType.INVOICE_UPDATED, invoice, InvoiceOut)
+        _commit_draft_change(uow)
+        return invoice
     require_status("invoice", invoice.status, (InvoiceStatus.DRAFT,), "edit")
+    if "metadata" in changes:
+        invoice.metadata = metadata_rules.merged(invoice.metadata, changes.pop("metadata"))
     current = {
         "customer_id": invoice.customer_id,
         "issue_date": invoice.issue_date,

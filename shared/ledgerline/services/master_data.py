@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from ledgerline.clock import utc_now
 from ledgerline.domain import chart, stock
+from ledgerline.domain import metadata as metadata_rules
 from ledgerline.domain.accounts import AccountType, subtype_error
 from ledgerline.domain.chart import SALES_TAX_ACCOUNT
 from ledgerline.domain.errors import AlreadyExists, FieldIssue, PreconditionFailed, ValidationFailed
@@ -89,6 +90,7 @@ def _create(uow: UnitOfWork, model: type[R], fields: dict[str, Any], *, again: b
         fields = {**fields, "account_id": sales_tax_account(uow)}
     if defaults_input_account:
         fields = {**fields, "input_account_id": input_tax_account(uow)}
+    fields = with_metadata(None, fields)
     assign(record, fields)
     _validate(uow, record, fields)
     _stage_attachments(uow, record, fields, [])
@@ -162,6 +164,7 @@ def _update(uow: UnitOfWork, record: R, changes: dict[str, Any], expected_versio
     was_archived = bool(getattr(record, "archived", False))
     previous_attachments = list(getattr(record, "attachment_ids", None) or [])
     _prefetch(uow, type(record), changes, previous_attachments=previous_attachments)
+    changes = with_metadata(record.metadata, changes)
     assign(record, changes)
     _validate(uow, record, changes)
     _stage_attachments(uow, record, changes, previous_attachments)
@@ -175,6 +178,13 @@ def _update(uow: UnitOfWork, record: R, changes: dict[str, Any], expected_versio
     _stage_event(uow, record, "archived" if getattr(record, "archived", False) and not was_archived else "updated")
     uow.commit()
     return record
+
+
+def with_metadata(current: dict[str, str] | None, fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` with `metadata` as the record will hold it (issue 20): `current` merged with the request's."""
+    if fields.get("metadata") is None:
+        return {name: value for name, value in fields.items() if name != "metadata"}
+    return {**fields, "metadata": metadata_rules.merged(current, fields["metadata"])}
 
 
 def archive(kind: Kind, tenant_id: str, record_id: str, expected_version: int | None) -> Any:

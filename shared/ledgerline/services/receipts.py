@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerline.clock import today, utc_now
+from ledgerline.domain import metadata as metadata_rules
 from ledgerline.domain import posting
 from ledgerline.domain.documents import InvoiceStatus, posted, settlement
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
@@ -105,6 +106,7 @@ def stage_receipt(uow: UnitOfWork, tenant_id: str, fields: dict[str, Any]) -> Re
         exchange_rate_id=taken.exchange_rate_id,
         account_id=bank.id,
         reference=fields.get("reference"),
+        metadata=metadata_rules.merged(None, fields.get("metadata")),
         allocations=[],
         allocated_amount=allocated,
         unallocated_amount=amount - allocated,

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from pynamodb.attributes import Attribute
-from pynamodb.constants import NUMBER, STRING
+from pynamodb.constants import MAP, NUMBER, STRING
 
 
 class DecimalAttribute(Attribute[Decimal]):
@@ -31,3 +31,15 @@ class DateAttribute(Attribute[date]):
 
     def deserialize(self, value: str) -> date:
         return date.fromisoformat(value)
+
+
+class MetadataAttribute(Attribute[dict[str, str]]):
+    """An object's metadata (issue 20): a map of strings, read back as a plain dict; an empty map is not stored."""
+
+    attr_type = MAP
+
+    def serialize(self, value: dict[str, str]) -> dict[str, dict[str, str]] | None:
+        return {key: {STRING: text} for key, text in value.items()} or None
+
+    def deserialize(self, value: dict[str, dict[str, str]]) -> dict[str, str]:
+        return {key: text[STRING] for key, text in value.items()}

@@ -33,7 +33,7 @@ from pynamodb.attributes import BooleanAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.operand import Path
 
-from ledgerline.domain.query import READ_BUDGET, Field, ListFields, Predicate, Query, normalise
+from ledgerline.domain.query import METADATA, READ_BUDGET, Field, ListFields, Predicate, Query, normalise
 from ledgerline.store.records import check_start_key
 from ledgerline.store.table import TableModel, connection, key_of
 
@@ -204,6 +204,10 @@ def _filter(spec: ListSpec, predicates: list[Predicate], context: Any) -> tuple[
             condition = _and(condition, build(wanted, context))
     for p in predicates:
         if p.field in spec.derived:
+            continue
+        if p.field == METADATA:  # issue 20: `metadata[key]=value` on every planned list
+            key, value = p.value
+            condition = _and(condition, spec.model.metadata[key] == value)
             continue
         condition = _and(condition, _condition(spec.model, spec.fields.fields[p.field], p))
     return condition, False

@@ -13,6 +13,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.errors import InvalidRequest, NotFound, PreconditionFailed
+from ledgerline.store.attributes import MetadataAttribute
 from ledgerline.store.item_size import check_item
 from ledgerline.store.table import (
     TableModel,
@@ -42,6 +43,7 @@ class TenantRecord(TableModel):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
+    metadata = MetadataAttribute(null=True)  # issue 20: the integrator's key-value pairs (domain/metadata.py)
 
     @classmethod
     def key(cls, tenant_id: str, record_id: str) -> tuple[str, str]:

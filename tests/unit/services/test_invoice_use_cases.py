@@ -155,3 +155,25 @@ def test_send_marks_it_sent(books):
     sent = invoices.send(books.tenant_id, posted["id"])
     assert sent["sent_at"] is not None
     assert books.table.event_types(books.tenant_id)[-1] == "invoice.sent"
+
+
+# -- issue 20: metadata ------------------------------------------------------------------------------
+
+
+def test_metadata_is_kept_on_create_and_a_metadata_only_patch_changes_a_posted_invoice_in_nothing_else(books):
+    created = draft(books, metadata={"order_id": "42", "empty": ""})
+    assert created["metadata"] == {"order_id": "42"}
+    posted = invoices.post(books.tenant_id, created["id"])
+    balances = books.balances()
+    before = books.table.load(Invoice, books.tenant_id, created["id"])
+    changed = invoices.update_draft(books.tenant_id, created["id"], {"metadata": {"order_id": None, "a": "b"}},
+                                    posted["version"])
+    after = books.table.load(Invoice, books.tenant_id, created["id"])
+    assert after.metadata == {"a": "b"} and changed.version == posted["version"] + 1
+    assert (after.status, after.number, after.total, after.lines[0].amount) == (
+        before.status, before.number, before.total, before.lines[0].amount)
+    assert books.balances() == balances
+    assert books.table.event_types(books.tenant_id)[-1] == "invoice.updated"
+    with pytest.raises(InvalidState):
+        invoices.update_draft(books.tenant_id, created["id"], {"metadata": {"x": "y"}, "notes": "n"}, None)
+    assert books.table.load(Invoice, books.tenant_id, created["id"]).metadata == {"a": "b"}

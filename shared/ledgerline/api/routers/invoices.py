@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown
 from ledgerline.api.pagination import ListResponse, PageRequest
@@ -39,18 +40,19 @@ def create(body: InvoiceCreate, response: Response, idempotency_key: str | None 
 
 
 INVOICE_QUERY = ListQuery(INVOICES)
+EXPAND = Expand(InvoiceOut)
 LIST_DESCRIPTION = """Invoices by issue date, oldest first. Filter by `status` (repeated or comma-separated; `open` is
 awaiting payment or overdue, `overdue` means open and past its due date), `customer_id`, `from_date` and
 `to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `total[gte]=1000`,
 `status[ne]=voided`, `number=INV-2026-0042` (a lookup: one index query), `sort=due_date:asc`,
 `search=acme`, `updated_since=2026-03-01T00:00:00Z` (a draft deleted in the last 30 days is listed there as
 `{"id", "object", "deleted": true, "updated_at"}`).
-""" + INVOICE_QUERY.description()
+""" + INVOICE_QUERY.description() + EXPAND.description()
 
 
 @router.get("", response_model=QueryListResponse[InvoiceOut | DeletedOut], operation_id="list_invoices",
             summary="List invoices",
-            description=LIST_DESCRIPTION, openapi_extra=INVOICE_QUERY.openapi_extra())
+            description=LIST_DESCRIPTION, openapi_extra={**INVOICE_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
               "One or more of draft, awaiting_payment, overdue, paid, voided, and open (awaiting payment or "
@@ -59,7 +61,7 @@ def list_(page: PageRequest = Depends(),
           customer_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Issued on or after"),
           to_date: Day | None = Query(None, description="Issued on or before"),
-          query: PlannedQuery = Depends(INVOICE_QUERY),
+          query: PlannedQuery = Depends(INVOICE_QUERY), expansion: Expansion = Depends(EXPAND),
           clock: Clock = Depends(request_clock), principal: Principal = Depends(READ)) -> Any:
     now = clock.now()
     statuses = status_filter(status, INVOICE_STATUS_FILTERS)
@@ -72,14 +74,16 @@ def list_(page: PageRequest = Depends(),
                                      start_key=page.start_key(principal.tenant_id))
     items = [shown(record, lambda invoice: InvoiceOut.model_validate(invoice, context=read_at(now)))
              for record in result.items]
-    return respond(page, items, result, principal.tenant_id, query)
+    return expansion.page(respond(page, items, result, principal.tenant_id, query))
 
 
-@router.get("/{id}", response_model=InvoiceOut, operation_id="get_invoice", summary="Retrieve an invoice")
-def get(response: Response, id: str = INVOICE_ID, principal: Principal = Depends(READ)) -> Any:
-    """One invoice with its lines, tax breakdown, totals and what is paid, credited and still due. The `ETag`
-    is its version."""
-    return with_etag(response, invoices.get_invoice(principal.tenant_id, id))
+@router.get("/{id}", response_model=InvoiceOut, operation_id="get_invoice", summary="Retrieve an invoice",
+            description="One invoice with its lines, tax breakdown, totals and what is paid, credited and still "
+                        "due. The `ETag` is its version." + EXPAND.description(),
+            openapi_extra=EXPAND.openapi_extra())
+def get(response: Response, id: str = INVOICE_ID, expansion: Expansion = Depends(EXPAND),
+        principal: Principal = Depends(READ)) -> Any:
+    return expansion.one(response, with_etag(response, invoices.get_invoice(principal.tenant_id, id)))
 
 
 @router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,

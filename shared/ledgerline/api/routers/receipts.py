@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
@@ -17,6 +18,7 @@ from ledgerline.services import receipts
 router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
 RECEIPT_ID = Path(description="The receipt's id")
 READ, WRITE = require("receipts:read"), require("receipts:write")
+EXPAND = Expand(ReceiptOut)
 
 
 @router.post("", status_code=201, response_model=ReceiptOut, operation_id="create_receipt",
@@ -29,23 +31,27 @@ def create(body: ReceiptCreate, response: Response, idempotency_key: str | None 
     return with_etag(response, receipts.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[ReceiptOut], operation_id="list_receipts", summary="List receipts")
+@router.get("", response_model=ListResponse[ReceiptOut], operation_id="list_receipts", summary="List receipts",
+            description="Receipts by date, oldest first. Filter by `customer_id`, `status` (posted, reversed), "
+                        "`from_date` and `to_date` (YYYY-MM-DD)." + EXPAND.description(),
+            openapi_extra=EXPAND.openapi_extra())
 def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
           status: list[str] = Query([], description="posted or reversed; repeated or comma-separated"),
           from_date: Day | None = Query(None), to_date: Day | None = Query(None),
-          principal: Principal = Depends(READ)) -> Any:
-    """Receipts by date, oldest first. Filter by `customer_id`, `status` (posted, reversed),
-    `from_date` and `to_date` (YYYY-MM-DD)."""
+          expansion: Expansion = Depends(EXPAND), principal: Principal = Depends(READ)) -> Any:
     result = receipts.list_receipts(principal.tenant_id, customer_id=customer_id,
                                     statuses=status_filter(status, POSTED_STATUS_FILTERS), from_date=from_date,
                                     to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+    return expansion.page(page.respond(result.items, result.next_key, principal.tenant_id))
 
 
-@router.get("/{id}", response_model=ReceiptOut, operation_id="get_receipt", summary="Retrieve a receipt")
-def get(response: Response, id: str = RECEIPT_ID, principal: Principal = Depends(READ)) -> Any:
-    """One receipt with its allocations, what is allocated and what is still the customer's credit."""
-    return with_etag(response, receipts.get_receipt(principal.tenant_id, id))
+@router.get("/{id}", response_model=ReceiptOut, operation_id="get_receipt", summary="Retrieve a receipt",
+            description="One receipt with its allocations, what is allocated and what is still the customer's "
+                        "credit." + EXPAND.description(),
+            openapi_extra=EXPAND.openapi_extra())
+def get(response: Response, id: str = RECEIPT_ID, expansion: Expansion = Depends(EXPAND),
+        principal: Principal = Depends(READ)) -> Any:
+    return expansion.one(response, with_etag(response, receipts.get_receipt(principal.tenant_id, id)))
 
 
 @router.post("/{id}/allocations", response_model=ReceiptOut, operation_id="allocate_receipt",
