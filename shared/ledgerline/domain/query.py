@@ -100,29 +100,36 @@ def fields_of(*items: Field) -> dict[str, Field]:
 
 INVOICE_STATUSES = ("draft", "awaiting_payment", "overdue", "paid", "voided")
 
-INVOICES = ListFields(
-    name="invoices",
-    fields=fields_of(
-        Field("status", "enum", EQUALITY, values=INVOICE_STATUSES,
-              aliases={"open": ("awaiting_payment", "overdue")}),
-        Field("customer_id", "string", EQUALITY),
-        Field("customer_name", "string", TEXT, normalised=True),
-        Field("number", "string", TEXT, normalised=True),
-        Field("reference", "string", TEXT, normalised=True),
-        Field("issue_date", "date", ORDERED),
-        Field("due_date", "date", ORDERED),
-        Field("total", "decimal", ORDERED),
-        Field("amount_due", "decimal", ORDERED),
-        Field("currency", "string", EQUALITY),
-        Field("created_at", "datetime", ORDERED),
-        Field("updated_at", "datetime", ORDERED),
-    ),
-    sorts=("issue_date", "due_date", "number", "updated_at"),
-    default_sort="issue_date",
-    lookups=("number", "reference"),
-    search_fields=("customer_name", "number", "reference"),
-    default_search_fields=("customer_name", "number", "reference"),
-)
+
+def _payable_document(name: str, party: str, reference: str, date_field: str) -> ListFields:
+    """An invoice-like list (invoices; bills: issue 18, part QD): a party, a number and a reference of its own,
+    a document date and a due date, what is still due."""
+    return ListFields(
+        name=name,
+        fields=fields_of(
+            Field("status", "enum", EQUALITY, values=INVOICE_STATUSES,
+                  aliases={"open": ("awaiting_payment", "overdue")}),
+            Field(f"{party}_id", "string", EQUALITY),
+            Field(f"{party}_name", "string", TEXT, normalised=True),
+            Field("number", "string", TEXT, normalised=True),
+            Field(reference, "string", TEXT, normalised=True),
+            Field(date_field, "date", ORDERED),
+            Field("due_date", "date", ORDERED),
+            Field("total", "decimal", ORDERED),
+            Field("amount_due", "decimal", ORDERED),
+            Field("currency", "string", EQUALITY),
+            Field("created_at", "datetime", ORDERED),
+            Field("updated_at", "datetime", ORDERED),
+        ),
+        sorts=(date_field, "due_date", "number", "updated_at"),
+        default_sort=date_field,
+        lookups=("number", reference),
+        search_fields=(f"{party}_name", "number", reference),
+        default_search_fields=(f"{party}_name", "number", reference),
+    )
+
+
+INVOICES = _payable_document("invoices", "customer", "reference", "issue_date")
 
 PARTIES = ListFields(
     name="parties",
@@ -234,29 +241,7 @@ CREDIT_NOTES = ListFields(
     default_search_fields=("customer_name", "number", "invoice_number"),
 )
 
-BILLS = ListFields(
-    name="bills",
-    fields=fields_of(
-        Field("status", "enum", EQUALITY, values=INVOICE_STATUSES,
-              aliases={"open": ("awaiting_payment", "overdue")}),
-        Field("supplier_id", "string", EQUALITY),
-        Field("supplier_name", "string", TEXT, normalised=True),
-        Field("number", "string", TEXT, normalised=True),
-        Field("supplier_reference", "string", TEXT, normalised=True),
-        Field("bill_date", "date", ORDERED),
-        Field("due_date", "date", ORDERED),
-        Field("total", "decimal", ORDERED),
-        Field("amount_due", "decimal", ORDERED),
-        Field("currency", "string", EQUALITY),
-        Field("created_at", "datetime", ORDERED),
-        Field("updated_at", "datetime", ORDERED),
-    ),
-    sorts=("bill_date", "due_date", "number", "updated_at"),
-    default_sort="bill_date",
-    lookups=("number", "supplier_reference"),
-    search_fields=("supplier_name", "number", "supplier_reference"),
-    default_search_fields=("supplier_name", "number", "supplier_reference"),
-)
+BILLS = _payable_document("bills", "supplier", "supplier_reference", "bill_date")
 
 QUOTES = ListFields(
     name="quotes",
