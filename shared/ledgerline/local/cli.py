@@ -376,7 +376,7 @@ def cmd_customers_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_query_reindex(args: argparse.Namespace) -> int:
-    """Index invoices, parties, items, accounts and tax codes saved before the query indexes (issue 18)."""
+    """Index records of the planned lists (store/lists.py) saved before the query indexes (issue 18)."""
     from ledgerline.store.lists import index_query_keys
     from ledgerline.store.tenant_directory import all_tenant_ids
 
@@ -549,7 +549,8 @@ def parser() -> argparse.ArgumentParser:
 
     query = commands.add_parser("query", help="list queries (issue 18)").add_subparsers(
         dest="action", required=True, metavar="action")
-    query_reindex = query.add_parser("reindex", help="give invoices, parties, items, accounts and tax codes saved "
+    query_reindex = query.add_parser("reindex", help="give the records of the planned lists (invoices, parties, "
+                                                     "items, accounts, tax codes, credit notes, bills, quotes) saved "
                                                      "before the query indexes their keys and searchable copies; "
                                                      "safe to run again")
     query_reindex.add_argument("--tenant", help="only this tenant (ten_…); default every tenant")
