@@ -58,6 +58,15 @@ def _supplier_payment_body(b: TenantObjects) -> dict[str, Any]:
             "allocations": [{"bill_id": bill["id"], "amount": "1.00"}]}
 
 
+def _payment_run_body(b: TenantObjects) -> dict[str, Any]:
+    """A run of B's CHF bank account paying a posted CHF bill of a supplier with an IBAN (as the factory makes)."""
+    supplier = b.post("/v1/parties", {"name": f"Run Supplier {next(_serial)}", "kind": "supplier",
+                                      "iban": "CH5604835012345678009"})["id"]
+    bill = b.post("/v1/bills", {**_bill_body(b), "supplier_id": supplier, "currency": "CHF", "exchange_rate": "1.7"})
+    return {"bank_account_id": b.ids_for("/v1/bank-accounts")[0],
+            "bills": [{"bill_id": b.post(f"/v1/bills/{bill['id']}/post")["id"]}]}
+
+
 def _credit_note_excess(b: TenantObjects) -> str:
     """A supplier credit note of B holding an excess (1400): its bill is paid in full, then credited."""
     bill = b.post(f"/v1/bills/{b.post('/v1/bills', _bill_body(b))['id']}/post")
@@ -169,7 +178,7 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
         _credit_note_excess(b), {"allocations": _supplier_payment_body(b)["allocations"]}),
     ("POST", "/v1/supplier-credit-notes/{id}/refund"): lambda b: (
         _credit_note_excess(b), {"amount": "1.00", "account_id": b.accounts["1010"]}),
-
+    ("POST", "/v1/payment-runs"): lambda b: (None, _payment_run_body(b)),  # issue 16
     ("POST", "/v1/stock-adjustments"): lambda b: (None, _stock_adjustment_body(b)),  # issue 19
     ("POST", "/v1/stock-transfers"): lambda b: (None, {
         "item_id": b.ids_for("/v1/stock")[0], "from_location_id": b.ids_for("/v1/stock-locations")[0],

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from ledgerline.domain import api_versions
 from ledgerline.domain.api_keys import digest
 from ledgerline.store.api_keys import find_by_digest
 from tests.conftest import load_event
@@ -28,8 +29,9 @@ def test_authorizer_allows_a_valid_key_and_passes_tenant_and_scopes(tenant):
     policy = handler("authorizer")(event, LambdaContext())
     # Then it allows the call and hands the tenant, scopes and plan (for rate limits) to the function
     assert policy["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+    # ...and the API version the key is pinned to (issue 20: a new key answers in the newest)
     assert policy["context"] == {"tenant_id": tenant.tenant_id, "key_id": key_id(tenant), "scopes": "admin",
-                                 "plan": "enterprise"}
+                                 "plan": "enterprise", "api_version": api_versions.LATEST}
 
 
 @pytest.mark.parametrize("secret", ["ll_live_" + "x" * 43, "not-a-key", ""])
