@@ -153,66 +153,47 @@ PARTIES = ListFields(
 
 # ---------------------------------------------------------------- master data and the other lists (part QM)
 
-ITEMS = ListFields(
-    name="items",
-    fields=fields_of(
-        Field("code", "string", TEXT, normalised=True),
-        Field("name", "string", TEXT, normalised=True),
-        Field("description", "string", TEXT, normalised=True),
-        Field("unit_price", "decimal", ORDERED),
-        Field("tax_code_id", "string", EQUALITY),
-        Field("track_stock", "bool", ("eq", "ne")),
-        Field("archived", "bool", ("eq", "ne")),
-        Field("created_at", "datetime", ORDERED),
-        Field("updated_at", "datetime", ORDERED),
-    ),
-    sorts=("code", "name", "updated_at"),
-    default_sort=None,  # by id: oldest first
-    lookups=("code",),
+def _coded_list(name: str, *fields: Field, search_fields: tuple[str, ...] = ("name", "code")) -> ListFields:
+    """Master data with a code (items, accounts, tax codes): a code and a name to look up, sort and search by,
+    `fields` of its own, archived ones left out unless asked for, oldest first by default (by id, as before)."""
+    return ListFields(
+        name=name,
+        fields=fields_of(
+            Field("code", "string", TEXT, normalised=True),
+            Field("name", "string", TEXT, normalised=True),
+            *fields,
+            Field("archived", "bool", ("eq", "ne")),
+            Field("created_at", "datetime", ORDERED),
+            Field("updated_at", "datetime", ORDERED),
+        ),
+        sorts=("code", "name", "updated_at"),
+        default_sort=None,
+        lookups=("code",),
+        search_fields=search_fields,
+        default_search_fields=("name", "code"),
+        defaults=(Predicate("archived", "eq", False),),
+    )
+
+
+ITEMS = _coded_list(
+    "items",
+    Field("description", "string", TEXT, normalised=True),
+    Field("unit_price", "decimal", ORDERED),
+    Field("tax_code_id", "string", EQUALITY),
+    Field("track_stock", "bool", ("eq", "ne")),
     search_fields=("name", "code", "description"),
-    default_search_fields=("name", "code"),
-    defaults=(Predicate("archived", "eq", False),),
 )
-
-
-ACCOUNTS = ListFields(
-    name="accounts",
-    fields=fields_of(
-        Field("code", "string", TEXT, normalised=True),
-        Field("name", "string", TEXT, normalised=True),
-        Field("type", "enum", EQUALITY, values=tuple(t.value for t in AccountType)),
-        Field("subtype", "string", EQUALITY),
-        Field("currency", "string", EQUALITY),
-        Field("archived", "bool", ("eq", "ne")),
-        Field("created_at", "datetime", ORDERED),
-        Field("updated_at", "datetime", ORDERED),
-    ),
-    sorts=("code", "name", "updated_at"),
-    default_sort=None,  # by id, as before
-    lookups=("code",),
-    search_fields=("name", "code"),
-    default_search_fields=("name", "code"),
-    defaults=(Predicate("archived", "eq", False),),
+ACCOUNTS = _coded_list(
+    "accounts",
+    Field("type", "enum", EQUALITY, values=tuple(t.value for t in AccountType)),
+    Field("subtype", "string", EQUALITY),
+    Field("currency", "string", EQUALITY),
 )
-
-TAX_CODES = ListFields(
-    name="tax_codes",
-    fields=fields_of(
-        Field("code", "string", TEXT, normalised=True),
-        Field("name", "string", TEXT, normalised=True),
-        Field("rate", "decimal", ORDERED),
-        Field("account_id", "string", EQUALITY),
-        Field("active", "bool", ("eq", "ne")),
-        Field("archived", "bool", ("eq", "ne")),
-        Field("created_at", "datetime", ORDERED),
-        Field("updated_at", "datetime", ORDERED),
-    ),
-    sorts=("code", "name", "updated_at"),
-    default_sort=None,  # by id, as before
-    lookups=("code",),
-    search_fields=("name", "code"),
-    default_search_fields=("name", "code"),
-    defaults=(Predicate("archived", "eq", False),),
+TAX_CODES = _coded_list(
+    "tax_codes",
+    Field("rate", "decimal", ORDERED),
+    Field("account_id", "string", EQUALITY),
+    Field("active", "bool", ("eq", "ne")),
 )
 
 
