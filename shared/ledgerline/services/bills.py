@@ -3,7 +3,6 @@ writes the ledger (domain/posting_purchases.py), voids. The purchase-side mirror
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -48,7 +47,7 @@ from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.query import Result
-from ledgerline.store.records import Page, check_version
+from ledgerline.store.records import check_version
 from ledgerline.store.table import Contention
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenants import Tenant
@@ -68,13 +67,6 @@ def represent(bill: Bill) -> dict[str, Any]:
 def get_bill(tenant_id: str, bill_id: str) -> dict[str, Any]:
     """The bill as the API shows it; NotFound for an unknown id (another tenant's included)."""
     return represent(open_unit(tenant_id).load(Bill, bill_id))
-
-
-def list_bills(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: str | None, from_date: date | None,
-               to_date: date | None, today: date, limit: int, start_key: dict[str, Any] | None) -> Page[Bill]:
-    """A page of bills by bill date (the store's named read `list_bills`)."""
-    return bills.list_bills(tenant_id, statuses=statuses, supplier_id=supplier_id, from_date=from_date,
-                            to_date=to_date, today=today, limit=limit, start_key=start_key)
 
 
 def query_bills(tenant_id: str, query: Query, *, today: date, limit: int, start_key: dict[str, Any] | None) -> Result:

@@ -20,11 +20,10 @@ from ledgerline.services.invoice_state import adopt, state_of
 from ledgerline.services.invoices import record_movement, tax_amounts
 from ledgerline.services.pricing import price_lines, price_positions, referenced, referenced_positions
 from ledgerline.services.retry import retrying
-from ledgerline.store import documents, lists
+from ledgerline.store import lists
 from ledgerline.store.documents import CreditNote, Invoice
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.query import Result
-from ledgerline.store.records import Page
 from ledgerline.store.unit_of_work import open_unit
 
 
@@ -35,13 +34,6 @@ def represent(note: CreditNote) -> dict[str, Any]:
 def get_credit_note(tenant_id: str, note_id: str) -> CreditNote:
     """The credit note; NotFound for an unknown id (one too long to be a key included)."""
     return open_unit(tenant_id).load(CreditNote, note_id)
-
-
-def list_credit_notes(tenant_id: str, *, invoice_id: str | None, from_date: date | None, to_date: date | None,
-                      limit: int, start_key: dict[str, Any] | None) -> Page[CreditNote]:
-    """A page of credit notes by date (the store's named read `list_credit_notes`)."""
-    return documents.list_credit_notes(tenant_id, invoice_id=invoice_id, from_date=from_date, to_date=to_date,
-                                       limit=limit, start_key=start_key)
 
 
 def query_credit_notes(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -39,14 +38,14 @@ from ledgerline.services.pricing import (
     requested_positions,
 )
 from ledgerline.services.retry import retrying, retrying_unit
-from ledgerline.store import documents, lists
+from ledgerline.store import lists
 from ledgerline.store.banking import BankDefault
 from ledgerline.store.buckets import shard_of as bucket_shard
 from ledgerline.store.documents import DocumentRef, Invoice, Movement, PaymentReference
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.query import Result
-from ledgerline.store.records import Page, check_version
+from ledgerline.store.records import check_version
 from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
@@ -64,13 +63,6 @@ def represent(invoice: Invoice) -> dict[str, Any]:
 def get_invoice(tenant_id: str, invoice_id: str) -> dict[str, Any]:
     """The invoice as the API shows it; NotFound for an unknown id (one too long to be a key included)."""
     return represent(open_unit(tenant_id).load(Invoice, invoice_id))
-
-
-def list_invoices(tenant_id: str, *, statuses: Iterable[str] | None, customer_id: str | None, from_date: date | None,
-                  to_date: date | None, today: date, limit: int, start_key: dict[str, Any] | None) -> Page[Invoice]:
-    """A page of invoices by issue date (the store's named read `list_invoices`)."""
-    return documents.list_invoices(tenant_id, statuses=statuses, customer_id=customer_id, from_date=from_date,
-                                   to_date=to_date, today=today, limit=limit, start_key=start_key)
 
 
 def query_invoices(tenant_id: str, query: Query, *, today: date, limit: int,

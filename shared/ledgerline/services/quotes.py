@@ -3,7 +3,7 @@ declined, reverted to draft, or converted into a draft invoice (one transaction)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -61,13 +61,6 @@ def get_quote(tenant_id: str, quote_id: str) -> dict[str, Any]:
 def query_quotes(tenant_id: str, query: Query, *, today: date, limit: int, start_key: dict[str, Any] | None) -> Result:
     """A page of quotes as a planned query asks (issue 18: the store's named read `lists.query_quotes`)."""
     return lists.query_quotes(tenant_id, query, today=today, limit=limit, start_key=start_key)
-
-
-def list_quotes(tenant_id: str, *, statuses: Iterable[str] | None, customer_id: str | None, from_date: date | None,
-                to_date: date | None, today: date, limit: int, start_key: dict[str, Any] | None) -> Page[Quote]:
-    """A page of quotes by issue date (the store's named read `list_quotes`)."""
-    return quote_store.list_quotes(tenant_id, statuses=statuses, customer_id=customer_id, from_date=from_date,
-                                   to_date=to_date, today=today, limit=limit, start_key=start_key)
 
 
 # ------------------------------------------------------------------------------------- lines

@@ -234,27 +234,6 @@ def bills_open_at(tenant_id: str, day: date) -> Iterator[Bill]:
                                filter_condition=dated)
 
 
-def list_bills(
-    tenant_id: str,
-    *,
-    statuses: Iterable[str] | None,
-    supplier_id: str | None,
-    from_date: date | None,
-    to_date: date | None,
-    today: date,
-    limit: int,
-    start_key: dict[str, Any] | None,
-) -> Page[Bill]:
-    """Bills by bill date, of any of `statuses` (as the API shows them: `overdue` read from the due date,
-    as for invoices) and of one supplier when given."""
-    condition: Condition | None = Bill.supplier_id == supplier_id if supplier_id is not None else None
-    if statuses is not None:
-        either = bill_status_condition(frozenset(statuses), today)
-        condition = either if condition is None else condition & either
-    return dated_documents(Bill, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
-                           limit=limit, start_key=start_key)
-
-
 def bill_status_condition(statuses: frozenset[str], today: date) -> Condition:
     """`bill_rules.effective_status` as a filter, for a non-empty set of statuses as the API shows them (open
     and past due reads overdue, as for invoices)."""

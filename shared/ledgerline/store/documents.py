@@ -416,7 +416,7 @@ def list_documents(
     start_key: dict[str, Any] | None,
 ) -> Page[Any]:
     """A tenant's documents of one kind, oldest first, optionally within a date range (every one of them: each
-    list with filters has its own named read, `list_invoices`, `list_receipts`, …)."""
+    list with filters has its own named read: `lists.query_invoices`, `list_receipts`, …)."""
     return dated_documents(model, tenant_id, from_date=from_date, to_date=to_date, filter_condition=None,
                            limit=limit, start_key=start_key)
 
@@ -474,36 +474,6 @@ def invoices_open_at(tenant_id: str, day: date) -> Iterator[Invoice]:
                                   filter_condition=issued)
 
 
-def list_invoices(
-    tenant_id: str,
-    *,
-    statuses: Iterable[str] | None,
-    customer_id: str | None,
-    from_date: date | None,
-    to_date: date | None,
-    today: date,
-    limit: int,
-    start_key: dict[str, Any] | None,
-) -> Page[Invoice]:
-    """Invoices by issue date, of any of `statuses` (as the API shows them). `overdue` is read from the due
-    date, as `InvoiceOut` does: an open invoice past its due date with money due is overdue before the
-    reminders job has run, and one the job stored `overdue` that is not past due today is awaiting payment."""
-    condition: Condition | None = None
-    if customer_id is not None:
-        condition = Invoice.customer_id == customer_id
-    if statuses is not None:
-        condition = _and(condition, invoice_status_condition(frozenset(statuses), today))
-    return dated_documents(
-        Invoice,
-        tenant_id,
-        from_date=from_date,
-        to_date=to_date,
-        filter_condition=condition,
-        limit=limit,
-        start_key=start_key,
-    )
-
-
 def invoice_status_condition(statuses: frozenset[str], today: date) -> Condition:
     """`invoice_rules.effective_status` as a filter, for a non-empty set of statuses as the API shows them:
     open and past due (`is_overdue`) reads overdue."""
@@ -546,21 +516,6 @@ def list_receipts(
     if statuses is not None:
         condition = _and(condition, Receipt.status.is_in(*sorted(statuses)))
     return dated_documents(Receipt, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
-                           limit=limit, start_key=start_key)
-
-
-def list_credit_notes(
-    tenant_id: str,
-    *,
-    invoice_id: str | None,
-    from_date: date | None,
-    to_date: date | None,
-    limit: int,
-    start_key: dict[str, Any] | None,
-) -> Page[CreditNote]:
-    """Credit notes by date, of one invoice when given."""
-    condition = CreditNote.invoice_id == invoice_id if invoice_id else None
-    return dated_documents(CreditNote, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
                            limit=limit, start_key=start_key)
 
 

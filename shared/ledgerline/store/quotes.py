@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -19,7 +18,7 @@ from pynamodb.expressions.condition import Condition
 from ledgerline.domain.documents import quote as quote_rules
 from ledgerline.domain.query import normalise
 from ledgerline.store.attributes import DateAttribute
-from ledgerline.store.documents import DocumentRef, PricedDocument, dated_documents
+from ledgerline.store.documents import DocumentRef, PricedDocument
 from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import connection
@@ -81,27 +80,6 @@ class Quote(PricedDocument):
         self.gsi6sk = f"{self.valid_until.isoformat()}#{self.id}"
         self.gsi7pk, self.gsi7sk = ((self.index_partition(tenant_id, "REF"), f"{self.search_reference}#{self.id}")
                                     if self.search_reference else (None, None))
-
-
-def list_quotes(
-    tenant_id: str,
-    *,
-    statuses: Iterable[str] | None,
-    customer_id: str | None,
-    from_date: date | None,
-    to_date: date | None,
-    today: date,
-    limit: int,
-    start_key: dict[str, Any] | None,
-) -> Page[Quote]:
-    """Quotes by issue date, of any of `statuses` as the API shows them: `expired` is read from `valid_until`
-    (`quote_rules.effective_status`), so an open quote past its validity is listed as expired, not open."""
-    condition: Condition | None = Quote.customer_id == customer_id if customer_id is not None else None
-    if statuses is not None:
-        either = quote_status_condition(frozenset(statuses), today)
-        condition = either if condition is None else condition & either
-    return dated_documents(Quote, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
-                           limit=limit, start_key=start_key)
 
 
 def quote_status_condition(statuses: frozenset[str], today: date) -> Condition:

@@ -114,10 +114,7 @@ START = {"PK": {"S": "T#ten_1"}, "SK": {"S": "DOC"}}
 DAYS = {"from_date": date(2026, 1, 1), "to_date": date(2026, 1, 31), "limit": 7, "start_key": START}
 
 LISTS = [
-    (invoices.list_invoices, documents, "list_invoices",
-     {"statuses": {"overdue"}, "customer_id": "pty_1", "today": date(2026, 2, 1)}),
     (receipts.list_receipts, documents, "list_receipts", {"customer_id": "pty_1", "statuses": {"posted"}}),
-    (credit_notes.list_credit_notes, documents, "list_credit_notes", {"invoice_id": "inv_1"}),
     (journal_entries.list_journal_entries, ledger, "list_journal_entries",
      {"source_type": "manual", "statuses": None}),
     (refunds.list_refunds, refund_store, "list_refunds", {"customer_id": None, "status": "reversed"}),
