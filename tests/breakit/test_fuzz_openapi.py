@@ -39,5 +39,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_local_app(), tim
 def test_no_5xx_and_responses_match_the_schema(case, fuzz_tenant):
     # The OpenAPI document describes the newest API version (issue 20): older versions answer older shapes on
     # purpose (tests/integration/test_dated_versions_api.py), so the schema is checked against the newest
+    # the per-request read timeout is minutes too: on a loaded machine a large fuzzed body (100 nested positions)
+    # took over schemathesis's 10 s, which says nothing about the API (a 5xx or a wrong shape is what is checked)
     case.call_and_validate(headers={**fuzz_tenant.headers, api_versions.HEADER: api_versions.LATEST},
-                           checks=[not_a_server_error, response_schema_conformance])
+                           checks=[not_a_server_error, response_schema_conformance], timeout=300)

@@ -15,6 +15,7 @@ listing what the route expands. Without `expand` a response is exactly what it w
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,14 @@ from ledgerline.api.auth import current_principal
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.errors import FieldIssue, Forbidden, InvalidRequest
 from ledgerline.domain.scopes import grants
-from ledgerline.schemas.documents import InvoiceOut, ReceiptOut
+from ledgerline.schemas.bills import BillOut, ExpenseOut
+from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut, ReceiptOut
+from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
+from ledgerline.schemas.purchase_orders import PurchaseOrderOut
+from ledgerline.schemas.quotes import QuoteOut
+from ledgerline.schemas.refunds import RefundOut
+from ledgerline.schemas.supplier_credit_notes import SupplierCreditNoteOut
+from ledgerline.schemas.supplier_payments import SupplierPaymentOut
 
 MAX_LEVELS = 2
 
@@ -56,6 +64,46 @@ EXPANDABLE: dict[type[BaseModel], dict[str, Expandable]] = {
     ReceiptOut: {
         "customer": Expandable("customer_id", "party", "parties:read"),
         "allocations.invoice": Expandable("invoice_id", "invoice", "invoices:read", within="allocations"),
+    },
+    QuoteOut: {
+        "customer": Expandable("customer_id", "party", "parties:read"),
+        "lines.item": Expandable("item_id", "item", "items:read", within="lines"),
+    },
+    OrderOut: {
+        "customer": Expandable("customer_id", "party", "parties:read"),
+        "lines.item": Expandable("item_id", "item", "items:read", within="lines"),
+    },
+    DeliveryNoteOut: {
+        "customer": Expandable("customer_id", "party", "parties:read"),
+        "order": Expandable("order_id", "order", "orders:read"),
+        "lines.item": Expandable("item_id", "item", "items:read", within="lines"),
+    },
+    CreditNoteOut: {
+        "customer": Expandable("customer_id", "party", "parties:read"),
+        "invoice": Expandable("invoice_id", "invoice", "invoices:read"),
+        "lines.item": Expandable("item_id", "item", "items:read", within="lines"),
+    },
+    RefundOut: {
+        "customer": Expandable("customer_id", "party", "parties:read"),
+    },
+    BillOut: {
+        "supplier": Expandable("supplier_id", "party", "parties:read"),
+        "lines.item": Expandable("item_id", "item", "items:read", within="lines"),
+    },
+    ExpenseOut: {
+        "supplier": Expandable("supplier_id", "party", "parties:read"),
+    },
+    PurchaseOrderOut: {
+        "supplier": Expandable("supplier_id", "party", "parties:read"),
+        "lines.item": Expandable("item_id", "item", "items:read", within="lines"),
+    },
+    SupplierPaymentOut: {
+        "supplier": Expandable("supplier_id", "party", "parties:read"),
+        "allocations.bill": Expandable("bill_id", "bill", "bills:read", within="allocations"),
+    },
+    SupplierCreditNoteOut: {
+        "supplier": Expandable("supplier_id", "party", "parties:read"),
+        "bill": Expandable("bill_id", "bill", "bills:read"),
     },
 }
 
@@ -124,6 +172,13 @@ class Expand:
     def __init__(self, model: type[BaseModel]) -> None:
         self.model = model
         self.expandable = EXPANDABLE[model]
+        # the `expand` parameter documents what this route expands (FastAPI reads the instance's signature)
+        signature = inspect.signature(type(self).__call__)
+        parameters = [p for name, p in signature.parameters.items() if name != "self"]
+        parameters[0] = parameters[0].replace(default=Query([], description=(
+            "Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): "
+            + ", ".join(f"`{path}` (needs `{e.scope}`)" for path, e in self.expandable.items()))))
+        self.__signature__ = signature.replace(parameters=parameters)
 
     def description(self) -> str:
         return ("\n\n**Expand** (`expand=a,b` or repeated `expand[]=a`): " + ", ".join(

@@ -30,8 +30,10 @@ class EventType(StrEnum):
     RECEIPT_POSTED = "receipt.posted"
     RECEIPT_ALLOCATED = "receipt.allocated"
     RECEIPT_REVERSED = "receipt.reversed"
+    RECEIPT_UPDATED = "receipt.updated"  # its metadata changed (issue 20)
     CREDIT_NOTE_POSTED = "credit_note.posted"
     CREDIT_NOTE_SENT = "credit_note.sent"
+    CREDIT_NOTE_UPDATED = "credit_note.updated"  # its metadata changed (issue 20)
     JOURNAL_ENTRY_POSTED = "journal_entry.posted"
     JOURNAL_ENTRY_REVERSED = "journal_entry.reversed"
     REMINDER_CREATED = "reminder.created"
@@ -39,6 +41,7 @@ class EventType(StrEnum):
     REMINDER_DELETED = "reminder.deleted"
     REFUND_POSTED = "refund.posted"
     REFUND_REVERSED = "refund.reversed"
+    REFUND_UPDATED = "refund.updated"  # its metadata changed (issue 20)
     RECURRING_INVOICE_CREATED = "recurring_invoice.created"
     RECURRING_INVOICE_UPDATED = "recurring_invoice.updated"
     RECURRING_INVOICE_DELETED = "recurring_invoice.deleted"
@@ -74,6 +77,7 @@ class EventType(StrEnum):
     PURCHASE_ORDER_CANCELLED = "purchase_order.cancelled"
     DELIVERY_DELETED = "delivery.deleted"
     DELIVERY_SENT = "delivery.sent"
+    DELIVERY_UPDATED = "delivery.updated"  # its metadata changed (issue 20)
     # Supplier bills (issue 15)
     BILL_CREATED = "bill.created"
     BILL_UPDATED = "bill.updated"
@@ -86,11 +90,14 @@ class EventType(StrEnum):
     SUPPLIER_PAYMENT_REVERSED = "supplier_payment.reversed"
     SUPPLIER_PAYMENT_ALLOCATED = "supplier_payment.allocated"
     SUPPLIER_PAYMENT_REFUNDED = "supplier_payment.refunded"
+    SUPPLIER_PAYMENT_UPDATED = "supplier_payment.updated"  # its metadata changed (issue 20)
     SUPPLIER_CREDIT_NOTE_POSTED = "supplier_credit_note.posted"
     SUPPLIER_CREDIT_NOTE_ALLOCATED = "supplier_credit_note.allocated"  # its excess applied to bills
     SUPPLIER_CREDIT_NOTE_REFUNDED = "supplier_credit_note.refunded"  # its excess paid back by the supplier
+    SUPPLIER_CREDIT_NOTE_UPDATED = "supplier_credit_note.updated"  # its metadata changed (issue 20)
     EXPENSE_POSTED = "expense.posted"
     EXPENSE_REVERSED = "expense.reversed"
+    EXPENSE_UPDATED = "expense.updated"  # its metadata changed (issue 20)
     # Files, periods, webhooks
     DOCUMENT_RENDERED = "document.rendered"
     PERIOD_CLOSED = "period.closed"

@@ -9,7 +9,17 @@ from pydantic import AfterValidator, Field, StrictBool, model_validator
 
 from ledgerline.domain.banking.iban import normalise_bic, normalise_iban, normalise_qr_iban
 from ledgerline.domain.money import MAX_AMOUNT
-from ledgerline.schemas.common import Currency, DecimalOut, Input, Name, Output, Timestamps, decimal_input
+from ledgerline.schemas.common import (
+    Currency,
+    DecimalOut,
+    Input,
+    MetadataIn,
+    MetadataOut,
+    Name,
+    Output,
+    Timestamps,
+    decimal_input,
+)
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.documents import Amount, ExchangeRate, scale
 
@@ -51,7 +61,7 @@ class CsvMapping(Input):
         return self
 
 
-class BankAccountCreate(Input):
+class BankAccountCreate(MetadataIn):
     model_config = {"json_schema_extra": {"examples": [{
         "name": "ZKB current account", "iban": "CH93 0076 2011 6238 5295 7", "bic": "ZKBKCHZZ80A",
         "currency": "CHF", "opening_balance": "10000.00", "opening_date": "2026-01-01", "is_default": True}]}}
@@ -84,7 +94,7 @@ class BankAccountCreate(Input):
         return self
 
 
-class BankAccountUpdate(Input):
+class BankAccountUpdate(MetadataIn):
     model_config = {"json_schema_extra": {"examples": [{"name": "ZKB main account", "is_default": True}]}}
 
     name: Name = None  # type: ignore[assignment]
@@ -96,7 +106,7 @@ class BankAccountUpdate(Input):
     csv_mapping: CsvMapping | None = None
 
 
-class BankAccountOut(Timestamps):
+class BankAccountOut(Timestamps, MetadataOut):
     object: Literal["bank_account"] = "bank_account"
     id: str
     name: str
@@ -305,7 +315,7 @@ RuleOperator = Literal["contains", "equals"]
 RuleDirection = Literal["in", "out", "any"]
 
 
-class BankRuleCreate(Input):
+class BankRuleCreate(MetadataIn):
     model_config = {"json_schema_extra": {"examples": [{
         "name": "Bank charges", "field": "text", "operator": "contains", "value": "Kontofuehrung",
         "direction": "out", "account_id": "acc_01KFEES000000000000000000"}]}}
@@ -324,7 +334,7 @@ class BankRuleCreate(Input):
     active: StrictBool = True
 
 
-class BankRuleUpdate(Input):
+class BankRuleUpdate(MetadataIn):
     model_config = {"json_schema_extra": {"examples": [{"value": "Kontoführung", "priority": 10}]}}
 
     name: Name = None  # type: ignore[assignment]
@@ -340,7 +350,7 @@ class BankRuleUpdate(Input):
     active: StrictBool = None  # type: ignore[assignment]
 
 
-class BankRuleOut(Timestamps):
+class BankRuleOut(Timestamps, MetadataOut):
     object: Literal["bank_rule"] = "bank_rule"
     id: str
     name: str

@@ -9,7 +9,18 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from ledgerline.domain.documents import effective_status
-from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, TermsDays, Text, Timestamps, moment_read
+from ledgerline.schemas.common import (
+    Currency,
+    DecimalOut,
+    Input,
+    MetadataIn,
+    MetadataOut,
+    Output,
+    TermsDays,
+    Text,
+    Timestamps,
+    moment_read,
+)
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.documents import (
     ALLOWANCES_FIELD,
@@ -56,7 +67,7 @@ EXAMPLE = {
 }
 
 
-class BillCreate(Input):
+class BillCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
 
     supplier_id: str
@@ -84,7 +95,7 @@ class BillCreate(Input):
         return self
 
 
-class BillUpdate(Input):
+class BillUpdate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{"due_date": "2026-03-15", "notes": "Agreed later"}]})
 
     supplier_id: str = None  # type: ignore[assignment]
@@ -138,7 +149,7 @@ class PurchaseTaxOut(Output):
     recoverable_percent: DecimalOut
 
 
-class BillOut(Timestamps):
+class BillOut(Timestamps, MetadataOut):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "object": "bill", "id": "bill_01K2X3Y4Z5A6B7C8D9E0F1G2H7", "number": "BILL-2026-0001",
         "status": "awaiting_payment", "supplier_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "supplier_name": "Office Ltd",
@@ -202,7 +213,7 @@ class BillOut(Timestamps):
 # ------------------------------------------------------------------------------------- expenses
 
 
-class ExpenseCreate(Input):
+class ExpenseCreate(MetadataIn):
     """Issue 15: a purchase paid at once (a receipt from a shop, a card payment), posted on creation."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
@@ -239,7 +250,7 @@ class ExpenseCreate(Input):
         return self
 
 
-class ExpenseOut(Timestamps):
+class ExpenseOut(Timestamps, MetadataOut):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "object": "expense", "id": "exp_01K2X3Y4Z5A6B7C8D9E0F1G2H9", "status": "posted", "payee_name": "Corner Café",
         "date": "2026-02-03", "currency": "AUD", "total": "66.00"}]})

@@ -304,3 +304,12 @@ class MetadataOut(BaseModel):
 
     metadata: Annotated[dict[str, str], BeforeValidator(_metadata_out)] = Field(
         default_factory=dict, description="Your own key-value pairs (see `metadata` on create)")
+
+
+class MetadataUpdate(MetadataIn):
+    """The body of `PATCH` on an object whose other fields never change once made (a receipt, a credit note…)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"metadata": {"order_id": "42", "batch": ""}}]})
+
+    metadata: dict[MetadataKey, MetadataValue] = Field(  # type: ignore[assignment]
+        description=METADATA_DESCRIPTION, max_length=50, examples=[{"order_id": "42"}])

@@ -362,7 +362,7 @@ class ReceiptOut(Timestamps, MetadataOut):
         return self
 
 
-class CreditNoteCreate(Input):
+class CreditNoteCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "invoice_id": "inv_01K2X3Y4Z5A6B7C8D9E0F1G2H6", "date": "2026-02-10", "reason": "Discount agreed",
         "amount": "100.00"}]})
@@ -394,7 +394,7 @@ class CreditNoteCreate(Input):
         return self
 
 
-class CreditNoteOut(Timestamps):
+class CreditNoteOut(Timestamps, MetadataOut):
     object: Literal["credit_note"] = "credit_note"
     id: str
     number: str
@@ -443,7 +443,7 @@ class EntryLineIn(Input):
     description: Text | None = None
 
 
-class JournalEntryCreate(Input):
+class JournalEntryCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "date": "2026-02-28", "description": "Accrued rent",
         "lines": [{"account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H7", "debit": "1375.00"},
@@ -456,13 +456,14 @@ class JournalEntryCreate(Input):
     attachment_ids: AttachmentIds | None = None
 
 
-class JournalEntryUpdate(Input):
-    """What may change on a posted entry: only the files it references (its lines never change)."""
+class JournalEntryUpdate(MetadataIn):
+    """What may change on a posted entry: the files it references and its metadata (its lines never change)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "attachment_ids": ["file_01K2X3Y4Z5A6B7C8D9E0F1G2H3"]}]})
+        "attachment_ids": ["file_01K2X3Y4Z5A6B7C8D9E0F1G2H3"], "metadata": {"import_batch": "2026-03"}}]})
 
-    attachment_ids: AttachmentIds = Field(description="Replaces the list; [] detaches every file")
+    attachment_ids: AttachmentIds | None = Field(
+        None, description="Replaces the list; [] detaches every file; left out, the files stay")
 
 
 class EntryLineOut(Output):
@@ -474,7 +475,7 @@ class EntryLineOut(Output):
     description: str | None
 
 
-class JournalEntryOut(Timestamps):
+class JournalEntryOut(Timestamps, MetadataOut):
     object: Literal["journal_entry"] = "journal_entry"
     id: str
     status: Literal["posted", "reversed"]

@@ -8,7 +8,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
-from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, TermsDays, Text, Timestamps
+from ledgerline.schemas.common import (
+    Currency,
+    DecimalOut,
+    Input,
+    MetadataIn,
+    MetadataOut,
+    Output,
+    TermsDays,
+    Text,
+    Timestamps,
+)
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.documents import (
     ALLOWANCES_FIELD,
@@ -42,7 +52,7 @@ DeliveryStatusValue = Literal["draft", "issued", "delivered"]
 CUSTOMER, TAX = "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "tax_01K2X3Y4Z5A6B7C8D9E0F1G2H4"
 
 
-class OrderCreate(Input):
+class OrderCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "customer_id": CUSTOMER, "order_date": "2026-02-01", "reference": "PO 4711",
         "lines": [{"description": "Widget", "quantity": "10", "unit_price": "25.00", "tax_code_id": TAX}]}]})
@@ -67,7 +77,7 @@ class OrderCreate(Input):
         return self
 
 
-class OrderUpdate(Input):
+class OrderUpdate(MetadataIn):
     customer_id: str = None  # type: ignore[assignment]
     order_date: Date = None  # type: ignore[assignment]
     currency: Currency = None  # type: ignore[assignment]
@@ -97,7 +107,7 @@ class OrderLineOut(LineOut):
     invoiced_quantity: DecimalOut
 
 
-class OrderOut(Timestamps):
+class OrderOut(Timestamps, MetadataOut):
     object: Literal["order"] = "order"
     id: str
     number: str | None
@@ -178,7 +188,7 @@ class DeliveryLineIn(Input):
     quantity: Quantity = Decimal(1)
 
 
-class DeliveryCreate(Input):
+class DeliveryCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "customer_id": CUSTOMER, "delivery_date": "2026-02-03",
         "lines": [{"description": "Widget", "quantity": "4"}]}]})
@@ -197,7 +207,7 @@ class DeliveryLineOut(Output):
     quantity: DecimalOut
 
 
-class DeliveryNoteOut(Timestamps):
+class DeliveryNoteOut(Timestamps, MetadataOut):
     object: Literal["delivery"] = "delivery"
     id: str
     number: str | None

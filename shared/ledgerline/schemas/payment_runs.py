@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, Timestamps
+from ledgerline.schemas.common import Currency, DecimalOut, Input, MetadataIn, MetadataOut, Output, Timestamps
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.documents import Amount, scale
 
@@ -20,7 +20,7 @@ class PaymentRunBill(Input):
                                                     "scheduled")
 
 
-class PaymentRunCreate(Input):
+class PaymentRunCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"bank_account_id": "bac_01K2X3Y4Z5A6B7C8D9E0F1G2H1", "execution_date": "2026-03-03",
          "bills": [{"bill_id": "bill_01K2X3Y4Z5A6B7C8D9E0F1G2H6"},
@@ -64,7 +64,7 @@ class ScheduledPaymentOut(Output):
     booked_on: Date | None
 
 
-class PaymentRunOut(Timestamps):
+class PaymentRunOut(Timestamps, MetadataOut):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "object": "payment_run", "id": "prun_01K2X3Y4Z5A6B7C8D9E0F1G2H8", "status": "scheduled",
         "bank_account_id": "bac_01K2X3Y4Z5A6B7C8D9E0F1G2H1", "currency": "EUR", "execution_date": "2026-03-03",

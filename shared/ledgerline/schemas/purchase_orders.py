@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
-from ledgerline.schemas.common import Currency, DecimalOut, Input, Text, Timestamps
+from ledgerline.schemas.common import Currency, DecimalOut, Input, MetadataIn, MetadataOut, Text, Timestamps
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.documents import (
     ExchangeRate,
@@ -40,7 +40,7 @@ class PurchaseOrderLineIn(Input):
     tax_code_id: str | None = Field(None, description="Input tax code; defaults to the item's; none means no tax")
 
 
-class PurchaseOrderCreate(Input):
+class PurchaseOrderCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "supplier_id": SUPPLIER, "order_date": "2026-02-01", "expected_date": "2026-02-15",
         "reference": "Quote 88-120",
@@ -58,7 +58,7 @@ class PurchaseOrderCreate(Input):
     lines: list[PurchaseOrderLineIn] = Field(min_length=1, max_length=100)
 
 
-class PurchaseOrderUpdate(Input):
+class PurchaseOrderUpdate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{"expected_date": "2026-02-20"}]})
 
     supplier_id: str = None  # type: ignore[assignment]
@@ -84,7 +84,7 @@ class PurchaseOrderLineOut(LineOut):
     billed_quantity: DecimalOut
 
 
-class PurchaseOrderOut(Timestamps):
+class PurchaseOrderOut(Timestamps, MetadataOut):
     object: Literal["purchase_order"] = "purchase_order"
     id: str
     number: str | None

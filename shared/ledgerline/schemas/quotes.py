@@ -9,7 +9,16 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, ConfigDict, Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from ledgerline.domain.documents.quote import effective_status
-from ledgerline.schemas.common import Currency, DecimalOut, Input, Text, Timestamps, moment_read
+from ledgerline.schemas.common import (
+    Currency,
+    DecimalOut,
+    Input,
+    MetadataIn,
+    MetadataOut,
+    Text,
+    Timestamps,
+    moment_read,
+)
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.documents import (
     ALLOWANCES_FIELD,
@@ -36,7 +45,7 @@ _EXAMPLE = {"customer_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "issue_date": "2026
                        "tax_code_id": "tax_01K2X3Y4Z5A6B7C8D9E0F1G2H4"}]}
 
 
-class QuoteCreate(Input):
+class QuoteCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
 
     customer_id: str
@@ -61,7 +70,7 @@ class QuoteCreate(Input):
         return self
 
 
-class QuoteUpdate(Input):
+class QuoteUpdate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{"valid_until": "2026-03-31", "notes": "Revised"}]})
 
     customer_id: str = None  # type: ignore[assignment]
@@ -120,7 +129,7 @@ class ConvertRequest(Input):
     to: Literal["invoice", "order"] = Field(description="The kind of document to create from the quote")
 
 
-class QuoteOut(Timestamps):
+class QuoteOut(Timestamps, MetadataOut):
     object: Literal["quote"] = "quote"
     id: str
     number: str | None

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
-from ledgerline.schemas.common import Currency, Input, Output, TermsDays, Text, Timestamps
+from ledgerline.schemas.common import Currency, Input, MetadataIn, MetadataOut, Output, TermsDays, Text, Timestamps
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.documents import (
     ALLOWANCES_FIELD,
@@ -61,7 +61,7 @@ EXAMPLE = {
 }
 
 
-class RecurringInvoiceCreate(Input):
+class RecurringInvoiceCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
 
     customer_id: str
@@ -94,7 +94,7 @@ class RecurringInvoiceCreate(Input):
         return self.model_dump(mode="json")
 
 
-class RecurringInvoiceUpdate(Input):
+class RecurringInvoiceUpdate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{"lines": EXAMPLE["lines"], "auto_post": False}]})
 
     customer_id: str = None  # type: ignore[assignment]
@@ -134,7 +134,7 @@ class RecurringInvoiceUpdate(Input):
         return changes
 
 
-class RecurringInvoiceOut(Timestamps):
+class RecurringInvoiceOut(Timestamps, MetadataOut):
     object: Literal["recurring_invoice"] = "recurring_invoice"
     id: str
     status: RecurringStatusValue

@@ -7,14 +7,14 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, Timestamps
+from ledgerline.schemas.common import Currency, DecimalOut, MetadataIn, MetadataOut, Output, Timestamps
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.documents import Amount, ExchangeRate, scale
 
 RefundStatusValue = Literal["posted", "reversed"]
 
 
-class RefundCreate(Input):
+class RefundCreate(MetadataIn):
     customer_id: str
     date: Date | None = Field(None, description="Defaults to today")
     amount: Amount
@@ -34,7 +34,7 @@ class RefundSourceOut(Output):
     amount: DecimalOut
 
 
-class RefundOut(Timestamps):
+class RefundOut(Timestamps, MetadataOut):
     object: Literal["refund"] = "refund"
     id: str
     status: RefundStatusValue

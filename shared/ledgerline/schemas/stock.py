@@ -9,7 +9,16 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool, StringConstraints, model_validator
 
 from ledgerline.schemas.common import Day as Date
-from ledgerline.schemas.common import DecimalOut, Input, Name, Output, Text, Timestamps, decimal_input
+from ledgerline.schemas.common import (
+    DecimalOut,
+    MetadataIn,
+    MetadataOut,
+    Name,
+    Output,
+    Text,
+    Timestamps,
+    decimal_input,
+)
 
 Area = Annotated[str, StringConstraints(min_length=1, max_length=50)]
 StockQuantity = decimal_input(whole=12, decimals=6, example="10", gt=0)
@@ -22,7 +31,7 @@ Reason = Literal["count", "damage", "opening", "other"]
 # ----------------------------------------------------------------------------------------- locations
 
 
-class StockLocationCreate(Input):
+class StockLocationCreate(MetadataIn):
     model_config = {"json_schema_extra": {"examples": [{
         "name": "Main warehouse", "areas": ["A-01", "A-02"], "is_default": True}]}}
 
@@ -33,7 +42,7 @@ class StockLocationCreate(Input):
                                                       "no location use it); the first location always is")
 
 
-class StockLocationUpdate(Input):
+class StockLocationUpdate(MetadataIn):
     model_config = {"json_schema_extra": {"examples": [{"areas": ["A-01", "A-02", "B-01"]}]}}
 
     name: Name = None  # type: ignore[assignment]
@@ -42,7 +51,7 @@ class StockLocationUpdate(Input):
     is_default: StrictBool = None  # type: ignore[assignment]
 
 
-class StockLocationOut(Timestamps):
+class StockLocationOut(Timestamps, MetadataOut):
     object: Literal["stock_location"] = "stock_location"
     id: str
     name: str
@@ -55,7 +64,7 @@ class StockLocationOut(Timestamps):
 # ------------------------------------------------------------------------------------------ adjustments
 
 
-class StockAdjustmentCreate(Input):
+class StockAdjustmentCreate(MetadataIn):
     model_config = {"json_schema_extra": {"examples": [
         {"item_id": "itm_01KITEM000000000000000000", "reason": "opening", "quantity": "100", "unit_cost": "4.50",
          "date": "2026-01-01"},
@@ -82,7 +91,7 @@ class StockAdjustmentCreate(Input):
         return self
 
 
-class StockAdjustmentOut(Timestamps):
+class StockAdjustmentOut(Timestamps, MetadataOut):
     object: Literal["stock_adjustment"] = "stock_adjustment"
     id: str
     date: date
@@ -104,7 +113,7 @@ class StockAdjustmentOut(Timestamps):
 # -------------------------------------------------------------------------------------------- transfers
 
 
-class StockTransferCreate(Input):
+class StockTransferCreate(MetadataIn):
     model_config = {"json_schema_extra": {"examples": [{
         "item_id": "itm_01KITEM000000000000000000", "from_location_id": "sloc_01KLOCA0000000000000000000",
         "to_location_id": "sloc_01KLOCB0000000000000000000", "quantity": "20"}]}}
@@ -123,7 +132,7 @@ class StockTransferCreate(Input):
         return self
 
 
-class StockTransferOut(Timestamps):
+class StockTransferOut(Timestamps, MetadataOut):
     object: Literal["stock_transfer"] = "stock_transfer"
     id: str
     date: date

@@ -10,12 +10,12 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from ledgerline.domain.money import with_minor_units
 from ledgerline.schemas.bills import BillLineIn, PurchaseTaxOut
 from ledgerline.schemas.common import Day as Date
-from ledgerline.schemas.common import DecimalOut, Input, Text, Timestamps
+from ledgerline.schemas.common import DecimalOut, MetadataIn, MetadataOut, Text, Timestamps
 from ledgerline.schemas.documents import Amount, LineOut, NoneAsZero, scale
 from ledgerline.schemas.supplier_payments import BillAllocationOut
 
 
-class SupplierCreditNoteCreate(Input):
+class SupplierCreditNoteCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "bill_id": "bill_01K2X3Y4Z5A6B7C8D9E0F1G2H6", "date": "2026-02-10", "supplier_reference": "CN-881",
         "reason": "Two boxes returned", "amount": "50.00"}]})
@@ -36,7 +36,7 @@ class SupplierCreditNoteCreate(Input):
         return self
 
 
-class SupplierCreditNoteOut(Timestamps):
+class SupplierCreditNoteOut(Timestamps, MetadataOut):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "object": "supplier_credit_note", "id": "scn_01K2X3Y4Z5A6B7C8D9E0F1G2H9", "status": "posted",
         "bill_id": "bill_01K2X3Y4Z5A6B7C8D9E0F1G2H6", "bill_number": "BILL-2026-0001", "total": "55.00",

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from ledgerline.schemas.common import Currency, DecimalOut, Input, Output, Timestamps
+from ledgerline.schemas.common import Currency, DecimalOut, Input, MetadataIn, MetadataOut, Output, Timestamps
 from ledgerline.schemas.common import Day as Date
 from ledgerline.schemas.documents import Amount, ExchangeRate, NoneAsZero, scale
 
@@ -18,7 +18,7 @@ class BillAllocationIn(Input):
     amount: Amount
 
 
-class SupplierPaymentCreate(Input):
+class SupplierPaymentCreate(MetadataIn):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "supplier_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "date": "2026-02-20", "amount": "550.00",
         "account_id": "acc_01K2X3Y4Z5A6B7C8D9E0F1G2H5",
@@ -64,7 +64,7 @@ class BillAllocationOut(Output):
     journal_entry_id: str
 
 
-class SupplierPaymentOut(Timestamps):
+class SupplierPaymentOut(Timestamps, MetadataOut):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "object": "supplier_payment", "id": "spay_01K2X3Y4Z5A6B7C8D9E0F1G2H9", "status": "posted",
         "supplier_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "supplier_name": "Paper Supplies Ltd",

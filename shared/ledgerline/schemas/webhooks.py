@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool, StringConstraints, field_validator
 
 from ledgerline.domain import api_versions
-from ledgerline.schemas.common import Input, Output, Text
+from ledgerline.schemas.common import Input, MetadataIn, MetadataOut, Output, Text
 
 EventName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Url = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
@@ -27,7 +27,7 @@ API_VERSION_FIELD = Field(None, description="The dated API version the event pay
                                             "Ledgerline-Version header)", examples=[api_versions.LATEST])
 
 
-class WebhookCreate(Input):
+class WebhookCreate(MetadataIn):
     url: Url = Field(description="https:// URL the events are POSTed to")
     events: list[EventName] = EVENTS_FIELD
     description: Text | None = None
@@ -37,7 +37,7 @@ class WebhookCreate(Input):
     _version = field_validator("api_version")(_known_version)
 
 
-class WebhookUpdate(Input):
+class WebhookUpdate(MetadataIn):
     url: Url = None  # type: ignore[assignment]
     events: list[EventName] = Field(None, min_length=1, max_length=50)  # type: ignore[assignment]
     description: Text | None = None
@@ -47,7 +47,7 @@ class WebhookUpdate(Input):
     _version = field_validator("api_version")(_known_version)
 
 
-class WebhookOut(Output):
+class WebhookOut(Output, MetadataOut):
     object: Literal["webhook_endpoint"] = "webhook_endpoint"
     id: str
     url: str

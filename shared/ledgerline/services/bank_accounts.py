@@ -19,6 +19,7 @@ from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.schemas.accounts import AccountOut
 from ledgerline.schemas.banking import BankAccountOut
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import conversion, open_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
@@ -115,6 +116,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         _stage_opening(uow, tenant, record, ledger, fields, now)
     if record.is_default:
         _become_default(uow, record, now)
+    record_metadata.on_create(record, fields)
     uow.create(record)
     uow.record_event(EventType.BANK_ACCOUNT_CREATED, record, BankAccountOut)
     uow.respond(BankAccountOut, record)
@@ -185,6 +187,7 @@ def _update(tenant_id: str, bank_account_id: str, changes: dict[str, Any],
     for name in ("name", "iban", "bic", "qr_iban", "csv_mapping", "archived"):
         if name in changes and (changes[name] is not None or name in ("iban", "bic", "qr_iban", "csv_mapping")):
             setattr(record, name, changes[name])
+    record_metadata.take(record, changes)  # issue 20
     if changes.get("is_default") is True:
         if record.archived:
             raise invalid("is_default", "an archived bank account cannot be the default")

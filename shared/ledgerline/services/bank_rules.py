@@ -16,6 +16,7 @@ from ledgerline.domain.events import EventType
 from ledgerline.ids import new_id
 from ledgerline.observability import logger
 from ledgerline.schemas.banking import BankRuleOut
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
@@ -69,6 +70,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     rule = BankRule(id=new_id("brl"), tenant_id=tenant_id, created_at=now, updated_at=now,
                     **(DEFAULTS | {name: fields[name] for name in FIELDS if fields.get(name) is not None}))
     _check(uow, rule)
+    record_metadata.on_create(rule, fields)
     uow.create(rule)
     uow.record_event(EventType.BANK_RULE_CREATED, rule, BankRuleOut)
     uow.respond(BankRuleOut, rule)
@@ -89,6 +91,7 @@ def _update(tenant_id: str, rule_id: str, changes: dict[str, Any], expected_vers
     for name in FIELDS:
         if name in changes and (changes[name] is not None or name in nullable):
             setattr(rule, name, changes[name])
+    record_metadata.take(rule, changes)  # issue 20
     _check(uow, rule)
     rule.updated_at = utc_now()
     uow.save_if_unchanged(rule)

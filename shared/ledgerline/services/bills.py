@@ -25,6 +25,7 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.bills import BillOut
 from ledgerline.schemas.common import read_at
 from ledgerline.services import exchange_rates, files, stock
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import conversion, invalid, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import (
@@ -128,6 +129,7 @@ def stage_draft(uow: UnitOfWork, fields: dict[str, Any], *, party: Party | None 
     bill = Bill(id=new_id("bill"), tenant_id=uow.tenant_id, status=Status.DRAFT.value, created_at=now,
                 updated_at=now, amount_paid=Decimal(0), amount_credited=Decimal(0))
     _fill(uow, bill, uow.tenant(), fields, party=party)
+    record_metadata.on_create(bill, fields)
     _claim_reference(uow, bill)
     uow.create(bill)
     uow.record_event(EventType.BILL_CREATED, bill, BillOut)
@@ -200,7 +202,10 @@ def update_draft(tenant_id: str, bill_id: str, changes: dict[str, Any], expected
             raise PreconditionFailed("The bill was changed by another request; read it again and retry")
         first.append(bill.version)
         check_version(bill, expected_version)
+        if record_metadata.only(changes):  # issue 20: not accounting data, so any status may change it
+            return record_metadata.change(uow, bill, changes, EventType.BILL_UPDATED, BillOut)
         bill_rules.check_draft(state_of(bill), "edit")
+        bill_changes = record_metadata.take(bill, changes)
         current: dict[str, Any] = {
             "supplier_id": bill.supplier_id, "supplier_reference": bill.supplier_reference,
             "bill_date": bill.bill_date, "due_date": bill.due_date, "currency": bill.currency,
@@ -210,9 +215,9 @@ def update_draft(tenant_id: str, bill_id: str, changes: dict[str, Any], expected
             "prices_include_tax": bill.prices_include_tax, "attachment_ids": bill.attachment_ids,
             **requested_positions(bill),
         }
-        if {"bill_date", "payment_terms_days", "supplier_id"} & set(changes):
+        if {"bill_date", "payment_terms_days", "supplier_id"} & set(bill_changes):
             current.pop("due_date")  # recomputed from terms unless given again
-        fields = current | changes
+        fields = current | bill_changes
         previous = list(bill.attachment_ids or [])
         _prefetch(uow, fields, previous=previous)
         before = bill.reference_guard()

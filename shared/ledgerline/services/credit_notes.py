@@ -9,10 +9,12 @@ from typing import Any
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
 from ledgerline.domain.documents import posted, settlement
+from ledgerline.domain.events import EventType
 from ledgerline.domain.query import Query
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import CreditNoteOut, InvoiceOut
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services import stock
 from ledgerline.services.document_rules import invalid, open_tax_period, system_accounts
 from ledgerline.services.idempotency import once
@@ -158,6 +160,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         record_movement(invoice, day, applied, base, "credit_note", entry.id)
 
     uow.take_number("CN", year, last)
+    record_metadata.on_create(note, fields)
     uow.create(note)
     uow.save_if_unchanged(invoice)
     uow.post_entry(entry, lines, posting.tax_totals(taxes, sign=-1))
@@ -166,3 +169,10 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     uow.respond(CreditNoteOut, note)
     uow.commit()
     return represent(note)
+
+
+def update_metadata(tenant_id: str, note_id: str, changes: dict[str, Any],
+                    expected_version: int | None) -> dict[str, Any]:
+    """PATCH of a credit note's metadata (issue 20): nothing else of it changes once made."""
+    return represent(record_metadata.update(tenant_id, CreditNote, note_id, changes, expected_version,
+                                            EventType.CREDIT_NOTE_UPDATED, CreditNoteOut))

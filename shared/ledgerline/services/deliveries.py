@@ -23,6 +23,7 @@ from ledgerline.domain.kinds import DELIVERY_SERIES
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services import stock
 from ledgerline.services.document_rules import customer, invalid
 from ledgerline.services.idempotency import once
@@ -76,6 +77,7 @@ def create_direct(tenant_id: str, fields: dict[str, Any], idempotency_key: str |
                             created_at=now, updated_at=now, customer_id=party.id, customer_name=party.name,
                             delivery_date=fields.get("delivery_date") or today(), reference=fields.get("reference"),
                             notes=fields.get("notes"), lines=lines)
+        record_metadata.on_create(delivery, fields)
         uow.create(delivery)
         uow.record_event(EventType.DELIVERY_CREATED, delivery, DeliveryNoteOut)
         uow.respond(DeliveryNoteOut, delivery)
@@ -175,3 +177,10 @@ def _stage_give_back(uow: UnitOfWork, delivery: Delivery) -> None:
     order.updated_at = utc_now()
     uow.save_if_unchanged(order)
     uow.record_event(given_back.event, order, OrderOut)
+
+
+def update_metadata(tenant_id: str, delivery_id: str, changes: dict[str, Any],
+                    expected_version: int | None) -> dict[str, Any]:
+    """PATCH of a delivery note's metadata (issue 20): nothing else of it changes once made."""
+    return represent(record_metadata.update(tenant_id, Delivery, delivery_id, changes, expected_version,
+                                            EventType.DELIVERY_UPDATED, DeliveryNoteOut))

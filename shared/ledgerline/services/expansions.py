@@ -11,14 +11,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from ledgerline.clock import utc_now
+from ledgerline.schemas.bills import BillOut
 from ledgerline.schemas.common import read_at
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.schemas.items import ItemOut
+from ledgerline.schemas.orders import OrderOut
 from ledgerline.schemas.parties import PartyOut
 from ledgerline.services.master_data import _present
+from ledgerline.store.bills import Bill
 from ledgerline.store.documents import Invoice
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
+from ledgerline.store.sales import Order
 from ledgerline.store.unit_of_work import open_unit
 
 # The kinds an expansion may inline: the stored model and the representation its own route answers with.
@@ -26,6 +30,8 @@ KINDS: dict[str, tuple[Any, Any]] = {
     "party": (Party, PartyOut),
     "item": (Item, ItemOut),
     "invoice": (Invoice, InvoiceOut),
+    "order": (Order, OrderOut),
+    "bill": (Bill, BillOut),
 }
 
 

@@ -12,10 +12,12 @@ from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting, posting_purchases
 from ledgerline.domain.documents import posted
 from ledgerline.domain.documents.posted import PostedState
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import ExpenseOut
 from ledgerline.services import exchange_rates, files
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.bills import (
     breakdown,
     investments,
@@ -112,6 +114,7 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
                                  description=description, at=now)
         expense.journal_entry_id = entry.id
         files.stage_attachments(uow, expense.id, expense.attachment_ids)
+        record_metadata.on_create(expense, fields)
         uow.create(expense)
         uow.post_entry(entry, lines, tax_buckets(taxes))
         uow.record_event(state.event, expense, ExpenseOut)
@@ -150,3 +153,10 @@ def _reverse(tenant_id: str, expense_id: str, day: date | None) -> dict[str, Any
     uow.respond(ExpenseOut, expense)
     uow.commit()
     return represent(expense)
+
+
+def update_metadata(tenant_id: str, expense_id: str, changes: dict[str, Any],
+                    expected_version: int | None) -> dict[str, Any]:
+    """PATCH of a expense's metadata (issue 20): nothing else of it changes once made."""
+    return represent(record_metadata.update(tenant_id, Expense, expense_id, changes, expected_version,
+                                            EventType.EXPENSE_UPDATED, ExpenseOut))

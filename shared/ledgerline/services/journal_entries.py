@@ -17,6 +17,7 @@ from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion
 from ledgerline.schemas.documents import JournalEntryOut
 from ledgerline.services import files
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import open_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
@@ -91,6 +92,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
                              reference=fields.get("reference"), attachment_ids=fields.get("attachment_ids") or [],
                              at=now)
 
+    record_metadata.on_create(entry, fields)
     files.stage_attachments(uow, entry.id, entry.attachment_ids)
     uow.post_entry(entry, lines)
     uow.record_event(EventType.JOURNAL_ENTRY_POSTED, entry, JournalEntryOut)
@@ -99,22 +101,25 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return represent(entry)
 
 
-def update_attachments(tenant_id: str, entry_id: str, attachment_ids: list[str],
-                       expected_version: int | None) -> dict[str, Any]:
-    """Replace the files an entry references (its lines and amounts never change); If-Match when given."""
-    return retrying(lambda: _update_attachments(tenant_id, entry_id, attachment_ids, expected_version))
+def update_attachments(tenant_id: str, entry_id: str, attachment_ids: list[str] | None,
+                       expected_version: int | None, metadata: dict[str, str | None] | None = None) -> dict[str, Any]:
+    """Replace the files an entry references and/or merge its metadata (its lines and amounts never change);
+    If-Match when given."""
+    return retrying(lambda: _update_attachments(tenant_id, entry_id, attachment_ids, expected_version, metadata))
 
 
-def _update_attachments(tenant_id: str, entry_id: str, attachment_ids: list[str],
-                        expected_version: int | None) -> dict[str, Any]:
+def _update_attachments(tenant_id: str, entry_id: str, attachment_ids: list[str] | None,
+                        expected_version: int | None, metadata: dict[str, str | None] | None) -> dict[str, Any]:
     uow = open_unit(tenant_id)
     uow.prefetch([(JournalEntry, entry_id), *files.prefetch_keys(attachment_ids)])
     entry = uow.load(JournalEntry, entry_id)
     check_version(entry, expected_version)
-    previous = list(entry.attachment_ids or [])
-    uow.prefetch(files.prefetch_keys(previous))
-    files.stage_attachments(uow, entry.id, attachment_ids, previous)
-    entry.attachment_ids = list(attachment_ids)
+    if attachment_ids is not None:
+        previous = list(entry.attachment_ids or [])
+        uow.prefetch(files.prefetch_keys(previous))
+        files.stage_attachments(uow, entry.id, attachment_ids, previous)
+        entry.attachment_ids = list(attachment_ids)
+    record_metadata.take(entry, {"metadata": metadata} if metadata is not None else {})
     entry.updated_at = utc_now()
     uow.save_if_unchanged(entry)
     uow.record_event(EventType.JOURNAL_ENTRY_UPDATED, entry, JournalEntryOut)

@@ -28,6 +28,7 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.schemas.orders import DeliveryNoteOut, OrderOut
 from ledgerline.services import invoices, stock
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import conversion, customer
 from ledgerline.services.idempotency import once
 from ledgerline.services.order_quantities import ORDER_SOURCE, adopt, state_of
@@ -161,6 +162,7 @@ def stage_create(uow: UnitOfWork, tenant: Tenant, fields: dict[str, Any],
                   invoicing_status=InvoicingStatus.NOT_INVOICED.value, created_at=now, updated_at=now,
                   delivery_ids=[], invoice_ids=[])
     _price(uow, order, tenant, fields)
+    record_metadata.on_create(order, fields)
     if source is not None:
         order.source = DocumentRef(kind=source["kind"], id=source["id"])
     uow.create(order)
@@ -193,7 +195,10 @@ def update_draft(tenant_id: str, order_id: str, changes: dict[str, Any], expecte
     _prefetch(uow, changes, (Order, order_id))
     order = uow.load(Order, order_id)
     check_version(order, expected_version)
+    if record_metadata.only(changes):  # issue 20: not accounting data, so any status may change it
+        return record_metadata.change(uow, order, changes, EventType.ORDER_UPDATED, OrderOut)
     order_rules.check_draft(state_of(order), "edit")
+    changes = record_metadata.take(order, changes)
     _price(uow, order, uow.tenant(), _current_fields(order) | changes)
     order.updated_at = utc_now()
     uow.save_if_unchanged(order)
@@ -308,6 +313,7 @@ def deliver(tenant_id: str, order_id: str, fields: dict[str, Any],
         order.delivery_ids = [*(order.delivery_ids or []), delivery.id]
         order.updated_at = now
         uow.save_if_unchanged(order)
+        record_metadata.on_create(delivery, fields)
         uow.create(delivery)
         uow.record_event(transition.event, order, OrderOut)
         uow.record_event(EventType.DELIVERY_CREATED, delivery, DeliveryNoteOut)

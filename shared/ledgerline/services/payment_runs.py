@@ -29,6 +29,7 @@ from ledgerline.ids import new_id
 from ledgerline.pdf.blobs import blob_store
 from ledgerline.schemas.payment_runs import PaymentRunOut
 from ledgerline.services import bills as bill_service
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
@@ -139,6 +140,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         bill.scheduled_amount = (bill.scheduled_amount or Decimal(0)) + transfer.amount
         bill.updated_at = now
         uow.save_if_unchanged(bill)
+    record_metadata.on_create(run, fields)
     uow.create(run)
     uow.record_event(EventType.PAYMENT_RUN_CREATED, run, PaymentRunOut)
     uow.respond(PaymentRunOut, run)
@@ -227,3 +229,10 @@ def _cancel(tenant_id: str, run_id: str) -> dict[str, Any]:
     uow.respond(PaymentRunOut, run)
     uow.commit()
     return represent(run)
+
+
+def update_metadata(tenant_id: str, run_id: str, changes: dict[str, Any],
+                    expected_version: int | None) -> dict[str, Any]:
+    """PATCH of a payment run's metadata (issue 20): nothing else of it changes once made."""
+    return represent(record_metadata.update(tenant_id, PaymentRun, run_id, changes, expected_version,
+                                            EventType.PAYMENT_RUN_UPDATED, PaymentRunOut))

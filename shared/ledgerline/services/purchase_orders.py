@@ -27,6 +27,7 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.emails import EmailOut
 from ledgerline.schemas.purchase_orders import PurchaseOrderOut
 from ledgerline.services import emails, stock
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import conversion
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import price_lines, referenced
@@ -168,6 +169,7 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
                               billing_status=BillingStatus.NOT_BILLED.value, created_at=now, updated_at=now,
                               bill_ids=[])
         _price(uow, order, uow.tenant(), fields)
+        record_metadata.on_create(order, fields)
         uow.create(order)
         uow.record_event(EventType.PURCHASE_ORDER_CREATED, order, PurchaseOrderOut)
         uow.respond(PurchaseOrderOut, order)
@@ -183,7 +185,10 @@ def update_draft(tenant_id: str, order_id: str, changes: dict[str, Any],
     _prefetch(uow, changes, (PurchaseOrder, order_id))
     order = uow.load(PurchaseOrder, order_id)
     check_version(order, expected_version)
+    if record_metadata.only(changes):  # issue 20: not accounting data, so any status may change it
+        return record_metadata.change(uow, order, changes, EventType.PURCHASE_ORDER_UPDATED, PurchaseOrderOut)
     rules.check_draft(state_of(order), "edit")
+    changes = record_metadata.take(order, changes)
     _price(uow, order, uow.tenant(), _current_fields(order) | changes)
     order.updated_at = utc_now()
     uow.save_if_unchanged(order)

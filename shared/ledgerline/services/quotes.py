@@ -20,6 +20,7 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.common import read_at
 from ledgerline.schemas.quotes import QuoteOut
 from ledgerline.services import invoices, orders
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import conversion, customer, invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import price_fields, referenced_positions, requested_positions
@@ -107,6 +108,7 @@ def create_draft(tenant_id: str, fields: dict[str, Any], idempotency_key: str | 
         quote = Quote(id=new_id(QUOTE.id_prefix), tenant_id=tenant_id, status=QuoteStatus.DRAFT.value,
                       created_at=now, updated_at=now)
         _fill(uow, quote, uow.tenant(), fields)
+        record_metadata.on_create(quote, fields)
         uow.create(quote)
         uow.record_event(EventType.QUOTE_CREATED, quote, QuoteOut)
         uow.respond(QuoteOut, quote)
@@ -121,7 +123,10 @@ def update_draft(tenant_id: str, quote_id: str, changes: dict[str, Any], expecte
     _prefetch(uow, changes, (Quote, quote_id))
     quote = uow.load(Quote, quote_id)
     check_version(quote, expected_version)
+    if record_metadata.only(changes):  # issue 20: not accounting data, so any status may change it
+        return record_metadata.change(uow, quote, changes, EventType.QUOTE_UPDATED, QuoteOut)
     quote_rules.check_draft(state_of(quote), "edit")
+    changes = record_metadata.take(quote, changes)
     current = {
         "customer_id": quote.customer_id, "issue_date": quote.issue_date, "valid_until": quote.valid_until,
         "currency": quote.currency, "exchange_rate": quote.exchange_rate if quote.exchange_rate != 1 else None,

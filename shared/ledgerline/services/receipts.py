@@ -18,6 +18,7 @@ from ledgerline.domain.money import round_money
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut, ReceiptOut
 from ledgerline.services import exchange_rates
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import (
     conversion,
     customer,
@@ -384,3 +385,10 @@ def _merged(lines: list[JournalLine]) -> list[JournalLine]:
             )
         combined[key] = line
     return list(combined.values())
+
+
+def update_metadata(tenant_id: str, receipt_id: str, changes: dict[str, Any],
+                    expected_version: int | None) -> dict[str, Any]:
+    """PATCH of a receipt's metadata (issue 20): nothing else of it changes once made."""
+    return represent(record_metadata.update(tenant_id, Receipt, receipt_id, changes, expected_version,
+                                            EventType.RECEIPT_UPDATED, ReceiptOut))

@@ -27,6 +27,7 @@ from ledgerline.schemas.documents import LineIn
 from ledgerline.schemas.positions import AllowanceChargeIn, PositionIn
 from ledgerline.schemas.recurring_invoices import RecurringInvoiceOut
 from ledgerline.services import emails, invoices
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import referenced_positions
@@ -177,6 +178,7 @@ def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None =
                                     invoices_created=0)
         schedule = _apply(uow, template, fields)
         _place(template, rules.start(schedule))
+        record_metadata.on_create(template, fields)
         uow.create(template)
         uow.record_event(EventType.RECURRING_INVOICE_CREATED, template, RecurringInvoiceOut)
         uow.respond(RecurringInvoiceOut, template)
@@ -193,6 +195,7 @@ def update(tenant_id: str, template_id: str, changes: dict[str, Any], expected_v
     _prefetch(uow, changes, (RecurringInvoice, template_id))
     template = uow.load(RecurringInvoice, template_id)
     check_version(template, expected_version)
+    changes = record_metadata.take(template, changes)  # issue 20
     current = fields_of(template)
     fields = current | changes
     schedule = _apply(uow, template, fields)

@@ -16,11 +16,13 @@ from typing import Any
 from ledgerline.clock import today, utc_now
 from ledgerline.domain import posting
 from ledgerline.domain.documents import posted, settlement
+from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
 from ledgerline.domain.refunds import Credit, Take, take_credit
 from ledgerline.ids import new_id
 from ledgerline.schemas.refunds import RefundOut
 from ledgerline.services import exchange_rates
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import (
     exact_amount,
     invalid,
@@ -116,6 +118,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
                                  accounts=system_accounts(tenant), conversion=rate, description=description)
     changed = _draw(documents, takes, now)
 
+    record_metadata.on_create(refund, fields)
     uow.create(refund)
     for document in changed:
         uow.save_if_unchanged(document)  # a concurrent use of the credit: Contention, and the refund retries
@@ -246,3 +249,10 @@ def _draw(documents: list[Any], takes: list[Take], now: Any) -> list[Receipt | C
 
 def _held(document: Receipt | CreditNote) -> settlement.HeldCredit:
     return settlement.HeldCredit(document.unallocated_amount, document.refunded_amount or Decimal(0))
+
+
+def update_metadata(tenant_id: str, refund_id: str, changes: dict[str, Any],
+                    expected_version: int | None) -> dict[str, Any]:
+    """PATCH of a refund's metadata (issue 20): nothing else of it changes once made."""
+    return represent(record_metadata.update(tenant_id, Refund, refund_id, changes, expected_version,
+                                            EventType.REFUND_UPDATED, RefundOut))

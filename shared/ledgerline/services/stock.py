@@ -31,6 +31,7 @@ from ledgerline.schemas.stock import (
     StockTransferOut,
     StockValuationOut,
 )
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import conversion, open_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
@@ -97,6 +98,7 @@ def _create_location(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
                              is_default=False, created_at=now, updated_at=now)
     if fields.get("is_default") or uow.find(StockDefault, StockDefault.ID) is None:
         _become_default(uow, location, now)
+    record_metadata.on_create(location, fields)
     uow.create(location)
     uow.record_event(EventType.STOCK_LOCATION_CREATED, location, StockLocationOut)
     uow.respond(StockLocationOut, location)
@@ -140,6 +142,7 @@ def _update_location(uow: UnitOfWork, location_id: str, changes: dict[str, Any],
     for name in ("name", "description", "areas", "archived"):
         if name in changes:
             setattr(location, name, changes[name])
+    record_metadata.take(location, changes)  # issue 20
     if changes.get("is_default") is True and not location.is_default:
         if location.archived:
             raise invalid("is_default", "an archived stock location cannot be the default")
@@ -316,6 +319,7 @@ def _create_adjustment(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any
                                              now=now).id
         if move.value != 0:
             adjustment.journal_entry_id = _stage_adjustment_entry(uow, tenant, item, adjustment, day, now)
+    record_metadata.on_create(adjustment, fields)
     uow.create(adjustment)
     uow.record_event(EventType.STOCK_ADJUSTMENT_CREATED, adjustment, StockAdjustmentOut)
     uow.respond(StockAdjustmentOut, adjustment)
@@ -391,6 +395,7 @@ def _create_transfer(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
                 source_id=transfer.id, reason="transfer", now=now)
     _stage_move(uow, item, target.id, target_level, arriving, day=day, source_type="stock_transfer",
                 source_id=transfer.id, reason="transfer", now=now)
+    record_metadata.on_create(transfer, fields)
     uow.create(transfer)
     uow.record_event(EventType.STOCK_TRANSFER_CREATED, transfer, StockTransferOut)
     uow.respond(StockTransferOut, transfer)

@@ -18,6 +18,7 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.bills import BillOut
 from ledgerline.schemas.supplier_credit_notes import SupplierCreditNoteOut
 from ledgerline.services import bills as bill_service
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services import supplier_payments
 from ledgerline.services.document_rules import open_tax_period
 from ledgerline.services.idempotency import once
@@ -115,6 +116,7 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     note.unallocated_base = sum((line.debit - line.credit for line in lines
                                  if excess and line.account_id == prepayments_account(uow, tenant)), Decimal(0))
 
+    record_metadata.on_create(note, fields)
     uow.create(note)
     if applied > 0:
         uow.save_if_unchanged(bill)
@@ -142,3 +144,10 @@ def refund(tenant_id: str, note_id: str, fields: dict[str, Any], idempotency_key
     return once(tenant_id, idempotency_key, "refund_supplier_credit_note", {"id": note_id, **fields},
                 lambda: retrying(lambda: represent(supplier_payments.refund_prepayment(
                     tenant_id, SupplierCreditNote, note_id, fields))), in_unit=True)
+
+
+def update_metadata(tenant_id: str, note_id: str, changes: dict[str, Any],
+                    expected_version: int | None) -> dict[str, Any]:
+    """PATCH of a supplier credit note's metadata (issue 20): nothing else of it changes once made."""
+    return represent(record_metadata.update(tenant_id, SupplierCreditNote, note_id, changes, expected_version,
+                                            EventType.SUPPLIER_CREDIT_NOTE_UPDATED, SupplierCreditNoteOut))

@@ -25,6 +25,7 @@ from ledgerline.schemas.supplier_credit_notes import SupplierCreditNoteOut
 from ledgerline.schemas.supplier_payments import SupplierPaymentOut
 from ledgerline.services import bills as bill_service
 from ledgerline.services import exchange_rates
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import exact_amount, invalid, money_account, open_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.receipts import _merged as merged_lines
@@ -114,6 +115,7 @@ def stage_supplier_payment(uow: UnitOfWork, tenant_id: str, fields: dict[str, An
                                     if prepayment and line.account_id == accounts.supplier_prepayments),
                                    Decimal(0))
 
+    record_metadata.on_create(payment, fields)
     uow.create(payment)
     _save_bills(uow, owed)
     uow.post_entry(entry, lines)
@@ -400,3 +402,10 @@ def _save_bills(uow: UnitOfWork, owed: list[tuple[Bill, Decimal]]) -> None:
         uow.save_if_unchanged(bill)
         paid = bill.status == BillStatus.PAID
         uow.record_event(EventType.BILL_PAID if paid else EventType.BILL_UPDATED, bill, BillOut)
+
+
+def update_metadata(tenant_id: str, payment_id: str, changes: dict[str, Any],
+                    expected_version: int | None) -> dict[str, Any]:
+    """PATCH of a supplier payment's metadata (issue 20): nothing else of it changes once made."""
+    return represent(record_metadata.update(tenant_id, SupplierPayment, payment_id, changes, expected_version,
+                                            EventType.SUPPLIER_PAYMENT_UPDATED, SupplierPaymentOut))

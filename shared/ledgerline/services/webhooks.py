@@ -21,6 +21,7 @@ from ledgerline.ids import new_id
 from ledgerline.schemas.events import EventOut, event_body
 from ledgerline.schemas.webhooks import WebhookOut
 from ledgerline.secret_box import seal, unseal
+from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
 from ledgerline.settings import get_settings
@@ -88,6 +89,7 @@ def create(tenant_id: str, fields: dict[str, Any], resolve: Resolver, now: datet
         enabled=fields.get("enabled", True), secrets=[SealedSecret(sealed=seal(secret), created_at=now)],
         created_at=now, updated_at=now, api_version=fields.get("api_version") or api_versions.LATEST,
     )
+    record_metadata.on_create(endpoint, fields)
     endpoint.assign_keys()
     save_versioned(endpoint)
     return endpoint, secret
@@ -149,6 +151,7 @@ def update(tenant_id: str, endpoint_id: str, changes: dict[str, Any], expected_v
         endpoint.description = changes["description"]
     if "api_version" in changes:
         endpoint.api_version = changes["api_version"]
+    record_metadata.take(endpoint, changes)  # issue 20
     enabling = changes.get("enabled") is True and not endpoint.enabled
     if "enabled" in changes:
         endpoint.enabled = changes["enabled"]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown
 from ledgerline.api.pagination import PageRequest
@@ -27,6 +28,7 @@ from ledgerline.services import bills
 router = APIRouter(prefix="/v1/bills", tags=["bills"])
 BILL_ID = Path(description="The bill's id")
 READ, WRITE = require("bills:read"), require("bills:write")
+EXPAND = Expand(BillOut)
 DELETED = {200: {"content": {"application/json": {"example": {
     "id": "bill_01K2X3Y4Z5A6B7C8D9E0F1G2H7", "object": "bill", "deleted": True}}}}}
 
@@ -78,10 +80,12 @@ def list_(page: PageRequest = Depends(),
     return respond(page, items, result, principal.tenant_id, query)
 
 
-@router.get("/{id}", response_model=BillOut, operation_id="get_bill", summary="Retrieve a bill")
-def get(response: Response, id: str = BILL_ID, principal: Principal = Depends(READ)) -> Any:
+@router.get("/{id}", response_model=BillOut, operation_id="get_bill", summary="Retrieve a bill",
+            openapi_extra=EXPAND.openapi_extra())
+def get(response: Response, id: str = BILL_ID, expansion: Expansion = Depends(EXPAND),
+        principal: Principal = Depends(READ)) -> Any:
     """One bill with its lines, tax breakdown, totals and what is paid and still due. The `ETag` is its version."""
-    return with_etag(response, bills.get_bill(principal.tenant_id, id))
+    return expansion.one(response, with_etag(response, bills.get_bill(principal.tenant_id, id)))
 
 
 @router.patch("/{id}", response_model=BillOut, operation_id="update_bill",

@@ -7,8 +7,10 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
+from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import set_etag, with_etag
@@ -22,6 +24,7 @@ from ledgerline.services import credit_notes
 
 router = APIRouter(prefix="/v1/credit-notes", tags=["credit notes"])
 READ, WRITE = require("credit-notes:read"), require("credit-notes:write")
+EXPAND = Expand(CreditNoteOut)
 NOTE_ID_PATH = Path(description="The credit note's id")
 
 
@@ -60,13 +63,15 @@ def list_(page: PageRequest = Depends(), invoice_id: str | None = Query(None),
     return respond(page, result.items, result, principal.tenant_id, query)
 
 
-@router.get("/{id}", response_model=CreditNoteOut, operation_id="get_credit_note", summary="Retrieve a credit note")
+@router.get("/{id}", response_model=CreditNoteOut, operation_id="get_credit_note", summary="Retrieve a credit note",
+            openapi_extra=EXPAND.openapi_extra())
 def get(response: Response, id: str = Path(description="The credit note's id"),
+        expansion: Expansion = Depends(EXPAND),
         principal: Principal = Depends(READ)) -> Any:
     """One credit note with its lines, tax breakdown and how much of it reduced the invoice."""
     note = credit_notes.get_credit_note(principal.tenant_id, id)
     set_etag(response, note.version)
-    return note
+    return expansion.one(response, note)
 
 
 @router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,
@@ -95,3 +100,7 @@ def send(body: SendRequest | None = None, id: str = NOTE_ID_PATH,
 def emails_of(id: str = NOTE_ID_PATH, page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
     """Every email queued for the credit note, oldest first."""
     return listed(principal.tenant_id, "credit_note", id, page)
+
+
+metadata_patch(router, noun="credit note", response_model=CreditNoteOut, operation_id="update_credit_note",
+               id_param=NOTE_ID_PATH, write=WRITE, update=credit_notes.update_metadata)

@@ -6,7 +6,9 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import expected_version, with_etag
@@ -21,6 +23,7 @@ from ledgerline.services import deliveries
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
 DELIVERY_ID = Path(description="The delivery note's id")
 READ, WRITE = require("deliveries:read"), require("deliveries:write")
+EXPAND = Expand(DeliveryNoteOut)
 
 
 @router.post("", status_code=201, response_model=DeliveryNoteOut, operation_id="create_delivery",
@@ -49,10 +52,12 @@ def list_(page: PageRequest = Depends(),
     return page.respond(shown, result.next_key, principal.tenant_id)
 
 
-@router.get("/{id}", response_model=DeliveryNoteOut, operation_id="get_delivery", summary="Retrieve a delivery note")
-def get(response: Response, id: str = DELIVERY_ID, principal: Principal = Depends(READ)) -> Any:
+@router.get("/{id}", response_model=DeliveryNoteOut, operation_id="get_delivery", summary="Retrieve a delivery note",
+            openapi_extra=EXPAND.openapi_extra())
+def get(response: Response, id: str = DELIVERY_ID, expansion: Expansion = Depends(EXPAND),
+        principal: Principal = Depends(READ)) -> Any:
     """One delivery note with its lines (and the order lines they deliver). The `ETag` is its version."""
-    return with_etag(response, deliveries.get_delivery(principal.tenant_id, id))
+    return expansion.one(response, with_etag(response, deliveries.get_delivery(principal.tenant_id, id)))
 
 
 @router.delete("/{id}", operation_id="delete_delivery", summary="Delete a draft delivery note")
@@ -107,3 +112,7 @@ def send(body: SendRequest | None = None, id: str = DELIVERY_ID,
 def emails_of(id: str = DELIVERY_ID, page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
     """Every email queued for the delivery note, oldest first."""
     return listed(principal.tenant_id, "delivery", id, page)
+
+
+metadata_patch(router, noun="delivery note", response_model=DeliveryNoteOut, operation_id="update_delivery",
+               id_param=DELIVERY_ID, write=WRITE, update=deliveries.update_metadata)

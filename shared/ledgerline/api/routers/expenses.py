@@ -7,7 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
@@ -20,6 +22,7 @@ from ledgerline.services import expenses
 router = APIRouter(prefix="/v1/expenses", tags=["expenses"])
 EXPENSE_ID = Path(description="The expense's id")
 READ, WRITE = require("expenses:read"), require("expenses:write")
+EXPAND = Expand(ExpenseOut)
 
 
 @router.post("", status_code=201, response_model=ExpenseOut, operation_id="create_expense",
@@ -48,10 +51,12 @@ def list_(page: PageRequest = Depends(),
     return page.respond(shown, result.next_key, principal.tenant_id)
 
 
-@router.get("/{id}", response_model=ExpenseOut, operation_id="get_expense", summary="Retrieve an expense")
-def get(response: Response, id: str = EXPENSE_ID, principal: Principal = Depends(READ)) -> Any:
+@router.get("/{id}", response_model=ExpenseOut, operation_id="get_expense", summary="Retrieve an expense",
+            openapi_extra=EXPAND.openapi_extra())
+def get(response: Response, id: str = EXPENSE_ID, expansion: Expansion = Depends(EXPAND),
+        principal: Principal = Depends(READ)) -> Any:
     """One expense with its lines, tax breakdown and totals."""
-    return with_etag(response, expenses.get_expense(principal.tenant_id, id))
+    return expansion.one(response, with_etag(response, expenses.get_expense(principal.tenant_id, id)))
 
 
 @router.post("/{id}/reverse", response_model=ExpenseOut, operation_id="reverse_expense",
@@ -61,3 +66,7 @@ def reverse(response: Response, body: ReverseRequest | None = None, id: str = EX
     """Posts the mirror of the expense's entry, dated today or `date` (not before the expense)."""
     day = body.date if body else None
     return with_etag(response, expenses.reverse(principal.tenant_id, id, day, idempotency_key))
+
+
+metadata_patch(router, noun="expense", response_model=ExpenseOut, operation_id="update_expense",
+               id_param=EXPENSE_ID, write=WRITE, update=expenses.update_metadata)

@@ -57,9 +57,10 @@ def get(response: Response, id: str = ENTRY_ID, principal: Principal = Depends(R
 def update(body: JournalEntryUpdate, response: Response, id: str = ENTRY_ID,
            version: int | None = Depends(expected_version), principal: Principal = Depends(WRITE)) -> Any:
     """Replaces `attachment_ids` (uploaded files, `POST /v1/files`); an id that is no file of the tenant is a
-    422 naming `attachment_ids.<index>`. Posted amounts are corrected by reversal, never here."""
+    422 naming `attachment_ids.<index>`. `metadata` merges (issue 20). Posted amounts are corrected by reversal,
+    never here."""
     return with_etag(response, journal_entries.update_attachments(principal.tenant_id, id, body.attachment_ids,
-                                                                 version))
+                                                                 version, body.metadata))
 
 
 @router.post("/{id}/reverse", status_code=201, response_model=JournalEntryOut, operation_id="reverse_journal_entry",

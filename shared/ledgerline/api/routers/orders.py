@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
@@ -29,6 +30,7 @@ from ledgerline.services import orders
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 ORDER_ID = Path(description="The order's id")
 READ, WRITE = require("orders:read"), require("orders:write")
+EXPAND = Expand(OrderOut)
 
 
 @router.post("", status_code=201, response_model=OrderOut, operation_id="create_order",
@@ -58,11 +60,13 @@ def list_(page: PageRequest = Depends(),
     return page.respond(shown, result.next_key, principal.tenant_id)
 
 
-@router.get("/{id}", response_model=OrderOut, operation_id="get_order", summary="Retrieve a sales order")
-def get(response: Response, id: str = ORDER_ID, principal: Principal = Depends(READ)) -> Any:
+@router.get("/{id}", response_model=OrderOut, operation_id="get_order", summary="Retrieve a sales order",
+            openapi_extra=EXPAND.openapi_extra())
+def get(response: Response, id: str = ORDER_ID, expansion: Expansion = Depends(EXPAND),
+        principal: Principal = Depends(READ)) -> Any:
     """One order with its lines (ordered, delivered and invoiced quantity of each), totals, its fulfilment
     `status` and its `invoicing_status`. The `ETag` is its version."""
-    return with_etag(response, orders.get_order(principal.tenant_id, id))
+    return expansion.one(response, with_etag(response, orders.get_order(principal.tenant_id, id)))
 
 
 @router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
@@ -95,3 +96,7 @@ def cancel(response: Response, id: str = RUN_ID, idempotency_key: str | None = I
     """Unschedules every payment (the bills' `scheduled_amount` goes down again); a run one of whose payments
     the bank has booked, or one cancelled already, is a 409. Withdraw the file at the bank yourself."""
     return with_etag(response, payment_runs.cancel(principal.tenant_id, id, idempotency_key))
+
+
+metadata_patch(router, noun="payment run", response_model=PaymentRunOut, operation_id="update_payment_run",
+               id_param=RUN_ID, write=WRITE, update=payment_runs.update_metadata)

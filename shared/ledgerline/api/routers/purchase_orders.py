@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed
@@ -28,6 +29,7 @@ from ledgerline.services import bills, purchase_orders
 router = APIRouter(prefix="/v1/purchase-orders", tags=["purchase orders"])
 PURCHASE_ORDER_ID = Path(description="The purchase order's id")
 READ, WRITE = require("purchase-orders:read"), require("purchase-orders:write")
+EXPAND = Expand(PurchaseOrderOut)
 
 
 @router.post("", status_code=201, response_model=PurchaseOrderOut, operation_id="create_purchase_order",
@@ -62,11 +64,12 @@ def list_(page: PageRequest = Depends(),
 
 
 @router.get("/{id}", response_model=PurchaseOrderOut, operation_id="get_purchase_order",
-            summary="Retrieve a purchase order")
-def get(response: Response, id: str = PURCHASE_ORDER_ID, principal: Principal = Depends(READ)) -> Any:
+            summary="Retrieve a purchase order", openapi_extra=EXPAND.openapi_extra())
+def get(response: Response, id: str = PURCHASE_ORDER_ID, expansion: Expansion = Depends(EXPAND),
+        principal: Principal = Depends(READ)) -> Any:
     """One purchase order with its lines (ordered, received and billed quantity of each), totals, its
     `status` and its `billing_status`. The `ETag` is its version."""
-    return with_etag(response, purchase_orders.get_purchase_order(principal.tenant_id, id))
+    return expansion.one(response, with_etag(response, purchase_orders.get_purchase_order(principal.tenant_id, id)))
 
 
 @router.patch("/{id}", response_model=PurchaseOrderOut, operation_id="update_purchase_order",

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import ListResponse, PageRequest
@@ -29,6 +30,7 @@ from ledgerline.services import quotes
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 QUOTE_ID = Path(description="The quote's id")
 READ, WRITE = require("quotes:read"), require("quotes:write")
+EXPAND = Expand(QuoteOut)
 
 
 @router.post("", status_code=201, response_model=QuoteOut, operation_id="create_quote",
@@ -74,11 +76,13 @@ def list_(page: PageRequest = Depends(),
     return respond(page, shown, result, principal.tenant_id, query)
 
 
-@router.get("/{id}", response_model=QuoteOut, operation_id="get_quote", summary="Retrieve a quote")
-def get(response: Response, id: str = QUOTE_ID, principal: Principal = Depends(READ)) -> Any:
+@router.get("/{id}", response_model=QuoteOut, operation_id="get_quote", summary="Retrieve a quote",
+            openapi_extra=EXPAND.openapi_extra())
+def get(response: Response, id: str = QUOTE_ID, expansion: Expansion = Depends(EXPAND),
+        principal: Principal = Depends(READ)) -> Any:
     """One quote with its lines, totals, status (`expired` once past `valid_until`) and what it was converted
     into. The `ETag` is its version."""
-    return with_etag(response, quotes.get_quote(principal.tenant_id, id))
+    return expansion.one(response, with_etag(response, quotes.get_quote(principal.tenant_id, id)))
 
 
 @router.get("/{id}/pdf", response_model=None, response_class=PDFResponse, responses=PDF_RESPONSES,

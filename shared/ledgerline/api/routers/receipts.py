@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
@@ -70,3 +71,7 @@ def reverse(response: Response, body: ReverseRequest | None = None, id: str = RE
     """For a receipt recorded in error (a bounced payment): posts mirror entries, so the invoices it paid are
     open again and its credit is gone."""
     return with_etag(response, receipts.reverse(principal.tenant_id, id, body.date if body else None, idempotency_key))
+
+
+metadata_patch(router, noun="receipt", response_model=ReceiptOut, operation_id="update_receipt",
+               id_param=RECEIPT_ID, write=WRITE, update=receipts.update_metadata)

@@ -5,7 +5,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
@@ -17,6 +19,7 @@ from ledgerline.services import refunds
 router = APIRouter(prefix="/v1/refunds", tags=["refunds"])
 REFUND_ID = Path(description="The refund's id")
 READ, WRITE = require("refunds:read"), require("refunds:write")
+EXPAND = Expand(RefundOut)
 
 
 @router.post("", status_code=201, response_model=RefundOut, operation_id="create_refund",
@@ -39,10 +42,12 @@ def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
     return page.respond(result.items, result.next_key, principal.tenant_id)
 
 
-@router.get("/{id}", response_model=RefundOut, operation_id="get_refund", summary="Retrieve a refund")
-def get(response: Response, id: str = REFUND_ID, principal: Principal = Depends(READ)) -> Any:
+@router.get("/{id}", response_model=RefundOut, operation_id="get_refund", summary="Retrieve a refund",
+            openapi_extra=EXPAND.openapi_extra())
+def get(response: Response, id: str = REFUND_ID, expansion: Expansion = Depends(EXPAND),
+        principal: Principal = Depends(READ)) -> Any:
     """One refund with the credit documents it drew on."""
-    return with_etag(response, refunds.get_refund(principal.tenant_id, id))
+    return expansion.one(response, with_etag(response, refunds.get_refund(principal.tenant_id, id)))
 
 
 @router.post("/{id}/reverse", response_model=RefundOut, operation_id="reverse_refund",
@@ -51,3 +56,7 @@ def reverse(response: Response, body: ReverseRequest | None = None, id: str = RE
             idempotency_key: str | None = IdempotencyKeyHeader, principal: Principal = Depends(WRITE)) -> Any:
     """Posts the mirror entry (dated today or `date`) and gives the credit back to the documents it came from."""
     return with_etag(response, refunds.reverse(principal.tenant_id, id, body.date if body else None, idempotency_key))
+
+
+metadata_patch(router, noun="refund", response_model=RefundOut, operation_id="update_refund",
+               id_param=REFUND_ID, write=WRITE, update=refunds.update_metadata)

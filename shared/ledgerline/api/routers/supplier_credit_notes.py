@@ -7,7 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
@@ -19,6 +21,7 @@ from ledgerline.services import supplier_credit_notes
 router = APIRouter(prefix="/v1/supplier-credit-notes", tags=["supplier-credit-notes"])
 NOTE_ID = Path(description="The supplier credit note's id")
 READ, WRITE = require("supplier-credit-notes:read"), require("supplier-credit-notes:write")
+EXPAND = Expand(SupplierCreditNoteOut)
 
 
 @router.post("", status_code=201, response_model=SupplierCreditNoteOut, operation_id="create_supplier_credit_note",
@@ -46,10 +49,12 @@ def list_(page: PageRequest = Depends(), supplier_id: str | None = Query(None), 
 
 
 @router.get("/{id}", response_model=SupplierCreditNoteOut, operation_id="get_supplier_credit_note",
-            summary="Retrieve a supplier credit note")
-def get(response: Response, id: str = NOTE_ID, principal: Principal = Depends(READ)) -> Any:
+            summary="Retrieve a supplier credit note", openapi_extra=EXPAND.openapi_extra())
+def get(response: Response, id: str = NOTE_ID, expansion: Expansion = Depends(EXPAND),
+        principal: Principal = Depends(READ)) -> Any:
     """One supplier credit note with its lines, tax breakdown, totals and what it took off the bill."""
-    return with_etag(response, supplier_credit_notes.get_supplier_credit_note(principal.tenant_id, id))
+    note = supplier_credit_notes.get_supplier_credit_note(principal.tenant_id, id)
+    return expansion.one(response, with_etag(response, note))
 
 
 @router.post("/{id}/allocations", response_model=SupplierCreditNoteOut, operation_id="allocate_supplier_credit_note",
@@ -72,3 +77,8 @@ def refund(body: SupplierPaymentRefund, response: Response, id: str = NOTE_ID,
     Not more than is unallocated."""
     return with_etag(response, supplier_credit_notes.refund(principal.tenant_id, id, body.model_dump(),
                                                             idempotency_key))
+
+
+metadata_patch(router, noun="supplier credit note", response_model=SupplierCreditNoteOut,
+               operation_id="update_supplier_credit_note", id_param=NOTE_ID, write=WRITE,
+               update=supplier_credit_notes.update_metadata)

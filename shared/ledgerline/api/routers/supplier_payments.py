@@ -7,7 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
@@ -25,6 +27,7 @@ from ledgerline.services import supplier_payments
 router = APIRouter(prefix="/v1/supplier-payments", tags=["supplier-payments"])
 PAYMENT_ID = Path(description="The supplier payment's id")
 READ, WRITE = require("supplier-payments:read"), require("supplier-payments:write")
+EXPAND = Expand(SupplierPaymentOut)
 
 
 @router.post("", status_code=201, response_model=SupplierPaymentOut, operation_id="create_supplier_payment",
@@ -54,10 +57,11 @@ def list_(page: PageRequest = Depends(), supplier_id: str | None = Query(None),
 
 
 @router.get("/{id}", response_model=SupplierPaymentOut, operation_id="get_supplier_payment",
-            summary="Retrieve a supplier payment")
-def get(response: Response, id: str = PAYMENT_ID, principal: Principal = Depends(READ)) -> Any:
+            summary="Retrieve a supplier payment", openapi_extra=EXPAND.openapi_extra())
+def get(response: Response, id: str = PAYMENT_ID, expansion: Expansion = Depends(EXPAND),
+        principal: Principal = Depends(READ)) -> Any:
     """One supplier payment with its allocations and the prepayment it holds."""
-    return with_etag(response, supplier_payments.get_supplier_payment(principal.tenant_id, id))
+    return expansion.one(response, with_etag(response, supplier_payments.get_supplier_payment(principal.tenant_id, id)))
 
 
 @router.post("/{id}/allocations", response_model=SupplierPaymentOut, operation_id="allocate_supplier_payment",
@@ -87,3 +91,8 @@ def reverse(response: Response, body: ReverseRequest | None = None, id: str = PA
     prepayment is gone."""
     day = body.date if body else None
     return with_etag(response, supplier_payments.reverse(principal.tenant_id, id, day, idempotency_key))
+
+
+metadata_patch(router, noun="supplier payment", response_model=SupplierPaymentOut,
+               operation_id="update_supplier_payment", id_param=PAYMENT_ID, write=WRITE,
+               update=supplier_payments.update_metadata)
