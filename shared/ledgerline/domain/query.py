@@ -248,6 +248,43 @@ QUOTES = ListFields(
 )
 
 
+# ------------------------------------------------------- the remaining document lists (issue 18, part Q1)
+
+def _ordered_document(name: str, party: str, date_field: str, statuses: tuple[str, ...], *,
+                      priced: bool = True, extra: tuple[Field, ...] = ()) -> ListFields:
+    """An order-like list (sales orders, purchase orders, delivery notes): a party, a number given when the
+    document leaves draft, an optional reference of the party's, one document date, stored statuses (nothing
+    derived), a total and currency where it is priced."""
+    return ListFields(
+        name=name,
+        fields=fields_of(
+            Field("status", "enum", EQUALITY, values=statuses),
+            Field(f"{party}_id", "string", EQUALITY),
+            Field(f"{party}_name", "string", TEXT, normalised=True),
+            Field("number", "string", TEXT, normalised=True),
+            Field("reference", "string", TEXT, normalised=True),
+            Field(date_field, "date", ORDERED),
+            *((Field("total", "decimal", ORDERED), Field("currency", "string", EQUALITY)) if priced else ()),
+            *extra,
+            Field("created_at", "datetime", ORDERED),
+            Field("updated_at", "datetime", ORDERED),
+        ),
+        sorts=(date_field, "number", "updated_at"),
+        default_sort=date_field,
+        lookups=("number", "reference"),
+        search_fields=(f"{party}_name", "number", "reference"),
+        default_search_fields=(f"{party}_name", "number", "reference"),
+    )
+
+
+ORDERS = _ordered_document("orders", "customer", "order_date",
+                           ("draft", "confirmed", "partially_delivered", "delivered", "cancelled"))
+PURCHASE_ORDERS = _ordered_document("purchase_orders", "supplier", "order_date",
+                                    ("draft", "sent", "partially_received", "received", "billed", "cancelled"))
+DELIVERIES = _ordered_document("deliveries", "customer", "delivery_date", ("draft", "issued", "delivered"),
+                               priced=False, extra=(Field("order_id", "string", EQUALITY),))
+
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "

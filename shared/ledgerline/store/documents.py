@@ -95,6 +95,22 @@ class DocumentRecord(TenantRecord):
         self.gsi1sk = f"{self.list_date().isoformat()}#{self.id}"
 
 
+def assign_ordered_query_keys(record: Any, party: str) -> None:
+    """Issue 18's indexes of an order-like document (`store/lists.ordered_list`: sales and purchase orders,
+    delivery notes): by number (GSI4; drafts `~`, after every number), by `updated_at` (GSI5), by casefolded
+    reference (GSI7, sparse), and the searchable copies `search_number`, `search_reference` and
+    `search_<party>_name` (the entity declares them). Maintained by DynamoDB with the write."""
+    tenant_id = record.tenant_id
+    record.search_number = normalise(record.number) or None
+    record.search_reference = normalise(record.reference) or None
+    setattr(record, f"search_{party}_name", normalise(getattr(record, f"{party}_name")) or None)
+    record.gsi4pk, record.gsi4sk = record.index_partition(tenant_id, "NUMBER"), f"{record.number or '~'}#{record.id}"
+    record.gsi5pk = record.index_partition(tenant_id, "UPDATED")
+    record.gsi5sk = f"{moment_key(record.updated_at)}#{record.id}"
+    record.gsi7pk, record.gsi7sk = ((record.index_partition(tenant_id, "REF"), f"{record.search_reference}#{record.id}")
+                                    if record.search_reference else (None, None))
+
+
 class PricedDocument(DocumentRecord):
     """What invoices and credit notes share: a customer, priced lines and their totals."""
 
