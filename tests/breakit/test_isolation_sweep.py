@@ -146,6 +146,7 @@ def _paginated(spec, route) -> bool:
 # Issue 18: the planned lists' operators, sorts, lookups, search and changes never reach another tenant.
 PLANNED_LISTS = ["/v1/invoices", "/v1/parties", "/v1/items", "/v1/accounts", "/v1/tax-codes"]
 PLANNED_LISTS += ["/v1/credit-notes", "/v1/bills", "/v1/quotes"]  # issue 18, part QD: the document lists
+PLANNED_LISTS += ["/v1/orders", "/v1/purchase-orders", "/v1/deliveries"]  # issue 18, part Q1
 
 
 def _query_probes(a: TenantObjects) -> list[dict[str, str]]:
@@ -188,6 +189,15 @@ LIST_PROBES |= {  # issue 18, part QD: the document lists
     "/v1/quotes": [{"sort": "number:asc"}, {"sort": "valid_until:desc"}, {"total[gte]": "0"},
                    {"status[ne]": "draft"}, {"status": "expired"}, {"number[startswith]": "QUO"},
                    {"reference[contains]": "a"}, {"reference": "x"}, {"customer_name[contains]": "a"}],
+}
+NUMBERED_LISTS += ["/v1/orders", "/v1/purchase-orders", "/v1/deliveries"]  # issue 18, part Q1
+LIST_PROBES |= {  # issue 18, part Q1: the order-like document lists
+    path: [{"sort": "number:asc"}, {"sort": f"{date}:desc"}, {"status[ne]": "draft"}, {"number[startswith]": "a"},
+           {"reference[contains]": "a"}, {"reference": "x"}, {f"{party}_name[contains]": "a"},
+           {f"{party}_id[ne]": "x"}]
+    for path, party, date in [("/v1/orders", "customer", "order_date"),
+                              ("/v1/purchase-orders", "supplier", "order_date"),
+                              ("/v1/deliveries", "customer", "delivery_date")]
 }
 
 

@@ -1,0 +1,130 @@
+"""Issue 18 (part Q1), property-based: the order-like document lists (sales orders, purchase orders, delivery
+notes) answer every random filter/sort/search combination, all pages concatenated whatever the page size and
+read budget, as the plain-Python reference of `test_query_reference` does over the same records (written
+straight into DynamoDB Local with the entities' own keys, read through the HTTP API)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ledgerline.domain.query import DELIVERIES, ORDERS, PURCHASE_ORDERS
+from ledgerline.store.purchase_orders import PurchaseOrder
+from ledgerline.store.sales import Delivery, Order
+from ledgerline.store.table import connection
+from tests.integration.test_query_reference import (
+    BASE,
+    NAMES,
+    REFERENCES,
+    SETTINGS,
+    Row,
+    as_stored,
+    assert_lists_equal_the_reference,
+    new_books,
+    queries,
+    values_for,
+)
+
+order_rows = st.lists(
+    st.fixed_dictionaries({
+        "status": st.integers(0, 5),  # an index into the kind's statuses (0: draft, unnumbered)
+        "party": st.integers(0, 3),
+        "party_name": st.sampled_from(NAMES),
+        "reference": st.sampled_from(REFERENCES),
+        "day": st.integers(0, 40),
+        "total": st.sampled_from(["0", "99.99", "100.00", "999.50", "1000.00", "1000.01", "2500.00"]),
+        "currency": st.sampled_from(["AUD", "EUR"]),
+        "order": st.sampled_from([None, "so_1", "so_2"]),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=5,
+    max_size=20,
+)
+
+# (list declaration, model, path, number prefix, the party, the document date)
+KINDS = {
+    "orders": (ORDERS, Order, "/v1/orders", "SO", "customer", "order_date"),
+    "purchase_orders": (PURCHASE_ORDERS, PurchaseOrder, "/v1/purchase-orders", "PO", "supplier", "order_date"),
+    "deliveries": (DELIVERIES, Delivery, "/v1/deliveries", "DN", "customer", "delivery_date"),
+}
+
+
+def write(kind: str, tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    spec, model, _, prefix, party, date_field = KINDS[kind]
+    statuses = spec.fields["status"].values
+    connection()
+    made = []
+    numbers = iter(range(1, 100))
+    for n, row in enumerate(rows):
+        status = statuses[row["status"] % len(statuses)]
+        total = Decimal(row["total"])
+        fields: dict[str, Any] = {
+            "id": f"{prefix.lower()}_{n:026d}", "tenant_id": tenant_id, "status": status,
+            "number": None if status == "draft" else f"{prefix}-2026-{next(numbers):04d}",
+            f"{party}_id": f"pty_{row['party']}", f"{party}_name": row["party_name"],
+            "reference": row["reference"], date_field: date(2026, 1, 1) + timedelta(days=row["day"]), "lines": [],
+            "created_at": BASE + timedelta(seconds=n),
+            "updated_at": BASE + timedelta(minutes=row["updated"], microseconds=n),
+        }
+        if model is Delivery:
+            fields |= {"order_id": row["order"]}
+        else:
+            fields |= {"currency": row["currency"], "exchange_rate": Decimal(1), "prices_include_tax": False,
+                       "tax_breakdown": [], "subtotal": total, "tax_total": Decimal(0),
+                       "rounding_adjustment": Decimal(0), "total": total}
+            fields |= {"invoicing_status": "not_invoiced"} if model is Order else {"billing_status": "not_billed"}
+        record = model(**fields)
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in spec.fields}))
+    return made
+
+
+def values(kind: str):
+    spec, _, _, prefix, _, date_field = KINDS[kind]
+
+    def of(field: str) -> st.SearchStrategy[str]:
+        own = {
+            "status": st.sampled_from(spec.fields["status"].values),
+            "supplier_id": st.sampled_from(["pty_0", "pty_1", "pty_9"]),
+            "supplier_name": values_for("customer_name"),
+            "number": st.sampled_from([f"{prefix}-2026-0001", f"{prefix}-2026-0003", f"{prefix.lower()}-2026",
+                                       "0002", prefix]),
+            date_field: values_for("issue_date"),
+            "order_id": st.sampled_from(["so_1", "so_2", "so_9"]),
+        }
+        return own[field] if field in own else values_for(field)
+    return of
+
+
+def asked_of(kind: str) -> st.SearchStrategy[list[Any]]:
+    return st.lists(st.tuples(queries(KINDS[kind][0], values(kind)), st.integers(1, 4),
+                              st.sampled_from([None, 2, 7])), min_size=1, max_size=5)
+
+
+@SETTINGS
+@given(rows=order_rows, asked=asked_of("orders"))
+def test_order_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write("orders", books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/orders", ORDERS, made, asked, as_stored)
+
+
+@SETTINGS
+@given(rows=order_rows, asked=asked_of("purchase_orders"))
+def test_purchase_order_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write("purchase_orders", books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/purchase-orders", PURCHASE_ORDERS, made, asked, as_stored)
+
+
+@SETTINGS
+@given(rows=order_rows, asked=asked_of("deliveries"))
+def test_delivery_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write("deliveries", books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/deliveries", DELIVERIES, made, asked, as_stored)
