@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from ledgerline.domain.query import Predicate, Query
-from ledgerline.store.bills import Bill
-from ledgerline.store.documents import CreditNote
+from ledgerline.store.bills import Bill, SupplierPayment
+from ledgerline.store.documents import CreditNote, Receipt
 from ledgerline.store.lists import (
     BILL_LIST,
     CREDIT_NOTE_LIST,
@@ -19,11 +19,15 @@ from ledgerline.store.lists import (
     ORDER_LIST,
     PURCHASE_ORDER_LIST,
     QUOTE_LIST,
+    RECEIPT_LIST,
+    REFUND_LIST,
+    SUPPLIER_PAYMENT_LIST,
     document_tombstone,
 )
 from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.query import moment_key, plan
 from ledgerline.store.quotes import Quote
+from ledgerline.store.refunds import Refund
 from ledgerline.store.sales import Delivery, Order
 
 AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -198,3 +202,61 @@ def test_a_deleted_draft_leaves_a_tombstone_in_its_lists_changes_partition(make,
     assert (tombstone.pk, tombstone.sk) == (record.pk, "TOMBSTONE")
     assert tombstone.gsi5pk == record.gsi5pk and tombstone.gsi5sk == f"{moment_key(AT)}#{record.id}"
     assert tombstone.object_type == object_type and tombstone.deleted is True
+
+
+# issue 18, part Q1: the payment-like documents (no number: `store/lists.payment_list`)
+def receipt() -> Receipt:
+    record = Receipt(id="rct_1", tenant_id="ten_1", status="posted", customer_id="pty_1", customer_name="ACME  Ltd",
+                     date=date(2026, 2, 1), amount=Decimal(10), currency="AUD", exchange_rate=Decimal(1),
+                     account_id="acc_1", reference=" RF18 5390", allocations=[], allocated_amount=Decimal(0),
+                     unallocated_amount=Decimal(10), journal_entry_ids=[], created_at=AT, updated_at=AT)
+    record.assign_keys()
+    return record
+
+
+def refund() -> Refund:
+    record = Refund(id="rfd_1", tenant_id="ten_1", status="posted", customer_id="pty_1", customer_name="Acme",
+                    date=date(2026, 2, 1), amount=Decimal(10), currency="AUD", exchange_rate=Decimal(1),
+                    account_id="acc_1", reference="R-17", sources=[], journal_entry_id="je_1", created_at=AT,
+                    updated_at=AT)
+    record.assign_keys()
+    return record
+
+
+def supplier_payment() -> SupplierPayment:
+    record = SupplierPayment(id="spay_1", tenant_id="ten_1", status="posted", supplier_id="pty_2",
+                             supplier_name="Paper Co", date=date(2026, 2, 1), amount=Decimal(10), currency="AUD",
+                             exchange_rate=Decimal(1), account_id="acc_1", reference="PAY-17", allocations=[],
+                             allocated_amount=Decimal(10), unallocated_amount=Decimal(0), journal_entry_ids=[],
+                             created_at=AT, updated_at=AT)
+    record.assign_keys()
+    return record
+
+
+PAYMENT_LISTS = [
+    (RECEIPT_LIST, receipt, {"search_reference": "rf18 5390", "search_customer_name": "acme ltd"}),
+    (REFUND_LIST, refund, {"search_reference": "r-17", "search_customer_name": "acme"}),
+    (SUPPLIER_PAYMENT_LIST, supplier_payment, {"search_reference": "pay-17", "search_supplier_name": "paper co"}),
+]
+
+
+@pytest.mark.parametrize("spec, make, copies", PAYMENT_LISTS)
+def test_payment_like_lists_read_by_date_reference_and_changes(spec, make, copies):
+    assert set(spec.sorts) == set(spec.fields.sorts) == {"date", "updated_at"}
+    for sort in spec.fields.sorts:
+        chosen = plan(spec, Query(sort=sort)).access
+        assert chosen.orders_by == sort and chosen.index is not None
+    for name in spec.fields.search_fields:
+        assert spec.fields.fields[name].normalised
+    record = make()
+    lookup = plan(spec, Query((Predicate("reference", "eq", record.reference.upper()),))).access
+    assert lookup.index == "gsi7" and record.gsi7pk == lookup.partition("ten_1")
+    assert record.gsi7sk == f"{record.search_reference}#{record.id}"
+    changes = plan(spec, Query(updated_since=AT)).access
+    assert changes.index == "gsi5" and record.gsi5pk == changes.partition("ten_1")
+    assert record.gsi5sk == f"{moment_key(AT)}#{record.id}"
+    assert plan(spec, Query()).access.index == "gsi1"
+    for name, value in copies.items():
+        assert getattr(record, name) == value
+    assert record.gsi4pk is None  # no number: not in the number index
+    assert "ten_1" in record.gsi5pk and record.LIST in record.gsi5pk

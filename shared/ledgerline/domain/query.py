@@ -285,6 +285,39 @@ DELIVERIES = _ordered_document("deliveries", "customer", "delivery_date", ("draf
                                priced=False, extra=(Field("order_id", "string", EQUALITY),))
 
 
+def _payment_document(name: str, party: str, *extra: Field) -> ListFields:
+    """A payment-like list (receipts, refunds, supplier payments): posted when made (`posted`, `reversed`),
+    no number of its own, a party, an optional reference (its lookup), a date, an amount through an account."""
+    return ListFields(
+        name=name,
+        fields=fields_of(
+            Field("status", "enum", EQUALITY, values=("posted", "reversed")),
+            Field(f"{party}_id", "string", EQUALITY),
+            Field(f"{party}_name", "string", TEXT, normalised=True),
+            Field("reference", "string", TEXT, normalised=True),
+            Field("date", "date", ORDERED),
+            Field("amount", "decimal", ORDERED),
+            *extra,
+            Field("currency", "string", EQUALITY),
+            Field("account_id", "string", EQUALITY),
+            Field("created_at", "datetime", ORDERED),
+            Field("updated_at", "datetime", ORDERED),
+        ),
+        sorts=("date", "updated_at"),
+        default_sort="date",
+        lookups=("reference",),
+        search_fields=(f"{party}_name", "reference"),
+        default_search_fields=(f"{party}_name", "reference"),
+    )
+
+
+RECEIPTS = _payment_document("receipts", "customer", Field("unallocated_amount", "decimal", ORDERED))
+REFUNDS = _payment_document("refunds", "customer", Field("receipt_id", "string", EQUALITY),
+                            Field("credit_note_id", "string", EQUALITY))
+SUPPLIER_PAYMENTS = _payment_document("supplier_payments", "supplier",
+                                      Field("unallocated_amount", "decimal", ORDERED))
+
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "

@@ -32,7 +32,14 @@ from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.domain.query import normalise
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.codes import CodeGuard
-from ledgerline.store.documents import DocumentLine, DocumentRecord, Movement, TaxSubtotal, dated_documents
+from ledgerline.store.documents import (
+    DocumentLine,
+    DocumentRecord,
+    Movement,
+    TaxSubtotal,
+    assign_ordered_query_keys,
+    dated_documents,
+)
 from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import connection
@@ -329,21 +336,17 @@ class SupplierPayment(DocumentRecord):
     journal_entry_ids = ListAttribute(of=UnicodeAttribute)
     reversal_journal_entry_id = UnicodeAttribute(null=True)
     reversed_at = UTCDateTimeAttribute(null=True)
+    # Issue 18: casefolded copies of the searchable text (`domain/query.normalise`).
+    search_reference = UnicodeAttribute(null=True)
+    search_supplier_name = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
 
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        assign_ordered_query_keys(self, "supplier", numbered=False)  # issue 18: `store/lists.payment_list`
 
-def list_supplier_payments(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: str | None,
-                           from_date: date | None, to_date: date | None, limit: int,
-                           start_key: dict[str, Any] | None) -> Page[SupplierPayment]:
-    """Supplier payments by date, of any of `statuses` and of one supplier when given."""
-    condition: Condition | None = SupplierPayment.supplier_id == supplier_id if supplier_id is not None else None
-    if statuses is not None:
-        wanted = SupplierPayment.status.is_in(*sorted(statuses))
-        condition = wanted if condition is None else condition & wanted
-    return dated_documents(SupplierPayment, tenant_id, from_date=from_date, to_date=to_date,
-                           filter_condition=condition, limit=limit, start_key=start_key)
 
 
 # -------------------------------------------------------------------------- supplier credit notes

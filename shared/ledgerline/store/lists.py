@@ -29,6 +29,9 @@ from ledgerline.domain.query import (
     PARTIES,
     PURCHASE_ORDERS,
     QUOTES,
+    RECEIPTS,
+    REFUNDS,
+    SUPPLIER_PAYMENTS,
     TAX_CODES,
     ListFields,
     Predicate,
@@ -36,14 +39,15 @@ from ledgerline.domain.query import (
     normalise,
 )
 from ledgerline.store.accounts import Account
-from ledgerline.store.bills import Bill, bill_status_condition
-from ledgerline.store.documents import CreditNote, Invoice, invoice_status_condition
+from ledgerline.store.bills import Bill, SupplierPayment, bill_status_condition
+from ledgerline.store.documents import CreditNote, Invoice, Receipt, invoice_status_condition
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
 from ledgerline.store.quotes import Quote, quote_status_condition
 from ledgerline.store.records import tenant_partition
+from ledgerline.store.refunds import Refund
 from ledgerline.store.sales import Delivery, Order
 from ledgerline.store.table import connection, is_condition_failure
 from ledgerline.store.tax_codes import TaxCode
@@ -270,6 +274,43 @@ def query_deliveries(tenant_id: str, query: Query, *, limit: int, start_key: dic
     return run(DELIVERY_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+def payment_list(fields: ListFields, model: Any) -> ListSpec:
+    """A payment-like list (`domain/query._payment_document`): GSI1 by date (the default), GSI7 by casefolded
+    reference (the lookup), GSI5 by `updated_at`; keys from `store/documents.assign_ordered_query_keys`
+    (no number). Statuses are stored."""
+    return ListSpec(
+        fields=fields,
+        model=model,
+        accesses={"date": _dated(model, "date"), "reference": _referenced(model, "reference"),
+                  "updated_at": _updated(model)},
+        sorts={"date": "date", "updated_at": "updated_at"},
+        default="date",
+    )
+
+
+RECEIPT_LIST = payment_list(RECEIPTS, Receipt)
+REFUND_LIST = payment_list(REFUNDS, Refund)
+SUPPLIER_PAYMENT_LIST = payment_list(SUPPLIER_PAYMENTS, SupplierPayment)
+
+
+def query_receipts(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                   budget: int | None = None) -> Result:
+    """A page of receipts as the query asks (filters, sort, reference lookup, search, changes)."""
+    return run(RECEIPT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def query_refunds(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                  budget: int | None = None) -> Result:
+    """A page of refunds as the query asks (filters, sort, reference lookup, search, changes)."""
+    return run(REFUND_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def query_supplier_payments(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                            budget: int | None = None) -> Result:
+    """A page of supplier payments as the query asks (filters, sort, reference lookup, search, changes)."""
+    return run(SUPPLIER_PAYMENT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
 # ---------------------------------------------------------------- master data and the other lists (part QM)
 
 def coded_list(fields: ListFields, model: Any) -> ListSpec:
@@ -313,6 +354,7 @@ def query_tax_codes(tenant_id: str, query: Query, *, limit: int, start_key: dict
 
 
 _ORDERED_KEYS = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_number", "search_reference")
+_PAYMENT_KEYS = ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_reference")
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
 QUERY_ATTRIBUTES = {
     Invoice: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
@@ -332,10 +374,14 @@ QUERY_ATTRIBUTES = {
     Order: _ORDERED_KEYS + ("search_customer_name",),
     PurchaseOrder: _ORDERED_KEYS + ("search_supplier_name",),
     Delivery: _ORDERED_KEYS + ("search_customer_name",),
+    # the payment-like lists (`payment_list`: no number)
+    Receipt: _PAYMENT_KEYS + ("search_customer_name",),
+    Refund: _PAYMENT_KEYS + ("search_customer_name",),
+    SupplierPayment: _PAYMENT_KEYS + ("search_supplier_name",),
 }
 # The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
 DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote)
-DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery)  # issue 18, part Q1
+DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPayment)  # issue 18, part Q1
 
 
 def index_query_keys(tenant_id: str) -> int:
