@@ -147,6 +147,7 @@ def _paginated(spec, route) -> bool:
 PLANNED_LISTS = ["/v1/invoices", "/v1/parties", "/v1/items", "/v1/accounts", "/v1/tax-codes"]
 PLANNED_LISTS += ["/v1/credit-notes", "/v1/bills", "/v1/quotes"]  # issue 18, part QD: the document lists
 PLANNED_LISTS += ["/v1/orders", "/v1/purchase-orders", "/v1/deliveries"]  # issue 18, part Q1
+PLANNED_LISTS += ["/v1/receipts", "/v1/refunds", "/v1/supplier-payments"]  # issue 18, part Q1
 
 
 def _query_probes(a: TenantObjects) -> list[dict[str, str]]:
@@ -198,6 +199,12 @@ LIST_PROBES |= {  # issue 18, part Q1: the order-like document lists
     for path, party, date in [("/v1/orders", "customer", "order_date"),
                               ("/v1/purchase-orders", "supplier", "order_date"),
                               ("/v1/deliveries", "customer", "delivery_date")]
+}
+LIST_PROBES |= {  # issue 18, part Q1: the payment-like lists (no number)
+    path: [{"sort": "date:desc"}, {"amount[gte]": "0"}, {"status[ne]": "reversed"}, {"reference[contains]": "a"},
+           {"reference": "x"}, {f"{party}_name[contains]": "a"}, {f"{party}_id[ne]": "x"}, {"currency[ne]": "x"}]
+    for path, party in [("/v1/receipts", "customer"), ("/v1/refunds", "customer"),
+                        ("/v1/supplier-payments", "supplier")]
 }
 
 

@@ -1,7 +1,8 @@
 """Issue 18 (part Q1), property-based: the order-like document lists (sales orders, purchase orders, delivery
-notes) answer every random filter/sort/search combination, all pages concatenated whatever the page size and
-read budget, as the plain-Python reference of `test_query_reference` does over the same records (written
-straight into DynamoDB Local with the entities' own keys, read through the HTTP API)."""
+notes) and the payment-like ones (receipts, refunds, supplier payments) answer every random filter/sort/search
+combination, all pages concatenated whatever the page size and read budget, as the plain-Python reference of
+`test_query_reference` does over the same records (written straight into DynamoDB Local with the entities' own
+keys, read through the HTTP API)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledgerline.domain.query import DELIVERIES, ORDERS, PURCHASE_ORDERS
+from ledgerline.domain.query import DELIVERIES, ORDERS, PURCHASE_ORDERS, RECEIPTS, REFUNDS, SUPPLIER_PAYMENTS
+from ledgerline.store.bills import SupplierPayment
+from ledgerline.store.documents import Receipt
 from ledgerline.store.purchase_orders import PurchaseOrder
+from ledgerline.store.refunds import Refund
 from ledgerline.store.sales import Delivery, Order
 from ledgerline.store.table import connection
 from tests.integration.test_query_reference import (
@@ -128,3 +132,103 @@ def test_delivery_lists_equal_the_reference(api, rows, asked):
     books = new_books(api)
     made = write("deliveries", books.tenant_id, rows)
     assert_lists_equal_the_reference(books, "/v1/deliveries", DELIVERIES, made, asked, as_stored)
+
+
+# ------------------------------------------------------------------------- the payment-like lists
+
+payment_rows = st.lists(
+    st.fixed_dictionaries({
+        "reversed": st.booleans(),
+        "party": st.integers(0, 3),
+        "party_name": st.sampled_from(NAMES),
+        "reference": st.sampled_from(REFERENCES),
+        "day": st.integers(0, 40),
+        "amount": st.sampled_from(["0.01", "99.99", "100.00", "999.50", "1000.00", "2500.00"]),
+        "unallocated": st.sampled_from(["0", "0.5", "1"]),
+        "currency": st.sampled_from(["AUD", "EUR"]),
+        "account": st.sampled_from(["acc_1", "acc_2"]),
+        "source": st.sampled_from([None, "rct_1", "rct_2"]),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=5,
+    max_size=20,
+)
+
+# (list declaration, model, path, the party)
+PAYMENTS = {
+    "receipts": (RECEIPTS, Receipt, "/v1/receipts", "customer"),
+    "refunds": (REFUNDS, Refund, "/v1/refunds", "customer"),
+    "supplier_payments": (SUPPLIER_PAYMENTS, SupplierPayment, "/v1/supplier-payments", "supplier"),
+}
+
+
+def write_payments(kind: str, tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    spec, model, _, party = PAYMENTS[kind]
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        amount = Decimal(row["amount"])
+        unallocated = (amount * Decimal(row["unallocated"])).quantize(Decimal("0.01"))
+        fields: dict[str, Any] = {
+            "id": f"{model.PREFIX.lower()}_{n:026d}", "tenant_id": tenant_id,
+            "status": "reversed" if row["reversed"] else "posted",
+            f"{party}_id": f"pty_{row['party']}", f"{party}_name": row["party_name"], "reference": row["reference"],
+            "date": date(2026, 1, 1) + timedelta(days=row["day"]), "amount": amount, "currency": row["currency"],
+            "exchange_rate": Decimal(1), "account_id": row["account"],
+            "created_at": BASE + timedelta(seconds=n),
+            "updated_at": BASE + timedelta(minutes=row["updated"], microseconds=n),
+        }
+        if model is Refund:
+            fields |= {"receipt_id": row["source"], "sources": [], "journal_entry_id": f"je_{n}"}
+        else:
+            fields |= {"allocations": [], "allocated_amount": amount - unallocated, "unallocated_amount": unallocated,
+                       "journal_entry_ids": []}
+        record = model(**fields)
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in spec.fields}))
+    return made
+
+
+def payment_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["posted", "reversed"]),
+        "supplier_id": st.sampled_from(["pty_0", "pty_1", "pty_9"]),
+        "supplier_name": values_for("customer_name"),
+        "date": values_for("issue_date"),
+        "amount": st.sampled_from(["0.01", "100", "999.5", "1000", "2500"]),
+        "unallocated_amount": st.sampled_from(["0", "0.01", "50", "500", "1250.00"]),
+        "account_id": st.sampled_from(["acc_1", "acc_2", "acc_9"]),
+        "receipt_id": st.sampled_from(["rct_1", "rct_2", "rct_9"]),
+        "credit_note_id": st.sampled_from(["cn_1", "cn_9"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def payments_asked(kind: str) -> st.SearchStrategy[list[Any]]:
+    return st.lists(st.tuples(queries(PAYMENTS[kind][0], payment_values), st.integers(1, 4),
+                              st.sampled_from([None, 2, 7])), min_size=1, max_size=5)
+
+
+@SETTINGS
+@given(rows=payment_rows, asked=payments_asked("receipts"))
+def test_receipt_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_payments("receipts", books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/receipts", RECEIPTS, made, asked, as_stored)
+
+
+@SETTINGS
+@given(rows=payment_rows, asked=payments_asked("refunds"))
+def test_refund_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_payments("refunds", books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/refunds", REFUNDS, made, asked, as_stored)
+
+
+@SETTINGS
+@given(rows=payment_rows, asked=payments_asked("supplier_payments"))
+def test_supplier_payment_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_payments("supplier_payments", books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/supplier-payments", SUPPLIER_PAYMENTS, made, asked, as_stored)
