@@ -148,6 +148,7 @@ PLANNED_LISTS = ["/v1/invoices", "/v1/parties", "/v1/items", "/v1/accounts", "/v
 PLANNED_LISTS += ["/v1/credit-notes", "/v1/bills", "/v1/quotes"]  # issue 18, part QD: the document lists
 PLANNED_LISTS += ["/v1/orders", "/v1/purchase-orders", "/v1/deliveries"]  # issue 18, part Q1
 PLANNED_LISTS += ["/v1/receipts", "/v1/refunds", "/v1/supplier-payments"]  # issue 18, part Q1
+PLANNED_LISTS += ["/v1/expenses", "/v1/supplier-credit-notes"]  # issue 18, part Q1
 
 
 def _query_probes(a: TenantObjects) -> list[dict[str, str]]:
@@ -205,6 +206,14 @@ LIST_PROBES |= {  # issue 18, part Q1: the payment-like lists (no number)
            {"reference": "x"}, {f"{party}_name[contains]": "a"}, {f"{party}_id[ne]": "x"}, {"currency[ne]": "x"}]
     for path, party in [("/v1/receipts", "customer"), ("/v1/refunds", "customer"),
                         ("/v1/supplier-payments", "supplier")]
+}
+LIST_PROBES |= {  # issue 18, part Q1: expenses and supplier credit notes (no number)
+    "/v1/expenses": [{"sort": "date:desc"}, {"total[gte]": "0"}, {"status[ne]": "reversed"},
+                     {"reference[contains]": "a"}, {"reference": "x"}, {"payee_name[contains]": "a"},
+                     {"supplier_id[ne]": "x"}],
+    "/v1/supplier-credit-notes": [{"sort": "date:desc"}, {"total[gte]": "0"}, {"status": "posted"},
+                                  {"supplier_reference[contains]": "a"}, {"supplier_reference": "x"},
+                                  {"bill_number[startswith]": "b"}, {"supplier_name[contains]": "a"}],
 }
 
 

@@ -13,8 +13,17 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledgerline.domain.query import DELIVERIES, ORDERS, PURCHASE_ORDERS, RECEIPTS, REFUNDS, SUPPLIER_PAYMENTS
-from ledgerline.store.bills import SupplierPayment
+from ledgerline.domain.query import (
+    DELIVERIES,
+    EXPENSES,
+    ORDERS,
+    PURCHASE_ORDERS,
+    RECEIPTS,
+    REFUNDS,
+    SUPPLIER_CREDIT_NOTES,
+    SUPPLIER_PAYMENTS,
+)
+from ledgerline.store.bills import Expense, SupplierCreditNote, SupplierPayment
 from ledgerline.store.documents import Receipt
 from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.refunds import Refund
@@ -232,3 +241,76 @@ def test_supplier_payment_lists_equal_the_reference(api, rows, asked):
     books = new_books(api)
     made = write_payments("supplier_payments", books.tenant_id, rows)
     assert_lists_equal_the_reference(books, "/v1/supplier-payments", SUPPLIER_PAYMENTS, made, asked, as_stored)
+
+
+# ------------------------------------------------------- expenses and supplier credit notes (no number)
+
+def write_purchases(model: Any, tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    """Expenses or supplier credit notes from the payment rows' shape (amount as the total, the row's source as
+    the credited bill)."""
+    spec = EXPENSES if model is Expense else SUPPLIER_CREDIT_NOTES
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        total = Decimal(row["amount"])
+        fields: dict[str, Any] = {
+            "id": f"{model.PREFIX.lower()}_{n:026d}", "tenant_id": tenant_id,
+            "date": date(2026, 1, 1) + timedelta(days=row["day"]), "currency": row["currency"],
+            "exchange_rate": Decimal(1), "lines": [], "tax_breakdown": [], "subtotal": total, "tax_total": Decimal(0),
+            "rounding_adjustment": Decimal(0), "total": total, "journal_entry_id": f"je_{n}",
+            "created_at": BASE + timedelta(seconds=n),
+            "updated_at": BASE + timedelta(minutes=row["updated"], microseconds=n),
+        }
+        if model is Expense:
+            fields |= {"status": "reversed" if row["reversed"] else "posted", "prices_include_tax": False,
+                       "supplier_id": None if row["party"] == 0 else f"pty_{row['party']}",
+                       "payee_name": row["party_name"], "reference": row["reference"],
+                       "paid_from_account_id": row["account"]}
+        else:
+            unallocated = (total * Decimal(row["unallocated"])).quantize(Decimal("0.01"))
+            bill = row["source"] or "bill_0"
+            fields |= {"status": "posted", "supplier_id": f"pty_{row['party']}", "supplier_name": row["party_name"],
+                       "supplier_reference": row["reference"], "bill_id": bill.replace("rct", "bill"),
+                       "bill_number": f"BILL-2026-000{bill[-1]}", "applied_amount": total - unallocated,
+                       "unallocated_amount": unallocated}
+        record = model(**fields)
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in spec.fields}))
+    return made
+
+
+def purchase_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["posted", "reversed"]),
+        "payee_name": values_for("customer_name"),
+        "supplier_reference": values_for("reference"),
+        "paid_from_account_id": st.sampled_from(["acc_1", "acc_2", "acc_9"]),
+        "bill_id": st.sampled_from(["bill_0", "bill_1", "bill_9"]),
+        "bill_number": st.sampled_from(["BILL-2026-0001", "bill-2026", "0002", "BILL"]),
+        "total": st.sampled_from(["0.01", "100", "999.5", "1000", "2500"]),
+    }
+    return own[field] if field in own else payment_values(field)
+
+
+@SETTINGS
+@given(rows=payment_rows, asked=st.lists(st.tuples(queries(EXPENSES, purchase_values), st.integers(1, 4),
+                                                   st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_expense_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_purchases(Expense, books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/expenses", EXPENSES, made, asked, as_stored)
+
+
+def note_values(field: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(["posted"]) if field == "status" else purchase_values(field)
+
+
+@SETTINGS
+@given(rows=payment_rows, asked=st.lists(st.tuples(queries(SUPPLIER_CREDIT_NOTES, note_values), st.integers(1, 4),
+                                                   st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_supplier_credit_note_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_purchases(SupplierCreditNote, books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/supplier-credit-notes", SUPPLIER_CREDIT_NOTES, made, asked,
+                                     as_stored)

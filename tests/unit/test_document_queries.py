@@ -10,17 +10,19 @@ from decimal import Decimal
 import pytest
 
 from ledgerline.domain.query import Predicate, Query
-from ledgerline.store.bills import Bill, SupplierPayment
+from ledgerline.store.bills import Bill, Expense, SupplierCreditNote, SupplierPayment
 from ledgerline.store.documents import CreditNote, Receipt
 from ledgerline.store.lists import (
     BILL_LIST,
     CREDIT_NOTE_LIST,
     DELIVERY_LIST,
+    EXPENSE_LIST,
     ORDER_LIST,
     PURCHASE_ORDER_LIST,
     QUOTE_LIST,
     RECEIPT_LIST,
     REFUND_LIST,
+    SUPPLIER_CREDIT_NOTE_LIST,
     SUPPLIER_PAYMENT_LIST,
     document_tombstone,
 )
@@ -260,3 +262,49 @@ def test_payment_like_lists_read_by_date_reference_and_changes(spec, make, copie
         assert getattr(record, name) == value
     assert record.gsi4pk is None  # no number: not in the number index
     assert "ten_1" in record.gsi5pk and record.LIST in record.gsi5pk
+
+
+def expense() -> Expense:
+    record = Expense(id="exp_1", tenant_id="ten_1", status="posted", payee_name="Corner  Café", date=date(2026, 2, 1),
+                     paid_from_account_id="acc_1", reference="R-9", journal_entry_id="je_1", currency="AUD",
+                     exchange_rate=Decimal(1), prices_include_tax=False, lines=[], tax_breakdown=[],
+                     subtotal=Decimal(10), tax_total=Decimal(0), rounding_adjustment=Decimal(0), total=Decimal(10),
+                     created_at=AT, updated_at=AT)
+    record.assign_keys()
+    return record
+
+
+def supplier_credit_note() -> SupplierCreditNote:
+    record = SupplierCreditNote(id="scn_1", tenant_id="ten_1", status="posted", bill_id="bill_1",
+                                bill_number="BILL-2026-0003", supplier_id="pty_2", supplier_name="Paper Co",
+                                supplier_reference="CN 88", date=date(2026, 2, 1), currency="AUD",
+                                exchange_rate=Decimal(1), lines=[], tax_breakdown=[], subtotal=Decimal(10),
+                                tax_total=Decimal(0), rounding_adjustment=Decimal(0), total=Decimal(10),
+                                applied_amount=Decimal(10), unallocated_amount=Decimal(0), journal_entry_id="je_1",
+                                created_at=AT, updated_at=AT)
+    record.assign_keys()
+    return record
+
+
+@pytest.mark.parametrize("spec, make, reference, copies", [
+    (EXPENSE_LIST, expense, "reference", {"search_reference": "r-9", "search_payee_name": "corner café"}),
+    (SUPPLIER_CREDIT_NOTE_LIST, supplier_credit_note, "supplier_reference",
+     {"search_supplier_reference": "cn 88", "search_supplier_name": "paper co",
+      "search_bill_number": "bill-2026-0003"}),
+])
+def test_posted_purchases_read_by_date_reference_and_changes(spec, make, reference, copies):
+    assert set(spec.sorts) == set(spec.fields.sorts) == {"date", "updated_at"}
+    assert spec.fields.lookups == (reference,)
+    for name in spec.fields.search_fields:
+        assert spec.fields.fields[name].normalised
+    record = make()
+    lookup = plan(spec, Query((Predicate(reference, "eq", getattr(record, reference)),))).access
+    assert lookup.index == "gsi7" and record.gsi7pk == lookup.partition("ten_1")
+    changes = plan(spec, Query(updated_since=AT)).access
+    assert changes.index == "gsi5" and record.gsi5pk == changes.partition("ten_1")
+    assert plan(spec, Query()).access.index == "gsi1"
+    for name, value in copies.items():
+        assert getattr(record, name) == value
+    setattr(record, reference, None)
+    record.assign_keys()
+    assert record.gsi7pk is None and record.gsi4pk is None

@@ -318,6 +318,48 @@ SUPPLIER_PAYMENTS = _payment_document("supplier_payments", "supplier",
                                       Field("unallocated_amount", "decimal", ORDERED))
 
 
+def _posted_purchase(name: str, *fields: Field, reference: str, search_fields: tuple[str, ...]) -> ListFields:
+    """A purchase posted when made, with no number of its own (expenses, supplier credit notes): by date (the
+    default) and `updated_at`, looked up by its reference (the supplier's own number where it has one)."""
+    return ListFields(
+        name=name,
+        fields=fields_of(*fields, Field("created_at", "datetime", ORDERED), Field("updated_at", "datetime", ORDERED)),
+        sorts=("date", "updated_at"),
+        default_sort="date",
+        lookups=(reference,),
+        search_fields=search_fields,
+        default_search_fields=search_fields,
+    )
+
+
+EXPENSES = _posted_purchase(
+    "expenses",
+    Field("status", "enum", EQUALITY, values=("posted", "reversed")),
+    Field("supplier_id", "string", EQUALITY),
+    Field("payee_name", "string", TEXT, normalised=True),
+    Field("reference", "string", TEXT, normalised=True),
+    Field("date", "date", ORDERED),
+    Field("total", "decimal", ORDERED),
+    Field("currency", "string", EQUALITY),
+    Field("paid_from_account_id", "string", EQUALITY),
+    reference="reference", search_fields=("payee_name", "reference"),
+)
+SUPPLIER_CREDIT_NOTES = _posted_purchase(
+    "supplier_credit_notes",
+    Field("status", "enum", EQUALITY, values=("posted",)),
+    Field("bill_id", "string", EQUALITY),
+    Field("bill_number", "string", TEXT, normalised=True),
+    Field("supplier_id", "string", EQUALITY),
+    Field("supplier_name", "string", TEXT, normalised=True),
+    Field("supplier_reference", "string", TEXT, normalised=True),
+    Field("date", "date", ORDERED),
+    Field("total", "decimal", ORDERED),
+    Field("unallocated_amount", "decimal", ORDERED),
+    Field("currency", "string", EQUALITY),
+    reference="supplier_reference", search_fields=("supplier_name", "supplier_reference", "bill_number"),
+)
+
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "

@@ -23,6 +23,7 @@ from ledgerline.domain.query import (
     BILLS,
     CREDIT_NOTES,
     DELIVERIES,
+    EXPENSES,
     INVOICES,
     ITEMS,
     ORDERS,
@@ -31,6 +32,7 @@ from ledgerline.domain.query import (
     QUOTES,
     RECEIPTS,
     REFUNDS,
+    SUPPLIER_CREDIT_NOTES,
     SUPPLIER_PAYMENTS,
     TAX_CODES,
     ListFields,
@@ -39,7 +41,7 @@ from ledgerline.domain.query import (
     normalise,
 )
 from ledgerline.store.accounts import Account
-from ledgerline.store.bills import Bill, SupplierPayment, bill_status_condition
+from ledgerline.store.bills import Bill, Expense, SupplierCreditNote, SupplierPayment, bill_status_condition
 from ledgerline.store.documents import CreditNote, Invoice, Receipt, invoice_status_condition
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
@@ -274,14 +276,14 @@ def query_deliveries(tenant_id: str, query: Query, *, limit: int, start_key: dic
     return run(DELIVERY_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
-def payment_list(fields: ListFields, model: Any) -> ListSpec:
-    """A payment-like list (`domain/query._payment_document`): GSI1 by date (the default), GSI7 by casefolded
-    reference (the lookup), GSI5 by `updated_at`; keys from `store/documents.assign_ordered_query_keys`
-    (no number). Statuses are stored."""
+def payment_list(fields: ListFields, model: Any, reference: str = "reference") -> ListSpec:
+    """A payment-like list (`domain/query._payment_document`; also expenses and supplier credit notes,
+    `_posted_purchase`): GSI1 by date (the default), GSI7 by casefolded reference (the lookup), GSI5 by
+    `updated_at`; no number. Statuses are stored."""
     return ListSpec(
         fields=fields,
         model=model,
-        accesses={"date": _dated(model, "date"), "reference": _referenced(model, "reference"),
+        accesses={"date": _dated(model, "date"), reference: _referenced(model, reference),
                   "updated_at": _updated(model)},
         sorts={"date": "date", "updated_at": "updated_at"},
         default="date",
@@ -309,6 +311,23 @@ def query_supplier_payments(tenant_id: str, query: Query, *, limit: int, start_k
                             budget: int | None = None) -> Result:
     """A page of supplier payments as the query asks (filters, sort, reference lookup, search, changes)."""
     return run(SUPPLIER_PAYMENT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+EXPENSE_LIST = payment_list(EXPENSES, Expense)
+SUPPLIER_CREDIT_NOTE_LIST = payment_list(SUPPLIER_CREDIT_NOTES, SupplierCreditNote, "supplier_reference")
+
+
+def query_expenses(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                   budget: int | None = None) -> Result:
+    """A page of expenses as the query asks (filters, sort, reference lookup, search, changes)."""
+    return run(EXPENSE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def query_supplier_credit_notes(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                                budget: int | None = None) -> Result:
+    """A page of supplier credit notes as the query asks (filters, sort, supplier reference lookup, search,
+    changes)."""
+    return run(SUPPLIER_CREDIT_NOTE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
 # ---------------------------------------------------------------- master data and the other lists (part QM)
@@ -378,10 +397,14 @@ QUERY_ATTRIBUTES = {
     Receipt: _PAYMENT_KEYS + ("search_customer_name",),
     Refund: _PAYMENT_KEYS + ("search_customer_name",),
     SupplierPayment: _PAYMENT_KEYS + ("search_supplier_name",),
+    Expense: _PAYMENT_KEYS + ("search_payee_name",),
+    SupplierCreditNote: ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_supplier_reference", "search_supplier_name",
+                         "search_bill_number"),
 }
 # The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
 DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote)
-DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPayment)  # issue 18, part Q1
+DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPayment,
+                   Expense, SupplierCreditNote)  # issue 18, part Q1
 
 
 def index_query_keys(tenant_id: str) -> int:
