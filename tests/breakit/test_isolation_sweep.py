@@ -146,6 +146,9 @@ def _paginated(spec, route) -> bool:
 # Issue 18: the planned lists' operators, sorts, lookups, search and changes never reach another tenant.
 PLANNED_LISTS = ["/v1/invoices", "/v1/parties", "/v1/items", "/v1/accounts", "/v1/tax-codes"]
 PLANNED_LISTS += ["/v1/credit-notes", "/v1/bills", "/v1/quotes"]  # issue 18, part QD: the document lists
+PLANNED_LISTS += ["/v1/orders", "/v1/purchase-orders", "/v1/deliveries"]  # issue 18, part Q1
+PLANNED_LISTS += ["/v1/receipts", "/v1/refunds", "/v1/supplier-payments"]  # issue 18, part Q1
+PLANNED_LISTS += ["/v1/expenses", "/v1/supplier-credit-notes"]  # issue 18, part Q1
 
 
 def _query_probes(a: TenantObjects) -> list[dict[str, str]]:
@@ -188,6 +191,29 @@ LIST_PROBES |= {  # issue 18, part QD: the document lists
     "/v1/quotes": [{"sort": "number:asc"}, {"sort": "valid_until:desc"}, {"total[gte]": "0"},
                    {"status[ne]": "draft"}, {"status": "expired"}, {"number[startswith]": "QUO"},
                    {"reference[contains]": "a"}, {"reference": "x"}, {"customer_name[contains]": "a"}],
+}
+NUMBERED_LISTS += ["/v1/orders", "/v1/purchase-orders", "/v1/deliveries"]  # issue 18, part Q1
+LIST_PROBES |= {  # issue 18, part Q1: the order-like document lists
+    path: [{"sort": "number:asc"}, {"sort": f"{date}:desc"}, {"status[ne]": "draft"}, {"number[startswith]": "a"},
+           {"reference[contains]": "a"}, {"reference": "x"}, {f"{party}_name[contains]": "a"},
+           {f"{party}_id[ne]": "x"}]
+    for path, party, date in [("/v1/orders", "customer", "order_date"),
+                              ("/v1/purchase-orders", "supplier", "order_date"),
+                              ("/v1/deliveries", "customer", "delivery_date")]
+}
+LIST_PROBES |= {  # issue 18, part Q1: the payment-like lists (no number)
+    path: [{"sort": "date:desc"}, {"amount[gte]": "0"}, {"status[ne]": "reversed"}, {"reference[contains]": "a"},
+           {"reference": "x"}, {f"{party}_name[contains]": "a"}, {f"{party}_id[ne]": "x"}, {"currency[ne]": "x"}]
+    for path, party in [("/v1/receipts", "customer"), ("/v1/refunds", "customer"),
+                        ("/v1/supplier-payments", "supplier")]
+}
+LIST_PROBES |= {  # issue 18, part Q1: expenses and supplier credit notes (no number)
+    "/v1/expenses": [{"sort": "date:desc"}, {"total[gte]": "0"}, {"status[ne]": "reversed"},
+                     {"reference[contains]": "a"}, {"reference": "x"}, {"payee_name[contains]": "a"},
+                     {"supplier_id[ne]": "x"}],
+    "/v1/supplier-credit-notes": [{"sort": "date:desc"}, {"total[gte]": "0"}, {"status": "posted"},
+                                  {"supplier_reference[contains]": "a"}, {"supplier_reference": "x"},
+                                  {"bill_number[startswith]": "b"}, {"supplier_name[contains]": "a"}],
 }
 
 

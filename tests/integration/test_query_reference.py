@@ -308,6 +308,7 @@ def sort_key(field: str, values: dict[str, Any], row_id: str) -> str:
     text = {"issue_date": lambda: value.isoformat(), "due_date": lambda: value.isoformat(),
             "date": lambda: value.isoformat(), "bill_date": lambda: value.isoformat(),
             "valid_until": lambda: value.isoformat(),
+            "order_date": lambda: value.isoformat(), "delivery_date": lambda: value.isoformat(),
             "number": lambda: value or "~", "updated_at": lambda: moment_key(value),
             "name": lambda: normalise(value), "reference": lambda: normalise(value),
             "code": lambda: value,

@@ -12,6 +12,7 @@ the routes that use it (`accepts_filters`).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, Literal
@@ -262,3 +263,14 @@ def respond(page: Any, items: list[Any], result: Any, tenant_id: str, query: Que
     if query.include_total:
         body["total_count"] = result.total_count
     return body
+
+
+def with_older_filters(query: Query, statuses: frozenset[str] | None, party_field: str, party_id: str | None,
+                       date_field: str, from_date: Any, to_date: Any) -> Query:
+    """A planned query with a document list's older parameters (`status`, `<party>_id`, `from_date`, `to_date`
+    on its document date) as predicates ahead of the request's own (issue 18, part Q1)."""
+    older = [Predicate("status", "in", tuple(sorted(statuses))) if statuses is not None else None,
+             Predicate(party_field, "eq", party_id) if party_id is not None else None,
+             Predicate(date_field, "gte", from_date) if from_date is not None else None,
+             Predicate(date_field, "lte", to_date) if to_date is not None else None]
+    return replace(query, predicates=(*[p for p in older if p is not None], *query.predicates))

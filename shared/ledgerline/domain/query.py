@@ -248,6 +248,118 @@ QUOTES = ListFields(
 )
 
 
+# ------------------------------------------------------- the remaining document lists (issue 18, part Q1)
+
+def _ordered_document(name: str, party: str, date_field: str, statuses: tuple[str, ...], *,
+                      priced: bool = True, extra: tuple[Field, ...] = ()) -> ListFields:
+    """An order-like list (sales orders, purchase orders, delivery notes): a party, a number given when the
+    document leaves draft, an optional reference of the party's, one document date, stored statuses (nothing
+    derived), a total and currency where it is priced."""
+    return ListFields(
+        name=name,
+        fields=fields_of(
+            Field("status", "enum", EQUALITY, values=statuses),
+            Field(f"{party}_id", "string", EQUALITY),
+            Field(f"{party}_name", "string", TEXT, normalised=True),
+            Field("number", "string", TEXT, normalised=True),
+            Field("reference", "string", TEXT, normalised=True),
+            Field(date_field, "date", ORDERED),
+            *((Field("total", "decimal", ORDERED), Field("currency", "string", EQUALITY)) if priced else ()),
+            *extra,
+            Field("created_at", "datetime", ORDERED),
+            Field("updated_at", "datetime", ORDERED),
+        ),
+        sorts=(date_field, "number", "updated_at"),
+        default_sort=date_field,
+        lookups=("number", "reference"),
+        search_fields=(f"{party}_name", "number", "reference"),
+        default_search_fields=(f"{party}_name", "number", "reference"),
+    )
+
+
+ORDERS = _ordered_document("orders", "customer", "order_date",
+                           ("draft", "confirmed", "partially_delivered", "delivered", "cancelled"))
+PURCHASE_ORDERS = _ordered_document("purchase_orders", "supplier", "order_date",
+                                    ("draft", "sent", "partially_received", "received", "billed", "cancelled"))
+DELIVERIES = _ordered_document("deliveries", "customer", "delivery_date", ("draft", "issued", "delivered"),
+                               priced=False, extra=(Field("order_id", "string", EQUALITY),))
+
+
+def _payment_document(name: str, party: str, *extra: Field) -> ListFields:
+    """A payment-like list (receipts, refunds, supplier payments): posted when made (`posted`, `reversed`),
+    no number of its own, a party, an optional reference (its lookup), a date, an amount through an account."""
+    return ListFields(
+        name=name,
+        fields=fields_of(
+            Field("status", "enum", EQUALITY, values=("posted", "reversed")),
+            Field(f"{party}_id", "string", EQUALITY),
+            Field(f"{party}_name", "string", TEXT, normalised=True),
+            Field("reference", "string", TEXT, normalised=True),
+            Field("date", "date", ORDERED),
+            Field("amount", "decimal", ORDERED),
+            *extra,
+            Field("currency", "string", EQUALITY),
+            Field("account_id", "string", EQUALITY),
+            Field("created_at", "datetime", ORDERED),
+            Field("updated_at", "datetime", ORDERED),
+        ),
+        sorts=("date", "updated_at"),
+        default_sort="date",
+        lookups=("reference",),
+        search_fields=(f"{party}_name", "reference"),
+        default_search_fields=(f"{party}_name", "reference"),
+    )
+
+
+RECEIPTS = _payment_document("receipts", "customer", Field("unallocated_amount", "decimal", ORDERED))
+REFUNDS = _payment_document("refunds", "customer", Field("receipt_id", "string", EQUALITY),
+                            Field("credit_note_id", "string", EQUALITY))
+SUPPLIER_PAYMENTS = _payment_document("supplier_payments", "supplier",
+                                      Field("unallocated_amount", "decimal", ORDERED))
+
+
+def _posted_purchase(name: str, *fields: Field, reference: str, search_fields: tuple[str, ...]) -> ListFields:
+    """A purchase posted when made, with no number of its own (expenses, supplier credit notes): by date (the
+    default) and `updated_at`, looked up by its reference (the supplier's own number where it has one)."""
+    return ListFields(
+        name=name,
+        fields=fields_of(*fields, Field("created_at", "datetime", ORDERED), Field("updated_at", "datetime", ORDERED)),
+        sorts=("date", "updated_at"),
+        default_sort="date",
+        lookups=(reference,),
+        search_fields=search_fields,
+        default_search_fields=search_fields,
+    )
+
+
+EXPENSES = _posted_purchase(
+    "expenses",
+    Field("status", "enum", EQUALITY, values=("posted", "reversed")),
+    Field("supplier_id", "string", EQUALITY),
+    Field("payee_name", "string", TEXT, normalised=True),
+    Field("reference", "string", TEXT, normalised=True),
+    Field("date", "date", ORDERED),
+    Field("total", "decimal", ORDERED),
+    Field("currency", "string", EQUALITY),
+    Field("paid_from_account_id", "string", EQUALITY),
+    reference="reference", search_fields=("payee_name", "reference"),
+)
+SUPPLIER_CREDIT_NOTES = _posted_purchase(
+    "supplier_credit_notes",
+    Field("status", "enum", EQUALITY, values=("posted",)),
+    Field("bill_id", "string", EQUALITY),
+    Field("bill_number", "string", TEXT, normalised=True),
+    Field("supplier_id", "string", EQUALITY),
+    Field("supplier_name", "string", TEXT, normalised=True),
+    Field("supplier_reference", "string", TEXT, normalised=True),
+    Field("date", "date", ORDERED),
+    Field("total", "decimal", ORDERED),
+    Field("unallocated_amount", "decimal", ORDERED),
+    Field("currency", "string", EQUALITY),
+    reference="supplier_reference", search_fields=("supplier_name", "supplier_reference", "bill_number"),
+)
+
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "

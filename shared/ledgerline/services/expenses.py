@@ -4,7 +4,6 @@ Undone by a reversal (posted → reversed), never deleted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -14,6 +13,7 @@ from ledgerline.domain.documents import posted
 from ledgerline.domain.documents.posted import PostedState
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
+from ledgerline.domain.query import Query
 from ledgerline.ids import new_id
 from ledgerline.schemas.bills import ExpenseOut
 from ledgerline.services import exchange_rates, files
@@ -31,12 +31,12 @@ from ledgerline.services.document_rules import invalid, open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import PURCHASES, price_fields, referenced_positions
 from ledgerline.services.retry import retrying
-from ledgerline.store import bills
+from ledgerline.store import lists
 from ledgerline.store.accounts import Account
 from ledgerline.store.bills import Expense
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
-from ledgerline.store.records import Page
+from ledgerline.store.query import Result
 from ledgerline.store.unit_of_work import open_unit
 
 # What an expense may be paid from: a bank or cash account, or a card clearing account (a current liability)
@@ -51,11 +51,9 @@ def get_expense(tenant_id: str, expense_id: str) -> dict[str, Any]:
     return represent(open_unit(tenant_id).load(Expense, expense_id))
 
 
-def list_expenses(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: str | None,
-                  from_date: date | None, to_date: date | None, limit: int,
-                  start_key: dict[str, Any] | None) -> Page[Expense]:
-    return bills.list_expenses(tenant_id, statuses=statuses, supplier_id=supplier_id, from_date=from_date,
-                               to_date=to_date, limit=limit, start_key=start_key)
+def query_expenses(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of expenses as a planned query asks (issue 18: the store's named read `lists.query_expenses`)."""
+    return lists.query_expenses(tenant_id, query, limit=limit, start_key=start_key)
 
 
 def paid_from(account: Account | None, account_id: str) -> Account:

@@ -9,8 +9,7 @@ and finds less left, or nothing).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +22,7 @@ from ledgerline.domain.documents.order import InvoiceBasis, InvoicingStatus, Ord
 from ledgerline.domain.errors import PreconditionFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.kinds import ORDER_SERIES
+from ledgerline.domain.query import Query
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import InvoiceOut
@@ -34,10 +34,11 @@ from ledgerline.services.idempotency import once
 from ledgerline.services.order_quantities import ORDER_SOURCE, adopt, state_of
 from ledgerline.services.pricing import price_fields, referenced_positions, requested_positions
 from ledgerline.services.retry import retrying_unit
-from ledgerline.store import sales
+from ledgerline.store import lists
 from ledgerline.store.documents import DocumentRef
 from ledgerline.store.parties import Party
-from ledgerline.store.records import Page, check_version
+from ledgerline.store.query import Result
+from ledgerline.store.records import check_version
 from ledgerline.store.sales import Delivery, DeliveryLine, Order, OrderLine
 from ledgerline.store.table import Contention
 from ledgerline.store.tenants import Tenant
@@ -55,12 +56,9 @@ def get_order(tenant_id: str, order_id: str) -> dict[str, Any]:
     return represent(open_unit(tenant_id).load(Order, order_id))
 
 
-def list_orders(tenant_id: str, *, statuses: Iterable[str] | None, customer_id: str | None,
-                from_date: date | None, to_date: date | None, limit: int,
-                start_key: dict[str, Any] | None) -> Page[Order]:
-    """A page of orders by order date (the store's named read `list_orders`)."""
-    return sales.list_orders(tenant_id, statuses=statuses, customer_id=customer_id, from_date=from_date,
-                             to_date=to_date, limit=limit, start_key=start_key)
+def query_orders(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of orders as a planned query asks (issue 18: the store's named read `lists.query_orders`)."""
+    return lists.query_orders(tenant_id, query, limit=limit, start_key=start_key)
 
 
 # ---------------------------------------------------------------------------------------- lines
@@ -224,6 +222,7 @@ def delete_draft(tenant_id: str, order_id: str, expected_version: int | None) ->
     check_version(order, expected_version)
     order_rules.check_draft(state_of(order), "delete")
     uow.delete(order)
+    uow.create(lists.document_tombstone(order, utc_now()))  # `updated_since` shows it deleted (issue 18)
     uow.record_event(EventType.ORDER_DELETED, order, OrderOut)
     _commit_draft_change(uow)
     return order

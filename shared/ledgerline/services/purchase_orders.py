@@ -9,8 +9,7 @@ quantity (the loser re-reads the order and finds less left, or nothing).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +21,7 @@ from ledgerline.domain.documents.purchase_order import BillBasis, BillingStatus,
 from ledgerline.domain.errors import FieldIssue, PreconditionFailed, ValidationFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.kinds import PURCHASE_ORDER_SERIES
+from ledgerline.domain.query import Query
 from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.emails import EmailOut
@@ -33,11 +33,12 @@ from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import price_lines, referenced
 from ledgerline.services.purchase_order_state import PURCHASE_ORDER_SOURCE, adopt, state_of
 from ledgerline.services.retry import retrying_unit
-from ledgerline.store import purchase_orders as store
+from ledgerline.store import lists
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.purchase_orders import PurchaseOrder, PurchaseOrderLine
-from ledgerline.store.records import Page, check_version
+from ledgerline.store.query import Result
+from ledgerline.store.records import check_version
 from ledgerline.store.table import Contention
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenants import Tenant
@@ -57,12 +58,10 @@ def get_purchase_order(tenant_id: str, order_id: str) -> dict[str, Any]:
     return represent(open_unit(tenant_id).load(PurchaseOrder, order_id))
 
 
-def list_purchase_orders(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: str | None,
-                         from_date: date | None, to_date: date | None, limit: int,
-                         start_key: dict[str, Any] | None) -> Page[PurchaseOrder]:
-    """A page of purchase orders by order date (the store's named read `list_purchase_orders`)."""
-    return store.list_purchase_orders(tenant_id, statuses=statuses, supplier_id=supplier_id, from_date=from_date,
-                                      to_date=to_date, limit=limit, start_key=start_key)
+def query_purchase_orders(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of purchase orders as a planned query asks (issue 18: the store's named read
+    `lists.query_purchase_orders`)."""
+    return lists.query_purchase_orders(tenant_id, query, limit=limit, start_key=start_key)
 
 
 # ---------------------------------------------------------------------------------------- lines
@@ -203,6 +202,7 @@ def delete_draft(tenant_id: str, order_id: str, expected_version: int | None) ->
     check_version(order, expected_version)
     rules.check_draft(state_of(order), "delete")
     uow.delete(order)
+    uow.create(lists.document_tombstone(order, utc_now()))  # `updated_since` shows it deleted (issue 18)
     uow.record_event(EventType.PURCHASE_ORDER_DELETED, order, PurchaseOrderOut)
     _commit_draft_change(uow)
     return order

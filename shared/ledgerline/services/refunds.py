@@ -18,6 +18,7 @@ from ledgerline.domain import posting
 from ledgerline.domain.documents import posted, settlement
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import reversed_lines
+from ledgerline.domain.query import Query
 from ledgerline.domain.refunds import Credit, Take, take_credit
 from ledgerline.ids import new_id
 from ledgerline.schemas.refunds import RefundOut
@@ -32,12 +33,12 @@ from ledgerline.services.document_rules import (
 )
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
-from ledgerline.store import refunds as refund_store
+from ledgerline.store import lists
 from ledgerline.store.accounts import Account
 from ledgerline.store.documents import CreditNote, Receipt, customer_items
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
-from ledgerline.store.records import Page
+from ledgerline.store.query import Result
 from ledgerline.store.refunds import Refund, RefundSource
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -54,11 +55,9 @@ def get_refund(tenant_id: str, refund_id: str) -> dict[str, Any]:
     return represent(open_unit(tenant_id).load(Refund, refund_id))
 
 
-def list_refunds(tenant_id: str, *, customer_id: str | None, status: str | None, from_date: date | None,
-                 to_date: date | None, limit: int, start_key: dict[str, Any] | None) -> Page[Refund]:
-    """A page of refunds by date (the store's named read `list_refunds`)."""
-    return refund_store.list_refunds(tenant_id, customer_id=customer_id, status=status, from_date=from_date,
-                                     to_date=to_date, limit=limit, start_key=start_key)
+def query_refunds(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of refunds as a planned query asks (issue 18: the store's named read `lists.query_refunds`)."""
+    return lists.query_refunds(tenant_id, query, limit=limit, start_key=start_key)
 
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:

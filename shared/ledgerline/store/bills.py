@@ -13,7 +13,7 @@ exist (the way codes are claimed: store/codes.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -32,7 +32,13 @@ from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.domain.query import normalise
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.codes import CodeGuard
-from ledgerline.store.documents import DocumentLine, DocumentRecord, Movement, TaxSubtotal, dated_documents
+from ledgerline.store.documents import (
+    DocumentLine,
+    DocumentRecord,
+    Movement,
+    TaxSubtotal,
+    assign_ordered_query_keys,
+)
 from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import connection
@@ -272,21 +278,17 @@ class Expense(PricedPurchase):
     journal_entry_id = UnicodeAttribute()
     reversal_journal_entry_id = UnicodeAttribute(null=True)
     reversed_at = UTCDateTimeAttribute(null=True)
+    # Issue 18: casefolded copies of the searchable text (`domain/query.normalise`).
+    search_reference = UnicodeAttribute(null=True)
+    search_payee_name = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
 
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        assign_ordered_query_keys(self, "payee", numbered=False)  # issue 18: `store/lists.EXPENSE_LIST`
 
-def list_expenses(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: str | None,
-                  from_date: date | None, to_date: date | None, limit: int,
-                  start_key: dict[str, Any] | None) -> Page[Expense]:
-    """Expenses by date, of any of `statuses` and of one supplier when given."""
-    condition: Condition | None = Expense.supplier_id == supplier_id if supplier_id is not None else None
-    if statuses is not None:
-        wanted = Expense.status.is_in(*sorted(statuses))
-        condition = wanted if condition is None else condition & wanted
-    return dated_documents(Expense, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
-                           limit=limit, start_key=start_key)
 
 
 # ----------------------------------------------------------------------------- supplier payments
@@ -329,21 +331,17 @@ class SupplierPayment(DocumentRecord):
     journal_entry_ids = ListAttribute(of=UnicodeAttribute)
     reversal_journal_entry_id = UnicodeAttribute(null=True)
     reversed_at = UTCDateTimeAttribute(null=True)
+    # Issue 18: casefolded copies of the searchable text (`domain/query.normalise`).
+    search_reference = UnicodeAttribute(null=True)
+    search_supplier_name = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
 
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        assign_ordered_query_keys(self, "supplier", numbered=False)  # issue 18: `store/lists.payment_list`
 
-def list_supplier_payments(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: str | None,
-                           from_date: date | None, to_date: date | None, limit: int,
-                           start_key: dict[str, Any] | None) -> Page[SupplierPayment]:
-    """Supplier payments by date, of any of `statuses` and of one supplier when given."""
-    condition: Condition | None = SupplierPayment.supplier_id == supplier_id if supplier_id is not None else None
-    if statuses is not None:
-        wanted = SupplierPayment.status.is_in(*sorted(statuses))
-        condition = wanted if condition is None else condition & wanted
-    return dated_documents(SupplierPayment, tenant_id, from_date=from_date, to_date=to_date,
-                           filter_condition=condition, limit=limit, start_key=start_key)
 
 
 # -------------------------------------------------------------------------- supplier credit notes
@@ -383,18 +381,27 @@ class SupplierCreditNote(DocumentRecord):
     unallocated_base = DecimalAttribute(null=True)  # the excess held on 1400, in the base currency
     refunded_amount = DecimalAttribute(null=True)  # excess the supplier paid back
     journal_entry_ids = ListAttribute(of=UnicodeAttribute, null=True)  # its own entry, then allocations', refunds'
+    # Issue 18: casefolded copies of the searchable text (`domain/query.normalise`).
+    search_supplier_reference = UnicodeAttribute(null=True)
+    search_supplier_name = UnicodeAttribute(null=True)
+    search_bill_number = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
 
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        self.assign_query_keys()
 
-def list_supplier_credit_notes(tenant_id: str, *, supplier_id: str | None, bill_id: str | None,
-                               from_date: date | None, to_date: date | None, limit: int,
-                               start_key: dict[str, Any] | None) -> Page[SupplierCreditNote]:
-    """Supplier credit notes by date, of one supplier and of one bill when given."""
-    condition: Condition | None = None
-    for attribute, value in ((SupplierCreditNote.supplier_id, supplier_id), (SupplierCreditNote.bill_id, bill_id)):
-        if value is not None:
-            condition = attribute == value if condition is None else condition & (attribute == value)
-    return dated_documents(SupplierCreditNote, tenant_id, from_date=from_date, to_date=to_date,
-                           filter_condition=condition, limit=limit, start_key=start_key)
+    def assign_query_keys(self) -> None:
+        """Issue 18's indexes (`store/lists.SUPPLIER_CREDIT_NOTE_LIST`): by `updated_at` (GSI5), by casefolded
+        supplier reference (GSI7, sparse), and the searchable copies. It has no number of its own."""
+        tenant_id = self.tenant_id
+        self.search_supplier_reference = normalise(self.supplier_reference) or None
+        self.search_supplier_name = normalise(self.supplier_name) or None
+        self.search_bill_number = normalise(self.bill_number) or None
+        self.gsi5pk = self.index_partition(tenant_id, "UPDATED")
+        self.gsi5sk = f"{moment_key(self.updated_at)}#{self.id}"
+        reference = self.search_supplier_reference
+        self.gsi7pk, self.gsi7sk = ((self.index_partition(tenant_id, "REF"), f"{reference}#{self.id}") if reference
+                                    else (None, None))

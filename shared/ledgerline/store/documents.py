@@ -12,7 +12,7 @@ each open invoice, `CREDIT#<date>#<id>` for each posted receipt or credit note w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -93,6 +93,25 @@ class DocumentRecord(TenantRecord):
         super().assign_keys()
         self.gsi1pk = self.list_partition(self.tenant_id)
         self.gsi1sk = f"{self.list_date().isoformat()}#{self.id}"
+
+
+def assign_ordered_query_keys(record: Any, party: str, *, numbered: bool = True) -> None:
+    """Issue 18's indexes of an order-like document (`store/lists.ordered_list`: sales and purchase orders,
+    delivery notes) or, without a number, a payment-like one (`store/lists.payment_list`: receipts, refunds,
+    supplier payments): by number (GSI4; drafts `~`, after every number), by `updated_at` (GSI5), by casefolded
+    reference (GSI7, sparse), and the searchable copies `search_number`, `search_reference` and
+    `search_<party>_name` (the entity declares them). Maintained by DynamoDB with the write."""
+    tenant_id = record.tenant_id
+    record.search_reference = normalise(record.reference) or None
+    setattr(record, f"search_{party}_name", normalise(getattr(record, f"{party}_name")) or None)
+    if numbered:
+        record.search_number = normalise(record.number) or None
+        record.gsi4pk = record.index_partition(tenant_id, "NUMBER")
+        record.gsi4sk = f"{record.number or '~'}#{record.id}"
+    record.gsi5pk = record.index_partition(tenant_id, "UPDATED")
+    record.gsi5sk = f"{moment_key(record.updated_at)}#{record.id}"
+    record.gsi7pk, record.gsi7sk = ((record.index_partition(tenant_id, "REF"), f"{record.search_reference}#{record.id}")
+                                    if record.search_reference else (None, None))
 
 
 class PricedDocument(DocumentRecord):
@@ -327,9 +346,16 @@ class MoneyMovement(DocumentRecord):
     reference = UnicodeAttribute(null=True)
     reversal_journal_entry_id = UnicodeAttribute(null=True)
     reversed_at = UTCDateTimeAttribute(null=True)
+    # Issue 18: casefolded copies of the searchable text (`domain/query.normalise`).
+    search_reference = UnicodeAttribute(null=True)
+    search_customer_name = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
+
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        assign_ordered_query_keys(self, "customer", numbered=False)  # issue 18: `store/lists.payment_list`
 
 
 class Receipt(MoneyMovement):
@@ -499,24 +525,6 @@ def invoice_status_condition(statuses: frozenset[str], today: date) -> Condition
 
 def _and(left: Condition | None, right: Condition) -> Condition:
     return right if left is None else left & right
-
-
-def list_receipts(
-    tenant_id: str,
-    *,
-    customer_id: str | None,
-    statuses: Iterable[str] | None,
-    from_date: date | None,
-    to_date: date | None,
-    limit: int,
-    start_key: dict[str, Any] | None,
-) -> Page[Receipt]:
-    """Receipts by date, of one customer and of any of `statuses` when given."""
-    condition: Condition | None = Receipt.customer_id == customer_id if customer_id else None
-    if statuses is not None:
-        condition = _and(condition, Receipt.status.is_in(*sorted(statuses)))
-    return dated_documents(Receipt, tenant_id, from_date=from_date, to_date=to_date, filter_condition=condition,
-                           limit=limit, start_key=start_key)
 
 
 def index_customer_items(tenant_id: str) -> int:

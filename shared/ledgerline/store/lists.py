@@ -22,10 +22,18 @@ from ledgerline.domain.query import (
     ACCOUNTS,
     BILLS,
     CREDIT_NOTES,
+    DELIVERIES,
+    EXPENSES,
     INVOICES,
     ITEMS,
+    ORDERS,
     PARTIES,
+    PURCHASE_ORDERS,
     QUOTES,
+    RECEIPTS,
+    REFUNDS,
+    SUPPLIER_CREDIT_NOTES,
+    SUPPLIER_PAYMENTS,
     TAX_CODES,
     ListFields,
     Predicate,
@@ -33,13 +41,16 @@ from ledgerline.domain.query import (
     normalise,
 )
 from ledgerline.store.accounts import Account
-from ledgerline.store.bills import Bill, bill_status_condition
-from ledgerline.store.documents import CreditNote, Invoice, invoice_status_condition
+from ledgerline.store.bills import Bill, Expense, SupplierCreditNote, SupplierPayment, bill_status_condition
+from ledgerline.store.documents import CreditNote, Invoice, Receipt, invoice_status_condition
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
+from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
 from ledgerline.store.quotes import Quote, quote_status_condition
 from ledgerline.store.records import tenant_partition
+from ledgerline.store.refunds import Refund
+from ledgerline.store.sales import Delivery, Order
 from ledgerline.store.table import connection, is_condition_failure
 from ledgerline.store.tax_codes import TaxCode
 
@@ -212,6 +223,113 @@ def invoice_tombstone(invoice: Invoice, at: datetime) -> Tombstone:
     return Tombstone.of(invoice, Invoice.index_partition(invoice.tenant_id, "UPDATED"), at)
 
 
+# ------------------------------------------------------- the remaining document lists (issue 18, part Q1)
+
+def ordered_list(fields: ListFields, model: Any, date_field: str) -> ListSpec:
+    """An order-like list (`domain/query._ordered_document`): GSI1 by its document date (the default), GSI4 by
+    number (the lookup; drafts last), GSI7 by casefolded reference (the lookup), GSI5 by `updated_at`; keys
+    from `store/documents.assign_ordered_query_keys`. Statuses are stored, so nothing is derived."""
+    return ListSpec(
+        fields=fields,
+        model=model,
+        accesses={date_field: _dated(model, date_field), "number": _numbered(model),
+                  "reference": _referenced(model, "reference"), "updated_at": _updated(model)},
+        sorts={date_field: date_field, "number": "number", "updated_at": "updated_at"},
+        default=date_field,
+    )
+
+
+def document_tombstone(record: Any, at: datetime, object_type: str | None = None) -> Tombstone:
+    """What a deleted draft leaves for `updated_since` (30 days) in its list's changes partition: staged in the
+    deleting transaction (one more item, no round trip). `object_type` when the API's `object` is not the
+    record's noun (a delivery note is `delivery`)."""
+    tombstone = Tombstone.of(record, type(record).index_partition(record.tenant_id, "UPDATED"), at)
+    if object_type is not None:
+        tombstone.object_type = object_type
+    return tombstone
+
+
+ORDER_LIST = ordered_list(ORDERS, Order, "order_date")
+
+
+def query_orders(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                 budget: int | None = None) -> Result:
+    """A page of sales orders as the query asks (filters, sort, number/reference lookups, search, changes)."""
+    return run(ORDER_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+PURCHASE_ORDER_LIST = ordered_list(PURCHASE_ORDERS, PurchaseOrder, "order_date")
+
+
+def query_purchase_orders(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                          budget: int | None = None) -> Result:
+    """A page of purchase orders as the query asks (filters, sort, number/reference lookups, search, changes)."""
+    return run(PURCHASE_ORDER_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+DELIVERY_LIST = ordered_list(DELIVERIES, Delivery, "delivery_date")
+
+
+def query_deliveries(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                     budget: int | None = None) -> Result:
+    """A page of delivery notes as the query asks (filters, sort, number/reference lookups, search, changes)."""
+    return run(DELIVERY_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def payment_list(fields: ListFields, model: Any, reference: str = "reference") -> ListSpec:
+    """A payment-like list (`domain/query._payment_document`; also expenses and supplier credit notes,
+    `_posted_purchase`): GSI1 by date (the default), GSI7 by casefolded reference (the lookup), GSI5 by
+    `updated_at`; no number. Statuses are stored."""
+    return ListSpec(
+        fields=fields,
+        model=model,
+        accesses={"date": _dated(model, "date"), reference: _referenced(model, reference),
+                  "updated_at": _updated(model)},
+        sorts={"date": "date", "updated_at": "updated_at"},
+        default="date",
+    )
+
+
+RECEIPT_LIST = payment_list(RECEIPTS, Receipt)
+REFUND_LIST = payment_list(REFUNDS, Refund)
+SUPPLIER_PAYMENT_LIST = payment_list(SUPPLIER_PAYMENTS, SupplierPayment)
+
+
+def query_receipts(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                   budget: int | None = None) -> Result:
+    """A page of receipts as the query asks (filters, sort, reference lookup, search, changes)."""
+    return run(RECEIPT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def query_refunds(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                  budget: int | None = None) -> Result:
+    """A page of refunds as the query asks (filters, sort, reference lookup, search, changes)."""
+    return run(REFUND_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def query_supplier_payments(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                            budget: int | None = None) -> Result:
+    """A page of supplier payments as the query asks (filters, sort, reference lookup, search, changes)."""
+    return run(SUPPLIER_PAYMENT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+EXPENSE_LIST = payment_list(EXPENSES, Expense)
+SUPPLIER_CREDIT_NOTE_LIST = payment_list(SUPPLIER_CREDIT_NOTES, SupplierCreditNote, "supplier_reference")
+
+
+def query_expenses(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                   budget: int | None = None) -> Result:
+    """A page of expenses as the query asks (filters, sort, reference lookup, search, changes)."""
+    return run(EXPENSE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def query_supplier_credit_notes(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                                budget: int | None = None) -> Result:
+    """A page of supplier credit notes as the query asks (filters, sort, supplier reference lookup, search,
+    changes)."""
+    return run(SUPPLIER_CREDIT_NOTE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
 # ---------------------------------------------------------------- master data and the other lists (part QM)
 
 def coded_list(fields: ListFields, model: Any) -> ListSpec:
@@ -254,6 +372,8 @@ def query_tax_codes(tenant_id: str, query: Query, *, limit: int, start_key: dict
     return run(TAX_CODE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+_ORDERED_KEYS = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_number", "search_reference")
+_PAYMENT_KEYS = ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_reference")
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
 QUERY_ATTRIBUTES = {
     Invoice: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
@@ -269,9 +389,22 @@ QUERY_ATTRIBUTES = {
            "search_supplier_name", "search_supplier_reference"),
     Quote: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
             "search_reference", "search_customer_name"),
+    # issue 18, part Q1: the order-like document lists (`ordered_list`)
+    Order: _ORDERED_KEYS + ("search_customer_name",),
+    PurchaseOrder: _ORDERED_KEYS + ("search_supplier_name",),
+    Delivery: _ORDERED_KEYS + ("search_customer_name",),
+    # the payment-like lists (`payment_list`: no number)
+    Receipt: _PAYMENT_KEYS + ("search_customer_name",),
+    Refund: _PAYMENT_KEYS + ("search_customer_name",),
+    SupplierPayment: _PAYMENT_KEYS + ("search_supplier_name",),
+    Expense: _PAYMENT_KEYS + ("search_payee_name",),
+    SupplierCreditNote: ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_supplier_reference", "search_supplier_name",
+                         "search_bill_number"),
 }
 # The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
 DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote)
+DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPayment,
+                   Expense, SupplierCreditNote)  # issue 18, part Q1
 
 
 def index_query_keys(tenant_id: str) -> int:

@@ -3,9 +3,7 @@ order date (`PURCHASEORDERS`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -14,11 +12,9 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.expressions.condition import Condition
 
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.documents import DocumentLine, DocumentRecord, TaxSubtotal, dated_documents
-from ledgerline.store.records import Page
+from ledgerline.store.documents import DocumentLine, DocumentRecord, TaxSubtotal, assign_ordered_query_keys
 
 
 class PurchaseOrderLine(DocumentLine):
@@ -57,20 +53,15 @@ class PurchaseOrder(DocumentRecord):
     sent_at = UTCDateTimeAttribute(null=True)
     last_received_on = DateAttribute(null=True)
     cancelled_at = UTCDateTimeAttribute(null=True)
+    # Issue 18: casefolded copies of the searchable text (`domain/query.normalise`).
+    search_number = UnicodeAttribute(null=True)
+    search_reference = UnicodeAttribute(null=True)
+    search_supplier_name = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.order_date
 
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        assign_ordered_query_keys(self, "supplier")  # issue 18: `store/lists.PURCHASE_ORDER_LIST`
 
-def list_purchase_orders(tenant_id: str, *, statuses: Iterable[str] | None, supplier_id: str | None,
-                         from_date: date | None, to_date: date | None, limit: int,
-                         start_key: dict[str, Any] | None) -> Page[PurchaseOrder]:
-    """Purchase orders by order date, of any of `statuses` and one supplier when given."""
-    condition: Condition | None = None
-    if supplier_id is not None:
-        condition = PurchaseOrder.supplier_id == supplier_id
-    if statuses is not None:
-        by_status = PurchaseOrder.status.is_in(*sorted(statuses))
-        condition = by_status if condition is None else condition & by_status
-    return dated_documents(PurchaseOrder, tenant_id, from_date=from_date, to_date=to_date,
-                           filter_condition=condition, limit=limit, start_key=start_key)

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -16,11 +14,15 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.expressions.condition import Condition
 
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.documents import DocumentLine, DocumentRecord, DocumentRef, TaxSubtotal, dated_documents
-from ledgerline.store.records import Page
+from ledgerline.store.documents import (
+    DocumentLine,
+    DocumentRecord,
+    DocumentRef,
+    TaxSubtotal,
+    assign_ordered_query_keys,
+)
 
 
 class OrderLine(DocumentLine):
@@ -64,9 +66,17 @@ class Order(DocumentRecord):
     invoice_ids = ListAttribute(of=UnicodeAttribute, null=True)
     confirmed_at = UTCDateTimeAttribute(null=True)
     cancelled_at = UTCDateTimeAttribute(null=True)
+    # Issue 18: casefolded copies of the searchable text (`domain/query.normalise`).
+    search_number = UnicodeAttribute(null=True)
+    search_reference = UnicodeAttribute(null=True)
+    search_customer_name = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.order_date
+
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        assign_ordered_query_keys(self, "customer")  # issue 18: `store/lists.ORDER_LIST`
 
 
 class DeliveryLine(MapAttribute):
@@ -93,33 +103,15 @@ class Delivery(DocumentRecord):
     lines = ListAttribute(of=DeliveryLine)
     issued_at = UTCDateTimeAttribute(null=True)
     delivered_at = UTCDateTimeAttribute(null=True)
+    # Issue 18: casefolded copies of the searchable text (`domain/query.normalise`).
+    search_number = UnicodeAttribute(null=True)
+    search_reference = UnicodeAttribute(null=True)
+    search_customer_name = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.delivery_date
 
+    def assign_keys(self) -> None:
+        super().assign_keys()
+        assign_ordered_query_keys(self, "customer")  # issue 18: `store/lists.DELIVERY_LIST`
 
-def _filters(model: Any, statuses: Iterable[str] | None, customer_id: str | None) -> Condition | None:
-    condition: Condition | None = None
-    if customer_id is not None:
-        condition = model.customer_id == customer_id
-    if statuses is not None:
-        by_status = model.status.is_in(*sorted(statuses))
-        condition = by_status if condition is None else condition & by_status
-    return condition
-
-
-def list_orders(tenant_id: str, *, statuses: Iterable[str] | None, customer_id: str | None,
-                from_date: date | None, to_date: date | None, limit: int,
-                start_key: dict[str, Any] | None) -> Page[Order]:
-    """Orders by order date, of any of `statuses` and one customer when given."""
-    return dated_documents(Order, tenant_id, from_date=from_date, to_date=to_date,
-                           filter_condition=_filters(Order, statuses, customer_id), limit=limit, start_key=start_key)
-
-
-def list_deliveries(tenant_id: str, *, statuses: Iterable[str] | None, customer_id: str | None,
-                    from_date: date | None, to_date: date | None, limit: int,
-                    start_key: dict[str, Any] | None) -> Page[Delivery]:
-    """Delivery notes by delivery date, of any of `statuses` and one customer when given."""
-    return dated_documents(Delivery, tenant_id, from_date=from_date, to_date=to_date,
-                           filter_condition=_filters(Delivery, statuses, customer_id), limit=limit,
-                           start_key=start_key)

@@ -15,7 +15,6 @@ from ledgerline.services import credit_notes, events, invoices, journal_entries,
 from ledgerline.services.reminders import Policy
 from ledgerline.store import documents, ledger
 from ledgerline.store import events as event_log
-from ledgerline.store import refunds as refund_store
 from ledgerline.store import reminders as reminder_store
 from ledgerline.store.records import Page
 
@@ -114,10 +113,8 @@ START = {"PK": {"S": "T#ten_1"}, "SK": {"S": "DOC"}}
 DAYS = {"from_date": date(2026, 1, 1), "to_date": date(2026, 1, 31), "limit": 7, "start_key": START}
 
 LISTS = [
-    (receipts.list_receipts, documents, "list_receipts", {"customer_id": "pty_1", "statuses": {"posted"}}),
     (journal_entries.list_journal_entries, ledger, "list_journal_entries",
      {"source_type": "manual", "statuses": None}),
-    (refunds.list_refunds, refund_store, "list_refunds", {"customer_id": None, "status": "reversed"}),
     (reminders.list_reminders, reminder_store, "list_reminders", {"is_sent": False}),
     (events.list_events, event_log, "page_events", {"types": ["invoice.posted"], "object_id": "inv_1"}),
 ]

@@ -8,6 +8,7 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown, with_older_filters
 from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
@@ -15,6 +16,8 @@ from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.delivery import DELIVERY_STATUS_FILTERS
+from ledgerline.domain.query import DELIVERIES
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.schemas.orders import DeliveryCreate, DeliveryNoteOut
@@ -35,21 +38,30 @@ def create(body: DeliveryCreate, response: Response, idempotency_key: str | None
     return with_etag(response, deliveries.create_direct(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[DeliveryNoteOut], operation_id="list_deliveries",
-            summary="List delivery notes")
+DELIVERY_QUERY = ListQuery(DELIVERIES)
+LIST_DESCRIPTION = """Delivery notes by delivery date, oldest first. Filter by `status` (repeated or
+comma-separated), `customer_id`, `from_date` and `to_date` (delivery date, YYYY-MM-DD), or by any field below
+with an operator (issue 18): `number=DN-2026-0042` or `reference=PO-1` (lookups: one index query),
+`order_id=so_…`, `status=issued&sort=number:desc`, `search=acme`, `updated_since=2026-03-01T00:00:00Z` (a draft
+deleted in the last 30 days is listed there as `{"id", "object", "deleted": true, "updated_at"}`).
+""" + DELIVERY_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[DeliveryNoteOut | DeletedOut], operation_id="list_deliveries",
+            summary="List delivery notes", description=LIST_DESCRIPTION, openapi_extra=DELIVERY_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description="One or more of draft, issued, delivered"),
           customer_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Delivery date on or after"),
           to_date: Day | None = Query(None, description="Delivery date on or before"),
+          query: PlannedQuery = Depends(DELIVERY_QUERY),
           principal: Principal = Depends(READ)) -> Any:
-    """Delivery notes by delivery date, oldest first. Filter by `status`, `customer_id`, `from_date` and
-    `to_date`."""
-    result = deliveries.list_deliveries(principal.tenant_id, statuses=status_filter(status, DELIVERY_STATUS_FILTERS),
-                                        customer_id=customer_id, from_date=from_date, to_date=to_date,
-                                        limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    shown = [DeliveryNoteOut.model_validate(delivery) for delivery in result.items]
-    return page.respond(shown, result.next_key, principal.tenant_id)
+    statuses = status_filter(status, DELIVERY_STATUS_FILTERS)
+    query = with_older_filters(query, statuses, "customer_id", customer_id, "delivery_date", from_date, to_date)
+    result = deliveries.query_deliveries(principal.tenant_id, query, limit=page.limit,
+                                         start_key=page.start_key(principal.tenant_id))
+    items = [shown(record, DeliveryNoteOut.model_validate) for record in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=DeliveryNoteOut, operation_id="get_delivery", summary="Retrieve a delivery note",

@@ -9,11 +9,14 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond, with_older_filters
 from ledgerline.api.metadata import metadata_patch
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
+from ledgerline.domain.query import EXPENSES
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.bills import ExpenseCreate, ExpenseOut
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import ReverseRequest
@@ -36,19 +39,28 @@ def create(body: ExpenseCreate, response: Response, idempotency_key: str | None 
     return with_etag(response, expenses.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[ExpenseOut], operation_id="list_expenses", summary="List expenses")
+EXPENSE_QUERY = ListQuery(EXPENSES)
+LIST_DESCRIPTION = """Expenses by date, oldest first. Filter by `status` (posted, reversed), `supplier_id`, `from_date`
+and `to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `reference=R-2026-17` (a lookup:
+one index query), `total[gte]=1000`, `paid_from_account_id=acc_…`, `search=café`,
+`updated_since=2026-03-01T00:00:00Z`.
+""" + EXPENSE_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[ExpenseOut], operation_id="list_expenses", summary="List expenses",
+            description=LIST_DESCRIPTION, openapi_extra=EXPENSE_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description="posted or reversed, repeated or comma-separated"),
           supplier_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Dated on or after"),
           to_date: Day | None = Query(None, description="Dated on or before"),
-          principal: Principal = Depends(READ)) -> Any:
-    """Expenses by date, oldest first. Filter by `status`, `supplier_id`, `from_date` and `to_date`."""
-    result = expenses.list_expenses(principal.tenant_id, statuses=status_filter(status, POSTED_STATUS_FILTERS),
-                                    supplier_id=supplier_id, from_date=from_date, to_date=to_date,
-                                    limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    shown = [ExpenseOut.model_validate(expense) for expense in result.items]
-    return page.respond(shown, result.next_key, principal.tenant_id)
+          query: PlannedQuery = Depends(EXPENSE_QUERY), principal: Principal = Depends(READ)) -> Any:
+    statuses = status_filter(status, POSTED_STATUS_FILTERS)
+    query = with_older_filters(query, statuses, "supplier_id", supplier_id, "date", from_date, to_date)
+    result = expenses.query_expenses(principal.tenant_id, query, limit=page.limit,
+                                     start_key=page.start_key(principal.tenant_id))
+    items = [ExpenseOut.model_validate(expense) for expense in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=ExpenseOut, operation_id="get_expense", summary="Retrieve an expense",

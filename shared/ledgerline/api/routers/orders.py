@@ -8,12 +8,15 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown, with_older_filters
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.order import ORDER_STATUS_FILTERS
+from ledgerline.domain.query import ORDERS
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.schemas.emails import EmailOut, SendRequest
@@ -43,7 +46,17 @@ def create(body: OrderCreate, response: Response, idempotency_key: str | None = 
     return with_etag(response, orders.create_draft(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[OrderOut], operation_id="list_orders", summary="List sales orders")
+ORDER_QUERY = ListQuery(ORDERS)
+LIST_DESCRIPTION = """Orders by order date, oldest first. Filter by `status` (repeated or comma-separated),
+`customer_id`, `from_date` and `to_date` (order date, YYYY-MM-DD), or by any field below with an operator
+(issue 18): `number=SO-2026-0042` or `reference=PO-1` (lookups: one index query), `status=confirmed&sort=number:desc`,
+`total[gte]=1000`, `search=acme`, `updated_since=2026-03-01T00:00:00Z` (a draft deleted in the last 30 days is
+listed there as `{"id", "object", "deleted": true, "updated_at"}`).
+""" + ORDER_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[OrderOut | DeletedOut], operation_id="list_orders",
+            summary="List sales orders", description=LIST_DESCRIPTION, openapi_extra=ORDER_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
               "One or more of draft, confirmed, partially_delivered, delivered, cancelled, repeated or "
@@ -51,13 +64,14 @@ def list_(page: PageRequest = Depends(),
           customer_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Ordered on or after"),
           to_date: Day | None = Query(None, description="Ordered on or before"),
+          query: PlannedQuery = Depends(ORDER_QUERY),
           principal: Principal = Depends(READ)) -> Any:
-    """Orders by order date, oldest first. Filter by `status`, `customer_id`, `from_date` and `to_date`."""
-    result = orders.list_orders(principal.tenant_id, statuses=status_filter(status, ORDER_STATUS_FILTERS),
-                                customer_id=customer_id, from_date=from_date, to_date=to_date, limit=page.limit,
-                                start_key=page.start_key(principal.tenant_id))
-    shown = [OrderOut.model_validate(order) for order in result.items]
-    return page.respond(shown, result.next_key, principal.tenant_id)
+    statuses = status_filter(status, ORDER_STATUS_FILTERS)
+    query = with_older_filters(query, statuses, "customer_id", customer_id, "order_date", from_date, to_date)
+    result = orders.query_orders(principal.tenant_id, query, limit=page.limit,
+                                 start_key=page.start_key(principal.tenant_id))
+    items = [shown(record, OrderOut.model_validate) for record in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=OrderOut, operation_id="get_order", summary="Retrieve a sales order",

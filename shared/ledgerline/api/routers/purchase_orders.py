@@ -9,12 +9,15 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown, with_older_filters
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.purchase_order import PURCHASE_ORDER_STATUS_FILTERS
+from ledgerline.domain.query import PURCHASE_ORDERS
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.bills import BillFromPurchaseOrder, BillOut
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.emails import EmailOut, SendRequest
@@ -44,8 +47,18 @@ def create(body: PurchaseOrderCreate, response: Response, idempotency_key: str |
                                                             idempotency_key))
 
 
-@router.get("", response_model=ListResponse[PurchaseOrderOut], operation_id="list_purchase_orders",
-            summary="List purchase orders")
+PURCHASE_ORDER_QUERY = ListQuery(PURCHASE_ORDERS)
+LIST_DESCRIPTION = """Purchase orders by order date, oldest first. Filter by `status` (repeated or
+comma-separated), `supplier_id`, `from_date` and `to_date` (order date, YYYY-MM-DD), or by any field below with
+an operator (issue 18): `number=PO-2026-0042` or `reference=Q-17` (lookups: one index query),
+`status=sent&sort=number:desc`, `total[gte]=1000`, `search=paper`, `updated_since=2026-03-01T00:00:00Z` (a draft
+deleted in the last 30 days is listed there as `{"id", "object", "deleted": true, "updated_at"}`).
+""" + PURCHASE_ORDER_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[PurchaseOrderOut | DeletedOut], operation_id="list_purchase_orders",
+            summary="List purchase orders", description=LIST_DESCRIPTION,
+            openapi_extra=PURCHASE_ORDER_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
               "One or more of draft, sent, partially_received, received, billed, cancelled, repeated or "
@@ -53,14 +66,14 @@ def list_(page: PageRequest = Depends(),
           supplier_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Ordered on or after"),
           to_date: Day | None = Query(None, description="Ordered on or before"),
+          query: PlannedQuery = Depends(PURCHASE_ORDER_QUERY),
           principal: Principal = Depends(READ)) -> Any:
-    """Purchase orders by order date, oldest first. Filter by `status`, `supplier_id`, `from_date` and
-    `to_date`."""
-    result = purchase_orders.list_purchase_orders(
-        principal.tenant_id, statuses=status_filter(status, PURCHASE_ORDER_STATUS_FILTERS), supplier_id=supplier_id,
-        from_date=from_date, to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    shown = [PurchaseOrderOut.model_validate(order) for order in result.items]
-    return page.respond(shown, result.next_key, principal.tenant_id)
+    statuses = status_filter(status, PURCHASE_ORDER_STATUS_FILTERS)
+    query = with_older_filters(query, statuses, "supplier_id", supplier_id, "order_date", from_date, to_date)
+    result = purchase_orders.query_purchase_orders(principal.tenant_id, query, limit=page.limit,
+                                                   start_key=page.start_key(principal.tenant_id))
+    items = [shown(record, PurchaseOrderOut.model_validate) for record in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=PurchaseOrderOut, operation_id="get_purchase_order",

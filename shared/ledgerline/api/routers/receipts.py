@@ -7,11 +7,14 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond, with_older_filters
 from ledgerline.api.metadata import metadata_patch
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
+from ledgerline.domain.query import RECEIPTS
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import AllocateRequest, ReceiptCreate, ReceiptOut, ReverseRequest
 from ledgerline.services import receipts
@@ -32,18 +35,27 @@ def create(body: ReceiptCreate, response: Response, idempotency_key: str | None 
     return with_etag(response, receipts.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[ReceiptOut], operation_id="list_receipts", summary="List receipts",
-            description="Receipts by date, oldest first. Filter by `customer_id`, `status` (posted, reversed), "
-                        "`from_date` and `to_date` (YYYY-MM-DD)." + EXPAND.description(),
-            openapi_extra=EXPAND.openapi_extra())
+RECEIPT_QUERY = ListQuery(RECEIPTS)
+LIST_DESCRIPTION = """Receipts by date, oldest first. Filter by `customer_id`, `status` (posted, reversed), `from_date`
+and `to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `reference=RF18 5390 0754 7034`
+(a lookup: one index query), `unallocated_amount[gt]=0` (receipts holding customer credit), `amount[gte]=1000`,
+`search=acme`, `updated_since=2026-03-01T00:00:00Z`.
+""" + RECEIPT_QUERY.description() + EXPAND.description()
+
+
+@router.get("", response_model=QueryListResponse[ReceiptOut], operation_id="list_receipts", summary="List receipts",
+            description=LIST_DESCRIPTION, openapi_extra={**RECEIPT_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
           status: list[str] = Query([], description="posted or reversed; repeated or comma-separated"),
           from_date: Day | None = Query(None), to_date: Day | None = Query(None),
-          expansion: Expansion = Depends(EXPAND), principal: Principal = Depends(READ)) -> Any:
-    result = receipts.list_receipts(principal.tenant_id, customer_id=customer_id,
-                                    statuses=status_filter(status, POSTED_STATUS_FILTERS), from_date=from_date,
-                                    to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    return expansion.page(page.respond(result.items, result.next_key, principal.tenant_id))
+          query: PlannedQuery = Depends(RECEIPT_QUERY), expansion: Expansion = Depends(EXPAND),
+          principal: Principal = Depends(READ)) -> Any:
+    statuses = status_filter(status, POSTED_STATUS_FILTERS)
+    query = with_older_filters(query, statuses, "customer_id", customer_id or None, "date", from_date, to_date)
+    result = receipts.query_receipts(principal.tenant_id, query, limit=page.limit,
+                                     start_key=page.start_key(principal.tenant_id))
+    items = [ReceiptOut.model_validate(receipt) for receipt in result.items]
+    return expansion.page(respond(page, items, result, principal.tenant_id, query))
 
 
 @router.get("/{id}", response_model=ReceiptOut, operation_id="get_receipt", summary="Retrieve a receipt",

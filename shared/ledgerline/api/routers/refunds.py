@@ -7,10 +7,13 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond, with_older_filters
 from ledgerline.api.metadata import metadata_patch
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.query import REFUNDS
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import ReverseRequest
 from ledgerline.schemas.refunds import RefundCreate, RefundOut
@@ -31,15 +34,25 @@ def create(body: RefundCreate, response: Response, idempotency_key: str | None =
     return with_etag(response, refunds.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[RefundOut], operation_id="list_refunds", summary="List refunds")
+REFUND_QUERY = ListQuery(REFUNDS)
+LIST_DESCRIPTION = """Refunds by date, oldest first. Filter by `customer_id`, `status` (posted, reversed), `from_date`
+and `to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `reference=R-17` (a lookup: one
+index query), `receipt_id=rct_…`, `amount[gte]=1000`, `search=acme`, `updated_since=2026-03-01T00:00:00Z`.
+""" + REFUND_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[RefundOut], operation_id="list_refunds", summary="List refunds",
+            description=LIST_DESCRIPTION, openapi_extra=REFUND_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
           from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           status: Literal["posted", "reversed"] | None = Query(None),
-          principal: Principal = Depends(READ)) -> Any:
-    """Refunds by date, oldest first; filter by `customer_id`, `status`, `from_date` and `to_date`."""
-    result = refunds.list_refunds(principal.tenant_id, customer_id=customer_id, status=status, from_date=from_date,
-                                  to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+          query: PlannedQuery = Depends(REFUND_QUERY), principal: Principal = Depends(READ)) -> Any:
+    statuses = frozenset({status}) if status is not None else None
+    query = with_older_filters(query, statuses, "customer_id", customer_id, "date", from_date, to_date)
+    result = refunds.query_refunds(principal.tenant_id, query, limit=page.limit,
+                                   start_key=page.start_key(principal.tenant_id))
+    items = [RefundOut.model_validate(refund) for refund in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=RefundOut, operation_id="get_refund", summary="Retrieve a refund",

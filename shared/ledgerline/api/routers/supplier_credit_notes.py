@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -9,10 +10,13 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond, with_older_filters
 from ledgerline.api.metadata import metadata_patch
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.query import SUPPLIER_CREDIT_NOTES, Predicate
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.supplier_credit_notes import SupplierCreditNoteCreate, SupplierCreditNoteOut
 from ledgerline.schemas.supplier_payments import SupplierPaymentAllocate, SupplierPaymentRefund
@@ -34,18 +38,28 @@ def create(body: SupplierCreditNoteCreate, response: Response, idempotency_key: 
     return with_etag(response, supplier_credit_notes.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[SupplierCreditNoteOut], operation_id="list_supplier_credit_notes",
-            summary="List supplier credit notes")
+SUPPLIER_CREDIT_NOTE_QUERY = ListQuery(SUPPLIER_CREDIT_NOTES)
+LIST_DESCRIPTION = """Supplier credit notes by date, oldest first. Filter by `supplier_id`, `bill_id`, `from_date` and
+`to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `supplier_reference=CN-88` (the
+supplier's number; a lookup: one index query), `bill_number=BILL-2026-0003`, `unallocated_amount[gt]=0`,
+`search=paper`, `updated_since=2026-03-01T00:00:00Z`.
+""" + SUPPLIER_CREDIT_NOTE_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[SupplierCreditNoteOut], operation_id="list_supplier_credit_notes",
+            summary="List supplier credit notes", description=LIST_DESCRIPTION,
+            openapi_extra=SUPPLIER_CREDIT_NOTE_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(), supplier_id: str | None = Query(None), bill_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Dated on or after"),
           to_date: Day | None = Query(None, description="Dated on or before"),
-          principal: Principal = Depends(READ)) -> Any:
-    """Supplier credit notes by date, oldest first. Filter by `supplier_id`, `bill_id`, `from_date`, `to_date`."""
-    result = supplier_credit_notes.list_supplier_credit_notes(
-        principal.tenant_id, supplier_id=supplier_id, bill_id=bill_id, from_date=from_date, to_date=to_date,
-        limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    shown = [SupplierCreditNoteOut.model_validate(note) for note in result.items]
-    return page.respond(shown, result.next_key, principal.tenant_id)
+          query: PlannedQuery = Depends(SUPPLIER_CREDIT_NOTE_QUERY), principal: Principal = Depends(READ)) -> Any:
+    query = with_older_filters(query, None, "supplier_id", supplier_id, "date", from_date, to_date)
+    if bill_id is not None:
+        query = replace(query, predicates=(Predicate("bill_id", "eq", bill_id), *query.predicates))
+    result = supplier_credit_notes.query_supplier_credit_notes(principal.tenant_id, query, limit=page.limit,
+                                                               start_key=page.start_key(principal.tenant_id))
+    items = [SupplierCreditNoteOut.model_validate(note) for note in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=SupplierCreditNoteOut, operation_id="get_supplier_credit_note",

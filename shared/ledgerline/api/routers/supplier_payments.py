@@ -9,11 +9,14 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond, with_older_filters
 from ledgerline.api.metadata import metadata_patch
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
+from ledgerline.domain.query import SUPPLIER_PAYMENTS
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import ReverseRequest
 from ledgerline.schemas.supplier_payments import (
@@ -40,20 +43,28 @@ def create(body: SupplierPaymentCreate, response: Response, idempotency_key: str
     return with_etag(response, supplier_payments.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[SupplierPaymentOut], operation_id="list_supplier_payments",
-            summary="List supplier payments")
+SUPPLIER_PAYMENT_QUERY = ListQuery(SUPPLIER_PAYMENTS)
+LIST_DESCRIPTION = """Supplier payments by date, oldest first. Filter by `supplier_id`, `status` (posted, reversed),
+`from_date` and `to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `reference=PAY-17` (a
+lookup: one index query), `unallocated_amount[gt]=0` (payments holding a prepayment), `amount[gte]=1000`,
+`search=paper`, `updated_since=2026-03-01T00:00:00Z`.
+""" + SUPPLIER_PAYMENT_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[SupplierPaymentOut], operation_id="list_supplier_payments",
+            summary="List supplier payments", description=LIST_DESCRIPTION,
+            openapi_extra=SUPPLIER_PAYMENT_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(), supplier_id: str | None = Query(None),
           status: list[str] = Query([], description="posted or reversed; repeated or comma-separated"),
           from_date: Day | None = Query(None, description="Dated on or after"),
           to_date: Day | None = Query(None, description="Dated on or before"),
-          principal: Principal = Depends(READ)) -> Any:
-    """Supplier payments by date, oldest first. Filter by `supplier_id`, `status` (posted, reversed),
-    `from_date` and `to_date` (YYYY-MM-DD)."""
-    result = supplier_payments.list_supplier_payments(
-        principal.tenant_id, supplier_id=supplier_id, statuses=status_filter(status, POSTED_STATUS_FILTERS),
-        from_date=from_date, to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    shown = [SupplierPaymentOut.model_validate(payment) for payment in result.items]
-    return page.respond(shown, result.next_key, principal.tenant_id)
+          query: PlannedQuery = Depends(SUPPLIER_PAYMENT_QUERY), principal: Principal = Depends(READ)) -> Any:
+    statuses = status_filter(status, POSTED_STATUS_FILTERS)
+    query = with_older_filters(query, statuses, "supplier_id", supplier_id, "date", from_date, to_date)
+    result = supplier_payments.query_supplier_payments(principal.tenant_id, query, limit=page.limit,
+                                                       start_key=page.start_key(principal.tenant_id))
+    items = [SupplierPaymentOut.model_validate(payment) for payment in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=SupplierPaymentOut, operation_id="get_supplier_payment",
