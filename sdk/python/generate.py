@@ -232,6 +232,8 @@ def signature(op: dict[str, Any], *, cursor_free: bool = False) -> tuple[str, li
         if cursor_free and p["name"] == "cursor":
             continue
         typ = py_type(p.get("schema"))
+        if (p.get("schema") or {}).get("type") == "array":  # status="paid" as well as status=["paid", "overdue"]
+            typ = f"{typ} | {py_type(p['schema'].get('items'))}"
         name = identifier(p["name"])
         if p["name"].startswith("metadata") or "[" in p["name"]:
             continue

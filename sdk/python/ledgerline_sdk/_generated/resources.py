@@ -310,14 +310,14 @@ class BillsResource:
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('BillImportOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
+    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
         """GET /v1/bills: List bills (`list_bills`)."""
         path = "/v1/bills"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_BillOut__DeletedOut__', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BillOut | DeletedOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BillOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -596,14 +596,14 @@ class DeliveriesResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
+    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
         """GET /v1/deliveries: List delivery notes (`list_deliveries`)."""
         path = "/v1/deliveries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_DeliveryNoteOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryNoteOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -688,14 +688,14 @@ class EventsResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('EventOut', self._core.request(request))
 
-    def list(self, *, type: list[str] | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
+    def list(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
         """GET /v1/events: List events, newest first (kept 90 days) (`list_events`)."""
         path = "/v1/events"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"type": type, "object_id": object_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EventOut_', self._core.request(request))
 
-    def list_all(self, *, type: list[str] | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EventOut]:
+    def list_all(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EventOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(type=type, object_id=object_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -759,14 +759,14 @@ class ExpensesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ExpenseOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
+    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
         """GET /v1/expenses: List expenses (`list_expenses`)."""
         path = "/v1/expenses"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ExpenseOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExpenseOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExpenseOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -872,7 +872,7 @@ class InvoicesResource:
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, expand: list[str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
+    def get(self, id: str, *, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
         """GET /v1/invoices/{id}: Retrieve an invoice (`get_invoice`)."""
         path = expand_path("/v1/invoices/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
@@ -893,14 +893,14 @@ class InvoicesResource:
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def list(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
+    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
         """GET /v1/invoices: List invoices (`list_invoices`)."""
         path = "/v1/invoices"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "expand": expand, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_InvoiceOut__DeletedOut__', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[InvoiceOut | DeletedOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[InvoiceOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, expand=expand, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1035,14 +1035,14 @@ class JournalEntriesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', self._core.request(request))
 
-    def list(self, *, source_type: SourceType | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
+    def list(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
         """GET /v1/journal-entries: List journal entries, manual and posted by documents (`list_journal_entries`)."""
         path = "/v1/journal-entries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_JournalEntryOut_', self._core.request(request))
 
-    def list_all(self, *, source_type: SourceType | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[JournalEntryOut]:
+    def list_all(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[JournalEntryOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1130,14 +1130,14 @@ class OrdersResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
+    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
         """GET /v1/orders: List sales orders (`list_orders`)."""
         path = "/v1/orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_OrderOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[OrderOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[OrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1254,14 +1254,14 @@ class PaymentRunsResource:
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def list(self, *, status: list[str] | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
+    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
         """GET /v1/payment-runs: List payment runs (`list_payment_runs`)."""
         path = "/v1/payment-runs"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PaymentRunOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PaymentRunOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PaymentRunOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1342,14 +1342,14 @@ class PurchaseOrdersResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
+    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
         """GET /v1/purchase-orders: List purchase orders (`list_purchase_orders`)."""
         path = "/v1/purchase-orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PurchaseOrderOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PurchaseOrderOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PurchaseOrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1455,14 +1455,14 @@ class QuotesResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
+    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
         """GET /v1/quotes: List quotes (`list_quotes`)."""
         path = "/v1/quotes"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_QuoteOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[QuoteOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[QuoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1519,21 +1519,21 @@ class ReceiptsResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReceiptOut', self._core.request(request))
 
-    def get(self, id: str, *, expand: list[str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
+    def get(self, id: str, *, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
         """GET /v1/receipts/{id}: Retrieve a receipt (`get_receipt`)."""
         path = expand_path("/v1/receipts/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ReceiptOut', self._core.request(request))
 
-    def list(self, *, customer_id: str | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: list[str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
+    def list(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
         """GET /v1/receipts: List receipts (`list_receipts`)."""
         path = "/v1/receipts"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"customer_id": customer_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ReceiptOut_', self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: list[str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ReceiptOut]:
+    def list_all(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ReceiptOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, expand=expand, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1572,14 +1572,14 @@ class RecurringInvoicesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
+    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
         """GET /v1/recurring-invoices: List recurring invoices (`list_recurring_invoices`)."""
         path = "/v1/recurring-invoices"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_RecurringInvoiceOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RecurringInvoiceOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RecurringInvoiceOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -2057,14 +2057,14 @@ class SupplierPaymentsResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierPaymentOut', self._core.request(request))
 
-    def list(self, *, supplier_id: str | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
+    def list(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
         """GET /v1/supplier-payments: List supplier payments (`list_supplier_payments`)."""
         path = "/v1/supplier-payments"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"supplier_id": supplier_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_SupplierPaymentOut_', self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierPaymentOut]:
+    def list_all(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierPaymentOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -2588,14 +2588,14 @@ class BillsAsyncResource:
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('BillImportOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
+    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
         """GET /v1/bills: List bills (`list_bills`)."""
         path = "/v1/bills"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_BillOut__DeletedOut__', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BillOut | DeletedOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BillOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -2874,14 +2874,14 @@ class DeliveriesAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
+    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
         """GET /v1/deliveries: List delivery notes (`list_deliveries`)."""
         path = "/v1/deliveries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_DeliveryNoteOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryNoteOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -2966,14 +2966,14 @@ class EventsAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('EventOut', await self._core.request(request))
 
-    async def list(self, *, type: list[str] | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
+    async def list(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
         """GET /v1/events: List events, newest first (kept 90 days) (`list_events`)."""
         path = "/v1/events"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"type": type, "object_id": object_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EventOut_', await self._core.request(request))
 
-    def list_all(self, *, type: list[str] | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EventOut]:
+    def list_all(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EventOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(type=type, object_id=object_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3037,14 +3037,14 @@ class ExpensesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ExpenseOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
+    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
         """GET /v1/expenses: List expenses (`list_expenses`)."""
         path = "/v1/expenses"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ExpenseOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExpenseOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExpenseOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3150,7 +3150,7 @@ class InvoicesAsyncResource:
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, expand: list[str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
+    async def get(self, id: str, *, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
         """GET /v1/invoices/{id}: Retrieve an invoice (`get_invoice`)."""
         path = expand_path("/v1/invoices/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
@@ -3171,14 +3171,14 @@ class InvoicesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
+    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
         """GET /v1/invoices: List invoices (`list_invoices`)."""
         path = "/v1/invoices"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "expand": expand, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_InvoiceOut__DeletedOut__', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[InvoiceOut | DeletedOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[InvoiceOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, expand=expand, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3313,14 +3313,14 @@ class JournalEntriesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', await self._core.request(request))
 
-    async def list(self, *, source_type: SourceType | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
+    async def list(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
         """GET /v1/journal-entries: List journal entries, manual and posted by documents (`list_journal_entries`)."""
         path = "/v1/journal-entries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_JournalEntryOut_', await self._core.request(request))
 
-    def list_all(self, *, source_type: SourceType | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[JournalEntryOut]:
+    def list_all(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[JournalEntryOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3408,14 +3408,14 @@ class OrdersAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
+    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
         """GET /v1/orders: List sales orders (`list_orders`)."""
         path = "/v1/orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_OrderOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[OrderOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[OrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3532,14 +3532,14 @@ class PaymentRunsAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
+    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
         """GET /v1/payment-runs: List payment runs (`list_payment_runs`)."""
         path = "/v1/payment-runs"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PaymentRunOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PaymentRunOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PaymentRunOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3620,14 +3620,14 @@ class PurchaseOrdersAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
+    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
         """GET /v1/purchase-orders: List purchase orders (`list_purchase_orders`)."""
         path = "/v1/purchase-orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PurchaseOrderOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PurchaseOrderOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PurchaseOrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3733,14 +3733,14 @@ class QuotesAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
+    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
         """GET /v1/quotes: List quotes (`list_quotes`)."""
         path = "/v1/quotes"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_QuoteOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[QuoteOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[QuoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3797,21 +3797,21 @@ class ReceiptsAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReceiptOut', await self._core.request(request))
 
-    async def get(self, id: str, *, expand: list[str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
+    async def get(self, id: str, *, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
         """GET /v1/receipts/{id}: Retrieve a receipt (`get_receipt`)."""
         path = expand_path("/v1/receipts/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ReceiptOut', await self._core.request(request))
 
-    async def list(self, *, customer_id: str | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: list[str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
+    async def list(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
         """GET /v1/receipts: List receipts (`list_receipts`)."""
         path = "/v1/receipts"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"customer_id": customer_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ReceiptOut_', await self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: list[str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ReceiptOut]:
+    def list_all(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ReceiptOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, expand=expand, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3850,14 +3850,14 @@ class RecurringInvoicesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
+    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
         """GET /v1/recurring-invoices: List recurring invoices (`list_recurring_invoices`)."""
         path = "/v1/recurring-invoices"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_RecurringInvoiceOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RecurringInvoiceOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RecurringInvoiceOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -4335,14 +4335,14 @@ class SupplierPaymentsAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierPaymentOut', await self._core.request(request))
 
-    async def list(self, *, supplier_id: str | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
+    async def list(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
         """GET /v1/supplier-payments: List supplier payments (`list_supplier_payments`)."""
         path = "/v1/supplier-payments"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
         request = Request("GET", path, params={"supplier_id": supplier_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_SupplierPaymentOut_', await self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, status: list[str] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierPaymentOut]:
+    def list_all(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierPaymentOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
 
