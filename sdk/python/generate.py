@@ -35,14 +35,16 @@ def load_openapi(path: str | None) -> dict[str, Any]:
     if path:
         return json.loads(Path(path).read_text())
     root = HERE.parent.parent
-    sys.path[:0] = [str(root / "shared")]
+    if str(root / "shared") not in sys.path:
+        sys.path.insert(0, str(root / "shared"))
     import warnings
 
-    warnings.filterwarnings("ignore")
-    from ledgerline.api.app import create_app
-    from ledgerline.local.server import ROUTERS
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pydantic's notes while FastAPI builds the schemas
+        from ledgerline.api.app import create_app
+        from ledgerline.local.server import ROUTERS
 
-    return create_app(*ROUTERS).openapi()
+        return create_app(*ROUTERS).openapi()
 
 
 # ------------------------------------------------------------------------------------------------- names
@@ -160,6 +162,8 @@ def wrap(typ: str, required: bool) -> str:
 # --------------------------------------------------------------------------------------------- resources
 
 def operations(openapi: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    COMPONENTS.clear()
+    COMPONENTS.update(openapi.get("components", {}).get("schemas", {}))
     by_resource: dict[str, list[dict[str, Any]]] = {}
     for path, item in sorted(openapi["paths"].items()):
         segments = [s for s in path.split("/") if s and s != "v1"]
@@ -192,6 +196,10 @@ def describe(path: str, method: str, operation: dict[str, Any], resource: str) -
         content = body["content"]
         body_kind = "multipart" if "multipart/form-data" in content else "json"
         body_schema = next(iter(content.values())).get("schema")
+        fields = set(COMPONENTS.get((body_schema or {}).get("$ref", "").rsplit("/", 1)[-1], {}).get("properties", {}))
+        if fields & RESERVED:  # a body field would be taken for one of the call's options
+            raise SystemExit(f"{operation['operationId']}: body fields {sorted(fields & RESERVED)} clash with the "
+                             "SDK's keyword options: rename the option in generate.py")
     success = next((r for code, r in sorted(operation["responses"].items()) if code.startswith("2")), {})
     content = success.get("content", {})
     first = next(iter(content), "application/json")
@@ -214,6 +222,8 @@ def _is_list(schema: dict[str, Any] | None) -> bool:
 
 
 COMPONENTS: dict[str, Any] = {}
+# The keyword options of every method: no body field may have these names (they would not reach the body)
+RESERVED = {"body", "files", "data", "idempotency_key", "if_match", "ledgerline_version", "extra_headers"}
 
 
 def _item_type(schema: dict[str, Any] | None) -> str:
@@ -247,7 +257,7 @@ def signature(op: dict[str, Any], *, cursor_free: bool = False) -> tuple[str, li
         keyword_only.append("idempotency_key: str | None = None")
     if op["if_match"]:
         keyword_only.append("if_match: str | None = None")
-    keyword_only += ["api_version: str | None = None", "extra_headers: Mapping[str, str] | None = None"]
+    keyword_only += ["ledgerline_version: str | None = None", "extra_headers: Mapping[str, str] | None = None"]
     if op["body_kind"] == "json":
         keyword_only.append(f"body: {op['body_type']} | Mapping[str, Any] | None = None")
         keyword_only.append("**fields: Any")
@@ -263,7 +273,7 @@ def signature(op: dict[str, Any], *, cursor_free: bool = False) -> tuple[str, li
         headers.append('**({"Idempotency-Key": idempotency_key} if idempotency_key else {})')
     if op["if_match"]:
         headers.append('**({"If-Match": if_match} if if_match else {})')
-    headers.append('**({"Ledgerline-Version": api_version} if api_version else {})')
+    headers.append('**({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})')
     build = [
         f'path = expand_path("{op["path"]}", {{{path_values}}})' if path_values else f'path = "{op["path"]}"',
         f"headers = {{{', '.join(headers)}}}",
@@ -288,7 +298,7 @@ def call_args(op: dict[str, Any]) -> str:
     kw = [f"{identifier(p['name'])}={identifier(p['name'])}" for p in op["query"]
           if p["name"] != "cursor" and "[" not in p["name"]]
     kw += ["metadata=metadata"] if planned(op) else []
-    kw += ["api_version=api_version", "extra_headers=extra_headers"]
+    kw += ["ledgerline_version=ledgerline_version", "extra_headers=extra_headers"]
     return ", ".join(names + kw)
 
 
@@ -344,8 +354,6 @@ def method(op: dict[str, Any], flavour: str) -> list[str]:
 
 
 def generate(openapi: dict[str, Any], output: Path) -> list[Path]:
-    COMPONENTS.clear()
-    COMPONENTS.update(openapi.get("components", {}).get("schemas", {}))
     output.mkdir(parents=True, exist_ok=True)
     files = {
         "__init__.py": HEADER,

@@ -52,7 +52,7 @@ def test_errors_pagination_idempotency_and_versions_against_the_server(server, t
         with pytest.raises(sdk.NotFoundError):
             client.invoices.get("inv_01JZZZZZZZZZZZZZZZZZZZZZZZ")
         with pytest.raises(sdk.InvalidRequestError):
-            client.invoices.list(extra_headers={}, limit=5, api_version="1999-01-01")
+            client.invoices.list(extra_headers={}, limit=5, ledgerline_version="1999-01-01")
 
         # Auto-pagination follows the cursor over pages of 2
         made = [client.parties.create(name=f"Customer {i}")["id"] for i in range(5)]
@@ -66,8 +66,8 @@ def test_errors_pagination_idempotency_and_versions_against_the_server(server, t
         assert client.parties.create(name="Twice")["id"] != client.parties.create(name="Twice")["id"]
 
         # The version header: a key listed in the first version shows `last4`, in the newest `key_last4`
-        old = client.api_keys.list(api_version="2026-01-01")["data"][0]
-        new = client.api_keys.list(api_version="2026-12-05")["data"][0]
+        old = client.api_keys.list(ledgerline_version="2026-01-01")["data"][0]
+        new = client.api_keys.list(ledgerline_version="2026-12-05")["data"][0]
         assert "last4" in old and "key_last4" in new
 
     with sdk.Client("ll_live_not_a_key", base_url=server.url) as bad, pytest.raises(sdk.AuthenticationError):

@@ -211,8 +211,22 @@ def test_the_version_header_is_sent_from_the_client_or_the_call():
 
     api, _ = client(handler, api_version="2026-01-01")
     api.api_keys.list()
-    api.api_keys.list(api_version="2026-12-05")
+    api.api_keys.list(ledgerline_version="2026-12-05")
     assert [r.headers["ledgerline-version"] for r in seen] == ["2026-01-01", "2026-12-05"]
+
+
+def test_api_version_as_a_keyword_is_the_body_field_of_keys_and_webhooks_not_the_header():
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(201, json={"object": "api_key"})
+
+    api, _ = client(handler)
+    api.api_keys.create(name="legacy sync", scopes=["invoices:read"], api_version="2026-01-01")
+    api.webhooks.create(url="https://example.com/hooks", events=["*"], api_version="2026-01-01")
+    assert [json.loads(r.content)["api_version"] for r in seen] == ["2026-01-01", "2026-01-01"]
+    assert all("ledgerline-version" not in r.headers for r in seen)
 
 
 def test_non_json_answers_come_back_as_bytes_or_text():

@@ -16,53 +16,53 @@ class AccountsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def archive(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AccountOut:
+    def archive(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AccountOut:
         """DELETE /v1/accounts/{id}: Archive an account; history that references it stays readable (`archive_account`)."""
         path = expand_path("/v1/accounts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('AccountOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AccountCreate | Mapping[str, Any] | None = None, **fields: Any) -> AccountOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AccountCreate | Mapping[str, Any] | None = None, **fields: Any) -> AccountOut:
         """POST /v1/accounts: Create an account (`create_account`)."""
         path = "/v1/accounts"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('AccountOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AccountOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AccountOut:
         """GET /v1/accounts/{id}: Retrieve an account (`get_account`)."""
         path = expand_path("/v1/accounts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('AccountOut', self._core.request(request))
 
-    def ledger(self, id: str, *, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_LedgerLineOut_:
+    def ledger(self, id: str, *, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_LedgerLineOut_:
         """GET /v1/accounts/{id}/ledger: The account's ledger lines in date order (`account_ledger`)."""
         path = expand_path("/v1/accounts/{id}/ledger", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_LedgerLineOut_', self._core.request(request))
 
-    def ledger_all(self, id: str, *, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[LedgerLineOut]:
+    def ledger_all(self, id: str, *, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[LedgerLineOut]:
         """Every item of `ledger`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.ledger(id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.ledger(id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list(self, *, type: AccountType | None = None, subtype: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_AccountOut_:
+    def list(self, *, type: AccountType | None = None, subtype: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_AccountOut_:
         """GET /v1/accounts: List the chart of accounts (`list_accounts`)."""
         path = "/v1/accounts"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"type": type, "subtype": subtype, "archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_AccountOut_', self._core.request(request))
 
-    def list_all(self, *, type: AccountType | None = None, subtype: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[AccountOut]:
+    def list_all(self, *, type: AccountType | None = None, subtype: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[AccountOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(type=type, subtype=subtype, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(type=type, subtype=subtype, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AccountUpdate | Mapping[str, Any] | None = None, **fields: Any) -> AccountOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AccountUpdate | Mapping[str, Any] | None = None, **fields: Any) -> AccountOut:
         """PATCH /v1/accounts/{id}: Update an account; send If-Match to make it conditional (`update_account`)."""
         path = expand_path("/v1/accounts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('AccountOut', self._core.request(request))
 
@@ -73,35 +73,35 @@ class ApiKeysResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ApiKeyCreate | Mapping[str, Any] | None = None, **fields: Any) -> ApiKeyCreated:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ApiKeyCreate | Mapping[str, Any] | None = None, **fields: Any) -> ApiKeyCreated:
         """POST /v1/api-keys: Create an API key; its secret is in this response only (`create_api_key`)."""
         path = "/v1/api-keys"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ApiKeyCreated', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ApiKeyOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ApiKeyOut:
         """GET /v1/api-keys/{id}: Retrieve an API key (`get_api_key`)."""
         path = expand_path("/v1/api-keys/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ApiKeyOut', self._core.request(request))
 
-    def list(self, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ApiKeyOut_:
+    def list(self, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ApiKeyOut_:
         """GET /v1/api-keys: List API keys (`list_api_keys`)."""
         path = "/v1/api-keys"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ApiKeyOut_', self._core.request(request))
 
-    def list_all(self, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ApiKeyOut]:
+    def list_all(self, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ApiKeyOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def revoke(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ApiKeyOut:
+    def revoke(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ApiKeyOut:
         """DELETE /v1/api-keys/{id}: Revoke an API key; it stops working at once and cannot be restored (`revoke_api_key`)."""
         path = expand_path("/v1/api-keys/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ApiKeyOut', self._core.request(request))
 
@@ -112,60 +112,60 @@ class BankAccountsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankAccountCreate | Mapping[str, Any] | None = None, **fields: Any) -> BankAccountOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankAccountCreate | Mapping[str, Any] | None = None, **fields: Any) -> BankAccountOut:
         """POST /v1/bank-accounts: Add a bank account (and the ledger account it is) (`create_bank_account`)."""
         path = "/v1/bank-accounts"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BankAccountOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankAccountOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankAccountOut:
         """GET /v1/bank-accounts/{id}: Retrieve a bank account (`get_bank_account`)."""
         path = expand_path("/v1/bank-accounts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('BankAccountOut', self._core.request(request))
 
-    def get_bank_reconciliation(self, id: str, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankReconciliationOut:
+    def get_bank_reconciliation(self, id: str, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankReconciliationOut:
         """GET /v1/bank-accounts/{id}/reconciliation: The bank's balance against the ledger's, and what explains the difference (`get_bank_reconciliation`)."""
         path = expand_path("/v1/bank-accounts/{id}/reconciliation", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="json", idempotent=False)
         return cast('BankReconciliationOut', self._core.request(request))
 
-    def import_bank_statement(self, id: str, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankStatementOut:
+    def import_bank_statement(self, id: str, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankStatementOut:
         """POST /v1/bank-accounts/{id}/statements: Import a bank statement file (camt.053/054, MT940, CSV) (`import_bank_statement`)."""
         path = expand_path("/v1/bank-accounts/{id}/statements", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('BankStatementOut', self._core.request(request))
 
-    def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankAccountOut_:
+    def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankAccountOut_:
         """GET /v1/bank-accounts: List bank accounts (`list_bank_accounts`)."""
         path = "/v1/bank-accounts"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_BankAccountOut_', self._core.request(request))
 
-    def list_all(self, *, archived: bool | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankAccountOut]:
+    def list_all(self, *, archived: bool | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankAccountOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_bank_statements(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankStatementOut_:
+    def list_bank_statements(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankStatementOut_:
         """GET /v1/bank-accounts/{id}/statements: List the statements imported into a bank account (`list_bank_statements`)."""
         path = expand_path("/v1/bank-accounts/{id}/statements", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_BankStatementOut_', self._core.request(request))
 
-    def list_bank_statements_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankStatementOut]:
+    def list_bank_statements_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankStatementOut]:
         """Every item of `list_bank_statements`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_bank_statements(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_bank_statements(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankAccountUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BankAccountOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankAccountUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BankAccountOut:
         """PATCH /v1/bank-accounts/{id}: Update a bank account (name, IBAN, BIC, QR-IBAN, default, archive, CSV mapping) (`update_bank_account`)."""
         path = expand_path("/v1/bank-accounts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BankAccountOut', self._core.request(request))
 
@@ -176,42 +176,42 @@ class BankRulesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankRuleCreate | Mapping[str, Any] | None = None, **fields: Any) -> BankRuleOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankRuleCreate | Mapping[str, Any] | None = None, **fields: Any) -> BankRuleOut:
         """POST /v1/bank-rules: Create a bank rule (`create_bank_rule`)."""
         path = "/v1/bank-rules"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BankRuleOut', self._core.request(request))
 
-    def delete(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/bank-rules/{id}: Delete a bank rule (`delete_bank_rule`)."""
         path = expand_path("/v1/bank-rules/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankRuleOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankRuleOut:
         """GET /v1/bank-rules/{id}: Retrieve a bank rule (`get_bank_rule`)."""
         path = expand_path("/v1/bank-rules/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('BankRuleOut', self._core.request(request))
 
-    def list(self, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankRuleOut_:
+    def list(self, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankRuleOut_:
         """GET /v1/bank-rules: List bank rules (`list_bank_rules`)."""
         path = "/v1/bank-rules"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_BankRuleOut_', self._core.request(request))
 
-    def list_all(self, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankRuleOut]:
+    def list_all(self, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankRuleOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankRuleUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BankRuleOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankRuleUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BankRuleOut:
         """PATCH /v1/bank-rules/{id}: Update a bank rule (`update_bank_rule`)."""
         path = expand_path("/v1/bank-rules/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BankRuleOut', self._core.request(request))
 
@@ -222,56 +222,56 @@ class BankTransactionsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def book(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionBook | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
+    def book(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionBook | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/book: Book a bank transaction to an account (bank charges, interest, a transfer) (`book_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}/book", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
         """GET /v1/bank-transactions/{id}: Retrieve a bank transaction (`get_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('BankTransactionOut', self._core.request(request))
 
-    def ignore(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
+    def ignore(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/ignore: Ignore an unmatched bank transaction (nothing to match or book) (`ignore_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}/ignore", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', self._core.request(request))
 
-    def list(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankTransactionOut_:
+    def list(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankTransactionOut_:
         """GET /v1/bank-transactions: List bank transactions (`list_bank_transactions`)."""
         path = "/v1/bank-transactions"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_BankTransactionOut_', self._core.request(request))
 
-    def list_all(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankTransactionOut]:
+    def list_all(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankTransactionOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def match(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionMatch | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
+    def match(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionMatch | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/match: Match a money-in bank transaction to open invoices (creates the receipt) (`match_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}/match", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', self._core.request(request))
 
-    def unignore(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
+    def unignore(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/unignore: Bring an ignored bank transaction back to unmatched (`unignore_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}/unignore", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', self._core.request(request))
 
-    def unmatch(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionUnmatch | None | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
+    def unmatch(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionUnmatch | None | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/unmatch: Undo a match or booking (reverses its receipt or entry) (`unmatch_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}/unmatch", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', self._core.request(request))
 
@@ -282,63 +282,63 @@ class BillsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillCreate | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillCreate | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
         """POST /v1/bills: Record a supplier's invoice as a draft bill (`create_bill`)."""
         path = "/v1/bills"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BillOut', self._core.request(request))
 
-    def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/bills/{id}: Delete a draft bill (`delete_bill`)."""
         path = expand_path("/v1/bills/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
         """GET /v1/bills/{id}: Retrieve a bill (`get_bill`)."""
         path = expand_path("/v1/bills/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('BillOut', self._core.request(request))
 
-    def import_(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillImportOut:
+    def import_(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillImportOut:
         """POST /v1/bills/import: Import a supplier's e-invoice (UBL, CII or Factur-X) as a draft bill (`import_bill`)."""
         path = "/v1/bills/import"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('BillImportOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
+    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
         """GET /v1/bills: List bills (`list_bills`)."""
         path = "/v1/bills"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_BillOut__DeletedOut__', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BillOut | DeletedOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BillOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def post(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
+    def post(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
         """POST /v1/bills/{id}/post: Post a draft bill: number it (BILL-YYYY-NNNN) and write its journal entry (`post_bill`)."""
         path = expand_path("/v1/bills/{id}/post", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('BillOut', self._core.request(request))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
         """PATCH /v1/bills/{id}: Change a draft bill; posted bills are immutable (`update_bill`)."""
         path = expand_path("/v1/bills/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BillOut', self._core.request(request))
 
-    def void(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VoidRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
+    def void(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VoidRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
         """POST /v1/bills/{id}/void: Void a posted bill with nothing paid: a reversing entry; the number stays used (`void_bill`)."""
         path = expand_path("/v1/bills/{id}/void", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BillOut', self._core.request(request))
 
@@ -349,73 +349,73 @@ class BulkResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create_bills(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkBills | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    def create_bills(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkBills | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/bills: Create or update up to 100 draft supplier bills; one result per operation (`bulk_create_bills`)."""
         path = "/v1/bulk/bills"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', self._core.request(request))
 
-    def create_exchange_rates(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkExchangeRates | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    def create_exchange_rates(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkExchangeRates | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/exchange-rates: Add up to 100 exchange rates; one result per operation (`bulk_create_exchange_rates`)."""
         path = "/v1/bulk/exchange-rates"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', self._core.request(request))
 
-    def create_invoices(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkInvoices | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    def create_invoices(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkInvoices | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/invoices: Create or update up to 50 draft invoices, and post them with "post": true; one result per operation (`bulk_create_invoices`)."""
         path = "/v1/bulk/invoices"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', self._core.request(request))
 
-    def create_journal_entries(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkJournalEntries | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    def create_journal_entries(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkJournalEntries | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/journal-entries: Post up to 100 manual journal entries; one result per operation (`bulk_create_journal_entries`)."""
         path = "/v1/bulk/journal-entries"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', self._core.request(request))
 
-    def create_orders(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkOrders | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    def create_orders(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkOrders | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/orders: Create or update up to 100 draft sales orders; one result per operation (`bulk_create_orders`)."""
         path = "/v1/bulk/orders"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', self._core.request(request))
 
-    def create_parties(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkParties | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    def create_parties(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkParties | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/parties: Create or update up to 100 parties; one result per operation (`bulk_create_parties`)."""
         path = "/v1/bulk/parties"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', self._core.request(request))
 
-    def create_quotes(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkQuotes | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    def create_quotes(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkQuotes | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/quotes: Create or update up to 100 draft quotes; one result per operation (`bulk_create_quotes`)."""
         path = "/v1/bulk/quotes"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', self._core.request(request))
 
-    def create_receipts(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkReceipts | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    def create_receipts(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkReceipts | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/receipts: Record up to 100 receipts; one result per operation (`bulk_create_receipts`)."""
         path = "/v1/bulk/receipts"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', self._core.request(request))
 
-    def create_stock_adjustments(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkStockAdjustments | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    def create_stock_adjustments(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkStockAdjustments | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/stock-adjustments: Adjust stock up to 200 times (a stock take); one result per operation (`bulk_create_stock_adjustments`)."""
         path = "/v1/bulk/stock-adjustments"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', self._core.request(request))
 
-    def create_supplier_payments(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkSupplierPayments | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    def create_supplier_payments(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkSupplierPayments | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/supplier-payments: Record up to 100 supplier payments; one result per operation (`bulk_create_supplier_payments`)."""
         path = "/v1/bulk/supplier-payments"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', self._core.request(request))
 
@@ -426,78 +426,78 @@ class CreditNotesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CreditNoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> CreditNoteOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CreditNoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> CreditNoteOut:
         """POST /v1/credit-notes: Credit a posted invoice by lines or by amount; it is numbered and posted at once (`create_credit_note`)."""
         path = "/v1/credit-notes"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('CreditNoteOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CreditNoteOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CreditNoteOut:
         """GET /v1/credit-notes/{id}: Retrieve a credit note (`get_credit_note`)."""
         path = expand_path("/v1/credit-notes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('CreditNoteOut', self._core.request(request))
 
-    def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/credit-notes/{id}/einvoice: The credit note as an e-invoice: UBL CreditNote (Peppol, EN 16931, XRechnung) or CII 381 (`get_credit_note_einvoice`)."""
         path = expand_path("/v1/credit-notes/{id}/einvoice", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"format": format}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/credit-notes/{id}/pdf: The credit note as PDF: a presigned URL in AWS, the file itself locally (`get_credit_note_pdf`)."""
         path = expand_path("/v1/credit-notes/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def list(self, *, invoice_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_CreditNoteOut_:
+    def list(self, *, invoice_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_CreditNoteOut_:
         """GET /v1/credit-notes: List credit notes (`list_credit_notes`)."""
         path = "/v1/credit-notes"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"invoice_id": invoice_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_CreditNoteOut_', self._core.request(request))
 
-    def list_all(self, *, invoice_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[CreditNoteOut]:
+    def list_all(self, *, invoice_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[CreditNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(invoice_id=invoice_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(invoice_id=invoice_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_einvoice_submissions(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EInvoiceSubmissionOut_:
+    def list_einvoice_submissions(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EInvoiceSubmissionOut_:
         """GET /v1/credit-notes/{id}/einvoice/submissions: The e-invoice submissions of the credit note (`list_credit_note_einvoice_submissions`)."""
         path = expand_path("/v1/credit-notes/{id}/einvoice/submissions", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EInvoiceSubmissionOut_', self._core.request(request))
 
-    def list_einvoice_submissions_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EInvoiceSubmissionOut]:
+    def list_einvoice_submissions_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EInvoiceSubmissionOut]:
         """Every item of `list_einvoice_submissions`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_einvoice_submissions(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_einvoice_submissions(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/credit-notes/{id}/emails: The emails sent for a credit note (`list_credit_note_emails`)."""
         path = expand_path("/v1/credit-notes/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
+    def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
         """POST /v1/credit-notes/{id}/send: Send a credit note by email with its PDF (`send_credit_note`)."""
         path = expand_path("/v1/credit-notes/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', self._core.request(request))
 
-    def send_einvoice(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: EInvoiceSendRequest | Mapping[str, Any] | None = None, **fields: Any) -> EInvoiceSubmissionOut:
+    def send_einvoice(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: EInvoiceSendRequest | Mapping[str, Any] | None = None, **fields: Any) -> EInvoiceSubmissionOut:
         """POST /v1/credit-notes/{id}/einvoice/send: Deliver the posted credit note as an e-invoice, by Peppol or email (202: queued) (`send_credit_note_einvoice`)."""
         path = expand_path("/v1/credit-notes/{id}/einvoice/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EInvoiceSubmissionOut', self._core.request(request))
 
@@ -508,42 +508,42 @@ class CurrenciesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CurrencyCreate | Mapping[str, Any] | None = None, **fields: Any) -> CurrencyOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CurrencyCreate | Mapping[str, Any] | None = None, **fields: Any) -> CurrencyOut:
         """POST /v1/currencies: Enable a currency (with its rounding steps) (`create_currency`)."""
         path = "/v1/currencies"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('CurrencyOut', self._core.request(request))
 
-    def disable(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CurrencyOut:
+    def disable(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CurrencyOut:
         """POST /v1/currencies/{id}/disable: Disable a currency (`disable_currency`)."""
         path = expand_path("/v1/currencies/{id}/disable", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('CurrencyOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CurrencyOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CurrencyOut:
         """GET /v1/currencies/{id}: Retrieve a currency (`get_currency`)."""
         path = expand_path("/v1/currencies/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('CurrencyOut', self._core.request(request))
 
-    def list(self, *, enabled: bool | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_CurrencyOut_:
+    def list(self, *, enabled: bool | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_CurrencyOut_:
         """GET /v1/currencies: List the tenant's currencies (the base currency first) (`list_currencies`)."""
         path = "/v1/currencies"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"enabled": enabled, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_CurrencyOut_', self._core.request(request))
 
-    def list_all(self, *, enabled: bool | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[CurrencyOut]:
+    def list_all(self, *, enabled: bool | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[CurrencyOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(enabled=enabled, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(enabled=enabled, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CurrencyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> CurrencyOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CurrencyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> CurrencyOut:
         """PATCH /v1/currencies/{id}: Change a currency's name or rounding steps, or enable it again (`update_currency`)."""
         path = expand_path("/v1/currencies/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('CurrencyOut', self._core.request(request))
 
@@ -554,74 +554,74 @@ class DeliveriesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DeliveryCreate | Mapping[str, Any] | None = None, **fields: Any) -> DeliveryNoteOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DeliveryCreate | Mapping[str, Any] | None = None, **fields: Any) -> DeliveryNoteOut:
         """POST /v1/deliveries: Create a draft delivery note not made from an order (`create_delivery`)."""
         path = "/v1/deliveries"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', self._core.request(request))
 
-    def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/deliveries/{id}: Delete a draft delivery note (`delete_delivery`)."""
         path = expand_path("/v1/deliveries/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def deliver(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
+    def deliver(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
         """POST /v1/deliveries/{id}/deliver: Mark an issued delivery note delivered (`deliver_delivery`)."""
         path = expand_path("/v1/deliveries/{id}/deliver", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
         """GET /v1/deliveries/{id}: Retrieve a delivery note (`get_delivery`)."""
         path = expand_path("/v1/deliveries/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('DeliveryNoteOut', self._core.request(request))
 
-    def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/deliveries/{id}/pdf: The issued delivery note as PDF (no prices): a presigned URL in AWS, the file itself locally (`get_delivery_pdf`)."""
         path = expand_path("/v1/deliveries/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def issue(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
+    def issue(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
         """POST /v1/deliveries/{id}/issue: Issue a draft delivery note: it takes the next number of the delivery series (`issue_delivery`)."""
         path = expand_path("/v1/deliveries/{id}/issue", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
+    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
         """GET /v1/deliveries: List delivery notes (`list_deliveries`)."""
         path = "/v1/deliveries"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_DeliveryNoteOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryNoteOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/deliveries/{id}/emails: The emails sent for a delivery note (`list_delivery_emails`)."""
         path = expand_path("/v1/deliveries/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
+    def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
         """POST /v1/deliveries/{id}/send: Send an issued delivery note by email with its PDF (`send_delivery`)."""
         path = expand_path("/v1/deliveries/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', self._core.request(request))
 
@@ -632,17 +632,17 @@ class DunningPolicyResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def get(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DunningPolicyOut:
+    def get(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DunningPolicyOut:
         """GET /v1/dunning-policy: The tenant's dunning policy (the defaults until it is set) (`get_dunning_policy`)."""
         path = "/v1/dunning-policy"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('DunningPolicyOut', self._core.request(request))
 
-    def put(self, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DunningPolicyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> DunningPolicyOut:
+    def put(self, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DunningPolicyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> DunningPolicyOut:
         """PUT /v1/dunning-policy: Replace the dunning policy: its levels (days after the due date, fee, message) (`put_dunning_policy`)."""
         path = "/v1/dunning-policy"
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PUT", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('DunningPolicyOut', self._core.request(request))
 
@@ -653,10 +653,10 @@ class EinvoicesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def validate(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EInvoiceValidationOut:
+    def validate(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EInvoiceValidationOut:
         """POST /v1/einvoices/validate: Validate an e-invoice (UBL or CII) against EN 16931, Peppol BIS 3.0 or XRechnung (`validate_einvoice`)."""
         path = "/v1/einvoices/validate"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=False)
         return cast('EInvoiceValidationOut', self._core.request(request))
 
@@ -667,10 +667,10 @@ class EmailsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EmailOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EmailOut:
         """GET /v1/emails/{id}: Retrieve an email (`get_email`)."""
         path = expand_path("/v1/emails/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('EmailOut', self._core.request(request))
 
@@ -681,23 +681,23 @@ class EventsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EventOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EventOut:
         """GET /v1/events/{id}: Retrieve an event (`get_event`)."""
         path = expand_path("/v1/events/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('EventOut', self._core.request(request))
 
-    def list(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
+    def list(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
         """GET /v1/events: List events, newest first (kept 90 days) (`list_events`)."""
         path = "/v1/events"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"type": type, "object_id": object_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EventOut_', self._core.request(request))
 
-    def list_all(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EventOut]:
+    def list_all(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EventOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(type=type, object_id=object_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(type=type, object_id=object_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class ExchangeRatesResource:
@@ -706,37 +706,37 @@ class ExchangeRatesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ExchangeRateCreate | Mapping[str, Any] | None = None, **fields: Any) -> ExchangeRateOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ExchangeRateCreate | Mapping[str, Any] | None = None, **fields: Any) -> ExchangeRateOut:
         """POST /v1/exchange-rates: Add an exchange rate (base currency per unit of a currency, from a day on) (`create_exchange_rate`)."""
         path = "/v1/exchange-rates"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ExchangeRateOut', self._core.request(request))
 
-    def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/exchange-rates/{id}: Delete an exchange rate (`delete_exchange_rate`)."""
         path = expand_path("/v1/exchange-rates/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExchangeRateOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExchangeRateOut:
         """GET /v1/exchange-rates/{id}: Retrieve an exchange rate (`get_exchange_rate`)."""
         path = expand_path("/v1/exchange-rates/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ExchangeRateOut', self._core.request(request))
 
-    def list(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExchangeRateOut_:
+    def list(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExchangeRateOut_:
         """GET /v1/exchange-rates: List exchange rates (`list_exchange_rates`)."""
         path = "/v1/exchange-rates"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"currency": currency, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ExchangeRateOut_', self._core.request(request))
 
-    def list_all(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExchangeRateOut]:
+    def list_all(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExchangeRateOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(currency=currency, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(currency=currency, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class ExpensesResource:
@@ -745,35 +745,35 @@ class ExpensesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ExpenseCreate | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ExpenseCreate | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
         """POST /v1/expenses: Record and post an expense paid at once (`create_expense`)."""
         path = "/v1/expenses"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ExpenseOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExpenseOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExpenseOut:
         """GET /v1/expenses/{id}: Retrieve an expense (`get_expense`)."""
         path = expand_path("/v1/expenses/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ExpenseOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
+    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
         """GET /v1/expenses: List expenses (`list_expenses`)."""
         path = "/v1/expenses"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ExpenseOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExpenseOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExpenseOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def reverse(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
+    def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
         """POST /v1/expenses/{id}/reverse: Reverse an expense: a mirror entry; the expense reads reversed (`reverse_expense`)."""
         path = expand_path("/v1/expenses/{id}/reverse", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ExpenseOut', self._core.request(request))
 
@@ -784,58 +784,58 @@ class FilesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def complete_file_upload(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
+    def complete_file_upload(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
         """POST /v1/files/uploads/{id}/complete: Complete a two-step upload: the file its bytes make (`complete_file_upload`)."""
         path = expand_path("/v1/files/uploads/{id}/complete", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('FileOut', self._core.request(request))
 
-    def create_file(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
+    def create_file(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
         """POST /v1/files: Upload a file (PDF, PNG or JPEG, at most 10 MB) as multipart/form-data (`create_file`)."""
         path = "/v1/files"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('FileOut', self._core.request(request))
 
-    def create_file_upload(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: FileUploadCreate | Mapping[str, Any] | None = None, **fields: Any) -> FileUploadOut:
+    def create_file_upload(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: FileUploadCreate | Mapping[str, Any] | None = None, **fields: Any) -> FileUploadOut:
         """POST /v1/files/uploads: Start a two-step upload of a file up to 10 MB: a form to POST its bytes straight to storage (`create_file_upload`)."""
         path = "/v1/files/uploads"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('FileUploadOut', self._core.request(request))
 
-    def delete_file(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete_file(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/files/{id}: Delete a file that nothing references (`delete_file`)."""
         path = expand_path("/v1/files/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def download_file(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def download_file(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/files/{id}/download: The file's bytes: a presigned URL in AWS, the file itself locally (`download_file`)."""
         path = expand_path("/v1/files/{id}/download", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def get_file(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
+    def get_file(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
         """GET /v1/files/{id}: Retrieve a file's metadata (`get_file`)."""
         path = expand_path("/v1/files/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('FileOut', self._core.request(request))
 
-    def list_files(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_FileOut_:
+    def list_files(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_FileOut_:
         """GET /v1/files: List files (`list_files`)."""
         path = "/v1/files"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"purpose": purpose, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_FileOut_', self._core.request(request))
 
-    def list_files_all(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[FileOut]:
+    def list_files_all(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[FileOut]:
         """Every item of `list_files`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_files(purpose=purpose, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_files(purpose=purpose, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class InvoicesResource:
@@ -844,127 +844,127 @@ class InvoicesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def copy(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
+    def copy(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
         """POST /v1/invoices/{id}/copy: Copy an invoice into a new draft with the same positions (`copy_invoice`)."""
         path = expand_path("/v1/invoices/{id}/copy", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: InvoiceCreate | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: InvoiceCreate | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
         """POST /v1/invoices: Create a draft invoice (`create_invoice`)."""
         path = "/v1/invoices"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', self._core.request(request))
 
-    def create_reminder(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReminderRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReminderOut:
+    def create_reminder(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReminderRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReminderOut:
         """POST /v1/invoices/{id}/reminders: Remind now: the next level of the dunning policy, for an overdue invoice (`create_reminder`)."""
         path = expand_path("/v1/invoices/{id}/reminders", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReminderOut', self._core.request(request))
 
-    def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/invoices/{id}: Delete a draft invoice (`delete_invoice`)."""
         path = expand_path("/v1/invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
+    def get(self, id: str, *, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
         """GET /v1/invoices/{id}: Retrieve an invoice (`get_invoice`)."""
         path = expand_path("/v1/invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('InvoiceOut', self._core.request(request))
 
-    def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/invoices/{id}/einvoice: The posted invoice as an e-invoice (Peppol, EN 16931 UBL or CII, XRechnung); 409 for a draft (`get_invoice_einvoice`)."""
         path = expand_path("/v1/invoices/{id}/einvoice", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"format": format}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/invoices/{id}/pdf: The posted invoice as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft (`get_invoice_pdf`)."""
         path = expand_path("/v1/invoices/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
+    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
         """GET /v1/invoices: List invoices (`list_invoices`)."""
         path = "/v1/invoices"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "expand": expand, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_InvoiceOut__DeletedOut__', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[InvoiceOut | DeletedOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[InvoiceOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, expand=expand, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, expand=expand, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_einvoice_submissions(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EInvoiceSubmissionOut_:
+    def list_einvoice_submissions(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EInvoiceSubmissionOut_:
         """GET /v1/invoices/{id}/einvoice/submissions: The e-invoice submissions of the invoice (`list_invoice_einvoice_submissions`)."""
         path = expand_path("/v1/invoices/{id}/einvoice/submissions", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EInvoiceSubmissionOut_', self._core.request(request))
 
-    def list_einvoice_submissions_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EInvoiceSubmissionOut]:
+    def list_einvoice_submissions_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EInvoiceSubmissionOut]:
         """Every item of `list_einvoice_submissions`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_einvoice_submissions(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_einvoice_submissions(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/invoices/{id}/emails: The emails sent for an invoice (`list_invoice_emails`)."""
         path = expand_path("/v1/invoices/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_reminders(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReminderOut_:
+    def list_reminders(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReminderOut_:
         """GET /v1/invoices/{id}/reminders: The invoice's reminders, by level (`list_invoice_reminders`)."""
         path = expand_path("/v1/invoices/{id}/reminders", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ReminderOut_', self._core.request(request))
 
-    def post(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
+    def post(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
         """POST /v1/invoices/{id}/post: Post a draft: number it, write its journal entry; it becomes immutable (`post_invoice`)."""
         path = expand_path("/v1/invoices/{id}/post", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', self._core.request(request))
 
-    def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
+    def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
         """POST /v1/invoices/{id}/send: Send a posted invoice by email (with a body: 202), or mark it as sent (without one) (`send_invoice`)."""
         path = expand_path("/v1/invoices/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', self._core.request(request))
 
-    def send_einvoice(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: EInvoiceSendRequest | Mapping[str, Any] | None = None, **fields: Any) -> EInvoiceSubmissionOut:
+    def send_einvoice(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: EInvoiceSendRequest | Mapping[str, Any] | None = None, **fields: Any) -> EInvoiceSubmissionOut:
         """POST /v1/invoices/{id}/einvoice/send: Deliver the posted invoice as an e-invoice, by Peppol or email (202: queued) (`send_invoice_einvoice`)."""
         path = expand_path("/v1/invoices/{id}/einvoice/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EInvoiceSubmissionOut', self._core.request(request))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: InvoiceUpdate | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: InvoiceUpdate | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
         """PATCH /v1/invoices/{id}: Change a draft invoice; posted invoices are immutable (`update_invoice`)."""
         path = expand_path("/v1/invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('InvoiceOut', self._core.request(request))
 
-    def void(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VoidRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
+    def void(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VoidRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
         """POST /v1/invoices/{id}/void: Void a posted invoice with nothing paid: a reversing entry; the number stays used (`void_invoice`)."""
         path = expand_path("/v1/invoices/{id}/void", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', self._core.request(request))
 
@@ -975,42 +975,42 @@ class ItemsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def archive(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ItemOut:
+    def archive(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ItemOut:
         """DELETE /v1/items/{id}: Archive an item; history that references it stays readable (`archive_item`)."""
         path = expand_path("/v1/items/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ItemOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ItemCreate | Mapping[str, Any] | None = None, **fields: Any) -> ItemOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ItemCreate | Mapping[str, Any] | None = None, **fields: Any) -> ItemOut:
         """POST /v1/items: Create an item (`create_item`)."""
         path = "/v1/items"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ItemOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ItemOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ItemOut:
         """GET /v1/items/{id}: Retrieve an item (`get_item`)."""
         path = expand_path("/v1/items/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ItemOut', self._core.request(request))
 
-    def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_ItemOut_:
+    def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_ItemOut_:
         """GET /v1/items: List items (`list_items`)."""
         path = "/v1/items"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_ItemOut_', self._core.request(request))
 
-    def list_all(self, *, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ItemOut]:
+    def list_all(self, *, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ItemOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ItemUpdate | Mapping[str, Any] | None = None, **fields: Any) -> ItemOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ItemUpdate | Mapping[str, Any] | None = None, **fields: Any) -> ItemOut:
         """PATCH /v1/items/{id}: Update an item; send If-Match to make it conditional (`update_item`)."""
         path = expand_path("/v1/items/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('ItemOut', self._core.request(request))
 
@@ -1021,42 +1021,42 @@ class JournalEntriesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: JournalEntryCreate | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: JournalEntryCreate | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
         """POST /v1/journal-entries: Post a manual journal entry; it must balance (`create_journal_entry`)."""
         path = "/v1/journal-entries"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('JournalEntryOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> JournalEntryOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> JournalEntryOut:
         """GET /v1/journal-entries/{id}: Retrieve a journal entry (`get_journal_entry`)."""
         path = expand_path("/v1/journal-entries/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', self._core.request(request))
 
-    def list(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
+    def list(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
         """GET /v1/journal-entries: List journal entries, manual and posted by documents (`list_journal_entries`)."""
         path = "/v1/journal-entries"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_JournalEntryOut_', self._core.request(request))
 
-    def list_all(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[JournalEntryOut]:
+    def list_all(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[JournalEntryOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def reverse(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
+    def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
         """POST /v1/journal-entries/{id}/reverse: Reverse a manual entry with a new, mirrored entry (`reverse_journal_entry`)."""
         path = expand_path("/v1/journal-entries/{id}/reverse", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('JournalEntryOut', self._core.request(request))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: JournalEntryUpdate | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: JournalEntryUpdate | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
         """PATCH /v1/journal-entries/{id}: Change the files a journal entry references (its lines never change) (`update_journal_entry`)."""
         path = expand_path("/v1/journal-entries/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', self._core.request(request))
 
@@ -1067,102 +1067,102 @@ class OrdersResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def cancel(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
+    def cancel(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
         """POST /v1/orders/{id}/cancel: Cancel an order with nothing delivered or invoiced (`cancel_order`)."""
         path = expand_path("/v1/orders/{id}/cancel", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('OrderOut', self._core.request(request))
 
-    def confirm(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
+    def confirm(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
         """POST /v1/orders/{id}/confirm: Confirm a draft order: it takes the next number of the order series (`confirm_order`)."""
         path = expand_path("/v1/orders/{id}/confirm", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('OrderOut', self._core.request(request))
 
-    def copy(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
+    def copy(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
         """POST /v1/orders/{id}/copy: Copy a sales order into a new draft with the same positions (`copy_order`)."""
         path = expand_path("/v1/orders/{id}/copy", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('OrderOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderCreate | Mapping[str, Any] | None = None, **fields: Any) -> OrderOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderCreate | Mapping[str, Any] | None = None, **fields: Any) -> OrderOut:
         """POST /v1/orders: Create a draft sales order (`create_order`)."""
         path = "/v1/orders"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('OrderOut', self._core.request(request))
 
-    def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/orders/{id}: Delete a draft order (`delete_order`)."""
         path = expand_path("/v1/orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def deliver(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderDeliveryRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> DeliveryNoteOut:
+    def deliver(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderDeliveryRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> DeliveryNoteOut:
         """POST /v1/orders/{id}/deliveries: Create a delivery note for some or all of what is not yet delivered (`deliver_order`)."""
         path = expand_path("/v1/orders/{id}/deliveries", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
         """GET /v1/orders/{id}: Retrieve a sales order (`get_order`)."""
         path = expand_path("/v1/orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('OrderOut', self._core.request(request))
 
-    def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/orders/{id}/pdf: The confirmed order as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft (`get_order_pdf`)."""
         path = expand_path("/v1/orders/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def invoice(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderInvoiceRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
+    def invoice(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderInvoiceRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
         """POST /v1/orders/{id}/invoice: Create a draft invoice for what is delivered and not yet invoiced (`invoice_order`)."""
         path = expand_path("/v1/orders/{id}/invoice", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
+    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
         """GET /v1/orders: List sales orders (`list_orders`)."""
         path = "/v1/orders"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_OrderOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[OrderOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[OrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/orders/{id}/emails: The emails sent for a order (`list_order_emails`)."""
         path = expand_path("/v1/orders/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
+    def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
         """POST /v1/orders/{id}/send: Send a confirmed sales order by email with its PDF (`send_order`)."""
         path = expand_path("/v1/orders/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', self._core.request(request))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderUpdate | Mapping[str, Any] | None = None, **fields: Any) -> OrderOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderUpdate | Mapping[str, Any] | None = None, **fields: Any) -> OrderOut:
         """PATCH /v1/orders/{id}: Change a draft order (`update_order`)."""
         path = expand_path("/v1/orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('OrderOut', self._core.request(request))
 
@@ -1173,49 +1173,49 @@ class PartiesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def archive(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyOut:
+    def archive(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyOut:
         """DELETE /v1/parties/{id}: Archive a party; history that references it stays readable (`archive_party`)."""
         path = expand_path("/v1/parties/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PartyOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PartyCreate | Mapping[str, Any] | None = None, **fields: Any) -> PartyOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PartyCreate | Mapping[str, Any] | None = None, **fields: Any) -> PartyOut:
         """POST /v1/parties: Create a party (`create_party`)."""
         path = "/v1/parties"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('PartyOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyOut:
         """GET /v1/parties/{id}: Retrieve a party (`get_party`)."""
         path = expand_path("/v1/parties/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PartyOut', self._core.request(request))
 
-    def get_balance(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyBalanceOut:
+    def get_balance(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyBalanceOut:
         """GET /v1/parties/{id}/balance: What the customer owes (receivable, overdue) and holds (unallocated credit) (`get_party_balance`)."""
         path = expand_path("/v1/parties/{id}/balance", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PartyBalanceOut', self._core.request(request))
 
-    def list(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_PartyOut_:
+    def list(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_PartyOut_:
         """GET /v1/parties: List parties (`list_parties`)."""
         path = "/v1/parties"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"kind": kind, "email": email, "archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_PartyOut_', self._core.request(request))
 
-    def list_all(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PartyOut]:
+    def list_all(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PartyOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(kind=kind, email=email, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(kind=kind, email=email, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PartyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PartyOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PartyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PartyOut:
         """PATCH /v1/parties/{id}: Update a party; send If-Match to make it conditional (`update_party`)."""
         path = expand_path("/v1/parties/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('PartyOut', self._core.request(request))
 
@@ -1226,44 +1226,44 @@ class PaymentRunsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def cancel(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PaymentRunOut:
+    def cancel(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PaymentRunOut:
         """POST /v1/payment-runs/{id}/cancel: Cancel a payment run while none of its payments is booked (`cancel_payment_run`)."""
         path = expand_path("/v1/payment-runs/{id}/cancel", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PaymentRunOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PaymentRunCreate | Mapping[str, Any] | None = None, **fields: Any) -> PaymentRunOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PaymentRunCreate | Mapping[str, Any] | None = None, **fields: Any) -> PaymentRunOut:
         """POST /v1/payment-runs: Pay bills by an ISO 20022 pain.001 file: the payments are scheduled until the bank books them (`create_payment_run`)."""
         path = "/v1/payment-runs"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('PaymentRunOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PaymentRunOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PaymentRunOut:
         """GET /v1/payment-runs/{id}: Retrieve a payment run (`get_payment_run`)."""
         path = expand_path("/v1/payment-runs/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PaymentRunOut', self._core.request(request))
 
-    def get_file(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_file(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/payment-runs/{id}/file: Download the run's pain.001 file (`get_payment_run_file`)."""
         path = expand_path("/v1/payment-runs/{id}/file", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
+    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
         """GET /v1/payment-runs: List payment runs (`list_payment_runs`)."""
         path = "/v1/payment-runs"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PaymentRunOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PaymentRunOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PaymentRunOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class PeriodsResource:
@@ -1272,17 +1272,17 @@ class PeriodsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def close_fiscal_year(self, year: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FiscalYearClose:
+    def close_fiscal_year(self, year: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FiscalYearClose:
         """POST /v1/periods/{year}/close: Close a fiscal year: move its profit to retained earnings and lock it (`close_fiscal_year`)."""
         path = expand_path("/v1/periods/{year}/close", {"year": year})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('FiscalYearClose', self._core.request(request))
 
-    def revalue(self, year: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RevaluationOut:
+    def revalue(self, year: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RevaluationOut:
         """POST /v1/periods/{year}/revalue: Revalue a month's open foreign-currency balances at its last day's rates (`revalue_period`)."""
         path = expand_path("/v1/periods/{year}/revalue", {"year": year})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('RevaluationOut', self._core.request(request))
 
@@ -1293,95 +1293,95 @@ class PurchaseOrdersResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def bill(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillFromPurchaseOrder | None | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
+    def bill(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillFromPurchaseOrder | None | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
         """POST /v1/purchase-orders/{id}/bill: Make a draft supplier bill from a purchase order (received or ordered quantities) (`bill_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}/bill", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BillOut', self._core.request(request))
 
-    def cancel(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
+    def cancel(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
         """POST /v1/purchase-orders/{id}/cancel: Cancel a purchase order with nothing received or billed (`cancel_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}/cancel", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderCreate | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderCreate | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
         """POST /v1/purchase-orders: Create a draft purchase order (`create_purchase_order`)."""
         path = "/v1/purchase-orders"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', self._core.request(request))
 
-    def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/purchase-orders/{id}: Delete a draft purchase order (`delete_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
         """GET /v1/purchase-orders/{id}: Retrieve a purchase order (`get_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PurchaseOrderOut', self._core.request(request))
 
-    def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/purchase-orders/{id}/pdf: Download a sent purchase order as PDF (`get_purchase_order_pdf`)."""
         path = expand_path("/v1/purchase-orders/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def issue(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
+    def issue(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
         """POST /v1/purchase-orders/{id}/issue: Mark a draft purchase order sent without emailing it: it takes the next number (`issue_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}/issue", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
+    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
         """GET /v1/purchase-orders: List purchase orders (`list_purchase_orders`)."""
         path = "/v1/purchase-orders"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PurchaseOrderOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PurchaseOrderOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PurchaseOrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/purchase-orders/{id}/emails: The emails sent for a purchase order (`list_purchase_order_emails`)."""
         path = expand_path("/v1/purchase-orders/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def receive(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderReceiveRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
+    def receive(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderReceiveRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
         """POST /v1/purchase-orders/{id}/receive: Record goods received against a sent purchase order (`receive_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}/receive", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', self._core.request(request))
 
-    def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
+    def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
         """POST /v1/purchase-orders/{id}/send: Email a purchase order to the supplier with its PDF (`send_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', self._core.request(request))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
         """PATCH /v1/purchase-orders/{id}: Change a draft purchase order (`update_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('PurchaseOrderOut', self._core.request(request))
 
@@ -1392,109 +1392,109 @@ class QuotesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def accept(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    def accept(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """POST /v1/quotes/{id}/accept: Record that the customer accepted an open quote (`accept_quote`)."""
         path = expand_path("/v1/quotes/{id}/accept", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', self._core.request(request))
 
-    def convert(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ConvertRequest | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
+    def convert(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ConvertRequest | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
         """POST /v1/quotes/{id}/convert: Convert an open or accepted quote into a draft invoice (`convert_quote`)."""
         path = expand_path("/v1/quotes/{id}/convert", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', self._core.request(request))
 
-    def copy(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    def copy(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """POST /v1/quotes/{id}/copy: Copy a quote into a new draft with the same positions (`copy_quote`)."""
         path = expand_path("/v1/quotes/{id}/copy", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: QuoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: QuoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
         """POST /v1/quotes: Create a draft quote (`create_quote`)."""
         path = "/v1/quotes"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', self._core.request(request))
 
-    def decline(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DeclineRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
+    def decline(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DeclineRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
         """POST /v1/quotes/{id}/decline: Record that the customer declined an open or expired quote (`decline_quote`)."""
         path = expand_path("/v1/quotes/{id}/decline", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', self._core.request(request))
 
-    def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/quotes/{id}: Delete a draft quote never issued (`delete_quote`)."""
         path = expand_path("/v1/quotes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """GET /v1/quotes/{id}: Retrieve a quote (`get_quote`)."""
         path = expand_path("/v1/quotes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', self._core.request(request))
 
-    def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/quotes/{id}/pdf: The issued quote as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft (`get_quote_pdf`)."""
         path = expand_path("/v1/quotes/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def issue(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    def issue(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """POST /v1/quotes/{id}/issue: Issue a draft quote: number it; it becomes open (`issue_quote`)."""
         path = expand_path("/v1/quotes/{id}/issue", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
+    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
         """GET /v1/quotes: List quotes (`list_quotes`)."""
         path = "/v1/quotes"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_QuoteOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[QuoteOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[QuoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/quotes/{id}/emails: The emails sent for a quote (`list_quote_emails`)."""
         path = expand_path("/v1/quotes/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def revert_issue(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    def revert_issue(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """POST /v1/quotes/{id}/revert-issue: Take an open or expired quote back to draft; its number is kept (`revert_quote_issue`)."""
         path = expand_path("/v1/quotes/{id}/revert-issue", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', self._core.request(request))
 
-    def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
+    def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
         """POST /v1/quotes/{id}/send: Send an issued quote by email with its PDF (`send_quote`)."""
         path = expand_path("/v1/quotes/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', self._core.request(request))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: QuoteUpdate | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: QuoteUpdate | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
         """PATCH /v1/quotes/{id}: Change a draft quote (`update_quote`)."""
         path = expand_path("/v1/quotes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', self._core.request(request))
 
@@ -1505,42 +1505,42 @@ class ReceiptsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def allocate(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AllocateRequest | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
+    def allocate(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AllocateRequest | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
         """POST /v1/receipts/{id}/allocations: Apply the receipt's unallocated credit to invoices (`allocate_receipt`)."""
         path = expand_path("/v1/receipts/{id}/allocations", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReceiptOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReceiptCreate | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReceiptCreate | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
         """POST /v1/receipts: Record a customer payment, allocated to invoices; the rest becomes customer credit (`create_receipt`)."""
         path = "/v1/receipts"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReceiptOut', self._core.request(request))
 
-    def get(self, id: str, *, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
+    def get(self, id: str, *, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
         """GET /v1/receipts/{id}: Retrieve a receipt (`get_receipt`)."""
         path = expand_path("/v1/receipts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ReceiptOut', self._core.request(request))
 
-    def list(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
+    def list(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
         """GET /v1/receipts: List receipts (`list_receipts`)."""
         path = "/v1/receipts"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"customer_id": customer_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ReceiptOut_', self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ReceiptOut]:
+    def list_all(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ReceiptOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, expand=expand, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, expand=expand, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def reverse(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
+    def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
         """POST /v1/receipts/{id}/reverse: Reverse a receipt: mirror entries, reopen the invoices it paid (`reverse_receipt`)."""
         path = expand_path("/v1/receipts/{id}/reverse", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReceiptOut', self._core.request(request))
 
@@ -1551,67 +1551,67 @@ class RecurringInvoicesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RecurringInvoiceCreate | Mapping[str, Any] | None = None, **fields: Any) -> RecurringInvoiceOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RecurringInvoiceCreate | Mapping[str, Any] | None = None, **fields: Any) -> RecurringInvoiceOut:
         """POST /v1/recurring-invoices: Create a recurring invoice: an invoice template with a schedule (`create_recurring_invoice`)."""
         path = "/v1/recurring-invoices"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('RecurringInvoiceOut', self._core.request(request))
 
-    def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/recurring-invoices/{id}: Delete a recurring invoice (`delete_recurring_invoice`)."""
         path = expand_path("/v1/recurring-invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
         """GET /v1/recurring-invoices/{id}: Retrieve a recurring invoice (`get_recurring_invoice`)."""
         path = expand_path("/v1/recurring-invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
+    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
         """GET /v1/recurring-invoices: List recurring invoices (`list_recurring_invoices`)."""
         path = "/v1/recurring-invoices"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_RecurringInvoiceOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RecurringInvoiceOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RecurringInvoiceOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_invoices(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_InvoiceOut_:
+    def list_invoices(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_InvoiceOut_:
         """GET /v1/recurring-invoices/{id}/invoices: The invoices a recurring invoice made (`list_recurring_invoice_invoices`)."""
         path = expand_path("/v1/recurring-invoices/{id}/invoices", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_InvoiceOut_', self._core.request(request))
 
-    def list_invoices_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[InvoiceOut]:
+    def list_invoices_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[InvoiceOut]:
         """Every item of `list_invoices`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_invoices(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_invoices(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def pause(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
+    def pause(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
         """POST /v1/recurring-invoices/{id}/pause: Pause a recurring invoice: no invoices until it is resumed (`pause_recurring_invoice`)."""
         path = expand_path("/v1/recurring-invoices/{id}/pause", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', self._core.request(request))
 
-    def resume(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
+    def resume(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
         """POST /v1/recurring-invoices/{id}/resume: Resume a paused recurring invoice (`resume_recurring_invoice`)."""
         path = expand_path("/v1/recurring-invoices/{id}/resume", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', self._core.request(request))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RecurringInvoiceUpdate | Mapping[str, Any] | None = None, **fields: Any) -> RecurringInvoiceOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RecurringInvoiceUpdate | Mapping[str, Any] | None = None, **fields: Any) -> RecurringInvoiceOut:
         """PATCH /v1/recurring-invoices/{id}: Change a recurring invoice (`update_recurring_invoice`)."""
         path = expand_path("/v1/recurring-invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', self._core.request(request))
 
@@ -1622,35 +1622,35 @@ class RefundsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RefundCreate | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RefundCreate | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
         """POST /v1/refunds: Pay a customer's credit back out of a bank or cash account (`create_refund`)."""
         path = "/v1/refunds"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('RefundOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RefundOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RefundOut:
         """GET /v1/refunds/{id}: Retrieve a refund (`get_refund`)."""
         path = expand_path("/v1/refunds/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RefundOut', self._core.request(request))
 
-    def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RefundOut_:
+    def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RefundOut_:
         """GET /v1/refunds: List refunds (`list_refunds`)."""
         path = "/v1/refunds"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"customer_id": customer_id, "from_date": from_date, "to_date": to_date, "status": status, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_RefundOut_', self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RefundOut]:
+    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RefundOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, from_date=from_date, to_date=to_date, status=status, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, from_date=from_date, to_date=to_date, status=status, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def reverse(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
+    def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
         """POST /v1/refunds/{id}/reverse: Reverse a refund (the money came back): mirror its entry, give the credit back (`reverse_refund`)."""
         path = expand_path("/v1/refunds/{id}/reverse", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('RefundOut', self._core.request(request))
 
@@ -1661,53 +1661,53 @@ class RemindersResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/reminders/{id}: Delete the most recent reminder of its invoice if it was not sent (its fee invoice is voided) (`delete_reminder`)."""
         path = expand_path("/v1/reminders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReminderOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReminderOut:
         """GET /v1/reminders/{id}: Retrieve a reminder (`get_reminder`)."""
         path = expand_path("/v1/reminders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ReminderOut', self._core.request(request))
 
-    def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/reminders/{id}/pdf: The reminder as PDF: a presigned URL in AWS, the file itself locally (`get_reminder_pdf`)."""
         path = expand_path("/v1/reminders/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def list(self, *, is_sent: bool | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReminderOut_:
+    def list(self, *, is_sent: bool | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReminderOut_:
         """GET /v1/reminders: Every reminder of the tenant by date; is_sent=false lists the ones still to send (`list_reminders`)."""
         path = "/v1/reminders"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"is_sent": is_sent, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ReminderOut_', self._core.request(request))
 
-    def list_all(self, *, is_sent: bool | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ReminderOut]:
+    def list_all(self, *, is_sent: bool | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ReminderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(is_sent=is_sent, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(is_sent=is_sent, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/reminders/{id}/emails: The emails sent for a reminder (`list_reminder_emails`)."""
         path = expand_path("/v1/reminders/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReminderOut:
+    def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReminderOut:
         """POST /v1/reminders/{id}/send: Send a reminder by email (with a body: 202), or mark it as sent (without one) (`send_reminder`)."""
         path = expand_path("/v1/reminders/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReminderOut', self._core.request(request))
 
@@ -1718,129 +1718,129 @@ class ReportsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def aged_payables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedPayables:
+    def aged_payables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedPayables:
         """GET /v1/reports/aged-payables: What the tenant owes its suppliers, by days past due (`aged_payables`)."""
         path = "/v1/reports/aged-payables"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('AgedPayables', self._core.request(request))
 
-    def aged_payables_csv(self, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    def aged_payables_csv(self, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/aged-payables.csv: Aged payables as CSV (`aged_payables_csv`)."""
         path = "/v1/reports/aged-payables.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def aged_receivables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedReceivables:
+    def aged_receivables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedReceivables:
         """GET /v1/reports/aged-receivables: What customers owe, by days past due (`aged_receivables`)."""
         path = "/v1/reports/aged-receivables"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('AgedReceivables', self._core.request(request))
 
-    def aged_receivables_csv(self, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    def aged_receivables_csv(self, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/aged-receivables.csv: Aged receivables as CSV (`aged_receivables_csv`)."""
         path = "/v1/reports/aged-receivables.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def balance_sheet(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BalanceSheet:
+    def balance_sheet(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BalanceSheet:
         """GET /v1/reports/balance-sheet: Assets, liabilities and equity at the end of a day (`balance_sheet`)."""
         path = "/v1/reports/balance-sheet"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('BalanceSheet', self._core.request(request))
 
-    def balance_sheet_csv(self, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    def balance_sheet_csv(self, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/balance-sheet.csv: The balance sheet as CSV (`balance_sheet_csv`)."""
         path = "/v1/reports/balance-sheet.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def general_ledger(self, *, account_id: str, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> GeneralLedger:
+    def general_ledger(self, *, account_id: str, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> GeneralLedger:
         """GET /v1/reports/general-ledger: An account's lines with opening, running and closing balances (paginated) (`general_ledger`)."""
         path = "/v1/reports/general-ledger"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"account_id": account_id, "from": from_, "to": to, "format": format, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('GeneralLedger', self._core.request(request))
 
-    def general_ledger_csv(self, *, account_id: str, from_: str | None = None, to: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    def general_ledger_csv(self, *, account_id: str, from_: str | None = None, to: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/general-ledger.csv: An account's general ledger as CSV (paginated) (`general_ledger_csv`)."""
         path = "/v1/reports/general-ledger.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"account_id": account_id, "from": from_, "to": to, "limit": limit, "cursor": cursor}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def get_stock_valuation(self, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockValuationOut:
+    def get_stock_valuation(self, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockValuationOut:
         """GET /v1/reports/stock-valuation: Stock on hand and its value at a date (`get_stock_valuation`)."""
         path = "/v1/reports/stock-valuation"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="json", idempotent=False)
         return cast('StockValuationOut', self._core.request(request))
 
-    def profit_and_loss(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ProfitAndLoss:
+    def profit_and_loss(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ProfitAndLoss:
         """GET /v1/reports/profit-and-loss: Revenue and expenses for a period, optionally against the previous period or by month (`profit_and_loss`)."""
         path = "/v1/reports/profit-and-loss"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to, "compare_to": compare_to, "periods": periods, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('ProfitAndLoss', self._core.request(request))
 
-    def profit_and_loss_csv(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    def profit_and_loss_csv(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/profit-and-loss.csv: Profit and loss as CSV (`profit_and_loss_csv`)."""
         path = "/v1/reports/profit-and-loss.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to, "compare_to": compare_to, "periods": periods}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def revaluation(self, *, period: str, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RevaluationOut:
+    def revaluation(self, *, period: str, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RevaluationOut:
         """GET /v1/reports/revaluation: What a period's revaluation revalued, at which rates, and by how much (`revaluation_report`)."""
         path = "/v1/reports/revaluation"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"period": period}, headers=headers, expect="json", idempotent=False)
         return cast('RevaluationOut', self._core.request(request))
 
-    def tax_summary(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxSummary:
+    def tax_summary(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxSummary:
         """GET /v1/reports/tax-summary: Taxable amounts and tax per tax code for a period (for a VAT/GST return) (`tax_summary`)."""
         path = "/v1/reports/tax-summary"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('TaxSummary', self._core.request(request))
 
-    def tax_summary_csv(self, *, from_: str, to: str, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    def tax_summary_csv(self, *, from_: str, to: str, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/tax-summary.csv: The tax summary as CSV (`tax_summary_csv`)."""
         path = "/v1/reports/tax-summary.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def trial_balance(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TrialBalance:
+    def trial_balance(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TrialBalance:
         """GET /v1/reports/trial-balance: Debit and credit totals per account at the end of a day (`trial_balance`)."""
         path = "/v1/reports/trial-balance"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('TrialBalance', self._core.request(request))
 
-    def trial_balance_csv(self, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    def trial_balance_csv(self, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/trial-balance.csv: The trial balance as CSV (`trial_balance_csv`)."""
         path = "/v1/reports/trial-balance.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def vat_return(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatReturn:
+    def vat_return(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatReturn:
         """GET /v1/reports/vat-return: VAT return for a period: output and input tax per code, net payable, the country's form boxes (`vat_return`)."""
         path = "/v1/reports/vat-return"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('VatReturn', self._core.request(request))
 
-    def vat_return_csv(self, *, from_: str, to: str, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    def vat_return_csv(self, *, from_: str, to: str, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/vat-return.csv: The VAT return as CSV (`vat_return_csv`)."""
         path = "/v1/reports/vat-return.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
@@ -1851,27 +1851,27 @@ class StockResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def list_levels(self, *, item_id: str | None = None, location_id: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockLevelOut_:
+    def list_levels(self, *, item_id: str | None = None, location_id: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockLevelOut_:
         """GET /v1/stock: Stock levels per item and location: on hand, average cost, value (`list_stock_levels`)."""
         path = "/v1/stock"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"item_id": item_id, "location_id": location_id, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_StockLevelOut_', self._core.request(request))
 
-    def list_levels_all(self, *, item_id: str | None = None, location_id: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockLevelOut]:
+    def list_levels_all(self, *, item_id: str | None = None, location_id: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockLevelOut]:
         """Every item of `list_levels`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_levels(item_id=item_id, location_id=location_id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_levels(item_id=item_id, location_id=location_id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_movements(self, item_id: str, *, location_id: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockMovementOut_:
+    def list_movements(self, item_id: str, *, location_id: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockMovementOut_:
         """GET /v1/stock/{item_id}/movements: An item's stock movements with the running level (`list_stock_movements`)."""
         path = expand_path("/v1/stock/{item_id}/movements", {"item_id": item_id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"location_id": location_id, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_StockMovementOut_', self._core.request(request))
 
-    def list_movements_all(self, item_id: str, *, location_id: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockMovementOut]:
+    def list_movements_all(self, item_id: str, *, location_id: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockMovementOut]:
         """Every item of `list_movements`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_movements(item_id, location_id=location_id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_movements(item_id, location_id=location_id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class StockAdjustmentsResource:
@@ -1880,30 +1880,30 @@ class StockAdjustmentsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockAdjustmentCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockAdjustmentOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockAdjustmentCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockAdjustmentOut:
         """POST /v1/stock-adjustments: Adjust stock: a count, damage, opening stock (with its cost) or another change (`create_stock_adjustment`)."""
         path = "/v1/stock-adjustments"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('StockAdjustmentOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockAdjustmentOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockAdjustmentOut:
         """GET /v1/stock-adjustments/{id}: Retrieve a stock adjustment (`get_stock_adjustment`)."""
         path = expand_path("/v1/stock-adjustments/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('StockAdjustmentOut', self._core.request(request))
 
-    def list(self, *, item_id: str | None = None, location_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockAdjustmentOut_:
+    def list(self, *, item_id: str | None = None, location_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockAdjustmentOut_:
         """GET /v1/stock-adjustments: List stock adjustments (`list_stock_adjustments`)."""
         path = "/v1/stock-adjustments"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"item_id": item_id, "location_id": location_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_StockAdjustmentOut_', self._core.request(request))
 
-    def list_all(self, *, item_id: str | None = None, location_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockAdjustmentOut]:
+    def list_all(self, *, item_id: str | None = None, location_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockAdjustmentOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(item_id=item_id, location_id=location_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(item_id=item_id, location_id=location_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class StockLocationsResource:
@@ -1912,42 +1912,42 @@ class StockLocationsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def archive(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockLocationOut:
+    def archive(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockLocationOut:
         """DELETE /v1/stock-locations/{id}: Archive a stock location (not the default) (`archive_stock_location`)."""
         path = expand_path("/v1/stock-locations/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('StockLocationOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockLocationCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockLocationOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockLocationCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockLocationOut:
         """POST /v1/stock-locations: Create a stock location (a warehouse, a shop; areas are its bins or shelves) (`create_stock_location`)."""
         path = "/v1/stock-locations"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('StockLocationOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockLocationOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockLocationOut:
         """GET /v1/stock-locations/{id}: Retrieve a stock location (`get_stock_location`)."""
         path = expand_path("/v1/stock-locations/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('StockLocationOut', self._core.request(request))
 
-    def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockLocationOut_:
+    def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockLocationOut_:
         """GET /v1/stock-locations: List stock locations (`list_stock_locations`)."""
         path = "/v1/stock-locations"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_StockLocationOut_', self._core.request(request))
 
-    def list_all(self, *, archived: bool | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockLocationOut]:
+    def list_all(self, *, archived: bool | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockLocationOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockLocationUpdate | Mapping[str, Any] | None = None, **fields: Any) -> StockLocationOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockLocationUpdate | Mapping[str, Any] | None = None, **fields: Any) -> StockLocationOut:
         """PATCH /v1/stock-locations/{id}: Update a stock location (name, areas, default) (`update_stock_location`)."""
         path = expand_path("/v1/stock-locations/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('StockLocationOut', self._core.request(request))
 
@@ -1958,30 +1958,30 @@ class StockTransfersResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockTransferCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockTransferOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockTransferCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockTransferOut:
         """POST /v1/stock-transfers: Move stock between two locations (no ledger effect) (`create_stock_transfer`)."""
         path = "/v1/stock-transfers"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('StockTransferOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockTransferOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockTransferOut:
         """GET /v1/stock-transfers/{id}: Retrieve a stock transfer (`get_stock_transfer`)."""
         path = expand_path("/v1/stock-transfers/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('StockTransferOut', self._core.request(request))
 
-    def list(self, *, item_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockTransferOut_:
+    def list(self, *, item_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockTransferOut_:
         """GET /v1/stock-transfers: List stock transfers (`list_stock_transfers`)."""
         path = "/v1/stock-transfers"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"item_id": item_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_StockTransferOut_', self._core.request(request))
 
-    def list_all(self, *, item_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockTransferOut]:
+    def list_all(self, *, item_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockTransferOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(item_id=item_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(item_id=item_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class SupplierCreditNotesResource:
@@ -1990,42 +1990,42 @@ class SupplierCreditNotesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def allocate(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentAllocate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
+    def allocate(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentAllocate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
         """POST /v1/supplier-credit-notes/{id}/allocations: Apply a supplier credit note's excess to posted bills (`allocate_supplier_credit_note`)."""
         path = expand_path("/v1/supplier-credit-notes/{id}/allocations", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierCreditNoteOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierCreditNoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierCreditNoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
         """POST /v1/supplier-credit-notes: Record a supplier's credit note against a posted bill (`create_supplier_credit_note`)."""
         path = "/v1/supplier-credit-notes"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierCreditNoteOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierCreditNoteOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierCreditNoteOut:
         """GET /v1/supplier-credit-notes/{id}: Retrieve a supplier credit note (`get_supplier_credit_note`)."""
         path = expand_path("/v1/supplier-credit-notes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierCreditNoteOut', self._core.request(request))
 
-    def list(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierCreditNoteOut_:
+    def list(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierCreditNoteOut_:
         """GET /v1/supplier-credit-notes: List supplier credit notes (`list_supplier_credit_notes`)."""
         path = "/v1/supplier-credit-notes"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"supplier_id": supplier_id, "bill_id": bill_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_SupplierCreditNoteOut_', self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierCreditNoteOut]:
+    def list_all(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierCreditNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, bill_id=bill_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, bill_id=bill_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def refund(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
+    def refund(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
         """POST /v1/supplier-credit-notes/{id}/refund: Record money back from the supplier out of a credit note's excess (`refund_supplier_credit_note`)."""
         path = expand_path("/v1/supplier-credit-notes/{id}/refund", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierCreditNoteOut', self._core.request(request))
 
@@ -2036,49 +2036,49 @@ class SupplierPaymentsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def allocate(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentAllocate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
+    def allocate(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentAllocate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
         """POST /v1/supplier-payments/{id}/allocations: Apply a supplier payment's prepayment to posted bills (`allocate_supplier_payment`)."""
         path = expand_path("/v1/supplier-payments/{id}/allocations", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierPaymentOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentCreate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentCreate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
         """POST /v1/supplier-payments: Pay a supplier, allocated to posted bills; the rest becomes a supplier prepayment (`create_supplier_payment`)."""
         path = "/v1/supplier-payments"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierPaymentOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierPaymentOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierPaymentOut:
         """GET /v1/supplier-payments/{id}: Retrieve a supplier payment (`get_supplier_payment`)."""
         path = expand_path("/v1/supplier-payments/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierPaymentOut', self._core.request(request))
 
-    def list(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
+    def list(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
         """GET /v1/supplier-payments: List supplier payments (`list_supplier_payments`)."""
         path = "/v1/supplier-payments"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"supplier_id": supplier_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_SupplierPaymentOut_', self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierPaymentOut]:
+    def list_all(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierPaymentOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def refund(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
+    def refund(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
         """POST /v1/supplier-payments/{id}/refund: Record money back from the supplier out of a payment's prepayment (`refund_supplier_payment`)."""
         path = expand_path("/v1/supplier-payments/{id}/refund", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierPaymentOut', self._core.request(request))
 
-    def reverse(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
+    def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
         """POST /v1/supplier-payments/{id}/reverse: Reverse a supplier payment: mirror entries, reopen the bills it paid (`reverse_supplier_payment`)."""
         path = expand_path("/v1/supplier-payments/{id}/reverse", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierPaymentOut', self._core.request(request))
 
@@ -2089,42 +2089,42 @@ class TaxCodesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def archive(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxCodeOut:
+    def archive(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxCodeOut:
         """DELETE /v1/tax-codes/{id}: Archive a tax code; history that references it stays readable (`archive_tax_code`)."""
         path = expand_path("/v1/tax-codes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('TaxCodeOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TaxCodeCreate | Mapping[str, Any] | None = None, **fields: Any) -> TaxCodeOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TaxCodeCreate | Mapping[str, Any] | None = None, **fields: Any) -> TaxCodeOut:
         """POST /v1/tax-codes: Create a tax code (`create_tax_code`)."""
         path = "/v1/tax-codes"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('TaxCodeOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxCodeOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxCodeOut:
         """GET /v1/tax-codes/{id}: Retrieve a tax code (`get_tax_code`)."""
         path = expand_path("/v1/tax-codes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('TaxCodeOut', self._core.request(request))
 
-    def list(self, *, active: bool | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_TaxCodeOut_:
+    def list(self, *, active: bool | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_TaxCodeOut_:
         """GET /v1/tax-codes: List tax codes (`list_tax_codes`)."""
         path = "/v1/tax-codes"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"active": active, "archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_TaxCodeOut_', self._core.request(request))
 
-    def list_all(self, *, active: bool | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[TaxCodeOut]:
+    def list_all(self, *, active: bool | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[TaxCodeOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(active=active, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(active=active, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TaxCodeUpdate | Mapping[str, Any] | None = None, **fields: Any) -> TaxCodeOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TaxCodeUpdate | Mapping[str, Any] | None = None, **fields: Any) -> TaxCodeOut:
         """PATCH /v1/tax-codes/{id}: Update a tax code; send If-Match to make it conditional (`update_tax_code`)."""
         path = expand_path("/v1/tax-codes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('TaxCodeOut', self._core.request(request))
 
@@ -2135,17 +2135,17 @@ class TenantResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def get(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TenantOut:
+    def get(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TenantOut:
         """GET /v1/tenant: Retrieve the tenant's settings (`get_tenant`)."""
         path = "/v1/tenant"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('TenantOut', self._core.request(request))
 
-    def update(self, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TenantUpdate | Mapping[str, Any] | None = None, **fields: Any) -> TenantOut:
+    def update(self, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TenantUpdate | Mapping[str, Any] | None = None, **fields: Any) -> TenantOut:
         """PATCH /v1/tenant: Update the tenant's settings; base currency and country are fixed at creation (`update_tenant`)."""
         path = "/v1/tenant"
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('TenantOut', self._core.request(request))
 
@@ -2156,42 +2156,42 @@ class VatPeriodsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def close(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
+    def close(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
         """POST /v1/vat-periods/{id}/close: Close a VAT period: post the settlement entry and lock tax-affecting postings in it (`close_vat_period`)."""
         path = expand_path("/v1/vat-periods/{id}/close", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('VatPeriodOut', self._core.request(request))
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VatPeriodCreate | Mapping[str, Any] | None = None, **fields: Any) -> VatPeriodOut:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VatPeriodCreate | Mapping[str, Any] | None = None, **fields: Any) -> VatPeriodOut:
         """POST /v1/vat-periods: Create a VAT period (a range of days that no other period overlaps) (`create_vat_period`)."""
         path = "/v1/vat-periods"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('VatPeriodOut', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
         """GET /v1/vat-periods/{id}: Retrieve a VAT period (`get_vat_period`)."""
         path = expand_path("/v1/vat-periods/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('VatPeriodOut', self._core.request(request))
 
-    def list(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_VatPeriodOut_:
+    def list(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_VatPeriodOut_:
         """GET /v1/vat-periods: List VAT periods (`list_vat_periods`)."""
         path = "/v1/vat-periods"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_VatPeriodOut_', self._core.request(request))
 
-    def list_all(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[VatPeriodOut]:
+    def list_all(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[VatPeriodOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def reopen(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
+    def reopen(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
         """POST /v1/vat-periods/{id}/reopen: Reopen a closed VAT period: reverse its settlement entry and lift the lock (`reopen_vat_period`)."""
         path = expand_path("/v1/vat-periods/{id}/reopen", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('VatPeriodOut', self._core.request(request))
 
@@ -2202,10 +2202,10 @@ class WebhookDeliveriesResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def retry(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryOut:
+    def retry(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryOut:
         """POST /v1/webhook-deliveries/{id}/retry: Attempt a delivery again now (`retry_webhook_delivery`)."""
         path = expand_path("/v1/webhook-deliveries/{id}/retry", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('DeliveryOut', self._core.request(request))
 
@@ -2216,74 +2216,74 @@ class WebhooksResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: WebhookCreate | Mapping[str, Any] | None = None, **fields: Any) -> WebhookWithSecret:
+    def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: WebhookCreate | Mapping[str, Any] | None = None, **fields: Any) -> WebhookWithSecret:
         """POST /v1/webhooks: Subscribe an endpoint to events; the signing secret is in this response only (`create_webhook`)."""
         path = "/v1/webhooks"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('WebhookWithSecret', self._core.request(request))
 
-    def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/webhooks/{id}: Delete a webhook endpoint; nothing more is sent to it (`delete_webhook`)."""
         path = expand_path("/v1/webhooks/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> WebhookOut:
+    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> WebhookOut:
         """GET /v1/webhooks/{id}: Retrieve a webhook endpoint (never its secret) (`get_webhook`)."""
         path = expand_path("/v1/webhooks/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('WebhookOut', self._core.request(request))
 
-    def list(self, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_WebhookOut_:
+    def list(self, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_WebhookOut_:
         """GET /v1/webhooks: List webhook endpoints (`list_webhooks`)."""
         path = "/v1/webhooks"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_WebhookOut_', self._core.request(request))
 
-    def list_all(self, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[WebhookOut]:
+    def list_all(self, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[WebhookOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_deliveries(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryOut_:
+    def list_deliveries(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryOut_:
         """GET /v1/webhooks/{id}/deliveries: An endpoint's deliveries and their attempts, newest first (`list_webhook_deliveries`)."""
         path = expand_path("/v1/webhooks/{id}/deliveries", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_DeliveryOut_', self._core.request(request))
 
-    def list_deliveries_all(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryOut]:
+    def list_deliveries_all(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryOut]:
         """Every item of `list_deliveries`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_deliveries(id, status=status, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_deliveries(id, status=status, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def replay(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReplayRequest | Mapping[str, Any] | None = None, **fields: Any) -> ReplayOut:
+    def replay(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReplayRequest | Mapping[str, Any] | None = None, **fields: Any) -> ReplayOut:
         """POST /v1/webhooks/{id}/replay: Send this endpoint again every event it subscribes to, created since a moment (`replay_webhook`)."""
         path = expand_path("/v1/webhooks/{id}/replay", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('ReplayOut', self._core.request(request))
 
-    def rotate_secret(self, id: str, *, idempotency_key: str | None = None, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> WebhookWithSecret:
+    def rotate_secret(self, id: str, *, idempotency_key: str | None = None, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> WebhookWithSecret:
         """POST /v1/webhooks/{id}/rotate-secret: Issue a new signing secret; the old one keeps signing too for 24 hours (`rotate_webhook_secret`)."""
         path = expand_path("/v1/webhooks/{id}/rotate-secret", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('WebhookWithSecret', self._core.request(request))
 
-    def test(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryOut:
+    def test(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryOut:
         """POST /v1/webhooks/{id}/test: Send a signed `ping` event to this endpoint (`test_webhook`)."""
         path = expand_path("/v1/webhooks/{id}/test", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('DeliveryOut', self._core.request(request))
 
-    def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: WebhookUpdate | Mapping[str, Any] | None = None, **fields: Any) -> WebhookOut:
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: WebhookUpdate | Mapping[str, Any] | None = None, **fields: Any) -> WebhookOut:
         """PATCH /v1/webhooks/{id}: Change the URL, events, description or enabled; enabling clears a disabled endpoint (`update_webhook`)."""
         path = expand_path("/v1/webhooks/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('WebhookOut', self._core.request(request))
 
@@ -2294,53 +2294,53 @@ class AccountsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def archive(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AccountOut:
+    async def archive(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AccountOut:
         """DELETE /v1/accounts/{id}: Archive an account; history that references it stays readable (`archive_account`)."""
         path = expand_path("/v1/accounts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('AccountOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AccountCreate | Mapping[str, Any] | None = None, **fields: Any) -> AccountOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AccountCreate | Mapping[str, Any] | None = None, **fields: Any) -> AccountOut:
         """POST /v1/accounts: Create an account (`create_account`)."""
         path = "/v1/accounts"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('AccountOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AccountOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AccountOut:
         """GET /v1/accounts/{id}: Retrieve an account (`get_account`)."""
         path = expand_path("/v1/accounts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('AccountOut', await self._core.request(request))
 
-    async def ledger(self, id: str, *, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_LedgerLineOut_:
+    async def ledger(self, id: str, *, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_LedgerLineOut_:
         """GET /v1/accounts/{id}/ledger: The account's ledger lines in date order (`account_ledger`)."""
         path = expand_path("/v1/accounts/{id}/ledger", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_LedgerLineOut_', await self._core.request(request))
 
-    def ledger_all(self, id: str, *, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[LedgerLineOut]:
+    def ledger_all(self, id: str, *, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[LedgerLineOut]:
         """Every item of `ledger`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.ledger(id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.ledger(id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list(self, *, type: AccountType | None = None, subtype: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_AccountOut_:
+    async def list(self, *, type: AccountType | None = None, subtype: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_AccountOut_:
         """GET /v1/accounts: List the chart of accounts (`list_accounts`)."""
         path = "/v1/accounts"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"type": type, "subtype": subtype, "archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_AccountOut_', await self._core.request(request))
 
-    def list_all(self, *, type: AccountType | None = None, subtype: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[AccountOut]:
+    def list_all(self, *, type: AccountType | None = None, subtype: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[AccountOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(type=type, subtype=subtype, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(type=type, subtype=subtype, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AccountUpdate | Mapping[str, Any] | None = None, **fields: Any) -> AccountOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AccountUpdate | Mapping[str, Any] | None = None, **fields: Any) -> AccountOut:
         """PATCH /v1/accounts/{id}: Update an account; send If-Match to make it conditional (`update_account`)."""
         path = expand_path("/v1/accounts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('AccountOut', await self._core.request(request))
 
@@ -2351,35 +2351,35 @@ class ApiKeysAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ApiKeyCreate | Mapping[str, Any] | None = None, **fields: Any) -> ApiKeyCreated:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ApiKeyCreate | Mapping[str, Any] | None = None, **fields: Any) -> ApiKeyCreated:
         """POST /v1/api-keys: Create an API key; its secret is in this response only (`create_api_key`)."""
         path = "/v1/api-keys"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ApiKeyCreated', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ApiKeyOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ApiKeyOut:
         """GET /v1/api-keys/{id}: Retrieve an API key (`get_api_key`)."""
         path = expand_path("/v1/api-keys/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ApiKeyOut', await self._core.request(request))
 
-    async def list(self, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ApiKeyOut_:
+    async def list(self, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ApiKeyOut_:
         """GET /v1/api-keys: List API keys (`list_api_keys`)."""
         path = "/v1/api-keys"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ApiKeyOut_', await self._core.request(request))
 
-    def list_all(self, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ApiKeyOut]:
+    def list_all(self, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ApiKeyOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def revoke(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ApiKeyOut:
+    async def revoke(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ApiKeyOut:
         """DELETE /v1/api-keys/{id}: Revoke an API key; it stops working at once and cannot be restored (`revoke_api_key`)."""
         path = expand_path("/v1/api-keys/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ApiKeyOut', await self._core.request(request))
 
@@ -2390,60 +2390,60 @@ class BankAccountsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankAccountCreate | Mapping[str, Any] | None = None, **fields: Any) -> BankAccountOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankAccountCreate | Mapping[str, Any] | None = None, **fields: Any) -> BankAccountOut:
         """POST /v1/bank-accounts: Add a bank account (and the ledger account it is) (`create_bank_account`)."""
         path = "/v1/bank-accounts"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BankAccountOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankAccountOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankAccountOut:
         """GET /v1/bank-accounts/{id}: Retrieve a bank account (`get_bank_account`)."""
         path = expand_path("/v1/bank-accounts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('BankAccountOut', await self._core.request(request))
 
-    async def get_bank_reconciliation(self, id: str, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankReconciliationOut:
+    async def get_bank_reconciliation(self, id: str, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankReconciliationOut:
         """GET /v1/bank-accounts/{id}/reconciliation: The bank's balance against the ledger's, and what explains the difference (`get_bank_reconciliation`)."""
         path = expand_path("/v1/bank-accounts/{id}/reconciliation", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="json", idempotent=False)
         return cast('BankReconciliationOut', await self._core.request(request))
 
-    async def import_bank_statement(self, id: str, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankStatementOut:
+    async def import_bank_statement(self, id: str, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankStatementOut:
         """POST /v1/bank-accounts/{id}/statements: Import a bank statement file (camt.053/054, MT940, CSV) (`import_bank_statement`)."""
         path = expand_path("/v1/bank-accounts/{id}/statements", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('BankStatementOut', await self._core.request(request))
 
-    async def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankAccountOut_:
+    async def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankAccountOut_:
         """GET /v1/bank-accounts: List bank accounts (`list_bank_accounts`)."""
         path = "/v1/bank-accounts"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_BankAccountOut_', await self._core.request(request))
 
-    def list_all(self, *, archived: bool | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankAccountOut]:
+    def list_all(self, *, archived: bool | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankAccountOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_bank_statements(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankStatementOut_:
+    async def list_bank_statements(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankStatementOut_:
         """GET /v1/bank-accounts/{id}/statements: List the statements imported into a bank account (`list_bank_statements`)."""
         path = expand_path("/v1/bank-accounts/{id}/statements", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_BankStatementOut_', await self._core.request(request))
 
-    def list_bank_statements_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankStatementOut]:
+    def list_bank_statements_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankStatementOut]:
         """Every item of `list_bank_statements`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_bank_statements(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_bank_statements(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankAccountUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BankAccountOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankAccountUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BankAccountOut:
         """PATCH /v1/bank-accounts/{id}: Update a bank account (name, IBAN, BIC, QR-IBAN, default, archive, CSV mapping) (`update_bank_account`)."""
         path = expand_path("/v1/bank-accounts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BankAccountOut', await self._core.request(request))
 
@@ -2454,42 +2454,42 @@ class BankRulesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankRuleCreate | Mapping[str, Any] | None = None, **fields: Any) -> BankRuleOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankRuleCreate | Mapping[str, Any] | None = None, **fields: Any) -> BankRuleOut:
         """POST /v1/bank-rules: Create a bank rule (`create_bank_rule`)."""
         path = "/v1/bank-rules"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BankRuleOut', await self._core.request(request))
 
-    async def delete(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/bank-rules/{id}: Delete a bank rule (`delete_bank_rule`)."""
         path = expand_path("/v1/bank-rules/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankRuleOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankRuleOut:
         """GET /v1/bank-rules/{id}: Retrieve a bank rule (`get_bank_rule`)."""
         path = expand_path("/v1/bank-rules/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('BankRuleOut', await self._core.request(request))
 
-    async def list(self, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankRuleOut_:
+    async def list(self, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankRuleOut_:
         """GET /v1/bank-rules: List bank rules (`list_bank_rules`)."""
         path = "/v1/bank-rules"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_BankRuleOut_', await self._core.request(request))
 
-    def list_all(self, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankRuleOut]:
+    def list_all(self, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankRuleOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankRuleUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BankRuleOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankRuleUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BankRuleOut:
         """PATCH /v1/bank-rules/{id}: Update a bank rule (`update_bank_rule`)."""
         path = expand_path("/v1/bank-rules/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BankRuleOut', await self._core.request(request))
 
@@ -2500,56 +2500,56 @@ class BankTransactionsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def book(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionBook | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
+    async def book(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionBook | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/book: Book a bank transaction to an account (bank charges, interest, a transfer) (`book_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}/book", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
         """GET /v1/bank-transactions/{id}: Retrieve a bank transaction (`get_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('BankTransactionOut', await self._core.request(request))
 
-    async def ignore(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
+    async def ignore(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/ignore: Ignore an unmatched bank transaction (nothing to match or book) (`ignore_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}/ignore", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', await self._core.request(request))
 
-    async def list(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankTransactionOut_:
+    async def list(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankTransactionOut_:
         """GET /v1/bank-transactions: List bank transactions (`list_bank_transactions`)."""
         path = "/v1/bank-transactions"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_BankTransactionOut_', await self._core.request(request))
 
-    def list_all(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankTransactionOut]:
+    def list_all(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankTransactionOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def match(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionMatch | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
+    async def match(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionMatch | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/match: Match a money-in bank transaction to open invoices (creates the receipt) (`match_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}/match", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', await self._core.request(request))
 
-    async def unignore(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
+    async def unignore(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/unignore: Bring an ignored bank transaction back to unmatched (`unignore_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}/unignore", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', await self._core.request(request))
 
-    async def unmatch(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionUnmatch | None | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
+    async def unmatch(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionUnmatch | None | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/unmatch: Undo a match or booking (reverses its receipt or entry) (`unmatch_bank_transaction`)."""
         path = expand_path("/v1/bank-transactions/{id}/unmatch", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', await self._core.request(request))
 
@@ -2560,63 +2560,63 @@ class BillsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillCreate | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillCreate | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
         """POST /v1/bills: Record a supplier's invoice as a draft bill (`create_bill`)."""
         path = "/v1/bills"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BillOut', await self._core.request(request))
 
-    async def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/bills/{id}: Delete a draft bill (`delete_bill`)."""
         path = expand_path("/v1/bills/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
         """GET /v1/bills/{id}: Retrieve a bill (`get_bill`)."""
         path = expand_path("/v1/bills/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('BillOut', await self._core.request(request))
 
-    async def import_(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillImportOut:
+    async def import_(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillImportOut:
         """POST /v1/bills/import: Import a supplier's e-invoice (UBL, CII or Factur-X) as a draft bill (`import_bill`)."""
         path = "/v1/bills/import"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('BillImportOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
+    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
         """GET /v1/bills: List bills (`list_bills`)."""
         path = "/v1/bills"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_BillOut__DeletedOut__', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BillOut | DeletedOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BillOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def post(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
+    async def post(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
         """POST /v1/bills/{id}/post: Post a draft bill: number it (BILL-YYYY-NNNN) and write its journal entry (`post_bill`)."""
         path = expand_path("/v1/bills/{id}/post", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('BillOut', await self._core.request(request))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
         """PATCH /v1/bills/{id}: Change a draft bill; posted bills are immutable (`update_bill`)."""
         path = expand_path("/v1/bills/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BillOut', await self._core.request(request))
 
-    async def void(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VoidRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
+    async def void(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VoidRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
         """POST /v1/bills/{id}/void: Void a posted bill with nothing paid: a reversing entry; the number stays used (`void_bill`)."""
         path = expand_path("/v1/bills/{id}/void", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BillOut', await self._core.request(request))
 
@@ -2627,73 +2627,73 @@ class BulkAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create_bills(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkBills | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    async def create_bills(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkBills | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/bills: Create or update up to 100 draft supplier bills; one result per operation (`bulk_create_bills`)."""
         path = "/v1/bulk/bills"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', await self._core.request(request))
 
-    async def create_exchange_rates(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkExchangeRates | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    async def create_exchange_rates(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkExchangeRates | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/exchange-rates: Add up to 100 exchange rates; one result per operation (`bulk_create_exchange_rates`)."""
         path = "/v1/bulk/exchange-rates"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', await self._core.request(request))
 
-    async def create_invoices(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkInvoices | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    async def create_invoices(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkInvoices | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/invoices: Create or update up to 50 draft invoices, and post them with "post": true; one result per operation (`bulk_create_invoices`)."""
         path = "/v1/bulk/invoices"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', await self._core.request(request))
 
-    async def create_journal_entries(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkJournalEntries | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    async def create_journal_entries(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkJournalEntries | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/journal-entries: Post up to 100 manual journal entries; one result per operation (`bulk_create_journal_entries`)."""
         path = "/v1/bulk/journal-entries"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', await self._core.request(request))
 
-    async def create_orders(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkOrders | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    async def create_orders(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkOrders | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/orders: Create or update up to 100 draft sales orders; one result per operation (`bulk_create_orders`)."""
         path = "/v1/bulk/orders"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', await self._core.request(request))
 
-    async def create_parties(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkParties | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    async def create_parties(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkParties | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/parties: Create or update up to 100 parties; one result per operation (`bulk_create_parties`)."""
         path = "/v1/bulk/parties"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', await self._core.request(request))
 
-    async def create_quotes(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkQuotes | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    async def create_quotes(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkQuotes | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/quotes: Create or update up to 100 draft quotes; one result per operation (`bulk_create_quotes`)."""
         path = "/v1/bulk/quotes"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', await self._core.request(request))
 
-    async def create_receipts(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkReceipts | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    async def create_receipts(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkReceipts | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/receipts: Record up to 100 receipts; one result per operation (`bulk_create_receipts`)."""
         path = "/v1/bulk/receipts"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', await self._core.request(request))
 
-    async def create_stock_adjustments(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkStockAdjustments | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    async def create_stock_adjustments(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkStockAdjustments | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/stock-adjustments: Adjust stock up to 200 times (a stock take); one result per operation (`bulk_create_stock_adjustments`)."""
         path = "/v1/bulk/stock-adjustments"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', await self._core.request(request))
 
-    async def create_supplier_payments(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkSupplierPayments | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
+    async def create_supplier_payments(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BulkSupplierPayments | Mapping[str, Any] | None = None, **fields: Any) -> BulkResult:
         """POST /v1/bulk/supplier-payments: Record up to 100 supplier payments; one result per operation (`bulk_create_supplier_payments`)."""
         path = "/v1/bulk/supplier-payments"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('BulkResult', await self._core.request(request))
 
@@ -2704,78 +2704,78 @@ class CreditNotesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CreditNoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> CreditNoteOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CreditNoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> CreditNoteOut:
         """POST /v1/credit-notes: Credit a posted invoice by lines or by amount; it is numbered and posted at once (`create_credit_note`)."""
         path = "/v1/credit-notes"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('CreditNoteOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CreditNoteOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CreditNoteOut:
         """GET /v1/credit-notes/{id}: Retrieve a credit note (`get_credit_note`)."""
         path = expand_path("/v1/credit-notes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('CreditNoteOut', await self._core.request(request))
 
-    async def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/credit-notes/{id}/einvoice: The credit note as an e-invoice: UBL CreditNote (Peppol, EN 16931, XRechnung) or CII 381 (`get_credit_note_einvoice`)."""
         path = expand_path("/v1/credit-notes/{id}/einvoice", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"format": format}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/credit-notes/{id}/pdf: The credit note as PDF: a presigned URL in AWS, the file itself locally (`get_credit_note_pdf`)."""
         path = expand_path("/v1/credit-notes/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def list(self, *, invoice_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_CreditNoteOut_:
+    async def list(self, *, invoice_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_CreditNoteOut_:
         """GET /v1/credit-notes: List credit notes (`list_credit_notes`)."""
         path = "/v1/credit-notes"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"invoice_id": invoice_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_CreditNoteOut_', await self._core.request(request))
 
-    def list_all(self, *, invoice_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[CreditNoteOut]:
+    def list_all(self, *, invoice_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[CreditNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(invoice_id=invoice_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(invoice_id=invoice_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_einvoice_submissions(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EInvoiceSubmissionOut_:
+    async def list_einvoice_submissions(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EInvoiceSubmissionOut_:
         """GET /v1/credit-notes/{id}/einvoice/submissions: The e-invoice submissions of the credit note (`list_credit_note_einvoice_submissions`)."""
         path = expand_path("/v1/credit-notes/{id}/einvoice/submissions", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EInvoiceSubmissionOut_', await self._core.request(request))
 
-    def list_einvoice_submissions_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EInvoiceSubmissionOut]:
+    def list_einvoice_submissions_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EInvoiceSubmissionOut]:
         """Every item of `list_einvoice_submissions`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_einvoice_submissions(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_einvoice_submissions(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/credit-notes/{id}/emails: The emails sent for a credit note (`list_credit_note_emails`)."""
         path = expand_path("/v1/credit-notes/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', await self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
+    async def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
         """POST /v1/credit-notes/{id}/send: Send a credit note by email with its PDF (`send_credit_note`)."""
         path = expand_path("/v1/credit-notes/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', await self._core.request(request))
 
-    async def send_einvoice(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: EInvoiceSendRequest | Mapping[str, Any] | None = None, **fields: Any) -> EInvoiceSubmissionOut:
+    async def send_einvoice(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: EInvoiceSendRequest | Mapping[str, Any] | None = None, **fields: Any) -> EInvoiceSubmissionOut:
         """POST /v1/credit-notes/{id}/einvoice/send: Deliver the posted credit note as an e-invoice, by Peppol or email (202: queued) (`send_credit_note_einvoice`)."""
         path = expand_path("/v1/credit-notes/{id}/einvoice/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EInvoiceSubmissionOut', await self._core.request(request))
 
@@ -2786,42 +2786,42 @@ class CurrenciesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CurrencyCreate | Mapping[str, Any] | None = None, **fields: Any) -> CurrencyOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CurrencyCreate | Mapping[str, Any] | None = None, **fields: Any) -> CurrencyOut:
         """POST /v1/currencies: Enable a currency (with its rounding steps) (`create_currency`)."""
         path = "/v1/currencies"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('CurrencyOut', await self._core.request(request))
 
-    async def disable(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CurrencyOut:
+    async def disable(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CurrencyOut:
         """POST /v1/currencies/{id}/disable: Disable a currency (`disable_currency`)."""
         path = expand_path("/v1/currencies/{id}/disable", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('CurrencyOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CurrencyOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CurrencyOut:
         """GET /v1/currencies/{id}: Retrieve a currency (`get_currency`)."""
         path = expand_path("/v1/currencies/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('CurrencyOut', await self._core.request(request))
 
-    async def list(self, *, enabled: bool | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_CurrencyOut_:
+    async def list(self, *, enabled: bool | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_CurrencyOut_:
         """GET /v1/currencies: List the tenant's currencies (the base currency first) (`list_currencies`)."""
         path = "/v1/currencies"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"enabled": enabled, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_CurrencyOut_', await self._core.request(request))
 
-    def list_all(self, *, enabled: bool | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[CurrencyOut]:
+    def list_all(self, *, enabled: bool | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[CurrencyOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(enabled=enabled, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(enabled=enabled, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CurrencyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> CurrencyOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: CurrencyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> CurrencyOut:
         """PATCH /v1/currencies/{id}: Change a currency's name or rounding steps, or enable it again (`update_currency`)."""
         path = expand_path("/v1/currencies/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('CurrencyOut', await self._core.request(request))
 
@@ -2832,74 +2832,74 @@ class DeliveriesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DeliveryCreate | Mapping[str, Any] | None = None, **fields: Any) -> DeliveryNoteOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DeliveryCreate | Mapping[str, Any] | None = None, **fields: Any) -> DeliveryNoteOut:
         """POST /v1/deliveries: Create a draft delivery note not made from an order (`create_delivery`)."""
         path = "/v1/deliveries"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', await self._core.request(request))
 
-    async def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/deliveries/{id}: Delete a draft delivery note (`delete_delivery`)."""
         path = expand_path("/v1/deliveries/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def deliver(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
+    async def deliver(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
         """POST /v1/deliveries/{id}/deliver: Mark an issued delivery note delivered (`deliver_delivery`)."""
         path = expand_path("/v1/deliveries/{id}/deliver", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
         """GET /v1/deliveries/{id}: Retrieve a delivery note (`get_delivery`)."""
         path = expand_path("/v1/deliveries/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('DeliveryNoteOut', await self._core.request(request))
 
-    async def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/deliveries/{id}/pdf: The issued delivery note as PDF (no prices): a presigned URL in AWS, the file itself locally (`get_delivery_pdf`)."""
         path = expand_path("/v1/deliveries/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def issue(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
+    async def issue(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
         """POST /v1/deliveries/{id}/issue: Issue a draft delivery note: it takes the next number of the delivery series (`issue_delivery`)."""
         path = expand_path("/v1/deliveries/{id}/issue", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
+    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
         """GET /v1/deliveries: List delivery notes (`list_deliveries`)."""
         path = "/v1/deliveries"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_DeliveryNoteOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryNoteOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/deliveries/{id}/emails: The emails sent for a delivery note (`list_delivery_emails`)."""
         path = expand_path("/v1/deliveries/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', await self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
+    async def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
         """POST /v1/deliveries/{id}/send: Send an issued delivery note by email with its PDF (`send_delivery`)."""
         path = expand_path("/v1/deliveries/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', await self._core.request(request))
 
@@ -2910,17 +2910,17 @@ class DunningPolicyAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def get(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DunningPolicyOut:
+    async def get(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DunningPolicyOut:
         """GET /v1/dunning-policy: The tenant's dunning policy (the defaults until it is set) (`get_dunning_policy`)."""
         path = "/v1/dunning-policy"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('DunningPolicyOut', await self._core.request(request))
 
-    async def put(self, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DunningPolicyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> DunningPolicyOut:
+    async def put(self, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DunningPolicyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> DunningPolicyOut:
         """PUT /v1/dunning-policy: Replace the dunning policy: its levels (days after the due date, fee, message) (`put_dunning_policy`)."""
         path = "/v1/dunning-policy"
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PUT", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('DunningPolicyOut', await self._core.request(request))
 
@@ -2931,10 +2931,10 @@ class EinvoicesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def validate(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EInvoiceValidationOut:
+    async def validate(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EInvoiceValidationOut:
         """POST /v1/einvoices/validate: Validate an e-invoice (UBL or CII) against EN 16931, Peppol BIS 3.0 or XRechnung (`validate_einvoice`)."""
         path = "/v1/einvoices/validate"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=False)
         return cast('EInvoiceValidationOut', await self._core.request(request))
 
@@ -2945,10 +2945,10 @@ class EmailsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EmailOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EmailOut:
         """GET /v1/emails/{id}: Retrieve an email (`get_email`)."""
         path = expand_path("/v1/emails/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('EmailOut', await self._core.request(request))
 
@@ -2959,23 +2959,23 @@ class EventsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EventOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> EventOut:
         """GET /v1/events/{id}: Retrieve an event (`get_event`)."""
         path = expand_path("/v1/events/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('EventOut', await self._core.request(request))
 
-    async def list(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
+    async def list(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
         """GET /v1/events: List events, newest first (kept 90 days) (`list_events`)."""
         path = "/v1/events"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"type": type, "object_id": object_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EventOut_', await self._core.request(request))
 
-    def list_all(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EventOut]:
+    def list_all(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EventOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(type=type, object_id=object_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(type=type, object_id=object_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class ExchangeRatesAsyncResource:
@@ -2984,37 +2984,37 @@ class ExchangeRatesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ExchangeRateCreate | Mapping[str, Any] | None = None, **fields: Any) -> ExchangeRateOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ExchangeRateCreate | Mapping[str, Any] | None = None, **fields: Any) -> ExchangeRateOut:
         """POST /v1/exchange-rates: Add an exchange rate (base currency per unit of a currency, from a day on) (`create_exchange_rate`)."""
         path = "/v1/exchange-rates"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ExchangeRateOut', await self._core.request(request))
 
-    async def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/exchange-rates/{id}: Delete an exchange rate (`delete_exchange_rate`)."""
         path = expand_path("/v1/exchange-rates/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExchangeRateOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExchangeRateOut:
         """GET /v1/exchange-rates/{id}: Retrieve an exchange rate (`get_exchange_rate`)."""
         path = expand_path("/v1/exchange-rates/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ExchangeRateOut', await self._core.request(request))
 
-    async def list(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExchangeRateOut_:
+    async def list(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExchangeRateOut_:
         """GET /v1/exchange-rates: List exchange rates (`list_exchange_rates`)."""
         path = "/v1/exchange-rates"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"currency": currency, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ExchangeRateOut_', await self._core.request(request))
 
-    def list_all(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExchangeRateOut]:
+    def list_all(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExchangeRateOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(currency=currency, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(currency=currency, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class ExpensesAsyncResource:
@@ -3023,35 +3023,35 @@ class ExpensesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ExpenseCreate | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ExpenseCreate | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
         """POST /v1/expenses: Record and post an expense paid at once (`create_expense`)."""
         path = "/v1/expenses"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ExpenseOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExpenseOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExpenseOut:
         """GET /v1/expenses/{id}: Retrieve an expense (`get_expense`)."""
         path = expand_path("/v1/expenses/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ExpenseOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
+    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
         """GET /v1/expenses: List expenses (`list_expenses`)."""
         path = "/v1/expenses"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ExpenseOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExpenseOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExpenseOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def reverse(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
+    async def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
         """POST /v1/expenses/{id}/reverse: Reverse an expense: a mirror entry; the expense reads reversed (`reverse_expense`)."""
         path = expand_path("/v1/expenses/{id}/reverse", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ExpenseOut', await self._core.request(request))
 
@@ -3062,58 +3062,58 @@ class FilesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def complete_file_upload(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
+    async def complete_file_upload(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
         """POST /v1/files/uploads/{id}/complete: Complete a two-step upload: the file its bytes make (`complete_file_upload`)."""
         path = expand_path("/v1/files/uploads/{id}/complete", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('FileOut', await self._core.request(request))
 
-    async def create_file(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
+    async def create_file(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
         """POST /v1/files: Upload a file (PDF, PNG or JPEG, at most 10 MB) as multipart/form-data (`create_file`)."""
         path = "/v1/files"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('FileOut', await self._core.request(request))
 
-    async def create_file_upload(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: FileUploadCreate | Mapping[str, Any] | None = None, **fields: Any) -> FileUploadOut:
+    async def create_file_upload(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: FileUploadCreate | Mapping[str, Any] | None = None, **fields: Any) -> FileUploadOut:
         """POST /v1/files/uploads: Start a two-step upload of a file up to 10 MB: a form to POST its bytes straight to storage (`create_file_upload`)."""
         path = "/v1/files/uploads"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('FileUploadOut', await self._core.request(request))
 
-    async def delete_file(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete_file(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/files/{id}: Delete a file that nothing references (`delete_file`)."""
         path = expand_path("/v1/files/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def download_file(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def download_file(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/files/{id}/download: The file's bytes: a presigned URL in AWS, the file itself locally (`download_file`)."""
         path = expand_path("/v1/files/{id}/download", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def get_file(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
+    async def get_file(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FileOut:
         """GET /v1/files/{id}: Retrieve a file's metadata (`get_file`)."""
         path = expand_path("/v1/files/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('FileOut', await self._core.request(request))
 
-    async def list_files(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_FileOut_:
+    async def list_files(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_FileOut_:
         """GET /v1/files: List files (`list_files`)."""
         path = "/v1/files"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"purpose": purpose, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_FileOut_', await self._core.request(request))
 
-    def list_files_all(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[FileOut]:
+    def list_files_all(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[FileOut]:
         """Every item of `list_files`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_files(purpose=purpose, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_files(purpose=purpose, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class InvoicesAsyncResource:
@@ -3122,127 +3122,127 @@ class InvoicesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def copy(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
+    async def copy(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
         """POST /v1/invoices/{id}/copy: Copy an invoice into a new draft with the same positions (`copy_invoice`)."""
         path = expand_path("/v1/invoices/{id}/copy", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: InvoiceCreate | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: InvoiceCreate | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
         """POST /v1/invoices: Create a draft invoice (`create_invoice`)."""
         path = "/v1/invoices"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', await self._core.request(request))
 
-    async def create_reminder(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReminderRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReminderOut:
+    async def create_reminder(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReminderRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReminderOut:
         """POST /v1/invoices/{id}/reminders: Remind now: the next level of the dunning policy, for an overdue invoice (`create_reminder`)."""
         path = expand_path("/v1/invoices/{id}/reminders", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReminderOut', await self._core.request(request))
 
-    async def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/invoices/{id}: Delete a draft invoice (`delete_invoice`)."""
         path = expand_path("/v1/invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
+    async def get(self, id: str, *, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
         """GET /v1/invoices/{id}: Retrieve an invoice (`get_invoice`)."""
         path = expand_path("/v1/invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('InvoiceOut', await self._core.request(request))
 
-    async def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/invoices/{id}/einvoice: The posted invoice as an e-invoice (Peppol, EN 16931 UBL or CII, XRechnung); 409 for a draft (`get_invoice_einvoice`)."""
         path = expand_path("/v1/invoices/{id}/einvoice", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"format": format}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/invoices/{id}/pdf: The posted invoice as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft (`get_invoice_pdf`)."""
         path = expand_path("/v1/invoices/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
+    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
         """GET /v1/invoices: List invoices (`list_invoices`)."""
         path = "/v1/invoices"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "expand": expand, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_InvoiceOut__DeletedOut__', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[InvoiceOut | DeletedOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[InvoiceOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, expand=expand, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, expand=expand, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_einvoice_submissions(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EInvoiceSubmissionOut_:
+    async def list_einvoice_submissions(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EInvoiceSubmissionOut_:
         """GET /v1/invoices/{id}/einvoice/submissions: The e-invoice submissions of the invoice (`list_invoice_einvoice_submissions`)."""
         path = expand_path("/v1/invoices/{id}/einvoice/submissions", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EInvoiceSubmissionOut_', await self._core.request(request))
 
-    def list_einvoice_submissions_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EInvoiceSubmissionOut]:
+    def list_einvoice_submissions_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EInvoiceSubmissionOut]:
         """Every item of `list_einvoice_submissions`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_einvoice_submissions(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_einvoice_submissions(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/invoices/{id}/emails: The emails sent for an invoice (`list_invoice_emails`)."""
         path = expand_path("/v1/invoices/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', await self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_reminders(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReminderOut_:
+    async def list_reminders(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReminderOut_:
         """GET /v1/invoices/{id}/reminders: The invoice's reminders, by level (`list_invoice_reminders`)."""
         path = expand_path("/v1/invoices/{id}/reminders", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ReminderOut_', await self._core.request(request))
 
-    async def post(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
+    async def post(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
         """POST /v1/invoices/{id}/post: Post a draft: number it, write its journal entry; it becomes immutable (`post_invoice`)."""
         path = expand_path("/v1/invoices/{id}/post", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', await self._core.request(request))
 
-    async def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
+    async def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
         """POST /v1/invoices/{id}/send: Send a posted invoice by email (with a body: 202), or mark it as sent (without one) (`send_invoice`)."""
         path = expand_path("/v1/invoices/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', await self._core.request(request))
 
-    async def send_einvoice(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: EInvoiceSendRequest | Mapping[str, Any] | None = None, **fields: Any) -> EInvoiceSubmissionOut:
+    async def send_einvoice(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: EInvoiceSendRequest | Mapping[str, Any] | None = None, **fields: Any) -> EInvoiceSubmissionOut:
         """POST /v1/invoices/{id}/einvoice/send: Deliver the posted invoice as an e-invoice, by Peppol or email (202: queued) (`send_invoice_einvoice`)."""
         path = expand_path("/v1/invoices/{id}/einvoice/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EInvoiceSubmissionOut', await self._core.request(request))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: InvoiceUpdate | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: InvoiceUpdate | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
         """PATCH /v1/invoices/{id}: Change a draft invoice; posted invoices are immutable (`update_invoice`)."""
         path = expand_path("/v1/invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('InvoiceOut', await self._core.request(request))
 
-    async def void(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VoidRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
+    async def void(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VoidRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
         """POST /v1/invoices/{id}/void: Void a posted invoice with nothing paid: a reversing entry; the number stays used (`void_invoice`)."""
         path = expand_path("/v1/invoices/{id}/void", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', await self._core.request(request))
 
@@ -3253,42 +3253,42 @@ class ItemsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def archive(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ItemOut:
+    async def archive(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ItemOut:
         """DELETE /v1/items/{id}: Archive an item; history that references it stays readable (`archive_item`)."""
         path = expand_path("/v1/items/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ItemOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ItemCreate | Mapping[str, Any] | None = None, **fields: Any) -> ItemOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ItemCreate | Mapping[str, Any] | None = None, **fields: Any) -> ItemOut:
         """POST /v1/items: Create an item (`create_item`)."""
         path = "/v1/items"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ItemOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ItemOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ItemOut:
         """GET /v1/items/{id}: Retrieve an item (`get_item`)."""
         path = expand_path("/v1/items/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ItemOut', await self._core.request(request))
 
-    async def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_ItemOut_:
+    async def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_ItemOut_:
         """GET /v1/items: List items (`list_items`)."""
         path = "/v1/items"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_ItemOut_', await self._core.request(request))
 
-    def list_all(self, *, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ItemOut]:
+    def list_all(self, *, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ItemOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ItemUpdate | Mapping[str, Any] | None = None, **fields: Any) -> ItemOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ItemUpdate | Mapping[str, Any] | None = None, **fields: Any) -> ItemOut:
         """PATCH /v1/items/{id}: Update an item; send If-Match to make it conditional (`update_item`)."""
         path = expand_path("/v1/items/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('ItemOut', await self._core.request(request))
 
@@ -3299,42 +3299,42 @@ class JournalEntriesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: JournalEntryCreate | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: JournalEntryCreate | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
         """POST /v1/journal-entries: Post a manual journal entry; it must balance (`create_journal_entry`)."""
         path = "/v1/journal-entries"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('JournalEntryOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> JournalEntryOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> JournalEntryOut:
         """GET /v1/journal-entries/{id}: Retrieve a journal entry (`get_journal_entry`)."""
         path = expand_path("/v1/journal-entries/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', await self._core.request(request))
 
-    async def list(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
+    async def list(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
         """GET /v1/journal-entries: List journal entries, manual and posted by documents (`list_journal_entries`)."""
         path = "/v1/journal-entries"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_JournalEntryOut_', await self._core.request(request))
 
-    def list_all(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[JournalEntryOut]:
+    def list_all(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[JournalEntryOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def reverse(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
+    async def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
         """POST /v1/journal-entries/{id}/reverse: Reverse a manual entry with a new, mirrored entry (`reverse_journal_entry`)."""
         path = expand_path("/v1/journal-entries/{id}/reverse", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('JournalEntryOut', await self._core.request(request))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: JournalEntryUpdate | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: JournalEntryUpdate | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
         """PATCH /v1/journal-entries/{id}: Change the files a journal entry references (its lines never change) (`update_journal_entry`)."""
         path = expand_path("/v1/journal-entries/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', await self._core.request(request))
 
@@ -3345,102 +3345,102 @@ class OrdersAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def cancel(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
+    async def cancel(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
         """POST /v1/orders/{id}/cancel: Cancel an order with nothing delivered or invoiced (`cancel_order`)."""
         path = expand_path("/v1/orders/{id}/cancel", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('OrderOut', await self._core.request(request))
 
-    async def confirm(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
+    async def confirm(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
         """POST /v1/orders/{id}/confirm: Confirm a draft order: it takes the next number of the order series (`confirm_order`)."""
         path = expand_path("/v1/orders/{id}/confirm", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('OrderOut', await self._core.request(request))
 
-    async def copy(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
+    async def copy(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
         """POST /v1/orders/{id}/copy: Copy a sales order into a new draft with the same positions (`copy_order`)."""
         path = expand_path("/v1/orders/{id}/copy", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('OrderOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderCreate | Mapping[str, Any] | None = None, **fields: Any) -> OrderOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderCreate | Mapping[str, Any] | None = None, **fields: Any) -> OrderOut:
         """POST /v1/orders: Create a draft sales order (`create_order`)."""
         path = "/v1/orders"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('OrderOut', await self._core.request(request))
 
-    async def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/orders/{id}: Delete a draft order (`delete_order`)."""
         path = expand_path("/v1/orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def deliver(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderDeliveryRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> DeliveryNoteOut:
+    async def deliver(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderDeliveryRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> DeliveryNoteOut:
         """POST /v1/orders/{id}/deliveries: Create a delivery note for some or all of what is not yet delivered (`deliver_order`)."""
         path = expand_path("/v1/orders/{id}/deliveries", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
         """GET /v1/orders/{id}: Retrieve a sales order (`get_order`)."""
         path = expand_path("/v1/orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('OrderOut', await self._core.request(request))
 
-    async def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/orders/{id}/pdf: The confirmed order as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft (`get_order_pdf`)."""
         path = expand_path("/v1/orders/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def invoice(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderInvoiceRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
+    async def invoice(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderInvoiceRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> InvoiceOut:
         """POST /v1/orders/{id}/invoice: Create a draft invoice for what is delivered and not yet invoiced (`invoice_order`)."""
         path = expand_path("/v1/orders/{id}/invoice", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
+    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
         """GET /v1/orders: List sales orders (`list_orders`)."""
         path = "/v1/orders"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_OrderOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[OrderOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[OrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/orders/{id}/emails: The emails sent for a order (`list_order_emails`)."""
         path = expand_path("/v1/orders/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', await self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
+    async def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
         """POST /v1/orders/{id}/send: Send a confirmed sales order by email with its PDF (`send_order`)."""
         path = expand_path("/v1/orders/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', await self._core.request(request))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderUpdate | Mapping[str, Any] | None = None, **fields: Any) -> OrderOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: OrderUpdate | Mapping[str, Any] | None = None, **fields: Any) -> OrderOut:
         """PATCH /v1/orders/{id}: Change a draft order (`update_order`)."""
         path = expand_path("/v1/orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('OrderOut', await self._core.request(request))
 
@@ -3451,49 +3451,49 @@ class PartiesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def archive(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyOut:
+    async def archive(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyOut:
         """DELETE /v1/parties/{id}: Archive a party; history that references it stays readable (`archive_party`)."""
         path = expand_path("/v1/parties/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PartyOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PartyCreate | Mapping[str, Any] | None = None, **fields: Any) -> PartyOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PartyCreate | Mapping[str, Any] | None = None, **fields: Any) -> PartyOut:
         """POST /v1/parties: Create a party (`create_party`)."""
         path = "/v1/parties"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('PartyOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyOut:
         """GET /v1/parties/{id}: Retrieve a party (`get_party`)."""
         path = expand_path("/v1/parties/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PartyOut', await self._core.request(request))
 
-    async def get_balance(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyBalanceOut:
+    async def get_balance(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PartyBalanceOut:
         """GET /v1/parties/{id}/balance: What the customer owes (receivable, overdue) and holds (unallocated credit) (`get_party_balance`)."""
         path = expand_path("/v1/parties/{id}/balance", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PartyBalanceOut', await self._core.request(request))
 
-    async def list(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_PartyOut_:
+    async def list(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_PartyOut_:
         """GET /v1/parties: List parties (`list_parties`)."""
         path = "/v1/parties"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"kind": kind, "email": email, "archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_PartyOut_', await self._core.request(request))
 
-    def list_all(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PartyOut]:
+    def list_all(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PartyOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(kind=kind, email=email, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(kind=kind, email=email, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PartyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PartyOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PartyUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PartyOut:
         """PATCH /v1/parties/{id}: Update a party; send If-Match to make it conditional (`update_party`)."""
         path = expand_path("/v1/parties/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('PartyOut', await self._core.request(request))
 
@@ -3504,44 +3504,44 @@ class PaymentRunsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def cancel(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PaymentRunOut:
+    async def cancel(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PaymentRunOut:
         """POST /v1/payment-runs/{id}/cancel: Cancel a payment run while none of its payments is booked (`cancel_payment_run`)."""
         path = expand_path("/v1/payment-runs/{id}/cancel", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PaymentRunOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PaymentRunCreate | Mapping[str, Any] | None = None, **fields: Any) -> PaymentRunOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PaymentRunCreate | Mapping[str, Any] | None = None, **fields: Any) -> PaymentRunOut:
         """POST /v1/payment-runs: Pay bills by an ISO 20022 pain.001 file: the payments are scheduled until the bank books them (`create_payment_run`)."""
         path = "/v1/payment-runs"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('PaymentRunOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PaymentRunOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PaymentRunOut:
         """GET /v1/payment-runs/{id}: Retrieve a payment run (`get_payment_run`)."""
         path = expand_path("/v1/payment-runs/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PaymentRunOut', await self._core.request(request))
 
-    async def get_file(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_file(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/payment-runs/{id}/file: Download the run's pain.001 file (`get_payment_run_file`)."""
         path = expand_path("/v1/payment-runs/{id}/file", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
+    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
         """GET /v1/payment-runs: List payment runs (`list_payment_runs`)."""
         path = "/v1/payment-runs"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PaymentRunOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PaymentRunOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PaymentRunOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class PeriodsAsyncResource:
@@ -3550,17 +3550,17 @@ class PeriodsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def close_fiscal_year(self, year: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FiscalYearClose:
+    async def close_fiscal_year(self, year: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> FiscalYearClose:
         """POST /v1/periods/{year}/close: Close a fiscal year: move its profit to retained earnings and lock it (`close_fiscal_year`)."""
         path = expand_path("/v1/periods/{year}/close", {"year": year})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('FiscalYearClose', await self._core.request(request))
 
-    async def revalue(self, year: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RevaluationOut:
+    async def revalue(self, year: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RevaluationOut:
         """POST /v1/periods/{year}/revalue: Revalue a month's open foreign-currency balances at its last day's rates (`revalue_period`)."""
         path = expand_path("/v1/periods/{year}/revalue", {"year": year})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('RevaluationOut', await self._core.request(request))
 
@@ -3571,95 +3571,95 @@ class PurchaseOrdersAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def bill(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillFromPurchaseOrder | None | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
+    async def bill(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BillFromPurchaseOrder | None | Mapping[str, Any] | None = None, **fields: Any) -> BillOut:
         """POST /v1/purchase-orders/{id}/bill: Make a draft supplier bill from a purchase order (received or ordered quantities) (`bill_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}/bill", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('BillOut', await self._core.request(request))
 
-    async def cancel(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
+    async def cancel(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
         """POST /v1/purchase-orders/{id}/cancel: Cancel a purchase order with nothing received or billed (`cancel_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}/cancel", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderCreate | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderCreate | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
         """POST /v1/purchase-orders: Create a draft purchase order (`create_purchase_order`)."""
         path = "/v1/purchase-orders"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', await self._core.request(request))
 
-    async def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/purchase-orders/{id}: Delete a draft purchase order (`delete_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
         """GET /v1/purchase-orders/{id}: Retrieve a purchase order (`get_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PurchaseOrderOut', await self._core.request(request))
 
-    async def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/purchase-orders/{id}/pdf: Download a sent purchase order as PDF (`get_purchase_order_pdf`)."""
         path = expand_path("/v1/purchase-orders/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def issue(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
+    async def issue(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
         """POST /v1/purchase-orders/{id}/issue: Mark a draft purchase order sent without emailing it: it takes the next number (`issue_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}/issue", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
+    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
         """GET /v1/purchase-orders: List purchase orders (`list_purchase_orders`)."""
         path = "/v1/purchase-orders"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PurchaseOrderOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PurchaseOrderOut]:
+    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PurchaseOrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/purchase-orders/{id}/emails: The emails sent for a purchase order (`list_purchase_order_emails`)."""
         path = expand_path("/v1/purchase-orders/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', await self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def receive(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderReceiveRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
+    async def receive(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderReceiveRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
         """POST /v1/purchase-orders/{id}/receive: Record goods received against a sent purchase order (`receive_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}/receive", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', await self._core.request(request))
 
-    async def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
+    async def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
         """POST /v1/purchase-orders/{id}/send: Email a purchase order to the supplier with its PDF (`send_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', await self._core.request(request))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: PurchaseOrderUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PurchaseOrderOut:
         """PATCH /v1/purchase-orders/{id}: Change a draft purchase order (`update_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('PurchaseOrderOut', await self._core.request(request))
 
@@ -3670,109 +3670,109 @@ class QuotesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def accept(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    async def accept(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """POST /v1/quotes/{id}/accept: Record that the customer accepted an open quote (`accept_quote`)."""
         path = expand_path("/v1/quotes/{id}/accept", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', await self._core.request(request))
 
-    async def convert(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ConvertRequest | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
+    async def convert(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ConvertRequest | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
         """POST /v1/quotes/{id}/convert: Convert an open or accepted quote into a draft invoice (`convert_quote`)."""
         path = expand_path("/v1/quotes/{id}/convert", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', await self._core.request(request))
 
-    async def copy(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    async def copy(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """POST /v1/quotes/{id}/copy: Copy a quote into a new draft with the same positions (`copy_quote`)."""
         path = expand_path("/v1/quotes/{id}/copy", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: QuoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: QuoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
         """POST /v1/quotes: Create a draft quote (`create_quote`)."""
         path = "/v1/quotes"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', await self._core.request(request))
 
-    async def decline(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DeclineRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
+    async def decline(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: DeclineRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
         """POST /v1/quotes/{id}/decline: Record that the customer declined an open or expired quote (`decline_quote`)."""
         path = expand_path("/v1/quotes/{id}/decline", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', await self._core.request(request))
 
-    async def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/quotes/{id}: Delete a draft quote never issued (`delete_quote`)."""
         path = expand_path("/v1/quotes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """GET /v1/quotes/{id}: Retrieve a quote (`get_quote`)."""
         path = expand_path("/v1/quotes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', await self._core.request(request))
 
-    async def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/quotes/{id}/pdf: The issued quote as PDF: a presigned URL in AWS, the file itself locally; 409 for a draft (`get_quote_pdf`)."""
         path = expand_path("/v1/quotes/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def issue(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    async def issue(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """POST /v1/quotes/{id}/issue: Issue a draft quote: number it; it becomes open (`issue_quote`)."""
         path = expand_path("/v1/quotes/{id}/issue", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
+    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
         """GET /v1/quotes: List quotes (`list_quotes`)."""
         path = "/v1/quotes"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_QuoteOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[QuoteOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[QuoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/quotes/{id}/emails: The emails sent for a quote (`list_quote_emails`)."""
         path = expand_path("/v1/quotes/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', await self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def revert_issue(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    async def revert_issue(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """POST /v1/quotes/{id}/revert-issue: Take an open or expired quote back to draft; its number is kept (`revert_quote_issue`)."""
         path = expand_path("/v1/quotes/{id}/revert-issue", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', await self._core.request(request))
 
-    async def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
+    async def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> EmailOut:
         """POST /v1/quotes/{id}/send: Send an issued quote by email with its PDF (`send_quote`)."""
         path = expand_path("/v1/quotes/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', await self._core.request(request))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: QuoteUpdate | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: QuoteUpdate | Mapping[str, Any] | None = None, **fields: Any) -> QuoteOut:
         """PATCH /v1/quotes/{id}: Change a draft quote (`update_quote`)."""
         path = expand_path("/v1/quotes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', await self._core.request(request))
 
@@ -3783,42 +3783,42 @@ class ReceiptsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def allocate(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AllocateRequest | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
+    async def allocate(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: AllocateRequest | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
         """POST /v1/receipts/{id}/allocations: Apply the receipt's unallocated credit to invoices (`allocate_receipt`)."""
         path = expand_path("/v1/receipts/{id}/allocations", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReceiptOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReceiptCreate | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReceiptCreate | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
         """POST /v1/receipts: Record a customer payment, allocated to invoices; the rest becomes customer credit (`create_receipt`)."""
         path = "/v1/receipts"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReceiptOut', await self._core.request(request))
 
-    async def get(self, id: str, *, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
+    async def get(self, id: str, *, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
         """GET /v1/receipts/{id}: Retrieve a receipt (`get_receipt`)."""
         path = expand_path("/v1/receipts/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ReceiptOut', await self._core.request(request))
 
-    async def list(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
+    async def list(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
         """GET /v1/receipts: List receipts (`list_receipts`)."""
         path = "/v1/receipts"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"customer_id": customer_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ReceiptOut_', await self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: list[str] | str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ReceiptOut]:
+    def list_all(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ReceiptOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, expand=expand, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, expand=expand, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def reverse(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
+    async def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
         """POST /v1/receipts/{id}/reverse: Reverse a receipt: mirror entries, reopen the invoices it paid (`reverse_receipt`)."""
         path = expand_path("/v1/receipts/{id}/reverse", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReceiptOut', await self._core.request(request))
 
@@ -3829,67 +3829,67 @@ class RecurringInvoicesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RecurringInvoiceCreate | Mapping[str, Any] | None = None, **fields: Any) -> RecurringInvoiceOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RecurringInvoiceCreate | Mapping[str, Any] | None = None, **fields: Any) -> RecurringInvoiceOut:
         """POST /v1/recurring-invoices: Create a recurring invoice: an invoice template with a schedule (`create_recurring_invoice`)."""
         path = "/v1/recurring-invoices"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('RecurringInvoiceOut', await self._core.request(request))
 
-    async def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/recurring-invoices/{id}: Delete a recurring invoice (`delete_recurring_invoice`)."""
         path = expand_path("/v1/recurring-invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
         """GET /v1/recurring-invoices/{id}: Retrieve a recurring invoice (`get_recurring_invoice`)."""
         path = expand_path("/v1/recurring-invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
+    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
         """GET /v1/recurring-invoices: List recurring invoices (`list_recurring_invoices`)."""
         path = "/v1/recurring-invoices"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_RecurringInvoiceOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RecurringInvoiceOut]:
+    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RecurringInvoiceOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_invoices(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_InvoiceOut_:
+    async def list_invoices(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_InvoiceOut_:
         """GET /v1/recurring-invoices/{id}/invoices: The invoices a recurring invoice made (`list_recurring_invoice_invoices`)."""
         path = expand_path("/v1/recurring-invoices/{id}/invoices", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_InvoiceOut_', await self._core.request(request))
 
-    def list_invoices_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[InvoiceOut]:
+    def list_invoices_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[InvoiceOut]:
         """Every item of `list_invoices`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_invoices(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_invoices(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def pause(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
+    async def pause(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
         """POST /v1/recurring-invoices/{id}/pause: Pause a recurring invoice: no invoices until it is resumed (`pause_recurring_invoice`)."""
         path = expand_path("/v1/recurring-invoices/{id}/pause", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', await self._core.request(request))
 
-    async def resume(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
+    async def resume(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RecurringInvoiceOut:
         """POST /v1/recurring-invoices/{id}/resume: Resume a paused recurring invoice (`resume_recurring_invoice`)."""
         path = expand_path("/v1/recurring-invoices/{id}/resume", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', await self._core.request(request))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RecurringInvoiceUpdate | Mapping[str, Any] | None = None, **fields: Any) -> RecurringInvoiceOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RecurringInvoiceUpdate | Mapping[str, Any] | None = None, **fields: Any) -> RecurringInvoiceOut:
         """PATCH /v1/recurring-invoices/{id}: Change a recurring invoice (`update_recurring_invoice`)."""
         path = expand_path("/v1/recurring-invoices/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', await self._core.request(request))
 
@@ -3900,35 +3900,35 @@ class RefundsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RefundCreate | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: RefundCreate | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
         """POST /v1/refunds: Pay a customer's credit back out of a bank or cash account (`create_refund`)."""
         path = "/v1/refunds"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('RefundOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RefundOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RefundOut:
         """GET /v1/refunds/{id}: Retrieve a refund (`get_refund`)."""
         path = expand_path("/v1/refunds/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RefundOut', await self._core.request(request))
 
-    async def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RefundOut_:
+    async def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RefundOut_:
         """GET /v1/refunds: List refunds (`list_refunds`)."""
         path = "/v1/refunds"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"customer_id": customer_id, "from_date": from_date, "to_date": to_date, "status": status, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_RefundOut_', await self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RefundOut]:
+    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RefundOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, from_date=from_date, to_date=to_date, status=status, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, from_date=from_date, to_date=to_date, status=status, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def reverse(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
+    async def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
         """POST /v1/refunds/{id}/reverse: Reverse a refund (the money came back): mirror its entry, give the credit back (`reverse_refund`)."""
         path = expand_path("/v1/refunds/{id}/reverse", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('RefundOut', await self._core.request(request))
 
@@ -3939,53 +3939,53 @@ class RemindersAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/reminders/{id}: Delete the most recent reminder of its invoice if it was not sent (its fee invoice is voided) (`delete_reminder`)."""
         path = expand_path("/v1/reminders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReminderOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReminderOut:
         """GET /v1/reminders/{id}: Retrieve a reminder (`get_reminder`)."""
         path = expand_path("/v1/reminders/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ReminderOut', await self._core.request(request))
 
-    async def get_pdf(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/reminders/{id}/pdf: The reminder as PDF: a presigned URL in AWS, the file itself locally (`get_reminder_pdf`)."""
         path = expand_path("/v1/reminders/{id}/pdf", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def list(self, *, is_sent: bool | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReminderOut_:
+    async def list(self, *, is_sent: bool | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReminderOut_:
         """GET /v1/reminders: Every reminder of the tenant by date; is_sent=false lists the ones still to send (`list_reminders`)."""
         path = "/v1/reminders"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"is_sent": is_sent, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ReminderOut_', await self._core.request(request))
 
-    def list_all(self, *, is_sent: bool | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ReminderOut]:
+    def list_all(self, *, is_sent: bool | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ReminderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(is_sent=is_sent, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(is_sent=is_sent, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
+    async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/reminders/{id}/emails: The emails sent for a reminder (`list_reminder_emails`)."""
         path = expand_path("/v1/reminders/{id}/emails", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EmailOut_', await self._core.request(request))
 
-    def list_emails_all(self, id: str, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
+    def list_emails_all(self, id: str, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EmailOut]:
         """Every item of `list_emails`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_emails(id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def send(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReminderOut:
+    async def send(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SendRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReminderOut:
         """POST /v1/reminders/{id}/send: Send a reminder by email (with a body: 202), or mark it as sent (without one) (`send_reminder`)."""
         path = expand_path("/v1/reminders/{id}/send", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReminderOut', await self._core.request(request))
 
@@ -3996,129 +3996,129 @@ class ReportsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def aged_payables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedPayables:
+    async def aged_payables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedPayables:
         """GET /v1/reports/aged-payables: What the tenant owes its suppliers, by days past due (`aged_payables`)."""
         path = "/v1/reports/aged-payables"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('AgedPayables', await self._core.request(request))
 
-    async def aged_payables_csv(self, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    async def aged_payables_csv(self, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/aged-payables.csv: Aged payables as CSV (`aged_payables_csv`)."""
         path = "/v1/reports/aged-payables.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def aged_receivables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedReceivables:
+    async def aged_receivables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedReceivables:
         """GET /v1/reports/aged-receivables: What customers owe, by days past due (`aged_receivables`)."""
         path = "/v1/reports/aged-receivables"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('AgedReceivables', await self._core.request(request))
 
-    async def aged_receivables_csv(self, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    async def aged_receivables_csv(self, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/aged-receivables.csv: Aged receivables as CSV (`aged_receivables_csv`)."""
         path = "/v1/reports/aged-receivables.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def balance_sheet(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BalanceSheet:
+    async def balance_sheet(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BalanceSheet:
         """GET /v1/reports/balance-sheet: Assets, liabilities and equity at the end of a day (`balance_sheet`)."""
         path = "/v1/reports/balance-sheet"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('BalanceSheet', await self._core.request(request))
 
-    async def balance_sheet_csv(self, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    async def balance_sheet_csv(self, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/balance-sheet.csv: The balance sheet as CSV (`balance_sheet_csv`)."""
         path = "/v1/reports/balance-sheet.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def general_ledger(self, *, account_id: str, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> GeneralLedger:
+    async def general_ledger(self, *, account_id: str, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> GeneralLedger:
         """GET /v1/reports/general-ledger: An account's lines with opening, running and closing balances (paginated) (`general_ledger`)."""
         path = "/v1/reports/general-ledger"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"account_id": account_id, "from": from_, "to": to, "format": format, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('GeneralLedger', await self._core.request(request))
 
-    async def general_ledger_csv(self, *, account_id: str, from_: str | None = None, to: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    async def general_ledger_csv(self, *, account_id: str, from_: str | None = None, to: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/general-ledger.csv: An account's general ledger as CSV (paginated) (`general_ledger_csv`)."""
         path = "/v1/reports/general-ledger.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"account_id": account_id, "from": from_, "to": to, "limit": limit, "cursor": cursor}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def get_stock_valuation(self, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockValuationOut:
+    async def get_stock_valuation(self, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockValuationOut:
         """GET /v1/reports/stock-valuation: Stock on hand and its value at a date (`get_stock_valuation`)."""
         path = "/v1/reports/stock-valuation"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="json", idempotent=False)
         return cast('StockValuationOut', await self._core.request(request))
 
-    async def profit_and_loss(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ProfitAndLoss:
+    async def profit_and_loss(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ProfitAndLoss:
         """GET /v1/reports/profit-and-loss: Revenue and expenses for a period, optionally against the previous period or by month (`profit_and_loss`)."""
         path = "/v1/reports/profit-and-loss"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to, "compare_to": compare_to, "periods": periods, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('ProfitAndLoss', await self._core.request(request))
 
-    async def profit_and_loss_csv(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    async def profit_and_loss_csv(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/profit-and-loss.csv: Profit and loss as CSV (`profit_and_loss_csv`)."""
         path = "/v1/reports/profit-and-loss.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to, "compare_to": compare_to, "periods": periods}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def revaluation(self, *, period: str, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RevaluationOut:
+    async def revaluation(self, *, period: str, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RevaluationOut:
         """GET /v1/reports/revaluation: What a period's revaluation revalued, at which rates, and by how much (`revaluation_report`)."""
         path = "/v1/reports/revaluation"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"period": period}, headers=headers, expect="json", idempotent=False)
         return cast('RevaluationOut', await self._core.request(request))
 
-    async def tax_summary(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxSummary:
+    async def tax_summary(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxSummary:
         """GET /v1/reports/tax-summary: Taxable amounts and tax per tax code for a period (for a VAT/GST return) (`tax_summary`)."""
         path = "/v1/reports/tax-summary"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('TaxSummary', await self._core.request(request))
 
-    async def tax_summary_csv(self, *, from_: str, to: str, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    async def tax_summary_csv(self, *, from_: str, to: str, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/tax-summary.csv: The tax summary as CSV (`tax_summary_csv`)."""
         path = "/v1/reports/tax-summary.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def trial_balance(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TrialBalance:
+    async def trial_balance(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TrialBalance:
         """GET /v1/reports/trial-balance: Debit and credit totals per account at the end of a day (`trial_balance`)."""
         path = "/v1/reports/trial-balance"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('TrialBalance', await self._core.request(request))
 
-    async def trial_balance_csv(self, *, as_of: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    async def trial_balance_csv(self, *, as_of: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/trial-balance.csv: The trial balance as CSV (`trial_balance_csv`)."""
         path = "/v1/reports/trial-balance.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def vat_return(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatReturn:
+    async def vat_return(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatReturn:
         """GET /v1/reports/vat-return: VAT return for a period: output and input tax per code, net payable, the country's form boxes (`vat_return`)."""
         path = "/v1/reports/vat-return"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to, "format": format}, headers=headers, expect="json", idempotent=False)
         return cast('VatReturn', await self._core.request(request))
 
-    async def vat_return_csv(self, *, from_: str, to: str, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
+    async def vat_return_csv(self, *, from_: str, to: str, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> str:
         """GET /v1/reports/vat-return.csv: The VAT return as CSV (`vat_return_csv`)."""
         path = "/v1/reports/vat-return.csv"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"from": from_, "to": to}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
@@ -4129,27 +4129,27 @@ class StockAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def list_levels(self, *, item_id: str | None = None, location_id: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockLevelOut_:
+    async def list_levels(self, *, item_id: str | None = None, location_id: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockLevelOut_:
         """GET /v1/stock: Stock levels per item and location: on hand, average cost, value (`list_stock_levels`)."""
         path = "/v1/stock"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"item_id": item_id, "location_id": location_id, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_StockLevelOut_', await self._core.request(request))
 
-    def list_levels_all(self, *, item_id: str | None = None, location_id: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockLevelOut]:
+    def list_levels_all(self, *, item_id: str | None = None, location_id: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockLevelOut]:
         """Every item of `list_levels`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_levels(item_id=item_id, location_id=location_id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_levels(item_id=item_id, location_id=location_id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_movements(self, item_id: str, *, location_id: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockMovementOut_:
+    async def list_movements(self, item_id: str, *, location_id: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockMovementOut_:
         """GET /v1/stock/{item_id}/movements: An item's stock movements with the running level (`list_stock_movements`)."""
         path = expand_path("/v1/stock/{item_id}/movements", {"item_id": item_id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"location_id": location_id, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_StockMovementOut_', await self._core.request(request))
 
-    def list_movements_all(self, item_id: str, *, location_id: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockMovementOut]:
+    def list_movements_all(self, item_id: str, *, location_id: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockMovementOut]:
         """Every item of `list_movements`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_movements(item_id, location_id=location_id, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_movements(item_id, location_id=location_id, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class StockAdjustmentsAsyncResource:
@@ -4158,30 +4158,30 @@ class StockAdjustmentsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockAdjustmentCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockAdjustmentOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockAdjustmentCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockAdjustmentOut:
         """POST /v1/stock-adjustments: Adjust stock: a count, damage, opening stock (with its cost) or another change (`create_stock_adjustment`)."""
         path = "/v1/stock-adjustments"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('StockAdjustmentOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockAdjustmentOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockAdjustmentOut:
         """GET /v1/stock-adjustments/{id}: Retrieve a stock adjustment (`get_stock_adjustment`)."""
         path = expand_path("/v1/stock-adjustments/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('StockAdjustmentOut', await self._core.request(request))
 
-    async def list(self, *, item_id: str | None = None, location_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockAdjustmentOut_:
+    async def list(self, *, item_id: str | None = None, location_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockAdjustmentOut_:
         """GET /v1/stock-adjustments: List stock adjustments (`list_stock_adjustments`)."""
         path = "/v1/stock-adjustments"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"item_id": item_id, "location_id": location_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_StockAdjustmentOut_', await self._core.request(request))
 
-    def list_all(self, *, item_id: str | None = None, location_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockAdjustmentOut]:
+    def list_all(self, *, item_id: str | None = None, location_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockAdjustmentOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(item_id=item_id, location_id=location_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(item_id=item_id, location_id=location_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class StockLocationsAsyncResource:
@@ -4190,42 +4190,42 @@ class StockLocationsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def archive(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockLocationOut:
+    async def archive(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockLocationOut:
         """DELETE /v1/stock-locations/{id}: Archive a stock location (not the default) (`archive_stock_location`)."""
         path = expand_path("/v1/stock-locations/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('StockLocationOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockLocationCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockLocationOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockLocationCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockLocationOut:
         """POST /v1/stock-locations: Create a stock location (a warehouse, a shop; areas are its bins or shelves) (`create_stock_location`)."""
         path = "/v1/stock-locations"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('StockLocationOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockLocationOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockLocationOut:
         """GET /v1/stock-locations/{id}: Retrieve a stock location (`get_stock_location`)."""
         path = expand_path("/v1/stock-locations/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('StockLocationOut', await self._core.request(request))
 
-    async def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockLocationOut_:
+    async def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockLocationOut_:
         """GET /v1/stock-locations: List stock locations (`list_stock_locations`)."""
         path = "/v1/stock-locations"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_StockLocationOut_', await self._core.request(request))
 
-    def list_all(self, *, archived: bool | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockLocationOut]:
+    def list_all(self, *, archived: bool | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockLocationOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockLocationUpdate | Mapping[str, Any] | None = None, **fields: Any) -> StockLocationOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockLocationUpdate | Mapping[str, Any] | None = None, **fields: Any) -> StockLocationOut:
         """PATCH /v1/stock-locations/{id}: Update a stock location (name, areas, default) (`update_stock_location`)."""
         path = expand_path("/v1/stock-locations/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('StockLocationOut', await self._core.request(request))
 
@@ -4236,30 +4236,30 @@ class StockTransfersAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockTransferCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockTransferOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockTransferCreate | Mapping[str, Any] | None = None, **fields: Any) -> StockTransferOut:
         """POST /v1/stock-transfers: Move stock between two locations (no ledger effect) (`create_stock_transfer`)."""
         path = "/v1/stock-transfers"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('StockTransferOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockTransferOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> StockTransferOut:
         """GET /v1/stock-transfers/{id}: Retrieve a stock transfer (`get_stock_transfer`)."""
         path = expand_path("/v1/stock-transfers/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('StockTransferOut', await self._core.request(request))
 
-    async def list(self, *, item_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockTransferOut_:
+    async def list(self, *, item_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockTransferOut_:
         """GET /v1/stock-transfers: List stock transfers (`list_stock_transfers`)."""
         path = "/v1/stock-transfers"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"item_id": item_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_StockTransferOut_', await self._core.request(request))
 
-    def list_all(self, *, item_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockTransferOut]:
+    def list_all(self, *, item_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockTransferOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(item_id=item_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(item_id=item_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class SupplierCreditNotesAsyncResource:
@@ -4268,42 +4268,42 @@ class SupplierCreditNotesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def allocate(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentAllocate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
+    async def allocate(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentAllocate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
         """POST /v1/supplier-credit-notes/{id}/allocations: Apply a supplier credit note's excess to posted bills (`allocate_supplier_credit_note`)."""
         path = expand_path("/v1/supplier-credit-notes/{id}/allocations", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierCreditNoteOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierCreditNoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierCreditNoteCreate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
         """POST /v1/supplier-credit-notes: Record a supplier's credit note against a posted bill (`create_supplier_credit_note`)."""
         path = "/v1/supplier-credit-notes"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierCreditNoteOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierCreditNoteOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierCreditNoteOut:
         """GET /v1/supplier-credit-notes/{id}: Retrieve a supplier credit note (`get_supplier_credit_note`)."""
         path = expand_path("/v1/supplier-credit-notes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierCreditNoteOut', await self._core.request(request))
 
-    async def list(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierCreditNoteOut_:
+    async def list(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierCreditNoteOut_:
         """GET /v1/supplier-credit-notes: List supplier credit notes (`list_supplier_credit_notes`)."""
         path = "/v1/supplier-credit-notes"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"supplier_id": supplier_id, "bill_id": bill_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_SupplierCreditNoteOut_', await self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierCreditNoteOut]:
+    def list_all(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierCreditNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, bill_id=bill_id, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, bill_id=bill_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def refund(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
+    async def refund(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
         """POST /v1/supplier-credit-notes/{id}/refund: Record money back from the supplier out of a credit note's excess (`refund_supplier_credit_note`)."""
         path = expand_path("/v1/supplier-credit-notes/{id}/refund", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierCreditNoteOut', await self._core.request(request))
 
@@ -4314,49 +4314,49 @@ class SupplierPaymentsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def allocate(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentAllocate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
+    async def allocate(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentAllocate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
         """POST /v1/supplier-payments/{id}/allocations: Apply a supplier payment's prepayment to posted bills (`allocate_supplier_payment`)."""
         path = expand_path("/v1/supplier-payments/{id}/allocations", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierPaymentOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentCreate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentCreate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
         """POST /v1/supplier-payments: Pay a supplier, allocated to posted bills; the rest becomes a supplier prepayment (`create_supplier_payment`)."""
         path = "/v1/supplier-payments"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierPaymentOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierPaymentOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierPaymentOut:
         """GET /v1/supplier-payments/{id}: Retrieve a supplier payment (`get_supplier_payment`)."""
         path = expand_path("/v1/supplier-payments/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierPaymentOut', await self._core.request(request))
 
-    async def list(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
+    async def list(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
         """GET /v1/supplier-payments: List supplier payments (`list_supplier_payments`)."""
         path = "/v1/supplier-payments"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"supplier_id": supplier_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_SupplierPaymentOut_', await self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierPaymentOut]:
+    def list_all(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierPaymentOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def refund(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
+    async def refund(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
         """POST /v1/supplier-payments/{id}/refund: Record money back from the supplier out of a payment's prepayment (`refund_supplier_payment`)."""
         path = expand_path("/v1/supplier-payments/{id}/refund", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierPaymentOut', await self._core.request(request))
 
-    async def reverse(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
+    async def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
         """POST /v1/supplier-payments/{id}/reverse: Reverse a supplier payment: mirror entries, reopen the bills it paid (`reverse_supplier_payment`)."""
         path = expand_path("/v1/supplier-payments/{id}/reverse", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierPaymentOut', await self._core.request(request))
 
@@ -4367,42 +4367,42 @@ class TaxCodesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def archive(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxCodeOut:
+    async def archive(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxCodeOut:
         """DELETE /v1/tax-codes/{id}: Archive a tax code; history that references it stays readable (`archive_tax_code`)."""
         path = expand_path("/v1/tax-codes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('TaxCodeOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TaxCodeCreate | Mapping[str, Any] | None = None, **fields: Any) -> TaxCodeOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TaxCodeCreate | Mapping[str, Any] | None = None, **fields: Any) -> TaxCodeOut:
         """POST /v1/tax-codes: Create a tax code (`create_tax_code`)."""
         path = "/v1/tax-codes"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('TaxCodeOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxCodeOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxCodeOut:
         """GET /v1/tax-codes/{id}: Retrieve a tax code (`get_tax_code`)."""
         path = expand_path("/v1/tax-codes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('TaxCodeOut', await self._core.request(request))
 
-    async def list(self, *, active: bool | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_TaxCodeOut_:
+    async def list(self, *, active: bool | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_TaxCodeOut_:
         """GET /v1/tax-codes: List tax codes (`list_tax_codes`)."""
         path = "/v1/tax-codes"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"active": active, "archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_TaxCodeOut_', await self._core.request(request))
 
-    def list_all(self, *, active: bool | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[TaxCodeOut]:
+    def list_all(self, *, active: bool | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[TaxCodeOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(active=active, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(active=active, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TaxCodeUpdate | Mapping[str, Any] | None = None, **fields: Any) -> TaxCodeOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TaxCodeUpdate | Mapping[str, Any] | None = None, **fields: Any) -> TaxCodeOut:
         """PATCH /v1/tax-codes/{id}: Update a tax code; send If-Match to make it conditional (`update_tax_code`)."""
         path = expand_path("/v1/tax-codes/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('TaxCodeOut', await self._core.request(request))
 
@@ -4413,17 +4413,17 @@ class TenantAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def get(self, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TenantOut:
+    async def get(self, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TenantOut:
         """GET /v1/tenant: Retrieve the tenant's settings (`get_tenant`)."""
         path = "/v1/tenant"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('TenantOut', await self._core.request(request))
 
-    async def update(self, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TenantUpdate | Mapping[str, Any] | None = None, **fields: Any) -> TenantOut:
+    async def update(self, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: TenantUpdate | Mapping[str, Any] | None = None, **fields: Any) -> TenantOut:
         """PATCH /v1/tenant: Update the tenant's settings; base currency and country are fixed at creation (`update_tenant`)."""
         path = "/v1/tenant"
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('TenantOut', await self._core.request(request))
 
@@ -4434,42 +4434,42 @@ class VatPeriodsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def close(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
+    async def close(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
         """POST /v1/vat-periods/{id}/close: Close a VAT period: post the settlement entry and lock tax-affecting postings in it (`close_vat_period`)."""
         path = expand_path("/v1/vat-periods/{id}/close", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('VatPeriodOut', await self._core.request(request))
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VatPeriodCreate | Mapping[str, Any] | None = None, **fields: Any) -> VatPeriodOut:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: VatPeriodCreate | Mapping[str, Any] | None = None, **fields: Any) -> VatPeriodOut:
         """POST /v1/vat-periods: Create a VAT period (a range of days that no other period overlaps) (`create_vat_period`)."""
         path = "/v1/vat-periods"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('VatPeriodOut', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
         """GET /v1/vat-periods/{id}: Retrieve a VAT period (`get_vat_period`)."""
         path = expand_path("/v1/vat-periods/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('VatPeriodOut', await self._core.request(request))
 
-    async def list(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_VatPeriodOut_:
+    async def list(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_VatPeriodOut_:
         """GET /v1/vat-periods: List VAT periods (`list_vat_periods`)."""
         path = "/v1/vat-periods"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_VatPeriodOut_', await self._core.request(request))
 
-    def list_all(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[VatPeriodOut]:
+    def list_all(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[VatPeriodOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, from_date=from_date, to_date=to_date, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def reopen(self, id: str, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
+    async def reopen(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatPeriodOut:
         """POST /v1/vat-periods/{id}/reopen: Reopen a closed VAT period: reverse its settlement entry and lift the lock (`reopen_vat_period`)."""
         path = expand_path("/v1/vat-periods/{id}/reopen", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('VatPeriodOut', await self._core.request(request))
 
@@ -4480,10 +4480,10 @@ class WebhookDeliveriesAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def retry(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryOut:
+    async def retry(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryOut:
         """POST /v1/webhook-deliveries/{id}/retry: Attempt a delivery again now (`retry_webhook_delivery`)."""
         path = expand_path("/v1/webhook-deliveries/{id}/retry", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('DeliveryOut', await self._core.request(request))
 
@@ -4494,74 +4494,74 @@ class WebhooksAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def create(self, *, idempotency_key: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: WebhookCreate | Mapping[str, Any] | None = None, **fields: Any) -> WebhookWithSecret:
+    async def create(self, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: WebhookCreate | Mapping[str, Any] | None = None, **fields: Any) -> WebhookWithSecret:
         """POST /v1/webhooks: Subscribe an endpoint to events; the signing secret is in this response only (`create_webhook`)."""
         path = "/v1/webhooks"
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('WebhookWithSecret', await self._core.request(request))
 
-    async def delete(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    async def delete(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         """DELETE /v1/webhooks/{id}: Delete a webhook endpoint; nothing more is sent to it (`delete_webhook`)."""
         path = expand_path("/v1/webhooks/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> WebhookOut:
+    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> WebhookOut:
         """GET /v1/webhooks/{id}: Retrieve a webhook endpoint (never its secret) (`get_webhook`)."""
         path = expand_path("/v1/webhooks/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('WebhookOut', await self._core.request(request))
 
-    async def list(self, *, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_WebhookOut_:
+    async def list(self, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_WebhookOut_:
         """GET /v1/webhooks: List webhook endpoints (`list_webhooks`)."""
         path = "/v1/webhooks"
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_WebhookOut_', await self._core.request(request))
 
-    def list_all(self, *, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[WebhookOut]:
+    def list_all(self, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[WebhookOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_deliveries(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, cursor: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryOut_:
+    async def list_deliveries(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryOut_:
         """GET /v1/webhooks/{id}/deliveries: An endpoint's deliveries and their attempts, newest first (`list_webhook_deliveries`)."""
         path = expand_path("/v1/webhooks/{id}/deliveries", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_DeliveryOut_', await self._core.request(request))
 
-    def list_deliveries_all(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryOut]:
+    def list_deliveries_all(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryOut]:
         """Every item of `list_deliveries`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_deliveries(id, status=status, limit=limit, api_version=api_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_deliveries(id, status=status, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def replay(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReplayRequest | Mapping[str, Any] | None = None, **fields: Any) -> ReplayOut:
+    async def replay(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReplayRequest | Mapping[str, Any] | None = None, **fields: Any) -> ReplayOut:
         """POST /v1/webhooks/{id}/replay: Send this endpoint again every event it subscribes to, created since a moment (`replay_webhook`)."""
         path = expand_path("/v1/webhooks/{id}/replay", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('ReplayOut', await self._core.request(request))
 
-    async def rotate_secret(self, id: str, *, idempotency_key: str | None = None, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> WebhookWithSecret:
+    async def rotate_secret(self, id: str, *, idempotency_key: str | None = None, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> WebhookWithSecret:
         """POST /v1/webhooks/{id}/rotate-secret: Issue a new signing secret; the old one keeps signing too for 24 hours (`rotate_webhook_secret`)."""
         path = expand_path("/v1/webhooks/{id}/rotate-secret", {"id": id})
-        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('WebhookWithSecret', await self._core.request(request))
 
-    async def test(self, id: str, *, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryOut:
+    async def test(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryOut:
         """POST /v1/webhooks/{id}/test: Send a signed `ping` event to this endpoint (`test_webhook`)."""
         path = expand_path("/v1/webhooks/{id}/test", {"id": id})
-        headers = {**(extra_headers or {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('DeliveryOut', await self._core.request(request))
 
-    async def update(self, id: str, *, if_match: str | None = None, api_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: WebhookUpdate | Mapping[str, Any] | None = None, **fields: Any) -> WebhookOut:
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: WebhookUpdate | Mapping[str, Any] | None = None, **fields: Any) -> WebhookOut:
         """PATCH /v1/webhooks/{id}: Change the URL, events, description or enabled; enabling clears a disabled endpoint (`update_webhook`)."""
         path = expand_path("/v1/webhooks/{id}", {"id": id})
-        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": api_version} if api_version else {})}
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('WebhookOut', await self._core.request(request))
 
