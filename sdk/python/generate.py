@@ -100,9 +100,9 @@ def py_type(schema: dict[str, Any] | None, quote: bool = False) -> str:
         unique = list(dict.fromkeys(parts))
         return " | ".join(unique) if all(not p.startswith('"') for p in unique) else f"Union[{', '.join(unique)}]"
     if "enum" in schema:
-        return "Literal[" + ", ".join(json.dumps(v) for v in schema["enum"]) + "]"
+        return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
     if "const" in schema:
-        return f"Literal[{json.dumps(schema['const'])}]"
+        return f"Literal[{schema['const']!r}]"
     kind = schema.get("type")
     if kind == "string":
         return "str"
@@ -304,7 +304,7 @@ def call_args(op: dict[str, Any]) -> str:
 
 def resources(openapi: dict[str, Any]) -> str:
     by_resource = operations(openapi)
-    out = [HEADER, "# ruff: noqa", "from __future__ import annotations", "",
+    out = [HEADER, "# ruff: noqa", "from __future__ import annotations", "", "import builtins",
            "from collections.abc import AsyncIterator, Iterator, Mapping", "from typing import Any, Literal, cast", "",
            "from ledgerline_sdk._core import AsyncCore, Request, SyncCore, expand_path, merge_body",
            "from ledgerline_sdk._generated.models import *  # noqa: F403", ""]
@@ -332,9 +332,15 @@ def resource_class(resource: str, flavour: str) -> str:
     return base + ("Resource" if flavour == "sync" else "AsyncResource")
 
 
+def builtin_list(annotation: str) -> str:
+    """In a resource class `list` is a method: annotations name the builtin as `builtins.list`."""
+    return re.sub(r"(?<![\w.])list\[", "builtins.list[", annotation)
+
+
 def method(op: dict[str, Any], flavour: str) -> list[str]:
     params, build = signature(op)
-    returns = op["returns"]
+    params = builtin_list(params)
+    returns = builtin_list(op["returns"])
     prefix = "async def" if flavour == "async" else "def"
     awaiting = "await " if flavour == "async" else ""
     lines = [f"    {prefix} {op['name']}(self{', ' + params if params else ''}) -> {returns}:",
@@ -343,11 +349,12 @@ def method(op: dict[str, Any], flavour: str) -> list[str]:
     lines.append(f"        return cast({returns!r}, {awaiting}self._core.request(request))")
     lines.append("")
     if op["paginated"]:
-        page_params, _ = signature(op, cursor_free=True)
+        page_params = builtin_list(signature(op, cursor_free=True)[0])
         iterator = "Iterator" if flavour == "sync" else "AsyncIterator"
         fetch = f"lambda cursor: self.{op['name']}({call_args(op)}, cursor=cursor)"
+        item = builtin_list(op["item"])
         arguments = "self" + (", " + page_params if page_params else "")
-        lines += [f"    def {op['name']}_all({arguments}) -> {iterator}[{op['item']}]:",
+        lines += [f"    def {op['name']}_all({arguments}) -> {iterator}[{item}]:",
                   f'        """Every item of `{op["name"]}`, page after page (follows `next_cursor`)."""',
                   f"        return self._core.paginate({fetch})", ""]
     return lines

@@ -43,7 +43,7 @@ class RetryPolicy:
     def wait(self, attempt: int, retry_after: float | None, jitter: float) -> float:
         if retry_after is not None:
             return min(retry_after, self.max_retry_wait)
-        return min(self.initial * 2**attempt, self.max_backoff, self.max_retry_wait) * jitter
+        return min(self.initial * 2.0**attempt, self.max_backoff, self.max_retry_wait) * jitter
 
 
 @dataclass

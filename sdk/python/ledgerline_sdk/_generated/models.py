@@ -291,14 +291,14 @@ class AccountOut(TypedDict, total=False):
     id: Required[str]
     metadata: NotRequired[dict[str, str]]
     name: Required[str]
-    object: NotRequired[Literal["account"]]
+    object: NotRequired[Literal['account']]
     subtype: Required[str | None]
     type: Required[AccountType]
     updated_at: Required[str]
     version: Required[int]
 
 
-AccountType: TypeAlias = 'Literal["asset", "liability", "equity", "revenue", "expense"]'
+AccountType: TypeAlias = "Literal['asset', 'liability', 'equity', 'revenue', 'expense']"
 
 
 class AccountUpdate(TypedDict, total=False):
@@ -330,7 +330,7 @@ class AgedPayables(TypedDict, total=False):
 
     as_of: Required[str]
     currency: Required[str]
-    object: Required[Literal["aged_payables"]]
+    object: Required[Literal['aged_payables']]
     payable_balance: Required[str]
     suppliers: Required[list[AgedSupplier]]
     totals: Required[AgeingRow]
@@ -342,7 +342,7 @@ class AgedReceivables(TypedDict, total=False):
     as_of: Required[str]
     currency: Required[str]
     customers: Required[list[AgedCustomer]]
-    object: Required[Literal["aged_receivables"]]
+    object: Required[Literal['aged_receivables']]
     receivable_balance: Required[str]
     totals: Required[AgeingRow]
 
@@ -416,11 +416,11 @@ class ApiKeyCreated(TypedDict, total=False):
     id: Required[str]
     key_last4: Required[str]
     name: Required[str]
-    object: NotRequired[Literal["api_key"]]
+    object: NotRequired[Literal['api_key']]
     revoked_at: Required[str | None]
     scopes: Required[list[str]]
     secret: Required[str]
-    status: Required[Literal["active", "revoked", "expired"]]
+    status: Required[Literal['active', 'revoked', 'expired']]
 
 
 class ApiKeyOut(TypedDict, total=False):
@@ -432,10 +432,10 @@ class ApiKeyOut(TypedDict, total=False):
     id: Required[str]
     key_last4: Required[str]
     name: Required[str]
-    object: NotRequired[Literal["api_key"]]
+    object: NotRequired[Literal['api_key']]
     revoked_at: Required[str | None]
     scopes: Required[list[str]]
-    status: Required[Literal["active", "revoked", "expired"]]
+    status: Required[Literal['active', 'revoked', 'expired']]
 
 
 class AttemptOut(TypedDict, total=False):
@@ -457,7 +457,7 @@ class BalanceSheet(TypedDict, total=False):
     equity: Required[list[BalanceSheetRow]]
     fiscal_year_start: Required[str]
     liabilities: Required[list[BalanceSheetRow]]
-    object: Required[Literal["balance_sheet"]]
+    object: Required[Literal['balance_sheet']]
     total_assets: Required[str]
     total_equity: Required[str]
     total_liabilities: Required[str]
@@ -515,7 +515,7 @@ class BankAccountOut(TypedDict, total=False):
     is_default: Required[bool]
     last_statement_id: Required[str | None]
     name: Required[str]
-    object: NotRequired[Literal["bank_account"]]
+    object: NotRequired[Literal['bank_account']]
     opening_balance: Required[str]
     opening_date: Required[str | None]
     opening_entry_id: Required[str | None]
@@ -563,7 +563,7 @@ class BankReconciliationOut(TypedDict, total=False):
     ignored: Required[TransactionTotal]
     ledger_balance: Required[str]
     ledger_balance_in_currency: NotRequired[str | None]
-    object: NotRequired[Literal["bank_reconciliation"]]
+    object: NotRequired[Literal['bank_reconciliation']]
     statement_id: Required[str | None]
     unexplained: Required[str | None]
     unmatched: Required[TransactionTotal]
@@ -576,10 +576,10 @@ class BankRuleCreate(TypedDict, total=False):
     active: NotRequired[bool]
     bank_account_id: NotRequired[str | None]
     description: NotRequired[str | None]
-    direction: NotRequired[Literal["in", "out", "any"]]
-    field: NotRequired[Literal["counterparty", "text", "any"]]
+    direction: NotRequired[Literal['in', 'out', 'any']]
+    field: NotRequired[Literal['counterparty', 'text', 'any']]
     name: Required[str]
-    operator: NotRequired[Literal["contains", "equals"]]
+    operator: NotRequired[Literal['contains', 'equals']]
     priority: NotRequired[int]
     tax_code_id: NotRequired[str | None]
     value: Required[str]
@@ -593,12 +593,12 @@ class BankRuleOut(TypedDict, total=False):
     bank_account_id: Required[str | None]
     created_at: Required[str]
     description: Required[str | None]
-    direction: Required[Literal["in", "out", "any"]]
-    field: Required[Literal["counterparty", "text", "any"]]
+    direction: Required[Literal['in', 'out', 'any']]
+    field: Required[Literal['counterparty', 'text', 'any']]
     id: Required[str]
     name: Required[str]
-    object: NotRequired[Literal["bank_rule"]]
-    operator: Required[Literal["contains", "equals"]]
+    object: NotRequired[Literal['bank_rule']]
+    operator: Required[Literal['contains', 'equals']]
     priority: Required[int]
     tax_code_id: Required[str | None]
     updated_at: Required[str]
@@ -613,10 +613,10 @@ class BankRuleUpdate(TypedDict, total=False):
     active: NotRequired[bool]
     bank_account_id: NotRequired[str | None]
     description: NotRequired[str | None]
-    direction: NotRequired[Literal["in", "out", "any"]]
-    field: NotRequired[Literal["counterparty", "text", "any"]]
+    direction: NotRequired[Literal['in', 'out', 'any']]
+    field: NotRequired[Literal['counterparty', 'text', 'any']]
     name: NotRequired[str]
-    operator: NotRequired[Literal["contains", "equals"]]
+    operator: NotRequired[Literal['contains', 'equals']]
     priority: NotRequired[int]
     tax_code_id: NotRequired[str | None]
     value: NotRequired[str]
@@ -640,10 +640,10 @@ class BankStatementOut(TypedDict, total=False):
     from_date: Required[str | None]
     id: Required[str]
     imported: Required[int]
-    object: NotRequired[Literal["bank_statement"]]
+    object: NotRequired[Literal['bank_statement']]
     opening_balance: Required[str | None]
     statement_reference: Required[str | None]
-    status: Required[Literal["imported"]]
+    status: Required[Literal['imported']]
     to_date: Required[str | None]
     transaction_ids: NotRequired[list[str] | None]
     updated_at: Required[str]
@@ -683,16 +683,16 @@ class BankTransactionOut(TypedDict, total=False):
     id: Required[str]
     journal_entry_id: NotRequired[str | None]
     matched_at: NotRequired[str | None]
-    matched_by: NotRequired[Literal["receipt", "booking", "transfer", "supplier_payment"] | None]
-    object: NotRequired[Literal["bank_transaction"]]
+    matched_by: NotRequired[Literal['receipt', 'booking', 'transfer', 'supplier_payment'] | None]
+    object: NotRequired[Literal['bank_transaction']]
     receipt_id: NotRequired[str | None]
     reference: Required[str | None]
-    reference_type: Required[Literal["qr", "rf"] | None]
+    reference_type: Required[Literal['qr', 'rf'] | None]
     remittance_information: Required[str | None]
     reversal: Required[bool]
     rule_id: NotRequired[str | None]
     statement_id: Required[str]
-    status: Required[Literal["unmatched", "matched", "ignored"]]
+    status: Required[Literal['unmatched', 'matched', 'ignored']]
     suggestions: NotRequired[list[MatchSuggestion] | None]
     supplier_payment_id: NotRequired[str | None]
     tax_code_id: NotRequired[str | None]
@@ -748,7 +748,7 @@ class BillFromPurchaseOrder(TypedDict, total=False):
     """Issue 15: a draft bill made from a purchase order (`POST /v1/purchase-orders/{id}/bill`)"""
 
     attachment_ids: NotRequired[list[str] | None]
-    basis: NotRequired[Literal["received", "ordered"]]
+    basis: NotRequired[Literal['received', 'ordered']]
     bill_date: NotRequired[str | None]
     due_date: NotRequired[str | None]
     supplier_reference: NotRequired[str | None]
@@ -760,10 +760,10 @@ class BillImportOut(TypedDict, total=False):
     bill: Required[BillOut]
     file_id: Required[str]
     import_warnings: Required[list[ImportWarning]]
-    object: NotRequired[Literal["bill_import"]]
-    rules: Required[Literal["en16931", "peppol", "xrechnung"]]
+    object: NotRequired[Literal['bill_import']]
+    rules: Required[Literal['en16931', 'peppol', 'xrechnung']]
     supplier_created: Required[bool]
-    syntax: Required[Literal["ubl", "cii"]]
+    syntax: Required[Literal['ubl', 'cii']]
 
 
 class BillLineIn(TypedDict, total=False):
@@ -783,7 +783,7 @@ class BillMatchSuggestion(TypedDict, total=False):
     amount: Required[str]
     bill_id: Required[str]
     bill_number: Required[str | None]
-    reason: Required[Literal["number_in_text", "amount_and_party"]]
+    reason: Required[Literal['number_in_text', 'amount_and_party']]
     score: Required[int]
     supplier_id: Required[str]
     supplier_reference: Required[str | None]
@@ -810,7 +810,7 @@ class BillOut(TypedDict, total=False):
     lines: Required[list[LineOut]]
     notes: Required[str | None]
     number: Required[str | None]
-    object: NotRequired[Literal["bill"]]
+    object: NotRequired[Literal['bill']]
     order_reference: NotRequired[str | None]
     paid_at: Required[str | None]
     positions: NotRequired[list[PositionOut]]
@@ -819,7 +819,7 @@ class BillOut(TypedDict, total=False):
     purchase_order_id: NotRequired[str | None]
     rounding_adjustment: Required[str]
     scheduled_amount: NotRequired[str]
-    status: Required[Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]]
+    status: Required[Literal['draft', 'awaiting_payment', 'paid', 'overdue', 'voided']]
     subtotal: Required[str]
     supplier_id: Required[str]
     supplier_name: Required[str]
@@ -863,7 +863,7 @@ class Body_import_bank_statement(TypedDict, total=False):
     """Body_import_bank_statement"""
 
     file: NotRequired[str | None]
-    format: NotRequired[Literal["camt.053", "camt.054", "mt940", "csv"] | None]
+    format: NotRequired[Literal['camt.053', 'camt.054', 'mt940', 'csv'] | None]
 
 
 class Body_import_bill(TypedDict, total=False):
@@ -876,7 +876,7 @@ class Body_validate_einvoice(TypedDict, total=False):
     """Body_validate_einvoice"""
 
     file: Required[str]
-    rules: NotRequired[Literal["en16931", "peppol", "xrechnung"]]
+    rules: NotRequired[Literal['en16931', 'peppol', 'xrechnung']]
 
 
 class BulkBills(TypedDict, total=False):
@@ -915,7 +915,7 @@ class BulkItemResult(TypedDict, total=False):
     error: NotRequired[dict[str, Any] | None]
     idempotency_key: NotRequired[str | None]
     index: Required[int]
-    operation: NotRequired[Literal["create", "update"]]
+    operation: NotRequired[Literal['create', 'update']]
     status: Required[int]
     success: Required[bool]
 
@@ -933,7 +933,7 @@ class BulkOperation(TypedDict, total=False):
     data: Required[dict[str, Any]]
     id: NotRequired[str | None]
     idempotency_key: NotRequired[str | None]
-    operation: NotRequired[Literal["create", "update"]]
+    operation: NotRequired[Literal['create', 'update']]
     version: NotRequired[int | None]
 
 
@@ -969,7 +969,7 @@ class BulkResult(TypedDict, total=False):
     """BulkResult"""
 
     failed: Required[int]
-    object: NotRequired[Literal["bulk_result"]]
+    object: NotRequired[Literal['bulk_result']]
     processed: Required[int]
     results: Required[list[BulkItemResult]]
     succeeded: Required[int]
@@ -995,7 +995,7 @@ Column = TypedDict("Column", {"from": Required[str], "to": Required[str]}, total
 class ConvertRequest(TypedDict, total=False):
     """ConvertRequest"""
 
-    to: Required[Literal["invoice", "order"]]
+    to: Required[Literal['invoice', 'order']]
 
 
 class CreateOperation(TypedDict, total=False):
@@ -1004,7 +1004,7 @@ class CreateOperation(TypedDict, total=False):
     data: Required[dict[str, Any]]
     id: NotRequired[str | None]
     idempotency_key: NotRequired[str | None]
-    operation: NotRequired[Literal["create"]]
+    operation: NotRequired[Literal['create']]
     version: NotRequired[int | None]
 
 
@@ -1041,13 +1041,13 @@ class CreditNoteOut(TypedDict, total=False):
     journal_entry_id: Required[str]
     lines: Required[list[LineOut]]
     number: Required[str]
-    object: NotRequired[Literal["credit_note"]]
+    object: NotRequired[Literal['credit_note']]
     positions: NotRequired[list[PositionOut]]
     reason: Required[str | None]
     refunded_amount: NotRequired[str]
     restock: NotRequired[bool]
     rounding_adjustment: Required[str]
-    status: Required[Literal["posted"]]
+    status: Required[Literal['posted']]
     stock_journal_entry_id: NotRequired[str | None]
     subtotal: Required[str]
     tax_breakdown: Required[list[TaxSubtotalOut]]
@@ -1067,11 +1067,11 @@ class CsvMapping(TypedDict, total=False):
     counterparty_name: NotRequired[str | None]
     credit: NotRequired[str | None]
     currency: NotRequired[str | None]
-    date_format: NotRequired[Literal["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y%m%d", "%d.%m.%y"]]
+    date_format: NotRequired[Literal['%Y-%m-%d', '%d.%m.%Y', '%d/%m/%Y', '%m/%d/%Y', '%Y%m%d', '%d.%m.%y']]
     debit: NotRequired[str | None]
-    decimal_separator: NotRequired[Literal[".", ","]]
-    delimiter: NotRequired[Literal[",", ";", "\t", "|"]]
-    encoding: NotRequired[Literal["utf-8", "latin-1", "cp1252"]]
+    decimal_separator: NotRequired[Literal['.', ',']]
+    delimiter: NotRequired[Literal[',', ';', '\t', '|']]
+    encoding: NotRequired[Literal['utf-8', 'latin-1', 'cp1252']]
     entry_reference: NotRequired[str | None]
     reference: NotRequired[str | None]
     remittance: NotRequired[str | None]
@@ -1098,7 +1098,7 @@ class CurrencyOut(TypedDict, total=False):
     is_base: Required[bool]
     minor_units: Required[int]
     name: Required[str | None]
-    object: NotRequired[Literal["currency"]]
+    object: NotRequired[Literal['currency']]
     rounding_step: Required[str]
     updated_at: Required[str]
     version: Required[int]
@@ -1122,7 +1122,7 @@ class DeclineRequest(TypedDict, total=False):
 class DeletedOut(TypedDict, total=False):
     """A record deleted in the last 30 days, as `updated_since` lists it (issue 18): a deleted draft"""
 
-    deleted: NotRequired[Literal[true]]
+    deleted: NotRequired[Literal[True]]
     id: Required[str]
     object: Required[str]
     updated_at: Required[str]
@@ -1168,11 +1168,11 @@ class DeliveryNoteOut(TypedDict, total=False):
     lines: Required[list[DeliveryLineOut]]
     notes: Required[str | None]
     number: Required[str | None]
-    object: NotRequired[Literal["delivery"]]
+    object: NotRequired[Literal['delivery']]
     order_id: Required[str | None]
     order_number: Required[str | None]
     reference: Required[str | None]
-    status: Required[Literal["draft", "issued", "delivered"]]
+    status: Required[Literal['draft', 'issued', 'delivered']]
     updated_at: Required[str]
     version: Required[int]
 
@@ -1189,8 +1189,8 @@ class DeliveryOut(TypedDict, total=False):
     last_attempt_at: Required[str | None]
     last_error: Required[str | None]
     next_attempt_at: Required[str | None]
-    object: NotRequired[Literal["webhook_delivery"]]
-    status: Required[Literal["pending", "succeeded", "dead"]]
+    object: NotRequired[Literal['webhook_delivery']]
+    status: Required[Literal['pending', 'succeeded', 'dead']]
     trigger: Required[str]
     updated_at: Required[str]
     webhook_id: Required[str]
@@ -1200,10 +1200,10 @@ class DiscountPositionIn(TypedDict, total=False):
     """DiscountPositionIn"""
 
     amount: NotRequired[str | None]
-    applies_to: NotRequired[Literal["above", "all"]]
+    applies_to: NotRequired[Literal['above', 'all']]
     percent: NotRequired[str | None]
     reason: NotRequired[str | None]
-    type: Required[Literal["discount"]]
+    type: Required[Literal['discount']]
 
 
 class DocumentRefOut(TypedDict, total=False):
@@ -1242,7 +1242,7 @@ class DunningPolicyOut(TypedDict, total=False):
     fee_currency: Required[str]
     is_default: Required[bool]
     levels: Required[list[DunningLevelOut]]
-    object: NotRequired[Literal["dunning_policy"]]
+    object: NotRequired[Literal['dunning_policy']]
     updated_at: Required[str | None]
     version: Required[int]
 
@@ -1261,7 +1261,7 @@ class EInvoiceFailure(TypedDict, total=False):
     id: Required[str]
     location: Required[str]
     rule_set: Required[str]
-    severity: Required[Literal["fatal", "error", "warning", "information"] | str]
+    severity: Required[Literal['fatal', 'error', 'warning', 'information'] | str]
     text: Required[str]
 
 
@@ -1269,8 +1269,8 @@ class EInvoiceSendRequest(TypedDict, total=False):
     """Deliver the posted document as an e-invoice: by `email` (the XML, and the PDF, attached) or over `peppol`"""
 
     attach_pdf: NotRequired[bool]
-    channel: Required[Literal["email", "peppol"]]
-    format: NotRequired[Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"]]
+    channel: Required[Literal['email', 'peppol']]
+    format: NotRequired[Literal['peppol', 'ubl', 'cii', 'xrechnung-ubl', 'xrechnung-cii', 'facturx']]
     to: NotRequired[list[str] | None]
 
 
@@ -1278,24 +1278,24 @@ class EInvoiceSubmissionOut(TypedDict, total=False):
     """EInvoiceSubmissionOut"""
 
     attempts: NotRequired[int]
-    channel: Required[Literal["email", "peppol"]]
+    channel: Required[Literal['email', 'peppol']]
     created_at: Required[str]
     delivered_at: NotRequired[str | None]
     document_id: Required[str]
     document_number: NotRequired[str | None]
-    document_type: Required[Literal["invoice", "credit_note"]]
+    document_type: Required[Literal['invoice', 'credit_note']]
     email_id: NotRequired[str | None]
     error: NotRequired[str | None]
     failed_at: NotRequired[str | None]
     findings: NotRequired[list[Finding]]
     format: Required[str]
     id: Required[str]
-    object: NotRequired[Literal["einvoice"]]
+    object: NotRequired[Literal['einvoice']]
     receiver: NotRequired[str | None]
     rejected_at: NotRequired[str | None]
     response: NotRequired[str | None]
     sent_at: NotRequired[str | None]
-    status: Required[Literal["queued", "sent", "delivered", "rejected", "failed"]]
+    status: Required[Literal['queued', 'sent', 'delivered', 'rejected', 'failed']]
     to: NotRequired[list[str] | None]
     transmission_id: NotRequired[str | None]
     updated_at: Required[str]
@@ -1306,9 +1306,9 @@ class EInvoiceValidationOut(TypedDict, total=False):
     """EInvoiceValidationOut"""
 
     failures: Required[list[EInvoiceFailure]]
-    object: NotRequired[Literal["einvoice_validation"]]
-    rules: Required[Literal["en16931", "peppol", "xrechnung"]]
-    syntax: Required[Literal["ubl", "cii"]]
+    object: NotRequired[Literal['einvoice_validation']]
+    rules: Required[Literal['en16931', 'peppol', 'xrechnung']]
+    syntax: Required[Literal['ubl', 'cii']]
     valid: Required[bool]
 
 
@@ -1335,11 +1335,11 @@ class EmailOut(TypedDict, total=False):
     failed_at: NotRequired[str | None]
     id: Required[str]
     message_id: Required[str]
-    object: NotRequired[Literal["email"]]
+    object: NotRequired[Literal['email']]
     provider_message_id: NotRequired[str | None]
     sender: Required[str]
     sent_at: NotRequired[str | None]
-    status: Required[Literal["queued", "sending", "sent", "bounced", "failed"]]
+    status: Required[Literal['queued', 'sending', 'sent', 'bounced', 'failed']]
     subject: Required[str]
     to: Required[list[str]]
     updated_at: Required[str]
@@ -1408,7 +1408,7 @@ class EventOut(TypedDict, total=False):
     created_at: Required[str]
     data: Required[dict[str, Any]]
     id: Required[str]
-    object: NotRequired[Literal["event"]]
+    object: NotRequired[Literal['event']]
     object_id: Required[str]
     object_type: Required[str]
     sequence: Required[int]
@@ -1432,7 +1432,7 @@ class ExchangeRateOut(TypedDict, total=False):
     currency: Required[str]
     date: Required[str]
     id: Required[str]
-    object: NotRequired[Literal["exchange_rate"]]
+    object: NotRequired[Literal['exchange_rate']]
     rate: Required[str]
     source: Required[str]
     updated_at: Required[str]
@@ -1473,7 +1473,7 @@ class ExpenseOut(TypedDict, total=False):
     journal_entry_id: Required[str]
     lines: Required[list[LineOut]]
     notes: Required[str | None]
-    object: NotRequired[Literal["expense"]]
+    object: NotRequired[Literal['expense']]
     paid_from_account_id: Required[str]
     payee_name: Required[str]
     positions: NotRequired[list[PositionOut]]
@@ -1482,7 +1482,7 @@ class ExpenseOut(TypedDict, total=False):
     reversal_journal_entry_id: Required[str | None]
     reversed_at: Required[str | None]
     rounding_adjustment: Required[str]
-    status: Required[Literal["posted", "reversed"]]
+    status: Required[Literal['posted', 'reversed']]
     subtotal: Required[str]
     supplier_id: Required[str | None]
     tax_breakdown: Required[list[PurchaseTaxOut]]
@@ -1496,11 +1496,11 @@ class FileOut(TypedDict, total=False):
     """An uploaded file's metadata; its bytes are at `GET /v1/files/{id}/download`"""
 
     attached_to: NotRequired[list[str]]
-    content_type: Required[Literal["application/pdf", "image/png", "image/jpeg", "application/xml"]]
+    content_type: Required[Literal['application/pdf', 'image/png', 'image/jpeg', 'application/xml']]
     created_at: Required[str]
     filename: Required[str]
     id: Required[str]
-    object: NotRequired[Literal["file"]]
+    object: NotRequired[Literal['file']]
     purpose: Required[str | None]
     sha256: Required[str]
     size: Required[int]
@@ -1511,7 +1511,7 @@ class FileOut(TypedDict, total=False):
 class FileUploadCreate(TypedDict, total=False):
     """What the client is about to upload; the bytes go straight to storage with the form the answer holds"""
 
-    content_type: Required[Literal["application/pdf", "image/png", "image/jpeg"]]
+    content_type: Required[Literal['application/pdf', 'image/png', 'image/jpeg']]
     filename: Required[str]
     purpose: NotRequired[str | None]
     sha256: NotRequired[str | None]
@@ -1527,11 +1527,11 @@ class FileUploadOut(TypedDict, total=False):
     file_id: Required[str | None]
     filename: Required[str]
     id: Required[str]
-    object: NotRequired[Literal["file_upload"]]
+    object: NotRequired[Literal['file_upload']]
     purpose: Required[str | None]
     sha256: Required[str | None]
     size: Required[int]
-    status: Required[Literal["pending", "completed"]]
+    status: Required[Literal['pending', 'completed']]
     updated_at: Required[str]
     upload: NotRequired[UploadForm | None]
     version: Required[int]
@@ -1552,12 +1552,12 @@ class FiscalYearClose(TypedDict, total=False):
     end: Required[str]
     entry_ids: Required[list[str]]
     lock_date: Required[str]
-    object: Required[Literal["fiscal_year_close"]]
+    object: Required[Literal['fiscal_year_close']]
     start: Required[str]
     year: Required[int]
 
 
-GeneralLedger = TypedDict("GeneralLedger", {"account_id": Required[str], "closing_balance": Required[str], "code": Required[str], "currency": Required[str], "from": Required[str | None], "has_more": Required[bool], "lines": Required[list["GeneralLedgerLine"]], "name": Required[str], "next_cursor": Required[str | None], "object": Required[Literal["general_ledger"]], "opening_balance": Required[str], "to": Required[str | None]}, total=False)
+GeneralLedger = TypedDict("GeneralLedger", {"account_id": Required[str], "closing_balance": Required[str], "code": Required[str], "currency": Required[str], "from": Required[str | None], "has_more": Required[bool], "lines": Required[list["GeneralLedgerLine"]], "name": Required[str], "next_cursor": Required[str | None], "object": Required[Literal['general_ledger']], "opening_balance": Required[str], "to": Required[str | None]}, total=False)
 
 
 class GeneralLedgerLine(TypedDict, total=False):
@@ -1578,7 +1578,7 @@ class GroupPositionIn(TypedDict, total=False):
 
     positions: Required[list[ItemPositionIn | TextPositionIn | SubtotalPositionIn | DiscountPositionIn | GroupPositionIn | PageBreakPositionIn]]
     title: Required[str]
-    type: Required[Literal["group"]]
+    type: Required[Literal['group']]
 
 
 class ImportWarning(TypedDict, total=False):
@@ -1637,7 +1637,7 @@ class InvoiceOut(TypedDict, total=False):
     metadata: NotRequired[dict[str, str]]
     notes: Required[str | None]
     number: Required[str | None]
-    object: NotRequired[Literal["invoice"]]
+    object: NotRequired[Literal['invoice']]
     order_reference: NotRequired[str | None]
     paid_at: Required[str | None]
     payment_reference: NotRequired[str | None]
@@ -1650,7 +1650,7 @@ class InvoiceOut(TypedDict, total=False):
     rounding_adjustment: Required[str]
     sent_at: Required[str | None]
     source: NotRequired[DocumentRefOut | None]
-    status: Required[Literal["draft", "awaiting_payment", "paid", "overdue", "voided"]]
+    status: Required[Literal['draft', 'awaiting_payment', 'paid', 'overdue', 'voided']]
     subtotal: Required[str]
     supply_date: NotRequired[str | None]
     tax_breakdown: Required[list[TaxSubtotalOut]]
@@ -1690,7 +1690,7 @@ class ItemCreate(TypedDict, total=False):
 
     code: Required[str]
     cogs_account_id: NotRequired[str | None]
-    costing_method: NotRequired[Literal["moving_average"]]
+    costing_method: NotRequired[Literal['moving_average']]
     description: NotRequired[str | None]
     expense_account_id: NotRequired[str | None]
     inventory_account_id: NotRequired[str | None]
@@ -1711,7 +1711,7 @@ class ItemOut(TypedDict, total=False):
     archived: Required[bool]
     code: Required[str]
     cogs_account_id: NotRequired[str | None]
-    costing_method: NotRequired[Literal["moving_average"]]
+    costing_method: NotRequired[Literal['moving_average']]
     created_at: Required[str]
     description: Required[str | None]
     expense_account_id: NotRequired[str | None]
@@ -1719,7 +1719,7 @@ class ItemOut(TypedDict, total=False):
     inventory_account_id: NotRequired[str | None]
     metadata: NotRequired[dict[str, str]]
     name: Required[str]
-    object: NotRequired[Literal["item"]]
+    object: NotRequired[Literal['item']]
     purchase_price: NotRequired[str | None]
     reorder_level: NotRequired[str | None]
     revenue_account_id: Required[str | None]
@@ -1739,7 +1739,7 @@ class ItemPositionIn(TypedDict, total=False):
     item_id: NotRequired[str | None]
     quantity: NotRequired[str]
     tax_code_id: NotRequired[str | None]
-    type: Required[Literal["item"]]
+    type: Required[Literal['item']]
     unit_price: NotRequired[str | None]
 
 
@@ -1748,7 +1748,7 @@ class ItemUpdate(TypedDict, total=False):
 
     code: NotRequired[str]
     cogs_account_id: NotRequired[str | None]
-    costing_method: NotRequired[Literal["moving_average"]]
+    costing_method: NotRequired[Literal['moving_average']]
     description: NotRequired[str | None]
     expense_account_id: NotRequired[str | None]
     inventory_account_id: NotRequired[str | None]
@@ -1785,13 +1785,13 @@ class JournalEntryOut(TypedDict, total=False):
     exchange_rate: Required[str]
     id: Required[str]
     lines: Required[list[EntryLineOut]]
-    object: NotRequired[Literal["journal_entry"]]
+    object: NotRequired[Literal['journal_entry']]
     reference: Required[str | None]
     reversed_by_id: Required[str | None]
     reverses_id: Required[str | None]
     source_id: Required[str | None]
     source_type: Required[str]
-    status: Required[Literal["posted", "reversed"]]
+    status: Required[Literal['posted', 'reversed']]
     total: Required[str]
     updated_at: Required[str]
     version: Required[int]
@@ -1815,7 +1815,7 @@ class LedgerLineOut(TypedDict, total=False):
     debit: Required[str]
     description: Required[str | None]
     entry_id: Required[str]
-    object: NotRequired[Literal["ledger_line"]]
+    object: NotRequired[Literal['ledger_line']]
     source_id: Required[str | None]
     source_type: Required[str]
 
@@ -2132,7 +2132,7 @@ class MatchSuggestion(TypedDict, total=False):
     customer_id: Required[str]
     invoice_id: Required[str]
     invoice_number: Required[str | None]
-    reason: Required[Literal["reference", "number_in_text", "amount_and_party"]]
+    reason: Required[Literal['reference', 'number_in_text', 'amount_and_party']]
     score: Required[int]
 
 
@@ -2165,7 +2165,7 @@ class OrderDeliveryRequest(TypedDict, total=False):
 class OrderInvoiceRequest(TypedDict, total=False):
     """OrderInvoiceRequest"""
 
-    basis: NotRequired[Literal["delivered", "ordered"]]
+    basis: NotRequired[Literal['delivered', 'ordered']]
     due_date: NotRequired[str | None]
     issue_date: NotRequired[str | None]
 
@@ -2203,11 +2203,11 @@ class OrderOut(TypedDict, total=False):
     exchange_rate: Required[str]
     id: Required[str]
     invoice_ids: NotRequired[list[str]]
-    invoicing_status: Required[Literal["not_invoiced", "partially_invoiced", "invoiced"]]
+    invoicing_status: Required[Literal['not_invoiced', 'partially_invoiced', 'invoiced']]
     lines: Required[list[OrderLineOut]]
     notes: Required[str | None]
     number: Required[str | None]
-    object: NotRequired[Literal["order"]]
+    object: NotRequired[Literal['order']]
     order_date: Required[str]
     payment_terms_days: NotRequired[int | None]
     positions: NotRequired[list[PositionOut]]
@@ -2215,7 +2215,7 @@ class OrderOut(TypedDict, total=False):
     reference: Required[str | None]
     rounding_adjustment: Required[str]
     source: NotRequired[DocumentRefOut | None]
-    status: Required[Literal["draft", "confirmed", "partially_delivered", "delivered", "cancelled"]]
+    status: Required[Literal['draft', 'confirmed', 'partially_delivered', 'delivered', 'cancelled']]
     subtotal: Required[str]
     tax_breakdown: Required[list[TaxSubtotalOut]]
     tax_total: Required[str]
@@ -2244,7 +2244,7 @@ class OrderUpdate(TypedDict, total=False):
 class PageBreakPositionIn(TypedDict, total=False):
     """PageBreakPositionIn"""
 
-    type: Required[Literal["page_break"]]
+    type: Required[Literal['page_break']]
 
 
 class PartyBalanceOut(TypedDict, total=False):
@@ -2254,7 +2254,7 @@ class PartyBalanceOut(TypedDict, total=False):
     by_currency: Required[list[BalanceTotals]]
     credit: Required[str]
     currency: Required[str]
-    object: NotRequired[Literal["party_balance"]]
+    object: NotRequired[Literal['party_balance']]
     overdue: Required[str]
     party_id: Required[str]
     receivable: Required[str]
@@ -2270,7 +2270,7 @@ class PartyCreate(TypedDict, total=False):
     electronic_address: NotRequired[str | None]
     email: NotRequired[str | None]
     iban: NotRequired[str | None]
-    kind: NotRequired[Literal["customer", "supplier", "both"]]
+    kind: NotRequired[Literal['customer', 'supplier', 'both']]
     legal_registration_id: NotRequired[str | None]
     leitweg_id: NotRequired[str | None]
     metadata: NotRequired[dict[str, str | None] | None]
@@ -2294,12 +2294,12 @@ class PartyOut(TypedDict, total=False):
     email: Required[str | None]
     iban: NotRequired[str | None]
     id: Required[str]
-    kind: Required[Literal["customer", "supplier", "both"]]
+    kind: Required[Literal['customer', 'supplier', 'both']]
     legal_registration_id: NotRequired[str | None]
     leitweg_id: NotRequired[str | None]
     metadata: NotRequired[dict[str, str]]
     name: Required[str]
-    object: NotRequired[Literal["party"]]
+    object: NotRequired[Literal['party']]
     payment_terms_days: Required[int | None]
     qr_iban: NotRequired[str | None]
     tax_id: Required[str | None]
@@ -2318,7 +2318,7 @@ class PartyUpdate(TypedDict, total=False):
     electronic_address: NotRequired[str | None]
     email: NotRequired[str | None]
     iban: NotRequired[str | None]
-    kind: NotRequired[Literal["customer", "supplier", "both"]]
+    kind: NotRequired[Literal['customer', 'supplier', 'both']]
     legal_registration_id: NotRequired[str | None]
     leitweg_id: NotRequired[str | None]
     metadata: NotRequired[dict[str, str | None] | None]
@@ -2344,7 +2344,7 @@ class PaymentRunCreate(TypedDict, total=False):
     currency: NotRequired[str | None]
     due_by: NotRequired[str | None]
     execution_date: NotRequired[str | None]
-    file_format: NotRequired[Literal["pain.001.001.03", "pain.001.001.09", "pain.001.001.09.ch"] | None]
+    file_format: NotRequired[Literal['pain.001.001.03', 'pain.001.001.09', 'pain.001.001.09.ch'] | None]
 
 
 class PaymentRunOut(TypedDict, total=False):
@@ -2362,22 +2362,22 @@ class PaymentRunOut(TypedDict, total=False):
     file_size: Required[int]
     id: Required[str]
     message_id: Required[str]
-    object: NotRequired[Literal["payment_run"]]
+    object: NotRequired[Literal['payment_run']]
     payments: Required[list[ScheduledPaymentOut]]
-    status: Required[Literal["scheduled", "completed", "cancelled"]]
+    status: Required[Literal['scheduled', 'completed', 'cancelled']]
     total: Required[str]
     updated_at: Required[str]
     version: Required[int]
 
 
-Plan: TypeAlias = 'Literal["starter", "professional", "enterprise"]'
+Plan: TypeAlias = "Literal['starter', 'professional', 'enterprise']"
 
 
 class PositionOut(TypedDict, total=False):
     """One position as priced. An item shows `line`, the index of its line in the document's `lines` (which"""
 
     amount: NotRequired[str | None]
-    applies_to: NotRequired[Literal["above", "all"] | None]
+    applies_to: NotRequired[Literal['above', 'all'] | None]
     label: NotRequired[str | None]
     line: NotRequired[int | None]
     percent: NotRequired[str | None]
@@ -2385,7 +2385,7 @@ class PositionOut(TypedDict, total=False):
     reason: NotRequired[str | None]
     text: NotRequired[str | None]
     title: NotRequired[str | None]
-    type: Required[Literal["item", "text", "subtotal", "discount", "group", "page_break"]]
+    type: Required[Literal['item', 'text', 'subtotal', 'discount', 'group', 'page_break']]
 
 
 class ProfitAndLoss(TypedDict, total=False):
@@ -2394,7 +2394,7 @@ class ProfitAndLoss(TypedDict, total=False):
     columns: Required[list[Column]]
     currency: Required[str]
     net_profit: Required[list[str]]
-    object: Required[Literal["profit_and_loss"]]
+    object: Required[Literal['profit_and_loss']]
     sections: Required[list[ProfitAndLossSection]]
 
 
@@ -2420,7 +2420,7 @@ class ProfitAndLossSection(TypedDict, total=False):
 
     subtypes: Required[list[ProfitAndLossGroup]]
     totals: Required[list[str]]
-    type: Required[Literal["revenue", "expense"]]
+    type: Required[Literal['revenue', 'expense']]
 
 
 class PurchaseOrderCreate(TypedDict, total=False):
@@ -2470,7 +2470,7 @@ class PurchaseOrderOut(TypedDict, total=False):
     """PurchaseOrderOut"""
 
     bill_ids: NotRequired[list[str]]
-    billing_status: Required[Literal["not_billed", "partially_billed", "billed"]]
+    billing_status: Required[Literal['not_billed', 'partially_billed', 'billed']]
     cancelled_at: NotRequired[str | None]
     created_at: Required[str]
     currency: Required[str]
@@ -2481,13 +2481,13 @@ class PurchaseOrderOut(TypedDict, total=False):
     lines: Required[list[PurchaseOrderLineOut]]
     notes: Required[str | None]
     number: Required[str | None]
-    object: NotRequired[Literal["purchase_order"]]
+    object: NotRequired[Literal['purchase_order']]
     order_date: Required[str]
     prices_include_tax: Required[bool]
     reference: Required[str | None]
     rounding_adjustment: Required[str]
     sent_at: NotRequired[str | None]
-    status: Required[Literal["draft", "sent", "partially_received", "received", "billed", "cancelled"]]
+    status: Required[Literal['draft', 'sent', 'partially_received', 'received', 'billed', 'cancelled']]
     subtotal: Required[str]
     supplier_id: Required[str]
     supplier_name: Required[str]
@@ -2650,12 +2650,12 @@ class QuoteOut(TypedDict, total=False):
     lines: Required[list[LineOut]]
     notes: Required[str | None]
     number: Required[str | None]
-    object: NotRequired[Literal["quote"]]
+    object: NotRequired[Literal['quote']]
     positions: NotRequired[list[PositionOut]]
     prices_include_tax: Required[bool]
     reference: Required[str | None]
     rounding_adjustment: Required[str]
-    status: Required[Literal["draft", "open", "accepted", "declined", "expired", "converted"]]
+    status: Required[Literal['draft', 'open', 'accepted', 'declined', 'expired', 'converted']]
     subtotal: Required[str]
     tax_breakdown: Required[list[TaxSubtotalOut]]
     tax_total: Required[str]
@@ -2714,12 +2714,12 @@ class ReceiptOut(TypedDict, total=False):
     id: Required[str]
     journal_entry_ids: Required[list[str]]
     metadata: NotRequired[dict[str, str]]
-    object: NotRequired[Literal["receipt"]]
+    object: NotRequired[Literal['receipt']]
     reference: Required[str | None]
     refunded_amount: NotRequired[str]
     reversal_journal_entry_id: Required[str | None]
     reversed_at: Required[str | None]
-    status: Required[Literal["posted", "reversed"]]
+    status: Required[Literal['posted', 'reversed']]
     unallocated_amount: Required[str]
     updated_at: Required[str]
     version: Required[int]
@@ -2769,13 +2769,13 @@ class RecurringInvoiceOut(TypedDict, total=False):
     lines: Required[list[dict[str, Any]]]
     next_run_date: Required[str | None]
     notes: Required[str | None]
-    object: NotRequired[Literal["recurring_invoice"]]
+    object: NotRequired[Literal['recurring_invoice']]
     payment_terms_days: Required[int | None]
     positions: NotRequired[list[dict[str, Any]] | None]
     prices_include_tax: Required[bool | None]
     reference: Required[str | None]
     schedule: Required[ScheduleOut]
-    status: Required[Literal["active", "paused", "finished"]]
+    status: Required[Literal['active', 'paused', 'finished']]
     updated_at: Required[str]
     version: Required[int]
 
@@ -2828,13 +2828,13 @@ class RefundOut(TypedDict, total=False):
     exchange_rate_id: NotRequired[str | None]
     id: Required[str]
     journal_entry_id: Required[str]
-    object: NotRequired[Literal["refund"]]
+    object: NotRequired[Literal['refund']]
     receipt_id: Required[str | None]
     reference: Required[str | None]
     reversal_journal_entry_id: Required[str | None]
     reversed_at: Required[str | None]
     sources: Required[list[RefundSourceOut]]
-    status: Required[Literal["posted", "reversed"]]
+    status: Required[Literal['posted', 'reversed']]
     updated_at: Required[str]
     version: Required[int]
 
@@ -2844,7 +2844,7 @@ class RefundSourceOut(TypedDict, total=False):
 
     amount: Required[str]
     source_id: Required[str]
-    source_type: Required[Literal["receipt", "credit_note"]]
+    source_type: Required[Literal['receipt', 'credit_note']]
 
 
 class ReminderOut(TypedDict, total=False):
@@ -2870,7 +2870,7 @@ class ReminderOut(TypedDict, total=False):
     is_sent: Required[bool]
     level: Required[int]
     message: Required[str]
-    object: NotRequired[Literal["reminder"]]
+    object: NotRequired[Literal['reminder']]
     pay_by: Required[str]
     sent_at: Required[str | None]
     title: Required[str]
@@ -2890,7 +2890,7 @@ class ReplayOut(TypedDict, total=False):
     deliveries: Required[int]
     has_more: Required[bool]
     next_since: Required[str | None]
-    object: NotRequired[Literal["webhook_replay"]]
+    object: NotRequired[Literal['webhook_replay']]
     since: Required[str]
     until: Required[str]
     webhook_id: Required[str]
@@ -2915,12 +2915,12 @@ class RevaluationOut(TypedDict, total=False):
     journal_entry_id: Required[str | None]
     loss: Required[str]
     net: Required[str]
-    object: NotRequired[Literal["revaluation"]]
+    object: NotRequired[Literal['revaluation']]
     period: Required[str]
     rates: Required[list[RevaluationRateOut]]
     reversal_date: Required[str]
     reversal_journal_entry_id: Required[str | None]
-    status: NotRequired[Literal["posted", "not_revalued"]]
+    status: NotRequired[Literal['posted', 'not_revalued']]
     updated_at: NotRequired[str | None]
     version: NotRequired[int | None]
 
@@ -2942,7 +2942,7 @@ class RevaluedItemOut(TypedDict, total=False):
     currency: Required[str]
     difference: Required[str]
     id: Required[str]
-    kind: Required[Literal["receivable", "payable", "bank"]]
+    kind: Required[Literal['receivable', 'payable', 'bank']]
     label: Required[str]
     rate: Required[str]
     revalued_base: Required[str]
@@ -2958,10 +2958,10 @@ class ScheduleIn(TypedDict, total=False):
     """ScheduleIn"""
 
     count: NotRequired[int | None]
-    day_of_month: NotRequired[int | Literal["last"] | None]
+    day_of_month: NotRequired[int | Literal['last'] | None]
     end_date: NotRequired[str | None]
     every: NotRequired[int]
-    interval: Required[Literal["weekly", "monthly", "quarterly", "yearly"]]
+    interval: Required[Literal['weekly', 'monthly', 'quarterly', 'yearly']]
     start_date: Required[str]
 
 
@@ -2969,10 +2969,10 @@ class ScheduleOut(TypedDict, total=False):
     """ScheduleOut"""
 
     count: Required[int | None]
-    day_of_month: Required[int | Literal["last"] | None]
+    day_of_month: Required[int | Literal['last'] | None]
     end_date: Required[str | None]
     every: Required[int]
-    interval: Required[Literal["weekly", "monthly", "quarterly", "yearly"]]
+    interval: Required[Literal['weekly', 'monthly', 'quarterly', 'yearly']]
     start_date: Required[str]
 
 
@@ -2989,8 +2989,8 @@ class ScheduledPaymentOut(TypedDict, total=False):
     end_to_end_id: Required[str]
     position: Required[int]
     reference: Required[str | None]
-    reference_type: Required[Literal["QRR", "SCOR"] | None]
-    status: Required[Literal["scheduled", "booked", "cancelled"]]
+    reference_type: Required[Literal['QRR', 'SCOR'] | None]
+    status: Required[Literal['scheduled', 'booked', 'cancelled']]
     supplier_id: Required[str]
     supplier_name: Required[str]
     supplier_payment_id: Required[str | None]
@@ -3007,7 +3007,7 @@ class SendRequest(TypedDict, total=False):
     to: NotRequired[list[str]]
 
 
-SourceType: TypeAlias = 'Literal["manual", "invoice", "invoice_void", "receipt", "receipt_allocation", "receipt_reversal", "credit_note", "year_end_close", "refund", "refund_reversal", "vat_settlement", "vat_settlement_reversal", "bank_opening_balance", "bill", "bill_void", "expense", "expense_reversal", "bank_transaction", "bank_transaction_reversal", "revaluation", "revaluation_reversal", "supplier_payment", "supplier_payment_reversal", "supplier_payment_allocation", "supplier_payment_refund", "supplier_credit_note", "supplier_credit_note_allocation", "supplier_credit_note_refund", "stock_adjustment", "delivery", "credit_note_restock"]'
+SourceType: TypeAlias = "Literal['manual', 'invoice', 'invoice_void', 'receipt', 'receipt_allocation', 'receipt_reversal', 'credit_note', 'year_end_close', 'refund', 'refund_reversal', 'vat_settlement', 'vat_settlement_reversal', 'bank_opening_balance', 'bill', 'bill_void', 'expense', 'expense_reversal', 'bank_transaction', 'bank_transaction_reversal', 'revaluation', 'revaluation_reversal', 'supplier_payment', 'supplier_payment_reversal', 'supplier_payment_allocation', 'supplier_payment_refund', 'supplier_credit_note', 'supplier_credit_note_allocation', 'supplier_credit_note_refund', 'stock_adjustment', 'delivery', 'credit_note_restock']"
 
 
 class StockAdjustmentCreate(TypedDict, total=False):
@@ -3020,7 +3020,7 @@ class StockAdjustmentCreate(TypedDict, total=False):
     location_id: NotRequired[str | None]
     note: NotRequired[str | None]
     quantity: NotRequired[str | None]
-    reason: Required[Literal["count", "damage", "opening", "other"]]
+    reason: Required[Literal['count', 'damage', 'opening', 'other']]
     unit_cost: NotRequired[str | None]
 
 
@@ -3037,7 +3037,7 @@ class StockAdjustmentOut(TypedDict, total=False):
     location_id: Required[str]
     movement_id: NotRequired[str | None]
     note: NotRequired[str | None]
-    object: NotRequired[Literal["stock_adjustment"]]
+    object: NotRequired[Literal['stock_adjustment']]
     quantity: Required[str]
     quantity_after: Required[str]
     reason: Required[str]
@@ -3056,7 +3056,7 @@ class StockLevelOut(TypedDict, total=False):
     incoming: NotRequired[str]
     item_id: Required[str]
     location_id: Required[str]
-    object: NotRequired[Literal["stock_level"]]
+    object: NotRequired[Literal['stock_level']]
     on_hand: Required[str]
     reserved: NotRequired[str]
     value: Required[str]
@@ -3081,7 +3081,7 @@ class StockLocationOut(TypedDict, total=False):
     id: Required[str]
     is_default: Required[bool]
     name: Required[str]
-    object: NotRequired[Literal["stock_location"]]
+    object: NotRequired[Literal['stock_location']]
     updated_at: Required[str]
     version: Required[int]
 
@@ -3102,7 +3102,7 @@ class StockMovementOut(TypedDict, total=False):
     id: Required[str]
     item_id: Required[str]
     location_id: Required[str]
-    object: NotRequired[Literal["stock_movement"]]
+    object: NotRequired[Literal['stock_movement']]
     quantity: Required[str]
     quantity_after: Required[str]
     reason: NotRequired[str | None]
@@ -3132,7 +3132,7 @@ class StockTransferOut(TypedDict, total=False):
     id: Required[str]
     item_id: Required[str]
     note: NotRequired[str | None]
-    object: NotRequired[Literal["stock_transfer"]]
+    object: NotRequired[Literal['stock_transfer']]
     quantity: Required[str]
     to_location_id: Required[str]
     updated_at: Required[str]
@@ -3155,7 +3155,7 @@ class StockValuationOut(TypedDict, total=False):
     as_of: Required[str]
     currency: Required[str]
     lines: Required[list[StockValuationLine]]
-    object: NotRequired[Literal["stock_valuation"]]
+    object: NotRequired[Literal['stock_valuation']]
     total: Required[str]
 
 
@@ -3163,7 +3163,7 @@ class SubtotalPositionIn(TypedDict, total=False):
     """SubtotalPositionIn"""
 
     label: NotRequired[str | None]
-    type: Required[Literal["subtotal"]]
+    type: Required[Literal['subtotal']]
 
 
 class SupplierCreditNoteCreate(TypedDict, total=False):
@@ -3193,11 +3193,11 @@ class SupplierCreditNoteOut(TypedDict, total=False):
     journal_entry_id: Required[str]
     journal_entry_ids: NotRequired[list[str]]
     lines: Required[list[LineOut]]
-    object: NotRequired[Literal["supplier_credit_note"]]
+    object: NotRequired[Literal['supplier_credit_note']]
     reason: Required[str | None]
     refunded_amount: NotRequired[str]
     rounding_adjustment: Required[str]
-    status: Required[Literal["posted"]]
+    status: Required[Literal['posted']]
     subtotal: Required[str]
     supplier_id: Required[str]
     supplier_name: Required[str]
@@ -3243,12 +3243,12 @@ class SupplierPaymentOut(TypedDict, total=False):
     exchange_rate: Required[str]
     id: Required[str]
     journal_entry_ids: Required[list[str]]
-    object: NotRequired[Literal["supplier_payment"]]
+    object: NotRequired[Literal['supplier_payment']]
     reference: Required[str | None]
     refunded_amount: NotRequired[str]
     reversal_journal_entry_id: Required[str | None]
     reversed_at: Required[str | None]
-    status: Required[Literal["posted", "reversed"]]
+    status: Required[Literal['posted', 'reversed']]
     supplier_id: Required[str]
     supplier_name: Required[str]
     unallocated_amount: Required[str]
@@ -3289,9 +3289,9 @@ class TaxCodeCreate(TypedDict, total=False):
 
     account_id: NotRequired[str | None]
     active: NotRequired[bool]
-    category: NotRequired[Literal["S", "Z", "E", "AE", "K", "G", "O", "L", "M"] | None]
+    category: NotRequired[Literal['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M'] | None]
     code: Required[str]
-    direction: NotRequired[Literal["sales", "purchases", "both"]]
+    direction: NotRequired[Literal['sales', 'purchases', 'both']]
     exemption_reason: NotRequired[str | None]
     exemption_reason_code: NotRequired[str | None]
     input_account_id: NotRequired[str | None]
@@ -3309,17 +3309,17 @@ class TaxCodeOut(TypedDict, total=False):
     account_id: Required[str]
     active: Required[bool]
     archived: Required[bool]
-    category: NotRequired[Literal["S", "Z", "E", "AE", "K", "G", "O", "L", "M"] | None]
+    category: NotRequired[Literal['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M'] | None]
     code: Required[str]
     created_at: Required[str]
-    direction: NotRequired[Literal["sales", "purchases", "both"]]
+    direction: NotRequired[Literal['sales', 'purchases', 'both']]
     exemption_reason: NotRequired[str | None]
     exemption_reason_code: NotRequired[str | None]
     id: Required[str]
     input_account_id: NotRequired[str | None]
     metadata: NotRequired[dict[str, str]]
     name: Required[str]
-    object: NotRequired[Literal["tax_code"]]
+    object: NotRequired[Literal['tax_code']]
     rate: Required[str]
     recoverable_percent: NotRequired[str]
     updated_at: Required[str]
@@ -3333,9 +3333,9 @@ class TaxCodeUpdate(TypedDict, total=False):
 
     account_id: NotRequired[str]
     active: NotRequired[bool]
-    category: NotRequired[Literal["S", "Z", "E", "AE", "K", "G", "O", "L", "M"]]
+    category: NotRequired[Literal['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M']]
     code: NotRequired[str]
-    direction: NotRequired[Literal["sales", "purchases", "both"]]
+    direction: NotRequired[Literal['sales', 'purchases', 'both']]
     exemption_reason: NotRequired[str | None]
     exemption_reason_code: NotRequired[str | None]
     input_account_id: NotRequired[str]
@@ -3357,7 +3357,7 @@ class TaxSubtotalOut(TypedDict, total=False):
     taxable_amount: Required[str]
 
 
-TaxSummary = TypedDict("TaxSummary", {"currency": Required[str], "from": Required[str], "object": Required[Literal["tax_summary"]], "tax_codes": Required[list["TaxSummaryRow"]], "to": Required[str], "total_purchases_tax": Required[str], "total_sales_tax": Required[str]}, total=False)
+TaxSummary = TypedDict("TaxSummary", {"currency": Required[str], "from": Required[str], "object": Required[Literal['tax_summary']], "tax_codes": Required[list["TaxSummaryRow"]], "to": Required[str], "total_purchases_tax": Required[str], "total_sales_tax": Required[str]}, total=False)
 
 
 class TaxSummaryRow(TypedDict, total=False):
@@ -3394,7 +3394,7 @@ class TenantOut(TypedDict, total=False):
     lock_date: Required[str | None]
     name: Required[str]
     number_formats: NotRequired[dict[str, str]]
-    object: NotRequired[Literal["tenant"]]
+    object: NotRequired[Literal['tenant']]
     payment_terms_days: Required[int]
     plan: Required[Plan]
     prices_include_tax: Required[bool]
@@ -3433,7 +3433,7 @@ class TextPositionIn(TypedDict, total=False):
     """TextPositionIn"""
 
     text: Required[str]
-    type: Required[Literal["text"]]
+    type: Required[Literal['text']]
 
 
 class TransactionTotal(TypedDict, total=False):
@@ -3449,7 +3449,7 @@ class TrialBalance(TypedDict, total=False):
     accounts: Required[list[TrialBalanceRow]]
     as_of: Required[str]
     currency: Required[str]
-    object: Required[Literal["trial_balance"]]
+    object: Required[Literal['trial_balance']]
     total_credit: Required[str]
     total_debit: Required[str]
 
@@ -3477,10 +3477,10 @@ class UploadForm(TypedDict, total=False):
 VatPeriodCreate = TypedDict("VatPeriodCreate", {"from": Required[str], "to": Required[str]}, total=False)
 
 
-VatPeriodOut = TypedDict("VatPeriodOut", {"closed_at": Required[str | None], "created_at": Required[str], "currency": Required[str], "from": Required[str], "id": Required[str], "input_tax": Required[str | None], "journal_entry_id": Required[str | None], "net_payable": Required[str | None], "object": NotRequired[Literal["vat_period"]], "output_tax": Required[str | None], "reopened_at": Required[str | None], "reversal_journal_entry_id": Required[str | None], "status": Required[Literal["open", "closed"]], "to": Required[str], "updated_at": Required[str], "version": Required[int]}, total=False)
+VatPeriodOut = TypedDict("VatPeriodOut", {"closed_at": Required[str | None], "created_at": Required[str], "currency": Required[str], "from": Required[str], "id": Required[str], "input_tax": Required[str | None], "journal_entry_id": Required[str | None], "net_payable": Required[str | None], "object": NotRequired[Literal['vat_period']], "output_tax": Required[str | None], "reopened_at": Required[str | None], "reversal_journal_entry_id": Required[str | None], "status": Required[Literal['open', 'closed']], "to": Required[str], "updated_at": Required[str], "version": Required[int]}, total=False)
 
 
-VatReturn = TypedDict("VatReturn", {"boxes": Required[list["VatReturnBox"]], "country": Required[str], "currency": Required[str], "form": Required[str | None], "from": Required[str], "input_tax": Required[str], "net_payable": Required[str], "object": Required[Literal["vat_return"]], "output_tax": Required[str], "tax_codes": Required[list["VatReturnRow"]], "to": Required[str]}, total=False)
+VatReturn = TypedDict("VatReturn", {"boxes": Required[list["VatReturnBox"]], "country": Required[str], "currency": Required[str], "form": Required[str | None], "from": Required[str], "input_tax": Required[str], "net_payable": Required[str], "object": Required[Literal['vat_return']], "output_tax": Required[str], "tax_codes": Required[list["VatReturnRow"]], "to": Required[str]}, total=False)
 
 
 class VatReturnBox(TypedDict, total=False):
@@ -3532,7 +3532,7 @@ class WebhookOut(TypedDict, total=False):
     enabled: Required[bool]
     events: Required[list[str]]
     id: Required[str]
-    object: NotRequired[Literal["webhook_endpoint"]]
+    object: NotRequired[Literal['webhook_endpoint']]
     secret_rotated_at: NotRequired[str | None]
     updated_at: Required[str]
     url: Required[str]
@@ -3560,7 +3560,7 @@ class WebhookWithSecret(TypedDict, total=False):
     enabled: Required[bool]
     events: Required[list[str]]
     id: Required[str]
-    object: NotRequired[Literal["webhook_endpoint"]]
+    object: NotRequired[Literal['webhook_endpoint']]
     secret: Required[str]
     secret_rotated_at: NotRequired[str | None]
     updated_at: Required[str]

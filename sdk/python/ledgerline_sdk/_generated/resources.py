@@ -3,6 +3,7 @@
 # ruff: noqa
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Literal, cast
 
@@ -243,14 +244,14 @@ class BankTransactionsResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', self._core.request(request))
 
-    def list(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankTransactionOut_:
+    def list(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankTransactionOut_:
         """GET /v1/bank-transactions: List bank transactions (`list_bank_transactions`)."""
         path = "/v1/bank-transactions"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_BankTransactionOut_', self._core.request(request))
 
-    def list_all(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankTransactionOut]:
+    def list_all(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankTransactionOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -310,14 +311,14 @@ class BillsResource:
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('BillImportOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
+    def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
         """GET /v1/bills: List bills (`list_bills`)."""
         path = "/v1/bills"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_BillOut__DeletedOut__', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BillOut | DeletedOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BillOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -440,7 +441,7 @@ class CreditNotesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('CreditNoteOut', self._core.request(request))
 
-    def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_einvoice(self, id: str, *, format: Literal['peppol', 'ubl', 'cii', 'xrechnung-ubl', 'xrechnung-cii', 'facturx'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/credit-notes/{id}/einvoice: The credit note as an e-invoice: UBL CreditNote (Peppol, EN 16931, XRechnung) or CII 381 (`get_credit_note_einvoice`)."""
         path = expand_path("/v1/credit-notes/{id}/einvoice", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -596,14 +597,14 @@ class DeliveriesResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
         """GET /v1/deliveries: List delivery notes (`list_deliveries`)."""
         path = "/v1/deliveries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_DeliveryNoteOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryNoteOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -688,14 +689,14 @@ class EventsResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('EventOut', self._core.request(request))
 
-    def list(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
+    def list(self, *, type: builtins.list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
         """GET /v1/events: List events, newest first (kept 90 days) (`list_events`)."""
         path = "/v1/events"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"type": type, "object_id": object_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EventOut_', self._core.request(request))
 
-    def list_all(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EventOut]:
+    def list_all(self, *, type: builtins.list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[EventOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(type=type, object_id=object_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -759,14 +760,14 @@ class ExpensesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ExpenseOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
         """GET /v1/expenses: List expenses (`list_expenses`)."""
         path = "/v1/expenses"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ExpenseOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExpenseOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExpenseOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -872,14 +873,14 @@ class InvoicesResource:
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
         """GET /v1/invoices/{id}: Retrieve an invoice (`get_invoice`)."""
         path = expand_path("/v1/invoices/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('InvoiceOut', self._core.request(request))
 
-    def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    def get_einvoice(self, id: str, *, format: Literal['peppol', 'ubl', 'cii', 'xrechnung-ubl', 'xrechnung-cii', 'facturx'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/invoices/{id}/einvoice: The posted invoice as an e-invoice (Peppol, EN 16931 UBL or CII, XRechnung); 409 for a draft (`get_invoice_einvoice`)."""
         path = expand_path("/v1/invoices/{id}/einvoice", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -893,14 +894,14 @@ class InvoicesResource:
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
+    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: builtins.list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
         """GET /v1/invoices: List invoices (`list_invoices`)."""
         path = "/v1/invoices"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "expand": expand, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_InvoiceOut__DeletedOut__', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[InvoiceOut | DeletedOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: builtins.list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[InvoiceOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, expand=expand, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1035,14 +1036,14 @@ class JournalEntriesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', self._core.request(request))
 
-    def list(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
+    def list(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
         """GET /v1/journal-entries: List journal entries, manual and posted by documents (`list_journal_entries`)."""
         path = "/v1/journal-entries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_JournalEntryOut_', self._core.request(request))
 
-    def list_all(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[JournalEntryOut]:
+    def list_all(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[JournalEntryOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1130,14 +1131,14 @@ class OrdersResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
         """GET /v1/orders: List sales orders (`list_orders`)."""
         path = "/v1/orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_OrderOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[OrderOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[OrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1201,14 +1202,14 @@ class PartiesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PartyBalanceOut', self._core.request(request))
 
-    def list(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_PartyOut_:
+    def list(self, *, kind: Literal['customer', 'supplier', 'both'] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_PartyOut_:
         """GET /v1/parties: List parties (`list_parties`)."""
         path = "/v1/parties"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"kind": kind, "email": email, "archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_PartyOut_', self._core.request(request))
 
-    def list_all(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PartyOut]:
+    def list_all(self, *, kind: Literal['customer', 'supplier', 'both'] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PartyOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(kind=kind, email=email, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1254,14 +1255,14 @@ class PaymentRunsResource:
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
         """GET /v1/payment-runs: List payment runs (`list_payment_runs`)."""
         path = "/v1/payment-runs"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PaymentRunOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PaymentRunOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PaymentRunOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1342,14 +1343,14 @@ class PurchaseOrdersResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
         """GET /v1/purchase-orders: List purchase orders (`list_purchase_orders`)."""
         path = "/v1/purchase-orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PurchaseOrderOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PurchaseOrderOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PurchaseOrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1455,14 +1456,14 @@ class QuotesResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
         """GET /v1/quotes: List quotes (`list_quotes`)."""
         path = "/v1/quotes"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_QuoteOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[QuoteOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[QuoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1519,21 +1520,21 @@ class ReceiptsResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReceiptOut', self._core.request(request))
 
-    def get(self, id: str, *, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
         """GET /v1/receipts/{id}: Retrieve a receipt (`get_receipt`)."""
         path = expand_path("/v1/receipts/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ReceiptOut', self._core.request(request))
 
-    def list(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
+    def list(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
         """GET /v1/receipts: List receipts (`list_receipts`)."""
         path = "/v1/receipts"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"customer_id": customer_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ReceiptOut_', self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ReceiptOut]:
+    def list_all(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ReceiptOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, expand=expand, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1572,14 +1573,14 @@ class RecurringInvoicesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', self._core.request(request))
 
-    def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
         """GET /v1/recurring-invoices: List recurring invoices (`list_recurring_invoices`)."""
         path = "/v1/recurring-invoices"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_RecurringInvoiceOut_', self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RecurringInvoiceOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RecurringInvoiceOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1636,14 +1637,14 @@ class RefundsResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RefundOut', self._core.request(request))
 
-    def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RefundOut_:
+    def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RefundOut_:
         """GET /v1/refunds: List refunds (`list_refunds`)."""
         path = "/v1/refunds"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"customer_id": customer_id, "from_date": from_date, "to_date": to_date, "status": status, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_RefundOut_', self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RefundOut]:
+    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RefundOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, from_date=from_date, to_date=to_date, status=status, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1718,7 +1719,7 @@ class ReportsResource:
     def __init__(self, core: SyncCore) -> None:
         self._core = core
 
-    def aged_payables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedPayables:
+    def aged_payables(self, *, as_of: str | None = None, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedPayables:
         """GET /v1/reports/aged-payables: What the tenant owes its suppliers, by days past due (`aged_payables`)."""
         path = "/v1/reports/aged-payables"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -1732,7 +1733,7 @@ class ReportsResource:
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def aged_receivables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedReceivables:
+    def aged_receivables(self, *, as_of: str | None = None, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedReceivables:
         """GET /v1/reports/aged-receivables: What customers owe, by days past due (`aged_receivables`)."""
         path = "/v1/reports/aged-receivables"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -1746,7 +1747,7 @@ class ReportsResource:
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def balance_sheet(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BalanceSheet:
+    def balance_sheet(self, *, as_of: str | None = None, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BalanceSheet:
         """GET /v1/reports/balance-sheet: Assets, liabilities and equity at the end of a day (`balance_sheet`)."""
         path = "/v1/reports/balance-sheet"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -1760,7 +1761,7 @@ class ReportsResource:
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def general_ledger(self, *, account_id: str, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> GeneralLedger:
+    def general_ledger(self, *, account_id: str, from_: str | None = None, to: str | None = None, format: Literal['json', 'csv'] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> GeneralLedger:
         """GET /v1/reports/general-ledger: An account's lines with opening, running and closing balances (paginated) (`general_ledger`)."""
         path = "/v1/reports/general-ledger"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -1781,7 +1782,7 @@ class ReportsResource:
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="json", idempotent=False)
         return cast('StockValuationOut', self._core.request(request))
 
-    def profit_and_loss(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ProfitAndLoss:
+    def profit_and_loss(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ProfitAndLoss:
         """GET /v1/reports/profit-and-loss: Revenue and expenses for a period, optionally against the previous period or by month (`profit_and_loss`)."""
         path = "/v1/reports/profit-and-loss"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -1802,7 +1803,7 @@ class ReportsResource:
         request = Request("GET", path, params={"period": period}, headers=headers, expect="json", idempotent=False)
         return cast('RevaluationOut', self._core.request(request))
 
-    def tax_summary(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxSummary:
+    def tax_summary(self, *, from_: str, to: str, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxSummary:
         """GET /v1/reports/tax-summary: Taxable amounts and tax per tax code for a period (for a VAT/GST return) (`tax_summary`)."""
         path = "/v1/reports/tax-summary"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -1816,7 +1817,7 @@ class ReportsResource:
         request = Request("GET", path, params={"from": from_, "to": to}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def trial_balance(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TrialBalance:
+    def trial_balance(self, *, as_of: str | None = None, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TrialBalance:
         """GET /v1/reports/trial-balance: Debit and credit totals per account at the end of a day (`trial_balance`)."""
         path = "/v1/reports/trial-balance"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -1830,7 +1831,7 @@ class ReportsResource:
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', self._core.request(request))
 
-    def vat_return(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatReturn:
+    def vat_return(self, *, from_: str, to: str, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatReturn:
         """GET /v1/reports/vat-return: VAT return for a period: output and input tax per code, net payable, the country's form boxes (`vat_return`)."""
         path = "/v1/reports/vat-return"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -2057,14 +2058,14 @@ class SupplierPaymentsResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierPaymentOut', self._core.request(request))
 
-    def list(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
+    def list(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
         """GET /v1/supplier-payments: List supplier payments (`list_supplier_payments`)."""
         path = "/v1/supplier-payments"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"supplier_id": supplier_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_SupplierPaymentOut_', self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierPaymentOut]:
+    def list_all(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierPaymentOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -2177,14 +2178,14 @@ class VatPeriodsResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('VatPeriodOut', self._core.request(request))
 
-    def list(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_VatPeriodOut_:
+    def list(self, *, status: Literal['open', 'closed'] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_VatPeriodOut_:
         """GET /v1/vat-periods: List VAT periods (`list_vat_periods`)."""
         path = "/v1/vat-periods"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_VatPeriodOut_', self._core.request(request))
 
-    def list_all(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[VatPeriodOut]:
+    def list_all(self, *, status: Literal['open', 'closed'] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[VatPeriodOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -2248,14 +2249,14 @@ class WebhooksResource:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    def list_deliveries(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryOut_:
+    def list_deliveries(self, id: str, *, status: Literal['pending', 'succeeded', 'dead'] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryOut_:
         """GET /v1/webhooks/{id}/deliveries: An endpoint's deliveries and their attempts, newest first (`list_webhook_deliveries`)."""
         path = expand_path("/v1/webhooks/{id}/deliveries", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_DeliveryOut_', self._core.request(request))
 
-    def list_deliveries_all(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryOut]:
+    def list_deliveries_all(self, id: str, *, status: Literal['pending', 'succeeded', 'dead'] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryOut]:
         """Every item of `list_deliveries`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list_deliveries(id, status=status, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -2521,14 +2522,14 @@ class BankTransactionsAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', await self._core.request(request))
 
-    async def list(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankTransactionOut_:
+    async def list(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankTransactionOut_:
         """GET /v1/bank-transactions: List bank transactions (`list_bank_transactions`)."""
         path = "/v1/bank-transactions"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_BankTransactionOut_', await self._core.request(request))
 
-    def list_all(self, *, status: Literal["unmatched", "matched", "ignored"] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankTransactionOut]:
+    def list_all(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankTransactionOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -2588,14 +2589,14 @@ class BillsAsyncResource:
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('BillImportOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
+    async def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_BillOut__DeletedOut__:
         """GET /v1/bills: List bills (`list_bills`)."""
         path = "/v1/bills"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_BillOut__DeletedOut__', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BillOut | DeletedOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BillOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -2718,7 +2719,7 @@ class CreditNotesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('CreditNoteOut', await self._core.request(request))
 
-    async def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_einvoice(self, id: str, *, format: Literal['peppol', 'ubl', 'cii', 'xrechnung-ubl', 'xrechnung-cii', 'facturx'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/credit-notes/{id}/einvoice: The credit note as an e-invoice: UBL CreditNote (Peppol, EN 16931, XRechnung) or CII 381 (`get_credit_note_einvoice`)."""
         path = expand_path("/v1/credit-notes/{id}/einvoice", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -2874,14 +2875,14 @@ class DeliveriesAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
         """GET /v1/deliveries: List delivery notes (`list_deliveries`)."""
         path = "/v1/deliveries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_DeliveryNoteOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryNoteOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -2966,14 +2967,14 @@ class EventsAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('EventOut', await self._core.request(request))
 
-    async def list(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
+    async def list(self, *, type: builtins.list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EventOut_:
         """GET /v1/events: List events, newest first (kept 90 days) (`list_events`)."""
         path = "/v1/events"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"type": type, "object_id": object_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_EventOut_', await self._core.request(request))
 
-    def list_all(self, *, type: list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EventOut]:
+    def list_all(self, *, type: builtins.list[str] | str | None = None, object_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[EventOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(type=type, object_id=object_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3037,14 +3038,14 @@ class ExpensesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ExpenseOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
         """GET /v1/expenses: List expenses (`list_expenses`)."""
         path = "/v1/expenses"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ExpenseOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExpenseOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExpenseOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3150,14 +3151,14 @@ class InvoicesAsyncResource:
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> InvoiceOut:
         """GET /v1/invoices/{id}: Retrieve an invoice (`get_invoice`)."""
         path = expand_path("/v1/invoices/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('InvoiceOut', await self._core.request(request))
 
-    async def get_einvoice(self, id: str, *, format: Literal["peppol", "ubl", "cii", "xrechnung-ubl", "xrechnung-cii", "facturx"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
+    async def get_einvoice(self, id: str, *, format: Literal['peppol', 'ubl', 'cii', 'xrechnung-ubl', 'xrechnung-cii', 'facturx'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
         """GET /v1/invoices/{id}/einvoice: The posted invoice as an e-invoice (Peppol, EN 16931 UBL or CII, XRechnung); 409 for a draft (`get_invoice_einvoice`)."""
         path = expand_path("/v1/invoices/{id}/einvoice", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -3171,14 +3172,14 @@ class InvoicesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
+    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: builtins.list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_InvoiceOut__DeletedOut__:
         """GET /v1/invoices: List invoices (`list_invoices`)."""
         path = "/v1/invoices"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "expand": expand, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_Union_InvoiceOut__DeletedOut__', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[InvoiceOut | DeletedOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: builtins.list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[InvoiceOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, expand=expand, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3313,14 +3314,14 @@ class JournalEntriesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', await self._core.request(request))
 
-    async def list(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
+    async def list(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
         """GET /v1/journal-entries: List journal entries, manual and posted by documents (`list_journal_entries`)."""
         path = "/v1/journal-entries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_JournalEntryOut_', await self._core.request(request))
 
-    def list_all(self, *, source_type: SourceType | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[JournalEntryOut]:
+    def list_all(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[JournalEntryOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3408,14 +3409,14 @@ class OrdersAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
         """GET /v1/orders: List sales orders (`list_orders`)."""
         path = "/v1/orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_OrderOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[OrderOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[OrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3479,14 +3480,14 @@ class PartiesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('PartyBalanceOut', await self._core.request(request))
 
-    async def list(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_PartyOut_:
+    async def list(self, *, kind: Literal['customer', 'supplier', 'both'] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_PartyOut_:
         """GET /v1/parties: List parties (`list_parties`)."""
         path = "/v1/parties"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"kind": kind, "email": email, "archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_PartyOut_', await self._core.request(request))
 
-    def list_all(self, *, kind: Literal["customer", "supplier", "both"] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PartyOut]:
+    def list_all(self, *, kind: Literal['customer', 'supplier', 'both'] | None = None, email: str | None = None, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PartyOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(kind=kind, email=email, archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3532,14 +3533,14 @@ class PaymentRunsAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
         """GET /v1/payment-runs: List payment runs (`list_payment_runs`)."""
         path = "/v1/payment-runs"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PaymentRunOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PaymentRunOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PaymentRunOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3620,14 +3621,14 @@ class PurchaseOrdersAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
         """GET /v1/purchase-orders: List purchase orders (`list_purchase_orders`)."""
         path = "/v1/purchase-orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_PurchaseOrderOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PurchaseOrderOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PurchaseOrderOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3733,14 +3734,14 @@ class QuotesAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
         """GET /v1/quotes: List quotes (`list_quotes`)."""
         path = "/v1/quotes"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
         return cast('QueryListResponse_QuoteOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[QuoteOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[QuoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3797,21 +3798,21 @@ class ReceiptsAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ReceiptOut', await self._core.request(request))
 
-    async def get(self, id: str, *, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ReceiptOut:
         """GET /v1/receipts/{id}: Retrieve a receipt (`get_receipt`)."""
         path = expand_path("/v1/receipts/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ReceiptOut', await self._core.request(request))
 
-    async def list(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
+    async def list(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
         """GET /v1/receipts: List receipts (`list_receipts`)."""
         path = "/v1/receipts"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"customer_id": customer_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_ReceiptOut_', await self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ReceiptOut]:
+    def list_all(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ReceiptOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, expand=expand, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3850,14 +3851,14 @@ class RecurringInvoicesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', await self._core.request(request))
 
-    async def list(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
         """GET /v1/recurring-invoices: List recurring invoices (`list_recurring_invoices`)."""
         path = "/v1/recurring-invoices"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_RecurringInvoiceOut_', await self._core.request(request))
 
-    def list_all(self, *, status: list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RecurringInvoiceOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RecurringInvoiceOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3914,14 +3915,14 @@ class RefundsAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RefundOut', await self._core.request(request))
 
-    async def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RefundOut_:
+    async def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RefundOut_:
         """GET /v1/refunds: List refunds (`list_refunds`)."""
         path = "/v1/refunds"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"customer_id": customer_id, "from_date": from_date, "to_date": to_date, "status": status, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_RefundOut_', await self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal["posted", "reversed"] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RefundOut]:
+    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RefundOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, from_date=from_date, to_date=to_date, status=status, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3996,7 +3997,7 @@ class ReportsAsyncResource:
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
 
-    async def aged_payables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedPayables:
+    async def aged_payables(self, *, as_of: str | None = None, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedPayables:
         """GET /v1/reports/aged-payables: What the tenant owes its suppliers, by days past due (`aged_payables`)."""
         path = "/v1/reports/aged-payables"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -4010,7 +4011,7 @@ class ReportsAsyncResource:
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def aged_receivables(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedReceivables:
+    async def aged_receivables(self, *, as_of: str | None = None, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AgedReceivables:
         """GET /v1/reports/aged-receivables: What customers owe, by days past due (`aged_receivables`)."""
         path = "/v1/reports/aged-receivables"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -4024,7 +4025,7 @@ class ReportsAsyncResource:
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def balance_sheet(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BalanceSheet:
+    async def balance_sheet(self, *, as_of: str | None = None, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BalanceSheet:
         """GET /v1/reports/balance-sheet: Assets, liabilities and equity at the end of a day (`balance_sheet`)."""
         path = "/v1/reports/balance-sheet"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -4038,7 +4039,7 @@ class ReportsAsyncResource:
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def general_ledger(self, *, account_id: str, from_: str | None = None, to: str | None = None, format: Literal["json", "csv"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> GeneralLedger:
+    async def general_ledger(self, *, account_id: str, from_: str | None = None, to: str | None = None, format: Literal['json', 'csv'] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> GeneralLedger:
         """GET /v1/reports/general-ledger: An account's lines with opening, running and closing balances (paginated) (`general_ledger`)."""
         path = "/v1/reports/general-ledger"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -4059,7 +4060,7 @@ class ReportsAsyncResource:
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="json", idempotent=False)
         return cast('StockValuationOut', await self._core.request(request))
 
-    async def profit_and_loss(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ProfitAndLoss:
+    async def profit_and_loss(self, *, from_: str, to: str, compare_to: str | None = None, periods: int | None = None, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ProfitAndLoss:
         """GET /v1/reports/profit-and-loss: Revenue and expenses for a period, optionally against the previous period or by month (`profit_and_loss`)."""
         path = "/v1/reports/profit-and-loss"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -4080,7 +4081,7 @@ class ReportsAsyncResource:
         request = Request("GET", path, params={"period": period}, headers=headers, expect="json", idempotent=False)
         return cast('RevaluationOut', await self._core.request(request))
 
-    async def tax_summary(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxSummary:
+    async def tax_summary(self, *, from_: str, to: str, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TaxSummary:
         """GET /v1/reports/tax-summary: Taxable amounts and tax per tax code for a period (for a VAT/GST return) (`tax_summary`)."""
         path = "/v1/reports/tax-summary"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -4094,7 +4095,7 @@ class ReportsAsyncResource:
         request = Request("GET", path, params={"from": from_, "to": to}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def trial_balance(self, *, as_of: str | None = None, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TrialBalance:
+    async def trial_balance(self, *, as_of: str | None = None, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> TrialBalance:
         """GET /v1/reports/trial-balance: Debit and credit totals per account at the end of a day (`trial_balance`)."""
         path = "/v1/reports/trial-balance"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -4108,7 +4109,7 @@ class ReportsAsyncResource:
         request = Request("GET", path, params={"as_of": as_of}, headers=headers, expect="text", idempotent=False)
         return cast('str', await self._core.request(request))
 
-    async def vat_return(self, *, from_: str, to: str, format: Literal["json", "csv"] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatReturn:
+    async def vat_return(self, *, from_: str, to: str, format: Literal['json', 'csv'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> VatReturn:
         """GET /v1/reports/vat-return: VAT return for a period: output and input tax per code, net payable, the country's form boxes (`vat_return`)."""
         path = "/v1/reports/vat-return"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
@@ -4335,14 +4336,14 @@ class SupplierPaymentsAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierPaymentOut', await self._core.request(request))
 
-    async def list(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
+    async def list(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
         """GET /v1/supplier-payments: List supplier payments (`list_supplier_payments`)."""
         path = "/v1/supplier-payments"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"supplier_id": supplier_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_SupplierPaymentOut_', await self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, status: list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierPaymentOut]:
+    def list_all(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierPaymentOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -4455,14 +4456,14 @@ class VatPeriodsAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('VatPeriodOut', await self._core.request(request))
 
-    async def list(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_VatPeriodOut_:
+    async def list(self, *, status: Literal['open', 'closed'] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_VatPeriodOut_:
         """GET /v1/vat-periods: List VAT periods (`list_vat_periods`)."""
         path = "/v1/vat-periods"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_VatPeriodOut_', await self._core.request(request))
 
-    def list_all(self, *, status: Literal["open", "closed"] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[VatPeriodOut]:
+    def list_all(self, *, status: Literal['open', 'closed'] | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[VatPeriodOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -4526,14 +4527,14 @@ class WebhooksAsyncResource:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
-    async def list_deliveries(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryOut_:
+    async def list_deliveries(self, id: str, *, status: Literal['pending', 'succeeded', 'dead'] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryOut_:
         """GET /v1/webhooks/{id}/deliveries: An endpoint's deliveries and their attempts, newest first (`list_webhook_deliveries`)."""
         path = expand_path("/v1/webhooks/{id}/deliveries", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
         return cast('ListResponse_DeliveryOut_', await self._core.request(request))
 
-    def list_deliveries_all(self, id: str, *, status: Literal["pending", "succeeded", "dead"] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryOut]:
+    def list_deliveries_all(self, id: str, *, status: Literal['pending', 'succeeded', 'dead'] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryOut]:
         """Every item of `list_deliveries`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list_deliveries(id, status=status, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
