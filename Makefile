@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test test-unit test-integration test-e2e test-breakit lint-imports install bench fuzz clean
+.PHONY: sdk dev test test-unit test-integration test-e2e test-breakit lint-imports install bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,9 @@ $(VENV)/.local-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[local]"
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.dev-installed: pyproject.toml sdk/python/pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e sdk/python
 	touch $@ $(VENV)/.local-installed
 
 node_modules/.installed: package.json package-lock.json
@@ -51,6 +52,10 @@ lint-imports: install
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .hypothesis
+
+## Regenerate the SDKs' generated code from the app's OpenAPI document (issue 20; committed, checked by the tests)
+sdk: install
+	$(BIN)/python sdk/python/generate.py
 
 ## Benchmarks on DynamoDB Local; writes docs/benchmarks.md and docs/benchmarks.json
 bench: install
