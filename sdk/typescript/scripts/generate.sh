@@ -10,5 +10,5 @@ mkdir -p "$OUT"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 "$PYTHON" "$HERE/scripts/dump_openapi.py" > "$TMP/openapi.json"
-(cd "$TMP" && "$HERE/node_modules/.bin/openapi-typescript" openapi.json --output schema.d.ts --alphabetize >/dev/null)
+(cd "$TMP" && "$HERE/node_modules/.bin/openapi-typescript" openapi.json --output schema.d.ts --alphabetize --default-non-nullable false >/dev/null)
 mv "$TMP/schema.d.ts" "$OUT/schema.d.ts"

@@ -4597,7 +4597,7 @@ export interface components {
              * @default account
              * @constant
              */
-            object: "account";
+            object?: "account";
             /** Subtype */
             subtype: string | null;
             type: components["schemas"]["AccountType"];
@@ -4932,7 +4932,7 @@ export interface components {
              * @description The dated API version the key is answered in unless a request sends `Ledgerline-Version`
              * @default 2026-01-01
              */
-            api_version: string;
+            api_version?: string;
             /**
              * Created At
              * Format: date-time
@@ -4954,7 +4954,7 @@ export interface components {
              * @default api_key
              * @constant
              */
-            object: "api_key";
+            object?: "api_key";
             /** Revoked At */
             revoked_at: string | null;
             /** Scopes */
@@ -4977,7 +4977,7 @@ export interface components {
              * @description The dated API version the key is answered in unless a request sends `Ledgerline-Version`
              * @default 2026-01-01
              */
-            api_version: string;
+            api_version?: string;
             /**
              * Created At
              * Format: date-time
@@ -4999,7 +4999,7 @@ export interface components {
              * @default api_key
              * @constant
              */
-            object: "api_key";
+            object?: "api_key";
             /** Revoked At */
             revoked_at: string | null;
             /** Scopes */
@@ -5149,7 +5149,7 @@ export interface components {
              * @description The tenant's default bank account (invoices show it)
              * @default false
              */
-            is_default: boolean;
+            is_default?: boolean;
             /** Name */
             name: string;
             /**
@@ -5212,7 +5212,7 @@ export interface components {
              * @default bank_account
              * @constant
              */
-            object: "bank_account";
+            object?: "bank_account";
             /**
              * Opening Balance
              * @example 1375.00
@@ -5328,7 +5328,7 @@ export interface components {
              * @default bank_reconciliation
              * @constant
              */
-            object: "bank_reconciliation";
+            object?: "bank_reconciliation";
             /**
              * Statement Id
              * @description The statement the bank balance is from
@@ -5363,7 +5363,7 @@ export interface components {
              * Active
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /**
              * Bank Account Id
              * @description Only this bank account's transactions
@@ -5380,14 +5380,14 @@ export interface components {
              * @default any
              * @enum {string}
              */
-            direction: "in" | "out" | "any";
+            direction?: "in" | "out" | "any";
             /**
              * Field
              * @description What is compared: the counterparty (name, IBAN), the text (remittance information, reference) or both
              * @default any
              * @enum {string}
              */
-            field: "counterparty" | "text" | "any";
+            field?: "counterparty" | "text" | "any";
             /** Name */
             name: string;
             /**
@@ -5396,13 +5396,13 @@ export interface components {
              * @default contains
              * @enum {string}
              */
-            operator: "contains" | "equals";
+            operator?: "contains" | "equals";
             /**
              * Priority
              * @description Lower first; then the oldest rule
              * @default 100
              */
-            priority: number;
+            priority?: number;
             /** Tax Code Id */
             tax_code_id?: string | null;
             /** Value */
@@ -5442,7 +5442,7 @@ export interface components {
              * @default bank_rule
              * @constant
              */
-            object: "bank_rule";
+            object?: "bank_rule";
             /**
              * Operator
              * @enum {string}
@@ -5509,7 +5509,7 @@ export interface components {
              * @description The same file was imported before: this is that import
              * @default false
              */
-            already_imported: boolean;
+            already_imported?: boolean;
             /**
              * Balance Difference
              * @description opening_balance - expected_opening_balance
@@ -5561,7 +5561,7 @@ export interface components {
              * @default bank_statement
              * @constant
              */
-            object: "bank_statement";
+            object?: "bank_statement";
             /** Opening Balance */
             opening_balance: string | null;
             /** Statement Reference */
@@ -5703,7 +5703,7 @@ export interface components {
              * @default bank_transaction
              * @constant
              */
-            object: "bank_transaction";
+            object?: "bank_transaction";
             /**
              * Receipt Id
              * @description The receipt matching created
@@ -5907,7 +5907,7 @@ export interface components {
              * @default received
              * @enum {string}
              */
-            basis: "received" | "ordered";
+            basis?: "received" | "ordered";
             /**
              * Bill Date
              * @description The date on the supplier's invoice; defaults to today
@@ -5979,7 +5979,7 @@ export interface components {
              * @default bill_import
              * @constant
              */
-            object: "bill_import";
+            object?: "bill_import";
             /**
              * Rules
              * @description The rule set the file was validated with (from its specification identifier, BT-24)
@@ -6017,7 +6017,7 @@ export interface components {
              * @default 1
              * @example 10
              */
-            quantity: string;
+            quantity?: string;
             /**
              * Tax Code Id
              * @description An input tax code (direction purchases or both); defaults to the item's; none means no tax
@@ -6145,7 +6145,7 @@ export interface components {
              * @default bill
              * @constant
              */
-            object: "bill";
+            object?: "bill";
             /**
              * Order Reference
              * @description Imported from an e-invoice: its purchase order reference, BT-13
@@ -6178,7 +6178,7 @@ export interface components {
              * @default 0
              * @example 1375.00
              */
-            scheduled_amount: string;
+            scheduled_amount?: string;
             /**
              * Status
              * @enum {string}
@@ -6320,7 +6320,7 @@ export interface components {
              * @default peppol
              * @enum {string}
              */
-            rules: "en16931" | "peppol" | "xrechnung";
+            rules?: "en16931" | "peppol" | "xrechnung";
         };
         /**
          * BulkBills
@@ -6368,7 +6368,7 @@ export interface components {
              * @description Also post each invoice once its draft is created or updated; creates without an idempotency_key are posted several per transaction
              * @default false
              */
-            post: boolean;
+            post?: boolean;
         };
         /** BulkItem */
         BulkItem: {
@@ -6413,7 +6413,7 @@ export interface components {
              * @default create
              * @enum {string}
              */
-            operation: "create" | "update";
+            operation?: "create" | "update";
             /**
              * Status
              * @description The status the single-item POST (201) or PATCH (200) would have answered
@@ -6463,7 +6463,7 @@ export interface components {
              * @default create
              * @enum {string}
              */
-            operation: "create" | "update";
+            operation?: "create" | "update";
             /**
              * Version
              * @description Update only if the record is at this version (If-Match)
@@ -6531,7 +6531,7 @@ export interface components {
              * @default bulk_result
              * @constant
              */
-            object: "bulk_result";
+            object?: "bulk_result";
             /** Processed */
             processed: number;
             /** Results */
@@ -6619,7 +6619,7 @@ export interface components {
              * @default create
              * @constant
              */
-            operation: "create";
+            operation?: "create";
             /**
              * Version
              * @description Update only if the record is at this version (If-Match)
@@ -6675,7 +6675,7 @@ export interface components {
              * @description Returned goods (issue 19): the credited lines of stock-managed items on the invoice go back into the default stock location at the current average cost, reversing cost of goods sold
              * @default false
              */
-            restock: boolean;
+            restock?: boolean;
         };
         /** CreditNoteOut */
         CreditNoteOut: {
@@ -6732,7 +6732,7 @@ export interface components {
              * @default credit_note
              * @constant
              */
-            object: "credit_note";
+            object?: "credit_note";
             /**
              * Positions
              * @description Every position; `lines` are its items
@@ -6746,13 +6746,13 @@ export interface components {
              * @default 0
              * @example 1375.00
              */
-            refunded_amount: string;
+            refunded_amount?: string;
             /**
              * Restock
              * @description Whether returned goods went back into stock (issue 19)
              * @default false
              */
-            restock: boolean;
+            restock?: boolean;
             /**
              * Rounding Adjustment
              * @example 1375.00
@@ -6821,7 +6821,7 @@ export interface components {
              * @default %Y-%m-%d
              * @enum {string}
              */
-            date_format: "%Y-%m-%d" | "%d.%m.%Y" | "%d/%m/%Y" | "%m/%d/%Y" | "%Y%m%d" | "%d.%m.%y";
+            date_format?: "%Y-%m-%d" | "%d.%m.%Y" | "%d/%m/%Y" | "%m/%d/%Y" | "%Y%m%d" | "%d.%m.%y";
             /** Debit */
             debit?: string | null;
             /**
@@ -6829,19 +6829,19 @@ export interface components {
              * @default .
              * @enum {string}
              */
-            decimal_separator: "." | ",";
+            decimal_separator?: "." | ",";
             /**
              * Delimiter
              * @default ,
              * @enum {string}
              */
-            delimiter: "," | ";" | "\t" | "|";
+            delimiter?: "," | ";" | "\t" | "|";
             /**
              * Encoding
              * @default utf-8
              * @enum {string}
              */
-            encoding: "utf-8" | "latin-1" | "cp1252";
+            encoding?: "utf-8" | "latin-1" | "cp1252";
             /**
              * Entry Reference
              * @description The bank's own id of the entry (deduplicates)
@@ -6921,7 +6921,7 @@ export interface components {
              * @default currency
              * @constant
              */
-            object: "currency";
+            object?: "currency";
             /**
              * Rounding Step
              * @example 1375.00
@@ -6977,7 +6977,7 @@ export interface components {
              * @default true
              * @constant
              */
-            deleted: true;
+            deleted?: true;
             /** Id */
             id: string;
             /** Object */
@@ -7028,7 +7028,7 @@ export interface components {
              * @default 1
              * @example 10
              */
-            quantity: string;
+            quantity?: string;
         };
         /** DeliveryLineOut */
         DeliveryLineOut: {
@@ -7080,7 +7080,7 @@ export interface components {
              * @default delivery
              * @constant
              */
-            object: "delivery";
+            object?: "delivery";
             /** Order Id */
             order_id: string | null;
             /** Order Number */
@@ -7128,7 +7128,7 @@ export interface components {
              * @default webhook_delivery
              * @constant
              */
-            object: "webhook_delivery";
+            object?: "webhook_delivery";
             /**
              * Status
              * @enum {string}
@@ -7157,7 +7157,7 @@ export interface components {
              * @default above
              * @enum {string}
              */
-            applies_to: "above" | "all";
+            applies_to?: "above" | "all";
             /** Percent */
             percent?: string | null;
             /** Reason */
@@ -7201,7 +7201,7 @@ export interface components {
              * @description The reminder asks for payment within this many days
              * @default 10
              */
-            payment_days: number;
+            payment_days?: number;
             /**
              * Title
              * @description e.g. "Second reminder"
@@ -7243,7 +7243,7 @@ export interface components {
              * @default dunning_policy
              * @constant
              */
-            object: "dunning_policy";
+            object?: "dunning_policy";
             /** Updated At */
             updated_at: string | null;
             /**
@@ -7259,7 +7259,7 @@ export interface components {
              * @description false: the daily job creates no reminders (invoices still turn overdue)
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Fee Account Id
              * @description Revenue account fees are booked to; default: 4900 Other income, else the sales account
@@ -7321,7 +7321,7 @@ export interface components {
              * @description email only: attach the PDF beside the XML
              * @default true
              */
-            attach_pdf: boolean;
+            attach_pdf?: boolean;
             /**
              * Channel
              * @description `email` or `peppol`
@@ -7334,7 +7334,7 @@ export interface components {
              * @default peppol
              * @enum {string}
              */
-            format: "peppol" | "ubl" | "cii" | "xrechnung-ubl" | "xrechnung-cii" | "facturx";
+            format?: "peppol" | "ubl" | "cii" | "xrechnung-ubl" | "xrechnung-cii" | "facturx";
             /**
              * To
              * @description email only: the recipients; default the customer's email
@@ -7370,7 +7370,7 @@ export interface components {
              * @description How often it was handed to the access point or mail server
              * @default 0
              */
-            attempts: number;
+            attempts?: number;
             /**
              * Channel
              * @enum {string}
@@ -7418,7 +7418,7 @@ export interface components {
              * @default einvoice
              * @constant
              */
-            object: "einvoice";
+            object?: "einvoice";
             /**
              * Receiver
              * @description peppol: the receiver's electronic address (BT-49)
@@ -7482,7 +7482,7 @@ export interface components {
              * @default einvoice_validation
              * @constant
              */
-            object: "einvoice_validation";
+            object?: "einvoice_validation";
             /**
              * Rules
              * @enum {string}
@@ -7580,7 +7580,7 @@ export interface components {
              * @default email
              * @constant
              */
-            object: "email";
+            object?: "email";
             /**
              * Provider Message Id
              * @description SES's message id (in AWS)
@@ -7630,13 +7630,13 @@ export interface components {
              * @default 0
              * @example 1375.00
              */
-            credit: string;
+            credit?: string;
             /**
              * Debit
              * @default 0
              * @example 1375.00
              */
-            debit: string;
+            debit?: string;
             /** Description */
             description?: string | null;
         };
@@ -7754,7 +7754,7 @@ export interface components {
              * @default event
              * @constant
              */
-            object: "event";
+            object?: "event";
             /** Object Id */
             object_id: string;
             /**
@@ -7809,7 +7809,7 @@ export interface components {
              * @default manual
              * @example ecb
              */
-            source: string;
+            source?: string;
         };
         /** ExchangeRateOut */
         ExchangeRateOut: {
@@ -7836,7 +7836,7 @@ export interface components {
              * @default exchange_rate
              * @constant
              */
-            object: "exchange_rate";
+            object?: "exchange_rate";
             /**
              * Rate
              * @description Base currency units per unit of `currency`
@@ -7990,7 +7990,7 @@ export interface components {
              * @default expense
              * @constant
              */
-            object: "expense";
+            object?: "expense";
             /** Paid From Account Id */
             paid_from_account_id: string;
             /** Payee Name */
@@ -8093,7 +8093,7 @@ export interface components {
              * @default file
              * @constant
              */
-            object: "file";
+            object?: "file";
             /**
              * Purpose
              * @description What the file is for, as given on upload (free tag)
@@ -8217,7 +8217,7 @@ export interface components {
              * @default file_upload
              * @constant
              */
-            object: "file_upload";
+            object?: "file_upload";
             /** Purpose */
             purpose: string | null;
             /** Sha256 */
@@ -8566,7 +8566,7 @@ export interface components {
              * @default invoice
              * @constant
              */
-            object: "invoice";
+            object?: "invoice";
             /**
              * Order Reference
              * @description E-invoicing BT-13: the buyer's purchase order number
@@ -8729,7 +8729,7 @@ export interface components {
              * @default moving_average
              * @constant
              */
-            costing_method: "moving_average";
+            costing_method?: "moving_average";
             /** Description */
             description?: string | null;
             /**
@@ -8773,7 +8773,7 @@ export interface components {
              * @description Stock-managed: movements, levels and perpetual inventory
              * @default false
              */
-            track_stock: boolean;
+            track_stock?: boolean;
             /**
              * Unit
              * @description e.g. hour, piece, kg
@@ -8798,7 +8798,7 @@ export interface components {
              * @default moving_average
              * @constant
              */
-            costing_method: "moving_average";
+            costing_method?: "moving_average";
             /**
              * Created At
              * Format: date-time
@@ -8826,7 +8826,7 @@ export interface components {
              * @default item
              * @constant
              */
-            object: "item";
+            object?: "item";
             /** Purchase Price */
             purchase_price?: string | null;
             /** Reorder Level */
@@ -8839,7 +8839,7 @@ export interface components {
              * Track Stock
              * @default false
              */
-            track_stock: boolean;
+            track_stock?: boolean;
             /** Unit */
             unit: string | null;
             /** Unit Price */
@@ -8872,7 +8872,7 @@ export interface components {
              * @default 1
              * @example 10
              */
-            quantity: string;
+            quantity?: string;
             /**
              * Tax Code Id
              * @description Defaults to the item's; none means no tax
@@ -9002,7 +9002,7 @@ export interface components {
              * @default journal_entry
              * @constant
              */
-            object: "journal_entry";
+            object?: "journal_entry";
             /** Reference */
             reference: string | null;
             /** Reversed By Id */
@@ -9087,7 +9087,7 @@ export interface components {
              * @default ledger_line
              * @constant
              */
-            object: "ledger_line";
+            object?: "ledger_line";
             /** Source Id */
             source_id: string | null;
             /** Source Type */
@@ -9113,7 +9113,7 @@ export interface components {
              * @default 1
              * @example 10
              */
-            quantity: string;
+            quantity?: string;
             /**
              * Tax Code Id
              * @description Defaults to the item's; none means no tax
@@ -9630,7 +9630,7 @@ export interface components {
              * @default delivered
              * @enum {string}
              */
-            basis: "delivered" | "ordered";
+            basis?: "delivered" | "ordered";
             /** Due Date */
             due_date?: string | null;
             /**
@@ -9749,7 +9749,7 @@ export interface components {
              * @default order
              * @constant
              */
-            object: "order";
+            object?: "order";
             /**
              * Order Date
              * Format: date
@@ -9874,7 +9874,7 @@ export interface components {
              * @default party_balance
              * @constant
              */
-            object: "party_balance";
+            object?: "party_balance";
             /**
              * Overdue
              * @description Amount due on open invoices past their due date
@@ -9930,7 +9930,7 @@ export interface components {
              * @default customer
              * @enum {string}
              */
-            kind: "customer" | "supplier" | "both";
+            kind?: "customer" | "supplier" | "both";
             /** Legal Registration Id */
             legal_registration_id?: string | null;
             /** Leitweg Id */
@@ -10024,7 +10024,7 @@ export interface components {
              * @default party
              * @constant
              */
-            object: "party";
+            object?: "party";
             /** Payment Terms Days */
             payment_terms_days: number | null;
             /**
@@ -10234,7 +10234,7 @@ export interface components {
              * @default payment_run
              * @constant
              */
-            object: "payment_run";
+            object?: "payment_run";
             /** Payments */
             payments: components["schemas"]["ScheduledPaymentOut"][];
             /**
@@ -10422,7 +10422,7 @@ export interface components {
              * @default 1
              * @example 10
              */
-            quantity: string;
+            quantity?: string;
             /**
              * Tax Code Id
              * @description Input tax code; defaults to the item's; none means no tax
@@ -10536,7 +10536,7 @@ export interface components {
              * @default purchase_order
              * @constant
              */
-            object: "purchase_order";
+            object?: "purchase_order";
             /**
              * Order Date
              * Format: date
@@ -10685,7 +10685,7 @@ export interface components {
              * Read Budget Exhausted
              * @default false
              */
-            read_budget_exhausted: boolean;
+            read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
         };
@@ -10701,7 +10701,7 @@ export interface components {
              * Read Budget Exhausted
              * @default false
              */
-            read_budget_exhausted: boolean;
+            read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
         };
@@ -10717,7 +10717,7 @@ export interface components {
              * Read Budget Exhausted
              * @default false
              */
-            read_budget_exhausted: boolean;
+            read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
         };
@@ -10733,7 +10733,7 @@ export interface components {
              * Read Budget Exhausted
              * @default false
              */
-            read_budget_exhausted: boolean;
+            read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
         };
@@ -10749,7 +10749,7 @@ export interface components {
              * Read Budget Exhausted
              * @default false
              */
-            read_budget_exhausted: boolean;
+            read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
         };
@@ -10765,7 +10765,7 @@ export interface components {
              * Read Budget Exhausted
              * @default false
              */
-            read_budget_exhausted: boolean;
+            read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
         };
@@ -10781,7 +10781,7 @@ export interface components {
              * Read Budget Exhausted
              * @default false
              */
-            read_budget_exhausted: boolean;
+            read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
         };
@@ -10797,7 +10797,7 @@ export interface components {
              * Read Budget Exhausted
              * @default false
              */
-            read_budget_exhausted: boolean;
+            read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
         };
@@ -10927,7 +10927,7 @@ export interface components {
              * @default quote
              * @constant
              */
-            object: "quote";
+            object?: "quote";
             /**
              * Positions
              * @description Every position; `lines` are its items
@@ -11144,7 +11144,7 @@ export interface components {
              * @default receipt
              * @constant
              */
-            object: "receipt";
+            object?: "receipt";
             /** Reference */
             reference: string | null;
             /**
@@ -11153,7 +11153,7 @@ export interface components {
              * @default 0
              * @example 1375.00
              */
-            refunded_amount: string;
+            refunded_amount?: string;
             /** Reversal Journal Entry Id */
             reversal_journal_entry_id: string | null;
             /** Reversed At */
@@ -11224,13 +11224,13 @@ export interface components {
              * @description Post each invoice when it is created (numbered, in the ledger)
              * @default false
              */
-            auto_post: boolean;
+            auto_post?: boolean;
             /**
              * Auto Send
              * @description Email each posted invoice to the customer's email address (needs auto_post); a customer without one: the invoice is posted, not sent, and `invoice.not_sent` says so
              * @default false
              */
-            auto_send: boolean;
+            auto_send?: boolean;
             /**
              * Charges
              * @description Document-level charges (EN 16931 BG-21)
@@ -11332,7 +11332,7 @@ export interface components {
              * @default recurring_invoice
              * @constant
              */
-            object: "recurring_invoice";
+            object?: "recurring_invoice";
             /** Payment Terms Days */
             payment_terms_days: number | null;
             /**
@@ -11501,7 +11501,7 @@ export interface components {
              * @default refund
              * @constant
              */
-            object: "refund";
+            object?: "refund";
             /** Receipt Id */
             receipt_id: string | null;
             /** Reference */
@@ -11617,7 +11617,7 @@ export interface components {
              * @default reminder
              * @constant
              */
-            object: "reminder";
+            object?: "reminder";
             /**
              * Pay By
              * Format: date
@@ -11663,7 +11663,7 @@ export interface components {
              * @default webhook_replay
              * @constant
              */
-            object: "webhook_replay";
+            object?: "webhook_replay";
             /**
              * Since
              * Format: date-time
@@ -11743,7 +11743,7 @@ export interface components {
              * @default revaluation
              * @constant
              */
-            object: "revaluation";
+            object?: "revaluation";
             /** Period */
             period: string;
             /** Rates */
@@ -11762,7 +11762,7 @@ export interface components {
              * @default posted
              * @enum {string}
              */
-            status: "posted" | "not_revalued";
+            status?: "posted" | "not_revalued";
             /** Updated At */
             updated_at?: string | null;
             /** Version */
@@ -11911,7 +11911,7 @@ export interface components {
              * @description Every N intervals (every 2 months: monthly, 2)
              * @default 1
              */
-            every: number;
+            every?: number;
             /**
              * Interval
              * @enum {string}
@@ -11967,7 +11967,7 @@ export interface components {
              * @description Attach the document's PDF
              * @default true
              */
-            attach_pdf: boolean;
+            attach_pdf?: boolean;
             /** Cc */
             cc?: string[];
             /**
@@ -12083,7 +12083,7 @@ export interface components {
              * @default stock_adjustment
              * @constant
              */
-            object: "stock_adjustment";
+            object?: "stock_adjustment";
             /**
              * Quantity
              * @description The change booked (signed)
@@ -12126,7 +12126,7 @@ export interface components {
              * @default 0
              * @example 1375.00
              */
-            available: string;
+            available?: string;
             /**
              * Average Cost
              * @description Value per unit (6 decimals); null with nothing on hand
@@ -12138,7 +12138,7 @@ export interface components {
              * @default 0
              * @example 1375.00
              */
-            incoming: string;
+            incoming?: string;
             /** Item Id */
             item_id: string;
             /** Location Id */
@@ -12148,7 +12148,7 @@ export interface components {
              * @default stock_level
              * @constant
              */
-            object: "stock_level";
+            object?: "stock_level";
             /**
              * On Hand
              * @example 1375.00
@@ -12160,7 +12160,7 @@ export interface components {
              * @default 0
              * @example 1375.00
              */
-            reserved: string;
+            reserved?: string;
             /**
              * Value
              * @description Base currency
@@ -12192,7 +12192,7 @@ export interface components {
              * @description The tenant's default location (stock operations that name no location use it); the first location always is
              * @default false
              */
-            is_default: boolean;
+            is_default?: boolean;
             /** Name */
             name: string;
         };
@@ -12220,7 +12220,7 @@ export interface components {
              * @default stock_location
              * @constant
              */
-            object: "stock_location";
+            object?: "stock_location";
             /**
              * Updated At
              * Format: date-time
@@ -12267,7 +12267,7 @@ export interface components {
              * @default stock_movement
              * @constant
              */
-            object: "stock_movement";
+            object?: "stock_movement";
             /**
              * Quantity
              * @description Signed: positive in, negative out
@@ -12353,7 +12353,7 @@ export interface components {
              * @default stock_transfer
              * @constant
              */
-            object: "stock_transfer";
+            object?: "stock_transfer";
             /**
              * Quantity
              * @example 1375.00
@@ -12408,7 +12408,7 @@ export interface components {
              * @default stock_valuation
              * @constant
              */
-            object: "stock_valuation";
+            object?: "stock_valuation";
             /**
              * Total
              * @description Equals the inventory accounts' balance at `as_of`
@@ -12485,13 +12485,13 @@ export interface components {
              * @default 0
              * @example 1375.00
              */
-            allocated_amount: string;
+            allocated_amount?: string;
             /**
              * Allocations
              * @description The excess applied to the supplier's bills (POST …/allocations)
              * @default []
              */
-            allocations: components["schemas"]["BillAllocationOut"][];
+            allocations?: components["schemas"]["BillAllocationOut"][];
             /**
              * Applied Amount
              * @description Taken off the bill's amount due
@@ -12528,7 +12528,7 @@ export interface components {
              * @description Its own entry, then those of its allocations and refunds
              * @default []
              */
-            journal_entry_ids: string[];
+            journal_entry_ids?: string[];
             /** Lines */
             lines: components["schemas"]["LineOut"][];
             /**
@@ -12536,7 +12536,7 @@ export interface components {
              * @default supplier_credit_note
              * @constant
              */
-            object: "supplier_credit_note";
+            object?: "supplier_credit_note";
             /** Reason */
             reason: string | null;
             /**
@@ -12545,7 +12545,7 @@ export interface components {
              * @default 0
              * @example 1375.00
              */
-            refunded_amount: string;
+            refunded_amount?: string;
             /**
              * Rounding Adjustment
              * @example 1375.00
@@ -12733,7 +12733,7 @@ export interface components {
              * @default supplier_payment
              * @constant
              */
-            object: "supplier_payment";
+            object?: "supplier_payment";
             /** Reference */
             reference: string | null;
             /**
@@ -12742,7 +12742,7 @@ export interface components {
              * @default 0
              * @example 1375.00
              */
-            refunded_amount: string;
+            refunded_amount?: string;
             /** Reversal Journal Entry Id */
             reversal_journal_entry_id: string | null;
             /** Reversed At */
@@ -12851,7 +12851,7 @@ export interface components {
              * Active
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /**
              * Category
              * @description EN 16931 VAT category code; default S when the rate is above 0, else Z. AE (reverse charge) on a bill books input and output tax
@@ -12865,7 +12865,7 @@ export interface components {
              * @default both
              * @enum {string}
              */
-            direction: "sales" | "purchases" | "both";
+            direction?: "sales" | "purchases" | "both";
             /**
              * Exemption Reason
              * @description E-invoicing BT-120: why the tax is exempt, reverse charged, intra-community, export or out of scope, e.g. "Reverse charge"
@@ -12938,7 +12938,7 @@ export interface components {
              * @default both
              * @enum {string}
              */
-            direction: "sales" | "purchases" | "both";
+            direction?: "sales" | "purchases" | "both";
             /** Exemption Reason */
             exemption_reason?: string | null;
             /** Exemption Reason Code */
@@ -12961,7 +12961,7 @@ export interface components {
              * @default tax_code
              * @constant
              */
-            object: "tax_code";
+            object?: "tax_code";
             /**
              * Rate
              * @example 1375.00
@@ -12972,7 +12972,7 @@ export interface components {
              * @default 100
              * @example 1375.00
              */
-            recoverable_percent: string;
+            recoverable_percent?: string;
             /**
              * Updated At
              * Format: date-time
@@ -13192,7 +13192,7 @@ export interface components {
              * @default tenant
              * @constant
              */
-            object: "tenant";
+            object?: "tenant";
             /** Payment Terms Days */
             payment_terms_days: number;
             plan: components["schemas"]["Plan"];
@@ -13427,7 +13427,7 @@ export interface components {
              * @default vat_period
              * @constant
              */
-            object: "vat_period";
+            object?: "vat_period";
             /**
              * Output Tax
              * @description Output tax settled by the close (null while open)
@@ -13583,7 +13583,7 @@ export interface components {
              * Enabled
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Events
              * @description Event types (e.g. "invoice.posted"), families ("invoice.*") or ["*"] for all
@@ -13602,7 +13602,7 @@ export interface components {
              * @description The dated API version its event payloads are written in
              * @default 2026-01-01
              */
-            api_version: string;
+            api_version?: string;
             /**
              * Created At
              * Format: date-time
@@ -13628,7 +13628,7 @@ export interface components {
              * @default webhook_endpoint
              * @constant
              */
-            object: "webhook_endpoint";
+            object?: "webhook_endpoint";
             /**
              * Secret Rotated At
              * @description When the current signing secret was issued
@@ -13664,7 +13664,7 @@ export interface components {
              * @description The dated API version its event payloads are written in
              * @default 2026-01-01
              */
-            api_version: string;
+            api_version?: string;
             /**
              * Created At
              * Format: date-time
@@ -13690,7 +13690,7 @@ export interface components {
              * @default webhook_endpoint
              * @constant
              */
-            object: "webhook_endpoint";
+            object?: "webhook_endpoint";
             /**
              * Secret
              * @description The signing secret (whsec_…). Shown only in this response; store it now
@@ -21931,7 +21931,7 @@ export interface operations {
                          * @default document_pdf
                          * @constant
                          */
-                        object: "document_pdf";
+                        object?: "document_pdf";
                         /** Sha256 */
                         sha256: string;
                         /** Size */
@@ -24152,7 +24152,7 @@ export interface operations {
                          * @default document_pdf
                          * @constant
                          */
-                        object: "document_pdf";
+                        object?: "document_pdf";
                         /** Sha256 */
                         sha256: string;
                         /** Size */
@@ -27278,7 +27278,7 @@ export interface operations {
                          * @default file_download
                          * @constant
                          */
-                        object: "file_download";
+                        object?: "file_download";
                         /** Sha256 */
                         sha256: string;
                         /** Size */
@@ -29332,7 +29332,7 @@ export interface operations {
                          * @default document_pdf
                          * @constant
                          */
-                        object: "document_pdf";
+                        object?: "document_pdf";
                         /** Sha256 */
                         sha256: string;
                         /** Size */
@@ -33464,7 +33464,7 @@ export interface operations {
                          * @default document_pdf
                          * @constant
                          */
-                        object: "document_pdf";
+                        object?: "document_pdf";
                         /** Sha256 */
                         sha256: string;
                         /** Size */
@@ -37167,7 +37167,7 @@ export interface operations {
                          * @default document_pdf
                          * @constant
                          */
-                        object: "document_pdf";
+                        object?: "document_pdf";
                         /** Sha256 */
                         sha256: string;
                         /** Size */
@@ -39326,7 +39326,7 @@ export interface operations {
                          * @default document_pdf
                          * @constant
                          */
-                        object: "document_pdf";
+                        object?: "document_pdf";
                         /** Sha256 */
                         sha256: string;
                         /** Size */
@@ -42974,7 +42974,7 @@ export interface operations {
                          * @default document_pdf
                          * @constant
                          */
-                        object: "document_pdf";
+                        object?: "document_pdf";
                         /** Sha256 */
                         sha256: string;
                         /** Size */
