@@ -83,3 +83,51 @@ def test_the_walkthrough_with_the_sdk_invoices_gets_paid_and_balances(server, bu
     assert {"paid": posted["number"]} in rest
     assert {"total_debit": "2750.00", "total_credit": "2750.00"} in rest
     assert rest[-1] == {"error": "NotFoundError", "code": "resource_missing"}
+
+
+CHECKS = """
+import { Ledgerline, ValidationError } from "%(sdk)s";
+
+const ll = new Ledgerline({ apiKey: process.env.LEDGERLINE_API_KEY, baseUrl: process.env.LEDGERLINE_URL });
+const out = {};
+
+// One Idempotency-Key given twice: the second call is answered from the first (one party, not two)
+const first = await ll.parties.create({ name: "Initech" }, { idempotencyKey: "party-initech" });
+const again = await ll.parties.create({ name: "Initech" }, { idempotencyKey: "party-initech" });
+out.replayed = first.id === again.id;
+// Without a key, the SDK makes one per call: two calls, two parties
+const a = await ll.parties.create({ name: "Umbrella" });
+const b = await ll.parties.create({ name: "Umbrella" });
+out.two_parties = a.id !== b.id;
+
+// A 422 names the field
+try {
+  await ll.parties.create({ name: "" });
+} catch (error) {
+  out.validation = { kind: error instanceof ValidationError, status: error.status, param: error.param };
+}
+
+// Ledgerline-Version: the client's, or the call's; the response says which answered
+const old = new Ledgerline({ apiKey: process.env.LEDGERLINE_API_KEY, baseUrl: process.env.LEDGERLINE_URL,
+                             version: "2026-01-01" });
+const { data, response } = await old.GET("/v1/api-keys");
+out.old = { header: response.headers.get("ledgerline-version"), fields: Object.keys(data.data[0]).sort() };
+const keys = await ll.request("GET", "/v1/api-keys", { version: "2026-12-05" });
+out.new_fields = Object.keys(keys.data[0]).sort();
+console.log(JSON.stringify(out));
+"""
+
+
+def test_the_sdk_against_the_server_replays_keys_names_fields_and_sends_the_version(server, built, tmp_path):
+    key = server.create_tenant(name="SDK checks Pty Ltd")["api_key"]
+    script = tmp_path / "checks.mjs"
+    script.write_text(CHECKS % {"sdk": (built / "src" / "index.js").as_uri()})
+    env = os.environ | {"LEDGERLINE_URL": server.url, "LEDGERLINE_API_KEY": key}
+    run = _run(NODE, str(script), env=env, timeout=120)
+    assert run.returncode == 0, f"exit {run.returncode}\nstdout:\n{run.stdout}\nstderr:\n{run.stderr}"
+    out = json.loads(run.stdout)
+    assert out["replayed"] is True and out["two_parties"] is True
+    assert out["validation"] == {"kind": True, "status": 422, "param": "name"}
+    assert out["old"]["header"] == "2026-01-01"
+    assert "last4" in out["old"]["fields"] and "key_last4" not in out["old"]["fields"]
+    assert "key_last4" in out["new_fields"] and "last4" not in out["new_fields"]
