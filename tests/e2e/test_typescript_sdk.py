@@ -3,21 +3,27 @@
 - its unit tests (`node --test`: retries, idempotency keys, pagination, typed errors, webhook signatures);
 - its generated types are those of today's OpenAPI document (regenerated into a temp dir and compared);
 - the README's walk-through, written with the SDK (sdk/typescript/examples/walkthrough.ts, shown in README.md's
-  "TypeScript SDK" section), runs against the real local server on DynamoDB Local.
+  "TypeScript SDK" section), runs against the real local server on DynamoDB Local;
+- `verifyWebhook` accepts the webhooks the server sends (a Node receiver subscribed to the local server).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from ledgerline.local.dynamodb_local import free_port
 from tests.conftest import ROOT
 
 SDK = ROOT / "sdk" / "typescript"
@@ -131,3 +137,63 @@ def test_the_sdk_against_the_server_replays_keys_names_fields_and_sends_the_vers
     assert out["old"]["header"] == "2026-01-01"
     assert "last4" in out["old"]["fields"] and "key_last4" not in out["old"]["fields"]
     assert "key_last4" in out["new_fields"] and "last4" not in out["new_fields"]
+
+
+RECEIVER = """
+import http from "node:http";
+import { verifyWebhook } from "%(sdk)s";
+
+// A subscriber: every webhook the server sends is checked with the SDK, its verdict printed (one JSON a line)
+const receiver = http.createServer((request, response) => {
+  const chunks = [];
+  request.on("data", (chunk) => chunks.push(chunk));
+  request.on("end", () => {
+    const body = Buffer.concat(chunks);
+    try {
+      const event = verifyWebhook(body, request.headers, process.env.WEBHOOK_SECRET);
+      console.log(JSON.stringify({ ok: true, type: event.type, event: JSON.stringify(event) }));
+      response.writeHead(204).end();
+    } catch (error) {
+      console.log(JSON.stringify({ ok: false, error: error.message }));
+      response.writeHead(400).end();
+    }
+  });
+});
+receiver.listen(Number(process.env.PORT), () => console.log(JSON.stringify({ listening: true })));
+"""
+
+
+def test_verify_webhook_accepts_what_the_server_sends(server, http, built, tmp_path):
+    # Given a webhook endpoint of a new tenant, served by a Node receiver that verifies with the SDK
+    key = server.create_tenant(name="SDK webhooks Pty Ltd")["api_key"]
+    auth = {"Authorization": f"Bearer {key}"}
+    port = free_port()
+    created = http.post("/v1/webhooks", json={"url": f"http://localhost:{port}/", "events": ["invoice.*"]},
+                        headers=auth)
+    assert created.status_code == 201, created.text
+    script = tmp_path / "receiver.mjs"
+    script.write_text(RECEIVER % {"sdk": (built / "src" / "index.js").as_uri()})
+    env = os.environ | {"PORT": str(port), "WEBHOOK_SECRET": created.json()["secret"]}
+    receiver = subprocess.Popen([NODE, str(script)], cwd=SDK, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in receiver.stdout], daemon=True).start()
+    try:
+        assert json.loads(lines.get(timeout=30)) == {"listening": True}
+        # When an invoice is created and posted
+        customer = http.post("/v1/parties", json={"name": "Globex"}, headers=auth).json()["id"]
+        invoice = http.post("/v1/invoices", json={"customer_id": customer, "lines": [
+            {"description": "Consulting", "quantity": "2", "unit_price": "100.00"}]}, headers=auth).json()["id"]
+        assert http.post(f"/v1/invoices/{invoice}/post", headers=auth).status_code == 200
+        # Then both events arrive and the SDK accepts their signatures
+        seen: list[dict] = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(line.get("type") == "invoice.posted" for line in seen):
+            with contextlib.suppress(queue.Empty):
+                seen.append(json.loads(lines.get(timeout=0.5)))
+        assert [(line["ok"], line.get("type")) for line in seen] == [(True, "invoice.created"),
+                                                                      (True, "invoice.posted")], seen
+        assert all(invoice in line["event"] for line in seen), seen
+    finally:
+        receiver.terminate()
+        receiver.wait(timeout=10)
