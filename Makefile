@@ -23,7 +23,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.dev-installed node_modules/.installed
+# The TypeScript SDK's build and generator (typescript, openapi-typescript, openapi-fetch): sdk/typescript
+sdk/typescript/node_modules/.installed: sdk/typescript/package.json sdk/typescript/package-lock.json
+	cd sdk/typescript && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.dev-installed node_modules/.installed sdk/typescript/node_modules/.installed
+
+## Regenerate the SDKs from the API's OpenAPI document (commit the result; the tests fail when it is stale)
+sdk: install
+	$(BIN)/python sdk/python/generate.py
+	PYTHON=$(BIN)/python bash sdk/typescript/scripts/generate.sh
 
 ## Start DynamoDB Local (data in .ledgerline/) and serve the API on http://127.0.0.1:3000
 dev: $(VENV)/.local-installed node_modules/.installed
@@ -51,11 +61,7 @@ lint-imports: install
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .hypothesis
-
-## Regenerate the SDKs' generated code from the app's OpenAPI document (issue 20; committed, checked by the tests)
-sdk: install
-	$(BIN)/python sdk/python/generate.py
+	rm -rf $(VENV) node_modules sdk/typescript/node_modules sdk/typescript/dist .pytest_cache .hypothesis
 
 ## Benchmarks on DynamoDB Local; writes docs/benchmarks.md and docs/benchmarks.json
 bench: install
