@@ -17,7 +17,6 @@ from ledgerline.domain import stream as rules
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.domain.events import EventType
 from ledgerline.services import stream
-from ledgerline.stream.management import ManagementApiPoster, callback_url, management_client
 
 
 def error_message(exc: LedgerlineError) -> str:
@@ -39,7 +38,7 @@ def on_websocket(event: dict[str, Any], context: Any, poster: stream.Poster | No
     if route == "$disconnect":
         stream.disconnect(connection_id)
         return {"statusCode": 200}
-    out = poster or ManagementApiPoster(management_client(callback_url(request)))
+    out = poster or _poster(request)
     try:
         message = json.loads(event.get("body") or "")
     except ValueError:
@@ -68,7 +67,7 @@ def on_bus_event(event: dict[str, Any], context: Any, poster: stream.Poster | No
     return {"posted": handler(detail, poster or _poster())}
 
 
-def _poster() -> stream.Poster:
+def _poster(request_context: dict[str, Any] | None = None) -> stream.Poster:
     from ledgerline.stream import runtime
 
-    return runtime.poster()
+    return runtime.poster(request_context)
