@@ -224,6 +224,13 @@ def test_a_replay_of_another_tenants_event_id_sends_nothing_of_that_tenant(books
         send(connection_id, {"action": "subscribe", "events": ["*"], "last_event_id": other_event["id"]})
         assert all(e["tenant_id"] == books.tenant_id for e in poster.events(connection_id))
         assert before["id"] not in {e["object_id"] for e in poster.events(connection_id)}
+
+        # An id from the future (made up) replays nothing, and is no error
+        future = unique_connection("future")
+        connect(future, books.headers["Authorization"].removeprefix("Bearer "))
+        send(future, {"action": "subscribe", "events": ["*"], "last_event_id": "evt_" + "7" + "Z" * 25})
+        (ack,) = poster.sent[future]
+        assert ack["object"] == "stream.subscribed" and ack["replayed"] == 0
     finally:
         settings.get_settings.cache_clear()
 

@@ -214,6 +214,8 @@ def events_between(tenant_id: str, after_id: str | None, through_id: str, *, lim
     replays (services/stream.py)."""
     connection()
     check_start_key(start_key, "PK", Event.partition(tenant_id))
+    if after_id is not None and after_id >= through_id:
+        return Page([], None)  # an id from the future (DynamoDB refuses a BETWEEN whose bounds are reversed)
     high = through_id.removeprefix(ID_PREFIX)
     condition = Event.sk <= high if after_id is None else Event.sk.between(after_id.removeprefix(ID_PREFIX), high)
     results = Event.query(Event.partition(tenant_id), condition, limit=limit + 1, last_evaluated_key=start_key,
