@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     einvoice_send_attempts: int = Field(default=5, ge=1, le=20)
     einvoice_retry_seconds: float = Field(default=1.0, ge=0, le=60)
     einvoice_poll_attempts: int = Field(default=5, ge=1, le=50)
+    # The real-time stream (issue 20, item 6): the WebSocket API's Management API endpoint the bus consumer posts
+    # to (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`, from the template); unset locally, where the
+    # dev server's own sockets take the events. `stream_settle_seconds`: the wait before a resume's second read.
+    stream_callback_url: str | None = None
+    stream_settle_seconds: float = Field(default=1.0, ge=0, le=10)
     # The local runtime runs the reminders job for today when `ledgerline dev` starts.
     local_reminders_on_start: bool = True
     # ... and the recurring invoices job for today (issue 14).

@@ -24,6 +24,7 @@ from ledgerline.local.event_patterns import matches
 from ledgerline.mail import consumer as mail_consumer
 from ledgerline.pdf import consumer as pdf_consumer
 from ledgerline.schemas.event_data import EVENT_DATA
+from ledgerline.stream import handlers as stream_handlers
 from ledgerline.webhooks import handlers as webhook_handlers
 
 PACKAGE = Path(template.PROJECT_ROOT) / "shared" / "ledgerline"
@@ -35,6 +36,7 @@ CONSUMERS: dict[str, dict[Any, Any]] = {
     "webhook_dispatcher": webhook_handlers.HANDLERS,
     "email_sender": mail_consumer.HANDLERS,
     "einvoice_sender": einvoice_consumer.HANDLERS,
+    "stream_dispatcher": stream_handlers.HANDLERS,  # the real-time stream (issue 20, item 6)
 }
 
 

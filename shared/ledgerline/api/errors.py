@@ -171,3 +171,11 @@ async def respond(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, errors.LedgerlineError):
         return await _domain_error(request, exc)
     return unexpected(request, exc)
+
+
+def describe_outside_request(exc: errors.LedgerlineError) -> tuple[int, dict[str, Any]]:
+    """The status and `error` body of a domain error met outside an HTTP route: the real-time stream's
+    connection refusal and its error messages (issue 20, item 6)."""
+    status, kind = next(v for k, v in STATUS.items() if isinstance(exc, k))
+    details = [{"field": d.field, "message": d.message, **(d.extra or {})} for d in exc.details]
+    return status, {"type": kind, "code": exc.code, "message": exc.message, "param": exc.param, "details": details}

@@ -74,6 +74,11 @@ def create_local_app() -> FastAPI:
                             refused.status, media_type="application/xml")
         return Response(status_code=204)
 
+    # The real-time stream (issue 20, item 6): the WebSocket API of AWS, served on the same port
+    from ledgerline.local import stream
+
+    app.add_api_websocket_route(stream.PATH, stream.endpoint)
+
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:
         return {"status": "ok"}
