@@ -202,13 +202,38 @@ def committed(current: Decimal | None, change: Decimal) -> Decimal:
     return max(ZERO, (current or ZERO) + change)
 
 
+def reserved_of(ordered: Decimal, delivered: Decimal | None, invoiced: Decimal | None) -> Decimal:
+    """What a confirmed order line still reserves (issue 19): ordered less what left stock for it, that is the
+    larger of what delivery notes delivered and what invoices invoiced (an invoice of delivered goods covers the
+    same units as their note, so the two never add up). Never below zero."""
+    return max(ZERO, ordered - max(delivered or ZERO, invoiced or ZERO))
+
+
+def reservation_change(before: tuple[Decimal, Decimal | None, Decimal | None],
+                       after: tuple[Decimal, Decimal | None, Decimal | None]) -> Decimal:
+    """The change of an order line's reservation when its (ordered, delivered, invoiced) goes from `before` to
+    `after` (negative: released). Delivering what was invoiced without a note, or invoicing what a note
+    delivered, releases nothing more."""
+    return reserved_of(*after) - reserved_of(*before)
+
+
+STOCK_ISSUED_BY = ("delivery_note", "invoice")
+
+
+def invoice_takes_stock(stock_issued_by: str | None) -> bool:
+    """Which document takes sold goods out of stock (a tenant setting, issue 19): issued delivery notes (the
+    default), or, for a tenant without deliveries, posted invoices. Never both, so no sale is counted twice."""
+    return stock_issued_by == "invoice"
+
+
 def available(on_hand: Decimal, reserved: Decimal | None) -> Decimal:
     """What can still be promised: on hand less reserved (negative when more is promised than held)."""
     return on_hand - (reserved or ZERO)
 
 
 def below_reorder_level(before: Decimal, after: Decimal, reorder_level: Decimal | None) -> bool:
-    """`stock.low` once, when a movement takes the quantity from at or above `reorder_level` to below it."""
+    """`stock.low` once, when a movement or a reservation takes AVAILABLE (on hand less reserved, `available`)
+    from at or above `reorder_level` to below it."""
     return reorder_level is not None and after < reorder_level <= before
 
 

@@ -166,11 +166,9 @@ def _stage_give_back(uow: UnitOfWork, delivery: Delivery) -> None:
         if line.order_line is not None and 1 <= line.order_line <= len(order.lines):
             quantities[line.order_line - 1] += line.quantity
     given_back = order_rules.give_back_delivered(state_of(order), quantities)
+    before = stock.order_line_quantities(order)
     adopt(order, given_back.state)
-    if order.cancelled_at is None:  # issue 19: reserved again until delivered
-        stock.stage_commitments(uow, [(line.item_id, quantity) for line, quantity in zip(order.lines, quantities,
-                                                                                         strict=True)],
-                                stock.RESERVED, utc_now())
+    stock.reserve_for(uow, order, before, utc_now())  # issue 19: reserved again unless invoiced meanwhile
     order.delivery_ids = [i for i in order.delivery_ids or [] if i != delivery.id]
     order.updated_at = utc_now()
     uow.save_if_unchanged(order)

@@ -219,7 +219,8 @@ def _stage_move(uow: UnitOfWork, item: Item, location_id: str, level: StockLevel
                 day: date, source_type: str, source_id: str, reason: str | None, now: datetime) -> StockMovement:
     """The level saved on the version read (or created), the movement with the running level, `stock.moved`
     and, when the move takes it below the item's reorder level, `stock.low`."""
-    before = Decimal(0) if level is None else level.quantity
+    reserved = None if level is None else level.reserved
+    before = rules.available(Decimal(0) if level is None else level.quantity, reserved)
     if level is None:
         level = StockLevel(id=StockLevel.id_of(item.id, location_id), tenant_id=uow.tenant_id, item_id=item.id,
                            location_id=location_id, quantity=move.after.quantity, value=move.after.value,
@@ -237,9 +238,10 @@ def _stage_move(uow: UnitOfWork, item: Item, location_id: str, level: StockLevel
     uow.create(movement)
     data = StockEventData(item_id=item.id, location_id=location_id, movement_id=movement.id, quantity=move.quantity,
                           value=move.value, on_hand=move.after.quantity, stock_value=move.after.value,
-                          reorder_level=item.reorder_level).model_dump(mode="json")
+                          reorder_level=item.reorder_level,
+                          available=rules.available(move.after.quantity, reserved)).model_dump(mode="json")
     uow.record_event_data(EventType.STOCK_MOVED, object_type="stock", object_id=level.id, data=data, at=now)
-    if rules.below_reorder_level(before, move.after.quantity, item.reorder_level):
+    if rules.below_reorder_level(before, rules.available(move.after.quantity, reserved), item.reorder_level):
         uow.record_event_data(EventType.STOCK_LOW, object_type="stock", object_id=level.id, data=data, at=now,
                               sequence=2)
     return movement
@@ -417,9 +419,31 @@ def stage_delivery(uow: UnitOfWork, tenant: Tenant, delivery: Any, now: datetime
     moving average cost, in the issue's own transaction: a movement per item, and one journal entry debiting
     each item's cost of goods sold and crediting its inventory account, dated the delivery date. Lines of items
     that are not stock-managed (or of no item) move nothing. Not enough stock: 409 `insufficient_stock`, and the
-    note stays a draft. Returns the journal entry's id (None when nothing had a cost)."""
+    note stays a draft. A tenant whose invoices take stock out (`stock_issued_by: invoice`) moves nothing on a
+    note. Returns the journal entry's id (None when nothing had a cost)."""
+    if rules.invoice_takes_stock(tenant.stock_issued_by):
+        return None
+    return _stage_sale(uow, tenant, delivery.lines, day=delivery.delivery_date, date_field="delivery_date",
+                       source_type="delivery", source_id=delivery.id,
+                       description=f"Cost of goods delivered ({delivery.number or delivery.id})", now=now)
+
+
+def stage_invoice(uow: UnitOfWork, tenant: Tenant, invoice: Any, now: datetime) -> str | None:
+    """An invoice being posted by a tenant without deliveries (`stock_issued_by: invoice`) takes its stock-managed
+    lines out of stock as a delivery note would (`stage_delivery`), in the posting's transaction, with the cost
+    of goods sold entry dated the issue date. Other tenants' invoices move nothing: their notes did."""
+    if not rules.invoice_takes_stock(tenant.stock_issued_by):
+        return None
+    return _stage_sale(uow, tenant, [line for line in invoice.lines or [] if line.quantity > 0],
+                       day=invoice.issue_date, date_field="issue_date", source_type="invoice",
+                       source_id=invoice.id, description=f"Cost of goods sold ({invoice.number or invoice.id})",
+                       now=now)
+
+
+def _stage_sale(uow: UnitOfWork, tenant: Tenant, document_lines: Iterable[Any], *, day: date, date_field: str,
+                source_type: str, source_id: str, description: str, now: datetime) -> str | None:
     wanted: dict[str, Decimal] = {}
-    for line in delivery.lines or []:
+    for line in document_lines:
         if line.item_id:
             wanted[line.item_id] = wanted.get(line.item_id, Decimal(0)) + line.quantity
     if not wanted:
@@ -429,7 +453,7 @@ def stage_delivery(uow: UnitOfWork, tenant: Tenant, delivery: Any, now: datetime
     tracked = [item for item in found if item is not None and item.track_stock]
     if not tracked:
         return None
-    open_period(tenant, delivery.delivery_date, "delivery_date")
+    open_period(tenant, day, date_field)
     pointer = uow.find(StockDefault, StockDefault.ID)  # the default's id is enough: no read of the location
     location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
     uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item in tracked])
@@ -439,17 +463,17 @@ def stage_delivery(uow: UnitOfWork, tenant: Tenant, delivery: Any, now: datetime
         level = _level(uow, item.id, location_id)
         move = rules.take(_as_level(level), wanted[item.id], item_id=item.id, location_id=location_id,
                           minor_units=units)
-        _stage_move(uow, item, location_id, level, move, day=delivery.delivery_date, source_type="delivery",
-                    source_id=delivery.id, reason="delivery", now=now)
+        _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type,
+                    source_id=source_id, reason="delivery" if source_type == "delivery" else "sale", now=now)
         cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
                                                        "cost of goods sold")
         legs.append((cogs, inventory_account(uow, tenant, item, "lines"), -move.value))
-    description = f"Cost of goods delivered ({delivery.number or delivery.id})"
     lines = rules.cost_of_sales_lines(legs, currency=tenant.base_currency, description=description)
     if not lines:
         return None
-    entry = JournalEntry.new(uow.tenant_id, delivery.delivery_date, conversion(tenant, tenant.base_currency, None),
-                             source_type="delivery", source_id=delivery.id, description=description, at=now)
+    entry = JournalEntry.new(uow.tenant_id, day, conversion(tenant, tenant.base_currency, None),
+                             source_type="delivery" if source_type == "delivery" else f"{source_type}_cogs",
+                             source_id=source_id, description=description, at=now)
     uow.post_entry(entry, lines)
     return entry.id
 
@@ -525,6 +549,31 @@ def stage_sales_return(uow: UnitOfWork, tenant: Tenant, note: Any, invoice: Any,
         if returned[item_id] <= 0:
             raise invalid("restock", f"the quantity of item {item_id} returned must be positive")
     open_period(tenant, note.date, "date")
+    return _stage_put_back(uow, tenant, items, returned, day=note.date, field="restock",
+                           source_type="credit_note", source_id=note.id, entry_source_type="credit_note_restock",
+                           description=f"Goods returned ({note.number})", now=now)
+
+
+def stage_invoice_void(uow: UnitOfWork, tenant: Tenant, invoice: Any, day: date, now: datetime) -> str | None:
+    """A posted invoice that took stock out (`stock_issued_by: invoice`) is voided: its goods come back as a
+    full restocking credit note's would (`stage_sales_return`), in the void's transaction."""
+    if not rules.invoice_takes_stock(tenant.stock_issued_by):
+        return None
+    returned: dict[str, Decimal] = {}
+    for line in invoice.lines or []:
+        if line.item_id and line.quantity > 0:
+            returned[line.item_id] = returned.get(line.item_id, Decimal(0)) + line.quantity
+    items = tracked_items(uow, returned)
+    if not items:
+        return None
+    return _stage_put_back(uow, tenant, items, returned, day=day, field="lines", source_type="invoice_void",
+                           source_id=invoice.id, entry_source_type="invoice_void_cogs",
+                           description=f"Goods back from void of invoice {invoice.number}", now=now)
+
+
+def _stage_put_back(uow: UnitOfWork, tenant: Tenant, items: dict[str, Item], returned: dict[str, Decimal], *,
+                    day: date, field: str, source_type: str, source_id: str, entry_source_type: str,
+                    description: str, now: datetime) -> str | None:
     uow.prefetch([(StockDefault, StockDefault.ID)])
     pointer = uow.find(StockDefault, StockDefault.ID)
     location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
@@ -536,19 +585,18 @@ def stage_sales_return(uow: UnitOfWork, tenant: Tenant, note: Any, invoice: Any,
         try:
             move = rules.put_back(_as_level(level), returned[item_id], item.purchase_price, minor_units=units)
         except ValueError as exc:
-            raise invalid("restock", f"item {item_id} has no stock to take an average cost from and no "
-                                     "purchase_price: set one") from exc
-        _stage_move(uow, item, location_id, level, move, day=note.date, source_type="credit_note",
-                    source_id=note.id, reason="return", now=now)
-        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "restock",
+            raise invalid(field, f"item {item_id} has no stock to take an average cost from and no "
+                                 "purchase_price: set one") from exc
+        _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type,
+                    source_id=source_id, reason="return", now=now)
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", field,
                                                        "cost of goods sold")
-        legs.append((cogs, inventory_account(uow, tenant, item, "restock"), move.value))
-    description = f"Goods returned ({note.number})"
+        legs.append((cogs, inventory_account(uow, tenant, item, field), move.value))
     lines = reversed_lines(rules.cost_of_sales_lines(legs, currency=tenant.base_currency, description=description))
     if not lines:
         return None
-    entry = JournalEntry.new(uow.tenant_id, note.date, conversion(tenant, tenant.base_currency, None),
-                             source_type="credit_note_restock", source_id=note.id, description=description, at=now)
+    entry = JournalEntry.new(uow.tenant_id, day, conversion(tenant, tenant.base_currency, None),
+                             source_type=entry_source_type, source_id=source_id, description=description, at=now)
     uow.post_entry(entry, lines)
     return entry.id
 
@@ -585,6 +633,24 @@ def stage_commitments(uow: UnitOfWork, changes: Iterable[tuple[str | None, Decim
         setattr(level, counter, rules.committed(getattr(level, counter), summed[item_id]))
         level.updated_at = now
         uow.save_if_unchanged(level)
+
+
+def order_line_quantities(order: Any) -> list[tuple[Decimal, Decimal | None, Decimal | None]]:
+    """Each order line's (ordered, delivered, invoiced): what its reservation follows (`reserve_for`)."""
+    return [(line.quantity, line.delivered_quantity, line.invoiced_quantity) for line in order.lines]
+
+
+def reserve_for(uow: UnitOfWork, order: Any, before: list[tuple[Decimal, Decimal | None, Decimal | None]],
+                now: datetime) -> None:
+    """A confirmed order's delivered or invoiced quantities changed from `before` (`order_line_quantities`):
+    its lines' reservations follow (`domain/stock.reservation_change`), so goods invoiced without a delivery
+    note are no longer reserved, and a note delivering what was invoiced releases nothing twice. Drafts and
+    cancelled orders reserve nothing."""
+    if order.confirmed_at is None or order.cancelled_at is not None:
+        return
+    stage_commitments(uow, [(line.item_id, rules.reservation_change(was, now_is))
+                            for line, was, now_is in zip(order.lines, before, order_line_quantities(order),
+                                                         strict=True)], RESERVED, now)
 
 
 # ------------------------------------------------------------------------------------ levels and reports

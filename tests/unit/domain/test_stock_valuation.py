@@ -105,3 +105,35 @@ def test_stock_accounts_must_be_an_asset_and_an_expense():
     assert stock.account_issues(inventory=(AccountType.ASSET, "inventory"), cogs=(AccountType.EXPENSE, "x")) == []
     issues = stock.account_issues(inventory=(AccountType.EXPENSE, "x"), cogs=(AccountType.ASSET, "x"))
     assert [i.field for i in issues] == ["inventory_account_id", "cogs_account_id"]
+
+
+# ----------------------------------------------- reservations of order lines (issue 19, part S)
+
+line_steps = st.lists(st.tuples(st.sampled_from(["deliver", "invoice", "undeliver", "uninvoice"]),
+                                st.decimals(min_value=D("0"), max_value=D("20"), places=0)), max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ordered=st.decimals(min_value=D("1"), max_value=D("20"), places=0), steps=line_steps)
+def test_a_lines_reservation_changes_sum_to_ordered_less_what_left_stock_by_note_or_invoice(ordered, steps):
+    """Whatever order notes and invoices come and go in, the reservation changes add up to ordered less the
+    larger of delivered and invoiced: a unit invoiced and delivered is released once."""
+    delivered = invoiced = D(0)
+    reserved = ordered  # confirming reserves the line
+    for action, quantity in steps:
+        before = (ordered, delivered, invoiced)
+        if action == "deliver":
+            delivered = min(ordered, delivered + quantity)
+        elif action == "invoice":
+            invoiced = min(ordered, invoiced + quantity)
+        elif action == "undeliver":
+            delivered = max(D(0), delivered - quantity)
+        else:
+            invoiced = max(D(0), invoiced - quantity)
+        reserved += stock.reservation_change(before, (ordered, delivered, invoiced))
+        assert reserved == ordered - max(delivered, invoiced) >= 0
+
+
+def test_only_the_invoice_setting_makes_invoices_take_stock():
+    assert stock.invoice_takes_stock("invoice")
+    assert not stock.invoice_takes_stock("delivery_note") and not stock.invoice_takes_stock(None)

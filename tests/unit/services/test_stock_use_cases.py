@@ -431,3 +431,118 @@ def test_orders_of_items_not_stock_managed_commit_nothing(books):
         {"item_id": service.id, "quantity": D("8"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
     orders.confirm(books.tenant_id, draft["id"])
     assert books.table.get(StockDefault, *StockDefault.key(books.tenant_id, StockDefault.ID)) is None
+
+
+# ------------------------------------------------------- invoices without delivery notes (issue 19, part S)
+
+from ledgerline.services import tenants  # noqa: E402
+
+
+def sells_on_invoices(books):
+    tenants.update_tenant(books.tenant_id, {"stock_issued_by": "invoice"}, None)
+
+
+def invoice_of(books, item, quantity, *, post=True):
+    draft = invoices.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": quantity, "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    return invoices.post(books.tenant_id, draft["id"]) if post else draft
+
+
+def test_a_tenant_without_deliveries_takes_stock_out_and_posts_cogs_when_the_invoice_is_posted(books):
+    sells_on_invoices(books)
+    item = widget(books)
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("3"), "unit_cost": D("3.335")})  # 10.01
+    invoice_of(books, item, D("2"))
+    level = level_of(books, item.id, opened["location_id"])
+    assert (level.quantity, level.value) == (D(1), D("3.34"))
+    balances = books.balances()
+    assert (balances["1200"], balances["5000"], balances["4000"]) == (D("3.34"), D("6.67"), D("-40.00"))
+    # a delivery note of that tenant moves nothing: the invoice did (no sale is counted twice)
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("1")}]})
+    deliveries.issue(books.tenant_id, note["id"])
+    assert level_of(books, item.id, opened["location_id"]).quantity == D(1)
+
+
+def test_by_default_a_posted_invoice_moves_no_stock_its_delivery_note_did(books):
+    item = widget(books)
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("3"), "unit_cost": D("2")})
+    invoice_of(books, item, D("2"))
+    assert level_of(books, item.id, opened["location_id"]).quantity == D(3)
+    assert "5000" not in books.balances()
+
+
+def test_an_invoice_of_more_than_on_hand_is_a_409_and_stays_a_draft(books):
+    sells_on_invoices(books)
+    item = widget(books)
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("1"),
+                                              "unit_cost": D("5")})
+    draft = invoice_of(books, item, D("2"), post=False)
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(InsufficientStock) as refused:
+        invoices.post(books.tenant_id, draft["id"])
+    assert (refused.value.item_id, refused.value.on_hand, refused.value.requested) == (item.id, D(1), D(2))
+    assert (books.table.transactions, books.balances()) == before
+    assert invoices.get_invoice(books.tenant_id, draft["id"])["status"] == "draft"
+
+
+def test_voiding_an_invoice_that_took_stock_puts_the_goods_back_at_the_average(books):
+    sells_on_invoices(books)
+    item = widget(books)
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("4"), "unit_cost": D("2.50")})
+    invoice = invoice_of(books, item, D("2"))
+    invoices.void(books.tenant_id, invoice["id"], None)
+    level = level_of(books, item.id, opened["location_id"])
+    assert (level.quantity, level.value) == (D(4), D("10.00"))
+    balances = books.balances()
+    assert balances["1200"] == D("10.00") and "5000" not in balances
+
+
+def test_invoicing_an_order_without_a_note_releases_what_it_invoiced_and_a_later_note_releases_nothing_more(books):
+    item = widget(books)
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("10"),
+                                              "unit_cost": D("2")})
+    draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("8"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+    orders.confirm(books.tenant_id, draft["id"])
+    assert level_shown(books, item.id)["reserved"] == "8"
+    made = orders.invoice(books.tenant_id, draft["id"], {"basis": "ordered"})
+    assert level_shown(books, item.id)["reserved"] == "0"  # all of it invoiced: nothing reserved
+    invoices.delete_draft(books.tenant_id, made["id"], None)  # given back to the order: reserved again
+    assert level_shown(books, item.id)["reserved"] == "8"
+    note = orders.deliver(books.tenant_id, draft["id"], {"lines": [{"line": 1, "quantity": D("3")}]})
+    assert level_shown(books, item.id)["reserved"] == "5"
+    orders.invoice(books.tenant_id, draft["id"], {"basis": "ordered"})  # 3 delivered, 5 without a note
+    assert level_shown(books, item.id)["reserved"] == "0"
+    deliveries.delete_draft(books.tenant_id, note["id"], None)  # still invoiced: not reserved again
+    assert level_shown(books, item.id)["reserved"] == "0"
+
+
+def test_a_tenant_without_deliveries_invoicing_an_order_takes_the_stock_and_releases_the_reservation(books):
+    sells_on_invoices(books)
+    item = widget(books)
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("10"), "unit_cost": D("2")})
+    draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("4"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+    orders.confirm(books.tenant_id, draft["id"])
+    made = orders.invoice(books.tenant_id, draft["id"], {"basis": "ordered"})
+    invoices.post(books.tenant_id, made["id"])
+    shown = level_shown(books, item.id)
+    assert (shown["on_hand"], shown["reserved"], shown["available"]) == ("6", "0", "6")
+    assert level_of(books, item.id, opened["location_id"]).value == D("12")
+
+
+def test_stock_low_follows_available_not_on_hand(books):
+    item = widget(books, reorder_level=D("5"))
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("10"),
+                                              "unit_cost": D("1")})
+    draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("4"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+    orders.confirm(books.tenant_id, draft["id"])  # on hand 10, available 6
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "damage", "quantity": D("-2")})
+    # on hand 8 (not below 5), available 4: below the reorder level
+    assert books.table.event_types(books.tenant_id).count("stock.low") == 1
