@@ -208,7 +208,15 @@ def _location(uow: UnitOfWork, location_id: str | None, field: str, now: datetim
 
 
 def _level(uow: UnitOfWork, item_id: str, location_id: str) -> StockLevel | None:
-    return uow.find(StockLevel, StockLevel.id_of(item_id, location_id))
+    """The level as this unit will write it when another step already staged it, else as read."""
+    level_id = StockLevel.id_of(item_id, location_id)
+    return uow.staged_record(StockLevel, level_id) or uow.find(StockLevel, level_id)
+
+
+def _save_level(uow: UnitOfWork, level: StockLevel) -> None:
+    """Save a level on the version read, once per unit (a level already staged is changed in place)."""
+    if uow.staged_record(StockLevel, level.id) is not level:
+        uow.save_if_unchanged(level)
 
 
 def _as_level(level: StockLevel | None) -> rules.Level:
@@ -230,7 +238,7 @@ def _stage_move(uow: UnitOfWork, item: Item, location_id: str, level: StockLevel
         level.quantity, level.value = move.after.quantity, move.after.value
         level.movements = (level.movements or 0) + 1
         level.updated_at = now
-        uow.save_if_unchanged(level)
+        _save_level(uow, level)
     movement = StockMovement(id=new_id("smov"), tenant_id=uow.tenant_id, item_id=item.id, location_id=location_id,
                              date=day, quantity=move.quantity, value=move.value, quantity_after=move.after.quantity,
                              value_after=move.after.value, source_type=source_type, source_id=source_id,
@@ -632,7 +640,7 @@ def stage_commitments(uow: UnitOfWork, changes: Iterable[tuple[str | None, Decim
             continue
         setattr(level, counter, rules.committed(getattr(level, counter), summed[item_id]))
         level.updated_at = now
-        uow.save_if_unchanged(level)
+        _save_level(uow, level)
 
 
 def order_line_quantities(order: Any) -> list[tuple[Decimal, Decimal | None, Decimal | None]]:
