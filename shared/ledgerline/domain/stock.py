@@ -137,16 +137,62 @@ def issue_cost(level: Level, quantity: Decimal, *, minor_units: int = 2) -> Deci
     return to_minor(level.value * quantity / level.quantity, minor_units)
 
 
-def take(level: Level, quantity: Decimal, *, item_id: str, location_id: str, minor_units: int = 2) -> Move:
+def take(level: Level, quantity: Decimal, *, item_id: str, location_id: str, minor_units: int = 2,
+         allow_negative: bool = False, fallback_unit_cost: Decimal | None = None) -> Move:
     """`quantity` (> 0) leaves at the moving average cost; more than on hand is refused (409 naming the item,
-    the location, what is on hand and what was asked)."""
+    the location, what is on hand and what was asked) unless `allow_negative` (`negative_cost`)."""
     if quantity <= 0:
         raise ValueError("a take removes a positive quantity")
     if quantity > level.quantity:
-        raise InsufficientStock(item_id=item_id, location_id=location_id, on_hand=level.quantity,
-                                requested=quantity)
-    cost = issue_cost(level, quantity, minor_units=minor_units)
+        if not allow_negative:
+            raise InsufficientStock(item_id=item_id, location_id=location_id, on_hand=level.quantity,
+                                    requested=quantity)
+        cost = negative_cost(level, quantity, fallback_unit_cost, minor_units=minor_units)
+    else:
+        cost = issue_cost(level, quantity, minor_units=minor_units)
     return Move(-quantity, -cost, Level(level.quantity - quantity, level.value - cost))
+
+
+def negative_cost(level: Level, quantity: Decimal, fallback_unit_cost: Decimal | None, *,
+                  minor_units: int = 2) -> Decimal:
+    """Negative stock (tenant setting `allow_negative_stock`, issue 19): the cost of taking more than on hand.
+    What is on hand leaves with its whole value; the units beyond it are costed at an estimate: the level's
+    average while it has stock, the estimate its missing units already carry when it is below zero (value ×
+    quantity / on hand, both negative), else the item's purchase price (none: zero). The estimate is corrected
+    when stock arrives (`settle_arrival`)."""
+    if level.quantity > 0:
+        return level.value + to_minor(level.value * (quantity - level.quantity) / level.quantity, minor_units)
+    if level.quantity < 0:
+        return to_minor(level.value * quantity / level.quantity, minor_units)
+    return to_minor(quantity * (fallback_unit_cost or ZERO), minor_units)
+
+
+def settle_arrival(level: Level, move: Move, *, minor_units: int = 2) -> tuple[Move, Decimal]:
+    """Stock arriving (`move`, computed as for a level at or above zero) on a level below zero: the units that
+    fill the gap left at an estimate, now known to cost what arrived. The level after is valued as if they had:
+    at or above zero, what is left of the arrival at its own unit cost (value × after / quantity, half-up; all
+    of it gone: 0); still below zero, the missing units at their estimate. The difference (`correction`, what
+    the inventory account holds beyond that value) goes from inventory to cost of goods sold (negative: back).
+    Returns the movement as the level sees it and the correction; a level at or above zero: unchanged, 0."""
+    if level.quantity >= 0:
+        return move, ZERO
+    after = move.after.quantity
+    if after >= 0:
+        value = to_minor(move.value * after / move.quantity, minor_units)
+    else:
+        value = to_minor(level.value * after / level.quantity, minor_units)
+    correction = level.value + move.value - value
+    return Move(move.quantity, value - level.value, Level(after, value)), correction
+
+
+def correction_lines(*, cogs_account: str, inventory_account: str, correction: Decimal, currency: str,
+                     description: str) -> list[JournalLine]:
+    """A settled arrival's correction: positive debits COGS and credits inventory, negative the other way."""
+    return cost_of_sales_lines([(cogs_account, inventory_account, correction)] if correction > 0 else [],
+                               currency=currency, description=description) or (
+        [JournalLine(inventory_account, -correction, ZERO, currency, -correction, description),
+         JournalLine(cogs_account, ZERO, -correction, currency, -correction, description)]
+        if correction < 0 else [])
 
 
 def count(level: Level, counted: Decimal, unit_cost: Decimal | None, *, item_id: str, location_id: str,

@@ -33,6 +33,7 @@ from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.records import Page, check_version
 from ledgerline.store.sales import Delivery, DeliveryLine, Order
+from ledgerline.store.stock import StockDefault
 from ledgerline.store.table import Contention
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -106,7 +107,9 @@ def issue(tenant_id: str, delivery_id: str, idempotency_key: str | None = None) 
         return delivery
 
     def prepare(uow: UnitOfWork) -> None:
-        uow.prefetch([(Delivery, delivery_id)], series=[(DELIVERY_SERIES.key, today().year)])
+        # the default stock location's pointer too (issue 19): its levels are read with the note's items
+        uow.prefetch([(Delivery, delivery_id), (StockDefault, StockDefault.ID)],
+                     series=[(DELIVERY_SERIES.key, today().year)])
 
     return once(tenant_id, idempotency_key, "issue_delivery", {"id": delivery_id},
                 lambda: represent(retrying_unit(tenant_id, attempt, prepare=prepare)), in_unit=True)

@@ -223,6 +223,33 @@ def _as_level(level: StockLevel | None) -> rules.Level:
     return rules.Level() if level is None else rules.Level(level.quantity, level.value)
 
 
+def _take(tenant: Tenant, item: Item, level: StockLevel | None, quantity: Decimal, location_id: str) -> rules.Move:
+    """Out at the average; below zero only when the tenant allows negative stock (`domain/stock.negative_cost`)."""
+    return rules.take(_as_level(level), quantity, item_id=item.id, location_id=location_id,
+                      minor_units=minor_units(tenant.base_currency),
+                      allow_negative=bool(tenant.allow_negative_stock), fallback_unit_cost=item.purchase_price)
+
+
+def _settled(uow: UnitOfWork, tenant: Tenant, item: Item, level: StockLevel | None, move: rules.Move, *,
+             day: date, source_type: str, source_id: str, now: datetime) -> rules.Move:
+    """Stock arriving on a level below zero (negative stock allowed): the level is valued at what arrived
+    (`domain/stock.settle_arrival`) and the estimate's error moves between inventory and cost of goods sold in
+    an entry of its own (`source_type` `stock_correction`), in the arrival's transaction."""
+    settled, correction = rules.settle_arrival(_as_level(level), move, minor_units=minor_units(tenant.base_currency))
+    if correction:
+        description = f"Cost of goods sold corrected: stock arrived below zero ({source_type} {source_id})"
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
+                                                       "cost of goods sold")
+        lines = rules.correction_lines(cogs_account=cogs, inventory_account=inventory_account(uow, tenant, item,
+                                                                                              "lines"),
+                                       correction=correction, currency=tenant.base_currency, description=description)
+        entry = JournalEntry.new(uow.tenant_id, day, conversion(tenant, tenant.base_currency, None),
+                                 source_type="stock_correction", source_id=source_id, description=description,
+                                 at=now)
+        uow.post_entry(entry, lines)
+    return settled
+
+
 def _stage_move(uow: UnitOfWork, item: Item, location_id: str, level: StockLevel | None, move: rules.Move, *,
                 day: date, source_type: str, source_id: str, reason: str | None, now: datetime) -> StockMovement:
     """The level saved on the version read (or created), the movement with the running level, `stock.moved`
@@ -308,10 +335,11 @@ def _create_adjustment(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any
                 raise ValueError("no cost")
             move = rules.receive(current, fields["quantity"], cost, minor_units=units)
         else:
-            move = rules.take(current, -fields["quantity"], item_id=item.id, location_id=location.id,
-                              minor_units=units)
+            move = _take(tenant, item, level, -fields["quantity"], location.id)
     except ValueError as exc:
         raise invalid("unit_cost", "required: stock is added where there is no average cost to take") from exc
+    if move is not None and move.quantity > 0:  # lifting a level below zero: the count is the correction itself
+        move = rules.settle_arrival(current, move, minor_units=units)[0]
     reason = fields["reason"]
     adjustment = StockAdjustment(
         id=new_id("sadj"), tenant_id=uow.tenant_id, date=day, item_id=item.id, location_id=location.id,
@@ -388,13 +416,16 @@ def _create_transfer(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
     source = _location(uow, source_id, "from_location_id", now)
     target = _location(uow, target_id, "to_location_id", now)
     source_level, target_level = _level(uow, item.id, source.id), _level(uow, item.id, target.id)
+    transfer_id = new_id("sxfr")
     out = rules.take(_as_level(source_level), fields["quantity"], item_id=item.id, location_id=source.id,
                      minor_units=minor_units(tenant.base_currency))
     cost = -out.value
     current = _as_level(target_level)
     arriving = rules.Move(fields["quantity"], cost, rules.Level(current.quantity + fields["quantity"],
                                                                 current.value + cost))
-    transfer = StockTransfer(id=new_id("sxfr"), tenant_id=uow.tenant_id, date=day, item_id=item.id,
+    arriving = _settled(uow, tenant, item, target_level, arriving, day=day, source_type="stock_transfer",
+                        source_id=transfer_id, now=now)
+    transfer = StockTransfer(id=transfer_id, tenant_id=uow.tenant_id, date=day, item_id=item.id,
                              from_location_id=source.id, to_location_id=target.id, quantity=fields["quantity"],
                              value=cost, note=fields.get("note"), created_at=now, updated_at=now)
     _stage_move(uow, item, source.id, source_level, out, day=day, source_type="stock_transfer",
@@ -456,21 +487,24 @@ def _stage_sale(uow: UnitOfWork, tenant: Tenant, document_lines: Iterable[Any], 
             wanted[line.item_id] = wanted.get(line.item_id, Decimal(0)) + line.quantity
     if not wanted:
         return None
-    uow.prefetch([(Item, item_id) for item_id in wanted] + [(StockDefault, StockDefault.ID)])
+    # Round trips (issue 19): the default location's pointer is read with the document where the caller can
+    # (a delivery note's issue reads it with the note); the items and their levels at that location are then
+    # read together, the levels of items that turn out not to be stock-managed simply being absent.
+    uow.prefetch([(StockDefault, StockDefault.ID)])
+    pointer = uow.find(StockDefault, StockDefault.ID)  # the default's id is enough: no read of the location
+    uow.prefetch([(Item, item_id) for item_id in wanted]
+                 + ([(StockLevel, StockLevel.id_of(item_id, pointer.location_id)) for item_id in wanted]
+                    if pointer is not None else []))
     found = [uow.find(Item, item_id) for item_id in wanted]
     tracked = [item for item in found if item is not None and item.track_stock]
     if not tracked:
         return None
     open_period(tenant, day, date_field)
-    pointer = uow.find(StockDefault, StockDefault.ID)  # the default's id is enough: no read of the location
     location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
-    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item in tracked])
-    units = minor_units(tenant.base_currency)
     legs: list[tuple[str, str, Decimal]] = []  # (COGS account, inventory account, cost)
     for item in tracked:
         level = _level(uow, item.id, location_id)
-        move = rules.take(_as_level(level), wanted[item.id], item_id=item.id, location_id=location_id,
-                          minor_units=units)
+        move = _take(tenant, item, level, wanted[item.id], location_id)
         _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type,
                     source_id=source_id, reason="delivery" if source_type == "delivery" else "sale", now=now)
         cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
@@ -511,7 +545,8 @@ def stage_receipts(uow: UnitOfWork, tenant: Tenant, arriving: list[tuple[Item, D
     received: list[tuple[str, str, Decimal, Decimal]] = []
     for item, quantity, value in arriving:
         level = _level(uow, item.id, location_id)
-        move = rules.receive_value(_as_level(level), quantity, value)
+        move = _settled(uow, tenant, item, level, rules.receive_value(_as_level(level), quantity, value), day=day,
+                        source_type=source_type, source_id=source_id, now=now)
         _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type, source_id=source_id,
                     reason="purchase", now=now)
         received.append((item.id, location_id, quantity, value))
@@ -595,6 +630,8 @@ def _stage_put_back(uow: UnitOfWork, tenant: Tenant, items: dict[str, Item], ret
         except ValueError as exc:
             raise invalid(field, f"item {item_id} has no stock to take an average cost from and no "
                                  "purchase_price: set one") from exc
+        move = _settled(uow, tenant, item, level, move, day=day, source_type=source_type, source_id=source_id,
+                        now=now)
         _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type,
                     source_id=source_id, reason="return", now=now)
         cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", field,
