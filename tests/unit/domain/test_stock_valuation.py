@@ -137,3 +137,48 @@ def test_a_lines_reservation_changes_sum_to_ordered_less_what_left_stock_by_note
 def test_only_the_invoice_setting_makes_invoices_take_stock():
     assert stock.invoice_takes_stock("invoice")
     assert not stock.invoice_takes_stock("delivery_note") and not stock.invoice_takes_stock(None)
+
+
+# ------------------------------------------------- negative stock allowed (issue 19, part S)
+
+signed_operations = st.lists(st.one_of(
+    st.tuples(st.just("receive"), quantities, costs),
+    st.tuples(st.just("take"), quantities, st.none()),
+), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ops=signed_operations, fallback=st.none() | costs)
+def test_below_zero_the_level_still_equals_what_the_inventory_account_received_to_the_cent(ops, fallback):
+    """With negative stock allowed: the level's quantity is the sum of the movements; its value is what the
+    documents posted to inventory less the corrections moved to COGS on arrival (so the valuation equals the
+    inventory account); an empty level holds no value; a level back at or above zero holds what is left of the
+    last arrival at that arrival's own unit cost."""
+    level = stock.Level()
+    posted = D(0)  # what the inventory account received: documents' values less corrections
+    for kind, quantity, cost in ops:
+        if kind == "receive":
+            move, correction = stock.settle_arrival(level, stock.receive(level, quantity, cost))
+            gross = stock.to_minor(quantity * cost)
+            posted += gross - correction
+            if level.quantity < 0 <= move.after.quantity:
+                assert move.after.value == stock.to_minor(gross * move.after.quantity / quantity)
+        else:
+            move = stock.take(level, quantity, item_id="itm", location_id="loc", allow_negative=True,
+                              fallback_unit_cost=fallback)
+            posted += move.value
+        assert move.after.quantity == level.quantity + move.quantity
+        assert move.after.value == level.value + move.value
+        level = move.after
+        assert level.value == posted
+        if level.quantity == 0:
+            assert level.value == 0
+
+
+def test_the_correction_is_the_gap_times_the_difference_between_the_real_and_the_estimated_cost():
+    short = stock.take(stock.Level(D(1), D(10)), D(3), item_id="itm", location_id="loc", allow_negative=True)
+    assert short.after == stock.Level(D(-2), D(-20))  # 2 missing units estimated at the average, 10
+    move, correction = stock.settle_arrival(short.after, stock.receive(short.after, D(5), D(12)))
+    assert (move.after, move.value, correction) == (stock.Level(D(3), D(36)), D(56), D(4))  # 2 × (12 − 10)
+    with pytest.raises(stock.InsufficientStock):
+        stock.take(stock.Level(D(1), D(10)), D(3), item_id="itm", location_id="loc")

@@ -546,3 +546,28 @@ def test_stock_low_follows_available_not_on_hand(books):
     stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "damage", "quantity": D("-2")})
     # on hand 8 (not below 5), available 4: below the reorder level
     assert books.table.event_types(books.tenant_id).count("stock.low") == 1
+
+
+# ------------------------------------------------------------- negative stock (issue 19, part S)
+
+
+def test_negative_stock_is_refused_by_default_and_allowed_per_tenant_with_the_cost_corrected_on_arrival(books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("1"),
+                                              "unit_cost": D("10")})
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("3")}]})
+    with pytest.raises(InsufficientStock) as refused:
+        deliveries.issue(books.tenant_id, note["id"])
+    assert (refused.value.item_id, refused.value.location_id, refused.value.on_hand, refused.value.requested) \
+        == (item.id, default_location(books), D(1), D(3))
+    tenants.update_tenant(books.tenant_id, {"allow_negative_stock": True}, None)
+    deliveries.issue(books.tenant_id, note["id"])
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(-2), D(-20))  # the 2 missing units at the average, 10
+    assert books.balances()["5000"] == D("30.00")
+    posted_bill(books, [{"item_id": item.id, "quantity": D("5"), "unit_price": D("12")}])  # 60.00
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(3), D(36))  # what is left of the arrival, at 12
+    balances = books.balances()
+    assert (balances["1200"], balances["5000"]) == (D("36.00"), D("34.00"))  # COGS corrected by 2 × (12 − 10)
