@@ -290,3 +290,35 @@ def test_a_tenant_without_deliveries_ships_on_the_invoice_and_releases_the_order
     refused = books.call("POST", f"/v1/invoices/{big['id']}/post", expect=409).json()["error"]
     assert refused["code"] == "insufficient_stock" and "10 on hand" in refused["message"]
     assert books.get(f"/v1/invoices/{big['id']}")["status"] == "draft"
+
+
+def test_negative_stock_allowed_per_tenant_keeps_the_valuation_equal_to_the_inventory_account(books):
+    """Issue 19 (part S): by default a take beyond on hand is a 409 naming item, location, on hand and requested;
+    with `allow_negative_stock` it goes below zero at an estimated cost, and stock arriving corrects the cost of
+    goods sold; the valuation report equals the inventory account at every step, to the cent."""
+    item, main = inventory_books(books)
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "1", "unit_cost": "10"})
+    customer = books.customer("Globex")
+    note = books.post("/v1/deliveries", {"customer_id": customer, "lines": [{"item_id": item, "quantity": "3"}]})
+    refused = books.call("POST", f"/v1/deliveries/{note['id']}/issue", expect=409).json()["error"]
+    assert refused["code"] == "insufficient_stock"
+    assert all(part in refused["message"] for part in (item, main, "1 on hand", "3 requested"))
+    assert books.call("PATCH", "/v1/tenant", {"allow_negative_stock": True}, expect=200).json()[
+        "allow_negative_stock"] is True
+    books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["value"], level["average_cost"]) == ("-2", "-20.00", None)
+
+    def valuation_is_the_ledger() -> None:
+        report = books.get("/v1/reports/stock-valuation")
+        assert D(report["total"]) == inventory_balance(books, date.today())
+
+    valuation_is_the_ledger()
+    vendor = books.post("/v1/parties", {"name": "Widget Works", "kind": "supplier"})["id"]
+    bill = books.post("/v1/bills", {"supplier_id": vendor, "supplier_reference": "NEG-1", "lines": [
+        {"item_id": item, "quantity": "5", "unit_price": "12.00", "account_id": books.accounts["6000"]}]})
+    books.post(f"/v1/bills/{bill['id']}/post", expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["value"]) == ("3", "36.00")
+    assert (books.balance("1200"), books.balance("5000")) == (D("36.00"), D("34.00"))  # 30 + 2 × (12 − 10)
+    valuation_is_the_ledger()
