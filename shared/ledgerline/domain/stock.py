@@ -130,6 +130,32 @@ def put_back(level: Level, quantity: Decimal, fallback_unit_cost: Decimal | None
     return Move(quantity, value, Level(level.quantity + quantity, level.value + value))
 
 
+def return_issue(sold: dict[str, Decimal], returned_before: dict[str, Decimal],
+                 lines: list[tuple[str | None, Decimal]]) -> tuple[int, str] | None:
+    """Returns capped at what was sold (issue 19): `lines` (item id, quantity) of a restocking credit note, in
+    order; an item may come back up to what the invoice sold of it (`sold`) less what earlier notes brought back
+    (`returned_before`). The first line that goes over: (its index, why); else None."""
+    running = dict(returned_before)
+    for index, (item_id, quantity) in enumerate(lines):
+        if item_id is None or item_id not in sold:
+            continue
+        running[item_id] = running.get(item_id, ZERO) + quantity
+        if running[item_id] > sold[item_id]:
+            before = returned_before.get(item_id, ZERO)
+            return index, (f"more of item {item_id} comes back than the invoice sold: {sold[item_id]} sold, "
+                           f"{before} returned before, {running[item_id] - before} on this credit note")
+    return None
+
+
+def restocked_of(stored: list[str] | None) -> dict[str, Decimal]:
+    """An invoice's `restocked` ("<item id>=<decimal>" each) as a map."""
+    return {item_id: Decimal(quantity) for item_id, quantity in (entry.rsplit("=", 1) for entry in stored or [])}
+
+
+def restocked_list(returned: dict[str, Decimal]) -> list[str]:
+    return [f"{item_id}={quantity.normalize():f}" for item_id, quantity in sorted(returned.items())]
+
+
 def issue_cost(level: Level, quantity: Decimal, *, minor_units: int = 2) -> Decimal:
     """The cost of taking `quantity` out of `level` at its moving average (all of it: the whole value)."""
     if quantity == level.quantity:

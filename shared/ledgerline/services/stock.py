@@ -591,6 +591,17 @@ def stage_sales_return(uow: UnitOfWork, tenant: Tenant, note: Any, invoice: Any,
                                      "can come back")
         if returned[item_id] <= 0:
             raise invalid("restock", f"the quantity of item {item_id} returned must be positive")
+    sold: dict[str, Decimal] = {}
+    for line in invoice.lines or []:
+        if line.item_id in items:
+            sold[line.item_id] = sold.get(line.item_id, Decimal(0)) + line.quantity
+    before = rules.restocked_of(invoice.restocked)
+    issue = rules.return_issue(sold, before, [(line.item_id if line.item_id in items else None, line.quantity)
+                                              for line in note.lines or []])
+    if issue is not None:
+        raise invalid(f"lines[{issue[0]}].quantity", issue[1])
+    invoice.restocked = rules.restocked_list({item_id: before.get(item_id, Decimal(0)) + returned.get(
+        item_id, Decimal(0)) for item_id in {*before, *items}})  # saved with the invoice by the caller
     open_period(tenant, note.date, "date")
     return _stage_put_back(uow, tenant, items, returned, day=note.date, field="restock",
                            source_type="credit_note", source_id=note.id, entry_source_type="credit_note_restock",

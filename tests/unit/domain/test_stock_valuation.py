@@ -182,3 +182,11 @@ def test_the_correction_is_the_gap_times_the_difference_between_the_real_and_the
     assert (move.after, move.value, correction) == (stock.Level(D(3), D(36)), D(56), D(4))  # 2 × (12 − 10)
     with pytest.raises(stock.InsufficientStock):
         stock.take(stock.Level(D(1), D(10)), D(3), item_id="itm", location_id="loc")
+
+
+def test_a_return_over_what_was_sold_names_the_first_line_that_goes_over():
+    sold = {"itm_a": D(2), "itm_b": D(1)}
+    assert stock.return_issue(sold, {}, [("itm_a", D(1)), (None, D(9)), ("itm_a", D(1))]) is None
+    index, why = stock.return_issue(sold, {"itm_a": D("0.5")}, [("itm_b", D(1)), ("itm_a", D(1)), ("itm_a", D(1))])
+    assert index == 2 and "2 sold, 0.5 returned before, 2 on this credit note" in why
+    assert stock.restocked_of(stock.restocked_list({"itm_a": D("1.50")})) == {"itm_a": D("1.5")}

@@ -571,3 +571,29 @@ def test_negative_stock_is_refused_by_default_and_allowed_per_tenant_with_the_co
     assert (level.quantity, level.value) == (D(3), D(36))  # what is left of the arrival, at 12
     balances = books.balances()
     assert (balances["1200"], balances["5000"]) == (D("36.00"), D("34.00"))  # COGS corrected by 2 × (12 − 10)
+
+
+# ------------------------------------------------------ returns capped at what was sold (issue 19, part S)
+
+
+def test_returns_are_capped_at_what_the_invoice_sold_across_credit_notes_and_a_refusal_names_the_line(books):
+    item = widget(books)
+    invoice = delivered_and_invoiced(books, item)  # 2 sold
+
+    def restock(quantity):
+        return credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "restock": True, "lines": [
+            {"description": "Shipping refund", "quantity": D("1"), "unit_price": D(1),
+             "account_id": books.accounts["4000"]},
+            {"item_id": item.id, "quantity": quantity, "unit_price": D(1), "account_id": books.accounts["4000"]}]})
+
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(ValidationFailed) as refused:
+        restock(D("3"))
+    assert refused.value.param == "lines[1].quantity" and "2 sold" in str(refused.value)
+    assert (books.table.transactions, books.balances()) == before
+    restock(D("1.5"))
+    with pytest.raises(ValidationFailed) as refused:
+        restock(D("1"))  # 1.5 came back already: only 0.5 more may
+    assert refused.value.param == "lines[1].quantity" and "1.5 returned before" in str(refused.value)
+    restock(D("0.5"))
+    assert level_of(books, item.id, default_location(books)).quantity == D(3)
