@@ -142,8 +142,9 @@ def return_issue(sold: dict[str, Decimal], returned_before: dict[str, Decimal],
         running[item_id] = running.get(item_id, ZERO) + quantity
         if running[item_id] > sold[item_id]:
             before = returned_before.get(item_id, ZERO)
-            return index, (f"more of item {item_id} comes back than the invoice sold: {sold[item_id]} sold, "
-                           f"{before} returned before, {running[item_id] - before} on this credit note")
+            return index, (f"more of item {item_id} comes back than the invoice sold: {sold[item_id].normalize():f} "
+                           f"sold, {before.normalize():f} returned before, "
+                           f"{(running[item_id] - before).normalize():f} on this credit note")
     return None
 
 
