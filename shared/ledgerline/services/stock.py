@@ -553,6 +553,40 @@ def stage_receipts(uow: UnitOfWork, tenant: Tenant, arriving: list[tuple[Item, D
     return received
 
 
+def stage_supplier_return(uow: UnitOfWork, tenant: Tenant, leaving: list[tuple[Item, Decimal, Decimal]], *,
+                          day: date, source_id: str, now: datetime) -> None:
+    """Goods sent back to the supplier on a supplier credit note (issue 19, part S): each (item, quantity, the
+    value its lines credited to inventory, in the base currency) leaves the default location at the moving
+    average, as any take (409 `insufficient_stock` beyond on hand unless negative stock is allowed), in the
+    note's transaction. The note's entry credited inventory with what the supplier credits; the difference from
+    the cost the goods leave at is a purchase price difference, moved between inventory and cost of goods sold in
+    an entry of its own (`source_type` `stock_correction`), so inventory is credited exactly at that cost."""
+    if not leaving:
+        return
+    uow.prefetch([(StockDefault, StockDefault.ID)])
+    pointer = uow.find(StockDefault, StockDefault.ID)
+    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item, _, _ in leaving])
+    lines = []
+    description = f"Goods returned to the supplier: price difference (supplier credit note {source_id})"
+    for item, quantity, credited in leaving:
+        level = _level(uow, item.id, location_id)
+        move = _take(tenant, item, level, quantity, location_id)
+        _stage_move(uow, item, location_id, level, move, day=day, source_type="supplier_credit_note",
+                    source_id=source_id, reason="purchase_return", now=now)
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
+                                                       "cost of goods sold")
+        lines += rules.correction_lines(cogs_account=cogs, inventory_account=inventory_account(uow, tenant, item,
+                                                                                               "lines"),
+                                        correction=-move.value - credited, currency=tenant.base_currency,
+                                        description=description)
+    if lines:
+        entry = JournalEntry.new(uow.tenant_id, day, conversion(tenant, tenant.base_currency, None),
+                                 source_type="stock_correction", source_id=source_id, description=description,
+                                 at=now)
+        uow.post_entry(entry, lines)
+
+
 def stage_returns(uow: UnitOfWork, received: list[tuple[str, str, Decimal, Decimal]], *, day: date,
                   source_type: str, source_id: str, now: datetime) -> None:
     """A document that put stock in is undone (a voided bill): take out exactly the quantity and value it put

@@ -17,9 +17,18 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from ledgerline.domain.documents import InvalidState
-from ledgerline.domain.errors import ValidationFailed
+from ledgerline.domain.errors import Conflict, ValidationFailed
 from ledgerline.domain.stock import InsufficientStock, StockConsumed
-from ledgerline.services import bills, credit_notes, deliveries, invoices, master_data, stock, tenants
+from ledgerline.services import (
+    bills,
+    credit_notes,
+    deliveries,
+    invoices,
+    master_data,
+    stock,
+    supplier_credit_notes,
+    tenants,
+)
 from ledgerline.store.parties import Party
 from ledgerline.store.stock import StockLevel, StockMovement
 from ledgerline.store.unit_of_work import using
@@ -123,6 +132,21 @@ class StockMachine(RuleBasedStateMachine):
         try:
             bills.void(self.books.tenant_id, bill_id, None)
         except (StockConsumed, InvalidState):  # stock taken out since; or a bill of 0.00, paid at once
+            assert (self.books.table.transactions, self.books.balances()) == before
+
+    @rule(data=st.data(), item=st.integers(0, 1), quantity=quantities, price=costs)
+    def return_to_supplier(self, data: st.DataObject, item: int, quantity: D, price: D) -> None:
+        """A supplier credit note on a posted bill sends goods back from Main at their average cost (part S), or
+        is refused (not enough on hand; the bill not creditable) and changes nothing."""
+        if not self.bills:
+            return
+        bill_id = data.draw(st.sampled_from(self.bills))
+        before = (self.books.table.transactions, self.books.balances())
+        try:
+            supplier_credit_notes.create(self.books.tenant_id, {"bill_id": bill_id, "lines": [
+                {"item_id": self.items[item], "quantity": quantity, "unit_price": price,
+                 "account_id": self.books.accounts["6000"]}]})
+        except (Conflict, ValidationFailed):
             assert (self.books.table.transactions, self.books.balances()) == before
 
     @rule(item=st.integers(0, 1), quantity=quantities, back=st.sampled_from([D("0.5"), D(1)]))

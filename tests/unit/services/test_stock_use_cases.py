@@ -597,3 +597,28 @@ def test_returns_are_capped_at_what_the_invoice_sold_across_credit_notes_and_a_r
     assert refused.value.param == "lines[1].quantity" and "1.5 returned before" in str(refused.value)
     restock(D("0.5"))
     assert level_of(books, item.id, default_location(books)).quantity == D(3)
+
+
+# ------------------------------------------- supplier credit notes send goods back (issue 19, part S)
+
+from ledgerline.services import supplier_credit_notes  # noqa: E402
+
+
+def test_a_supplier_credit_note_on_a_stock_bill_takes_the_goods_out_at_their_average_cost(books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    bill = posted_bill(books, [{"item_id": item.id, "quantity": D("10"), "unit_price": D("4")}])  # 40.00
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("5")}]})
+    deliveries.issue(books.tenant_id, note["id"])  # 5 out at 4: COGS 20
+    supplier_credit_notes.create(books.tenant_id, {"bill_id": bill["id"], "lines": [
+        {"item_id": item.id, "quantity": D("2"), "unit_price": D("5")}]})  # the supplier credits 5 each
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(3), D("12.00"))  # 2 left at the average, 4
+    balances = books.balances()
+    # inventory credited at the cost (8), not at what the supplier credited (10): the 2 lowers COGS
+    assert (balances["1200"], balances["5000"], balances["2000"]) == (D("12.00"), D("18.00"), D("-30.00"))
+    assert "6000" not in balances
+    with pytest.raises(InsufficientStock):  # more than is on hand goes back: 409, nothing changes
+        supplier_credit_notes.create(books.tenant_id, {"bill_id": bill["id"], "lines": [
+            {"item_id": item.id, "quantity": D("4"), "unit_price": D("4")}]})
+    assert level_of(books, item.id, default_location(books)).quantity == D(3)
