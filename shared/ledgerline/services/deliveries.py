@@ -33,7 +33,7 @@ from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.records import Page, check_version
 from ledgerline.store.sales import Delivery, DeliveryLine, Order
-from ledgerline.store.stock import StockDefault
+from ledgerline.store.stock import StockDefault, StockLocation
 from ledgerline.store.table import Contention
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -58,7 +58,9 @@ def create_direct(tenant_id: str, fields: dict[str, Any], idempotency_key: str |
     def run() -> dict[str, Any]:
         uow = open_unit(tenant_id)
         items = [line["item_id"] for line in fields["lines"] if line.get("item_id")]
-        uow.prefetch([(Party, fields["customer_id"]), *((Item, item_id) for item_id in items)])
+        locations = [line["location_id"] for line in fields["lines"] if line.get("location_id")]
+        uow.prefetch([(Party, fields["customer_id"]), *((Item, item_id) for item_id in items),
+                      *((StockLocation, location_id) for location_id in locations)])
         party = customer(tenant_id, fields["customer_id"], find=uow.find)
         lines = []
         for index, line in enumerate(fields["lines"]):
@@ -70,8 +72,10 @@ def create_direct(tenant_id: str, fields: dict[str, Any], idempotency_key: str |
                 description = description or item.name
             if not description:
                 raise invalid(f"lines[{index}].description", "required unless the line names an item")
+            if line.get("location_id"):  # issue 19: where the goods leave from
+                stock.check_location(uow, line["location_id"], f"lines[{index}].location_id")
             lines.append(DeliveryLine(item_id=line.get("item_id"), description=description,
-                                      quantity=line["quantity"]))
+                                      quantity=line["quantity"], location_id=line.get("location_id")))
         now = utc_now()
         delivery = Delivery(id=new_id("dn"), tenant_id=tenant_id, status=DeliveryStatus.DRAFT.value,
                             created_at=now, updated_at=now, customer_id=party.id, customer_name=party.name,

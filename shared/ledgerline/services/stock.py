@@ -207,6 +207,12 @@ def _location(uow: UnitOfWork, location_id: str | None, field: str, now: datetim
     return location
 
 
+def check_location(uow: UnitOfWork, location_id: str, field: str) -> None:
+    """A document line naming a stock location (issue 19): it must be one of the tenant's, not archived (422
+    naming `field`; another tenant's is unknown here)."""
+    _location(uow, location_id, field, utc_now())
+
+
 def _level(uow: UnitOfWork, item_id: str, location_id: str) -> StockLevel | None:
     """The level as this unit will write it when another step already staged it, else as read."""
     level_id = StockLevel.id_of(item_id, location_id)
@@ -481,30 +487,37 @@ def stage_invoice(uow: UnitOfWork, tenant: Tenant, invoice: Any, now: datetime) 
 
 def _stage_sale(uow: UnitOfWork, tenant: Tenant, document_lines: Iterable[Any], *, day: date, date_field: str,
                 source_type: str, source_id: str, description: str, now: datetime) -> str | None:
-    wanted: dict[str, Decimal] = {}
+    wanted: dict[tuple[str, str | None], Decimal] = {}  # (item, the line's location; None: the default)
     for line in document_lines:
         if line.item_id:
-            wanted[line.item_id] = wanted.get(line.item_id, Decimal(0)) + line.quantity
+            key = (line.item_id, getattr(line, "location_id", None))
+            wanted[key] = wanted.get(key, Decimal(0)) + line.quantity
     if not wanted:
         return None
     # Round trips (issue 19): the default location's pointer is read with the document where the caller can
-    # (a delivery note's issue reads it with the note); the items and their levels at that location are then
+    # (a delivery note's issue reads it with the note); the items and their levels at the locations are then
     # read together, the levels of items that turn out not to be stock-managed simply being absent.
     uow.prefetch([(StockDefault, StockDefault.ID)])
     pointer = uow.find(StockDefault, StockDefault.ID)  # the default's id is enough: no read of the location
-    uow.prefetch([(Item, item_id) for item_id in wanted]
-                 + ([(StockLevel, StockLevel.id_of(item_id, pointer.location_id)) for item_id in wanted]
-                    if pointer is not None else []))
-    found = [uow.find(Item, item_id) for item_id in wanted]
-    tracked = [item for item in found if item is not None and item.track_stock]
+    default = pointer.location_id if pointer is not None else None
+    uow.prefetch([(Item, item_id) for item_id, _ in wanted]
+                 + [(StockLevel, StockLevel.id_of(item_id, location_id or default)) for item_id, location_id in wanted
+                    if location_id or default])
+    tracked = {item_id: item for item_id, _ in wanted
+               if (item := uow.find(Item, item_id)) is not None and item.track_stock}
     if not tracked:
         return None
     open_period(tenant, day, date_field)
-    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    if default is None and any(location_id is None for item_id, location_id in wanted if item_id in tracked):
+        default = _location(uow, None, "location_id", now).id
     legs: list[tuple[str, str, Decimal]] = []  # (COGS account, inventory account, cost)
-    for item in tracked:
+    for (item_id, named), quantity in wanted.items():
+        item = tracked.get(item_id)
+        if item is None:
+            continue
+        location_id = named or default
         level = _level(uow, item.id, location_id)
-        move = _take(tenant, item, level, wanted[item.id], location_id)
+        move = _take(tenant, item, level, quantity, location_id)
         _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type,
                     source_id=source_id, reason="delivery" if source_type == "delivery" else "sale", now=now)
         cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",

@@ -622,3 +622,34 @@ def test_a_supplier_credit_note_on_a_stock_bill_takes_the_goods_out_at_their_ave
         supplier_credit_notes.create(books.tenant_id, {"bill_id": bill["id"], "lines": [
             {"item_id": item.id, "quantity": D("4"), "unit_price": D("4")}]})
     assert level_of(books, item.id, default_location(books)).quantity == D(3)
+
+
+# ------------------------------------------------------ a location per delivery line (issue 19, part S)
+
+
+def test_a_delivery_line_leaves_from_its_own_location_and_the_others_from_the_default(books):
+    item = widget(books)
+    main = stock.create_location(books.tenant_id, {"name": "Main"})["id"]
+    shop = stock.create_location(books.tenant_id, {"name": "Shop"})["id"]
+    for location, cost in ((main, "2"), (shop, "3")):
+        stock.create_adjustment(books.tenant_id, {"item_id": item.id, "location_id": location, "reason": "opening",
+                                                  "quantity": D("5"), "unit_cost": D(cost)})
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("1")}, {"item_id": item.id, "quantity": D("2"), "location_id": shop}]})
+    assert note["lines"][1]["location_id"] == shop and note["lines"][0]["location_id"] is None
+    deliveries.issue(books.tenant_id, note["id"])
+    assert (level_of(books, item.id, main).quantity, level_of(books, item.id, shop).quantity) == (D(4), D(3))
+    assert books.balances()["5000"] == D("8.00")  # 1 at 2 from Main, 2 at 3 from Shop
+
+
+@pytest.mark.parametrize("location", ["sloc_unknown", "archived"])
+def test_a_delivery_line_naming_an_unknown_or_archived_location_is_a_422_naming_it(books, location):
+    item = widget(books)
+    if location == "archived":
+        stock.create_location(books.tenant_id, {"name": "Main"})
+        old = stock.create_location(books.tenant_id, {"name": "Old"})
+        location = stock.archive_location(books.tenant_id, old["id"], None)["id"]
+    with pytest.raises(ValidationFailed) as refused:
+        deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+            {"item_id": item.id, "quantity": D("1"), "location_id": location}]})
+    assert refused.value.param == "lines[0].location_id"
