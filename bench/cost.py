@@ -108,9 +108,9 @@ READ_ROUNDS["supplier payment (pays one bill)"] = (1, "tenant, supplier, bank ac
                                                       "request")
 # Inventory (issue 19)
 READ_ROUNDS["stock adjustment (count)"] = (1, "tenant, item, location and its level are named by the request")
-READ_ROUNDS["issue delivery note (a stock-managed item)"] = (3, "the tenant, the note and this year's series; the "
-                                                              "items and the default location only by the note; "
-                                                              "their levels only by the default location")
+READ_ROUNDS["issue delivery note (a stock-managed item)"] = (2, "the tenant, the note, this year's series and the "
+                                                              "default location's pointer; the items and their "
+                                                              "levels there only by the note")
 READ_ROUNDS["supplier credit note (amount)"] = (2, "tenant and bill are named by the request; the account and tax "
                                                    "code an amount is credited to only by the bill")
 # Issue 15 leftovers: a credit note's excess (1400) used by the prepayment's path

@@ -27,7 +27,7 @@ def render(report: dict[str, Any]) -> str:
     for name, section in (("cold_start", _cold_start), ("latency", _latency), ("dynamodb_cost", _cost),
                           ("growth", _growth), ("throughput", _throughput), ("pdf", _pdf),
                           ("package_size", _package_size), ("bank_import", _bank_import),
-                          ("einvoice", _einvoice), ("queries", _queries)):
+                          ("einvoice", _einvoice), ("queries", _queries), ("stock_levels", _stock_levels)):
         if name in report:
             lines += section(report[name])
     seconds = ", ".join(f"{k} {v} s" for k, v in report.get("seconds", {}).items())
@@ -312,3 +312,12 @@ def _queries(results: dict[str, Any]) -> list[str]:
             "read budget ended the page, and the median latency of the first page.",
             "", *_table(["invoices", "query", "access path", "returned", "items read", "read per returned",
                          "budget hit", "p50 ms"], rows), ""]
+
+
+def _stock_levels(results: dict[str, Any]) -> list[str]:
+    rows = [[f"{int(size):,}", r["level_p50_ms"], r["movements_page_p50_ms"]] for size, r in results["sizes"].items()]
+    return ["## 11. Stock levels (issue 19)", "",
+            "One stock-managed item with N movements (bench/stock_levels.py): the median of the read `GET "
+            "/v1/stock?item_id=` makes (`services/stock.list_levels`: the level kept with the movements, never a sum "
+            "of them) and of a first page of 50 of its movements.",
+            "", *_table(["movements", "level read p50 ms", "movements page p50 ms"], rows), ""]

@@ -28,6 +28,7 @@ from bench import (
     package_size,
     pdf_figures,
     queries,
+    stock_levels,
     throughput,
 )
 from bench.ledger import Ledger
@@ -40,7 +41,7 @@ from ledgerline.store.table import reset_connection
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = "ledgerline-bench"
 SECTIONS = ("cold_start", "latency", "dynamodb_cost", "growth", "throughput", "pdf", "package_size", "bank_import",
-            "einvoice", "queries")
+            "einvoice", "queries", "stock_levels")
 
 
 def machine() -> dict[str, Any]:
@@ -95,6 +96,7 @@ def main() -> None:
             "bank_import": lambda: banking.measure(entries=500 if q else 5_000, runs=1 if q else 3),
             "einvoice": lambda: einvoices.measure(runs=10 if q else 50),
             "queries": lambda: queries.measure(quick=q),
+            "stock_levels": lambda: stock_levels.measure(quick=q),
         }
         for name in (s for s in steps if s in only):
             step_start = time.perf_counter()

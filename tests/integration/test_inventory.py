@@ -255,3 +255,70 @@ def test_reserved_available_and_incoming_follow_orders_in_their_own_transactions
     books.post(f"/v1/purchase-orders/{po['id']}/receive", {"lines": [{"line": 1, "quantity": "4"}]}, expect=200)
     level = books.get(f"/v1/stock?item_id={item}")["data"][0]
     assert (level["on_hand"], level["incoming"]) == ("2", "6")  # a receipt only counts: the bill moves stock
+
+
+def test_a_tenant_without_deliveries_ships_on_the_invoice_and_releases_the_orders_reservation(books):
+    """Issue 19 (part S): `stock_issued_by: invoice` makes posting an invoice take its stock-managed lines out
+    and post their cost in the posting's transaction; the order it was made from no longer reserves them; a
+    delivery note moves nothing (no double count); a void puts the goods back; too much is a 409 and the
+    invoice stays a draft."""
+    item, main = inventory_books(books)
+    tenant = books.call("PATCH", "/v1/tenant", {"stock_issued_by": "invoice"}, expect=200).json()
+    assert (tenant["stock_issued_by"], tenant["allow_negative_stock"]) == ("invoice", False)
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "10", "unit_cost": "2"})
+    customer = books.customer("Globex")
+    order = books.post("/v1/orders", {"customer_id": customer, "lines": [
+        {"item_id": item, "quantity": "4", "unit_price": "10.00", "account_id": books.accounts["4000"]}]})
+    books.post(f"/v1/orders/{order['id']}/confirm", expect=200)
+    assert books.get(f"/v1/stock?item_id={item}")["data"][0]["reserved"] == "4"
+    draft = books.post(f"/v1/orders/{order['id']}/invoice", {"basis": "ordered"})
+    invoice = books.post(f"/v1/invoices/{draft['id']}/post", expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["reserved"], level["available"], level["value"]) == ("6", "0", "6", "12.00")
+    assert (books.balance("1200"), books.balance("5000")) == (D("12.00"), D("8.00"))
+    last = books.get(f"/v1/stock/{item}/movements")["data"][-1]
+    assert (last["source_type"], last["source_id"], last["quantity"]) == ("invoice", invoice["id"], "-4")
+    note = books.post("/v1/deliveries", {"customer_id": customer, "lines": [{"item_id": item, "quantity": "4"}]})
+    books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    assert books.get(f"/v1/stock?item_id={item}")["data"][0]["on_hand"] == "6"
+    books.post(f"/v1/invoices/{invoice['id']}/void", {}, expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["value"]) == ("10", "20.00")
+    assert (books.balance("1200"), books.balance("5000")) == (D("20.00"), D("0.00"))
+    big = books.draft(customer, lines=[{"item_id": item, "quantity": "11", "unit_price": "10.00",
+                                         "account_id": books.accounts["4000"]}])
+    refused = books.call("POST", f"/v1/invoices/{big['id']}/post", expect=409).json()["error"]
+    assert refused["code"] == "insufficient_stock" and "10 on hand" in refused["message"]
+    assert books.get(f"/v1/invoices/{big['id']}")["status"] == "draft"
+
+
+def test_negative_stock_allowed_per_tenant_keeps_the_valuation_equal_to_the_inventory_account(books):
+    """Issue 19 (part S): by default a take beyond on hand is a 409 naming item, location, on hand and requested;
+    with `allow_negative_stock` it goes below zero at an estimated cost, and stock arriving corrects the cost of
+    goods sold; the valuation report equals the inventory account at every step, to the cent."""
+    item, main = inventory_books(books)
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "1", "unit_cost": "10"})
+    customer = books.customer("Globex")
+    note = books.post("/v1/deliveries", {"customer_id": customer, "lines": [{"item_id": item, "quantity": "3"}]})
+    refused = books.call("POST", f"/v1/deliveries/{note['id']}/issue", expect=409).json()["error"]
+    assert refused["code"] == "insufficient_stock"
+    assert all(part in refused["message"] for part in (item, main, "1 on hand", "3 requested"))
+    assert books.call("PATCH", "/v1/tenant", {"allow_negative_stock": True}, expect=200).json()[
+        "allow_negative_stock"] is True
+    books.post(f"/v1/deliveries/{note['id']}/issue", expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["value"], level["average_cost"]) == ("-2", "-20.00", None)
+
+    def valuation_is_the_ledger() -> None:
+        report = books.get("/v1/reports/stock-valuation")
+        assert D(report["total"]) == inventory_balance(books, date.today())
+
+    valuation_is_the_ledger()
+    vendor = books.post("/v1/parties", {"name": "Widget Works", "kind": "supplier"})["id"]
+    bill = books.post("/v1/bills", {"supplier_id": vendor, "supplier_reference": "NEG-1", "lines": [
+        {"item_id": item, "quantity": "5", "unit_price": "12.00", "account_id": books.accounts["6000"]}]})
+    books.post(f"/v1/bills/{bill['id']}/post", expect=200)
+    level = books.get(f"/v1/stock?item_id={item}")["data"][0]
+    assert (level["on_hand"], level["value"]) == ("3", "36.00")
+    assert (books.balance("1200"), books.balance("5000")) == (D("36.00"), D("34.00"))  # 30 + 2 × (12 − 10)
+    valuation_is_the_ledger()

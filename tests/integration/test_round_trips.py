@@ -227,3 +227,21 @@ def test_a_lost_race_whose_cancellation_carries_no_old_image_reads_the_winners_r
 
     monkeypatch.setattr(TransactWrite, "save", without_old_image)
     assert lose_a_race(books, calls, monkeypatch) == [*ONE_READ_ONE_WRITE, "GetItem"]
+
+
+def test_issuing_a_delivery_note_of_a_stock_managed_item_reads_its_items_and_levels_after_the_note(
+        books, calls, monkeypatch):
+    """Issue 19: the note, the series and the default location's pointer in one read; the items the note names
+    and their levels at that location in a second (their keys are only known from the note); one transaction.
+    Was 4 (the pointer and the levels were read apart)."""
+    from ledgerline.services import deliveries
+
+    item = books.post("/v1/items", {"code": "RT-STOCK", "name": "Stocked", "track_stock": True})["id"]
+    books.post("/v1/stock-locations", {"name": "Main"})
+    books.post("/v1/stock-adjustments", {"item_id": item, "reason": "opening", "quantity": "10", "unit_cost": "2"})
+    note = books.post("/v1/deliveries", {"customer_id": books.customer(), "lines": [
+        {"item_id": item, "quantity": "2"}, {"description": "Packing", "quantity": "1"}]})
+    issued = assert_round_trips(books, calls, monkeypatch, deliveries, "issue", f"/v1/deliveries/{note['id']}/issue",
+                                None, 200, expected=READ_AFTER_READ)
+    assert issued["status"] == "issued"
+    assert books.get(f"/v1/stock?item_id={item}")["data"][0]["on_hand"] == "8"

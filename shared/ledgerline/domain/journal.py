@@ -47,6 +47,9 @@ class SourceType(StrEnum):
     STOCK_ADJUSTMENT = "stock_adjustment"  # issue 19: an adjustment's value difference
     DELIVERY = "delivery"  # issue 19: cost of the stock-managed goods a delivery note took out
     CREDIT_NOTE_RESTOCK = "credit_note_restock"  # issue 19: returned goods back into inventory against COGS
+    INVOICE_COGS = "invoice_cogs"  # issue 19: goods a posted invoice took out (a tenant without deliveries)
+    INVOICE_VOID_COGS = "invoice_void_cogs"  # issue 19: those goods back when the invoice is voided
+    STOCK_CORRECTION = "stock_correction"  # issue 19: stock arrived below zero: the estimated cost corrected
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,33 @@ def put_back(level: Level, quantity: Decimal, fallback_unit_cost: Decimal | None
     return Move(quantity, value, Level(level.quantity + quantity, level.value + value))
 
 
+def return_issue(sold: dict[str, Decimal], returned_before: dict[str, Decimal],
+                 lines: list[tuple[str | None, Decimal]]) -> tuple[int, str] | None:
+    """Returns capped at what was sold (issue 19): `lines` (item id, quantity) of a restocking credit note, in
+    order; an item may come back up to what the invoice sold of it (`sold`) less what earlier notes brought back
+    (`returned_before`). The first line that goes over: (its index, why); else None."""
+    running = dict(returned_before)
+    for index, (item_id, quantity) in enumerate(lines):
+        if item_id is None or item_id not in sold:
+            continue
+        running[item_id] = running.get(item_id, ZERO) + quantity
+        if running[item_id] > sold[item_id]:
+            before = returned_before.get(item_id, ZERO)
+            return index, (f"more of item {item_id} comes back than the invoice sold: {sold[item_id].normalize():f} "
+                           f"sold, {before.normalize():f} returned before, "
+                           f"{(running[item_id] - before).normalize():f} on this credit note")
+    return None
+
+
+def restocked_of(stored: list[str] | None) -> dict[str, Decimal]:
+    """An invoice's `restocked` ("<item id>=<decimal>" each) as a map."""
+    return {item_id: Decimal(quantity) for item_id, quantity in (entry.rsplit("=", 1) for entry in stored or [])}
+
+
+def restocked_list(returned: dict[str, Decimal]) -> list[str]:
+    return [f"{item_id}={quantity.normalize():f}" for item_id, quantity in sorted(returned.items())]
+
+
 def issue_cost(level: Level, quantity: Decimal, *, minor_units: int = 2) -> Decimal:
     """The cost of taking `quantity` out of `level` at its moving average (all of it: the whole value)."""
     if quantity == level.quantity:
@@ -137,16 +164,62 @@ def issue_cost(level: Level, quantity: Decimal, *, minor_units: int = 2) -> Deci
     return to_minor(level.value * quantity / level.quantity, minor_units)
 
 
-def take(level: Level, quantity: Decimal, *, item_id: str, location_id: str, minor_units: int = 2) -> Move:
+def take(level: Level, quantity: Decimal, *, item_id: str, location_id: str, minor_units: int = 2,
+         allow_negative: bool = False, fallback_unit_cost: Decimal | None = None) -> Move:
     """`quantity` (> 0) leaves at the moving average cost; more than on hand is refused (409 naming the item,
-    the location, what is on hand and what was asked)."""
+    the location, what is on hand and what was asked) unless `allow_negative` (`negative_cost`)."""
     if quantity <= 0:
         raise ValueError("a take removes a positive quantity")
     if quantity > level.quantity:
-        raise InsufficientStock(item_id=item_id, location_id=location_id, on_hand=level.quantity,
-                                requested=quantity)
-    cost = issue_cost(level, quantity, minor_units=minor_units)
+        if not allow_negative:
+            raise InsufficientStock(item_id=item_id, location_id=location_id, on_hand=level.quantity,
+                                    requested=quantity)
+        cost = negative_cost(level, quantity, fallback_unit_cost, minor_units=minor_units)
+    else:
+        cost = issue_cost(level, quantity, minor_units=minor_units)
     return Move(-quantity, -cost, Level(level.quantity - quantity, level.value - cost))
+
+
+def negative_cost(level: Level, quantity: Decimal, fallback_unit_cost: Decimal | None, *,
+                  minor_units: int = 2) -> Decimal:
+    """Negative stock (tenant setting `allow_negative_stock`, issue 19): the cost of taking more than on hand.
+    What is on hand leaves with its whole value; the units beyond it are costed at an estimate: the level's
+    average while it has stock, the estimate its missing units already carry when it is below zero (value ×
+    quantity / on hand, both negative), else the item's purchase price (none: zero). The estimate is corrected
+    when stock arrives (`settle_arrival`)."""
+    if level.quantity > 0:
+        return level.value + to_minor(level.value * (quantity - level.quantity) / level.quantity, minor_units)
+    if level.quantity < 0:
+        return to_minor(level.value * quantity / level.quantity, minor_units)
+    return to_minor(quantity * (fallback_unit_cost or ZERO), minor_units)
+
+
+def settle_arrival(level: Level, move: Move, *, minor_units: int = 2) -> tuple[Move, Decimal]:
+    """Stock arriving (`move`, computed as for a level at or above zero) on a level below zero: the units that
+    fill the gap left at an estimate, now known to cost what arrived. The level after is valued as if they had:
+    at or above zero, what is left of the arrival at its own unit cost (value × after / quantity, half-up; all
+    of it gone: 0); still below zero, the missing units at their estimate. The difference (`correction`, what
+    the inventory account holds beyond that value) goes from inventory to cost of goods sold (negative: back).
+    Returns the movement as the level sees it and the correction; a level at or above zero: unchanged, 0."""
+    if level.quantity >= 0:
+        return move, ZERO
+    after = move.after.quantity
+    if after >= 0:
+        value = to_minor(move.value * after / move.quantity, minor_units)
+    else:
+        value = to_minor(level.value * after / level.quantity, minor_units)
+    correction = level.value + move.value - value
+    return Move(move.quantity, value - level.value, Level(after, value)), correction
+
+
+def correction_lines(*, cogs_account: str, inventory_account: str, correction: Decimal, currency: str,
+                     description: str) -> list[JournalLine]:
+    """A settled arrival's correction: positive debits COGS and credits inventory, negative the other way."""
+    return cost_of_sales_lines([(cogs_account, inventory_account, correction)] if correction > 0 else [],
+                               currency=currency, description=description) or (
+        [JournalLine(inventory_account, -correction, ZERO, currency, -correction, description),
+         JournalLine(cogs_account, ZERO, -correction, currency, -correction, description)]
+        if correction < 0 else [])
 
 
 def count(level: Level, counted: Decimal, unit_cost: Decimal | None, *, item_id: str, location_id: str,
@@ -202,13 +275,38 @@ def committed(current: Decimal | None, change: Decimal) -> Decimal:
     return max(ZERO, (current or ZERO) + change)
 
 
+def reserved_of(ordered: Decimal, delivered: Decimal | None, invoiced: Decimal | None) -> Decimal:
+    """What a confirmed order line still reserves (issue 19): ordered less what left stock for it, that is the
+    larger of what delivery notes delivered and what invoices invoiced (an invoice of delivered goods covers the
+    same units as their note, so the two never add up). Never below zero."""
+    return max(ZERO, ordered - max(delivered or ZERO, invoiced or ZERO))
+
+
+def reservation_change(before: tuple[Decimal, Decimal | None, Decimal | None],
+                       after: tuple[Decimal, Decimal | None, Decimal | None]) -> Decimal:
+    """The change of an order line's reservation when its (ordered, delivered, invoiced) goes from `before` to
+    `after` (negative: released). Delivering what was invoiced without a note, or invoicing what a note
+    delivered, releases nothing more."""
+    return reserved_of(*after) - reserved_of(*before)
+
+
+STOCK_ISSUED_BY = ("delivery_note", "invoice")
+
+
+def invoice_takes_stock(stock_issued_by: str | None) -> bool:
+    """Which document takes sold goods out of stock (a tenant setting, issue 19): issued delivery notes (the
+    default), or, for a tenant without deliveries, posted invoices. Never both, so no sale is counted twice."""
+    return stock_issued_by == "invoice"
+
+
 def available(on_hand: Decimal, reserved: Decimal | None) -> Decimal:
     """What can still be promised: on hand less reserved (negative when more is promised than held)."""
     return on_hand - (reserved or ZERO)
 
 
 def below_reorder_level(before: Decimal, after: Decimal, reorder_level: Decimal | None) -> bool:
-    """`stock.low` once, when a movement takes the quantity from at or above `reorder_level` to below it."""
+    """`stock.low` once, when a movement or a reservation takes AVAILABLE (on hand less reserved, `available`)
+    from at or above `reorder_level` to below it."""
     return reorder_level is not None and after < reorder_level <= before
 
 

@@ -186,6 +186,9 @@ class DeliveryLineIn(Input):
     item_id: str | None = None
     description: Text | None = None
     quantity: Quantity = Decimal(1)
+    location_id: str | None = Field(None, max_length=64, description=(
+        "Issue 19: the stock location a stock-managed item leaves from when the note is issued; absent: the "
+        "tenant's default location"))
 
 
 class DeliveryCreate(MetadataIn):
@@ -205,6 +208,7 @@ class DeliveryLineOut(Output):
     item_id: str | None
     description: str | None
     quantity: DecimalOut
+    location_id: str | None = Field(None, description="The stock location it leaves from (absent: the default)")
 
 
 class DeliveryNoteOut(Timestamps, MetadataOut):

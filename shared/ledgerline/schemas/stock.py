@@ -187,6 +187,7 @@ class StockEventData(Output):
     on_hand: DecimalOut
     stock_value: DecimalOut
     reorder_level: DecimalOut | None = None
+    available: DecimalOut | None = None  # on hand less reserved after the movement (what `stock.low` follows)
 
 
 class StockValuationLine(Output):

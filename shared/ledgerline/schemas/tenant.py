@@ -98,6 +98,12 @@ class TenantUpdate(Input):
         None, max_length=20, description="Subject and body per document kind (`invoice`, `credit_note`, `reminder`)")
     einvoicing: EInvoicingDetails | None = Field(None, description=(
         "E-invoicing (issue 17): the seller's Peppol electronic address (BT-34), VAT id, registration id, contact"))
+    stock_issued_by: Literal["delivery_note", "invoice"] = Field(  # type: ignore[assignment]
+        None, description="Inventory (issue 19): the document that takes sold stock-managed goods out of stock and "
+                          "posts their cost: `delivery_note` (issued delivery notes; the default) or `invoice` "
+                          "(posted invoices, for a tenant without deliveries)")
+    allow_negative_stock: StrictBool = Field(  # type: ignore[assignment]
+        None, description="Inventory (issue 19): let stock go below zero instead of a 409 `insufficient_stock`")
 
 
 class SystemAccountsOut(BaseModel):
@@ -146,6 +152,16 @@ class TenantOut(Timestamps):
     email_sender: str | None = None
     einvoicing: EInvoicingDetails | None = Field(None, description="E-invoicing details of the seller (issue 17)")
     email_templates: dict[str, EmailTemplate] = Field(default_factory=dict)
+    stock_issued_by: Literal["delivery_note", "invoice"] = Field(
+        "delivery_note", description="The document that takes sold goods out of stock (issue 19)")
+    allow_negative_stock: bool = Field(False, description="Stock may go below zero (issue 19)")
+
+    @field_validator("stock_issued_by", "allow_negative_stock", mode="before")
+    @classmethod
+    def _inventory_defaults(cls, value: Any, info: Any) -> Any:
+        if value is None:
+            return "delivery_note" if info.field_name == "stock_issued_by" else False
+        return value
 
     @field_validator("email_templates", mode="before")
     @classmethod

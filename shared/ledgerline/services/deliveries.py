@@ -34,6 +34,7 @@ from ledgerline.store.parties import Party
 from ledgerline.store.query import Result
 from ledgerline.store.records import check_version
 from ledgerline.store.sales import Delivery, DeliveryLine, Order
+from ledgerline.store.stock import StockDefault, StockLocation
 from ledgerline.store.table import Contention
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -57,7 +58,9 @@ def create_direct(tenant_id: str, fields: dict[str, Any], idempotency_key: str |
     def run() -> dict[str, Any]:
         uow = open_unit(tenant_id)
         items = [line["item_id"] for line in fields["lines"] if line.get("item_id")]
-        uow.prefetch([(Party, fields["customer_id"]), *((Item, item_id) for item_id in items)])
+        locations = [line["location_id"] for line in fields["lines"] if line.get("location_id")]
+        uow.prefetch([(Party, fields["customer_id"]), *((Item, item_id) for item_id in items),
+                      *((StockLocation, location_id) for location_id in locations)])
         party = customer(tenant_id, fields["customer_id"], find=uow.find)
         lines = []
         for index, line in enumerate(fields["lines"]):
@@ -69,8 +72,10 @@ def create_direct(tenant_id: str, fields: dict[str, Any], idempotency_key: str |
                 description = description or item.name
             if not description:
                 raise invalid(f"lines[{index}].description", "required unless the line names an item")
+            if line.get("location_id"):  # issue 19: where the goods leave from
+                stock.check_location(uow, line["location_id"], f"lines[{index}].location_id")
             lines.append(DeliveryLine(item_id=line.get("item_id"), description=description,
-                                      quantity=line["quantity"]))
+                                      quantity=line["quantity"], location_id=line.get("location_id")))
         now = utc_now()
         delivery = Delivery(id=new_id("dn"), tenant_id=tenant_id, status=DeliveryStatus.DRAFT.value,
                             created_at=now, updated_at=now, customer_id=party.id, customer_name=party.name,
@@ -107,7 +112,9 @@ def issue(tenant_id: str, delivery_id: str, idempotency_key: str | None = None) 
         return delivery
 
     def prepare(uow: UnitOfWork) -> None:
-        uow.prefetch([(Delivery, delivery_id)], series=[(DELIVERY_SERIES.key, today().year)])
+        # the default stock location's pointer too (issue 19): its levels are read with the note's items
+        uow.prefetch([(Delivery, delivery_id), (StockDefault, StockDefault.ID)],
+                     series=[(DELIVERY_SERIES.key, today().year)])
 
     return once(tenant_id, idempotency_key, "issue_delivery", {"id": delivery_id},
                 lambda: represent(retrying_unit(tenant_id, attempt, prepare=prepare)), in_unit=True)
@@ -168,11 +175,9 @@ def _stage_give_back(uow: UnitOfWork, delivery: Delivery) -> None:
         if line.order_line is not None and 1 <= line.order_line <= len(order.lines):
             quantities[line.order_line - 1] += line.quantity
     given_back = order_rules.give_back_delivered(state_of(order), quantities)
+    before = stock.order_line_quantities(order)
     adopt(order, given_back.state)
-    if order.cancelled_at is None:  # issue 19: reserved again until delivered
-        stock.stage_commitments(uow, [(line.item_id, quantity) for line, quantity in zip(order.lines, quantities,
-                                                                                         strict=True)],
-                                stock.RESERVED, utc_now())
+    stock.reserve_for(uow, order, before, utc_now())  # issue 19: reserved again unless invoiced meanwhile
     order.delivery_ids = [i for i in order.delivery_ids or [] if i != delivery.id]
     order.updated_at = utc_now()
     uow.save_if_unchanged(order)

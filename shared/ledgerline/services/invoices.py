@@ -21,7 +21,7 @@ from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.common import read_at
 from ledgerline.schemas.documents import InvoiceOut
-from ledgerline.services import exchange_rates, order_quantities
+from ledgerline.services import exchange_rates, order_quantities, stock
 from ledgerline.services.document_rules import (
     conversion,
     customer,
@@ -334,6 +334,7 @@ def stage_posting(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, *, numbered
     uow.save_if_unchanged(PaymentReference(id=invoice.payment_reference, tenant_id=tenant_id,
                                            invoice_id=invoice.id, created_at=now))
     uow.post_entry(entry, lines, posting.tax_totals(taxes), shard=shard)
+    stock.stage_invoice(uow, tenant, invoice, now)  # issue 19: a tenant without deliveries ships on the invoice
     uow.record_event(event, invoice, InvoiceOut)
 
 
@@ -593,6 +594,7 @@ def stage_void(uow: UnitOfWork, tenant: Tenant, invoice: Invoice, day: date) -> 
     record_movement(invoice, day, owed, owed_base, "invoice_void", entry.id)
     uow.save_if_unchanged(invoice)
     order_quantities.stage_give_back(uow, invoice)  # made from an order: its quantities may be invoiced again
+    stock.stage_invoice_void(uow, tenant, invoice, day, now)  # issue 19: goods it took out come back
     uow.post_entry(entry, reversed_lines(original.journal_lines()),
                    posting.tax_totals(posting.convert_taxes(tax_amounts(invoice), rate), sign=-1))
     uow.record_event(event, invoice, InvoiceOut)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ledgerline.clock import utc_now
 from ledgerline.domain.documents import order as order_rules
 from ledgerline.domain.events import EventType
 from ledgerline.schemas.orders import OrderOut
+from ledgerline.services import stock
 from ledgerline.store.documents import Invoice
 from ledgerline.store.sales import Order
 from ledgerline.store.unit_of_work import UnitOfWork
@@ -47,7 +49,9 @@ def stage_give_back(uow: UnitOfWork, invoice: Invoice) -> None:
     order = uow.find(Order, invoice.source.id)
     if order is None:  # orders are never deleted once they made an invoice; nothing to give back to
         return
+    before = stock.order_line_quantities(order)
     adopt(order, order_rules.give_back_invoiced(state_of(order), quantities))
+    stock.reserve_for(uow, order, before, utc_now())  # issue 19: what was invoiced without a note: reserved again
     order.invoice_ids = [i for i in order.invoice_ids or [] if i != invoice.id]
     uow.save_if_unchanged(order)
     uow.record_event(EventType.ORDER_UPDATED, order, OrderOut)

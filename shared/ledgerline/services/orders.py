@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerline.clock import today, utc_now
+from ledgerline.domain import stock as stock_rules
 from ledgerline.domain.documents import order as order_rules
 from ledgerline.domain.documents import order_positions as position_rules
 from ledgerline.domain.documents.delivery import DeliveryStatus
@@ -271,9 +272,10 @@ def cancel(tenant_id: str, order_id: str, idempotency_key: str | None = None) ->
         was_confirmed = order.confirmed_at is not None
         cancelled = order_rules.cancel(state_of(order))
         order.cancelled_at = order.updated_at = utc_now()
-        if was_confirmed:  # issue 19: what was not delivered is no longer reserved
-            stock.stage_commitments(uow, [(line.item_id, -(line.quantity - (line.delivered_quantity or Decimal(0))))
-                                          for line in order.lines], stock.RESERVED, order.updated_at)
+        if was_confirmed:  # issue 19: what was neither delivered nor invoiced is no longer reserved
+            stock.stage_commitments(uow, [(line.item_id, -stock_rules.reserved_of(*quantities)) for line, quantities
+                                          in zip(order.lines, stock.order_line_quantities(order), strict=True)],
+                                    stock.RESERVED, order.updated_at)
         adopt(order, cancelled.state)
         uow.save_if_unchanged(order)
         uow.record_event(cancelled.event, order, OrderOut)
@@ -296,6 +298,7 @@ def deliver(tenant_id: str, order_id: str, fields: dict[str, Any],
         order = uow.load(Order, order_id)
         wanted = per_line(len(order.lines), fields.get("lines"), "order")
         transition, taken = order_rules.deliver(state_of(order), wanted)
+        before = stock.order_line_quantities(order)
         now = utc_now()
         delivery = Delivery(
             id=new_id("dn"), tenant_id=tenant_id, status=DeliveryStatus.DRAFT.value, created_at=now,
@@ -306,9 +309,7 @@ def deliver(tenant_id: str, order_id: str, fields: dict[str, Any],
                                 quantity=quantity)
                    for index, (line, quantity) in enumerate(zip(order.lines, taken, strict=True)) if quantity > 0])
         adopt(order, transition.state)
-        stock.stage_commitments(uow, [(line.item_id, -quantity) for line, quantity in zip(order.lines, taken,
-                                                                                          strict=True)],
-                                stock.RESERVED, now)  # issue 19: delivered (on a note) is no longer reserved
+        stock.reserve_for(uow, order, before, now)  # issue 19: delivered (on a note) is no longer reserved
         order.delivery_ids = [*(order.delivery_ids or []), delivery.id]
         order.updated_at = now
         uow.save_if_unchanged(order)
@@ -336,6 +337,7 @@ def invoice(tenant_id: str, order_id: str, fields: dict[str, Any],
         tenant = uow.tenant()
         order = uow.load(Order, order_id)
         transition, taken = order_rules.invoice(state_of(order), basis)
+        before = stock.order_line_quantities(order)
         request = {"customer_id": order.customer_id, "issue_date": fields.get("issue_date"),
                    "due_date": fields.get("due_date"), "payment_terms_days": order.payment_terms_days,
                    "currency": order.currency,
@@ -345,6 +347,7 @@ def invoice(tenant_id: str, order_id: str, fields: dict[str, Any],
         made = invoices.stage_draft_from(uow, tenant, request, source={"kind": ORDER_SOURCE, "id": order.id},
                                          source_quantities=list(taken))
         adopt(order, transition.state)
+        stock.reserve_for(uow, order, before, made.created_at)  # issue 19: invoiced without a note: released
         order.invoice_ids = [*(order.invoice_ids or []), made.id]
         order.updated_at = made.created_at
         uow.save_if_unchanged(order)

@@ -210,19 +210,61 @@ def _location(uow: UnitOfWork, location_id: str | None, field: str, now: datetim
     return location
 
 
+def check_location(uow: UnitOfWork, location_id: str, field: str) -> None:
+    """A document line naming a stock location (issue 19): it must be one of the tenant's, not archived (422
+    naming `field`; another tenant's is unknown here)."""
+    _location(uow, location_id, field, utc_now())
+
+
 def _level(uow: UnitOfWork, item_id: str, location_id: str) -> StockLevel | None:
-    return uow.find(StockLevel, StockLevel.id_of(item_id, location_id))
+    """The level as this unit will write it when another step already staged it, else as read."""
+    level_id = StockLevel.id_of(item_id, location_id)
+    return uow.staged_record(StockLevel, level_id) or uow.find(StockLevel, level_id)
+
+
+def _save_level(uow: UnitOfWork, level: StockLevel) -> None:
+    """Save a level on the version read, once per unit (a level already staged is changed in place)."""
+    if uow.staged_record(StockLevel, level.id) is not level:
+        uow.save_if_unchanged(level)
 
 
 def _as_level(level: StockLevel | None) -> rules.Level:
     return rules.Level() if level is None else rules.Level(level.quantity, level.value)
 
 
+def _take(tenant: Tenant, item: Item, level: StockLevel | None, quantity: Decimal, location_id: str) -> rules.Move:
+    """Out at the average; below zero only when the tenant allows negative stock (`domain/stock.negative_cost`)."""
+    return rules.take(_as_level(level), quantity, item_id=item.id, location_id=location_id,
+                      minor_units=minor_units(tenant.base_currency),
+                      allow_negative=bool(tenant.allow_negative_stock), fallback_unit_cost=item.purchase_price)
+
+
+def _settled(uow: UnitOfWork, tenant: Tenant, item: Item, level: StockLevel | None, move: rules.Move, *,
+             day: date, source_type: str, source_id: str, now: datetime) -> rules.Move:
+    """Stock arriving on a level below zero (negative stock allowed): the level is valued at what arrived
+    (`domain/stock.settle_arrival`) and the estimate's error moves between inventory and cost of goods sold in
+    an entry of its own (`source_type` `stock_correction`), in the arrival's transaction."""
+    settled, correction = rules.settle_arrival(_as_level(level), move, minor_units=minor_units(tenant.base_currency))
+    if correction:
+        description = f"Cost of goods sold corrected: stock arrived below zero ({source_type} {source_id})"
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
+                                                       "cost of goods sold")
+        lines = rules.correction_lines(cogs_account=cogs, inventory_account=inventory_account(uow, tenant, item,
+                                                                                              "lines"),
+                                       correction=correction, currency=tenant.base_currency, description=description)
+        entry = JournalEntry.new(uow.tenant_id, day, conversion(tenant, tenant.base_currency, None),
+                                 source_type="stock_correction", source_id=source_id, description=description,
+                                 at=now)
+        uow.post_entry(entry, lines)
+    return settled
+
+
 def _stage_move(uow: UnitOfWork, item: Item, location_id: str, level: StockLevel | None, move: rules.Move, *,
                 day: date, source_type: str, source_id: str, reason: str | None, now: datetime) -> StockMovement:
     """The level saved on the version read (or created), the movement with the running level, `stock.moved`
     and, when the move takes it below the item's reorder level, `stock.low`."""
-    before = Decimal(0) if level is None else level.quantity
+    reserved = None if level is None else level.reserved
+    before = rules.available(Decimal(0) if level is None else level.quantity, reserved)
     if level is None:
         level = StockLevel(id=StockLevel.id_of(item.id, location_id), tenant_id=uow.tenant_id, item_id=item.id,
                            location_id=location_id, quantity=move.after.quantity, value=move.after.value,
@@ -232,7 +274,7 @@ def _stage_move(uow: UnitOfWork, item: Item, location_id: str, level: StockLevel
         level.quantity, level.value = move.after.quantity, move.after.value
         level.movements = (level.movements or 0) + 1
         level.updated_at = now
-        uow.save_if_unchanged(level)
+        _save_level(uow, level)
     movement = StockMovement(id=new_id("smov"), tenant_id=uow.tenant_id, item_id=item.id, location_id=location_id,
                              date=day, quantity=move.quantity, value=move.value, quantity_after=move.after.quantity,
                              value_after=move.after.value, source_type=source_type, source_id=source_id,
@@ -240,9 +282,10 @@ def _stage_move(uow: UnitOfWork, item: Item, location_id: str, level: StockLevel
     uow.create(movement)
     data = StockEventData(item_id=item.id, location_id=location_id, movement_id=movement.id, quantity=move.quantity,
                           value=move.value, on_hand=move.after.quantity, stock_value=move.after.value,
-                          reorder_level=item.reorder_level).model_dump(mode="json")
+                          reorder_level=item.reorder_level,
+                          available=rules.available(move.after.quantity, reserved)).model_dump(mode="json")
     uow.record_event_data(EventType.STOCK_MOVED, object_type="stock", object_id=level.id, data=data, at=now)
-    if rules.below_reorder_level(before, move.after.quantity, item.reorder_level):
+    if rules.below_reorder_level(before, rules.available(move.after.quantity, reserved), item.reorder_level):
         uow.record_event_data(EventType.STOCK_LOW, object_type="stock", object_id=level.id, data=data, at=now,
                               sequence=2)
     return movement
@@ -301,10 +344,11 @@ def _create_adjustment(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any
                 raise ValueError("no cost")
             move = rules.receive(current, fields["quantity"], cost, minor_units=units)
         else:
-            move = rules.take(current, -fields["quantity"], item_id=item.id, location_id=location.id,
-                              minor_units=units)
+            move = _take(tenant, item, level, -fields["quantity"], location.id)
     except ValueError as exc:
         raise invalid("unit_cost", "required: stock is added where there is no average cost to take") from exc
+    if move is not None and move.quantity > 0:  # lifting a level below zero: the count is the correction itself
+        move = rules.settle_arrival(current, move, minor_units=units)[0]
     reason = fields["reason"]
     adjustment = StockAdjustment(
         id=new_id("sadj"), tenant_id=uow.tenant_id, date=day, item_id=item.id, location_id=location.id,
@@ -382,13 +426,16 @@ def _create_transfer(uow: UnitOfWork, fields: dict[str, Any]) -> dict[str, Any]:
     source = _location(uow, source_id, "from_location_id", now)
     target = _location(uow, target_id, "to_location_id", now)
     source_level, target_level = _level(uow, item.id, source.id), _level(uow, item.id, target.id)
+    transfer_id = new_id("sxfr")
     out = rules.take(_as_level(source_level), fields["quantity"], item_id=item.id, location_id=source.id,
                      minor_units=minor_units(tenant.base_currency))
     cost = -out.value
     current = _as_level(target_level)
     arriving = rules.Move(fields["quantity"], cost, rules.Level(current.quantity + fields["quantity"],
                                                                 current.value + cost))
-    transfer = StockTransfer(id=new_id("sxfr"), tenant_id=uow.tenant_id, date=day, item_id=item.id,
+    arriving = _settled(uow, tenant, item, target_level, arriving, day=day, source_type="stock_transfer",
+                        source_id=transfer_id, now=now)
+    transfer = StockTransfer(id=transfer_id, tenant_id=uow.tenant_id, date=day, item_id=item.id,
                              from_location_id=source.id, to_location_id=target.id, quantity=fields["quantity"],
                              value=cost, note=fields.get("note"), created_at=now, updated_at=now)
     _stage_move(uow, item, source.id, source_level, out, day=day, source_type="stock_transfer",
@@ -422,39 +469,71 @@ def stage_delivery(uow: UnitOfWork, tenant: Tenant, delivery: Any, now: datetime
     moving average cost, in the issue's own transaction: a movement per item, and one journal entry debiting
     each item's cost of goods sold and crediting its inventory account, dated the delivery date. Lines of items
     that are not stock-managed (or of no item) move nothing. Not enough stock: 409 `insufficient_stock`, and the
-    note stays a draft. Returns the journal entry's id (None when nothing had a cost)."""
-    wanted: dict[str, Decimal] = {}
-    for line in delivery.lines or []:
+    note stays a draft. A tenant whose invoices take stock out (`stock_issued_by: invoice`) moves nothing on a
+    note. Returns the journal entry's id (None when nothing had a cost)."""
+    if rules.invoice_takes_stock(tenant.stock_issued_by):
+        return None
+    return _stage_sale(uow, tenant, delivery.lines, day=delivery.delivery_date, date_field="delivery_date",
+                       source_type="delivery", source_id=delivery.id,
+                       description=f"Cost of goods delivered ({delivery.number or delivery.id})", now=now)
+
+
+def stage_invoice(uow: UnitOfWork, tenant: Tenant, invoice: Any, now: datetime) -> str | None:
+    """An invoice being posted by a tenant without deliveries (`stock_issued_by: invoice`) takes its stock-managed
+    lines out of stock as a delivery note would (`stage_delivery`), in the posting's transaction, with the cost
+    of goods sold entry dated the issue date. Other tenants' invoices move nothing: their notes did."""
+    if not rules.invoice_takes_stock(tenant.stock_issued_by):
+        return None
+    return _stage_sale(uow, tenant, [line for line in invoice.lines or [] if line.quantity > 0],
+                       day=invoice.issue_date, date_field="issue_date", source_type="invoice",
+                       source_id=invoice.id, description=f"Cost of goods sold ({invoice.number or invoice.id})",
+                       now=now)
+
+
+def _stage_sale(uow: UnitOfWork, tenant: Tenant, document_lines: Iterable[Any], *, day: date, date_field: str,
+                source_type: str, source_id: str, description: str, now: datetime) -> str | None:
+    wanted: dict[tuple[str, str | None], Decimal] = {}  # (item, the line's location; None: the default)
+    for line in document_lines:
         if line.item_id:
-            wanted[line.item_id] = wanted.get(line.item_id, Decimal(0)) + line.quantity
+            key = (line.item_id, getattr(line, "location_id", None))
+            wanted[key] = wanted.get(key, Decimal(0)) + line.quantity
     if not wanted:
         return None
-    uow.prefetch([(Item, item_id) for item_id in wanted] + [(StockDefault, StockDefault.ID)])
-    found = [uow.find(Item, item_id) for item_id in wanted]
-    tracked = [item for item in found if item is not None and item.track_stock]
+    # Round trips (issue 19): the default location's pointer is read with the document where the caller can
+    # (a delivery note's issue reads it with the note); the items and their levels at the locations are then
+    # read together, the levels of items that turn out not to be stock-managed simply being absent.
+    uow.prefetch([(StockDefault, StockDefault.ID)])
+    pointer = uow.find(StockDefault, StockDefault.ID)  # the default's id is enough: no read of the location
+    default = pointer.location_id if pointer is not None else None
+    uow.prefetch([(Item, item_id) for item_id, _ in wanted]
+                 + [(StockLevel, StockLevel.id_of(item_id, location_id or default)) for item_id, location_id in wanted
+                    if location_id or default])
+    tracked = {item_id: item for item_id, _ in wanted
+               if (item := uow.find(Item, item_id)) is not None and item.track_stock}
     if not tracked:
         return None
-    open_period(tenant, delivery.delivery_date, "delivery_date")
-    pointer = uow.find(StockDefault, StockDefault.ID)  # the default's id is enough: no read of the location
-    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
-    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item in tracked])
-    units = minor_units(tenant.base_currency)
+    open_period(tenant, day, date_field)
+    if default is None and any(location_id is None for item_id, location_id in wanted if item_id in tracked):
+        default = _location(uow, None, "location_id", now).id
     legs: list[tuple[str, str, Decimal]] = []  # (COGS account, inventory account, cost)
-    for item in tracked:
+    for (item_id, named), quantity in wanted.items():
+        item = tracked.get(item_id)
+        if item is None:
+            continue
+        location_id = named or default
         level = _level(uow, item.id, location_id)
-        move = rules.take(_as_level(level), wanted[item.id], item_id=item.id, location_id=location_id,
-                          minor_units=units)
-        _stage_move(uow, item, location_id, level, move, day=delivery.delivery_date, source_type="delivery",
-                    source_id=delivery.id, reason="delivery", now=now)
+        move = _take(tenant, item, level, quantity, location_id)
+        _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type,
+                    source_id=source_id, reason="delivery" if source_type == "delivery" else "sale", now=now)
         cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
                                                        "cost of goods sold")
         legs.append((cogs, inventory_account(uow, tenant, item, "lines"), -move.value))
-    description = f"Cost of goods delivered ({delivery.number or delivery.id})"
     lines = rules.cost_of_sales_lines(legs, currency=tenant.base_currency, description=description)
     if not lines:
         return None
-    entry = JournalEntry.new(uow.tenant_id, delivery.delivery_date, conversion(tenant, tenant.base_currency, None),
-                             source_type="delivery", source_id=delivery.id, description=description, at=now)
+    entry = JournalEntry.new(uow.tenant_id, day, conversion(tenant, tenant.base_currency, None),
+                             source_type="delivery" if source_type == "delivery" else f"{source_type}_cogs",
+                             source_id=source_id, description=description, at=now)
     uow.post_entry(entry, lines)
     return entry.id
 
@@ -484,11 +563,46 @@ def stage_receipts(uow: UnitOfWork, tenant: Tenant, arriving: list[tuple[Item, D
     received: list[tuple[str, str, Decimal, Decimal]] = []
     for item, quantity, value in arriving:
         level = _level(uow, item.id, location_id)
-        move = rules.receive_value(_as_level(level), quantity, value)
+        move = _settled(uow, tenant, item, level, rules.receive_value(_as_level(level), quantity, value), day=day,
+                        source_type=source_type, source_id=source_id, now=now)
         _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type, source_id=source_id,
                     reason="purchase", now=now)
         received.append((item.id, location_id, quantity, value))
     return received
+
+
+def stage_supplier_return(uow: UnitOfWork, tenant: Tenant, leaving: list[tuple[Item, Decimal, Decimal]], *,
+                          day: date, source_id: str, now: datetime) -> None:
+    """Goods sent back to the supplier on a supplier credit note (issue 19, part S): each (item, quantity, the
+    value its lines credited to inventory, in the base currency) leaves the default location at the moving
+    average, as any take (409 `insufficient_stock` beyond on hand unless negative stock is allowed), in the
+    note's transaction. The note's entry credited inventory with what the supplier credits; the difference from
+    the cost the goods leave at is a purchase price difference, moved between inventory and cost of goods sold in
+    an entry of its own (`source_type` `stock_correction`), so inventory is credited exactly at that cost."""
+    if not leaving:
+        return
+    uow.prefetch([(StockDefault, StockDefault.ID)])
+    pointer = uow.find(StockDefault, StockDefault.ID)
+    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item, _, _ in leaving])
+    lines = []
+    description = f"Goods returned to the supplier: price difference (supplier credit note {source_id})"
+    for item, quantity, credited in leaving:
+        level = _level(uow, item.id, location_id)
+        move = _take(tenant, item, level, quantity, location_id)
+        _stage_move(uow, item, location_id, level, move, day=day, source_type="supplier_credit_note",
+                    source_id=source_id, reason="purchase_return", now=now)
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
+                                                       "cost of goods sold")
+        lines += rules.correction_lines(cogs_account=cogs, inventory_account=inventory_account(uow, tenant, item,
+                                                                                               "lines"),
+                                        correction=-move.value - credited, currency=tenant.base_currency,
+                                        description=description)
+    if lines:
+        entry = JournalEntry.new(uow.tenant_id, day, conversion(tenant, tenant.base_currency, None),
+                                 source_type="stock_correction", source_id=source_id, description=description,
+                                 at=now)
+        uow.post_entry(entry, lines)
 
 
 def stage_returns(uow: UnitOfWork, received: list[tuple[str, str, Decimal, Decimal]], *, day: date,
@@ -529,7 +643,43 @@ def stage_sales_return(uow: UnitOfWork, tenant: Tenant, note: Any, invoice: Any,
                                      "can come back")
         if returned[item_id] <= 0:
             raise invalid("restock", f"the quantity of item {item_id} returned must be positive")
+    sold: dict[str, Decimal] = {}
+    for line in invoice.lines or []:
+        if line.item_id in items:
+            sold[line.item_id] = sold.get(line.item_id, Decimal(0)) + line.quantity
+    before = rules.restocked_of(invoice.restocked)
+    issue = rules.return_issue(sold, before, [(line.item_id if line.item_id in items else None, line.quantity)
+                                              for line in note.lines or []])
+    if issue is not None:
+        raise invalid(f"lines[{issue[0]}].quantity", issue[1])
+    invoice.restocked = rules.restocked_list({item_id: before.get(item_id, Decimal(0)) + returned.get(
+        item_id, Decimal(0)) for item_id in {*before, *items}})  # saved with the invoice by the caller
     open_period(tenant, note.date, "date")
+    return _stage_put_back(uow, tenant, items, returned, day=note.date, field="restock",
+                           source_type="credit_note", source_id=note.id, entry_source_type="credit_note_restock",
+                           description=f"Goods returned ({note.number})", now=now)
+
+
+def stage_invoice_void(uow: UnitOfWork, tenant: Tenant, invoice: Any, day: date, now: datetime) -> str | None:
+    """A posted invoice that took stock out (`stock_issued_by: invoice`) is voided: its goods come back as a
+    full restocking credit note's would (`stage_sales_return`), in the void's transaction."""
+    if not rules.invoice_takes_stock(tenant.stock_issued_by):
+        return None
+    returned: dict[str, Decimal] = {}
+    for line in invoice.lines or []:
+        if line.item_id and line.quantity > 0:
+            returned[line.item_id] = returned.get(line.item_id, Decimal(0)) + line.quantity
+    items = tracked_items(uow, returned)
+    if not items:
+        return None
+    return _stage_put_back(uow, tenant, items, returned, day=day, field="lines", source_type="invoice_void",
+                           source_id=invoice.id, entry_source_type="invoice_void_cogs",
+                           description=f"Goods back from void of invoice {invoice.number}", now=now)
+
+
+def _stage_put_back(uow: UnitOfWork, tenant: Tenant, items: dict[str, Item], returned: dict[str, Decimal], *,
+                    day: date, field: str, source_type: str, source_id: str, entry_source_type: str,
+                    description: str, now: datetime) -> str | None:
     uow.prefetch([(StockDefault, StockDefault.ID)])
     pointer = uow.find(StockDefault, StockDefault.ID)
     location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
@@ -541,19 +691,20 @@ def stage_sales_return(uow: UnitOfWork, tenant: Tenant, note: Any, invoice: Any,
         try:
             move = rules.put_back(_as_level(level), returned[item_id], item.purchase_price, minor_units=units)
         except ValueError as exc:
-            raise invalid("restock", f"item {item_id} has no stock to take an average cost from and no "
-                                     "purchase_price: set one") from exc
-        _stage_move(uow, item, location_id, level, move, day=note.date, source_type="credit_note",
-                    source_id=note.id, reason="return", now=now)
-        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "restock",
+            raise invalid(field, f"item {item_id} has no stock to take an average cost from and no "
+                                 "purchase_price: set one") from exc
+        move = _settled(uow, tenant, item, level, move, day=day, source_type=source_type, source_id=source_id,
+                        now=now)
+        _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type,
+                    source_id=source_id, reason="return", now=now)
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", field,
                                                        "cost of goods sold")
-        legs.append((cogs, inventory_account(uow, tenant, item, "restock"), move.value))
-    description = f"Goods returned ({note.number})"
+        legs.append((cogs, inventory_account(uow, tenant, item, field), move.value))
     lines = reversed_lines(rules.cost_of_sales_lines(legs, currency=tenant.base_currency, description=description))
     if not lines:
         return None
-    entry = JournalEntry.new(uow.tenant_id, note.date, conversion(tenant, tenant.base_currency, None),
-                             source_type="credit_note_restock", source_id=note.id, description=description, at=now)
+    entry = JournalEntry.new(uow.tenant_id, day, conversion(tenant, tenant.base_currency, None),
+                             source_type=entry_source_type, source_id=source_id, description=description, at=now)
     uow.post_entry(entry, lines)
     return entry.id
 
@@ -589,7 +740,25 @@ def stage_commitments(uow: UnitOfWork, changes: Iterable[tuple[str | None, Decim
             continue
         setattr(level, counter, rules.committed(getattr(level, counter), summed[item_id]))
         level.updated_at = now
-        uow.save_if_unchanged(level)
+        _save_level(uow, level)
+
+
+def order_line_quantities(order: Any) -> list[tuple[Decimal, Decimal | None, Decimal | None]]:
+    """Each order line's (ordered, delivered, invoiced): what its reservation follows (`reserve_for`)."""
+    return [(line.quantity, line.delivered_quantity, line.invoiced_quantity) for line in order.lines]
+
+
+def reserve_for(uow: UnitOfWork, order: Any, before: list[tuple[Decimal, Decimal | None, Decimal | None]],
+                now: datetime) -> None:
+    """A confirmed order's delivered or invoiced quantities changed from `before` (`order_line_quantities`):
+    its lines' reservations follow (`domain/stock.reservation_change`), so goods invoiced without a delivery
+    note are no longer reserved, and a note delivering what was invoiced releases nothing twice. Drafts and
+    cancelled orders reserve nothing."""
+    if order.confirmed_at is None or order.cancelled_at is not None:
+        return
+    stage_commitments(uow, [(line.item_id, rules.reservation_change(was, now_is))
+                            for line, was, now_is in zip(order.lines, before, order_line_quantities(order),
+                                                         strict=True)], RESERVED, now)
 
 
 # ------------------------------------------------------------------------------------ levels and reports

@@ -20,7 +20,7 @@ from ledgerline.schemas.bills import BillOut
 from ledgerline.schemas.supplier_credit_notes import SupplierCreditNoteOut
 from ledgerline.services import bills as bill_service
 from ledgerline.services import metadata as record_metadata
-from ledgerline.services import supplier_payments
+from ledgerline.services import stock, supplier_payments
 from ledgerline.services.document_rules import open_tax_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import PURCHASES, price_lines, referenced
@@ -102,8 +102,13 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         bill_service.record_movement(bill, day, applied, base, "supplier_credit_note", entry.id)
         settled = posting.Settlement(applied, base)
     payable = bill_service.payable_account(uow, tenant)
+    # issue 19 (part S): lines of stock-managed items credit inventory (the bill's mirror) and the goods go back
+    inventory = {item_id: (item, stock.inventory_account(uow, tenant, item, "lines"))
+                 for item_id, item in stock.tracked_items(uow, [line.item_id for line in note.lines
+                                                                if line.item_id]).items()}
+    credited = bill_service.purchase_lines(note, inventory)
     lines, taxes = posting_purchases.supplier_credit_note_lines(
-        lines=bill_service.purchase_lines(note), breakdown=bill_service.breakdown(note),
+        lines=credited, breakdown=bill_service.breakdown(note),
         codes=bill_service.purchase_codes(note), rounding_adjustment=note.rounding_adjustment, settlement=settled,
         excess=excess, accounts=posting_purchases.PurchaseAccounts(payable=payable,
                                                                    rounding=tenant.system_accounts.rounding),
@@ -116,6 +121,20 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     note.unallocated_base = sum((line.debit - line.credit for line in lines
                                  if excess and line.account_id == prepayments_account(uow, tenant)), Decimal(0))
 
+    leaving: dict[str, list[Decimal]] = {}
+    for index, (line, value) in enumerate(zip(note.lines, posting_purchases.stock_values(credited, rate),
+                                              strict=True)):
+        if value is None:
+            continue
+        if line.quantity <= 0 or value < 0:
+            raise stock.invalid(f"lines[{index}].quantity", "a line of a stock-managed item must send a positive "
+                                                             "quantity back at a value of zero or more")
+        slot = leaving.setdefault(line.item_id, [Decimal(0), Decimal(0)])
+        slot[0] += line.quantity
+        slot[1] += value
+    stock.stage_supplier_return(uow, tenant, [(inventory[item_id][0], quantity, value)
+                                              for item_id, (quantity, value) in leaving.items()],
+                                day=day, source_id=note.id, now=now)
     record_metadata.on_create(note, fields)
     uow.create(note)
     if applied > 0:

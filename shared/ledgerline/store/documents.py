@@ -193,6 +193,9 @@ class Invoice(PricedDocument):
     search_number = UnicodeAttribute(null=True)
     search_reference = UnicodeAttribute(null=True)
     search_customer_name = UnicodeAttribute(null=True)
+    # Issue 19 (part S): what credit notes with `restock` brought back, "<item id>=<decimal>" per item, saved with
+    # the invoice in each note's transaction, so returns stay capped at what it sold (`domain/stock.return_issue`)
+    restocked = ListAttribute(of=UnicodeAttribute, null=True)
 
     OPEN_STATUSES = invoice_rules.OPEN_STATUSES  # the life cycle's one definition of open and closed
     CLOSED_STATUSES = invoice_rules.CLOSED_STATUSES

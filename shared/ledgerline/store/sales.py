@@ -84,6 +84,7 @@ class DeliveryLine(MapAttribute):
     item_id = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
     quantity = DecimalAttribute()
+    location_id = UnicodeAttribute(null=True)  # issue 19: the stock location it leaves from (absent: the default)
 
 
 class Delivery(DocumentRecord):

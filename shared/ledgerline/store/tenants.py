@@ -106,6 +106,10 @@ class Tenant(TableModel):
     email_sender = UnicodeAttribute(null=True)
     email_templates = MapAttribute(null=True)
     einvoicing = EInvoicingDetails(null=True)  # issue 17
+    # Inventory (issue 19): which document takes sold goods out of stock (absent: `delivery_note`; `invoice` for a
+    # tenant without deliveries, domain/stock.invoice_takes_stock), and whether stock may go below zero
+    stock_issued_by = UnicodeAttribute(null=True)
+    allow_negative_stock = BooleanAttribute(null=True)
 
     def email_template_map(self) -> dict[str, dict[str, str]]:
         stored = self.email_templates

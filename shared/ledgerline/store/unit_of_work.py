@@ -279,6 +279,15 @@ class StagedUnitOfWork:
     def unstage(self, mark: int) -> None:
         del self.writes[mark:]
 
+    def staged_record(self, model: type[Any], entity_id: str) -> Any | None:
+        """The record of `model` with `entity_id` this unit already creates or saves (issue 19: a stock level two
+        steps of one use case change), to change it further without a second write of the same item, which
+        DynamoDB refuses in one transaction."""
+        for write in self.writes:
+            if isinstance(write, Create | Save) and isinstance(write.entity, model) and write.entity.id == entity_id:
+                return write.entity
+        return None
+
     def transaction_items(self) -> int:
         """How many items the staged writes make in the one transaction (DynamoDB allows 100)."""
         keys: set[tuple[str, str]] = set()

@@ -105,3 +105,88 @@ def test_stock_accounts_must_be_an_asset_and_an_expense():
     assert stock.account_issues(inventory=(AccountType.ASSET, "inventory"), cogs=(AccountType.EXPENSE, "x")) == []
     issues = stock.account_issues(inventory=(AccountType.EXPENSE, "x"), cogs=(AccountType.ASSET, "x"))
     assert [i.field for i in issues] == ["inventory_account_id", "cogs_account_id"]
+
+
+# ----------------------------------------------- reservations of order lines (issue 19, part S)
+
+line_steps = st.lists(st.tuples(st.sampled_from(["deliver", "invoice", "undeliver", "uninvoice"]),
+                                st.decimals(min_value=D("0"), max_value=D("20"), places=0)), max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ordered=st.decimals(min_value=D("1"), max_value=D("20"), places=0), steps=line_steps)
+def test_a_lines_reservation_changes_sum_to_ordered_less_what_left_stock_by_note_or_invoice(ordered, steps):
+    """Whatever order notes and invoices come and go in, the reservation changes add up to ordered less the
+    larger of delivered and invoiced: a unit invoiced and delivered is released once."""
+    delivered = invoiced = D(0)
+    reserved = ordered  # confirming reserves the line
+    for action, quantity in steps:
+        before = (ordered, delivered, invoiced)
+        if action == "deliver":
+            delivered = min(ordered, delivered + quantity)
+        elif action == "invoice":
+            invoiced = min(ordered, invoiced + quantity)
+        elif action == "undeliver":
+            delivered = max(D(0), delivered - quantity)
+        else:
+            invoiced = max(D(0), invoiced - quantity)
+        reserved += stock.reservation_change(before, (ordered, delivered, invoiced))
+        assert reserved == ordered - max(delivered, invoiced) >= 0
+
+
+def test_only_the_invoice_setting_makes_invoices_take_stock():
+    assert stock.invoice_takes_stock("invoice")
+    assert not stock.invoice_takes_stock("delivery_note") and not stock.invoice_takes_stock(None)
+
+
+# ------------------------------------------------- negative stock allowed (issue 19, part S)
+
+signed_operations = st.lists(st.one_of(
+    st.tuples(st.just("receive"), quantities, costs),
+    st.tuples(st.just("take"), quantities, st.none()),
+), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ops=signed_operations, fallback=st.none() | costs)
+def test_below_zero_the_level_still_equals_what_the_inventory_account_received_to_the_cent(ops, fallback):
+    """With negative stock allowed: the level's quantity is the sum of the movements; its value is what the
+    documents posted to inventory less the corrections moved to COGS on arrival (so the valuation equals the
+    inventory account); an empty level holds no value; a level back at or above zero holds what is left of the
+    last arrival at that arrival's own unit cost."""
+    level = stock.Level()
+    posted = D(0)  # what the inventory account received: documents' values less corrections
+    for kind, quantity, cost in ops:
+        if kind == "receive":
+            move, correction = stock.settle_arrival(level, stock.receive(level, quantity, cost))
+            gross = stock.to_minor(quantity * cost)
+            posted += gross - correction
+            if level.quantity < 0 <= move.after.quantity:
+                assert move.after.value == stock.to_minor(gross * move.after.quantity / quantity)
+        else:
+            move = stock.take(level, quantity, item_id="itm", location_id="loc", allow_negative=True,
+                              fallback_unit_cost=fallback)
+            posted += move.value
+        assert move.after.quantity == level.quantity + move.quantity
+        assert move.after.value == level.value + move.value
+        level = move.after
+        assert level.value == posted
+        if level.quantity == 0:
+            assert level.value == 0
+
+
+def test_the_correction_is_the_gap_times_the_difference_between_the_real_and_the_estimated_cost():
+    short = stock.take(stock.Level(D(1), D(10)), D(3), item_id="itm", location_id="loc", allow_negative=True)
+    assert short.after == stock.Level(D(-2), D(-20))  # 2 missing units estimated at the average, 10
+    move, correction = stock.settle_arrival(short.after, stock.receive(short.after, D(5), D(12)))
+    assert (move.after, move.value, correction) == (stock.Level(D(3), D(36)), D(56), D(4))  # 2 × (12 − 10)
+    with pytest.raises(stock.InsufficientStock):
+        stock.take(stock.Level(D(1), D(10)), D(3), item_id="itm", location_id="loc")
+
+
+def test_a_return_over_what_was_sold_names_the_first_line_that_goes_over():
+    sold = {"itm_a": D(2), "itm_b": D(1)}
+    assert stock.return_issue(sold, {}, [("itm_a", D(1)), (None, D(9)), ("itm_a", D(1))]) is None
+    index, why = stock.return_issue(sold, {"itm_a": D("0.5")}, [("itm_b", D(1)), ("itm_a", D(1)), ("itm_a", D(1))])
+    assert index == 2 and "2 sold, 0.5 returned before, 2 on this credit note" in why
+    assert stock.restocked_of(stock.restocked_list({"itm_a": D("1.50")})) == {"itm_a": D("1.5")}

@@ -76,7 +76,8 @@ def test_confirm_numbers_from_the_order_series(books):
 def test_two_deliveries_then_an_invoice_for_what_is_delivered(books):
     order = confirmed(books)
     first = orders.deliver(books.tenant_id, order["id"], {"lines": [{"line": 1, "quantity": D(4)}]})
-    assert first["lines"] == [{"order_line": 1, "item_id": None, "description": "Widget", "quantity": "4"}]
+    assert first["lines"] == [{"order_line": 1, "item_id": None, "description": "Widget", "quantity": "4",
+                               "location_id": None}]  # issue 19 (part S): lines gained location_id
     assert stored(books, order["id"]).status == "partially_delivered"
     second = orders.deliver(books.tenant_id, order["id"], {})
     assert [line["quantity"] for line in second["lines"]] == ["6", "2"]

@@ -431,3 +431,225 @@ def test_orders_of_items_not_stock_managed_commit_nothing(books):
         {"item_id": service.id, "quantity": D("8"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
     orders.confirm(books.tenant_id, draft["id"])
     assert books.table.get(StockDefault, *StockDefault.key(books.tenant_id, StockDefault.ID)) is None
+
+
+# ------------------------------------------------------- invoices without delivery notes (issue 19, part S)
+
+from ledgerline.services import tenants  # noqa: E402
+
+
+def sells_on_invoices(books):
+    tenants.update_tenant(books.tenant_id, {"stock_issued_by": "invoice"}, None)
+
+
+def invoice_of(books, item, quantity, *, post=True):
+    draft = invoices.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": quantity, "unit_price": D(20), "account_id": books.accounts["4000"]}]})
+    return invoices.post(books.tenant_id, draft["id"]) if post else draft
+
+
+def test_a_tenant_without_deliveries_takes_stock_out_and_posts_cogs_when_the_invoice_is_posted(books):
+    sells_on_invoices(books)
+    item = widget(books)
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("3"), "unit_cost": D("3.335")})  # 10.01
+    invoice_of(books, item, D("2"))
+    level = level_of(books, item.id, opened["location_id"])
+    assert (level.quantity, level.value) == (D(1), D("3.34"))
+    balances = books.balances()
+    assert (balances["1200"], balances["5000"], balances["4000"]) == (D("3.34"), D("6.67"), D("-40.00"))
+    # a delivery note of that tenant moves nothing: the invoice did (no sale is counted twice)
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("1")}]})
+    deliveries.issue(books.tenant_id, note["id"])
+    assert level_of(books, item.id, opened["location_id"]).quantity == D(1)
+
+
+def test_by_default_a_posted_invoice_moves_no_stock_its_delivery_note_did(books):
+    item = widget(books)
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("3"), "unit_cost": D("2")})
+    invoice_of(books, item, D("2"))
+    assert level_of(books, item.id, opened["location_id"]).quantity == D(3)
+    assert "5000" not in books.balances()
+
+
+def test_an_invoice_of_more_than_on_hand_is_a_409_and_stays_a_draft(books):
+    sells_on_invoices(books)
+    item = widget(books)
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("1"),
+                                              "unit_cost": D("5")})
+    draft = invoice_of(books, item, D("2"), post=False)
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(InsufficientStock) as refused:
+        invoices.post(books.tenant_id, draft["id"])
+    assert (refused.value.item_id, refused.value.on_hand, refused.value.requested) == (item.id, D(1), D(2))
+    assert (books.table.transactions, books.balances()) == before
+    assert invoices.get_invoice(books.tenant_id, draft["id"])["status"] == "draft"
+
+
+def test_voiding_an_invoice_that_took_stock_puts_the_goods_back_at_the_average(books):
+    sells_on_invoices(books)
+    item = widget(books)
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("4"), "unit_cost": D("2.50")})
+    invoice = invoice_of(books, item, D("2"))
+    invoices.void(books.tenant_id, invoice["id"], None)
+    level = level_of(books, item.id, opened["location_id"])
+    assert (level.quantity, level.value) == (D(4), D("10.00"))
+    balances = books.balances()
+    assert balances["1200"] == D("10.00") and "5000" not in balances
+
+
+def test_invoicing_an_order_without_a_note_releases_what_it_invoiced_and_a_later_note_releases_nothing_more(books):
+    item = widget(books)
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("10"),
+                                              "unit_cost": D("2")})
+    draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("8"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+    orders.confirm(books.tenant_id, draft["id"])
+    assert level_shown(books, item.id)["reserved"] == "8"
+    made = orders.invoice(books.tenant_id, draft["id"], {"basis": "ordered"})
+    assert level_shown(books, item.id)["reserved"] == "0"  # all of it invoiced: nothing reserved
+    invoices.delete_draft(books.tenant_id, made["id"], None)  # given back to the order: reserved again
+    assert level_shown(books, item.id)["reserved"] == "8"
+    note = orders.deliver(books.tenant_id, draft["id"], {"lines": [{"line": 1, "quantity": D("3")}]})
+    assert level_shown(books, item.id)["reserved"] == "5"
+    orders.invoice(books.tenant_id, draft["id"], {"basis": "ordered"})  # 3 delivered, 5 without a note
+    assert level_shown(books, item.id)["reserved"] == "0"
+    deliveries.delete_draft(books.tenant_id, note["id"], None)  # still invoiced: not reserved again
+    assert level_shown(books, item.id)["reserved"] == "0"
+
+
+def test_a_tenant_without_deliveries_invoicing_an_order_takes_the_stock_and_releases_the_reservation(books):
+    sells_on_invoices(books)
+    item = widget(books)
+    opened = stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening",
+                                                       "quantity": D("10"), "unit_cost": D("2")})
+    draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("4"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+    orders.confirm(books.tenant_id, draft["id"])
+    made = orders.invoice(books.tenant_id, draft["id"], {"basis": "ordered"})
+    invoices.post(books.tenant_id, made["id"])
+    shown = level_shown(books, item.id)
+    assert (shown["on_hand"], shown["reserved"], shown["available"]) == ("6", "0", "6")
+    assert level_of(books, item.id, opened["location_id"]).value == D("12")
+
+
+def test_stock_low_follows_available_not_on_hand(books):
+    item = widget(books, reorder_level=D("5"))
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("10"),
+                                              "unit_cost": D("1")})
+    draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("4"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+    orders.confirm(books.tenant_id, draft["id"])  # on hand 10, available 6
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "damage", "quantity": D("-2")})
+    # on hand 8 (not below 5), available 4: below the reorder level
+    assert books.table.event_types(books.tenant_id).count("stock.low") == 1
+
+
+# ------------------------------------------------------------- negative stock (issue 19, part S)
+
+
+def test_negative_stock_is_refused_by_default_and_allowed_per_tenant_with_the_cost_corrected_on_arrival(books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("1"),
+                                              "unit_cost": D("10")})
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("3")}]})
+    with pytest.raises(InsufficientStock) as refused:
+        deliveries.issue(books.tenant_id, note["id"])
+    assert (refused.value.item_id, refused.value.location_id, refused.value.on_hand, refused.value.requested) \
+        == (item.id, default_location(books), D(1), D(3))
+    tenants.update_tenant(books.tenant_id, {"allow_negative_stock": True}, None)
+    deliveries.issue(books.tenant_id, note["id"])
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(-2), D(-20))  # the 2 missing units at the average, 10
+    assert books.balances()["5000"] == D("30.00")
+    posted_bill(books, [{"item_id": item.id, "quantity": D("5"), "unit_price": D("12")}])  # 60.00
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(3), D(36))  # what is left of the arrival, at 12
+    balances = books.balances()
+    assert (balances["1200"], balances["5000"]) == (D("36.00"), D("34.00"))  # COGS corrected by 2 × (12 − 10)
+
+
+# ------------------------------------------------------ returns capped at what was sold (issue 19, part S)
+
+
+def test_returns_are_capped_at_what_the_invoice_sold_across_credit_notes_and_a_refusal_names_the_line(books):
+    item = widget(books)
+    invoice = delivered_and_invoiced(books, item)  # 2 sold
+
+    def restock(quantity):
+        return credit_notes.create(books.tenant_id, {"invoice_id": invoice["id"], "restock": True, "lines": [
+            {"description": "Shipping refund", "quantity": D("1"), "unit_price": D(1),
+             "account_id": books.accounts["4000"]},
+            {"item_id": item.id, "quantity": quantity, "unit_price": D(1), "account_id": books.accounts["4000"]}]})
+
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(ValidationFailed) as refused:
+        restock(D("3"))
+    assert refused.value.param == "lines[1].quantity" and "2 sold" in str(refused.value)
+    assert (books.table.transactions, books.balances()) == before
+    restock(D("1.5"))
+    with pytest.raises(ValidationFailed) as refused:
+        restock(D("1"))  # 1.5 came back already: only 0.5 more may
+    assert refused.value.param == "lines[1].quantity" and "1.5 returned before" in str(refused.value)
+    restock(D("0.5"))
+    assert level_of(books, item.id, default_location(books)).quantity == D(3)
+
+
+# ------------------------------------------- supplier credit notes send goods back (issue 19, part S)
+
+from ledgerline.services import supplier_credit_notes  # noqa: E402
+
+
+def test_a_supplier_credit_note_on_a_stock_bill_takes_the_goods_out_at_their_average_cost(books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    bill = posted_bill(books, [{"item_id": item.id, "quantity": D("10"), "unit_price": D("4")}])  # 40.00
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("5")}]})
+    deliveries.issue(books.tenant_id, note["id"])  # 5 out at 4: COGS 20
+    supplier_credit_notes.create(books.tenant_id, {"bill_id": bill["id"], "lines": [
+        {"item_id": item.id, "quantity": D("2"), "unit_price": D("5")}]})  # the supplier credits 5 each
+    level = level_of(books, item.id, default_location(books))
+    assert (level.quantity, level.value) == (D(3), D("12.00"))  # 2 left at the average, 4
+    balances = books.balances()
+    # inventory credited at the cost (8), not at what the supplier credited (10): the 2 lowers COGS
+    assert (balances["1200"], balances["5000"], balances["2000"]) == (D("12.00"), D("18.00"), D("-30.00"))
+    assert "6000" not in balances
+    with pytest.raises(InsufficientStock):  # more than is on hand goes back: 409, nothing changes
+        supplier_credit_notes.create(books.tenant_id, {"bill_id": bill["id"], "lines": [
+            {"item_id": item.id, "quantity": D("4"), "unit_price": D("4")}]})
+    assert level_of(books, item.id, default_location(books)).quantity == D(3)
+
+
+# ------------------------------------------------------ a location per delivery line (issue 19, part S)
+
+
+def test_a_delivery_line_leaves_from_its_own_location_and_the_others_from_the_default(books):
+    item = widget(books)
+    main = stock.create_location(books.tenant_id, {"name": "Main"})["id"]
+    shop = stock.create_location(books.tenant_id, {"name": "Shop"})["id"]
+    for location, cost in ((main, "2"), (shop, "3")):
+        stock.create_adjustment(books.tenant_id, {"item_id": item.id, "location_id": location, "reason": "opening",
+                                                  "quantity": D("5"), "unit_cost": D(cost)})
+    note = deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("1")}, {"item_id": item.id, "quantity": D("2"), "location_id": shop}]})
+    assert note["lines"][1]["location_id"] == shop and note["lines"][0]["location_id"] is None
+    deliveries.issue(books.tenant_id, note["id"])
+    assert (level_of(books, item.id, main).quantity, level_of(books, item.id, shop).quantity) == (D(4), D(3))
+    assert books.balances()["5000"] == D("8.00")  # 1 at 2 from Main, 2 at 3 from Shop
+
+
+@pytest.mark.parametrize("location", ["sloc_unknown", "archived"])
+def test_a_delivery_line_naming_an_unknown_or_archived_location_is_a_422_naming_it(books, location):
+    item = widget(books)
+    if location == "archived":
+        stock.create_location(books.tenant_id, {"name": "Main"})
+        old = stock.create_location(books.tenant_id, {"name": "Old"})
+        location = stock.archive_location(books.tenant_id, old["id"], None)["id"]
+    with pytest.raises(ValidationFailed) as refused:
+        deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+            {"item_id": item.id, "quantity": D("1"), "location_id": location}]})
+    assert refused.value.param == "lines[0].location_id"
