@@ -261,7 +261,9 @@ def queries(draw, spec, values=values_for):
         params.append((f.name if op == "eq" else f"{f.name}[{op}]", value))
     params = list(dict(params).items())  # one value per parameter (a list's older filters take one)
     if draw(st.booleans()):
-        params.append(("sort", f"{draw(st.sampled_from(spec.sorts))}:{draw(st.sampled_from(['asc', 'desc']))}"))
+        name, direction = draw(st.sampled_from(spec.sorts)), draw(st.sampled_from(["asc", "desc"]))
+        ties = "".join(f",{tie}:{direction}" for tie in spec.ties_of(name)) if draw(st.booleans()) else ""
+        params.append(("sort", f"{name}:{direction}{ties}"))  # a second field: the index's tie-breaker
     if draw(st.integers(0, 3)) == 0:
         params.append(("search", draw(st.sampled_from(["acme", "CO", "po-1", "0001", "zz", "ä", "@"]))))
         if draw(st.booleans()):
@@ -336,7 +338,9 @@ def reference(spec, rows: list[Row], params: list[tuple[str, str]], shown) -> li
             kept.append(row)
     given = dict(params)
     if "sort" in given:
-        field, _, direction = given["sort"].partition(":")
+        fields = [part.partition(":") for part in given["sort"].split(",")]
+        field, _, direction = fields[0]
+        assert [name for name, _, _ in fields[1:]] in ([], ["id"])  # `sort_key` orders ties by id
         return [r.id for r in sorted(kept, key=lambda r: sort_key(field, r.values, r.id),
                                      reverse=direction == "desc")]
     lookups = [f for f in spec.lookups if f in given]

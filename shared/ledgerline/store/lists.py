@@ -201,6 +201,11 @@ def query_quotes(tenant_id: str, query: Query, *, today: date, limit: int, start
     return run(QUOTE_LIST, tenant_id, query, limit=limit, start_key=start_key, context=today, budget=budget)
 
 
+def quote_tombstone(quote: Quote, at: datetime) -> Tombstone:
+    """What a deleted draft quote leaves for `updated_since` (30 days): staged in the deleting transaction."""
+    return Tombstone.of(quote, Quote.index_partition(quote.tenant_id, "UPDATED"), at)
+
+
 def query_credit_notes(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
                        budget: int | None = None) -> Result:
     """A page of credit notes as the query asks (filters, sort, number lookup, search, changes)."""
