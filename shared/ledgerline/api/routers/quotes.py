@@ -50,7 +50,8 @@ query), `status=open&sort=valid_until:asc`, `total[gte]=1000`, `search=acme`,
 """ + QUOTE_QUERY.description()
 
 
-@router.get("", response_model=QueryListResponse[QuoteOut | DeletedOut], operation_id="list_quotes", summary="List quotes",
+@router.get("", response_model=QueryListResponse[QuoteOut | DeletedOut], operation_id="list_quotes",
+            summary="List quotes",
             description=LIST_DESCRIPTION, openapi_extra=QUOTE_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
