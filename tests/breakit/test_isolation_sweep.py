@@ -190,6 +190,12 @@ LIST_PROBES |= {  # issue 18, part QD: the document lists
                    {"reference[contains]": "a"}, {"reference": "x"}, {"customer_name[contains]": "a"}],
 }
 
+PLANNED_LISTS += ["/v1/bank-accounts"]  # issue 18, part Q2: the non-document lists
+LIST_PROBES |= {
+    "/v1/bank-accounts": [{"sort": "name:asc"}, {"sort": "name:desc,id:desc"}, {"name[startswith]": "bank"},
+                          {"iban[contains]": "ch93"}, {"archived": "true"}, {"currency": "CHF"},
+                          {"is_default[ne]": "true"}],
+}
 
 @pytest.mark.parametrize("path", PLANNED_LISTS)
 def test_query_operators_never_reach_another_tenants_data(api, world, path):

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from ledgerline.domain.documents.invoice import effective_status
 from ledgerline.domain.query import (
     ACCOUNTS,
+    BANK_ACCOUNTS,
     BILLS,
     CREDIT_NOTES,
     INVOICES,
@@ -619,3 +620,58 @@ def test_quote_lists_equal_the_reference(api, rows, asked):
     made = write_quotes(books.tenant_id, rows)
     today = datetime.now(UTC).date()
     assert_lists_equal_the_reference(books, "/v1/quotes", QUOTES, made, asked, quote_shown(today))
+
+
+# ------------------------------------------------------ the non-document lists (issue 18, part Q2)
+
+bank_account_rows = st.lists(
+    st.fixed_dictionaries({
+        "name": st.sampled_from(NAMES),
+        "iban": st.sampled_from([None, "CH9300762011623852957", "DE89370400440532013000", "GB29NWBK60161331926819"]),
+        "currency": st.sampled_from(["CHF", "EUR"]),
+        "account": st.integers(0, 2),
+        "is_default": st.booleans(),
+        "archived": st.booleans(),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_bank_accounts(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.store.banking import BankAccount
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        record = BankAccount(id=f"bacc_{n:026d}", tenant_id=tenant_id, name=row["name"], iban=row["iban"],
+                             currency=row["currency"], account_id=f"acc_{row['account']}",
+                             opening_balance=Decimal(0), is_default=row["is_default"], archived=row["archived"],
+                             created_at=BASE + timedelta(seconds=n), updated_at=updated)
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in BANK_ACCOUNTS.fields}))
+    return made
+
+
+def bank_account_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "iban": st.sampled_from(["CH93", "ch9300762011623852957", "de", "819", "GB29NWBK60161331926819"]),
+        "currency": st.sampled_from(["CHF", "EUR", "USD"]),
+        "account_id": st.sampled_from(["acc_0", "acc_1", "acc_9"]),
+        "is_default": st.sampled_from(["true", "false"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+@SETTINGS
+@given(rows=bank_account_rows,
+       asked=st.lists(st.tuples(queries(BANK_ACCOUNTS, bank_account_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_bank_account_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_bank_accounts(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/bank-accounts", BANK_ACCOUNTS, made, asked, as_stored,
+                                     archived_default=True)

@@ -263,6 +263,28 @@ QUOTES = ListFields(
 )
 
 
+# ------------------------------------------------------------- the non-document lists (issue 18, part Q2)
+
+BANK_ACCOUNTS = ListFields(
+    name="bank_accounts",
+    fields=fields_of(
+        Field("name", "string", TEXT, normalised=True),
+        Field("iban", "string", TEXT, normalised=True),
+        Field("currency", "string", EQUALITY),
+        Field("account_id", "string", EQUALITY),
+        Field("is_default", "bool", ("eq", "ne")),
+        Field("archived", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("name", "updated_at"),
+    default_sort=None,  # by id: oldest first, as before
+    search_fields=("name", "iban"),
+    default_search_fields=("name", "iban"),
+    defaults=(Predicate("archived", "eq", False),),
+)
+
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "

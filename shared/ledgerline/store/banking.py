@@ -22,8 +22,10 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 
+from ledgerline.domain.query import normalise
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.documents import DocumentRecord, Invoice, dated_documents
+from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, TenantRecord, list_records, tenant_partition
 from ledgerline.store.table import TableModel, connection
 
@@ -50,6 +52,25 @@ class BankAccount(TenantRecord):
     statement_balance = DecimalAttribute(null=True)
     statement_date = DateAttribute(null=True)
     last_statement_id = UnicodeAttribute(null=True)
+    # Issue 18 (part Q2): casefolded copies for search and the query planner's keys (`store/lists.py`)
+    search_name = UnicodeAttribute(null=True)
+    search_iban = UnicodeAttribute(null=True)
+
+    LIST = "BANKACCOUNTS"
+
+    def assign_keys(self) -> None:
+        """Its record key, and issue 18's indexes: by casefolded name (GSI4) and by `updated_at` (GSI5)."""
+        super().assign_keys()
+        self.search_name = normalise(self.name) or None
+        self.search_iban = normalise(self.iban) or None
+        self.gsi4pk, self.gsi4sk = self.index_partition(self.tenant_id, "NAME"), f"{self.search_name or ''}#{self.id}"
+        self.gsi5pk, self.gsi5sk = (self.index_partition(self.tenant_id, "UPDATED"),
+                                    f"{moment_key(self.updated_at)}#{self.id}")
+
+    @classmethod
+    def index_partition(cls, tenant_id: str, name: str) -> str:
+        """A partition of one of issue 18's indexes: `T#<tid>#BANKACCOUNTS#<name>`."""
+        return f"{tenant_partition(tenant_id)}#{cls.LIST}#{name}"
 
 
 class BankDefault(TenantRecord):
@@ -214,6 +235,8 @@ class StatementFileKey(TableModel):
 
 def list_bank_accounts(tenant_id: str, *, archived: bool, limit: int,
                        start_key: dict[str, Any] | None) -> Page[BankAccount]:
+    """Every active (or archived) bank account, oldest first: the use cases' own read (revaluation,
+    reconciliation); `GET /v1/bank-accounts` answers from the query planner (`lists.query_bank_accounts`)."""
     return list_records(BankAccount, tenant_id, limit=limit, start_key=start_key,
                         filter_condition=BankAccount.archived == archived)
 

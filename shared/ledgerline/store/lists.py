@@ -20,6 +20,7 @@ from ledgerline.domain.documents.bill import BILL_OPEN_STATUSES
 from ledgerline.domain.documents.invoice import OPEN_STATUSES
 from ledgerline.domain.query import (
     ACCOUNTS,
+    BANK_ACCOUNTS,
     BILLS,
     CREDIT_NOTES,
     INVOICES,
@@ -33,6 +34,7 @@ from ledgerline.domain.query import (
     normalise,
 )
 from ledgerline.store.accounts import Account
+from ledgerline.store.banking import BankAccount
 from ledgerline.store.bills import Bill, bill_status_condition
 from ledgerline.store.documents import CreditNote, Invoice, invoice_status_condition
 from ledgerline.store.items import Item
@@ -259,6 +261,28 @@ def query_tax_codes(tenant_id: str, query: Query, *, limit: int, start_key: dict
     return run(TAX_CODE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+# ------------------------------------------------------------- the non-document lists (issue 18, part Q2)
+
+def _named(model: Any) -> Access:
+    return Access("name", "gsi4", lambda t: model.index_partition(t, "NAME"), "name", normalise, prefix=True)
+
+
+BANK_ACCOUNT_LIST = ListSpec(
+    fields=BANK_ACCOUNTS,
+    model=BankAccount,
+    accesses={"id": Access("id", None, tenant_partition, None), "name": _named(BankAccount),
+              "updated_at": _updated(BankAccount)},
+    sorts={"name": "name", "updated_at": "updated_at"},
+    default="id",
+)
+
+
+def query_bank_accounts(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                        budget: int | None = None) -> Result:
+    """A page of bank accounts as the query asks (by id, GSI4 by casefolded name, GSI5 by `updated_at`)."""
+    return run(BANK_ACCOUNT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
 QUERY_ATTRIBUTES = {
     Invoice: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
@@ -274,7 +298,11 @@ QUERY_ATTRIBUTES = {
            "search_supplier_name", "search_supplier_reference"),
     Quote: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
             "search_reference", "search_customer_name"),
+    # issue 18, part Q2: the non-document lists
+    BankAccount: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_iban"),
 }
+# The records in the tenant's partition (`<PREFIX>#<id>`) `index_query_keys` walks (issue 18, part Q2).
+RECORD_LISTS: tuple[Any, ...] = (BankAccount,)
 # The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
 DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote)
 
@@ -288,7 +316,7 @@ def index_query_keys(tenant_id: str) -> int:
     changed = 0
     records = [*((Invoice, r) for r in Invoice.gsi1.query(Invoice.list_partition(tenant_id))),
                *((Party, r) for r in Party.query(tenant_partition(tenant_id), Party.sk.startswith("PARTY#"))),
-               *((m, r) for m in (Item, Account, TaxCode)
+               *((m, r) for m in (Item, Account, TaxCode, *RECORD_LISTS)
                  for r in m.query(tenant_partition(tenant_id), m.sk.startswith(f"{m.PREFIX}#"))),
                *((model, r) for model in DOCUMENT_LISTS for r in model.gsi1.query(model.list_partition(tenant_id)))]
     for model, record in records:
