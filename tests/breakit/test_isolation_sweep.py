@@ -190,11 +190,14 @@ LIST_PROBES |= {  # issue 18, part QD: the document lists
                    {"reference[contains]": "a"}, {"reference": "x"}, {"customer_name[contains]": "a"}],
 }
 
-PLANNED_LISTS += ["/v1/bank-accounts"]  # issue 18, part Q2: the non-document lists
+PLANNED_LISTS += ["/v1/bank-accounts", "/v1/bank-transactions"]  # issue 18, part Q2: the non-document lists
 LIST_PROBES |= {
     "/v1/bank-accounts": [{"sort": "name:asc"}, {"sort": "name:desc,id:desc"}, {"name[startswith]": "bank"},
                           {"iban[contains]": "ch93"}, {"archived": "true"}, {"currency": "CHF"},
                           {"is_default[ne]": "true"}],
+    "/v1/bank-transactions": [{"sort": "date:desc"}, {"sort": "date:asc,id:asc"}, {"amount[gte]": "0"},
+                              {"status[ne]": "matched"}, {"reference[startswith]": "rf"}, {"reference": "x"},
+                              {"counterparty_name[contains]": "a"}, {"remittance_information[contains]": "a"}],
 }
 
 @pytest.mark.parametrize("path", PLANNED_LISTS)

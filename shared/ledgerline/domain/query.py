@@ -284,6 +284,30 @@ BANK_ACCOUNTS = ListFields(
     defaults=(Predicate("archived", "eq", False),),
 )
 
+BANK_TRANSACTION_STATUSES = ("unmatched", "matched", "ignored")  # never `importing` (a statement not committed)
+
+BANK_TRANSACTIONS = ListFields(
+    name="bank_transactions",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=BANK_TRANSACTION_STATUSES),
+        Field("bank_account_id", "string", EQUALITY),
+        Field("date", "date", ORDERED),
+        Field("amount", "decimal", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("counterparty_name", "string", TEXT, normalised=True),
+        Field("reference", "string", TEXT, normalised=True),
+        Field("remittance_information", "string", TEXT, normalised=True),
+        Field("matched_by", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("date", "updated_at"),
+    default_sort="date",  # booking date, as before
+    lookups=("reference",),
+    search_fields=("counterparty_name", "reference", "remittance_information"),
+    default_search_fields=("counterparty_name", "reference", "remittance_information"),
+)
+
 
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""

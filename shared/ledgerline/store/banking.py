@@ -151,9 +151,25 @@ class BankTransaction(DocumentRecord):
     tax_direction = UnicodeAttribute(null=True)
     booked_taxable = DecimalAttribute(null=True)
     booked_tax = DecimalAttribute(null=True)
+    # Issue 18 (part Q2): casefolded copies for search (`store/lists.py`)
+    search_counterparty_name = UnicodeAttribute(null=True)
+    search_reference = UnicodeAttribute(null=True)
+    search_remittance_information = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
+
+    def assign_keys(self) -> None:
+        """GSI1 by booking date, and issue 18's indexes: GSI5 by `updated_at` (changes), GSI7 by casefolded
+        reference (the lookup), and the searchable copies. Maintained by DynamoDB with the write."""
+        super().assign_keys()
+        self.search_counterparty_name = normalise(self.counterparty_name) or None
+        self.search_reference = normalise(self.reference) or None
+        self.search_remittance_information = normalise(self.remittance_information) or None
+        self.gsi5pk = self.index_partition(self.tenant_id, "UPDATED")
+        self.gsi5sk = f"{moment_key(self.updated_at)}#{self.id}"
+        self.gsi7pk, self.gsi7sk = ((self.index_partition(self.tenant_id, "REF"), f"{self.search_reference}#{self.id}")
+                                    if self.search_reference else (None, None))
 
 
 def bank_partition(tenant_id: str, bank_account_id: str) -> str:

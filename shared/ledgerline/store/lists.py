@@ -11,6 +11,7 @@ GSI5 by `updated_at`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +22,8 @@ from ledgerline.domain.documents.invoice import OPEN_STATUSES
 from ledgerline.domain.query import (
     ACCOUNTS,
     BANK_ACCOUNTS,
+    BANK_TRANSACTION_STATUSES,
+    BANK_TRANSACTIONS,
     BILLS,
     CREDIT_NOTES,
     INVOICES,
@@ -34,7 +37,7 @@ from ledgerline.domain.query import (
     normalise,
 )
 from ledgerline.store.accounts import Account
-from ledgerline.store.banking import BankAccount
+from ledgerline.store.banking import BankAccount, BankTransaction
 from ledgerline.store.bills import Bill, bill_status_condition
 from ledgerline.store.documents import CreditNote, Invoice, invoice_status_condition
 from ledgerline.store.items import Item
@@ -283,6 +286,26 @@ def query_bank_accounts(tenant_id: str, query: Query, *, limit: int, start_key: 
     return run(BANK_ACCOUNT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+BANK_TRANSACTION_LIST = ListSpec(
+    fields=BANK_TRANSACTIONS,
+    model=BankTransaction,
+    accesses={"date": _dated(BankTransaction, "date"), "reference": _referenced(BankTransaction, "reference"),
+              "updated_at": _updated(BankTransaction)},
+    sorts={"date": "date", "updated_at": "updated_at"},
+    default="date",
+    # every read leaves out the transactions of a statement still being imported (`importing`)
+    derived={"status": lambda wanted, _: BankTransaction.status.is_in(*sorted(wanted))},
+)
+
+
+def query_bank_transactions(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                            budget: int | None = None) -> Result:
+    """A page of bank transactions as the query asks (GSI1 by booking date, GSI7 by casefolded reference, GSI5
+    by `updated_at`), never one of a statement still being imported."""
+    query = replace(query, predicates=(*query.predicates, Predicate("status", "in", BANK_TRANSACTION_STATUSES)))
+    return run(BANK_TRANSACTION_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
 QUERY_ATTRIBUTES = {
     Invoice: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
@@ -300,11 +323,13 @@ QUERY_ATTRIBUTES = {
             "search_reference", "search_customer_name"),
     # issue 18, part Q2: the non-document lists
     BankAccount: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_iban"),
+    BankTransaction: ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_counterparty_name", "search_reference",
+                      "search_remittance_information"),
 }
 # The records in the tenant's partition (`<PREFIX>#<id>`) `index_query_keys` walks (issue 18, part Q2).
 RECORD_LISTS: tuple[Any, ...] = (BankAccount,)
 # The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
-DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote)
+DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote, BankTransaction)
 
 
 def index_query_keys(tenant_id: str) -> int:
