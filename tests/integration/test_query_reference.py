@@ -22,6 +22,7 @@ from ledgerline.domain.query import (
     BANK_TRANSACTIONS,
     BILLS,
     CREDIT_NOTES,
+    EXCHANGE_RATES,
     INVOICES,
     ITEMS,
     PARTIES,
@@ -319,7 +320,7 @@ def sort_key(field: str, values: dict[str, Any], row_id: str) -> str:
     return f"{text}#{row_id}"
 
 
-def reference(spec, rows: list[Row], params: list[tuple[str, str]], shown) -> list[str]:
+def reference(spec, rows: list[Row], params: list[tuple[str, str]], shown, sort_key=sort_key) -> list[str]:
     kept = []
     for row in rows:
         values = shown(row.values)
@@ -342,7 +343,7 @@ def reference(spec, rows: list[Row], params: list[tuple[str, str]], shown) -> li
     if "sort" in given:
         fields = [part.partition(":") for part in given["sort"].split(",")]
         field, _, direction = fields[0]
-        assert [name for name, _, _ in fields[1:]] in ([], ["id"])  # `sort_key` orders ties by id
+        assert [name for name, _, _ in fields[1:]] in ([], list(spec.ties_of(field)))  # as `sort_key` orders
         return [r.id for r in sorted(kept, key=lambda r: sort_key(field, r.values, r.id),
                                      reverse=direction == "desc")]
     lookups = [f for f in spec.lookups if f in given]
@@ -386,14 +387,14 @@ def as_stored(values: Any) -> Any:
 
 
 def assert_lists_equal_the_reference(books: Books, path: str, spec: Any, made: Any, asked: Any, shown: Any, *,
-                                     archived_default: bool = False) -> None:
+                                     archived_default: bool = False, key: Any = sort_key) -> None:
     """Every asked query, all pages through the API within its read budget, equals the plain-Python reference."""
     for params, limit, budget in asked:
         if archived_default and not any(name.startswith("archived") for name, _ in params):
             params = [*params, ("archived[eq]", "false")]  # what the list shows when archived is not asked for
         with budget_of(budget):
             got = through_api(books, path, params, limit)
-        assert got == reference(spec, made, params, shown), params
+        assert got == reference(spec, made, params, shown, key), params
 
 
 @SETTINGS
@@ -741,3 +742,53 @@ def test_bank_transaction_lists_equal_the_reference(api, rows, asked):
     books = new_books(api)
     made = write_bank_transactions(books.tenant_id, rows)
     assert_lists_equal_the_reference(books, "/v1/bank-transactions", BANK_TRANSACTIONS, made, asked, as_stored)
+
+
+exchange_rate_rows = st.lists(
+    st.tuples(st.sampled_from(["EUR", "USD", "CHF"]), st.integers(0, 30), st.sampled_from(["0.5", "1", "1.65", "2"]),
+              st.sampled_from(["ecb", "ECB", "bank", "manual"]), st.integers(0, 500)),
+    min_size=3, max_size=14, unique_by=lambda row: (row[0], row[1]),
+)
+
+
+def write_exchange_rates(tenant_id: str, rows: list[tuple[Any, ...]]) -> list[Row]:
+    from ledgerline.store.exchange_rates import ExchangeRate
+
+    connection()
+    made = []
+    for n, (currency, day, rate, source, minutes) in enumerate(rows):
+        on = date(2026, 1, 1) + timedelta(days=day)
+        record = ExchangeRate(id=f"{currency}-{on.isoformat()}", tenant_id=tenant_id, currency=currency, date=on,
+                              rate=Decimal(rate), source=source, created_at=BASE + timedelta(seconds=n),
+                              updated_at=BASE + timedelta(minutes=minutes, microseconds=n))
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in EXCHANGE_RATES.fields}))
+    return made
+
+
+def exchange_rate_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "currency": st.sampled_from(["EUR", "USD", "GBP"]),
+        "date": values_for("issue_date"),
+        "rate": st.sampled_from(["0.5", "1", "1.650", "3"]),
+        "source": st.sampled_from(["ecb", "EC", "b", "manual"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def exchange_rate_key(field: str, values: dict[str, Any], row_id: str) -> str:
+    if field == "currency":  # the index orders a currency's rates by date, then id
+        return f"{values['currency']}#{values['date'].isoformat()}#{row_id}"
+    return sort_key(field, values, row_id)
+
+
+@SETTINGS
+@given(rows=exchange_rate_rows,
+       asked=st.lists(st.tuples(queries(EXCHANGE_RATES, exchange_rate_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_exchange_rate_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_exchange_rates(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/exchange-rates", EXCHANGE_RATES, made, asked, as_stored,
+                                     key=exchange_rate_key)

@@ -308,6 +308,24 @@ BANK_TRANSACTIONS = ListFields(
     default_search_fields=("counterparty_name", "reference", "remittance_information"),
 )
 
+EXCHANGE_RATES = ListFields(
+    name="exchange_rates",
+    fields=fields_of(
+        Field("currency", "string", EQUALITY),
+        Field("date", "date", ORDERED),
+        Field("rate", "decimal", ORDERED),
+        Field("source", "string", TEXT, normalised=True),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("currency", "date", "updated_at"),
+    default_sort=None,  # by id (`<currency>-<date>`): by currency, then date, as before
+    lookups=("currency",),
+    search_fields=("source",),
+    default_search_fields=("source",),
+    ties={"currency": ("date", "id")},
+)
+
 
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""

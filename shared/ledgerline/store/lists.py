@@ -26,6 +26,7 @@ from ledgerline.domain.query import (
     BANK_TRANSACTIONS,
     BILLS,
     CREDIT_NOTES,
+    EXCHANGE_RATES,
     INVOICES,
     ITEMS,
     PARTIES,
@@ -40,6 +41,7 @@ from ledgerline.store.accounts import Account
 from ledgerline.store.banking import BankAccount, BankTransaction
 from ledgerline.store.bills import Bill, bill_status_condition
 from ledgerline.store.documents import CreditNote, Invoice, invoice_status_condition
+from ledgerline.store.exchange_rates import ExchangeRate
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
@@ -306,6 +308,26 @@ def query_bank_transactions(tenant_id: str, query: Query, *, limit: int, start_k
     return run(BANK_TRANSACTION_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+EXCHANGE_RATE_LIST = ListSpec(
+    fields=EXCHANGE_RATES,
+    model=ExchangeRate,
+    accesses={"id": Access("id", None, tenant_partition, None),
+              "currency": Access("currency", "gsi4", lambda t: ExchangeRate.index_partition(t, "CURRENCY"),
+                                 "currency", str),
+              "date": Access("date", "gsi6", lambda t: ExchangeRate.index_partition(t, "DATE"), "date", _day),
+              "updated_at": _updated(ExchangeRate)},
+    sorts={"currency": "currency", "date": "date", "updated_at": "updated_at"},
+    default="id",
+)
+
+
+def query_exchange_rates(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                         budget: int | None = None) -> Result:
+    """A page of exchange rates as the query asks: by id (currency, then date: the default), GSI4 by currency
+    then date (the `currency=` lookup), GSI6 by date, GSI5 by `updated_at`."""
+    return run(EXCHANGE_RATE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
 QUERY_ATTRIBUTES = {
     Invoice: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "search_number",
@@ -323,11 +345,12 @@ QUERY_ATTRIBUTES = {
             "search_reference", "search_customer_name"),
     # issue 18, part Q2: the non-document lists
     BankAccount: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_iban"),
+    ExchangeRate: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_source"),
     BankTransaction: ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_counterparty_name", "search_reference",
                       "search_remittance_information"),
 }
 # The records in the tenant's partition (`<PREFIX>#<id>`) `index_query_keys` walks (issue 18, part Q2).
-RECORD_LISTS: tuple[Any, ...] = (BankAccount,)
+RECORD_LISTS: tuple[Any, ...] = (BankAccount, ExchangeRate)
 # The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
 DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote, BankTransaction)
 
