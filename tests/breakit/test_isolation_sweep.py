@@ -216,6 +216,18 @@ LIST_PROBES |= {  # issue 18, part Q1: expenses and supplier credit notes (no nu
                                   {"bill_number[startswith]": "b"}, {"supplier_name[contains]": "a"}],
 }
 
+# issue 18, part Q2: the non-document lists
+PLANNED_LISTS += ["/v1/bank-accounts", "/v1/bank-transactions", "/v1/exchange-rates"]
+LIST_PROBES |= {
+    "/v1/bank-accounts": [{"sort": "name:asc"}, {"sort": "name:desc,id:desc"}, {"name[startswith]": "bank"},
+                          {"iban[contains]": "ch93"}, {"archived": "true"}, {"currency": "CHF"},
+                          {"is_default[ne]": "true"}],
+    "/v1/bank-transactions": [{"sort": "date:desc"}, {"sort": "date:asc,id:asc"}, {"amount[gte]": "0"},
+                              {"status[ne]": "matched"}, {"reference[startswith]": "rf"}, {"reference": "x"},
+                              {"counterparty_name[contains]": "a"}, {"remittance_information[contains]": "a"}],
+    "/v1/exchange-rates": [{"currency": "EUR"}, {"sort": "currency:asc,date:asc"}, {"sort": "date:desc"},
+                           {"rate[gte]": "0"}, {"source[contains]": "e"}, {"date[gte]": "2000-01-01"}],
+}
 
 @pytest.mark.parametrize("path", PLANNED_LISTS)
 def test_query_operators_never_reach_another_tenants_data(api, world, path):

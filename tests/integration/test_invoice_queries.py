@@ -83,7 +83,7 @@ def test_changes_since_are_ordered_by_updated_at(books, three):
     ("total[like]=1", 400, "total[like]", "gte"),
     ("customer_id[contains]=x", 400, "customer_id[contains]", "nin"),
     ("sort=total:desc", 400, "sort", "due_date"),
-    ("sort=due_date:asc,number:desc", 400, "sort", "one field"),
+    ("sort=due_date:asc,number:desc", 400, "sort", "due_date:asc,id:asc"),
     ("search=x&search_fields=notes", 400, "search_fields", "customer_name"),
     ("include=everything", 400, "include", "total_count"),
     ("total[gte]=lots", 422, "total[gte]", "decimal"),
@@ -108,6 +108,22 @@ def test_the_read_budget_ends_a_page_early_with_a_cursor(books, monkeypatch):
     assert everything(books, "/v1/invoices?reference[contains]=needle") == [last["id"]]
     # without a filter the budget is never the limit of a full page
     assert everything(books, "/v1/invoices", limit=3) == made
+
+
+def test_total_count_stops_at_the_read_budget_and_says_it_is_not_exact(books, monkeypatch):
+    customer = books.customer("Counted")
+    for day in range(1, 8):
+        books.draft(customer, issue_date=f"2026-03-{day:02d}")
+    exact = books.get("/v1/invoices?total[gte]=0&include=total_count&limit=1")
+    assert exact["total_count"] == 7 and exact["total_count_exact"] is True
+    monkeypatch.setattr(planner, "READ_BUDGET", 3)
+    for query in ("total[gte]=0", "reference[endswith]=x", "sort=due_date:asc", ""):
+        bounded = books.get(f"/v1/invoices?{query}&include=total_count&limit=1")
+        assert bounded["total_count_exact"] is False, query
+        assert bounded["total_count"] <= 3 and len(bounded["data"]) <= 1, query
+    few = books.get("/v1/invoices?number=INV-1999-0001&include=total_count")
+    assert few["total_count"] == 0 and few["total_count_exact"] is True
+    assert books.get("/v1/invoices?limit=1").get("total_count_exact") is None
 
 
 def test_another_tenants_invoices_never_match(books, make_tenant, api, three):

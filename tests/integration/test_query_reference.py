@@ -18,8 +18,11 @@ from hypothesis import strategies as st
 from ledgerline.domain.documents.invoice import effective_status
 from ledgerline.domain.query import (
     ACCOUNTS,
+    BANK_ACCOUNTS,
+    BANK_TRANSACTIONS,
     BILLS,
     CREDIT_NOTES,
+    EXCHANGE_RATES,
     INVOICES,
     ITEMS,
     PARTIES,
@@ -261,7 +264,9 @@ def queries(draw, spec, values=values_for):
         params.append((f.name if op == "eq" else f"{f.name}[{op}]", value))
     params = list(dict(params).items())  # one value per parameter (a list's older filters take one)
     if draw(st.booleans()):
-        params.append(("sort", f"{draw(st.sampled_from(spec.sorts))}:{draw(st.sampled_from(['asc', 'desc']))}"))
+        name, direction = draw(st.sampled_from(spec.sorts)), draw(st.sampled_from(["asc", "desc"]))
+        ties = "".join(f",{tie}:{direction}" for tie in spec.ties_of(name)) if draw(st.booleans()) else ""
+        params.append(("sort", f"{name}:{direction}{ties}"))  # a second field: the index's tie-breaker
     if draw(st.integers(0, 3)) == 0:
         params.append(("search", draw(st.sampled_from(["acme", "CO", "po-1", "0001", "zz", "ä", "@"]))))
         if draw(st.booleans()):
@@ -316,7 +321,7 @@ def sort_key(field: str, values: dict[str, Any], row_id: str) -> str:
     return f"{text}#{row_id}"
 
 
-def reference(spec, rows: list[Row], params: list[tuple[str, str]], shown) -> list[str]:
+def reference(spec, rows: list[Row], params: list[tuple[str, str]], shown, sort_key=sort_key) -> list[str]:
     kept = []
     for row in rows:
         values = shown(row.values)
@@ -337,7 +342,9 @@ def reference(spec, rows: list[Row], params: list[tuple[str, str]], shown) -> li
             kept.append(row)
     given = dict(params)
     if "sort" in given:
-        field, _, direction = given["sort"].partition(":")
+        fields = [part.partition(":") for part in given["sort"].split(",")]
+        field, _, direction = fields[0]
+        assert [name for name, _, _ in fields[1:]] in ([], list(spec.ties_of(field)))  # as `sort_key` orders
         return [r.id for r in sorted(kept, key=lambda r: sort_key(field, r.values, r.id),
                                      reverse=direction == "desc")]
     lookups = [f for f in spec.lookups if f in given]
@@ -381,14 +388,14 @@ def as_stored(values: Any) -> Any:
 
 
 def assert_lists_equal_the_reference(books: Books, path: str, spec: Any, made: Any, asked: Any, shown: Any, *,
-                                     archived_default: bool = False) -> None:
+                                     archived_default: bool = False, key: Any = sort_key) -> None:
     """Every asked query, all pages through the API within its read budget, equals the plain-Python reference."""
     for params, limit, budget in asked:
         if archived_default and not any(name.startswith("archived") for name, _ in params):
             params = [*params, ("archived[eq]", "false")]  # what the list shows when archived is not asked for
         with budget_of(budget):
             got = through_api(books, path, params, limit)
-        assert got == reference(spec, made, params, shown), params
+        assert got == reference(spec, made, params, shown, key), params
 
 
 @SETTINGS
@@ -616,3 +623,173 @@ def test_quote_lists_equal_the_reference(api, rows, asked):
     made = write_quotes(books.tenant_id, rows)
     today = datetime.now(UTC).date()
     assert_lists_equal_the_reference(books, "/v1/quotes", QUOTES, made, asked, quote_shown(today))
+
+
+# ------------------------------------------------------ the non-document lists (issue 18, part Q2)
+
+bank_account_rows = st.lists(
+    st.fixed_dictionaries({
+        "name": st.sampled_from(NAMES),
+        "iban": st.sampled_from([None, "CH9300762011623852957", "DE89370400440532013000", "GB29NWBK60161331926819"]),
+        "currency": st.sampled_from(["CHF", "EUR"]),
+        "account": st.integers(0, 2),
+        "is_default": st.booleans(),
+        "archived": st.booleans(),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_bank_accounts(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.store.banking import BankAccount
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        record = BankAccount(id=f"bacc_{n:026d}", tenant_id=tenant_id, name=row["name"], iban=row["iban"],
+                             currency=row["currency"], account_id=f"acc_{row['account']}",
+                             opening_balance=Decimal(0), is_default=row["is_default"], archived=row["archived"],
+                             created_at=BASE + timedelta(seconds=n), updated_at=updated)
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in BANK_ACCOUNTS.fields}))
+    return made
+
+
+def bank_account_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "iban": st.sampled_from(["CH93", "ch9300762011623852957", "de", "819", "GB29NWBK60161331926819"]),
+        "currency": st.sampled_from(["CHF", "EUR", "USD"]),
+        "account_id": st.sampled_from(["acc_0", "acc_1", "acc_9"]),
+        "is_default": st.sampled_from(["true", "false"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+@SETTINGS
+@given(rows=bank_account_rows,
+       asked=st.lists(st.tuples(queries(BANK_ACCOUNTS, bank_account_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_bank_account_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_bank_accounts(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/bank-accounts", BANK_ACCOUNTS, made, asked, as_stored,
+                                     archived_default=True)
+
+
+bank_transaction_rows = st.lists(
+    st.fixed_dictionaries({
+        "status": st.sampled_from(["unmatched", "matched", "ignored", "importing"]),
+        "account": st.integers(0, 2),
+        "day": st.integers(0, 40),
+        "amount": st.sampled_from(["-2500.00", "-0.05", "0.05", "99.99", "1000.00"]),
+        "currency": st.sampled_from(["CHF", "EUR"]),
+        "counterparty_name": st.sampled_from([None, *NAMES]),
+        "reference": st.sampled_from(REFERENCES),
+        "remittance_information": st.sampled_from([None, "Invoice INV-2026-0001", "acme rent", "PO-1 bolt"]),
+        "matched_by": st.sampled_from([None, "receipt", "booking"]),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=4,
+    max_size=16,
+)
+
+
+def write_bank_transactions(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    """Bank transactions as an import writes them; those of a statement still importing are never listed (the
+    reference leaves them out)."""
+    from ledgerline.store.banking import BankTransaction
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        record = BankTransaction(
+            id=f"btx_{n:026d}", tenant_id=tenant_id, status=row["status"], bank_account_id=f"bacc_{row['account']}",
+            statement_id="bstmt_1", date=date(2026, 1, 1) + timedelta(days=row["day"]),
+            amount=Decimal(row["amount"]), currency=row["currency"], counterparty_name=row["counterparty_name"],
+            remittance_information=row["remittance_information"], reference=row["reference"],
+            matched_by=row["matched_by"], dedupe_key=f"d{n}", created_at=BASE + timedelta(seconds=n),
+            updated_at=updated)
+        record.assign_keys()
+        record.save()
+        if row["status"] != "importing":
+            made.append(Row(record.id, {name: getattr(record, name) for name in BANK_TRANSACTIONS.fields}))
+    return made
+
+
+def bank_transaction_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["unmatched", "matched", "ignored"]),
+        "bank_account_id": st.sampled_from(["bacc_0", "bacc_1", "bacc_9"]),
+        "date": values_for("issue_date"),
+        "amount": st.sampled_from(["-2500", "-0.05", "0", "0.05", "1000.00"]),
+        "currency": st.sampled_from(["CHF", "EUR", "USD"]),
+        "counterparty_name": values_for("customer_name"),
+        "remittance_information": st.sampled_from(["invoice", "INV-2026", "rent", "bolt", "1"]),
+        "matched_by": st.sampled_from(["receipt", "booking", "transfer"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+@SETTINGS
+@given(rows=bank_transaction_rows,
+       asked=st.lists(st.tuples(queries(BANK_TRANSACTIONS, bank_transaction_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_bank_transaction_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_bank_transactions(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/bank-transactions", BANK_TRANSACTIONS, made, asked, as_stored)
+
+
+exchange_rate_rows = st.lists(
+    st.tuples(st.sampled_from(["EUR", "USD", "CHF"]), st.integers(0, 30), st.sampled_from(["0.5", "1", "1.65", "2"]),
+              st.sampled_from(["ecb", "ECB", "bank", "manual"]), st.integers(0, 500)),
+    min_size=3, max_size=14, unique_by=lambda row: (row[0], row[1]),
+)
+
+
+def write_exchange_rates(tenant_id: str, rows: list[tuple[Any, ...]]) -> list[Row]:
+    from ledgerline.store.exchange_rates import ExchangeRate
+
+    connection()
+    made = []
+    for n, (currency, day, rate, source, minutes) in enumerate(rows):
+        on = date(2026, 1, 1) + timedelta(days=day)
+        record = ExchangeRate(id=f"{currency}-{on.isoformat()}", tenant_id=tenant_id, currency=currency, date=on,
+                              rate=Decimal(rate), source=source, created_at=BASE + timedelta(seconds=n),
+                              updated_at=BASE + timedelta(minutes=minutes, microseconds=n))
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in EXCHANGE_RATES.fields}))
+    return made
+
+
+def exchange_rate_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "currency": st.sampled_from(["EUR", "USD", "GBP"]),
+        "date": values_for("issue_date"),
+        "rate": st.sampled_from(["0.5", "1", "1.650", "3"]),
+        "source": st.sampled_from(["ecb", "EC", "b", "manual"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def exchange_rate_key(field: str, values: dict[str, Any], row_id: str) -> str:
+    if field == "currency":  # the index orders a currency's rates by date, then id
+        return f"{values['currency']}#{values['date'].isoformat()}#{row_id}"
+    return sort_key(field, values, row_id)
+
+
+@SETTINGS
+@given(rows=exchange_rate_rows,
+       asked=st.lists(st.tuples(queries(EXCHANGE_RATES, exchange_rate_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_exchange_rate_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_exchange_rates(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/exchange-rates", EXCHANGE_RATES, made, asked, as_stored,
+                                     key=exchange_rate_key)

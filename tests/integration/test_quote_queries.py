@@ -60,6 +60,21 @@ def test_changes_since_are_ordered_by_updated_at(books, three):
     assert ids(books.get(f"/v1/quotes?updated_since={encoded(since)}")) == [later["id"], draft["id"]]
 
 
+def test_a_deleted_draft_quote_is_a_tombstone_in_changes(books, three):
+    old, later, draft = three
+    since = books.get(f"/v1/quotes/{later['id']}")["updated_at"]
+    books.call("DELETE", f"/v1/quotes/{draft['id']}", expect=200)
+    changed = books.get(f"/v1/quotes?updated_since={encoded(since)}&include=total_count")
+    assert ids(changed) == [later["id"], draft["id"]] and changed["total_count"] == 2
+    tombstone = changed["data"][1]
+    assert tombstone == {"id": draft["id"], "object": "quote", "deleted": True,
+                         "updated_at": tombstone["updated_at"]}
+    assert tombstone["updated_at"] >= since
+    # only `updated_since` shows it: the lists and sorts do not
+    assert draft["id"] not in ids(books.get("/v1/quotes?sort=updated_at:asc"))
+    assert draft["id"] not in ids(books.get("/v1/quotes"))
+
+
 @pytest.mark.parametrize("params, named", [
     ("sort=total:asc", "total"), ("due_date[gte]=2026-01-01", "due_date"), ("number[gt]=QUO", "gt"),
 ])

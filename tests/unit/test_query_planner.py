@@ -118,3 +118,31 @@ def test_the_openapi_extension_names_the_query_language():
     assert extra["sorts"] == ["name", "updated_at"] and extra["filters"]["kind"]["values"][:3] == [
         "customer", "supplier", "both"]
     assert extra["filters"]["name"]["case_insensitive"] is True and extra["read_budget"] == 1000
+
+
+# ---------------------------------------------------------------- multi-field sort (issue 18, part Q2)
+
+@given(first=st.sampled_from(INVOICES.sorts), second=st.sampled_from([*INVOICES.fields, "id"]),
+       directions=st.tuples(st.sampled_from(["asc", "desc", ""]), st.sampled_from(["asc", "desc", ""])))
+def test_a_second_sort_field_is_served_only_as_the_index_tie_breaker_in_the_same_direction(first, second,
+                                                                                            directions):
+    parser = ListQuery(INVOICES)
+    asked = ",".join(f"{name}:{d}" if d else name for name, d in zip((first, second), directions, strict=True))
+    same = (directions[0] or "asc") == (directions[1] or "asc")
+    if second == "id" and same:
+        assert parser._sort(asked) == (first, directions[0] == "desc")
+    else:
+        with pytest.raises(InvalidRequest) as refused:
+            parser._sort(asked)
+        assert refused.value.code == "unsupported_sort" and refused.value.param == "sort"
+        assert f"{first}:asc,id:asc" in refused.value.message and "due_date:desc,id:desc" in refused.value.message
+
+
+def test_the_served_sort_combinations_are_declared_and_described():
+    assert ListQuery(PARTIES).openapi_extra()["x-ledgerline-query"]["sort_combinations"] == [
+        "name:asc,id:asc", "name:desc,id:desc", "updated_at:asc,id:asc", "updated_at:desc,id:desc"]
+    assert "`due_date:desc,id:desc`" in described(INVOICES)
+    with pytest.raises(InvalidRequest):
+        ListQuery(INVOICES)._sort("due_date:asc,id:asc,number:asc")
+    with pytest.raises(InvalidRequest):
+        ListQuery(INVOICES)._sort(",")

@@ -64,10 +64,12 @@ def shown(record: Any, present: Any) -> Any:
 
 class QueryListResponse(ListResponse[T], Generic[T]):
     """A planned list's page: the envelope, plus whether the read budget ended the page early and, with
-    `include=total_count`, how many items match."""
+    `include=total_count`, how many items match and whether that count is exact (`total_count_exact`: false when
+    counting spent the read budget first; `total_count` is then how many it found so far)."""
 
     read_budget_exhausted: bool = False
     total_count: int | None = None
+    total_count_exact: bool | None = None  # with `include=total_count`: false when counting hit the read budget
 
 
 def _bad_value(param: str, message: str) -> ValidationFailed:
@@ -151,6 +153,7 @@ class ListQuery:
                                  **({"values": [*f.values, *f.aliases]} if f.values else {}),
                                  "case_insensitive": f.normalised} for f in self.fields.fields.values()},
             "sorts": list(self.fields.sorts),
+            "sort_combinations": self.fields.sort_combinations(),
             "lookups": list(self.fields.lookups),
             "search_fields": list(self.fields.search_fields),
             "default_search_fields": list(self.fields.default_search_fields),
@@ -160,7 +163,8 @@ class ListQuery:
     def __call__(
         self,
         request: Request,
-        sort: str | None = QueryParam(None, description="`field:asc` or `field:desc` on one sortable field"),
+        sort: str | None = QueryParam(None, description="`field:asc` or `field:desc` on a sortable field, or a "
+                                                        "field and its tie-breaker (`due_date:asc,id:asc`)"),
         search: str | None = QueryParam(None, max_length=MAX_TEXT,
                                         description="Case-insensitive substring over `search_fields`"),
         search_fields: str | None = QueryParam(None, description="Comma-separated fields `search` looks in"),
@@ -209,18 +213,25 @@ class ListQuery:
         return predicate(f, op, param, raw)
 
     def _sort(self, sort: str | None) -> tuple[str | None, bool]:
+        """`field:dir`, or `field:dir,tie:dir` where the field's index orders ties by `tie` (same direction)."""
         if sort is None:
             return None, False
         parts = [part.strip() for part in sort.split(",") if part.strip()]
         sortable = ", ".join(self.fields.sorts)
-        if len(parts) != 1:
-            raise InvalidRequest(f"sort takes one field (ties are ordered by id); sortable: {sortable}",
+        fields = [part.partition(":") for part in parts]
+        first = fields[0][0] if fields else ""
+        if not parts or first not in self.fields.sorts or any(d not in ("", "asc", "desc") for _, _, d in fields):
+            raise InvalidRequest(f"cannot sort by '{sort}'; sortable: {sortable} (as field:asc or field:desc)",
                                  param="sort", code="unsupported_sort")
-        name, _, direction = parts[0].partition(":")
-        if name not in self.fields.sorts or direction not in ("", "asc", "desc"):
-            raise InvalidRequest(f"cannot sort by '{parts[0]}'; sortable: {sortable} (as field:asc or field:desc)",
-                                 param="sort", code="unsupported_sort")
-        return name, direction == "desc"
+        directions = {d or "asc" for _, _, d in fields}
+        names = tuple(name for name, _, _ in fields[1:])
+        ties = self.fields.ties_of(first)
+        if len(directions) != 1 or names != ties[:len(names)]:
+            served = ", ".join(combo for combo in self.fields.sort_combinations() if "," in combo)
+            raise InvalidRequest(
+                f"cannot sort by '{sort}': an index orders ties by the second field only as {served}; sortable "
+                f"alone: {sortable}", param="sort", code="unsupported_sort")
+        return first, directions == {"desc"}
 
     def _search(self, search: str | None) -> str | None:
         if search is None:
@@ -262,6 +273,7 @@ def respond(page: Any, items: list[Any], result: Any, tenant_id: str, query: Que
     body["read_budget_exhausted"] = result.budget_exhausted
     if query.include_total:
         body["total_count"] = result.total_count
+        body["total_count_exact"] = result.total_exact
     return body
 
 

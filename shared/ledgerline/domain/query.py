@@ -57,6 +57,21 @@ class ListFields:
     search_fields: tuple[str, ...] = ()
     default_search_fields: tuple[str, ...] = ()
     defaults: tuple[Predicate, ...] = ()  # applied when the request names none of their fields
+    # Multi-field sort: the fields each sort's index orders ties by, after the sort's own field (sort → fields).
+    # Every index key of the planner is `<value>#<id>`, so ties are by id unless a list declares otherwise.
+    ties: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def ties_of(self, sort: str) -> tuple[str, ...]:
+        return self.ties.get(sort, ("id",))
+
+    def sort_combinations(self) -> list[str]:
+        """Every `sort=` value the list serves from an index: one field in either direction, or a field then
+        its tie-breakers, all in the same direction (a reverse query reads the index backwards: desc,desc)."""
+        found = []
+        for name in self.sorts:
+            for direction in ("asc", "desc"):
+                found.append(",".join(f"{f}:{direction}" for f in (name, *self.ties_of(name))))
+        return found
 
 
 @dataclass(frozen=True)
@@ -360,6 +375,70 @@ SUPPLIER_CREDIT_NOTES = _posted_purchase(
 )
 
 
+# ------------------------------------------------------------- the non-document lists (issue 18, part Q2)
+
+BANK_ACCOUNTS = ListFields(
+    name="bank_accounts",
+    fields=fields_of(
+        Field("name", "string", TEXT, normalised=True),
+        Field("iban", "string", TEXT, normalised=True),
+        Field("currency", "string", EQUALITY),
+        Field("account_id", "string", EQUALITY),
+        Field("is_default", "bool", ("eq", "ne")),
+        Field("archived", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("name", "updated_at"),
+    default_sort=None,  # by id: oldest first, as before
+    search_fields=("name", "iban"),
+    default_search_fields=("name", "iban"),
+    defaults=(Predicate("archived", "eq", False),),
+)
+
+BANK_TRANSACTION_STATUSES = ("unmatched", "matched", "ignored")  # never `importing` (a statement not committed)
+
+BANK_TRANSACTIONS = ListFields(
+    name="bank_transactions",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=BANK_TRANSACTION_STATUSES),
+        Field("bank_account_id", "string", EQUALITY),
+        Field("date", "date", ORDERED),
+        Field("amount", "decimal", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("counterparty_name", "string", TEXT, normalised=True),
+        Field("reference", "string", TEXT, normalised=True),
+        Field("remittance_information", "string", TEXT, normalised=True),
+        Field("matched_by", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("date", "updated_at"),
+    default_sort="date",  # booking date, as before
+    lookups=("reference",),
+    search_fields=("counterparty_name", "reference", "remittance_information"),
+    default_search_fields=("counterparty_name", "reference", "remittance_information"),
+)
+
+EXCHANGE_RATES = ListFields(
+    name="exchange_rates",
+    fields=fields_of(
+        Field("currency", "string", EQUALITY),
+        Field("date", "date", ORDERED),
+        Field("rate", "decimal", ORDERED),
+        Field("source", "string", TEXT, normalised=True),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("currency", "date", "updated_at"),
+    default_sort=None,  # by id (`<currency>-<date>`): by currency, then date, as before
+    lookups=("currency",),
+    search_fields=("source",),
+    default_search_fields=("source",),
+    ties={"currency": ("date", "id")},
+)
+
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "
@@ -370,8 +449,11 @@ def described(spec: ListFields) -> str:
         case = ", case-insensitive text" if f.normalised else ""
         lines.append(f"- `{f.name}` ({kind}{case}): {', '.join(f.operators)}")
     lines.append("- `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`")
-    lines += ["", "**Sorts** (`sort=field:asc|desc`, one field, each served by an index; ties by id): "
-              + ", ".join(f"`{name}`" for name in spec.sorts) + ". Any other sort is a 400.",
+    lines += ["", "**Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): "
+              + ", ".join(f"`{name}`" for name in spec.sorts) + ". Several fields (`sort=a:asc,b:asc`) are "
+              "served where the index orders ties by the second field, in the same direction: "
+              + ", ".join(f"`{combo}`" for combo in spec.sort_combinations() if "," in combo)
+              + ". Any other sort is a 400 naming these.",
               "", "**Lookups** answered from an index in one query: "
               + (", ".join(f"`{name}=`" for name in spec.lookups) or "none") + ".",
               "", "**Search**: `search=text` (case-insensitive substring) over `search_fields=` any of "
@@ -382,6 +464,8 @@ def described(spec: ListFields) -> str:
               "", f"**Read budget**: a request reads at most {READ_BUDGET} items. When the budget is spent before "
               "the page is full, the response has what was found, `has_more: true`, a `next_cursor` and "
               "`read_budget_exhausted: true`: follow the cursor.",
-              "", "`include=total_count` adds `total_count`: a count query over every matching item (it reads "
-              "them all, so it costs more than the page)."]
+              "", "`include=total_count` adds `total_count`: a count query over the matching items (it reads "
+              "their keys, so it costs more than the page), within a read budget of its own of "
+              f"{READ_BUDGET} items: `total_count_exact` is true when that is every match, false when the "
+              "budget was spent first (then `total_count` is the count so far, a lower bound)."]
     return "\n".join(lines)

@@ -18,12 +18,14 @@ from ledgerline.domain.errors import Conflict, FieldIssue, ValidationFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.exchange_rates import parse_rate_file, rate_id
 from ledgerline.domain.posting import Conversion
+from ledgerline.domain.query import Query
 from ledgerline.schemas.exchange_rates import ExchangeRateOut
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
-from ledgerline.store import exchange_rates as rate_store
+from ledgerline.store import lists
 from ledgerline.store.exchange_rates import ExchangeRate
-from ledgerline.store.records import Page, check_version
+from ledgerline.store.query import Result
+from ledgerline.store.records import check_version
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -40,11 +42,9 @@ def get_exchange_rate(tenant_id: str, exchange_rate_id: str) -> dict[str, Any]:
     return represent(open_unit(tenant_id).load(ExchangeRate, exchange_rate_id))
 
 
-def list_exchange_rates(tenant_id: str, *, currency: str | None, from_date: date | None, to_date: date | None,
-                        limit: int, start_key: dict[str, Any] | None) -> Page[ExchangeRate]:
-    """A page of rates by currency, then date (the store's named read `list_exchange_rates`)."""
-    return rate_store.list_exchange_rates(tenant_id, currency=currency, from_date=from_date, to_date=to_date,
-                                          limit=limit, start_key=start_key)
+def query_exchange_rates(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of rates as a planned query asks (issue 18: the store's named read `lists.query_exchange_rates`)."""
+    return lists.query_exchange_rates(tenant_id, query, limit=limit, start_key=start_key)
 
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:

@@ -169,6 +169,7 @@ def delete_draft(tenant_id: str, quote_id: str, expected_version: int | None) ->
         raise InvalidState(f"Cannot delete quote {quote.number}: it was issued; decline it instead",
                                        param="status")
     uow.delete(quote)
+    uow.create(lists.quote_tombstone(quote, utc_now()))  # `updated_since` shows it deleted (issue 18)
     uow.record_event(EventType.QUOTE_DELETED, quote, QuoteOut)
     _commit_change(uow)
     return quote

@@ -22,8 +22,10 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 
+from ledgerline.domain.query import normalise
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.documents import DocumentRecord, Invoice, dated_documents
+from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, TenantRecord, list_records, tenant_partition
 from ledgerline.store.table import TableModel, connection
 
@@ -50,6 +52,25 @@ class BankAccount(TenantRecord):
     statement_balance = DecimalAttribute(null=True)
     statement_date = DateAttribute(null=True)
     last_statement_id = UnicodeAttribute(null=True)
+    # Issue 18 (part Q2): casefolded copies for search and the query planner's keys (`store/lists.py`)
+    search_name = UnicodeAttribute(null=True)
+    search_iban = UnicodeAttribute(null=True)
+
+    LIST = "BANKACCOUNTS"
+
+    def assign_keys(self) -> None:
+        """Its record key, and issue 18's indexes: by casefolded name (GSI4) and by `updated_at` (GSI5)."""
+        super().assign_keys()
+        self.search_name = normalise(self.name) or None
+        self.search_iban = normalise(self.iban) or None
+        self.gsi4pk, self.gsi4sk = self.index_partition(self.tenant_id, "NAME"), f"{self.search_name or ''}#{self.id}"
+        self.gsi5pk, self.gsi5sk = (self.index_partition(self.tenant_id, "UPDATED"),
+                                    f"{moment_key(self.updated_at)}#{self.id}")
+
+    @classmethod
+    def index_partition(cls, tenant_id: str, name: str) -> str:
+        """A partition of one of issue 18's indexes: `T#<tid>#BANKACCOUNTS#<name>`."""
+        return f"{tenant_partition(tenant_id)}#{cls.LIST}#{name}"
 
 
 class BankDefault(TenantRecord):
@@ -130,9 +151,25 @@ class BankTransaction(DocumentRecord):
     tax_direction = UnicodeAttribute(null=True)
     booked_taxable = DecimalAttribute(null=True)
     booked_tax = DecimalAttribute(null=True)
+    # Issue 18 (part Q2): casefolded copies for search (`store/lists.py`)
+    search_counterparty_name = UnicodeAttribute(null=True)
+    search_reference = UnicodeAttribute(null=True)
+    search_remittance_information = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.date
+
+    def assign_keys(self) -> None:
+        """GSI1 by booking date, and issue 18's indexes: GSI5 by `updated_at` (changes), GSI7 by casefolded
+        reference (the lookup), and the searchable copies. Maintained by DynamoDB with the write."""
+        super().assign_keys()
+        self.search_counterparty_name = normalise(self.counterparty_name) or None
+        self.search_reference = normalise(self.reference) or None
+        self.search_remittance_information = normalise(self.remittance_information) or None
+        self.gsi5pk = self.index_partition(self.tenant_id, "UPDATED")
+        self.gsi5sk = f"{moment_key(self.updated_at)}#{self.id}"
+        self.gsi7pk, self.gsi7sk = ((self.index_partition(self.tenant_id, "REF"), f"{self.search_reference}#{self.id}")
+                                    if self.search_reference else (None, None))
 
 
 def bank_partition(tenant_id: str, bank_account_id: str) -> str:
@@ -214,6 +251,8 @@ class StatementFileKey(TableModel):
 
 def list_bank_accounts(tenant_id: str, *, archived: bool, limit: int,
                        start_key: dict[str, Any] | None) -> Page[BankAccount]:
+    """Every active (or archived) bank account, oldest first: the use cases' own read (revaluation,
+    reconciliation); `GET /v1/bank-accounts` answers from the query planner (`lists.query_bank_accounts`)."""
     return list_records(BankAccount, tenant_id, limit=limit, start_key=start_key,
                         filter_condition=BankAccount.archived == archived)
 

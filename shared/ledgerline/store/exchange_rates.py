@@ -7,12 +7,13 @@ before its date) is one query, `FXRATE#<cur>-` .. `FXRATE#<cur>-<day>` descendin
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
 
+from ledgerline.domain.query import normalise
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.records import Page, TenantRecord, check_start_key, page_of, tenant_partition
+from ledgerline.store.query import moment_key
+from ledgerline.store.records import TenantRecord, tenant_partition
 from ledgerline.store.table import connection
 
 
@@ -24,6 +25,25 @@ class ExchangeRate(TenantRecord):
     date = DateAttribute()
     rate = DecimalAttribute()  # base currency units per unit of `currency`
     source = UnicodeAttribute()
+    search_source = UnicodeAttribute(null=True)  # issue 18 (part Q2): the casefolded copy for search
+
+    LIST = "FXRATES"
+
+    def assign_keys(self) -> None:
+        """Its record key (by currency, then date), and issue 18's indexes: GSI4 by currency, then date (the
+        `currency=` lookup, ties by date then id), GSI5 by `updated_at` (changes), GSI6 by date."""
+        super().assign_keys()
+        self.search_source = normalise(self.source) or None
+        self.gsi4pk = self.index_partition(self.tenant_id, "CURRENCY")
+        self.gsi4sk = f"{self.currency}#{self.date.isoformat()}#{self.id}"
+        self.gsi5pk, self.gsi5sk = (self.index_partition(self.tenant_id, "UPDATED"),
+                                    f"{moment_key(self.updated_at)}#{self.id}")
+        self.gsi6pk, self.gsi6sk = self.index_partition(self.tenant_id, "DATE"), f"{self.date.isoformat()}#{self.id}"
+
+    @classmethod
+    def index_partition(cls, tenant_id: str, name: str) -> str:
+        """A partition of one of issue 18's indexes: `T#<tid>#FXRATES#<name>`."""
+        return f"{tenant_partition(tenant_id)}#{cls.LIST}#{name}"
 
 
 def _bounds(currency: str, from_date: date | None, to_date: date | None) -> tuple[str, str]:
@@ -40,26 +60,3 @@ def rate_on(tenant_id: str, currency: str, day: date) -> ExchangeRate | None:
                                    scan_index_forward=False, limit=1, consistent_read=True):
         return rate
     return None
-
-
-def list_exchange_rates(tenant_id: str, *, currency: str | None, from_date: date | None, to_date: date | None,
-                        limit: int, start_key: dict[str, Any] | None) -> Page[ExchangeRate]:
-    """By currency, then date; of one currency by its sort key, else every currency filtered by date."""
-    connection()
-    check_start_key(start_key, "PK", tenant_partition(tenant_id))
-    if from_date and to_date and from_date > to_date:
-        return Page([], None)
-    if currency is not None:
-        low, high = _bounds(currency, from_date, to_date)
-        condition, filter_condition = ExchangeRate.sk.between(low, high), None
-    else:
-        condition = ExchangeRate.sk.startswith(f"{ExchangeRate.PREFIX}#")
-        filter_condition = None
-        if from_date is not None:
-            filter_condition = ExchangeRate.date >= from_date
-        if to_date is not None:
-            upper = ExchangeRate.date <= to_date
-            filter_condition = upper if filter_condition is None else filter_condition & upper
-    results = ExchangeRate.query(tenant_partition(tenant_id), condition, filter_condition=filter_condition,
-                                 limit=limit + 1, last_evaluated_key=start_key, consistent_read=True)
-    return page_of(results, limit)

@@ -11,6 +11,7 @@ GSI5 by `updated_at`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -20,9 +21,13 @@ from ledgerline.domain.documents.bill import BILL_OPEN_STATUSES
 from ledgerline.domain.documents.invoice import OPEN_STATUSES
 from ledgerline.domain.query import (
     ACCOUNTS,
+    BANK_ACCOUNTS,
+    BANK_TRANSACTION_STATUSES,
+    BANK_TRANSACTIONS,
     BILLS,
     CREDIT_NOTES,
     DELIVERIES,
+    EXCHANGE_RATES,
     EXPENSES,
     INVOICES,
     ITEMS,
@@ -41,8 +46,10 @@ from ledgerline.domain.query import (
     normalise,
 )
 from ledgerline.store.accounts import Account
+from ledgerline.store.banking import BankAccount, BankTransaction
 from ledgerline.store.bills import Bill, Expense, SupplierCreditNote, SupplierPayment, bill_status_condition
 from ledgerline.store.documents import CreditNote, Invoice, Receipt, invoice_status_condition
+from ledgerline.store.exchange_rates import ExchangeRate
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.purchase_orders import PurchaseOrder
@@ -212,6 +219,11 @@ def query_quotes(tenant_id: str, query: Query, *, today: date, limit: int, start
     return run(QUOTE_LIST, tenant_id, query, limit=limit, start_key=start_key, context=today, budget=budget)
 
 
+def quote_tombstone(quote: Quote, at: datetime) -> Tombstone:
+    """What a deleted draft quote leaves for `updated_since` (30 days): staged in the deleting transaction."""
+    return Tombstone.of(quote, Quote.index_partition(quote.tenant_id, "UPDATED"), at)
+
+
 def query_credit_notes(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
                        budget: int | None = None) -> Result:
     """A page of credit notes as the query asks (filters, sort, number lookup, search, changes)."""
@@ -372,6 +384,68 @@ def query_tax_codes(tenant_id: str, query: Query, *, limit: int, start_key: dict
     return run(TAX_CODE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+# ------------------------------------------------------------- the non-document lists (issue 18, part Q2)
+
+def _named(model: Any) -> Access:
+    return Access("name", "gsi4", lambda t: model.index_partition(t, "NAME"), "name", normalise, prefix=True)
+
+
+BANK_ACCOUNT_LIST = ListSpec(
+    fields=BANK_ACCOUNTS,
+    model=BankAccount,
+    accesses={"id": Access("id", None, tenant_partition, None), "name": _named(BankAccount),
+              "updated_at": _updated(BankAccount)},
+    sorts={"name": "name", "updated_at": "updated_at"},
+    default="id",
+)
+
+
+def query_bank_accounts(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                        budget: int | None = None) -> Result:
+    """A page of bank accounts as the query asks (by id, GSI4 by casefolded name, GSI5 by `updated_at`)."""
+    return run(BANK_ACCOUNT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+BANK_TRANSACTION_LIST = ListSpec(
+    fields=BANK_TRANSACTIONS,
+    model=BankTransaction,
+    accesses={"date": _dated(BankTransaction, "date"), "reference": _referenced(BankTransaction, "reference"),
+              "updated_at": _updated(BankTransaction)},
+    sorts={"date": "date", "updated_at": "updated_at"},
+    default="date",
+    # every read leaves out the transactions of a statement still being imported (`importing`)
+    derived={"status": lambda wanted, _: BankTransaction.status.is_in(*sorted(wanted))},
+)
+
+
+def query_bank_transactions(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                            budget: int | None = None) -> Result:
+    """A page of bank transactions as the query asks (GSI1 by booking date, GSI7 by casefolded reference, GSI5
+    by `updated_at`), never one of a statement still being imported."""
+    query = replace(query, predicates=(*query.predicates, Predicate("status", "in", BANK_TRANSACTION_STATUSES)))
+    return run(BANK_TRANSACTION_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+EXCHANGE_RATE_LIST = ListSpec(
+    fields=EXCHANGE_RATES,
+    model=ExchangeRate,
+    accesses={"id": Access("id", None, tenant_partition, None),
+              "currency": Access("currency", "gsi4", lambda t: ExchangeRate.index_partition(t, "CURRENCY"),
+                                 "currency", str),
+              "date": Access("date", "gsi6", lambda t: ExchangeRate.index_partition(t, "DATE"), "date", _day),
+              "updated_at": _updated(ExchangeRate)},
+    sorts={"currency": "currency", "date": "date", "updated_at": "updated_at"},
+    default="id",
+)
+
+
+def query_exchange_rates(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                         budget: int | None = None) -> Result:
+    """A page of exchange rates as the query asks: by id (currency, then date: the default), GSI4 by currency
+    then date (the `currency=` lookup), GSI6 by date, GSI5 by `updated_at`."""
+    return run(EXCHANGE_RATE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
 _ORDERED_KEYS = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_number", "search_reference")
 _PAYMENT_KEYS = ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_reference")
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
@@ -400,9 +474,16 @@ QUERY_ATTRIBUTES = {
     Expense: _PAYMENT_KEYS + ("search_payee_name",),
     SupplierCreditNote: ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_supplier_reference", "search_supplier_name",
                          "search_bill_number"),
+    # issue 18, part Q2: the non-document lists
+    BankAccount: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_iban"),
+    ExchangeRate: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_source"),
+    BankTransaction: ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_counterparty_name", "search_reference",
+                      "search_remittance_information"),
 }
+# The records in the tenant's partition (`<PREFIX>#<id>`) `index_query_keys` walks (issue 18, part Q2).
+RECORD_LISTS: tuple[Any, ...] = (BankAccount, ExchangeRate)
 # The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
-DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote)
+DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote, BankTransaction)
 DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPayment,
                    Expense, SupplierCreditNote)  # issue 18, part Q1
 
@@ -416,7 +497,7 @@ def index_query_keys(tenant_id: str) -> int:
     changed = 0
     records = [*((Invoice, r) for r in Invoice.gsi1.query(Invoice.list_partition(tenant_id))),
                *((Party, r) for r in Party.query(tenant_partition(tenant_id), Party.sk.startswith("PARTY#"))),
-               *((m, r) for m in (Item, Account, TaxCode)
+               *((m, r) for m in (Item, Account, TaxCode, *RECORD_LISTS)
                  for r in m.query(tenant_partition(tenant_id), m.sk.startswith(f"{m.PREFIX}#"))),
                *((model, r) for model in DOCUMENT_LISTS for r in model.gsi1.query(model.list_partition(tenant_id)))]
     for model, record in records:

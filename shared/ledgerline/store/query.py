@@ -121,6 +121,7 @@ class Result:
     budget_exhausted: bool
     total_count: int | None
     access: str
+    total_exact: bool = True  # False: counting hit the read budget, `total_count` is what it counted so far
 
 
 # ------------------------------------------------------------------------------------------- planning
@@ -288,10 +289,10 @@ def run(spec: ListSpec, tenant_id: str, query: Query, *, limit: int, start_key: 
     access = chosen.access
     partition = access.partition(tenant_id)
     check_start_key(start_key, f"{access.index.upper()}PK" if access.index else "PK", partition)
-    total = count(spec, tenant_id, chosen) if query.include_total else None
-    if chosen.empty:
-        return Result([], None, 0, False, total, access.name)
     budget = READ_BUDGET if budget is None else budget
+    total, exact = count(spec, tenant_id, chosen, budget=budget) if query.include_total else (None, True)
+    if chosen.empty:
+        return Result([], None, 0, False, total, access.name, exact)
     items: list[Any] = []
     read = 0
     key = start_key
@@ -307,12 +308,13 @@ def run(spec: ListSpec, tenant_id: str, query: Query, *, limit: int, start_key: 
             items.append(record)
             if len(items) == limit + 1:
                 index = getattr(spec.model, access.index) if access.index else None
-                return Result(items[:limit], key_of(items[limit - 1], index), read, False, total, access.name)
+                return Result(items[:limit], key_of(items[limit - 1], index), read, False, total, access.name,
+                              exact)
         key = page.get("LastEvaluatedKey")
         if key is None:
-            return Result(items, None, read, False, total, access.name)
+            return Result(items, None, read, False, total, access.name, exact)
         if read >= budget:
-            return Result(items, key, read, True, total, access.name)
+            return Result(items, key, read, True, total, access.name, exact)
 
 
 def _query_page(spec: ListSpec, access: Access, partition: str, chosen: Plan, key: dict[str, Any] | None,
@@ -325,20 +327,35 @@ def _query_page(spec: ListSpec, access: Access, partition: str, chosen: Plan, ke
     return next(iter(results.page_iter))
 
 
-def count(spec: ListSpec, tenant_id: str, chosen: Plan) -> int:
-    """How many records match: a COUNT query over the whole path (every matching key is read; with an
-    `endswith` the items themselves are read)."""
+def count(spec: ListSpec, tenant_id: str, chosen: Plan, *, budget: int | None = None) -> tuple[int, bool]:
+    """How many records match, and whether that is all of them: COUNT queries over the path (with an
+    `endswith` the items themselves are read), reading at most `budget` items (READ_BUDGET; a budget of its
+    own, beside the page's). When the budget is spent first it answers the count so far and False, so counting
+    never reads an unbounded set either."""
     if chosen.empty:
-        return 0
+        return 0, True
+    budget = READ_BUDGET if budget is None else budget
     access = chosen.access
     partition = access.partition(tenant_id)
-    if chosen.residual is None:
-        index_name = access.index.upper() if access.index else None
-        return spec.model.count(partition, chosen.key_condition, filter_condition=chosen.filter_condition,
-                                index_name=index_name, consistent_read=access.index is None)
-    target = getattr(spec.model, access.index) if access.index else spec.model
-    return sum(1 for record in target.query(partition, chosen.key_condition,
-                                            filter_condition=chosen.filter_condition) if chosen.residual(record))
+    counted = read = 0
+    key: dict[str, Any] | None = None
+    while True:
+        if chosen.residual is None:
+            page = spec.model._get_connection().query(
+                partition, range_key_condition=chosen.key_condition, filter_condition=chosen.filter_condition,
+                index_name=access.index.upper() if access.index else None, consistent_read=access.index is None,
+                exclusive_start_key=key, limit=budget - read, select="COUNT")
+            counted += page.get("Count", 0)
+        else:
+            page = _query_page(spec, access, partition, chosen, key, budget - read)
+            counted += sum(1 for raw in page.get("Items", []) if chosen.residual(
+                Tombstone.from_raw_data(raw) if is_tombstone(raw) else spec.model.from_raw_data(raw)))
+        read += page.get("ScannedCount", 0)
+        key = page.get("LastEvaluatedKey")
+        if key is None:
+            return counted, True
+        if read >= budget:
+            return counted, False
 
 
 # ---------------------------------------------------------------------------------------- key values

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.query import BANK_ACCOUNTS, Predicate
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.banking import (
     BankAccountCreate,
     BankAccountOut,
@@ -34,15 +38,26 @@ def create(body: BankAccountCreate, response: Response, idempotency_key: str | N
     return with_etag(response, bank_accounts.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[BankAccountOut], operation_id="list_bank_accounts",
-            summary="List bank accounts")
-def list_(page: PageRequest = Depends(),
+BANK_ACCOUNT_QUERY = ListQuery(BANK_ACCOUNTS)
+LIST_DESCRIPTION = """The tenant's active bank accounts, oldest first; `archived=true` lists the archived ones. Any
+field below takes an operator (issue 18): `name[startswith]=post`, `iban[contains]=ch93`, `currency=CHF`,
+`sort=name:asc`, `search=postfinance`, `updated_since=2026-03-01T00:00:00Z`.
+""" + BANK_ACCOUNT_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[BankAccountOut], operation_id="list_bank_accounts",
+            summary="List bank accounts", description=LIST_DESCRIPTION,
+            openapi_extra=BANK_ACCOUNT_QUERY.openapi_extra())
+def list_(request: Request, page: PageRequest = Depends(),
           archived: bool = Query(False, description="List archived bank accounts instead of active ones"),
-          principal: Principal = Depends(READ)) -> Any:
-    """The tenant's bank accounts, oldest first."""
-    result = bank_accounts.list_bank_accounts(principal.tenant_id, archived=archived, limit=page.limit,
-                                              start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+          query: PlannedQuery = Depends(BANK_ACCOUNT_QUERY), principal: Principal = Depends(READ)) -> Any:
+    # `archived=` (declared, default false) replaces the list's default, as on parties
+    given = "archived" in request.query_params
+    query = replace(query, predicates=(*([Predicate("archived", "eq", archived)] if given else []),
+                                       *[p for p in query.predicates if not (given and p in BANK_ACCOUNTS.defaults)]))
+    result = bank_accounts.query_bank_accounts(principal.tenant_id, query, limit=page.limit,
+                                               start_key=page.start_key(principal.tenant_id))
+    return respond(page, result.items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=BankAccountOut, operation_id="get_bank_account", summary="Retrieve a bank account")

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.query import BANK_TRANSACTIONS, Predicate
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.banking import (
     BankTransactionBook,
     BankTransactionMatch,
@@ -23,19 +27,32 @@ TRANSACTION_ID = Path(description="The bank transaction's id", examples=["btx_01
 READ, WRITE = require("banking:read"), require("banking:write")
 
 
-@router.get("", response_model=ListResponse[BankTransactionOut], operation_id="list_bank_transactions",
-            summary="List bank transactions")
+BANK_TRANSACTION_QUERY = ListQuery(BANK_TRANSACTIONS)
+LIST_DESCRIPTION = """Imported bank transactions by booking date, oldest first; filter by `status`, `bank_account_id`,
+`from_date` and `to_date` (booking date, YYYY-MM-DD), or by any field below with an operator (issue 18):
+`status=unmatched&amount[gte]=1000`, `reference=RF18539007547034` (a lookup: one index query),
+`counterparty_name[contains]=acme`, `search=invoice 42`, `updated_since=2026-03-01T00:00:00Z`. Each unmatched one
+carries its ranked `suggestions`.
+""" + BANK_TRANSACTION_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[BankTransactionOut], operation_id="list_bank_transactions",
+            summary="List bank transactions", description=LIST_DESCRIPTION,
+            openapi_extra=BANK_TRANSACTION_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: Literal["unmatched", "matched", "ignored"] | None = Query(None, examples=["unmatched"]),
           bank_account_id: str | None = Query(None), from_date: Day | None = Query(None),
-          to_date: Day | None = Query(None), principal: Principal = Depends(READ)) -> Any:
-    """Imported bank transactions by booking date, oldest first; filter by `status`, `bank_account_id`,
-    `from_date` and `to_date`. Each unmatched one carries its ranked `suggestions`."""
-    result = bank_transactions.list_bank_transactions(
-        principal.tenant_id, status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date,
-        limit=page.limit, start_key=page.start_key(principal.tenant_id))
+          to_date: Day | None = Query(None), query: PlannedQuery = Depends(BANK_TRANSACTION_QUERY),
+          principal: Principal = Depends(READ)) -> Any:
+    older = [Predicate("status", "eq", status) if status is not None else None,
+             Predicate("bank_account_id", "eq", bank_account_id) if bank_account_id is not None else None,
+             Predicate("date", "gte", from_date) if from_date is not None else None,
+             Predicate("date", "lte", to_date) if to_date is not None else None]
+    query = replace(query, predicates=(*[p for p in older if p is not None], *query.predicates))
+    result = bank_transactions.query_bank_transactions(principal.tenant_id, query, limit=page.limit,
+                                                       start_key=page.start_key(principal.tenant_id))
     shown = bank_reconciliation.shown(principal.tenant_id, result.items)
-    return page.respond(shown, result.next_key, principal.tenant_id)
+    return respond(page, shown, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=BankTransactionOut, operation_id="get_bank_transaction",

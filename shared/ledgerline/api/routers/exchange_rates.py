@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.query import EXCHANGE_RATES, Predicate
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Currency, Day
 from ledgerline.schemas.exchange_rates import ExchangeRateCreate, ExchangeRateOut
 from ledgerline.services import exchange_rates
@@ -36,19 +40,30 @@ def create(body: ExchangeRateCreate, response: Response, idempotency_key: str | 
     return with_etag(response, exchange_rates.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[ExchangeRateOut], operation_id="list_exchange_rates",
-            summary="List exchange rates",
+EXCHANGE_RATE_QUERY = ListQuery(EXCHANGE_RATES)
+LIST_DESCRIPTION = """Rates by currency, then date, oldest first. Filter by `currency`, `from_date` and `to_date`, or by
+any field below with an operator (issue 18): `currency=EUR` (a lookup: one index query, by date),
+`date[gte]=2026-01-01&sort=date:desc`, `sort=currency:asc,date:asc`, `rate[gt]=1`, `source=ecb`,
+`updated_since=2026-03-01T00:00:00Z`.
+""" + EXCHANGE_RATE_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[ExchangeRateOut], operation_id="list_exchange_rates",
+            summary="List exchange rates", description=LIST_DESCRIPTION,
+            openapi_extra=EXCHANGE_RATE_QUERY.openapi_extra(),
             responses=_example(200, {"object": "list", "data": [EXAMPLE], "has_more": False, "next_cursor": None}))
 def list_(page: PageRequest = Depends(),
           currency: Currency | None = Query(None, description="Only this currency's rates"),
           from_date: Day | None = Query(None, description="Rates of this day or later"),
           to_date: Day | None = Query(None, description="Rates of this day or earlier"),
-          principal: Principal = Depends(READ)) -> Any:
-    """Rates by currency, then date, oldest first."""
-    result = exchange_rates.list_exchange_rates(principal.tenant_id, currency=currency, from_date=from_date,
-                                                to_date=to_date, limit=page.limit,
-                                                start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+          query: PlannedQuery = Depends(EXCHANGE_RATE_QUERY), principal: Principal = Depends(READ)) -> Any:
+    older = [Predicate("currency", "eq", currency) if currency is not None else None,
+             Predicate("date", "gte", from_date) if from_date is not None else None,
+             Predicate("date", "lte", to_date) if to_date is not None else None]
+    query = replace(query, predicates=(*[p for p in older if p is not None], *query.predicates))
+    result = exchange_rates.query_exchange_rates(principal.tenant_id, query, limit=page.limit,
+                                                 start_key=page.start_key(principal.tenant_id))
+    return respond(page, result.items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=ExchangeRateOut, operation_id="get_exchange_rate",

@@ -12,7 +12,7 @@ from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
-from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
+from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import expected_version, with_etag
@@ -52,7 +52,8 @@ query), `status=open&sort=valid_until:asc`, `total[gte]=1000`, `search=acme`,
 """ + QUOTE_QUERY.description()
 
 
-@router.get("", response_model=QueryListResponse[QuoteOut], operation_id="list_quotes", summary="List quotes",
+@router.get("", response_model=QueryListResponse[QuoteOut | DeletedOut], operation_id="list_quotes",
+            summary="List quotes",
             description=LIST_DESCRIPTION, openapi_extra=QUOTE_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
@@ -72,8 +73,9 @@ def list_(page: PageRequest = Depends(),
     query = replace(query, predicates=(*[p for p in older if p is not None], *query.predicates))
     result = quotes.query_quotes(principal.tenant_id, query, today=now.date(), limit=page.limit,
                                  start_key=page.start_key(principal.tenant_id))
-    shown = [QuoteOut.model_validate(quote, context=read_at(now)) for quote in result.items]
-    return respond(page, shown, result, principal.tenant_id, query)
+    items = [shown(record, lambda quote: QuoteOut.model_validate(quote, context=read_at(now)))
+             for record in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=QuoteOut, operation_id="get_quote", summary="Retrieve a quote",
