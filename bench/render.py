@@ -204,7 +204,10 @@ def _throughput(results: dict[str, Any]) -> list[str]:
                      "building and serializing the items, the response), which the writers share on two cores with "
                      "DynamoDB Local, rather than the series. ")
                   + "Eight writer processes, which share nothing, race for the series and queue when they lose: "
-                  "their retries, attempts, tickets, polls and skips are in the table.", ""]
+                  "their retries, attempts, tickets, polls and skips are in the table"
+                  + (f"; they reach {ceiling['eight_processes_to_ceiling']} of the ceiling (goal 0.8) and "
+                     f"{ceiling['eight_processes_to_one_writer']}× one writer (goal ≥ 1)"
+                     if "eight_processes_to_ceiling" in ceiling else "") + ".", ""]
     bulk = results.get("bulk")
     if bulk:
         lines += [f"Bulk import with posting: {bulk['invoices']:,} invoices through `POST /v1/bulk/invoices` with "

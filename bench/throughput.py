@@ -270,6 +270,10 @@ def measure(runs: int = 3, postings: int = 240, bulk_invoices: int = 1_000) -> d
                           "eight_writers_to_ceiling": round(eight / ceiling, 2),
                           "eight_writers_to_one_writer": round(eight / one, 2),
                           "eight_writers_to_eight_tenants": round(eight / tenants_rate, 2),
+                          "eight_processes_to_ceiling": round(results[PROCESSES]["median_postings_per_second"]
+                                                              / ceiling, 2),
+                          "eight_processes_to_one_writer": round(results[PROCESSES]["median_postings_per_second"]
+                                                                 / one, 2),
                           "cpu_ms_per_transaction": statistics.median(c["cpu_ms_per_transaction"] for c in ceilings)}
     results["bulk"] = {**bulk, "to_one_writer": round(bulk["invoices_per_second"] / one, 2)}
     return results
