@@ -86,8 +86,13 @@ def test_a_ticket_taken_and_abandoned_is_skipped_after_the_timeout(books, monkey
     # Given a writer that lost the race, took ticket 1 and crashed (its Lambda timed out)
     assert ledger.take_ticket(series) == 1
     skips = retry.stats["skips"]
-    # When another writer posts: the fast path fails on the queue, it takes ticket 2 and waits for ticket 1
+    # When another writer posts: its read shows the queue, so it takes ticket 2 without trying the fast path
+    # (no transaction bound to fail) and waits for ticket 1
+    calls.active = True
     posted = invoices.post(books.tenant_id, first)
+    calls.active = False
+    assert calls.seen[:2] == ["BatchGetItem", "UpdateItem"] and calls.seen.count("TransactWriteItems") == 1
+    calls.seen.clear()
     # Then ticket 1 is skipped after the timeout and the posting takes number 1: tickets have gaps, numbers none
     assert posted["number"].endswith("-0001")
     assert retry.stats["skips"] == skips + 1

@@ -710,6 +710,7 @@ class DynamoUnitOfWork(StagedUnitOfWork):
 
     def commit(self) -> None:
         if self.writes:
+            self._behind_a_queue()
             try:
                 self.claim_committed(commit(self.apply))
             except Contention as exc:
@@ -717,6 +718,16 @@ class DynamoUnitOfWork(StagedUnitOfWork):
                 raise
             _numbers_seen.learn(write.item().serialize() for write in self.writes if isinstance(write, TakeNumber))
         self.writes = []
+
+    def _behind_a_queue(self) -> None:
+        """A number taken on the fast path when this unit read the series with writers queued for it would
+        only fail its condition: lose at once, without sending the transaction (the writer queues)."""
+        for write in self.writes:
+            if isinstance(write, TakeNumber) and write.ticket is None:
+                data = self.cache.get(write.key())
+                issued, served, _ = ledger.queue_state(data)
+                if issued > served:
+                    raise Contention("writers queue for the number series", {write.key(): data})
 
     def _replay_if_key_taken(self, exc: Contention) -> None:
         """A duplicate with the same key committed first: its record failed our condition; replay it."""
