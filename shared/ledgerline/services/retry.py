@@ -21,6 +21,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import TypeVar
 
 from ledgerline.clock import current_clock
@@ -41,7 +42,7 @@ MAX_WAIT = 20.0  # seconds a writer waits in a series' queue at most (then 503):
 # the series queue's tickets taken, looks at the series (polls) and heads skipped.
 _lock = threading.Lock()
 stats: Counter[str] = Counter()
-_commit_time = [0.02]  # seconds one attempt on a hot series takes, as this process last saw it (smoothed)
+_commit_time = [0.02]  # seconds one committed attempt takes, as this process last saw it (smoothed)
 
 
 def _observe(seconds: float) -> None:
@@ -106,7 +107,7 @@ def retrying_unit(tenant_id: str, operation: Callable[[UnitOfWork], T], *, attem
     uow = open_unit(tenant_id)
     if prepare is not None:
         prepare(uow)
-    queued: tuple[tuple[str, str], int] | None = None  # (series, ticket) while this writer holds a ticket
+    queued: Ticket | None = None  # while this writer holds a ticket
     done = False
     try:
         for attempt in range(attempts):
@@ -132,14 +133,13 @@ def retrying_unit(tenant_id: str, operation: Callable[[UnitOfWork], T], *, attem
                     # took, so the writers that lost spread over the next few commits
                     time.sleep(backoff(attempt, base=max(BASE_DELAY, took)))
                     continue
-                _observe(took)
-                if queued is None or (series is not None and series != queued[0]):
+                if series is not None and (queued is None or series != queued.series):
                     if queued is not None:
                         _leave(uow, queued)
-                    queued = (series, _take_ticket(uow, series)) if series is not None else queued
+                    queued = Ticket(series, _take_ticket(uow, series))
                 assert queued is not None
-                queued = _wait_for_turn(uow, *queued)
-                uow.hold(*queued)
+                _wait_for_turn(uow, queued)
+                uow.hold(queued.series, queued.number)
     finally:
         if queued is not None and not done:
             _leave(uow, queued)
@@ -151,9 +151,18 @@ def _take_ticket(uow: UnitOfWork, series: tuple[str, str]) -> int:
     return uow.take_ticket(series)
 
 
-def _wait_for_turn(uow: UnitOfWork, series: tuple[str, str], ticket: int) -> tuple[tuple[str, str], int]:
-    """Wait until `ticket` may commit on `series` (`series_queue.next_step`); the unit learns the series'
+@dataclass
+class Ticket:
+    """A writer's place in a series' queue (a new number when its ticket was skipped)."""
+
+    series: tuple[str, str]
+    number: int
+
+
+def _wait_for_turn(uow: UnitOfWork, ticket: Ticket) -> None:
+    """Wait until `ticket` may commit on its series (`series_queue.next_step`); the unit learns the series'
     last number from the last look. Bounded by `MAX_WAIT` (then 503; the ticket is skipped after it)."""
+    series = ticket.series
     since = time.perf_counter()
     seen: tuple[int, float] | None = None  # `served` as first seen at that value, and when (this clock)
     while True:
@@ -162,12 +171,12 @@ def _wait_for_turn(uow: UnitOfWork, series: tuple[str, str], ticket: int) -> tup
         looked = time.perf_counter()
         if seen is None or seen[0] != served:
             seen = (served, looked)
-        step = series_queue.next_step(ticket, series_queue.QueueState(issued, served, served_at),
+        step = series_queue.next_step(ticket.number, series_queue.QueueState(issued, served, served_at),
                                       unserved=looked - seen[1], commit_time=_commit_time[0])
         if step.kind == "commit":
-            return series, ticket
+            return
         if step.kind == "retake":
-            ticket = _take_ticket(uow, series)
+            ticket.number = _take_ticket(uow, series)
             continue
         if step.kind == "skip":
             if uow.serve(series, served, served + 1, _now()):
@@ -175,7 +184,7 @@ def _wait_for_turn(uow: UnitOfWork, series: tuple[str, str], ticket: int) -> tup
                 logger.warning("skipped an unserved ticket of a number series", extra={"ticket": served + 1})
             continue
         if looked - since > MAX_WAIT:
-            raise _give_up_waiting(ticket)
+            raise _give_up_waiting(ticket.number)
         time.sleep(step.delay)
 
 
@@ -189,13 +198,12 @@ def _give_up_waiting(ticket: int) -> ServiceUnavailable:
     return ServiceUnavailable("Too many concurrent changes to the same records; retry the request shortly")
 
 
-def _leave(uow: UnitOfWork, queued: tuple[tuple[str, str], int]) -> None:
+def _leave(uow: UnitOfWork, queued: Ticket) -> None:
     """A holder that will not commit gives its turn on (if it is its turn; else a waiter skips it later)."""
-    series, ticket = queued
     try:
-        uow.serve(series, ticket - 1, ticket, _now())
+        uow.serve(queued.series, queued.number - 1, queued.number, _now())
     except Exception:  # noqa: BLE001 - leaving is best effort: the ticket is skipped after the timeout
-        logger.warning("could not give up a turn in a number series' queue", extra={"ticket": ticket})
+        logger.warning("could not give up a turn in a number series' queue", extra={"ticket": queued.number})
 
 
 # Striped: bounded memory whatever the number of tenants. Re-entrant: a use case that runs another one of
