@@ -145,3 +145,28 @@ def test_writers_without_turns_queue_on_a_lost_race_instead_of_backing_off(books
     issued, served, _ = ledger.queue_state(ledger.read_series(_series(books, drafts[0])))
     assert issued == served == retry.stats["tickets"] - tickets
     assert backoffs == []
+
+
+def test_the_fast_path_is_refused_by_the_table_while_a_ticket_waits(books):
+    from ledgerline.services.invoices import _post, _read_for_post  # noqa: PLC0415
+    from ledgerline.store.table import Contention  # noqa: PLC0415
+    from ledgerline.store.unit_of_work import open_unit  # noqa: PLC0415
+
+    first, second = _drafts(books, 2)
+    invoices.post(books.tenant_id, first)  # number 1, no queue
+    series = _series(books, first)
+    # Given a posting that read the series with no queue (last 1)
+    uow = open_unit(books.tenant_id)
+    _read_for_post(uow, second)
+    # When a writer of another process takes a ticket before it commits
+    assert ledger.take_ticket(series) == 1
+    # Then its fast-path commit fails on the series' condition (no queue), DynamoDB returning the queue
+    with pytest.raises(Contention) as lost:
+        _post(uow, second)
+    assert ledger.queue_state(lost.value.stale[series])[:2] == (1, 0)
+    assert last_number(books.tenant_id, "INV", int(series[1].rsplit("#", 1)[1])) == 1
+    # And in its turn (ticket 1, served 0) the same posting commits number 2, serving the ticket
+    retry_unit = uow.after(lost.value)
+    retry_unit.hold(series, 1)
+    assert _post(retry_unit, second).number.endswith("-0002")
+    assert ledger.queue_state(ledger.read_series(series))[:2] == (1, 1)
