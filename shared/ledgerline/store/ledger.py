@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
@@ -36,7 +37,7 @@ from ledgerline.store import buckets
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.documents import DocumentRecord, dated_documents
 from ledgerline.store.records import Page, check_start_key, dated_between, page_of, tenant_partition
-from ledgerline.store.table import TableModel, connection
+from ledgerline.store.table import TableModel, connection, raise_if_retryable
 
 
 class EntryLine(MapAttribute):
@@ -149,17 +150,90 @@ class TaxTotal(TableModel):
 
 
 class NumberSeries(TableModel):
-    last = NumberAttribute()
+    """A gapless series: `last` number taken, and its fair queue (issue 13, domain/series_queue.py):
+    tickets `issued` to writers that lost a race for it, tickets `served` (committed or skipped) and when
+    `served` last moved (`served_at`, epoch seconds). No queue ever formed: only `last`."""
+
+    last = NumberAttribute(null=True)  # absent while a queue waits for the series' first number
+    issued = NumberAttribute(null=True)
+    served = NumberAttribute(null=True)
+    served_at = NumberAttribute(null=True)
 
     @staticmethod
     def key(tenant_id: str, series: str, year: int) -> tuple[str, str]:
         return tenant_partition(tenant_id), f"SEQ#{series}#{year}"
 
+    @staticmethod
+    def is_series(key: tuple[str, str]) -> bool:
+        return key[1].startswith("SEQ#")
+
+
+def take_numbers(tx: TransactWrite, key: tuple[str, str], expected_last: int, count: int, *,
+                 ticket: int | None = None, now: float | None = None) -> None:
+    """Move the series from `expected_last` to `expected_last + count` in `tx`. Without a ticket (the fast
+    path) on condition that no queue waits (`served == issued`, or no ticket ever); with one, on condition
+    that it is the ticket's turn (`served == ticket - 1`), serving it. A loser gets the series back."""
+    series = NumberSeries(*key)
+    last = NumberSeries.last == expected_last if expected_last else NumberSeries.last.does_not_exist()
+    actions: list[Any] = [NumberSeries.last.set(expected_last + count)]
+    if ticket is None:
+        condition = last & (NumberSeries.issued.does_not_exist() | (NumberSeries.issued == NumberSeries.served))
+    else:
+        condition = last & (NumberSeries.served == ticket - 1)
+        actions += [NumberSeries.served.set(ticket), NumberSeries.served_at.set(now)]
+    tx.update(series, actions=actions, condition=condition, return_values="ALL_OLD")
+
+
+def take_ticket(key: tuple[str, str]) -> int:
+    """A ticket in the series' queue: `issued + 1` (one UpdateItem ADD; `served` starts at 0). Retried
+    while a transaction on the series holds it (DynamoDB refuses a single write then)."""
+    connection()
+    for attempt in range(50):
+        try:
+            series = NumberSeries(*key)
+            series.update(actions=[NumberSeries.issued.add(1), NumberSeries.served.set(NumberSeries.served | 0)])
+            return int(series.issued)
+        except UpdateError as exc:
+            if exc.cause_response_code != "TransactionConflictException" or attempt == 49:
+                raise_if_retryable(exc)
+                raise
+            time.sleep(0.001 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def read_series(key: tuple[str, str]) -> dict[str, Any] | None:
+    """The series item as it stands (a consistent GetItem: a waiter's look at the queue)."""
+    return connection().get_item(*key, consistent_read=True).get("Item")
+
+
+def queue_state(data: dict[str, Any] | None) -> tuple[int, int, float | None]:
+    """(issued, served, served_at) of a series item as DynamoDB returned it (no queue ever: 0, 0, None)."""
+    if not data:
+        return 0, 0, None
+    number = lambda name: data[name]["N"] if name in data else None  # noqa: E731
+    served_at = number("served_at")
+    return int(number("issued") or 0), int(number("served") or 0), None if served_at is None else float(served_at)
+
+
+def serve(key: tuple[str, str], served: int, ticket: int, now: float) -> bool:
+    """Mark tickets up to `ticket` served, on condition that `served` is still what the caller saw (a waiter
+    skipping a stuck head: `ticket = served + 1`; a holder giving up its turn). False when it moved."""
+    connection()
+    try:
+        NumberSeries(*key).update(actions=[NumberSeries.served.set(ticket), NumberSeries.served_at.set(now)],
+                                  condition=NumberSeries.served == served)
+        return True
+    except UpdateError as exc:
+        if exc.cause_response_code in ("ConditionalCheckFailedException", "TransactionConflictException"):
+            return False
+        raise_if_retryable(exc)
+        raise
+
 
 def last_number(tenant_id: str, series: str, year: int) -> int:
     connection()
     try:
-        return NumberSeries.get(*NumberSeries.key(tenant_id, series, year), consistent_read=True).last
+        return int(NumberSeries.get(*NumberSeries.key(tenant_id, series, year), consistent_read=True).last or 0)
     except DoesNotExist:
         return 0
 

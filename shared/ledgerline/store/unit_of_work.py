@@ -35,6 +35,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DoesNotExist, GetError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from ledgerline.clock import current_clock
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine
@@ -116,6 +117,13 @@ class UnitOfWork(Protocol):
     def after(self, contention: Contention) -> UnitOfWork: ...
     def freshen(self) -> None: ...
 
+    # the fair queue of a number series (issue 13): a lost race for a number waits for its turn
+    def contended_series(self, contention: Contention) -> tuple[str, str] | None: ...
+    def hold(self, series: tuple[str, str], ticket: int | None) -> None: ...
+    def take_ticket(self, series: tuple[str, str]) -> int: ...
+    def look(self, series: tuple[str, str]) -> tuple[int, int, float | None]: ...
+    def serve(self, series: tuple[str, str], served: int, ticket: int, now: float) -> bool: ...
+
     # master data and API keys (issue 12, part B): unique codes, keys found by id, revocation
     def find_by_code(self, model: type[C], code: str) -> C | None: ...
     def claim_code(self, record: CodedRecord) -> None: ...
@@ -155,9 +163,14 @@ class CheckUnchanged:
 class TakeNumber:
     """`count` consecutive numbers after `expected_last` (several documents posted in one transaction)."""
 
-    def __init__(self, tenant_id: str, series: str, year: int, expected_last: int, count: int = 1) -> None:
+    def __init__(self, tenant_id: str, series: str, year: int, expected_last: int, count: int = 1,
+                 ticket: int | None = None) -> None:
         self.tenant_id, self.series, self.year, self.expected_last = tenant_id, series, year, expected_last
         self.count = count
+        self.ticket = ticket  # the series' queue ticket this commit is the turn of (None: the fast path)
+
+    def key(self) -> tuple[str, str]:
+        return NumberSeries.key(self.tenant_id, self.series, self.year)
 
     def item(self) -> NumberSeries:
         return NumberSeries(*NumberSeries.key(self.tenant_id, self.series, self.year),
@@ -248,7 +261,8 @@ class StagedUnitOfWork:
         self.writes.append(CheckUnchanged(entity))
 
     def take_number(self, series: str, year: int, expected_last: int, count: int = 1) -> int:
-        self.writes.append(TakeNumber(self.tenant_id, series, year, expected_last, count))
+        ticket = getattr(self, "tickets", {}).get(NumberSeries.key(self.tenant_id, series, year))
+        self.writes.append(TakeNumber(self.tenant_id, series, year, expected_last, count, ticket))
         return expected_last + 1
 
     def post_entry(self, entry: JournalEntry, lines: list[JournalLine], tax_lines: TaxLines | None = None, *,
@@ -421,7 +435,7 @@ class StagedUnitOfWork:
 
     def last_number(self, series: str, year: int) -> int:
         found = self._get(NumberSeries, *NumberSeries.key(self.tenant_id, series, year))
-        return 0 if found is None else int(found.last)
+        return 0 if found is None or found.last is None else int(found.last)
 
     def find_at(self, model: type[M], key: tuple[str, str]) -> M | None:
         """The item at a key the store's model names (a singleton, a code guard), or None."""
@@ -519,6 +533,31 @@ class StagedUnitOfWork:
 
     def freshen(self) -> None:
         """Take what this process has seen committed since the unit read it (the real unit's number series)."""
+
+    # the fair queue of a number series (issue 13, domain/series_queue.py); the in-memory unit has none
+    QUEUED = False  # True: a lost race for a series can queue (`contended_series`)
+    tickets: dict[tuple[str, str], int]
+
+    def contended_series(self, contention: Contention) -> tuple[str, str] | None:
+        """The number series this unit's commit lost the race for (a key to hand back), if it queues."""
+        if not self.QUEUED:
+            return None
+        taken = {write.key() for write in self.writes if isinstance(write, TakeNumber)}
+        return next((key for key in contention.stale if key in taken), None)
+
+    def hold(self, series: tuple[str, str], ticket: int | None) -> None:
+        """Commit this series only in `ticket`'s turn, serving it (None: the fast path again)."""
+        self.tickets = {**getattr(self, "tickets", {}), series: ticket} if ticket is not None else \
+            {key: held for key, held in getattr(self, "tickets", {}).items() if key != series}
+
+    def take_ticket(self, series: tuple[str, str]) -> int:
+        raise NotImplementedError
+
+    def look(self, series: tuple[str, str]) -> tuple[int, int, float | None]:
+        raise NotImplementedError
+
+    def serve(self, series: tuple[str, str], served: int, ticket: int, now: float) -> bool:
+        raise NotImplementedError
 
     def after(self, contention: Contention) -> Self:
         """A unit for the next attempt after `contention`: what it read stays read, except the items that
@@ -664,10 +703,9 @@ class DynamoUnitOfWork(StagedUnitOfWork):
             model = type(write.entity)
             tx.condition_check(model, write.entity.pk, write.entity.sk,
                                condition=model.version == write.entity.version)
-        elif isinstance(write, TakeNumber):
-            condition = (NumberSeries.last == write.expected_last if write.expected_last
-                         else NumberSeries.pk.does_not_exist())
-            tx.save(write.item(), condition=condition, return_values="ALL_OLD")  # a loser learns the new last
+        elif isinstance(write, TakeNumber):  # a loser learns the series as it stands (ALL_OLD)
+            ledger.take_numbers(tx, write.key(), write.expected_last, write.count, ticket=write.ticket,
+                                now=None if write.ticket is None else current_clock().now().timestamp())
         elif isinstance(write, PostEntry):
             write_posting(tx, write.posting(), increments=False)  # its ADDs: `apply`, merged
         elif isinstance(write, RecordEvent):
@@ -681,6 +719,7 @@ class DynamoUnitOfWork(StagedUnitOfWork):
 
     def commit(self) -> None:
         if self.writes:
+            self._behind_a_queue()
             try:
                 self.claim_committed(commit(self.apply))
             except Contention as exc:
@@ -688,6 +727,16 @@ class DynamoUnitOfWork(StagedUnitOfWork):
                 raise
             _numbers_seen.learn(write.item().serialize() for write in self.writes if isinstance(write, TakeNumber))
         self.writes = []
+
+    def _behind_a_queue(self) -> None:
+        """A number taken on the fast path when this unit read the series with writers queued for it would
+        only fail its condition: lose at once, without sending the transaction (the writer queues)."""
+        for write in self.writes:
+            if isinstance(write, TakeNumber) and write.ticket is None:
+                data = self.cache.get(write.key())
+                issued, served, _ = ledger.queue_state(data)
+                if issued > served:
+                    raise Contention("writers queue for the number series", {write.key(): data})
 
     def _replay_if_key_taken(self, exc: Contention) -> None:
         """A duplicate with the same key committed first: its record failed our condition; replay it."""
@@ -720,6 +769,24 @@ class DynamoUnitOfWork(StagedUnitOfWork):
         """Take the number series this process has seen move since they were read (see `NumbersSeen`)."""
         self.cache.update(_numbers_seen.newer(self.cache))
 
+    QUEUED = True
+
+    def take_ticket(self, series: tuple[str, str]) -> int:
+        """A ticket in the series' queue (one UpdateItem ADD)."""
+        return ledger.take_ticket(series)
+
+    def look(self, series: tuple[str, str]) -> tuple[int, int, float | None]:
+        """The series' queue as it stands (one consistent GetItem); its last number is this unit's from now."""
+        data = ledger.read_series(series)
+        if data is not None and "last" in data:
+            self.cache[series] = data
+            _numbers_seen.learn([data])
+        return ledger.queue_state(data)
+
+    def serve(self, series: tuple[str, str], served: int, ticket: int, now: float) -> bool:
+        """Tickets up to `ticket` served, if `served` has not moved (a skip, or a turn given up)."""
+        return ledger.serve(series, served, ticket, now)
+
 
 class NumbersSeen:
     """The latest value of each number series this process committed or was told of by DynamoDB (a lost
@@ -746,7 +813,7 @@ class NumbersSeen:
     def newer(self, cache: dict[tuple[str, str], dict[str, Any] | None]) -> dict[tuple[str, str], dict[str, Any]]:
         with self.lock:
             return {key: data for key, data in self.items.items() if key in cache
-                    and (cache[key] is None or int(cache[key]["last"]["N"]) < int(data["last"]["N"]))}
+                    and int((cache[key] or {}).get("last", {"N": "0"})["N"]) < int(data["last"]["N"])}
 
 
 _numbers_seen = NumbersSeen()
