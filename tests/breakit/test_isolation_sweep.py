@@ -229,6 +229,7 @@ LIST_PROBES |= {
                            {"rate[gte]": "0"}, {"source[contains]": "e"}, {"date[gte]": "2000-01-01"}],
 }
 
+
 @pytest.mark.parametrize("path", PLANNED_LISTS)
 def test_query_operators_never_reach_another_tenants_data(api, world, path):
     a, b = world

@@ -290,7 +290,6 @@ class Expense(PricedPurchase):
         assign_ordered_query_keys(self, "payee", numbered=False)  # issue 18: `store/lists.EXPENSE_LIST`
 
 
-
 # ----------------------------------------------------------------------------- supplier payments
 
 
@@ -341,7 +340,6 @@ class SupplierPayment(DocumentRecord):
     def assign_keys(self) -> None:
         super().assign_keys()
         assign_ordered_query_keys(self, "supplier", numbered=False)  # issue 18: `store/lists.payment_list`
-
 
 
 # -------------------------------------------------------------------------- supplier credit notes
