@@ -30,7 +30,7 @@ export interface paths {
          *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
          *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
          *
-         *     **Sorts** (`sort=field:asc|desc`, one field, each served by an index; ties by id): `code`, `name`, `updated_at`. Any other sort is a 400.
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `code`, `name`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `code:asc,id:asc`, `code:desc,id:desc`, `name:asc,id:asc`, `name:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
          *
          *     **Lookups** answered from an index in one query: `code=`.
          *
@@ -40,7 +40,7 @@ export interface paths {
          *
          *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
          *
-         *     `include=total_count` adds `total_count`: a count query over every matching item (it reads them all, so it costs more than the page).
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_accounts"];
         put?: never;
@@ -162,7 +162,33 @@ export interface paths {
         };
         /**
          * List bank accounts
-         * @description The tenant's bank accounts, oldest first.
+         * @description The tenant's active bank accounts, oldest first; `archived=true` lists the archived ones. Any
+         *     field below takes an operator (issue 18): `name[startswith]=post`, `iban[contains]=ch93`, `currency=CHF`,
+         *     `sort=name:asc`, `search=postfinance`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `iban` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `account_id` (string): eq, ne, in, nin
+         *     - `is_default` (bool): eq, ne
+         *     - `archived` (bool): eq, ne
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `name`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `name:asc,id:asc`, `name:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: none.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `name`, `iban` (default `name`, `iban`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_bank_accounts"];
         put?: never;
@@ -318,7 +344,37 @@ export interface paths {
         /**
          * List bank transactions
          * @description Imported bank transactions by booking date, oldest first; filter by `status`, `bank_account_id`,
-         *     `from_date` and `to_date`. Each unmatched one carries its ranked `suggestions`.
+         *     `from_date` and `to_date` (booking date, YYYY-MM-DD), or by any field below with an operator (issue 18):
+         *     `status=unmatched&amount[gte]=1000`, `reference=RF18539007547034` (a lookup: one index query),
+         *     `counterparty_name[contains]=acme`, `search=invoice 42`, `updated_since=2026-03-01T00:00:00Z`. Each unmatched one
+         *     carries its ranked `suggestions`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: unmatched, matched, ignored): eq, ne, in, nin
+         *     - `bank_account_id` (string): eq, ne, in, nin
+         *     - `date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `amount` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `counterparty_name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `remittance_information` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `matched_by` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `date:asc,id:asc`, `date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `counterparty_name`, `reference`, `remittance_information` (default `counterparty_name`, `reference`, `remittance_information`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_bank_transactions"];
         put?: never;
@@ -489,7 +545,7 @@ export interface paths {
          *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
          *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
          *
-         *     **Sorts** (`sort=field:asc|desc`, one field, each served by an index; ties by id): `bill_date`, `due_date`, `number`, `updated_at`. Any other sort is a 400.
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `bill_date`, `due_date`, `number`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `bill_date:asc,id:asc`, `bill_date:desc,id:desc`, `due_date:asc,id:asc`, `due_date:desc,id:desc`, `number:asc,id:asc`, `number:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
          *
          *     **Lookups** answered from an index in one query: `number=`, `supplier_reference=`.
          *
@@ -499,7 +555,7 @@ export interface paths {
          *
          *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
          *
-         *     `include=total_count` adds `total_count`: a count query over every matching item (it reads them all, so it costs more than the page).
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_bills"];
         put?: never;
@@ -862,7 +918,7 @@ export interface paths {
          *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
          *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
          *
-         *     **Sorts** (`sort=field:asc|desc`, one field, each served by an index; ties by id): `date`, `number`, `updated_at`. Any other sort is a 400.
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `date`, `number`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `date:asc,id:asc`, `date:desc,id:desc`, `number:asc,id:asc`, `number:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
          *
          *     **Lookups** answered from an index in one query: `number=`.
          *
@@ -872,7 +928,7 @@ export interface paths {
          *
          *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
          *
-         *     `include=total_count` adds `total_count`: a count query over every matching item (it reads them all, so it costs more than the page).
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_credit_notes"];
         put?: never;
@@ -907,7 +963,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a credit note's metadata
+         * @description Merges `metadata` into the credit note's: a key given a value sets it, a key given `""` or null is removed, keys not named stay. Metadata is not accounting data, so it changes whatever the credit note's status; nothing else of the credit note changes here. With `If-Match`, a stale version is a 412.
+         */
+        patch: operations["update_credit_note"];
         trace?: never;
     };
     "/v1/credit-notes/{id}/einvoice": {
@@ -1115,8 +1175,36 @@ export interface paths {
         };
         /**
          * List delivery notes
-         * @description Delivery notes by delivery date, oldest first. Filter by `status`, `customer_id`, `from_date` and
-         *     `to_date`.
+         * @description Delivery notes by delivery date, oldest first. Filter by `status` (repeated or
+         *     comma-separated), `customer_id`, `from_date` and `to_date` (delivery date, YYYY-MM-DD), or by any field below
+         *     with an operator (issue 18): `number=DN-2026-0042` or `reference=PO-1` (lookups: one index query),
+         *     `order_id=so_…`, `status=issued&sort=number:desc`, `search=acme`, `updated_since=2026-03-01T00:00:00Z` (a draft
+         *     deleted in the last 30 days is listed there as `{"id", "object", "deleted": true, "updated_at"}`).
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: draft, issued, delivered): eq, ne, in, nin
+         *     - `customer_id` (string): eq, ne, in, nin
+         *     - `customer_name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `number` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `delivery_date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `order_id` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `delivery_date`, `number`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `delivery_date:asc,id:asc`, `delivery_date:desc,id:desc`, `number:asc,id:asc`, `number:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `number=`, `reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `customer_name`, `number`, `reference` (default `customer_name`, `number`, `reference`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_deliveries"];
         put?: never;
@@ -1155,7 +1243,11 @@ export interface paths {
         delete: operations["delete_delivery"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a delivery note's metadata
+         * @description Merges `metadata` into the delivery note's: a key given a value sets it, a key given `""` or null is removed, keys not named stay. Metadata is not accounting data, so it changes whatever the delivery note's status; nothing else of the delivery note changes here. With `If-Match`, a stale version is a 412.
+         */
+        patch: operations["update_delivery"];
         trace?: never;
     };
     "/v1/deliveries/{id}/deliver": {
@@ -1382,7 +1474,32 @@ export interface paths {
         };
         /**
          * List exchange rates
-         * @description Rates by currency, then date, oldest first.
+         * @description Rates by currency, then date, oldest first. Filter by `currency`, `from_date` and `to_date`, or by
+         *     any field below with an operator (issue 18): `currency=EUR` (a lookup: one index query, by date),
+         *     `date[gte]=2026-01-01&sort=date:desc`, `sort=currency:asc,date:asc`, `rate[gt]=1`, `source=ecb`,
+         *     `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `rate` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `source` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `currency`, `date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `currency:asc,date:asc,id:asc`, `currency:desc,date:desc,id:desc`, `date:asc,id:asc`, `date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `currency=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `source` (default `source`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_exchange_rates"];
         put?: never;
@@ -1433,7 +1550,36 @@ export interface paths {
         };
         /**
          * List expenses
-         * @description Expenses by date, oldest first. Filter by `status`, `supplier_id`, `from_date` and `to_date`.
+         * @description Expenses by date, oldest first. Filter by `status` (posted, reversed), `supplier_id`, `from_date`
+         *     and `to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `reference=R-2026-17` (a lookup:
+         *     one index query), `total[gte]=1000`, `paid_from_account_id=acc_…`, `search=café`,
+         *     `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: posted, reversed): eq, ne, in, nin
+         *     - `supplier_id` (string): eq, ne, in, nin
+         *     - `payee_name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `total` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `paid_from_account_id` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `date:asc,id:asc`, `date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `payee_name`, `reference` (default `payee_name`, `reference`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_expenses"];
         put?: never;
@@ -1468,7 +1614,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a expense's metadata
+         * @description Merges `metadata` into the expense's: a key given a value sets it, a key given `""` or null is removed, keys not named stay. Metadata is not accounting data, so it changes whatever the expense's status; nothing else of the expense changes here. With `If-Match`, a stale version is a 412.
+         */
+        patch: operations["update_expense"];
         trace?: never;
     };
     "/v1/expenses/{id}/reverse": {
@@ -1645,7 +1795,7 @@ export interface paths {
          *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
          *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
          *
-         *     **Sorts** (`sort=field:asc|desc`, one field, each served by an index; ties by id): `issue_date`, `due_date`, `number`, `updated_at`. Any other sort is a 400.
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `issue_date`, `due_date`, `number`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `issue_date:asc,id:asc`, `issue_date:desc,id:desc`, `due_date:asc,id:asc`, `due_date:desc,id:desc`, `number:asc,id:asc`, `number:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
          *
          *     **Lookups** answered from an index in one query: `number=`, `reference=`.
          *
@@ -1655,7 +1805,7 @@ export interface paths {
          *
          *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
          *
-         *     `include=total_count` adds `total_count`: a count query over every matching item (it reads them all, so it costs more than the page).
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          *
          *     **Expand** (`expand=a,b` or repeated `expand[]=a`): `customer` (needs `parties:read`), `lines.item` (needs `items:read`). The objects are inlined as their own route shows them, next to the id (`customer_id` stays, `customer` is added); an id that names no object is `null`.
          */
@@ -1955,7 +2105,7 @@ export interface paths {
          *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
          *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
          *
-         *     **Sorts** (`sort=field:asc|desc`, one field, each served by an index; ties by id): `code`, `name`, `updated_at`. Any other sort is a 400.
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `code`, `name`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `code:asc,id:asc`, `code:desc,id:desc`, `name:asc,id:asc`, `name:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
          *
          *     **Lookups** answered from an index in one query: `code=`.
          *
@@ -1965,7 +2115,7 @@ export interface paths {
          *
          *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
          *
-         *     `include=total_count` adds `total_count`: a count query over every matching item (it reads them all, so it costs more than the page).
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_items"];
         put?: never;
@@ -2055,7 +2205,8 @@ export interface paths {
         /**
          * Change the files a journal entry references (its lines never change)
          * @description Replaces `attachment_ids` (uploaded files, `POST /v1/files`); an id that is no file of the tenant is a
-         *     422 naming `attachment_ids.<index>`. Posted amounts are corrected by reversal, never here.
+         *     422 naming `attachment_ids.<index>`. `metadata` merges (issue 20). Posted amounts are corrected by reversal,
+         *     never here.
          */
         patch: operations["update_journal_entry"];
         trace?: never;
@@ -2091,7 +2242,37 @@ export interface paths {
         };
         /**
          * List sales orders
-         * @description Orders by order date, oldest first. Filter by `status`, `customer_id`, `from_date` and `to_date`.
+         * @description Orders by order date, oldest first. Filter by `status` (repeated or comma-separated),
+         *     `customer_id`, `from_date` and `to_date` (order date, YYYY-MM-DD), or by any field below with an operator
+         *     (issue 18): `number=SO-2026-0042` or `reference=PO-1` (lookups: one index query), `status=confirmed&sort=number:desc`,
+         *     `total[gte]=1000`, `search=acme`, `updated_since=2026-03-01T00:00:00Z` (a draft deleted in the last 30 days is
+         *     listed there as `{"id", "object", "deleted": true, "updated_at"}`).
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: draft, confirmed, partially_delivered, delivered, cancelled): eq, ne, in, nin
+         *     - `customer_id` (string): eq, ne, in, nin
+         *     - `customer_name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `number` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `order_date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `total` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `order_date`, `number`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `order_date:asc,id:asc`, `order_date:desc,id:desc`, `number:asc,id:asc`, `number:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `number=`, `reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `customer_name`, `number`, `reference` (default `customer_name`, `number`, `reference`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_orders"];
         put?: never;
@@ -2336,7 +2517,7 @@ export interface paths {
          *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
          *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
          *
-         *     **Sorts** (`sort=field:asc|desc`, one field, each served by an index; ties by id): `name`, `updated_at`. Any other sort is a 400.
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `name`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `name:asc,id:asc`, `name:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
          *
          *     **Lookups** answered from an index in one query: none.
          *
@@ -2346,7 +2527,7 @@ export interface paths {
          *
          *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
          *
-         *     `include=total_count` adds `total_count`: a count query over every matching item (it reads them all, so it costs more than the page).
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_parties"];
         put?: never;
@@ -2458,7 +2639,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a payment run's metadata
+         * @description Merges `metadata` into the payment run's: a key given a value sets it, a key given `""` or null is removed, keys not named stay. Metadata is not accounting data, so it changes whatever the payment run's status; nothing else of the payment run changes here. With `If-Match`, a stale version is a 412.
+         */
+        patch: operations["update_payment_run"];
         trace?: never;
     };
     "/v1/payment-runs/{id}/cancel": {
@@ -2557,8 +2742,37 @@ export interface paths {
         };
         /**
          * List purchase orders
-         * @description Purchase orders by order date, oldest first. Filter by `status`, `supplier_id`, `from_date` and
-         *     `to_date`.
+         * @description Purchase orders by order date, oldest first. Filter by `status` (repeated or
+         *     comma-separated), `supplier_id`, `from_date` and `to_date` (order date, YYYY-MM-DD), or by any field below with
+         *     an operator (issue 18): `number=PO-2026-0042` or `reference=Q-17` (lookups: one index query),
+         *     `status=sent&sort=number:desc`, `total[gte]=1000`, `search=paper`, `updated_since=2026-03-01T00:00:00Z` (a draft
+         *     deleted in the last 30 days is listed there as `{"id", "object", "deleted": true, "updated_at"}`).
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: draft, sent, partially_received, received, billed, cancelled): eq, ne, in, nin
+         *     - `supplier_id` (string): eq, ne, in, nin
+         *     - `supplier_name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `number` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `order_date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `total` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `order_date`, `number`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `order_date:asc,id:asc`, `order_date:desc,id:desc`, `number:asc,id:asc`, `number:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `number=`, `reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `supplier_name`, `number`, `reference` (default `supplier_name`, `number`, `reference`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_purchase_orders"];
         put?: never;
@@ -2787,7 +3001,7 @@ export interface paths {
          *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
          *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
          *
-         *     **Sorts** (`sort=field:asc|desc`, one field, each served by an index; ties by id): `issue_date`, `valid_until`, `number`, `updated_at`. Any other sort is a 400.
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `issue_date`, `valid_until`, `number`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `issue_date:asc,id:asc`, `issue_date:desc,id:desc`, `valid_until:asc,id:asc`, `valid_until:desc,id:desc`, `number:asc,id:asc`, `number:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
          *
          *     **Lookups** answered from an index in one query: `number=`, `reference=`.
          *
@@ -2797,7 +3011,7 @@ export interface paths {
          *
          *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
          *
-         *     `include=total_count` adds `total_count`: a count query over every matching item (it reads them all, so it costs more than the page).
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_quotes"];
         put?: never;
@@ -3043,7 +3257,37 @@ export interface paths {
         };
         /**
          * List receipts
-         * @description Receipts by date, oldest first. Filter by `customer_id`, `status` (posted, reversed), `from_date` and `to_date` (YYYY-MM-DD).
+         * @description Receipts by date, oldest first. Filter by `customer_id`, `status` (posted, reversed), `from_date`
+         *     and `to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `reference=RF18 5390 0754 7034`
+         *     (a lookup: one index query), `unallocated_amount[gt]=0` (receipts holding customer credit), `amount[gte]=1000`,
+         *     `search=acme`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: posted, reversed): eq, ne, in, nin
+         *     - `customer_id` (string): eq, ne, in, nin
+         *     - `customer_name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `amount` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `unallocated_amount` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `account_id` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `date:asc,id:asc`, `date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `customer_name`, `reference` (default `customer_name`, `reference`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          *
          *     **Expand** (`expand=a,b` or repeated `expand[]=a`): `customer` (needs `parties:read`), `allocations.invoice` (needs `invoices:read`). The objects are inlined as their own route shows them, next to the id (`customer_id` stays, `customer` is added); an id that names no object is `null`.
          */
@@ -3081,7 +3325,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a receipt's metadata
+         * @description Merges `metadata` into the receipt's: a key given a value sets it, a key given `""` or null is removed, keys not named stay. Metadata is not accounting data, so it changes whatever the receipt's status; nothing else of the receipt changes here. With `If-Match`, a stale version is a 412.
+         */
+        patch: operations["update_receipt"];
         trace?: never;
     };
     "/v1/receipts/{id}/allocations": {
@@ -3255,7 +3503,37 @@ export interface paths {
         };
         /**
          * List refunds
-         * @description Refunds by date, oldest first; filter by `customer_id`, `status`, `from_date` and `to_date`.
+         * @description Refunds by date, oldest first. Filter by `customer_id`, `status` (posted, reversed), `from_date`
+         *     and `to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `reference=R-17` (a lookup: one
+         *     index query), `receipt_id=rct_…`, `amount[gte]=1000`, `search=acme`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: posted, reversed): eq, ne, in, nin
+         *     - `customer_id` (string): eq, ne, in, nin
+         *     - `customer_name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `amount` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `receipt_id` (string): eq, ne, in, nin
+         *     - `credit_note_id` (string): eq, ne, in, nin
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `account_id` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `date:asc,id:asc`, `date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `customer_name`, `reference` (default `customer_name`, `reference`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_refunds"];
         put?: never;
@@ -3288,7 +3566,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a refund's metadata
+         * @description Merges `metadata` into the refund's: a key given a value sets it, a key given `""` or null is removed, keys not named stay. Metadata is not accounting data, so it changes whatever the refund's status; nothing else of the refund changes here. With `If-Match`, a stale version is a 412.
+         */
+        patch: operations["update_refund"];
         trace?: never;
     };
     "/v1/refunds/{id}/reverse": {
@@ -3995,7 +4277,38 @@ export interface paths {
         };
         /**
          * List supplier credit notes
-         * @description Supplier credit notes by date, oldest first. Filter by `supplier_id`, `bill_id`, `from_date`, `to_date`.
+         * @description Supplier credit notes by date, oldest first. Filter by `supplier_id`, `bill_id`, `from_date` and
+         *     `to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `supplier_reference=CN-88` (the
+         *     supplier's number; a lookup: one index query), `bill_number=BILL-2026-0003`, `unallocated_amount[gt]=0`,
+         *     `search=paper`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: posted): eq, ne, in, nin
+         *     - `bill_id` (string): eq, ne, in, nin
+         *     - `bill_number` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `supplier_id` (string): eq, ne, in, nin
+         *     - `supplier_name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `supplier_reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `total` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `unallocated_amount` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `date:asc,id:asc`, `date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `supplier_reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `supplier_name`, `supplier_reference`, `bill_number` (default `supplier_name`, `supplier_reference`, `bill_number`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_supplier_credit_notes"];
         put?: never;
@@ -4029,7 +4342,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a supplier credit note's metadata
+         * @description Merges `metadata` into the supplier credit note's: a key given a value sets it, a key given `""` or null is removed, keys not named stay. Metadata is not accounting data, so it changes whatever the supplier credit note's status; nothing else of the supplier credit note changes here. With `If-Match`, a stale version is a 412.
+         */
+        patch: operations["update_supplier_credit_note"];
         trace?: never;
     };
     "/v1/supplier-credit-notes/{id}/allocations": {
@@ -4086,7 +4403,36 @@ export interface paths {
         /**
          * List supplier payments
          * @description Supplier payments by date, oldest first. Filter by `supplier_id`, `status` (posted, reversed),
-         *     `from_date` and `to_date` (YYYY-MM-DD).
+         *     `from_date` and `to_date` (YYYY-MM-DD), or by any field below with an operator (issue 18): `reference=PAY-17` (a
+         *     lookup: one index query), `unallocated_amount[gt]=0` (payments holding a prepayment), `amount[gte]=1000`,
+         *     `search=paper`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: posted, reversed): eq, ne, in, nin
+         *     - `supplier_id` (string): eq, ne, in, nin
+         *     - `supplier_name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `amount` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `unallocated_amount` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `account_id` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `date:asc,id:asc`, `date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `supplier_name`, `reference` (default `supplier_name`, `reference`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_supplier_payments"];
         put?: never;
@@ -4120,7 +4466,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a supplier payment's metadata
+         * @description Merges `metadata` into the supplier payment's: a key given a value sets it, a key given `""` or null is removed, keys not named stay. Metadata is not accounting data, so it changes whatever the supplier payment's status; nothing else of the supplier payment changes here. With `If-Match`, a stale version is a 412.
+         */
+        patch: operations["update_supplier_payment"];
         trace?: never;
     };
     "/v1/supplier-payments/{id}/allocations": {
@@ -4211,7 +4561,7 @@ export interface paths {
          *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
          *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
          *
-         *     **Sorts** (`sort=field:asc|desc`, one field, each served by an index; ties by id): `code`, `name`, `updated_at`. Any other sort is a 400.
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `code`, `name`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `code:asc,id:asc`, `code:desc,id:desc`, `name:asc,id:asc`, `name:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
          *
          *     **Lookups** answered from an index in one query: `code=`.
          *
@@ -4221,7 +4571,7 @@ export interface paths {
          *
          *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
          *
-         *     `include=total_count` adds `total_count`: a count query over every matching item (it reads them all, so it costs more than the page).
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_tax_codes"];
         put?: never;
@@ -5150,6 +5500,16 @@ export interface components {
              * @default false
              */
             is_default?: boolean;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Name */
             name: string;
             /**
@@ -5205,6 +5565,13 @@ export interface components {
             is_default: boolean;
             /** Last Statement Id */
             last_statement_id: string | null;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Name */
             name: string;
             /**
@@ -5259,6 +5626,16 @@ export interface components {
             iban?: string | null;
             /** Is Default */
             is_default?: boolean;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Name */
             name?: string;
             /** Qr Iban */
@@ -5388,6 +5765,16 @@ export interface components {
              * @enum {string}
              */
             field?: "counterparty" | "text" | "any";
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Name */
             name: string;
             /**
@@ -5435,6 +5822,13 @@ export interface components {
             field: "counterparty" | "text" | "any";
             /** Id */
             id: string;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Name */
             name: string;
             /**
@@ -5488,6 +5882,16 @@ export interface components {
              * @enum {string}
              */
             field?: "counterparty" | "text" | "any";
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Name */
             name?: string;
             /**
@@ -5861,6 +6265,16 @@ export interface components {
             exchange_rate?: string | null;
             /** Lines */
             lines?: components["schemas"]["BillLineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /**
@@ -6133,6 +6547,13 @@ export interface components {
             journal_entry_id: string | null;
             /** Lines */
             lines: components["schemas"]["LineOut"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Notes */
             notes: string | null;
             /**
@@ -6256,6 +6677,16 @@ export interface components {
             exchange_rate?: string | null;
             /** Lines */
             lines?: components["schemas"]["BillLineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /** Payment Terms Days */
@@ -6664,6 +7095,16 @@ export interface components {
              */
             lines?: components["schemas"]["LineIn"][] | null;
             /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
+            /**
              * Positions
              * @description Instead of `lines`: item, text, subtotal, discount, group (nested positions) and page_break positions; the response shows the item positions as `lines` too
              */
@@ -6725,6 +7166,13 @@ export interface components {
             journal_entry_id: string;
             /** Lines */
             lines: components["schemas"]["LineOut"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Number */
             number: string;
             /**
@@ -7011,6 +7459,16 @@ export interface components {
             delivery_date?: string | null;
             /** Lines */
             lines: components["schemas"]["DeliveryLineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /** Reference */
@@ -7022,6 +7480,11 @@ export interface components {
             description?: string | null;
             /** Item Id */
             item_id?: string | null;
+            /**
+             * Location Id
+             * @description Issue 19: the stock location a stock-managed item leaves from when the note is issued; absent: the tenant's default location
+             */
+            location_id?: string | null;
             /**
              * Quantity
              * @description Decimal string, e.g. "2.5"; more than 0, below 10^12, up to 6 decimals
@@ -7036,6 +7499,11 @@ export interface components {
             description: string | null;
             /** Item Id */
             item_id: string | null;
+            /**
+             * Location Id
+             * @description The stock location it leaves from (absent: the default)
+             */
+            location_id?: string | null;
             /**
              * Order Line
              * @description The order line it delivers (1, 2, …), if from an order
@@ -7071,6 +7539,13 @@ export interface components {
             issued_at: string | null;
             /** Lines */
             lines: components["schemas"]["DeliveryLineOut"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Notes */
             notes: string | null;
             /** Number */
@@ -7906,6 +8381,16 @@ export interface components {
             exchange_rate?: string | null;
             /** Lines */
             lines?: components["schemas"]["BillLineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /**
@@ -7983,6 +8468,13 @@ export interface components {
             journal_entry_id: string;
             /** Lines */
             lines: components["schemas"]["LineOut"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Notes */
             notes: string | null;
             /**
@@ -8962,6 +9454,16 @@ export interface components {
             description?: string | null;
             /** Lines */
             lines: components["schemas"]["EntryLineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Reference */
             reference?: string | null;
         };
@@ -8998,6 +9500,13 @@ export interface components {
             /** Lines */
             lines: components["schemas"]["EntryLineOut"][];
             /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
+            /**
              * Object
              * @default journal_entry
              * @constant
@@ -9033,22 +9542,32 @@ export interface components {
         };
         /**
          * JournalEntryUpdate
-         * @description What may change on a posted entry: only the files it references (its lines never change).
+         * @description What may change on a posted entry: the files it references and its metadata (its lines never change).
          * @example {
          *       "attachment_ids": [
          *         "file_01K2X3Y4Z5A6B7C8D9E0F1G2H3"
-         *       ]
+         *       ],
+         *       "metadata": {
+         *         "import_batch": "2026-03"
+         *       }
          *     }
          */
         JournalEntryUpdate: {
             /**
              * Attachment Ids
-             * @description Replaces the list; [] detaches every file
-             * @example [
-             *       "file_01K2X3Y4Z5A6B7C8D9E0F1G2H3"
-             *     ]
+             * @description Replaces the list; [] detaches every file; left out, the files stay
              */
-            attachment_ids: string[];
+            attachment_ids?: string[] | null;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
         };
         /** LedgerLineOut */
         LedgerLineOut: {
@@ -9189,15 +9708,6 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** ListResponse[BankAccountOut] */
-        ListResponse_BankAccountOut_: {
-            /** Data */
-            data: components["schemas"]["BankAccountOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
         /** ListResponse[BankRuleOut] */
         ListResponse_BankRuleOut_: {
             /** Data */
@@ -9216,28 +9726,10 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** ListResponse[BankTransactionOut] */
-        ListResponse_BankTransactionOut_: {
-            /** Data */
-            data: components["schemas"]["BankTransactionOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
         /** ListResponse[CurrencyOut] */
         ListResponse_CurrencyOut_: {
             /** Data */
             data: components["schemas"]["CurrencyOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** ListResponse[DeliveryNoteOut] */
-        ListResponse_DeliveryNoteOut_: {
-            /** Data */
-            data: components["schemas"]["DeliveryNoteOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -9279,24 +9771,6 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** ListResponse[ExchangeRateOut] */
-        ListResponse_ExchangeRateOut_: {
-            /** Data */
-            data: components["schemas"]["ExchangeRateOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** ListResponse[ExpenseOut] */
-        ListResponse_ExpenseOut_: {
-            /** Data */
-            data: components["schemas"]["ExpenseOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
         /** ListResponse[FileOut] */
         ListResponse_FileOut_: {
             /** Data */
@@ -9333,15 +9807,6 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** ListResponse[OrderOut] */
-        ListResponse_OrderOut_: {
-            /** Data */
-            data: components["schemas"]["OrderOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
         /** ListResponse[PaymentRunOut] */
         ListResponse_PaymentRunOut_: {
             /** Data */
@@ -9351,37 +9816,10 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** ListResponse[PurchaseOrderOut] */
-        ListResponse_PurchaseOrderOut_: {
-            /** Data */
-            data: components["schemas"]["PurchaseOrderOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** ListResponse[ReceiptOut] */
-        ListResponse_ReceiptOut_: {
-            /** Data */
-            data: components["schemas"]["ReceiptOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
         /** ListResponse[RecurringInvoiceOut] */
         ListResponse_RecurringInvoiceOut_: {
             /** Data */
             data: components["schemas"]["RecurringInvoiceOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** ListResponse[RefundOut] */
-        ListResponse_RefundOut_: {
-            /** Data */
-            data: components["schemas"]["RefundOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -9436,24 +9874,6 @@ export interface components {
         ListResponse_StockTransferOut_: {
             /** Data */
             data: components["schemas"]["StockTransferOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** ListResponse[SupplierCreditNoteOut] */
-        ListResponse_SupplierCreditNoteOut_: {
-            /** Data */
-            data: components["schemas"]["SupplierCreditNoteOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** ListResponse[SupplierPaymentOut] */
-        ListResponse_SupplierPaymentOut_: {
-            /** Data */
-            data: components["schemas"]["SupplierPaymentOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -9520,6 +9940,28 @@ export interface components {
             score: number;
         };
         /**
+         * MetadataUpdate
+         * @description The body of `PATCH` on an object whose other fields never change once made (a receipt, a credit note…).
+         * @example {
+         *       "metadata": {
+         *         "batch": "",
+         *         "order_id": "42"
+         *       }
+         *     }
+         */
+        MetadataUpdate: {
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata: {
+                [key: string]: string | null;
+            };
+        };
+        /**
          * OrderCreate
          * @example {
          *       "customer_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3",
@@ -9560,6 +10002,16 @@ export interface components {
             exchange_rate?: string | null;
             /** Lines */
             lines?: components["schemas"]["LineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /**
@@ -9740,6 +10192,13 @@ export interface components {
             invoicing_status: "not_invoiced" | "partially_invoiced" | "invoiced";
             /** Lines */
             lines: components["schemas"]["OrderLineOut"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Notes */
             notes: string | null;
             /** Number */
@@ -9822,6 +10281,16 @@ export interface components {
             exchange_rate?: string | null;
             /** Lines */
             lines?: components["schemas"]["LineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /**
@@ -10162,6 +10631,16 @@ export interface components {
              * @description EUR: pain.001.001.09 (default) or pain.001.001.03 (SEPA); CHF: pain.001.001.09.ch (Swiss Payment Standards)
              */
             file_format?: ("pain.001.001.03" | "pain.001.001.09" | "pain.001.001.09.ch") | null;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
         };
         /**
          * PaymentRunOut
@@ -10229,6 +10708,13 @@ export interface components {
              * @description The file's MsgId and PmtInfId
              */
             message_id: string;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /**
              * Object
              * @default payment_run
@@ -10382,6 +10868,16 @@ export interface components {
             expected_date?: string | null;
             /** Lines */
             lines: components["schemas"]["PurchaseOrderLineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /**
@@ -10527,6 +11023,13 @@ export interface components {
             last_received_on?: string | null;
             /** Lines */
             lines: components["schemas"]["PurchaseOrderLineOut"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Notes */
             notes: string | null;
             /** Number */
@@ -10627,6 +11130,16 @@ export interface components {
             expected_date?: string | null;
             /** Lines */
             lines?: components["schemas"]["PurchaseOrderLineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /**
@@ -10688,6 +11201,44 @@ export interface components {
             read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[BankAccountOut] */
+        QueryListResponse_BankAccountOut_: {
+            /** Data */
+            data: components["schemas"]["BankAccountOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[BankTransactionOut] */
+        QueryListResponse_BankTransactionOut_: {
+            /** Data */
+            data: components["schemas"]["BankTransactionOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
         };
         /** QueryListResponse[CreditNoteOut] */
         QueryListResponse_CreditNoteOut_: {
@@ -10704,6 +11255,44 @@ export interface components {
             read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[ExchangeRateOut] */
+        QueryListResponse_ExchangeRateOut_: {
+            /** Data */
+            data: components["schemas"]["ExchangeRateOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[ExpenseOut] */
+        QueryListResponse_ExpenseOut_: {
+            /** Data */
+            data: components["schemas"]["ExpenseOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
         };
         /** QueryListResponse[ItemOut] */
         QueryListResponse_ItemOut_: {
@@ -10720,6 +11309,8 @@ export interface components {
             read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
         };
         /** QueryListResponse[PartyOut] */
         QueryListResponse_PartyOut_: {
@@ -10736,11 +11327,13 @@ export interface components {
             read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
         };
-        /** QueryListResponse[QuoteOut] */
-        QueryListResponse_QuoteOut_: {
+        /** QueryListResponse[ReceiptOut] */
+        QueryListResponse_ReceiptOut_: {
             /** Data */
-            data: components["schemas"]["QuoteOut"][];
+            data: components["schemas"]["ReceiptOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -10752,6 +11345,62 @@ export interface components {
             read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[RefundOut] */
+        QueryListResponse_RefundOut_: {
+            /** Data */
+            data: components["schemas"]["RefundOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[SupplierCreditNoteOut] */
+        QueryListResponse_SupplierCreditNoteOut_: {
+            /** Data */
+            data: components["schemas"]["SupplierCreditNoteOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[SupplierPaymentOut] */
+        QueryListResponse_SupplierPaymentOut_: {
+            /** Data */
+            data: components["schemas"]["SupplierPaymentOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
         };
         /** QueryListResponse[TaxCodeOut] */
         QueryListResponse_TaxCodeOut_: {
@@ -10768,6 +11417,8 @@ export interface components {
             read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
         };
         /** QueryListResponse[Union[BillOut, DeletedOut]] */
         QueryListResponse_Union_BillOut__DeletedOut__: {
@@ -10784,6 +11435,26 @@ export interface components {
             read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[Union[DeliveryNoteOut, DeletedOut]] */
+        QueryListResponse_Union_DeliveryNoteOut__DeletedOut__: {
+            /** Data */
+            data: (components["schemas"]["DeliveryNoteOut"] | components["schemas"]["DeletedOut"])[];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
         };
         /** QueryListResponse[Union[InvoiceOut, DeletedOut]] */
         QueryListResponse_Union_InvoiceOut__DeletedOut__: {
@@ -10800,6 +11471,62 @@ export interface components {
             read_budget_exhausted?: boolean;
             /** Total Count */
             total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[Union[OrderOut, DeletedOut]] */
+        QueryListResponse_Union_OrderOut__DeletedOut__: {
+            /** Data */
+            data: (components["schemas"]["OrderOut"] | components["schemas"]["DeletedOut"])[];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[Union[PurchaseOrderOut, DeletedOut]] */
+        QueryListResponse_Union_PurchaseOrderOut__DeletedOut__: {
+            /** Data */
+            data: (components["schemas"]["PurchaseOrderOut"] | components["schemas"]["DeletedOut"])[];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[Union[QuoteOut, DeletedOut]] */
+        QueryListResponse_Union_QuoteOut__DeletedOut__: {
+            /** Data */
+            data: (components["schemas"]["QuoteOut"] | components["schemas"]["DeletedOut"])[];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
         };
         /**
          * QuoteCreate
@@ -10847,6 +11574,16 @@ export interface components {
             issue_date?: string | null;
             /** Lines */
             lines?: components["schemas"]["LineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /**
@@ -10918,6 +11655,13 @@ export interface components {
             issued_at: string | null;
             /** Lines */
             lines: components["schemas"]["LineOut"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Notes */
             notes: string | null;
             /** Number */
@@ -11008,6 +11752,16 @@ export interface components {
             issue_date?: string;
             /** Lines */
             lines?: components["schemas"]["LineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /**
@@ -11253,6 +12007,16 @@ export interface components {
              * @description The lines of every invoice, as on POST /v1/invoices (priced at each run)
              */
             lines?: components["schemas"]["LineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /**
@@ -11320,6 +12084,13 @@ export interface components {
             lines: {
                 [key: string]: unknown;
             }[];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /**
              * Next Run Date
              * @description The day the next invoice is made; none once finished (resuming a paused template skips days already past)
@@ -11396,6 +12167,16 @@ export interface components {
             exchange_rate?: string | null;
             /** Lines */
             lines?: components["schemas"]["LineIn"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Notes */
             notes?: string | null;
             /** Payment Terms Days */
@@ -11448,6 +12229,16 @@ export interface components {
              */
             exchange_rate?: string | null;
             /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
+            /**
              * Receipt Id
              * @description Refund this receipt's unallocated credit
              */
@@ -11496,6 +12287,13 @@ export interface components {
             id: string;
             /** Journal Entry Id */
             journal_entry_id: string;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /**
              * Object
              * @default refund
@@ -11992,7 +12790,7 @@ export interface components {
          *     new kind of posting document adds its source type here (JournalEntry.new refuses any other).
          * @enum {string}
          */
-        SourceType: "manual" | "invoice" | "invoice_void" | "receipt" | "receipt_allocation" | "receipt_reversal" | "credit_note" | "year_end_close" | "refund" | "refund_reversal" | "vat_settlement" | "vat_settlement_reversal" | "bank_opening_balance" | "bill" | "bill_void" | "expense" | "expense_reversal" | "bank_transaction" | "bank_transaction_reversal" | "revaluation" | "revaluation_reversal" | "supplier_payment" | "supplier_payment_reversal" | "supplier_payment_allocation" | "supplier_payment_refund" | "supplier_credit_note" | "supplier_credit_note_allocation" | "supplier_credit_note_refund" | "stock_adjustment" | "delivery" | "credit_note_restock";
+        SourceType: "manual" | "invoice" | "invoice_void" | "receipt" | "receipt_allocation" | "receipt_reversal" | "credit_note" | "year_end_close" | "refund" | "refund_reversal" | "vat_settlement" | "vat_settlement_reversal" | "bank_opening_balance" | "bill" | "bill_void" | "expense" | "expense_reversal" | "bank_transaction" | "bank_transaction_reversal" | "revaluation" | "revaluation_reversal" | "supplier_payment" | "supplier_payment_reversal" | "supplier_payment_allocation" | "supplier_payment_refund" | "supplier_credit_note" | "supplier_credit_note_allocation" | "supplier_credit_note_refund" | "stock_adjustment" | "delivery" | "credit_note_restock" | "invoice_cogs" | "invoice_void_cogs" | "stock_correction";
         /**
          * StockAdjustmentCreate
          * @example {
@@ -12031,6 +12829,16 @@ export interface components {
              * @description Default: the tenant's default location
              */
             location_id?: string | null;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Note */
             note?: string | null;
             /**
@@ -12074,6 +12882,13 @@ export interface components {
             journal_entry_id?: string | null;
             /** Location Id */
             location_id: string;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Movement Id */
             movement_id?: string | null;
             /** Note */
@@ -12193,6 +13008,16 @@ export interface components {
              * @default false
              */
             is_default?: boolean;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Name */
             name: string;
         };
@@ -12213,6 +13038,13 @@ export interface components {
             id: string;
             /** Is Default */
             is_default: boolean;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Name */
             name: string;
             /**
@@ -12246,6 +13078,16 @@ export interface components {
             description?: string | null;
             /** Is Default */
             is_default?: boolean;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Name */
             name?: string;
         };
@@ -12318,6 +13160,16 @@ export interface components {
             from_location_id: string;
             /** Item Id */
             item_id: string;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Note */
             note?: string | null;
             /**
@@ -12346,6 +13198,13 @@ export interface components {
             id: string;
             /** Item Id */
             item_id: string;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /** Note */
             note?: string | null;
             /**
@@ -12457,6 +13316,16 @@ export interface components {
              * @description Credit these lines (net prices); or send `amount` instead
              */
             lines?: components["schemas"]["BillLineIn"][] | null;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Reason */
             reason?: string | null;
             /**
@@ -12531,6 +13400,13 @@ export interface components {
             journal_entry_ids?: string[];
             /** Lines */
             lines: components["schemas"]["LineOut"][];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /**
              * Object
              * @default supplier_credit_note
@@ -12658,6 +13534,16 @@ export interface components {
             date?: string | null;
             /** Exchange Rate */
             exchange_rate?: string | null;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Reference */
             reference?: string | null;
             /** Supplier Id */
@@ -12728,6 +13614,13 @@ export interface components {
             id: string;
             /** Journal Entry Ids */
             journal_entry_ids: string[];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /**
              * Object
              * @default supplier_payment
@@ -13141,6 +14034,12 @@ export interface components {
         /** TenantOut */
         TenantOut: {
             address: components["schemas"]["Address"] | null;
+            /**
+             * Allow Negative Stock
+             * @description Stock may go below zero (issue 19)
+             * @default false
+             */
+            allow_negative_stock?: boolean;
             bank_details: components["schemas"]["BankDetails"] | null;
             /** Base Currency */
             base_currency: string;
@@ -13200,6 +14099,13 @@ export interface components {
             prices_include_tax: boolean;
             /** Status */
             status: string;
+            /**
+             * Stock Issued By
+             * @description The document that takes sold goods out of stock (issue 19)
+             * @default delivery_note
+             * @enum {string}
+             */
+            stock_issued_by?: "delivery_note" | "invoice";
             /** @description Accounts posting uses by default: receivable, customer credit, sales, rounding, FX */
             system_accounts?: components["schemas"]["SystemAccountsOut"] | null;
             /** Tax Id */
@@ -13217,6 +14123,11 @@ export interface components {
         /** TenantUpdate */
         TenantUpdate: {
             address?: components["schemas"]["Address"] | null;
+            /**
+             * Allow Negative Stock
+             * @description Inventory (issue 19): let stock go below zero instead of a 409 `insufficient_stock`
+             */
+            allow_negative_stock?: boolean;
             bank_details?: components["schemas"]["BankDetails"] | null;
             /** Cash Rounding */
             cash_rounding?: boolean;
@@ -13268,6 +14179,12 @@ export interface components {
             payment_terms_days?: number;
             /** Prices Include Tax */
             prices_include_tax?: boolean;
+            /**
+             * Stock Issued By
+             * @description Inventory (issue 19): the document that takes sold stock-managed goods out of stock and posts their cost: `delivery_note` (issued delivery notes; the default) or `invoice` (posted invoices, for a tenant without deliveries)
+             * @enum {string}
+             */
+            stock_issued_by?: "delivery_note" | "invoice";
             /** Tax Id */
             tax_id?: string | null;
             /** Timezone */
@@ -13590,6 +14507,16 @@ export interface components {
              */
             events: string[];
             /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
+            /**
              * Url
              * @description https:// URL the events are POSTed to
              */
@@ -13624,6 +14551,13 @@ export interface components {
             /** Id */
             id: string;
             /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
+            /**
              * Object
              * @default webhook_endpoint
              * @constant
@@ -13654,6 +14588,16 @@ export interface components {
             enabled?: boolean;
             /** Events */
             events?: string[];
+            /**
+             * Metadata
+             * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
+             * @example {
+             *       "order_id": "42"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | null;
+            } | null;
             /** Url */
             url?: string;
         };
@@ -13685,6 +14629,13 @@ export interface components {
             events: string[];
             /** Id */
             id: string;
+            /**
+             * Metadata
+             * @description Your own key-value pairs (see `metadata` on create)
+             */
+            metadata?: {
+                [key: string]: string;
+            };
             /**
              * Object
              * @default webhook_endpoint
@@ -13735,7 +14686,7 @@ export interface operations {
                 search?: string | null;
                 /** @description Comma-separated fields `search` looks in */
                 search_fields?: string | null;
-                /** @description `field:asc` or `field:desc` on one sortable field */
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
                 sort?: string | null;
                 subtype?: string | null;
                 type?: components["schemas"]["AccountType"] | null;
@@ -15236,8 +16187,18 @@ export interface operations {
                 archived?: boolean;
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -15258,7 +16219,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_BankAccountOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_BankAccountOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -17059,10 +18020,20 @@ export interface operations {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 status?: ("unmatched" | "matched" | "ignored") | null;
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -17083,7 +18054,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_BankTransactionOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_BankTransactionOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -18124,7 +19095,7 @@ export interface operations {
                 search?: string | null;
                 /** @description Comma-separated fields `search` looks in */
                 search_fields?: string | null;
-                /** @description `field:asc` or `field:desc` on one sortable field */
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
                 sort?: string | null;
                 /** @description One or more of draft, awaiting_payment, overdue, paid, voided, and open (awaiting payment or overdue), repeated or comma-separated. overdue: open and past its due date */
                 status?: string[];
@@ -18427,7 +19398,10 @@ export interface operations {
     };
     get_bill: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `supplier` (needs `parties:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
+            };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
                 "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
@@ -20826,7 +21800,7 @@ export interface operations {
                 search?: string | null;
                 /** @description Comma-separated fields `search` looks in */
                 search_fields?: string | null;
-                /** @description `field:asc` or `field:desc` on one sortable field */
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
                 sort?: string | null;
                 to_date?: string | null;
                 /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
@@ -21125,7 +22099,10 @@ export interface operations {
     };
     get_credit_note: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `invoice` (needs `invoices:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
+            };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
                 "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
@@ -21137,6 +22114,159 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNoteOut"];
+                };
+            };
+            /** @description Malformed JSON, cursor or header */
+            400: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API key lacks the route's scope */
+            403: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object (also another tenant's), or no such route */
+            404: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Wrong state, taken code, locked period, or the same Idempotency-Key still in progress */
+            409: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `details` names each field */
+            422: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many concurrent writers or the database is busy; retry */
+            503: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_credit_note: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Only apply the change if the resource is at this version (its ETag) */
+                "If-Match"?: string | null;
+                /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
+                "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
+            };
+            path: {
+                /** @description The credit note's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetadataUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -23061,12 +24191,22 @@ export interface operations {
                 customer_id?: string | null;
                 /** @description Delivery date on or after */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description One or more of draft, issued, delivered */
                 status?: string[];
                 /** @description Delivery date on or before */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -23087,7 +24227,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_DeliveryNoteOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_Union_DeliveryNoteOut__DeletedOut__"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -23361,7 +24501,10 @@ export interface operations {
     };
     get_delivery: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `order` (needs `orders:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
+            };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
                 "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
@@ -23536,6 +24679,159 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Malformed JSON, cursor or header */
+            400: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API key lacks the route's scope */
+            403: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object (also another tenant's), or no such route */
+            404: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Wrong state, taken code, locked period, or the same Idempotency-Key still in progress */
+            409: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `details` names each field */
+            422: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many concurrent writers or the database is busy; retry */
+            503: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_delivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Only apply the change if the resource is at this version (its ETag) */
+                "If-Match"?: string | null;
+                /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
+                "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
+            };
+            path: {
+                /** @description The delivery note's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetadataUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryNoteOut"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -25340,10 +26636,20 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Rates of this day or later */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description Rates of this day or earlier */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -25383,7 +26689,7 @@ export interface operations {
                      *       "object": "list"
                      *     }
                      */
-                    "application/json": components["schemas"]["ListResponse_ExchangeRateOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_ExchangeRateOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -25993,13 +27299,23 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Dated on or after */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description posted or reversed, repeated or comma-separated */
                 status?: string[];
                 supplier_id?: string | null;
                 /** @description Dated on or before */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -26020,7 +27336,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_ExpenseOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_ExpenseOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -26294,7 +27610,10 @@ export interface operations {
     };
     get_expense: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `supplier` (needs `parties:read`) */
+                expand?: string[];
+            };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
                 "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
@@ -26306,6 +27625,159 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenseOut"];
+                };
+            };
+            /** @description Malformed JSON, cursor or header */
+            400: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API key lacks the route's scope */
+            403: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object (also another tenant's), or no such route */
+            404: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Wrong state, taken code, locked period, or the same Idempotency-Key still in progress */
+            409: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `details` names each field */
+            422: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many concurrent writers or the database is busy; retry */
+            503: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_expense: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Only apply the change if the resource is at this version (its ETag) */
+                "If-Match"?: string | null;
+                /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
+                "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
+            };
+            path: {
+                /** @description The expense's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetadataUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -27749,7 +29221,7 @@ export interface operations {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
                 customer_id?: string | null;
-                /** @description Referenced objects to inline, comma-separated or repeated; `expand[]=` is taken too */
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `lines.item` (needs `items:read`) */
                 expand?: string[];
                 /** @description Issued on or after */
                 from_date?: string | null;
@@ -27761,7 +29233,7 @@ export interface operations {
                 search?: string | null;
                 /** @description Comma-separated fields `search` looks in */
                 search_fields?: string | null;
-                /** @description `field:asc` or `field:desc` on one sortable field */
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
                 sort?: string | null;
                 /** @description One or more of draft, awaiting_payment, overdue, paid, voided, and open (awaiting payment or overdue), repeated or comma-separated: `status=awaiting_payment,overdue`. overdue: open and past its due date */
                 status?: string[];
@@ -28064,7 +29536,7 @@ export interface operations {
     get_invoice: {
         parameters: {
             query?: {
-                /** @description Referenced objects to inline, comma-separated or repeated; `expand[]=` is taken too */
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `lines.item` (needs `items:read`) */
                 expand?: string[];
             };
             header?: {
@@ -30248,7 +31720,7 @@ export interface operations {
                 search?: string | null;
                 /** @description Comma-separated fields `search` looks in */
                 search_fields?: string | null;
-                /** @description `field:asc` or `field:desc` on one sortable field */
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
                 sort?: string | null;
                 /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
                 updated_since?: string | null;
@@ -31758,12 +33230,22 @@ export interface operations {
                 customer_id?: string | null;
                 /** @description Ordered on or after */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description One or more of draft, confirmed, partially_delivered, delivered, cancelled, repeated or comma-separated */
                 status?: string[];
                 /** @description Ordered on or before */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -31784,7 +33266,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_OrderOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_Union_OrderOut__DeletedOut__"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -32058,7 +33540,10 @@ export interface operations {
     };
     get_order: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
+            };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
                 "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
@@ -33768,7 +35253,7 @@ export interface operations {
                 search?: string | null;
                 /** @description Comma-separated fields `search` looks in */
                 search_fields?: string | null;
-                /** @description `field:asc` or `field:desc` on one sortable field */
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
                 sort?: string | null;
                 /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
                 updated_since?: string | null;
@@ -35116,6 +36601,159 @@ export interface operations {
             };
         };
     };
+    update_payment_run: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Only apply the change if the resource is at this version (its ETag) */
+                "If-Match"?: string | null;
+                /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
+                "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
+            };
+            path: {
+                /** @description The payment run's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetadataUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentRunOut"];
+                };
+            };
+            /** @description Malformed JSON, cursor or header */
+            400: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API key lacks the route's scope */
+            403: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object (also another tenant's), or no such route */
+            404: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Wrong state, taken code, locked period, or the same Idempotency-Key still in progress */
+            409: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `details` names each field */
+            422: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many concurrent writers or the database is busy; retry */
+            503: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     cancel_payment_run: {
         parameters: {
             query?: never;
@@ -35769,13 +37407,23 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Ordered on or after */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description One or more of draft, sent, partially_received, received, billed, cancelled, repeated or comma-separated */
                 status?: string[];
                 supplier_id?: string | null;
                 /** @description Ordered on or before */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -35796,7 +37444,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_PurchaseOrderOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_Union_PurchaseOrderOut__DeletedOut__"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -36070,7 +37718,10 @@ export interface operations {
     };
     get_purchase_order: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `supplier` (needs `parties:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
+            };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
                 "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
@@ -37622,7 +39273,7 @@ export interface operations {
                 search?: string | null;
                 /** @description Comma-separated fields `search` looks in */
                 search_fields?: string | null;
-                /** @description `field:asc` or `field:desc` on one sortable field */
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
                 sort?: string | null;
                 /** @description One or more of draft, open, accepted, declined, expired, converted, repeated or comma-separated. expired: open and past valid_until */
                 status?: string[];
@@ -37650,7 +39301,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueryListResponse_QuoteOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_Union_QuoteOut__DeletedOut__"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -37924,7 +39575,10 @@ export interface operations {
     };
     get_quote: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
+            };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
                 "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
@@ -39765,14 +41419,24 @@ export interface operations {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
                 customer_id?: string | null;
-                /** @description Referenced objects to inline, comma-separated or repeated; `expand[]=` is taken too */
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `allocations.invoice` (needs `invoices:read`) */
                 expand?: string[];
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description posted or reversed; repeated or comma-separated */
                 status?: string[];
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -39793,7 +41457,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_ReceiptOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_ReceiptOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -40068,7 +41732,7 @@ export interface operations {
     get_receipt: {
         parameters: {
             query?: {
-                /** @description Referenced objects to inline, comma-separated or repeated; `expand[]=` is taken too */
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `allocations.invoice` (needs `invoices:read`) */
                 expand?: string[];
             };
             header?: {
@@ -40082,6 +41746,159 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiptOut"];
+                };
+            };
+            /** @description Malformed JSON, cursor or header */
+            400: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API key lacks the route's scope */
+            403: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object (also another tenant's), or no such route */
+            404: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Wrong state, taken code, locked period, or the same Idempotency-Key still in progress */
+            409: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `details` names each field */
+            422: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many concurrent writers or the database is busy; retry */
+            503: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_receipt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Only apply the change if the resource is at this version (its ETag) */
+                "If-Match"?: string | null;
+                /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
+                "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
+            };
+            path: {
+                /** @description The receipt's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetadataUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -41731,10 +43548,20 @@ export interface operations {
                 cursor?: string | null;
                 customer_id?: string | null;
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 status?: ("posted" | "reversed") | null;
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -41755,7 +43582,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_RefundOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_RefundOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -42029,7 +43856,10 @@ export interface operations {
     };
     get_refund: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`) */
+                expand?: string[];
+            };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
                 "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
@@ -42041,6 +43871,159 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundOut"];
+                };
+            };
+            /** @description Malformed JSON, cursor or header */
+            400: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API key lacks the route's scope */
+            403: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object (also another tenant's), or no such route */
+            404: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Wrong state, taken code, locked period, or the same Idempotency-Key still in progress */
+            409: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `details` names each field */
+            422: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many concurrent writers or the database is busy; retry */
+            503: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_refund: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Only apply the change if the resource is at this version (its ETag) */
+                "If-Match"?: string | null;
+                /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
+                "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
+            };
+            path: {
+                /** @description The refund's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetadataUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -48219,11 +50202,21 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Dated on or after */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 supplier_id?: string | null;
                 /** @description Dated on or before */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -48244,7 +50237,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_SupplierCreditNoteOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_SupplierCreditNoteOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -48518,7 +50511,10 @@ export interface operations {
     };
     get_supplier_credit_note: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `supplier` (needs `parties:read`), `bill` (needs `bills:read`) */
+                expand?: string[];
+            };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
                 "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
@@ -48530,6 +50526,159 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierCreditNoteOut"];
+                };
+            };
+            /** @description Malformed JSON, cursor or header */
+            400: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API key lacks the route's scope */
+            403: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object (also another tenant's), or no such route */
+            404: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Wrong state, taken code, locked period, or the same Idempotency-Key still in progress */
+            409: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `details` names each field */
+            422: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many concurrent writers or the database is busy; retry */
+            503: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_supplier_credit_note: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Only apply the change if the resource is at this version (its ETag) */
+                "If-Match"?: string | null;
+                /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
+                "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
+            };
+            path: {
+                /** @description The supplier credit note's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetadataUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -48976,13 +51125,23 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Dated on or after */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description posted or reversed; repeated or comma-separated */
                 status?: string[];
                 supplier_id?: string | null;
                 /** @description Dated on or before */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -49003,7 +51162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_SupplierPaymentOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_SupplierPaymentOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -49277,7 +51436,10 @@ export interface operations {
     };
     get_supplier_payment: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `supplier` (needs `parties:read`), `allocations.bill` (needs `bills:read`) */
+                expand?: string[];
+            };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
                 "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
@@ -49289,6 +51451,159 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierPaymentOut"];
+                };
+            };
+            /** @description Malformed JSON, cursor or header */
+            400: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No, unknown, revoked or expired API key */
+            401: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The API key lacks the route's scope */
+            403: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object (also another tenant's), or no such route */
+            404: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Wrong state, taken code, locked period, or the same Idempotency-Key still in progress */
+            409: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation failed; `details` names each field */
+            422: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many concurrent writers or the database is busy; retry */
+            503: {
+                headers: {
+                    /** @description The API version that answered */
+                    "Ledgerline-Version"?: string;
+                    /** @description Milliseconds the app spent on the request */
+                    "X-Response-Time"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_supplier_payment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Only apply the change if the resource is at this version (its ETag) */
+                "If-Match"?: string | null;
+                /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
+                "Ledgerline-Version"?: "2026-01-01" | "2026-12-05";
+            };
+            path: {
+                /** @description The supplier payment's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetadataUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -49897,7 +52212,7 @@ export interface operations {
                 search?: string | null;
                 /** @description Comma-separated fields `search` looks in */
                 search_fields?: string | null;
-                /** @description `field:asc` or `field:desc` on one sortable field */
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
                 sort?: string | null;
                 /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
                 updated_since?: string | null;

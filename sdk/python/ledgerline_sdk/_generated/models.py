@@ -131,40 +131,30 @@ __all__ = [
     "LineOut",
     "LineQuantityIn",
     "ListResponse_ApiKeyOut_",
-    "ListResponse_BankAccountOut_",
     "ListResponse_BankRuleOut_",
     "ListResponse_BankStatementOut_",
-    "ListResponse_BankTransactionOut_",
     "ListResponse_CurrencyOut_",
-    "ListResponse_DeliveryNoteOut_",
     "ListResponse_DeliveryOut_",
     "ListResponse_EInvoiceSubmissionOut_",
     "ListResponse_EmailOut_",
     "ListResponse_EventOut_",
-    "ListResponse_ExchangeRateOut_",
-    "ListResponse_ExpenseOut_",
     "ListResponse_FileOut_",
     "ListResponse_InvoiceOut_",
     "ListResponse_JournalEntryOut_",
     "ListResponse_LedgerLineOut_",
-    "ListResponse_OrderOut_",
     "ListResponse_PaymentRunOut_",
-    "ListResponse_PurchaseOrderOut_",
-    "ListResponse_ReceiptOut_",
     "ListResponse_RecurringInvoiceOut_",
-    "ListResponse_RefundOut_",
     "ListResponse_ReminderOut_",
     "ListResponse_StockAdjustmentOut_",
     "ListResponse_StockLevelOut_",
     "ListResponse_StockLocationOut_",
     "ListResponse_StockMovementOut_",
     "ListResponse_StockTransferOut_",
-    "ListResponse_SupplierCreditNoteOut_",
-    "ListResponse_SupplierPaymentOut_",
     "ListResponse_VatPeriodOut_",
     "ListResponse_WebhookOut_",
     "MatchAllocation",
     "MatchSuggestion",
+    "MetadataUpdate",
     "OrderCreate",
     "OrderDeliveryRequest",
     "OrderInvoiceRequest",
@@ -193,13 +183,24 @@ __all__ = [
     "PurchaseOrderUpdate",
     "PurchaseTaxOut",
     "QueryListResponse_AccountOut_",
+    "QueryListResponse_BankAccountOut_",
+    "QueryListResponse_BankTransactionOut_",
     "QueryListResponse_CreditNoteOut_",
+    "QueryListResponse_ExchangeRateOut_",
+    "QueryListResponse_ExpenseOut_",
     "QueryListResponse_ItemOut_",
     "QueryListResponse_PartyOut_",
-    "QueryListResponse_QuoteOut_",
+    "QueryListResponse_ReceiptOut_",
+    "QueryListResponse_RefundOut_",
+    "QueryListResponse_SupplierCreditNoteOut_",
+    "QueryListResponse_SupplierPaymentOut_",
     "QueryListResponse_TaxCodeOut_",
     "QueryListResponse_Union_BillOut__DeletedOut__",
+    "QueryListResponse_Union_DeliveryNoteOut__DeletedOut__",
     "QueryListResponse_Union_InvoiceOut__DeletedOut__",
+    "QueryListResponse_Union_OrderOut__DeletedOut__",
+    "QueryListResponse_Union_PurchaseOrderOut__DeletedOut__",
+    "QueryListResponse_Union_QuoteOut__DeletedOut__",
     "QuoteCreate",
     "QuoteOut",
     "QuoteUpdate",
@@ -493,6 +494,7 @@ class BankAccountCreate(TypedDict, total=False):
     currency: NotRequired[str | None]
     iban: NotRequired[str | None]
     is_default: NotRequired[bool]
+    metadata: NotRequired[dict[str, str | None] | None]
     name: Required[str]
     opening_account_id: NotRequired[str | None]
     opening_balance: NotRequired[str | None]
@@ -514,6 +516,7 @@ class BankAccountOut(TypedDict, total=False):
     id: Required[str]
     is_default: Required[bool]
     last_statement_id: Required[str | None]
+    metadata: NotRequired[dict[str, str]]
     name: Required[str]
     object: NotRequired[Literal['bank_account']]
     opening_balance: Required[str]
@@ -534,6 +537,7 @@ class BankAccountUpdate(TypedDict, total=False):
     csv_mapping: NotRequired[CsvMapping | None]
     iban: NotRequired[str | None]
     is_default: NotRequired[bool]
+    metadata: NotRequired[dict[str, str | None] | None]
     name: NotRequired[str]
     qr_iban: NotRequired[str | None]
 
@@ -578,6 +582,7 @@ class BankRuleCreate(TypedDict, total=False):
     description: NotRequired[str | None]
     direction: NotRequired[Literal['in', 'out', 'any']]
     field: NotRequired[Literal['counterparty', 'text', 'any']]
+    metadata: NotRequired[dict[str, str | None] | None]
     name: Required[str]
     operator: NotRequired[Literal['contains', 'equals']]
     priority: NotRequired[int]
@@ -596,6 +601,7 @@ class BankRuleOut(TypedDict, total=False):
     direction: Required[Literal['in', 'out', 'any']]
     field: Required[Literal['counterparty', 'text', 'any']]
     id: Required[str]
+    metadata: NotRequired[dict[str, str]]
     name: Required[str]
     object: NotRequired[Literal['bank_rule']]
     operator: Required[Literal['contains', 'equals']]
@@ -615,6 +621,7 @@ class BankRuleUpdate(TypedDict, total=False):
     description: NotRequired[str | None]
     direction: NotRequired[Literal['in', 'out', 'any']]
     field: NotRequired[Literal['counterparty', 'text', 'any']]
+    metadata: NotRequired[dict[str, str | None] | None]
     name: NotRequired[str]
     operator: NotRequired[Literal['contains', 'equals']]
     priority: NotRequired[int]
@@ -736,6 +743,7 @@ class BillCreate(TypedDict, total=False):
     due_date: NotRequired[str | None]
     exchange_rate: NotRequired[str | None]
     lines: NotRequired[list[BillLineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     payment_terms_days: NotRequired[int | None]
     positions: NotRequired[list[ItemPositionIn | TextPositionIn | SubtotalPositionIn | DiscountPositionIn | GroupPositionIn | PageBreakPositionIn]]
@@ -808,6 +816,7 @@ class BillOut(TypedDict, total=False):
     id: Required[str]
     journal_entry_id: Required[str | None]
     lines: Required[list[LineOut]]
+    metadata: NotRequired[dict[str, str]]
     notes: Required[str | None]
     number: Required[str | None]
     object: NotRequired[Literal['bill']]
@@ -844,6 +853,7 @@ class BillUpdate(TypedDict, total=False):
     due_date: NotRequired[str | None]
     exchange_rate: NotRequired[str | None]
     lines: NotRequired[list[BillLineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     payment_terms_days: NotRequired[int | None]
     positions: NotRequired[list[ItemPositionIn | TextPositionIn | SubtotalPositionIn | DiscountPositionIn | GroupPositionIn | PageBreakPositionIn]]
@@ -1017,6 +1027,7 @@ class CreditNoteCreate(TypedDict, total=False):
     date: NotRequired[str | None]
     invoice_id: Required[str]
     lines: NotRequired[list[LineIn] | None]
+    metadata: NotRequired[dict[str, str | None] | None]
     positions: NotRequired[list[ItemPositionIn | TextPositionIn | SubtotalPositionIn | DiscountPositionIn | GroupPositionIn | PageBreakPositionIn]]
     reason: NotRequired[str | None]
     restock: NotRequired[bool]
@@ -1040,6 +1051,7 @@ class CreditNoteOut(TypedDict, total=False):
     invoice_number: Required[str]
     journal_entry_id: Required[str]
     lines: Required[list[LineOut]]
+    metadata: NotRequired[dict[str, str]]
     number: Required[str]
     object: NotRequired[Literal['credit_note']]
     positions: NotRequired[list[PositionOut]]
@@ -1134,6 +1146,7 @@ class DeliveryCreate(TypedDict, total=False):
     customer_id: Required[str]
     delivery_date: NotRequired[str | None]
     lines: Required[list[DeliveryLineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     reference: NotRequired[str | None]
 
@@ -1143,6 +1156,7 @@ class DeliveryLineIn(TypedDict, total=False):
 
     description: NotRequired[str | None]
     item_id: NotRequired[str | None]
+    location_id: NotRequired[str | None]
     quantity: NotRequired[str]
 
 
@@ -1151,6 +1165,7 @@ class DeliveryLineOut(TypedDict, total=False):
 
     description: Required[str | None]
     item_id: Required[str | None]
+    location_id: NotRequired[str | None]
     order_line: NotRequired[int | None]
     quantity: Required[str]
 
@@ -1166,6 +1181,7 @@ class DeliveryNoteOut(TypedDict, total=False):
     id: Required[str]
     issued_at: Required[str | None]
     lines: Required[list[DeliveryLineOut]]
+    metadata: NotRequired[dict[str, str]]
     notes: Required[str | None]
     number: Required[str | None]
     object: NotRequired[Literal['delivery']]
@@ -1449,6 +1465,7 @@ class ExpenseCreate(TypedDict, total=False):
     date: NotRequired[str | None]
     exchange_rate: NotRequired[str | None]
     lines: NotRequired[list[BillLineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     paid_from_account_id: Required[str]
     payee_name: NotRequired[str | None]
@@ -1472,6 +1489,7 @@ class ExpenseOut(TypedDict, total=False):
     id: Required[str]
     journal_entry_id: Required[str]
     lines: Required[list[LineOut]]
+    metadata: NotRequired[dict[str, str]]
     notes: Required[str | None]
     object: NotRequired[Literal['expense']]
     paid_from_account_id: Required[str]
@@ -1770,6 +1788,7 @@ class JournalEntryCreate(TypedDict, total=False):
     date: NotRequired[str | None]
     description: NotRequired[str | None]
     lines: Required[list[EntryLineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     reference: NotRequired[str | None]
 
 
@@ -1785,6 +1804,7 @@ class JournalEntryOut(TypedDict, total=False):
     exchange_rate: Required[str]
     id: Required[str]
     lines: Required[list[EntryLineOut]]
+    metadata: NotRequired[dict[str, str]]
     object: NotRequired[Literal['journal_entry']]
     reference: Required[str | None]
     reversed_by_id: Required[str | None]
@@ -1798,9 +1818,10 @@ class JournalEntryOut(TypedDict, total=False):
 
 
 class JournalEntryUpdate(TypedDict, total=False):
-    """What may change on a posted entry: only the files it references (its lines never change)"""
+    """What may change on a posted entry: the files it references and its metadata (its lines never change)"""
 
-    attachment_ids: Required[list[str]]
+    attachment_ids: NotRequired[list[str] | None]
+    metadata: NotRequired[dict[str, str | None] | None]
 
 
 class LedgerLineOut(TypedDict, total=False):
@@ -1861,14 +1882,6 @@ class ListResponse_ApiKeyOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_BankAccountOut_(TypedDict, total=False):
-    """ListResponse[BankAccountOut]"""
-
-    data: Required[list[BankAccountOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_BankRuleOut_(TypedDict, total=False):
     """ListResponse[BankRuleOut]"""
 
@@ -1885,26 +1898,10 @@ class ListResponse_BankStatementOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_BankTransactionOut_(TypedDict, total=False):
-    """ListResponse[BankTransactionOut]"""
-
-    data: Required[list[BankTransactionOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_CurrencyOut_(TypedDict, total=False):
     """ListResponse[CurrencyOut]"""
 
     data: Required[list[CurrencyOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
-class ListResponse_DeliveryNoteOut_(TypedDict, total=False):
-    """ListResponse[DeliveryNoteOut]"""
-
-    data: Required[list[DeliveryNoteOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
 
@@ -1941,22 +1938,6 @@ class ListResponse_EventOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_ExchangeRateOut_(TypedDict, total=False):
-    """ListResponse[ExchangeRateOut]"""
-
-    data: Required[list[ExchangeRateOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
-class ListResponse_ExpenseOut_(TypedDict, total=False):
-    """ListResponse[ExpenseOut]"""
-
-    data: Required[list[ExpenseOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_FileOut_(TypedDict, total=False):
     """ListResponse[FileOut]"""
 
@@ -1989,14 +1970,6 @@ class ListResponse_LedgerLineOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_OrderOut_(TypedDict, total=False):
-    """ListResponse[OrderOut]"""
-
-    data: Required[list[OrderOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_PaymentRunOut_(TypedDict, total=False):
     """ListResponse[PaymentRunOut]"""
 
@@ -2005,34 +1978,10 @@ class ListResponse_PaymentRunOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_PurchaseOrderOut_(TypedDict, total=False):
-    """ListResponse[PurchaseOrderOut]"""
-
-    data: Required[list[PurchaseOrderOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
-class ListResponse_ReceiptOut_(TypedDict, total=False):
-    """ListResponse[ReceiptOut]"""
-
-    data: Required[list[ReceiptOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_RecurringInvoiceOut_(TypedDict, total=False):
     """ListResponse[RecurringInvoiceOut]"""
 
     data: Required[list[RecurringInvoiceOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
-class ListResponse_RefundOut_(TypedDict, total=False):
-    """ListResponse[RefundOut]"""
-
-    data: Required[list[RefundOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
 
@@ -2085,22 +2034,6 @@ class ListResponse_StockTransferOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_SupplierCreditNoteOut_(TypedDict, total=False):
-    """ListResponse[SupplierCreditNoteOut]"""
-
-    data: Required[list[SupplierCreditNoteOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
-class ListResponse_SupplierPaymentOut_(TypedDict, total=False):
-    """ListResponse[SupplierPaymentOut]"""
-
-    data: Required[list[SupplierPaymentOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_VatPeriodOut_(TypedDict, total=False):
     """ListResponse[VatPeriodOut]"""
 
@@ -2136,6 +2069,12 @@ class MatchSuggestion(TypedDict, total=False):
     score: Required[int]
 
 
+class MetadataUpdate(TypedDict, total=False):
+    """The body of `PATCH` on an object whose other fields never change once made (a receipt, a credit note…)"""
+
+    metadata: Required[dict[str, str | None]]
+
+
 class OrderCreate(TypedDict, total=False):
     """OrderCreate"""
 
@@ -2145,6 +2084,7 @@ class OrderCreate(TypedDict, total=False):
     customer_id: Required[str]
     exchange_rate: NotRequired[str | None]
     lines: NotRequired[list[LineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     order_date: NotRequired[str | None]
     payment_terms_days: NotRequired[int | None]
@@ -2205,6 +2145,7 @@ class OrderOut(TypedDict, total=False):
     invoice_ids: NotRequired[list[str]]
     invoicing_status: Required[Literal['not_invoiced', 'partially_invoiced', 'invoiced']]
     lines: Required[list[OrderLineOut]]
+    metadata: NotRequired[dict[str, str]]
     notes: Required[str | None]
     number: Required[str | None]
     object: NotRequired[Literal['order']]
@@ -2233,6 +2174,7 @@ class OrderUpdate(TypedDict, total=False):
     customer_id: NotRequired[str]
     exchange_rate: NotRequired[str | None]
     lines: NotRequired[list[LineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     order_date: NotRequired[str]
     payment_terms_days: NotRequired[int | None]
@@ -2345,6 +2287,7 @@ class PaymentRunCreate(TypedDict, total=False):
     due_by: NotRequired[str | None]
     execution_date: NotRequired[str | None]
     file_format: NotRequired[Literal['pain.001.001.03', 'pain.001.001.09', 'pain.001.001.09.ch'] | None]
+    metadata: NotRequired[dict[str, str | None] | None]
 
 
 class PaymentRunOut(TypedDict, total=False):
@@ -2362,6 +2305,7 @@ class PaymentRunOut(TypedDict, total=False):
     file_size: Required[int]
     id: Required[str]
     message_id: Required[str]
+    metadata: NotRequired[dict[str, str]]
     object: NotRequired[Literal['payment_run']]
     payments: Required[list[ScheduledPaymentOut]]
     status: Required[Literal['scheduled', 'completed', 'cancelled']]
@@ -2430,6 +2374,7 @@ class PurchaseOrderCreate(TypedDict, total=False):
     exchange_rate: NotRequired[str | None]
     expected_date: NotRequired[str | None]
     lines: Required[list[PurchaseOrderLineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     order_date: NotRequired[str | None]
     prices_include_tax: NotRequired[bool | None]
@@ -2479,6 +2424,7 @@ class PurchaseOrderOut(TypedDict, total=False):
     id: Required[str]
     last_received_on: NotRequired[str | None]
     lines: Required[list[PurchaseOrderLineOut]]
+    metadata: NotRequired[dict[str, str]]
     notes: Required[str | None]
     number: Required[str | None]
     object: NotRequired[Literal['purchase_order']]
@@ -2512,6 +2458,7 @@ class PurchaseOrderUpdate(TypedDict, total=False):
     exchange_rate: NotRequired[str | None]
     expected_date: NotRequired[str | None]
     lines: NotRequired[list[PurchaseOrderLineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     order_date: NotRequired[str]
     prices_include_tax: NotRequired[bool]
@@ -2539,6 +2486,29 @@ class QueryListResponse_AccountOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
     total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_BankAccountOut_(TypedDict, total=False):
+    """QueryListResponse[BankAccountOut]"""
+
+    data: Required[list[BankAccountOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_BankTransactionOut_(TypedDict, total=False):
+    """QueryListResponse[BankTransactionOut]"""
+
+    data: Required[list[BankTransactionOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
 
 
 class QueryListResponse_CreditNoteOut_(TypedDict, total=False):
@@ -2549,6 +2519,29 @@ class QueryListResponse_CreditNoteOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
     total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_ExchangeRateOut_(TypedDict, total=False):
+    """QueryListResponse[ExchangeRateOut]"""
+
+    data: Required[list[ExchangeRateOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_ExpenseOut_(TypedDict, total=False):
+    """QueryListResponse[ExpenseOut]"""
+
+    data: Required[list[ExpenseOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
 
 
 class QueryListResponse_ItemOut_(TypedDict, total=False):
@@ -2559,6 +2552,7 @@ class QueryListResponse_ItemOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
     total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
 
 
 class QueryListResponse_PartyOut_(TypedDict, total=False):
@@ -2569,16 +2563,51 @@ class QueryListResponse_PartyOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
     total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
 
 
-class QueryListResponse_QuoteOut_(TypedDict, total=False):
-    """QueryListResponse[QuoteOut]"""
+class QueryListResponse_ReceiptOut_(TypedDict, total=False):
+    """QueryListResponse[ReceiptOut]"""
 
-    data: Required[list[QuoteOut]]
+    data: Required[list[ReceiptOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
     total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_RefundOut_(TypedDict, total=False):
+    """QueryListResponse[RefundOut]"""
+
+    data: Required[list[RefundOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_SupplierCreditNoteOut_(TypedDict, total=False):
+    """QueryListResponse[SupplierCreditNoteOut]"""
+
+    data: Required[list[SupplierCreditNoteOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_SupplierPaymentOut_(TypedDict, total=False):
+    """QueryListResponse[SupplierPaymentOut]"""
+
+    data: Required[list[SupplierPaymentOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
 
 
 class QueryListResponse_TaxCodeOut_(TypedDict, total=False):
@@ -2589,6 +2618,7 @@ class QueryListResponse_TaxCodeOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
     total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
 
 
 class QueryListResponse_Union_BillOut__DeletedOut__(TypedDict, total=False):
@@ -2599,6 +2629,18 @@ class QueryListResponse_Union_BillOut__DeletedOut__(TypedDict, total=False):
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
     total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_Union_DeliveryNoteOut__DeletedOut__(TypedDict, total=False):
+    """QueryListResponse[Union[DeliveryNoteOut, DeletedOut]]"""
+
+    data: Required[list[DeliveryNoteOut | DeletedOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
 
 
 class QueryListResponse_Union_InvoiceOut__DeletedOut__(TypedDict, total=False):
@@ -2609,6 +2651,40 @@ class QueryListResponse_Union_InvoiceOut__DeletedOut__(TypedDict, total=False):
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
     total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_Union_OrderOut__DeletedOut__(TypedDict, total=False):
+    """QueryListResponse[Union[OrderOut, DeletedOut]]"""
+
+    data: Required[list[OrderOut | DeletedOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_Union_PurchaseOrderOut__DeletedOut__(TypedDict, total=False):
+    """QueryListResponse[Union[PurchaseOrderOut, DeletedOut]]"""
+
+    data: Required[list[PurchaseOrderOut | DeletedOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_Union_QuoteOut__DeletedOut__(TypedDict, total=False):
+    """QueryListResponse[Union[QuoteOut, DeletedOut]]"""
+
+    data: Required[list[QuoteOut | DeletedOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
 
 
 class QuoteCreate(TypedDict, total=False):
@@ -2621,6 +2697,7 @@ class QuoteCreate(TypedDict, total=False):
     exchange_rate: NotRequired[str | None]
     issue_date: NotRequired[str | None]
     lines: NotRequired[list[LineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     positions: NotRequired[list[ItemPositionIn | TextPositionIn | SubtotalPositionIn | DiscountPositionIn | GroupPositionIn | PageBreakPositionIn]]
     prices_include_tax: NotRequired[bool | None]
@@ -2648,6 +2725,7 @@ class QuoteOut(TypedDict, total=False):
     issue_date: Required[str]
     issued_at: Required[str | None]
     lines: Required[list[LineOut]]
+    metadata: NotRequired[dict[str, str]]
     notes: Required[str | None]
     number: Required[str | None]
     object: NotRequired[Literal['quote']]
@@ -2675,6 +2753,7 @@ class QuoteUpdate(TypedDict, total=False):
     exchange_rate: NotRequired[str | None]
     issue_date: NotRequired[str]
     lines: NotRequired[list[LineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     positions: NotRequired[list[ItemPositionIn | TextPositionIn | SubtotalPositionIn | DiscountPositionIn | GroupPositionIn | PageBreakPositionIn]]
     prices_include_tax: NotRequired[bool]
@@ -2743,6 +2822,7 @@ class RecurringInvoiceCreate(TypedDict, total=False):
     customer_id: Required[str]
     exchange_rate: NotRequired[str | None]
     lines: NotRequired[list[LineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     payment_terms_days: NotRequired[int | None]
     positions: NotRequired[list[ItemPositionIn | TextPositionIn | SubtotalPositionIn | DiscountPositionIn | GroupPositionIn | PageBreakPositionIn]]
@@ -2767,6 +2847,7 @@ class RecurringInvoiceOut(TypedDict, total=False):
     invoices_created: Required[int]
     last_run_date: Required[str | None]
     lines: Required[list[dict[str, Any]]]
+    metadata: NotRequired[dict[str, str]]
     next_run_date: Required[str | None]
     notes: Required[str | None]
     object: NotRequired[Literal['recurring_invoice']]
@@ -2791,6 +2872,7 @@ class RecurringInvoiceUpdate(TypedDict, total=False):
     customer_id: NotRequired[str]
     exchange_rate: NotRequired[str | None]
     lines: NotRequired[list[LineIn]]
+    metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     payment_terms_days: NotRequired[int | None]
     positions: NotRequired[list[ItemPositionIn | TextPositionIn | SubtotalPositionIn | DiscountPositionIn | GroupPositionIn | PageBreakPositionIn]]
@@ -2809,6 +2891,7 @@ class RefundCreate(TypedDict, total=False):
     customer_id: Required[str]
     date: NotRequired[str | None]
     exchange_rate: NotRequired[str | None]
+    metadata: NotRequired[dict[str, str | None] | None]
     receipt_id: NotRequired[str | None]
     reference: NotRequired[str | None]
 
@@ -2828,6 +2911,7 @@ class RefundOut(TypedDict, total=False):
     exchange_rate_id: NotRequired[str | None]
     id: Required[str]
     journal_entry_id: Required[str]
+    metadata: NotRequired[dict[str, str]]
     object: NotRequired[Literal['refund']]
     receipt_id: Required[str | None]
     reference: Required[str | None]
@@ -3007,7 +3091,7 @@ class SendRequest(TypedDict, total=False):
     to: NotRequired[list[str]]
 
 
-SourceType: TypeAlias = "Literal['manual', 'invoice', 'invoice_void', 'receipt', 'receipt_allocation', 'receipt_reversal', 'credit_note', 'year_end_close', 'refund', 'refund_reversal', 'vat_settlement', 'vat_settlement_reversal', 'bank_opening_balance', 'bill', 'bill_void', 'expense', 'expense_reversal', 'bank_transaction', 'bank_transaction_reversal', 'revaluation', 'revaluation_reversal', 'supplier_payment', 'supplier_payment_reversal', 'supplier_payment_allocation', 'supplier_payment_refund', 'supplier_credit_note', 'supplier_credit_note_allocation', 'supplier_credit_note_refund', 'stock_adjustment', 'delivery', 'credit_note_restock']"
+SourceType: TypeAlias = "Literal['manual', 'invoice', 'invoice_void', 'receipt', 'receipt_allocation', 'receipt_reversal', 'credit_note', 'year_end_close', 'refund', 'refund_reversal', 'vat_settlement', 'vat_settlement_reversal', 'bank_opening_balance', 'bill', 'bill_void', 'expense', 'expense_reversal', 'bank_transaction', 'bank_transaction_reversal', 'revaluation', 'revaluation_reversal', 'supplier_payment', 'supplier_payment_reversal', 'supplier_payment_allocation', 'supplier_payment_refund', 'supplier_credit_note', 'supplier_credit_note_allocation', 'supplier_credit_note_refund', 'stock_adjustment', 'delivery', 'credit_note_restock', 'invoice_cogs', 'invoice_void_cogs', 'stock_correction']"
 
 
 class StockAdjustmentCreate(TypedDict, total=False):
@@ -3018,6 +3102,7 @@ class StockAdjustmentCreate(TypedDict, total=False):
     date: NotRequired[str | None]
     item_id: Required[str]
     location_id: NotRequired[str | None]
+    metadata: NotRequired[dict[str, str | None] | None]
     note: NotRequired[str | None]
     quantity: NotRequired[str | None]
     reason: Required[Literal['count', 'damage', 'opening', 'other']]
@@ -3035,6 +3120,7 @@ class StockAdjustmentOut(TypedDict, total=False):
     item_id: Required[str]
     journal_entry_id: NotRequired[str | None]
     location_id: Required[str]
+    metadata: NotRequired[dict[str, str]]
     movement_id: NotRequired[str | None]
     note: NotRequired[str | None]
     object: NotRequired[Literal['stock_adjustment']]
@@ -3068,6 +3154,7 @@ class StockLocationCreate(TypedDict, total=False):
     areas: NotRequired[list[str] | None]
     description: NotRequired[str | None]
     is_default: NotRequired[bool]
+    metadata: NotRequired[dict[str, str | None] | None]
     name: Required[str]
 
 
@@ -3080,6 +3167,7 @@ class StockLocationOut(TypedDict, total=False):
     description: NotRequired[str | None]
     id: Required[str]
     is_default: Required[bool]
+    metadata: NotRequired[dict[str, str]]
     name: Required[str]
     object: NotRequired[Literal['stock_location']]
     updated_at: Required[str]
@@ -3092,6 +3180,7 @@ class StockLocationUpdate(TypedDict, total=False):
     areas: NotRequired[list[str] | None]
     description: NotRequired[str | None]
     is_default: NotRequired[bool]
+    metadata: NotRequired[dict[str, str | None] | None]
     name: NotRequired[str]
 
 
@@ -3118,6 +3207,7 @@ class StockTransferCreate(TypedDict, total=False):
     date: NotRequired[str | None]
     from_location_id: Required[str]
     item_id: Required[str]
+    metadata: NotRequired[dict[str, str | None] | None]
     note: NotRequired[str | None]
     quantity: Required[str]
     to_location_id: Required[str]
@@ -3131,6 +3221,7 @@ class StockTransferOut(TypedDict, total=False):
     from_location_id: Required[str]
     id: Required[str]
     item_id: Required[str]
+    metadata: NotRequired[dict[str, str]]
     note: NotRequired[str | None]
     object: NotRequired[Literal['stock_transfer']]
     quantity: Required[str]
@@ -3173,6 +3264,7 @@ class SupplierCreditNoteCreate(TypedDict, total=False):
     bill_id: Required[str]
     date: NotRequired[str | None]
     lines: NotRequired[list[BillLineIn] | None]
+    metadata: NotRequired[dict[str, str | None] | None]
     reason: NotRequired[str | None]
     supplier_reference: NotRequired[str | None]
 
@@ -3193,6 +3285,7 @@ class SupplierCreditNoteOut(TypedDict, total=False):
     journal_entry_id: Required[str]
     journal_entry_ids: NotRequired[list[str]]
     lines: Required[list[LineOut]]
+    metadata: NotRequired[dict[str, str]]
     object: NotRequired[Literal['supplier_credit_note']]
     reason: Required[str | None]
     refunded_amount: NotRequired[str]
@@ -3226,6 +3319,7 @@ class SupplierPaymentCreate(TypedDict, total=False):
     currency: NotRequired[str | None]
     date: NotRequired[str | None]
     exchange_rate: NotRequired[str | None]
+    metadata: NotRequired[dict[str, str | None] | None]
     reference: NotRequired[str | None]
     supplier_id: Required[str]
 
@@ -3243,6 +3337,7 @@ class SupplierPaymentOut(TypedDict, total=False):
     exchange_rate: Required[str]
     id: Required[str]
     journal_entry_ids: Required[list[str]]
+    metadata: NotRequired[dict[str, str]]
     object: NotRequired[Literal['supplier_payment']]
     reference: Required[str | None]
     refunded_amount: NotRequired[str]
@@ -3377,6 +3472,7 @@ class TenantOut(TypedDict, total=False):
     """TenantOut"""
 
     address: Required[Address | None]
+    allow_negative_stock: NotRequired[bool]
     bank_details: Required[BankDetails | None]
     base_currency: Required[str]
     cash_rounding: Required[bool]
@@ -3399,6 +3495,7 @@ class TenantOut(TypedDict, total=False):
     plan: Required[Plan]
     prices_include_tax: Required[bool]
     status: Required[str]
+    stock_issued_by: NotRequired[Literal['delivery_note', 'invoice']]
     system_accounts: NotRequired[SystemAccountsOut | None]
     tax_id: Required[str | None]
     timezone: Required[str]
@@ -3410,6 +3507,7 @@ class TenantUpdate(TypedDict, total=False):
     """TenantUpdate"""
 
     address: NotRequired[Address | None]
+    allow_negative_stock: NotRequired[bool]
     bank_details: NotRequired[BankDetails | None]
     cash_rounding: NotRequired[bool]
     credit_note_number_format: NotRequired[str]
@@ -3425,6 +3523,7 @@ class TenantUpdate(TypedDict, total=False):
     number_formats: NotRequired[dict[str, str]]
     payment_terms_days: NotRequired[int]
     prices_include_tax: NotRequired[bool]
+    stock_issued_by: NotRequired[Literal['delivery_note', 'invoice']]
     tax_id: NotRequired[str | None]
     timezone: NotRequired[str]
 
@@ -3518,6 +3617,7 @@ class WebhookCreate(TypedDict, total=False):
     description: NotRequired[str | None]
     enabled: NotRequired[bool]
     events: Required[list[str]]
+    metadata: NotRequired[dict[str, str | None] | None]
     url: Required[str]
 
 
@@ -3532,6 +3632,7 @@ class WebhookOut(TypedDict, total=False):
     enabled: Required[bool]
     events: Required[list[str]]
     id: Required[str]
+    metadata: NotRequired[dict[str, str]]
     object: NotRequired[Literal['webhook_endpoint']]
     secret_rotated_at: NotRequired[str | None]
     updated_at: Required[str]
@@ -3546,6 +3647,7 @@ class WebhookUpdate(TypedDict, total=False):
     description: NotRequired[str | None]
     enabled: NotRequired[bool]
     events: NotRequired[list[str]]
+    metadata: NotRequired[dict[str, str | None] | None]
     url: NotRequired[str]
 
 
@@ -3560,6 +3662,7 @@ class WebhookWithSecret(TypedDict, total=False):
     enabled: Required[bool]
     events: Required[list[str]]
     id: Required[str]
+    metadata: NotRequired[dict[str, str]]
     object: NotRequired[Literal['webhook_endpoint']]
     secret: Required[str]
     secret_rotated_at: NotRequired[str | None]

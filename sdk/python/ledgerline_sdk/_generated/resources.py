@@ -141,16 +141,16 @@ class BankAccountsResource:
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('BankStatementOut', self._core.request(request))
 
-    def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankAccountOut_:
+    def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_BankAccountOut_:
         """GET /v1/bank-accounts: List bank accounts (`list_bank_accounts`)."""
         path = "/v1/bank-accounts"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_BankAccountOut_', self._core.request(request))
+        request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_BankAccountOut_', self._core.request(request))
 
-    def list_all(self, *, archived: bool | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankAccountOut]:
+    def list_all(self, *, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankAccountOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def list_bank_statements(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankStatementOut_:
         """GET /v1/bank-accounts/{id}/statements: List the statements imported into a bank account (`list_bank_statements`)."""
@@ -244,16 +244,16 @@ class BankTransactionsResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', self._core.request(request))
 
-    def list(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankTransactionOut_:
+    def list(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_BankTransactionOut_:
         """GET /v1/bank-transactions: List bank transactions (`list_bank_transactions`)."""
         path = "/v1/bank-transactions"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_BankTransactionOut_', self._core.request(request))
+        request = Request("GET", path, params={"status": status, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_BankTransactionOut_', self._core.request(request))
 
-    def list_all(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankTransactionOut]:
+    def list_all(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankTransactionOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def match(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionMatch | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/match: Match a money-in bank transaction to open invoices (creates the receipt) (`match_bank_transaction`)."""
@@ -297,11 +297,11 @@ class BillsResource:
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
         """GET /v1/bills/{id}: Retrieve a bill (`get_bill`)."""
         path = expand_path("/v1/bills/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('BillOut', self._core.request(request))
 
     def import_(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillImportOut:
@@ -422,7 +422,7 @@ class BulkResource:
 
 
 class CreditNotesResource:
-    """`credit_notes`: 9 operations under /v1/credit-notes."""
+    """`credit_notes`: 10 operations under /v1/credit-notes."""
 
     def __init__(self, core: SyncCore) -> None:
         self._core = core
@@ -434,11 +434,11 @@ class CreditNotesResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('CreditNoteOut', self._core.request(request))
 
-    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CreditNoteOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CreditNoteOut:
         """GET /v1/credit-notes/{id}: Retrieve a credit note (`get_credit_note`)."""
         path = expand_path("/v1/credit-notes/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('CreditNoteOut', self._core.request(request))
 
     def get_einvoice(self, id: str, *, format: Literal['peppol', 'ubl', 'cii', 'xrechnung-ubl', 'xrechnung-cii', 'facturx'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
@@ -502,6 +502,13 @@ class CreditNotesResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EInvoiceSubmissionOut', self._core.request(request))
 
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> CreditNoteOut:
+        """PATCH /v1/credit-notes/{id}: Change a credit note's metadata (`update_credit_note`)."""
+        path = expand_path("/v1/credit-notes/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
+        return cast('CreditNoteOut', self._core.request(request))
+
 
 class CurrenciesResource:
     """`currencies`: 5 operations under /v1/currencies."""
@@ -550,7 +557,7 @@ class CurrenciesResource:
 
 
 class DeliveriesResource:
-    """`deliveries`: 9 operations under /v1/deliveries."""
+    """`deliveries`: 10 operations under /v1/deliveries."""
 
     def __init__(self, core: SyncCore) -> None:
         self._core = core
@@ -576,11 +583,11 @@ class DeliveriesResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', self._core.request(request))
 
-    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
         """GET /v1/deliveries/{id}: Retrieve a delivery note (`get_delivery`)."""
         path = expand_path("/v1/deliveries/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('DeliveryNoteOut', self._core.request(request))
 
     def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
@@ -597,16 +604,16 @@ class DeliveriesResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', self._core.request(request))
 
-    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_DeliveryNoteOut__DeletedOut__:
         """GET /v1/deliveries: List delivery notes (`list_deliveries`)."""
         path = "/v1/deliveries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_DeliveryNoteOut_', self._core.request(request))
+        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_Union_DeliveryNoteOut__DeletedOut__', self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryNoteOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[DeliveryNoteOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/deliveries/{id}/emails: The emails sent for a delivery note (`list_delivery_emails`)."""
@@ -625,6 +632,13 @@ class DeliveriesResource:
         headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', self._core.request(request))
+
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> DeliveryNoteOut:
+        """PATCH /v1/deliveries/{id}: Change a delivery note's metadata (`update_delivery`)."""
+        path = expand_path("/v1/deliveries/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
+        return cast('DeliveryNoteOut', self._core.request(request))
 
 
 class DunningPolicyResource:
@@ -728,20 +742,20 @@ class ExchangeRatesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ExchangeRateOut', self._core.request(request))
 
-    def list(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExchangeRateOut_:
+    def list(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_ExchangeRateOut_:
         """GET /v1/exchange-rates: List exchange rates (`list_exchange_rates`)."""
         path = "/v1/exchange-rates"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"currency": currency, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_ExchangeRateOut_', self._core.request(request))
+        request = Request("GET", path, params={"currency": currency, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_ExchangeRateOut_', self._core.request(request))
 
-    def list_all(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExchangeRateOut]:
+    def list_all(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExchangeRateOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(currency=currency, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(currency=currency, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class ExpensesResource:
-    """`expenses`: 4 operations under /v1/expenses."""
+    """`expenses`: 5 operations under /v1/expenses."""
 
     def __init__(self, core: SyncCore) -> None:
         self._core = core
@@ -753,29 +767,36 @@ class ExpensesResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ExpenseOut', self._core.request(request))
 
-    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExpenseOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExpenseOut:
         """GET /v1/expenses/{id}: Retrieve an expense (`get_expense`)."""
         path = expand_path("/v1/expenses/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ExpenseOut', self._core.request(request))
 
-    def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_ExpenseOut_:
         """GET /v1/expenses: List expenses (`list_expenses`)."""
         path = "/v1/expenses"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_ExpenseOut_', self._core.request(request))
+        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_ExpenseOut_', self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExpenseOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ExpenseOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
         """POST /v1/expenses/{id}/reverse: Reverse an expense: a mirror entry; the expense reads reversed (`reverse_expense`)."""
         path = expand_path("/v1/expenses/{id}/reverse", {"id": id})
         headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
+        return cast('ExpenseOut', self._core.request(request))
+
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
+        """PATCH /v1/expenses/{id}: Change a expense's metadata (`update_expense`)."""
+        path = expand_path("/v1/expenses/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('ExpenseOut', self._core.request(request))
 
 
@@ -1110,11 +1131,11 @@ class OrdersResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', self._core.request(request))
 
-    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
         """GET /v1/orders/{id}: Retrieve a sales order (`get_order`)."""
         path = expand_path("/v1/orders/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('OrderOut', self._core.request(request))
 
     def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
@@ -1131,16 +1152,16 @@ class OrdersResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', self._core.request(request))
 
-    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_OrderOut__DeletedOut__:
         """GET /v1/orders: List sales orders (`list_orders`)."""
         path = "/v1/orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_OrderOut_', self._core.request(request))
+        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_Union_OrderOut__DeletedOut__', self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[OrderOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[OrderOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/orders/{id}/emails: The emails sent for a order (`list_order_emails`)."""
@@ -1222,7 +1243,7 @@ class PartiesResource:
 
 
 class PaymentRunsResource:
-    """`payment_runs`: 5 operations under /v1/payment-runs."""
+    """`payment_runs`: 6 operations under /v1/payment-runs."""
 
     def __init__(self, core: SyncCore) -> None:
         self._core = core
@@ -1265,6 +1286,13 @@ class PaymentRunsResource:
     def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PaymentRunOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PaymentRunOut:
+        """PATCH /v1/payment-runs/{id}: Change a payment run's metadata (`update_payment_run`)."""
+        path = expand_path("/v1/payment-runs/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
+        return cast('PaymentRunOut', self._core.request(request))
 
 
 class PeriodsResource:
@@ -1322,11 +1350,11 @@ class PurchaseOrdersResource:
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
         """GET /v1/purchase-orders/{id}: Retrieve a purchase order (`get_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('PurchaseOrderOut', self._core.request(request))
 
     def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
@@ -1343,16 +1371,16 @@ class PurchaseOrdersResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', self._core.request(request))
 
-    def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_PurchaseOrderOut__DeletedOut__:
         """GET /v1/purchase-orders: List purchase orders (`list_purchase_orders`)."""
         path = "/v1/purchase-orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_PurchaseOrderOut_', self._core.request(request))
+        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_Union_PurchaseOrderOut__DeletedOut__', self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PurchaseOrderOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PurchaseOrderOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/purchase-orders/{id}/emails: The emails sent for a purchase order (`list_purchase_order_emails`)."""
@@ -1435,11 +1463,11 @@ class QuotesResource:
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', self._core.request(request))
 
-    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """GET /v1/quotes/{id}: Retrieve a quote (`get_quote`)."""
         path = expand_path("/v1/quotes/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', self._core.request(request))
 
     def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
@@ -1456,14 +1484,14 @@ class QuotesResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', self._core.request(request))
 
-    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_QuoteOut__DeletedOut__:
         """GET /v1/quotes: List quotes (`list_quotes`)."""
         path = "/v1/quotes"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
-        return cast('QueryListResponse_QuoteOut_', self._core.request(request))
+        return cast('QueryListResponse_Union_QuoteOut__DeletedOut__', self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[QuoteOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[QuoteOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -1501,7 +1529,7 @@ class QuotesResource:
 
 
 class ReceiptsResource:
-    """`receipts`: 5 operations under /v1/receipts."""
+    """`receipts`: 6 operations under /v1/receipts."""
 
     def __init__(self, core: SyncCore) -> None:
         self._core = core
@@ -1527,22 +1555,29 @@ class ReceiptsResource:
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ReceiptOut', self._core.request(request))
 
-    def list(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
+    def list(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: builtins.list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_ReceiptOut_:
         """GET /v1/receipts: List receipts (`list_receipts`)."""
         path = "/v1/receipts"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"customer_id": customer_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "expand": expand}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_ReceiptOut_', self._core.request(request))
+        request = Request("GET", path, params={"customer_id": customer_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "expand": expand, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_ReceiptOut_', self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ReceiptOut]:
+    def list_all(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: builtins.list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[ReceiptOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, expand=expand, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, expand=expand, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
         """POST /v1/receipts/{id}/reverse: Reverse a receipt: mirror entries, reopen the invoices it paid (`reverse_receipt`)."""
         path = expand_path("/v1/receipts/{id}/reverse", {"id": id})
         headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
+        return cast('ReceiptOut', self._core.request(request))
+
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
+        """PATCH /v1/receipts/{id}: Change a receipt's metadata (`update_receipt`)."""
+        path = expand_path("/v1/receipts/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('ReceiptOut', self._core.request(request))
 
 
@@ -1618,7 +1653,7 @@ class RecurringInvoicesResource:
 
 
 class RefundsResource:
-    """`refunds`: 4 operations under /v1/refunds."""
+    """`refunds`: 5 operations under /v1/refunds."""
 
     def __init__(self, core: SyncCore) -> None:
         self._core = core
@@ -1630,29 +1665,36 @@ class RefundsResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('RefundOut', self._core.request(request))
 
-    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RefundOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RefundOut:
         """GET /v1/refunds/{id}: Retrieve a refund (`get_refund`)."""
         path = expand_path("/v1/refunds/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('RefundOut', self._core.request(request))
 
-    def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RefundOut_:
+    def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_RefundOut_:
         """GET /v1/refunds: List refunds (`list_refunds`)."""
         path = "/v1/refunds"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"customer_id": customer_id, "from_date": from_date, "to_date": to_date, "status": status, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_RefundOut_', self._core.request(request))
+        request = Request("GET", path, params={"customer_id": customer_id, "from_date": from_date, "to_date": to_date, "status": status, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_RefundOut_', self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RefundOut]:
+    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RefundOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, from_date=from_date, to_date=to_date, status=status, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, from_date=from_date, to_date=to_date, status=status, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
         """POST /v1/refunds/{id}/reverse: Reverse a refund (the money came back): mirror its entry, give the credit back (`reverse_refund`)."""
         path = expand_path("/v1/refunds/{id}/reverse", {"id": id})
         headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
+        return cast('RefundOut', self._core.request(request))
+
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
+        """PATCH /v1/refunds/{id}: Change a refund's metadata (`update_refund`)."""
+        path = expand_path("/v1/refunds/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('RefundOut', self._core.request(request))
 
 
@@ -1986,7 +2028,7 @@ class StockTransfersResource:
 
 
 class SupplierCreditNotesResource:
-    """`supplier_credit_notes`: 5 operations under /v1/supplier-credit-notes."""
+    """`supplier_credit_notes`: 6 operations under /v1/supplier-credit-notes."""
 
     def __init__(self, core: SyncCore) -> None:
         self._core = core
@@ -2005,23 +2047,23 @@ class SupplierCreditNotesResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierCreditNoteOut', self._core.request(request))
 
-    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierCreditNoteOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierCreditNoteOut:
         """GET /v1/supplier-credit-notes/{id}: Retrieve a supplier credit note (`get_supplier_credit_note`)."""
         path = expand_path("/v1/supplier-credit-notes/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierCreditNoteOut', self._core.request(request))
 
-    def list(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierCreditNoteOut_:
+    def list(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_SupplierCreditNoteOut_:
         """GET /v1/supplier-credit-notes: List supplier credit notes (`list_supplier_credit_notes`)."""
         path = "/v1/supplier-credit-notes"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"supplier_id": supplier_id, "bill_id": bill_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_SupplierCreditNoteOut_', self._core.request(request))
+        request = Request("GET", path, params={"supplier_id": supplier_id, "bill_id": bill_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_SupplierCreditNoteOut_', self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierCreditNoteOut]:
+    def list_all(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierCreditNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, bill_id=bill_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, bill_id=bill_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def refund(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
         """POST /v1/supplier-credit-notes/{id}/refund: Record money back from the supplier out of a credit note's excess (`refund_supplier_credit_note`)."""
@@ -2030,9 +2072,16 @@ class SupplierCreditNotesResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierCreditNoteOut', self._core.request(request))
 
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
+        """PATCH /v1/supplier-credit-notes/{id}: Change a supplier credit note's metadata (`update_supplier_credit_note`)."""
+        path = expand_path("/v1/supplier-credit-notes/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
+        return cast('SupplierCreditNoteOut', self._core.request(request))
+
 
 class SupplierPaymentsResource:
-    """`supplier_payments`: 6 operations under /v1/supplier-payments."""
+    """`supplier_payments`: 7 operations under /v1/supplier-payments."""
 
     def __init__(self, core: SyncCore) -> None:
         self._core = core
@@ -2051,23 +2100,23 @@ class SupplierPaymentsResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierPaymentOut', self._core.request(request))
 
-    def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierPaymentOut:
+    def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierPaymentOut:
         """GET /v1/supplier-payments/{id}: Retrieve a supplier payment (`get_supplier_payment`)."""
         path = expand_path("/v1/supplier-payments/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierPaymentOut', self._core.request(request))
 
-    def list(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
+    def list(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_SupplierPaymentOut_:
         """GET /v1/supplier-payments: List supplier payments (`list_supplier_payments`)."""
         path = "/v1/supplier-payments"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"supplier_id": supplier_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_SupplierPaymentOut_', self._core.request(request))
+        request = Request("GET", path, params={"supplier_id": supplier_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_SupplierPaymentOut_', self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierPaymentOut]:
+    def list_all(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[SupplierPaymentOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def refund(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
         """POST /v1/supplier-payments/{id}/refund: Record money back from the supplier out of a payment's prepayment (`refund_supplier_payment`)."""
@@ -2081,6 +2130,13 @@ class SupplierPaymentsResource:
         path = expand_path("/v1/supplier-payments/{id}/reverse", {"id": id})
         headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
+        return cast('SupplierPaymentOut', self._core.request(request))
+
+    def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
+        """PATCH /v1/supplier-payments/{id}: Change a supplier payment's metadata (`update_supplier_payment`)."""
+        path = expand_path("/v1/supplier-payments/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('SupplierPaymentOut', self._core.request(request))
 
 
@@ -2419,16 +2475,16 @@ class BankAccountsAsyncResource:
         request = Request("POST", path, params={}, files=files, data=data, headers=headers, expect="json", idempotent=True)
         return cast('BankStatementOut', await self._core.request(request))
 
-    async def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankAccountOut_:
+    async def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_BankAccountOut_:
         """GET /v1/bank-accounts: List bank accounts (`list_bank_accounts`)."""
         path = "/v1/bank-accounts"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_BankAccountOut_', await self._core.request(request))
+        request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_BankAccountOut_', await self._core.request(request))
 
-    def list_all(self, *, archived: bool | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankAccountOut]:
+    def list_all(self, *, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankAccountOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def list_bank_statements(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankStatementOut_:
         """GET /v1/bank-accounts/{id}/statements: List the statements imported into a bank account (`list_bank_statements`)."""
@@ -2522,16 +2578,16 @@ class BankTransactionsAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('BankTransactionOut', await self._core.request(request))
 
-    async def list(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankTransactionOut_:
+    async def list(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_BankTransactionOut_:
         """GET /v1/bank-transactions: List bank transactions (`list_bank_transactions`)."""
         path = "/v1/bank-transactions"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_BankTransactionOut_', await self._core.request(request))
+        request = Request("GET", path, params={"status": status, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_BankTransactionOut_', await self._core.request(request))
 
-    def list_all(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankTransactionOut]:
+    def list_all(self, *, status: Literal['unmatched', 'matched', 'ignored'] | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankTransactionOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def match(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankTransactionMatch | Mapping[str, Any] | None = None, **fields: Any) -> BankTransactionOut:
         """POST /v1/bank-transactions/{id}/match: Match a money-in bank transaction to open invoices (creates the receipt) (`match_bank_transaction`)."""
@@ -2575,11 +2631,11 @@ class BillsAsyncResource:
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillOut:
         """GET /v1/bills/{id}: Retrieve a bill (`get_bill`)."""
         path = expand_path("/v1/bills/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('BillOut', await self._core.request(request))
 
     async def import_(self, *, files: Mapping[str, Any], data: Mapping[str, Any] | None = None, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> BillImportOut:
@@ -2700,7 +2756,7 @@ class BulkAsyncResource:
 
 
 class CreditNotesAsyncResource:
-    """`credit_notes`: 9 operations under /v1/credit-notes."""
+    """`credit_notes`: 10 operations under /v1/credit-notes."""
 
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
@@ -2712,11 +2768,11 @@ class CreditNotesAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('CreditNoteOut', await self._core.request(request))
 
-    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CreditNoteOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> CreditNoteOut:
         """GET /v1/credit-notes/{id}: Retrieve a credit note (`get_credit_note`)."""
         path = expand_path("/v1/credit-notes/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('CreditNoteOut', await self._core.request(request))
 
     async def get_einvoice(self, id: str, *, format: Literal['peppol', 'ubl', 'cii', 'xrechnung-ubl', 'xrechnung-cii', 'facturx'] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
@@ -2780,6 +2836,13 @@ class CreditNotesAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EInvoiceSubmissionOut', await self._core.request(request))
 
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> CreditNoteOut:
+        """PATCH /v1/credit-notes/{id}: Change a credit note's metadata (`update_credit_note`)."""
+        path = expand_path("/v1/credit-notes/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
+        return cast('CreditNoteOut', await self._core.request(request))
+
 
 class CurrenciesAsyncResource:
     """`currencies`: 5 operations under /v1/currencies."""
@@ -2828,7 +2891,7 @@ class CurrenciesAsyncResource:
 
 
 class DeliveriesAsyncResource:
-    """`deliveries`: 9 operations under /v1/deliveries."""
+    """`deliveries`: 10 operations under /v1/deliveries."""
 
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
@@ -2854,11 +2917,11 @@ class DeliveriesAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', await self._core.request(request))
 
-    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> DeliveryNoteOut:
         """GET /v1/deliveries/{id}: Retrieve a delivery note (`get_delivery`)."""
         path = expand_path("/v1/deliveries/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('DeliveryNoteOut', await self._core.request(request))
 
     async def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
@@ -2875,16 +2938,16 @@ class DeliveriesAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', await self._core.request(request))
 
-    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryNoteOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_DeliveryNoteOut__DeletedOut__:
         """GET /v1/deliveries: List delivery notes (`list_deliveries`)."""
         path = "/v1/deliveries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_DeliveryNoteOut_', await self._core.request(request))
+        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_Union_DeliveryNoteOut__DeletedOut__', await self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryNoteOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[DeliveryNoteOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/deliveries/{id}/emails: The emails sent for a delivery note (`list_delivery_emails`)."""
@@ -2903,6 +2966,13 @@ class DeliveriesAsyncResource:
         headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('EmailOut', await self._core.request(request))
+
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> DeliveryNoteOut:
+        """PATCH /v1/deliveries/{id}: Change a delivery note's metadata (`update_delivery`)."""
+        path = expand_path("/v1/deliveries/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
+        return cast('DeliveryNoteOut', await self._core.request(request))
 
 
 class DunningPolicyAsyncResource:
@@ -3006,20 +3076,20 @@ class ExchangeRatesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('ExchangeRateOut', await self._core.request(request))
 
-    async def list(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExchangeRateOut_:
+    async def list(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_ExchangeRateOut_:
         """GET /v1/exchange-rates: List exchange rates (`list_exchange_rates`)."""
         path = "/v1/exchange-rates"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"currency": currency, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_ExchangeRateOut_', await self._core.request(request))
+        request = Request("GET", path, params={"currency": currency, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_ExchangeRateOut_', await self._core.request(request))
 
-    def list_all(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExchangeRateOut]:
+    def list_all(self, *, currency: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExchangeRateOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(currency=currency, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(currency=currency, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class ExpensesAsyncResource:
-    """`expenses`: 4 operations under /v1/expenses."""
+    """`expenses`: 5 operations under /v1/expenses."""
 
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
@@ -3031,29 +3101,36 @@ class ExpensesAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('ExpenseOut', await self._core.request(request))
 
-    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExpenseOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ExpenseOut:
         """GET /v1/expenses/{id}: Retrieve an expense (`get_expense`)."""
         path = expand_path("/v1/expenses/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ExpenseOut', await self._core.request(request))
 
-    async def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ExpenseOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_ExpenseOut_:
         """GET /v1/expenses: List expenses (`list_expenses`)."""
         path = "/v1/expenses"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_ExpenseOut_', await self._core.request(request))
+        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_ExpenseOut_', await self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExpenseOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ExpenseOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
         """POST /v1/expenses/{id}/reverse: Reverse an expense: a mirror entry; the expense reads reversed (`reverse_expense`)."""
         path = expand_path("/v1/expenses/{id}/reverse", {"id": id})
         headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
+        return cast('ExpenseOut', await self._core.request(request))
+
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> ExpenseOut:
+        """PATCH /v1/expenses/{id}: Change a expense's metadata (`update_expense`)."""
+        path = expand_path("/v1/expenses/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('ExpenseOut', await self._core.request(request))
 
 
@@ -3388,11 +3465,11 @@ class OrdersAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('DeliveryNoteOut', await self._core.request(request))
 
-    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> OrderOut:
         """GET /v1/orders/{id}: Retrieve a sales order (`get_order`)."""
         path = expand_path("/v1/orders/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('OrderOut', await self._core.request(request))
 
     async def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
@@ -3409,16 +3486,16 @@ class OrdersAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('InvoiceOut', await self._core.request(request))
 
-    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_OrderOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_OrderOut__DeletedOut__:
         """GET /v1/orders: List sales orders (`list_orders`)."""
         path = "/v1/orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_OrderOut_', await self._core.request(request))
+        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_Union_OrderOut__DeletedOut__', await self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[OrderOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[OrderOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/orders/{id}/emails: The emails sent for a order (`list_order_emails`)."""
@@ -3500,7 +3577,7 @@ class PartiesAsyncResource:
 
 
 class PaymentRunsAsyncResource:
-    """`payment_runs`: 5 operations under /v1/payment-runs."""
+    """`payment_runs`: 6 operations under /v1/payment-runs."""
 
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
@@ -3543,6 +3620,13 @@ class PaymentRunsAsyncResource:
     def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PaymentRunOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PaymentRunOut:
+        """PATCH /v1/payment-runs/{id}: Change a payment run's metadata (`update_payment_run`)."""
+        path = expand_path("/v1/payment-runs/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
+        return cast('PaymentRunOut', await self._core.request(request))
 
 
 class PeriodsAsyncResource:
@@ -3600,11 +3684,11 @@ class PurchaseOrdersAsyncResource:
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> PurchaseOrderOut:
         """GET /v1/purchase-orders/{id}: Retrieve a purchase order (`get_purchase_order`)."""
         path = expand_path("/v1/purchase-orders/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('PurchaseOrderOut', await self._core.request(request))
 
     async def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
@@ -3621,16 +3705,16 @@ class PurchaseOrdersAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('PurchaseOrderOut', await self._core.request(request))
 
-    async def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PurchaseOrderOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_PurchaseOrderOut__DeletedOut__:
         """GET /v1/purchase-orders: List purchase orders (`list_purchase_orders`)."""
         path = "/v1/purchase-orders"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_PurchaseOrderOut_', await self._core.request(request))
+        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_Union_PurchaseOrderOut__DeletedOut__', await self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PurchaseOrderOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PurchaseOrderOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def list_emails(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_EmailOut_:
         """GET /v1/purchase-orders/{id}/emails: The emails sent for a purchase order (`list_purchase_order_emails`)."""
@@ -3713,11 +3797,11 @@ class QuotesAsyncResource:
         request = Request("DELETE", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('dict[str, Any]', await self._core.request(request))
 
-    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QuoteOut:
         """GET /v1/quotes/{id}: Retrieve a quote (`get_quote`)."""
         path = expand_path("/v1/quotes/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('QuoteOut', await self._core.request(request))
 
     async def get_pdf(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> bytes:
@@ -3734,14 +3818,14 @@ class QuotesAsyncResource:
         request = Request("POST", path, params={}, headers=headers, expect="json", idempotent=True)
         return cast('QuoteOut', await self._core.request(request))
 
-    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_QuoteOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_QuoteOut__DeletedOut__:
         """GET /v1/quotes: List quotes (`list_quotes`)."""
         path = "/v1/quotes"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
-        return cast('QueryListResponse_QuoteOut_', await self._core.request(request))
+        return cast('QueryListResponse_Union_QuoteOut__DeletedOut__', await self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[QuoteOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[QuoteOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
         return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
@@ -3779,7 +3863,7 @@ class QuotesAsyncResource:
 
 
 class ReceiptsAsyncResource:
-    """`receipts`: 5 operations under /v1/receipts."""
+    """`receipts`: 6 operations under /v1/receipts."""
 
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
@@ -3805,22 +3889,29 @@ class ReceiptsAsyncResource:
         request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('ReceiptOut', await self._core.request(request))
 
-    async def list(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_ReceiptOut_:
+    async def list(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: builtins.list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_ReceiptOut_:
         """GET /v1/receipts: List receipts (`list_receipts`)."""
         path = "/v1/receipts"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"customer_id": customer_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "expand": expand}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_ReceiptOut_', await self._core.request(request))
+        request = Request("GET", path, params={"customer_id": customer_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "expand": expand, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_ReceiptOut_', await self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ReceiptOut]:
+    def list_all(self, *, customer_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, expand: builtins.list[str] | str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[ReceiptOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, expand=expand, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, status=status, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, expand=expand, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
         """POST /v1/receipts/{id}/reverse: Reverse a receipt: mirror entries, reopen the invoices it paid (`reverse_receipt`)."""
         path = expand_path("/v1/receipts/{id}/reverse", {"id": id})
         headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
+        return cast('ReceiptOut', await self._core.request(request))
+
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> ReceiptOut:
+        """PATCH /v1/receipts/{id}: Change a receipt's metadata (`update_receipt`)."""
+        path = expand_path("/v1/receipts/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('ReceiptOut', await self._core.request(request))
 
 
@@ -3896,7 +3987,7 @@ class RecurringInvoicesAsyncResource:
 
 
 class RefundsAsyncResource:
-    """`refunds`: 4 operations under /v1/refunds."""
+    """`refunds`: 5 operations under /v1/refunds."""
 
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
@@ -3908,29 +3999,36 @@ class RefundsAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('RefundOut', await self._core.request(request))
 
-    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RefundOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> RefundOut:
         """GET /v1/refunds/{id}: Retrieve a refund (`get_refund`)."""
         path = expand_path("/v1/refunds/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('RefundOut', await self._core.request(request))
 
-    async def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RefundOut_:
+    async def list(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_RefundOut_:
         """GET /v1/refunds: List refunds (`list_refunds`)."""
         path = "/v1/refunds"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"customer_id": customer_id, "from_date": from_date, "to_date": to_date, "status": status, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_RefundOut_', await self._core.request(request))
+        request = Request("GET", path, params={"customer_id": customer_id, "from_date": from_date, "to_date": to_date, "status": status, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_RefundOut_', await self._core.request(request))
 
-    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RefundOut]:
+    def list_all(self, *, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, status: Literal['posted', 'reversed'] | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RefundOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, from_date=from_date, to_date=to_date, status=status, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(customer_id=customer_id, from_date=from_date, to_date=to_date, status=status, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
         """POST /v1/refunds/{id}/reverse: Reverse a refund (the money came back): mirror its entry, give the credit back (`reverse_refund`)."""
         path = expand_path("/v1/refunds/{id}/reverse", {"id": id})
         headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
+        return cast('RefundOut', await self._core.request(request))
+
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> RefundOut:
+        """PATCH /v1/refunds/{id}: Change a refund's metadata (`update_refund`)."""
+        path = expand_path("/v1/refunds/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('RefundOut', await self._core.request(request))
 
 
@@ -4264,7 +4362,7 @@ class StockTransfersAsyncResource:
 
 
 class SupplierCreditNotesAsyncResource:
-    """`supplier_credit_notes`: 5 operations under /v1/supplier-credit-notes."""
+    """`supplier_credit_notes`: 6 operations under /v1/supplier-credit-notes."""
 
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
@@ -4283,23 +4381,23 @@ class SupplierCreditNotesAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierCreditNoteOut', await self._core.request(request))
 
-    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierCreditNoteOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierCreditNoteOut:
         """GET /v1/supplier-credit-notes/{id}: Retrieve a supplier credit note (`get_supplier_credit_note`)."""
         path = expand_path("/v1/supplier-credit-notes/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierCreditNoteOut', await self._core.request(request))
 
-    async def list(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierCreditNoteOut_:
+    async def list(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_SupplierCreditNoteOut_:
         """GET /v1/supplier-credit-notes: List supplier credit notes (`list_supplier_credit_notes`)."""
         path = "/v1/supplier-credit-notes"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"supplier_id": supplier_id, "bill_id": bill_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_SupplierCreditNoteOut_', await self._core.request(request))
+        request = Request("GET", path, params={"supplier_id": supplier_id, "bill_id": bill_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_SupplierCreditNoteOut_', await self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierCreditNoteOut]:
+    def list_all(self, *, supplier_id: str | None = None, bill_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierCreditNoteOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, bill_id=bill_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, bill_id=bill_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def refund(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
         """POST /v1/supplier-credit-notes/{id}/refund: Record money back from the supplier out of a credit note's excess (`refund_supplier_credit_note`)."""
@@ -4308,9 +4406,16 @@ class SupplierCreditNotesAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierCreditNoteOut', await self._core.request(request))
 
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierCreditNoteOut:
+        """PATCH /v1/supplier-credit-notes/{id}: Change a supplier credit note's metadata (`update_supplier_credit_note`)."""
+        path = expand_path("/v1/supplier-credit-notes/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
+        return cast('SupplierCreditNoteOut', await self._core.request(request))
+
 
 class SupplierPaymentsAsyncResource:
-    """`supplier_payments`: 6 operations under /v1/supplier-payments."""
+    """`supplier_payments`: 7 operations under /v1/supplier-payments."""
 
     def __init__(self, core: AsyncCore) -> None:
         self._core = core
@@ -4329,23 +4434,23 @@ class SupplierPaymentsAsyncResource:
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
         return cast('SupplierPaymentOut', await self._core.request(request))
 
-    async def get(self, id: str, *, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierPaymentOut:
+    async def get(self, id: str, *, expand: builtins.list[str] | str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> SupplierPaymentOut:
         """GET /v1/supplier-payments/{id}: Retrieve a supplier payment (`get_supplier_payment`)."""
         path = expand_path("/v1/supplier-payments/{id}", {"id": id})
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
+        request = Request("GET", path, params={"expand": expand}, headers=headers, expect="json", idempotent=False)
         return cast('SupplierPaymentOut', await self._core.request(request))
 
-    async def list(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_SupplierPaymentOut_:
+    async def list(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_SupplierPaymentOut_:
         """GET /v1/supplier-payments: List supplier payments (`list_supplier_payments`)."""
         path = "/v1/supplier-payments"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"supplier_id": supplier_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_SupplierPaymentOut_', await self._core.request(request))
+        request = Request("GET", path, params={"supplier_id": supplier_id, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_SupplierPaymentOut_', await self._core.request(request))
 
-    def list_all(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierPaymentOut]:
+    def list_all(self, *, supplier_id: str | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[SupplierPaymentOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(supplier_id=supplier_id, status=status, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def refund(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: SupplierPaymentRefund | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
         """POST /v1/supplier-payments/{id}/refund: Record money back from the supplier out of a payment's prepayment (`refund_supplier_payment`)."""
@@ -4359,6 +4464,13 @@ class SupplierPaymentsAsyncResource:
         path = expand_path("/v1/supplier-payments/{id}/reverse", {"id": id})
         headers = {**(extra_headers or {}), **({"Idempotency-Key": idempotency_key} if idempotency_key else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
         request = Request("POST", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=True)
+        return cast('SupplierPaymentOut', await self._core.request(request))
+
+    async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> SupplierPaymentOut:
+        """PATCH /v1/supplier-payments/{id}: Change a supplier payment's metadata (`update_supplier_payment`)."""
+        path = expand_path("/v1/supplier-payments/{id}", {"id": id})
+        headers = {**(extra_headers or {}), **({"If-Match": if_match} if if_match else {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
+        request = Request("PATCH", path, params={}, json=merge_body(body, fields), headers=headers, expect="json", idempotent=False)
         return cast('SupplierPaymentOut', await self._core.request(request))
 
 
