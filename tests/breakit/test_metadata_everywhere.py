@@ -145,3 +145,21 @@ def test_every_expandable_reference_of_every_kind_expands(api, openapi) -> None:
                         assert holder[into] is not None and holder[into]["id"] == reference, (path, name, reference)
                         expanded += 1
     assert expanded >= 15
+
+
+def test_every_list_that_declares_expansions_expands_its_items(api, openapi) -> None:  # type: ignore[no-untyped-def]
+    """A list route with `x-ledgerline-expand` inlines each item's references, as GET of the item does."""
+    owner = TenantObjects(api, new_tenant("Expand Lists Owner"), "owner")
+    lists = 0
+    for path, methods in sorted(openapi["paths"].items()):
+        declared = methods.get("get", {}).get("x-ledgerline-expand")
+        if not declared or path.endswith("}"):
+            continue
+        owner.ids_for(path)  # objects of the kind exist
+        page = owner.get(f"{path}?limit=100&expand={','.join(declared)}")
+        assert page["data"], path
+        for item in page["data"]:
+            one = owner.get(f"{path}/{item['id']}?expand={','.join(declared)}")
+            assert item == one, (path, item["id"])
+        lists += 1
+    assert lists >= 10

@@ -56,7 +56,8 @@ one index query), `status=open&amount_due[gt]=1000&sort=due_date:asc`, `search=o
 
 
 @router.get("", response_model=QueryListResponse[BillOut | DeletedOut], operation_id="list_bills",
-            summary="List bills", description=LIST_DESCRIPTION, openapi_extra=BILL_QUERY.openapi_extra())
+            summary="List bills", description=LIST_DESCRIPTION,
+            openapi_extra={**BILL_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
               "One or more of draft, awaiting_payment, overdue, paid, voided, and open (awaiting payment or "
@@ -65,7 +66,8 @@ def list_(page: PageRequest = Depends(),
           from_date: Day | None = Query(None, description="Bill date on or after"),
           to_date: Day | None = Query(None, description="Bill date on or before"),
           query: PlannedQuery = Depends(BILL_QUERY),
-          clock: Clock = Depends(request_clock), principal: Principal = Depends(READ)) -> Any:
+          clock: Clock = Depends(request_clock), expansion: Expansion = Depends(EXPAND),
+          principal: Principal = Depends(READ)) -> Any:
     now = clock.now()
     statuses = status_filter(status, BILL_STATUS_FILTERS)
     older = [Predicate("status", "in", tuple(sorted(statuses))) if statuses is not None else None,
@@ -77,7 +79,7 @@ def list_(page: PageRequest = Depends(),
                                start_key=page.start_key(principal.tenant_id))
     items = [shown(record, lambda bill: BillOut.model_validate(bill, context=read_at(now)))
              for record in result.items]
-    return respond(page, items, result, principal.tenant_id, query)
+    return expansion.page(respond(page, items, result, principal.tenant_id, query))
 
 
 @router.get("/{id}", response_model=BillOut, operation_id="get_bill", summary="Retrieve a bill",

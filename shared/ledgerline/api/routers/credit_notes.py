@@ -50,17 +50,18 @@ query), `total[gte]=100`, `invoice_number[startswith]=INV-2026`, `sort=number:de
 
 @router.get("", response_model=QueryListResponse[CreditNoteOut], operation_id="list_credit_notes",
             summary="List credit notes", description=LIST_DESCRIPTION,
-            openapi_extra=CREDIT_NOTE_QUERY.openapi_extra())
+            openapi_extra={**CREDIT_NOTE_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(), invoice_id: str | None = Query(None),
           from_date: Day | None = Query(None), to_date: Day | None = Query(None),
-          query: PlannedQuery = Depends(CREDIT_NOTE_QUERY), principal: Principal = Depends(READ)) -> Any:
+          query: PlannedQuery = Depends(CREDIT_NOTE_QUERY), expansion: Expansion = Depends(EXPAND),
+          principal: Principal = Depends(READ)) -> Any:
     older = [Predicate("invoice_id", "eq", invoice_id) if invoice_id else None,
              Predicate("date", "gte", from_date) if from_date is not None else None,
              Predicate("date", "lte", to_date) if to_date is not None else None]
     query = replace(query, predicates=(*[p for p in older if p is not None], *query.predicates))
     result = credit_notes.query_credit_notes(principal.tenant_id, query, limit=page.limit,
                                              start_key=page.start_key(principal.tenant_id))
-    return respond(page, result.items, result, principal.tenant_id, query)
+    return expansion.page(respond(page, result.items, result, principal.tenant_id, query))
 
 
 @router.get("/{id}", response_model=CreditNoteOut, operation_id="get_credit_note", summary="Retrieve a credit note",

@@ -48,20 +48,22 @@ deleted in the last 30 days is listed there as `{"id", "object", "deleted": true
 
 
 @router.get("", response_model=QueryListResponse[DeliveryNoteOut | DeletedOut], operation_id="list_deliveries",
-            summary="List delivery notes", description=LIST_DESCRIPTION, openapi_extra=DELIVERY_QUERY.openapi_extra())
+            summary="List delivery notes", description=LIST_DESCRIPTION,
+            openapi_extra={**DELIVERY_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description="One or more of draft, issued, delivered"),
           customer_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Delivery date on or after"),
           to_date: Day | None = Query(None, description="Delivery date on or before"),
           query: PlannedQuery = Depends(DELIVERY_QUERY),
+          expansion: Expansion = Depends(EXPAND),
           principal: Principal = Depends(READ)) -> Any:
     statuses = status_filter(status, DELIVERY_STATUS_FILTERS)
     query = with_older_filters(query, statuses, "customer_id", customer_id, "delivery_date", from_date, to_date)
     result = deliveries.query_deliveries(principal.tenant_id, query, limit=page.limit,
                                          start_key=page.start_key(principal.tenant_id))
     items = [shown(record, DeliveryNoteOut.model_validate) for record in result.items]
-    return respond(page, items, result, principal.tenant_id, query)
+    return expansion.page(respond(page, items, result, principal.tenant_id, query))
 
 
 @router.get("/{id}", response_model=DeliveryNoteOut, operation_id="get_delivery", summary="Retrieve a delivery note",

@@ -48,19 +48,20 @@ one index query), `total[gte]=1000`, `paid_from_account_id=acc_…`, `search=caf
 
 
 @router.get("", response_model=QueryListResponse[ExpenseOut], operation_id="list_expenses", summary="List expenses",
-            description=LIST_DESCRIPTION, openapi_extra=EXPENSE_QUERY.openapi_extra())
+            description=LIST_DESCRIPTION, openapi_extra={**EXPENSE_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description="posted or reversed, repeated or comma-separated"),
           supplier_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Dated on or after"),
           to_date: Day | None = Query(None, description="Dated on or before"),
-          query: PlannedQuery = Depends(EXPENSE_QUERY), principal: Principal = Depends(READ)) -> Any:
+          query: PlannedQuery = Depends(EXPENSE_QUERY), expansion: Expansion = Depends(EXPAND),
+          principal: Principal = Depends(READ)) -> Any:
     statuses = status_filter(status, POSTED_STATUS_FILTERS)
     query = with_older_filters(query, statuses, "supplier_id", supplier_id, "date", from_date, to_date)
     result = expenses.query_expenses(principal.tenant_id, query, limit=page.limit,
                                      start_key=page.start_key(principal.tenant_id))
     items = [ExpenseOut.model_validate(expense) for expense in result.items]
-    return respond(page, items, result, principal.tenant_id, query)
+    return expansion.page(respond(page, items, result, principal.tenant_id, query))
 
 
 @router.get("/{id}", response_model=ExpenseOut, operation_id="get_expense", summary="Retrieve an expense",

@@ -56,7 +56,8 @@ listed there as `{"id", "object", "deleted": true, "updated_at"}`).
 
 
 @router.get("", response_model=QueryListResponse[OrderOut | DeletedOut], operation_id="list_orders",
-            summary="List sales orders", description=LIST_DESCRIPTION, openapi_extra=ORDER_QUERY.openapi_extra())
+            summary="List sales orders", description=LIST_DESCRIPTION,
+            openapi_extra={**ORDER_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
               "One or more of draft, confirmed, partially_delivered, delivered, cancelled, repeated or "
@@ -65,13 +66,14 @@ def list_(page: PageRequest = Depends(),
           from_date: Day | None = Query(None, description="Ordered on or after"),
           to_date: Day | None = Query(None, description="Ordered on or before"),
           query: PlannedQuery = Depends(ORDER_QUERY),
+          expansion: Expansion = Depends(EXPAND),
           principal: Principal = Depends(READ)) -> Any:
     statuses = status_filter(status, ORDER_STATUS_FILTERS)
     query = with_older_filters(query, statuses, "customer_id", customer_id, "order_date", from_date, to_date)
     result = orders.query_orders(principal.tenant_id, query, limit=page.limit,
                                  start_key=page.start_key(principal.tenant_id))
     items = [shown(record, OrderOut.model_validate) for record in result.items]
-    return respond(page, items, result, principal.tenant_id, query)
+    return expansion.page(respond(page, items, result, principal.tenant_id, query))
 
 
 @router.get("/{id}", response_model=OrderOut, operation_id="get_order", summary="Retrieve a sales order",

@@ -58,7 +58,7 @@ deleted in the last 30 days is listed there as `{"id", "object", "deleted": true
 
 @router.get("", response_model=QueryListResponse[PurchaseOrderOut | DeletedOut], operation_id="list_purchase_orders",
             summary="List purchase orders", description=LIST_DESCRIPTION,
-            openapi_extra=PURCHASE_ORDER_QUERY.openapi_extra())
+            openapi_extra={**PURCHASE_ORDER_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
               "One or more of draft, sent, partially_received, received, billed, cancelled, repeated or "
@@ -67,13 +67,14 @@ def list_(page: PageRequest = Depends(),
           from_date: Day | None = Query(None, description="Ordered on or after"),
           to_date: Day | None = Query(None, description="Ordered on or before"),
           query: PlannedQuery = Depends(PURCHASE_ORDER_QUERY),
+          expansion: Expansion = Depends(EXPAND),
           principal: Principal = Depends(READ)) -> Any:
     statuses = status_filter(status, PURCHASE_ORDER_STATUS_FILTERS)
     query = with_older_filters(query, statuses, "supplier_id", supplier_id, "order_date", from_date, to_date)
     result = purchase_orders.query_purchase_orders(principal.tenant_id, query, limit=page.limit,
                                                    start_key=page.start_key(principal.tenant_id))
     items = [shown(record, PurchaseOrderOut.model_validate) for record in result.items]
-    return respond(page, items, result, principal.tenant_id, query)
+    return expansion.page(respond(page, items, result, principal.tenant_id, query))
 
 
 @router.get("/{id}", response_model=PurchaseOrderOut, operation_id="get_purchase_order",

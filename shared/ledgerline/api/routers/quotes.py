@@ -54,7 +54,7 @@ query), `status=open&sort=valid_until:asc`, `total[gte]=1000`, `search=acme`,
 
 @router.get("", response_model=QueryListResponse[QuoteOut | DeletedOut], operation_id="list_quotes",
             summary="List quotes",
-            description=LIST_DESCRIPTION, openapi_extra=QUOTE_QUERY.openapi_extra())
+            description=LIST_DESCRIPTION, openapi_extra={**QUOTE_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description=(
               "One or more of draft, open, accepted, declined, expired, converted, repeated or comma-separated. "
@@ -63,7 +63,8 @@ def list_(page: PageRequest = Depends(),
           from_date: Day | None = Query(None, description="Issued on or after"),
           to_date: Day | None = Query(None, description="Issued on or before"),
           query: PlannedQuery = Depends(QUOTE_QUERY),
-          clock: Clock = Depends(request_clock), principal: Principal = Depends(READ)) -> Any:
+          clock: Clock = Depends(request_clock), expansion: Expansion = Depends(EXPAND),
+          principal: Principal = Depends(READ)) -> Any:
     now = clock.now()
     statuses = status_filter(status, QUOTE_STATUS_FILTERS)
     older = [Predicate("status", "in", tuple(sorted(statuses))) if statuses is not None else None,
@@ -75,7 +76,7 @@ def list_(page: PageRequest = Depends(),
                                  start_key=page.start_key(principal.tenant_id))
     items = [shown(record, lambda quote: QuoteOut.model_validate(quote, context=read_at(now)))
              for record in result.items]
-    return respond(page, items, result, principal.tenant_id, query)
+    return expansion.page(respond(page, items, result, principal.tenant_id, query))
 
 
 @router.get("/{id}", response_model=QuoteOut, operation_id="get_quote", summary="Retrieve a quote",

@@ -42,17 +42,18 @@ index query), `receipt_id=rct_…`, `amount[gte]=1000`, `search=acme`, `updated_
 
 
 @router.get("", response_model=QueryListResponse[RefundOut], operation_id="list_refunds", summary="List refunds",
-            description=LIST_DESCRIPTION, openapi_extra=REFUND_QUERY.openapi_extra())
+            description=LIST_DESCRIPTION, openapi_extra={**REFUND_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(), customer_id: str | None = Query(None),
           from_date: Day | None = Query(None), to_date: Day | None = Query(None),
           status: Literal["posted", "reversed"] | None = Query(None),
-          query: PlannedQuery = Depends(REFUND_QUERY), principal: Principal = Depends(READ)) -> Any:
+          query: PlannedQuery = Depends(REFUND_QUERY), expansion: Expansion = Depends(EXPAND),
+          principal: Principal = Depends(READ)) -> Any:
     statuses = frozenset({status}) if status is not None else None
     query = with_older_filters(query, statuses, "customer_id", customer_id, "date", from_date, to_date)
     result = refunds.query_refunds(principal.tenant_id, query, limit=page.limit,
                                    start_key=page.start_key(principal.tenant_id))
     items = [RefundOut.model_validate(refund) for refund in result.items]
-    return respond(page, items, result, principal.tenant_id, query)
+    return expansion.page(respond(page, items, result, principal.tenant_id, query))
 
 
 @router.get("/{id}", response_model=RefundOut, operation_id="get_refund", summary="Retrieve a refund",

@@ -48,18 +48,19 @@ supplier's number; a lookup: one index query), `bill_number=BILL-2026-0003`, `un
 
 @router.get("", response_model=QueryListResponse[SupplierCreditNoteOut], operation_id="list_supplier_credit_notes",
             summary="List supplier credit notes", description=LIST_DESCRIPTION,
-            openapi_extra=SUPPLIER_CREDIT_NOTE_QUERY.openapi_extra())
+            openapi_extra={**SUPPLIER_CREDIT_NOTE_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(), supplier_id: str | None = Query(None), bill_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Dated on or after"),
           to_date: Day | None = Query(None, description="Dated on or before"),
-          query: PlannedQuery = Depends(SUPPLIER_CREDIT_NOTE_QUERY), principal: Principal = Depends(READ)) -> Any:
+          query: PlannedQuery = Depends(SUPPLIER_CREDIT_NOTE_QUERY), expansion: Expansion = Depends(EXPAND),
+          principal: Principal = Depends(READ)) -> Any:
     query = with_older_filters(query, None, "supplier_id", supplier_id, "date", from_date, to_date)
     if bill_id is not None:
         query = replace(query, predicates=(Predicate("bill_id", "eq", bill_id), *query.predicates))
     result = supplier_credit_notes.query_supplier_credit_notes(principal.tenant_id, query, limit=page.limit,
                                                                start_key=page.start_key(principal.tenant_id))
     items = [SupplierCreditNoteOut.model_validate(note) for note in result.items]
-    return respond(page, items, result, principal.tenant_id, query)
+    return expansion.page(respond(page, items, result, principal.tenant_id, query))
 
 
 @router.get("/{id}", response_model=SupplierCreditNoteOut, operation_id="get_supplier_credit_note",

@@ -53,18 +53,19 @@ lookup: one index query), `unallocated_amount[gt]=0` (payments holding a prepaym
 
 @router.get("", response_model=QueryListResponse[SupplierPaymentOut], operation_id="list_supplier_payments",
             summary="List supplier payments", description=LIST_DESCRIPTION,
-            openapi_extra=SUPPLIER_PAYMENT_QUERY.openapi_extra())
+            openapi_extra={**SUPPLIER_PAYMENT_QUERY.openapi_extra(), **EXPAND.openapi_extra()})
 def list_(page: PageRequest = Depends(), supplier_id: str | None = Query(None),
           status: list[str] = Query([], description="posted or reversed; repeated or comma-separated"),
           from_date: Day | None = Query(None, description="Dated on or after"),
           to_date: Day | None = Query(None, description="Dated on or before"),
-          query: PlannedQuery = Depends(SUPPLIER_PAYMENT_QUERY), principal: Principal = Depends(READ)) -> Any:
+          query: PlannedQuery = Depends(SUPPLIER_PAYMENT_QUERY), expansion: Expansion = Depends(EXPAND),
+          principal: Principal = Depends(READ)) -> Any:
     statuses = status_filter(status, POSTED_STATUS_FILTERS)
     query = with_older_filters(query, statuses, "supplier_id", supplier_id, "date", from_date, to_date)
     result = supplier_payments.query_supplier_payments(principal.tenant_id, query, limit=page.limit,
                                                        start_key=page.start_key(principal.tenant_id))
     items = [SupplierPaymentOut.model_validate(payment) for payment in result.items]
-    return respond(page, items, result, principal.tenant_id, query)
+    return expansion.page(respond(page, items, result, principal.tenant_id, query))
 
 
 @router.get("/{id}", response_model=SupplierPaymentOut, operation_id="get_supplier_payment",
