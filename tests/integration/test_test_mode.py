@@ -138,3 +138,19 @@ def test_deactivating_a_tenant_refuses_its_test_keys_too(api, modes):
     for books in (live, test):
         error = assert_error(books.call("GET", "/v1/tenant"), 401, "tenant_deactivated")
         assert error
+
+
+def test_an_email_of_test_data_is_recorded_as_sent_and_goes_nowhere(modes, monkeypatch):
+    from ledgerline.mail import consumer, transport
+
+    live, test = modes
+    sent: list[object] = []
+    monkeypatch.setattr(transport.SmtpTransport, "send", lambda self, *args: sent.append(args))
+    monkeypatch.setattr(transport.SesTransport, "send", lambda self, *args: sent.append(args))
+    invoice = test.posted(test.customer(email="ap@globex.example"))
+    queued = test.post(f"/v1/invoices/{invoice['id']}/send", {}, expect=202)
+    event = {"detail-type": "email.queued", "detail": {"type": "email.queued", "tenant_id": test.tenant_id,
+                                                       "object_id": queued["id"], "object_type": "email"}}
+    assert consumer.on_bus_event(event) == {"sent": True, "status": "sent"}
+    assert sent == []  # no transport was called
+    assert test.get(f"/v1/invoices/{invoice['id']}")["sent_at"] is not None
