@@ -14,6 +14,7 @@ from ledgerline.store.table import connection
 from ledgerline.webhooks import runtime
 from tests.integration.books import Books
 from tests.integration.factories import assert_error
+from tests.integration.test_einvoice_delivery import access_point, settings_restored  # noqa: F401 - fixtures
 
 RECEIVER = "http://127.0.0.1:9/hook"  # loopback; nothing is sent
 
@@ -154,3 +155,25 @@ def test_an_email_of_test_data_is_recorded_as_sent_and_goes_nowhere(modes, monke
     assert consumer.on_bus_event(event) == {"sent": True, "status": "sent"}
     assert sent == []  # no transport was called
     assert test.get(f"/v1/invoices/{invoice['id']}")["sent_at"] is not None
+
+
+@pytest.mark.usefixtures("settings_restored")
+def test_an_einvoice_of_test_data_is_delivered_at_once_and_never_transmitted(api, make_tenant, access_point):  # noqa: F811
+    from tests.integration.test_einvoice_delivery import buyer, posted, run_sender, send, submissions
+
+    tenant = make_tenant(country="DE", currency="EUR", name="Ledgerline Demo GmbH")
+    twin, secret = tenants.create_test_twin(tenant.tenant_id)
+    test = Books(api, twin.id, bearer(secret))
+    test.call("PATCH", "/v1/tenant", {
+        "email": "billing@demo.example",
+        "address": {"line1": "Hauptstr. 1", "city": "Berlin", "postal_code": "10115", "country": "DE"},
+        "bank_details": {"iban": "DE75 5121 0800 1245 1261 99", "bic": "SOGEDEFFXXX"},
+        "einvoicing": {"electronic_address": "9930:DE123456788", "vat_id": "DE 123 456 788",
+                       "contact_phone": "+49 30 123456"}}, expect=200)
+    invoice = posted(test, buyer(test))
+    path = f"/v1/invoices/{invoice['id']}"
+    queued = send(test, path, {"channel": "peppol", "format": "peppol"})
+    assert run_sender(test, queued["id"]) == {"delivered": True, "status": "delivered"}
+    assert access_point.received() == []  # the access point (the stand-in here) was never called
+    [shown] = submissions(test, path)
+    assert shown["status"] == "delivered" and shown["transmission_id"] == f"test_mode:{queued['id']}"
