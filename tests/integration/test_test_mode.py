@@ -177,3 +177,22 @@ def test_an_einvoice_of_test_data_is_delivered_at_once_and_never_transmitted(api
     assert access_point.received() == []  # the access point (the stand-in here) was never called
     [shown] = submissions(test, path)
     assert shown["status"] == "delivered" and shown["transmission_id"] == f"test_mode:{queued['id']}"
+
+
+def test_the_authorizer_passes_the_twin_and_counts_it_in_the_live_tenants_usage_plan(tenant):
+    import importlib
+
+    from tests.conftest import load_event
+    from tests.lambda_context import LambdaContext
+
+    twin, secret = tenants.create_test_twin(tenant.tenant_id)
+    authorize = importlib.import_module("functions.authorizer.app").handler
+    policy = authorize(load_event("authorizer/request.json", api_key=secret), LambdaContext())
+    assert policy["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+    assert policy["context"]["tenant_id"] == twin.id and policy["context"]["plan"] == "enterprise"
+    live = authorize(load_event("authorizer/request.json", api_key=tenant.secret), LambdaContext())
+    assert policy["usageIdentifierKey"] == live["usageIdentifierKey"]
+    assert policy["usageIdentifierKey"].endswith(tenant.tenant_id)
+    with pytest.raises(PermissionError):  # a test key's secret with the live prefix is no key
+        authorize(load_event("authorizer/request.json", api_key="ll_live_" + secret.removeprefix("ll_test_")),
+                  LambdaContext())
