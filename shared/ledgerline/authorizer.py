@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 
 from ledgerline.domain.errors import Unauthenticated
 from ledgerline.domain.rate_limits import usage_key
+from ledgerline.domain.test_mode import live_tenant
 from ledgerline.observability import logger
 from ledgerline.services.api_keys import authenticate
 from ledgerline.settings import get_settings
@@ -49,8 +50,9 @@ def authorize(raw_event: dict[str, Any]) -> dict[str, Any]:
         context={"tenant_id": principal.tenant_id, "key_id": principal.key_id, "scopes": " ".join(principal.scopes),
                  "plan": principal.plan,
                  "api_version": principal.api_version or ""},
-        # Puts the request in its tenant's usage plan (the backstop behind the per-plan rate limits).
-        usage_identifier_key=usage_key(get_settings().stack_name, principal.tenant_id),
+        # Puts the request in its tenant's usage plan (the backstop behind the per-plan rate limits). A test
+        # key's requests count against its live tenant's usage plan key: test twins have none of their own.
+        usage_identifier_key=usage_key(get_settings().stack_name, live_tenant(principal.tenant_id)),
     )
     policy.allow_all_routes()
     return policy.asdict()

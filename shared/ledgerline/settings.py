@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     # The development default is refused outside the local runtime (see _real_cursor_secret).
     cursor_secret: SecretStr = SecretStr(LOCAL_CURSOR_SECRET)
     api_key_prefix: str = "ll_live_"
+    test_api_key_prefix: str = "ll_test_"  # test mode (issue 20): keys of the tenant's test twin
     host: str = "127.0.0.1"
     port: int = 3000
     data_dir: str = ".ledgerline"

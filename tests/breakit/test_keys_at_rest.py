@@ -23,7 +23,7 @@ def raw_items() -> list[str]:
 
 def forms(secret: str) -> set[str]:
     """The secret and its random part (without the `ll_live_` / `whsec_` prefix)."""
-    for prefix in (get_settings().api_key_prefix, "whsec_"):
+    for prefix in (get_settings().api_key_prefix, get_settings().test_api_key_prefix, "whsec_"):
         if secret.startswith(prefix):
             return {secret, secret[len(prefix):]}
     return {secret}

@@ -74,7 +74,7 @@ def test_the_event_log_lists_filters_and_pages_newest_first(books):
                                                "party.created", "api_key.created", "tenant.created"]
     event = everything[0]
     assert set(event) == {"object", "id", "type", "created_at", "tenant_id", "object_type", "object_id", "sequence",
-                          "data"}
+                          "data", "livemode"}  # `livemode`: test mode, issue 20
     assert (event["object"], event["tenant_id"], event["object_type"]) == ("event", books.tenant_id, "invoice")
     assert event["data"]["number"] and event["sequence"] == 2 and event["data"]["version"] == 2
     assert books.get(f"/v1/events/{event['id']}") == event

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
+from ledgerline.domain.test_mode import is_live
 
 
 def generate_secret(prefix: str) -> str:
@@ -36,6 +37,11 @@ class Principal:
     scopes: tuple[str, ...]
     plan: str | None = None  # the tenant's plan, for rate limits; None when the caller did not say
     api_version: str | None = None  # the key's pinned API version (domain/api_versions); None: the original
+
+    @property
+    def livemode(self) -> bool:
+        """False for a test key: its tenant id is a test twin's (domain/test_mode)."""
+        return is_live(self.tenant_id)
 
 
 def usable(*, revoked: bool, expires_at: datetime | None, now: datetime) -> bool:

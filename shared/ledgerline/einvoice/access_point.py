@@ -73,6 +73,17 @@ class HttpAccessPoint:
             raise Unreachable(str(exc) or type(exc).__name__) from exc
 
 
+class TestModeAccessPoint:
+    """Test mode (issue 20): an e-invoice of test data is never transmitted. It is accepted and delivered at once
+    (so the submission's states and events are as in live mode), with `test_mode:` and its id as transmission."""
+
+    def submit(self, outgoing: Outgoing) -> str:
+        return f"test_mode:{outgoing.document_id}"
+
+    def status(self, transmission_id: str) -> Verdict:
+        return Verdict("delivered", "test mode: not transmitted")
+
+
 def access_point() -> HttpAccessPoint:
     settings = get_settings()
     token = settings.peppol_access_point_token

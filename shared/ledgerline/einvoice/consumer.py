@@ -10,7 +10,8 @@ from typing import Any
 
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
-from ledgerline.einvoice.access_point import access_point
+from ledgerline.domain.test_mode import is_live
+from ledgerline.einvoice.access_point import TestModeAccessPoint, access_point
 from ledgerline.observability import logger
 from ledgerline.services import einvoice_delivery
 
@@ -20,7 +21,9 @@ class StillPending(Exception):
 
 
 def _send(tenant_id: str, submission_id: str) -> str:
-    return einvoice_delivery.deliver(tenant_id, submission_id, access_point())
+    # Test mode (issue 20): a test twin's e-invoices are delivered at once and go nowhere
+    point = access_point() if is_live(tenant_id) else TestModeAccessPoint()
+    return einvoice_delivery.deliver(tenant_id, submission_id, point)
 
 
 HANDLERS: dict[EventType, Callable[[str, str], str]] = {EventType.EINVOICE_QUEUED: _send}

@@ -218,7 +218,8 @@ def cmd_tenant_create(args: argparse.Namespace) -> int:
         raise CliError(f"{exc}; the tenant was deactivated again") from exc
     tenant = provisioned.tenant
     print(json.dumps({"tenant_id": tenant.id, "name": tenant.name, "base_currency": tenant.base_currency,
-                      "country": tenant.country, "plan": tenant.plan, "api_key": provisioned.api_key}, indent=2))
+                      "country": tenant.country, "plan": tenant.plan, "api_key": provisioned.api_key,
+                      "test_api_key": provisioned.test_api_key}, indent=2))
     return 0
 
 

@@ -11,13 +11,15 @@ from typing import Any
 
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.events import EventType
-from ledgerline.mail.transport import transport
+from ledgerline.domain.test_mode import is_live
+from ledgerline.mail.transport import TestModeTransport, transport
 from ledgerline.observability import logger
 from ledgerline.services import emails
 
 
 def _send(tenant_id: str, email_id: str) -> str:
-    return emails.deliver(tenant_id, email_id, transport())
+    # Test mode (issue 20): a test twin's emails are recorded as sent and go nowhere
+    return emails.deliver(tenant_id, email_id, transport() if is_live(tenant_id) else TestModeTransport())
 
 
 HANDLERS: dict[EventType, Callable[[str, str], str]] = {EventType.EMAIL_QUEUED: _send}

@@ -28,6 +28,14 @@ class Transport(Protocol):
     def send(self, message: EmailMessage, sender: str, recipients: list[str]) -> Outcome: ...
 
 
+class TestModeTransport:
+    """Test mode (issue 20): an email of test data never leaves. It is accepted as sent (so the document's
+    `sent` state and events are as in live mode), with `test_mode:` and its Message-ID as the provider's id."""
+
+    def send(self, message: EmailMessage, sender: str, recipients: list[str]) -> Outcome:
+        return Outcome(f"test_mode:{message['Message-ID']}")
+
+
 class SmtpTransport:
     def __init__(self, host: str, port: int, timeout: float = 30.0) -> None:
         self.host, self.port, self.timeout = host, port, timeout

@@ -16,11 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ledgerline.domain.errors import Conflict, FieldIssue, ValidationFailed
 from ledgerline.domain.tenants import Plan, TenantStatus
+from ledgerline.domain.test_mode import is_live
 from ledgerline.observability import logger
 from ledgerline.schemas.common import Name
 from ledgerline.schemas.tenant import TenantUpdate
 from ledgerline.services import api_keys
-from ledgerline.services.tenants import create_tenant, deactivate_tenant, update_tenant
+from ledgerline.services.tenants import create_tenant, create_test_twin, deactivate_tenant, update_tenant
 from ledgerline.store.tenant_directory import all_tenant_ids
 from ledgerline.store.tenants import Tenant, find_tenant, load_tenant
 
@@ -61,6 +62,7 @@ class Provisioned:
     tenant: Tenant
     api_key: str  # the admin key's secret: printed by the CLI, never put in a CloudFormation output
     secret_arn: str | None  # where the vault keeps it, when there is a vault
+    test_api_key: str | None = None  # the test twin's admin key (`ll_test_…`, issue 20): printed by the CLI
 
 
 class PartiallyProvisioned(Exception):
@@ -88,6 +90,8 @@ def provision(tenant: TenantSpec, *, vault: AdminKeyVault | None = None,
     created, api_key = create_tenant(name=tenant.name, base_currency=tenant.base_currency.upper(),
                                      country=tenant.country, plan=tenant.plan, **settings)
     try:
+        # Test mode (issue 20): the tenant's test twin, with the live tenant's settings and a test admin key
+        _, test_api_key = create_test_twin(created.id)
         secret_arn = vault.store(created.id, api_key) if vault is not None else None
         if usage_plans is not None:
             usage_plans.assign(created.id, created.plan)
@@ -95,7 +99,7 @@ def provision(tenant: TenantSpec, *, vault: AdminKeyVault | None = None,
         logger.exception("provisioning failed after the tenant was created", extra={"tenant_id": created.id})
         _undo(created.id, vault, usage_plans)
         raise PartiallyProvisioned(created.id, exc) from exc
-    return Provisioned(created, api_key, secret_arn)
+    return Provisioned(created, api_key, secret_arn, test_api_key)
 
 
 def update(tenant_id: str, *, name: str | None = None, plan: str | None = None,
@@ -141,6 +145,8 @@ def deprovision(tenant_id: str, *, vault: AdminKeyVault | None = None,
 def list_tenants() -> Iterator[Tenant]:
     """Every tenant in the tenant directory, oldest first."""
     for tenant_id in all_tenant_ids():
+        if not is_live(tenant_id):  # a test twin (issue 20) goes with its tenant
+            continue
         tenant = find_tenant(tenant_id)
         if tenant is not None:
             yield tenant

@@ -30,6 +30,11 @@ class ApiKeyCreate(Input):
                           f"`{api_versions.HEADER}` header; default the newest ({api_versions.LATEST})",
         examples=[api_versions.LATEST])
 
+    livemode: bool | None = Field(
+        None, description="Test mode (issue 20): false makes an `ll_test_` key of the tenant's test data, which is "
+                          "fully separate from its live data; default the mode of the key that asks. A test key "
+                          "can only create test keys", examples=[False])
+
     @field_validator("api_version")
     @classmethod
     def _known_version(cls, value: str | None) -> str | None:
@@ -58,6 +63,8 @@ class ApiKeyOut(Output):
     created_at: datetime
     api_version: str = Field(api_versions.ORIGINAL, description="The dated API version the key is answered in "
                                                                  f"unless a request sends `{api_versions.HEADER}`")
+
+    livemode: bool = Field(True, description="False for a test key (`ll_test_…`), which reaches only test data")
 
     @field_validator("api_version", mode="before")
     @classmethod

@@ -6,8 +6,9 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
+from ledgerline.domain.test_mode import is_live
 from ledgerline.schemas.common import Output
 
 
@@ -17,10 +18,17 @@ class EventOut(Output):
     type: str = Field(description="e.g. invoice.posted")
     created_at: datetime
     tenant_id: str
+    livemode: bool = Field(True, description="False for an event of test data (made with a test key)")
     object_type: str = Field(description="The kind of object in `data`, e.g. invoice")
     object_id: str
     sequence: int = Field(description="The object's version after the change: order one object's events by it")
     data: dict[str, Any] = Field(description="The object as the API showed it right after the change")
+
+    @model_validator(mode="after")
+    def _mode(self) -> EventOut:
+        # Test mode (issue 20): an event of a test twin's partition is a test event, whatever a stored copy says
+        self.livemode = is_live(self.tenant_id)
+        return self
 
     @field_validator("data", mode="before")
     @classmethod

@@ -128,6 +128,7 @@ class SystemAccountsOut(BaseModel):
 class TenantOut(Timestamps):
     object: Literal["tenant"] = "tenant"
     id: str
+    livemode: bool = Field(True, description="False for the test twin a test key reaches (its id ends in `_test`)")
     name: str
     base_currency: str
     country: str

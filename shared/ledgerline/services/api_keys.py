@@ -13,9 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from ledgerline.clock import utc_now
 from ledgerline.domain import api_keys as rules
-from ledgerline.domain import api_versions, scopes
+from ledgerline.domain import api_versions, scopes, test_mode
 from ledgerline.domain.api_keys import Principal
-from ledgerline.domain.errors import Conflict, FieldIssue, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from ledgerline.domain.errors import (
+    AlreadyExists,
+    Conflict,
+    FieldIssue,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
 from ledgerline.domain.events import EventType
 from ledgerline.domain.tenants import TenantStatus
 from ledgerline.ids import new_id
@@ -48,15 +56,22 @@ def authenticate(secret: str | None) -> Principal:
     """Resolve a bearer secret to the tenant and scopes it grants, or raise Unauthenticated."""
     if not secret:
         raise Unauthenticated("No API key provided; send 'Authorization: Bearer <api key>'")
-    if not rules.looks_like_key(secret, get_settings().api_key_prefix):
+    settings = get_settings()
+    livemode = test_mode.secret_mode(secret, live_prefix=settings.api_key_prefix,
+                                     test_prefix=settings.test_api_key_prefix)
+    prefix = settings.api_key_prefix if livemode is not False else settings.test_api_key_prefix
+    if livemode is None or not rules.looks_like_key(secret, prefix):
         raise Unauthenticated("Invalid API key provided")
     key = store.find_by_digest(rules.digest(secret))
-    if key is None:
+    # Test mode (issue 20): an `ll_test_` key is a key of the tenant's test twin, an `ll_live_` key of a live
+    # tenant; a key whose prefix claims the other mode is refused as unknown.
+    if key is None or test_mode.is_live(key.tenant_id) != livemode:
         raise Unauthenticated("Invalid API key provided")
     # The tenant's status and plan: the authorizer's cache (60 s) makes this read rare in AWS. It comes
     # before the key's own state: deactivating a tenant also revokes its keys, and the caller should
-    # learn the reason that holds for every key (`tenant_deactivated`), not `api_key_revoked`.
-    tenant = find_tenant(key.tenant_id)
+    # learn the reason that holds for every key (`tenant_deactivated`), not `api_key_revoked`. A test key
+    # answers to its live tenant's status and plan.
+    tenant = find_tenant(test_mode.live_tenant(key.tenant_id))
     if tenant is None or tenant.status != TenantStatus.ACTIVE:
         raise Unauthenticated("This API key's tenant has been deactivated", code="tenant_deactivated")
     if not rules.usable(revoked=key.revoked_at is not None, expires_at=key.expires_at, now=utc_now()):
@@ -70,8 +85,12 @@ def authenticate(secret: str | None) -> Principal:
 def new_key(tenant_id: str, name: str, key_scopes: list[str], expires_at: datetime | None,
             api_version: str | None = None) -> tuple[ApiKey, str]:
     """Build a key and its one-time secret; the caller persists it (alone or in a transaction). The key is
-    pinned to `api_version`, by default the newest (domain/api_versions.LATEST)."""
-    secret = rules.generate_secret(get_settings().api_key_prefix)
+    pinned to `api_version`, by default the newest (domain/api_versions.LATEST). A key of a test twin
+    (domain/test_mode) is an `ll_test_` key."""
+    settings = get_settings()
+    secret = rules.generate_secret(test_mode.key_prefix(livemode=test_mode.is_live(tenant_id),
+                                                        live_prefix=settings.api_key_prefix,
+                                                        test_prefix=settings.test_api_key_prefix))
     now = utc_now()
     key = ApiKey(
         id=new_id("key"),
@@ -88,7 +107,14 @@ def new_key(tenant_id: str, name: str, key_scopes: list[str], expires_at: dateti
 
 
 def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: datetime | None,
-          api_version: str | None = None) -> tuple[ApiKey, str]:
+          api_version: str | None = None, livemode: bool | None = None) -> tuple[ApiKey, str]:
+    """A new key of the caller's tenant, or with `livemode: false` from a live key, of its test twin (made
+    with the key when the tenant has none yet). A test key manages test keys only (403 for `livemode: true`)."""
+    target = principal.tenant_id if livemode is None else test_mode.partition_for(principal.tenant_id,
+                                                                                   livemode=livemode)
+    if not principal.livemode and target != principal.tenant_id:
+        raise Forbidden("A test key can only create test keys; create live keys with a live key",
+                        param="livemode", code="test_mode_key")
     unknown = scopes.unknown_scopes(key_scopes)
     if unknown:
         raise ValidationFailed(
@@ -105,10 +131,30 @@ def issue(principal: Principal, name: str, key_scopes: list[str], expires_at: da
         )
     uow = open_unit(principal.tenant_id)
     expires_at = rules.child_expiry(expires_at, _find(uow, principal.key_id).expires_at)
-    key, secret = new_key(principal.tenant_id, name, key_scopes, expires_at, api_version)
+    key, secret = new_key(target, name, key_scopes, expires_at, api_version)
+    if target != principal.tenant_id:  # a live key making a test key
+        uow = open_unit(target)
+        if _made_test_twin_with(principal.tenant_id, key):
+            return key, secret
     _stage_insert(uow, key)
     uow.commit()
     return key, secret
+
+
+def _made_test_twin_with(tenant_id: str, key: ApiKey) -> bool:
+    """Make the tenant's test twin with `key` as its first key when it has none yet (tenants created before
+    test mode): True when this call made it. Imported here: services.tenants imports this module."""
+    from ledgerline.services.tenants import create_test_twin, find_test_twin
+
+    if find_test_twin(tenant_id) is not None:
+        return False
+    try:
+        create_test_twin(tenant_id, key)
+    except (Contention, Conflict, AlreadyExists):  # made meanwhile by another request: add the key to it
+        if find_test_twin(tenant_id) is None:
+            raise
+        return False
+    return True
 
 
 def create(principal: Principal, fields: dict[str, Any], idempotency_key: str | None) -> dict[str, Any]:
@@ -118,7 +164,7 @@ def create(principal: Principal, fields: dict[str, Any], idempotency_key: str | 
 
     def run() -> dict[str, Any]:
         key, secret = issue(principal, fields["name"], fields["scopes"], fields.get("expires_at"),
-                            fields.get("api_version"))
+                            fields.get("api_version"), fields.get("livemode"))
         return {**ApiKeyOut.model_validate(key, context=read_at(key.created_at)).model_dump(mode="json"),
                 "secret": secret}
 

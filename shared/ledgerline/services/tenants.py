@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ledgerline.clock import utc_now
-from ledgerline.domain import chart, countries, kinds, periods
+from ledgerline.domain import chart, countries, kinds, periods, test_mode
 from ledgerline.domain import tenants as rules
-from ledgerline.domain.errors import FieldIssue, ValidationFailed
+from ledgerline.domain.errors import FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.money import SUPPORTED_CURRENCIES
 from ledgerline.domain.scopes import ADMIN
@@ -18,6 +18,7 @@ from ledgerline.schemas.tenant import TenantOut
 from ledgerline.services.api_keys import ADMIN_KEY_NAME, new_key, revoke_all
 from ledgerline.services.retry import retrying
 from ledgerline.store.accounts import Account
+from ledgerline.store.api_keys import ApiKey
 from ledgerline.store.records import assign, check_version
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.tenants import SystemAccounts, Tenant
@@ -35,9 +36,19 @@ def create_tenant(
 ) -> tuple[Tenant, str]:
     """Create a tenant, its default chart and tax codes, and an admin key whose secret is returned once."""
     _check_fixed_settings(base_currency, country)
-    now = utc_now()
     tenant_id = new_id("ten")
     uow = open_unit(tenant_id)
+    tenant, accounts, tax_codes = _new_books(uow, tenant_id, name=name, base_currency=base_currency,
+                                             country=country, plan=plan, timezone=timezone, settings=settings)
+    admin_key, secret = new_key(tenant.id, ADMIN_KEY_NAME, [ADMIN], None)
+    _commit_new_tenant(uow, tenant, accounts, tax_codes, admin_key)
+    return tenant, secret
+
+
+def _new_books(uow: UnitOfWork, tenant_id: str, *, name: str, base_currency: str, country: str, plan: str,
+               timezone: str, settings: dict[str, Any]) -> tuple[Tenant, list[Account], list[TaxCode]]:
+    """A new tenant record with its default chart and tax codes (not written yet)."""
+    now = utc_now()
     tenant = Tenant(
         id=tenant_id,
         name=name,
@@ -91,15 +102,53 @@ def create_tenant(
         )
         for t in chart.tax_codes_for(tenant.country)
     ]
-    admin_key, secret = new_key(tenant.id, ADMIN_KEY_NAME, [ADMIN], None)
-    uow.create_tenant(tenant, accounts, tax_codes, admin_key)
+    return tenant, accounts, tax_codes
+
+
+def _commit_new_tenant(uow: UnitOfWork, tenant: Tenant, accounts: list[Account], tax_codes: list[TaxCode],
+                       first_key: ApiKey) -> None:
+    uow.create_tenant(tenant, accounts, tax_codes, first_key)
     # the events: the tenant as `GET /v1/tenant` shows it, the key as `GET /v1/api-keys/{id}` (no secret)
     uow.record_event(EventType.TENANT_CREATED, tenant, TenantOut)
-    uow.record_event_data(EventType.API_KEY_CREATED, object_type="api_key", object_id=admin_key.id,
-                          data=ApiKeyOut.model_validate(admin_key, context=read_at(now)).model_dump(mode="json"),
-                          at=now)
+    uow.record_event_data(EventType.API_KEY_CREATED, object_type="api_key", object_id=first_key.id,
+                          data=ApiKeyOut.model_validate(first_key, context=read_at(tenant.created_at))
+                          .model_dump(mode="json"), at=tenant.created_at)
     uow.commit()
-    return tenant, secret
+
+
+# Test mode (issue 20): the settings a test twin copies from its live tenant when it is made. Not copied: the
+# lock date, closed years and VAT periods (the twin's books are its own) and the default tax code (an id of
+# the live tenant's; the twin has its own tax codes).
+TWIN_COPIES = ("timezone", "email", "tax_id", "address", "bank_details", "fiscal_year_start_month",
+               "payment_terms_days", "stored_number_formats", "invoice_number_format", "credit_note_number_format",
+               "prices_include_tax", "cash_rounding", "email_sender", "email_templates", "einvoicing")
+
+
+def find_test_twin(tenant_id: str) -> Tenant | None:
+    try:
+        return open_unit(test_mode.test_twin(tenant_id)).tenant()
+    except NotFound:
+        return None
+
+
+def create_test_twin(tenant_id: str, first_key: ApiKey | None = None) -> tuple[Tenant, str | None]:
+    """Make a live tenant's test twin (domain/test_mode): its own tenant record with the live one's settings
+    (TWIN_COPIES), default chart and tax codes, and `first_key` (by default a test admin key, whose secret is
+    returned once). One transaction, on condition that the twin does not exist yet."""
+    live = open_unit(tenant_id).tenant()
+    if not test_mode.is_live(live.id):
+        raise ValueError(f"{tenant_id} is a test twin already")
+    twin_id = test_mode.test_twin(live.id)
+    uow = open_unit(twin_id)
+    twin, accounts, tax_codes = _new_books(uow, twin_id, name=live.name, base_currency=live.base_currency,
+                                           country=live.country, plan=live.plan, timezone=live.timezone, settings={})
+    for name in TWIN_COPIES:
+        setattr(twin, name, getattr(live, name))
+    secret = None
+    if first_key is None:
+        first_key, secret = new_key(twin_id, ADMIN_KEY_NAME, [ADMIN], None)
+    _commit_new_tenant(uow, twin, accounts, tax_codes, first_key)
+    return twin, secret
 
 
 def _check_fixed_settings(base_currency: str, country: str) -> None:
@@ -193,6 +242,8 @@ def deactivate_tenant(tenant_id: str) -> Tenant:
     """
     tenant = retrying(lambda: _deactivate(tenant_id))
     revoke_all(tenant_id)
+    if test_mode.is_live(tenant_id) and find_test_twin(tenant_id) is not None:  # test mode goes with it
+        deactivate_tenant(test_mode.test_twin(tenant_id))
     return tenant
 
 

@@ -13,6 +13,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.errors import NotFound
+from ledgerline.domain.test_mode import is_live
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection, transaction
 
@@ -37,6 +38,11 @@ class ApiKey(TableModel):
     created_at = UTCDateTimeAttribute()
     # The dated API version pinned at creation (domain/api_versions); absent on keys made before versions existed
     api_version = UnicodeAttribute(null=True)
+
+    @property
+    def livemode(self) -> bool:
+        """False for a key of a test twin (domain/test_mode): an `ll_test_` key."""
+        return is_live(self.tenant_id)
 
     @staticmethod
     def key(secret_digest: str) -> tuple[str, str]:

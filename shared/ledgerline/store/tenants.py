@@ -17,6 +17,7 @@ from ledgerline.domain import kinds
 from ledgerline.domain.documents.vat_period import Span
 from ledgerline.domain.errors import NotFound
 from ledgerline.domain.kinds import NumberSeries
+from ledgerline.domain.test_mode import is_live
 from ledgerline.store.attributes import DateAttribute
 from ledgerline.store.parties import Address
 from ledgerline.store.records import tenant_partition
@@ -145,6 +146,11 @@ class Tenant(TableModel):
     def set_vat_spans(self, spans: list[Span]) -> None:
         self.vat_periods = [VatPeriodSpan(id=s.id, start=s.start, end=s.end, status=s.status)
                             for s in sorted(spans, key=lambda s: s.start)]
+
+    @property
+    def livemode(self) -> bool:
+        """False for a tenant's test twin (domain/test_mode)."""
+        return is_live(self.id)
 
     @property
     def tenant_id(self) -> str:
