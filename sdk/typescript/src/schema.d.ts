@@ -5267,6 +5267,12 @@ export interface components {
              * @description ISO 8601; the key stops working at this moment
              */
             expires_at?: string | null;
+            /**
+             * Livemode
+             * @description Test mode (issue 20): false makes an `ll_test_` key of the tenant's test data, which is fully separate from its live data; default the mode of the key that asks. A test key can only create test keys
+             * @example false
+             */
+            livemode?: boolean | null;
             /** Name */
             name: string;
             /**
@@ -5297,6 +5303,12 @@ export interface components {
              * @description The last four characters of the secret, to tell keys apart (called `last4` before API version 2026-12-05)
              */
             key_last4: string;
+            /**
+             * Livemode
+             * @description False for a test key (`ll_test_…`), which reaches only test data
+             * @default true
+             */
+            livemode?: boolean;
             /** Name */
             name: string;
             /**
@@ -5342,6 +5354,12 @@ export interface components {
              * @description The last four characters of the secret, to tell keys apart (called `last4` before API version 2026-12-05)
              */
             key_last4: string;
+            /**
+             * Livemode
+             * @description False for a test key (`ll_test_…`), which reaches only test data
+             * @default true
+             */
+            livemode?: boolean;
             /** Name */
             name: string;
             /**
@@ -8224,6 +8242,12 @@ export interface components {
              * @description Stable across every delivery of the event (the `webhook-id` header)
              */
             id: string;
+            /**
+             * Livemode
+             * @description False for an event of test data (made with a test key)
+             * @default true
+             */
+            livemode?: boolean;
             /**
              * Object
              * @default event
@@ -14075,6 +14099,12 @@ export interface components {
             id: string;
             /** Invoice Number Format */
             invoice_number_format: string;
+            /**
+             * Livemode
+             * @description False for the test twin a test key reaches (its id ends in `_test`)
+             * @default true
+             */
+            livemode?: boolean;
             /** Lock Date */
             lock_date: string | null;
             /** Name */
@@ -19085,6 +19115,8 @@ export interface operations {
             query?: {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `supplier` (needs `parties:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
                 /** @description Bill date on or after */
                 from_date?: string | null;
                 /** @description `total_count`: also count every matching item */
@@ -21790,6 +21822,8 @@ export interface operations {
             query?: {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `invoice` (needs `invoices:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
                 from_date?: string | null;
                 /** @description `total_count`: also count every matching item */
                 include?: string | null;
@@ -24189,6 +24223,8 @@ export interface operations {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
                 customer_id?: string | null;
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `order` (needs `orders:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
                 /** @description Delivery date on or after */
                 from_date?: string | null;
                 /** @description `total_count`: also count every matching item */
@@ -27297,6 +27333,8 @@ export interface operations {
             query?: {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `supplier` (needs `parties:read`) */
+                expand?: string[];
                 /** @description Dated on or after */
                 from_date?: string | null;
                 /** @description `total_count`: also count every matching item */
@@ -33228,6 +33266,8 @@ export interface operations {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
                 customer_id?: string | null;
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
                 /** @description Ordered on or after */
                 from_date?: string | null;
                 /** @description `total_count`: also count every matching item */
@@ -37405,6 +37445,8 @@ export interface operations {
             query?: {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `supplier` (needs `parties:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
                 /** @description Ordered on or after */
                 from_date?: string | null;
                 /** @description `total_count`: also count every matching item */
@@ -39263,6 +39305,8 @@ export interface operations {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
                 customer_id?: string | null;
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`), `lines.item` (needs `items:read`) */
+                expand?: string[];
                 /** @description Issued on or after */
                 from_date?: string | null;
                 /** @description `total_count`: also count every matching item */
@@ -43547,6 +43591,8 @@ export interface operations {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
                 customer_id?: string | null;
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `customer` (needs `parties:read`) */
+                expand?: string[];
                 from_date?: string | null;
                 /** @description `total_count`: also count every matching item */
                 include?: string | null;
@@ -50200,6 +50246,8 @@ export interface operations {
                 bill_id?: string | null;
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `supplier` (needs `parties:read`), `bill` (needs `bills:read`) */
+                expand?: string[];
                 /** @description Dated on or after */
                 from_date?: string | null;
                 /** @description `total_count`: also count every matching item */
@@ -51123,6 +51171,8 @@ export interface operations {
             query?: {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description Referenced objects to inline, comma-separated or repeated (`expand[]=` is taken too): `supplier` (needs `parties:read`), `allocations.bill` (needs `bills:read`) */
+                expand?: string[];
                 /** @description Dated on or after */
                 from_date?: string | null;
                 /** @description `total_count`: also count every matching item */
