@@ -229,6 +229,16 @@ LIST_PROBES |= {
                            {"rate[gte]": "0"}, {"source[contains]": "e"}, {"date[gte]": "2000-01-01"}],
 }
 
+# issue 18, part QC: stock locations, bank rules, API keys, VAT periods, stock adjustments and transfers
+PLANNED_LISTS += ["/v1/stock-locations", "/v1/bank-rules"]
+LIST_PROBES |= {
+    "/v1/stock-locations": [{"sort": "name:asc"}, {"sort": "name:desc,id:desc"}, {"name[startswith]": "m"},
+                            {"description[contains]": "a"}, {"archived": "true"}, {"is_default": "true"},
+                            {"search": "a"}],
+    "/v1/bank-rules": [{"sort": "name:asc"}, {"sort": "updated_at:desc"}, {"value[contains]": "a"},
+                       {"active": "false"}, {"direction[ne]": "in"}, {"name[startswith]": "b"}, {"search": "e"}],
+}
+
 
 @pytest.mark.parametrize("path", PLANNED_LISTS)
 def test_query_operators_never_reach_another_tenants_data(api, world, path):

@@ -19,6 +19,7 @@ from ledgerline.domain.documents.invoice import effective_status
 from ledgerline.domain.query import (
     ACCOUNTS,
     BANK_ACCOUNTS,
+    BANK_RULES,
     BANK_TRANSACTIONS,
     BILLS,
     CREDIT_NOTES,
@@ -27,6 +28,7 @@ from ledgerline.domain.query import (
     ITEMS,
     PARTIES,
     QUOTES,
+    STOCK_LOCATIONS,
     TAX_CODES,
     normalise,
 )
@@ -793,3 +795,114 @@ def test_exchange_rate_lists_equal_the_reference(api, rows, asked):
     made = write_exchange_rates(books.tenant_id, rows)
     assert_lists_equal_the_reference(books, "/v1/exchange-rates", EXCHANGE_RATES, made, asked, as_stored,
                                      key=exchange_rate_key)
+
+
+# ------------------------------------------- inventory, banking and key lists (issue 18, part QC)
+
+stock_location_rows = st.lists(
+    st.fixed_dictionaries({
+        "name": st.sampled_from(NAMES),
+        "description": st.sampled_from([None, "Shelves A-F", "back ROOM", "cold store", "Ärzte Lager"]),
+        "is_default": st.booleans(),
+        "archived": st.booleans(),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_stock_locations(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.store.stock import StockLocation
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        record = StockLocation(id=f"sloc_{n:026d}", tenant_id=tenant_id, name=row["name"],
+                               description=row["description"], is_default=row["is_default"],
+                               archived=row["archived"], created_at=BASE + timedelta(seconds=n), updated_at=updated)
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in STOCK_LOCATIONS.fields}))
+    return made
+
+
+def stock_location_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "description": st.sampled_from(["shelves", "ROOM", "a-f", "cold store", "ärzte", "x"]),
+        "is_default": st.sampled_from(["true", "false"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+@SETTINGS
+@given(rows=stock_location_rows,
+       asked=st.lists(st.tuples(queries(STOCK_LOCATIONS, stock_location_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_stock_location_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_stock_locations(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/stock-locations", STOCK_LOCATIONS, made, asked, as_stored,
+                                     archived_default=True)
+
+
+bank_rule_rows = st.lists(
+    st.fixed_dictionaries({
+        "name": st.sampled_from(NAMES),
+        "field": st.sampled_from(["counterparty", "text", "any"]),
+        "operator": st.sampled_from(["contains", "equals"]),
+        "value": st.sampled_from(["Account fee", "SWISSCOM", "miete", "Ärzte"]),
+        "direction": st.sampled_from(["in", "out", "any"]),
+        "bank_account": st.sampled_from([None, "bacc_0", "bacc_1"]),
+        "account": st.integers(0, 2),
+        "tax_code": st.sampled_from([None, "txc_1"]),
+        "description": st.sampled_from([None, "Monthly phone", "rent of the office"]),
+        "active": st.booleans(),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_bank_rules(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.store.banking import BankRule
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        updated = BASE + timedelta(minutes=row["updated"], microseconds=n)
+        record = BankRule(id=f"brl_{n:026d}", tenant_id=tenant_id, name=row["name"], field=row["field"],
+                          operator=row["operator"], value=row["value"], direction=row["direction"],
+                          bank_account_id=row["bank_account"], account_id=f"acc_{row['account']}",
+                          tax_code_id=row["tax_code"], description=row["description"], priority=100,
+                          active=row["active"], created_at=BASE + timedelta(seconds=n), updated_at=updated)
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in BANK_RULES.fields}))
+    return made
+
+
+def bank_rule_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "field": st.sampled_from(["counterparty", "text", "any"]),
+        "operator": st.sampled_from(["contains", "equals"]),
+        "value": st.sampled_from(["fee", "SWISSCOM", "Miete", "ä", "Account fee"]),
+        "direction": st.sampled_from(["in", "out", "any"]),
+        "bank_account_id": st.sampled_from(["bacc_0", "bacc_1", "bacc_9"]),
+        "account_id": st.sampled_from(["acc_0", "acc_1", "acc_9"]),
+        "tax_code_id": st.sampled_from(["txc_1", "txc_9"]),
+        "description": st.sampled_from(["phone", "RENT", "office", "x"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+@SETTINGS
+@given(rows=bank_rule_rows,
+       asked=st.lists(st.tuples(queries(BANK_RULES, bank_rule_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_bank_rule_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_bank_rules(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/bank-rules", BANK_RULES, made, asked, as_stored)

@@ -439,6 +439,47 @@ EXCHANGE_RATES = ListFields(
 )
 
 
+# --------------------------------------------------------- inventory, banking and key lists (issue 18, part QC)
+
+STOCK_LOCATIONS = ListFields(
+    name="stock_locations",
+    fields=fields_of(
+        Field("name", "string", TEXT, normalised=True),
+        Field("description", "string", TEXT, normalised=True),
+        Field("is_default", "bool", ("eq", "ne")),
+        Field("archived", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("name", "updated_at"),
+    default_sort=None,  # by id: oldest first, as before
+    search_fields=("name", "description"),
+    default_search_fields=("name", "description"),
+    defaults=(Predicate("archived", "eq", False),),
+)
+
+BANK_RULES = ListFields(
+    name="bank_rules",
+    fields=fields_of(
+        Field("name", "string", TEXT, normalised=True),
+        Field("field", "enum", EQUALITY, values=("counterparty", "text", "any")),
+        Field("operator", "enum", EQUALITY, values=("contains", "equals")),
+        Field("value", "string", TEXT, normalised=True),
+        Field("direction", "enum", EQUALITY, values=("in", "out", "any")),
+        Field("bank_account_id", "string", EQUALITY),
+        Field("account_id", "string", EQUALITY),
+        Field("tax_code_id", "string", EQUALITY),
+        Field("description", "string", TEXT, normalised=True),
+        Field("active", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("name", "updated_at"),
+    default_sort=None,  # by id: oldest first, as before
+    search_fields=("name", "value", "description"),
+    default_search_fields=("name", "value", "description"),
+)
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "

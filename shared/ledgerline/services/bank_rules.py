@@ -13,6 +13,7 @@ from ledgerline.clock import utc_now
 from ledgerline.domain.banking import rules as rule_logic
 from ledgerline.domain.errors import LedgerlineError
 from ledgerline.domain.events import EventType
+from ledgerline.domain.query import Query
 from ledgerline.ids import new_id
 from ledgerline.observability import logger
 from ledgerline.schemas.banking import BankRuleOut
@@ -20,10 +21,11 @@ from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
-from ledgerline.store import banking as bank_store
+from ledgerline.store import lists
 from ledgerline.store.accounts import Account
 from ledgerline.store.banking import BankAccount, BankRule, BankTransaction
-from ledgerline.store.records import Page, check_version
+from ledgerline.store.query import Result
+from ledgerline.store.records import check_version
 from ledgerline.store.tax_codes import TaxCode
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -40,8 +42,9 @@ def get_bank_rule(tenant_id: str, rule_id: str) -> dict[str, Any]:
     return represent(open_unit(tenant_id).load(BankRule, rule_id))
 
 
-def list_bank_rules(tenant_id: str, *, limit: int, start_key: dict[str, Any] | None) -> Page[BankRule]:
-    return bank_store.list_bank_rules(tenant_id, limit=limit, start_key=start_key)
+def query_bank_rules(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of bank rules as a planned query asks (issue 18: the store's named read `lists.query_bank_rules`)."""
+    return lists.query_bank_rules(tenant_id, query, limit=limit, start_key=start_key)
 
 
 def _check(uow: UnitOfWork, rule: BankRule) -> None:

@@ -193,6 +193,27 @@ class BankRule(TenantRecord):
     description = UnicodeAttribute(null=True)
     priority = NumberAttribute(default=100)
     active = BooleanAttribute(default=True)
+    # Issue 18 (part QC): casefolded copies for search and the query planner's keys (`store/lists.py`)
+    search_name = UnicodeAttribute(null=True)
+    search_value = UnicodeAttribute(null=True)
+    search_description = UnicodeAttribute(null=True)
+
+    LIST = "BANKRULES"
+
+    def assign_keys(self) -> None:
+        """Its record key, and issue 18's indexes: by casefolded name (GSI4) and by `updated_at` (GSI5)."""
+        super().assign_keys()
+        self.search_name = normalise(self.name) or None
+        self.search_value = normalise(self.value) or None
+        self.search_description = normalise(self.description) or None
+        self.gsi4pk, self.gsi4sk = self.index_partition(self.tenant_id, "NAME"), f"{self.search_name or ''}#{self.id}"
+        self.gsi5pk, self.gsi5sk = (self.index_partition(self.tenant_id, "UPDATED"),
+                                    f"{moment_key(self.updated_at)}#{self.id}")
+
+    @classmethod
+    def index_partition(cls, tenant_id: str, name: str) -> str:
+        """A partition of one of issue 18's indexes: `T#<tid>#BANKRULES#<name>`."""
+        return f"{tenant_partition(tenant_id)}#{cls.LIST}#{name}"
 
 
 class BankEntryKey(TableModel):
@@ -290,6 +311,8 @@ def open_invoices(tenant_id: str, *, currency: str | None = None, limit: int = O
 
 
 def list_bank_rules(tenant_id: str, *, limit: int, start_key: dict[str, Any] | None) -> Page[BankRule]:
+    """Every rule by id: the use cases' own read (`all_bank_rules`); `GET /v1/bank-rules` answers from the query
+    planner (`lists.query_bank_rules`)."""
     return list_records(BankRule, tenant_id, limit=limit, start_key=start_key)
 
 

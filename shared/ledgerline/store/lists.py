@@ -22,6 +22,7 @@ from ledgerline.domain.documents.invoice import OPEN_STATUSES
 from ledgerline.domain.query import (
     ACCOUNTS,
     BANK_ACCOUNTS,
+    BANK_RULES,
     BANK_TRANSACTION_STATUSES,
     BANK_TRANSACTIONS,
     BILLS,
@@ -37,6 +38,7 @@ from ledgerline.domain.query import (
     QUOTES,
     RECEIPTS,
     REFUNDS,
+    STOCK_LOCATIONS,
     SUPPLIER_CREDIT_NOTES,
     SUPPLIER_PAYMENTS,
     TAX_CODES,
@@ -46,7 +48,7 @@ from ledgerline.domain.query import (
     normalise,
 )
 from ledgerline.store.accounts import Account
-from ledgerline.store.banking import BankAccount, BankTransaction
+from ledgerline.store.banking import BankAccount, BankRule, BankTransaction
 from ledgerline.store.bills import Bill, Expense, SupplierCreditNote, SupplierPayment, bill_status_condition
 from ledgerline.store.documents import CreditNote, Invoice, Receipt, invoice_status_condition
 from ledgerline.store.exchange_rates import ExchangeRate
@@ -58,6 +60,7 @@ from ledgerline.store.quotes import Quote, quote_status_condition
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.refunds import Refund
 from ledgerline.store.sales import Delivery, Order
+from ledgerline.store.stock import StockLocation
 from ledgerline.store.table import connection, is_condition_failure
 from ledgerline.store.tax_codes import TaxCode
 
@@ -446,6 +449,38 @@ def query_exchange_rates(tenant_id: str, query: Query, *, limit: int, start_key:
     return run(EXCHANGE_RATE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+# ---------------------------------------------------- inventory, banking and key lists (issue 18, part QC)
+
+STOCK_LOCATION_LIST = ListSpec(
+    fields=STOCK_LOCATIONS,
+    model=StockLocation,
+    accesses={"id": Access("id", None, tenant_partition, None), "name": _named(StockLocation),
+              "updated_at": _updated(StockLocation)},
+    sorts={"name": "name", "updated_at": "updated_at"},
+    default="id",
+)
+
+
+def query_stock_locations(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                          budget: int | None = None) -> Result:
+    """A page of stock locations as the query asks (by id, GSI4 by casefolded name, GSI5 by `updated_at`)."""
+    return run(STOCK_LOCATION_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+BANK_RULE_LIST = ListSpec(
+    fields=BANK_RULES,
+    model=BankRule,
+    accesses={"id": Access("id", None, tenant_partition, None), "name": _named(BankRule),
+              "updated_at": _updated(BankRule)},
+    sorts={"name": "name", "updated_at": "updated_at"},
+    default="id",
+)
+
+
+def query_bank_rules(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                     budget: int | None = None) -> Result:
+    """A page of bank rules as the query asks (by id, GSI4 by casefolded name, GSI5 by `updated_at`)."""
+    return run(BANK_RULE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
 _ORDERED_KEYS = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_number", "search_reference")
 _PAYMENT_KEYS = ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_reference")
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
@@ -479,9 +514,13 @@ QUERY_ATTRIBUTES = {
     ExchangeRate: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_source"),
     BankTransaction: ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_counterparty_name", "search_reference",
                       "search_remittance_information"),
+    # issue 18, part QC
+    StockLocation: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_description"),
+    BankRule: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_value", "search_description"),
 }
 # The records in the tenant's partition (`<PREFIX>#<id>`) `index_query_keys` walks (issue 18, part Q2).
 RECORD_LISTS: tuple[Any, ...] = (BankAccount, ExchangeRate)
+RECORD_LISTS += (StockLocation, BankRule)  # issue 18, part QC
 # The document lists `index_query_keys` walks by their GSI1 list partition (issue 18, part QD).
 DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote, BankTransaction)
 DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPayment,

@@ -19,9 +19,11 @@ from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 
+from ledgerline.domain.query import normalise
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
 from ledgerline.store.documents import DocumentRecord, dated_documents
-from ledgerline.store.records import Page, TenantRecord, check_start_key, list_records, page_of, tenant_partition
+from ledgerline.store.query import moment_key
+from ledgerline.store.records import Page, TenantRecord, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import connection
 
 
@@ -34,6 +36,25 @@ class StockLocation(TenantRecord):
     areas = ListAttribute(of=UnicodeAttribute, null=True)  # bins or shelves, by name
     archived = BooleanAttribute(default=False)
     is_default = BooleanAttribute(default=False)
+    # Issue 18 (part QC): casefolded copies for search and the query planner's keys (`store/lists.py`)
+    search_name = UnicodeAttribute(null=True)
+    search_description = UnicodeAttribute(null=True)
+
+    LIST = "STOCKLOCATIONS"
+
+    def assign_keys(self) -> None:
+        """Its record key, and issue 18's indexes: by casefolded name (GSI4) and by `updated_at` (GSI5)."""
+        super().assign_keys()
+        self.search_name = normalise(self.name) or None
+        self.search_description = normalise(self.description) or None
+        self.gsi4pk, self.gsi4sk = self.index_partition(self.tenant_id, "NAME"), f"{self.search_name or ''}#{self.id}"
+        self.gsi5pk, self.gsi5sk = (self.index_partition(self.tenant_id, "UPDATED"),
+                                    f"{moment_key(self.updated_at)}#{self.id}")
+
+    @classmethod
+    def index_partition(cls, tenant_id: str, name: str) -> str:
+        """A partition of one of issue 18's indexes: `T#<tid>#STOCKLOCATIONS#<name>`."""
+        return f"{tenant_partition(tenant_id)}#{cls.LIST}#{name}"
 
 
 class StockDefault(TenantRecord):
@@ -139,12 +160,6 @@ class StockTransfer(DocumentRecord):
 
 
 # ------------------------------------------------------------------------------------------- reads
-
-
-def list_stock_locations(tenant_id: str, *, archived: bool, limit: int,
-                         start_key: dict[str, Any] | None) -> Page[StockLocation]:
-    return list_records(StockLocation, tenant_id, limit=limit, start_key=start_key,
-                        filter_condition=StockLocation.archived == archived)
 
 
 def list_stock_levels(tenant_id: str, *, item_id: str | None, location_id: str | None, limit: int,

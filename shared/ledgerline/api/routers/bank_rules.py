@@ -8,9 +8,12 @@ from fastapi import APIRouter, Depends, Path, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.query import BANK_RULES
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.banking import BankRuleCreate, BankRuleOut, BankRuleUpdate
 from ledgerline.services import bank_rules
 
@@ -30,12 +33,20 @@ def create(body: BankRuleCreate, response: Response, idempotency_key: str | None
     return with_etag(response, bank_rules.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[BankRuleOut], operation_id="list_bank_rules", summary="List bank rules")
-def list_(page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
-    """The tenant's bank rules, by id (oldest first)."""
-    result = bank_rules.list_bank_rules(principal.tenant_id, limit=page.limit,
-                                        start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+BANK_RULE_QUERY = ListQuery(BANK_RULES)
+LIST_DESCRIPTION = """The tenant's bank rules, by id (oldest first). Any field below takes an operator (issue 18):
+`name[startswith]=rent`, `value[contains]=swisscom`, `active=true`, `account_id=acc_…`, `direction=out`,
+`sort=name:asc`, `search=telecom`, `updated_since=2026-03-01T00:00:00Z`.
+""" + BANK_RULE_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[BankRuleOut], operation_id="list_bank_rules",
+            summary="List bank rules", description=LIST_DESCRIPTION, openapi_extra=BANK_RULE_QUERY.openapi_extra())
+def list_(page: PageRequest = Depends(), query: PlannedQuery = Depends(BANK_RULE_QUERY),
+          principal: Principal = Depends(READ)) -> Any:
+    result = bank_rules.query_bank_rules(principal.tenant_id, query, limit=page.limit,
+                                         start_key=page.start_key(principal.tenant_id))
+    return respond(page, result.items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=BankRuleOut, operation_id="get_bank_rule", summary="Retrieve a bank rule")

@@ -4,15 +4,19 @@ code folder functions/stock)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.query import STOCK_LOCATIONS, Predicate
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.stock import (
     StockAdjustmentCreate,
@@ -77,15 +81,28 @@ def create_location(body: StockLocationCreate, response: Response,
     return with_etag(response, stock.create_location(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("/v1/stock-locations", response_model=ListResponse[StockLocationOut], operation_id="list_stock_locations",
-            summary="List stock locations", responses=_list_example(LOCATION_EXAMPLE))
-def list_locations(page: PageRequest = Depends(),
+STOCK_LOCATION_QUERY = ListQuery(STOCK_LOCATIONS)
+LOCATION_LIST_DESCRIPTION = """The tenant's active stock locations, oldest first; `archived=true` lists the archived
+ones. Any field below takes an operator (issue 18): `name[startswith]=main`, `description[contains]=shelf`,
+`is_default=true`, `sort=name:asc`, `search=warehouse`, `updated_since=2026-03-01T00:00:00Z`.
+""" + STOCK_LOCATION_QUERY.description()
+
+
+@router.get("/v1/stock-locations", response_model=QueryListResponse[StockLocationOut],
+            operation_id="list_stock_locations", summary="List stock locations",
+            description=LOCATION_LIST_DESCRIPTION, responses=_list_example(LOCATION_EXAMPLE),
+            openapi_extra=STOCK_LOCATION_QUERY.openapi_extra())
+def list_locations(request: Request, page: PageRequest = Depends(),
                    archived: bool = Query(False, description="List archived locations instead of active ones"),
-                   principal: Principal = Depends(READ)) -> Any:
-    """The tenant's stock locations, oldest first."""
-    result = stock.list_locations(principal.tenant_id, archived=archived, limit=page.limit,
-                                  start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+                   query: PlannedQuery = Depends(STOCK_LOCATION_QUERY), principal: Principal = Depends(READ)) -> Any:
+    # `archived=` (declared, default false) replaces the list's default, as on bank accounts
+    given = "archived" in request.query_params
+    query = replace(query, predicates=(*([Predicate("archived", "eq", archived)] if given else []),
+                                       *[p for p in query.predicates
+                                         if not (given and p in STOCK_LOCATIONS.defaults)]))
+    result = stock.query_locations(principal.tenant_id, query, limit=page.limit,
+                                   start_key=page.start_key(principal.tenant_id))
+    return respond(page, result.items, result, principal.tenant_id, query)
 
 
 @router.get("/v1/stock-locations/{id}", response_model=StockLocationOut, operation_id="get_stock_location",
