@@ -288,7 +288,37 @@ export interface paths {
         };
         /**
          * List bank rules
-         * @description The tenant's bank rules, by id (oldest first).
+         * @description The tenant's bank rules, by id (oldest first). Any field below takes an operator (issue 18):
+         *     `name[startswith]=rent`, `value[contains]=swisscom`, `active=true`, `account_id=acc_…`, `direction=out`,
+         *     `sort=name:asc`, `search=telecom`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `field` (enum: counterparty, text, any): eq, ne, in, nin
+         *     - `operator` (enum: contains, equals): eq, ne, in, nin
+         *     - `value` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `direction` (enum: in, out, any): eq, ne, in, nin
+         *     - `bank_account_id` (string): eq, ne, in, nin
+         *     - `account_id` (string): eq, ne, in, nin
+         *     - `tax_code_id` (string): eq, ne, in, nin
+         *     - `description` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `active` (bool): eq, ne
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `name`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `name:asc,id:asc`, `name:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: none.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `name`, `value`, `description` (default `name`, `value`, `description`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_bank_rules"];
         put?: never;
@@ -4158,7 +4188,31 @@ export interface paths {
         };
         /**
          * List stock locations
-         * @description The tenant's stock locations, oldest first.
+         * @description The tenant's active stock locations, oldest first; `archived=true` lists the archived
+         *     ones. Any field below takes an operator (issue 18): `name[startswith]=main`, `description[contains]=shelf`,
+         *     `is_default=true`, `sort=name:asc`, `search=warehouse`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `description` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `is_default` (bool): eq, ne
+         *     - `archived` (bool): eq, ne
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `name`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `name:asc,id:asc`, `name:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: none.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `name`, `description` (default `name`, `description`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_stock_locations"];
         put?: never;
@@ -9732,15 +9786,6 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** ListResponse[BankRuleOut] */
-        ListResponse_BankRuleOut_: {
-            /** Data */
-            data: components["schemas"]["BankRuleOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
         /** ListResponse[BankStatementOut] */
         ListResponse_BankStatementOut_: {
             /** Data */
@@ -9871,15 +9916,6 @@ export interface components {
         ListResponse_StockLevelOut_: {
             /** Data */
             data: components["schemas"]["StockLevelOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** ListResponse[StockLocationOut] */
-        ListResponse_StockLocationOut_: {
-            /** Data */
-            data: components["schemas"]["StockLocationOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -11246,6 +11282,24 @@ export interface components {
             /** Total Count Exact */
             total_count_exact?: boolean | null;
         };
+        /** QueryListResponse[BankRuleOut] */
+        QueryListResponse_BankRuleOut_: {
+            /** Data */
+            data: components["schemas"]["BankRuleOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
         /** QueryListResponse[BankTransactionOut] */
         QueryListResponse_BankTransactionOut_: {
             /** Data */
@@ -11376,6 +11430,24 @@ export interface components {
         QueryListResponse_RefundOut_: {
             /** Data */
             data: components["schemas"]["RefundOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[StockLocationOut] */
+        QueryListResponse_StockLocationOut_: {
+            /** Data */
+            data: components["schemas"]["StockLocationOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -17293,8 +17365,18 @@ export interface operations {
             query?: {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -17315,7 +17397,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_BankRuleOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_BankRuleOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -48736,8 +48818,18 @@ export interface operations {
                 archived?: boolean;
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -48780,7 +48872,7 @@ export interface operations {
                      *       "object": "list"
                      *     }
                      */
-                    "application/json": components["schemas"]["ListResponse_StockLocationOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_StockLocationOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */

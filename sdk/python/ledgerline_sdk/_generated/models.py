@@ -131,7 +131,6 @@ __all__ = [
     "LineOut",
     "LineQuantityIn",
     "ListResponse_ApiKeyOut_",
-    "ListResponse_BankRuleOut_",
     "ListResponse_BankStatementOut_",
     "ListResponse_CurrencyOut_",
     "ListResponse_DeliveryOut_",
@@ -147,7 +146,6 @@ __all__ = [
     "ListResponse_ReminderOut_",
     "ListResponse_StockAdjustmentOut_",
     "ListResponse_StockLevelOut_",
-    "ListResponse_StockLocationOut_",
     "ListResponse_StockMovementOut_",
     "ListResponse_StockTransferOut_",
     "ListResponse_VatPeriodOut_",
@@ -184,6 +182,7 @@ __all__ = [
     "PurchaseTaxOut",
     "QueryListResponse_AccountOut_",
     "QueryListResponse_BankAccountOut_",
+    "QueryListResponse_BankRuleOut_",
     "QueryListResponse_BankTransactionOut_",
     "QueryListResponse_CreditNoteOut_",
     "QueryListResponse_ExchangeRateOut_",
@@ -192,6 +191,7 @@ __all__ = [
     "QueryListResponse_PartyOut_",
     "QueryListResponse_ReceiptOut_",
     "QueryListResponse_RefundOut_",
+    "QueryListResponse_StockLocationOut_",
     "QueryListResponse_SupplierCreditNoteOut_",
     "QueryListResponse_SupplierPaymentOut_",
     "QueryListResponse_TaxCodeOut_",
@@ -1886,14 +1886,6 @@ class ListResponse_ApiKeyOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_BankRuleOut_(TypedDict, total=False):
-    """ListResponse[BankRuleOut]"""
-
-    data: Required[list[BankRuleOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_BankStatementOut_(TypedDict, total=False):
     """ListResponse[BankStatementOut]"""
 
@@ -2010,14 +2002,6 @@ class ListResponse_StockLevelOut_(TypedDict, total=False):
     """ListResponse[StockLevelOut]"""
 
     data: Required[list[StockLevelOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
-class ListResponse_StockLocationOut_(TypedDict, total=False):
-    """ListResponse[StockLocationOut]"""
-
-    data: Required[list[StockLocationOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
 
@@ -2504,6 +2488,17 @@ class QueryListResponse_BankAccountOut_(TypedDict, total=False):
     total_count_exact: NotRequired[bool | None]
 
 
+class QueryListResponse_BankRuleOut_(TypedDict, total=False):
+    """QueryListResponse[BankRuleOut]"""
+
+    data: Required[list[BankRuleOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
 class QueryListResponse_BankTransactionOut_(TypedDict, total=False):
     """QueryListResponse[BankTransactionOut]"""
 
@@ -2585,6 +2580,17 @@ class QueryListResponse_RefundOut_(TypedDict, total=False):
     """QueryListResponse[RefundOut]"""
 
     data: Required[list[RefundOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_StockLocationOut_(TypedDict, total=False):
+    """QueryListResponse[StockLocationOut]"""
+
+    data: Required[list[StockLocationOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]

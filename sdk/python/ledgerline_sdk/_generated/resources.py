@@ -198,16 +198,16 @@ class BankRulesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('BankRuleOut', self._core.request(request))
 
-    def list(self, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankRuleOut_:
+    def list(self, *, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_BankRuleOut_:
         """GET /v1/bank-rules: List bank rules (`list_bank_rules`)."""
         path = "/v1/bank-rules"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_BankRuleOut_', self._core.request(request))
+        request = Request("GET", path, params={"limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_BankRuleOut_', self._core.request(request))
 
-    def list_all(self, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankRuleOut]:
+    def list_all(self, *, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[BankRuleOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankRuleUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BankRuleOut:
         """PATCH /v1/bank-rules/{id}: Update a bank rule (`update_bank_rule`)."""
@@ -1976,16 +1976,16 @@ class StockLocationsResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('StockLocationOut', self._core.request(request))
 
-    def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockLocationOut_:
+    def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_StockLocationOut_:
         """GET /v1/stock-locations: List stock locations (`list_stock_locations`)."""
         path = "/v1/stock-locations"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_StockLocationOut_', self._core.request(request))
+        request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_StockLocationOut_', self._core.request(request))
 
-    def list_all(self, *, archived: bool | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockLocationOut]:
+    def list_all(self, *, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[StockLocationOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockLocationUpdate | Mapping[str, Any] | None = None, **fields: Any) -> StockLocationOut:
         """PATCH /v1/stock-locations/{id}: Update a stock location (name, areas, default) (`update_stock_location`)."""
@@ -2532,16 +2532,16 @@ class BankRulesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('BankRuleOut', await self._core.request(request))
 
-    async def list(self, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_BankRuleOut_:
+    async def list(self, *, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_BankRuleOut_:
         """GET /v1/bank-rules: List bank rules (`list_bank_rules`)."""
         path = "/v1/bank-rules"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_BankRuleOut_', await self._core.request(request))
+        request = Request("GET", path, params={"limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_BankRuleOut_', await self._core.request(request))
 
-    def list_all(self, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankRuleOut]:
+    def list_all(self, *, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[BankRuleOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: BankRuleUpdate | Mapping[str, Any] | None = None, **fields: Any) -> BankRuleOut:
         """PATCH /v1/bank-rules/{id}: Update a bank rule (`update_bank_rule`)."""
@@ -4310,16 +4310,16 @@ class StockLocationsAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('StockLocationOut', await self._core.request(request))
 
-    async def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_StockLocationOut_:
+    async def list(self, *, archived: bool | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_StockLocationOut_:
         """GET /v1/stock-locations: List stock locations (`list_stock_locations`)."""
         path = "/v1/stock-locations"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_StockLocationOut_', await self._core.request(request))
+        request = Request("GET", path, params={"archived": archived, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_StockLocationOut_', await self._core.request(request))
 
-    def list_all(self, *, archived: bool | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockLocationOut]:
+    def list_all(self, *, archived: bool | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[StockLocationOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(archived=archived, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: StockLocationUpdate | Mapping[str, Any] | None = None, **fields: Any) -> StockLocationOut:
         """PATCH /v1/stock-locations/{id}: Update a stock location (name, areas, default) (`update_stock_location`)."""
