@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
@@ -21,6 +22,7 @@ from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.services import credit_notes
 
 router = APIRouter(prefix="/v1/credit-notes", tags=["credit notes"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 READ, WRITE = require("credit-notes:read"), require("credit-notes:write")
 NOTE_ID_PATH = Path(description="The credit note's id")
 

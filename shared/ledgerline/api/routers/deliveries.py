@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
 from ledgerline.api.versioning import expected_version, with_etag
@@ -19,6 +20,7 @@ from ledgerline.schemas.orders import DeliveryCreate, DeliveryNoteOut
 from ledgerline.services import deliveries
 
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 DELIVERY_ID = Path(description="The delivery note's id")
 READ, WRITE = require("deliveries:read"), require("deliveries:write")
 

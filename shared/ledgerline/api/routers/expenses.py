@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
@@ -18,6 +19,7 @@ from ledgerline.schemas.documents import ReverseRequest
 from ledgerline.services import expenses
 
 router = APIRouter(prefix="/v1/expenses", tags=["expenses"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 EXPENSE_ID = Path(description="The expense's id")
 READ, WRITE = require("expenses:read"), require("expenses:write")
 

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed
 from ledgerline.api.versioning import expected_version, with_etag
@@ -26,6 +27,7 @@ from ledgerline.schemas.purchase_orders import (
 from ledgerline.services import bills, purchase_orders
 
 router = APIRouter(prefix="/v1/purchase-orders", tags=["purchase orders"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 PURCHASE_ORDER_ID = Path(description="The purchase order's id")
 READ, WRITE = require("purchase-orders:read"), require("purchase-orders:write")
 

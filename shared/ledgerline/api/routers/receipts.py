@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
@@ -16,6 +17,7 @@ from ledgerline.schemas.documents import AllocateRequest, ReceiptCreate, Receipt
 from ledgerline.services import receipts
 
 router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 RECEIPT_ID = Path(description="The receipt's id")
 READ, WRITE = require("receipts:read"), require("receipts:write")
 EXPAND = Expand(ReceiptOut)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
@@ -15,6 +16,7 @@ from ledgerline.schemas.refunds import RefundCreate, RefundOut
 from ledgerline.services import refunds
 
 router = APIRouter(prefix="/v1/refunds", tags=["refunds"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 REFUND_ID = Path(description="The refund's id")
 READ, WRITE = require("refunds:read"), require("refunds:write")
 
