@@ -26,8 +26,8 @@ from starlette.routing import compile_path, get_name
 class LazyRoute(APIRoute):
     """An `APIRoute` built on first use; until then it only matches paths and methods."""
 
-    def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:  # noqa: D107 - see the class
-        self._lazy_arguments = (path, endpoint, kwargs)
+    def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
+        self._arguments = self._lazy_arguments = (path, endpoint, kwargs)
         self.path = path
         self.endpoint = endpoint
         self.name = get_name(endpoint) if kwargs.get("name") is None else kwargs["name"]
@@ -36,13 +36,14 @@ class LazyRoute(APIRoute):
 
     def __getattr__(self, name: str) -> Any:
         # Called only for attributes not set yet: build the route once, then answer from it
-        arguments = self.__dict__.pop("_lazy_arguments", None)
-        if arguments is None or name.startswith("__"):
-            if arguments is not None:
-                self._lazy_arguments = arguments
+        if name.startswith("__") or "_lazy_arguments" not in self.__dict__:
             raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
-        path, endpoint, kwargs = arguments
-        APIRoute.__init__(self, path, endpoint, **kwargs)
+        path, endpoint, kwargs = arguments = self.__dict__.pop("_lazy_arguments")
+        try:
+            APIRoute.__init__(self, path, endpoint, **kwargs)
+        except BaseException:
+            self._lazy_arguments = arguments  # the next use raises the same error, as declaring it would have
+            raise
         return getattr(self, name)
 
     @property
@@ -52,18 +53,15 @@ class LazyRoute(APIRoute):
 
     def arguments(self) -> tuple[str, Any, dict[str, Any]]:
         """The constructor's arguments (path, endpoint, keyword arguments), without building the route."""
-        arguments = self.__dict__.get("_lazy_arguments")
-        if arguments is None:
-            raise RuntimeError("the route is built: read its attributes")
-        return arguments
+        return self.__dict__["_arguments"]
 
 
 def include(app: FastAPI, router: APIRouter, *, responses: dict[int | str, dict[str, Any]],
             dependencies: Sequence[params.Depends]) -> None:
     """Add `router`'s routes to `app` as lazy routes, as `app.include_router(router, responses=…,
     dependencies=…)` would add them (no prefix, tags or other include settings: the app factory passes none).
-    A router with a route that is not an unbuilt lazy route is included by FastAPI itself."""
-    if not router.routes or not all(isinstance(r, LazyRoute) and not r.built for r in router.routes):
+    A router with a route that is not a lazy route is included by FastAPI itself."""
+    if not router.routes or not all(isinstance(r, LazyRoute) for r in router.routes):
         app.include_router(router, responses=responses, dependencies=dependencies)
         return
     for route in router.routes:
