@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from importlib import import_module
 
 import pytest
@@ -116,3 +117,19 @@ def test_importing_a_function_builds_none_of_its_routes(function):
                          env=env, capture_output=True, text=True, check=True, timeout=60)
     counts = json.loads(out.stdout.strip().splitlines()[-1])
     assert counts["routes"] > 1 and counts["built"] == 0
+
+
+def test_threads_reading_an_unbuilt_route_all_see_it_built_once(monkeypatch):
+    built: list[int] = []
+    init = APIRoute.__init__
+
+    def counting_init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        built.append(1)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(APIRoute, "__init__", counting_init)
+    route = _things(LazyRoute).routes[0]
+    assert isinstance(route, LazyRoute) and not built
+    with ThreadPoolExecutor(8) as pool:
+        apps = list(pool.map(lambda _: route.app, range(32)))
+    assert len(built) == 1 and all(app is apps[0] for app in apps) and route.dependant is not None

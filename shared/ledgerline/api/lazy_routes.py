@@ -15,12 +15,16 @@ the route's). The routes, their behaviour and the OpenAPI document are the same 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, params
 from fastapi.routing import APIRoute, APIRouter
 from starlette.routing import compile_path, get_name
+
+# Re-entrant: building a route may read its own attributes not set yet (an AttributeError, as for an eager route)
+_BUILDING = threading.RLock()
 
 
 class LazyRoute(APIRoute):
@@ -35,16 +39,20 @@ class LazyRoute(APIRoute):
         self.methods = {method.upper() for method in kwargs.get("methods") or ["GET"]}
 
     def __getattr__(self, name: str) -> Any:
-        # Called only for attributes not set yet: build the route once, then answer from it
-        if name.startswith("__") or "_lazy_arguments" not in self.__dict__:
+        # Called only for attributes not set yet: build the route once (one thread builds, others wait for it),
+        # then answer from it
+        if name.startswith("__"):
             raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
-        path, endpoint, kwargs = arguments = self.__dict__.pop("_lazy_arguments")
-        try:
-            APIRoute.__init__(self, path, endpoint, **kwargs)
-        except BaseException:
-            self._lazy_arguments = arguments  # the next use raises the same error, as declaring it would have
-            raise
-        return getattr(self, name)
+        with _BUILDING:
+            arguments = self.__dict__.pop("_lazy_arguments", None)
+            if arguments is not None:
+                path, endpoint, kwargs = arguments
+                try:
+                    APIRoute.__init__(self, path, endpoint, **kwargs)
+                except BaseException:
+                    self._lazy_arguments = arguments  # the next use raises the same error, as declaring it would
+                    raise
+        return object.__getattribute__(self, name)
 
     @property
     def built(self) -> bool:
