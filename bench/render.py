@@ -62,8 +62,8 @@ def _cold_start(results: dict[str, Any]) -> list[str]:
             f"Goal ≤ {GOAL_COLD_START}× the baseline: {len(within)} of {len(functions)} functions within it. "
             f"Other packages add {other[0]}–{other[-1]} ms over the baseline's (Powertools Logger and Metrics, "
             f"ulid): the difference is the functions' own code, {own[0]}–{own[-1]} ms of importing their router, "
-            "schemas, services, store models and domain rules (FastAPI building each route's parameters and "
-            "models, PynamoDB's model classes, the dataclasses and enums of the domain), about 1 ms a module. "
+            "schemas, services, store models and domain rules (PynamoDB's model classes, the dataclasses and enums "
+            "of the domain), about 1 ms a module. "
             "What was already taken out of the first request, found the same way:", "",
             "- Powertools' `Tracer()` imports the X-Ray SDK (about 130 to 200 ms here) even when tracing is "
             "disabled; `observability.tracer()` now builds it only where Powertools would trace (in Lambda, unless "
@@ -75,10 +75,21 @@ def _cold_start(results: dict[str, Any]) -> list[str]:
             "store's own item (section 3); the PDF modules are imported by the `GET …/pdf` routes only, and in "
             "AWS not even there (the PDF renderer function renders); the API-key lookup, which the authorizer "
             "already ran, is imported only by the local server's authentication.",
-            *(["- What remains is the code a function's routes run. Taking it below the goal means a function "
-               "imports less of the package than its routes use (a lazy import per route) or does not import at "
-               "cold start at all (Lambda SnapStart for Python restores an initialised snapshot); neither is done "
-               "yet, and SnapStart cannot be measured on this machine."] if len(within) < len(functions) else []),
+            "- FastAPI built every route twice before the first request answered: when the router declared it "
+            "(its dependant, body field and response model's TypeAdapter, which also built the deferred pydantic "
+            "models it names) and again, for every route of the router, on the first request (the included "
+            "router's effective routes). Routes are now lazy (`api/lazy_routes.py`): declared with their path "
+            "and methods only, and built on their first request or for the OpenAPI document, so a cold start "
+            "builds the one route it serves, once. The OpenAPI document is unchanged (a unit test compares it "
+            "with eager routes' for every function).",
+            *(["- What remains beyond the baseline is importing the code a function's routes run: its router, "
+               "schemas, services, store models and domain rules (the own-modules columns), and for functions "
+               "whose first request is the first to read a model, pydantic building that model's schema. A "
+               "function serving many routes imports the services of all of them; importing them per route "
+               "inside each route function would take them out, at the cost of editing every router's imports "
+               "(not done: issue 18 and 20 edit the same routers). Lambda SnapStart for Python, which restores "
+               "an initialised snapshot instead of importing at all, is not enabled (decisions, \"Performance "
+               "(issue 13)\"), and cannot be measured on this machine."] if len(within) < len(functions) else []),
             ""]
 
 

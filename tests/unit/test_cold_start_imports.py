@@ -70,3 +70,15 @@ def test_an_api_function_does_not_load_the_key_lookup_the_authorizer_already_ran
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
                          check=True, timeout=60)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("function", ["bills", "expenses", "payment_runs", "supplier_payments"])
+def test_purchase_functions_do_not_load_the_email_service_only_sending_a_purchase_order_uses(function):
+    # services.purchase_orders (goods received, billing) is imported by these functions; its `send` alone emails
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POWERTOOLS_", "LAMBDA_"))}
+    env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'shared'}"
+    probe = (f"import sys, functions.{function}.app; "
+             "print(sorted(m for m in sys.modules if m.startswith(('ledgerline.services.emails', 'ledgerline.mail'))))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

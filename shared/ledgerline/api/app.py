@@ -8,7 +8,7 @@ import uuid
 from fastapi import APIRouter, Depends, FastAPI, Request
 from starlette.middleware.gzip import GZipMiddleware
 
-from ledgerline.api import errors, versions
+from ledgerline.api import errors, lazy_routes, versions
 from ledgerline.api.auth import authenticate_first
 from ledgerline.api.query_parameters import check_query_parameters
 from ledgerline.api.rate_limit import rate_limit_headers
@@ -119,8 +119,9 @@ def create_app(*routers: APIRouter, title: str = "Ledgerline API", clock: Clock 
     app = FastAPI(title=title, version="1.0.0", description=DESCRIPTION, servers=SERVERS, openapi_tags=TAGS,
                   docs_url=None, redoc_url=None)
     for router in routers:
-        # Unknown query parameters are a 400 on every route (api/query_parameters.py)
-        app.include_router(router, responses=ERROR_RESPONSES, dependencies=[Depends(check_query_parameters)])
+        # Unknown query parameters are a 400 on every route (api/query_parameters.py). Each route is built on its
+        # first request or the OpenAPI document, not at cold start (api/lazy_routes.py).
+        lazy_routes.include(app, router, responses=ERROR_RESPONSES, dependencies=[Depends(check_query_parameters)])
     errors.install(app)
     _document_version_header(app)
 

@@ -26,8 +26,8 @@ from ledgerline.domain.tenants import format_number
 from ledgerline.ids import new_id
 from ledgerline.schemas.emails import EmailOut
 from ledgerline.schemas.purchase_orders import PurchaseOrderOut
-from ledgerline.services import emails, stock
 from ledgerline.services import metadata as record_metadata
+from ledgerline.services import stock
 from ledgerline.services.document_rules import conversion
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import price_lines, referenced
@@ -264,6 +264,10 @@ def send(tenant_id: str, order_id: str, request: dict[str, Any], idempotency_key
          ) -> dict[str, Any]:
     """Email the order to the supplier with its PDF: a draft is numbered and becomes `sent` in the same
     transaction as its email is queued (a bad recipient changes nothing); a sent order is emailed again."""
+    # Imported here: the email service brings every emailed kind's schemas and the MIME builder, which the
+    # bills and supplier functions (they import this module for goods received and billing) never use (cold start)
+    from ledgerline.services import emails
+
     def attempt(uow: UnitOfWork) -> Any:
         order = uow.load(PurchaseOrder, order_id)
         if order.status == PurchaseOrderStatus.DRAFT:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from ledgerline.api.auth import require
 from ledgerline.api.crud import add_record_routes
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.domain.accounts import AccountType
@@ -19,6 +20,7 @@ from ledgerline.schemas.documents import LedgerLineOut
 from ledgerline.services import master_data
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 add_record_routes(router, resource="accounts", noun="account",
                   create_schema=AccountCreate, update_schema=AccountUpdate, out_schema=AccountOut)
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path
 from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.clock import Clock
 from ledgerline.domain.api_keys import Principal
@@ -15,6 +16,7 @@ from ledgerline.schemas.common import read_at
 from ledgerline.services import api_keys
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 KEY_ID = Path(description="The API key's id (not its secret)")
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Respon
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
@@ -24,6 +25,7 @@ from ledgerline.schemas.common import Day
 from ledgerline.services import bank_accounts, bank_reconciliation, bank_statements, bank_transactions
 
 router = APIRouter(prefix="/v1/bank-accounts", tags=["banking"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 BANK_ACCOUNT_ID = Path(description="The bank account's id", examples=["bacc_01KBANK0000000000000000000"])
 READ, WRITE = require("banking:read"), require("banking:write")
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
@@ -18,6 +19,7 @@ from ledgerline.schemas.banking import BankRuleCreate, BankRuleOut, BankRuleUpda
 from ledgerline.services import bank_rules
 
 router = APIRouter(prefix="/v1/bank-rules", tags=["banking"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 RULE_ID = Path(description="The bank rule's id", examples=["brl_01KRULE0000000000000000000"])
 READ, WRITE = require("banking:read"), require("banking:write")
 

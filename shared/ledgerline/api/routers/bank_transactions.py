@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import with_etag
@@ -23,6 +24,7 @@ from ledgerline.schemas.common import Day
 from ledgerline.services import bank_reconciliation, bank_transactions
 
 router = APIRouter(prefix="/v1/bank-transactions", tags=["banking"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 TRANSACTION_ID = Path(description="The bank transaction's id", examples=["btx_01KBANK0000000000000000000"])
 READ, WRITE = require("banking:read"), require("banking:write")
 

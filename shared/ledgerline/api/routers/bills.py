@@ -11,6 +11,7 @@ from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown
 from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
@@ -26,6 +27,7 @@ from ledgerline.schemas.documents import VoidRequest
 from ledgerline.services import bills
 
 router = APIRouter(prefix="/v1/bills", tags=["bills"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 BILL_ID = Path(description="The bill's id")
 READ, WRITE = require("bills:read"), require("bills:write")
 EXPAND = Expand(BillOut)

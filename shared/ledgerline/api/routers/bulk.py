@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 
 from ledgerline.api.auth import require
 from ledgerline.api.bulk import Kind, Together, run_items
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.bills import BillCreate, BillUpdate
 from ledgerline.schemas.bulk import (
@@ -38,6 +39,7 @@ from ledgerline.schemas.supplier_payments import SupplierPaymentCreate
 from ledgerline.services import bulk
 
 router = APIRouter(prefix="/v1/bulk", tags=["bulk"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 
 
 @router.post("/parties", response_model=BulkResult, operation_id="bulk_create_parties",

@@ -9,6 +9,7 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
@@ -23,6 +24,7 @@ from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.services import credit_notes
 
 router = APIRouter(prefix="/v1/credit-notes", tags=["credit notes"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 READ, WRITE = require("credit-notes:read"), require("credit-notes:write")
 EXPAND = Expand(CreditNoteOut)
 NOTE_ID_PATH = Path(description="The credit note's id")

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
@@ -13,6 +14,7 @@ from ledgerline.schemas.currencies import CurrencyCreate, CurrencyOut, CurrencyU
 from ledgerline.services import currencies
 
 router = APIRouter(prefix="/v1/currencies", tags=["banking"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 CODE = Path(description="The currency's ISO 4217 code", examples=["CHF"])
 READ, WRITE = require("banking:read"), require("banking:write")
 EXAMPLE = {"object": "currency", "id": "CHF", "code": "CHF", "name": "Swiss franc", "is_base": False,

@@ -8,6 +8,7 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown, with_older_filters
 from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
@@ -24,6 +25,7 @@ from ledgerline.schemas.orders import DeliveryCreate, DeliveryNoteOut
 from ledgerline.services import deliveries
 
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 DELIVERY_ID = Path(description="The delivery note's id")
 READ, WRITE = require("deliveries:read"), require("deliveries:write")
 EXPAND = Expand(DeliveryNoteOut)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, Uploa
 from ledgerline.api import einvoice_delivery
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.files import MAX_FILE_BYTES
@@ -22,6 +23,7 @@ from ledgerline.schemas.einvoices import EInvoiceFormat, EInvoiceRules, EInvoice
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 
 router = APIRouter()  # full paths and a tag per route: its routes are under four resources
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 INVOICE_ID_PATH = Path(description="The invoice's id")
 
 FORMAT_QUERY = Query("peppol", description=(

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
 from ledgerline.api.auth import require
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import PageRequest
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.services import emails
 
 router = APIRouter(prefix="/v1/emails", tags=["emails"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 READ = require("emails:read")
 
 QUEUED_RESPONSES: dict[int | str, dict[str, Any]] = {

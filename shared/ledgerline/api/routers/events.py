@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from ledgerline.api.auth import require
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.common import Day
@@ -12,6 +13,7 @@ from ledgerline.schemas.events import EventOut
 from ledgerline.services import events
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 READ = require("events:read")
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
@@ -18,6 +19,7 @@ from ledgerline.schemas.exchange_rates import ExchangeRateCreate, ExchangeRateOu
 from ledgerline.services import exchange_rates
 
 router = APIRouter(prefix="/v1/exchange-rates", tags=["banking"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 EXCHANGE_RATE_ID = Path(description="The rate's id: `<currency>-<date>`", examples=["EUR-2026-01-05"])
 READ, WRITE = require("banking:read"), require("banking:write")
 EXAMPLE = {"object": "exchange_rate", "id": "EUR-2026-01-05", "date": "2026-01-05", "currency": "EUR",

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond, with_older_filters
 from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import PageRequest
@@ -23,6 +24,7 @@ from ledgerline.schemas.documents import ReverseRequest
 from ledgerline.services import expenses
 
 router = APIRouter(prefix="/v1/expenses", tags=["expenses"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 EXPENSE_ID = Path(description="The expense's id")
 READ, WRITE = require("expenses:read"), require("expenses:write")
 EXPAND = Expand(ExpenseOut)

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
@@ -22,6 +23,7 @@ from ledgerline.schemas.files import FileDownloadOut, FileOut, FileUploadCreate,
 from ledgerline.services import files
 
 router = APIRouter(prefix="/v1/files", tags=["files"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 FILE_ID = Path(description="The file's id (`file_…`)")
 READ, WRITE = require("files:read"), require("files:write")
 

@@ -10,6 +10,7 @@ from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import QUEUED_RESPONSES, listed, queued
@@ -25,6 +26,7 @@ from ledgerline.schemas.emails import EmailOut, SendRequest
 from ledgerline.services import invoices
 
 router = APIRouter(prefix="/v1/invoices", tags=["invoices"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 INVOICE_ID = Path(description="The invoice's id")
 READ, WRITE = require("invoices:read"), require("invoices:write")
 

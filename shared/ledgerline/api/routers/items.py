@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from ledgerline.api.auth import require
 from ledgerline.api.crud import add_record_routes
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import PageRequest
 from ledgerline.domain.api_keys import Principal
@@ -16,6 +17,7 @@ from ledgerline.schemas.items import ItemCreate, ItemOut, ItemUpdate
 from ledgerline.services import master_data
 
 router = APIRouter(prefix="/v1/items", tags=["items"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 add_record_routes(router, resource="items", noun="item",
                   create_schema=ItemCreate, update_schema=ItemUpdate, out_schema=ItemOut)
 

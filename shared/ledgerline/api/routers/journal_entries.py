@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
@@ -16,6 +17,7 @@ from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, Jo
 from ledgerline.services import journal_entries
 
 router = APIRouter(prefix="/v1/journal-entries", tags=["journal entries"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 ENTRY_ID = Path(description="The journal entry's id")
 READ, WRITE = require("journal-entries:read"), require("journal-entries:write")
 

@@ -8,6 +8,7 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown, with_older_filters
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
@@ -31,6 +32,7 @@ from ledgerline.schemas.orders import (
 from ledgerline.services import orders
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 ORDER_ID = Path(description="The order's id")
 READ, WRITE = require("orders:read"), require("orders:write")
 EXPAND = Expand(OrderOut)

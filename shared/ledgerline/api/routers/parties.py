@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from ledgerline.api.auth import require
 from ledgerline.api.crud import add_record_routes
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, predicate, respond
 from ledgerline.api.pagination import PageRequest
 from ledgerline.domain.api_keys import Principal
@@ -17,6 +18,7 @@ from ledgerline.schemas.refunds import PartyBalanceOut
 from ledgerline.services import master_data, party_balances
 
 router = APIRouter(prefix="/v1/parties", tags=["parties"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 add_record_routes(router, resource="parties", noun="party",
                   create_schema=PartyCreate, update_schema=PartyUpdate, out_schema=PartyOut)
 

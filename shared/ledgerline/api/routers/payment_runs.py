@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
@@ -19,6 +20,7 @@ from ledgerline.schemas.payment_runs import PaymentRunCreate, PaymentRunOut
 from ledgerline.services import payment_runs
 
 router = APIRouter(prefix="/v1/payment-runs", tags=["payment-runs"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 RUN_ID = Path(description="The payment run's id")
 READ, WRITE = require("banking:read"), require("banking:write")
 STATUS_FILTERS = {"scheduled": ("scheduled",), "completed": ("completed",), "cancelled": ("cancelled",)}

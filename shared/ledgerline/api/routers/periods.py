@@ -6,12 +6,14 @@ from fastapi import APIRouter, Depends, Path
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.exchange_rates import REVALUATION_EXAMPLE, RevaluationOut
 from ledgerline.schemas.reports import FiscalYearClose
 from ledgerline.services import periods, revaluations
 
 router = APIRouter(prefix="/v1/periods", tags=["periods"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 
 
 @router.post("/{year}/close", response_model=FiscalYearClose, operation_id="close_fiscal_year",

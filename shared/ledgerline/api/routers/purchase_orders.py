@@ -9,6 +9,7 @@ from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown, with_older_filters
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed
@@ -30,6 +31,7 @@ from ledgerline.schemas.purchase_orders import (
 from ledgerline.services import bills, purchase_orders
 
 router = APIRouter(prefix="/v1/purchase-orders", tags=["purchase orders"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 PURCHASE_ORDER_ID = Path(description="The purchase order's id")
 READ, WRITE = require("purchase-orders:read"), require("purchase-orders:write")
 EXPAND = Expand(PurchaseOrderOut)

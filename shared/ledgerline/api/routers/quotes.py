@@ -12,6 +12,7 @@ from ledgerline.api.clock import request_clock
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import listed, queued
@@ -28,6 +29,7 @@ from ledgerline.schemas.quotes import ConvertRequest, DeclineRequest, QuoteCreat
 from ledgerline.services import quotes
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 QUOTE_ID = Path(description="The quote's id")
 READ, WRITE = require("quotes:read"), require("quotes:write")
 EXPAND = Expand(QuoteOut)

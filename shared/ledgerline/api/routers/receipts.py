@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond, with_older_filters
 from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import PageRequest
@@ -20,6 +21,7 @@ from ledgerline.schemas.documents import AllocateRequest, ReceiptCreate, Receipt
 from ledgerline.services import receipts
 
 router = APIRouter(prefix="/v1/receipts", tags=["receipts"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 RECEIPT_ID = Path(description="The receipt's id")
 READ, WRITE = require("receipts:read"), require("receipts:write")
 EXPAND = Expand(ReceiptOut)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import Clock
@@ -25,6 +26,7 @@ from ledgerline.schemas.recurring_invoices import (
 from ledgerline.services import recurring_invoices
 
 router = APIRouter(prefix="/v1/recurring-invoices", tags=["recurring invoices"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 TEMPLATE_ID = Path(description="The recurring invoice's id (rinv_…)")
 READ, WRITE = require("recurring-invoices:read"), require("recurring-invoices:write")
 

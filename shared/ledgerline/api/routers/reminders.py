@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.downloads import PDF_RESPONSES, PDFResponse, pdf_response
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.routers.emails import QUEUED_RESPONSES, listed, queued
 from ledgerline.api.versioning import expected_version, set_etag, with_etag
@@ -23,6 +24,7 @@ from ledgerline.schemas.reminders import DunningPolicyOut, DunningPolicyUpdate, 
 from ledgerline.services import reminders
 
 router = APIRouter(tags=["reminders"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 INVOICE_ID = Path(description="The invoice's id")
 REMINDER_ID = Path(description="The reminder's id")
 READ, WRITE = require("invoices:read"), require("invoices:write")

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from ledgerline.api.auth import require
 from ledgerline.api.csv_output import CSVResponse, Format, report_csv
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import PageRequest
 from ledgerline.clock import today
 from ledgerline.domain.api_keys import Principal
@@ -27,6 +28,7 @@ from ledgerline.schemas.reports import (
 from ledgerline.services import reports, revaluations
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 READ = require("reports:read")
 CSV_EXAMPLE = {"text/csv": {"schema": {"type": "string"}}}
 # `format=csv` answers the same operation as CSV; each report also has its own `.csv` operation, which

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
@@ -33,6 +34,7 @@ from ledgerline.schemas.stock import (
 from ledgerline.services import stock
 
 router = APIRouter(tags=["inventory"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 READ, WRITE = require("inventory:read"), require("inventory:write")
 ITEM = "itm_01KITEM000000000000000000"
 LOCATION = "sloc_01KLOCA0000000000000000000"

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond, with_older_filters
 from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import PageRequest
@@ -23,6 +24,7 @@ from ledgerline.schemas.supplier_payments import SupplierPaymentAllocate, Suppli
 from ledgerline.services import supplier_credit_notes
 
 router = APIRouter(prefix="/v1/supplier-credit-notes", tags=["supplier-credit-notes"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 NOTE_ID = Path(description="The supplier credit note's id")
 READ, WRITE = require("supplier-credit-notes:read"), require("supplier-credit-notes:write")
 EXPAND = Expand(SupplierCreditNoteOut)

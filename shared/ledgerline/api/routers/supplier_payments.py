@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.expand import Expand, Expansion
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.list_query import ListQuery, QueryListResponse, respond, with_older_filters
 from ledgerline.api.metadata import metadata_patch
 from ledgerline.api.pagination import PageRequest
@@ -28,6 +29,7 @@ from ledgerline.schemas.supplier_payments import (
 from ledgerline.services import supplier_payments
 
 router = APIRouter(prefix="/v1/supplier-payments", tags=["supplier-payments"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 PAYMENT_ID = Path(description="The supplier payment's id")
 READ, WRITE = require("supplier-payments:read"), require("supplier-payments:write")
 EXPAND = Expand(SupplierPaymentOut)

@@ -5,12 +5,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 
 from ledgerline.api.auth import require
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.versioning import expected_version, set_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.schemas.tenant import TenantOut, TenantUpdate
 from ledgerline.services import tenants
 
 router = APIRouter(prefix="/v1/tenant", tags=["tenant"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 
 
 @router.get("", response_model=TenantOut, operation_id="get_tenant", summary="Retrieve the tenant's settings")

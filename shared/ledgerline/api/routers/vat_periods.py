@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
@@ -14,6 +15,7 @@ from ledgerline.schemas.vat_periods import EXAMPLE, VatPeriodCreate, VatPeriodOu
 from ledgerline.services import vat_periods
 
 router = APIRouter(prefix="/v1/vat-periods", tags=["VAT periods"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 VAT_PERIOD_ID = Path(description="The VAT period's id")
 READ, WRITE = require("vat-periods:read"), require("vat-periods:write")
 

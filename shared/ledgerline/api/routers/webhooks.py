@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
+from ledgerline.api.lazy_routes import LazyRoute
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, set_etag, with_etag
 from ledgerline.api.versions import request_version
@@ -25,6 +26,7 @@ from ledgerline.services import webhooks
 from ledgerline.webhooks.runtime import outbound
 
 router = APIRouter(tags=["webhooks"])
+router.route_class = LazyRoute  # built on first use, not at cold start (api/lazy_routes.py)
 READ, WRITE = require("webhooks:read"), require("webhooks:write")
 WEBHOOK_ID = Path(description="The webhook endpoint's id (whe_…)")
 
