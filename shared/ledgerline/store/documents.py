@@ -51,6 +51,7 @@ class DocumentLine(MapAttribute):
     # Its share of the document's discounts, allowances and charges (signed; none: zero): what posting adds to
     # its net for its account's revenue (domain/positions.Totals.line_adjustments).
     adjustment = DecimalAttribute(null=True)
+    location_id = UnicodeAttribute(null=True)  # issue 19: a bill line's stock location (absent: the default)
 
 
 class DocumentRef(MapAttribute):
