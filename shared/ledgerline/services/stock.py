@@ -37,6 +37,7 @@ from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.store import stock as store
 from ledgerline.store.accounts import Account
+from ledgerline.store.documents import StockIssue
 from ledgerline.store.items import Item
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.records import Page, check_version
@@ -484,14 +485,21 @@ def stage_invoice(uow: UnitOfWork, tenant: Tenant, invoice: Any, now: datetime) 
     of goods sold entry dated the issue date. Other tenants' invoices move nothing: their notes did."""
     if not rules.invoice_takes_stock(tenant.stock_issued_by):
         return None
-    return _stage_sale(uow, tenant, [line for line in invoice.lines or [] if line.quantity > 0],
-                       day=invoice.issue_date, date_field="issue_date", source_type="invoice",
-                       source_id=invoice.id, description=f"Cost of goods sold ({invoice.number or invoice.id})",
-                       now=now)
+    issued: list[tuple[str, str, Decimal, Decimal]] = []
+    entry_id = _stage_sale(uow, tenant, [line for line in invoice.lines or [] if line.quantity > 0],
+                           day=invoice.issue_date, date_field="issue_date", source_type="invoice",
+                           source_id=invoice.id, description=f"Cost of goods sold ({invoice.number or invoice.id})",
+                           now=now, issued=issued)
+    # kept on the invoice (saved by the caller in this unit) for a void to put back where and at what it left
+    invoice.stock_issued = [StockIssue(item_id=item_id, location_id=location_id, quantity=quantity, value=value)
+                            for item_id, location_id, quantity, value in issued] or None
+    return entry_id
 
 
 def _stage_sale(uow: UnitOfWork, tenant: Tenant, document_lines: Iterable[Any], *, day: date, date_field: str,
-                source_type: str, source_id: str, description: str, now: datetime) -> str | None:
+                source_type: str, source_id: str, description: str, now: datetime,
+                issued: list[tuple[str, str, Decimal, Decimal]] | None = None) -> str | None:
+    """The stock-managed lines taken out (`issued`, when given, gets each (item, location, quantity, cost))."""
     wanted: dict[tuple[str, str | None], Decimal] = {}  # (item, the line's location; None: the default)
     for line in document_lines:
         if line.item_id:
@@ -525,6 +533,8 @@ def _stage_sale(uow: UnitOfWork, tenant: Tenant, document_lines: Iterable[Any], 
         move = _take(tenant, item, level, quantity, location_id)
         _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type,
                     source_id=source_id, reason="delivery" if source_type == "delivery" else "sale", now=now)
+        if issued is not None:
+            issued.append((item.id, location_id, quantity, -move.value))
         cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
                                                        "cost of goods sold")
         legs.append((cogs, inventory_account(uow, tenant, item, "lines"), -move.value))
@@ -701,6 +711,8 @@ def stage_sales_return(uow: UnitOfWork, tenant: Tenant, note: Any, invoice: Any,
 def stage_invoice_void(uow: UnitOfWork, tenant: Tenant, invoice: Any, day: date, now: datetime) -> str | None:
     """A posted invoice that took stock out (`stock_issued_by: invoice`) is voided: its goods come back as a
     full restocking credit note's would (`stage_sales_return`), in the void's transaction."""
+    if invoice.stock_issued:  # issue 19 (part S2): back where and at the cost it left at
+        return _stage_put_back_issued(uow, tenant, invoice, day, now)
     if not rules.invoice_takes_stock(tenant.stock_issued_by):
         return None
     returned: dict[str, Decimal] = {}
@@ -713,6 +725,37 @@ def stage_invoice_void(uow: UnitOfWork, tenant: Tenant, invoice: Any, day: date,
     return _stage_put_back(uow, tenant, items, returned, day=day, field="lines", source_type="invoice_void",
                            source_id=invoice.id, entry_source_type="invoice_void_cogs",
                            description=f"Goods back from void of invoice {invoice.number}", now=now)
+
+
+def _stage_put_back_issued(uow: UnitOfWork, tenant: Tenant, invoice: Any, day: date, now: datetime) -> str | None:
+    """A voided invoice that recorded what it took out (`Invoice.stock_issued`): each item goes back into the
+    location it left at the cost it left at (the invoice's cost of goods sold, `domain/stock.receive_value`), so
+    the void's entry reverses exactly what the posting booked, whatever the average has done since. A level below
+    zero meanwhile (negative stock allowed) is settled as any arrival (`_settled`)."""
+    issued = list(invoice.stock_issued)
+    items = tracked_items(uow, [entry.item_id for entry in issued])
+    uow.prefetch([(Item, entry.item_id) for entry in issued if entry.item_id not in items]
+                 + [(StockLevel, StockLevel.id_of(entry.item_id, entry.location_id)) for entry in issued])
+    description = f"Goods back from void of invoice {invoice.number}"
+    legs: list[tuple[str, str, Decimal]] = []  # (COGS account, inventory account, cost)
+    for entry in issued:
+        item = items.get(entry.item_id) or uow.load(Item, entry.item_id)  # stock-managed when it left
+        level = _level(uow, item.id, entry.location_id)
+        move = _settled(uow, tenant, item, level, rules.receive_value(_as_level(level), entry.quantity, entry.value),
+                        day=day, source_type="invoice_void", source_id=invoice.id, now=now)
+        _stage_move(uow, item, entry.location_id, level, move, day=day, source_type="invoice_void",
+                    source_id=invoice.id, reason="return", now=now)
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
+                                                       "cost of goods sold")
+        legs.append((cogs, inventory_account(uow, tenant, item, "lines"), entry.value))
+    lines = reversed_lines(rules.cost_of_sales_lines(legs, currency=tenant.base_currency, description=description))
+    if not lines:
+        return None
+    journal = JournalEntry.new(uow.tenant_id, day, conversion(tenant, tenant.base_currency, None),
+                               source_type="invoice_void_cogs", source_id=invoice.id, description=description,
+                               at=now)
+    uow.post_entry(journal, lines)
+    return journal.id
 
 
 def _stage_put_back(uow: UnitOfWork, tenant: Tenant, items: dict[str, Item], returned: dict[str, Decimal], *,

@@ -822,3 +822,23 @@ def test_a_location_archived_after_the_draft_is_a_422_naming_the_line_when_the_b
         bills.post(books.tenant_id, draft["id"])
     assert refused.value.param == "lines[0].location_id"
     assert bills.get_bill(books.tenant_id, draft["id"])["status"] == "draft"
+
+
+# ------------------------------------ an invoice's void puts goods back at their cost (issue 19, part S2)
+
+
+def test_voiding_an_invoice_puts_the_goods_back_where_and_at_the_cost_they_left_at_not_todays_average(books):
+    sells_on_invoices(books)
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    main = stock.create_location(books.tenant_id, {"name": "Main"})["id"]
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("10"),
+                                              "unit_cost": D("2")})  # 20.00
+    invoice = invoice_of(books, item, D("4"))  # out at 2: COGS 8.00
+    posted_bill(books, [{"item_id": item.id, "quantity": D("10"), "unit_price": D("5")}])  # average now 3.875
+    shop = stock.create_location(books.tenant_id, {"name": "Shop", "is_default": True})["id"]  # default moved
+    invoices.void(books.tenant_id, invoice["id"], None)
+    level = level_of(books, item.id, main)
+    assert (level.quantity, level.value) == (D(20), D("70.00"))  # 4 back at 8.00 (not 15.50), into Main
+    assert level_of(books, item.id, shop) is None
+    balances = books.balances()
+    assert balances["1200"] == D("70.00") and "5000" not in balances  # COGS reversed exactly
