@@ -49,7 +49,8 @@ def _bill_body(b: TenantObjects) -> dict[str, Any]:
         b.made["supplier"] = [b.post("/v1/parties", {"name": "Supplier of B", "kind": "supplier"})["id"]]
     return {"supplier_id": b.made["supplier"][0], "supplier_reference": f"R-{next(_serial)}",
             "lines": [{"description": "Rent", "unit_price": "10.00", "account_id": b.accounts["6000"],
-                       "tax_code_id": b.tax_codes["GST10"]}]}
+                       "tax_code_id": b.tax_codes["GST10"],
+                       "location_id": b.ids_for("/v1/stock-locations")[0]}]}  # issue 19: a bill line's location
 
 
 def _supplier_payment_body(b: TenantObjects) -> dict[str, Any]:

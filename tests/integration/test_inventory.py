@@ -322,3 +322,35 @@ def test_negative_stock_allowed_per_tenant_keeps_the_valuation_equal_to_the_inve
     assert (level["on_hand"], level["value"]) == ("3", "36.00")
     assert (books.balance("1200"), books.balance("5000")) == (D("36.00"), D("34.00"))  # 30 + 2 × (12 − 10)
     valuation_is_the_ledger()
+
+
+def test_a_bill_line_names_its_location_and_supplier_returns_leave_from_there_capped_at_the_bill(books):
+    """Issue 19, part S2: a bill line's `location_id` puts its goods there (unknown: 422 naming the line); a
+    supplier credit note sends them back out of that location, at most what the bill put in less earlier
+    returns (422 naming the line), and the valuation still equals the inventory account."""
+    item, main = inventory_books(books)
+    books.call("PATCH", f"/v1/items/{item}", {"expense_account_id": books.accounts["6000"]}, expect=200)
+    shop = books.post("/v1/stock-locations", {"name": "Shop"})["id"]
+    vendor = books.post("/v1/parties", {"name": "Widget Works", "kind": "supplier"})["id"]
+    refused = books.call("POST", "/v1/bills", {"supplier_id": vendor, "supplier_reference": "W-0", "lines": [
+        {"item_id": item, "quantity": "1", "unit_price": "4", "location_id": "sloc_nope"}]}, expect=422)
+    assert refused.json()["error"]["param"] == "lines[0].location_id"
+    draft = books.post("/v1/bills", {"supplier_id": vendor, "supplier_reference": "W-1", "bill_date": "2026-03-02",
+                                     "lines": [{"item_id": item, "quantity": "4", "unit_price": "4.00",
+                                                "location_id": shop},
+                                               {"item_id": item, "quantity": "2", "unit_price": "4.00"}]})
+    assert draft["lines"][0]["location_id"] == shop
+    bill = books.post(f"/v1/bills/{draft['id']}/post", expect=200)
+    levels = {level["location_id"]: level["on_hand"] for level in books.get(f"/v1/stock?item_id={item}")["data"]}
+    assert levels == {shop: "4", main: "2"}
+    books.post("/v1/supplier-credit-notes", {"bill_id": bill["id"], "date": "2026-03-03", "lines": [
+        {"item_id": item, "quantity": "5", "unit_price": "4.00"}]})
+    levels = {level["location_id"]: level["on_hand"] for level in books.get(f"/v1/stock?item_id={item}")["data"]}
+    assert levels == {shop: "0", main: "1"}
+    refused = books.call("POST", "/v1/supplier-credit-notes", {"bill_id": bill["id"], "date": "2026-03-03",
+                                                               "lines": [{"item_id": item, "quantity": "2",
+                                                                          "unit_price": "4.00"}]}, expect=422)
+    assert refused.json()["error"]["param"] == "lines[0].quantity"
+    assert books.balance("1200") == D("4.00")
+    valuation = books.get("/v1/reports/stock-valuation?as_of=2026-03-03")
+    assert D(valuation["total"]) == inventory_balance(books, date(2026, 3, 3)) == D("4.00")

@@ -6336,7 +6336,7 @@ export interface components {
              */
             exchange_rate?: string | null;
             /** Lines */
-            lines?: components["schemas"]["BillLineIn"][];
+            lines?: components["schemas"]["StockBillLineIn"][];
             /**
              * Metadata
              * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
@@ -6515,6 +6515,52 @@ export interface components {
              */
             unit_price?: string | null;
         };
+        /** BillLineOut */
+        BillLineOut: {
+            /** Account Id */
+            account_id: string;
+            /**
+             * Amount
+             * @example 1375.00
+             */
+            amount: string;
+            /** Description */
+            description: string | null;
+            /** Item Id */
+            item_id: string | null;
+            /**
+             * Location Id
+             * @description The stock location it goes into (absent: the default)
+             */
+            location_id?: string | null;
+            /**
+             * Net Amount
+             * @example 1375.00
+             */
+            net_amount: string;
+            /**
+             * Quantity
+             * @example 1375.00
+             */
+            quantity: string;
+            /**
+             * Tax Amount
+             * @example 1375.00
+             */
+            tax_amount: string;
+            /** Tax Code Id */
+            tax_code_id: string | null;
+            /**
+             * Tax Rate
+             * @example 1375.00
+             */
+            tax_rate: string;
+            /**
+             * Unit Price
+             * @example 1375.00
+             */
+            unit_price: string;
+        };
         /** BillMatchSuggestion */
         BillMatchSuggestion: {
             /**
@@ -6618,7 +6664,7 @@ export interface components {
             /** Journal Entry Id */
             journal_entry_id: string | null;
             /** Lines */
-            lines: components["schemas"]["LineOut"][];
+            lines: components["schemas"]["BillLineOut"][];
             /**
              * Metadata
              * @description Your own key-value pairs (see `metadata` on create)
@@ -6748,7 +6794,7 @@ export interface components {
             /** Exchange Rate */
             exchange_rate?: string | null;
             /** Lines */
-            lines?: components["schemas"]["BillLineIn"][];
+            lines?: components["schemas"]["StockBillLineIn"][];
             /**
              * Metadata
              * @description Your own key-value pairs (at most 50 keys of at most 40 characters, string values of at most 500): not accounting data, so they may change on any object, a posted document too. On PATCH they merge: a key given `""` or null is removed, keys not named stay. Lists on the query planner filter on `metadata[key]=value`.
@@ -13028,6 +13074,43 @@ export interface components {
             value_after: string;
             /** Version */
             version: number;
+        };
+        /** StockBillLineIn */
+        StockBillLineIn: {
+            /**
+             * Account Id
+             * @description An expense or asset account; defaults to the item's expense_account_id (required without one)
+             */
+            account_id?: string | null;
+            /** Description */
+            description?: string | null;
+            /**
+             * Item Id
+             * @description Fills description, unit price (the item's purchase price), account (its expense account) and tax code
+             */
+            item_id?: string | null;
+            /**
+             * Location Id
+             * @description Issue 19: the stock location a stock-managed item goes into when the bill is posted (its void and supplier credit notes take it back out of there); absent: the tenant's default location
+             */
+            location_id?: string | null;
+            /**
+             * Quantity
+             * @description Decimal string, e.g. "2.5"; more than 0, below 10^12, up to 6 decimals
+             * @default 1
+             * @example 10
+             */
+            quantity?: string;
+            /**
+             * Tax Code Id
+             * @description An input tax code (direction purchases or both); defaults to the item's; none means no tax
+             */
+            tax_code_id?: string | null;
+            /**
+             * Unit Price
+             * @description Required unless the item has a purchase price
+             */
+            unit_price?: string | null;
         };
         /** StockLevelOut */
         StockLevelOut: {

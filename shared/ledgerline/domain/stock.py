@@ -148,6 +148,42 @@ def return_issue(sold: dict[str, Decimal], returned_before: dict[str, Decimal],
     return None
 
 
+def supplier_return_issue(received: dict[str, Decimal], returned_before: dict[str, Decimal],
+                          lines: list[tuple[str | None, Decimal]]) -> tuple[int, str] | None:
+    """Goods sent back to the supplier capped at what the bill put in (issue 19): `lines` (item id, quantity; None
+    for a line that moves no stock) of a supplier credit note, in order; an item may go back up to what the bill
+    received of it (`received`; an item it did not put in: nothing) less what earlier notes sent back
+    (`returned_before`). The first line that goes over: (its index, why); else None."""
+    running = dict(returned_before)
+    for index, (item_id, quantity) in enumerate(lines):
+        if item_id is None:
+            continue
+        running[item_id] = running.get(item_id, ZERO) + quantity
+        limit = received.get(item_id, ZERO)
+        if running[item_id] > limit:
+            before = returned_before.get(item_id, ZERO)
+            return index, (f"more of item {item_id} goes back than the bill put into stock: {limit.normalize():f} "
+                           f"received, {before.normalize():f} returned before, "
+                           f"{(running[item_id] - before).normalize():f} on this credit note")
+    return None
+
+
+def split_return(rooms: list[Decimal], quantity: Decimal) -> list[Decimal]:
+    """How a supplier return of `quantity` is shared among the bill's receipts of the item (issue 19), given what
+    each may still send back (`rooms`, in order): filled in order, so goods go back out of the locations they came
+    into. Returns the quantity taken from each receipt. More than the rooms hold: ValueError
+    (`supplier_return_issue` refuses it first)."""
+    taken: list[Decimal] = []
+    left = quantity
+    for room in rooms:
+        part = max(ZERO, min(room, left))
+        taken.append(part)
+        left -= part
+    if left > 0:
+        raise ValueError("more goes back than the receipts hold")
+    return taken
+
+
 def restocked_of(stored: list[str] | None) -> dict[str, Decimal]:
     """An invoice's `restocked` ("<item id>=<decimal>" each) as a map."""
     return {item_id: Decimal(quantity) for item_id, quantity in (entry.rsplit("=", 1) for entry in stored or [])}

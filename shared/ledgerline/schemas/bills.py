@@ -58,6 +58,16 @@ class BillLineIn(Input):
                                                       "to the item's; none means no tax")
 
 
+class StockBillLineIn(BillLineIn):
+    location_id: str | None = Field(None, max_length=64, description=(
+        "Issue 19: the stock location a stock-managed item goes into when the bill is posted (its void and supplier "
+        "credit notes take it back out of there); absent: the tenant's default location"))
+
+
+class BillLineOut(LineOut):
+    location_id: str | None = Field(None, description="The stock location it goes into (absent: the default)")
+
+
 EXAMPLE = {
     "supplier_id": "pty_01K2X3Y4Z5A6B7C8D9E0F1G2H3", "supplier_reference": "R-2026-0042",
     "bill_date": "2026-02-03", "payment_terms_days": 30,
@@ -82,7 +92,7 @@ class BillCreate(MetadataIn):
                           "on or before the document's date (none: 422)")
     notes: Text | None = None
     prices_include_tax: StrictBool | None = Field(None, description="Defaults to false (supplier prices net)")
-    lines: list[BillLineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    lines: list[StockBillLineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
     positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
     _positions_tree = field_validator("positions")(positions_tree)
     allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
@@ -107,7 +117,7 @@ class BillUpdate(MetadataIn):
     exchange_rate: ExchangeRate | None = None
     notes: Text | None = None
     prices_include_tax: StrictBool = None  # type: ignore[assignment]
-    lines: list[BillLineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
+    lines: list[StockBillLineIn] = Field(None, min_length=1, max_length=100)  # type: ignore[assignment]
     positions: list[PositionIn] = POSITIONS_FIELD  # type: ignore[assignment]
     _positions_tree = field_validator("positions")(positions_tree)
     allowances: list[AllowanceChargeIn] = ALLOWANCES_FIELD  # type: ignore[assignment]
@@ -173,7 +183,7 @@ class BillOut(Timestamps, MetadataOut):
     notes: str | None
     prices_include_tax: bool
     attachment_ids: NoneAsEmpty[list[str]] = Field(default_factory=list)
-    lines: list[LineOut]
+    lines: list[BillLineOut]
     positions: NoneAsEmpty[list[PositionOut]] = Field(default_factory=list,
                                                       description="Every position; `lines` are its items")
     allowances: NoneAsEmpty[list[AllowanceChargeOut]] = Field(default_factory=list)

@@ -181,13 +181,16 @@ class StockEventData(Output):
     object: Literal["stock"] = "stock"
     item_id: str
     location_id: str
-    movement_id: str
+    movement_id: str | None = Field(None, description="The movement; absent on a `stock.low` that a confirmed "
+                                                      "order's reservation caused (nothing moved: see order_id)")
     quantity: DecimalOut
     value: DecimalOut
     on_hand: DecimalOut
     stock_value: DecimalOut
     reorder_level: DecimalOut | None = None
     available: DecimalOut | None = None  # on hand less reserved after the movement (what `stock.low` follows)
+    order_id: str | None = Field(None, description="Issue 19: the confirmed order whose reservation took available "
+                                                   "below the reorder level (`stock.low` without a movement)")
 
 
 class StockValuationLine(Output):

@@ -213,7 +213,7 @@ def update_draft(tenant_id: str, bill_id: str, changes: dict[str, Any], expected
             "exchange_rate": bill.exchange_rate if bill.exchange_rate != 1 and bill.exchange_rate_id is None
             else None, "notes": bill.notes,
             "prices_include_tax": bill.prices_include_tax, "attachment_ids": bill.attachment_ids,
-            **requested_positions(bill),
+            **_requested_with_locations(bill),
         }
         if {"bill_date", "payment_terms_days", "supplier_id"} & set(bill_changes):
             current.pop("due_date")  # recomputed from terms unless given again
@@ -234,6 +234,16 @@ def update_draft(tenant_id: str, bill_id: str, changes: dict[str, Any], expected
         return bill
 
     return retrying(attempt)
+
+
+def _requested_with_locations(bill: Bill) -> dict[str, Any]:
+    """The bill's lines as a request sends them (`requested_positions`), each with its stock location (issue 19),
+    so that a PATCH of other fields keeps them."""
+    requested = requested_positions(bill)
+    if requested.get("lines"):
+        for asked, line in zip(requested["lines"], bill.lines, strict=True):
+            asked["location_id"] = getattr(line, "location_id", None)
+    return requested
 
 
 def delete_draft(tenant_id: str, bill_id: str, expected_version: int | None) -> Bill:
@@ -286,11 +296,24 @@ def _fill(uow: UnitOfWork, bill: Bill, tenant: Tenant, fields: dict[str, Any], p
         bill.buyer_reference, bill.order_reference = fields.get("buyer_reference"), fields.get("order_reference")
     bill.attachment_ids = list(fields["attachment_ids"]) if fields.get("attachment_ids") else None
     bill.lines = priced.lines
+    _place_lines(uow, bill, fields)
     bill.positions, bill.allowances, bill.charges = priced.positions, priced.allowances, priced.charges
     bill.tax_breakdown = purchase_breakdown(uow, tenant, priced, currency)
     bill.subtotal, bill.tax_total = totals.subtotal, totals.tax_total
     bill.rounding_adjustment, bill.total = totals.rounding_adjustment, totals.total
     bill.amount_due = totals.total
+
+
+def _place_lines(uow: UnitOfWork, bill: Bill, fields: dict[str, Any]) -> None:
+    """Each requested line's stock location (issue 19) kept on its priced line: it must be one of the tenant's
+    locations, not archived (422 naming `lines[i].location_id`). Lines given as `positions` have none (the
+    default location)."""
+    requested = fields.get("lines") if fields.get("positions") is None else None
+    for index, (line, asked) in enumerate(zip(bill.lines, requested or [], strict=False)):
+        location_id = asked.get("location_id")
+        if location_id:
+            stock.check_location(uow, location_id, f"lines[{index}].location_id")
+        line.location_id = location_id or None
 
 
 def purchase_breakdown(uow: UnitOfWork, tenant: Tenant, priced: Any, currency: str) -> list[PurchaseTaxSubtotal]:
@@ -437,10 +460,11 @@ def _inventory_accounts(uow: UnitOfWork, tenant: Tenant, bill: Bill) -> dict[str
 def _stage_stock_in(uow: UnitOfWork, tenant: Tenant, bill: Bill, bought: list[PurchaseLine],
                     rate: posting.Conversion, inventory: dict[str, tuple[Item, str]], now: datetime) -> None:
     """A posted bill puts its stock-managed lines into stock at their net base value (the amounts the entry
-    debits to inventory), into the default location, and remembers what it put in for a void."""
+    debits to inventory), into each line's location (absent: the default; one archived since the draft: 422 naming
+    `lines[i].location_id`), and remembers what it put in where for a void and supplier returns."""
     if not inventory:
         return
-    arriving: dict[str, list[Decimal]] = {}
+    arriving: dict[tuple[str, str | None], list[Decimal]] = {}
     for index, (line, value) in enumerate(zip(bill.lines, posting_purchases.stock_values(bought, rate),
                                               strict=True)):
         if value is None:
@@ -448,11 +472,14 @@ def _stage_stock_in(uow: UnitOfWork, tenant: Tenant, bill: Bill, bought: list[Pu
         if line.quantity <= 0 or value < 0:
             raise invalid(f"lines[{index}].quantity", "a line of a stock-managed item must bring a positive "
                                                       "quantity at a value of zero or more")
-        slot = arriving.setdefault(line.item_id, [Decimal(0), Decimal(0)])
+        location_id = getattr(line, "location_id", None)
+        if location_id:
+            stock.check_location(uow, location_id, f"lines[{index}].location_id")
+        slot = arriving.setdefault((line.item_id, location_id), [Decimal(0), Decimal(0)])
         slot[0] += line.quantity
         slot[1] += value
-    received = stock.stage_receipts(uow, tenant, [(inventory[item_id][0], quantity, value)
-                                                  for item_id, (quantity, value) in arriving.items()],
+    received = stock.stage_receipts(uow, tenant, [(inventory[item_id][0], quantity, value, location_id)
+                                                  for (item_id, location_id), (quantity, value) in arriving.items()],
                                     day=bill.bill_date, source_type="bill", source_id=bill.id, now=now)
     bill.stock_receipts = [StockReceipt(item_id=item_id, location_id=location_id, quantity=quantity, value=value)
                            for item_id, location_id, quantity, value in received]

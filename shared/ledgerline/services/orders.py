@@ -252,7 +252,7 @@ def confirm(tenant_id: str, order_id: str, idempotency_key: str | None = None) -
         order.confirmed_at = order.updated_at = utc_now()
         adopt(order, confirmed.state)
         stock.stage_commitments(uow, [(line.item_id, line.quantity) for line in order.lines], stock.RESERVED,
-                                order.updated_at)  # issue 19: reserved until delivered
+                                order.updated_at, order_id=order.id)  # issue 19: reserved until delivered
         uow.save_if_unchanged(order)
         uow.record_event(confirmed.event, order, OrderOut)
         uow.respond(OrderOut, order)

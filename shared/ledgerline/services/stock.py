@@ -39,6 +39,7 @@ from ledgerline.services.retry import retrying
 from ledgerline.store import lists
 from ledgerline.store import stock as store
 from ledgerline.store.accounts import Account
+from ledgerline.store.documents import StockIssue
 from ledgerline.store.items import Item
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.query import Result
@@ -488,14 +489,21 @@ def stage_invoice(uow: UnitOfWork, tenant: Tenant, invoice: Any, now: datetime) 
     of goods sold entry dated the issue date. Other tenants' invoices move nothing: their notes did."""
     if not rules.invoice_takes_stock(tenant.stock_issued_by):
         return None
-    return _stage_sale(uow, tenant, [line for line in invoice.lines or [] if line.quantity > 0],
-                       day=invoice.issue_date, date_field="issue_date", source_type="invoice",
-                       source_id=invoice.id, description=f"Cost of goods sold ({invoice.number or invoice.id})",
-                       now=now)
+    issued: list[tuple[str, str, Decimal, Decimal]] = []
+    entry_id = _stage_sale(uow, tenant, [line for line in invoice.lines or [] if line.quantity > 0],
+                           day=invoice.issue_date, date_field="issue_date", source_type="invoice",
+                           source_id=invoice.id, description=f"Cost of goods sold ({invoice.number or invoice.id})",
+                           now=now, issued=issued)
+    # kept on the invoice (saved by the caller in this unit) for a void to put back where and at what it left
+    invoice.stock_issued = [StockIssue(item_id=item_id, location_id=location_id, quantity=quantity, value=value)
+                            for item_id, location_id, quantity, value in issued] or None
+    return entry_id
 
 
 def _stage_sale(uow: UnitOfWork, tenant: Tenant, document_lines: Iterable[Any], *, day: date, date_field: str,
-                source_type: str, source_id: str, description: str, now: datetime) -> str | None:
+                source_type: str, source_id: str, description: str, now: datetime,
+                issued: list[tuple[str, str, Decimal, Decimal]] | None = None) -> str | None:
+    """The stock-managed lines taken out (`issued`, when given, gets each (item, location, quantity, cost))."""
     wanted: dict[tuple[str, str | None], Decimal] = {}  # (item, the line's location; None: the default)
     for line in document_lines:
         if line.item_id:
@@ -529,6 +537,8 @@ def _stage_sale(uow: UnitOfWork, tenant: Tenant, document_lines: Iterable[Any], 
         move = _take(tenant, item, level, quantity, location_id)
         _stage_move(uow, item, location_id, level, move, day=day, source_type=source_type,
                     source_id=source_id, reason="delivery" if source_type == "delivery" else "sale", now=now)
+        if issued is not None:
+            issued.append((item.id, location_id, quantity, -move.value))
         cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
                                                        "cost of goods sold")
         legs.append((cogs, inventory_account(uow, tenant, item, "lines"), -move.value))
@@ -552,20 +562,24 @@ def tracked_items(uow: UnitOfWork, item_ids: Iterable[str]) -> dict[str, Item]:
     return {item.id: item for item in found if item is not None and item.track_stock}
 
 
-def stage_receipts(uow: UnitOfWork, tenant: Tenant, arriving: list[tuple[Item, Decimal, Decimal]], *, day: date,
-                   source_type: str, source_id: str, now: datetime) -> list[tuple[str, str, Decimal, Decimal]]:
-    """Stock arriving on a document (a posted bill): each (item, quantity, value in the base currency) goes into
-    the tenant's default location at that value, in the document's own transaction (a movement per item; the
-    journal is the document's). Returns what arrived as (item, location, quantity, value), kept on the document
-    so that voiding it takes exactly that back out."""
+def stage_receipts(uow: UnitOfWork, tenant: Tenant, arriving: list[tuple[Item, Decimal, Decimal, str | None]], *,
+                   day: date, source_type: str, source_id: str, now: datetime
+                   ) -> list[tuple[str, str, Decimal, Decimal]]:
+    """Stock arriving on a document (a posted bill): each (item, quantity, value in the base currency, location;
+    None: the tenant's default) goes into that location at that value, in the document's own transaction (a
+    movement per item and location; the journal is the document's). Returns what arrived as (item, location,
+    quantity, value), kept on the document so that voiding it takes exactly that back out of the same place."""
     if not arriving:
         return []
-    uow.prefetch([(StockDefault, StockDefault.ID)])
-    pointer = uow.find(StockDefault, StockDefault.ID)
-    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
-    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item, _, _ in arriving])
+    default: str | None = None
+    if any(location_id is None for _, _, _, location_id in arriving):
+        uow.prefetch([(StockDefault, StockDefault.ID)])
+        pointer = uow.find(StockDefault, StockDefault.ID)
+        default = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
+    placed = [(item, quantity, value, location_id or default) for item, quantity, value, location_id in arriving]
+    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item, _, _, location_id in placed])
     received: list[tuple[str, str, Decimal, Decimal]] = []
-    for item, quantity, value in arriving:
+    for item, quantity, value, location_id in placed:
         level = _level(uow, item.id, location_id)
         move = _settled(uow, tenant, item, level, rules.receive_value(_as_level(level), quantity, value), day=day,
                         source_type=source_type, source_id=source_id, now=now)
@@ -575,38 +589,72 @@ def stage_receipts(uow: UnitOfWork, tenant: Tenant, arriving: list[tuple[Item, D
     return received
 
 
-def stage_supplier_return(uow: UnitOfWork, tenant: Tenant, leaving: list[tuple[Item, Decimal, Decimal]], *,
-                          day: date, source_id: str, now: datetime) -> None:
-    """Goods sent back to the supplier on a supplier credit note (issue 19, part S): each (item, quantity, the
-    value its lines credited to inventory, in the base currency) leaves the default location at the moving
-    average, as any take (409 `insufficient_stock` beyond on hand unless negative stock is allowed), in the
-    note's transaction. The note's entry credited inventory with what the supplier credits; the difference from
-    the cost the goods leave at is a purchase price difference, moved between inventory and cost of goods sold in
-    an entry of its own (`source_type` `stock_correction`), so inventory is credited exactly at that cost."""
+def stage_supplier_return(uow: UnitOfWork, tenant: Tenant, bill: Any,
+                          lines: list[tuple[Item | None, Decimal, Decimal | None]], *, day: date, source_id: str,
+                          now: datetime) -> bool:
+    """Goods sent back to the supplier on a supplier credit note (issue 19): `lines` (the note's lines in order:
+    the stock-managed item or None, the quantity, the value the line credited to inventory in the base currency)
+    go back out of the locations `bill` put them into (its `stock_receipts`, filled in order), each at that
+    location's moving average, as any take (409 `insufficient_stock` beyond on hand unless negative stock is
+    allowed), in the note's transaction. Capped at what the bill put in less earlier returns: 422 naming
+    `lines[i].quantity` (`domain/stock.supplier_return_issue`); the bill's receipts record what went back, and
+    the caller saves the bill on the version it read, so two concurrent notes cannot both send the last units
+    back. The note's entry credited inventory with what the supplier credits; the difference from the cost the
+    goods leave at is a purchase price difference, moved between inventory and cost of goods sold in an entry of
+    its own (`source_type` `stock_correction`), so inventory is credited exactly at that cost. Returns whether
+    anything went back (the bill changed)."""
+    receipts = list(bill.stock_receipts or [])
+    received: dict[str, Decimal] = {}
+    before: dict[str, Decimal] = {}
+    for receipt in receipts:
+        received[receipt.item_id] = received.get(receipt.item_id, Decimal(0)) + receipt.quantity
+        before[receipt.item_id] = before.get(receipt.item_id, Decimal(0)) + (receipt.returned or Decimal(0))
+    issue = rules.supplier_return_issue(received, before, [(item.id if item is not None else None, quantity)
+                                                           for item, quantity, _ in lines])
+    if issue is not None:
+        raise invalid(f"lines[{issue[0]}].quantity", issue[1])
+    leaving: dict[str, tuple[Item, Decimal, Decimal]] = {}
+    for item, quantity, credited in lines:
+        if item is not None:
+            _, had, value = leaving.get(item.id, (item, Decimal(0), Decimal(0)))
+            leaving[item.id] = (item, had + quantity, value + (credited or Decimal(0)))
     if not leaving:
-        return
-    uow.prefetch([(StockDefault, StockDefault.ID)])
-    pointer = uow.find(StockDefault, StockDefault.ID)
-    location_id = pointer.location_id if pointer is not None else _location(uow, None, "location_id", now).id
-    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item, _, _ in leaving])
-    lines = []
+        return False
+    parts: list[tuple[Item, str, Decimal, Decimal]] = []  # (item, location, quantity, credited share)
+    for item_id, (item, quantity, credited) in leaving.items():
+        mine = [receipt for receipt in receipts if receipt.item_id == item_id]
+        taken = rules.split_return([r.quantity - (r.returned or Decimal(0)) for r in mine], quantity)
+        by_location: dict[str, Decimal] = {}
+        for receipt, part in zip(mine, taken, strict=True):
+            if part > 0:
+                receipt.returned = (receipt.returned or Decimal(0)) + part
+                by_location[receipt.location_id] = by_location.get(receipt.location_id, Decimal(0)) + part
+        shared_out = Decimal(0)  # what the supplier credits, shared among the locations by quantity
+        for index, (location_id, part) in enumerate(by_location.items()):
+            share = credited - shared_out if index == len(by_location) - 1 else rules.to_minor(
+                credited * part / quantity, minor_units(tenant.base_currency))
+            shared_out += share
+            parts.append((item, location_id, part, share))
+    bill.stock_receipts = receipts
+    uow.prefetch([(StockLevel, StockLevel.id_of(item.id, location_id)) for item, location_id, _, _ in parts])
+    entry_lines = []
     description = f"Goods returned to the supplier: price difference (supplier credit note {source_id})"
-    for item, quantity, credited in leaving:
+    for item, location_id, quantity, credited in parts:
         level = _level(uow, item.id, location_id)
         move = _take(tenant, item, level, quantity, location_id)
         _stage_move(uow, item, location_id, level, move, day=day, source_type="supplier_credit_note",
                     source_id=source_id, reason="purchase_return", now=now)
         cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
                                                        "cost of goods sold")
-        lines += rules.correction_lines(cogs_account=cogs, inventory_account=inventory_account(uow, tenant, item,
-                                                                                               "lines"),
-                                        correction=-move.value - credited, currency=tenant.base_currency,
-                                        description=description)
-    if lines:
+        entry_lines += rules.correction_lines(cogs_account=cogs, inventory_account=inventory_account(
+            uow, tenant, item, "lines"), correction=-move.value - credited, currency=tenant.base_currency,
+            description=description)
+    if entry_lines:
         entry = JournalEntry.new(uow.tenant_id, day, conversion(tenant, tenant.base_currency, None),
                                  source_type="stock_correction", source_id=source_id, description=description,
                                  at=now)
-        uow.post_entry(entry, lines)
+        uow.post_entry(entry, entry_lines)
+    return True
 
 
 def stage_returns(uow: UnitOfWork, received: list[tuple[str, str, Decimal, Decimal]], *, day: date,
@@ -667,6 +715,8 @@ def stage_sales_return(uow: UnitOfWork, tenant: Tenant, note: Any, invoice: Any,
 def stage_invoice_void(uow: UnitOfWork, tenant: Tenant, invoice: Any, day: date, now: datetime) -> str | None:
     """A posted invoice that took stock out (`stock_issued_by: invoice`) is voided: its goods come back as a
     full restocking credit note's would (`stage_sales_return`), in the void's transaction."""
+    if invoice.stock_issued:  # issue 19 (part S2): back where and at the cost it left at
+        return _stage_put_back_issued(uow, tenant, invoice, day, now)
     if not rules.invoice_takes_stock(tenant.stock_issued_by):
         return None
     returned: dict[str, Decimal] = {}
@@ -679,6 +729,37 @@ def stage_invoice_void(uow: UnitOfWork, tenant: Tenant, invoice: Any, day: date,
     return _stage_put_back(uow, tenant, items, returned, day=day, field="lines", source_type="invoice_void",
                            source_id=invoice.id, entry_source_type="invoice_void_cogs",
                            description=f"Goods back from void of invoice {invoice.number}", now=now)
+
+
+def _stage_put_back_issued(uow: UnitOfWork, tenant: Tenant, invoice: Any, day: date, now: datetime) -> str | None:
+    """A voided invoice that recorded what it took out (`Invoice.stock_issued`): each item goes back into the
+    location it left at the cost it left at (the invoice's cost of goods sold, `domain/stock.receive_value`), so
+    the void's entry reverses exactly what the posting booked, whatever the average has done since. A level below
+    zero meanwhile (negative stock allowed) is settled as any arrival (`_settled`)."""
+    issued = list(invoice.stock_issued)
+    items = tracked_items(uow, [entry.item_id for entry in issued])
+    uow.prefetch([(Item, entry.item_id) for entry in issued if entry.item_id not in items]
+                 + [(StockLevel, StockLevel.id_of(entry.item_id, entry.location_id)) for entry in issued])
+    description = f"Goods back from void of invoice {invoice.number}"
+    legs: list[tuple[str, str, Decimal]] = []  # (COGS account, inventory account, cost)
+    for entry in issued:
+        item = items.get(entry.item_id) or uow.load(Item, entry.item_id)  # stock-managed when it left
+        level = _level(uow, item.id, entry.location_id)
+        move = _settled(uow, tenant, item, level, rules.receive_value(_as_level(level), entry.quantity, entry.value),
+                        day=day, source_type="invoice_void", source_id=invoice.id, now=now)
+        _stage_move(uow, item, entry.location_id, level, move, day=day, source_type="invoice_void",
+                    source_id=invoice.id, reason="return", now=now)
+        cogs = item.cogs_account_id or _system_account(uow, tenant, "cost_of_goods_sold", "5000", "lines",
+                                                       "cost of goods sold")
+        legs.append((cogs, inventory_account(uow, tenant, item, "lines"), entry.value))
+    lines = reversed_lines(rules.cost_of_sales_lines(legs, currency=tenant.base_currency, description=description))
+    if not lines:
+        return None
+    journal = JournalEntry.new(uow.tenant_id, day, conversion(tenant, tenant.base_currency, None),
+                               source_type="invoice_void_cogs", source_id=invoice.id, description=description,
+                               at=now)
+    uow.post_entry(journal, lines)
+    return journal.id
 
 
 def _stage_put_back(uow: UnitOfWork, tenant: Tenant, items: dict[str, Item], returned: dict[str, Decimal], *,
@@ -717,11 +798,13 @@ RESERVED, INCOMING = "reserved", "incoming"
 
 
 def stage_commitments(uow: UnitOfWork, changes: Iterable[tuple[str | None, Decimal]], counter: str,
-                      now: datetime) -> None:
+                      now: datetime, order_id: str | None = None) -> None:
     """Orders commit stock without moving it (issue 19): `changes` (item id, quantity; negative to release) of
     the stock-managed items change the `reserved` (sales orders) or `incoming` (purchase orders) quantity of their
     level at the default location, saved on its version in the order's own transaction (created, at zero on
-    hand, when new). Orders have no location: commitments are kept at the default one."""
+    hand, when new). Orders have no location: commitments are kept at the default one. A reservation that takes
+    AVAILABLE below an item's reorder level emits `stock.low` (with `order_id`, no movement), once per crossing as
+    a movement does."""
     summed: dict[str, Decimal] = {}
     for item_id, quantity in changes:
         if item_id and quantity:
@@ -741,10 +824,28 @@ def stage_commitments(uow: UnitOfWork, changes: Iterable[tuple[str | None, Decim
                                created_at=now, updated_at=now)
             setattr(level, counter, rules.committed(None, summed[item_id]))
             uow.create(level)
-            continue
-        setattr(level, counter, rules.committed(getattr(level, counter), summed[item_id]))
-        level.updated_at = now
-        _save_level(uow, level)
+        else:
+            reserved_before = level.reserved
+            setattr(level, counter, rules.committed(getattr(level, counter), summed[item_id]))
+            level.updated_at = now
+            _save_level(uow, level)
+            if counter == RESERVED:
+                _reserved_low(uow, items[item_id], level, reserved_before, order_id, now)
+
+
+def _reserved_low(uow: UnitOfWork, item: Item, level: StockLevel, reserved_before: Decimal | None,
+                  order_id: str | None, now: datetime) -> None:
+    """`stock.low` when a reservation took AVAILABLE from at or above the item's reorder level to below it
+    (`domain/stock.below_reorder_level`, the movements' rule). A level created by the reservation held nothing,
+    so it was below any reorder level already: no crossing."""
+    before, after = rules.available(level.quantity, reserved_before), rules.available(level.quantity, level.reserved)
+    if not rules.below_reorder_level(before, after, item.reorder_level):
+        return
+    data = StockEventData(item_id=item.id, location_id=level.location_id, quantity=Decimal(0), value=Decimal(0),
+                          on_hand=level.quantity, stock_value=level.value, reorder_level=item.reorder_level,
+                          available=after, order_id=order_id).model_dump(mode="json")
+    uow.record_event_data(EventType.STOCK_LOW, object_type="stock", object_id=level.id, data=data, at=now,
+                          sequence=2)
 
 
 def order_line_quantities(order: Any) -> list[tuple[Decimal, Decimal | None, Decimal | None]]:
@@ -762,7 +863,7 @@ def reserve_for(uow: UnitOfWork, order: Any, before: list[tuple[Decimal, Decimal
         return
     stage_commitments(uow, [(line.item_id, rules.reservation_change(was, now_is))
                             for line, was, now_is in zip(order.lines, before, order_line_quantities(order),
-                                                         strict=True)], RESERVED, now)
+                                                         strict=True)], RESERVED, now, order_id=order.id)
 
 
 # ------------------------------------------------------------------------------------ levels and reports

@@ -121,24 +121,23 @@ def _create(tenant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     note.unallocated_base = sum((line.debit - line.credit for line in lines
                                  if excess and line.account_id == prepayments_account(uow, tenant)), Decimal(0))
 
-    leaving: dict[str, list[Decimal]] = {}
+    leaving: list[tuple[Any, Decimal, Decimal | None]] = []  # per line: (stock-managed item or None, qty, value)
     for index, (line, value) in enumerate(zip(note.lines, posting_purchases.stock_values(credited, rate),
                                               strict=True)):
         if value is None:
+            leaving.append((None, line.quantity, None))
             continue
         if line.quantity <= 0 or value < 0:
             raise stock.invalid(f"lines[{index}].quantity", "a line of a stock-managed item must send a positive "
                                                              "quantity back at a value of zero or more")
-        slot = leaving.setdefault(line.item_id, [Decimal(0), Decimal(0)])
-        slot[0] += line.quantity
-        slot[1] += value
-    stock.stage_supplier_return(uow, tenant, [(inventory[item_id][0], quantity, value)
-                                              for item_id, (quantity, value) in leaving.items()],
-                                day=day, source_id=note.id, now=now)
+        leaving.append((inventory[line.item_id][0], line.quantity, value))
+    # issue 19: capped at what the bill put in, out of the locations it went into; the bill is saved on its version
+    returned = stock.stage_supplier_return(uow, tenant, bill, leaving, day=day, source_id=note.id, now=now)
     record_metadata.on_create(note, fields)
     uow.create(note)
-    if applied > 0:
+    if applied > 0 or returned:  # returned: the bill's receipts record it, saved on the version read
         uow.save_if_unchanged(bill)
+    if applied > 0:
         paid = bill.status == BillStatus.PAID
         uow.record_event(EventType.BILL_PAID if paid else EventType.BILL_UPDATED, bill, BillOut)
     uow.post_entry(entry, lines, bill_service.tax_buckets(taxes, sign=-1))

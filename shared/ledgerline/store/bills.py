@@ -55,6 +55,7 @@ class StockReceipt(MapAttribute):  # type: ignore[type-arg]
     location_id = UnicodeAttribute()
     quantity = DecimalAttribute()
     value = DecimalAttribute()
+    returned = DecimalAttribute(null=True)  # sent back on supplier credit notes since (issue 19; absent: none)
 
 
 class PurchaseTaxSubtotal(TaxSubtotal):

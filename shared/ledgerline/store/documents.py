@@ -51,6 +51,17 @@ class DocumentLine(MapAttribute):
     # Its share of the document's discounts, allowances and charges (signed; none: zero): what posting adds to
     # its net for its account's revenue (domain/positions.Totals.line_adjustments).
     adjustment = DecimalAttribute(null=True)
+    location_id = UnicodeAttribute(null=True)  # issue 19: a bill line's stock location (absent: the default)
+
+
+class StockIssue(MapAttribute):
+    """What a posted invoice took out of stock (issue 19, `stock_issued_by: invoice`): one item at one location,
+    the quantity and the cost it left at, put back exactly when the invoice is voided."""
+
+    item_id = UnicodeAttribute()
+    location_id = UnicodeAttribute()
+    quantity = DecimalAttribute()
+    value = DecimalAttribute()  # the cost of goods sold, in the base currency (positive)
 
 
 class DocumentRef(MapAttribute):
@@ -196,6 +207,9 @@ class Invoice(PricedDocument):
     # Issue 19 (part S): what credit notes with `restock` brought back, "<item id>=<decimal>" per item, saved with
     # the invoice in each note's transaction, so returns stay capped at what it sold (`domain/stock.return_issue`)
     restocked = ListAttribute(of=UnicodeAttribute, null=True)
+    # Issue 19 (part S2): what posting took out of stock and at what cost (`stock_issued_by: invoice`), so that
+    # a void puts the goods back where and at the cost they left at
+    stock_issued = ListAttribute(of=StockIssue, null=True)
 
     OPEN_STATUSES = invoice_rules.OPEN_STATUSES  # the life cycle's one definition of open and closed
     CLOSED_STATUSES = invoice_rules.CLOSED_STATUSES

@@ -190,3 +190,29 @@ def test_a_return_over_what_was_sold_names_the_first_line_that_goes_over():
     index, why = stock.return_issue(sold, {"itm_a": D("0.5")}, [("itm_b", D(1)), ("itm_a", D(1)), ("itm_a", D(1))])
     assert index == 2 and "2 sold, 0.5 returned before, 2 on this credit note" in why
     assert stock.restocked_of(stock.restocked_list({"itm_a": D("1.50")})) == {"itm_a": D("1.5")}
+
+
+# ------------------------------------------------ supplier returns capped at the bill (issue 19, part S2)
+
+
+def test_a_supplier_return_is_capped_at_what_the_bill_received_less_earlier_returns():
+    received = {"itm_a": D(3)}
+    assert stock.supplier_return_issue(received, {}, [("itm_a", D(1)), (None, D(9)), ("itm_a", D(2))]) is None
+    index, why = stock.supplier_return_issue(received, {"itm_a": D("0.5")}, [("itm_a", D(2)), ("itm_a", D(1))])
+    assert index == 1 and "3 received, 0.5 returned before, 3 on this credit note" in why
+    assert stock.supplier_return_issue(received, {}, [("itm_b", D(1))])[0] == 0  # not put in by the bill
+
+
+@settings(max_examples=200, deadline=None)
+@given(rooms=st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=5), data=st.data())
+def test_a_supplier_return_fills_the_receipts_in_order_and_takes_exactly_the_quantity(rooms, data):
+    quantity = data.draw(st.integers(min_value=1, max_value=max(1, sum(rooms))))
+    if quantity > sum(rooms):
+        with pytest.raises(ValueError):
+            stock.split_return([D(r) for r in rooms], D(quantity))
+        return
+    taken = stock.split_return([D(r) for r in rooms], D(quantity))
+    assert sum(taken) == quantity
+    assert all(D(0) <= part <= room for part, room in zip(taken, rooms, strict=True))
+    first_short = next((i for i, (part, room) in enumerate(zip(taken, rooms, strict=True)) if part < room), None)
+    assert first_short is None or all(part == 0 for part in taken[first_short + 1:])  # in order

@@ -1,7 +1,8 @@
 """Stock driven by Hypothesis on the in-memory unit of work (issue 19): whatever opening stock, receipts at a
 cost, posted and voided supplier bills, deliveries with returns on credit notes, takes, counts and transfers
 run, in any order, at two locations and for two items, with negative stock allowed or not and goods taken out by
-delivery notes or by invoices (issue 19, part S), on hand is never negative unless allowed, each level equals the sum
+delivery notes or by invoices (issue 19, part S), bills naming a location per line and supplier returns capped at
+what their bill put in (part S2), on hand is never negative unless allowed, each level equals the sum
 of its movements (quantity and value), each movement's running figures are its level's after it, the
 inventory account equals the sum of the levels' values, and every refused take asked for more than was on
 hand and changed nothing."""
@@ -53,6 +54,8 @@ class StockMachine(RuleBasedStateMachine):
         self.books.table.put(Party(id="pty_s", tenant_id=tenant, name="Supplier", kind="supplier", archived=False,
                                    created_at=now, updated_at=now))
         self.bills: list[str] = []
+        self.received: dict[str, dict[str, D]] = {}  # part S2: per bill, what it put in and what went back
+        self.sent_back: dict[str, dict[str, D]] = {}
         self.references = itertools.count()
         self.negative_allowed = False  # issue 19 (part S): once allowed, levels may have gone below zero
 
@@ -110,17 +113,21 @@ class StockMachine(RuleBasedStateMachine):
             "to_location_id": self.locations[1 - source], "quantity": quantity}),
             self.items[item], self.locations[source], quantity)
 
-    @rule(item=st.integers(0, 1), quantity=quantities, price=costs, freight=st.booleans())
-    def bill(self, item: int, quantity: D, price: D, freight: bool) -> None:
-        """A posted bill puts the item into the default location (Main) at its net."""
+    @rule(item=st.integers(0, 1), quantity=quantities, price=costs, freight=st.booleans(),
+          location=st.sampled_from([None, 0, 1]))
+    def bill(self, item: int, quantity: D, price: D, freight: bool, location: int | None) -> None:
+        """A posted bill puts the item into the line's location (part S2; none: the default, Main) at its net."""
         lines = [{"item_id": self.items[item], "quantity": quantity, "unit_price": price,
-                  "account_id": self.books.accounts["6000"]}]
+                  "account_id": self.books.accounts["6000"],
+                  "location_id": None if location is None else self.locations[location]}]
         if freight:
             lines.append({"description": "Freight", "quantity": D(1), "unit_price": D("7.50"),
                           "account_id": self.books.accounts["6000"]})
         draft = bills.create_draft(self.books.tenant_id, {"supplier_id": "pty_s", "lines": lines,
                                                           "supplier_reference": f"R-{next(self.references)}"})
         self.bills.append(bills.post(self.books.tenant_id, draft["id"])["id"])
+        self.received[self.bills[-1]] = {self.items[item]: quantity}
+        self.sent_back[self.bills[-1]] = {}
 
     @rule(data=st.data())
     def void_bill(self, data: st.DataObject) -> None:
@@ -136,18 +143,26 @@ class StockMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), item=st.integers(0, 1), quantity=quantities, price=costs)
     def return_to_supplier(self, data: st.DataObject, item: int, quantity: D, price: D) -> None:
-        """A supplier credit note on a posted bill sends goods back from Main at their average cost (part S), or
-        is refused (not enough on hand; the bill not creditable) and changes nothing."""
+        """A supplier credit note on a posted bill sends goods back out of where the bill put them at their
+        average cost (part S), at most what the bill put in less earlier returns (part S2), or is refused (over
+        that: 422 naming the line; not enough on hand; the bill not creditable) and changes nothing."""
         if not self.bills:
             return
         bill_id = data.draw(st.sampled_from(self.bills))
+        item_id = self.items[item]
+        room = self.received[bill_id].get(item_id, D(0)) - self.sent_back[bill_id].get(item_id, D(0))
         before = (self.books.table.transactions, self.books.balances())
         try:
             supplier_credit_notes.create(self.books.tenant_id, {"bill_id": bill_id, "lines": [
-                {"item_id": self.items[item], "quantity": quantity, "unit_price": price,
+                {"item_id": item_id, "quantity": quantity, "unit_price": price,
                  "account_id": self.books.accounts["6000"]}]})
-        except (Conflict, ValidationFailed):
+        except (Conflict, ValidationFailed) as refused:
             assert (self.books.table.transactions, self.books.balances()) == before
+            if quantity > room and isinstance(refused, ValidationFailed):  # (a bill not creditable: a 409 first)
+                assert refused.param == "lines[0].quantity"
+            return
+        assert quantity <= room  # never more than the bill put in
+        self.sent_back[bill_id][item_id] = self.sent_back[bill_id].get(item_id, D(0)) + quantity
 
     @rule(item=st.integers(0, 1), quantity=quantities, back=st.sampled_from([D("0.5"), D(1)]))
     def deliver_and_take_back(self, item: int, quantity: D, back: D) -> None:

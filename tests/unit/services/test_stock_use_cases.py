@@ -653,3 +653,192 @@ def test_a_delivery_line_naming_an_unknown_or_archived_location_is_a_422_naming_
         deliveries.create_direct(books.tenant_id, {"customer_id": books.customer_id, "lines": [
             {"item_id": item.id, "quantity": D("1"), "location_id": location}]})
     assert refused.value.param == "lines[0].location_id"
+
+
+# ------------------------------------------- stock.low when a reservation crosses (issue 19, part S2)
+
+import json  # noqa: E402
+
+
+def test_a_confirmed_orders_reservation_taking_available_below_the_reorder_level_emits_stock_low_once(books):
+    item = widget(books, reorder_level=D("5"))
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("10"),
+                                              "unit_cost": D("1")})
+
+    def confirmed(quantity):
+        draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+            {"item_id": item.id, "quantity": quantity, "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+        orders.confirm(books.tenant_id, draft["id"])
+        return draft["id"]
+
+    confirmed(D("4"))  # available 6: not below 5
+    assert books.table.event_types(books.tenant_id).count("stock.low") == 0
+    second = confirmed(D("2"))  # available 4: crossed
+    lows = [event for event in books.table.events(books.tenant_id) if event.type == "stock.low"]
+    assert len(lows) == 1
+    data = json.loads(lows[0].data)
+    assert (data["item_id"], data["order_id"], data["movement_id"]) == (item.id, second, None)
+    assert (data["on_hand"], data["available"], data["reorder_level"], data["quantity"]) == ("10", "4", "5", "0")
+    confirmed(D("1"))  # still below: no second crossing
+    assert books.table.event_types(books.tenant_id).count("stock.low") == 1
+
+
+def test_releasing_a_reservation_and_reserving_again_crosses_again(books):
+    item = widget(books, reorder_level=D("5"))
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("6"),
+                                              "unit_cost": D("1")})
+    draft = orders.create_draft(books.tenant_id, {"customer_id": books.customer_id, "lines": [
+        {"item_id": item.id, "quantity": D("3"), "unit_price": D(10), "account_id": books.accounts["4000"]}]})
+    orders.confirm(books.tenant_id, draft["id"])
+    made = orders.invoice(books.tenant_id, draft["id"], {"basis": "ordered"})  # released: available 6 again
+    invoices.delete_draft(books.tenant_id, made["id"], None)  # reserved again: available 3, a new crossing
+    assert books.table.event_types(books.tenant_id).count("stock.low") == 2
+
+
+# ------------------------------------ supplier returns capped at what the bill put in (issue 19, part S2)
+
+
+def supplier_return(books, bill_id, quantity, item_id, *, freight=True):
+    lines = [{"description": "Freight refund", "quantity": D("1"), "unit_price": D("1"),
+              "account_id": books.accounts["6000"]}] if freight else []
+    return supplier_credit_notes.create(books.tenant_id, {"bill_id": bill_id, "lines": [
+        *lines, {"item_id": item_id, "quantity": quantity, "unit_price": D("4")}]})
+
+
+def test_supplier_returns_are_capped_at_what_the_bill_put_in_less_earlier_returns_and_a_refusal_names_the_line(
+        books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("20"),
+                                              "unit_cost": D("4")})  # more on hand than the bill brought
+    bill = posted_bill(books, [{"item_id": item.id, "quantity": D("10"), "unit_price": D("4")},
+                               {"item_id": item.id, "quantity": D("2"), "unit_price": D("4")}])  # 12 in all
+    before = (books.table.transactions, books.balances())
+    with pytest.raises(ValidationFailed) as refused:
+        supplier_return(books, bill["id"], D("13"), item.id)
+    assert refused.value.param == "lines[1].quantity" and "12 received" in str(refused.value)
+    assert (books.table.transactions, books.balances()) == before
+    supplier_return(books, bill["id"], D("7.5"), item.id)
+    with pytest.raises(ValidationFailed) as refused:
+        supplier_return(books, bill["id"], D("5"), item.id, freight=False)  # 7.5 went back: 4.5 more may
+    assert refused.value.param == "lines[0].quantity" and "7.5 returned before" in str(refused.value)
+    supplier_return(books, bill["id"], D("4.5"), item.id)
+    assert level_of(books, item.id, default_location(books)).quantity == D(20)
+
+
+def test_a_supplier_return_of_an_item_the_bill_did_not_put_into_stock_is_a_422(books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    other = widget(books, code="OTHER", expense_account_id=books.accounts["6000"])
+    stock.create_adjustment(books.tenant_id, {"item_id": other.id, "reason": "opening", "quantity": D("5"),
+                                              "unit_cost": D("4")})
+    bill = posted_bill(books, [{"item_id": item.id, "quantity": D("3"), "unit_price": D("4")}])
+    with pytest.raises(ValidationFailed) as refused:
+        supplier_return(books, bill["id"], D("1"), other.id)
+    assert refused.value.param == "lines[1].quantity" and "0 received" in str(refused.value)
+
+
+def test_two_concurrent_supplier_returns_of_the_last_returnable_units_do_not_both_succeed(books):
+    """The bill's receipts are saved on the version read: the note committing second re-reads the bill and is
+    refused, although there is stock on hand for both."""
+    from tests.unit.services.test_master_data_use_cases import racing
+
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("20"),
+                                              "unit_cost": D("4")})
+    bill = posted_bill(books, [{"item_id": item.id, "quantity": D("10"), "unit_price": D("4")}])
+    with racing(books, lambda: supplier_return(books, bill["id"], D("6"), item.id)), \
+            pytest.raises(ValidationFailed) as refused:
+        supplier_return(books, bill["id"], D("6"), item.id)
+    assert refused.value.param == "lines[1].quantity"
+    assert level_of(books, item.id, default_location(books)).quantity == D(24)
+
+
+def test_a_supplier_return_leaves_from_the_locations_the_bill_put_the_goods_into(books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    main = stock.create_location(books.tenant_id, {"name": "Main"})["id"]
+    shop = stock.create_location(books.tenant_id, {"name": "Shop"})["id"]
+    bill = posted_bill(books, [{"item_id": item.id, "quantity": D("3"), "unit_price": D("4"), "location_id": shop},
+                               {"item_id": item.id, "quantity": D("2"), "unit_price": D("4")}])
+    assert (level_of(books, item.id, shop).quantity, level_of(books, item.id, main).quantity) == (D(3), D(2))
+    supplier_return(books, bill["id"], D("4"), item.id)  # the 3 from Shop (first line), then 1 from Main
+    assert (level_of(books, item.id, shop).quantity, level_of(books, item.id, main).quantity) == (D(0), D(1))
+    assert books.balances()["1200"] == D("4.00")
+
+
+# ------------------------------------------------------ a location per bill line (issue 19, part S2)
+
+
+def test_a_bill_line_puts_its_stock_into_its_own_location_and_the_void_takes_it_back_out_of_there(books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    main = stock.create_location(books.tenant_id, {"name": "Main"})["id"]
+    shop = stock.create_location(books.tenant_id, {"name": "Shop"})["id"]
+    bill = posted_bill(books, [{"item_id": item.id, "quantity": D("3"), "unit_price": D("4"), "location_id": shop},
+                               {"item_id": item.id, "quantity": D("2"), "unit_price": D("5")}])
+    assert (bill["lines"][0]["location_id"], bill["lines"][1]["location_id"]) == (shop, None)
+    assert (level_of(books, item.id, shop).value, level_of(books, item.id, main).value) == (D("12.00"), D("10.00"))
+    bills.void(books.tenant_id, bill["id"], None)
+    assert (level_of(books, item.id, shop).quantity, level_of(books, item.id, main).quantity) == (D(0), D(0))
+    assert all(amount == 0 for amount in books.balances().values())
+
+
+def test_changing_a_draft_bill_keeps_its_lines_locations(books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    stock.create_location(books.tenant_id, {"name": "Main"})
+    shop = stock.create_location(books.tenant_id, {"name": "Shop"})["id"]
+    draft = bills.create_draft(books.tenant_id, {
+        "supplier_id": a_supplier(books), "supplier_reference": "R-9", "bill_date": date.today(),
+        "lines": [{"item_id": item.id, "quantity": D("3"), "unit_price": D("4"), "location_id": shop}]})
+    bills.update_draft(books.tenant_id, draft["id"], {"notes": "checked"}, None)
+    bills.post(books.tenant_id, draft["id"])
+    assert level_of(books, item.id, shop).quantity == D(3)
+
+
+@pytest.mark.parametrize("location", ["sloc_unknown", "archived"])
+def test_a_bill_line_naming_an_unknown_or_archived_location_is_a_422_naming_it_and_changes_nothing(books, location):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    if location == "archived":
+        stock.create_location(books.tenant_id, {"name": "Main"})
+        old = stock.create_location(books.tenant_id, {"name": "Old"})
+        location = stock.archive_location(books.tenant_id, old["id"], None)["id"]
+    before = books.table.transactions
+    with pytest.raises(ValidationFailed) as refused:
+        bills.create_draft(books.tenant_id, {
+            "supplier_id": a_supplier(books), "supplier_reference": "R-9", "bill_date": date.today(),
+            "lines": [{"description": "Freight", "quantity": D("1"), "unit_price": D("1"),
+                       "account_id": books.accounts["6000"]},
+                      {"item_id": item.id, "quantity": D("1"), "unit_price": D("4"), "location_id": location}]})
+    assert refused.value.param == "lines[1].location_id"
+    assert books.table.transactions == before
+
+
+def test_a_location_archived_after_the_draft_is_a_422_naming_the_line_when_the_bill_is_posted(books):
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    stock.create_location(books.tenant_id, {"name": "Main"})
+    shop = stock.create_location(books.tenant_id, {"name": "Shop"})["id"]
+    draft = bills.create_draft(books.tenant_id, {
+        "supplier_id": a_supplier(books), "supplier_reference": "R-9", "bill_date": date.today(),
+        "lines": [{"item_id": item.id, "quantity": D("3"), "unit_price": D("4"), "location_id": shop}]})
+    stock.archive_location(books.tenant_id, shop, None)
+    with pytest.raises(ValidationFailed) as refused:
+        bills.post(books.tenant_id, draft["id"])
+    assert refused.value.param == "lines[0].location_id"
+    assert bills.get_bill(books.tenant_id, draft["id"])["status"] == "draft"
+
+
+# ------------------------------------ an invoice's void puts goods back at their cost (issue 19, part S2)
+
+
+def test_voiding_an_invoice_puts_the_goods_back_where_and_at_the_cost_they_left_at_not_todays_average(books):
+    sells_on_invoices(books)
+    item = widget(books, expense_account_id=books.accounts["6000"])
+    main = stock.create_location(books.tenant_id, {"name": "Main"})["id"]
+    stock.create_adjustment(books.tenant_id, {"item_id": item.id, "reason": "opening", "quantity": D("10"),
+                                              "unit_cost": D("2")})  # 20.00
+    invoice = invoice_of(books, item, D("4"))  # out at 2: COGS 8.00
+    posted_bill(books, [{"item_id": item.id, "quantity": D("10"), "unit_price": D("5")}])  # average now 3.875
+    shop = stock.create_location(books.tenant_id, {"name": "Shop", "is_default": True})["id"]  # default moved
+    invoices.void(books.tenant_id, invoice["id"], None)
+    level = level_of(books, item.id, main)
+    assert (level.quantity, level.value) == (D(20), D("70.00"))  # 4 back at 8.00 (not 15.50), into Main
+    assert level_of(books, item.id, shop) is None
+    balances = books.balances()
+    assert balances["1200"] == D("70.00") and "5000" not in balances  # COGS reversed exactly

@@ -47,6 +47,7 @@ __all__ = [
     "BillFromPurchaseOrder",
     "BillImportOut",
     "BillLineIn",
+    "BillLineOut",
     "BillMatchSuggestion",
     "BillOut",
     "BillUpdate",
@@ -228,6 +229,7 @@ __all__ = [
     "SourceType",
     "StockAdjustmentCreate",
     "StockAdjustmentOut",
+    "StockBillLineIn",
     "StockLevelOut",
     "StockLocationCreate",
     "StockLocationOut",
@@ -745,7 +747,7 @@ class BillCreate(TypedDict, total=False):
     currency: NotRequired[str | None]
     due_date: NotRequired[str | None]
     exchange_rate: NotRequired[str | None]
-    lines: NotRequired[list[BillLineIn]]
+    lines: NotRequired[list[StockBillLineIn]]
     metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     payment_terms_days: NotRequired[int | None]
@@ -788,6 +790,22 @@ class BillLineIn(TypedDict, total=False):
     unit_price: NotRequired[str | None]
 
 
+class BillLineOut(TypedDict, total=False):
+    """BillLineOut"""
+
+    account_id: Required[str]
+    amount: Required[str]
+    description: Required[str | None]
+    item_id: Required[str | None]
+    location_id: NotRequired[str | None]
+    net_amount: Required[str]
+    quantity: Required[str]
+    tax_amount: Required[str]
+    tax_code_id: Required[str | None]
+    tax_rate: Required[str]
+    unit_price: Required[str]
+
+
 class BillMatchSuggestion(TypedDict, total=False):
     """BillMatchSuggestion"""
 
@@ -818,7 +836,7 @@ class BillOut(TypedDict, total=False):
     exchange_rate_id: NotRequired[str | None]
     id: Required[str]
     journal_entry_id: Required[str | None]
-    lines: Required[list[LineOut]]
+    lines: Required[list[BillLineOut]]
     metadata: NotRequired[dict[str, str]]
     notes: Required[str | None]
     number: Required[str | None]
@@ -855,7 +873,7 @@ class BillUpdate(TypedDict, total=False):
     currency: NotRequired[str]
     due_date: NotRequired[str | None]
     exchange_rate: NotRequired[str | None]
-    lines: NotRequired[list[BillLineIn]]
+    lines: NotRequired[list[StockBillLineIn]]
     metadata: NotRequired[dict[str, str | None] | None]
     notes: NotRequired[str | None]
     payment_terms_days: NotRequired[int | None]
@@ -3142,6 +3160,18 @@ class StockAdjustmentOut(TypedDict, total=False):
     value: Required[str]
     value_after: Required[str]
     version: Required[int]
+
+
+class StockBillLineIn(TypedDict, total=False):
+    """StockBillLineIn"""
+
+    account_id: NotRequired[str | None]
+    description: NotRequired[str | None]
+    item_id: NotRequired[str | None]
+    location_id: NotRequired[str | None]
+    quantity: NotRequired[str]
+    tax_code_id: NotRequired[str | None]
+    unit_price: NotRequired[str | None]
 
 
 class StockLevelOut(TypedDict, total=False):
