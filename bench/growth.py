@@ -90,7 +90,7 @@ class Template:
                 (kind, body), = operation.items()
                 if kind == "Put" and not body["Item"]["SK"]["S"].startswith("SEQ#"):
                     final[(body["Item"]["PK"]["S"], body["Item"]["SK"]["S"])] = body["Item"]
-                elif kind == "Update":
+                elif kind == "Update" and not body["Key"]["SK"]["S"].startswith("SEQ#"):  # the series: set at the end
                     assert entry_index is not None, "a bucket update outside a posting"
                     self.updates.append((body, entry_index))
         self.entry_ids = entries
