@@ -26,6 +26,7 @@ from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttri
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.expressions.condition import Condition
 
+from ledgerline.store.attributes import CompressedAttribute
 from ledgerline.store.item_size import MAX_ITEM_BYTES, item_size
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.table import TableModel, as_domain_error, connection, is_condition_failure
@@ -38,7 +39,7 @@ class IdempotencyRecord(TableModel):
 
     operation = UnicodeAttribute()
     payload_hash = UnicodeAttribute()
-    response = UnicodeAttribute()  # the stored response, JSON
+    response = CompressedAttribute(UnicodeAttribute())  # the stored response, JSON (compressed: issue 13)
     created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
 
