@@ -10,6 +10,7 @@ writes cost twice a plain write in exchange for all-or-nothing.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -151,25 +152,80 @@ def item_size(value: Any, name: str = "") -> int:
         return size + 3 + sum(item_size(v, k) for k, v in inner.items())
     if kind == "L":
         return size + 3 + sum(item_size(v) + 1 for v in inner)
+    if kind == "B":  # the request carries binary as base64: the stored value is its decoded bytes
+        return size + len(base64.b64decode(inner)) if isinstance(inner, str) else size + len(inner)
     return size + len(str(inner))
 
 
-def aws_write_units(meter: Meter) -> float:
-    """WCU AWS would bill for the committed transactions: 2 per started KB of each item written, plus one
-    standard write per KB for each index the item is in. (DynamoDB Local under-reports transactions.)"""
-    units = 0.0
+INDEXES = tuple(f"GSI{n}" for n in range(1, 8))
+"""Every global secondary index of the table (store/table.py); each projects ALL attributes."""
+
+
+def _kb(item: dict[str, Any]) -> int:
+    return -(-item_size({"M": item}) // 1024)
+
+
+def _index_key(item: dict[str, Any], index: str) -> tuple[Any, Any] | None:
+    if f"{index}PK" not in item:
+        return None
+    return item[f"{index}PK"], item.get(f"{index}SK")
+
+
+def aws_write_detail(meter: Meter, images: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """WCU AWS would bill for the committed transactions, split into the table's share and each index's.
+
+    The table: 2 units per started KB of each item a transaction puts (a transactional write costs twice a
+    standard one); an Update or Delete in a transaction, 2 (balance buckets, tax totals, number series: items
+    under 1 KB in no index). Each index an item has keys for is replicated at the item's full size (every
+    GSI projects ALL), as a standard write: one unit per started KB. A put that changes an item's key in an
+    index costs two index writes there (the old entry deleted, the new one put), one that drops the key one
+    (the delete), one that adds it one. `images` holds the last item put under each key (across the meters
+    of one bench run), so a replaced item's old index keys are known; an item not seen before is taken to
+    keep its keys (one write per index). (DynamoDB Local under-reports transactions.)"""
+    images = {} if images is None else images
+    shares: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
     for call in meter.log:
         if call.operation != "TransactWriteItems" or call.error:
             continue
         for operation in call.request["TransactItems"]:
             (kind, body), = operation.items()
             if kind == "Put":
-                kb = -(-item_size({"M": body["Item"]}) // 1024)
-                indexes = sum(1 for key in ("GSI1PK", "GSI2PK", "GSI3PK") if key in body["Item"])
-                units += 2 * kb + indexes * kb
+                item = body["Item"]
+                key = f"{item['PK']['S']}|{item['SK']['S']}"
+                kb, old = _kb(item), images.get(key)
+                units = {"table": 2 * kb}
+                for index in INDEXES:
+                    new_key = _index_key(item, index)
+                    old_key = None if old is None else _index_key(old, index)
+                    if old is None:
+                        cost = kb if new_key is not None else 0
+                    elif new_key is None:
+                        cost = _kb(old) if old_key is not None else 0
+                    elif old_key is None or old_key == new_key:
+                        cost = kb
+                    else:
+                        cost = _kb(old) + kb
+                    if cost:
+                        units[index] = cost
+                images[key] = item
+                for share, value in units.items():
+                    shares[share] += value
+                by_kind[kind_of(key)] += sum(units.values())
             elif kind in ("Update", "Delete"):
-                units += 2  # balance buckets, tax totals: small items
-    return units
+                key = f"{body['Key']['PK']['S']}|{body['Key']['SK']['S']}"
+                shares["table"] += 2  # balance buckets, tax totals: small items
+                by_kind[kind_of(key)] += 2
+                if kind == "Delete":
+                    images.pop(key, None)
+    return {"total": float(sum(shares.values())),
+            "shares": {name: float(shares[name]) for name in ("table", *INDEXES) if shares[name]},
+            "by_kind": {name: float(units) for name, units in sorted(by_kind.items())}}
+
+
+def aws_write_units(meter: Meter, images: dict[str, dict[str, Any]] | None = None) -> float:
+    """WCU AWS would bill for the committed transactions (`aws_write_detail`)."""
+    return aws_write_detail(meter, images)["total"]
 
 
 def minimum(name: str, meter: Meter) -> dict[str, Any]:
@@ -226,12 +282,15 @@ def explain(actual: dict[str, Any], least: dict[str, Any]) -> str:
 
 def measure(ledger: Ledger) -> dict[str, Any]:
     results: dict[str, Any] = {}
+    images: dict[str, dict[str, Any]] = {}  # the last item put under each key, for index-key changes
 
     def run(name: str, operation: Callable[[], Any]) -> Any:
         with metered() as meter:
             value = operation()
         actual = meter.as_dict()
-        actual["aws_write_units"] = aws_write_units(meter)
+        detail = aws_write_detail(meter, images)
+        actual["aws_write_units"], actual["aws_write_shares"] = detail["total"], detail["shares"]
+        actual["aws_write_by_kind"] = detail["by_kind"]
         actual["minimum"] = minimum(name, meter)
         actual["excess"] = explain(actual, actual["minimum"])
         results[name] = actual
@@ -383,7 +442,9 @@ def measure(ledger: Ledger) -> dict[str, Any]:
                     ledger.pay([life], key=key())
             parts.append(minimum(step, meter))
     actual = whole.as_dict()
-    actual["aws_write_units"] = aws_write_units(whole)
+    detail = aws_write_detail(whole, {})  # its own draft, post and receipt: every earlier image is in `whole`
+    actual["aws_write_units"], actual["aws_write_shares"] = detail["total"], detail["shares"]
+    actual["aws_write_by_kind"] = detail["by_kind"]
     actual["minimum"] = combined(parts)
     actual["excess"] = explain(actual, actual["minimum"])
     results["whole invoice life (create, post, pay in full)"] = actual

@@ -20,10 +20,12 @@ of the copies as they were written.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import statistics
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -89,7 +91,7 @@ class Template:
             for operation in call.request["TransactItems"]:
                 (kind, body), = operation.items()
                 if kind == "Put" and not body["Item"]["SK"]["S"].startswith("SEQ#"):
-                    final[(body["Item"]["PK"]["S"], body["Item"]["SK"]["S"])] = body["Item"]
+                    final[(body["Item"]["PK"]["S"], body["Item"]["SK"]["S"])] = _plain(body["Item"])
                 elif kind == "Update" and not body["Key"]["SK"]["S"].startswith("SEQ#"):  # the series: set at the end
                     assert entry_index is not None, "a bucket update outside a posting"
                     self.updates.append((body, entry_index))
@@ -158,6 +160,17 @@ class Template:
             if "period" in add[2]:
                 add[2]["period"] = {"S": periods[add[2]["period"]["S"]]}
         return items, fill(self.journal), adds
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with its compressed attributes (issue 13) in their plain form, which the store reads too: the
+    template's ids and dates inside them are then replaced in each copy like every other."""
+    def plain(value: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return json.loads(zlib.decompress(base64.b64decode(value["B"])).decode("utf-8")) if "B" in value else value
+        except zlib.error:  # a binary value of another kind
+            return value
+    return {name: plain(value) for name, value in item.items()}
 
 
 def _clause(expression: str, verb: str) -> Iterator[tuple[str, str]]:

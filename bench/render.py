@@ -128,9 +128,12 @@ def _cost(results: dict[str, Any]) -> list[str]:
                      "WCU (AWS pricing)", "items written", "excess over the minimum"], rows),
             "DynamoDB Local's capacity for transactions does not follow AWS's pricing (four small puts in one "
             "transaction report 2 units where AWS bills 8), so *WCU (AWS pricing)* applies AWS's rules to the "
-            "items each transaction wrote: 2 units per started KB of every item, plus a standard write per KB "
-            "for each index the item is in (invoices, receipts, credit "
-            "notes and journal entries are in GSI1, open invoices also in GSI2).", "",
+            "items each transaction wrote: 2 units per started KB of every item, plus a standard write per "
+            "started KB for each index the item has keys for (all seven GSIs project ALL attributes, so the "
+            "whole item is copied into each), two where a write moves the item's key in an index (the old entry "
+            "deleted, the new one put), and 2 per Update or Delete (balance and tax buckets, number series: "
+            "small items in no index). Condition checks are not counted.", "",
+            *_life_capacity(results),
             "The excess is round trips, not capacity: the services read each item with its own GetItem, in the "
             "order the code needs them, where one BatchGetItem could fetch them together; that costs latency "
             "(a few ms per call in AWS), not RCU. A whole invoice life is three API requests, each reading what it "
@@ -139,6 +142,46 @@ def _cost(results: dict[str, Any]) -> list[str]:
             "operation's first BatchGetItem and written, completed, in its transaction (no round trip of its own); "
             "a replay is that one read. Where an operation needs a second read, a key it reads is named only by a "
             "record of the first (`read_rounds_reason` in benchmarks.json says which).", ""]
+
+
+LIFE = "whole invoice life (create, post, pay in full)"
+WCU_GOAL = 60
+
+
+def _life_capacity(results: dict[str, Any]) -> list[str]:
+    """Issue 13, target 6: where the write units of one invoice life go (the table and each index, each kind of
+    item), and what each further unit would take."""
+    life = results.get(LIFE)
+    if not life or "aws_write_shares" not in life:
+        return []
+    total, shares, kinds = life["aws_write_units"], life["aws_write_shares"], life["aws_write_by_kind"]
+    share_rows = [[name, units, f"{units / total:.0%}"] for name, units in shares.items()]
+    kind_rows = [[kind, units, f"{units / total:.0%}"] for kind, units in sorted(kinds.items(), key=lambda x: -x[1])]
+    buckets = kinds.get("balance bucket", 0) + kinds.get("tax total", 0)
+    events = kinds.get("event", 0)
+    return [f"**Write capacity of one invoice life** (issue 13, goal ≤ {WCU_GOAL} WCU at AWS pricing): "
+            f"{total:g} WCU. By where the units go:", "",
+            *_table(["table / index", "WCU", "share"], share_rows),
+            "By item kind (each item's table write and its index copies):", "",
+            *_table(["item", "WCU", "share"], kind_rows),
+            "Already done: the nested lists no query reads (lines, tax breakdown, positions, allowances, charges, "
+            "movements) and the idempotency record's stored response are stored compressed "
+            "(`store/attributes.CompressedAttribute`). What the rest would take, each a product decision rather "
+            "than an optimisation:",
+            f"- balance and tax buckets ({buckets:g} WCU): each ledger line updates its account's year, month and "
+            "day bucket in the posting's transaction, so reports are exact and read a handful of items. Dropping "
+            "year buckets (a year summed from its months: 12 reads instead of 1) saves a third of them; moving "
+            "them out of the transaction (a stream consumer) breaks exact reports, which the design forbids.",
+            f"- events ({events:g} WCU): an event carries the document as the API shows it (webhooks and the event "
+            "bus get it without a read back), and the EventBridge Pipe's input template reads `data` as a string, "
+            "so it cannot be compressed. Thin events (ids only, the consumer reads the document) would take each "
+            "under 1 KB.",
+            "- index copies: every GSI projects ALL, so each write of an invoice is copied into up to six indexes "
+            "at its full size. KEYS_ONLY or INCLUDE projections would make each copy a few hundred bytes, but a "
+            "list page would then need a second read per page (BatchGetItem of the items), which the planner's "
+            "one-Query pages forbid.",
+            "- the invoice's fixed part (its keys in six indexes, dates, amounts, search copies) keeps it over 1 "
+            "KB even with its lists compressed.", ""]
 
 
 def _growth(results: dict[str, Any]) -> list[str]:

@@ -30,7 +30,7 @@ from pynamodb.expressions.condition import Condition
 from ledgerline.domain.banking.references import compact
 from ledgerline.domain.documents import invoice as invoice_rules
 from ledgerline.domain.query import normalise
-from ledgerline.store.attributes import DateAttribute, DecimalAttribute
+from ledgerline.store.attributes import CompressedAttribute, DateAttribute, DecimalAttribute
 from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, TenantRecord, check_start_key, dated_between, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection, is_condition_failure
@@ -135,17 +135,18 @@ class PricedDocument(DocumentRecord):
     currency = UnicodeAttribute()
     exchange_rate = DecimalAttribute()
     exchange_rate_id = UnicodeAttribute(null=True)  # the rate record it took (issue 16); None: given or base
-    lines = ListAttribute(of=DocumentLine)
-    tax_breakdown = ListAttribute(of=TaxSubtotal)
+    # Issue 13 (write capacity): the nested lists no query reads are stored compressed (store/attributes.py)
+    lines = CompressedAttribute(ListAttribute(of=DocumentLine))
+    tax_breakdown = CompressedAttribute(ListAttribute(of=TaxSubtotal))
     subtotal = DecimalAttribute()
     tax_total = DecimalAttribute()
     rounding_adjustment = DecimalAttribute()
     total = DecimalAttribute()
     # Issue 14: the positions as priced (schemas/positions.PositionOut, amounts as strings) and the
     # document-level allowances and charges (AllowanceChargeOut); none on documents made of lines only.
-    positions = JSONAttribute(null=True)
-    allowances = JSONAttribute(null=True)
-    charges = JSONAttribute(null=True)
+    positions = CompressedAttribute(JSONAttribute(null=True))
+    allowances = CompressedAttribute(JSONAttribute(null=True))
+    charges = CompressedAttribute(JSONAttribute(null=True))
 
 
 class Movement(MapAttribute):
@@ -191,7 +192,7 @@ class Invoice(PricedDocument):
     source = DocumentRef(null=True)
     # Every settlement, reversal and void, dated (None on invoices posted before they were kept), and the
     # first day from which the invoice owes nothing for good (set once it is paid or voided).
-    movements = ListAttribute(of=Movement, null=True)
+    movements = CompressedAttribute(ListAttribute(of=Movement, null=True))
     closed_on = DateAttribute(null=True)
     # The document it was made from (issue 14), and, for an order, the quantity it took of each order line
     # (decimal strings, in the order's line order): what deleting the draft or voiding it gives back.

@@ -26,6 +26,7 @@ from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttri
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.expressions.condition import Condition
 
+from ledgerline.store.attributes import CompressedAttribute
 from ledgerline.store.item_size import MAX_ITEM_BYTES, item_size
 from ledgerline.store.records import tenant_partition
 from ledgerline.store.table import TableModel, as_domain_error, connection, is_condition_failure
@@ -38,7 +39,7 @@ class IdempotencyRecord(TableModel):
 
     operation = UnicodeAttribute()
     payload_hash = UnicodeAttribute()
-    response = UnicodeAttribute()  # the stored response, JSON
+    response = CompressedAttribute(UnicodeAttribute())  # the stored response, JSON (compressed: issue 13)
     created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
 
@@ -84,9 +85,11 @@ def new_record(tenant_id: str, key: str, operation: str, digest: str, response: 
 
 
 def record_size(tenant_id: str, response: dict[str, Any]) -> int:
-    """The size of the item that would hold `response`."""
+    """The size of the item that would hold `response`, with the response counted plain: it is stored
+    compressed (issue 13), but whether it is kept whole or as a reference stays decided on its plain size."""
     moment = datetime(2000, 1, 1, tzinfo=UTC)  # any: the size does not depend on it
-    return item_size(new_record(tenant_id, "k", "o" * 40, "0" * 64, response, moment).serialize())
+    record = new_record(tenant_id, "k", "o" * 40, "0" * 64, response, moment)
+    return item_size(record.serialize() | {"response": {"S": record.response}})
 
 
 def fits(tenant_id: str, response: dict[str, Any]) -> bool:
