@@ -32,7 +32,7 @@ def normalise(text: str | None) -> str:
 @dataclass(frozen=True)
 class Field:
     """A filterable field: its API name, value type (`string`, `enum`, `date`, `datetime`, `decimal`,
-    `bool`), the operators it takes, an enum's values (and aliases: a value that stands for several, such as
+    `integer`, `bool`), the operators it takes, an enum's values (and aliases: a value that stands for several, such as
     an invoice's `open`), and whether text operators and search are case-insensitive on it (a normalised copy
     is stored)."""
 
@@ -438,6 +438,26 @@ EXCHANGE_RATES = ListFields(
     ties={"currency": ("date", "id")},
 )
 
+
+# ------------------------------------------------- files, events and webhook endpoints (issue 18, part QB)
+
+FILES = ListFields(
+    name="files",
+    fields=fields_of(
+        Field("filename", "string", TEXT, normalised=True),
+        Field("content_type", "string", TEXT),
+        Field("purpose", "string", EQUALITY),
+        Field("size", "integer", ORDERED),
+        Field("sha256", "string", EQUALITY),
+        Field("attached", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("created_at", "filename", "updated_at"),
+    default_sort="created_at",  # by upload, oldest first, as before
+    search_fields=("filename",),
+    default_search_fields=("filename",),
+)
 
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""

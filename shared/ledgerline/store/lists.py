@@ -29,6 +29,7 @@ from ledgerline.domain.query import (
     DELIVERIES,
     EXCHANGE_RATES,
     EXPENSES,
+    FILES,
     INVOICES,
     ITEMS,
     ORDERS,
@@ -50,6 +51,7 @@ from ledgerline.store.banking import BankAccount, BankTransaction
 from ledgerline.store.bills import Bill, Expense, SupplierCreditNote, SupplierPayment, bill_status_condition
 from ledgerline.store.documents import CreditNote, Invoice, Receipt, invoice_status_condition
 from ledgerline.store.exchange_rates import ExchangeRate
+from ledgerline.store.files import UploadedFile
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.purchase_orders import PurchaseOrder
@@ -446,6 +448,27 @@ def query_exchange_rates(tenant_id: str, query: Query, *, limit: int, start_key:
     return run(EXCHANGE_RATE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+
+# ------------------------------------------------- files, events and webhook endpoints (issue 18, part QB)
+
+FILE_LIST = ListSpec(
+    fields=FILES,
+    model=UploadedFile,
+    accesses={"created_at": Access("created_at", "gsi1", UploadedFile.list_partition, "created_at", moment_key),
+              "filename": Access("filename", "gsi4", lambda t: UploadedFile.index_partition(t, "NAME"), "filename",
+                                 normalise, prefix=True),
+              "updated_at": _updated(UploadedFile)},
+    sorts={"created_at": "created_at", "filename": "filename", "updated_at": "updated_at"},
+    default="created_at",
+)
+
+
+def query_files(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                budget: int | None = None) -> Result:
+    """A page of uploaded files as the query asks: GSI1 by the moment of upload (the default, oldest first), GSI4
+    by casefolded filename, GSI5 by `updated_at`."""
+    return run(FILE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
 _ORDERED_KEYS = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_number", "search_reference")
 _PAYMENT_KEYS = ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_reference")
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
@@ -486,6 +509,9 @@ RECORD_LISTS: tuple[Any, ...] = (BankAccount, ExchangeRate)
 DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote, BankTransaction)
 DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPayment,
                    Expense, SupplierCreditNote)  # issue 18, part Q1
+QUERY_ATTRIBUTES[UploadedFile] = ("gsi1sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "attached",
+                                  "search_filename")  # issue 18, part QB
+DOCUMENT_LISTS += (UploadedFile,)  # issue 18, part QB
 
 
 def index_query_keys(tenant_id: str) -> int:
