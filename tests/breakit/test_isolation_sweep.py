@@ -229,6 +229,14 @@ LIST_PROBES |= {
                            {"rate[gte]": "0"}, {"source[contains]": "e"}, {"date[gte]": "2000-01-01"}],
 }
 
+# issue 18, part QB: files, events and webhook endpoints
+PLANNED_LISTS += ["/v1/files"]
+LIST_PROBES |= {
+    "/v1/files": [{"sort": "filename:asc"}, {"sort": "created_at:desc"}, {"filename[startswith]": "a"},
+                  {"content_type[startswith]": "application/"}, {"attached": "false"}, {"size[gte]": "0"},
+                  {"purpose[ne]": "x"}, {"sha256[ne]": "x"}, {"search": "pdf"}],
+}
+
 
 @pytest.mark.parametrize("path", PLANNED_LISTS)
 def test_query_operators_never_reach_another_tenants_data(api, world, path):

@@ -62,7 +62,8 @@ def test_operators_sorts_search_and_changes(books: Books, three):
 
 @pytest.mark.parametrize("params, named", [
     ("sort=size:asc", "size"), ("number=1", "number"), ("attached[gt]=true", "gt"),
-    ("search=a&search_fields=content_type", "content_type"), ("sort=filename:asc,created_at:asc", "filename:asc,id:asc"),
+    ("search=a&search_fields=content_type", "content_type"),
+    ("sort=filename:asc,created_at:asc", "filename:asc,id:asc"),
 ])
 def test_what_the_list_does_not_declare_is_a_400_naming_it(books: Books, three, params, named):
     assert named in books.call("GET", f"/v1/files?{params}", expect=400).text

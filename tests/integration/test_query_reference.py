@@ -23,6 +23,7 @@ from ledgerline.domain.query import (
     BILLS,
     CREDIT_NOTES,
     EXCHANGE_RATES,
+    FILES,
     INVOICES,
     ITEMS,
     PARTIES,
@@ -289,6 +290,8 @@ def typed(field, raw: str) -> Any:
         return datetime.fromisoformat(raw.replace("Z", "+00:00"))
     if field.type == "bool":
         return raw == "true"
+    if field.type == "integer":
+        return int(raw)
     return raw
 
 
@@ -793,3 +796,67 @@ def test_exchange_rate_lists_equal_the_reference(api, rows, asked):
     made = write_exchange_rates(books.tenant_id, rows)
     assert_lists_equal_the_reference(books, "/v1/exchange-rates", EXCHANGE_RATES, made, asked, as_stored,
                                      key=exchange_rate_key)
+
+
+# ------------------------------------------------- files, events and webhook endpoints (issue 18, part QB)
+
+file_rows = st.lists(
+    st.fixed_dictionaries({
+        "filename": st.sampled_from(["Acme invoice.pdf", "acme.PDF", "scan 1.jpg", "Ärzte.png", "bolt.xml"]),
+        "content_type": st.sampled_from(["application/pdf", "image/jpeg", "image/png", "application/xml"]),
+        "purpose": st.sampled_from([None, "bill", "receipt"]),
+        "size": st.sampled_from([0, 1, 1024, 4096, 10485760]),
+        "sha256": st.sampled_from(["a" * 64, "b" * 64]),
+        "attached": st.booleans(),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=14,
+)
+
+
+def write_files(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.store.files import UploadedFile
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        record = UploadedFile(id=f"file_{n:026d}", tenant_id=tenant_id, filename=row["filename"],
+                              content_type=row["content_type"], size=row["size"], sha256=row["sha256"],
+                              purpose=row["purpose"], blob_key=f"{tenant_id}/files/{n}",
+                              attached_to=["je_1"] if row["attached"] else [], created_at=BASE + timedelta(seconds=n),
+                              updated_at=BASE + timedelta(minutes=row["updated"], microseconds=n))
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in FILES.fields}))
+    return made
+
+
+def file_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "filename": st.sampled_from(["acme", "ACME.pdf", ".pdf", "scan", "ä", "x"]),
+        "content_type": st.sampled_from(["application/pdf", "image/", "image/png", "pdf", "IMAGE"]),
+        "purpose": st.sampled_from(["bill", "receipt", "other"]),
+        "size": st.sampled_from(["0", "1", "1024", "5000", "10485760"]),
+        "sha256": st.sampled_from(["a" * 64, "c" * 64]),
+        "attached": st.sampled_from(["true", "false"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def file_key(field: str, values: dict[str, Any], row_id: str) -> str:
+    if field == "created_at":  # GSI1: the moment of upload
+        return f"{moment_key(values['created_at'])}#{row_id}"
+    if field == "filename":
+        return f"{normalise(values['filename'])}#{row_id}"
+    return sort_key(field, values, row_id)
+
+
+@SETTINGS
+@given(rows=file_rows,
+       asked=st.lists(st.tuples(queries(FILES, file_values), st.integers(1, 4), st.sampled_from([None, 2, 7])),
+                      min_size=1, max_size=5))
+def test_file_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_files(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/files", FILES, made, asked, as_stored, key=file_key)

@@ -38,7 +38,7 @@ from ledgerline.domain.query import (
     normalise,
 )
 
-NAME = re.compile(r"^(?P<field>[a-z_]+)(?:\[(?P<op>[a-z]+)\])?$")
+NAME = re.compile(r"^(?P<field>[a-z_][a-z0-9_]*)(?:\[(?P<op>[a-z]+)\])?$")
 METADATA_NAME = re.compile(r"^metadata\[(?P<key>[^\[\]]*)\]$")  # issue 20: `metadata[order_id]=42`
 RESERVED = ("sort", "search", "search_fields", "updated_since", "include")
 MAX_VALUES = 100  # DynamoDB's IN takes at most 100 operands

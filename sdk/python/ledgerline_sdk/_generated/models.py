@@ -138,7 +138,6 @@ __all__ = [
     "ListResponse_EInvoiceSubmissionOut_",
     "ListResponse_EmailOut_",
     "ListResponse_EventOut_",
-    "ListResponse_FileOut_",
     "ListResponse_InvoiceOut_",
     "ListResponse_JournalEntryOut_",
     "ListResponse_LedgerLineOut_",
@@ -188,6 +187,7 @@ __all__ = [
     "QueryListResponse_CreditNoteOut_",
     "QueryListResponse_ExchangeRateOut_",
     "QueryListResponse_ExpenseOut_",
+    "QueryListResponse_FileOut_",
     "QueryListResponse_ItemOut_",
     "QueryListResponse_PartyOut_",
     "QueryListResponse_ReceiptOut_",
@@ -1942,14 +1942,6 @@ class ListResponse_EventOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_FileOut_(TypedDict, total=False):
-    """ListResponse[FileOut]"""
-
-    data: Required[list[FileOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_InvoiceOut_(TypedDict, total=False):
     """ListResponse[InvoiceOut]"""
 
@@ -2541,6 +2533,17 @@ class QueryListResponse_ExpenseOut_(TypedDict, total=False):
     """QueryListResponse[ExpenseOut]"""
 
     data: Required[list[ExpenseOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_FileOut_(TypedDict, total=False):
+    """QueryListResponse[FileOut]"""
+
+    data: Required[list[FileOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
