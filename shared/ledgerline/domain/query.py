@@ -459,6 +459,23 @@ FILES = ListFields(
     default_search_fields=("filename",),
 )
 
+WEBHOOK_ENDPOINTS = ListFields(
+    name="webhook_endpoints",
+    fields=fields_of(
+        Field("url", "string", TEXT, normalised=True),
+        Field("description", "string", TEXT, normalised=True),
+        Field("enabled", "bool", ("eq", "ne")),
+        Field("disabled_reason", "string", EQUALITY),
+        Field("api_version", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("url", "updated_at"),
+    default_sort=None,  # by id: oldest first, as before
+    search_fields=("url", "description"),
+    default_search_fields=("url", "description"),
+)
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "

@@ -41,6 +41,7 @@ from ledgerline.domain.query import (
     SUPPLIER_CREDIT_NOTES,
     SUPPLIER_PAYMENTS,
     TAX_CODES,
+    WEBHOOK_ENDPOINTS,
     ListFields,
     Predicate,
     Query,
@@ -62,6 +63,7 @@ from ledgerline.store.refunds import Refund
 from ledgerline.store.sales import Delivery, Order
 from ledgerline.store.table import connection, is_condition_failure
 from ledgerline.store.tax_codes import TaxCode
+from ledgerline.store.webhooks import WebhookEndpoint
 
 
 def _day(value: date) -> str:
@@ -469,6 +471,25 @@ def query_files(tenant_id: str, query: Query, *, limit: int, start_key: dict[str
     by casefolded filename, GSI5 by `updated_at`."""
     return run(FILE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
+
+WEBHOOK_ENDPOINT_LIST = ListSpec(
+    fields=WEBHOOK_ENDPOINTS,
+    model=WebhookEndpoint,
+    accesses={"id": Access("id", None, tenant_partition, None),
+              "url": Access("url", "gsi4", lambda t: WebhookEndpoint.index_partition(t, "URL"), "url", normalise,
+                            prefix=True),
+              "updated_at": _updated(WebhookEndpoint)},
+    sorts={"url": "url", "updated_at": "updated_at"},
+    default="id",
+)
+
+
+def query_webhook_endpoints(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                            budget: int | None = None) -> Result:
+    """A page of webhook endpoints as the query asks: by id (the default, oldest first), GSI4 by casefolded URL,
+    GSI5 by `updated_at`."""
+    return run(WEBHOOK_ENDPOINT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
 _ORDERED_KEYS = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_number", "search_reference")
 _PAYMENT_KEYS = ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_reference")
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
@@ -512,6 +533,8 @@ DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPaym
 QUERY_ATTRIBUTES[UploadedFile] = ("gsi1sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "attached",
                                   "search_filename")  # issue 18, part QB
 DOCUMENT_LISTS += (UploadedFile,)  # issue 18, part QB
+QUERY_ATTRIBUTES[WebhookEndpoint] = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_url", "search_description")
+RECORD_LISTS += (WebhookEndpoint,)  # issue 18, part QB
 
 
 def index_query_keys(tenant_id: str) -> int:
