@@ -4787,7 +4787,32 @@ export interface paths {
         };
         /**
          * List webhook endpoints
-         * @description The tenant's webhook endpoints, without their secrets.
+         * @description The tenant's webhook endpoints, without their secrets, oldest first. Any field below takes an
+         *     operator (issue 18): `enabled=false` (endpoints switched off, with `disabled_reason`), `url[contains]=example.com`,
+         *     `api_version=2026-01-01`, `sort=url:asc`, `search=billing`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `url` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `description` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `enabled` (bool): eq, ne
+         *     - `disabled_reason` (string): eq, ne, in, nin
+         *     - `api_version` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `url`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `url:asc,id:asc`, `url:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: none.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `url`, `description` (default `url`, `description`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_webhooks"];
         put?: never;
@@ -9930,15 +9955,6 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** ListResponse[WebhookOut] */
-        ListResponse_WebhookOut_: {
-            /** Data */
-            data: components["schemas"]["WebhookOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
         /** MatchAllocation */
         MatchAllocation: {
             /**
@@ -11574,6 +11590,24 @@ export interface components {
         QueryListResponse_Union_QuoteOut__DeletedOut__: {
             /** Data */
             data: (components["schemas"]["QuoteOut"] | components["schemas"]["DeletedOut"])[];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[WebhookOut] */
+        QueryListResponse_WebhookOut_: {
+            /** Data */
+            data: components["schemas"]["WebhookOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -54341,8 +54375,18 @@ export interface operations {
             query?: {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -54363,7 +54407,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_WebhookOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_WebhookOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */

@@ -150,7 +150,6 @@ __all__ = [
     "ListResponse_StockMovementOut_",
     "ListResponse_StockTransferOut_",
     "ListResponse_VatPeriodOut_",
-    "ListResponse_WebhookOut_",
     "MatchAllocation",
     "MatchSuggestion",
     "MetadataUpdate",
@@ -201,6 +200,7 @@ __all__ = [
     "QueryListResponse_Union_OrderOut__DeletedOut__",
     "QueryListResponse_Union_PurchaseOrderOut__DeletedOut__",
     "QueryListResponse_Union_QuoteOut__DeletedOut__",
+    "QueryListResponse_WebhookOut_",
     "QuoteCreate",
     "QuoteOut",
     "QuoteUpdate",
@@ -2038,14 +2038,6 @@ class ListResponse_VatPeriodOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_WebhookOut_(TypedDict, total=False):
-    """ListResponse[WebhookOut]"""
-
-    data: Required[list[WebhookOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class MatchAllocation(TypedDict, total=False):
     """MatchAllocation"""
 
@@ -2687,6 +2679,17 @@ class QueryListResponse_Union_QuoteOut__DeletedOut__(TypedDict, total=False):
     """QueryListResponse[Union[QuoteOut, DeletedOut]]"""
 
     data: Required[list[QuoteOut | DeletedOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_WebhookOut_(TypedDict, total=False):
+    """QueryListResponse[WebhookOut]"""
+
+    data: Required[list[WebhookOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
