@@ -240,6 +240,18 @@ LIST_PROBES |= {
 }
 
 
+# issue 18, part QB: files, events and webhook endpoints
+PLANNED_LISTS += ["/v1/files", "/v1/webhooks"]
+LIST_PROBES |= {
+    "/v1/files": [{"sort": "filename:asc"}, {"sort": "created_at:desc"}, {"filename[startswith]": "a"},
+                  {"content_type[startswith]": "application/"}, {"attached": "false"}, {"size[gte]": "0"},
+                  {"purpose[ne]": "x"}, {"sha256[ne]": "x"}, {"search": "pdf"}],
+    "/v1/webhooks": [{"sort": "url:asc"}, {"sort": "url:desc,id:desc"}, {"url[contains]": "http"},
+                     {"enabled[ne]": "true"}, {"description[startswith]": "a"}, {"api_version[ne]": "x"},
+                     {"search": "hook"}],
+}
+
+
 @pytest.mark.parametrize("path", PLANNED_LISTS)
 def test_query_operators_never_reach_another_tenants_data(api, world, path):
     a, b = world

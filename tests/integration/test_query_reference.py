@@ -24,12 +24,14 @@ from ledgerline.domain.query import (
     BILLS,
     CREDIT_NOTES,
     EXCHANGE_RATES,
+    FILES,
     INVOICES,
     ITEMS,
     PARTIES,
     QUOTES,
     STOCK_LOCATIONS,
     TAX_CODES,
+    WEBHOOK_ENDPOINTS,
     normalise,
 )
 from ledgerline.services.tenants import create_tenant
@@ -291,6 +293,8 @@ def typed(field, raw: str) -> Any:
         return datetime.fromisoformat(raw.replace("Z", "+00:00"))
     if field.type == "bool":
         return raw == "true"
+    if field.type == "integer":
+        return int(raw)
     return raw
 
 
@@ -906,3 +910,127 @@ def test_bank_rule_lists_equal_the_reference(api, rows, asked):
     books = new_books(api)
     made = write_bank_rules(books.tenant_id, rows)
     assert_lists_equal_the_reference(books, "/v1/bank-rules", BANK_RULES, made, asked, as_stored)
+
+
+# ------------------------------------------------- files, events and webhook endpoints (issue 18, part QB)
+
+file_rows = st.lists(
+    st.fixed_dictionaries({
+        "filename": st.sampled_from(["Acme invoice.pdf", "acme.PDF", "scan 1.jpg", "Ärzte.png", "bolt.xml"]),
+        "content_type": st.sampled_from(["application/pdf", "image/jpeg", "image/png", "application/xml"]),
+        "purpose": st.sampled_from([None, "bill", "receipt"]),
+        "size": st.sampled_from([0, 1, 1024, 4096, 10485760]),
+        "sha256": st.sampled_from(["a" * 64, "b" * 64]),
+        "attached": st.booleans(),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=14,
+)
+
+
+def write_files(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.store.files import UploadedFile
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        record = UploadedFile(id=f"file_{n:026d}", tenant_id=tenant_id, filename=row["filename"],
+                              content_type=row["content_type"], size=row["size"], sha256=row["sha256"],
+                              purpose=row["purpose"], blob_key=f"{tenant_id}/files/{n}",
+                              attached_to=["je_1"] if row["attached"] else [], created_at=BASE + timedelta(seconds=n),
+                              updated_at=BASE + timedelta(minutes=row["updated"], microseconds=n))
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in FILES.fields}))
+    return made
+
+
+def file_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "filename": st.sampled_from(["acme", "ACME.pdf", ".pdf", "scan", "ä", "x"]),
+        "content_type": st.sampled_from(["application/pdf", "image/", "image/png", "pdf", "IMAGE"]),
+        "purpose": st.sampled_from(["bill", "receipt", "other"]),
+        "size": st.sampled_from(["0", "1", "1024", "5000", "10485760"]),
+        "sha256": st.sampled_from(["a" * 64, "c" * 64]),
+        "attached": st.sampled_from(["true", "false"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def file_key(field: str, values: dict[str, Any], row_id: str) -> str:
+    if field == "created_at":  # GSI1: the moment of upload
+        return f"{moment_key(values['created_at'])}#{row_id}"
+    if field == "filename":
+        return f"{normalise(values['filename'])}#{row_id}"
+    return sort_key(field, values, row_id)
+
+
+@SETTINGS
+@given(rows=file_rows,
+       asked=st.lists(st.tuples(queries(FILES, file_values), st.integers(1, 4), st.sampled_from([None, 2, 7])),
+                      min_size=1, max_size=5))
+def test_file_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_files(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/files", FILES, made, asked, as_stored, key=file_key)
+
+
+webhook_rows = st.lists(
+    st.fixed_dictionaries({
+        "url": st.sampled_from(["https://acme.test/hook", "https://ACME.test/Hook2", "https://bolt.test/x",
+                                "https://ärzte.test/h"]),
+        "description": st.sampled_from([None, "Billing sync", "acme CRM", "co"]),
+        "enabled": st.booleans(),
+        "disabled_reason": st.sampled_from([None, "failing", "manual"]),
+        "api_version": st.sampled_from([None, "2026-01-01", "2026-12-05"]),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_webhook_endpoints(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.store.webhooks import WebhookEndpoint
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        record = WebhookEndpoint(id=f"we_{n:026d}", tenant_id=tenant_id, url=row["url"], events=["*"],
+                                 description=row["description"], enabled=row["enabled"],
+                                 disabled_reason=row["disabled_reason"], api_version=row["api_version"], secrets=[],
+                                 created_at=BASE + timedelta(seconds=n),
+                                 updated_at=BASE + timedelta(minutes=row["updated"], microseconds=n))
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in WEBHOOK_ENDPOINTS.fields}))
+    return made
+
+
+def webhook_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "url": st.sampled_from(["acme", "HTTPS://ACME.test/hook", "/h", "hook2", "x"]),
+        "description": st.sampled_from(["billing", "ACME", "co", "sync"]),
+        "enabled": st.sampled_from(["true", "false"]),
+        "disabled_reason": st.sampled_from(["failing", "manual", "other"]),
+        "api_version": st.sampled_from(["2026-01-01", "2026-12-05"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def webhook_key(field: str, values: dict[str, Any], row_id: str) -> str:
+    if field == "url":
+        return f"{normalise(values['url'])}#{row_id}"
+    return sort_key(field, values, row_id)
+
+
+@SETTINGS
+@given(rows=webhook_rows,
+       asked=st.lists(st.tuples(queries(WEBHOOK_ENDPOINTS, webhook_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_webhook_endpoint_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_webhook_endpoints(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/webhooks", WEBHOOK_ENDPOINTS, made, asked, as_stored,
+                                     key=webhook_key)

@@ -1680,7 +1680,34 @@ export interface paths {
         };
         /**
          * List files
-         * @description Files by upload date, oldest first; filter by `purpose`, `from_date` and `to_date`.
+         * @description Files by upload date, oldest first. Filter by `purpose`, `from_date` and `to_date` (UTC days of
+         *     the upload), or by any field below with an operator (issue 18): `content_type[startswith]=image/`,
+         *     `filename[contains]=invoice`, `attached=false` (files nothing references), `size[gt]=1048576`,
+         *     `created_at[gte]=2026-03-01T00:00:00Z`, `sort=filename:asc`, `search=scan`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `filename` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `content_type` (string): eq, ne, in, nin, contains, startswith, endswith
+         *     - `purpose` (string): eq, ne, in, nin
+         *     - `size` (integer): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `sha256` (string): eq, ne, in, nin
+         *     - `attached` (bool): eq, ne
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `created_at`, `filename`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `created_at:asc,id:asc`, `created_at:desc,id:desc`, `filename:asc,id:asc`, `filename:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: none.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `filename` (default `filename`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_files"];
         put?: never;
@@ -4814,7 +4841,32 @@ export interface paths {
         };
         /**
          * List webhook endpoints
-         * @description The tenant's webhook endpoints, without their secrets.
+         * @description The tenant's webhook endpoints, without their secrets, oldest first. Any field below takes an
+         *     operator (issue 18): `enabled=false` (endpoints switched off, with `disabled_reason`), `url[contains]=example.com`,
+         *     `api_version=2026-01-01`, `sort=url:asc`, `search=billing`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `url` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `description` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `enabled` (bool): eq, ne
+         *     - `disabled_reason` (string): eq, ne, in, nin
+         *     - `api_version` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `url`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `url:asc,id:asc`, `url:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: none.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `url`, `description` (default `url`, `description`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_webhooks"];
         put?: never;
@@ -9886,15 +9938,6 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** ListResponse[FileOut] */
-        ListResponse_FileOut_: {
-            /** Data */
-            data: components["schemas"]["FileOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
         /** ListResponse[InvoiceOut] */
         ListResponse_InvoiceOut_: {
             /** Data */
@@ -9989,15 +10032,6 @@ export interface components {
         ListResponse_VatPeriodOut_: {
             /** Data */
             data: components["schemas"]["VatPeriodOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** ListResponse[WebhookOut] */
-        ListResponse_WebhookOut_: {
-            /** Data */
-            data: components["schemas"]["WebhookOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -11418,6 +11452,24 @@ export interface components {
             /** Total Count Exact */
             total_count_exact?: boolean | null;
         };
+        /** QueryListResponse[FileOut] */
+        QueryListResponse_FileOut_: {
+            /** Data */
+            data: components["schemas"]["FileOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
         /** QueryListResponse[ItemOut] */
         QueryListResponse_ItemOut_: {
             /** Data */
@@ -11656,6 +11708,24 @@ export interface components {
         QueryListResponse_Union_QuoteOut__DeletedOut__: {
             /** Data */
             data: (components["schemas"]["QuoteOut"] | components["schemas"]["DeletedOut"])[];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[WebhookOut] */
+        QueryListResponse_WebhookOut_: {
+            /** Data */
+            data: components["schemas"]["WebhookOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -28274,12 +28344,22 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Uploaded on or after */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
                 /** @description Only files uploaded with this purpose */
                 purpose?: string | null;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description Uploaded on or before */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -28300,7 +28380,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_FileOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_FileOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -54470,8 +54550,18 @@ export interface operations {
             query?: {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -54492,7 +54582,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_WebhookOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_WebhookOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */

@@ -38,7 +38,7 @@ from ledgerline.domain.query import (
     normalise,
 )
 
-NAME = re.compile(r"^(?P<field>[a-z_]+)(?:\[(?P<op>[a-z]+)\])?$")
+NAME = re.compile(r"^(?P<field>[a-z_][a-z0-9_]*)(?:\[(?P<op>[a-z]+)\])?$")
 METADATA_NAME = re.compile(r"^metadata\[(?P<key>[^\[\]]*)\]$")  # issue 20: `metadata[order_id]=42`
 RESERVED = ("sort", "search", "search_fields", "updated_since", "include")
 MAX_VALUES = 100  # DynamoDB's IN takes at most 100 operands
@@ -101,6 +101,10 @@ def parse_value(f: Field, param: str, raw: str) -> Any:
         if not value.is_finite() or abs(value) > MAX_AMOUNT or not re.fullmatch(r"-?\d+(\.\d+)?", raw):
             raise _bad_value(param, "a decimal number such as 1000.00")
         return value
+    if f.type == "integer":  # a count such as a file's size in bytes (issue 18, part QB)
+        if not re.fullmatch(r"-?\d{1,15}", raw):
+            raise _bad_value(param, "a whole number such as 1024")
+        return int(raw)
     if f.type == "bool":
         if raw not in ("true", "false"):
             raise _bad_value(param, "true or false")

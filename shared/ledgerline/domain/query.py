@@ -32,7 +32,7 @@ def normalise(text: str | None) -> str:
 @dataclass(frozen=True)
 class Field:
     """A filterable field: its API name, value type (`string`, `enum`, `date`, `datetime`, `decimal`,
-    `bool`), the operators it takes, an enum's values (and aliases: a value that stands for several, such as
+    `integer`, `bool`), the operators it takes, an enum's values (and aliases: a value that stands for several, such as
     an invoice's `open`), and whether text operators and search are case-insensitive on it (a normalised copy
     is stored)."""
 
@@ -479,6 +479,45 @@ BANK_RULES = ListFields(
     search_fields=("name", "value", "description"),
     default_search_fields=("name", "value", "description"),
 )
+
+
+# ------------------------------------------------- files, events and webhook endpoints (issue 18, part QB)
+
+FILES = ListFields(
+    name="files",
+    fields=fields_of(
+        Field("filename", "string", TEXT, normalised=True),
+        Field("content_type", "string", TEXT),
+        Field("purpose", "string", EQUALITY),
+        Field("size", "integer", ORDERED),
+        Field("sha256", "string", EQUALITY),
+        Field("attached", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("created_at", "filename", "updated_at"),
+    default_sort="created_at",  # by upload, oldest first, as before
+    search_fields=("filename",),
+    default_search_fields=("filename",),
+)
+
+WEBHOOK_ENDPOINTS = ListFields(
+    name="webhook_endpoints",
+    fields=fields_of(
+        Field("url", "string", TEXT, normalised=True),
+        Field("description", "string", TEXT, normalised=True),
+        Field("enabled", "bool", ("eq", "ne")),
+        Field("disabled_reason", "string", EQUALITY),
+        Field("api_version", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("url", "updated_at"),
+    default_sort=None,  # by id: oldest first, as before
+    search_fields=("url", "description"),
+    default_search_fields=("url", "description"),
+)
+
 
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""

@@ -24,23 +24,25 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from ledgerline.clock import utc_now
 from ledgerline.domain import files as rules
 from ledgerline.domain.errors import Conflict, FieldIssue, NotFound, ValidationFailed
 from ledgerline.domain.events import EventType
+from ledgerline.domain.query import Predicate, Query
 from ledgerline.ids import new_id
 from ledgerline.observability import logger
 from ledgerline.schemas.files import FileOut, FileUploadOut
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
 from ledgerline.settings import get_settings
-from ledgerline.store import files as file_store
+from ledgerline.store import lists
 from ledgerline.store.files import PendingUpload, UploadedFile
-from ledgerline.store.records import Page, check_version
+from ledgerline.store.query import Result
+from ledgerline.store.records import check_version
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 AREA = "files"
@@ -66,11 +68,17 @@ def get_file(tenant_id: str, file_id: str) -> dict[str, Any]:
     return represent(open_unit(tenant_id).load(UploadedFile, file_id))
 
 
-def list_files(tenant_id: str, *, purpose: str | None, from_date: date | None, to_date: date | None, limit: int,
-               start_key: dict[str, Any] | None) -> Page[UploadedFile]:
-    """A page of files by upload date (the store's named read `list_files`)."""
-    return file_store.list_files(tenant_id, purpose=purpose, from_date=from_date, to_date=to_date, limit=limit,
-                                 start_key=start_key)
+def query_files(tenant_id: str, query: Query, *, purpose: str | None = None, from_date: date | None = None,
+                to_date: date | None = None, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of files as a planned query asks (issue 18, part QB: the store's named read `lists.query_files`).
+    The list's older filters keep their meaning as predicates: `purpose` an equality, `from_date`/`to_date` the
+    UTC days of `created_at` (from the first moment of `from_date` to before the day after `to_date`)."""
+    older = [Predicate("purpose", "eq", purpose) if purpose is not None else None,
+             Predicate("created_at", "gte", datetime.combine(from_date, time.min, UTC)) if from_date else None,
+             Predicate("created_at", "lt", datetime.combine(to_date + timedelta(days=1), time.min, UTC))
+             if to_date else None]
+    query = replace(query, predicates=(*[p for p in older if p is not None], *query.predicates))
+    return lists.query_files(tenant_id, query, limit=limit, start_key=start_key)
 
 
 @dataclass(frozen=True)

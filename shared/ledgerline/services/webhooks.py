@@ -9,6 +9,7 @@ from typing import Any
 
 from ledgerline.domain import api_versions, webhook_signing
 from ledgerline.domain.errors import Conflict, FieldIssue, ValidationFailed
+from ledgerline.domain.query import Query
 from ledgerline.domain.webhooks import (
     PING,
     destination_refusal,
@@ -25,9 +26,11 @@ from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
 from ledgerline.settings import get_settings
+from ledgerline.store import lists
 from ledgerline.store import webhooks as store
 from ledgerline.store.events import events_since
-from ledgerline.store.records import Page, check_version, save_versioned
+from ledgerline.store.query import Result
+from ledgerline.store.records import Page, check_version
 from ledgerline.store.webhooks import Delivery, SealedSecret, WebhookEndpoint
 from ledgerline.webhooks.ports import Outbound, Resolver
 
@@ -90,8 +93,7 @@ def create(tenant_id: str, fields: dict[str, Any], resolve: Resolver, now: datet
         created_at=now, updated_at=now, api_version=fields.get("api_version") or api_versions.LATEST,
     )
     record_metadata.on_create(endpoint, fields)
-    endpoint.assign_keys()
-    save_versioned(endpoint)
+    store.save_endpoint(endpoint)
     return endpoint, secret
 
 
@@ -132,8 +134,10 @@ def get(tenant_id: str, endpoint_id: str) -> WebhookEndpoint:
     return store.load_endpoint(tenant_id, endpoint_id)
 
 
-def list_endpoints(tenant_id: str, *, limit: int, start_key: dict[str, Any] | None) -> Page[WebhookEndpoint]:
-    return store.list_endpoints(tenant_id, limit=limit, start_key=start_key)
+def query_endpoints(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of endpoints as a planned query asks (issue 18, part QB: the store's named read
+    `lists.query_webhook_endpoints`)."""
+    return lists.query_webhook_endpoints(tenant_id, query, limit=limit, start_key=start_key)
 
 
 def update(tenant_id: str, endpoint_id: str, changes: dict[str, Any], expected_version: int | None,
@@ -158,7 +162,7 @@ def update(tenant_id: str, endpoint_id: str, changes: dict[str, Any], expected_v
         if endpoint.enabled:
             endpoint.disabled_reason = endpoint.disabled_at = None
     endpoint.updated_at = now
-    save_versioned(endpoint)
+    store.save_endpoint(endpoint)
     if enabling:
         store.forget_failures(tenant_id, endpoint_id)
     return endpoint
@@ -185,7 +189,7 @@ def rotate_secret(tenant_id: str, endpoint_id: str, expected_version: int | None
             kept.append(old)
     endpoint.secrets = [SealedSecret(sealed=seal(secret), created_at=now), *kept]
     endpoint.updated_at = now
-    save_versioned(endpoint)
+    store.save_endpoint(endpoint)
     return endpoint, secret
 
 

@@ -10,12 +10,13 @@ the document's PDF for good, however many renders race (the event-driven one, on
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 
-from ledgerline.store.documents import DocumentRecord, dated_documents
-from ledgerline.store.records import Page, TenantRecord, tenant_partition
+from ledgerline.domain.query import normalise
+from ledgerline.store.documents import DocumentRecord
+from ledgerline.store.query import moment_key
+from ledgerline.store.records import TenantRecord, tenant_partition
 from ledgerline.store.table import TableModel
 
 
@@ -59,17 +60,25 @@ class UploadedFile(DocumentRecord):
     purpose = UnicodeAttribute(null=True)
     blob_key = UnicodeAttribute()
     attached_to = ListAttribute(of=UnicodeAttribute, null=True)
+    # Issue 18 (part QB): whether anything references the file (`attached=`), and the casefolded filename.
+    attached = BooleanAttribute(null=True)
+    search_filename = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.created_at.date()
 
-
-def list_files(tenant_id: str, *, purpose: str | None, from_date: date | None, to_date: date | None, limit: int,
-               start_key: dict[str, Any] | None) -> Page[UploadedFile]:
-    """A tenant's uploaded files by upload date, oldest first; of one `purpose` when given."""
-    condition = UploadedFile.purpose == purpose if purpose is not None else None
-    return dated_documents(UploadedFile, tenant_id, from_date=from_date, to_date=to_date,
-                           filter_condition=condition, limit=limit, start_key=start_key)
+    def assign_keys(self) -> None:
+        """GSI1 by the moment of upload (`created_at` to the microsecond, so a range on it is a key range), GSI4
+        by casefolded filename, GSI5 by `updated_at` (`store/lists.FILE_LIST`). Every write of a file goes
+        through the unit of work, which calls this."""
+        super().assign_keys()
+        self.gsi1sk = f"{moment_key(self.created_at)}#{self.id}"
+        self.attached = bool(self.attached_to)
+        self.search_filename = normalise(self.filename) or None
+        self.gsi4pk = self.index_partition(self.tenant_id, "NAME")
+        self.gsi4sk = f"{self.search_filename or ''}#{self.id}"
+        self.gsi5pk = self.index_partition(self.tenant_id, "UPDATED")
+        self.gsi5sk = f"{moment_key(self.updated_at)}#{self.id}"
 
 
 class PendingUpload(TenantRecord):

@@ -30,6 +30,7 @@ from ledgerline.domain.query import (
     DELIVERIES,
     EXCHANGE_RATES,
     EXPENSES,
+    FILES,
     INVOICES,
     ITEMS,
     ORDERS,
@@ -42,6 +43,7 @@ from ledgerline.domain.query import (
     SUPPLIER_CREDIT_NOTES,
     SUPPLIER_PAYMENTS,
     TAX_CODES,
+    WEBHOOK_ENDPOINTS,
     ListFields,
     Predicate,
     Query,
@@ -52,6 +54,7 @@ from ledgerline.store.banking import BankAccount, BankRule, BankTransaction
 from ledgerline.store.bills import Bill, Expense, SupplierCreditNote, SupplierPayment, bill_status_condition
 from ledgerline.store.documents import CreditNote, Invoice, Receipt, invoice_status_condition
 from ledgerline.store.exchange_rates import ExchangeRate
+from ledgerline.store.files import UploadedFile
 from ledgerline.store.items import Item
 from ledgerline.store.parties import Party
 from ledgerline.store.purchase_orders import PurchaseOrder
@@ -63,6 +66,7 @@ from ledgerline.store.sales import Delivery, Order
 from ledgerline.store.stock import StockLocation
 from ledgerline.store.table import connection, is_condition_failure
 from ledgerline.store.tax_codes import TaxCode
+from ledgerline.store.webhooks import WebhookEndpoint
 
 
 def _day(value: date) -> str:
@@ -460,11 +464,44 @@ STOCK_LOCATION_LIST = ListSpec(
     default="id",
 )
 
+# ------------------------------------------------- files, events and webhook endpoints (issue 18, part QB)
+
+FILE_LIST = ListSpec(
+    fields=FILES,
+    model=UploadedFile,
+    accesses={"created_at": Access("created_at", "gsi1", UploadedFile.list_partition, "created_at", moment_key),
+              "filename": Access("filename", "gsi4", lambda t: UploadedFile.index_partition(t, "NAME"), "filename",
+                                 normalise, prefix=True),
+              "updated_at": _updated(UploadedFile)},
+    sorts={"created_at": "created_at", "filename": "filename", "updated_at": "updated_at"},
+    default="created_at",
+)
+
+
+def query_files(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                budget: int | None = None) -> Result:
+    """A page of uploaded files as the query asks: GSI1 by the moment of upload (the default, oldest first), GSI4
+    by casefolded filename, GSI5 by `updated_at`."""
+    return run(FILE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+WEBHOOK_ENDPOINT_LIST = ListSpec(
+    fields=WEBHOOK_ENDPOINTS,
+    model=WebhookEndpoint,
+    accesses={"id": Access("id", None, tenant_partition, None),
+              "url": Access("url", "gsi4", lambda t: WebhookEndpoint.index_partition(t, "URL"), "url", normalise,
+                            prefix=True),
+              "updated_at": _updated(WebhookEndpoint)},
+    sorts={"url": "url", "updated_at": "updated_at"},
+    default="id",
+)
+
 
 def query_stock_locations(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
                           budget: int | None = None) -> Result:
     """A page of stock locations as the query asks (by id, GSI4 by casefolded name, GSI5 by `updated_at`)."""
     return run(STOCK_LOCATION_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
 
 BANK_RULE_LIST = ListSpec(
     fields=BANK_RULES,
@@ -480,6 +517,14 @@ def query_bank_rules(tenant_id: str, query: Query, *, limit: int, start_key: dic
                      budget: int | None = None) -> Result:
     """A page of bank rules as the query asks (by id, GSI4 by casefolded name, GSI5 by `updated_at`)."""
     return run(BANK_RULE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+def query_webhook_endpoints(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                            budget: int | None = None) -> Result:
+    """A page of webhook endpoints as the query asks: by id (the default, oldest first), GSI4 by casefolded URL,
+    GSI5 by `updated_at`."""
+    return run(WEBHOOK_ENDPOINT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
 
 _ORDERED_KEYS = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_number", "search_reference")
 _PAYMENT_KEYS = ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_reference")
@@ -525,6 +570,11 @@ RECORD_LISTS += (StockLocation, BankRule)  # issue 18, part QC
 DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote, BankTransaction)
 DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPayment,
                    Expense, SupplierCreditNote)  # issue 18, part Q1
+QUERY_ATTRIBUTES[UploadedFile] = ("gsi1sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "attached",
+                                  "search_filename")  # issue 18, part QB
+DOCUMENT_LISTS += (UploadedFile,)  # issue 18, part QB
+QUERY_ATTRIBUTES[WebhookEndpoint] = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_url", "search_description")
+RECORD_LISTS += (WebhookEndpoint,)  # issue 18, part QB
 
 
 def index_query_keys(tenant_id: str) -> int:

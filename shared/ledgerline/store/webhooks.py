@@ -28,7 +28,17 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.errors import NotFound
-from ledgerline.store.records import Page, TenantRecord, check_start_key, load, page_of, tenant_partition
+from ledgerline.domain.query import normalise
+from ledgerline.store.query import moment_key
+from ledgerline.store.records import (
+    Page,
+    TenantRecord,
+    check_start_key,
+    load,
+    page_of,
+    save_versioned,
+    tenant_partition,
+)
 from ledgerline.store.table import TableModel, connection, is_condition_failure, raise_if_retryable
 
 DELIVERY_RETENTION = timedelta(days=30)
@@ -57,6 +67,26 @@ class WebhookEndpoint(TenantRecord):
     # The dated API version its payloads are written in (domain/api_versions); absent: endpoints made before
     # versions existed, which keep the original
     api_version = UnicodeAttribute(null=True)
+    # Issue 18 (part QB): casefolded copies for search and the query planner's keys (`store/lists.py`)
+    search_url = UnicodeAttribute(null=True)
+    search_description = UnicodeAttribute(null=True)
+
+    LIST = "WEBHOOKS"
+
+    def assign_keys(self) -> None:
+        """Its record key, and issue 18's indexes: by casefolded URL (GSI4) and by `updated_at` (GSI5). Every
+        write of an endpoint calls it (`save_endpoint`, `disable_endpoint`)."""
+        super().assign_keys()
+        self.search_url = normalise(self.url) or None
+        self.search_description = normalise(self.description) or None
+        self.gsi4pk, self.gsi4sk = self.index_partition(self.tenant_id, "URL"), f"{self.search_url or ''}#{self.id}"
+        self.gsi5pk, self.gsi5sk = (self.index_partition(self.tenant_id, "UPDATED"),
+                                    f"{moment_key(self.updated_at)}#{self.id}")
+
+    @classmethod
+    def index_partition(cls, tenant_id: str, name: str) -> str:
+        """A partition of one of issue 18's indexes: `T#<tid>#WEBHOOKS#<name>`."""
+        return f"{tenant_partition(tenant_id)}#{cls.LIST}#{name}"
 
     @property
     def secret_rotated_at(self) -> datetime | None:
@@ -120,17 +150,10 @@ class Delivery(TableModel):
 # ------------------------------------------------------------------------------------ endpoints
 
 
-def list_endpoints(tenant_id: str, *, limit: int, start_key: dict[str, Any] | None) -> Page[WebhookEndpoint]:
-    connection()
-    check_start_key(start_key, "PK", tenant_partition(tenant_id))
-    results = WebhookEndpoint.query(
-        tenant_partition(tenant_id),
-        WebhookEndpoint.sk.startswith(f"{WebhookEndpoint.PREFIX}#"),
-        limit=limit + 1,
-        last_evaluated_key=start_key,
-        consistent_read=True,
-    )
-    return page_of(results, limit)
+def save_endpoint(endpoint: WebhookEndpoint) -> None:
+    """Save an endpoint whose version the caller loaded (or a new one), its index keys assigned first."""
+    endpoint.assign_keys()
+    save_versioned(endpoint)
 
 
 def all_endpoints(tenant_id: str) -> list[WebhookEndpoint]:
@@ -154,6 +177,7 @@ def delete_endpoint(endpoint: WebhookEndpoint) -> None:
 def disable_endpoint(tx: TransactWrite, endpoint: WebhookEndpoint, reason: str, at: datetime) -> None:
     """Switch an endpoint off inside a transaction (with the event that reports it)."""
     endpoint.enabled, endpoint.disabled_reason, endpoint.disabled_at, endpoint.updated_at = False, reason, at, at
+    endpoint.assign_keys()  # issue 18: its `updated_at` index key moves with it
     tx.save(endpoint)
 
 

@@ -138,7 +138,6 @@ __all__ = [
     "ListResponse_EInvoiceSubmissionOut_",
     "ListResponse_EmailOut_",
     "ListResponse_EventOut_",
-    "ListResponse_FileOut_",
     "ListResponse_InvoiceOut_",
     "ListResponse_JournalEntryOut_",
     "ListResponse_LedgerLineOut_",
@@ -150,7 +149,6 @@ __all__ = [
     "ListResponse_StockMovementOut_",
     "ListResponse_StockTransferOut_",
     "ListResponse_VatPeriodOut_",
-    "ListResponse_WebhookOut_",
     "MatchAllocation",
     "MatchSuggestion",
     "MetadataUpdate",
@@ -188,6 +186,7 @@ __all__ = [
     "QueryListResponse_CreditNoteOut_",
     "QueryListResponse_ExchangeRateOut_",
     "QueryListResponse_ExpenseOut_",
+    "QueryListResponse_FileOut_",
     "QueryListResponse_ItemOut_",
     "QueryListResponse_PartyOut_",
     "QueryListResponse_ReceiptOut_",
@@ -202,6 +201,7 @@ __all__ = [
     "QueryListResponse_Union_OrderOut__DeletedOut__",
     "QueryListResponse_Union_PurchaseOrderOut__DeletedOut__",
     "QueryListResponse_Union_QuoteOut__DeletedOut__",
+    "QueryListResponse_WebhookOut_",
     "QuoteCreate",
     "QuoteOut",
     "QuoteUpdate",
@@ -1952,14 +1952,6 @@ class ListResponse_EventOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_FileOut_(TypedDict, total=False):
-    """ListResponse[FileOut]"""
-
-    data: Required[list[FileOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_InvoiceOut_(TypedDict, total=False):
     """ListResponse[InvoiceOut]"""
 
@@ -2044,14 +2036,6 @@ class ListResponse_VatPeriodOut_(TypedDict, total=False):
     """ListResponse[VatPeriodOut]"""
 
     data: Required[list[VatPeriodOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
-class ListResponse_WebhookOut_(TypedDict, total=False):
-    """ListResponse[WebhookOut]"""
-
-    data: Required[list[WebhookOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
 
@@ -2561,6 +2545,17 @@ class QueryListResponse_ExpenseOut_(TypedDict, total=False):
     total_count_exact: NotRequired[bool | None]
 
 
+class QueryListResponse_FileOut_(TypedDict, total=False):
+    """QueryListResponse[FileOut]"""
+
+    data: Required[list[FileOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
 class QueryListResponse_ItemOut_(TypedDict, total=False):
     """QueryListResponse[ItemOut]"""
 
@@ -2708,6 +2703,17 @@ class QueryListResponse_Union_QuoteOut__DeletedOut__(TypedDict, total=False):
     """QueryListResponse[Union[QuoteOut, DeletedOut]]"""
 
     data: Required[list[QuoteOut | DeletedOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_WebhookOut_(TypedDict, total=False):
+    """QueryListResponse[WebhookOut]"""
+
+    data: Required[list[WebhookOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]

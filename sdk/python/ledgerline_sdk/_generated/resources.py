@@ -848,16 +848,16 @@ class FilesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('FileOut', self._core.request(request))
 
-    def list_files(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_FileOut_:
+    def list_files(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_FileOut_:
         """GET /v1/files: List files (`list_files`)."""
         path = "/v1/files"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"purpose": purpose, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_FileOut_', self._core.request(request))
+        request = Request("GET", path, params={"purpose": purpose, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_FileOut_', self._core.request(request))
 
-    def list_files_all(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[FileOut]:
+    def list_files_all(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[FileOut]:
         """Every item of `list_files`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_files(purpose=purpose, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_files(purpose=purpose, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class InvoicesResource:
@@ -2294,16 +2294,16 @@ class WebhooksResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('WebhookOut', self._core.request(request))
 
-    def list(self, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_WebhookOut_:
+    def list(self, *, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_WebhookOut_:
         """GET /v1/webhooks: List webhook endpoints (`list_webhooks`)."""
         path = "/v1/webhooks"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_WebhookOut_', self._core.request(request))
+        request = Request("GET", path, params={"limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_WebhookOut_', self._core.request(request))
 
-    def list_all(self, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[WebhookOut]:
+    def list_all(self, *, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[WebhookOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def list_deliveries(self, id: str, *, status: Literal['pending', 'succeeded', 'dead'] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryOut_:
         """GET /v1/webhooks/{id}/deliveries: An endpoint's deliveries and their attempts, newest first (`list_webhook_deliveries`)."""
@@ -3182,16 +3182,16 @@ class FilesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('FileOut', await self._core.request(request))
 
-    async def list_files(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_FileOut_:
+    async def list_files(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_FileOut_:
         """GET /v1/files: List files (`list_files`)."""
         path = "/v1/files"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"purpose": purpose, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_FileOut_', await self._core.request(request))
+        request = Request("GET", path, params={"purpose": purpose, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_FileOut_', await self._core.request(request))
 
-    def list_files_all(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[FileOut]:
+    def list_files_all(self, *, purpose: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[FileOut]:
         """Every item of `list_files`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list_files(purpose=purpose, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list_files(purpose=purpose, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
 
 class InvoicesAsyncResource:
@@ -4628,16 +4628,16 @@ class WebhooksAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('WebhookOut', await self._core.request(request))
 
-    async def list(self, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_WebhookOut_:
+    async def list(self, *, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_WebhookOut_:
         """GET /v1/webhooks: List webhook endpoints (`list_webhooks`)."""
         path = "/v1/webhooks"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_WebhookOut_', await self._core.request(request))
+        request = Request("GET", path, params={"limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_WebhookOut_', await self._core.request(request))
 
-    def list_all(self, *, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[WebhookOut]:
+    def list_all(self, *, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[WebhookOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def list_deliveries(self, id: str, *, status: Literal['pending', 'succeeded', 'dead'] | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_DeliveryOut_:
         """GET /v1/webhooks/{id}/deliveries: An endpoint's deliveries and their attempts, newest first (`list_webhook_deliveries`)."""

@@ -13,10 +13,13 @@ from fastapi.responses import JSONResponse
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.lazy_routes import LazyRoute
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.files import MAX_FILE_BYTES
+from ledgerline.domain.query import FILES
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 from ledgerline.schemas.files import FileDownloadOut, FileOut, FileUploadCreate, FileUploadOut, Purpose
@@ -111,16 +114,24 @@ def complete_upload(response: Response, id: str = UPLOAD_ID, idempotency_key: st
     return with_etag(response, done.file)
 
 
-@router.get("", response_model=ListResponse[FileOut], operation_id="list_files", summary="List files")
+FILE_QUERY = ListQuery(FILES)
+LIST_DESCRIPTION = """Files by upload date, oldest first. Filter by `purpose`, `from_date` and `to_date` (UTC days of
+the upload), or by any field below with an operator (issue 18): `content_type[startswith]=image/`,
+`filename[contains]=invoice`, `attached=false` (files nothing references), `size[gt]=1048576`,
+`created_at[gte]=2026-03-01T00:00:00Z`, `sort=filename:asc`, `search=scan`, `updated_since=2026-03-01T00:00:00Z`.
+""" + FILE_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[FileOut], operation_id="list_files", summary="List files",
+            description=LIST_DESCRIPTION, openapi_extra=FILE_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           purpose: Purpose | None = Query(None, description="Only files uploaded with this purpose"),
           from_date: Day | None = Query(None, description="Uploaded on or after"),
           to_date: Day | None = Query(None, description="Uploaded on or before"),
-          principal: Principal = Depends(READ)) -> Any:
-    """Files by upload date, oldest first; filter by `purpose`, `from_date` and `to_date`."""
-    result = files.list_files(principal.tenant_id, purpose=purpose, from_date=from_date, to_date=to_date,
-                              limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+          query: PlannedQuery = Depends(FILE_QUERY), principal: Principal = Depends(READ)) -> Any:
+    result = files.query_files(principal.tenant_id, query, purpose=purpose, from_date=from_date, to_date=to_date,
+                               limit=page.limit, start_key=page.start_key(principal.tenant_id))
+    return respond(page, result.items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=FileOut, operation_id="get_file", summary="Retrieve a file's metadata")

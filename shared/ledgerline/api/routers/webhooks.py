@@ -9,10 +9,13 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.lazy_routes import LazyRoute
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, set_etag, with_etag
 from ledgerline.api.versions import request_version
 from ledgerline.domain.api_keys import Principal
+from ledgerline.domain.query import WEBHOOK_ENDPOINTS
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.webhooks import (
     DeliveryOut,
     ReplayOut,
@@ -49,13 +52,20 @@ def create(body: WebhookCreate, request: Request, response: Response,
                                                     idempotency_key))
 
 
-@router.get("/v1/webhooks", response_model=ListResponse[WebhookOut], operation_id="list_webhooks",
-            summary="List webhook endpoints")
-def list_(page: PageRequest = Depends(), principal: Principal = Depends(READ)) -> Any:
-    """The tenant's webhook endpoints, without their secrets."""
-    result = webhooks.list_endpoints(principal.tenant_id, limit=page.limit,
-                                     start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+WEBHOOK_QUERY = ListQuery(WEBHOOK_ENDPOINTS)
+LIST_DESCRIPTION = """The tenant's webhook endpoints, without their secrets, oldest first. Any field below takes an
+operator (issue 18): `enabled=false` (endpoints switched off, with `disabled_reason`), `url[contains]=example.com`,
+`api_version=2026-01-01`, `sort=url:asc`, `search=billing`, `updated_since=2026-03-01T00:00:00Z`.
+""" + WEBHOOK_QUERY.description()
+
+
+@router.get("/v1/webhooks", response_model=QueryListResponse[WebhookOut], operation_id="list_webhooks",
+            summary="List webhook endpoints", description=LIST_DESCRIPTION, openapi_extra=WEBHOOK_QUERY.openapi_extra())
+def list_(page: PageRequest = Depends(), query: PlannedQuery = Depends(WEBHOOK_QUERY),
+          principal: Principal = Depends(READ)) -> Any:
+    result = webhooks.query_endpoints(principal.tenant_id, query, limit=page.limit,
+                                      start_key=page.start_key(principal.tenant_id))
+    return respond(page, result.items, result, principal.tenant_id, query)
 
 
 @router.get("/v1/webhooks/{id}", response_model=WebhookOut, operation_id="get_webhook",
