@@ -229,6 +229,13 @@ LIST_PROBES |= {
                            {"rate[gte]": "0"}, {"source[contains]": "e"}, {"date[gte]": "2000-01-01"}],
 }
 
+PLANNED_LISTS += ["/v1/recurring-invoices"]  # issue 18, part QA
+LIST_PROBES |= {
+    "/v1/recurring-invoices": [{"sort": "next_run_date:asc"}, {"sort": "start_date:desc,id:desc"},
+                               {"start_date[gte]": "2000-01-01"}, {"status[ne]": "finished"},
+                               {"reference[startswith]": "a"}, {"reference": "x"}, {"customer_name[contains]": "a"}],
+}
+
 
 @pytest.mark.parametrize("path", PLANNED_LISTS)
 def test_query_operators_never_reach_another_tenants_data(api, world, path):

@@ -27,6 +27,7 @@ from ledgerline.domain.query import (
     ITEMS,
     PARTIES,
     QUOTES,
+    RECURRING_INVOICES,
     TAX_CODES,
     normalise,
 )
@@ -793,3 +794,76 @@ def test_exchange_rate_lists_equal_the_reference(api, rows, asked):
     made = write_exchange_rates(books.tenant_id, rows)
     assert_lists_equal_the_reference(books, "/v1/exchange-rates", EXCHANGE_RATES, made, asked, as_stored,
                                      key=exchange_rate_key)
+
+
+# --------------------------- recurring invoices, journal entries, payment runs (issue 18, part QA)
+
+recurring_rows = st.lists(
+    st.fixed_dictionaries({
+        "status": st.sampled_from(["active", "paused", "finished"]),
+        "customer": st.integers(0, 3),
+        "customer_name": st.sampled_from(NAMES),
+        "reference": st.sampled_from(REFERENCES),
+        "start_day": st.integers(0, 40),
+        "next_days": st.sampled_from([None, 0, 5, 30, 90]),
+        "currency": st.sampled_from(["AUD", "EUR"]),
+        "auto_post": st.booleans(),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_recurring_invoices(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.domain.recurrence import Interval, Schedule
+    from ledgerline.store.recurring_invoices import RecurringInvoice, ScheduleAttribute
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        start = date(2026, 1, 1) + timedelta(days=row["start_day"])
+        finished = row["status"] == "finished" or row["next_days"] is None
+        record = RecurringInvoice(
+            id=f"rinv_{n:026d}", tenant_id=tenant_id, status="finished" if finished else row["status"],
+            customer_id=f"pty_{row['customer']}", customer_name=row["customer_name"], currency=row["currency"],
+            reference=row["reference"], lines=[],
+            schedule=ScheduleAttribute.of(Schedule(Interval("monthly"), 1, start, None, None, None)),
+            auto_post=row["auto_post"], auto_send=False, period=0, invoices_created=0,
+            next_run_date=None if finished else start + timedelta(days=row["next_days"]),
+            last_run_date=None if row["next_days"] in (None, 0) else start,
+            created_at=BASE + timedelta(seconds=n), updated_at=BASE + timedelta(minutes=row["updated"], microseconds=n),
+        )
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in RECURRING_INVOICES.fields}))
+    return made
+
+
+def recurring_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["active", "paused", "finished"]),
+        "start_date": st.sampled_from(["2026-01-01", "2026-01-15", "2026-02-01", "2026-02-10"]),
+        "next_run_date": st.sampled_from(["2026-01-10", "2026-02-01", "2026-03-01", "2026-05-01"]),
+        "last_run_date": st.sampled_from(["2026-01-10", "2026-02-01"]),
+        "auto_post": st.sampled_from(["true", "false"]),
+        "auto_send": st.sampled_from(["true", "false"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def recurring_key(field: str, values: dict[str, Any], row_id: str) -> str:
+    if field in ("start_date", "next_run_date"):  # a finished template (no next run) sorts last
+        return f"{values[field].isoformat() if values[field] is not None else '~'}#{row_id}"
+    return sort_key(field, values, row_id)
+
+
+@SETTINGS
+@given(rows=recurring_rows,
+       asked=st.lists(st.tuples(queries(RECURRING_INVOICES, recurring_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_recurring_invoice_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_recurring_invoices(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/recurring-invoices", RECURRING_INVOICES, made, asked, as_stored,
+                                     key=recurring_key)

@@ -3384,7 +3384,38 @@ export interface paths {
         /**
          * List recurring invoices
          * @description Recurring invoices by start date, oldest first. Filter by `status`, `customer_id`, `from_date` and
-         *     `to_date` (of the schedule's start date).
+         *     `to_date` (of the schedule's start date), or by any field below with an operator (issue 18):
+         *     `start_date[gte]=2026-01-01`, `next_run_date[lte]=2026-03-31&sort=next_run_date:asc` (what runs next),
+         *     `reference=ACME-SUPPORT` (a lookup: one index query), `search=acme`, `updated_since=2026-03-01T00:00:00Z` (a deleted
+         *     template appears as `{"id": …, "object": "recurring_invoice", "deleted": true}` for 30 days).
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: active, paused, finished): eq, ne, in, nin
+         *     - `customer_id` (string): eq, ne, in, nin
+         *     - `customer_name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `start_date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `next_run_date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `last_run_date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `auto_post` (bool): eq, ne
+         *     - `auto_send` (bool): eq, ne
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `start_date`, `next_run_date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `start_date:asc,id:asc`, `start_date:desc,id:desc`, `next_run_date:asc,id:asc`, `next_run_date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `customer_name`, `reference` (default `customer_name`, `reference`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_recurring_invoices"];
         put?: never;
@@ -9840,15 +9871,6 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** ListResponse[RecurringInvoiceOut] */
-        ListResponse_RecurringInvoiceOut_: {
-            /** Data */
-            data: components["schemas"]["RecurringInvoiceOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
         /** ListResponse[ReminderOut] */
         ListResponse_ReminderOut_: {
             /** Data */
@@ -11538,6 +11560,24 @@ export interface components {
         QueryListResponse_Union_QuoteOut__DeletedOut__: {
             /** Data */
             data: (components["schemas"]["QuoteOut"] | components["schemas"]["DeletedOut"])[];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[Union[RecurringInvoiceOut, DeletedOut]] */
+        QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__: {
+            /** Data */
+            data: (components["schemas"]["RecurringInvoiceOut"] | components["schemas"]["DeletedOut"])[];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -42390,12 +42430,22 @@ export interface operations {
                 customer_id?: string | null;
                 /** @description Starting on or after */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description active, paused or finished, repeated or comma-separated */
                 status?: string[];
                 /** @description Starting on or before */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -42416,7 +42466,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_RecurringInvoiceOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__"];
                 };
             };
             /** @description Malformed JSON, cursor or header */

@@ -439,6 +439,31 @@ EXCHANGE_RATES = ListFields(
 )
 
 
+# ------------------------------------- recurring invoices, journal entries, payment runs (issue 18, part QA)
+
+RECURRING_INVOICES = ListFields(
+    name="recurring_invoices",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=("active", "paused", "finished")),
+        Field("customer_id", "string", EQUALITY),
+        Field("customer_name", "string", TEXT, normalised=True),
+        Field("reference", "string", TEXT, normalised=True),
+        Field("start_date", "date", ORDERED),  # the schedule's, kept top level on every write
+        Field("next_run_date", "date", ORDERED),
+        Field("last_run_date", "date", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("auto_post", "bool", ("eq", "ne")),
+        Field("auto_send", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("start_date", "next_run_date", "updated_at"),
+    default_sort="start_date",  # the schedule's start date, as before
+    lookups=("reference",),
+    search_fields=("customer_name", "reference"),
+    default_search_fields=("customer_name", "reference"),
+)
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "

@@ -36,6 +36,7 @@ from ledgerline.domain.query import (
     PURCHASE_ORDERS,
     QUOTES,
     RECEIPTS,
+    RECURRING_INVOICES,
     REFUNDS,
     SUPPLIER_CREDIT_NOTES,
     SUPPLIER_PAYMENTS,
@@ -56,6 +57,7 @@ from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
 from ledgerline.store.quotes import Quote, quote_status_condition
 from ledgerline.store.records import tenant_partition
+from ledgerline.store.recurring_invoices import RecurringInvoice
 from ledgerline.store.refunds import Refund
 from ledgerline.store.sales import Delivery, Order
 from ledgerline.store.table import connection, is_condition_failure
@@ -446,6 +448,27 @@ def query_exchange_rates(tenant_id: str, query: Query, *, limit: int, start_key:
     return run(EXCHANGE_RATE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+# ------------------------------------- recurring invoices, journal entries, payment runs (issue 18, part QA)
+
+RECURRING_INVOICE_LIST = ListSpec(
+    fields=RECURRING_INVOICES,
+    model=RecurringInvoice,
+    accesses={"start_date": _dated(RecurringInvoice, "start_date"),
+              "next_run_date": Access("next_run_date", "gsi6",
+                                      lambda t: RecurringInvoice.index_partition(t, "NEXT"), "next_run_date", _day),
+              "reference": _referenced(RecurringInvoice, "reference"), "updated_at": _updated(RecurringInvoice)},
+    sorts={"start_date": "start_date", "next_run_date": "next_run_date", "updated_at": "updated_at"},
+    default="start_date",
+)
+
+
+def query_recurring_invoices(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                             budget: int | None = None) -> Result:
+    """A page of recurring invoices as the query asks: GSI1 by the schedule's start date (the default), GSI6 by
+    next run date (finished ones last), GSI7 by casefolded reference (the lookup), GSI5 by `updated_at`."""
+    return run(RECURRING_INVOICE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
 _ORDERED_KEYS = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_number", "search_reference")
 _PAYMENT_KEYS = ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_reference")
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
@@ -479,6 +502,9 @@ QUERY_ATTRIBUTES = {
     ExchangeRate: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_source"),
     BankTransaction: ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_counterparty_name", "search_reference",
                       "search_remittance_information"),
+    # issue 18, part QA
+    RecurringInvoice: ("gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "start_date", "search_customer_name",
+                       "search_reference"),
 }
 # The records in the tenant's partition (`<PREFIX>#<id>`) `index_query_keys` walks (issue 18, part Q2).
 RECORD_LISTS: tuple[Any, ...] = (BankAccount, ExchangeRate)
@@ -486,6 +512,7 @@ RECORD_LISTS: tuple[Any, ...] = (BankAccount, ExchangeRate)
 DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote, BankTransaction)
 DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPayment,
                    Expense, SupplierCreditNote)  # issue 18, part Q1
+DOCUMENT_LISTS += (RecurringInvoice,)  # issue 18, part QA
 
 
 def index_query_keys(tenant_id: str) -> int:

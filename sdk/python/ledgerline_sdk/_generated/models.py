@@ -143,7 +143,6 @@ __all__ = [
     "ListResponse_JournalEntryOut_",
     "ListResponse_LedgerLineOut_",
     "ListResponse_PaymentRunOut_",
-    "ListResponse_RecurringInvoiceOut_",
     "ListResponse_ReminderOut_",
     "ListResponse_StockAdjustmentOut_",
     "ListResponse_StockLevelOut_",
@@ -201,6 +200,7 @@ __all__ = [
     "QueryListResponse_Union_OrderOut__DeletedOut__",
     "QueryListResponse_Union_PurchaseOrderOut__DeletedOut__",
     "QueryListResponse_Union_QuoteOut__DeletedOut__",
+    "QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__",
     "QuoteCreate",
     "QuoteOut",
     "QuoteUpdate",
@@ -1982,14 +1982,6 @@ class ListResponse_PaymentRunOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_RecurringInvoiceOut_(TypedDict, total=False):
-    """ListResponse[RecurringInvoiceOut]"""
-
-    data: Required[list[RecurringInvoiceOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_ReminderOut_(TypedDict, total=False):
     """ListResponse[ReminderOut]"""
 
@@ -2684,6 +2676,17 @@ class QueryListResponse_Union_QuoteOut__DeletedOut__(TypedDict, total=False):
     """QueryListResponse[Union[QuoteOut, DeletedOut]]"""
 
     data: Required[list[QuoteOut | DeletedOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__(TypedDict, total=False):
+    """QueryListResponse[Union[RecurringInvoiceOut, DeletedOut]]"""
+
+    data: Required[list[RecurringInvoiceOut | DeletedOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
