@@ -229,11 +229,14 @@ LIST_PROBES |= {
                            {"rate[gte]": "0"}, {"source[contains]": "e"}, {"date[gte]": "2000-01-01"}],
 }
 
-PLANNED_LISTS += ["/v1/recurring-invoices"]  # issue 18, part QA
+PLANNED_LISTS += ["/v1/recurring-invoices", "/v1/journal-entries"]  # issue 18, part QA
 LIST_PROBES |= {
     "/v1/recurring-invoices": [{"sort": "next_run_date:asc"}, {"sort": "start_date:desc,id:desc"},
                                {"start_date[gte]": "2000-01-01"}, {"status[ne]": "finished"},
                                {"reference[startswith]": "a"}, {"reference": "x"}, {"customer_name[contains]": "a"}],
+    "/v1/journal-entries": [{"sort": "date:desc"}, {"sort": "updated_at:asc,id:asc"}, {"total[gte]": "0"},
+                            {"source_type[in]": "manual,invoice"}, {"status[ne]": "reversed"},
+                            {"reference[startswith]": "a"}, {"reference": "x"}, {"description[contains]": "a"}],
 }
 
 

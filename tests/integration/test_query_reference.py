@@ -25,6 +25,7 @@ from ledgerline.domain.query import (
     EXCHANGE_RATES,
     INVOICES,
     ITEMS,
+    JOURNAL_ENTRIES,
     PARTIES,
     QUOTES,
     RECURRING_INVOICES,
@@ -867,3 +868,69 @@ def test_recurring_invoice_lists_equal_the_reference(api, rows, asked):
     made = write_recurring_invoices(books.tenant_id, rows)
     assert_lists_equal_the_reference(books, "/v1/recurring-invoices", RECURRING_INVOICES, made, asked, as_stored,
                                      key=recurring_key)
+
+
+journal_rows = st.lists(
+    st.fixed_dictionaries({
+        "status": st.sampled_from(["posted", "reversed"]),
+        "source_type": st.sampled_from(["manual", "invoice", "receipt", "bill"]),
+        "source": st.integers(0, 2),
+        "day": st.integers(0, 40),
+        "reference": st.sampled_from(REFERENCES),
+        "description": st.sampled_from([None, "Accrued rent", "ACME fee", "bank fee", "Ärzte"]),
+        "currency": st.sampled_from(["AUD", "EUR"]),
+        "total": st.sampled_from(["0.01", "99.99", "100.00", "1000.00", "2500.00"]),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_journal_entries(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.store.ledger import EntryLine, JournalEntry
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        total = Decimal(row["total"])
+        record = JournalEntry(
+            id=f"je_{n:026d}", tenant_id=tenant_id, status=row["status"], date=date(2026, 1, 1) + timedelta(
+                days=row["day"]), description=row["description"], reference=row["reference"],
+            source_type=row["source_type"],
+            source_id=None if row["source_type"] == "manual" else f"src_{row['source']}",
+            currency=row["currency"], base_currency="AUD", exchange_rate=Decimal(1), total=total,
+            lines=[EntryLine(account_id=account, debit=debit, credit=credit, currency=row["currency"],
+                             amount=debit - credit)
+                   for account, debit, credit in (("acc_a", total, Decimal(0)), ("acc_b", Decimal(0), total))],
+            reversed_by_id=f"je_{(n + 1):026d}" if row["status"] == "reversed" else None,
+            created_at=BASE + timedelta(seconds=n), updated_at=BASE + timedelta(minutes=row["updated"], microseconds=n),
+        )
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in JOURNAL_ENTRIES.fields}))
+    return made
+
+
+def journal_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["posted", "reversed"]),
+        "source_type": st.sampled_from(["manual", "invoice", "receipt", "refund"]),
+        "source_id": st.sampled_from(["src_0", "src_1", "src_9"]),
+        "date": st.sampled_from(["2026-01-01", "2026-01-15", "2026-02-01", "2026-02-10"]),
+        "description": st.sampled_from(["accrued", "ACME", "fee", "ä", "rent"]),
+        "total": st.sampled_from(["0.01", "100", "999.5", "1000.00", "2500"]),
+        "reverses_id": st.sampled_from([f"je_{1:026d}", "je_x"]),
+        "reversed_by_id": st.sampled_from([f"je_{1:026d}", f"je_{2:026d}"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+@SETTINGS
+@given(rows=journal_rows,
+       asked=st.lists(st.tuples(queries(JOURNAL_ENTRIES, journal_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_journal_entry_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_journal_entries(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/journal-entries", JOURNAL_ENTRIES, made, asked, as_stored)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ledgerline.domain.accounts import AccountType
+from ledgerline.domain.journal import SourceType
 
 EQUALITY = ("eq", "ne", "in", "nin")
 ORDERED = (*EQUALITY, "gt", "gte", "lt", "lte")
@@ -463,6 +464,31 @@ RECURRING_INVOICES = ListFields(
     search_fields=("customer_name", "reference"),
     default_search_fields=("customer_name", "reference"),
 )
+
+
+JOURNAL_ENTRIES = ListFields(
+    name="journal_entries",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=("posted", "reversed")),
+        Field("source_type", "enum", EQUALITY, values=tuple(t.value for t in SourceType)),
+        Field("source_id", "string", EQUALITY),
+        Field("date", "date", ORDERED),
+        Field("reference", "string", TEXT, normalised=True),
+        Field("description", "string", TEXT, normalised=True),
+        Field("currency", "string", EQUALITY),
+        Field("total", "decimal", ORDERED),
+        Field("reverses_id", "string", EQUALITY),
+        Field("reversed_by_id", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("date", "updated_at"),
+    default_sort="date",  # by date, oldest first, as before
+    lookups=("reference",),
+    search_fields=("description", "reference"),
+    default_search_fields=("description", "reference"),
+)
+
 
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""

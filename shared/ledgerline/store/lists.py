@@ -31,6 +31,7 @@ from ledgerline.domain.query import (
     EXPENSES,
     INVOICES,
     ITEMS,
+    JOURNAL_ENTRIES,
     ORDERS,
     PARTIES,
     PURCHASE_ORDERS,
@@ -52,6 +53,7 @@ from ledgerline.store.bills import Bill, Expense, SupplierCreditNote, SupplierPa
 from ledgerline.store.documents import CreditNote, Invoice, Receipt, invoice_status_condition
 from ledgerline.store.exchange_rates import ExchangeRate
 from ledgerline.store.items import Item
+from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
 from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
@@ -469,6 +471,23 @@ def query_recurring_invoices(tenant_id: str, query: Query, *, limit: int, start_
     return run(RECURRING_INVOICE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+JOURNAL_ENTRY_LIST = ListSpec(
+    fields=JOURNAL_ENTRIES,
+    model=JournalEntry,
+    accesses={"date": _dated(JournalEntry, "date"), "reference": _referenced(JournalEntry, "reference"),
+              "updated_at": _updated(JournalEntry)},
+    sorts={"date": "date", "updated_at": "updated_at"},
+    default="date",
+)
+
+
+def query_journal_entries(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                          budget: int | None = None) -> Result:
+    """A page of journal entries as the query asks: GSI1 by date (the default), GSI7 by casefolded reference (the
+    lookup), GSI5 by `updated_at`."""
+    return run(JOURNAL_ENTRY_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
 _ORDERED_KEYS = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_number", "search_reference")
 _PAYMENT_KEYS = ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_reference")
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
@@ -505,6 +524,7 @@ QUERY_ATTRIBUTES = {
     # issue 18, part QA
     RecurringInvoice: ("gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "start_date", "search_customer_name",
                        "search_reference"),
+    JournalEntry: _PAYMENT_KEYS + ("search_description",),
 }
 # The records in the tenant's partition (`<PREFIX>#<id>`) `index_query_keys` walks (issue 18, part Q2).
 RECORD_LISTS: tuple[Any, ...] = (BankAccount, ExchangeRate)
@@ -512,7 +532,7 @@ RECORD_LISTS: tuple[Any, ...] = (BankAccount, ExchangeRate)
 DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote, BankTransaction)
 DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPayment,
                    Expense, SupplierCreditNote)  # issue 18, part Q1
-DOCUMENT_LISTS += (RecurringInvoice,)  # issue 18, part QA
+DOCUMENT_LISTS += (RecurringInvoice, JournalEntry)  # issue 18, part QA
 
 
 def index_query_keys(tenant_id: str) -> int:

@@ -140,7 +140,6 @@ __all__ = [
     "ListResponse_EventOut_",
     "ListResponse_FileOut_",
     "ListResponse_InvoiceOut_",
-    "ListResponse_JournalEntryOut_",
     "ListResponse_LedgerLineOut_",
     "ListResponse_PaymentRunOut_",
     "ListResponse_ReminderOut_",
@@ -188,6 +187,7 @@ __all__ = [
     "QueryListResponse_ExchangeRateOut_",
     "QueryListResponse_ExpenseOut_",
     "QueryListResponse_ItemOut_",
+    "QueryListResponse_JournalEntryOut_",
     "QueryListResponse_PartyOut_",
     "QueryListResponse_ReceiptOut_",
     "QueryListResponse_RefundOut_",
@@ -1958,14 +1958,6 @@ class ListResponse_InvoiceOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_JournalEntryOut_(TypedDict, total=False):
-    """ListResponse[JournalEntryOut]"""
-
-    data: Required[list[JournalEntryOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_LedgerLineOut_(TypedDict, total=False):
     """ListResponse[LedgerLineOut]"""
 
@@ -2544,6 +2536,17 @@ class QueryListResponse_ItemOut_(TypedDict, total=False):
     """QueryListResponse[ItemOut]"""
 
     data: Required[list[ItemOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_JournalEntryOut_(TypedDict, total=False):
+    """QueryListResponse[JournalEntryOut]"""
+
+    data: Required[list[JournalEntryOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]

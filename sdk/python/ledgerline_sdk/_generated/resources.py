@@ -1057,16 +1057,16 @@ class JournalEntriesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', self._core.request(request))
 
-    def list(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
+    def list(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_JournalEntryOut_:
         """GET /v1/journal-entries: List journal entries, manual and posted by documents (`list_journal_entries`)."""
         path = "/v1/journal-entries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_JournalEntryOut_', self._core.request(request))
+        request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_JournalEntryOut_', self._core.request(request))
 
-    def list_all(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[JournalEntryOut]:
+    def list_all(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[JournalEntryOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
         """POST /v1/journal-entries/{id}/reverse: Reverse a manual entry with a new, mirrored entry (`reverse_journal_entry`)."""
@@ -3391,16 +3391,16 @@ class JournalEntriesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', await self._core.request(request))
 
-    async def list(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
+    async def list(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_JournalEntryOut_:
         """GET /v1/journal-entries: List journal entries, manual and posted by documents (`list_journal_entries`)."""
         path = "/v1/journal-entries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_JournalEntryOut_', await self._core.request(request))
+        request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_JournalEntryOut_', await self._core.request(request))
 
-    def list_all(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[JournalEntryOut]:
+    def list_all(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[JournalEntryOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
         """POST /v1/journal-entries/{id}/reverse: Reverse a manual entry with a new, mirrored entry (`reverse_journal_entry`)."""
