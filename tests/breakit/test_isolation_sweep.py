@@ -229,7 +229,7 @@ LIST_PROBES |= {
                            {"rate[gte]": "0"}, {"source[contains]": "e"}, {"date[gte]": "2000-01-01"}],
 }
 
-PLANNED_LISTS += ["/v1/recurring-invoices", "/v1/journal-entries"]  # issue 18, part QA
+PLANNED_LISTS += ["/v1/recurring-invoices", "/v1/journal-entries", "/v1/payment-runs"]  # issue 18, part QA
 LIST_PROBES |= {
     "/v1/recurring-invoices": [{"sort": "next_run_date:asc"}, {"sort": "start_date:desc,id:desc"},
                                {"start_date[gte]": "2000-01-01"}, {"status[ne]": "finished"},
@@ -237,6 +237,9 @@ LIST_PROBES |= {
     "/v1/journal-entries": [{"sort": "date:desc"}, {"sort": "updated_at:asc,id:asc"}, {"total[gte]": "0"},
                             {"source_type[in]": "manual,invoice"}, {"status[ne]": "reversed"},
                             {"reference[startswith]": "a"}, {"reference": "x"}, {"description[contains]": "a"}],
+    "/v1/payment-runs": [{"sort": "execution_date:desc"}, {"sort": "updated_at:asc,id:asc"}, {"total[gte]": "0"},
+                         {"supplier_ids[contains]": "pty_x"}, {"status[ne]": "cancelled"},
+                         {"message_id[contains]": "a"}, {"execution_date[gte]": "2000-01-01"}],
 }
 
 

@@ -27,6 +27,7 @@ from ledgerline.domain.query import (
     ITEMS,
     JOURNAL_ENTRIES,
     PARTIES,
+    PAYMENT_RUNS,
     QUOTES,
     RECURRING_INVOICES,
     TAX_CODES,
@@ -934,3 +935,74 @@ def test_journal_entry_lists_equal_the_reference(api, rows, asked):
     books = new_books(api)
     made = write_journal_entries(books.tenant_id, rows)
     assert_lists_equal_the_reference(books, "/v1/journal-entries", JOURNAL_ENTRIES, made, asked, as_stored)
+
+
+payment_run_rows = st.lists(
+    st.fixed_dictionaries({
+        "status": st.sampled_from(["scheduled", "completed", "cancelled"]),
+        "bank_account": st.integers(0, 1),
+        "suppliers": st.lists(st.integers(0, 3), min_size=1, max_size=3, unique=True),
+        "day": st.integers(0, 40),
+        "due_days": st.sampled_from([None, 0, 10]),
+        "currency": st.sampled_from(["AUD", "EUR"]),
+        "total": st.sampled_from(["99.99", "100.00", "1000.00", "2500.00"]),
+        "file_format": st.sampled_from(["pain.001.001.09", "pain.001.001.03"]),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_payment_runs(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.store.payment_runs import PaymentRun
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        executed = date(2026, 1, 1) + timedelta(days=row["day"])
+        record = PaymentRun(
+            id=f"prun_{n:026d}", tenant_id=tenant_id, status=row["status"],
+            bank_account_id=f"bac_{row['bank_account']}",
+            currency=row["currency"], execution_date=executed,
+            due_by=None if row["due_days"] is None else executed + timedelta(days=row["due_days"]),
+            file_format=row["file_format"], message_id=f"MSG-{n:04d}-{NAMES[n % len(NAMES)]}", payments=[],
+            supplier_ids=[f"pty_{s}" for s in row["suppliers"]], total=Decimal(row["total"]), file_key="k",
+            file_sha256="0" * 64, file_size=1,
+            created_at=BASE + timedelta(seconds=n), updated_at=BASE + timedelta(minutes=row["updated"], microseconds=n),
+        )
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in PAYMENT_RUNS.fields}))
+    return made
+
+
+def payment_run_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["scheduled", "completed", "cancelled"]),
+        "bank_account_id": st.sampled_from(["bac_0", "bac_1", "bac_9"]),
+        "supplier_ids": st.sampled_from(["pty_0", "pty_1", "pty_3", "pty_9"]),
+        "execution_date": st.sampled_from(["2026-01-01", "2026-01-15", "2026-02-01", "2026-02-10"]),
+        "due_by": st.sampled_from(["2026-01-10", "2026-02-01", "2026-03-01"]),
+        "total": st.sampled_from(["100", "999.5", "1000.00", "2500"]),
+        "file_format": st.sampled_from(["pain.001.001.09", "pain.001.001.03", "x"]),
+        "message_id": st.sampled_from(["msg", "0001", "acme", "MSG-0002", "bolt"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def payment_run_key(field: str, values: dict[str, Any], row_id: str) -> str:
+    if field == "execution_date":
+        return f"{values[field].isoformat()}#{row_id}"
+    return sort_key(field, values, row_id)
+
+
+@SETTINGS
+@given(rows=payment_run_rows,
+       asked=st.lists(st.tuples(queries(PAYMENT_RUNS, payment_run_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_payment_run_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_payment_runs(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/payment-runs", PAYMENT_RUNS, made, asked, as_stored,
+                                     key=payment_run_key)

@@ -2630,8 +2630,37 @@ export interface paths {
         };
         /**
          * List payment runs
-         * @description Payment runs by execution date, oldest first. Filter by `status`, `supplier_id`, `bank_account_id`,
-         *     `from_date` and `to_date` (YYYY-MM-DD).
+         * @description Payment runs by execution date, oldest first. Filter by `status`, `supplier_id` (runs paying that
+         *     supplier), `bank_account_id`, `from_date` and `to_date` (YYYY-MM-DD), or by any field below with an operator (issue
+         *     18): `supplier_ids[contains]=pty_…` (as `supplier_id=`), `total[gte]=10000`, `execution_date[gte]=2026-03-01`,
+         *     `sort=execution_date:desc`, `search=<message id>`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: scheduled, completed, cancelled): eq, ne, in, nin
+         *     - `bank_account_id` (string): eq, ne, in, nin
+         *     - `supplier_ids` (string, a list: `contains` is one of its items): contains
+         *     - `execution_date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `due_by` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `total` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `file_format` (string): eq, ne, in, nin
+         *     - `message_id` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `execution_date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `execution_date:asc,id:asc`, `execution_date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: none.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `message_id` (default `message_id`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_payment_runs"];
         put?: never;
@@ -9884,15 +9913,6 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** ListResponse[PaymentRunOut] */
-        ListResponse_PaymentRunOut_: {
-            /** Data */
-            data: components["schemas"]["PaymentRunOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
         /** ListResponse[ReminderOut] */
         ListResponse_ReminderOut_: {
             /** Data */
@@ -11402,6 +11422,24 @@ export interface components {
         QueryListResponse_PartyOut_: {
             /** Data */
             data: components["schemas"]["PartyOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[PaymentRunOut] */
+        QueryListResponse_PaymentRunOut_: {
+            /** Data */
+            data: components["schemas"]["PaymentRunOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -36284,14 +36322,24 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Executed on or after */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description scheduled, completed or cancelled; repeated or comma-separated */
                 status?: string[];
                 /** @description Runs paying this supplier */
                 supplier_id?: string | null;
                 /** @description Executed on or before */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -36312,7 +36360,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_PaymentRunOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_PaymentRunOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */

@@ -43,6 +43,9 @@ class Field:
     values: tuple[str, ...] = ()
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     normalised: bool = False
+    # Issue 18 (part QA): a list-valued attribute (a payment run's `supplier_ids`): `contains` asks whether the
+    # value is one of its items (DynamoDB's `contains` on a list), compared exactly.
+    many: bool = False
 
 
 @dataclass(frozen=True)
@@ -489,6 +492,27 @@ JOURNAL_ENTRIES = ListFields(
     default_search_fields=("description", "reference"),
 )
 
+PAYMENT_RUNS = ListFields(
+    name="payment_runs",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=("scheduled", "completed", "cancelled")),
+        Field("bank_account_id", "string", EQUALITY),
+        Field("supplier_ids", "string", ("contains",), many=True),  # `supplier_ids[contains]=pty_…`: pays them
+        Field("execution_date", "date", ORDERED),
+        Field("due_by", "date", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("total", "decimal", ORDERED),
+        Field("file_format", "string", EQUALITY),
+        Field("message_id", "string", TEXT, normalised=True),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("execution_date", "updated_at"),
+    default_sort="execution_date",  # as before
+    search_fields=("message_id",),
+    default_search_fields=("message_id",),
+)
+
 
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
@@ -497,7 +521,8 @@ def described(spec: ListFields) -> str:
     for f in spec.fields.values():
         kind = f"{f.type}: {', '.join([*f.values, *(a for a in f.aliases if a not in f.values)])}" if f.values \
             else f.type
-        case = ", case-insensitive text" if f.normalised else ""
+        case = ", case-insensitive text" if f.normalised else ", a list: `contains` is one of its items" \
+            if f.many else ""
         lines.append(f"- `{f.name}` ({kind}{case}): {', '.join(f.operators)}")
     lines.append("- `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`")
     lines += ["", "**Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): "

@@ -34,6 +34,7 @@ from ledgerline.domain.query import (
     JOURNAL_ENTRIES,
     ORDERS,
     PARTIES,
+    PAYMENT_RUNS,
     PURCHASE_ORDERS,
     QUOTES,
     RECEIPTS,
@@ -55,6 +56,7 @@ from ledgerline.store.exchange_rates import ExchangeRate
 from ledgerline.store.items import Item
 from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
+from ledgerline.store.payment_runs import PaymentRun
 from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
 from ledgerline.store.quotes import Quote, quote_status_condition
@@ -488,6 +490,22 @@ def query_journal_entries(tenant_id: str, query: Query, *, limit: int, start_key
     return run(JOURNAL_ENTRY_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
 
+PAYMENT_RUN_LIST = ListSpec(
+    fields=PAYMENT_RUNS,
+    model=PaymentRun,
+    accesses={"execution_date": _dated(PaymentRun, "execution_date"), "updated_at": _updated(PaymentRun)},
+    sorts={"execution_date": "execution_date", "updated_at": "updated_at"},
+    default="execution_date",
+)
+
+
+def query_payment_runs(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                       budget: int | None = None) -> Result:
+    """A page of payment runs as the query asks: GSI1 by execution date (the default), GSI5 by `updated_at`;
+    `supplier_ids[contains]=` is DynamoDB's `contains` on the list of suppliers paid, in the filter."""
+    return run(PAYMENT_RUN_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
 _ORDERED_KEYS = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_number", "search_reference")
 _PAYMENT_KEYS = ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_reference")
 _CODED = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "search_code", "search_name")
@@ -525,6 +543,7 @@ QUERY_ATTRIBUTES = {
     RecurringInvoice: ("gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "start_date", "search_customer_name",
                        "search_reference"),
     JournalEntry: _PAYMENT_KEYS + ("search_description",),
+    PaymentRun: ("gsi5pk", "gsi5sk", "search_message_id"),
 }
 # The records in the tenant's partition (`<PREFIX>#<id>`) `index_query_keys` walks (issue 18, part Q2).
 RECORD_LISTS: tuple[Any, ...] = (BankAccount, ExchangeRate)
@@ -532,7 +551,7 @@ RECORD_LISTS: tuple[Any, ...] = (BankAccount, ExchangeRate)
 DOCUMENT_LISTS: tuple[Any, ...] = (CreditNote, Bill, Quote, BankTransaction)
 DOCUMENT_LISTS += (Order, PurchaseOrder, Delivery, Receipt, Refund, SupplierPayment,
                    Expense, SupplierCreditNote)  # issue 18, part Q1
-DOCUMENT_LISTS += (RecurringInvoice, JournalEntry)  # issue 18, part QA
+DOCUMENT_LISTS += (RecurringInvoice, JournalEntry, PaymentRun)  # issue 18, part QA
 
 
 def index_query_keys(tenant_id: str) -> int:

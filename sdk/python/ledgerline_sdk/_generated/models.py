@@ -141,7 +141,6 @@ __all__ = [
     "ListResponse_FileOut_",
     "ListResponse_InvoiceOut_",
     "ListResponse_LedgerLineOut_",
-    "ListResponse_PaymentRunOut_",
     "ListResponse_ReminderOut_",
     "ListResponse_StockAdjustmentOut_",
     "ListResponse_StockLevelOut_",
@@ -189,6 +188,7 @@ __all__ = [
     "QueryListResponse_ItemOut_",
     "QueryListResponse_JournalEntryOut_",
     "QueryListResponse_PartyOut_",
+    "QueryListResponse_PaymentRunOut_",
     "QueryListResponse_ReceiptOut_",
     "QueryListResponse_RefundOut_",
     "QueryListResponse_SupplierCreditNoteOut_",
@@ -1966,14 +1966,6 @@ class ListResponse_LedgerLineOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_PaymentRunOut_(TypedDict, total=False):
-    """ListResponse[PaymentRunOut]"""
-
-    data: Required[list[PaymentRunOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_ReminderOut_(TypedDict, total=False):
     """ListResponse[ReminderOut]"""
 
@@ -2558,6 +2550,17 @@ class QueryListResponse_PartyOut_(TypedDict, total=False):
     """QueryListResponse[PartyOut]"""
 
     data: Required[list[PartyOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_PaymentRunOut_(TypedDict, total=False):
+    """QueryListResponse[PaymentRunOut]"""
+
+    data: Required[list[PaymentRunOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
