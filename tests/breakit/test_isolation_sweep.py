@@ -252,6 +252,20 @@ LIST_PROBES |= {
 }
 
 
+PLANNED_LISTS += ["/v1/recurring-invoices", "/v1/journal-entries", "/v1/payment-runs"]  # issue 18, part QA
+LIST_PROBES |= {
+    "/v1/recurring-invoices": [{"sort": "next_run_date:asc"}, {"sort": "start_date:desc,id:desc"},
+                               {"start_date[gte]": "2000-01-01"}, {"status[ne]": "finished"},
+                               {"reference[startswith]": "a"}, {"reference": "x"}, {"customer_name[contains]": "a"}],
+    "/v1/journal-entries": [{"sort": "date:desc"}, {"sort": "updated_at:asc,id:asc"}, {"total[gte]": "0"},
+                            {"source_type[in]": "manual,invoice"}, {"status[ne]": "reversed"},
+                            {"reference[startswith]": "a"}, {"reference": "x"}, {"description[contains]": "a"}],
+    "/v1/payment-runs": [{"sort": "execution_date:desc"}, {"sort": "updated_at:asc,id:asc"}, {"total[gte]": "0"},
+                         {"supplier_ids[contains]": "pty_x"}, {"status[ne]": "cancelled"},
+                         {"message_id[contains]": "a"}, {"execution_date[gte]": "2000-01-01"}],
+}
+
+
 @pytest.mark.parametrize("path", PLANNED_LISTS)
 def test_query_operators_never_reach_another_tenants_data(api, world, path):
     a, b = world

@@ -27,8 +27,11 @@ from ledgerline.domain.query import (
     FILES,
     INVOICES,
     ITEMS,
+    JOURNAL_ENTRIES,
     PARTIES,
+    PAYMENT_RUNS,
     QUOTES,
+    RECURRING_INVOICES,
     STOCK_LOCATIONS,
     TAX_CODES,
     WEBHOOK_ENDPOINTS,
@@ -1034,3 +1037,213 @@ def test_webhook_endpoint_lists_equal_the_reference(api, rows, asked):
     made = write_webhook_endpoints(books.tenant_id, rows)
     assert_lists_equal_the_reference(books, "/v1/webhooks", WEBHOOK_ENDPOINTS, made, asked, as_stored,
                                      key=webhook_key)
+
+
+# --------------------------- recurring invoices, journal entries, payment runs (issue 18, part QA)
+
+recurring_rows = st.lists(
+    st.fixed_dictionaries({
+        "status": st.sampled_from(["active", "paused", "finished"]),
+        "customer": st.integers(0, 3),
+        "customer_name": st.sampled_from(NAMES),
+        "reference": st.sampled_from(REFERENCES),
+        "start_day": st.integers(0, 40),
+        "next_days": st.sampled_from([None, 0, 5, 30, 90]),
+        "currency": st.sampled_from(["AUD", "EUR"]),
+        "auto_post": st.booleans(),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_recurring_invoices(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.domain.recurrence import Interval, Schedule
+    from ledgerline.store.recurring_invoices import RecurringInvoice, ScheduleAttribute
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        start = date(2026, 1, 1) + timedelta(days=row["start_day"])
+        finished = row["status"] == "finished" or row["next_days"] is None
+        record = RecurringInvoice(
+            id=f"rinv_{n:026d}", tenant_id=tenant_id, status="finished" if finished else row["status"],
+            customer_id=f"pty_{row['customer']}", customer_name=row["customer_name"], currency=row["currency"],
+            reference=row["reference"], lines=[],
+            schedule=ScheduleAttribute.of(Schedule(Interval("monthly"), 1, start, None, None, None)),
+            auto_post=row["auto_post"], auto_send=False, period=0, invoices_created=0,
+            next_run_date=None if finished else start + timedelta(days=row["next_days"]),
+            last_run_date=None if row["next_days"] in (None, 0) else start,
+            created_at=BASE + timedelta(seconds=n), updated_at=BASE + timedelta(minutes=row["updated"], microseconds=n),
+        )
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in RECURRING_INVOICES.fields}))
+    return made
+
+
+def recurring_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["active", "paused", "finished"]),
+        "start_date": st.sampled_from(["2026-01-01", "2026-01-15", "2026-02-01", "2026-02-10"]),
+        "next_run_date": st.sampled_from(["2026-01-10", "2026-02-01", "2026-03-01", "2026-05-01"]),
+        "last_run_date": st.sampled_from(["2026-01-10", "2026-02-01"]),
+        "auto_post": st.sampled_from(["true", "false"]),
+        "auto_send": st.sampled_from(["true", "false"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def recurring_key(field: str, values: dict[str, Any], row_id: str) -> str:
+    if field in ("start_date", "next_run_date"):  # a finished template (no next run) sorts last
+        return f"{values[field].isoformat() if values[field] is not None else '~'}#{row_id}"
+    return sort_key(field, values, row_id)
+
+
+@SETTINGS
+@given(rows=recurring_rows,
+       asked=st.lists(st.tuples(queries(RECURRING_INVOICES, recurring_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_recurring_invoice_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_recurring_invoices(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/recurring-invoices", RECURRING_INVOICES, made, asked, as_stored,
+                                     key=recurring_key)
+
+
+journal_rows = st.lists(
+    st.fixed_dictionaries({
+        "status": st.sampled_from(["posted", "reversed"]),
+        "source_type": st.sampled_from(["manual", "invoice", "receipt", "bill"]),
+        "source": st.integers(0, 2),
+        "day": st.integers(0, 40),
+        "reference": st.sampled_from(REFERENCES),
+        "description": st.sampled_from([None, "Accrued rent", "ACME fee", "bank fee", "Ärzte"]),
+        "currency": st.sampled_from(["AUD", "EUR"]),
+        "total": st.sampled_from(["0.01", "99.99", "100.00", "1000.00", "2500.00"]),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_journal_entries(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.store.ledger import EntryLine, JournalEntry
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        total = Decimal(row["total"])
+        record = JournalEntry(
+            id=f"je_{n:026d}", tenant_id=tenant_id, status=row["status"], date=date(2026, 1, 1) + timedelta(
+                days=row["day"]), description=row["description"], reference=row["reference"],
+            source_type=row["source_type"],
+            source_id=None if row["source_type"] == "manual" else f"src_{row['source']}",
+            currency=row["currency"], base_currency="AUD", exchange_rate=Decimal(1), total=total,
+            lines=[EntryLine(account_id=account, debit=debit, credit=credit, currency=row["currency"],
+                             amount=debit - credit)
+                   for account, debit, credit in (("acc_a", total, Decimal(0)), ("acc_b", Decimal(0), total))],
+            reversed_by_id=f"je_{(n + 1):026d}" if row["status"] == "reversed" else None,
+            created_at=BASE + timedelta(seconds=n), updated_at=BASE + timedelta(minutes=row["updated"], microseconds=n),
+        )
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in JOURNAL_ENTRIES.fields}))
+    return made
+
+
+def journal_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["posted", "reversed"]),
+        "source_type": st.sampled_from(["manual", "invoice", "receipt", "refund"]),
+        "source_id": st.sampled_from(["src_0", "src_1", "src_9"]),
+        "date": st.sampled_from(["2026-01-01", "2026-01-15", "2026-02-01", "2026-02-10"]),
+        "description": st.sampled_from(["accrued", "ACME", "fee", "ä", "rent"]),
+        "total": st.sampled_from(["0.01", "100", "999.5", "1000.00", "2500"]),
+        "reverses_id": st.sampled_from([f"je_{1:026d}", "je_x"]),
+        "reversed_by_id": st.sampled_from([f"je_{1:026d}", f"je_{2:026d}"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+@SETTINGS
+@given(rows=journal_rows,
+       asked=st.lists(st.tuples(queries(JOURNAL_ENTRIES, journal_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_journal_entry_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_journal_entries(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/journal-entries", JOURNAL_ENTRIES, made, asked, as_stored)
+
+
+payment_run_rows = st.lists(
+    st.fixed_dictionaries({
+        "status": st.sampled_from(["scheduled", "completed", "cancelled"]),
+        "bank_account": st.integers(0, 1),
+        "suppliers": st.lists(st.integers(0, 3), min_size=1, max_size=3, unique=True),
+        "day": st.integers(0, 40),
+        "due_days": st.sampled_from([None, 0, 10]),
+        "currency": st.sampled_from(["AUD", "EUR"]),
+        "total": st.sampled_from(["99.99", "100.00", "1000.00", "2500.00"]),
+        "file_format": st.sampled_from(["pain.001.001.09", "pain.001.001.03"]),
+        "updated": st.integers(0, 500),
+    }),
+    min_size=3,
+    max_size=12,
+)
+
+
+def write_payment_runs(tenant_id: str, rows: list[dict[str, Any]]) -> list[Row]:
+    from ledgerline.store.payment_runs import PaymentRun
+
+    connection()
+    made = []
+    for n, row in enumerate(rows):
+        executed = date(2026, 1, 1) + timedelta(days=row["day"])
+        record = PaymentRun(
+            id=f"prun_{n:026d}", tenant_id=tenant_id, status=row["status"],
+            bank_account_id=f"bac_{row['bank_account']}",
+            currency=row["currency"], execution_date=executed,
+            due_by=None if row["due_days"] is None else executed + timedelta(days=row["due_days"]),
+            file_format=row["file_format"], message_id=f"MSG-{n:04d}-{NAMES[n % len(NAMES)]}", payments=[],
+            supplier_ids=[f"pty_{s}" for s in row["suppliers"]], total=Decimal(row["total"]), file_key="k",
+            file_sha256="0" * 64, file_size=1,
+            created_at=BASE + timedelta(seconds=n), updated_at=BASE + timedelta(minutes=row["updated"], microseconds=n),
+        )
+        record.assign_keys()
+        record.save()
+        made.append(Row(record.id, {name: getattr(record, name) for name in PAYMENT_RUNS.fields}))
+    return made
+
+
+def payment_run_values(field: str) -> st.SearchStrategy[str]:
+    own = {
+        "status": st.sampled_from(["scheduled", "completed", "cancelled"]),
+        "bank_account_id": st.sampled_from(["bac_0", "bac_1", "bac_9"]),
+        "supplier_ids": st.sampled_from(["pty_0", "pty_1", "pty_3", "pty_9"]),
+        "execution_date": st.sampled_from(["2026-01-01", "2026-01-15", "2026-02-01", "2026-02-10"]),
+        "due_by": st.sampled_from(["2026-01-10", "2026-02-01", "2026-03-01"]),
+        "total": st.sampled_from(["100", "999.5", "1000.00", "2500"]),
+        "file_format": st.sampled_from(["pain.001.001.09", "pain.001.001.03", "x"]),
+        "message_id": st.sampled_from(["msg", "0001", "acme", "MSG-0002", "bolt"]),
+    }
+    return own[field] if field in own else values_for(field)
+
+
+def payment_run_key(field: str, values: dict[str, Any], row_id: str) -> str:
+    if field == "execution_date":
+        return f"{values[field].isoformat()}#{row_id}"
+    return sort_key(field, values, row_id)
+
+
+@SETTINGS
+@given(rows=payment_run_rows,
+       asked=st.lists(st.tuples(queries(PAYMENT_RUNS, payment_run_values), st.integers(1, 4),
+                                st.sampled_from([None, 2, 7])), min_size=1, max_size=5))
+def test_payment_run_lists_equal_the_reference(api, rows, asked):
+    books = new_books(api)
+    made = write_payment_runs(books.tenant_id, rows)
+    assert_lists_equal_the_reference(books, "/v1/payment-runs", PAYMENT_RUNS, made, asked, as_stored,
+                                     key=payment_run_key)

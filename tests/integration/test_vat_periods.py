@@ -10,8 +10,9 @@ from decimal import Decimal as D
 
 from ledgerline.domain.documents import InvalidState
 from ledgerline.domain.documents.vat_period import VatPeriodClosed, VatPeriodOverlaps
+from ledgerline.domain.query import Predicate, Query
 from ledgerline.services import vat_periods
-from ledgerline.store.ledger import list_journal_entries
+from ledgerline.store.lists import query_journal_entries
 from ledgerline.store.table import connection
 from tests.integration.books import Books
 from tests.integration.test_vat_return import post_purchase, swiss_books
@@ -63,8 +64,8 @@ def test_concurrent_closes_of_one_period_post_one_settlement(api, make_tenant):
     with ThreadPoolExecutor(max_workers=6) as pool:
         outcomes = list(pool.map(close, range(6)))
     assert sorted(outcomes) == ["closed"] + ["refused"] * 5
-    settlements = list_journal_entries(books.tenant_id, source_type="vat_settlement", statuses=None,
-                                       from_date=None, to_date=None, limit=100, start_key=None).items
+    settlements = query_journal_entries(books.tenant_id, Query(predicates=(
+        Predicate("source_type", "eq", "vat_settlement"),)), limit=100, start_key=None).items
     assert len(settlements) == 1
     assert books.balance("2300") == D("-61.60")
 

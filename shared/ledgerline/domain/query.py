@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ledgerline.domain.accounts import AccountType
+from ledgerline.domain.journal import SourceType
 
 EQUALITY = ("eq", "ne", "in", "nin")
 ORDERED = (*EQUALITY, "gt", "gte", "lt", "lte")
@@ -42,6 +43,9 @@ class Field:
     values: tuple[str, ...] = ()
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     normalised: bool = False
+    # Issue 18 (part QA): a list-valued attribute (a payment run's `supplier_ids`): `contains` asks whether the
+    # value is one of its items (DynamoDB's `contains` on a list), compared exactly.
+    many: bool = False
 
 
 @dataclass(frozen=True)
@@ -519,6 +523,77 @@ WEBHOOK_ENDPOINTS = ListFields(
 )
 
 
+# ------------------------------------- recurring invoices, journal entries, payment runs (issue 18, part QA)
+
+RECURRING_INVOICES = ListFields(
+    name="recurring_invoices",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=("active", "paused", "finished")),
+        Field("customer_id", "string", EQUALITY),
+        Field("customer_name", "string", TEXT, normalised=True),
+        Field("reference", "string", TEXT, normalised=True),
+        Field("start_date", "date", ORDERED),  # the schedule's, kept top level on every write
+        Field("next_run_date", "date", ORDERED),
+        Field("last_run_date", "date", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("auto_post", "bool", ("eq", "ne")),
+        Field("auto_send", "bool", ("eq", "ne")),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("start_date", "next_run_date", "updated_at"),
+    default_sort="start_date",  # the schedule's start date, as before
+    lookups=("reference",),
+    search_fields=("customer_name", "reference"),
+    default_search_fields=("customer_name", "reference"),
+)
+
+
+JOURNAL_ENTRIES = ListFields(
+    name="journal_entries",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=("posted", "reversed")),
+        Field("source_type", "enum", EQUALITY, values=tuple(t.value for t in SourceType)),
+        Field("source_id", "string", EQUALITY),
+        Field("date", "date", ORDERED),
+        Field("reference", "string", TEXT, normalised=True),
+        Field("description", "string", TEXT, normalised=True),
+        Field("currency", "string", EQUALITY),
+        Field("total", "decimal", ORDERED),
+        Field("reverses_id", "string", EQUALITY),
+        Field("reversed_by_id", "string", EQUALITY),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("date", "updated_at"),
+    default_sort="date",  # by date, oldest first, as before
+    lookups=("reference",),
+    search_fields=("description", "reference"),
+    default_search_fields=("description", "reference"),
+)
+
+PAYMENT_RUNS = ListFields(
+    name="payment_runs",
+    fields=fields_of(
+        Field("status", "enum", EQUALITY, values=("scheduled", "completed", "cancelled")),
+        Field("bank_account_id", "string", EQUALITY),
+        Field("supplier_ids", "string", ("contains",), many=True),  # `supplier_ids[contains]=pty_…`: pays them
+        Field("execution_date", "date", ORDERED),
+        Field("due_by", "date", ORDERED),
+        Field("currency", "string", EQUALITY),
+        Field("total", "decimal", ORDERED),
+        Field("file_format", "string", EQUALITY),
+        Field("message_id", "string", TEXT, normalised=True),
+        Field("created_at", "datetime", ORDERED),
+        Field("updated_at", "datetime", ORDERED),
+    ),
+    sorts=("execution_date", "updated_at"),
+    default_sort="execution_date",  # as before
+    search_fields=("message_id",),
+    default_search_fields=("message_id",),
+)
+
+
 def described(spec: ListFields) -> str:
     """The list's filterable fields, operators, sorts and search fields, for its OpenAPI description."""
     lines = ["", "**Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; "
@@ -526,7 +601,8 @@ def described(spec: ListFields) -> str:
     for f in spec.fields.values():
         kind = f"{f.type}: {', '.join([*f.values, *(a for a in f.aliases if a not in f.values)])}" if f.values \
             else f.type
-        case = ", case-insensitive text" if f.normalised else ""
+        case = ", case-insensitive text" if f.normalised else ", a list: `contains` is one of its items" \
+            if f.many else ""
         lines.append(f"- `{f.name}` ({kind}{case}): {', '.join(f.operators)}")
     lines.append("- `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`")
     lines += ["", "**Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): "

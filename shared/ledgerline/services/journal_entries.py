@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,16 +14,18 @@ from ledgerline.domain.events import EventType
 from ledgerline.domain.journal import JournalLine, assert_balanced, reversed_lines
 from ledgerline.domain.money import round_money
 from ledgerline.domain.posting import Conversion
+from ledgerline.domain.query import Query
 from ledgerline.schemas.documents import JournalEntryOut
 from ledgerline.services import files
 from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import open_period
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
-from ledgerline.store import ledger
+from ledgerline.store import lists
 from ledgerline.store.accounts import Account
 from ledgerline.store.ledger import JournalEntry
-from ledgerline.store.records import Page, check_version
+from ledgerline.store.query import Result
+from ledgerline.store.records import check_version
 from ledgerline.store.tenants import Tenant
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
@@ -38,12 +39,10 @@ def get_journal_entry(tenant_id: str, entry_id: str) -> dict[str, Any]:
     return represent(open_unit(tenant_id).load(JournalEntry, entry_id))
 
 
-def list_journal_entries(tenant_id: str, *, source_type: str | None, statuses: Iterable[str] | None,
-                         from_date: date | None, to_date: date | None, limit: int,
-                         start_key: dict[str, Any] | None) -> Page[JournalEntry]:
-    """A page of journal entries by date (the store's named read `list_journal_entries`)."""
-    return ledger.list_journal_entries(tenant_id, source_type=source_type, statuses=statuses, from_date=from_date,
-                                       to_date=to_date, limit=limit, start_key=start_key)
+def query_journal_entries(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of journal entries as a planned query asks (issue 18: the store's named read
+    `lists.query_journal_entries`)."""
+    return lists.query_journal_entries(tenant_id, query, limit=limit, start_key=start_key)
 
 
 def create(tenant_id: str, fields: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:

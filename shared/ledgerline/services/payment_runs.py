@@ -13,7 +13,6 @@ is booked.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,6 +24,7 @@ from ledgerline.domain.documents import settlement
 from ledgerline.domain.errors import FieldIssue, ValidationFailed
 from ledgerline.domain.events import EventType
 from ledgerline.domain.money import round_money
+from ledgerline.domain.query import Query
 from ledgerline.ids import new_id
 from ledgerline.pdf.blobs import blob_store
 from ledgerline.schemas.payment_runs import PaymentRunOut
@@ -33,12 +33,12 @@ from ledgerline.services import metadata as record_metadata
 from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.retry import retrying
-from ledgerline.store import payment_runs as run_store
+from ledgerline.store import lists
 from ledgerline.store.banking import BankAccount
 from ledgerline.store.bills import Bill
 from ledgerline.store.parties import Party
 from ledgerline.store.payment_runs import PaymentRun, ScheduledPayment
-from ledgerline.store.records import Page
+from ledgerline.store.query import Result
 from ledgerline.store.unit_of_work import UnitOfWork, open_unit
 
 
@@ -57,13 +57,10 @@ def file_of(tenant_id: str, run_id: str) -> tuple[bytes, str]:
     return blob_store().get(run.file_key), f"{run.id}.xml"
 
 
-def list_payment_runs(tenant_id: str, *, statuses: Iterable[str] | None, bank_account_id: str | None,
-                      supplier_id: str | None, from_date: date | None, to_date: date | None, limit: int,
-                      start_key: dict[str, Any] | None) -> Page[PaymentRun]:
-    """A page of payment runs by execution date (the store's named read `list_payment_runs`)."""
-    return run_store.list_payment_runs(tenant_id, statuses=statuses, bank_account_id=bank_account_id,
-                                       supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=limit,
-                                       start_key=start_key)
+def query_payment_runs(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of payment runs as a planned query asks (issue 18: the store's named read
+    `lists.query_payment_runs`)."""
+    return lists.query_payment_runs(tenant_id, query, limit=limit, start_key=start_key)
 
 
 # ------------------------------------------------------------------------------------ create

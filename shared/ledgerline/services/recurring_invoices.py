@@ -21,6 +21,7 @@ from ledgerline.domain.documents import recurring_invoice as rules
 from ledgerline.domain.documents.recurring_invoice import Position, RecurringStatus
 from ledgerline.domain.errors import PreconditionFailed
 from ledgerline.domain.events import EventType
+from ledgerline.domain.query import Query
 from ledgerline.domain.recurrence import Interval, Schedule
 from ledgerline.ids import new_id
 from ledgerline.schemas.documents import LineIn
@@ -32,10 +33,12 @@ from ledgerline.services.document_rules import invalid
 from ledgerline.services.idempotency import once
 from ledgerline.services.pricing import referenced_positions
 from ledgerline.services.retry import retrying
+from ledgerline.store import lists
 from ledgerline.store import recurring_invoices as store
 from ledgerline.store.banking import BankDefault
 from ledgerline.store.documents import DocumentRef, Invoice
 from ledgerline.store.parties import Party
+from ledgerline.store.query import Result
 from ledgerline.store.records import Page, check_version
 from ledgerline.store.recurring_invoices import RecurringInvoice, RecurringRun, ScheduleAttribute
 from ledgerline.store.table import Contention
@@ -60,9 +63,10 @@ def get(tenant_id: str, template_id: str) -> dict[str, Any]:
     return represent(open_unit(tenant_id).load(RecurringInvoice, template_id))
 
 
-def list_recurring_invoices(tenant_id: str, **filters: Any) -> Page[RecurringInvoice]:
-    """A page of templates by start date (the store's named read)."""
-    return store.list_recurring_invoices(tenant_id, **filters)
+def query_recurring_invoices(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None) -> Result:
+    """A page of templates as a planned query asks (issue 18: the store's named read
+    `lists.query_recurring_invoices`)."""
+    return lists.query_recurring_invoices(tenant_id, query, limit=limit, start_key=start_key)
 
 
 def history(tenant_id: str, template_id: str, *, limit: int, start_key: dict[str, Any] | None) -> Page[Invoice]:
@@ -217,6 +221,7 @@ def delete(tenant_id: str, template_id: str, expected_version: int | None) -> Re
     template = uow.load(RecurringInvoice, template_id)
     check_version(template, expected_version)
     uow.delete(template)
+    uow.create(lists.document_tombstone(template, utc_now()))  # `updated_since` shows it deleted (issue 18)
     uow.record_event(EventType.RECURRING_INVOICE_DELETED, template, RecurringInvoiceOut)
     _commit_change(uow)
     return template

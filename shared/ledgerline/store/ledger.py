@@ -26,16 +26,17 @@ from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
-from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from ledgerline.domain.journal import JournalLine, SourceType
 from ledgerline.domain.posting import INPUT, OUTPUT, Conversion, is_investment_key, split_tax_key, tax_key
+from ledgerline.domain.query import normalise
 from ledgerline.domain.revaluation import foreign_movements
 from ledgerline.ids import new_id
 from ledgerline.store import buckets
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.documents import DocumentRecord, dated_documents
+from ledgerline.store.documents import DocumentRecord
+from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, check_start_key, dated_between, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection, raise_if_retryable
 
@@ -68,6 +69,9 @@ class JournalEntry(DocumentRecord):
     reverses_id = UnicodeAttribute(null=True)
     reversed_by_id = UnicodeAttribute(null=True)
     attachment_ids = ListAttribute(of=UnicodeAttribute, null=True)  # uploaded files (issue 15)
+    # Issue 18 (part QA): casefolded copies for search and the reference lookup (`store/lists.JOURNAL_ENTRY_LIST`)
+    search_reference = UnicodeAttribute(null=True)
+    search_description = UnicodeAttribute(null=True)
 
     @classmethod
     def new(cls, tenant_id: str, day: date, conversion: Conversion, *, source_type: str, source_id: str | None,
@@ -81,6 +85,19 @@ class JournalEntry(DocumentRecord):
 
     def list_date(self) -> date:
         return self.date
+
+    def assign_keys(self) -> None:
+        """Its list key (GSI1 by date), and issue 18's: by `updated_at` (GSI5) and by casefolded reference (GSI7,
+        sparse), with the searchable copies. Every write of an entry (posting, reversal, PATCH) goes through the
+        unit of work, which calls this."""
+        super().assign_keys()
+        tenant_id = self.tenant_id
+        self.search_reference = normalise(self.reference) or None
+        self.search_description = normalise(self.description) or None
+        self.gsi5pk = self.index_partition(tenant_id, "UPDATED")
+        self.gsi5sk = f"{moment_key(self.updated_at)}#{self.id}"
+        self.gsi7pk, self.gsi7sk = ((self.index_partition(tenant_id, "REF"), f"{self.search_reference}#{self.id}")
+                                    if self.search_reference else (None, None))
 
     def journal_lines(self) -> list[JournalLine]:
         return [
@@ -428,25 +445,6 @@ def account_lines(
         return Page([], None)
     results = LedgerLine.query(partition, dates, limit=limit + 1, last_evaluated_key=start_key, consistent_read=True)
     return page_of(results, limit)
-
-
-def list_journal_entries(
-    tenant_id: str,
-    *,
-    source_type: str | None,
-    statuses: Iterable[str] | None,
-    from_date: date | None,
-    to_date: date | None,
-    limit: int,
-    start_key: dict[str, Any] | None,
-) -> Page[JournalEntry]:
-    """Journal entries by date, of one source type and of any of `statuses` when given."""
-    condition: Condition | None = JournalEntry.source_type == source_type if source_type else None
-    if statuses is not None:
-        by_status = JournalEntry.status.is_in(*sorted(statuses))
-        condition = by_status if condition is None else condition & by_status
-    return dated_documents(JournalEntry, tenant_id, from_date=from_date, to_date=to_date,
-                           filter_condition=condition, limit=limit, start_key=start_key)
 
 
 def first_entry_date(tenant_id: str, from_date: date | None, to_date: date | None) -> date | None:

@@ -33,11 +33,14 @@ from ledgerline.domain.query import (
     FILES,
     INVOICES,
     ITEMS,
+    JOURNAL_ENTRIES,
     ORDERS,
     PARTIES,
+    PAYMENT_RUNS,
     PURCHASE_ORDERS,
     QUOTES,
     RECEIPTS,
+    RECURRING_INVOICES,
     REFUNDS,
     STOCK_LOCATIONS,
     SUPPLIER_CREDIT_NOTES,
@@ -56,11 +59,14 @@ from ledgerline.store.documents import CreditNote, Invoice, Receipt, invoice_sta
 from ledgerline.store.exchange_rates import ExchangeRate
 from ledgerline.store.files import UploadedFile
 from ledgerline.store.items import Item
+from ledgerline.store.ledger import JournalEntry
 from ledgerline.store.parties import Party
+from ledgerline.store.payment_runs import PaymentRun
 from ledgerline.store.purchase_orders import PurchaseOrder
 from ledgerline.store.query import Access, ListSpec, Result, Tombstone, moment_key, run
 from ledgerline.store.quotes import Quote, quote_status_condition
 from ledgerline.store.records import tenant_partition
+from ledgerline.store.recurring_invoices import RecurringInvoice
 from ledgerline.store.refunds import Refund
 from ledgerline.store.sales import Delivery, Order
 from ledgerline.store.stock import StockLocation
@@ -525,6 +531,60 @@ def query_webhook_endpoints(tenant_id: str, query: Query, *, limit: int, start_k
     GSI5 by `updated_at`."""
     return run(WEBHOOK_ENDPOINT_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
 
+# ------------------------------------- recurring invoices, journal entries, payment runs (issue 18, part QA)
+
+
+RECURRING_INVOICE_LIST = ListSpec(
+    fields=RECURRING_INVOICES,
+    model=RecurringInvoice,
+    accesses={"start_date": _dated(RecurringInvoice, "start_date"),
+              "next_run_date": Access("next_run_date", "gsi6",
+                                      lambda t: RecurringInvoice.index_partition(t, "NEXT"), "next_run_date", _day),
+              "reference": _referenced(RecurringInvoice, "reference"), "updated_at": _updated(RecurringInvoice)},
+    sorts={"start_date": "start_date", "next_run_date": "next_run_date", "updated_at": "updated_at"},
+    default="start_date",
+)
+
+
+def query_recurring_invoices(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                             budget: int | None = None) -> Result:
+    """A page of recurring invoices as the query asks: GSI1 by the schedule's start date (the default), GSI6 by
+    next run date (finished ones last), GSI7 by casefolded reference (the lookup), GSI5 by `updated_at`."""
+    return run(RECURRING_INVOICE_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+JOURNAL_ENTRY_LIST = ListSpec(
+    fields=JOURNAL_ENTRIES,
+    model=JournalEntry,
+    accesses={"date": _dated(JournalEntry, "date"), "reference": _referenced(JournalEntry, "reference"),
+              "updated_at": _updated(JournalEntry)},
+    sorts={"date": "date", "updated_at": "updated_at"},
+    default="date",
+)
+
+
+def query_journal_entries(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                          budget: int | None = None) -> Result:
+    """A page of journal entries as the query asks: GSI1 by date (the default), GSI7 by casefolded reference (the
+    lookup), GSI5 by `updated_at`."""
+    return run(JOURNAL_ENTRY_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
+
+PAYMENT_RUN_LIST = ListSpec(
+    fields=PAYMENT_RUNS,
+    model=PaymentRun,
+    accesses={"execution_date": _dated(PaymentRun, "execution_date"), "updated_at": _updated(PaymentRun)},
+    sorts={"execution_date": "execution_date", "updated_at": "updated_at"},
+    default="execution_date",
+)
+
+
+def query_payment_runs(tenant_id: str, query: Query, *, limit: int, start_key: dict[str, Any] | None,
+                       budget: int | None = None) -> Result:
+    """A page of payment runs as the query asks: GSI1 by execution date (the default), GSI5 by `updated_at`;
+    `supplier_ids[contains]=` is DynamoDB's `contains` on the list of suppliers paid, in the filter."""
+    return run(PAYMENT_RUN_LIST, tenant_id, query, limit=limit, start_key=start_key, budget=budget)
+
 
 _ORDERED_KEYS = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_number", "search_reference")
 _PAYMENT_KEYS = ("gsi5pk", "gsi5sk", "gsi7pk", "gsi7sk", "search_reference")
@@ -562,6 +622,11 @@ QUERY_ATTRIBUTES = {
     # issue 18, part QC
     StockLocation: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_description"),
     BankRule: ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_name", "search_value", "search_description"),
+    # issue 18, part QA
+    RecurringInvoice: ("gsi5pk", "gsi5sk", "gsi6pk", "gsi6sk", "gsi7pk", "gsi7sk", "start_date", "search_customer_name",
+                       "search_reference"),
+    JournalEntry: _PAYMENT_KEYS + ("search_description",),
+    PaymentRun: ("gsi5pk", "gsi5sk", "search_message_id"),
 }
 # The records in the tenant's partition (`<PREFIX>#<id>`) `index_query_keys` walks (issue 18, part Q2).
 RECORD_LISTS: tuple[Any, ...] = (BankAccount, ExchangeRate)
@@ -575,6 +640,8 @@ QUERY_ATTRIBUTES[UploadedFile] = ("gsi1sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5s
 DOCUMENT_LISTS += (UploadedFile,)  # issue 18, part QB
 QUERY_ATTRIBUTES[WebhookEndpoint] = ("gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk", "search_url", "search_description")
 RECORD_LISTS += (WebhookEndpoint,)  # issue 18, part QB
+
+DOCUMENT_LISTS += (RecurringInvoice, JournalEntry, PaymentRun)  # issue 18, part QA
 
 
 def index_query_keys(tenant_id: str) -> int:

@@ -4,16 +4,14 @@ pain.001 file is in the blob store (`file_key`, with its SHA-256)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.expressions.condition import Condition
 
+from ledgerline.domain.query import normalise
 from ledgerline.store.attributes import DateAttribute, DecimalAttribute
-from ledgerline.store.documents import DocumentRecord, dated_documents
-from ledgerline.store.records import Page
+from ledgerline.store.documents import DocumentRecord
+from ledgerline.store.query import moment_key
 
 
 class ScheduledPayment(MapAttribute):
@@ -59,23 +57,16 @@ class PaymentRun(DocumentRecord):
     cancelled_at = UTCDateTimeAttribute(null=True)
     completed_at = UTCDateTimeAttribute(null=True)
 
+    # Issue 18 (part QA): the casefolded message id for search (`store/lists.PAYMENT_RUN_LIST`)
+    search_message_id = UnicodeAttribute(null=True)
+
     def list_date(self) -> date:
         return self.execution_date
 
-
-def list_payment_runs(tenant_id: str, *, statuses: Iterable[str] | None, bank_account_id: str | None,
-                      supplier_id: str | None, from_date: date | None, to_date: date | None, limit: int,
-                      start_key: dict[str, Any] | None) -> Page[PaymentRun]:
-    """Payment runs by execution date, of any of `statuses`, from one bank account and paying one supplier
-    when given."""
-    condition: Condition | None = None
-    if statuses is not None:
-        condition = PaymentRun.status.is_in(*sorted(statuses))
-    if bank_account_id is not None:
-        wanted = PaymentRun.bank_account_id == bank_account_id
-        condition = wanted if condition is None else condition & wanted
-    if supplier_id is not None:
-        paying = PaymentRun.supplier_ids.contains(supplier_id)
-        condition = paying if condition is None else condition & paying
-    return dated_documents(PaymentRun, tenant_id, from_date=from_date, to_date=to_date,
-                           filter_condition=condition, limit=limit, start_key=start_key)
+    def assign_keys(self) -> None:
+        """Its list key (GSI1 by execution date) and issue 18's: by `updated_at` (GSI5) and the searchable copy.
+        Every write of a run (create, cancel, each booking) goes through the unit of work, which calls this."""
+        super().assign_keys()
+        self.search_message_id = normalise(self.message_id) or None
+        self.gsi5pk = self.index_partition(self.tenant_id, "UPDATED")
+        self.gsi5sk = f"{moment_key(self.updated_at)}#{self.id}"

@@ -7,6 +7,11 @@
             and the template's advance in one transaction, on condition that it does not exist (and the
             template on its version): two runs of the job for one period make one invoice. It is also the
             template's history (`runs_of`).
+- issue 18 (part QA): GSI6 `T#<tid>#RECURRING#NEXT` / `<next run date or ~>#<id>` (every template; finished
+            ones last), GSI5 `…#UPDATED` / `<updated_at>#<id>` (changes), GSI7 `…#REF` / `<casefolded
+            reference>#<id>` (sparse: the lookup); the top-level `start_date` copy of the schedule's and the
+            casefolded `search_customer_name` / `search_reference` the planner filters and searches on
+            (`store/lists.RECURRING_INVOICE_LIST`).
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ from pynamodb.attributes import (
 )
 
 from ledgerline.domain.documents.recurring_invoice import RecurringStatus
+from ledgerline.domain.query import normalise
 from ledgerline.domain.recurrence import Interval, Schedule
 from ledgerline.store.attributes import DateAttribute
-from ledgerline.store.documents import DocumentRecord, Invoice, dated_documents
+from ledgerline.store.documents import DocumentRecord, Invoice
+from ledgerline.store.query import moment_key
 from ledgerline.store.records import Page, check_start_key, page_of, tenant_partition
 from ledgerline.store.table import TableModel, connection
 
@@ -79,6 +86,10 @@ class RecurringInvoice(DocumentRecord):
     next_run_date = DateAttribute(null=True)
     last_run_date = DateAttribute(null=True)
     invoices_created = NumberAttribute()
+    # Issue 18 (part QA): what the query planner filters, sorts and searches on, set by `assign_keys`
+    start_date = DateAttribute(null=True)  # the schedule's start date, top level
+    search_customer_name = UnicodeAttribute(null=True)
+    search_reference = UnicodeAttribute(null=True)
 
     def list_date(self) -> date:
         return self.schedule.start_date
@@ -94,6 +105,22 @@ class RecurringInvoice(DocumentRecord):
             self.gsi2sk = f"{self.next_run_date.isoformat()}#{self.id}"
         else:
             self.gsi2pk = self.gsi2sk = None
+        self.assign_query_keys()
+
+    def assign_query_keys(self) -> None:
+        """Issue 18's indexes (`store/lists.RECURRING_INVOICE_LIST`): by next run date (GSI6; finished ones,
+        with none, last), by `updated_at` (GSI5), by casefolded reference (GSI7, sparse), and the top-level
+        copies the planner reads. Maintained by DynamoDB with every write (each goes through `assign_keys`)."""
+        tenant_id = self.tenant_id
+        self.start_date = self.schedule.start_date
+        self.search_customer_name = normalise(self.customer_name) or None
+        self.search_reference = normalise(self.reference) or None
+        next_run = self.next_run_date.isoformat() if self.next_run_date is not None else "~"
+        self.gsi6pk, self.gsi6sk = self.index_partition(tenant_id, "NEXT"), f"{next_run}#{self.id}"
+        self.gsi5pk = self.index_partition(tenant_id, "UPDATED")
+        self.gsi5sk = f"{moment_key(self.updated_at)}#{self.id}"
+        self.gsi7pk, self.gsi7sk = ((self.index_partition(tenant_id, "REF"), f"{self.search_reference}#{self.id}")
+                                    if self.search_reference else (None, None))
 
 
 class RecurringRun(TableModel):
@@ -125,20 +152,6 @@ def due_recurring_invoices(tenant_id: str, day: date, *, limit: int,
     results = RecurringInvoice.gsi2.query(partition, RecurringInvoice.gsi2sk < f"{day.isoformat()}#~",
                                           limit=limit + 1, last_evaluated_key=start_key)
     return page_of(results, limit, index=RecurringInvoice.gsi2)
-
-
-def list_recurring_invoices(tenant_id: str, *, statuses: list[str] | None, customer_id: str | None,
-                            from_date: date | None, to_date: date | None, limit: int,
-                            start_key: dict[str, Any] | None) -> Page[RecurringInvoice]:
-    """Templates by start date, with the invoices' filters (status, customer, start date range)."""
-    condition = None
-    if customer_id is not None:
-        condition = RecurringInvoice.customer_id == customer_id
-    if statuses:
-        by_status = RecurringInvoice.status.is_in(*statuses)
-        condition = by_status if condition is None else condition & by_status
-    return dated_documents(RecurringInvoice, tenant_id, from_date=from_date, to_date=to_date,
-                           filter_condition=condition, limit=limit, start_key=start_key)
 
 
 def runs_of(tenant_id: str, recurring_invoice_id: str, *, limit: int,

@@ -13,7 +13,7 @@ from ledgerline.domain.dunning import DEFAULT_LEVELS
 from ledgerline.domain.errors import NotFound
 from ledgerline.services import credit_notes, events, invoices, journal_entries, receipts, refunds, reminders
 from ledgerline.services.reminders import Policy
-from ledgerline.store import documents, ledger
+from ledgerline.store import documents
 from ledgerline.store import events as event_log
 from ledgerline.store import reminders as reminder_store
 from ledgerline.store.records import Page
@@ -113,8 +113,6 @@ START = {"PK": {"S": "T#ten_1"}, "SK": {"S": "DOC"}}
 DAYS = {"from_date": date(2026, 1, 1), "to_date": date(2026, 1, 31), "limit": 7, "start_key": START}
 
 LISTS = [
-    (journal_entries.list_journal_entries, ledger, "list_journal_entries",
-     {"source_type": "manual", "statuses": None}),
     (reminders.list_reminders, reminder_store, "list_reminders", {"is_sent": False}),
     (events.list_events, event_log, "page_events", {"types": ["invoice.posted"], "object_id": "inv_1"}),
 ]
@@ -128,3 +126,23 @@ def test_each_list_is_the_stores_named_read_with_the_same_arguments(monkeypatch,
     page = service_read("ten_1", **filters, **DAYS)
     assert calls == [("ten_1", filters | DAYS)]
     assert (page.items, page.next_key) == (["first"], {"PK": {"S": "next"}})
+
+
+def test_the_journal_entry_list_is_the_stores_named_planned_read_with_the_same_arguments(monkeypatch):
+    # issue 18 (part QA): the list moved onto the query planner (`lists.query_journal_entries`); the service
+    # still hands its arguments to the store's named read unchanged
+    from ledgerline.domain.query import Predicate, Query
+    from ledgerline.store import lists
+
+    calls: list[tuple[str, Any, dict[str, Any]]] = []
+    page = Page(["first"], {"PK": {"S": "next"}})
+
+    def read(tenant_id: str, query: Any, **arguments: Any) -> Page[Any]:
+        calls.append((tenant_id, query, arguments))
+        return page
+
+    monkeypatch.setattr(lists, "query_journal_entries", read)
+    query = Query(predicates=(Predicate("source_type", "eq", "manual"),))
+    result = journal_entries.query_journal_entries("ten_1", query, limit=7, start_key=START)
+    assert calls == [("ten_1", query, {"limit": 7, "start_key": START})]
+    assert (result.items, result.next_key) == (["first"], {"PK": {"S": "next"}})

@@ -1057,16 +1057,16 @@ class JournalEntriesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', self._core.request(request))
 
-    def list(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
+    def list(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_JournalEntryOut_:
         """GET /v1/journal-entries: List journal entries, manual and posted by documents (`list_journal_entries`)."""
         path = "/v1/journal-entries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_JournalEntryOut_', self._core.request(request))
+        request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_JournalEntryOut_', self._core.request(request))
 
-    def list_all(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[JournalEntryOut]:
+    def list_all(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[JournalEntryOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
         """POST /v1/journal-entries/{id}/reverse: Reverse a manual entry with a new, mirrored entry (`reverse_journal_entry`)."""
@@ -1276,16 +1276,16 @@ class PaymentRunsResource:
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', self._core.request(request))
 
-    def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_PaymentRunOut_:
         """GET /v1/payment-runs: List payment runs (`list_payment_runs`)."""
         path = "/v1/payment-runs"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_PaymentRunOut_', self._core.request(request))
+        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_PaymentRunOut_', self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PaymentRunOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[PaymentRunOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PaymentRunOut:
         """PATCH /v1/payment-runs/{id}: Change a payment run's metadata (`update_payment_run`)."""
@@ -1608,16 +1608,16 @@ class RecurringInvoicesResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', self._core.request(request))
 
-    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
+    def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__:
         """GET /v1/recurring-invoices: List recurring invoices (`list_recurring_invoices`)."""
         path = "/v1/recurring-invoices"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_RecurringInvoiceOut_', self._core.request(request))
+        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__', self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RecurringInvoiceOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> Iterator[RecurringInvoiceOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     def list_invoices(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_InvoiceOut_:
         """GET /v1/recurring-invoices/{id}/invoices: The invoices a recurring invoice made (`list_recurring_invoice_invoices`)."""
@@ -3391,16 +3391,16 @@ class JournalEntriesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('JournalEntryOut', await self._core.request(request))
 
-    async def list(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_JournalEntryOut_:
+    async def list(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_JournalEntryOut_:
         """GET /v1/journal-entries: List journal entries, manual and posted by documents (`list_journal_entries`)."""
         path = "/v1/journal-entries"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_JournalEntryOut_', await self._core.request(request))
+        request = Request("GET", path, params={"source_type": source_type, "status": status, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_JournalEntryOut_', await self._core.request(request))
 
-    def list_all(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[JournalEntryOut]:
+    def list_all(self, *, source_type: SourceType | None = None, status: builtins.list[str] | str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[JournalEntryOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(source_type=source_type, status=status, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def reverse(self, id: str, *, idempotency_key: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: ReverseRequest | None | Mapping[str, Any] | None = None, **fields: Any) -> JournalEntryOut:
         """POST /v1/journal-entries/{id}/reverse: Reverse a manual entry with a new, mirrored entry (`reverse_journal_entry`)."""
@@ -3610,16 +3610,16 @@ class PaymentRunsAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="bytes", idempotent=False)
         return cast('bytes', await self._core.request(request))
 
-    async def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_PaymentRunOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_PaymentRunOut_:
         """GET /v1/payment-runs: List payment runs (`list_payment_runs`)."""
         path = "/v1/payment-runs"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_PaymentRunOut_', await self._core.request(request))
+        request = Request("GET", path, params={"status": status, "supplier_id": supplier_id, "bank_account_id": bank_account_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_PaymentRunOut_', await self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PaymentRunOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, supplier_id: str | None = None, bank_account_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[PaymentRunOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, supplier_id=supplier_id, bank_account_id=bank_account_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def update(self, id: str, *, if_match: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None, body: MetadataUpdate | Mapping[str, Any] | None = None, **fields: Any) -> PaymentRunOut:
         """PATCH /v1/payment-runs/{id}: Change a payment run's metadata (`update_payment_run`)."""
@@ -3942,16 +3942,16 @@ class RecurringInvoicesAsyncResource:
         request = Request("GET", path, params={}, headers=headers, expect="json", idempotent=False)
         return cast('RecurringInvoiceOut', await self._core.request(request))
 
-    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_RecurringInvoiceOut_:
+    async def list(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, cursor: str | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__:
         """GET /v1/recurring-invoices: List recurring invoices (`list_recurring_invoices`)."""
         path = "/v1/recurring-invoices"
         headers = {**(extra_headers or {}), **({"Ledgerline-Version": ledgerline_version} if ledgerline_version else {})}
-        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor}, headers=headers, expect="json", idempotent=False)
-        return cast('ListResponse_RecurringInvoiceOut_', await self._core.request(request))
+        request = Request("GET", path, params={"status": status, "customer_id": customer_id, "from_date": from_date, "to_date": to_date, "limit": limit, "cursor": cursor, "sort": sort, "search": search, "search_fields": search_fields, "updated_since": updated_since, "include": include, "metadata": metadata}, headers=headers, expect="json", idempotent=False)
+        return cast('QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__', await self._core.request(request))
 
-    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RecurringInvoiceOut]:
+    def list_all(self, *, status: builtins.list[str] | str | None = None, customer_id: str | None = None, from_date: str | None = None, to_date: str | None = None, limit: int | None = None, sort: str | None = None, search: str | None = None, search_fields: str | None = None, updated_since: str | None = None, include: str | None = None, metadata: dict[str, str] | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> AsyncIterator[RecurringInvoiceOut | DeletedOut]:
         """Every item of `list`, page after page (follows `next_cursor`)."""
-        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
+        return self._core.paginate(lambda cursor: self.list(status=status, customer_id=customer_id, from_date=from_date, to_date=to_date, limit=limit, sort=sort, search=search, search_fields=search_fields, updated_since=updated_since, include=include, metadata=metadata, ledgerline_version=ledgerline_version, extra_headers=extra_headers, cursor=cursor))
 
     async def list_invoices(self, id: str, *, limit: int | None = None, cursor: str | None = None, ledgerline_version: str | None = None, extra_headers: Mapping[str, str] | None = None) -> ListResponse_InvoiceOut_:
         """GET /v1/recurring-invoices/{id}/invoices: The invoices a recurring invoice made (`list_recurring_invoice_invoices`)."""

@@ -7,11 +7,14 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.lazy_routes import LazyRoute
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond, with_older_filters
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import POSTED_STATUS_FILTERS, status_filter
 from ledgerline.domain.journal import SourceType
+from ledgerline.domain.query import JOURNAL_ENTRIES
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.documents import JournalEntryCreate, JournalEntryOut, JournalEntryUpdate, ReverseRequest
 from ledgerline.services import journal_entries
@@ -32,19 +35,27 @@ def create(body: JournalEntryCreate, response: Response, idempotency_key: str | 
     return with_etag(response, journal_entries.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[JournalEntryOut], operation_id="list_journal_entries",
-            summary="List journal entries, manual and posted by documents")
+JOURNAL_QUERY = ListQuery(JOURNAL_ENTRIES)
+LIST_DESCRIPTION = """Journal entries by date, oldest first: manual ones and those documents posted. Filter by
+`source_type`, `status` (posted, reversed), `from_date` and `to_date` (YYYY-MM-DD), or by any field below with an
+operator (issue 18): `source_type[in]=invoice,credit_note`, `source_id=inv_…` (what a document posted),
+`total[gte]=10000`, `reference=ACCR-2026-03` (a lookup: one index query), `search=accrual`,
+`updated_since=2026-03-01T00:00:00Z`.
+""" + JOURNAL_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[JournalEntryOut], operation_id="list_journal_entries",
+            summary="List journal entries, manual and posted by documents", description=LIST_DESCRIPTION,
+            openapi_extra=JOURNAL_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(), source_type: SourceType | None = Query(None),
           status: list[str] = Query([], description="posted or reversed; repeated or comma-separated"),
           from_date: Day | None = Query(None), to_date: Day | None = Query(None),
-          principal: Principal = Depends(READ)) -> Any:
-    """Journal entries by date, oldest first: manual ones and those documents posted. Filter by `source_type`,
-    `status` (posted, reversed), `from_date` and `to_date` (YYYY-MM-DD)."""
-    result = journal_entries.list_journal_entries(
-        principal.tenant_id, source_type=source_type.value if source_type else None,
-        statuses=status_filter(status, POSTED_STATUS_FILTERS), from_date=from_date, to_date=to_date,
-        limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    return page.respond(result.items, result.next_key, principal.tenant_id)
+          query: PlannedQuery = Depends(JOURNAL_QUERY), principal: Principal = Depends(READ)) -> Any:
+    query = with_older_filters(query, status_filter(status, POSTED_STATUS_FILTERS), "source_type",
+                               source_type.value if source_type else None, "date", from_date, to_date)
+    result = journal_entries.query_journal_entries(principal.tenant_id, query, limit=page.limit,
+                                                   start_key=page.start_key(principal.tenant_id))
+    return respond(page, result.items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=JournalEntryOut, operation_id="get_journal_entry",

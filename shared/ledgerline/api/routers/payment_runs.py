@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -9,11 +10,14 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from ledgerline.api.auth import require
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.lazy_routes import LazyRoute
+from ledgerline.api.list_query import ListQuery, QueryListResponse, respond, with_older_filters
 from ledgerline.api.metadata import metadata_patch
-from ledgerline.api.pagination import ListResponse, PageRequest
+from ledgerline.api.pagination import PageRequest
 from ledgerline.api.versioning import with_etag
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
+from ledgerline.domain.query import PAYMENT_RUNS, Predicate
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.errors import NON_JSON_ROUTE_ERRORS
 from ledgerline.schemas.payment_runs import PaymentRunCreate, PaymentRunOut
@@ -57,23 +61,31 @@ def create(body: PaymentRunCreate, response: Response, idempotency_key: str | No
     return with_etag(response, payment_runs.create(principal.tenant_id, body.model_dump(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[PaymentRunOut], operation_id="list_payment_runs",
-            summary="List payment runs")
+PAYMENT_RUN_QUERY = ListQuery(PAYMENT_RUNS)
+LIST_DESCRIPTION = """Payment runs by execution date, oldest first. Filter by `status`, `supplier_id` (runs paying that
+supplier), `bank_account_id`, `from_date` and `to_date` (YYYY-MM-DD), or by any field below with an operator (issue
+18): `supplier_ids[contains]=pty_…` (as `supplier_id=`), `total[gte]=10000`, `execution_date[gte]=2026-03-01`,
+`sort=execution_date:desc`, `search=<message id>`, `updated_since=2026-03-01T00:00:00Z`.
+""" + PAYMENT_RUN_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[PaymentRunOut], operation_id="list_payment_runs",
+            summary="List payment runs", description=LIST_DESCRIPTION, openapi_extra=PAYMENT_RUN_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description="scheduled, completed or cancelled; repeated or comma-separated"),
           supplier_id: str | None = Query(None, description="Runs paying this supplier"),
           bank_account_id: str | None = Query(None, description="Runs paying from this bank account"),
           from_date: Day | None = Query(None, description="Executed on or after"),
           to_date: Day | None = Query(None, description="Executed on or before"),
-          principal: Principal = Depends(READ)) -> Any:
-    """Payment runs by execution date, oldest first. Filter by `status`, `supplier_id`, `bank_account_id`,
-    `from_date` and `to_date` (YYYY-MM-DD)."""
-    result = payment_runs.list_payment_runs(
-        principal.tenant_id, statuses=status_filter(status, STATUS_FILTERS), bank_account_id=bank_account_id,
-        supplier_id=supplier_id, from_date=from_date, to_date=to_date, limit=page.limit,
-        start_key=page.start_key(principal.tenant_id))
+          query: PlannedQuery = Depends(PAYMENT_RUN_QUERY), principal: Principal = Depends(READ)) -> Any:
+    query = with_older_filters(query, status_filter(status, STATUS_FILTERS), "bank_account_id",
+                               bank_account_id or None, "execution_date", from_date, to_date)
+    if supplier_id:  # "this supplier is among the suppliers paid"
+        query = replace(query, predicates=(Predicate("supplier_ids", "contains", supplier_id), *query.predicates))
+    result = payment_runs.query_payment_runs(principal.tenant_id, query, limit=page.limit,
+                                             start_key=page.start_key(principal.tenant_id))
     shown = [PaymentRunOut.model_validate(run) for run in result.items]
-    return page.respond(shown, result.next_key, principal.tenant_id)
+    return respond(page, shown, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=PaymentRunOut, operation_id="get_payment_run", summary="Retrieve a payment run")

@@ -10,12 +10,15 @@ from ledgerline.api.auth import require
 from ledgerline.api.clock import request_clock
 from ledgerline.api.headers import IdempotencyKeyHeader
 from ledgerline.api.lazy_routes import LazyRoute
+from ledgerline.api.list_query import DeletedOut, ListQuery, QueryListResponse, respond, shown, with_older_filters
 from ledgerline.api.pagination import ListResponse, PageRequest
 from ledgerline.api.versioning import expected_version, with_etag
 from ledgerline.clock import Clock
 from ledgerline.domain.api_keys import Principal
 from ledgerline.domain.documents import status_filter
 from ledgerline.domain.documents.recurring_invoice import STATUS_FILTERS
+from ledgerline.domain.query import RECURRING_INVOICES
+from ledgerline.domain.query import Query as PlannedQuery
 from ledgerline.schemas.common import Day, read_at
 from ledgerline.schemas.documents import InvoiceOut
 from ledgerline.schemas.recurring_invoices import (
@@ -43,22 +46,31 @@ def create(body: RecurringInvoiceCreate, response: Response, idempotency_key: st
     return with_etag(response, recurring_invoices.create(principal.tenant_id, body.fields(), idempotency_key))
 
 
-@router.get("", response_model=ListResponse[RecurringInvoiceOut], operation_id="list_recurring_invoices",
-            summary="List recurring invoices")
+RECURRING_QUERY = ListQuery(RECURRING_INVOICES)
+LIST_DESCRIPTION = """Recurring invoices by start date, oldest first. Filter by `status`, `customer_id`, `from_date` and
+`to_date` (of the schedule's start date), or by any field below with an operator (issue 18):
+`start_date[gte]=2026-01-01`, `next_run_date[lte]=2026-03-31&sort=next_run_date:asc` (what runs next),
+`reference=ACME-SUPPORT` (a lookup: one index query), `search=acme`, `updated_since=2026-03-01T00:00:00Z` (a deleted
+template appears as `{"id": …, "object": "recurring_invoice", "deleted": true}` for 30 days).
+""" + RECURRING_QUERY.description()
+
+
+@router.get("", response_model=QueryListResponse[RecurringInvoiceOut | DeletedOut],
+            operation_id="list_recurring_invoices", summary="List recurring invoices", description=LIST_DESCRIPTION,
+            openapi_extra=RECURRING_QUERY.openapi_extra())
 def list_(page: PageRequest = Depends(),
           status: list[str] = Query([], description="active, paused or finished, repeated or comma-separated"),
           customer_id: str | None = Query(None),
           from_date: Day | None = Query(None, description="Starting on or after"),
           to_date: Day | None = Query(None, description="Starting on or before"),
-          principal: Principal = Depends(READ)) -> Any:
-    """Recurring invoices by start date, oldest first. Filter by `status`, `customer_id`, `from_date` and
-    `to_date` (of the schedule's start date)."""
+          query: PlannedQuery = Depends(RECURRING_QUERY), principal: Principal = Depends(READ)) -> Any:
     statuses = status_filter(status, STATUS_FILTERS)
-    result = recurring_invoices.list_recurring_invoices(
-        principal.tenant_id, statuses=sorted(statuses) if statuses else None, customer_id=customer_id,
-        from_date=from_date, to_date=to_date, limit=page.limit, start_key=page.start_key(principal.tenant_id))
-    shown = [RecurringInvoiceOut.model_validate(template) for template in result.items]
-    return page.respond(shown, result.next_key, principal.tenant_id)
+    query = with_older_filters(query, statuses or None, "customer_id", customer_id or None, "start_date", from_date,
+                               to_date)
+    result = recurring_invoices.query_recurring_invoices(principal.tenant_id, query, limit=page.limit,
+                                                         start_key=page.start_key(principal.tenant_id))
+    items = [shown(record, RecurringInvoiceOut.model_validate) for record in result.items]
+    return respond(page, items, result, principal.tenant_id, query)
 
 
 @router.get("/{id}", response_model=RecurringInvoiceOut, operation_id="get_recurring_invoice",
