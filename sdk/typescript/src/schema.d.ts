@@ -2224,8 +2224,39 @@ export interface paths {
         };
         /**
          * List journal entries, manual and posted by documents
-         * @description Journal entries by date, oldest first: manual ones and those documents posted. Filter by `source_type`,
-         *     `status` (posted, reversed), `from_date` and `to_date` (YYYY-MM-DD).
+         * @description Journal entries by date, oldest first: manual ones and those documents posted. Filter by
+         *     `source_type`, `status` (posted, reversed), `from_date` and `to_date` (YYYY-MM-DD), or by any field below with an
+         *     operator (issue 18): `source_type[in]=invoice,credit_note`, `source_id=inv_…` (what a document posted),
+         *     `total[gte]=10000`, `reference=ACCR-2026-03` (a lookup: one index query), `search=accrual`,
+         *     `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: posted, reversed): eq, ne, in, nin
+         *     - `source_type` (enum: manual, invoice, invoice_void, receipt, receipt_allocation, receipt_reversal, credit_note, year_end_close, refund, refund_reversal, vat_settlement, vat_settlement_reversal, bank_opening_balance, bill, bill_void, expense, expense_reversal, bank_transaction, bank_transaction_reversal, revaluation, revaluation_reversal, supplier_payment, supplier_payment_reversal, supplier_payment_allocation, supplier_payment_refund, supplier_credit_note, supplier_credit_note_allocation, supplier_credit_note_refund, stock_adjustment, delivery, credit_note_restock, invoice_cogs, invoice_void_cogs, stock_correction): eq, ne, in, nin
+         *     - `source_id` (string): eq, ne, in, nin
+         *     - `date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `description` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `total` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `reverses_id` (string): eq, ne, in, nin
+         *     - `reversed_by_id` (string): eq, ne, in, nin
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `date:asc,id:asc`, `date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `description`, `reference` (default `description`, `reference`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_journal_entries"];
         put?: never;
@@ -2656,8 +2687,37 @@ export interface paths {
         };
         /**
          * List payment runs
-         * @description Payment runs by execution date, oldest first. Filter by `status`, `supplier_id`, `bank_account_id`,
-         *     `from_date` and `to_date` (YYYY-MM-DD).
+         * @description Payment runs by execution date, oldest first. Filter by `status`, `supplier_id` (runs paying that
+         *     supplier), `bank_account_id`, `from_date` and `to_date` (YYYY-MM-DD), or by any field below with an operator (issue
+         *     18): `supplier_ids[contains]=pty_…` (as `supplier_id=`), `total[gte]=10000`, `execution_date[gte]=2026-03-01`,
+         *     `sort=execution_date:desc`, `search=<message id>`, `updated_since=2026-03-01T00:00:00Z`.
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: scheduled, completed, cancelled): eq, ne, in, nin
+         *     - `bank_account_id` (string): eq, ne, in, nin
+         *     - `supplier_ids` (string, a list: `contains` is one of its items): contains
+         *     - `execution_date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `due_by` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `total` (decimal): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `file_format` (string): eq, ne, in, nin
+         *     - `message_id` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `execution_date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `execution_date:asc,id:asc`, `execution_date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: none.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `message_id` (default `message_id`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_payment_runs"];
         put?: never;
@@ -3441,7 +3501,38 @@ export interface paths {
         /**
          * List recurring invoices
          * @description Recurring invoices by start date, oldest first. Filter by `status`, `customer_id`, `from_date` and
-         *     `to_date` (of the schedule's start date).
+         *     `to_date` (of the schedule's start date), or by any field below with an operator (issue 18):
+         *     `start_date[gte]=2026-01-01`, `next_run_date[lte]=2026-03-31&sort=next_run_date:asc` (what runs next),
+         *     `reference=ACME-SUPPORT` (a lookup: one index query), `search=acme`, `updated_since=2026-03-01T00:00:00Z` (a deleted
+         *     template appears as `{"id": …, "object": "recurring_invoice", "deleted": true}` for 30 days).
+         *
+         *     **Filters** (`field=value` or `field[op]=value`; `in`/`nin` take comma-separated values; text operators are case-insensitive on the fields marked so):
+         *
+         *     - `status` (enum: active, paused, finished): eq, ne, in, nin
+         *     - `customer_id` (string): eq, ne, in, nin
+         *     - `customer_name` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `reference` (string, case-insensitive text): eq, ne, in, nin, contains, startswith, endswith
+         *     - `start_date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `next_run_date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `last_run_date` (date): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `currency` (string): eq, ne, in, nin
+         *     - `auto_post` (bool): eq, ne
+         *     - `auto_send` (bool): eq, ne
+         *     - `created_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `updated_at` (datetime): eq, ne, in, nin, gt, gte, lt, lte
+         *     - `metadata[key]` (string): eq; your own metadata, e.g. `metadata[order_id]=42`
+         *
+         *     **Sorts** (`sort=field:asc|desc`, each served by an index; ties by id): `start_date`, `next_run_date`, `updated_at`. Several fields (`sort=a:asc,b:asc`) are served where the index orders ties by the second field, in the same direction: `start_date:asc,id:asc`, `start_date:desc,id:desc`, `next_run_date:asc,id:asc`, `next_run_date:desc,id:desc`, `updated_at:asc,id:asc`, `updated_at:desc,id:desc`. Any other sort is a 400 naming these.
+         *
+         *     **Lookups** answered from an index in one query: `reference=`.
+         *
+         *     **Search**: `search=text` (case-insensitive substring) over `search_fields=` any of `customer_name`, `reference` (default `customer_name`, `reference`).
+         *
+         *     **Changes**: `updated_since=<timestamp>` (ISO 8601; `updated_at` at or after it), ordered by `updated_at` unless `sort=` says otherwise.
+         *
+         *     **Read budget**: a request reads at most 1000 items. When the budget is spent before the page is full, the response has what was found, `has_more: true`, a `next_cursor` and `read_budget_exhausted: true`: follow the cursor.
+         *
+         *     `include=total_count` adds `total_count`: a count query over the matching items (it reads their keys, so it costs more than the page), within a read budget of its own of 1000 items: `total_count_exact` is true when that is every match, false when the budget was spent first (then `total_count` is the count so far, a lower bound).
          */
         get: operations["list_recurring_invoices"];
         put?: never;
@@ -9947,37 +10038,10 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** ListResponse[JournalEntryOut] */
-        ListResponse_JournalEntryOut_: {
-            /** Data */
-            data: components["schemas"]["JournalEntryOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
         /** ListResponse[LedgerLineOut] */
         ListResponse_LedgerLineOut_: {
             /** Data */
             data: components["schemas"]["LedgerLineOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** ListResponse[PaymentRunOut] */
-        ListResponse_PaymentRunOut_: {
-            /** Data */
-            data: components["schemas"]["PaymentRunOut"][];
-            /** Has More */
-            has_more: boolean;
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** ListResponse[RecurringInvoiceOut] */
-        ListResponse_RecurringInvoiceOut_: {
-            /** Data */
-            data: components["schemas"]["RecurringInvoiceOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -11488,10 +11552,46 @@ export interface components {
             /** Total Count Exact */
             total_count_exact?: boolean | null;
         };
+        /** QueryListResponse[JournalEntryOut] */
+        QueryListResponse_JournalEntryOut_: {
+            /** Data */
+            data: components["schemas"]["JournalEntryOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
         /** QueryListResponse[PartyOut] */
         QueryListResponse_PartyOut_: {
             /** Data */
             data: components["schemas"]["PartyOut"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[PaymentRunOut] */
+        QueryListResponse_PaymentRunOut_: {
+            /** Data */
+            data: components["schemas"]["PaymentRunOut"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -11708,6 +11808,24 @@ export interface components {
         QueryListResponse_Union_QuoteOut__DeletedOut__: {
             /** Data */
             data: (components["schemas"]["QuoteOut"] | components["schemas"]["DeletedOut"])[];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Read Budget Exhausted
+             * @default false
+             */
+            read_budget_exhausted?: boolean;
+            /** Total Count */
+            total_count?: number | null;
+            /** Total Count Exact */
+            total_count_exact?: boolean | null;
+        };
+        /** QueryListResponse[Union[RecurringInvoiceOut, DeletedOut]] */
+        QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__: {
+            /** Data */
+            data: (components["schemas"]["RecurringInvoiceOut"] | components["schemas"]["DeletedOut"])[];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -32754,12 +32872,22 @@ export interface operations {
                 /** @description `next_cursor` of the previous page */
                 cursor?: string | null;
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 source_type?: components["schemas"]["SourceType"] | null;
                 /** @description posted or reversed; repeated or comma-separated */
                 status?: string[];
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -32780,7 +32908,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_JournalEntryOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_JournalEntryOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -36439,14 +36567,24 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Executed on or after */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description scheduled, completed or cancelled; repeated or comma-separated */
                 status?: string[];
                 /** @description Runs paying this supplier */
                 supplier_id?: string | null;
                 /** @description Executed on or before */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -36467,7 +36605,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_PaymentRunOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_PaymentRunOut_"];
                 };
             };
             /** @description Malformed JSON, cursor or header */
@@ -42635,12 +42773,22 @@ export interface operations {
                 customer_id?: string | null;
                 /** @description Starting on or after */
                 from_date?: string | null;
+                /** @description `total_count`: also count every matching item */
+                include?: string | null;
                 /** @description Page size, 1 to 100 */
                 limit?: number;
+                /** @description Case-insensitive substring over `search_fields` */
+                search?: string | null;
+                /** @description Comma-separated fields `search` looks in */
+                search_fields?: string | null;
+                /** @description `field:asc` or `field:desc` on a sortable field, or a field and its tie-breaker (`due_date:asc,id:asc`) */
+                sort?: string | null;
                 /** @description active, paused or finished, repeated or comma-separated */
                 status?: string[];
                 /** @description Starting on or before */
                 to_date?: string | null;
+                /** @description Changed at or after this ISO 8601 timestamp; ordered by `updated_at` */
+                updated_since?: string | null;
             };
             header?: {
                 /** @description The dated API version to answer in (default: the API key's pinned version); known versions: 2026-01-01, 2026-12-05 */
@@ -42661,7 +42809,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListResponse_RecurringInvoiceOut_"];
+                    "application/json": components["schemas"]["QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__"];
                 };
             };
             /** @description Malformed JSON, cursor or header */

@@ -139,10 +139,7 @@ __all__ = [
     "ListResponse_EmailOut_",
     "ListResponse_EventOut_",
     "ListResponse_InvoiceOut_",
-    "ListResponse_JournalEntryOut_",
     "ListResponse_LedgerLineOut_",
-    "ListResponse_PaymentRunOut_",
-    "ListResponse_RecurringInvoiceOut_",
     "ListResponse_ReminderOut_",
     "ListResponse_StockAdjustmentOut_",
     "ListResponse_StockLevelOut_",
@@ -188,7 +185,9 @@ __all__ = [
     "QueryListResponse_ExpenseOut_",
     "QueryListResponse_FileOut_",
     "QueryListResponse_ItemOut_",
+    "QueryListResponse_JournalEntryOut_",
     "QueryListResponse_PartyOut_",
+    "QueryListResponse_PaymentRunOut_",
     "QueryListResponse_ReceiptOut_",
     "QueryListResponse_RefundOut_",
     "QueryListResponse_StockLocationOut_",
@@ -201,6 +200,7 @@ __all__ = [
     "QueryListResponse_Union_OrderOut__DeletedOut__",
     "QueryListResponse_Union_PurchaseOrderOut__DeletedOut__",
     "QueryListResponse_Union_QuoteOut__DeletedOut__",
+    "QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__",
     "QueryListResponse_WebhookOut_",
     "QuoteCreate",
     "QuoteOut",
@@ -1960,34 +1960,10 @@ class ListResponse_InvoiceOut_(TypedDict, total=False):
     next_cursor: Required[str | None]
 
 
-class ListResponse_JournalEntryOut_(TypedDict, total=False):
-    """ListResponse[JournalEntryOut]"""
-
-    data: Required[list[JournalEntryOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
 class ListResponse_LedgerLineOut_(TypedDict, total=False):
     """ListResponse[LedgerLineOut]"""
 
     data: Required[list[LedgerLineOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
-class ListResponse_PaymentRunOut_(TypedDict, total=False):
-    """ListResponse[PaymentRunOut]"""
-
-    data: Required[list[PaymentRunOut]]
-    has_more: Required[bool]
-    next_cursor: Required[str | None]
-
-
-class ListResponse_RecurringInvoiceOut_(TypedDict, total=False):
-    """ListResponse[RecurringInvoiceOut]"""
-
-    data: Required[list[RecurringInvoiceOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
 
@@ -2567,10 +2543,32 @@ class QueryListResponse_ItemOut_(TypedDict, total=False):
     total_count_exact: NotRequired[bool | None]
 
 
+class QueryListResponse_JournalEntryOut_(TypedDict, total=False):
+    """QueryListResponse[JournalEntryOut]"""
+
+    data: Required[list[JournalEntryOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
 class QueryListResponse_PartyOut_(TypedDict, total=False):
     """QueryListResponse[PartyOut]"""
 
     data: Required[list[PartyOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_PaymentRunOut_(TypedDict, total=False):
+    """QueryListResponse[PaymentRunOut]"""
+
+    data: Required[list[PaymentRunOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
@@ -2703,6 +2701,17 @@ class QueryListResponse_Union_QuoteOut__DeletedOut__(TypedDict, total=False):
     """QueryListResponse[Union[QuoteOut, DeletedOut]]"""
 
     data: Required[list[QuoteOut | DeletedOut]]
+    has_more: Required[bool]
+    next_cursor: Required[str | None]
+    read_budget_exhausted: NotRequired[bool]
+    total_count: NotRequired[int | None]
+    total_count_exact: NotRequired[bool | None]
+
+
+class QueryListResponse_Union_RecurringInvoiceOut__DeletedOut__(TypedDict, total=False):
+    """QueryListResponse[Union[RecurringInvoiceOut, DeletedOut]]"""
+
+    data: Required[list[RecurringInvoiceOut | DeletedOut]]
     has_more: Required[bool]
     next_cursor: Required[str | None]
     read_budget_exhausted: NotRequired[bool]
