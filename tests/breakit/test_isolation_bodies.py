@@ -156,8 +156,9 @@ BODIES: dict[tuple[str, str], Callable[[TenantObjects], tuple[str | None, dict[s
     ("POST", "/v1/bills"): lambda b: (None, _bill_body(b)),
     ("PATCH", "/v1/bills/{id}"): lambda b: (b.ids_for("/v1/bills")[0], _bill_body(b)),
     ("POST", "/v1/bulk/bills"): lambda b: (None, {"items": [{"data": _bill_body(b)}]}),
-    ("POST", "/v1/expenses"): lambda b: (None, {
-        **{k: v for k, v in _bill_body(b).items() if k != "supplier_reference"},
+    ("POST", "/v1/expenses"): lambda b: (None, {  # an expense's lines name no stock location (bills' do)
+        **{k: v for k, v in _bill_body(b).items() if k not in ("supplier_reference", "lines")},
+        "lines": [{k: v for k, v in line.items() if k != "location_id"} for line in _bill_body(b)["lines"]],
         "paid_from_account_id": b.accounts["1010"]}),
     ("POST", "/v1/bank-transactions/{id}/match"): lambda b: (
         _bank_transaction(b, "5.00"), {"allocations": [{"invoice_id": b.posted()["id"]}]}),

@@ -7,17 +7,16 @@ secrets as issued and for their random part alone.
 
 from __future__ import annotations
 
-import json
-
 from ledgerline.local.template import api_routes
 from ledgerline.settings import get_settings
 from ledgerline.store.table import connection
 from tests.breakit.conftest import new_tenant
+from tests.conftest import raw_json
 
 
 def raw_items() -> list[str]:
     client = connection().connection.client
-    return [json.dumps(item) for page in client.get_paginator("scan").paginate(TableName=get_settings().table_name)
+    return [raw_json(item) for page in client.get_paginator("scan").paginate(TableName=get_settings().table_name)
             for item in page["Items"]]
 
 

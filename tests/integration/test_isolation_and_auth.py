@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from ledgerline.services.api_keys import new_key
 from ledgerline.settings import get_settings
 from ledgerline.store import api_keys as key_store
 from ledgerline.store.table import connection
+from tests.conftest import raw_json
 from tests.integration.factories import RESOURCES, assert_error, create, detail_fields, ids, list_all
 
 ALL_LISTS = (*RESOURCES, "api-keys")
@@ -322,7 +322,7 @@ def test_the_secret_is_shown_once_and_stored_only_as_a_hash(api, tenant):
     for page in client.get_paginator("scan").paginate(TableName=get_settings().table_name):
         for item in page["Items"]:
             scanned += 1
-            raw = json.dumps(item)
+            raw = raw_json(item)
             assert secret not in raw and tenant.secret not in raw
     assert scanned > 20
 

@@ -4,7 +4,6 @@ production mode, secrets never stored in the clear, tenant isolation and scopes.
 from __future__ import annotations
 
 import ipaddress
-import json
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +12,7 @@ from ledgerline.settings import configure, get_settings
 from ledgerline.store.table import connection
 from ledgerline.webhooks import runtime
 from ledgerline.webhooks.ports import Outbound, Response
+from tests.conftest import raw_json
 from tests.integration.factories import assert_error, detail_fields
 
 RECEIVER = "http://127.0.0.1:9/hook"  # loopback; nothing is sent in these tests
@@ -216,7 +216,7 @@ def test_a_table_dump_holds_no_signing_secret_in_the_clear(books):
     items = []
     for page in client.get_paginator("scan").paginate(TableName=get_settings().table_name):
         items.extend(page["Items"])
-    dump = json.dumps(items)
+    dump = raw_json(items)
     assert created["id"] in dump  # the endpoint is in the dump...
     for secret in (created["secret"], rotated["secret"]):  # ...its secrets are not, in any form
         assert secret not in dump and secret.removeprefix("whsec_") not in dump
